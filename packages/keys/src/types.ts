@@ -1,0 +1,47 @@
+/**
+ * Contract types shared by every package that signs or verifies.
+ * Keep these stable: suites (`@divoc/vc`, later DCC/SHC/VDS-NC) and KMS/HSM signers depend on them.
+ */
+
+/** Key families the SDK generates and imports. */
+export type KeyType = 'Ed25519' | 'P-256' | 'RSA';
+
+/**
+ * Signature algorithms, named as in JOSE (RFC 7518 / RFC 8037).
+ * ES256 signatures are raw r||s (IEEE P1363, 64 bytes), never DER.
+ */
+export type SignatureAlgorithm = 'EdDSA' | 'ES256' | 'PS256' | 'RS256';
+
+/**
+ * Anything that can sign: an in-memory key, a KMS, an HSM.
+ * `id` is the verification method (DID URL, key id or label such as `did:india`) put into proofs.
+ */
+export interface Signer {
+  readonly id: string;
+  readonly algorithm: SignatureAlgorithm;
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** Purposes a trusted key may be used for. Verifiers reject a key used outside its purposes. */
+export type KeyPurpose = 'assertionMethod' | 'authentication' | 'dcc-vaccination' | 'dcc-test' | 'dcc-recovery' | (string & {});
+
+/**
+ * A public key the verifier trusts, in a runtime-neutral form (JWK), with the ids it answers to,
+ * its validity window and allowed purposes.
+ */
+export interface TrustedKey {
+  /** Primary id: verification method URL, DID, kid or label (e.g. `did:india`). */
+  readonly id: string;
+  /** Other ids that resolve to this key (e.g. the DID without fragment, a JWK thumbprint kid). */
+  readonly aliases?: readonly string[];
+  /** Controller / issuer the key belongs to (DID or URL), when known. */
+  readonly controller?: string;
+  readonly type: KeyType;
+  readonly publicKeyJwk: JsonWebKey;
+  readonly validFrom?: Date;
+  readonly validUntil?: Date;
+  /** Allowed purposes; undefined means any. */
+  readonly purposes?: readonly KeyPurpose[];
+  /** DER of the X.509 certificate the key came from, when it came from one. */
+  readonly certificate?: Uint8Array;
+}
