@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import { fileURLToPath } from 'node:url';
 import { readdirSync, existsSync } from 'node:fs';
+import SummaryReporter from './vitest.summary-reporter.js';
 
 // Tests import workspace packages from source, so `vitest run` needs no build step.
 const packagesDir = fileURLToPath(new URL('./packages/', import.meta.url));
@@ -13,7 +14,8 @@ const alias = Object.fromEntries(
 export default defineConfig({
   resolve: { alias },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    include: ['test/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts'],
+    reporters: ['default', new SummaryReporter()],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
