@@ -1,1 +1,56 @@
-export * from "./types.js";
+export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey } from './types.js';
+
+export {
+  KeyError,
+  KeyInvalidError,
+  KeyUnsupportedError,
+  KeyAlgorithmMismatchError,
+  KeyNotPrivateError,
+  DidInvalidError,
+  DidUnsupportedError,
+  TrustListError,
+  EncodingError,
+  KeyFileExistsError,
+  isKeysError,
+} from './lib/errors.js';
+export type { KeysError, KeysErrorCode } from './lib/errors.js';
+
+export { base58btcEncode, base58btcDecode } from './codec/base58.js';
+export { base64urlEncode, base64urlDecode } from './codec/base64url.js';
+export { multibaseEncode, multibaseDecode } from './codec/multibase.js';
+export type { MultibaseEncoding } from './codec/multibase.js';
+
+export { generateKeyPair, isKeyPair } from './key/key-pair.js';
+export type { KeyPair, GenerateKeyPairOptions } from './key/key-pair.js';
+export { importKeyPair } from './key/import.js';
+export type { KeyInput, JwkKeyInput, PemKeyInput, DerKeyInput, MultikeyInput, Base58KeyInput, KeyObjectInput } from './key/import.js';
+export {
+  exportPublicJwk,
+  exportPrivateJwk,
+  exportPublicPem,
+  exportPrivatePem,
+  publicKeyMultibase,
+  privateKeyMultibase,
+  publicKeyBase58,
+  privateKeyBase58,
+  rawPublicKey,
+} from './key/export.js';
+
+export { createSigner, PS256_SALT_LENGTH } from './sign/signer.js';
+export type { CreateSignerOptions } from './sign/signer.js';
+export { verifySignature } from './sign/verify.js';
+export { assertAlgorithmMatchesKey, defaultAlgorithm, algorithmMatchesKeyType } from './sign/algorithms.js';
+
+export { didKeyFromKeyPair, verificationMethodId, resolveDidKey, keyPairFromDidKey } from './did/did-key.js';
+export type { DidDocument, MultikeyVerificationMethod } from './did/did-key.js';
+
+export { publicKeyObject } from './lib/key-object-cache.js';
+export { trustedKeyFromKeyPair, toTrustListEntry, isTrustedKeyValidAt, trustedKeyAllowsPurpose } from './trust/trusted-key.js';
+export type { TrustedKeyOptions, TrustListEntry, TrustList } from './trust/trusted-key.js';
+
+export { writePrivateKeyFile } from './file/private-key-file.js';
+export type { WritePrivateKeyFileOptions } from './file/private-key-file.js';
+
+export { TrustStore } from './trust/trust-store.js';
+export type { TrustStoreOptions, AddCertificateOptions, ResolveFilter } from './trust/trust-store.js';
+export { jwkThumbprint } from './trust/jwk-thumbprint.js';

@@ -1,0 +1,78 @@
+/**
+ * Every error this package throws is one of these classes. Each carries a stable string `code`, so callers can
+ * `switch (err.code)` over the `KeysError` union instead of parsing messages.
+ */
+
+/** Base class of every error thrown by `@divoc/keys`. */
+export abstract class KeyError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Key material is malformed: bad encoding, wrong length, not on the curve, public/private mismatch. */
+export class KeyInvalidError extends KeyError {
+  readonly code = 'ERR_KEY_INVALID' as const;
+}
+
+/** Key material is well formed but of a type, curve, size or format this package does not support. */
+export class KeyUnsupportedError extends KeyError {
+  readonly code = 'ERR_KEY_UNSUPPORTED' as const;
+}
+
+/** The signature algorithm does not belong to the key's type (algorithm confusion). */
+export class KeyAlgorithmMismatchError extends KeyError {
+  readonly code = 'ERR_KEY_ALG_MISMATCH' as const;
+}
+
+/** A private key was needed (signing, private export) but the key pair holds only a public key. */
+export class KeyNotPrivateError extends KeyError {
+  readonly code = 'ERR_KEY_NOT_PRIVATE' as const;
+}
+
+/** A DID or DID URL is malformed, or its key bytes are. */
+export class DidInvalidError extends KeyError {
+  readonly code = 'ERR_DID_INVALID' as const;
+}
+
+/** A well-formed DID whose method or key type this package cannot resolve locally. */
+export class DidUnsupportedError extends KeyError {
+  readonly code = 'ERR_DID_UNSUPPORTED' as const;
+}
+
+/** A trust list, JWKS, certificate or DID document could not be loaded. The message names the entry and field. */
+export class TrustListError extends KeyError {
+  readonly code = 'ERR_TRUST_LIST_INVALID' as const;
+}
+
+/** A text encoding (base58btc, base64url, multibase) is malformed. */
+export class EncodingError extends KeyError {
+  readonly code = 'ERR_ENCODING_INVALID' as const;
+}
+
+/** `writePrivateKeyFile` refused to replace an existing file. */
+export class KeyFileExistsError extends KeyError {
+  readonly code = 'ERR_KEY_FILE_EXISTS' as const;
+}
+
+/** Discriminated union (on `code`) of every error this package throws. */
+export type KeysError =
+  | KeyInvalidError
+  | KeyUnsupportedError
+  | KeyAlgorithmMismatchError
+  | KeyNotPrivateError
+  | DidInvalidError
+  | DidUnsupportedError
+  | TrustListError
+  | EncodingError
+  | KeyFileExistsError;
+
+/** Every `code` a `KeysError` can carry. */
+export type KeysErrorCode = KeysError['code'];
+
+/** True when `err` was thrown by this package. */
+export function isKeysError(err: unknown): err is KeysError {
+  return err instanceof KeyError;
+}

@@ -1,0 +1,72 @@
+import { constants, sign as nodeSign, type KeyObject } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+import { rawPrivateKey } from '../key/export.js';
+import type { KeyPair } from '../key/key-pair.js';
+import { KeyInvalidError, KeyNotPrivateError, KeyUnsupportedError } from '../lib/errors.js';
+import type { SignatureAlgorithm, Signer } from '../types.js';
+import { assertAlgorithmMatchesKey, defaultAlgorithm } from './algorithms.js';
+
+export interface CreateSignerOptions {
+  /** Verification method put into proofs: DID URL, kid, or a label such as `did:india`. */
+  id: string;
+  /** Defaults: Ed25519 → EdDSA, P-256 → ES256, RSA → PS256. */
+  algorithm?: SignatureAlgorithm;
+  /**
+   * P-256 only: derive the nonce per RFC 6979 (no low-S normalisation), so the same key and data always give the
+   * same signature, as the W3C ecdsa test vectors expect. EdDSA and RS256 are deterministic anyway; PS256 never is.
+   */
+  deterministic?: boolean;
+}
+
+/** JWS PS256 uses a salt as long as the digest (32 bytes); verification auto-detects the length. */
+export const PS256_SALT_LENGTH = 32;
+
+function toBytes(buf: Uint8Array): Uint8Array {
+  return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
+}
+
+/**
+ * A Signer over an in-memory private key. The KeyObject is reused for every signature.
+ * ES256 signatures are raw r||s (64 bytes), never DER.
+ */
+export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer {
+  if (typeof options?.id !== 'string' || options.id.length === 0) throw new KeyInvalidError('signer id must be a non-empty string');
+  const privateKey: KeyObject | undefined = kp.privateKey;
+  if (!privateKey) throw new KeyNotPrivateError(`cannot sign: this ${kp.type} key pair has no private key`);
+  const algorithm = options.algorithm ?? defaultAlgorithm(kp.type);
+  assertAlgorithmMatchesKey(kp.type, algorithm);
+  const id = options.id;
+  let signSync: (data: Uint8Array) => Uint8Array;
+
+  switch (algorithm) {
+    case 'EdDSA':
+      signSync = (data) => toBytes(nodeSign(null, data, privateKey));
+      break;
+    case 'ES256':
+      if (options.deterministic) {
+        // noble needs the scalar; extract it once here, not per signature.
+        const scalar = rawPrivateKey(kp);
+        signSync = (data) => p256.sign(data, scalar, { prehash: true, lowS: false }).toCompactRawBytes();
+      } else {
+        signSync = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+      }
+      break;
+    case 'PS256':
+      if (options.deterministic) throw new KeyUnsupportedError('PS256 signatures are randomized; use RS256 for deterministic RSA');
+      signSync = (data) =>
+        toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PS256_SALT_LENGTH }));
+      break;
+    case 'RS256':
+      signSync = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }));
+      break;
+  }
+
+  return Object.freeze({
+    id,
+    algorithm,
+    async sign(data: Uint8Array): Promise<Uint8Array> {
+      if (!(data instanceof Uint8Array)) throw new KeyInvalidError('data to sign must be a Uint8Array');
+      return signSync(data);
+    },
+  });
+}

@@ -1,0 +1,546 @@
+import type { KeyObject } from 'node:crypto';
+import { parseDidKey, resolveDidKey } from '../did/did-key.js';
+import { exportPublicJwk } from '../key/export.js';
+import { decodeMultikeyPublic, ed25519FromRaw, importKeyPair, p256FromRaw, type KeyInput } from '../key/import.js';
+import type { KeyPair } from '../key/key-pair.js';
+import { KeyError, KeyUnsupportedError, TrustListError } from '../lib/errors.js';
+import { publicKeyObject, rememberPublicKeyObject } from '../lib/key-object-cache.js';
+import type { KeyPurpose, KeyType, TrustedKey } from '../types.js';
+import { parseCertificate, type ParsedCertificate } from './certificate.js';
+import { jwkThumbprint } from './jwk-thumbprint.js';
+import { isTrustedKeyValidAt, toTrustListEntry, trustedKeyAllowsPurpose, type TrustList } from './trusted-key.js';
+
+export interface TrustStoreOptions {
+  /**
+   * Answer `resolve('did:key:…')` from the DID itself even when the key was never added. Off by default: a did:key
+   * names any key at all, so resolving it locally trusts whoever made the credential. Turn on only where the
+   * issuer's identity is checked elsewhere (e.g. holder proofs, tests).
+   */
+  resolveDidKey?: boolean;
+}
+
+/** Optional narrowing of `TrustStore.resolve` results. */
+export interface ResolveFilter {
+  /** Keep only keys valid at this instant (see `isTrustedKeyValidAt`). */
+  at?: Date;
+  /** Keep only keys allowed for this purpose (keys without purposes allow any). */
+  purpose?: KeyPurpose;
+}
+
+export interface AddCertificateOptions {
+  /** Default: the EU DCC kid (base64 of the first 8 bytes of SHA-256 of the DER). */
+  id?: string;
+  aliases?: readonly string[];
+  controller?: string;
+  /** Default: DCC purposes from the certificate's extended key usage, or any. */
+  purposes?: readonly KeyPurpose[];
+}
+
+const KEY_TYPES: readonly unknown[] = ['Ed25519', 'P-256', 'RSA'];
+const MAX_ENTRIES = 100_000;
+const MAX_ID_LENGTH = 2048;
+const MAX_DID_KEY_CACHE = 1024;
+const DID_RELATIONSHIPS = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'] as const;
+
+type Json = Record<string, unknown>;
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function fail(where: string, message: string, cause?: unknown): never {
+  throw new TrustListError(`${where}: ${message}`, cause === undefined ? undefined : { cause });
+}
+
+function idString(value: unknown, where: string): string {
+  if (typeof value !== 'string' || value.length === 0) fail(where, 'must be a non-empty string');
+  if (value.length > MAX_ID_LENGTH) fail(where, `longer than ${MAX_ID_LENGTH} characters`);
+  return value;
+}
+
+function optionalString(value: unknown, where: string): string | undefined {
+  return value === undefined ? undefined : idString(value, where);
+}
+
+function stringArray(value: unknown, where: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 64) fail(where, 'must be an array of at most 64 strings');
+  return value.map((v, i) => idString(v, `${where}[${i}]`));
+}
+
+function optionalDate(value: unknown, where: string): Date | undefined {
+  if (value === undefined) return undefined;
+  if (value instanceof Date && !Number.isNaN(value.getTime())) return new Date(value);
+  if (typeof value !== 'string' || value.length > 64 || !/^\d{4}-\d{2}-\d{2}/.test(value)) fail(where, 'must be an ISO 8601 date-time string');
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) fail(where, 'is not a valid date');
+  return date;
+}
+
+/** Import public key material, turning any error into a TrustListError that names where it came from. */
+function importPublic(input: KeyInput, where: string): KeyPair {
+  let kp: KeyPair;
+  try {
+    kp = importKeyPair(input);
+  } catch (err) {
+    fail(where, err instanceof Error ? err.message : 'invalid key', err);
+  }
+  if (kp.privateKey) fail(where, 'holds private key material; trust lists carry public keys only');
+  return kp;
+}
+
+function certificateOf(value: string | Uint8Array, where: string): ParsedCertificate {
+  try {
+    return parseCertificate(value);
+  } catch (err) {
+    fail(where, err instanceof Error ? err.message : 'invalid certificate', err);
+  }
+}
+
+function latest(a?: Date, b?: Date): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() >= b.getTime() ? a : b;
+}
+function earliest(a?: Date, b?: Date): Date | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return a.getTime() <= b.getTime() ? a : b;
+}
+
+interface KeyFields {
+  id: string;
+  type: KeyType;
+  publicKey: KeyObject;
+  aliases?: readonly string[] | undefined;
+  controller?: string | undefined;
+  validFrom?: Date | undefined;
+  validUntil?: Date | undefined;
+  purposes?: readonly KeyPurpose[] | undefined;
+  certificate?: Uint8Array | undefined;
+}
+
+/** Build a frozen TrustedKey and seed the KeyObject cache. */
+function buildTrustedKey(fields: KeyFields, where: string): TrustedKey {
+  if (fields.validFrom && fields.validUntil && fields.validFrom.getTime() > fields.validUntil.getTime()) {
+    fail(where, 'validFrom is after validUntil');
+  }
+  const aliases = fields.aliases?.filter((a) => a !== fields.id);
+  const key: TrustedKey = Object.freeze({
+    id: fields.id,
+    type: fields.type,
+    publicKeyJwk: Object.freeze(exportPublicJwk({ type: fields.type, publicKey: fields.publicKey })),
+    ...(aliases?.length ? { aliases: Object.freeze([...new Set(aliases)]) } : {}),
+    ...(fields.controller !== undefined ? { controller: fields.controller } : {}),
+    ...(fields.validFrom ? { validFrom: fields.validFrom } : {}),
+    ...(fields.validUntil ? { validUntil: fields.validUntil } : {}),
+    ...(fields.purposes ? { purposes: Object.freeze([...fields.purposes]) } : {}),
+    ...(fields.certificate ? { certificate: fields.certificate } : {}),
+  });
+  rememberPublicKeyObject(key, fields.publicKey);
+  return key;
+}
+
+function didPart(id: string): string | undefined {
+  const hash = id.indexOf('#');
+  return hash > 0 ? id.slice(0, hash) : undefined;
+}
+
+/**
+ * The keys a verifier trusts, looked up by verification method id, alias or DID.
+ * Loaders validate everything before adding anything: a bad entry rejects the whole input with `TrustListError`.
+ */
+export class TrustStore {
+  readonly #keys: TrustedKey[] = [];
+  /** id and aliases → keys. */
+  readonly #byId = new Map<string, TrustedKey[]>();
+  /** DID part (before '#') of ids and aliases → keys. */
+  readonly #byDid = new Map<string, TrustedKey[]>();
+  readonly #resolveDidKey: boolean;
+  readonly #didKeyCache = new Map<string, TrustedKey>();
+
+  constructor(options: TrustStoreOptions = {}) {
+    this.#resolveDidKey = options.resolveDidKey === true;
+  }
+
+  /** A store holding the keys of a `{ "issuers": [...] }` trust list. */
+  static fromTrustList(json: unknown, options?: TrustStoreOptions): TrustStore {
+    const store = new TrustStore(options);
+    store.addTrustList(json);
+    return store;
+  }
+
+  get size(): number {
+    return this.#keys.length;
+  }
+
+  keys(): TrustedKey[] {
+    return [...this.#keys];
+  }
+
+  /** Add one key (validated and copied; the stored copy is returned). Adding the same id and key twice is a no-op. */
+  add(key: TrustedKey): TrustedKey {
+    return this.#commit([this.#normalize(key, 'trusted key')])[0]!;
+  }
+
+  /**
+   * Keys answering to `id`: exact id or alias first; else, for a DID URL, keys registered under its DID; for a bare
+   * DID, keys whose id lies under it; else (only with `{ resolveDidKey: true }`) the key a did:key names. Never throws.
+   */
+  resolve(id: string, filter: ResolveFilter = {}): TrustedKey[] {
+    const found = this.#lookup(id);
+    if (filter.at === undefined && filter.purpose === undefined) return found;
+    return found.filter(
+      (key) =>
+        (filter.at === undefined || isTrustedKeyValidAt(key, filter.at)) &&
+        (filter.purpose === undefined || trustedKeyAllowsPurpose(key, filter.purpose)),
+    );
+  }
+
+  /** The store as a trust list file (public keys only), loadable with `addTrustList` / `fromTrustList`. */
+  toTrustList(): TrustList {
+    return {
+      issuers: this.#keys.map((key) => {
+        const entry = toTrustListEntry(
+          { type: key.type, publicKey: publicKeyObject(key) },
+          {
+            id: key.id,
+            ...(key.controller !== undefined ? { controller: key.controller } : {}),
+            ...(key.validFrom ? { validFrom: key.validFrom } : {}),
+            ...(key.validUntil ? { validUntil: key.validUntil } : {}),
+            ...(key.purposes ? { purposes: key.purposes } : {}),
+          },
+        );
+        if (key.aliases?.length) entry.aliases = [...key.aliases];
+        if (key.certificate) entry.certificate = Buffer.from(key.certificate).toString('base64');
+        return entry;
+      }),
+    };
+  }
+
+  #lookup(id: string): TrustedKey[] {
+    if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH) return [];
+    const exact = this.#byId.get(id);
+    if (exact) return [...exact];
+    const did = didPart(id);
+    const related = did !== undefined ? this.#byId.get(did) : this.#byDid.get(id);
+    if (related) return [...related];
+    if (this.#resolveDidKey && id.startsWith('did:key:')) {
+      const key = this.#resolveDidKeyLocally(id);
+      if (key) return [key];
+    }
+    return [];
+  }
+
+  /** Load `{ "issuers": [ { id, publicKeyPem | publicKeyJwk | publicKeyMultibase | publicKeyBase58 | certificate, … } ] }`. */
+  addTrustList(json: unknown): TrustedKey[] {
+    if (!isObject(json)) fail('trust list', 'must be a JSON object');
+    const issuers = json.issuers;
+    if (!Array.isArray(issuers)) fail('trust list', '"issuers" must be an array');
+    if (issuers.length > MAX_ENTRIES) fail('trust list', `more than ${MAX_ENTRIES} issuers`);
+    return this.#commit(issuers.map((entry, i) => this.#parseTrustListEntry(entry, `issuers[${i}]`)));
+  }
+
+  /**
+   * Load a JWKS (`{ "keys": [...] }`), SMART Health Cards style: each key's `kid` (or its RFC 7638 thumbprint) becomes
+   * the id, and with `issuer` also `issuer#kid` is an alias and `issuer` the controller. Encryption keys (`use: "enc"`)
+   * and key types this package does not support are skipped; malformed keys reject the whole set.
+   */
+  addJwks(jwks: unknown, options: { issuer?: string } = {}): TrustedKey[] {
+    if (!isObject(jwks) || !Array.isArray(jwks.keys)) fail('JWKS', 'must be an object with a "keys" array');
+    if (jwks.keys.length > MAX_ENTRIES) fail('JWKS', `more than ${MAX_ENTRIES} keys`);
+    const issuer = optionalString(options.issuer, 'JWKS issuer');
+    const parsed: TrustedKey[] = [];
+    jwks.keys.forEach((jwk: unknown, i: number) => {
+      const where = `keys[${i}]`;
+      if (!isObject(jwk)) fail(where, 'must be a JWK object');
+      if (jwk.use === 'enc') return;
+      if (jwk.d !== undefined) fail(where, 'holds private key material; a JWKS for verification carries public keys only');
+      let kp: KeyPair;
+      try {
+        kp = importKeyPair({ jwk: jwk as JsonWebKey });
+      } catch (err) {
+        if (err instanceof KeyUnsupportedError) return;
+        fail(where, err instanceof Error ? err.message : 'invalid JWK', err);
+      }
+      const kid = jwk.kid === undefined ? jwkThumbprint(kp) : idString(jwk.kid, `${where}.kid`);
+      let cert: ParsedCertificate | undefined;
+      if (jwk.x5c !== undefined) {
+        if (!Array.isArray(jwk.x5c) || typeof jwk.x5c[0] !== 'string') fail(`${where}.x5c`, 'must be an array of base64 certificates');
+        cert = certificateOf(jwk.x5c[0], `${where}.x5c[0]`);
+        if (!cert.keyPair.publicKey.equals(kp.publicKey)) fail(`${where}.x5c[0]`, 'certificate key differs from the JWK');
+      }
+      parsed.push(
+        buildTrustedKey(
+          {
+            id: kid,
+            type: kp.type,
+            publicKey: kp.publicKey,
+            aliases: issuer !== undefined ? [`${issuer}#${kid}`] : undefined,
+            controller: issuer,
+            validFrom: cert?.validFrom,
+            validUntil: cert?.validUntil,
+            certificate: cert?.der,
+          },
+          where,
+        ),
+      );
+    });
+    return this.#commit(parsed);
+  }
+
+  /**
+   * Trust the key of an X.509 certificate (PEM, base64 DER or DER bytes). The id defaults to the EU DCC kid; the hex
+   * SHA-256 of the DER is an alias; validity comes from the certificate; purposes from its DCC extended key usage.
+   * The certificate chain is NOT checked here: add only certificates you already trust.
+   */
+  addCertificate(pemOrDer: string | Uint8Array, options: AddCertificateOptions = {}): TrustedKey {
+    const cert = certificateOf(pemOrDer, 'certificate');
+    const id = optionalString(options.id, 'certificate id') ?? cert.kid;
+    const aliases = [...(stringArray(options.aliases, 'certificate aliases') ?? []), cert.sha256Hex];
+    if (id !== cert.kid) aliases.push(cert.kid);
+    const key = buildTrustedKey(
+      {
+        id,
+        type: cert.keyPair.type,
+        publicKey: cert.keyPair.publicKey,
+        aliases,
+        controller: optionalString(options.controller, 'certificate controller'),
+        validFrom: cert.validFrom,
+        validUntil: cert.validUntil,
+        purposes: stringArray(options.purposes, 'certificate purposes') ?? cert.purposes,
+        certificate: cert.der,
+      },
+      'certificate',
+    );
+    return this.#commit([key])[0]!;
+  }
+
+  /**
+   * Trust the verification methods of a DID document (publicKeyMultibase, publicKeyJwk or publicKeyBase58).
+   * Each key's purposes are the relationships (assertionMethod, authentication, capabilityInvocation,
+   * capabilityDelegation) that reference or embed it; a method no relationship names gets no purposes. Methods of
+   * unsupported key types (e.g. X25519 keyAgreement keys) are skipped.
+   */
+  addDidDocument(doc: unknown): TrustedKey[] {
+    if (!isObject(doc)) fail('DID document', 'must be a JSON object');
+    const did = idString(doc.id, 'DID document id');
+    if (!did.startsWith('did:')) fail('DID document id', 'is not a DID');
+    const absolute = (ref: string) => (ref.startsWith('#') ? `${did}${ref}` : ref);
+    const methods = new Map<string, { vm: Json; where: string }>();
+    const purposes = new Map<string, KeyPurpose[]>();
+    const vms = doc.verificationMethod ?? [];
+    if (!Array.isArray(vms) || vms.length > 1000) fail('verificationMethod', 'must be an array of at most 1000 entries');
+    vms.forEach((vm: unknown, i: number) => {
+      const where = `verificationMethod[${i}]`;
+      if (!isObject(vm)) fail(where, 'must be an object');
+      methods.set(absolute(idString(vm.id, `${where}.id`)), { vm, where });
+    });
+    for (const rel of DID_RELATIONSHIPS) {
+      const refs = doc[rel];
+      if (refs === undefined) continue;
+      if (!Array.isArray(refs) || refs.length > 1000) fail(rel, 'must be an array');
+      refs.forEach((ref: unknown, i: number) => {
+        const where = `${rel}[${i}]`;
+        let id: string;
+        if (typeof ref === 'string') id = absolute(idString(ref, where));
+        else if (isObject(ref)) {
+          id = absolute(idString(ref.id, `${where}.id`));
+          if (!methods.has(id)) methods.set(id, { vm: ref, where });
+        } else fail(where, 'must be a DID URL or a verification method');
+        const list = purposes.get(id) ?? [];
+        if (!list.includes(rel)) list.push(rel);
+        purposes.set(id, list);
+      });
+    }
+    const parsed: TrustedKey[] = [];
+    for (const [id, { vm, where }] of methods) {
+      const kp = this.#verificationMethodKey(vm, where);
+      if (!kp) continue;
+      parsed.push(
+        buildTrustedKey(
+          {
+            id,
+            type: kp.type,
+            publicKey: kp.publicKey,
+            controller: optionalString(vm.controller, `${where}.controller`) ?? did,
+            purposes: purposes.get(id) ?? [],
+          },
+          where,
+        ),
+      );
+    }
+    return this.#commit(parsed);
+  }
+
+  /** Trust the key a did:key names (its document is built locally). */
+  addDidKey(did: string): TrustedKey[] {
+    let doc;
+    try {
+      doc = resolveDidKey(did);
+    } catch (err) {
+      fail('did:key', err instanceof Error ? err.message : 'invalid did:key', err);
+    }
+    return this.addDidDocument(doc);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  #verificationMethodKey(vm: Json, where: string): KeyPair | undefined {
+    const fields = ['publicKeyMultibase', 'publicKeyJwk', 'publicKeyBase58'].filter((f) => vm[f] !== undefined);
+    if (fields.length === 0) fail(where, 'has no publicKeyMultibase, publicKeyJwk or publicKeyBase58');
+    if (fields.length > 1) fail(where, `has more than one key field (${fields.join(', ')})`);
+    const field = fields[0]!;
+    try {
+      if (field === 'publicKeyJwk') {
+        if (isObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined) fail(`${where}.publicKeyJwk`, 'holds private key material');
+        return importKeyPair({ jwk: vm.publicKeyJwk as JsonWebKey });
+      }
+      if (field === 'publicKeyMultibase') {
+        const { type, raw } = decodeMultikeyPublic(vm.publicKeyMultibase, 'publicKeyMultibase');
+        return type === 'Ed25519' ? ed25519FromRaw(raw) : p256FromRaw(raw);
+      }
+      if (vm.type !== undefined && vm.type !== 'Ed25519VerificationKey2018' && vm.type !== 'Ed25519VerificationKey2020') {
+        throw new KeyUnsupportedError(`publicKeyBase58 of type ${String(vm.type)}`);
+      }
+      return importKeyPair({ type: 'Ed25519', publicKeyBase58: vm.publicKeyBase58 as string });
+    } catch (err) {
+      if (err instanceof TrustListError) throw err;
+      if (err instanceof KeyUnsupportedError) return undefined;
+      fail(`${where}.${field}`, err instanceof Error ? err.message : 'invalid key', err);
+    }
+  }
+
+  #parseTrustListEntry(entry: unknown, where: string): TrustedKey {
+    if (!isObject(entry)) fail(where, 'must be an object');
+    const id = idString(entry.id, `${where}.id`);
+    const found: { field: string; kp: KeyPair }[] = [];
+    let cert: ParsedCertificate | undefined;
+    if (entry.publicKeyPem !== undefined) {
+      if (typeof entry.publicKeyPem !== 'string') fail(`${where}.publicKeyPem`, 'must be a PEM string');
+      found.push({ field: 'publicKeyPem', kp: importPublic({ pem: entry.publicKeyPem }, `${where}.publicKeyPem`) });
+    }
+    if (entry.publicKeyJwk !== undefined) {
+      if (!isObject(entry.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
+      found.push({ field: 'publicKeyJwk', kp: importPublic({ jwk: entry.publicKeyJwk as JsonWebKey }, `${where}.publicKeyJwk`) });
+    }
+    if (entry.publicKeyMultibase !== undefined) {
+      if (typeof entry.publicKeyMultibase !== 'string') fail(`${where}.publicKeyMultibase`, 'must be a string');
+      found.push({ field: 'publicKeyMultibase', kp: importPublic({ publicKeyMultibase: entry.publicKeyMultibase }, `${where}.publicKeyMultibase`) });
+    }
+    if (entry.publicKeyBase58 !== undefined) {
+      if (typeof entry.publicKeyBase58 !== 'string') fail(`${where}.publicKeyBase58`, 'must be a string');
+      found.push({ field: 'publicKeyBase58', kp: importPublic({ type: 'Ed25519', publicKeyBase58: entry.publicKeyBase58 }, `${where}.publicKeyBase58`) });
+    }
+    if (entry.certificate !== undefined) {
+      if (typeof entry.certificate !== 'string') fail(`${where}.certificate`, 'must be a PEM or base64 DER string');
+      cert = certificateOf(entry.certificate, `${where}.certificate`);
+      found.push({ field: 'certificate', kp: cert.keyPair });
+    }
+    if (found.length === 0) fail(where, 'has no key (publicKeyPem, publicKeyJwk, publicKeyMultibase, publicKeyBase58 or certificate)');
+    const first = found[0]!;
+    // Several representations are allowed only if they are the same key, so no field can smuggle in another one.
+    for (const other of found.slice(1)) {
+      if (!other.kp.publicKey.equals(first.kp.publicKey)) fail(`${where}.${other.field}`, `is a different key than ${first.field}`);
+    }
+    if (entry.type !== undefined) {
+      if (typeof entry.type !== 'string') fail(`${where}.type`, 'must be a string');
+      if (KEY_TYPES.includes(entry.type) && entry.type !== first.kp.type) fail(`${where}.type`, `says ${entry.type} but the key is ${first.kp.type}`);
+    }
+    const validFrom = optionalDate(entry.validFrom, `${where}.validFrom`);
+    const validUntil = optionalDate(entry.validUntil, `${where}.validUntil`);
+    return buildTrustedKey(
+      {
+        id,
+        type: first.kp.type,
+        publicKey: first.kp.publicKey,
+        aliases: stringArray(entry.aliases, `${where}.aliases`),
+        controller: optionalString(entry.controller, `${where}.controller`),
+        // A certificate can only narrow the window the entry states.
+        validFrom: latest(validFrom, cert?.validFrom),
+        validUntil: earliest(validUntil, cert?.validUntil),
+        purposes: stringArray(entry.purposes, `${where}.purposes`) ?? cert?.purposes,
+        certificate: cert?.der,
+      },
+      where,
+    );
+  }
+
+  #normalize(key: TrustedKey, where: string): TrustedKey {
+    if (!isObject(key)) fail(where, 'must be an object');
+    const id = idString(key.id, `${where}.id`);
+    if (!KEY_TYPES.includes(key.type)) fail(`${where}.type`, 'must be Ed25519, P-256 or RSA');
+    if (!isObject(key.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
+    let publicKey: KeyObject;
+    try {
+      publicKey = publicKeyObject(key);
+    } catch (err) {
+      fail(`${where} ${id}`, err instanceof Error ? err.message : 'invalid key', err);
+    }
+    const dateField = (v: unknown, f: string) => {
+      if (v !== undefined && (!(v instanceof Date) || Number.isNaN(v.getTime()))) fail(`${where}.${f}`, 'must be a valid Date');
+      return v as Date | undefined;
+    };
+    if (key.certificate !== undefined && !(key.certificate instanceof Uint8Array)) fail(`${where}.certificate`, 'must be DER bytes');
+    return buildTrustedKey(
+      {
+        id,
+        type: key.type,
+        publicKey,
+        aliases: stringArray(key.aliases, `${where}.aliases`),
+        controller: optionalString(key.controller, `${where}.controller`),
+        validFrom: dateField(key.validFrom, 'validFrom'),
+        validUntil: dateField(key.validUntil, 'validUntil'),
+        purposes: stringArray(key.purposes, `${where}.purposes`),
+        certificate: key.certificate ? new Uint8Array(key.certificate) : undefined,
+      },
+      where,
+    );
+  }
+
+  /** Add validated keys; all-or-nothing because every check ran before this point. */
+  #commit(keys: TrustedKey[]): TrustedKey[] {
+    const added: TrustedKey[] = [];
+    for (const key of keys) {
+      const existing = this.#byId.get(key.id)?.find((k) => k.id === key.id && publicKeyObject(k).equals(publicKeyObject(key)));
+      if (existing) {
+        added.push(existing);
+        continue;
+      }
+      this.#keys.push(key);
+      for (const name of [key.id, ...(key.aliases ?? [])]) {
+        push(this.#byId, name, key);
+        const did = didPart(name);
+        if (did !== undefined) push(this.#byDid, did, key);
+      }
+      added.push(key);
+    }
+    return added;
+  }
+
+  #resolveDidKeyLocally(id: string): TrustedKey | undefined {
+    const cached = this.#didKeyCache.get(id);
+    if (cached) return cached;
+    try {
+      const { did, multibase } = parseDidKey(id);
+      const kp = importKeyPair({ publicKeyMultibase: multibase });
+      const key = buildTrustedKey(
+        { id: `${did}#${multibase}`, type: kp.type, publicKey: kp.publicKey, controller: did, purposes: ['assertionMethod', 'authentication'] },
+        'did:key',
+      );
+      if (this.#didKeyCache.size >= MAX_DID_KEY_CACHE) this.#didKeyCache.clear();
+      this.#didKeyCache.set(id, key);
+      return key;
+    } catch (err) {
+      if (err instanceof KeyError) return undefined;
+      throw err;
+    }
+  }
+}
+
+function push(map: Map<string, TrustedKey[]>, name: string, key: TrustedKey): void {
+  const list = map.get(name);
+  if (list) {
+    if (!list.includes(key)) list.push(key);
+  } else map.set(name, [key]);
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { base58btcDecode, base58btcEncode, base64urlDecode, base64urlEncode, multibaseDecode, multibaseEncode } from '@divoc/keys';
+
+const code = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+  return 'no error';
+};
+
+describe('base58btc', () => {
+  it('matches known values (leading zeros preserved)', () => {
+    expect(base58btcEncode(new TextEncoder().encode('Hello World!'))).toBe('2NEpo7TZRRrLZSi2U');
+    expect(base58btcEncode(Uint8Array.of(0, 0, 1))).toBe('112');
+    expect(base58btcEncode(new Uint8Array(0))).toBe('');
+    expect(Array.from(base58btcDecode('112'))).toEqual([0, 0, 1]);
+    expect(new TextDecoder().decode(base58btcDecode('2NEpo7TZRRrLZSi2U'))).toBe('Hello World!');
+  });
+  it('round-trips random bytes', () => {
+    for (let n = 0; n < 80; n++) {
+      const bytes = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+      if (n % 3 === 0 && n > 0) bytes[0] = 0;
+      expect(base58btcDecode(base58btcEncode(bytes))).toEqual(bytes);
+    }
+  });
+  it('rejects characters outside the alphabet and huge input with ERR_ENCODING_INVALID', () => {
+    for (const bad of ['0abc', 'Ol', 'abc!', 'é', ' 2N']) expect(code(() => base58btcDecode(bad))).toBe('ERR_ENCODING_INVALID');
+    const started = Date.now();
+    expect(code(() => base58btcDecode('2'.repeat(1_000_000)))).toBe('ERR_ENCODING_INVALID');
+    expect(Date.now() - started).toBeLessThan(500);
+    expect(code(() => base58btcDecode(42 as unknown as string))).toBe('ERR_ENCODING_INVALID');
+  });
+});
+
+describe('base64url', () => {
+  it('encodes without padding and decodes strictly', () => {
+    expect(base64urlEncode(Uint8Array.of(0xfb, 0xff))).toBe('-_8');
+    expect(Array.from(base64urlDecode('-_8'))).toEqual([0xfb, 0xff]);
+    for (const bad of ['-_8=', 'ab+/', 'a', 'ab cd', 'ab\n']) expect(code(() => base64urlDecode(bad))).toBe('ERR_ENCODING_INVALID');
+  });
+});
+
+describe('multibase', () => {
+  it("supports 'z' and 'u'", () => {
+    const bytes = Uint8Array.of(0xed, 0x01, 1, 2, 3);
+    expect(multibaseEncode(bytes)).toMatch(/^z/);
+    expect(multibaseEncode(bytes, 'base64url')).toBe('u7QEBAgM');
+    expect(multibaseDecode(multibaseEncode(bytes))).toEqual(bytes);
+    expect(multibaseDecode('u7QEBAgM')).toEqual(bytes);
+  });
+  it('rejects unknown prefixes and empty input', () => {
+    for (const bad of ['', 'f00', 'mAAA', '💥']) expect(code(() => multibaseDecode(bad))).toBe('ERR_ENCODING_INVALID');
+  });
+});
