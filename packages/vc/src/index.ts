@@ -1,1 +1,24 @@
-export * from "./types.js";
+export * from './types.js';
+export { issueCredential } from './issue/index.js';
+export { verifyCredential } from './verify/index.js';
+export { canonize } from './canonize/index.js';
+export type { CanonizeOptions } from './canonize/index.js';
+export { suites, eddsaRdfc2022, ecdsaRdfc2019, ed25519Signature2020, rsaSignature2018, ed25519Signature2018 } from './suites/index.js';
+export {
+  VcError,
+  VcMalformedError,
+  VcProofMissingError,
+  VcUnsupportedSuiteError,
+  VcSuiteAlgorithmMismatchError,
+  VcSignatureInvalidError,
+  VcKeyNotTrustedError,
+  VcKeyExpiredError,
+  VcKeyPurposeError,
+  VcNotYetValidError,
+  VcExpiredError,
+  VcSchemaInvalidError,
+  JsonLdUnknownUrlError,
+  JsonLdSafeModeError,
+  isVcError,
+} from './lib/errors.js';
+export type { VcErrors, VcErrorCode } from './lib/errors.js';

@@ -1,3 +1,6 @@
+import type { Signer, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
+import type { CredentialTypeLookup, DocumentLoader } from '@divoc/schemas';
+
 /**
  * Result shapes shared with the CLI's `--json` output and, later, `@divoc/verifier`. Keep stable.
  */
@@ -20,3 +23,130 @@ export type SuiteName =
   | 'ecdsa-rdfc-2019'
   | 'RsaSignature2018'
   | 'Ed25519Signature2018';
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Credential and option shapes (added by @divoc/vc; the contract types above are unchanged).                   */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+
+/** A JSON value, as parsed by `JSON.parse`. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue | undefined;
+}
+
+/** A credential without a proof: a JSON-LD object with `@context` and `type` at least. */
+export interface UnsignedCredential extends JsonObject {
+  '@context': JsonValue;
+  type: string | string[];
+}
+
+/** A proof as written into a credential (Data Integrity or legacy jsonld-signatures). */
+export interface Proof extends JsonObject {
+  type: string;
+  cryptosuite?: string;
+  created?: string;
+  verificationMethod?: string;
+  proofPurpose?: string;
+  /** Data Integrity / Ed25519Signature2020: multibase signature. */
+  proofValue?: string;
+  /** RsaSignature2018 / Ed25519Signature2018: detached JWS. */
+  jws?: string;
+}
+
+export interface SignedCredential extends UnsignedCredential {
+  proof: Proof;
+}
+
+/** What a suite needs to compute its verify data: an offline loader and a (memoised) canonicaliser. */
+export interface SuiteContext {
+  documentLoader: DocumentLoader;
+  /** RDFC-1.0 canonical N-Quads of a JSON-LD document (safe mode). Memoised per object within one operation. */
+  canonize(document: JsonObject): Promise<string>;
+}
+
+/** The proof fields an issuer chose, before signing. */
+export interface ProofOptions {
+  verificationMethod: string;
+  /** `YYYY-MM-DDTHH:mm:ssZ` (or any xsd:dateTime the caller passed). */
+  created: string;
+  proofPurpose: string;
+}
+
+/**
+ * A proof suite plug-in (in the style of digitalbazaar's jsonld-signatures suites).
+ * `createProof` gets the document WITHOUT proof and with its final `@context`; `verifyProof` gets the document
+ * without proof, the proof, and the candidate keys that answer to the proof's verification method.
+ */
+export interface ProofSuite {
+  /** Proof `type` (e.g. `DataIntegrityProof`, `RsaSignature2018`). */
+  readonly type: string;
+  /** Data Integrity `cryptosuite` (e.g. `eddsa-rdfc-2022`), when the suite is one. */
+  readonly cryptosuite?: string;
+  /** Signature algorithms a signer or key must use with this suite. */
+  readonly algorithms: readonly SignatureAlgorithm[];
+  /** Context defining the suite's terms, added to credentials that lack it (see `contextIncludedBy`). */
+  readonly contextUrl?: string;
+  /** Contexts that already define the suite's terms, so `contextUrl` need not be added. */
+  readonly contextIncludedBy?: readonly string[];
+  createProof(args: {
+    document: JsonObject;
+    signer: Signer;
+    options: ProofOptions;
+    context: SuiteContext;
+  }): Promise<Proof>;
+  /** Resolves to the key that verified, or `null` when none did. Throws `VcError` for a malformed proof. */
+  verifyProof(args: {
+    document: JsonObject;
+    proof: Proof;
+    keys: readonly TrustedKey[];
+    context: SuiteContext;
+  }): Promise<TrustedKey | null>;
+}
+
+export interface IssueOptions {
+  signer: Signer;
+  /** A built-in suite name or a custom suite object. Default `eddsa-rdfc-2022`. */
+  suite?: SuiteName | ProofSuite;
+  /** Verification method written into the proof. Default `signer.id`. */
+  verificationMethod?: string;
+  /** Proof creation time. Default now, to the second. */
+  created?: Date | string;
+  /** Default `assertionMethod`. */
+  proofPurpose?: string;
+  /** Default `createDocumentLoader()` from `@divoc/schemas` (bundled contexts only, never the network). */
+  documentLoader?: DocumentLoader;
+  /** Add the suite's context when the credential lacks it. Default true. */
+  addSuiteContext?: boolean;
+}
+
+
+/** Anything that answers "which trusted keys have this id" (a `TrustStore` from `@divoc/keys`). */
+export interface KeyResolver {
+  resolve(id: string): readonly TrustedKey[];
+}
+
+export interface VerifyOptions {
+  /** Keys the verifier trusts; the proof's verification method is looked up here. */
+  trustStore: KeyResolver;
+  documentLoader?: DocumentLoader;
+  /** Validation clock. Default now. */
+  now?: Date;
+  /** Run `validateCredential` for credential types the registry knows. Default true. */
+  checkSchema?: boolean;
+  /** Credential types for the schema check (and their contexts, for the default loader). Default `defaultRegistry`. */
+  registry?: CredentialTypeLookup;
+  /** Extra or replacement suites, matched by proof `type` (and `cryptosuite`). */
+  suites?: readonly ProofSuite[];
+}
+
+export interface CredentialVerificationResult {
+  valid: boolean;
+  format: 'w3c-vc';
+  issuer?: string;
+  verificationMethod?: string;
+  /** Suite name: the `cryptosuite` for Data Integrity proofs, else the proof `type`. */
+  suite?: string;
+  checks: Check[];
+  credential?: JsonObject;
+}

@@ -1,0 +1,168 @@
+import jsonld from 'jsonld';
+import ContextResolver from 'jsonld/lib/ContextResolver.js';
+import rdfCanonize from 'rdf-canonize';
+import { createDocumentLoader, type DocumentLoader, type RemoteDocument } from '@divoc/schemas';
+import { JsonLdSafeModeError, JsonLdUnknownUrlError, VcError, VcMalformedError } from '../lib/errors.js';
+import type { JsonObject } from '../types.js';
+
+export interface CanonizeOptions {
+  /** Offline loader for every `@context` URL. Default: a shared `createDocumentLoader()` from `@divoc/schemas`. */
+  documentLoader?: DocumentLoader;
+}
+
+let sharedDefaultLoader: DocumentLoader | undefined;
+/**
+ * One default loader for the whole process, so its resolved-context cache is reused across calls. It serves the
+ * bundled contexts and `defaultRegistry`'s (looked up at each call, so types registered later are served too).
+ */
+export function defaultDocumentLoader(): DocumentLoader {
+  sharedDefaultLoader ??= createDocumentLoader();
+  return sharedDefaultLoader;
+}
+
+/**
+ * Resolved contexts are cached per document loader, so a context one loader returned is never served to a
+ * caller using another loader (jsonld.js's own process-wide cache would). This cache is also the slot a later
+ * fast path (precompiled contexts) plugs into.
+ */
+const CACHE_LIMIT = 256;
+
+/** The `get`/`set` cache jsonld.js's ContextResolver expects, bounded: the oldest entry goes first. */
+class BoundedCache {
+  readonly #entries = new Map<string, unknown>();
+  get(key: string): unknown {
+    return this.#entries.get(key);
+  }
+  set(key: string, value: unknown): this {
+    if (!this.#entries.has(key) && this.#entries.size >= CACHE_LIMIT) {
+      const oldest = this.#entries.keys().next();
+      if (!oldest.done) this.#entries.delete(oldest.value);
+    }
+    this.#entries.set(key, value);
+    return this;
+  }
+}
+
+const resolverCaches = new WeakMap<DocumentLoader, BoundedCache>();
+const taggedLoaders = new WeakMap<DocumentLoader, TaggedLoader>();
+type TaggedLoader = (url: string) => Promise<RemoteDocument & { tag: 'static' }>;
+
+function cacheFor(loader: DocumentLoader): BoundedCache {
+  let cache = resolverCaches.get(loader);
+  if (!cache) {
+    cache = new BoundedCache();
+    resolverCaches.set(loader, cache);
+  }
+  return cache;
+}
+
+/** jsonld.js only keeps a resolved context across calls when the loader tags it `static`. */
+function tagged(loader: DocumentLoader): TaggedLoader {
+  let wrapped = taggedLoaders.get(loader);
+  if (!wrapped) {
+    wrapped = async (url: string) => ({ ...(await loader(url)), tag: 'static' });
+    taggedLoaders.set(loader, wrapped);
+  }
+  return wrapped;
+}
+
+function jsonLdOptions(documentLoader: DocumentLoader) {
+  return {
+    documentLoader: tagged(documentLoader),
+    contextResolver: new ContextResolver({ sharedCache: cacheFor(documentLoader) }),
+    safe: true,
+    base: null,
+    produceGeneralizedRdf: false,
+  };
+}
+
+interface JsonLdErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  details?: { code?: unknown; url?: unknown; cause?: unknown; event?: { code?: unknown; message?: unknown; details?: unknown } };
+}
+
+/** Maps whatever jsonld.js / rdf-canonize / a loader threw onto this package's typed errors. */
+export function toVcError(error: unknown): VcError {
+  if (error instanceof VcError) return error;
+  const e = (typeof error === 'object' && error !== null ? error : {}) as JsonLdErrorLike;
+  const details = e.details ?? {};
+  const cause = details.cause as JsonLdErrorLike | undefined;
+  if (e.code === 'ERR_JSONLD_UNKNOWN_URL' || cause?.code === 'ERR_JSONLD_UNKNOWN_URL' || e.name === 'jsonld.InvalidUrl') {
+    const url = typeof details.url === 'string' ? details.url : undefined;
+    return new JsonLdUnknownUrlError(
+      url ? `JSON-LD context not available offline: ${url}` : 'JSON-LD context not available offline',
+      { cause: error },
+    );
+  }
+  if (e.name === 'jsonld.ValidationError') {
+    const event = details.event ?? {};
+    const what = typeof event.code === 'string' ? event.code : 'unsafe data';
+    const where = describeEventDetails(event.details);
+    return new JsonLdSafeModeError(`JSON-LD safe mode: ${what}${where}`, { cause: error });
+  }
+  if (error instanceof RangeError) {
+    return new VcMalformedError('document too deeply nested', { cause: error });
+  }
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const jsonLdCode = typeof details.code === 'string' ? ` (${details.code})` : '';
+  return new VcMalformedError(`invalid JSON-LD: ${message}${jsonLdCode}`, { cause: error });
+}
+
+function describeEventDetails(details: unknown): string {
+  if (typeof details !== 'object' || details === null) return '';
+  const d = details as Record<string, unknown>;
+  // jsonld.js reports the offending term/property/IRI under one of these names.
+  for (const key of ['property', 'term', 'expandedProperty', 'iri', 'value']) {
+    const value = d[key];
+    if (typeof value === 'string') return ` "${value.length > 80 ? `${value.slice(0, 80)}…` : value}"`;
+  }
+  return '';
+}
+
+/**
+ * JSON-LD → RDF dataset in safe mode: a term no context defines, a relative IRI or any other lossy
+ * conversion throws `JsonLdSafeModeError` instead of silently dropping data from what gets signed.
+ */
+export async function toDataset(document: JsonObject, options: CanonizeOptions = {}): Promise<unknown> {
+  try {
+    return await jsonld.toRDF(document, jsonLdOptions(options.documentLoader ?? defaultDocumentLoader()));
+  } catch (error) {
+    throw toVcError(error);
+  }
+}
+
+/**
+ * RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document: canonical N-Quads, one statement per line.
+ * Contexts come only from `documentLoader`; expansion runs in safe mode.
+ */
+export async function canonize(document: JsonObject, options: CanonizeOptions = {}): Promise<string> {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new VcMalformedError('canonize: document must be a JSON object');
+  }
+  if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
+    throw new TypeError('canonize: options.documentLoader must be a function');
+  }
+  const dataset = await toDataset(document, options);
+  try {
+    // maxWorkFactor 1 bounds the blank-node work linearly, which rejects "poison" graphs crafted to make
+    // canonicalisation exponential.
+    return await rdfCanonize.canonize(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads', maxWorkFactor: 1 });
+  } catch (error) {
+    throw toVcError(error);
+  }
+}
+
+/** A canonicaliser memoised per document object, for one issue/verify operation. */
+export function memoizedCanonize(options: CanonizeOptions): (document: JsonObject) => Promise<string> {
+  const memo = new WeakMap<JsonObject, Promise<string>>();
+  return (document) => {
+    let result = memo.get(document);
+    if (!result) {
+      result = canonize(document, options);
+      memo.set(document, result);
+    }
+    return result;
+  };
+}

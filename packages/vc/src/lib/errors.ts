@@ -1,0 +1,117 @@
+/**
+ * Every error this package throws (and every failure code a verification result carries) is one of these
+ * classes. Each has a stable string `code`, so callers can `switch (err.code)` over the `VcErrorCode` union.
+ */
+
+/** Base class of every error thrown by `@divoc/vc`. */
+export abstract class VcError extends Error {
+  abstract readonly code: VcErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is not a credential: not a JSON object, no `@context`/`type`, wrong-typed fields, bad dates. */
+export class VcMalformedError extends VcError {
+  readonly code = 'ERR_VC_MALFORMED' as const;
+}
+
+/** The credential carries no proof, or an unusable one (several proofs, proof not an object). */
+export class VcProofMissingError extends VcError {
+  readonly code = 'ERR_VC_PROOF_MISSING' as const;
+}
+
+/** No suite handles the proof's `type`/`cryptosuite`. */
+export class VcUnsupportedSuiteError extends VcError {
+  readonly code = 'ERR_VC_UNSUPPORTED_SUITE' as const;
+}
+
+/** The signer's algorithm does not fit the suite (e.g. an ES256 signer for `eddsa-rdfc-2022`). */
+export class VcSuiteAlgorithmMismatchError extends VcError {
+  readonly code = 'ERR_VC_SUITE_ALG_MISMATCH' as const;
+}
+
+/** The signature does not verify, or its encoding is malformed (truncated, not multibase, wrong JWS header). */
+export class VcSignatureInvalidError extends VcError {
+  readonly code = 'ERR_VC_SIGNATURE_INVALID' as const;
+}
+
+/** No trusted key answers to the proof's verification method. */
+export class VcKeyNotTrustedError extends VcError {
+  readonly code = 'ERR_VC_KEY_NOT_TRUSTED' as const;
+}
+
+/** The key's validity window does not cover the proof's creation time. */
+export class VcKeyExpiredError extends VcError {
+  readonly code = 'ERR_VC_KEY_EXPIRED' as const;
+}
+
+/** The key may not be used for the proof's purpose. */
+export class VcKeyPurposeError extends VcError {
+  readonly code = 'ERR_VC_KEY_PURPOSE' as const;
+}
+
+/** `issuanceDate`/`validFrom` lies after the validation clock. */
+export class VcNotYetValidError extends VcError {
+  readonly code = 'ERR_VC_NOT_YET_VALID' as const;
+}
+
+/** `expirationDate`/`validUntil` lies before the validation clock. */
+export class VcExpiredError extends VcError {
+  readonly code = 'ERR_VC_EXPIRED' as const;
+}
+
+/** The credential does not match the JSON schema of its type. */
+export class VcSchemaInvalidError extends VcError {
+  readonly code = 'ERR_VC_SCHEMA_INVALID' as const;
+}
+
+/** A context URL the document loader does not hold (nothing is ever fetched from the network). */
+export class JsonLdUnknownUrlError extends VcError {
+  readonly code = 'ERR_JSONLD_UNKNOWN_URL' as const;
+}
+
+/**
+ * JSON-LD safe mode rejected the document: a term no context defines, a relative IRI, an invalid value...
+ * Without safe mode such data would be silently dropped from the signed statements, so it is an error.
+ */
+export class JsonLdSafeModeError extends VcError {
+  readonly code = 'ERR_JSONLD_SAFE_MODE' as const;
+}
+
+/** Discriminated union (on `code`) of every error class of this package. */
+export type VcErrors =
+  | VcMalformedError
+  | VcProofMissingError
+  | VcUnsupportedSuiteError
+  | VcSuiteAlgorithmMismatchError
+  | VcSignatureInvalidError
+  | VcKeyNotTrustedError
+  | VcKeyExpiredError
+  | VcKeyPurposeError
+  | VcNotYetValidError
+  | VcExpiredError
+  | VcSchemaInvalidError
+  | JsonLdUnknownUrlError
+  | JsonLdSafeModeError;
+
+/** Every stable error code this package uses. */
+export type VcErrorCode =
+  | 'ERR_VC_MALFORMED'
+  | 'ERR_VC_PROOF_MISSING'
+  | 'ERR_VC_UNSUPPORTED_SUITE'
+  | 'ERR_VC_SUITE_ALG_MISMATCH'
+  | 'ERR_VC_SIGNATURE_INVALID'
+  | 'ERR_VC_KEY_NOT_TRUSTED'
+  | 'ERR_VC_KEY_EXPIRED'
+  | 'ERR_VC_KEY_PURPOSE'
+  | 'ERR_VC_NOT_YET_VALID'
+  | 'ERR_VC_EXPIRED'
+  | 'ERR_VC_SCHEMA_INVALID'
+  | 'ERR_JSONLD_UNKNOWN_URL'
+  | 'ERR_JSONLD_SAFE_MODE';
+
+export function isVcError(error: unknown): error is VcErrors {
+  return error instanceof VcError;
+}

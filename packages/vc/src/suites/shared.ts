@@ -1,0 +1,49 @@
+import { verifySignature } from '@divoc/keys';
+import type { KeyType, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
+import { concatBytes, sha256 } from '../lib/bytes.js';
+import type { JsonObject, Proof, SuiteContext } from '../types.js';
+
+/** Key families each signature algorithm runs on; a key of another family is never tried (algorithm confusion). */
+const KEY_TYPE_OF: Record<SignatureAlgorithm, KeyType> = { EdDSA: 'Ed25519', ES256: 'P-256', PS256: 'RSA', RS256: 'RSA' };
+
+export function keysFor(algorithm: SignatureAlgorithm, keys: readonly TrustedKey[]): TrustedKey[] {
+  return keys.filter((key) => key.type === KEY_TYPE_OF[algorithm]);
+}
+
+/** The first key under which `signature` verifies, or null. A key that makes the verifier throw counts as a miss. */
+export async function firstVerifyingKey(
+  algorithm: SignatureAlgorithm,
+  keys: readonly TrustedKey[],
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<TrustedKey | null> {
+  for (const key of keysFor(algorithm, keys)) {
+    try {
+      if (await verifySignature(key, algorithm, data, signature)) return key;
+    } catch {
+      // A malformed trusted key must not stop the other candidates from being tried.
+    }
+  }
+  return null;
+}
+
+/** SHA-256(canonical proof options) || SHA-256(canonical document): the verify data of every RDFC suite here. */
+export async function proofThenDocumentHash(
+  proofOptions: JsonObject,
+  document: JsonObject,
+  context: SuiteContext,
+): Promise<Uint8Array> {
+  const [proofCanon, documentCanon] = await Promise.all([context.canonize(proofOptions), context.canonize(document)]);
+  const [proofHash, documentHash] = await Promise.all([sha256(proofCanon), sha256(documentCanon)]);
+  return concatBytes(proofHash, documentHash);
+}
+
+/** The proof minus its signature and minus any `@context` (suites set the context they canonicalise with). */
+export function proofOptionsOf(proof: Proof, ...signatureFields: string[]): JsonObject {
+  const options: JsonObject = {};
+  for (const [key, value] of Object.entries(proof)) {
+    if (key === '@context' || signatureFields.includes(key)) continue;
+    options[key] = value;
+  }
+  return options;
+}

@@ -1,0 +1,242 @@
+import type { TrustedKey } from '@divoc/keys';
+import { createDocumentLoader, defaultRegistry, validateCredential } from '@divoc/schemas';
+import { defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
+import {
+  VcError,
+  VcExpiredError,
+  VcKeyExpiredError,
+  VcKeyNotTrustedError,
+  VcKeyPurposeError,
+  VcMalformedError,
+  VcNotYetValidError,
+  VcProofMissingError,
+  VcSchemaInvalidError,
+  VcSignatureInvalidError,
+  VcUnsupportedSuiteError,
+} from '../lib/errors.js';
+import { asArray, isJsonObject, parseDateTime } from '../lib/json.js';
+import { suiteForProof, suites as builtInSuites } from '../suites/index.js';
+import type {
+  Check,
+  CheckName,
+  CredentialVerificationResult,
+  JsonObject,
+  Proof,
+  ProofSuite,
+  SuiteContext,
+  VerifyOptions,
+} from '../types.js';
+
+/** Inputs above these bounds are rejected before any JSON-LD work (DIVOC certificates are ~2 KB). */
+const MAX_SERIALIZED_LENGTH = 2 * 1024 * 1024;
+const MAX_DEPTH = 48;
+
+const ok = (name: CheckName, message?: string): Check => (message ? { name, ok: true, message } : { name, ok: true });
+const fail = (name: CheckName, error: VcError): Check => ({ name, ok: false, code: error.code, message: error.message });
+
+interface Decoded {
+  credential: JsonObject;
+  /** The credential without its proof: what the proof signs. */
+  document: JsonObject;
+  proof: Proof;
+  issuer?: string;
+}
+
+function depthOf(value: unknown): number {
+  // Iterative, so a hostile 100 000-deep array cannot overflow the stack here.
+  let max = 0;
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) max = depth;
+    if (max > MAX_DEPTH) return max;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return max;
+}
+
+function issuerOf(credential: JsonObject): string | undefined {
+  const issuer = credential.issuer;
+  if (typeof issuer === 'string') return issuer;
+  if (isJsonObject(issuer) && typeof issuer.id === 'string') return issuer.id;
+  return undefined;
+}
+
+/** Structural checks, then JSON-LD expansion of the unsigned document (unknown contexts, safe mode). */
+async function decode(input: unknown, canonize: SuiteContext['canonize']): Promise<Decoded> {
+  if (!isJsonObject(input)) throw new VcMalformedError('credential must be a JSON object');
+  if (depthOf(input) > MAX_DEPTH) throw new VcMalformedError(`credential is nested deeper than ${MAX_DEPTH} levels`);
+  let serialized: string;
+  try {
+    serialized = JSON.stringify(input);
+  } catch (cause) {
+    throw new VcMalformedError('credential is not JSON data', { cause });
+  }
+  if (serialized.length > MAX_SERIALIZED_LENGTH) {
+    throw new VcMalformedError(`credential is ${serialized.length} characters, over the ${MAX_SERIALIZED_LENGTH} limit`);
+  }
+  // Work on our own copy: the caller's object can change under us (or be a Proxy) between checks.
+  const credential = JSON.parse(serialized) as JsonObject;
+  const context = credential['@context'];
+  if (context === undefined) throw new VcMalformedError('credential has no @context');
+  if (!asArray(context).every((c) => typeof c === 'string' || isJsonObject(c))) {
+    throw new VcMalformedError('credential @context must be a URL, an object or an array of them');
+  }
+  const types = asArray(credential.type);
+  if (types.length === 0 || !types.every((t) => typeof t === 'string')) throw new VcMalformedError('credential type must be a string or an array of strings');
+  if (!types.includes('VerifiableCredential')) throw new VcMalformedError('credential type does not include "VerifiableCredential"');
+  if (credential.proof === undefined || credential.proof === null) throw new VcProofMissingError('credential has no proof');
+  const proofs = asArray(credential.proof);
+  if (proofs.length !== 1) throw new VcProofMissingError(`credential must carry exactly one proof, found ${proofs.length}`);
+  const proof = proofs[0];
+  if (!isJsonObject(proof) || typeof proof.type !== 'string') throw new VcMalformedError('proof must be an object with a string type');
+  const { proof: _signature, ...document } = credential;
+  await canonize(document);
+  const issuer = issuerOf(credential);
+  return { credential, document, proof: proof as Proof, ...(issuer ? { issuer } : {}) };
+}
+
+function verificationMethodOf(proof: Proof): string {
+  // jsonld-signatures ≤ v3 named it `creator`.
+  const id = proof.verificationMethod ?? (proof as JsonObject).creator;
+  if (typeof id !== 'string' || id.length === 0 || id.length > 2048) {
+    throw new VcMalformedError('proof.verificationMethod is missing or not a string');
+  }
+  return id;
+}
+
+function resolveKeys(options: VerifyOptions, id: string): TrustedKey[] {
+  try {
+    return [...(options.trustStore.resolve(id) ?? [])];
+  } catch {
+    return [];
+  }
+}
+
+/** Key window must cover the signing time (proof `created`, else the validation clock); purpose must fit. */
+function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: Date): void {
+  if (!key) throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}`);
+  const signedAt = parseDateTime(proof.created) ?? now;
+  if (key.validFrom && signedAt < key.validFrom) {
+    throw new VcKeyExpiredError(`key ${key.id} is valid from ${key.validFrom.toISOString()}, after the proof was made (${signedAt.toISOString()})`);
+  }
+  if (key.validUntil && signedAt > key.validUntil) {
+    throw new VcKeyExpiredError(`key ${key.id} expired ${key.validUntil.toISOString()}, before the proof was made (${signedAt.toISOString()})`);
+  }
+  if (key.purposes && typeof proof.proofPurpose === 'string' && !key.purposes.includes(proof.proofPurpose)) {
+    throw new VcKeyPurposeError(`key ${key.id} may not be used for ${proof.proofPurpose} (allowed: ${key.purposes.join(', ')})`);
+  }
+}
+
+function checkValidity(credential: JsonObject, now: Date): void {
+  const date = (field: string): Date | undefined => {
+    const value = credential[field];
+    if (value === undefined) return undefined;
+    const parsed = parseDateTime(value);
+    if (!parsed) throw new VcMalformedError(`${field} is not an xsd:dateTime`);
+    return parsed;
+  };
+  for (const field of ['issuanceDate', 'validFrom']) {
+    const from = date(field);
+    if (from && now < from) throw new VcNotYetValidError(`credential is not valid before ${from.toISOString()} (${field})`);
+  }
+  for (const field of ['expirationDate', 'validUntil']) {
+    const until = date(field);
+    if (until && now > until) throw new VcExpiredError(`credential expired ${until.toISOString()} (${field})`);
+  }
+}
+
+function checkSchema(credential: JsonObject, options: VerifyOptions): Check {
+  if (options.checkSchema === false) return ok('schema', 'schema check disabled');
+  const registry = options.registry ?? defaultRegistry;
+  let known = false;
+  try {
+    known = registry.resolve(credential) !== undefined;
+  } catch {
+    known = false;
+  }
+  // A credential type nobody registered has no schema to break: report it, do not fail it.
+  if (!known) return ok('schema', 'no schema registered for this credential type');
+  const result = validateCredential(credential, { registry });
+  if (result.valid) return ok('schema');
+  const head = result.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const more = result.issues.length > 5 ? ` (+${result.issues.length - 5} more)` : '';
+  return fail('schema', new VcSchemaInvalidError(`${head}${more}`));
+}
+
+/**
+ * Verifies a W3C Verifiable Credential. Never throws for bad input: every failure is a check with a stable
+ * `code`. Checks, in order: `decode`, `signature`, `trust`, `validity`, `schema`; `valid` is true only when all
+ * pass. When `decode` fails nothing else can be checked, so it is the only check reported.
+ */
+export async function verifyCredential(credential: unknown, options: VerifyOptions): Promise<CredentialVerificationResult> {
+  const result: CredentialVerificationResult = { valid: false, format: 'w3c-vc', checks: [] };
+  if (!options || typeof options.trustStore?.resolve !== 'function') {
+    throw new TypeError('verifyCredential: options.trustStore is required');
+  }
+  const now = options.now ?? new Date();
+  const documentLoader =
+    options.documentLoader ?? (options.registry ? createDocumentLoader({ registry: options.registry }) : defaultDocumentLoader());
+  const context: SuiteContext = { documentLoader, canonize: memoizedCanonize({ documentLoader }) };
+
+  let decoded: Decoded;
+  try {
+    decoded = await decode(credential, context.canonize);
+  } catch (error) {
+    result.checks.push(fail('decode', toVcError(error)));
+    return result;
+  }
+  result.checks.push(ok('decode'));
+  result.credential = decoded.credential;
+  if (decoded.issuer) result.issuer = decoded.issuer;
+  const { proof, document } = decoded;
+  result.suite = typeof proof.cryptosuite === 'string' ? proof.cryptosuite : proof.type;
+
+  // signature
+  let verifiedBy: TrustedKey | null = null;
+  let candidates: TrustedKey[] = [];
+  let id: string | undefined;
+  try {
+    id = verificationMethodOf(proof);
+    result.verificationMethod = id;
+    candidates = resolveKeys(options, id);
+    const suite = suiteForProof(proof, [...(options.suites ?? []), ...Object.values(builtInSuites)]);
+    if (!suite) {
+      throw new VcUnsupportedSuiteError(`unsupported proof ${proof.type}${proof.cryptosuite ? ` / ${String(proof.cryptosuite)}` : ''}`);
+    }
+    if (candidates.length === 0) throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}; cannot verify`);
+    verifiedBy = await suite.verifyProof({ document, proof, keys: candidates, context });
+    if (!verifiedBy) {
+      throw new VcSignatureInvalidError(`signature does not verify under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} for ${id}`);
+    }
+    result.checks.push(ok('signature'));
+  } catch (error) {
+    result.checks.push(fail('signature', toVcError(error)));
+  }
+
+  // trust: the key that verified; failing that, the first candidate, so its window/purpose is still reported.
+  try {
+    checkTrust(verifiedBy ?? candidates[0], proof, id ?? '', now);
+    result.checks.push(ok('trust'));
+  } catch (error) {
+    result.checks.push(fail('trust', toVcError(error)));
+  }
+
+  try {
+    checkValidity(decoded.credential, now);
+    result.checks.push(ok('validity'));
+  } catch (error) {
+    result.checks.push(fail('validity', toVcError(error)));
+  }
+
+  try {
+    result.checks.push(checkSchema(decoded.credential, options));
+  } catch (error) {
+    result.checks.push(fail('schema', toVcError(error)));
+  }
+
+  result.valid = result.checks.every((c) => c.ok);
+  return result;
+}

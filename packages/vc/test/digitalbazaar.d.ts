@@ -1,0 +1,16 @@
+/* Just enough typing for the interop tests (these dev-only packages ship no types). */
+declare module '@digitalbazaar/vc' {
+  export function issue(args: { credential: object; suite: unknown; documentLoader: unknown }): Promise<{ proof: Record<string, string> } & Record<string, unknown>>;
+  export function verifyCredential(args: { credential: object; suite: unknown; documentLoader: unknown }): Promise<{ verified: boolean; error?: unknown }>;
+}
+declare module '@digitalbazaar/data-integrity' {
+  export class DataIntegrityProof {
+    constructor(options: { cryptosuite: unknown; signer?: unknown; date?: string | Date });
+  }
+}
+declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
+  export const cryptosuite: unknown;
+}
+declare module '@digitalbazaar/ed25519-multikey' {
+  export function from(key: object): Promise<{ signer(): unknown }>;
+}

@@ -1,0 +1,90 @@
+/**
+ * Cross-checks against digitalbazaar's reference stack (dev dependencies, ESM-only, used here only):
+ * what we issue verifies there, and both sides produce the same proofValue for the same input.
+ */
+import { describe, expect, it } from 'vitest';
+import * as dbVc from '@digitalbazaar/vc';
+import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
+import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { createSigner, generateKeyPair, importKeyPair, privateKeyMultibase, publicKeyMultibase, resolveDidKey, trustedKeyFromKeyPair, verificationMethodId, didKeyFromKeyPair, type KeyPair } from '@divoc/keys';
+import { issueCredential, verifyCredential, type UnsignedCredential } from '../src/index.js';
+import { keyResolver, vectorJson, w3cLoader } from './helpers.js';
+
+const ourLoader = w3cLoader();
+
+/** Our offline loader, plus local did:key resolution (digitalbazaar dereferences the verification method). */
+async function theirLoader(url: string) {
+  if (url.startsWith('did:key:')) {
+    const didDocument = resolveDidKey(url.split('#')[0]!);
+    if (url.includes('#')) {
+      const vm = didDocument.verificationMethod.find((m) => m.id === url);
+      if (!vm) throw new Error(`no verification method ${url}`);
+      return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm } };
+    }
+    return { contextUrl: null, documentUrl: url, document: JSON.parse(JSON.stringify(didDocument)) };
+  }
+  const remote = await ourLoader(url);
+  // digitalbazaar's libraries may annotate documents; hand them a private copy of our frozen ones.
+  return { ...remote, document: JSON.parse(JSON.stringify(remote.document)) };
+}
+
+async function dbKeyPair(kp: KeyPair) {
+  const controller = didKeyFromKeyPair(kp);
+  return Ed25519Multikey.from({
+    '@context': 'https://w3id.org/security/multikey/v1',
+    type: 'Multikey',
+    id: verificationMethodId(kp),
+    controller,
+    publicKeyMultibase: publicKeyMultibase(kp),
+    secretKeyMultibase: privateKeyMultibase(kp),
+  });
+}
+
+const CREDENTIALS: Array<[string, () => UnsignedCredential]> = [
+  ['VC 2.0 alumni (W3C vector)', () => vectorJson('w3c/vc-di-eddsa/TestVectors/unsigned.json') as UnsignedCredential],
+  ['VC 2.0 employment authorization (W3C vector)', () => vectorJson('w3c/vc-di-eddsa/TestVectors/employmentAuth.json') as UnsignedCredential],
+];
+
+describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s', (_label, make) => {
+  it('what we issue verifies with @digitalbazaar/vc + data-integrity + eddsa-rdfc-2022-cryptosuite', async () => {
+    const kp = await generateKeyPair('Ed25519');
+    const signer = createSigner(kp, { id: verificationMethodId(kp) });
+    // @digitalbazaar/vc requires the issuer to be the key's controller.
+    const credential = make();
+    const did = didKeyFromKeyPair(kp);
+    credential.issuer = typeof credential.issuer === 'object' && credential.issuer !== null ? { ...credential.issuer, id: did } : did;
+    const signed = await issueCredential(credential, { signer, documentLoader: ourLoader });
+    const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite });
+    const result = await dbVc.verifyCredential({ credential: signed, suite, documentLoader: theirLoader });
+    expect(result.error).toBeUndefined();
+    expect(result.verified).toBe(true);
+
+    // …and a one-character change is rejected there too.
+    const tampered = { ...signed, credentialSubject: { ...(signed.credentialSubject as object), givenName: 'JOHNNY', alumniOf: 'Other School' } };
+    const bad = await dbVc.verifyCredential({ credential: tampered, suite, documentLoader: theirLoader });
+    expect(bad.verified).toBe(false);
+  });
+
+  it('the same key, credential and created time give a byte-identical proofValue on both sides', async () => {
+    const kp = importKeyPair(vectorJson('w3c/vc-di-eddsa/TestVectors/keyPair.json') as never);
+    const created = '2024-05-06T07:08:09Z';
+    const dbKey = await dbKeyPair(kp);
+    const theirSuite = new DataIntegrityProof({ signer: dbKey.signer(), cryptosuite: eddsaRdfc2022Cryptosuite, date: created });
+    const theirs = await dbVc.issue({ credential: make(), suite: theirSuite, documentLoader: theirLoader });
+
+    const ours = await issueCredential(make(), {
+      signer: createSigner(kp, { id: verificationMethodId(kp) }),
+      created,
+      documentLoader: ourLoader,
+    });
+    expect(ours.proof.proofValue).toBe(theirs.proof.proofValue);
+    expect(ours.proof.created).toBe(theirs.proof.created);
+    expect(ours.proof.verificationMethod).toBe(theirs.proof.verificationMethod);
+
+    // And what they issued verifies with us.
+    const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: verificationMethodId(kp) })]);
+    const result = await verifyCredential(theirs, { trustStore, documentLoader: ourLoader, checkSchema: false, now: new Date('2025-01-01T00:00:00Z') });
+    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+  });
+});
