@@ -104,6 +104,8 @@ export async function setup() {
   // The same unsigned credential for both (VC 1.1 + data-integrity context, as both stacks add it).
   const credential = structuredClone(sampleCredential);
   credential['@context'].push('https://w3id.org/security/data-integrity/v2');
+  // @digitalbazaar/vc requires the issuer to be the key's controller.
+  credential.issuer = controller;
 
   const ours = await issueCredential(structuredClone(credential), { signer, created, documentLoader: loader });
   const theirs = await dbIssue(structuredClone(credential));
