@@ -1,1 +1,19 @@
-export {};
+export { runCli, MAIN_HELP } from './cli.js';
+export type { CliIo, TextSink } from './lib/io.js';
+export type { InputReport } from './lib/report.js';
+export type { DivocKeyFile } from './lib/keyfile.js';
+export type { VerifiableFormat, RawInput, VerifyContext } from './lib/formats/index.js';
+export type { RecordMapper } from './lib/records/map.js';
+export type { DemoStep, DemoStepResult } from './commands/demo.js';
+export {
+  UsageError,
+  InputUnreadableError,
+  InputSyntaxError,
+  OutputUnwritableError,
+  KeyFileError,
+  FileExistsError,
+  InternalCliError,
+  isCliError,
+} from './lib/errors.js';
+export type { CliError } from './lib/errors.js';
+export { certificateIdFor } from './lib/certificate-id.js';

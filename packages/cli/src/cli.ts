@@ -1,0 +1,80 @@
+import { runDemo } from './commands/demo.js';
+import { runIssue } from './commands/issue.js';
+import { runKeys } from './commands/keys.js';
+import { runVerify } from './commands/verify.js';
+import { describeError, isCliError, UsageError } from './lib/errors.js';
+import { defaultIo, type CliIo } from './lib/io.js';
+import { CLI_VERSION } from './lib/version.js';
+
+const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
+  demo: runDemo,
+  keys: runKeys,
+  issue: runIssue,
+  verify: runVerify,
+};
+
+export const MAIN_HELP = `Usage: divoc <command> [options]
+
+Issue and verify DIVOC health credentials (W3C Verifiable Credentials).
+
+Commands:
+  demo            issue and verify sample credentials in every supported format, in memory
+  keys generate   generate a signing key file and print its trust-list entry
+  issue           issue signed credentials from CSV / JSON / NDJSON registry records
+  verify          verify credentials against trusted keys
+
+Options:
+  -h, --help      show help (also: divoc <command> --help)
+  -V, --version   print the version
+
+Exit status: 0 success, 1 something failed verification or issuance, 2 usage error or unreadable input.
+`;
+
+/**
+ * Runs the `divoc` command line in-process and resolves to its exit code. Never calls `process.exit`;
+ * `io` defaults to the real process streams, working directory and environment.
+ */
+export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
+  const fullIo: CliIo = { ...defaultIo(), ...io };
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined) {
+      fullIo.stderr.write(MAIN_HELP);
+      return 2;
+    }
+    if (command === '--help' || command === '-h' || command === 'help') {
+      if (command === 'help' && rest[0] !== undefined && COMMANDS[rest[0]]) {
+        return await (COMMANDS[rest[0]] as (typeof COMMANDS)[string])([...rest.slice(1), '--help'], fullIo);
+      }
+      fullIo.stdout.write(MAIN_HELP);
+      return 0;
+    }
+    if (command === '--version' || command === '-V') {
+      fullIo.stdout.write(`${CLI_VERSION}\n`);
+      return 0;
+    }
+    const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (run === undefined) {
+      throw new UsageError(command.startsWith('-') ? `unknown option ${JSON.stringify(command)}` : `unknown command ${JSON.stringify(command)}`);
+    }
+    return await run(rest, fullIo);
+  } catch (error) {
+    return reportError(error, fullIo);
+  }
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof UsageError) {
+    const where = error.command ? `divoc ${error.command}` : 'divoc';
+    io.stderr.write(`${where}: ${error.message}\nRun '${where} --help' for usage.\n`);
+    return 2;
+  }
+  if (isCliError(error)) {
+    io.stderr.write(`divoc: ${error.message} (${error.code})\n`);
+    return error.exitCode;
+  }
+  // Unexpected: report without a stack unless asked for, and as a failure rather than a usage error.
+  io.stderr.write(`divoc: unexpected error: ${describeError(error)}\n`);
+  if (io.env.DIVOC_DEBUG) io.stderr.write(`${(error as Error)?.stack ?? ''}\n`);
+  return 1;
+}

@@ -1,0 +1,114 @@
+/**
+ * Errors the CLI raises. Each has a stable `code`; `exitCode` says how the runner ends when one escapes a command.
+ */
+
+abstract class CliErrorBase extends Error {
+  abstract readonly code: string;
+  /** 2 = the operator must fix the invocation or the input; 1 = the run completed but something failed. */
+  readonly exitCode: 1 | 2 = 2;
+}
+
+/** Bad command line: unknown flag, missing value, wrong positional count, bad flag value. */
+export class UsageError extends CliErrorBase {
+  readonly code = 'ERR_CLI_USAGE' as const;
+  /** Command whose `--help` the message should point to (e.g. `keys generate`). */
+  readonly command: string | undefined;
+  constructor(message: string, command?: string) {
+    super(message);
+    this.name = 'UsageError';
+    this.command = command;
+  }
+}
+
+/** An input file could not be opened or read. */
+export class InputUnreadableError extends CliErrorBase {
+  readonly code = 'ERR_INPUT_UNREADABLE' as const;
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`cannot read ${path}: ${reason}`);
+    this.name = 'InputUnreadableError';
+    this.path = path;
+  }
+}
+
+/** An output file or directory could not be written. */
+export class OutputUnwritableError extends CliErrorBase {
+  readonly code = 'ERR_OUTPUT_UNWRITABLE' as const;
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`cannot write ${path}: ${reason}`);
+    this.name = 'OutputUnwritableError';
+    this.path = path;
+  }
+}
+
+/** An input file was readable but its container syntax is broken (not CSV / JSON array / NDJSON). */
+export class InputSyntaxError extends CliErrorBase {
+  readonly code = 'ERR_INPUT_SYNTAX' as const;
+  readonly line: number | undefined;
+  constructor(message: string, line?: number) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+    this.name = 'InputSyntaxError';
+    this.line = line;
+  }
+}
+
+/** A key file (`--key`, `--trust`) is not in any format the CLI understands, or the key inside is bad. */
+export class KeyFileError extends CliErrorBase {
+  readonly code = 'ERR_KEY_FILE_INVALID' as const;
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`${path}: ${reason}`);
+    this.name = 'KeyFileError';
+    this.path = path;
+  }
+}
+
+/** Refusing to overwrite an existing file without `--force`. */
+export class FileExistsError extends CliErrorBase {
+  readonly code = 'ERR_FILE_EXISTS' as const;
+  readonly path: string;
+  constructor(path: string) {
+    super(`${path} already exists (use --force to overwrite)`);
+    this.name = 'FileExistsError';
+    this.path = path;
+  }
+}
+
+/** Something the CLI depends on failed in a way that is not the operator's fault. */
+export class InternalCliError extends CliErrorBase {
+  readonly code = 'ERR_CLI_INTERNAL' as const;
+  override readonly exitCode = 1 as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'InternalCliError';
+  }
+}
+
+export type CliError =
+  | UsageError
+  | InputUnreadableError
+  | InputSyntaxError
+  | OutputUnwritableError
+  | KeyFileError
+  | FileExistsError
+  | InternalCliError;
+
+export function isCliError(error: unknown): error is CliError {
+  return error instanceof CliErrorBase;
+}
+
+/** Message of anything thrown, without stack traces (never includes key material: we never put any in messages). */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+/** `code` of anything thrown, if it has a string one. */
+export function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error) {
+    const code = (error as { code: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}

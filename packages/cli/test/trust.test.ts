@@ -1,0 +1,115 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveDidKey } from '@divoc/keys';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { splitTrustBinding } from '../src/lib/trust.js';
+import { DIVOC, VECTORS, ndjson, run } from './helpers.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+
+let dir: string;
+let credentialFile: string;
+let entry: Record<string, unknown>;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'divoc-trust-'));
+  const gen = await run(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json'], { cwd: dir });
+  entry = JSON.parse(gen.stdout) as Record<string, unknown>;
+  await writeFile(join(dir, 'in.ndjson'), `${JSON.stringify({ refId: 'T-1', name: 'Asha', age: 30, vaccine: 'COVISHIELD', vaccinationDate: '2021-09-01', dose: 1, totalDoses: 2 })}\n`);
+  const issued = await run(['issue', '--key', 'k.json', '--template', 'vaccination', '--in', 'in.ndjson', '--out', 'out'], { cwd: dir });
+  expect(issued.code, issued.stdout + issued.stderr).toBe(0);
+  const [line] = ndjson(await readFile(join(dir, 'out/index.ndjson'), 'utf8'));
+  credentialFile = join(dir, 'out', `${line?.certificateId as string}.json`);
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function verifyWith(trust: string[]): Promise<{ code: number; valid: unknown; stderr: string }> {
+  const r = await run(['verify', ...trust.flatMap((t) => ['--trust', t]), '--json', credentialFile], { cwd: dir });
+  return { code: r.code, valid: ndjson(r.stdout)[0]?.valid, stderr: r.stderr };
+}
+
+describe('--trust sources', () => {
+  it('a single trust-list entry (keys generate output)', async () => {
+    await writeFile(join(dir, 'entry.json'), JSON.stringify(entry));
+    expect(await verifyWith(['entry.json'])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('a trust list { issuers: [...] }', async () => {
+    await writeFile(join(dir, 'list.json'), JSON.stringify({ issuers: [entry] }));
+    expect(await verifyWith(['list.json'])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('a JWKS whose kid is the verification method', async () => {
+    await writeFile(join(dir, 'jwks.json'), JSON.stringify({ keys: [{ ...(entry.publicKeyJwk as object), kid: entry.id }] }));
+    expect(await verifyWith(['jwks.json'])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('a DID document, and a did:key given directly', async () => {
+    const did = (entry.id as string).split('#')[0] as string;
+    await writeFile(join(dir, 'did.json'), JSON.stringify(resolveDidKey(did)));
+    expect(await verifyWith(['did.json'])).toMatchObject({ code: 0, valid: true });
+    expect(await verifyWith([did])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('our own key file (public part only is used)', async () => {
+    expect(await verifyWith(['k.json'])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('X.509 certificates in DER and PEM load (the key is just not the signer)', async () => {
+    const dcc = JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata/common/2DCode/raw/B1.json'), 'utf8')) as { TESTCTX: { CERTIFICATE: string } };
+    const b64 = dcc.TESTCTX.CERTIFICATE;
+    await writeFile(join(dir, 'cert.der'), Buffer.from(b64, 'base64'));
+    await writeFile(join(dir, 'cert.pem'), `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`);
+    for (const f of ['cert.der', 'cert.pem']) {
+      const r = await verifyWith([f]);
+      expect(r, f).toMatchObject({ code: 1, valid: false });
+    }
+    expect(await verifyWith(['cert.pem', 'entry.json'])).toMatchObject({ code: 0, valid: true });
+  });
+
+  it('the SMART Health Cards issuer JWKS loads', async () => {
+    const r = await verifyWith([join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')]);
+    expect(r.code, r.stderr).toBe(1);
+  });
+
+  it.each([
+    ['empty', ''],
+    ['array', '[1,2]'],
+    ['bad JSON', '{"issuers": ['],
+    ['bad trust list', '{"issuers": [{"id": "x:y", "type": "Ed25519", "publicKeyJwk": {"kty": "OKP"}}]}'],
+    ['bad JWKS', '{"keys": [{"kty": "nope"}]}'],
+    ['bad DID doc', '{"@context": "https://www.w3.org/ns/did/v1", "id": "did:example:1", "verificationMethod": [{"id": 5}]}'],
+    ['garbage DER', '\u0030\u0003\u0001\u0002'],
+    ['text', 'hello'],
+  ])('a malformed trust file (%s) is a usage error (exit 2)', async (name, content) => {
+    const file = `bad-${name.replace(/\s/g, '-')}`;
+    await writeFile(join(dir, file), content);
+    const r = await verifyWith([file]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/ERR_/);
+  });
+
+  it('DIVOC RSA public PEM bound explicitly and implicitly', async () => {
+    const signed = join(DIVOC, 'signed/rsa2018-divocdev-valid.json');
+    const pem = join(DIVOC, 'keys/divoc-test-rsa.public.pem');
+    for (const trust of [pem, `did:india=${pem}`]) {
+      const r = await run(['verify', '--trust', trust, signed]);
+      expect(r.code, trust).toBe(0);
+    }
+    // Bound to another id, the key does not answer for did:india.
+    expect((await run(['verify', '--trust', `urn:other=${pem}`, signed])).code).toBe(1);
+  });
+});
+
+describe('splitTrustBinding', () => {
+  it('splits ID=FILE only when ID starts with a URI scheme', () => {
+    expect(splitTrustBinding('did:india=keys/k.pem')).toEqual({ id: 'did:india', path: 'keys/k.pem' });
+    expect(splitTrustBinding('https://x.example/k#1=k.pem')).toEqual({ id: 'https://x.example/k#1', path: 'k.pem' });
+    expect(splitTrustBinding('C:=x')).toEqual({ path: 'C:=x' });
+    expect(splitTrustBinding('dir/a=b.json')).toEqual({ path: 'dir/a=b.json' });
+    expect(splitTrustBinding('plain.json')).toEqual({ path: 'plain.json' });
+  });
+});
