@@ -1,7 +1,7 @@
 /**
  * Runs the BUILT executable. This needs `dist/`: the root `pnpm test` builds every package before vitest
- * (`pnpm -s build && … && vitest run`); when running vitest alone, build first:
- *   pnpm --filter './packages/*' run build   (or: pnpm -s build)
+ * (`pnpm build && … && vitest run`); when running vitest alone, build first:
+ *   pnpm --filter './packages/*' run build   (or: pnpm build)
  * A missing build is a test failure with that instruction, never a silent skip.
  */
 import { execFile } from 'node:child_process';
@@ -15,7 +15,7 @@ const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 function assertBuilt(): void {
   if (!existsSync(BIN)) {
-    throw new Error(`${BIN} is missing: build first with \`pnpm -s build\` at the repository root (the root \`pnpm test\` does this)`);
+    throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`);
   }
 }
 

@@ -1,4 +1,4 @@
-export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey } from './types.js';
+export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult } from './types.js';
 
 export {
   KeyError,

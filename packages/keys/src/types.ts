@@ -45,3 +45,33 @@ export interface TrustedKey {
   /** DER of the X.509 certificate the key came from, when it came from one. */
   readonly certificate?: Uint8Array;
 }
+
+/**
+ * The fixed set of check names every verifier in the SDK reports (W3C VC, DCC, SHC, VDS-NC, DIVOC QR).
+ * Defined here, the package every format depends on, so format packages share it without depending on each other.
+ */
+export type CheckName = 'decode' | 'signature' | 'trust' | 'validity' | 'key-usage' | 'schema' | 'revocation';
+
+/** One step of a verification, with a stable error code when it failed. Same shape as the CLI's `--json` checks. */
+export interface Check {
+  name: CheckName;
+  ok: boolean;
+  /** Stable error code (e.g. `ERR_VC_SIGNATURE_INVALID`) when `ok` is false. */
+  code?: string;
+  message?: string;
+}
+
+/**
+ * What every format's `verify*` function returns (DCC, SHC, VDS-NC, DIVOC QR; W3C VC adds a few fields).
+ * Verifiers never throw for bad input: a failed step is a check with `ok: false` and a stable code.
+ * Checks appear in the order decode, signature, trust, validity, key-usage, schema, revocation (those that apply).
+ */
+export interface FormatVerificationResult<Format extends string = string, Payload = unknown> {
+  valid: boolean;
+  format: Format;
+  /** Issuer as the format names it (DCC `iss` country, SHC `iss` URL, VDS-NC signer country/CN, VC issuer). */
+  issuer?: string;
+  checks: Check[];
+  /** The decoded content, when decoding got that far. */
+  payload?: Payload;
+}

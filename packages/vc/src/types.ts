@@ -5,16 +5,9 @@ import type { CredentialTypeLookup, DocumentLoader } from '@divoc/schemas';
  * Result shapes shared with the CLI's `--json` output and, later, `@divoc/verifier`. Keep stable.
  */
 
-/** The fixed set of check names every verifier in the SDK reports. */
-export type CheckName = 'decode' | 'signature' | 'trust' | 'validity' | 'key-usage' | 'schema' | 'revocation';
-
-export interface Check {
-  name: CheckName;
-  ok: boolean;
-  /** Stable error code (e.g. `ERR_VC_SIGNATURE_INVALID`) when `ok` is false. */
-  code?: string;
-  message?: string;
-}
+/** Check names and the check shape are shared by every format; they live in `@divoc/keys`. */
+export type { CheckName, Check } from '@divoc/keys';
+import type { Check } from '@divoc/keys';
 
 /** Proof suites this package issues and verifies. */
 export type SuiteName =
