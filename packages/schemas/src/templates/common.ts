@@ -1,0 +1,182 @@
+/** Shared record-to-credential mapping helpers. */
+import { CONTEXT_URLS, divocContextUrls } from '../contexts/urls.js';
+import type { CredentialRecord, ResolvedBuildOptions } from '../registry/definition.js';
+import type { ValidationIssue } from '../types.js';
+import type { JsonSchema } from '../schemas/parts.js';
+import { age, dateOrDateTime, idValue, text } from '../schemas/parts.js';
+import { isIsoDate, isIsoDateTime } from '../lib/ajv.js';
+
+/** A record field that is present (not undefined, not null, not ""). */
+export function has(record: Readonly<CredentialRecord>, field: string): boolean {
+  if (!Object.hasOwn(record, field)) return false;
+  const v = record[field];
+  return v !== undefined && v !== null && v !== '';
+}
+
+/** The field as a string ('' when absent). */
+export function str(record: Readonly<CredentialRecord>, field: string): string {
+  if (!has(record, field)) return '';
+  const v = record[field];
+  return typeof v === 'string' ? v.trim() : String(v);
+}
+
+/** The field as an integer (records may carry "2"). */
+export function int(record: Readonly<CredentialRecord>, field: string): number | undefined {
+  if (!has(record, field)) return undefined;
+  const n = Number(record[field]);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `YYYY-MM-DD` of a date or date-time: the calendar day as written (a date-time's own offset). */
+export function toDate(value: string): string {
+  return value.slice(0, 10);
+}
+
+/** RFC 3339 UTC timestamp (`...Z`, milliseconds) of a date or date-time; a bare date is midnight UTC. */
+export function toTimestamp(value: string): string {
+  return new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value).toISOString();
+}
+
+/** Whole years between `dob` and `at` (both date or date-time). */
+export function ageAt(dob: string, at: string): number {
+  const [by, bm, bd] = toDate(dob).split('-').map(Number) as [number, number, number];
+  const [ay, am, ad] = toDate(at).split('-').map(Number) as [number, number, number];
+  return ay - by - (am < bm || (am === bm && ad < bd) ? 1 : 0);
+}
+
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const IDENTITY_TYPE_ALIASES: Record<string, string> = { aadhaar: 'in.gov.uidai.aadhaar', aadhar: 'in.gov.uidai.aadhaar' };
+
+/** `credentialSubject.id`: the identity as given if it is already a URI/DID, else `did:<identityType>:<id>`. */
+export function subjectId(record: Readonly<CredentialRecord>): string | undefined {
+  if (!has(record, 'identity')) return undefined;
+  const identity = str(record, 'identity');
+  if (SCHEME.test(identity)) return identity;
+  const type = str(record, 'identityType');
+  const method = IDENTITY_TYPE_ALIASES[type.toLowerCase()] ?? type;
+  return `did:${method}:${identity}`;
+}
+
+/** Certificate id: the record's, or 12 random digits (DIVOC's ids are numeric). */
+export function certificateId(record: Readonly<CredentialRecord>): string {
+  if (has(record, 'certificateId')) return str(record, 'certificateId');
+  const bytes = crypto.getRandomValues(new Uint32Array(2));
+  return (((bytes[0]! % 900_000) + 100_000) * 1_000_000 + (bytes[1]! % 1_000_000)).toString();
+}
+
+/** Base URL for evidence ids: the issuer's origin when it is an http(s) URL, else the context host. */
+export function evidenceBase(options: ResolvedBuildOptions): string {
+  try {
+    const u = new URL(options.issuer);
+    if (u.protocol === 'https:' || u.protocol === 'http:') return u.origin;
+  } catch {
+    // not a URL (a DID): fall through
+  }
+  return `https://${options.contextHost}`;
+}
+
+/** DIVOC's postal address from flat fields (`prefix` '' for the person, 'facility' for the facility). */
+export function address(record: Readonly<CredentialRecord>, prefix = ''): Record<string, string> {
+  const f = (name: string): string => str(record, prefix ? `${prefix}${name[0]!.toUpperCase()}${name.slice(1)}` : name);
+  return {
+    streetAddress: f('addressLine1'),
+    streetAddress2: f('addressLine2'),
+    district: f('district'),
+    city: f('city'),
+    addressRegion: f('state'),
+    addressCountry: f('country'),
+    postalCode: f('pincode'),
+  };
+}
+
+/**
+ * The envelope every credential shares: `@context` (W3C base context for the VC version, then the type's
+ * contexts), `type`, `id`, `issuer` and the validity dates in the version's vocabulary.
+ */
+export function credentialFrame(
+  credentialType: string,
+  contextUrls: readonly string[],
+  options: ResolvedBuildOptions,
+): Record<string, unknown> {
+  const v2 = options.vcVersion === '2.0';
+  const frame: Record<string, unknown> = {
+    '@context': [v2 ? CONTEXT_URLS.CREDENTIALS_V2 : CONTEXT_URLS.CREDENTIALS_V1, ...contextUrls],
+    type: ['VerifiableCredential', credentialType],
+  };
+  if (options.id !== undefined) frame.id = options.id;
+  frame.issuer = options.issuer;
+  frame[v2 ? 'validFrom' : 'issuanceDate'] = options.issuanceDate;
+  if (options.expirationDate !== undefined) frame[v2 ? 'validUntil' : 'expirationDate'] = options.expirationDate;
+  return frame;
+}
+
+/** DIVOC context URLs for the options' host. */
+export function hostContexts(options: ResolvedBuildOptions): ReturnType<typeof divocContextUrls> {
+  return divocContextUrls(options.contextHost);
+}
+
+/** Whether a credential's `@context` names any of `urls`. */
+export function usesContext(credential: Readonly<Record<string, unknown>>, urls: readonly string[]): boolean {
+  const ctx = credential['@context'];
+  return Array.isArray(ctx) && ctx.some((c) => typeof c === 'string' && urls.includes(c));
+}
+
+// ---- record schema pieces -------------------------------------------------------------------
+
+/** Person fields shared by every DIVOC record. */
+export const personRecordProperties: Record<string, JsonSchema> = {
+  refId: idValue(128),
+  preEnrollmentCode: idValue(128),
+  certificateId: idValue(128),
+  name: text(256, 1),
+  dob: dateOrDateTime,
+  age,
+  gender: text(32),
+  nationality: text(64),
+  identity: { type: 'string', maxLength: 512, pattern: '^[^\\s]+$', description: 'a DID/URI or a bare id without spaces' },
+  identityType: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'an id scheme such as aadhaar or in.gov.uidai.aadhaar' },
+  addressLine1: text(256),
+  addressLine2: text(256),
+  district: text(128),
+  city: text(128),
+  state: text(128),
+  pincode: idValue(16),
+  country: text(64),
+};
+
+/** `facilityName`, `facilityAddressLine1`... */
+export const facilityRecordProperties: Record<string, JsonSchema> = {
+  facilityName: text(256),
+  facilityAddressLine1: text(256),
+  facilityAddressLine2: text(256),
+  facilityDistrict: text(128),
+  facilityCity: text(128),
+  facilityState: text(128),
+  facilityPincode: idValue(16),
+  facilityCountry: text(64),
+};
+
+/** Record checks every DIVOC template shares: an identity needs a type unless it is a URI. */
+export function personRecordChecks(record: Readonly<CredentialRecord>, requireRef = true): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  if (requireRef && !has(record, 'refId') && !has(record, 'preEnrollmentCode')) {
+    issues.push({ path: '$.refId', keyword: 'required', message: 'refId (or preEnrollmentCode) is required' });
+  }
+  if (has(record, 'identity') && typeof record.identity === 'string' && /^\S+$/.test(record.identity) && !SCHEME.test(record.identity) && !has(record, 'identityType')) {
+    issues.push({ path: '$.identityType', keyword: 'required', message: 'is required when identity is not a DID or URI' });
+  }
+  return issues;
+}
+
+/** Issue when `later` is before `earlier` (both optional). */
+export function notBefore(record: Readonly<CredentialRecord>, earlier: string, later: string): ValidationIssue[] {
+  if (!has(record, earlier) || !has(record, later)) return [];
+  const parse = (field: string): number => {
+    const v = str(record, field);
+    return isIsoDate(v) ? Date.parse(`${v}T00:00:00Z`) : isIsoDateTime(v) ? Date.parse(v) : Number.NaN;
+  };
+  const a = parse(earlier);
+  const b = parse(later);
+  // Malformed values are reported by the schema; compare only real dates.
+  return b < a ? [{ path: `$.${later}`, keyword: 'order', message: `must not be before ${earlier}` }] : [];
+}

@@ -1,0 +1,103 @@
+import type { CredentialRecord, CredentialTypeDefinition, ResolvedBuildOptions } from '../registry/definition.js';
+import { testCertificateCredentialSchema } from '../schemas/credentials.js';
+import { DRAFT_2020_12, dateOrDateTime, text } from '../schemas/parts.js';
+import type { JsonSchema } from '../schemas/parts.js';
+import { CONTEXT_URLS } from '../contexts/urls.js';
+import {
+  address,
+  certificateId,
+  credentialFrame,
+  evidenceBase,
+  facilityRecordProperties,
+  has,
+  hostContexts,
+  notBefore,
+  personRecordChecks,
+  personRecordProperties,
+  str,
+  subjectId,
+  toDate,
+  toTimestamp,
+} from './common.js';
+
+/** Flat record for `test`. */
+export const testRecordSchema: JsonSchema = {
+  $schema: DRAFT_2020_12,
+  title: 'Test certificate record (DIVOC testCertificate v1)',
+  type: 'object',
+  required: ['name', 'testType', 'sampleCollectionTimestamp', 'result'],
+  properties: {
+    ...personRecordProperties,
+    ...facilityRecordProperties,
+    testName: text(256),
+    testType: text(128, 1),
+    sampleOrigin: text(128),
+    sampleCollectionTimestamp: dateOrDateTime,
+    resultTimestamp: dateOrDateTime,
+    result: text(64, 1),
+    manufacturer: text(256),
+    batch: text(64),
+    disease: text(128),
+    verifierName: text(256),
+  },
+};
+
+function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions): Record<string, unknown> {
+  const credential = credentialFrame('ProofOfTestCertificateCredential', [hostContexts(options).testCertificateV1], options);
+  const subject: Record<string, unknown> = { type: 'Person' };
+  const id = subjectId(record);
+  if (id !== undefined) subject.id = id;
+  subject.refId = has(record, 'refId') ? str(record, 'refId') : str(record, 'preEnrollmentCode');
+  subject.name = str(record, 'name');
+  if (has(record, 'dob')) subject.dob = toDate(str(record, 'dob'));
+  if (has(record, 'gender')) subject.gender = str(record, 'gender');
+  if (has(record, 'nationality')) subject.nationality = str(record, 'nationality');
+  subject.address = address(record);
+
+  const certId = certificateId(record);
+  const evidence: Record<string, unknown> = {
+    id: `${evidenceBase(options)}/test/${encodeURIComponent(certId)}`,
+    certificateId: certId,
+    type: ['TestDetails'],
+    batch: str(record, 'batch'),
+    testName: str(record, 'testName'),
+    testType: str(record, 'testType'),
+    manufacturer: str(record, 'manufacturer'),
+    disease: str(record, 'disease'),
+    sampleOrigin: str(record, 'sampleOrigin'),
+    sampleCollectionTimestamp: toTimestamp(str(record, 'sampleCollectionTimestamp')),
+  };
+  if (has(record, 'resultTimestamp')) evidence.resultTimestamp = toTimestamp(str(record, 'resultTimestamp'));
+  evidence.result = str(record, 'result');
+  evidence.verifier = { name: str(record, 'verifierName') };
+  evidence.facility = { name: str(record, 'facilityName'), address: address(record, 'facility') };
+  credential.credentialSubject = subject;
+  credential.evidence = [evidence];
+  credential.nonTransferable = 'true';
+  return credential;
+}
+
+/** `test`: DIVOC's `ProofOfTestCertificateCredential`. */
+export const testCertificateCredentialType: CredentialTypeDefinition = {
+  name: 'test',
+  credentialType: 'ProofOfTestCertificateCredential',
+  description: 'DIVOC test certificate (testCertificate context v1)',
+  contexts: {},
+  contextUrls: [CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1],
+  schema: testCertificateCredentialSchema,
+  recordSchema: testRecordSchema,
+  checkRecord: (record) => [
+    ...personRecordChecks(record),
+    ...notBefore(record, 'sampleCollectionTimestamp', 'resultTimestamp'),
+  ],
+  check: (credential) => {
+    const issues = [];
+    for (const [i, e] of (credential.evidence as Array<Record<string, unknown>>).entries()) {
+      if (typeof e.sampleCollectionTimestamp === 'string' && typeof e.resultTimestamp === 'string' && Date.parse(e.resultTimestamp) < Date.parse(e.sampleCollectionTimestamp)) {
+        issues.push({ path: `$.evidence[${i}].resultTimestamp`, keyword: 'order', message: 'must not be before sampleCollectionTimestamp' });
+      }
+    }
+    return issues;
+  },
+  build: buildTest,
+};

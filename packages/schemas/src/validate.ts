@@ -1,0 +1,85 @@
+import { bundleMap } from './contexts/bundled.js';
+import { compileSchema, defaultRegistry } from './registry/registry.js';
+import type { CredentialTypeDefinition, CredentialTypeLookup } from './registry/definition.js';
+import { toIssues } from './lib/ajv.js';
+import type { ValidationIssue, ValidationResult } from './types.js';
+
+export interface ValidateOptions {
+  /** Where to find the credential's type. Default `defaultRegistry`. */
+  registry?: CredentialTypeLookup;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Runs a definition's own checks; a throwing check is reported, never propagated. */
+export function runCheck(
+  name: string,
+  fn: ((value: never) => ValidationIssue[]) | undefined,
+  value: unknown,
+): ValidationIssue[] {
+  if (fn === undefined) return [];
+  try {
+    const out = (fn as (v: unknown) => unknown)(value);
+    return Array.isArray(out) ? (out as ValidationIssue[]) : [];
+  } catch (cause) {
+    return [{ path: '$', keyword: 'check', message: `${name} check failed: ${(cause as Error)?.message ?? String(cause)}` }];
+  }
+}
+
+function ownsContext(definition: CredentialTypeDefinition, url: string): boolean {
+  const contexts = definition.contexts;
+  return contexts !== null && typeof contexts === 'object' && Object.hasOwn(contexts, url);
+}
+
+/** Validates `credential` against a given definition (schema, known contexts, cross-field checks). */
+export function validateAgainst(
+  definition: CredentialTypeDefinition,
+  credential: unknown,
+  registry: CredentialTypeLookup,
+): ValidationResult {
+  const validate = compileSchema(definition.schema);
+  const ok = validate(credential);
+  const issues = ok ? [] : toIssues(validate.errors);
+  if (isPlainObject(credential) && Array.isArray(credential['@context'])) {
+    // Every context must be one the static loader can serve, or signing/verifying will fail later.
+    const bundle = bundleMap();
+    credential['@context'].forEach((url, i) => {
+      if (typeof url === 'string' && !bundle.has(url) && registry.contextDocument(url) === undefined && !ownsContext(definition, url)) {
+        issues.push({
+          path: `$['@context'][${i}]`,
+          keyword: 'knownContext',
+          message: `${JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url)} is not a context the document loader holds`,
+        });
+      }
+    });
+  }
+  if (ok) issues.push(...runCheck(definition.name, definition.check, credential));
+  return { valid: issues.length === 0, issues };
+}
+
+/**
+ * Checks a credential against the schema of its type (picked from `type`, and from `@context` when two
+ * types share a name). Reports every problem with its JSONPath; never throws for bad input.
+ */
+export function validateCredential(credential: unknown, options: ValidateOptions = {}): ValidationResult {
+  const registry = options.registry ?? defaultRegistry;
+  if (!isPlainObject(credential)) {
+    return { valid: false, issues: [{ path: '$', keyword: 'type', message: 'must be a JSON object' }] };
+  }
+  let definition: CredentialTypeDefinition | undefined;
+  try {
+    definition = registry.resolve(credential);
+  } catch {
+    definition = undefined;
+  }
+  if (definition === undefined) {
+    const known = registry.list().map((d) => d.credentialType);
+    const message = !Object.hasOwn(credential, 'type')
+      ? 'is required'
+      : `names no registered credential type (known: ${[...new Set(known)].join(', ')})`;
+    return { valid: false, issues: [{ path: '$.type', keyword: Object.hasOwn(credential, 'type') ? 'credentialType' : 'required', message }] };
+  }
+  return validateAgainst(definition, credential, registry);
+}
