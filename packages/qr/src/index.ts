@@ -1,0 +1,41 @@
+// DIVOC QR payloads
+export { encodeDivocQr, decodeDivocQr, detectDivocQr, DIVOC_CERTIFICATE_ENTRY } from './divoc/payload.js';
+export type { DecodedDivocQr, DecodeDivocQrOptions, EncodeDivocQrOptions, DivocQrVariant, DivocCredentialJson } from './divoc/payload.js';
+export { verifyDivocQr } from './divoc/verify.js';
+export type { VerifyDivocQrOptions, DivocQrVerificationResult } from './divoc/verify.js';
+
+// Rendering
+export { renderQr, renderQrPng, renderQrSvg } from './render/index.js';
+export type { RenderQrOptions, RenderQrLayoutOptions } from './render/index.js';
+export { qrProfileFor } from './render/profile.js';
+export type { QrProfile, QrSegment, QrEcc, QrMode, QrPayloadFormat } from './render/profile.js';
+export { createQrMatrix } from './render/matrix.js';
+export type { QrMatrix, QrMatrixOptions } from './render/matrix.js';
+
+// Reading
+export { readQrFromImage, readQrCodesFromImage } from './read/index.js';
+export type { ReadQrOptions, QrReadResult } from './read/index.js';
+export type { QrSegmentMode } from './read/qr-text.js';
+export type { ImageKind, ImageLimits } from './read/image.js';
+
+// Errors
+export {
+  QrErrorBase,
+  DivocQrMalformedError,
+  DivocQrUnsupportedError,
+  DivocQrZipInvalidError,
+  DivocQrZipUnsupportedError,
+  DivocQrZipEntryNameError,
+  DivocQrBombError,
+  DivocQrCrcMismatchError,
+  DivocQrEntryMissingError,
+  DivocQrJsonInvalidError,
+  QrRenderOptionsError,
+  QrDataTooLongError,
+  QrImageUnsupportedError,
+  QrImageCorruptError,
+  QrImageTooLargeError,
+  QrNotFoundError,
+  isQrError,
+} from './lib/errors.js';
+export type { QrError, QrErrorCode } from './lib/errors.js';

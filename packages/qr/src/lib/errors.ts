@@ -1,0 +1,119 @@
+/**
+ * Every error this package throws is one of these classes. Each carries a stable string `code`, so callers can
+ * `switch (err.code)` over the `QrError` union instead of parsing messages.
+ */
+
+/** Base class of every error thrown by `@divoc/qr`. */
+export abstract class QrErrorBase extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/* ---------------------------------------------------------------- DIVOC QR payloads */
+
+/** The input is not a DIVOC QR payload in any known wrapping (wrong type, empty, unknown prefix, over the size cap). */
+export class DivocQrMalformedError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_MALFORMED' as const;
+}
+
+/** The input looks like a DIVOC wrapping this package cannot decode offline (e.g. a URL needing an online lookup). */
+export class DivocQrUnsupportedError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_UNSUPPORTED' as const;
+}
+
+/** The ZIP archive is structurally broken: truncated, bad signatures, offsets out of range, bad DEFLATE stream. */
+export class DivocQrZipInvalidError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_ZIP_INVALID' as const;
+}
+
+/** The ZIP uses a feature refused on purpose: ZIP64, encryption, multi-disk, a compression method other than store/deflate. */
+export class DivocQrZipUnsupportedError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_ZIP_UNSUPPORTED' as const;
+}
+
+/** An entry name is unsafe (absolute path, `..` segment, backslash, NUL) or local and central names disagree. */
+export class DivocQrZipEntryNameError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_ZIP_ENTRY_NAME' as const;
+}
+
+/** The archive would inflate past the size or ratio budget, or holds too many entries: a decompression bomb. */
+export class DivocQrBombError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_BOMB' as const;
+}
+
+/** The inflated entry does not match the CRC-32 or size its headers declare. */
+export class DivocQrCrcMismatchError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_CRC_MISMATCH' as const;
+}
+
+/** The archive has no `certificate.json` entry. */
+export class DivocQrEntryMissingError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_ENTRY_MISSING' as const;
+}
+
+/** The certificate is not UTF-8 JSON, or not a JSON object. */
+export class DivocQrJsonInvalidError extends QrErrorBase {
+  readonly code = 'ERR_DIVOC_QR_JSON_INVALID' as const;
+}
+
+/* ---------------------------------------------------------------- rendering */
+
+/** Render options are wrong: unknown mode/ecc/format, a module size or margin out of range, text not fitting the mode. */
+export class QrRenderOptionsError extends QrErrorBase {
+  readonly code = 'ERR_QR_RENDER_OPTIONS' as const;
+}
+
+/** The data does not fit in a version 40 QR code at the chosen error correction level. */
+export class QrDataTooLongError extends QrErrorBase {
+  readonly code = 'ERR_QR_DATA_TOO_LONG' as const;
+}
+
+/* ---------------------------------------------------------------- reading images */
+
+/** The bytes are not a PNG, JPEG or SVG image this package reads. */
+export class QrImageUnsupportedError extends QrErrorBase {
+  readonly code = 'ERR_QR_IMAGE_UNSUPPORTED' as const;
+}
+
+/** The image is truncated or corrupt. */
+export class QrImageCorruptError extends QrErrorBase {
+  readonly code = 'ERR_QR_IMAGE_CORRUPT' as const;
+}
+
+/** The image declares dimensions or a size over the budget (image bomb); refused before allocating pixels. */
+export class QrImageTooLargeError extends QrErrorBase {
+  readonly code = 'ERR_QR_IMAGE_TOO_LARGE' as const;
+}
+
+/** The image decoded but no QR code was found in it. */
+export class QrNotFoundError extends QrErrorBase {
+  readonly code = 'ERR_QR_NOT_FOUND' as const;
+}
+
+/** Discriminated union (on `code`) of every error this package throws. */
+export type QrError =
+  | DivocQrMalformedError
+  | DivocQrUnsupportedError
+  | DivocQrZipInvalidError
+  | DivocQrZipUnsupportedError
+  | DivocQrZipEntryNameError
+  | DivocQrBombError
+  | DivocQrCrcMismatchError
+  | DivocQrEntryMissingError
+  | DivocQrJsonInvalidError
+  | QrRenderOptionsError
+  | QrDataTooLongError
+  | QrImageUnsupportedError
+  | QrImageCorruptError
+  | QrImageTooLargeError
+  | QrNotFoundError;
+
+export type QrErrorCode = QrError['code'];
+
+/** True for errors thrown by this package. */
+export function isQrError(error: unknown): error is QrError {
+  return error instanceof QrErrorBase;
+}

@@ -1,0 +1,157 @@
+/**
+ * Every error this package throws, and every failure code a verification result carries, is one of these classes.
+ * Each has a stable string `code`, so callers can `switch (err.code)` over the `ShcErrorCode` union.
+ */
+
+/** Base class of every error thrown by `@divoc/shc`. */
+export abstract class ShcError extends Error {
+  abstract readonly code: ShcErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** The input is not something this package reads: wrong type, empty, or not a JWS / `shc:/` / health card file. */
+export class ShcInputInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_INPUT_INVALID' as const;
+}
+
+/** The input is larger than the configured cap; rejected before any work is done on it. */
+export class ShcInputTooLargeError extends ShcError {
+  readonly code = 'ERR_SHC_INPUT_TOO_LARGE' as const;
+}
+
+/** The compact JWS is malformed: not three base64url parts, a header that is not a JSON object, a bad signature part. */
+export class ShcJwsMalformedError extends ShcError {
+  readonly code = 'ERR_SHC_JWS_MALFORMED' as const;
+}
+
+/** The JWS header breaks the SMART Health Cards profile: `alg` other than ES256, `zip` other than DEF, no `kid`. */
+export class ShcHeaderInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_HEADER_INVALID' as const;
+}
+
+/** The payload does not inflate (not raw DEFLATE), or inflates beyond the size/ratio budget (decompression bomb). */
+export class ShcInflateError extends ShcError {
+  readonly code = 'ERR_SHC_INFLATE_FAILED' as const;
+}
+
+/** The inflated payload is not JSON, or not the SMART Health Card claim set (`iss`, `nbf`, `vc`). */
+export class ShcPayloadInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_PAYLOAD_INVALID' as const;
+}
+
+/** A `shc:/` numeric QR text is malformed: odd digit count, a pair above 77, bad prefix. */
+export class ShcQrInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_QR_INVALID' as const;
+}
+
+/** A set of chunked `shc:/C/N/` texts cannot be assembled: index out of range, duplicate, missing, mixed sets. */
+export class ShcChunksInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_CHUNKS_INVALID' as const;
+}
+
+/** A `.smart-health-card` file is malformed (not JSON, no `verifiableCredential` array of strings). */
+export class ShcFileInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_FILE_INVALID' as const;
+}
+
+/** The credential cannot be mapped to a SMART Health Card FHIR bundle (unsupported type, missing or unmappable data). */
+export class ShcCredentialUnsupportedError extends ShcError {
+  readonly code = 'ERR_SHC_CREDENTIAL_UNSUPPORTED' as const;
+}
+
+/** Options passed to an issuing or export function are invalid (issuer URL, signer algorithm, kid, key). */
+export class ShcOptionsInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_OPTIONS_INVALID' as const;
+}
+
+/** A card revocation list (CRL) is malformed, or a revocation identifier is not valid. */
+export class ShcRevocationListInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_REVOCATION_LIST_INVALID' as const;
+}
+
+/** An issuer directory is malformed. */
+export class ShcDirectoryInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_DIRECTORY_INVALID' as const;
+}
+
+/** Verification: the signature does not verify under the trusted key. */
+export class ShcSignatureInvalidError extends ShcError {
+  readonly code = 'ERR_SHC_SIGNATURE_INVALID' as const;
+}
+
+/** Verification: no trusted key answers to `iss#kid` or `kid`, or the key belongs to another issuer. */
+export class ShcKeyNotTrustedError extends ShcError {
+  readonly code = 'ERR_SHC_KEY_NOT_TRUSTED' as const;
+}
+
+/** Verification: the trusted key's validity window does not cover the card's issuance time (`nbf`). */
+export class ShcKeyExpiredError extends ShcError {
+  readonly code = 'ERR_SHC_KEY_EXPIRED' as const;
+}
+
+/** Verification: `nbf` lies after the validation clock. */
+export class ShcNotYetValidError extends ShcError {
+  readonly code = 'ERR_SHC_NOT_YET_VALID' as const;
+}
+
+/** Verification: `exp` lies before the validation clock. */
+export class ShcExpiredError extends ShcError {
+  readonly code = 'ERR_SHC_EXPIRED' as const;
+}
+
+/** Verification: the card's `rid` is listed in the issuer's revocation list for its key. */
+export class ShcRevokedError extends ShcError {
+  readonly code = 'ERR_SHC_REVOKED' as const;
+}
+
+/** Discriminated union (on `code`) of every error this package throws or reports. */
+export type AnyShcError =
+  | ShcInputInvalidError
+  | ShcInputTooLargeError
+  | ShcJwsMalformedError
+  | ShcHeaderInvalidError
+  | ShcInflateError
+  | ShcPayloadInvalidError
+  | ShcQrInvalidError
+  | ShcChunksInvalidError
+  | ShcFileInvalidError
+  | ShcCredentialUnsupportedError
+  | ShcOptionsInvalidError
+  | ShcRevocationListInvalidError
+  | ShcDirectoryInvalidError
+  | ShcSignatureInvalidError
+  | ShcKeyNotTrustedError
+  | ShcKeyExpiredError
+  | ShcNotYetValidError
+  | ShcExpiredError
+  | ShcRevokedError;
+
+/** Every `code` an `ShcError` can carry. */
+export type ShcErrorCode =
+  | 'ERR_SHC_INPUT_INVALID'
+  | 'ERR_SHC_INPUT_TOO_LARGE'
+  | 'ERR_SHC_JWS_MALFORMED'
+  | 'ERR_SHC_HEADER_INVALID'
+  | 'ERR_SHC_INFLATE_FAILED'
+  | 'ERR_SHC_PAYLOAD_INVALID'
+  | 'ERR_SHC_QR_INVALID'
+  | 'ERR_SHC_CHUNKS_INVALID'
+  | 'ERR_SHC_FILE_INVALID'
+  | 'ERR_SHC_CREDENTIAL_UNSUPPORTED'
+  | 'ERR_SHC_OPTIONS_INVALID'
+  | 'ERR_SHC_REVOCATION_LIST_INVALID'
+  | 'ERR_SHC_DIRECTORY_INVALID'
+  | 'ERR_SHC_SIGNATURE_INVALID'
+  | 'ERR_SHC_KEY_NOT_TRUSTED'
+  | 'ERR_SHC_KEY_EXPIRED'
+  | 'ERR_SHC_NOT_YET_VALID'
+  | 'ERR_SHC_EXPIRED'
+  | 'ERR_SHC_REVOKED';
+
+/** True when `err` was thrown by this package. */
+export function isShcError(err: unknown): err is AnyShcError {
+  return err instanceof ShcError;
+}

@@ -1,0 +1,188 @@
+import { verifySignature, type Check, type FormatVerificationResult, type TrustedKey, type TrustStore } from '@divoc/keys';
+import { parseInput, type ShcInput } from '../jws/decode.js';
+import type { ParsedJws } from '../jws/parse.js';
+import {
+  isShcError,
+  ShcError,
+  ShcExpiredError,
+  ShcInputInvalidError,
+  ShcKeyExpiredError,
+  ShcKeyNotTrustedError,
+  ShcNotYetValidError,
+  ShcRevocationListInvalidError,
+  ShcRevokedError,
+  ShcSignatureInvalidError,
+} from '../lib/errors.js';
+import { isRevoked, parseRevocationList } from '../revocation/crl.js';
+import type { RevocationList, ShcHeader, ShcPayload } from '../types.js';
+
+export interface VerifyShcOptions {
+  /** Keys trusted to sign cards, e.g. from `trustStore.addJwks(jwks, { issuer })` or `loadIssuerDirectory`. */
+  trustStore: Pick<TrustStore, 'resolve'>;
+  /** Validation clock; default now. */
+  now?: Date;
+  /** Seconds of clock skew allowed on `nbf` and `exp`; default 0. */
+  clockToleranceSeconds?: number;
+  /**
+   * Card revocation lists (CRL JSON, one per key). When given, a `revocation` check is reported: the list whose `kid`
+   * is the card's is applied to the card's `vc.rid`.
+   */
+  revocationLists?: readonly RevocationList[];
+}
+
+/** What `verifyShc` returns: the shared result shape plus the JWS parts that were read. */
+export interface ShcVerificationResult extends FormatVerificationResult<'shc', ShcPayload> {
+  header?: ShcHeader;
+  /** The compact JWS (reassembled when the input was QR chunks). */
+  jws?: string;
+  /** Id of the trusted key that verified the signature. */
+  keyId?: string;
+}
+
+const KID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+
+function ok(name: Check['name'], message?: string): Check {
+  return message === undefined ? { name, ok: true } : { name, ok: true, message };
+}
+
+function failed(name: Check['name'], error: unknown): Check {
+  const err = error instanceof ShcError ? error : new ShcInputInvalidError(error instanceof Error ? error.message : String(error));
+  return { name, ok: false, code: err.code, message: err.message };
+}
+
+/**
+ * Keys for the card: those answering to `iss#kid` or to `kid`, never one registered for another issuer. Only keys
+ * whose id or alias is exactly that name count (no looser DID-style matching on attacker-chosen strings).
+ */
+function candidateKeys(store: VerifyShcOptions['trustStore'], iss: string, kid: string): { keys: TrustedKey[]; foreign: TrustedKey[] } {
+  // SHC kids are base64url thumbprints. Anything else (a did:key URL, say) could make a store that resolves keys
+  // from their names trust a key the card itself chose.
+  if (!KID_PATTERN.test(kid)) return { keys: [], foreign: [] };
+  const scoped = `${iss}#${kid}`;
+  const seen = new Set<TrustedKey>();
+  const keys: TrustedKey[] = [];
+  const foreign: TrustedKey[] = [];
+  for (const name of [scoped, kid]) {
+    let found: readonly TrustedKey[] = [];
+    try {
+      found = store.resolve(name) ?? [];
+    } catch {
+      found = [];
+    }
+    for (const key of found) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const named = key.id === name || (key.aliases ?? []).includes(name);
+      if (!named) continue;
+      if (key.controller === undefined || key.controller === iss) keys.push(key);
+      else foreign.push(key);
+    }
+  }
+  return { keys, foreign };
+}
+
+function checkKeyWindow(key: TrustedKey, issuedAt: Date): void {
+  if (key.validFrom && issuedAt < key.validFrom) {
+    throw new ShcKeyExpiredError(`key ${key.id} is valid from ${key.validFrom.toISOString()}, after the card was issued (${issuedAt.toISOString()})`);
+  }
+  if (key.validUntil && issuedAt > key.validUntil) {
+    throw new ShcKeyExpiredError(`key ${key.id} expired ${key.validUntil.toISOString()}, before the card was issued (${issuedAt.toISOString()})`);
+  }
+}
+
+function checkValidity(payload: ShcPayload, now: Date, tolerance: number): void {
+  const t = now.getTime() / 1000;
+  // nbf may be fractional (the spec's own examples are): compare as numbers, never parse as integers.
+  if (payload.nbf > t + tolerance) throw new ShcNotYetValidError(`card is not valid before ${new Date(payload.nbf * 1000).toISOString()} (nbf)`);
+  if (payload.exp !== undefined && payload.exp < t - tolerance) throw new ShcExpiredError(`card expired ${new Date(payload.exp * 1000).toISOString()} (exp)`);
+}
+
+function checkRevocation(parsed: ParsedJws, lists: readonly RevocationList[]): Check {
+  if (!Array.isArray(lists)) throw new ShcRevocationListInvalidError('revocationLists must be an array of revocation lists');
+  const kid = parsed.header.kid;
+  const list = lists.find((l) => l?.kid === kid);
+  if (!list) return ok('revocation', `no revocation list for key ${kid}`);
+  const crl = parseRevocationList(list);
+  const rid = parsed.payload.vc.rid;
+  if (rid === undefined) return ok('revocation', 'card has no rid');
+  if (isRevoked(rid, crl, parsed.payload.nbf)) throw new ShcRevokedError(`card rid ${rid} is revoked by the list for key ${kid} (ctr ${crl.ctr})`);
+  return ok('revocation');
+}
+
+/**
+ * Verifies a SMART Health Card given as a JWS, a `shc:/` QR text, QR chunks (any order) or a one-card
+ * `.smart-health-card` file. Never throws for bad input: each failed step is a check with a stable code.
+ * Checks, in order: `decode`, `signature`, `trust` (key known for this issuer, valid when the card was issued),
+ * `validity` (`nbf` ≤ now, `exp` if present), and `revocation` when `revocationLists` are given.
+ */
+export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Promise<ShcVerificationResult> {
+  if (!options || typeof options.trustStore?.resolve !== 'function') throw new TypeError('verifyShc: options.trustStore is required');
+  const result: ShcVerificationResult = { valid: false, format: 'shc', checks: [] };
+  const now = options.now ?? new Date();
+  const tolerance = Math.max(0, options.clockToleranceSeconds ?? 0);
+
+  let parsed: ParsedJws;
+  try {
+    parsed = parseInput(input);
+  } catch (error) {
+    result.checks.push(failed('decode', isShcError(error) ? error : new ShcInputInvalidError('input could not be decoded', { cause: error })));
+    return result;
+  }
+  result.checks.push(ok('decode'));
+  const { header, payload } = parsed;
+  result.header = header;
+  result.payload = payload;
+  result.jws = parsed.jws;
+  result.issuer = payload.iss;
+
+  const { keys, foreign } = candidateKeys(options.trustStore, payload.iss, header.kid);
+  let verifiedBy: TrustedKey | undefined;
+  try {
+    if (keys.length === 0) {
+      throw new ShcKeyNotTrustedError(
+        foreign.length > 0
+          ? `key ${header.kid} is trusted for ${foreign.map((k) => k.controller).join(', ')}, not for ${payload.iss}`
+          : `no trusted key answers to ${payload.iss}#${header.kid}; cannot verify`,
+      );
+    }
+    for (const key of keys) {
+      if (key.type !== 'P-256') continue;
+      if (await verifySignature(key, 'ES256', parsed.signingInput, parsed.signature)) {
+        verifiedBy = key;
+        break;
+      }
+    }
+    if (!verifiedBy) throw new ShcSignatureInvalidError(`signature does not verify under ${keys.length === 1 ? 'the trusted key' : `any of ${keys.length} trusted keys`} for ${header.kid}`);
+    result.keyId = verifiedBy.id;
+    result.checks.push(ok('signature'));
+  } catch (error) {
+    result.checks.push(failed('signature', error));
+  }
+
+  try {
+    const key = verifiedBy ?? keys[0];
+    if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
+    checkKeyWindow(key, new Date(payload.nbf * 1000));
+    result.checks.push(ok('trust'));
+  } catch (error) {
+    result.checks.push(failed('trust', error));
+  }
+
+  try {
+    checkValidity(payload, now, tolerance);
+    result.checks.push(ok('validity'));
+  } catch (error) {
+    result.checks.push(failed('validity', error));
+  }
+
+  if (options.revocationLists !== undefined) {
+    try {
+      result.checks.push(checkRevocation(parsed, options.revocationLists));
+    } catch (error) {
+      result.checks.push(failed('revocation', error));
+    }
+  }
+
+  result.valid = result.checks.every((c) => c.ok);
+  return result;
+}

@@ -1,0 +1,31 @@
+import { readFileSync } from 'node:fs';
+import { TrustStore } from '@divoc/keys';
+
+export const VECTORS = new URL('../../../../shared/vectors/shc/', import.meta.url);
+export const EXAMPLE_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
+
+export function vector(path: string): string {
+  return readFileSync(new URL(path, VECTORS), 'utf8');
+}
+
+export function vectorJson<T = unknown>(path: string): T {
+  return JSON.parse(vector(path)) as T;
+}
+
+export const issuerJwks = () => vectorJson<{ keys: Record<string, unknown>[] }>('examples/issuer/.well-known/jwks.json');
+
+export function exampleStore(): TrustStore {
+  const store = new TrustStore();
+  store.addJwks(issuerJwks(), { issuer: EXAMPLE_ISSUER });
+  return store;
+}
+
+/** The example JWKS without x5c chains (the JWKS alone as trust, no PKI). */
+export function exampleStoreWithoutX5c(): TrustStore {
+  const jwks = issuerJwks();
+  const store = new TrustStore();
+  store.addJwks({ keys: jwks.keys.map(({ x5c: _x5c, ...k }) => k) }, { issuer: EXAMPLE_ISSUER });
+  return store;
+}
+
+export const EXAMPLES = ['00', '01', '02'] as const;
