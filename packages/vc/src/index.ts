@@ -22,3 +22,20 @@ export {
   isVcError,
 } from './lib/errors.js';
 export type { VcErrors, VcErrorCode } from './lib/errors.js';
+export {
+  encodeCompactCredential,
+  decodeCompactCredential,
+  detectCompactCredential,
+  COMPACT_PREFIX,
+  MAX_COMPACT_TEXT,
+} from './compact/index.js';
+export {
+  CompactCredentialError,
+  CompactFormatError,
+  CompactTooLargeError,
+  CompactVersionError,
+  CompactPayloadError,
+  CompactNotCredentialError,
+  isCompactCredentialError,
+} from './compact/errors.js';
+export type { CompactCredentialErrors, CompactCredentialErrorCode } from './compact/errors.js';

@@ -1,0 +1,36 @@
+export type { VdsncType, VdsncHeader, VdsncSeal, DecodedVdsnc, JsonValue, JsonObject } from './types.js';
+
+export {
+  VdsncError,
+  VdsncMalformedError,
+  VdsncTooLargeError,
+  VdsncAlgorithmUnsupportedError,
+  VdsncCertificateInvalidError,
+  VdsncSignatureInvalidError,
+  VdsncNotTrustedError,
+  VdsncCertificateExpiredError,
+  VdsncKeyUsageError,
+  VdsncSchemaInvalidError,
+  JcsInvalidError,
+  VdsncIssueError,
+  isVdsncError,
+} from './lib/errors.js';
+export type { VdsncErrors, VdsncErrorCode } from './lib/errors.js';
+
+export { canonicalizeJson, canonicalJsonBytes } from './jcs/index.js';
+export { decodeVdsnc, detectVdsnc, MAX_SEAL_BYTES } from './decode/index.js';
+export { verifyVdsnc } from './verify/index.js';
+export type { VerifyVdsncOptions, VdsncVerificationResult, CscaSource } from './verify/index.js';
+export { issueVdsnc, encodeVdsnc } from './issue/index.js';
+export type { IssueVdsncOptions } from './issue/index.js';
+export { createDevCsca, createDevSignerCertificate } from './certificate/dev.js';
+export type { DevCertificate, DevCscaOptions, DevSignerOptions } from './certificate/dev.js';
+export { parseCertificate as parseSignerCertificate } from './certificate/parse.js';
+export type { CertificateInfo } from './certificate/parse.js';
+export {
+  OID_EKU_VDSNC_SIGNER,
+  OID_EKU_HEALTH_CSCA,
+  OID_DOCUMENT_TYPE_LIST,
+  DOCUMENT_TYPE_BY_SEAL_TYPE,
+} from './certificate/oids.js';
+export { toAlpha3 } from './lib/countries.js';
