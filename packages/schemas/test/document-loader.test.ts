@@ -206,6 +206,44 @@ describe('jsonld.js with the loader (offline)', () => {
     expect(nquads).toContain('https://w3id.org/security#proofPurpose');
   });
 
+  it('serves the Bitstring Status List v1 context: a VC 1.1 status list credential and entry expand in safe mode', async () => {
+    expect(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1).toBe('https://www.w3.org/ns/credentials/status/v1');
+    const documentLoader = createDocumentLoader();
+    const loaded = await documentLoader(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1);
+    expect(JSON.stringify(loaded.document)).toContain('BitstringStatusListEntry');
+    const listCredential = {
+      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
+      id: 'https://example.com/status/1',
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      issuer: 'did:example:issuer',
+      issuanceDate: '2024-01-01T00:00:00Z',
+      credentialSubject: {
+        id: 'https://example.com/status/1#list',
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+      },
+    };
+    const expanded = await jsonld.expand(listCredential, { documentLoader, safe: true });
+    expect(JSON.stringify(expanded)).toContain('https://www.w3.org/ns/credentials/status#encodedList');
+    const entry = {
+      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
+      type: 'VerifiableCredential',
+      issuer: 'did:example:issuer',
+      issuanceDate: '2024-01-01T00:00:00Z',
+      credentialSubject: { id: 'did:example:holder' },
+      credentialStatus: {
+        id: 'https://example.com/status/1#94567',
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListIndex: '94567',
+        statusListCredential: 'https://example.com/status/1',
+      },
+    };
+    const expandedEntry = await jsonld.expand(entry, { documentLoader, safe: true });
+    expect(JSON.stringify(expandedEntry)).toContain('https://www.w3.org/ns/credentials/status#statusListIndex');
+  });
+
   it('fails offline, with the typed error, on an unknown context', async () => {
     const doc = { '@context': ['https://www.w3.org/2018/credentials/v1', 'https://example.com/nope'], type: 'VerifiableCredential' };
     const err = (await jsonld.expand(doc, { documentLoader: createDocumentLoader() }).catch((e: unknown) => e)) as {

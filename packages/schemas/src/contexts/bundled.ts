@@ -43,6 +43,7 @@ function load(): ReadonlyMap<string, unknown> {
   take('ed25519-signature-2020-context', [CONTEXT_URLS.ED25519_2020_V1], map);
   take('@digitalbazaar/data-integrity-context', [CONTEXT_URLS.DATA_INTEGRITY_V1, CONTEXT_URLS.DATA_INTEGRITY_V2], map);
   take('@digitalbazaar/multikey-context', [CONTEXT_URLS.MULTIKEY_V1], map);
+  take('@digitalbazaar/vc-bitstring-status-list-context', [CONTEXT_URLS.BITSTRING_STATUS_LIST_V1], map);
   map.set(CONTEXT_URLS.CREDENTIALS_EXAMPLES_V2, frozenJsonCopy(credentialsExamplesV2));
   // DIVOC publishes the same documents under both hosts.
   const v1 = frozenJsonCopy(divocVaccinationV1);

@@ -12,6 +12,8 @@ export const CONTEXT_URLS = Object.freeze({
   DATA_INTEGRITY_V1: 'https://w3id.org/security/data-integrity/v1',
   DATA_INTEGRITY_V2: 'https://w3id.org/security/data-integrity/v2',
   MULTIKEY_V1: 'https://w3id.org/security/multikey/v1',
+  /** W3C Bitstring Status List v1.0 terms, for VC 1.1 credentials (the VC 2.0 base context already defines them). */
+  BITSTRING_STATUS_LIST_V1: 'https://www.w3.org/ns/credentials/status/v1',
   COWIN_VACCINATION_V1: 'https://cowin.gov.in/credentials/vaccination/v1',
   COWIN_VACCINATION_V2: 'https://cowin.gov.in/credentials/vaccination/v2',
   COWIN_TEST_CERTIFICATE_V1: 'https://cowin.gov.in/credentials/testCertificate/v1',

@@ -1,0 +1,265 @@
+import type { Check } from '@divoc/keys';
+import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
+import { verifyCredential, type CredentialVerificationResult, type KeyResolver, type UnsignedCredential, type VerifyOptions } from '@divoc/vc';
+import { StatusOptionsInvalidError } from '../lib/errors.js';
+import { describe, failed, isRecord, passed, readJson, type JsonRecord } from '../lib/json.js';
+import { readStatus } from './codec.js';
+import { parseStatusListCredential, MAX_STATUS_LIST_CREDENTIAL_CHARS, type ParsedStatusListCredential } from './credential.js';
+import { bitsOf, isStatusList, type BitstringStatusListEntry, type StatusList } from './list.js';
+
+/**
+ * Adds `entry` (or entries) as `credentialStatus` to a copy of an unsigned credential; on a VC 1.1 credential it
+ * also adds the Bitstring Status List context (VC 2.0's base context already defines the terms). Sign afterwards.
+ */
+export function addCredentialStatus<T extends UnsignedCredential>(
+  credential: T,
+  entry: BitstringStatusListEntry | readonly BitstringStatusListEntry[],
+): T & { credentialStatus: BitstringStatusListEntry | BitstringStatusListEntry[] } {
+  if (!isRecord(credential)) throw new StatusOptionsInvalidError('credential must be an object');
+  if ('proof' in credential && credential.proof !== undefined) {
+    throw new StatusOptionsInvalidError('credential is already signed: add credentialStatus before issuing');
+  }
+  const entries = (Array.isArray(entry) ? entry : [entry]) as BitstringStatusListEntry[];
+  if (entries.length === 0 || !entries.every((e) => isRecord(e) && e.type === 'BitstringStatusListEntry')) {
+    throw new StatusOptionsInvalidError('entry must be a BitstringStatusListEntry (from allocateStatusEntry or statusEntryFor)');
+  }
+  const copy = structuredClone(credential) as T & { credentialStatus?: unknown };
+  const existing = copy.credentialStatus === undefined ? [] : Array.isArray(copy.credentialStatus) ? copy.credentialStatus : [copy.credentialStatus];
+  const all = [...existing, ...entries.map((e) => structuredClone(e))];
+  (copy as Record<string, unknown>).credentialStatus = all.length === 1 ? all[0] : all;
+  const contexts = Array.isArray(copy['@context']) ? [...copy['@context']] : [copy['@context']];
+  if (contexts.includes(CONTEXT_URLS.CREDENTIALS_V1) && !contexts.includes(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1)) {
+    contexts.push(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1);
+    (copy as Record<string, unknown>)['@context'] = contexts;
+  }
+  return copy as T & { credentialStatus: BitstringStatusListEntry | BitstringStatusListEntry[] };
+}
+
+/**
+ * Where `checkStatus` finds status lists. Offline only: a list not given here is a failed check, never a fetch.
+ * - an array of signed `BitstringStatusListCredential`s (objects or JSON text), found by their `id`;
+ * - a Map from list URL to a signed credential, or to an in-memory `StatusList` (an issuer checking its own
+ *   lists: trusted as is, no signature).
+ */
+export type StatusListSource = readonly unknown[] | ReadonlyMap<string, StatusList | unknown>;
+
+export interface CheckStatusOptions {
+  statusLists: StatusListSource;
+  /** Keys that may sign status list credentials. */
+  trustStore: KeyResolver;
+  /** Validation clock. Default now. */
+  now?: Date;
+  documentLoader?: DocumentLoader;
+  /**
+   * The status list credential must have the same issuer as the credential it speaks for. Default true: a key
+   * trusted for one issuer must not be able to revoke another issuer's credentials.
+   */
+  requireSameIssuer?: boolean;
+  /** Cap on an inflated bitstring, in bytes. Default 16 MiB. */
+  maxBitstringBytes?: number;
+}
+
+const MAX_ENTRIES = 8;
+
+interface ResolvedList {
+  url: string;
+  purposes: readonly string[];
+  bits: Uint8Array;
+  bitLength: number;
+  /** Known for signed lists; undefined for in-memory lists. */
+  issuer?: string;
+  statusSize?: number;
+}
+
+type Lookup = (url: string) => Promise<ResolvedList | Check>;
+
+function issuerOf(credential: JsonRecord): string | undefined {
+  const issuer = credential.issuer;
+  if (typeof issuer === 'string') return issuer;
+  if (isRecord(issuer) && typeof issuer.id === 'string') return issuer.id;
+  return undefined;
+}
+
+function makeLookup(options: CheckStatusOptions): Lookup {
+  const source = options.statusLists;
+  const parseOptions = options.maxBitstringBytes !== undefined ? { maxBytes: options.maxBitstringBytes } : {};
+  const memo = new Map<string, Promise<ResolvedList | Check>>();
+  let byId: Map<string, ParsedStatusListCredential> | undefined;
+  let unreadable = 0;
+
+  const verifyParsed = async (url: string, parsed: ParsedStatusListCredential): Promise<ResolvedList | Check> => {
+    if (parsed.id !== url) return failed('ERR_STATUS_LIST_INVALID', `status list credential id ${describe(parsed.id)} is not ${describe(url)}`);
+    const verifyOptions: VerifyOptions = { trustStore: options.trustStore };
+    if (options.now) verifyOptions.now = options.now;
+    if (options.documentLoader) verifyOptions.documentLoader = options.documentLoader;
+    const result = await verifyCredential(parsed.credential, verifyOptions);
+    const bad = result.checks.find((c) => !c.ok);
+    if (!result.valid || bad) {
+      return failed('ERR_STATUS_LIST_INVALID', `status list ${url} does not verify: ${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`);
+    }
+    return { url, purposes: parsed.statusPurposes, bits: parsed.bits, bitLength: parsed.bitLength, issuer: parsed.issuer };
+  };
+
+  const resolve = async (url: string): Promise<ResolvedList | Check> => {
+    if (source instanceof Map) {
+      if (!source.has(url)) return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)`);
+      const value: unknown = source.get(url);
+      if (isStatusList(value)) {
+        if (value.id !== url) return failed('ERR_STATUS_LIST_INVALID', `in-memory list ${value.id} is filed under ${url}`);
+        const bits = bitsOf(value);
+        return { url, purposes: [value.statusPurpose], bits, bitLength: value.length * value.statusSize, statusSize: value.statusSize };
+      }
+      let parsed: ParsedStatusListCredential;
+      try {
+        parsed = parseStatusListCredential(value, parseOptions);
+      } catch (error) {
+        return failed('ERR_STATUS_LIST_INVALID', (error as Error).message);
+      }
+      return verifyParsed(url, parsed);
+    }
+    if (!Array.isArray(source)) return failed('ERR_STATUS_LIST_MISSING', 'statusLists must be an array or a Map');
+    if (!byId) {
+      byId = new Map();
+      for (const item of source.slice(0, 10_000)) {
+        try {
+          const parsed = parseStatusListCredential(item, parseOptions);
+          // Two different lists under one id: keep neither, the check will fail as invalid.
+          if (byId.has(parsed.id)) byId.set(parsed.id, { ...parsed, statusPurposes: [], bitLength: -1 });
+          else byId.set(parsed.id, parsed);
+        } catch {
+          unreadable++;
+        }
+      }
+    }
+    const parsed = byId.get(url);
+    if (!parsed) {
+      return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)${unreadable ? `; ${unreadable} unreadable list(s) ignored` : ''}`);
+    }
+    if (parsed.bitLength < 0) return failed('ERR_STATUS_LIST_INVALID', `more than one status list credential has id ${url}`);
+    return verifyParsed(url, parsed);
+  };
+
+  return (url) => {
+    let pending = memo.get(url);
+    if (!pending) {
+      pending = resolve(url);
+      memo.set(url, pending);
+    }
+    return pending;
+  };
+}
+
+interface ParsedEntry {
+  statusPurpose: string;
+  index: number;
+  url: string;
+  statusSize: number;
+  messages?: Array<{ status: string; message: string }>;
+}
+
+function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
+  const bad = (m: string): Check => failed('ERR_STATUS_ENTRY_INVALID', `${at}: ${m}`);
+  if (!isRecord(entry)) return bad('must be an object');
+  const types = typeof entry.type === 'string' ? [entry.type] : entry.type;
+  if (!Array.isArray(types) || !types.includes('BitstringStatusListEntry')) {
+    return bad(`unsupported type ${describe(entry.type)} (only BitstringStatusListEntry is checked)`);
+  }
+  if (typeof entry.statusPurpose !== 'string' || entry.statusPurpose.length === 0) return bad('statusPurpose must be a string');
+  const rawIndex = entry.statusListIndex;
+  let index: number;
+  if (typeof rawIndex === 'string' && /^(0|[1-9]\d{0,14})$/.test(rawIndex)) index = Number(rawIndex);
+  else if (typeof rawIndex === 'number' && Number.isSafeInteger(rawIndex) && rawIndex >= 0) index = rawIndex;
+  else return bad(`statusListIndex must be a non-negative integer string (got ${describe(rawIndex)})`);
+  if (typeof entry.statusListCredential !== 'string' || entry.statusListCredential.length === 0 || entry.statusListCredential.length > 2048) {
+    return bad('statusListCredential must be a URL');
+  }
+  const statusSize = entry.statusSize ?? 1;
+  if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8) return bad('statusSize must be an integer from 1 to 8');
+  const parsed: ParsedEntry = { statusPurpose: entry.statusPurpose, index, url: entry.statusListCredential, statusSize };
+  if (entry.statusMessage !== undefined) {
+    if (!Array.isArray(entry.statusMessage) || entry.statusMessage.length > 256 || !entry.statusMessage.every((m) => isRecord(m) && typeof m.status === 'string' && typeof m.message === 'string')) {
+      return bad('statusMessage must be an array of { status, message }');
+    }
+    parsed.messages = entry.statusMessage as Array<{ status: string; message: string }>;
+  }
+  if (statusSize > 1 && !parsed.messages) return bad('statusSize above 1 needs statusMessage');
+  return parsed;
+}
+
+async function checkEntry(entry: ParsedEntry, credentialIssuer: string | undefined, lookup: Lookup, requireSameIssuer: boolean): Promise<Check> {
+  const list = await lookup(entry.url);
+  if ('name' in list) return list;
+  if (requireSameIssuer && list.issuer !== undefined && list.issuer !== credentialIssuer) {
+    return failed('ERR_STATUS_LIST_INVALID', `status list ${list.url} is issued by ${describe(list.issuer)}, not by the credential's issuer ${describe(credentialIssuer ?? '')}`);
+  }
+  if (!list.purposes.includes(entry.statusPurpose)) {
+    return failed('ERR_STATUS_PURPOSE_MISMATCH', `entry purpose ${describe(entry.statusPurpose)} is not the list's (${list.purposes.join(', ')})`);
+  }
+  if (list.statusSize !== undefined && list.statusSize !== entry.statusSize) {
+    return failed('ERR_STATUS_ENTRY_INVALID', `entry statusSize ${entry.statusSize} is not the list's (${list.statusSize})`);
+  }
+  if ((entry.index + 1) * entry.statusSize > list.bitLength) {
+    return failed('ERR_STATUS_INDEX_OUT_OF_RANGE', `index ${entry.index} is outside ${list.url} (${Math.floor(list.bitLength / entry.statusSize)} entries)`);
+  }
+  const value = readStatus(list.bits, entry.index, entry.statusSize);
+  const where = `${list.url}#${entry.index}`;
+  if (entry.statusPurpose === 'revocation') {
+    return value === 0 ? passed(`not revoked (${where})`) : failed('ERR_STATUS_REVOKED', `credential is revoked (${where})`);
+  }
+  if (entry.statusPurpose === 'suspension') {
+    return value === 0 ? passed(`not suspended (${where})`) : failed('ERR_STATUS_SUSPENDED', `credential is suspended (${where})`);
+  }
+  const message = entry.messages?.find((m) => /^0x[0-9a-f]+$/i.test(m.status) && Number.parseInt(m.status.slice(2), 16) === value)?.message;
+  return passed(`${entry.statusPurpose} status 0x${value.toString(16)}${message !== undefined ? ` (${message.slice(0, 200)})` : ''} (${where})`);
+}
+
+/**
+ * The `revocation` check of a credential against Bitstring Status Lists, offline: each `credentialStatus` entry's
+ * list must be in `statusLists`, and a signed list must verify (signature, trust, validity window at `now`).
+ * Never throws; a credential without `credentialStatus` passes (with a note).
+ */
+export async function checkStatus(credential: unknown, options: CheckStatusOptions): Promise<Check> {
+  try {
+    if (!isRecord(options) || !options.trustStore || !options.statusLists) {
+      return failed('ERR_STATUS_LIST_MISSING', 'checkStatus needs { statusLists, trustStore }');
+    }
+    let data: unknown;
+    try {
+      data = readJson(credential, MAX_STATUS_LIST_CREDENTIAL_CHARS, (m) => new StatusOptionsInvalidError(m));
+    } catch (error) {
+      return failed('ERR_STATUS_ENTRY_INVALID', `credential: ${(error as Error).message}`);
+    }
+    if (!isRecord(data)) return failed('ERR_STATUS_ENTRY_INVALID', 'credential must be a JSON object');
+    const status = data.credentialStatus;
+    if (status === undefined) return passed('no credentialStatus: nothing to check');
+    const entries = Array.isArray(status) ? status : [status];
+    if (entries.length === 0) return failed('ERR_STATUS_ENTRY_INVALID', 'credentialStatus is an empty array');
+    if (entries.length > MAX_ENTRIES) return failed('ERR_STATUS_ENTRY_INVALID', `credentialStatus has ${entries.length} entries, over the ${MAX_ENTRIES} limit`);
+    const lookup = makeLookup(options);
+    const issuer = issuerOf(data);
+    const notes: string[] = [];
+    for (const [i, raw] of entries.entries()) {
+      const entry = parseEntry(raw, Array.isArray(status) ? `credentialStatus[${i}]` : 'credentialStatus');
+      if ('name' in entry) return entry;
+      const check = await checkEntry(entry, issuer, lookup, options.requireSameIssuer ?? true);
+      if (!check.ok) return check;
+      if (check.message) notes.push(check.message);
+    }
+    return passed(notes.join('; '));
+  } catch (error) {
+    // Defensive: a verifier must answer with a check, never an exception.
+    return failed('ERR_STATUS_LIST_INVALID', `status check failed: ${(error as Error)?.message ?? String(error)}`);
+  }
+}
+
+export type VerifyWithStatusOptions = VerifyOptions & Omit<CheckStatusOptions, 'trustStore' | 'now' | 'documentLoader'>;
+
+/**
+ * `verifyCredential` from `@divoc/vc`, then the `revocation` check appended; `valid` is false when the credential
+ * is revoked or suspended, or its status cannot be established offline. Never throws for bad input.
+ */
+export async function verifyCredentialWithStatus(credential: unknown, options: VerifyWithStatusOptions): Promise<CredentialVerificationResult> {
+  const result = await verifyCredential(credential, options);
+  const check = await checkStatus(result.credential ?? credential, options);
+  return { ...result, checks: [...result.checks, check], valid: result.valid && check.ok };
+}
