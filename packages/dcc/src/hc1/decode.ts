@@ -1,0 +1,169 @@
+import { base45Decode } from '../base45/base45.js';
+import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderMap, type CoseSign1, type DccAlgorithm } from '../cose/cose.js';
+import { parseCwtClaims } from '../cwt/claims.js';
+import { bytesToBase64 } from '../lib/bytes.js';
+import { DccInputError, DccPrefixError } from '../lib/errors.js';
+import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
+import type { DccCertificateType, DccPayload } from '../types.js';
+
+/** Context identifier of an EU DCC in a QR code. */
+export const HC1_PREFIX = 'HC1:';
+/** Longest HC1 text accepted (a version 40 QR code holds at most 4296 alphanumeric characters). */
+export const MAX_HC1_LENGTH = 8192;
+/** Largest COSE message accepted. */
+export const MAX_COSE_BYTES = MAX_INFLATED_BYTES;
+
+export interface DecodeDccOptions {
+  /**
+   * Accept a Base45 body that is a bare COSE message instead of a zlib stream. Off by default: the DCC spec
+   * requires compression and the EU test data (`Z2`) expects an uncompressed message to be rejected.
+   */
+  allowUncompressed?: boolean;
+}
+
+/** A decoded (not verified) DCC. */
+export interface DecodedDcc {
+  /** The DCC JSON (hcert claim -260, key 1). */
+  payload: DccPayload;
+  /** `v`, `t` or `r`; undefined when the payload carries none or several. */
+  type?: DccCertificateType;
+  /** Key identifier, base64 (the EU trust list form); the protected header's wins over the unprotected one. */
+  kid?: string;
+  kidBytes?: Uint8Array;
+  kidHeader?: 'protected' | 'unprotected';
+  /** Algorithm (protected header, else unprotected); undefined when absent or not ES256/PS256 (see `algId`). */
+  alg?: DccAlgorithm;
+  algId?: number | string;
+  algHeader?: 'protected' | 'unprotected';
+  /** CWT issuer (country code). */
+  iss?: string;
+  /** CWT issued-at and expiry, seconds since the epoch. */
+  iat?: number;
+  exp?: number;
+  /** Header maps with labels as decimal strings; byte strings as base64. */
+  protectedHeader: Record<string, unknown>;
+  unprotectedHeader: Record<string, unknown>;
+  /** Every CWT claim, labels as decimal strings. */
+  claims: Record<string, unknown>;
+  /** The COSE_Sign1 message (after Base45 and inflate). */
+  coseBytes: Uint8Array;
+  /** Tags the COSE message carried, outermost first: `[]`, `[18]` or `[61, 18]`. */
+  coseTags: number[];
+  signature: Uint8Array;
+}
+
+/** Internal: the decoded DCC plus the parsed COSE parts needed to verify it. */
+export interface DecodedDccWithCose extends DecodedDcc {
+  cose: CoseSign1;
+}
+
+const UTF8_PREFIX = [0x48, 0x43, 0x31, 0x3a];
+
+/** Cheap sniff: HC1 text (or its UTF-8 bytes), or a tagged COSE_Sign1 / CWT message. */
+export function detectDcc(input: string | Uint8Array): boolean {
+  if (typeof input === 'string') return input.startsWith(HC1_PREFIX);
+  if (!(input instanceof Uint8Array) || input.length < 4) return false;
+  if (UTF8_PREFIX.every((b, i) => input[i] === b)) return true;
+  // 0xd2 = tag 18, 0xd8 0x3d = tag 61.
+  return (input[0] === 0xd2 && input[1] === 0x84) || (input[0] === 0xd8 && input[1] === 0x3d && input[2] === 0xd2);
+}
+
+/** The Base45 body of HC1 text; throws `DccPrefixError` unless it starts with exactly `HC1:`. */
+export function unprefixHc1(text: string): string {
+  if (typeof text !== 'string') throw new DccInputError('HC1 input must be a string');
+  if (text.length > MAX_HC1_LENGTH) throw new DccInputError(`HC1 text is ${text.length} characters, over the ${MAX_HC1_LENGTH} limit`);
+  // QR scanners may append a line break; Base45 itself contains spaces, so nothing else is trimmed.
+  const body = text.replace(/[\r\n]+$/, '');
+  if (!body.startsWith(HC1_PREFIX)) {
+    const seen = /^[A-Za-z0-9]{2,4}:/.exec(body)?.[0];
+    throw new DccPrefixError(seen ? `unsupported context identifier ${JSON.stringify(seen)} (expected "HC1:")` : 'text does not start with "HC1:"');
+  }
+  return body.slice(HC1_PREFIX.length);
+}
+
+function headerRecord(header: CoseHeaderMap): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [label, value] of header) out[String(label)] = value instanceof Uint8Array ? bytesToBase64(value) : value;
+  return out;
+}
+
+function certificateTypeOf(payload: DccPayload): DccCertificateType | undefined {
+  if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
+  const present = (['v', 't', 'r'] as const).filter((k) => Object.hasOwn(payload, k));
+  return present.length === 1 ? present[0] : undefined;
+}
+
+/** Decode a COSE_Sign1 DCC message (no verification). */
+export function decodeDccCose(coseBytes: Uint8Array): DecodedDccWithCose {
+  if (!(coseBytes instanceof Uint8Array)) throw new DccInputError('COSE input must be a Uint8Array');
+  if (coseBytes.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${coseBytes.length} bytes, over the ${MAX_COSE_BYTES} limit`);
+  const cose = parseCoseSign1(coseBytes);
+  const claims = parseCwtClaims(cose.payload);
+  const protectedKid = cose.protectedHeader.get(HEADER_KID) as Uint8Array | undefined;
+  const unprotectedKid = cose.unprotectedHeader.get(HEADER_KID) as Uint8Array | undefined;
+  const kidBytes = protectedKid ?? unprotectedKid;
+  // Some issuers put alg in the unprotected header (EU test case CO20). Accepting it there is safe because the
+  // verifier only uses an algorithm that belongs to the signer key's type (EC → ES256, RSA → PS256).
+  const protectedAlg = cose.protectedHeader.get(HEADER_ALG) as number | string | undefined;
+  const algId = protectedAlg ?? (cose.unprotectedHeader.get(HEADER_ALG) as number | string | undefined);
+  const alg = algorithmName(algId);
+  const type = certificateTypeOf(claims.payload);
+  return {
+    payload: claims.payload,
+    ...(type ? { type } : {}),
+    ...(kidBytes ? { kid: bytesToBase64(kidBytes), kidBytes, kidHeader: protectedKid ? 'protected' : 'unprotected' } : {}),
+    ...(alg ? { alg } : {}),
+    ...(algId !== undefined ? { algId, algHeader: protectedAlg !== undefined ? 'protected' : 'unprotected' } : {}),
+    ...(claims.iss !== undefined ? { iss: claims.iss } : {}),
+    ...(claims.iat !== undefined ? { iat: claims.iat } : {}),
+    ...(claims.exp !== undefined ? { exp: claims.exp } : {}),
+    protectedHeader: headerRecord(cose.protectedHeader),
+    unprotectedHeader: headerRecord(cose.unprotectedHeader),
+    claims: claims.all,
+    coseBytes: new Uint8Array(coseBytes),
+    coseTags: cose.tags,
+    signature: cose.signature,
+    cose,
+  };
+}
+
+/** COSE bytes of an HC1 string: unprefix, Base45, inflate. */
+export function hc1ToCose(text: string, options: DecodeDccOptions = {}): Uint8Array {
+  const compressed = base45Decode(unprefixHc1(text));
+  if (options.allowUncompressed && compressed[0] !== 0x78) return compressed;
+  return zlibInflate(compressed);
+}
+
+function inputToCose(input: string | Uint8Array, options: DecodeDccOptions): Uint8Array {
+  if (typeof input === 'string') return hc1ToCose(input, options);
+  if (!(input instanceof Uint8Array)) throw new DccInputError('DCC input must be HC1 text or COSE bytes');
+  if (UTF8_PREFIX.every((b, i) => input[i] === b)) {
+    if (input.length > MAX_HC1_LENGTH * 4) throw new DccInputError(`HC1 bytes over the ${MAX_HC1_LENGTH} character limit`);
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
+    } catch (cause) {
+      throw new DccInputError('HC1 bytes are not UTF-8 text', { cause });
+    }
+    return hc1ToCose(text, options);
+  }
+  if (input.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${input.length} bytes, over the ${MAX_COSE_BYTES} limit`);
+  // 0x78 cannot start a COSE message (it is a CBOR text string), so it marks a zlib stream.
+  return input[0] === 0x78 ? zlibInflate(input) : input;
+}
+
+/** Internal decode keeping the COSE parts. */
+export function decodeDccInternal(input: string | Uint8Array, options: DecodeDccOptions = {}): DecodedDccWithCose {
+  return decodeDccCose(inputToCose(input, options));
+}
+
+/**
+ * Decode an EU DCC without verifying it: `HC1:` text (or its UTF-8 bytes), a COSE_Sign1 message, or a zlib-compressed
+ * one. Throws a typed `DccError` (`ERR_DCC_PREFIX_INVALID`, `ERR_DCC_BASE45_INVALID`, `ERR_DCC_COMPRESSION_INVALID`,
+ * `ERR_DCC_COSE_INVALID`, `ERR_DCC_CWT_INVALID`, `ERR_DCC_INPUT_INVALID`).
+ */
+export function decodeDcc(input: string | Uint8Array, options: DecodeDccOptions = {}): DecodedDcc {
+  const { cose: _cose, ...decoded } = decodeDccInternal(input, options);
+  return decoded;
+}
+

@@ -1,0 +1,133 @@
+import { TrustStore, verifySignature, type Signer } from '@divoc/keys';
+import { base45Encode } from '../base45/base45.js';
+import { buildCoseSign1, encodeProtectedHeader, sigStructure, type CoseHeaderMap, type DccAlgorithm } from '../cose/cose.js';
+import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
+import { base64ToBytes, bytesToBase64 } from '../lib/bytes.js';
+import { cborEncode } from '../lib/cbor.js';
+import { certificateKid } from '../lib/certificate.js';
+import { DccAlgorithmError, DccCertificateError, DccEncodeError, DccSchemaError } from '../lib/errors.js';
+import { zlibDeflate } from '../lib/zlib.js';
+import { validateDccPayload } from '../schema/validate.js';
+import type { DccPayload } from '../types.js';
+import { HC1_PREFIX, MAX_HC1_LENGTH } from './decode.js';
+
+export interface EncodeDccOptions {
+  /** ES256 or PS256 signer (`createSigner` from @divoc/keys, a KMS, an HSM). */
+  signer: Signer;
+  /** The signer certificate (PEM, base64 DER, DER): gives the kid, and the signature is checked against it. */
+  certificate?: string | Uint8Array;
+  /** The kid itself (8 bytes, or their base64), when no certificate is given. */
+  kid?: string | Uint8Array;
+  /** CWT issuer, an ISO 3166-1 alpha-2 country (default: the entry's `co`). */
+  iss?: string;
+  /** Issued at (default now). */
+  iat?: Date | number;
+  /** Expiry (default iat + 365 days). */
+  exp?: Date | number;
+  /** Check the payload against the DCC schema (and EU value sets, unless `valueSets: false`) first; default true. */
+  validate?: boolean;
+  valueSets?: boolean;
+}
+
+export interface EncodedDcc {
+  /** `HC1:` text, ready for a QR code (alphanumeric mode). */
+  hc1: string;
+  /** The COSE_Sign1 message (tag 18). */
+  coseBytes: Uint8Array;
+  /** Base64 kid in the protected header. */
+  kid: string;
+  alg: DccAlgorithm;
+  iat: number;
+  exp: number;
+}
+
+const DEFAULT_VALIDITY_SECONDS = 365 * 24 * 3600;
+
+function seconds(value: Date | number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  const s = value instanceof Date ? Math.floor(value.getTime() / 1000) : value;
+  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw new DccEncodeError(`${name} must be a valid Date or whole seconds since the epoch`);
+  return s;
+}
+
+async function resolveKid(options: EncodeDccOptions): Promise<Uint8Array> {
+  if (options.certificate !== undefined) return certificateKid(options.certificate);
+  const kid = options.kid;
+  if (kid instanceof Uint8Array) return new Uint8Array(kid);
+  if (typeof kid === 'string' && kid.length > 0 && kid.length <= 64) {
+    try {
+      return base64ToBytes(kid);
+    } catch (cause) {
+      throw new DccEncodeError('kid must be base64', { cause });
+    }
+  }
+  throw new DccEncodeError('give the signer certificate (preferred) or its kid');
+}
+
+function payloadCopy(payload: DccPayload): DccPayload {
+  let json: string;
+  try {
+    json = JSON.stringify(payload);
+  } catch (cause) {
+    throw new DccEncodeError('payload is not JSON data', { cause });
+  }
+  if (json === undefined || json.length > 32_768) throw new DccEncodeError('payload must be a JSON object under 32 KB');
+  const copy = JSON.parse(json) as unknown;
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw new DccEncodeError('payload must be a JSON object');
+  return copy as DccPayload;
+}
+
+function defaultIssuer(payload: DccPayload): string | undefined {
+  const entry = payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0];
+  return typeof entry?.co === 'string' ? entry.co : undefined;
+}
+
+/**
+ * Sign a DCC payload and encode it as `HC1:` text: CWT claims (iss 1, iat 6, exp 4, hcert -260 → { 1: DCC }),
+ * COSE_Sign1 with alg and kid in the protected header, zlib, Base45, prefix.
+ */
+export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions): Promise<EncodedDcc> {
+  if (!options || typeof options.signer?.sign !== 'function') throw new DccEncodeError('options.signer is required');
+  const alg = options.signer.algorithm;
+  if (alg !== 'ES256' && alg !== 'PS256') throw new DccAlgorithmError(`the DCC is signed with ES256 or PS256, not ${String(alg)}`);
+  const dcc = payloadCopy(payload);
+  if (options.validate !== false) {
+    const issues = validateDccPayload(dcc, { valueSets: options.valueSets !== false });
+    if (issues.length > 0) throw new DccSchemaError(`payload is not a valid DCC: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+  const iss = options.iss ?? defaultIssuer(dcc);
+  if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64)) throw new DccEncodeError('iss must be a short string (a country code)');
+  const iat = seconds(options.iat, 'iat', Math.floor(Date.now() / 1000));
+  const exp = seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);
+  if (exp <= iat) throw new DccEncodeError('exp must be after iat');
+  const kid = await resolveKid(options);
+
+  const claims = new Map<number, unknown>();
+  if (iss !== undefined) claims.set(CLAIM_ISS, iss);
+  claims.set(CLAIM_IAT, iat);
+  claims.set(CLAIM_EXP, exp);
+  claims.set(CLAIM_HCERT, new Map([[HCERT_EU_DCC_V1, dcc]]));
+  const payloadBytes = cborEncode(claims);
+  const protectedBytes = encodeProtectedHeader(alg, kid);
+  const toBeSigned = sigStructure(protectedBytes, payloadBytes);
+  const signature = await options.signer.sign(toBeSigned);
+  if (!(signature instanceof Uint8Array) || (alg === 'ES256' && signature.length !== 64)) {
+    throw new DccEncodeError(`the signer returned a malformed ${alg} signature${alg === 'ES256' ? ' (expected 64 bytes r‖s)' : ''}`);
+  }
+  if (options.certificate !== undefined) {
+    // Catch a certificate that does not belong to the signer before anyone prints the QR code.
+    let key;
+    try {
+      key = new TrustStore().addCertificate(options.certificate);
+    } catch (cause) {
+      throw new DccCertificateError(`the signer certificate cannot be read: ${(cause as Error).message}`, { cause });
+    }
+    if (!(await verifySignature(key, alg, toBeSigned, signature))) {
+      throw new DccEncodeError('the signature does not verify under the given certificate: it is not the signer\'s certificate');
+    }
+  }
+  const coseBytes = buildCoseSign1(protectedBytes, new Map() as CoseHeaderMap, payloadBytes, signature);
+  const hc1 = HC1_PREFIX + base45Encode(zlibDeflate(coseBytes));
+  if (hc1.length > MAX_HC1_LENGTH) throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
+  return { hc1, coseBytes, kid: bytesToBase64(kid), alg, iat, exp };
+}

@@ -1,0 +1,142 @@
+/**
+ * Every error this package throws, and every failure code a verification check carries, is one of these classes.
+ * Each has a stable string `code`, so callers can `switch (err.code)` over the `DccErrorCode` union.
+ */
+
+/** Base class of every error thrown by `@divoc/dcc`. */
+export abstract class DccError extends Error {
+  abstract readonly code: DccErrorCode;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input is not text/bytes, or is larger than the caps (HC1 text, compressed or inflated size). */
+export class DccInputError extends DccError {
+  readonly code = 'ERR_DCC_INPUT_INVALID' as const;
+}
+
+/** The text does not start with the `HC1:` context identifier. */
+export class DccPrefixError extends DccError {
+  readonly code = 'ERR_DCC_PREFIX_INVALID' as const;
+}
+
+/** Base45 text is malformed (character outside the alphabet, bad length, value out of range). */
+export class DccBase45Error extends DccError {
+  readonly code = 'ERR_DCC_BASE45_INVALID' as const;
+}
+
+/** The zlib stream is broken, missing (not compressed), or inflates beyond the size / ratio limits. */
+export class DccCompressionError extends DccError {
+  readonly code = 'ERR_DCC_COMPRESSION_INVALID' as const;
+}
+
+/** The bytes are not a well-formed COSE_Sign1 (bad CBOR, wrong tag, wrong structure, bad headers). */
+export class DccCoseError extends DccError {
+  readonly code = 'ERR_DCC_COSE_INVALID' as const;
+}
+
+/** The COSE payload is not a CWT carrying an `hcert` claim with a DCC (`-260` → `{ 1: DCC }`). */
+export class DccCwtError extends DccError {
+  readonly code = 'ERR_DCC_CWT_INVALID' as const;
+}
+
+/** The COSE algorithm is not ES256 (-7) or PS256 (-37), or does not fit the key. */
+export class DccAlgorithmError extends DccError {
+  readonly code = 'ERR_DCC_ALG_UNSUPPORTED' as const;
+}
+
+/** The signature does not verify, is empty, or has the wrong size for its algorithm. */
+export class DccSignatureError extends DccError {
+  readonly code = 'ERR_DCC_SIGNATURE_INVALID' as const;
+}
+
+/** No trusted signer certificate answers to the kid (or there is no kid). */
+export class DccKeyNotTrustedError extends DccError {
+  readonly code = 'ERR_DCC_KEY_NOT_TRUSTED' as const;
+}
+
+/** The CWT is past its `exp`. */
+export class DccExpiredError extends DccError {
+  readonly code = 'ERR_DCC_EXPIRED' as const;
+}
+
+/** The CWT was issued (`iat`) after the validation clock, or `iat`/`exp` are missing or malformed. */
+export class DccNotYetValidError extends DccError {
+  readonly code = 'ERR_DCC_NOT_YET_VALID' as const;
+}
+
+/** The signer certificate is outside its validity window at the validation clock. */
+export class DccSignerCertificateExpiredError extends DccError {
+  readonly code = 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED' as const;
+}
+
+/** The signer certificate's extended key usage does not allow this certificate type (v / t / r). */
+export class DccKeyUsageError extends DccError {
+  readonly code = 'ERR_DCC_KEY_USAGE' as const;
+}
+
+/** The DCC does not conform to the DCC JSON schema 1.3.x, or a code is not in its value set. */
+export class DccSchemaError extends DccError {
+  readonly code = 'ERR_DCC_SCHEMA_INVALID' as const;
+}
+
+/** `encodeDcc` / `issueDcc` got unusable input (payload, options, credential that cannot be mapped). */
+export class DccEncodeError extends DccError {
+  readonly code = 'ERR_DCC_ENCODE_INVALID' as const;
+}
+
+/** A UVCI is malformed or its checksum is wrong. */
+export class DccUvciError extends DccError {
+  readonly code = 'ERR_DCC_UVCI_INVALID' as const;
+}
+
+/** An EU DCC signer list or a development certificate request is unusable. */
+export class DccCertificateError extends DccError {
+  readonly code = 'ERR_DCC_CERTIFICATE_INVALID' as const;
+}
+
+export type DccErrorCode =
+  | 'ERR_DCC_INPUT_INVALID'
+  | 'ERR_DCC_PREFIX_INVALID'
+  | 'ERR_DCC_BASE45_INVALID'
+  | 'ERR_DCC_COMPRESSION_INVALID'
+  | 'ERR_DCC_COSE_INVALID'
+  | 'ERR_DCC_CWT_INVALID'
+  | 'ERR_DCC_ALG_UNSUPPORTED'
+  | 'ERR_DCC_SIGNATURE_INVALID'
+  | 'ERR_DCC_KEY_NOT_TRUSTED'
+  | 'ERR_DCC_EXPIRED'
+  | 'ERR_DCC_NOT_YET_VALID'
+  | 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED'
+  | 'ERR_DCC_KEY_USAGE'
+  | 'ERR_DCC_SCHEMA_INVALID'
+  | 'ERR_DCC_ENCODE_INVALID'
+  | 'ERR_DCC_UVCI_INVALID'
+  | 'ERR_DCC_CERTIFICATE_INVALID';
+
+/** Discriminated union (on `code`) of every error class of this package. */
+export type AnyDccError =
+  | DccInputError
+  | DccPrefixError
+  | DccBase45Error
+  | DccCompressionError
+  | DccCoseError
+  | DccCwtError
+  | DccAlgorithmError
+  | DccSignatureError
+  | DccKeyNotTrustedError
+  | DccExpiredError
+  | DccNotYetValidError
+  | DccSignerCertificateExpiredError
+  | DccKeyUsageError
+  | DccSchemaError
+  | DccEncodeError
+  | DccUvciError
+  | DccCertificateError;
+
+/** True for any error thrown by this package. */
+export function isDccError(value: unknown): value is AnyDccError {
+  return value instanceof DccError;
+}
