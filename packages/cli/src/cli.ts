@@ -1,3 +1,4 @@
+import { runDecode } from './commands/decode.js';
 import { runDemo } from './commands/demo.js';
 import { runIssue } from './commands/issue.js';
 import { runKeys } from './commands/keys.js';
@@ -11,17 +12,21 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   keys: runKeys,
   issue: runIssue,
   verify: runVerify,
+  decode: runDecode,
 };
 
 export const MAIN_HELP = `Usage: divoc <command> [options]
 
-Issue and verify DIVOC health credentials (W3C Verifiable Credentials).
+Issue and verify DIVOC health credentials: W3C Verifiable Credentials, DIVOC QR, compact VC QR,
+EU DCC, SMART Health Cards and ICAO VDS-NC.
 
 Commands:
   demo            issue and verify sample credentials in every supported format, in memory
   keys generate   generate a signing key file and print its trust-list entry
+  keys dsc        make a development CSCA and document signer certificate (DCC, VDS-NC)
   issue           issue signed credentials from CSV / JSON / NDJSON registry records
-  verify          verify credentials against trusted keys
+  verify          verify credentials (any format, QR images too) against trusted keys
+  decode          print what a credential or QR holds, without verifying it
 
 Options:
   -h, --help      show help (also: divoc <command> --help)

@@ -7,7 +7,7 @@ describe('divoc (top level)', () => {
     for (const argv of [['--help'], ['-h'], ['help']]) {
       const r = await run(argv);
       expect(r.code).toBe(0);
-      for (const c of ['demo', 'keys generate', 'issue', 'verify']) expect(r.stdout).toContain(c);
+      for (const c of ['demo', 'keys generate', 'keys dsc', 'issue', 'verify', 'decode']) expect(r.stdout).toContain(c);
     }
   });
 
@@ -36,7 +36,7 @@ describe('divoc (top level)', () => {
   });
 
   it('every command has --help', async () => {
-    for (const c of [['demo'], ['keys', 'generate'], ['issue'], ['verify']]) {
+    for (const c of [['demo'], ['keys', 'generate'], ['keys', 'dsc'], ['issue'], ['verify'], ['decode']]) {
       const r = await run([...c, '--help']);
       expect(r.code, c.join(' ')).toBe(0);
       expect(r.stdout).toContain(`Usage: divoc ${c.join(' ')}`);

@@ -3,8 +3,12 @@ import { DEMO_STEPS, runDemo, type DemoStep } from '../src/commands/demo.js';
 import { run } from './helpers.js';
 
 describe('divoc demo', () => {
-  it('issues every format, verifies each, rejects every tampered copy, exit 0', async () => {
+  it('issues every format, verifies each, rejects every tampered copy, exit 0, offline and fast', async () => {
+    const started = Date.now();
     const r = await run(['demo']);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(new Set(DEMO_STEPS.map((s) => s.format))).toEqual(new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']));
+    expect(DEMO_STEPS.some((s) => /QR image round trip/.test(s.title))).toBe(true);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const step of DEMO_STEPS) expect(r.stdout).toContain(step.title);
     for (const suite of ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018']) {

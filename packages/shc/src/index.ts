@@ -52,7 +52,7 @@ export type { IssueShcOptions, IssuedShc, SignShcOptions, ShcPayloadOptions } fr
 export { decodeShc, detectShc } from './jws/decode.js';
 export type { ShcInput } from './jws/decode.js';
 export { verifyShc } from './verify/verify.js';
-export type { VerifyShcOptions, ShcVerificationResult } from './verify/verify.js';
+export type { VerifyShcOptions, VerifyShcPolicy, ShcVerificationResult } from './verify/verify.js';
 
 // QR, files, keys, revocation, directory
 export { encodeShcQr, decodeShcQr } from './qr/numeric.js';

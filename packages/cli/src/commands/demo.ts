@@ -1,9 +1,15 @@
-import { TrustStore, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
-import { verifyCredential, type Check, type SuiteName } from '@divoc/vc';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { base45Decode, base45Encode, createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, verifyDcc, zlibDeflate, zlibInflate } from '@divoc/dcc';
+import { TrustStore, createSigner, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
+import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr, verifyDivocQr } from '@divoc/qr';
+import { encodeShcQr, exportIssuerJwks, issueShc, verifyShc } from '@divoc/shc';
+import { decodeCompactCredential, encodeCompactCredential, verifyCredential, type Check, type SignedCredential, type SuiteName } from '@divoc/vc';
+import { createDevSignerCertificate, encodeVdsnc, issueVdsnc, verifyVdsnc } from '@divoc/vdsnc';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { buildFromRecord, makeIssuer } from '../lib/engine.js';
 import { useColour, type CliIo } from '../lib/io.js';
 import { defaultKeyId, type LoadedKey } from '../lib/keyfile.js';
+import { certifiedKey, type CertifiedKey } from '../lib/outputs.js';
 import { formatBytes, formatCheck, makeStyle, type Style } from '../lib/report.js';
 
 export const demoSpec = defineCommand({
@@ -17,6 +23,8 @@ export const demoSpec = defineCommand({
 
 /** Issuer every demo key belongs to. */
 const DEMO_ISSUER = 'https://demo.divoc.example/';
+/** SMART Health Card issuer URLs have no trailing slash. */
+const DEMO_SHC_ISSUER = 'https://demo.divoc.example';
 
 /** A sample registry record, as a vaccination registry would export it (camelCase record fields). */
 export const SAMPLE_VACCINATION_RECORD: Record<string, unknown> = {
@@ -33,6 +41,7 @@ export const SAMPLE_VACCINATION_RECORD: Record<string, unknown> = {
   dose: 2,
   totalDoses: 2,
   facilityName: 'District Hospital, Pune',
+  facilityCountry: 'IN',
   vaccinatorName: 'Dr. R. Kulkarni',
 };
 
@@ -57,6 +66,9 @@ export interface DemoContext {
   keys: Record<'Ed25519' | 'P-256' | 'RSA', LoadedKey>;
   trustStore: TrustStore;
   issuer: string;
+  /** Development PKI: a CSCA, an EU DCC document signer and a VDS-NC barcode signer under it (all trusted). */
+  dsc: CertifiedKey;
+  bsc: CertifiedKey;
 }
 
 export interface VerificationOutcome {
@@ -114,6 +126,148 @@ function w3cStep(
   };
 }
 
+const TAMPERED_NAME = 'Mallory Forger';
+
+/** The sample vaccination credential (unsigned), as every format below is issued from it. */
+function sampleCredential(ctx: DemoContext, certificateId: string, vcVersion: '1.1' | '2.0' = '1.1'): Record<string, unknown> {
+  const built = buildFromRecord('vaccination', SAMPLE_VACCINATION_RECORD, { issuer: ctx.issuer, certificateId, vcVersion });
+  if (!built.ok) throw new Error(`sample vaccination record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+  return built.credential;
+}
+
+function forgeName(credential: SignedCredential): SignedCredential {
+  const forged = JSON.parse(JSON.stringify(credential)) as SignedCredential & { credentialSubject: { name?: string } };
+  forged.credentialSubject.name = TAMPERED_NAME;
+  return forged;
+}
+
+/** Replaces one ASCII string by another of the same length inside bytes (e.g. a name inside a CBOR message). */
+function replaceBytes(bytes: Uint8Array, from: string, to: string): Uint8Array {
+  const needle = Buffer.from(from, 'latin1');
+  const at = Buffer.from(bytes).indexOf(needle);
+  if (at < 0 || from.length !== to.length) throw new Error(`cannot find ${JSON.stringify(from)} to tamper with`);
+  const out = Uint8Array.from(bytes);
+  out.set(Buffer.from(to, 'latin1'), at);
+  return out;
+}
+
+/** A DCC with its family name changed inside the signed COSE payload, signature kept. */
+function tamperHc1(hc1: string): string {
+  const cose = zlibInflate(base45Decode(hc1.slice(4)));
+  return `HC1:${base45Encode(zlibDeflate(replaceBytes(cose, 'VERMA', 'VERMO')))}`;
+}
+
+const outcome = (r: { valid: boolean; checks: Check[] }): VerificationOutcome => ({ valid: r.valid, checks: r.checks });
+
+const divocQrStep: DemoStep = {
+  title: 'DIVOC QR · ZIP of the signed certificate (Ed25519Signature2018)',
+  format: 'divoc-qr',
+  async run(ctx) {
+    const signed = await makeIssuer(ctx.keys.Ed25519, 'Ed25519Signature2018').issue(sampleCredential(ctx, 'demo-divoc-qr'));
+    const text = encodeDivocQr(signed);
+    const genuine = await verifyDivocQr(text, { trustStore: ctx.trustStore });
+    const forged = encodeDivocQr(forgeName(decodeDivocQr(text).credential as SignedCredential));
+    const tampered = await verifyDivocQr(forged, { trustStore: ctx.trustStore });
+    return {
+      issued: 'vaccination certificate, DIVOC QR (certificate.json zipped, as a binary string)',
+      size: Buffer.byteLength(text, 'utf8'),
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'credentialSubject.name changed, re-zipped' },
+    };
+  },
+};
+
+const compactStep: DemoStep = {
+  title: 'Compact W3C VC QR · DIVOC1: + Base45 (eddsa-rdfc-2022, VC 2.0)',
+  format: 'vc-compact',
+  async run(ctx) {
+    const signed = await makeIssuer(ctx.keys.Ed25519, 'eddsa-rdfc-2022').issue(sampleCredential(ctx, 'demo-vc-compact', '2.0'));
+    const text = encodeCompactCredential(signed);
+    const genuine = await verifyCredential(decodeCompactCredential(text), { trustStore: ctx.trustStore });
+    const forged = encodeCompactCredential(forgeName(decodeCompactCredential(text)));
+    const tampered = await verifyCredential(decodeCompactCredential(forged), { trustStore: ctx.trustStore });
+    return {
+      issued: 'vaccination certificate, compact QR text (CBOR, compression table 1)',
+      size: text.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'credentialSubject.name changed, re-encoded' },
+    };
+  },
+};
+
+const dccStep: DemoStep = {
+  title: 'EU Digital COVID Certificate · HC1 (COSE ES256, development DSC)',
+  format: 'dcc',
+  async run(ctx) {
+    const dcc = await issueDcc(sampleCredential(ctx, 'demo-dcc'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
+    const genuine = await verifyDcc(dcc.hc1, { trustStore: ctx.trustStore });
+    const tampered = await verifyDcc(tamperHc1(dcc.hc1), { trustStore: ctx.trustStore });
+    return {
+      issued: `vaccination DCC, kid ${dcc.kid}`,
+      size: dcc.hc1.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'family name VERMA → VERMO inside the signed payload' },
+    };
+  },
+};
+
+const shcStep: DemoStep = {
+  title: 'SMART Health Card · shc:/ numeric QR (JWS ES256, FHIR bundle)',
+  format: 'shc',
+  async run(ctx) {
+    const key = ctx.keys['P-256'];
+    const card = await issueShc(sampleCredential(ctx, 'demo-shc'), { signer: createSigner(key.keyPair, { id: key.id }), key: key.keyPair, issuer: DEMO_SHC_ISSUER });
+    const genuine = await verifyShc(card.qr.length === 1 ? (card.qr[0] as string) : card.qr, { trustStore: ctx.trustStore });
+    const [header, payload, signature] = card.jws.split('.') as [string, string, string];
+    const inflated = inflateRawSync(Buffer.from(payload, 'base64url')).toString('utf8');
+    const forgedPayload = deflateRawSync(Buffer.from(inflated.replace(/"Asha Verma"/g, JSON.stringify(TAMPERED_NAME)))).toString('base64url');
+    const tampered = await verifyShc(encodeShcQr(`${header}.${forgedPayload}.${signature}`), { trustStore: ctx.trustStore });
+    return {
+      issued: `vaccination card, ${card.qr.length} QR chunk${card.qr.length === 1 ? '' : 's'}`,
+      size: card.qr.reduce((n, q) => n + q.length, 0),
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'Patient name changed in the JWS payload' },
+    };
+  },
+};
+
+const vdsncStep: DemoStep = {
+  title: 'ICAO VDS-NC · proof of vaccination seal (ES256 over JCS, development CSCA)',
+  format: 'vdsnc',
+  async run(ctx) {
+    const seal = await issueVdsnc(sampleCredential(ctx, 'demo-vdsnc'), { signer: ctx.bsc.signer, certificate: ctx.bsc.certificateDer });
+    const text = encodeVdsnc(seal);
+    const genuine = await verifyVdsnc(text, { trustStore: ctx.trustStore });
+    const forged = JSON.parse(text) as { data: { msg: { pid: { n: string } } } };
+    forged.data.msg.pid.n = TAMPERED_NAME.toUpperCase();
+    const tampered = await verifyVdsnc(JSON.stringify(forged), { trustStore: ctx.trustStore });
+    return {
+      issued: `icao.vacc seal, issuing country ${seal.data.hdr.is}`,
+      size: Buffer.byteLength(text, 'utf8'),
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'data.msg.pid.n changed' },
+    };
+  },
+};
+
+const qrImageStep: DemoStep = {
+  title: 'QR image round trip · DCC rendered to PNG, read back, verified',
+  format: 'dcc',
+  async run(ctx) {
+    const dcc = await issueDcc(sampleCredential(ctx, 'demo-qr-image'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
+    const png = renderQr(dcc.hc1, { format: 'png' });
+    const genuine = await verifyDcc(readQrFromImage(png), { trustStore: ctx.trustStore });
+    const forgedPng = renderQr(tamperHc1(dcc.hc1), { format: 'png' });
+    const tampered = await verifyDcc(readQrFromImage(forgedPng), { trustStore: ctx.trustStore });
+    return {
+      issued: 'vaccination DCC as a PNG QR code (alphanumeric, ECC Q)',
+      size: png.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'PNG of a DCC whose family name was changed' },
+    };
+  },
+};
+
 export const DEMO_STEPS: readonly DemoStep[] = [
   w3cStep('W3C VC 2.0 · eddsa-rdfc-2022 (Data Integrity, Ed25519)', 'vaccination', 'eddsa-rdfc-2022', 'Ed25519', '2.0'),
   w3cStep('W3C VC · Ed25519Signature2020', 'vaccination', 'Ed25519Signature2020', 'Ed25519'),
@@ -121,6 +275,12 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   w3cStep('W3C VC · RsaSignature2018 (DIVOC legacy, PS256)', 'vaccination', 'RsaSignature2018', 'RSA'),
   w3cStep('W3C VC · Ed25519Signature2018 (DIVOC legacy)', 'vaccination', 'Ed25519Signature2018', 'Ed25519'),
   w3cStep('W3C VC · test certificate, eddsa-rdfc-2022', 'test', 'eddsa-rdfc-2022', 'Ed25519'),
+  divocQrStep,
+  compactStep,
+  dccStep,
+  shcStep,
+  vdsncStep,
+  qrImageStep,
 ];
 
 export async function makeDemoContext(): Promise<DemoContext> {
@@ -131,7 +291,21 @@ export async function makeDemoContext(): Promise<DemoContext> {
     trustStore.add(trustedKeyFromKeyPair(keyPair, { id, controller: DEMO_ISSUER }));
     return { keyPair, id, controller: DEMO_ISSUER, source: 'divoc-key' };
   };
-  return { keys: { Ed25519: load(ed), 'P-256': load(p256), RSA: load(rsa) }, trustStore, issuer: DEMO_ISSUER };
+  const keys = { Ed25519: load(ed), 'P-256': load(p256), RSA: load(rsa) };
+  // SMART Health Cards name keys by JWK thumbprint, scoped to the issuer URL.
+  trustStore.addJwks(exportIssuerJwks([p256]), { issuer: DEMO_SHC_ISSUER });
+
+  // Development PKI: CSCA → DCC document signer, and → VDS-NC barcode signer. Verifiers trust the CSCA (VDS-NC)
+  // and the DSC itself (DCC trust lists carry signer certificates).
+  const csca = await createDevelopmentCsca({ country: 'IN' });
+  const dscCert = await createDocumentSignerCertificate({ csca });
+  const bscCert = await createDevSignerCertificate({ csca: { certificate: csca.certificateDer, keyPair: csca.keyPair }, country: 'IN' });
+  trustStore.addCertificate(csca.certificatePem);
+  trustStore.addCertificate(dscCert.certificatePem);
+  const asLoaded = (keyPair: KeyPair, id: string): LoadedKey => ({ keyPair, id, source: 'pem' });
+  const dsc = certifiedKey(asLoaded(dscCert.keyPair, dscCert.kid), dscCert.certificateDer);
+  const bsc = certifiedKey(asLoaded(bscCert.keyPair, 'demo-bsc'), bscCert.certificate);
+  return { keys, trustStore, issuer: DEMO_ISSUER, dsc, bsc };
 }
 
 export async function runDemo(argv: readonly string[], io: CliIo, steps: readonly DemoStep[] = DEMO_STEPS): Promise<number> {

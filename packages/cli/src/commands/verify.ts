@@ -1,34 +1,49 @@
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { UsageError } from '../lib/errors.js';
-import { readFileLimited, readStreamLimited } from '../lib/files.js';
-import { failedDecode, rawInput, verifyInput } from '../lib/formats/index.js';
-import { resolvePath, useColour, type CliIo } from '../lib/io.js';
-import { describeFsError } from '../lib/records/read.js';
+import { failedDecode, verifyInput } from '../lib/formats/index.js';
+import { MAX_INPUT_BYTES, readInputs } from '../lib/inputs.js';
+import { useColour, type CliIo } from '../lib/io.js';
 import { formatInputReport, inputReportJson, makeStyle, type InputReport } from '../lib/report.js';
 import { loadTrust } from '../lib/trust.js';
 
-/** Credentials and QR payloads are small; anything larger is refused before parsing. */
-export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+export { MAX_INPUT_BYTES };
 
 export const verifySpec = defineCommand({
   name: 'verify',
-  summary: 'Verify credentials: signature, trust in the signing key, validity period and schema.',
-  usage: 'verify [--trust FILE]... [--now ISO-8601] [--json] INPUT...',
+  summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage and schema.',
+  usage: 'verify [--trust FILE]... [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
     trust: {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
-      description: 'trusted keys: trust list, trust-list entry, JWKS, X.509 cert, DID document, key file; ID=FILE binds a key to ID',
+      description:
+        'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ID=FILE binds a key (or a JWKS) to ID',
     },
     now: { type: 'string', valueName: 'ISO-8601', description: 'verify as of this instant instead of the current time' },
+    'allow-expired-keys': {
+      type: 'boolean',
+      description: 'accept a credential whose signing key or signer certificate has expired since it was signed (DCC, SHC)',
+    },
     json: { type: 'boolean', description: 'print one JSON object per input, one per line' },
   },
   positionals: { min: 1, max: Number.POSITIVE_INFINITY, name: 'INPUT' },
-  details: `INPUT is a file, or - for standard input.
+  details: `INPUT is a file, or - for standard input. Formats are detected from the content:
+  w3c-vc      W3C VC JSON (DIVOC certificates included)
+  divoc-qr    DIVOC QR text (ZIP binary string, B64:)
+  vc-compact  compact W3C VC QR text (DIVOC1:)
+  dcc         EU Digital COVID Certificate (HC1: text)
+  shc         SMART Health Card (shc:/ text, chunks as several INPUTs or one per line, JWS, .smart-health-card)
+  vdsnc       ICAO VDS-NC seal JSON
+and QR images (PNG, JPEG, SVG) holding any of the QR texts.
+
 A DIVOC key configuration (publicKeyBase58 JSON) or a PEM public key given to --trust is trusted as did:india,
 the verificationMethod DIVOC certificates name; --trust did:india=FILE says so explicitly. --trust did:key:z…
-trusts a did:key directly.
+trusts a did:key directly. --trust https://issuer=jwks.json binds a JWKS to a SMART Health Card issuer; a
+folder holding jwks.json (and crl/<kid>.json revocation lists), or its .well-known/, is read the same way.
+A DCC needs the signer certificate (DSC) or an EU signer list [{ "kid", "rawData" }]; a VDS-NC seal needs the CSCA.
+--allow-expired-keys does not apply to W3C VCs, DIVOC QR, compact VCs and VDS-NC seals (their verifiers have no
+such policy).
 
 Exit status: 0 every input valid, 1 some input invalid, 2 usage error or unreadable input.`,
 });
@@ -41,26 +56,18 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
   }
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once', verifySpec.name);
-  const { store } = await loadTrust(io, flags.trust);
+  const { store, shcRevocationLists } = await loadTrust(io, flags.trust);
+  const ctx = { trustStore: store, now, allowExpiredKeys: flags['allow-expired-keys'], shcRevocationLists };
 
   const style = makeStyle(!flags.json && useColour(io, io.stdout));
   let exit = 0;
-  for (const name of positionals) {
-    let report: InputReport;
-    let unreadable = false;
-    try {
-      const read = name === '-' ? await readStreamLimited(io.stdin, MAX_INPUT_BYTES) : await readFileLimited(resolvePath(io, name), MAX_INPUT_BYTES);
-      report = read.tooLarge
-        ? failedDecode(name, 'ERR_INPUT_TOO_LARGE', `larger than ${MAX_INPUT_BYTES} bytes`)
-        : await verifyInput(rawInput(name, read.bytes), { trustStore: store, now });
-    } catch (error) {
-      unreadable = true;
-      report = failedDecode(name, 'ERR_INPUT_UNREADABLE', `cannot read ${name}: ${describeFsError(error)}`);
-    }
+  for (const unit of await readInputs(io, positionals)) {
+    const report: InputReport = unit.kind === 'failed' ? failedDecode(unit.name, unit.code, unit.message) : await verifyInput(unit.input, ctx);
+    const unreadable = unit.kind === 'failed' && unit.unreadable;
     if (flags.json) io.stdout.write(`${inputReportJson(report)}\n`);
     else io.stdout.write(formatInputReport(report, style));
     if (unreadable) {
-      if (!flags.json) io.stderr.write(`divoc verify: cannot read ${name}\n`);
+      if (!flags.json) io.stderr.write(`divoc verify: cannot read ${report.input}\n`);
       exit = 2;
     } else if (!report.valid && exit === 0) exit = 1;
   }

@@ -7,11 +7,11 @@ import { basename, dirname, join } from 'node:path';
  * into place. Linking fails if `path` already exists, so two concurrent runs can never both "create" a certificate;
  * `false` is returned in that case. Where hard links are unsupported, falls back to rename after an existence check.
  */
-export async function writeFileAtomicExclusive(path: string, contents: string, mode = 0o644): Promise<boolean> {
+export async function writeFileAtomicExclusive(path: string, contents: string | Uint8Array, mode = 0o644): Promise<boolean> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
-    await handle.writeFile(contents, 'utf8');
+    await (typeof contents === 'string' ? handle.writeFile(contents, 'utf8') : handle.writeFile(contents));
     await handle.sync();
   } finally {
     await handle.close();

@@ -28,6 +28,17 @@ export interface VerifyShcOptions {
    * is the card's is applied to the card's `vc.rid`.
    */
   revocationLists?: readonly RevocationList[];
+  /** Verification policy; every relaxation is off by default. */
+  policy?: VerifyShcPolicy;
+}
+
+export interface VerifyShcPolicy {
+  /**
+   * Accept a card signed while its key was outside its validity window (an `x5c` certificate or trust-list window).
+   * The `trust` check still passes only for a trusted key, and says in its message that the window was ignored.
+   * Default false: such a card fails `trust` with `ERR_SHC_KEY_EXPIRED`.
+   */
+  acceptExpiredKeys?: boolean;
 }
 
 /** What `verifyShc` returns: the shared result shape plus the JWS parts that were read. */
@@ -162,8 +173,13 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
   try {
     const key = verifiedBy ?? keys[0];
     if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
-    checkKeyWindow(key, new Date(payload.nbf * 1000));
-    result.checks.push(ok('trust'));
+    try {
+      checkKeyWindow(key, new Date(payload.nbf * 1000));
+      result.checks.push(ok('trust'));
+    } catch (error) {
+      if (!(error instanceof ShcKeyExpiredError) || options.policy?.acceptExpiredKeys !== true) throw error;
+      result.checks.push(ok('trust', `${error.message}; accepted by policy (acceptExpiredKeys)`));
+    }
   } catch (error) {
     result.checks.push(failed('trust', error));
   }

@@ -1,12 +1,21 @@
 import { describeError, errorCode } from '../errors.js';
 import type { InputReport } from '../report.js';
-import type { RawInput, VerifiableFormat, VerifyContext } from './types.js';
+import { dccFormat } from './dcc.js';
+import { divocQrFormat } from './divoc-qr.js';
+import { shcFormat } from './shc.js';
+import type { DecodedPayload, RawInput, VerifiableFormat, VerifyContext } from './types.js';
+import { vcCompactFormat } from './vc-compact.js';
+import { vdsncFormat } from './vdsnc.js';
 import { w3cVcFormat } from './w3c-vc.js';
 
-export type { RawInput, VerifiableFormat, VerifyContext } from './types.js';
+export type { DecodedPayload, RawInput, VerifiableFormat, VerifyContext } from './types.js';
+export { VC_COMPACT_FORMAT } from './vc-compact.js';
 
-/** Formats tried in order; the first whose probe accepts the input verifies it. */
-export const VERIFIABLE_FORMATS: readonly VerifiableFormat[] = [w3cVcFormat];
+/**
+ * Formats tried in order; the first whose probe accepts the input verifies it. JSON formats first (a DIVOC
+ * certificate as plain JSON is a W3C VC), then the QR texts, each recognised by its prefix.
+ */
+export const VERIFIABLE_FORMATS: readonly VerifiableFormat[] = [w3cVcFormat, vdsncFormat, shcFormat, dccFormat, vcCompactFormat, divocQrFormat];
 
 export function rawInput(name: string, bytes: Uint8Array): RawInput {
   let text: string | undefined;
@@ -16,6 +25,10 @@ export function rawInput(name: string, bytes: Uint8Array): RawInput {
     text = undefined;
   }
   return { name, bytes, text };
+}
+
+function unrecognized(input: RawInput, formats: readonly VerifiableFormat[]): InputReport {
+  return failedDecode(input.name, 'ERR_INPUT_UNRECOGNIZED', `not a recognised credential format (supported: ${formats.map((f) => f.format).join(', ')})`);
 }
 
 export async function verifyInput(input: RawInput, ctx: VerifyContext, formats: readonly VerifiableFormat[] = VERIFIABLE_FORMATS): Promise<InputReport> {
@@ -35,7 +48,26 @@ export async function verifyInput(input: RawInput, ctx: VerifyContext, formats: 
       };
     }
   }
-  return failedDecode(input.name, 'ERR_INPUT_UNRECOGNIZED', `not a recognised credential format (supported: ${formats.map((f) => f.format).join(', ')})`);
+  return unrecognized(input, formats);
+}
+
+/** What `divoc decode` prints for one input. */
+export type DecodeReport =
+  | ({ input: string; format: string; ok: true } & DecodedPayload)
+  | { input: string; format: string; ok: false; error: { code: string; message: string } };
+
+/** Decodes without verifying: the first format whose probe accepts the input decodes it. Never throws. */
+export function decodeInput(input: RawInput, formats: readonly VerifiableFormat[] = VERIFIABLE_FORMATS): DecodeReport {
+  for (const format of formats) {
+    if (format.decode === undefined || format.probe(input) === undefined) continue;
+    try {
+      return { input: input.name, format: format.format, ok: true, ...format.decode(input) };
+    } catch (error) {
+      return { input: input.name, format: format.format, ok: false, error: { code: errorCode(error) ?? 'ERR_DECODE_FAILED', message: describeError(error) } };
+    }
+  }
+  const report = unrecognized(input, formats);
+  return { input: input.name, format: 'unknown', ok: false, error: { code: 'ERR_INPUT_UNRECOGNIZED', message: report.checks[0]?.message ?? '' } };
 }
 
 export function failedDecode(input: string, code: string, message: string): InputReport {

@@ -1,19 +1,12 @@
 import { verifyCredential } from '@divoc/vc';
-import type { VerifiableFormat } from './types.js';
+import type { RawInput, VerifiableFormat } from './types.js';
 
 /** A W3C Verifiable Credential as JSON(-LD): an object with `@context` and a `type` naming VerifiableCredential. */
 export const w3cVcFormat: VerifiableFormat = {
   format: 'w3c-vc',
   probe(input) {
-    const text = input.text?.replace(/^\uFEFF/, '').trim();
-    if (!text?.startsWith('{')) return undefined;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return undefined;
-    }
-    if (!looksLikeVc(json)) return undefined;
+    const json = vcJson(input);
+    if (json === undefined) return undefined;
     return async (ctx) => {
       const result = await verifyCredential(json, { trustStore: ctx.trustStore, ...(ctx.now ? { now: ctx.now } : {}) });
       return {
@@ -26,7 +19,23 @@ export const w3cVcFormat: VerifiableFormat = {
       };
     };
   },
+  decode(input) {
+    return { payload: vcJson(input) };
+  },
 };
+
+function vcJson(input: RawInput): Record<string, unknown> | undefined {
+  if (input.chunks) return undefined;
+  const text = input.text?.replace(/^\uFEFF/, '').trim();
+  if (!text?.startsWith('{')) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return looksLikeVc(json) ? (json as Record<string, unknown>) : undefined;
+}
 
 function looksLikeVc(json: unknown): boolean {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;

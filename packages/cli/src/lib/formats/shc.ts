@@ -1,0 +1,46 @@
+import { decodeShc, detectShc, verifyShc, type ShcInput } from '@divoc/shc';
+import type { RawInput, VerifiableFormat } from './types.js';
+
+/**
+ * A SMART Health Card: chunk texts gathered from several INPUTs, a `shc:/` text (a file with one chunk per line
+ * is a chunk set), a compact JWS, or a `.smart-health-card` file.
+ */
+function shcInput(input: RawInput): ShcInput | undefined {
+  if (input.chunks) return input.chunks.every((c) => c.startsWith('shc:/')) ? input.chunks : undefined;
+  if (input.text === undefined) return undefined;
+  const text = input.text.replace(/^\uFEFF/, '').trim();
+  if (!detectShc(text)) return undefined;
+  if (text.startsWith('shc:/')) {
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    return lines.length > 1 ? lines : text;
+  }
+  return text;
+}
+
+export const shcFormat: VerifiableFormat = {
+  format: 'shc',
+  probe(input) {
+    const card = shcInput(input);
+    if (card === undefined) return undefined;
+    return async (ctx) => {
+      const result = await verifyShc(card, {
+        trustStore: ctx.trustStore,
+        ...(ctx.now ? { now: ctx.now } : {}),
+        ...(ctx.allowExpiredKeys ? { policy: { acceptExpiredKeys: true } } : {}),
+        ...(ctx.shcRevocationLists?.length ? { revocationLists: ctx.shcRevocationLists } : {}),
+      });
+      return {
+        format: 'shc',
+        valid: result.valid,
+        issuer: result.issuer ?? null,
+        ...(result.header ? { suite: result.header.alg } : {}),
+        ...(result.keyId !== undefined ? { verificationMethod: result.keyId } : result.header ? { verificationMethod: result.header.kid } : {}),
+        checks: result.checks,
+      };
+    };
+  },
+  decode(input) {
+    const decoded = decodeShc(shcInput(input) ?? '');
+    return { payload: decoded.payload, header: { ...decoded.header } };
+  },
+};
