@@ -1,0 +1,31 @@
+export { verify } from './verify/verify.js';
+export { DEFAULT_LIMITS } from './verify/input.js';
+export { toJsonReport } from './report.js';
+export type { JsonReportOptions } from './report.js';
+export { summarize } from './summary/summary.js';
+export { Trust, DIVOC_KEY_ID, MAX_TRUST_TEXT } from './trust/trust.js';
+export type { TrustAddOptions, TrustSourceKind, TrustSourceSummary, WellKnownMaterial } from './trust/trust.js';
+export { CREDENTIAL_FORMATS } from './types.js';
+export type {
+  Check,
+  CheckName,
+  CredentialFormat,
+  CredentialSummary,
+  EventKind,
+  RevocationData,
+  VerificationDetails,
+  VerificationPolicy,
+  VerificationResult,
+  VerifyInput,
+  VerifyLimits,
+  VerifyOptions,
+} from './types.js';
+export {
+  VerifierErrorBase,
+  TrustUnrecognizedError,
+  TrustInvalidError,
+  TrustUnreadableError,
+  VerifierOptionsError,
+  isVerifierError,
+} from './lib/errors.js';
+export type { VerifierError, VerifierErrorCode, InputCheckCode } from './lib/errors.js';

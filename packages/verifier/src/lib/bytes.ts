@@ -1,0 +1,71 @@
+/** Runtime-neutral byte helpers (no Buffer, no node: modules): the verifier runs in browsers too. */
+
+export type Json = Record<string, unknown>;
+
+export function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** UTF-8 text of bytes, or undefined when they are not valid UTF-8. */
+export function utf8OrUndefined(bytes: Uint8Array): string | undefined {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+/** Standard or URL-safe base64 (whitespace ignored) to bytes; undefined when it is not base64. */
+export function base64ToBytes(text: string): Uint8Array | undefined {
+  const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
+  if (clean.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) return undefined;
+  const padded = clean.replace(/=+$/, '');
+  if (padded.length % 4 === 1) return undefined;
+  let binary: string;
+  try {
+    binary = atob(padded + '='.repeat((4 - (padded.length % 4)) % 4));
+  } catch {
+    return undefined;
+  }
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  return out;
+}
+
+/** The DER inside a `-----BEGIN CERTIFICATE-----` block, or undefined. */
+export function pemCertificateDer(text: string): Uint8Array | undefined {
+  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);
+  return m ? base64ToBytes(m[1]!) : undefined;
+}
+
+export type ImageKind = 'png' | 'jpeg' | 'svg';
+
+/** PNG, JPEG, or an SVG document (what a QR image upload or a camera frame export is). */
+export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
+  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
+  const head = new TextDecoder().decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '');
+  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head)) return 'svg';
+  return undefined;
+}
+
+/** Iterative depth measure, so a hostile deeply nested value cannot overflow the stack. */
+export function depthExceeds(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  let seen = 0;
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > max) return true;
+    if (++seen > 1_000_000) return true;
+    if (typeof node === 'object' && node !== null) {
+      for (const child of Object.values(node as object)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}

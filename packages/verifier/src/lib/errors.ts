@@ -1,0 +1,43 @@
+/**
+ * Errors thrown by `@divoc/verifier`. `verify` itself never throws for bad input (it reports failed checks); these
+ * come from the trust loaders and from option checks. Discriminated on `code`.
+ */
+export abstract class VerifierErrorBase extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** `trust.add` could not tell what the material is (not a trust list, JWKS, certificate, DID document, ...). */
+export class TrustUnrecognizedError extends VerifierErrorBase {
+  readonly code = 'ERR_TRUST_UNRECOGNIZED' as const;
+}
+
+/** The material was recognised, but it is malformed, too large or holds private keys. */
+export class TrustInvalidError extends VerifierErrorBase {
+  readonly code = 'ERR_TRUST_INVALID' as const;
+}
+
+/** A trust file or folder could not be read (Node-only loaders). */
+export class TrustUnreadableError extends VerifierErrorBase {
+  readonly code = 'ERR_TRUST_UNREADABLE' as const;
+}
+
+/** `verify` was called without usable options (no `trust`). A programming error, so it is thrown. */
+export class VerifierOptionsError extends VerifierErrorBase {
+  readonly code = 'ERR_VERIFIER_OPTIONS_INVALID' as const;
+}
+
+export type VerifierError = TrustUnrecognizedError | TrustInvalidError | TrustUnreadableError | VerifierOptionsError;
+export type VerifierErrorCode = VerifierError['code'];
+
+const CODES = new Set<string>(['ERR_TRUST_UNRECOGNIZED', 'ERR_TRUST_INVALID', 'ERR_TRUST_UNREADABLE', 'ERR_VERIFIER_OPTIONS_INVALID']);
+
+export function isVerifierError(error: unknown): error is VerifierError {
+  return error instanceof VerifierErrorBase && CODES.has(error.code);
+}
+
+/** Codes `verify` reports in a failed `decode` check when no format package got to see the input. */
+export type InputCheckCode = 'ERR_INPUT_UNRECOGNIZED' | 'ERR_INPUT_TOO_LARGE' | 'ERR_INPUT_INVALID' | 'ERR_FORMAT_DISABLED' | 'ERR_QR_NOT_FOUND';

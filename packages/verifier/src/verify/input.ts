@@ -1,0 +1,196 @@
+import { detectDcc } from '@divoc/dcc';
+import { detectDivocQr, readQrCodesFromImage } from '@divoc/qr';
+import { detectShc } from '@divoc/shc';
+import { depthExceeds, imageKindOf, isObject, utf8OrUndefined, type ImageKind, type Json } from '../lib/bytes.js';
+import type { InputCheckCode } from '../lib/errors.js';
+import type { CredentialFormat, VerificationDetails, VerifyLimits } from '../types.js';
+
+export const DEFAULT_LIMITS: Required<VerifyLimits> = {
+  maxTextLength: 2 * 1024 * 1024,
+  maxBytes: 8 * 1024 * 1024,
+  maxImagePixels: 16_000_000,
+  maxItems: 16,
+};
+
+/** JSON deeper than this is no credential (W3C VCs nest a dozen levels at most). */
+const MAX_JSON_DEPTH = 48;
+/** QR codes read from one image; an SHC card has at most a handful of chunks. */
+const MAX_CODES_PER_IMAGE = 8;
+
+/** An input recognised as one format, with what that format's verifier takes. */
+export type Detected =
+  | { format: 'w3c-vc'; payload: Json; details: VerificationDetails }
+  | { format: 'vc-compact'; payload: string; details: VerificationDetails }
+  | { format: 'divoc-qr'; payload: string | Uint8Array | Json; details: VerificationDetails }
+  | { format: 'dcc'; payload: string | Uint8Array; details: VerificationDetails }
+  | { format: 'shc'; payload: string | string[] | Json; details: VerificationDetails }
+  | { format: 'vdsnc'; payload: Json; details: VerificationDetails };
+
+export interface InputFailure {
+  failure: true;
+  code: InputCheckCode | string;
+  message: string;
+}
+
+export type Prepared = Detected | InputFailure;
+
+const fail = (code: InputCheckCode | string, message: string): InputFailure => ({ failure: true, code, message });
+
+export function isFailure(p: Prepared | Text[] | Text): p is InputFailure {
+  return (p as InputFailure).failure === true;
+}
+
+/** A text to dispatch, and whether it came out of a QR image. */
+interface Text {
+  text: string;
+  image?: ImageKind;
+}
+
+const SHC_CHUNK = /^shc:\/\d{1,2}\/\d{1,2}\//;
+
+function looksLikeVc(json: Json): boolean {
+  if (!('@context' in json)) return false;
+  const type = json.type;
+  return (Array.isArray(type) ? type : [type]).includes('VerifiableCredential');
+}
+
+function fromJson(json: Json, details: VerificationDetails, fromImage: boolean, text?: string): Prepared {
+  if (depthExceeds(json, MAX_JSON_DEPTH)) return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  if (looksLikeVc(json)) {
+    // A VC read from a QR code is DIVOC's plain-JSON QR variant; a VC given as a file or object is a W3C VC.
+    if (fromImage) return { format: 'divoc-qr', payload: text ?? json, details: { ...details, variant: 'json' } };
+    return { format: 'w3c-vc', payload: json, details };
+  }
+  if (Array.isArray(json.verifiableCredential)) return { format: 'shc', payload: json, details };
+  if (isObject(json.data) && isObject(json.sig)) return { format: 'vdsnc', payload: json, details };
+  return fail('ERR_INPUT_UNRECOGNIZED', 'JSON that is none of: W3C VC, .smart-health-card file, VDS-NC seal');
+}
+
+/** Recognise one text (QR payload or file content). */
+function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
+  const details: VerificationDetails = input.image ? { image: input.image } : {};
+  const raw = input.text;
+  if (raw.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `text is ${raw.length} characters, over the ${limits.maxTextLength} limit`);
+  const text = raw.replace(/^\uFEFF/, '').trim();
+  if (text.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
+  if (text.startsWith('{')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (error) {
+      return fail('ERR_INPUT_INVALID', `input looks like JSON but does not parse: ${(error as Error).message}`);
+    }
+    if (!isObject(json)) return fail('ERR_INPUT_UNRECOGNIZED', 'JSON input must be an object');
+    return fromJson(json, details, input.image !== undefined, text);
+  }
+  if (/^HC1:/i.test(text)) return { format: 'dcc', payload: text, details };
+  if (text.startsWith('DIVOC1:')) return { format: 'vc-compact', payload: text, details };
+  if (text.startsWith('shc:/')) {
+    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+    if (lines.length > limits.maxItems) return fail('ERR_INPUT_TOO_LARGE', `more than ${limits.maxItems} QR chunks`);
+    return { format: 'shc', payload: lines.length > 1 ? lines : text, details };
+  }
+  // A DIVOC ZIP is passed untrimmed: its last bytes may well be whitespace characters.
+  if (detectDivocQr(raw)) return { format: 'divoc-qr', payload: raw, details };
+  if (detectShc(text)) return { format: 'shc', payload: text, details };
+  if (detectDivocQr(text)) return { format: 'divoc-qr', payload: text, details };
+  return fail('ERR_INPUT_UNRECOGNIZED', 'not a recognised credential (W3C VC JSON, DIVOC1:, DIVOC QR, HC1:, shc:/ or JWS, .smart-health-card, VDS-NC)');
+}
+
+/** QR texts from an image. */
+function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyLimits>): Text[] | InputFailure {
+  try {
+    const codes = readQrCodesFromImage(bytes, { maxCodes: MAX_CODES_PER_IMAGE, maxPixels: limits.maxImagePixels, maxBytes: limits.maxBytes });
+    if (codes.length === 0) return fail('ERR_QR_NOT_FOUND', `no QR code found in the ${image.toUpperCase()} image`);
+    return codes.map((c) => ({ text: c.text, image }));
+  } catch (error) {
+    const code = (error as { code?: unknown })?.code;
+    return fail(typeof code === 'string' ? code : 'ERR_QR_NOT_FOUND', `${image.toUpperCase()} image: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** Several texts (QR chunks, several images, several codes in one image) must make one SHC card. */
+function fromTexts(texts: Text[], limits: Required<VerifyLimits>): Prepared {
+  if (texts.length === 1) {
+    const prepared = fromText(texts[0]!, limits);
+    return isFailure(prepared) ? prepared : texts[0]!.image ? { ...prepared, details: { ...prepared.details, qrCodes: 1 } } : prepared;
+  }
+  const trimmed = texts.map((t) => t.text.replace(/^\uFEFF/, '').trim());
+  if (trimmed.every((t) => SHC_CHUNK.test(t) && !t.includes('\n'))) {
+    const image = texts.find((t) => t.image)?.image;
+    return { format: 'shc', payload: [...new Set(trimmed)], details: { ...(image ? { image, qrCodes: texts.length } : {}) } };
+  }
+  return fail('ERR_INPUT_UNRECOGNIZED', `${texts.length} QR texts that are not the chunks of one SMART Health Card; verify them one by one`);
+}
+
+function fromBytes(bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
+  if (bytes.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
+  if (bytes.length > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
+  const image = imageKindOf(bytes);
+  if (image) return readImage(bytes, image, limits);
+  // Binary payloads a scanner may hand over as bytes: the DIVOC ZIP, a DCC COSE message.
+  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
+    return { format: 'divoc-qr', payload: bytes, details: { variant: 'zip-bytes' } };
+  }
+  const text = utf8OrUndefined(bytes);
+  if (text !== undefined) return [{ text }];
+  if (detectDcc(bytes)) return { format: 'dcc', payload: bytes, details: {} };
+  return fail('ERR_INPUT_UNRECOGNIZED', 'binary input that is neither a QR image (PNG, JPEG, SVG), a DIVOC QR ZIP nor a DCC COSE message');
+}
+
+/**
+ * Size-cap and recognise any input: text, bytes (file contents or images), parsed JSON, or an array of texts/images
+ * (SHC chunks). Never throws.
+ */
+export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Prepared {
+  try {
+    if (typeof input === 'string') return fromTexts([{ text: input }], limits);
+    if (input instanceof Uint8Array) {
+      const out = fromBytes(input, limits);
+      return Array.isArray(out) ? fromTexts(out, limits) : out;
+    }
+    if (Array.isArray(input)) {
+      if (input.length === 0) return fail('ERR_INPUT_INVALID', 'input is an empty array');
+      if (input.length > limits.maxItems) return fail('ERR_INPUT_TOO_LARGE', `more than ${limits.maxItems} items`);
+      const texts: Text[] = [];
+      let total = 0;
+      for (const item of input as unknown[]) {
+        if (typeof item === 'string') {
+          total += item.length;
+          if (total > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `texts exceed ${limits.maxTextLength} characters`);
+          texts.push({ text: item });
+        } else if (item instanceof Uint8Array) {
+          total += item.length;
+          if (total > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `inputs exceed ${limits.maxBytes} bytes`);
+          const out = fromBytes(item, limits);
+          if (!Array.isArray(out)) {
+            if (isFailure(out)) return out;
+            return fail('ERR_INPUT_UNRECOGNIZED', 'an array may hold QR texts and QR images only');
+          }
+          texts.push(...out);
+        } else {
+          return fail('ERR_INPUT_INVALID', 'an array input must hold strings (QR texts) or bytes (QR images)');
+        }
+        if (texts.length > limits.maxItems) return fail('ERR_INPUT_TOO_LARGE', `more than ${limits.maxItems} QR codes`);
+      }
+      return fromTexts(texts, limits);
+    }
+    if (isObject(input)) {
+      // Our own copy, size-capped: the caller's object may be huge, cyclic, or change under us.
+      let text: string;
+      try {
+        text = JSON.stringify(input);
+      } catch (error) {
+        return fail('ERR_INPUT_INVALID', `object is not JSON data: ${(error as Error).message}`);
+      }
+      if (typeof text !== 'string') return fail('ERR_INPUT_INVALID', 'object is not JSON data');
+      if (text.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `object is ${text.length} characters as JSON, over the ${limits.maxTextLength} limit`);
+      return fromJson(JSON.parse(text) as Json, {}, false);
+    }
+    return fail('ERR_INPUT_INVALID', `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`);
+  } catch (error) {
+    return fail('ERR_INPUT_INVALID', `input could not be read: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export type { CredentialFormat };

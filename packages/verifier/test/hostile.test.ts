@@ -1,0 +1,236 @@
+import { deflateSync } from 'node:zlib';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair, exportPublicJwk, toTrustListEntry } from '@divoc/keys';
+import { Trust, TrustInvalidError, TrustUnrecognizedError, VerifierOptionsError, isVerifierError, verify } from '@divoc/verifier';
+import { loadTrustDirectory, loadTrustFile } from '../src/node.js';
+import { vectorBytes, vectorJson, vectorText } from './helpers.js';
+
+const trust = new Trust();
+
+async function expectDecodeFailure(input: unknown, code?: string | RegExp): Promise<void> {
+  const result = await verify(input as string, { trust });
+  expect(result.valid).toBe(false);
+  const decode = result.checks.find((c) => !c.ok);
+  expect(decode).toBeDefined();
+  expect(decode!.code).toMatch(/^ERR_[A-Z0-9_]+$/);
+  if (code !== undefined) expect(decode!.code).toMatch(code);
+}
+
+/** A PNG that declares 30 000 × 30 000 pixels of zeros (a decompression bomb): only the header is real. */
+function pngBomb(): Uint8Array {
+  const crcTable = Array.from({ length: 256 }, (_, n) => {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    return c >>> 0;
+  });
+  const crc = (bytes: Uint8Array) => {
+    let c = 0xffffffff;
+    for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (type: string, data: Uint8Array) => {
+    const out = new Uint8Array(12 + data.length);
+    const view = new DataView(out.buffer);
+    view.setUint32(0, data.length);
+    out.set(new TextEncoder().encode(type), 4);
+    out.set(data, 8);
+    view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
+    return out;
+  };
+  const ihdr = new Uint8Array(13);
+  const v = new DataView(ihdr.buffer);
+  v.setUint32(0, 30_000);
+  v.setUint32(4, 30_000);
+  ihdr.set([8, 0, 0, 0, 0], 8);
+  const idat = new Uint8Array(deflateSync(new Uint8Array(4 * 1024 * 1024)));
+  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())];
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+describe('hostile input: typed failed decode, never a throw', () => {
+  it('wrong types and empty inputs', async () => {
+    for (const input of [undefined, null, 42, true, Symbol('x'), () => 1, '', '   ', new Uint8Array(), [], [42], [{}], {}, { hello: 'world' }, [null]]) {
+      await expectDecodeFailure(input, /^ERR_INPUT_/);
+    }
+  });
+
+  it('random bytes and random text', async () => {
+    const random = new Uint8Array(4096);
+    for (let i = 0; i < random.length; i++) random[i] = (i * 7919 + 13) % 251;
+    await expectDecodeFailure(random);
+    await expectDecodeFailure('hello, world', 'ERR_INPUT_UNRECOGNIZED');
+    await expectDecodeFailure('{"@context": ', 'ERR_INPUT_INVALID');
+  });
+
+  it('oversized inputs are refused before parsing', async () => {
+    await expectDecodeFailure('HC1:' + 'A'.repeat(3 * 1024 * 1024), 'ERR_INPUT_TOO_LARGE');
+    await expectDecodeFailure(new Uint8Array(9 * 1024 * 1024), 'ERR_INPUT_TOO_LARGE');
+    await expectDecodeFailure({ '@context': [], type: ['VerifiableCredential'], blob: 'x'.repeat(3 * 1024 * 1024) }, 'ERR_INPUT_TOO_LARGE');
+    await expectDecodeFailure(Array.from({ length: 40 }, (_, i) => `shc:/${i + 1}/40/00`), 'ERR_INPUT_TOO_LARGE');
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    await expectDecodeFailure(cyclic, 'ERR_INPUT_INVALID');
+    let deep: unknown = {};
+    for (let i = 0; i < 10_000; i++) deep = { a: deep };
+    await expectDecodeFailure(deep);
+  });
+
+  it("each format's truncated input", async () => {
+    const texts = {
+      w3c: vectorText('divoc/signed/rsa2018-divocdev-valid.json'),
+      divocQr: vectorText('divoc/qr/rsa2018-divocdev-valid.qr-text.txt'),
+      shcQr: vectorText('shc/examples/example-00-f-qr-code-numeric-value-0.txt').trim(),
+      shcJws: vectorText('shc/examples/example-00-d-jws.txt').trim(),
+      vdsnc: vectorText('vdsnc/au-citizen-john-valid.json'),
+      dcc: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8ZA.A5:S9MKN4NN3F85QNCY0O%0VZ001HOC9JU0D0HT0HB2PL/IB*09B9LW4T*8+DCMH0LDK2%K:XFE70*LP$V25$0Q:J:4MO1P0%0L0HD+9E/HY+4J6TH48S%4K.GJ2PT3QY:GQ3TE2I+-CPHN6D7LLK*2HG%89UV-0LZ 2ZJJ524-LH/CJTK96L6SR9MU9DHGZ%P WUQRENS431T1XCNCF+47AY0-IFO0500TGPN8F5G.41Q2E4T8ALW.INSV$ 07UV5SR+BNQHNML7 /KD3TU 4V*CAT3ZGLQMI/XI%ZJNSBBXK2:UG%UJMI:TU+MMPZ5$/PMX19UE:-PSR3/$NU44CBE6DQ3D7B0FBOFX0DV2DGMB$YPF62I$60/F$Z2I6IFX21XNI-LM%3/DF/U6Z9FEOJVRLVW6K$UG+BKK57:1+D10%4K83F+1VWD1NE',
+    };
+    for (const [name, text] of Object.entries(texts)) {
+      for (const cut of [0.3, 0.6, 0.95]) {
+        const truncated = text.slice(0, Math.floor(text.length * cut));
+        const result = await verify(truncated, { trust });
+        expect(result.valid, `${name} cut at ${cut}`).toBe(false);
+        expect(result.checks.some((c) => !c.ok && /^ERR_[A-Z0-9_]+$/.test(c.code ?? '')), `${name} ${cut}`).toBe(true);
+      }
+    }
+  });
+
+  it('a PNG bomb is refused by the pixel budget', async () => {
+    const result = await verify(pngBomb(), { trust });
+    expect(result.valid).toBe(false);
+    expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_QR_IMAGE_TOO_LARGE' });
+  });
+
+  it('an image without a QR code, and a corrupt image', async () => {
+    const png = vectorBytes('divoc/qr/rsa2018-divocdev-valid.qr.png');
+    await expectDecodeFailure(png.slice(0, 200));
+    await expectDecodeFailure(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'));
+  });
+
+  it('several QR texts that are not one SHC card', async () => {
+    await expectDecodeFailure(['HC1:AAA', 'shc:/1/2/00'], 'ERR_INPUT_UNRECOGNIZED');
+  });
+
+  it('an SHC chunk set with a chunk missing fails decode with the SHC code', async () => {
+    const result = await verify(['shc:/1/3/5676290952432060346029243740446031222959532654603460292540772804336028702864716745222809286133314564376531415906402203064504590856435503414245413640370636654171372412363803043756220467374075323239254334433260573601064529345335566427400454432160287738565529382255212305433056275427', 'shc:/3/3/00'], { trust });
+    expect(result.format).toBe('shc');
+    expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false });
+    expect(result.checks[0]!.code).toMatch(/^ERR_SHC_/);
+  });
+
+  it('a forged DIVOC credential (payload edited, proof kept) fails signature', async () => {
+    const trustDivoc = new Trust();
+    trustDivoc.add(vectorText('divoc/keys/divoc-test-rsa.public.pem'));
+    const forged = vectorJson('divoc/signed/rsa2018-divocdev-valid.json');
+    (forged.credentialSubject as Record<string, unknown>).name = 'Someone Else';
+    const result = await verify(forged, { trust: trustDivoc, now: new Date('2022-01-01T00:00:00Z') });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+  });
+
+  it('unusable options are a programming error (thrown, typed)', async () => {
+    await expect(verify('x', undefined as never)).rejects.toBeInstanceOf(VerifierOptionsError);
+    await expect(verify('x', { trust: {} as Trust })).rejects.toMatchObject({ code: 'ERR_VERIFIER_OPTIONS_INVALID' });
+    await expect(verify('x', { trust, now: new Date('nope') })).rejects.toMatchObject({ code: 'ERR_VERIFIER_OPTIONS_INVALID' });
+  });
+});
+
+describe('Trust loaders', () => {
+  it('sniffs every kind of material', async () => {
+    const t = new Trust();
+    const ed = await generateKeyPair('Ed25519');
+    const p256 = await generateKeyPair('P-256');
+    expect(t.add({ issuers: [toTrustListEntry(ed, { id: 'did:example:1#k' })] }).kind).toBe('trust-list');
+    expect(t.add({ keys: [{ ...exportPublicJwk(p256), kid: 'k1' }] }, { issuer: 'https://a.example' }).kind).toBe('jwks');
+    expect(t.add({ ...exportPublicJwk(p256), kid: 'k2' }).kind).toBe('jwk');
+    expect(t.add({ issuers: [{ iss: 'https://b.example', name: 'B', jwks: { keys: [{ ...exportPublicJwk(p256), kid: 'k3' }] } }] })).toMatchObject({ kind: 'issuer-directory', issuers: 1 });
+    expect(t.issuerName('https://b.example')).toBe('B');
+    expect(
+      t.add({ participating_issuers: [{ iss: 'https://c.example', name: 'C' }] }, { jwks: { 'https://c.example': { keys: [{ ...exportPublicJwk(p256), kid: 'k4' }] } } }),
+    ).toMatchObject({ kind: 'issuer-directory', keys: 1 });
+    const dgc = vectorJson<{ TESTCTX: { CERTIFICATE: string } }>('dcc/dgc-testdata/AT/2DCode/raw/1.json');
+    expect(t.add([{ kid: 'AAAAAAAAAAA=', rawData: dgc.TESTCTX.CERTIFICATE }]).kind).toBe('dcc-signer-list');
+    expect(t.add(dgc.TESTCTX.CERTIFICATE, { role: 'signer' }).kind).toBe('signer-certificate');
+    expect(t.add(vectorText('vdsnc/au-csca-root.der.b64')).kind).toBe('csca-certificate');
+    expect(t.add({ '@context': 'https://www.w3.org/ns/did/v1', id: 'did:example:doc', verificationMethod: [{ id: '#1', type: 'Multikey', controller: 'did:example:doc', publicKeyMultibase: toTrustListEntry(ed, { id: 'x' }).publicKeyMultibase }], assertionMethod: ['#1'] }).kind).toBe('did-document');
+    expect(t.add(vectorText('divoc/keys/divoc-test-ed25519.json')).kind).toBe('divoc-key');
+    expect(
+      t.add({ certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'), certificatePublicKeyBase58: 'DaipNW4xaH2bh1XGNNdqjnSYyru3hLnUgTBSfSvmZ2hi', CERTIFICATE_DID: 'did:india', CERTIFICATE_CONTROLLER_ID: 'https://divoc.dev/', CERTIFICATE_SIGNED_KEY_TYPE: 'RSA' }),
+    ).toEqual({ kind: 'divoc-config', keys: 1 });
+    expect(t.add(vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json')).kind).toBe('shc-revocation-list');
+  });
+
+  it('the DIVOC verifier configuration trusts did:india for DIVOC certificates', async () => {
+    const t = new Trust();
+    t.add({ certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'), CERTIFICATE_SIGNED_KEY_TYPE: 'RSA' });
+    const result = await verify(vectorText('divoc/signed/rsa2018-divocdev-valid.json'), { trust: t, now: new Date('2022-01-01T00:00:00Z') });
+    expect(result.valid).toBe(true);
+  });
+
+  it('refuses what it cannot place, and bad material, with typed errors', () => {
+    const t = new Trust();
+    const cases: Array<[unknown, string]> = [
+      [{ hello: 'world' }, 'ERR_TRUST_UNRECOGNIZED'],
+      ['just text', 'ERR_TRUST_UNRECOGNIZED'],
+      [42, 'ERR_TRUST_UNRECOGNIZED'],
+      [null, 'ERR_TRUST_UNRECOGNIZED'],
+      [[1, 2], 'ERR_TRUST_UNRECOGNIZED'],
+      ['', 'ERR_TRUST_UNRECOGNIZED'],
+      [new Uint8Array([0xff, 0xfe, 0x00]), 'ERR_TRUST_UNRECOGNIZED'],
+      ['{"issuers": [', 'ERR_TRUST_INVALID'],
+      [{ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] }, 'ERR_TRUST_INVALID'],
+      [{ keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA', d: 'AA' }] }, 'ERR_TRUST_INVALID'],
+      [{ issuers: [{ id: 'x' }] }, 'ERR_TRUST_INVALID'],
+      ['-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----', 'ERR_TRUST_INVALID'],
+      [new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x00]), 'ERR_TRUST_INVALID'],
+      ['x'.repeat(17 * 1024 * 1024), 'ERR_TRUST_INVALID'],
+      [{ publicKeyBase58: 'not-base58!' }, 'ERR_TRUST_INVALID'],
+    ];
+    for (const [input, code] of cases) {
+      let thrown: unknown;
+      try {
+        t.add(input);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown, String(input).slice(0, 40)).toBeInstanceOf(code === 'ERR_TRUST_UNRECOGNIZED' ? TrustUnrecognizedError : TrustInvalidError);
+      expect(isVerifierError(thrown)).toBe(true);
+      expect((thrown as { code: string }).code).toBe(code);
+    }
+    expect(t.store.size).toBe(0);
+  });
+
+  it('Node loaders: a file, a folder with .well-known, issuer from the caller, unreadable paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-trust-'));
+    try {
+      writeFileSync(join(dir, 'divoc.pem'), vectorText('divoc/keys/divoc-test-rsa.public.pem'));
+      const fromFile = await loadTrustFile(join(dir, 'divoc.pem'));
+      expect(fromFile.store.resolve('did:india')).toHaveLength(1);
+      mkdirSync(join(dir, 'issuer', '.well-known', 'crl'), { recursive: true });
+      writeFileSync(join(dir, 'issuer', '.well-known', 'jwks.json'), vectorText('shc/examples/issuer/.well-known/jwks.json'));
+      writeFileSync(
+        join(dir, 'issuer', '.well-known', 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+        vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+      );
+      const folder = await loadTrustDirectory(join(dir, 'issuer'), { issuer: 'https://spec.smarthealth.cards/examples/issuer' });
+      expect(folder.shcRevocationLists).toHaveLength(1);
+      const viaFile = await loadTrustFile(join(dir, 'issuer'), { issuer: 'https://spec.smarthealth.cards/examples/issuer' });
+      expect(viaFile.shcRevocationLists).toHaveLength(1);
+      const result = await verify(vectorText('shc/examples/example-00-d-jws.txt'), { trust: folder, now: new Date('2025-01-01T00:00:00Z') });
+      expect(result.valid).toBe(true);
+      await expect(loadTrustFile(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'ERR_TRUST_UNREADABLE' });
+      await expect(loadTrustDirectory(dir)).rejects.toMatchObject({ code: 'ERR_TRUST_UNREADABLE' });
+      writeFileSync(join(dir, 'issuer', '.well-known', 'crl', 'bad.json'), '{"kid": 1}');
+      await expect(loadTrustDirectory(join(dir, 'issuer'))).rejects.toMatchObject({ code: 'ERR_TRUST_INVALID' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
