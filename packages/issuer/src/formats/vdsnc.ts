@@ -1,0 +1,29 @@
+import { issueVdsnc, type VdsncSeal } from '@divoc/vdsnc';
+import type { DdccCoreDataSet, DdccHumanName } from '@divoc/schemas';
+import { IssuerFormatError } from '../lib/errors.js';
+import type { DocumentSignerKey } from '../types.js';
+import { projectCredential, shortCertificateId } from './projection.js';
+
+/** VDS-NC `pid.n` holds at most 39 characters (the ICAO 9303 TD3 name field). */
+export const VDSNC_MAX_NAME = 39;
+
+/** The name the seal carries: the Latin spelling when the record has one (unless `as-written`), else the name. */
+export function vdsncNameOf(ddcc: DdccCoreDataSet, choice: 'latin' | 'as-written' = 'latin'): DdccHumanName {
+  return choice === 'latin' && ddcc.person.name.latin !== undefined ? ddcc.person.name.latin : ddcc.person.name;
+}
+
+export async function issueVdsncFromDdcc(
+  credential: Readonly<Record<string, unknown>>,
+  ddcc: DdccCoreDataSet,
+  key: DocumentSignerKey,
+  options: { name?: 'latin' | 'as-written' },
+): Promise<{ seal: VdsncSeal; id: string }> {
+  if (ddcc.kind === 'recovery') throw new IssuerFormatError('vdsnc', 'ERR_ISSUER_FORMAT_UNSUPPORTED', 'VDS-NC has proofs of vaccination and testing only');
+  const name = vdsncNameOf(ddcc, options.name);
+  if (name.text.length > VDSNC_MAX_NAME) {
+    throw new IssuerFormatError('vdsnc', 'ERR_ISSUER_FIELD_TOO_LONG', `the name is longer than the ${VDSNC_MAX_NAME} characters a VDS-NC seal holds`);
+  }
+  const id = shortCertificateId(ddcc.certificate.hcid);
+  const projected = projectCredential(credential, ddcc, { name, certificateId: id });
+  return { seal: await issueVdsnc(projected, { signer: key.signer, certificate: key.certificate }), id };
+}

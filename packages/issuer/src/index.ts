@@ -1,0 +1,33 @@
+// One record, every format.
+export { issueAllFormats, FORMAT_NAMES } from './issue/issue-all.js';
+export type {
+  IssueInput,
+  IssueAllFormatsOptions,
+  IssuerKeys,
+  VcSigningKey,
+  DocumentSignerKey,
+  ShcSigningKey,
+  IssuedFormats,
+  IssuedOutputs,
+  FormatFailure,
+  QrImage,
+  QrImageFormat,
+} from './types.js';
+
+// The DDCC core data set (defined in @divoc/schemas) and the per-format pieces it maps through.
+export { toDdccCoreDataSet } from '@divoc/schemas';
+export type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
+export { splitRecord, DDCC_RECORD_FIELDS } from './ddcc/record-fields.js';
+export type { SplitRecord } from './ddcc/record-fields.js';
+export { dccNameOf } from './formats/dcc.js';
+export { vdsncNameOf, VDSNC_MAX_NAME } from './formats/vdsnc.js';
+export { shortCertificateId, projectCredential, VDSNC_MAX_ID } from './formats/projection.js';
+export { defaultSuiteFor } from './formats/w3c-vc.js';
+
+// Certificate ids (the `divoc issue` rule).
+export { certificateIdFor } from './certificate-id/certificate-id.js';
+export type { CertificateIdResult } from './certificate-id/certificate-id.js';
+
+// Errors (discriminated on `code`).
+export { IssuerError, IssuerInputError, IssuerRecordError, IssuerCertificateIdError, IssuerFormatError, isIssuerError } from './lib/errors.js';
+export type { AnyIssuerError, IssuerErrorCode, FormatFailureCode, FormatName, IssuerRecordIssue } from './lib/errors.js';

@@ -1,0 +1,245 @@
+import { buildCredential, defaultRegistry, DdccMappingError, RecordValidationError, toDdccCoreDataSet, type DdccCoreDataSet, type ToDdccOptions } from '@divoc/schemas';
+import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
+import { encodeDivocQr, renderQr } from '@divoc/qr';
+import { encodeVdsnc } from '@divoc/vdsnc';
+import { addCredentialStatus, allocateStatusEntry, isStatusList } from '@divoc/status';
+import { certificateIdFor } from '../certificate-id/certificate-id.js';
+import { splitRecord } from '../ddcc/record-fields.js';
+import { issueDccFromDdcc } from '../formats/dcc.js';
+import { projectCredential } from '../formats/projection.js';
+import { issueShcFromDdcc } from '../formats/shc.js';
+import { issueVdsncFromDdcc } from '../formats/vdsnc.js';
+import { signW3cCredential } from '../formats/w3c-vc.js';
+import { IssuerCertificateIdError, IssuerFormatError, IssuerInputError, IssuerRecordError, type FormatName } from '../lib/errors.js';
+import { toFormatError } from '../lib/failure.js';
+import type { DocumentSignerKey, FormatFailure, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
+
+/** Every format, in the order they are produced (the two QR forms of the W3C VC need it signed first). */
+export const FORMAT_NAMES: readonly FormatName[] = Object.freeze(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const MAX_RECORD_FIELDS = 512;
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+function checkOptions(options: IssueAllFormatsOptions): void {
+  if (!isObject(options)) throw new IssuerInputError('options (with keys and issuer) are required');
+  if (!isObject(options.keys)) throw new IssuerInputError('options.keys must be an object');
+  if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer) || options.issuer.length > 2048) {
+    throw new IssuerInputError('options.issuer must be an absolute URI or DID');
+  }
+  if (options.formats !== undefined) {
+    if (!Array.isArray(options.formats) || options.formats.length === 0) throw new IssuerInputError('options.formats must be a non-empty array');
+    for (const f of options.formats) if (!FORMAT_NAMES.includes(f)) throw new IssuerInputError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
+  }
+  if (options.qr !== undefined && options.qr !== false && options.qr !== 'png' && options.qr !== 'svg') throw new IssuerInputError("options.qr must be 'png', 'svg' or false");
+  for (const name of ['issuanceDate', 'expirationDate'] as const) {
+    const d = options[name];
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new IssuerInputError(`options.${name} must be a valid Date`);
+  }
+  if (options.certificateId !== undefined && (typeof options.certificateId !== 'string' || !SAFE_ID.test(options.certificateId))) {
+    throw new IssuerInputError('options.certificateId must be 1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -');
+  }
+  if (options.certificateIssuerName !== undefined && (typeof options.certificateIssuerName !== 'string' || options.certificateIssuerName.trim() === '' || options.certificateIssuerName.length > 256)) {
+    throw new IssuerInputError('options.certificateIssuerName must be 1 to 256 characters');
+  }
+  if (options.statusList !== undefined && (!isObject(options.statusList) || !isStatusList(options.statusList.list))) {
+    throw new IssuerInputError('options.statusList.list must be a StatusList from @divoc/status');
+  }
+  if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written') throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
+}
+
+/** Formats whose key is present: the default when `options.formats` is not given. */
+function formatsFor(options: IssueAllFormatsOptions, signed: boolean): FormatName[] {
+  if (options.formats !== undefined) return FORMAT_NAMES.filter((f) => options.formats!.includes(f));
+  const k = options.keys;
+  return FORMAT_NAMES.filter((f) => {
+    if (f === 'w3c-vc' || f === 'divoc-qr' || f === 'vc-compact') return signed || k.vc !== undefined;
+    if (f === 'dcc') return (k.dcc ?? k.dsc) !== undefined;
+    if (f === 'vdsnc') return (k.vdsnc ?? k.dsc) !== undefined;
+    return k.shc !== undefined;
+  });
+}
+
+interface Prepared {
+  /** Unsigned credential (the input one without proof, or the one built from the record). */
+  unsigned: Json;
+  /** The input credential when it came signed. */
+  signed?: SignedCredential;
+  ddccOptions: ToDdccOptions;
+  certificateId: string;
+}
+
+function prepareFromRecord(record: unknown, template: unknown, options: IssueAllFormatsOptions): Prepared {
+  if (typeof template !== 'string' || template.length === 0 || template.length > 128) throw new IssuerInputError('template must be a template name (vaccination, vaccination-v2, test, recovery...)');
+  if (!defaultRegistry.has(template)) throw new IssuerInputError(`unknown template ${JSON.stringify(template)}`);
+  if (!isObject(record)) throw new IssuerInputError('record must be an object');
+  if (Object.keys(record).length > MAX_RECORD_FIELDS) throw new IssuerInputError(`record has more than ${MAX_RECORD_FIELDS} fields`);
+  const split = splitRecord(record, template);
+  if (split.issues.length > 0) throw new IssuerRecordError(`record is invalid: ${split.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, split.issues);
+  let certificateId = options.certificateId;
+  if (certificateId === undefined) {
+    const derived = certificateIdFor(template, split.record);
+    if (!derived.ok) throw new IssuerCertificateIdError(derived.field, derived.reason);
+    certificateId = derived.certificateId;
+  }
+  let credential: Json;
+  try {
+    credential = buildCredential(template, { ...split.record, certificateId }, {
+      issuer: options.issuer,
+      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+      ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
+      ...(options.vcVersion !== undefined ? { vcVersion: options.vcVersion } : {}),
+    }) as Json;
+  } catch (error) {
+    if (error instanceof RecordValidationError) {
+      const issues = error.issues.map((i) => ({ path: i.path, message: i.message }));
+      throw new IssuerRecordError(`${error.stage === 'record' ? 'record' : 'credential'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues, { cause: error });
+    }
+    throw error;
+  }
+  return { unsigned: credential, ddccOptions: split.ddcc, certificateId };
+}
+
+function prepareFromCredential(credential: unknown, extra: unknown, options: IssueAllFormatsOptions): Prepared {
+  if (!isObject(credential)) throw new IssuerInputError('credential must be an object');
+  if (extra !== undefined && !isObject(extra)) throw new IssuerInputError('ddcc must be an object');
+  let copy: Json;
+  try {
+    copy = structuredClone(credential) as Json;
+  } catch (error) {
+    throw new IssuerInputError('credential must be plain JSON data', { cause: error });
+  }
+  const signed = isObject(copy.proof) ? (copy as SignedCredential) : undefined;
+  const unsigned = { ...copy };
+  delete unsigned.proof;
+  if (signed !== undefined && options.statusList !== undefined) throw new IssuerInputError('the credential is already signed: a status entry cannot be added to it');
+  const evidence = Array.isArray(copy.evidence) ? copy.evidence[0] : undefined;
+  const given = isObject(evidence) ? evidence.certificateId : undefined;
+  const certificateId = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
+  if (certificateId === '') throw new IssuerCertificateIdError('evidence[0].certificateId', 'the credential has no certificate id');
+  if (options.certificateId !== undefined && options.certificateId !== certificateId) {
+    throw new IssuerInputError('options.certificateId differs from the credential\'s certificateId (a credential keeps its id)');
+  }
+  return { unsigned, ...(signed !== undefined ? { signed } : {}), ddccOptions: { ...((extra as ToDdccOptions | undefined) ?? {}) }, certificateId };
+}
+
+function image(text: string, format: 'png' | 'svg'): QrImage {
+  return renderQr(text, { format });
+}
+
+/**
+ * From one registry record (or one of our credentials), the W3C VC, its DIVOC QR and compact `DIVOC1:` QR, the EU
+ * DCC, the SMART Health Card and the ICAO VDS-NC seal, all mapped through one WHO DDCC core data set.
+ *
+ * A format that cannot be produced (no key, no EU code for the vaccine, SHC for a recovery...) is reported in
+ * `errors` with a typed code; with `strict: true` it is thrown (`IssuerFormatError`). Bad input, an invalid record or
+ * a record without any way to derive a certificate id throw (`IssuerInputError`, `IssuerRecordError`,
+ * `IssuerCertificateIdError`): nothing can be issued then.
+ */
+export async function issueAllFormats(input: IssueInput, options: IssueAllFormatsOptions): Promise<IssuedFormats> {
+  checkOptions(options);
+  if (!isObject(input)) throw new IssuerInputError('input must be { record, template } or { credential }');
+  const hasRecord = 'record' in input;
+  const hasCredential = 'credential' in input;
+  if (hasRecord === hasCredential) throw new IssuerInputError('input must have either record (with template) or credential');
+  const prepared = hasRecord
+    ? prepareFromRecord((input as { record: unknown }).record, (input as { template: unknown }).template, options)
+    : prepareFromCredential((input as { credential: unknown }).credential, (input as { ddcc?: unknown }).ddcc, options);
+
+  let ddcc: DdccCoreDataSet;
+  try {
+    ddcc = toDdccCoreDataSet(prepared.unsigned, {
+      ...prepared.ddccOptions,
+      ...(options.certificateIssuerName !== undefined ? { certificateIssuerName: options.certificateIssuerName.trim() } : {}),
+    });
+  } catch (error) {
+    if (error instanceof DdccMappingError) throw new IssuerRecordError(`credential cannot be read as a DDCC core data set: ${error.message}`, [{ path: error.path, message: error.message }], { cause: error });
+    throw error;
+  }
+
+  const formats = formatsFor(options, prepared.signed !== undefined);
+  const outputs: IssuedOutputs = {};
+  const errors: Partial<Record<FormatName, FormatFailure>> = {};
+  const identifiers: IssuedFormats['identifiers'] = { hcid: ddcc.certificate.hcid };
+  const qr = options.qr === undefined ? false : options.qr;
+  const keys = options.keys;
+
+  const fail = (format: FormatName, error: unknown): void => {
+    const e = toFormatError(format, error);
+    if (options.strict) throw e;
+    errors[format] = { code: e.code, message: e.message, ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}) };
+  };
+  const attempt = async (format: FormatName, run: () => Promise<void> | void): Promise<void> => {
+    if (!formats.includes(format)) return;
+    try {
+      await run();
+    } catch (error) {
+      fail(format, error);
+    }
+  };
+  const missing = (format: FormatName, what: string): never => {
+    throw new IssuerFormatError(format, 'ERR_ISSUER_KEY_MISSING', `needs ${what}`);
+  };
+
+  // W3C VC first: the DIVOC QR and the compact QR carry it.
+  let signed: SignedCredential | undefined = prepared.signed;
+  let signError: unknown;
+  if (signed === undefined && formats.some((f) => f === 'w3c-vc' || f === 'divoc-qr' || f === 'vc-compact')) {
+    try {
+      if (keys.vc === undefined) missing('w3c-vc', 'keys.vc');
+      let unsigned = prepared.unsigned;
+      if (options.statusList !== undefined) {
+        const entry = allocateStatusEntry(options.statusList.list, options.statusList.index);
+        unsigned = addCredentialStatus(unsigned as Parameters<typeof addCredentialStatus>[0], entry) as Json;
+      }
+      signed = await signW3cCredential(unsigned, keys.vc!, options.issuanceDate);
+    } catch (error) {
+      signError = error;
+    }
+  }
+  await attempt('w3c-vc', () => {
+    if (signed === undefined) throw signError;
+    outputs['w3c-vc'] = { credential: signed, json: JSON.stringify(signed) };
+  });
+  for (const format of ['divoc-qr', 'vc-compact'] as const) {
+    await attempt(format, () => {
+      if (signed === undefined) throw toFormatError(format, signError);
+      const text = format === 'divoc-qr' ? encodeDivocQr(signed, options.issuanceDate !== undefined ? { modified: options.issuanceDate } : {}) : encodeCompactCredential(signed);
+      outputs[format] = { text, ...(qr ? { image: image(text, qr) } : {}) };
+    });
+  }
+
+  const projected = projectCredential(prepared.unsigned, ddcc);
+  await attempt('dcc', async () => {
+    const key: DocumentSignerKey = keys.dcc ?? keys.dsc ?? missing('dcc', 'keys.dcc or keys.dsc (a DCC document signer and its certificate)');
+    const dcc = await issueDccFromDdcc(projected, ddcc, key, {
+      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+      ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
+    });
+    const entry = dcc.payload.v?.[0] ?? dcc.payload.t?.[0] ?? dcc.payload.r?.[0];
+    const uvci = entry?.ci ?? '';
+    identifiers.uvci = uvci;
+    outputs.dcc = { hc1: dcc.hc1, uvci, payload: dcc.payload, ...(qr ? { image: image(dcc.hc1, qr) } : {}) };
+  });
+  await attempt('shc', async () => {
+    const key = keys.shc ?? missing('shc', 'keys.shc (an ES256 signer, its key and an https issuer)');
+    const card = await issueShcFromDdcc(projected, ddcc, key, {
+      issuer: options.issuer,
+      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+      ...(options.shcRid !== undefined ? { rid: options.shcRid } : {}),
+    });
+    outputs.shc = { jws: card.jws, qr: card.qr, file: card.file, payload: card.payload, ...(qr ? { images: card.qr.map((t) => image(t, qr)) } : {}) };
+  });
+  await attempt('vdsnc', async () => {
+    const key: DocumentSignerKey = keys.vdsnc ?? keys.dsc ?? missing('vdsnc', 'keys.vdsnc or keys.dsc (a VDS-NC barcode signer and its certificate)');
+    const { seal, id } = await issueVdsncFromDdcc(prepared.unsigned, ddcc, key, options.vdsncName !== undefined ? { name: options.vdsncName } : {});
+    identifiers.vdsnc = id;
+    const json = encodeVdsnc(seal);
+    outputs.vdsnc = { seal, json, ...(qr ? { image: image(json, qr) } : {}) };
+  });
+
+  const result: IssuedFormats = { certificateId: prepared.certificateId, ddcc, identifiers, outputs };
+  if (Object.keys(errors).length > 0) result.errors = errors;
+  return result;
+}

@@ -1,0 +1,80 @@
+/** Output formats `issueAllFormats` produces. */
+export type FormatName = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
+
+/** Base class: every error of this package has a stable string `code`. */
+export abstract class IssuerError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Input or options are unusable (wrong types, neither `record` nor `credential`, an unknown format...). */
+export class IssuerInputError extends IssuerError {
+  readonly code = 'ERR_ISSUER_INPUT_INVALID' as const;
+}
+
+/** One problem with a record field, by JSONPath (`$.dob`). */
+export interface IssuerRecordIssue {
+  path: string;
+  message: string;
+}
+
+/** The registry record (or the credential) failed validation: nothing was issued. */
+export class IssuerRecordError extends IssuerError {
+  readonly code = 'ERR_ISSUER_RECORD_INVALID' as const;
+  readonly issues: IssuerRecordIssue[];
+  constructor(message: string, issues: IssuerRecordIssue[], options?: { cause?: unknown }) {
+    super(message, options);
+    this.issues = issues;
+  }
+}
+
+/** The record has no certificate id and none can be derived (no identity, refId, or name with dob/age). */
+export class IssuerCertificateIdError extends IssuerError {
+  readonly code = 'ERR_ISSUER_CERTIFICATE_ID_INVALID' as const;
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(`${field}: ${message}`);
+    this.field = field;
+  }
+}
+
+/** Why one format could not be produced. */
+export type FormatFailureCode =
+  /** The format needs a key (or certificate) that `options.keys` does not hold. */
+  | 'ERR_ISSUER_KEY_MISSING'
+  /** The format has no form for this kind of certificate (SHC or VDS-NC for recovery). */
+  | 'ERR_ISSUER_FORMAT_UNSUPPORTED'
+  /** A value has no code in the format's value sets (a vaccine without an EU code, an uncoded test type...). */
+  | 'ERR_ISSUER_VALUE_UNMAPPABLE'
+  /** The format needs the name in Latin letters and the record gives no `nameLatin`. */
+  | 'ERR_ISSUER_NAME_NOT_LATIN'
+  /** A value is longer than the format allows (VDS-NC names ≤ 39 characters). */
+  | 'ERR_ISSUER_FIELD_TOO_LONG'
+  /** The data does not fit in a QR code. */
+  | 'ERR_ISSUER_QR_TOO_LARGE'
+  /** The format package refused the data or the signer (see `causeCode`). */
+  | 'ERR_ISSUER_FORMAT_FAILED';
+
+/** One format that could not be produced. Thrown only with `strict: true`; else reported in `result.errors`. */
+export class IssuerFormatError extends IssuerError {
+  readonly code: FormatFailureCode;
+  readonly format: FormatName;
+  /** The `code` of the underlying error from the format package, when there was one. */
+  readonly causeCode?: string;
+  constructor(format: FormatName, code: FormatFailureCode, message: string, options?: { cause?: unknown; causeCode?: string }) {
+    super(`${format}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.format = format;
+    this.code = code;
+    if (options?.causeCode !== undefined) this.causeCode = options.causeCode;
+  }
+}
+
+export type AnyIssuerError = IssuerInputError | IssuerRecordError | IssuerCertificateIdError | IssuerFormatError;
+export type IssuerErrorCode = AnyIssuerError['code'];
+
+export function isIssuerError(value: unknown): value is AnyIssuerError {
+  return value instanceof IssuerError;
+}

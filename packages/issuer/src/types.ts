@@ -1,0 +1,116 @@
+import type { KeyPair, Signer } from '@divoc/keys';
+import type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
+import type { ProofSuite, SignedCredential, SuiteName } from '@divoc/vc';
+import type { DccPayload } from '@divoc/dcc';
+import type { HealthCardFile, ShcPayload } from '@divoc/shc';
+import type { VdsncSeal } from '@divoc/vdsnc';
+import type { StatusList } from '@divoc/status';
+import type { FormatFailureCode, FormatName } from './lib/errors.js';
+
+/** The W3C VC signer, and how to sign. */
+export interface VcSigningKey {
+  signer: Signer;
+  /** Default: `eddsa-rdfc-2022` for Ed25519, `ecdsa-rdfc-2019` for P-256, `RsaSignature2018` for RSA. */
+  suite?: SuiteName | ProofSuite;
+  /** Default `signer.id`. */
+  verificationMethod?: string;
+}
+
+/** A document signer (DCC DSC, VDS-NC barcode signer): a P-256 signer and its X.509 certificate. */
+export interface DocumentSignerKey {
+  signer: Signer;
+  /** PEM, base64 DER or DER. */
+  certificate: string | Uint8Array;
+}
+
+/** SMART Health Card issuer key. */
+export interface ShcSigningKey {
+  /** ES256 signer. */
+  signer: Signer;
+  /** Its key (the public half is enough): gives the `kid` (JWK thumbprint). */
+  key: KeyPair | JsonWebKey;
+  /** `iss`: https URL without a trailing slash. Default: `options.issuer` when it is an https URL. */
+  issuer?: string;
+}
+
+export interface IssuerKeys {
+  vc?: Signer | VcSigningKey;
+  /** Signs both the DCC and the VDS-NC seal unless `dcc` / `vdsnc` are given. */
+  dsc?: DocumentSignerKey;
+  /** DCC document signer (its certificate carries the DCC key usage OIDs). */
+  dcc?: DocumentSignerKey;
+  /** VDS-NC barcode signer (its certificate carries the VDS-NC extended key usage and document types). */
+  vdsnc?: DocumentSignerKey;
+  shc?: ShcSigningKey;
+}
+
+/** What to issue from: a registry record and its template, or one of our credentials (signed or not). */
+export type IssueInput =
+  | { record: Readonly<Record<string, unknown>>; template: string }
+  | {
+      credential: Readonly<Record<string, unknown>>;
+      /** What the registry knows that the credential does not carry (Latin name, v1 birth date...). */
+      ddcc?: ToDdccOptions;
+    };
+
+export type QrImageFormat = 'png' | 'svg';
+/** PNG bytes or SVG text, per `options.qr`. */
+export type QrImage = Uint8Array | string;
+
+export interface IssueAllFormatsOptions {
+  keys: IssuerKeys;
+  /** Issuer URI or DID of the W3C credential (record input). Also the SHC `iss` default when it is an https URL. */
+  issuer: string;
+  /** Formats to produce. Default: every format whose key is in `keys`. */
+  formats?: readonly FormatName[];
+  /** Also render QR images. Default false. */
+  qr?: QrImageFormat | false;
+  /** Assign a Bitstring Status List entry (revocation/suspension) to the W3C credential before signing. */
+  statusList?: { list: StatusList; index?: number };
+  /** Certificate id: default the record's `certificateId`, else derived (`certificateIdFor`). */
+  certificateId?: string;
+  /** Printable certificate issuer (DCC `is`, ≤ 80 characters). Default the issuer URI. */
+  certificateIssuerName?: string;
+  /** Issuance time of every output (VC `issuanceDate` and proof, DCC `iat`, SHC `nbf`). Default now. */
+  issuanceDate?: Date;
+  /** End of validity (VC `expirationDate`, DCC `exp`). */
+  expirationDate?: Date;
+  vcVersion?: '1.1' | '2.0';
+  /**
+   * Name in the VDS-NC seal: `latin` (default) uses the record's `nameLatin` when there is one, since the seal is
+   * checked against a travel document; `as-written` always uses the name as written.
+   */
+  vdsncName?: 'latin' | 'as-written';
+  /** SMART Health Card revocation id (`vc.rid`), e.g. from `computeRid`. */
+  shcRid?: string;
+  /** Throw the first format failure (`IssuerFormatError`) instead of reporting it in `errors`. */
+  strict?: boolean;
+}
+
+export interface FormatFailure {
+  code: FormatFailureCode;
+  message: string;
+  /** The underlying format package's error code, when there was one. */
+  causeCode?: string;
+}
+
+export interface IssuedOutputs {
+  'w3c-vc'?: { credential: SignedCredential; json: string };
+  'divoc-qr'?: { text: string; image?: QrImage };
+  'vc-compact'?: { text: string; image?: QrImage };
+  dcc?: { hc1: string; uvci: string; payload: DccPayload; image?: QrImage };
+  shc?: { jws: string; qr: string[]; file: HealthCardFile; payload: ShcPayload; images?: QrImage[] };
+  vdsnc?: { seal: VdsncSeal; json: string; image?: QrImage };
+}
+
+export interface IssuedFormats {
+  /** The health certificate identifier (HCID) every output carries (as its format allows). */
+  certificateId: string;
+  /** The one source of truth every output was mapped from. */
+  ddcc: DdccCoreDataSet;
+  /** The certificate id as each format writes it. */
+  identifiers: { hcid: string; uvci?: string; vdsnc?: string };
+  outputs: IssuedOutputs;
+  /** Formats that could not be produced, with why. Absent when every requested format was produced. */
+  errors?: Partial<Record<FormatName, FormatFailure>>;
+}

@@ -1,0 +1,45 @@
+import { createSigner, exportPublicJwk, generateKeyPair, trustedKeyFromKeyPair, TrustStore, verificationMethodId } from '@divoc/keys';
+import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
+import { createDevCsca, createDevSignerCertificate } from '@divoc/vdsnc';
+import { exportIssuerJwks } from '@divoc/shc';
+import type { IssuerKeys } from '../src/index.js';
+
+export const ISSUER = 'https://divoc.example';
+export const ISSUED_AT = new Date('2021-08-01T10:00:00Z');
+/** Development certificates valid from 2021 for ten years, so 2021 issuance dates verify. */
+const CERTS_FROM = new Date('2021-01-01T00:00:00Z');
+const CERTS_UNTIL = new Date('2031-01-01T00:00:00Z');
+
+export interface Fixture {
+  keys: IssuerKeys;
+  trustStore: TrustStore;
+  /** VDS-NC CSCA (DER), for `verifyVdsnc({ cscaCertificates })`. */
+  vdsncCsca: Uint8Array;
+}
+
+/** Keys for every format, and a trust store that trusts exactly them. */
+export async function createFixture(): Promise<Fixture> {
+  const vcKey = await generateKeyPair('Ed25519');
+  const vm = verificationMethodId(vcKey);
+  const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'Test CSCA IN', validFrom: CERTS_FROM, validityDays: 3650 });
+  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validFrom: CERTS_FROM, validityDays: 3000 });
+  const vdsncCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
+  const bsc = await createDevSignerCertificate({ csca: vdsncCsca, country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
+  const shcKey = await generateKeyPair('P-256');
+
+  const trustStore = new TrustStore();
+  trustStore.add(trustedKeyFromKeyPair(vcKey, { id: vm }));
+  trustStore.addCertificate(dsc.certificatePem);
+  trustStore.addJwks(exportIssuerJwks([shcKey]), { issuer: ISSUER });
+
+  return {
+    keys: {
+      vc: createSigner(vcKey, { id: vm }),
+      dcc: { signer: dsc.signer, certificate: dsc.certificatePem },
+      vdsnc: { signer: createSigner(bsc.keyPair, { id: 'bsc' }), certificate: bsc.certificate },
+      shc: { signer: createSigner(shcKey, { id: 'shc' }), key: exportPublicJwk(shcKey) as JsonWebKey },
+    },
+    trustStore,
+    vdsncCsca: vdsncCsca.certificate,
+  };
+}

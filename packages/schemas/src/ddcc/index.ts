@@ -1,0 +1,17 @@
+export { toDdccCoreDataSet, splitName, ddccCountryCode, ddccTestCategory, ddccTestOutcome, DdccMappingError, DDCC_SYSTEMS } from './core-data-set.js';
+export type {
+  DdccCoding,
+  DdccHumanName,
+  DdccName,
+  DdccSex,
+  DdccPerson,
+  DdccCertificate,
+  DdccVaccinationEvent,
+  DdccTestCategory,
+  DdccTestOutcome,
+  DdccTestEvent,
+  DdccRecoveryEvent,
+  DdccCoreDataSet,
+  DdccKind,
+  ToDdccOptions,
+} from './types.js';
