@@ -1,0 +1,46 @@
+import type { IssuedFormats } from '@divoc/issuer';
+import type { JsonValue } from '../lib/json.js';
+import type { DeadLetterEvent } from '../worker/events.js';
+
+/** One certify request as the worker hands it to the adapter. */
+export interface CertifyMessage {
+  /** The subject it was published on (`divoc.certify.<registry>`). */
+  subject: string;
+  /** The raw payload. */
+  data: Uint8Array;
+  /** The payload parsed as JSON (the worker dead-letters payloads that are not JSON before calling the adapter). */
+  payload: unknown;
+  /** NATS headers (first value of each). */
+  headers: Readonly<Record<string, string>>;
+  /** Position in the stream: stable across redeliveries. */
+  streamSequence: number;
+  /** 1 on first delivery, 2 on the first redelivery... */
+  deliveryCount: number;
+}
+
+/** What to certify, and how the registry will find it again. */
+export interface RegistryEvent<Ref extends JsonValue = JsonValue> {
+  /** The registry record, in the shape of the template (see `@divoc/schemas`). */
+  record: Readonly<Record<string, unknown>>;
+  /** Template name: `vaccination`, `vaccination-v2`, `test`, `recovery` or a registered custom type. */
+  template: string;
+  /** The registry's handle for the event (row id, event id...): given back to `writeCertificate` and in events. */
+  ref: Ref;
+}
+
+/**
+ * The seam between the workers and a registry's own storage.
+ *
+ * - `readEvent` turns a message into a record. Throw `WorkerEventError` when the message can never be processed
+ *   (dead-lettered at once); any other error is transient (retried with backoff).
+ * - `writeCertificate` stores the certificate. It MUST be idempotent, keyed by `certificateId`: at-least-once
+ *   delivery means it can run more than once for the same event (a worker killed after writing, before acking).
+ *   Keep the first write (insert ... on conflict do nothing) or overwrite: either way one certificate per id.
+ * - `onFailure` (optional) hears about every dead-lettered message, e.g. to flag the event in the registry.
+ *   Its errors are counted and logged, never retried.
+ */
+export interface RegistryAdapter<Ref extends JsonValue = JsonValue> {
+  readEvent(message: CertifyMessage): Promise<RegistryEvent<Ref>> | RegistryEvent<Ref>;
+  writeCertificate(ref: Ref, certificateId: string, issued: IssuedFormats): Promise<void> | void;
+  onFailure?(failure: DeadLetterEvent): Promise<void> | void;
+}

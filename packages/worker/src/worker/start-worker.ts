@@ -1,0 +1,437 @@
+import { hostname } from 'node:os';
+import { headers as natsHeaders, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
+import { issueAllFormats, isIssuerError, FORMAT_NAMES, type FormatName, type IssueAllFormatsOptions, type IssuedFormats, type IssuerKeys } from '@divoc/issuer';
+import { defaultRegistry } from '@divoc/schemas';
+import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
+import { ensureJetStream, resolveSetup, type JetStreamSetup, type JetStreamSetupOptions } from '../jetstream/setup.js';
+import { WorkerConfigError, WorkerEventError, WorkerStoppedError, type DeadLetterCode } from '../lib/errors.js';
+import { isJsonValue, isPlainObject, type JsonValue } from '../lib/json.js';
+import type { CertifiedEvent, DeadLetterEvent } from './events.js';
+import { emptyMetrics, metricsToPrometheus, type WorkerMetrics } from './metrics.js';
+
+/** Issuance options the worker passes through to `issueAllFormats` (keys, issuer and formats are top-level). */
+export type WorkerIssueOptions = Pick<IssueAllFormatsOptions, 'qr' | 'certificateIssuerName' | 'vcVersion' | 'vdsncName' | 'expirationDate'>;
+
+/** One structured log line. Carries ids and codes only: never a record, a name or a key. */
+export interface WorkerLogEntry {
+  level: 'debug' | 'info' | 'warn' | 'error';
+  event: string;
+  worker: string;
+  registry: string;
+  sequence?: number;
+  deliveryCount?: number;
+  certificateId?: string;
+  code?: string;
+  message?: string;
+}
+
+export interface WorkerOptions<Ref extends JsonValue = JsonValue> extends JetStreamSetupOptions {
+  /** A connected NATS client. The worker never closes it: stop the worker, then `drain()` the connection. */
+  nats: NatsConnection;
+  adapter: RegistryAdapter<Ref>;
+  /** Signers for the formats (any `Signer`: in memory, or PKCS#11 from `@divoc/keys`). */
+  keys: IssuerKeys;
+  /** Issuer URI or DID of the credentials. */
+  issuer: string;
+  /** Formats to produce. Default: every format whose key is in `keys`. */
+  formats?: readonly FormatName[];
+  issueOptions?: WorkerIssueOptions;
+  /** Messages processed at once by this worker. Default 4. */
+  concurrency?: number;
+  /** Create the streams and consumer when missing (`ensureJetStream`). Default true; false binds to existing ones. */
+  setup?: boolean;
+  /** Delay before a transient failure is retried: `initial * 2^(delivery-1)`, capped at `max`, ±20 % jitter. Default 1 000 / 60 000 ms. */
+  backoff?: { initial?: number; max?: number };
+  /** Interval of `msg.working()` while processing. Default a third of the consumer's ack wait. */
+  heartbeatInterval?: number;
+  /** Give up on a processing attempt after this long (the message is retried). Default 10 × ack wait, at least 60 s. */
+  processingTimeout?: number;
+  /** Larger payloads are dead-lettered unread. Default 1 MiB. */
+  maxMessageBytes?: number;
+  /** Pull request lifetime; also the longest `stop()` waits for an idle pull. Default 1 000 ms (the server minimum). */
+  pullExpires?: number;
+  /** Names this worker in events, logs and metrics. Default `<hostname>-<pid>`. */
+  workerId?: string;
+  log?: (entry: WorkerLogEntry) => void;
+}
+
+export interface Worker {
+  readonly id: string;
+  /** Stream, consumer and subjects in use. */
+  readonly setup: JetStreamSetup;
+  /** A snapshot of the counters. */
+  metrics(): WorkerMetrics;
+  /** The counters in Prometheus text format. */
+  metricsText(): string;
+  /**
+   * Graceful stop: pull nothing more, finish (and ack) the messages in hand, then resolve. Idempotent.
+   * Afterwards `drain()` the NATS connection.
+   */
+  stop(): Promise<void>;
+  /** Resolves when the worker has stopped; rejects if it stopped because the NATS connection closed under it. */
+  readonly done: Promise<void>;
+}
+
+type Outcome =
+  | { kind: 'certified'; certificateId: string }
+  | { kind: 'poison'; code: DeadLetterCode; message: string; causeCode?: string; ref?: JsonValue }
+  | { kind: 'transient'; message: string; code?: string; ref?: JsonValue };
+
+const MAX_DLQ_DATA = 64 * 1024;
+const decoder = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+
+function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
+function checkInteger(what: string, value: unknown, min: number, max: number): void {
+  if (value !== undefined && (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)) {
+    throw new WorkerConfigError(`${what} must be an integer from ${min} to ${max}`);
+  }
+}
+
+function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void {
+  if (!isPlainObject(options)) throw new WorkerConfigError('options are required');
+  const nc = options.nats as Partial<NatsConnection> | undefined;
+  if (nc === undefined || typeof nc.jetstream !== 'function' || typeof nc.jetstreamManager !== 'function') {
+    throw new WorkerConfigError('nats must be a connected NatsConnection (from `connect()` of the nats package)');
+  }
+  const a = options.adapter as Partial<RegistryAdapter<Ref>> | undefined;
+  if (!isPlainObject(a) && typeof a !== 'object') throw new WorkerConfigError('adapter is required');
+  if (typeof a?.readEvent !== 'function' || typeof a.writeCertificate !== 'function') {
+    throw new WorkerConfigError('adapter must have readEvent(message) and writeCertificate(ref, certificateId, issued)');
+  }
+  if (a.onFailure !== undefined && typeof a.onFailure !== 'function') throw new WorkerConfigError('adapter.onFailure must be a function');
+  if (!isPlainObject(options.keys)) throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
+  if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer)) throw new WorkerConfigError('issuer must be an absolute URI or DID');
+  if (options.formats !== undefined) {
+    if (!Array.isArray(options.formats) || options.formats.length === 0) throw new WorkerConfigError('formats must be a non-empty array');
+    for (const f of options.formats) if (!FORMAT_NAMES.includes(f)) throw new WorkerConfigError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
+  }
+  checkInteger('concurrency', options.concurrency, 1, 1_024);
+  checkInteger('backoff.initial', options.backoff?.initial, 0, 3_600_000);
+  checkInteger('backoff.max', options.backoff?.max, 0, 24 * 3_600_000);
+  checkInteger('heartbeatInterval', options.heartbeatInterval, 100, 3_600_000);
+  checkInteger('processingTimeout', options.processingTimeout, 1_000, 24 * 3_600_000);
+  checkInteger('maxMessageBytes', options.maxMessageBytes, 1, 64 * 1024 * 1024);
+  checkInteger('pullExpires', options.pullExpires, 1_000, 300_000);
+  if (options.workerId !== undefined && (typeof options.workerId !== 'string' || !/^[\w.:-]{1,128}$/.test(options.workerId))) {
+    throw new WorkerConfigError('workerId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
+  }
+  if (options.log !== undefined && typeof options.log !== 'function') throw new WorkerConfigError('log must be a function');
+}
+
+/**
+ * Starts a certificate worker on a shared durable pull consumer. Run as many as the queue needs, on as many
+ * machines: JetStream hands each message to one of them at a time.
+ *
+ * Per message: parse → `adapter.readEvent` → `issueAllFormats` → `adapter.writeCertificate` (idempotent by
+ * certificate id) → publish `certified` (`Nats-Msg-Id` = certificate id) → ack. Poison messages (not JSON, invalid
+ * record, unknown template) are dead-lettered and terminated at once; transient failures are retried with a
+ * delayed `nak`, and dead-lettered on the consumer's last delivery.
+ */
+export async function startWorker<Ref extends JsonValue = JsonValue>(options: WorkerOptions<Ref>): Promise<Worker> {
+  checkOptions(options);
+  const nc = options.nats;
+  const adapter = options.adapter;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
+  const setup: JetStreamSetup =
+    options.setup === false
+      ? await (async () => {
+          const resolved = resolveSetup(options);
+          const jsm = await nc.jetstreamManager();
+          const info = await jsm.consumers.info(resolved.stream, resolved.durable);
+          return {
+            ...resolved,
+            ackWait: Math.max(1, Math.round((info.config.ack_wait ?? 30_000_000_000) / 1_000_000)),
+            maxDeliver: info.config.max_deliver !== undefined && info.config.max_deliver > 0 ? info.config.max_deliver : Number.POSITIVE_INFINITY,
+          };
+        })()
+      : await ensureJetStream(nc, options);
+  const js: JetStreamClient = nc.jetstream();
+  const consumer = await js.consumers.get(setup.stream, setup.durable);
+
+  const concurrency = options.concurrency ?? 4;
+  const backoffInitial = options.backoff?.initial ?? 1_000;
+  const backoffMax = Math.max(backoffInitial, options.backoff?.max ?? 60_000);
+  const heartbeatInterval = options.heartbeatInterval ?? Math.max(100, Math.floor(setup.ackWait / 3));
+  const processingTimeout = options.processingTimeout ?? Math.max(60_000, setup.ackWait * 10);
+  const maxMessageBytes = options.maxMessageBytes ?? 1024 * 1024;
+  const pullExpires = options.pullExpires ?? 1_000;
+  const issueOptions: IssueAllFormatsOptions = {
+    ...(options.issueOptions ?? {}),
+    keys: options.keys,
+    issuer: options.issuer,
+    ...(options.formats !== undefined ? { formats: options.formats } : {}),
+  };
+
+  const metrics = emptyMetrics();
+  const log = (entry: Omit<WorkerLogEntry, 'worker' | 'registry'>): void => {
+    if (options.log === undefined) return;
+    try {
+      options.log({ ...entry, worker: workerId, registry: setup.registry });
+    } catch {
+      // A broken logger must not stop certification.
+    }
+  };
+
+  let stopping = false;
+  let active = 0;
+  let slotFreed: (() => void) | undefined;
+  const waitForSlot = (): Promise<void> =>
+    active < concurrency ? Promise.resolve() : new Promise((resolve) => (slotFreed = resolve));
+  const inFlight = new Set<Promise<void>>();
+
+  const toMessage = (msg: JsMsg, payload: unknown): CertifyMessage => {
+    const headers: Record<string, string> = {};
+    if (msg.headers) for (const key of msg.headers.keys()) headers[key] = msg.headers.get(key);
+    return { subject: msg.subject, data: msg.data, payload, headers, streamSequence: msg.seq, deliveryCount: msg.info.deliveryCount };
+  };
+
+  const processMessage = async (msg: JsMsg): Promise<Outcome> => {
+    if (msg.data.length > maxMessageBytes) return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_TOO_LARGE', message: `payload of ${msg.data.length} bytes exceeds ${maxMessageBytes}` };
+    let payload: unknown;
+    try {
+      payload = JSON.parse(decoder.decode(msg.data));
+    } catch (error) {
+      return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message: `payload is not UTF-8 JSON: ${errorMessage(error)}` };
+    }
+
+    let event: RegistryEvent<Ref>;
+    try {
+      event = await adapter.readEvent(toMessage(msg, payload));
+    } catch (error) {
+      if (error instanceof WorkerEventError) return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message };
+      return { kind: 'transient', message: `adapter.readEvent failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}) };
+    }
+    if (!isPlainObject(event) || !isPlainObject(event.record) || typeof event.template !== 'string' || !isJsonValue(event.ref)) {
+      return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: 'adapter.readEvent must return { record: object, template: string, ref: JSON }' };
+    }
+    const ref = event.ref;
+    if (!defaultRegistry.has(event.template)) {
+      return { kind: 'poison', code: 'ERR_WORKER_TEMPLATE_UNKNOWN', message: `unknown template ${JSON.stringify(event.template.slice(0, 64))}`, ref };
+    }
+
+    let issued: IssuedFormats;
+    try {
+      issued = await issueAllFormats({ record: event.record, template: event.template }, issueOptions);
+    } catch (error) {
+      if (isIssuerError(error)) {
+        return { kind: 'poison', code: 'ERR_WORKER_RECORD_INVALID', message: error.message, causeCode: error.code, ref };
+      }
+      return { kind: 'transient', message: `issuing failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+    }
+    const produced = FORMAT_NAMES.filter((f) => issued.outputs[f] !== undefined);
+    const failures = Object.entries(issued.errors ?? {}) as [FormatName, { code: string; message: string; causeCode?: string }][];
+    // ERR_ISSUER_FORMAT_FAILED covers a signer that threw (an HSM session lost...): worth another delivery.
+    const signerTrouble = failures.find(([, f]) => f.code === 'ERR_ISSUER_FORMAT_FAILED');
+    if (signerTrouble) {
+      return { kind: 'transient', message: `${signerTrouble[0]}: ${signerTrouble[1].message}`, code: signerTrouble[1].causeCode ?? signerTrouble[1].code, ref };
+    }
+    if (produced.length === 0) {
+      const detail = failures.map(([f, e]) => `${f}: ${e.code}`).join('; ');
+      return { kind: 'poison', code: 'ERR_WORKER_NO_FORMAT_ISSUED', message: `no format could be produced (${detail})`, ref };
+    }
+
+    try {
+      await adapter.writeCertificate(ref, issued.certificateId, issued);
+    } catch (error) {
+      if (error instanceof WorkerEventError) return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message, ref };
+      return { kind: 'transient', message: `adapter.writeCertificate failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+    }
+
+    const certified: CertifiedEvent = {
+      type: 'certified',
+      registry: setup.registry,
+      certificateId: issued.certificateId,
+      ref,
+      formats: produced,
+      ...(failures.length > 0 ? { formatErrors: Object.fromEntries(failures.map(([f, e]) => [f, e.code])) } : {}),
+      sequence: msg.seq,
+      deliveryCount: msg.info.deliveryCount,
+      worker: workerId,
+      at: new Date().toISOString(),
+    };
+    try {
+      await js.publish(setup.subjects.certified, encoder.encode(JSON.stringify(certified)), { msgID: issued.certificateId });
+    } catch (error) {
+      // Stored but not announced: retry; the store is idempotent and the announcement de-duplicated.
+      return { kind: 'transient', message: `publishing the certified event failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+    }
+    return { kind: 'certified', certificateId: issued.certificateId };
+  };
+
+  const deadLetter = async (msg: JsMsg, reason: DeadLetterEvent['reason'], ref: JsonValue | undefined): Promise<boolean> => {
+    const event: DeadLetterEvent = {
+      type: 'dead-letter',
+      registry: setup.registry,
+      reason,
+      ...(ref !== undefined ? { ref } : {}),
+      stream: setup.stream,
+      sequence: msg.seq,
+      subject: msg.subject,
+      deliveryCount: msg.info.deliveryCount,
+      worker: workerId,
+      at: new Date().toISOString(),
+      ...(msg.data.length <= MAX_DLQ_DATA ? { data: Buffer.from(msg.data).toString('base64') } : {}),
+    };
+    try {
+      const h = natsHeaders();
+      h.set('Divoc-Dead-Letter-Reason', reason.code);
+      await js.publish(setup.subjects.deadLetter, encoder.encode(JSON.stringify(event)), { msgID: `${setup.stream}:${msg.seq}`, headers: h });
+    } catch (error) {
+      log({ level: 'error', event: 'dead-letter-publish-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_NATS', message: errorMessage(error) });
+      return false;
+    }
+    metrics.deadLettered++;
+    metrics.deadLetteredBy[reason.code] = (metrics.deadLetteredBy[reason.code] ?? 0) + 1;
+    log({ level: 'warn', event: 'dead-lettered', sequence: msg.seq, deliveryCount: msg.info.deliveryCount, code: reason.code, message: reason.message });
+    if (adapter.onFailure !== undefined) {
+      try {
+        await adapter.onFailure(event);
+      } catch (error) {
+        metrics.onFailureErrors++;
+        log({ level: 'error', event: 'on-failure-hook-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_ADAPTER', message: errorMessage(error) });
+      }
+    }
+    return true;
+  };
+
+  const retryDelay = (deliveryCount: number): number => {
+    const base = Math.min(backoffMax, backoffInitial * 2 ** Math.min(30, Math.max(0, deliveryCount - 1)));
+    return Math.round(base * (0.8 + Math.random() * 0.4));
+  };
+
+  const handle = async (msg: JsMsg): Promise<void> => {
+    metrics.received++;
+    const started = performance.now();
+    const heartbeat = setInterval(() => {
+      msg.working();
+      metrics.heartbeats++;
+    }, heartbeatInterval);
+    let timer: NodeJS.Timeout | undefined;
+    let outcome: Outcome;
+    try {
+      outcome = await Promise.race([
+        processMessage(msg).catch((error: unknown): Outcome => ({ kind: 'transient', message: `unexpected: ${errorMessage(error)}` })),
+        new Promise<Outcome>((resolve) => {
+          timer = setTimeout(() => {
+            metrics.timedOut++;
+            resolve({ kind: 'transient', code: 'ERR_WORKER_TIMEOUT', message: `processing took longer than ${processingTimeout} ms` });
+          }, processingTimeout);
+        }),
+      ]);
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timer);
+    }
+    const deliveryCount = msg.info.deliveryCount;
+    if (outcome.kind === 'certified') {
+      msg.ack();
+      metrics.certified++;
+      const ms = performance.now() - started;
+      metrics.processingMsTotal += ms;
+      metrics.processingMsMax = Math.max(metrics.processingMsMax, ms);
+      log({ level: 'debug', event: 'certified', sequence: msg.seq, deliveryCount, certificateId: outcome.certificateId });
+      return;
+    }
+    if (outcome.kind === 'poison') {
+      const reason = { code: outcome.code, message: outcome.message, ...(outcome.causeCode !== undefined ? { causeCode: outcome.causeCode } : {}) };
+      if (await deadLetter(msg, reason, outcome.ref)) msg.term();
+      else {
+        metrics.retried++;
+        msg.nak(retryDelay(deliveryCount));
+      }
+      return;
+    }
+    if (deliveryCount >= setup.maxDeliver) {
+      const reason = { code: 'ERR_WORKER_RETRIES_EXHAUSTED' as const, message: `gave up after ${deliveryCount} deliveries: ${outcome.message}`, ...(outcome.code !== undefined ? { causeCode: outcome.code } : {}) };
+      if (await deadLetter(msg, reason, outcome.ref)) {
+        msg.term();
+        return;
+      }
+    }
+    metrics.retried++;
+    const delay = retryDelay(deliveryCount);
+    log({ level: 'warn', event: 'retry', sequence: msg.seq, deliveryCount, code: outcome.code ?? 'ERR_TRANSIENT', message: outcome.message });
+    msg.nak(delay);
+  };
+
+  const start = (msg: JsMsg): void => {
+    active++;
+    metrics.inFlight = active;
+    const p = handle(msg)
+      .catch((error: unknown) => {
+        // handle() only throws if acking itself throws (connection gone): the server redelivers after ack wait.
+        log({ level: 'error', event: 'handle-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_WORKER', message: errorMessage(error) });
+      })
+      .finally(() => {
+        active--;
+        metrics.inFlight = active;
+        inFlight.delete(p);
+        const wake = slotFreed;
+        slotFreed = undefined;
+        wake?.();
+      });
+    inFlight.add(p);
+  };
+
+  const loop = async (): Promise<void> => {
+    let failures = 0;
+    while (!stopping) {
+      await waitForSlot();
+      if (stopping) break;
+      if (nc.isClosed()) throw new WorkerStoppedError('the NATS connection closed');
+      try {
+        // Pull only as many as there are free slots, so nothing waits in a local buffer while its ack wait runs.
+        const batch = await consumer.fetch({ max_messages: concurrency - active, expires: pullExpires });
+        for await (const msg of batch) start(msg);
+        failures = 0;
+      } catch (error) {
+        if (stopping) break;
+        if (nc.isClosed()) throw new WorkerStoppedError('the NATS connection closed', { cause: error });
+        failures++;
+        log({ level: 'warn', event: 'pull-failed', code: errorCode(error) ?? 'ERR_NATS', message: errorMessage(error) });
+        await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(failures, 5))));
+      }
+    }
+  };
+
+  log({ level: 'info', event: 'started', message: `stream ${setup.stream}, consumer ${setup.durable}, concurrency ${concurrency}` });
+  const done = loop().then(
+    async () => {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      log({ level: 'info', event: 'stopped' });
+    },
+    async (error: unknown) => {
+      stopping = true;
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+      log({ level: 'error', event: 'stopped', code: errorCode(error) ?? 'ERR_WORKER', message: errorMessage(error) });
+      throw error;
+    },
+  );
+  // Callers that only use stop() must not see an unhandled rejection.
+  done.catch(() => undefined);
+
+  return {
+    id: workerId,
+    setup,
+    metrics: () => ({ ...metrics, deadLetteredBy: { ...metrics.deadLetteredBy } }),
+    metricsText: () => metricsToPrometheus(metrics, { registry: setup.registry, worker: workerId }),
+    stop: async () => {
+      stopping = true;
+      const wake = slotFreed;
+      slotFreed = undefined;
+      wake?.();
+      await done.catch(() => undefined);
+    },
+    done,
+  };
+}

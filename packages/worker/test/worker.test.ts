@@ -1,0 +1,314 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NatsConnection } from 'nats';
+import type { IssuedFormats } from '@divoc/issuer';
+import { verifyCredential } from '@divoc/vc';
+import {
+  defaultNames,
+  ensureJetStream,
+  payloadAdapter,
+  startWorker,
+  subjectsFor,
+  WorkerConfigError,
+  WorkerEventError,
+  type CertifiedEvent,
+  type DeadLetterEvent,
+  type JsonValue,
+  type RegistryAdapter,
+  type Worker,
+} from '@divoc/worker';
+import { collect, connectNats, record, removeRegistry, uniqueRegistry, vcKeys, waitFor, type VcKeys } from './helpers.js';
+
+const enc = new TextEncoder();
+let nc: NatsConnection;
+let keys: VcKeys;
+const registries: string[] = [];
+const workers: Worker[] = [];
+
+beforeAll(async () => {
+  nc = await connectNats();
+  keys = await vcKeys();
+});
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  for (const r of registries) await removeRegistry(nc, r);
+  await nc?.drain();
+});
+
+/** An in-memory registry store: counts writes per certificate id, keeps the first write (like ON CONFLICT DO NOTHING). */
+function memoryStore() {
+  const certificates = new Map<string, { ref: JsonValue; issued: IssuedFormats }>();
+  const writes = new Map<string, number>();
+  return {
+    certificates,
+    writes,
+    write(ref: JsonValue, certificateId: string, issued: IssuedFormats): void {
+      writes.set(certificateId, (writes.get(certificateId) ?? 0) + 1);
+      if (!certificates.has(certificateId)) certificates.set(certificateId, { ref, issued });
+    },
+  };
+}
+
+async function setupRegistry(extra: { maxDeliver?: number; ackWait?: number } = {}) {
+  const registry = uniqueRegistry();
+  registries.push(registry);
+  const subjects = subjectsFor(registry);
+  const certified = collect<CertifiedEvent>(nc, subjects.certified);
+  const deadLetters = collect<DeadLetterEvent>(nc, subjects.deadLetter);
+  await ensureJetStream(nc, { registry, ...extra });
+  const js = nc.jetstream();
+  let n = 0;
+  const publish = async (payload: unknown, msgID?: string): Promise<void> => {
+    const data = payload instanceof Uint8Array ? payload : enc.encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    await js.publish(subjects.certify, data, { msgID: msgID ?? `${registry}-${n++}` });
+  };
+  return { registry, subjects, certified, deadLetters, publish };
+}
+
+async function worker(registry: string, adapter: RegistryAdapter, extra: Partial<Parameters<typeof startWorker>[0]> = {}): Promise<Worker> {
+  const w = await startWorker({
+    nats: nc,
+    registry,
+    adapter,
+    keys: { vc: keys.signer },
+    issuer: 'https://registry.example.org',
+    formats: ['w3c-vc', 'divoc-qr'],
+    concurrency: 4,
+    backoff: { initial: 50, max: 200 },
+    ...extra,
+  });
+  workers.push(w);
+  return w;
+}
+
+describe('configuration', () => {
+  it('rejects bad options with ERR_WORKER_CONFIG_INVALID before touching NATS', async () => {
+    const adapter = payloadAdapter({ writeCertificate: () => undefined });
+    const base = { nats: nc, registry: 'ok', adapter, keys: { vc: keys.signer }, issuer: 'https://x.example' };
+    const cases: Record<string, unknown>[] = [
+      { registry: 'has.dot' },
+      { registry: 'a>' },
+      { registry: '' },
+      { registry: 'x'.repeat(65) },
+      { registry: 42 },
+      { concurrency: 0 },
+      { concurrency: 1.5 },
+      { concurrency: '4' },
+      { adapter: {} },
+      { adapter: null },
+      { adapter: { readEvent: () => undefined, writeCertificate: 'no' } },
+      { nats: {} },
+      { issuer: 'not a uri' },
+      { formats: ['pdf'] },
+      { formats: [] },
+      { ackWait: 10 },
+      { maxDeliver: 0 },
+      { stream: 'has space' },
+      { durable: 'a.b' },
+      { subjects: { certified: 'divoc.*' } },
+      { subjects: { deadLetter: `divoc.certify.ok` } },
+      { workerId: 'bad id with spaces' },
+      { pullExpires: 10 },
+    ];
+    for (const change of cases) {
+      const error = await startWorker({ ...base, ...change } as Parameters<typeof startWorker>[0]).catch((e: unknown) => e);
+      expect(error, JSON.stringify(change)).toBeInstanceOf(WorkerConfigError);
+      expect((error as WorkerConfigError).code).toBe('ERR_WORKER_CONFIG_INVALID');
+    }
+    expect(() => payloadAdapter({} as never)).toThrow(WorkerConfigError);
+  });
+});
+
+describe('certifying through JetStream', () => {
+  it('two workers sharing the durable consumer certify every event exactly once, and the credentials verify', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    const adapter = payloadAdapter({ writeCertificate: store.write });
+    const [a, b] = [await worker(registry, adapter, { workerId: 'w-a' }), await worker(registry, adapter, { workerId: 'w-b' })];
+    const total = 200;
+    await Promise.all(Array.from({ length: total }, (_, i) => publish({ template: 'vaccination-v2', record: record(i), ref: `event-${i}` })));
+    await waitFor('all certified', () => store.certificates.size === total && certified.length >= total);
+
+    expect(new Set(certified.map((e) => e.certificateId)).size).toBe(total);
+    expect(new Set([...store.certificates.values()].map((c) => c.ref)).size).toBe(total);
+    // Both workers took part (JetStream spreads pulls), and no message was processed twice.
+    expect(a.metrics().certified).toBeGreaterThan(0);
+    expect(b.metrics().certified).toBeGreaterThan(0);
+    expect(a.metrics().certified + b.metrics().certified).toBe(total);
+    expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
+
+    const event = certified[0]!;
+    expect(event).toMatchObject({ type: 'certified', registry, formats: ['w3c-vc', 'divoc-qr'] });
+    expect(JSON.stringify(event)).not.toContain('Person'); // ids only, no personal data
+    const stored = store.certificates.get(event.certificateId)!;
+    const vc = stored.issued.outputs['w3c-vc']!.credential;
+    const result = await verifyCredential(vc, { trustStore: keys.trustStore });
+    expect(result.valid, JSON.stringify(result.checks)).toBe(true);
+    expect(stored.issued.outputs['divoc-qr']!.text.length).toBeGreaterThan(0);
+
+    const text = a.metricsText();
+    expect(text).toContain(`divoc_worker_certified_total{registry="${registry}",worker="w-a"} ${a.metrics().certified}`);
+    expect(text).toContain('# TYPE divoc_worker_in_flight gauge');
+  });
+
+  it('dead-letters poison messages and invalid records at once, and keeps certifying', async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    const failures: DeadLetterEvent[] = [];
+    const adapter = payloadAdapter({ writeCertificate: store.write, onFailure: (f) => void failures.push(f) });
+    const w = await worker(registry, adapter, { maxMessageBytes: 4096 });
+
+    await publish(new Uint8Array([0xff, 0xfe, 0x00, 0x7b]));                                   // not UTF-8
+    await publish('{"template": "vaccination-v2", "record": {');                              // truncated JSON
+    await publish('[1,2,3]');                                                                 // wrong type
+    await publish({ template: 'vaccination-v2' });                                             // no record
+    await publish({ template: 'no-such-template', record: record(1), ref: 'unknown-template' });
+    await publish({ template: 'vaccination-v2', record: record(2, { dob: 'yesterday' }), ref: 'bad-dob' });
+    await publish({ template: 'vaccination-v2', record: { vaccine: 'Covishield' }, ref: 'no-identity' });
+    await publish({ template: 'vaccination-v2', record: record(3), ref: 'x'.repeat(5000) });      // too large
+    await publish({ template: 'vaccination-v2', record: record(4), ref: 'good' });
+
+    await waitFor('the good event', () => certified.length === 1);
+    await waitFor('8 dead letters', () => deadLetters.length === 8);
+    const codes = deadLetters.map((d) => d.reason.code).sort();
+    expect(codes).toEqual([
+      'ERR_WORKER_EVENT_INVALID',
+      'ERR_WORKER_EVENT_INVALID',
+      'ERR_WORKER_MESSAGE_TOO_LARGE',
+      'ERR_WORKER_MESSAGE_UNPARSEABLE',
+      'ERR_WORKER_MESSAGE_UNPARSEABLE',
+      'ERR_WORKER_RECORD_INVALID',
+      'ERR_WORKER_RECORD_INVALID',
+      'ERR_WORKER_TEMPLATE_UNKNOWN',
+    ]);
+    for (const d of deadLetters) {
+      expect(d.deliveryCount).toBe(1); // terminated on first delivery, never redelivered
+      expect(d.reason.message.length).toBeGreaterThan(5);
+    }
+    const badDob = deadLetters.find((d) => d.ref === 'bad-dob')!;
+    expect(badDob.reason.causeCode).toBe('ERR_ISSUER_RECORD_INVALID');
+    expect(badDob.reason.message).toContain('dob');
+    expect(deadLetters.find((d) => d.ref === 'no-identity')!.reason.causeCode).toBe('ERR_ISSUER_CERTIFICATE_ID_INVALID');
+    // The original payload travels along (base64) so an operator can fix and republish it.
+    const truncated = deadLetters.find((d) => d.reason.code === 'ERR_WORKER_MESSAGE_UNPARSEABLE' && d.data && Buffer.from(d.data, 'base64').toString().startsWith('{'))!;
+    expect(truncated).toBeDefined();
+    expect(failures).toHaveLength(8);
+    expect(w.metrics()).toMatchObject({ certified: 1, deadLettered: 8, retried: 0 });
+
+    // Terminated messages are gone from the work queue; nothing comes back.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(w.metrics().received).toBe(9);
+    await publish({ template: 'vaccination-v2', record: record(5), ref: 'after' });
+    await waitFor('the next good event', () => certified.length === 2);
+  });
+
+  it('a duplicated publish of the same event makes one certificate and one certified event', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    await worker(registry, payloadAdapter({ writeCertificate: store.write }));
+    const event = { template: 'vaccination-v2', record: record(7), ref: 'e-7' };
+    await publish(event, 'dup-1');
+    await publish(event, 'dup-1'); // JetStream drops it: same Nats-Msg-Id
+    await publish(event, 'dup-2'); // a registry that republished under a new id: reaches a worker
+    await publish({ template: 'vaccination-v2', record: record(8), ref: 'e-8' }, 'next');
+    await waitFor('both events', () => store.certificates.size === 2 && [...store.writes.values()].reduce((s, n) => s + n, 0) === 3);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(store.certificates.size).toBe(2);
+    // Core subscribers see every publish; the events stream keeps one announcement per certificate id.
+    expect(certified.map((c) => c.ref).sort()).toEqual(['e-7', 'e-7', 'e-8']);
+    const jsm = await nc.jetstreamManager();
+    const info = await jsm.streams.info(defaultNames(registry).eventsStream);
+    expect(info.state.messages).toBe(2);
+  });
+
+  it('retries transient failures with backoff, then certifies', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    let failuresLeft = 2;
+    const adapter = payloadAdapter({
+      writeCertificate: (ref, id, issued) => {
+        if (failuresLeft-- > 0) throw Object.assign(new Error('connection refused'), { code: 'ECONNREFUSED' });
+        store.write(ref, id, issued);
+      },
+    });
+    const w = await worker(registry, adapter);
+    await publish({ template: 'vaccination-v2', record: record(9), ref: 'flaky' });
+    await waitFor('certified after retries', () => certified.length === 1);
+    expect(certified[0]!.deliveryCount).toBe(3);
+    expect(w.metrics()).toMatchObject({ retried: 2, certified: 1, deadLettered: 0 });
+  });
+
+  it('dead-letters a message whose transient failure outlasts maxDeliver', async () => {
+    const { registry, deadLetters, publish } = await setupRegistry({ maxDeliver: 3 });
+    const adapter: RegistryAdapter = {
+      readEvent: () => {
+        throw new Error('registry database unreachable');
+      },
+      writeCertificate: () => undefined,
+    };
+    const w = await worker(registry, adapter);
+    await publish({ id: 1 });
+    await waitFor('dead letter', () => deadLetters.length === 1);
+    expect(deadLetters[0]!.reason.code).toBe('ERR_WORKER_RETRIES_EXHAUSTED');
+    expect(deadLetters[0]!.reason.message).toContain('registry database unreachable');
+    expect(deadLetters[0]!.deliveryCount).toBe(3);
+    expect(w.metrics().retried).toBe(2);
+  });
+
+  it('an adapter that rejects the event with WorkerEventError dead-letters it without retry', async () => {
+    const { registry, deadLetters, publish } = await setupRegistry();
+    const adapter: RegistryAdapter = {
+      readEvent: () => {
+        throw new WorkerEventError('vaccination event 42 does not exist');
+      },
+      writeCertificate: () => undefined,
+    };
+    await worker(registry, adapter);
+    await publish({ id: 42 });
+    await waitFor('dead letter', () => deadLetters.length === 1);
+    expect(deadLetters[0]!.reason).toEqual({ code: 'ERR_WORKER_EVENT_INVALID', message: 'vaccination event 42 does not exist' });
+  });
+
+  it('heartbeats keep a slow signing from being redelivered', async () => {
+    const { registry, certified, publish } = await setupRegistry({ ackWait: 1_000 });
+    const store = memoryStore();
+    let calls = 0;
+    const adapter = payloadAdapter({
+      writeCertificate: async (ref, id, issued) => {
+        calls++;
+        await new Promise((resolve) => setTimeout(resolve, 2_500)); // 2.5 × the ack wait
+        store.write(ref, id, issued);
+      },
+    });
+    const w = await worker(registry, adapter, { heartbeatInterval: 300 });
+    await publish({ template: 'vaccination-v2', record: record(10), ref: 'slow' });
+    await waitFor('certified', () => certified.length === 1, 10_000);
+    expect(calls).toBe(1);
+    expect(certified[0]!.deliveryCount).toBe(1);
+    expect(w.metrics().heartbeats).toBeGreaterThanOrEqual(4);
+  });
+
+  it('stop() finishes and acks the messages in hand; a new worker takes the rest', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    const adapter = payloadAdapter({
+      writeCertificate: async (ref, id, issued) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        store.write(ref, id, issued);
+      },
+    });
+    const first = await worker(registry, adapter, { concurrency: 2 });
+    for (let i = 0; i < 20; i++) await publish({ template: 'vaccination-v2', record: record(100 + i), ref: i });
+    await waitFor('some progress', () => store.certificates.size >= 3);
+    await first.stop();
+    const done = first.metrics();
+    expect(done.inFlight).toBe(0);
+    expect(done.certified).toBe(store.certificates.size); // everything taken was finished
+    await first.stop(); // idempotent
+    const second = await worker(registry, adapter, { concurrency: 4 });
+    await waitFor('the rest', () => store.certificates.size === 20);
+    expect(second.metrics().certified).toBe(20 - done.certified);
+    expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
+    expect(certified).toHaveLength(20);
+  });
+});
