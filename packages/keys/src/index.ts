@@ -11,12 +11,26 @@ export {
   TrustListError,
   EncodingError,
   KeyFileExistsError,
+  InflateInvalidError,
+  InflateTooLargeError,
+  CertificateInvalidError,
   isKeysError,
 } from './lib/errors.js';
 export type { KeysError, KeysErrorCode } from './lib/errors.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
-export { base64urlEncode, base64urlDecode } from './codec/base64url.js';
+export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
+export { sha256, hmacSha256 } from './hash/sha256.js';
+export { inflateRawBounded, inflateZlibBounded, gunzipBounded, deflateRaw, deflateZlib, gzip } from './compress/inflate.js';
+export type { InflateLimits, DeflateOptions } from './compress/inflate.js';
+export { parseCertificate, certificateDer } from './x509/certificate.js';
+export type { X509CertificateInfo, DistinguishedName, DistinguishedNameAttribute, CertificateExtension } from './x509/certificate.js';
+export { verifyCertificateSignature, ecdsaDerToRaw } from './x509/verify.js';
+export { parseSpki } from './x509/spki.js';
+export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
+export { dccKid } from './trust/certificate.js';
+export { publicKeyInfoFromJwk, samePublicKey } from './key/public-jwk.js';
+export type { PublicKeyInfo } from './key/public-jwk.js';
 export { multibaseEncode, multibaseDecode } from './codec/multibase.js';
 export type { MultibaseEncoding } from './codec/multibase.js';
 

@@ -1,4 +1,4 @@
-import { deflateSync, inflateSync } from 'node:zlib';
+import { InflateTooLargeError, deflateZlib, inflateZlibBounded } from '@divoc/keys';
 import { DccCompressionError } from './errors.js';
 
 /** Upper bound of an inflated DCC (a real one is 200–2000 bytes; QR codes cannot carry more than ~3 KB compressed). */
@@ -8,7 +8,7 @@ export const MAX_INFLATE_RATIO = 50;
 
 /** zlib (RFC 1950) stream of `data`, best compression. */
 export function zlibDeflate(data: Uint8Array): Uint8Array {
-  return new Uint8Array(deflateSync(data, { level: 9 }));
+  return deflateZlib(data, { level: 9 });
 }
 
 /**
@@ -20,12 +20,12 @@ export function zlibInflate(data: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Ui
   if (data.length < 2 || (data[0]! & 0x0f) !== 8 || ((data[0]! << 8) | data[1]!) % 31 !== 0) {
     throw new DccCompressionError('data is not a zlib stream (no zlib header; was it compressed?)');
   }
-  let out: Buffer;
+  let out: Uint8Array;
   try {
-    out = inflateSync(data, { maxOutputLength: maxBytes });
+    // The byte budget holds while inflating (fflate streaming), so a bomb never allocates past it.
+    out = inflateZlibBounded(data, { maxOutput: maxBytes });
   } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || cause instanceof RangeError) {
+    if (cause instanceof InflateTooLargeError) {
       throw new DccCompressionError(`inflated data exceeds ${maxBytes} bytes`, { cause });
     }
     throw new DccCompressionError(`zlib stream is broken: ${(cause as Error).message}`, { cause });
@@ -33,5 +33,5 @@ export function zlibInflate(data: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Ui
   if (out.length > 4096 && out.length > data.length * MAX_INFLATE_RATIO) {
     throw new DccCompressionError(`inflated data is ${Math.round(out.length / data.length)}× its compressed size (limit ${MAX_INFLATE_RATIO}×)`);
   }
-  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+  return out;
 }

@@ -1,12 +1,11 @@
 /*! EU DCC JSON schema 1.3.3 (ehn-dcc-development/eu-dcc-schema): Apache License 2.0, see LICENSE-eu-dcc-schema in this package. */
-import { createRequire } from 'node:module';
-import type { Ajv2020 as AjvClass, ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { lookupValueSet, type DccValueSetName } from '@divoc/schemas';
 import dccSchema from './dcc-schema-1.3.3.json' with { type: 'json' };
 
-// ajv is CommonJS; createRequire avoids default-export interop differences between tsc, vitest and Node.
-const require = createRequire(import.meta.url);
-const { Ajv2020 } = require('ajv/dist/2020') as { Ajv2020: typeof AjvClass };
+// ajv is CommonJS; its named `Ajv2020` export resolves the same in Node ESM, bundlers and vitest (no createRequire,
+// which would pull node:module into browser bundles).
+type AjvClass = Ajv2020;
 
 /** The DCC JSON schema (draft 2020-12, combined), version 1.3.3. */
 export const DCC_SCHEMA: Readonly<Record<string, unknown>> = dccSchema;

@@ -1,4 +1,5 @@
-import { decodeMultikeyPublic, ed25519FromRaw, p256FromRaw } from '../key/import.js';
+import { ed25519FromRaw, p256FromRaw } from '../key/import.js';
+import { decodeMultikeyPublic, publicKeyInfoFromRaw } from '../key/public-jwk.js';
 import type { KeyPair } from '../key/key-pair.js';
 import { publicKeyMultibase } from '../key/export.js';
 import { DidInvalidError, DidUnsupportedError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
@@ -41,7 +42,7 @@ export function verificationMethodId(kp: KeyPair): string {
 interface ParsedDidKey {
   did: string;
   multibase: string;
-  type: KeyType;
+  type: Extract<KeyType, 'Ed25519' | 'P-256'>;
   raw: Uint8Array;
 }
 
@@ -76,7 +77,12 @@ export function parseDidKey(didOrUrl: string): ParsedDidKey {
 export function resolveDidKey(did: string): DidDocument {
   const parsed = parseDidKey(did);
   // Check the point is really on the curve before answering with a document.
-  keyPairFromDidKey(did);
+  try {
+    publicKeyInfoFromRaw(parsed.type, parsed.raw);
+  } catch (err) {
+    if (err instanceof KeyInvalidError) throw new DidInvalidError(`did:key: ${err.message}`, { cause: err });
+    throw err;
+  }
   const vmId = `${parsed.did}#${parsed.multibase}`;
   return {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],

@@ -1,6 +1,5 @@
-import { constants } from 'node:fs';
-import { open } from 'node:fs/promises';
 import { KeyFileExistsError } from '../lib/errors.js';
+import { requireNodeFs } from '../platform/require.js';
 
 export interface WritePrivateKeyFileOptions {
   /** Replace an existing file (its mode is reset to 0600). Default false. */
@@ -12,6 +11,10 @@ export interface WritePrivateKeyFileOptions {
  * so a permissive umask cannot widen it; an existing file is refused with `KeyFileExistsError` unless `overwrite`.
  */
 export async function writePrivateKeyFile(path: string, contents: string | Uint8Array, options: WritePrivateKeyFileOptions = {}): Promise<void> {
+  const {
+    fs: { constants },
+    promises: { open },
+  } = requireNodeFs('writePrivateKeyFile');
   let handle;
   try {
     // O_EXCL never follows a symlink; when overwriting, O_NOFOLLOW keeps a planted symlink from redirecting the write.

@@ -1,13 +1,21 @@
-import { X509Certificate, createPrivateKey, createPublicKey, KeyObject, type JsonWebKey as NodeJsonWebKey } from 'node:crypto';
+import type { KeyObject, JsonWebKey as NodeJsonWebKey } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { base58btcDecode } from '../codec/base58.js';
-import { base64urlDecode, base64urlEncode } from '../codec/base64url.js';
-import { multibaseDecode } from '../codec/multibase.js';
-import { MULTICODEC, startsWith, unsupportedHeaderName } from '../codec/multicodec.js';
-import { KeyError, KeyAlgorithmMismatchError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
+import { base64urlEncode } from '../codec/base64url.js';
+import { MULTICODEC, startsWith } from '../codec/multicodec.js';
+import { bytesEqual } from '../lib/bytes.js';
+import { KeyError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
 import type { KeyType, SignatureAlgorithm } from '../types.js';
 import { findPemBlock } from '../lib/pem.js';
-import { describe, makeKeyPair, type KeyPair } from './key-pair.js';
+import { isKeyObject, requireNodeCrypto } from '../platform/require.js';
+import { makeKeyPair, type KeyPair } from './key-pair.js';
+import { decodeMultibaseField, decodeMultikeyPublic, describe, jwkKeyType } from './public-jwk.js';
+
+export { decodeMultikeyPublic, jwkKeyType };
+
+// Key import builds node:crypto KeyObjects: Node only (the browser build throws KeyUnsupportedError on use).
+const createPublicKey: typeof import('node:crypto').createPublicKey = (...args) => requireNodeCrypto('importKeyPair').createPublicKey(...args);
+const createPrivateKey: typeof import('node:crypto').createPrivateKey = (...args) => requireNodeCrypto('importKeyPair').createPrivateKey(...args);
 
 /** JWK (public or private, Ed25519 / P-256 / RSA). */
 export interface JwkKeyInput {
@@ -47,7 +55,6 @@ export type KeyInput = JwkKeyInput | PemKeyInput | DerKeyInput | MultikeyInput |
 
 /** Refuse key texts longer than this: real keys are a few kilobytes at most. */
 const MAX_PEM_LENGTH = 65_536;
-const MAX_MULTIBASE_LENGTH = 256;
 const MAX_BASE58_LENGTH = 256;
 
 /**
@@ -66,7 +73,7 @@ export function importKeyPair(input: KeyInput): KeyPair {
 }
 
 function fromKeyObject(key: unknown): KeyPair {
-  if (!(key instanceof KeyObject)) throw new KeyInvalidError('keyObject must be a node:crypto KeyObject');
+  if (!isKeyObject(key)) throw new KeyInvalidError('keyObject must be a node:crypto KeyObject');
   if (key.type === 'secret') throw new KeyUnsupportedError('symmetric keys are not supported');
   return key.type === 'private' ? makeKeyPair(undefined, createPublicKey(key), key) : makeKeyPair(undefined, key);
 }
@@ -88,60 +95,6 @@ const ALGS_BY_TYPE: Record<KeyType, readonly SignatureAlgorithm[]> = {
   'P-256': ['ES256'],
   RSA: ['PS256', 'RS256'],
 };
-
-function bytesMember(jwk: Record<string, unknown>, name: string, length?: number): Uint8Array {
-  const value = jwk[name];
-  if (typeof value !== 'string') throw new KeyInvalidError(`JWK member "${name}" must be a base64url string`);
-  if (value.length > 4096) throw new KeyInvalidError(`JWK member "${name}" is too long`);
-  let bytes: Uint8Array;
-  try {
-    bytes = base64urlDecode(value);
-  } catch (err) {
-    throw new KeyInvalidError(`JWK member "${name}" is not base64url`, { cause: err });
-  }
-  if (length !== undefined && bytes.length !== length) {
-    throw new KeyInvalidError(`JWK member "${name}" must be ${length} bytes, got ${bytes.length}`);
-  }
-  return bytes;
-}
-
-/** The KeyType a JWK describes, after checking kty/crv and member lengths (no crypto yet). */
-export function jwkKeyType(jwk: unknown): KeyType {
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) throw new KeyInvalidError('JWK must be an object');
-  const j = jwk as Record<string, unknown>;
-  const hasPrivate = j.d !== undefined;
-  let type: KeyType;
-  switch (j.kty) {
-    case 'OKP':
-      if (j.crv !== 'Ed25519') throw new KeyUnsupportedError(`unsupported OKP curve ${describe(j.crv)} (only Ed25519)`);
-      bytesMember(j, 'x', 32);
-      if (hasPrivate) bytesMember(j, 'd', 32);
-      type = 'Ed25519';
-      break;
-    case 'EC':
-      if (j.crv !== 'P-256') throw new KeyUnsupportedError(`unsupported EC curve ${describe(j.crv)} (only P-256)`);
-      bytesMember(j, 'x', 32);
-      bytesMember(j, 'y', 32);
-      if (hasPrivate) bytesMember(j, 'd', 32);
-      type = 'P-256';
-      break;
-    case 'RSA':
-      bytesMember(j, 'n');
-      bytesMember(j, 'e');
-      if (hasPrivate) for (const m of ['d', 'p', 'q', 'dp', 'dq', 'qi']) bytesMember(j, m);
-      type = 'RSA';
-      break;
-    case 'oct':
-      throw new KeyUnsupportedError('symmetric (oct) JWKs are not supported');
-    default:
-      throw new KeyUnsupportedError(`unsupported JWK kty ${describe(j.kty)}`);
-  }
-  // A JWK that names its algorithm must name one that belongs to its key type (blocks algorithm confusion early).
-  if (j.alg !== undefined && !(ALGS_BY_TYPE[type] as readonly unknown[]).includes(j.alg)) {
-    throw new KeyAlgorithmMismatchError(`JWK alg ${describe(j.alg)} does not match a ${type} key`);
-  }
-  return type;
-}
 
 /** Only the members that define the key: node:crypto rejects unknown extras on some versions, and extras never matter. */
 function keyMembers(jwk: Record<string, unknown>, type: KeyType, withPrivate: boolean): NodeJsonWebKey {
@@ -190,7 +143,7 @@ function importPem(pem: string): KeyPair {
     case 'RSA PUBLIC KEY':
       return makeKeyPair(undefined, guard('PEM public key', () => createPublicKey({ key: block, format: 'pem' })));
     case 'CERTIFICATE':
-      return makeKeyPair(undefined, guard('PEM certificate', () => new X509Certificate(block).publicKey));
+      return makeKeyPair(undefined, guard('PEM certificate', () => new (requireNodeCrypto('importKeyPair').X509Certificate)(block).publicKey));
     default:
       throw new KeyUnsupportedError(`unsupported PEM label "${label}"`);
   }
@@ -199,6 +152,7 @@ function importPem(pem: string): KeyPair {
 function importDer(der: Uint8Array, kind: 'spki' | 'pkcs8'): KeyPair {
   if (!(der instanceof Uint8Array)) throw new KeyInvalidError('der must be a Uint8Array');
   if (der.length > MAX_PEM_LENGTH) throw new KeyInvalidError('DER too long');
+  requireNodeCrypto('importKeyPair');
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
   if (kind === 'spki') return makeKeyPair(undefined, guard('SPKI DER', () => createPublicKey({ key: buf, format: 'der', type: 'spki' })));
   if (kind === 'pkcs8') {
@@ -245,32 +199,6 @@ export function p256FromRaw(point: Uint8Array, scalar?: Uint8Array): KeyPair {
   return makeKeyPair('P-256', publicKey, privateKey);
 }
 
-function decodeMultibaseField(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string') throw new KeyInvalidError(`${field} must be a string`);
-  if (value.length > MAX_MULTIBASE_LENGTH) throw new KeyInvalidError(`${field} is too long`);
-  try {
-    return multibaseDecode(value);
-  } catch (err) {
-    throw new KeyInvalidError(`${field} is not valid multibase`, { cause: err });
-  }
-}
-
-/** Decode a Multikey public key to its type and raw bytes (Ed25519: 32 bytes; P-256: 33-byte compressed point). */
-export function decodeMultikeyPublic(value: unknown, field = 'publicKeyMultibase'): { type: KeyType; raw: Uint8Array } {
-  const bytes = decodeMultibaseField(value, field);
-  if (startsWith(bytes, MULTICODEC.ed25519Public)) {
-    if (bytes.length !== 34) throw new KeyInvalidError(`${field}: Ed25519 key must be 32 bytes, got ${bytes.length - 2}`);
-    return { type: 'Ed25519', raw: bytes.subarray(2) };
-  }
-  if (startsWith(bytes, MULTICODEC.p256Public)) {
-    if (bytes.length !== 35) throw new KeyInvalidError(`${field}: P-256 key must be a 33-byte compressed point, got ${bytes.length - 2}`);
-    return { type: 'P-256', raw: bytes.subarray(2) };
-  }
-  const known = unsupportedHeaderName(bytes);
-  if (known) throw new KeyUnsupportedError(`${field}: unsupported key type ${known}`);
-  throw new KeyInvalidError(`${field}: unknown multicodec header`);
-}
-
 function importMultikey(input: MultikeyInput): KeyPair {
   const { type, raw } = decodeMultikeyPublic(input.publicKeyMultibase);
   const privateField = input.privateKeyMultibase !== undefined ? 'privateKeyMultibase' : 'secretKeyMultibase';
@@ -306,7 +234,7 @@ function importBase58(input: Base58KeyInput): KeyPair {
   const priv = decodeBase58Field(input.privateKeyBase58, 'privateKeyBase58');
   if (priv.length === 64) {
     // seed || public: the trailing half must be the same public key.
-    if (!Buffer.from(priv.subarray(32)).equals(Buffer.from(pub))) {
+    if (!bytesEqual(priv.subarray(32), pub)) {
       throw new KeyInvalidError('privateKeyBase58: embedded public key differs from publicKeyBase58');
     }
     return ed25519FromRaw(pub, priv.subarray(0, 32));

@@ -1,6 +1,7 @@
-import { generateKeyPair as nodeGenerateKeyPair, KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import type { KeyObject } from 'node:crypto';
 import { KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
+import { isKeyObject, requireNodeCrypto } from '../platform/require.js';
+import { RSA_MAX_BITS, RSA_MIN_BITS, describe } from './public-jwk.js';
 import type { KeyType } from '../types.js';
 
 /**
@@ -18,11 +19,19 @@ export interface GenerateKeyPairOptions {
   modulusLength?: number;
 }
 
-/** RSA moduli outside this range are refused: below is too weak, above costs too much CPU per verification. */
-export const RSA_MIN_BITS = 2048;
-export const RSA_MAX_BITS = 8192;
+export { RSA_MAX_BITS, RSA_MIN_BITS, describe };
 
-const generate = promisify(nodeGenerateKeyPair);
+/** node:crypto's generateKeyPair as a promise (Node only: the browser build throws KeyUnsupportedError). */
+function generate(type: 'ed25519' | 'ec' | 'rsa', options?: object): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+  const crypto = requireNodeCrypto('generateKeyPair');
+  return new Promise((resolve, reject) => {
+    (crypto.generateKeyPair as unknown as (t: string, o: object | undefined, cb: (err: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void) => void)(
+      type,
+      options,
+      (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey })),
+    );
+  });
+}
 
 /** Generate a fresh key pair. RSA uses e = 65537. */
 export async function generateKeyPair(type: KeyType, options: GenerateKeyPairOptions = {}): Promise<KeyPair> {
@@ -87,10 +96,5 @@ export function makeKeyPair(expected: KeyType | undefined, publicKey: KeyObject,
 
 /** True for objects shaped like a KeyPair. */
 export function isKeyPair(value: unknown): value is KeyPair {
-  return typeof value === 'object' && value !== null && (value as { publicKey?: unknown }).publicKey instanceof KeyObject;
-}
-
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value;
+  return typeof value === 'object' && value !== null && isKeyObject((value as { publicKey?: unknown }).publicKey);
 }

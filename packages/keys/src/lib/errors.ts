@@ -57,6 +57,21 @@ export class KeyFileExistsError extends KeyError {
   readonly code = 'ERR_KEY_FILE_EXISTS' as const;
 }
 
+/** Compressed data is not a valid deflate / zlib / gzip stream. */
+export class InflateInvalidError extends KeyError {
+  readonly code = 'ERR_INFLATE_INVALID' as const;
+}
+
+/** Decompression stopped because the output would pass its size or ratio budget (a decompression bomb, or just too big). */
+export class InflateTooLargeError extends KeyError {
+  readonly code = 'ERR_INFLATE_TOO_LARGE' as const;
+}
+
+/** An X.509 certificate or other DER structure is malformed or uses an encoding this package does not read. */
+export class CertificateInvalidError extends KeyError {
+  readonly code = 'ERR_CERTIFICATE_INVALID' as const;
+}
+
 /** Discriminated union (on `code`) of every error this package throws. */
 export type KeysError =
   | KeyInvalidError
@@ -67,7 +82,10 @@ export type KeysError =
   | DidUnsupportedError
   | TrustListError
   | EncodingError
-  | KeyFileExistsError;
+  | KeyFileExistsError
+  | InflateInvalidError
+  | InflateTooLargeError
+  | CertificateInvalidError;
 
 /** Every `code` a `KeysError` can carry. */
 export type KeysErrorCode = KeysError['code'];

@@ -1,5 +1,6 @@
-import { createPublicKey, type JsonWebKey as NodeJsonWebKey, type KeyObject } from 'node:crypto';
-import { jwkKeyType } from '../key/import.js';
+import type { JsonWebKey as NodeJsonWebKey, KeyObject } from 'node:crypto';
+import { jwkKeyType } from '../key/public-jwk.js';
+import { requireNodeCrypto } from '../platform/require.js';
 import { keyTypeOfKeyObject } from '../key/key-pair.js';
 import { KeyError, KeyInvalidError } from './errors.js';
 import type { TrustedKey } from '../types.js';
@@ -10,10 +11,11 @@ import type { TrustedKey } from '../types.js';
  */
 const cache = new WeakMap<TrustedKey, KeyObject>();
 
-/** The node:crypto public KeyObject for a TrustedKey (imported once, then cached). */
+/** The node:crypto public KeyObject for a TrustedKey (imported once, then cached). Node only. */
 export function publicKeyObject(key: TrustedKey): KeyObject {
   const cached = cache.get(key);
   if (cached) return cached;
+  const { createPublicKey } = requireNodeCrypto('publicKeyObject');
   if (typeof key !== 'object' || key === null) throw new KeyInvalidError('trusted key must be an object');
   try {
     const type = jwkKeyType(key.publicKeyJwk);

@@ -1,4 +1,5 @@
-import { KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { isKeyObject } from '../platform/require.js';
 import { keyTypeOfKeyObject, isKeyPair, type KeyPair } from '../key/key-pair.js';
 import { KeyAlgorithmMismatchError } from '../lib/errors.js';
 import type { KeyType, SignatureAlgorithm, TrustedKey } from '../types.js';
@@ -28,7 +29,7 @@ export function algorithmMatchesKeyType(type: KeyType, algorithm: unknown): algo
 /** Key type of anything verifySignature accepts. */
 export function keyTypeOf(key: KeyType | KeyPair | TrustedKey | KeyObject): KeyType {
   if (typeof key === 'string') return key;
-  if (key instanceof KeyObject) return keyTypeOfKeyObject(key);
+  if (isKeyObject(key)) return keyTypeOfKeyObject(key);
   if (isKeyPair(key)) return key.type;
   return key.type;
 }

@@ -1,9 +1,10 @@
-import { constants, sign as nodeSign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { p256 } from '@noble/curves/nist.js';
 import { rawPrivateKey } from '../key/export.js';
 import type { KeyPair } from '../key/key-pair.js';
 import { KeyInvalidError, KeyNotPrivateError, KeyUnsupportedError } from '../lib/errors.js';
 import type { SignatureAlgorithm, Signer } from '../types.js';
+import { requireNodeCrypto } from '../platform/require.js';
 import { assertAlgorithmMatchesKey, defaultAlgorithm } from './algorithms.js';
 
 export interface CreateSignerOptions {
@@ -36,6 +37,8 @@ export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer 
   const algorithm = options.algorithm ?? defaultAlgorithm(kp.type);
   assertAlgorithmMatchesKey(kp.type, algorithm);
   const id = options.id;
+  // In-memory keys are node:crypto KeyObjects: signing is Node only (a browser build cannot hold a KeyPair anyway).
+  const { constants, sign: nodeSign } = requireNodeCrypto('createSigner');
   let signSync: (data: Uint8Array) => Uint8Array;
 
   switch (algorithm) {

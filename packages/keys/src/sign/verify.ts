@@ -1,25 +1,31 @@
-import { constants, KeyObject, verify as nodeVerify } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { isKeyPair, keyTypeOfKeyObject, type KeyPair } from '../key/key-pair.js';
 import { publicKeyObject } from '../lib/key-object-cache.js';
+import { nodeCrypto } from '../platform/node.js';
+import { isKeyObject } from '../platform/require.js';
 import type { KeyType, SignatureAlgorithm, TrustedKey } from '../types.js';
 import { algorithmMatchesKeyType } from './algorithms.js';
+import { webCryptoVerify } from './webcrypto.js';
 
 function resolveKeyObject(key: TrustedKey | KeyPair | KeyObject): { keyObject: KeyObject; type: KeyType } {
-  if (key instanceof KeyObject) {
+  if (isKeyObject(key)) {
     // A private KeyObject verifies too, but only through its public half.
     return { keyObject: key, type: keyTypeOfKeyObject(key) };
   }
   if (isKeyPair(key)) return { keyObject: key.publicKey, type: key.type };
-  return { keyObject: publicKeyObject(key), type: key.type };
+  return { keyObject: publicKeyObject(key as TrustedKey), type: (key as TrustedKey).type };
 }
 
 /**
  * Verify `signature` over `data`. Resolves to false — never rejects — for a wrong signature, a signature of the wrong
  * length or encoding (ES256 must be 64-byte r||s), an unknown algorithm, or an algorithm that does not belong to the
  * key's type (algorithm confusion, e.g. EdDSA with an RSA key). Use `assertAlgorithmMatchesKey` to make a mismatch loud.
- * PS256 accepts any salt length (legacy DIVOC signed with node-jose). Only a key that cannot be imported at all
- * (a TrustedKey with a broken JWK) rejects, with `KeyInvalidError` / `KeyUnsupportedError`: that is a trust
- * configuration error, not a bad signature.
+ * PS256 accepts the JWS salt length (32) and the maximum (legacy DIVOC signed with node-jose); in Node any salt length.
+ * Only a key that cannot be imported at all (a TrustedKey with a broken JWK) rejects, with `KeyInvalidError` /
+ * `KeyUnsupportedError`: that is a trust configuration error, not a bad signature.
+ *
+ * Runs on node:crypto in Node (fast, synchronous underneath) and on WebCrypto elsewhere (browsers, the browser build).
+ * KeyPair and KeyObject keys exist in Node only.
  */
 export async function verifySignature(
   key: TrustedKey | KeyPair | KeyObject,
@@ -28,8 +34,14 @@ export async function verifySignature(
   signature: Uint8Array,
 ): Promise<boolean> {
   if (!(data instanceof Uint8Array) || !(signature instanceof Uint8Array)) return false;
+  if (!nodeCrypto) {
+    if (isKeyPair(key) || isKeyObject(key)) return false;
+    const trusted = key as TrustedKey;
+    if (!algorithmMatchesKeyType(trusted.type, algorithm)) return false;
+    return webCryptoVerify(trusted, algorithm, data, signature);
+  }
   let resolved: { keyObject: KeyObject; type: KeyType };
-  if (key instanceof KeyObject) {
+  if (isKeyObject(key)) {
     try {
       resolved = resolveKeyObject(key);
     } catch {
@@ -40,6 +52,7 @@ export async function verifySignature(
   }
   const { keyObject, type } = resolved;
   if (!algorithmMatchesKeyType(type, algorithm)) return false;
+  const { constants, verify: nodeVerify } = nodeCrypto;
   try {
     switch (algorithm) {
       case 'EdDSA':

@@ -1,11 +1,9 @@
-import { createHash, X509Certificate } from 'node:crypto';
-import { base64Decode } from '../codec/base64url.js';
-import { makeKeyPair, type KeyPair } from '../key/key-pair.js';
-import { KeyError, KeyInvalidError } from '../lib/errors.js';
-import { findPemBlock } from '../lib/pem.js';
+import { base64Encode } from '../codec/base64url.js';
+import { sha256 } from '../hash/sha256.js';
+import { KeyError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
+import { publicKeyInfoFromJwk, type PublicKeyInfo } from '../key/public-jwk.js';
 import type { KeyPurpose } from '../types.js';
-
-const MAX_CERTIFICATE_LENGTH = 65_536;
+import { parseCertificate, type X509CertificateInfo } from '../x509/certificate.js';
 
 /**
  * EU DCC extended key usage OIDs: .1 test, .2 vaccination, .3 recovery. Some issuers used the mistyped arc
@@ -20,9 +18,10 @@ const DCC_PURPOSES: Readonly<Record<string, KeyPurpose>> = {
   '1.3.6.1.4.1.0.1847.2021.1.3': 'dcc-recovery',
 };
 
-export interface ParsedCertificate {
+/** A certificate as the trust store uses it. */
+export interface TrustedCertificate {
   der: Uint8Array;
-  keyPair: KeyPair;
+  key: PublicKeyInfo;
   validFrom: Date;
   validUntil: Date;
   /** DCC purposes from the extended key usage; undefined when the certificate restricts none. */
@@ -31,61 +30,42 @@ export interface ParsedCertificate {
   kid: string;
   /** Hex SHA-256 of the DER. */
   sha256Hex: string;
+  x509: X509CertificateInfo;
+}
+
+/** EU DCC key id of a certificate: base64 of the first 8 bytes of SHA-256 of its DER. */
+export function dccKid(der: Uint8Array): string {
+  return base64Encode(sha256(der).subarray(0, 8));
 }
 
 /** Parse an X.509 certificate given as PEM, base64 DER or DER bytes. Throws KeyInvalidError / KeyUnsupportedError. */
-export function parseCertificate(input: string | Uint8Array): ParsedCertificate {
-  let der: Uint8Array;
-  if (typeof input === 'string') {
-    if (input.length > MAX_CERTIFICATE_LENGTH * 2) throw new KeyInvalidError('certificate text is too long');
-    if (input.includes('-----BEGIN CERTIFICATE-----')) {
-      const found = findPemBlock(input);
-      if (!found || found.label !== 'CERTIFICATE') throw new KeyInvalidError('malformed PEM certificate');
-      der = decodeBase64(found.body);
-    } else {
-      der = decodeBase64(input);
-    }
-  } else if (input instanceof Uint8Array) {
-    der = input;
-  } else {
-    throw new KeyInvalidError('certificate must be a PEM / base64 string or DER bytes');
-  }
-  if (der.length === 0 || der.length > MAX_CERTIFICATE_LENGTH) throw new KeyInvalidError('certificate DER has an implausible size');
-  let cert: X509Certificate;
+export function readTrustedCertificate(input: string | Uint8Array): TrustedCertificate {
+  let x509: X509CertificateInfo;
   try {
-    cert = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
+    x509 = parseCertificate(input);
   } catch (err) {
-    throw new KeyInvalidError('not a DER X.509 certificate', { cause: err });
+    if (err instanceof KeyUnsupportedError) throw err;
+    throw new KeyInvalidError(err instanceof Error ? err.message : 'not a DER X.509 certificate', { cause: err });
   }
-  let keyPair: KeyPair;
+  if (!x509.publicKey.keyType) {
+    throw new KeyUnsupportedError(`certificate public key ${x509.publicKey.crv ?? x509.publicKey.kty} is not one of Ed25519, P-256, RSA 2048–8192`);
+  }
+  let key: PublicKeyInfo;
   try {
-    keyPair = makeKeyPair(undefined, cert.publicKey);
+    key = publicKeyInfoFromJwk(x509.publicKey.jwk);
   } catch (err) {
     if (err instanceof KeyError) throw err;
     throw new KeyInvalidError('certificate public key could not be read', { cause: err });
   }
-  const validFrom = new Date(cert.validFrom);
-  const validUntil = new Date(cert.validTo);
-  if (Number.isNaN(validFrom.getTime()) || Number.isNaN(validUntil.getTime())) throw new KeyInvalidError('certificate validity dates could not be read');
-  const extendedKeyUsage = (cert as { keyUsage?: string[] | undefined }).keyUsage ?? [];
-  const purposes = [...new Set(extendedKeyUsage.map((oid) => DCC_PURPOSES[oid]).filter((p): p is KeyPurpose => p !== undefined))];
-  const digest = createHash('sha256').update(der).digest();
-  const copy = new Uint8Array(der);
+  const purposes = [...new Set((x509.extendedKeyUsage ?? []).map((oid) => DCC_PURPOSES[oid]).filter((p): p is KeyPurpose => p !== undefined))];
   return {
-    der: copy,
-    keyPair,
-    validFrom,
-    validUntil,
+    der: x509.der,
+    key,
+    validFrom: x509.notBefore,
+    validUntil: x509.notAfter,
     ...(purposes.length > 0 ? { purposes } : {}),
-    kid: digest.subarray(0, 8).toString('base64'),
-    sha256Hex: digest.toString('hex'),
+    kid: dccKid(x509.der),
+    sha256Hex: x509.sha256Hex,
+    x509,
   };
-}
-
-function decodeBase64(text: string): Uint8Array {
-  try {
-    return base64Decode(text);
-  } catch (err) {
-    throw new KeyInvalidError('certificate is neither PEM nor base64 DER', { cause: err });
-  }
 }

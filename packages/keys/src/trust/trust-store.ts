@@ -1,14 +1,12 @@
-import type { KeyObject } from 'node:crypto';
+import { base64Encode } from '../codec/base64url.js';
 import { parseDidKey, resolveDidKey } from '../did/did-key.js';
-import { exportPublicJwk } from '../key/export.js';
-import { decodeMultikeyPublic, ed25519FromRaw, importKeyPair, p256FromRaw, type KeyInput } from '../key/import.js';
-import type { KeyPair } from '../key/key-pair.js';
+import { importPublicKeyInfo, type PublicKeyInput } from '../key/public-import.js';
+import { decodeMultikeyPublic, publicKeyInfoFromJwk, publicKeyInfoFromRaw, samePublicKey, type PublicKeyInfo } from '../key/public-jwk.js';
 import { KeyError, KeyUnsupportedError, TrustListError } from '../lib/errors.js';
-import { publicKeyObject, rememberPublicKeyObject } from '../lib/key-object-cache.js';
 import type { KeyPurpose, KeyType, TrustedKey } from '../types.js';
-import { parseCertificate, type ParsedCertificate } from './certificate.js';
+import { readTrustedCertificate, type TrustedCertificate } from './certificate.js';
 import { jwkThumbprint } from './jwk-thumbprint.js';
-import { isTrustedKeyValidAt, toTrustListEntry, trustedKeyAllowsPurpose, type TrustList } from './trusted-key.js';
+import { isTrustedKeyValidAt, trustListEntryOf, trustedKeyAllowsPurpose, type TrustList } from './trusted-key.js';
 
 export interface TrustStoreOptions {
   /**
@@ -78,20 +76,17 @@ function optionalDate(value: unknown, where: string): Date | undefined {
 }
 
 /** Import public key material, turning any error into a TrustListError that names where it came from. */
-function importPublic(input: KeyInput, where: string): KeyPair {
-  let kp: KeyPair;
+function importPublic(input: PublicKeyInput, where: string): PublicKeyInfo {
   try {
-    kp = importKeyPair(input);
+    return importPublicKeyInfo(input);
   } catch (err) {
     fail(where, err instanceof Error ? err.message : 'invalid key', err);
   }
-  if (kp.privateKey) fail(where, 'holds private key material; trust lists carry public keys only');
-  return kp;
 }
 
-function certificateOf(value: string | Uint8Array, where: string): ParsedCertificate {
+function certificateOf(value: string | Uint8Array, where: string): TrustedCertificate {
   try {
-    return parseCertificate(value);
+    return readTrustedCertificate(value);
   } catch (err) {
     fail(where, err instanceof Error ? err.message : 'invalid certificate', err);
   }
@@ -111,7 +106,7 @@ function earliest(a?: Date, b?: Date): Date | undefined {
 interface KeyFields {
   id: string;
   type: KeyType;
-  publicKey: KeyObject;
+  publicKey: PublicKeyInfo;
   aliases?: readonly string[] | undefined;
   controller?: string | undefined;
   validFrom?: Date | undefined;
@@ -120,7 +115,7 @@ interface KeyFields {
   certificate?: Uint8Array | undefined;
 }
 
-/** Build a frozen TrustedKey and seed the KeyObject cache. */
+/** Build a frozen TrustedKey. */
 function buildTrustedKey(fields: KeyFields, where: string): TrustedKey {
   if (fields.validFrom && fields.validUntil && fields.validFrom.getTime() > fields.validUntil.getTime()) {
     fail(where, 'validFrom is after validUntil');
@@ -129,7 +124,7 @@ function buildTrustedKey(fields: KeyFields, where: string): TrustedKey {
   const key: TrustedKey = Object.freeze({
     id: fields.id,
     type: fields.type,
-    publicKeyJwk: Object.freeze(exportPublicJwk({ type: fields.type, publicKey: fields.publicKey })),
+    publicKeyJwk: Object.freeze({ ...fields.publicKey.jwk }),
     ...(aliases?.length ? { aliases: Object.freeze([...new Set(aliases)]) } : {}),
     ...(fields.controller !== undefined ? { controller: fields.controller } : {}),
     ...(fields.validFrom ? { validFrom: fields.validFrom } : {}),
@@ -137,7 +132,6 @@ function buildTrustedKey(fields: KeyFields, where: string): TrustedKey {
     ...(fields.purposes ? { purposes: Object.freeze([...fields.purposes]) } : {}),
     ...(fields.certificate ? { certificate: fields.certificate } : {}),
   });
-  rememberPublicKeyObject(key, fields.publicKey);
   return key;
 }
 
@@ -201,8 +195,8 @@ export class TrustStore {
   toTrustList(): TrustList {
     return {
       issuers: this.#keys.map((key) => {
-        const entry = toTrustListEntry(
-          { type: key.type, publicKey: publicKeyObject(key) },
+        const entry = trustListEntryOf(
+          publicKeyInfoFromJwk(key.publicKeyJwk),
           {
             id: key.id,
             ...(key.controller !== undefined ? { controller: key.controller } : {}),
@@ -212,7 +206,7 @@ export class TrustStore {
           },
         );
         if (key.aliases?.length) entry.aliases = [...key.aliases];
-        if (key.certificate) entry.certificate = Buffer.from(key.certificate).toString('base64');
+        if (key.certificate) entry.certificate = base64Encode(key.certificate);
         return entry;
       }),
     };
@@ -256,26 +250,26 @@ export class TrustStore {
       if (!isObject(jwk)) fail(where, 'must be a JWK object');
       if (jwk.use === 'enc') return;
       if (jwk.d !== undefined) fail(where, 'holds private key material; a JWKS for verification carries public keys only');
-      let kp: KeyPair;
+      let kp: PublicKeyInfo;
       try {
-        kp = importKeyPair({ jwk: jwk as JsonWebKey });
+        kp = publicKeyInfoFromJwk(jwk);
       } catch (err) {
         if (err instanceof KeyUnsupportedError) return;
         fail(where, err instanceof Error ? err.message : 'invalid JWK', err);
       }
-      const kid = jwk.kid === undefined ? jwkThumbprint(kp) : idString(jwk.kid, `${where}.kid`);
-      let cert: ParsedCertificate | undefined;
+      const kid = jwk.kid === undefined ? jwkThumbprint(kp.jwk) : idString(jwk.kid, `${where}.kid`);
+      let cert: TrustedCertificate | undefined;
       if (jwk.x5c !== undefined) {
         if (!Array.isArray(jwk.x5c) || typeof jwk.x5c[0] !== 'string') fail(`${where}.x5c`, 'must be an array of base64 certificates');
         cert = certificateOf(jwk.x5c[0], `${where}.x5c[0]`);
-        if (!cert.keyPair.publicKey.equals(kp.publicKey)) fail(`${where}.x5c[0]`, 'certificate key differs from the JWK');
+        if (!samePublicKey(cert.key, kp)) fail(`${where}.x5c[0]`, 'certificate key differs from the JWK');
       }
       parsed.push(
         buildTrustedKey(
           {
             id: kid,
             type: kp.type,
-            publicKey: kp.publicKey,
+            publicKey: kp,
             aliases: issuer !== undefined ? [`${issuer}#${kid}`] : undefined,
             controller: issuer,
             validFrom: cert?.validFrom,
@@ -302,8 +296,8 @@ export class TrustStore {
     const key = buildTrustedKey(
       {
         id,
-        type: cert.keyPair.type,
-        publicKey: cert.keyPair.publicKey,
+        type: cert.key.type,
+        publicKey: cert.key,
         aliases,
         controller: optionalString(options.controller, 'certificate controller'),
         validFrom: cert.validFrom,
@@ -362,7 +356,7 @@ export class TrustStore {
           {
             id,
             type: kp.type,
-            publicKey: kp.publicKey,
+            publicKey: kp,
             controller: optionalString(vm.controller, `${where}.controller`) ?? did,
             purposes: purposes.get(id) ?? [],
           },
@@ -386,7 +380,7 @@ export class TrustStore {
 
   // ------------------------------------------------------------------ internals
 
-  #verificationMethodKey(vm: Json, where: string): KeyPair | undefined {
+  #verificationMethodKey(vm: Json, where: string): PublicKeyInfo | undefined {
     const fields = ['publicKeyMultibase', 'publicKeyJwk', 'publicKeyBase58'].filter((f) => vm[f] !== undefined);
     if (fields.length === 0) fail(where, 'has no publicKeyMultibase, publicKeyJwk or publicKeyBase58');
     if (fields.length > 1) fail(where, `has more than one key field (${fields.join(', ')})`);
@@ -394,16 +388,16 @@ export class TrustStore {
     try {
       if (field === 'publicKeyJwk') {
         if (isObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined) fail(`${where}.publicKeyJwk`, 'holds private key material');
-        return importKeyPair({ jwk: vm.publicKeyJwk as JsonWebKey });
+        return publicKeyInfoFromJwk(vm.publicKeyJwk);
       }
       if (field === 'publicKeyMultibase') {
         const { type, raw } = decodeMultikeyPublic(vm.publicKeyMultibase, 'publicKeyMultibase');
-        return type === 'Ed25519' ? ed25519FromRaw(raw) : p256FromRaw(raw);
+        return publicKeyInfoFromRaw(type, raw);
       }
       if (vm.type !== undefined && vm.type !== 'Ed25519VerificationKey2018' && vm.type !== 'Ed25519VerificationKey2020') {
         throw new KeyUnsupportedError(`publicKeyBase58 of type ${String(vm.type)}`);
       }
-      return importKeyPair({ type: 'Ed25519', publicKeyBase58: vm.publicKeyBase58 as string });
+      return importPublicKeyInfo({ type: 'Ed25519', publicKeyBase58: vm.publicKeyBase58 as string });
     } catch (err) {
       if (err instanceof TrustListError) throw err;
       if (err instanceof KeyUnsupportedError) return undefined;
@@ -414,8 +408,8 @@ export class TrustStore {
   #parseTrustListEntry(entry: unknown, where: string): TrustedKey {
     if (!isObject(entry)) fail(where, 'must be an object');
     const id = idString(entry.id, `${where}.id`);
-    const found: { field: string; kp: KeyPair }[] = [];
-    let cert: ParsedCertificate | undefined;
+    const found: { field: string; kp: PublicKeyInfo }[] = [];
+    let cert: TrustedCertificate | undefined;
     if (entry.publicKeyPem !== undefined) {
       if (typeof entry.publicKeyPem !== 'string') fail(`${where}.publicKeyPem`, 'must be a PEM string');
       found.push({ field: 'publicKeyPem', kp: importPublic({ pem: entry.publicKeyPem }, `${where}.publicKeyPem`) });
@@ -435,13 +429,13 @@ export class TrustStore {
     if (entry.certificate !== undefined) {
       if (typeof entry.certificate !== 'string') fail(`${where}.certificate`, 'must be a PEM or base64 DER string');
       cert = certificateOf(entry.certificate, `${where}.certificate`);
-      found.push({ field: 'certificate', kp: cert.keyPair });
+      found.push({ field: 'certificate', kp: cert.key });
     }
     if (found.length === 0) fail(where, 'has no key (publicKeyPem, publicKeyJwk, publicKeyMultibase, publicKeyBase58 or certificate)');
     const first = found[0]!;
     // Several representations are allowed only if they are the same key, so no field can smuggle in another one.
     for (const other of found.slice(1)) {
-      if (!other.kp.publicKey.equals(first.kp.publicKey)) fail(`${where}.${other.field}`, `is a different key than ${first.field}`);
+      if (!samePublicKey(other.kp, first.kp)) fail(`${where}.${other.field}`, `is a different key than ${first.field}`);
     }
     if (entry.type !== undefined) {
       if (typeof entry.type !== 'string') fail(`${where}.type`, 'must be a string');
@@ -453,7 +447,7 @@ export class TrustStore {
       {
         id,
         type: first.kp.type,
-        publicKey: first.kp.publicKey,
+        publicKey: first.kp,
         aliases: stringArray(entry.aliases, `${where}.aliases`),
         controller: optionalString(entry.controller, `${where}.controller`),
         // A certificate can only narrow the window the entry states.
@@ -471,9 +465,11 @@ export class TrustStore {
     const id = idString(key.id, `${where}.id`);
     if (!KEY_TYPES.includes(key.type)) fail(`${where}.type`, 'must be Ed25519, P-256 or RSA');
     if (!isObject(key.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
-    let publicKey: KeyObject;
+    let publicKey: PublicKeyInfo;
     try {
-      publicKey = publicKeyObject(key);
+      if ((key.publicKeyJwk as Json).d !== undefined) throw new TrustListError('publicKeyJwk holds private key material');
+      publicKey = publicKeyInfoFromJwk(key.publicKeyJwk);
+      if (publicKey.type !== key.type) throw new TrustListError(`type ${key.type} does not match its JWK (${publicKey.type})`);
     } catch (err) {
       fail(`${where} ${id}`, err instanceof Error ? err.message : 'invalid key', err);
     }
@@ -502,7 +498,7 @@ export class TrustStore {
   #commit(keys: TrustedKey[]): TrustedKey[] {
     const added: TrustedKey[] = [];
     for (const key of keys) {
-      const existing = this.#byId.get(key.id)?.find((k) => k.id === key.id && publicKeyObject(k).equals(publicKeyObject(key)));
+      const existing = this.#byId.get(key.id)?.find((k) => k.id === key.id && sameTrustedKey(k, key));
       if (existing) {
         added.push(existing);
         continue;
@@ -523,9 +519,10 @@ export class TrustStore {
     if (cached) return cached;
     try {
       const { did, multibase } = parseDidKey(id);
-      const kp = importKeyPair({ publicKeyMultibase: multibase });
+      const { type, raw } = decodeMultikeyPublic(multibase, 'did:key');
+      const kp = publicKeyInfoFromRaw(type, raw);
       const key = buildTrustedKey(
-        { id: `${did}#${multibase}`, type: kp.type, publicKey: kp.publicKey, controller: did, purposes: ['assertionMethod', 'authentication'] },
+        { id: `${did}#${multibase}`, type: kp.type, publicKey: kp, controller: did, purposes: ['assertionMethod', 'authentication'] },
         'did:key',
       );
       if (this.#didKeyCache.size >= MAX_DID_KEY_CACHE) this.#didKeyCache.clear();
@@ -543,4 +540,9 @@ function push(map: Map<string, TrustedKey[]>, name: string, key: TrustedKey): vo
   if (list) {
     if (!list.includes(key)) list.push(key);
   } else map.set(name, [key]);
+}
+
+/** Same public key? Both keys were validated when they were built. */
+function sameTrustedKey(a: TrustedKey, b: TrustedKey): boolean {
+  return samePublicKey({ type: a.type, jwk: a.publicKeyJwk }, { type: b.type, jwk: b.publicKeyJwk });
 }

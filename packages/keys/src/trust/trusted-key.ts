@@ -1,5 +1,9 @@
-import { exportPublicJwk, publicKeyBase58, publicKeyMultibase } from '../key/export.js';
+import { base58btcEncode } from '../codec/base58.js';
+import { multibaseEncode } from '../codec/multibase.js';
+import { MULTICODEC, concatBytes } from '../codec/multicodec.js';
+import { exportPublicJwk } from '../key/export.js';
 import type { KeyPair } from '../key/key-pair.js';
+import { publicKeyInfoFromJwk, rawPublicKeyOfJwk, type PublicKeyInfo } from '../key/public-jwk.js';
 import { KeyInvalidError } from '../lib/errors.js';
 import { rememberPublicKeyObject } from '../lib/key-object-cache.js';
 import type { KeyPurpose, KeyType, TrustedKey } from '../types.js';
@@ -63,21 +67,34 @@ export function trustedKeyFromKeyPair(kp: KeyPair, options: TrustedKeyOptions): 
   return key;
 }
 
+interface TrustListEntryOptions {
+  id: string;
+  controller?: string;
+  validFrom?: Date;
+  validUntil?: Date;
+  purposes?: readonly KeyPurpose[];
+}
+
 /** The JSON trust-list entry for a key pair's public key (what `divoc keys export --trust-list` prints). */
-export function toTrustListEntry(
-  kp: KeyPair,
-  options: { id: string; controller?: string; validFrom?: Date; validUntil?: Date; purposes?: readonly KeyPurpose[] },
-): TrustListEntry {
+export function toTrustListEntry(kp: KeyPair, options: TrustListEntryOptions): TrustListEntry {
+  return trustListEntryOf(publicKeyInfoFromJwk(exportPublicJwk(kp)), options);
+}
+
+/** The trust-list entry for a validated public key (runtime-neutral). */
+export function trustListEntryOf(key: PublicKeyInfo, options: TrustListEntryOptions): TrustListEntry {
   if (typeof options?.id !== 'string' || options.id.length === 0) throw new KeyInvalidError('trust list entry id must be a non-empty string');
   checkWindow(options.validFrom, options.validUntil);
   const entry: TrustListEntry = {
     id: options.id,
-    type: kp.type,
+    type: key.type,
     ...(options.controller !== undefined ? { controller: options.controller } : {}),
-    publicKeyJwk: exportPublicJwk(kp),
+    publicKeyJwk: { ...key.jwk },
   };
-  if (kp.type !== 'RSA') entry.publicKeyMultibase = publicKeyMultibase(kp);
-  if (kp.type === 'Ed25519') entry.publicKeyBase58 = publicKeyBase58(kp);
+  if (key.type !== 'RSA') {
+    const header = key.type === 'Ed25519' ? MULTICODEC.ed25519Public : MULTICODEC.p256Public;
+    entry.publicKeyMultibase = multibaseEncode(concatBytes(header, rawPublicKeyOfJwk(key)));
+  }
+  if (key.type === 'Ed25519') entry.publicKeyBase58 = base58btcEncode(rawPublicKeyOfJwk(key));
   if (options.validFrom) entry.validFrom = options.validFrom.toISOString();
   if (options.validUntil) entry.validUntil = options.validUntil.toISOString();
   if (options.purposes) entry.purposes = [...options.purposes];

@@ -1,10 +1,10 @@
 /**
  * Image decoding to RGBA with budgets checked BEFORE pixels are allocated: the PNG IHDR and JPEG SOF are read by
- * hand first, then pngjs / jpeg-js (with its own `maxResolutionInMP` / `maxMemoryUsageInMB` limits) decode.
+ * hand first, then our PNG decoder (./png.ts) / jpeg-js (with its own `maxResolutionInMP` / `maxMemoryUsageInMB`
+ * limits) decode. No Node built-ins: the same code runs in browsers.
  */
 import jpeg from 'jpeg-js';
-import pngjs from 'pngjs';
-import type { PNGWithMetadata } from 'pngjs';
+import { decodePngRgba } from './png.js';
 import { startsWithBytes } from '../lib/bytes.js';
 import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError } from '../lib/errors.js';
 import { rasteriseSvg } from './svg-raster.js';
@@ -52,13 +52,12 @@ function decodePng(bytes: Uint8Array, maxPixels: number): RgbaImage {
     throw new QrImageCorruptError('PNG does not start with an IHDR chunk');
   }
   checkPixels(view.getUint32(16), view.getUint32(20), maxPixels);
-  let png: PNGWithMetadata;
   try {
-    png = pngjs.PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+    return decodePngRgba(bytes);
   } catch (error) {
+    if (error instanceof QrImageCorruptError || error instanceof QrImageUnsupportedError) throw error;
     throw new QrImageCorruptError(`PNG is corrupt: ${(error as Error).message}`, { cause: error });
   }
-  return { width: png.width, height: png.height, data: new Uint8ClampedArray(png.data.buffer, png.data.byteOffset, png.data.length) };
 }
 
 /** Read the frame size from the first SOFn marker, without decoding. */

@@ -1,6 +1,6 @@
 /**
  * A direct PNG writer for QR matrices: 1-bit grayscale, scanlines built straight from the module rows (each module
- * row is packed once and repeated `moduleSize` times), one IDAT, zlib from node:zlib (see lib/deflate.ts).
+ * row is packed once and repeated `moduleSize` times), one IDAT, zlib deflate from lib/deflate.ts.
  */
 import { crc32 } from '../lib/crc32.js';
 import { deflateZlib } from '../lib/deflate.js';

@@ -1,5 +1,10 @@
 /*! DIVOC JSON-LD contexts (vaccination v1/v2, testCertificate v1): MIT License, Copyright (c) 2020 eGovernments Foundation. */
-import { createRequire } from 'node:module';
+import * as credentialsContext from '@digitalbazaar/credentials-context';
+import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
+import * as multikeyContext from '@digitalbazaar/multikey-context';
+import * as bitstringStatusListContext from '@digitalbazaar/vc-bitstring-status-list-context';
+import * as ed25519Signature2020Context from 'ed25519-signature-2020-context';
+import * as securityContext from 'security-context';
 import divocVaccinationV1 from './divoc/vaccination-v1.json' with { type: 'json' };
 import divocVaccinationV2 from './divoc/vaccination-v2.json' with { type: 'json' };
 import divocTestCertificateV1 from './divoc/test-certificate-v1.json' with { type: 'json' };
@@ -12,7 +17,23 @@ interface ContextPackage {
   contexts: Map<string, unknown>;
 }
 
-const require = createRequire(import.meta.url);
+// Static imports (no createRequire/fs), so bundlers can serve these packages' browser (`module`) builds.
+// Some are CommonJS: their `contexts` may sit on the namespace itself or on its default export.
+const PACKAGES: Record<string, unknown> = {
+  '@digitalbazaar/credentials-context': credentialsContext,
+  'security-context': securityContext,
+  'ed25519-signature-2020-context': ed25519Signature2020Context,
+  '@digitalbazaar/data-integrity-context': dataIntegrityContext,
+  '@digitalbazaar/multikey-context': multikeyContext,
+  '@digitalbazaar/vc-bitstring-status-list-context': bitstringStatusListContext,
+};
+
+function contextPackage(pkg: string): ContextPackage {
+  const ns = PACKAGES[pkg] as Partial<ContextPackage> & { default?: Partial<ContextPackage> };
+  const contexts = ns.contexts ?? ns.default?.contexts;
+  if (!(contexts instanceof Map)) throw new Error(`${pkg} does not export a contexts map`);
+  return { contexts };
+}
 
 /**
  * W3C example vocabulary. TEST / EXAMPLE MATERIAL ONLY: bundled because the W3C Data Integrity test
@@ -23,7 +44,7 @@ const credentialsExamplesV2 = { '@context': { '@vocab': 'https://www.w3.org/ns/c
 let bundle: ReadonlyMap<string, unknown> | undefined;
 
 function take(pkg: string, urls: readonly string[], into: Map<string, unknown>): void {
-  const { contexts } = require(pkg) as ContextPackage;
+  const { contexts } = contextPackage(pkg);
   for (const url of urls) {
     const doc = contexts.get(url);
     if (doc === undefined) throw new Error(`${pkg} does not provide ${url}`);

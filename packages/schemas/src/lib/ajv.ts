@@ -1,13 +1,14 @@
-import { createRequire } from 'node:module';
-import type { Ajv2020 as AjvClass, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import * as ajvFormats from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import type { ValidationIssue } from '../types.js';
 
-// ajv and ajv-formats are CommonJS; createRequire sidesteps default-export interop differences
-// between TypeScript, vitest and Node's ESM loader.
-const require = createRequire(import.meta.url);
-const { Ajv2020 } = require('ajv/dist/2020') as { Ajv2020: typeof AjvClass };
-const addFormats = require('ajv-formats') as FormatsPlugin;
+type AjvClass = Ajv2020;
+// ajv-formats is CommonJS (`module.exports = plugin`, plus `.default`): depending on the loader (Node ESM, a
+// bundler, vitest) the plugin is the namespace's default, or the default's default. No createRequire: it would pull
+// node:module into browser bundles.
+const formatsDefault = (ajvFormats as unknown as { default?: unknown }).default as { default?: unknown } | undefined;
+const addFormats = (typeof formatsDefault === 'function' ? formatsDefault : formatsDefault?.default) as FormatsPlugin;
 
 export type { ValidateFunction };
 

@@ -1,3 +1,4 @@
+import { base64urlDecode } from '@divoc/keys';
 import { healthCardFileCredentials, inputText } from '../file/health-card-file.js';
 import { ShcFileInvalidError, ShcInputInvalidError } from '../lib/errors.js';
 import { isObject, parseJson } from '../lib/json.js';
@@ -56,7 +57,7 @@ export function decodeShc(input: ShcInput): DecodedShc {
 export function detectShc(input: string | Uint8Array): boolean {
   let head: string;
   if (input instanceof Uint8Array) {
-    head = Buffer.from(input.subarray(0, 512)).toString('latin1');
+    head = String.fromCharCode(...input.subarray(0, 512));
   } else if (typeof input === 'string') {
     head = input.slice(0, 512);
   } else {
@@ -67,6 +68,11 @@ export function detectShc(input: string | Uint8Array): boolean {
   if (head.startsWith('{')) return /"verifiableCredential"\s*:\s*\[/.test(head);
   const dot = head.indexOf('.');
   if (dot <= 0 || dot > 400) return false;
-  const headerText = Buffer.from(head.slice(0, dot), 'base64url').toString('latin1');
+  let headerText: string;
+  try {
+    headerText = String.fromCharCode(...base64urlDecode(head.slice(0, dot)));
+  } catch {
+    return false;
+  }
   return /"zip"\s*:\s*"DEF"/.test(headerText) && /"alg"\s*:\s*"ES256"/.test(headerText);
 }

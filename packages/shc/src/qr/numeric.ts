@@ -32,9 +32,16 @@ export function encodeShcQr(jws: string): string[] {
   if (jws.length <= LIMITS.maxSingleQrJws) return [`${PREFIX}${digitsOf(jws)}`];
   const count = Math.ceil(jws.length / LIMITS.maxChunkJws);
   if (count > LIMITS.maxChunks) throw new ShcInputInvalidError(`encodeShcQr: JWS needs more than ${LIMITS.maxChunks} chunks`);
-  const size = Math.ceil(jws.length / count);
+  // Balanced: chunk lengths differ by at most one character (the first `extra` chunks carry one more).
+  const base = Math.floor(jws.length / count);
+  const extra = jws.length % count;
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(`${PREFIX}${i + 1}/${count}/${digitsOf(jws.slice(i * size, (i + 1) * size))}`);
+  let start = 0;
+  for (let i = 0; i < count; i++) {
+    const end = start + base + (i < extra ? 1 : 0);
+    out.push(`${PREFIX}${i + 1}/${count}/${digitsOf(jws.slice(start, end))}`);
+    start = end;
+  }
   return out;
 }
 

@@ -1,5 +1,4 @@
-import { createHmac } from 'node:crypto';
-import { base64urlEncode } from '@divoc/keys';
+import { base64urlEncode, hmacSha256 } from '@divoc/keys';
 import { RID_PATTERN } from '../jws/parse.js';
 import { ShcRevocationListInvalidError } from '../lib/errors.js';
 import { encodeUtf8, isObject } from '../lib/json.js';
@@ -31,9 +30,11 @@ export function computeRid(options: ComputeRidOptions): string {
   if (!(secret instanceof Uint8Array) || secret.length < 32) fail('computeRid: secret must be at least 32 bytes');
   if (typeof kid !== 'string' || kid.length === 0) fail('computeRid: kid must be a non-empty string');
   if (typeof userId !== 'string' || userId.length === 0) fail('computeRid: userId must be a non-empty string');
-  const key = Buffer.concat([secret, encodeUtf8(kid)]);
-  const mac = createHmac('sha256', key).update(userId, 'utf8').digest();
-  return base64urlEncode(new Uint8Array(mac.subarray(0, 8)));
+  const kidBytes = encodeUtf8(kid);
+  const key = new Uint8Array(secret.length + kidBytes.length);
+  key.set(secret);
+  key.set(kidBytes, secret.length);
+  return base64urlEncode(hmacSha256(key, userId).subarray(0, 8));
 }
 
 /** One revocation: a rid, optionally only for cards issued before `before`. */

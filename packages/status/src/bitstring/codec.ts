@@ -1,5 +1,4 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
-import { base64urlDecode, base64urlEncode } from '@divoc/keys';
+import { InflateTooLargeError, base64urlDecode, base64urlEncode, gunzipBounded, gzip } from '@divoc/keys';
 import { StatusListInvalidError } from '../lib/errors.js';
 
 /** Spec minimum (Bitstring Status List v1.0 §"Bitstring"): 16 KiB, i.e. 131 072 bits, for herd privacy. */
@@ -14,7 +13,7 @@ const MAX_ENCODED_CHARS = 24 * 1024 * 1024;
 
 /** `encodedList`: multibase base64url (`u` prefix, no padding) of the GZIP of the bitstring. */
 export function encodeBitstring(bits: Uint8Array): string {
-  return `u${base64urlEncode(new Uint8Array(gzipSync(bits, { level: 9 })))}`;
+  return `u${base64urlEncode(gzip(bits, { level: 9 }))}`;
 }
 
 export interface DecodeBitstringOptions {
@@ -26,7 +25,7 @@ export interface DecodeBitstringOptions {
 
 /**
  * Decodes an `encodedList` into the raw bitstring. Bounded: the text is size-checked before decoding and the
- * inflate stops at `maxBytes` (node:zlib `maxOutputLength`), so a decompression bomb costs at most that much.
+ * inflate stops at `maxBytes` (streaming inflate with a byte budget), so a decompression bomb costs at most that much.
  * Throws `StatusListInvalidError`.
  */
 export function decodeBitstring(encodedList: unknown, options: DecodeBitstringOptions = {}): Uint8Array {
@@ -49,12 +48,11 @@ export function decodeBitstring(encodedList: unknown, options: DecodeBitstringOp
   if (compressed.length < 18 || compressed[0] !== 0x1f || compressed[1] !== 0x8b) {
     throw new StatusListInvalidError('encodedList is not GZIP data');
   }
-  let inflated: Buffer;
+  let inflated: Uint8Array;
   try {
-    inflated = gunzipSync(compressed, { maxOutputLength: maxBytes });
+    inflated = gunzipBounded(compressed, { maxOutput: maxBytes });
   } catch (cause) {
-    const code = (cause as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || (cause instanceof RangeError && /maxOutputLength|too large/i.test(cause.message))) {
+    if (cause instanceof InflateTooLargeError) {
       throw new StatusListInvalidError(`encodedList inflates beyond the ${maxBytes}-byte limit (decompression bomb?)`, { cause });
     }
     throw new StatusListInvalidError('encodedList does not inflate (corrupt GZIP)', { cause });

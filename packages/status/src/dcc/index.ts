@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { base64Decode, base64Encode, sha256 } from '@divoc/keys';
 import type { Check } from '@divoc/keys';
 import { RevocationListInvalidError, StatusOptionsInvalidError } from '../lib/errors.js';
 import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
@@ -34,12 +34,12 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const INDEX = new WeakMap<DccRevocationList, Set<string>>();
 
 function base64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+  return base64Encode(bytes);
 }
 
 function strictBase64(text: unknown): Uint8Array | undefined {
   if (typeof text !== 'string' || text.length > 1024 || !BASE64.test(text) || text.length % 4 !== 0) return undefined;
-  return new Uint8Array(Buffer.from(text, 'base64'));
+  return base64Decode(text);
 }
 
 function kidText(kid: unknown): string | undefined {
@@ -105,7 +105,7 @@ export type DccRevocationHashes = Partial<Record<DccRevocationHashType, string>>
 const EC_ALGS = new Set<string | number>(['ES256', 'ES384', 'ES512', -7, -35, -36]);
 const RSA_ALGS = new Set<string | number>(['PS256', 'PS384', 'PS512', -37, -38, -39, 'RS256', -257]);
 
-const truncatedSha256 = (bytes: Uint8Array): string => base64(new Uint8Array(createHash('sha256').update(bytes).digest()).subarray(0, HASH_BYTES));
+const truncatedSha256 = (bytes: Uint8Array): string => base64(sha256(bytes).subarray(0, HASH_BYTES));
 
 /** Computes the DCC revocation hashes. Throws `StatusOptionsInvalidError` for malformed inputs. */
 export function dccRevocationHashes(input: DccRevocationInput): DccRevocationHashes {

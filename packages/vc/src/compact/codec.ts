@@ -1,4 +1,4 @@
-import { base58btcDecode, base58btcEncode } from '@divoc/keys';
+import { base58btcDecode, base58btcEncode, base64Decode, base64urlDecode, base64urlEncode } from '@divoc/keys';
 import { CborFloat, CborMap, CborTag, type CborValue } from './cbor.js';
 import { CompactPayloadError, CompactNotCredentialError } from './errors.js';
 import { DICTIONARY_V1_BASE64, KEYS_V1, PREFIXES_V1, VALUES_V1 } from './table-v1.js';
@@ -51,7 +51,7 @@ export interface Table {
 }
 
 export const TABLES: ReadonlyMap<number, Table> = new Map([
-  [1, { version: 1, keys: KEYS_V1, values: VALUES_V1, prefixes: PREFIXES_V1, dictionary: new Uint8Array(Buffer.from(DICTIONARY_V1_BASE64, 'base64')) }],
+  [1, { version: 1, keys: KEYS_V1, values: VALUES_V1, prefixes: PREFIXES_V1, dictionary: base64Decode(DICTIONARY_V1_BASE64) }],
 ]);
 export const CURRENT_TABLE = TABLES.get(1)!;
 
@@ -83,8 +83,8 @@ function iso(ms: number): string | undefined {
 
 function base64urlBytes(text: string): Uint8Array | undefined {
   if (!B64URL.test(text) || text.length % 4 === 1) return undefined;
-  const bytes = new Uint8Array(Buffer.from(text, 'base64url'));
-  return Buffer.from(bytes).toString('base64url') === text ? bytes : undefined;
+  const bytes = base64urlDecode(text);
+  return base64urlEncode(bytes) === text ? bytes : undefined;
 }
 
 function base58Bytes(text: string): Uint8Array | undefined {
@@ -148,7 +148,7 @@ export function jsonToCbor(value: unknown, table: Table = CURRENT_TABLE): CborVa
       if (bytes && fragment === did) return new CborTag(TAG.DID_KEY_VM, bytes);
     } else if (s.startsWith('urn:uuid:')) {
       const m = UUID.exec(s);
-      if (m) return new CborTag(TAG.UUID, new Uint8Array(Buffer.from(m.slice(1).join(''), 'hex')));
+      if (m) return new CborTag(TAG.UUID, hexBytes(m.slice(1).join('')));
     } else if (DECIMAL.test(s) && Number.isSafeInteger(Number(s))) {
       return new CborTag(TAG.DECIMAL, Number(s));
     } else if (s.startsWith('eyJ')) {
@@ -234,7 +234,7 @@ export function cborToJson(value: CborValue, table: Table): Json {
       case TAG.JWS: {
         if (!Array.isArray(v) || v.length !== 2) return fail('JWS must be [header, signature]');
         const header = typeof v[0] === 'string' ? v[0] : entry(table.values, v[0]!, 'JWS header');
-        return `${header}..${Buffer.from(bytes(v[1]!, 'JWS signature', 1024)).toString('base64url')}`;
+        return `${header}..${base64urlEncode(bytes(v[1]!, 'JWS signature', 1024))}`;
       }
       case TAG.PREFIX: {
         if (!Array.isArray(v) || v.length !== 2) return fail('prefix form must be [index, rest]');
@@ -255,7 +255,7 @@ export function cborToJson(value: CborValue, table: Table): Json {
       case TAG.UUID: {
         const b = bytes(v, 'UUID');
         if (b.length !== 16) return fail('UUID must be 16 bytes');
-        const h = Buffer.from(b).toString('hex');
+        const h = hex(b);
         return `urn:uuid:${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
       }
       default:
@@ -282,4 +282,16 @@ export function cborToJson(value: CborValue, table: Table): Json {
     return fail('byte strings and floats appear only inside tags');
   };
   return decode(value);
+}
+
+function hexBytes(text: string): Uint8Array {
+  const out = new Uint8Array(text.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+function hex(bytes: Uint8Array): string {
+  let out = '';
+  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  return out;
 }

@@ -1,4 +1,4 @@
-import { deflateRawSync, inflateRawSync } from 'node:zlib';
+import { InflateTooLargeError, deflateRaw, inflateRawBounded } from '@divoc/keys';
 import type { SignedCredential } from '../types.js';
 import { base45Decode, base45Encode } from './base45.js';
 import { decodeCbor, encodeCbor } from './cbor.js';
@@ -44,7 +44,7 @@ function assertSignedCredential(value: unknown, where: string): asserts value is
 export function encodeCompactCredential(signedCredential: SignedCredential): string {
   assertSignedCredential(signedCredential, 'encode');
   const cbor = encodeCbor(jsonToCbor(signedCredential, CURRENT_TABLE));
-  const deflated = new Uint8Array(deflateRawSync(cbor, { level: 9, dictionary: CURRENT_TABLE.dictionary }));
+  const deflated = deflateRaw(cbor, { level: 9, dictionary: CURRENT_TABLE.dictionary });
   const useDeflate = deflated.length < cbor.length;
   const body = useDeflate ? deflated : cbor;
   const payload = new Uint8Array(body.length + 1);
@@ -73,9 +73,9 @@ export function decodeCompactCredential(text: string): SignedCredential {
   if (header & DEFLATED) {
     const budget = Math.min(MAX_INFLATED_BYTES, body.length * MAX_INFLATE_RATIO);
     try {
-      body = new Uint8Array(inflateRawSync(body, { maxOutputLength: budget, dictionary: table.dictionary }));
+      body = inflateRawBounded(body, { maxOutput: MAX_INFLATED_BYTES, maxRatio: MAX_INFLATE_RATIO, dictionary: table.dictionary });
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new CompactTooLargeError(`inflates past ${budget} bytes`, { cause: err });
+      if (err instanceof InflateTooLargeError) throw new CompactTooLargeError(`inflates past ${budget} bytes`, { cause: err });
       throw new CompactPayloadError('body is not a valid raw deflate stream', { cause: err });
     }
   }

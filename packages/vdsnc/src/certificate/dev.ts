@@ -1,5 +1,4 @@
-import { createHash, randomBytes, sign } from 'node:crypto';
-import { generateKeyPair, type KeyPair } from '@divoc/keys';
+import { createSigner, generateKeyPair, parseCertificate, sha256, type KeyPair } from '@divoc/keys';
 import {
   bitString,
   boolean,
@@ -81,7 +80,7 @@ export async function createDevCsca(options: DevCscaOptions = {}): Promise<DevCe
     extension(OID_KEY_USAGE, true, bitString(Uint8Array.of(0x06), 1)), // keyCertSign, cRLSign
     extension(OID_SUBJECT_KEY_IDENTIFIER, false, octetString(ski)),
   ];
-  const certificate = signCertificate(keyPair, tbsCertificate(name, name, from, until, keyPair, extensions));
+  const certificate = await signCertificate(keyPair, tbsCertificate(name, name, from, until, keyPair, extensions));
   return { certificate, keyPair };
 }
 
@@ -96,14 +95,14 @@ export async function createDevSignerCertificate(options: DevSignerOptions): Pro
   const documentTypes = options.documentTypes ?? ['NV', 'NT'];
   const eku = options.extendedKeyUsage ?? [OID_EKU_VDSNC_SIGNER];
   const extensions = [
-    extension(OID_AUTHORITY_KEY_IDENTIFIER, false, sequence(tlv(0x80, keyIdentifier(options.csca.keyPair)))),
+    extension(OID_AUTHORITY_KEY_IDENTIFIER, false, sequence(tlv(0x80, authorityKeyIdentifier(options.csca.certificate, options.csca.keyPair)))),
     extension(OID_KEY_USAGE, true, bitString(Uint8Array.of(0x80), 7)), // digitalSignature
   ];
   if (eku.length > 0) extensions.push(extension(OID_EXTENDED_KEY_USAGE, true, sequence(...eku.map(oid))));
   if (documentTypes.length > 0) {
     extensions.push(extension(OID_DOCUMENT_TYPE_LIST, false, sequence(smallInteger(0), set(...documentTypes.map(printableString)))));
   }
-  const certificate = signCertificate(options.csca.keyPair, tbsCertificate(cscaName, name, from, until, keyPair, extensions));
+  const certificate = await signCertificate(options.csca.keyPair, tbsCertificate(cscaName, name, from, until, keyPair, extensions));
   return { certificate, keyPair };
 }
 
@@ -131,18 +130,29 @@ function spki(kp: KeyPair): Uint8Array {
   return new Uint8Array(kp.publicKey.export({ format: 'der', type: 'spki' }));
 }
 
-/** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey BIT STRING contents. */
+/** RFC 7093 §2 method 1: the leftmost 160 bits of SHA-256 of the subjectPublicKey BIT STRING contents. */
 function keyIdentifier(kp: KeyPair): Uint8Array {
   const [, key] = children(readNode(spki(kp)).node);
-  return new Uint8Array(createHash('sha1').update(key!.value.subarray(1)).digest());
+  return sha256(key!.value.subarray(1)).slice(0, 20);
 }
 
 function extension(id: string, critical: boolean, value: Uint8Array): Uint8Array {
   return critical ? sequence(oid(id), boolean(true), octetString(value)) : sequence(oid(id), octetString(value));
 }
 
+/** RFC 5280 §4.2.1.1: the AKI is the issuer's own SKI (whatever method made it); computed only when it has none. */
+function authorityKeyIdentifier(issuerCertificate: Uint8Array, issuerKey: KeyPair): Uint8Array {
+  try {
+    const ski = parseCertificate(issuerCertificate).subjectKeyIdentifier;
+    if (ski) return ski;
+  } catch {
+    // an unreadable issuer certificate fails later, where it is used; fall back to the computed identifier
+  }
+  return keyIdentifier(issuerKey);
+}
+
 function tbsCertificate(issuer: Uint8Array, subject: Uint8Array, from: Date, until: Date, kp: KeyPair, extensions: Uint8Array[]): Uint8Array {
-  const serial = randomBytes(12);
+  const serial = globalThis.crypto.getRandomValues(new Uint8Array(12));
   serial[0]! &= 0x7f;
   return sequence(
     explicit(0, smallInteger(2)),
@@ -156,7 +166,9 @@ function tbsCertificate(issuer: Uint8Array, subject: Uint8Array, from: Date, unt
   );
 }
 
-function signCertificate(issuerKey: KeyPair, tbs: Uint8Array): Uint8Array {
-  const signature = sign('sha256', tbs, { key: issuerKey.privateKey!, dsaEncoding: 'der' });
-  return sequence(tbs, sequence(oid(OID_ECDSA_WITH_SHA256)), bitString(new Uint8Array(signature)));
+async function signCertificate(issuerKey: KeyPair, tbs: Uint8Array): Promise<Uint8Array> {
+  // ES256 signers give raw r||s; X.509 wants the DER ECDSA-Sig-Value.
+  const raw = await createSigner(issuerKey, { id: 'dev-csca', algorithm: 'ES256' }).sign(tbs);
+  const signature = sequence(unsignedInteger(raw.subarray(0, 32)), unsignedInteger(raw.subarray(32)));
+  return sequence(tbs, sequence(oid(OID_ECDSA_WITH_SHA256)), bitString(signature));
 }

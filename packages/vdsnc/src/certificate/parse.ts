@@ -1,15 +1,24 @@
-import { X509Certificate, type KeyObject } from 'node:crypto';
-import { children, decodeOid, DerError, readNode, type DerNode } from '../lib/der.js';
+import type { KeyObject, X509Certificate } from 'node:crypto';
+import { parseCertificate as parseX509, type X509CertificateInfo } from '@divoc/keys';
+import { children, DerError, readNode, type DerNode } from '../lib/der.js';
 import { VdsncCertificateInvalidError } from '../lib/errors.js';
-import { OID_DOCUMENT_TYPE_LIST, OID_EXTENDED_KEY_USAGE } from './oids.js';
+import { OID_DOCUMENT_TYPE_LIST } from './oids.js';
 
 /** Real signer certificates are under 2 KB; CSCA certificates a few KB. */
 export const MAX_CERTIFICATE_BYTES = 16_384;
 
 export interface CertificateInfo {
   der: Uint8Array;
-  x509: X509Certificate;
-  publicKey: KeyObject;
+  /** The certificate as read by @divoc/keys' runtime-neutral X.509 parser (Node and browsers). */
+  certificate: X509CertificateInfo;
+  /** Public key of the certificate as a JWK. */
+  publicKeyJwk: JsonWebKey;
+  /**
+   * @deprecated Node only (built lazily from node:crypto on first access, throws elsewhere); use `certificate`.
+   */
+  readonly x509: X509Certificate;
+  /** @deprecated Node only (lazily built from node:crypto); use `publicKeyJwk`. */
+  readonly publicKey: KeyObject;
   validFrom: Date;
   validUntil: Date;
   /** Subject country (`C=`), alpha-2 as X.509 writes it, when present. */
@@ -20,35 +29,43 @@ export interface CertificateInfo {
   documentTypes?: string[];
 }
 
+/** node:crypto where the runtime has it, found without a static import (so browser bundles never see one). */
+function nodeCrypto(): typeof import('node:crypto') {
+  const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+  const mod = get?.('node:crypto') as typeof import('node:crypto') | undefined;
+  if (!mod) throw new VdsncCertificateInvalidError('x509 / publicKey need node:crypto (Node ≥ 20.16); use certificate / publicKeyJwk');
+  return mod;
+}
+
 /** Parse a DER certificate (bounded) and the extensions VDS-NC cares about. Throws `VdsncCertificateInvalidError`. */
 export function parseCertificate(der: Uint8Array): CertificateInfo {
   if (!(der instanceof Uint8Array) || der.length === 0 || der.length > MAX_CERTIFICATE_BYTES) {
     throw new VdsncCertificateInvalidError('certificate DER is missing or implausibly large');
   }
-  let x509: X509Certificate;
+  let certificate: X509CertificateInfo;
   try {
-    x509 = new X509Certificate(Buffer.from(der.buffer, der.byteOffset, der.byteLength));
+    certificate = parseX509(der);
   } catch (err) {
-    throw new VdsncCertificateInvalidError('not a DER X.509 certificate', { cause: err });
+    throw new VdsncCertificateInvalidError(`not a DER X.509 certificate: ${err instanceof Error ? err.message : 'unreadable'}`, { cause: err });
   }
-  const validFrom = new Date(x509.validFrom);
-  const validUntil = new Date(x509.validTo);
-  if (Number.isNaN(validFrom.getTime()) || Number.isNaN(validUntil.getTime())) {
-    throw new VdsncCertificateInvalidError('certificate validity could not be read');
-  }
-  let extensions: Map<string, Uint8Array>;
+  const copy = new Uint8Array(der);
+  let x509: X509Certificate | undefined;
+  let publicKey: KeyObject | undefined;
+  const info = {
+    der: copy,
+    certificate,
+    publicKeyJwk: certificate.publicKey.jwk,
+    validFrom: certificate.notBefore,
+    validUntil: certificate.notAfter,
+  } as CertificateInfo;
+  Object.defineProperties(info, {
+    x509: { enumerable: false, get: () => (x509 ??= new (nodeCrypto().X509Certificate)(copy)) },
+    publicKey: { enumerable: false, get: () => (publicKey ??= nodeCrypto().createPublicKey({ key: certificate.publicKey.jwk as import('node:crypto').JsonWebKey, format: 'jwk' })) },
+  });
+  if (certificate.subject.country !== undefined) info.country = certificate.subject.country;
+  if (certificate.extendedKeyUsage) info.extendedKeyUsage = [...certificate.extendedKeyUsage];
   try {
-    extensions = readExtensions(der);
-  } catch (err) {
-    throw new VdsncCertificateInvalidError(`certificate extensions could not be read: ${err instanceof Error ? err.message : 'bad DER'}`, { cause: err });
-  }
-  const info: CertificateInfo = { der: new Uint8Array(der), x509, publicKey: x509.publicKey, validFrom, validUntil };
-  const country = /^C=(.*)$/m.exec(x509.subject)?.[1];
-  if (country !== undefined) info.country = country;
-  try {
-    const eku = extensions.get(OID_EXTENDED_KEY_USAGE);
-    if (eku) info.extendedKeyUsage = children(readNode(eku).node).map((n) => expectTag(n, 0x06, 'EKU OID') && decodeOid(n.value));
-    const docTypes = extensions.get(OID_DOCUMENT_TYPE_LIST);
+    const docTypes = certificate.extensions.find((e) => e.oid === OID_DOCUMENT_TYPE_LIST)?.value;
     if (docTypes) {
       const [version, list] = children(readNode(docTypes).node);
       if (!version || !list) throw new DerError('document type list needs a version and a SET');
@@ -67,27 +84,4 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
 function expectTag(node: DerNode, tag: number, what: string): true {
   if (node.tag !== tag) throw new DerError(`${what}: unexpected DER tag 0x${node.tag.toString(16)}`);
   return true;
-}
-
-/** OID → extnValue contents of the certificate's v3 extensions. */
-function readExtensions(der: Uint8Array): Map<string, Uint8Array> {
-  const { node: certificate, next } = readNode(der);
-  if (next !== der.length) throw new DerError('trailing bytes after the certificate');
-  const [tbs] = children(certificate);
-  if (!tbs) throw new DerError('no TBSCertificate');
-  const out = new Map<string, Uint8Array>();
-  const wrapper = children(tbs).find((n) => n.tag === 0xa3);
-  if (!wrapper) return out;
-  const [list] = children(wrapper);
-  if (!list) return out;
-  for (const extension of children(list)) {
-    const parts = children(extension);
-    const id = parts[0];
-    const value = parts[parts.length - 1];
-    if (!id || !value || id.tag !== 0x06 || value.tag !== 0x04) throw new DerError('malformed extension');
-    const name = decodeOid(id.value);
-    if (out.has(name)) throw new DerError(`duplicate extension ${name}`);
-    out.set(name, value.value);
-  }
-  return out;
 }

@@ -1,3 +1,4 @@
+import { base64urlDecode } from '@divoc/keys';
 import { VdsncMalformedError, VdsncTooLargeError } from '../lib/errors.js';
 import type { DecodedVdsnc, JsonObject, VdsncSeal, VdsncType } from '../types.js';
 
@@ -110,5 +111,5 @@ function base64url(text: string, field: string): Uint8Array {
   if (text.length > MAX_BASE64_CHARS || !/^[A-Za-z0-9_-]*={0,2}$/.test(text)) throw new VdsncMalformedError(`"${field}" is not base64url`);
   const bare = text.replace(/=+$/, '');
   if (bare.length % 4 === 1) throw new VdsncMalformedError(`"${field}" is not base64url`);
-  return new Uint8Array(Buffer.from(bare, 'base64url'));
+  return base64urlDecode(bare);
 }

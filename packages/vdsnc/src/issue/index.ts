@@ -1,6 +1,5 @@
-import { verify } from 'node:crypto';
 import { ICD11_COVID19_VACCINE, resolveVaccine } from '@divoc/schemas';
-import { base64urlEncode, type Signer } from '@divoc/keys';
+import { base64Decode, base64urlEncode, publicKeyInfoFromJwk, verifySignature, type Signer } from '@divoc/keys';
 import { parseCertificate } from '../certificate/parse.js';
 import { OID_EKU_VDSNC_SIGNER } from '../certificate/oids.js';
 import { toAlpha3 } from '../lib/countries.js';
@@ -53,7 +52,8 @@ export async function issueVdsnc(credential: object, options: IssueVdsncOptions)
   // Catch a signer/certificate mismatch here rather than in every verifier.
   let ok = false;
   try {
-    ok = signature.length === 64 && verify('sha256', bytes, { key: cert.publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    const { type, jwk } = publicKeyInfoFromJwk(cert.publicKeyJwk);
+    ok = type === 'P-256' && signature.length === 64 && (await verifySignature({ id: 'vdsnc-signer', type, publicKeyJwk: jwk }, 'ES256', bytes, signature));
   } catch {
     ok = false;
   }
@@ -71,7 +71,7 @@ function certificateDer(input: unknown): Uint8Array {
   if (typeof input === 'string' && input.length < 65_536) {
     const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
     const body = (pem ? pem[1]! : input).replace(/\s+/g, '');
-    if (/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return new Uint8Array(Buffer.from(body, 'base64'));
+    if (/^[A-Za-z0-9+/]+={0,2}$/.test(body)) return base64Decode(body);
   }
   throw new VdsncIssueError('options.certificate must be DER bytes, base64 DER or PEM');
 }

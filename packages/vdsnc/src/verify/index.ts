@@ -1,9 +1,10 @@
-import { X509Certificate } from 'node:crypto';
 import {
-  importKeyPair,
+  base64Decode,
   isTrustedKeyValidAt,
-  trustedKeyFromKeyPair,
+  publicKeyInfoFromJwk,
+  verifyCertificateSignature,
   verifySignature,
+  type X509CertificateInfo,
   type Check,
   type FormatVerificationResult,
   type TrustedKey,
@@ -34,7 +35,7 @@ export interface VerifyVdsncOptions {
 export type VdsncVerificationResult = FormatVerificationResult<'vdsnc', VdsncSeal>;
 
 interface Csca {
-  x509: X509Certificate;
+  x509: X509CertificateInfo;
   validFrom: Date;
   validUntil: Date;
   /** The trust-store entry it came from, whose own window also applies. */
@@ -88,7 +89,12 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
       checks.push({ name: 'trust', ok: false, code: 'ERR_VDSNC_NOT_TRUSTED', message: `trusted CSCA list unusable: ${message(err)}` });
     }
     if (!checks.some((c) => c.name === 'trust')) {
-      csca = candidates.find((c) => issuedBy(signer!.x509, c.x509));
+      for (const candidate of candidates) {
+        if (await issuedBy(signer.certificate, candidate.x509)) {
+          csca = candidate;
+          break;
+        }
+      }
       const signerCountry = signer.country !== undefined ? toAlpha3(signer.country) : undefined;
       if (!csca) {
         checks.push({ name: 'trust', ok: false, code: 'ERR_VDSNC_NOT_TRUSTED', message: 'no trusted CSCA issued and signed the signer certificate' });
@@ -101,7 +107,7 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
           message: `seal claims issuing country ${decoded.issuingCountry} but its signer certificate is from ${signerCountry}`,
         });
       } else {
-        checks.push({ name: 'trust', ok: true, message: `signed by CSCA ${oneLine(csca.x509.subject)}` });
+        checks.push({ name: 'trust', ok: true, message: `signed by CSCA ${oneLine(csca.x509.subject.text)}` });
       }
     }
   } else {
@@ -142,9 +148,9 @@ async function signatureCheck(decoded: DecodedVdsnc, signer: CertificateInfo): P
   }
   let key: TrustedKey;
   try {
-    const kp = importKeyPair({ keyObject: signer.publicKey });
-    if (kp.type !== 'P-256') throw new Error(`signer key is ${kp.type}, ES256 needs P-256`);
-    key = trustedKeyFromKeyPair(kp, { id: 'vdsnc-signer' });
+    if (signer.certificate.publicKey.crv !== 'P-256') throw new Error(`signer key is ${signer.certificate.publicKey.crv ?? signer.certificate.publicKey.kty}, ES256 needs P-256`);
+    const { type, jwk } = publicKeyInfoFromJwk(signer.publicKeyJwk);
+    key = { id: 'vdsnc-signer', type, publicKeyJwk: jwk };
   } catch (err) {
     return { name: 'signature', ok: false, code: 'ERR_VDSNC_CERTIFICATE_INVALID', message: `signer certificate key unusable: ${message(err)}` };
   }
@@ -183,13 +189,26 @@ function keyUsageCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Check {
   return { name: 'key-usage', ok: true };
 }
 
-/** `issuer` names `signer`'s issuer (and key identifier, when both say), is a CA, and its key verifies the certificate. */
-function issuedBy(signer: X509Certificate, issuer: X509Certificate): boolean {
-  try {
-    return issuer.ca && signer.checkIssued(issuer) && signer.verify(issuer.publicKey);
-  } catch {
-    return false;
-  }
+/**
+ * `issuer` is a CA allowed to sign certificates, names `signer`'s issuer (and key identifier, when both say), and its
+ * key verifies the certificate's signature (WebCrypto, so the same in Node and browsers).
+ */
+async function issuedBy(signer: X509CertificateInfo, issuer: X509CertificateInfo): Promise<boolean> {
+  if (!issuer.basicConstraints?.ca) return false;
+  if (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign')) return false;
+  if (!sameName(signer.issuer.attributes, issuer.subject.attributes)) return false;
+  if (signer.authorityKeyIdentifier && issuer.subjectKeyIdentifier && !sameBytes(signer.authorityKeyIdentifier, issuer.subjectKeyIdentifier)) return false;
+  return verifyCertificateSignature(signer, issuer);
+}
+
+function sameName(a: X509CertificateInfo['subject']['attributes'], b: X509CertificateInfo['subject']['attributes']): boolean {
+  // RFC 5280 §7.1 name matching, simplified: same attributes in the same order, case- and space-insensitive values.
+  const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
+  return a.length === b.length && a.every((x, i) => x.oid === b[i]!.oid && norm(x.value) === norm(b[i]!.value));
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 const cache = new WeakMap<TrustedKey, Csca | null>();
@@ -221,7 +240,7 @@ function trustedCscas(options: VerifyVdsncOptions): Csca[] {
 function toCsca(der: Uint8Array, entry?: TrustedKey): Csca | null {
   try {
     const info = parseCertificate(der);
-    return { x509: info.x509, validFrom: info.validFrom, validUntil: info.validUntil, ...(entry ? { entry } : {}) };
+    return { x509: info.certificate, validFrom: info.validFrom, validUntil: info.validUntil, ...(entry ? { entry } : {}) };
   } catch {
     return null;
   }
@@ -232,7 +251,11 @@ function derOf(text: string): Uint8Array | undefined {
   const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);
   const body = (pem ? pem[1]! : text).replace(/\s+/g, '');
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(body)) return undefined;
-  return new Uint8Array(Buffer.from(body.replace(/-/g, '+').replace(/_/g, '/'), 'base64'));
+  try {
+    return base64Decode(body.replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return undefined;
+  }
 }
 
 /** ICAO 9303 writes Germany as `D<<`; ISO as DEU. */

@@ -1,0 +1,104 @@
+import { Gunzip, Inflate, Unzlib, deflateSync, gzipSync, zlibSync, type FlateStreamHandler } from 'fflate';
+import { InflateInvalidError, InflateTooLargeError } from '../lib/errors.js';
+
+/** Budget for one decompression. Both limits apply while inflating, so a bomb never allocates past them. */
+export interface InflateLimits {
+  /** Most bytes the output may have. Required: there is no safe default for every format. */
+  maxOutput: number;
+  /** Most output bytes per input byte (e.g. 40). Default: no ratio limit beyond maxOutput. */
+  maxRatio?: number;
+  /** Preset dictionary (raw deflate / zlib only). */
+  dictionary?: Uint8Array;
+}
+
+/** Input is fed to the inflater in slices this large; one slice can inflate to at most ~1032× its size. */
+const SLICE = 256;
+
+interface FlateStream {
+  ondata: FlateStreamHandler;
+  push(chunk: Uint8Array, final?: boolean): void;
+}
+
+function run(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number): Uint8Array {
+  if (!(input instanceof Uint8Array)) throw new InflateInvalidError(`${kind}: input must be a Uint8Array`);
+  // Shorter than the smallest valid stream of its kind (fflate would wait for more input rather than fail).
+  if (input.length < minLength) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
+  const { maxOutput, maxRatio } = limits ?? ({} as InflateLimits);
+  if (typeof maxOutput !== 'number' || !(maxOutput >= 0)) throw new RangeError(`${kind}: limits.maxOutput must be a non-negative number`);
+  const budget = Math.floor(maxRatio === undefined ? maxOutput : Math.min(maxOutput, input.length * maxRatio));
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  let done = false;
+  let over = false;
+  const stream = make(limits.dictionary);
+  stream.ondata = (chunk, final) => {
+    total += chunk.length;
+    if (total > budget) {
+      over = true;
+      throw new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    }
+    // fflate may reuse its window buffer between callbacks: keep a copy.
+    chunks.push(chunk.slice());
+    if (final) done = true;
+  };
+  try {
+    for (let offset = 0; offset < input.length && !done; offset += SLICE) {
+      const end = Math.min(offset + SLICE, input.length);
+      stream.push(input.subarray(offset, end), end === input.length);
+    }
+  } catch (err) {
+    if (over || err instanceof InflateTooLargeError) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    throw new InflateInvalidError(`${kind}: not a valid compressed stream`, { cause: err });
+  }
+  if (!done) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
+  }
+  return out;
+}
+
+/**
+ * Inflate raw DEFLATE (RFC 1951) within `limits`. Throws `InflateTooLargeError` (`ERR_INFLATE_TOO_LARGE`) as soon as
+ * the output would pass `maxOutput` or `maxRatio × input`, `InflateInvalidError` (`ERR_INFLATE_INVALID`) for a
+ * malformed or truncated stream. Runtime-neutral (fflate).
+ */
+export function inflateRawBounded(input: Uint8Array, limits: InflateLimits): Uint8Array {
+  return run('inflate', input, limits, (dictionary) => new Inflate(dictionary ? { dictionary } : {}), 1);
+}
+
+/** Like `inflateRawBounded`, for a zlib stream (RFC 1950: header, deflate data, Adler-32). */
+export function inflateZlibBounded(input: Uint8Array, limits: InflateLimits): Uint8Array {
+  return run('zlib inflate', input, limits, (dictionary) => new Unzlib(dictionary ? { dictionary } : {}), 7);
+}
+
+/** Like `inflateRawBounded`, for gzip (RFC 1952). */
+export function gunzipBounded(input: Uint8Array, limits: Omit<InflateLimits, 'dictionary'>): Uint8Array {
+  return run('gunzip', input, limits, () => new Gunzip(), 18);
+}
+
+export interface DeflateOptions {
+  /** 0–9, default 9. */
+  level?: number;
+  dictionary?: Uint8Array;
+}
+
+type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+const level = (options: DeflateOptions): Level => Math.max(0, Math.min(9, Math.trunc(options.level ?? 9))) as Level;
+
+/** Raw DEFLATE, runtime-neutral. */
+export function deflateRaw(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
+  return deflateSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+}
+
+/** zlib-wrapped DEFLATE, runtime-neutral. */
+export function deflateZlib(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
+  return zlibSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+}
+
+/** gzip, runtime-neutral (mtime 0 so the output depends on the input only). */
+export function gzip(input: Uint8Array, options: Omit<DeflateOptions, 'dictionary'> = {}): Uint8Array {
+  return gzipSync(input, { level: level(options), mtime: 0 });
+}
