@@ -2,6 +2,8 @@ import { runDecode } from './commands/decode.js';
 import { runDemo } from './commands/demo.js';
 import { runIssue } from './commands/issue.js';
 import { runKeys } from './commands/keys.js';
+import { runSample } from './commands/sample.js';
+import { runStatus } from './commands/status.js';
 import { runVerify } from './commands/verify.js';
 import { describeError, isCliError, UsageError } from './lib/errors.js';
 import { defaultIo, type CliIo } from './lib/io.js';
@@ -13,6 +15,10 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   issue: runIssue,
   verify: runVerify,
   decode: runDecode,
+  sample: runSample,
+  status: runStatus,
+  // Loaded on use: the service pulls in Fastify and pg, which other commands do not need.
+  serve: async (argv, io) => (await import('./commands/serve.js')).runServe(argv, io),
 };
 
 export const MAIN_HELP = `Usage: divoc <command> [options]
@@ -27,6 +33,9 @@ Commands:
   issue           issue signed credentials from CSV / JSON / NDJSON registry records
   verify          verify credentials (any format, QR images too) against trusted keys
   decode          print what a credential or QR holds, without verifying it
+  sample          write a synthetic registry export (CSV / NDJSON / JSON) to try issue on
+  status          W3C Bitstring Status Lists: create, revoke / suspend, publish, show
+  serve           run the HTTP signing service (--config FILE, or --dev --key FILE on loopback)
 
 Options:
   -h, --help      show help (also: divoc <command> --help)

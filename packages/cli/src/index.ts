@@ -2,7 +2,7 @@ export { runCli, MAIN_HELP } from './cli.js';
 export type { CliIo, TextSink } from './lib/io.js';
 export type { InputReport } from './lib/report.js';
 export type { DivocKeyFile } from './lib/keyfile.js';
-export type { VerifiableFormat, RawInput, VerifyContext, DecodedPayload, DecodeReport } from './lib/formats/index.js';
+export type { DecodableFormat, RawInput, DecodedPayload, DecodeReport } from './lib/formats/index.js';
 export type { OutputFormat } from './lib/outputs.js';
 export type { RecordMapper } from './lib/records/map.js';
 export type { DemoStep, DemoStepResult } from './commands/demo.js';
@@ -13,8 +13,10 @@ export {
   OutputUnwritableError,
   KeyFileError,
   FileExistsError,
+  StatusFileError,
+  StatusListLockedError,
   InternalCliError,
   isCliError,
 } from './lib/errors.js';
 export type { CliError } from './lib/errors.js';
-export { certificateIdFor } from './lib/certificate-id.js';
+export { certificateIdFor } from '@divoc/issuer';

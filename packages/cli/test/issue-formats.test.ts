@@ -258,7 +258,7 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
         csv,
         'refId,name,dob,gender,identity,vaccine,batch,vaccinationDate,dose,totalDoses,facilityName,country\n' +
           'A,Asha Verma,1990-04-12,Female,did:example:a,COVISHIELD,B1,2021-09-01,1,2,PHC,IN\n' +
-          'B,Ravi Kumar,1985-11-30,Male,did:example:b,NoSuchVaccine,B2,2021-09-01,1,2,PHC,IN\n',
+          'B,Ravi Kumar,1985-11-30,Male,did:example:b,ZyCoV-D,B2,2021-09-01,1,2,PHC,IN\n',
       );
       const out = join(dir, 'out');
       const r = await run(issueArgs(s, out, ['--format', 'dcc']).map((a) => (a === CSV ? csv : a)));

@@ -173,7 +173,7 @@ describe('divoc issue', () => {
   it('hostile records are rejected one by one, never crash the run', async () => {
     await withTempDir(async (dir) => {
       const { keyFile } = await generateKey(dir, 'ed25519');
-      const good = { refId: 'H-0', name: 'Good', age: 30, vaccine: 'X', vaccinationDate: '2021-09-01', dose: 1, totalDoses: 2 };
+      const good = { refId: 'H-0', name: 'Good', age: 30, vaccine: 'Covaxin', vaccinationDate: '2021-09-01', dose: 1, totalDoses: 2 };
       const lines = [
         JSON.stringify(good),
         '{"__proto__": {"polluted": true}, "refId": "H-1", "name": "P"}',

@@ -8,7 +8,7 @@ import { splitLines } from '../src/lib/records/lines.js';
 import { readNdjson } from '../src/lib/records/ndjson.js';
 import { openRecords } from '../src/lib/records/read.js';
 import { DEFAULT_READER_LIMITS } from '../src/lib/records/types.js';
-import { certificateIdFor } from '../src/lib/certificate-id.js';
+import { certificateIdFor } from '@divoc/issuer';
 import { chunksOf, collect, withTempDir } from './helpers.js';
 
 const limits = DEFAULT_READER_LIMITS;

@@ -1,39 +1,30 @@
-import { mkdir, open, readFile, stat, type FileHandle } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createSigner } from '@divoc/keys';
-import type { SignedCredential, SuiteName } from '@divoc/vc';
+import { resolveVaccine } from '@divoc/schemas';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
-import { certificateIdFor } from '../lib/certificate-id.js';
-import { ALL_SUITES, SUITES_BY_KEY_TYPE, buildFromRecord, makeIssuer, recordFieldNames, templateNames } from '../lib/engine.js';
-import { InputUnreadableError, KeyFileError, OutputUnwritableError, UsageError } from '../lib/errors.js';
-import { exists, readFileLimited, writeFileAtomicExclusive } from '../lib/files.js';
+import { certificateIdFor } from '@divoc/issuer';
+import { ALL_SUITES, recordFieldNames, templateNames } from '../lib/engine.js';
+import { InputUnreadableError, MappingFileInvalidError, OutputUnwritableError, UsageError, isCliError } from '../lib/errors.js';
+import { readFileLimited } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { MAX_KEY_FILE_BYTES, controllerOf, parseKeyFile, type LoadedKey } from '../lib/keyfile.js';
 import { identityMapper, type RecordMapper } from '../lib/records/map.js';
 import { describeFsError, openRecords } from '../lib/records/read.js';
 import { recordIdOf } from '../lib/records/record-id.js';
 import type { FieldError } from '../lib/records/types.js';
-import {
-  FormatIssueError,
-  OUTPUT_FORMAT_ALIASES,
-  REPORTED_FORMAT,
-  VC_BASED,
-  certifiedKey,
-  hasVdsncUsage,
-  mainFileName,
-  makeArtefacts,
-  parseOutputFormats,
-  type CertifiedKey,
-  type IssueMaterial,
-  type OutputFormat,
-  vdsncCertificateId,
-} from '../lib/outputs.js';
+import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, parseOutputFormats } from '../lib/outputs.js';
+import { Journal, TMP_DIR, type BeginItem } from '../lib/bulk/journal.js';
+import { loadMaterial, type MaterialFlags } from '../lib/bulk/material.js';
+import { mappingRecordMapper, parseMapping } from '../lib/bulk/mapping.js';
+import { createExecutor, type Executor } from '../lib/bulk/pool.js';
+import { createProgress, type ProgressMode } from '../lib/bulk/progress.js';
+import { PDF_FORMAT, type IndexEntry, type RecordTask, type TaskResult, type WorkConfig } from '../lib/bulk/work.js';
 
 export const issueSpec = defineCommand({
   name: 'issue',
   summary: 'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, files per record.',
   usage:
-    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0]',
+    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] [--workers N] [--json] [--progress auto|bar|log|none]',
   flags: {
     key: { type: 'string', valueName: 'FILE', description: 'W3C VC signing key (formats vc, divoc-qr, vc-compact): divoc-key JSON, PKCS#8/PKCS#1 PEM, or DIVOC key JSON' },
     'key-id': { type: 'string', valueName: 'ID', description: 'verification method id for the key (default: from the key file, or derived)' },
@@ -57,6 +48,16 @@ export const issueSpec = defineCommand({
     'shc-issuer': { type: 'string', valueName: 'URL', description: 'SMART Health Card issuer (https, no trailing slash; default: --issuer when https)' },
     'ignore-unknown-fields': { type: 'boolean', description: 'drop record fields the template does not know instead of rejecting the record' },
     'vc-version': { type: 'string', valueName: 'VERSION', choices: ['1.1', '2.0'], description: 'W3C VC data model (default 1.1, what deployed DIVOC verifiers read)' },
+    mapping: { type: 'string', valueName: 'FILE', description: 'mapping file (JSON): which column holds which record field, date and number rules (default: columns are the record fields)' },
+    pdf: { type: 'boolean', description: 'also write a printable certificate <certificateId>.pdf with the QR code' },
+    'pdf-template': { type: 'string', valueName: 'FILE', description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)' },
+    'pdf-font': { type: 'string', valueName: 'FILE', description: 'TrueType font for text Helvetica cannot print (names in non-Latin scripts)' },
+    workers: { type: 'string', valueName: 'N', description: 'worker threads (default: one per core; 0 = work on the main thread)' },
+    'batch-size': { type: 'string', valueName: 'N', description: 'records per batch handed to a worker and per journal flush (default 64)' },
+    progress: { type: 'string', valueName: 'MODE', choices: ['auto', 'bar', 'log', 'none'], description: 'progress on stderr: auto (bar on a terminal, log lines otherwise), bar, log, none' },
+    json: { type: 'boolean', description: 'JSON events on stdout, one per line (start, progress, done); the summary line goes to stderr' },
+    'allow-unknown-vaccine': { type: 'boolean', description: 'issue vaccination records whose vaccine resolveVaccine() does not know (default: rejected)' },
+    'no-fsync': { type: 'boolean', description: 'do not flush each file to disk (faster; still safe against kill -9, not against power loss)' },
   },
   positionals: { min: 0, max: 0 },
   details: `Files in DIR per issued record (certificateId = the record's "certificateId", else derived from identity
@@ -77,6 +78,11 @@ a format that cannot represent the record, e.g. a vaccine without an EU code in 
 A format whose file is already in DIR is skipped, so reruns never issue twice and adding a format later issues
 only that one (reusing the W3C VC already written).
 
+Bulk runs: records are read as a stream and signed on worker threads (--workers, default one per core). The run
+journal DIR/.divoc-journal.ndjson makes a run resumable: after a crash or kill -9 run the same command again; it
+finishes what is missing, every record issued exactly once, no partial files. --pdf writes <certificateId>.pdf.
+Vaccination records whose vaccine resolveVaccine() does not know are rejected (--allow-unknown-vaccine).
+
 Exit status: 0 all records issued or skipped, 1 some record rejected, 2 usage error or unreadable input/key.`,
 });
 
@@ -86,7 +92,40 @@ export interface IssueSummary {
   failed: number;
 }
 
-export async function runIssue(argv: readonly string[], io: CliIo, mapper: RecordMapper = identityMapper): Promise<number> {
+const MAX_MAPPING_BYTES = 1024 * 1024;
+const VACCINATION_TEMPLATES = new Set(['vaccination', 'vaccination-v2']);
+
+function positiveInt(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, 'issue');
+  return Number(value);
+}
+
+async function loadMapper(io: CliIo, path: string): Promise<RecordMapper> {
+  let text: string;
+  try {
+    const read = await readFileLimited(resolvePath(io, path), MAX_MAPPING_BYTES);
+    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_MAPPING_BYTES} bytes: not a mapping file`);
+    text = Buffer.from(read.bytes).toString('utf8');
+  } catch (error) {
+    if (error instanceof InputUnreadableError) throw error;
+    throw new InputUnreadableError(path, describeFsError(error));
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new MappingFileInvalidError(`${path}: not JSON: ${(error as Error).message}`);
+  }
+  try {
+    return mappingRecordMapper(parseMapping(json));
+  } catch (error) {
+    if (error instanceof MappingFileInvalidError) throw new MappingFileInvalidError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+export async function runIssue(argv: readonly string[], io: CliIo, mapperOverride?: RecordMapper): Promise<number> {
   const spec = issueSpec;
   const { flags, help } = parseArgs(argv, spec);
   if (help) {
@@ -107,7 +146,29 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapper: Recor
   if (flags.issuer !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(flags.issuer)) {
     throw new UsageError('--issuer must be a DID or URL', spec.name);
   }
-  const { material, issuer, label } = await loadMaterial(io, flags, formats);
+  if ((flags['pdf-template'] !== undefined || flags['pdf-font'] !== undefined) && !flags.pdf) throw new UsageError('--pdf-template and --pdf-font need --pdf', spec.name);
+  const workers = positiveInt(flags.workers, 'workers', 0, 256, Math.max(1, availableParallelism()));
+  const batchSize = positiveInt(flags['batch-size'], 'batch-size', 1, 10_000, 64);
+
+  const materialFlags: MaterialFlags = {};
+  for (const name of ['key', 'key-id', 'suite', 'issuer', 'qr', 'dsc-key', 'dsc-cert', 'bsc-key', 'bsc-cert', 'shc-key', 'shc-issuer'] as const) {
+    const value = flags[name];
+    if (value !== undefined) materialFlags[name] = value;
+  }
+  // Loaded here once to check the command line (exit 2 before any record); the workers load their own copy.
+  const { issuer, label } = await loadMaterial(io, materialFlags, formats);
+  const mapper = mapperOverride ?? (flags.mapping !== undefined ? await loadMapper(io, flags.mapping) : identityMapper);
+  const pdf = flags.pdf
+    ? {
+        ...(flags['pdf-template'] !== undefined ? { templatePath: resolvePath(io, flags['pdf-template']) } : {}),
+        ...(flags['pdf-font'] !== undefined ? { fontPath: resolvePath(io, flags['pdf-font']) } : {}),
+      }
+    : undefined;
+  if (pdf) {
+    // Check the template and font now: a bad layout is a usage problem, not a million failed records.
+    const { createPdfMaker } = await import('../lib/bulk/pdf.js');
+    await createPdfMaker({ cwd: io.cwd, ...pdf });
+  }
   const outDir = resolvePath(io, flags.out as string);
   const records = await openRecords(resolvePath(io, flags.in as string)).catch((error: unknown) => {
     if (error instanceof InputUnreadableError) throw new InputUnreadableError(flags.in as string, error.message.replace(/^cannot read [^:]*: /, ''));
@@ -123,230 +184,255 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapper: Recor
 
   const knownFields = recordFieldNames(template);
   const vcVersion = flags['vc-version'] as '1.1' | '2.0' | undefined;
+  const qr = flags.qr as 'png' | 'svg' | undefined;
+  const reportedFormats = [...formats.map((f) => REPORTED_FORMAT[f]), ...(pdf ? [PDF_FORMAT] : [])];
   const summary: IssueSummary = { issued: 0, skipped: 0, failed: 0 };
-  const seen = new Set<string>();
-  let indexFile: FileHandle | undefined;
+  const stderrIsTty = (io.stderr as { isTTY?: boolean }).isTTY === true;
+  const progressFlag = (flags.progress ?? 'auto') as 'auto' | ProgressMode;
+  const progress = createProgress({
+    mode: flags.json ? 'json' : progressFlag === 'auto' ? (stderrIsTty ? 'bar' : 'log') : progressFlag,
+    sink: flags.json ? io.stdout : io.stderr,
+    totalBytes: records.size,
+  });
+
+  let journal: Journal | undefined;
+  let executor: Executor | undefined;
   let errorsFile: FileHandle | undefined;
+  let exitCode = 0;
   try {
-    // index.ndjson is a ledger across runs (appended); errors.ndjson describes this run only (replaced).
-    indexFile = await open(join(outDir, 'index.ndjson'), 'a');
+    try {
+      journal = await Journal.open(outDir, qr !== undefined ? { qr } : {});
+    } catch (error) {
+      if (isCliError(error)) throw error;
+      throw new OutputUnwritableError(flags.out as string, describeFsError(error));
+    }
+    const config: WorkConfig = {
+      cwd: io.cwd,
+      outDir,
+      tmpDir: join(outDir, TMP_DIR),
+      template,
+      formats,
+      flags: materialFlags,
+      issuer,
+      ...(vcVersion ? { vcVersion } : {}),
+      ...(pdf ? { pdf } : {}),
+      fsync: !flags['no-fsync'],
+    };
+    executor = await createExecutor(config, workers);
+    // errors.ndjson describes this run only (replaced); index.ndjson is the ledger across runs (see Journal).
     errorsFile = await open(join(outDir, 'errors.ndjson'), 'w');
-    const reject = async (line: number, recordId: string | undefined, errors: FieldError[]) => {
+    progress.start({
+      input: flags.in,
+      out: flags.out,
+      template,
+      formats: reportedFormats,
+      workers: executor.threads,
+      recovery: journal.report,
+    });
+
+    const ledger = journal;
+    const pool = executor;
+    const errors = errorsFile;
+    // Errors and journal commits are written in order, one at a time.
+    let writes: Promise<void> = Promise.resolve();
+    const serial = (fn: () => Promise<void>): Promise<void> => {
+      writes = writes.then(fn);
+      return writes;
+    };
+    let errorText = '';
+    // errors.ndjson is in input order: each record gets a sequence number, and its outcome is written once every
+    // record before it has one (a window as large as the work queue).
+    let nextSeq = 0;
+    let nextToWrite = 0;
+    const outcomes = new Map<number, string | null>();
+    const settle = (seq: number, text: string | null) => {
+      outcomes.set(seq, text);
+      while (outcomes.has(nextToWrite)) {
+        const t = outcomes.get(nextToWrite);
+        outcomes.delete(nextToWrite);
+        if (t) errorText += t;
+        nextToWrite++;
+      }
+      if (errorText.length > 64 * 1024) {
+        const text = errorText;
+        errorText = '';
+        void serial(() => errors.write(text).then(() => undefined));
+      }
+    };
+    const reject = (seq: number, line: number, recordId: string | undefined, fieldErrors: FieldError[]) => {
       summary.failed++;
-      await (errorsFile as FileHandle).write(`${JSON.stringify({ line, ...(recordId !== undefined ? { recordId } : {}), errors })}\n`);
+      settle(seq, `${JSON.stringify({ line, ...(recordId !== undefined ? { recordId } : {}), errors: fieldErrors })}\n`);
     };
 
-    for await (const item of records.items) {
-      if (item.kind === 'invalid') {
-        await reject(item.line, item.recordId, item.errors);
-        continue;
+    // Records with the same certificate id never run at once: a later one waits, then finds the files (skipped).
+    const active = new Set<string>();
+    const waiting = new Map<string, RecordTask[]>();
+    const ready: RecordTask[] = [];
+    let waitingCount = 0;
+    const inflight = new Set<Promise<void>>();
+    let batch: RecordTask[] = [];
+
+    const handle = async (tasks: RecordTask[], results: TaskResult[]) => {
+      const done: IndexEntry[] = [];
+      const failedIds: string[] = []; // and skipped: begun records that wrote nothing
+      results.forEach((result, i) => {
+        const seq = (tasks[i] as RecordTask).seq as number;
+        if (result.kind === 'issued') {
+          summary.issued++;
+          done.push(result.entry);
+          settle(seq, null);
+        } else if (result.kind === 'skipped') {
+          summary.skipped++;
+          failedIds.push(result.certificateId);
+          settle(seq, null);
+        } else {
+          reject(seq, result.line, result.recordId, result.errors);
+          failedIds.push(result.certificateId);
+        }
+      });
+      await serial(() => ledger.commit(done, failedIds));
+      for (const task of tasks) {
+        active.delete(task.certificateId);
+        const queued = waiting.get(task.certificateId);
+        if (queued) {
+          const next = queued.shift() as RecordTask;
+          waitingCount--;
+          if (queued.length === 0) waiting.delete(task.certificateId);
+          active.add(next.certificateId);
+          ready.push(next);
+        }
       }
-      const recordId = recordIdOf(item.record);
-      const mapped = mapper.map(item.record);
-      if (!mapped.ok) {
-        await reject(item.line, recordId, mapped.errors);
-        continue;
+      progress.update(summary, records.bytesRead());
+    };
+
+    const dispatch = async (tasks: RecordTask[]) => {
+      while (inflight.size >= pool.slots) await Promise.race(inflight);
+      const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
+      await serial(() => ledger.begin(items));
+      const promise: Promise<void> = pool
+        .run(tasks)
+        .then((results) => handle(tasks, results))
+        .finally(() => inflight.delete(promise));
+      inflight.add(promise);
+    };
+
+    const enqueue = async (task: RecordTask) => {
+      if (active.has(task.certificateId)) {
+        const queued = waiting.get(task.certificateId) ?? [];
+        queued.push(task);
+        waiting.set(task.certificateId, queued);
+        waitingCount++;
+        return;
       }
-      const idResult = certificateIdFor(template, mapped.record);
-      if (!idResult.ok) {
-        await reject(item.line, recordId, [{ field: idResult.field, reason: idResult.reason }]);
-        continue;
+      active.add(task.certificateId);
+      batch.push(task);
+      if (batch.length >= batchSize) {
+        const full = batch;
+        batch = [];
+        await dispatch(full);
       }
-      const { certificateId } = idResult;
-      // Formats whose file is already there were issued by an earlier run (or an earlier record with this id).
-      const pending: OutputFormat[] = [];
-      if (!seen.has(certificateId)) {
-        for (const format of formats) if (!(await exists(join(outDir, mainFileName(format, certificateId))))) pending.push(format);
+    };
+    const drainReady = async () => {
+      while (ready.length > 0) {
+        batch.push(ready.shift() as RecordTask);
+        if (batch.length >= batchSize) {
+          const full = batch;
+          batch = [];
+          await dispatch(full);
+        }
       }
-      if (pending.length === 0) {
-        summary.skipped++;
-        continue;
-      }
-      const { certificateId: _given, ...recordFields } = mapped.record;
-      // A misspelt optional column would otherwise vanish silently from a health record.
-      if (knownFields !== undefined) {
-        const unknownFields = Object.keys(recordFields).filter((f) => !knownFields.has(f));
-        if (unknownFields.length > 0) {
-          if (flags['ignore-unknown-fields']) for (const f of unknownFields) delete recordFields[f];
-          else {
-            await reject(item.line, recordId, unknownFields.map((field) => ({ field, reason: `unknown field for template ${template} (use --ignore-unknown-fields to drop it)` })));
+    };
+
+    try {
+      for await (const item of records.items) {
+        await drainReady();
+        // Duplicates waiting for their twin count against the queue too, so memory stays bounded.
+        while ((waitingCount > pool.slots * batchSize || outcomes.size > 100_000) && inflight.size > 0) {
+          await Promise.race(inflight);
+          await drainReady();
+        }
+        const seq = nextSeq++;
+        if (item.kind === 'invalid') {
+          reject(seq, item.line, item.recordId, item.errors);
+          continue;
+        }
+        const mapped = mapper.map(item.record);
+        if (!mapped.ok) {
+          reject(seq, item.line, recordIdOf(mapped.partial ?? {}) ?? recordIdOf(item.record), mapped.errors);
+          continue;
+        }
+        const recordId = recordIdOf(mapped.record) ?? recordIdOf(item.record);
+        const idResult = certificateIdFor(template, mapped.record);
+        if (!idResult.ok) {
+          reject(seq, item.line, recordId, [{ field: idResult.field, reason: idResult.reason }]);
+          continue;
+        }
+        const { certificateId: _given, ...recordFields } = mapped.record;
+        // A misspelt optional column would otherwise vanish silently from a health record.
+        if (knownFields !== undefined) {
+          const unknownFields = Object.keys(recordFields).filter((f) => !knownFields.has(f));
+          if (unknownFields.length > 0) {
+            if (flags['ignore-unknown-fields']) for (const f of unknownFields) delete recordFields[f];
+            else {
+              reject(seq, item.line, recordId, unknownFields.map((field) => ({ field, reason: `unknown field for template ${template} (use --ignore-unknown-fields to drop it)` })));
+              continue;
+            }
+          }
+        }
+        // A vaccine no value set knows would be issued with no codes: a typo in the export, most likely.
+        if (VACCINATION_TEMPLATES.has(template) && !flags['allow-unknown-vaccine'] && typeof recordFields.vaccine === 'string' && recordFields.icd11Code === undefined) {
+          if (resolveVaccine(recordFields.vaccine) === undefined) {
+            reject(seq, item.line, recordId, [{ field: 'vaccine', reason: `unknown vaccine ${JSON.stringify(recordFields.vaccine.slice(0, 64))} (not one resolveVaccine() knows; --allow-unknown-vaccine issues it anyway)` }]);
             continue;
           }
         }
+        await enqueue({ line: item.line, seq, ...(recordId !== undefined ? { recordId } : {}), certificateId: idResult.certificateId, record: recordFields });
+        progress.update(summary, records.bytesRead());
       }
-      const built = buildFromRecord(template, recordFields, { issuer, certificateId, ...(vcVersion ? { vcVersion } : {}) });
-      if (!built.ok) {
-        await reject(item.line, recordId, built.errors);
-        continue;
-      }
-      // Formats made from the VC reuse the one an earlier run wrote, so every format carries the same credential.
-      let existingVc: SignedCredential | undefined;
-      if (!pending.includes('vc') && pending.some((f) => VC_BASED.has(f))) {
-        try {
-          existingVc = JSON.parse(await readFile(join(outDir, mainFileName('vc', certificateId)), 'utf8')) as SignedCredential;
-        } catch (error) {
-          await reject(item.line, recordId, [{ field: '(vc)', reason: `cannot reuse ${mainFileName('vc', certificateId)}: ${describeFsError(error)}` }]);
+    } finally {
+      // Finish what was handed out, even when the input broke off half-way (then the error is reported after).
+      for (;;) {
+        await drainReady().catch(() => undefined);
+        if (batch.length > 0) {
+          const last = batch;
+          batch = [];
+          await dispatch(last).catch(() => undefined);
           continue;
         }
+        if (inflight.size === 0) break;
+        await Promise.race(inflight).catch(() => undefined);
       }
-      let artefacts;
-      try {
-        ({ artefacts } = await makeArtefacts(pending, certificateId, built.credential, material, existingVc));
-      } catch (error) {
-        if (!(error instanceof FormatIssueError)) throw error;
-        await reject(item.line, recordId, [{ field: `(${error.format})`, reason: `${error.message}${error.code ? ` (${error.code})` : ''}` }]);
-        continue;
-      }
-      seen.add(certificateId);
-      const files: string[] = [];
-      const written = new Set<OutputFormat>();
-      // Images and side files first, the main file last: its presence says the format is complete.
-      for (const artefact of artefacts) {
-        const created = await writeFileAtomicExclusive(join(outDir, artefact.name), artefact.contents);
-        if (!created) continue;
-        files.push(artefact.name);
-        if (artefact.main) written.add(artefact.format);
-      }
-      if (written.size === 0) {
-        summary.skipped++;
-        continue;
-      }
-      summary.issued++;
-      await indexFile.write(
-        `${JSON.stringify({
-          line: item.line,
-          ...(recordId !== undefined ? { recordId } : {}),
-          certificateId,
-          files,
-          formats: pending.filter((f) => written.has(f)).map((f) => REPORTED_FORMAT[f]),
-          // The VDS-NC seal's uvci / utci when the certificateId was too long for it.
-          ...(written.has('vdsnc') && vdsncCertificateId(certificateId) !== certificateId ? { vdsncId: vdsncCertificateId(certificateId) } : {}),
-        })}\n`,
-      );
+      // A worker failure rejected its batch; surface it.
+      await Promise.all(inflight);
+      const text = errorText;
+      errorText = '';
+      await serial(() => errors.write(text).then(() => undefined));
     }
+    exitCode = summary.failed > 0 ? 1 : 0;
   } catch (error) {
+    exitCode = isCliError(error) ? error.exitCode : 1;
     if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) {
       throw new OutputUnwritableError(flags.out as string, describeFsError(error));
     }
     throw error;
   } finally {
-    await indexFile?.close();
+    await executor?.close();
     await errorsFile?.close();
+    await journal?.close();
     // Report what was done even when the input broke off half-way.
-    io.stdout.write(formatSummary(summary, flags.out as string, label, template));
+    const line = formatSummary(summary, flags.out as string, label, template);
+    if (flags.json) {
+      io.stderr.write(line);
+      progress.finish(summary, { exitCode, errorsFile: join(flags.out as string, 'errors.ndjson') });
+    } else {
+      progress.finish(summary, {});
+      io.stdout.write(line);
+    }
   }
-  return summary.failed > 0 ? 1 : 0;
+  return exitCode;
 }
 
 function formatSummary(s: IssueSummary, out: string, label: string, template: string): string {
   const failedNote = s.failed > 0 ? ` (see ${join(out, 'errors.ndjson')})` : '';
   return `${template} credentials (${label}): issued ${s.issued}, skipped ${s.skipped}, failed ${s.failed}${failedNote}\n`;
-}
-
-type IssueFlags = ReturnType<typeof parseArgs<(typeof issueSpec)['flags']>>['flags'];
-
-/**
- * Loads the keys the requested formats need. Missing key material is a usage error naming the flag; a key or
- * certificate that cannot be used (wrong type, mismatched pair) is a key file error. Both exit 2 before any record.
- */
-async function loadMaterial(io: CliIo, flags: IssueFlags, formats: readonly OutputFormat[]): Promise<{ material: IssueMaterial; issuer: string; label: string }> {
-  const spec = issueSpec;
-  const wants = (f: OutputFormat) => formats.includes(f);
-  const material: IssueMaterial = {};
-  if (flags.qr !== undefined) material.qr = flags.qr as 'png' | 'svg';
-  const labels: string[] = [];
-  let issuer = flags.issuer;
-
-  // Key flags a format list does not need are accepted (and checked), so one command line serves several runs.
-  const vcFormats = formats.filter((f) => VC_BASED.has(f));
-  if (vcFormats.length > 0 && flags.key === undefined) {
-    throw new UsageError(`missing required option --key (a W3C VC signing key, for --format ${vcFormats.join(',')})`, spec.name);
-  }
-  if (flags.key !== undefined) {
-    const key = await loadSigningKey(io, flags.key, flags['key-id']);
-    const allowed = SUITES_BY_KEY_TYPE[key.keyPair.type];
-    const suite = (flags.suite ?? allowed[0]) as SuiteName;
-    if (!allowed.includes(suite)) {
-      throw new UsageError(`suite ${suite} cannot be signed with a ${key.keyPair.type} key (use: ${allowed.join(', ')})`, spec.name);
-    }
-    issuer ??= key.controller ?? controllerOf(key.id) ?? key.id.split('#')[0] ?? key.id;
-    if (vcFormats.length > 0) {
-      material.vc = makeIssuer(key, suite);
-      labels.push(...vcFormats.map((f) => (f === 'vc' ? suite : f)));
-    }
-  }
-
-  const pair = async (keyFlag: 'dsc-key' | 'bsc-key', certFlag: 'dsc-cert' | 'bsc-cert'): Promise<CertifiedKey | undefined> => {
-    const keyPath = flags[keyFlag];
-    const certPath = flags[certFlag];
-    if (keyPath === undefined && certPath === undefined) return undefined;
-    if (keyPath === undefined) throw new UsageError(`--${certFlag} needs --${keyFlag}`, spec.name);
-    if (certPath === undefined) throw new UsageError(`--${keyFlag} needs --${certFlag} (the signer certificate)`, spec.name);
-    const key = await loadSigningKey(io, keyPath, undefined);
-    const cert = await readSmallFile(io, certPath);
-    try {
-      return certifiedKey(key, cert);
-    } catch (error) {
-      throw new KeyFileError(`${keyPath} / ${certPath}`, (error as Error).message);
-    }
-  };
-  const dsc = await pair('dsc-key', 'dsc-cert');
-  const bsc = await pair('bsc-key', 'bsc-cert');
-
-  if (wants('dcc')) {
-    if (!dsc) throw new UsageError('--format dcc needs --dsc-key and --dsc-cert (a P-256 document signer key and certificate; see divoc keys dsc)', spec.name);
-    material.dsc = dsc;
-    labels.push('dcc');
-  }
-  if (wants('vdsnc')) {
-    if (bsc) material.bsc = bsc;
-    else if (dsc && hasVdsncUsage(dsc)) material.bsc = dsc;
-    else if (dsc) {
-      throw new UsageError(
-        '--format vdsnc needs --bsc-key and --bsc-cert: the certificate in --dsc-cert lacks the VDS-NC extended key usage 2.23.136.1.1.14.2 (divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
-        spec.name,
-      );
-    } else throw new UsageError('--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; see divoc keys dsc)', spec.name);
-    labels.push('vdsnc');
-  }
-  if (wants('shc')) {
-    let key;
-    if (flags['shc-key'] !== undefined) key = await loadSigningKey(io, flags['shc-key'], undefined);
-    else if (dsc) key = dsc.key;
-    else throw new UsageError('--format shc needs --shc-key (a P-256 key) or --dsc-key', spec.name);
-    if (key.keyPair.type !== 'P-256') throw new KeyFileError(flags['shc-key'] ?? (flags['dsc-key'] as string), `SMART Health Cards are signed with P-256 (ES256), not ${key.keyPair.type}`);
-    const fromIssuer = issuer?.startsWith('https://') ? issuer.replace(/\/+$/, '') : undefined;
-    const shcIssuer = flags['shc-issuer'] ?? fromIssuer;
-    if (shcIssuer === undefined) throw new UsageError('--format shc needs --shc-issuer URL (https, no trailing slash: where the issuer publishes /.well-known/jwks.json)', spec.name);
-    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(shcIssuer) || shcIssuer.endsWith('/')) throw new UsageError('--shc-issuer must be an https URL without a trailing slash', spec.name);
-    material.shc = { signer: createSigner(key.keyPair, { id: key.id, algorithm: 'ES256' }), key, issuer: shcIssuer };
-    issuer ??= shcIssuer;
-    labels.push('shc');
-  }
-  if (issuer === undefined) throw new UsageError('missing --issuer (the credential issuer; without --key it cannot be derived)', spec.name);
-  return { material, issuer, label: labels.join(', ') };
-}
-
-async function readSmallFile(io: CliIo, path: string): Promise<Uint8Array> {
-  try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes`);
-    return read.bytes;
-  } catch (error) {
-    if (error instanceof InputUnreadableError) throw error;
-    throw new InputUnreadableError(path, describeFsError(error));
-  }
-}
-
-async function loadSigningKey(io: CliIo, path: string, keyId: string | undefined): Promise<LoadedKey> {
-  let bytes: Uint8Array;
-  try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`);
-    bytes = read.bytes;
-  } catch (error) {
-    if (error instanceof InputUnreadableError) throw error;
-    throw new InputUnreadableError(path, describeFsError(error));
-  }
-  return parseKeyFile(path, bytes, { ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
 }

@@ -9,17 +9,22 @@ import { FileExistsError, OutputUnwritableError, UsageError } from '../lib/error
 import { exists } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { describeFsError } from '../lib/records/read.js';
-import { controllerOf, defaultKeyId, serializeKeyFile } from '../lib/keyfile.js';
+import { controllerOf, defaultKeyId, generatePkcs11Key, isPkcs11KeyRef, serializeKeyFile } from '../lib/keyfile.js';
 
 const KEY_TYPES: Record<string, KeyType> = { ed25519: 'Ed25519', p256: 'P-256', rsa: 'RSA' };
 
 export const keysGenerateSpec = defineCommand({
   name: 'keys generate',
   summary: 'Generate a signing key. Writes the private key file (mode 0600) and prints the public key as a trust-list entry (JSON).',
-  usage: 'keys generate --type ed25519|p256|rsa --out FILE [--id ID] [--controller URL] [--force]',
+  usage: 'keys generate --type ed25519|p256|rsa (--out FILE | --pkcs11 URI [--out FILE]) [--id ID] [--controller URL] [--force]',
   flags: {
     type: { type: 'string', valueName: 'TYPE', choices: ['ed25519', 'p256', 'rsa'], description: 'key type' },
-    out: { type: 'string', valueName: 'FILE', description: 'private key file to write' },
+    out: { type: 'string', valueName: 'FILE', description: 'private key file to write (with --pkcs11: the trust-list entry, optional)' },
+    pkcs11: {
+      type: 'string',
+      valueName: 'URI',
+      description: 'create the key inside a PKCS#11 token instead, e.g. pkcs11:token=T;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:DIVOC_PKCS11_PIN',
+    },
     id: {
       type: 'string',
       valueName: 'ID',
@@ -30,7 +35,9 @@ export const keysGenerateSpec = defineCommand({
   },
   positionals: { min: 0, max: 0 },
   details: `The key file is JSON: { "kind": "divoc-key", "version": 1, "type", "id", "controller"?, "privateKeyPem", "publicKeyJwk" }.
-Give it to 'divoc issue --key'; give the printed entry (saved to a file) to 'divoc verify --trust'.`,
+Give it to 'divoc issue --key'; give the printed entry (saved to a file) to 'divoc verify --trust'.
+With --pkcs11 the private key is generated in the token (sensitive, not extractable) and never written anywhere;
+then sign with 'divoc issue --key <the same URI>'. See docs/hsm.md.`,
 });
 
 export const keysDscSpec = defineCommand({
@@ -193,10 +200,11 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
     io.stdout.write(formatHelp(spec));
     return 0;
   }
-  requireFlags(spec, flags, ['type', 'out']);
+  requireFlags(spec, flags, flags.pkcs11 === undefined ? ['type', 'out'] : ['type']);
   const type = KEY_TYPES[flags.type as string] as KeyType;
   if (flags.controller !== undefined && !isUri(flags.controller)) throw new UsageError('--controller must be a DID or URL', spec.name);
   if (flags.id !== undefined && !isUri(flags.id)) throw new UsageError('--id must be a URI (e.g. did:web:example.org#key-1)', spec.name);
+  if (flags.pkcs11 !== undefined) return generateInToken(flags.pkcs11, type, flags, io);
 
   const keyPair = await generateKeyPair(type);
   const id = flags.id ?? defaultKeyId(keyPair);
@@ -215,6 +223,37 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
   const entry = toTrustListEntry(keyPair, { id, ...(controller !== undefined ? { controller } : {}) });
   io.stdout.write(`${JSON.stringify(entry, null, 2)}\n`);
   io.stderr.write(`wrote ${type} private key to ${flags.out} (mode 0600); trust-list entry for ${id} on stdout\n`);
+  return 0;
+}
+
+/** `keys generate --pkcs11 URI`: the key is made in the token; only its public trust-list entry is printed (and written to --out). */
+async function generateInToken(
+  uri: string,
+  type: KeyType,
+  flags: { id?: string | undefined; controller?: string | undefined; out?: string | undefined; force?: boolean | undefined },
+  io: CliIo,
+): Promise<number> {
+  if (!isPkcs11KeyRef(uri)) throw new UsageError('--pkcs11 must be a PKCS#11 URI (pkcs11:token=…;object=…)', keysGenerateSpec.name);
+  const out = flags.out !== undefined ? resolvePath(io, flags.out) : undefined;
+  if (out !== undefined && !flags.force && (await exists(out))) throw new FileExistsError(flags.out as string);
+  const made = await generatePkcs11Key(uri, type, io.env);
+  const id = flags.id ?? defaultKeyId(made.keyPair);
+  const controller = flags.controller ?? controllerOf(id);
+  const entry = toTrustListEntry(made.keyPair, { id, ...(controller !== undefined ? { controller } : {}) });
+  const json = `${JSON.stringify(entry, null, 2)}\n`;
+  if (out !== undefined) {
+    try {
+      await writeFile(out, json, { mode: 0o644, flag: flags.force ? 'w' : 'wx' });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') throw new FileExistsError(flags.out as string);
+      throw new OutputUnwritableError(flags.out as string, describeFsError(error));
+    }
+  }
+  io.stdout.write(json);
+  io.stderr.write(
+    `generated ${type} key "${made.label}" (CKA_ID ${made.objectId}) in token "${made.tokenLabel}"; the private key stays there. ` +
+      `Trust-list entry for ${id} on stdout${flags.out !== undefined ? ` and in ${flags.out}` : ''}\n`,
+  );
   return 0;
 }
 

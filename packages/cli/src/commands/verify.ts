@@ -1,17 +1,19 @@
+import { verify, type VerificationResult, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { UsageError } from '../lib/errors.js';
-import { failedDecode, verifyInput } from '../lib/formats/index.js';
+import type { RawInput } from '../lib/formats/index.js';
 import { MAX_INPUT_BYTES, readInputs } from '../lib/inputs.js';
 import { useColour, type CliIo } from '../lib/io.js';
-import { formatInputReport, inputReportJson, makeStyle, type InputReport } from '../lib/report.js';
+import { failedDecode, formatInputReport, inputReportJson, makeStyle, reportOf, type InputReport } from '../lib/report.js';
+import { loadRevocation } from '../lib/revocation.js';
 import { loadTrust } from '../lib/trust.js';
 
 export { MAX_INPUT_BYTES };
 
 export const verifySpec = defineCommand({
   name: 'verify',
-  summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage and schema.',
-  usage: 'verify [--trust FILE]... [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
+  summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
+  usage: 'verify [--trust FILE]... [--status FILE]... [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
     trust: {
       type: 'string',
@@ -20,10 +22,17 @@ export const verifySpec = defineCommand({
       description:
         'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ID=FILE binds a key (or a JWKS) to ID',
     },
+    status: {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description:
+        'revocation data, never fetched: a signed BitstringStatusListCredential (divoc status publish), a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them)',
+    },
     now: { type: 'string', valueName: 'ISO-8601', description: 'verify as of this instant instead of the current time' },
     'allow-expired-keys': {
       type: 'boolean',
-      description: 'accept a credential whose signing key or signer certificate has expired since it was signed (DCC, SHC)',
+      description: 'historical checks: accept a credential whose signing key or signer certificate is outside its validity window',
     },
     json: { type: 'boolean', description: 'print one JSON object per input, one per line' },
   },
@@ -35,18 +44,42 @@ export const verifySpec = defineCommand({
   dcc         EU Digital COVID Certificate (HC1: text)
   shc         SMART Health Card (shc:/ text, chunks as several INPUTs or one per line, JWS, .smart-health-card)
   vdsnc       ICAO VDS-NC seal JSON
-and QR images (PNG, JPEG, SVG) holding any of the QR texts.
+and QR images (PNG, JPEG, SVG) holding any of the QR texts. Verification is @divoc/verifier's.
 
 A DIVOC key configuration (publicKeyBase58 JSON) or a PEM public key given to --trust is trusted as did:india,
 the verificationMethod DIVOC certificates name; --trust did:india=FILE says so explicitly. --trust did:key:z…
 trusts a did:key directly. --trust https://issuer=jwks.json binds a JWKS to a SMART Health Card issuer; a
 folder holding jwks.json (and crl/<kid>.json revocation lists), or its .well-known/, is read the same way.
 A DCC needs the signer certificate (DSC) or an EU signer list [{ "kid", "rawData" }]; a VDS-NC seal needs the CSCA.
---allow-expired-keys does not apply to W3C VCs, DIVOC QR, compact VCs and VDS-NC seals (their verifiers have no
-such policy).
 
-Exit status: 0 every input valid, 1 some input invalid, 2 usage error or unreadable input.`,
+--status adds a revocation check: a credential with a credentialStatus entry is looked up in the status list
+credential it names (which must be given, be signed by a trusted key of the same issuer and be within its
+validity period); DIVOC certificates by certificate id in DIVOC lists; SMART Health Cards by rid in the list for
+their kid; DCCs by UCI / signature hash in the list for their kid. Revoked: ERR_STATUS_REVOKED, suspended:
+ERR_STATUS_SUSPENDED. A --status file that is none of these is exit 2.
+
+Exit status: 0 every input valid, 1 some input invalid, 2 usage error, unreadable input or bad --trust/--status file.`,
 });
+
+/**
+ * What the verifier gets for an input: the chunk texts of an SHC card, the bytes of a file, or the text already
+ * read from a QR image (reading an image twice would double the slowest step). A JSON text from an image goes as
+ * the image itself: the verifier reads JSON in a QR code as DIVOC's plain-JSON QR, not as a W3C VC file.
+ */
+function verifierInput(input: RawInput): VerifyInput {
+  if (input.chunks) return [...input.chunks];
+  if (input.image !== undefined && input.text !== undefined) {
+    return input.text.trimStart().startsWith('{') && input.imageBytes ? input.imageBytes : input.text;
+  }
+  return input.bytes;
+}
+
+/** Where the text came from, when the CLI read the image itself. */
+function withImageDetails(result: VerificationResult, input: RawInput): VerificationResult {
+  const image = input.image as 'png' | 'jpeg' | 'svg' | undefined;
+  if (image === undefined || result.details?.image !== undefined) return result;
+  return { ...result, details: { ...result.details, image, qrCodes: input.chunks?.length ?? 1 } };
+}
 
 export async function runVerify(argv: readonly string[], io: CliIo): Promise<number> {
   const { flags, positionals, help } = parseArgs(argv, verifySpec);
@@ -56,13 +89,22 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
   }
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once', verifySpec.name);
-  const { store, shcRevocationLists } = await loadTrust(io, flags.trust);
-  const ctx = { trustStore: store, now, allowExpiredKeys: flags['allow-expired-keys'], shcRevocationLists };
+  const { trust } = await loadTrust(io, flags.trust);
+  const { revocation } = await loadRevocation(io, flags.status);
+  const options = {
+    trust,
+    ...(now ? { now } : {}),
+    revocation,
+    policy: { acceptExpiredKeys: flags['allow-expired-keys'] },
+    // The CLI reads at most MAX_INPUT_BYTES per file; the verifier may take that much text too.
+    limits: { maxTextLength: MAX_INPUT_BYTES, maxBytes: MAX_INPUT_BYTES },
+  };
 
   const style = makeStyle(!flags.json && useColour(io, io.stdout));
   let exit = 0;
   for (const unit of await readInputs(io, positionals)) {
-    const report: InputReport = unit.kind === 'failed' ? failedDecode(unit.name, unit.code, unit.message) : await verifyInput(unit.input, ctx);
+    const report: InputReport =
+      unit.kind === 'failed' ? failedDecode(unit.name, unit.code, unit.message) : reportOf(withImageDetails(await verify(verifierInput(unit.input), options), unit.input), unit.input.name);
     const unreadable = unit.kind === 'failed' && unit.unreadable;
     if (flags.json) io.stdout.write(`${inputReportJson(report)}\n`);
     else io.stdout.write(formatInputReport(report, style));

@@ -2,11 +2,11 @@
  * The few calls the CLI makes into `@divoc/schemas` and `@divoc/vc` for issuing, kept in one place so the
  * commands stay independent of those packages' exact option shapes.
  */
-import { createSigner, type KeyType } from '@divoc/keys';
+import type { KeyType } from '@divoc/keys';
 import { RecordValidationError, buildCredential, defaultRegistry } from '@divoc/schemas';
 import { issueCredential, type SignedCredential, type SuiteName } from '@divoc/vc';
 import type { FieldError } from './records/types.js';
-import type { LoadedKey } from './keyfile.js';
+import { signerFor, type LoadedKey } from './keyfile.js';
 
 export const BUILT_IN_TEMPLATES = ['vaccination', 'vaccination-v2', 'test', 'recovery'] as const;
 
@@ -77,7 +77,7 @@ export interface CredentialIssuer {
 }
 
 export function makeIssuer(key: LoadedKey, suite: SuiteName): CredentialIssuer {
-  const signer = createSigner(key.keyPair, { id: key.id });
+  const signer = signerFor(key, { id: key.id });
   return {
     suite,
     issue: (credential) => issueCredential(credential as never, { signer, suite }),

@@ -75,6 +75,57 @@ export class FileExistsError extends CliErrorBase {
   }
 }
 
+/** A `--mapping` file is not a usable mapping (bad JSON, unknown key, bad date format or time zone). */
+export class MappingFileInvalidError extends CliErrorBase {
+  readonly code = 'ERR_MAPPING_INVALID' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'MappingFileInvalidError';
+  }
+}
+
+/** A `--pdf-template` file is not a usable layout. */
+export class PdfTemplateInvalidError extends CliErrorBase {
+  readonly code = 'ERR_PDF_TEMPLATE_INVALID' as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'PdfTemplateInvalidError';
+  }
+}
+
+/** Another `divoc issue` is writing to the same output directory. */
+export class OutputLockedError extends CliErrorBase {
+  readonly code = 'ERR_OUTPUT_LOCKED' as const;
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`${path} is in use: ${reason}`);
+    this.name = 'OutputLockedError';
+    this.path = path;
+  }
+}
+
+/** A `--status` file or a status list state file (`divoc status`) is not what it should be. */
+export class StatusFileError extends CliErrorBase {
+  readonly code = 'ERR_STATUS_FILE_INVALID' as const;
+  readonly path: string;
+  constructor(path: string, reason: string) {
+    super(`${path}: ${reason}`);
+    this.name = 'StatusFileError';
+    this.path = path;
+  }
+}
+
+/** Another `divoc status` / `divoc issue --status-list` is updating the same status list state file. */
+export class StatusListLockedError extends CliErrorBase {
+  readonly code = 'ERR_STATUS_LIST_LOCKED' as const;
+  readonly path: string;
+  constructor(path: string) {
+    super(`${path} is being updated by another process (lock file ${path}.lock; remove it if no divoc command is running)`);
+    this.name = 'StatusListLockedError';
+    this.path = path;
+  }
+}
+
 /** Something the CLI depends on failed in a way that is not the operator's fault. */
 export class InternalCliError extends CliErrorBase {
   readonly code = 'ERR_CLI_INTERNAL' as const;
@@ -92,6 +143,11 @@ export type CliError =
   | OutputUnwritableError
   | KeyFileError
   | FileExistsError
+  | MappingFileInvalidError
+  | PdfTemplateInvalidError
+  | OutputLockedError
+  | StatusFileError
+  | StatusListLockedError
   | InternalCliError;
 
 export function isCliError(error: unknown): error is CliError {

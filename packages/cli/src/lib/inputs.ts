@@ -48,11 +48,12 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   if (image === undefined) return { kind: 'input', input: rawInput(name, read.bytes) };
   let text: string;
   try {
+    // One code per image: looking for more costs ~10× the first read. (Chunks of an SHC card come one per image.)
     text = readQrFromImage(read.bytes);
   } catch (error) {
     return { kind: 'failed', name, code: errorCode(error) ?? 'ERR_QR_UNREADABLE', message: `${image.toUpperCase()} image: ${describeError(error)}`, unreadable: false };
   }
-  return { kind: 'input', input: { name, bytes: new TextEncoder().encode(text), text, image } };
+  return { kind: 'input', input: { name, bytes: new TextEncoder().encode(text), text, image, imageBytes: read.bytes } };
 }
 
 function groupShcChunks(units: InputUnit[]): InputUnit[] {

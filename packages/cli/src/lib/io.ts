@@ -26,7 +26,7 @@ export function defaultIo(): CliIo {
   };
 }
 
-export function resolvePath(io: CliIo, path: string): string {
+export function resolvePath(io: Pick<CliIo, 'cwd'>, path: string): string {
   return isAbsolute(path) ? path : resolve(io.cwd, path);
 }
 

@@ -4,15 +4,15 @@
  */
 import { X509Certificate, createHash } from 'node:crypto';
 import { issueDcc, isDccError } from '@divoc/dcc';
-import { createSigner, exportPublicJwk, type Signer } from '@divoc/keys';
+import { exportPublicJwk, type Signer } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { createHealthCardFile, issueShc } from '@divoc/shc';
-import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
+import { encodeCompactCredential, type SignedCredential, type SuiteName } from '@divoc/vc';
 import { encodeVdsnc, issueVdsnc, OID_EKU_VDSNC_SIGNER, parseSignerCertificate } from '@divoc/vdsnc';
 import type { CredentialIssuer } from './engine.js';
 import { describeError, errorCode } from './errors.js';
 import { VC_COMPACT_FORMAT } from './formats/index.js';
-import type { LoadedKey } from './keyfile.js';
+import { signerFor, type LoadedKey } from './keyfile.js';
 
 /** `--format` values, in the order files are made. */
 export const OUTPUT_FORMATS = ['vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'] as const;
@@ -118,7 +118,7 @@ export function certifiedKey(key: LoadedKey, certificate: Uint8Array): Certified
   const country = /^C=([A-Z]{2})$/m.exec(x509.subject)?.[1];
   return {
     key,
-    signer: createSigner(key.keyPair, { id: key.id, algorithm: 'ES256' }),
+    signer: signerFor(key, { id: key.id, algorithm: 'ES256' }),
     certificatePem: x509.toString(),
     certificateDer: der,
     country,
@@ -133,6 +133,8 @@ export function hasVdsncUsage(cert: CertifiedKey): boolean {
 /** Everything needed to make the requested formats; which fields are set follows from the formats. */
 export interface IssueMaterial {
   vc?: CredentialIssuer;
+  /** The same key as `vc`, as @divoc/issuer takes it. */
+  vcKey?: { signer: Signer; suite: SuiteName };
   dsc?: CertifiedKey;
   /** VDS-NC barcode signer (the DSC when it carries the VDS-NC extended key usage). */
   bsc?: CertifiedKey;

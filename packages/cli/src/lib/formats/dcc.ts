@@ -1,5 +1,5 @@
-import { decodeDcc, detectDcc, verifyDcc } from '@divoc/dcc';
-import type { RawInput, VerifiableFormat } from './types.js';
+import { decodeDcc, detectDcc } from '@divoc/dcc';
+import type { DecodableFormat, RawInput } from './types.js';
 
 /** HC1 text (trimmed: scanners and editors add line ends), or the bytes of a tagged COSE_Sign1 message. */
 function dccInput(input: RawInput): string | Uint8Array | undefined {
@@ -13,27 +13,9 @@ function dccInput(input: RawInput): string | Uint8Array | undefined {
 
 const seconds = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
 
-export const dccFormat: VerifiableFormat = {
+export const dccFormat: DecodableFormat = {
   format: 'dcc',
-  probe(input) {
-    const payload = dccInput(input);
-    if (payload === undefined) return undefined;
-    return async (ctx) => {
-      const result = await verifyDcc(payload, {
-        trustStore: ctx.trustStore,
-        ...(ctx.now ? { now: ctx.now } : {}),
-        ...(ctx.allowExpiredKeys ? { policy: { acceptExpiredSignerCertificate: true } } : {}),
-      });
-      return {
-        format: 'dcc',
-        valid: result.valid,
-        issuer: result.issuer ?? null,
-        ...(result.alg !== undefined ? { suite: result.alg } : {}),
-        ...(result.kid !== undefined ? { verificationMethod: result.kid } : {}),
-        checks: result.checks,
-      };
-    };
-  },
+  accepts: (input) => dccInput(input) !== undefined,
   decode(input) {
     const decoded = decodeDcc(dccInput(input) ?? '');
     const header: Record<string, unknown> = {};

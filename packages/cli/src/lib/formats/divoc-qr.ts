@@ -1,5 +1,5 @@
-import { decodeDivocQr, detectDivocQr, verifyDivocQr } from '@divoc/qr';
-import type { RawInput, VerifiableFormat } from './types.js';
+import { decodeDivocQr, detectDivocQr } from '@divoc/qr';
+import type { DecodableFormat, RawInput } from './types.js';
 
 /**
  * What a scanner returns for a DIVOC certificate QR: the ZIP (`certificate.json`) as a binary string, its bytes,
@@ -11,23 +11,9 @@ function divocQrInput(input: RawInput): string | Uint8Array | undefined {
   return detectDivocQr(input.bytes) ? input.bytes : undefined;
 }
 
-export const divocQrFormat: VerifiableFormat = {
+export const divocQrFormat: DecodableFormat = {
   format: 'divoc-qr',
-  probe(input) {
-    const payload = divocQrInput(input);
-    if (payload === undefined) return undefined;
-    return async (ctx) => {
-      const result = await verifyDivocQr(payload, { trustStore: ctx.trustStore, ...(ctx.now ? { now: ctx.now } : {}) });
-      return {
-        format: 'divoc-qr',
-        valid: result.valid,
-        issuer: result.issuer ?? null,
-        ...(result.suite !== undefined ? { suite: result.suite } : {}),
-        ...(result.verificationMethod !== undefined ? { verificationMethod: result.verificationMethod } : {}),
-        checks: result.checks,
-      };
-    };
-  },
+  accepts: (input) => divocQrInput(input) !== undefined,
   decode(input) {
     const decoded = decodeDivocQr(divocQrInput(input) ?? '');
     return { payload: decoded.credential, header: { variant: decoded.variant } };

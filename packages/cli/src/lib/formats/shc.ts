@@ -1,5 +1,5 @@
-import { decodeShc, detectShc, verifyShc, type ShcInput } from '@divoc/shc';
-import type { RawInput, VerifiableFormat } from './types.js';
+import { decodeShc, detectShc, type ShcInput } from '@divoc/shc';
+import type { DecodableFormat, RawInput } from './types.js';
 
 /**
  * A SMART Health Card: chunk texts gathered from several INPUTs, a `shc:/` text (a file with one chunk per line
@@ -17,28 +17,9 @@ function shcInput(input: RawInput): ShcInput | undefined {
   return text;
 }
 
-export const shcFormat: VerifiableFormat = {
+export const shcFormat: DecodableFormat = {
   format: 'shc',
-  probe(input) {
-    const card = shcInput(input);
-    if (card === undefined) return undefined;
-    return async (ctx) => {
-      const result = await verifyShc(card, {
-        trustStore: ctx.trustStore,
-        ...(ctx.now ? { now: ctx.now } : {}),
-        ...(ctx.allowExpiredKeys ? { policy: { acceptExpiredKeys: true } } : {}),
-        ...(ctx.shcRevocationLists?.length ? { revocationLists: ctx.shcRevocationLists } : {}),
-      });
-      return {
-        format: 'shc',
-        valid: result.valid,
-        issuer: result.issuer ?? null,
-        ...(result.header ? { suite: result.header.alg } : {}),
-        ...(result.keyId !== undefined ? { verificationMethod: result.keyId } : result.header ? { verificationMethod: result.header.kid } : {}),
-        checks: result.checks,
-      };
-    };
-  },
+  accepts: (input) => shcInput(input) !== undefined,
   decode(input) {
     const decoded = decodeShc(shcInput(input) ?? '');
     return { payload: decoded.payload, header: { ...decoded.header } };

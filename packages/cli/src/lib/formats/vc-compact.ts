@@ -1,5 +1,5 @@
-import { decodeCompactCredential, detectCompactCredential, isCompactCredentialError, verifyCredential } from '@divoc/vc';
-import type { RawInput, VerifiableFormat } from './types.js';
+import { decodeCompactCredential, detectCompactCredential } from '@divoc/vc';
+import type { DecodableFormat, RawInput } from './types.js';
 
 /** Name `divoc` gives the compact W3C VC QR text (`DIVOC1:` + Base45 of the CBOR-compressed signed credential). */
 export const VC_COMPACT_FORMAT = 'vc-compact';
@@ -10,31 +10,10 @@ function compactText(input: RawInput): string | undefined {
   return detectCompactCredential(text) ? text : undefined;
 }
 
-/** The compact W3C VC QR text from `@divoc/vc` (`encodeCompactCredential`): decoded, then verified as the VC it holds. */
-export const vcCompactFormat: VerifiableFormat = {
+/** The compact W3C VC QR text from `@divoc/vc` (`encodeCompactCredential`): the signed VC it holds. */
+export const vcCompactFormat: DecodableFormat = {
   format: VC_COMPACT_FORMAT,
-  probe(input) {
-    const text = compactText(input);
-    if (text === undefined) return undefined;
-    return async (ctx) => {
-      let credential;
-      try {
-        credential = decodeCompactCredential(text);
-      } catch (error) {
-        const code = isCompactCredentialError(error) ? error.code : 'ERR_COMPACT_FORMAT';
-        return { format: VC_COMPACT_FORMAT, valid: false, issuer: null, checks: [{ name: 'decode', ok: false, code, message: (error as Error).message }] };
-      }
-      const result = await verifyCredential(credential, { trustStore: ctx.trustStore, ...(ctx.now ? { now: ctx.now } : {}) });
-      return {
-        format: VC_COMPACT_FORMAT,
-        valid: result.valid,
-        issuer: result.issuer ?? null,
-        ...(result.suite !== undefined ? { suite: result.suite } : {}),
-        ...(result.verificationMethod !== undefined ? { verificationMethod: result.verificationMethod } : {}),
-        checks: result.checks,
-      };
-    };
-  },
+  accepts: (input) => compactText(input) !== undefined,
   decode(input) {
     return { payload: decodeCompactCredential(compactText(input) ?? '') };
   },

@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import { decodeVdsnc, detectVdsnc, verifyVdsnc } from '@divoc/vdsnc';
-import type { RawInput, VerifiableFormat } from './types.js';
+import { decodeVdsnc, detectVdsnc } from '@divoc/vdsnc';
+import type { DecodableFormat, RawInput } from './types.js';
 
 function sealText(input: RawInput): string | undefined {
   if (input.chunks || input.text === undefined) return undefined;
@@ -8,17 +8,10 @@ function sealText(input: RawInput): string | undefined {
   return text.startsWith('{') && detectVdsnc(text) ? text : undefined;
 }
 
-/** An ICAO VDS-NC seal (JSON); trusted CSCAs are the certificates in the trust store. */
-export const vdsncFormat: VerifiableFormat = {
+/** An ICAO VDS-NC seal (JSON), with its signer certificate's facts in the header. */
+export const vdsncFormat: DecodableFormat = {
   format: 'vdsnc',
-  probe(input) {
-    const text = sealText(input);
-    if (text === undefined) return undefined;
-    return async (ctx) => {
-      const result = await verifyVdsnc(text, { trustStore: ctx.trustStore, ...(ctx.now ? { now: ctx.now } : {}) });
-      return { format: 'vdsnc', valid: result.valid, issuer: result.issuer ?? null, checks: result.checks };
-    };
-  },
+  accepts: (input) => sealText(input) !== undefined,
   decode(input) {
     const decoded = decodeVdsnc(sealText(input) ?? '');
     const header: Record<string, unknown> = { type: decoded.type, issuingCountry: decoded.issuingCountry, alg: decoded.algorithm };

@@ -1,24 +1,9 @@
-import { verifyCredential } from '@divoc/vc';
-import type { RawInput, VerifiableFormat } from './types.js';
+import type { DecodableFormat, RawInput } from './types.js';
 
 /** A W3C Verifiable Credential as JSON(-LD): an object with `@context` and a `type` naming VerifiableCredential. */
-export const w3cVcFormat: VerifiableFormat = {
+export const w3cVcFormat: DecodableFormat = {
   format: 'w3c-vc',
-  probe(input) {
-    const json = vcJson(input);
-    if (json === undefined) return undefined;
-    return async (ctx) => {
-      const result = await verifyCredential(json, { trustStore: ctx.trustStore, ...(ctx.now ? { now: ctx.now } : {}) });
-      return {
-        format: result.format ?? 'w3c-vc',
-        valid: result.valid,
-        issuer: result.issuer ?? null,
-        ...(result.suite !== undefined ? { suite: result.suite } : {}),
-        ...(result.verificationMethod !== undefined ? { verificationMethod: result.verificationMethod } : {}),
-        checks: result.checks,
-      };
-    };
-  },
+  accepts: (input) => vcJson(input) !== undefined,
   decode(input) {
     return { payload: vcJson(input) };
   },

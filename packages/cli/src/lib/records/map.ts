@@ -6,7 +6,7 @@ import type { FieldError, RawRecord } from './types.js';
  * A column-mapping file (a later feature) plugs in here as another RecordMapper.
  */
 export interface RecordMapper {
-  map(raw: RawRecord): { ok: true; record: Record<string, unknown> } | { ok: false; errors: FieldError[] };
+  map(raw: RawRecord): { ok: true; record: Record<string, unknown> } | { ok: false; errors: FieldError[]; partial?: Record<string, unknown> };
 }
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);

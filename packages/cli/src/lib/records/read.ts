@@ -9,6 +9,10 @@ import { DEFAULT_READER_LIMITS, type InputFormat, type InputItem, type ReaderLim
 export interface OpenedRecords {
   format: InputFormat;
   items: AsyncGenerator<InputItem>;
+  /** Size of the input file in bytes (for progress). */
+  size: number;
+  /** Bytes read from the file so far (records are parsed a little behind). */
+  bytesRead(): number;
 }
 
 const BY_EXTENSION: Record<string, InputFormat> = { '.csv': 'csv', '.json': 'json', '.ndjson': 'ndjson', '.jsonl': 'ndjson' };
@@ -21,10 +25,12 @@ const BY_EXTENSION: Record<string, InputFormat> = { '.csv': 'csv', '.json': 'jso
 export async function openRecords(path: string, limits: ReaderLimits = DEFAULT_READER_LIMITS): Promise<OpenedRecords> {
   // Open once up front so a missing/unreadable file is reported before any output is written.
   let handle;
+  let size = 0;
   try {
     handle = await open(path, 'r');
     const stat = await handle.stat();
     if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+    size = stat.size;
   } catch (error) {
     await handle?.close();
     throw new InputUnreadableError(path, reasonOf(error));
@@ -49,7 +55,7 @@ export async function openRecords(path: string, limits: ReaderLimits = DEFAULT_R
   }
   const source = replay(buffered, chunks, stream);
   const reader = format === 'csv' ? readCsv : format === 'json' ? readJsonArray : readNdjson;
-  return { format, items: reader(source, limits) };
+  return { format, items: reader(source, limits), size, bytesRead: () => stream.bytesRead };
 }
 
 async function* replay(first: string[], rest: AsyncIterator<string>, stream: { destroy(): void }): AsyncGenerator<string> {

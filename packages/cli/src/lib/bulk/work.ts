@@ -1,0 +1,267 @@
+/**
+ * The work done for one record, wherever it runs (a worker thread, or the main thread with `--workers 0`):
+ * skip the formats already in the output folder, build the credential, make every pending format, and write the
+ * files crash-safely. The coordinator (main thread) reads, maps and journals; this only makes and writes files.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { SignedCredential } from '@divoc/vc';
+import { encodeCompactCredential } from '@divoc/vc';
+import { addCredentialStatus } from '@divoc/status';
+import { buildFromRecord } from '../engine.js';
+import { describeError } from '../errors.js';
+import {
+  FormatIssueError,
+  REPORTED_FORMAT,
+  VC_BASED,
+  mainFileName,
+  makeArtefacts,
+  vdsncCertificateId,
+  type Artefact,
+  type IssueMaterial,
+  type OutputFormat,
+} from '../outputs.js';
+import type { FieldError } from '../records/types.js';
+import { publishFile, writeTempFile } from './atomic.js';
+import { loadMaterial, type MaterialFlags } from './material.js';
+
+/** One line of index.ndjson (and of the journal's `done` entries). */
+export interface IndexEntry {
+  line: number;
+  recordId?: string;
+  certificateId: string;
+  files: string[];
+  formats: string[];
+  vdsncId?: string;
+}
+
+/** What the coordinator sends: a mapped, checked record and its certificate id. */
+export interface RecordTask {
+  line: number;
+  /** Position in the input (the coordinator's bookkeeping: errors.ndjson stays in input order). */
+  seq?: number;
+  recordId?: string;
+  certificateId: string;
+  /** Record fields (without `certificateId`), ready for the template. */
+  record: Record<string, unknown>;
+  /**
+   * Status list entries (`BitstringStatusListEntry`) the coordinator allocated for this record, added to the W3C
+   * credential before it is signed. The allocation must be on disk before the task is handed out (so a crash can
+   * leak an index, never reuse one).
+   */
+  credentialStatus?: Record<string, unknown>[];
+}
+
+export type TaskResult =
+  | { kind: 'issued'; entry: IndexEntry }
+  | { kind: 'skipped'; line: number; certificateId: string }
+  | { kind: 'failed'; line: number; recordId?: string; certificateId: string; errors: FieldError[] };
+
+/** Everything a worker needs, as plain data (no keys: each worker loads them from the files). */
+export interface WorkConfig {
+  cwd: string;
+  outDir: string;
+  tmpDir: string;
+  template: string;
+  formats: OutputFormat[];
+  flags: MaterialFlags;
+  issuer: string;
+  vcVersion?: '1.1' | '2.0';
+  pdf?: { templatePath?: string; fontPath?: string };
+  fsync: boolean;
+}
+
+/** Makes the printable certificate for a record (see pdf.ts); loaded only when `--pdf` is given. */
+export interface PdfMaker {
+  make(input: PdfInput): Promise<Uint8Array>;
+}
+
+export interface PdfInput {
+  certificateId: string;
+  record: Record<string, unknown>;
+  issuer: string;
+  issuanceDate: string;
+  /** QR payloads available for this record, by format (the template picks one). */
+  qr: Partial<Record<OutputFormat, string>>;
+}
+
+export interface WorkContext {
+  config: WorkConfig;
+  material: IssueMaterial;
+  pdf?: PdfMaker;
+}
+
+export const PDF_FORMAT = 'pdf';
+
+export async function createWorkContext(config: WorkConfig): Promise<WorkContext> {
+  const { material } = await loadMaterial({ cwd: config.cwd }, config.flags, config.formats);
+  const context: WorkContext = { config, material };
+  if (config.pdf) {
+    const { createPdfMaker } = await import('./pdf.js');
+    context.pdf = await createPdfMaker({ cwd: config.cwd, ...config.pdf });
+  }
+  return context;
+}
+
+function readMain(outDir: string, format: OutputFormat, certificateId: string): string | undefined {
+  try {
+    return readFileSync(join(outDir, mainFileName(format, certificateId)), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** The QR text of a format, from this run's artefacts or from the file an earlier run wrote. */
+function qrTextOf(format: OutputFormat, artefacts: readonly Artefact[], outDir: string, certificateId: string): string | undefined {
+  if (format === 'vc' || format === 'vdsnc') return undefined;
+  const made = artefacts.find((a) => a.format === format && a.main);
+  if (format === 'shc') {
+    const side = artefacts.find((a) => a.format === 'shc' && a.name.endsWith('.shc.txt'));
+    const text = side ? String(side.contents) : (() => {
+      try {
+        return readFileSync(join(outDir, `${certificateId}.shc.txt`), 'utf8');
+      } catch {
+        return undefined;
+      }
+    })();
+    const chunks = text?.trim().split('\n') ?? [];
+    return chunks.length === 1 ? chunks[0] : undefined;
+  }
+  const text = made ? (typeof made.contents === 'string' ? made.contents : Buffer.from(made.contents).toString('utf8')) : readMain(outDir, format, certificateId);
+  return text?.trim() || undefined;
+}
+
+export async function processRecord(context: WorkContext, task: RecordTask): Promise<TaskResult> {
+  const { config, material } = context;
+  const { outDir, tmpDir } = config;
+  const { certificateId, line } = task;
+  const pending = config.formats.filter((f) => !existsSync(join(outDir, mainFileName(f, certificateId))));
+  const pdfName = `${certificateId}.pdf`;
+  const wantPdf = context.pdf !== undefined && !existsSync(join(outDir, pdfName));
+  if (pending.length === 0 && !wantPdf) return { kind: 'skipped', line, certificateId };
+  const fail = (errors: FieldError[]): TaskResult => ({ kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors });
+
+  const issuanceDate = new Date();
+  const built = buildFromRecord(config.template, task.record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
+  if (!built.ok) return fail(built.errors);
+  if (task.credentialStatus && task.credentialStatus.length > 0) {
+    const entries = task.credentialStatus;
+    built.credential = addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>;
+  }
+
+  // Formats made from the VC reuse the one an earlier run wrote, so every format carries the same credential.
+  let existingVc: SignedCredential | undefined;
+  const needsVc = pending.some((f) => VC_BASED.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED.has(f)));
+  if (!pending.includes('vc') && needsVc && config.formats.includes('vc')) {
+    const text = readMain(outDir, 'vc', certificateId);
+    try {
+      if (text === undefined) throw new Error('missing');
+      existingVc = JSON.parse(text) as SignedCredential;
+    } catch (error) {
+      return fail([{ field: '(vc)', reason: `cannot reuse ${mainFileName('vc', certificateId)}: ${describeError(error)}` }]);
+    }
+  }
+  let artefacts: Artefact[];
+  let signedVc: SignedCredential | undefined = existingVc;
+  try {
+    const made = await makeArtefacts(pending, certificateId, built.credential, material, existingVc);
+    artefacts = made.artefacts;
+    signedVc = made.signedVc ?? existingVc;
+  } catch (error) {
+    if (!(error instanceof FormatIssueError)) throw error;
+    return fail([{ field: `(${error.format})`, reason: `${error.message}${error.code ? ` (${error.code})` : ''}` }]);
+  }
+
+  let pdfBytes: Uint8Array | undefined;
+  if (wantPdf && context.pdf) {
+    const qr: Partial<Record<OutputFormat, string>> = {};
+    for (const format of config.formats) {
+      const text = qrTextOf(format, artefacts, outDir, certificateId);
+      if (text !== undefined) qr[format] = text;
+    }
+    // Only a W3C VC was asked for: print its compact QR form (DIVOC1:…), which fits a page.
+    if (signedVc !== undefined && qr['vc-compact'] === undefined) {
+      try {
+        qr['vc-compact'] = encodeCompactCredential(signedVc);
+      } catch {
+        // a credential the compact form cannot carry: another payload (or none) is printed
+      }
+    }
+    try {
+      pdfBytes = await context.pdf.make({ certificateId, record: task.record, issuer: config.issuer, issuanceDate: issuanceDate.toISOString().slice(0, 10), qr });
+    } catch (error) {
+      return fail([{ field: '(pdf)', reason: describeError(error) }]);
+    }
+  }
+
+  // Per format: images and side files first (replacing leftovers of an interrupted attempt), the main file last
+  // and never replacing one: its presence says the format is complete.
+  const files: string[] = [];
+  const written = new Set<string>();
+  for (const format of pending) {
+    const parts = artefacts.filter((a) => a.format === format);
+    const main = parts.find((a) => a.main);
+    const sides = parts.filter((a) => !a.main);
+    const sideNames: string[] = [];
+    for (const side of sides) {
+      publishFile(writeTempFile(tmpDir, side.name, side.contents, config.fsync), join(outDir, side.name), false);
+      sideNames.push(side.name);
+    }
+    if (main && publishFile(writeTempFile(tmpDir, main.name, main.contents, config.fsync), join(outDir, main.name), true)) {
+      files.push(...sideNames, main.name);
+      written.add(format);
+    }
+  }
+  if (pdfBytes !== undefined && publishFile(writeTempFile(tmpDir, pdfName, pdfBytes, config.fsync), join(outDir, pdfName), true)) {
+    files.push(pdfName);
+    written.add(PDF_FORMAT);
+  }
+  if (written.size === 0) return { kind: 'skipped', line, certificateId };
+  const formats = pending.filter((f) => written.has(f)).map((f) => REPORTED_FORMAT[f]);
+  if (written.has(PDF_FORMAT)) formats.push(PDF_FORMAT);
+  return {
+    kind: 'issued',
+    entry: {
+      line,
+      ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),
+      certificateId,
+      files,
+      formats,
+      // The VDS-NC seal's uvci / utci when the certificateId was too long for it.
+      ...(written.has('vdsnc') && vdsncCertificateId(certificateId) !== certificateId ? { vdsncId: vdsncCertificateId(certificateId) } : {}),
+    },
+  };
+}
+
+/**
+ * Files of a record that an interrupted run finished (main file present) but never journaled: rebuilt from the
+ * deterministic names, for the index. Formats whose main file is missing are left for reissue.
+ */
+export function completedFiles(outDir: string, certificateId: string, formats: readonly string[], qr: 'png' | 'svg' | undefined): { files: string[]; formats: string[] } {
+  const files: string[] = [];
+  const done: string[] = [];
+  const has = (name: string) => existsSync(join(outDir, name));
+  for (const reported of formats) {
+    if (reported === PDF_FORMAT) {
+      if (has(`${certificateId}.pdf`)) {
+        files.push(`${certificateId}.pdf`);
+        done.push(PDF_FORMAT);
+      }
+      continue;
+    }
+    const format = (Object.keys(REPORTED_FORMAT) as OutputFormat[]).find((f) => REPORTED_FORMAT[f] === reported);
+    if (!format) continue;
+    const main = mainFileName(format, certificateId);
+    if (!has(main)) continue;
+    const sides: string[] = [];
+    if (format === 'shc' && has(`${certificateId}.shc.txt`)) sides.push(`${certificateId}.shc.txt`);
+    if (qr && format !== 'vc') {
+      const single = `${certificateId}.${format}.${qr}`;
+      if (has(single)) sides.push(single);
+      else for (let i = 1; has(`${certificateId}.${format}-${i}.${qr}`); i++) sides.push(`${certificateId}.${format}-${i}.${qr}`);
+    }
+    files.push(...sides, main);
+    done.push(reported);
+  }
+  return { files, formats: done };
+}

@@ -1,0 +1,111 @@
+import {
+  createDccRevocationList,
+  createDivocRevocationList,
+  isStatusError,
+  parseShcRevocationList,
+  parseStatusListCredential,
+} from '@divoc/status';
+import { isShcError } from '@divoc/shc';
+import type { RevocationData } from '@divoc/verifier';
+import { InputUnreadableError, StatusFileError } from './errors.js';
+import { readFileLimited } from './files.js';
+import { resolvePath, type CliIo } from './io.js';
+import { describeFsError } from './records/read.js';
+
+/** DCC revocation lists can hold a couple of million hashes; nothing legitimate is larger than this. */
+export const MAX_STATUS_FILE_BYTES = 64 * 1024 * 1024;
+/** A file may hold an array of lists (e.g. one DCC list per signer key); bound how many. */
+const MAX_LISTS_PER_FILE = 10_000;
+
+/** What a `--status` file held. */
+export type RevocationKind = 'status-list' | 'divoc' | 'shc' | 'dcc';
+
+export interface LoadedRevocation {
+  revocation: RevocationData;
+  /** Per file, what it was recognised as. */
+  sources: { file: string; kinds: RevocationKind[] }[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typesOf(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * What one list is, from its shape; each kind is then checked by its `@divoc/status` parser so a broken list is an
+ * error now rather than a silently skipped check later.
+ */
+function sniff(json: unknown): RevocationKind | 'state-file' | undefined {
+  if (!isObject(json)) return undefined;
+  if (typesOf(json.type).includes('BitstringStatusListCredential')) return 'status-list';
+  if (json.type === 'DivocStatusList') return 'state-file';
+  if (json.method === 'rid' || (typeof json.kid === 'string' && Array.isArray(json.rids))) return 'shc';
+  if (json.hashType !== undefined || (json.kid !== undefined && Array.isArray(json.hashes))) return 'dcc';
+  if (Array.isArray(json.revoked) || Array.isArray(json.replaced)) return 'divoc';
+  return undefined;
+}
+
+function addList(file: string, json: unknown, revocation: Required<RevocationData>, kinds: RevocationKind[], where: string): void {
+  const kind = sniff(json);
+  if (kind === 'state-file') {
+    throw new StatusFileError(file, `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and pass the published credential`);
+  }
+  if (kind === undefined) {
+    throw new StatusFileError(
+      file,
+      `${where}is not a status or revocation list (expected a BitstringStatusListCredential, a DIVOC revocation list { "revoked": [...] }, an SHC revocation list { "kid", "method": "rid", "rids" } or a DCC revocation list { "kid", "hashType", "hashes" })`,
+    );
+  }
+  try {
+    if (kind === 'status-list') {
+      // Shape and bitstring now; signature, trust and validity when a credential points at it (checkStatus).
+      parseStatusListCredential(json);
+      (revocation.statusLists as unknown[]).push(json);
+    } else if (kind === 'divoc') (revocation.divoc as unknown[]).push(createDivocRevocationList(json));
+    else if (kind === 'shc') (revocation.shc as unknown[]).push(parseShcRevocationList(json));
+    else (revocation.dcc as unknown[]).push(createDccRevocationList(json));
+  } catch (error) {
+    if (isStatusError(error) || isShcError(error)) throw new StatusFileError(file, `${where}${error.message} (${error.code})`);
+    throw error;
+  }
+  if (!kinds.includes(kind)) kinds.push(kind);
+}
+
+/**
+ * Reads the `--status` files: signed Bitstring Status List credentials, DIVOC revocation lists, SMART Health Card
+ * revocation lists and EU DCC revocation lists, each file one list or a JSON array of them. A file that is none of
+ * these, or a broken one, is a `StatusFileError` naming it (exit 2): a revocation source the operator asked for
+ * must never be silently ignored.
+ */
+export async function loadRevocation(io: CliIo, files: readonly string[]): Promise<LoadedRevocation> {
+  const revocation: Required<RevocationData> = { statusLists: [], divoc: [], shc: [], dcc: [] };
+  const sources: LoadedRevocation['sources'] = [];
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      const read = await readFileLimited(resolvePath(io, file), MAX_STATUS_FILE_BYTES);
+      if (read.tooLarge) throw new StatusFileError(file, `larger than ${MAX_STATUS_FILE_BYTES} bytes`);
+      bytes = read.bytes;
+    } catch (error) {
+      if (error instanceof StatusFileError) throw error;
+      throw new InputUnreadableError(file, describeFsError(error));
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    } catch (error) {
+      throw new StatusFileError(file, `not JSON (${(error as Error).message}); a status or revocation list is a JSON file`);
+    }
+    const kinds: RevocationKind[] = [];
+    if (Array.isArray(json)) {
+      if (json.length === 0) throw new StatusFileError(file, 'an empty array holds no list');
+      if (json.length > MAX_LISTS_PER_FILE) throw new StatusFileError(file, `more than ${MAX_LISTS_PER_FILE} lists`);
+      json.forEach((item, i) => addList(file, item, revocation, kinds, `[${i}] `));
+    } else addList(file, json, revocation, kinds, '');
+    sources.push({ file, kinds });
+  }
+  return { revocation, sources };
+}

@@ -1,0 +1,42 @@
+/**
+ * Worker thread entry of `divoc issue`: loads the keys once (from the key files named in workerData, never from
+ * a message), then makes and writes the files of each batch of records the main thread sends.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { describeError, errorCode, isCliError } from './lib/errors.js';
+import { createWorkContext, processRecord, type RecordTask, type TaskResult, type WorkConfig, type WorkContext } from './lib/bulk/work.js';
+
+const port = parentPort;
+if (port) {
+  let context: WorkContext | undefined;
+  createWorkContext(workerData as WorkConfig).then(
+    (created) => {
+      context = created;
+      port.postMessage({ type: 'ready' });
+    },
+    (error: unknown) => {
+      port.postMessage({ type: 'fatal', message: describeError(error), code: errorCode(error), exitCode: isCliError(error) ? error.exitCode : 1 });
+    },
+  );
+  port.on('message', (message: { type: 'batch'; id: number; tasks: RecordTask[] }) => {
+    if (message.type !== 'batch' || !context) return;
+    const ctx = context;
+    void (async () => {
+      const results: TaskResult[] = [];
+      for (const task of message.tasks) {
+        try {
+          results.push(await processRecord(ctx, task));
+        } catch (error) {
+          const code = errorCode(error);
+          // A file system error (disk full, permissions) stops the run; anything else fails this record only.
+          if (code !== undefined && /^E[A-Z]+$/.test(code)) {
+            port.postMessage({ type: 'fatal', message: describeError(error), code, exitCode: 2, fs: true });
+            return;
+          }
+          results.push({ kind: 'failed', line: task.line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId: task.certificateId, errors: [{ field: '(record)', reason: `internal error: ${describeError(error)}` }] });
+        }
+      }
+      port.postMessage({ type: 'results', id: message.id, results });
+    })();
+  });
+}

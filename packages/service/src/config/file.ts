@@ -1,0 +1,337 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import {
+  createSigner,
+  exportPublicJwk,
+  importKeyPair,
+  isKeysError,
+  jwkThumbprint,
+  verificationMethodId,
+  type KeyPair,
+  type KeyType,
+  type SignatureAlgorithm,
+  type Signer,
+} from '@divoc/keys';
+import type { SuiteName } from '@divoc/vc';
+import { Trust } from '@divoc/verifier';
+import type { JSONWebKeySet } from 'jose';
+import { SCOPES, type AuthConfig, type Scope } from '../auth/auth.js';
+import { ServiceConfigError } from '../lib/errors.js';
+import { createMemoryStorage } from '../storage/memory.js';
+import { createPostgresStorage } from '../storage/postgres.js';
+import type { IssuableFormat, LogSink, ServiceConfig, ServiceKeys } from './types.js';
+
+/**
+ * The JSON config file (`divoc serve --config FILE`). Relative paths are relative to the file's folder.
+ *
+ * {
+ *   "listen": { "host": "127.0.0.1", "port": 8080 },
+ *   "publicUrl": "https://certificates.example.gov",
+ *   "issuer": "https://certificates.example.gov",
+ *   "certificateIssuerName": "Ministry of Health",
+ *   "keys": {
+ *     "vc": { "key": "keys/vc.key.json" },                 // or "pkcs11:token=…;object=…" (with the divoc CLI)
+ *     "dsc": { "key": "keys/dsc.key.pem", "certificate": "keys/dsc.crt.pem" },
+ *     "shc": { "key": "keys/shc.key.pem", "issuer": "https://certificates.example.gov" }
+ *   },
+ *   "trust": ["trust/trust-list.json"],
+ *   "auth": {
+ *     "apiKeys": [{ "id": "registry", "sha256": "<hex>", "scopes": ["credentials:issue", "credentials:read"] }],
+ *     "jwt": { "jwksFile": "auth/jwks.json", "issuer": "https://idp.example", "audience": "divoc-service" }
+ *   },
+ *   "rateLimit": { "capacity": 100, "refillPerSecond": 50 },
+ *   "storage": { "kind": "postgres", "connectionStringEnv": "DATABASE_URL", "schema": "divoc_service" },
+ *   "statusList": { "enabled": true, "length": 131072, "validitySeconds": 86400 },
+ *   "formats": ["w3c-vc", "divoc-qr", "vc-compact", "dcc"],
+ *   "qr": "divoc-qr",
+ *   "bodyLimit": 262144,
+ *   "log": { "level": "info" }
+ * }
+ */
+export interface ServiceConfigFile {
+  listen?: { host?: string; port?: number };
+  publicUrl?: string;
+  issuer?: string;
+  certificateIssuerName?: string;
+  keys: {
+    vc: string | { key: string; keyId?: string; suite?: SuiteName };
+    dsc?: { key: string; certificate: string };
+    dcc?: { key: string; certificate: string };
+    vdsnc?: { key: string; certificate: string };
+    shc?: { key: string; issuer?: string };
+  };
+  trust?: string[];
+  auth: { mode: 'none' } | { apiKeys?: { id: string; sha256: string; scopes: Scope[] }[]; jwt?: { jwks?: JSONWebKeySet; jwksFile?: string; issuer: string; audience: string | string[]; algorithms?: string[]; clockToleranceSeconds?: number; maxTokenAgeSeconds?: number } };
+  rateLimit?: { capacity: number; refillPerSecond: number } | false;
+  storage?: { kind: 'memory' } | { kind: 'postgres'; connectionString?: string; connectionStringEnv?: string; schema?: string; maxConnections?: number };
+  statusList?: { enabled?: boolean; length?: number; validitySeconds?: number; reserveBlock?: number };
+  formats?: IssuableFormat[];
+  qr?: 'divoc-qr' | 'vc-compact';
+  vcVersion?: '1.1' | '2.0';
+  bodyLimit?: number;
+  idempotencyLockSeconds?: number;
+  log?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
+  trustProxy?: boolean;
+}
+
+/** A signing key, wherever it lives (file, HSM): the signer and its public key. */
+export interface LoadedSigningKey {
+  signer: Signer;
+  publicKeyJwk: JsonWebKey;
+  type: KeyType;
+  /** Verification method id. */
+  id: string;
+  controller?: string;
+}
+
+/** Turns a key reference (a path, or a `pkcs11:` URI) into a signer. The CLI passes one that knows PKCS#11. */
+export type KeyLoader = (ref: string, options: { baseDir: string; keyId?: string; algorithm?: SignatureAlgorithm }) => Promise<LoadedSigningKey>;
+
+export interface LoadServiceConfigOptions {
+  loadKey?: KeyLoader;
+  /** Where `connectionStringEnv` is looked up. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Log sink (default stdout). */
+  logSink?: LogSink;
+  /** Overrides of `listen` (command-line flags). */
+  listen?: { host?: string; port?: number };
+}
+
+const MAX_FILE_BYTES = 1024 * 1024;
+const FORMATS: readonly IssuableFormat[] = ['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'];
+const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
+
+async function readSmall(path: string, what: string): Promise<Uint8Array> {
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new ServiceConfigError(`${what} ${path} is not a file`);
+    if (info.size > MAX_FILE_BYTES) throw new ServiceConfigError(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
+    return await readFile(path);
+  } catch (error) {
+    if (error instanceof ServiceConfigError) throw error;
+    throw new ServiceConfigError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+/**
+ * Reads key files: our `divoc-key` JSON, a PEM private key, or a private JWK. `pkcs11:` URIs need a loader that
+ * knows the token (the divoc CLI passes one).
+ */
+export const defaultKeyLoader: KeyLoader = async (ref, options) => {
+  if (ref.startsWith('pkcs11:')) throw new ServiceConfigError('pkcs11: keys need a PKCS#11-aware key loader (run the service with `divoc serve`, or pass loadKey)');
+  const path = isAbsolute(ref) ? ref : resolve(options.baseDir, ref);
+  const text = Buffer.from(await readSmall(path, 'key file')).toString('utf8').replace(/^\uFEFF/, '');
+  let keyPair: KeyPair;
+  let id: string | undefined = options.keyId;
+  let controller: string | undefined;
+  try {
+    if (text.trimStart().startsWith('-----BEGIN')) keyPair = importKeyPair({ pem: text });
+    else {
+      const json = JSON.parse(text) as Record<string, unknown>;
+      if (json?.kind === 'divoc-key' && typeof json.privateKeyPem === 'string') {
+        keyPair = importKeyPair({ pem: json.privateKeyPem });
+        if (typeof json.id === 'string') id ??= json.id;
+        if (typeof json.controller === 'string') controller = json.controller;
+      } else if (typeof json?.kty === 'string') {
+        keyPair = importKeyPair({ jwk: json as JsonWebKey });
+        if (typeof json.kid === 'string') id ??= json.kid;
+      } else throw new ServiceConfigError(`${ref}: not a key file (divoc-key JSON, PEM or JWK)`);
+    }
+  } catch (error) {
+    if (error instanceof ServiceConfigError) throw error;
+    if (isKeysError(error)) throw new ServiceConfigError(`${ref}: ${error.message} (${error.code})`);
+    throw new ServiceConfigError(`${ref}: not a key file (${error instanceof SyntaxError ? 'invalid JSON' : (error as Error).message})`);
+  }
+  if (keyPair.privateKey === undefined) throw new ServiceConfigError(`${ref}: holds a public key only; signing needs the private key`);
+  id ??= keyPair.type === 'RSA' ? `urn:divoc:key:${jwkThumbprint(keyPair)}` : verificationMethodId(keyPair);
+  const signer = createSigner(keyPair, { id, ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}) });
+  return { signer, publicKeyJwk: exportPublicJwk(keyPair), type: keyPair.type, id, ...(controller !== undefined ? { controller } : {}) };
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function fail(message: string): never {
+  throw new ServiceConfigError(message);
+}
+
+function str(v: unknown, where: string, optional = false): string | undefined {
+  if (v === undefined && optional) return undefined;
+  if (typeof v !== 'string' || v === '') fail(`${where} must be a non-empty string`);
+  return v;
+}
+
+function int(v: unknown, where: string, min: number, max: number): number | undefined {
+  if (v === undefined) return undefined;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${where} must be an integer from ${min} to ${max}`);
+  return v;
+}
+
+/** Checks a parsed config file and builds the `ServiceConfig` (loads keys and trust, opens storage). */
+export async function parseServiceConfig(json: unknown, options: LoadServiceConfigOptions & { baseDir: string }): Promise<ServiceConfig> {
+  if (!isObject(json)) fail('config must be a JSON object');
+  const known = new Set(['listen', 'publicUrl', 'issuer', 'certificateIssuerName', 'keys', 'trust', 'auth', 'rateLimit', 'storage', 'statusList', 'formats', 'qr', 'vcVersion', 'bodyLimit', 'idempotencyLockSeconds', 'log', 'trustProxy', '$comment']);
+  for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
+  const file = json as unknown as ServiceConfigFile;
+  const baseDir = options.baseDir;
+  const loadKey = options.loadKey ?? defaultKeyLoader;
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+
+  const listen = { ...(isObject(file.listen) ? file.listen : {}), ...(options.listen ?? {}) };
+  if (file.listen !== undefined && !isObject(file.listen)) fail('listen must be { host?, port? }');
+  str(listen.host, 'listen.host', true);
+  int(listen.port, 'listen.port', 0, 65535);
+
+  if (!isObject(file.keys)) fail('keys must be an object with at least keys.vc');
+  const vcRef = typeof file.keys.vc === 'string' ? { key: file.keys.vc } : file.keys.vc;
+  if (!isObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
+  str(vcRef.key, 'keys.vc.key');
+  str(vcRef.keyId, 'keys.vc.keyId', true);
+  if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite)) fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
+  const vcKey = await loadKey(vcRef.key, { baseDir, ...(vcRef.keyId !== undefined ? { keyId: vcRef.keyId } : {}) });
+  const keys: ServiceKeys = {
+    vc: { signer: vcKey.signer, publicKeyJwk: vcKey.publicKeyJwk, ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}) },
+  };
+  for (const name of ['dsc', 'dcc', 'vdsnc'] as const) {
+    const ref = file.keys[name];
+    if (ref === undefined) continue;
+    if (!isObject(ref)) fail(`keys.${name} must be { key, certificate }`);
+    str(ref.key, `keys.${name}.key`);
+    str(ref.certificate, `keys.${name}.certificate`);
+    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
+    keys[name] = { signer: key.signer, certificate: await readSmall(at(ref.certificate), `keys.${name}.certificate`) };
+  }
+  if (file.keys.shc !== undefined) {
+    const ref = file.keys.shc;
+    if (!isObject(ref)) fail('keys.shc must be { key, issuer? }');
+    str(ref.key, 'keys.shc.key');
+    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
+    const issuer = str(ref.issuer, 'keys.shc.issuer', true);
+    keys.shc = { signer: key.signer, key: key.publicKeyJwk, ...(issuer !== undefined ? { issuer } : {}) };
+  }
+
+  const issuer = str(file.issuer, 'issuer', true) ?? vcKey.controller ?? (vcKey.id.startsWith('did:') ? vcKey.id.split('#')[0] : undefined);
+  if (issuer === undefined) fail('issuer is required (it cannot be derived from the VC key id)');
+
+  let trust: Trust | undefined;
+  if (file.trust !== undefined) {
+    if (!Array.isArray(file.trust)) fail('trust must be an array of file paths');
+    trust = new Trust();
+    for (const [i, p] of file.trust.entries()) {
+      str(p, `trust[${i}]`);
+      const bytes = await readSmall(at(p), 'trust file');
+      try {
+        trust.add(Buffer.from(bytes).toString('utf8'), { name: p });
+      } catch (error) {
+        fail(`trust[${i}] ${p}: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  const auth = await parseAuth(file.auth, at);
+
+  let rateLimit: ServiceConfig['rateLimit'];
+  if (file.rateLimit === false) rateLimit = false;
+  else if (file.rateLimit !== undefined) {
+    if (!isObject(file.rateLimit)) fail('rateLimit must be { capacity, refillPerSecond } or false');
+    const capacity = int(file.rateLimit.capacity, 'rateLimit.capacity', 1, 1_000_000) as number;
+    const refill = file.rateLimit.refillPerSecond;
+    if (capacity === undefined || typeof refill !== 'number' || !(refill > 0)) fail('rateLimit needs capacity and refillPerSecond > 0');
+    rateLimit = { capacity, refillPerSecond: refill };
+  }
+
+  let storage: ServiceConfig['storage'];
+  const s = file.storage;
+  if (s === undefined || (isObject(s) && s.kind === 'memory')) storage = createMemoryStorage();
+  else if (isObject(s) && s.kind === 'postgres') {
+    const env = options.env ?? process.env;
+    const fromEnv = s.connectionStringEnv !== undefined ? env[str(s.connectionStringEnv, 'storage.connectionStringEnv') as string] : undefined;
+    const connectionString = str(s.connectionString, 'storage.connectionString', true) ?? fromEnv;
+    if (connectionString === undefined) fail('storage (postgres) needs connectionString or connectionStringEnv naming a set variable');
+    const maxConnections = int(s.maxConnections, 'storage.maxConnections', 1, 1000);
+    storage = await createPostgresStorage({ connectionString, ...(s.schema !== undefined ? { schema: s.schema } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
+  } else fail('storage.kind must be "memory" or "postgres"');
+
+  if (file.statusList !== undefined && !isObject(file.statusList)) fail('statusList must be an object');
+  const statusList = file.statusList ?? {};
+  if (statusList.enabled !== undefined && typeof statusList.enabled !== 'boolean') fail('statusList.enabled must be a boolean');
+  int(statusList.length, 'statusList.length', 131_072, 16 * 1024 * 1024 * 8);
+  int(statusList.validitySeconds, 'statusList.validitySeconds', 60, 366 * 86_400);
+  int(statusList.reserveBlock, 'statusList.reserveBlock', 1, 4096);
+
+  if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMATS.includes(f)))) fail(`formats must be an array of ${FORMATS.join(', ')}`);
+  if (file.qr !== undefined && file.qr !== 'divoc-qr' && file.qr !== 'vc-compact') fail('qr must be "divoc-qr" or "vc-compact"');
+  if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0') fail('vcVersion must be "1.1" or "2.0"');
+  const bodyLimit = int(file.bodyLimit, 'bodyLimit', 1024, 16 * 1024 * 1024);
+  const lockSeconds = int(file.idempotencyLockSeconds, 'idempotencyLockSeconds', 1, 3600);
+  if (file.log !== undefined && file.log !== false && !isObject(file.log)) fail('log must be { level } or false');
+  const publicUrl = str(file.publicUrl, 'publicUrl', true);
+
+  return {
+    listen,
+    issuer,
+    keys,
+    auth,
+    storage,
+    statusList,
+    ...(publicUrl !== undefined ? { publicUrl } : {}),
+    ...(file.certificateIssuerName !== undefined ? { certificateIssuerName: str(file.certificateIssuerName, 'certificateIssuerName') as string } : {}),
+    ...(trust !== undefined ? { trust } : {}),
+    ...(rateLimit !== undefined ? { rateLimit } : {}),
+    ...(file.formats !== undefined ? { formats: file.formats } : {}),
+    ...(file.qr !== undefined ? { qr: file.qr } : {}),
+    ...(file.vcVersion !== undefined ? { vcVersion: file.vcVersion } : {}),
+    ...(bodyLimit !== undefined ? { bodyLimit } : {}),
+    ...(lockSeconds !== undefined ? { idempotencyLockSeconds: lockSeconds } : {}),
+    ...(file.trustProxy === true ? { trustProxy: true } : {}),
+    logger: file.log === false ? false : { ...(file.log?.level !== undefined ? { level: file.log.level } : {}), ...(options.logSink !== undefined ? { sink: options.logSink } : {}) },
+  };
+}
+
+async function parseAuth(auth: unknown, at: (p: string) => string): Promise<AuthConfig> {
+  if (!isObject(auth)) fail('auth is required: { apiKeys?, jwt? } (or { "mode": "none" } for a loopback trial)');
+  if (auth.mode === 'none') return { mode: 'none' };
+  const out: { mode: 'required'; apiKeys?: { id: string; sha256: string; scopes: Scope[] }[]; jwt?: NonNullable<Extract<AuthConfig, { mode?: 'required' }>['jwt']> } = { mode: 'required' };
+  if (auth.apiKeys !== undefined) {
+    if (!Array.isArray(auth.apiKeys)) fail('auth.apiKeys must be an array');
+    out.apiKeys = auth.apiKeys.map((k, i) => {
+      if (!isObject(k)) fail(`auth.apiKeys[${i}] must be { id, sha256, scopes }`);
+      if (!Array.isArray(k.scopes) || k.scopes.some((s) => !SCOPES.includes(s as Scope))) fail(`auth.apiKeys[${i}].scopes must list scopes from ${SCOPES.join(', ')}`);
+      return { id: str(k.id, `auth.apiKeys[${i}].id`) as string, sha256: str(k.sha256, `auth.apiKeys[${i}].sha256`) as string, scopes: k.scopes as Scope[] };
+    });
+  }
+  if (auth.jwt !== undefined) {
+    const j = auth.jwt;
+    if (!isObject(j)) fail('auth.jwt must be an object');
+    let jwks = j.jwks as JSONWebKeySet | undefined;
+    if (jwks === undefined && j.jwksFile !== undefined) {
+      const text = Buffer.from(await readSmall(at(str(j.jwksFile, 'auth.jwt.jwksFile') as string), 'JWKS file')).toString('utf8');
+      try {
+        jwks = JSON.parse(text) as JSONWebKeySet;
+      } catch {
+        fail('auth.jwt.jwksFile is not valid JSON');
+      }
+    }
+    if (jwks === undefined) fail('auth.jwt needs jwks or jwksFile');
+    out.jwt = {
+      jwks,
+      issuer: str(j.issuer, 'auth.jwt.issuer') as string,
+      audience: (Array.isArray(j.audience) ? j.audience : str(j.audience, 'auth.jwt.audience')) as string | string[],
+      ...(Array.isArray(j.algorithms) ? { algorithms: j.algorithms as string[] } : {}),
+      ...(typeof j.clockToleranceSeconds === 'number' ? { clockToleranceSeconds: j.clockToleranceSeconds } : {}),
+      ...(typeof j.maxTokenAgeSeconds === 'number' ? { maxTokenAgeSeconds: j.maxTokenAgeSeconds } : {}),
+    };
+  }
+  return out;
+}
+
+/** Reads and checks a JSON config file (see `ServiceConfigFile`). Paths in it are relative to its folder. */
+export async function loadServiceConfig(path: string, options: LoadServiceConfigOptions = {}): Promise<ServiceConfig> {
+  const bytes = await readSmall(path, 'config file');
+  let json: unknown;
+  try {
+    json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ServiceConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  return parseServiceConfig(json, { ...options, baseDir: dirname(resolve(path)) });
+}

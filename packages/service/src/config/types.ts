@@ -1,0 +1,78 @@
+import type { DocumentSignerKey, ShcSigningKey } from '@divoc/issuer';
+import type { Signer } from '@divoc/keys';
+import type { SuiteName } from '@divoc/vc';
+import type { Trust, VerificationPolicy } from '@divoc/verifier';
+import type { AuthConfig } from '../auth/auth.js';
+import type { RateLimitConfig } from '../lib/rate-limit.js';
+import type { ServiceStorage } from '../storage/types.js';
+
+export type IssuableFormat = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
+
+/** The W3C VC signing key: signs credentials and the status list credentials. */
+export interface ServiceVcKey {
+  signer: Signer;
+  /** Its public key: added to the service's `Trust` so `/credentials/verify` accepts what the service issued. */
+  publicKeyJwk?: JsonWebKey;
+  /** Default by key: Ed25519 `eddsa-rdfc-2022`, P-256 `ecdsa-rdfc-2019`, RSA `RsaSignature2018`. */
+  suite?: SuiteName;
+  /** Default `signer.id`. */
+  verificationMethod?: string;
+}
+
+export interface ServiceKeys {
+  vc: ServiceVcKey;
+  /** DCC and VDS-NC document signer (unless `dcc` / `vdsnc` are given). */
+  dsc?: DocumentSignerKey;
+  dcc?: DocumentSignerKey;
+  vdsnc?: DocumentSignerKey;
+  shc?: ShcSigningKey;
+}
+
+/** A writable sink for JSON log lines (`process.stdout` by default). */
+export interface LogSink {
+  write(line: string): unknown;
+}
+
+/** The service configuration, as objects (see `loadServiceConfig` for the JSON file form). */
+export interface ServiceConfig {
+  /** Where `startService` listens. Default 127.0.0.1:8080. */
+  listen?: { host?: string; port?: number };
+  /** Public base URL of the service (behind TLS termination): status list URLs start with it. Default the issuer when it is http(s), else `http://<host>:<port>`. */
+  publicUrl?: string;
+  /** Issuer URI or DID of every credential. */
+  issuer: string;
+  /** Printable issuer name (DCC `is`). */
+  certificateIssuerName?: string;
+  keys: ServiceKeys;
+  /** What `/credentials/verify` trusts (the service's own VC key is added when `keys.vc.publicKeyJwk` is given). */
+  trust?: Trust;
+  verifyPolicy?: VerificationPolicy;
+  auth: AuthConfig;
+  /** Per-client token bucket. Default 100 burst, 50/s. `false` turns it off. */
+  rateLimit?: RateLimitConfig | false;
+  /** Default: in memory. */
+  storage?: ServiceStorage;
+  statusList?: {
+    /** Give every issued credential a revocation entry. Default true. */
+    enabled?: boolean;
+    /** Entries per list. Default 131 072 (the spec minimum). */
+    length?: number;
+    /** Validity of a published list credential. Default 86 400 s (republished after half). */
+    validitySeconds?: number;
+    /** Indexes an instance reserves per storage write (fewer writes to a shared database). Default 64. */
+    reserveBlock?: number;
+  };
+  /** Formats a record is issued in when the request names none. Default every format whose key is configured. `w3c-vc` is always issued. */
+  formats?: readonly IssuableFormat[];
+  /** QR served by `GET /credentials/{id}` as PNG/SVG: the DIVOC QR (ZIP) or the compact `DIVOC1:` form. Default `divoc-qr`. */
+  qr?: 'divoc-qr' | 'vc-compact';
+  vcVersion?: '1.1' | '2.0';
+  /** Largest request body, bytes. Default 262 144. */
+  bodyLimit?: number;
+  /** How long an Idempotency-Key's in-flight lock holds before it is considered abandoned. Default 60 s. */
+  idempotencyLockSeconds?: number;
+  /** Logs: `false` for none; else JSON lines at `level` (default `info`) to `sink` (default stdout). */
+  logger?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; sink?: LogSink };
+  /** Trust `X-Forwarded-For` from a reverse proxy (client IPs for anonymous rate limits). Default false. */
+  trustProxy?: boolean;
+}

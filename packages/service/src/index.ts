@@ -1,0 +1,25 @@
+export { createService, startService, isLoopbackHost, ROUTES } from './service.js';
+export type { RunningService } from './service.js';
+export type { ServiceConfig, ServiceKeys, ServiceVcKey, IssuableFormat, LogSink } from './config/types.js';
+export { loadServiceConfig, parseServiceConfig, defaultKeyLoader } from './config/file.js';
+export type { ServiceConfigFile, KeyLoader, LoadedSigningKey, LoadServiceConfigOptions } from './config/file.js';
+export { createAuthenticator, sha256Hex, SCOPES } from './auth/auth.js';
+export type { AuthConfig, ApiKeyConfig, JwtAuthConfig, Client, Scope } from './auth/auth.js';
+export type { RateLimitConfig } from './lib/rate-limit.js';
+export { openApiDocument } from './openapi.js';
+export type { RouteDoc } from './openapi.js';
+export { createMemoryStorage, MemoryCredentialStore, MemoryIdempotencyStore, MemoryStatusListStore } from './storage/memory.js';
+export { createPostgresStorage } from './storage/postgres.js';
+export type { PostgresStorageOptions } from './storage/postgres.js';
+export type {
+  ServiceStorage,
+  CredentialStore,
+  IdempotencyStore,
+  IdempotencyBegin,
+  StatusListStore,
+  StatusListRecord,
+  StoredCredential,
+  StoredResponse,
+} from './storage/types.js';
+export { ServiceError, ServiceConfigError, StorageError, isServiceError } from './lib/errors.js';
+export type { ServiceErrorCode, AnyServiceError } from './lib/errors.js';

@@ -1,0 +1,62 @@
+import { createSigner, exportPublicJwk, generateKeyPair, verificationMethodId, didKeyFromKeyPair } from '@divoc/keys';
+import { createService, sha256Hex, type ServiceConfig } from '@divoc/service';
+
+export const RECORD = {
+  refId: 'R-1002',
+  name: 'Rajesh Kumar',
+  dob: '1990-01-15',
+  gender: 'Male',
+  identity: 'did:in.gov.uidai.aadhaar:998877665544',
+  vaccine: 'Covishield',
+  batch: 'AB348FS',
+  vaccinationDate: '2021-07-12',
+  dose: 1,
+  totalDoses: 2,
+  facilityName: 'PHC Rohini',
+  facilityCountry: 'IN',
+  vaccinatorName: 'Dr. Meera Rao',
+};
+
+export const API_KEYS = {
+  issuer: 'issuer-key-0123456789abcdef',
+  verifier: 'verifier-key-0123456789abcdef',
+  admin: 'admin-key-0123456789abcdef',
+};
+
+export interface LogCapture {
+  lines: string[];
+  write(line: string): void;
+}
+
+export function logCapture(): LogCapture {
+  const lines: string[] = [];
+  return { lines, write: (line: string) => void lines.push(line) };
+}
+
+export async function baseConfig(overrides: Partial<ServiceConfig> = {}): Promise<ServiceConfig> {
+  const keyPair = await generateKeyPair('Ed25519');
+  const signer = createSigner(keyPair, { id: verificationMethodId(keyPair) });
+  return {
+    issuer: didKeyFromKeyPair(keyPair),
+    keys: { vc: { signer, publicKeyJwk: exportPublicJwk(keyPair) } },
+    auth: {
+      apiKeys: [
+        { id: 'registry', sha256: sha256Hex(API_KEYS.issuer), scopes: ['credentials:issue', 'credentials:read'] },
+        { id: 'verifier', sha256: sha256Hex(API_KEYS.verifier), scopes: ['credentials:verify'] },
+        { id: 'admin', sha256: sha256Hex(API_KEYS.admin), scopes: ['credentials:issue', 'credentials:verify', 'credentials:revoke', 'credentials:read'] },
+      ],
+    },
+    rateLimit: false,
+    publicUrl: 'https://certs.example.test',
+    logger: false,
+    ...overrides,
+  };
+}
+
+export async function makeService(overrides: Partial<ServiceConfig> = {}) {
+  const config = await baseConfig(overrides);
+  const app = await createService(config);
+  return { app, config };
+}
+
+export const auth = (key: string) => ({ authorization: `Bearer ${key}` });

@@ -1,0 +1,85 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { createPostgresStorage, createService, type ServiceConfig } from '@divoc/service';
+import { API_KEYS, RECORD, auth, baseConfig } from './helpers.js';
+
+const CONNECTION = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const schema = `divoc_service_test_${randomBytes(6).toString('hex')}`;
+const admin = auth(API_KEYS.admin);
+
+async function reachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: CONNECTION, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe.skipIf(!(await reachable()))('PostgreSQL storage', async () => {
+  const admin_pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
+  afterAll(async () => {
+    await admin_pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await admin_pool.end();
+  });
+  const config: ServiceConfig = await baseConfig();
+
+  it('round trip: issue, retry, idempotency, revoke; a second instance on the same database sees it all', async () => {
+    const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
+    const app = await createService({ ...config, storage });
+    const issued = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: RECORD, template: 'vaccination-v2' } });
+    expect(issued.statusCode).toBe(201);
+    const { certificateId, credential } = issued.json();
+    const replay = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: RECORD, template: 'vaccination-v2' } });
+    expect(replay.body).toBe(issued.body);
+    expect(replay.headers['idempotent-replayed']).toBe('true');
+    expect(replay.headers.location).toBe(`/credentials/${certificateId}`);
+    const mismatch = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' } });
+    expect(mismatch.statusCode).toBe(422);
+    const retried = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: RECORD, template: 'vaccination-v2' } });
+    expect(retried.statusCode).toBe(200);
+    expect(retried.json().credential).toEqual(credential);
+    // Concurrent duplicates across the shared store: one execution.
+    const same = { method: 'POST' as const, url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-2' }, payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' } };
+    const results = await Promise.all(Array.from({ length: 6 }, () => app.inject(same)));
+    expect(new Set(results.map((r) => r.body)).size).toBe(1);
+    expect((await app.inject({ method: 'POST', url: `/credentials/${certificateId}/revoke`, headers: admin })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/health' })).json().ready).toBe(true);
+    await app.close();
+
+    // Another instance (same keys, same database): the credential, its revocation and the list survive.
+    const again = await createService({ ...config, storage: await createPostgresStorage({ connectionString: CONNECTION, schema }) });
+    const fetched = await again.inject({ method: 'GET', url: `/credentials/${certificateId}`, headers: admin });
+    expect(fetched.json()).toEqual(credential);
+    const verified = (await again.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: credential } })).json();
+    expect(verified.checks.find((c: { name: string }) => c.name === 'revocation')).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    const list = (await again.inject({ method: 'GET', url: '/status-lists/1' })).json();
+    expect(list.type).toContain('BitstringStatusListCredential');
+    // New issuance continues the same list without reusing the index.
+    const next = (await again.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: { ...RECORD, identity: 'did:in.gov.uidai.aadhaar:555566667777' }, template: 'vaccination-v2' } })).json();
+    expect(next.credential.credentialStatus.statusListCredential).toBe(credential.credentialStatus.statusListCredential);
+    expect(next.credential.credentialStatus.statusListIndex).not.toBe(credential.credentialStatus.statusListIndex);
+    await again.close();
+    const { rows } = await admin_pool.query(`SELECT count(*)::int AS n FROM "${schema}".credentials`);
+    expect(rows[0].n).toBe(3);
+  });
+
+  it('reports storage failure as 503 and health as not ready', async () => {
+    const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
+    const app = await createService({ ...config, storage });
+    await storage.close(); // the pool is gone: every query fails
+    const health = await app.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(503);
+    const issue = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: { ...RECORD, dose: 4 }, template: 'vaccination-v2' } });
+    expect(issue.statusCode).toBe(503);
+    expect(issue.json().error.code).toBe('ERR_STORAGE_UNAVAILABLE');
+    await app.close().catch(() => undefined);
+  });
+
+  it('rejects an unsafe schema name', async () => {
+    await expect(createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' })).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+  });
+});

@@ -1,0 +1,96 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { exportPrivatePem, generateKeyPair } from '@divoc/keys';
+import { loadServiceConfig, parseServiceConfig, sha256Hex, startService } from '@divoc/service';
+import { API_KEYS, RECORD, baseConfig } from './helpers.js';
+
+describe('startService', () => {
+  it('listens on loopback and answers over real HTTP', async () => {
+    const running = await startService(await baseConfig({ listen: { host: '127.0.0.1', port: 0 } }));
+    try {
+      expect(running.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const health = await fetch(`${running.url}/health`);
+      expect(health.status).toBe(200);
+      const issued = await fetch(`${running.url}/credentials/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': API_KEYS.admin },
+        body: JSON.stringify({ record: RECORD, template: 'vaccination-v2' }),
+      });
+      expect(issued.status).toBe(201);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('refuses auth mode "none" anywhere but loopback', async () => {
+    for (const host of ['0.0.0.0', '::', '192.168.1.10']) {
+      await expect(startService(await baseConfig({ auth: { mode: 'none' }, listen: { host, port: 0 } }))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+    }
+    const trial = await startService(await baseConfig({ auth: { mode: 'none' }, listen: { host: '127.0.0.1', port: 0 } }));
+    try {
+      const res = await fetch(`${trial.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'x' }) });
+      expect(res.status).toBe(200);
+    } finally {
+      await trial.close();
+    }
+  });
+});
+
+describe('config file', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'divoc-service-config-'));
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  const key = await generateKeyPair('Ed25519');
+  await writeFile(join(dir, 'vc.key.pem'), exportPrivatePem(key), { mode: 0o600 });
+  const base = {
+    listen: { host: '127.0.0.1', port: 0 },
+    publicUrl: 'https://certs.example.test',
+    keys: { vc: 'vc.key.pem' },
+    auth: { apiKeys: [{ id: 'registry', sha256: sha256Hex(API_KEYS.admin), scopes: ['credentials:issue', 'credentials:verify', 'credentials:read', 'credentials:revoke'] }] },
+    rateLimit: { capacity: 10, refillPerSecond: 5 },
+    storage: { kind: 'memory' },
+    statusList: { validitySeconds: 3600 },
+    log: false,
+  };
+
+  it('loads a JSON config (keys relative to it) and runs from it', async () => {
+    await writeFile(join(dir, 'service.json'), JSON.stringify(base));
+    const config = await loadServiceConfig(join(dir, 'service.json'));
+    expect(config.issuer).toMatch(/^did:key:z6Mk/);
+    const running = await startService(config);
+    try {
+      const res = await fetch(`${running.url}/credentials/issue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ record: RECORD, template: 'vaccination-v2' }) });
+      expect(res.status).toBe(201);
+      const body = (await res.json()) as { credential: Record<string, unknown> };
+      const verified = await fetch(`${running.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ verifiableCredential: body.credential }) });
+      expect(((await verified.json()) as { valid: boolean }).valid).toBe(true);
+    } finally {
+      await running.close();
+    }
+  });
+
+  it('explains what is wrong with a bad config', async () => {
+    const bad: [unknown, RegExp][] = [
+      [[], /JSON object/],
+      [{ ...base, unknownField: 1 }, /unknown config field "unknownField"/],
+      [{ ...base, keys: {} }, /keys.vc/],
+      [{ ...base, keys: { vc: 'missing.pem' } }, /cannot read key file/],
+      [{ ...base, keys: { vc: 'pkcs11:token=x;object=y' } }, /PKCS#11-aware key loader/],
+      [{ ...base, auth: undefined }, /auth is required/],
+      [{ ...base, auth: { apiKeys: [{ id: 'a', sha256: 'x', scopes: ['everything'] }] } }, /scopes/],
+      [{ ...base, storage: { kind: 'redis' } }, /storage.kind/],
+      [{ ...base, storage: { kind: 'postgres', connectionStringEnv: 'NOT_SET_ANYWHERE' } }, /connectionString/],
+      [{ ...base, listen: { port: 70000 } }, /listen.port/],
+      [{ ...base, statusList: { length: 10 } }, /statusList.length/],
+      [{ ...base, formats: ['pdf'] }, /formats/],
+    ];
+    for (const [json, message] of bad) {
+      await expect(parseServiceConfig(json, { baseDir: dir, env: {} }), String(message)).rejects.toThrow(message);
+    }
+    await writeFile(join(dir, 'broken.json'), '{ "keys": ');
+    await expect(loadServiceConfig(join(dir, 'broken.json'))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+    await writeFile(join(dir, 'pub.pem'), '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n');
+    await expect(parseServiceConfig({ ...base, keys: { vc: 'pub.pem' } }, { baseDir: dir })).rejects.toThrow(/public key only/);
+  });
+});
