@@ -64,6 +64,8 @@ export interface SessionState {
 }
 
 const states = new WeakMap<Pkcs11Session, SessionState>();
+/** States made by openPkcs11Session: the constructor accepts nothing else. */
+const genuine = new WeakSet<object>();
 
 // Keyed digest of the PIN a token was logged in with, to refuse a different PIN while that login lasts (Cryptoki
 // answers CKR_USER_ALREADY_LOGGED_IN without checking it). The key lives only in this process.
@@ -79,8 +81,10 @@ export class Pkcs11Session {
   readonly tokenLabel: string;
   readonly tokenSerial: string;
 
-  /** @internal use openPkcs11Session */
-  constructor(state: SessionState, info: { slotId: number; tokenLabel: string; tokenSerial: string }) {
+  /** @internal Sessions come from `openPkcs11Session`; the constructor refuses anything else. */
+  constructor(internal: unknown, info: { slotId: number; tokenLabel: string; tokenSerial: string }) {
+    if (typeof internal !== 'object' || internal === null || !genuine.has(internal)) throw new TypeError('use openPkcs11Session() to open a PKCS#11 session');
+    const state = internal as SessionState;
     this.modulePath = state.module.path;
     this.slotId = info.slotId;
     this.tokenLabel = info.tokenLabel;
@@ -255,6 +259,7 @@ export async function openPkcs11Session(options: OpenPkcs11SessionOptions): Prom
       closed: false,
       drained: undefined,
     };
+    genuine.add(state);
     return new Pkcs11Session(state, { slotId: slotIdOf(found.slot), tokenLabel: found.label, tokenSerial: found.serial });
   } catch (err) {
     if (handle) {

@@ -43,7 +43,7 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
     issuer ??= key.controller ?? controllerOf(key.id) ?? key.id.split('#')[0] ?? key.id;
     if (vcFormats.length > 0) {
       material.vc = makeIssuer(key, suite);
-      material.vcKey = { signer: createSigner(key.keyPair, { id: key.id }), suite };
+      material.vcKey = { signer: signerFor(key, { id: key.id }), suite }; // signerFor: file keys and pkcs11: token keys
       labels.push(...vcFormats.map((f) => (f === 'vc' ? suite : f)));
     }
   }

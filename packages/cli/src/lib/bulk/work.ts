@@ -8,19 +8,20 @@ import { join } from 'node:path';
 import type { SignedCredential } from '@divoc/vc';
 import { encodeCompactCredential } from '@divoc/vc';
 import { addCredentialStatus } from '@divoc/status';
-import { buildFromRecord } from '../engine.js';
-import { describeError } from '../errors.js';
 import {
-  FormatIssueError,
-  REPORTED_FORMAT,
-  VC_BASED,
-  mainFileName,
-  makeArtefacts,
-  vdsncCertificateId,
-  type Artefact,
-  type IssueMaterial,
-  type OutputFormat,
-} from '../outputs.js';
+  IssuerCertificateIdError,
+  IssuerInputError,
+  IssuerRecordError,
+  issueAllFormats,
+  splitRecord,
+  type FormatName,
+  type IssuedFormats,
+  type IssueInput,
+  type IssuerKeys,
+} from '@divoc/issuer';
+import { buildFromRecord, fieldOfPath } from '../engine.js';
+import { describeError } from '../errors.js';
+import { REPORTED_FORMAT, VC_BASED, mainFileName, type Artefact, type IssueMaterial, type OutputFormat } from '../outputs.js';
 import type { FieldError } from '../records/types.js';
 import { publishFile, writeTempFile } from './atomic.js';
 import { loadMaterial, type MaterialFlags } from './material.js';
@@ -88,14 +89,72 @@ export interface PdfInput {
 export interface WorkContext {
   config: WorkConfig;
   material: IssueMaterial;
+  /** The keys as @divoc/issuer takes them, made once per worker. */
+  keys: IssuerKeys;
   pdf?: PdfMaker;
+}
+
+function issuerKeysOf(material: IssueMaterial): IssuerKeys {
+  const keys: IssuerKeys = {};
+  if (material.vcKey) keys.vc = { signer: material.vcKey.signer, suite: material.vcKey.suite };
+  if (material.dsc) keys.dcc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
+  if (material.bsc) keys.vdsnc = { signer: material.bsc.signer, certificate: material.bsc.certificateDer };
+  if (material.shc) keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
+  return keys;
+}
+
+function cliFormatOf(reported: string): string {
+  return (Object.keys(REPORTED_FORMAT) as OutputFormat[]).find((f) => REPORTED_FORMAT[f] === reported) ?? reported;
+}
+
+function qrImageArtefacts(format: OutputFormat, certificateId: string, images: readonly (string | Uint8Array)[]): Artefact[] {
+  return images.map((contents, i) => ({
+    format,
+    name: `${certificateId}.${format}${images.length > 1 ? `-${i + 1}` : ''}.${typeof contents === 'string' ? 'svg' : 'png'}`,
+    contents,
+    main: false,
+  }));
+}
+
+/** The files of each format, as `divoc issue` names and formats them (QR images and side files first). */
+function artefactsOf(issued: IssuedFormats, formats: readonly OutputFormat[], certificateId: string): Artefact[] {
+  const out: Artefact[] = [];
+  const o = issued.outputs;
+  for (const format of formats) {
+    const name = mainFileName(format, certificateId);
+    switch (format) {
+      case 'vc':
+        if (o['w3c-vc']) out.push({ format, name, contents: `${JSON.stringify(o['w3c-vc'].credential, null, 2)}\n`, main: true });
+        break;
+      case 'divoc-qr':
+        if (o['divoc-qr']) out.push(...qrImageArtefacts(format, certificateId, o['divoc-qr'].image ? [o['divoc-qr'].image] : []), { format, name, contents: o['divoc-qr'].text, main: true });
+        break;
+      case 'vc-compact':
+        if (o['vc-compact']) out.push(...qrImageArtefacts(format, certificateId, o['vc-compact'].image ? [o['vc-compact'].image] : []), { format, name, contents: `${o['vc-compact'].text}\n`, main: true });
+        break;
+      case 'dcc':
+        if (o.dcc) out.push(...qrImageArtefacts(format, certificateId, o.dcc.image ? [o.dcc.image] : []), { format, name, contents: `${o.dcc.hc1}\n`, main: true });
+        break;
+      case 'shc':
+        if (o.shc) {
+          out.push(...qrImageArtefacts(format, certificateId, o.shc.images ?? []));
+          out.push({ format, name: `${certificateId}.shc.txt`, contents: `${o.shc.qr.join('\n')}\n`, main: false });
+          out.push({ format, name, contents: `${JSON.stringify(o.shc.file)}\n`, main: true });
+        }
+        break;
+      case 'vdsnc':
+        if (o.vdsnc) out.push(...qrImageArtefacts(format, certificateId, o.vdsnc.image ? [o.vdsnc.image] : []), { format, name, contents: `${JSON.stringify(o.vdsnc.seal, null, 2)}\n`, main: true });
+        break;
+    }
+  }
+  return out;
 }
 
 export const PDF_FORMAT = 'pdf';
 
 export async function createWorkContext(config: WorkConfig): Promise<WorkContext> {
   const { material } = await loadMaterial({ cwd: config.cwd }, config.flags, config.formats);
-  const context: WorkContext = { config, material };
+  const context: WorkContext = { config, material, keys: issuerKeysOf(material) };
   if (config.pdf) {
     const { createPdfMaker } = await import('./pdf.js');
     context.pdf = await createPdfMaker({ cwd: config.cwd, ...config.pdf });
@@ -142,13 +201,6 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
   const fail = (errors: FieldError[]): TaskResult => ({ kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors });
 
   const issuanceDate = new Date();
-  const built = buildFromRecord(config.template, task.record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
-  if (!built.ok) return fail(built.errors);
-  if (task.credentialStatus && task.credentialStatus.length > 0) {
-    const entries = task.credentialStatus;
-    built.credential = addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>;
-  }
-
   // Formats made from the VC reuse the one an earlier run wrote, so every format carries the same credential.
   let existingVc: SignedCredential | undefined;
   const needsVc = pending.some((f) => VC_BASED.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED.has(f)));
@@ -161,16 +213,47 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       return fail([{ field: '(vc)', reason: `cannot reuse ${mainFileName('vc', certificateId)}: ${describeError(error)}` }]);
     }
   }
-  let artefacts: Artefact[];
-  let signedVc: SignedCredential | undefined = existingVc;
+
+  // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
+  let input: IssueInput;
+  if (existingVc !== undefined) {
+    input = { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc };
+  } else if (task.credentialStatus && task.credentialStatus.length > 0) {
+    // Status entries allocated by the coordinator go into the credential before it is signed.
+    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
+    if (!built.ok) return fail(built.errors);
+    const entries = task.credentialStatus;
+    input = { credential: addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>, ddcc: splitRecord(task.record, config.template).ddcc };
+  } else input = { record: task.record, template: config.template };
+
+  let issued: IssuedFormats;
   try {
-    const made = await makeArtefacts(pending, certificateId, built.credential, material, existingVc);
-    artefacts = made.artefacts;
-    signedVc = made.signedVc ?? existingVc;
+    issued = await issueAllFormats(input, {
+      keys: context.keys,
+      issuer: config.issuer,
+      formats: pending.map((f) => REPORTED_FORMAT[f] as FormatName),
+      certificateId,
+      issuanceDate,
+      ...(material.qr ? { qr: material.qr } : {}),
+      ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
+    });
   } catch (error) {
-    if (!(error instanceof FormatIssueError)) throw error;
-    return fail([{ field: `(${error.format})`, reason: `${error.message}${error.code ? ` (${error.code})` : ''}` }]);
+    if (error instanceof IssuerRecordError) return fail(error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })));
+    if (error instanceof IssuerCertificateIdError) return fail([{ field: error.field, reason: error.message.replace(/^[^:]*: /, '') }]);
+    if (error instanceof IssuerInputError) return fail([{ field: '(record)', reason: error.message }]);
+    throw error;
   }
+  // If one requested format cannot be made, none is written for the record.
+  if (issued.errors) {
+    return fail(
+      Object.entries(issued.errors).map(([format, failure]) => ({
+        field: `(${cliFormatOf(format)})`,
+        reason: `${failure?.message ?? 'failed'}${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
+      })),
+    );
+  }
+  const artefacts = artefactsOf(issued, pending, certificateId);
+  const signedVc: SignedCredential | undefined = issued.outputs['w3c-vc']?.credential ?? existingVc;
 
   let pdfBytes: Uint8Array | undefined;
   if (wantPdf && context.pdf) {
@@ -228,7 +311,7 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       files,
       formats,
       // The VDS-NC seal's uvci / utci when the certificateId was too long for it.
-      ...(written.has('vdsnc') && vdsncCertificateId(certificateId) !== certificateId ? { vdsncId: vdsncCertificateId(certificateId) } : {}),
+      ...(written.has('vdsnc') && issued.identifiers.vdsnc !== undefined && issued.identifiers.vdsnc !== certificateId ? { vdsncId: issued.identifiers.vdsnc } : {}),
     },
   };
 }
