@@ -11,16 +11,15 @@ import {
   type StatusList,
   type StatusPurpose,
 } from '@divoc/status';
-import { createSigner } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
-import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
+import { defineCommand, formatHelp, parseArgs, requireFlags, type ParsedArgs } from '../lib/args.js';
 import { ALL_SUITES, SUITES_BY_KEY_TYPE } from '../lib/engine.js';
 import { InputUnreadableError, OutputUnwritableError, StatusFileError, UsageError } from '../lib/errors.js';
 import { readFileLimited } from '../lib/files.js';
 import { decodeInput } from '../lib/formats/index.js';
 import { readInputs } from '../lib/inputs.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { MAX_KEY_FILE_BYTES, controllerOf, parseKeyFile } from '../lib/keyfile.js';
+import { closePkcs11Sessions, controllerOf, loadSigningKey, signerFor } from '../lib/keyfile.js';
 import { describeFsError } from '../lib/records/read.js';
 import { readStatusListFile, updateStatusListFile, writeFileAtomic, writeStatusListFile } from '../lib/status-file.js';
 
@@ -259,19 +258,6 @@ async function runStatusChange(action: 'revoke' | 'suspend' | 'unsuspend', argv:
   return 0;
 }
 
-async function loadSigningKey(io: CliIo, path: string, keyId: string | undefined) {
-  let bytes: Uint8Array;
-  try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`);
-    bytes = read.bytes;
-  } catch (error) {
-    if (error instanceof InputUnreadableError) throw error;
-    throw new InputUnreadableError(path, describeFsError(error));
-  }
-  return parseKeyFile(path, bytes, { ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
-}
-
 function setIndexes(length: number, read: (i: number) => number): number[] {
   const set: number[] = [];
   for (let i = 0; i < length; i++) if (read(i) !== 0) set.push(i);
@@ -287,9 +273,24 @@ async function runStatusPublish(argv: readonly string[], io: CliIo): Promise<num
   }
   requireFlags(spec, flags, ['list', 'key', 'out']);
   if (flags.issuer !== undefined && !URI.test(flags.issuer)) throw new UsageError('--issuer must be a DID or URL', spec.name);
-  const days = flags['valid-days'] === undefined ? 30 : integerFlag(flags['valid-days'], 'valid-days', 1, 3650, spec.name);
   const list = await readStatusListFile(io, flags.list as string);
+  // The shared loader also takes `pkcs11:` URIs, so a status list can be signed by a key that stays in an HSM.
   const key = await loadSigningKey(io, flags.key as string, flags['key-id']);
+  try {
+    return await publishWithKey(io, flags, list, key);
+  } finally {
+    await closePkcs11Sessions();
+  }
+}
+
+async function publishWithKey(
+  io: CliIo,
+  flags: ParsedArgs<(typeof statusPublishSpec)['flags']>['flags'],
+  list: Awaited<ReturnType<typeof readStatusListFile>>,
+  key: Awaited<ReturnType<typeof loadSigningKey>>,
+): Promise<number> {
+  const spec = statusPublishSpec;
+  const days = flags['valid-days'] === undefined ? 30 : integerFlag(flags['valid-days'], 'valid-days', 1, 3650, spec.name);
   const allowed = SUITES_BY_KEY_TYPE[key.keyPair.type];
   const suite = (flags.suite ?? allowed[0]) as SuiteName;
   if (!allowed.includes(suite)) throw new UsageError(`suite ${suite} cannot be signed with a ${key.keyPair.type} key (use: ${allowed.join(', ')})`, spec.name);
@@ -300,7 +301,7 @@ async function runStatusPublish(argv: readonly string[], io: CliIo): Promise<num
   let credential;
   try {
     credential = await publishStatusList(list, {
-      signer: createSigner(key.keyPair, { id: key.id }),
+      signer: signerFor(key, { id: key.id }),
       issuer,
       suite,
       validFrom,
