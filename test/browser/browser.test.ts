@@ -8,13 +8,12 @@
  */
 import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner, didKeyFromKeyPair, generateKeyPair, verificationMethodId } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
@@ -23,6 +22,7 @@ import { encodeCompactCredential, issueCredential, type SignedCredential, type U
 import { addCredentialStatus, allocateStatusEntry, createStatusList, publishStatusList, revoke } from '@divoc/status';
 import { vaccinationRecord } from '../../packages/status/test/helpers.js';
 import { runCases, type CaseData, type CaseOutcome } from './app.js';
+import { launchChromium, noNodeBuiltins } from './lib.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const vectors = join(root, '..', 'shared', 'vectors');
@@ -31,20 +31,6 @@ const json = (path: string) => JSON.parse(text(path)) as Record<string, unknown>
 
 /** The packages app.ts reaches (directly or through each other). */
 const BUNDLED_PACKAGES = ['keys', 'schemas', 'vc', 'dcc', 'shc', 'vdsnc', 'qr', 'status'];
-
-const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
-
-/** esbuild plugin: any import of a Node built-in (`node:*`, `crypto`, `zlib`, `fs`, `buffer`, …) fails the build. */
-const noNodeBuiltins: esbuild.Plugin = {
-  name: 'no-node-builtins',
-  setup(build) {
-    build.onResolve({ filter: /.*/ }, (args) =>
-      args.path.startsWith('node:') || NODE_BUILTINS.has(args.path) || NODE_BUILTINS.has(args.path.split('/')[0]!)
-        ? { errors: [{ text: `Node built-in "${args.path}" imported by ${args.importer}` }] }
-        : undefined,
-    );
-  },
-};
 
 let appDir: string;
 
@@ -171,20 +157,7 @@ describe('browser build of the verification paths', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-    context = await chromium.launchPersistentContext(userDataDir, {
-      executablePath: '/usr/bin/chromium',
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    context = await launchChromium(userDataDir);
     await context.route('**', (route) => {
       const url = route.request().url();
       if (url.startsWith(`${origin}/`)) return route.continue();
