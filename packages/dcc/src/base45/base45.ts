@@ -5,24 +5,32 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const VALUE = new Int8Array(128).fill(-1);
 for (let i = 0; i < ALPHABET.length; i++) VALUE[ALPHABET.charCodeAt(i)] = i;
 
+const CODES = Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0));
+const latin1 = new TextDecoder('latin1');
+
 /** Base45 (RFC 9285) text of `bytes`: each 2 bytes → 3 characters, a last odd byte → 2 characters. */
 export function base45Encode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('base45Encode expects a Uint8Array');
-  let out = '';
+  // Character codes into one buffer, decoded once (all ASCII), instead of growing a string three characters at a time.
+  const out = new Uint8Array(Math.floor(bytes.length / 2) * 3 + (bytes.length % 2) * 2);
+  let o = 0;
   let i = 0;
   for (; i + 1 < bytes.length; i += 2) {
-    let n = bytes[i]! * 256 + bytes[i + 1]!;
-    const c = n % 45;
-    n = (n - c) / 45;
-    const d = n % 45;
-    const e = (n - d) / 45;
-    out += ALPHABET[c]! + ALPHABET[d]! + ALPHABET[e]!;
+    const n = (bytes[i]! << 8) | bytes[i + 1]!;
+    const e = (n / 2025) | 0;
+    const rest = n - e * 2025;
+    const d = (rest / 45) | 0;
+    out[o++] = CODES[rest - d * 45]!;
+    out[o++] = CODES[d]!;
+    out[o++] = CODES[e]!;
   }
   if (i < bytes.length) {
     const n = bytes[i]!;
-    out += ALPHABET[n % 45]! + ALPHABET[Math.floor(n / 45)]!;
+    const d = (n / 45) | 0;
+    out[o++] = CODES[n - d * 45]!;
+    out[o++] = CODES[d]!;
   }
-  return out;
+  return latin1.decode(out);
 }
 
 function value(text: string, index: number): number {

@@ -1,9 +1,9 @@
 import { TrustStore, verifySignature, type Signer } from '@divoc/keys';
 import { base45Encode } from '../base45/base45.js';
-import { buildCoseSign1, encodeProtectedHeader, sigStructure, type CoseHeaderMap, type DccAlgorithm } from '../cose/cose.js';
+import { COSE_ALGORITHMS, HEADER_ALG, HEADER_KID, type DccAlgorithm } from '../cose/cose.js';
 import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
 import { base64ToBytes, bytesToBase64 } from '../lib/bytes.js';
-import { cborEncode } from '../lib/cbor.js';
+import { CborWriter, writeCoseSign1, writeSigStructure } from '../lib/cbor-writer.js';
 import { certificateKid } from '../lib/certificate.js';
 import { DccAlgorithmError, DccCertificateError, DccEncodeError, DccSchemaError } from '../lib/errors.js';
 import { zlibDeflate } from '../lib/zlib.js';
@@ -50,8 +50,25 @@ function seconds(value: Date | number | undefined, name: string, fallback: numbe
   return s;
 }
 
+/**
+ * Signer certificates already shown to belong to their signer (the signature verified under them), with their kid:
+ * issuing thousands of DCCs with one signer parses and checks its certificate once, not per DCC.
+ */
+const checkedCertificates = new WeakMap<Signer, Map<string, Uint8Array>>();
+const MAX_CERTIFICATES_PER_SIGNER = 16;
+
+function certificateKey(certificate: string | Uint8Array): string {
+  return typeof certificate === 'string' ? certificate : `der:${bytesToBase64(certificate)}`;
+}
+
+/** One writer per module: encoding is synchronous between awaits, so no two calls interleave inside it. */
+const writer = new CborWriter();
+
 async function resolveKid(options: EncodeDccOptions): Promise<Uint8Array> {
-  if (options.certificate !== undefined) return certificateKid(options.certificate);
+  if (options.certificate !== undefined) {
+    const known = checkedCertificates.get(options.signer)?.get(certificateKey(options.certificate));
+    return known ? known.slice() : certificateKid(options.certificate);
+  }
   const kid = options.kid;
   if (kid instanceof Uint8Array) return new Uint8Array(kid);
   if (typeof kid === 'string' && kid.length > 0 && kid.length <= 64) {
@@ -82,6 +99,28 @@ function defaultIssuer(payload: DccPayload): string | undefined {
   return typeof entry?.co === 'string' ? entry.co : undefined;
 }
 
+/** Catch a certificate that does not belong to the signer before anyone prints the QR code (once per pair). */
+async function checkCertificate(signer: Signer, certificate: string | Uint8Array, alg: DccAlgorithm, toBeSigned: Uint8Array, signature: Uint8Array, kid: Uint8Array): Promise<void> {
+  const key = certificateKey(certificate);
+  let checked = checkedCertificates.get(signer);
+  if (checked?.has(key)) return;
+  let trusted;
+  try {
+    trusted = new TrustStore().addCertificate(certificate);
+  } catch (cause) {
+    throw new DccCertificateError(`the signer certificate cannot be read: ${(cause as Error).message}`, { cause });
+  }
+  if (!(await verifySignature(trusted, alg, toBeSigned, signature))) {
+    throw new DccEncodeError("the signature does not verify under the given certificate: it is not the signer's certificate");
+  }
+  if (!checked) {
+    checked = new Map();
+    checkedCertificates.set(signer, checked);
+  }
+  if (checked.size >= MAX_CERTIFICATES_PER_SIGNER) checked.clear();
+  checked.set(key, kid.slice());
+}
+
 /**
  * Sign a DCC payload and encode it as `HC1:` text: CWT claims (iss 1, iat 6, exp 4, hcert -260 → { 1: DCC }),
  * COSE_Sign1 with alg and kid in the protected header, zlib, Base45, prefix.
@@ -102,31 +141,37 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   if (exp <= iat) throw new DccEncodeError('exp must be after iat');
   const kid = await resolveKid(options);
 
-  const claims = new Map<number, unknown>();
-  if (iss !== undefined) claims.set(CLAIM_ISS, iss);
-  claims.set(CLAIM_IAT, iat);
-  claims.set(CLAIM_EXP, exp);
-  claims.set(CLAIM_HCERT, new Map([[HCERT_EU_DCC_V1, dcc]]));
-  const payloadBytes = cborEncode(claims);
-  const protectedBytes = encodeProtectedHeader(alg, kid);
-  const toBeSigned = sigStructure(protectedBytes, payloadBytes);
+  // CWT claims { 1: iss, 6: iat, 4: exp, -260: { 1: DCC } } and the protected header { 1: alg, 4: kid }, written
+  // directly (the same bytes the general CBOR encoder gives, see lib/cbor-writer.ts).
+  writer.reset();
+  writer.head(0xa0, iss !== undefined ? 4 : 3);
+  if (iss !== undefined) {
+    writer.integer(CLAIM_ISS);
+    writer.text(iss);
+  }
+  writer.integer(CLAIM_IAT);
+  writer.json(iat);
+  writer.integer(CLAIM_EXP);
+  writer.json(exp);
+  writer.integer(CLAIM_HCERT);
+  writer.head(0xa0, 1);
+  writer.integer(HCERT_EU_DCC_V1);
+  writer.json(dcc);
+  const payloadBytes = writer.bytes();
+  writer.reset();
+  writer.head(0xa0, 2);
+  writer.integer(HEADER_ALG);
+  writer.integer(COSE_ALGORITHMS[alg]);
+  writer.integer(HEADER_KID);
+  writer.byteString(kid);
+  const protectedBytes = writer.bytes();
+  const toBeSigned = writeSigStructure(writer, protectedBytes, payloadBytes);
   const signature = await options.signer.sign(toBeSigned);
   if (!(signature instanceof Uint8Array) || (alg === 'ES256' && signature.length !== 64)) {
     throw new DccEncodeError(`the signer returned a malformed ${alg} signature${alg === 'ES256' ? ' (expected 64 bytes r‖s)' : ''}`);
   }
-  if (options.certificate !== undefined) {
-    // Catch a certificate that does not belong to the signer before anyone prints the QR code.
-    let key;
-    try {
-      key = new TrustStore().addCertificate(options.certificate);
-    } catch (cause) {
-      throw new DccCertificateError(`the signer certificate cannot be read: ${(cause as Error).message}`, { cause });
-    }
-    if (!(await verifySignature(key, alg, toBeSigned, signature))) {
-      throw new DccEncodeError('the signature does not verify under the given certificate: it is not the signer\'s certificate');
-    }
-  }
-  const coseBytes = buildCoseSign1(protectedBytes, new Map() as CoseHeaderMap, payloadBytes, signature);
+  if (options.certificate !== undefined) await checkCertificate(options.signer, options.certificate, alg, toBeSigned, signature, kid);
+  const coseBytes = writeCoseSign1(writer, protectedBytes, payloadBytes, signature);
   const hc1 = HC1_PREFIX + base45Encode(zlibDeflate(coseBytes));
   if (hc1.length > MAX_HC1_LENGTH) throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
   return { hc1, coseBytes, kid: bytesToBase64(kid), alg, iat, exp };

@@ -8,7 +8,8 @@ import {
   type KeyPurpose,
   type TrustedKey,
 } from '@divoc/keys';
-import { sigStructure, type DccAlgorithm } from '../cose/cose.js';
+import { type DccAlgorithm } from '../cose/cose.js';
+import { CborWriter, writeSigStructure } from '../lib/cbor-writer.js';
 import {
   DccAlgorithmError,
   DccCertificateError,
@@ -35,6 +36,11 @@ export interface DccVerificationPolicy {
   acceptExpiredSignerCertificate?: boolean;
   /** Check codes against the EU value sets in the `schema` check (default true). */
   valueSets?: boolean;
+  /**
+   * Run the `schema` check (default true). When false the check is left out of the result: for callers that
+   * validate the payload elsewhere, or that only want the signature, trust and validity checks.
+   */
+  schema?: boolean;
   /** Accept a Base45 body that is not zlib-compressed (default false; see `DecodeDccOptions`). */
   allowUncompressed?: boolean;
   /** Tolerance for an issuer clock ahead of ours: `iat` may be this many seconds after `now` (default 60). */
@@ -106,6 +112,8 @@ function candidatesFor(kid: string, options: VerifyDccOptions): TrustedKey[] {
   return found;
 }
 
+const sigWriter = new CborWriter();
+
 function within(key: TrustedKey, at: Date): boolean {
   const t = at.getTime();
   return !((key.validFrom && t < key.validFrom.getTime()) || (key.validUntil && t > key.validUntil.getTime()));
@@ -131,7 +139,7 @@ async function checkSignature(decoded: DecodedDccWithCose, options: VerifyDccOpt
   if (fitting.length === 0) {
     throw new DccSignatureError(`algorithm ${alg} does not fit the signer's ${outcome.candidates[0]!.type} key (kid ${kid})`);
   }
-  const data = sigStructure(cose.protectedBytes, cose.payload);
+  const data = writeSigStructure(sigWriter, cose.protectedBytes, cose.payload);
   const verified: TrustedKey[] = [];
   // Several certificates may share a kid (8 bytes of a hash): try each.
   for (const key of fitting) {
@@ -202,7 +210,7 @@ function checkSchema(decoded: DecodedDccWithCose, policy: DccVerificationPolicy)
  * Verify an EU DCC (`HC1:` text, its UTF-8 bytes, or COSE bytes). Never throws for bad input: each step is a check
  * with a stable code. Checks, in order: `decode`, `signature`, `trust` (a trusted signer certificate has the kid),
  * `validity` (CWT iat/exp and the signer certificate's window at `now`), `key-usage` (the certificate's DCC extended
- * key usage allows the certificate type), `schema` (DCC schema 1.3.3 and EU value sets).
+ * key usage allows the certificate type), `schema` (DCC schema 1.3.3 and EU value sets; left out with `policy.schema: false`).
  */
 export async function verifyDcc(input: string | Uint8Array, options: VerifyDccOptions = {}): Promise<DccVerificationResult> {
   const result: DccVerificationResult = { valid: false, format: 'dcc', checks: [] };
@@ -240,7 +248,7 @@ export async function verifyDcc(input: string | Uint8Array, options: VerifyDccOp
   result.checks.push(run('trust', () => checkTrust(decoded, outcome)));
   result.checks.push(run('validity', () => checkValidity(decoded, outcome, now, policy)));
   result.checks.push(run('key-usage', () => checkKeyUsage(decoded, outcome)));
-  result.checks.push(run('schema', () => checkSchema(decoded, policy)));
+  if (policy.schema !== false) result.checks.push(run('schema', () => checkSchema(decoded, policy)));
   result.valid = result.checks.every((c) => c.ok);
   return result;
 }

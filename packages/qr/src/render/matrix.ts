@@ -1,5 +1,4 @@
-import QRCode from 'qrcode';
-import type { QRCode as QrSymbol, QRCodeSegment } from 'qrcode';
+import { encodeQr, QrEncodeFailure } from './encoder/index.js';
 import { QrDataTooLongError, QrRenderOptionsError } from '../lib/errors.js';
 import { ALPHANUMERIC_CHARS, qrProfileFor, type QrEcc, type QrMode, type QrSegment } from './profile.js';
 
@@ -43,7 +42,7 @@ function segmentsFor(data: string | Uint8Array, mode: QrMode): { segments: QrSeg
   }
 }
 
-/** Build the module matrix with qrcode's `create()`, from explicit segments. */
+/** Build the module matrix (our encoder; the same symbol `qrcode.create()` makes for these segments). */
 export function createQrMatrix(data: string | Uint8Array, options: QrMatrixOptions = {}): QrMatrix {
   const mode = options.mode ?? 'auto';
   if (!MODES.includes(mode)) throw new QrRenderOptionsError(`unknown mode ${JSON.stringify(mode)}`);
@@ -55,19 +54,13 @@ export function createQrMatrix(data: string | Uint8Array, options: QrMatrixOptio
   if (data.length === 0) throw new QrRenderOptionsError('data is empty');
   const { segments, ecc: profileEcc } = segmentsFor(data, mode);
   const ecc = options.ecc ?? profileEcc;
-  let qr: QrSymbol;
   try {
-    // qrcode's typings want `data: string` for byte segments; it accepts Uint8Array (written as is) too.
-    qr = QRCode.create(segments as QRCodeSegment[] | string, {
-      errorCorrectionLevel: ecc,
-      ...(options.version !== undefined ? { version: options.version } : {}),
-    });
+    const symbol = encodeQr(segments, ecc, options.version);
+    return { size: symbol.size, modules: symbol.modules, version: symbol.version, ecc };
   } catch (error) {
-    const message = (error as Error).message;
-    if (/too big|amount of data/i.test(message)) {
-      throw new QrDataTooLongError(`the data does not fit in a QR code at error correction ${ecc}: ${message}`, { cause: error });
+    if (error instanceof QrEncodeFailure && error.reason === 'too-long') {
+      throw new QrDataTooLongError(`the data does not fit in a QR code at error correction ${ecc}: ${error.message}`, { cause: error });
     }
-    throw new QrRenderOptionsError(`qrcode refused the data: ${message}`, { cause: error });
+    throw new QrRenderOptionsError(`the data cannot be encoded: ${(error as Error).message}`, { cause: error });
   }
-  return { size: qr.modules.size, modules: qr.modules.data, version: qr.version, ecc };
 }

@@ -1,9 +1,10 @@
 /**
  * A direct PNG writer for QR matrices: 1-bit grayscale, scanlines built straight from the module rows (each module
- * row is packed once and repeated `moduleSize` times), one IDAT, zlib deflate from lib/deflate.ts.
+ * row is packed once, by runs of dark modules; its `moduleSize − 1` repeats are Up-filtered zero rows), one IDAT,
+ * zlib deflate from lib/deflate.ts (native node:zlib in Node, fflate elsewhere).
  */
 import { crc32 } from '../lib/crc32.js';
-import { deflateZlib } from '../lib/deflate.js';
+import { deflateImageData } from '../lib/deflate.js';
 import type { QrMatrix } from './matrix.js';
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
@@ -27,33 +28,79 @@ function chunk(type: string, data: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Clear bits [from, to) of a packed scanline (pixel x: byte 1 + (x >> 3), bit 7 − (x & 7)); 0 = dark. */
+function clearBits(row: Uint8Array, from: number, to: number): void {
+  let x = from;
+  // leading partial byte
+  while (x < to && (x & 7) !== 0) {
+    row[1 + (x >> 3)]! &= ~(0x80 >> (x & 7));
+    x++;
+  }
+  // whole bytes
+  if (to - x >= 8) {
+    const end = to & ~7;
+    row.fill(0, 1 + (x >> 3), 1 + (end >> 3));
+    x = end;
+  }
+  for (; x < to; x++) row[1 + (x >> 3)]! &= ~(0x80 >> (x & 7));
+}
+
 export function matrixToPng(matrix: QrMatrix, layout: PngLayout): Uint8Array {
   const { size, modules } = matrix;
   const { moduleSize, margin } = layout;
   const width = (size + 2 * margin) * moduleSize;
   const rowBytes = Math.ceil(width / 8);
-  const stride = rowBytes + 1; // filter byte (0 = None) + packed pixels
+  const stride = rowBytes + 1; // filter byte + packed pixels
+  // Zeroed: a row equal to the one above is written as filter 2 ("Up") and all-zero data, which deflates to
+  // almost nothing; only the first pixel row of each module row (and of each quiet zone) is spelled out (filter 0).
   const raw = new Uint8Array(stride * width);
-
-  // Light rows (quiet zone): every bit 1 (white); trailing pad bits are ignored by decoders.
+  const UP = 2;
   const lightRow = new Uint8Array(stride).fill(0xff);
   lightRow[0] = 0;
-  const darkRow = new Uint8Array(stride);
   let y = 0;
-  for (; y < margin * moduleSize; y++) raw.set(lightRow, y * stride);
-  for (let r = 0; r < size; r++) {
-    darkRow.set(lightRow);
-    // Clear bits for dark modules. Pixel x sits in byte 1 + (x >> 3), bit 7 - (x & 7).
-    const rowOffset = r * size;
-    for (let c = 0; c < size; c++) {
-      if (!modules[rowOffset + c]) continue;
-      let x = (margin + c) * moduleSize;
-      const end = x + moduleSize;
-      for (; x < end; x++) darkRow[1 + (x >> 3)]! &= ~(0x80 >> (x & 7));
-    }
-    for (let k = 0; k < moduleSize; k++, y++) raw.set(darkRow, y * stride);
+  const quiet = margin * moduleSize;
+  for (; y < quiet; y++) {
+    if (y === 0) raw.set(lightRow, 0);
+    else raw[y * stride] = UP;
   }
-  for (; y < width; y++) raw.set(lightRow, y * stride);
+  const row = new Uint8Array(stride);
+  let previous = -1;
+  for (let r = 0; r < size; r++) {
+    const rowOffset = r * size;
+    // Identical module rows (rare, but free to spot) are Up-filtered too.
+    let same = previous >= 0;
+    if (same) {
+      for (let c = 0; c < size; c++) {
+        if (modules[rowOffset + c] !== modules[previous + c]) {
+          same = false;
+          break;
+        }
+      }
+    }
+    if (!same) {
+      row.set(lightRow);
+      // Clear one bit range per run of dark modules.
+      for (let c = 0; c < size; ) {
+        if (!modules[rowOffset + c]) {
+          c++;
+          continue;
+        }
+        let end = c + 1;
+        while (end < size && modules[rowOffset + end]) end++;
+        clearBits(row, (margin + c) * moduleSize, (margin + end) * moduleSize);
+        c = end;
+      }
+    }
+    for (let k = 0; k < moduleSize; k++, y++) {
+      if (k === 0 && !same) raw.set(row, y * stride);
+      else raw[y * stride] = UP;
+    }
+    previous = rowOffset;
+  }
+  for (let k = 0; y < width; y++, k++) {
+    if (k === 0) raw.set(lightRow, y * stride);
+    else raw[y * stride] = UP;
+  }
 
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
@@ -62,11 +109,11 @@ export function matrixToPng(matrix: QrMatrix, layout: PngLayout): Uint8Array {
   ihdr[8] = 1; // bit depth
   ihdr[9] = 0; // grayscale
   // compression 0, filter 0, interlace 0
-  const idat = deflateZlib(raw, layout.compressionLevel ?? 6);
-  const parts = [SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  const idat = deflateImageData(raw, layout.compressionLevel ?? 6);
+  const total = SIGNATURE.length + 25 + 12 + idat.length + 12;
+  const out = new Uint8Array(total);
   let at = 0;
-  for (const part of parts) {
+  for (const part of [SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array(0))]) {
     out.set(part, at);
     at += part.length;
   }

@@ -8,7 +8,7 @@
  *   (what the spec's examples and reference generator use; the spec sizes payloads for version 22 at level L).
  * - DIVOC (ZIP binary string): one byte segment holding the string's UTF-8 bytes, error correction M: what
  *   DIVOC's certificate API produced with `QRCode.toDataURL(zippedData)` (qrcode's default level M).
- * - Anything else: qrcode's own optimal segmentation of the text, level M.
+ * - Anything else: the fewest-bits mix of numeric, alphanumeric and byte segments (our encoder), level M.
  */
 export type QrEcc = 'L' | 'M' | 'Q' | 'H';
 export type QrMode = 'auto' | 'alphanumeric' | 'byte' | 'numeric';
@@ -22,7 +22,7 @@ export type QrSegment =
 
 export interface QrProfile {
   format: QrPayloadFormat;
-  /** Explicit segments; `undefined` lets qrcode segment the text itself (`format: 'text'`). */
+  /** Explicit segments; `undefined` lets the encoder segment the text itself (`format: 'text'`). */
   segments: QrSegment[] | undefined;
   ecc: QrEcc;
 }

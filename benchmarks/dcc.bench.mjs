@@ -1,0 +1,163 @@
+// EU DCC issue/verify: @divoc/dcc against the straightforward pipeline a user would write with the usual npm
+// libraries (cbor-x, pako, base45) and node:crypto, with the same P-256 key, kid, payload, iat and exp, in one process.
+//
+// The baseline keeps what a reasonable user keeps between calls (the private and public KeyObjects, the cbor-x
+// Encoder/Decoder, the encoded protected header) and builds everything else per certificate, as a tutorial does.
+// Ours is measured twice: `encodeDcc` with `validate: false` (the same work as the baseline: no schema check) and the
+// full `issueDcc`-style path with schema and value-set validation (reported separately, never in the ratio).
+import { createRequire } from 'node:module';
+import { sign as nodeSign, verify as nodeVerify } from 'node:crypto';
+import pako from 'pako';
+import base45 from 'base45';
+import { TrustStore } from '@divoc/keys';
+
+// @divoc/dcc and cbor-x are dependencies of packages/dcc, not of this folder: resolve them from there (built dist/).
+const dccRequire = createRequire(new URL('../packages/dcc/package.json', import.meta.url));
+const { Encoder, Decoder, Tag } = await import(dccRequire.resolve('cbor-x'));
+const { encodeDcc, verifyDcc, createDevelopmentCsca, createDocumentSignerCertificate } = await import(
+  new URL('../packages/dcc/dist/index.js', import.meta.url).href
+);
+
+export const sampleDcc = {
+  ver: '1.3.0',
+  nam: { fn: 'Mitra', fnt: 'MITRA', gn: 'Bhaya', gnt: 'BHAYA' },
+  dob: '1990-01-15',
+  v: [
+    {
+      tg: '840539006',
+      vp: '1119349007',
+      mp: 'EU/1/20/1528',
+      ma: 'ORG-100030215',
+      dn: 2,
+      sd: 2,
+      dt: '2021-07-12',
+      co: 'IN',
+      is: 'Ministry of Health and Family Welfare',
+      ci: 'URN:UVCI:01:IN:244768056#U',
+    },
+  ],
+};
+
+/** The baseline a user writes from the hcert spec with cbor-x, pako, base45 and node:crypto. */
+export function baselinePipeline({ privateKey, publicKey, kid }) {
+  const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
+  const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
+  const protectedBytes = encoder.encode(new Map([[1, -7], [4, kid]]));
+  const empty = new Uint8Array(0);
+
+  function issue(dcc, { iss, iat, exp }) {
+    const claims = new Map([[1, iss], [6, iat], [4, exp], [-260, new Map([[1, dcc]])]]);
+    const payload = encoder.encode(claims);
+    const toBeSigned = encoder.encode(['Signature1', protectedBytes, empty, payload]);
+    const signature = nodeSign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    const cose = encoder.encode(new Tag([protectedBytes, new Map(), payload, signature], 18));
+    return `HC1:${base45.encode(pako.deflate(cose))}`;
+  }
+
+  function verify(hc1) {
+    if (!hc1.startsWith('HC1:')) throw new Error('not HC1');
+    const cose = decoder.decode(pako.inflate(base45.decode(hc1.slice(4))));
+    const [protectedHeaderBytes, , payload, signature] = cose instanceof Tag ? cose.value : cose;
+    const toBeSigned = encoder.encode(['Signature1', protectedHeaderBytes, empty, payload]);
+    const valid = nodeVerify('sha256', toBeSigned, { key: publicKey, dsaEncoding: 'ieee-p1363' }, signature);
+    const claims = decoder.decode(payload);
+    return { valid, claims, dcc: claims.get(-260)?.get(1) };
+  }
+
+  return { issue, verify };
+}
+
+export async function setup() {
+  const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'DIVOC Benchmark CSCA' });
+  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 3650 });
+  const kid = Buffer.from(dsc.kid, 'base64');
+  const baseline = baselinePipeline({ privateKey: dsc.keyPair.privateKey, publicKey: dsc.keyPair.publicKey, kid });
+  const times = { iss: 'IN', iat: 1_700_000_000, exp: 1_900_000_000 };
+  const now = new Date(1_800_000_000_000);
+  const trustStore = new TrustStore();
+  trustStore.addCertificate(dsc.certificatePem);
+
+  const encodeOptions = { signer: dsc.signer, kid: dsc.kid, iss: times.iss, iat: times.iat, exp: times.exp, validate: false };
+  const fullOptions = { signer: dsc.signer, certificate: dsc.certificatePem, iss: times.iss, iat: times.iat, exp: times.exp };
+  const ours = (await encodeDcc(sampleDcc, encodeOptions)).hc1;
+  const theirs = baseline.issue(sampleDcc, times);
+
+  // Each side must accept the other's output, or the comparison means nothing.
+  const ourCheck = await verifyDcc(theirs, { trustStore, now });
+  if (!ourCheck.valid) throw new Error(`@divoc/dcc rejects the baseline's HC1: ${JSON.stringify(ourCheck.checks)}`);
+  const theirCheck = baseline.verify(ours);
+  if (!theirCheck.valid) throw new Error("the baseline rejects @divoc/dcc's HC1");
+
+  // The signature alone, for the ceiling: no pipeline can beat baseline ÷ (sign or verify alone).
+  const tbsBytes = (() => {
+    const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
+    const cose = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(pako.inflate(base45.decode(ours.slice(4))));
+    const [protectedHeaderBytes, , payload, signature] = cose.value;
+    return { toBeSigned: encoder.encode(['Signature1', protectedHeaderBytes, new Uint8Array(0), payload]), signature };
+  })();
+  const { privateKey, publicKey } = dsc.keyPair;
+
+  return {
+    hc1: ours,
+    notes: [`DCC HC1 length: ours ${ours.length}, baseline ${theirs.length} characters`],
+    cases: [
+      {
+        name: 'dcc-issue',
+        goal: 3,
+        baselineName: 'cbor-x + COSE by hand + node:crypto + pako + base45',
+        ours: () => encodeDcc(sampleDcc, encodeOptions),
+        baseline: () => baseline.issue(sampleDcc, times),
+      },
+      {
+        name: 'dcc-verify',
+        goal: 3,
+        baselineName: 'base45 + pako + cbor-x + node:crypto verify',
+        // The baseline validates no schema: neither does ours here (policy.schema: false); see dcc-verify-validated.
+        ours: async () => {
+          const r = await verifyDcc(ours, { trustStore, now, policy: { schema: false } });
+          if (!r.valid) throw new Error('verify failed');
+        },
+        baseline: () => {
+          if (!baseline.verify(theirs).valid) throw new Error('verify failed');
+        },
+      },
+      {
+        name: 'dcc-verify-validated',
+        informational: true,
+        baselineName: 'same baseline (no schema check); ours also validates schema + value sets',
+        ours: async () => {
+          const r = await verifyDcc(ours, { trustStore, now });
+          if (!r.valid) throw new Error('verify failed');
+        },
+        baseline: () => {
+          if (!baseline.verify(theirs).valid) throw new Error('verify failed');
+        },
+      },
+      {
+        name: 'dcc-issue-ceiling',
+        informational: true,
+        baselineName: 'same baseline; "ours" = the ES256 signature alone (node:crypto sign): the most any pipeline can gain',
+        ours: () => nodeSign('sha256', tbsBytes.toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
+        baseline: () => baseline.issue(sampleDcc, times),
+      },
+      {
+        name: 'dcc-verify-ceiling',
+        informational: true,
+        baselineName: 'same baseline; "ours" = the ES256 verification alone (node:crypto verify): the most any pipeline can gain',
+        ours: () => {
+          if (!nodeVerify('sha256', tbsBytes.toBeSigned, { key: publicKey, dsaEncoding: 'ieee-p1363' }, tbsBytes.signature)) throw new Error('verify failed');
+        },
+        baseline: () => {
+          if (!baseline.verify(theirs).valid) throw new Error('verify failed');
+        },
+      },
+      {
+        name: 'dcc-issue-validated',
+        informational: true,
+        baselineName: 'same baseline (no schema check); ours validates schema + value sets, checks the certificate',
+        ours: () => encodeDcc(sampleDcc, fullOptions),
+        baseline: () => baseline.issue(sampleDcc, times),
+      },
+    ],
+  };
+}
