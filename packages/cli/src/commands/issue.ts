@@ -233,6 +233,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     const ledger = journal;
     const pool = executor;
     const errors = errorsFile;
+    // The first failure of a worker or of a write: stops the run (after draining), reported as its error.
+    let runFailure: unknown;
     // Errors and journal commits are written in order, one at a time.
     let writes: Promise<void> = Promise.resolve();
     const serial = (fn: () => Promise<void>): Promise<void> => {
@@ -256,7 +258,9 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       if (errorText.length > 64 * 1024) {
         const text = errorText;
         errorText = '';
-        void serial(() => errors.write(text).then(() => undefined));
+        serial(() => errors.write(text).then(() => undefined)).catch((error: unknown) => {
+          runFailure ??= error;
+        });
       }
     };
     const reject = (seq: number, line: number, recordId: string | undefined, fieldErrors: FieldError[]) => {
@@ -307,11 +311,16 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
     const dispatch = async (tasks: RecordTask[]) => {
       while (inflight.size >= pool.slots) await Promise.race(inflight);
+      if (runFailure !== undefined) throw runFailure;
       const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
       await serial(() => ledger.begin(items));
       const promise: Promise<void> = pool
         .run(tasks)
         .then((results) => handle(tasks, results))
+        .catch((error: unknown) => {
+          // A worker or the disk failed: stop reading; the error ends the run once the rest is drained.
+          runFailure ??= error;
+        })
         .finally(() => inflight.delete(promise));
       inflight.add(promise);
     };
@@ -345,6 +354,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
     try {
       for await (const item of records.items) {
+        if (runFailure !== undefined) throw runFailure;
         await drainReady();
         // Duplicates waiting for their twin count against the queue too, so memory stays bounded.
         while ((waitingCount > pool.slots * batchSize || outcomes.size > 100_000) && inflight.size > 0) {
@@ -402,12 +412,12 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
         if (inflight.size === 0) break;
         await Promise.race(inflight).catch(() => undefined);
       }
-      // A worker failure rejected its batch; surface it.
-      await Promise.all(inflight);
       const text = errorText;
       errorText = '';
       await serial(() => errors.write(text).then(() => undefined));
     }
+    // A worker failure lost its batch (nothing journaled as done for it: a rerun issues it): surface it.
+    if (runFailure !== undefined) throw runFailure;
     exitCode = summary.failed > 0 ? 1 : 0;
   } catch (error) {
     exitCode = isCliError(error) ? error.exitCode : 1;

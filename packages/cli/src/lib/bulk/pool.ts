@@ -76,7 +76,7 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
     }
   };
   const started = Array.from({ length: threads }, () => {
-    // Workers get the file paths of the keys, never key bytes; resourceLimits keep a runaway record bounded.
+    // Workers get the file paths of the keys (in workerData), never key bytes.
     const worker = new Worker(script, { workerData: config, stdout: false, stderr: false });
     const slot: Slot = { worker, outstanding: new Map() };
     slots.push(slot);
