@@ -1,5 +1,6 @@
-// W3C VC issue/verify: @divoc/vc against plain @digitalbazaar/vc with the same key, credential, contexts and
-// suite (eddsa-rdfc-2022, Ed25519), in one process.
+// W3C VC issue/verify: @divoc/vc against plain @digitalbazaar/vc with the same key, credential, contexts, created
+// time and suite, in one process: eddsa-rdfc-2022 (`vc-issue`, `vc-verify`) and Ed25519Signature2020
+// (`vc-issue-ed2020`, `vc-verify-ed2020`). Setup checks both sides produce the same proofValue and verify each other.
 import { createDocumentLoader } from '@divoc/schemas';
 import {
   importKeyPair,
@@ -16,6 +17,7 @@ import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
+import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020';
 import { generateKeyPair } from '@divoc/keys';
 
 export const sampleCredential = {
@@ -116,8 +118,31 @@ export async function setup() {
   if (!theirCheck.verified) throw new Error(`baseline does not verify: ${JSON.stringify(theirCheck.error ?? theirCheck)}`);
   if (!crossCheck.verified) throw new Error('@digitalbazaar/vc does not verify our credential');
 
+  // Ed25519Signature2020: same key and created time; the suite context is in the credential for both sides.
+  const credential2020 = structuredClone(sampleCredential);
+  credential2020['@context'].push('https://w3id.org/security/suites/ed25519-2020/v1');
+  credential2020.issuer = controller;
+  const dbIssue2020 = (c) =>
+    dbVc.issue({ credential: c, suite: new Ed25519Signature2020({ signer: dbKey.signer(), date: created }), documentLoader: baseLoader });
+  const dbVerify2020 = (c) =>
+    dbVc.verifyCredential({ credential: c, suite: new Ed25519Signature2020(), documentLoader: baseLoader, checkStatus: async () => ({ verified: true }) });
+  const ourIssue2020 = (c) => issueCredential(c, { signer, created, documentLoader: loader, suite: 'Ed25519Signature2020' });
+  const ours2020 = await ourIssue2020(structuredClone(credential2020));
+  const theirs2020 = await dbIssue2020(structuredClone(credential2020));
+  if (!(await verifyCredential(ours2020, { trustStore, documentLoader: loader })).valid) throw new Error('ours (Ed25519Signature2020) does not verify');
+  if (!(await dbVerify2020(theirs2020)).verified) throw new Error('baseline (Ed25519Signature2020) does not verify');
+  if (!(await dbVerify2020(structuredClone(ours2020))).verified) throw new Error('@digitalbazaar/vc does not verify our Ed25519Signature2020 credential');
+  // Same JSON up to member order inside `proof` (eddsa-rdfc-2022: we follow the W3C test vectors' order,
+  // digitalbazaar puts `cryptosuite` after `verificationMethod`); Ed25519Signature2020 is byte-identical.
+  const sortedProof = (c) => JSON.stringify({ ...c, proof: Object.fromEntries(Object.entries(c.proof).sort()) });
+  const identical = (a, b) => sortedProof(a) === sortedProof(b);
+
   return {
-    sameProofValue: ours.proof.proofValue === theirs.proof.proofValue,
+    sameProofValue:
+      ours.proof.proofValue === theirs.proof.proofValue &&
+      ours2020.proof.proofValue === theirs2020.proof.proofValue &&
+      identical(ours, theirs) &&
+      JSON.stringify(ours2020) === JSON.stringify(theirs2020),
     cases: [
       {
         name: 'vc-issue',
@@ -134,6 +159,26 @@ export async function setup() {
         },
         baseline: async () => {
           const r = await dbVerify(theirs);
+          if (!r.verified) throw new Error('verify failed');
+        },
+      },
+      {
+        name: 'vc-issue-ed2020',
+        goal: 10,
+        baselineName: '@digitalbazaar/vc issue (Ed25519Signature2020)',
+        ours: () => ourIssue2020(structuredClone(credential2020)),
+        baseline: () => dbIssue2020(structuredClone(credential2020)),
+      },
+      {
+        name: 'vc-verify-ed2020',
+        goal: 5,
+        baselineName: '@digitalbazaar/vc verifyCredential (Ed25519Signature2020)',
+        ours: async () => {
+          const r = await verifyCredential(ours2020, { trustStore, documentLoader: loader });
+          if (!r.valid) throw new Error('verify failed');
+        },
+        baseline: async () => {
+          const r = await dbVerify2020(theirs2020);
           if (!r.verified) throw new Error('verify failed');
         },
       },

@@ -424,3 +424,45 @@ describe('divoc status: usage and hostile state files', () => {
     expect((await run(['help', 'status'])).code).toBe(0);
   });
 });
+
+describe('divoc issue --status-list', () => {
+  it('gives each new VC a distinct entry, never re-allocates on a rerun, and the revoke → publish → verify loop works', async () => {
+    const created = await run(['status', 'create', '--id', 'https://issuer.example/status/bulk-1', '--out', 'bulk-rev.json', '--allocation', 'sequential'], { cwd: dir });
+    expect(created.code, created.stderr).toBe(0);
+    const rows = [
+      'refId,name,dob,gender,vaccine,manufacturer,batch,vaccinationDate,dose,totalDoses,country',
+      'B-1,Asha Verma,1990-01-15,Female,COVISHIELD,Serum Institute of India,X1,2021-09-01,1,2,IN',
+      'B-2,Ravi Kumar,1985-03-02,Male,COVAXIN,Bharat Biotech,X2,2021-09-02,1,2,IN',
+      'B-3,Meena Das,1979-12-30,Female,COVISHIELD,Serum Institute of India,X3,2021-09-03,2,2,IN',
+    ];
+    await writeFile(join(dir, 'bulk.csv'), `${rows.join('\n')}\n`);
+    const args = ['issue', '--key', 'issuer.key.json', '--template', 'vaccination', '--in', 'bulk.csv', '--out', 'bulk-out', '--status-list', 'bulk-rev.json', '--workers', '0'];
+    const first = await run(args, { cwd: dir });
+    expect(first.code, first.stderr).toBe(0);
+    const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as { certificateId: string }[];
+    expect(index).toHaveLength(3);
+    const statusOf = async (id: string) =>
+      (JSON.parse(await readFile(join(dir, 'bulk-out', `${id}.json`), 'utf8')) as { credentialStatus: { statusListIndex: string; statusListCredential: string } }).credentialStatus;
+    const entries = await Promise.all(index.map((e) => statusOf(e.certificateId)));
+    expect(new Set(entries.map((e) => e.statusListIndex)).size).toBe(3);
+    for (const e of entries) expect(e.statusListCredential).toBe('https://issuer.example/status/bulk-1');
+
+    // A rerun issues nothing and allocates nothing.
+    const again = await run(args, { cwd: dir });
+    expect(again.code, again.stderr).toBe(0);
+    const shown = await run(['status', 'show', '--list', 'bulk-rev.json', '--json'], { cwd: dir });
+    expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 3 });
+
+    const target = join('bulk-out', `${index[1]!.certificateId}.json`);
+    expect((await run(['status', 'revoke', '--list', 'bulk-rev.json', '--credential', target], { cwd: dir })).code).toBe(0);
+    expect((await run(['status', 'publish', '--list', 'bulk-rev.json', '--key', 'issuer.key.json', '--out', 'bulk-rev.pub.json'], { cwd: dir })).code).toBe(0);
+    const verified = await run(
+      ['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'bulk-rev.pub.json', ...index.map((e) => join('bulk-out', `${e.certificateId}.json`))],
+      { cwd: dir },
+    );
+    expect(verified.code).toBe(1);
+    const results = lines(verified.stdout);
+    expect(results.map((l) => l.valid)).toEqual([true, false, true]);
+    expect(revocationOf(results[1])).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+  });
+});

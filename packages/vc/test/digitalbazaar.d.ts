@@ -14,3 +14,8 @@ declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
 declare module '@digitalbazaar/ed25519-multikey' {
   export function from(key: object): Promise<{ signer(): unknown }>;
 }
+declare module '@digitalbazaar/ed25519-signature-2020' {
+  export class Ed25519Signature2020 {
+    constructor(options?: { signer?: unknown; date?: string | Date });
+  }
+}

@@ -19,6 +19,7 @@ import { mappingRecordMapper, parseMapping } from '../lib/bulk/mapping.js';
 import { createExecutor, type Executor } from '../lib/bulk/pool.js';
 import { createProgress, type ProgressMode } from '../lib/bulk/progress.js';
 import { PDF_FORMAT, type IndexEntry, type RecordTask, type TaskResult, type WorkConfig } from '../lib/bulk/work.js';
+import { openStatusAssigner, signsNewCredential, type StatusAssigner } from '../lib/status-assign.js';
 
 export const issueSpec = defineCommand({
   name: 'issue',
@@ -56,6 +57,12 @@ export const issueSpec = defineCommand({
     'batch-size': { type: 'string', valueName: 'N', description: 'records per batch handed to a worker and per journal flush (default 64)' },
     progress: { type: 'string', valueName: 'MODE', choices: ['auto', 'bar', 'log', 'none'], description: 'progress on stderr: auto (bar on a terminal, log lines otherwise), bar, log, none' },
     json: { type: 'boolean', description: 'JSON events on stdout, one per line (start, progress, done); the summary line goes to stderr' },
+    'status-list': {
+      type: 'string',
+      multiple: true,
+      valueName: 'FILE',
+      description: 'status list state file (divoc status create): give each new W3C VC a credentialStatus entry (repeatable, one list per purpose)',
+    },
     'allow-unknown-vaccine': { type: 'boolean', description: 'issue vaccination records whose vaccine resolveVaccine() does not know (default: rejected)' },
     'no-fsync': { type: 'boolean', description: 'do not flush each file to disk (faster; still safe against kill -9, not against power loss)' },
   },
@@ -197,6 +204,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
   let journal: Journal | undefined;
   let executor: Executor | undefined;
+  let statusAssigner: StatusAssigner | undefined;
   let errorsFile: FileHandle | undefined;
   let exitCode = 0;
   try {
@@ -218,6 +226,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       ...(pdf ? { pdf } : {}),
       fsync: !flags['no-fsync'],
     };
+    // Locks the lists for the whole run, so a concurrent `divoc status revoke` cannot be overwritten.
+    statusAssigner = await openStatusAssigner(io, (flags['status-list'] as string[] | undefined) ?? []);
     executor = await createExecutor(config, workers);
     // errors.ndjson describes this run only (replaced); index.ndjson is the ledger across runs (see Journal).
     errorsFile = await open(join(outDir, 'errors.ndjson'), 'w');
@@ -312,6 +322,14 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     const dispatch = async (tasks: RecordTask[]) => {
       while (inflight.size >= pool.slots) await Promise.race(inflight);
       if (runFailure !== undefined) throw runFailure;
+      if (statusAssigner) {
+        // Only records that will sign a new VC take an index (a rerun must not use up the list), and the list state
+        // is saved before the batch is journaled: a crash can then waste an index, never hand one out twice.
+        for (const task of tasks) {
+          if (await signsNewCredential(outDir, formats, task.certificateId)) task.credentialStatus = statusAssigner.allocate() as unknown as Record<string, unknown>[];
+        }
+        await statusAssigner.flush();
+      }
       const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
       await serial(() => ledger.begin(items));
       const promise: Promise<void> = pool
@@ -427,6 +445,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     throw error;
   } finally {
     await executor?.close();
+    await statusAssigner?.close();
     await errorsFile?.close();
     await journal?.close();
     // Report what was done even when the input broke off half-way.

@@ -4,6 +4,7 @@ import rdfCanonize from 'rdf-canonize';
 import { createDocumentLoader, type DocumentLoader, type RemoteDocument } from '@divoc/schemas';
 import { JsonLdSafeModeError, JsonLdUnknownUrlError, VcError, VcMalformedError } from '../lib/errors.js';
 import type { JsonObject } from '../types.js';
+import { canonizeFast, countGeneral } from './fast.js';
 
 export interface CanonizeOptions {
   /** Offline loader for every `@context` URL. Default: a shared `createDocumentLoader()` from `@divoc/schemas`. */
@@ -135,15 +136,10 @@ export async function toDataset(document: JsonObject, options: CanonizeOptions =
 
 /**
  * RDF Dataset Canonicalization (RDFC-1.0) of a JSON-LD document: canonical N-Quads, one statement per line.
- * Contexts come only from `documentLoader`; expansion runs in safe mode.
+ * Contexts come only from `documentLoader`; expansion runs in safe mode. Documents the fast path covers (see
+ * `./fast.ts`) skip jsonld.js; the output is the same bytes either way.
  */
-export async function canonize(document: JsonObject, options: CanonizeOptions = {}): Promise<string> {
-  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
-    throw new VcMalformedError('canonize: document must be a JSON object');
-  }
-  if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
-    throw new TypeError('canonize: options.documentLoader must be a function');
-  }
+export async function canonizeGeneral(document: JsonObject, options: CanonizeOptions = {}): Promise<string> {
   const dataset = await toDataset(document, options);
   try {
     // maxWorkFactor 1 bounds the blank-node work linearly, which rejects "poison" graphs crafted to make
@@ -152,6 +148,27 @@ export async function canonize(document: JsonObject, options: CanonizeOptions = 
   } catch (error) {
     throw toVcError(error);
   }
+}
+
+/** The same as `canonizeGeneral`, through the fast path where it applies. */
+export async function canonize(document: JsonObject, options: CanonizeOptions = {}): Promise<string> {
+  if (typeof document !== 'object' || document === null || Array.isArray(document)) {
+    throw new VcMalformedError('canonize: document must be a JSON object');
+  }
+  if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
+    throw new TypeError('canonize: options.documentLoader must be a function');
+  }
+  const documentLoader = options.documentLoader ?? defaultDocumentLoader();
+  // Credentials on known contexts take the fast path; anything it does not cover exactly comes back undefined.
+  let fast: string | undefined;
+  try {
+    fast = await canonizeFast(document, documentLoader, tagged(documentLoader), cacheFor(documentLoader));
+  } catch (error) {
+    throw toVcError(error);
+  }
+  if (fast !== undefined) return fast;
+  countGeneral();
+  return canonizeGeneral(document, { documentLoader });
 }
 
 /** A canonicaliser memoised per document object, for one issue/verify operation. */

@@ -1,4 +1,4 @@
-/** Small byte helpers, runtime-neutral (WebCrypto digest works in Node ≥ 20 and browsers). */
+/** Small byte helpers, runtime-neutral. (Hashing: `./hash.ts`.) */
 
 const encoder = new TextEncoder();
 
@@ -14,9 +14,4 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
     offset += part.length;
   }
   return out;
-}
-
-export async function sha256(data: Uint8Array | string): Promise<Uint8Array> {
-  const bytes = typeof data === 'string' ? utf8(data) : data;
-  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>));
 }

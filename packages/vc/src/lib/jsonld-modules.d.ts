@@ -40,3 +40,27 @@ declare module 'rdf-canonize' {
   };
   export default canonize;
 }
+
+declare module 'jsonld/lib/context.js' {
+  /** jsonld.js's active context: term definitions by term, plus the context a type-scoped one reverts to. */
+  interface ActiveContext {
+    mappings: Map<string, Record<string, unknown> | null>;
+    previousContext?: ActiveContext;
+    revertToPreviousContext(): ActiveContext;
+  }
+  interface ContextApi {
+    process(args: {
+      activeCtx: ActiveContext;
+      localCtx: unknown;
+      options: Record<string, unknown>;
+      propagate?: boolean;
+      overrideProtected?: boolean;
+    }): Promise<ActiveContext>;
+    getInitialContext(options: Record<string, unknown>): ActiveContext;
+    expandIri(activeCtx: ActiveContext, value: string, relativeTo: { vocab?: boolean; base?: boolean }, options: Record<string, unknown>): string | null;
+    getContextValue(activeCtx: ActiveContext, key: string, type: string): unknown;
+  }
+  const context: ContextApi;
+  export default context;
+  export type { ActiveContext };
+}

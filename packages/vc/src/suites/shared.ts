@@ -1,6 +1,7 @@
 import { verifySignature } from '@divoc/keys';
 import type { KeyType, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
-import { concatBytes, sha256 } from '../lib/bytes.js';
+import { concatBytes } from '../lib/bytes.js';
+import { sha256Bytes } from '../lib/hash.js';
 import type { JsonObject, Proof, SuiteContext } from '../types.js';
 
 /** Key families each signature algorithm runs on; a key of another family is never tried (algorithm confusion). */
@@ -27,15 +28,37 @@ export async function firstVerifyingKey(
   return null;
 }
 
+/**
+ * SHA-256 of canonical proof options, remembered per loader: in a batch every proof has the same options except
+ * `created`, which is to the second, so thousands of proofs in a row share one. Same loader + same JSON ⇒ same
+ * canonical form (the loader's contexts are cached for good anyway), so this changes no result.
+ */
+const PROOF_HASH_MEMO = 64;
+const proofHashes = new WeakMap<object, Map<string, Uint8Array>>();
+
+async function proofOptionsHash(proofOptions: JsonObject, context: SuiteContext): Promise<Uint8Array> {
+  let memo = proofHashes.get(context.documentLoader);
+  if (!memo) {
+    memo = new Map();
+    proofHashes.set(context.documentLoader, memo);
+  }
+  const key = JSON.stringify(proofOptions);
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const hash = sha256Bytes(await context.canonize(proofOptions));
+  if (memo.size >= PROOF_HASH_MEMO) memo.delete(memo.keys().next().value!);
+  memo.set(key, hash);
+  return hash;
+}
+
 /** SHA-256(canonical proof options) || SHA-256(canonical document): the verify data of every RDFC suite here. */
 export async function proofThenDocumentHash(
   proofOptions: JsonObject,
   document: JsonObject,
   context: SuiteContext,
 ): Promise<Uint8Array> {
-  const [proofCanon, documentCanon] = await Promise.all([context.canonize(proofOptions), context.canonize(document)]);
-  const [proofHash, documentHash] = await Promise.all([sha256(proofCanon), sha256(documentCanon)]);
-  return concatBytes(proofHash, documentHash);
+  const [proofHash, documentCanon] = await Promise.all([proofOptionsHash(proofOptions, context), context.canonize(document)]);
+  return concatBytes(proofHash, sha256Bytes(documentCanon));
 }
 
 /** The proof minus its signature and minus any `@context` (suites set the context they canonicalise with). */

@@ -1,5 +1,5 @@
 import type { TrustedKey } from '@divoc/keys';
-import { createDocumentLoader, defaultRegistry, validateCredential } from '@divoc/schemas';
+import { createDocumentLoader, defaultRegistry, validateCredential, type DocumentLoader } from '@divoc/schemas';
 import { defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
 import {
   VcError,
@@ -167,6 +167,21 @@ function checkSchema(credential: JsonObject, options: VerifyOptions): Check {
 }
 
 /**
+ * One loader per registry, kept: resolved contexts (and the fast canonicaliser's compiled ones) are cached per
+ * loader, so a fresh loader per call would redo all context work every time. The loader consults the registry at
+ * each call, so types registered later are still served.
+ */
+const registryLoaders = new WeakMap<object, DocumentLoader>();
+function loaderForRegistry(registry: NonNullable<VerifyOptions['registry']>): DocumentLoader {
+  let loader = registryLoaders.get(registry);
+  if (!loader) {
+    loader = createDocumentLoader({ registry });
+    registryLoaders.set(registry, loader);
+  }
+  return loader;
+}
+
+/**
  * Verifies a W3C Verifiable Credential. Never throws for bad input: every failure is a check with a stable
  * `code`. Checks, in order: `decode`, `signature`, `trust`, `validity`, `schema`; `valid` is true only when all
  * pass. When `decode` fails nothing else can be checked, so it is the only check reported.
@@ -177,8 +192,7 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
     throw new TypeError('verifyCredential: options.trustStore is required');
   }
   const now = options.now ?? new Date();
-  const documentLoader =
-    options.documentLoader ?? (options.registry ? createDocumentLoader({ registry: options.registry }) : defaultDocumentLoader());
+  const documentLoader = options.documentLoader ?? (options.registry ? loaderForRegistry(options.registry) : defaultDocumentLoader());
   const context: SuiteContext = { documentLoader, canonize: memoizedCanonize({ documentLoader }) };
 
   let decoded: Decoded;
