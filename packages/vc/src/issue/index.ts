@@ -38,7 +38,8 @@ function contextWithSuite(context: JsonValue | undefined, suite: ProofSuite): Js
  * `proof`. The input is never modified. JSON-LD runs in safe mode, so a term the contexts do not define is an
  * error (`ERR_JSONLD_SAFE_MODE`) rather than data left out of the signature.
  */
-export async function issueCredential(credential: UnsignedCredential, options: IssueOptions): Promise<SignedCredential> {
+// Accepts any JSON object shape (e.g. `buildCredential` output from @divoc/schemas): it is checked at run time.
+export async function issueCredential(credential: UnsignedCredential | Readonly<Record<string, unknown>>, options: IssueOptions): Promise<SignedCredential> {
   if (!isJsonObject(credential)) throw new VcMalformedError('credential must be a JSON object');
   if (credential['@context'] === undefined) throw new VcMalformedError('credential has no @context');
   if (credential.type === undefined) throw new VcMalformedError('credential has no type');
