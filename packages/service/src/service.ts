@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, defaultSuiteFor, issueAllFormats, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { certificateIdFor, defaultSuiteFor, issueAllFormats, isIssuerError, renderCertificatePdf, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
-import * as qrModule from '@divoc/qr';
 import { addCredentialStatus, createStatusList } from '@divoc/status';
 import { encodeCompactCredential, issueCredential, isVcError, type SuiteName, type UnsignedCredential } from '@divoc/vc';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
@@ -179,7 +178,6 @@ function textOutputs(outputs: IssuedOutputs): Record<string, unknown> {
   return out;
 }
 
-type PdfRenderer = (credential: Record<string, unknown>, options?: Record<string, unknown>) => Promise<Uint8Array> | Uint8Array;
 
 /**
  * Builds the service (not listening; `startService` listens). Routes, auth, rate limits, idempotency, metrics,
@@ -207,7 +205,6 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   });
   const lockMs = (config.idempotencyLockSeconds ?? 60) * 1000;
   const inFlight = new Map<string, Promise<void>>();
-  const pdf = (qrModule as unknown as Record<string, unknown>).renderCertificatePdf as PdfRenderer | undefined;
 
   const logger =
     config.logger === false
@@ -458,8 +455,9 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       return { status: 200, headers: vary, raw: { contentType: type === 'application/json' ? JSON_TYPE : type, payload: JSON.stringify(stored.credential) } };
     }
     if (type === 'application/pdf') {
-      if (pdf === undefined) throw new ServiceError('ERR_NOT_ACCEPTABLE', 406, 'PDF rendering is not available in this build (needs renderCertificatePdf from @divoc/qr)', { details: { available: CREDENTIAL_TYPES.filter((t) => t !== 'application/pdf') } });
-      const bytes = await pdf(stored.credential);
+      // The page carries the same QR the image routes serve.
+      const kept = stored.outputs[resolved.qr] as { text?: string } | undefined;
+      const bytes = await renderCertificatePdf(stored.credential as Record<string, unknown>, { certificateId: id, ...(kept?.text !== undefined ? { qr: { [resolved.qr]: kept.text } } : {}) });
       return { status: 200, headers: { ...vary, 'content-disposition': `inline; filename="${id}.pdf"` }, raw: { contentType: 'application/pdf', payload: bytes } };
     }
     const kept = stored.outputs[resolved.qr] as { text?: string } | undefined;
