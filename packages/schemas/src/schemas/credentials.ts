@@ -84,17 +84,9 @@ const icd11: JsonSchema = {
   description: 'an ICD-11 code such as XM9QW8',
 };
 
-/**
- * DIVOC vaccination v2 context, aligned with the WHO DDCC:VS core data set: date of birth, ICD-11 vaccine
- * code, prophylaxis, dose number and country of vaccination (facility address) are required; the SDK
- * context adds `targetDisease` and `nextDoseDueDate`.
- */
-export const vaccinationV2CredentialSchema: JsonSchema = credentialEnvelope({
-  $id: `${SCHEMA_BASE}vaccination/v2.json`,
-  title: 'DIVOC vaccination certificate, WHO DDCC:VS profile (vaccination context v2)',
-  credentialType: 'ProofOfVaccinationCredential',
-  requiredContexts: [vaccinationV2Urls],
-  credentialSubject: {
+/** The DDCC-profile subject (date of birth required): shared by vaccination v2 and recovery. */
+function ddccPersonSubject(): JsonSchema {
+  return {
     type: 'object',
     required: ['type', 'name', 'dob'],
     properties: {
@@ -110,7 +102,20 @@ export const vaccinationV2CredentialSchema: JsonSchema = credentialEnvelope({
       address: postalAddress(),
     },
     additionalProperties: false,
-  },
+  };
+}
+
+/**
+ * DIVOC vaccination v2 context, aligned with the WHO DDCC:VS core data set: date of birth, ICD-11 vaccine
+ * code, prophylaxis, dose number and country of vaccination (facility address) are required; the SDK
+ * context adds `targetDisease` and `nextDoseDueDate`.
+ */
+export const vaccinationV2CredentialSchema: JsonSchema = credentialEnvelope({
+  $id: `${SCHEMA_BASE}vaccination/v2.json`,
+  title: 'DIVOC vaccination certificate, WHO DDCC:VS profile (vaccination context v2)',
+  credentialType: 'ProofOfVaccinationCredential',
+  requiredContexts: [vaccinationV2Urls],
+  credentialSubject: ddccPersonSubject(),
   evidence: {
     type: 'object',
     required: ['type', 'vaccine', 'icd11Code', 'batch', 'date', 'dose', 'facility'],
@@ -184,23 +189,7 @@ export const recoveryCredentialSchema: JsonSchema = credentialEnvelope({
   title: 'Recovery certificate (DIVOC SDK context v1)',
   credentialType: 'ProofOfRecoveryCredential',
   requiredContexts: [vaccinationV2Urls, [CONTEXT_URLS.DIVOC_SDK_V1]],
-  credentialSubject: {
-    type: 'object',
-    required: ['type', 'name', 'dob'],
-    properties: {
-      type: typeNaming('Person'),
-      id: iri,
-      refId: idValue(128),
-      uhid: idValue(128),
-      name: text(256, 1),
-      dob: date,
-      age,
-      gender: text(32),
-      nationality: text(64),
-      address: postalAddress(),
-    },
-    additionalProperties: false,
-  },
+  credentialSubject: ddccPersonSubject(),
   evidence: {
     type: 'object',
     required: ['type', 'disease', 'firstPositiveTestDate', 'effectiveStart', 'effectiveUntil', 'country'],
