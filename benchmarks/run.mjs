@@ -36,7 +36,7 @@ for (const [suite, setup] of suites) {
   const prepared = await setup();
   const { cases, sameProofValue } = prepared;
   if (suite === 'dcc') dccHc1 = prepared.hc1;
-  if (sameProofValue !== undefined) notes.push(`byte-identical proofValue vs baseline: ${sameProofValue ? 'yes' : 'NO'}`);
+  if (sameProofValue !== undefined) notes.push(`byte-identical issued JSON (and proofValue) vs baseline: ${sameProofValue ? 'yes' : 'NO'}`);
   for (const n of prepared.notes ?? []) notes.push(n);
   for (const c of cases) {
     const result = await compare(c.ours, c.baseline, { seconds, rounds });

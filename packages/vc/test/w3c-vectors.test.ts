@@ -64,7 +64,11 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
       created: signed.proof.created,
       documentLoader,
     });
-    expect(JSON.stringify(issued, null, 2)).toBe(signedText.trimEnd());
+    // Same members and values; the order inside `proof` is @digitalbazaar/vc's (issue 6: byte-identical to it),
+    // which differs from the vectors' for Data Integrity proofs, so the vector text is compared with ours re-ordered.
+    expect(issued).toEqual(signed);
+    const inVectorOrder = { ...issued, proof: Object.fromEntries(Object.keys(signed.proof).map((k) => [k, (issued.proof as Record<string, unknown>)[k]])) };
+    expect(JSON.stringify(inVectorOrder, null, 2)).toBe(signedText.trimEnd());
   });
 
   it('the signed vector verifies; its key must be trusted', async () => {

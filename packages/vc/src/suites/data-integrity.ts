@@ -56,11 +56,13 @@ function rdfcMultibaseSuite(p: RdfcSuiteParameters): ProofSuite {
     contextIncludedBy: p.contextIncludedBy,
 
     async createProof({ document, signer, options, context }) {
+      // Member order is @digitalbazaar/vc's (type, created, verificationMethod, cryptosuite, proofPurpose), so the
+      // JSON we issue is byte-identical to theirs; the W3C vectors list cryptosuite second, which signs the same.
       const proof: Proof = {
         type: p.type,
-        ...(p.cryptosuite ? { cryptosuite: p.cryptosuite } : {}),
         created: options.created,
         verificationMethod: options.verificationMethod,
+        ...(p.cryptosuite ? { cryptosuite: p.cryptosuite } : {}),
         proofPurpose: options.proofPurpose,
       };
       const verifyData = await proofThenDocumentHash({ ...proof, '@context': document['@context'] }, document, context);
