@@ -12,8 +12,9 @@ import { identityMapper, type RecordMapper } from '../lib/records/map.js';
 import { describeFsError, openRecords } from '../lib/records/read.js';
 import { recordIdOf } from '../lib/records/record-id.js';
 import type { FieldError } from '../lib/records/types.js';
-import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, parseOutputFormats } from '../lib/outputs.js';
+import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, VC_BASED, parseOutputFormats } from '../lib/outputs.js';
 import { Journal, TMP_DIR, type BeginItem } from '../lib/bulk/journal.js';
+import { Bundle, layoutInUse } from '../lib/bulk/bundle.js';
 import { loadMaterial, type MaterialFlags } from '../lib/bulk/material.js';
 import { mappingRecordMapper, parseMapping } from '../lib/bulk/mapping.js';
 import { createExecutor, type Executor } from '../lib/bulk/pool.js';
@@ -64,7 +65,13 @@ export const issueSpec = defineCommand({
       description: 'status list state file (divoc status create): give each new W3C VC a credentialStatus entry (repeatable, one list per purpose)',
     },
     'allow-unknown-vaccine': { type: 'boolean', description: 'issue vaccination records whose vaccine resolveVaccine() does not know (default: rejected)' },
-    'no-fsync': { type: 'boolean', description: 'do not flush each file to disk (faster; still safe against kill -9, not against power loss)' },
+    'no-fsync': { type: 'boolean', description: 'do not flush files or the journal to disk (faster; still safe against kill -9, not against power loss)' },
+    layout: {
+      type: 'string',
+      valueName: 'files|ndjson',
+      choices: ['files', 'ndjson'],
+      description: 'files (default): files per record, as below; ndjson: one line per record in DIR/certificates.ndjson (for very large runs)',
+    },
   },
   positionals: { min: 0, max: 0 },
   details: `Files in DIR per issued record (certificateId = the record's "certificateId", else derived from identity
@@ -84,6 +91,12 @@ errors.ndjson is rewritten with one line per rejected record ({ "line", "recordI
 a format that cannot represent the record, e.g. a vaccine without an EU code in a DCC, names "(dcc)").
 A format whose file is already in DIR is skipped, so reruns never issue twice and adding a format later issues
 only that one (reusing the W3C VC already written).
+
+--layout ndjson writes no per-record files and no index.ndjson: each issued record is one line of
+DIR/certificates.ndjson, { "certificateId", "line", "recordId", "formats": { "<format>": payload } } with the
+formats named as in index.ndjson (w3c-vc: the credential; divoc-qr, vc-compact, dcc: the QR text; shc: { file,
+qr }; vdsnc: the seal). A record already in the file is skipped. --qr and --pdf need --layout files; a DIR is
+written with one layout only.
 
 Bulk runs: records are read as a stream and signed on worker threads (--workers, default one per core). The run
 journal DIR/.divoc-journal.ndjson makes a run resumable: after a crash or kill -9 run the same command again; it
@@ -154,6 +167,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     throw new UsageError('--issuer must be a DID or URL', spec.name);
   }
   if ((flags['pdf-template'] !== undefined || flags['pdf-font'] !== undefined) && !flags.pdf) throw new UsageError('--pdf-template and --pdf-font need --pdf', spec.name);
+  const layout = (flags.layout ?? 'files') as 'files' | 'ndjson';
+  if (layout === 'ndjson' && (flags.qr !== undefined || flags.pdf)) throw new UsageError('--qr and --pdf write files per record: they need --layout files', spec.name);
   const workers = positiveInt(flags.workers, 'workers', 0, 256, Math.max(1, availableParallelism()));
   const batchSize = positiveInt(flags['batch-size'], 'batch-size', 1, 10_000, 64);
 
@@ -202,14 +217,18 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     totalBytes: records.size,
   });
 
-  let journal: Journal | undefined;
+  let journal: Journal | Bundle | undefined;
   let executor: Executor | undefined;
   let statusAssigner: StatusAssigner | undefined;
   let errorsFile: FileHandle | undefined;
   let exitCode = 0;
   try {
     try {
-      journal = await Journal.open(outDir, qr !== undefined ? { qr } : {});
+      const inUse = await layoutInUse(outDir);
+      if (inUse !== undefined && inUse !== layout) throw new UsageError(`${flags.out as string} holds a --layout ${inUse} run: use --layout ${inUse} or another --out`, spec.name);
+      journal = layout === 'ndjson'
+        ? await Bundle.open(outDir, { fsync: !flags['no-fsync'] })
+        : await Journal.open(outDir, { ...(qr !== undefined ? { qr } : {}), fsync: !flags['no-fsync'] });
     } catch (error) {
       if (isCliError(error)) throw error;
       throw new OutputUnwritableError(flags.out as string, describeFsError(error));
@@ -225,6 +244,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       ...(vcVersion ? { vcVersion } : {}),
       ...(pdf ? { pdf } : {}),
       fsync: !flags['no-fsync'],
+      layout,
     };
     // Locks the lists for the whole run, so a concurrent `divoc status revoke` cannot be overwritten.
     statusAssigner = await openStatusAssigner(io, (flags['status-list'] as string[] | undefined) ?? []);
@@ -240,7 +260,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       recovery: journal.report,
     });
 
-    const ledger = journal;
+    const ledger = journal instanceof Journal ? journal : undefined;
+    const bundle = journal instanceof Bundle ? journal : undefined;
     const pool = executor;
     const errors = errorsFile;
     // The first failure of a worker or of a write: stops the run (after draining), reported as its error.
@@ -286,14 +307,29 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     const inflight = new Set<Promise<void>>();
     let batch: RecordTask[] = [];
 
+    // A record leaves the run: the next one with its certificate id (held back meanwhile) may go.
+    const release = (task: RecordTask) => {
+      active.delete(task.certificateId);
+      const queued = waiting.get(task.certificateId);
+      if (queued) {
+        const next = queued.shift() as RecordTask;
+        waitingCount--;
+        if (queued.length === 0) waiting.delete(task.certificateId);
+        active.add(next.certificateId);
+        ready.push(next);
+      }
+    };
+
     const handle = async (tasks: RecordTask[], results: TaskResult[]) => {
       const done: IndexEntry[] = [];
+      const lines: string[] = [];
       const failedIds: string[] = []; // and skipped: begun records that wrote nothing
       results.forEach((result, i) => {
         const seq = (tasks[i] as RecordTask).seq as number;
         if (result.kind === 'issued') {
           summary.issued++;
           done.push(result.entry);
+          if (result.bundleLine !== undefined) lines.push(result.bundleLine);
           settle(seq, null);
         } else if (result.kind === 'skipped') {
           summary.skipped++;
@@ -304,34 +340,42 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
           failedIds.push(result.certificateId);
         }
       });
-      await serial(() => ledger.commit(done, failedIds));
-      for (const task of tasks) {
-        active.delete(task.certificateId);
-        const queued = waiting.get(task.certificateId);
-        if (queued) {
-          const next = queued.shift() as RecordTask;
-          waitingCount--;
-          if (queued.length === 0) waiting.delete(task.certificateId);
-          active.add(next.certificateId);
-          ready.push(next);
-        }
-      }
+      await serial(() => (bundle ? bundle.append(lines) : (ledger as Journal).commit(done, failedIds)));
+      for (const task of tasks) release(task);
       progress.update(summary, records.bytesRead());
     };
 
-    const dispatch = async (tasks: RecordTask[]) => {
+    const dispatch = async (all: RecordTask[]) => {
       while (inflight.size >= pool.slots) await Promise.race(inflight);
       if (runFailure !== undefined) throw runFailure;
+      // --layout ndjson: a record already in certificates.ndjson (an earlier run, or the same id earlier in this
+      // input, which was held back until that one was appended) is skipped here; the files layout finds its files.
+      let tasks = all;
+      if (bundle) {
+        tasks = [];
+        for (const task of all) {
+          if (!bundle.has(task.certificateId)) tasks.push(task);
+          else {
+            summary.skipped++;
+            settle(task.seq as number, null);
+            release(task);
+          }
+        }
+        if (tasks.length === 0) return;
+      }
       if (statusAssigner) {
         // Only records that will sign a new VC take an index (a rerun must not use up the list), and the list state
         // is saved before the batch is journaled: a crash can then waste an index, never hand one out twice.
         for (const task of tasks) {
-          if (await signsNewCredential(outDir, formats, task.certificateId)) task.credentialStatus = statusAssigner.allocate() as unknown as Record<string, unknown>[];
+          const signsNew = bundle ? formats.some((f) => VC_BASED.has(f)) : await signsNewCredential(outDir, formats, task.certificateId);
+          if (signsNew) task.credentialStatus = statusAssigner.allocate() as unknown as Record<string, unknown>[];
         }
         await statusAssigner.flush();
       }
-      const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
-      await serial(() => ledger.begin(items));
+      if (ledger) {
+        const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
+        await serial(() => ledger.begin(items));
+      }
       const promise: Promise<void> = pool
         .run(tasks)
         .then((results) => handle(tasks, results))

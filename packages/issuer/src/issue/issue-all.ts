@@ -210,10 +210,11 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
     });
   }
 
-  const projected = projectCredential(prepared.unsigned, ddcc);
+  // Only the DCC and the SHC read the projection; a VC-only run skips it.
+  const projected = formats.includes('dcc') || formats.includes('shc') ? projectCredential(prepared.unsigned, ddcc) : undefined;
   await attempt('dcc', async () => {
     const key: DocumentSignerKey = keys.dcc ?? keys.dsc ?? missing('dcc', 'keys.dcc or keys.dsc (a DCC document signer and its certificate)');
-    const dcc = await issueDccFromDdcc(projected, ddcc, key, {
+    const dcc = await issueDccFromDdcc(projected!, ddcc, key, {
       ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
       ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
     });
@@ -224,7 +225,7 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   });
   await attempt('shc', async () => {
     const key = keys.shc ?? missing('shc', 'keys.shc (an ES256 signer, its key and an https issuer)');
-    const card = await issueShcFromDdcc(projected, ddcc, key, {
+    const card = await issueShcFromDdcc(projected!, ddcc, key, {
       issuer: options.issuer,
       ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
       ...(options.shcRid !== undefined ? { rid: options.shcRid } : {}),

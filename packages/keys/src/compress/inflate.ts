@@ -1,5 +1,6 @@
 import { Gunzip, Inflate, Unzlib, deflateSync, gzipSync, zlibSync, type FlateStreamHandler } from 'fflate';
 import { InflateInvalidError, InflateTooLargeError } from '../lib/errors.js';
+import { nodeZlib, windowBitsFor } from './node-zlib.js';
 
 /** Budget for one decompression. Both limits apply while inflating, so a bomb never allocates past them. */
 export interface InflateLimits {
@@ -88,14 +89,23 @@ export interface DeflateOptions {
 type Level = 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 const level = (options: DeflateOptions): Level => Math.max(0, Math.min(9, Math.trunc(options.level ?? 9))) as Level;
 
-/** Raw DEFLATE, runtime-neutral. */
-export function deflateRaw(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
-  return deflateSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+/** Native zlib where there is one: for the few hundred bytes of a QR payload, ~3x faster than fflate. */
+function nativeDeflate(kind: 'raw' | 'zlib', input: Uint8Array, options: DeflateOptions): Uint8Array | undefined {
+  if (!nodeZlib) return undefined;
+  const windowBits = windowBitsFor(input.length + (options.dictionary?.length ?? 0));
+  const settings = { level: level(options), windowBits, memLevel: Math.max(1, Math.min(9, windowBits - 6)), ...(options.dictionary ? { dictionary: options.dictionary } : {}) };
+  const out = kind === 'raw' ? nodeZlib.deflateRawSync(input, settings) : nodeZlib.deflateSync(input, settings);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
-/** zlib-wrapped DEFLATE, runtime-neutral. */
+/** Raw DEFLATE: node:zlib on Node, fflate elsewhere (both plain RFC 1951 streams; bytes may differ). */
+export function deflateRaw(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
+  return nativeDeflate('raw', input, options) ?? deflateSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+}
+
+/** zlib-wrapped DEFLATE: node:zlib on Node, fflate elsewhere. */
 export function deflateZlib(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
-  return zlibSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+  return nativeDeflate('zlib', input, options) ?? zlibSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
 }
 
 /** gzip, runtime-neutral (mtime 0 so the output depends on the input only). */

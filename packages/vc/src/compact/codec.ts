@@ -99,9 +99,19 @@ function base58Bytes(text: string): Uint8Array | undefined {
 
 // ------------------------------------------------------------------------------------------------ encode
 
+/** Term → index maps of a table, built once per table (rebuilding them was a third of an encode). */
+const indexes = new WeakMap<Table, { keyIndex: Map<string, number>; valueIndex: Map<string, number> }>();
+function indexesOf(table: Table) {
+  let found = indexes.get(table);
+  if (!found) {
+    found = { keyIndex: new Map(table.keys.map((k, i) => [k, i])), valueIndex: new Map(table.values.map((v, i) => [v, i])) };
+    indexes.set(table, found);
+  }
+  return found;
+}
+
 export function jsonToCbor(value: unknown, table: Table = CURRENT_TABLE): CborValue {
-  const keyIndex = new Map(table.keys.map((k, i) => [k, i]));
-  const valueIndex = new Map(table.values.map((v, i) => [v, i]));
+  const { keyIndex, valueIndex } = indexesOf(table);
   const repeats = new Map<string, number>();
 
   const encodeString = (s: string): CborValue => {

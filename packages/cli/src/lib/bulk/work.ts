@@ -25,6 +25,7 @@ import { REPORTED_FORMAT, VC_BASED, mainFileName, type Artefact, type IssueMater
 import type { FieldError } from '../records/types.js';
 import { publishFile, writeTempFile } from './atomic.js';
 import { loadMaterial, type MaterialFlags } from './material.js';
+import { BUNDLE_FILE } from './bundle.js';
 
 /** One line of index.ndjson (and of the journal's `done` entries). */
 export interface IndexEntry {
@@ -54,7 +55,8 @@ export interface RecordTask {
 }
 
 export type TaskResult =
-  | { kind: 'issued'; entry: IndexEntry }
+  /** `bundleLine`: with `--layout ndjson`, the record's line for certificates.ndjson (nothing was written). */
+  | { kind: 'issued'; entry: IndexEntry; bundleLine?: string }
   | { kind: 'skipped'; line: number; certificateId: string }
   | { kind: 'failed'; line: number; recordId?: string; certificateId: string; errors: FieldError[] };
 
@@ -70,6 +72,8 @@ export interface WorkConfig {
   vcVersion?: '1.1' | '2.0';
   pdf?: { templatePath?: string; fontPath?: string };
   fsync: boolean;
+  /** `files` (default): files per record; `ndjson`: one line per record, returned to the coordinator. */
+  layout?: 'files' | 'ndjson';
 }
 
 /** Makes the printable certificate for a record (see pdf.ts); loaded only when `--pdf` is given. */
@@ -190,7 +194,92 @@ function qrTextOf(format: OutputFormat, artefacts: readonly Artefact[], outDir: 
   return text?.trim() || undefined;
 }
 
+/** Signs every pending format of one record (@divoc/issuer); a record that cannot be issued gives its field errors. */
+async function issueRecord(
+  context: WorkContext,
+  task: RecordTask,
+  pending: readonly OutputFormat[],
+  existingVc: SignedCredential | undefined,
+  issuanceDate: Date,
+): Promise<{ ok: true; issued: IssuedFormats } | { ok: false; errors: FieldError[] }> {
+  const { config, material } = context;
+  const { certificateId } = task;
+  // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
+  let input: IssueInput;
+  if (existingVc !== undefined) {
+    input = { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc };
+  } else if (task.credentialStatus && task.credentialStatus.length > 0) {
+    // Status entries allocated by the coordinator go into the credential before it is signed.
+    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
+    if (!built.ok) return { ok: false, errors: built.errors };
+    const entries = task.credentialStatus;
+    input = { credential: addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>, ddcc: splitRecord(task.record, config.template).ddcc };
+  } else input = { record: task.record, template: config.template };
+
+  let issued: IssuedFormats;
+  try {
+    issued = await issueAllFormats(input, {
+      keys: context.keys,
+      issuer: config.issuer,
+      formats: pending.map((f) => REPORTED_FORMAT[f] as FormatName),
+      certificateId,
+      issuanceDate,
+      ...(material.qr ? { qr: material.qr } : {}),
+      ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
+    });
+  } catch (error) {
+    if (error instanceof IssuerRecordError) return { ok: false, errors: error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })) };
+    if (error instanceof IssuerCertificateIdError) return { ok: false, errors: [{ field: error.field, reason: error.message.replace(/^[^:]*: /, '') }] };
+    if (error instanceof IssuerInputError) return { ok: false, errors: [{ field: '(record)', reason: error.message }] };
+    throw error;
+  }
+  // If one requested format cannot be made, none is written for the record.
+  if (issued.errors) {
+    return {
+      ok: false,
+      errors: Object.entries(issued.errors).map(([format, failure]) => ({
+        field: `(${cliFormatOf(format)})`,
+        reason: `${failure?.message ?? 'failed'}${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
+      })),
+    };
+  }
+  return { ok: true, issued };
+}
+
+/** The payload of each format as it goes into a certificates.ndjson line (QR texts as text, documents as JSON). */
+function bundlePayloads(issued: IssuedFormats, formats: readonly OutputFormat[]): Record<string, unknown> {
+  const o = issued.outputs;
+  const out: Record<string, unknown> = {};
+  for (const format of formats) {
+    const name = REPORTED_FORMAT[format];
+    if (format === 'vc' && o['w3c-vc']) out[name] = o['w3c-vc'].credential;
+    else if (format === 'divoc-qr' && o['divoc-qr']) out[name] = o['divoc-qr'].text;
+    else if (format === 'vc-compact' && o['vc-compact']) out[name] = o['vc-compact'].text;
+    else if (format === 'dcc' && o.dcc) out[name] = o.dcc.hc1;
+    else if (format === 'shc' && o.shc) out[name] = { file: o.shc.file, qr: o.shc.qr };
+    else if (format === 'vdsnc' && o.vdsnc) out[name] = o.vdsnc.seal;
+  }
+  return out;
+}
+
+/** `--layout ndjson`: issue every format and hand the line back; the coordinator appends it (see bundle.ts). */
+async function processRecordBundled(context: WorkContext, task: RecordTask): Promise<TaskResult> {
+  const { config } = context;
+  const { certificateId, line } = task;
+  const made = await issueRecord(context, task, config.formats, undefined, new Date());
+  if (!made.ok) return { kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors: made.errors };
+  const formats = config.formats.map((f) => REPORTED_FORMAT[f]);
+  // certificateId first: the bundle is scanned by that prefix on restart (bundleLineId).
+  const bundleLine = `${JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), formats: bundlePayloads(made.issued, config.formats) })}\n`;
+  return {
+    kind: 'issued',
+    entry: { line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, files: [BUNDLE_FILE], formats, ...(made.issued.identifiers.vdsnc !== undefined && made.issued.identifiers.vdsnc !== certificateId ? { vdsncId: made.issued.identifiers.vdsnc } : {}) },
+    bundleLine,
+  };
+}
+
 export async function processRecord(context: WorkContext, task: RecordTask): Promise<TaskResult> {
+  if (context.config.layout === 'ndjson') return processRecordBundled(context, task);
   const { config, material } = context;
   const { outDir, tmpDir } = config;
   const { certificateId, line } = task;
@@ -214,44 +303,9 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
     }
   }
 
-  // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
-  let input: IssueInput;
-  if (existingVc !== undefined) {
-    input = { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc };
-  } else if (task.credentialStatus && task.credentialStatus.length > 0) {
-    // Status entries allocated by the coordinator go into the credential before it is signed.
-    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
-    if (!built.ok) return fail(built.errors);
-    const entries = task.credentialStatus;
-    input = { credential: addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>, ddcc: splitRecord(task.record, config.template).ddcc };
-  } else input = { record: task.record, template: config.template };
-
-  let issued: IssuedFormats;
-  try {
-    issued = await issueAllFormats(input, {
-      keys: context.keys,
-      issuer: config.issuer,
-      formats: pending.map((f) => REPORTED_FORMAT[f] as FormatName),
-      certificateId,
-      issuanceDate,
-      ...(material.qr ? { qr: material.qr } : {}),
-      ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
-    });
-  } catch (error) {
-    if (error instanceof IssuerRecordError) return fail(error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })));
-    if (error instanceof IssuerCertificateIdError) return fail([{ field: error.field, reason: error.message.replace(/^[^:]*: /, '') }]);
-    if (error instanceof IssuerInputError) return fail([{ field: '(record)', reason: error.message }]);
-    throw error;
-  }
-  // If one requested format cannot be made, none is written for the record.
-  if (issued.errors) {
-    return fail(
-      Object.entries(issued.errors).map(([format, failure]) => ({
-        field: `(${cliFormatOf(format)})`,
-        reason: `${failure?.message ?? 'failed'}${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
-      })),
-    );
-  }
+  const made = await issueRecord(context, task, pending, existingVc, issuanceDate);
+  if (!made.ok) return fail(made.errors);
+  const issued = made.issued;
   const artefacts = artefactsOf(issued, pending, certificateId);
   const signedVc: SignedCredential | undefined = issued.outputs['w3c-vc']?.credential ?? existingVc;
 

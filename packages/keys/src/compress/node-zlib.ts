@@ -1,0 +1,25 @@
+/**
+ * node:zlib on Node (≥ 20.16), reached through `process.getBuiltinModule` rather than an import, so browser bundles
+ * of this package stay free of Node built-ins and take the fflate path. Undefined elsewhere (only slower).
+ */
+type NodeZlib = typeof import('node:zlib');
+
+export const nodeZlib: NodeZlib | undefined = (() => {
+  try {
+    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
+    const zlib = proc?.getBuiltinModule?.('node:zlib') as NodeZlib | undefined;
+    return typeof zlib?.deflateRawSync === 'function' ? zlib : undefined;
+  } catch {
+    return undefined;
+  }
+})();
+
+/**
+ * The smallest window that still reaches back over the whole dictionary and input (zlib's 262-byte lookahead
+ * included): the per-call state zlib allocates and clears shrinks from ~256 KiB to a few KiB, and no match is lost.
+ */
+export function windowBitsFor(length: number): number {
+  let bits = 9;
+  while (bits < 15 && 1 << bits < length + 262) bits++;
+  return bits;
+}
