@@ -40,7 +40,7 @@ export function runNode(args, cwd) {
  * One measured run of `divoc issue` on a fresh sample of `rows` rows. Keys: an Ed25519 key for `vc`, a development
  * PKI for `vdsnc`/`dcc`. Returns { rows, good, format, workers, seconds, recordsPerSecond, peakRssMiB }.
  */
-export async function runOurs({ rows, format = 'vc', workers = availableParallelism(), fsync = false, dir }) {
+export async function runOurs({ rows, format = 'vc', workers = availableParallelism(), fsync = false, layout = 'files', dir }) {
   const work = dir ?? mkdtempSync(join(tmpdir(), 'divoc-bulk-'));
   try {
     const sample = await runNode([BIN, 'sample', '--rows', String(rows), '--out', 'export.csv', '--seed', 'bench', '--json'], work);
@@ -51,6 +51,7 @@ export async function runOurs({ rows, format = 'vc', workers = availableParallel
     const args = [BIN, 'issue', '--template', 'vaccination', '--in', 'export.csv', '--out', 'out', '--format', format, '--workers', String(workers), '--json',
       '--key', 'issuer.key.json', '--issuer', 'https://registry.example', '--bsc-key', 'pki/bsc.key.pem', '--bsc-cert', 'pki/bsc.crt.pem', '--dsc-key', 'pki/dsc.key.pem', '--dsc-cert', 'pki/dsc.crt.pem'];
     if (!fsync) args.push('--no-fsync');
+    if (layout !== 'files') args.push('--layout', layout);
     const run = await runNode(args, work);
     if (run.code !== 0 && run.code !== 1) throw new Error(`divoc issue failed (${run.code}): ${run.stderr}`);
     const done = JSON.parse(run.stdout.trim().split('\n').at(-1));
@@ -62,6 +63,7 @@ export async function runOurs({ rows, format = 'vc', workers = availableParallel
       format,
       workers,
       fsync,
+      layout,
       seconds: Number(run.seconds.toFixed(2)),
       recordsPerSecond: Number((rows / run.seconds).toFixed(1)),
       peakRssMiB: run.peakRssMiB,
@@ -87,10 +89,10 @@ export async function runBaseline({ exportFile, rows }) {
 }
 
 export function formatBulkTable(rows) {
-  const header = ['run', 'rows', 'format', 'workers', 'seconds', 'records/s', 'peak RSS MiB'];
-  const lines = rows.map((r) => [r.name, String(r.rows), r.format ?? 'vc (eddsa-rdfc-2022)', String(r.workers ?? 1), String(r.seconds), String(r.recordsPerSecond), String(r.peakRssMiB)]);
+  const header = ['run', 'rows', 'format', 'layout', 'workers', 'seconds', 'records/s', 'peak RSS MiB'];
+  const lines = rows.map((r) => [r.name, String(r.rows), r.format ?? 'vc (eddsa-rdfc-2022)', r.layout ?? '-', String(r.workers ?? 1), String(r.seconds), String(r.recordsPerSecond), String(r.peakRssMiB)]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cols) => cols.map((c, i) => (i === 0 || i === 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (cols) => cols.map((c, i) => (i === 0 || i === 2 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 

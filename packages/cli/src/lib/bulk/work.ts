@@ -270,7 +270,12 @@ async function processRecordBundled(context: WorkContext, task: RecordTask): Pro
   if (!made.ok) return { kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors: made.errors };
   const formats = config.formats.map((f) => REPORTED_FORMAT[f]);
   // certificateId first: the bundle is scanned by that prefix on restart (bundleLineId).
-  const bundleLine = `${JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), formats: bundlePayloads(made.issued, config.formats) })}\n`;
+  const head = JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}) });
+  // The credential's JSON text is already there (issueAllFormats): spliced in rather than serialised again.
+  const payloads = Object.entries(bundlePayloads(made.issued, config.formats)).map(([name, value]) =>
+    `${JSON.stringify(name)}:${name === 'w3c-vc' && made.issued.outputs['w3c-vc'] ? made.issued.outputs['w3c-vc'].json : JSON.stringify(value)}`,
+  );
+  const bundleLine = `${head.slice(0, -1)},"formats":{${payloads.join(',')}}}\n`;
   return {
     kind: 'issued',
     entry: { line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, files: [BUNDLE_FILE], formats, ...(made.issued.identifiers.vdsnc !== undefined && made.issued.identifiers.vdsnc !== certificateId ? { vdsncId: made.issued.identifiers.vdsnc } : {}) },
