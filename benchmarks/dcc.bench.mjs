@@ -5,6 +5,8 @@
 // Encoder/Decoder, the encoded protected header) and builds everything else per certificate, as a tutorial does.
 // Ours is measured twice: `encodeDcc` with `validate: false` (the same work as the baseline: no schema check) and the
 // full `issueDcc`-style path with schema and value-set validation (reported separately, never in the ratio).
+// The informational rows dcc-issue-cose-js / dcc-verify-cose-js put ours next to the same pipeline written with the
+// cose-js package (its signatures go through the pure-JS elliptic library, hence the large ratios).
 import { createRequire } from 'node:module';
 import { sign as nodeSign, verify as nodeVerify } from 'node:crypto';
 import pako from 'pako';
@@ -14,6 +16,10 @@ import { TrustStore } from '@divoc/keys';
 // @divoc/dcc and cbor-x are dependencies of packages/dcc, not of this folder: resolve them from there (built dist/).
 const dccRequire = createRequire(new URL('../packages/dcc/package.json', import.meta.url));
 const { Encoder, Decoder, Tag } = await import(dccRequire.resolve('cbor-x'));
+// cose-js (a dependency of this folder) and the `cbor` package it encodes with, which its users have at hand.
+const require = createRequire(import.meta.url);
+const coseJs = require('cose-js');
+const cbor = createRequire(require.resolve('cose-js'))('cbor');
 const { encodeDcc, verifyDcc, createDevelopmentCsca, createDocumentSignerCertificate } = await import(
   new URL('../packages/dcc/dist/index.js', import.meta.url).href
 );
@@ -67,6 +73,34 @@ export function baselinePipeline({ privateKey, publicKey, kid }) {
   return { issue, verify };
 }
 
+/**
+ * The same pipeline written with cose-js (https://www.npmjs.com/package/cose-js, `sign.create` / `sign.verify`, ES256
+ * through its elliptic dependency), the `cbor` package for the CWT claims, pako and base45.
+ */
+export function coseJsPipeline({ privateKey, publicKey, kid }) {
+  const d = Buffer.from(privateKey.export({ format: 'jwk' }).d, 'base64url');
+  const { x, y } = publicKey.export({ format: 'jwk' });
+  const signer = { key: { d } };
+  const verifier = { key: { x: Buffer.from(x, 'base64url'), y: Buffer.from(y, 'base64url') } };
+  const headers = { p: { alg: 'ES256', kid }, u: {} };
+
+  async function issue(dcc, { iss, iat, exp }) {
+    const claims = cbor.encode(new Map([[1, iss], [6, iat], [4, exp], [-260, new Map([[1, dcc]])]]));
+    const cose = await coseJs.sign.create(headers, claims, signer);
+    return `HC1:${base45.encode(pako.deflate(cose))}`;
+  }
+
+  /** Throws when the signature does not verify (cose-js reports it that way). */
+  async function verify(hc1) {
+    if (!hc1.startsWith('HC1:')) throw new Error('not HC1');
+    const payload = await coseJs.sign.verify(Buffer.from(pako.inflate(base45.decode(hc1.slice(4)))), verifier);
+    const claims = cbor.decode(payload);
+    return { claims, dcc: claims.get(-260)?.get(1) };
+  }
+
+  return { issue, verify };
+}
+
 export async function setup() {
   const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'DIVOC Benchmark CSCA' });
   const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 3650 });
@@ -88,6 +122,14 @@ export async function setup() {
   const theirCheck = baseline.verify(ours);
   if (!theirCheck.valid) throw new Error("the baseline rejects @divoc/dcc's HC1");
 
+  // cose-js: both sides must read each other's HC1 here too.
+  const coseJsSide = coseJsPipeline({ privateKey: dsc.keyPair.privateKey, publicKey: dsc.keyPair.publicKey, kid });
+  const coseJsHc1 = await coseJsSide.issue(sampleDcc, times);
+  const ourCheckOfCoseJs = await verifyDcc(coseJsHc1, { trustStore, now });
+  if (!ourCheckOfCoseJs.valid) throw new Error(`@divoc/dcc rejects cose-js's HC1: ${JSON.stringify(ourCheckOfCoseJs.checks)}`);
+  const coseJsReadsOurs = await coseJsSide.verify(ours);
+  if (JSON.stringify(coseJsReadsOurs.dcc) !== JSON.stringify(sampleDcc)) throw new Error("cose-js reads another DCC out of @divoc/dcc's HC1");
+
   // The signature alone, for the ceiling: no pipeline can beat baseline ÷ (sign or verify alone).
   const tbsBytes = (() => {
     const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
@@ -99,7 +141,10 @@ export async function setup() {
 
   return {
     hc1: ours,
-    notes: [`DCC HC1 length: ours ${ours.length}, baseline ${theirs.length} characters`],
+    notes: [
+      `DCC HC1 length: ours ${ours.length}, baseline ${theirs.length}, cose-js pipeline ${coseJsHc1.length} characters`,
+      'cose-js and @divoc/dcc verify each other\'s HC1 (checked in setup)',
+    ],
     cases: [
       {
         name: 'dcc-issue',
@@ -150,6 +195,23 @@ export async function setup() {
         baseline: () => {
           if (!baseline.verify(theirs).valid) throw new Error('verify failed');
         },
+      },
+      {
+        name: 'dcc-issue-cose-js',
+        informational: true,
+        baselineName: 'cose-js sign.create (ES256 via elliptic) + cbor + pako + base45',
+        ours: () => encodeDcc(sampleDcc, encodeOptions),
+        baseline: () => coseJsSide.issue(sampleDcc, times),
+      },
+      {
+        name: 'dcc-verify-cose-js',
+        informational: true,
+        baselineName: 'base45 + pako + cose-js sign.verify (elliptic) + cbor',
+        ours: async () => {
+          const r = await verifyDcc(ours, { trustStore, now, policy: { schema: false } });
+          if (!r.valid) throw new Error('verify failed');
+        },
+        baseline: () => coseJsSide.verify(coseJsHc1),
       },
       {
         name: 'dcc-issue-validated',

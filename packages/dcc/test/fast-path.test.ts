@@ -84,6 +84,111 @@ describe('CborWriter writes what cbor-x writes', () => {
   });
 });
 
+describe('CborWriter.plainJson writes what json writes for the JSON copy, without the copy', () => {
+  it('2,000 random JSON values (as objects) give the same bytes', () => {
+    const next = rng(13);
+    const w = new CborWriter();
+    for (let i = 0; i < 2000; i++) {
+      const value = { x: randomJson(next), y: [randomJson(next)] };
+      w.reset();
+      w.json(JSON.parse(JSON.stringify(value)));
+      const want = Buffer.from(w.bytes()).toString('hex');
+      w.reset();
+      expect(w.plainJson(value)).toBe(true);
+      expect(Buffer.from(w.bytes()).toString('hex')).toBe(want);
+    }
+  });
+
+  it('declines everything JSON would change or refuse, leaving the writer as it was', () => {
+    class Entry {
+      co = 'IN';
+    }
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = cyclic;
+    const throwing = Object.defineProperty({}, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    let deep: unknown = 1;
+    for (let i = 0; i < 40; i++) deep = { d: deep };
+    const declined: unknown[] = [
+      { d: new Date(0) },
+      { u: undefined },
+      { n: Number.NaN },
+      { i: Number.POSITIVE_INFINITY },
+      { e: new Entry() },
+      { t: { toJSON: () => 'x' } },
+      { f: () => 1 },
+      { s: Symbol('s') },
+      { b: 1n },
+      { h: [1, , 3] },
+      { m: new Map([[1, 2]]) },
+      { w: new String('boxed') },
+      { a: Object.assign([1], { toJSON: () => [] }) },
+      cyclic,
+      throwing,
+      deep,
+    ];
+    const w = new CborWriter();
+    for (const value of declined) {
+      w.reset();
+      w.head(0xa0, 1);
+      const before = Buffer.from(w.bytes()).toString('hex');
+      expect(w.plainJson(value as object)).toBe(false);
+      expect(Buffer.from(w.bytes()).toString('hex')).toBe(before);
+    }
+    // Null-prototype objects, -0 and integer-like keys are plain: the same bytes as through the copy.
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: -0, 2: 'two', 1: 'one', a: [0.5, -1] });
+    w.reset();
+    expect(w.plainJson(bare)).toBe(true);
+    const direct = Buffer.from(w.bytes()).toString('hex');
+    w.reset();
+    w.json(JSON.parse(JSON.stringify(bare)));
+    expect(direct).toBe(Buffer.from(w.bytes()).toString('hex'));
+  });
+
+  it('concurrent encodeDcc calls (shared writer and deflate buffers) each get their own DCC', async () => {
+    const { dsc } = await developmentPki();
+    const trustStore = new TrustStore();
+    trustStore.addCertificate(dsc.certificatePem);
+    const payloads = Array.from({ length: 40 }, (_, i) => ({ ...SAMPLE_DCC, nam: { ...SAMPLE_DCC.nam, fn: `Name ${i} ${'x'.repeat(i)}` } }));
+    const issued = await Promise.all(
+      payloads.map((p, i) => encodeDcc(p, { signer: dsc.signer, kid: dsc.kid, iat: 1_700_000_000 + i, exp: 1_900_000_000, validate: i % 2 === 0 })),
+    );
+    const now = new Date(1_800_000_000_000);
+    const results = await Promise.all(issued.map((d) => verifyDcc(d.hc1, { trustStore, now })));
+    results.forEach((r, i) => {
+      expect(r.valid).toBe(true);
+      expect(r.payload).toEqual(payloads[i]);
+      expect(r.issuedAt?.getTime()).toBe((1_700_000_000 + i) * 1000);
+    });
+  });
+
+  it('encodeDcc without validation signs the same payload bytes either way', async () => {
+    const { dsc } = await developmentPki();
+    const options = { signer: dsc.signer, kid: dsc.kid, iss: 'IN', iat: 1_700_000_000, exp: 1_900_000_000, validate: false };
+    const payloadOf = (hc1: string) => (decoder.decode(pako.inflate(base45.decode(hc1.slice(4)))) as Tag).value[2] as Uint8Array;
+    const withDate = { ...SAMPLE_DCC, extra: { when: new Date(0), skip: undefined, n: Number.NaN } };
+    const copied = JSON.parse(JSON.stringify(withDate)) as typeof withDate;
+    const a = await encodeDcc(withDate, options);
+    const b = await encodeDcc(copied, options);
+    const c = await encodeDcc(SAMPLE_DCC, options);
+    const d = await encodeDcc(JSON.parse(JSON.stringify(SAMPLE_DCC)) as typeof SAMPLE_DCC, options);
+    expect(Buffer.from(payloadOf(a.hc1)).equals(Buffer.from(payloadOf(b.hc1)))).toBe(true);
+    expect(Buffer.from(payloadOf(c.hc1)).equals(Buffer.from(payloadOf(d.hc1)))).toBe(true);
+    await expect(encodeDcc([] as unknown as typeof SAMPLE_DCC, options)).rejects.toMatchObject({ code: 'ERR_DCC_ENCODE_INVALID' });
+    const throwing = Object.defineProperty({ ...SAMPLE_DCC }, 'x', {
+      enumerable: true,
+      get() {
+        throw new Error('getter');
+      },
+    });
+    await expect(encodeDcc(throwing, options)).rejects.toMatchObject({ code: 'ERR_DCC_ENCODE_INVALID' });
+  });
+});
+
 describe('codecs against the npm tools', () => {
   it('Base45 equals the base45 package both ways', () => {
     const next = rng(9);

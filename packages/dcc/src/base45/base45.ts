@@ -17,11 +17,12 @@ export function base45Encode(bytes: Uint8Array): string {
   let i = 0;
   for (; i + 1 < bytes.length; i += 2) {
     const n = (bytes[i]! << 8) | bytes[i + 1]!;
-    const e = (n / 2025) | 0;
-    const rest = n - e * 2025;
-    const d = (rest / 45) | 0;
-    out[o++] = CODES[rest - d * 45]!;
-    out[o++] = CODES[d]!;
+    // n = c + 45·d + 2025·e. Divisions by 45 as multiply-and-shift (exact for n < 65536, and for q < 1457), which
+    // spares two floating-point divisions per pair.
+    const q = Math.imul(n, 11651) >>> 19;
+    const e = Math.imul(q, 1457) >>> 16;
+    out[o++] = CODES[n - q * 45]!;
+    out[o++] = CODES[q - e * 45]!;
     out[o++] = CODES[e]!;
   }
   if (i < bytes.length) {
@@ -54,7 +55,19 @@ export function base45Decode(text: string): Uint8Array {
   let o = 0;
   let i = 0;
   for (; i + 2 < text.length; i += 3) {
-    const n = value(text, i) + value(text, i + 1) * 45 + value(text, i + 2) * 2025;
+    const c0 = text.charCodeAt(i);
+    const c1 = text.charCodeAt(i + 1);
+    const c2 = text.charCodeAt(i + 2);
+    const v0 = VALUE[c0 & 127]!;
+    const v1 = VALUE[c1 & 127]!;
+    const v2 = VALUE[c2 & 127]!;
+    // One test for the three characters; on failure `value` finds the first bad one and throws.
+    if ((c0 | c1 | c2) > 127 || (v0 | v1 | v2) < 0) {
+      value(text, i);
+      value(text, i + 1);
+      value(text, i + 2);
+    }
+    const n = v0 + v1 * 45 + v2 * 2025;
     if (n > 0xffff) throw new DccBase45Error(`Base45 chunk at position ${i} decodes to ${n}, over 65535`);
     out[o++] = n >> 8;
     out[o++] = n & 0xff;

@@ -1,7 +1,8 @@
 import { base45Decode } from '../base45/base45.js';
 import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderMap, type CoseSign1, type DccAlgorithm } from '../cose/cose.js';
-import { parseCwtClaims } from '../cwt/claims.js';
-import { bytesToBase64 } from '../lib/bytes.js';
+import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
+import { readDccCose } from '../lib/cbor-reader.js';
+import { bytesToBase64, equalBytes } from '../lib/bytes.js';
 import { DccInputError, DccPrefixError } from '../lib/errors.js';
 import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
@@ -57,6 +58,11 @@ export interface DecodedDccWithCose extends DecodedDcc {
   cose: CoseSign1;
 }
 
+/** Internal: what verification reads of a decoded DCC (no display records, no copy of the message). */
+export type DccVerificationInput = Pick<DecodedDccWithCose, 'payload' | 'type' | 'kid' | 'kidBytes' | 'kidHeader' | 'alg' | 'algId' | 'algHeader' | 'iss' | 'iat' | 'exp' | 'cose'> & {
+  claims: CwtClaims;
+};
+
 const UTF8_PREFIX = [0x48, 0x43, 0x31, 0x3a];
 
 /** Cheap sniff: HC1 text (or its UTF-8 bytes), or a tagged COSE_Sign1 / CWT message. */
@@ -73,7 +79,8 @@ export function unprefixHc1(text: string): string {
   if (typeof text !== 'string') throw new DccInputError('HC1 input must be a string');
   if (text.length > MAX_HC1_LENGTH) throw new DccInputError(`HC1 text is ${text.length} characters, over the ${MAX_HC1_LENGTH} limit`);
   // QR scanners may append a line break; Base45 itself contains spaces, so nothing else is trimmed.
-  const body = text.replace(/[\r\n]+$/, '');
+  const last = text.charCodeAt(text.length - 1);
+  const body = last === 10 || last === 13 ? text.replace(/[\r\n]+$/, '') : text;
   if (!body.startsWith(HC1_PREFIX)) {
     const seen = /^[A-Za-z0-9]{2,4}:/.exec(body)?.[0];
     throw new DccPrefixError(seen ? `unsupported context identifier ${JSON.stringify(seen)} (expected "HC1:")` : 'text does not start with "HC1:"');
@@ -89,16 +96,33 @@ function headerRecord(header: CoseHeaderMap): Record<string, unknown> {
 
 function certificateTypeOf(payload: DccPayload): DccCertificateType | undefined {
   if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) return undefined;
-  const present = (['v', 't', 'r'] as const).filter((k) => Object.hasOwn(payload, k));
-  return present.length === 1 ? present[0] : undefined;
+  const v = Object.hasOwn(payload, 'v');
+  const t = Object.hasOwn(payload, 't');
+  const r = Object.hasOwn(payload, 'r');
+  if (v && !t && !r) return 'v';
+  if (t && !v && !r) return 't';
+  if (r && !v && !t) return 'r';
+  return undefined;
 }
 
-/** Decode a COSE_Sign1 DCC message (no verification). */
-export function decodeDccCose(coseBytes: Uint8Array): DecodedDccWithCose {
+/** The last kid seen and its base64: a verifier meets the same few signers over and over. */
+let lastKid: { bytes: Uint8Array; base64: string } | undefined;
+
+function kidBase64(bytes: Uint8Array): string {
+  if (lastKid && equalBytes(lastKid.bytes, bytes)) return lastKid.base64;
+  const base64 = bytesToBase64(bytes);
+  lastKid = { bytes: bytes.slice(), base64 };
+  return base64;
+}
+
+/** The parts of a COSE_Sign1 DCC message that verification reads (no verification). */
+function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   if (!(coseBytes instanceof Uint8Array)) throw new DccInputError('COSE input must be a Uint8Array');
   if (coseBytes.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${coseBytes.length} bytes, over the ${MAX_COSE_BYTES} limit`);
-  const cose = parseCoseSign1(coseBytes);
-  const claims = parseCwtClaims(cose.payload);
+  // Nearly every DCC has one shape, read in one pass; any other goes through cbor-x (see lib/cbor-reader.ts).
+  const fast = readDccCose(coseBytes);
+  const cose = fast?.cose ?? parseCoseSign1(coseBytes);
+  const claims = fast?.claims ?? parseCwtClaims(cose.payload);
   const protectedKid = cose.protectedHeader.get(HEADER_KID) as Uint8Array | undefined;
   const unprotectedKid = cose.unprotectedHeader.get(HEADER_KID) as Uint8Array | undefined;
   const kidBytes = protectedKid ?? unprotectedKid;
@@ -108,23 +132,59 @@ export function decodeDccCose(coseBytes: Uint8Array): DecodedDccWithCose {
   const algId = protectedAlg ?? (cose.unprotectedHeader.get(HEADER_ALG) as number | string | undefined);
   const alg = algorithmName(algId);
   const type = certificateTypeOf(claims.payload);
-  return {
-    payload: claims.payload,
-    ...(type ? { type } : {}),
-    ...(kidBytes ? { kid: bytesToBase64(kidBytes), kidBytes, kidHeader: protectedKid ? 'protected' : 'unprotected' } : {}),
-    ...(alg ? { alg } : {}),
-    ...(algId !== undefined ? { algId, algHeader: protectedAlg !== undefined ? 'protected' : 'unprotected' } : {}),
-    ...(claims.iss !== undefined ? { iss: claims.iss } : {}),
-    ...(claims.iat !== undefined ? { iat: claims.iat } : {}),
-    ...(claims.exp !== undefined ? { exp: claims.exp } : {}),
-    protectedHeader: headerRecord(cose.protectedHeader),
-    unprotectedHeader: headerRecord(cose.unprotectedHeader),
-    claims: claims.all,
-    coseBytes: new Uint8Array(coseBytes),
-    coseTags: cose.tags,
-    signature: cose.signature,
-    cose,
-  };
+  // Fields set one by one, in this order, only when present (cheaper than spreading optional parts).
+  const out: DccVerificationInput = { payload: claims.payload } as DccVerificationInput;
+  if (type) out.type = type;
+  if (kidBytes) {
+    out.kid = kidBase64(kidBytes);
+    out.kidBytes = kidBytes;
+    out.kidHeader = protectedKid ? 'protected' : 'unprotected';
+  }
+  if (alg) out.alg = alg;
+  if (algId !== undefined) {
+    out.algId = algId;
+    out.algHeader = protectedAlg !== undefined ? 'protected' : 'unprotected';
+  }
+  if (claims.iss !== undefined) out.iss = claims.iss;
+  if (claims.iat !== undefined) out.iat = claims.iat;
+  if (claims.exp !== undefined) out.exp = claims.exp;
+  out.cose = cose;
+  out.claims = claims;
+  return out;
+}
+
+/** The public decoded form, fields in their documented order (set one by one: cheaper than rest and spread). */
+function decodedOf(core: DccVerificationInput, coseBytes: Uint8Array): DecodedDcc {
+  const out = { payload: core.payload } as DecodedDcc;
+  if (core.type !== undefined) out.type = core.type;
+  if (core.kid !== undefined) {
+    out.kid = core.kid;
+    out.kidBytes = core.kidBytes!;
+    out.kidHeader = core.kidHeader!;
+  }
+  if (core.alg !== undefined) out.alg = core.alg;
+  if (core.algId !== undefined) {
+    out.algId = core.algId;
+    out.algHeader = core.algHeader!;
+  }
+  if (core.iss !== undefined) out.iss = core.iss;
+  if (core.iat !== undefined) out.iat = core.iat;
+  if (core.exp !== undefined) out.exp = core.exp;
+  out.protectedHeader = headerRecord(core.cose.protectedHeader);
+  out.unprotectedHeader = headerRecord(core.cose.unprotectedHeader);
+  out.claims = core.claims.all;
+  out.coseBytes = new Uint8Array(coseBytes);
+  out.coseTags = core.cose.tags;
+  out.signature = core.cose.signature;
+  return out;
+}
+
+/** Decode a COSE_Sign1 DCC message (no verification). */
+export function decodeDccCose(coseBytes: Uint8Array): DecodedDccWithCose {
+  const core = decodeCore(coseBytes);
+  const out = decodedOf(core, coseBytes) as DecodedDccWithCose;
+  out.cose = core.cose;
+  return out;
 }
 
 /** COSE bytes of an HC1 string: unprefix, Base45, inflate. */
@@ -152,9 +212,9 @@ function inputToCose(input: string | Uint8Array, options: DecodeDccOptions): Uin
   return input[0] === 0x78 ? zlibInflate(input) : input;
 }
 
-/** Internal decode keeping the COSE parts. */
-export function decodeDccInternal(input: string | Uint8Array, options: DecodeDccOptions = {}): DecodedDccWithCose {
-  return decodeDccCose(inputToCose(input, options));
+/** Internal decode for verification: the same checks and values, without the display records `decodeDcc` adds. */
+export function decodeDccForVerification(input: string | Uint8Array, options: DecodeDccOptions = {}): DccVerificationInput {
+  return decodeCore(inputToCose(input, options));
 }
 
 /**
@@ -163,7 +223,7 @@ export function decodeDccInternal(input: string | Uint8Array, options: DecodeDcc
  * `ERR_DCC_COSE_INVALID`, `ERR_DCC_CWT_INVALID`, `ERR_DCC_INPUT_INVALID`).
  */
 export function decodeDcc(input: string | Uint8Array, options: DecodeDccOptions = {}): DecodedDcc {
-  const { cose: _cose, ...decoded } = decodeDccInternal(input, options);
-  return decoded;
+  const cose = inputToCose(input, options);
+  return decodedOf(decodeCore(cose), cose);
 }
 

@@ -2,11 +2,11 @@ import { TrustStore, verifySignature, type Signer } from '@divoc/keys';
 import { base45Encode } from '../base45/base45.js';
 import { COSE_ALGORITHMS, HEADER_ALG, HEADER_KID, type DccAlgorithm } from '../cose/cose.js';
 import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
-import { base64ToBytes, bytesToBase64 } from '../lib/bytes.js';
-import { CborWriter, writeCoseSign1, writeSigStructure } from '../lib/cbor-writer.js';
+import { base64ToBytes, bytesToBase64, equalBytes } from '../lib/bytes.js';
+import { CborWriter, sigStructureRoom, writeCoseSign1 } from '../lib/cbor-writer.js';
 import { certificateKid } from '../lib/certificate.js';
 import { DccAlgorithmError, DccCertificateError, DccEncodeError, DccSchemaError } from '../lib/errors.js';
-import { zlibDeflate } from '../lib/zlib.js';
+import { zlibDeflateTransient } from '../lib/zlib.js';
 import { validateDccPayload } from '../schema/validate.js';
 import type { DccPayload } from '../types.js';
 import { HC1_PREFIX, MAX_HC1_LENGTH } from './decode.js';
@@ -42,6 +42,8 @@ export interface EncodedDcc {
 }
 
 const DEFAULT_VALIDITY_SECONDS = 365 * 24 * 3600;
+/** Upper bound of the payload (its JSON text, and its CBOR): a DCC is 200–2000 bytes. */
+const MAX_PAYLOAD_BYTES = 32_768;
 
 function seconds(value: Date | number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
@@ -64,23 +66,53 @@ function certificateKey(certificate: string | Uint8Array): string {
 /** One writer per module: encoding is synchronous between awaits, so no two calls interleave inside it. */
 const writer = new CborWriter();
 
-async function resolveKid(options: EncodeDccOptions): Promise<Uint8Array> {
-  if (options.certificate !== undefined) {
-    const known = checkedCertificates.get(options.signer)?.get(certificateKey(options.certificate));
-    return known ? known.slice() : certificateKid(options.certificate);
-  }
-  const kid = options.kid;
+/** The kid given as text, decoded once: a signer issues thousands of DCCs with the same kid. */
+let lastKidText: { text: string; bytes: Uint8Array } | undefined;
+
+function kidFromOption(kid: string | Uint8Array | undefined): Uint8Array {
   if (kid instanceof Uint8Array) return new Uint8Array(kid);
   if (typeof kid === 'string' && kid.length > 0 && kid.length <= 64) {
+    if (lastKidText?.text === kid) return lastKidText.bytes;
+    let bytes: Uint8Array;
     try {
-      return base64ToBytes(kid);
+      bytes = base64ToBytes(kid);
     } catch (cause) {
       throw new DccEncodeError('kid must be base64', { cause });
     }
+    lastKidText = { text: kid, bytes };
+    return bytes;
   }
   throw new DccEncodeError('give the signer certificate (preferred) or its kid');
 }
 
+async function kidFromCertificate(signer: Signer, certificate: string | Uint8Array): Promise<Uint8Array> {
+  const known = checkedCertificates.get(signer)?.get(certificateKey(certificate));
+  return known ? known.slice() : certificateKid(certificate);
+}
+
+interface ProtectedHeader {
+  alg: DccAlgorithm;
+  kid: Uint8Array;
+  kidBase64: string;
+  bytes: Uint8Array;
+}
+
+/** The protected header `{ 1: alg, 4: kid }` last written, reused while the signer stays the same (never mutated). */
+let lastHeader: ProtectedHeader | undefined;
+
+function protectedHeader(alg: DccAlgorithm, kid: Uint8Array): ProtectedHeader {
+  if (lastHeader && lastHeader.alg === alg && equalBytes(lastHeader.kid, kid)) return lastHeader;
+  const w = new CborWriter();
+  w.head(0xa0, 2);
+  w.integer(HEADER_ALG);
+  w.integer(COSE_ALGORITHMS[alg]);
+  w.integer(HEADER_KID);
+  w.byteString(kid);
+  lastHeader = { alg, kid: kid.slice(), kidBase64: bytesToBase64(kid), bytes: w.bytes() };
+  return lastHeader;
+}
+
+/** JSON round trip of the payload: JSON's rules for toJSON, undefined, NaN and the like, and a snapshot of it. */
 function payloadCopy(payload: DccPayload): DccPayload {
   let json: string;
   try {
@@ -88,15 +120,24 @@ function payloadCopy(payload: DccPayload): DccPayload {
   } catch (cause) {
     throw new DccEncodeError('payload is not JSON data', { cause });
   }
-  if (json === undefined || json.length > 32_768) throw new DccEncodeError('payload must be a JSON object under 32 KB');
+  if (json === undefined || json.length > MAX_PAYLOAD_BYTES) throw new DccEncodeError('payload must be a JSON object under 32 KB');
   const copy = JSON.parse(json) as unknown;
   if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw new DccEncodeError('payload must be a JSON object');
   return copy as DccPayload;
 }
 
+function isObjectPayload(payload: unknown): payload is DccPayload {
+  return payload !== null && typeof payload === 'object' && !Array.isArray(payload);
+}
+
 function defaultIssuer(payload: DccPayload): string | undefined {
-  const entry = payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0];
-  return typeof entry?.co === 'string' ? entry.co : undefined;
+  // On the caller's own object (no copy taken) a getter may throw: the payload write meets it again and reports it.
+  try {
+    const entry = payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0];
+    return typeof entry?.co === 'string' ? entry.co : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Catch a certificate that does not belong to the signer before anyone prints the QR code (once per pair). */
@@ -129,21 +170,28 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   if (!options || typeof options.signer?.sign !== 'function') throw new DccEncodeError('options.signer is required');
   const alg = options.signer.algorithm;
   if (alg !== 'ES256' && alg !== 'PS256') throw new DccAlgorithmError(`the DCC is signed with ES256 or PS256, not ${String(alg)}`);
-  const dcc = payloadCopy(payload);
-  if (options.validate !== false) {
-    const issues = validateDccPayload(dcc, { valueSets: options.valueSets !== false });
-    if (issues.length > 0) throw new DccSchemaError(`payload is not a valid DCC: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  // Validation runs on a copy, so that what was checked is what gets signed. Without it the payload is written
+  // straight from the caller's object when it is plain data (the same bytes as from the copy), else from a copy.
+  let dcc: DccPayload | undefined;
+  if (options.validate !== false || !isObjectPayload(payload)) {
+    dcc = payloadCopy(payload);
+    if (options.validate !== false) {
+      const issues = validateDccPayload(dcc, { valueSets: options.valueSets !== false });
+      if (issues.length > 0) throw new DccSchemaError(`payload is not a valid DCC: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    }
   }
-  const iss = options.iss ?? defaultIssuer(dcc);
+  const iss = options.iss ?? defaultIssuer(dcc ?? payload);
   if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64)) throw new DccEncodeError('iss must be a short string (a country code)');
   const iat = seconds(options.iat, 'iat', Math.floor(Date.now() / 1000));
   const exp = seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);
   if (exp <= iat) throw new DccEncodeError('exp must be after iat');
-  const kid = await resolveKid(options);
+  const kid = options.certificate !== undefined ? await kidFromCertificate(options.signer, options.certificate) : kidFromOption(options.kid);
+  const header = protectedHeader(alg, kid);
 
-  // CWT claims { 1: iss, 6: iat, 4: exp, -260: { 1: DCC } } and the protected header { 1: alg, 4: kid }, written
-  // directly (the same bytes the general CBOR encoder gives, see lib/cbor-writer.ts).
-  writer.reset();
+  // CWT claims { 1: iss, 6: iat, 4: exp, -260: { 1: DCC } } written directly (the same bytes the general CBOR encoder
+  // gives, see lib/cbor-writer.ts), after room for the Sig_structure's head.
+  const room = sigStructureRoom(header.bytes);
+  writer.resetAt(room);
   writer.head(0xa0, iss !== undefined ? 4 : 3);
   if (iss !== undefined) {
     writer.integer(CLAIM_ISS);
@@ -156,23 +204,17 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   writer.integer(CLAIM_HCERT);
   writer.head(0xa0, 1);
   writer.integer(HCERT_EU_DCC_V1);
-  writer.json(dcc);
-  const payloadBytes = writer.bytes();
-  writer.reset();
-  writer.head(0xa0, 2);
-  writer.integer(HEADER_ALG);
-  writer.integer(COSE_ALGORITHMS[alg]);
-  writer.integer(HEADER_KID);
-  writer.byteString(kid);
-  const protectedBytes = writer.bytes();
-  const toBeSigned = writeSigStructure(writer, protectedBytes, payloadBytes);
+  if (dcc === undefined && !writer.plainJson(payload)) dcc = payloadCopy(payload);
+  if (dcc !== undefined) writer.json(dcc);
+  const { toBeSigned, payload: payloadBytes } = writer.sigStructureAround(room, header.bytes);
+  if (payloadBytes.length > MAX_PAYLOAD_BYTES) throw new DccEncodeError('payload must be a JSON object under 32 KB');
   const signature = await options.signer.sign(toBeSigned);
   if (!(signature instanceof Uint8Array) || (alg === 'ES256' && signature.length !== 64)) {
     throw new DccEncodeError(`the signer returned a malformed ${alg} signature${alg === 'ES256' ? ' (expected 64 bytes r‖s)' : ''}`);
   }
   if (options.certificate !== undefined) await checkCertificate(options.signer, options.certificate, alg, toBeSigned, signature, kid);
-  const coseBytes = writeCoseSign1(writer, protectedBytes, payloadBytes, signature);
-  const hc1 = HC1_PREFIX + base45Encode(zlibDeflate(coseBytes));
+  const coseBytes = writeCoseSign1(writer, header.bytes, payloadBytes, signature);
+  const hc1 = HC1_PREFIX + base45Encode(zlibDeflateTransient(coseBytes));
   if (hc1.length > MAX_HC1_LENGTH) throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
-  return { hc1, coseBytes, kid: bytesToBase64(kid), alg, iat, exp };
+  return { hc1, coseBytes, kid: header.kidBase64, alg, iat, exp };
 }

@@ -26,7 +26,7 @@ import {
 } from '../lib/errors.js';
 import { validateDccPayload } from '../schema/validate.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
-import { decodeDccInternal, type DecodedDccWithCose } from './decode.js';
+import { decodeDccForVerification, type DccVerificationInput } from './decode.js';
 
 export interface DccVerificationPolicy {
   /**
@@ -124,7 +124,7 @@ interface SignatureOutcome {
   verifiedBy?: TrustedKey;
 }
 
-async function checkSignature(decoded: DecodedDccWithCose, options: VerifyDccOptions, now: Date, outcome: SignatureOutcome): Promise<void> {
+async function checkSignature(decoded: DccVerificationInput, options: VerifyDccOptions, now: Date, outcome: SignatureOutcome): Promise<void> {
   const { cose, alg, algId, kid } = decoded;
   if (alg === undefined) {
     throw new DccAlgorithmError(algId === undefined ? 'the COSE headers name no algorithm' : `algorithm ${String(algId)} is not supported (only ES256 -7 and PS256 -37)`);
@@ -157,13 +157,13 @@ async function checkSignature(decoded: DecodedDccWithCose, options: VerifyDccOpt
   outcome.verifiedBy = verified.find((key) => within(key, now)) ?? verified[0]!;
 }
 
-function checkTrust(decoded: DecodedDccWithCose, outcome: SignatureOutcome): string {
+function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): string {
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (!key) throw new DccKeyNotTrustedError(decoded.kid === undefined ? 'no kid to look up' : `no trusted signer certificate has kid ${decoded.kid}`);
   return `signer ${key.id}${key.controller ? ` (${key.controller})` : ''}`;
 }
 
-function checkValidity(decoded: DecodedDccWithCose, outcome: SignatureOutcome, now: Date, policy: DccVerificationPolicy): void {
+function checkValidity(decoded: DccVerificationInput, outcome: SignatureOutcome, now: Date, policy: DccVerificationPolicy): void {
   const t = now.getTime() / 1000;
   if (decoded.iat === undefined) throw new DccCwtError('the CWT has no iat (issued at) claim');
   if (decoded.exp === undefined) throw new DccCwtError('the CWT has no exp (expiry) claim');
@@ -185,7 +185,7 @@ function typesIn(payload: DccPayload): DccCertificateType[] {
   return (['v', 't', 'r'] as const).filter((k) => Object.hasOwn(payload, k));
 }
 
-function checkKeyUsage(decoded: DecodedDccWithCose, outcome: SignatureOutcome): string | void {
+function checkKeyUsage(decoded: DccVerificationInput, outcome: SignatureOutcome): string | void {
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (!key) throw new DccKeyNotTrustedError('no signer certificate to read the key usage from');
   const allowed = (key.purposes ?? []).filter((p) => DCC_PURPOSES.includes(p));
@@ -198,7 +198,7 @@ function checkKeyUsage(decoded: DecodedDccWithCose, outcome: SignatureOutcome): 
   }
 }
 
-function checkSchema(decoded: DecodedDccWithCose, policy: DccVerificationPolicy): void {
+function checkSchema(decoded: DccVerificationInput, policy: DccVerificationPolicy): void {
   const issues = validateDccPayload(decoded.payload, { valueSets: policy.valueSets !== false });
   if (issues.length > 0) {
     const head = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
@@ -221,9 +221,9 @@ export async function verifyDcc(input: string | Uint8Array, options: VerifyDccOp
     result.checks.push(failed('decode', new DccInputError('options.now must be a valid Date')));
     return result;
   }
-  let decoded: DecodedDccWithCose;
+  let decoded: DccVerificationInput;
   try {
-    decoded = decodeDccInternal(input, { allowUncompressed: policy.allowUncompressed === true });
+    decoded = decodeDccForVerification(input, { allowUncompressed: policy.allowUncompressed === true });
   } catch (error) {
     result.checks.push(failed('decode', error));
     return result;
