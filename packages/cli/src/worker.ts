@@ -4,7 +4,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { describeError, errorCode, isCliError } from './lib/errors.js';
-import { createWorkContext, processRecord, type RecordTask, type TaskResult, type WorkConfig, type WorkContext } from './lib/bulk/work.js';
+import { createWorkContext, processBatch, type TaskResult, type WorkConfig, type WorkContext, type RecordTask } from './lib/bulk/work.js';
+
+const isFsError = (error: unknown) => {
+  const code = errorCode(error);
+  return code !== undefined && /^E[A-Z]+$/.test(code);
+};
 
 const port = parentPort;
 if (port) {
@@ -22,19 +27,16 @@ if (port) {
     if (message.type !== 'batch' || !context) return;
     const ctx = context;
     void (async () => {
-      const results: TaskResult[] = [];
-      for (const task of message.tasks) {
-        try {
-          results.push(await processRecord(ctx, task));
-        } catch (error) {
-          const code = errorCode(error);
+      let results: TaskResult[];
+      try {
+        results = await processBatch(ctx, message.tasks, (task, error) => {
           // A file system error (disk full, permissions) stops the run; anything else fails this record only.
-          if (code !== undefined && /^E[A-Z]+$/.test(code)) {
-            port.postMessage({ type: 'fatal', message: describeError(error), code, exitCode: 2, fs: true });
-            return;
-          }
-          results.push({ kind: 'failed', line: task.line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId: task.certificateId, errors: [{ field: '(record)', reason: `internal error: ${describeError(error)}` }] });
-        }
+          if (isFsError(error)) throw error;
+          return { kind: 'failed', line: task.line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId: task.certificateId, errors: [{ field: '(record)', reason: `internal error: ${describeError(error)}` }] };
+        });
+      } catch (error) {
+        port.postMessage({ type: 'fatal', message: describeError(error), code: errorCode(error), exitCode: 2, fs: isFsError(error) });
+        return;
       }
       port.postMessage({ type: 'results', id: message.id, results });
     })();

@@ -107,10 +107,19 @@ describe('divoc issue --layout ndjson', () => {
       await writeFile(join(out, BUNDLE_FILE), kept + lastLine.slice(0, 100));
       const repaired = await run([...argv, '--json']);
       const start = ndjson(repaired.stdout)[0] as { recovery: { journaled: number; tornLines: number } };
-      expect(start.recovery).toEqual({ journaled: 2, tornLines: 1 });
+      expect(start.recovery).toEqual({ journaled: 2, tornLines: 1, invalidLines: 0 });
       expect(repaired.stderr).toContain('issued 1, skipped 2, failed 3');
       const after = await bundleOf(out);
       expect(after.map((l) => l.certificateId).sort()).toEqual(lines.map((l) => l.certificateId).sort());
+
+      // A line cut short inside the file (a disk that failed while two workers appended): not counted as done, so
+      // its record is issued again; the other records stay skipped.
+      const text = await readFile(join(out, BUNDLE_FILE), 'utf8');
+      const [firstLine, ...rest] = text.trimEnd().split('\n');
+      await writeFile(join(out, BUNDLE_FILE), `${firstLine!.slice(0, 200)}${rest.join('\n')}\n`);
+      const healed = await run([...argv, '--json']);
+      expect((ndjson(healed.stdout)[0] as { recovery: unknown }).recovery).toEqual({ journaled: 1, tornLines: 0, invalidLines: 1 });
+      expect(healed.stderr).toContain('issued 2, skipped 1, failed 3');
     });
   });
 
@@ -127,7 +136,7 @@ describe('divoc issue --layout ndjson', () => {
     });
   });
 
-  it('refuses --qr / --pdf, and a folder written with the other layout (exit 2)', async () => {
+  it('refuses --qr / --pdf, a folder written with the other layout, a tiny --worker-heap (exit 2)', async () => {
     await withTempDir(async (dir) => {
       const { file } = await key(dir);
       const base = ['issue', '--key', file, '--template', 'vaccination', '--in', CSV];
@@ -136,6 +145,9 @@ describe('divoc issue --layout ndjson', () => {
         expect(r.code).toBe(2);
         expect(r.stderr).toContain('--layout files');
       }
+      const heap = await run([...base, '--out', join(dir, 'y'), '--worker-heap', '8']);
+      expect(heap.code).toBe(2);
+      expect(heap.stderr).toContain('--worker-heap must be a whole number from 32 to 65536');
       await run([...base, '--out', join(dir, 'files')]);
       const mixed = await run([...base, '--out', join(dir, 'files'), '--layout', 'ndjson']);
       expect(mixed.code).toBe(2);

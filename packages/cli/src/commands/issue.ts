@@ -17,7 +17,7 @@ import { Journal, TMP_DIR, type BeginItem } from '../lib/bulk/journal.js';
 import { Bundle, layoutInUse } from '../lib/bulk/bundle.js';
 import { loadMaterial, type MaterialFlags } from '../lib/bulk/material.js';
 import { mappingRecordMapper, parseMapping } from '../lib/bulk/mapping.js';
-import { createExecutor, type Executor } from '../lib/bulk/pool.js';
+import { DEFAULT_WORKER_HEAP_MB, createExecutor, type Executor } from '../lib/bulk/pool.js';
 import { createProgress, type ProgressMode } from '../lib/bulk/progress.js';
 import { PDF_FORMAT, type IndexEntry, type RecordTask, type TaskResult, type WorkConfig } from '../lib/bulk/work.js';
 import { openStatusAssigner, signsNewCredential, type StatusAssigner } from '../lib/status-assign.js';
@@ -55,6 +55,7 @@ export const issueSpec = defineCommand({
     'pdf-template': { type: 'string', valueName: 'FILE', description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)' },
     'pdf-font': { type: 'string', valueName: 'FILE', description: 'TrueType font for text Helvetica cannot print (names in non-Latin scripts)' },
     workers: { type: 'string', valueName: 'N', description: 'worker threads (default: one per core; 0 = work on the main thread)' },
+    'worker-heap': { type: 'string', valueName: 'MIB', description: 'V8 old-generation ceiling per worker thread, in MiB (default 128; 0 = V8 default)' },
     'batch-size': { type: 'string', valueName: 'N', description: 'records per batch handed to a worker and per journal flush (default 64)' },
     progress: { type: 'string', valueName: 'MODE', choices: ['auto', 'bar', 'log', 'none'], description: 'progress on stderr: auto (bar on a terminal, log lines otherwise), bar, log, none' },
     json: { type: 'boolean', description: 'JSON events on stdout, one per line (start, progress, done); the summary line goes to stderr' },
@@ -171,6 +172,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
   if (layout === 'ndjson' && (flags.qr !== undefined || flags.pdf)) throw new UsageError('--qr and --pdf write files per record: they need --layout files', spec.name);
   const workers = positiveInt(flags.workers, 'workers', 0, 256, Math.max(1, availableParallelism()));
   const batchSize = positiveInt(flags['batch-size'], 'batch-size', 1, 10_000, 64);
+  const workerHeapMb = flags['worker-heap'] === '0' ? 0 : positiveInt(flags['worker-heap'], 'worker-heap', 32, 65_536, DEFAULT_WORKER_HEAP_MB);
 
   const materialFlags: MaterialFlags = {};
   for (const name of ['key', 'key-id', 'suite', 'issuer', 'qr', 'dsc-key', 'dsc-cert', 'bsc-key', 'bsc-cert', 'shc-key', 'shc-issuer'] as const) {
@@ -227,7 +229,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       const inUse = await layoutInUse(outDir);
       if (inUse !== undefined && inUse !== layout) throw new UsageError(`${flags.out as string} holds a --layout ${inUse} run: use --layout ${inUse} or another --out`, spec.name);
       journal = layout === 'ndjson'
-        ? await Bundle.open(outDir, { fsync: !flags['no-fsync'] })
+        ? await Bundle.open(outDir)
         : await Journal.open(outDir, { ...(qr !== undefined ? { qr } : {}), fsync: !flags['no-fsync'] });
     } catch (error) {
       if (isCliError(error)) throw error;
@@ -245,6 +247,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       ...(pdf ? { pdf } : {}),
       fsync: !flags['no-fsync'],
       layout,
+      workerHeapMb,
     };
     // Locks the lists for the whole run, so a concurrent `divoc status revoke` cannot be overwritten.
     statusAssigner = await openStatusAssigner(io, (flags['status-list'] as string[] | undefined) ?? []);
@@ -322,14 +325,12 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
     const handle = async (tasks: RecordTask[], results: TaskResult[]) => {
       const done: IndexEntry[] = [];
-      const lines: string[] = [];
       const failedIds: string[] = []; // and skipped: begun records that wrote nothing
       results.forEach((result, i) => {
         const seq = (tasks[i] as RecordTask).seq as number;
         if (result.kind === 'issued') {
           summary.issued++;
           done.push(result.entry);
-          if (result.bundleLine !== undefined) lines.push(result.bundleLine);
           settle(seq, null);
         } else if (result.kind === 'skipped') {
           summary.skipped++;
@@ -340,7 +341,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
           failedIds.push(result.certificateId);
         }
       });
-      await serial(() => (bundle ? bundle.append(lines) : (ledger as Journal).commit(done, failedIds)));
+      if (bundle) bundle.markDone(done.map((d) => d.certificateId)); // the worker appended the lines already
+      else await serial(() => (ledger as Journal).commit(done, failedIds));
       for (const task of tasks) release(task);
       progress.update(summary, records.bytesRead());
     };

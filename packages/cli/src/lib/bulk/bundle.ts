@@ -1,6 +1,6 @@
 /**
- * `--layout ndjson`: every issued record is one line of `DIR/certificates.ndjson`, appended by the coordinator a
- * batch at a time, instead of files per record. At a million records the per-record files (create, write, rename
+ * `--layout ndjson`: every issued record is one line of `DIR/certificates.ndjson`, appended by the worker that
+ * made it, a batch per write (see processBatch), instead of files per record. At a million records the per-record files (create, write, rename
  * in a directory of millions of entries) cost more than the signing; one append per batch costs almost nothing.
  *
  * The bundle is its own journal: a line is there whole (it ends in "\n") or it is a torn tail, cut off on the next
@@ -9,7 +9,7 @@
  *
  *   {"certificateId":"…","line":12,"recordId":"…","formats":{"w3c-vc":{…},"vc-compact":"DIVOC1:…",…}}
  */
-import { open, stat, truncate, unlink, type FileHandle } from 'node:fs/promises';
+import { stat, truncate, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { JOURNAL_FILE, acquireLock, scanLines } from './journal.js';
 import { IdSet } from './id-set.js';
@@ -21,6 +21,8 @@ export interface BundleReport {
   journaled: number;
   /** Torn last line cut off (0 or 1). */
   tornLines: number;
+  /** Lines inside the file that are not whole records (a disk that failed mid-write): their records are issued again. */
+  invalidLines: number;
 }
 
 const PREFIX = '{"certificateId":';
@@ -44,33 +46,46 @@ export function bundleLineId(text: string): string | undefined {
 }
 
 export class Bundle {
-  readonly report: BundleReport = { journaled: 0, tornLines: 0 };
+  readonly report: BundleReport = { journaled: 0, tornLines: 0, invalidLines: 0 };
 
   private constructor(
-    private readonly file: FileHandle,
     private readonly lockPath: string,
     private readonly ids: IdSet,
-    private readonly fsync: boolean,
   ) {}
 
-  static async open(outDir: string, options: { fsync?: boolean } = {}): Promise<Bundle> {
+  /** Takes the output folder's lock, cuts a torn last line and reads the ids of the records already there. */
+  static async open(outDir: string): Promise<Bundle> {
     const lockPath = await acquireLock(outDir);
     try {
       const path = join(outDir, BUNDLE_FILE);
       const ids = new IdSet();
+      let invalid = 0;
       const scan = await scanLines(path, (text) => {
+        // Every line is parsed, not only its id read: a line a failed disk cut short inside the file (another
+        // batch appended behind it) must not count its record as done. Only on a restart, never on a fresh run.
         const id = bundleLineId(text);
-        if (id !== undefined) ids.add(id);
+        let whole = false;
+        if (id !== undefined) {
+          try {
+            JSON.parse(text);
+            whole = true;
+          } catch {
+            whole = false;
+          }
+        }
+        if (whole) ids.add(id as string);
+        else invalid++;
       });
       let torn = 0;
       if (scan.size > scan.complete) {
         await truncate(path, scan.complete);
         torn = 1;
       }
-      const file = await open(path, 'a');
-      const bundle = new Bundle(file, lockPath, ids, options.fsync ?? true);
+      await writeFile(path, '', { flag: 'a' }); // there from the start: it marks the folder's layout
+      const bundle = new Bundle(lockPath, ids);
       bundle.report.journaled = ids.size;
       bundle.report.tornLines = torn;
+      bundle.report.invalidLines = invalid;
       return bundle;
     } catch (error) {
       await unlink(lockPath).catch(() => undefined);
@@ -83,23 +98,13 @@ export class Bundle {
     return this.ids.has(certificateId);
   }
 
-  /** Appends whole lines (each ending in "\n"), then remembers their ids. */
-  async append(lines: readonly string[]): Promise<void> {
-    if (lines.length === 0) return;
-    await this.file.write(lines.join(''));
-    if (this.fsync) await this.file.sync();
-    for (const text of lines) {
-      const id = bundleLineId(text);
-      if (id !== undefined) this.ids.add(id);
-    }
+  /** Records whose lines the workers have appended (processBatch): reruns and repeats of them are skipped. */
+  markDone(certificateIds: readonly string[]): void {
+    for (const id of certificateIds) this.ids.add(id);
   }
 
   async close(): Promise<void> {
-    try {
-      await this.file.close();
-    } finally {
-      await unlink(this.lockPath).catch(() => undefined);
-    }
+    await unlink(this.lockPath).catch(() => undefined);
   }
 }
 

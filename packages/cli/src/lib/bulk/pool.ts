@@ -10,7 +10,10 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { InternalCliError, OutputUnwritableError } from '../errors.js';
-import { createWorkContext, processRecord, type RecordTask, type TaskResult, type WorkConfig } from './work.js';
+import { createWorkContext, processBatch, type RecordTask, type TaskResult, type WorkConfig } from './work.js';
+
+/** MiB of V8 old generation per worker thread (`--worker-heap`); 0 = V8's own default. */
+export const DEFAULT_WORKER_HEAP_MB = 128;
 
 export interface Executor {
   /** Batches that may be outstanding at once. */
@@ -50,9 +53,9 @@ async function createInlineExecutor(config: WorkConfig): Promise<Executor> {
     slots: 1,
     threads: 0,
     async run(tasks) {
-      const results: TaskResult[] = [];
-      for (const task of tasks) results.push(await processRecord(context, task));
-      return results;
+      return processBatch(context, tasks, (_task, error) => {
+        throw error;
+      });
     },
     async close() {},
   };
@@ -77,7 +80,10 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
   };
   const started = Array.from({ length: threads }, () => {
     // Workers get the file paths of the keys (in workerData), never key bytes.
-    const worker = new Worker(script, { workerData: config, stdout: false, stderr: false });
+    // A ceiling on each worker's old generation: V8 otherwise lets a heap whose live data is ~40 MB grow lazily to
+    // several times that, and three isolates of that size pass 512 MB in a million-record run.
+    const heap = config.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
+    const worker = new Worker(script, { workerData: config, stdout: false, stderr: false, ...(heap > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : {}) });
     const slot: Slot = { worker, outstanding: new Map() };
     slots.push(slot);
     return new Promise<void>((resolve, reject) => {
@@ -94,7 +100,8 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
         }
       });
       worker.on('error', (error) => {
-        const wrapped = new InternalCliError(`worker failed: ${error.message}`);
+        const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
+        const wrapped = new InternalCliError(`worker failed: ${error.message}${oom ? ` (raise --worker-heap, now ${heap} MiB)` : ''}`);
         reject(wrapped);
         failAll(wrapped);
       });

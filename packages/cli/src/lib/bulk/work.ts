@@ -3,7 +3,7 @@
  * skip the formats already in the output folder, build the credential, make every pending format, and write the
  * files crash-safely. The coordinator (main thread) reads, maps and journals; this only makes and writes files.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SignedCredential } from '@divoc/vc';
 import { encodeCompactCredential } from '@divoc/vc';
@@ -55,7 +55,7 @@ export interface RecordTask {
 }
 
 export type TaskResult =
-  /** `bundleLine`: with `--layout ndjson`, the record's line for certificates.ndjson (nothing was written). */
+  /** `bundleLine`: with `--layout ndjson`, the record's line, until `processBatch` has appended it. */
   | { kind: 'issued'; entry: IndexEntry; bundleLine?: string }
   | { kind: 'skipped'; line: number; certificateId: string }
   | { kind: 'failed'; line: number; recordId?: string; certificateId: string; errors: FieldError[] };
@@ -72,8 +72,10 @@ export interface WorkConfig {
   vcVersion?: '1.1' | '2.0';
   pdf?: { templatePath?: string; fontPath?: string };
   fsync: boolean;
-  /** `files` (default): files per record; `ndjson`: one line per record, returned to the coordinator. */
+  /** `files` (default): files per record; `ndjson`: one line per record in certificates.ndjson. */
   layout?: 'files' | 'ndjson';
+  /** `--worker-heap`: MiB of V8 old generation per worker thread (0 = V8's default). */
+  workerHeapMb?: number;
 }
 
 /** Makes the printable certificate for a record (see pdf.ts); loaded only when `--pdf` is given. */
@@ -92,6 +94,8 @@ export interface PdfInput {
 
 export interface WorkContext {
   config: WorkConfig;
+  /** `--layout ndjson`: the certificates.ndjson each batch is appended to. */
+  bundlePath?: string;
   material: IssueMaterial;
   /** The keys as @divoc/issuer takes them, made once per worker. */
   keys: IssuerKeys;
@@ -159,6 +163,7 @@ export const PDF_FORMAT = 'pdf';
 export async function createWorkContext(config: WorkConfig): Promise<WorkContext> {
   const { material } = await loadMaterial({ cwd: config.cwd }, config.flags, config.formats);
   const context: WorkContext = { config, material, keys: issuerKeysOf(material) };
+  if (config.layout === 'ndjson') context.bundlePath = join(config.outDir, BUNDLE_FILE);
   if (config.pdf) {
     const { createPdfMaker } = await import('./pdf.js');
     context.pdf = await createPdfMaker({ cwd: config.cwd, ...config.pdf });
@@ -373,6 +378,48 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       ...(written.has('vdsnc') && issued.identifiers.vdsnc !== undefined && issued.identifiers.vdsnc !== certificateId ? { vdsncId: issued.identifiers.vdsnc } : {}),
     },
   };
+}
+
+/**
+ * A batch, record by record; with `--layout ndjson` the batch's lines are then appended to certificates.ndjson in
+ * one write (and flushed unless --no-fsync) before the results go back, so a record reported done is in the file.
+ * Lines never travel to the coordinator: at a million records that traffic was most of its memory.
+ * `onError` turns an unexpected error of one record into its result; a file system error is rethrown.
+ */
+export async function processBatch(context: WorkContext, tasks: readonly RecordTask[], onError: (task: RecordTask, error: unknown) => TaskResult): Promise<TaskResult[]> {
+  const results: TaskResult[] = [];
+  for (const task of tasks) {
+    try {
+      results.push(await processRecord(context, task));
+    } catch (error) {
+      results.push(onError(task, error));
+    }
+  }
+  if (context.bundlePath !== undefined) {
+    let text = '';
+    for (const result of results) {
+      if (result.kind === 'issued' && result.bundleLine !== undefined) {
+        text += result.bundleLine;
+        delete result.bundleLine;
+      }
+    }
+    if (text !== '') {
+      const bytes = Buffer.from(text, 'utf8');
+      // One write per batch, O_APPEND: the kernel places it whole at the end, whichever thread writes. (Opened per
+      // batch, so a worker that is terminated holds no descriptor.)
+      const fd = openSync(context.bundlePath, 'a');
+      try {
+        // A short write only happens when the disk fails (full, quota): stop there rather than finish the batch
+        // in a second write another thread's batch could land in front of.
+        const written = writeSync(fd, bytes, 0, bytes.length);
+        if (written !== bytes.length) throw Object.assign(new Error(`short write to ${BUNDLE_FILE} (${written} of ${bytes.length} bytes)`), { code: 'EIO' });
+        if (context.config.fsync) fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+    }
+  }
+  return results;
 }
 
 /**
