@@ -112,7 +112,8 @@ export class Journal {
       const tmpDir = join(outDir, TMP_DIR);
       try {
         const { readdir } = await import('node:fs/promises');
-        report.tempsDeleted = (await readdir(tmpDir)).length;
+        // Files only: each thread keeps its temporaries in a folder of its own (t<threadId>/).
+        report.tempsDeleted = (await readdir(tmpDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
       } catch {
         report.tempsDeleted = 0;
       }

@@ -3,7 +3,8 @@
  * skip the formats already in the output folder, build the credential, make every pending format, and write the
  * files crash-safely. The coordinator (main thread) reads, maps and journals; this only makes and writes files.
  */
-import { closeSync, existsSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { SignedCredential } from '@divoc/vc';
 import { encodeCompactCredential } from '@divoc/vc';
@@ -162,7 +163,11 @@ export const PDF_FORMAT = 'pdf';
 
 export async function createWorkContext(config: WorkConfig): Promise<WorkContext> {
   const { material } = await loadMaterial({ cwd: config.cwd }, config.flags, config.formats);
-  const context: WorkContext = { config, material, keys: issuerKeysOf(material) };
+  // Each thread writes its temporaries in a folder of its own: creating and renaming out of one shared folder
+  // makes the threads queue on that folder's lock.
+  const tmpDir = join(config.tmpDir, `t${threadId}`);
+  mkdirSync(tmpDir, { recursive: true });
+  const context: WorkContext = { config: { ...config, tmpDir }, material, keys: issuerKeysOf(material) };
   if (config.layout === 'ndjson') context.bundlePath = join(config.outDir, BUNDLE_FILE);
   if (config.pdf) {
     const { createPdfMaker } = await import('./pdf.js');
