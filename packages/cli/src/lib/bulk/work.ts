@@ -166,7 +166,7 @@ export async function createWorkContext(config: WorkConfig): Promise<WorkContext
   // Each thread writes its temporaries in a folder of its own: creating and renaming out of one shared folder
   // makes the threads queue on that folder's lock.
   const tmpDir = join(config.tmpDir, `t${threadId}`);
-  mkdirSync(tmpDir, { recursive: true });
+  if (config.layout !== 'ndjson') mkdirSync(tmpDir, { recursive: true });
   const context: WorkContext = { config: { ...config, tmpDir }, material, keys: issuerKeysOf(material) };
   if (config.layout === 'ndjson') context.bundlePath = join(config.outDir, BUNDLE_FILE);
   if (config.pdf) {
