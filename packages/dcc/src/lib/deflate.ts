@@ -12,6 +12,8 @@
  * blocks, tuned heuristics): `lib/zlib.ts` sends them there.
  */
 
+import { CL_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA, adler32 } from './deflate-tables.js';
+
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
 const WINDOW = 32_768;
@@ -33,14 +35,6 @@ const MAX_STORED = 65_535;
 /** Frequencies must stay below 2^22 (sortByFrequency packs one with its symbol into 31 bits). */
 export const MAX_DEFLATE_SMALL_INPUT = (1 << 22) - 2;
 
-const LENGTH_BASE = Uint16Array.of(3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258);
-const LENGTH_EXTRA = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0);
-const DIST_BASE = Uint16Array.of(
-  1, 2, 3, 4, 5, 7, 9, 13, 17, 25, 33, 49, 65, 97, 129, 193, 257, 385, 513, 769, 1025, 1537, 2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
-);
-const DIST_EXTRA = Uint8Array.of(0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13);
-/** Order in which the code-length code lengths are sent (RFC 1951 section 3.2.7). */
-const CL_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
 const CL_EXTRA_BITS = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 3, 7);
 
 /** Match length 3..258 → length code index 0..28 (symbol 257 + index). */
@@ -494,21 +488,6 @@ function writeSymbols(out: Uint8Array, syms: Uint32Array, count: number, lit: Ui
   putCode(out, lit[256]!);
 }
 
-function adler32(data: Uint8Array, n: number): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < n; ) {
-    // zlib's NMAX: the most bytes before b could pass 2^32 and leave small-integer arithmetic.
-    const end = i + 5552 < n ? i + 5552 : n;
-    for (; i < end; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return b * 65536 + a;
-}
 
 /** Building a dynamic code costs as much as the rest of the deflate: only worth it for a real gain (16 bytes). */
 const DYNAMIC_MIN_GAIN_BITS = 128;

@@ -2,7 +2,6 @@ import { deflateZlib } from '@divoc/keys';
 import { DccCompressionError } from './errors.js';
 import { deflateSmall, deflateSmallView } from './deflate.js';
 import { InflateBudgetError, InflateError, inflateSmall } from './inflate.js';
-import { nodeZlib } from './node-zlib.js';
 
 /** Upper bound of an inflated DCC (a real one is 200–2000 bytes; QR codes cannot carry more than ~3 KB compressed). */
 export const MAX_INFLATED_BYTES = 65_536;
@@ -18,17 +17,11 @@ export const SMALL_DEFLATE_MAX = 1024;
 /**
  * zlib (RFC 1950) stream of `data`. A DCC (a few hundred bytes) goes through our own deflate: no native call, no
  * per-call state to allocate, the same bytes on every platform, and about the size zlib level 9 gives. Larger inputs
- * go to native node:zlib on Node, fflate elsewhere; all are plain zlib streams, which every inflater reads.
+ * go to @divoc/keys (native node:zlib with a window sized to the input on Node, fflate elsewhere); all are plain zlib
+ * streams, which every inflater reads.
  */
 export function zlibDeflate(data: Uint8Array): Uint8Array {
   if (data.length <= SMALL_DEFLATE_MAX) return deflateSmall(data);
-  if (nodeZlib) {
-    // A window just larger than the input loses no match and makes zlib's per-call state (allocated and cleared on
-    // every call) a fraction of the default 256 KB.
-    const windowBits = Math.max(9, Math.min(15, Math.ceil(Math.log2(data.length + 262))));
-    const out = nodeZlib.deflateSync(data, { level: 9, windowBits, memLevel: Math.max(1, Math.min(8, windowBits - 7)) });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  }
   return deflateZlib(data, { level: 9 });
 }
 

@@ -256,20 +256,24 @@ async function issueRecord(
   return { ok: true, issued };
 }
 
-/** The payload of each format as it goes into a certificates.ndjson line (QR texts as text, documents as JSON). */
-function bundlePayloads(issued: IssuedFormats, formats: readonly OutputFormat[]): Record<string, unknown> {
+/**
+ * The `"formats"` members of a certificates.ndjson line, as JSON text: QR texts as strings, documents as JSON. The
+ * credential's text is the one issueAllFormats already serialised, spliced in rather than serialised again.
+ */
+function bundleFormatsJson(issued: IssuedFormats, formats: readonly OutputFormat[]): string {
   const o = issued.outputs;
-  const out: Record<string, unknown> = {};
+  const members: string[] = [];
   for (const format of formats) {
-    const name = REPORTED_FORMAT[format];
-    if (format === 'vc' && o['w3c-vc']) out[name] = o['w3c-vc'].credential;
-    else if (format === 'divoc-qr' && o['divoc-qr']) out[name] = o['divoc-qr'].text;
-    else if (format === 'vc-compact' && o['vc-compact']) out[name] = o['vc-compact'].text;
-    else if (format === 'dcc' && o.dcc) out[name] = o.dcc.hc1;
-    else if (format === 'shc' && o.shc) out[name] = { file: o.shc.file, qr: o.shc.qr };
-    else if (format === 'vdsnc' && o.vdsnc) out[name] = o.vdsnc.seal;
+    let json: string | undefined;
+    if (format === 'vc' && o['w3c-vc']) json = o['w3c-vc'].json;
+    else if (format === 'divoc-qr' && o['divoc-qr']) json = JSON.stringify(o['divoc-qr'].text);
+    else if (format === 'vc-compact' && o['vc-compact']) json = JSON.stringify(o['vc-compact'].text);
+    else if (format === 'dcc' && o.dcc) json = JSON.stringify(o.dcc.hc1);
+    else if (format === 'shc' && o.shc) json = JSON.stringify({ file: o.shc.file, qr: o.shc.qr });
+    else if (format === 'vdsnc' && o.vdsnc) json = JSON.stringify(o.vdsnc.seal);
+    if (json !== undefined) members.push(`${JSON.stringify(REPORTED_FORMAT[format])}:${json}`);
   }
-  return out;
+  return `{${members.join(',')}}`;
 }
 
 /** `--layout ndjson`: issue every format and hand the line back; the coordinator appends it (see bundle.ts). */
@@ -281,11 +285,7 @@ async function processRecordBundled(context: WorkContext, task: RecordTask): Pro
   const formats = config.formats.map((f) => REPORTED_FORMAT[f]);
   // certificateId first: the bundle is scanned by that prefix on restart (bundleLineId).
   const head = JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}) });
-  // The credential's JSON text is already there (issueAllFormats): spliced in rather than serialised again.
-  const payloads = Object.entries(bundlePayloads(made.issued, config.formats)).map(([name, value]) =>
-    `${JSON.stringify(name)}:${name === 'w3c-vc' && made.issued.outputs['w3c-vc'] ? made.issued.outputs['w3c-vc'].json : JSON.stringify(value)}`,
-  );
-  const bundleLine = `${head.slice(0, -1)},"formats":{${payloads.join(',')}}}\n`;
+  const bundleLine = `${head.slice(0, -1)},"formats":${bundleFormatsJson(made.issued, config.formats)}}\n`;
   return {
     kind: 'issued',
     entry: { line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, files: [BUNDLE_FILE], formats, ...(made.issued.identifiers.vdsnc !== undefined && made.issued.identifiers.vdsnc !== certificateId ? { vdsncId: made.issued.identifiers.vdsnc } : {}) },
