@@ -306,7 +306,8 @@ describe('certifying through JetStream', () => {
     expect(done.certified).toBe(store.certificates.size); // everything taken was finished
     await first.stop(); // idempotent
     const second = await worker(registry, adapter, { concurrency: 4 });
-    await waitFor('the rest', () => store.certificates.size === 20);
+    // A certificate is in the store before its handler acks, counts it and publishes its event: wait for those too.
+    await waitFor('the rest', () => store.certificates.size === 20 && second.metrics().inFlight === 0 && certified.length === 20);
     expect(second.metrics().certified).toBe(20 - done.certified);
     expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
     expect(certified).toHaveLength(20);
