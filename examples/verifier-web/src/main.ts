@@ -36,6 +36,7 @@ const KIND_NAMES: Record<TrustSourceKind, string> = {
   'dcc-signer-list': 'EU DCC signer list',
   'csca-certificate': 'CSCA certificate',
   'signer-certificate': 'signer certificate',
+  'certificate-bundle': 'certificate bundle',
   'did-document': 'DID document',
   'did-key': 'did:key',
   'divoc-key': 'DIVOC key',

@@ -6,7 +6,7 @@ import { verifyShc } from '@divoc/shc';
 import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, VECTORS, ndjson, run, withTempDir } from './helpers.js';
 
 type Check = { name: string; ok: boolean; code?: string; message?: string };
-type Line = { input: string; format: string; valid: boolean; issuer: string | null; checks: Check[] };
+type Line = { input: string; format: string; valid: boolean; issuer: string | null; claimedIssuer?: string; warnings?: { code: string; message: string }[]; checks: Check[] };
 const lines = (stdout: string) => ndjson(stdout) as unknown as Line[];
 const failed = (line: Line | undefined) => (line?.checks ?? []).filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 
@@ -25,8 +25,17 @@ describe('divoc verify: DIVOC QR vectors (text and PNG)', () => {
   it('every DIVOC QR text and image verifies with the DIVOC keys as trust', async () => {
     const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--trust', DIVOC_RSA_PUBLIC, ...inputs]);
     const out = lines(r.stdout);
-    expect(out.map((l) => [l.format, l.valid, l.issuer]), r.stdout + r.stderr).toEqual(inputs.map(() => ['divoc-qr', true, 'https://divoc.dev/']));
+    // The keys are known only as did:india: the certificates' own issuer is claimed, not bound.
+    expect(out.map((l) => [l.format, l.valid, l.issuer, l.claimedIssuer]), r.stdout + r.stderr).toEqual(inputs.map(() => ['divoc-qr', true, 'did:india', 'https://divoc.dev/']));
+    expect(out.every((l) => l.warnings?.[0]?.code === 'WARN_TRUST_ISSUER_UNBOUND')).toBe(true);
     expect(r.code).toBe(0);
+    // Bound to their issuer (ISSUER=FILE), the same keys vouch for it.
+    const bound = await run(['verify', '--json', '--trust', `https://divoc.dev/=${DIVOC_ED25519_KEY}`, '--trust', `https://divoc.dev/=${DIVOC_RSA_PUBLIC}`, ...inputs]);
+    expect(lines(bound.stdout).map((l) => [l.valid, l.issuer, l.warnings]), bound.stdout + bound.stderr).toEqual(inputs.map(() => [true, 'https://divoc.dev/', undefined]));
+    // Bound to another issuer of the same kind, they refuse certificates naming this one.
+    const other = await run(['verify', '--json', '--trust', `https://other.example/=${DIVOC_ED25519_KEY}`, '--trust', `https://other.example/=${DIVOC_RSA_PUBLIC}`, inputs[0] as string]);
+    expect(failed(lines(other.stdout)[0])).toEqual(['trust:ERR_TRUST_ISSUER_MISMATCH']);
+    expect(other.code).toBe(1);
   });
 
   it('without the right key, the DIVOC QR fails (exit 1)', async () => {
@@ -194,16 +203,17 @@ describe('divoc verify: SMART Health Card examples', () => {
   it('a JWKS bound to another issuer does not verify the card', async () => {
     const r = await run(['verify', '--json', '--trust', `https://other.example=${SHC_JWKS}`, numeric('00')]);
     expect(r.code).toBe(1);
-    expect(failed(lines(r.stdout)[0])).toContain('signature:ERR_SHC_KEY_NOT_TRUSTED');
+    expect(failed(lines(r.stdout)[0])).toEqual(['trust:ERR_TRUST_ISSUER_MISMATCH']);
   });
 
-  it('example-01 (key certificate expired a year before signing) fails trust with ERR_SHC_KEY_EXPIRED, verifies with --allow-expired-keys', async () => {
+  it('example-01 (key certificate expired a year before signing) fails trust with ERR_SHC_KEY_EXPIRED, even with --allow-expired-keys', async () => {
     const strict = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${SHC_JWKS}`, numeric('01'), card('01')]);
     expect(strict.code).toBe(1);
     for (const line of lines(strict.stdout)) expect(failed(line)).toEqual(['trust:ERR_SHC_KEY_EXPIRED']);
+    // The policy accepts keys that expired after they signed; this card was made after its key's certificate expired.
     const lenient = await run(['verify', '--json', '--allow-expired-keys', '--trust', `${SHC_ISSUER}=${SHC_JWKS}`, numeric('01'), card('01'), svg('01')]);
-    expect(lines(lenient.stdout).map((l) => l.valid), lenient.stdout).toEqual([true, true, true]);
-    expect(lenient.code).toBe(0);
+    expect(lines(lenient.stdout).map((l) => failed(l)), lenient.stdout).toEqual([['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED']]);
+    expect(lenient.code).toBe(1);
   });
 
   it('verifyShc policy.acceptExpiredKeys (in @divoc/shc): off by default, on accepts example-01', async () => {

@@ -170,6 +170,27 @@ describe('divoc issue', () => {
     });
   });
 
+  it('the SDK v2 context by default; --context divoc-legacy signs with DIVOC\'s vaccination context (both verify)', async () => {
+    await withTempDir(async (dir) => {
+      const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
+      for (const [flags, context] of [
+        [[], 'https://divoc.dev/credentials/sdk/v2'],
+        [['--context', 'divoc-legacy'], 'https://divoc.dev/credentials/vaccination/v1'],
+        [['--context', 'sdk'], 'https://divoc.dev/credentials/sdk/v2'],
+      ] as const) {
+        const out = join(dir, `out-${flags.join('') || 'default'}`);
+        const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', ...flags, '--in', join(FIXTURES, 'records.json'), '--out', out]);
+        expect(r.code).toBe(1);
+        const { files } = await readOut(out);
+        const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
+        expect(credential['@context']).toEqual(['https://www.w3.org/2018/credentials/v1', context]);
+        expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
+      }
+      const bad = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--context', 'divoc', '--in', join(FIXTURES, 'records.json'), '--out', join(dir, 'x')]);
+      expect(bad.code).toBe(2);
+    });
+  });
+
   it('hostile records are rejected one by one, never crash the run', async () => {
     await withTempDir(async (dir) => {
       const { keyFile } = await generateKey(dir, 'ed25519');

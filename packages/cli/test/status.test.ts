@@ -142,7 +142,11 @@ describe('divoc status: revocation round trip (create â†’ issue with an entry â†
     const cred = join(dir, 'rt-1.json');
     const none = await verifyWithStatus(cred, []);
     expect(none.code).toBe(0);
-    expect(revocationOf(none.line)).toBeUndefined();
+    // Valid, and the revocation check says it was not checked.
+    expect(revocationOf(none.line)).toMatchObject({ ok: true, code: 'WARN_REVOCATION_NOT_CHECKED' });
+    const required = await run(['verify', '--json', '--require-status', '--trust', 'issuer.trust.json', cred], { cwd: dir });
+    expect(required.code, required.stdout + required.stderr).toBe(1);
+    expect(revocationOf(JSON.parse(required.stdout.trim()))).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_MISSING' });
     // Status lists given, but not the credential's: fail closed.
     const otherList = await verifyWithStatus(cred, ['rev2.pub.json']);
     expect(otherList.code).toBe(1);

@@ -13,8 +13,13 @@ describe('divoc verify: DIVOC signed vectors', () => {
   it('verifies the Ed25519Signature2018 certificate against DIVOC\'s Ed25519 key config (did:india)', async () => {
     const r = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--json', ED25519_VALID]);
     const [line] = ndjson(r.stdout);
-    expect(line, r.stdout + r.stderr).toMatchObject({ input: ED25519_VALID, format: 'w3c-vc', valid: true, issuer: 'https://divoc.dev/' });
+    // Known only as did:india, the key does not vouch for the certificate's own issuer URL: VALID, shown as did:india.
+    expect(line, r.stdout + r.stderr).toMatchObject({ input: ED25519_VALID, format: 'w3c-vc', valid: true, issuer: 'did:india', claimedIssuer: 'https://divoc.dev/' });
+    expect(line?.warnings).toEqual([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]);
     expect(r.code).toBe(0);
+    const human = await run(['verify', '--trust', DIVOC_ED25519_KEY, ED25519_VALID]);
+    expect(human.stdout).toMatch(/claimed:\s+https:\/\/divoc\.dev\/ \(not bound to the signing key\)/);
+    expect(human.stdout).toContain('! WARN_TRUST_ISSUER_UNBOUND');
   });
 
   it('verifies the RsaSignature2018 certificates against DIVOC\'s RSA public key PEM', async () => {

@@ -28,8 +28,8 @@ export type { DccAlgorithm } from './cose/cose.js';
 export { certificateKid, certificateKidBase64 } from './lib/certificate.js';
 
 // Trust and development PKI.
-export { loadDccSignerList } from './trust/signer-list.js';
-export type { LoadDccSignerListOptions } from './trust/signer-list.js';
+export { loadDccSignerList, loadDccTrustList, DCC_TRUST_LIST_CERTIFICATE_TYPES } from './trust/signer-list.js';
+export type { LoadDccSignerListOptions, LoadDccTrustListOptions, LoadedDccTrustList, DccTrustListCertificateType } from './trust/signer-list.js';
 export { createDevelopmentCsca, createDocumentSignerCertificate, DCC_KEY_USAGE_OIDS } from './pki/dev-pki.js';
 export type { CreateDevelopmentCscaOptions, DevelopmentCsca, CreateDocumentSignerOptions, DocumentSignerCertificate } from './pki/dev-pki.js';
 
@@ -45,6 +45,7 @@ export {
   DccAlgorithmError,
   DccSignatureError,
   DccKeyNotTrustedError,
+  DccIssuerMismatchError,
   DccExpiredError,
   DccNotYetValidError,
   DccSignerCertificateExpiredError,
@@ -53,6 +54,7 @@ export {
   DccEncodeError,
   DccUvciError,
   DccCertificateError,
+  DccTrustListError,
   isDccError,
 } from './lib/errors.js';
-export type { AnyDccError, DccErrorCode } from './lib/errors.js';
+export type { AnyDccError, DccErrorCode, DccTrustListErrorCode } from './lib/errors.js';

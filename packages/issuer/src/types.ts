@@ -77,6 +77,12 @@ export interface IssueAllFormatsOptions {
   expirationDate?: Date;
   vcVersion?: '1.1' | '2.0';
   /**
+   * JSON-LD contexts of the W3C credential (built-in templates, record input): `'sdk'` (default, every term with its
+   * own IRI) or `'divoc-legacy'` (DIVOC's own contexts, for deployed verifier apps that need them; see
+   * `ContextProfile` in `@divoc/schemas`).
+   */
+  context?: 'sdk' | 'divoc-legacy';
+  /**
    * Name in the VDS-NC seal: `latin` (default) uses the record's `nameLatin` when there is one, since the seal is
    * checked against a travel document; `as-written` always uses the name as written.
    */

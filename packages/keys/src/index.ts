@@ -1,4 +1,5 @@
-export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult } from './types.js';
+export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult, CredentialFormat } from './types.js';
+export { CREDENTIAL_FORMATS } from './types.js';
 
 export {
   KeyError,
@@ -14,9 +15,18 @@ export {
   InflateInvalidError,
   InflateTooLargeError,
   CertificateInvalidError,
+  JsonError,
+  JsonSyntaxError,
+  JsonDuplicateKeyError,
+  JsonForbiddenKeyError,
+  JsonTooDeepError,
+  JsonTooLargeError,
   isKeysError,
+  isUnsafeJsonError,
 } from './lib/errors.js';
-export type { KeysError, KeysErrorCode } from './lib/errors.js';
+export type { KeysError, KeysErrorCode, UnsafeJsonCode } from './lib/errors.js';
+export { parseJsonStrict, assertSafeJson, JSON_DEFAULT_MAX_DEPTH, JSON_DEFAULT_MAX_LENGTH } from './codec/json.js';
+export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
@@ -25,7 +35,9 @@ export { inflateRawBounded, inflateZlibBounded, gunzipBounded, deflateRaw, defla
 export type { InflateLimits, DeflateOptions } from './compress/inflate.js';
 export { parseCertificate, certificateDer } from './x509/certificate.js';
 export type { X509CertificateInfo, DistinguishedName, DistinguishedNameAttribute, CertificateExtension } from './x509/certificate.js';
-export { verifyCertificateSignature, ecdsaDerToRaw } from './x509/verify.js';
+export { verifyCertificateSignature, verifyWithPublicKey, ecdsaDerToRaw, isIssuedBy, sameDistinguishedName } from './x509/verify.js';
+export { verifyCmsDetachedSignature, MAX_CMS_BYTES } from './x509/cms.js';
+export type { CmsVerification } from './x509/cms.js';
 export { parseSpki } from './x509/spki.js';
 export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
 export { dccKid } from './trust/certificate.js';
@@ -68,3 +80,6 @@ export type { WritePrivateKeyFileOptions } from './file/private-key-file.js';
 export { TrustStore } from './trust/trust-store.js';
 export type { TrustStoreOptions, AddCertificateOptions, ResolveFilter } from './trust/trust-store.js';
 export { jwkThumbprint } from './trust/jwk-thumbprint.js';
+export { trustedKeyIssuers, bindIssuer, issuerKind, sameIssuer } from './trust/identity.js';
+export type { IssuerBinding, IssuerKind } from './trust/identity.js';
+export { toAlpha3, isAlpha3 } from './trust/countries.js';

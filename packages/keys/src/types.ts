@@ -36,6 +36,11 @@ export interface TrustedKey {
   readonly aliases?: readonly string[];
   /** Controller / issuer the key belongs to (DID or URL), when known. */
   readonly controller?: string;
+  /**
+   * Issuers the trust source says this key signs for (a DID, an https URL, a country code): a trust-list entry's
+   * `issuer`, an `ID=FILE` binding, a signer list's `country`. See `trustedKeyIssuers` for the full set.
+   */
+  readonly issuers?: readonly string[];
   readonly type: KeyType;
   readonly publicKeyJwk: JsonWebKey;
   readonly validFrom?: Date;
@@ -45,6 +50,13 @@ export interface TrustedKey {
   /** DER of the X.509 certificate the key came from, when it came from one. */
   readonly certificate?: Uint8Array;
 }
+
+/**
+ * Every credential format the SDK issues and verifies, by one name each (the CLI, the service, the worker, the issuer
+ * and the verifier all use these). `vc-compact` is the `DIVOC1:` QR text of a W3C VC; `divoc-qr` DIVOC's zipped JSON.
+ */
+export type CredentialFormat = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
 
 /**
  * The fixed set of check names every verifier in the SDK reports (W3C VC, DCC, SHC, VDS-NC, DIVOC QR).

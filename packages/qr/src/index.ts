@@ -30,6 +30,7 @@ export {
   DivocQrCrcMismatchError,
   DivocQrEntryMissingError,
   DivocQrJsonInvalidError,
+  DivocQrUnsafeJsonError,
   QrRenderOptionsError,
   QrDataTooLongError,
   QrImageUnsupportedError,

@@ -1,4 +1,4 @@
-import type { ContextHost } from './contexts/urls.js';
+import type { ContextHost, ContextProfile } from './contexts/urls.js';
 import { InvalidBuildOptionsError, RecordValidationError } from './errors.js';
 import { isIsoDateTime, toIssues } from './lib/ajv.js';
 import { checkDefinition, compileSchema, defaultRegistry } from './registry/registry.js';
@@ -18,15 +18,16 @@ const MAX_FIELDS = 512;
 function resolveOptions(options: BuildOptions): ResolvedBuildOptions {
   const problems: string[] = [];
   if (options === null || typeof options !== 'object') throw new InvalidBuildOptionsError('options (with at least `issuer`) are required');
-  const { issuer, id, vcVersion = '1.1', contextHost = 'divoc.dev' } = options;
+  const { issuer, id, vcVersion = '1.1', contextHost = 'divoc.dev', context = 'sdk' } = options;
   if (typeof issuer !== 'string' || issuer.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(issuer)) problems.push('issuer must be an absolute URI or DID');
   if (id !== undefined && (typeof id !== 'string' || id.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(id))) problems.push('id must be an absolute URI');
   if (vcVersion !== '1.1' && vcVersion !== '2.0') problems.push("vcVersion must be '1.1' or '2.0'");
   if (contextHost !== 'divoc.dev' && contextHost !== 'cowin.gov.in') problems.push("contextHost must be 'divoc.dev' or 'cowin.gov.in'");
+  if (context !== 'sdk' && context !== 'divoc-legacy') problems.push("context must be 'sdk' or 'divoc-legacy'");
   const issuanceDate = timestamp(options.issuanceDate ?? new Date(), 'issuanceDate', problems);
   const expirationDate = options.expirationDate === undefined ? undefined : timestamp(options.expirationDate, 'expirationDate', problems);
   if (problems.length > 0) throw new InvalidBuildOptionsError(problems.join('; '));
-  const resolved: ResolvedBuildOptions = { issuer, issuanceDate: issuanceDate!, vcVersion, contextHost: contextHost as ContextHost };
+  const resolved: ResolvedBuildOptions = { issuer, issuanceDate: issuanceDate!, vcVersion, contextHost: contextHost as ContextHost, context: context as ContextProfile };
   if (expirationDate !== undefined) resolved.expirationDate = expirationDate;
   if (id !== undefined) resolved.id = id;
   return resolved;

@@ -14,7 +14,7 @@ export type { SchemasError } from './errors.js';
 
 // JSON-LD contexts and the static document loader.
 export { CONTEXT_URLS, divocContextUrls } from './contexts/urls.js';
-export type { ContextUrl, ContextHost } from './contexts/urls.js';
+export type { ContextUrl, ContextHost, ContextProfile } from './contexts/urls.js';
 export { bundledContexts } from './contexts/bundled.js';
 export { createDocumentLoader } from './contexts/loader.js';
 export type { DocumentLoaderOptions, ContextSource } from './contexts/loader.js';

@@ -41,8 +41,11 @@ const variants = [
 
 describe('every template builds valid, fully-defined JSON-LD', () => {
   for (const [name, record] of templates) {
-    it.each(variants)(`${name} %o`, async (variant) => {
+    it.each([...variants, ...variants.map((v) => ({ ...v, context: 'divoc-legacy' as const }))])(`${name} %o`, async (variant) => {
       const credential = buildCredential(name, record, { ...options, ...variant });
+      // Default: the SDK v2 context alone; legacy: DIVOC's contexts on the chosen host.
+      if (!('context' in variant)) expect(credential['@context'].slice(1)).toEqual([CONTEXT_URLS.DIVOC_SDK_V2]);
+      else expect(credential['@context'].slice(1)).not.toContain(CONTEXT_URLS.DIVOC_SDK_V2);
       expect(validateCredential(credential).issues).toEqual([]);
       const ctx = credential['@context'];
       expect(ctx[0]).toBe(variant.vcVersion === '2.0' ? CONTEXT_URLS.CREDENTIALS_V2 : CONTEXT_URLS.CREDENTIALS_V1);
@@ -69,10 +72,15 @@ describe('every template builds valid, fully-defined JSON-LD', () => {
 });
 
 describe('vaccination (DIVOC v1 shape)', () => {
-  it('looks like a DIVOC-issued certificate', () => {
+  it('looks like a DIVOC-issued certificate (same terms; DIVOC\'s own context with context: divoc-legacy)', () => {
     const built = buildCredential('vaccination', vaccinationRecord, options);
     const real = readVector<Record<string, Record<string, unknown> & Array<Record<string, unknown>>>>('divoc/signed/rsa2018-divocdev-valid.json');
-    expect(built['@context']).toEqual(real['@context']);
+    expect(built['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
+    const legacy = buildCredential('vaccination', vaccinationRecord, { ...options, context: 'divoc-legacy' });
+    expect(legacy['@context']).toEqual(real['@context']);
+    const { '@context': _a, ...builtRest } = built;
+    const { '@context': _b, ...legacyRest } = legacy;
+    expect(builtRest).toEqual(legacyRest); // only the context differs
     expect(built.type).toEqual(real.type);
     expect(Object.keys(built.credentialSubject).sort()).toEqual(Object.keys(real.credentialSubject!).sort());
     expect(Object.keys(built.credentialSubject.address as object).sort()).toEqual(Object.keys(real.credentialSubject!.address as object).sort());
@@ -145,7 +153,9 @@ describe('vaccination (DIVOC v1 shape)', () => {
 describe('vaccination-v2 (WHO DDCC)', () => {
   it('adds dob, ICD-11 code and prophylaxis from the vaccine name', () => {
     const c = buildCredential('vaccination-v2', vaccinationV2Record, options);
-    expect(c['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1]);
+    expect(c['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
+    const legacy = buildCredential('vaccination-v2', vaccinationV2Record, { ...options, context: 'divoc-legacy' });
+    expect(legacy['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1]);
     expect(c.credentialSubject.dob).toBe('1994-09-01');
     expect(c.evidence![0]).toMatchObject({
       icd11Code: 'XM9QW8',
@@ -283,6 +293,7 @@ describe('hostile records and options', () => {
     [{ issuer: 'https://divoc.dev/', issuanceDate: new Date('x') }],
     [{ issuer: 'https://divoc.dev/', vcVersion: '3.0' }],
     [{ issuer: 'https://divoc.dev/', contextHost: 'evil.example' }],
+    [{ issuer: 'https://divoc.dev/', context: 'divoc' }],
     [{ issuer: 'https://divoc.dev/', id: 'has space' }],
     [null],
   ])('bad options %j', (opts) => {

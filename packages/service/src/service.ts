@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { certificateIdFor, defaultSuiteFor, issueAllFormats, isIssuerError, renderCertificatePdf, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { addCredentialStatus, createStatusList } from '@divoc/status';
 import { encodeCompactCredential, issueCredential, isVcError, type SuiteName, type UnsignedCredential } from '@divoc/vc';
@@ -121,6 +122,24 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
   };
 }
 
+/**
+ * Request bodies are strangers' JSON: read strictly, so a member named twice (JSON.parse would keep the last while a
+ * signature or a log may show the first) or named `__proto__` / `constructor` / `prototype` is a 400 ERR_JSON_INVALID
+ * whose details name the JSON code (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`) and path.
+ */
+function parseJsonBody(_request: FastifyRequest, body: string | Buffer): unknown {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.length === 0) throw new ServiceError('ERR_JSON_INVALID', 400, 'the body is empty but Content-Type is application/json');
+  try {
+    return parseJsonStrict(text);
+  } catch (error) {
+    if (isUnsafeJsonError(error)) {
+      throw new ServiceError('ERR_JSON_INVALID', 400, `the body is refused: ${error.message}`, { details: { code: error.code, path: error.path } });
+    }
+    throw new ServiceError('ERR_JSON_INVALID', 400, 'the body is not valid JSON');
+  }
+}
+
 function defaultPublicUrl(config: ServiceConfig): string {
   if (config.publicUrl !== undefined) {
     if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(config.publicUrl)) throw new ServiceConfigError('publicUrl must be an http(s) URL');
@@ -236,8 +255,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     genReqId: () => randomUUID(),
   });
   // JSON only (Fastify also parses text/plain by default); VC-API clients send JSON-LD media types too.
-  app.removeContentTypeParser('text/plain');
-  app.addContentTypeParser(['application/ld+json', 'application/vc+ld+json'], { parseAs: 'string' }, app.getDefaultJsonParser('error', 'error'));
+  app.removeContentTypeParser(['text/plain', 'application/json']);
+  app.addContentTypeParser(['application/json', 'application/ld+json', 'application/vc+ld+json'], { parseAs: 'string' }, async (request: FastifyRequest, body: string | Buffer) => parseJsonBody(request, body));
 
   app.addHook('onRequest', async (request) => {
     const routeConfig = request.routeOptions.config;

@@ -29,6 +29,8 @@ export {
   ShcDirectoryInvalidError,
   ShcSignatureInvalidError,
   ShcKeyNotTrustedError,
+  ShcIssuerMismatchError,
+  ShcUnsafeJsonError,
   ShcKeyExpiredError,
   ShcNotYetValidError,
   ShcExpiredError,

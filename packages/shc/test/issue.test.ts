@@ -314,7 +314,8 @@ describe('files, JWKS, revocation, directory', () => {
     const jws = await signShcPayload(payload, { signer, key: keyPair });
     const result = await verifyShc(jws, { trustStore: store, now });
     expect(result.valid).toBe(false);
-    expect(result.checks[1]).toMatchObject({ name: 'signature', ok: false, code: 'ERR_SHC_KEY_NOT_TRUSTED' });
+    expect(result.checks[1]).toMatchObject({ name: 'signature', ok: true });
+    expect(result.checks[2]).toMatchObject({ name: 'trust', ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
   });
 
   it('rejects bad directories whole', () => {

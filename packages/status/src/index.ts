@@ -52,9 +52,17 @@ export {
   findDivocRevocation,
   isDivocCertificateRevoked,
   divocCertificateId,
+  divocCertificateIdCandidates,
   checkDivocRevocation,
 } from './divoc/index.js';
-export type { DivocRevocationList, DivocRevokedCertificate, DivocReplacement, DivocRevocation } from './divoc/index.js';
+export type {
+  DivocRevocationList,
+  DivocRevokedCertificate,
+  DivocReplacement,
+  DivocRevocation,
+  DivocCertificateIdCandidate,
+  CheckDivocRevocationOptions,
+} from './divoc/index.js';
 
 // SMART Health Cards revocation lists (rid): list logic from @divoc/shc, the check here
 export { checkShcRevocation } from './shc/index.js';

@@ -133,6 +133,24 @@ export interface VerifyOptions {
   suites?: readonly ProofSuite[];
 }
 
+/**
+ * Sibling keys of one JSON object node that expand to the same predicate IRI (see `findAmbiguousTerms`). The signed
+ * RDF does not say which of them carries which value: swapping their values keeps the signature valid.
+ */
+export interface AmbiguousTermGroup {
+  /** The predicate IRI they share, e.g. `https://schema.org/id`. */
+  iri: string;
+  /** The keys as written, in document order (a key under a `@nest` alias as `alias.key`). */
+  terms: string[];
+  /**
+   * JSON path of the node: `''` for the credential itself, `credentialSubject`, `evidence[0]`,
+   * `evidence[0].facility`; a key that is no identifier as `["sign-image"]`.
+   */
+  path: string;
+  /** Set when the keys are reverse properties (the node is their object). */
+  reverse?: true;
+}
+
 export interface CredentialVerificationResult {
   valid: boolean;
   format: 'w3c-vc';
@@ -142,4 +160,14 @@ export interface CredentialVerificationResult {
   suite?: string;
   checks: Check[];
   credential?: JsonObject;
+  /** The trusted key under which the signature verified (whether or not the other checks passed). */
+  signer?: TrustedKey;
+  /** The proof's `created` time, when it states one. */
+  signedAt?: Date;
+  /**
+   * Groups of sibling terms whose values the signature does not bind to their term (several terms of one node with
+   * one predicate IRI, e.g. DIVOC's `certificateId`/`batch`/`vaccine`/`manufacturer` → `schema:id`). A warning, not a
+   * failure: their values may have been swapped after signing. Present only when there is at least one group.
+   */
+  ambiguousTerms?: AmbiguousTermGroup[];
 }

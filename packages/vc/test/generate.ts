@@ -212,7 +212,7 @@ const measlesType: CredentialTypeDefinition = {
 export const registry = new CredentialTypeRegistry().register(measlesType);
 export const loader = createDocumentLoader({ registry });
 
-const RECORDS: Record<string, Record<string, unknown>> = {
+export const RECORDS: Record<string, Record<string, unknown>> = {
   vaccination: {
     refId: '12346', name: 'Bhaya Mitra', dob: '1994-09-01', gender: 'Male', nationality: 'Indian', identity: 'did:in.gov.uidai.aadhaar:2342343334',
     addressLine1: '12, MG Road', district: 'Bengaluru Urban', city: 'Bengaluru', state: 'Karnataka', pincode: 560001, country: 'IN',
@@ -238,20 +238,25 @@ RECORDS['vaccination-v2'] = { ...RECORDS.vaccination, nextDoseDueDate: '2021-06-
 
 export const TEMPLATES = ['vaccination', 'vaccination-v2', 'test', 'recovery', 'measles-rubella-test'] as const;
 
-/** Every template in VC 1.1 and 2.0, both DIVOC context hosts. */
+/**
+ * Every template in VC 1.1 and 2.0: with the default SDK v2 context, and with DIVOC's legacy contexts on both hosts
+ * (the measles-rubella type has its own context only).
+ */
 export function templateCredentials(): Array<{ name: string; credential: JsonObject }> {
   const out: Array<{ name: string; credential: JsonObject }> = [];
   for (const template of TEMPLATES) {
     for (const vcVersion of ['1.1', '2.0'] as const) {
-      for (const contextHost of ['divoc.dev', 'cowin.gov.in'] as const) {
+      for (const [context, contextHost] of [['sdk', 'divoc.dev'], ['divoc-legacy', 'divoc.dev'], ['divoc-legacy', 'cowin.gov.in']] as const) {
+        if (context !== 'sdk' && template === 'measles-rubella-test') continue;
         const credential = buildCredential(template, RECORDS[template] as never, {
           issuer: 'https://divoc.dev/',
           issuanceDate: '2021-08-27T10:57:57.237Z',
           vcVersion,
           contextHost,
+          context,
           registry,
         }) as unknown as JsonObject;
-        out.push({ name: `${template} VC ${vcVersion} ${contextHost}`, credential });
+        out.push({ name: `${template} VC ${vcVersion} ${context === 'sdk' ? 'sdk context' : contextHost}`, credential });
       }
     }
   }

@@ -72,7 +72,11 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
   });
 
   it('the signed vector verifies; its key must be trusted', async () => {
-    const trustStore = keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]);
+    // Some vectors name an issuer (another did:key) that is not the signing key's DID: the trust must say that this
+    // key signs for it, or the credential speaks for an issuer its key does not.
+    const issuer = typeof signed.issuer === 'string' ? signed.issuer : (signed.issuer as { id: string }).id;
+    const bound = issuer.startsWith('did:') && issuer !== vm.split('#')[0] ? { issuers: [issuer] } : {};
+    const trustStore = keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm, ...bound })]);
     const now = new Date('2024-01-01T00:00:00Z');
     const result = await verifyCredential(signed, { trustStore, documentLoader, now, checkSchema: false });
     expect(result.checks).toEqual([
@@ -87,5 +91,10 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
     const untrusted = await verifyCredential(signed, { trustStore: keyResolver([]), documentLoader, now, checkSchema: false });
     expect(untrusted.valid).toBe(false);
     expect(untrusted.checks.find((c) => c.name === 'trust')?.code).toBe('ERR_VC_KEY_NOT_TRUSTED');
+
+    if (bound.issuers) {
+      const unbound = await verifyCredential(signed, { trustStore: keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]), documentLoader, now, checkSchema: false });
+      expect(unbound.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+    }
   });
 });

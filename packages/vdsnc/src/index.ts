@@ -3,6 +3,7 @@ export type { VdsncType, VdsncHeader, VdsncSeal, DecodedVdsnc, JsonValue, JsonOb
 export {
   VdsncError,
   VdsncMalformedError,
+  VdsncUnsafeJsonError,
   VdsncTooLargeError,
   VdsncAlgorithmUnsupportedError,
   VdsncCertificateInvalidError,
@@ -33,4 +34,4 @@ export {
   OID_DOCUMENT_TYPE_LIST,
   DOCUMENT_TYPE_BY_SEAL_TYPE,
 } from './certificate/oids.js';
-export { toAlpha3 } from './lib/countries.js';
+export { toAlpha3 } from '@divoc/keys';

@@ -110,6 +110,24 @@ describe('Australian VDS-NC vectors', () => {
     expect(failed(result)).toEqual(['trust:ERR_VDSNC_NOT_TRUSTED']);
   });
 
+  it('a signer certificate trusted directly (the trust store holds sig.cer itself) needs no CSCA', async () => {
+    const signerDer = decodeVdsnc(AU_VALID).signerCertificate;
+    const direct = new TrustStore();
+    direct.addCertificate(signerDer);
+    const result = await verifyVdsnc(AU_VALID, { trustStore: direct, now: AU_CLOCK });
+    expect(failed(result)).toEqual([]);
+    expect(result.valid).toBe(true);
+    expect(result.checks.find((c) => c.name === 'trust')?.message).toBe('the signer certificate is trusted directly');
+    // Controls: direct trust never excuses a bad signature, and another certificate in the store trusts nothing.
+    expect(failed(await verifyVdsnc(AU_TAMPERED, { trustStore: direct, now: AU_CLOCK }))).toEqual(['signature:ERR_VDSNC_SIGNATURE_INVALID']);
+    const other = new TrustStore();
+    const csca = await createDevCsca({ country: 'AU' });
+    other.addCertificate((await createDevSignerCertificate({ csca, country: 'AU' })).certificate);
+    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: other, now: AU_CLOCK }))).toEqual(['trust:ERR_VDSNC_NOT_TRUSTED']);
+    // The signer's own window still applies.
+    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: direct, now: new Date('2032-01-01T00:00:00Z') }))).toEqual(['validity:ERR_VDSNC_CERTIFICATE_EXPIRED']);
+  });
+
   it('outside the certificate windows: validity fails', async () => {
     const before = await verifyVdsnc(AU_VALID, { cscaCertificates: [AU_CSCA], now: new Date('2021-01-01T00:00:00Z') });
     expect(failed(before)).toEqual(['validity:ERR_VDSNC_CERTIFICATE_EXPIRED']);

@@ -16,6 +16,7 @@ export type {
   VerificationDetails,
   VerificationPolicy,
   VerificationResult,
+  VerificationWarning,
   VerifyInput,
   VerifyLimits,
   VerifyOptions,

@@ -4,6 +4,7 @@
  */
 import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { TrustInvalidError, TrustUnreadableError } from './lib/errors.js';
 import { isObject } from './lib/bytes.js';
 import { MAX_TRUST_TEXT, Trust, type TrustAddOptions } from './trust/trust.js';
@@ -74,8 +75,9 @@ async function readText(path: string): Promise<string> {
 async function readJson(path: string): Promise<unknown> {
   const text = await readText(path);
   try {
-    return JSON.parse(text) as unknown;
+    return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
+    if (isUnsafeJsonError(error)) throw new TrustInvalidError(`${path} is refused: ${error.message} (${error.code})`, { cause: error });
     throw new TrustInvalidError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }

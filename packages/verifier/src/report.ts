@@ -8,7 +8,8 @@ export interface JsonReportOptions {
 /**
  * The result as one JSON-ready object, in the shape of `divoc verify --json`: `input` (when named), `format`, `valid`,
  * `issuer`, `suite` and `verificationMethod` (when known), `checks` (`{ name, ok, code?, message? }`), then the extras
- * `issuerName`, `summary`, `details` and, on request, `credential`. Stable key order; no Dates or bytes.
+ * `claimedIssuer`, `warnings` (`{ code, message, fields? }`), `issuerName`, `summary`, `details` and, on request,
+ * `credential`. Stable key order; no Dates or bytes.
  */
 export function toJsonReport(result: VerificationResult, inputName?: string, options: JsonReportOptions = {}): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -25,6 +26,10 @@ export function toJsonReport(result: VerificationResult, inputName?: string, opt
     if (c.message !== undefined) check.message = c.message;
     return check;
   });
+  if (result.claimedIssuer !== undefined) out.claimedIssuer = result.claimedIssuer;
+  if (result.warnings !== undefined && result.warnings.length > 0) {
+    out.warnings = result.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.fields !== undefined ? { fields: [...w.fields] } : {}) }));
+  }
   if (result.issuerName !== undefined) out.issuerName = result.issuerName;
   out.summary = { ...result.summary };
   const { jws: _jws, ...shown } = details;

@@ -1,11 +1,10 @@
-import type { Check } from '@divoc/keys';
+import type { Check, CredentialFormat } from '@divoc/keys';
 import type { Trust } from './trust/trust.js';
 
 export type { Check, CheckName } from '@divoc/keys';
 
-/** Formats `verify` recognises. `vc-compact` is the `DIVOC1:` QR text of a W3C VC. */
-export type CredentialFormat = 'w3c-vc' | 'vc-compact' | 'divoc-qr' | 'dcc' | 'shc' | 'vdsnc';
-export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = ['w3c-vc', 'vc-compact', 'divoc-qr', 'dcc', 'shc', 'vdsnc'];
+/** Formats `verify` recognises: the SDK's one list (`@divoc/keys`). */
+export { CREDENTIAL_FORMATS, type CredentialFormat } from '@divoc/keys';
 
 /** What the credential records. */
 export type EventKind = 'vaccination' | 'test' | 'recovery' | 'other';
@@ -53,13 +52,33 @@ export interface VerificationDetails {
   expiresAt?: string;
 }
 
+/**
+ * Something a person reading the result must know although every check passed: a claimed issuer the trust does not
+ * bind (`WARN_TRUST_ISSUER_UNBOUND`), fields the signature does not bind to their names (`WARN_VC_AMBIGUOUS_TERMS`).
+ */
+export interface VerificationWarning {
+  /** Stable code, `WARN_…`. */
+  code: string;
+  message: string;
+  /** The credential fields the warning is about, when it is about fields. */
+  fields?: string[];
+}
+
 export interface VerificationResult {
   /** Detected format, or `unknown` when nothing recognised the input. */
   format: CredentialFormat | 'unknown';
   /** True only when every check passed. */
   valid: boolean;
-  /** Issuer as the format names it (VC issuer, DCC country, SHC iss URL, VDS-NC country); null when unknown. */
+  /**
+   * Who issued the credential, as the trust says: the claimed issuer when the signing key is trusted for it, else the
+   * trust's own identity for the key (then a `WARN_TRUST_ISSUER_UNBOUND` warning says so). Null when no trusted key
+   * signed it. Never taken from the credential alone.
+   */
   issuer: string | null;
+  /** The issuer the credential names (VC issuer, DCC `iss`, SHC `iss`, VDS-NC `hdr.is`), bound or not. */
+  claimedIssuer?: string;
+  /** Things to show next to a valid result (see `VerificationWarning`). */
+  warnings?: VerificationWarning[];
   /** Display name of the issuer when the trust material gave one. */
   issuerName?: string;
   summary: CredentialSummary;
@@ -88,7 +107,11 @@ export interface VerificationPolicy {
    * as long as the signature and the rest hold: for historical checks. Default false.
    */
   acceptExpiredKeys?: boolean;
-  /** Fail the `revocation` check when no revocation data covers the credential. Default false. */
+  /**
+   * Fail the `revocation` check when no revocation data covers the credential (`divoc verify --require-status`).
+   * Default false: a credential that carries a revocation handle (a `credentialStatus`, an SHC key with a revocation
+   * list) with no data at hand gets a passing `revocation` check with code `WARN_REVOCATION_NOT_CHECKED`.
+   */
   requireRevocationData?: boolean;
 }
 

@@ -210,7 +210,7 @@ describe('key windows and purposes', () => {
     const kp = await generateKeyPair('Ed25519');
     const signer = createSigner(kp, { id: 'https://divoc.example/keys/2021' });
     const trust = new Trust();
-    trust.add(toTrustListEntry(kp, { id: signer.id, validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2022-01-01T00:00:00Z') }));
+    trust.add(toTrustListEntry(kp, { id: signer.id, controller: 'https://divoc.example/', validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2022-01-01T00:00:00Z') }));
     const credential = await issueCredential(buildCredential('vaccination', vaccinationRecord, { issuer: 'https://divoc.example/', issuanceDate: ISSUED }) as UnsignedCredential, { signer, created: '2021-06-01T00:00:00Z' });
     const later = new Date('2024-01-01T00:00:00Z');
     expect((await verify(credential, { trust, now })).valid).toBe(true);
@@ -224,7 +224,7 @@ describe('key windows and purposes', () => {
     const kp = await generateKeyPair('Ed25519');
     const signer = createSigner(kp, { id: 'https://divoc.example/keys/auth' });
     const trust = new Trust();
-    trust.add(toTrustListEntry(kp, { id: signer.id, purposes: ['authentication'] }));
+    trust.add(toTrustListEntry(kp, { id: signer.id, controller: 'https://divoc.example/', purposes: ['authentication'] }));
     const credential = await issueCredential(buildCredential('vaccination', vaccinationRecord, { issuer: 'https://divoc.example/', issuanceDate: ISSUED }) as UnsignedCredential, { signer });
     const result = await verify(credential, { trust, now });
     expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_VC_KEY_PURPOSE' });

@@ -26,7 +26,7 @@ export const issueSpec = defineCommand({
   name: 'issue',
   summary: 'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, files per record.',
   usage:
-    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] [--workers N] [--json] [--progress auto|bar|log|none]',
+    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] [--context sdk|divoc-legacy] [--workers N] [--json] [--progress auto|bar|log|none]',
   flags: {
     key: { type: 'string', valueName: 'FILE', description: 'W3C VC signing key (formats vc, divoc-qr, vc-compact): divoc-key JSON, PKCS#8/PKCS#1 PEM, or DIVOC key JSON' },
     'key-id': { type: 'string', valueName: 'ID', description: 'verification method id for the key (default: from the key file, or derived)' },
@@ -50,6 +50,13 @@ export const issueSpec = defineCommand({
     'shc-issuer': { type: 'string', valueName: 'URL', description: 'SMART Health Card issuer (https, no trailing slash; default: --issuer when https)' },
     'ignore-unknown-fields': { type: 'boolean', description: 'drop record fields the template does not know instead of rejecting the record' },
     'vc-version': { type: 'string', valueName: 'VERSION', choices: ['1.1', '2.0'], description: 'W3C VC data model (default 1.1, what deployed DIVOC verifiers read)' },
+    context: {
+      type: 'string',
+      valueName: 'NAME',
+      choices: ['sdk', 'divoc-legacy'],
+      description:
+        'JSON-LD contexts of the W3C VC: sdk (default, https://divoc.dev/credentials/sdk/v2, every term with its own IRI) or divoc-legacy (DIVOC\'s own contexts, for deployed verifier apps that need them; their signatures do not bind certificateId/batch/vaccine/manufacturer, date/effectiveStart/effectiveUntil or dose/totalDoses to their values)',
+    },
     mapping: { type: 'string', valueName: 'FILE', description: 'mapping file (JSON): which column holds which record field, date and number rules (default: columns are the record fields)' },
     pdf: { type: 'boolean', description: 'also write a printable certificate <certificateId>.pdf with the QR code' },
     'pdf-template': { type: 'string', valueName: 'FILE', description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)' },
@@ -208,6 +215,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
   const knownFields = recordFieldNames(template);
   const vcVersion = flags['vc-version'] as '1.1' | '2.0' | undefined;
+  const contextProfile = flags.context as 'sdk' | 'divoc-legacy' | undefined;
   const qr = flags.qr as 'png' | 'svg' | undefined;
   const reportedFormats = [...formats.map((f) => REPORTED_FORMAT[f]), ...(pdf ? [PDF_FORMAT] : [])];
   const summary: IssueSummary = { issued: 0, skipped: 0, failed: 0 };
@@ -244,6 +252,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       flags: materialFlags,
       issuer,
       ...(vcVersion ? { vcVersion } : {}),
+      ...(contextProfile ? { context: contextProfile } : {}),
       ...(pdf ? { pdf } : {}),
       fsync: !flags['no-fsync'],
       layout,

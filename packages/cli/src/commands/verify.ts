@@ -13,14 +13,14 @@ export { MAX_INPUT_BYTES };
 export const verifySpec = defineCommand({
   name: 'verify',
   summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
-  usage: 'verify [--trust FILE]... [--status FILE]... [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
+  usage: 'verify [--trust [ISSUER=]FILE]... [--status FILE]... [--require-status] [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
     trust: {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
       description:
-        'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ID=FILE binds a key (or a JWKS) to ID',
+        'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ISSUER=FILE binds the keys in FILE to ISSUER (below)',
     },
     status: {
       type: 'string',
@@ -28,6 +28,10 @@ export const verifySpec = defineCommand({
       valueName: 'FILE',
       description:
         'revocation data, never fetched: a signed BitstringStatusListCredential (divoc status publish), a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them)',
+    },
+    'require-status': {
+      type: 'boolean',
+      description: 'a credential no --status data covers is INVALID (ERR_STATUS_LIST_MISSING) instead of VALID with its revocation "not checked"',
     },
     now: { type: 'string', valueName: 'ISO-8601', description: 'verify as of this instant instead of the current time' },
     'allow-expired-keys': {
@@ -47,16 +51,30 @@ export const verifySpec = defineCommand({
 and QR images (PNG, JPEG, SVG) holding any of the QR texts. Verification is @divoc/verifier's.
 
 A DIVOC key configuration (publicKeyBase58 JSON) or a PEM public key given to --trust is trusted as did:india,
-the verificationMethod DIVOC certificates name; --trust did:india=FILE says so explicitly. --trust did:key:z…
-trusts a did:key directly. --trust https://issuer=jwks.json binds a JWKS to a SMART Health Card issuer; a
-folder holding jwks.json (and crl/<kid>.json revocation lists), or its .well-known/, is read the same way.
-A DCC needs the signer certificate (DSC) or an EU signer list [{ "kid", "rawData" }]; a VDS-NC seal needs the CSCA.
+the verificationMethod DIVOC certificates name. --trust did:key:z… trusts a did:key directly. A DCC needs the
+signer certificate (DSC) or an EU signer list [{ "kid", "rawData" }]; a VDS-NC seal needs the CSCA or the signer
+certificate itself.
+
+Who issued it: the issuer a result names comes from the trust, never from the credential alone. Each key is
+trusted for some issuers: its trust-list entry's "issuer" (a string or an array) and "controller", the country C=
+of its certificate (a DSC's, or a VDS-NC signer's CSCA's), a signer list entry's "country", a DID document's id,
+a did:key itself; failing those, its own id without the #fragment. ISSUER=FILE adds ISSUER for every key in FILE
+(JWKS, PEM certificate or key, DIVOC key or configuration, trust list, key file, SHC issuer folder):
+  --trust https://cowin.gov.in/=india-divoc-key.json   DIVOC certificates whose issuer is https://cowin.gov.in/
+  --trust https://spec.smarthealth.cards/examples/issuer=jwks.json   SMART Health Cards of that iss
+  --trust did:web:moh.gov.lk#key-1=lk.pem              the key named did:web:moh.gov.lk#key-1, for did:web:moh.gov.lk
+A credential naming an issuer of a kind its key is trusted for (a country, an https URL, a DID) must name one of
+them, else it is INVALID with ERR_TRUST_ISSUER_MISMATCH. A claim of another kind (a DIVOC key known only as
+did:india signing for https://cowin.gov.in/) is VALID, shown under the trust's name with WARN_TRUST_ISSUER_UNBOUND.
+See docs/trust.md.
 
 --status adds a revocation check: a credential with a credentialStatus entry is looked up in the status list
 credential it names (which must be given, be signed by a trusted key of the same issuer and be within its
 validity period); DIVOC certificates by certificate id in DIVOC lists; SMART Health Cards by rid in the list for
 their kid; DCCs by UCI / signature hash in the list for their kid. Revoked: ERR_STATUS_REVOKED, suspended:
-ERR_STATUS_SUSPENDED. A --status file that is none of these is exit 2.
+ERR_STATUS_SUSPENDED. A --status file that is none of these is exit 2. A credential that carries a credentialStatus
+(or an SHC key with a revocation list) and no --status data for it shows "revocation WARN_REVOCATION_NOT_CHECKED";
+--require-status makes that, and any credential no data covers, INVALID.
 
 Exit status: 0 every input valid, 1 some input invalid, 2 usage error, unreadable input or bad --trust/--status file.`,
 });
@@ -95,7 +113,7 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
     trust,
     ...(now ? { now } : {}),
     revocation,
-    policy: { acceptExpiredKeys: flags['allow-expired-keys'] },
+    policy: { acceptExpiredKeys: flags['allow-expired-keys'], requireRevocationData: flags['require-status'] },
     // The CLI reads at most MAX_INPUT_BYTES per file; the verifier may take that much text too.
     limits: { maxTextLength: MAX_INPUT_BYTES, maxBytes: MAX_INPUT_BYTES },
   };

@@ -47,7 +47,7 @@ export type BuildResult = { ok: true; credential: Record<string, unknown> } | { 
 export function buildFromRecord(
   template: string,
   record: Record<string, unknown>,
-  options: { issuer: string; certificateId: string; issuanceDate?: Date; vcVersion?: '1.1' | '2.0' },
+  options: { issuer: string; certificateId: string; issuanceDate?: Date; vcVersion?: '1.1' | '2.0'; context?: 'sdk' | 'divoc-legacy' },
 ): BuildResult {
   try {
     // The certificate id travels in the record: that is where DIVOC registries keep it.
@@ -55,6 +55,7 @@ export function buildFromRecord(
       issuer: options.issuer,
       ...(options.issuanceDate ? { issuanceDate: options.issuanceDate } : {}),
       ...(options.vcVersion ? { vcVersion: options.vcVersion } : {}),
+      ...(options.context ? { context: options.context } : {}),
     });
     return { ok: true, credential: credential as Record<string, unknown> };
   } catch (error) {

@@ -5,6 +5,8 @@ import {
   exportPublicJwk,
   importKeyPair,
   isKeysError,
+  isUnsafeJsonError,
+  parseJsonStrict,
   verificationMethodId,
   type KeyPair,
   type KeyType,
@@ -124,8 +126,9 @@ export function parseKeyFile(path: string, bytes: Uint8Array, options: { explici
 function parseJsonKey(path: string, text: string, explicitId: string | undefined): LoadedKey {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonStrict(text);
   } catch (error) {
+    if (isUnsafeJsonError(error)) throw new KeyFileError(path, `refused: ${error.message} (${error.code})`);
     throw new KeyFileError(path, `invalid JSON: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new KeyFileError(path, 'key JSON must be an object');

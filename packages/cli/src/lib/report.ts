@@ -1,4 +1,4 @@
-import { toJsonReport, type Check, type CredentialSummary, type VerificationResult } from '@divoc/verifier';
+import { toJsonReport, type Check, type CredentialSummary, type VerificationResult, type VerificationWarning } from '@divoc/verifier';
 
 /**
  * The verification outcome of one INPUT, as printed by `divoc verify` (one JSON line each with --json): the shape of
@@ -13,6 +13,10 @@ export interface InputReport {
   suite?: string;
   verificationMethod?: string;
   checks: Check[];
+  /** The issuer the credential names, bound to its key or not (`issuer` is the one the trust vouches for). */
+  claimedIssuer?: string;
+  /** `WARN_…` notes to show next to a valid result: an unbound issuer claim, fields the signature does not bind. */
+  warnings?: VerificationWarning[];
   /** Display name of the issuer, when the trust material gave one. */
   issuerName?: string;
   /** Who and what: name, date of birth, vaccine / test, dose, date… (absent when the input did not decode). */
@@ -65,7 +69,9 @@ export function printable(s: string): string {
 
 export function formatCheck(check: Check, style: Style): string {
   const mark = check.ok ? style.ok : style.fail;
-  const detail = check.ok ? (check.message ? style.dim(` ${printable(check.message)}`) : '') : ` ${printable([check.code, check.message].filter(Boolean).join(': '))}`;
+  // A passing check with a code is a warning (revocation not checked): shown in full, not dimmed.
+  const detail =
+    check.ok && check.code === undefined ? (check.message ? style.dim(` ${printable(check.message)}`) : '') : ` ${printable([check.code, check.message].filter(Boolean).join(': '))}`;
   return `${mark} ${check.name}${detail}`;
 }
 
@@ -99,12 +105,14 @@ export function formatInputReport(report: InputReport, style: Style): string {
   const facts: [string, string | undefined][] = [
     ['format', report.format],
     ['issuer', issuer],
+    ['claimed', report.claimedIssuer !== undefined && report.claimedIssuer !== report.issuer ? `${report.claimedIssuer} (not bound to the signing key)` : undefined],
     ['suite', report.suite],
     ['key', report.verificationMethod],
     ...(report.summary ? summaryLines(report.summary) : []),
   ];
   for (const [k, v] of facts) if (v !== undefined) lines.push(`  ${style.dim(`${k}:`.padEnd(10))}${printable(v)}`);
   for (const check of report.checks) lines.push(`  ${formatCheck(check, style)}`);
+  for (const warning of report.warnings ?? []) lines.push(`  ! ${printable(`${warning.code}: ${warning.message}`)}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -5,6 +5,7 @@ import {
   parseShcRevocationList,
   parseStatusListCredential,
 } from '@divoc/status';
+import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { isShcError } from '@divoc/shc';
 import type { RevocationData } from '@divoc/verifier';
 import { InputUnreadableError, StatusFileError } from './errors.js';
@@ -95,8 +96,9 @@ export async function loadRevocation(io: CliIo, files: readonly string[]): Promi
     }
     let json: unknown;
     try {
-      json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+      json = parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
     } catch (error) {
+      if (isUnsafeJsonError(error)) throw new StatusFileError(file, `refused: ${error.message} (${error.code})`);
       throw new StatusFileError(file, `not JSON (${(error as Error).message}); a status or revocation list is a JSON file`);
     }
     const kinds: RevocationKind[] = [];

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { jwkThumbprint, trustedKeyFromKeyPair } from '@divoc/keys';
+import { isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
 import { Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { readFileLimited } from './files.js';
@@ -26,8 +26,10 @@ export interface LoadedTrust {
 }
 
 /**
- * `--trust ID=FILE` binds the key in FILE to ID. The part before `=` must start with a URI scheme of at least
- * two letters (`did:`, `urn:`, `https:`), so Windows drive letters and plain paths containing `=` are never split.
+ * `--trust ID=FILE` binds the keys in FILE to the issuer ID: credentials they sign may name ID as their issuer (see
+ * docs/trust.md). The part before `=` must start with a URI scheme of at least two letters (`did:`, `urn:`,
+ * `https:`), so Windows drive letters and plain paths containing `=` are never split. An ID with a fragment
+ * (`did:web:x#key-1`) also names the key itself; the issuer is then the part before `#`.
  */
 export function splitTrustBinding(value: string): { id?: string; path: string } {
   const eq = value.indexOf('=');
@@ -88,8 +90,10 @@ function wrap<T>(path: string, fn: () => T): T {
 
 function parseTrustJson(path: string, bytes: Uint8Array): unknown {
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    // Strict: trust with a member named twice, or named `__proto__` / `constructor` / `prototype`, is refused.
+    return parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
+    if (isUnsafeJsonError(error)) throw new KeyFileError(path, `refused: ${error.message} (${error.code})`);
     throw new KeyFileError(path, `invalid JSON: ${(error as Error).message} (ERR_TRUST_INVALID)`);
   }
 }
@@ -141,8 +145,8 @@ function isPrivateKeyFile(json: unknown): boolean {
   return obj.kind === 'divoc-key' || (typeof obj.kty === 'string' && obj.d !== undefined);
 }
 
-function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, id: string | undefined): TrustSourceSummary {
-  const key = parseKeyFile(path, bytes, { ...(id !== undefined ? { explicitId: id } : {}), requirePrivate: false });
+function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, binding: { id?: string; issuer?: string }): TrustSourceSummary {
+  const key = parseKeyFile(path, bytes, { ...(binding.id !== undefined ? { explicitId: binding.id } : {}), requirePrivate: false });
   // P-256 keys also answer to their JWK thumbprint: the kid SMART Health Cards name.
   const thumbprint = key.keyPair.type === 'P-256' ? jwkThumbprint(key.keyPair) : undefined;
   const controller = key.controller ?? controllerOf(key.id);
@@ -150,13 +154,22 @@ function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, id: string | 
     id: key.id,
     ...(thumbprint !== undefined && thumbprint !== key.id ? { aliases: [thumbprint] } : {}),
     ...(controller !== undefined ? { controller } : {}),
+    ...(binding.issuer !== undefined ? { issuers: [binding.issuer] } : {}),
   });
   return wrap(path, () => trust.addTrustedKey(trusted));
+}
+
+/** What `ID=` says: the issuer the keys sign for and, for an ID with a fragment, the key's own id. */
+function bindingOf(id: string | undefined): { id?: string; issuer?: string } {
+  if (id === undefined) return {};
+  const hash = id.indexOf('#');
+  return hash > 0 ? { id, issuer: id.slice(0, hash) } : { issuer: id };
 }
 
 async function addTrustSource(io: CliIo, trust: Trust, value: string): Promise<TrustSourceSummary> {
   const { id, path } = splitTrustBinding(value);
   if (id === undefined && value.startsWith('did:key:')) return wrap(value, () => trust.add(value));
+  const binding = bindingOf(id);
   if (await isDirectory(resolvePath(io, path))) return addIssuerFolder(io, trust, path, id);
   const bytes = await readTrustFile(io, path);
   if (bytes.length === 0) throw new KeyFileError(path, 'empty file (ERR_TRUST_UNRECOGNIZED)');
@@ -165,14 +178,13 @@ async function addTrustSource(io: CliIo, trust: Trust, value: string): Promise<T
   let json: unknown;
   if (text !== undefined && (text.startsWith('{') || text.startsWith('['))) {
     json = parseTrustJson(path, bytes);
-    if (isPrivateKeyFile(json)) return addKeyFile(trust, path, bytes, id);
+    if (isPrivateKeyFile(json)) return addKeyFile(trust, path, bytes, binding);
   }
-  // ID= means the issuer for a key set (SMART Health Cards: the cards' `iss`), the key id for anything else.
   let options: TrustAddOptions = {};
   if (id !== undefined) {
     const obj = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
-    if (Array.isArray(json) || Array.isArray(obj?.certificates)) throw new KeyFileError(path, 'an EU DCC signer list carries its own kids; give it without ID=');
-    options = Array.isArray(obj?.keys) ? { issuer: id } : { id };
+    if (Array.isArray(json) || Array.isArray(obj?.certificates)) throw new KeyFileError(path, 'an EU DCC signer list carries each signer\'s country; give it without ID=');
+    options = { ...binding };
   }
   return wrap(path, () => trust.add(json ?? bytes, options));
 }

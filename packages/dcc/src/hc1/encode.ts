@@ -4,7 +4,7 @@ import { COSE_ALGORITHMS, HEADER_ALG, HEADER_KID, type DccAlgorithm } from '../c
 import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
 import { base64ToBytes, bytesToBase64, equalBytes } from '../lib/bytes.js';
 import { CborWriter, sigStructureRoom, writeCoseSign1 } from '../lib/cbor-writer.js';
-import { certificateKid } from '../lib/certificate.js';
+import { certificateCountry, certificateKid } from '../lib/certificate.js';
 import { DccAlgorithmError, DccCertificateError, DccEncodeError, DccSchemaError } from '../lib/errors.js';
 import { zlibDeflateTransient } from '../lib/zlib.js';
 import { validateDccPayload } from '../schema/validate.js';
@@ -18,7 +18,11 @@ export interface EncodeDccOptions {
   certificate?: string | Uint8Array;
   /** The kid itself (8 bytes, or their base64), when no certificate is given. */
   kid?: string | Uint8Array;
-  /** CWT issuer, an ISO 3166-1 alpha-2 country (default: the entry's `co`). */
+  /**
+   * CWT issuer, an ISO 3166-1 alpha-2 country. Default: the signer certificate's country (`C`), which verifiers
+   * require the issuer to be; without a certificate, the entry's `co`. Not the event's country as such: people are
+   * vaccinated abroad.
+   */
   iss?: string;
   /** Issued at (default now). */
   iat?: Date | number;
@@ -180,7 +184,7 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
       if (issues.length > 0) throw new DccSchemaError(`payload is not a valid DCC: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
     }
   }
-  const iss = options.iss ?? defaultIssuer(dcc ?? payload);
+  const iss = options.iss ?? (options.certificate !== undefined ? certificateCountry(options.certificate) : undefined) ?? defaultIssuer(dcc ?? payload);
   if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64)) throw new DccEncodeError('iss must be a short string (a country code)');
   const iat = seconds(options.iat, 'iat', Math.floor(Date.now() / 1000));
   const exp = seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);

@@ -1,5 +1,7 @@
 import {
   algorithmMatchesKeyType,
+  bindIssuer,
+  trustedKeyIssuers,
   TrustStore,
   verifySignature,
   type Check,
@@ -17,6 +19,7 @@ import {
   DccError,
   DccExpiredError,
   DccInputError,
+  DccIssuerMismatchError,
   DccKeyNotTrustedError,
   DccKeyUsageError,
   DccNotYetValidError,
@@ -160,6 +163,12 @@ async function checkSignature(decoded: DccVerificationInput, options: VerifyDccO
 function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): string {
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (!key) throw new DccKeyNotTrustedError(decoded.kid === undefined ? 'no kid to look up' : `no trusted signer certificate has kid ${decoded.kid}`);
+  // The CWT iss says which country issued the DCC; only a signer trusted for that country may say so. (The event's
+  // country, v[0].co, is another matter: people are vaccinated abroad.)
+  const binding = bindIssuer(trustedKeyIssuers(key), typeof decoded.iss === 'string' ? decoded.iss : undefined);
+  if (binding.status === 'mismatch') {
+    throw new DccIssuerMismatchError(`the DCC names issuer ${JSON.stringify(decoded.iss)} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`);
+  }
   return `signer ${key.id}${key.controller ? ` (${key.controller})` : ''}`;
 }
 

@@ -1,3 +1,4 @@
+import { parseCertificate } from '@divoc/keys';
 import { base64ToBytes, bytesToBase64 } from './bytes.js';
 import { DccCertificateError } from './errors.js';
 
@@ -18,6 +19,16 @@ export function certificateDer(input: string | Uint8Array): Uint8Array {
     return der;
   } catch (cause) {
     throw new DccCertificateError('certificate is neither PEM nor base64 DER', { cause });
+  }
+}
+
+/** The country (`C`) of a certificate's subject, upper-case, when it has one. */
+export function certificateCountry(input: string | Uint8Array): string | undefined {
+  try {
+    const country = parseCertificate(certificateDer(input)).subject.country;
+    return typeof country === 'string' && /^[A-Za-z]{2}$/.test(country) ? country.toUpperCase() : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -52,6 +52,11 @@ export class DccSignatureError extends DccError {
   readonly code = 'ERR_DCC_SIGNATURE_INVALID' as const;
 }
 
+/** The CWT `iss` names a country the signer certificate is not trusted for (same code in every format). */
+export class DccIssuerMismatchError extends DccError {
+  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
+}
+
 /** No trusted signer certificate answers to the kid (or there is no kid). */
 export class DccKeyNotTrustedError extends DccError {
   readonly code = 'ERR_DCC_KEY_NOT_TRUSTED' as const;
@@ -97,6 +102,39 @@ export class DccCertificateError extends DccError {
   readonly code = 'ERR_DCC_CERTIFICATE_INVALID' as const;
 }
 
+/** Codes of `DccTrustListError`: why an EU DCC trust-list entry was refused. */
+export type DccTrustListErrorCode =
+  /** The listed `kid` is not the certificate's DCC kid (base64 of the first 8 bytes of SHA-256 of the DER). */
+  | 'ERR_DCC_TRUST_KID_MISMATCH'
+  /** The listed `thumbprint` is not the hex SHA-256 of the certificate DER. */
+  | 'ERR_DCC_TRUST_THUMBPRINT_MISMATCH'
+  /** The listed `country` is not the certificate subject's `C` (or the certificate names no country). */
+  | 'ERR_DCC_TRUST_COUNTRY_MISMATCH'
+  /** With a trust anchor: the entry's CMS `signature` is missing, malformed or made by no key that may sign it. */
+  | 'ERR_DCC_TRUST_SIGNATURE_INVALID'
+  /** A document signer that must chain to a CSCA of its country does not (no known CSCA issued and signed it). */
+  | 'ERR_DCC_TRUST_CHAIN_UNTRUSTED'
+  /** A document signer was issued by a CSCA of another country: a CSCA vouches for its own country only. */
+  | 'ERR_TRUST_CHAIN_COUNTRY';
+
+/**
+ * An EU DCC trust-list entry is refused: inconsistent with its certificate, or not vouched for by the trust anchor
+ * or a CSCA of its country. Carries the entry's index and listed kid; the list is refused as a whole.
+ */
+export class DccTrustListError extends DccError {
+  readonly code: DccTrustListErrorCode;
+  /** Position of the refused entry in the list. */
+  readonly index: number;
+  /** The kid the entry lists (as given). */
+  readonly kid: string | undefined;
+  constructor(code: DccTrustListErrorCode, index: number, kid: string | undefined, message: string, options?: { cause?: unknown }) {
+    super(`signer list [${index}]${kid !== undefined ? ` (kid ${kid})` : ''}: ${message}`, options);
+    this.code = code;
+    this.index = index;
+    this.kid = kid;
+  }
+}
+
 export type DccErrorCode =
   | 'ERR_DCC_INPUT_INVALID'
   | 'ERR_DCC_PREFIX_INVALID'
@@ -107,6 +145,7 @@ export type DccErrorCode =
   | 'ERR_DCC_ALG_UNSUPPORTED'
   | 'ERR_DCC_SIGNATURE_INVALID'
   | 'ERR_DCC_KEY_NOT_TRUSTED'
+  | 'ERR_TRUST_ISSUER_MISMATCH'
   | 'ERR_DCC_EXPIRED'
   | 'ERR_DCC_NOT_YET_VALID'
   | 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED'
@@ -114,7 +153,8 @@ export type DccErrorCode =
   | 'ERR_DCC_SCHEMA_INVALID'
   | 'ERR_DCC_ENCODE_INVALID'
   | 'ERR_DCC_UVCI_INVALID'
-  | 'ERR_DCC_CERTIFICATE_INVALID';
+  | 'ERR_DCC_CERTIFICATE_INVALID'
+  | DccTrustListErrorCode;
 
 /** Discriminated union (on `code`) of every error class of this package. */
 export type AnyDccError =
@@ -127,6 +167,7 @@ export type AnyDccError =
   | DccAlgorithmError
   | DccSignatureError
   | DccKeyNotTrustedError
+  | DccIssuerMismatchError
   | DccExpiredError
   | DccNotYetValidError
   | DccSignerCertificateExpiredError
@@ -134,7 +175,8 @@ export type AnyDccError =
   | DccSchemaError
   | DccEncodeError
   | DccUvciError
-  | DccCertificateError;
+  | DccCertificateError
+  | DccTrustListError;
 
 /** True for any error thrown by this package. */
 export function isDccError(value: unknown): value is AnyDccError {

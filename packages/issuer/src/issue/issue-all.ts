@@ -1,3 +1,4 @@
+import { CREDENTIAL_FORMATS } from '@divoc/keys';
 import { buildCredential, defaultRegistry, DdccMappingError, RecordValidationError, toDdccCoreDataSet, type DdccCoreDataSet, type ToDdccOptions } from '@divoc/schemas';
 import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
@@ -15,7 +16,7 @@ import { toFormatError } from '../lib/failure.js';
 import type { DocumentSignerKey, FormatFailure, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
 
 /** Every format, in the order they are produced (the two QR forms of the W3C VC need it signed first). */
-export const FORMAT_NAMES: readonly FormatName[] = Object.freeze(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
+export const FORMAT_NAMES: readonly FormatName[] = CREDENTIAL_FORMATS;
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -90,6 +91,7 @@ function prepareFromRecord(record: unknown, template: unknown, options: IssueAll
       ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
       ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
       ...(options.vcVersion !== undefined ? { vcVersion: options.vcVersion } : {}),
+      ...(options.context !== undefined ? { context: options.context } : {}),
     }) as Json;
   } catch (error) {
     if (error instanceof RecordValidationError) {

@@ -1,5 +1,7 @@
-/** Output formats `issueAllFormats` produces. */
-export type FormatName = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
+import type { CredentialFormat } from '@divoc/keys';
+
+/** Output formats `issueAllFormats` produces: the SDK's one list of format names (`@divoc/keys`). */
+export type FormatName = CredentialFormat;
 
 /** Base class: every error of this package has a stable string `code`. */
 export abstract class IssuerError extends Error {

@@ -72,6 +72,48 @@ export class CertificateInvalidError extends KeyError {
   readonly code = 'ERR_CERTIFICATE_INVALID' as const;
 }
 
+/**
+ * JSON text or data was refused by `parseJsonStrict` / `assertSafeJson`. `path` is the JSON path (`$.a.b[0]`) of the
+ * offending member or value; `position` the character offset in the text, when there was text.
+ */
+export abstract class JsonError extends KeyError {
+  readonly path: string;
+  readonly position: number | undefined;
+  constructor(message: string, path = '$', position?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.path = path;
+    this.position = position;
+  }
+}
+
+/** The text is not JSON (RFC 8259): bad token, unterminated string, trailing data, control character in a string. */
+export class JsonSyntaxError extends JsonError {
+  readonly code = 'ERR_JSON_SYNTAX' as const;
+}
+
+/**
+ * An object names the same member twice. `JSON.parse` keeps the last value while a signer, a display or another
+ * parser may use the first, so what was signed would not be what is read.
+ */
+export class JsonDuplicateKeyError extends JsonError {
+  readonly code = 'ERR_JSON_DUPLICATE_KEY' as const;
+}
+
+/** A member is named `__proto__`, `constructor` or `prototype`: never data, only a way to reach a prototype. */
+export class JsonForbiddenKeyError extends JsonError {
+  readonly code = 'ERR_JSON_FORBIDDEN_KEY' as const;
+}
+
+/** Objects and arrays nest deeper than the limit (checked while parsing, so no stack overflow). */
+export class JsonTooDeepError extends JsonError {
+  readonly code = 'ERR_JSON_TOO_DEEP' as const;
+}
+
+/** The text is longer than the limit (checked before parsing). */
+export class JsonTooLargeError extends JsonError {
+  readonly code = 'ERR_JSON_TOO_LARGE' as const;
+}
+
 /** Discriminated union (on `code`) of every error this package throws. */
 export type KeysError =
   | KeyInvalidError
@@ -85,7 +127,12 @@ export type KeysError =
   | KeyFileExistsError
   | InflateInvalidError
   | InflateTooLargeError
-  | CertificateInvalidError;
+  | CertificateInvalidError
+  | JsonSyntaxError
+  | JsonDuplicateKeyError
+  | JsonForbiddenKeyError
+  | JsonTooDeepError
+  | JsonTooLargeError;
 
 /** Every `code` a `KeysError` can carry. */
 export type KeysErrorCode = KeysError['code'];
@@ -93,4 +140,18 @@ export type KeysErrorCode = KeysError['code'];
 /** True when `err` was thrown by this package. */
 export function isKeysError(err: unknown): err is KeysError {
   return err instanceof KeyError;
+}
+
+/** Codes of JSON that parses but says two things at once (duplicate member) or reaches for a prototype. */
+export type UnsafeJsonCode = 'ERR_JSON_DUPLICATE_KEY' | 'ERR_JSON_FORBIDDEN_KEY';
+
+/**
+ * True for a `JsonDuplicateKeyError` / `JsonForbiddenKeyError`. Format packages pass these codes through to their
+ * `decode` check, so a user sees the same code whichever format carried the JSON. Matched on `code`, so it also
+ * holds across two copies of this package.
+ */
+export function isUnsafeJsonError(err: unknown): err is JsonDuplicateKeyError | JsonForbiddenKeyError {
+  if (!(err instanceof Error)) return false;
+  const code = (err as { code?: unknown }).code;
+  return code === 'ERR_JSON_DUPLICATE_KEY' || code === 'ERR_JSON_FORBIDDEN_KEY';
 }

@@ -30,6 +30,8 @@ export interface AddCertificateOptions {
   id?: string;
   aliases?: readonly string[];
   controller?: string;
+  /** Issuers the certificate's key signs for, besides its subject country (see `TrustedKey.issuers`). */
+  issuers?: readonly string[];
   /** Default: DCC purposes from the certificate's extended key usage, or any. */
   purposes?: readonly KeyPurpose[];
 }
@@ -109,6 +111,7 @@ interface KeyFields {
   publicKey: PublicKeyInfo;
   aliases?: readonly string[] | undefined;
   controller?: string | undefined;
+  issuers?: readonly string[] | undefined;
   validFrom?: Date | undefined;
   validUntil?: Date | undefined;
   purposes?: readonly KeyPurpose[] | undefined;
@@ -127,6 +130,7 @@ function buildTrustedKey(fields: KeyFields, where: string): TrustedKey {
     publicKeyJwk: Object.freeze({ ...fields.publicKey.jwk }),
     ...(aliases?.length ? { aliases: Object.freeze([...new Set(aliases)]) } : {}),
     ...(fields.controller !== undefined ? { controller: fields.controller } : {}),
+    ...(fields.issuers?.length ? { issuers: Object.freeze([...new Set(fields.issuers)]) } : {}),
     ...(fields.validFrom ? { validFrom: fields.validFrom } : {}),
     ...(fields.validUntil ? { validUntil: fields.validUntil } : {}),
     ...(fields.purposes ? { purposes: Object.freeze([...fields.purposes]) } : {}),
@@ -200,6 +204,7 @@ export class TrustStore {
           {
             id: key.id,
             ...(key.controller !== undefined ? { controller: key.controller } : {}),
+            ...(key.issuers?.length ? { issuers: key.issuers } : {}),
             ...(key.validFrom ? { validFrom: key.validFrom } : {}),
             ...(key.validUntil ? { validUntil: key.validUntil } : {}),
             ...(key.purposes ? { purposes: key.purposes } : {}),
@@ -240,10 +245,11 @@ export class TrustStore {
    * the id, and with `issuer` also `issuer#kid` is an alias and `issuer` the controller. Encryption keys (`use: "enc"`)
    * and key types this package does not support are skipped; malformed keys reject the whole set.
    */
-  addJwks(jwks: unknown, options: { issuer?: string } = {}): TrustedKey[] {
+  addJwks(jwks: unknown, options: { issuer?: string; issuers?: readonly string[] } = {}): TrustedKey[] {
     if (!isObject(jwks) || !Array.isArray(jwks.keys)) fail('JWKS', 'must be an object with a "keys" array');
     if (jwks.keys.length > MAX_ENTRIES) fail('JWKS', `more than ${MAX_ENTRIES} keys`);
     const issuer = optionalString(options.issuer, 'JWKS issuer');
+    const issuers = stringArray(options.issuers, 'JWKS issuers');
     const parsed: TrustedKey[] = [];
     jwks.keys.forEach((jwk: unknown, i: number) => {
       const where = `keys[${i}]`;
@@ -272,6 +278,7 @@ export class TrustStore {
             publicKey: kp,
             aliases: issuer !== undefined ? [`${issuer}#${kid}`] : undefined,
             controller: issuer,
+            issuers,
             validFrom: cert?.validFrom,
             validUntil: cert?.validUntil,
             certificate: cert?.der,
@@ -300,6 +307,7 @@ export class TrustStore {
         publicKey: cert.key,
         aliases,
         controller: optionalString(options.controller, 'certificate controller'),
+        issuers: stringArray(options.issuers, 'certificate issuers'),
         validFrom: cert.validFrom,
         validUntil: cert.validUntil,
         purposes: stringArray(options.purposes, 'certificate purposes') ?? cert.purposes,
@@ -450,6 +458,7 @@ export class TrustStore {
         publicKey: first.kp,
         aliases: stringArray(entry.aliases, `${where}.aliases`),
         controller: optionalString(entry.controller, `${where}.controller`),
+        issuers: typeof entry.issuer === 'string' ? [idString(entry.issuer, `${where}.issuer`)] : stringArray(entry.issuer, `${where}.issuer`),
         // A certificate can only narrow the window the entry states.
         validFrom: latest(validFrom, cert?.validFrom),
         validUntil: earliest(validUntil, cert?.validUntil),
@@ -485,6 +494,7 @@ export class TrustStore {
         publicKey,
         aliases: stringArray(key.aliases, `${where}.aliases`),
         controller: optionalString(key.controller, `${where}.controller`),
+        issuers: stringArray(key.issuers, `${where}.issuers`),
         validFrom: dateField(key.validFrom, 'validFrom'),
         validUntil: dateField(key.validUntil, 'validUntil'),
         purposes: stringArray(key.purposes, `${where}.purposes`),

@@ -12,6 +12,8 @@ export interface TrustedKeyOptions {
   id: string;
   aliases?: readonly string[];
   controller?: string;
+  /** Issuers the key signs for (see `TrustedKey.issuers`). */
+  issuers?: readonly string[];
   validFrom?: Date;
   validUntil?: Date;
   purposes?: readonly KeyPurpose[];
@@ -22,6 +24,8 @@ export interface TrustListEntry {
   id: string;
   type: KeyType;
   controller?: string;
+  /** Issuers the key signs for: one, or several (a DID, an https URL, a country code). */
+  issuer?: string | string[];
   publicKeyJwk: JsonWebKey;
   /** Ed25519 and P-256 only. */
   publicKeyMultibase?: string;
@@ -59,6 +63,7 @@ export function trustedKeyFromKeyPair(kp: KeyPair, options: TrustedKeyOptions): 
     publicKeyJwk: Object.freeze(exportPublicJwk(kp)),
     ...(options.aliases?.length ? { aliases: Object.freeze([...options.aliases]) } : {}),
     ...(options.controller !== undefined ? { controller: options.controller } : {}),
+    ...(options.issuers?.length ? { issuers: Object.freeze([...new Set(options.issuers)]) } : {}),
     ...(options.validFrom !== undefined ? { validFrom: new Date(options.validFrom) } : {}),
     ...(options.validUntil !== undefined ? { validUntil: new Date(options.validUntil) } : {}),
     ...(options.purposes !== undefined ? { purposes: Object.freeze([...options.purposes]) } : {}),
@@ -70,6 +75,7 @@ export function trustedKeyFromKeyPair(kp: KeyPair, options: TrustedKeyOptions): 
 interface TrustListEntryOptions {
   id: string;
   controller?: string;
+  issuers?: readonly string[];
   validFrom?: Date;
   validUntil?: Date;
   purposes?: readonly KeyPurpose[];
@@ -88,6 +94,7 @@ export function trustListEntryOf(key: PublicKeyInfo, options: TrustListEntryOpti
     id: options.id,
     type: key.type,
     ...(options.controller !== undefined ? { controller: options.controller } : {}),
+    ...(options.issuers?.length ? { issuer: options.issuers.length === 1 ? options.issuers[0]! : [...options.issuers] } : {}),
     publicKeyJwk: { ...key.jwk },
   };
   if (key.type !== 'RSA') {

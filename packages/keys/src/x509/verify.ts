@@ -62,43 +62,85 @@ function issuerKeyOf(issuer: X509CertificateInfo | SpkiPublicKey): SpkiPublicKey
 }
 
 /**
- * Check the certificate's signature with the issuer's public key (the issuer certificate, or a public key read by
- * `parseCertificate`): ECDSA P-256/384/521 with SHA-256/384/512, RSASSA-PKCS1-v1_5, RSASSA-PSS, Ed25519, on
- * WebCrypto in every runtime. Resolves false for a wrong signature or a key that does not fit the algorithm; never
- * rejects for bad signatures.
+ * Check a signature made with the key of `issuer` (a certificate, or a public key read by `parseCertificate`) under
+ * an X.509 / CMS signature algorithm (OID and raw parameters): ECDSA P-256/384/521 with SHA-256/384/512,
+ * RSASSA-PKCS1-v1_5, RSASSA-PSS, Ed25519, on WebCrypto in every runtime. Resolves false for a wrong signature, an
+ * unsupported algorithm or a key that does not fit it; never rejects.
  */
-export async function verifyCertificateSignature(cert: X509CertificateInfo, issuer: X509CertificateInfo | SpkiPublicKey): Promise<boolean> {
+export async function verifyWithPublicKey(
+  issuer: X509CertificateInfo | SpkiPublicKey,
+  algorithm: { oid: string; parameters?: Uint8Array },
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   try {
     const key = issuerKeyOf(issuer);
     const subtle = subtleCrypto();
-    const { oid, parameters } = cert.signatureAlgorithm;
-    const data = bufferSource(cert.tbs);
+    const { oid, parameters } = algorithm;
+    const signed = bufferSource(data);
     const jwk = { ...key.jwk, ext: true };
     if (ECDSA[oid]) {
       if (key.kty !== 'EC' || !key.crv || key.crv === 'Ed25519') return false;
       const cryptoKey = await subtle.importKey('jwk', jwk, { name: 'ECDSA', namedCurve: key.crv }, false, ['verify']);
-      const raw = ecdsaDerToRaw(cert.signature, curveSize(key.crv));
-      return await subtle.verify({ name: 'ECDSA', hash: ECDSA[oid]! }, cryptoKey, bufferSource(raw), data);
+      const raw = ecdsaDerToRaw(signature, curveSize(key.crv));
+      return await subtle.verify({ name: 'ECDSA', hash: ECDSA[oid]! }, cryptoKey, bufferSource(raw), signed);
     }
     if (RSA_PKCS1[oid]) {
       if (key.kty !== 'RSA') return false;
       const cryptoKey = await subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: RSA_PKCS1[oid]! }, false, ['verify']);
-      return await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, cryptoKey, bufferSource(cert.signature), data);
+      return await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, cryptoKey, bufferSource(signature), signed);
     }
     if (oid === RSASSA_PSS) {
       if (key.kty !== 'RSA') return false;
       const { hash, saltLength } = pssParameters(parameters);
       const cryptoKey = await subtle.importKey('jwk', jwk, { name: 'RSA-PSS', hash }, false, ['verify']);
-      return await subtle.verify({ name: 'RSA-PSS', saltLength }, cryptoKey, bufferSource(cert.signature), data);
+      return await subtle.verify({ name: 'RSA-PSS', saltLength }, cryptoKey, bufferSource(signature), signed);
     }
     if (oid === ED25519) {
       if (key.kty !== 'OKP') return false;
       const cryptoKey = await subtle.importKey('jwk', jwk, { name: 'Ed25519' }, false, ['verify']);
-      return await subtle.verify({ name: 'Ed25519' }, cryptoKey, bufferSource(cert.signature), data);
+      return await subtle.verify({ name: 'Ed25519' }, cryptoKey, bufferSource(signature), signed);
     }
     return false;
   } catch {
     // Malformed signature DER, a key WebCrypto refuses, an unsupported curve: not a valid signature.
     return false;
   }
+}
+
+/**
+ * Check the certificate's signature with the issuer's public key (the issuer certificate, or a public key read by
+ * `parseCertificate`): ECDSA P-256/384/521 with SHA-256/384/512, RSASSA-PKCS1-v1_5, RSASSA-PSS, Ed25519, on
+ * WebCrypto in every runtime. Resolves false for a wrong signature or a key that does not fit the algorithm; never
+ * rejects for bad signatures.
+ */
+export async function verifyCertificateSignature(cert: X509CertificateInfo, issuer: X509CertificateInfo | SpkiPublicKey): Promise<boolean> {
+  return verifyWithPublicKey(issuer, cert.signatureAlgorithm, cert.tbs, cert.signature);
+}
+
+/** RFC 5280 §7.1 name matching, simplified: same attributes in the same order, case- and space-insensitive values. */
+export function sameDistinguishedName(a: X509CertificateInfo['subject'], b: X509CertificateInfo['subject']): boolean {
+  return sameName(a.attributes, b.attributes);
+}
+
+function sameName(a: X509CertificateInfo['subject']['attributes'], b: X509CertificateInfo['subject']['attributes']): boolean {
+  const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
+  return a.length === b.length && a.every((x, i) => x.oid === b[i]!.oid && norm(x.value) === norm(b[i]!.value));
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+/**
+ * `issuer` is a CA allowed to sign certificates, names `cert`'s issuer (and key identifier, when both say), and its
+ * key verifies the certificate's signature (WebCrypto, so the same in Node and browsers). One link of a chain:
+ * validity windows and names beyond the issuer's are the caller's to check.
+ */
+export async function isIssuedBy(cert: X509CertificateInfo, issuer: X509CertificateInfo): Promise<boolean> {
+  if (!issuer.basicConstraints?.ca) return false;
+  if (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign')) return false;
+  if (!sameName(cert.issuer.attributes, issuer.subject.attributes)) return false;
+  if (cert.authorityKeyIdentifier && issuer.subjectKeyIdentifier && !sameBytes(cert.authorityKeyIdentifier, issuer.subjectKeyIdentifier)) return false;
+  return verifyCertificateSignature(cert, issuer).catch(() => false);
 }

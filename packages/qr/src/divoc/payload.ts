@@ -14,11 +14,13 @@
  * - `json`: the signed credential as plain JSON text (DIVOC public_app's first verifier; Path-Check divoc-sdk
  *   `unpack`, used for India/Sri Lanka certificates).
  */
+import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { binaryStringToBytes, bytesToBinaryString, decodeUtf8, encodeUtf8, startsWithBytes } from '../lib/bytes.js';
 import {
   DivocQrEntryMissingError,
   DivocQrJsonInvalidError,
   DivocQrMalformedError,
+  DivocQrUnsafeJsonError,
   DivocQrUnsupportedError,
   DivocQrZipInvalidError,
 } from '../lib/errors.js';
@@ -89,8 +91,10 @@ function credentialFromZip(zip: Uint8Array, variant: DivocQrVariant, limits: Rea
 function parseCredentialJson(text: string): DivocCredentialJson {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` keeps its JSON code.
+    value = parseJsonStrict(text);
   } catch (error) {
+    if (isUnsafeJsonError(error)) throw new DivocQrUnsafeJsonError(`the certificate JSON is refused: ${error.message}`, { code: error.code, cause: error });
     throw new DivocQrJsonInvalidError(`the certificate is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {

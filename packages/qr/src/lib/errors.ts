@@ -1,3 +1,5 @@
+import type { UnsafeJsonCode } from '@divoc/keys';
+
 /**
  * Every error this package throws is one of these classes. Each carries a stable string `code`, so callers can
  * `switch (err.code)` over the `QrError` union instead of parsing messages.
@@ -59,6 +61,18 @@ export class DivocQrJsonInvalidError extends QrErrorBase {
   readonly code = 'ERR_DIVOC_QR_JSON_INVALID' as const;
 }
 
+/**
+ * The certificate JSON names a member twice or has a `__proto__` / `constructor` / `prototype` member. The code is
+ * the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), the same in every format.
+ */
+export class DivocQrUnsafeJsonError extends QrErrorBase {
+  readonly code: UnsafeJsonCode;
+  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
 /* ---------------------------------------------------------------- rendering */
 
 /** Render options are wrong: unknown mode/ecc/format, a module size or margin out of range, text not fitting the mode. */
@@ -104,6 +118,7 @@ export type QrError =
   | DivocQrCrcMismatchError
   | DivocQrEntryMissingError
   | DivocQrJsonInvalidError
+  | DivocQrUnsafeJsonError
   | QrRenderOptionsError
   | QrDataTooLongError
   | QrImageUnsupportedError

@@ -9,6 +9,7 @@ import divocVaccinationV1 from './divoc/vaccination-v1.json' with { type: 'json'
 import divocVaccinationV2 from './divoc/vaccination-v2.json' with { type: 'json' };
 import divocTestCertificateV1 from './divoc/test-certificate-v1.json' with { type: 'json' };
 import sdkV1 from './sdk/sdk-v1.json' with { type: 'json' };
+import sdkV2 from './sdk/sdk-v2.json' with { type: 'json' };
 import { frozenJsonCopy } from '../lib/freeze.js';
 import { CONTEXT_URLS } from './urls.js';
 
@@ -77,6 +78,7 @@ function load(): ReadonlyMap<string, unknown> {
   map.set(CONTEXT_URLS.COWIN_TEST_CERTIFICATE_V1, test);
   map.set(CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1, test);
   map.set(CONTEXT_URLS.DIVOC_SDK_V1, frozenJsonCopy(sdkV1));
+  map.set(CONTEXT_URLS.DIVOC_SDK_V2, frozenJsonCopy(sdkV2));
   return map;
 }
 

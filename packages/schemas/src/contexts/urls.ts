@@ -20,11 +20,26 @@ export const CONTEXT_URLS = Object.freeze({
   DIVOC_VACCINATION_V1: 'https://divoc.dev/credentials/vaccination/v1',
   DIVOC_VACCINATION_V2: 'https://divoc.dev/credentials/vaccination/v2',
   DIVOC_TEST_CERTIFICATE_V1: 'https://divoc.dev/credentials/testCertificate/v1',
-  /** This SDK's own terms (recovery credentials, DDCC additions). */
+  /** This SDK's own terms (recovery credentials, DDCC additions), used beside the DIVOC vaccination v2 context. */
   DIVOC_SDK_V1: 'https://divoc.dev/credentials/sdk/v1',
+  /**
+   * This SDK's standalone context for the built-in templates (vaccination, test, recovery): the DIVOC term names,
+   * each term with its own IRI, so a signature binds every value to its term. The templates' default.
+   */
+  DIVOC_SDK_V2: 'https://divoc.dev/credentials/sdk/v2',
 } as const);
 
 export type ContextUrl = (typeof CONTEXT_URLS)[keyof typeof CONTEXT_URLS];
+
+/**
+ * Which contexts the built-in templates sign with. `'sdk'`: this SDK's `https://divoc.dev/credentials/sdk/v2`, in
+ * which every term has its own IRI. `'divoc-legacy'`: DIVOC's published contexts (vaccination v1/v2, testCertificate
+ * v1, plus the SDK v1 context where a template needs it), for verifier apps that know only those; they map several
+ * terms to one IRI (`certificateId`, `batch`, `vaccine`, `manufacturer` → `schema:id`; `date`, `effectiveStart`,
+ * `effectiveUntil` → `schema:date`; `dose`, `totalDoses` → `schema:doseValue`), so the signature does not bind those
+ * values to their terms: they can be swapped after signing.
+ */
+export type ContextProfile = 'sdk' | 'divoc-legacy';
 
 /** Host under which DIVOC's own contexts are published. Both serve the same documents. */
 export type ContextHost = 'divoc.dev' | 'cowin.gov.in';

@@ -1,4 +1,4 @@
-import type { ContextHost } from '../contexts/urls.js';
+import type { ContextHost, ContextProfile } from '../contexts/urls.js';
 import type { JsonSchema } from '../schemas/parts.js';
 import type { ValidationIssue } from '../types.js';
 
@@ -32,8 +32,15 @@ export interface BuildOptions {
   id?: string;
   /** VC data model. Default `1.1`, which deployed DIVOC verifiers expect. */
   vcVersion?: '1.1' | '2.0';
-  /** Which URLs name DIVOC's contexts. Default `divoc.dev`. */
+  /** Which URLs name DIVOC's contexts (with `context: 'divoc-legacy'`), and evidence ids of DID issuers. Default `divoc.dev`. */
   contextHost?: ContextHost;
+  /**
+   * Contexts of the built-in templates. Default `'sdk'` (`https://divoc.dev/credentials/sdk/v2`: every term has its
+   * own IRI). `'divoc-legacy'`: DIVOC's own contexts, for deployed verifier apps that need them; they leave
+   * `certificateId`/`batch`/`vaccine`/`manufacturer`, `date`/`effectiveStart`/`effectiveUntil` and
+   * `dose`/`totalDoses` unbound to their values (see `ContextProfile`). Registered types may ignore it.
+   */
+  context?: ContextProfile;
   /** Registry to look `type` up in. Default `defaultRegistry`. */
   registry?: CredentialTypeLookup;
 }
@@ -47,6 +54,7 @@ export interface ResolvedBuildOptions {
   id?: string;
   vcVersion: '1.1' | '2.0';
   contextHost: ContextHost;
+  context: ContextProfile;
 }
 
 /** Describes one credential type; register it and the SDK builds, validates, signs and verifies it. */

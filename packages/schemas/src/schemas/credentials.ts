@@ -49,12 +49,15 @@ const personV1: JsonSchema = {
   additionalProperties: false,
 };
 
-/** DIVOC `ProofOfVaccinationCredential` with the vaccination v1 context (the shape deployed in India). */
+/** The SDK v2 context: every term of the built-in templates with its own IRI (their default). */
+const sdkV2 = CONTEXT_URLS.DIVOC_SDK_V2;
+
+/** DIVOC `ProofOfVaccinationCredential`, the shape deployed in India: SDK v2 context, or DIVOC's vaccination v1. */
 export const vaccinationCredentialSchema: JsonSchema = credentialEnvelope({
   $id: `${SCHEMA_BASE}vaccination/v1.json`,
-  title: 'DIVOC vaccination certificate (vaccination context v1)',
+  title: 'DIVOC vaccination certificate (SDK v2 context or DIVOC vaccination context v1)',
   credentialType: 'ProofOfVaccinationCredential',
-  requiredContexts: [vaccinationV1Urls],
+  requiredContexts: [[...vaccinationV1Urls, sdkV2]],
   credentialSubject: personV1,
   evidence: {
     type: 'object',
@@ -112,9 +115,9 @@ function ddccPersonSubject(): JsonSchema {
  */
 export const vaccinationV2CredentialSchema: JsonSchema = credentialEnvelope({
   $id: `${SCHEMA_BASE}vaccination/v2.json`,
-  title: 'DIVOC vaccination certificate, WHO DDCC:VS profile (vaccination context v2)',
+  title: 'DIVOC vaccination certificate, WHO DDCC:VS profile (SDK v2 context or DIVOC vaccination context v2)',
   credentialType: 'ProofOfVaccinationCredential',
-  requiredContexts: [vaccinationV2Urls],
+  requiredContexts: [[...vaccinationV2Urls, sdkV2]],
   credentialSubject: ddccPersonSubject(),
   evidence: {
     type: 'object',
@@ -140,12 +143,12 @@ export const vaccinationV2CredentialSchema: JsonSchema = credentialEnvelope({
   },
 });
 
-/** DIVOC `ProofOfTestCertificateCredential` (testCertificate context v1). */
+/** DIVOC `ProofOfTestCertificateCredential` (SDK v2 context, or DIVOC's testCertificate context v1). */
 export const testCertificateCredentialSchema: JsonSchema = credentialEnvelope({
   $id: `${SCHEMA_BASE}test-certificate/v1.json`,
-  title: 'DIVOC test certificate (testCertificate context v1)',
+  title: 'DIVOC test certificate (SDK v2 context or DIVOC testCertificate context v1)',
   credentialType: 'ProofOfTestCertificateCredential',
-  requiredContexts: [testCertificateV1Urls],
+  requiredContexts: [[...testCertificateV1Urls, sdkV2]],
   credentialSubject: {
     type: 'object',
     required: ['type', 'name'],
@@ -183,12 +186,16 @@ export const testCertificateCredentialSchema: JsonSchema = credentialEnvelope({
   },
 });
 
-/** This SDK's `ProofOfRecoveryCredential`: subject as in vaccination v2, a `Recovery` evidence entry. */
+/**
+ * This SDK's `ProofOfRecoveryCredential`: subject as in vaccination v2, a `Recovery` evidence entry. SDK v2 context,
+ * or (legacy) DIVOC's vaccination v2 + the SDK v1 context.
+ */
 export const recoveryCredentialSchema: JsonSchema = credentialEnvelope({
   $id: `${SCHEMA_BASE}recovery/v1.json`,
-  title: 'Recovery certificate (DIVOC SDK context v1)',
+  title: 'Recovery certificate (SDK v2 context, or DIVOC vaccination context v2 + SDK context v1)',
   credentialType: 'ProofOfRecoveryCredential',
-  requiredContexts: [vaccinationV2Urls, [CONTEXT_URLS.DIVOC_SDK_V1]],
+  requiredContexts: [[sdkV2]],
+  contextProfiles: [[[sdkV2]], [vaccinationV2Urls, [CONTEXT_URLS.DIVOC_SDK_V1]]],
   credentialSubject: ddccPersonSubject(),
   evidence: {
     type: 'object',

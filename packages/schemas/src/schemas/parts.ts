@@ -106,6 +106,11 @@ export interface EnvelopeOptions {
   credentialType: string;
   /** Context URLs that must appear, each as a list of accepted alternatives (e.g. both DIVOC hosts). */
   requiredContexts: readonly (readonly string[])[];
+  /**
+   * Instead of `requiredContexts`: several accepted sets of contexts (each like `requiredContexts`); the credential
+   * must satisfy one of them.
+   */
+  contextProfiles?: readonly (readonly (readonly string[])[])[];
   credentialSubject: JsonSchema;
   evidence: JsonSchema;
   /** Extra top-level properties. */
@@ -120,6 +125,11 @@ export interface EnvelopeOptions {
 export function credentialEnvelope(o: EnvelopeOptions): JsonSchema {
   const v1 = CONTEXT_URLS.CREDENTIALS_V1;
   const v2 = CONTEXT_URLS.CREDENTIALS_V2;
+  const containsAll = (required: readonly (readonly string[])[]): JsonSchema[] =>
+    required.map((alternatives) =>
+      alternatives.length === 1 ? { contains: { const: alternatives[0] } } : { contains: { enum: [...alternatives] } },
+    );
+  const profiles = o.contextProfiles ?? [o.requiredContexts];
   return {
     $schema: DRAFT_2020_12,
     $id: o.$id,
@@ -129,13 +139,11 @@ export function credentialEnvelope(o: EnvelopeOptions): JsonSchema {
     properties: {
       '@context': {
         type: 'array',
-        minItems: 1 + o.requiredContexts.length,
+        minItems: 1 + Math.min(...profiles.map((p) => p.length)),
         maxItems: 16,
         prefixItems: [{ enum: [v1, v2] }],
         items: { type: ['string', 'object'], maxLength: 2048 },
-        allOf: o.requiredContexts.map((alternatives) =>
-          alternatives.length === 1 ? { contains: { const: alternatives[0] } } : { contains: { enum: [...alternatives] } },
-        ),
+        ...(profiles.length === 1 ? { allOf: containsAll(profiles[0]!) } : { anyOf: profiles.map((p) => ({ allOf: containsAll(p) })) }),
       },
       id: iri,
       type: {

@@ -110,6 +110,14 @@ export function credentialFrame(
   return frame;
 }
 
+/**
+ * A built-in template's contexts (after the W3C base context): the SDK v2 context by default, `legacy` (DIVOC's
+ * contexts) with `context: 'divoc-legacy'`.
+ */
+export function templateContexts(options: ResolvedBuildOptions, legacy: readonly string[]): string[] {
+  return options.context === 'divoc-legacy' ? [...legacy] : [CONTEXT_URLS.DIVOC_SDK_V2];
+}
+
 /** DIVOC context URLs for the options' host. */
 export function hostContexts(options: ResolvedBuildOptions): ReturnType<typeof divocContextUrls> {
   return divocContextUrls(options.contextHost);

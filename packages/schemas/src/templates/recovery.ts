@@ -17,6 +17,7 @@ import {
   personRecordProperties,
   str,
   subjectId,
+  templateContexts,
   toDate,
 } from './common.js';
 
@@ -43,7 +44,7 @@ function buildRecovery(record: Readonly<CredentialRecord>, options: ResolvedBuil
   // The certificate lapses with the recovery statement (end of its last day, UTC) unless told otherwise.
   const credential = credentialFrame(
     'ProofOfRecoveryCredential',
-    [hostContexts(options).vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1],
+    templateContexts(options, [hostContexts(options).vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1]),
     { ...options, expirationDate: options.expirationDate ?? `${validUntil}T23:59:59Z` },
   );
   const subject: Record<string, unknown> = { type: 'Person' };
@@ -88,13 +89,16 @@ function recoveryChecks(credential: Readonly<Record<string, unknown>>): Validati
   return issues;
 }
 
-/** `recovery`: this SDK's `ProofOfRecoveryCredential` (subject per vaccination v2, `Recovery` evidence). */
+/**
+ * `recovery`: this SDK's `ProofOfRecoveryCredential` (subject per vaccination v2, `Recovery` evidence). Default
+ * context SDK v2; `context: 'divoc-legacy'` signs with DIVOC's vaccination context v2 + the SDK v1 context.
+ */
 export const recoveryCredentialType: CredentialTypeDefinition = {
   name: 'recovery',
   credentialType: 'ProofOfRecoveryCredential',
-  description: 'Recovery certificate (DIVOC SDK context v1)',
+  description: 'Recovery certificate (SDK v2 context; legacy: DIVOC vaccination context v2 + SDK context v1)',
   contexts: {},
-  contextUrls: [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+  contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: recoveryCredentialSchema,
   recordSchema: recoveryRecordSchema,
   check: recoveryChecks,

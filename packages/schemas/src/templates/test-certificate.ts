@@ -16,6 +16,7 @@ import {
   personRecordProperties,
   str,
   subjectId,
+  templateContexts,
   toDate,
   toTimestamp,
 } from './common.js';
@@ -43,7 +44,7 @@ export const testRecordSchema: JsonSchema = {
 };
 
 function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions): Record<string, unknown> {
-  const credential = credentialFrame('ProofOfTestCertificateCredential', [hostContexts(options).testCertificateV1], options);
+  const credential = credentialFrame('ProofOfTestCertificateCredential', templateContexts(options, [hostContexts(options).testCertificateV1]), options);
   const subject: Record<string, unknown> = { type: 'Person' };
   const id = subjectId(record);
   if (id !== undefined) subject.id = id;
@@ -77,13 +78,16 @@ function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOpt
   return credential;
 }
 
-/** `test`: DIVOC's `ProofOfTestCertificateCredential`. */
+/**
+ * `test`: DIVOC's `ProofOfTestCertificateCredential`. Default context SDK v2; `context: 'divoc-legacy'` signs with
+ * DIVOC's testCertificate context v1.
+ */
 export const testCertificateCredentialType: CredentialTypeDefinition = {
   name: 'test',
   credentialType: 'ProofOfTestCertificateCredential',
-  description: 'DIVOC test certificate (testCertificate context v1)',
+  description: 'DIVOC test certificate (SDK v2 context; legacy: DIVOC testCertificate context v1)',
   contexts: {},
-  contextUrls: [CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1],
+  contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: testCertificateCredentialSchema,
   recordSchema: testRecordSchema,
   checkRecord: (record) => [

@@ -20,6 +20,7 @@ import {
   personRecordProperties,
   str,
   subjectId,
+  templateContexts,
   toDate,
   toTimestamp,
   usesContext,
@@ -98,7 +99,7 @@ function vaccinationChecks(credential: Readonly<Record<string, unknown>>): Valid
 
 function buildVaccination(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions, v2: boolean): Record<string, unknown> {
   const urls = hostContexts(options);
-  const contexts = v2 ? [urls.vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1] : [urls.vaccinationV1];
+  const contexts = templateContexts(options, v2 ? [urls.vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1] : [urls.vaccinationV1]);
   const credential = credentialFrame('ProofOfVaccinationCredential', contexts, options);
   const vaccinationDate = str(record, 'vaccinationDate');
 
@@ -146,35 +147,52 @@ function buildVaccination(record: Readonly<CredentialRecord>, options: ResolvedB
   return credential;
 }
 
-/** `vaccination`: DIVOC's `ProofOfVaccinationCredential`, vaccination context v1 (India's deployed shape). */
+/**
+ * With the SDK v2 context both vaccination shapes name the same context: the DDCC (v2) shape is the one with a date
+ * of birth or an ICD-11 code, which the v2 schema requires and the v1 schema does not allow.
+ */
+function isDdccShape(credential: Readonly<Record<string, unknown>>): boolean {
+  const subject = credential.credentialSubject;
+  const evidence = Array.isArray(credential.evidence) ? (credential.evidence[0] as unknown) : credential.evidence;
+  const has = (o: unknown, key: string): boolean => typeof o === 'object' && o !== null && Object.hasOwn(o, key);
+  return has(subject, 'dob') || has(evidence, 'icd11Code');
+}
+
+/**
+ * `vaccination`: DIVOC's `ProofOfVaccinationCredential`, India's deployed shape. Default context SDK v2;
+ * `context: 'divoc-legacy'` signs with DIVOC's vaccination context v1.
+ */
 export const vaccinationCredentialType: CredentialTypeDefinition = {
   name: 'vaccination',
   credentialType: 'ProofOfVaccinationCredential',
-  description: 'DIVOC vaccination certificate (vaccination context v1)',
+  description: 'DIVOC vaccination certificate (SDK v2 context; legacy: DIVOC vaccination context v1)',
   contexts: {},
-  contextUrls: [CONTEXT_URLS.DIVOC_VACCINATION_V1],
+  contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: vaccinationCredentialSchema,
   recordSchema: vaccinationRecordSchema,
-  matches: (credential) => usesContext(credential, vaccinationV1Urls),
+  matches: (credential) => usesContext(credential, vaccinationV1Urls) || (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && !isDdccShape(credential)),
   check: vaccinationChecks,
   checkRecord: (record) => vaccinationRecordChecks(record, false),
   build: (record, options) => buildVaccination(record, options, false),
 };
 
-/** `vaccination-v2`: vaccination context v2 + SDK context, WHO DDCC:VS data (dob, ICD-11, prophylaxis). */
+/**
+ * `vaccination-v2`: WHO DDCC:VS data (dob, ICD-11, prophylaxis). Default context SDK v2; `context: 'divoc-legacy'`
+ * signs with DIVOC's vaccination context v2 + the SDK v1 context.
+ */
 export const vaccinationV2CredentialType: CredentialTypeDefinition = {
   name: 'vaccination-v2',
   credentialType: 'ProofOfVaccinationCredential',
-  description: 'DIVOC vaccination certificate, WHO DDCC:VS profile (vaccination context v2)',
+  description: 'DIVOC vaccination certificate, WHO DDCC:VS profile (SDK v2 context; legacy: DIVOC vaccination context v2)',
   contexts: {},
-  contextUrls: [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+  contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: vaccinationV2CredentialSchema,
   recordSchema: vaccinationV2RecordSchema,
-  matches: (credential) => usesContext(credential, vaccinationV2Urls),
+  matches: (credential) => usesContext(credential, vaccinationV2Urls) || (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && isDdccShape(credential)),
   check: (credential) => {
     const issues = vaccinationChecks(credential);
-    // The SDK context defines these two; without it JSON-LD signing would silently drop them.
-    if (!usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V1])) {
+    // An SDK context defines these two; without one JSON-LD signing would silently drop them.
+    if (!usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V1, CONTEXT_URLS.DIVOC_SDK_V2])) {
       (credential.evidence as Array<Record<string, unknown>>).forEach((e, i) => {
         for (const term of ['targetDisease', 'nextDoseDueDate']) {
           if (Object.hasOwn(e, term)) {

@@ -2,10 +2,12 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   createSigner,
+  CREDENTIAL_FORMATS,
   exportPublicJwk,
   importKeyPair,
   isKeysError,
   jwkThumbprint,
+  parseJsonStrict,
   verificationMethodId,
   type KeyPair,
   type KeyType,
@@ -98,7 +100,7 @@ export interface LoadServiceConfigOptions {
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
-const FORMATS: readonly IssuableFormat[] = ['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'];
+const FORMATS: readonly IssuableFormat[] = CREDENTIAL_FORMATS;
 const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
 
 async function readSmall(path: string, what: string): Promise<Uint8Array> {
@@ -127,7 +129,8 @@ export const defaultKeyLoader: KeyLoader = async (ref, options) => {
   try {
     if (text.trimStart().startsWith('-----BEGIN')) keyPair = importKeyPair({ pem: text });
     else {
-      const json = JSON.parse(text) as Record<string, unknown>;
+      // Strict (a JSON error is a keys error, reported with its code): no member named twice or `__proto__`.
+      const json = parseJsonStrict(text) as Record<string, unknown>;
       if (json?.kind === 'divoc-key' && typeof json.privateKeyPem === 'string') {
         keyPair = importKeyPair({ pem: json.privateKeyPem });
         if (typeof json.id === 'string') id ??= json.id;
@@ -306,9 +309,9 @@ async function parseAuth(auth: unknown, at: (p: string) => string): Promise<Auth
     if (jwks === undefined && j.jwksFile !== undefined) {
       const text = Buffer.from(await readSmall(at(str(j.jwksFile, 'auth.jwt.jwksFile') as string), 'JWKS file')).toString('utf8');
       try {
-        jwks = JSON.parse(text) as JSONWebKeySet;
-      } catch {
-        fail('auth.jwt.jwksFile is not valid JSON');
+        jwks = parseJsonStrict(text) as JSONWebKeySet;
+      } catch (error) {
+        fail(`auth.jwt.jwksFile is not valid JSON: ${(error as Error).message} (${(error as { code?: string }).code})`);
       }
     }
     if (jwks === undefined) fail('auth.jwt needs jwks or jwksFile');
@@ -329,9 +332,9 @@ export async function loadServiceConfig(path: string, options: LoadServiceConfig
   const bytes = await readSmall(path, 'config file');
   let json: unknown;
   try {
-    json = JSON.parse(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    json = parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
-    throw new ServiceConfigError(`config file ${path} is not valid JSON: ${(error as Error).message}`);
+    throw new ServiceConfigError(`config file ${path} is not valid JSON: ${(error as Error).message} (${(error as { code?: string }).code})`);
   }
   return parseServiceConfig(json, { ...options, baseDir: dirname(resolve(path)) });
 }

@@ -1,3 +1,4 @@
+import type { CredentialFormat } from '@divoc/keys';
 import type { DocumentSignerKey, ShcSigningKey } from '@divoc/issuer';
 import type { Signer } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
@@ -6,7 +7,8 @@ import type { AuthConfig } from '../auth/auth.js';
 import type { RateLimitConfig } from '../lib/rate-limit.js';
 import type { ServiceStorage } from '../storage/types.js';
 
-export type IssuableFormat = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
+/** The SDK's one list of format names (`@divoc/keys`). */
+export type IssuableFormat = CredentialFormat;
 
 /** The W3C VC signing key: signs credentials and the status list credentials. */
 export interface ServiceVcKey {

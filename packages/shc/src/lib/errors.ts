@@ -1,3 +1,5 @@
+import type { UnsafeJsonCode } from '@divoc/keys';
+
 /**
  * Every error this package throws, and every failure code a verification result carries, is one of these classes.
  * Each has a stable string `code`, so callers can `switch (err.code)` over the `ShcErrorCode` union.
@@ -15,6 +17,19 @@ export abstract class ShcError extends Error {
 /** The input is not something this package reads: wrong type, empty, or not a JWS / `shc:/` / health card file. */
 export class ShcInputInvalidError extends ShcError {
   readonly code = 'ERR_SHC_INPUT_INVALID' as const;
+}
+
+/**
+ * JSON of the card (JWS header or payload, `.smart-health-card` file) names a member twice or has a `__proto__` /
+ * `constructor` / `prototype` member. The code is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`),
+ * the same in every format.
+ */
+export class ShcUnsafeJsonError extends ShcError {
+  readonly code: UnsafeJsonCode;
+  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
 }
 
 /** The input is larger than the configured cap; rejected before any work is done on it. */
@@ -83,6 +98,10 @@ export class ShcSignatureInvalidError extends ShcError {
 }
 
 /** Verification: no trusted key answers to `iss#kid` or `kid`, or the key belongs to another issuer. */
+export class ShcIssuerMismatchError extends ShcError {
+  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
+}
+
 export class ShcKeyNotTrustedError extends ShcError {
   readonly code = 'ERR_SHC_KEY_NOT_TRUSTED' as const;
 }
@@ -110,6 +129,7 @@ export class ShcRevokedError extends ShcError {
 /** Discriminated union (on `code`) of every error this package throws or reports. */
 export type AnyShcError =
   | ShcInputInvalidError
+  | ShcUnsafeJsonError
   | ShcInputTooLargeError
   | ShcJwsMalformedError
   | ShcHeaderInvalidError
@@ -124,6 +144,7 @@ export type AnyShcError =
   | ShcDirectoryInvalidError
   | ShcSignatureInvalidError
   | ShcKeyNotTrustedError
+  | ShcIssuerMismatchError
   | ShcKeyExpiredError
   | ShcNotYetValidError
   | ShcExpiredError
@@ -132,6 +153,8 @@ export type AnyShcError =
 /** Every `code` an `ShcError` can carry. */
 export type ShcErrorCode =
   | 'ERR_SHC_INPUT_INVALID'
+  | UnsafeJsonCode
+  | 'ERR_TRUST_ISSUER_MISMATCH'
   | 'ERR_SHC_INPUT_TOO_LARGE'
   | 'ERR_SHC_JWS_MALFORMED'
   | 'ERR_SHC_HEADER_INVALID'

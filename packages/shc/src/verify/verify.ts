@@ -1,4 +1,4 @@
-import { verifySignature, type Check, type FormatVerificationResult, type TrustedKey, type TrustStore } from '@divoc/keys';
+import { bindIssuer, trustedKeyIssuers, verifySignature, type Check, type FormatVerificationResult, type TrustedKey, type TrustStore } from '@divoc/keys';
 import { parseInput, type ShcInput } from '../jws/decode.js';
 import type { ParsedJws } from '../jws/parse.js';
 import {
@@ -6,6 +6,7 @@ import {
   ShcError,
   ShcExpiredError,
   ShcInputInvalidError,
+  ShcIssuerMismatchError,
   ShcKeyExpiredError,
   ShcKeyNotTrustedError,
   ShcNotYetValidError,
@@ -48,6 +49,8 @@ export interface ShcVerificationResult extends FormatVerificationResult<'shc', S
   jws?: string;
   /** Id of the trusted key that verified the signature. */
   keyId?: string;
+  /** The trusted key that verified the signature. */
+  signer?: TrustedKey;
 }
 
 const KID_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
@@ -85,7 +88,8 @@ function candidateKeys(store: VerifyShcOptions['trustStore'], iss: string, kid: 
       seen.add(key);
       const named = key.id === name || (key.aliases ?? []).includes(name);
       if (!named) continue;
-      if (key.controller === undefined || key.controller === iss) keys.push(key);
+      // A key trusted for other issuers of the iss's kind never verifies this issuer's cards.
+      if (bindIssuer(trustedKeyIssuers(key), iss).status !== 'mismatch') keys.push(key);
       else foreign.push(key);
     }
   }
@@ -149,30 +153,30 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
   const { keys, foreign } = candidateKeys(options.trustStore, payload.iss, header.kid);
   let verifiedBy: TrustedKey | undefined;
   try {
-    if (keys.length === 0) {
-      throw new ShcKeyNotTrustedError(
-        foreign.length > 0
-          ? `key ${header.kid} is trusted for ${foreign.map((k) => k.controller).join(', ')}, not for ${payload.iss}`
-          : `no trusted key answers to ${payload.iss}#${header.kid}; cannot verify`,
-      );
-    }
-    for (const key of keys) {
+    if (keys.length === 0 && foreign.length === 0) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}; cannot verify`);
+    // Keys of other issuers are tried too, so the result can say who really signed; `trust` then refuses the card.
+    for (const key of [...keys, ...foreign]) {
       if (key.type !== 'P-256') continue;
       if (await verifySignature(key, 'ES256', parsed.signingInput, parsed.signature)) {
         verifiedBy = key;
         break;
       }
     }
-    if (!verifiedBy) throw new ShcSignatureInvalidError(`signature does not verify under ${keys.length === 1 ? 'the trusted key' : `any of ${keys.length} trusted keys`} for ${header.kid}`);
+    const tried = keys.length + foreign.length;
+    if (!verifiedBy) throw new ShcSignatureInvalidError(`signature does not verify under ${tried === 1 ? 'the trusted key' : `any of ${tried} trusted keys`} for ${header.kid}`);
     result.keyId = verifiedBy.id;
+    result.signer = verifiedBy;
     result.checks.push(ok('signature'));
   } catch (error) {
     result.checks.push(failed('signature', error));
   }
 
   try {
-    const key = verifiedBy ?? keys[0];
+    const key = verifiedBy ?? keys[0] ?? foreign[0];
     if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
+    if (foreign.includes(key)) {
+      throw new ShcIssuerMismatchError(`the card names issuer ${payload.iss} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`);
+    }
     try {
       checkKeyWindow(key, new Date(payload.nbf * 1000));
       result.checks.push(ok('trust'));

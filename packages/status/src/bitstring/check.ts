@@ -1,4 +1,4 @@
-import type { Check } from '@divoc/keys';
+import type { Check, TrustedKey } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
 import { verifyCredential, type CredentialVerificationResult, type KeyResolver, type UnsignedCredential, type VerifyOptions } from '@divoc/vc';
 import { StatusOptionsInvalidError } from '../lib/errors.js';
@@ -55,6 +55,12 @@ export interface CheckStatusOptions {
    * trusted for one issuer must not be able to revoke another issuer's credentials.
    */
   requireSameIssuer?: boolean;
+  /**
+   * Whether the key that signed a status list may speak for the credential's issuer: returns why not, or undefined.
+   * Issuer strings are the credential's own claims, so `requireSameIssuer` alone lets any trusted key publish a list
+   * in another issuer's name; `@divoc/verifier` passes a check of the signing keys' trusted identities here.
+   */
+  acceptListSigner?: (listSigner: TrustedKey, list: { url: string; issuer?: string }) => string | undefined;
   /** Cap on an inflated bitstring, in bytes. Default 16 MiB. */
   maxBitstringBytes?: number;
 }
@@ -96,6 +102,10 @@ function makeLookup(options: CheckStatusOptions): Lookup {
     const bad = result.checks.find((c) => !c.ok);
     if (!result.valid || bad) {
       return failed('ERR_STATUS_LIST_INVALID', `status list ${url} does not verify: ${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`);
+    }
+    if (options.acceptListSigner) {
+      const why = result.signer ? options.acceptListSigner(result.signer, { url, ...(parsed.issuer !== undefined ? { issuer: parsed.issuer } : {}) }) : 'no signing key';
+      if (why !== undefined) return failed('ERR_STATUS_LIST_INVALID', `status list ${url} may not speak for this credential: ${why}`);
     }
     return { url, purposes: parsed.statusPurposes, bits: parsed.bits, bitLength: parsed.bitLength, issuer: parsed.issuer };
   };

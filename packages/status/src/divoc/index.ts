@@ -1,4 +1,5 @@
 import type { Check } from '@divoc/keys';
+import { readJsonPath, type AmbiguousTermGroup } from '@divoc/vc';
 import { RevocationListInvalidError } from '../lib/errors.js';
 import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
 
@@ -159,26 +160,117 @@ export function divocCertificateId(credential: unknown): string | undefined {
   return undefined;
 }
 
-/** The `revocation` check of a DIVOC credential against a DIVOC revocation list. Never throws. */
-export function checkDivocRevocation(credential: unknown, list: DivocRevocationList): Check {
+/** One value that may be the certificate id, and the key it was read from. */
+export interface DivocCertificateIdCandidate {
+  certificateId: string;
+  /** `certificateId` (or `id` for the evidence-id fallback), or the colliding term that holds this value. */
+  term: string;
+}
+
+/** At most this many candidates are taken from ambiguous terms (a DIVOC evidence entry has a handful). */
+const MAX_CANDIDATES = 64;
+
+function idValues(value: unknown, into: string[], depth = 0): void {
+  if (typeof value === 'string') {
+    if (value.length > 0 && value.length <= MAX_ID_LENGTH) into.push(value);
+  } else if (typeof value === 'number') {
+    if (Number.isSafeInteger(value) && value >= 0) into.push(String(value));
+  } else if (Array.isArray(value) && depth < 2) {
+    for (const item of value) idValues(item, into, depth + 1);
+  } else if (isRecord(value) && depth < 2 && Object.hasOwn(value, '@value')) {
+    idValues(value['@value'], into, depth + 1); // an explicit value object signs like the plain value
+  }
+}
+
+/** `evidence.certificateId` as `divocCertificateId` reads it. */
+function directCertificateId(evidence: unknown): string | undefined {
+  if (!isRecord(evidence)) return undefined;
+  const direct = evidence.certificateId;
+  if (typeof direct === 'string' && direct.length > 0 && direct.length <= MAX_ID_LENGTH) return direct;
+  if (typeof direct === 'number' && Number.isSafeInteger(direct) && direct >= 0) return String(direct);
+  return undefined;
+}
+
+/**
+ * Every value that may be the certificate id of a DIVOC credential. The first is `divocCertificateId(credential)`
+ * (when there is one); after it, the values of every term that the signature does not tell apart from
+ * `evidence[0].certificateId`: all terms of each `ambiguousTerms` group (`verifyCredential`'s
+ * `result.ambiguousTerms`, or `findAmbiguousTerms` of `@divoc/vc`) at the evidence entry that includes a
+ * `certificateId` term. With DIVOC's contexts those are `batch`, `vaccine`, `manufacturer` (and `icd11Code`), all
+ * `schema:id`: their values can be swapped with the certificate id after signing without breaking the signature, so
+ * a revocation list must be checked against each of them. Without ambiguous groups it is `divocCertificateId` alone.
+ * Duplicates are dropped; at most 64 values.
+ */
+export function divocCertificateIdCandidates(credential: unknown, ambiguousTerms: readonly AmbiguousTermGroup[] = []): DivocCertificateIdCandidate[] {
+  const out: DivocCertificateIdCandidate[] = [];
+  const seen = new Set<string>();
+  const add = (certificateId: string, term: string): void => {
+    if (seen.has(certificateId) || out.length >= MAX_CANDIDATES) return;
+    seen.add(certificateId);
+    out.push({ certificateId, term });
+  };
+  const primary = divocCertificateId(credential);
+  if (!isRecord(credential)) return out;
+  const evidence = Array.isArray(credential.evidence) ? credential.evidence[0] : credential.evidence;
+  if (primary !== undefined) add(primary, directCertificateId(evidence) === primary ? 'certificateId' : 'id');
+  if (!Array.isArray(ambiguousTerms)) return out;
+  const evidencePath = Array.isArray(credential.evidence) ? 'evidence[0]' : 'evidence';
+  for (const group of ambiguousTerms) {
+    if (!isRecord(group) || group.path !== evidencePath || !Array.isArray(group.terms)) continue;
+    const terms = group.terms.filter((t): t is string => typeof t === 'string');
+    // The group is about the certificate id if one of its keys is `certificateId` (also under a `@nest` alias).
+    if (!terms.some((t) => t === 'certificateId' || /[.\]]certificateId$/.test(t))) continue;
+    for (const term of terms) {
+      const values: string[] = [];
+      idValues(readJsonPath(evidence, term), values);
+      for (const value of values) add(value, term);
+    }
+  }
+  return out;
+}
+
+export interface CheckDivocRevocationOptions {
+  /**
+   * `result.ambiguousTerms` of `verifyCredential` (`@divoc/vc`) for this credential. When given, the list is checked
+   * against every candidate of `divocCertificateIdCandidates`, not only `evidence[0].certificateId`: with DIVOC's
+   * contexts a revoked certificate whose `certificateId` was swapped with its `batch` still verifies, and is still
+   * found revoked here.
+   */
+  ambiguousTerms?: readonly AmbiguousTermGroup[];
+}
+
+/**
+ * The `revocation` check of a DIVOC credential against a DIVOC revocation list. Never throws. With
+ * `options.ambiguousTerms`, every value that may be the certificate id is checked (see `divocCertificateIdCandidates`);
+ * the credential is revoked when any of them is.
+ */
+export function checkDivocRevocation(credential: unknown, list: DivocRevocationList, options: CheckDivocRevocationOptions = {}): Check {
   let data: unknown = credential;
   if (typeof credential === 'string') {
     try {
-      data = JSON.parse(credential.length > 2 * 1024 * 1024 ? '' : credential) as unknown;
-    } catch {
-      return failed('ERR_STATUS_ID_MISSING', 'credential is not JSON');
+      data = readJson(credential, 2 * 1024 * 1024, (m) => new Error(m));
+    } catch (error) {
+      return failed('ERR_STATUS_ID_MISSING', `credential is not JSON: ${(error as Error).message}`);
     }
   }
   const certificateId = divocCertificateId(data);
   if (certificateId === undefined) return failed('ERR_STATUS_ID_MISSING', 'credential carries no DIVOC certificate id (evidence[0].certificateId)');
-  let found: DivocRevocation | undefined;
-  try {
-    found = findDivocRevocation(list, certificateId);
-  } catch (error) {
-    return failed('ERR_STATUS_LIST_INVALID', (error as Error).message);
+  const candidates = divocCertificateIdCandidates(data, options?.ambiguousTerms ?? []);
+  for (const candidate of candidates) {
+    let found: DivocRevocation | undefined;
+    try {
+      found = findDivocRevocation(list, candidate.certificateId);
+    } catch (error) {
+      return failed('ERR_STATUS_LIST_INVALID', (error as Error).message);
+    }
+    if (!found) continue;
+    const id = candidate.certificateId;
+    // A value of a colliding term: say where it is, since the signature cannot tell it from the certificate id.
+    const where = id === certificateId ? '' : ` (the value of ${candidate.term}, which the signature does not tell apart from certificateId ${JSON.stringify(certificateId)})`;
+    if (found.kind === 'replaced') return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} was replaced by ${found.replacedBy}`);
+    const details = [found.revokedAt ? `on ${found.revokedAt}` : '', found.reason ? `(${found.reason.slice(0, 200)})` : ''].filter(Boolean).join(' ');
+    return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} is revoked${details ? ` ${details}` : ''}`);
   }
-  if (!found) return passed(`certificate ${certificateId} is not revoked`);
-  if (found.kind === 'replaced') return failed('ERR_STATUS_REVOKED', `certificate ${certificateId} was replaced by ${found.replacedBy}`);
-  const details = [found.revokedAt ? `on ${found.revokedAt}` : '', found.reason ? `(${found.reason.slice(0, 200)})` : ''].filter(Boolean).join(' ');
-  return failed('ERR_STATUS_REVOKED', `certificate ${certificateId} is revoked${details ? ` ${details}` : ''}`);
+  const others = [...new Set(candidates.filter((c) => c.certificateId !== certificateId).map((c) => c.term))];
+  return passed(`certificate ${certificateId} is not revoked${others.length > 0 ? ` (nor is any value of ${others.join(', ')}, which the signature does not tell apart from certificateId)` : ''}`);
 }

@@ -1,4 +1,4 @@
-import type { Check } from '@divoc/keys';
+import { isUnsafeJsonError, parseJsonStrict, type Check } from '@divoc/keys';
 import type { StatusCheckCode } from './errors.js';
 
 export type JsonRecord = Record<string, unknown>;
@@ -8,15 +8,18 @@ export function isRecord(value: unknown): value is JsonRecord {
 }
 
 /**
- * `JSON.parse` for text of at most `maxLength` characters, or a structured copy of an object (so the caller's
- * object, or a Proxy, cannot change under us). `fail` builds the typed error to throw.
+ * Strict JSON (`parseJsonStrict` of `@divoc/keys`) for text of at most `maxLength` characters, or a structured copy
+ * of an object (so the caller's object, or a Proxy, cannot change under us). A member named twice or named
+ * `__proto__` / `constructor` / `prototype` (an object's own one included) is refused; the message names the JSON
+ * code (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`). `fail` builds the typed error to throw.
  */
 export function readJson(input: unknown, maxLength: number, fail: (message: string, cause?: unknown) => Error): unknown {
   if (typeof input === 'string') {
     if (input.length > maxLength) throw fail(`input is ${input.length} characters, over the ${maxLength} limit`);
     try {
-      return JSON.parse(input) as unknown;
+      return parseJsonStrict(input, { maxLength });
     } catch (cause) {
+      if (isUnsafeJsonError(cause)) throw fail(`input is refused: ${cause.message} (${cause.code})`, cause);
       throw fail('input is not JSON', cause);
     }
   }

@@ -96,8 +96,13 @@ function processOptions(state: LoaderState): Record<string, unknown> {
   };
 }
 
+/** Whether `error` is the walk's internal "not covered" signal (for `./ambiguity.ts`, which shares these contexts). */
+export function isUnsupported(error: unknown): boolean {
+  return error === UNSUPPORTED;
+}
+
 /** One jsonld.js active context and everything the walk has asked of it. */
-class CompiledContext {
+export class CompiledContext {
   readonly hasPrevious: boolean;
   #reverted: CompiledContext | undefined;
   readonly #keys = new Map<string, string | null>();
@@ -165,14 +170,27 @@ class CompiledContext {
     const hit = memo.get(memoKey);
     if (hit) return hit;
     throw new ContextMiss(async () => {
-      const ctx = await jsonldContext.process({
-        activeCtx: this.ctx,
-        localCtx,
-        options: processOptions(this.state),
-        ...(kind === 0 ? { propagate: true, overrideProtected: true } : kind === 1 ? { propagate: false } : {}),
-      });
-      memoSet(memo, memoKey, new CompiledContext(ctx, this.state));
+      await this.computeDerived(kind, memoKey, localCtx);
     });
+  }
+
+  /** The derived context if it is compiled already (no loading). */
+  peekDerived(kind: 0 | 1 | 2, memoKey: unknown): CompiledContext | undefined {
+    return this.#derived[kind].get(memoKey);
+  }
+
+  /** Processes `localCtx` on this context (as `derive` would), memoises it while there is room, and returns it. */
+  async computeDerived(kind: 0 | 1 | 2, memoKey: unknown, localCtx: unknown): Promise<CompiledContext> {
+    const memo = this.#derived[kind];
+    const hit = memo.get(memoKey);
+    if (hit) return hit;
+    const ctx = await jsonldContext.process({
+      activeCtx: this.ctx,
+      localCtx,
+      options: processOptions(this.state),
+      ...(kind === 0 ? { propagate: true, overrideProtected: true } : kind === 1 ? { propagate: false } : {}),
+    });
+    return memoSet(memo, memoKey, new CompiledContext(ctx, this.state));
   }
 }
 
@@ -448,6 +466,21 @@ export function countGeneral(): void {
 
 const states = new WeakMap<DocumentLoader, LoaderState>();
 
+/** The loader's initial compiled context: every context compiled from it is shared by all walks on this loader. */
+export function initialCompiledContext(
+  loader: DocumentLoader,
+  taggedLoader: (url: string) => Promise<unknown>,
+  sharedCache: LoaderState['sharedCache'],
+): CompiledContext {
+  let state = states.get(loader);
+  if (!state) {
+    state = { loader, taggedLoader, sharedCache };
+    states.set(loader, state);
+  }
+  state.initial ??= new CompiledContext(jsonldContext.getInitialContext(processOptions(state)), state);
+  return state.initial;
+}
+
 /**
  * Canonical N-Quads by the fast path, or `undefined` when the document needs the general path (which then also
  * gives the exact error for documents that are invalid). Rejects with jsonld.js's own error when a context cannot
@@ -460,16 +493,11 @@ export async function canonizeFast(
   taggedLoader: (url: string) => Promise<unknown>,
   sharedCache: LoaderState['sharedCache'],
 ): Promise<string | undefined> {
-  let state = states.get(loader);
-  if (!state) {
-    state = { loader, taggedLoader, sharedCache };
-    states.set(loader, state);
-  }
-  state.initial ??= new CompiledContext(jsonldContext.getInitialContext(processOptions(state)), state);
+  const initial = initialCompiledContext(loader, taggedLoader, sharedCache);
   for (let loads = 0; loads <= MAX_CONTEXT_LOADS; loads++) {
     const sink = new QuadSink();
     try {
-      new Walker(sink).node(document, state.initial, null, 0);
+      new Walker(sink).node(document, initial, null, 0);
     } catch (error) {
       if (error instanceof ContextMiss && loads < MAX_CONTEXT_LOADS) {
         try {

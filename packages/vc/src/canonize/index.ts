@@ -2,9 +2,10 @@ import jsonld from 'jsonld';
 import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import rdfCanonize from 'rdf-canonize';
 import { createDocumentLoader, type DocumentLoader, type RemoteDocument } from '@divoc/schemas';
-import { JsonLdSafeModeError, JsonLdUnknownUrlError, VcError, VcMalformedError } from '../lib/errors.js';
+import { isUnsafeJsonError } from '@divoc/keys';
+import { JsonLdSafeModeError, JsonLdUnknownUrlError, VcError, VcMalformedError, VcUnsafeJsonError } from '../lib/errors.js';
 import type { JsonObject } from '../types.js';
-import { canonizeFast, countGeneral } from './fast.js';
+import { canonizeFast, countGeneral, initialCompiledContext, type CompiledContext } from './fast.js';
 
 export interface CanonizeOptions {
   /** Offline loader for every `@context` URL. Default: a shared `createDocumentLoader()` from `@divoc/schemas`. */
@@ -87,6 +88,8 @@ interface JsonLdErrorLike {
 /** Maps whatever jsonld.js / rdf-canonize / a loader threw onto this package's typed errors. */
 export function toVcError(error: unknown): VcError {
   if (error instanceof VcError) return error;
+  // A duplicate or forbidden JSON member keeps its own code, the same in every format.
+  if (isUnsafeJsonError(error)) return new VcUnsafeJsonError(error.message, { code: error.code, cause: error });
   const e = (typeof error === 'object' && error !== null ? error : {}) as JsonLdErrorLike;
   const details = e.details ?? {};
   const cause = details.cause as JsonLdErrorLike | undefined;
@@ -169,6 +172,11 @@ export async function canonize(document: JsonObject, options: CanonizeOptions = 
   if (fast !== undefined) return fast;
   countGeneral();
   return canonizeGeneral(document, { documentLoader });
+}
+
+/** The compiled initial context of `documentLoader`, shared with the fast path (so both reuse each compiled context). */
+export function compiledContextFor(documentLoader: DocumentLoader): CompiledContext {
+  return initialCompiledContext(documentLoader, tagged(documentLoader), cacheFor(documentLoader));
 }
 
 /** A canonicaliser memoised per document object, for one issue/verify operation. */

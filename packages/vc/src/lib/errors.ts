@@ -1,3 +1,5 @@
+import type { UnsafeJsonCode } from '@divoc/keys';
+
 /**
  * Every error this package throws (and every failure code a verification result carries) is one of these
  * classes. Each has a stable string `code`, so callers can `switch (err.code)` over the `VcErrorCode` union.
@@ -15,6 +17,18 @@ export abstract class VcError extends Error {
 /** The input is not a credential: not a JSON object, no `@context`/`type`, wrong-typed fields, bad dates. */
 export class VcMalformedError extends VcError {
   readonly code = 'ERR_VC_MALFORMED' as const;
+}
+
+/**
+ * The credential's JSON names a member twice, or has a `__proto__` / `constructor` / `prototype` member (refused by
+ * `parseJsonStrict` / `assertSafeJson` of `@divoc/keys`). The code is the JSON one, the same in every format.
+ */
+export class VcUnsafeJsonError extends VcError {
+  readonly code: UnsafeJsonCode;
+  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
 }
 
 /** The credential carries no proof, or an unusable one (several proofs, proof not an object). */
@@ -52,6 +66,14 @@ export class VcKeyPurposeError extends VcError {
   readonly code = 'ERR_VC_KEY_PURPOSE' as const;
 }
 
+/**
+ * The credential names an issuer the signing key does not speak for (the key is trusted for other issuers of the
+ * same kind). Same code in every format: see `bindIssuer` in `@divoc/keys`.
+ */
+export class VcIssuerMismatchError extends VcError {
+  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
+}
+
 /** `issuanceDate`/`validFrom` lies after the validation clock. */
 export class VcNotYetValidError extends VcError {
   readonly code = 'ERR_VC_NOT_YET_VALID' as const;
@@ -83,6 +105,7 @@ export class JsonLdSafeModeError extends VcError {
 /** Discriminated union (on `code`) of every error class of this package. */
 export type VcErrors =
   | VcMalformedError
+  | VcUnsafeJsonError
   | VcProofMissingError
   | VcUnsupportedSuiteError
   | VcSuiteAlgorithmMismatchError
@@ -90,6 +113,7 @@ export type VcErrors =
   | VcKeyNotTrustedError
   | VcKeyExpiredError
   | VcKeyPurposeError
+  | VcIssuerMismatchError
   | VcNotYetValidError
   | VcExpiredError
   | VcSchemaInvalidError
@@ -99,6 +123,7 @@ export type VcErrors =
 /** Every stable error code this package uses. */
 export type VcErrorCode =
   | 'ERR_VC_MALFORMED'
+  | UnsafeJsonCode
   | 'ERR_VC_PROOF_MISSING'
   | 'ERR_VC_UNSUPPORTED_SUITE'
   | 'ERR_VC_SUITE_ALG_MISMATCH'
@@ -106,6 +131,7 @@ export type VcErrorCode =
   | 'ERR_VC_KEY_NOT_TRUSTED'
   | 'ERR_VC_KEY_EXPIRED'
   | 'ERR_VC_KEY_PURPOSE'
+  | 'ERR_TRUST_ISSUER_MISMATCH'
   | 'ERR_VC_NOT_YET_VALID'
   | 'ERR_VC_EXPIRED'
   | 'ERR_VC_SCHEMA_INVALID'

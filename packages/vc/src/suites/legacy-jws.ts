@@ -1,8 +1,8 @@
-import { base64urlDecode, base64urlEncode } from '@divoc/keys';
+import { base64urlDecode, base64urlEncode, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import type { SignatureAlgorithm } from '@divoc/keys';
 import { CONTEXT_URLS } from '@divoc/schemas';
 import { concatBytes, utf8 } from '../lib/bytes.js';
-import { VcSignatureInvalidError } from '../lib/errors.js';
+import { VcSignatureInvalidError, VcUnsafeJsonError } from '../lib/errors.js';
 import { isJsonObject } from '../lib/json.js';
 import type { JsonObject, Proof, ProofSuite } from '../types.js';
 import { firstVerifyingKey, proofOptionsOf, proofThenDocumentHash } from './shared.js';
@@ -65,9 +65,10 @@ function parseDetachedJws(jws: unknown, algorithm: SignatureAlgorithm): { protec
   let header: unknown;
   let signature: Uint8Array;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(base64urlDecode(protectedHeader)));
+    header = parseJsonStrict(new TextDecoder('utf-8', { fatal: true }).decode(base64urlDecode(protectedHeader)), { maxDepth: 8 });
     signature = base64urlDecode(encodedSignature);
   } catch (cause) {
+    if (isUnsafeJsonError(cause)) throw new VcUnsafeJsonError(`proof.jws header: ${cause.message}`, { code: cause.code, cause });
     throw new VcSignatureInvalidError('proof.jws header or signature is not valid base64url JSON', { cause });
   }
   if (!isJsonObject(header)) throw new VcSignatureInvalidError('proof.jws header is not a JSON object');

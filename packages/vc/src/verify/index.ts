@@ -1,12 +1,14 @@
-import type { TrustedKey } from '@divoc/keys';
+import { assertSafeJson, bindIssuer, trustedKeyIssuers, type TrustedKey } from '@divoc/keys';
 import { createDocumentLoader, defaultRegistry, validateCredential, type DocumentLoader } from '@divoc/schemas';
 import { defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
+import { findAmbiguousTerms } from '../canonize/ambiguity.js';
 import {
   VcError,
   VcExpiredError,
   VcKeyExpiredError,
   VcKeyNotTrustedError,
   VcKeyPurposeError,
+  VcIssuerMismatchError,
   VcMalformedError,
   VcNotYetValidError,
   VcProofMissingError,
@@ -17,6 +19,7 @@ import {
 import { asArray, isJsonObject, parseDateTime } from '../lib/json.js';
 import { suiteForProof, suites as builtInSuites } from '../suites/index.js';
 import type {
+  AmbiguousTermGroup,
   Check,
   CheckName,
   CredentialVerificationResult,
@@ -68,6 +71,9 @@ function issuerOf(credential: JsonObject): string | undefined {
 async function decode(input: unknown, canonize: SuiteContext['canonize']): Promise<Decoded> {
   if (!isJsonObject(input)) throw new VcMalformedError('credential must be a JSON object');
   if (depthOf(input) > MAX_DEPTH) throw new VcMalformedError(`credential is nested deeper than ${MAX_DEPTH} levels`);
+  // A `__proto__` / `constructor` / `prototype` member (JSON.parse makes them own members) is refused outright:
+  // copies would turn it into a prototype, and what is read would not be what was signed. ERR_JSON_FORBIDDEN_KEY.
+  assertSafeJson(input);
   let serialized: string;
   try {
     serialized = JSON.stringify(input);
@@ -79,6 +85,8 @@ async function decode(input: unknown, canonize: SuiteContext['canonize']): Promi
   }
   // Work on our own copy: the caller's object can change under us (or be a Proxy) between checks.
   const credential = JSON.parse(serialized) as JsonObject;
+  // Again on our copy: a getter or Proxy could have shown the check above something else.
+  assertSafeJson(credential);
   const context = credential['@context'];
   if (context === undefined) throw new VcMalformedError('credential has no @context');
   if (!asArray(context).every((c) => typeof c === 'string' || isJsonObject(c))) {
@@ -115,8 +123,15 @@ function resolveKeys(options: VerifyOptions, id: string): TrustedKey[] {
   }
 }
 
-/** Key window must cover the signing time (proof `created`, else the validation clock); purpose must fit. */
-function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: Date): void {
+/** The purpose a credential's proof must state: the issuer asserts the claims. */
+const CREDENTIAL_PROOF_PURPOSE = 'assertionMethod';
+
+/**
+ * Key window must cover the signing time (proof `created`, else the validation clock); the proof must state the
+ * assertion purpose and the key be authorised for it; the issuer the credential names must be one the key speaks
+ * for (or of a kind the trust gives it none of: then the claim is only unbound, which `@divoc/verifier` reports).
+ */
+function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: Date, issuer: string | undefined): void {
   if (!key) throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}`);
   const signedAt = parseDateTime(proof.created) ?? now;
   if (key.validFrom && signedAt < key.validFrom) {
@@ -125,8 +140,19 @@ function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: 
   if (key.validUntil && signedAt > key.validUntil) {
     throw new VcKeyExpiredError(`key ${key.id} expired ${key.validUntil.toISOString()}, before the proof was made (${signedAt.toISOString()})`);
   }
-  if (key.purposes && typeof proof.proofPurpose === 'string' && !key.purposes.includes(proof.proofPurpose)) {
-    throw new VcKeyPurposeError(`key ${key.id} may not be used for ${proof.proofPurpose} (allowed: ${key.purposes.join(', ')})`);
+  // Without a stated purpose a key authorised only for authentication could sign credentials.
+  if (proof.proofPurpose === undefined) throw new VcKeyPurposeError(`the proof states no proofPurpose (a credential proof must be ${CREDENTIAL_PROOF_PURPOSE})`);
+  if (proof.proofPurpose !== CREDENTIAL_PROOF_PURPOSE) {
+    throw new VcKeyPurposeError(`proofPurpose ${JSON.stringify(String(proof.proofPurpose)).slice(0, 80)} is not ${CREDENTIAL_PROOF_PURPOSE}`);
+  }
+  if (key.purposes && !key.purposes.includes(CREDENTIAL_PROOF_PURPOSE)) {
+    throw new VcKeyPurposeError(`key ${key.id} may not be used for ${CREDENTIAL_PROOF_PURPOSE} (allowed: ${key.purposes.join(', ') || 'nothing'})`);
+  }
+  const binding = bindIssuer(trustedKeyIssuers(key), issuer);
+  if (binding.status === 'mismatch') {
+    throw new VcIssuerMismatchError(
+      `the credential names issuer ${JSON.stringify(issuer)} but key ${key.id} is trusted for ${binding.identities.join(', ')} only; bind the key to that issuer in the trust (an "issuer" on its trust-list entry, or --trust ISSUER=FILE) if it really signs for it`,
+    );
   }
 }
 
@@ -196,13 +222,17 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
   const context: SuiteContext = { documentLoader, canonize: memoizedCanonize({ documentLoader }) };
 
   let decoded: Decoded;
+  let ambiguous: AmbiguousTermGroup[];
   try {
     decoded = await decode(credential, context.canonize);
+    // Terms the signature does not bind to their values (a warning, reported on the result; see findAmbiguousTerms).
+    ambiguous = await findAmbiguousTerms(decoded.document, { documentLoader });
   } catch (error) {
     result.checks.push(fail('decode', toVcError(error)));
     return result;
   }
   result.checks.push(ok('decode'));
+  if (ambiguous.length > 0) result.ambiguousTerms = ambiguous;
   result.credential = decoded.credential;
   if (decoded.issuer) result.issuer = decoded.issuer;
   const { proof, document } = decoded;
@@ -225,6 +255,9 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
     if (!verifiedBy) {
       throw new VcSignatureInvalidError(`signature does not verify under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} for ${id}`);
     }
+    result.signer = verifiedBy;
+    const signedAt = parseDateTime(proof.created);
+    if (signedAt) result.signedAt = signedAt;
     result.checks.push(ok('signature'));
   } catch (error) {
     result.checks.push(fail('signature', toVcError(error)));
@@ -232,7 +265,7 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
 
   // trust: the key that verified; failing that, the first candidate, so its window/purpose is still reported.
   try {
-    checkTrust(verifiedBy ?? candidates[0], proof, id ?? '', now);
+    checkTrust(verifiedBy ?? candidates[0], proof, id ?? '', now, decoded.issuer);
     result.checks.push(ok('trust'));
   } catch (error) {
     result.checks.push(fail('trust', toVcError(error)));

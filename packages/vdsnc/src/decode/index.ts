@@ -1,5 +1,5 @@
-import { base64urlDecode } from '@divoc/keys';
-import { VdsncMalformedError, VdsncTooLargeError } from '../lib/errors.js';
+import { base64urlDecode, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { VdsncMalformedError, VdsncTooLargeError, VdsncUnsafeJsonError } from '../lib/errors.js';
 import type { DecodedVdsnc, JsonObject, VdsncSeal, VdsncType } from '../types.js';
 
 /** A seal with a 2 KB certificate and a long vaccination history stays well under this; a QR holds < 3 KB. */
@@ -13,15 +13,19 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 
 /**
  * Parse a VDS-NC seal (JSON text, its UTF-8 bytes, or an already parsed object) without verifying it.
- * Throws `VdsncTooLargeError` / `VdsncMalformedError`.
+ * Throws `VdsncTooLargeError` / `VdsncMalformedError`, or `VdsncUnsafeJsonError` for a member named twice or named
+ * `__proto__` / `constructor` / `prototype` (an object's own such member included).
  */
 export function decodeVdsnc(input: string | Uint8Array | object): DecodedVdsnc {
   const text = inputText(input);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    // Strict: `"n":"Evil", …, "n":"CITIZEN JOHN"` would verify under JSON.parse (it keeps the last, signed, value).
+    parsed = parseJsonStrict(text, { maxDepth: MAX_DEPTH + 1 });
   } catch (err) {
-    throw new VdsncMalformedError('not JSON', { cause: err });
+    if (isUnsafeJsonError(err)) throw new VdsncUnsafeJsonError(err.message, { code: err.code, cause: err });
+    if ((err as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP') throw new VdsncMalformedError(`nested deeper than ${MAX_DEPTH} levels`, { cause: err });
+    throw new VdsncMalformedError(`not JSON: ${(err as Error).message}`, { cause: err });
   }
   checkDepth(parsed, 0);
   if (!isObject(parsed)) throw new VdsncMalformedError('a seal is a JSON object');

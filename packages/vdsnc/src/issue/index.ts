@@ -2,7 +2,7 @@ import { ICD11_COVID19_VACCINE, resolveVaccine } from '@divoc/schemas';
 import { base64Decode, base64urlEncode, publicKeyInfoFromJwk, verifySignature, type Signer } from '@divoc/keys';
 import { parseCertificate } from '../certificate/parse.js';
 import { OID_EKU_VDSNC_SIGNER } from '../certificate/oids.js';
-import { toAlpha3 } from '../lib/countries.js';
+import { toAlpha3 } from '@divoc/keys';
 import { VdsncIssueError } from '../lib/errors.js';
 import { canonicalJsonBytes } from '../jcs/index.js';
 import type { JsonObject, VdsncSeal, VdsncType } from '../types.js';

@@ -1,3 +1,5 @@
+import type { UnsafeJsonCode } from '@divoc/keys';
+
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`; `VdsncErrors` is
  * their union, so callers can `switch (err.code)`.
@@ -14,6 +16,18 @@ export abstract class VdsncError extends Error {
 /** The input is not a VDS-NC seal: not JSON, wrong shape, wrong field types. */
 export class VdsncMalformedError extends VdsncError {
   readonly code = 'ERR_VDSNC_MALFORMED' as const;
+}
+
+/**
+ * The seal's JSON names a member twice (`"n":"Evil", …, "n":"CITIZEN JOHN"`) or has a `__proto__` / `constructor` /
+ * `prototype` member. The code is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), as in every format.
+ */
+export class VdsncUnsafeJsonError extends VdsncError {
+  readonly code: UnsafeJsonCode;
+  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
 }
 
 /** The input is larger than a seal can be (checked before parsing). */
@@ -68,6 +82,7 @@ export class VdsncIssueError extends VdsncError {
 
 export type VdsncErrors =
   | VdsncMalformedError
+  | VdsncUnsafeJsonError
   | VdsncTooLargeError
   | VdsncAlgorithmUnsupportedError
   | VdsncCertificateInvalidError

@@ -1,8 +1,8 @@
 import {
   base64Decode,
+  isIssuedBy,
   isTrustedKeyValidAt,
   publicKeyInfoFromJwk,
-  verifyCertificateSignature,
   verifySignature,
   type X509CertificateInfo,
   type Check,
@@ -14,17 +14,23 @@ import { DOCUMENT_TYPE_BY_SEAL_TYPE, OID_EKU_VDSNC_SIGNER } from '../certificate
 import { decodeVdsnc } from '../decode/index.js';
 import { canonicalJsonBytes } from '../jcs/index.js';
 import { isVdsncError } from '../lib/errors.js';
-import { toAlpha3 } from '../lib/countries.js';
+import { toAlpha3 } from '@divoc/keys';
 import type { DecodedVdsnc, VdsncSeal } from '../types.js';
 import { checkMessage } from './schema.js';
 
-/** Anything listing trusted keys (a `TrustStore`); entries with a `certificate` are candidate CSCAs. */
+/**
+ * Anything listing trusted keys (a `TrustStore`); entries with a `certificate` are candidate CSCAs, and an entry whose
+ * certificate is the seal's signer certificate itself trusts that signer directly.
+ */
 export interface CscaSource {
   keys(): readonly TrustedKey[];
 }
 
 export interface VerifyVdsncOptions {
-  /** Trust store whose certificate entries (e.g. added with `addCertificate`) are the trusted CSCAs. */
+  /**
+   * Trust store whose certificate entries (e.g. added with `addCertificate`) are the trusted CSCAs, or signer
+   * certificates trusted directly (an entry whose `certificate` is `sig.cer`: no CSCA needed).
+   */
   trustStore?: CscaSource;
   /** CSCA certificates trusted directly: DER bytes, base64 DER or PEM. */
   cscaCertificates?: readonly (Uint8Array | string)[];
@@ -40,6 +46,8 @@ interface Csca {
   validUntil: Date;
   /** The trust-store entry it came from, whose own window also applies. */
   entry?: TrustedKey;
+  /** The signer certificate itself, trusted directly (a trust-store entry whose certificate is `sig.cer`). */
+  direct?: boolean;
 }
 
 const MAX_CSCAS = 10_000;
@@ -89,8 +97,10 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
       checks.push({ name: 'trust', ok: false, code: 'ERR_VDSNC_NOT_TRUSTED', message: `trusted CSCA list unusable: ${message(err)}` });
     }
     if (!checks.some((c) => c.name === 'trust')) {
-      for (const candidate of candidates) {
-        if (await issuedBy(signer.certificate, candidate.x509)) {
+      // A signer certificate the trust store holds itself is trusted without a CSCA (the operator vouched for it).
+      csca = directlyTrusted(options, decoded.signerCertificate, signer);
+      for (const candidate of csca ? [] : candidates) {
+        if (await isIssuedBy(signer.certificate, candidate.x509)) {
           csca = candidate;
           break;
         }
@@ -107,7 +117,7 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
           message: `seal claims issuing country ${decoded.issuingCountry} but its signer certificate is from ${signerCountry}`,
         });
       } else {
-        checks.push({ name: 'trust', ok: true, message: `signed by CSCA ${oneLine(csca.x509.subject.text)}` });
+        checks.push({ name: 'trust', ok: true, message: csca.direct ? 'the signer certificate is trusted directly' : `signed by CSCA ${oneLine(csca.x509.subject.text)}` });
       }
     }
   } else {
@@ -119,8 +129,8 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
     const problems: string[] = [];
     if (!within(now, signer.validFrom, signer.validUntil)) problems.push(`signer certificate valid ${signer.validFrom.toISOString()} to ${signer.validUntil.toISOString()}`);
     if (csca) {
-      if (!within(now, csca.validFrom, csca.validUntil)) problems.push(`CSCA certificate valid ${csca.validFrom.toISOString()} to ${csca.validUntil.toISOString()}`);
-      if (csca.entry && !isTrustedKeyValidAt(csca.entry, now)) problems.push('CSCA trust-store entry not valid now');
+      if (!csca.direct && !within(now, csca.validFrom, csca.validUntil)) problems.push(`CSCA certificate valid ${csca.validFrom.toISOString()} to ${csca.validUntil.toISOString()}`);
+      if (csca.entry && !isTrustedKeyValidAt(csca.entry, now)) problems.push(`${csca.direct ? 'signer' : 'CSCA'} trust-store entry not valid now`);
     }
     checks.push(
       problems.length === 0
@@ -189,28 +199,6 @@ function keyUsageCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Check {
   return { name: 'key-usage', ok: true };
 }
 
-/**
- * `issuer` is a CA allowed to sign certificates, names `signer`'s issuer (and key identifier, when both say), and its
- * key verifies the certificate's signature (WebCrypto, so the same in Node and browsers).
- */
-async function issuedBy(signer: X509CertificateInfo, issuer: X509CertificateInfo): Promise<boolean> {
-  if (!issuer.basicConstraints?.ca) return false;
-  if (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign')) return false;
-  if (!sameName(signer.issuer.attributes, issuer.subject.attributes)) return false;
-  if (signer.authorityKeyIdentifier && issuer.subjectKeyIdentifier && !sameBytes(signer.authorityKeyIdentifier, issuer.subjectKeyIdentifier)) return false;
-  return verifyCertificateSignature(signer, issuer);
-}
-
-function sameName(a: X509CertificateInfo['subject']['attributes'], b: X509CertificateInfo['subject']['attributes']): boolean {
-  // RFC 5280 §7.1 name matching, simplified: same attributes in the same order, case- and space-insensitive values.
-  const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
-  return a.length === b.length && a.every((x, i) => x.oid === b[i]!.oid && norm(x.value) === norm(b[i]!.value));
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
 const cache = new WeakMap<TrustedKey, Csca | null>();
 
 function trustedCscas(options: VerifyVdsncOptions): Csca[] {
@@ -235,6 +223,22 @@ function trustedCscas(options: VerifyVdsncOptions): Csca[] {
     out.push(csca);
   }
   return out;
+}
+
+/** The trust-store entry whose certificate is the signer certificate itself (byte for byte), as a trust anchor. */
+function directlyTrusted(options: VerifyVdsncOptions, der: Uint8Array, signer: CertificateInfo): Csca | undefined {
+  if (!options.trustStore) return undefined;
+  let seen = 0;
+  for (const entry of options.trustStore.keys()) {
+    if (!entry.certificate) continue;
+    if (++seen > MAX_CSCAS) break;
+    if (sameBytes(entry.certificate, der)) return { x509: signer.certificate, validFrom: signer.validFrom, validUntil: signer.validUntil, entry, direct: true };
+  }
+  return undefined;
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function toCsca(der: Uint8Array, entry?: TrustedKey): Csca | null {

@@ -38,6 +38,26 @@ export function base64ToBytes(text: string): Uint8Array | undefined {
   return out;
 }
 
+const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
+const PEM_END = '-----END CERTIFICATE-----';
+
+/**
+ * The base64 bodies of every `-----BEGIN CERTIFICATE-----` block of `text`, in order (linear-time scan). Throws
+ * `RangeError` naming the block for a BEGIN line without its END line, or when there are more than `max` blocks.
+ */
+export function pemCertificateBodies(text: string, max: number): string[] {
+  const out: string[] = [];
+  let at = text.indexOf(PEM_BEGIN);
+  while (at !== -1) {
+    if (out.length >= max) throw new RangeError(`more than ${max} certificates`);
+    const end = text.indexOf(PEM_END, at + PEM_BEGIN.length);
+    if (end === -1) throw new RangeError(`certificate [${out.length}] has no -----END CERTIFICATE----- line`);
+    out.push(text.slice(at + PEM_BEGIN.length, end));
+    at = text.indexOf(PEM_BEGIN, end + PEM_END.length);
+  }
+  return out;
+}
+
 /** The DER inside a `-----BEGIN CERTIFICATE-----` block, or undefined. */
 export function pemCertificateDer(text: string): Uint8Array | undefined {
   const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);

@@ -18,6 +18,15 @@ export class TrustUnrecognizedError extends VerifierErrorBase {
 /** The material was recognised, but it is malformed, too large or holds private keys. */
 export class TrustInvalidError extends VerifierErrorBase {
   readonly code = 'ERR_TRUST_INVALID' as const;
+  /**
+   * The specific refusal, when there is one: the code of the error underneath (e.g. `ERR_DCC_TRUST_KID_MISMATCH`,
+   * `ERR_DCC_TRUST_SIGNATURE_INVALID`) or `ERR_TRUST_CHAIN_COUNTRY`. Also named in the message.
+   */
+  readonly reason?: string;
+  constructor(message: string, options?: { cause?: unknown; reason?: string }) {
+    super(message, options);
+    if (options?.reason !== undefined) this.reason = options.reason;
+  }
 }
 
 /** A trust file or folder could not be read (Node-only loaders). */
@@ -40,4 +49,12 @@ export function isVerifierError(error: unknown): error is VerifierError {
 }
 
 /** Codes `verify` reports in a failed `decode` check when no format package got to see the input. */
-export type InputCheckCode = 'ERR_INPUT_UNRECOGNIZED' | 'ERR_INPUT_TOO_LARGE' | 'ERR_INPUT_INVALID' | 'ERR_FORMAT_DISABLED' | 'ERR_QR_NOT_FOUND';
+export type InputCheckCode =
+  | 'ERR_INPUT_UNRECOGNIZED'
+  | 'ERR_INPUT_TOO_LARGE'
+  | 'ERR_INPUT_INVALID'
+  | 'ERR_FORMAT_DISABLED'
+  | 'ERR_QR_NOT_FOUND'
+  /** JSON input names a member twice / has a `__proto__`, `constructor` or `prototype` member (any format). */
+  | 'ERR_JSON_DUPLICATE_KEY'
+  | 'ERR_JSON_FORBIDDEN_KEY';

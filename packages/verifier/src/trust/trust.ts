@@ -1,7 +1,24 @@
-import { importKeyPair, jwkThumbprint, TrustStore, trustedKeyFromKeyPair, type KeyPair, type TrustedKey } from '@divoc/keys';
-import { loadDccSignerList } from '@divoc/dcc';
+import {
+  assertSafeJson,
+  dccKid,
+  importKeyPair,
+  isIssuedBy,
+  isUnsafeJsonError,
+  jwkThumbprint,
+  parseCertificate,
+  parseJsonStrict,
+  publicKeyInfoFromJwk,
+  sameDistinguishedName,
+  sameIssuer,
+  TrustStore,
+  trustedKeyFromKeyPair,
+  type KeyPair,
+  type TrustedKey,
+  type X509CertificateInfo,
+} from '@divoc/keys';
+import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc';
 import { loadIssuerDirectory, parseRevocationList, type RevocationList } from '@divoc/shc';
-import { base64ToBytes, isObject, pemCertificateDer, utf8OrUndefined, type Json } from '../lib/bytes.js';
+import { base64ToBytes, isObject, pemCertificateBodies, pemCertificateDer, utf8OrUndefined, type Json } from '../lib/bytes.js';
 import { isCaCertificate } from '../lib/der.js';
 import { TrustInvalidError, TrustUnrecognizedError } from '../lib/errors.js';
 
@@ -12,6 +29,8 @@ export const DIVOC_KEY_ID = 'did:india';
 export const MAX_TRUST_TEXT = 16 * 1024 * 1024;
 const MAX_CSCAS = 10_000;
 const MAX_CRLS = 10_000;
+/** Certificates one PEM bundle may hold (a CSCA master list is a few hundred). */
+export const MAX_BUNDLE_CERTIFICATES = 1_000;
 
 /** What kind of material `Trust.add` recognised. */
 export type TrustSourceKind =
@@ -23,6 +42,7 @@ export type TrustSourceKind =
   | 'dcc-signer-list'
   | 'csca-certificate'
   | 'signer-certificate'
+  | 'certificate-bundle'
   | 'did-document'
   | 'did-key'
   | 'divoc-key'
@@ -38,12 +58,19 @@ export interface TrustSourceSummary {
   issuers?: number;
   cscas?: number;
   revocationLists?: number;
+  /** Certificates a PEM bundle held (`certificate-bundle`: `keys` leaves plus `cscas` CA certificates). */
+  certificates?: number;
+  /** Withdrawn document signers an EU DCC trust list named (`rawData: null`): skipped, never trusted. */
+  withdrawn?: number;
 }
 
 export interface TrustAddOptions {
   /** Display name of the issuer (SHC issuer, DIVOC key owner). */
   name?: string;
-  /** Issuer the keys belong to: an SHC `iss` URL for a JWKS, a controller DID/URL for other keys. */
+  /**
+   * The issuer the keys sign for (`--trust ISSUER=FILE`): an SHC `iss` URL for a JWKS, a DID or URL for a key, a
+   * country code for a certificate. Credentials these keys sign may name this issuer; see docs/trust.md.
+   */
   issuer?: string;
   /** Id for a single key or certificate (default: `did:india` for DIVOC keys, the DCC kid for certificates). */
   id?: string;
@@ -51,7 +78,44 @@ export interface TrustAddOptions {
   role?: 'csca' | 'signer';
   /** Key sets by `iss` for a VCI directory (`participating_issuers` lists no keys). */
   jwks?: Readonly<Record<string, unknown>>;
+  /**
+   * The EU DCC Gateway trust anchor (PEM, base64 DER or DER): an EU DCC trust list is then accepted only with every
+   * entry's CMS signature verified (see `addDccSignerList`). Signatures are checked asynchronously: `load` and
+   * `addDccSignerList` take it, `add` refuses it. Other material ignores it in `load`.
+   */
+  trustAnchor?: DccTrustAnchor;
 }
+
+/** A gateway trust anchor certificate: PEM (several blocks for a rollover), base64 DER or DER, or a list of them. */
+export type DccTrustAnchor = string | Uint8Array | readonly (string | Uint8Array)[];
+
+/** Options of `Trust.addDccSignerList`. */
+export interface DccSignerListOptions {
+  /** The gateway's trust anchor: every entry's `signature` must then verify (see `addDccSignerList`). */
+  trustAnchor?: DccTrustAnchor;
+}
+
+/** What adding one certificate will do, worked out (and every check run) before anything is added. */
+interface CertificatePlan {
+  role: 'csca' | 'signer';
+  der: Uint8Array;
+  x509: X509CertificateInfo;
+  id?: string;
+  controller?: string;
+  aliases: string[];
+  /** `certificate`, or `certificate [i] of the bundle`: how messages name it. */
+  what: string;
+}
+
+/** A CSCA: the certificate and the issuers the trust source bound it to (its own country `C` counts as well). */
+interface CscaEntry {
+  der: Uint8Array;
+  x509: X509CertificateInfo;
+  issuers: readonly string[];
+}
+
+/** What `Trust.certificateSigner` found: the trusted key of a signer certificate, or why it is not trusted. */
+export type CertificateSignerResult = { key: TrustedKey } | { code: string; message: string };
 
 /** An issuer's published `.well-known/`: its JWKS and the revocation lists that come with the keys. */
 export interface WellKnownMaterial {
@@ -70,16 +134,80 @@ function wrap<T>(what: string, fn: () => T): T {
     if (error instanceof TrustInvalidError || error instanceof TrustUnrecognizedError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown })?.code;
-    throw new TrustInvalidError(`${what}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error });
+    throw new TrustInvalidError(`${what}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error, ...(typeof code === 'string' ? { reason: code } : {}) });
   }
 }
+
+async function wrapAsync<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    return wrap(what, () => {
+      throw error;
+    });
+  }
+}
+
+/** A certificate's parse, kept per trusted key (the chain-country check looks at every certificate key). */
+const parsedCertificates = new WeakMap<TrustedKey, X509CertificateInfo | null>();
+
+function certificateOfKey(key: TrustedKey): X509CertificateInfo | undefined {
+  if (!(key.certificate instanceof Uint8Array)) return undefined;
+  let x509 = parsedCertificates.get(key);
+  if (x509 === undefined) {
+    try {
+      x509 = parseCertificate(key.certificate);
+    } catch {
+      x509 = null;
+    }
+    parsedCertificates.set(key, x509);
+  }
+  return x509 ?? undefined;
+}
+
+function sameCountryCode(a: string, b: string): boolean {
+  return a.toUpperCase() === b.toUpperCase() || sameIssuer(a.toUpperCase(), b.toUpperCase());
+}
+
+function sameKeyIdentifier(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  return a === undefined || b === undefined || sameBytes(a, b);
+}
+
+/**
+ * `ca` is the CA `cert` names as its issuer (same name; same key identifier when both say). By name only, without
+ * the signature: used to refuse (a signer naming another country's CSCA as its issuer), never to trust.
+ */
+function namesAsIssuer(cert: X509CertificateInfo, ca: X509CertificateInfo): boolean {
+  return sameDistinguishedName(cert.issuer, ca.subject) && sameKeyIdentifier(cert.authorityKeyIdentifier, ca.subjectKeyIdentifier);
+}
+
+/** The countries of a signer certificate and the CSCA it names as its issuer, when both have one and they differ. */
+function chainCountryConflict(signer: X509CertificateInfo, csca: X509CertificateInfo): { signer: string; csca: string } | undefined {
+  const a = signer.subject.country;
+  const b = csca.subject.country;
+  if (a === undefined || b === undefined || sameCountryCode(a, b) || !namesAsIssuer(signer, csca)) return undefined;
+  return { signer: a, csca: b };
+}
+
+const oneLine = (dn: X509CertificateInfo['subject']): string => dn.text.split('\n').join(', ');
 
 function parseJsonText(text: string, what: string): unknown {
   if (text.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`${what} is larger than ${MAX_TRUST_TEXT} characters`);
   try {
-    return JSON.parse(text) as unknown;
+    // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` is refused (the code is in the message).
+    return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
+    if (isUnsafeJsonError(error)) throw new TrustInvalidError(`${what} is refused: ${error.message} (${error.code})`, { cause: error });
     throw new TrustInvalidError(`${what} is not valid JSON: ${(error as Error).message}`, { cause: error });
+  }
+}
+
+/** Parsed trust material from a caller: no own `__proto__` / `constructor` / `prototype` member anywhere. */
+function checkSafeJson(json: object): void {
+  try {
+    assertSafeJson(json);
+  } catch (error) {
+    throw new TrustInvalidError(`trust material is refused: ${(error as Error).message} (${(error as { code?: string }).code})`, { cause: error });
   }
 }
 
@@ -100,10 +228,14 @@ function stringOption(value: unknown, what: string): string | undefined {
 export class Trust {
   /** Keys for signature checks (looked up by verification method, kid, `iss#kid`, alias). */
   readonly store: TrustStore;
-  readonly #cscas: Uint8Array[] = [];
+  readonly #cscas: CscaEntry[] = [];
   readonly #crls: RevocationList[] = [];
+  /** kid → the issuer whose keys an SHC revocation list came with (`addWellKnown`). */
+  readonly #crlIssuers = new Map<string, string>();
   readonly #issuerNames = new Map<string, string>();
   readonly #crlVersions = new Map<string, number>();
+  /** Set by `load` while it runs `add`: takes an EU DCC list to check asynchronously instead of adding it. */
+  #dccHandler: ((json: unknown) => TrustSourceSummary) | undefined;
 
   constructor(store: TrustStore = new TrustStore()) {
     if (!(store instanceof TrustStore)) throw new TrustInvalidError('Trust needs a TrustStore from @divoc/keys');
@@ -112,7 +244,57 @@ export class Trust {
 
   /** CSCA certificates (DER) that anchor VDS-NC signer certificates. */
   get cscaCertificates(): readonly Uint8Array[] {
-    return [...this.#cscas];
+    return this.#cscas.map((c) => c.der);
+  }
+
+  /** The issuer whose keys the SHC revocation list for `kid` came with, when it came with an issuer's keys. */
+  shcRevocationListIssuer(kid: string): string | undefined {
+    return this.#crlIssuers.get(kid);
+  }
+
+  /**
+   * The trusted key of a signer certificate a credential carries (a VDS-NC `sig.cer`): the certificate itself when it
+   * was added as trusted, else a key valid within both windows, for the issuers of the trusted CSCA that issued it.
+   * A CSCA vouches for its own country only: a signer certificate naming another country is refused.
+   */
+  async certificateSigner(der: Uint8Array, notTrustedCode = 'ERR_TRUST_CERTIFICATE_UNTRUSTED'): Promise<CertificateSignerResult> {
+    let x509: X509CertificateInfo;
+    try {
+      x509 = parseCertificate(der);
+    } catch (error) {
+      return { code: 'ERR_TRUST_CERTIFICATE_INVALID', message: `signer certificate: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    const direct = this.store.resolve(x509.sha256Hex).find((k) => k.certificate !== undefined && sameBytes(k.certificate, x509.der));
+    if (direct) return { key: direct };
+    for (const csca of this.#cscas) {
+      if (!(await isIssuedBy(x509, csca.x509))) continue;
+      const signerCountry = x509.subject.country;
+      const cscaCountry = csca.x509.subject.country;
+      if (signerCountry !== undefined && cscaCountry !== undefined && !sameIssuer(signerCountry.toUpperCase(), cscaCountry.toUpperCase())) {
+        return {
+          code: 'ERR_TRUST_CHAIN_COUNTRY',
+          message: `the signer certificate is for country ${signerCountry}, but the CSCA that issued it (${csca.x509.subject.text.split('\n').join(', ')}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
+        };
+      }
+      let info;
+      try {
+        info = publicKeyInfoFromJwk(x509.publicKey.jwk);
+      } catch (error) {
+        return { code: 'ERR_TRUST_CERTIFICATE_INVALID', message: `signer certificate key: ${error instanceof Error ? error.message : String(error)}` };
+      }
+      const issuers = [...csca.issuers, ...(cscaCountry !== undefined ? [cscaCountry.toUpperCase()] : [])];
+      const key: TrustedKey = Object.freeze({
+        id: dccKid(x509.der),
+        type: info.type,
+        publicKeyJwk: info.jwk,
+        validFrom: new Date(Math.max(x509.notBefore.getTime(), csca.x509.notBefore.getTime())),
+        validUntil: new Date(Math.min(x509.notAfter.getTime(), csca.x509.notAfter.getTime())),
+        ...(issuers.length > 0 ? { issuers: Object.freeze([...new Set(issuers)]) } : {}),
+        certificate: x509.der,
+      });
+      return { key };
+    }
+    return { code: notTrustedCode, message: 'neither the signer certificate nor a CSCA that issued and signed it is trusted' };
   }
 
   /** SHC revocation lists that came with issuer keys (`.well-known/crl/`). */
@@ -150,8 +332,9 @@ export class Trust {
       return this.add(text, options);
     }
     if (typeof content === 'string') return this.#addText(content, options);
+    if (typeof content === 'object' && content !== null) checkSafeJson(content);
     if (Array.isArray(content)) {
-      if (content.length > 0 && content.every((e) => isObject(e) && 'rawData' in e)) return this.addDccSignerList(content);
+      if (content.length > 0 && content.every((e) => isObject(e) && 'rawData' in e)) return this.#dccList(content, options);
       throw new TrustUnrecognizedError('a JSON array is trusted only as an EU DCC signer list ([{ "kid", "rawData" }])');
     }
     if (!isObject(content)) throw new TrustUnrecognizedError(`cannot trust a ${content === null ? 'null' : typeof content}`);
@@ -171,20 +354,20 @@ export class Trust {
   }
 
   #addJson(json: Json, options: TrustAddOptions): TrustSourceSummary {
-    if (Array.isArray(json.certificates)) return this.addDccSignerList(json);
+    if (Array.isArray(json.certificates)) return this.#dccList(json, options);
     if (Array.isArray(json.keys)) return this.addJwks(json, options);
     if (Array.isArray(json.participating_issuers)) return this.addIssuerDirectory(json, options);
     if (Array.isArray(json.issuers)) {
       const first: unknown = json.issuers[0];
       if (isObject(first) && typeof first.iss === 'string' && first.id === undefined) return this.addIssuerDirectory(json, options);
-      return this.addTrustList(json);
+      return this.addTrustList(json, options);
     }
     if (json.method === 'rid' && typeof json.kid === 'string' && Array.isArray(json.rids)) return this.addShcRevocationList(json);
     if (typeof json.id === 'string' && json.id.startsWith('did:') && (Array.isArray(json.verificationMethod) || '@context' in json)) return this.addDidDocument(json);
     if (typeof json.certificatePublicKey === 'string' || typeof json.certificatePublicKeyBase58 === 'string') return this.addDivocConfig(json, options);
     if (typeof json.kty === 'string') return this.addJwks({ keys: [json] }, options, 'jwk');
     const keyFields = ['publicKeyJwk', 'publicKeyMultibase', 'publicKeyPem', 'publicKeyBase58', 'certificate'];
-    if (typeof json.id === 'string' && keyFields.some((f) => json[f] !== undefined)) return this.addTrustListEntry(json);
+    if (typeof json.id === 'string' && keyFields.some((f) => json[f] !== undefined)) return this.addTrustListEntry(json, options);
     if (typeof json.publicKeyBase58 === 'string' || typeof json.publicKeyPem === 'string') return this.addDivocKey(json, options);
     throw new TrustUnrecognizedError(
       'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, EU DCC signer list, DID document, DIVOC key or verifier configuration, SHC revocation list',
@@ -192,14 +375,17 @@ export class Trust {
   }
 
   /** Our trust list: `{ "issuers": [ { id, publicKeyJwk | publicKeyMultibase | publicKeyBase58 | publicKeyPem | certificate, validFrom?, validUntil?, purposes?, … } ] }`. */
-  addTrustList(json: unknown): TrustSourceSummary {
-    const added = wrap('trust list', () => this.store.addTrustList(json));
+  addTrustList(json: unknown, options: Pick<TrustAddOptions, 'issuer'> = {}): TrustSourceSummary {
+    const issuer = stringOption(options.issuer, 'issuer');
+    const added = wrap('trust list', () => this.store.addTrustList(issuer === undefined ? json : withIssuer(json, issuer)));
     return { kind: 'trust-list', keys: added.length };
   }
 
   /** One entry of a trust list (as `divoc keys generate` prints it). */
-  addTrustListEntry(entry: unknown): TrustSourceSummary {
-    const added = wrap('trust-list entry', () => this.store.addTrustList({ issuers: [entry] }));
+  addTrustListEntry(entry: unknown, options: Pick<TrustAddOptions, 'issuer'> = {}): TrustSourceSummary {
+    const issuer = stringOption(options.issuer, 'issuer');
+    const list = { issuers: [entry] };
+    const added = wrap('trust-list entry', () => this.store.addTrustList(issuer === undefined ? list : withIssuer(list, issuer)));
     return { kind: 'trust-list-entry', keys: added.length };
   }
 
@@ -234,37 +420,192 @@ export class Trust {
     return { kind: 'issuer-directory', keys: this.store.size - before, issuers: loaded.issuers.length };
   }
 
-  /** An EU DCC signer list: `[{ kid, rawData }]` or `{ certificates: [...] }`. Keys answer to the listed kid. */
-  addDccSignerList(json: unknown): TrustSourceSummary {
+  /**
+   * Add trust material the way `add` does, with the checks that need signatures: an EU DCC trust list goes through
+   * `addDccSignerList` (with `options.trustAnchor`, the CSCA chain check against the list's and this trust's CSCAs).
+   * Everything else is added by `add`. Use this (or `addDccSignerList`) for EU DCC lists: `add` refuses a list that
+   * needs signature checks.
+   */
+  async load(content: unknown, options: TrustAddOptions = {}): Promise<TrustSourceSummary> {
+    if (!isObject(options as unknown)) throw new TrustInvalidError('options must be an object');
+    const deferred: { list?: { json: unknown } } = {};
+    const { trustAnchor, ...rest } = options;
+    this.#dccHandler = (json) => {
+      deferred.list = { json };
+      return { kind: 'dcc-signer-list', keys: 0 };
+    };
+    let summary: TrustSourceSummary;
+    try {
+      summary = this.add(content, rest);
+    } finally {
+      this.#dccHandler = undefined;
+    }
+    if (deferred.list) return this.addDccSignerList(deferred.list.json, trustAnchor !== undefined ? { trustAnchor } : {});
+    return summary;
+  }
+
+  /**
+   * An EU DCC trust list as the EU DCC Gateway's `/trustList` or a national backend returns it: `[{ kid, rawData,
+   * country?, thumbprint?, certificateType?, signature?, timestamp? }]` or `{ certificates: [...] }`. Always: the
+   * listed kid must be the certificate's DCC kid, the thumbprint its SHA-256, the country its subject's `C` (and the
+   * key is then trusted for that country); CSCA, UPLOAD and AUTHENTICATION entries never become signer keys;
+   * withdrawn entries (`rawData: null`) are skipped. With `trustAnchor`, every entry's CMS `signature` must verify
+   * (trust anchor → CSCA / UPLOAD, UPLOAD → document signer). When CSCAs are known (the list's CSCA entries, the
+   * CSCAs of this trust), a document signer issued by another country's CSCA is refused (`ERR_TRUST_CHAIN_COUNTRY`),
+   * and one of a country with a known CSCA — any, with a trust anchor — must be issued by a CSCA of its country.
+   * The whole list is refused at the first bad entry (`TrustInvalidError`, its `reason` the `ERR_DCC_TRUST_*` code,
+   * the message naming the entry's index and kid): a list that fails these checks was tampered with or mirrored
+   * wrongly, and its operator needs to know, not a verifier quietly trusting part of it.
+   */
+  async addDccSignerList(json: unknown, options: DccSignerListOptions = {}): Promise<TrustSourceSummary> {
+    if (!isObject(options as unknown)) throw new TrustInvalidError('options must be an object');
+    const before = this.store.size;
+    const cscas = this.#cscas.map((c) => c.x509);
+    const loaded = await wrapAsync('EU DCC signer list', () =>
+      loadDccTrustList(json, { trustStore: this.store, cscas, ...(options.trustAnchor !== undefined ? { trustAnchor: options.trustAnchor } : {}) }),
+    );
+    return { kind: 'dcc-signer-list', keys: this.store.size - before, ...(loaded.withdrawn > 0 ? { withdrawn: loaded.withdrawn } : {}) };
+  }
+
+  /** An EU DCC list met by `add`: handed to `load` when it runs, else added here when no signature check is needed. */
+  #dccList(json: unknown, options: TrustAddOptions): TrustSourceSummary {
+    if (this.#dccHandler) return this.#dccHandler(json);
+    const async = 'use `await trust.load(list, options)` or `await trust.addDccSignerList(list, options)`';
+    if (options.trustAnchor !== undefined) throw new TrustInvalidError(`a trust anchor means checking signatures, which is asynchronous: ${async}`);
+    const entries = (Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? json.certificates : []) as unknown[];
+    if (entries.some((e) => isObject(e) && typeof e.certificateType === 'string' && e.certificateType.toUpperCase() === 'CSCA')) {
+      throw new TrustInvalidError(`this EU DCC list holds CSCAs, and its document signers must be checked against them (signatures, asynchronous): ${async}`);
+    }
+    const staged = wrap('EU DCC signer list', () => loadDccSignerList(json));
+    if (this.#cscas.length > 0) {
+      for (const key of staged.keys()) {
+        const x509 = certificateOfKey(key);
+        const country = x509?.subject.country;
+        const related = x509 && this.#cscas.find((c) => namesAsIssuer(x509, c.x509) || (country !== undefined && c.x509.subject.country !== undefined && sameCountryCode(country, c.x509.subject.country)));
+        if (related) {
+          throw new TrustInvalidError(
+            `document signer ${key.id} must be checked against the trusted CSCA ${oneLine(related.x509.subject)} (a signature check, asynchronous): ${async}`,
+          );
+        }
+      }
+    }
     const before = this.store.size;
     wrap('EU DCC signer list', () => loadDccSignerList(json, { trustStore: this.store }));
     return { kind: 'dcc-signer-list', keys: this.store.size - before };
   }
 
   /**
-   * An X.509 certificate (PEM, base64 DER or DER). A CA certificate (basicConstraints cA) anchors VDS-NC signer
-   * chains; a leaf (DCC document signer, SHC issuer certificate) becomes a key with the certificate's validity
-   * window and DCC key usages, answering to its DCC kid and, for P-256, its JWK thumbprint (an SHC `kid`).
+   * An X.509 certificate (PEM, base64 DER or DER), or a PEM bundle of several. A CA certificate (basicConstraints cA)
+   * anchors VDS-NC signer chains; a leaf (DCC document signer, SHC issuer certificate) becomes a key with the
+   * certificate's validity window and DCC key usages, answering to its DCC kid and, for P-256, its JWK thumbprint (an
+   * SHC `kid`). A bundle adds every certificate (at most `MAX_BUNDLE_CERTIFICATES`) or, when one is bad, none: the
+   * error names its index. A signer naming as its issuer a trusted CSCA of another country is refused (and so is a
+   * CSCA that a trusted signer of another country names): a CSCA vouches for its own country only
+   * (`reason: 'ERR_TRUST_CHAIN_COUNTRY'`).
    */
   addCertificate(pemOrDer: string | Uint8Array, options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'> = {}): TrustSourceSummary {
+    if (typeof pemOrDer === 'string' && pemOrDer.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`certificate text is larger than ${MAX_TRUST_TEXT} characters`);
+    if (typeof pemOrDer === 'string' && pemOrDer.includes('-----BEGIN CERTIFICATE-----')) {
+      let bodies: string[];
+      try {
+        bodies = pemCertificateBodies(pemOrDer, MAX_BUNDLE_CERTIFICATES);
+      } catch (error) {
+        throw new TrustInvalidError(`certificate bundle: ${(error as Error).message}`, { cause: error });
+      }
+      if (bodies.length > 1) return this.#addCertificateBundle(bodies, options);
+    }
+    const plan = this.#planCertificate(pemOrDer, options, 'certificate');
+    this.#checkChainCountries([plan]);
+    this.#commitCertificate(plan);
+    return plan.role === 'csca' ? { kind: 'csca-certificate', keys: 0, cscas: 1 } : { kind: 'signer-certificate', keys: 1 };
+  }
+
+  #addCertificateBundle(bodies: readonly string[], options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>): TrustSourceSummary {
+    if (options.id !== undefined) throw new TrustInvalidError(`an id names one certificate, and this bundle holds ${bodies.length}`);
+    const plans = bodies.map((body, i) => {
+      const what = `certificate [${i}] of the bundle`;
+      const der = base64ToBytes(body);
+      if (!der) throw new TrustInvalidError(`${what} is not base64 DER`);
+      return this.#planCertificate(der, options, what);
+    });
+    const cscas = plans.filter((p) => p.role === 'csca').length;
+    if (this.#cscas.length + cscas > MAX_CSCAS) throw new TrustInvalidError(`more than ${MAX_CSCAS} CSCA certificates`);
+    this.#checkChainCountries(plans);
+    for (const plan of plans) this.#commitCertificate(plan);
+    return { kind: 'certificate-bundle', keys: plans.length - cscas, cscas, certificates: plans.length };
+  }
+
+  /** Read and check one certificate for `addCertificate`; adds nothing. */
+  #planCertificate(pemOrDer: string | Uint8Array, options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>, what: string): CertificatePlan {
     const der = typeof pemOrDer === 'string' ? (pemCertificateDer(pemOrDer) ?? base64ToBytes(pemOrDer)) : pemOrDer;
-    if (!(der instanceof Uint8Array) || der.length === 0) throw new TrustInvalidError('certificate is neither PEM nor base64 DER');
+    if (!(der instanceof Uint8Array) || der.length === 0) throw new TrustInvalidError(`${what} is neither PEM nor base64 DER`);
     const id = stringOption(options.id, 'certificate id');
     const controller = stringOption(options.issuer, 'issuer');
+    if (options.role !== undefined && options.role !== 'csca' && options.role !== 'signer') throw new TrustInvalidError('role must be "csca" or "signer"');
     const role = options.role ?? (isCaCertificate(der) ? 'csca' : 'signer');
+    const copy = new Uint8Array(der);
     // Parse it the same way whatever the role, so a broken CSCA is refused now, not at verification.
-    const scratch = new TrustStore();
-    const parsed = wrap('certificate', () => scratch.addCertificate(der));
-    if (role === 'csca') {
-      if (this.#cscas.length >= MAX_CSCAS) throw new TrustInvalidError(`more than ${MAX_CSCAS} CSCA certificates`);
-      if (!this.#cscas.some((c) => sameBytes(c, der))) this.#cscas.push(new Uint8Array(der));
-      return { kind: 'csca-certificate', keys: 0, cscas: 1 };
+    const parsed = wrap(what, () => new TrustStore().addCertificate(copy));
+    const x509 = wrap(what, () => parseCertificate(copy));
+    const aliases = role === 'signer' && parsed.type === 'P-256' ? [wrap(what, () => jwkThumbprint(parsed.publicKeyJwk))] : [];
+    const plan: CertificatePlan = { role, der: copy, x509, aliases, what, ...(id !== undefined ? { id } : {}), ...(controller !== undefined ? { controller } : {}) };
+    // The key exactly as it will be added, so adding cannot fail half-way through a bundle.
+    if (role === 'signer') wrap(what, () => new TrustStore().addCertificate(copy, this.#signerOptions(plan)));
+    else if (this.#cscas.length >= MAX_CSCAS) throw new TrustInvalidError(`more than ${MAX_CSCAS} CSCA certificates`);
+    return plan;
+  }
+
+  #signerOptions(plan: CertificatePlan): { id?: string; aliases: string[]; controller?: string } {
+    return { ...(plan.id !== undefined ? { id: plan.id } : {}), aliases: plan.aliases, ...(plan.controller !== undefined ? { controller: plan.controller } : {}) };
+  }
+
+  /**
+   * A CSCA vouches for its own country only: refuse a new signer that names (issuer name and key identifier) a
+   * trusted or new CSCA of another country as its issuer, and a new CSCA that a trusted or new signer of another
+   * country names as its issuer. By name, so it can only refuse; `certificateSigner` and the DCC list loader check
+   * signatures where they trust.
+   */
+  #checkChainCountries(plans: readonly CertificatePlan[]): void {
+    const newCscas = plans.filter((p) => p.role === 'csca');
+    const newSigners = plans.filter((p) => p.role === 'signer');
+    if (newCscas.length === 0 && this.#cscas.length === 0) return;
+    const refuse = (signer: string, csca: X509CertificateInfo, countries: { signer: string; csca: string }, refused: string): never => {
+      throw new TrustInvalidError(
+        `${refused}: ${signer} is for country ${countries.signer}, but names as its issuer the CSCA ${oneLine(csca.subject)}, which is ${countries.csca}'s; a CSCA vouches for its own country only (ERR_TRUST_CHAIN_COUNTRY)`,
+        { reason: 'ERR_TRUST_CHAIN_COUNTRY' },
+      );
+    };
+    const allCscas = [...this.#cscas.map((c) => c.x509), ...newCscas.map((p) => p.x509)];
+    for (const signer of newSigners) {
+      for (const csca of allCscas) {
+        const conflict = chainCountryConflict(signer.x509, csca);
+        if (conflict) refuse(`the signer certificate ${signer.x509.subject.commonName ?? dccKid(signer.der)}`, csca, conflict, signer.what);
+      }
     }
-    const aliases = parsed.type === 'P-256' ? [wrap('certificate', () => jwkThumbprint(parsed.publicKeyJwk))] : [];
-    wrap('certificate', () =>
-      this.store.addCertificate(der, { ...(id !== undefined ? { id } : {}), aliases, ...(controller !== undefined ? { controller } : {}) }),
-    );
-    return { kind: 'signer-certificate', keys: 1 };
+    if (newCscas.length === 0) return;
+    for (const key of this.store.keys()) {
+      const x509 = certificateOfKey(key);
+      if (!x509) continue;
+      for (const csca of newCscas) {
+        const conflict = chainCountryConflict(x509, csca.x509);
+        if (conflict) refuse(`the trusted signer certificate ${key.id}`, csca.x509, conflict, csca.what);
+      }
+    }
+  }
+
+  #commitCertificate(plan: CertificatePlan): void {
+    if (plan.role === 'csca') {
+      const issuers = plan.controller !== undefined ? [plan.controller] : [];
+      const known = this.#cscas.find((c) => sameBytes(c.der, plan.der));
+      if (known) {
+        const i = this.#cscas.indexOf(known);
+        this.#cscas[i] = { ...known, issuers: [...new Set([...known.issuers, ...issuers])] };
+      } else {
+        this.#cscas.push({ der: plan.der, x509: plan.x509, issuers });
+      }
+      return;
+    }
+    wrap(plan.what, () => this.store.addCertificate(plan.der, this.#signerOptions(plan)));
   }
 
   /** A DID document: each verification method becomes a key with the relationships that name it as purposes. */
@@ -303,10 +644,10 @@ export class Trust {
    * RSA) and/or `certificatePublicKeyBase58` (Ed25519), named by `CERTIFICATE_DID` (default `did:india`), owned by
    * `CERTIFICATE_CONTROLLER_ID`. `CERTIFICATE_SIGNED_KEY_TYPE` (`RSA` / `ED25519`), when present, picks one of them.
    */
-  addDivocConfig(config: unknown, options: Pick<TrustAddOptions, 'name'> = {}): TrustSourceSummary {
+  addDivocConfig(config: unknown, options: Pick<TrustAddOptions, 'name' | 'id' | 'issuer'> = {}): TrustSourceSummary {
     if (!isObject(config)) throw new TrustInvalidError('DIVOC configuration must be an object');
-    const id = stringOption(config.CERTIFICATE_DID, 'CERTIFICATE_DID') ?? DIVOC_KEY_ID;
-    const controller = stringOption(config.CERTIFICATE_CONTROLLER_ID, 'CERTIFICATE_CONTROLLER_ID');
+    const id = stringOption(options.id, 'key id') ?? stringOption(config.CERTIFICATE_DID, 'CERTIFICATE_DID') ?? DIVOC_KEY_ID;
+    const controller = stringOption(options.issuer, 'issuer') ?? stringOption(config.CERTIFICATE_CONTROLLER_ID, 'CERTIFICATE_CONTROLLER_ID');
     const keyType = typeof config.CERTIFICATE_SIGNED_KEY_TYPE === 'string' ? config.CERTIFICATE_SIGNED_KEY_TYPE.toUpperCase() : undefined;
     const pairs: KeyPair[] = [];
     wrap('DIVOC configuration', () => {
@@ -347,6 +688,7 @@ export class Trust {
     });
     if (this.#crls.length + parsed.length > MAX_CRLS) throw new TrustInvalidError(`more than ${MAX_CRLS} revocation lists`);
     this.#crls.push(...parsed);
+    if (material.issuer !== undefined) for (const crl of parsed) this.#crlIssuers.set(crl.kid, material.issuer);
     return { ...summary, revocationLists: parsed.length };
   }
 
@@ -357,13 +699,17 @@ export class Trust {
   }
 
   #addKey(keyPair: KeyPair, id: string, controller: string | undefined): void {
-    // P-256 keys also answer to their JWK thumbprint, the kid SMART Health Cards name.
-    const thumbprint = keyPair.type === 'P-256' ? jwkThumbprint(keyPair) : undefined;
+    // P-256 keys also answer to their JWK thumbprint, the kid SMART Health Cards name; a key bound to a DID also
+    // answers to that DID, so `--trust did:x=key.pem` keeps trusting credentials whose proofs name did:x.
+    const aliases = [
+      ...(keyPair.type === 'P-256' ? [jwkThumbprint(keyPair)] : []),
+      ...(controller !== undefined && controller.startsWith('did:') ? [controller] : []),
+    ].filter((alias) => alias !== id);
     wrap('key', () =>
       this.store.add(
         trustedKeyFromKeyPair(keyPair, {
           id,
-          ...(thumbprint !== undefined && thumbprint !== id ? { aliases: [thumbprint] } : {}),
+          ...(aliases.length > 0 ? { aliases } : {}),
           ...(controller !== undefined ? { controller } : {}),
         }),
       ),
@@ -379,6 +725,19 @@ export class Trust {
       this.#crlVersions.set(issuer !== undefined ? `${issuer}#${jwk.kid}` : jwk.kid, version);
     }
   }
+}
+
+/** A trust list whose every entry also signs for `issuer` (an `ISSUER=FILE` binding). */
+function withIssuer(json: unknown, issuer: string): unknown {
+  if (!isObject(json) || !Array.isArray(json.issuers)) return json;
+  return {
+    ...json,
+    issuers: json.issuers.map((entry: unknown) => {
+      if (!isObject(entry)) return entry;
+      const own = entry.issuer === undefined ? [] : Array.isArray(entry.issuer) ? entry.issuer : [entry.issuer];
+      return { ...entry, issuer: [...own, issuer] };
+    }),
+  };
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -1,5 +1,6 @@
 import { detectDcc } from '@divoc/dcc';
 import { detectDivocQr, readQrCodesFromImage } from '@divoc/qr';
+import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { detectShc } from '@divoc/shc';
 import { depthExceeds, imageKindOf, isObject, utf8OrUndefined, type ImageKind, type Json } from '../lib/bytes.js';
 import type { InputCheckCode } from '../lib/errors.js';
@@ -66,6 +67,21 @@ function fromJson(json: Json, details: VerificationDetails, fromImage: boolean, 
   return fail('ERR_INPUT_UNRECOGNIZED', 'JSON that is none of: W3C VC, .smart-health-card file, VDS-NC seal');
 }
 
+/**
+ * A stranger's JSON text, read strictly: a member named twice or named `__proto__` / `constructor` / `prototype`
+ * fails with its own code (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), the same whichever format it claims
+ * to be, so what a signature covers is what is shown.
+ */
+function parseInputJson(text: string, what: string): { json: unknown } | InputFailure {
+  try {
+    return { json: parseJsonStrict(text, { maxDepth: MAX_JSON_DEPTH }) };
+  } catch (error) {
+    if (isUnsafeJsonError(error)) return fail(error.code, `${what}: ${error.message}`);
+    if ((error as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP') return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    return fail('ERR_INPUT_INVALID', `${what} looks like JSON but does not parse: ${(error as Error).message}`);
+  }
+}
+
 /** Recognise one text (QR payload or file content). */
 function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
   const details: VerificationDetails = input.image ? { image: input.image } : {};
@@ -74,12 +90,9 @@ function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
   const text = raw.replace(/^\uFEFF/, '').trim();
   if (text.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
   if (text.startsWith('{')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (error) {
-      return fail('ERR_INPUT_INVALID', `input looks like JSON but does not parse: ${(error as Error).message}`);
-    }
+    const parsed = parseInputJson(text, 'input');
+    if ('failure' in parsed) return parsed;
+    const json = parsed.json;
     if (!isObject(json)) return fail('ERR_INPUT_UNRECOGNIZED', 'JSON input must be an object');
     return fromJson(json, details, input.image !== undefined, text);
   }
@@ -185,7 +198,10 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Pr
       }
       if (typeof text !== 'string') return fail('ERR_INPUT_INVALID', 'object is not JSON data');
       if (text.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `object is ${text.length} characters as JSON, over the ${limits.maxTextLength} limit`);
-      return fromJson(JSON.parse(text) as Json, {}, false);
+      // Strict on our copy too: an own `__proto__` member (JSON.parse makes those) is refused like one in text.
+      const parsed = parseInputJson(text, 'object');
+      if ('failure' in parsed) return parsed;
+      return fromJson(parsed.json as Json, {}, false);
     }
     return fail('ERR_INPUT_INVALID', `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`);
   } catch (error) {

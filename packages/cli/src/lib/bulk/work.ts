@@ -71,6 +71,8 @@ export interface WorkConfig {
   flags: MaterialFlags;
   issuer: string;
   vcVersion?: '1.1' | '2.0';
+  /** `--context`: JSON-LD contexts of the W3C credential (default `sdk`). */
+  context?: 'sdk' | 'divoc-legacy';
   pdf?: { templatePath?: string; fontPath?: string };
   fsync: boolean;
   /** `files` (default): files per record; `ndjson`: one line per record in certificates.ndjson. */
@@ -220,7 +222,7 @@ async function issueRecord(
     input = { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc };
   } else if (task.credentialStatus && task.credentialStatus.length > 0) {
     // Status entries allocated by the coordinator go into the credential before it is signed.
-    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}) });
+    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}), ...(config.context ? { context: config.context } : {}) });
     if (!built.ok) return { ok: false, errors: built.errors };
     const entries = task.credentialStatus;
     input = { credential: addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>, ddcc: splitRecord(task.record, config.template).ddcc };
@@ -236,6 +238,7 @@ async function issueRecord(
       issuanceDate,
       ...(material.qr ? { qr: material.qr } : {}),
       ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
+      ...(config.context ? { context: config.context } : {}),
     });
   } catch (error) {
     if (error instanceof IssuerRecordError) return { ok: false, errors: error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })) };

@@ -21,9 +21,18 @@ const TABLE =
   'VN VNM VU VUT WF WLF WS WSM YE YEM YT MYT ZA ZAF ZM ZMB ZW ZWE';
 
 const ALPHA3 = new Map<string, string>();
+const ALPHA3_CODES = new Set<string>();
 {
   const parts = TABLE.split(' ');
-  for (let i = 0; i + 1 < parts.length; i += 2) ALPHA3.set(parts[i]!, parts[i + 1]!);
+  for (let i = 0; i + 1 < parts.length; i += 2) {
+    ALPHA3.set(parts[i]!, parts[i + 1]!);
+    ALPHA3_CODES.add(parts[i + 1]!);
+  }
+}
+
+/** True for an ISO 3166-1 alpha-3 code. */
+export function isAlpha3(code: string): boolean {
+  return ALPHA3_CODES.has(code);
 }
 
 /** Alpha-3 for an alpha-2 code (or the code itself when it is already alpha-3 / an ICAO code like `D<<`). */
