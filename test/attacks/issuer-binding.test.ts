@@ -16,7 +16,8 @@ import {
   type Signer,
 } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
-import { issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
+import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
+import { encodeDivocQr } from '@divoc/qr';
 import { createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, type DevelopmentCsca, type DocumentSignerCertificate } from '@divoc/dcc';
 import { exportIssuerJwks, issueShc } from '@divoc/shc';
 import { createDevCsca, createDevSignerCertificate, issueVdsnc, type DevCertificate } from '@divoc/vdsnc';
@@ -390,17 +391,23 @@ describe('property: a credential signed by one trusted issuer and naming another
   const pair = (n: number) => fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([x, y]) => x !== y);
   const ALPHA3: Record<string, string> = { IN: 'IND', LK: 'LKA', DE: 'DEU', PH: 'PHL' };
 
-  it('W3C VC', async () => {
+  it('W3C VC, as JSON, DIVOC QR and DIVOC1: compact QR', async () => {
     await fc.assert(
-      fc.asyncProperty(pair(3), fc.constantFrom('plain', 'object'), async ([s, n], shape) => {
+      fc.asyncProperty(pair(3), fc.constantFrom('plain', 'object'), fc.constantFrom('w3c-vc', 'divoc-qr', 'vc-compact'), async ([s, n], shape, wrapping) => {
         const claimed = pool.vc[n]!.did;
         const issuer = shape === 'plain' ? claimed : { id: claimed };
         const forged = await issueCredential(vcCredential(claimed, { issuer }), { signer: pool.vc[s]!.signer });
-        const result = await verify(forged, { trust: trusts.vc, now: NOW });
+        const input = wrapping === 'divoc-qr' ? encodeDivocQr(forged) : wrapping === 'vc-compact' ? encodeCompactCredential(forged) : forged;
+        const result = await verify(input, { trust: trusts.vc, now: NOW });
+        expect(result.format).toBe(wrapping);
         expect(result.valid).toBe(false);
         expect(result.issuer).not.toBe(claimed);
+        // Control: the same signer in its own name, the same way.
+        const own = await issueCredential(vcCredential(pool.vc[s]!.did), { signer: pool.vc[s]!.signer });
+        const ownInput = wrapping === 'divoc-qr' ? encodeDivocQr(own) : wrapping === 'vc-compact' ? encodeCompactCredential(own) : own;
+        expect((await verify(ownInput, { trust: trusts.vc, now: NOW })).valid).toBe(true);
       }),
-      { numRuns: 12 },
+      { numRuns: 15 },
     );
   });
 
@@ -411,6 +418,8 @@ describe('property: a credential signed by one trusted issuer and naming another
         const result = await verify(card.jws, { trust: trusts.shc, now: NOW });
         expect(result.valid).toBe(false);
         expect(result.issuer).not.toBe(pool.shc[n]!.iss);
+        const own = await issueShc(credential, { signer: pool.shc[s]!.signer, key: pool.shc[s]!.key, issuer: pool.shc[s]!.iss, nbf: new Date(ISSUED) });
+        expect((await verify(own.jws, { trust: trusts.shc, now: NOW })).valid).toBe(true);
       }),
       { numRuns: 8 },
     );
@@ -425,6 +434,9 @@ describe('property: a credential signed by one trusted issuer and naming another
         const result = await verify(hc1, { trust: trusts.dcc, now: NOW });
         expect(result.valid).toBe(false);
         expect(result.issuer).toBe(pool.dcc[s]!.country);
+        const ownIss = alpha3 ? ALPHA3[pool.dcc[s]!.country]! : pool.dcc[s]!.country;
+        const own = (await issueDcc(credential, { signer: pool.dcc[s]!.dsc.signer, certificate: pool.dcc[s]!.dsc.certificatePem, iat: new Date(ISSUED), iss: lower ? ownIss.toLowerCase() : ownIss })).hc1;
+        expect((await verify(own, { trust: trusts.dcc, now: NOW })).valid).toBe(true);
       }),
       { numRuns: 16 },
     );
@@ -437,6 +449,8 @@ describe('property: a credential signed by one trusted issuer and naming another
         const seal = await issueVdsnc(credential, { signer: createSigner(from.signer.keyPair, { id: 'vds' }), certificate: from.signer.certificate, issuingCountry: ALPHA3[pool.vds[n]!.country]! });
         const result = await verify(seal, { trust: trusts.vds, now: NOW });
         expect(result.valid).toBe(false);
+        const ownSeal = await issueVdsnc(credential, { signer: createSigner(from.signer.keyPair, { id: 'vds' }), certificate: from.signer.certificate });
+        expect((await verify(ownSeal, { trust: trusts.vds, now: NOW })).valid).toBe(true);
       }),
       { numRuns: 10 },
     );

@@ -99,8 +99,16 @@ describe('--trust sources', () => {
       const r = await run(['verify', '--trust', trust, signed]);
       expect(r.code, trust).toBe(0);
     }
-    // Bound to another id, the key does not answer for did:india.
-    expect((await run(['verify', '--trust', `urn:other=${pem}`, signed])).code).toBe(1);
+    // ID= binds the key to an issuer. Bound to another https issuer, it refuses a certificate naming https://divoc.dev/;
+    // bound to a name of another kind, the certificate verifies but is shown under that name, the claim unbound.
+    const other = await run(['verify', '--json', '--trust', `https://other.example/=${pem}`, signed]);
+    expect(other.code).toBe(1);
+    expect(JSON.parse(other.stdout).checks.find((c: { name: string }) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+    const urn = JSON.parse((await run(['verify', '--json', '--trust', `urn:other=${pem}`, signed])).stdout);
+    expect(urn).toMatchObject({ valid: true, issuer: 'urn:other', claimedIssuer: 'https://divoc.dev/', warnings: [{ code: 'WARN_TRUST_ISSUER_UNBOUND' }] });
+    const bound = JSON.parse((await run(['verify', '--json', '--trust', `https://divoc.dev/=${pem}`, signed])).stdout);
+    expect(bound).toMatchObject({ valid: true, issuer: 'https://divoc.dev/' });
+    expect(bound.warnings).toBeUndefined();
   });
 });
 

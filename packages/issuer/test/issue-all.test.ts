@@ -54,6 +54,32 @@ describe('one record per template → every format, all valid, all saying the sa
   });
 });
 
+describe('JSON-LD contexts of the W3C credential', () => {
+  it('the SDK v2 context by default (no ambiguous terms); context: divoc-legacy keeps DIVOC\'s, every format still valid', async () => {
+    const sdk = await issue('vaccination', records.vaccination);
+    const sdkVc = sdk.outputs['w3c-vc']!.credential;
+    expect(sdkVc['@context']).toContain('https://divoc.dev/credentials/sdk/v2');
+    const sdkResult = await verifyCredential(sdkVc, { trustStore: fixture.trustStore, now: NOW });
+    expect(sdkResult.valid).toBe(true);
+    expect(sdkResult.ambiguousTerms).toBeUndefined();
+
+    const legacy = await issue('vaccination', records.vaccination, { context: 'divoc-legacy' });
+    expect(legacy.errors).toBeUndefined();
+    expect(await verifyAll(legacy, fixture, NOW)).toEqual(ALL);
+    expectConsistent(legacy);
+    const legacyVc = legacy.outputs['w3c-vc']!.credential;
+    expect(legacyVc['@context']).toContain('https://divoc.dev/credentials/vaccination/v1');
+    expect(legacyVc['@context']).not.toContain('https://divoc.dev/credentials/sdk/v2');
+    const legacyResult = await verifyCredential(legacyVc, { trustStore: fixture.trustStore, now: NOW });
+    expect(legacyResult.valid).toBe(true);
+    expect(legacyResult.ambiguousTerms?.map((g) => g.iri)).toContain('https://schema.org/id');
+    // Same data either way: only the context differs.
+    const { '@context': _a, proof: _p, ...sdkRest } = sdkVc;
+    const { '@context': _b, proof: _q, ...legacyRest } = legacyVc;
+    expect(legacyRest).toEqual(sdkRest);
+  });
+});
+
 describe('names in several scripts', () => {
   it('Devanagari: as written in VC, DIVOC QR, SHC and DCC fn/gn; Latin in DCC fnt/gnt and VDS-NC', async () => {
     const result = await issue('vaccination-v2', records['vaccination-v2']);

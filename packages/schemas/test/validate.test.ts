@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CONTEXT_URLS, validateCredential, type ValidationIssue } from '@divoc/schemas';
+import { buildCredential, CONTEXT_URLS, defaultRegistry, validateCredential, type ValidationIssue } from '@divoc/schemas';
+import { recoveryRecord } from './fixtures.js';
 import { listVectors, readVector } from './helpers.js';
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -212,6 +213,40 @@ describe('type selection', () => {
     expect(paths(r.issues)).toEqual(
       expect.arrayContaining(['$.credentialSubject.dob', '$.evidence[0].icd11Code', '$.evidence[0].dose']),
     );
+  });
+});
+
+describe('the SDK v2 context (the templates\' default)', () => {
+  const sdk = (c: Record<string, Json>): Record<string, Json> => ({ ...c, '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2] });
+
+  it('a DIVOC v1-shaped certificate on the SDK v2 context validates as `vaccination`', () => {
+    const c = sdk(base());
+    expect(defaultRegistry.resolve(c)?.name).toBe('vaccination');
+    expect(validateCredential(c).issues).toEqual([]);
+  });
+
+  it('dob or icd11Code selects the DDCC schema (`vaccination-v2`), as the v2 context does', () => {
+    const withDob = sdk(base());
+    (withDob.credentialSubject as Record<string, Json>).dob = '1994-09-01';
+    expect(defaultRegistry.resolve(withDob)?.name).toBe('vaccination-v2');
+    expect(paths(validateCredential(withDob).issues)).toEqual(expect.arrayContaining(['$.evidence[0].icd11Code']));
+    const withCode = sdk(base());
+    ((withCode.evidence as Json[])[0] as Record<string, Json>).icd11Code = 'XM9QW8';
+    expect(defaultRegistry.resolve(withCode)?.name).toBe('vaccination-v2');
+    expect(paths(validateCredential(withCode).issues)).toEqual(expect.arrayContaining(['$.credentialSubject.dob']));
+  });
+
+  it('recovery: the SDK v2 context alone, or (legacy) vaccination v2 with the SDK v1 context; not half of the legacy pair', () => {
+    const recovery = buildCredential('recovery', recoveryRecord, { issuer: 'https://divoc.dev/' }) as unknown as Record<string, Json>;
+    expect(recovery['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
+    expect(validateCredential(recovery).issues).toEqual([]);
+    const legacy = { ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1] };
+    expect(validateCredential(legacy).issues).toEqual([]);
+    for (const half of [[CONTEXT_URLS.DIVOC_VACCINATION_V2], [CONTEXT_URLS.DIVOC_SDK_V1]]) {
+      const r = validateCredential({ ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, ...half] });
+      expect(r.valid).toBe(false);
+      expect(paths(r.issues)).toContain('$[\'@context\']');
+    }
   });
 });
 

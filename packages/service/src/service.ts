@@ -393,6 +393,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         certificateId,
         ...(config.certificateIssuerName !== undefined ? { certificateIssuerName: config.certificateIssuerName } : {}),
         ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
+        ...(config.context !== undefined ? { context: config.context } : {}),
         // A scratch list with the allocated index: the real list was updated (and persisted) by allocate().
         ...(status !== undefined ? { statusList: { list: createStatusList({ id: status.listUrl, statusPurpose: 'revocation', length: statusLength }), index: status.index } } : {}),
       },

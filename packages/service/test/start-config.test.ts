@@ -2,7 +2,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exportPrivatePem, generateKeyPair } from '@divoc/keys';
+import { createSigner, exportPrivatePem, generateKeyPair, toTrustListEntry, verificationMethodId } from '@divoc/keys';
+import { buildCredential } from '@divoc/schemas';
+import { issueCredential, type UnsignedCredential } from '@divoc/vc';
 import { loadServiceConfig, parseServiceConfig, sha256Hex, startService } from '@divoc/service';
 import { API_KEYS, RECORD, baseConfig } from './helpers.js';
 
@@ -53,6 +55,29 @@ describe('config file', async () => {
     statusList: { validitySeconds: 3600 },
     log: false,
   };
+
+  it('trust entries bind keys to an issuer with ISSUER=path, as divoc verify --trust does', async () => {
+    // Another issuer's key, trusted for https://other.example/ only: a credential it signs in that name is VALID;
+    // one it signs in someone else's https name is refused (ERR_TRUST_ISSUER_MISMATCH).
+    const other = await generateKeyPair('Ed25519');
+    const otherSigner = createSigner(other, { id: verificationMethodId(other) });
+    await writeFile(join(dir, 'other.trust.json'), JSON.stringify(toTrustListEntry(other, { id: otherSigner.id })));
+    const config = await parseServiceConfig({ ...base, trust: ['https://other.example/=other.trust.json'] }, { baseDir: dir, env: {} });
+    const running = await startService(config);
+    try {
+      const check = async (issuer: string) => {
+        const credential = await issueCredential(buildCredential('vaccination-v2', RECORD, { issuer }) as UnsignedCredential, { signer: otherSigner });
+        const res = await fetch(`${running.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ verifiableCredential: credential }) });
+        return (await res.json()) as { valid: boolean; checks: { name: string; ok: boolean; code?: string }[] };
+      };
+      expect((await check('https://other.example/')).valid).toBe(true);
+      const forged = await check('https://certs.example.test/');
+      expect(forged.valid).toBe(false);
+      expect(forged.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+    } finally {
+      await running.close();
+    }
+  });
 
   it('loads a JSON config (keys relative to it) and runs from it', async () => {
     await writeFile(join(dir, 'service.json'), JSON.stringify(base));

@@ -3,8 +3,8 @@ export { DEFAULT_LIMITS } from './verify/input.js';
 export { toJsonReport } from './report.js';
 export type { JsonReportOptions } from './report.js';
 export { summarize } from './summary/summary.js';
-export { Trust, DIVOC_KEY_ID, MAX_TRUST_TEXT } from './trust/trust.js';
-export type { TrustAddOptions, TrustSourceKind, TrustSourceSummary, WellKnownMaterial } from './trust/trust.js';
+export { Trust, DIVOC_KEY_ID, MAX_TRUST_TEXT, MAX_BUNDLE_CERTIFICATES } from './trust/trust.js';
+export type { TrustAddOptions, TrustSourceKind, TrustSourceSummary, WellKnownMaterial, DccSignerListOptions, DccTrustAnchor } from './trust/trust.js';
 export { CREDENTIAL_FORMATS } from './types.js';
 export type {
   Check,

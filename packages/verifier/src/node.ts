@@ -97,7 +97,8 @@ export async function loadTrustFile(path: string, options: LoadTrustFileOptions 
   }
   const bytes = await readLimited(path);
   try {
-    trust.add(bytes, addOptions);
+    // `load`: an EU DCC trust list gets its signature and CSCA chain checks (asynchronous).
+    await trust.load(bytes, addOptions);
   } catch (error) {
     if (error instanceof Error && 'code' in error) error.message = `${path}: ${error.message}`;
     throw error;
@@ -153,3 +154,26 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
 }
 
 export { Trust };
+
+/**
+ * `--trust ID=FILE` binds the keys in FILE to the issuer ID: credentials they sign may name ID as their issuer (see
+ * docs/trust.md). The part before `=` must start with a URI scheme of at least two letters (`did:`, `urn:`,
+ * `https:`), so Windows drive letters and plain paths containing `=` are never split. An ID with a fragment
+ * (`did:web:x#key-1`) also names the key itself; the issuer is then the part before `#`.
+ */
+export function splitTrustBinding(value: string): { id?: string; path: string } {
+  const eq = value.indexOf('=');
+  if (eq > 0) {
+    const id = value.slice(0, eq);
+    if (/^[A-Za-z][A-Za-z0-9+.-]+:\S+$/.test(id)) return { id, path: value.slice(eq + 1) };
+  }
+  return { path: value };
+}
+
+/** What `ID=` says: the issuer the keys sign for and, for an ID with a fragment, the key's own id. */
+export function trustBindingOf(id: string | undefined): { id?: string; issuer?: string } {
+  if (id === undefined) return {};
+  const hash = id.indexOf('#');
+  return hash > 0 ? { id, issuer: id.slice(0, hash) } : { issuer: id };
+}
+

@@ -13,7 +13,8 @@ export { MAX_INPUT_BYTES };
 export const verifySpec = defineCommand({
   name: 'verify',
   summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
-  usage: 'verify [--trust [ISSUER=]FILE]... [--status FILE]... [--require-status] [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
+  usage:
+    'verify [--trust [ISSUER=]FILE]... [--dcc-trust-anchor FILE] [--status FILE]... [--require-status] [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
     trust: {
       type: 'string',
@@ -21,6 +22,12 @@ export const verifySpec = defineCommand({
       valueName: 'FILE',
       description:
         'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ISSUER=FILE binds the keys in FILE to ISSUER (below)',
+    },
+    'dcc-trust-anchor': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'the EU DCC Gateway trust anchor certificate (PEM or DER): EU DCC trust lists given with --trust must then carry valid gateway signatures (below)',
     },
     status: {
       type: 'string',
@@ -53,7 +60,12 @@ and QR images (PNG, JPEG, SVG) holding any of the QR texts. Verification is @div
 A DIVOC key configuration (publicKeyBase58 JSON) or a PEM public key given to --trust is trusted as did:india,
 the verificationMethod DIVOC certificates name. --trust did:key:z… trusts a did:key directly. A DCC needs the
 signer certificate (DSC) or an EU signer list [{ "kid", "rawData" }]; a VDS-NC seal needs the CSCA or the signer
-certificate itself.
+certificate itself. A PEM file of several certificates trusts every one (CA certificates as CSCAs, others as
+signers). An EU DCC trust list (the gateway's /trustList or a national mirror) is checked entry by entry: the
+listed kid, thumbprint and country must be the certificate's; CSCA, UPLOAD and AUTHENTICATION entries are never
+signers; a document signer issued by another country's CSCA is refused. With --dcc-trust-anchor, every entry's
+CMS signature must verify (trust anchor for CSCA and UPLOAD entries, the country's UPLOAD certificate for its
+document signers) and every document signer must chain to a CSCA of its country. One bad entry refuses the list.
 
 Who issued it: the issuer a result names comes from the trust, never from the credential alone. Each key is
 trusted for some issuers: its trust-list entry's "issuer" (a string or an array) and "controller", the country C=
@@ -107,7 +119,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
   }
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
   if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once', verifySpec.name);
-  const { trust } = await loadTrust(io, flags.trust);
+  const dccTrustAnchor = flags['dcc-trust-anchor'];
+  const { trust } = await loadTrust(io, flags.trust, undefined, dccTrustAnchor !== undefined ? { dccTrustAnchor } : {});
   const { revocation } = await loadRevocation(io, flags.status);
   const options = {
     trust,

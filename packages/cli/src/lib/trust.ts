@@ -2,6 +2,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
 import { Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
+import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
@@ -25,30 +26,38 @@ export interface LoadedTrust {
   sources: LoadedTrustSource[];
 }
 
-/**
- * `--trust ID=FILE` binds the keys in FILE to the issuer ID: credentials they sign may name ID as their issuer (see
- * docs/trust.md). The part before `=` must start with a URI scheme of at least two letters (`did:`, `urn:`,
- * `https:`), so Windows drive letters and plain paths containing `=` are never split. An ID with a fragment
- * (`did:web:x#key-1`) also names the key itself; the issuer is then the part before `#`.
- */
-export function splitTrustBinding(value: string): { id?: string; path: string } {
-  const eq = value.indexOf('=');
-  if (eq > 0) {
-    const id = value.slice(0, eq);
-    if (/^[A-Za-z][A-Za-z0-9+.-]+:\S+$/.test(id)) return { id, path: value.slice(eq + 1) };
-  }
-  return { path: value };
-}
+export { splitTrustBinding };
 
 /**
  * Loads every `--trust` value into one `Trust`. Sniffing is `Trust.add`'s (trust list, JWKS, certificates, signer
  * lists, DID documents, DIVOC keys…); the CLI adds what is about files: `ID=FILE` bindings, issuer folders, and our
  * own private key files (only their public key is trusted). Any bad source is a `KeyFileError` (exit 2).
  */
-export async function loadTrust(io: CliIo, values: readonly string[], trust: Trust = new Trust()): Promise<LoadedTrust> {
+export async function loadTrust(io: CliIo, values: readonly string[], trust: Trust = new Trust(), options: LoadTrustOptions = {}): Promise<LoadedTrust> {
+  const anchor = options.dccTrustAnchor !== undefined ? await readTrustAnchor(io, options.dccTrustAnchor) : undefined;
   const sources: LoadedTrustSource[] = [];
-  for (const value of values) sources.push({ source: value, summary: await addTrustSource(io, trust, value) });
+  for (const value of values) sources.push({ source: value, summary: await addTrustSource(io, trust, value, anchor) });
+  if (anchor !== undefined && !sources.some((s) => s.summary.kind === 'dcc-signer-list')) {
+    throw new KeyFileError(options.dccTrustAnchor!, 'a DCC gateway trust anchor checks EU DCC trust lists, and no --trust file is one (ERR_TRUST_INVALID)');
+  }
   return { trust, sources };
+}
+
+export interface LoadTrustOptions {
+  /**
+   * File holding the EU DCC Gateway trust anchor certificate (PEM, several for a rollover, or DER): every EU DCC
+   * trust list among the `--trust` files must then carry valid gateway signatures (`Trust.addDccSignerList`).
+   */
+  dccTrustAnchor?: string;
+}
+
+async function readTrustAnchor(io: CliIo, path: string): Promise<string | Uint8Array> {
+  const bytes = await readTrustFile(io, path);
+  if (bytes.length === 0) throw new KeyFileError(path, 'empty file (ERR_TRUST_UNRECOGNIZED)');
+  if (bytes[0] === 0x30) return bytes;
+  const text = Buffer.from(bytes).toString('utf8');
+  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new KeyFileError(path, 'is not a PEM or DER certificate (ERR_TRUST_INVALID)');
+  return text;
 }
 
 async function readTrustFile(io: CliIo, path: string): Promise<Uint8Array> {
@@ -85,6 +94,16 @@ function wrap<T>(path: string, fn: () => T): T {
   } catch (error) {
     if (isVerifierError(error)) throw new KeyFileError(path, `${error.message} (${error.code})`);
     throw error;
+  }
+}
+
+async function wrapAsync<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    return wrap(path, () => {
+      throw error;
+    });
   }
 }
 
@@ -159,17 +178,10 @@ function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, binding: { id
   return wrap(path, () => trust.addTrustedKey(trusted));
 }
 
-/** What `ID=` says: the issuer the keys sign for and, for an ID with a fragment, the key's own id. */
-function bindingOf(id: string | undefined): { id?: string; issuer?: string } {
-  if (id === undefined) return {};
-  const hash = id.indexOf('#');
-  return hash > 0 ? { id, issuer: id.slice(0, hash) } : { issuer: id };
-}
-
-async function addTrustSource(io: CliIo, trust: Trust, value: string): Promise<TrustSourceSummary> {
+async function addTrustSource(io: CliIo, trust: Trust, value: string, trustAnchor: string | Uint8Array | undefined): Promise<TrustSourceSummary> {
   const { id, path } = splitTrustBinding(value);
   if (id === undefined && value.startsWith('did:key:')) return wrap(value, () => trust.add(value));
-  const binding = bindingOf(id);
+  const binding = trustBindingOf(id);
   if (await isDirectory(resolvePath(io, path))) return addIssuerFolder(io, trust, path, id);
   const bytes = await readTrustFile(io, path);
   if (bytes.length === 0) throw new KeyFileError(path, 'empty file (ERR_TRUST_UNRECOGNIZED)');
@@ -186,5 +198,7 @@ async function addTrustSource(io: CliIo, trust: Trust, value: string): Promise<T
     if (Array.isArray(json) || Array.isArray(obj?.certificates)) throw new KeyFileError(path, 'an EU DCC signer list carries each signer\'s country; give it without ID=');
     options = { ...binding };
   }
-  return wrap(path, () => trust.add(json ?? bytes, options));
+  // `load`, not `add`: an EU DCC trust list gets its signature and CSCA chain checks (asynchronous).
+  if (trustAnchor !== undefined) options = { ...options, trustAnchor };
+  return wrapAsync(path, () => trust.load(json ?? bytes, options));
 }

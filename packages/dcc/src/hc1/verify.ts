@@ -167,7 +167,7 @@ function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): s
   // country, v[0].co, is another matter: people are vaccinated abroad.)
   const binding = bindIssuer(trustedKeyIssuers(key), typeof decoded.iss === 'string' ? decoded.iss : undefined);
   if (binding.status === 'mismatch') {
-    throw new DccIssuerMismatchError(`the DCC names issuer ${JSON.stringify(decoded.iss)} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`);
+    throw new DccIssuerMismatchError(`the DCC names issuer ${JSON.stringify(String(decoded.iss).slice(0, 200))} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`);
   }
   return `signer ${key.id}${key.controller ? ` (${key.controller})` : ''}`;
 }

@@ -16,6 +16,7 @@ import {
 } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
 import { Trust } from '@divoc/verifier';
+import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import type { JSONWebKeySet } from 'jose';
 import { SCOPES, type AuthConfig, type Scope } from '../auth/auth.js';
 import { ServiceConfigError } from '../lib/errors.js';
@@ -70,6 +71,7 @@ export interface ServiceConfigFile {
   formats?: IssuableFormat[];
   qr?: 'divoc-qr' | 'vc-compact';
   vcVersion?: '1.1' | '2.0';
+  context?: 'sdk' | 'divoc-legacy';
   bodyLimit?: number;
   idempotencyLockSeconds?: number;
   log?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
@@ -172,7 +174,7 @@ function int(v: unknown, where: string, min: number, max: number): number | unde
 /** Checks a parsed config file and builds the `ServiceConfig` (loads keys and trust, opens storage). */
 export async function parseServiceConfig(json: unknown, options: LoadServiceConfigOptions & { baseDir: string }): Promise<ServiceConfig> {
   if (!isObject(json)) fail('config must be a JSON object');
-  const known = new Set(['listen', 'publicUrl', 'issuer', 'certificateIssuerName', 'keys', 'trust', 'auth', 'rateLimit', 'storage', 'statusList', 'formats', 'qr', 'vcVersion', 'bodyLimit', 'idempotencyLockSeconds', 'log', 'trustProxy', '$comment']);
+  const known = new Set(['listen', 'publicUrl', 'issuer', 'certificateIssuerName', 'keys', 'trust', 'auth', 'rateLimit', 'storage', 'statusList', 'formats', 'qr', 'vcVersion', 'context', 'bodyLimit', 'idempotencyLockSeconds', 'log', 'trustProxy', '$comment']);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
   const file = json as unknown as ServiceConfigFile;
   const baseDir = options.baseDir;
@@ -217,13 +219,14 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
 
   let trust: Trust | undefined;
   if (file.trust !== undefined) {
-    if (!Array.isArray(file.trust)) fail('trust must be an array of file paths');
+    if (!Array.isArray(file.trust)) fail('trust must be an array of file paths ("ISSUER=path" binds the keys to ISSUER, as divoc verify --trust does)');
     trust = new Trust();
-    for (const [i, p] of file.trust.entries()) {
-      str(p, `trust[${i}]`);
+    for (const [i, entry] of file.trust.entries()) {
+      str(entry, `trust[${i}]`);
+      const { id, path: p } = splitTrustBinding(entry);
       const bytes = await readSmall(at(p), 'trust file');
       try {
-        trust.add(Buffer.from(bytes).toString('utf8'), { name: p });
+        await trust.load(Buffer.from(bytes).toString('utf8'), { name: p, ...trustBindingOf(id) });
       } catch (error) {
         fail(`trust[${i}] ${p}: ${(error as Error).message}`);
       }
@@ -264,6 +267,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMATS.includes(f)))) fail(`formats must be an array of ${FORMATS.join(', ')}`);
   if (file.qr !== undefined && file.qr !== 'divoc-qr' && file.qr !== 'vc-compact') fail('qr must be "divoc-qr" or "vc-compact"');
   if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0') fail('vcVersion must be "1.1" or "2.0"');
+  if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy') fail('context must be "sdk" or "divoc-legacy"');
   const bodyLimit = int(file.bodyLimit, 'bodyLimit', 1024, 16 * 1024 * 1024);
   const lockSeconds = int(file.idempotencyLockSeconds, 'idempotencyLockSeconds', 1, 3600);
   if (file.log !== undefined && file.log !== false && !isObject(file.log)) fail('log must be { level } or false');
@@ -283,6 +287,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     ...(file.formats !== undefined ? { formats: file.formats } : {}),
     ...(file.qr !== undefined ? { qr: file.qr } : {}),
     ...(file.vcVersion !== undefined ? { vcVersion: file.vcVersion } : {}),
+    ...(file.context !== undefined ? { context: file.context } : {}),
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     ...(lockSeconds !== undefined ? { idempotencyLockSeconds: lockSeconds } : {}),
     ...(file.trustProxy === true ? { trustProxy: true } : {}),

@@ -69,6 +69,11 @@ export interface ServiceConfig {
   /** QR served by `GET /credentials/{id}` as PNG/SVG: the DIVOC QR (ZIP) or the compact `DIVOC1:` form. Default `divoc-qr`. */
   qr?: 'divoc-qr' | 'vc-compact';
   vcVersion?: '1.1' | '2.0';
+  /**
+   * JSON-LD contexts of the W3C credentials: `sdk` (default, every term with its own IRI) or `divoc-legacy` (DIVOC's
+   * own contexts, for deployed verifier apps that need them; see `ContextProfile` in `@divoc/schemas`).
+   */
+  context?: 'sdk' | 'divoc-legacy';
   /** Largest request body, bytes. Default 262 144. */
   bodyLimit?: number;
   /** How long an Idempotency-Key's in-flight lock holds before it is considered abandoned. Default 60 s. */

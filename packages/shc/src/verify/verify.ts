@@ -175,7 +175,7 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
     const key = verifiedBy ?? keys[0] ?? foreign[0];
     if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
     if (foreign.includes(key)) {
-      throw new ShcIssuerMismatchError(`the card names issuer ${payload.iss} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`);
+      throw new ShcIssuerMismatchError(`the card names issuer ${JSON.stringify(payload.iss.slice(0, 200))} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`);
     }
     try {
       checkKeyWindow(key, new Date(payload.nbf * 1000));

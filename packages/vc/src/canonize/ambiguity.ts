@@ -40,6 +40,10 @@ interface KeyInfo {
   defined: boolean;
   /** Values may hold node objects we walk into (no container, or only `@set` / `@list` / `@graph`; not `@json`). */
   descend: boolean;
+  /** The term's own scoped context, if any. */
+  scoped: unknown;
+  /** The key as a JSON path step after a parent (`.key` or `["odd key"]`). */
+  step: string;
 }
 
 interface ContextInfo {
@@ -49,10 +53,9 @@ interface ContextInfo {
 }
 
 const MAX_KEYS_CACHED = 4096;
-const infos = new WeakMap<CompiledContext, ContextInfo>();
-
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 function contextInfo(cc: CompiledContext): ContextInfo {
-  let info = infos.get(cc);
+  let info = cc.ambiguity as ContextInfo | undefined;
   if (info === undefined) {
     const counts = new Map<string, number>();
     for (const definition of cc.ctx.mappings.values()) {
@@ -63,7 +66,7 @@ function contextInfo(cc: CompiledContext): ContextInfo {
       counts.set(group, (counts.get(group) ?? 0) + 1);
     }
     info = { counts, keys: new Map() };
-    infos.set(cc, info);
+    cc.ambiguity = info;
   }
   return info;
 }
@@ -82,13 +85,26 @@ function keyInfo(cc: CompiledContext, context: ContextInfo, key: string): KeyInf
       group !== null &&
       jsonldContext.getContextValue(cc.ctx, key, '@type') !== '@json' &&
       containers.every((c) => c === '@set' || c === '@list' || c === '@graph');
-    info = { iri, group, suspect: group !== null && (!defined || (context.counts.get(group) ?? 0) >= 2), defined, descend };
+    const suspect = group !== null && (!defined || (context.counts.get(group) ?? 0) >= 2);
+    info = { iri, group, suspect, defined, descend, scoped: cc.term(key).scoped, step: IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]` };
     if (context.keys.size < MAX_KEYS_CACHED) context.keys.set(key, info);
   }
   return info;
 }
 
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/**
+ * The memo key of an embedded `@context` (the fast path's is its JSON). URLs, the usual case, skip `JSON.stringify`:
+ * `#` + each URL's length and text, which no JSON text starts with, and which tells any two lists apart.
+ */
+function contextKey(local: unknown): string {
+  if (typeof local === 'string') return `#${local.length}:${local}`;
+  if (Array.isArray(local) && local.every((c) => typeof c === 'string')) {
+    let key = '#';
+    for (const url of local as string[]) key += `${url.length}:${url}`;
+    return key;
+  }
+  return JSON.stringify(local);
+}
 
 /** `parent.key`, or `parent["odd key"]` for keys that are no identifier. */
 function childPath(parent: string, key: string): string {
@@ -183,14 +199,18 @@ class AmbiguityWalker {
     if (propertyScoped !== undefined && !(ctx = this.derive(ctx, 0, propertyScoped, propertyScoped))) return;
     if (element['@context'] !== undefined) {
       const local = element['@context'];
-      if (!(ctx = this.derive(ctx, 2, JSON.stringify(local), local))) return;
+      if (!(ctx = this.derive(ctx, 2, contextKey(local), local))) return;
     }
 
     // `@type` values pick their scoped contexts in the context before any type applies, keys and values sorted.
     const typeScoped: CompiledContext = ctx;
+    const typeContext = contextInfo(typeScoped);
+    let infos = new Array<KeyInfo>(keys.length);
     let typeKeys: string[] | undefined;
-    for (const key of keys) {
-      if (key !== '@context' && typeScoped.vocab(key) === '@type') (typeKeys ??= []).push(key);
+    for (let i = 0; i < keys.length; i++) {
+      const info = keyInfo(typeScoped, typeContext, keys[i]!);
+      infos[i] = info;
+      if (info.iri === '@type' && keys[i] !== '@context') (typeKeys ??= []).push(keys[i]!);
     }
     if (typeKeys !== undefined) {
       if (typeKeys.length > 1) typeKeys.sort();
@@ -206,15 +226,15 @@ class AmbiguityWalker {
     }
     const nodeCtx: CompiledContext = ctx;
 
-    const context = contextInfo(nodeCtx);
+    // A type-scoped context changes what the keys mean: look them up again in the node's context.
+    const context = nodeCtx === typeScoped ? typeContext : contextInfo(nodeCtx);
+    if (nodeCtx !== typeScoped) infos = keys.map((key) => keyInfo(nodeCtx, context, key));
     // Common case first: at most one key shares its IRI with another term, and every key is a term.
     let suspects = 0;
     let grouping = false;
-    const infos = new Array<KeyInfo>(keys.length);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i]!;
-      const info = keyInfo(nodeCtx, context, key);
-      infos[i] = info;
+      const info = infos[i]!;
       if (info.suspect) {
         suspects++;
         if (!info.defined) grouping = true;
@@ -231,7 +251,8 @@ class AmbiguityWalker {
       for (let i = 0; i < keys.length; i++) {
         const key = keys[i]!;
         const value = element[key];
-        if (infos[i]!.descend && typeof value === 'object' && value !== null) this.descend(nodeCtx, key, value, childPath(path, key), depth);
+        const info = infos[i]!;
+        if (info.descend && typeof value === 'object' && value !== null) this.descend(nodeCtx, info, key, value, path === '' && info.step.charCodeAt(0) === 46 /* . */ ? key : path + info.step, depth);
       }
       return;
     }
@@ -274,14 +295,14 @@ class AmbiguityWalker {
     for (const entry of entries) {
       const value = entry.value;
       if (entry.info.descend && typeof value === 'object' && value !== null) {
-        this.descend(nodeCtx, entry.key, value, joinPath(path, childPath(entry.prefix, entry.key)), depth);
+        this.descend(nodeCtx, entry.info, entry.key, value, joinPath(path, childPath(entry.prefix, entry.key)), depth);
       }
     }
   }
 
   /** The value of `key` in a node whose context is `ctx`, under the key's own scoped context. */
-  descend(ctx: CompiledContext, key: string, value: JsonValue, path: string, depth: number): void {
-    const scoped = ctx.term(key).scoped;
+  descend(ctx: CompiledContext, info: KeyInfo, key: string, value: JsonValue, path: string, depth: number): void {
+    const scoped = info.scoped;
     const termCtx = scoped === undefined ? ctx : this.derive(ctx, 0, scoped, scoped);
     if (termCtx !== undefined) this.value(value, termCtx, key, path, depth);
   }

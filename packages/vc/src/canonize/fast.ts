@@ -104,6 +104,8 @@ export function isUnsupported(error: unknown): boolean {
 /** One jsonld.js active context and everything the walk has asked of it. */
 export class CompiledContext {
   readonly hasPrevious: boolean;
+  /** What `./ambiguity.ts` derives from this context (its term map), kept with it. */
+  ambiguity: unknown;
   #reverted: CompiledContext | undefined;
   readonly #keys = new Map<string, string | null>();
   readonly #terms = new Map<string, TermInfo>();

@@ -151,7 +151,7 @@ function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: 
   const binding = bindIssuer(trustedKeyIssuers(key), issuer);
   if (binding.status === 'mismatch') {
     throw new VcIssuerMismatchError(
-      `the credential names issuer ${JSON.stringify(issuer)} but key ${key.id} is trusted for ${binding.identities.join(', ')} only; bind the key to that issuer in the trust (an "issuer" on its trust-list entry, or --trust ISSUER=FILE) if it really signs for it`,
+      `the credential names issuer ${JSON.stringify(String(issuer).slice(0, 200))} but key ${key.id} is trusted for ${binding.identities.join(', ')} only; bind the key to that issuer in the trust (an "issuer" on its trust-list entry, or --trust ISSUER=FILE) if it really signs for it`,
     );
   }
 }

@@ -10,7 +10,7 @@ import type { CertifiedEvent, DeadLetterEvent } from './events.js';
 import { emptyMetrics, metricsToPrometheus, type WorkerMetrics } from './metrics.js';
 
 /** Issuance options the worker passes through to `issueAllFormats` (keys, issuer and formats are top-level). */
-export type WorkerIssueOptions = Pick<IssueAllFormatsOptions, 'qr' | 'certificateIssuerName' | 'vcVersion' | 'vdsncName' | 'expirationDate'>;
+export type WorkerIssueOptions = Pick<IssueAllFormatsOptions, 'qr' | 'certificateIssuerName' | 'vcVersion' | 'context' | 'vdsncName' | 'expirationDate'>;
 
 /** One structured log line. Carries ids and codes only: never a record, a name or a key. */
 export interface WorkerLogEntry {
