@@ -310,6 +310,52 @@ describe('4. VDS-NC: a CSCA vouches for its own country only', () => {
   });
 });
 
+describe('5. DIVOC contexts: terms that share one IRI', () => {
+  const swap = (credential: SignedCredential, a: string, b: string): SignedCredential => {
+    const copy = structuredClone(credential) as unknown as { evidence: Record<string, unknown>[] };
+    const e = copy.evidence[0]!;
+    [e[a], e[b]] = [e[b], e[a]];
+    return copy as unknown as SignedCredential;
+  };
+  let legacy: SignedCredential;
+  let current: SignedCredential;
+  beforeAll(async () => {
+    const unsigned = (context?: 'divoc-legacy') =>
+      buildCredential('vaccination', record, { issuer: a.did, issuanceDate: ISSUED, ...(context ? { context } : {}) }) as UnsignedCredential;
+    legacy = await issueCredential(unsigned('divoc-legacy'), { signer: a.signer });
+    current = await issueCredential(unsigned(), { signer: a.signer });
+  });
+
+  it('the legacy DIVOC context: a swap keeps the signature, so the result warns and names the fields', async () => {
+    // (The template writes no effectiveUntil; DIVOC's own certificates do: date↔effectiveUntil is tested on them.)
+    for (const [x, y] of [['certificateId', 'batch'], ['date', 'effectiveStart'], ['dose', 'totalDoses']] as const) {
+      const result = await verify(swap(legacy, x, y), { trust: vcTrust, now: NOW });
+      // The signature and the trust still hold (a schema may notice an implausible date; nothing else can).
+      expect(result.checks.filter((c) => c.name === 'signature' || c.name === 'trust').map((c) => c.ok), `${x}↔${y}`).toEqual([true, true]);
+      const warning = result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS');
+      expect(warning?.fields).toEqual(expect.arrayContaining([`evidence[0].${x}`, `evidence[0].${y}`]));
+    }
+  });
+
+  it('a DIVOC revocation list still finds a certificate whose certificateId was swapped with its batch', async () => {
+    const list = { revoked: [{ certificateId: record.certificateId }] };
+    const swapped = await verify(swap(legacy, 'certificateId', 'batch'), { trust: vcTrust, now: NOW, revocation: { divoc: [list] } });
+    expect(swapped.valid).toBe(false);
+    expect(swapped.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
+    // Controls: unswapped it is revoked as well; a list that names another certificate revokes neither.
+    expect((await verify(legacy, { trust: vcTrust, now: NOW, revocation: { divoc: [list] } })).checks.at(-1)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    expect((await verify(swap(legacy, 'certificateId', 'batch'), { trust: vcTrust, now: NOW, revocation: { divoc: [{ revoked: [{ certificateId: '999' }] }] } })).valid).toBe(true);
+  });
+
+  it('what the SDK signs by default has no such terms: no warning, and a swap breaks the signature', async () => {
+    const genuine = await verify(current, { trust: vcTrust, now: NOW });
+    expect(genuine.valid).toBe(true);
+    expect(genuine.warnings).toBeUndefined();
+    const swapped = await verify(swap(current, 'certificateId', 'batch'), { trust: vcTrust, now: NOW });
+    expect(swapped.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+  });
+});
+
 describe('6. proofPurpose: a key authorised only for authentication cannot sign credentials', () => {
   it('the proof must state assertionMethod, and the key must be authorised for it', async () => {
     const trust = new Trust();

@@ -40,6 +40,13 @@ describe('DIVOC vector QR texts', () => {
     expect(result.verificationMethod).toBe('did:india');
     expect(result.variant).toBe('zip-binary-string');
     expect(result.payload).toEqual(vectorJson(`divoc/signed/${name}.json`));
+    // DIVOC's vaccination context leaves these terms unbound by the signature: passed on as a warning.
+    expect(result.ambiguousTerms?.map((g) => [g.path, g.terms])).toEqual([
+      ['evidence[0]', ['feedbackUrl', 'infoUrl']],
+      ['evidence[0]', ['batch', 'vaccine', 'manufacturer']],
+      ['evidence[0]', ['date', 'effectiveStart', 'effectiveUntil']],
+      ['evidence[0]', ['dose', 'totalDoses']],
+    ]);
   });
 
   it.each(DIVOC_VECTORS)('%s: every way a scanner may hand it over decodes the same', (name) => {

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { createSigner, generateKeyPair, importKeyPair, trustedKeyFromKeyPair } from '@divoc/keys';
 import { buildCredential, CONTEXT_URLS, createDocumentLoader } from '@divoc/schemas';
 import {
+  ambiguousTermPaths,
   canonize,
   findAmbiguousTerms,
   issueCredential,
@@ -19,7 +20,7 @@ import {
   type SignedCredential,
   type UnsignedCredential,
 } from '../src/index.js';
-import { RECORDS } from './generate.js';
+import { loader, RECORDS, templateCredentials } from './generate.js';
 import { keyResolver, VECTORS, vectorJson } from './helpers.js';
 
 const SCHEMA_ID = 'https://schema.org/id';
@@ -191,6 +192,42 @@ describe('templates: the default output has no ambiguous terms; divoc-legacy kee
   });
 });
 
+describe('differential: on every template credential, a sibling swap keeps the signed N-Quads exactly when reported', () => {
+  /** Every JSON object of the document with its path as findAmbiguousTerms writes it. */
+  function nodes(value: unknown, path: string, out: Array<[string, Record<string, unknown>]>): void {
+    if (Array.isArray(value)) value.forEach((v, i) => nodes(v, `${path}[${i}]`, out));
+    else if (typeof value === 'object' && value !== null) {
+      out.push([path, value as Record<string, unknown>]);
+      for (const [k, v] of Object.entries(value)) if (k !== '@context') nodes(v, path === '' ? k : `${path}.${k}`, out);
+    }
+  }
+  it.each(templateCredentials().map((t) => [t.name, t.credential] as const))('%s', async (_name, credential) => {
+    const groups = await findAmbiguousTerms(credential, { documentLoader: loader });
+    const together = new Set(groups.flatMap((g) => g.terms.flatMap((a) => g.terms.map((b) => `${g.path}|${a}|${b}`))));
+    const before = await canonize(credential, { documentLoader: loader });
+    let swaps = 0;
+    const all: Array<[string, Record<string, unknown>]> = [];
+    nodes(credential, '', all);
+    for (const [path, node] of all) {
+      const keys = Object.keys(node).filter((k) => !['@context', 'id', 'type'].includes(k) && typeof node[k] !== 'object');
+      for (let i = 0; i < keys.length; i++) {
+        for (let j = i + 1; j < keys.length; j++) {
+          const [a, b] = [keys[i]!, keys[j]!];
+          if (node[a] === node[b]) continue;
+          const copy = clone(credential);
+          const target = readJsonPath(copy, path) as Record<string, unknown>;
+          [target[a], target[b]] = [target[b], target[a]];
+          // A swap that breaks the JSON-LD (an IRI into a literal's place) cannot keep the signature either.
+          const same = (await canonize(copy, { documentLoader: loader }).catch(() => undefined)) === before;
+          expect(same, `${path}: ${a} <-> ${b}`).toBe(together.has(`${path}|${a}|${b}`));
+          swaps++;
+        }
+      }
+    }
+    expect(swaps).toBeGreaterThan(10);
+  });
+});
+
 describe('findAmbiguousTerms on any context', () => {
   const EX = 'https://example.org/vocab#';
   const context = {
@@ -295,6 +332,19 @@ describe('findAmbiguousTerms on any context', () => {
     expect(await find({ '@context': URL_, own: { '@value': 'x' }, proof: { top1: 1, top2: 2 } })).toEqual([]);
     await expect(findAmbiguousTerms([] as never)).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
     await expect(findAmbiguousTerms({ '@context': 'https://unknown.example/ctx', a: 1 })).rejects.toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
+  });
+});
+
+describe('ambiguousTermPaths', () => {
+  it('the JSON path of every term, for warnings', () => {
+    expect(
+      ambiguousTermPaths([
+        { iri: SCHEMA_ID, terms: ['certificateId', 'batch'], path: 'evidence[0]' },
+        { iri: SCHEMA_DATE, terms: ['top1', 'n.top2', 'odd key'], path: '' },
+        { iri: SCHEMA_URL, terms: ['sign-image', 'x'], path: 'evidence[0].verifier' },
+      ]),
+    ).toEqual(['evidence[0].certificateId', 'evidence[0].batch', 'top1', 'n.top2', '["odd key"]', 'evidence[0].verifier["sign-image"]', 'evidence[0].verifier.x']);
+    expect(ambiguousTermPaths([])).toEqual([]);
   });
 });
 

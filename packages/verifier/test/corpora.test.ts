@@ -57,7 +57,21 @@ describe('DIVOC certificates', () => {
     // The key is known only as did:india: the certificate's own issuer is shown as claimed, not as proven.
     expect(result.issuer).toBe('did:india');
     expect(result.claimedIssuer).toBe('https://divoc.dev/');
-    expect(result.warnings).toEqual([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]);
+    // DIVOC's contexts leave some evidence fields unbound by the signature: said, with the fields.
+    expect(result.warnings?.map((w) => w.code)).toEqual(['WARN_TRUST_ISSUER_UNBOUND', 'WARN_VC_AMBIGUOUS_TERMS']);
+    expect(result.warnings?.[1]?.fields).toEqual(expect.arrayContaining(['evidence[0].batch', 'evidence[0].date', 'evidence[0].effectiveUntil', 'evidence[0].dose', 'evidence[0].totalDoses']));
+  });
+
+  it('a genuine DIVOC certificate with date and effectiveUntil swapped still verifies: the warning is what tells', async () => {
+    const original = JSON.parse(vectorText('divoc/signed/rsa2018-divocdev-valid.json')) as { evidence: Record<string, unknown>[] };
+    const swapped = structuredClone(original);
+    const e = swapped.evidence[0]!;
+    expect(e.date).not.toEqual(e.effectiveUntil);
+    [e.date, e.effectiveUntil] = [e.effectiveUntil, e.date];
+    const result = await verify(swapped, { trust, now: DIVOC_NOW });
+    expect(result.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
+    expect(result.summary.date).not.toBe((await verify(original, { trust, now: DIVOC_NOW })).summary.date);
+    expect(result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS')?.fields).toEqual(expect.arrayContaining(['evidence[0].date', 'evidence[0].effectiveUntil']));
   });
 
   it.each(['rsa2018-divocdev-valid', 'ed25519-2018-divocdev-valid'])('DIVOC QR text %s is valid', async (name) => {

@@ -1,5 +1,5 @@
 import type { FormatVerificationResult } from '@divoc/keys';
-import { verifyCredential, type VerifyOptions } from '@divoc/vc';
+import { verifyCredential, type AmbiguousTermGroup, type VerifyOptions } from '@divoc/vc';
 import { isQrError } from '../lib/errors.js';
 import { decodeDivocQr, type DecodeDivocQrOptions, type DivocCredentialJson, type DivocQrVariant } from './payload.js';
 
@@ -12,6 +12,11 @@ export interface DivocQrVerificationResult extends FormatVerificationResult<'div
   verificationMethod?: string;
   /** Proof suite (`RsaSignature2018`, `Ed25519Signature2018`, ...). */
   suite?: string;
+  /**
+   * `verifyCredential`'s warning: terms the signature does not bind to their values (DIVOC's contexts give
+   * `certificateId`/`batch`/`vaccine`/`manufacturer` one IRI, etc.). Present only when there is a group.
+   */
+  ambiguousTerms?: AmbiguousTermGroup[];
 }
 
 /**
@@ -40,6 +45,7 @@ export async function verifyDivocQr(input: string | Uint8Array, options: VerifyD
     if (result.issuer !== undefined) out.issuer = result.issuer;
     if (result.verificationMethod !== undefined) out.verificationMethod = result.verificationMethod;
     if (result.suite !== undefined) out.suite = result.suite;
+    if (result.ambiguousTerms !== undefined) out.ambiguousTerms = result.ambiguousTerms;
     return out;
   } catch (error) {
     // verifyCredential reports failures as checks; this is a last guard so verify never throws.

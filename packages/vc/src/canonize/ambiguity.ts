@@ -54,6 +54,8 @@ interface ContextInfo {
 
 const MAX_KEYS_CACHED = 4096;
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/** The context's term map: how many terms share each IRI (computed once per compiled context, kept on it). */
 function contextInfo(cc: CompiledContext): ContextInfo {
   let info = cc.ambiguity as ContextInfo | undefined;
   if (info === undefined) {
@@ -396,4 +398,26 @@ export function readJsonPath(root: unknown, path: string): unknown {
     }
   }
   return node;
+}
+
+/** Whether `text` reads as a path in `readJsonPath`'s syntax (a key under a `@nest` alias is reported as one). */
+function isPath(text: string): boolean {
+  PATH_TOKEN.lastIndex = 0;
+  if (text.startsWith('.')) return false;
+  while (PATH_TOKEN.lastIndex < text.length) if (PATH_TOKEN.exec(text) === null) return false;
+  return true;
+}
+
+/**
+ * The JSON path of every term of `groups`, for messages and field lists: `evidence[0].batch`, `date` at the top,
+ * `evidence[0].facility["seal-image"]`, `evidence[0].n.batch` for a key under a `@nest` alias.
+ */
+export function ambiguousTermPaths(groups: readonly AmbiguousTermGroup[]): string[] {
+  const out: string[] = [];
+  for (const group of groups) {
+    for (const term of group.terms) {
+      out.push(!IDENTIFIER.test(term) && /[.[]/.test(term) && isPath(term) ? joinPath(group.path, term) : childPath(group.path, term));
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { sameIssuer, trustedKeyIssuers, type Check, type TrustedKey } from '@divoc/keys';
 import { decodeDivocQr } from '@divoc/qr';
 import { checkDivocRevocation, checkStatus, divocCertificateId } from '@divoc/status';
-import { decodeCompactCredential, verifyCredential } from '@divoc/vc';
+import { ambiguousTermPaths, decodeCompactCredential, verifyCredential, type AmbiguousTermGroup } from '@divoc/vc';
 import { isObject, type Json } from '../lib/bytes.js';
 import type { VerificationDetails } from '../types.js';
 import { errorCode, errorMessage, failedCheck, listOf, trustFailureOf } from './common.js';
@@ -19,7 +19,7 @@ function listSignerCheck(bound: BoundSigner): (listSigner: TrustedKey, list: { u
   };
 }
 
-function vcRevocation(credential: Json, ctx: PluginContext): RevocationSubject {
+function vcRevocation(credential: Json, ambiguousTerms: readonly AmbiguousTermGroup[] | undefined, ctx: PluginContext): RevocationSubject {
   const revocation = ctx.options.revocation ?? {};
   const statusLists = listOf(revocation.statusLists);
   const divocLists = listOf(revocation.divoc);
@@ -36,7 +36,10 @@ function vcRevocation(credential: Json, ctx: PluginContext): RevocationSubject {
     if (hasStatus && statusLists.length > 0) {
       parts.push(await checkStatus(credential, { statusLists, trustStore: ctx.trust.store, now: ctx.now, acceptListSigner: listSignerCheck(bound) }));
     }
-    if (certificateId !== undefined) for (const list of divocLists) parts.push(checkDivocRevocation(credential, list as never));
+    // Terms the signature leaves interchangeable with certificateId are candidates too: a swap cannot hide a revocation.
+    if (certificateId !== undefined) {
+      for (const list of divocLists) parts.push(checkDivocRevocation(credential, list as never, ambiguousTerms ? { ambiguousTerms } : {}));
+    }
     return combine(parts);
   };
   return subject;
@@ -69,7 +72,17 @@ async function verifyVc(format: VcFormat, credential: unknown, details: Verifica
   if (trustFailure) evidence.trustFailure = trustFailure;
   if (!result.credential) return evidence;
   evidence.credential = result.credential;
-  evidence.revocation = vcRevocation(result.credential as Json, ctx);
+  evidence.revocation = vcRevocation(result.credential as Json, result.ambiguousTerms, ctx);
+  if (result.ambiguousTerms && result.ambiguousTerms.length > 0) {
+    const fields = ambiguousTermPaths(result.ambiguousTerms);
+    evidence.warnings = [
+      {
+        code: 'WARN_VC_AMBIGUOUS_TERMS',
+        message: `the credential's contexts give ${result.ambiguousTerms.map((g) => g.terms.join(', ')).join('; ')} one meaning each, so the signature does not bind which of them holds which value: they may have been swapped after signing (${fields.join(', ')}); do not show them as certain`,
+        fields,
+      },
+    ];
+  }
   return evidence;
 }
 
