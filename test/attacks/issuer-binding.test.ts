@@ -23,30 +23,13 @@ import { exportIssuerJwks, issueShc } from '@divoc/shc';
 import { createDevCsca, createDevSignerCertificate, issueVdsnc, type DevCertificate } from '@divoc/vdsnc';
 import { addCredentialStatus, allocateStatusEntry, createStatusList, publishStatusList, revoke } from '@divoc/status';
 import { Trust, verify, type VerificationResult } from '@divoc/verifier';
+import { vaccinationRecord } from '../../packages/verifier/test/helpers.js';
 
 const NOW = new Date('2021-07-01T00:00:00Z');
 const ISSUED = '2021-05-03T12:00:00Z';
 const CERTS_FROM = new Date('2021-01-01T00:00:00Z');
 
-const record = {
-  refId: '12346',
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  gender: 'Male',
-  nationality: 'Indian',
-  identity: 'did:in.gov.uidai.aadhaar:2342343334',
-  country: 'IN',
-  vaccine: 'Covishield',
-  manufacturer: 'Serum Institute of India',
-  batch: '4121Z005',
-  vaccinationDate: '2021-05-03T10:15:00.000Z',
-  dose: '1',
-  totalDoses: '2',
-  facilityName: 'ABC Medical Center',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Sooraj Singh',
-  certificateId: '244768056',
-};
+const record = vaccinationRecord;
 
 const trustCheck = (r: VerificationResult) => r.checks.find((c) => c.name === 'trust');
 const outline = (r: VerificationResult) => r.checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`);

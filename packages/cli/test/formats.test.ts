@@ -31,7 +31,8 @@ describe('divoc verify: DIVOC QR vectors (text and PNG)', () => {
     expect(r.code).toBe(0);
     // Bound to their issuer (ISSUER=FILE), the same keys vouch for it.
     const bound = await run(['verify', '--json', '--trust', `https://divoc.dev/=${DIVOC_ED25519_KEY}`, '--trust', `https://divoc.dev/=${DIVOC_RSA_PUBLIC}`, ...inputs]);
-    expect(lines(bound.stdout).map((l) => [l.valid, l.issuer, l.warnings]), bound.stdout + bound.stderr).toEqual(inputs.map(() => [true, 'https://divoc.dev/', undefined]));
+    // (DIVOC's contexts still leave some evidence fields unbound by the signature: that warning stays.)
+    expect(lines(bound.stdout).map((l) => [l.valid, l.issuer, l.warnings?.map((w) => w.code)]), bound.stdout + bound.stderr).toEqual(inputs.map(() => [true, 'https://divoc.dev/', ['WARN_VC_AMBIGUOUS_TERMS']]));
     // Bound to another issuer of the same kind, they refuse certificates naming this one.
     const other = await run(['verify', '--json', '--trust', `https://other.example/=${DIVOC_ED25519_KEY}`, '--trust', `https://other.example/=${DIVOC_RSA_PUBLIC}`, inputs[0] as string]);
     expect(failed(lines(other.stdout)[0])).toEqual(['trust:ERR_TRUST_ISSUER_MISMATCH']);

@@ -15,7 +15,7 @@ describe('divoc verify: DIVOC signed vectors', () => {
     const [line] = ndjson(r.stdout);
     // Known only as did:india, the key does not vouch for the certificate's own issuer URL: VALID, shown as did:india.
     expect(line, r.stdout + r.stderr).toMatchObject({ input: ED25519_VALID, format: 'w3c-vc', valid: true, issuer: 'did:india', claimedIssuer: 'https://divoc.dev/' });
-    expect(line?.warnings).toEqual([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]);
+    expect(line?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]));
     expect(r.code).toBe(0);
     const human = await run(['verify', '--trust', DIVOC_ED25519_KEY, ED25519_VALID]);
     expect(human.stdout).toMatch(/claimed:\s+https:\/\/divoc\.dev\/ \(not bound to the signing key\)/);
