@@ -1,6 +1,7 @@
 import type { Check, TrustedKey } from '@divoc/keys';
 import type { Trust } from '../trust/trust.js';
-import type { CredentialFormat, VerificationDetails, VerificationWarning, VerifyOptions } from '../types.js';
+import type { Detected } from '../verify/input.js';
+import type { CredentialFormat, CredentialSummary, VerificationDetails, VerificationWarning, VerifyOptions } from '../types.js';
 
 /** What a format plugin gets: the trust to look keys up in, the clock and the caller's options. */
 export interface PluginContext {
@@ -55,7 +56,13 @@ export interface RevocationSubject {
   check?: (bound: BoundSigner) => Promise<Check | undefined>;
 }
 
-export interface FormatPlugin<Payload> {
-  format: CredentialFormat;
-  verify(payload: Payload, ctx: PluginContext): Promise<FormatEvidence>;
+/**
+ * One credential format. Detection is shared (`verify/input.ts` reads text, bytes, JSON and QR images once and names
+ * the format); a plugin decodes and checks what only it can, reports the evidence, and summarises a decoded payload.
+ */
+export interface FormatPlugin<F extends CredentialFormat = CredentialFormat> {
+  format: F;
+  verify(detected: Extract<Detected, { format: F }>, ctx: PluginContext): Promise<FormatEvidence>;
+  /** The person and the event, read from a decoded payload. May throw: the caller turns that into an empty summary. */
+  summarize(credential: unknown): CredentialSummary;
 }

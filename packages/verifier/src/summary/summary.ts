@@ -48,7 +48,7 @@ function clean(summary: CredentialSummary): CredentialSummary {
 
 /* ---------------------------------------------------------------- W3C VC / DIVOC */
 
-function vcSummary(credential: unknown): CredentialSummary {
+export function vcSummary(credential: unknown): CredentialSummary {
   if (!isObject(credential)) return { event: 'other' };
   const subject = first(credential.credentialSubject) ?? {};
   const evidence = first(credential.evidence);
@@ -98,7 +98,7 @@ function certificateIdFromUrl(id: unknown): string | undefined {
 
 /* ---------------------------------------------------------------- EU DCC */
 
-function dccSummary(payload: unknown): CredentialSummary {
+export function dccSummary(payload: unknown): CredentialSummary {
   if (!isObject(payload)) return { event: 'other' };
   const nam = isObject(payload.nam) ? payload.nam : {};
   const given = str(nam.gn) ?? str(nam.gnt);
@@ -184,7 +184,7 @@ function fhirResources(payload: unknown): Json[] {
   return entries.map((e: unknown) => (isObject(e) && isObject(e.resource) ? e.resource : undefined)).filter((r): r is Json => r !== undefined);
 }
 
-function shcSummary(payload: unknown): CredentialSummary {
+export function shcSummary(payload: unknown): CredentialSummary {
   const resources = fhirResources(payload);
   const patient = resources.find((r) => r.resourceType === 'Patient');
   const summary: CredentialSummary = { event: 'other' };
@@ -229,7 +229,7 @@ function shcSummary(payload: unknown): CredentialSummary {
 
 /* ---------------------------------------------------------------- ICAO VDS-NC */
 
-function vdsncSummary(seal: unknown): CredentialSummary {
+export function vdsncSummary(seal: unknown): CredentialSummary {
   const data = isObject(seal) && isObject(seal.data) ? seal.data : undefined;
   const hdr = data && isObject(data.hdr) ? data.hdr : {};
   const msg = data && isObject(data.msg) ? data.msg : {};
@@ -267,21 +267,20 @@ function vdsncSummary(seal: unknown): CredentialSummary {
   return clean(summary);
 }
 
+const SUMMARIZERS: Readonly<Record<CredentialFormat, (credential: unknown) => CredentialSummary>> = {
+  'w3c-vc': vcSummary,
+  'vc-compact': vcSummary,
+  'divoc-qr': vcSummary,
+  dcc: dccSummary,
+  shc: shcSummary,
+  vdsnc: vdsncSummary,
+};
+
 /** The summary of a decoded credential of `format`. Never throws: unreadable parts are left out. */
 export function summarize(format: CredentialFormat, credential: unknown): CredentialSummary {
   try {
-    switch (format) {
-      case 'w3c-vc':
-      case 'vc-compact':
-      case 'divoc-qr':
-        return vcSummary(credential);
-      case 'dcc':
-        return dccSummary(credential);
-      case 'shc':
-        return shcSummary(credential);
-      case 'vdsnc':
-        return vdsncSummary(credential);
-    }
+    const summarizer = SUMMARIZERS[format];
+    if (summarizer) return summarizer(credential);
   } catch {
     // A summary is a convenience; a credential that breaks it still gets its checks.
   }

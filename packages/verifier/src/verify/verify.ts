@@ -1,14 +1,9 @@
 import type { Check, CheckName } from '@divoc/keys';
-import type { ShcInput } from '@divoc/shc';
 import { isObject } from '../lib/bytes.js';
 import { VerifierOptionsError } from '../lib/errors.js';
 import { errorCode, errorMessage, failedCheck } from '../formats/common.js';
-import { verifyDccFormat } from '../formats/dcc.js';
-import type { FormatEvidence, PluginContext } from '../formats/plugin.js';
-import { verifyShcFormat } from '../formats/shc.js';
-import { verifyVcFamily } from '../formats/vc.js';
-import { verifyVdsncFormat } from '../formats/vdsnc.js';
-import { summarize } from '../summary/summary.js';
+import { FORMAT_PLUGINS } from '../formats/index.js';
+import type { FormatEvidence, FormatPlugin, PluginContext } from '../formats/plugin.js';
 import { decideTrust, type TrustDecision } from '../trust/decide.js';
 import { Trust } from '../trust/trust.js';
 import { CREDENTIAL_FORMATS, type VerificationDetails, type VerificationResult, type VerificationWarning, type VerifyInput, type VerifyOptions } from '../types.js';
@@ -19,19 +14,17 @@ const CHECK_ORDER: readonly CheckName[] = ['decode', 'signature', 'trust', 'vali
 /** Code of the passing `revocation` check of a revocable credential for which no revocation data was at hand. */
 export const WARN_REVOCATION_NOT_CHECKED = 'WARN_REVOCATION_NOT_CHECKED';
 
-/** Each format: decode, signature and the credential's own fields. Trust and revocation are decided below. */
-async function collectEvidence(detected: Detected, ctx: PluginContext): Promise<FormatEvidence> {
-  switch (detected.format) {
-    case 'w3c-vc':
-    case 'vc-compact':
-    case 'divoc-qr':
-      return verifyVcFamily(detected.format, detected.payload, detected.details, ctx);
-    case 'dcc':
-      return verifyDccFormat(detected.payload, detected.details, ctx);
-    case 'shc':
-      return verifyShcFormat(detected.payload as ShcInput, detected.details, ctx);
-    case 'vdsnc':
-      return verifyVdsncFormat(detected.payload, detected.details, ctx);
+/** The format's plugin: decode, signature and the credential's own fields. Trust and revocation are decided below. */
+function pluginFor(detected: Detected): FormatPlugin {
+  return FORMAT_PLUGINS[detected.format] as FormatPlugin;
+}
+
+function summaryOf(plugin: FormatPlugin, credential: unknown): VerificationResult['summary'] {
+  try {
+    return plugin.summarize(credential);
+  } catch {
+    // A summary is a convenience; a credential that breaks it still gets its checks.
+    return { event: 'other' };
   }
 }
 
@@ -143,7 +136,8 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
   let trust: TrustDecision;
   let revocation: Check | undefined;
   try {
-    evidence = await collectEvidence(prepared, ctx);
+    evidence = await pluginFor(prepared).verify(prepared as never, ctx);
+    if (evidence.format !== prepared.format) throw new Error(`the ${prepared.format} plugin reported ${evidence.format}`);
     // Plugins report no trust or revocation checks; if one did, it is dropped: those decisions are made here only.
     evidence.checks = evidence.checks.filter((c) => c.name !== 'trust' && c.name !== 'revocation');
     const decoded = evidence.checks.some((c) => c.name === 'decode' && c.ok);
@@ -159,7 +153,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
     format: evidence.format,
     valid: checks.length > 0 && checks.every((c) => c.ok) && trust.check?.ok === true,
     issuer: trust.issuer,
-    summary: evidence.credential !== undefined ? summarize(evidence.format, evidence.credential) : { event: 'other' },
+    summary: evidence.credential !== undefined ? summaryOf(pluginFor(prepared), evidence.credential) : { event: 'other' },
     checks,
   };
   if (evidence.claimedIssuer !== undefined) result.claimedIssuer = evidence.claimedIssuer;
