@@ -357,22 +357,34 @@ function showResult(result: VerificationResult): void {
     if (failed.some((c) => c.name === 'trust') && loaded.length === 0) ui.why.append(document.createTextNode(' — no trust material is loaded.'));
     if (result.checks.some((c) => c.name === 'decode' && c.ok)) ui.why.append(make('span', 'The details below are as written in the certificate; they are not verified.', 'unverified'));
   }
+  // Valid, with something a reader must know: an issuer claim the trust does not bind, fields the signature does not bind.
+  for (const warning of result.warnings ?? []) {
+    const note = make('span', ` ${warning.message} `, 'unverified');
+    note.dataset.warning = warning.code;
+    note.append(make('code', warning.code));
+    ui.why.append(note);
+  }
+  // Fields the signature leaves interchangeable with others (WARN_VC_AMBIGUOUS_TERMS) are never shown as certain.
+  const unbound = new Set((result.warnings ?? []).flatMap((w) => w.fields ?? []).map((path) => path.slice(path.lastIndexOf('.') + 1)));
+  const marked = (value: string | number | undefined, ...names: string[]): string | number | undefined =>
+    value !== undefined && names.some((n) => unbound.has(n)) ? `${value} (not bound by the signature: may have been swapped)` : value;
 
   ui.facts.replaceChildren();
   fact('Format', FORMAT_NAMES[result.format]);
   fact('Issuer', result.issuerName ? `${result.issuerName} (${result.issuer ?? ''})` : result.issuer);
+  if (result.claimedIssuer !== undefined && result.claimedIssuer !== result.issuer) fact('Claimed issuer', `${result.claimedIssuer} (not bound to the signing key)`);
   fact('Name', summary.name);
   fact('Date of birth', summary.dateOfBirth);
   fact('Gender', summary.gender);
   if (result.checks.some((c) => c.name === 'decode' && c.ok)) fact('Event', EVENT_NAMES[summary.event]);
-  fact('Vaccine', summary.vaccine ?? summary.vaccineCode);
-  fact('Manufacturer', summary.manufacturer);
-  if (summary.dose !== undefined) fact('Dose', summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : summary.dose);
+  fact('Vaccine', marked(summary.vaccine ?? summary.vaccineCode, 'vaccine'));
+  fact('Manufacturer', marked(summary.manufacturer, 'manufacturer'));
+  if (summary.dose !== undefined) fact('Dose', marked(summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : summary.dose, 'dose', 'totalDoses'));
   fact('Test', summary.testType);
   fact('Result', summary.testResult);
-  fact(summary.event === 'test' ? 'Sample taken' : summary.event === 'recovery' ? 'First positive test' : 'Date', summary.date);
+  fact(summary.event === 'test' ? 'Sample taken' : summary.event === 'recovery' ? 'First positive test' : 'Date', marked(summary.date, 'date'));
   fact('Country', summary.country);
-  fact('Certificate id', summary.certificateId);
+  fact('Certificate id', marked(summary.certificateId, 'certificateId'));
   fact('Signature', result.details?.suite);
 
   ui.checks.replaceChildren();
