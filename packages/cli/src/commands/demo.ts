@@ -1,10 +1,11 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { base45Decode, base45Encode, createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, verifyDcc, zlibDeflate, zlibInflate } from '@divoc/dcc';
+import { base45Decode, base45Encode, createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, zlibDeflate, zlibInflate } from '@divoc/dcc';
 import { TrustStore, createSigner, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
-import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr, verifyDivocQr } from '@divoc/qr';
-import { encodeShcQr, exportIssuerJwks, issueShc, verifyShc } from '@divoc/shc';
-import { decodeCompactCredential, encodeCompactCredential, verifyCredential, type Check, type SignedCredential, type SuiteName } from '@divoc/vc';
-import { createDevSignerCertificate, encodeVdsnc, issueVdsnc, verifyVdsnc } from '@divoc/vdsnc';
+import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr } from '@divoc/qr';
+import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
+import { decodeCompactCredential, encodeCompactCredential, type Check, type SignedCredential, type SuiteName } from '@divoc/vc';
+import { createDevSignerCertificate, encodeVdsnc, issueVdsnc } from '@divoc/vdsnc';
+import { Trust, verify, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { buildFromRecord, makeIssuer } from '../lib/engine.js';
 import { useColour, type CliIo } from '../lib/io.js';
@@ -64,7 +65,10 @@ export const SAMPLE_TEST_RECORD: Record<string, unknown> = {
 /** Keys and trust shared by the demo steps. */
 export interface DemoContext {
   keys: Record<'Ed25519' | 'P-256' | 'RSA', LoadedKey>;
+  /** The keys, as `trust` holds them (what `verify` looks keys up in). */
   trustStore: TrustStore;
+  /** Everything verification trusts: every step verifies through `@divoc/verifier`'s one `verify()`. */
+  trust: Trust;
   issuer: string;
   /** Development PKI: a CSCA, an EU DCC document signer and a VDS-NC barcode signer under it (all trusted). */
   dsc: CertifiedKey;
@@ -112,10 +116,10 @@ function w3cStep(
       if (!built.ok) throw new Error(`sample ${template} record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
       const signed = await makeIssuer(ctx.keys[keyType], suite).issue(built.credential);
       const text = JSON.stringify(signed);
-      const genuine = await verifyCredential(signed, { trustStore: ctx.trustStore });
+      const genuine = await check(ctx, signed);
       const forged = JSON.parse(text) as { credentialSubject: { name?: string } };
       forged.credentialSubject.name = 'Mallory Forger';
-      const tampered = await verifyCredential(forged as unknown as typeof signed, { trustStore: ctx.trustStore });
+      const tampered = await check(ctx, forged);
       return {
         issued: `${template} certificate, VC ${vcVersion}, proof ${describeProof(signed.proof)}`,
         size: Buffer.byteLength(text, 'utf8'),
@@ -159,15 +163,18 @@ function tamperHc1(hc1: string): string {
 
 const outcome = (r: { valid: boolean; checks: Check[] }): VerificationOutcome => ({ valid: r.valid, checks: r.checks });
 
+/** The one verification every step uses, whatever the format: `verify` detects it and makes every trust decision. */
+const check = (ctx: DemoContext, input: VerifyInput) => verify(input, { trust: ctx.trust });
+
 const divocQrStep: DemoStep = {
   title: 'DIVOC QR · ZIP of the signed certificate (Ed25519Signature2018)',
   format: 'divoc-qr',
   async run(ctx) {
     const signed = await makeIssuer(ctx.keys.Ed25519, 'Ed25519Signature2018').issue(sampleCredential(ctx, 'demo-divoc-qr'));
     const text = encodeDivocQr(signed);
-    const genuine = await verifyDivocQr(text, { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, text);
     const forged = encodeDivocQr(forgeName(decodeDivocQr(text).credential as SignedCredential));
-    const tampered = await verifyDivocQr(forged, { trustStore: ctx.trustStore });
+    const tampered = await check(ctx, forged);
     return {
       issued: 'vaccination certificate, DIVOC QR (certificate.json zipped, as a binary string)',
       size: Buffer.byteLength(text, 'utf8'),
@@ -183,9 +190,9 @@ const compactStep: DemoStep = {
   async run(ctx) {
     const signed = await makeIssuer(ctx.keys.Ed25519, 'eddsa-rdfc-2022').issue(sampleCredential(ctx, 'demo-vc-compact', '2.0'));
     const text = encodeCompactCredential(signed);
-    const genuine = await verifyCredential(decodeCompactCredential(text), { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, text);
     const forged = encodeCompactCredential(forgeName(decodeCompactCredential(text)));
-    const tampered = await verifyCredential(decodeCompactCredential(forged), { trustStore: ctx.trustStore });
+    const tampered = await check(ctx, forged);
     return {
       issued: 'vaccination certificate, compact QR text (CBOR, compression table 1)',
       size: text.length,
@@ -200,8 +207,8 @@ const dccStep: DemoStep = {
   format: 'dcc',
   async run(ctx) {
     const dcc = await issueDcc(sampleCredential(ctx, 'demo-dcc'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
-    const genuine = await verifyDcc(dcc.hc1, { trustStore: ctx.trustStore });
-    const tampered = await verifyDcc(tamperHc1(dcc.hc1), { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, dcc.hc1);
+    const tampered = await check(ctx, tamperHc1(dcc.hc1));
     return {
       issued: `vaccination DCC, kid ${dcc.kid}`,
       size: dcc.hc1.length,
@@ -217,11 +224,11 @@ const shcStep: DemoStep = {
   async run(ctx) {
     const key = ctx.keys['P-256'];
     const card = await issueShc(sampleCredential(ctx, 'demo-shc'), { signer: createSigner(key.keyPair, { id: key.id }), key: key.keyPair, issuer: DEMO_SHC_ISSUER });
-    const genuine = await verifyShc(card.qr.length === 1 ? (card.qr[0] as string) : card.qr, { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, card.qr.length === 1 ? (card.qr[0] as string) : card.qr);
     const [header, payload, signature] = card.jws.split('.') as [string, string, string];
     const inflated = inflateRawSync(Buffer.from(payload, 'base64url')).toString('utf8');
     const forgedPayload = deflateRawSync(Buffer.from(inflated.replace(/"Asha Verma"/g, JSON.stringify(TAMPERED_NAME)))).toString('base64url');
-    const tampered = await verifyShc(encodeShcQr(`${header}.${forgedPayload}.${signature}`), { trustStore: ctx.trustStore });
+    const tampered = await check(ctx, encodeShcQr(`${header}.${forgedPayload}.${signature}`));
     return {
       issued: `vaccination card, ${card.qr.length} QR chunk${card.qr.length === 1 ? '' : 's'}`,
       size: card.qr.reduce((n, q) => n + q.length, 0),
@@ -237,10 +244,10 @@ const vdsncStep: DemoStep = {
   async run(ctx) {
     const seal = await issueVdsnc(sampleCredential(ctx, 'demo-vdsnc'), { signer: ctx.bsc.signer, certificate: ctx.bsc.certificateDer });
     const text = encodeVdsnc(seal);
-    const genuine = await verifyVdsnc(text, { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, text);
     const forged = JSON.parse(text) as { data: { msg: { pid: { n: string } } } };
     forged.data.msg.pid.n = TAMPERED_NAME.toUpperCase();
-    const tampered = await verifyVdsnc(JSON.stringify(forged), { trustStore: ctx.trustStore });
+    const tampered = await check(ctx, JSON.stringify(forged));
     return {
       issued: `icao.vacc seal, issuing country ${seal.data.hdr.is}`,
       size: Buffer.byteLength(text, 'utf8'),
@@ -256,9 +263,9 @@ const qrImageStep: DemoStep = {
   async run(ctx) {
     const dcc = await issueDcc(sampleCredential(ctx, 'demo-qr-image'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
     const png = renderQr(dcc.hc1, { format: 'png' });
-    const genuine = await verifyDcc(readQrFromImage(png), { trustStore: ctx.trustStore });
+    const genuine = await check(ctx, readQrFromImage(png));
     const forgedPng = renderQr(tamperHc1(dcc.hc1), { format: 'png' });
-    const tampered = await verifyDcc(readQrFromImage(forgedPng), { trustStore: ctx.trustStore });
+    const tampered = await check(ctx, readQrFromImage(forgedPng));
     return {
       issued: 'vaccination DCC as a PNG QR code (alphanumeric, ECC Q)',
       size: png.length,
@@ -300,12 +307,13 @@ export async function makeDemoContext(): Promise<DemoContext> {
   const csca = await createDevelopmentCsca({ country: 'IN' });
   const dscCert = await createDocumentSignerCertificate({ csca });
   const bscCert = await createDevSignerCertificate({ csca: { certificate: csca.certificateDer, keyPair: csca.keyPair }, country: 'IN' });
-  trustStore.addCertificate(csca.certificatePem);
-  trustStore.addCertificate(dscCert.certificatePem);
+  const trust = new Trust(trustStore);
+  trust.add(csca.certificatePem);
+  trust.add(dscCert.certificatePem);
   const asLoaded = (keyPair: KeyPair, id: string): LoadedKey => ({ keyPair, id, source: 'pem' });
   const dsc = certifiedKey(asLoaded(dscCert.keyPair, dscCert.kid), dscCert.certificateDer);
   const bsc = certifiedKey(asLoaded(bscCert.keyPair, 'demo-bsc'), bscCert.certificate);
-  return { keys, trustStore, issuer: DEMO_ISSUER, dsc, bsc };
+  return { keys, trustStore, trust, issuer: DEMO_ISSUER, dsc, bsc };
 }
 
 export async function runDemo(argv: readonly string[], io: CliIo, steps: readonly DemoStep[] = DEMO_STEPS): Promise<number> {
