@@ -99,11 +99,13 @@ function syntaxError(message: string, position: number, levels = level): JsonSyn
   return new JsonSyntaxError(`invalid JSON: ${message} at position ${position} (${path})`, path, position);
 }
 
+/**
+ * Never quotes the text: JSON parsed here includes key files, and an error must not carry even one character of a
+ * secret (`"d": SECRET…` unquoted). The position and JSON path say where.
+ */
 function unexpected(position: number, expected: string, levels = level): JsonSyntaxError {
   if (position >= text.length) return syntaxError(`unexpected end of text ${expected}`, position, levels);
-  const c = text.charCodeAt(position);
-  const shown = c > 0x20 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `U+${c.toString(16).toUpperCase().padStart(4, '0')}`;
-  return syntaxError(`unexpected ${shown} ${expected}`, position, levels);
+  return syntaxError(`unexpected character ${expected}`, position, levels);
 }
 
 function skipWhitespace(): void {

@@ -17,5 +17,6 @@ export function multibaseDecode(text: string): Uint8Array {
   const prefix = text[0];
   if (prefix === 'z') return base58btcDecode(text.slice(1));
   if (prefix === 'u') return base64urlDecode(text.slice(1));
-  throw new EncodingError(`multibase: unsupported prefix '${text.codePointAt(0)! < 128 ? prefix : '?'}' (expected 'z' or 'u')`);
+  // The prefix is not quoted: the text may be a private key.
+  throw new EncodingError("multibase: unsupported prefix (expected 'z' or 'u')");
 }
