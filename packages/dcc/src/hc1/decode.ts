@@ -3,7 +3,7 @@ import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderM
 import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
 import { readDccCose } from '../lib/cbor-reader.js';
 import { bytesToBase64, equalBytes } from '../lib/bytes.js';
-import { DccInputError, DccPrefixError } from '../lib/errors.js';
+import { DccCoseError, DccInputError, DccPrefixError } from '../lib/errors.js';
 import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
 
@@ -115,6 +115,23 @@ function kidBase64(bytes: Uint8Array): string {
   return base64;
 }
 
+/** COSE `crit` (RFC 9052 section 3.1): header labels a recipient must understand, or refuse the message. */
+const HEADER_CRIT = 2;
+/** What this verifier understands: alg, content type, kid. */
+const UNDERSTOOD_HEADERS: ReadonlySet<unknown> = new Set([1, 3, 4]);
+
+function checkCritical(protectedHeader: ReadonlyMap<unknown, unknown>, unprotectedHeader: ReadonlyMap<unknown, unknown>): void {
+  if (unprotectedHeader.has(HEADER_CRIT)) throw new DccCoseError('COSE crit (label 2) may appear in the protected header only');
+  const crit = protectedHeader.get(HEADER_CRIT);
+  if (crit === undefined) return;
+  if (!Array.isArray(crit) || crit.length === 0 || crit.length > 16) throw new DccCoseError('COSE crit must be a non-empty array of header labels');
+  const unknown = crit.find((label) => !UNDERSTOOD_HEADERS.has(label));
+  if (unknown !== undefined) {
+    const shown = typeof unknown === 'number' ? String(unknown) : JSON.stringify(String(unknown).slice(0, 32));
+    throw new DccCoseError(`COSE crit names header ${shown}, which this verifier does not understand, so the message must be refused`);
+  }
+}
+
 /** The parts of a COSE_Sign1 DCC message that verification reads (no verification). */
 function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   if (!(coseBytes instanceof Uint8Array)) throw new DccInputError('COSE input must be a Uint8Array');
@@ -122,6 +139,7 @@ function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   // Nearly every DCC has one shape, read in one pass; any other goes through cbor-x (see lib/cbor-reader.ts).
   const fast = readDccCose(coseBytes);
   const cose = fast?.cose ?? parseCoseSign1(coseBytes);
+  checkCritical(cose.protectedHeader, cose.unprotectedHeader);
   const claims = fast?.claims ?? parseCwtClaims(cose.payload);
   const protectedKid = cose.protectedHeader.get(HEADER_KID) as Uint8Array | undefined;
   const unprotectedKid = cose.unprotectedHeader.get(HEADER_KID) as Uint8Array | undefined;
