@@ -25,7 +25,7 @@ export { shortCertificateId, projectCredential, VDSNC_MAX_ID } from './formats/p
 export { defaultSuiteFor } from './formats/w3c-vc.js';
 
 // Certificate ids (the `divoc issue` rule).
-export { certificateIdFor } from './certificate-id/certificate-id.js';
+export { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from './certificate-id/certificate-id.js';
 export type { CertificateIdResult } from './certificate-id/certificate-id.js';
 
 // Errors (discriminated on `code`).

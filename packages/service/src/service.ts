@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, defaultSuiteFor, issueAllFormats, isIssuerError, renderCertificatePdf, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, isIssuerError, renderCertificatePdf, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { addCredentialStatus, createStatusList } from '@divoc/status';
@@ -37,7 +37,6 @@ interface HandlerResult {
   headers?: Record<string, string>;
 }
 
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
 const CREDENTIAL_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'image/png', 'image/svg+xml', 'application/pdf'] as const;
@@ -432,7 +431,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const unsigned: Record<string, unknown> = { ...input, issuer: input.issuer ?? resolved.issuer };
     const evidence = Array.isArray(input.evidence) ? (input.evidence[0] as Record<string, unknown> | undefined) : undefined;
     const evidenceId = evidence?.certificateId !== undefined ? String(evidence.certificateId) : undefined;
-    const certificateId = body.options?.certificateId ?? (evidenceId !== undefined && SAFE_ID.test(evidenceId) ? evidenceId : randomUUID());
+    const certificateId = body.options?.certificateId ?? (evidenceId !== undefined && isSafeCertificateId(evidenceId) ? evidenceId : randomUUID());
     const existing = await storage.credentials.get(certificateId);
     if (existing !== undefined) {
       // Same certificate id: the same certificate (a retry), unless the content differs.

@@ -4,7 +4,7 @@ import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { encodeVdsnc } from '@divoc/vdsnc';
 import { addCredentialStatus, allocateStatusEntry, isStatusList } from '@divoc/status';
-import { certificateIdFor } from '../certificate-id/certificate-id.js';
+import { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from '../certificate-id/certificate-id.js';
 import { splitRecord } from '../ddcc/record-fields.js';
 import { issueDccFromDdcc } from '../formats/dcc.js';
 import { projectCredential } from '../formats/projection.js';
@@ -21,7 +21,6 @@ export const FORMAT_NAMES: readonly FormatName[] = CREDENTIAL_FORMATS;
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_RECORD_FIELDS = 512;
-const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 function checkOptions(options: IssueAllFormatsOptions): void {
   if (!isObject(options)) throw new IssuerInputError('options (with keys and issuer) are required');
@@ -38,8 +37,8 @@ function checkOptions(options: IssueAllFormatsOptions): void {
     const d = options[name];
     if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new IssuerInputError(`options.${name} must be a valid Date`);
   }
-  if (options.certificateId !== undefined && (typeof options.certificateId !== 'string' || !SAFE_ID.test(options.certificateId))) {
-    throw new IssuerInputError('options.certificateId must be 1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -');
+  if (options.certificateId !== undefined && !isSafeCertificateId(options.certificateId)) {
+    throw new IssuerInputError(`options.certificateId must be ${SAFE_CERTIFICATE_ID_RULE}`);
   }
   if (options.certificateIssuerName !== undefined && (typeof options.certificateIssuerName !== 'string' || options.certificateIssuerName.trim() === '' || options.certificateIssuerName.length > 256)) {
     throw new IssuerInputError('options.certificateIssuerName must be 1 to 256 characters');
