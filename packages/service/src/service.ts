@@ -252,6 +252,14 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     return503OnClosing: true,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: true } },
     genReqId: () => randomUUID(),
+    // Errors Fastify raises before routing (a malformed URL, a bad header) in our error shape, never echoing the URL.
+    frameworkErrors: (error, _request, reply) => {
+      const code = (error as { statusCode?: unknown }).statusCode;
+      const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 400;
+      const body = new ServiceError('ERR_REQUEST_INVALID', status, 'the request is malformed (its URL or headers)').toBody();
+      const raw = reply as unknown as { code(n: number): { type(t: string): { send(b: string): unknown } } };
+      void raw.code(status).type(JSON_TYPE).send(JSON.stringify(body));
+    },
   });
   // JSON only (Fastify also parses text/plain by default); VC-API clients send JSON-LD media types too.
   app.removeContentTypeParser(['text/plain', 'application/json']);
@@ -261,7 +269,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const routeConfig = request.routeOptions.config;
     const scope = routeConfig?.scope;
     if (scope !== undefined) {
-      request.client = await authenticate(request.headers, request.ip);
+      try {
+        request.client = await authenticate(request.headers, request.ip);
+      } catch (error) {
+        // Failed authentication is rate-limited too (by address), so guessing keys or tokens is throttled.
+        if (rateLimit !== undefined && error instanceof ServiceError && error.status === 401) {
+          const wait = rateLimit.take(`auth-failure:${request.ip}`);
+          if (wait > 0) {
+            metrics.rateLimited.inc();
+            throw new ServiceError('ERR_RATE_LIMITED', 429, 'too many failed authentications from this address; retry later', { headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } });
+          }
+        }
+        throw error;
+      }
       requireScope(request.client, scope);
     }
     if (rateLimit !== undefined && routeConfig?.rateLimited !== false && request.routeOptions.url !== undefined) {
@@ -291,7 +311,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     request.log.error({ err: error }, 'unexpected error');
     return send(reply, errorResponse(new ServiceError('ERR_INTERNAL', 500, 'internal error')));
   });
-  app.setNotFoundHandler(async (request, reply) => send(reply, errorResponse(new ServiceError('ERR_NOT_FOUND', 404, `no route ${request.method} ${request.url.split('?')[0]?.slice(0, 200)}`))));
+  // The URL is not quoted back: a reflected URL is an injection vector for whoever displays the error.
+  app.setNotFoundHandler(async (request, reply) => send(reply, errorResponse(new ServiceError('ERR_NOT_FOUND', 404, `no such ${request.method.slice(0, 16)} route (see docs/service.md)`))));
 
   function send(reply: FastifyReply, result: HandlerResult): FastifyReply {
     reply.code(result.status);

@@ -149,6 +149,21 @@ describe('rate limits', async () => {
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('divoc_rate_limited_total 1');
   });
+
+  it('failed authentications are limited too, by address: guessing keys is throttled; a valid key from there still works', async () => {
+    const { app: fresh } = await makeService({ rateLimit: { capacity: 3, refillPerSecond: 0.2 } });
+    try {
+      const guess = (key: string) => fresh.inject({ method: 'POST', url: '/credentials/verify', headers: auth(key), payload: { input: 'x' } });
+      for (let i = 0; i < 3; i++) expect((await guess(`wrong-${i}`)).statusCode).toBe(401);
+      const limited = await guess('wrong-4');
+      expect(limited.statusCode).toBe(429);
+      expect(limited.json().error.code).toBe('ERR_RATE_LIMITED');
+      // Control: a client that authenticates is limited by its own bucket, not by the failures.
+      expect((await fresh.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } })).statusCode).toBe(200);
+    } finally {
+      await fresh.close();
+    }
+  });
 });
 
 describe('request validation', async () => {
@@ -179,9 +194,15 @@ describe('request validation', async () => {
     }
     const wrongType = cases[3]![1].json();
     expect(wrongType.error.details.length).toBeGreaterThan(0);
-    const notFound = await app.inject({ method: 'GET', url: '/nope' });
+    const notFound = await app.inject({ method: 'GET', url: '/nope<b>evil</b>' });
     expect(notFound.statusCode).toBe(404);
     expect(notFound.json().error.code).toBe('ERR_NOT_FOUND');
+    expect(notFound.body).not.toMatch(/nope|evil/);
+    // Fastify's own errors (a malformed URL) come in our shape, without the URL.
+    const badUrl = await app.inject({ method: 'GET', url: '/%zz<script>' });
+    expect(badUrl.statusCode).toBe(400);
+    expect(badUrl.json()).toEqual({ error: { code: 'ERR_REQUEST_INVALID', message: expect.any(String) } });
+    expect(badUrl.body).not.toMatch(/script|%zz/i);
     expect((await app.inject({ method: 'GET', url: '/credentials/bad%20id', headers: admin })).statusCode).toBe(400);
     // Still serving:
     const ok = await app.inject(issueRecord());
