@@ -117,6 +117,21 @@ describe('authentication', async () => {
     expect(res.statusCode).toBe(403);
     expect((await app.inject(issueRecord(undefined, auth(await token({ scope: 'credentials:issue credentials:read' }))))).statusCode).toBeLessThan(300);
   });
+  it('maxTokenAgeSeconds (default one day) is the age since iat: an old token whose exp is far away is refused; a fresh one (control) passes', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (iat: number) =>
+      new SignJWT({ scope: 'credentials:verify' })
+        .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+        .setSubject('client-7')
+        .setIssuer('https://idp.example')
+        .setAudience('divoc-service')
+        .setIssuedAt(iat)
+        .setExpirationTime(now + 30 * 86_400)
+        .sign(idp.privateKey);
+    const old = await verifyWith(auth(await sign(now - 2 * 86_400)));
+    expect(old.statusCode).toBe(401);
+    expect((await verifyWith(auth(await sign(now - 60)))).statusCode).toBe(200);
+  });
   it('expired, wrong issuer, wrong audience, unknown key, garbage → 401', async () => {
     const expired = await token({}, { exp: Math.floor(Date.now() / 1000) - 3600 });
     const e = await verifyWith(auth(expired));
