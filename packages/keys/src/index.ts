@@ -39,6 +39,17 @@ export { verifyCertificateSignature, verifyWithPublicKey, ecdsaDerToRaw, isIssue
 export { verifyCmsDetachedSignature, MAX_CMS_BYTES } from './x509/cms.js';
 export type { CmsVerification } from './x509/cms.js';
 export { parseSpki } from './x509/spki.js';
+/** The one DER reader of the SDK (strict, bounded, throws `CertificateInvalidError`), for packages reading X.509 extensions. */
+export {
+  readNode as readDerNode,
+  readOnly as readDerOnly,
+  children as derChildren,
+  expectTag as expectDerTag,
+  decodeOid as decodeDerOid,
+  TAG as DER_TAG,
+  MAX_DER_CHILDREN,
+} from './x509/der.js';
+export type { DerNode } from './x509/der.js';
 export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
 export { dccKid } from './trust/certificate.js';
 export { publicKeyInfoFromJwk, samePublicKey } from './key/public-jwk.js';

@@ -166,7 +166,7 @@ describe('hostile images → typed errors', () => {
     expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="M0 0h1" transform="scale(2)"/></svg>')))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
     expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="0 0h1"/></svg>')))).toBe('ERR_QR_IMAGE_CORRUPT');
     const many = '<rect width="1000" height="1000"/>'.repeat(200);
-    expect(codeOf(() => readQrFromImage(svg(`<svg viewBox="0 0 1000 1000">${many}</svg>`)))).toBe('ERR_QR_IMAGE_TOO_LARGE');
+    expect(codeOf(() => readQrFromImage(svg(`<svg viewBox="0 0 1000 1000">${many}</svg>`)))).toBe('ERR_QR_SVG_TOO_COMPLEX');
     expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><rect width="10" height="10" fill="#fff"/></svg>')))).toBe('ERR_QR_NOT_FOUND');
   });
 });

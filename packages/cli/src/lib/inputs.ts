@@ -1,4 +1,5 @@
-import { readQrFromImage } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, readQrFromImage } from '@divoc/qr';
+import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from './errors.js';
 import { readFileLimited, readStreamLimited } from './files.js';
 import { rawInput, type RawInput } from './formats/index.js';
@@ -22,6 +23,13 @@ export function imageKind(bytes: Uint8Array): 'png' | 'jpeg' | 'svg' | undefined
   if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg')) || (head.startsWith('<!DOCTYPE svg') && head.includes('<svg'))) return 'svg';
   return undefined;
 }
+
+/** What reading one QR image may cost: the library's limits (`DEFAULT_LIMITS` of @divoc/verifier). */
+export const IMAGE_LIMITS = Object.freeze({
+  maxPixels: DEFAULT_LIMITS.maxImagePixels,
+  maxBytes: DEFAULT_LIMITS.maxBytes,
+  timeBudgetMs: DEFAULT_IMAGE_LIMITS.timeBudgetMs,
+});
 
 const SHC_CHUNK = /^shc:\/(\d{1,2})\/(\d{1,2})\//;
 
@@ -49,7 +57,8 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   let text: string;
   try {
     // One code per image: looking for more costs ~10× the first read. (Chunks of an SHC card come one per image.)
-    text = readQrFromImage(read.bytes);
+    // The same budgets `verify()` uses: pixels capped before allocating, SVG complexity and reading time capped.
+    text = readQrFromImage(read.bytes, IMAGE_LIMITS);
   } catch (error) {
     return { kind: 'failed', name, code: errorCode(error) ?? 'ERR_QR_UNREADABLE', message: `${image.toUpperCase()} image: ${describeError(error)}`, unreadable: false };
   }

@@ -141,6 +141,10 @@ export function certificateDer(input: string | Uint8Array): Uint8Array {
   return der;
 }
 
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, k) => x === b[k]);
+}
+
 function readName(node: DerNode, what: string): DistinguishedName {
   const attributes: DistinguishedNameAttribute[] = [];
   for (const rdn of children(expectTag(node, TAG.SEQUENCE, what))) {
@@ -167,7 +171,9 @@ function readName(node: DerNode, what: string): DistinguishedName {
 function readExtensions(node: DerNode): CertificateExtension[] {
   const out: CertificateExtension[] = [];
   const seen = new Set<string>();
-  for (const ext of children(expectTag(children(node)[0], TAG.SEQUENCE, 'extensions'))) {
+  const wrapped = children(node);
+  if (wrapped.length !== 1) fail('extensions [3] must hold exactly one SEQUENCE');
+  for (const ext of children(expectTag(wrapped[0], TAG.SEQUENCE, 'extensions'))) {
     const parts = children(expectTag(ext, TAG.SEQUENCE, 'extension'));
     const oid = readOid(parts[0], 'extension id');
     let critical = false;
@@ -212,7 +218,11 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
     i++;
   }
   const serial = expectTag(tbsParts[i++], TAG.INTEGER, 'serialNumber').value;
-  expectTag(tbsParts[i++], TAG.SEQUENCE, 'TBS signature algorithm');
+  // X.690 8.3.2: minimal two's complement, so one serial number has one encoding.
+  if (serial.length === 0 || (serial.length > 1 && ((serial[0] === 0 && serial[1]! < 0x80) || (serial[0] === 0xff && serial[1]! >= 0x80)))) {
+    fail('serialNumber is not a minimal DER INTEGER');
+  }
+  const tbsSignatureAlgorithm = expectTag(tbsParts[i++], TAG.SEQUENCE, 'TBS signature algorithm');
   const issuer = readName(tbsParts[i++]!, 'issuer');
   const [notBeforeNode, notAfterNode] = children(expectTag(tbsParts[i++], TAG.SEQUENCE, 'validity'));
   const notBefore = decodeTime(notBeforeNode, 'notBefore');
@@ -220,12 +230,21 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
   const subject = readName(tbsParts[i++]!, 'subject');
   const publicKey = parseSpki(expectTag(tbsParts[i++], TAG.SEQUENCE, 'subjectPublicKeyInfo'));
   let extensions: CertificateExtension[] = [];
+  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING, so primitive), then extensions [3]: each at
+  // most once, in that order. A constructed [1] / [2] is not DER, and accepting one would let a re-tagged
+  // extensions block pass as a unique ID with its extensions unread.
+  let last = 0;
   for (; i < tbsParts.length; i++) {
     const part = tbsParts[i]!;
+    const order = part.tag === 0x81 ? 1 : part.tag === 0x82 ? 2 : part.tag === 0xa3 ? 3 : 0;
+    if (order <= last) fail(`unexpected TBSCertificate field 0x${part.tag.toString(16)}`);
+    last = order;
     if (part.tag === 0xa3) extensions = readExtensions(part);
-    else if (part.tag !== 0x81 && part.tag !== 0x82 && part.tag !== 0xa1 && part.tag !== 0xa2) fail(`unexpected TBSCertificate field 0x${part.tag.toString(16)}`);
+    else if (part.value.length === 0 || part.value[0]! > 7 || (part.value.length === 1 && part.value[0] !== 0)) fail('malformed unique identifier BIT STRING');
   }
   const [sigOid, sigParams] = children(expectTag(sigAlgNode, TAG.SEQUENCE, 'signatureAlgorithm'));
+  // RFC 5280 §4.1.1.2: the signed copy of the algorithm MUST be the outer one (else the signed bytes name another).
+  if (!sameBytes(tbsSignatureAlgorithm.raw, sigAlgNode!.raw)) fail('signatureAlgorithm differs from the TBSCertificate signature field');
   const signatureAlgorithm: X509CertificateInfo['signatureAlgorithm'] = { oid: readOid(sigOid, 'signatureAlgorithm') };
   if (sigParams && sigParams.tag !== TAG.NULL) signatureAlgorithm.parameters = new Uint8Array(sigParams.raw);
   const signature = new Uint8Array(bitStringBytes(sigNode, 'signature'));
@@ -254,13 +273,14 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
 function readKnownExtension(ext: CertificateExtension, info: X509CertificateInfo): void {
   switch (ext.oid) {
     case EXTENSION.extendedKeyUsage:
-      info.extendedKeyUsage = children(readOnly(ext.value, 'extendedKeyUsage')).map((n) => readOid(n, 'extendedKeyUsage'));
+      info.extendedKeyUsage = children(expectTag(readOnly(ext.value, 'extendedKeyUsage'), TAG.SEQUENCE, 'extendedKeyUsage')).map((n) => readOid(n, 'extendedKeyUsage'));
       break;
     case EXTENSION.basicConstraints: {
-      const parts = children(readOnly(ext.value, 'basicConstraints'));
+      const parts = children(expectTag(readOnly(ext.value, 'basicConstraints'), TAG.SEQUENCE, 'basicConstraints'));
       let ca = false;
       let k = 0;
       if (parts[0]?.tag === TAG.BOOLEAN) {
+        if (parts[0].value.length !== 1) fail('basicConstraints cA is not a one-octet BOOLEAN');
         ca = parts[0].value[0] !== 0;
         k++;
       }
@@ -275,7 +295,7 @@ function readKnownExtension(ext: CertificateExtension, info: X509CertificateInfo
       info.subjectKeyIdentifier = new Uint8Array(expectTag(readOnly(ext.value, 'subjectKeyIdentifier'), TAG.OCTET_STRING, 'subjectKeyIdentifier').value);
       break;
     case EXTENSION.authorityKeyIdentifier: {
-      const keyId = children(readOnly(ext.value, 'authorityKeyIdentifier')).find((n) => n.tag === 0x80);
+      const keyId = children(expectTag(readOnly(ext.value, 'authorityKeyIdentifier'), TAG.SEQUENCE, 'authorityKeyIdentifier')).find((n) => n.tag === 0x80);
       if (keyId) info.authorityKeyIdentifier = new Uint8Array(keyId.value);
       break;
     }

@@ -32,7 +32,8 @@ export const TAG = {
   SET: 0x31,
 } as const;
 
-const MAX_CHILDREN = 10_000;
+/** Default bound on the elements one constructed value may hold. */
+export const MAX_DER_CHILDREN = 10_000;
 
 function fail(message: string): never {
   throw new CertificateInvalidError(`DER: ${message}`);
@@ -66,8 +67,8 @@ export function readOnly(bytes: Uint8Array, what: string): DerNode {
   return node;
 }
 
-/** The children of a constructed node. */
-export function children(node: DerNode): DerNode[] {
+/** The children of a constructed node; more than `maxChildren` of them is refused. */
+export function children(node: DerNode, maxChildren = MAX_DER_CHILDREN): DerNode[] {
   if ((node.tag & 0x20) === 0) fail(`tag 0x${node.tag.toString(16)} is not constructed`);
   const out: DerNode[] = [];
   let pos = 0;
@@ -75,7 +76,7 @@ export function children(node: DerNode): DerNode[] {
     const { node: child, next } = readNode(node.value, pos);
     out.push(child);
     pos = next;
-    if (out.length > MAX_CHILDREN) fail('too many elements');
+    if (out.length > maxChildren) fail('too many elements');
   }
   return out;
 }
@@ -91,7 +92,11 @@ export function decodeOid(value: Uint8Array): string {
   if ((value[value.length - 1]! & 0x80) !== 0) fail('truncated OID');
   const arcs: number[] = [];
   let n = 0;
+  let start = true;
   for (const b of value) {
+    // X.690 8.19.2: a subidentifier is minimal; a leading 0x80 octet would give one OID two encodings.
+    if (start && b === 0x80) fail('non-minimal OID encoding');
+    start = (b & 0x80) === 0;
     n = n * 128 + (b & 0x7f);
     if (n > Number.MAX_SAFE_INTEGER / 128) fail('OID arc too large');
     if ((b & 0x80) === 0) {

@@ -102,6 +102,19 @@ export class QrImageTooLargeError extends QrErrorBase {
   readonly code = 'ERR_QR_IMAGE_TOO_LARGE' as const;
 }
 
+/**
+ * An SVG is over the rasteriser's complexity budget: too many elements or path segments, too many edge/scanline
+ * crossings, or too much painted area. Refused before the work (or the memory) it would take.
+ */
+export class QrSvgTooComplexError extends QrErrorBase {
+  readonly code = 'ERR_QR_SVG_TOO_COMPLEX' as const;
+}
+
+/** Reading the image ran out of its time budget (`timeBudgetMs`) before any QR code was found. */
+export class QrTimeBudgetError extends QrErrorBase {
+  readonly code = 'ERR_QR_TIME_BUDGET' as const;
+}
+
 /** The image decoded but no QR code was found in it. */
 export class QrNotFoundError extends QrErrorBase {
   readonly code = 'ERR_QR_NOT_FOUND' as const;
@@ -124,6 +137,8 @@ export type QrError =
   | QrImageUnsupportedError
   | QrImageCorruptError
   | QrImageTooLargeError
+  | QrSvgTooComplexError
+  | QrTimeBudgetError
   | QrNotFoundError;
 
 export type QrErrorCode = QrError['code'];

@@ -15,18 +15,33 @@ export interface RgbaImage {
   data: Uint8ClampedArray;
 }
 
+/**
+ * Budgets for reading one image. The defaults (`DEFAULT_IMAGE_LIMITS`) keep one hostile image to about 2 s of CPU and
+ * 256 MB of memory, and still read a 12-megapixel photo.
+ */
 export interface ImageLimits {
-  /** Largest image accepted, in pixels. Default 50 000 000 (50 MP). */
+  /** Largest image accepted, in pixels (for an SVG: in viewBox units), checked before any pixel is allocated. Default 16 000 000. */
   maxPixels?: number;
-  /** Largest input accepted, in bytes. Default 32 MiB. */
+  /** Largest input accepted, in bytes. Default 8 MiB. */
   maxBytes?: number;
+  /**
+   * Time for reading, in milliseconds, checked between the attempts of the pre-processing ladder (each attempt is
+   * bounded by the pixel budget). Out of time with no code found: `ERR_QR_TIME_BUDGET`. Default 1500.
+   */
+  timeBudgetMs?: number;
 }
 
 export type ImageKind = 'png' | 'jpeg' | 'svg';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
-export const DEFAULT_MAX_PIXELS = 50_000_000;
-const DEFAULT_MAX_BYTES = 32 * 1024 * 1024;
+/** The budgets `readQrFromImage` / `readQrCodesFromImage` use by default (and `@divoc/verifier` and the CLI with them). */
+export const DEFAULT_IMAGE_LIMITS: Readonly<Required<ImageLimits>> = Object.freeze({
+  maxPixels: 16_000_000,
+  maxBytes: 8 * 1024 * 1024,
+  timeBudgetMs: 1500,
+});
+export const DEFAULT_MAX_PIXELS = DEFAULT_IMAGE_LIMITS.maxPixels;
+const DEFAULT_MAX_BYTES = DEFAULT_IMAGE_LIMITS.maxBytes;
 
 export function sniffImage(bytes: Uint8Array): ImageKind | null {
   if (startsWithBytes(bytes, PNG_SIGNATURE)) return 'png';
@@ -38,7 +53,7 @@ export function sniffImage(bytes: Uint8Array): ImageKind | null {
 }
 
 function checkPixels(width: number, height: number, maxPixels: number): void {
-  if (width <= 0 || height <= 0) throw new QrImageCorruptError(`image declares ${width}×${height} pixels`);
+  if (!(width > 0 && height > 0)) throw new QrImageCorruptError(`image declares ${width}×${height} pixels`);
   if (width * height > maxPixels) {
     throw new QrImageTooLargeError(`image declares ${width}×${height} = ${width * height} pixels, over the ${maxPixels}-pixel budget`);
   }
@@ -87,10 +102,16 @@ function jpegDimensions(bytes: Uint8Array): { width: number; height: number } | 
   return null;
 }
 
+/**
+ * jpeg-js keeps every DCT block of the whole image in memory (~30 bytes a pixel in all): past 8 MP one JPEG would
+ * cost more than the 256 MB an image may, so larger JPEGs are refused from their frame header, before decoding.
+ */
+export const MAX_JPEG_PIXELS = 8_000_000;
+
 function decodeJpeg(bytes: Uint8Array, maxPixels: number): RgbaImage {
   const size = jpegDimensions(bytes);
   if (size === null) throw new QrImageCorruptError('JPEG has no readable frame header');
-  checkPixels(size.width, size.height, maxPixels);
+  checkPixels(size.width, size.height, Math.min(maxPixels, MAX_JPEG_PIXELS));
   try {
     const image = jpeg.decode(bytes, {
       useTArray: true,
@@ -111,6 +132,7 @@ function decodeJpeg(bytes: Uint8Array, maxPixels: number): RgbaImage {
 export function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): RgbaImage & { kind: ImageKind } {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!(maxPixels > 0) || !(maxBytes > 0)) throw new QrImageUnsupportedError('image limits must be positive numbers');
   if (!(bytes instanceof Uint8Array)) throw new QrImageUnsupportedError('expected image bytes (Uint8Array)');
   if (bytes.length > maxBytes) throw new QrImageTooLargeError(`image is ${bytes.length} bytes, over the ${maxBytes}-byte budget`);
   const kind = sniffImage(bytes);

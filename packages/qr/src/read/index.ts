@@ -1,7 +1,7 @@
 import jsQRModule from 'jsqr';
 import type { Options as JsQrOptions, QRCode as JsQrResult } from 'jsqr';
-import { QrNotFoundError } from '../lib/errors.js';
-import { decodeImage, type ImageKind, type ImageLimits, type RgbaImage } from './image.js';
+import { QrNotFoundError, QrTimeBudgetError } from '../lib/errors.js';
+import { DEFAULT_IMAGE_LIMITS, decodeImage, type ImageKind, type ImageLimits, type RgbaImage } from './image.js';
 import { qrModes, qrText, type QrSegmentMode } from './qr-text.js';
 
 export interface ReadQrOptions extends ImageLimits {
@@ -29,6 +29,36 @@ const jsQR: JsQr = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQ
 
 type Attempt = { name: string; image: () => RgbaImage };
 
+/**
+ * Largest image one jsQR call sees. A larger image is box-filtered down to this first (a QR code in a 12 MP photo
+ * keeps several pixels per module at 4 MP), so each attempt costs at most a few hundred milliseconds and its copies
+ * a few tens of MB.
+ */
+const MAX_SCAN_PIXELS = 4_000_000;
+
+/** When reading must stop: checked between attempts. */
+class Deadline {
+  private readonly end: number;
+  /** Whether an attempt has been made. */
+  used = false;
+  constructor(budgetMs: number) {
+    this.end = now() + budgetMs;
+  }
+  get passed(): boolean {
+    return now() > this.end;
+  }
+}
+const now = (): number => (typeof performance !== 'undefined' ? performance.now() : Date.now());
+
+class OutOfTime extends Error {}
+
+/** The image (or a region of it), box-filtered down by an integer factor to at most `MAX_SCAN_PIXELS` pixels. */
+function scanSized(image: RgbaImage, region?: { x0: number; y0: number; width: number; height: number }): RgbaImage {
+  const pixels = region ? region.width * region.height : image.width * image.height;
+  if (pixels <= MAX_SCAN_PIXELS) return region ? crop(image, region.x0, region.y0, region.width, region.height) : image;
+  return rescale(image, 1 / Math.ceil(Math.sqrt(pixels / MAX_SCAN_PIXELS)), region);
+}
+
 /** Add a white border: jsQR needs some quiet zone around the finder patterns. */
 function pad(image: RgbaImage, border: number): RgbaImage {
   const width = image.width + 2 * border;
@@ -40,8 +70,11 @@ function pad(image: RgbaImage, border: number): RgbaImage {
   return { width, height, data };
 }
 
-/** Nearest-neighbour resize by an integer factor up, or box-filter down. */
-function rescale(image: RgbaImage, factor: number): RgbaImage {
+/**
+ * Nearest-neighbour resize by an integer factor up, or box-filter down (of the `region` of the image only, when
+ * given: cropping and shrinking in one pass needs no full-resolution copy of the region).
+ */
+function rescale(image: RgbaImage, factor: number, region?: { x0: number; y0: number; width: number; height: number }): RgbaImage {
   if (factor >= 1) {
     const f = Math.round(factor);
     const width = image.width * f;
@@ -56,17 +89,34 @@ function rescale(image: RgbaImage, factor: number): RgbaImage {
     return { width, height, data };
   }
   const f = Math.round(1 / factor);
-  const width = Math.floor(image.width / f);
-  const height = Math.floor(image.height / f);
+  const { x0, y0, width: regionWidth, height: regionHeight } = region ?? { x0: 0, y0: 0, width: image.width, height: image.height };
+  const width = Math.floor(regionWidth / f);
+  const height = Math.floor(regionHeight / f);
   const data = new Uint8ClampedArray(width * height * 4);
+  // One pass over the source rows, summing into a row of accumulators (alpha-weighted: transparent counts as white).
+  const sums = new Float64Array(width * 3);
+  const src = image.data;
+  const area = f * f * 255;
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      for (let c = 0; c < 3; c++) {
-        let sum = 0;
-        for (let dy = 0; dy < f; dy++) for (let dx = 0; dx < f; dx++) sum += image.data[((y * f + dy) * image.width + x * f + dx) * 4 + c]!;
-        data[(y * width + x) * 4 + c] = sum / (f * f);
+    sums.fill(0);
+    for (let dy = 0; dy < f; dy++) {
+      let p = ((y0 + y * f + dy) * image.width + x0) * 4;
+      for (let x = 0; x < width; x++) {
+        const s = x * 3;
+        for (let dx = 0; dx < f; dx++, p += 4) {
+          const a = src[p + 3]!;
+          const white = 255 - a;
+          sums[s] = sums[s]! + (src[p]! * a) / 255 + white;
+          sums[s + 1] = sums[s + 1]! + (src[p + 1]! * a) / 255 + white;
+          sums[s + 2] = sums[s + 2]! + (src[p + 2]! * a) / 255 + white;
+        }
       }
-      data[(y * width + x) * 4 + 3] = 255;
+    }
+    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
+      data[o] = (sums[x * 3]! * 255) / area;
+      data[o + 1] = (sums[x * 3 + 1]! * 255) / area;
+      data[o + 2] = (sums[x * 3 + 2]! * 255) / area;
+      data[o + 3] = 255;
     }
   }
   return { width, height, data };
@@ -134,8 +184,12 @@ function attempts(image: RgbaImage): Attempt[] {
   return list;
 }
 
-function scan(image: RgbaImage, quick: boolean): { result: JsQrResult; attempt: string } | null {
+function scan(image: RgbaImage, quick: boolean, deadline: Deadline): { result: JsQrResult; attempt: string } | null {
   for (const attempt of quick ? attempts(image).slice(0, 2) : attempts(image)) {
+    // The first attempt of a read always runs (it is bounded by the pixel budgets): a large photo whose decoding
+    // took most of the budget on a slow machine is still looked at once.
+    if (deadline.passed && deadline.used) throw new OutOfTime();
+    deadline.used = true;
     const candidate = attempt.image();
     const result = jsQR(candidate.data, candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
     if (result) return { result, attempt: attempt.name };
@@ -168,14 +222,14 @@ function crop(image: RgbaImage, x0: number, y0: number, width: number, height: n
 }
 
 /** Overlapping halves (left/right, top/bottom): several codes in one image can confuse jsQR's finder search. */
-function halves(image: RgbaImage): RgbaImage[] {
+function halves(image: RgbaImage): { x0: number; y0: number; width: number; height: number }[] {
   const w = Math.ceil(image.width * 0.6);
   const h = Math.ceil(image.height * 0.6);
   return [
-    crop(image, 0, 0, w, image.height),
-    crop(image, image.width - w, 0, w, image.height),
-    crop(image, 0, 0, image.width, h),
-    crop(image, 0, image.height - h, image.width, h),
+    { x0: 0, y0: 0, width: w, height: image.height },
+    { x0: image.width - w, y0: 0, width: w, height: image.height },
+    { x0: 0, y0: 0, width: image.width, height: h },
+    { x0: 0, y0: image.height - h, width: image.width, height: h },
   ];
 }
 
@@ -184,6 +238,8 @@ function halves(image: RgbaImage): RgbaImage[] {
  * unreadable/oversized image; returns `[]` when the image holds no readable code.
  */
 export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions = {}): QrReadResult[] {
+  const budgetMs = options.timeBudgetMs ?? DEFAULT_IMAGE_LIMITS.timeBudgetMs;
+  const deadline = new Deadline(Number.isFinite(budgetMs) && budgetMs > 0 ? budgetMs : DEFAULT_IMAGE_LIMITS.timeBudgetMs);
   const decoded = decodeImage(bytes, options);
   const maxCodes = options.maxCodes ?? 8;
   const found = new Map<string, QrReadResult>();
@@ -200,22 +256,30 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
     });
   };
 
-  // Whole image: full ladder first; after a hit, blank it out and look again (cheaply).
-  let image: RgbaImage = decoded;
-  while (found.size < maxCodes) {
-    const hit = scan(image, found.size > 0);
-    if (!hit) break;
-    add(hit);
-    if (hit.attempt !== 'as-is') break; // locations are only in as-is coordinates
-    image = blankOut(image, hit.result);
-  }
-  // Nothing found, or more codes wanted: look at overlapping halves.
-  if (found.size === 0 || (found.size < maxCodes && maxCodes > 1)) {
-    for (const part of halves(decoded)) {
-      if (found.size >= maxCodes) break;
-      const hit = scan(part, true);
-      if (hit) add({ ...hit, attempt: `region-${hit.attempt}` });
+  try {
+    // Whole image (at most MAX_SCAN_PIXELS of it): full ladder first; after a hit, blank it out and look again (cheaply).
+    const scanned = scanSized(decoded);
+    let image: RgbaImage = scanned;
+    while (found.size < maxCodes) {
+      const hit = scan(image, found.size > 0, deadline);
+      if (!hit) break;
+      add(hit);
+      if (hit.attempt !== 'as-is') break; // locations are only in as-is coordinates
+      image = blankOut(image, hit.result);
     }
+    // Nothing found, or more codes wanted: look at overlapping halves (of the full-resolution image).
+    if (found.size === 0 || (found.size < maxCodes && maxCodes > 1)) {
+      for (const region of halves(decoded)) {
+        if (found.size >= maxCodes) break;
+        if (deadline.passed) throw new OutOfTime();
+        // Made one at a time, cropped and shrunk in one pass: no full-resolution copies of a large image.
+        const hit = scan(scanSized(decoded, region), true, deadline);
+        if (hit) add({ ...hit, attempt: `region-${hit.attempt}` });
+      }
+    }
+  } catch (error) {
+    if (!(error instanceof OutOfTime)) throw error;
+    if (found.size === 0) throw new QrTimeBudgetError(`no QR code found within the ${budgetMs} ms time budget`);
   }
   return [...found.values()].slice(0, maxCodes);
 }

@@ -37,51 +37,53 @@ function rowBytes(width: number, channels: number, depth: number): number {
   return Math.ceil((width * channels * depth) / 8);
 }
 
-function unfilter(data: Uint8Array, offset: number, width: number, height: number, channels: number, depth: number): { rows: Uint8Array; next: number } {
+/**
+ * Undo the row filters in place: each row stays where it is in `data` (after its filter byte), so decoding needs no
+ * second copy of the image data. Returns where the next pass starts.
+ */
+function unfilter(data: Uint8Array, offset: number, width: number, height: number, channels: number, depth: number): number {
   const stride = rowBytes(width, channels, depth);
   const bpp = Math.max(1, (channels * depth) >> 3);
-  const rows = new Uint8Array(stride * height);
   let at = offset;
   for (let y = 0; y < height; y++) {
     if (at + 1 + stride > data.length) corrupt('image data is shorter than IHDR declares');
     const filter = data[at++]!;
-    const row = y * stride;
-    const prev = row - stride;
-    for (let x = 0; x < stride; x++) {
-      const raw = data[at + x]!;
-      const a = x >= bpp ? rows[row + x - bpp]! : 0;
-      const b = y > 0 ? rows[prev + x]! : 0;
-      const c = x >= bpp && y > 0 ? rows[prev + x - bpp]! : 0;
-      let value: number;
-      switch (filter) {
-        case 0:
-          value = raw;
-          break;
-        case 1:
-          value = raw + a;
-          break;
-        case 2:
-          value = raw + b;
-          break;
-        case 3:
-          value = raw + ((a + b) >> 1);
-          break;
-        case 4: {
+    const row = at;
+    const prev = row - stride - 1;
+    switch (filter) {
+      case 0:
+        break;
+      case 1:
+        for (let x = bpp; x < stride; x++) data[row + x] = (data[row + x]! + data[row + x - bpp]!) & 0xff;
+        break;
+      case 2:
+        if (y > 0) for (let x = 0; x < stride; x++) data[row + x] = (data[row + x]! + data[prev + x]!) & 0xff;
+        break;
+      case 3:
+        for (let x = 0; x < stride; x++) {
+          const a = x >= bpp ? data[row + x - bpp]! : 0;
+          const b = y > 0 ? data[prev + x]! : 0;
+          data[row + x] = (data[row + x]! + ((a + b) >> 1)) & 0xff;
+        }
+        break;
+      case 4:
+        for (let x = 0; x < stride; x++) {
+          const a = x >= bpp ? data[row + x - bpp]! : 0;
+          const b = y > 0 ? data[prev + x]! : 0;
+          const c = x >= bpp && y > 0 ? data[prev + x - bpp]! : 0;
           const p = a + b - c;
           const pa = Math.abs(p - a);
           const pb = Math.abs(p - b);
           const pc = Math.abs(p - c);
-          value = raw + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c);
-          break;
+          data[row + x] = (data[row + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
         }
-        default:
-          corrupt(`unknown filter type ${filter}`);
-      }
-      rows[row + x] = value & 0xff;
+        break;
+      default:
+        corrupt(`unknown filter type ${filter}`);
     }
     at += stride;
   }
-  return { rows, next: at };
+  return at;
 }
 
 interface Format {
@@ -92,9 +94,39 @@ interface Format {
   alpha?: Uint8Array;
 }
 
-/** Write the pixels of unfiltered `rows` (a `w`×`h` sub-image) into `out` at (x0 + i·dx, y0 + j·dy). */
-function expand(rows: Uint8Array, w: number, h: number, f: Format, out: Uint8ClampedArray, width: number, x0: number, y0: number, dx: number, dy: number): void {
+/**
+ * Write the pixels of the unfiltered rows at `rows[base…]` (a `w`×`h` sub-image, each row after its filter byte)
+ * into `out` at (x0 + i·dx, y0 + j·dy).
+ */
+function expand(rows: Uint8Array, base: number, w: number, h: number, f: Format, out: Uint8ClampedArray, width: number, x0: number, y0: number, dx: number, dy: number): void {
   const stride = rowBytes(w, f.channels, f.depth);
+  if (f.depth === 8 && dx === 1 && !f.alpha && (f.colorType === 0 || f.colorType === 2 || f.colorType === 6)) {
+    // Fast path for the common 8-bit grey / RGB / RGBA rows.
+    for (let j = 0; j < h; j++) {
+      let s = base + j * (stride + 1) + 1;
+      let o = ((y0 + j * dy) * width + x0) * 4;
+      const end = o + w * 4;
+      if (f.colorType === 0) {
+        for (; o < end; o += 4, s++) {
+          const v = rows[s]!;
+          out[o] = v;
+          out[o + 1] = v;
+          out[o + 2] = v;
+          out[o + 3] = 255;
+        }
+      } else if (f.colorType === 2) {
+        for (; o < end; o += 4, s += 3) {
+          out[o] = rows[s]!;
+          out[o + 1] = rows[s + 1]!;
+          out[o + 2] = rows[s + 2]!;
+          out[o + 3] = 255;
+        }
+      } else {
+        out.set(rows.subarray(s, s + w * 4), o);
+      }
+    }
+    return;
+  }
   const max = (1 << Math.min(f.depth, 8)) - 1;
   const sample = (row: number, index: number): number => {
     // Sample `index` of a row, scaled to 0..255 (rounded, as pngjs does).
@@ -107,7 +139,7 @@ function expand(rows: Uint8Array, w: number, h: number, f: Format, out: Uint8Cla
   const rawSample = (row: number, index: number): number =>
     f.depth === 16 ? (rows[row + index * 2]! << 8) | rows[row + index * 2 + 1]! : f.depth === 8 ? rows[row + index]! : (rows[row + ((index * f.depth) >> 3)]! >> (8 - f.depth - ((index * f.depth) & 7))) & max;
   for (let j = 0; j < h; j++) {
-    const row = j * stride;
+    const row = base + j * (stride + 1) + 1;
     for (let i = 0; i < w; i++) {
       const o = ((y0 + j * dy) * width + x0 + i * dx) * 4;
       let r: number;
@@ -238,8 +270,8 @@ export function decodePngRgba(bytes: Uint8Array): DecodedPng {
   const out = new Uint8ClampedArray(width * height * 4);
   let offset = 0;
   for (const p of passes) {
-    const { rows, next } = unfilter(data, offset, p.w, p.h, format.channels, format.depth);
-    expand(rows, p.w, p.h, format, out, width, p.x0, p.y0, p.dx, p.dy);
+    const next = unfilter(data, offset, p.w, p.h, format.channels, format.depth);
+    expand(data, offset, p.w, p.h, format, out, width, p.x0, p.y0, p.dx, p.dy);
     offset = next;
   }
   return { width, height, data: out };

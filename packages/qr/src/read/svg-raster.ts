@@ -5,23 +5,108 @@
  * is refused with a typed error rather than guessed at. Pixels are sampled at unit-cell centres in viewBox units,
  * then scaled up so each unit is a few pixels for jsQR.
  */
-import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError } from '../lib/errors.js';
+import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError, QrSvgTooComplexError } from '../lib/errors.js';
 import type { RgbaImage } from './image.js';
 
+/**
+ * Work budgets. Every loop below is linear in the input or bounded by one of these, so a hostile SVG costs at most
+ * a few hundred milliseconds and a few tens of MB before it is refused with `ERR_QR_SVG_TOO_COMPLEX`. A version 40
+ * QR code drawn one path per module needs ~60 000 segments and ~60 000 crossings.
+ */
 const MAX_UNITS = 4096;
+/** `<rect>` and `<path>` elements in one document. */
+export const MAX_SVG_ELEMENTS = 100_000;
+/** Path segments (and points) in one document, over all paths. */
+export const MAX_SVG_SEGMENTS = 200_000;
+/** Edge × scanline crossings of the even-odd fill, over all paths (8 bytes each, allocated only once counted). */
+export const MAX_SVG_CROSSINGS = 2_000_000;
+/** Unit cells painted, over all elements. */
+export const MAX_SVG_PAINTED = 32_000_000;
+/** Longest side of the raster handed to the QR reader (the unit grid is box-filtered down to it). */
+const MAX_OUTPUT_SIDE = 1600;
 const TARGET_PIXELS = 800;
 
 type Attrs = Record<string, string>;
 
+const isNameChar = (c: number): boolean =>
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a || c === 0x2d;
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
+
+/** Attributes `name="value"` / `name='value'`, read in one linear pass (no backtracking on long names). */
 function parseAttrs(source: string): Attrs {
   const attrs: Attrs = {};
-  for (const m of source.matchAll(/([\w:-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')/g)) attrs[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  const n = source.length;
+  let i = 0;
+  while (i < n) {
+    if (!isNameChar(source.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isNameChar(source.charCodeAt(i))) i++;
+    const name = source.slice(start, i);
+    let j = i;
+    while (j < n && isSpace(source.charCodeAt(j))) j++;
+    if (source.charCodeAt(j) !== 0x3d /* = */) continue;
+    j++;
+    while (j < n && isSpace(source.charCodeAt(j))) j++;
+    const quote = source[j];
+    if (quote !== '"' && quote !== "'") {
+      i = j;
+      continue;
+    }
+    const end = source.indexOf(quote, j + 1);
+    if (end < 0) break;
+    attrs[name.toLowerCase()] = source.slice(j + 1, end);
+    i = end + 1;
+  }
   // Inline style wins over presentation attributes.
   for (const decl of (attrs.style ?? '').split(';')) {
-    const [key, value] = decl.split(':').map((s) => s.trim());
+    const colon = decl.indexOf(':');
+    if (colon < 0) continue;
+    const key = decl.slice(0, colon).trim();
+    const value = decl.slice(colon + 1).trim();
     if (key && value) attrs[key.toLowerCase()] = value;
   }
   return attrs;
+}
+
+/**
+ * The start tags of the document, in order: name (lower case) and attribute source. One linear pass: comments are
+ * skipped, quoted `>` do not end a tag, an unterminated tag ends the document.
+ */
+function* startTags(svg: string): Generator<{ name: string; attrs: string }> {
+  let at = 0;
+  for (;;) {
+    const lt = svg.indexOf('<', at);
+    if (lt < 0) return;
+    if (svg.startsWith('<!--', lt)) {
+      const end = svg.indexOf('-->', lt + 4);
+      if (end < 0) return;
+      at = end + 3;
+      continue;
+    }
+    let i = lt + 1;
+    const nameStart = i;
+    while (i < svg.length && isNameChar(svg.charCodeAt(i))) i++;
+    const name = svg.slice(nameStart, i).toLowerCase();
+    // Find the closing '>' outside quotes.
+    let quote = 0;
+    let j = i;
+    for (; j < svg.length; j++) {
+      const c = svg.charCodeAt(j);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === 0x22 || c === 0x27) quote = c;
+      else if (c === 0x3e) break;
+    }
+    if (j >= svg.length) return;
+    at = j + 1;
+    if (name === '') continue; // </…>, <!…>, <?…?>
+    let body = svg.slice(i, j);
+    if (body.endsWith('/')) body = body.slice(0, -1);
+    yield { name, attrs: body };
+  }
 }
 
 /** `true` dark, `false` light, `null` none. */
@@ -51,27 +136,70 @@ interface Point {
   y: number;
 }
 
+const NUMBER = /[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?/y;
+
+/** Path data tokens (command letters and numbers), one at a time, in a linear pass; other characters separate. */
+class PathTokens {
+  private at = 0;
+  private peeked: string | undefined;
+  constructor(private readonly d: string) {}
+  peek(): string | undefined {
+    if (this.peeked !== undefined) return this.peeked;
+    const d = this.d;
+    while (this.at < d.length) {
+      const c = d.charCodeAt(this.at);
+      if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
+        this.peeked = d[this.at++]!;
+        return this.peeked;
+      }
+      if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+        NUMBER.lastIndex = this.at;
+        const m = NUMBER.exec(d);
+        if (m) {
+          this.at = NUMBER.lastIndex;
+          this.peeked = m[0];
+          return this.peeked;
+        }
+      }
+      this.at++;
+    }
+    return undefined;
+  }
+  take(): string | undefined {
+    const token = this.peek();
+    this.peeked = undefined;
+    return token;
+  }
+}
+
+/** What one document may still cost; shared by all its elements. */
+interface Budget {
+  segments: number;
+  crossings: number;
+  painted: number;
+}
+
 /** Parse a path's `d` into subpaths of absolute points (straight segments only). */
-function parsePath(d: string): { points: Point[]; closed: boolean }[] {
-  const tokens = d.match(/[MmLlHhVvZz]|[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|[A-Za-z]/g) ?? [];
+function parsePath(d: string, budget: Budget): { points: Point[]; closed: boolean }[] {
+  const tokens = new PathTokens(d);
   const subpaths: { points: Point[]; closed: boolean }[] = [];
   let current: { points: Point[]; closed: boolean } | null = null;
   let x = 0;
   let y = 0;
   let command = '';
-  let i = 0;
   const next = (): number => {
-    const token = tokens[i++];
+    const token = tokens.take();
     const n = token === undefined ? Number.NaN : Number(token);
     if (!Number.isFinite(n)) throw new QrImageCorruptError('SVG path data is malformed');
     return n;
   };
-  while (i < tokens.length) {
-    const token = tokens[i]!;
-    if (/^[A-Za-z]$/.test(token)) {
+  for (let token = tokens.peek(); token !== undefined; token = tokens.peek()) {
+    if (++budget.segments > MAX_SVG_SEGMENTS) throw new QrSvgTooComplexError(`SVG has more than ${MAX_SVG_SEGMENTS} path segments`);
+    const c = token.charCodeAt(0);
+    if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
       if (!/[MmLlHhVvZz]/.test(token)) throw new QrImageUnsupportedError(`SVG path command ${token} is not supported (QR SVGs use straight segments)`);
       command = token;
-      i++;
+      tokens.take();
       if (command === 'Z' || command === 'z') {
         if (current) {
           current.closed = true;
@@ -132,9 +260,16 @@ function parsePath(d: string): { points: Point[]; closed: boolean }[] {
 }
 
 export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaImage {
-  const root = /<svg\b([^>]*)>/i.exec(svg);
+  const tags = startTags(svg);
+  let root: { name: string; attrs: string } | undefined;
+  for (let next = tags.next(); !next.done; next = tags.next()) {
+    if (next.value.name === 'svg') {
+      root = next.value;
+      break;
+    }
+  }
   if (!root) throw new QrImageCorruptError('no <svg> element');
-  const rootAttrs = parseAttrs(root[1]!);
+  const rootAttrs = parseAttrs(root.attrs);
   let minX = 0;
   let minY = 0;
   let width: number;
@@ -156,26 +291,29 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
 
   // Unit grid: 1 = dark, painted in document order.
   const grid = new Uint8Array(w * h);
-  let painted = 0;
-  const budget = 64 * w * h;
-  const paintCell = (cx: number, cy: number, dark: boolean): void => {
-    grid[cy * w + cx] = dark ? 1 : 0;
-  };
+  const budget: Budget = { segments: 0, crossings: 0, painted: 0 };
+  const paintBudget = Math.min(MAX_SVG_PAINTED, 64 * w * h);
   const paintBox = (x0: number, y0: number, x1: number, y1: number, dark: boolean): void => {
     // Cells whose centre (c + 0.5) lies in [x0, x1) × [y0, y1).
     const cx0 = Math.max(0, Math.ceil(x0 - minX - 0.5));
     const cx1 = Math.min(w, Math.ceil(x1 - minX - 0.5));
     const cy0 = Math.max(0, Math.ceil(y0 - minY - 0.5));
     const cy1 = Math.min(h, Math.ceil(y1 - minY - 0.5));
-    painted += Math.max(0, cx1 - cx0) * Math.max(0, cy1 - cy0);
-    if (painted > budget) throw new QrImageTooLargeError('SVG paints too much area (element bomb)');
-    for (let cy = cy0; cy < cy1; cy++) for (let cx = cx0; cx < cx1; cx++) paintCell(cx, cy, dark);
+    if (!(cx1 > cx0 && cy1 > cy0)) return;
+    budget.painted += (cx1 - cx0) * (cy1 - cy0);
+    if (budget.painted > paintBudget) throw new QrSvgTooComplexError('SVG paints too much area (element bomb)');
+    const value = dark ? 1 : 0;
+    for (let cy = cy0; cy < cy1; cy++) grid.fill(value, cy * w + cx0, cy * w + cx1);
   };
 
-  for (const m of svg.matchAll(/<(rect|path)\b([^>]*?)\/?>/gi)) {
-    const attrs = parseAttrs(m[2]!);
+  let elements = 0;
+  for (let next = tags.next(); !next.done; next = tags.next()) {
+    const tag = next.value;
+    if (tag.name !== 'rect' && tag.name !== 'path') continue;
+    if (++elements > MAX_SVG_ELEMENTS) throw new QrSvgTooComplexError(`SVG has more than ${MAX_SVG_ELEMENTS} elements`);
+    const attrs = parseAttrs(tag.attrs);
     if (attrs.transform) throw new QrImageUnsupportedError('SVG transforms are not supported');
-    if (m[1]!.toLowerCase() === 'rect') {
+    if (tag.name === 'rect') {
       const fill = paintOf(attrs.fill, true);
       if (fill === null) continue;
       const x = num(attrs.x);
@@ -183,44 +321,9 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
       paintBox(x, y, x + num(attrs.width), y + num(attrs.height), fill);
       continue;
     }
-    const subpaths = parsePath(attrs.d ?? '');
+    const subpaths = parsePath(attrs.d ?? '', budget);
     const fill = paintOf(attrs.fill, true);
-    if (fill !== null) {
-      // Even-odd scanline fill at cell centres, over every subpath (each implicitly closed).
-      const edges: [number, number, number, number][] = [];
-      let top = Infinity;
-      let bottom = -Infinity;
-      for (const { points } of subpaths) {
-        for (let k = 0; k < points.length; k++) {
-          const a = points[k]!;
-          const b = points[(k + 1) % points.length]!;
-          if (a.y === b.y) continue;
-          edges.push([a.x, a.y, b.x, b.y]);
-          top = Math.min(top, a.y, b.y);
-          bottom = Math.max(bottom, a.y, b.y);
-        }
-      }
-      if (edges.length > 0) {
-        const rows = new Map<number, number[]>();
-        for (const [x0, y0, x1, y1] of edges) {
-          const lo = Math.min(y0, y1);
-          const hi = Math.max(y0, y1);
-          const cy0 = Math.max(0, Math.ceil(lo - minY - 0.5));
-          const cy1 = Math.min(h, Math.ceil(hi - minY - 0.5));
-          for (let cy = cy0; cy < cy1; cy++) {
-            const sy = cy + 0.5 + minY;
-            const sx = x0 + ((sy - y0) * (x1 - x0)) / (y1 - y0);
-            let list = rows.get(cy);
-            if (!list) rows.set(cy, (list = []));
-            list.push(sx);
-          }
-        }
-        for (const [cy, xs] of rows) {
-          xs.sort((a, b) => a - b);
-          for (let k = 0; k + 1 < xs.length; k += 2) paintBox(xs[k]!, cy + minY + 0.5, xs[k + 1]!, cy + minY + 0.5 + 1e-9, fill);
-        }
-      }
-    }
+    if (fill !== null) fillEvenOdd(subpaths, fill);
     const stroke = paintOf(attrs.stroke, null);
     if (stroke !== null) {
       const half = num(attrs['stroke-width'], 1) / 2;
@@ -237,8 +340,84 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
     }
   }
 
-  // Scale so the symbol is a few hundred pixels wide, within the pixel budget.
-  let scale = Math.max(1, Math.floor(TARGET_PIXELS / Math.max(w, h)));
+  /**
+   * Even-odd scanline fill at cell centres, over every subpath (each implicitly closed). The crossings are counted
+   * (against the document's budget) before one flat array of them is allocated; no per-row lists.
+   */
+  function fillEvenOdd(subpaths: { points: Point[] }[], dark: boolean): void {
+    const rowOf = (v: number): number => Math.ceil(v - minY - 0.5);
+    let total = 0;
+    const perRow = new Int32Array(h + 1);
+    const forEachEdge = (visit: (ax: number, ay: number, bx: number, by: number, cy0: number, cy1: number) => void): void => {
+      for (const { points } of subpaths) {
+        for (let k = 0; k < points.length; k++) {
+          const a = points[k]!;
+          const b = points[(k + 1) % points.length]!;
+          if (a.y === b.y) continue;
+          const cy0 = Math.max(0, rowOf(Math.min(a.y, b.y)));
+          const cy1 = Math.min(h, rowOf(Math.max(a.y, b.y)));
+          if (cy1 > cy0) visit(a.x, a.y, b.x, b.y, cy0, cy1);
+        }
+      }
+    };
+    forEachEdge((_ax, _ay, _bx, _by, cy0, cy1) => {
+      total += cy1 - cy0;
+      budget.crossings += cy1 - cy0;
+      if (budget.crossings > MAX_SVG_CROSSINGS) throw new QrSvgTooComplexError(`SVG paths cross more than ${MAX_SVG_CROSSINGS} scanlines`);
+      perRow[cy0]!++;
+      perRow[cy1]!--;
+    });
+    if (total === 0) return;
+    // perRow: difference array → counts per row → start offsets.
+    const start = new Int32Array(h + 1);
+    let running = 0;
+    for (let cy = 0, at = 0; cy < h; cy++) {
+      running += perRow[cy]!;
+      start[cy] = at;
+      at += running;
+    }
+    start[h] = total;
+    const fillAt = start.slice(0, h);
+    const xs = new Float64Array(total);
+    forEachEdge((ax, ay, bx, by, cy0, cy1) => {
+      for (let cy = cy0; cy < cy1; cy++) {
+        const sy = cy + 0.5 + minY;
+        xs[fillAt[cy]!++] = ax + ((sy - ay) * (bx - ax)) / (by - ay);
+      }
+    });
+    for (let cy = 0; cy < h; cy++) {
+      const row = xs.subarray(start[cy]!, start[cy + 1]!);
+      if (row.length < 2) continue;
+      row.sort();
+      for (let k = 0; k + 1 < row.length; k += 2) paintBox(row[k]!, cy + minY + 0.5, row[k + 1]!, cy + minY + 0.5 + 1e-9, dark);
+    }
+  }
+
+  // Scale so the symbol is a few hundred pixels wide, within the pixel budget; box-filter down a large grid.
+  const side = Math.max(w, h);
+  if (side > MAX_OUTPUT_SIDE) {
+    const f = Math.ceil(side / MAX_OUTPUT_SIDE);
+    const outW = Math.ceil(w / f);
+    const outH = Math.ceil(h / f);
+    const data = new Uint8ClampedArray(outW * outH * 4);
+    const sums = new Uint32Array(outW);
+    for (let oy = 0; oy < outH; oy++) {
+      sums.fill(0);
+      const y1 = Math.min(h, (oy + 1) * f);
+      for (let cy = oy * f; cy < y1; cy++) for (let cx = 0; cx < w; cx++) sums[(cx / f) | 0]! += grid[cy * w + cx]!;
+      for (let ox = 0; ox < outW; ox++) {
+        const cells = (Math.min(w, (ox + 1) * f) - ox * f) * (y1 - oy * f);
+        const v = 255 - Math.round((255 * sums[ox]!) / cells);
+        const p = (oy * outW + ox) * 4;
+        data[p] = v;
+        data[p + 1] = v;
+        data[p + 2] = v;
+        data[p + 3] = 255;
+      }
+    }
+    return { width: outW, height: outH, data };
+  }
+  let scale = Math.max(1, Math.floor(TARGET_PIXELS / side));
   while (scale > 1 && w * h * scale * scale > options.maxPixels) scale--;
   const outW = w * scale;
   const outH = h * scale;

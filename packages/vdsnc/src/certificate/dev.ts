@@ -1,13 +1,11 @@
-import { createSigner, generateKeyPair, parseCertificate, sha256, type KeyPair } from '@divoc/keys';
+import { createSigner, derChildren, generateKeyPair, parseCertificate, readDerNode, sha256, type KeyPair } from '@divoc/keys';
 import {
   bitString,
   boolean,
-  children,
   explicit,
   octetString,
   oid,
   printableString,
-  readNode,
   sequence,
   set,
   smallInteger,
@@ -15,7 +13,7 @@ import {
   unsignedInteger,
   utf8String,
   time,
-} from '../lib/der.js';
+} from '../lib/der-write.js';
 import { VdsncIssueError } from '../lib/errors.js';
 import {
   OID_AUTHORITY_KEY_IDENTIFIER,
@@ -120,8 +118,8 @@ function distinguishedName(country: string, commonName: string): Uint8Array {
 
 /** The subject Name of a DER certificate, as raw bytes (so the issuer field matches it exactly). */
 function subjectOf(der: Uint8Array): Uint8Array {
-  const [tbs] = children(readNode(der).node);
-  const fields = children(tbs!);
+  const [tbs] = derChildren(readDerNode(der).node);
+  const fields = derChildren(tbs!);
   const offset = fields[0]!.tag === 0xa0 ? 1 : 0;
   return fields[offset + 4]!.raw;
 }
@@ -132,7 +130,7 @@ function spki(kp: KeyPair): Uint8Array {
 
 /** RFC 7093 §2 method 1: the leftmost 160 bits of SHA-256 of the subjectPublicKey BIT STRING contents. */
 function keyIdentifier(kp: KeyPair): Uint8Array {
-  const [, key] = children(readNode(spki(kp)).node);
+  const [, key] = derChildren(readDerNode(spki(kp)).node);
   return sha256(key!.value.subarray(1)).slice(0, 20);
 }
 

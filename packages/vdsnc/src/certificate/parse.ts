@@ -1,6 +1,5 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { parseCertificate as parseX509, type X509CertificateInfo } from '@divoc/keys';
-import { children, DerError, readNode, type DerNode } from '../lib/der.js';
+import { derChildren, expectDerTag, parseCertificate as parseX509, readDerNode, type X509CertificateInfo } from '@divoc/keys';
 import { VdsncCertificateInvalidError } from '../lib/errors.js';
 import { OID_DOCUMENT_TYPE_LIST } from './oids.js';
 
@@ -67,11 +66,11 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   try {
     const docTypes = certificate.extensions.find((e) => e.oid === OID_DOCUMENT_TYPE_LIST)?.value;
     if (docTypes) {
-      const [version, list] = children(readNode(docTypes).node);
-      if (!version || !list) throw new DerError('document type list needs a version and a SET');
-      expectTag(list, 0x31, 'document type SET');
-      info.documentTypes = children(list).map((n) => {
-        if (n.tag !== 0x13 && n.tag !== 0x0c) throw new DerError('document type must be a PrintableString');
+      const [version, list] = derChildren(readDerNode(docTypes).node);
+      if (!version || !list) throw new Error('document type list needs a version and a SET');
+      expectDerTag(list, 0x31, 'document type SET');
+      info.documentTypes = derChildren(list).map((n) => {
+        if (n.tag !== 0x13 && n.tag !== 0x0c) throw new Error('document type must be a PrintableString');
         return new TextDecoder().decode(n.value);
       });
     }
@@ -79,9 +78,4 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
     throw new VdsncCertificateInvalidError(`malformed certificate extension: ${err instanceof Error ? err.message : 'bad DER'}`, { cause: err });
   }
   return info;
-}
-
-function expectTag(node: DerNode, tag: number, what: string): true {
-  if (node.tag !== tag) throw new DerError(`${what}: unexpected DER tag 0x${node.tag.toString(16)}`);
-  return true;
 }

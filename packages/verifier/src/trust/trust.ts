@@ -19,7 +19,7 @@ import {
 import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc';
 import { loadIssuerDirectory, parseRevocationList, type RevocationList } from '@divoc/shc';
 import { base64ToBytes, isObject, pemCertificateBodies, pemCertificateDer, utf8OrUndefined, type Json } from '../lib/bytes.js';
-import { isCaCertificate } from '../lib/der.js';
+import { isCaCertificate } from './ca-certificate.js';
 import { TrustInvalidError, TrustUnrecognizedError } from '../lib/errors.js';
 
 /** Id DIVOC certificates name as `verificationMethod`: a label for the national signing key, not a resolvable DID. */

@@ -1,5 +1,5 @@
 import { detectDcc } from '@divoc/dcc';
-import { detectDivocQr, readQrCodesFromImage } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, detectDivocQr, readQrCodesFromImage } from '@divoc/qr';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { detectShc } from '@divoc/shc';
 import { depthExceeds, imageKindOf, isObject, utf8OrUndefined, type ImageKind, type Json } from '../lib/bytes.js';
@@ -9,7 +9,8 @@ import type { CredentialFormat, VerificationDetails, VerifyLimits } from '../typ
 export const DEFAULT_LIMITS: Required<VerifyLimits> = {
   maxTextLength: 2 * 1024 * 1024,
   maxBytes: 8 * 1024 * 1024,
-  maxImagePixels: 16_000_000,
+  /** The QR reader's own default (16 MP): one hostile image stays within ~2 s of CPU and 256 MB. */
+  maxImagePixels: DEFAULT_IMAGE_LIMITS.maxPixels,
   maxItems: 16,
 };
 
@@ -113,7 +114,14 @@ function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
 /** QR texts from an image. */
 function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyLimits>): Text[] | InputFailure {
   try {
-    const codes = readQrCodesFromImage(bytes, { maxCodes: MAX_CODES_PER_IMAGE, maxPixels: limits.maxImagePixels, maxBytes: limits.maxBytes });
+    // Pixels are capped before any is allocated; SVG complexity and the time spent looking are capped by @divoc/qr
+    // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a failed decode check.
+    const codes = readQrCodesFromImage(bytes, {
+      maxCodes: MAX_CODES_PER_IMAGE,
+      maxPixels: limits.maxImagePixels,
+      maxBytes: limits.maxBytes,
+      timeBudgetMs: DEFAULT_IMAGE_LIMITS.timeBudgetMs,
+    });
     if (codes.length === 0) return fail('ERR_QR_NOT_FOUND', `no QR code found in the ${image.toUpperCase()} image`);
     return codes.map((c) => ({ text: c.text, image }));
   } catch (error) {

@@ -1,72 +1,7 @@
 /**
- * The little DER this package needs: walk a certificate to its extensions, and write the dev certificates.
- * Reading is strict (definite lengths, bounds checked) and never recurses deeper than the caller asks.
+ * DER writing for the dev certificates. Reading DER goes through @divoc/keys' one strict, bounded reader
+ * (`readDerNode` / `derChildren`); this file only writes.
  */
-
-export interface DerNode {
-  /** Identifier octet (class, constructed bit, tag number < 31). */
-  tag: number;
-  /** Content octets. */
-  value: Uint8Array;
-  /** Whole TLV. */
-  raw: Uint8Array;
-}
-
-export class DerError extends Error {}
-
-/** Read one TLV at `offset`; returns the node and the offset after it. */
-export function readNode(bytes: Uint8Array, offset = 0): { node: DerNode; next: number } {
-  if (offset + 2 > bytes.length) throw new DerError('truncated DER');
-  const tag = bytes[offset]!;
-  if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte DER tags are not supported');
-  let length = bytes[offset + 1]!;
-  let pos = offset + 2;
-  if (length & 0x80) {
-    const count = length & 0x7f;
-    if (count === 0 || count > 4) throw new DerError('unsupported DER length');
-    if (pos + count > bytes.length) throw new DerError('truncated DER length');
-    length = 0;
-    for (let i = 0; i < count; i++) length = length * 256 + bytes[pos + i]!;
-    pos += count;
-  }
-  const end = pos + length;
-  if (end > bytes.length) throw new DerError('DER length runs past the end');
-  return { node: { tag, value: bytes.subarray(pos, end), raw: bytes.subarray(offset, end) }, next: end };
-}
-
-/** The children of a constructed node. */
-export function children(node: DerNode): DerNode[] {
-  if ((node.tag & 0x20) === 0) throw new DerError('not a constructed DER value');
-  const out: DerNode[] = [];
-  let pos = 0;
-  while (pos < node.value.length) {
-    const { node: child, next } = readNode(node.value, pos);
-    out.push(child);
-    pos = next;
-    if (out.length > 10_000) throw new DerError('too many DER elements');
-  }
-  return out;
-}
-
-export function decodeOid(value: Uint8Array): string {
-  if (value.length === 0 || value.length > 64) throw new DerError('bad OID');
-  const arcs: number[] = [];
-  let n = 0;
-  for (const b of value) {
-    n = n * 128 + (b & 0x7f);
-    if (n > Number.MAX_SAFE_INTEGER / 128) throw new DerError('OID arc too large');
-    if ((b & 0x80) === 0) {
-      arcs.push(n);
-      n = 0;
-    }
-  }
-  if ((value[value.length - 1]! & 0x80) !== 0) throw new DerError('truncated OID');
-  const first = arcs.shift()!;
-  const head = first < 80 ? [Math.floor(first / 40), first % 40] : [2, first - 80];
-  return [...head, ...arcs].join('.');
-}
-
-// ---------------------------------------------------------------------------------------------------- writing
 
 function lengthBytes(n: number): number[] {
   if (n < 0x80) return [n];

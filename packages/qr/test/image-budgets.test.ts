@@ -1,0 +1,150 @@
+/**
+ * Bounded time and memory for every image the reader may be handed: each hostile input (generated here) is refused
+ * with a typed code or read quickly, and a genuine image of the same kind still decodes. Times are measured only as
+ * a generous sanity bound (the budgets themselves are pixel / segment / crossing counts and a deadline).
+ */
+import { describe, expect, it } from 'vitest';
+import jpeg from 'jpeg-js';
+import pngjs from 'pngjs';
+import { DEFAULT_IMAGE_LIMITS, readQrCodesFromImage, readQrFromImage, renderQrPng, renderQrSvg } from '../src/index.js';
+import { MAX_SVG_SEGMENTS } from '../src/read/svg-raster.js';
+import { largePng, photoWithQr, svgEdgeBomb, svgHugeViewBox, svgLongAttributeName, svgQrInLargeViewBox } from './hostile-images.js';
+
+const SANITY_MS = 15_000;
+const TEXT = 'HC1:budget-test ' + 'X'.repeat(120);
+
+/** The error code thrown (or `ok` / `none` for a read that found a code / found none), and how long it took. */
+function outcome(fn: () => unknown): { code: string; ms: number } {
+  const start = performance.now();
+  let code: string;
+  try {
+    const value = fn();
+    code = Array.isArray(value) && value.length === 0 ? 'none' : 'ok';
+  } catch (error) {
+    code = (error as { code?: string }).code ?? `untyped: ${String(error)}`;
+  }
+  return { code, ms: performance.now() - start };
+}
+
+const utf8 = (s: string) => new TextEncoder().encode(s);
+
+describe('defaults', () => {
+  it('cap pixels at 16 MP, input at 8 MiB and reading at 1.5 s', () => {
+    expect(DEFAULT_IMAGE_LIMITS).toEqual({ maxPixels: 16_000_000, maxBytes: 8 * 1024 * 1024, timeBudgetMs: 1500 });
+  });
+});
+
+describe('SVG with ~200k full-height path segments (edge-list bomb)', () => {
+  it('2 MB-class: refused with ERR_QR_SVG_TOO_COMPLEX, no per-row edge lists', () => {
+    const bomb = svgEdgeBomb(MAX_SVG_SEGMENTS + 4);
+    const r = outcome(() => readQrFromImage(bomb));
+    expect(r.code).toBe('ERR_QR_SVG_TOO_COMPLEX');
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('1 MB-class (under the segment cap): refused by the crossing budget before allocating', () => {
+    const bomb = svgEdgeBomb(100_000);
+    const r = outcome(() => readQrCodesFromImage(bomb));
+    expect(r.code).toBe('ERR_QR_SVG_TOO_COMPLEX');
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('control: a real QR SVG (one path, many segments) still reads', () => {
+    expect(readQrFromImage(utf8(renderQrSvg(TEXT)))).toBe(TEXT);
+  });
+});
+
+describe('SVG with a very long attribute name (linear attribute parsing)', () => {
+  it('100 KB and 1 MB names: the QR beside them still reads, quickly', () => {
+    for (const length of [100_000, 1_000_000]) {
+      const r = outcome(() => readQrFromImage(svgLongAttributeName(TEXT, length)));
+      expect(r.code).toBe('ok');
+      expect(r.ms).toBeLessThan(SANITY_MS);
+    }
+    expect(readQrFromImage(svgLongAttributeName(TEXT, 100_000))).toBe(TEXT);
+  });
+
+  it('unterminated tags and names without values are linear too', () => {
+    const open = utf8(`<svg viewBox="0 0 10 10">${'<rect '.repeat(200_000)}`);
+    expect(outcome(() => readQrFromImage(open)).code).toBe('ERR_QR_NOT_FOUND');
+    const names = utf8(`<svg viewBox="0 0 10 10"><rect ${'a '.repeat(500_000)}/></svg>`);
+    expect(outcome(() => readQrFromImage(names)).code).toBe('ERR_QR_NOT_FOUND');
+  });
+
+  it('control: the same QR SVG without the attribute reads', () => {
+    expect(readQrFromImage(svgLongAttributeName(TEXT, 0))).toBe(TEXT);
+  });
+});
+
+describe('PNG over the pixel budget (64 KB, all white, 49 MP)', () => {
+  it('refused with ERR_QR_IMAGE_TOO_LARGE before any pixel is allocated', () => {
+    const bomb = largePng(7000, 7000);
+    expect(bomb.length).toBeLessThan(200_000);
+    const r = outcome(() => readQrFromImage(bomb));
+    expect(r.code).toBe('ERR_QR_IMAGE_TOO_LARGE');
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('control: a normal QR PNG reads', () => {
+    expect(readQrFromImage(renderQrPng(TEXT))).toBe(TEXT);
+  });
+});
+
+describe('PNG at the pixel budget (16 MP, all white) and a 12 MP photo', () => {
+  it('16 MP: returns (no code, or ERR_QR_TIME_BUDGET), scanning at most 4 MP per attempt', () => {
+    const png = largePng(4000, 4000);
+    const r = outcome(() => readQrCodesFromImage(png, { maxCodes: 8 }));
+    expect(['none', 'ERR_QR_TIME_BUDGET']).toContain(r.code);
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('a deadline that has passed stops the attempt ladder with ERR_QR_TIME_BUDGET', () => {
+    const png = largePng(2000, 2000);
+    expect(outcome(() => readQrFromImage(png, { timeBudgetMs: 1 })).code).toBe('ERR_QR_TIME_BUDGET');
+  });
+
+  it('control: a ~12 MP photo with a QR code in it decodes under the defaults', () => {
+    const photo = photoWithQr(TEXT, 4000, 3000, 10);
+    expect(readQrFromImage(photo)).toBe(TEXT);
+  });
+});
+
+describe('SVG declaring a huge viewBox (116 bytes)', () => {
+  it('4096×4096 units: over the 16 MP budget, ERR_QR_IMAGE_TOO_LARGE', () => {
+    const svg = svgHugeViewBox(4096);
+    expect(svg.length).toBeLessThan(150);
+    expect(outcome(() => readQrFromImage(svg)).code).toBe('ERR_QR_IMAGE_TOO_LARGE');
+  });
+
+  it('4000×4000 units (within the budget): rasterised down, read quickly, no code', () => {
+    const r = outcome(() => readQrFromImage(svgHugeViewBox(4000)));
+    expect(['ERR_QR_NOT_FOUND', 'ERR_QR_TIME_BUDGET']).toContain(r.code);
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('control: a QR drawn in a large viewBox (20 units a module) reads', () => {
+    expect(readQrFromImage(svgQrInLargeViewBox(TEXT, 20))).toBe(TEXT);
+  });
+});
+
+describe('JPEG over the JPEG pixel budget (jpeg-js holds every DCT block: ~30 bytes a pixel)', () => {
+  const rgba = pngjs.PNG.sync.read(Buffer.from(renderQrPng(TEXT)));
+  const jpg = new Uint8Array(jpeg.encode({ width: rgba.width, height: rgba.height, data: rgba.data }, 90).data);
+
+  it('a JPEG declaring 12 MP is refused from its frame header with ERR_QR_IMAGE_TOO_LARGE', () => {
+    const big = jpg.slice();
+    for (let i = 2; i < big.length - 9; i++) {
+      if (big[i] === 0xff && big[i + 1] === 0xc0) {
+        big.set([0x0b, 0xb8, 0x0f, 0xa0], i + 5); // 3000 rows × 4000 columns
+        break;
+      }
+    }
+    const r = outcome(() => readQrFromImage(big));
+    expect(r.code).toBe('ERR_QR_IMAGE_TOO_LARGE');
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('control: a normal QR JPEG reads', () => {
+    expect(readQrFromImage(jpg)).toBe(TEXT);
+  });
+});
