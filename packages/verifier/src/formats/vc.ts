@@ -25,10 +25,7 @@ function vcRevocation(credential: Json, ambiguousTerms: readonly AmbiguousTermGr
   const divocLists = listOf(revocation.divoc);
   const hasStatus = credential.credentialStatus !== undefined;
   const certificateId = divocCertificateId(credential);
-  const handles: string[] = [];
-  if (hasStatus) handles.push('the credential has a credentialStatus');
-  const subject: RevocationSubject = {};
-  if (handles.length > 0) subject.handle = handles.join('; ');
+  const subject: RevocationSubject = hasStatus ? { handle: 'the credential has a credentialStatus' } : {};
   const covered = (hasStatus && statusLists.length > 0) || (certificateId !== undefined && divocLists.length > 0);
   if (!covered) return subject;
   subject.check = async (bound) => {
@@ -46,7 +43,7 @@ function vcRevocation(credential: Json, ambiguousTerms: readonly AmbiguousTermGr
 }
 
 /** The first failure, else one passing check carrying every note. */
-export function combine(parts: readonly Check[]): Check | undefined {
+function combine(parts: readonly Check[]): Check | undefined {
   if (parts.length === 0) return undefined;
   const bad = parts.find((c) => !c.ok);
   if (bad) return { ...bad, name: 'revocation' };

@@ -270,10 +270,10 @@ export class Trust {
       if (!(await isIssuedBy(x509, csca.x509))) continue;
       const signerCountry = x509.subject.country;
       const cscaCountry = csca.x509.subject.country;
-      if (signerCountry !== undefined && cscaCountry !== undefined && !sameIssuer(signerCountry.toUpperCase(), cscaCountry.toUpperCase())) {
+      if (signerCountry !== undefined && cscaCountry !== undefined && !sameCountryCode(signerCountry, cscaCountry)) {
         return {
           code: 'ERR_TRUST_CHAIN_COUNTRY',
-          message: `the signer certificate is for country ${signerCountry}, but the CSCA that issued it (${csca.x509.subject.text.split('\n').join(', ')}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
+          message: `the signer certificate is for country ${signerCountry}, but the CSCA that issued it (${oneLine(csca.x509.subject)}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
         };
       }
       let info;
