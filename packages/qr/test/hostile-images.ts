@@ -3,6 +3,7 @@
  * @divoc/qr, @divoc/verifier and CLI budget tests.
  */
 import { deflateSync } from 'node:zlib';
+import jpeg from 'jpeg-js';
 import { createQrMatrix, renderQr, renderQrSvg } from '../src/index.js';
 import { decodeImage } from '../src/read/image.js';
 
@@ -56,21 +57,35 @@ export function largePng(width: number, height: number, options: { channels?: 1 
  * (1 pixel per module, with its quiet zone), then scaled up `modulePx` times into the picture.
  */
 export function photoWithQr(text: string, width: number, height: number, modulePx: number, channels: 1 | 3 = 3): Uint8Array {
+  return largePng(width, height, { channels, paint: photoRows(text, width, height, modulePx, channels) });
+}
+
+/** Paints the rows of that photo: light grey, the code's modules `modulePx` pixels wide right of centre. */
+function photoRows(text: string, width: number, height: number, modulePx: number, channels: 1 | 3): (row: Uint8Array, y: number) => void {
   const qr = decodeImage(renderQr(text, { format: 'png', moduleSize: 1 }) as Uint8Array);
   const x0 = Math.floor(width * 0.55);
   const y0 = Math.floor(height * 0.3);
-  return largePng(width, height, {
-    channels,
-    paint: (row, y) => {
-      row.fill(200);
-      const qy = Math.floor((y - y0) / modulePx);
-      if (qy < 0 || qy >= qr.height) return;
-      for (let qx = 0; qx < qr.width; qx++) {
-        const v = qr.data[(qy * qr.width + qx) * 4]! < 128 ? 20 : 240;
-        row.fill(v, (x0 + qx * modulePx) * channels, (x0 + (qx + 1) * modulePx) * channels);
-      }
-    },
-  });
+  return (row, y) => {
+    row.fill(200);
+    const qy = Math.floor((y - y0) / modulePx);
+    if (qy < 0 || qy >= qr.height) return;
+    for (let qx = 0; qx < qr.width; qx++) {
+      const v = qr.data[qy * qr.width + qx]! < 128 ? 20 : 240;
+      row.fill(v, (x0 + qx * modulePx) * channels, (x0 + (qx + 1) * modulePx) * channels);
+    }
+  };
+}
+
+/** The same photo as a JPEG (baseline 4:4:4, as jpeg-js writes it, quality 85). */
+export function photoWithQrJpeg(text: string, width: number, height: number, modulePx: number): Uint8Array {
+  const rgba = new Uint8Array(width * height * 4).fill(255);
+  const lines = photoRows(text, width, height, modulePx, 1);
+  const row = new Uint8Array(width);
+  for (let y = 0; y < height; y++) {
+    lines(row, y);
+    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) rgba.fill(row[x]!, o, o + 3);
+  }
+  return new Uint8Array(jpeg.encode({ width, height, data: rgba }, 85).data);
 }
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);

@@ -12,46 +12,62 @@ export interface InflateLimits {
   dictionary?: Uint8Array;
 }
 
-/** Input is fed to the inflater in slices this large; one slice can inflate to at most ~1032× its size. */
+/**
+ * Input is fed to the inflater in slices this large; one slice can inflate to at most ~1032× its size, so this also
+ * bounds what one step can allocate past the budget (~264 KB). The streaming variant, whose output is not kept,
+ * takes larger slices (~4 MB a step): fflate's per-push overhead dominates below a few KB.
+ */
 const SLICE = 256;
+const STREAM_SLICE = 4096;
 
 interface FlateStream {
   ondata: FlateStreamHandler;
   push(chunk: Uint8Array, final?: boolean): void;
 }
 
-function run(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number): Uint8Array {
+/**
+ * Inflate `input` within `limits`, handing each piece of output to `sink` as it is produced (the piece is only valid
+ * during the call: fflate reuses its window). A sink's own exception passes through unchanged.
+ */
+function stream(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number, sink: (chunk: Uint8Array) => void, slice = SLICE): number {
   if (!(input instanceof Uint8Array)) throw new InflateInvalidError(`${kind}: input must be a Uint8Array`);
   // Shorter than the smallest valid stream of its kind (fflate would wait for more input rather than fail).
   if (input.length < minLength) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
   const { maxOutput, maxRatio } = limits ?? ({} as InflateLimits);
   if (typeof maxOutput !== 'number' || !(maxOutput >= 0)) throw new RangeError(`${kind}: limits.maxOutput must be a non-negative number`);
   const budget = Math.floor(maxRatio === undefined ? maxOutput : Math.min(maxOutput, input.length * maxRatio));
-  const chunks: Uint8Array[] = [];
   let total = 0;
   let done = false;
-  let over = false;
-  const stream = make(limits.dictionary);
-  stream.ondata = (chunk, final) => {
+  let sinkFailure: { error: unknown } | undefined;
+  const inflater = make(limits.dictionary);
+  inflater.ondata = (chunk, final) => {
     total += chunk.length;
-    if (total > budget) {
-      over = true;
-      throw new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    if (total > budget) throw new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    try {
+      sink(chunk);
+    } catch (error) {
+      sinkFailure = { error };
+      throw error;
     }
-    // fflate may reuse its window buffer between callbacks: keep a copy.
-    chunks.push(chunk.slice());
     if (final) done = true;
   };
   try {
-    for (let offset = 0; offset < input.length && !done; offset += SLICE) {
-      const end = Math.min(offset + SLICE, input.length);
-      stream.push(input.subarray(offset, end), end === input.length);
+    for (let offset = 0; offset < input.length && !done; offset += slice) {
+      const end = Math.min(offset + slice, input.length);
+      inflater.push(input.subarray(offset, end), end === input.length);
     }
   } catch (err) {
-    if (over || err instanceof InflateTooLargeError) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    if (sinkFailure) throw sinkFailure.error;
+    if (err instanceof InflateTooLargeError || total > budget) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
     throw new InflateInvalidError(`${kind}: not a valid compressed stream`, { cause: err });
   }
   if (!done) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
+  return total;
+}
+
+function run(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  const total = stream(kind, input, limits, make, minLength, (chunk) => chunks.push(chunk.slice()));
   const out = new Uint8Array(total);
   let o = 0;
   for (const c of chunks) {
@@ -73,6 +89,14 @@ export function inflateRawBounded(input: Uint8Array, limits: InflateLimits): Uin
 /** Like `inflateRawBounded`, for a zlib stream (RFC 1950: header, deflate data, Adler-32). */
 export function inflateZlibBounded(input: Uint8Array, limits: InflateLimits): Uint8Array {
   return run('zlib inflate', input, limits, (dictionary) => new Unzlib(dictionary ? { dictionary } : {}), 7);
+}
+
+/**
+ * Like `inflateZlibBounded`, without holding the output: each piece goes to `sink` as it is produced (valid only
+ * during the call) and the total length is returned. For large outputs consumed piece by piece (PNG scanlines).
+ */
+export function inflateZlibBoundedStream(input: Uint8Array, limits: InflateLimits, sink: (chunk: Uint8Array) => void): number {
+  return stream('zlib inflate', input, limits, (dictionary) => new Unzlib(dictionary ? { dictionary } : {}), 7, sink, STREAM_SLICE);
 }
 
 /** Like `inflateRawBounded`, for gzip (RFC 1952). */

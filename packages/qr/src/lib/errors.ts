@@ -110,6 +110,14 @@ export class QrSvgTooComplexError extends QrErrorBase {
   readonly code = 'ERR_QR_SVG_TOO_COMPLEX' as const;
 }
 
+/**
+ * Every way of looking at the image would hand the QR decoder more finder-pattern candidates than its work budget
+ * (a crafted texture of fine stripes, say): refused rather than spending seconds of CPU on it.
+ */
+export class QrImageTooComplexError extends QrErrorBase {
+  readonly code = 'ERR_QR_IMAGE_TOO_COMPLEX' as const;
+}
+
 /** Reading the image ran out of its time budget (`timeBudgetMs`) before any QR code was found. */
 export class QrTimeBudgetError extends QrErrorBase {
   readonly code = 'ERR_QR_TIME_BUDGET' as const;
@@ -138,6 +146,7 @@ export type QrError =
   | QrImageCorruptError
   | QrImageTooLargeError
   | QrSvgTooComplexError
+  | QrImageTooComplexError
   | QrTimeBudgetError
   | QrNotFoundError;
 

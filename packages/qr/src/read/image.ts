@@ -1,18 +1,19 @@
 /**
- * Image decoding to RGBA with budgets checked BEFORE pixels are allocated: the PNG IHDR and JPEG SOF are read by
- * hand first, then our PNG decoder (./png.ts) / jpeg-js (with its own `maxResolutionInMP` / `maxMemoryUsageInMB`
- * limits) decode. No Node built-ins: the same code runs in browsers.
+ * Image decoding to a luminance plane (all QR reading needs) with budgets checked BEFORE pixels are allocated: the
+ * PNG IHDR and JPEG SOF are read first, then our PNG decoder (./png.ts) and JPEG decoder (./jpeg.ts) decode
+ * scanline by scanline into one byte a pixel. No Node built-ins: the same code runs in browsers.
  */
-import jpeg from 'jpeg-js';
-import { decodePngRgba } from './png.js';
+import { decodeJpegLuminance } from './jpeg.js';
+import { decodePngLuminance } from './png.js';
 import { startsWithBytes } from '../lib/bytes.js';
 import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError } from '../lib/errors.js';
 import { rasteriseSvg } from './svg-raster.js';
 
-export interface RgbaImage {
+/** One byte a pixel, row-major: BT.601 luma, transparent pixels composited over white. */
+export interface GreyImage {
   width: number;
   height: number;
-  data: Uint8ClampedArray;
+  data: Uint8Array;
 }
 
 /**
@@ -59,7 +60,7 @@ function checkPixels(width: number, height: number, maxPixels: number): void {
   }
 }
 
-function decodePng(bytes: Uint8Array, maxPixels: number): RgbaImage {
+function decodePng(bytes: Uint8Array, maxPixels: number): GreyImage {
   // Signature (8) + IHDR chunk (4 length + 4 type + 13 data + 4 CRC).
   if (bytes.length < 33) throw new QrImageCorruptError('PNG is truncated before the end of its IHDR chunk');
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -68,68 +69,15 @@ function decodePng(bytes: Uint8Array, maxPixels: number): RgbaImage {
   }
   checkPixels(view.getUint32(16), view.getUint32(20), maxPixels);
   try {
-    return decodePngRgba(bytes);
+    return decodePngLuminance(bytes);
   } catch (error) {
     if (error instanceof QrImageCorruptError || error instanceof QrImageUnsupportedError) throw error;
     throw new QrImageCorruptError(`PNG is corrupt: ${(error as Error).message}`, { cause: error });
   }
 }
 
-/** Read the frame size from the first SOFn marker, without decoding. */
-function jpegDimensions(bytes: Uint8Array): { width: number; height: number } | null {
-  let at = 2;
-  while (at + 4 <= bytes.length) {
-    if (bytes[at] !== 0xff) return null;
-    const marker = bytes[at + 1]!;
-    if (marker === 0xff) {
-      at++;
-      continue;
-    }
-    if (marker === 0xd8 || (marker >= 0xd0 && marker <= 0xd7) || marker === 0x01) {
-      at += 2;
-      continue;
-    }
-    const length = (bytes[at + 2]! << 8) | bytes[at + 3]!;
-    if (length < 2) return null;
-    // SOF0–SOF15 except DHT (C4), JPG (C8), DAC (CC).
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
-      if (at + 9 > bytes.length) return null;
-      return { height: (bytes[at + 5]! << 8) | bytes[at + 6]!, width: (bytes[at + 7]! << 8) | bytes[at + 8]! };
-    }
-    if (marker === 0xda) return null; // scan data before any frame header
-    at += 2 + length;
-  }
-  return null;
-}
-
-/**
- * jpeg-js keeps every DCT block of the whole image in memory (~30 bytes a pixel in all): past 8 MP one JPEG would
- * cost more than the 256 MB an image may, so larger JPEGs are refused from their frame header, before decoding.
- */
-export const MAX_JPEG_PIXELS = 8_000_000;
-
-function decodeJpeg(bytes: Uint8Array, maxPixels: number): RgbaImage {
-  const size = jpegDimensions(bytes);
-  if (size === null) throw new QrImageCorruptError('JPEG has no readable frame header');
-  checkPixels(size.width, size.height, Math.min(maxPixels, MAX_JPEG_PIXELS));
-  try {
-    const image = jpeg.decode(bytes, {
-      useTArray: true,
-      formatAsRGBA: true,
-      tolerantDecoding: false,
-      maxResolutionInMP: Math.ceil(maxPixels / 1_000_000),
-      maxMemoryUsageInMB: Math.ceil((maxPixels * 4 * 2) / (1024 * 1024)) + 64,
-    });
-    return { width: image.width, height: image.height, data: new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length) };
-  } catch (error) {
-    const message = String((error as Error)?.message ?? error);
-    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(message)) throw new QrImageTooLargeError(`JPEG too large: ${message}`, { cause: error });
-    throw new QrImageCorruptError(`JPEG is corrupt: ${message}`, { cause: error });
-  }
-}
-
-/** Decode PNG, JPEG or (QR-style) SVG bytes to RGBA, within the budgets. */
-export function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): RgbaImage & { kind: ImageKind } {
+/** Decode PNG, JPEG or (QR-style) SVG bytes to luminance, within the budgets. */
+export function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): GreyImage & { kind: ImageKind } {
   const maxPixels = limits.maxPixels ?? DEFAULT_MAX_PIXELS;
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(maxPixels > 0) || !(maxBytes > 0)) throw new QrImageUnsupportedError('image limits must be positive numbers');
@@ -140,7 +88,7 @@ export function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): RgbaIm
     case 'png':
       return { kind, ...decodePng(bytes, maxPixels) };
     case 'jpeg':
-      return { kind, ...decodeJpeg(bytes, maxPixels) };
+      return { kind, ...decodeJpegLuminance(bytes, { maxPixels }) };
     case 'svg':
       return { kind, ...rasteriseSvg(new TextDecoder().decode(bytes), { maxPixels }) };
     default:

@@ -1,7 +1,8 @@
 import jsQRModule from 'jsqr';
 import type { Options as JsQrOptions, QRCode as JsQrResult } from 'jsqr';
-import { QrNotFoundError, QrTimeBudgetError } from '../lib/errors.js';
-import { DEFAULT_IMAGE_LIMITS, decodeImage, type ImageKind, type ImageLimits, type RgbaImage } from './image.js';
+import { QrImageTooComplexError, QrNotFoundError, QrTimeBudgetError } from '../lib/errors.js';
+import { countFinderCandidates } from './finder-candidates.js';
+import { DEFAULT_IMAGE_LIMITS, decodeImage, type GreyImage, type ImageKind, type ImageLimits } from './image.js';
 import { qrModes, qrText, type QrSegmentMode } from './qr-text.js';
 
 export interface ReadQrOptions extends ImageLimits {
@@ -27,20 +28,31 @@ type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: J
 // jsqr is a UMD bundle: its CommonJS export is the function, which also carries itself as `.default`.
 const jsQR: JsQr = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule) as unknown as JsQr;
 
-type Attempt = { name: string; image: () => RgbaImage };
+type Attempt = { name: string; image: () => GreyImage };
 
 /**
  * Largest image one jsQR call sees. A larger image is box-filtered down to this first (a QR code in a 12 MP photo
  * keeps several pixels per module at 4 MP), so each attempt costs at most a few hundred milliseconds and its copies
- * a few tens of MB.
+ * a few tens of MB. The ladder works on luminance planes (1 byte a pixel); only the image handed to jsQR is RGBA.
  */
 const MAX_SCAN_PIXELS = 4_000_000;
 
-/** When reading must stop: checked between attempts. */
-class Deadline {
+/**
+ * Most finder-pattern candidates (both polarities) one jsQR call may be handed (./finder-candidates.ts): jsQR spends
+ * a few microseconds on each, so this caps one call at a few hundred milliseconds. A QR code in a photo has a few
+ * thousand; an image over the cap is shrunk (candidates are mostly fine texture, which shrinking removes) or skipped.
+ */
+const MAX_FINDER_CANDIDATES = 30_000;
+/** Smallest side an attempt is shrunk to for the candidate budget. */
+const MIN_SHRUNK_SIDE = 400;
+
+/** What reading may still spend: the deadline, checked between attempts, and what the candidate budget refused. */
+class Budget {
   private readonly end: number;
   /** Whether an attempt has been made. */
   used = false;
+  /** Whether an attempt was skipped for being over the candidate budget. */
+  tooComplex = false;
   constructor(budgetMs: number) {
     this.end = now() + budgetMs;
   }
@@ -52,85 +64,62 @@ const now = (): number => (typeof performance !== 'undefined' ? performance.now(
 
 class OutOfTime extends Error {}
 
+type Region = { x0: number; y0: number; width: number; height: number };
+
 /** The image (or a region of it), box-filtered down by an integer factor to at most `MAX_SCAN_PIXELS` pixels. */
-function scanSized(image: RgbaImage, region?: { x0: number; y0: number; width: number; height: number }): RgbaImage {
+function scanSized(image: GreyImage, region?: Region): GreyImage {
   const pixels = region ? region.width * region.height : image.width * image.height;
-  if (pixels <= MAX_SCAN_PIXELS) return region ? crop(image, region.x0, region.y0, region.width, region.height) : image;
-  return rescale(image, 1 / Math.ceil(Math.sqrt(pixels / MAX_SCAN_PIXELS)), region);
+  if (pixels <= MAX_SCAN_PIXELS) return region ? crop(image, region) : image;
+  return shrink(image, Math.ceil(Math.sqrt(pixels / MAX_SCAN_PIXELS)), region);
 }
 
 /** Add a white border: jsQR needs some quiet zone around the finder patterns. */
-function pad(image: RgbaImage, border: number): RgbaImage {
+function pad(image: GreyImage, border: number): GreyImage {
   const width = image.width + 2 * border;
   const height = image.height + 2 * border;
-  const data = new Uint8ClampedArray(width * height * 4).fill(255);
-  for (let y = 0; y < image.height; y++) {
-    data.set(image.data.subarray(y * image.width * 4, (y + 1) * image.width * 4), ((y + border) * width + border) * 4);
+  const data = new Uint8Array(width * height).fill(255);
+  for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * image.width, (y + 1) * image.width), (y + border) * width + border);
+  return { width, height, data };
+}
+
+/** Nearest-neighbour resize up by an integer factor. */
+function enlarge(image: GreyImage, f: number): GreyImage {
+  const width = image.width * f;
+  const height = image.height * f;
+  const data = new Uint8Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const row = ((y / f) | 0) * image.width;
+    for (let x = 0; x < width; x++) data[y * width + x] = image.data[row + ((x / f) | 0)]!;
   }
   return { width, height, data };
 }
 
 /**
- * Nearest-neighbour resize by an integer factor up, or box-filter down (of the `region` of the image only, when
- * given: cropping and shrinking in one pass needs no full-resolution copy of the region).
+ * Box-filter down by an integer factor (of the `region` of the image only, when given: cropping and shrinking in one
+ * pass needs no full-resolution copy of the region).
  */
-function rescale(image: RgbaImage, factor: number, region?: { x0: number; y0: number; width: number; height: number }): RgbaImage {
-  if (factor >= 1) {
-    const f = Math.round(factor);
-    const width = image.width * f;
-    const height = image.height * f;
-    const data = new Uint8ClampedArray(width * height * 4);
-    const src = new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
-    const dst = new Uint32Array(data.buffer);
-    for (let y = 0; y < height; y++) {
-      const row = ((y / f) | 0) * image.width;
-      for (let x = 0; x < width; x++) dst[y * width + x] = src[row + ((x / f) | 0)]!;
-    }
-    return { width, height, data };
-  }
-  const f = Math.round(1 / factor);
+function shrink(image: GreyImage, f: number, region?: Region): GreyImage {
   const { x0, y0, width: regionWidth, height: regionHeight } = region ?? { x0: 0, y0: 0, width: image.width, height: image.height };
   const width = Math.floor(regionWidth / f);
   const height = Math.floor(regionHeight / f);
-  const data = new Uint8ClampedArray(width * height * 4);
-  // One pass over the source rows, summing into a row of accumulators (alpha-weighted: transparent counts as white).
-  const sums = new Float64Array(width * 3);
+  const data = new Uint8Array(width * height);
+  // One pass over the source rows, summing into a row of accumulators.
+  const sums = new Uint32Array(width);
   const src = image.data;
-  const area = f * f * 255;
+  const area = f * f;
   for (let y = 0; y < height; y++) {
     sums.fill(0);
     for (let dy = 0; dy < f; dy++) {
-      let p = ((y0 + y * f + dy) * image.width + x0) * 4;
+      let p = (y0 + y * f + dy) * image.width + x0;
       for (let x = 0; x < width; x++) {
-        const s = x * 3;
-        for (let dx = 0; dx < f; dx++, p += 4) {
-          const a = src[p + 3]!;
-          const white = 255 - a;
-          sums[s] = sums[s]! + (src[p]! * a) / 255 + white;
-          sums[s + 1] = sums[s + 1]! + (src[p + 1]! * a) / 255 + white;
-          sums[s + 2] = sums[s + 2]! + (src[p + 2]! * a) / 255 + white;
-        }
+        let sum = 0;
+        for (let dx = 0; dx < f; dx++) sum += src[p++]!;
+        sums[x] = sums[x]! + sum;
       }
     }
-    for (let x = 0, o = y * width * 4; x < width; x++, o += 4) {
-      data[o] = (sums[x * 3]! * 255) / area;
-      data[o + 1] = (sums[x * 3 + 1]! * 255) / area;
-      data[o + 2] = (sums[x * 3 + 2]! * 255) / area;
-      data[o + 3] = 255;
-    }
+    for (let x = 0, o = y * width; x < width; x++, o++) data[o] = Math.round(sums[x]! / area);
   }
   return { width, height, data };
-}
-
-function luminance(image: RgbaImage): Uint8Array {
-  const out = new Uint8Array(image.width * image.height);
-  const d = image.data;
-  for (let i = 0, p = 0; i < out.length; i++, p += 4) {
-    // Transparent pixels count as white (QR PNGs with alpha backgrounds).
-    const a = d[p + 3]! / 255;
-    out[i] = (0.299 * d[p]! + 0.587 * d[p + 1]! + 0.114 * d[p + 2]!) * a + 255 * (1 - a);
-  }
-  return out;
 }
 
 /** Otsu's global threshold over the luminance histogram. */
@@ -158,48 +147,78 @@ function otsu(lum: Uint8Array): number {
   return threshold;
 }
 
-function binarise(image: RgbaImage, lum: Uint8Array, threshold: number): RgbaImage {
-  const data = new Uint8ClampedArray(image.width * image.height * 4);
-  for (let i = 0, p = 0; i < lum.length; i++, p += 4) {
-    const v = lum[i]! <= threshold ? 0 : 255;
-    data[p] = v;
-    data[p + 1] = v;
-    data[p + 2] = v;
-    data[p + 3] = 255;
-  }
+function binarise(image: GreyImage, threshold: number): GreyImage {
+  const data = new Uint8Array(image.data.length);
+  for (let i = 0; i < data.length; i++) data[i] = image.data[i]! <= threshold ? 0 : 255;
   return { width: image.width, height: image.height, data };
 }
 
+/** Below this spread of grey levels (of 255) no code can be read: jsQR's own binariser needs far more. */
+const MIN_CONTRAST = 24;
+
+/** Spread between the darkest and the lightest pixel. */
+function contrast(image: GreyImage): number {
+  let min = 255;
+  let max = 0;
+  for (const v of image.data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return max - min;
+}
+
+/** The RGBA jsQR takes, grey in every channel. */
+function toRgba(image: GreyImage): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(image.data.length * 4);
+  const words = new Uint32Array(out.buffer);
+  // Grey v in every colour channel, opaque: 0xFF vv vv vv in a little-endian word, vv vv vv FF in a big-endian one.
+  const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+  for (let i = 0; i < image.data.length; i++) {
+    const v = image.data[i]!;
+    words[i] = littleEndian ? (0xff000000 | (v << 16) | (v << 8) | v) >>> 0 : ((v << 24) | (v << 16) | (v << 8) | 0xff) >>> 0;
+  }
+  return out;
+}
+
 /** The pre-processing ladder: cheap first, each step only if the previous found nothing. */
-function attempts(image: RgbaImage): Attempt[] {
+function attempts(image: GreyImage): Attempt[] {
   const list: Attempt[] = [{ name: 'as-is', image: () => image }];
   const side = Math.max(image.width, image.height);
   list.push({ name: 'quiet-zone', image: () => pad(image, Math.max(8, Math.round(side / 10))) });
-  if (side < 400) list.push({ name: 'upscaled', image: () => pad(rescale(image, Math.ceil(800 / side)), 32) });
-  if (side > 1600) list.push({ name: 'downscaled', image: () => rescale(image, 1 / Math.ceil(side / 1000)) });
-  let lum: Uint8Array | undefined;
-  const lumOf = (): Uint8Array => (lum ??= luminance(image));
-  list.push({ name: 'threshold-otsu', image: () => pad(binarise(image, lumOf(), otsu(lumOf())), 16) });
-  for (const t of [96, 160]) list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, lumOf(), t), 16) });
+  if (side < 400) list.push({ name: 'upscaled', image: () => pad(enlarge(image, Math.ceil(800 / side)), 32) });
+  if (side > 1600) list.push({ name: 'downscaled', image: () => shrink(image, Math.ceil(side / 1000)) });
+  list.push({ name: 'threshold-otsu', image: () => pad(binarise(image, otsu(image.data)), 16) });
+  for (const t of [96, 160]) list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, t), 16) });
   return list;
 }
 
-function scan(image: RgbaImage, quick: boolean, deadline: Deadline): { result: JsQrResult; attempt: string } | null {
+function scan(image: GreyImage, quick: boolean, deadline: Budget): { result: JsQrResult; attempt: string } | null {
   for (const attempt of quick ? attempts(image).slice(0, 2) : attempts(image)) {
     // The first attempt of a read always runs (it is bounded by the pixel budgets): a large photo whose decoding
     // took most of the budget on a slow machine is still looked at once.
     if (deadline.passed && deadline.used) throw new OutOfTime();
     deadline.used = true;
-    const candidate = attempt.image();
-    const result = jsQR(candidate.data, candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
-    if (result) return { result, attempt: attempt.name };
+    let candidate = attempt.image();
+    let name = attempt.name;
+    let work = countFinderCandidates(candidate, MAX_FINDER_CANDIDATES);
+    while (work > MAX_FINDER_CANDIDATES && Math.min(candidate.width, candidate.height) >= 2 * MIN_SHRUNK_SIDE) {
+      candidate = shrink(candidate, 2);
+      name = `${attempt.name}-shrunk`;
+      work = countFinderCandidates(candidate, MAX_FINDER_CANDIDATES);
+    }
+    if (work > MAX_FINDER_CANDIDATES) {
+      deadline.tooComplex = true;
+      continue;
+    }
+    const result = jsQR(toRgba(candidate), candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
+    if (result) return { result, attempt: name };
     // Later attempts only make sense once the plain one failed.
   }
   return null;
 }
 
 /** Paint the found code's bounding box white so the next scan finds another one. */
-function blankOut(image: RgbaImage, result: JsQrResult): RgbaImage {
+function blankOut(image: GreyImage, result: JsQrResult): GreyImage {
   const { topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner } = result.location;
   const xs = [topLeftCorner.x, topRightCorner.x, bottomLeftCorner.x, bottomRightCorner.x];
   const ys = [topLeftCorner.y, topRightCorner.y, bottomLeftCorner.y, bottomRightCorner.y];
@@ -207,22 +226,22 @@ function blankOut(image: RgbaImage, result: JsQrResult): RgbaImage {
   const x1 = Math.min(image.width, Math.ceil(Math.max(...xs)) + 2);
   const y0 = Math.max(0, Math.floor(Math.min(...ys)) - 2);
   const y1 = Math.min(image.height, Math.ceil(Math.max(...ys)) + 2);
-  const data = new Uint8ClampedArray(image.data);
-  for (let y = y0; y < y1; y++) data.fill(255, (y * image.width + x0) * 4, (y * image.width + x1) * 4);
+  const data = image.data.slice();
+  for (let y = y0; y < y1; y++) data.fill(255, y * image.width + x0, y * image.width + x1);
   return { width: image.width, height: image.height, data };
 }
 
-function crop(image: RgbaImage, x0: number, y0: number, width: number, height: number): RgbaImage {
-  const data = new Uint8ClampedArray(width * height * 4);
+function crop(image: GreyImage, { x0, y0, width, height }: Region): GreyImage {
+  const data = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    const from = ((y0 + y) * image.width + x0) * 4;
-    data.set(image.data.subarray(from, from + width * 4), y * width * 4);
+    const from = (y0 + y) * image.width + x0;
+    data.set(image.data.subarray(from, from + width), y * width);
   }
   return { width, height, data };
 }
 
 /** Overlapping halves (left/right, top/bottom): several codes in one image can confuse jsQR's finder search. */
-function halves(image: RgbaImage): { x0: number; y0: number; width: number; height: number }[] {
+function halves(image: GreyImage): Region[] {
   const w = Math.ceil(image.width * 0.6);
   const h = Math.ceil(image.height * 0.6);
   return [
@@ -239,7 +258,7 @@ function halves(image: RgbaImage): { x0: number; y0: number; width: number; heig
  */
 export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions = {}): QrReadResult[] {
   const budgetMs = options.timeBudgetMs ?? DEFAULT_IMAGE_LIMITS.timeBudgetMs;
-  const deadline = new Deadline(Number.isFinite(budgetMs) && budgetMs > 0 ? budgetMs : DEFAULT_IMAGE_LIMITS.timeBudgetMs);
+  const deadline = new Budget(Number.isFinite(budgetMs) && budgetMs > 0 ? budgetMs : DEFAULT_IMAGE_LIMITS.timeBudgetMs);
   const decoded = decodeImage(bytes, options);
   const maxCodes = options.maxCodes ?? 8;
   const found = new Map<string, QrReadResult>();
@@ -259,7 +278,9 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
   try {
     // Whole image (at most MAX_SCAN_PIXELS of it): full ladder first; after a hit, blank it out and look again (cheaply).
     const scanned = scanSized(decoded);
-    let image: RgbaImage = scanned;
+    // A code needs contrast: a (nearly) uniform image, as a blank bomb is, has none to find.
+    if (contrast(scanned) < MIN_CONTRAST) return [];
+    let image: GreyImage = scanned;
     while (found.size < maxCodes) {
       const hit = scan(image, found.size > 0, deadline);
       if (!hit) break;
@@ -279,7 +300,10 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
     }
   } catch (error) {
     if (!(error instanceof OutOfTime)) throw error;
-    if (found.size === 0) throw new QrTimeBudgetError(`no QR code found within the ${budgetMs} ms time budget`);
+    if (found.size === 0 && !deadline.tooComplex) throw new QrTimeBudgetError(`no QR code found within the ${budgetMs} ms time budget`);
+  }
+  if (found.size === 0 && deadline.tooComplex) {
+    throw new QrImageTooComplexError(`the image has more finder-pattern candidates than the ${MAX_FINDER_CANDIDATES} a QR decoder is given, at every scale tried`);
   }
   return [...found.values()].slice(0, maxCodes);
 }

@@ -1,9 +1,11 @@
 /**
- * PNG decoding to 8-bit RGBA without Node built-ins (the inflate is @divoc/keys' bounded fflate one). Reads every
- * standard colour type and bit depth, PLTE/tRNS, Adam7 interlacing; checks chunk CRCs. The inflated size is known
- * from IHDR, so the inflate budget is exact: a compressed bomb cannot allocate past what the header declared.
+ * PNG decoding without Node built-ins (the inflate is @divoc/keys' bounded fflate one). Reads every standard colour
+ * type and bit depth, PLTE/tRNS, Adam7 interlacing; checks chunk CRCs. The image data is inflated as a stream and
+ * unfiltered one scanline at a time: besides the output, decoding holds two scanlines, so reading a QR code from a
+ * 16-megapixel photo costs its 16 MB luminance plane, not the 64 MB of RGBA twice over. The inflated size is known
+ * from IHDR, so the inflate budget is exact: a compressed bomb cannot produce more than the header declared.
  */
-import { InflateTooLargeError, inflateZlibBounded } from '@divoc/keys';
+import { InflateTooLargeError, inflateZlibBoundedStream } from '@divoc/keys';
 import { crc32 } from '../lib/crc32.js';
 import { QrImageCorruptError, QrImageUnsupportedError } from '../lib/errors.js';
 
@@ -37,56 +39,39 @@ function rowBytes(width: number, channels: number, depth: number): number {
   return Math.ceil((width * channels * depth) / 8);
 }
 
-/**
- * Undo the row filters in place: each row stays where it is in `data` (after its filter byte), so decoding needs no
- * second copy of the image data. Returns where the next pass starts.
- */
-function unfilter(data: Uint8Array, offset: number, width: number, height: number, channels: number, depth: number): number {
-  const stride = rowBytes(width, channels, depth);
-  const bpp = Math.max(1, (channels * depth) >> 3);
-  let at = offset;
-  for (let y = 0; y < height; y++) {
-    if (at + 1 + stride > data.length) corrupt('image data is shorter than IHDR declares');
-    const filter = data[at++]!;
-    const row = at;
-    const prev = row - stride - 1;
-    switch (filter) {
-      case 0:
-        break;
-      case 1:
-        for (let x = bpp; x < stride; x++) data[row + x] = (data[row + x]! + data[row + x - bpp]!) & 0xff;
-        break;
-      case 2:
-        if (y > 0) for (let x = 0; x < stride; x++) data[row + x] = (data[row + x]! + data[prev + x]!) & 0xff;
-        break;
-      case 3:
-        for (let x = 0; x < stride; x++) {
-          const a = x >= bpp ? data[row + x - bpp]! : 0;
-          const b = y > 0 ? data[prev + x]! : 0;
-          data[row + x] = (data[row + x]! + ((a + b) >> 1)) & 0xff;
-        }
-        break;
-      case 4:
-        for (let x = 0; x < stride; x++) {
-          const a = x >= bpp ? data[row + x - bpp]! : 0;
-          const b = y > 0 ? data[prev + x]! : 0;
-          const c = x >= bpp && y > 0 ? data[prev + x - bpp]! : 0;
-          const p = a + b - c;
-          const pa = Math.abs(p - a);
-          const pb = Math.abs(p - b);
-          const pc = Math.abs(p - c);
-          data[row + x] = (data[row + x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
-        }
-        break;
-      default:
-        corrupt(`unknown filter type ${filter}`);
-    }
-    at += stride;
+/** Undo one scanline's filter in place; `prev` is the previous (unfiltered) line of the pass, zeros for its first. */
+function unfilterRow(filter: number, row: Uint8Array, prev: Uint8Array, bpp: number): void {
+  const stride = row.length;
+  switch (filter) {
+    case 0:
+      break;
+    case 1:
+      for (let x = bpp; x < stride; x++) row[x] = (row[x]! + row[x - bpp]!) & 0xff;
+      break;
+    case 2:
+      for (let x = 0; x < stride; x++) row[x] = (row[x]! + prev[x]!) & 0xff;
+      break;
+    case 3:
+      for (let x = 0; x < stride; x++) row[x] = (row[x]! + (((x >= bpp ? row[x - bpp]! : 0) + prev[x]!) >> 1)) & 0xff;
+      break;
+    case 4:
+      for (let x = 0; x < stride; x++) {
+        const a = x >= bpp ? row[x - bpp]! : 0;
+        const b = prev[x]!;
+        const c = x >= bpp ? prev[x - bpp]! : 0;
+        const p = a + b - c;
+        const pa = Math.abs(p - a);
+        const pb = Math.abs(p - b);
+        const pc = Math.abs(p - c);
+        row[x] = (row[x]! + (pa <= pb && pa <= pc ? a : pb <= pc ? b : c)) & 0xff;
+      }
+      break;
+    default:
+      corrupt(`unknown filter type ${filter}`);
   }
-  return at;
 }
 
-interface Format {
+export interface PngFormat {
   colorType: number;
   depth: number;
   channels: number;
@@ -94,111 +79,98 @@ interface Format {
   alpha?: Uint8Array;
 }
 
-/**
- * Write the pixels of the unfiltered rows at `rows[base…]` (a `w`×`h` sub-image, each row after its filter byte)
- * into `out` at (x0 + i·dx, y0 + j·dy).
- */
-function expand(rows: Uint8Array, base: number, w: number, h: number, f: Format, out: Uint8ClampedArray, width: number, x0: number, y0: number, dx: number, dy: number): void {
-  const stride = rowBytes(w, f.channels, f.depth);
-  if (f.depth === 8 && dx === 1 && !f.alpha && (f.colorType === 0 || f.colorType === 2 || f.colorType === 6)) {
+/** The pixels of one unfiltered scanline (`w` pixels) as 8-bit RGBA into `out` (at least `w`·4 long). */
+function expandRow(row: Uint8Array, w: number, f: PngFormat, out: Uint8ClampedArray): void {
+  if (f.depth === 8 && !f.alpha && (f.colorType === 0 || f.colorType === 2 || f.colorType === 6)) {
     // Fast path for the common 8-bit grey / RGB / RGBA rows.
-    for (let j = 0; j < h; j++) {
-      let s = base + j * (stride + 1) + 1;
-      let o = ((y0 + j * dy) * width + x0) * 4;
-      const end = o + w * 4;
-      if (f.colorType === 0) {
-        for (; o < end; o += 4, s++) {
-          const v = rows[s]!;
-          out[o] = v;
-          out[o + 1] = v;
-          out[o + 2] = v;
-          out[o + 3] = 255;
-        }
-      } else if (f.colorType === 2) {
-        for (; o < end; o += 4, s += 3) {
-          out[o] = rows[s]!;
-          out[o + 1] = rows[s + 1]!;
-          out[o + 2] = rows[s + 2]!;
-          out[o + 3] = 255;
-        }
-      } else {
-        out.set(rows.subarray(s, s + w * 4), o);
+    if (f.colorType === 6) {
+      out.set(row.subarray(0, w * 4));
+    } else if (f.colorType === 0) {
+      for (let i = 0, o = 0; i < w; i++, o += 4) {
+        const v = row[i]!;
+        out[o] = v;
+        out[o + 1] = v;
+        out[o + 2] = v;
+        out[o + 3] = 255;
+      }
+    } else {
+      for (let s = 0, o = 0; o < w * 4; o += 4, s += 3) {
+        out[o] = row[s]!;
+        out[o + 1] = row[s + 1]!;
+        out[o + 2] = row[s + 2]!;
+        out[o + 3] = 255;
       }
     }
     return;
   }
   const max = (1 << Math.min(f.depth, 8)) - 1;
-  const sample = (row: number, index: number): number => {
-    // Sample `index` of a row, scaled to 0..255 (rounded, as pngjs does).
-    if (f.depth === 8) return rows[row + index]!;
-    if (f.depth === 16) return Math.round((((rows[row + index * 2]! << 8) | rows[row + index * 2 + 1]!) * 255) / 65535);
-    const bit = index * f.depth;
-    const v = (rows[row + (bit >> 3)]! >> (8 - f.depth - (bit & 7))) & max;
-    return f.colorType === 3 ? v : Math.round((v * 255) / max);
+  const rawSample = (index: number): number =>
+    f.depth === 16 ? (row[index * 2]! << 8) | row[index * 2 + 1]! : f.depth === 8 ? row[index]! : (row[(index * f.depth) >> 3]! >> (8 - f.depth - ((index * f.depth) & 7))) & max;
+  // Sample `index` of the row, scaled to 0..255 (rounded, as pngjs does); palette indices stay indices.
+  const sample = (index: number): number => {
+    const v = rawSample(index);
+    if (f.depth === 8 || f.colorType === 3) return v;
+    return f.depth === 16 ? Math.round((v * 255) / 65535) : Math.round((v * 255) / max);
   };
-  const rawSample = (row: number, index: number): number =>
-    f.depth === 16 ? (rows[row + index * 2]! << 8) | rows[row + index * 2 + 1]! : f.depth === 8 ? rows[row + index]! : (rows[row + ((index * f.depth) >> 3)]! >> (8 - f.depth - ((index * f.depth) & 7))) & max;
-  for (let j = 0; j < h; j++) {
-    const row = base + j * (stride + 1) + 1;
-    for (let i = 0; i < w; i++) {
-      const o = ((y0 + j * dy) * width + x0 + i * dx) * 4;
-      let r: number;
-      let g: number;
-      let b: number;
-      let a = 255;
-      switch (f.colorType) {
-        case 0:
-          r = g = b = sample(row, i);
-          if (f.alpha && f.alpha.length >= 2 && rawSample(row, i) === ((f.alpha[0]! << 8) | f.alpha[1]!)) a = 0;
-          break;
-        case 2:
-          r = sample(row, i * 3);
-          g = sample(row, i * 3 + 1);
-          b = sample(row, i * 3 + 2);
-          if (
-            f.alpha &&
-            f.alpha.length >= 6 &&
-            rawSample(row, i * 3) === ((f.alpha[0]! << 8) | f.alpha[1]!) &&
-            rawSample(row, i * 3 + 1) === ((f.alpha[2]! << 8) | f.alpha[3]!) &&
-            rawSample(row, i * 3 + 2) === ((f.alpha[4]! << 8) | f.alpha[5]!)
-          ) {
-            a = 0;
-          }
-          break;
-        case 3: {
-          const index = sample(row, i);
-          if (!f.palette || index * 3 + 2 >= f.palette.length) corrupt('palette index out of range');
-          r = f.palette[index * 3]!;
-          g = f.palette[index * 3 + 1]!;
-          b = f.palette[index * 3 + 2]!;
-          if (f.alpha && index < f.alpha.length) a = f.alpha[index]!;
-          break;
-        }
-        case 4:
-          r = g = b = sample(row, i * 2);
-          a = sample(row, i * 2 + 1);
-          break;
-        default:
-          r = sample(row, i * 4);
-          g = sample(row, i * 4 + 1);
-          b = sample(row, i * 4 + 2);
-          a = sample(row, i * 4 + 3);
+  const key = (k: number): number => (f.alpha!.length >= 2 * k + 2 ? (f.alpha![2 * k]! << 8) | f.alpha![2 * k + 1]! : -1);
+  for (let i = 0, o = 0; i < w; i++, o += 4) {
+    let r: number;
+    let g: number;
+    let b: number;
+    let a = 255;
+    switch (f.colorType) {
+      case 0:
+        r = g = b = sample(i);
+        if (f.alpha && rawSample(i) === key(0)) a = 0;
+        break;
+      case 2:
+        r = sample(i * 3);
+        g = sample(i * 3 + 1);
+        b = sample(i * 3 + 2);
+        if (f.alpha && f.alpha.length >= 6 && rawSample(i * 3) === key(0) && rawSample(i * 3 + 1) === key(1) && rawSample(i * 3 + 2) === key(2)) a = 0;
+        break;
+      case 3: {
+        const index = sample(i);
+        if (!f.palette || index * 3 + 2 >= f.palette.length) corrupt('palette index out of range');
+        r = f.palette[index * 3]!;
+        g = f.palette[index * 3 + 1]!;
+        b = f.palette[index * 3 + 2]!;
+        if (f.alpha && index < f.alpha.length) a = f.alpha[index]!;
+        break;
       }
-      out[o] = r;
-      out[o + 1] = g;
-      out[o + 2] = b;
-      out[o + 3] = a;
+      case 4:
+        r = g = b = sample(i * 2);
+        a = sample(i * 2 + 1);
+        break;
+      default:
+        r = sample(i * 4);
+        g = sample(i * 4 + 1);
+        b = sample(i * 4 + 2);
+        a = sample(i * 4 + 3);
     }
+    out[o] = r;
+    out[o + 1] = g;
+    out[o + 2] = b;
+    out[o + 3] = a;
   }
 }
 
-/** Decode a PNG whose IHDR has already passed the pixel budget. Throws QrImageCorruptError / QrImageUnsupportedError. */
-export function decodePngRgba(bytes: Uint8Array): DecodedPng {
+/**
+ * Where decoded pixels go: called once per scanline with the unfiltered line (`w` pixels in the PNG's own format,
+ * valid only during the call), to be placed at (x0 + i·dx, y) for i < w.
+ */
+export type PngRowSink = (row: Uint8Array, format: PngFormat, w: number, y: number, x0: number, dx: number) => void;
+
+/**
+ * Decode a PNG whose IHDR has already passed the pixel budget: `target(width, height)` is called once the header is
+ * read and returns where the scanlines go. Throws QrImageCorruptError / QrImageUnsupportedError.
+ */
+export function decodePng(bytes: Uint8Array, target: (width: number, height: number) => PngRowSink): { width: number; height: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let width = 0;
   let height = 0;
-  const format: Format = { colorType: -1, depth: 0, channels: 0 };
+  const format: PngFormat = { colorType: -1, depth: 0, channels: 0 };
   let interlaced = false;
   const idat: Uint8Array[] = [];
   let idatLength = 0;
@@ -259,20 +231,106 @@ export function decodePngRgba(bytes: Uint8Array): DecodedPng {
     compressed.set(part, o);
     o += part.length;
   }
-  let data: Uint8Array;
+
+  const sink = target(width, height);
+  const bpp = Math.max(1, (format.channels * format.depth) >> 3);
+  const maxStride = rowBytes(width, format.channels, format.depth);
+  let line = new Uint8Array(maxStride);
+  let prev = new Uint8Array(maxStride);
+  // Where the stream is: pass, row within it, and bytes of the current line (filter byte included) seen so far.
+  let pass = 0;
+  let row = 0;
+  let filled = 0;
+  let filter = 0;
+  const take = (chunk: Uint8Array): void => {
+    let i = 0;
+    while (i < chunk.length) {
+      const p = passes[pass];
+      if (!p) return; // trailing bytes past the image data: the inflate budget (`expected`) stops them
+      const stride = rowBytes(p.w, format.channels, format.depth);
+      if (filled === 0) {
+        filter = chunk[i++]!;
+        filled = 1;
+        continue;
+      }
+      const n = Math.min(stride - (filled - 1), chunk.length - i);
+      line.set(chunk.subarray(i, i + n), filled - 1);
+      i += n;
+      filled += n;
+      if (filled - 1 < stride) continue;
+      const current = line.subarray(0, stride);
+      unfilterRow(filter, current, prev.subarray(0, stride), bpp);
+      sink(current, format, p.w, p.y0 + row * p.dy, p.x0, p.dx);
+      [line, prev] = [prev, line];
+      filled = 0;
+      if (++row === p.h) {
+        pass++;
+        row = 0;
+        prev.fill(0);
+      }
+    }
+  };
+  let produced: number;
   try {
-    data = inflateZlibBounded(compressed, { maxOutput: expected });
+    produced = inflateZlibBoundedStream(compressed, { maxOutput: expected }, take);
   } catch (error) {
+    if (error instanceof QrImageCorruptError || error instanceof QrImageUnsupportedError) throw error;
     if (error instanceof InflateTooLargeError) corrupt('image data inflates past the size IHDR declares');
     throw new QrImageCorruptError(`PNG is corrupt: ${(error as Error).message}`, { cause: error });
   }
-  if (data.length < expected) corrupt('image data is shorter than IHDR declares');
-  const out = new Uint8ClampedArray(width * height * 4);
-  let offset = 0;
-  for (const p of passes) {
-    const next = unfilter(data, offset, p.w, p.h, format.channels, format.depth);
-    expand(data, offset, p.w, p.h, format, out, width, p.x0, p.y0, p.dx, p.dy);
-    offset = next;
-  }
+  if (produced < expected) corrupt('image data is shorter than IHDR declares');
+  return { width, height };
+}
+
+/** Decode to 8-bit RGBA (a whole-image buffer: for tests and callers that need colour). */
+export function decodePngRgba(bytes: Uint8Array): DecodedPng {
+  let out = new Uint8ClampedArray(0);
+  const { width, height } = decodePng(bytes, (w, h) => {
+    out = new Uint8ClampedArray(w * h * 4);
+    const rgba = new Uint8ClampedArray(w * 4);
+    return (row, format, n, y, x0, dx) => {
+      expandRow(row, n, format, rgba);
+      if (dx === 1) {
+        out.set(rgba.subarray(0, n * 4), (y * w + x0) * 4);
+        return;
+      }
+      for (let i = 0; i < n; i++) out.set(rgba.subarray(i * 4, i * 4 + 4), (y * w + x0 + i * dx) * 4);
+    };
+  });
   return { width, height, data: out };
+}
+
+/**
+ * Decode to a luminance plane (1 byte a pixel, transparent counts as white): what QR reading needs, at a quarter of
+ * the memory of RGBA.
+ */
+export function decodePngLuminance(bytes: Uint8Array): { width: number; height: number; data: Uint8Array } {
+  let out = new Uint8Array(0);
+  const { width, height } = decodePng(bytes, (w, h) => {
+    out = new Uint8Array(w * h);
+    const rgba = new Uint8ClampedArray(w * 4);
+    return (row, format, n, y, x0, dx) => {
+      let o = y * w + x0;
+      if (format.depth === 8 && !format.alpha && format.colorType !== 3 && format.colorType !== 4) {
+        // Straight from 8-bit grey / RGB / RGBA samples, without the RGBA line in between.
+        if (format.colorType === 0) {
+          for (let i = 0; i < n; i++, o += dx) out[o] = row[i]!;
+        } else if (format.colorType === 2) {
+          for (let i = 0, s = 0; i < n; i++, s += 3, o += dx) out[o] = (77 * row[s]! + 150 * row[s + 1]! + 29 * row[s + 2]! + 128) >> 8;
+        } else {
+          for (let i = 0, s = 0; i < n; i++, s += 4, o += dx) out[o] = luma(row[s]!, row[s + 1]!, row[s + 2]!, row[s + 3]!);
+        }
+        return;
+      }
+      expandRow(row, n, format, rgba);
+      for (let i = 0, p = 0; i < n; i++, p += 4, o += dx) out[o] = luma(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!, rgba[p + 3]!);
+    };
+  });
+  return { width, height, data: out };
+}
+
+/** BT.601 luma of a pixel composited over white (integer weights 77/150/29 of 256: a pixel is one of 256 greys anyway). */
+export function luma(r: number, g: number, b: number, a: number): number {
+  const l = (77 * r + 150 * g + 29 * b + 128) >> 8;
+  return a === 255 ? l : ((l * a + 255 * (255 - a) + 127) / 255) | 0;
 }

@@ -6,7 +6,7 @@
  * then scaled up so each unit is a few pixels for jsQR.
  */
 import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError, QrSvgTooComplexError } from '../lib/errors.js';
-import type { RgbaImage } from './image.js';
+import type { GreyImage } from './image.js';
 
 /**
  * Work budgets. Every loop below is linear in the input or bounded by one of these, so a hostile SVG costs at most
@@ -259,7 +259,7 @@ function parsePath(d: string, budget: Budget): { points: Point[]; closed: boolea
   return subpaths;
 }
 
-export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaImage {
+export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyImage {
   const tags = startTags(svg);
   let root: { name: string; attrs: string } | undefined;
   for (let next = tags.next(); !next.done; next = tags.next()) {
@@ -399,7 +399,7 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
     const f = Math.ceil(side / MAX_OUTPUT_SIDE);
     const outW = Math.ceil(w / f);
     const outH = Math.ceil(h / f);
-    const data = new Uint8ClampedArray(outW * outH * 4);
+    const data = new Uint8Array(outW * outH);
     const sums = new Uint32Array(outW);
     for (let oy = 0; oy < outH; oy++) {
       sums.fill(0);
@@ -407,12 +407,7 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
       for (let cy = oy * f; cy < y1; cy++) for (let cx = 0; cx < w; cx++) sums[(cx / f) | 0]! += grid[cy * w + cx]!;
       for (let ox = 0; ox < outW; ox++) {
         const cells = (Math.min(w, (ox + 1) * f) - ox * f) * (y1 - oy * f);
-        const v = 255 - Math.round((255 * sums[ox]!) / cells);
-        const p = (oy * outW + ox) * 4;
-        data[p] = v;
-        data[p + 1] = v;
-        data[p + 2] = v;
-        data[p + 3] = 255;
+        data[oy * outW + ox] = 255 - Math.round((255 * sums[ox]!) / cells);
       }
     }
     return { width: outW, height: outH, data };
@@ -421,17 +416,13 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): RgbaI
   while (scale > 1 && w * h * scale * scale > options.maxPixels) scale--;
   const outW = w * scale;
   const outH = h * scale;
-  const data = new Uint8ClampedArray(outW * outH * 4).fill(255);
+  const data = new Uint8Array(outW * outH).fill(255);
   for (let cy = 0; cy < h; cy++) {
     for (let cx = 0; cx < w; cx++) {
       if (!grid[cy * w + cx]) continue;
       for (let dy = 0; dy < scale; dy++) {
-        let p = ((cy * scale + dy) * outW + cx * scale) * 4;
-        for (let dx = 0; dx < scale; dx++, p += 4) {
-          data[p] = 0;
-          data[p + 1] = 0;
-          data[p + 2] = 0;
-        }
+        const p = (cy * scale + dy) * outW + cx * scale;
+        data.fill(0, p, p + scale);
       }
     }
   }

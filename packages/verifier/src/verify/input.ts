@@ -115,7 +115,7 @@ function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
 function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyLimits>): Text[] | InputFailure {
   try {
     // Pixels are capped before any is allocated; SVG complexity and the time spent looking are capped by @divoc/qr
-    // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a failed decode check.
+    // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_IMAGE_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a failed decode check.
     const codes = readQrCodesFromImage(bytes, {
       maxCodes: MAX_CODES_PER_IMAGE,
       maxPixels: limits.maxImagePixels,
