@@ -301,6 +301,30 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     expect(r.stderr).toMatch(/bomb\.json: .*ERR_STATUS_LIST_INVALID/);
   });
 
+  it('an array of lists that each inflate to the 16 MiB cap stops at the library\'s 64 MiB total, exit 2; four are read', async () => {
+    const encodedList = `u${gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
+    const list = (i: number) => ({
+      '@context': ['https://www.w3.org/ns/credentials/v2'],
+      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+      id: `https://issuer.example/status/big/${i}`,
+      issuer: 'did:example:1',
+      credentialSubject: { id: `https://issuer.example/status/big/${i}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList },
+    });
+    // 300 lists: 4.7 GiB of bitstrings inflated one after the other without a total budget.
+    await writeFile(join(dir, 'many-big.json'), JSON.stringify(Array.from({ length: 300 }, (_, i) => list(i))));
+    const started = process.hrtime.bigint();
+    const r = await run(['verify', '--status', 'many-big.json', join(dir, 'rt-1.json')], { cwd: dir });
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/many-big\.json: \[4\] the status lists' bitstrings exceed 67108864 bytes in all \(ERR_STATUS_LIST_INVALID\)/);
+    // Control: four such lists (64 MiB) are within the budget and read; verifying then goes ahead.
+    await writeFile(join(dir, 'four-big.json'), JSON.stringify(Array.from({ length: 4 }, (_, i) => list(i))));
+    const four = await run(['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'four-big.json', join(dir, 'rt-1.json')], { cwd: dir });
+    expect(four.code, four.stderr).not.toBe(2);
+    expect(lines(four.stdout)).toHaveLength(1);
+  });
+
   it('a missing --status file is exit 2; a state file given to --status says to publish it', async () => {
     const missing = await run(['verify', '--status', 'nope.json', join(dir, 'rt-1.json')], { cwd: dir });
     expect(missing.code).toBe(2);

@@ -4,7 +4,7 @@ import { resolveDidKey } from '@divoc/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitTrustBinding } from '../src/lib/trust.js';
 import { DIVOC, VECTORS, ndjson, run } from './helpers.js';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 let dir: string;
@@ -110,6 +110,29 @@ describe('--trust sources', () => {
     const bound = JSON.parse((await run(['verify', '--json', '--trust', `https://divoc.dev/=${pem}`, signed])).stdout);
     expect(bound).toMatchObject({ valid: true, issuer: 'https://divoc.dev/' });
     expect(bound.warnings.map((w: { code: string }) => w.code)).toEqual(['WARN_VC_AMBIGUOUS_TERMS']);
+  });
+});
+
+describe('--trust issuer folders: one byte budget for all the folder\'s files (the library\'s MAX_TRUST_DIRECTORY_BYTES)', () => {
+  it('three 12 MiB revocation lists (each under the per-file cap) are refused while reading the third, exit 2; one is read', async () => {
+    const { MAX_TRUST_DIRECTORY_BYTES } = await import('@divoc/verifier/node');
+    const folder = join(dir, 'big-issuer');
+    await mkdir(join(folder, 'crl'), { recursive: true });
+    await writeFile(join(folder, 'jwks.json'), await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')));
+    await writeFile(join(folder, 'iss.txt'), 'https://spec.smarthealth.cards/examples/issuer\n');
+    const crl = await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), 'utf8');
+    const pad = ' '.repeat(12 * 1024 * 1024);
+    await writeFile(join(folder, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl + pad);
+    // Control: one padded list, 12 MiB, is read (the VC then fails as untrusted, exit 1, not as a bad --trust).
+    const one = await verifyWith([folder]);
+    expect(one.code, one.stderr).toBe(1);
+    for (const name of ['x1.json', 'x2.json']) await writeFile(join(folder, 'crl', name), `{"kid": "x", "method": "rid", "ctr": 1, "rids": []}${pad}`);
+    const started = process.hrtime.bigint();
+    const three = await verifyWith([folder]);
+    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+    expect(three.code).toBe(2);
+    expect(three.stderr).toContain(`its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`);
+    await rm(folder, { recursive: true, force: true });
   });
 });
 

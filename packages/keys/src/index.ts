@@ -31,7 +31,7 @@ export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
 export { sha256, hmacSha256 } from './hash/sha256.js';
-export { inflateRawBounded, inflateZlibBounded, inflateZlibBoundedStream, gunzipBounded, deflateRaw, deflateZlib, gzip } from './compress/inflate.js';
+export { adler32, inflateRawBounded, inflateZlibBounded, inflateZlibBoundedStream, gunzipBounded, deflateRaw, deflateZlib, gzip } from './compress/inflate.js';
 export type { InflateLimits, DeflateOptions } from './compress/inflate.js';
 export { parseCertificate, certificateDer } from './x509/certificate.js';
 export type { X509CertificateInfo, DistinguishedName, DistinguishedNameAttribute, CertificateExtension } from './x509/certificate.js';

@@ -126,6 +126,20 @@ describe('resolvePkcs11Pin and pkcs11UriTarget', () => {
     expect(await resolvePkcs11Pin({}, { fallback: '9999' })).toBe('9999');
   });
 
+  it('a pin-source that never ends (/dev/zero) or is huge is refused after 259 bytes, not read whole; a 256-character PIN is read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'divoc-pin-'));
+    const long = join(dir, 'long');
+    writeFileSync(long, `${'7'.repeat(256)}\n`, { mode: 0o600 });
+    expect(await resolvePkcs11Pin({ pinSource: long })).toBe('7'.repeat(256));
+    const huge = join(dir, 'huge');
+    writeFileSync(huge, 'S3CRET'.repeat(1024 * 1024), { mode: 0o600 });
+    for (const pinSource of ['/dev/zero', huge]) {
+      const thrown = await resolvePkcs11Pin({ pinSource }).catch((e: unknown) => e);
+      expect(thrown).toMatchObject({ code: 'ERR_PKCS11_PIN_UNAVAILABLE', message: expect.stringMatching(/too large to hold a PIN/) });
+      expect((thrown as Error).message).not.toContain('S3CRET');
+    }
+  });
+
   it('DIVOC_PKCS11_PIN and DIVOC_PKCS11_MODULE are the defaults', async () => {
     expect(await resolvePkcs11Pin({}, { env: { DIVOC_PKCS11_PIN: '5555' } })).toBe('5555');
     const target = await pkcs11UriTarget('pkcs11:token=T;object=k', { env: { DIVOC_PKCS11_PIN: '5555', DIVOC_PKCS11_MODULE: MODULE } });

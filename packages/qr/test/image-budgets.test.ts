@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { DEFAULT_IMAGE_LIMITS, readQrCodesFromImage, readQrFromImage, renderQrPng, renderQrSvg } from '../src/index.js';
+import { DEFAULT_IMAGE_LIMITS, createQrMatrix, readQrCodesFromImage, readQrFromImage, renderQrPng, renderQrSvg } from '../src/index.js';
 import { MAX_SVG_SEGMENTS } from '../src/read/svg-raster.js';
 import { largePng, photoWithQr, svgEdgeBomb, svgHugeViewBox, svgLongAttributeName, svgQrInLargeViewBox } from './hostile-images.js';
 
@@ -51,6 +51,36 @@ describe('SVG with ~200k full-height path segments (edge-list bomb)', () => {
 
   it('control: a real QR SVG (one path, many segments) still reads', () => {
     expect(readQrFromImage(utf8(renderQrSvg(TEXT)))).toBe(TEXT);
+  });
+});
+
+describe('SVG prologs and many small paths (found by fuzzing)', () => {
+  it('a prolog of 150 comments is sniffed in linear time (was an exponentially backtracking regex)', () => {
+    for (const count of [30, 150]) {
+      const r = outcome(() => readQrCodesFromImage(utf8('<!---->'.repeat(count))));
+      expect(r.code).toBe('ERR_QR_IMAGE_UNSUPPORTED');
+      expect(r.ms).toBeLessThan(SANITY_MS);
+    }
+  });
+
+  it('control: a QR SVG behind an XML declaration, comments and a doctype still reads', () => {
+    const svg = renderQrSvg(TEXT);
+    const prolog = `\uFEFF<?xml version="1.0"?>\n${'<!-- c -->\n'.repeat(20)}<!DOCTYPE svg>\n`;
+    expect(readQrFromImage(utf8(prolog + svg.replace(/^<\?xml[^>]*>\s*/, '')))).toBe(TEXT);
+  });
+
+  it('100k one-row paths in a 4096-unit-tall viewBox cost what they cover, not 100k × the height', () => {
+    const svg = utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4096 3906">${'<path d="M0 0v1"/>'.repeat(99_999)}</svg>`);
+    const r = outcome(() => readQrCodesFromImage(svg));
+    expect(['none', 'ERR_QR_NOT_FOUND', 'ERR_QR_SVG_TOO_COMPLEX']).toContain(r.code);
+    expect(r.ms).toBeLessThan(SANITY_MS);
+  });
+
+  it('control: a QR drawn one filled path per module reads', () => {
+    const { size, modules } = createQrMatrix(TEXT);
+    const paths: string[] = [];
+    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (modules[y * size + x]) paths.push(`<path d="M${x + 4} ${y + 4}h1v1h-1z"/>`);
+    expect(readQrFromImage(utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + 8} ${size + 8}"><rect width="100%" height="100%" fill="#fff"/>${paths.join('')}</svg>`))).toBe(TEXT);
   });
 });
 

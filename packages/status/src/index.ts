@@ -13,7 +13,8 @@ export {
 export type { StatusError, StatusErrorCode, StatusCheckCode } from './lib/errors.js';
 
 // W3C Bitstring Status List v1.0
-export { MIN_BITSTRING_BITS, DEFAULT_MAX_BITSTRING_BYTES, encodeBitstring, decodeBitstring } from './bitstring/codec.js';
+export { MIN_BITSTRING_BITS, DEFAULT_MAX_BITSTRING_BYTES, DEFAULT_MAX_TOTAL_BITSTRING_BYTES, encodeBitstring, decodeBitstring } from './bitstring/codec.js';
+export { MAX_REVOCATION_LIST_CHARS } from './lib/limits.js';
 export type { DecodeBitstringOptions } from './bitstring/codec.js';
 export {
   createStatusList,
@@ -31,6 +32,7 @@ export {
   serializeStatusList,
   loadStatusList,
   STATUS_PURPOSES,
+  MAX_SERIALIZED_STATUS_LIST_CHARS,
 } from './bitstring/list.js';
 export type {
   StatusList,

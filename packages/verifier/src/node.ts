@@ -10,7 +10,13 @@ import { isObject } from './lib/bytes.js';
 import { MAX_TRUST_TEXT, Trust, type TrustAddOptions } from './trust/trust.js';
 
 /** An issuer folder holds a few revocation lists; refuse folders that are something else entirely. */
-const MAX_CRL_FILES = 256;
+export const MAX_TRUST_DIRECTORY_CRL_FILES = 256;
+/**
+ * Default cap on the bytes of all the files an issuer folder is read from (`jwks.json`, `iss.txt` / `issuer.json`,
+ * `crl/*.json`): two full-size trust files (`MAX_TRUST_TEXT` each), so 256 revocation lists cannot add up to 4 GiB.
+ */
+export const MAX_TRUST_DIRECTORY_BYTES = 2 * MAX_TRUST_TEXT;
+const MAX_CRL_FILES = MAX_TRUST_DIRECTORY_CRL_FILES;
 
 export interface LoadTrustFileOptions extends TrustAddOptions {
   /** Add to this Trust instead of a new one. */
@@ -23,6 +29,8 @@ export interface LoadTrustDirectoryOptions {
   issuer?: string;
   /** Display name of the issuer. Default: `name` from `issuer.json`. */
   name?: string;
+  /** Most bytes read from the folder's files together (`ERR_TRUST_INVALID` beyond). Default `MAX_TRUST_DIRECTORY_BYTES` (32 MiB). */
+  maxBytes?: number;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -42,7 +50,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Read at most `limit` bytes; a larger file is refused without reading it all. */
+/** Read at most `limit` bytes; a larger file is refused without reading it all (nor allocating `limit` up front). */
 async function readLimited(path: string, limit = MAX_TRUST_TEXT): Promise<Uint8Array> {
   let handle;
   try {
@@ -51,15 +59,23 @@ async function readLimited(path: string, limit = MAX_TRUST_TEXT): Promise<Uint8A
     throw new TrustUnreadableError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
   try {
-    const buffer = new Uint8Array(limit + 1);
+    const chunks: Uint8Array[] = [];
     let length = 0;
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
+      const chunk = new Uint8Array(Math.min(1024 * 1024, limit + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
       if (length > limit) throw new TrustInvalidError(`${path} is larger than ${limit} bytes`);
     }
-    return buffer.slice(0, length);
+    const out = new Uint8Array(length);
+    let at = 0;
+    for (const chunk of chunks) {
+      out.set(chunk, at);
+      at += chunk.length;
+    }
+    return out;
   } catch (error) {
     if (error instanceof TrustInvalidError) throw error;
     throw new TrustUnreadableError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
@@ -68,12 +84,32 @@ async function readLimited(path: string, limit = MAX_TRUST_TEXT): Promise<Uint8A
   }
 }
 
-async function readText(path: string): Promise<string> {
-  return new TextDecoder().decode(await readLimited(path)).replace(/^\uFEFF/, '');
+/** What an issuer folder may still read; each file is read within it, so the folder is refused while reading. */
+class ReadBudget {
+  #left: number;
+  constructor(readonly dir: string, readonly total: number) {
+    this.#left = total;
+  }
+  async read(path: string): Promise<Uint8Array> {
+    const limit = Math.min(MAX_TRUST_TEXT, this.#left);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(path, limit);
+    } catch (error) {
+      if (error instanceof TrustInvalidError && limit < MAX_TRUST_TEXT) throw new TrustInvalidError(`${this.dir}: its files hold more than ${this.total} bytes in all`, { cause: error });
+      throw error;
+    }
+    this.#left -= bytes.length;
+    return bytes;
+  }
 }
 
-async function readJson(path: string): Promise<unknown> {
-  const text = await readText(path);
+async function readText(path: string, budget?: ReadBudget): Promise<string> {
+  return new TextDecoder().decode(await (budget ? budget.read(path) : readLimited(path))).replace(/^\uFEFF/, '');
+}
+
+async function readJson(path: string, budget?: ReadBudget): Promise<unknown> {
+  const text = await readText(path, budget);
   try {
     return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
@@ -113,20 +149,23 @@ export async function loadTrustFile(path: string, options: LoadTrustFileOptions 
  */
 export async function loadTrustDirectory(dir: string, options: LoadTrustDirectoryOptions = {}): Promise<Trust> {
   const trust = options.trust ?? new Trust();
+  const maxBytes = options.maxBytes ?? MAX_TRUST_DIRECTORY_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError('loadTrustDirectory: maxBytes must be a positive integer');
+  const budget = new ReadBudget(dir, maxBytes);
   let base = dir;
   if (!(await exists(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known')))) base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
   if (!(await exists(jwksPath))) throw new TrustUnreadableError(`${dir} holds no jwks.json (nor .well-known/jwks.json)`);
-  const jwks = await readJson(jwksPath);
+  const jwks = await readJson(jwksPath, budget);
 
   let issuer = options.issuer;
   let name = options.name;
   for (const folder of [...new Set([base, dir])]) {
     if (issuer !== undefined) break;
     if (await exists(join(folder, 'iss.txt'))) {
-      issuer = (await readText(join(folder, 'iss.txt'))).trim();
+      issuer = (await readText(join(folder, 'iss.txt'), budget)).trim();
     } else if (await exists(join(folder, 'issuer.json'))) {
-      const json = await readJson(join(folder, 'issuer.json'));
+      const json = await readJson(join(folder, 'issuer.json'), budget);
       if (typeof json === 'string') issuer = json;
       else if (isObject(json)) {
         const iss = json.iss ?? json.issuer;
@@ -147,7 +186,7 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
       throw new TrustUnreadableError(`cannot list ${crlDir}: ${(error as Error).message}`, { cause: error });
     }
     if (names.length > MAX_CRL_FILES) throw new TrustInvalidError(`${crlDir} holds more than ${MAX_CRL_FILES} revocation lists`);
-    for (const file of names) crls.push(await readJson(join(crlDir, file)));
+    for (const file of names) crls.push(await readJson(join(crlDir, file), budget));
   }
   trust.addWellKnown({ jwks, crls, ...(issuer !== undefined && issuer !== '' ? { issuer } : {}), ...(name !== undefined ? { name } : {}) });
   return trust;

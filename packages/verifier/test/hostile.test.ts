@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, dccKid, generateKeyPair, exportPublicJwk, toTrustListEntry } from '@divoc/keys';
 import { Trust, TrustInvalidError, TrustUnrecognizedError, VerifierOptionsError, isVerifierError, verify } from '@divoc/verifier';
-import { loadTrustDirectory, loadTrustFile } from '../src/node.js';
+import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, loadTrustDirectory, loadTrustFile } from '../src/node.js';
 import { vectorBytes, vectorJson, vectorText } from './helpers.js';
 
 const trust = new Trust();
@@ -229,6 +229,35 @@ describe('Trust loaders', () => {
       await expect(loadTrustDirectory(dir)).rejects.toMatchObject({ code: 'ERR_TRUST_UNREADABLE' });
       writeFileSync(join(dir, 'issuer', '.well-known', 'crl', 'bad.json'), '{"kid": 1}');
       await expect(loadTrustDirectory(join(dir, 'issuer'))).rejects.toMatchObject({ code: 'ERR_TRUST_INVALID' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('Node loaders: an issuer folder is read within one byte budget for all its files (maxBytes), refused while reading', async () => {
+    const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
+    expect(MAX_TRUST_DIRECTORY_BYTES).toBe(2 * MAX_TRUST_TEXT);
+    expect(MAX_TRUST_DIRECTORY_CRL_FILES).toBe(256);
+    const dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-budget-'));
+    try {
+      const wellKnown = join(dir, '.well-known');
+      mkdirSync(join(wellKnown, 'crl'), { recursive: true });
+      const jwks = vectorText('shc/examples/issuer/.well-known/jwks.json');
+      const crl = vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json');
+      writeFileSync(join(wellKnown, 'jwks.json'), jwks);
+      writeFileSync(join(wellKnown, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl);
+      const issuer = 'https://spec.smarthealth.cards/examples/issuer';
+      const maxBytes = jwks.length + crl.length + 1024;
+      // Control: the genuine folder fits the budget.
+      expect((await loadTrustDirectory(dir, { issuer, maxBytes })).shcRevocationLists).toHaveLength(1);
+      // A second list, each file under the per-file cap, pushes the folder over: refused while reading it.
+      writeFileSync(join(wellKnown, 'crl', 'zz-padding.json'), `{"kid": "SECRET-MARKER", "method": "rid", "ctr": 1, "rids": []}${' '.repeat(4096)}`);
+      const thrown = await loadTrustDirectory(dir, { issuer, maxBytes }).catch((e: unknown) => e);
+      expect(thrown).toBeInstanceOf(TrustInvalidError);
+      expect((thrown as TrustInvalidError).code).toBe('ERR_TRUST_INVALID');
+      expect((thrown as Error).message).toMatch(/more than \d+ bytes in all/);
+      expect((thrown as Error).message).not.toContain('SECRET-MARKER');
+      await expect(loadTrustDirectory(dir, { issuer, maxBytes: 0 })).rejects.toThrow(RangeError);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

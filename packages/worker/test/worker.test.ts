@@ -166,15 +166,19 @@ describe('certifying through JetStream', () => {
     await publish({ template: 'vaccination-v2', record: record(2, { dob: 'yesterday' }), ref: 'bad-dob' });
     await publish({ template: 'vaccination-v2', record: { vaccine: 'Covishield' }, ref: 'no-identity' });
     await publish({ template: 'vaccination-v2', record: record(3), ref: 'x'.repeat(5000) });      // too large
+    await publish('{"template": "vaccination-v2", "record": {"name": Asha Verma}}');            // unquoted: never echoed
+    await publish(`${'['.repeat(300_000)}${']'.repeat(300_000)}`.slice(0, 4000));           // nested past the depth limit
     await publish({ template: 'vaccination-v2', record: record(4), ref: 'good' });
 
     await waitFor('the good event', () => certified.length === 1);
-    await waitFor('8 dead letters', () => deadLetters.length === 8);
+    await waitFor('10 dead letters', () => deadLetters.length === 10);
     const codes = deadLetters.map((d) => d.reason.code).sort();
     expect(codes).toEqual([
       'ERR_WORKER_EVENT_INVALID',
       'ERR_WORKER_EVENT_INVALID',
       'ERR_WORKER_MESSAGE_TOO_LARGE',
+      'ERR_WORKER_MESSAGE_UNPARSEABLE',
+      'ERR_WORKER_MESSAGE_UNPARSEABLE',
       'ERR_WORKER_MESSAGE_UNPARSEABLE',
       'ERR_WORKER_MESSAGE_UNPARSEABLE',
       'ERR_WORKER_RECORD_INVALID',
@@ -192,12 +196,15 @@ describe('certifying through JetStream', () => {
     // The original payload travels along (base64) so an operator can fix and republish it.
     const truncated = deadLetters.find((d) => d.reason.code === 'ERR_WORKER_MESSAGE_UNPARSEABLE' && d.data && Buffer.from(d.data, 'base64').toString().startsWith('{'))!;
     expect(truncated).toBeDefined();
-    expect(failures).toHaveLength(8);
-    expect(w.metrics()).toMatchObject({ certified: 1, deadLettered: 8, retried: 0 });
+    // What a message says never quotes the payload (a registry record holds personal data).
+    for (const d of deadLetters) expect(d.reason.message).not.toContain('Asha');
+    expect(deadLetters.some((d) => /deeper than 256/.test(d.reason.message))).toBe(true);
+    expect(failures).toHaveLength(10);
+    expect(w.metrics()).toMatchObject({ certified: 1, deadLettered: 10, retried: 0 });
 
     // Terminated messages are gone from the work queue; nothing comes back.
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(w.metrics().received).toBe(9);
+    expect(w.metrics().received).toBe(11);
     await publish({ template: 'vaccination-v2', record: record(5), ref: 'after' });
     await waitFor('the next good event', () => certified.length === 2);
   });

@@ -1,4 +1,4 @@
-import { verify, type VerificationResult, type VerifyInput } from '@divoc/verifier';
+import { DEFAULT_LIMITS, verify, type VerificationResult, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { UsageError } from '../lib/errors.js';
 import type { RawInput } from '../lib/formats/index.js';
@@ -127,8 +127,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
     ...(now ? { now } : {}),
     revocation,
     policy: { acceptExpiredKeys: flags['allow-expired-keys'], requireRevocationData: flags['require-status'] },
-    // The CLI reads at most MAX_INPUT_BYTES per file; the verifier may take that much text too.
-    limits: { maxTextLength: MAX_INPUT_BYTES, maxBytes: MAX_INPUT_BYTES },
+    // The library's own limits (DEFAULT_LIMITS): the CLI reads at most maxBytes of a file, and refuses what verify() would.
+    limits: DEFAULT_LIMITS,
   };
 
   const style = makeStyle(!flags.json && useColour(io, io.stdout));

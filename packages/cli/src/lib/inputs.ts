@@ -6,8 +6,13 @@ import { rawInput, type RawInput } from './formats/index.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from './records/read.js';
 
-/** Credentials, QR payloads and QR images are small; anything larger is refused before parsing. */
-export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+/**
+ * Credentials, QR payloads and QR images are small; anything larger is refused before parsing. The library's limits
+ * (`DEFAULT_LIMITS` of @divoc/verifier): at most `maxBytes` (8 MiB) of a file is read, and a text input holds at most
+ * `maxTextLength` (2 Mi) characters, for `verify` and `decode` alike.
+ */
+export const MAX_INPUT_BYTES = DEFAULT_LIMITS.maxBytes;
+export const MAX_INPUT_TEXT = DEFAULT_LIMITS.maxTextLength;
 
 /** One thing to verify or decode: a readable input, or why it could not be read. */
 export type InputUnit =
@@ -53,7 +58,14 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   }
   if (read.tooLarge) return { kind: 'failed', name, code: 'ERR_INPUT_TOO_LARGE', message: `larger than ${MAX_INPUT_BYTES} bytes`, unreadable: false };
   const image = imageKind(read.bytes);
-  if (image === undefined) return { kind: 'input', input: rawInput(name, read.bytes) };
+  if (image === undefined) {
+    const input = rawInput(name, read.bytes);
+    // What verify() refuses (ERR_INPUT_TOO_LARGE), decode refuses too, before any format parses it.
+    if (input.text !== undefined && input.text.length > MAX_INPUT_TEXT) {
+      return { kind: 'failed', name, code: 'ERR_INPUT_TOO_LARGE', message: `text is ${input.text.length} characters, over the ${MAX_INPUT_TEXT} limit`, unreadable: false };
+    }
+    return { kind: 'input', input };
+  }
   let text: string;
   try {
     // One code per image: looking for more costs ~10× the first read. (Chunks of an SHC card come one per image.)

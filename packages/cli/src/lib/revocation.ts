@@ -1,4 +1,8 @@
 import {
+  DEFAULT_MAX_BITSTRING_BYTES,
+  DEFAULT_MAX_TOTAL_BITSTRING_BYTES,
+  MAX_REVOCATION_LIST_CHARS,
+  MIN_BITSTRING_BITS,
   createDccRevocationList,
   createDivocRevocationList,
   isStatusError,
@@ -13,8 +17,8 @@ import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from './records/read.js';
 
-/** DCC revocation lists can hold a couple of million hashes; nothing legitimate is larger than this. */
-export const MAX_STATUS_FILE_BYTES = 64 * 1024 * 1024;
+/** DCC revocation lists can hold a couple of million hashes; the library's cap on one list (`@divoc/status`). */
+export const MAX_STATUS_FILE_BYTES = MAX_REVOCATION_LIST_CHARS;
 /** A file may hold an array of lists (e.g. one DCC list per signer key); bound how many. */
 const MAX_LISTS_PER_FILE = 10_000;
 
@@ -49,7 +53,12 @@ function sniff(json: unknown): RevocationKind | 'state-file' | undefined {
   return undefined;
 }
 
-function addList(file: string, json: unknown, revocation: Required<RevocationData>, kinds: RevocationKind[], where: string): void {
+/** Bitstring bytes the status lists read so far may still inflate to, across every `--status` file. */
+interface BitstringBudget {
+  left: number;
+}
+
+function addList(file: string, json: unknown, revocation: Required<RevocationData>, kinds: RevocationKind[], where: string, budget: BitstringBudget): void {
   const kind = sniff(json);
   if (kind === 'state-file') {
     throw new StatusFileError(file, `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and pass the published credential`);
@@ -62,8 +71,20 @@ function addList(file: string, json: unknown, revocation: Required<RevocationDat
   }
   try {
     if (kind === 'status-list') {
-      // Shape and bitstring now; signature, trust and validity when a credential points at it (checkStatus).
-      parseStatusListCredential(json);
+      // Shape and bitstring now; signature, trust and validity when a credential points at it (checkStatus). Every
+      // list inflates within what the lists before it left of the library's total budget: an array of
+      // decompression bombs stops at DEFAULT_MAX_TOTAL_BITSTRING_BYTES, not at 16 MiB per list.
+      const maxBytes = Math.min(DEFAULT_MAX_BITSTRING_BYTES, budget.left);
+      const overBudget = `${where}the status lists' bitstrings exceed ${DEFAULT_MAX_TOTAL_BITSTRING_BYTES} bytes in all (ERR_STATUS_LIST_INVALID)`;
+      if (maxBytes < MIN_BITSTRING_BITS / 8) throw new StatusFileError(file, overBudget);
+      let bytes: number;
+      try {
+        bytes = parseStatusListCredential(json, { maxBytes }).bits.length;
+      } catch (error) {
+        if (maxBytes < DEFAULT_MAX_BITSTRING_BYTES && isStatusError(error) && /inflates beyond/.test(error.message)) throw new StatusFileError(file, overBudget);
+        throw error;
+      }
+      budget.left -= bytes;
       (revocation.statusLists as unknown[]).push(json);
     } else if (kind === 'divoc') (revocation.divoc as unknown[]).push(createDivocRevocationList(json));
     else if (kind === 'shc') (revocation.shc as unknown[]).push(parseShcRevocationList(json));
@@ -84,6 +105,7 @@ function addList(file: string, json: unknown, revocation: Required<RevocationDat
 export async function loadRevocation(io: CliIo, files: readonly string[]): Promise<LoadedRevocation> {
   const revocation: Required<RevocationData> = { statusLists: [], divoc: [], shc: [], dcc: [] };
   const sources: LoadedRevocation['sources'] = [];
+  const budget: BitstringBudget = { left: DEFAULT_MAX_TOTAL_BITSTRING_BYTES };
   for (const file of files) {
     let bytes: Uint8Array;
     try {
@@ -105,8 +127,8 @@ export async function loadRevocation(io: CliIo, files: readonly string[]): Promi
     if (Array.isArray(json)) {
       if (json.length === 0) throw new StatusFileError(file, 'an empty array holds no list');
       if (json.length > MAX_LISTS_PER_FILE) throw new StatusFileError(file, `more than ${MAX_LISTS_PER_FILE} lists`);
-      json.forEach((item, i) => addList(file, item, revocation, kinds, `[${i}] `));
-    } else addList(file, json, revocation, kinds, '');
+      json.forEach((item, i) => addList(file, item, revocation, kinds, `[${i}] `, budget));
+    } else addList(file, json, revocation, kinds, '', budget);
     sources.push({ file, kinds });
   }
   return { revocation, sources };

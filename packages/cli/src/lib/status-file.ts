@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isStatusError, loadStatusList, serializeStatusList, type StatusList } from '@divoc/status';
+import { MAX_SERIALIZED_STATUS_LIST_CHARS, isStatusError, loadStatusList, serializeStatusList, type StatusList } from '@divoc/status';
 import { FileExistsError, InputUnreadableError, OutputUnwritableError, StatusFileError, StatusListLockedError } from './errors.js';
 import { readFileLimited, writeFileAtomicExclusive } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
@@ -13,8 +13,8 @@ import { describeFsError } from './records/read.js';
  * temporary file, flushed, renamed over) and never updated by two commands at once (a `FILE.lock` beside it).
  */
 
-/** A serialized list holds two bitstrings of at most 16 MiB each, base64url; bound what we read. */
-const MAX_STATE_FILE_BYTES = 48 * 1024 * 1024;
+/** A serialized list holds two bitstrings of at most 16 MiB each, base64url; bound what we read (the library's cap). */
+const MAX_STATE_FILE_BYTES = MAX_SERIALIZED_STATUS_LIST_CHARS;
 
 export async function readStatusListFile(io: CliIo, path: string): Promise<StatusList> {
   let bytes: Uint8Array;

@@ -1,18 +1,18 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
-import { Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
-import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
+import { MAX_TRUST_TEXT, Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
+import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { controllerOf, parseKeyFile } from './keyfile.js';
 import { describeFsError } from './records/read.js';
 
-/** Trust files can be whole national lists; still, bound what we read. */
-const MAX_TRUST_FILE_BYTES = 16 * 1024 * 1024;
+/** Trust files can be whole national lists; still, bound what we read: the library's limits (@divoc/verifier). */
+const MAX_TRUST_FILE_BYTES = MAX_TRUST_TEXT;
 /** An issuer folder holds a few revocation lists; refuse directories that are something else entirely. */
-const MAX_CRL_FILES = 256;
+const MAX_CRL_FILES = MAX_TRUST_DIRECTORY_CRL_FILES;
 
 /** What one `--trust` argument added, for messages. */
 export interface LoadedTrustSource {
@@ -60,15 +60,26 @@ async function readTrustAnchor(io: CliIo, path: string): Promise<string | Uint8A
   return text;
 }
 
-async function readTrustFile(io: CliIo, path: string): Promise<Uint8Array> {
+async function readTrustFile(io: CliIo, path: string, budget?: FolderBudget): Promise<Uint8Array> {
+  const limit = Math.min(MAX_TRUST_FILE_BYTES, budget?.left ?? MAX_TRUST_FILE_BYTES);
   try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_TRUST_FILE_BYTES);
+    const read = await readFileLimited(resolvePath(io, path), limit);
+    if (read.tooLarge && budget && limit < MAX_TRUST_FILE_BYTES) {
+      throw new KeyFileError(budget.path, `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`);
+    }
     if (read.tooLarge) throw new KeyFileError(path, `larger than ${MAX_TRUST_FILE_BYTES} bytes`);
+    if (budget) budget.left -= read.bytes.length;
     return read.bytes;
   } catch (error) {
     if (error instanceof KeyFileError) throw error;
     throw new InputUnreadableError(path, describeFsError(error));
   }
+}
+
+/** What an issuer folder may still read: the library's `MAX_TRUST_DIRECTORY_BYTES` for all its files together. */
+interface FolderBudget {
+  path: string;
+  left: number;
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -125,21 +136,22 @@ function parseTrustJson(path: string, bytes: Uint8Array): unknown {
  */
 async function addIssuerFolder(io: CliIo, trust: Trust, path: string, bound: string | undefined): Promise<TrustSourceSummary> {
   const dir = resolvePath(io, path);
+  const budget: FolderBudget = { path, left: MAX_TRUST_DIRECTORY_BYTES };
   let base = dir;
   if (!(await isFile(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known')))) base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
   if (!(await isFile(jwksPath))) throw new KeyFileError(path, 'holds no jwks.json (nor .well-known/jwks.json) (ERR_TRUST_UNREADABLE)');
-  const jwks = parseTrustJson(jwksPath, await readTrustFile(io, jwksPath));
+  const jwks = parseTrustJson(jwksPath, await readTrustFile(io, jwksPath, budget));
 
   let issuer = bound;
   let name: string | undefined;
   for (const folder of [...new Set([base, dir])]) {
     if (issuer !== undefined) break;
     if (await isFile(join(folder, 'iss.txt'))) {
-      issuer = Buffer.from(await readTrustFile(io, join(folder, 'iss.txt'))).toString('utf8').trim() || undefined;
+      issuer = Buffer.from(await readTrustFile(io, join(folder, 'iss.txt'), budget)).toString('utf8').trim() || undefined;
     } else if (await isFile(join(folder, 'issuer.json'))) {
       const file = join(folder, 'issuer.json');
-      const json = parseTrustJson(file, await readTrustFile(io, file)) as { iss?: unknown; issuer?: unknown; name?: unknown } | string | null;
+      const json = parseTrustJson(file, await readTrustFile(io, file, budget)) as { iss?: unknown; issuer?: unknown; name?: unknown } | string | null;
       const iss = typeof json === 'string' ? json : json?.iss ?? json?.issuer;
       if (typeof iss !== 'string' || iss === '') throw new KeyFileError(file, 'names no issuer ({ "iss": "https://…" })');
       issuer = iss;
@@ -152,7 +164,7 @@ async function addIssuerFolder(io: CliIo, trust: Trust, path: string, bound: str
   if (await isDirectory(crlDir)) {
     const names = (await readdir(crlDir)).filter((n) => n.endsWith('.json')).sort();
     if (names.length > MAX_CRL_FILES) throw new KeyFileError(crlDir, `more than ${MAX_CRL_FILES} revocation lists`);
-    for (const file of names) crls.push(parseTrustJson(join(crlDir, file), await readTrustFile(io, join(crlDir, file))));
+    for (const file of names) crls.push(parseTrustJson(join(crlDir, file), await readTrustFile(io, join(crlDir, file), budget)));
   }
   return wrap(path, () => trust.addWellKnown({ jwks, crls, ...(issuer !== undefined ? { issuer } : {}), ...(name !== undefined ? { name } : {}) }));
 }

@@ -1,6 +1,5 @@
 /**
- * What DEFLATE (RFC 1951) and zlib (RFC 1950) fix for both directions, shared by lib/deflate.ts and lib/inflate.ts:
- * the length and distance code tables, the code-length order and the Adler-32 check.
+ * What DEFLATE (RFC 1951) fixes, for lib/deflate.ts: the length and distance code tables and the code-length order.
  */
 export const LENGTH_BASE = Uint16Array.of(3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59, 67, 83, 99, 115, 131, 163, 195, 227, 258);
 export const LENGTH_EXTRA = Uint8Array.of(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0);
@@ -11,20 +10,3 @@ export const DIST_EXTRA = Uint8Array.of(0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5
 
 /** Order in which the code-length code lengths are sent (RFC 1951 section 3.2.7). */
 export const CL_ORDER = Uint8Array.of(16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15);
-
-/** Adler-32 of the first `n` bytes of `data`. */
-export function adler32(data: Uint8Array, n: number): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < n; ) {
-    // zlib's NMAX: the most bytes before b could pass 2^32 and leave small-integer arithmetic.
-    const end = i + 5552 < n ? i + 5552 : n;
-    for (; i < end; i++) {
-      a += data[i]!;
-      b += a;
-    }
-    a %= 65521;
-    b %= 65521;
-  }
-  return b * 65536 + a;
-}

@@ -12,7 +12,8 @@
  * blocks, tuned heuristics): `lib/zlib.ts` sends them there.
  */
 
-import { CL_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA, adler32 } from './deflate-tables.js';
+import { adler32 } from '@divoc/keys';
+import { CL_ORDER, DIST_BASE, DIST_EXTRA, LENGTH_BASE, LENGTH_EXTRA } from './deflate-tables.js';
 
 const MIN_MATCH = 3;
 const MAX_MATCH = 258;
@@ -641,7 +642,7 @@ export function deflateSmallView(data: Uint8Array): Uint8Array {
     writeSymbols(out, syms, count, litTable, distTable);
     alignToByte(out);
   }
-  const check = adler32(data, n);
+  const check = adler32(data.subarray(0, n));
   out[pos++] = check >>> 24;
   out[pos++] = (check >>> 16) & 0xff;
   out[pos++] = (check >>> 8) & 0xff;

@@ -1,7 +1,6 @@
-import { deflateZlib } from '@divoc/keys';
+import { InflateInvalidError, InflateTooLargeError, deflateZlib, inflateZlibBounded } from '@divoc/keys';
 import { DccCompressionError } from './errors.js';
 import { deflateSmall, deflateSmallView } from './deflate.js';
-import { InflateBudgetError, InflateError, inflateSmall } from './inflate.js';
 
 /** Upper bound of an inflated DCC (a real one is 200–2000 bytes; QR codes cannot carry more than ~3 KB compressed). */
 export const MAX_INFLATED_BYTES = 65_536;
@@ -44,12 +43,12 @@ export function zlibInflate(data: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Ui
   }
   let out: Uint8Array;
   try {
-    // Our own inflater on every platform (lib/inflate.ts): the budget holds while inflating, so a bomb never
-    // allocates past it, and it accepts exactly what zlib accepts.
-    out = inflateSmall(data, maxBytes);
+    // The library's bounded inflate: the budget holds while inflating, so a bomb never allocates past it; on Node it
+    // is zlib itself (exactly what zlib accepts).
+    out = inflateZlibBounded(data, { maxOutput: maxBytes });
   } catch (cause) {
-    if (cause instanceof InflateBudgetError) throw new DccCompressionError(`inflated data exceeds ${maxBytes} bytes`, { cause });
-    if (cause instanceof InflateError) throw new DccCompressionError(`zlib stream is broken: ${cause.message}`, { cause });
+    if (cause instanceof InflateTooLargeError) throw new DccCompressionError(`inflated data exceeds ${maxBytes} bytes`, { cause });
+    if (cause instanceof InflateInvalidError) throw new DccCompressionError(`zlib stream is broken: ${cause.message}`, { cause });
     throw cause;
   }
   if (out.length > 4096 && out.length > data.length * MAX_INFLATE_RATIO) {

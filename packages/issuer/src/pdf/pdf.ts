@@ -11,7 +11,7 @@
  * QR code still carries the name as written. Scripts that need shaping (Indic conjuncts, Arabic joining) are laid
  * out glyph by glyph: use a font made for the script, and check a sample print.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createQrMatrix } from '@divoc/qr';
 import { resolveVaccine } from '@divoc/schemas';
@@ -191,14 +191,35 @@ interface UnicodeFont {
 const MAX_FONT_BYTES = 32 * 1024 * 1024;
 const MAX_LOGO_BYTES = 4 * 1024 * 1024;
 
+/** A file of at most `max` bytes, refused while reading (a template naming /dev/zero or a huge file is never read whole). */
+function readFileCapped(path: string, max: number, label: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    if (!fstatSync(fd).isFile()) throw new Error('not a file');
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      const chunk = Buffer.alloc(Math.min(1024 * 1024, max + 1 - length));
+      const read = readSync(fd, chunk, 0, chunk.length, null);
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      length += read;
+      if (length > max) throw new Error(`larger than ${label}`);
+    }
+    return Buffer.concat(chunks, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function loadUnicodeFont(path: string): UnicodeFont {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readFileCapped(path, MAX_FONT_BYTES, '32 MiB');
   } catch (error) {
+    if (/^larger than/.test((error as Error).message)) throw new PdfTemplateInvalidError(`font ${path} is larger than 32 MiB`);
     throw new PdfTemplateInvalidError(`cannot read font ${path}: ${(error as Error).message}`);
   }
-  if (bytes.length > MAX_FONT_BYTES) throw new PdfTemplateInvalidError(`font ${path} is larger than 32 MiB`);
   let font: { hasGlyphForCodePoint(cp: number): boolean };
   try {
     font = fontkit.create(bytes) as unknown as typeof font;
@@ -291,9 +312,7 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
   if (options.templatePath !== undefined) {
     let text: string;
     try {
-      const bytes = readFileSync(options.templatePath);
-      if (bytes.length > MAX_TEMPLATE_BYTES) throw new Error('larger than 1 MiB');
-      text = bytes.toString('utf8');
+      text = readFileCapped(options.templatePath, MAX_TEMPLATE_BYTES, '1 MiB').toString('utf8');
     } catch (error) {
       throw new PdfTemplateInvalidError(`cannot read ${options.templatePath}: ${(error as Error).message}`);
     }
@@ -313,8 +332,7 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
   let logo: { bytes: Uint8Array; png: boolean } | undefined;
   if (template.logo) {
     try {
-      const bytes = readFileSync(from(template.logo.file));
-      if (bytes.length > MAX_LOGO_BYTES) throw new Error('larger than 4 MiB');
+      const bytes = readFileCapped(from(template.logo.file), MAX_LOGO_BYTES, '4 MiB');
       logo = { bytes, png: /\.png$/i.test(template.logo.file) };
     } catch (error) {
       throw new PdfTemplateInvalidError(`cannot read logo ${template.logo.file}: ${(error as Error).message}`);

@@ -25,24 +25,79 @@ interface FlateStream {
   push(chunk: Uint8Array, final?: boolean): void;
 }
 
-/**
- * Inflate `input` within `limits`, handing each piece of output to `sink` as it is produced (the piece is only valid
- * during the call: fflate reuses its window). A sink's own exception passes through unchanged.
- */
-function stream(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number, sink: (chunk: Uint8Array) => void, slice = SLICE): number {
-  if (!(input instanceof Uint8Array)) throw new InflateInvalidError(`${kind}: input must be a Uint8Array`);
-  // Shorter than the smallest valid stream of its kind (fflate would wait for more input rather than fail).
-  if (input.length < minLength) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
+type Kind = 'raw' | 'zlib' | 'gzip';
+
+const NAMES: Record<Kind, string> = { raw: 'inflate', zlib: 'zlib inflate', gzip: 'gunzip' };
+/** Shortest valid stream of each kind (fflate would wait for more input rather than fail on a shorter one). */
+const MIN_LENGTH: Record<Kind, number> = { raw: 1, zlib: 7, gzip: 18 };
+
+function makeInflater(kind: Kind, dictionary?: Uint8Array): FlateStream {
+  if (kind === 'gzip') return new Gunzip();
+  const options = dictionary ? { dictionary } : {};
+  return kind === 'raw' ? new Inflate(options) : new Unzlib(options);
+}
+
+/** Check the input and the limits; the byte budget both limits give. */
+function budgetOf(kind: Kind, input: Uint8Array, limits: InflateLimits): number {
+  const name = NAMES[kind];
+  if (!(input instanceof Uint8Array)) throw new InflateInvalidError(`${name}: input must be a Uint8Array`);
+  if (input.length < MIN_LENGTH[kind]) throw new InflateInvalidError(`${name}: compressed stream is truncated`);
   const { maxOutput, maxRatio } = limits ?? ({} as InflateLimits);
-  if (typeof maxOutput !== 'number' || !(maxOutput >= 0)) throw new RangeError(`${kind}: limits.maxOutput must be a non-negative number`);
-  const budget = Math.floor(maxRatio === undefined ? maxOutput : Math.min(maxOutput, input.length * maxRatio));
+  if (typeof maxOutput !== 'number' || !(maxOutput >= 0)) throw new RangeError(`${name}: limits.maxOutput must be a non-negative number`);
+  return Math.floor(maxRatio === undefined ? maxOutput : Math.min(maxOutput, input.length * maxRatio));
+}
+
+/** Adler-32 (RFC 1950), continued from `start` (1 for a new checksum). */
+export function adler32(data: Uint8Array, start = 1): number {
+  let a = start & 0xffff;
+  let b = start >>> 16;
+  for (let i = 0; i < data.length; ) {
+    // zlib's NMAX: the most bytes before b could leave exact small-integer arithmetic.
+    const end = Math.min(i + 5552, data.length);
+    for (; i < end; i++) {
+      a += data[i]!;
+      b += a;
+    }
+    a %= 65521;
+    b %= 65521;
+  }
+  return (b * 65536 + a) >>> 0;
+}
+
+/**
+ * zlib itself, where the runtime has it (Node): it accepts exactly what zlib accepts and is several times faster than
+ * fflate on the few hundred bytes of a QR payload. `maxOutputLength` makes it stop at the budget while inflating.
+ */
+function nativeInflate(kind: Kind, input: Uint8Array, budget: number, dictionary?: Uint8Array): Uint8Array | undefined {
+  if (!nodeZlib) return undefined;
+  const options = { maxOutputLength: Math.max(1, budget), ...(dictionary && kind !== 'gzip' ? { dictionary } : {}) };
+  let out: Uint8Array;
+  try {
+    out = kind === 'raw' ? nodeZlib.inflateRawSync(input, options) : kind === 'zlib' ? nodeZlib.inflateSync(input, options) : nodeZlib.gunzipSync(input, options);
+  } catch (err) {
+    if ((err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE') throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
+    throw new InflateInvalidError(`${NAMES[kind]}: not a valid compressed stream`, { cause: err });
+  }
+  if (out.length > budget) throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/**
+ * Inflate `input` with fflate within `budget`, handing each piece of output to `sink` as it is produced (the piece is
+ * only valid during the call: fflate reuses its window). A sink's own exception passes through unchanged. fflate
+ * does not check zlib's Adler-32 trailer, so it is checked here (the trailer must end the input).
+ */
+function stream(kind: Kind, input: Uint8Array, budget: number, dictionary: Uint8Array | undefined, sink: (chunk: Uint8Array) => void, slice = SLICE): number {
+  const name = NAMES[kind];
   let total = 0;
   let done = false;
+  let check = 1;
   let sinkFailure: { error: unknown } | undefined;
-  const inflater = make(limits.dictionary);
+  const inflater = makeInflater(kind, dictionary);
   inflater.ondata = (chunk, final) => {
     total += chunk.length;
-    if (total > budget) throw new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
+    if (total > budget) throw new InflateTooLargeError(`${name}: output passes its budget of ${budget} bytes`);
+    if (kind === 'zlib') check = adler32(chunk, check);
     try {
       sink(chunk);
     } catch (error) {
@@ -58,16 +113,24 @@ function stream(kind: string, input: Uint8Array, limits: InflateLimits, make: (d
     }
   } catch (err) {
     if (sinkFailure) throw sinkFailure.error;
-    if (err instanceof InflateTooLargeError || total > budget) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${kind}: output passes its budget of ${budget} bytes`);
-    throw new InflateInvalidError(`${kind}: not a valid compressed stream`, { cause: err });
+    if (err instanceof InflateTooLargeError || total > budget) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${name}: output passes its budget of ${budget} bytes`);
+    throw new InflateInvalidError(`${name}: not a valid compressed stream`, { cause: err });
   }
-  if (!done) throw new InflateInvalidError(`${kind}: compressed stream is truncated`);
+  if (!done) throw new InflateInvalidError(`${name}: compressed stream is truncated`);
+  if (kind === 'zlib') {
+    const n = input.length;
+    const trailer = ((input[n - 4]! << 24) | (input[n - 3]! << 16) | (input[n - 2]! << 8) | input[n - 1]!) >>> 0;
+    if (trailer !== check) throw new InflateInvalidError(`${name}: incorrect data check (Adler-32)`);
+  }
   return total;
 }
 
-function run(kind: string, input: Uint8Array, limits: InflateLimits, make: (dictionary?: Uint8Array) => FlateStream, minLength: number): Uint8Array {
+function run(kind: Kind, input: Uint8Array, limits: InflateLimits): Uint8Array {
+  const budget = budgetOf(kind, input, limits);
+  const native = nativeInflate(kind, input, budget, limits.dictionary);
+  if (native) return native;
   const chunks: Uint8Array[] = [];
-  const total = stream(kind, input, limits, make, minLength, (chunk) => chunks.push(chunk.slice()));
+  const total = stream(kind, input, budget, limits.dictionary, (chunk) => chunks.push(chunk.slice()));
   const out = new Uint8Array(total);
   let o = 0;
   for (const c of chunks) {
@@ -80,15 +143,16 @@ function run(kind: string, input: Uint8Array, limits: InflateLimits, make: (dict
 /**
  * Inflate raw DEFLATE (RFC 1951) within `limits`. Throws `InflateTooLargeError` (`ERR_INFLATE_TOO_LARGE`) as soon as
  * the output would pass `maxOutput` or `maxRatio × input`, `InflateInvalidError` (`ERR_INFLATE_INVALID`) for a
- * malformed or truncated stream. Runtime-neutral (fflate).
+ * malformed or truncated stream. zlib itself on Node (exactly what zlib accepts); fflate elsewhere, with the Adler-32
+ * trailer of a zlib stream checked here (fflate skips it) and required to end the input.
  */
 export function inflateRawBounded(input: Uint8Array, limits: InflateLimits): Uint8Array {
-  return run('inflate', input, limits, (dictionary) => new Inflate(dictionary ? { dictionary } : {}), 1);
+  return run('raw', input, limits);
 }
 
 /** Like `inflateRawBounded`, for a zlib stream (RFC 1950: header, deflate data, Adler-32). */
 export function inflateZlibBounded(input: Uint8Array, limits: InflateLimits): Uint8Array {
-  return run('zlib inflate', input, limits, (dictionary) => new Unzlib(dictionary ? { dictionary } : {}), 7);
+  return run('zlib', input, limits);
 }
 
 /**
@@ -96,12 +160,12 @@ export function inflateZlibBounded(input: Uint8Array, limits: InflateLimits): Ui
  * during the call) and the total length is returned. For large outputs consumed piece by piece (PNG scanlines).
  */
 export function inflateZlibBoundedStream(input: Uint8Array, limits: InflateLimits, sink: (chunk: Uint8Array) => void): number {
-  return stream('zlib inflate', input, limits, (dictionary) => new Unzlib(dictionary ? { dictionary } : {}), 7, sink, STREAM_SLICE);
+  return stream('zlib', input, budgetOf('zlib', input, limits), limits.dictionary, sink, STREAM_SLICE);
 }
 
 /** Like `inflateRawBounded`, for gzip (RFC 1952). */
 export function gunzipBounded(input: Uint8Array, limits: Omit<InflateLimits, 'dictionary'>): Uint8Array {
-  return run('gunzip', input, limits, () => new Gunzip(), 18);
+  return run('gzip', input, limits);
 }
 
 export interface DeflateOptions {

@@ -2,7 +2,7 @@
  * PKCS#11 URIs (RFC 7512): `pkcs11:token=T;object=issuer-key;type=private?module-path=/usr/lib/…&pin-source=env:VAR`.
  * Parsing is pure (no file or environment access); `resolvePkcs11Pin` reads the PIN a URI points to.
  */
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { Pkcs11PinUnavailableError, Pkcs11UriInvalidError } from './errors.js';
 import type { Pkcs11KeySelector } from './keys.js';
 import type { OpenPkcs11SessionOptions } from './session.js';
@@ -232,14 +232,34 @@ export async function resolvePkcs11Pin(uri: Pkcs11Uri, options: ResolvePkcs11Pin
   if (path === undefined) throw new Pkcs11PinUnavailableError('pin-source must be env:NAME, file:/path or an absolute path');
   let content: Buffer;
   try {
-    content = await readFile(path);
+    content = await readAtMost(path, MAX_PIN_FILE_BYTES + 1);
   } catch (err) {
     throw new Pkcs11PinUnavailableError(`pin-source file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (content.length > 258) throw new Pkcs11PinUnavailableError(`pin-source file ${path} is too large to hold a PIN`);
+  if (content.length > MAX_PIN_FILE_BYTES) throw new Pkcs11PinUnavailableError(`pin-source file ${path} is too large to hold a PIN`);
   const pin = content.toString('utf8').replace(/\r?\n$/, '');
   if (pin.length === 0 || /[\r\n]/.test(pin)) throw new Pkcs11PinUnavailableError(`pin-source file ${path} must hold the PIN on one line`);
   return pin;
+}
+
+/** A PIN (at most 256 characters) and its line end: a pin-source file is never read further than this. */
+const MAX_PIN_FILE_BYTES = 258;
+
+/** The first `max` bytes of a file, without reading the rest (a pin-source naming /dev/zero or a huge file). */
+async function readAtMost(path: string, max: number): Promise<Buffer> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(max);
+    let length = 0;
+    while (length < max) {
+      const { bytesRead } = await handle.read(buffer, length, max - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+    }
+    return buffer.subarray(0, length);
+  } finally {
+    await handle.close();
+  }
 }
 
 function fileUriPath(source: string): string | undefined {

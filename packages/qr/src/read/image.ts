@@ -47,10 +47,26 @@ const DEFAULT_MAX_BYTES = DEFAULT_IMAGE_LIMITS.maxBytes;
 export function sniffImage(bytes: Uint8Array): ImageKind | null {
   if (startsWithBytes(bytes, PNG_SIGNATURE)) return 'png';
   if (startsWithBytes(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  // SVG: text whose first element (after BOM, XML declaration, comments, doctype) is <svg.
-  const head = new TextDecoder().decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '');
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head)) return 'svg';
-  return null;
+  return isSvgHead(new TextDecoder().decode(bytes.subarray(0, 1024))) ? 'svg' : null;
+}
+
+/**
+ * Whether text's first element, after a BOM, an XML declaration, comments and a doctype, is `<svg`. A linear scan
+ * with indexOf (a regex with a repeated lazy group backtracks exponentially on a prolog of many comments).
+ */
+function isSvgHead(head: string): boolean {
+  let at = head.charCodeAt(0) === 0xfeff ? 1 : 0;
+  for (;;) {
+    while (at < head.length && /\s/.test(head[at]!)) at++;
+    const rest = head.slice(at, at + 9).toLowerCase();
+    let end = -1;
+    if (rest.startsWith('<?xml')) end = head.indexOf('>', at) + 1;
+    else if (rest.startsWith('<!--')) end = head.indexOf('-->', at + 4) + 3;
+    else if (rest.startsWith('<!doctype')) end = head.indexOf('>', at) + 1;
+    else return rest.startsWith('<svg') && (at + 4 >= head.length || /[\s>]/.test(head[at + 4]!));
+    if (end <= at) return false;
+    at = end;
+  }
 }
 
 function checkPixels(width: number, height: number, maxPixels: number): void {

@@ -346,8 +346,6 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
    */
   function fillEvenOdd(subpaths: { points: Point[] }[], dark: boolean): void {
     const rowOf = (v: number): number => Math.ceil(v - minY - 0.5);
-    let total = 0;
-    const perRow = new Int32Array(h + 1);
     const forEachEdge = (visit: (ax: number, ay: number, bx: number, by: number, cy0: number, cy1: number) => void): void => {
       for (const { points } of subpaths) {
         for (let k = 0; k < points.length; k++) {
@@ -360,35 +358,47 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
         }
       }
     };
+    // The rows this path spans, [lo, hi): its tables are sized to them, not to the whole viewBox, and the span is
+    // charged to the crossing budget, so many small paths in a tall viewBox cost what they cover.
+    let total = 0;
+    let lo = h;
+    let hi = 0;
     forEachEdge((_ax, _ay, _bx, _by, cy0, cy1) => {
       total += cy1 - cy0;
-      budget.crossings += cy1 - cy0;
-      if (budget.crossings > MAX_SVG_CROSSINGS) throw new QrSvgTooComplexError(`SVG paths cross more than ${MAX_SVG_CROSSINGS} scanlines`);
-      perRow[cy0]!++;
-      perRow[cy1]!--;
+      lo = Math.min(lo, cy0);
+      hi = Math.max(hi, cy1);
     });
     if (total === 0) return;
+    budget.crossings += total + (hi - lo);
+    if (budget.crossings > MAX_SVG_CROSSINGS) throw new QrSvgTooComplexError(`SVG paths cross more than ${MAX_SVG_CROSSINGS} scanlines`);
+    const rows = hi - lo;
+    const perRow = new Int32Array(rows + 1);
+    forEachEdge((_ax, _ay, _bx, _by, cy0, cy1) => {
+      perRow[cy0 - lo]!++;
+      perRow[cy1 - lo]!--;
+    });
     // perRow: difference array → counts per row → start offsets.
-    const start = new Int32Array(h + 1);
+    const start = new Int32Array(rows + 1);
     let running = 0;
-    for (let cy = 0, at = 0; cy < h; cy++) {
-      running += perRow[cy]!;
-      start[cy] = at;
+    for (let r = 0, at = 0; r < rows; r++) {
+      running += perRow[r]!;
+      start[r] = at;
       at += running;
     }
-    start[h] = total;
-    const fillAt = start.slice(0, h);
+    start[rows] = total;
+    const fillAt = start.slice(0, rows);
     const xs = new Float64Array(total);
     forEachEdge((ax, ay, bx, by, cy0, cy1) => {
       for (let cy = cy0; cy < cy1; cy++) {
         const sy = cy + 0.5 + minY;
-        xs[fillAt[cy]!++] = ax + ((sy - ay) * (bx - ax)) / (by - ay);
+        xs[fillAt[cy - lo]!++] = ax + ((sy - ay) * (bx - ax)) / (by - ay);
       }
     });
-    for (let cy = 0; cy < h; cy++) {
-      const row = xs.subarray(start[cy]!, start[cy + 1]!);
+    for (let r = 0; r < rows; r++) {
+      const row = xs.subarray(start[r]!, start[r + 1]!);
       if (row.length < 2) continue;
       row.sort();
+      const cy = r + lo;
       for (let k = 0; k + 1 < row.length; k += 2) paintBox(row[k]!, cy + minY + 0.5, row[k + 1]!, cy + minY + 0.5 + 1e-9, dark);
     }
   }

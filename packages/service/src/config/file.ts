@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   createSigner,
@@ -15,7 +15,7 @@ import {
   type Signer,
 } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
-import { Trust } from '@divoc/verifier';
+import { MAX_TRUST_TEXT, Trust } from '@divoc/verifier';
 import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import type { JSONWebKeySet } from 'jose';
 import { SCOPES, type AuthConfig, type Scope } from '../auth/auth.js';
@@ -105,12 +105,27 @@ const MAX_FILE_BYTES = 1024 * 1024;
 const FORMATS: readonly IssuableFormat[] = CREDENTIAL_FORMATS;
 const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
 
-async function readSmall(path: string, what: string): Promise<Uint8Array> {
+/** Reads a file of at most `max` bytes, refusing a larger one while reading it (not after: it may grow past a stat). */
+async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Promise<Uint8Array> {
   try {
-    const info = await stat(path);
-    if (!info.isFile()) throw new ServiceConfigError(`${what} ${path} is not a file`);
-    if (info.size > MAX_FILE_BYTES) throw new ServiceConfigError(`${what} ${path} is larger than ${MAX_FILE_BYTES} bytes`);
-    return await readFile(path);
+    const handle = await open(path, 'r');
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new ServiceConfigError(`${what} ${path} is not a file`);
+      const chunks: Buffer[] = [];
+      let length = 0;
+      for (;;) {
+        const chunk = Buffer.alloc(Math.min(1024 * 1024, max + 1 - length));
+        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+        if (bytesRead === 0) break;
+        chunks.push(chunk.subarray(0, bytesRead));
+        length += bytesRead;
+        if (length > max) throw new ServiceConfigError(`${what} ${path} is larger than ${max} bytes`);
+      }
+      return Buffer.concat(chunks, length);
+    } finally {
+      await handle.close();
+    }
   } catch (error) {
     if (error instanceof ServiceConfigError) throw error;
     throw new ServiceConfigError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
@@ -224,7 +239,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     for (const [i, entry] of file.trust.entries()) {
       str(entry, `trust[${i}]`);
       const { id, path: p } = splitTrustBinding(entry);
-      const bytes = await readSmall(at(p), 'trust file');
+      const bytes = await readSmall(at(p), 'trust file', MAX_TRUST_TEXT);
       try {
         await trust.load(Buffer.from(bytes).toString('utf8'), { name: p, ...trustBindingOf(id) });
       } catch (error) {

@@ -66,6 +66,20 @@ export interface CheckStatusOptions {
 }
 
 const MAX_ENTRIES = 8;
+/** Lists of an array `statusLists` that are looked at; the rest are ignored. */
+const MAX_STATUS_LISTS = 10_000;
+/** Lists sharing one id that are inflated before the check fails (two valid ones already make it fail). */
+const MAX_LISTS_PER_ID = 4;
+
+/** The `id` of a list credential (text, bytes or object), read without inflating its bitstring; undefined if unreadable. */
+function listIdOf(item: unknown): string | undefined {
+  try {
+    const json = readJson(item, MAX_STATUS_LIST_CREDENTIAL_CHARS, (m) => new StatusOptionsInvalidError(m));
+    return isRecord(json) && typeof json.id === 'string' && json.id.length > 0 && json.id.length <= 2048 ? json.id : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 interface ResolvedList {
   url: string;
@@ -90,7 +104,7 @@ function makeLookup(options: CheckStatusOptions): Lookup {
   const source = options.statusLists;
   const parseOptions = options.maxBitstringBytes !== undefined ? { maxBytes: options.maxBitstringBytes } : {};
   const memo = new Map<string, Promise<ResolvedList | Check>>();
-  let byId: Map<string, ParsedStatusListCredential> | undefined;
+  let byId: Map<string, unknown[]> | undefined;
   let unreadable = 0;
 
   const verifyParsed = async (url: string, parsed: ParsedStatusListCredential): Promise<ResolvedList | Check> => {
@@ -129,24 +143,41 @@ function makeLookup(options: CheckStatusOptions): Lookup {
     }
     if (!Array.isArray(source)) return failed('ERR_STATUS_LIST_MISSING', 'statusLists must be an array or a Map');
     if (!byId) {
+      // Only each list's `id` is read here; a bitstring is inflated when an entry names its list, so lists no entry
+      // points at (or a cache full of decompression bombs) cost a JSON read each, never an inflate.
       byId = new Map();
-      for (const item of source.slice(0, 10_000)) {
-        try {
-          const parsed = parseStatusListCredential(item, parseOptions);
-          // Two different lists under one id: keep neither, the check will fail as invalid.
-          if (byId.has(parsed.id)) byId.set(parsed.id, { ...parsed, statusPurposes: [], bitLength: -1 });
-          else byId.set(parsed.id, parsed);
-        } catch {
+      for (const item of source.slice(0, MAX_STATUS_LISTS)) {
+        const id = listIdOf(item);
+        if (id === undefined) {
           unreadable++;
+          continue;
         }
+        const same = byId.get(id);
+        if (same) same.push(item);
+        else byId.set(id, [item]);
       }
     }
-    const parsed = byId.get(url);
-    if (!parsed) {
-      return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)${unreadable ? `; ${unreadable} unreadable list(s) ignored` : ''}`);
+    const candidates = byId.get(url) ?? [];
+    if (candidates.length > MAX_LISTS_PER_ID) return failed('ERR_STATUS_LIST_INVALID', `more than ${MAX_LISTS_PER_ID} status list credentials have id ${url}`);
+    let found: ParsedStatusListCredential | undefined;
+    let broken = 0;
+    for (const item of candidates) {
+      let parsed: ParsedStatusListCredential;
+      try {
+        parsed = parseStatusListCredential(item, parseOptions);
+      } catch {
+        broken++;
+        continue;
+      }
+      // Two different lists under one id: keep neither, the check fails as invalid.
+      if (found) return failed('ERR_STATUS_LIST_INVALID', `more than one status list credential has id ${url}`);
+      found = parsed;
     }
-    if (parsed.bitLength < 0) return failed('ERR_STATUS_LIST_INVALID', `more than one status list credential has id ${url}`);
-    return verifyParsed(url, parsed);
+    if (!found) {
+      const ignored = unreadable + broken;
+      return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`);
+    }
+    return verifyParsed(url, found);
   };
 
   return (url) => {

@@ -6,6 +6,11 @@ export const MIN_BITSTRING_BITS = 131_072;
 /** Default cap on the inflated bitstring: 16 MiB (134 217 728 bits). */
 export const DEFAULT_MAX_BITSTRING_BYTES = 16 * 1024 * 1024;
 /**
+ * Default cap on the bitstrings of all the status lists a verifier reads together (`divoc verify --status` files):
+ * 64 MiB, four lists at the per-list cap or 4096 at the spec minimum. Each list stops inflating at what is left.
+ */
+export const DEFAULT_MAX_TOTAL_BITSTRING_BYTES = 64 * 1024 * 1024;
+/**
  * Cap on the `encodedList` text. DEFLATE cannot beat ~1032:1, so a bomb is stopped by the output cap; this one
  * stops an oversized input before base64 decoding. A 16 MiB list of random bits is ~22 MiB of text.
  */

@@ -326,7 +326,8 @@ export function encodeStatusList(list: StatusList): string {
 
 const SERIALIZED_TYPE = 'DivocStatusList';
 /** Cap on a serialized list: two encoded bitstrings of at most 16 MiB of random bits each, plus metadata. */
-const MAX_SERIALIZED_CHARS = 48 * 1024 * 1024;
+export const MAX_SERIALIZED_STATUS_LIST_CHARS = 48 * 1024 * 1024;
+const MAX_SERIALIZED_CHARS = MAX_SERIALIZED_STATUS_LIST_CHARS;
 
 /** The JSON `serializeStatusList` writes. */
 export interface SerializedStatusList {

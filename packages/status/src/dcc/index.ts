@@ -2,6 +2,7 @@ import { base64Decode, base64Encode, sha256 } from '@divoc/keys';
 import type { Check } from '@divoc/keys';
 import { RevocationListInvalidError, StatusOptionsInvalidError } from '../lib/errors.js';
 import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
+import { MAX_REVOCATION_LIST_CHARS } from '../lib/limits.js';
 
 /**
  * EU DCC revocation (eHealth Network, "DCC revocation" technical specification): issuers publish, per
@@ -27,7 +28,7 @@ export interface DccRevocationList {
 }
 
 const HASH_BYTES = 16;
-const MAX_LIST_CHARS = 64 * 1024 * 1024;
+const MAX_LIST_CHARS = MAX_REVOCATION_LIST_CHARS;
 const MAX_HASHES = 2_000_000;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 

@@ -2,6 +2,7 @@ import type { Check } from '@divoc/keys';
 import { readJsonPath, type AmbiguousTermGroup } from '@divoc/vc';
 import { RevocationListInvalidError } from '../lib/errors.js';
 import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
+import { MAX_REVOCATION_LIST_CHARS } from '../lib/limits.js';
 
 /**
  * DIVOC-style revocation list. DIVOC revoked certificates by certificate id; when a certificate was corrected
@@ -46,7 +47,7 @@ export interface DivocRevocation {
 }
 
 /** Bounds: DIVOC's national deployment revoked a few hundred thousand certificates at most. */
-const MAX_LIST_CHARS = 64 * 1024 * 1024;
+const MAX_LIST_CHARS = MAX_REVOCATION_LIST_CHARS;
 const MAX_ENTRIES = 2_000_000;
 const MAX_PREVIOUS = 64;
 const MAX_ID_LENGTH = 128;

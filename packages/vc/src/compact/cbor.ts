@@ -3,7 +3,7 @@ import { CompactPayloadError } from './errors.js';
 /**
  * The strict CBOR (RFC 8949) subset the compact format uses, written here rather than taken from cbor-x so the
  * decoder has no global tag registry (cbor-x gives tags 27, 28/29, 51 … behaviours of its own) and answers hostile
- * input with a typed error: definite lengths only, minimal integer heads, integers within ±2^53, float64 only,
+ * input with a typed error: definite lengths only, minimal integer heads, integers within ±2^53, finite float64 only,
  * simple values false/true/null only, valid UTF-8, bounded depth and item count.
  */
 
@@ -205,7 +205,13 @@ class Reader {
         if (info === 20) return false;
         if (info === 21) return true;
         if (info === 22) return null;
-        if (info === 27) return new CborFloat(new DataView(this.#take(8).slice().buffer).getFloat64(0));
+        if (info === 27) {
+          // The compact form writes float64 only for JSON numbers: NaN and ±Infinity are not JSON (JSON.stringify
+          // would turn them into null, so the decoded document would not be the one that was signed).
+          const float = new DataView(this.#take(8).slice().buffer).getFloat64(0);
+          if (!Number.isFinite(float)) this.#fail('float64 NaN or Infinity is not a JSON number');
+          return new CborFloat(float);
+        }
         return this.#fail(`simple value / float form 0x${initial!.toString(16)} is not allowed`);
     }
   }

@@ -60,8 +60,11 @@ export function pemCertificateBodies(text: string, max: number): string[] {
 
 /** The DER inside a `-----BEGIN CERTIFICATE-----` block, or undefined. */
 export function pemCertificateDer(text: string): Uint8Array | undefined {
-  const m = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(text);
-  return m ? base64ToBytes(m[1]!) : undefined;
+  // indexOf, not a lazy regex: a text of many BEGIN lines and no END would cost time quadratic in its length.
+  const at = text.indexOf(PEM_BEGIN);
+  if (at === -1) return undefined;
+  const end = text.indexOf(PEM_END, at + PEM_BEGIN.length);
+  return end === -1 ? undefined : base64ToBytes(text.slice(at + PEM_BEGIN.length, end));
 }
 
 export type ImageKind = 'png' | 'jpeg' | 'svg';

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { headers as natsHeaders, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import { issueAllFormats, isIssuerError, FORMAT_NAMES, type FormatName, type IssueAllFormatsOptions, type IssuedFormats, type IssuerKeys } from '@divoc/issuer';
+import { parseJsonStrict } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
 import { ensureJetStream, resolveSetup, type JetStreamSetup, type JetStreamSetupOptions } from '../jetstream/setup.js';
@@ -199,7 +200,9 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     if (msg.data.length > maxMessageBytes) return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_TOO_LARGE', message: `payload of ${msg.data.length} bytes exceeds ${maxMessageBytes}` };
     let payload: unknown;
     try {
-      payload = JSON.parse(decoder.decode(msg.data));
+      // Strict and bounded (length, depth 256, no duplicate or __proto__ members), and its messages never quote the
+      // text: JSON.parse's do ("Unexpected token 'A', "Asha Verma" is not valid JSON"), and dead letters are logged.
+      payload = parseJsonStrict(decoder.decode(msg.data), { maxLength: maxMessageBytes });
     } catch (error) {
       return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message: `payload is not UTF-8 JSON: ${errorMessage(error)}` };
     }
