@@ -1,4 +1,5 @@
 import { InputSyntaxError } from '../errors.js';
+import { parseRecord } from './parse.js';
 import type { InputItem, ReaderLimits } from './types.js';
 
 /**
@@ -132,14 +133,5 @@ function finishElement(text: string, overflow: boolean, line: number, limits: Re
   if (overflow) {
     return { kind: 'invalid', line, errors: [{ field: '(record)', reason: `record longer than ${limits.maxRecordChars} characters` }] };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { kind: 'invalid', line, errors: [{ field: '(record)', reason: `invalid JSON: ${(error as Error).message}` }] };
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { kind: 'invalid', line, errors: [{ field: '(record)', reason: 'a record must be a JSON object' }] };
-  }
-  return { kind: 'record', line, record: value as Record<string, unknown> };
+  return parseRecord(text, line, limits, '(record)');
 }
