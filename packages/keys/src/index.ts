@@ -2,6 +2,8 @@ export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, Check
 export { CREDENTIAL_FORMATS } from './types.js';
 
 export {
+  DivocError,
+  isDivocError,
   KeyError,
   KeyInvalidError,
   KeyUnsupportedError,

@@ -1,7 +1,8 @@
+import { DivocError } from '@divoc/keys';
 import type { ValidationIssue } from './types.js';
 
 /** The document loader was asked for a URL it does not hold. It never goes to the network. */
-export class UnknownContextError extends Error {
+export class UnknownContextError extends DivocError {
   readonly code = 'ERR_JSONLD_UNKNOWN_URL' as const;
   readonly url: string;
   constructor(url: string) {
@@ -12,7 +13,7 @@ export class UnknownContextError extends Error {
 }
 
 /** A caller-supplied context tried to replace a different document already held under the same URL. */
-export class ContextConflictError extends Error {
+export class ContextConflictError extends DivocError {
   readonly code = 'ERR_JSONLD_CONTEXT_CONFLICT' as const;
   readonly url: string;
   constructor(url: string, message?: string) {
@@ -23,7 +24,7 @@ export class ContextConflictError extends Error {
 }
 
 /** A caller-supplied context is not a usable JSON-LD document (not an object, bad URL...). */
-export class InvalidContextError extends Error {
+export class InvalidContextError extends DivocError {
   readonly code = 'ERR_JSONLD_CONTEXT_INVALID' as const;
   readonly url: string;
   constructor(url: string, message: string) {
@@ -34,7 +35,7 @@ export class InvalidContextError extends Error {
 }
 
 /** A registry record (or the credential built from it) failed validation. Nothing was built. */
-export class RecordValidationError extends Error {
+export class RecordValidationError extends DivocError {
   readonly code = 'ERR_RECORD_INVALID' as const;
   readonly issues: ValidationIssue[];
   /** `record`: the input record was rejected; `credential`: the credential built from it was. */
@@ -50,7 +51,7 @@ export class RecordValidationError extends Error {
 }
 
 /** No credential type of that name or credential type is registered. */
-export class UnknownCredentialTypeError extends Error {
+export class UnknownCredentialTypeError extends DivocError {
   readonly code = 'ERR_CREDENTIAL_TYPE_UNKNOWN' as const;
   readonly typeName: string;
   constructor(typeName: string) {
@@ -61,7 +62,7 @@ export class UnknownCredentialTypeError extends Error {
 }
 
 /** A credential type definition is malformed or clashes with one already registered. */
-export class CredentialTypeDefinitionError extends Error {
+export class CredentialTypeDefinitionError extends DivocError {
   readonly code = 'ERR_CREDENTIAL_TYPE_INVALID' as const;
   constructor(message: string) {
     super(message);
@@ -85,7 +86,7 @@ function describeUrl(url: unknown): string {
 }
 
 /** `buildCredential` options are missing or malformed (issuer, dates, vcVersion...). */
-export class InvalidBuildOptionsError extends Error {
+export class InvalidBuildOptionsError extends DivocError {
   readonly code = 'ERR_BUILD_OPTIONS_INVALID' as const;
   constructor(message: string) {
     super(`invalid build options: ${message}`);

@@ -1,9 +1,9 @@
+import { DivocError } from '@divoc/keys';
 /**
  * Errors the CLI raises. Each has a stable `code`; `exitCode` says how the runner ends when one escapes a command.
  */
 
-abstract class CliErrorBase extends Error {
-  abstract readonly code: string;
+abstract class CliErrorBase extends DivocError {
   /** 2 = the operator must fix the invocation or the input; 1 = the run completed but something failed. */
   readonly exitCode: 1 | 2 = 2;
 }

@@ -1,15 +1,13 @@
+import { DivocError } from '@divoc/keys';
+
 /**
  * Every error this package throws, and every failure code a verification check carries, is one of these classes.
  * Each has a stable string `code`, so callers can `switch (err.code)` over the `DccErrorCode` union.
  */
 
 /** Base class of every error thrown by `@divoc/dcc`. */
-export abstract class DccError extends Error {
-  abstract readonly code: DccErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class DccError extends DivocError {
+  abstract override readonly code: DccErrorCode;
 }
 
 /** Input is not text/bytes, or is larger than the caps (HC1 text, compressed or inflated size). */

@@ -1,16 +1,10 @@
-import type { CredentialFormat } from '@divoc/keys';
+import { DivocError, type CredentialFormat } from '@divoc/keys';
 
 /** Output formats `issueAllFormats` produces: the SDK's one list of format names (`@divoc/keys`). */
 export type FormatName = CredentialFormat;
 
 /** Base class: every error of this package has a stable string `code`. */
-export abstract class IssuerError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class IssuerError extends DivocError {}
 
 /** Input or options are unusable (wrong types, neither `record` nor `credential`, an unknown format...). */
 export class IssuerInputError extends IssuerError {

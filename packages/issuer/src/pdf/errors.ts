@@ -1,8 +1,6 @@
+import { IssuerError } from '../lib/errors.js';
+
 /** A PDF layout template (or its font or logo) that cannot be used. Same code the CLI reports. */
-export class PdfTemplateInvalidError extends Error {
+export class PdfTemplateInvalidError extends IssuerError {
   readonly code = 'ERR_PDF_TEMPLATE_INVALID' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PdfTemplateInvalidError';
-  }
 }

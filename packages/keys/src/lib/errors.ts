@@ -3,14 +3,30 @@
  * `switch (err.code)` over the `KeysError` union instead of parsing messages.
  */
 
-/** Base class of every error thrown by `@divoc/keys`. */
-export abstract class KeyError extends Error {
+/** Marks every DivocError, so `isDivocError` also knows one made by a second copy of a package (ESM and CJS). */
+const DIVOC_ERROR = Symbol.for('@divoc/error');
+
+/**
+ * The root of every error the `@divoc/*` packages throw. Each has a stable string `code` (`ERR_…`), typed as its
+ * package's union of codes, and a message that never quotes input; `cause` carries the underlying error where there
+ * is one. Test for one with `isDivocError(e)` and switch on `e.code`.
+ */
+export abstract class DivocError extends Error {
   abstract readonly code: string;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
   }
 }
+Object.defineProperty(DivocError.prototype, DIVOC_ERROR, { value: true });
+
+/** True for any error thrown by a `@divoc/*` package (whichever copy of the package made it). */
+export function isDivocError(error: unknown): error is DivocError {
+  return typeof error === 'object' && error !== null && (error as { [DIVOC_ERROR]?: unknown })[DIVOC_ERROR] === true;
+}
+
+/** Base class of every error thrown by `@divoc/keys`. */
+export abstract class KeyError extends DivocError {}
 
 /** Key material is malformed: bad encoding, wrong length, not on the curve, public/private mismatch. */
 export class KeyInvalidError extends KeyError {

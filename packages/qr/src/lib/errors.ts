@@ -1,4 +1,4 @@
-import type { UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws is one of these classes. Each carries a stable string `code`, so callers can
@@ -6,13 +6,7 @@ import type { UnsafeJsonCode } from '@divoc/keys';
  */
 
 /** Base class of every error thrown by `@divoc/qr`. */
-export abstract class QrErrorBase extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class QrErrorBase extends DivocError {}
 
 /* ---------------------------------------------------------------- DIVOC QR payloads */
 

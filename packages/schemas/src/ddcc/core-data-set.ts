@@ -1,3 +1,4 @@
+import { DivocError } from '@divoc/keys';
 import { dccValueSets, lookupValueSet } from '../valuesets/index.js';
 import { COVID19_DISEASE, resolveVaccine } from '../valuesets/vaccines.js';
 import type {
@@ -24,7 +25,7 @@ export const DDCC_SYSTEMS = Object.freeze({
 } as const);
 
 /** The credential cannot be read as a DDCC core data set (not one of our credential types, or a field is missing). */
-export class DdccMappingError extends Error {
+export class DdccMappingError extends DivocError {
   readonly code = 'ERR_DDCC_CREDENTIAL_INVALID' as const;
   /** Where in the credential (JSONPath), e.g. `$.evidence[0].dose`. */
   readonly path: string;

@@ -1,3 +1,4 @@
+import { DivocError } from '@divoc/keys';
 /**
  * Errors the service raises. Each has a stable `code` (clients switch on it) and the HTTP status it answers with.
  * The wire shape is `{ error: { code, message, details? } }`.
@@ -28,7 +29,7 @@ export type ServiceErrorCode =
   | 'ERR_SERVICE_CONFIG_INVALID';
 
 /** Base of every error the service throws; `status` is the HTTP status the error maps to. */
-export class ServiceError extends Error {
+export class ServiceError extends DivocError {
   readonly code: ServiceErrorCode;
   readonly status: number;
   readonly details: unknown;
@@ -49,7 +50,7 @@ export class ServiceError extends Error {
 }
 
 /** The service configuration (object or file) is unusable. Thrown by `createService` / `loadServiceConfig`. */
-export class ServiceConfigError extends Error {
+export class ServiceConfigError extends DivocError {
   readonly code = 'ERR_SERVICE_CONFIG_INVALID' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
@@ -58,7 +59,7 @@ export class ServiceConfigError extends Error {
 }
 
 /** The storage backend failed (connection lost, query error). Answers 503. */
-export class StorageError extends Error {
+export class StorageError extends DivocError {
   readonly code = 'ERR_STORAGE_UNAVAILABLE' as const;
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);

@@ -1,4 +1,4 @@
-import type { UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws, and every failure code a verification result carries, is one of these classes.
@@ -6,12 +6,8 @@ import type { UnsafeJsonCode } from '@divoc/keys';
  */
 
 /** Base class of every error thrown by `@divoc/shc`. */
-export abstract class ShcError extends Error {
-  abstract readonly code: ShcErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class ShcError extends DivocError {
+  abstract override readonly code: ShcErrorCode;
 }
 
 /** The input is not something this package reads: wrong type, empty, or not a JWS / `shc:/` / health card file. */

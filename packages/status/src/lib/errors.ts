@@ -1,16 +1,12 @@
+import { DivocError } from '@divoc/keys';
+
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`, so callers can
  * `switch (err.code)` over the `StatusError` union. Checks (`Check.code`) use the `StatusCheckCode` strings.
  */
 
 /** Base class of every error thrown by `@divoc/status`. */
-export abstract class StatusBaseError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class StatusBaseError extends DivocError {}
 
 /** Options passed to a constructor or helper are wrong (bad length, purpose, status size, messages...). */
 export class StatusOptionsInvalidError extends StatusBaseError {

@@ -1,14 +1,10 @@
+import { DivocError } from '@divoc/keys';
+
 /**
  * Errors of the compact QR codec. Each has a stable `code`; `CompactCredentialErrors` is their union.
  * (Separate from `VcError`, whose codes belong to issuing and verifying.)
  */
-export abstract class CompactCredentialError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class CompactCredentialError extends DivocError {}
 
 /** Not compact-QR text: wrong prefix, characters outside Base45, bad Base45 groups. */
 export class CompactFormatError extends CompactCredentialError {

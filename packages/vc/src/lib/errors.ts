@@ -1,4 +1,4 @@
-import type { UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws (and every failure code a verification result carries) is one of these
@@ -6,12 +6,8 @@ import type { UnsafeJsonCode } from '@divoc/keys';
  */
 
 /** Base class of every error thrown by `@divoc/vc`. */
-export abstract class VcError extends Error {
-  abstract readonly code: VcErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+export abstract class VcError extends DivocError {
+  abstract override readonly code: VcErrorCode;
 }
 
 /** The input is not a credential: not a JSON object, no `@context`/`type`, wrong-typed fields, bad dates. */

@@ -1,17 +1,11 @@
-import type { UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`; `VdsncErrors` is
  * their union, so callers can `switch (err.code)`.
  */
 
-export abstract class VdsncError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class VdsncError extends DivocError {}
 
 /** The input is not a VDS-NC seal: not JSON, wrong shape, wrong field types. */
 export class VdsncMalformedError extends VdsncError {

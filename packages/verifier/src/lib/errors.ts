@@ -1,14 +1,10 @@
+import { DivocError } from '@divoc/keys';
+
 /**
  * Errors thrown by `@divoc/verifier`. `verify` itself never throws for bad input (it reports failed checks); these
  * come from the trust loaders and from option checks. Discriminated on `code`.
  */
-export abstract class VerifierErrorBase extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class VerifierErrorBase extends DivocError {}
 
 /** `trust.add` could not tell what the material is (not a trust list, JWKS, certificate, DID document, ...). */
 export class TrustUnrecognizedError extends VerifierErrorBase {

@@ -1,3 +1,5 @@
+import { DivocError } from '@divoc/keys';
+
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`.
  * `DeadLetterCode` names the reasons a message is dead-lettered; they are strings in the dead-letter event,
@@ -5,13 +7,7 @@
  */
 
 /** Base class of every error thrown by `@divoc/worker`. */
-export abstract class WorkerError extends Error {
-  abstract readonly code: string;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
-}
+export abstract class WorkerError extends DivocError {}
 
 /** `startWorker` / `ensureJetStream` options are unusable (bad registry name, concurrency, missing adapter...). */
 export class WorkerConfigError extends WorkerError {
