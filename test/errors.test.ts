@@ -12,7 +12,8 @@ import { decodeBitstring } from '@divoc/status';
 import { decodeCompactCredential } from '@divoc/vc';
 import { decodeVdsnc } from '@divoc/vdsnc';
 import { Trust } from '@divoc/verifier';
-import { IssuerInputError, PdfTemplateInvalidError } from '@divoc/issuer';
+import { IssuerInputError } from '@divoc/issuer';
+import { parsePdfTemplate } from '@divoc/pdf';
 import { createDocumentLoader } from '@divoc/schemas';
 import { ServiceConfigError, ServiceError, StorageError } from '@divoc/service';
 import { WorkerConfigError } from '@divoc/worker';
@@ -40,7 +41,7 @@ describe('every package throws DivocErrors', () => {
       await thrown(() => new Trust().add('not trust material')),
       await thrown(() => createDocumentLoader()('https://example.invalid/unknown-context')),
       new IssuerInputError('x'),
-      new PdfTemplateInvalidError('x'),
+      await thrown(() => parsePdfTemplate({ version: 2 })),
       new ServiceError('ERR_INTERNAL', 500, 'x'),
       new ServiceConfigError('x'),
       new StorageError('x'),

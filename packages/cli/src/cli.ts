@@ -5,7 +5,7 @@ import { runKeys } from './commands/keys.js';
 import { runSample } from './commands/sample.js';
 import { runStatus } from './commands/status.js';
 import { runVerify } from './commands/verify.js';
-import { describeError, isCliError, UsageError } from './lib/errors.js';
+import { describeError, exitCodeOf, isCliError, isOperatorError, UsageError } from './lib/errors.js';
 import { defaultIo, type CliIo } from './lib/io.js';
 import { CLI_VERSION } from './lib/version.js';
 
@@ -83,9 +83,10 @@ function reportError(error: unknown, io: CliIo): number {
     io.stderr.write(`${where}: ${error.message}\nRun '${where} --help' for usage.\n`);
     return 2;
   }
-  if (isCliError(error)) {
+  // CLI errors, and library errors that are the operator's to fix (a bad --pdf-template): message, code, exit 2.
+  if (isCliError(error) || isOperatorError(error)) {
     io.stderr.write(`divoc: ${error.message} (${error.code})\n`);
-    return error.exitCode;
+    return exitCodeOf(error);
   }
   // Unexpected: report without a stack unless asked for, and as a failure rather than a usage error.
   io.stderr.write(`divoc: unexpected error: ${describeError(error)}\n`);

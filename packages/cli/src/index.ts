@@ -1,7 +1,7 @@
 export { runCli, MAIN_HELP } from './cli.js';
 export type { CliIo, TextSink } from './lib/io.js';
 export type { InputReport } from './lib/report.js';
-export type { DivocKeyFile } from './lib/keyfile.js';
+export type { DivocKeyFile } from '@divoc/keys';
 export type { DecodableFormat, RawInput, DecodedPayload, DecodeReport } from './lib/formats/index.js';
 export type { OutputFormat } from './lib/outputs.js';
 export type { RecordMapper } from './lib/records/map.js';
@@ -16,6 +16,7 @@ export {
   StatusFileError,
   StatusListLockedError,
   InternalCliError,
+  ServiceNotInstalledError,
   isCliError,
 } from './lib/errors.js';
 export type { CliError } from './lib/errors.js';

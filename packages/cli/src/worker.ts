@@ -3,7 +3,7 @@
  * a message), then makes and writes the files of each batch of records the main thread sends.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { describeError, errorCode, isCliError } from './lib/errors.js';
+import { describeError, errorCode, exitCodeOf } from './lib/errors.js';
 import { createWorkContext, processBatch, type TaskResult, type WorkConfig, type WorkContext, type RecordTask } from './lib/bulk/work.js';
 
 const isFsError = (error: unknown) => {
@@ -20,7 +20,7 @@ if (port) {
       port.postMessage({ type: 'ready' });
     },
     (error: unknown) => {
-      port.postMessage({ type: 'fatal', message: describeError(error), code: errorCode(error), exitCode: isCliError(error) ? error.exitCode : 1 });
+      port.postMessage({ type: 'fatal', message: describeError(error), code: errorCode(error), exitCode: exitCodeOf(error) });
     },
   );
   port.on('message', (message: { type: 'batch'; id: number; tasks: RecordTask[] }) => {

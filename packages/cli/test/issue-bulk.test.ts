@@ -284,7 +284,7 @@ describe('divoc issue --pdf', () => {
   }, 60_000);
 
   it('fillText: placeholders, fallbacks for unprintable values', async () => {
-    const { fillText, parsePdfTemplate, DEFAULT_PDF_TEMPLATE } = await import('../src/lib/bulk/pdf.js');
+    const { fillText, parsePdfTemplate, DEFAULT_PDF_TEMPLATE } = await import('@divoc/pdf');
     const printable = (v: string) => !/[\u0900-\u097f]/.test(v);
     expect(fillText('Name: {{name}}, born {{dob|age}}{{missing}}', { name: 'Asha', age: '31' }, printable, '?')).toBe('Name: Asha, born 31');
     expect(fillText('{{ name }}', { name: 'आशा' }, printable, '(see QR code)')).toBe('(see QR code)');

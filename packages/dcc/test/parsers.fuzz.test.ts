@@ -9,6 +9,7 @@
  */
 import { constants, deflateSync, inflateSync } from 'node:zlib';
 import base45 from 'base45';
+import { EncodingError, base45Decode as sharedBase45Decode, base45Encode as sharedBase45Encode } from '@divoc/keys';
 import { encode as cborxEncode } from 'cbor-x';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -221,6 +222,14 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
           } catch (error) {
             expect(error).toBeInstanceOf(DccBase45Error);
           }
+          // The SDK's one Base45 (`@divoc/keys`, which this package wraps) agrees, throwing `EncodingError`.
+          let shared: Uint8Array | undefined;
+          try {
+            shared = sharedBase45Decode(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(EncodingError);
+          }
+          expect(shared && hex(shared)).toBe(ours && hex(ours));
           if (ours) {
             // Accepted text is canonical: it re-encodes to itself, and the reference decodes it to the same bytes.
             expect(base45Encode(ours)).toBe(text);
@@ -233,6 +242,7 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
         fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
           const text = base45Encode(bytes);
           expect(text).toBe(base45.encode(Buffer.from(bytes)));
+          expect(sharedBase45Encode(bytes)).toBe(text);
           expect(hex(base45Decode(text))).toBe(hex(bytes));
         }),
         fuzzParams(RUNS.base45),

@@ -32,9 +32,3 @@ export type { CertificateIdResult } from './certificate-id/certificate-id.js';
 export { IssuerError, IssuerInputError, IssuerRecordError, IssuerCertificateIdError, IssuerFormatError, isIssuerError } from './lib/errors.js';
 export type { AnyIssuerError, IssuerErrorCode, FormatFailureCode, FormatName, IssuerRecordIssue } from './lib/errors.js';
 
-// Printable certificates: one PDF page from a layout template (used by `divoc issue --pdf` and the service).
-export { createPdfMaker, parsePdfTemplate, placeholderValues, fillText, DEFAULT_PDF_TEMPLATE, SYSTEM_FONTS } from './pdf/pdf.js';
-export type { PdfInput, PdfMaker, PdfMakerOptions, PdfQrFormat, PdfTemplate, PdfText } from './pdf/pdf.js';
-export { renderCertificatePdf, pdfFieldsFromCredential } from './pdf/credential.js';
-export type { RenderCertificatePdfOptions } from './pdf/credential.js';
-export { PdfTemplateInvalidError } from './pdf/errors.js';

@@ -14,6 +14,9 @@ export {
   TrustListError,
   EncodingError,
   KeyFileExistsError,
+  KeyFileInvalidError,
+  KeyFileTooLargeError,
+  KeyFileUnreadableError,
   InflateInvalidError,
   InflateTooLargeError,
   CertificateInvalidError,
@@ -27,11 +30,14 @@ export {
   isUnsafeJsonError,
 } from './lib/errors.js';
 export type { KeysError, KeysErrorCode, UnsafeJsonCode } from './lib/errors.js';
-export { parseJsonStrict, assertSafeJson, JSON_DEFAULT_MAX_DEPTH, JSON_DEFAULT_MAX_LENGTH } from './codec/json.js';
+export { parseJsonStrict, assertSafeJson, isJsonObject, JSON_DEFAULT_MAX_DEPTH, JSON_DEFAULT_MAX_LENGTH } from './codec/json.js';
 export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
+export { base45Encode, base45Decode } from './codec/base45.js';
+export type { Base45DecodeOptions } from './codec/base45.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
+export type { Base64DecodeOptions } from './codec/base64url.js';
 export { sha256, hmacSha256 } from './hash/sha256.js';
 export { adler32, inflateRawBounded, inflateZlibBounded, inflateZlibBoundedStream, gunzipBounded, deflateRaw, deflateZlib, gzip } from './compress/inflate.js';
 export type { InflateLimits, DeflateOptions } from './compress/inflate.js';
@@ -89,6 +95,8 @@ export type { TrustedKeyOptions, TrustListEntry, TrustList } from './trust/trust
 
 export { writePrivateKeyFile } from './file/private-key-file.js';
 export type { WritePrivateKeyFileOptions } from './file/private-key-file.js';
+export { parseKeyFile, parseKeyFileJson, serializeKeyFile, defaultKeyId, controllerOf, MAX_KEY_FILE_BYTES, DIVOC_KEY_ID } from './file/key-file.js';
+export type { DivocKeyFile, KeyFileFormat, KeyFileKey, ParseKeyFileOptions } from './file/key-file.js';
 
 export { TrustStore } from './trust/trust-store.js';
 export type { TrustStoreOptions, AddCertificateOptions, ResolveFilter } from './trust/trust-store.js';

@@ -2,6 +2,9 @@ import { constants, sign as nodeSign } from 'node:crypto';
 import * as zlib from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import {
+  EncodingError,
+  base45Decode,
+  base45Encode,
   base64Decode,
   base64Encode,
   base64urlDecode,
@@ -15,6 +18,7 @@ import {
   importKeyPair,
   inflateRawBounded,
   inflateZlibBounded,
+  isJsonObject,
   sha256,
   trustedKeyFromKeyPair,
   type SignatureAlgorithm,
@@ -30,6 +34,50 @@ describe('runtime-neutral codecs and hashes', () => {
       expect(base64urlDecode(Buffer.from(bytes).toString('base64url'))).toEqual(bytes);
       expect(base64Decode(Buffer.from(bytes).toString('base64'))).toEqual(bytes);
     }
+  });
+
+  it('base64: strict decoding refuses whitespace and wrong padding; lenient decoding ignores whitespace only', () => {
+    const strict = (text: string) => base64Decode(text, { strict: true });
+    for (let n = 0; n < 20; n++) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 91 + n) & 255);
+      expect(strict(Buffer.from(bytes).toString('base64'))).toEqual(bytes);
+    }
+    for (const bad of ['QQ', 'QUI', 'QQ=', 'QUJD=', 'QQ ==', ' QQ==', 'QQ==\n', 'Q===', 'QQ=A', 'QQ-_', 'Q\u00e9==']) {
+      expect(() => strict(bad), bad).toThrow(EncodingError);
+    }
+    expect(base64Decode('QU\nJD\r\nRA==')).toEqual(new TextEncoder().encode('ABCD'));
+    expect(base64Decode('QUJDRA')).toEqual(new TextEncoder().encode('ABCD'));
+    for (const bad of ['QUJDR', 'QUJDR==', 'QUJDRA=', 'QUJD=', 'QU=JD', 'QUJD*', 'QUJD-_']) {
+      expect(() => base64Decode(bad), bad).toThrow(expect.objectContaining({ code: 'ERR_ENCODING_INVALID' }));
+    }
+  });
+
+  it('base45 (RFC 9285): the examples, strict decoding with EncodingError', () => {
+    const utf8 = (t: string) => new TextEncoder().encode(t);
+    expect(base45Encode(utf8('AB'))).toBe('BB8');
+    expect(base45Encode(utf8('Hello!!'))).toBe('%69 VD92EX0');
+    expect(base45Encode(utf8('base-45'))).toBe('UJCLQE7W581');
+    expect(base45Decode('QED8WEX0')).toEqual(utf8('ietf!'));
+    for (const bad of ['A', 'GGW', 'ZZ', 'bb8', 'BB 8 ', 'BB\u00e98']) expect(() => base45Decode(bad), bad).toThrow(EncodingError);
+    expect(() => base45Decode('A', { fail: (message) => new RangeError(message) })).toThrow(RangeError);
+    for (let n = 0; n < 40; n++) {
+      const bytes = new Uint8Array(n).map((_, i) => (i * 131 + n * 7) & 255);
+      expect(base45Decode(base45Encode(bytes))).toEqual(bytes);
+    }
+  });
+
+  it("deflateZlib strategy 'rle' (PNG image data) round-trips", () => {
+    const rows = new Uint8Array(40_000).map((_, i) => (i % 400 < 200 ? 0 : (i * 7) & 255));
+    const packed = deflateZlib(rows, { level: 6, strategy: 'rle' });
+    expect(packed.length).toBeLessThan(rows.length);
+    expect(inflateZlibBounded(packed, { maxOutput: rows.length })).toEqual(rows);
+    expect(new Uint8Array(zlib.inflateSync(packed))).toEqual(rows);
+  });
+
+  it('isJsonObject: non-null, non-array objects', () => {
+    expect(isJsonObject({})).toBe(true);
+    expect(isJsonObject(Object.create(null))).toBe(true);
+    for (const v of [null, undefined, [], 'x', 1, true]) expect(isJsonObject(v)).toBe(false);
   });
 
   it('sha256 and hmacSha256 match node:crypto', async () => {

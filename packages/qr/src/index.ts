@@ -17,7 +17,7 @@ export { readQrFromImage, readQrCodesFromImage } from './read/index.js';
 export type { ReadQrOptions, QrReadResult } from './read/index.js';
 export type { QrSegmentMode } from './read/qr-text.js';
 export type { ImageKind, ImageLimits } from './read/image.js';
-export { DEFAULT_IMAGE_LIMITS } from './read/image.js';
+export { DEFAULT_IMAGE_LIMITS, sniffImage } from './read/image.js';
 
 // Errors
 export {

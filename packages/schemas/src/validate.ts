@@ -1,3 +1,4 @@
+import { isJsonObject } from '@divoc/keys';
 import { bundleMap } from './contexts/bundled.js';
 import { compileSchema, defaultRegistry } from './registry/registry.js';
 import type { CredentialTypeDefinition, CredentialTypeLookup } from './registry/definition.js';
@@ -7,10 +8,6 @@ import type { ValidationIssue, ValidationResult } from './types.js';
 export interface ValidateOptions {
   /** Where to find the credential's type. Default `defaultRegistry`. */
   registry?: CredentialTypeLookup;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 /** Runs a definition's own checks; a throwing check is reported, never propagated. */
@@ -42,7 +39,7 @@ export function validateAgainst(
   const validate = compileSchema(definition.schema);
   const ok = validate(credential);
   const issues = ok ? [] : toIssues(validate.errors);
-  if (isPlainObject(credential) && Array.isArray(credential['@context'])) {
+  if (isJsonObject(credential) && Array.isArray(credential['@context'])) {
     // Every context must be one the static loader can serve, or signing/verifying will fail later.
     const bundle = bundleMap();
     credential['@context'].forEach((url, i) => {
@@ -65,7 +62,7 @@ export function validateAgainst(
  */
 export function validateCredential(credential: unknown, options: ValidateOptions = {}): ValidationResult {
   const registry = options.registry ?? defaultRegistry;
-  if (!isPlainObject(credential)) {
+  if (!isJsonObject(credential)) {
     return { valid: false, issues: [{ path: '$', keyword: 'type', message: 'must be a JSON object' }] };
   }
   let definition: CredentialTypeDefinition | undefined;

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, isIssuerError, renderCertificatePdf, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { renderCertificatePdf } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { addCredentialStatus, createStatusList } from '@divoc/status';

@@ -79,7 +79,7 @@ describe('config file', async () => {
     }
   });
 
-  it('files are read with caps, refused while reading: a trust file at the library\'s MAX_TRUST_TEXT, a key file at 1 MiB', async () => {
+  it('files are read with caps, refused while reading: a trust file at the library\'s MAX_TRUST_TEXT, a key file at MAX_KEY_FILE_BYTES', async () => {
     const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
     const other = await generateKeyPair('Ed25519');
     const entry = JSON.stringify(toTrustListEntry(other, { id: verificationMethodId(other) }));

@@ -1,6 +1,6 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { base45Decode, base45Encode, createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, zlibDeflate, zlibInflate } from '@divoc/dcc';
-import { TrustStore, createSigner, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
+import { TrustStore, createSigner, defaultKeyId, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
 import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr } from '@divoc/qr';
 import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
 import { decodeCompactCredential, encodeCompactCredential, type Check, type SignedCredential, type SuiteName } from '@divoc/vc';
@@ -9,7 +9,7 @@ import { Trust, verify, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { buildFromRecord, makeIssuer } from '../lib/engine.js';
 import { useColour, type CliIo } from '../lib/io.js';
-import { defaultKeyId, type LoadedKey } from '../lib/keyfile.js';
+import type { LoadedKey } from '../lib/keyfile.js';
 import { certifiedKey, type CertifiedKey } from '../lib/outputs.js';
 import { formatBytes, formatCheck, makeStyle, type Style } from '../lib/report.js';
 

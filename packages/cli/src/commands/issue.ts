@@ -5,7 +5,7 @@ import { resolveVaccine } from '@divoc/schemas';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
 import { certificateIdFor } from '@divoc/issuer';
 import { ALL_SUITES, recordFieldNames, templateNames } from '../lib/engine.js';
-import { InputUnreadableError, MappingFileInvalidError, OutputUnwritableError, UsageError, isCliError } from '../lib/errors.js';
+import { InputUnreadableError, MappingFileInvalidError, OutputUnwritableError, UsageError, exitCodeOf, isCliError } from '../lib/errors.js';
 import { readFileLimited } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { identityMapper, type RecordMapper } from '../lib/records/map.js';
@@ -197,7 +197,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     : undefined;
   if (pdf) {
     // Check the template and font now: a bad layout is a usage problem, not a million failed records.
-    const { createPdfMaker } = await import('../lib/bulk/pdf.js');
+    const { createPdfMaker } = await import('@divoc/pdf');
     await createPdfMaker({ cwd: io.cwd, ...pdf });
   }
   const outDir = resolvePath(io, flags.out as string);
@@ -493,7 +493,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     if (runFailure !== undefined) throw runFailure;
     exitCode = summary.failed > 0 ? 1 : 0;
   } catch (error) {
-    exitCode = isCliError(error) ? error.exitCode : 1;
+    exitCode = exitCodeOf(error);
     if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) {
       throw new OutputUnwritableError(flags.out as string, describeFsError(error));
     }

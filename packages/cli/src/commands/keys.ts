@@ -2,14 +2,15 @@ import { X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDevelopmentCsca, createDocumentSignerCertificate, isDccError, type DccCertificateType } from '@divoc/dcc';
-import { KeyFileExistsError, exportPrivatePem, generateKeyPair, toTrustListEntry, writePrivateKeyFile, type KeyType } from '@divoc/keys';
+import { KeyFileExistsError, controllerOf, defaultKeyId, exportPrivatePem, generateKeyPair, toTrustListEntry, writePrivateKeyFile, type KeyType } from '@divoc/keys';
+import { writeKeyFile } from '@divoc/keys/node';
 import { createDevSignerCertificate } from '@divoc/vdsnc';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
 import { FileExistsError, OutputUnwritableError, UsageError } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { describeFsError } from '../lib/records/read.js';
-import { controllerOf, defaultKeyId, generatePkcs11Key, isPkcs11KeyRef, serializeKeyFile } from '../lib/keyfile.js';
+import { generatePkcs11Key, isPkcs11KeyRef } from '../lib/keyfile.js';
 
 const KEY_TYPES: Record<string, KeyType> = { ed25519: 'Ed25519', p256: 'P-256', rsa: 'RSA' };
 
@@ -211,9 +212,7 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
   const controller = flags.controller ?? controllerOf(id);
   const out = resolvePath(io, flags.out as string);
   try {
-    await writePrivateKeyFile(out, serializeKeyFile({ keyPair, id, ...(controller !== undefined ? { controller } : {}) }), {
-      overwrite: flags.force,
-    });
+    await writeKeyFile(out, { keyPair, id, ...(controller !== undefined ? { controller } : {}) }, { overwrite: flags.force });
   } catch (error) {
     if (error instanceof KeyFileExistsError) throw new FileExistsError(flags.out as string);
     const code = (error as { code?: string }).code;

@@ -1,17 +1,11 @@
-import { exportPublicJwk } from '@divoc/keys';
-import {
-  createMemoryStorage,
-  isLoopbackHost,
-  loadServiceConfig,
-  ServiceConfigError,
-  startService,
-  type KeyLoader,
-  type ServiceConfig,
-} from '@divoc/service';
+import { controllerOf, exportPublicJwk } from '@divoc/keys';
+// Types only (erased): @divoc/service is an optional peer dependency, loaded by `loadService` when `serve` runs.
+import type { KeyLoader, ServiceConfig } from '@divoc/service';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { UsageError } from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { closePkcs11Sessions, controllerOf, loadSigningKey, signerFor } from '../lib/keyfile.js';
+import { closePkcs11Sessions, loadSigningKey, signerFor } from '../lib/keyfile.js';
+import { loadService } from '../lib/service-module.js';
 
 export const serveSpec = defineCommand({
   name: 'serve',
@@ -33,7 +27,8 @@ data, no keys); the listening URL is printed on stderr.
 --dev is for trying the service on this machine: anyone who can reach it can issue credentials with your key, so it
 refuses any address but loopback (127.0.0.1, ::1) with exit status 2.
 
-Exit status: 0 stopped by a signal, 2 usage error, bad config or unreadable key.`,
+Exit status: 0 stopped by a signal, 2 usage error, bad config, unreadable key, or @divoc/service not installed
+(it is an optional peer dependency of @divoc/cli: npm i @divoc/service).`,
 });
 
 /** Runs `divoc serve`; `signal` (tests) stops it like SIGTERM does. */
@@ -53,6 +48,9 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
   if (flags.config !== undefined && (flags.key !== undefined || flags.issuer !== undefined || flags['key-id'] !== undefined)) {
     throw new UsageError('--key, --key-id and --issuer go with --dev; with --config the keys are in the config file', spec.name);
   }
+
+  // The service (Fastify, pg) is an optional peer dependency: ERR_SERVICE_NOT_INSTALLED (exit 2) without it.
+  const { createMemoryStorage, isLoopbackHost, loadServiceConfig, ServiceConfigError, startService } = await loadService();
 
   // Refuse before touching keys or storage: nothing about an unauthenticated public listener is worth loading.
   if (flags.dev && flags.host !== undefined && !isLoopbackHost(flags.host)) {

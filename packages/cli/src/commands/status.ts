@@ -1,3 +1,4 @@
+import { controllerOf } from '@divoc/keys';
 import {
   createStatusList,
   getStatus,
@@ -19,7 +20,7 @@ import { readFileLimited } from '../lib/files.js';
 import { decodeInput } from '../lib/formats/index.js';
 import { readInputs } from '../lib/inputs.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { closePkcs11Sessions, controllerOf, loadSigningKey, signerFor } from '../lib/keyfile.js';
+import { closePkcs11Sessions, loadSigningKey, signerFor } from '../lib/keyfile.js';
 import { describeFsError } from '../lib/records/read.js';
 import { readStatusListFile, updateStatusListFile, writeFileAtomic, writeStatusListFile } from '../lib/status-file.js';
 

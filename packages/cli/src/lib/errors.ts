@@ -1,4 +1,5 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, isDivocError } from '@divoc/keys';
+import type { PdfErrorCode } from '@divoc/pdf';
 /**
  * Errors the CLI raises. Each has a stable `code`; `exitCode` says how the runner ends when one escapes a command.
  */
@@ -84,15 +85,6 @@ export class MappingFileInvalidError extends CliErrorBase {
   }
 }
 
-/** A `--pdf-template` file is not a usable layout. */
-export class PdfTemplateInvalidError extends CliErrorBase {
-  readonly code = 'ERR_PDF_TEMPLATE_INVALID' as const;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PdfTemplateInvalidError';
-  }
-}
-
 /** Another `divoc issue` is writing to the same output directory. */
 export class OutputLockedError extends CliErrorBase {
   readonly code = 'ERR_OUTPUT_LOCKED' as const;
@@ -126,6 +118,15 @@ export class StatusListLockedError extends CliErrorBase {
   }
 }
 
+/** `divoc serve` needs the optional peer dependency @divoc/service, and it is not installed. */
+export class ServiceNotInstalledError extends CliErrorBase {
+  readonly code = 'ERR_SERVICE_NOT_INSTALLED' as const;
+  constructor(options?: { cause?: unknown }) {
+    super('divoc serve needs @divoc/service: npm i @divoc/service', options);
+    this.name = 'ServiceNotInstalledError';
+  }
+}
+
 /** Something the CLI depends on failed in a way that is not the operator's fault. */
 export class InternalCliError extends CliErrorBase {
   readonly code = 'ERR_CLI_INTERNAL' as const;
@@ -144,14 +145,32 @@ export type CliError =
   | KeyFileError
   | FileExistsError
   | MappingFileInvalidError
-  | PdfTemplateInvalidError
   | OutputLockedError
   | StatusFileError
   | StatusListLockedError
-  | InternalCliError;
+  | InternalCliError
+  | ServiceNotInstalledError;
 
 export function isCliError(error: unknown): error is CliError {
   return error instanceof CliErrorBase;
+}
+
+/**
+ * Codes of errors the library packages throw that are the operator's to fix, like a CLI usage error: a bad
+ * `--pdf-template` (`@divoc/pdf`). Matched by code on a `DivocError` rather than by class, so a command that never
+ * loads the library (pdf-lib is loaded only with `--pdf`) does not load it to check.
+ */
+const OPERATOR_ERROR_CODES: ReadonlySet<string> = new Set<PdfErrorCode>(['ERR_PDF_TEMPLATE_INVALID']);
+
+/** A library error the operator must fix (see OPERATOR_ERROR_CODES): reported as `divoc: MESSAGE (CODE)`, exit 2. */
+export function isOperatorError(error: unknown): error is DivocError {
+  return isDivocError(error) && OPERATOR_ERROR_CODES.has(error.code);
+}
+
+/** How `divoc` ends when `error` escapes a command: the CLI error's `exitCode`, 2 for an operator error, else 1. */
+export function exitCodeOf(error: unknown): 1 | 2 {
+  if (isCliError(error)) return error.exitCode;
+  return isOperatorError(error) ? 2 : 1;
 }
 
 /** Message of anything thrown, without stack traces (never includes key material: we never put any in messages). */

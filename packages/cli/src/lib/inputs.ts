@@ -1,4 +1,4 @@
-import { DEFAULT_IMAGE_LIMITS, readQrFromImage } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, readQrFromImage, sniffImage } from '@divoc/qr';
 import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from './errors.js';
 import { readFileLimited, readStreamLimited } from './files.js';
@@ -19,15 +19,6 @@ export type InputUnit =
   | { kind: 'input'; input: RawInput }
   /** `unreadable`: the file itself could not be read (exit 2); otherwise its content was refused (exit 1). */
   | { kind: 'failed'; name: string; code: string; message: string; unreadable: boolean };
-
-/** PNG, JPEG, or an SVG document: such inputs are QR images, read with `readQrFromImage`. */
-export function imageKind(bytes: Uint8Array): 'png' | 'jpeg' | 'svg' | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  const head = Buffer.from(bytes.subarray(0, 1024)).toString('utf8').replace(/^\uFEFF/, '').trimStart();
-  if (head.startsWith('<svg') || (head.startsWith('<?xml') && head.includes('<svg')) || (head.startsWith('<!DOCTYPE svg') && head.includes('<svg'))) return 'svg';
-  return undefined;
-}
 
 /** What reading one QR image may cost: the library's limits (`DEFAULT_LIMITS` of @divoc/verifier). */
 export const IMAGE_LIMITS = Object.freeze({
@@ -57,8 +48,9 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
     return { kind: 'failed', name, code: 'ERR_INPUT_UNREADABLE', message: `cannot read ${name}: ${describeFsError(error)}`, unreadable: true };
   }
   if (read.tooLarge) return { kind: 'failed', name, code: 'ERR_INPUT_TOO_LARGE', message: `larger than ${MAX_INPUT_BYTES} bytes`, unreadable: false };
-  const image = imageKind(read.bytes);
-  if (image === undefined) {
+  // PNG, JPEG, or an SVG document: such inputs are QR images, read with `readQrFromImage`.
+  const image = sniffImage(read.bytes);
+  if (image === null) {
     const input = rawInput(name, read.bytes);
     // What verify() refuses (ERR_INPUT_TOO_LARGE), decode refuses too, before any format parses it.
     if (input.text !== undefined && input.text.length > MAX_INPUT_TEXT) {

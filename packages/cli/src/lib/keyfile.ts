@@ -1,179 +1,71 @@
 import { createHash } from 'node:crypto';
 import {
   createSigner,
-  exportPrivatePem,
-  exportPublicJwk,
-  importKeyPair,
-  isKeysError,
+  controllerOf,
+  defaultKeyId,
   isUnsafeJsonError,
-  parseJsonStrict,
-  verificationMethodId,
+  JsonError,
+  KeyFileInvalidError,
+  KeyFileTooLargeError,
+  KeyFileUnreadableError,
+  parseKeyFile as parseKeyFileText,
+  type KeyFileKey,
   type KeyPair,
   type KeyType,
   type SignatureAlgorithm,
   type Signer,
 } from '@divoc/keys';
+import { readKeyFile } from '@divoc/keys/node';
 import type { OpenPkcs11SessionOptions, Pkcs11Session } from '@divoc/keys/pkcs11';
 import { InputUnreadableError, KeyFileError } from './errors.js';
-import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { loadPkcs11Module } from './pkcs11-module.js';
 import { describeFsError } from './records/read.js';
 
-/**
- * The CLI's private key file (`divoc keys generate` writes it, `--key` reads it). JSON, mode 0600:
- *
- *   { "kind": "divoc-key", "version": 1, "type": "Ed25519" | "P-256" | "RSA",
- *     "id": "<verification method>", "controller"?: "<DID or URL>",
- *     "privateKeyPem": "-----BEGIN PRIVATE KEY-----…", "publicKeyJwk": { … } }
- *
- * `publicKeyJwk` is redundant on purpose: it lets an operator see which key a file holds without a tool,
- * and loading checks it matches the private key (catches hand-edited or mixed-up files).
- */
-export interface DivocKeyFile {
-  kind: 'divoc-key';
-  version: 1;
-  type: KeyType;
-  id: string;
-  controller?: string;
-  privateKeyPem: string;
-  publicKeyJwk: JsonWebKey;
-  created?: string;
-}
-
-/** Id DIVOC's own certificates name as `verificationMethod`: a label, not a resolvable DID. */
-export const DIVOC_KEY_ID = 'did:india';
+// The key-file format (`divoc-key` JSON, PEM, DIVOC key JSON, JWK) is @divoc/keys' (`parseKeyFile`,
+// `serializeKeyFile`; reading and writing in `@divoc/keys/node`). This module maps its errors to the CLI's codes and
+// adds keys in PKCS#11 tokens.
 
 /** A key read from a file (or found in a PKCS#11 token), with the id proofs will reference. */
-export interface LoadedKey {
+export interface LoadedKey extends Omit<KeyFileKey, 'source'> {
   /** For a token key: the public half only; sign with `signerFor(key, …)`, which uses `signer`. */
   keyPair: KeyPair;
-  id: string;
-  controller?: string;
   /** Which file format it came from; `pkcs11` for a key in a token (`--key pkcs11:…`). */
-  source: 'divoc-key' | 'pem' | 'divoc-config' | 'jwk' | 'pkcs11';
+  source: KeyFileKey['source'] | 'pkcs11';
   /** Set for token keys: signs inside the token (the private key never leaves it). */
   signer?: Signer;
 }
 
-/** Real key files are a few KiB; refuse anything larger before parsing. */
-export const MAX_KEY_FILE_BYTES = 256 * 1024;
-
-export function serializeKeyFile(key: { keyPair: KeyPair; id: string; controller?: string }, now = new Date()): string {
-  const file: DivocKeyFile = {
-    kind: 'divoc-key',
-    version: 1,
-    type: key.keyPair.type,
-    id: key.id,
-    ...(key.controller !== undefined ? { controller: key.controller } : {}),
-    privateKeyPem: exportPrivatePem(key.keyPair),
-    publicKeyJwk: exportPublicJwk(key.keyPair),
-    created: now.toISOString(),
-  };
-  return `${JSON.stringify(file, null, 2)}\n`;
-}
-
-/** RFC 7638 JWK thumbprint (SHA-256, base64url) of a public key. */
-export function jwkThumbprint(keyPair: KeyPair): string {
-  const jwk = exportPublicJwk(keyPair) as Record<string, string | undefined>;
-  const members =
-    jwk.kty === 'RSA' ? { e: jwk.e, kty: jwk.kty, n: jwk.n } : jwk.kty === 'EC' ? { crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y } : { crv: jwk.crv, kty: jwk.kty, x: jwk.x };
-  return createHash('sha256').update(JSON.stringify(members)).digest('base64url');
-}
-
-/** Default verification method id: did:key URL for Ed25519 / P-256, `urn:divoc:key:<thumbprint>` for RSA. */
-export function defaultKeyId(keyPair: KeyPair): string {
-  return keyPair.type === 'RSA' ? `urn:divoc:key:${jwkThumbprint(keyPair)}` : verificationMethodId(keyPair);
-}
-
-/** Controller implied by an id: the DID of a DID URL; nothing for other ids. */
-export function controllerOf(id: string): string | undefined {
-  if (!id.startsWith('did:')) return undefined;
-  const hash = id.indexOf('#');
-  return hash === -1 ? undefined : id.slice(0, hash);
+/**
+ * The CLI error for a @divoc/keys key-file error, with the code, exit status and message the CLI has always printed:
+ * a bad file is `ERR_KEY_FILE_INVALID` (`KeyFileError`), one that cannot be read or is too large to be a key file
+ * `ERR_INPUT_UNREADABLE` (`InputUnreadableError`) when reading it, `ERR_KEY_FILE_INVALID` when given its bytes.
+ * Anything else is returned as it is.
+ */
+function toCliError(path: string, error: unknown, reading: boolean): unknown {
+  if (error instanceof KeyFileInvalidError) {
+    // The CLI has always prefixed the strict parser's syntax errors once more.
+    const syntax = error.cause instanceof JsonError && !isUnsafeJsonError(error.cause);
+    return new KeyFileError(path, syntax ? `invalid JSON: ${error.reason}` : error.reason);
+  }
+  if (error instanceof KeyFileTooLargeError) {
+    const reason = `larger than ${error.limit} bytes: not a key file`;
+    return reading ? new InputUnreadableError(path, reason) : new KeyFileError(path, reason);
+  }
+  if (error instanceof KeyFileUnreadableError) return new InputUnreadableError(path, describeFsError(error.cause ?? error));
+  return error;
 }
 
 /**
- * Parses any key file the CLI accepts: our `divoc-key` JSON, a PEM (PKCS#8 / PKCS#1 / SEC1 private, SPKI public),
- * DIVOC's key JSON (`publicKeyBase58` / `privateKeyBase58`, id `did:india`), or a bare JWK.
+ * Parses any key file the CLI accepts (see @divoc/keys `parseKeyFile`): errors are `KeyFileError`s naming `path`.
  * `explicitId` (from `--key-id` or `--trust ID=FILE`) overrides the id the file gives or implies.
  */
 export function parseKeyFile(path: string, bytes: Uint8Array, options: { explicitId?: string; requirePrivate: boolean }): LoadedKey {
-  if (bytes.length > MAX_KEY_FILE_BYTES) throw new KeyFileError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`);
-  const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '');
-  const trimmed = text.trimStart();
-  let loaded: LoadedKey;
   try {
-    if (trimmed.startsWith('-----BEGIN')) {
-      const keyPair = importKeyPair({ pem: text });
-      loaded = { keyPair, id: options.explicitId ?? defaultKeyId(keyPair), source: 'pem' };
-    } else if (trimmed.startsWith('{')) {
-      loaded = parseJsonKey(path, text, options.explicitId);
-    } else {
-      throw new KeyFileError(path, 'not a key file (expected divoc-key JSON, a PEM key, DIVOC key JSON or a JWK)');
-    }
+    return parseKeyFileText(bytes, { name: path, ...options });
   } catch (error) {
-    if (error instanceof KeyFileError) throw error;
-    if (isKeysError(error)) throw new KeyFileError(path, `${error.message} (${error.code})`);
-    throw error;
+    throw toCliError(path, error, false);
   }
-  if (options.requirePrivate && loaded.keyPair.privateKey === undefined) {
-    throw new KeyFileError(path, 'holds a public key only; a private key is needed to sign');
-  }
-  return loaded;
-}
-
-function parseJsonKey(path: string, text: string, explicitId: string | undefined): LoadedKey {
-  let json: unknown;
-  try {
-    json = parseJsonStrict(text);
-  } catch (error) {
-    if (isUnsafeJsonError(error)) throw new KeyFileError(path, `refused: ${error.message} (${error.code})`);
-    throw new KeyFileError(path, `invalid JSON: ${(error as Error).message}`);
-  }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new KeyFileError(path, 'key JSON must be an object');
-  const obj = json as Record<string, unknown>;
-
-  if (obj.kind === 'divoc-key') {
-    if (obj.version !== 1) throw new KeyFileError(path, `unsupported divoc-key version ${JSON.stringify(obj.version)} (expected 1)`);
-    if (typeof obj.privateKeyPem !== 'string') throw new KeyFileError(path, 'divoc-key file lacks "privateKeyPem"');
-    if (typeof obj.id !== 'string' || obj.id === '') throw new KeyFileError(path, 'divoc-key file lacks "id"');
-    if (obj.controller !== undefined && typeof obj.controller !== 'string') throw new KeyFileError(path, '"controller" must be a string');
-    const keyPair = importKeyPair({ pem: obj.privateKeyPem });
-    if (obj.type !== keyPair.type) throw new KeyFileError(path, `"type" says ${JSON.stringify(obj.type)} but the key is ${keyPair.type}`);
-    if (obj.publicKeyJwk !== undefined && !sameJwk(obj.publicKeyJwk, exportPublicJwk(keyPair))) {
-      throw new KeyFileError(path, '"publicKeyJwk" does not match the private key');
-    }
-    return {
-      keyPair,
-      id: explicitId ?? obj.id,
-      ...(typeof obj.controller === 'string' ? { controller: obj.controller } : {}),
-      source: 'divoc-key',
-    };
-  }
-  if (typeof obj.publicKeyBase58 === 'string') {
-    // DIVOC's key configuration (Ed25519VerificationKey2018). DIVOC proofs name this key `did:india`.
-    const keyPair = importKeyPair({
-      type: 'Ed25519',
-      publicKeyBase58: obj.publicKeyBase58,
-      ...(typeof obj.privateKeyBase58 === 'string' ? { privateKeyBase58: obj.privateKeyBase58 } : {}),
-    });
-    const fileId = typeof obj.id === 'string' && obj.id !== '' ? obj.id : undefined;
-    return { keyPair, id: explicitId ?? fileId ?? DIVOC_KEY_ID, source: 'divoc-config' };
-  }
-  if (typeof obj.kty === 'string') {
-    const keyPair = importKeyPair({ jwk: obj as JsonWebKey });
-    const kid = typeof obj.kid === 'string' && obj.kid !== '' ? obj.kid : undefined;
-    return { keyPair, id: explicitId ?? kid ?? defaultKeyId(keyPair), source: 'jwk' };
-  }
-  throw new KeyFileError(path, 'unrecognised key JSON (expected "kind": "divoc-key", DIVOC "publicKeyBase58", or a JWK)');
-}
-
-function sameJwk(a: unknown, b: JsonWebKey): boolean {
-  if (typeof a !== 'object' || a === null) return false;
-  const x = a as Record<string, unknown>;
-  const y = b as Record<string, unknown>;
-  return ['kty', 'crv', 'x', 'y', 'n', 'e'].every((k) => x[k] === y[k]);
 }
 
 /**
@@ -310,14 +202,10 @@ export async function loadSigningKey(
   keyId: string | undefined,
 ): Promise<LoadedKey> {
   if (isPkcs11KeyRef(path)) return loadPkcs11Key(path, { ...(keyId !== undefined ? { explicitId: keyId } : {}), env: io.env ?? process.env });
-  let bytes: Uint8Array;
   try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`);
-    bytes = read.bytes;
+    return await readKeyFile(resolvePath(io, path), { name: path, ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
   } catch (error) {
-    if (error instanceof InputUnreadableError) throw error;
-    throw new InputUnreadableError(path, describeFsError(error));
+    throw toCliError(path, error, true);
   }
-  return parseKeyFile(path, bytes, { ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
 }
+

@@ -9,7 +9,7 @@ import {
   parseShcRevocationList,
   parseStatusListCredential,
 } from '@divoc/status';
-import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { isShcError } from '@divoc/shc';
 import type { RevocationData } from '@divoc/verifier';
 import { InputUnreadableError, StatusFileError } from './errors.js';
@@ -31,10 +31,6 @@ export interface LoadedRevocation {
   sources: { file: string; kinds: RevocationKind[] }[];
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function typesOf(value: unknown): unknown[] {
   return Array.isArray(value) ? value : [value];
 }
@@ -44,7 +40,7 @@ function typesOf(value: unknown): unknown[] {
  * error now rather than a silently skipped check later.
  */
 function sniff(json: unknown): RevocationKind | 'state-file' | undefined {
-  if (!isObject(json)) return undefined;
+  if (!isJsonObject(json)) return undefined;
   if (typesOf(json.type).includes('BitstringStatusListCredential')) return 'status-list';
   if (json.type === 'DivocStatusList') return 'state-file';
   if (json.method === 'rid' || (typeof json.kid === 'string' && Array.isArray(json.rids))) return 'shc';

@@ -1,12 +1,12 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
+import { controllerOf, isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
 import { MAX_TRUST_TEXT, Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
 import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
-import { controllerOf, parseKeyFile } from './keyfile.js';
+import { parseKeyFile } from './keyfile.js';
 import { describeFsError } from './records/read.js';
 
 /** Trust files can be whole national lists; still, bound what we read: the library's limits (@divoc/verifier). */

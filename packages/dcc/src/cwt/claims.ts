@@ -1,6 +1,6 @@
+import { base64Encode } from '@divoc/keys';
 import { cborDecode, isBytes, Tag } from '../lib/cbor.js';
 import { DccCwtError } from '../lib/errors.js';
-import { bytesToBase64 } from '../lib/bytes.js';
 import type { DccPayload } from '../types.js';
 
 export const CLAIM_ISS = 1;
@@ -51,7 +51,7 @@ export function toJsonLike(value: unknown, depth = 0, textKeysOnly = true): unkn
   }
   if (isBytes(value)) {
     if (textKeysOnly) throw new DccCwtError('DCC holds a byte string where JSON data is expected');
-    return bytesToBase64(value);
+    return base64Encode(value);
   }
   if (value instanceof Tag) throw new DccCwtError(`DCC holds an unexpected CBOR tag ${value.tag}`);
   throw new DccCwtError(`DCC holds a value of unsupported type (${value === undefined ? 'undefined' : typeof value})`);

@@ -1,7 +1,8 @@
+import { base64Encode } from '@divoc/keys';
 import { base45Decode } from '../base45/base45.js';
 import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderMap, type CoseSign1, type DccAlgorithm } from '../cose/cose.js';
 import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
-import { bytesToBase64, equalBytes } from '../lib/bytes.js';
+import { equalBytes } from '../lib/bytes.js';
 import { DccCoseError, DccInputError, DccPrefixError } from '../lib/errors.js';
 import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
@@ -89,7 +90,7 @@ export function unprefixHc1(text: string): string {
 
 function headerRecord(header: CoseHeaderMap): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [label, value] of header) out[String(label)] = value instanceof Uint8Array ? bytesToBase64(value) : value;
+  for (const [label, value] of header) out[String(label)] = value instanceof Uint8Array ? base64Encode(value) : value;
   return out;
 }
 
@@ -109,7 +110,7 @@ let lastKid: { bytes: Uint8Array; base64: string } | undefined;
 
 function kidBase64(bytes: Uint8Array): string {
   if (lastKid && equalBytes(lastKid.bytes, bytes)) return lastKid.base64;
-  const base64 = bytesToBase64(bytes);
+  const base64 = base64Encode(bytes);
   lastKid = { bytes: bytes.slice(), base64 };
   return base64;
 }

@@ -1,8 +1,8 @@
-import { TrustStore, verifySignature, type Signer } from '@divoc/keys';
+import { isJsonObject, TrustStore, verifySignature, type Signer, base64Encode, base64Decode } from '@divoc/keys';
 import { base45Encode } from '../base45/base45.js';
 import { COSE_ALGORITHMS, HEADER_ALG, HEADER_KID, type DccAlgorithm } from '../cose/cose.js';
 import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
-import { base64ToBytes, bytesToBase64, equalBytes } from '../lib/bytes.js';
+import { equalBytes } from '../lib/bytes.js';
 import { CborWriter, sigStructureRoom, writeCoseSign1 } from '../lib/cbor-writer.js';
 import { certificateCountry, certificateKid } from '../lib/certificate.js';
 import { DccAlgorithmError, DccCertificateError, DccEncodeError, DccSchemaError } from '../lib/errors.js';
@@ -64,7 +64,7 @@ const checkedCertificates = new WeakMap<Signer, Map<string, Uint8Array>>();
 const MAX_CERTIFICATES_PER_SIGNER = 16;
 
 function certificateKey(certificate: string | Uint8Array): string {
-  return typeof certificate === 'string' ? certificate : `der:${bytesToBase64(certificate)}`;
+  return typeof certificate === 'string' ? certificate : `der:${base64Encode(certificate)}`;
 }
 
 /** One writer per module: encoding is synchronous between awaits, so no two calls interleave inside it. */
@@ -79,7 +79,7 @@ function kidFromOption(kid: string | Uint8Array | undefined): Uint8Array {
     if (lastKidText?.text === kid) return lastKidText.bytes;
     let bytes: Uint8Array;
     try {
-      bytes = base64ToBytes(kid);
+      bytes = base64Decode(kid);
     } catch (cause) {
       throw new DccEncodeError('kid must be base64', { cause });
     }
@@ -112,7 +112,7 @@ function protectedHeader(alg: DccAlgorithm, kid: Uint8Array): ProtectedHeader {
   w.integer(COSE_ALGORITHMS[alg]);
   w.integer(HEADER_KID);
   w.byteString(kid);
-  lastHeader = { alg, kid: kid.slice(), kidBase64: bytesToBase64(kid), bytes: w.bytes() };
+  lastHeader = { alg, kid: kid.slice(), kidBase64: base64Encode(kid), bytes: w.bytes() };
   return lastHeader;
 }
 
@@ -131,7 +131,7 @@ function payloadCopy(payload: DccPayload): DccPayload {
 }
 
 function isObjectPayload(payload: unknown): payload is DccPayload {
-  return payload !== null && typeof payload === 'object' && !Array.isArray(payload);
+  return isJsonObject(payload);
 }
 
 function defaultIssuer(payload: DccPayload): string | undefined {

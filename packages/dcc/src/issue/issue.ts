@@ -1,3 +1,4 @@
+import { isJsonObject } from '@divoc/keys';
 import { COVID19_DISEASE, dccValueSets, lookupValueSet, resolveVaccine } from '@divoc/schemas';
 import { DccEncodeError } from '../lib/errors.js';
 import type { DccName, DccPayload } from '../types.js';
@@ -34,17 +35,13 @@ export interface IssuedDcc extends EncodedDcc {
 
 type Json = Record<string, unknown>;
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function text(value: unknown): string {
   return typeof value === 'string' ? value.trim() : typeof value === 'number' ? String(value) : '';
 }
 
 function firstEvidence(credential: Json): Json {
   const evidence = Array.isArray(credential.evidence) ? credential.evidence[0] : credential.evidence;
-  if (!isObject(evidence)) throw new DccEncodeError('credential has no evidence to map');
+  if (!isJsonObject(evidence)) throw new DccEncodeError('credential has no evidence to map');
   return evidence;
 }
 
@@ -128,7 +125,7 @@ function testResultCode(value: unknown): string {
 }
 
 function issuerText(credential: Json, override: string | undefined): string {
-  const issuer = override ?? (typeof credential.issuer === 'string' ? credential.issuer : isObject(credential.issuer) ? text(credential.issuer.name) || text(credential.issuer.id) : '');
+  const issuer = override ?? (typeof credential.issuer === 'string' ? credential.issuer : isJsonObject(credential.issuer) ? text(credential.issuer.name) || text(credential.issuer.id) : '');
   if (issuer.length === 0 || issuer.length > 80) throw new DccEncodeError('certificate issuer (is) must be 1 to 80 characters; give options.certificateIssuer');
   return issuer;
 }
@@ -142,14 +139,14 @@ function uvciFor(evidence: Json, co: string, options: CredentialToDccOptions): s
 
 /** The DCC payload for one of our credentials (vaccination, test, recovery), without signing it. */
 export function credentialToDccPayload(credential: unknown, options: CredentialToDccOptions = {}): DccPayload {
-  if (!isObject(credential)) throw new DccEncodeError('credential must be a JSON object');
+  if (!isJsonObject(credential)) throw new DccEncodeError('credential must be a JSON object');
   const kind = kindOf(credential);
-  const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : undefined;
+  const subject = isJsonObject(credential.credentialSubject) ? credential.credentialSubject : undefined;
   if (!subject) throw new DccEncodeError('credential has no credentialSubject');
   const evidence = firstEvidence(credential);
-  const facility = isObject(evidence.facility) ? evidence.facility : {};
-  const facilityAddress = isObject(facility.address) ? facility.address : {};
-  const subjectAddress = isObject(subject.address) ? subject.address : {};
+  const facility = isJsonObject(evidence.facility) ? evidence.facility : {};
+  const facilityAddress = isJsonObject(facility.address) ? facility.address : {};
+  const subjectAddress = isJsonObject(subject.address) ? subject.address : {};
   const countryInput = options.country ?? (text(evidence.country) || text(facilityAddress.addressCountry) || text(subjectAddress.addressCountry));
   const co = countryCode(countryInput);
   if (!co) throw new DccEncodeError(`country ${JSON.stringify(countryInput)} is not an ISO 3166-1 country; give options.country`);
@@ -195,7 +192,7 @@ export async function issueDcc(credential: unknown, options: IssueDccOptions): P
   const payload = credentialToDccPayload(credential, options);
   let exp = options.exp;
   if (exp === undefined && payload.r?.[0]) exp = new Date(`${payload.r[0].du}T23:59:59Z`);
-  else if (exp === undefined && isObject(credential) && typeof (credential.expirationDate ?? credential.validUntil) === 'string') {
+  else if (exp === undefined && isJsonObject(credential) && typeof (credential.expirationDate ?? credential.validUntil) === 'string') {
     const until = new Date(String(credential.expirationDate ?? credential.validUntil));
     if (!Number.isNaN(until.getTime())) exp = until;
   }

@@ -1,5 +1,4 @@
-import { parseCertificate } from '@divoc/keys';
-import { base64ToBytes, bytesToBase64 } from './bytes.js';
+import { parseCertificate, base64Encode, base64Decode } from '@divoc/keys';
 import { DccCertificateError } from './errors.js';
 
 const MAX_CERTIFICATE_BYTES = 65_536;
@@ -14,7 +13,7 @@ export function certificateDer(input: string | Uint8Array): Uint8Array {
   if (input.length > MAX_CERTIFICATE_BYTES * 2) throw new DccCertificateError('certificate text is too long');
   const pem = /-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/.exec(input);
   try {
-    const der = base64ToBytes(pem ? pem[1]! : input);
+    const der = base64Decode(pem ? pem[1]! : input);
     if (der.length === 0) throw new TypeError('empty');
     return der;
   } catch (cause) {
@@ -41,5 +40,5 @@ export async function certificateKid(input: string | Uint8Array): Promise<Uint8A
 
 /** Same, as base64 (the form trust lists and `TrustStore` ids use). */
 export async function certificateKidBase64(input: string | Uint8Array): Promise<string> {
-  return bytesToBase64(await certificateKid(input));
+  return base64Encode(await certificateKid(input));
 }

@@ -1,6 +1,5 @@
 import type * as X509 from '@peculiar/x509';
-import { createSigner, exportPrivateJwk, exportPrivatePem, exportPublicJwk, generateKeyPair, type KeyPair, type Signer } from '@divoc/keys';
-import { bytesToBase64 } from '../lib/bytes.js';
+import { createSigner, exportPrivateJwk, exportPrivatePem, exportPublicJwk, generateKeyPair, type KeyPair, type Signer, base64Encode } from '@divoc/keys';
 import { certificateKidBase64 } from '../lib/certificate.js';
 import { DccCertificateError } from '../lib/errors.js';
 import type { DccCertificateType } from '../types.js';
@@ -198,6 +197,6 @@ export async function createDocumentSignerCertificate(options: CreateDocumentSig
     keyPair,
     privateKeyPem: exportPrivatePem(keyPair),
     signer: createSigner(keyPair, { id: kid, algorithm: 'ES256' }),
-    signerListEntry: { kid, rawData: bytesToBase64(certificateDer), country },
+    signerListEntry: { kid, rawData: base64Encode(certificateDer), country },
   };
 }

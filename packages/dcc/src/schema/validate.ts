@@ -1,4 +1,5 @@
 /*! EU DCC JSON schema 1.3.3 (ehn-dcc-development/eu-dcc-schema): Apache License 2.0, see LICENSE-eu-dcc-schema in this package. */
+import { isJsonObject } from '@divoc/keys';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { lookupValueSet, type DccValueSetName } from '@divoc/schemas';
 import dccSchema from './dcc-schema-1.3.3.json' with { type: 'json' };
@@ -124,8 +125,8 @@ export function validateDccPayload(payload: unknown, options: ValidateDccOptions
       issues.push({ path, message, kind: 'schema' });
     }
   }
-  if (options.valueSets !== false && payload !== null && typeof payload === 'object' && !Array.isArray(payload)) {
-    issues.push(...valueSetIssues(payload as Record<string, unknown>));
+  if (options.valueSets !== false && isJsonObject(payload)) {
+    issues.push(...valueSetIssues(payload));
   }
   return issues;
 }

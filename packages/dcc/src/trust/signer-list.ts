@@ -9,8 +9,9 @@ import {
   TrustStore,
   verifyCmsDetachedSignature,
   type X509CertificateInfo,
+  base64Decode,
+  isJsonObject,
 } from '@divoc/keys';
-import { base64ToBytes } from '../lib/bytes.js';
 import { DccCertificateError, DccTrustListError } from '../lib/errors.js';
 
 const MAX_ENTRIES = 100_000;
@@ -87,8 +88,8 @@ function entriesOf(json: unknown): unknown[] {
     }
   }
   // EU gateway / national backends: a bare array, or `{ certificates: [...] }`.
-  if (value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { certificates?: unknown }).certificates)) {
-    value = (value as { certificates: unknown[] }).certificates;
+  if (isJsonObject(value) && Array.isArray(value.certificates)) {
+    value = value.certificates;
   }
   if (!Array.isArray(value)) throw new DccCertificateError('signer list must be an array of { kid, rawData } (or { certificates: [...] })');
   if (value.length > MAX_ENTRIES) throw new DccCertificateError(`signer list has more than ${MAX_ENTRIES} entries`);
@@ -126,7 +127,7 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
     let der: Uint8Array;
     let x509: X509CertificateInfo;
     try {
-      der = base64ToBytes(rawData);
+      der = base64Decode(rawData);
       x509 = parseCertificate(der);
       // A document signer becomes a key: its key must be one the SDK verifies with (checked the way it is added).
       if (type === 'DSC') staged.addCertificate(der, { id: kid });
@@ -238,7 +239,7 @@ function trustAnchorsOf(input: LoadDccTrustListOptions['trustAnchor']): X509Cert
   if (items.length > MAX_TRUST_ANCHORS) throw new DccCertificateError(`more than ${MAX_TRUST_ANCHORS} trust anchors`);
   return items.map((item, i) => {
     try {
-      return parseCertificate(typeof item === 'string' ? base64ToBytes(item) : item);
+      return parseCertificate(typeof item === 'string' ? base64Decode(item) : item);
     } catch (cause) {
       throw new DccCertificateError(`trust anchor ${i} is not a readable X.509 certificate: ${(cause as Error).message}`, { cause });
     }
@@ -251,7 +252,7 @@ async function checkSignature(entry: Entry, signers: readonly X509CertificateInf
   }
   let cms: Uint8Array;
   try {
-    cms = base64ToBytes(entry.signature);
+    cms = base64Decode(entry.signature);
   } catch (cause) {
     throw new DccTrustListError('ERR_DCC_TRUST_SIGNATURE_INVALID', entry.index, entry.kid, 'the signature is not base64', { cause });
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256 } from '@divoc/keys';
 
 /** Ids usable as a file name on every OS: no path separators, no leading dot, bounded length. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -35,11 +35,12 @@ export function certificateIdFor(template: string, record: Readonly<Record<strin
     return { ok: false, field: 'identity', reason: 'record needs identity, refId, or name with dob/age to derive a certificateId' };
   }
   const dose = scalar(record.dose) ?? '';
-  const digest = createHash('sha256').update(JSON.stringify(['divoc-certificate-id/1', template, identity, dose])).digest();
-  const bytes = Uint8Array.from(digest.subarray(0, 16));
+  // SHA-256 from @divoc/keys (runtime-neutral): the issuer runs in browsers and workers without Node built-ins.
+  const bytes = sha256(JSON.stringify(['divoc-certificate-id/1', template, identity, dose])).slice(0, 16);
   bytes[6] = ((bytes[6] as number) & 0x0f) | 0x80; // version 8: custom/name-based
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80; // RFC 9562 variant
-  const hex = Buffer.from(bytes).toString('hex');
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
   return { ok: true, certificateId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
 }
 

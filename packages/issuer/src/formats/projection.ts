@@ -1,7 +1,8 @@
+import { isJsonObject } from '@divoc/keys';
 import type { DdccCoreDataSet, DdccHumanName } from '@divoc/schemas';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Json => isJsonObject(v);
 
 /** VDS-NC `uvci`/`utci` hold at most 12 characters. */
 export const VDSNC_MAX_ID = 12;

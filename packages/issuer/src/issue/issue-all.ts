@@ -1,4 +1,4 @@
-import { CREDENTIAL_FORMATS } from '@divoc/keys';
+import { CREDENTIAL_FORMATS, isJsonObject } from '@divoc/keys';
 import { buildCredential, defaultRegistry, DdccMappingError, RecordValidationError, toDdccCoreDataSet, type DdccCoreDataSet, type ToDdccOptions } from '@divoc/schemas';
 import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
@@ -19,12 +19,11 @@ import type { DocumentSignerKey, FormatFailure, IssueAllFormatsOptions, IssuedFo
 export const FORMAT_NAMES: readonly FormatName[] = CREDENTIAL_FORMATS;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_RECORD_FIELDS = 512;
 
 function checkOptions(options: IssueAllFormatsOptions): void {
-  if (!isObject(options)) throw new IssuerInputError('options (with keys and issuer) are required');
-  if (!isObject(options.keys)) throw new IssuerInputError('options.keys must be an object');
+  if (!isJsonObject(options)) throw new IssuerInputError('options (with keys and issuer) are required');
+  if (!isJsonObject(options.keys)) throw new IssuerInputError('options.keys must be an object');
   if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer) || options.issuer.length > 2048) {
     throw new IssuerInputError('options.issuer must be an absolute URI or DID');
   }
@@ -43,7 +42,7 @@ function checkOptions(options: IssueAllFormatsOptions): void {
   if (options.certificateIssuerName !== undefined && (typeof options.certificateIssuerName !== 'string' || options.certificateIssuerName.trim() === '' || options.certificateIssuerName.length > 256)) {
     throw new IssuerInputError('options.certificateIssuerName must be 1 to 256 characters');
   }
-  if (options.statusList !== undefined && (!isObject(options.statusList) || !isStatusList(options.statusList.list))) {
+  if (options.statusList !== undefined && (!isJsonObject(options.statusList) || !isStatusList(options.statusList.list))) {
     throw new IssuerInputError('options.statusList.list must be a StatusList from @divoc/status');
   }
   if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written') throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
@@ -73,7 +72,7 @@ interface Prepared {
 function prepareFromRecord(record: unknown, template: unknown, options: IssueAllFormatsOptions): Prepared {
   if (typeof template !== 'string' || template.length === 0 || template.length > 128) throw new IssuerInputError('template must be a template name (vaccination, vaccination-v2, test, recovery...)');
   if (!defaultRegistry.has(template)) throw new IssuerInputError(`unknown template ${JSON.stringify(template)}`);
-  if (!isObject(record)) throw new IssuerInputError('record must be an object');
+  if (!isJsonObject(record)) throw new IssuerInputError('record must be an object');
   if (Object.keys(record).length > MAX_RECORD_FIELDS) throw new IssuerInputError(`record has more than ${MAX_RECORD_FIELDS} fields`);
   const split = splitRecord(record, template);
   if (split.issues.length > 0) throw new IssuerRecordError(`record is invalid: ${split.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, split.issues);
@@ -103,20 +102,20 @@ function prepareFromRecord(record: unknown, template: unknown, options: IssueAll
 }
 
 function prepareFromCredential(credential: unknown, extra: unknown, options: IssueAllFormatsOptions): Prepared {
-  if (!isObject(credential)) throw new IssuerInputError('credential must be an object');
-  if (extra !== undefined && !isObject(extra)) throw new IssuerInputError('ddcc must be an object');
+  if (!isJsonObject(credential)) throw new IssuerInputError('credential must be an object');
+  if (extra !== undefined && !isJsonObject(extra)) throw new IssuerInputError('ddcc must be an object');
   let copy: Json;
   try {
     copy = structuredClone(credential) as Json;
   } catch (error) {
     throw new IssuerInputError('credential must be plain JSON data', { cause: error });
   }
-  const signed = isObject(copy.proof) ? (copy as SignedCredential) : undefined;
+  const signed = isJsonObject(copy.proof) ? (copy as SignedCredential) : undefined;
   const unsigned = { ...copy };
   delete unsigned.proof;
   if (signed !== undefined && options.statusList !== undefined) throw new IssuerInputError('the credential is already signed: a status entry cannot be added to it');
   const evidence = Array.isArray(copy.evidence) ? copy.evidence[0] : undefined;
-  const given = isObject(evidence) ? evidence.certificateId : undefined;
+  const given = isJsonObject(evidence) ? evidence.certificateId : undefined;
   const certificateId = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
   if (certificateId === '') throw new IssuerCertificateIdError('evidence[0].certificateId', 'the credential has no certificate id');
   if (options.certificateId !== undefined && options.certificateId !== certificateId) {
@@ -140,7 +139,7 @@ function image(text: string, format: 'png' | 'svg'): QrImage {
  */
 export async function issueAllFormats(input: IssueInput, options: IssueAllFormatsOptions): Promise<IssuedFormats> {
   checkOptions(options);
-  if (!isObject(input)) throw new IssuerInputError('input must be { record, template } or { credential }');
+  if (!isJsonObject(input)) throw new IssuerInputError('input must be { record, template } or { credential }');
   const hasRecord = 'record' in input;
   const hasCredential = 'credential' in input;
   if (hasRecord === hasCredential) throw new IssuerInputError('input must have either record (with template) or credential');

@@ -71,10 +71,29 @@ export function base64Encode(bytes: Uint8Array): string {
   return encode(bytes, STD, true);
 }
 
-/** Strict standard base64 (padding optional, whitespace ignored), used for DER certificates in trust lists. */
-export function base64Decode(text: string): Uint8Array {
+export interface Base64DecodeOptions {
+  /**
+   * Refuse whitespace and require canonical padding (a length that is a multiple of 4, `=` exactly where needed),
+   * for base64 that arrives as one token (a QR payload, a JSON member). Default false: whitespace is ignored (PEM
+   * bodies, wrapped text) and padding may be left out; where it is present it must complete the last group.
+   */
+  strict?: boolean;
+}
+
+/**
+ * The SDK's one standard base64 decoder (RFC 4648 §4). Always refuses characters outside the alphabet, `=` anywhere
+ * but at the end, and a dangling sixth bit group, with `EncodingError` (`ERR_ENCODING_INVALID`); see `strict`.
+ */
+export function base64Decode(text: string, options: Base64DecodeOptions = {}): Uint8Array {
   if (typeof text !== 'string') throw new EncodingError('base64: input must be a string');
-  const compact = text.replace(/\s+/g, '');
-  if (!BASE64.test(compact) || compact.length % 4 === 1) throw new EncodingError('base64: malformed input');
-  return decode(compact.replace(/=+$/, ''));
+  if (options.strict === true) {
+    if (!BASE64.test(text) || text.length % 4 !== 0) throw new EncodingError('base64: malformed input');
+    return decode(text.replace(/=+$/, ''));
+  }
+  const compact = /\s/.test(text) ? text.replace(/\s+/g, '') : text;
+  if (!BASE64.test(compact)) throw new EncodingError('base64: malformed input');
+  const body = compact.replace(/=+$/, '');
+  // Padding, when present, must complete the last group; without it, a group of one character is never valid.
+  if (body.length % 4 === 1 || (body.length !== compact.length && compact.length % 4 !== 0)) throw new EncodingError('base64: malformed input');
+  return decode(body);
 }

@@ -16,6 +16,14 @@ import { JsonDuplicateKeyError, JsonForbiddenKeyError, JsonSyntaxError, JsonTooD
  * and arrays. Linear time; runtime-neutral.
  */
 
+/**
+ * A JSON object as `parseJsonStrict` / `JSON.parse` give one: non-null, not an array. Structural only (the prototype
+ * is not checked; for copying or serialising untrusted objects check it yourself). The SDK's one such guard.
+ */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 export interface StrictJsonOptions {
   /** Deepest nesting of objects and arrays accepted; the outermost container is depth 1. Default 256. */
   maxDepth?: number;

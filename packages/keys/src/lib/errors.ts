@@ -73,6 +73,55 @@ export class KeyFileExistsError extends KeyError {
   readonly code = 'ERR_KEY_FILE_EXISTS' as const;
 }
 
+/**
+ * A key file (`divoc-key` JSON, PEM, DIVOC key JSON, JWK) is not one, or the key inside is bad. `fileName` is the name
+ * the caller gave, `jsonPath` the member at fault (`$.privateKeyPem`) when there is one, `reason` what is wrong. The
+ * message says these three and never quotes the file's content; `cause` is the `@divoc/keys` error behind it, if any.
+ */
+export class KeyFileInvalidError extends KeyError {
+  readonly code = 'ERR_KEY_FILE_INVALID' as const;
+  readonly fileName: string;
+  readonly jsonPath: string | undefined;
+  readonly reason: string;
+  constructor(fileName: string, reason: string, options: { jsonPath?: string; cause?: unknown } = {}) {
+    const path = options.jsonPath;
+    const at = path !== undefined && !(path !== '$' && reason.includes(path)) ? ` (at ${path})` : '';
+    super(`${fileName}: ${reason}${at}`, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.fileName = fileName;
+    this.jsonPath = options.jsonPath;
+    this.reason = reason;
+  }
+}
+
+/** A key file is larger than the limit (`MAX_KEY_FILE_BYTES` unless told otherwise): refused before parsing, or while reading. */
+export class KeyFileTooLargeError extends KeyError {
+  readonly code = 'ERR_KEY_FILE_TOO_LARGE' as const;
+  readonly fileName: string;
+  readonly limit: number;
+  constructor(fileName: string, limit: number) {
+    super(`${fileName}: larger than ${limit} bytes: not a key file`);
+    this.fileName = fileName;
+    this.limit = limit;
+  }
+}
+
+/**
+ * A key file could not be opened or read (`@divoc/keys/node`). `systemCode` is the file system's code (`ENOENT`,
+ * `EACCES`, `EISDIR`...) and `cause` its error.
+ */
+export class KeyFileUnreadableError extends KeyError {
+  readonly code = 'ERR_KEY_FILE_UNREADABLE' as const;
+  readonly fileName: string;
+  readonly systemCode: string | undefined;
+  readonly reason: string;
+  constructor(fileName: string, reason: string, options: { systemCode?: string; cause?: unknown } = {}) {
+    super(`cannot read ${fileName}: ${reason}`, options.cause !== undefined ? { cause: options.cause } : undefined);
+    this.fileName = fileName;
+    this.systemCode = options.systemCode;
+    this.reason = reason;
+  }
+}
+
 /** Compressed data is not a valid deflate / zlib / gzip stream. */
 export class InflateInvalidError extends KeyError {
   readonly code = 'ERR_INFLATE_INVALID' as const;
@@ -141,6 +190,9 @@ export type KeysError =
   | TrustListError
   | EncodingError
   | KeyFileExistsError
+  | KeyFileInvalidError
+  | KeyFileTooLargeError
+  | KeyFileUnreadableError
   | InflateInvalidError
   | InflateTooLargeError
   | CertificateInvalidError

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../codec/json.js';
 import { base64Encode } from '../codec/base64url.js';
 import { parseDidKey, resolveDidKey } from '../did/did-key.js';
 import { importPublicKeyInfo, type PublicKeyInput } from '../key/public-import.js';
@@ -43,10 +44,6 @@ const MAX_DID_KEY_CACHE = 1024;
 const DID_RELATIONSHIPS = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'] as const;
 
 type Json = Record<string, unknown>;
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function fail(where: string, message: string, cause?: unknown): never {
   throw new TrustListError(`${where}: ${message}`, cause === undefined ? undefined : { cause });
@@ -233,7 +230,7 @@ export class TrustStore {
 
   /** Load `{ "issuers": [ { id, publicKeyPem | publicKeyJwk | publicKeyMultibase | publicKeyBase58 | certificate, … } ] }`. */
   addTrustList(json: unknown): TrustedKey[] {
-    if (!isObject(json)) fail('trust list', 'must be a JSON object');
+    if (!isJsonObject(json)) fail('trust list', 'must be a JSON object');
     const issuers = json.issuers;
     if (!Array.isArray(issuers)) fail('trust list', '"issuers" must be an array');
     if (issuers.length > MAX_ENTRIES) fail('trust list', `more than ${MAX_ENTRIES} issuers`);
@@ -246,14 +243,14 @@ export class TrustStore {
    * and key types this package does not support are skipped; malformed keys reject the whole set.
    */
   addJwks(jwks: unknown, options: { issuer?: string; issuers?: readonly string[] } = {}): TrustedKey[] {
-    if (!isObject(jwks) || !Array.isArray(jwks.keys)) fail('JWKS', 'must be an object with a "keys" array');
+    if (!isJsonObject(jwks) || !Array.isArray(jwks.keys)) fail('JWKS', 'must be an object with a "keys" array');
     if (jwks.keys.length > MAX_ENTRIES) fail('JWKS', `more than ${MAX_ENTRIES} keys`);
     const issuer = optionalString(options.issuer, 'JWKS issuer');
     const issuers = stringArray(options.issuers, 'JWKS issuers');
     const parsed: TrustedKey[] = [];
     jwks.keys.forEach((jwk: unknown, i: number) => {
       const where = `keys[${i}]`;
-      if (!isObject(jwk)) fail(where, 'must be a JWK object');
+      if (!isJsonObject(jwk)) fail(where, 'must be a JWK object');
       if (jwk.use === 'enc') return;
       if (jwk.d !== undefined) fail(where, 'holds private key material; a JWKS for verification carries public keys only');
       let kp: PublicKeyInfo;
@@ -325,7 +322,7 @@ export class TrustStore {
    * unsupported key types (e.g. X25519 keyAgreement keys) are skipped.
    */
   addDidDocument(doc: unknown): TrustedKey[] {
-    if (!isObject(doc)) fail('DID document', 'must be a JSON object');
+    if (!isJsonObject(doc)) fail('DID document', 'must be a JSON object');
     const did = idString(doc.id, 'DID document id');
     if (!did.startsWith('did:')) fail('DID document id', 'is not a DID');
     const absolute = (ref: string) => (ref.startsWith('#') ? `${did}${ref}` : ref);
@@ -335,7 +332,7 @@ export class TrustStore {
     if (!Array.isArray(vms) || vms.length > 1000) fail('verificationMethod', 'must be an array of at most 1000 entries');
     vms.forEach((vm: unknown, i: number) => {
       const where = `verificationMethod[${i}]`;
-      if (!isObject(vm)) fail(where, 'must be an object');
+      if (!isJsonObject(vm)) fail(where, 'must be an object');
       methods.set(absolute(idString(vm.id, `${where}.id`)), { vm, where });
     });
     for (const rel of DID_RELATIONSHIPS) {
@@ -346,7 +343,7 @@ export class TrustStore {
         const where = `${rel}[${i}]`;
         let id: string;
         if (typeof ref === 'string') id = absolute(idString(ref, where));
-        else if (isObject(ref)) {
+        else if (isJsonObject(ref)) {
           id = absolute(idString(ref.id, `${where}.id`));
           if (!methods.has(id)) methods.set(id, { vm: ref, where });
         } else fail(where, 'must be a DID URL or a verification method');
@@ -395,7 +392,7 @@ export class TrustStore {
     const field = fields[0]!;
     try {
       if (field === 'publicKeyJwk') {
-        if (isObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined) fail(`${where}.publicKeyJwk`, 'holds private key material');
+        if (isJsonObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined) fail(`${where}.publicKeyJwk`, 'holds private key material');
         return publicKeyInfoFromJwk(vm.publicKeyJwk);
       }
       if (field === 'publicKeyMultibase') {
@@ -414,7 +411,7 @@ export class TrustStore {
   }
 
   #parseTrustListEntry(entry: unknown, where: string): TrustedKey {
-    if (!isObject(entry)) fail(where, 'must be an object');
+    if (!isJsonObject(entry)) fail(where, 'must be an object');
     const id = idString(entry.id, `${where}.id`);
     const found: { field: string; kp: PublicKeyInfo }[] = [];
     let cert: TrustedCertificate | undefined;
@@ -423,7 +420,7 @@ export class TrustStore {
       found.push({ field: 'publicKeyPem', kp: importPublic({ pem: entry.publicKeyPem }, `${where}.publicKeyPem`) });
     }
     if (entry.publicKeyJwk !== undefined) {
-      if (!isObject(entry.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
+      if (!isJsonObject(entry.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
       found.push({ field: 'publicKeyJwk', kp: importPublic({ jwk: entry.publicKeyJwk as JsonWebKey }, `${where}.publicKeyJwk`) });
     }
     if (entry.publicKeyMultibase !== undefined) {
@@ -470,10 +467,10 @@ export class TrustStore {
   }
 
   #normalize(key: TrustedKey, where: string): TrustedKey {
-    if (!isObject(key)) fail(where, 'must be an object');
+    if (!isJsonObject(key)) fail(where, 'must be an object');
     const id = idString(key.id, `${where}.id`);
     if (!KEY_TYPES.includes(key.type)) fail(`${where}.type`, 'must be Ed25519, P-256 or RSA');
-    if (!isObject(key.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
+    if (!isJsonObject(key.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
     let publicKey: PublicKeyInfo;
     try {
       if ((key.publicKeyJwk as Json).d !== undefined) throw new TrustListError('publicKeyJwk holds private key material');

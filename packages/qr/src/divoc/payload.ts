@@ -14,7 +14,7 @@
  * - `json`: the signed credential as plain JSON text (DIVOC public_app's first verifier; Path-Check divoc-sdk
  *   `unpack`, used for India/Sri Lanka certificates).
  */
-import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { base64Decode, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { binaryStringToBytes, bytesToBinaryString, decodeUtf8, encodeUtf8, startsWithBytes } from '../lib/bytes.js';
 import {
   DivocQrEntryMissingError,
@@ -67,7 +67,7 @@ export function encodeDivocQr(credential: DivocCredentialJson | string, options:
   let json: string;
   if (typeof credential === 'string') {
     json = credential;
-  } else if (credential !== null && typeof credential === 'object' && !Array.isArray(credential)) {
+  } else if (isJsonObject(credential)) {
     json = JSON.stringify(credential);
   } else {
     throw new DivocQrMalformedError('encodeDivocQr expects a credential object or its JSON text');
@@ -119,8 +119,6 @@ function credentialFromZipMaybeUtf8(bytes: Uint8Array, variant: DivocQrVariant, 
   }
 }
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
-
 function decodeText(text: string, limits: ReadZipLimits): DecodedDivocQr {
   if (text.startsWith('PK\u0003\u0004')) {
     const bytes = binaryStringToBytes(text);
@@ -129,9 +127,12 @@ function decodeText(text: string, limits: ReadZipLimits): DecodedDivocQr {
   }
   const trimmed = text.trim();
   if (/^b64:/i.test(trimmed)) {
-    const body = trimmed.slice(4).replace(/\s+/g, '');
-    if (!BASE64.test(body) || body.length % 4 === 1) throw new DivocQrMalformedError('the B64: payload is not valid base64');
-    const bytes = binaryStringToBytes(atob(body))!;
+    let bytes: Uint8Array;
+    try {
+      bytes = base64Decode(trimmed.slice(4));
+    } catch (cause) {
+      throw new DivocQrMalformedError('the B64: payload is not valid base64', { cause });
+    }
     if (!startsWithBytes(bytes, PK_LOCAL)) throw new DivocQrMalformedError('the B64: payload is not a ZIP archive');
     return credentialFromZip(bytes, 'zip-base64', limits);
   }

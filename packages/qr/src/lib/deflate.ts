@@ -1,9 +1,8 @@
 /**
  * Compression for the package, runtime-neutral (fflate through @divoc/keys): the same code runs in Node and browsers.
- * PNG image data takes node:zlib when it is there (lib/node-zlib.ts): native deflate is several times faster.
+ * @divoc/keys takes node:zlib when it is there: native deflate is several times faster.
  */
 import { InflateTooLargeError, deflateRaw as deflateRawBytes, deflateZlib as deflateZlibBytes, inflateRawBounded as inflateRawWithin } from '@divoc/keys';
-import { nodeZlib } from './node-zlib.js';
 
 /** Raw DEFLATE (no zlib header), as ZIP entries use it. */
 export function deflateRaw(data: Uint8Array, level = 9): Uint8Array {
@@ -17,15 +16,11 @@ export function deflateZlib(data: Uint8Array, level = 6): Uint8Array {
 
 /**
  * zlib stream of PNG scanlines in which repeated rows are already "Up"-filtered to zeros: run-length matching
- * (Z_RLE) catches those zero rows and the long light runs, at a fraction of the cost of full matching. Node's native
- * zlib when available, otherwise fflate at `level`.
+ * (Z_RLE, `strategy: 'rle'` of @divoc/keys) catches those zero rows and the long light runs, at a fraction of the cost
+ * of full matching. Node's native zlib when available, otherwise fflate at `level`.
  */
 export function deflateImageData(data: Uint8Array, level = 6): Uint8Array {
-  if (nodeZlib) {
-    const out = nodeZlib.deflateSync(data, { level, strategy: nodeZlib.constants.Z_RLE });
-    return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
-  }
-  return deflateZlibBytes(data, { level });
+  return deflateZlibBytes(data, { level, strategy: 'rle' });
 }
 
 /**

@@ -44,6 +44,11 @@ export const DEFAULT_IMAGE_LIMITS: Readonly<Required<ImageLimits>> = Object.free
 export const DEFAULT_MAX_PIXELS = DEFAULT_IMAGE_LIMITS.maxPixels;
 const DEFAULT_MAX_BYTES = DEFAULT_IMAGE_LIMITS.maxBytes;
 
+/**
+ * What image `bytes` hold, from their first bytes: PNG (the full 8-byte signature), JPEG (SOI + a marker), or an SVG
+ * document (the first element after a BOM, XML declaration, comments and a doctype is `<svg`); null otherwise. The
+ * SDK's one image-type sniffer (the verifier and the CLI use it to tell a QR image from a payload).
+ */
 export function sniffImage(bytes: Uint8Array): ImageKind | null {
   if (startsWithBytes(bytes, PNG_SIGNATURE)) return 'png';
   if (startsWithBytes(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';

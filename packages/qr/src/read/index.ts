@@ -28,7 +28,14 @@ type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: J
 // jsqr is a UMD bundle: its CommonJS export is the function, which also carries itself as `.default`.
 const jsQR: JsQr = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule) as unknown as JsQr;
 
-type Attempt = { name: string; image: () => GreyImage };
+/**
+ * One way of looking at an image. A point (x, y) of the image it makes is the point
+ * ((x − pad) · scale, (y − pad) · scale) of the image it was made from.
+ */
+type Attempt = { name: string; image: () => GreyImage; pad: number; scale: number };
+type Point = { x: number; y: number };
+/** A hit of `scan`, with the map from its coordinates to those of the image scanned. */
+type Hit = { result: JsQrResult; attempt: string; toScanned: (p: Point) => Point };
 
 /**
  * Largest image one jsQR call sees. A larger image is box-filtered down to this first (a QR code in a 12 MP photo
@@ -66,11 +73,15 @@ class OutOfTime extends Error {}
 
 type Region = { x0: number; y0: number; width: number; height: number };
 
-/** The image (or a region of it), box-filtered down by an integer factor to at most `MAX_SCAN_PIXELS` pixels. */
-function scanSized(image: GreyImage, region?: Region): GreyImage {
+/**
+ * The image (or a region of it), box-filtered down by an integer factor to at most `MAX_SCAN_PIXELS` pixels; `factor`
+ * maps its coordinates back (x · factor + region x0).
+ */
+function scanSized(image: GreyImage, region?: Region): { image: GreyImage; factor: number } {
   const pixels = region ? region.width * region.height : image.width * image.height;
-  if (pixels <= MAX_SCAN_PIXELS) return region ? crop(image, region) : image;
-  return shrink(image, Math.ceil(Math.sqrt(pixels / MAX_SCAN_PIXELS)), region);
+  if (pixels <= MAX_SCAN_PIXELS) return { image: region ? crop(image, region) : image, factor: 1 };
+  const factor = Math.ceil(Math.sqrt(pixels / MAX_SCAN_PIXELS));
+  return { image: shrink(image, factor, region), factor };
 }
 
 /** Add a white border: jsQR needs some quiet zone around the finder patterns. */
@@ -182,17 +193,20 @@ function toRgba(image: GreyImage): Uint8ClampedArray {
 
 /** The pre-processing ladder: cheap first, each step only if the previous found nothing. */
 function attempts(image: GreyImage): Attempt[] {
-  const list: Attempt[] = [{ name: 'as-is', image: () => image }];
+  const list: Attempt[] = [{ name: 'as-is', image: () => image, pad: 0, scale: 1 }];
   const side = Math.max(image.width, image.height);
-  list.push({ name: 'quiet-zone', image: () => pad(image, Math.max(8, Math.round(side / 10))) });
-  if (side < 400) list.push({ name: 'upscaled', image: () => pad(enlarge(image, Math.ceil(800 / side)), 32) });
-  if (side > 1600) list.push({ name: 'downscaled', image: () => shrink(image, Math.ceil(side / 1000)) });
-  list.push({ name: 'threshold-otsu', image: () => pad(binarise(image, otsu(image.data)), 16) });
-  for (const t of [96, 160]) list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, t), 16) });
+  const border = Math.max(8, Math.round(side / 10));
+  list.push({ name: 'quiet-zone', image: () => pad(image, border), pad: border, scale: 1 });
+  const up = Math.ceil(800 / side);
+  if (side < 400) list.push({ name: 'upscaled', image: () => pad(enlarge(image, up), 32), pad: 32, scale: 1 / up });
+  const down = Math.ceil(side / 1000);
+  if (side > 1600) list.push({ name: 'downscaled', image: () => shrink(image, down), pad: 0, scale: down });
+  list.push({ name: 'threshold-otsu', image: () => pad(binarise(image, otsu(image.data)), 16), pad: 16, scale: 1 });
+  for (const t of [96, 160]) list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, t), 16), pad: 16, scale: 1 });
   return list;
 }
 
-function scan(image: GreyImage, quick: boolean, deadline: Budget): { result: JsQrResult; attempt: string } | null {
+function scan(image: GreyImage, quick: boolean, deadline: Budget): Hit | null {
   for (const attempt of quick ? attempts(image).slice(0, 2) : attempts(image)) {
     // The first attempt of a read always runs (it is bounded by the pixel budgets): a large photo whose decoding
     // took most of the budget on a slow machine is still looked at once.
@@ -200,9 +214,11 @@ function scan(image: GreyImage, quick: boolean, deadline: Budget): { result: JsQ
     deadline.used = true;
     let candidate = attempt.image();
     let name = attempt.name;
+    let shrunk = 1;
     let work = countFinderCandidates(candidate, MAX_FINDER_CANDIDATES);
     while (work > MAX_FINDER_CANDIDATES && Math.min(candidate.width, candidate.height) >= 2 * MIN_SHRUNK_SIDE) {
       candidate = shrink(candidate, 2);
+      shrunk *= 2;
       name = `${attempt.name}-shrunk`;
       work = countFinderCandidates(candidate, MAX_FINDER_CANDIDATES);
     }
@@ -211,7 +227,10 @@ function scan(image: GreyImage, quick: boolean, deadline: Budget): { result: JsQ
       continue;
     }
     const result = jsQR(toRgba(candidate), candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
-    if (result) return { result, attempt: name };
+    if (result) {
+      const { pad: border, scale } = attempt;
+      return { result, attempt: name, toScanned: (p) => ({ x: (p.x * shrunk - border) * scale, y: (p.y * shrunk - border) * scale }) };
+    }
     // Later attempts only make sense once the plain one failed.
   }
   return null;
@@ -262,9 +281,18 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
   const decoded = decodeImage(bytes, options);
   const maxCodes = options.maxCodes ?? 8;
   const found = new Map<string, QrReadResult>();
-  const add = (hit: { result: JsQrResult; attempt: string }): void => {
+  // Where each code found lies in the decoded image: a second read of the same printed code (a crop through it can
+  // be mis-corrected into another text) is not a second code.
+  const boxes: { x0: number; y0: number; x1: number; y1: number }[] = [];
+  const add = (hit: Hit, toDecoded: (p: Point) => Point): void => {
     const text = qrText(hit.result);
     if (found.has(text)) return;
+    const { topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner } = hit.result.location;
+    const corners = [topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner].map((p) => toDecoded(hit.toScanned(p)));
+    const box = { x0: Math.min(...corners.map((p) => p.x)), y0: Math.min(...corners.map((p) => p.y)), x1: Math.max(...corners.map((p) => p.x)), y1: Math.max(...corners.map((p) => p.y)) };
+    const centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
+    if (boxes.some((b) => centre.x >= b.x0 && centre.x <= b.x1 && centre.y >= b.y0 && centre.y <= b.y1)) return;
+    boxes.push(box);
     found.set(text, {
       text,
       bytes: Uint8Array.from(hit.result.binaryData),
@@ -277,14 +305,15 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
 
   try {
     // Whole image (at most MAX_SCAN_PIXELS of it): full ladder first; after a hit, blank it out and look again (cheaply).
-    const scanned = scanSized(decoded);
+    const { image: scanned, factor } = scanSized(decoded);
     // A code needs contrast: a (nearly) uniform image, as a blank bomb is, has none to find.
     if (contrast(scanned) < MIN_CONTRAST) return [];
+    const wholeToDecoded = (p: Point): Point => ({ x: p.x * factor, y: p.y * factor });
     let image: GreyImage = scanned;
     while (found.size < maxCodes) {
       const hit = scan(image, found.size > 0, deadline);
       if (!hit) break;
-      add(hit);
+      add(hit, wholeToDecoded);
       if (hit.attempt !== 'as-is') break; // locations are only in as-is coordinates
       image = blankOut(image, hit.result);
     }
@@ -294,8 +323,9 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
         if (found.size >= maxCodes) break;
         if (deadline.passed) throw new OutOfTime();
         // Made one at a time, cropped and shrunk in one pass: no full-resolution copies of a large image.
-        const hit = scan(scanSized(decoded, region), true, deadline);
-        if (hit) add({ ...hit, attempt: `region-${hit.attempt}` });
+        const sized = scanSized(decoded, region);
+        const hit = scan(sized.image, true, deadline);
+        if (hit) add({ ...hit, attempt: `region-${hit.attempt}` }, (p) => ({ x: region.x0 + p.x * sized.factor, y: region.y0 + p.y * sized.factor }));
       }
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, isJsonObject } from '@divoc/keys';
 import { dccValueSets, lookupValueSet } from '../valuesets/index.js';
 import { COVID19_DISEASE, resolveVaccine } from '../valuesets/vaccines.js';
 import type {
@@ -37,8 +37,6 @@ export class DdccMappingError extends DivocError {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function text(v: unknown): string {
   if (typeof v === 'string') return v.trim().slice(0, 4096);
   if (typeof v === 'number' && Number.isFinite(v)) return String(v);
@@ -153,8 +151,8 @@ function int(value: unknown): number | undefined {
 }
 
 function facilityOf(evidence: Json): { centre?: string; country?: string } {
-  const facility = isObject(evidence.facility) ? evidence.facility : {};
-  const address = isObject(facility.address) ? facility.address : {};
+  const facility = isJsonObject(evidence.facility) ? evidence.facility : {};
+  const address = isJsonObject(facility.address) ? facility.address : {};
   const out: { centre?: string; country?: string } = {};
   const centre = optional(facility.name);
   if (centre !== undefined) out.centre = centre;
@@ -164,7 +162,7 @@ function facilityOf(evidence: Json): { centre?: string; country?: string } {
 }
 
 function practitionerOf(evidence: Json): string | undefined {
-  return isObject(evidence.verifier) ? optional(evidence.verifier.name) : undefined;
+  return isJsonObject(evidence.verifier) ? optional(evidence.verifier.name) : undefined;
 }
 
 function countryOf(given: string | undefined, ...candidates: Array<string | undefined>): string | undefined {
@@ -283,21 +281,21 @@ function recoveryOf(evidence: Json, subjectCountry: string | undefined, options:
  * Throws `DdccMappingError` (`ERR_DDCC_CREDENTIAL_INVALID`) naming the missing or malformed field.
  */
 export function toDdccCoreDataSet(credential: unknown, options: ToDdccOptions = {}): DdccCoreDataSet {
-  if (!isObject(credential)) throw new DdccMappingError('$', 'credential must be a JSON object');
-  if (!isObject(options)) throw new DdccMappingError('options', 'must be an object');
+  if (!isJsonObject(credential)) throw new DdccMappingError('$', 'credential must be a JSON object');
+  if (!isJsonObject(options)) throw new DdccMappingError('options', 'must be an object');
   const types = Array.isArray(credential.type) ? credential.type.filter((t): t is string => typeof t === 'string') : [text(credential.type)];
   const type = ['ProofOfVaccinationCredential', 'ProofOfTestCertificateCredential', 'ProofOfRecoveryCredential'].find((t) => types.includes(t));
   if (type === undefined) throw new DdccMappingError('$.type', 'is not a vaccination, test or recovery credential');
   const subject = credential.credentialSubject;
-  if (!isObject(subject)) throw new DdccMappingError('$.credentialSubject', 'must be an object');
+  if (!isJsonObject(subject)) throw new DdccMappingError('$.credentialSubject', 'must be an object');
   const evidence = Array.isArray(credential.evidence) ? credential.evidence[0] : credential.evidence;
-  if (!isObject(evidence)) throw new DdccMappingError('$.evidence[0]', 'must be an object');
+  if (!isJsonObject(evidence)) throw new DdccMappingError('$.evidence[0]', 'must be an object');
   const hcid = text(evidence.certificateId);
   if (hcid === '') throw new DdccMappingError('$.evidence[0].certificateId', 'is missing');
 
-  const issuerId = isObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
+  const issuerId = isJsonObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
   if (issuerId === '') throw new DdccMappingError('$.issuer', 'is missing');
-  const issuerName = optional(options.certificateIssuerName) ?? (isObject(credential.issuer) ? optional(credential.issuer.name) : undefined);
+  const issuerName = optional(options.certificateIssuerName) ?? (isJsonObject(credential.issuer) ? optional(credential.issuer.name) : undefined);
   const start = optional(credential.issuanceDate) ?? optional(credential.validFrom);
   const end = optional(credential.expirationDate) ?? optional(credential.validUntil);
   const certificate = {
@@ -307,7 +305,7 @@ export function toDdccCoreDataSet(credential: unknown, options: ToDdccOptions = 
     type,
   };
   const person = personOf(subject, options);
-  const subjectCountry = isObject(subject.address) ? optional(subject.address.addressCountry) : undefined;
+  const subjectCountry = isJsonObject(subject.address) ? optional(subject.address.addressCountry) : undefined;
   if (type === 'ProofOfVaccinationCredential') return { kind: 'vaccination', person, certificate, vaccination: vaccinationOf(evidence, subjectCountry, options) };
   if (type === 'ProofOfTestCertificateCredential') return { kind: 'test', person, certificate, test: testOf(evidence, subjectCountry, options) };
   return { kind: 'recovery', person, certificate, recovery: recoveryOf(evidence, subjectCountry, options) };

@@ -4,16 +4,17 @@ import {
   createSigner,
   CREDENTIAL_FORMATS,
   exportPublicJwk,
-  importKeyPair,
   isKeysError,
-  jwkThumbprint,
+  KeyFileTooLargeError,
+  KeyFileUnreadableError,
   parseJsonStrict,
-  verificationMethodId,
-  type KeyPair,
+  type KeyFileKey,
   type KeyType,
   type SignatureAlgorithm,
   type Signer,
+  isJsonObject,
 } from '@divoc/keys';
+import { readKeyFile } from '@divoc/keys/node';
 import type { SuiteName } from '@divoc/vc';
 import { MAX_TRUST_TEXT, Trust } from '@divoc/verifier';
 import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
@@ -133,42 +134,27 @@ async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Prom
 }
 
 /**
- * Reads key files: our `divoc-key` JSON, a PEM private key, or a private JWK. `pkcs11:` URIs need a loader that
- * knows the token (the divoc CLI passes one).
+ * Reads key files in any format @divoc/keys reads (`readKeyFile`: our `divoc-key` JSON, a PEM private key, DIVOC's
+ * key JSON, a private JWK), capped at `MAX_KEY_FILE_BYTES` while reading. `pkcs11:` URIs need a loader that knows
+ * the token (the divoc CLI passes one). Errors name the file, never its content.
  */
 export const defaultKeyLoader: KeyLoader = async (ref, options) => {
   if (ref.startsWith('pkcs11:')) throw new ServiceConfigError('pkcs11: keys need a PKCS#11-aware key loader (run the service with `divoc serve`, or pass loadKey)');
   const path = isAbsolute(ref) ? ref : resolve(options.baseDir, ref);
-  const text = Buffer.from(await readSmall(path, 'key file')).toString('utf8').replace(/^\uFEFF/, '');
-  let keyPair: KeyPair;
-  let id: string | undefined = options.keyId;
-  let controller: string | undefined;
+  let key: KeyFileKey;
   try {
-    if (text.trimStart().startsWith('-----BEGIN')) keyPair = importKeyPair({ pem: text });
-    else {
-      // Strict (a JSON error is a keys error, reported with its code): no member named twice or `__proto__`.
-      const json = parseJsonStrict(text) as Record<string, unknown>;
-      if (json?.kind === 'divoc-key' && typeof json.privateKeyPem === 'string') {
-        keyPair = importKeyPair({ pem: json.privateKeyPem });
-        if (typeof json.id === 'string') id ??= json.id;
-        if (typeof json.controller === 'string') controller = json.controller;
-      } else if (typeof json?.kty === 'string') {
-        keyPair = importKeyPair({ jwk: json as JsonWebKey });
-        if (typeof json.kid === 'string') id ??= json.kid;
-      } else throw new ServiceConfigError(`${ref}: not a key file (divoc-key JSON, PEM or JWK)`);
-    }
+    key = await readKeyFile(path, { name: ref, requirePrivate: true, ...(options.keyId !== undefined ? { explicitId: options.keyId } : {}) });
   } catch (error) {
-    if (error instanceof ServiceConfigError) throw error;
-    if (isKeysError(error)) throw new ServiceConfigError(`${ref}: ${error.message} (${error.code})`);
-    throw new ServiceConfigError(`${ref}: not a key file (${error instanceof SyntaxError ? 'invalid JSON' : (error as Error).message})`);
+    if (error instanceof KeyFileUnreadableError) throw new ServiceConfigError(`cannot read key file ${path}: ${error.systemCode ?? error.reason}`);
+    if (error instanceof KeyFileTooLargeError) throw new ServiceConfigError(`key file ${path} is larger than ${error.limit} bytes`);
+    if (isKeysError(error)) throw new ServiceConfigError(`${error.message} (${error.code})`);
+    throw error;
   }
-  if (keyPair.privateKey === undefined) throw new ServiceConfigError(`${ref}: holds a public key only; signing needs the private key`);
-  id ??= keyPair.type === 'RSA' ? `urn:divoc:key:${jwkThumbprint(keyPair)}` : verificationMethodId(keyPair);
+  const { keyPair, id } = key;
   const signer = createSigner(keyPair, { id, ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}) });
-  return { signer, publicKeyJwk: exportPublicJwk(keyPair), type: keyPair.type, id, ...(controller !== undefined ? { controller } : {}) };
+  return { signer, publicKeyJwk: exportPublicJwk(keyPair), type: keyPair.type, id, ...(key.controller !== undefined ? { controller: key.controller } : {}) };
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function fail(message: string): never {
   throw new ServiceConfigError(message);
@@ -188,7 +174,7 @@ function int(v: unknown, where: string, min: number, max: number): number | unde
 
 /** Checks a parsed config file and builds the `ServiceConfig` (loads keys and trust, opens storage). */
 export async function parseServiceConfig(json: unknown, options: LoadServiceConfigOptions & { baseDir: string }): Promise<ServiceConfig> {
-  if (!isObject(json)) fail('config must be a JSON object');
+  if (!isJsonObject(json)) fail('config must be a JSON object');
   const known = new Set(['listen', 'publicUrl', 'issuer', 'certificateIssuerName', 'keys', 'trust', 'auth', 'rateLimit', 'storage', 'statusList', 'formats', 'qr', 'vcVersion', 'context', 'bodyLimit', 'idempotencyLockSeconds', 'log', 'trustProxy', '$comment']);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
   const file = json as unknown as ServiceConfigFile;
@@ -196,14 +182,14 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   const loadKey = options.loadKey ?? defaultKeyLoader;
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
 
-  const listen = { ...(isObject(file.listen) ? file.listen : {}), ...(options.listen ?? {}) };
-  if (file.listen !== undefined && !isObject(file.listen)) fail('listen must be { host?, port? }');
+  const listen = { ...(isJsonObject(file.listen) ? file.listen : {}), ...(options.listen ?? {}) };
+  if (file.listen !== undefined && !isJsonObject(file.listen)) fail('listen must be { host?, port? }');
   str(listen.host, 'listen.host', true);
   int(listen.port, 'listen.port', 0, 65535);
 
-  if (!isObject(file.keys)) fail('keys must be an object with at least keys.vc');
+  if (!isJsonObject(file.keys)) fail('keys must be an object with at least keys.vc');
   const vcRef = typeof file.keys.vc === 'string' ? { key: file.keys.vc } : file.keys.vc;
-  if (!isObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
+  if (!isJsonObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
   str(vcRef.key, 'keys.vc.key');
   str(vcRef.keyId, 'keys.vc.keyId', true);
   if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite)) fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
@@ -214,7 +200,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   for (const name of ['dsc', 'dcc', 'vdsnc'] as const) {
     const ref = file.keys[name];
     if (ref === undefined) continue;
-    if (!isObject(ref)) fail(`keys.${name} must be { key, certificate }`);
+    if (!isJsonObject(ref)) fail(`keys.${name} must be { key, certificate }`);
     str(ref.key, `keys.${name}.key`);
     str(ref.certificate, `keys.${name}.certificate`);
     const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
@@ -222,7 +208,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   }
   if (file.keys.shc !== undefined) {
     const ref = file.keys.shc;
-    if (!isObject(ref)) fail('keys.shc must be { key, issuer? }');
+    if (!isJsonObject(ref)) fail('keys.shc must be { key, issuer? }');
     str(ref.key, 'keys.shc.key');
     const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
     const issuer = str(ref.issuer, 'keys.shc.issuer', true);
@@ -253,7 +239,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   let rateLimit: ServiceConfig['rateLimit'];
   if (file.rateLimit === false) rateLimit = false;
   else if (file.rateLimit !== undefined) {
-    if (!isObject(file.rateLimit)) fail('rateLimit must be { capacity, refillPerSecond } or false');
+    if (!isJsonObject(file.rateLimit)) fail('rateLimit must be { capacity, refillPerSecond } or false');
     const capacity = int(file.rateLimit.capacity, 'rateLimit.capacity', 1, 1_000_000) as number;
     const refill = file.rateLimit.refillPerSecond;
     if (capacity === undefined || typeof refill !== 'number' || !(refill > 0)) fail('rateLimit needs capacity and refillPerSecond > 0');
@@ -262,8 +248,8 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
 
   let storage: ServiceConfig['storage'];
   const s = file.storage;
-  if (s === undefined || (isObject(s) && s.kind === 'memory')) storage = createMemoryStorage();
-  else if (isObject(s) && s.kind === 'postgres') {
+  if (s === undefined || (isJsonObject(s) && s.kind === 'memory')) storage = createMemoryStorage();
+  else if (isJsonObject(s) && s.kind === 'postgres') {
     const env = options.env ?? process.env;
     const fromEnv = s.connectionStringEnv !== undefined ? env[str(s.connectionStringEnv, 'storage.connectionStringEnv') as string] : undefined;
     const connectionString = str(s.connectionString, 'storage.connectionString', true) ?? fromEnv;
@@ -272,7 +258,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     storage = await createPostgresStorage({ connectionString, ...(s.schema !== undefined ? { schema: s.schema } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
   } else fail('storage.kind must be "memory" or "postgres"');
 
-  if (file.statusList !== undefined && !isObject(file.statusList)) fail('statusList must be an object');
+  if (file.statusList !== undefined && !isJsonObject(file.statusList)) fail('statusList must be an object');
   const statusList = file.statusList ?? {};
   if (statusList.enabled !== undefined && typeof statusList.enabled !== 'boolean') fail('statusList.enabled must be a boolean');
   int(statusList.length, 'statusList.length', 131_072, 16 * 1024 * 1024 * 8);
@@ -285,7 +271,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy') fail('context must be "sdk" or "divoc-legacy"');
   const bodyLimit = int(file.bodyLimit, 'bodyLimit', 1024, 16 * 1024 * 1024);
   const lockSeconds = int(file.idempotencyLockSeconds, 'idempotencyLockSeconds', 1, 3600);
-  if (file.log !== undefined && file.log !== false && !isObject(file.log)) fail('log must be { level } or false');
+  if (file.log !== undefined && file.log !== false && !isJsonObject(file.log)) fail('log must be { level } or false');
   const publicUrl = str(file.publicUrl, 'publicUrl', true);
 
   return {
@@ -311,20 +297,20 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
 }
 
 async function parseAuth(auth: unknown, at: (p: string) => string): Promise<AuthConfig> {
-  if (!isObject(auth)) fail('auth is required: { apiKeys?, jwt? } (or { "mode": "none" } for a loopback trial)');
+  if (!isJsonObject(auth)) fail('auth is required: { apiKeys?, jwt? } (or { "mode": "none" } for a loopback trial)');
   if (auth.mode === 'none') return { mode: 'none' };
   const out: { mode: 'required'; apiKeys?: { id: string; sha256: string; scopes: Scope[] }[]; jwt?: NonNullable<Extract<AuthConfig, { mode?: 'required' }>['jwt']> } = { mode: 'required' };
   if (auth.apiKeys !== undefined) {
     if (!Array.isArray(auth.apiKeys)) fail('auth.apiKeys must be an array');
     out.apiKeys = auth.apiKeys.map((k, i) => {
-      if (!isObject(k)) fail(`auth.apiKeys[${i}] must be { id, sha256, scopes }`);
+      if (!isJsonObject(k)) fail(`auth.apiKeys[${i}] must be { id, sha256, scopes }`);
       if (!Array.isArray(k.scopes) || k.scopes.some((s) => !SCOPES.includes(s as Scope))) fail(`auth.apiKeys[${i}].scopes must list scopes from ${SCOPES.join(', ')}`);
       return { id: str(k.id, `auth.apiKeys[${i}].id`) as string, sha256: str(k.sha256, `auth.apiKeys[${i}].sha256`) as string, scopes: k.scopes as Scope[] };
     });
   }
   if (auth.jwt !== undefined) {
     const j = auth.jwt;
-    if (!isObject(j)) fail('auth.jwt must be an object');
+    if (!isJsonObject(j)) fail('auth.jwt must be an object');
     let jwks = j.jwks as JSONWebKeySet | undefined;
     if (jwks === undefined && j.jwksFile !== undefined) {
       const text = Buffer.from(await readSmall(at(str(j.jwksFile, 'auth.jwt.jwksFile') as string), 'JWKS file')).toString('utf8');

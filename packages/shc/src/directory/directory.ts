@@ -1,7 +1,6 @@
-import { TrustStore, type TrustedKey } from '@divoc/keys';
+import { TrustStore, type TrustedKey, isJsonObject } from '@divoc/keys';
 import { checkIssuerUrl } from '../jws/sign.js';
 import { isShcError, ShcDirectoryInvalidError } from '../lib/errors.js';
-import { isObject } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 
 /**
@@ -54,20 +53,20 @@ function fail(message: string, cause?: unknown): never {
  * anything: a bad entry rejects the whole directory with `ShcDirectoryInvalidError`.
  */
 export function loadIssuerDirectory(json: unknown, options: LoadIssuerDirectoryOptions = {}): LoadedIssuerDirectory {
-  if (!isObject(json)) fail('issuer directory must be a JSON object');
+  if (!isJsonObject(json)) fail('issuer directory must be a JSON object');
   const vci = json.issuers === undefined && json.participating_issuers !== undefined;
   const list = vci ? json.participating_issuers : json.issuers;
   if (!Array.isArray(list)) fail(`issuer directory must have an "${vci ? 'participating_issuers' : 'issuers'}" array`);
   if (list.length > LIMITS.maxDirectoryIssuers) fail(`issuer directory has more than ${LIMITS.maxDirectoryIssuers} issuers`);
   const extra = options.jwks ?? {};
-  if (!isObject(extra)) fail('options.jwks must be an object keyed by iss');
+  if (!isJsonObject(extra)) fail('options.jwks must be an object keyed by iss');
 
   const scratch = new TrustStore();
   const staged: { iss: string; name?: string; jwks: unknown; keys: TrustedKey[] }[] = [];
   const seen = new Set<string>();
   list.forEach((entry: unknown, i: number) => {
     const where = `${vci ? 'participating_issuers' : 'issuers'}[${i}]`;
-    if (!isObject(entry)) fail(`${where} must be an object`);
+    if (!isJsonObject(entry)) fail(`${where} must be an object`);
     let iss: string;
     try {
       iss = checkIssuerUrl(entry.iss, `${where}.iss`);

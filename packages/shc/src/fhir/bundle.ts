@@ -1,5 +1,6 @@
+import { isJsonObject } from '@divoc/keys';
 import { ShcCredentialUnsupportedError } from '../lib/errors.js';
-import { isObject, type JsonObject } from '../lib/json.js';
+import { type JsonObject } from '../lib/json.js';
 import type { FhirBundle, FhirResource } from '../types.js';
 import { LOINC, SYSTEM, testLoinc, testResultSnomed, vaccineCoding } from './codes.js';
 
@@ -73,7 +74,7 @@ function patient(subject: JsonObject): FhirResource {
 
 function performerName(evidence: JsonObject): string | undefined {
   const facility = evidence.facility;
-  return isObject(facility) ? text(facility, 'name') : undefined;
+  return isJsonObject(facility) ? text(facility, 'name') : undefined;
 }
 
 function immunization(evidence: JsonObject, i: number): { resource: FhirResource; covid19: boolean } {
@@ -126,12 +127,12 @@ function observation(evidence: JsonObject, i: number, options: FhirBundleOptions
  * SNOMED CT result. Throws `ShcCredentialUnsupportedError` for other credential types or unmappable data.
  */
 export function credentialToFhirBundle(credential: unknown, options: FhirBundleOptions = {}): CredentialBundle {
-  if (!isObject(credential)) fail('credential must be a JSON object');
+  if (!isJsonObject(credential)) fail('credential must be a JSON object');
   const types = credentialTypes(credential);
   const subject = credential.credentialSubject;
-  if (!isObject(subject)) fail('credential has no credentialSubject object');
+  if (!isJsonObject(subject)) fail('credential has no credentialSubject object');
   const evidence = credential.evidence;
-  if (!Array.isArray(evidence) || evidence.length === 0 || evidence.length > 64 || !evidence.every(isObject)) {
+  if (!Array.isArray(evidence) || evidence.length === 0 || evidence.length > 64 || !evidence.every(isJsonObject)) {
     fail('credential.evidence must be a non-empty array of objects');
   }
   const entries: FhirResource[] = [patient(subject)];

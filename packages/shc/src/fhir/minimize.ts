@@ -1,5 +1,6 @@
+import { isJsonObject } from '@divoc/keys';
 import { ShcInputInvalidError } from '../lib/errors.js';
-import { isObject, type JsonObject } from '../lib/json.js';
+import { type JsonObject } from '../lib/json.js';
 import type { FhirBundle } from '../types.js';
 
 /**
@@ -9,13 +10,13 @@ import type { FhirBundle } from '../types.js';
  * are dropped. The bundle type is set to `collection`.
  */
 export function minimizeFhirBundle(bundle: unknown): FhirBundle {
-  if (!isObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
+  if (!isJsonObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
     throw new ShcInputInvalidError('minimizeFhirBundle: input must be a FHIR Bundle with an entry array');
   }
   const copy = JSON.parse(JSON.stringify(bundle)) as { entry: unknown[] };
   const targets = new Map<string, string>();
   copy.entry.forEach((entry, i) => {
-    if (!isObject(entry) || !isObject(entry.resource) || typeof entry.resource.resourceType !== 'string') {
+    if (!isJsonObject(entry) || !isJsonObject(entry.resource) || typeof entry.resource.resourceType !== 'string') {
       throw new ShcInputInvalidError(`minimizeFhirBundle: entry[${i}] has no resource`);
     }
     const short = `resource:${i}`;
@@ -28,10 +29,10 @@ export function minimizeFhirBundle(bundle: unknown): FhirBundle {
       node.forEach(walk);
       return;
     }
-    if (!isObject(node)) return;
+    if (!isJsonObject(node)) return;
     if (Array.isArray(node.coding)) {
       delete node.text;
-      for (const coding of node.coding) if (isObject(coding)) delete coding.display;
+      for (const coding of node.coding) if (isJsonObject(coding)) delete coding.display;
     }
     if (typeof node.reference === 'string') {
       const short = targets.get(node.reference);
@@ -43,7 +44,7 @@ export function minimizeFhirBundle(bundle: unknown): FhirBundle {
     const resource = (entry as JsonObject).resource as JsonObject;
     delete resource.id;
     delete resource.text;
-    if (isObject(resource.meta) && resource.meta.security !== undefined) resource.meta = { security: resource.meta.security };
+    if (isJsonObject(resource.meta) && resource.meta.security !== undefined) resource.meta = { security: resource.meta.security };
     else delete resource.meta;
     walk(resource);
     return { fullUrl: `resource:${i}`, resource: resource as FhirBundle['entry'][number]['resource'] };

@@ -1,5 +1,6 @@
+import { isJsonObject } from '@divoc/keys';
 import { ShcFileInvalidError, ShcInputInvalidError, ShcInputTooLargeError } from '../lib/errors.js';
-import { assertSafeInput, decodeUtf8, isObject, parseJson } from '../lib/json.js';
+import { assertSafeInput, decodeUtf8, parseJson } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { HealthCardFile } from '../types.js';
 
@@ -20,7 +21,7 @@ export function createHealthCardFile(jws: string | readonly string[]): HealthCar
 
 /** Validates a parsed `.smart-health-card` object and returns its JWS strings. */
 export function healthCardFileCredentials(value: unknown): string[] {
-  if (!isObject(value)) throw new ShcFileInvalidError('health card file must be a JSON object');
+  if (!isJsonObject(value)) throw new ShcFileInvalidError('health card file must be a JSON object');
   assertSafeInput(value);
   const list = value.verifiableCredential;
   if (!Array.isArray(list)) throw new ShcFileInvalidError('health card file must have a "verifiableCredential" array');

@@ -1,6 +1,5 @@
-import { exportPublicJwk, importKeyPair, isKeyPair, jwkThumbprint, type KeyPair } from '@divoc/keys';
+import { exportPublicJwk, importKeyPair, isKeyPair, jwkThumbprint, type KeyPair, isJsonObject } from '@divoc/keys';
 import { ShcOptionsInvalidError } from '../lib/errors.js';
-import { isObject } from '../lib/json.js';
 import type { ShcJwks, ShcPublicJwk } from '../types.js';
 
 /** One key for `exportIssuerJwks`, optionally with the `ctr` of its revocation list. */
@@ -26,7 +25,7 @@ export function exportIssuerJwks(keys: readonly (KeyPair | JsonWebKey | IssuerKe
   return {
     keys: keys.map((item, i): ShcPublicJwk => {
       const where = `keys[${i}]`;
-      const entry: IssuerKeyEntry = isObject(item) && 'key' in item && !isKeyPair(item) ? (item as unknown as IssuerKeyEntry) : { key: item as KeyPair | JsonWebKey };
+      const entry: IssuerKeyEntry = isJsonObject(item) && 'key' in item && !isKeyPair(item) ? (item as unknown as IssuerKeyEntry) : { key: item as KeyPair | JsonWebKey };
       const kp = toKeyPair(entry.key, where);
       if (kp.type !== 'P-256') throw new ShcOptionsInvalidError(`${where}: SMART Health Card keys are P-256, not ${kp.type}`);
       const jwk = exportPublicJwk({ type: kp.type, publicKey: kp.publicKey }) as Record<string, string>;

@@ -1,7 +1,7 @@
-import { base64urlDecode } from '@divoc/keys';
+import { base64urlDecode, isJsonObject } from '@divoc/keys';
 import { healthCardFileCredentials, inputText } from '../file/health-card-file.js';
 import { ShcFileInvalidError, ShcInputInvalidError } from '../lib/errors.js';
-import { isObject, parseJson } from '../lib/json.js';
+import { parseJson } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import { decodeShcQr, looksLikeShcQr } from '../qr/numeric.js';
 import type { DecodedShc, HealthCardFile } from '../types.js';
@@ -25,7 +25,7 @@ export function jwsOfInput(input: ShcInput): string {
     return decodeShcQr(input as readonly string[]);
   }
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
-    if (isObject(input)) return fromFile(input);
+    if (isJsonObject(input)) return fromFile(input);
     throw new ShcInputInvalidError('input must be a JWS, a shc:/ QR text, an array of QR chunks or a .smart-health-card file');
   }
   const text = inputText(input, 'input').trim();

@@ -1,4 +1,4 @@
-import { base64urlDecode } from '@divoc/keys';
+import { base64urlDecode, isJsonObject } from '@divoc/keys';
 import { inflateRawBounded } from '../lib/deflate.js';
 import {
   ShcHeaderInvalidError,
@@ -6,7 +6,7 @@ import {
   ShcJwsMalformedError,
   ShcPayloadInvalidError,
 } from '../lib/errors.js';
-import { decodeUtf8, encodeUtf8, isObject, parseJson, type JsonObject } from '../lib/json.js';
+import { decodeUtf8, encodeUtf8, parseJson, type JsonObject } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { ShcHeader, ShcPayload } from '../types.js';
 
@@ -37,7 +37,7 @@ function parseHeader(part: string): ShcHeader {
   if (part.length > 1024) throw new ShcJwsMalformedError('JWS header is longer than 1024 characters');
   const text = decodeUtf8(b64(part, 'header'));
   const parsed = text === undefined ? undefined : parseJson(text);
-  if (!parsed?.ok || !isObject(parsed.value)) throw new ShcJwsMalformedError('JWS header is not a JSON object');
+  if (!parsed?.ok || !isJsonObject(parsed.value)) throw new ShcJwsMalformedError('JWS header is not a JSON object');
   const header = parsed.value;
   // Only ES256 exists in SMART Health Cards: refusing everything else up front closes `none`/HS256/RS256 confusion.
   if (header.alg !== 'ES256') throw new ShcHeaderInvalidError(`JWS alg must be "ES256", got ${JSON.stringify(header.alg) ?? 'nothing'}`);
@@ -56,23 +56,23 @@ function finiteNumber(value: unknown, name: string): number {
 
 /** Checks the claim set's shape: `iss`, `nbf`, `vc.type` (with health-card), `vc.credentialSubject.fhirBundle`. */
 export function checkPayload(value: unknown): ShcPayload {
-  if (!isObject(value)) throw new ShcPayloadInvalidError('payload is not a JSON object');
+  if (!isJsonObject(value)) throw new ShcPayloadInvalidError('payload is not a JSON object');
   const { iss, vc } = value;
   if (typeof iss !== 'string' || iss.length === 0 || iss.length > 2048) throw new ShcPayloadInvalidError('iss must be a non-empty string');
   finiteNumber(value.nbf, 'nbf');
   if (value.exp !== undefined) finiteNumber(value.exp, 'exp');
-  if (!isObject(vc)) throw new ShcPayloadInvalidError('vc must be an object');
+  if (!isJsonObject(vc)) throw new ShcPayloadInvalidError('vc must be an object');
   if (!Array.isArray(vc.type) || !vc.type.every((t) => typeof t === 'string')) throw new ShcPayloadInvalidError('vc.type must be an array of strings');
   if (!vc.type.includes(HEALTH_CARD_TYPE)) throw new ShcPayloadInvalidError(`vc.type must include ${HEALTH_CARD_TYPE}`);
   const subject = vc.credentialSubject;
-  if (!isObject(subject)) throw new ShcPayloadInvalidError('vc.credentialSubject must be an object');
+  if (!isJsonObject(subject)) throw new ShcPayloadInvalidError('vc.credentialSubject must be an object');
   if (typeof subject.fhirVersion !== 'string') throw new ShcPayloadInvalidError('vc.credentialSubject.fhirVersion must be a string');
   const bundle = subject.fhirBundle;
-  if (!isObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
+  if (!isJsonObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
     throw new ShcPayloadInvalidError('vc.credentialSubject.fhirBundle must be a FHIR Bundle with an entry array');
   }
   bundle.entry.forEach((e: unknown, i: number) => {
-    if (!isObject(e) || !isObject(e.resource) || typeof e.resource.resourceType !== 'string') {
+    if (!isJsonObject(e) || !isJsonObject(e.resource) || typeof e.resource.resourceType !== 'string') {
       throw new ShcPayloadInvalidError(`fhirBundle.entry[${i}] must hold a resource with a resourceType`);
     }
   });

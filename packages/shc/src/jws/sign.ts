@@ -1,9 +1,9 @@
-import { base64urlEncode, importKeyPair, isKeyPair, jwkThumbprint, verifySignature, type KeyPair, type Signer } from '@divoc/keys';
+import { base64urlEncode, importKeyPair, isKeyPair, jwkThumbprint, verifySignature, type KeyPair, type Signer, isJsonObject } from '@divoc/keys';
 import { credentialToFhirBundle, type FhirBundleOptions } from '../fhir/bundle.js';
 import { createHealthCardFile } from '../file/health-card-file.js';
 import { deflateRaw } from '../lib/deflate.js';
 import { isShcError, ShcOptionsInvalidError, ShcPayloadInvalidError } from '../lib/errors.js';
-import { encodeUtf8, isObject } from '../lib/json.js';
+import { encodeUtf8 } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import { encodeShcQr } from '../qr/numeric.js';
 import type { FhirBundle, HealthCardFile, ShcPayload } from '../types.js';
@@ -78,7 +78,7 @@ function seconds(value: Date | number, name: string): number {
 
 /** The claim set of a health card for a FHIR bundle. */
 export function createShcPayload(bundle: FhirBundle, options: ShcPayloadOptions): ShcPayload {
-  if (!isObject(options)) fail('options with an issuer are required');
+  if (!isJsonObject(options)) fail('options with an issuer are required');
   const iss = checkIssuerUrl(options.issuer);
   const types = [HEALTH_CARD_TYPE, ...(options.types ?? []).filter((t) => t !== HEALTH_CARD_TYPE)];
   if (!types.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 512)) fail('types must be non-empty strings');
@@ -116,7 +116,7 @@ function keyPairOf(key: KeyPair | JsonWebKey): KeyPair {
  * JSON, signature raw r||s. Returns the compact JWS.
  */
 export async function signShcPayload(payload: ShcPayload, options: SignShcOptions): Promise<string> {
-  if (!isObject(options) || !options.signer || typeof options.signer.sign !== 'function') fail('options.signer is required');
+  if (!isJsonObject(options) || !options.signer || typeof options.signer.sign !== 'function') fail('options.signer is required');
   const { signer } = options;
   if (signer.algorithm !== 'ES256') fail(`signer algorithm must be ES256, not ${String(signer.algorithm)}`);
   const kp = options.key !== undefined ? keyPairOf(options.key) : undefined;
@@ -143,8 +143,8 @@ export async function signShcPayload(payload: ShcPayload, options: SignShcOption
 }
 
 function defaultIssuer(credential: unknown): string | undefined {
-  if (!isObject(credential)) return undefined;
-  const issuer = isObject(credential.issuer) ? credential.issuer.id : credential.issuer;
+  if (!isJsonObject(credential)) return undefined;
+  const issuer = isJsonObject(credential.issuer) ? credential.issuer.id : credential.issuer;
   if (typeof issuer !== 'string' || !issuer.startsWith('https://')) return undefined;
   return issuer.replace(/\/+$/, '');
 }
@@ -155,7 +155,7 @@ function defaultIssuer(credential: unknown): string | undefined {
  * `.smart-health-card` file.
  */
 export async function issueShc(credential: unknown, options: IssueShcOptions): Promise<IssuedShc> {
-  if (!isObject(options)) fail('options with a signer are required');
+  if (!isJsonObject(options)) fail('options with a signer are required');
   const { bundle, types } = credentialToFhirBundle(credential, options);
   const issuer = options.issuer ?? defaultIssuer(credential);
   if (issuer === undefined) fail('issuer is required (the credential has no https issuer URL to default to)');

@@ -1,11 +1,7 @@
-import { assertSafeJson, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { assertSafeJson, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { ShcInputInvalidError, ShcUnsafeJsonError } from './errors.js';
 
 export type JsonObject = Record<string, unknown>;
-
-export function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 const utf8Encoder = new TextEncoder();

@@ -1,7 +1,7 @@
-import { base64urlEncode, hmacSha256 } from '@divoc/keys';
+import { base64urlEncode, hmacSha256, isJsonObject } from '@divoc/keys';
 import { RID_PATTERN } from '../jws/parse.js';
 import { ShcRevocationListInvalidError } from '../lib/errors.js';
-import { encodeUtf8, isObject } from '../lib/json.js';
+import { encodeUtf8 } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { RevocationList } from '../types.js';
 
@@ -53,13 +53,13 @@ export interface CreateRevocationListOptions {
 
 /** A card revocation list for one key, to publish at `${iss}/.well-known/crl/${kid}.json`. */
 export function createRevocationList(options: CreateRevocationListOptions): RevocationList {
-  if (!isObject(options)) fail('createRevocationList: options are required');
+  if (!isJsonObject(options)) fail('createRevocationList: options are required');
   const { kid, rids, ctr = 1 } = options;
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) fail('kid must be a non-empty string');
   if (!Number.isSafeInteger(ctr) || ctr < 1) fail('ctr must be a positive integer');
   if (!Array.isArray(rids) || rids.length > LIMITS.maxRevocationEntries) fail(`rids must be an array of at most ${LIMITS.maxRevocationEntries} entries`);
   const entries = rids.map((r, i) => {
-    const { rid, before } = typeof r === 'string' ? { rid: r, before: undefined } : isObject(r) ? r : fail(`rids[${i}] must be a string or { rid, before }`);
+    const { rid, before } = typeof r === 'string' ? { rid: r, before: undefined } : isJsonObject(r) ? r : fail(`rids[${i}] must be a string or { rid, before }`);
     if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) fail(`rids[${i}]: rid must be 1–24 characters of the base64url alphabet`);
     if (before === undefined) return rid;
     const t = before instanceof Date ? before.getTime() / 1000 : before;
@@ -72,7 +72,7 @@ export function createRevocationList(options: CreateRevocationListOptions): Revo
 
 /** Validates a CRL JSON document (`{ kid, method: "rid", ctr, rids }`). */
 export function parseRevocationList(json: unknown): RevocationList {
-  if (!isObject(json)) fail('revocation list must be a JSON object');
+  if (!isJsonObject(json)) fail('revocation list must be a JSON object');
   if (typeof json.kid !== 'string' || json.kid.length === 0 || json.kid.length > 256) fail('revocation list kid must be a non-empty string');
   if (json.method !== 'rid') fail(`revocation list method must be "rid", got ${JSON.stringify(json.method)}`);
   if (typeof json.ctr !== 'number' || !Number.isSafeInteger(json.ctr) || json.ctr < 1) fail('revocation list ctr must be a positive integer');

@@ -1,8 +1,9 @@
+import { isJsonObject } from '@divoc/keys';
 import type { Check, TrustedKey } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
 import { verifyCredential, type CredentialVerificationResult, type KeyResolver, type UnsignedCredential, type VerifyOptions } from '@divoc/vc';
 import { StatusOptionsInvalidError } from '../lib/errors.js';
-import { describe, failed, isRecord, passed, readJson, type JsonRecord } from '../lib/json.js';
+import { describe, failed, passed, readJson, type JsonRecord } from '../lib/json.js';
 import { readStatus } from './codec.js';
 import { parseStatusListCredential, MAX_STATUS_LIST_CREDENTIAL_CHARS, type ParsedStatusListCredential } from './credential.js';
 import { bitsOf, isStatusList, type BitstringStatusListEntry, type StatusList } from './list.js';
@@ -15,12 +16,12 @@ export function addCredentialStatus<T extends UnsignedCredential>(
   credential: T,
   entry: BitstringStatusListEntry | readonly BitstringStatusListEntry[],
 ): T & { credentialStatus: BitstringStatusListEntry | BitstringStatusListEntry[] } {
-  if (!isRecord(credential)) throw new StatusOptionsInvalidError('credential must be an object');
+  if (!isJsonObject(credential)) throw new StatusOptionsInvalidError('credential must be an object');
   if ('proof' in credential && credential.proof !== undefined) {
     throw new StatusOptionsInvalidError('credential is already signed: add credentialStatus before issuing');
   }
   const entries = (Array.isArray(entry) ? entry : [entry]) as BitstringStatusListEntry[];
-  if (entries.length === 0 || !entries.every((e) => isRecord(e) && e.type === 'BitstringStatusListEntry')) {
+  if (entries.length === 0 || !entries.every((e) => isJsonObject(e) && e.type === 'BitstringStatusListEntry')) {
     throw new StatusOptionsInvalidError('entry must be a BitstringStatusListEntry (from allocateStatusEntry or statusEntryFor)');
   }
   const copy = structuredClone(credential) as T & { credentialStatus?: unknown };
@@ -75,7 +76,7 @@ const MAX_LISTS_PER_ID = 4;
 function listIdOf(item: unknown): string | undefined {
   try {
     const json = readJson(item, MAX_STATUS_LIST_CREDENTIAL_CHARS, (m) => new StatusOptionsInvalidError(m));
-    return isRecord(json) && typeof json.id === 'string' && json.id.length > 0 && json.id.length <= 2048 ? json.id : undefined;
+    return isJsonObject(json) && typeof json.id === 'string' && json.id.length > 0 && json.id.length <= 2048 ? json.id : undefined;
   } catch {
     return undefined;
   }
@@ -96,7 +97,7 @@ type Lookup = (url: string) => Promise<ResolvedList | Check>;
 function issuerOf(credential: JsonRecord): string | undefined {
   const issuer = credential.issuer;
   if (typeof issuer === 'string') return issuer;
-  if (isRecord(issuer) && typeof issuer.id === 'string') return issuer.id;
+  if (isJsonObject(issuer) && typeof issuer.id === 'string') return issuer.id;
   return undefined;
 }
 
@@ -200,7 +201,7 @@ interface ParsedEntry {
 
 function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   const bad = (m: string): Check => failed('ERR_STATUS_ENTRY_INVALID', `${at}: ${m}`);
-  if (!isRecord(entry)) return bad('must be an object');
+  if (!isJsonObject(entry)) return bad('must be an object');
   const types = typeof entry.type === 'string' ? [entry.type] : entry.type;
   if (!Array.isArray(types) || !types.includes('BitstringStatusListEntry')) {
     return bad(`unsupported type ${describe(entry.type)} (only BitstringStatusListEntry is checked)`);
@@ -218,7 +219,7 @@ function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8) return bad('statusSize must be an integer from 1 to 8');
   const parsed: ParsedEntry = { statusPurpose: entry.statusPurpose, index, url: entry.statusListCredential, statusSize };
   if (entry.statusMessage !== undefined) {
-    if (!Array.isArray(entry.statusMessage) || entry.statusMessage.length > 256 || !entry.statusMessage.every((m) => isRecord(m) && typeof m.status === 'string' && typeof m.message === 'string')) {
+    if (!Array.isArray(entry.statusMessage) || entry.statusMessage.length > 256 || !entry.statusMessage.every((m) => isJsonObject(m) && typeof m.status === 'string' && typeof m.message === 'string')) {
       return bad('statusMessage must be an array of { status, message }');
     }
     parsed.messages = entry.statusMessage as Array<{ status: string; message: string }>;
@@ -261,7 +262,7 @@ async function checkEntry(entry: ParsedEntry, credentialIssuer: string | undefin
  */
 export async function checkStatus(credential: unknown, options: CheckStatusOptions): Promise<Check> {
   try {
-    if (!isRecord(options) || !options.trustStore || !options.statusLists) {
+    if (!isJsonObject(options) || !options.trustStore || !options.statusLists) {
       return failed('ERR_STATUS_LIST_MISSING', 'checkStatus needs { statusLists, trustStore }');
     }
     let data: unknown;
@@ -270,7 +271,7 @@ export async function checkStatus(credential: unknown, options: CheckStatusOptio
     } catch (error) {
       return failed('ERR_STATUS_ENTRY_INVALID', `credential: ${(error as Error).message}`);
     }
-    if (!isRecord(data)) return failed('ERR_STATUS_ENTRY_INVALID', 'credential must be a JSON object');
+    if (!isJsonObject(data)) return failed('ERR_STATUS_ENTRY_INVALID', 'credential must be a JSON object');
     const status = data.credentialStatus;
     if (status === undefined) return passed('no credentialStatus: nothing to check');
     const entries = Array.isArray(status) ? status : [status];

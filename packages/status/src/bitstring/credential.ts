@@ -1,8 +1,9 @@
+import { isJsonObject } from '@divoc/keys';
 import type { Signer } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
 import { issueCredential, type JsonObject, type ProofSuite, type SignedCredential, type SuiteName, type UnsignedCredential } from '@divoc/vc';
 import { StatusListInvalidError, StatusOptionsInvalidError } from '../lib/errors.js';
-import { describe, isRecord, readJson, type JsonRecord } from '../lib/json.js';
+import { describe, readJson, type JsonRecord } from '../lib/json.js';
 import { decodeBitstring, type DecodeBitstringOptions } from './codec.js';
 import { encodeStatusList, type StatusList } from './list.js';
 
@@ -34,7 +35,7 @@ function dateTime(value: Date | string | undefined, what: string): string | unde
 
 /** The unsigned `BitstringStatusListCredential` for `list` (what `publishStatusList` signs). */
 export function statusListCredential(list: StatusList, options: Omit<PublishStatusListOptions, 'signer' | 'suite' | 'created' | 'documentLoader'>): UnsignedCredential {
-  if (!isRecord(options)) throw new StatusOptionsInvalidError('options must be an object');
+  if (!isJsonObject(options)) throw new StatusOptionsInvalidError('options must be an object');
   const { issuer } = options;
   if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(issuer)) throw new StatusOptionsInvalidError(`issuer must be a URL or DID (got ${describe(issuer)})`);
   const version = options.vcVersion ?? '2.0';
@@ -112,7 +113,7 @@ function typesOf(value: unknown): string[] | undefined {
 export function parseStatusListCredential(input: unknown, options: DecodeBitstringOptions = {}): ParsedStatusListCredential {
   const fail = (m: string, cause?: unknown): StatusListInvalidError => new StatusListInvalidError(`status list credential: ${m}`, { cause });
   const credential = readJson(input, MAX_STATUS_LIST_CREDENTIAL_CHARS, fail);
-  if (!isRecord(credential)) throw fail('must be a JSON object');
+  if (!isJsonObject(credential)) throw fail('must be a JSON object');
   const types = typesOf(credential.type);
   if (!types || !types.includes('VerifiableCredential') || !types.includes('BitstringStatusListCredential')) {
     throw fail('type must include VerifiableCredential and BitstringStatusListCredential');
@@ -120,10 +121,10 @@ export function parseStatusListCredential(input: unknown, options: DecodeBitstri
   const id = credential.id;
   if (typeof id !== 'string' || id.length === 0 || id.length > 2048) throw fail('id must be a URL');
   const issuerValue = credential.issuer;
-  const issuer = typeof issuerValue === 'string' ? issuerValue : isRecord(issuerValue) && typeof issuerValue.id === 'string' ? issuerValue.id : undefined;
+  const issuer = typeof issuerValue === 'string' ? issuerValue : isJsonObject(issuerValue) && typeof issuerValue.id === 'string' ? issuerValue.id : undefined;
   if (issuer === undefined) throw fail('issuer must be a URL or an object with an id');
   const subject = credential.credentialSubject;
-  if (!isRecord(subject)) throw fail('credentialSubject must be one object');
+  if (!isJsonObject(subject)) throw fail('credentialSubject must be one object');
   const subjectTypes = typesOf(subject.type);
   if (!subjectTypes || !subjectTypes.includes('BitstringStatusList')) throw fail('credentialSubject.type must be BitstringStatusList');
   const purposes = typeof subject.statusPurpose === 'string' ? [subject.statusPurpose] : subject.statusPurpose;

@@ -1,3 +1,4 @@
+import { isJsonObject } from '@divoc/keys';
 import {
   StatusIndexInUseError,
   StatusIndexOutOfRangeError,
@@ -6,7 +7,7 @@ import {
   StatusOptionsInvalidError,
   StatusPurposeMismatchError,
 } from '../lib/errors.js';
-import { describe, isRecord, readJson } from '../lib/json.js';
+import { describe, readJson } from '../lib/json.js';
 import { DEFAULT_MAX_BITSTRING_BYTES, MIN_BITSTRING_BITS, decodeBitstring, encodeBitstring, readStatus, writeStatus } from './codec.js';
 
 /** What a list's statuses mean (Bitstring Status List v1.0 `statusPurpose`). */
@@ -79,7 +80,7 @@ function checkMessages(size: number, messages: unknown, fail: (m: string) => Err
   if (!Array.isArray(messages)) throw fail('a message list needs statusMessages');
   if (messages.length !== 2 ** size) throw fail(`statusMessages must have ${2 ** size} entries (2^statusSize), got ${messages.length}`);
   return messages.map((m: unknown, i) => {
-    if (!isRecord(m) || typeof m.status !== 'string' || typeof m.message !== 'string' || m.message.length > 1024) {
+    if (!isJsonObject(m) || typeof m.status !== 'string' || typeof m.message !== 'string' || m.message.length > 1024) {
       throw fail(`statusMessages[${i}] must be { status: string, message: string }`);
     }
     if (!/^0x[0-9a-f]+$/i.test(m.status) || Number.parseInt(m.status.slice(2), 16) !== i) {
@@ -141,7 +142,7 @@ function makeList(shape: Shape, state: ListState): StatusList {
 
 /** A new, empty status list (every status 0, nothing allocated). Throws `StatusOptionsInvalidError`. */
 export function createStatusList(options: CreateStatusListOptions): StatusList {
-  if (!isRecord(options)) throw new StatusOptionsInvalidError('options must be an object');
+  if (!isJsonObject(options)) throw new StatusOptionsInvalidError('options must be an object');
   const shape = checkShape(options as unknown as Record<string, unknown>, (m) => new StatusOptionsInvalidError(m));
   const bytes = (shape.length * shape.statusSize) / 8;
   return makeList(shape, { bits: new Uint8Array(bytes), allocated: new Uint8Array(Math.ceil(shape.length / 8)), allocatedCount: 0, nextIndex: 0 });
@@ -392,7 +393,7 @@ function popcount(bytes: Uint8Array): number {
 export function loadStatusList(serialized: unknown): StatusList {
   const fail = (m: string, cause?: unknown): StatusListInvalidError => new StatusListInvalidError(`serialized status list: ${m}`, { cause });
   const data = readJson(serialized, MAX_SERIALIZED_CHARS, fail);
-  if (!isRecord(data)) throw fail('must be a JSON object');
+  if (!isJsonObject(data)) throw fail('must be a JSON object');
   if (data.type !== SERIALIZED_TYPE || data.version !== 1) throw fail(`type must be "${SERIALIZED_TYPE}" and version 1`);
   const shape = checkShape(data, fail);
   const bytes = (shape.length * shape.statusSize) / 8;

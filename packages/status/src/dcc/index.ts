@@ -1,7 +1,7 @@
-import { base64Decode, base64Encode, sha256 } from '@divoc/keys';
+import { base64Decode, base64Encode, sha256, isJsonObject } from '@divoc/keys';
 import type { Check } from '@divoc/keys';
 import { RevocationListInvalidError, StatusOptionsInvalidError } from '../lib/errors.js';
-import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
+import { describe, failed, passed, readJson } from '../lib/json.js';
 import { MAX_REVOCATION_LIST_CHARS } from '../lib/limits.js';
 
 /**
@@ -30,7 +30,6 @@ export interface DccRevocationList {
 const HASH_BYTES = 16;
 const MAX_LIST_CHARS = MAX_REVOCATION_LIST_CHARS;
 const MAX_HASHES = 2_000_000;
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const INDEX = new WeakMap<DccRevocationList, Set<string>>();
 
@@ -39,8 +38,12 @@ function base64(bytes: Uint8Array): string {
 }
 
 function strictBase64(text: unknown): Uint8Array | undefined {
-  if (typeof text !== 'string' || text.length > 1024 || !BASE64.test(text) || text.length % 4 !== 0) return undefined;
-  return base64Decode(text);
+  if (typeof text !== 'string' || text.length > 1024) return undefined;
+  try {
+    return base64Decode(text, { strict: true });
+  } catch {
+    return undefined;
+  }
 }
 
 function kidText(kid: unknown): string | undefined {
@@ -51,9 +54,9 @@ function kidText(kid: unknown): string | undefined {
 /** Checks and indexes a DCC revocation list (JSON text or object). Throws `RevocationListInvalidError`. */
 export function createDccRevocationList(input: unknown): DccRevocationList {
   const fail = (m: string, cause?: unknown): RevocationListInvalidError => new RevocationListInvalidError(`DCC revocation list: ${m}`, { cause });
-  if (isRecord(input) && input.kid instanceof Uint8Array) input = { ...input, kid: kidText(input.kid) ?? '' };
+  if (isJsonObject(input) && input.kid instanceof Uint8Array) input = { ...input, kid: kidText(input.kid) ?? '' };
   const data = readJson(input, MAX_LIST_CHARS, fail);
-  if (!isRecord(data)) throw fail('must be a JSON object');
+  if (!isJsonObject(data)) throw fail('must be a JSON object');
   const kid = kidText(data.kid);
   if (kid === undefined) throw fail(`kid must be a base64 key id (got ${describe(data.kid)})`);
   if (typeof data.hashType !== 'string' || !DCC_REVOCATION_HASH_TYPES.includes(data.hashType as DccRevocationHashType)) {
@@ -110,7 +113,7 @@ const truncatedSha256 = (bytes: Uint8Array): string => base64(sha256(bytes).suba
 
 /** Computes the DCC revocation hashes. Throws `StatusOptionsInvalidError` for malformed inputs. */
 export function dccRevocationHashes(input: DccRevocationInput): DccRevocationHashes {
-  if (!isRecord(input)) throw new StatusOptionsInvalidError('input must be { uci?, country?, coseSignature?, alg? }');
+  if (!isJsonObject(input)) throw new StatusOptionsInvalidError('input must be { uci?, country?, coseSignature?, alg? }');
   const out: DccRevocationHashes = {};
   const encoder = new TextEncoder();
   if (input.uci !== undefined) {
@@ -159,13 +162,13 @@ export interface DccRevocationSubject {
  * Never throws.
  */
 export function isDccRevoked(lists: DccRevocationList | readonly DccRevocationList[], subject: DccRevocationSubject): Check {
-  if (!isRecord(subject) || !isRecord(subject.hashes)) return failed('ERR_STATUS_ENTRY_INVALID', 'subject must be { kid, hashes }');
+  if (!isJsonObject(subject) || !isJsonObject(subject.hashes)) return failed('ERR_STATUS_ENTRY_INVALID', 'subject must be { kid, hashes }');
   const kid = kidText(subject.kid);
   if (kid === undefined) return failed('ERR_STATUS_ENTRY_INVALID', 'subject kid must be base64 or bytes');
   const all = Array.isArray(lists) ? lists : lists ? [lists] : [];
   let consulted = 0;
   for (const list of all as readonly DccRevocationList[]) {
-    if (!isRecord(list) || list.kid !== kid) continue;
+    if (!isJsonObject(list) || list.kid !== kid) continue;
     let index: Set<string>;
     try {
       index = indexOf(list);

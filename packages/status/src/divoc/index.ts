@@ -1,7 +1,8 @@
+import { isJsonObject } from '@divoc/keys';
 import type { Check } from '@divoc/keys';
 import { readJsonPath, type AmbiguousTermGroup } from '@divoc/vc';
 import { RevocationListInvalidError } from '../lib/errors.js';
-import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
+import { describe, failed, passed, readJson } from '../lib/json.js';
 import { MAX_REVOCATION_LIST_CHARS } from '../lib/limits.js';
 
 /**
@@ -70,7 +71,7 @@ function certificateIdValue(value: unknown, at: string): string {
 export function createDivocRevocationList(input: unknown): DivocRevocationList {
   const fail = (m: string, cause?: unknown): RevocationListInvalidError => new RevocationListInvalidError(`DIVOC revocation list: ${m}`, { cause });
   const data = readJson(input ?? {}, MAX_LIST_CHARS, fail);
-  if (!isRecord(data)) throw fail('must be a JSON object');
+  if (!isJsonObject(data)) throw fail('must be a JSON object');
   const revokedIn = data.revoked ?? [];
   const replacedIn = data.replaced ?? [];
   if (!Array.isArray(revokedIn)) throw fail('revoked must be an array');
@@ -78,7 +79,7 @@ export function createDivocRevocationList(input: unknown): DivocRevocationList {
   if (revokedIn.length + replacedIn.length > MAX_ENTRIES) throw fail(`more than ${MAX_ENTRIES} entries`);
   const index = new Map<string, DivocRevocation>();
   const revoked: DivocRevokedCertificate[] = revokedIn.map((raw: unknown, i) => {
-    if (!isRecord(raw)) throw fail(`revoked[${i}] must be an object`);
+    if (!isJsonObject(raw)) throw fail(`revoked[${i}] must be an object`);
     const certificateId = certificateIdValue(raw.certificateId, `revoked[${i}].certificateId`);
     const entry: { certificateId: string; revokedAt?: string; reason?: string } = { certificateId };
     if (raw.revokedAt !== undefined) {
@@ -93,7 +94,7 @@ export function createDivocRevocationList(input: unknown): DivocRevocationList {
     return Object.freeze(entry);
   });
   const replaced: DivocReplacement[] = replacedIn.map((raw: unknown, i) => {
-    if (!isRecord(raw)) throw fail(`replaced[${i}] must be an object`);
+    if (!isJsonObject(raw)) throw fail(`replaced[${i}] must be an object`);
     const certificateId = certificateIdValue(raw.certificateId, `replaced[${i}].certificateId`);
     if (!Array.isArray(raw.previous) || raw.previous.length === 0 || raw.previous.length > MAX_PREVIOUS) {
       throw fail(`replaced[${i}].previous must be a non-empty array of at most ${MAX_PREVIOUS} certificate ids`);
@@ -140,9 +141,9 @@ export function isDivocCertificateRevoked(list: DivocRevocationList, certificate
  * neither holds one (some DIVOC test certificates carry `…/vaccine/undefined`).
  */
 export function divocCertificateId(credential: unknown): string | undefined {
-  if (!isRecord(credential)) return undefined;
+  if (!isJsonObject(credential)) return undefined;
   const evidence = Array.isArray(credential.evidence) ? credential.evidence[0] : credential.evidence;
-  if (!isRecord(evidence)) return undefined;
+  if (!isJsonObject(evidence)) return undefined;
   const direct = evidence.certificateId;
   if (typeof direct === 'string' && direct.length > 0 && direct.length <= MAX_ID_LENGTH) return direct;
   if (typeof direct === 'number' && Number.isSafeInteger(direct) && direct >= 0) return String(direct);
@@ -178,14 +179,14 @@ function idValues(value: unknown, into: string[], depth = 0): void {
     if (Number.isSafeInteger(value) && value >= 0) into.push(String(value));
   } else if (Array.isArray(value) && depth < 2) {
     for (const item of value) idValues(item, into, depth + 1);
-  } else if (isRecord(value) && depth < 2 && Object.hasOwn(value, '@value')) {
+  } else if (isJsonObject(value) && depth < 2 && Object.hasOwn(value, '@value')) {
     idValues(value['@value'], into, depth + 1); // an explicit value object signs like the plain value
   }
 }
 
 /** `evidence.certificateId` as `divocCertificateId` reads it. */
 function directCertificateId(evidence: unknown): string | undefined {
-  if (!isRecord(evidence)) return undefined;
+  if (!isJsonObject(evidence)) return undefined;
   const direct = evidence.certificateId;
   if (typeof direct === 'string' && direct.length > 0 && direct.length <= MAX_ID_LENGTH) return direct;
   if (typeof direct === 'number' && Number.isSafeInteger(direct) && direct >= 0) return String(direct);
@@ -211,13 +212,13 @@ export function divocCertificateIdCandidates(credential: unknown, ambiguousTerms
     out.push({ certificateId, term });
   };
   const primary = divocCertificateId(credential);
-  if (!isRecord(credential)) return out;
+  if (!isJsonObject(credential)) return out;
   const evidence = Array.isArray(credential.evidence) ? credential.evidence[0] : credential.evidence;
   if (primary !== undefined) add(primary, directCertificateId(evidence) === primary ? 'certificateId' : 'id');
   if (!Array.isArray(ambiguousTerms)) return out;
   const evidencePath = Array.isArray(credential.evidence) ? 'evidence[0]' : 'evidence';
   for (const group of ambiguousTerms) {
-    if (!isRecord(group) || group.path !== evidencePath || !Array.isArray(group.terms)) continue;
+    if (!isJsonObject(group) || group.path !== evidencePath || !Array.isArray(group.terms)) continue;
     const terms = group.terms.filter((t): t is string => typeof t === 'string');
     // The group is about the certificate id if one of its keys is `certificateId` (also under a `@nest` alias).
     if (!terms.some((t) => t === 'certificateId' || /[.\]]certificateId$/.test(t))) continue;

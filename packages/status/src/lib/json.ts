@@ -1,11 +1,7 @@
-import { isUnsafeJsonError, parseJsonStrict, type Check } from '@divoc/keys';
+import { isUnsafeJsonError, parseJsonStrict, type Check, isJsonObject } from '@divoc/keys';
 import type { StatusCheckCode } from './errors.js';
 
 export type JsonRecord = Record<string, unknown>;
-
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * Strict JSON (`parseJsonStrict` of `@divoc/keys`) for text of at most `maxLength` characters, or a structured copy

@@ -1,6 +1,7 @@
+import { isJsonObject } from '@divoc/keys';
 import type { Check } from '@divoc/keys';
 import { isRevoked, parseRevocationList, type RevocationList } from '@divoc/shc';
-import { describe, failed, isRecord, passed, readJson } from '../lib/json.js';
+import { describe, failed, passed, readJson } from '../lib/json.js';
 
 /**
  * SMART Health Cards revocation lists (`/.well-known/crl/<kid>.json`: `{ kid, method: "rid", ctr, rids }`) are
@@ -43,16 +44,16 @@ function readList(input: unknown): RevocationList | Error {
  * revoked (fail closed). No list for the key passes unless the key's JWK names a `crlVersion`. Never throws.
  */
 export function checkShcRevocation(card: ShcRevocationSubject, options: CheckShcRevocationOptions): Check {
-  if (!isRecord(card) || typeof card.kid !== 'string') return failed('ERR_STATUS_ENTRY_INVALID', 'card must be { kid, rid?, issuedAt? }');
-  const crlVersion = isRecord(options) && typeof options.crlVersion === 'number' ? options.crlVersion : undefined;
-  const raw: unknown = isRecord(options) ? options.crls : undefined;
+  if (!isJsonObject(card) || typeof card.kid !== 'string') return failed('ERR_STATUS_ENTRY_INVALID', 'card must be { kid, rid?, issuedAt? }');
+  const crlVersion = isJsonObject(options) && typeof options.crlVersion === 'number' ? options.crlVersion : undefined;
+  const raw: unknown = isJsonObject(options) ? options.crls : undefined;
   const candidates: unknown[] = Array.isArray(raw) ? raw.slice(0, 10_000) : raw === undefined || raw === null ? [] : [raw];
   const mine: RevocationList[] = [];
   for (const candidate of candidates) {
     const list = readList(candidate);
     if (list instanceof Error) {
       // A list that names this key but does not parse is a failure, not an absence.
-      const kid = typeof candidate === 'string' ? undefined : isRecord(candidate) ? candidate.kid : undefined;
+      const kid = typeof candidate === 'string' ? undefined : isJsonObject(candidate) ? candidate.kid : undefined;
       if (kid === card.kid) return failed('ERR_STATUS_LIST_INVALID', list.message);
       continue;
     }

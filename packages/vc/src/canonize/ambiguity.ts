@@ -20,6 +20,7 @@
  * Not analysed (no collision is looked for inside them): values of `@index`, `@id`, `@type` and `@language` map
  * containers, `@json` literals, and `@graph` / `@included` / `@reverse` keyword blocks. The proof is not analysed.
  */
+import { isJsonObject } from '../lib/json.js';
 import jsonldContext from 'jsonld/lib/context.js';
 import { VcMalformedError } from '../lib/errors.js';
 import type { AmbiguousTermGroup, JsonObject, JsonValue } from '../types.js';
@@ -120,10 +121,6 @@ function joinPath(parent: string, relative: string): string {
   return `${parent}.${relative}`;
 }
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A context the walk needs and that is not compiled yet: the driver compiles it between passes. */
 interface Need {
   readonly from: CompiledContext;
@@ -170,7 +167,7 @@ class AmbiguityWalker {
         const item = value[i];
         if (typeof item === 'object' && item !== null) this.value(item, ctx, activeProperty, `${path}[${i}]`, depth + 1);
       }
-    } else if (isObject(value)) {
+    } else if (isJsonObject(value)) {
       this.node(value, ctx, activeProperty, path, depth + 1);
     }
   }
@@ -270,9 +267,9 @@ class AmbiguityWalker {
           const relative = childPath(prefix, key);
           if (Array.isArray(value)) {
             value.forEach((block, i) => {
-              if (isObject(block)) collect(block, `${relative}[${i}]`, nestDepth + 1);
+              if (isJsonObject(block)) collect(block, `${relative}[${i}]`, nestDepth + 1);
             });
-          } else if (isObject(value)) {
+          } else if (isJsonObject(value)) {
             collect(value, relative, nestDepth + 1);
           }
         } else if (info.group !== null) {
@@ -327,7 +324,7 @@ const MAX_PASSES = 4 * MAX_DEPTH;
  * deeper than 64 levels.
  */
 export async function findAmbiguousTerms(document: JsonObject, options: CanonizeOptions = {}): Promise<AmbiguousTermGroup[]> {
-  if (!isObject(document)) throw new VcMalformedError('findAmbiguousTerms: document must be a JSON object');
+  if (!isJsonObject(document)) throw new VcMalformedError('findAmbiguousTerms: document must be a JSON object');
   if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
     throw new TypeError('findAmbiguousTerms: options.documentLoader must be a function');
   }
@@ -376,7 +373,7 @@ const PATH_TOKEN = /\.?([A-Za-z_$][A-Za-z0-9_$]*)|\[(\d+)\]|\[("(?:[^"\\]|\\.)*"
 export function readJsonPath(root: unknown, path: string): unknown {
   if (typeof path !== 'string') return undefined;
   if (path === '') return root;
-  if (isObject(root) && Object.hasOwn(root, path)) return root[path];
+  if (isJsonObject(root) && Object.hasOwn(root, path)) return root[path];
   let node: unknown = root;
   PATH_TOKEN.lastIndex = 0;
   while (PATH_TOKEN.lastIndex < path.length) {
@@ -393,7 +390,7 @@ export function readJsonPath(root: unknown, path: string): unknown {
       } catch {
         return undefined;
       }
-      if (!isObject(node) || !Object.hasOwn(node, key)) return undefined;
+      if (!isJsonObject(node) || !Object.hasOwn(node, key)) return undefined;
       node = node[key];
     }
   }

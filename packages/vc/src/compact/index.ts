@@ -1,4 +1,4 @@
-import { InflateTooLargeError, deflateRaw, inflateRawBounded } from '@divoc/keys';
+import { InflateTooLargeError, deflateRaw, inflateRawBounded, isJsonObject } from '@divoc/keys';
 import type { SignedCredential } from '../types.js';
 import { base45Decode, base45Encode } from './base45.js';
 import { decodeCbor, encodeCbor } from './cbor.js';
@@ -32,12 +32,10 @@ const MAX_INFLATE_RATIO = 40;
 const DEFLATED = 0x80;
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function assertSignedCredential(value: unknown, where: string): asserts value is SignedCredential {
-  if (!isObject(value)) throw new CompactNotCredentialError(`${where}: a credential is a JSON object`);
+  if (!isJsonObject(value)) throw new CompactNotCredentialError(`${where}: a credential is a JSON object`);
   if (value['@context'] === undefined) throw new CompactNotCredentialError(`${where}: no @context`);
-  if (!isObject(value.proof)) throw new CompactNotCredentialError(`${where}: no proof object (only signed credentials are encoded)`);
+  if (!isJsonObject(value.proof)) throw new CompactNotCredentialError(`${where}: no proof object (only signed credentials are encoded)`);
 }
 
 /** Encode a signed credential as compact QR text (`DIVOC1:…`). Throws `CompactNotCredentialError`. */

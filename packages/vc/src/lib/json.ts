@@ -1,8 +1,8 @@
+import { isJsonObject as isObject } from '@divoc/keys';
 import type { JsonObject, JsonValue } from '../types.js';
 
-export function isJsonObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** `isJsonObject` of `@divoc/keys`, typed as this package's `JsonObject` (members are JSON values once parsed). */
+export const isJsonObject: (value: unknown) => value is JsonObject = isObject as (value: unknown) => value is JsonObject;
 
 export function asArray<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];

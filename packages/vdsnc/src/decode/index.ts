@@ -1,4 +1,4 @@
-import { base64urlDecode, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { base64urlDecode, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { VdsncMalformedError, VdsncTooLargeError, VdsncUnsafeJsonError } from '../lib/errors.js';
 import type { DecodedVdsnc, JsonObject, VdsncSeal, VdsncType } from '../types.js';
 
@@ -9,8 +9,6 @@ const MAX_BASE64_CHARS = 22_000;
 const TYPES: readonly string[] = ['icao.vacc', 'icao.test'];
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Parse a VDS-NC seal (JSON text, its UTF-8 bytes, or an already parsed object) without verifying it.
  * Throws `VdsncTooLargeError` / `VdsncMalformedError`, or `VdsncUnsafeJsonError` for a member named twice or named
@@ -28,13 +26,13 @@ export function decodeVdsnc(input: string | Uint8Array | object): DecodedVdsnc {
     throw new VdsncMalformedError(`not JSON: ${(err as Error).message}`, { cause: err });
   }
   checkDepth(parsed, 0);
-  if (!isObject(parsed)) throw new VdsncMalformedError('a seal is a JSON object');
+  if (!isJsonObject(parsed)) throw new VdsncMalformedError('a seal is a JSON object');
   const { data, sig } = parsed;
-  if (!isObject(data)) throw new VdsncMalformedError('"data" must be an object');
-  if (!isObject(sig)) throw new VdsncMalformedError('"sig" must be an object (unsigned seals are not seals)');
+  if (!isJsonObject(data)) throw new VdsncMalformedError('"data" must be an object');
+  if (!isJsonObject(sig)) throw new VdsncMalformedError('"sig" must be an object (unsigned seals are not seals)');
   const { hdr, msg } = data;
-  if (!isObject(hdr)) throw new VdsncMalformedError('"data.hdr" must be an object');
-  if (!isObject(msg)) throw new VdsncMalformedError('"data.msg" must be an object');
+  if (!isJsonObject(hdr)) throw new VdsncMalformedError('"data.hdr" must be an object');
+  if (!isJsonObject(msg)) throw new VdsncMalformedError('"data.msg" must be an object');
   if (typeof hdr.t !== 'string' || !TYPES.includes(hdr.t)) throw new VdsncMalformedError('"data.hdr.t" must be "icao.vacc" or "icao.test"');
   if (hdr.v !== 1) throw new VdsncMalformedError('"data.hdr.v" must be 1');
   if (typeof hdr.is !== 'string' || !/^[A-Z<]{3}$/.test(hdr.is)) throw new VdsncMalformedError('"data.hdr.is" must be an alpha-3 country code');
@@ -85,7 +83,7 @@ function inputText(input: unknown): string {
       throw new VdsncMalformedError('seal bytes are not UTF-8', { cause: err });
     }
   }
-  if (isObject(input)) {
+  if (isJsonObject(input)) {
     // Serialise and re-parse: a plain JSON copy, bounded, with no getters, cycles or class instances left.
     let text: string | undefined;
     try {
@@ -107,7 +105,7 @@ function inputText(input: unknown): string {
 function checkDepth(value: unknown, depth: number): void {
   if (depth > MAX_DEPTH) throw new VdsncMalformedError(`nested deeper than ${MAX_DEPTH} levels`);
   if (Array.isArray(value)) for (const v of value) checkDepth(v, depth + 1);
-  else if (isObject(value)) for (const v of Object.values(value)) checkDepth(v, depth + 1);
+  else if (isJsonObject(value)) for (const v of Object.values(value)) checkDepth(v, depth + 1);
 }
 
 /** base64url, padding tolerated (the Australian seals pad), nothing else. */

@@ -1,5 +1,5 @@
 import { ICD11_COVID19_VACCINE, resolveVaccine } from '@divoc/schemas';
-import { base64Decode, base64urlEncode, publicKeyInfoFromJwk, verifySignature, type Signer } from '@divoc/keys';
+import { base64Decode, base64urlEncode, publicKeyInfoFromJwk, verifySignature, type Signer, isJsonObject } from '@divoc/keys';
 import { parseCertificate } from '../certificate/parse.js';
 import { OID_EKU_VDSNC_SIGNER } from '../certificate/oids.js';
 import { toAlpha3 } from '@divoc/keys';
@@ -20,15 +20,13 @@ export interface IssueVdsncOptions {
 const COVID19_DISEASE_CODE = 'RA01.0';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 /**
  * Issue a VDS-NC seal from one of our credentials (`buildCredential('vaccination' | 'vaccination-v2' | 'test', …)`,
  * signed or not): maps name, date of birth, sex, doses / test, country and certificate id into the ICAO message,
  * signs the RFC 8785 form of `data` with ES256 and embeds the signer certificate. Throws `VdsncIssueError`.
  */
 export async function issueVdsnc(credential: object, options: IssueVdsncOptions): Promise<VdsncSeal> {
-  if (!isObject(credential)) throw new VdsncIssueError('credential must be an object');
+  if (!isJsonObject(credential)) throw new VdsncIssueError('credential must be an object');
   const { signer } = options ?? ({} as IssueVdsncOptions);
   if (!signer || typeof signer.sign !== 'function') throw new VdsncIssueError('options.signer is required');
   if (signer.algorithm !== 'ES256') throw new VdsncIssueError(`VDS-NC seals are signed with ES256, the signer uses ${String(signer.algorithm)}`);
@@ -79,8 +77,8 @@ function certificateDer(input: unknown): Uint8Array {
 function messageFrom(credential: Json): { type: VdsncType; msg: JsonObject } {
   const types = Array.isArray(credential.type) ? credential.type : [credential.type];
   const subject = credential.credentialSubject;
-  if (!isObject(subject)) throw new VdsncIssueError('credential has no credentialSubject object');
-  const evidence = Array.isArray(credential.evidence) ? credential.evidence.filter(isObject) : [];
+  if (!isJsonObject(subject)) throw new VdsncIssueError('credential has no credentialSubject object');
+  const evidence = Array.isArray(credential.evidence) ? credential.evidence.filter(isJsonObject) : [];
   if (evidence.length === 0) throw new VdsncIssueError('credential has no evidence');
   const certificateId = text(evidence[0]!.certificateId);
   if (!certificateId || certificateId.length > 12) throw new VdsncIssueError('evidence certificateId must be 1 to 12 characters (uvci / utci)');
@@ -112,7 +110,7 @@ function personOf(subject: Json): JsonObject {
 
 function countryOf(...addresses: unknown[]): string {
   for (const a of addresses) {
-    const code = isObject(a) ? toAlpha3(text(a.addressCountry)) : undefined;
+    const code = isJsonObject(a) ? toAlpha3(text(a.addressCountry)) : undefined;
     if (code) return code;
   }
   throw new VdsncIssueError('no facility or subject addressCountry to name the country');
@@ -129,7 +127,7 @@ function vaccinationEvents(evidence: Json[], subject: Json): JsonObject[] {
     if (!Number.isInteger(dose) || dose < 1 || dose > 99) throw new VdsncIssueError('evidence.dose must be an integer from 1 to 99');
     const date = text(e.date).slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new VdsncIssueError('evidence.date must be an ISO date');
-    const facility = isObject(e.facility) ? e.facility : {};
+    const facility = isJsonObject(e.facility) ? e.facility : {};
     const vd: JsonObject = {
       dvc: date,
       seq: dose,
@@ -152,7 +150,7 @@ const SAMPLE_METHODS: Record<string, string> = { nasopharyngeal: 'nasopharyngeal
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, '');
 
 function testResult(e: Json, subject: Json): JsonObject {
-  const facility = isObject(e.facility) ? e.facility : {};
+  const facility = isJsonObject(e.facility) ? e.facility : {};
   const sc = text(e.sampleCollectionTimestamp);
   if (!sc) throw new VdsncIssueError('evidence.sampleCollectionTimestamp is required');
   const result = text(e.result).toLowerCase();
@@ -164,7 +162,7 @@ function testResult(e: Json, subject: Json): JsonObject {
   const ri = text(e.resultTimestamp);
   if (ri) dat.ri = ri;
   const sp: JsonObject = { spn: text(facility.name) || 'Not recorded', ctr: countryOf(facility.address, subject.address) };
-  if (isObject(facility.address)) {
+  if (isJsonObject(facility.address)) {
     const a = facility.address;
     const line = [a.streetAddress, a.streetAddress2, a.city, a.postalCode].map(text).filter(Boolean).join(', ');
     if (line) sp.cd = { a: line };

@@ -1,7 +1,7 @@
+import { isJsonObject } from '@divoc/keys';
 import type { JsonObject, VdsncType } from '../types.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const ALPHA3 = /^[A-Z<]{3}$/;
@@ -24,13 +24,13 @@ export function checkMessage(type: VdsncType, msg: JsonObject): string[] {
     const ve = c.array(msg, 've', 'msg');
     ve?.forEach((event, i) => {
       const where = `msg.ve[${i}]`;
-      if (!isObject(event)) return void issues.push(`${where} must be an object`);
+      if (!isJsonObject(event)) return void issues.push(`${where} must be an object`);
       c.string(event, 'des', where, { max: 16 });
       c.string(event, 'nam', where, { max: 64 });
       c.string(event, 'dis', where, { max: 16 });
       c.array(event, 'vd', where)?.forEach((dose, j) => {
         const at = `${where}.vd[${j}]`;
-        if (!isObject(dose)) return void issues.push(`${at} must be an object`);
+        if (!isJsonObject(dose)) return void issues.push(`${at} must be an object`);
         c.string(dose, 'dvc', at, { pattern: DATE });
         c.integer(dose, 'seq', at);
         c.string(dose, 'ctr', at, { pattern: ALPHA3 });
@@ -66,7 +66,7 @@ class Checker {
 
   object(parent: Json, field: string, where: string): Json | undefined {
     const v = parent[field];
-    if (isObject(v)) return v;
+    if (isJsonObject(v)) return v;
     this.issues.push(`${where}.${field} must be an object`);
     return undefined;
   }

@@ -1,9 +1,11 @@
 /** Runtime-neutral byte helpers (no Buffer, no node: modules): the verifier runs in browsers too. */
+import { base64Decode, isJsonObject } from '@divoc/keys';
 
 export type Json = Record<string, unknown>;
 
+/** `isJsonObject` of `@divoc/keys`, but bytes are not an object here: a verifier input may be JSON or a Uint8Array. */
 export function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return isJsonObject(value) && !(value instanceof Uint8Array);
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
@@ -21,21 +23,16 @@ export function utf8(text: string): Uint8Array {
   return new TextEncoder().encode(text);
 }
 
-/** Standard or URL-safe base64 (whitespace ignored) to bytes; undefined when it is not base64. */
+/** Standard or URL-safe base64 (whitespace ignored) to bytes; undefined when it is not base64 (or is empty). */
 export function base64ToBytes(text: string): Uint8Array | undefined {
   const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
-  if (clean.length === 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(clean)) return undefined;
-  const padded = clean.replace(/=+$/, '');
-  if (padded.length % 4 === 1) return undefined;
-  let binary: string;
+  let bytes: Uint8Array;
   try {
-    binary = atob(padded + '='.repeat((4 - (padded.length % 4)) % 4));
+    bytes = base64Decode(clean);
   } catch {
     return undefined;
   }
-  const out = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
-  return out;
+  return bytes.length === 0 ? undefined : bytes;
 }
 
 const PEM_BEGIN = '-----BEGIN CERTIFICATE-----';
@@ -65,17 +62,6 @@ export function pemCertificateDer(text: string): Uint8Array | undefined {
   if (at === -1) return undefined;
   const end = text.indexOf(PEM_END, at + PEM_BEGIN.length);
   return end === -1 ? undefined : base64ToBytes(text.slice(at + PEM_BEGIN.length, end));
-}
-
-export type ImageKind = 'png' | 'jpeg' | 'svg';
-
-/** PNG, JPEG, or an SVG document (what a QR image upload or a camera frame export is). */
-export function imageKindOf(bytes: Uint8Array): ImageKind | undefined {
-  if (bytes.length >= 8 && bytes[0] === 0x89 && bytes[1] === 0x50 && bytes[2] === 0x4e && bytes[3] === 0x47) return 'png';
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'jpeg';
-  const head = new TextDecoder().decode(bytes.subarray(0, 1024)).replace(/^\uFEFF/, '');
-  if (/^\s*(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(head)) return 'svg';
-  return undefined;
 }
 
 /** Iterative depth measure, so a hostile deeply nested value cannot overflow the stack. */

@@ -1,8 +1,8 @@
 import { detectDcc } from '@divoc/dcc';
-import { DEFAULT_IMAGE_LIMITS, detectDivocQr, readQrCodesFromImage } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, detectDivocQr, readQrCodesFromImage, sniffImage, type ImageKind } from '@divoc/qr';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { detectShc } from '@divoc/shc';
-import { depthExceeds, imageKindOf, isObject, utf8OrUndefined, type ImageKind, type Json } from '../lib/bytes.js';
+import { depthExceeds, isObject, utf8OrUndefined, type Json } from '../lib/bytes.js';
 import type { InputCheckCode } from '../lib/errors.js';
 import type { CredentialFormat, VerificationDetails, VerifyLimits } from '../types.js';
 
@@ -147,7 +147,7 @@ function fromTexts(texts: Text[], limits: Required<VerifyLimits>): Prepared {
 function fromBytes(bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
   if (bytes.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
   if (bytes.length > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
-  const image = imageKindOf(bytes);
+  const image = sniffImage(bytes);
   if (image) return readImage(bytes, image, limits);
   // Binary payloads a scanner may hand over as bytes: the DIVOC ZIP, a DCC COSE message.
   if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {

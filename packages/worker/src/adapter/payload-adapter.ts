@@ -1,6 +1,7 @@
+import { isJsonObject } from '@divoc/keys';
 import type { IssuedFormats } from '@divoc/issuer';
 import { WorkerConfigError, WorkerEventError } from '../lib/errors.js';
-import { isJsonValue, isPlainObject, type JsonValue } from '../lib/json.js';
+import { isJsonValue, type JsonValue } from '../lib/json.js';
 import type { DeadLetterEvent } from '../worker/events.js';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from './types.js';
 
@@ -15,15 +16,15 @@ export interface PayloadAdapterOptions {
  * (`ref` optional: defaults to the stream sequence). Use a custom adapter when messages only carry a row id.
  */
 export function payloadAdapter(options: PayloadAdapterOptions): RegistryAdapter {
-  if (!isPlainObject(options) || typeof options.writeCertificate !== 'function') {
+  if (!isJsonObject(options) || typeof options.writeCertificate !== 'function') {
     throw new WorkerConfigError('payloadAdapter needs a writeCertificate(ref, certificateId, issued) function');
   }
   return {
     readEvent(message: CertifyMessage): RegistryEvent {
       const p = message.payload;
-      if (!isPlainObject(p)) throw new WorkerEventError('payload must be a JSON object { template, record, ref? }');
+      if (!isJsonObject(p)) throw new WorkerEventError('payload must be a JSON object { template, record, ref? }');
       if (typeof p.template !== 'string') throw new WorkerEventError('payload.template must be a string');
-      if (!isPlainObject(p.record)) throw new WorkerEventError('payload.record must be an object');
+      if (!isJsonObject(p.record)) throw new WorkerEventError('payload.record must be an object');
       if (p.ref !== undefined && !isJsonValue(p.ref)) throw new WorkerEventError('payload.ref must be JSON data');
       return { template: p.template, record: p.record, ref: p.ref === undefined ? message.streamSequence : (p.ref as JsonValue) };
     },

@@ -16,7 +16,5 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   }
   return false;
 }
+import { isJsonObject } from '@divoc/keys';
 
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { headers as natsHeaders, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import { issueAllFormats, isIssuerError, FORMAT_NAMES, type FormatName, type IssueAllFormatsOptions, type IssuedFormats, type IssuerKeys } from '@divoc/issuer';
-import { parseJsonStrict } from '@divoc/keys';
+import { parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
 import { ensureJetStream, resolveSetup, type JetStreamSetup, type JetStreamSetupOptions } from '../jetstream/setup.js';
 import { WorkerConfigError, WorkerEventError, WorkerStoppedError, type DeadLetterCode } from '../lib/errors.js';
-import { isJsonValue, isPlainObject, type JsonValue } from '../lib/json.js';
+import { isJsonValue, type JsonValue } from '../lib/json.js';
 import type { CertifiedEvent, DeadLetterEvent } from './events.js';
 import { emptyMetrics, metricsToPrometheus, type WorkerMetrics } from './metrics.js';
 
@@ -99,18 +99,18 @@ function checkInteger(what: string, value: unknown, min: number, max: number): v
 }
 
 function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void {
-  if (!isPlainObject(options)) throw new WorkerConfigError('options are required');
+  if (!isJsonObject(options)) throw new WorkerConfigError('options are required');
   const nc = options.nats as Partial<NatsConnection> | undefined;
   if (nc === undefined || typeof nc.jetstream !== 'function' || typeof nc.jetstreamManager !== 'function') {
     throw new WorkerConfigError('nats must be a connected NatsConnection (from `connect()` of the nats package)');
   }
   const a = options.adapter as Partial<RegistryAdapter<Ref>> | undefined;
-  if (!isPlainObject(a) && typeof a !== 'object') throw new WorkerConfigError('adapter is required');
+  if (!isJsonObject(a) && typeof a !== 'object') throw new WorkerConfigError('adapter is required');
   if (typeof a?.readEvent !== 'function' || typeof a.writeCertificate !== 'function') {
     throw new WorkerConfigError('adapter must have readEvent(message) and writeCertificate(ref, certificateId, issued)');
   }
   if (a.onFailure !== undefined && typeof a.onFailure !== 'function') throw new WorkerConfigError('adapter.onFailure must be a function');
-  if (!isPlainObject(options.keys)) throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
+  if (!isJsonObject(options.keys)) throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
   if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer)) throw new WorkerConfigError('issuer must be an absolute URI or DID');
   if (options.formats !== undefined) {
     if (!Array.isArray(options.formats) || options.formats.length === 0) throw new WorkerConfigError('formats must be a non-empty array');
@@ -214,7 +214,7 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       if (error instanceof WorkerEventError) return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message };
       return { kind: 'transient', message: `adapter.readEvent failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}) };
     }
-    if (!isPlainObject(event) || !isPlainObject(event.record) || typeof event.template !== 'string' || !isJsonValue(event.ref)) {
+    if (!isJsonObject(event) || !isJsonObject(event.record) || typeof event.template !== 'string' || !isJsonValue(event.ref)) {
       return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: 'adapter.readEvent must return { record: object, template: string, ref: JSON }' };
     }
     const ref = event.ref;

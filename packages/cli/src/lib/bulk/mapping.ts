@@ -21,6 +21,7 @@
  * }
  * ```
  */
+import { isJsonObject } from '@divoc/keys';
 import { checkTimeZone, compileDatePattern, NUMERIC_DATE_FORMATS, parseDate, parseNumber, type DateRule, type NumberRule } from './dates.js';
 import type { RecordMapper } from '../records/map.js';
 import { MappingFileInvalidError as MappingFileError } from '../errors.js';
@@ -66,8 +67,6 @@ export interface Mapping {
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_FIELDS = 256;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
 function onlyKeys(where: string, value: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(value)) {
     if (!allowed.includes(key)) throw new MappingFileError(`${where}: unknown key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
@@ -102,7 +101,7 @@ function readZone(where: string, value: unknown): string {
 
 function readNumbers(where: string, value: unknown, base: Omit<NumberRule, 'integer'>): Omit<NumberRule, 'integer'> {
   if (value === undefined) return base;
-  if (!isObject(value)) throw new MappingFileError(`${where} must be an object`);
+  if (!isJsonObject(value)) throw new MappingFileError(`${where} must be an object`);
   onlyKeys(where, value, ['decimal', 'thousands']);
   const decimal = value.decimal ?? base.decimal;
   const thousands = value.thousands ?? base.thousands;
@@ -114,14 +113,14 @@ function readNumbers(where: string, value: unknown, base: Omit<NumberRule, 'inte
 
 /** Parses and checks a mapping file's JSON. Throws MappingFileError naming the bad key. */
 export function parseMapping(json: unknown): Mapping {
-  if (!isObject(json)) throw new MappingFileError('a mapping file must be a JSON object');
+  if (!isJsonObject(json)) throw new MappingFileError('a mapping file must be a JSON object');
   onlyKeys('mapping', json, ['version', 'description', 'fields', 'dates', 'numbers', 'unmappedColumns']);
   if (json.version !== 1) throw new MappingFileError('mapping: "version" must be 1');
-  if (!isObject(json.fields) || Object.keys(json.fields).length === 0) throw new MappingFileError('mapping: "fields" must be an object naming at least one field');
+  if (!isJsonObject(json.fields) || Object.keys(json.fields).length === 0) throw new MappingFileError('mapping: "fields" must be an object naming at least one field');
   if (Object.keys(json.fields).length > MAX_FIELDS) throw new MappingFileError(`mapping: more than ${MAX_FIELDS} fields`);
   let dateDefaults = { formats: ['iso'] as string[], timeZone: 'UTC' };
   if (json.dates !== undefined) {
-    if (!isObject(json.dates)) throw new MappingFileError('mapping.dates must be an object');
+    if (!isJsonObject(json.dates)) throw new MappingFileError('mapping.dates must be an object');
     onlyKeys('mapping.dates', json.dates, ['formats', 'timeZone']);
     dateDefaults = {
       formats: json.dates.formats === undefined ? dateDefaults.formats : readFormats('mapping.dates', json.dates.formats),
@@ -137,8 +136,8 @@ export function parseMapping(json: unknown): Mapping {
   for (const [field, spec] of Object.entries(json.fields)) {
     const where = `mapping.fields.${field}`;
     if (FORBIDDEN.has(field) || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(field)) throw new MappingFileError(`${where}: not a usable field name`);
-    const s: Record<string, unknown> = typeof spec === 'string' ? { column: spec } : isObject(spec) ? spec : {};
-    if (typeof spec !== 'string' && !isObject(spec)) throw new MappingFileError(`${where} must be a column name or an object`);
+    const s: Record<string, unknown> = typeof spec === 'string' ? { column: spec } : isJsonObject(spec) ? spec : {};
+    if (typeof spec !== 'string' && !isJsonObject(spec)) throw new MappingFileError(`${where} must be a column name or an object`);
     onlyKeys(where, s, ['column', 'value', 'type', 'formats', 'timeZone', 'values', 'default', 'decimal', 'thousands']);
     if ((s.column === undefined) === (s.value === undefined)) throw new MappingFileError(`${where}: give exactly one of "column" or "value"`);
     if (s.column !== undefined && (typeof s.column !== 'string' || s.column === '' || s.column.length > 256)) throw new MappingFileError(`${where}.column must be a column name`);
@@ -161,7 +160,7 @@ export function parseMapping(json: unknown): Mapping {
       rule.number = { ...readNumbers(where, { ...(s.decimal !== undefined ? { decimal: s.decimal } : {}), ...(s.thousands !== undefined ? { thousands: s.thousands } : {}) }, numberDefaults), integer: type === 'integer' };
     } else if (s.decimal !== undefined || s.thousands !== undefined) throw new MappingFileError(`${where}: decimal / thousands apply to number fields only`);
     if (s.values !== undefined) {
-      if (!isObject(s.values) || Object.keys(s.values).length > 1024) throw new MappingFileError(`${where}.values must be an object of input value → record value`);
+      if (!isJsonObject(s.values) || Object.keys(s.values).length > 1024) throw new MappingFileError(`${where}.values must be an object of input value → record value`);
       const values = new Map<string, string>();
       for (const [from, to] of Object.entries(s.values)) {
         if (typeof to !== 'string') throw new MappingFileError(`${where}.values.${from} must be a string`);

@@ -3,12 +3,13 @@
  * check the command line (exit 2 before any record is read); each worker loads them again from the same files, so
  * private key bytes never travel in messages or logs.
  */
+import { MAX_KEY_FILE_BYTES, controllerOf } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
 import { SUITES_BY_KEY_TYPE, makeIssuer } from '../engine.js';
 import { InputUnreadableError, KeyFileError, UsageError } from '../errors.js';
 import { readFileLimited } from '../files.js';
 import { resolvePath, type CliIo } from '../io.js';
-import { MAX_KEY_FILE_BYTES, controllerOf, isPkcs11KeyRef, loadSigningKey as loadKeyFileOrToken, parseKeyFile, signerFor, type LoadedKey } from '../keyfile.js';
+import { loadSigningKey, signerFor } from '../keyfile.js';
 import { describeFsError } from '../records/read.js';
 import { VC_BASED, certifiedKey, hasVdsncUsage, type CertifiedKey, type IssueMaterial, type OutputFormat } from '../outputs.js';
 
@@ -108,18 +109,4 @@ async function readSmallFile(io: Pick<CliIo, 'cwd'>, path: string): Promise<Uint
     if (error instanceof InputUnreadableError) throw error;
     throw new InputUnreadableError(path, describeFsError(error));
   }
-}
-
-async function loadSigningKey(io: Pick<CliIo, 'cwd'>, path: string, keyId: string | undefined): Promise<LoadedKey> {
-  if (isPkcs11KeyRef(path)) return loadKeyFileOrToken(io, path, keyId); // pkcs11: URI → key in an HSM (keyfile.ts)
-  let bytes: Uint8Array;
-  try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`);
-    bytes = read.bytes;
-  } catch (error) {
-    if (error instanceof InputUnreadableError) throw error;
-    throw new InputUnreadableError(path, describeFsError(error));
-  }
-  return parseKeyFile(path, bytes, { ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
 }

@@ -81,7 +81,7 @@ export interface WorkConfig {
   workerHeapMb?: number;
 }
 
-/** Makes the printable certificate for a record (see pdf.ts); loaded only when `--pdf` is given. */
+/** Makes the printable certificate for a record (`@divoc/pdf`, loaded only when `--pdf` is given). */
 export interface PdfMaker {
   make(input: PdfInput): Promise<Uint8Array>;
 }
@@ -172,7 +172,7 @@ export async function createWorkContext(config: WorkConfig): Promise<WorkContext
   const context: WorkContext = { config: { ...config, tmpDir }, material, keys: issuerKeysOf(material) };
   if (config.layout === 'ndjson') context.bundlePath = join(config.outDir, BUNDLE_FILE);
   if (config.pdf) {
-    const { createPdfMaker } = await import('./pdf.js');
+    const { createPdfMaker } = await import('@divoc/pdf');
     context.pdf = await createPdfMaker({ cwd: config.cwd, ...config.pdf });
   }
   return context;

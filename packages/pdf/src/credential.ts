@@ -1,7 +1,7 @@
+import { isJsonObject } from '@divoc/keys';
 import { encodeDivocQr } from '@divoc/qr';
 import { createPdfMaker, type PdfMakerOptions, type PdfQrFormat } from './pdf.js';
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
 
 /**
@@ -14,19 +14,19 @@ export function pdfFieldsFromCredential(credential: Record<string, unknown>): Re
     const v = text(value);
     if (v !== undefined && v !== '') out[key] = v;
   };
-  const subject = isObject(credential.credentialSubject) ? credential.credentialSubject : {};
+  const subject = isJsonObject(credential.credentialSubject) ? credential.credentialSubject : {};
   for (const key of ['name', 'dob', 'age', 'gender', 'nationality', 'refId']) put(key, subject[key]);
   put('identity', subject.id);
-  const evidence = Array.isArray(credential.evidence) && isObject(credential.evidence[0]) ? credential.evidence[0] : {};
+  const evidence = Array.isArray(credential.evidence) && isJsonObject(credential.evidence[0]) ? credential.evidence[0] : {};
   for (const key of ['vaccine', 'manufacturer', 'batch', 'dose', 'totalDoses', 'testName', 'testType', 'result', 'certificateId']) put(key, evidence[key]);
   put('vaccinationDate', evidence.date);
   put('sampleCollectionTimestamp', evidence.sampleCollectionTimestamp);
   put('resultTimestamp', evidence.resultTimestamp);
-  if (isObject(evidence.facility)) {
+  if (isJsonObject(evidence.facility)) {
     put('facilityName', evidence.facility.name);
-    if (isObject(evidence.facility.address)) put('country', evidence.facility.address.addressCountry);
+    if (isJsonObject(evidence.facility.address)) put('country', evidence.facility.address.addressCountry);
   }
-  if (isObject(evidence.verifier)) put('vaccinatorName', evidence.verifier.name);
+  if (isJsonObject(evidence.verifier)) put('vaccinatorName', evidence.verifier.name);
   return out;
 }
 
@@ -40,7 +40,7 @@ export interface RenderCertificatePdfOptions extends Partial<PdfMakerOptions> {
 /** One printable page for a signed credential, laid out by the default (or a given) template. */
 export async function renderCertificatePdf(credential: Record<string, unknown>, options: RenderCertificatePdfOptions = {}): Promise<Uint8Array> {
   const record = pdfFieldsFromCredential(credential);
-  const issuer = isObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
+  const issuer = isJsonObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
   const issued = text(credential.issuanceDate) ?? text(credential.validFrom) ?? '';
   const maker = await createPdfMaker({ cwd: options.cwd ?? '.', ...(options.templatePath ? { templatePath: options.templatePath } : {}), ...(options.fontPath ? { fontPath: options.fontPath } : {}) });
   return maker.make({

@@ -11,13 +11,14 @@
  * QR code still carries the name as written. Scripts that need shaping (Indic conjuncts, Arabic joining) are laid
  * out glyph by glyph: use a font made for the script, and check a sample print.
  */
+import { isJsonObject } from '@divoc/keys';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createQrMatrix } from '@divoc/qr';
 import { resolveVaccine } from '@divoc/schemas';
 import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import { PdfTemplateInvalidError } from './errors.js';
+import { PdfTemplateInvalidError } from './lib/errors.js';
 
 /** QR payload formats a template can place (names as the CLI's `--format` uses them). */
 export type PdfQrFormat = 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
@@ -88,7 +89,6 @@ export const DEFAULT_PDF_TEMPLATE = {
   qr: { x: 330, y: 150, size: 217, payload: ['divoc-qr', 'vc-compact', 'dcc', 'shc'] },
 } as const;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function num(where: string, v: unknown, min: number, max: number): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new PdfTemplateInvalidError(`${where} must be a number from ${min} to ${max}`);
@@ -107,10 +107,10 @@ function keys(where: string, v: Record<string, unknown>, allowed: string[]): voi
 
 /** Checks a layout template (JSON). Throws PdfTemplateInvalidError naming the bad key. */
 export function parsePdfTemplate(json: unknown): PdfTemplate {
-  if (!isObject(json)) throw new PdfTemplateInvalidError('a PDF template must be a JSON object');
+  if (!isJsonObject(json)) throw new PdfTemplateInvalidError('a PDF template must be a JSON object');
   keys('template', json, ['version', 'description', 'page', 'font', 'fallbackText', 'logo', 'texts', 'lines', 'qr']);
   if (json.version !== 1) throw new PdfTemplateInvalidError('template: "version" must be 1');
-  if (!isObject(json.page)) throw new PdfTemplateInvalidError('template.page must be an object: { "size": "A4" } or { "width", "height" } in points');
+  if (!isJsonObject(json.page)) throw new PdfTemplateInvalidError('template.page must be an object: { "size": "A4" } or { "width", "height" } in points');
   keys('template.page', json.page, ['size', 'width', 'height']);
   let page: { width: number; height: number };
   if (json.page.size !== undefined) {
@@ -124,7 +124,7 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
   if (!Array.isArray(json.texts) || json.texts.length > 200) throw new PdfTemplateInvalidError('template.texts must be a list of at most 200 text blocks');
   const texts = json.texts.map((t, i): PdfText => {
     const where = `template.texts[${i}]`;
-    if (!isObject(t)) throw new PdfTemplateInvalidError(`${where} must be an object`);
+    if (!isJsonObject(t)) throw new PdfTemplateInvalidError(`${where} must be an object`);
     keys(where, t, ['text', 'x', 'y', 'size', 'bold', 'color', 'maxWidth']);
     if (typeof t.text !== 'string' || t.text.length > 2000) throw new PdfTemplateInvalidError(`${where}.text must be a string (at most 2000 characters)`);
     if (t.bold !== undefined && typeof t.bold !== 'boolean') throw new PdfTemplateInvalidError(`${where}.bold must be true or false`);
@@ -142,11 +142,11 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
     throw new PdfTemplateInvalidError('template.lines must be a list of at most 200 lines');
   })()).map((l: unknown, i: number) => {
     const where = `template.lines[${i}]`;
-    if (!isObject(l)) throw new PdfTemplateInvalidError(`${where} must be an object`);
+    if (!isJsonObject(l)) throw new PdfTemplateInvalidError(`${where} must be an object`);
     keys(where, l, ['x1', 'y1', 'x2', 'y2', 'width', 'color']);
     return { x1: inX(`${where}.x1`, l.x1), y1: inY(`${where}.y1`, l.y1), x2: inX(`${where}.x2`, l.x2), y2: inY(`${where}.y2`, l.y2), width: l.width === undefined ? 1 : num(`${where}.width`, l.width, 0.1, 20), color: colour(`${where}.color`, l.color) };
   });
-  if (!isObject(json.qr)) throw new PdfTemplateInvalidError('template.qr must be an object { "x", "y", "size" }');
+  if (!isJsonObject(json.qr)) throw new PdfTemplateInvalidError('template.qr must be an object { "x", "y", "size" }');
   keys('template.qr', json.qr, ['x', 'y', 'size', 'payload']);
   const size = num('template.qr.size', json.qr.size, 36, Math.min(page.width, page.height));
   const payloadList = json.qr.payload === undefined ? QR_PAYLOADS : typeof json.qr.payload === 'string' ? [json.qr.payload] : json.qr.payload;
@@ -165,7 +165,7 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
     template.font = json.font;
   }
   if (json.logo !== undefined) {
-    if (!isObject(json.logo)) throw new PdfTemplateInvalidError('template.logo must be an object { "file", "x", "y", "width", "height" }');
+    if (!isJsonObject(json.logo)) throw new PdfTemplateInvalidError('template.logo must be an object { "file", "x", "y", "width", "height" }');
     keys('template.logo', json.logo, ['file', 'x', 'y', 'width', 'height']);
     if (typeof json.logo.file !== 'string' || !/\.(png|jpe?g)$/i.test(json.logo.file)) throw new PdfTemplateInvalidError('template.logo.file must be a .png or .jpg file');
     template.logo = { file: json.logo.file, x: inX('template.logo.x', json.logo.x), y: inY('template.logo.y', json.logo.y), width: num('template.logo.width', json.logo.width, 1, page.width), height: num('template.logo.height', json.logo.height, 1, page.height) };

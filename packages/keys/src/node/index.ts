@@ -1,0 +1,94 @@
+/**
+ * `@divoc/keys/node`: key files on disk (Node.js only). The format itself (`parseKeyFile`, `serializeKeyFile`,
+ * `DivocKeyFile`) is runtime-neutral and lives in the main entry.
+ */
+import { open } from 'node:fs/promises';
+import { MAX_KEY_FILE_BYTES, parseKeyFile, serializeKeyFile, type KeyFileKey, type ParseKeyFileOptions } from '../file/key-file.js';
+import { writePrivateKeyFile, type WritePrivateKeyFileOptions } from '../file/private-key-file.js';
+import { KeyError, KeyFileTooLargeError, KeyFileUnreadableError } from '../lib/errors.js';
+import type { KeyPair } from '../key/key-pair.js';
+
+export interface ReadKeyFileOptions extends ParseKeyFileOptions {
+  /** Name of the file in error messages. Default: the path as given. */
+  name?: string;
+}
+
+function unreadable(name: string, error: unknown): KeyFileUnreadableError {
+  const systemCode = (error as { code?: unknown })?.code;
+  const code = typeof systemCode === 'string' ? systemCode : undefined;
+  const reason =
+    code === 'ENOENT'
+      ? 'no such file'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : code === 'EISDIR'
+          ? 'is a directory'
+          : ((error as Error)?.message ?? String(error));
+  return new KeyFileUnreadableError(name, reason, { ...(code !== undefined ? { systemCode: code } : {}), cause: error });
+}
+
+/**
+ * Reads a file of at most `maxBytes` (default `MAX_KEY_FILE_BYTES`), refusing a larger one while reading it, not after
+ * a stat (it may grow, or be a device or a pipe that never ends): `KeyFileTooLargeError`. A file that cannot be
+ * opened or read (missing, a directory, no permission) is a `KeyFileUnreadableError`.
+ */
+export async function readKeyFileBytes(path: string, options: { name?: string; maxBytes?: number } = {}): Promise<Uint8Array> {
+  const name = options.name ?? path;
+  const max = options.maxBytes ?? MAX_KEY_FILE_BYTES;
+  let handle;
+  try {
+    handle = await open(path, 'r');
+  } catch (error) {
+    throw unreadable(name, error);
+  }
+  try {
+    const info = await handle.stat();
+    if (info.isDirectory()) throw unreadable(name, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    const chunks: Buffer[] = [];
+    let length = 0;
+    for (;;) {
+      // Never more than one byte past the cap: that byte tells a file at the cap from a larger one.
+      const chunk = Buffer.alloc(Math.min(64 * 1024, max + 1 - length));
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      length += bytesRead;
+      if (length > max) throw new KeyFileTooLargeError(name, max);
+    }
+    const bytes = Buffer.concat(chunks, length);
+    return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
+  } catch (error) {
+    if (error instanceof KeyError) throw error;
+    throw unreadable(name, error);
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+}
+
+/**
+ * Reads and parses a key file (see `parseKeyFile`): `KeyFileUnreadableError`, `KeyFileTooLargeError` (checked while
+ * reading) or `KeyFileInvalidError`, each naming the file (`name`, default the path) and never quoting its content.
+ */
+export async function readKeyFile(path: string, options: ReadKeyFileOptions = {}): Promise<KeyFileKey> {
+  const name = options.name ?? path;
+  const bytes = await readKeyFileBytes(path, { name, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+  return parseKeyFile(bytes, { ...options, name });
+}
+
+export interface WriteKeyFileOptions extends WritePrivateKeyFileOptions {
+  /** `created` timestamp. Default now. */
+  now?: Date;
+}
+
+/**
+ * Writes a `divoc-key` file (`serializeKeyFile`) readable by its owner only (mode 0600, set before the secret is
+ * written). Refuses an existing file with `KeyFileExistsError` unless `overwrite`; never writes through a symlink.
+ * Other file system errors pass through (with their `code`).
+ */
+export async function writeKeyFile(path: string, key: { keyPair: KeyPair; id: string; controller?: string }, options: WriteKeyFileOptions = {}): Promise<void> {
+  const { now, ...write } = options;
+  await writePrivateKeyFile(path, serializeKeyFile(key, now !== undefined ? { now } : {}), write);
+}
+
+export { writePrivateKeyFile, MAX_KEY_FILE_BYTES };
+export type { WritePrivateKeyFileOptions, KeyFileKey, ParseKeyFileOptions };
