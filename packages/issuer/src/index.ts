@@ -12,7 +12,11 @@ export type {
   FormatFailure,
   QrImage,
   QrImageFormat,
+  CredentialStatusEntries,
 } from './types.js';
+// One W3C credential, signed over its status entries (what issueAllFormats signs with).
+export { issueW3cCredential, checkStatusEntries } from './formats/w3c-vc.js';
+export type { IssueW3cCredentialOptions } from './formats/w3c-vc.js';
 
 // The DDCC core data set (defined in @divoc/schemas) and the per-format pieces it maps through.
 export { toDdccCoreDataSet } from '@divoc/schemas';

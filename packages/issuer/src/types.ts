@@ -4,7 +4,7 @@ import type { ProofSuite, SignedCredential, SuiteName } from '@divoc/vc';
 import type { DccPayload } from '@divoc/dcc';
 import type { HealthCardFile, ShcPayload } from '@divoc/shc';
 import type { VdsncSeal } from '@divoc/vdsnc';
-import type { StatusList } from '@divoc/status';
+import type { BitstringStatusListEntry, StatusList } from '@divoc/status';
 import type { FormatFailureCode, FormatName } from './lib/errors.js';
 
 /** The W3C VC signer, and how to sign. */
@@ -53,6 +53,9 @@ export type IssueInput =
       ddcc?: ToDdccOptions;
     };
 
+/** Status list entries allocated before issuance: one `BitstringStatusListEntry`, or several (at most 8). */
+export type CredentialStatusEntries = BitstringStatusListEntry | readonly BitstringStatusListEntry[];
+
 export type QrImageFormat = 'png' | 'svg';
 /** PNG bytes or SVG text, per `options.qr`. */
 export type QrImage = Uint8Array | string;
@@ -65,8 +68,18 @@ export interface IssueAllFormatsOptions {
   formats?: readonly FormatName[];
   /** Also render QR images. Default false. */
   qr?: QrImageFormat | false;
-  /** Assign a Bitstring Status List entry (revocation/suspension) to the W3C credential before signing. */
+  /**
+   * Allocate a Bitstring Status List entry (revocation/suspension) from this list and add it to the W3C credential
+   * before signing. Not with `credentialStatus`.
+   */
   statusList?: { list: StatusList; index?: number };
+  /**
+   * Status entries allocated already (a service's status list manager, a bulk run's journal): added as
+   * `credentialStatus` to the W3C credential before it is signed, where an entry allocated from `statusList` goes, so
+   * the proof covers them and the DIVOC QR and the compact QR carry them. Not with `statusList`, and not on a signed
+   * credential. Each entry is checked (`ERR_ISSUER_INPUT_INVALID`).
+   */
+  credentialStatus?: CredentialStatusEntries;
   /** Certificate id: default the record's `certificateId`, else derived (`certificateIdFor`). */
   certificateId?: string;
   /** Printable certificate issuer (DCC `is`, ≤ 80 characters). Default the issuer URI. */

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, issueW3cCredential, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import { renderCertificatePdf } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
-import { addCredentialStatus, createStatusList } from '@divoc/status';
-import { encodeCompactCredential, issueCredential, isVcError, type SuiteName, type UnsignedCredential } from '@divoc/vc';
+import { encodeCompactCredential, isVcError, type SuiteName } from '@divoc/vc';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
 import { createAuthenticator, requireScope, type Client, type Scope } from './auth/auth.js';
 import type { IssuableFormat, ServiceConfig } from './config/types.js';
@@ -415,8 +414,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         ...(config.certificateIssuerName !== undefined ? { certificateIssuerName: config.certificateIssuerName } : {}),
         ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
         ...(config.context !== undefined ? { context: config.context } : {}),
-        // A scratch list with the allocated index: the real list was updated (and persisted) by allocate().
-        ...(status !== undefined ? { statusList: { list: createStatusList({ id: status.listUrl, statusPurpose: 'revocation', length: statusLength }), index: status.index } } : {}),
+        // The entry allocate() took (and persisted) on the real list: the issuer adds it before signing.
+        ...(status !== undefined ? { credentialStatus: status.entry } : {}),
       },
     );
     const vc = issued.outputs['w3c-vc'];
@@ -462,8 +461,9 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       return { status: 200, headers: { location: `/credentials/${certificateId}` }, body: { verifiableCredential: existing.credential } };
     }
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
-    const withStatus = status !== undefined ? (addCredentialStatus(unsigned as Parameters<typeof addCredentialStatus>[0], status.entry) as Record<string, unknown>) : unsigned;
-    const signed = await issueCredential(withStatus as UnsignedCredential, { signer: config.keys.vc.signer, suite: resolved.vcSuite, verificationMethod: resolved.vcVerificationMethod });
+    // The issuer adds the entry and signs, as for a record.
+    const key = { signer: config.keys.vc.signer, suite: resolved.vcSuite, verificationMethod: resolved.vcVerificationMethod };
+    const signed = await issueW3cCredential(unsigned, { key, ...(status !== undefined ? { credentialStatus: status.entry } : {}) });
     const { stored, created } = await storage.credentials.putIfAbsent({
       id: certificateId,
       credential: signed as unknown as Record<string, unknown>,

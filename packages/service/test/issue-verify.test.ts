@@ -27,6 +27,15 @@ describe('issue, fetch, verify, revoke', async () => {
     compact = body.outputs['vc-compact'].text;
   });
 
+  it('the status entry the service allocated is signed over (the issuer adds it before signing)', async () => {
+    const ok = await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: credential } });
+    expect(ok.json().valid).toBe(true);
+    const status = credential.credentialStatus as Record<string, unknown>;
+    const tampered = { ...credential, credentialStatus: { ...status, statusListIndex: String(Number(status.statusListIndex) + 1) } };
+    const bad = await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: tampered } });
+    expect(bad.json().valid).toBe(false);
+  });
+
   it('a retried record (no Idempotency-Key) returns the same certificate, never a second one', async () => {
     const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: RECORD, template: 'vaccination-v2' } });
     expect(res.statusCode).toBe(200);
@@ -50,6 +59,9 @@ describe('issue, fetch, verify, revoke', async () => {
     expect(vc.issuer).toBe(config.issuer);
     expect(vc.proof.type).toBe('DataIntegrityProof');
     expect(vc.credentialStatus.statusPurpose).toBe('revocation');
+    const tampered = { ...vc, credentialStatus: { ...vc.credentialStatus, statusListIndex: String(Number(vc.credentialStatus.statusListIndex) + 1) } };
+    const broken = await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: tampered } });
+    expect(broken.json().valid).toBe(false);
     expect(res.headers.location).toBe('/credentials/vcapi-1');
     const again = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { credential: unsigned, options: { certificateId: 'vcapi-1' } } });
     expect(again.statusCode).toBe(200);

@@ -45,7 +45,7 @@ export type {
 } from './bitstring/list.js';
 export { statusListCredential, publishStatusList, parseStatusListCredential, MAX_STATUS_LIST_CREDENTIAL_CHARS } from './bitstring/credential.js';
 export type { PublishStatusListOptions, ParsedStatusListCredential } from './bitstring/credential.js';
-export { addCredentialStatus, checkStatus, verifyCredentialWithStatus } from './bitstring/check.js';
+export { addCredentialStatus, checkStatus, statusEntryProblem, verifyCredentialWithStatus } from './bitstring/check.js';
 export type { CheckStatusOptions, StatusListSource, VerifyWithStatusOptions } from './bitstring/check.js';
 
 // DIVOC revoked-certificate lists

@@ -3,14 +3,14 @@ import { buildCredential, defaultRegistry, DdccMappingError, RecordValidationErr
 import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
 import { encodeVdsnc } from '@divoc/vdsnc';
-import { addCredentialStatus, allocateStatusEntry, isStatusList } from '@divoc/status';
+import { allocateStatusEntry, isStatusList, type BitstringStatusListEntry } from '@divoc/status';
 import { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from '../certificate-id/certificate-id.js';
 import { splitRecord } from '../ddcc/record-fields.js';
 import { issueDccFromDdcc } from '../formats/dcc.js';
 import { projectCredential } from '../formats/projection.js';
 import { issueShcFromDdcc } from '../formats/shc.js';
 import { issueVdsncFromDdcc } from '../formats/vdsnc.js';
-import { signW3cCredential } from '../formats/w3c-vc.js';
+import { checkStatusEntries, issueW3cCredential } from '../formats/w3c-vc.js';
 import { IssuerCertificateIdError, IssuerFormatError, IssuerInputError, IssuerRecordError, type FormatName } from '../lib/errors.js';
 import { toFormatError } from '../lib/failure.js';
 import type { DocumentSignerKey, FormatFailure, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
@@ -44,6 +44,14 @@ function checkOptions(options: IssueAllFormatsOptions): void {
   }
   if (options.statusList !== undefined && (!isJsonObject(options.statusList) || !isStatusList(options.statusList.list))) {
     throw new IssuerInputError('options.statusList.list must be a StatusList from @divoc/status');
+  }
+  if (options.credentialStatus !== undefined) {
+    if (options.statusList !== undefined) {
+      throw new IssuerInputError(
+        'give options.statusList (an entry is allocated from it) or options.credentialStatus (entries allocated already), not both',
+      );
+    }
+    checkStatusEntries(options.credentialStatus, 'options.credentialStatus');
   }
   if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written') throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
 }
@@ -113,7 +121,9 @@ function prepareFromCredential(credential: unknown, extra: unknown, options: Iss
   const signed = isJsonObject(copy.proof) ? (copy as SignedCredential) : undefined;
   const unsigned = { ...copy };
   delete unsigned.proof;
-  if (signed !== undefined && options.statusList !== undefined) throw new IssuerInputError('the credential is already signed: a status entry cannot be added to it');
+  if (signed !== undefined && (options.statusList !== undefined || options.credentialStatus !== undefined)) {
+    throw new IssuerInputError('the credential is already signed: a status entry cannot be added to it');
+  }
   const evidence = Array.isArray(copy.evidence) ? copy.evidence[0] : undefined;
   const given = isJsonObject(evidence) ? evidence.certificateId : undefined;
   const certificateId = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
@@ -188,12 +198,16 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   if (signed === undefined && formats.some((f) => f === 'w3c-vc' || f === 'divoc-qr' || f === 'vc-compact')) {
     try {
       if (keys.vc === undefined) missing('w3c-vc', 'keys.vc');
-      let unsigned = prepared.unsigned;
-      if (options.statusList !== undefined) {
-        const entry = allocateStatusEntry(options.statusList.list, options.statusList.index);
-        unsigned = addCredentialStatus(unsigned as Parameters<typeof addCredentialStatus>[0], entry) as Json;
-      }
-      signed = await signW3cCredential(unsigned, keys.vc!, options.issuanceDate);
+      // The status entries go in before signing: allocated here from statusList, or allocated already.
+      let entries: BitstringStatusListEntry[] | undefined;
+      const { statusList, credentialStatus } = options;
+      if (statusList !== undefined) entries = [allocateStatusEntry(statusList.list, statusList.index)];
+      else if (credentialStatus !== undefined) entries = checkStatusEntries(credentialStatus, 'options.credentialStatus');
+      signed = await issueW3cCredential(prepared.unsigned, {
+        key: keys.vc!,
+        ...(entries !== undefined ? { credentialStatus: entries } : {}),
+        ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+      });
     } catch (error) {
       signError = error;
     }

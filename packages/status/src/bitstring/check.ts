@@ -199,6 +199,9 @@ interface ParsedEntry {
   messages?: Array<{ status: string; message: string }>;
 }
 
+/** An absolute URL (a scheme, then no whitespace), at most 2048 characters: list ids are matched as such. */
+const isAbsoluteUrl = (v: unknown): v is string => typeof v === 'string' && v.length <= 2048 && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(v);
+
 function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   const bad = (m: string): Check => failed('ERR_STATUS_ENTRY_INVALID', `${at}: ${m}`);
   if (!isJsonObject(entry)) return bad('must be an object');
@@ -212,9 +215,8 @@ function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   if (typeof rawIndex === 'string' && /^(0|[1-9]\d{0,14})$/.test(rawIndex)) index = Number(rawIndex);
   else if (typeof rawIndex === 'number' && Number.isSafeInteger(rawIndex) && rawIndex >= 0) index = rawIndex;
   else return bad(`statusListIndex must be a non-negative integer string (got ${describe(rawIndex)})`);
-  if (typeof entry.statusListCredential !== 'string' || entry.statusListCredential.length === 0 || entry.statusListCredential.length > 2048) {
-    return bad('statusListCredential must be a URL');
-  }
+  if (!isAbsoluteUrl(entry.statusListCredential)) return bad('statusListCredential must be a URL');
+  if (entry.id !== undefined && !isAbsoluteUrl(entry.id)) return bad('id must be a URL');
   const statusSize = entry.statusSize ?? 1;
   if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8) return bad('statusSize must be an integer from 1 to 8');
   const parsed: ParsedEntry = { statusPurpose: entry.statusPurpose, index, url: entry.statusListCredential, statusSize };
@@ -226,6 +228,15 @@ function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   }
   if (statusSize > 1 && !parsed.messages) return bad('statusSize above 1 needs statusMessage');
   return parsed;
+}
+
+/**
+ * Why a status entry could not be checked the way `checkStatus` reads it (a message starting with `at`), or
+ * undefined when it can: an issuer signs only over entries whose status can be checked.
+ */
+export function statusEntryProblem(entry: unknown, at = 'credentialStatus'): string | undefined {
+  const parsed = parseEntry(entry, at);
+  return 'ok' in parsed ? parsed.message : undefined;
 }
 
 async function checkEntry(entry: ParsedEntry, credentialIssuer: string | undefined, lookup: Lookup, requireSameIssuer: boolean): Promise<Check> {

@@ -8,7 +8,7 @@ import { threadId } from 'node:worker_threads';
 import { join } from 'node:path';
 import type { SignedCredential } from '@divoc/vc';
 import { encodeCompactCredential } from '@divoc/vc';
-import { addCredentialStatus } from '@divoc/status';
+import type { BitstringStatusListEntry } from '@divoc/status';
 import {
   IssuerCertificateIdError,
   IssuerInputError,
@@ -20,7 +20,7 @@ import {
   type IssueInput,
   type IssuerKeys,
 } from '@divoc/issuer';
-import { buildFromRecord, fieldOfPath } from '../engine.js';
+import { fieldOfPath } from '../engine.js';
 import { describeError } from '../errors.js';
 import { REPORTED_FORMAT, VC_BASED, mainFileName, type Artefact, type IssueMaterial, type OutputFormat } from '../outputs.js';
 import type { FieldError } from '../records/types.js';
@@ -217,16 +217,14 @@ async function issueRecord(
   const { config, material } = context;
   const { certificateId } = task;
   // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
-  let input: IssueInput;
-  if (existingVc !== undefined) {
-    input = { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc };
-  } else if (task.credentialStatus && task.credentialStatus.length > 0) {
-    // Status entries allocated by the coordinator go into the credential before it is signed.
-    const built = buildFromRecord(config.template, splitRecord(task.record, config.template).record, { issuer: config.issuer, certificateId, issuanceDate, ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}), ...(config.context ? { context: config.context } : {}) });
-    if (!built.ok) return { ok: false, errors: built.errors };
-    const entries = task.credentialStatus;
-    input = { credential: addCredentialStatus(built.credential as never, (entries.length === 1 ? entries[0] : entries) as never) as Record<string, unknown>, ddcc: splitRecord(task.record, config.template).ddcc };
-  } else input = { record: task.record, template: config.template };
+  const input: IssueInput = existingVc !== undefined
+    ? { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc }
+    : { record: task.record, template: config.template };
+  // Status entries allocated by the coordinator: the issuer adds them to the credential before it signs it. A
+  // credential an earlier run signed carries its own already.
+  const entries = existingVc === undefined && task.credentialStatus !== undefined && task.credentialStatus.length > 0
+    ? (task.credentialStatus as unknown as BitstringStatusListEntry[])
+    : undefined;
 
   let issued: IssuedFormats;
   try {
@@ -236,6 +234,7 @@ async function issueRecord(
       formats: pending.map((f) => REPORTED_FORMAT[f] as FormatName),
       certificateId,
       issuanceDate,
+      ...(entries !== undefined ? { credentialStatus: entries } : {}),
       ...(material.qr ? { qr: material.qr } : {}),
       ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
       ...(config.context ? { context: config.context } : {}),
