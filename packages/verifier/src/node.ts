@@ -2,9 +2,10 @@
  * Node-only trust loaders (files and folders). The rest of `@divoc/verifier` is runtime-neutral; import these from
  * `@divoc/verifier/node`.
  */
-import { open, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { readFileCapped } from '@divoc/keys/node';
 import { TrustInvalidError, TrustUnreadableError } from './lib/errors.js';
 import { isObject } from './lib/bytes.js';
 import { MAX_TRUST_TEXT, Trust, type TrustAddOptions } from './trust/trust.js';
@@ -50,38 +51,16 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Read at most `limit` bytes; a larger file is refused without reading it all (nor allocating `limit` up front). */
+/** Read at most `limit` bytes; a larger file is refused while reading (never read whole, nor `limit` allocated). */
 async function readLimited(path: string, limit = MAX_TRUST_TEXT): Promise<Uint8Array> {
-  let handle;
+  let read;
   try {
-    handle = await open(path, 'r');
+    read = await readFileCapped(path, limit);
   } catch (error) {
     throw new TrustUnreadableError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
   }
-  try {
-    const chunks: Uint8Array[] = [];
-    let length = 0;
-    for (;;) {
-      const chunk = new Uint8Array(Math.min(1024 * 1024, limit + 1 - length));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      length += bytesRead;
-      if (length > limit) throw new TrustInvalidError(`${path} is larger than ${limit} bytes`);
-    }
-    const out = new Uint8Array(length);
-    let at = 0;
-    for (const chunk of chunks) {
-      out.set(chunk, at);
-      at += chunk.length;
-    }
-    return out;
-  } catch (error) {
-    if (error instanceof TrustInvalidError) throw error;
-    throw new TrustUnreadableError(`cannot read ${path}: ${(error as Error).message}`, { cause: error });
-  } finally {
-    await handle.close();
-  }
+  if (read.tooLarge) throw new TrustInvalidError(`${path} is larger than ${limit} bytes`);
+  return read.bytes;
 }
 
 /** What an issuer folder may still read; each file is read within it, so the folder is refused while reading. */

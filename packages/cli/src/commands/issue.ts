@@ -1,3 +1,4 @@
+import { readFileCapped } from '@divoc/keys/node';
 import { availableParallelism } from 'node:os';
 import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +7,6 @@ import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.
 import { certificateIdFor } from '@divoc/issuer';
 import { ALL_SUITES, recordFieldNames, templateNames } from '../lib/engine.js';
 import { InputUnreadableError, MappingFileInvalidError, OutputUnwritableError, UsageError, exitCodeOf, isCliError } from '../lib/errors.js';
-import { readFileLimited } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { identityMapper, type RecordMapper } from '../lib/records/map.js';
 import { describeFsError, openRecords } from '../lib/records/read.js';
@@ -132,7 +132,7 @@ function positiveInt(value: string | undefined, flag: string, min: number, max: 
 async function loadMapper(io: CliIo, path: string): Promise<RecordMapper> {
   let text: string;
   try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_MAPPING_BYTES);
+    const read = await readFileCapped(resolvePath(io, path), MAX_MAPPING_BYTES);
     if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_MAPPING_BYTES} bytes: not a mapping file`);
     text = Buffer.from(read.bytes).toString('utf8');
   } catch (error) {

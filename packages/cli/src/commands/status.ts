@@ -1,3 +1,4 @@
+import { readFileCapped } from '@divoc/keys/node';
 import { controllerOf } from '@divoc/keys';
 import {
   createStatusList,
@@ -16,7 +17,6 @@ import type { SuiteName } from '@divoc/vc';
 import { defineCommand, formatHelp, parseArgs, requireFlags, type ParsedArgs } from '../lib/args.js';
 import { ALL_SUITES, SUITES_BY_KEY_TYPE } from '../lib/engine.js';
 import { InputUnreadableError, OutputUnwritableError, StatusFileError, UsageError } from '../lib/errors.js';
-import { readFileLimited } from '../lib/files.js';
 import { decodeInput } from '../lib/formats/index.js';
 import { readInputs } from '../lib/inputs.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
@@ -337,7 +337,7 @@ async function runStatusShow(argv: readonly string[], io: CliIo): Promise<number
   let shown: { list: string; kind: 'state' | 'published'; id: string; statusPurpose: string; length: number; allocated?: number; issuer?: string; validUntil?: string; set: number[] };
   let text: string;
   try {
-    const read = await readFileLimited(resolvePath(io, path), 48 * 1024 * 1024);
+    const read = await readFileCapped(resolvePath(io, path), 48 * 1024 * 1024);
     if (read.tooLarge) throw new StatusFileError(path, 'too large for a status list');
     text = Buffer.from(read.bytes).toString('utf8');
   } catch (error) {

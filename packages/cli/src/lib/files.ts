@@ -43,32 +43,6 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-/** Reads at most `maxBytes` of a file; `tooLarge` tells whether there was more. */
-export async function readFileLimited(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
-  const handle = await open(path, 'r');
-  try {
-    const stat = await handle.stat();
-    if (stat.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(stat.size + 1, 1)));
-    let total = 0;
-    for (;;) {
-      if (total === buffer.length) break;
-      const { bytesRead } = await handle.read(buffer, total, buffer.length - total, null);
-      if (bytesRead === 0) break;
-      total += bytesRead;
-    }
-    // The file may have grown since stat; check for one more byte.
-    if (total <= maxBytes && total === buffer.length) {
-      const probe = Buffer.alloc(1);
-      const { bytesRead } = await handle.read(probe, 0, 1, null);
-      if (bytesRead > 0) return { bytes: buffer.subarray(0, maxBytes), tooLarge: true };
-    }
-    return total > maxBytes ? { bytes: buffer.subarray(0, maxBytes), tooLarge: true } : { bytes: buffer.subarray(0, total), tooLarge: false };
-  } finally {
-    await handle.close();
-  }
-}
-
 /** Reads at most `maxBytes` from a stream (stdin). */
 export async function readStreamLimited(stream: AsyncIterable<unknown>, maxBytes: number): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
   const parts: Buffer[] = [];

@@ -1,7 +1,8 @@
+import { readFileCapped } from '@divoc/keys/node';
 import { DEFAULT_IMAGE_LIMITS, readQrFromImage, sniffImage } from '@divoc/qr';
 import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from './errors.js';
-import { readFileLimited, readStreamLimited } from './files.js';
+import { readStreamLimited } from './files.js';
 import { rawInput, type RawInput } from './formats/index.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from './records/read.js';
@@ -43,7 +44,7 @@ export async function readInputs(io: CliIo, names: readonly string[]): Promise<I
 async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   let read: { bytes: Uint8Array; tooLarge: boolean };
   try {
-    read = name === '-' ? await readStreamLimited(io.stdin, MAX_INPUT_BYTES) : await readFileLimited(resolvePath(io, name), MAX_INPUT_BYTES);
+    read = name === '-' ? await readStreamLimited(io.stdin, MAX_INPUT_BYTES) : await readFileCapped(resolvePath(io, name), MAX_INPUT_BYTES);
   } catch (error) {
     return { kind: 'failed', name, code: 'ERR_INPUT_UNREADABLE', message: `cannot read ${name}: ${describeFsError(error)}`, unreadable: true };
   }

@@ -1,3 +1,4 @@
+import { readFileCapped } from '@divoc/keys/node';
 import {
   DEFAULT_MAX_BITSTRING_BYTES,
   DEFAULT_MAX_TOTAL_BITSTRING_BYTES,
@@ -13,7 +14,6 @@ import { isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
 import { isShcError } from '@divoc/shc';
 import type { RevocationData } from '@divoc/verifier';
 import { InputUnreadableError, StatusFileError } from './errors.js';
-import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from './records/read.js';
 
@@ -105,7 +105,7 @@ export async function loadRevocation(io: CliIo, files: readonly string[]): Promi
   for (const file of files) {
     let bytes: Uint8Array;
     try {
-      const read = await readFileLimited(resolvePath(io, file), MAX_STATUS_FILE_BYTES);
+      const read = await readFileCapped(resolvePath(io, file), MAX_STATUS_FILE_BYTES);
       if (read.tooLarge) throw new StatusFileError(file, `larger than ${MAX_STATUS_FILE_BYTES} bytes`);
       bytes = read.bytes;
     } catch (error) {

@@ -1,9 +1,10 @@
+import { readFileCapped } from '@divoc/keys/node';
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MAX_SERIALIZED_STATUS_LIST_CHARS, isStatusError, loadStatusList, serializeStatusList, type StatusList } from '@divoc/status';
 import { FileExistsError, InputUnreadableError, OutputUnwritableError, StatusFileError, StatusListLockedError } from './errors.js';
-import { readFileLimited, writeFileAtomicExclusive } from './files.js';
+import { writeFileAtomicExclusive } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from './records/read.js';
 
@@ -19,7 +20,7 @@ const MAX_STATE_FILE_BYTES = MAX_SERIALIZED_STATUS_LIST_CHARS;
 export async function readStatusListFile(io: CliIo, path: string): Promise<StatusList> {
   let bytes: Uint8Array;
   try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_STATE_FILE_BYTES);
+    const read = await readFileCapped(resolvePath(io, path), MAX_STATE_FILE_BYTES);
     if (read.tooLarge) throw new StatusFileError(path, `larger than ${MAX_STATE_FILE_BYTES} bytes: not a status list state file`);
     bytes = read.bytes;
   } catch (error) {

@@ -1,10 +1,10 @@
+import { readFileCapped } from '@divoc/keys/node';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controllerOf, isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
 import { MAX_TRUST_TEXT, Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
 import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
 import { InputUnreadableError, KeyFileError } from './errors.js';
-import { readFileLimited } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { parseKeyFile } from './keyfile.js';
 import { describeFsError } from './records/read.js';
@@ -63,7 +63,7 @@ async function readTrustAnchor(io: CliIo, path: string): Promise<string | Uint8A
 async function readTrustFile(io: CliIo, path: string, budget?: FolderBudget): Promise<Uint8Array> {
   const limit = Math.min(MAX_TRUST_FILE_BYTES, budget?.left ?? MAX_TRUST_FILE_BYTES);
   try {
-    const read = await readFileLimited(resolvePath(io, path), limit);
+    const read = await readFileCapped(resolvePath(io, path), limit);
     if (read.tooLarge && budget && limit < MAX_TRUST_FILE_BYTES) {
       throw new KeyFileError(budget.path, `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`);
     }

@@ -5,7 +5,7 @@
 import { open } from 'node:fs/promises';
 import { MAX_KEY_FILE_BYTES, parseKeyFile, serializeKeyFile, type KeyFileKey, type ParseKeyFileOptions } from '../file/key-file.js';
 import { writePrivateKeyFile, type WritePrivateKeyFileOptions } from '../file/private-key-file.js';
-import { KeyError, KeyFileTooLargeError, KeyFileUnreadableError } from '../lib/errors.js';
+import { KeyFileTooLargeError, KeyFileUnreadableError } from '../lib/errors.js';
 import type { KeyPair } from '../key/key-pair.js';
 
 export interface ReadKeyFileOptions extends ParseKeyFileOptions {
@@ -28,41 +28,48 @@ function unreadable(name: string, error: unknown): KeyFileUnreadableError {
 }
 
 /**
- * Reads a file of at most `maxBytes` (default `MAX_KEY_FILE_BYTES`), refusing a larger one while reading it, not after
- * a stat (it may grow, or be a device or a pipe that never ends): `KeyFileTooLargeError`. A file that cannot be
- * opened or read (missing, a directory, no permission) is a `KeyFileUnreadableError`.
+ * Reads at most `maxBytes` of a file, checking while reading rather than after a stat (a file may grow, or be a
+ * device or a pipe that never ends): never more than one byte past the cap is read or allocated, and that byte sets
+ * `tooLarge` (`bytes` is then the first `maxBytes`). A directory is an `EISDIR` error; other errors are the file
+ * system's. The one capped reader of the SDK: key files, trust and status files, CLI inputs, service configuration.
  */
-export async function readKeyFileBytes(path: string, options: { name?: string; maxBytes?: number } = {}): Promise<Uint8Array> {
-  const name = options.name ?? path;
-  const max = options.maxBytes ?? MAX_KEY_FILE_BYTES;
-  let handle;
+export async function readFileCapped(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
+  const handle = await open(path, 'r');
   try {
-    handle = await open(path, 'r');
-  } catch (error) {
-    throw unreadable(name, error);
-  }
-  try {
-    const info = await handle.stat();
-    if (info.isDirectory()) throw unreadable(name, Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
+    if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     const chunks: Buffer[] = [];
     let length = 0;
-    for (;;) {
-      // Never more than one byte past the cap: that byte tells a file at the cap from a larger one.
-      const chunk = Buffer.alloc(Math.min(64 * 1024, max + 1 - length));
+    while (length <= maxBytes) {
+      const chunk = Buffer.alloc(Math.min(64 * 1024, maxBytes + 1 - length));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
       if (bytesRead === 0) break;
       chunks.push(chunk.subarray(0, bytesRead));
       length += bytesRead;
-      if (length > max) throw new KeyFileTooLargeError(name, max);
     }
     const bytes = Buffer.concat(chunks, length);
-    return new Uint8Array(bytes.buffer, bytes.byteOffset, length);
-  } catch (error) {
-    if (error instanceof KeyError) throw error;
-    throw unreadable(name, error);
+    const tooLarge = length > maxBytes;
+    return { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, tooLarge ? maxBytes : length), tooLarge };
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * Reads a key file of at most `maxBytes` (default `MAX_KEY_FILE_BYTES`), refusing a larger one while reading it:
+ * `KeyFileTooLargeError`. A file that cannot be opened or read (missing, a directory, no permission) is a
+ * `KeyFileUnreadableError`.
+ */
+export async function readKeyFileBytes(path: string, options: { name?: string; maxBytes?: number } = {}): Promise<Uint8Array> {
+  const name = options.name ?? path;
+  const max = options.maxBytes ?? MAX_KEY_FILE_BYTES;
+  let read;
+  try {
+    read = await readFileCapped(path, max);
+  } catch (error) {
+    throw unreadable(name, error);
+  }
+  if (read.tooLarge) throw new KeyFileTooLargeError(name, max);
+  return read.bytes;
 }
 
 /**

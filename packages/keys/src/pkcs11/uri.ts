@@ -2,7 +2,7 @@
  * PKCS#11 URIs (RFC 7512): `pkcs11:token=T;object=issuer-key;type=private?module-path=/usr/lib/…&pin-source=env:VAR`.
  * Parsing is pure (no file or environment access); `resolvePkcs11Pin` reads the PIN a URI points to.
  */
-import { open } from 'node:fs/promises';
+import { readFileCapped } from '../node/index.js';
 import { Pkcs11PinUnavailableError, Pkcs11UriInvalidError } from './errors.js';
 import type { Pkcs11KeySelector } from './keys.js';
 import type { OpenPkcs11SessionOptions } from './session.js';
@@ -230,37 +230,20 @@ export async function resolvePkcs11Pin(uri: Pkcs11Uri, options: ResolvePkcs11Pin
   }
   const path = source.startsWith('file:') ? fileUriPath(source) : source.startsWith('/') ? source : undefined;
   if (path === undefined) throw new Pkcs11PinUnavailableError('pin-source must be env:NAME, file:/path or an absolute path');
-  let content: Buffer;
+  let content: { bytes: Uint8Array; tooLarge: boolean };
   try {
-    content = await readAtMost(path, MAX_PIN_FILE_BYTES + 1);
+    content = await readFileCapped(path, MAX_PIN_FILE_BYTES);
   } catch (err) {
     throw new Pkcs11PinUnavailableError(`pin-source file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (content.length > MAX_PIN_FILE_BYTES) throw new Pkcs11PinUnavailableError(`pin-source file ${path} is too large to hold a PIN`);
-  const pin = content.toString('utf8').replace(/\r?\n$/, '');
+  if (content.tooLarge) throw new Pkcs11PinUnavailableError(`pin-source file ${path} is too large to hold a PIN`);
+  const pin = new TextDecoder().decode(content.bytes).replace(/\r?\n$/, '');
   if (pin.length === 0 || /[\r\n]/.test(pin)) throw new Pkcs11PinUnavailableError(`pin-source file ${path} must hold the PIN on one line`);
   return pin;
 }
 
 /** A PIN (at most 256 characters) and its line end: a pin-source file is never read further than this. */
 const MAX_PIN_FILE_BYTES = 258;
-
-/** The first `max` bytes of a file, without reading the rest (a pin-source naming /dev/zero or a huge file). */
-async function readAtMost(path: string, max: number): Promise<Buffer> {
-  const handle = await open(path, 'r');
-  try {
-    const buffer = Buffer.alloc(max);
-    let length = 0;
-    while (length < max) {
-      const { bytesRead } = await handle.read(buffer, length, max - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
 
 function fileUriPath(source: string): string | undefined {
   // file:/abs/path or file:///abs/path (no host).

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   createSigner,
@@ -14,7 +14,7 @@ import {
   type Signer,
   isJsonObject,
 } from '@divoc/keys';
-import { readKeyFile } from '@divoc/keys/node';
+import { readFileCapped, readKeyFile } from '@divoc/keys/node';
 import type { SuiteName } from '@divoc/vc';
 import { MAX_TRUST_TEXT, Trust } from '@divoc/verifier';
 import { splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
@@ -108,29 +108,17 @@ const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'R
 
 /** Reads a file of at most `max` bytes, refusing a larger one while reading it (not after: it may grow past a stat). */
 async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Promise<Uint8Array> {
+  let read;
   try {
-    const handle = await open(path, 'r');
-    try {
-      const info = await handle.stat();
-      if (!info.isFile()) throw new ServiceConfigError(`${what} ${path} is not a file`);
-      const chunks: Buffer[] = [];
-      let length = 0;
-      for (;;) {
-        const chunk = Buffer.alloc(Math.min(1024 * 1024, max + 1 - length));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, null);
-        if (bytesRead === 0) break;
-        chunks.push(chunk.subarray(0, bytesRead));
-        length += bytesRead;
-        if (length > max) throw new ServiceConfigError(`${what} ${path} is larger than ${max} bytes`);
-      }
-      return Buffer.concat(chunks, length);
-    } finally {
-      await handle.close();
-    }
+    // Configuration comes from regular files: a device or a pipe is refused before reading.
+    if (!(await stat(path)).isFile()) throw new ServiceConfigError(`${what} ${path} is not a file`);
+    read = await readFileCapped(path, max);
   } catch (error) {
     if (error instanceof ServiceConfigError) throw error;
     throw new ServiceConfigError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  if (read.tooLarge) throw new ServiceConfigError(`${what} ${path} is larger than ${max} bytes`);
+  return read.bytes;
 }
 
 /**

@@ -3,11 +3,11 @@
  * check the command line (exit 2 before any record is read); each worker loads them again from the same files, so
  * private key bytes never travel in messages or logs.
  */
+import { readFileCapped } from '@divoc/keys/node';
 import { MAX_KEY_FILE_BYTES, controllerOf } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
 import { SUITES_BY_KEY_TYPE, makeIssuer } from '../engine.js';
 import { InputUnreadableError, KeyFileError, UsageError } from '../errors.js';
-import { readFileLimited } from '../files.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { loadSigningKey, signerFor } from '../keyfile.js';
 import { describeFsError } from '../records/read.js';
@@ -102,7 +102,7 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
 
 async function readSmallFile(io: Pick<CliIo, 'cwd'>, path: string): Promise<Uint8Array> {
   try {
-    const read = await readFileLimited(resolvePath(io, path), MAX_KEY_FILE_BYTES);
+    const read = await readFileCapped(resolvePath(io, path), MAX_KEY_FILE_BYTES);
     if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_KEY_FILE_BYTES} bytes`);
     return read.bytes;
   } catch (error) {
