@@ -3,6 +3,7 @@
  * PNG IHDR and JPEG SOF are read first, then our PNG decoder (./png.ts) and JPEG decoder (./jpeg.ts) decode
  * scanline by scanline into one byte a pixel. No Node built-ins: the same code runs in browsers.
  */
+import { checkPixels } from './budget.js';
 import { decodeJpegLuminance } from './jpeg.js';
 import { decodePngLuminance } from './png.js';
 import { startsWithBytes } from '../lib/bytes.js';
@@ -71,13 +72,6 @@ function isSvgHead(head: string): boolean {
     else return rest.startsWith('<svg') && (at + 4 >= head.length || /[\s>]/.test(head[at + 4]!));
     if (end <= at) return false;
     at = end;
-  }
-}
-
-function checkPixels(width: number, height: number, maxPixels: number): void {
-  if (!(width > 0 && height > 0)) throw new QrImageCorruptError(`image declares ${width}×${height} pixels`);
-  if (width * height > maxPixels) {
-    throw new QrImageTooLargeError(`image declares ${width}×${height} = ${width * height} pixels, over the ${maxPixels}-pixel budget`);
   }
 }
 

@@ -19,13 +19,11 @@
  * whose pixels are all present).
  */
 import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError } from '../lib/errors.js';
+import { checkPixels } from './budget.js';
+import type { GreyImage } from './image.js';
 
-export interface LuminanceImage {
-  width: number;
-  height: number;
-  /** 1 byte per pixel, row-major. */
-  data: Uint8Array;
-}
+/** The Y plane: one byte a pixel, row-major (the reader's `GreyImage`). */
+export type LuminanceImage = GreyImage;
 
 /** Markers/segments per file: real photos have a few dozen (EXIF, ICC chunks, tables, scans). */
 const MAX_MARKERS = 2048;
@@ -417,9 +415,7 @@ class JpegLumaDecoder {
     if (count === 2 || count === 4) unsupported(`${count}-component (${count === 4 ? 'CMYK/YCCK' : 'two-channel'}) image`);
     if (count !== 1 && count !== 3) corrupt(`the frame has ${count} components`);
     if (p.length !== 6 + 3 * count) corrupt('the SOF segment length does not match its component count');
-    if (width * height > this.maxPixels) {
-      throw new QrImageTooLargeError(`image declares ${width}×${height} = ${width * height} pixels, over the ${this.maxPixels}-pixel budget`);
-    }
+    checkPixels(width, height, this.maxPixels);
     const raw = readFrameComponents(p, count);
     this.frame = layoutFrame(raw, width, height, progressive);
     this.allocate(this.frame);
