@@ -2,7 +2,7 @@ export { runCli, MAIN_HELP } from './cli.js';
 export type { CliIo, TextSink } from './lib/io.js';
 export type { InputReport } from './lib/report.js';
 export type { DivocKeyFile } from '@divoc/keys';
-export type { DecodableFormat, RawInput, DecodedPayload, DecodeReport } from './lib/formats/index.js';
+export type { RawInput, DecodedPayload, DecodeReport } from './lib/formats/index.js';
 export type { OutputFormat } from './lib/outputs.js';
 export type { RecordMapper } from './lib/records/map.js';
 export type { DemoStep, DemoStepResult } from './commands/demo.js';

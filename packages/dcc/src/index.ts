@@ -58,3 +58,5 @@ export {
   isDccError,
 } from './lib/errors.js';
 export type { AnyDccError, DccErrorCode, DccTrustListErrorCode } from './lib/errors.js';
+export { dccFormat, summarizeDcc } from './format/dcc.js';
+export { issueDccFromDdcc, dccNameOf } from './format/issue.js';

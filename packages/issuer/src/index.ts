@@ -1,5 +1,5 @@
 // One record, every format.
-export { issueAllFormats, FORMAT_NAMES } from './issue/issue-all.js';
+export { issueAllFormats, issuableFormats, formatKeyHint, FORMAT_NAMES } from './issue/issue-all.js';
 export type {
   IssueInput,
   IssueAllFormatsOptions,
@@ -23,10 +23,10 @@ export { toDdccCoreDataSet } from '@divoc/schemas';
 export type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
 export { splitRecord, DDCC_RECORD_FIELDS } from './ddcc/record-fields.js';
 export type { SplitRecord } from './ddcc/record-fields.js';
-export { dccNameOf } from './formats/dcc.js';
-export { vdsncNameOf, VDSNC_MAX_NAME } from './formats/vdsnc.js';
-export { shortCertificateId, projectCredential, VDSNC_MAX_ID } from './formats/projection.js';
-export { defaultSuiteFor } from './formats/w3c-vc.js';
+export { dccNameOf } from '@divoc/dcc';
+export { vdsncNameOf, VDSNC_MAX_NAME } from '@divoc/vdsnc';
+export { shortCertificateId, projectCredential, VDSNC_MAX_ID } from '@divoc/schemas';
+export { defaultSuiteFor } from '@divoc/vc';
 
 // Certificate ids (the `divoc issue` rule).
 export { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from './certificate-id/certificate-id.js';

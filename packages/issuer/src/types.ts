@@ -1,37 +1,15 @@
-import type { KeyPair, Signer } from '@divoc/keys';
+import type { DocumentSignerKey, Signer } from '@divoc/keys';
 import type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
-import type { ProofSuite, SignedCredential, SuiteName } from '@divoc/vc';
+import type { SignedCredential, VcSigningKey } from '@divoc/vc';
 import type { DccPayload } from '@divoc/dcc';
-import type { HealthCardFile, ShcPayload } from '@divoc/shc';
+import type { HealthCardFile, ShcPayload, ShcSigningKey } from '@divoc/shc';
 import type { VdsncSeal } from '@divoc/vdsnc';
 import type { BitstringStatusListEntry, StatusList } from '@divoc/status';
 import type { FormatFailureCode, FormatName } from './lib/errors.js';
 
-/** The W3C VC signer, and how to sign. */
-export interface VcSigningKey {
-  signer: Signer;
-  /** Default: `eddsa-rdfc-2022` for Ed25519, `ecdsa-rdfc-2019` for P-256, `RsaSignature2018` for RSA. */
-  suite?: SuiteName | ProofSuite;
-  /** Default `signer.id`. */
-  verificationMethod?: string;
-}
-
-/** A document signer (DCC DSC, VDS-NC barcode signer): a P-256 signer and its X.509 certificate. */
-export interface DocumentSignerKey {
-  signer: Signer;
-  /** PEM, base64 DER or DER. */
-  certificate: string | Uint8Array;
-}
-
-/** SMART Health Card issuer key. */
-export interface ShcSigningKey {
-  /** ES256 signer. */
-  signer: Signer;
-  /** Its key (the public half is enough): gives the `kid` (JWK thumbprint). */
-  key: KeyPair | JsonWebKey;
-  /** `iss`: https URL without a trailing slash. Default: `options.issuer` when it is an https URL. */
-  issuer?: string;
-}
+export type { VcSigningKey } from '@divoc/vc';
+export type { DocumentSignerKey } from '@divoc/keys';
+export type { ShcSigningKey } from '@divoc/shc';
 
 export interface IssuerKeys {
   vc?: Signer | VcSigningKey;

@@ -87,3 +87,10 @@ export interface FormatVerificationResult<Format extends string = string, Payloa
   /** The decoded content, when decoding got that far. */
   payload?: Payload;
 }
+
+/** A document signer (EU DCC DSC, ICAO VDS-NC barcode signer): a signer and its X.509 certificate. */
+export interface DocumentSignerKey {
+  signer: Signer;
+  /** PEM, base64 DER or DER. */
+  certificate: string | Uint8Array;
+}

@@ -43,3 +43,4 @@ export {
   isQrError,
 } from './lib/errors.js';
 export type { QrError, QrErrorCode } from './lib/errors.js';
+export { divocQrFormat } from './format/divoc-qr.js';

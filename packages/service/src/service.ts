@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, issueAllFormats, issueW3cCredential, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, formatKeyHint, issuableFormats, issueAllFormats, issueW3cCredential, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import { renderCertificatePdf } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { encodeDivocQr, renderQr } from '@divoc/qr';
@@ -102,12 +102,9 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     ...(config.keys.vdsnc ? { vdsnc: config.keys.vdsnc } : {}),
     ...(config.keys.shc ? { shc: config.keys.shc } : {}),
   };
-  const available: IssuableFormat[] = ['w3c-vc', 'divoc-qr', 'vc-compact'];
-  if (keys.dcc ?? keys.dsc) available.push('dcc');
-  if (keys.shc) available.push('shc');
-  if (keys.vdsnc ?? keys.dsc) available.push('vdsnc');
+  const available: IssuableFormat[] = issuableFormats(keys);
   const formats = config.formats ?? available;
-  for (const f of formats) if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${f === 'shc' ? 'keys.shc' : `keys.${f} or keys.dsc`})`);
+  for (const f of formats) if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${formatKeyHint(f)})`);
   if (config.qr !== undefined && config.qr !== 'divoc-qr' && config.qr !== 'vc-compact') throw new ServiceConfigError('qr must be "divoc-qr" or "vc-compact"');
   return {
     issuer: config.issuer,

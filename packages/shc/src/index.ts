@@ -65,3 +65,6 @@ export { computeRid, createRevocationList, parseRevocationList, isRevoked } from
 export type { ComputeRidOptions, Revocation, CreateRevocationListOptions } from './revocation/crl.js';
 export { loadIssuerDirectory } from './directory/directory.js';
 export type { IssuerDirectory, IssuerDirectoryEntry, LoadIssuerDirectoryOptions, LoadedIssuer, LoadedIssuerDirectory } from './directory/directory.js';
+export { shcFormat, shcIssuerOf } from './format/shc.js';
+export type { ShcSigningKey } from './format/shc.js';
+export { summarizeShc } from './format/summary.js';

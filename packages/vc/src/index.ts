@@ -42,3 +42,4 @@ export {
   isCompactCredentialError,
 } from './compact/errors.js';
 export type { CompactCredentialErrors, CompactCredentialErrorCode } from './compact/errors.js';
+export * from './format/index.js';

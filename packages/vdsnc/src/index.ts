@@ -35,3 +35,5 @@ export {
   DOCUMENT_TYPE_BY_SEAL_TYPE,
 } from './certificate/oids.js';
 export { toAlpha3 } from '@divoc/keys';
+export { vdsncFormat, summarizeVdsnc } from './format/vdsnc.js';
+export { issueVdsncFromDdcc, vdsncNameOf, VDSNC_MAX_NAME } from './format/issue.js';

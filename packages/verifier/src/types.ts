@@ -1,71 +1,18 @@
-import type { Check, CredentialFormat } from '@divoc/keys';
+import type { Check } from '@divoc/keys';
+import { FORMATS, type FormatName } from '@divoc/formats';
+import type { CredentialSummary, FormatRegistry, VerificationDetails, VerificationWarning } from '@divoc/schemas';
 import type { Trust } from './trust/trust.js';
 
 export type { Check, CheckName } from '@divoc/keys';
+export type { CredentialSummary, EventKind, VerificationDetails, VerificationWarning } from '@divoc/schemas';
 
-/** Formats `verify` recognises: the SDK's one list (`@divoc/keys`). */
-export { CREDENTIAL_FORMATS, type CredentialFormat } from '@divoc/keys';
-
-/** What the credential records. */
-export type EventKind = 'vaccination' | 'test' | 'recovery' | 'other';
-
-/**
- * A short, human summary of the subject and the event, the same fields whatever the format (mapped through the WHO
- * DDCC core data set's notions). Dates are `YYYY-MM-DD` as the credential wrote them (no time-zone shifting).
- */
-export interface CredentialSummary {
-  name?: string;
-  dateOfBirth?: string;
-  gender?: string;
-  event: EventKind;
-  /** Vaccine product (display name when a value set or code table knows the code). */
-  vaccine?: string;
-  /** The code the credential used for the vaccine (EU `mp`, CVX, ICD-11, ...). */
-  vaccineCode?: string;
-  manufacturer?: string;
-  dose?: number;
-  totalDoses?: number;
-  /** Vaccination date, test sample collection date, or first positive test date. */
-  date?: string;
-  testType?: string;
-  testResult?: string;
-  /** Country of the event (ISO 3166 code as the credential gives it). */
-  country?: string;
-  certificateId?: string;
-}
-
-/** Format-specific facts about the envelope, for display and support. */
-export interface VerificationDetails {
-  /** Proof suite or signature algorithm (`eddsa-rdfc-2022`, `RsaSignature2018`, `ES256`, `PS256`). */
-  suite?: string;
-  /** Key the credential names: verification method, DCC kid, SHC kid. */
-  verificationMethod?: string;
-  /** DIVOC QR wrapping (`zip-binary-string`, `json`, ...). */
-  variant?: string;
-  /** Where the text came from when the input was an image. */
-  image?: 'png' | 'jpeg' | 'svg';
-  /** Number of QR codes read from the image(s). */
-  qrCodes?: number;
-  /** SHC: the cards' compact JWS (reassembled from chunks). DCC: issued / expires (ISO). */
-  jws?: string;
-  issuedAt?: string;
-  expiresAt?: string;
-}
-
-/**
- * Something a person reading the result must know although every check passed: a claimed issuer the trust does not
- * bind (`WARN_TRUST_ISSUER_UNBOUND`), fields the signature does not bind to their names (`WARN_VC_AMBIGUOUS_TERMS`).
- */
-export interface VerificationWarning {
-  /** Stable code, `WARN_…`. */
-  code: string;
-  message: string;
-  /** The credential fields the warning is about, when it is about fields. */
-  fields?: string[];
-}
+/** A format `verify` recognises: the SDK's one list of names (`FORMATS` in `@divoc/formats`). */
+export type CredentialFormat = FormatName;
+/** The names of the formats `verify` recognises by default, in the order it tries them. */
+export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze(FORMATS.names);
 
 export interface VerificationResult {
-  /** Detected format, or `unknown` when nothing recognised the input. */
+  /** Detected format, or `unknown` when nothing recognised the input (a format added with `options.registry`: its name). */
   format: CredentialFormat | 'unknown';
   /** True only when every check passed. */
   valid: boolean;
@@ -134,7 +81,9 @@ export interface VerifyOptions {
   revocation?: RevocationData;
   policy?: VerificationPolicy;
   /** Only these formats; others fail `decode` with `ERR_FORMAT_DISABLED`. Default all. */
-  formats?: readonly CredentialFormat[];
+  formats?: readonly (CredentialFormat | (string & {}))[];
+  /** The formats to read: default `FORMATS` from `@divoc/formats`; `FORMATS.with(yourFormat)` adds one. */
+  registry?: FormatRegistry;
   limits?: VerifyLimits;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, trustedKeyFromKeyPair, type Check, type TrustedKey } from '@divoc/keys';
 import { decideTrust } from '../src/trust/decide.js';
-import type { FormatEvidence } from '../src/formats/plugin.js';
+import type { FormatEvidence } from '@divoc/schemas';
 
 /** The one place trust is decided: what it concludes from a format's evidence, whatever the format. */
 const kp = await generateKeyPair('Ed25519');
@@ -11,7 +11,7 @@ const NOW = new Date('2024-01-01T00:00:00Z');
 const ok = (name: Check['name']): Check => ({ name, ok: true });
 
 function evidence(extra: Partial<FormatEvidence> = {}): FormatEvidence {
-  return { format: 'w3c-vc', checks: [ok('decode'), ok('signature')], details: {}, keyExpiredCode: 'ERR_VC_KEY_EXPIRED', revocation: {}, ...extra };
+  return { format: 'w3c-vc', checks: [ok('decode'), ok('signature')], details: {}, keyExpiredCode: 'ERR_VC_KEY_EXPIRED', revocation: [], ...extra };
 }
 const policy = { now: NOW, acceptExpiredKeys: false };
 

@@ -1,22 +1,28 @@
-import { CREDENTIAL_FORMATS, isJsonObject } from '@divoc/keys';
-import { buildCredential, defaultRegistry, DdccMappingError, RecordValidationError, toDdccCoreDataSet, type DdccCoreDataSet, type ToDdccOptions } from '@divoc/schemas';
-import { encodeCompactCredential, type SignedCredential } from '@divoc/vc';
-import { encodeDivocQr, renderQr } from '@divoc/qr';
-import { encodeVdsnc } from '@divoc/vdsnc';
+import { isJsonObject } from '@divoc/keys';
+import { FORMATS } from '@divoc/formats';
+import {
+  buildCredential,
+  defaultRegistry,
+  DdccMappingError,
+  RecordValidationError,
+  toDdccCoreDataSet,
+  type CredentialFormatPlugin,
+  type DdccCoreDataSet,
+  type FormatIssued,
+  type ToDdccOptions,
+} from '@divoc/schemas';
+import type { SignedCredential } from '@divoc/vc';
+import { renderQr } from '@divoc/qr';
 import { allocateStatusEntry, isStatusList, type BitstringStatusListEntry } from '@divoc/status';
 import { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from '../certificate-id/certificate-id.js';
 import { splitRecord } from '../ddcc/record-fields.js';
-import { issueDccFromDdcc } from '../formats/dcc.js';
-import { projectCredential } from '../formats/projection.js';
-import { issueShcFromDdcc } from '../formats/shc.js';
-import { issueVdsncFromDdcc } from '../formats/vdsnc.js';
-import { checkStatusEntries, issueW3cCredential } from '../formats/w3c-vc.js';
+import { checkStatusEntries, withCredentialStatus } from '../formats/w3c-vc.js';
 import { IssuerCertificateIdError, IssuerFormatError, IssuerInputError, IssuerRecordError, type FormatName } from '../lib/errors.js';
 import { toFormatError } from '../lib/failure.js';
-import type { DocumentSignerKey, FormatFailure, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
+import type { FormatFailure, IssuerKeys, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
 
 /** Every format, in the order they are produced (the two QR forms of the W3C VC need it signed first). */
-export const FORMAT_NAMES: readonly FormatName[] = CREDENTIAL_FORMATS;
+export const FORMAT_NAMES: readonly FormatName[] = Object.freeze(FORMATS.names);
 
 type Json = Record<string, unknown>;
 const MAX_RECORD_FIELDS = 512;
@@ -56,16 +62,39 @@ function checkOptions(options: IssueAllFormatsOptions): void {
   if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written') throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
 }
 
+/** The first of the caller's keys a format signs with (`keys.dcc`, else `keys.dsc`). */
+function keyFor(plugin: CredentialFormatPlugin, keys: IssueAllFormatsOptions['keys']): unknown {
+  if (plugin.issuance.mode !== 'signs') return undefined;
+  const slots = keys as Readonly<Record<string, unknown>>;
+  for (const slot of plugin.issuance.keys) if (slots[slot] !== undefined) return slots[slot];
+  return undefined;
+}
+
+/** The format a format's output comes from: itself, or the one it re-encodes. */
+function sourceOf(plugin: CredentialFormatPlugin): CredentialFormatPlugin {
+  return plugin.issuance.mode === 'reencodes' ? FORMATS.get(plugin.issuance.source) : plugin;
+}
+
 /** Formats whose key is present: the default when `options.formats` is not given. */
 function formatsFor(options: IssueAllFormatsOptions, signed: boolean): FormatName[] {
   if (options.formats !== undefined) return FORMAT_NAMES.filter((f) => options.formats!.includes(f));
-  const k = options.keys;
-  return FORMAT_NAMES.filter((f) => {
-    if (f === 'w3c-vc' || f === 'divoc-qr' || f === 'vc-compact') return signed || k.vc !== undefined;
-    if (f === 'dcc') return (k.dcc ?? k.dsc) !== undefined;
-    if (f === 'vdsnc') return (k.vdsnc ?? k.dsc) !== undefined;
-    return k.shc !== undefined;
-  });
+  return FORMATS.plugins
+    .filter((plugin) => {
+      const source = sourceOf(plugin);
+      return (signed && source.name === 'w3c-vc') || keyFor(source, options.keys) !== undefined;
+    })
+    .map((plugin) => plugin.name);
+}
+
+/** The formats these keys can issue, in registry order (what `issueAllFormats` makes when no `formats` are named). */
+export function issuableFormats(keys: IssuerKeys): FormatName[] {
+  return formatsFor({ keys, issuer: 'urn:x' }, false);
+}
+
+/** Which of the caller's keys a format needs, in words (`keys.dcc or keys.dsc (...)`). */
+export function formatKeyHint(format: FormatName): string {
+  const source = sourceOf(FORMATS.get(format));
+  return source.issuance.mode === 'signs' ? source.issuance.keyHint : 'no key';
 }
 
 interface Prepared {
@@ -138,6 +167,13 @@ function image(text: string, format: 'png' | 'svg'): QrImage {
   return renderQr(text, { format });
 }
 
+/** A format's output, with its QR image(s) when asked for (`image`, or `images` for a text in chunks). */
+function withImages(issued: FormatIssued, qr: 'png' | 'svg' | false): Record<string, unknown> {
+  if (!qr || issued.qr === undefined) return issued.output;
+  if (typeof issued.qr === 'string') return { ...issued.output, image: image(issued.qr, qr) };
+  return { ...issued.output, images: issued.qr.map((t) => image(t, qr)) };
+}
+
 /**
  * From one registry record (or one of our credentials), the W3C VC, its DIVOC QR and compact `DIVOC1:` QR, the EU
  * DCC, the SMART Health Card and the ICAO VDS-NC seal, all mapped through one WHO DDCC core data set.
@@ -175,86 +211,78 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   const qr = options.qr === undefined ? false : options.qr;
   const keys = options.keys;
 
+
   const fail = (format: FormatName, error: unknown): void => {
     const e = toFormatError(format, error);
     if (options.strict) throw e;
     errors[format] = { code: e.code, message: e.message, ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}) };
   };
-  const attempt = async (format: FormatName, run: () => Promise<void> | void): Promise<void> => {
-    if (!formats.includes(format)) return;
-    try {
-      await run();
-    } catch (error) {
-      fail(format, error);
-    }
+  const missing = (plugin: CredentialFormatPlugin): never => {
+    const hint = plugin.issuance.mode === 'signs' ? plugin.issuance.keyHint : 'a key';
+    throw new IssuerFormatError(plugin.name as FormatName, 'ERR_ISSUER_KEY_MISSING', `needs ${hint}`);
   };
-  const missing = (format: FormatName, what: string): never => {
-    throw new IssuerFormatError(format, 'ERR_ISSUER_KEY_MISSING', `needs ${what}`);
+  const common = {
+    ddcc,
+    credential: prepared.unsigned,
+    issuer: options.issuer,
+    ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+    ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
+    options: {
+      ...(options.shcRid !== undefined ? { shcRid: options.shcRid } : {}),
+      ...(options.vdsncName !== undefined ? { vdsncName: options.vdsncName } : {}),
+    },
   };
 
-  // W3C VC first: the DIVOC QR and the compact QR carry it.
-  let signed: SignedCredential | undefined = prepared.signed;
-  let signError: unknown;
-  if (signed === undefined && formats.some((f) => f === 'w3c-vc' || f === 'divoc-qr' || f === 'vc-compact')) {
+  // Formats that others re-encode come first (the W3C VC: the DIVOC QR and the compact QR carry it). A source
+  // format is produced once, even when only formats that re-encode it were asked for; its failure is theirs.
+  const produced = new Map<string, { issued?: FormatIssued; error?: unknown }>();
+  const produce = async (plugin: CredentialFormatPlugin): Promise<{ issued?: FormatIssued; error?: unknown }> => {
+    const done = produced.get(plugin.name);
+    if (done !== undefined) return done;
+    let outcome: { issued?: FormatIssued; error?: unknown };
     try {
-      if (keys.vc === undefined) missing('w3c-vc', 'keys.vc');
-      // The status entries go in before signing: allocated here from statusList, or allocated already.
-      let entries: BitstringStatusListEntry[] | undefined;
-      const { statusList, credentialStatus } = options;
-      if (statusList !== undefined) entries = [allocateStatusEntry(statusList.list, statusList.index)];
-      else if (credentialStatus !== undefined) entries = checkStatusEntries(credentialStatus, 'options.credentialStatus');
-      signed = await issueW3cCredential(prepared.unsigned, {
-        key: keys.vc!,
-        ...(entries !== undefined ? { credentialStatus: entries } : {}),
-        ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
-      });
+      if (plugin.issuance.mode === 'reencodes') {
+        const source = await produce(FORMATS.get(plugin.issuance.source));
+        if (source.issued === undefined) throw toFormatError(plugin.name as FormatName, source.error);
+        const signed = source.issued.output.credential as Readonly<Record<string, unknown>>;
+        outcome = { issued: plugin.issuance.issue({ signed, ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}) }) };
+      } else if (plugin.name === 'w3c-vc' && prepared.signed !== undefined) {
+        outcome = { issued: { output: { credential: prepared.signed, json: JSON.stringify(prepared.signed) } } };
+      } else {
+        const key = keyFor(plugin, keys) ?? missing(plugin);
+        // Status entries go into the W3C credential before it is signed: allocated here from statusList, or already.
+        const credential = plugin.name === 'w3c-vc' ? withStatusEntries(prepared.unsigned, options) : prepared.unsigned;
+        outcome = { issued: await plugin.issuance.issue({ ...common, credential }, key) };
+      }
     } catch (error) {
-      signError = error;
+      outcome = { error };
     }
-  }
-  await attempt('w3c-vc', () => {
-    if (signed === undefined) throw signError;
-    outputs['w3c-vc'] = { credential: signed, json: JSON.stringify(signed) };
-  });
-  for (const format of ['divoc-qr', 'vc-compact'] as const) {
-    await attempt(format, () => {
-      if (signed === undefined) throw toFormatError(format, signError);
-      const text = format === 'divoc-qr' ? encodeDivocQr(signed, options.issuanceDate !== undefined ? { modified: options.issuanceDate } : {}) : encodeCompactCredential(signed);
-      outputs[format] = { text, ...(qr ? { image: image(text, qr) } : {}) };
-    });
-  }
+    produced.set(plugin.name, outcome);
+    return outcome;
+  };
 
-  // Only the DCC and the SHC read the projection; a VC-only run skips it.
-  const projected = formats.includes('dcc') || formats.includes('shc') ? projectCredential(prepared.unsigned, ddcc) : undefined;
-  await attempt('dcc', async () => {
-    const key: DocumentSignerKey = keys.dcc ?? keys.dsc ?? missing('dcc', 'keys.dcc or keys.dsc (a DCC document signer and its certificate)');
-    const dcc = await issueDccFromDdcc(projected!, ddcc, key, {
-      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
-      ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
-    });
-    const entry = dcc.payload.v?.[0] ?? dcc.payload.t?.[0] ?? dcc.payload.r?.[0];
-    const uvci = entry?.ci ?? '';
-    identifiers.uvci = uvci;
-    outputs.dcc = { hc1: dcc.hc1, uvci, payload: dcc.payload, ...(qr ? { image: image(dcc.hc1, qr) } : {}) };
-  });
-  await attempt('shc', async () => {
-    const key = keys.shc ?? missing('shc', 'keys.shc (an ES256 signer, its key and an https issuer)');
-    const card = await issueShcFromDdcc(projected!, ddcc, key, {
-      issuer: options.issuer,
-      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
-      ...(options.shcRid !== undefined ? { rid: options.shcRid } : {}),
-    });
-    outputs.shc = { jws: card.jws, qr: card.qr, file: card.file, payload: card.payload, ...(qr ? { images: card.qr.map((t) => image(t, qr)) } : {}) };
-  });
-  await attempt('vdsnc', async () => {
-    const key: DocumentSignerKey = keys.vdsnc ?? keys.dsc ?? missing('vdsnc', 'keys.vdsnc or keys.dsc (a VDS-NC barcode signer and its certificate)');
-    const { seal, id } = await issueVdsncFromDdcc(prepared.unsigned, ddcc, key, options.vdsncName !== undefined ? { name: options.vdsncName } : {});
-    identifiers.vdsnc = id;
-    const json = encodeVdsnc(seal);
-    outputs.vdsnc = { seal, json, ...(qr ? { image: image(json, qr) } : {}) };
-  });
+  for (const plugin of FORMATS.plugins) {
+    const format = plugin.name as FormatName;
+    if (!formats.includes(format)) continue;
+    const outcome = await produce(plugin);
+    if (outcome.issued === undefined) {
+      fail(format, outcome.error);
+      continue;
+    }
+    (outputs as Record<string, unknown>)[format] = withImages(outcome.issued, qr);
+    Object.assign(identifiers, outcome.issued.identifiers);
+  }
 
   const result: IssuedFormats = { certificateId: prepared.certificateId, ddcc, identifiers, outputs };
   if (Object.keys(errors).length > 0) result.errors = errors;
   return result;
+}
+
+/** The unsigned W3C credential with the status entries to sign over: one allocated from `statusList`, or given. */
+function withStatusEntries(unsigned: Json, options: IssueAllFormatsOptions): Json {
+  let entries: BitstringStatusListEntry[] | undefined;
+  const { statusList, credentialStatus } = options;
+  if (statusList !== undefined) entries = [allocateStatusEntry(statusList.list, statusList.index)];
+  else if (credentialStatus !== undefined) entries = checkStatusEntries(credentialStatus, 'options.credentialStatus');
+  return entries === undefined ? unsigned : withCredentialStatus(unsigned, entries);
 }

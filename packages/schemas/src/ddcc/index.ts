@@ -15,3 +15,5 @@ export type {
   DdccKind,
   ToDdccOptions,
 } from './types.js';
+export { projectCredential, shortCertificateId, VDSNC_MAX_ID } from './projection.js';
+export type { ProjectionOptions } from './projection.js';

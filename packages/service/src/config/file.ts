@@ -1,8 +1,8 @@
+import { FORMATS } from '@divoc/formats';
 import { stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
   createSigner,
-  CREDENTIAL_FORMATS,
   exportPublicJwk,
   isKeysError,
   KeyFileTooLargeError,
@@ -103,7 +103,7 @@ export interface LoadServiceConfigOptions {
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
-const FORMATS: readonly IssuableFormat[] = CREDENTIAL_FORMATS;
+const FORMAT_NAMES: readonly IssuableFormat[] = FORMATS.names;
 const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
 
 /** Reads a file of at most `max` bytes, refusing a larger one while reading it (not after: it may grow past a stat). */
@@ -253,7 +253,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   int(statusList.validitySeconds, 'statusList.validitySeconds', 60, 366 * 86_400);
   int(statusList.reserveBlock, 'statusList.reserveBlock', 1, 4096);
 
-  if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMATS.includes(f)))) fail(`formats must be an array of ${FORMATS.join(', ')}`);
+  if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMAT_NAMES.includes(f)))) fail(`formats must be an array of ${FORMAT_NAMES.join(', ')}`);
   if (file.qr !== undefined && file.qr !== 'divoc-qr' && file.qr !== 'vc-compact') fail('qr must be "divoc-qr" or "vc-compact"');
   if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0') fail('vcVersion must be "1.1" or "2.0"');
   if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy') fail('context must be "sdk" or "divoc-legacy"');

@@ -1,4 +1,4 @@
-import type { CredentialFormat } from '@divoc/keys';
+import type { FormatName } from '@divoc/formats';
 import type { DocumentSignerKey, ShcSigningKey } from '@divoc/issuer';
 import type { Signer } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
@@ -7,8 +7,8 @@ import type { AuthConfig } from '../auth/auth.js';
 import type { RateLimitConfig } from '../lib/rate-limit.js';
 import type { ServiceStorage } from '../storage/types.js';
 
-/** The SDK's one list of format names (`@divoc/keys`). */
-export type IssuableFormat = CredentialFormat;
+/** The SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
+export type IssuableFormat = FormatName;
 
 /** The W3C VC signing key: signs credentials and the status list credentials. */
 export interface ServiceVcKey {

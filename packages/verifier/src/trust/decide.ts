@@ -1,5 +1,5 @@
 import { bindIssuer, isTrustedKeyValidAt, trustedKeyIssuers, type Check, type TrustedKey } from '@divoc/keys';
-import type { FormatEvidence } from '../formats/plugin.js';
+import type { FormatEvidence } from '@divoc/schemas';
 import type { VerificationWarning } from '../types.js';
 
 /**

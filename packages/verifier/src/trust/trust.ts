@@ -1,3 +1,4 @@
+import type { CertificateSignerResult, FormatTrust } from '@divoc/schemas';
 import {
   assertSafeJson,
   dccKid,
@@ -115,7 +116,7 @@ interface CscaEntry {
 }
 
 /** What `Trust.certificateSigner` found: the trusted key of a signer certificate, or why it is not trusted. */
-export type CertificateSignerResult = { key: TrustedKey } | { code: string; message: string };
+export type { CertificateSignerResult } from '@divoc/schemas';
 
 /** An issuer's published `.well-known/`: its JWKS and the revocation lists that come with the keys. */
 export interface WellKnownMaterial {
@@ -225,7 +226,7 @@ function stringOption(value: unknown, what: string): string | undefined {
  * Loaders check everything before adding anything; bad material throws `TrustInvalidError`, material `add` cannot
  * place throws `TrustUnrecognizedError`. Runtime-neutral: file and folder loaders live in `@divoc/verifier/node`.
  */
-export class Trust {
+export class Trust implements FormatTrust {
   /** Keys for signature checks (looked up by verification method, kid, `iss#kid`, alias). */
   readonly store: TrustStore;
   readonly #cscas: CscaEntry[] = [];

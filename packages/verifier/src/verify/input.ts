@@ -1,10 +1,9 @@
-import { detectDcc } from '@divoc/dcc';
-import { DEFAULT_IMAGE_LIMITS, detectDivocQr, readQrCodesFromImage, sniffImage, type ImageKind } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, readQrCodesFromImage, sniffImage, type ImageKind } from '@divoc/qr';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
-import { detectShc } from '@divoc/shc';
+import type { CredentialFormatPlugin, FormatInput, FormatRegistry } from '@divoc/schemas';
 import { depthExceeds, isObject, utf8OrUndefined, type Json } from '../lib/bytes.js';
 import type { InputCheckCode } from '../lib/errors.js';
-import type { CredentialFormat, VerificationDetails, VerifyLimits } from '../types.js';
+import type { VerificationDetails, VerifyLimits } from '../types.js';
 
 export const DEFAULT_LIMITS: Required<VerifyLimits> = {
   maxTextLength: 2 * 1024 * 1024,
@@ -19,24 +18,29 @@ const MAX_JSON_DEPTH = 48;
 /** QR codes read from one image; an SHC card has at most a handful of chunks. */
 const MAX_CODES_PER_IMAGE = 8;
 
-/** An input recognised as one format, with what that format's verifier takes. */
-export type Detected =
-  | { format: 'w3c-vc'; payload: Json; details: VerificationDetails }
-  | { format: 'vc-compact'; payload: string; details: VerificationDetails }
-  | { format: 'divoc-qr'; payload: string | Uint8Array | Json; details: VerificationDetails }
-  | { format: 'dcc'; payload: string | Uint8Array; details: VerificationDetails }
-  | { format: 'shc'; payload: string | string[] | Json; details: VerificationDetails }
-  | { format: 'vdsnc'; payload: Json; details: VerificationDetails };
+/** An input recognised as one format: its plugin, what the plugin's `verify` takes, and facts about the wrapping. */
+export interface Detected {
+  plugin: CredentialFormatPlugin;
+  payload: unknown;
+  details: VerificationDetails;
+}
 
 export interface InputFailure {
   failure: true;
   code: InputCheckCode | string;
   message: string;
+  /** The format the input claims to be, when one recognised it and refused it. */
+  format?: string;
 }
 
 export type Prepared = Detected | InputFailure;
 
-const fail = (code: InputCheckCode | string, message: string): InputFailure => ({ failure: true, code, message });
+const fail = (code: InputCheckCode | string, message: string, format?: string): InputFailure => ({
+  failure: true,
+  code,
+  message,
+  ...(format !== undefined ? { format } : {}),
+});
 
 export function isFailure(p: Prepared | Text[] | Text): p is InputFailure {
   return (p as InputFailure).failure === true;
@@ -48,24 +52,21 @@ interface Text {
   image?: ImageKind;
 }
 
-const SHC_CHUNK = /^shc:\/\d{1,2}\/\d{1,2}\//;
-
-function looksLikeVc(json: Json): boolean {
-  if (!('@context' in json)) return false;
-  const type = json.type;
-  return (Array.isArray(type) ? type : [type]).includes('VerifiableCredential');
+/** The first format of the registry that recognises the input; its refusal, or nothing. */
+function detectWith(registry: FormatRegistry, input: FormatInput, details: VerificationDetails, unrecognised: string): Prepared {
+  const found = registry.detect(input);
+  if (found === undefined) return fail('ERR_INPUT_UNRECOGNIZED', unrecognised);
+  const { plugin, detection } = found;
+  if (detection.refusal !== undefined) return fail(detection.refusal.code, detection.refusal.message, plugin.name);
+  return { plugin, payload: detection.payload, details: { ...details, ...detection.details } };
 }
 
-function fromJson(json: Json, details: VerificationDetails, fromImage: boolean, text?: string): Prepared {
+const formatList = (registry: FormatRegistry): string => registry.plugins.map((p) => p.title).join(', ');
+
+function fromJson(registry: FormatRegistry, json: Json, details: VerificationDetails, image: ImageKind | undefined, text?: string): Prepared {
   if (depthExceeds(json, MAX_JSON_DEPTH)) return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  if (looksLikeVc(json)) {
-    // A VC read from a QR code is DIVOC's plain-JSON QR variant; a VC given as a file or object is a W3C VC.
-    if (fromImage) return { format: 'divoc-qr', payload: text ?? json, details: { ...details, variant: 'json' } };
-    return { format: 'w3c-vc', payload: json, details };
-  }
-  if (Array.isArray(json.verifiableCredential)) return { format: 'shc', payload: json, details };
-  if (isObject(json.data) && isObject(json.sig)) return { format: 'vdsnc', payload: json, details };
-  return fail('ERR_INPUT_UNRECOGNIZED', 'JSON that is none of: W3C VC, .smart-health-card file, VDS-NC seal');
+  const input: FormatInput = { kind: 'json', json, ...(text !== undefined ? { text } : {}), ...(image !== undefined ? { image } : {}) };
+  return detectWith(registry, input, details, `JSON that is none of the formats this verifier reads (${formatList(registry)})`);
 }
 
 /**
@@ -84,7 +85,7 @@ function parseInputJson(text: string, what: string): { json: unknown } | InputFa
 }
 
 /** Recognise one text (QR payload or file content). */
-function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
+function fromText(registry: FormatRegistry, input: Text, limits: Required<VerifyLimits>): Prepared {
   const details: VerificationDetails = input.image ? { image: input.image } : {};
   const raw = input.text;
   if (raw.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `text is ${raw.length} characters, over the ${limits.maxTextLength} limit`);
@@ -95,20 +96,10 @@ function fromText(input: Text, limits: Required<VerifyLimits>): Prepared {
     if ('failure' in parsed) return parsed;
     const json = parsed.json;
     if (!isObject(json)) return fail('ERR_INPUT_UNRECOGNIZED', 'JSON input must be an object');
-    return fromJson(json, details, input.image !== undefined, text);
+    return fromJson(registry, json, details, input.image, text);
   }
-  if (/^HC1:/i.test(text)) return { format: 'dcc', payload: text, details };
-  if (text.startsWith('DIVOC1:')) return { format: 'vc-compact', payload: text, details };
-  if (text.startsWith('shc:/')) {
-    const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
-    if (lines.length > limits.maxItems) return fail('ERR_INPUT_TOO_LARGE', `more than ${limits.maxItems} QR chunks`);
-    return { format: 'shc', payload: lines.length > 1 ? lines : text, details };
-  }
-  // A DIVOC ZIP is passed untrimmed: its last bytes may well be whitespace characters.
-  if (detectDivocQr(raw)) return { format: 'divoc-qr', payload: raw, details };
-  if (detectShc(text)) return { format: 'shc', payload: text, details };
-  if (detectDivocQr(text)) return { format: 'divoc-qr', payload: text, details };
-  return fail('ERR_INPUT_UNRECOGNIZED', 'not a recognised credential (W3C VC JSON, DIVOC1:, DIVOC QR, HC1:, shc:/ or JWS, .smart-health-card, VDS-NC)');
+  const textInput: FormatInput = { kind: 'text', text, raw, maxItems: limits.maxItems, ...(input.image ? { image: input.image } : {}) };
+  return detectWith(registry, textInput, details, `not a recognised credential (${formatList(registry)})`);
 }
 
 /** QR texts from an image. */
@@ -130,45 +121,44 @@ function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyL
   }
 }
 
-/** Several texts (QR chunks, several images, several codes in one image) must make one SHC card. */
-function fromTexts(texts: Text[], limits: Required<VerifyLimits>): Prepared {
+/** Several texts (QR chunks, several images, several codes in one image) must make one credential (SHC chunks). */
+function fromTexts(registry: FormatRegistry, texts: Text[], limits: Required<VerifyLimits>): Prepared {
   if (texts.length === 1) {
-    const prepared = fromText(texts[0]!, limits);
+    const prepared = fromText(registry, texts[0]!, limits);
     return isFailure(prepared) ? prepared : texts[0]!.image ? { ...prepared, details: { ...prepared.details, qrCodes: 1 } } : prepared;
   }
-  const trimmed = texts.map((t) => t.text.replace(/^\uFEFF/, '').trim());
-  if (trimmed.every((t) => SHC_CHUNK.test(t) && !t.includes('\n'))) {
-    const image = texts.find((t) => t.image)?.image;
-    return { format: 'shc', payload: [...new Set(trimmed)], details: { ...(image ? { image, qrCodes: texts.length } : {}) } };
+  const image = texts.find((t) => t.image)?.image;
+  const input: FormatInput = { kind: 'texts', texts: texts.map((t) => t.text), ...(image !== undefined ? { image } : {}) };
+  const prepared = detectWith(registry, input, {}, '');
+  if (isFailure(prepared) && prepared.code === 'ERR_INPUT_UNRECOGNIZED') {
+    return fail('ERR_INPUT_UNRECOGNIZED', `${texts.length} QR texts that are not the chunks of one SMART Health Card; verify them one by one`);
   }
-  return fail('ERR_INPUT_UNRECOGNIZED', `${texts.length} QR texts that are not the chunks of one SMART Health Card; verify them one by one`);
+  return prepared;
 }
 
-function fromBytes(bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
+function fromBytes(registry: FormatRegistry, bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
   if (bytes.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
   if (bytes.length > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
   const image = sniffImage(bytes);
   if (image) return readImage(bytes, image, limits);
-  // Binary payloads a scanner may hand over as bytes: the DIVOC ZIP, a DCC COSE message.
-  if (bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04) {
-    return { format: 'divoc-qr', payload: bytes, details: { variant: 'zip-bytes' } };
-  }
+  // Binary payloads a scanner may hand over as bytes (the DIVOC ZIP, a DCC COSE message), else the text they hold.
+  const binary = registry.detect({ kind: 'bytes', bytes });
+  if (binary !== undefined) return detectWith(registry, { kind: 'bytes', bytes }, {}, '');
   const text = utf8OrUndefined(bytes);
   if (text !== undefined) return [{ text }];
-  if (detectDcc(bytes)) return { format: 'dcc', payload: bytes, details: {} };
-  return fail('ERR_INPUT_UNRECOGNIZED', 'binary input that is neither a QR image (PNG, JPEG, SVG), a DIVOC QR ZIP nor a DCC COSE message');
+  return fail('ERR_INPUT_UNRECOGNIZED', 'binary input that is neither a QR image (PNG, JPEG, SVG) nor a binary credential (DIVOC QR ZIP, DCC COSE message)');
 }
 
 /**
  * Size-cap and recognise any input: text, bytes (file contents or images), parsed JSON, or an array of texts/images
  * (SHC chunks). Never throws.
  */
-export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Prepared {
+export function prepareInput(input: unknown, limits: Required<VerifyLimits>, registry: FormatRegistry): Prepared {
   try {
-    if (typeof input === 'string') return fromTexts([{ text: input }], limits);
+    if (typeof input === 'string') return fromTexts(registry, [{ text: input }], limits);
     if (input instanceof Uint8Array) {
-      const out = fromBytes(input, limits);
-      return Array.isArray(out) ? fromTexts(out, limits) : out;
+      const out = fromBytes(registry, input, limits);
+      return Array.isArray(out) ? fromTexts(registry, out, limits) : out;
     }
     if (Array.isArray(input)) {
       if (input.length === 0) return fail('ERR_INPUT_INVALID', 'input is an empty array');
@@ -183,7 +173,7 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Pr
         } else if (item instanceof Uint8Array) {
           total += item.length;
           if (total > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `inputs exceed ${limits.maxBytes} bytes`);
-          const out = fromBytes(item, limits);
+          const out = fromBytes(registry, item, limits);
           if (!Array.isArray(out)) {
             if (isFailure(out)) return out;
             return fail('ERR_INPUT_UNRECOGNIZED', 'an array may hold QR texts and QR images only');
@@ -194,7 +184,7 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Pr
         }
         if (texts.length > limits.maxItems) return fail('ERR_INPUT_TOO_LARGE', `more than ${limits.maxItems} QR codes`);
       }
-      return fromTexts(texts, limits);
+      return fromTexts(registry, texts, limits);
     }
     if (isObject(input)) {
       // Our own copy, size-capped: the caller's object may be huge, cyclic, or change under us.
@@ -209,7 +199,7 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Pr
       // Strict on our copy too: an own `__proto__` member (JSON.parse makes those) is refused like one in text.
       const parsed = parseInputJson(text, 'object');
       if ('failure' in parsed) return parsed;
-      return fromJson(parsed.json as Json, {}, false);
+      return fromJson(registry, parsed.json as Json, {}, undefined);
     }
     return fail('ERR_INPUT_INVALID', `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`);
   } catch (error) {
@@ -217,4 +207,3 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>): Pr
   }
 }
 
-export type { CredentialFormat };

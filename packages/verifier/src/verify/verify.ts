@@ -1,25 +1,27 @@
 import type { Check, CheckName } from '@divoc/keys';
+import { FORMATS } from '@divoc/formats';
+import {
+  errorMessageOf,
+  failedCheck,
+  FormatRegistry,
+  stableErrorCode,
+  type CredentialFormatPlugin,
+  type FormatEvidence,
+} from '@divoc/schemas';
 import { isObject } from '../lib/bytes.js';
 import { VerifierOptionsError } from '../lib/errors.js';
-import { errorCode, errorMessage, failedCheck } from '../formats/common.js';
-import { FORMAT_PLUGINS } from '../formats/index.js';
-import type { FormatEvidence, FormatPlugin, PluginContext } from '../formats/plugin.js';
+import { revocationSubject } from '../revocation/handles.js';
 import { decideTrust, type TrustDecision } from '../trust/decide.js';
 import { Trust } from '../trust/trust.js';
-import { CREDENTIAL_FORMATS, type VerificationDetails, type VerificationResult, type VerificationWarning, type VerifyInput, type VerifyOptions } from '../types.js';
-import { DEFAULT_LIMITS, isFailure, prepareInput, type Detected } from './input.js';
+import type { VerificationDetails, VerificationResult, VerificationWarning, VerifyInput, VerifyOptions } from '../types.js';
+import { DEFAULT_LIMITS, isFailure, prepareInput } from './input.js';
 
 const CHECK_ORDER: readonly CheckName[] = ['decode', 'signature', 'trust', 'validity', 'key-usage', 'schema', 'revocation'];
 
 /** Code of the passing `revocation` check of a revocable credential for which no revocation data was at hand. */
 export const WARN_REVOCATION_NOT_CHECKED = 'WARN_REVOCATION_NOT_CHECKED';
 
-/** The format's plugin: decode, signature and the credential's own fields. Trust and revocation are decided below. */
-function pluginFor(detected: Detected): FormatPlugin {
-  return FORMAT_PLUGINS[detected.format] as FormatPlugin;
-}
-
-function summaryOf(plugin: FormatPlugin, credential: unknown): VerificationResult['summary'] {
+function summaryOf(plugin: CredentialFormatPlugin, credential: unknown): VerificationResult['summary'] {
   try {
     return plugin.summarize(credential);
   } catch {
@@ -28,14 +30,21 @@ function summaryOf(plugin: FormatPlugin, credential: unknown): VerificationResul
   }
 }
 
+interface Context {
+  trust: Trust;
+  now: Date;
+  options: VerifyOptions;
+  registry: FormatRegistry;
+}
+
 /**
  * The `revocation` check, the same for every format: the data at hand decides when it covers the credential; a
  * credential with a revocation handle and no data gets a passing check that says it was not checked; the policy can
  * require data. Revocation data speaks for a credential only through the issuer its signer is trusted for.
  */
-async function decideRevocation(evidence: FormatEvidence, trust: TrustDecision, ctx: PluginContext): Promise<Check | undefined> {
+async function decideRevocation(evidence: FormatEvidence, trust: TrustDecision, ctx: Context): Promise<Check | undefined> {
   const required = ctx.options.policy?.requireRevocationData === true;
-  const subject = evidence.revocation;
+  const subject = revocationSubject(evidence.revocation, { trust: ctx.trust, now: ctx.now, data: ctx.options.revocation ?? {} });
   if (subject.check && trust.signer && trust.issuer !== null) {
     const check = await subject.check({ key: trust.signer, issuer: trust.issuer });
     if (check) return { ...check, name: 'revocation' };
@@ -72,7 +81,7 @@ function unknownResult(code: string, message: string, format: VerificationResult
 }
 
 const OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
-  options: ['trust', 'now', 'revocation', 'policy', 'formats', 'limits'],
+  options: ['trust', 'now', 'revocation', 'policy', 'formats', 'limits', 'registry'],
   'options.policy': ['acceptExpiredKeys', 'requireRevocationData'],
   'options.revocation': ['statusLists', 'divoc', 'shc', 'dcc'],
   'options.limits': ['maxTextLength', 'maxBytes', 'maxImagePixels', 'maxItems'],
@@ -88,7 +97,7 @@ function checkKeys(value: unknown, where: string): void {
   }
 }
 
-function checkOptions(options: VerifyOptions): PluginContext {
+function checkOptions(options: VerifyOptions): Context {
   if (!isObject(options)) throw new VerifierOptionsError('verify(input, options): options with a `trust` are required');
   checkKeys(options, 'options');
   checkKeys(options.policy, 'options.policy');
@@ -96,10 +105,14 @@ function checkOptions(options: VerifyOptions): PluginContext {
   checkKeys(options.limits, 'options.limits');
   if (!(options.trust instanceof Trust)) throw new VerifierOptionsError('options.trust must be a Trust (new Trust(), then trust.add(...))');
   if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime()))) throw new VerifierOptionsError('options.now must be a valid Date');
+  if (options.registry !== undefined && !(options.registry instanceof FormatRegistry)) {
+    throw new VerifierOptionsError('options.registry must be a FormatRegistry (FORMATS from @divoc/formats, or FORMATS.with(...))');
+  }
+  const registry = options.registry ?? FORMATS;
   if (options.formats !== undefined) {
     if (!Array.isArray(options.formats)) throw new VerifierOptionsError('options.formats must be an array of format names');
-    const unknown = options.formats.find((f) => !CREDENTIAL_FORMATS.includes(f));
-    if (unknown !== undefined) throw new VerifierOptionsError(`options.formats: ${JSON.stringify(unknown)} is not a format (known: ${CREDENTIAL_FORMATS.join(', ')})`);
+    const unknown = options.formats.find((f) => registry.find(f)?.name !== f);
+    if (unknown !== undefined) throw new VerifierOptionsError(`options.formats: ${JSON.stringify(unknown)} is not a format (known: ${registry.names.join(', ')})`);
   }
   for (const [name, value] of Object.entries(options.policy ?? {})) {
     if (typeof value !== 'boolean') throw new VerifierOptionsError(`options.policy.${name} must be a boolean`);
@@ -107,7 +120,7 @@ function checkOptions(options: VerifyOptions): PluginContext {
   for (const [name, value] of Object.entries(options.revocation ?? {})) {
     if (!Array.isArray(value)) throw new VerifierOptionsError(`options.revocation.${name} must be an array`);
   }
-  return { trust: options.trust, now: options.now ?? new Date(), options };
+  return { trust: options.trust, now: options.now ?? new Date(), options, registry };
 }
 
 /**
@@ -127,33 +140,41 @@ function checkOptions(options: VerifyOptions): PluginContext {
 export async function verify(input: VerifyInput, options: VerifyOptions): Promise<VerificationResult> {
   const ctx = checkOptions(options);
   const limits = { ...DEFAULT_LIMITS, ...(isObject(options.limits) ? options.limits : {}) };
-  const prepared = prepareInput(input, limits);
+  const prepared = prepareInput(input, limits, ctx.registry);
   if (isFailure(prepared)) return unknownResult(prepared.code, prepared.message);
-  if (options.formats !== undefined && !options.formats.includes(prepared.format)) {
-    return unknownResult('ERR_FORMAT_DISABLED', `input is ${prepared.format}, which this verifier does not accept (formats: ${options.formats.join(', ') || 'none'})`, prepared.format, prepared.details);
+  const { plugin } = prepared;
+  // A format added through `options.registry` reports its own name.
+  const format = plugin.name as VerificationResult['format'];
+  if (options.formats !== undefined && !options.formats.includes(format)) {
+    const accepted = options.formats.join(', ') || 'none';
+    return unknownResult('ERR_FORMAT_DISABLED', `input is ${format}, which this verifier does not accept (formats: ${accepted})`, format, prepared.details);
   }
   let evidence: FormatEvidence;
   let trust: TrustDecision;
   let revocation: Check | undefined;
   try {
-    evidence = await pluginFor(prepared).verify(prepared as never, ctx);
-    if (evidence.format !== prepared.format) throw new Error(`the ${prepared.format} plugin reported ${evidence.format}`);
+    const acceptExpiredKeys = options.policy?.acceptExpiredKeys === true;
+    evidence = await plugin.verify(prepared.payload, { trust: ctx.trust, now: ctx.now, acceptExpiredKeys, details: prepared.details });
+    if (evidence.format !== format) throw new Error(`the ${format} plugin reported ${evidence.format}`);
     // Plugins report no trust or revocation checks; if one did, it is dropped: those decisions are made here only.
     evidence.checks = evidence.checks.filter((c) => c.name !== 'trust' && c.name !== 'revocation');
     const decoded = evidence.checks.some((c) => c.name === 'decode' && c.ok);
-    if (!decoded) return { ...unknownResult('ERR_VERIFY_FAILED', 'not decoded', evidence.format), checks: sortChecks(evidence.checks), ...(Object.keys(evidence.details).length > 0 ? { details: evidence.details } : {}) };
-    trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys: options.policy?.acceptExpiredKeys === true });
+    if (!decoded) {
+      const details = Object.keys(evidence.details).length > 0 ? { details: evidence.details } : {};
+      return { ...unknownResult('ERR_VERIFY_FAILED', 'not decoded', format), checks: sortChecks(evidence.checks), ...details };
+    }
+    trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys });
     revocation = await decideRevocation(evidence, trust, ctx);
   } catch (error) {
     // Format verifiers report rather than throw; if one does, it is still a failed verification of this input only.
-    return unknownResult(errorCode(error, 'ERR_VERIFY_FAILED'), errorMessage(error), prepared.format, prepared.details);
+    return unknownResult(stableErrorCode(error, 'ERR_VERIFY_FAILED'), errorMessageOf(error), format, prepared.details);
   }
   const checks = sortChecks([...evidence.checks, ...(trust.check ? [trust.check] : []), ...(revocation ? [revocation] : [])]);
   const result: VerificationResult = {
-    format: evidence.format,
+    format,
     valid: checks.length > 0 && checks.every((c) => c.ok) && trust.check?.ok === true,
     issuer: trust.issuer,
-    summary: evidence.credential !== undefined ? summaryOf(pluginFor(prepared), evidence.credential) : { event: 'other' },
+    summary: evidence.credential !== undefined ? summaryOf(plugin, evidence.credential) : { event: 'other' },
     checks,
   };
   if (evidence.claimedIssuer !== undefined) result.claimedIssuer = evidence.claimedIssuer;

@@ -1,21 +1,14 @@
+import { FORMATS } from '@divoc/formats';
+import { isJsonObject, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import type { FormatInput, FormatRegistry } from '@divoc/schemas';
+import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from '../errors.js';
-import { dccFormat } from './dcc.js';
-import { divocQrFormat } from './divoc-qr.js';
-import { shcFormat } from './shc.js';
-import type { DecodableFormat, DecodedPayload, RawInput } from './types.js';
-import { vcCompactFormat } from './vc-compact.js';
-import { vdsncFormat } from './vdsnc.js';
-import { w3cVcFormat } from './w3c-vc.js';
+import type { DecodedPayload, RawInput } from './types.js';
 
-export type { DecodableFormat, DecodedPayload, RawInput } from './types.js';
-export { VC_COMPACT_FORMAT } from './vc-compact.js';
+export type { DecodedPayload, RawInput } from './types.js';
 
-/**
- * Formats `divoc decode` tries, in order; the first that accepts the input decodes it. JSON formats first (a DIVOC
- * certificate as plain JSON is a W3C VC), then the QR texts, each recognised by its prefix. (`divoc verify` does
- * not use this list: `@divoc/verifier` detects and verifies.)
- */
-export const DECODABLE_FORMATS: readonly DecodableFormat[] = [w3cVcFormat, vdsncFormat, shcFormat, dccFormat, vcCompactFormat, divocQrFormat];
+/** What `divoc issue --format` and file names call the compact W3C VC QR format (its registry name). */
+export const VC_COMPACT_FORMAT = FORMATS.get('vc-compact').name;
 
 export function rawInput(name: string, bytes: Uint8Array): RawInput {
   let text: string | undefined;
@@ -32,20 +25,59 @@ export type DecodeReport =
   | ({ input: string; format: string; ok: true } & DecodedPayload)
   | { input: string; format: string; ok: false; error: { code: string; message: string } };
 
-/** Decodes without verifying: the first format that accepts the input decodes it. Never throws. */
-export function decodeInput(input: RawInput, formats: readonly DecodableFormat[] = DECODABLE_FORMATS): DecodeReport {
-  for (const format of formats) {
-    if (!format.accepts(input)) continue;
+type Read = { input: FormatInput } | { refused: { error: unknown; claims?: string } };
+
+/**
+ * The input as the format plugins see it. JSON is read strictly; JSON that is refused (a member named twice, a
+ * `__proto__` member) is still attributed to the format it claims to be, so the report names it, but never decoded.
+ */
+function formatInput(input: RawInput, registry: FormatRegistry): Read | undefined {
+  if (input.chunks) return { input: { kind: 'texts', texts: input.chunks } };
+  if (input.text === undefined) return { input: { kind: 'bytes', bytes: input.bytes } };
+  const text = input.text.replace(/^\uFEFF/, '').trim();
+  const image = input.image === 'png' || input.image === 'jpeg' || input.image === 'svg' ? input.image : undefined;
+  if (text.startsWith('{')) {
     try {
-      return { input: input.name, format: format.format, ok: true, ...format.decode(input) };
+      const json = parseJsonStrict(text);
+      if (isJsonObject(json)) return { input: { kind: 'json', json, text, ...(image ? { image } : {}) } };
     } catch (error) {
-      return { input: input.name, format: format.format, ok: false, error: { code: errorCode(error) ?? 'ERR_DECODE_FAILED', message: describeError(error) } };
+      if (!isUnsafeJsonError(error)) return undefined;
+      let lenient: unknown;
+      try {
+        lenient = JSON.parse(text);
+      } catch {
+        return undefined;
+      }
+      const claims = isJsonObject(lenient) ? registry.detect({ kind: 'json', json: lenient, text })?.plugin.name : undefined;
+      return { refused: { error, ...(claims !== undefined ? { claims } : {}) } };
     }
+    return undefined;
   }
-  return {
+  return { input: { kind: 'text', text, raw: input.text, maxItems: DEFAULT_LIMITS.maxItems, ...(image ? { image } : {}) } };
+}
+
+/** Decodes without verifying: the first format of the registry that recognises the input decodes it. Never throws. */
+export function decodeInput(input: RawInput, registry: FormatRegistry = FORMATS): DecodeReport {
+  const failed = (format: string, error: unknown): DecodeReport => ({
     input: input.name,
-    format: 'unknown',
+    format,
     ok: false,
-    error: { code: 'ERR_INPUT_UNRECOGNIZED', message: `not a recognised credential format (supported: ${formats.map((f) => f.format).join(', ')})` },
-  };
+    error: { code: errorCode(error) ?? 'ERR_DECODE_FAILED', message: describeError(error) },
+  });
+  const read = formatInput(input, registry);
+  if (read !== undefined && 'refused' in read) return failed(read.refused.claims ?? 'unknown', read.refused.error);
+  const found = read === undefined ? undefined : registry.detect(read.input);
+  if (found === undefined) {
+    const known = registry.names.join(', ');
+    return { input: input.name, format: 'unknown', ok: false, error: { code: 'ERR_INPUT_UNRECOGNIZED', message: `not a recognised credential format (supported: ${known})` } };
+  }
+  const { plugin, detection } = found;
+  if (detection.refusal !== undefined) {
+    return { input: input.name, format: plugin.name, ok: false, error: { code: detection.refusal.code, message: detection.refusal.message } };
+  }
+  try {
+    return { input: input.name, format: plugin.name, ok: true, ...plugin.decode(detection.payload) };
+  } catch (error) {
+    return failed(plugin.name, error);
+  }
 }

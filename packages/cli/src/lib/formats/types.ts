@@ -21,14 +21,3 @@ export interface DecodedPayload {
   /** Envelope facts worth showing support staff (key id, algorithm, issue / expiry times, wrapping). */
   header?: Record<string, unknown>;
 }
-
-/**
- * One credential format `divoc decode` understands (verification is `@divoc/verifier`'s). `accepts` is a cheap
- * sniff; `decode` returns the payload without verifying and throws a typed error (with a `code`) when the input
- * does not decode.
- */
-export interface DecodableFormat {
-  readonly format: string;
-  accepts(input: RawInput): boolean;
-  decode(input: RawInput): DecodedPayload;
-}

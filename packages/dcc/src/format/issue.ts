@@ -1,7 +1,8 @@
-import { issueDcc, transliterateIcao, type DccName, type IssuedDcc } from '@divoc/dcc';
-import type { DdccCoreDataSet, DdccName } from '@divoc/schemas';
-import { IssuerFormatError } from '../lib/errors.js';
-import type { DocumentSignerKey } from '../types.js';
+import type { DocumentSignerKey } from '@divoc/keys';
+import { FormatIssueError, type DdccCoreDataSet, type DdccName } from '@divoc/schemas';
+import { issueDcc, type IssuedDcc } from '../issue/issue.js';
+import { transliterateIcao } from '../issue/transliterate.js';
+import type { DccName } from '../types.js';
 
 /** DCC `is` holds at most 80 characters. */
 const MAX_ISSUER = 80;
@@ -20,7 +21,7 @@ export function dccNameOf(name: DdccName): DccName {
   if (fnt) out.fnt = fnt;
   if (gnt) out.gnt = gnt;
   if ((out.fn !== undefined && !fnt) || (out.gn !== undefined && !gnt) || (!fnt && !gnt)) {
-    throw new IssuerFormatError('dcc', 'ERR_ISSUER_NAME_NOT_LATIN', `the name ${JSON.stringify(name.text)} has no Latin transliteration for fnt/gnt: give nameLatin in the record`);
+    throw new FormatIssueError('dcc', 'ERR_ISSUER_NAME_NOT_LATIN', `the name ${JSON.stringify(name.text)} has no Latin transliteration for fnt/gnt: give nameLatin in the record`);
   }
   return out;
 }
@@ -28,7 +29,7 @@ export function dccNameOf(name: DdccName): DccName {
 /** Refuses, with a typed code, what the EU value sets cannot express, before the DCC package is asked. */
 function checkMappable(ddcc: DdccCoreDataSet): void {
   const unmappable = (message: string): never => {
-    throw new IssuerFormatError('dcc', 'ERR_ISSUER_VALUE_UNMAPPABLE', message);
+    throw new FormatIssueError('dcc', 'ERR_ISSUER_VALUE_UNMAPPABLE', message);
   };
   if (ddcc.kind === 'vaccination') {
     const v = ddcc.vaccination;
@@ -51,6 +52,7 @@ function countryOf(ddcc: DdccCoreDataSet): string | undefined {
   return ddcc.kind === 'vaccination' ? ddcc.vaccination.country : ddcc.kind === 'test' ? ddcc.test.country : ddcc.recovery.country;
 }
 
+/** Issues the DCC of a core data set; `projected` is the credential rewritten from it (`projectCredential`). */
 export async function issueDccFromDdcc(
   projected: Readonly<Record<string, unknown>>,
   ddcc: DdccCoreDataSet,
@@ -60,7 +62,7 @@ export async function issueDccFromDdcc(
   checkMappable(ddcc);
   const certificateIssuer = ddcc.certificate.issuer.name ?? ddcc.certificate.issuer.id;
   if (certificateIssuer.length > MAX_ISSUER) {
-    throw new IssuerFormatError('dcc', 'ERR_ISSUER_FIELD_TOO_LONG', `certificate issuer is longer than ${MAX_ISSUER} characters: give certificateIssuerName`);
+    throw new FormatIssueError('dcc', 'ERR_ISSUER_FIELD_TOO_LONG', `certificate issuer is longer than ${MAX_ISSUER} characters: give certificateIssuerName`);
   }
   const country = countryOf(ddcc);
   return issueDcc(projected, {

@@ -1,5 +1,5 @@
 import { isJsonObject } from '@divoc/keys';
-import type { DdccCoreDataSet, DdccHumanName } from '@divoc/schemas';
+import type { DdccCoreDataSet, DdccHumanName } from './types.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => isJsonObject(v);

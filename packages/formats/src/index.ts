@@ -1,0 +1,21 @@
+import { dccFormat } from '@divoc/dcc';
+import { divocQrFormat } from '@divoc/qr';
+import { FormatRegistry } from '@divoc/schemas';
+import { shcFormat } from '@divoc/shc';
+import { vcCompactFormat, w3cVcFormat } from '@divoc/vc';
+import { vdsncFormat } from '@divoc/vdsnc';
+
+/**
+ * Every format the SDK reads and writes, in the order of detection and issuance (the DIVOC QR and the compact QR
+ * re-encode the signed W3C VC, so they come after it). This is the one registration of a format: the issuer, the
+ * verifier, the CLI, the service and the worker iterate it. To add a format, write a package exporting a
+ * `CredentialFormatPlugin` (see `@divoc/schemas`) and add it here, or pass `FORMATS.with(yourFormat)` where a
+ * registry is taken.
+ */
+export const FORMATS = new FormatRegistry([w3cVcFormat, divocQrFormat, vcCompactFormat, dccFormat, shcFormat, vdsncFormat] as const);
+
+/** A format of the SDK, by its one name. */
+export type FormatName = (typeof FORMATS.plugins)[number]['name'];
+
+export { FormatRegistry, FormatRegistryError } from '@divoc/schemas';
+export type { CredentialFormatPlugin } from '@divoc/schemas';

@@ -1,0 +1,58 @@
+import { undecodableEvidence, type CredentialFormatPlugin, type FormatDetection, type FormatInput } from '@divoc/schemas';
+import { looksLikeW3cCredential, summarizeW3cCredential, w3cCredentialEvidence, type SignedCredential } from '@divoc/vc';
+import { decodeDivocQr, detectDivocQr, encodeDivocQr } from '../divoc/payload.js';
+
+const PK_LOCAL = [0x50, 0x4b, 0x03, 0x04];
+
+function detect(input: FormatInput): FormatDetection | undefined {
+  switch (input.kind) {
+    case 'text':
+      // A DIVOC ZIP is passed untrimmed: its last bytes may well be white-space characters.
+      if (detectDivocQr(input.raw)) return { payload: input.raw };
+      return detectDivocQr(input.text) ? { payload: input.text } : undefined;
+    case 'json':
+      // A W3C VC read out of a QR code is DIVOC's plain-JSON QR.
+      if (input.image === undefined || !looksLikeW3cCredential(input.json)) return undefined;
+      return { payload: input.text ?? JSON.stringify(input.json), details: { variant: 'json' } };
+    case 'bytes':
+      // The ZIP as bytes, as some scanners hand it over.
+      return PK_LOCAL.every((b, i) => input.bytes[i] === b) ? { payload: input.bytes, details: { variant: 'zip-bytes' } } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+const asQrInput = (payload: unknown): string | Uint8Array =>
+  typeof payload === 'string' || payload instanceof Uint8Array ? payload : JSON.stringify(payload);
+
+/** DIVOC's certificate QR: the signed W3C credential as a ZIP (`certificate.json`), `B64:` text or plain JSON. */
+export const divocQrFormat = {
+  name: 'divoc-qr',
+  shortName: 'divoc-qr',
+  title: 'DIVOC certificate QR',
+  fileExtension: 'txt',
+  detect,
+  decode: (payload) => {
+    const decoded = decodeDivocQr(asQrInput(payload));
+    return { payload: decoded.credential, header: { variant: decoded.variant } };
+  },
+  verify: async (payload, context) => {
+    let decoded;
+    try {
+      decoded = decodeDivocQr(asQrInput(payload));
+    } catch (error) {
+      return undecodableEvidence('divoc-qr', context.details, 'ERR_VC_KEY_EXPIRED', error, 'ERR_DIVOC_QR_MALFORMED');
+    }
+    const details = { ...context.details, variant: decoded.variant };
+    return w3cCredentialEvidence('divoc-qr', decoded.credential, { ...context, details });
+  },
+  summarize: summarizeW3cCredential,
+  issuance: {
+    mode: 'reencodes',
+    source: 'w3c-vc',
+    issue: ({ signed, issuanceDate }) => {
+      const text = encodeDivocQr(signed as SignedCredential, issuanceDate !== undefined ? { modified: issuanceDate } : {});
+      return { output: { text }, qr: text };
+    },
+  },
+} as const satisfies CredentialFormatPlugin<'divoc-qr'>;

@@ -1,0 +1,115 @@
+import type { KeyPair, Signer } from '@divoc/keys';
+import {
+  evidenceFrom,
+  FormatIssueError,
+  projectCredential,
+  type CredentialFormatPlugin,
+  type FormatDetection,
+  type FormatInput,
+} from '@divoc/schemas';
+import { decodeShc, detectShc, type ShcInput } from '../jws/decode.js';
+import { issueShc } from '../jws/sign.js';
+import { verifyShc } from '../verify/verify.js';
+import { summarizeShc } from './summary.js';
+
+/** SMART Health Card issuer key. */
+export interface ShcSigningKey {
+  /** ES256 signer. */
+  signer: Signer;
+  /** Its key (the public half is enough): gives the `kid` (JWK thumbprint). */
+  key: KeyPair | JsonWebKey;
+  /** `iss`: https URL without a trailing slash. Default: the credential issuer when it is an https URL. */
+  issuer?: string;
+}
+
+/** SHC `iss` from the key's issuer, else the credential issuer when it is an https URL (trailing slash dropped). */
+export function shcIssuerOf(key: ShcSigningKey, issuer: string): string {
+  if (key.issuer !== undefined) return key.issuer;
+  if (/^https:\/\//.test(issuer)) return issuer.replace(/\/+$/, '');
+  throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'SMART Health Cards need an https issuer URL: give keys.shc.issuer');
+}
+
+const SHC_CHUNK = /^shc:\/\d{1,2}\/\d{1,2}\//;
+
+function detect(input: FormatInput): FormatDetection | undefined {
+  switch (input.kind) {
+    case 'text': {
+      if (input.text.startsWith('shc:/')) {
+        // A file with one chunk per line is a chunk set.
+        const lines = input.text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+        if (lines.length > input.maxItems) {
+          return { payload: undefined, refusal: { code: 'ERR_INPUT_TOO_LARGE', message: `more than ${input.maxItems} QR chunks` } };
+        }
+        return { payload: lines.length > 1 ? lines : input.text };
+      }
+      return detectShc(input.text) ? { payload: input.text } : undefined;
+    }
+    case 'json':
+      return Array.isArray(input.json.verifiableCredential) ? { payload: input.json } : undefined;
+    case 'texts': {
+      const chunks = input.texts.map((t) => t.replace(/^\uFEFF/, '').trim());
+      if (!chunks.every((t) => SHC_CHUNK.test(t) && !t.includes('\n'))) return undefined;
+      const details = input.image !== undefined ? { image: input.image, qrCodes: input.texts.length } : {};
+      return { payload: [...new Set(chunks)], details };
+    }
+    default:
+      return undefined;
+  }
+}
+
+const isShcKey = (key: unknown): key is ShcSigningKey => typeof key === 'object' && key !== null && 'signer' in key && 'key' in key;
+
+/** A SMART Health Card: a compact JWS of a FHIR bundle, as `shc:/` QR chunks, a JWS or a `.smart-health-card` file. */
+export const shcFormat = {
+  name: 'shc',
+  shortName: 'shc',
+  title: 'SMART Health Card',
+  fileExtension: 'smart-health-card',
+  detect,
+  decode: (payload) => {
+    const decoded = decodeShc(payload as ShcInput);
+    return { payload: decoded.payload, header: { ...decoded.header } };
+  },
+  verify: async (payload, context) => {
+    // Key windows at signing time are never relaxed (a card made after its key expired); now-windows are the verifier's.
+    const result = await verifyShc(payload as ShcInput, { trustStore: context.trust.store, now: context.now });
+    const evidence = evidenceFrom('shc', result.checks, context.details, 'ERR_SHC_KEY_EXPIRED');
+    if (result.signer) evidence.signer = result.signer;
+    if (result.header) {
+      evidence.details.suite = result.header.alg;
+      evidence.details.verificationMethod = result.header.kid;
+    }
+    if (result.jws !== undefined) evidence.details.jws = result.jws;
+    if (result.issuer !== undefined) evidence.claimedIssuer = result.issuer;
+    if (!result.payload || !result.header) return evidence;
+    const card = result.payload;
+    evidence.credential = card;
+    evidence.signedAt = new Date(card.nbf * 1000);
+    const rid = card.vc.rid;
+    evidence.revocation = [
+      { kind: 'shc-rid', issuer: card.iss, kid: result.header.kid, ...(rid !== undefined ? { rid } : {}), issuedAt: card.nbf },
+    ];
+    return evidence;
+  },
+  summarize: summarizeShc,
+  issuance: {
+    mode: 'signs',
+    keys: ['shc'],
+    keyHint: 'keys.shc (an ES256 signer, its key and an https issuer)',
+    issue: async (input, key) => {
+      if (!isShcKey(key)) throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.shc (an ES256 signer and its key)');
+      if (input.ddcc.kind === 'recovery') {
+        throw new FormatIssueError('shc', 'ERR_ISSUER_FORMAT_UNSUPPORTED', 'SMART Health Cards have no recovery profile');
+      }
+      const rid = input.options.shcRid;
+      const card = await issueShc(projectCredential(input.credential, input.ddcc), {
+        signer: key.signer,
+        key: key.key,
+        issuer: shcIssuerOf(key, input.issuer),
+        ...(input.issuanceDate !== undefined ? { nbf: input.issuanceDate } : {}),
+        ...(typeof rid === 'string' ? { rid } : {}),
+      });
+      return { output: { jws: card.jws, qr: card.qr, file: card.file, payload: card.payload }, qr: card.qr };
+    },
+  },
+} as const satisfies CredentialFormatPlugin<'shc'>;
