@@ -8,17 +8,8 @@ import { describe, expect, it } from 'vitest';
 import base45 from 'base45';
 import { cborEncode, Tag } from '../src/lib/cbor.js';
 import { base45Decode, base45Encode, decodeDcc, isDccError } from '../src/index.js';
-import { claimsFor, SAMPLE_DCC } from './helpers.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
+import { claimsFor, randomJson, SAMPLE_DCC, type RandomJsonShape } from './helpers.js';
+import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 function coseOf(payload: unknown, options: { claims?: Map<number, unknown>; payloadBytes?: Uint8Array; unprotected?: Map<number, unknown>; tag?: 'none' | 'cose' | 'cwt' } = {}): Uint8Array {
   const protectedBytes = cborEncode(new Map<number, unknown>([[1, -7], [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]));
@@ -40,32 +31,16 @@ function decodeOrCode(cose: Uint8Array): ReturnType<typeof decodeDcc> | string {
 }
 
 /** Random JSON-like data as a DCC issuer might send (text, integers, floats, booleans, null, arrays, objects). */
-function randomPayload(next: () => number, depth = 0): unknown {
-  const pick = Math.floor(next() * (depth > 3 ? 5 : 7));
-  switch (pick) {
-    case 0:
-      return [0, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, -1, -24, -25, -256, -65_537, -4_294_967_296][Math.floor(next() * 14)];
-    case 1:
-      return next() * 1e6 - 5e5;
-    case 2: {
-      const chars = Array.from('aZ09 -/éÆ€😀"\\\u0000');
-      let s = '';
-      for (let i = Math.floor(next() * (next() < 0.1 ? 80 : 12)); i > 0; i--) s += chars[Math.floor(next() * chars.length)];
-      return s;
-    }
-    case 3:
-      return next() < 0.5;
-    case 4:
-      return null;
-    case 5:
-      return Array.from({ length: Math.floor(next() * 4) }, () => randomPayload(next, depth + 1));
-    default: {
-      const out: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * 5); i > 0; i--) out[['ver', 'nam', 'fn', 'v', '0', '12', 'a-b', 'ü', 'constructor'][Math.floor(next() * 9)]!] = randomPayload(next, depth + 1);
-      return out;
-    }
-  }
-}
+const PAYLOAD_SHAPE: RandomJsonShape = {
+  integer: (next) => [0, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, -1, -24, -25, -256, -65_537, -4_294_967_296][Math.floor(next() * 14)]!,
+  chars: 'aZ09 -/éÆ€😀"\\\u0000',
+  longString: 80,
+  shortString: 12,
+  arrayLength: 4,
+  objectSize: 5,
+  key: (next) => ['ver', 'nam', 'fn', 'v', '0', '12', 'a-b', 'ü', 'constructor'][Math.floor(next() * 9)]!,
+};
+const randomPayload = (next: () => number, depth = 0): unknown => randomJson(next, PAYLOAD_SHAPE, depth);
 
 describe('decodeDcc reads the COSE/CWT shapes issuers send', () => {
   it('3,000 random payloads, tagged 18, 61+18 and untagged, with kid or alg in the unprotected header', () => {

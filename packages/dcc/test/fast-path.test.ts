@@ -12,50 +12,24 @@ import { TrustStore } from '@divoc/keys';
 import { base45Decode, base45Encode, encodeDcc, verifyDcc, zlibDeflate, zlibInflate } from '../src/index.js';
 import { CborWriter } from '../src/lib/cbor-writer.js';
 import { cborEncode } from '../src/lib/cbor.js';
-import { developmentPki, SAMPLE_DCC } from './helpers.js';
+import { developmentPki, randomJson as randomJsonOf, SAMPLE_DCC, type RandomJsonShape } from './helpers.js';
+import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
-
 /** Random JSON data: unicode and long strings, integers at the CBOR size edges, floats, nesting. */
-function randomJson(next: () => number, depth = 0): unknown {
-  const pick = Math.floor(next() * (depth > 3 ? 5 : 7));
-  const edges = [0, 23, 24, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -24, -25, -256, -257, -65536, -65537, -4294967296, -4294967297, 2 ** 53 - 1];
-  switch (pick) {
-    case 0:
-      return edges[Math.floor(next() * edges.length)]! * (next() < 0.5 ? 1 : 1);
-    case 1:
-      return next() * 1e6 - 5e5;
-    case 2: {
-      const chars = Array.from('aZ09 -/é€😀\u0000"\\');
-      let s = '';
-      const n = Math.floor(next() * (next() < 0.1 ? 300 : 30));
-      for (let i = 0; i < n; i++) s += chars[Math.floor(next() * chars.length)];
-      return s;
-    }
-    case 3:
-      return next() < 0.5;
-    case 4:
-      return null;
-    case 5:
-      return Array.from({ length: Math.floor(next() * 5) }, () => randomJson(next, depth + 1));
-    default: {
-      const out: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * 6); i > 0; i--) out[`k${Math.floor(next() * 1000)}é`.slice(0, 1 + Math.floor(next() * 5))] = randomJson(next, depth + 1);
-      return out;
-    }
-  }
-}
+const EDGES = [0, 23, 24, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -24, -25, -256, -257, -65536, -65537, -4294967296, -4294967297, 2 ** 53 - 1];
+const JSON_SHAPE: RandomJsonShape = {
+  integer: (next) => EDGES[Math.floor(next() * EDGES.length)]! * (next() < 0.5 ? 1 : 1),
+  chars: 'aZ09 -/é€😀\u0000"\\',
+  longString: 300,
+  shortString: 30,
+  arrayLength: 5,
+  objectSize: 6,
+  key: (next) => `k${Math.floor(next() * 1000)}é`.slice(0, 1 + Math.floor(next() * 5)),
+};
+const randomJson = (next: () => number): unknown => randomJsonOf(next, JSON_SHAPE);
 
 describe('CborWriter writes what cbor-x writes', () => {
   it('2,000 random JSON values', () => {

@@ -7,6 +7,7 @@
  */
 import { createSigner, dccKid, parseCertificate, sha256, type KeyPair } from '@divoc/keys';
 import { createDevelopmentCsca, createDocumentSignerCertificate, type DevelopmentCsca, type DocumentSignerCertificate } from '../src/index.js';
+import { concat } from '../../../test/support/bytes.js';
 
 function lengthOctets(n: number): number[] {
   if (n < 0x80) return [n];
@@ -18,16 +19,6 @@ function lengthOctets(n: number): number[] {
 function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   const body = concat(...parts);
   return concat(Uint8Array.from([tag, ...lengthOctets(body.length)]), body);
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
 
 function oid(dotted: string): Uint8Array {

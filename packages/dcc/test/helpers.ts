@@ -67,3 +67,43 @@ export async function rsaSigner(): Promise<{ signer: Signer; keyPair: Awaited<Re
   const keyPair = await generateKeyPair('RSA');
   return { signer: createSigner(keyPair, { id: 'rsa', algorithm: 'PS256' }), keyPair };
 }
+
+/** What `randomJson` draws from: integers, string characters and lengths, array and object sizes, object keys. */
+export interface RandomJsonShape {
+  integer: (next: () => number) => number;
+  chars: string;
+  /** A string is up to `longString` characters one time in ten, else up to `shortString`. */
+  longString: number;
+  shortString: number;
+  arrayLength: number;
+  objectSize: number;
+  key: (next: () => number) => string;
+}
+
+/** Random JSON-like data (text, integers, floats, booleans, null, arrays, objects; nesting depth at most 4 or so). */
+export function randomJson(next: () => number, shape: RandomJsonShape, depth = 0): unknown {
+  const pick = Math.floor(next() * (depth > 3 ? 5 : 7));
+  switch (pick) {
+    case 0:
+      return shape.integer(next);
+    case 1:
+      return next() * 1e6 - 5e5;
+    case 2: {
+      const chars = Array.from(shape.chars);
+      let s = '';
+      for (let i = Math.floor(next() * (next() < 0.1 ? shape.longString : shape.shortString)); i > 0; i--) s += chars[Math.floor(next() * chars.length)];
+      return s;
+    }
+    case 3:
+      return next() < 0.5;
+    case 4:
+      return null;
+    case 5:
+      return Array.from({ length: Math.floor(next() * shape.arrayLength) }, () => randomJson(next, shape, depth + 1));
+    default: {
+      const out: Record<string, unknown> = {};
+      for (let i = Math.floor(next() * shape.objectSize); i > 0; i--) out[shape.key(next)] = randomJson(next, shape, depth + 1);
+      return out;
+    }
+  }
+}

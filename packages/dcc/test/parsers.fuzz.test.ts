@@ -17,6 +17,7 @@ import { cborDecode, cborEncode, Tag } from '../src/lib/cbor.js';
 import { MAX_INFLATED_BYTES, MAX_INFLATE_RATIO, zlibInflate, zlibDeflate } from '../src/lib/zlib.js';
 import { toJsonLike } from '../src/cwt/claims.js';
 import { DccBase45Error, DccCompressionError, base45Decode, base45Encode, decodeDcc, isDccError } from '../src/index.js';
+import { resultOrCode } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 import { claimsFor, SAMPLE_DCC } from './helpers.js';
 
@@ -72,12 +73,7 @@ const budget = fc.oneof(fc.constant(MAX_INFLATED_BYTES), fc.integer({ min: 0, ma
 
 /** decodeDcc's answer, or the code of the typed error it threw; anything else fails the property. */
 function decodeOrCode(cose: Uint8Array): ReturnType<typeof decodeDcc> | string {
-  try {
-    return decodeDcc(cose);
-  } catch (error) {
-    if (!isDccError(error)) throw new Error(`decodeDcc threw an untyped error: ${String(error)}`);
-    return error.code;
-  }
+  return resultOrCode('decodeDcc', () => decodeDcc(cose), isDccError);
 }
 
 /** The hcert payload of `cose` as cbor-x decodes it (the reference), as JSON-like data, or undefined. */

@@ -13,16 +13,7 @@ import { deflateSmall, deflateSmallView, MAX_DEFLATE_SMALL_INPUT } from '../src/
 import { InflateInvalidError, InflateTooLargeError, inflateZlibBounded } from '@divoc/keys';
 import { SMALL_DEFLATE_MAX, zlibDeflate, zlibInflate } from '../src/lib/zlib.js';
 import { loadTestCases } from './harness/dgc-testdata.js';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
+import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('hex');
 

@@ -1,8 +1,9 @@
-import { createSigner, exportPublicJwk, generateKeyPair, trustedKeyFromKeyPair, TrustStore, verificationMethodId } from '@divoc/keys';
+import { createSigner, exportPublicJwk, generateKeyPair, type TrustStore } from '@divoc/keys';
 import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
 import { createDevCsca, createDevSignerCertificate } from '@divoc/vdsnc';
 import { exportIssuerJwks } from '@divoc/shc';
 import type { IssuerKeys } from '../src/index.js';
+import { ed25519Issuer } from '../../../test/support/fixtures.js';
 
 export const ISSUER = 'https://divoc.example';
 export const ISSUED_AT = new Date('2021-08-01T10:00:00Z');
@@ -19,22 +20,20 @@ export interface Fixture {
 
 /** Keys for every format, and a trust store that trusts exactly them. */
 export async function createFixture(): Promise<Fixture> {
-  const vcKey = await generateKeyPair('Ed25519');
-  const vm = verificationMethodId(vcKey);
+  // The VC key, and the trust store, which trusts it from the start.
+  const { signer: vcSigner, trustStore } = await ed25519Issuer();
   const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'Test CSCA IN', validFrom: CERTS_FROM, validityDays: 3650 });
   const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validFrom: CERTS_FROM, validityDays: 3000 });
   const vdsncCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
   const bsc = await createDevSignerCertificate({ csca: vdsncCsca, country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
   const shcKey = await generateKeyPair('P-256');
 
-  const trustStore = new TrustStore();
-  trustStore.add(trustedKeyFromKeyPair(vcKey, { id: vm }));
   trustStore.addCertificate(dsc.certificatePem);
   trustStore.addJwks(exportIssuerJwks([shcKey]), { issuer: ISSUER });
 
   return {
     keys: {
-      vc: createSigner(vcKey, { id: vm }),
+      vc: vcSigner,
       dcc: { signer: dsc.signer, certificate: dsc.certificatePem },
       vdsnc: { signer: createSigner(bsc.keyPair, { id: 'bsc' }), certificate: bsc.certificate },
       shc: { signer: createSigner(shcKey, { id: 'shc' }), key: exportPublicJwk(shcKey) as JsonWebKey },

@@ -1,5 +1,4 @@
-export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult, CredentialFormat, DocumentSignerKey } from './types.js';
-export { CREDENTIAL_FORMATS } from './types.js';
+export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult, DocumentSignerKey } from './types.js';
 
 export {
   DivocError,

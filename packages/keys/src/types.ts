@@ -52,13 +52,6 @@ export interface TrustedKey {
 }
 
 /**
- * Every credential format the SDK issues and verifies, by one name each (the CLI, the service, the worker, the issuer
- * and the verifier all use these). `vc-compact` is the `DIVOC1:` QR text of a W3C VC; `divoc-qr` DIVOC's zipped JSON.
- */
-export type CredentialFormat = 'w3c-vc' | 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
-export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
-
-/**
  * The fixed set of check names every verifier in the SDK reports (W3C VC, DCC, SHC, VDS-NC, DIVOC QR).
  * Defined here, the package every format depends on, so format packages share it without depending on each other.
  */

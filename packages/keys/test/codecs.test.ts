@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { base58btcDecode, base58btcEncode, base64urlDecode, base64urlEncode, multibaseDecode, multibaseEncode } from '@divoc/keys';
+import { codeOrNoError } from '../../../test/support/errors.js';
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return 'no error';
-};
+const code = codeOrNoError;
 
 describe('base58btc', () => {
   it('matches known values (leading zeros preserved)', () => {

@@ -8,15 +8,9 @@ import {
   resolveDidKey,
   verificationMethodId,
 } from '@divoc/keys';
+import { codeOrNoError } from '../../../test/support/errors.js';
 
-const code = (fn: () => unknown) => {
-  try {
-    fn();
-  } catch (err) {
-    return (err as { code?: string }).code;
-  }
-  return 'no error';
-};
+const code = codeOrNoError;
 
 describe('did:key', () => {
   it('round-trips Ed25519 and P-256 and builds a Multikey document', async () => {

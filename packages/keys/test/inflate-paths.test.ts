@@ -8,6 +8,7 @@
 import { deflateRawSync, deflateSync, gzipSync, inflateRawSync, inflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import * as native from '../src/compress/inflate.js';
+import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 type InflateModule = typeof native;
 let portable: InflateModule;
@@ -23,16 +24,6 @@ beforeAll(async () => {
 afterAll(() => {
   proc.getBuiltinModule = getBuiltinModule;
 });
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 2 ** 32;
-  };
-}
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
 

@@ -34,6 +34,7 @@ import {
   type KeyType,
 } from '@divoc/keys';
 import { readKeyFile, readKeyFileBytes, writeKeyFile } from '@divoc/keys/node';
+import { everythingShown } from '../../../test/support/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'divoc-keys-keyfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,15 +48,7 @@ async function keyOf(type: KeyType): Promise<KeyPair> {
 }
 
 /** Everything an error shows: message, stack and own properties, down its `cause` chain. */
-function everything(error: unknown): string {
-  const parts: string[] = [];
-  let e: unknown = error;
-  for (let i = 0; i < 10 && e; i++) {
-    parts.push(String((e as Error)?.message ?? e), String((e as Error)?.stack ?? ''), JSON.stringify(e, Object.getOwnPropertyNames(e ?? {})) ?? '');
-    e = (e as { cause?: unknown })?.cause;
-  }
-  return parts.join('\n');
-}
+const everything = everythingShown;
 
 function thrown(fn: () => unknown): unknown {
   try {

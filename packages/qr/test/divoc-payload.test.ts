@@ -3,19 +3,12 @@ import { deflateRawSync } from 'node:zlib';
 import { decodeDivocQr, detectDivocQr, encodeDivocQr, verifyDivocQr, type QrErrorCode } from '../src/index.js';
 import { readZip, writeZip } from '../src/divoc/zip.js';
 import { DIVOC_VECTORS, divocTrustStore, vectorJson, vectorText } from './helpers.js';
+import { codeOf } from '../../../test/support/errors.js';
+import { passedChecks } from '../../../test/support/checks.js';
 
 const now = new Date('2022-01-01T00:00:00Z');
 const latin1 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('latin1');
 const utf8Bytes = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'utf8'));
-
-function codeOf(fn: () => unknown): QrErrorCode | string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('DIVOC vector QR texts', () => {
   it.each(DIVOC_VECTORS)('%s decodes to exactly the signed certificate', (name) => {
@@ -29,13 +22,7 @@ describe('DIVOC vector QR texts', () => {
   it.each(DIVOC_VECTORS)('%s verifies with the DIVOC test keys mapped to did:india', async (name) => {
     const result = await verifyDivocQr(vectorText(`divoc/qr/${name}.qr-text.txt`), { trustStore: divocTrustStore(), now });
     expect(result.format).toBe('divoc-qr');
-    expect(result.checks).toEqual([
-      { name: 'decode', ok: true },
-      { name: 'signature', ok: true },
-      { name: 'trust', ok: true },
-      { name: 'validity', ok: true },
-      { name: 'schema', ok: true },
-    ]);
+    expect(result.checks).toEqual(passedChecks('decode', 'signature', 'trust', 'validity', 'schema'));
     expect(result.valid).toBe(true);
     expect(result.verificationMethod).toBe('did:india');
     expect(result.variant).toBe('zip-binary-string');

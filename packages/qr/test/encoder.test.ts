@@ -9,6 +9,7 @@ import { encodeQr, segmentText } from '../src/render/encoder/index.js';
 import { segmentsBits } from '../src/render/encoder/codewords.js';
 import { alignmentCoordinates, dataCodewords, eccBlocks, eccPerBlock, totalCodewords, ECC_INDEX } from '../src/render/encoder/tables.js';
 import type { QrEcc, QrSegment } from '../src/render/profile.js';
+import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 const require = createRequire(import.meta.url);
 const qrRequire = createRequire(require.resolve('qrcode'));
@@ -19,17 +20,6 @@ const Alignment = qrRequire('./core/alignment-pattern.js') as { getRowColCoords(
 
 const LEVELS: QrEcc[] = ['L', 'M', 'Q', 'H'];
 const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-
-/** Deterministic pseudo-random generator (xorshift32), so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 0x100000000;
-  };
-}
 
 function randomText(next: () => number, alphabet: string, length: number): string {
   const chars = Array.from(alphabet); // code points, so an emoji is never split into lone surrogates

@@ -6,27 +6,7 @@ import { deflateSync } from 'node:zlib';
 import jpeg from 'jpeg-js';
 import { createQrMatrix, renderQr, renderQrSvg } from '../src/index.js';
 import { decodeImage } from '../src/read/image.js';
-
-const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
-  let c = n;
-  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  return c >>> 0;
-});
-
-function crc(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-function chunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32BE(crc(Buffer.concat([head.subarray(4), data])), 0);
-  return Buffer.concat([head, data, tail]);
-}
+import { pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
 
 /** A PNG (8-bit grey, or RGB with `channels: 3`) of `width`×`height` whose pixel rows `paint` fills (default white). */
 export function largePng(width: number, height: number, options: { channels?: 1 | 3; paint?: (row: Uint8Array, y: number) => void } = {}): Uint8Array {
@@ -37,19 +17,7 @@ export function largePng(width: number, height: number, options: { channels?: 1 
     raw[y * stride] = 0; // filter: none
     options.paint?.(raw.subarray(y * stride + 1, (y + 1) * stride), y);
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = channels === 1 ? 0 : 2;
-  return new Uint8Array(
-    Buffer.concat([
-      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-      chunk('IHDR', ihdr),
-      chunk('IDAT', deflateSync(raw, { level: options.paint ? 1 : 9 })),
-      chunk('IEND', new Uint8Array()),
-    ]),
-  );
+  return pngFile(pngIhdr(width, height, 8, channels === 1 ? 0 : 2), [pngChunk('IDAT', deflateSync(raw, { level: options.paint ? 1 : 9 }))]);
 }
 
 /**

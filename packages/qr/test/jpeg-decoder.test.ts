@@ -11,6 +11,7 @@ import jpeg from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { decodeJpegLuminance, type LuminanceImage } from '../src/read/jpeg.js';
 import { QrErrorBase } from '../src/lib/errors.js';
+import { concat, prng } from '../../../test/support/bytes.js';
 
 const FIXTURES = new URL('./fixtures/jpeg/', import.meta.url);
 const BIG = { maxPixels: 16_000_000 };
@@ -61,18 +62,6 @@ function expectAgreesWithJpegJs(bytes: Uint8Array): { max: number; mean: number 
 }
 
 /* ---------------------------------------------------------------------------------------------- test images */
-
-/** Deterministic PRNG (mulberry32) so failures replay. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Content = 'noise' | 'grey-noise' | 'qr' | 'gradient';
 
@@ -138,16 +127,6 @@ function first(bytes: Uint8Array, code: number): Segment {
 function patched(bytes: Uint8Array, at: number, ...values: number[]): Uint8Array {
   const out = new Uint8Array(bytes);
   out.set(values, at);
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
   return out;
 }
 

@@ -3,10 +3,8 @@ import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import pngjs from 'pngjs';
 import { decodePngRgba } from '../src/read/png.js';
-import { crc32 } from '../src/lib/crc32.js';
+import { ADAM7, pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
 import { vectorBytes, vectorFiles, vectorJson } from './helpers.js';
-
-const PNG_SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 
 function samePixels(png: Uint8Array): void {
   const ours = decodePngRgba(png);
@@ -15,24 +13,8 @@ function samePixels(png: Uint8Array): void {
   expect(Buffer.from(ours.data.buffer, ours.data.byteOffset, ours.data.length).equals(theirs.data)).toBe(true);
 }
 
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + body.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length);
-  out.set(new TextEncoder().encode(type), 4);
-  out.set(body, 8);
-  view.setUint32(8 + body.length, crc32(out, 0, 4, 8 + body.length));
-  return out;
-}
-
 function png(width: number, height: number, depth: number, colorType: number, raw: Uint8Array, extra: Uint8Array[] = [], interlace = 0): Uint8Array {
-  const ihdr = new Uint8Array(13);
-  const view = new DataView(ihdr.buffer);
-  view.setUint32(0, width);
-  view.setUint32(4, height);
-  ihdr.set([depth, colorType, 0, 0, interlace], 8);
-  const parts = [PNG_SIGNATURE, chunk('IHDR', ihdr), ...extra, chunk('IDAT', new Uint8Array(deflateSync(raw))), chunk('IEND', new Uint8Array(0))];
-  return Uint8Array.from(parts.flatMap((p) => [...p]));
+  return pngFile(pngIhdr(width, height, depth, colorType, interlace), [...extra, pngChunk('IDAT', new Uint8Array(deflateSync(raw)))]);
 }
 
 describe('decodePngRgba matches pngjs', () => {
@@ -83,7 +65,7 @@ describe('decodePngRgba matches pngjs', () => {
       const stride = Math.ceil((width * depth) / 8);
       const raw = new Uint8Array(3 * (stride + 1));
       for (let y = 0; y < 3; y++) for (let x = 0; x < stride; x++) raw[y * (stride + 1) + 1 + x] = depth === 8 ? (x + y) % 16 : (x * 0x5b + y) & 255;
-      samePixels(png(width, 3, depth, 3, raw, [chunk('PLTE', palette)]));
+      samePixels(png(width, 3, depth, 3, raw, [pngChunk('PLTE', palette)]));
       samePixels(png(width, 3, depth, 0, raw));
     }
   });
@@ -91,17 +73,8 @@ describe('decodePngRgba matches pngjs', () => {
   it('Adam7 interlacing', () => {
     const width = 10;
     const height = 9;
-    const passes = [
-      [0, 0, 8, 8],
-      [4, 0, 8, 8],
-      [0, 4, 4, 8],
-      [2, 0, 4, 4],
-      [0, 2, 2, 4],
-      [1, 0, 2, 2],
-      [0, 1, 1, 2],
-    ];
     const rows: number[] = [];
-    for (const [x0, y0, dx, dy] of passes) {
+    for (const [x0, y0, dx, dy] of ADAM7) {
       const w = Math.ceil((width - x0!) / dx!);
       const h = Math.ceil((height - y0!) / dy!);
       if (w <= 0 || h <= 0) continue;

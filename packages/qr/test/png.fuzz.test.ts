@@ -13,8 +13,10 @@ import pngjs from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { readQrCodesFromImage } from '../src/read/index.js';
 import { decodePngRgba } from '../src/read/png.js';
-import { crc32 } from '../src/lib/crc32.js';
 import { QrErrorBase } from '../src/lib/errors.js';
+import { concat } from '../../../test/support/bytes.js';
+import { ADAM7, crc32, PNG_SIGNATURE as SIGNATURE, pngChunk as chunk, pngFile, pngIhdr } from '../../../test/support/png.js';
+import { assertTallied } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
@@ -28,39 +30,8 @@ const SLOW_MS = 10_000;
 const PNG_CODES = new Set(['ERR_QR_IMAGE_CORRUPT', 'ERR_QR_IMAGE_UNSUPPORTED']);
 const READ_CODES = new Set(['ERR_QR_IMAGE_CORRUPT', 'ERR_QR_IMAGE_UNSUPPORTED', 'ERR_QR_IMAGE_TOO_LARGE', 'ERR_QR_TIME_BUDGET']);
 
-const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 const DEPTHS: Record<number, number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
-const ADAM7 = [
-  [0, 0, 8, 8],
-  [4, 0, 8, 8],
-  [0, 4, 4, 8],
-  [2, 0, 4, 4],
-  [0, 2, 2, 4],
-  [1, 0, 2, 2],
-  [0, 1, 1, 2],
-] as const;
-
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
-
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + body.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, body.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i) & 0xff;
-  out.set(body, 8);
-  view.setUint32(8 + body.length, crc32(out, 0, 4, 8 + body.length));
-  return out;
-}
-
 /** Walk the chunk list from offset 8 (as far as it is intact): offset, length and type of each chunk. */
 function chunksOf(bytes: Uint8Array): { at: number; length: number; type: string }[] {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -78,7 +49,7 @@ function chunksOf(bytes: Uint8Array): { at: number; length: number; type: string
 function fixCrcs(bytes: Uint8Array): Uint8Array {
   const out = new Uint8Array(bytes);
   const view = new DataView(out.buffer);
-  for (const c of chunksOf(out)) view.setUint32(c.at + 8 + c.length, crc32(out, 0, c.at + 4, c.at + 8 + c.length));
+  for (const c of chunksOf(out)) view.setUint32(c.at + 8 + c.length, crc32(out.subarray(c.at + 4, c.at + 8 + c.length)));
   return out;
 }
 
@@ -131,7 +102,7 @@ function comparable(bytes: Uint8Array): boolean {
   // pngjs' own bounded inflate (non-interlaced images) swallows zlib errors and returns zeros for a corrupt stream,
   // and our inflater (fflate) accepts a few broken streams node:zlib refuses (a stored block whose NLEN is not the
   // complement of LEN, a wrong Adler-32): compare only where node:zlib inflates the image data cleanly.
-  const idat = concat(chunks.filter((c) => c.type === 'IDAT').map((c) => bytes.subarray(c.at + 8, c.at + 8 + c.length)));
+  const idat = concat(...chunks.filter((c) => c.type === 'IDAT').map((c) => bytes.subarray(c.at + 8, c.at + 8 + c.length)));
   try {
     inflateSync(idat, { maxOutputLength: 1 << 22 });
     return true;
@@ -156,14 +127,16 @@ function expectSamePixels(a: { width: number; height: number; data: Uint8Clamped
   }
 }
 
-type Outcome = 'both' | 'ours' | 'theirs' | 'neither' | 'skipped';
-
-/** Outcome counts of one property, printed in the long run (how often the comparison with pngjs actually ran). */
-function tally(name: string, run: (count: (o: Outcome) => void) => void): void {
-  const counts: Partial<Record<Outcome, number>> = {};
-  run((o) => (counts[o] = (counts[o] ?? 0) + 1));
-  if (process.env.FUZZ_RUNS) console.log(`png fuzz ${name}: ${JSON.stringify(counts)}`);
+/** Both decoders decode `png`, to exactly the same RGBA. */
+function expectDecodedLikePngjs(png: Uint8Array): void {
+  const a = ours(png);
+  expect(a.ok).toBe(true);
+  const b = theirs(png);
+  expect(b).not.toBeNull();
+  expectSamePixels(a as Extract<Ours, { ok: true }>, b!);
 }
+
+type Outcome = 'both' | 'ours' | 'theirs' | 'neither' | 'skipped';
 
 /** Decode with both; compare where both decode and the file is comparable. Returns what happened. */
 function differential(bytes: Uint8Array): Outcome {
@@ -295,23 +268,16 @@ const specArb: fc.Arbitrary<PngSpec> = fc
   });
 
 function buildPng(spec: PngSpec): Uint8Array {
-  const ihdr = new Uint8Array(13);
-  const view = new DataView(ihdr.buffer);
-  view.setUint32(0, spec.width);
-  view.setUint32(4, spec.height);
-  ihdr.set([spec.depth, spec.colorType, 0, 0, spec.interlace], 8);
+  const ihdr = pngIhdr(spec.width, spec.height, spec.depth, spec.colorType, spec.interlace);
   const z = new Uint8Array(deflateSync(spec.rows, { level: spec.level }));
   const idat: Uint8Array[] = [];
   const step = Math.ceil(z.length / spec.idatSplits);
   for (let at = 0; at < z.length; at += step) idat.push(chunk('IDAT', z.subarray(at, at + step)));
-  return concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
+  return pngFile(ihdr, [
     ...spec.ancillary.map((c) => chunk(c.type, c.body)),
     ...(spec.palette ? [chunk('PLTE', spec.palette)] : []),
     ...(spec.trns ? [chunk('tRNS', spec.trns)] : []),
     ...idat,
-    chunk('IEND', new Uint8Array(0)),
   ]);
 }
 
@@ -372,11 +338,7 @@ const fieldMutatedArb = fc
   )
   .map(([spec, change, reorder, pick]) => {
     const s: PngSpec = { ...spec, ...change, interlace: spec.interlace };
-    const ihdr = new Uint8Array(13);
-    const view = new DataView(ihdr.buffer);
-    view.setUint32(0, s.width);
-    view.setUint32(4, s.height);
-    ihdr.set([s.depth, s.colorType, change.compression ?? 0, change.filter ?? 0, change.interlace ?? spec.interlace], 8);
+    const ihdr = pngIhdr(s.width, s.height, s.depth, s.colorType, change.interlace ?? spec.interlace, change.compression ?? 0, change.filter ?? 0);
     // Image data: the spec's rows, cut or padded by rawDelta, or sized for the changed header (so that header wins).
     let rows = spec.rows;
     if (change.width !== undefined || change.height !== undefined || change.depth !== undefined || change.colorType !== undefined || change.interlace !== undefined) {
@@ -384,7 +346,7 @@ const fieldMutatedArb = fc
       const n = Math.min(200_000, rawLength(s.width, s.height, CHANNELS[s.colorType] ? s.colorType : 0, depth, change.interlace === 1 ? 1 : 0));
       rows = Uint8Array.from({ length: n }, (_, i) => spec.rows[i % spec.rows.length]!);
     }
-    if (change.rawDelta !== undefined) rows = change.rawDelta < 0 ? rows.subarray(0, Math.max(0, rows.length + change.rawDelta)) : concat([rows, new Uint8Array(change.rawDelta)]);
+    if (change.rawDelta !== undefined) rows = change.rawDelta < 0 ? rows.subarray(0, Math.max(0, rows.length + change.rawDelta)) : concat(rows, new Uint8Array(change.rawDelta));
     if (change.rowFilter !== undefined && rows.length > 0) {
       rows = new Uint8Array(rows);
       rows[0] = change.rowFilter;
@@ -403,7 +365,7 @@ const fieldMutatedArb = fc
       else [chunks[i], chunks[j]] = [chunks[j]!, chunks[i]!];
       if (chunks.length === 0) break;
     }
-    return concat([SIGNATURE, chunk('IHDR', ihdr), ...chunks, chunk('IEND', new Uint8Array(0))]);
+    return pngFile(ihdr, chunks);
   });
 
 /** Random chunk sequences with correct CRCs: IHDR-like headers, PLTE/tRNS of any length, IDAT of zlib'd random data. */
@@ -438,11 +400,7 @@ const chunkSequenceArb = fc
   )
   .map(([header, chunks, end]) => {
     const h = { ...header, ...header.format };
-    const ihdr = new Uint8Array(13);
-    const view = new DataView(ihdr.buffer);
-    view.setUint32(0, h.width);
-    view.setUint32(4, h.height);
-    ihdr.set([h.depth, h.colorType, h.compression, h.filter, h.interlace], 8);
+    const ihdr = pngIhdr(h.width, h.height, h.depth, h.colorType, h.interlace, h.compression, h.filter);
     const body = (c: { type: string; body: Uint8Array }): Uint8Array => {
       if (c.type !== 'IDAT*') return chunk(c.type, c.body);
       const fits = h.width * h.height <= MAX_PIXELS && CHANNELS[h.colorType] !== undefined && h.depth > 0 && h.depth <= 16;
@@ -452,7 +410,7 @@ const chunkSequenceArb = fc
       const raw = Uint8Array.from({ length: n }, (_, i) => (i * 131 + c.body[1]! * 7 + c.body[2]!) % (i % stride === 0 ? 5 : 256));
       return chunk('IDAT', new Uint8Array(deflateSync(raw)));
     };
-    return concat([SIGNATURE, chunk('IHDR', ihdr), ...chunks.map(body), ...(end ? [chunk('IEND', new Uint8Array(0))] : [])]);
+    return pngFile(ihdr, chunks.map(body), end);
   });
 
 // ------------------------------------------------------------------------------------------------------ properties
@@ -461,16 +419,7 @@ describe('PNG decoder fuzzing (decodePngRgba against pngjs)', () => {
   it(
     'valid PNGs of every colour type, bit depth and interlacing decode to exactly pngjs’s RGBA',
     () => {
-      fc.assert(
-        fc.property(validPngArb, (png) => {
-          const a = ours(png);
-          expect(a.ok).toBe(true);
-          const b = theirs(png);
-          expect(b).not.toBeNull();
-          expectSamePixels(a as Extract<Ours, { ok: true }>, b!);
-        }),
-        fuzzParams(RUNS.valid, 0.5),
-      );
+      fc.assert(fc.property(validPngArb, expectDecodedLikePngjs), fuzzParams(RUNS.valid, 0.5));
     },
     fuzzTimeout,
   );
@@ -478,77 +427,27 @@ describe('PNG decoder fuzzing (decodePngRgba against pngjs)', () => {
   it(
     'PNGs written by pngjs decode to exactly pngjs’s RGBA',
     () => {
-      fc.assert(
-        fc.property(pngjsPngArb, (png) => {
-          const a = ours(png);
-          expect(a.ok).toBe(true);
-          expectSamePixels(a as Extract<Ours, { ok: true }>, theirs(png)!);
-        }),
-        fuzzParams(RUNS.pngjsEncoded, 0.25),
-      );
+      fc.assert(fc.property(pngjsPngArb, expectDecodedLikePngjs), fuzzParams(RUNS.pngjsEncoded, 0.25));
     },
     fuzzTimeout,
   );
 
-  it(
-    'mutated PNGs (CRCs left as they are): decode, agreeing with pngjs where it decodes too, or a typed error',
-    () => {
-      tally('mutated', (count) =>
-        fc.assert(
-          fc.property(mutatedArb, (png) => {
-            count(differential(png));
-          }),
-          fuzzParams(RUNS.mutated),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
-
-  it(
-    'mutated PNGs with the CRCs recomputed (the mutation reaches IHDR/PLTE/tRNS/IDAT): the same',
-    () => {
-      tally('crc-fixed', (count) =>
-        fc.assert(
-          fc.property(mutatedArb, (png) => {
-            count(differential(fixCrcs(png)));
-          }),
-          fuzzParams(RUNS.mutatedCrcFixed),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
-
-  it(
-    'header/chunk-level mutations (IHDR fields against the data, PLTE/tRNS of any length, chunks dropped/duplicated/swapped): the same',
-    () => {
-      tally('fields', (count) =>
-        fc.assert(
-          fc.property(fieldMutatedArb, (png) => {
-            count(differential(png));
-          }),
-          fuzzParams(RUNS.fields),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
-
-  it(
-    'random chunk sequences with valid CRCs (any IHDR fields, PLTE/tRNS of any size, stray IDAT): the same',
-    () => {
-      tally('chunks', (count) =>
-        fc.assert(
-          fc.property(chunkSequenceArb, (png) => {
-            count(differential(png));
-          }),
-          fuzzParams(RUNS.chunks),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
+  /** Properties whose every case goes through `differential`: title, tally name, the PNGs, short-run count. */
+  const differentialProperties: [string, string, fc.Arbitrary<Uint8Array>, number][] = [
+    ['mutated PNGs (CRCs left as they are): decode, agreeing with pngjs where it decodes too, or a typed error', 'mutated', mutatedArb, RUNS.mutated],
+    ['mutated PNGs with the CRCs recomputed (the mutation reaches IHDR/PLTE/tRNS/IDAT): the same', 'crc-fixed', mutatedArb.map(fixCrcs), RUNS.mutatedCrcFixed],
+    [
+      'header/chunk-level mutations (IHDR fields against the data, PLTE/tRNS of any length, chunks dropped/duplicated/swapped): the same',
+      'fields',
+      fieldMutatedArb,
+      RUNS.fields,
+    ],
+    ['random chunk sequences with valid CRCs (any IHDR fields, PLTE/tRNS of any size, stray IDAT): the same', 'chunks', chunkSequenceArb, RUNS.chunks],
+  ];
+  for (const [title, name, arb, runs] of differentialProperties) {
+    // The tallies show, in the long run, how often the comparison with pngjs actually ran.
+    it(title, () => assertTallied(`png fuzz ${name}`, arb, differential, runs), fuzzTimeout);
+  }
 
   it(
     'through readQrCodesFromImage (pixel budget 4096): an array or a typed error; an IHDR over the budget is ERR_QR_IMAGE_TOO_LARGE',

@@ -4,15 +4,8 @@ import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
 import { decodeDivocQr, readQrCodesFromImage, readQrFromImage, renderQrPng, renderQrSvg } from '../src/index.js';
 import { DIVOC_VECTORS, vectorBytes, vectorFiles, vectorJson, vectorText } from './helpers.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
+import { pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
+import { codeOf } from '../../../test/support/errors.js';
 
 describe('DIVOC vector PNGs', () => {
   it.each(DIVOC_VECTORS)('%s.qr.png reads back to its qr-text, which decodes to the certificate', (name) => {
@@ -82,32 +75,8 @@ describe('JPEG and awkward images', () => {
 
 /* ------------------------------------------------------------------------------------------------ hostile images */
 
-function pngChunk(type: string, data: Uint8Array): Buffer {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const crcInput = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(Number(BigInt.asUintN(32, BigInt(require32(crcInput)))), 0);
-  return Buffer.concat([head, data, crc]);
-}
-function require32(bytes: Uint8Array): number {
-  let c = ~0;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-  }
-  return ~c >>> 0;
-}
 function pngWithSize(width: number, height: number, idat: Uint8Array): Uint8Array {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 0;
-  return new Uint8Array(
-    Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), pngChunk('IHDR', ihdr), pngChunk('IDAT', idat), pngChunk('IEND', new Uint8Array())]),
-  );
+  return pngFile(pngIhdr(width, height, 8, 0), [pngChunk('IDAT', idat)]);
 }
 
 describe('hostile images → typed errors', () => {

@@ -13,21 +13,13 @@ import {
   renderQrSvg,
 } from '../src/index.js';
 import { vectorJson, vectorText } from './helpers.js';
+import { codeOf } from '../../../test/support/errors.js';
 
 const HC1 = vectorJson<{ PREFIX: string }>('dcc/dgc-testdata/AT/2DCode/raw/1.json').PREFIX;
 const SHC = vectorText('shc/examples/example-00-f-qr-code-numeric-value-0.txt').trim();
 const SHC_CHUNK = vectorText('shc/examples/example-02-f-qr-code-numeric-value-1.txt').trim();
 const DIVOC = vectorText('divoc/qr/rsa2018-divocdev-valid.qr-text.txt');
 const svgBytes = (svg: string): Uint8Array => new TextEncoder().encode(svg);
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    return (error as { code?: string }).code;
-  }
-  return undefined;
-}
 
 describe('qrProfileFor', () => {
   it('HC1 → one alphanumeric segment, ECC Q', () => {

@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { createQrMatrix, readQrCodesFromImage, readQrFromImage, renderQrSvg } from '../src/index.js';
 import { decodeImage } from '../src/read/image.js';
 import { QrErrorBase } from '../src/lib/errors.js';
+import { assertTallied } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 
 /**
@@ -33,47 +34,48 @@ const SLOW_READ_MS = 15_000;
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 
-/** decodeImage: a raster within the pixel budget, or the typed error's code. */
-function decodeOrTyped(bytes: Uint8Array, maxPixels?: number): string {
+/** What `run` gives, or the code of the typed error (one of `codes`) it throws; either way within `slowMs`. */
+function outcomeOrTyped(run: () => string, codes: Set<string>, slowMs: number): string {
   const started = performance.now();
   try {
-    const image = decodeImage(bytes, maxPixels === undefined ? {} : { maxPixels });
-    expect(Number.isInteger(image.width) && Number.isInteger(image.height)).toBe(true);
-    expect(image.width).toBeGreaterThan(0);
-    expect(image.height).toBeGreaterThan(0);
-    expect(image.width * image.height).toBeLessThanOrEqual(maxPixels ?? 16_000_000);
-    return `decoded-${image.kind}`;
+    return run();
   } catch (error) {
     if (!(error instanceof QrErrorBase)) throw error;
-    expect(DECODE_CODES.has(error.code), error.code).toBe(true);
+    expect(codes.has(error.code), error.code).toBe(true);
     return error.code;
   } finally {
-    expect(performance.now() - started).toBeLessThan(SLOW_DECODE_MS);
+    expect(performance.now() - started).toBeLessThan(slowMs);
   }
+}
+
+/** decodeImage: a raster within the pixel budget, or the typed error's code. */
+function decodeOrTyped(bytes: Uint8Array, maxPixels?: number): string {
+  return outcomeOrTyped(
+    () => {
+      const image = decodeImage(bytes, maxPixels === undefined ? {} : { maxPixels });
+      expect(Number.isInteger(image.width) && Number.isInteger(image.height)).toBe(true);
+      expect(image.width).toBeGreaterThan(0);
+      expect(image.height).toBeGreaterThan(0);
+      expect(image.width * image.height).toBeLessThanOrEqual(maxPixels ?? 16_000_000);
+      return `decoded-${image.kind}`;
+    },
+    DECODE_CODES,
+    SLOW_DECODE_MS,
+  );
 }
 
 /** readQrCodesFromImage with a 200 ms time budget: an array of results, or the typed error's code. */
 function readOrTyped(bytes: Uint8Array): string {
-  const started = performance.now();
-  try {
-    const found = readQrCodesFromImage(bytes, { timeBudgetMs: 200 });
-    expect(Array.isArray(found)).toBe(true);
-    for (const r of found) expect(typeof r.text).toBe('string');
-    return found.length > 0 ? 'found' : 'none';
-  } catch (error) {
-    if (!(error instanceof QrErrorBase)) throw error;
-    expect(READ_CODES.has(error.code), error.code).toBe(true);
-    return error.code;
-  } finally {
-    expect(performance.now() - started).toBeLessThan(SLOW_READ_MS);
-  }
-}
-
-/** Outcome counts of one property, printed in the long run. */
-function tally(name: string, run: (count: (o: string) => void) => void): void {
-  const counts: Record<string, number> = {};
-  run((o) => (counts[o] = (counts[o] ?? 0) + 1));
-  if (process.env.FUZZ_RUNS) console.log(`svg fuzz ${name}: ${JSON.stringify(counts)}`);
+  return outcomeOrTyped(
+    () => {
+      const found = readQrCodesFromImage(bytes, { timeBudgetMs: 200 });
+      expect(Array.isArray(found)).toBe(true);
+      for (const r of found) expect(typeof r.text).toBe('string');
+      return found.length > 0 ? 'found' : 'none';
+    },
+    READ_CODES,
+    SLOW_READ_MS,
+  );
 }
 
 // ------------------------------------------------------------------------------------------------------ QR SVGs
@@ -257,78 +259,31 @@ describe('SVG rasteriser fuzzing (through decodeImage and readQrCodesFromImage)'
     fuzzTimeout ?? 60_000,
   );
 
-  it(
-    'byte-mutated QR SVGs: decodeImage gives a raster within the pixel budget or a typed error',
-    () => {
-      tally('byte-mutated decode', (count) =>
-        fc.assert(
-          fc.property(byteMutatedArb, fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined }), (svg, maxPixels) => {
-            count(decodeOrTyped(svg, maxPixels));
-          }),
-          fuzzParams(RUNS.mutatedDecode),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
+  const maxPixelsArb = fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined });
+  const decode = ([svg, maxPixels]: [Uint8Array, number | undefined]) => decodeOrTyped(svg, maxPixels);
+  /** A property whose cases each give an outcome, tallied under `name` in the long run. */
+  const tallied = <T>(title: string, name: string, arb: fc.Arbitrary<T>, check: (value: T) => string, runs: number, weight = 1, timeout = fuzzTimeout) =>
+    it(title, () => assertTallied(`svg fuzz ${name}`, arb, check, runs, weight), timeout);
 
-  it(
-    'token-mutated QR SVGs (weird numbers, swapped attributes, inserted tags): the same',
-    () => {
-      tally('token-mutated decode', (count) =>
-        fc.assert(
-          fc.property(tokenMutatedArb, fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined }), (svg, maxPixels) => {
-            count(decodeOrTyped(svg, maxPixels));
-          }),
-          fuzzParams(RUNS.tokenDecode),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
-
-  it(
+  tallied('byte-mutated QR SVGs: decodeImage gives a raster within the pixel budget or a typed error', 'byte-mutated decode', fc.tuple(byteMutatedArb, maxPixelsArb), decode, RUNS.mutatedDecode);
+  tallied('token-mutated QR SVGs (weird numbers, swapped attributes, inserted tags): the same', 'token-mutated decode', fc.tuple(tokenMutatedArb, maxPixelsArb), decode, RUNS.tokenDecode);
+  tallied(
     'mutated QR SVGs through readQrCodesFromImage (timeBudgetMs 200): an array or a typed error',
-    () => {
-      tally('mutated read', (count) =>
-        fc.assert(
-          fc.property(fc.oneof(byteMutatedArb, tokenMutatedArb), (svg) => {
-            count(readOrTyped(svg));
-          }),
-          fuzzParams(RUNS.mutatedRead, 0.005),
-        ),
-      );
-    },
+    'mutated read',
+    fc.oneof(byteMutatedArb, tokenMutatedArb),
+    readOrTyped,
+    RUNS.mutatedRead,
+    0.005,
     fuzzTimeout ?? 60_000,
   );
-
-  it(
-    'grammar-generated SVG documents: decodeImage gives a raster within the pixel budget or a typed error',
-    () => {
-      tally('grammar decode', (count) =>
-        fc.assert(
-          fc.property(documentArb, fc.option(fc.integer({ min: 1, max: 2_000_000 }), { nil: undefined }), (svg, maxPixels) => {
-            count(decodeOrTyped(svg, maxPixels));
-          }),
-          fuzzParams(RUNS.grammarDecode),
-        ),
-      );
-    },
-    fuzzTimeout,
-  );
-
-  it(
+  tallied('grammar-generated SVG documents: decodeImage gives a raster within the pixel budget or a typed error', 'grammar decode', fc.tuple(documentArb, maxPixelsArb), decode, RUNS.grammarDecode);
+  tallied(
     'grammar-generated SVG documents through readQrCodesFromImage (timeBudgetMs 200): an array or a typed error',
-    () => {
-      tally('grammar read', (count) =>
-        fc.assert(
-          fc.property(documentArb, (svg) => {
-            count(readOrTyped(svg));
-          }),
-          fuzzParams(RUNS.grammarRead, 0.005),
-        ),
-      );
-    },
+    'grammar read',
+    documentArb,
+    readOrTyped,
+    RUNS.grammarRead,
+    0.005,
     fuzzTimeout ?? 60_000,
   );
 

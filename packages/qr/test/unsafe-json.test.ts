@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeDivocQr, DivocQrUnsafeJsonError, encodeDivocQr, isQrError, verifyDivocQr } from '../src/index.js';
 import { divocTrustStore, vectorText } from './helpers.js';
+import { thrownBy } from '../../../test/support/errors.js';
 
 // "What was signed is what is read": the certificate JSON inside a DIVOC QR (ZIP or plain JSON) is read strictly, so
 // `"name":"Evil", …, "name":"Bhaya Mitra"` (JSON.parse keeps the last, signed, value) fails decode.
@@ -34,12 +35,7 @@ describe('DIVOC QR: duplicate and forbidden JSON members', () => {
       const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now });
       expect(result.valid).toBe(false);
       expect(result.checks).toEqual([{ name: 'decode', ok: false, code, message: expect.stringContaining('$.credentialSubject.') }]);
-      let thrown: unknown;
-      try {
-        decodeDivocQr(qr);
-      } catch (error) {
-        thrown = error;
-      }
+      const thrown = thrownBy(() => decodeDivocQr(qr));
       expect(thrown).toBeInstanceOf(DivocQrUnsafeJsonError);
       expect(isQrError(thrown)).toBe(true);
     }

@@ -16,6 +16,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { readZip, writeZip, type ReadZipLimits } from '../src/divoc/zip.js';
 import { QrErrorBase } from '../src/lib/errors.js';
+import { assertTallied } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
@@ -265,13 +266,6 @@ function differential(zip: Uint8Array, limits: ReadZipLimits): 'both' | 'ours' |
   return a.ok ? 'ours' : b ? 'theirs' : 'neither';
 }
 
-/** Outcome counts of one property, printed in the long run. */
-function tally(name: string, run: (count: (o: string) => void) => void): void {
-  const counts: Record<string, number> = {};
-  run((o) => (counts[o] = (counts[o] ?? 0) + 1));
-  if (process.env.FUZZ_RUNS) console.log(`zip fuzz ${name}: ${JSON.stringify(counts)}`);
-}
-
 // ------------------------------------------------------------------------------------------------------ properties
 
 describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
@@ -317,14 +311,7 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
   it(
     'mutated archives: entries within the limits (agreeing with fflate where it reads them too) or a typed error',
     () => {
-      tally('mutated', (count) =>
-        fc.assert(
-          fc.property(seedArb, mutationsArb, limitsArb, (zip, mutations, limits) => {
-            count(differential(mutate(zip, mutations), limits));
-          }),
-          fuzzParams(RUNS.mutated),
-        ),
-      );
+      assertTallied('zip fuzz mutated', fc.tuple(seedArb, mutationsArb, limitsArb), ([zip, mutations, limits]) => differential(mutate(zip, mutations), limits), RUNS.mutated);
     },
     fuzzTimeout,
   );
@@ -332,14 +319,7 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
   it(
     'archives with header fields set to boundary values (sizes, offsets, counts, flags, methods, name lengths): the same',
     () => {
-      tally('fields', (count) =>
-        fc.assert(
-          fc.property(fieldMutatedArb, limitsArb, (zip, limits) => {
-            count(differential(zip, limits));
-          }),
-          fuzzParams(RUNS.fields),
-        ),
-      );
+      assertTallied('zip fuzz fields', fc.tuple(fieldMutatedArb, limitsArb), ([zip, limits]) => differential(zip, limits), RUNS.fields);
     },
     fuzzTimeout,
   );
@@ -364,14 +344,7 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
           out.set(eocd, body.length);
           return out;
         });
-      tally('random', (count) =>
-        fc.assert(
-          fc.property(fc.oneof(fc.uint8Array({ maxLength: 400 }), eocdTail), limitsArb, (zip, limits) => {
-            count(differential(zip, limits));
-          }),
-          fuzzParams(RUNS.random),
-        ),
-      );
+      assertTallied('zip fuzz random', fc.tuple(fc.oneof(fc.uint8Array({ maxLength: 400 }), eocdTail), limitsArb), ([zip, limits]) => differential(zip, limits), RUNS.random);
     },
     fuzzTimeout,
   );

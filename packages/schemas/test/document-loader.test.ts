@@ -211,37 +211,20 @@ describe('jsonld.js with the loader (offline)', () => {
     const documentLoader = createDocumentLoader();
     const loaded = await documentLoader(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1);
     expect(JSON.stringify(loaded.document)).toContain('BitstringStatusListEntry');
-    const listCredential = {
+    /** A VC 1.1 credential under the status list context, issued by did:example:issuer. */
+    const statusVc = (fields: Record<string, unknown>) => ({
       '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
-      id: 'https://example.com/status/1',
-      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       issuer: 'did:example:issuer',
       issuanceDate: '2024-01-01T00:00:00Z',
-      credentialSubject: {
-        id: 'https://example.com/status/1#list',
-        type: 'BitstringStatusList',
-        statusPurpose: 'revocation',
-        encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
-      },
-    };
-    const expanded = await jsonld.expand(listCredential, { documentLoader, safe: true });
-    expect(JSON.stringify(expanded)).toContain('https://www.w3.org/ns/credentials/status#encodedList');
-    const entry = {
-      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
-      type: 'VerifiableCredential',
-      issuer: 'did:example:issuer',
-      issuanceDate: '2024-01-01T00:00:00Z',
-      credentialSubject: { id: 'did:example:holder' },
-      credentialStatus: {
-        id: 'https://example.com/status/1#94567',
-        type: 'BitstringStatusListEntry',
-        statusPurpose: 'revocation',
-        statusListIndex: '94567',
-        statusListCredential: 'https://example.com/status/1',
-      },
-    };
-    const expandedEntry = await jsonld.expand(entry, { documentLoader, safe: true });
-    expect(JSON.stringify(expandedEntry)).toContain('https://www.w3.org/ns/credentials/status#statusListIndex');
+      ...fields,
+    });
+    /** `doc` expands (safe mode) to JSON-LD using the status vocabulary's `term`. */
+    const expectExpandsWith = async (doc: object, term: string) =>
+      expect(JSON.stringify(await jsonld.expand(doc, { documentLoader, safe: true }))).toContain(`https://www.w3.org/ns/credentials/status#${term}`);
+    const listSubject = { id: 'https://example.com/status/1#list', type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA' };
+    await expectExpandsWith(statusVc({ id: 'https://example.com/status/1', type: ['VerifiableCredential', 'BitstringStatusListCredential'], credentialSubject: listSubject }), 'encodedList');
+    const entry = { id: 'https://example.com/status/1#94567', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '94567', statusListCredential: 'https://example.com/status/1' };
+    await expectExpandsWith(statusVc({ type: 'VerifiableCredential', credentialSubject: { id: 'did:example:holder' }, credentialStatus: entry }), 'statusListIndex');
   });
 
   it('fails offline, with the typed error, on an unknown context', async () => {

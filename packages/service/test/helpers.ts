@@ -1,20 +1,14 @@
 import { createSigner, exportPublicJwk, generateKeyPair, verificationMethodId, didKeyFromKeyPair } from '@divoc/keys';
 import { createService, sha256Hex, type ServiceConfig } from '@divoc/service';
 
-export const RECORD = {
-  refId: 'R-1002',
-  name: 'Rajesh Kumar',
-  dob: '1990-01-15',
-  gender: 'Male',
-  identity: 'did:in.gov.uidai.aadhaar:998877665544',
-  vaccine: 'Covishield',
-  batch: 'AB348FS',
-  vaccinationDate: '2021-07-12',
-  dose: 1,
-  totalDoses: 2,
-  facilityName: 'PHC Rohini',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Dr. Meera Rao',
+export { registryRecord as RECORD } from '../../../test/support/fixtures.js';
+
+/** An unsigned VC 1.1 credential for the VC-API style issue request. */
+export const UNSIGNED_CREDENTIAL = {
+  '@context': ['https://www.w3.org/2018/credentials/v1'],
+  type: ['VerifiableCredential'],
+  issuanceDate: '2024-01-01T00:00:00Z',
+  credentialSubject: { id: 'did:example:subject' },
 };
 
 export const API_KEYS = {

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { API_KEYS, RECORD, auth, makeService } from './helpers.js';
+import { API_KEYS, RECORD, auth, makeService, UNSIGNED_CREDENTIAL } from './helpers.js';
 
 const admin = auth(API_KEYS.admin);
 
@@ -47,12 +47,7 @@ describe('issue, fetch, verify, revoke', async () => {
   });
 
   it('issues VC-API style: { credential, options } → { verifiableCredential }', async () => {
-    const unsigned = {
-      '@context': ['https://www.w3.org/2018/credentials/v1'],
-      type: ['VerifiableCredential'],
-      issuanceDate: '2024-01-01T00:00:00Z',
-      credentialSubject: { id: 'did:example:subject' },
-    };
+    const unsigned = UNSIGNED_CREDENTIAL;
     const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { credential: unsigned, options: { certificateId: 'vcapi-1' } } });
     expect(res.statusCode).toBe(201);
     const vc = res.json().verifiableCredential;

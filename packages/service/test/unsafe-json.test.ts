@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { API_KEYS, auth, makeService } from './helpers.js';
+import { API_KEYS, auth, makeService, UNSIGNED_CREDENTIAL } from './helpers.js';
 
 // Request bodies and the credentials in them are strangers' JSON: a member named twice (JSON.parse keeps the last,
 // a log or another reader may take the first) or named `__proto__` is refused, never verified as valid.
@@ -14,12 +14,7 @@ describe('duplicate and forbidden JSON members in requests', async () => {
   let vcText = '';
 
   it('issues a credential to tamper with', async () => {
-    const unsigned = {
-      '@context': ['https://www.w3.org/2018/credentials/v1'],
-      type: ['VerifiableCredential'],
-      issuanceDate: '2024-01-01T00:00:00Z',
-      credentialSubject: { id: 'did:example:subject' },
-    };
+    const unsigned = UNSIGNED_CREDENTIAL;
     const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { credential: unsigned } });
     expect(res.statusCode).toBe(201);
     vcText = JSON.stringify(res.json().verifiableCredential);

@@ -1,52 +1,11 @@
-/** Registry records for buildCredential (same shape as @divoc/schemas' own fixtures). */
-export const vaccinationRecord = {
-  refId: '12346',
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  gender: 'Male',
-  nationality: 'Indian',
-  identity: 'did:in.gov.uidai.aadhaar:2342343334',
-  country: 'IN',
-  vaccine: 'Covishield',
-  manufacturer: 'Serum Institute of India',
-  batch: '4121Z005',
-  vaccinationDate: '2021-05-03T10:15:00.000Z',
-  dose: '1',
-  totalDoses: '2',
-  facilityName: 'ABC Medical Center',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Sooraj Singh',
-  certificateId: '244768056',
-};
+/** Registry records for buildCredential (trimmed copies of the shared records @divoc/schemas is tested with). */
+import { omit, pick, recoveryRecord as fullRecoveryRecord, shortVaccinationRecord, testRecord as fullTestRecord } from '../../../test/support/fixtures.js';
 
-export const testRecord = {
-  preEnrollmentCode: '98765',
-  name: 'Asha Rao',
-  dob: '1988-02-29',
-  gender: 'Female',
-  nationality: 'Indian',
-  country: 'IN',
-  testName: 'RT-PCR SARS-CoV-2',
-  testType: 'RT-PCR',
-  sampleOrigin: 'Nasopharyngeal',
-  sampleCollectionTimestamp: '2021-06-01T09:00:00+05:30',
-  resultTimestamp: '2021-06-02T09:00:00+05:30',
-  result: 'Negative',
-  disease: 'COVID-19',
-  facilityName: 'City Lab',
-  facilityCountry: 'IN',
-  verifierName: 'Dr Lab',
-  certificateId: '555',
-};
+export const vaccinationRecord = shortVaccinationRecord;
+
+export const testRecord = omit(fullTestRecord, ['identity', 'identityType', 'manufacturer']);
 
 export const recoveryRecord = {
-  refId: 'R-1',
-  name: 'Ravi Kumar',
-  dob: '1979-12-31',
-  country: 'IN',
-  firstPositiveTestDate: '2021-04-01',
-  validFrom: '2021-04-12',
-  validUntil: '2021-10-01',
+  ...pick(fullRecoveryRecord, ['refId', 'name', 'dob', 'country', 'firstPositiveTestDate', 'validFrom', 'validUntil', 'facilityName', 'facilityCountry']),
   facilityName: 'City Lab',
-  facilityCountry: 'IN',
 };

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { TrustStore } from '@divoc/keys';
+import { createSigner, importKeyPair, TrustStore } from '@divoc/keys';
 
 export const VECTORS = new URL('../../../../shared/vectors/shc/', import.meta.url);
 export const EXAMPLE_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
@@ -29,3 +29,11 @@ export function exampleStoreWithoutX5c(): TrustStore {
 }
 
 export const EXAMPLES = ['00', '01', '02'] as const;
+
+/** The example issuer's first signing key (keys/issuer.jwks.private.json): its kid, JWK, key pair and ES256 signer. */
+export function exampleSigningKey() {
+  const privateJwks = vectorJson<{ keys: (JsonWebKey & { kid: string })[] }>('keys/issuer.jwks.private.json');
+  const { kid, use: _use, alg: _alg, ...jwk } = privateJwks.keys[0] as JsonWebKey & { kid: string; use: string };
+  const keyPair = importKeyPair({ jwk });
+  return { kid, jwk, keyPair, signer: createSigner(keyPair, { id: kid, algorithm: 'ES256' }) };
+}

@@ -1,12 +1,11 @@
 import { deflateRawSync, deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createSigner, generateKeyPair, importKeyPair, TrustStore } from '@divoc/keys';
+import { createSigner, generateKeyPair, TrustStore } from '@divoc/keys';
 import { decodeShc, decodeShcQr, readHealthCardFile, verifyShc, isShcError, type ShcInput } from '@divoc/shc';
-import { EXAMPLE_ISSUER, exampleStore, vector, vectorJson } from './helpers.js';
+import { EXAMPLE_ISSUER, exampleSigningKey, exampleStore, vector, vectorJson } from './helpers.js';
+import { thrownBy } from '../../../test/support/errors.js';
 
-const privateJwks = vectorJson<{ keys: (JsonWebKey & { kid: string })[] }>('keys/issuer.jwks.private.json');
-const { kid, use: _u, alg: _a, ...jwk } = privateJwks.keys[0] as JsonWebKey & { kid: string; use: string };
-const signer = createSigner(importKeyPair({ jwk }), { id: kid, algorithm: 'ES256' });
+const { kid, signer } = exampleSigningKey();
 const payload = vectorJson<Record<string, unknown>>('examples/example-00-c-jws-payload-minified.json');
 const now = new Date('2025-01-01T00:00:00Z');
 const jws00 = vector('examples/example-00-d-jws.txt').trim();
@@ -25,12 +24,7 @@ const good = { alg: 'ES256', zip: 'DEF', kid };
 const deflate = (value: unknown) => deflateRawSync(typeof value === 'string' ? value : JSON.stringify(value));
 
 async function expectDecodeFailure(input: unknown, code: string): Promise<void> {
-  let thrown: unknown;
-  try {
-    decodeShc(input as ShcInput);
-  } catch (err) {
-    thrown = err;
-  }
+  const thrown = thrownBy(() => decodeShc(input as ShcInput));
   expect(isShcError(thrown), String(thrown)).toBe(true);
   expect((thrown as { code: string }).code).toBe(code);
   const result = await verifyShc(input as ShcInput, { trustStore: exampleStore(), now });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSigner, generateKeyPair, importKeyPair, jwkThumbprint, TrustStore } from '@divoc/keys';
+import { createSigner, generateKeyPair, jwkThumbprint, TrustStore } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import {
   computeRid,
@@ -17,14 +17,11 @@ import {
   verifyShc,
   type FhirBundle,
 } from '@divoc/shc';
-import { EXAMPLE_ISSUER, exampleStore, vectorJson } from './helpers.js';
+import { EXAMPLE_ISSUER, exampleSigningKey, exampleStore, vectorJson } from './helpers.js';
 import { testRecord, vaccinationRecord } from './fixtures.js';
 
-const privateJwks = vectorJson<{ keys: (JsonWebKey & { kid: string; use: string })[] }>('keys/issuer.jwks.private.json');
-const signingJwk = privateJwks.keys.find((k) => k.kid === '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s')!;
-const { kid: _kid, use: _use, alg: _alg, ...rawJwk } = signingJwk as JsonWebKey & { kid: string; use: string; alg: string };
-const keyPair = importKeyPair({ jwk: rawJwk });
-const signer = createSigner(keyPair, { id: signingJwk.kid, algorithm: 'ES256' });
+/** The example issuer's key 3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s. */
+const { kid: signingKid, jwk: signingJwk, keyPair, signer } = exampleSigningKey();
 const issuedAt = new Date('2024-03-01T10:00:00Z');
 const now = new Date('2025-01-01T00:00:00Z');
 
@@ -34,14 +31,14 @@ function entries(bundle: FhirBundle) {
 
 describe('signing with the spec example issuer key', () => {
   it('kid is the RFC 7638 thumbprint the JWKS publishes', () => {
-    expect(jwkThumbprint(keyPair)).toBe(signingJwk.kid);
+    expect(jwkThumbprint(keyPair)).toBe(signingKid);
   });
 
   it('a card we sign verifies against examples/issuer JWKS', async () => {
     const credential = buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' });
     const card = await issueShc(credential, { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: issuedAt });
     const header = JSON.parse(Buffer.from(card.jws.split('.')[0]!, 'base64url').toString());
-    expect(header).toEqual({ alg: 'ES256', zip: 'DEF', kid: signingJwk.kid });
+    expect(header).toEqual({ alg: 'ES256', zip: 'DEF', kid: signingKid });
     expect(Object.keys(header)).toEqual(['alg', 'zip', 'kid']);
     const result = await verifyShc(card.jws, { trustStore: exampleStore(), now });
     expect(result.valid).toBe(true);
@@ -53,7 +50,7 @@ describe('signing with the spec example issuer key', () => {
 
   it('a card re-signed from an example payload verifies and keeps its payload (fractional nbf)', async () => {
     const payload = vectorJson<Parameters<typeof signShcPayload>[0]>('examples/example-00-c-jws-payload-minified.json');
-    const jws = await signShcPayload(payload, { signer, kid: signingJwk.kid });
+    const jws = await signShcPayload(payload, { signer, kid: signingKid });
     const decoded = decodeShc(jws);
     expect(decoded.payload).toEqual(payload);
     expect(decoded.payload.nbf).toBe(1687450764.656);
@@ -254,7 +251,7 @@ describe('files, JWKS, revocation, directory', () => {
 
   it('exportIssuerJwks publishes public ES256 keys with thumbprint kids', async () => {
     const jwks = exportIssuerJwks([keyPair, { key: await generateKeyPair('P-256'), crlVersion: 3 }]);
-    expect(jwks.keys[0]).toEqual({ kty: 'EC', kid: signingJwk.kid, use: 'sig', alg: 'ES256', crv: 'P-256', x: signingJwk.x, y: signingJwk.y });
+    expect(jwks.keys[0]).toEqual({ kty: 'EC', kid: signingKid, use: 'sig', alg: 'ES256', crv: 'P-256', x: signingJwk.x, y: signingJwk.y });
     expect(jwks.keys[1]!.crlVersion).toBe(3);
     expect(JSON.stringify(jwks)).not.toContain('"d"');
     const ed = await generateKeyPair('Ed25519');
@@ -264,29 +261,29 @@ describe('files, JWKS, revocation, directory', () => {
 
   it('computeRid is the truncated HMAC of the user id (11 base64url chars), stable per key', () => {
     const secret = new Uint8Array(32).fill(7);
-    const rid = computeRid({ secret, kid: signingJwk.kid, userId: 'patient-42' });
+    const rid = computeRid({ secret, kid: signingKid, userId: 'patient-42' });
     expect(rid).toMatch(/^[A-Za-z0-9_-]{11}$/);
-    expect(computeRid({ secret, kid: signingJwk.kid, userId: 'patient-42' })).toBe(rid);
+    expect(computeRid({ secret, kid: signingKid, userId: 'patient-42' })).toBe(rid);
     expect(computeRid({ secret, kid: 'other', userId: 'patient-42' })).not.toBe(rid);
     expect(() => computeRid({ secret: new Uint8Array(16), kid: 'k', userId: 'u' })).toThrow(expect.objectContaining({ code: 'ERR_SHC_REVOCATION_LIST_INVALID' }));
   });
 
   it('a revoked card fails the revocation check; a card issued after the cut-off passes', async () => {
     const credential = buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' });
-    const rid = computeRid({ secret: new Uint8Array(32).fill(1), kid: signingJwk.kid, userId: 'u1' });
+    const rid = computeRid({ secret: new Uint8Array(32).fill(1), kid: signingKid, userId: 'u1' });
     const card = await issueShc(credential, { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: issuedAt, rid });
     expect(card.payload.vc.rid).toBe(rid);
-    const bare = createRevocationList({ kid: signingJwk.kid, rids: [rid] });
-    expect(bare).toEqual({ kid: signingJwk.kid, method: 'rid', ctr: 1, rids: [rid] });
+    const bare = createRevocationList({ kid: signingKid, rids: [rid] });
+    expect(bare).toEqual({ kid: signingKid, method: 'rid', ctr: 1, rids: [rid] });
     const revoked = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [bare] });
     expect(revoked.valid).toBe(false);
     expect(revoked.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_SHC_REVOKED' });
-    const cutoff = createRevocationList({ kid: signingJwk.kid, rids: [{ rid, before: new Date('2024-01-01T00:00:00Z') }], ctr: 2 });
+    const cutoff = createRevocationList({ kid: signingKid, rids: [{ rid, before: new Date('2024-01-01T00:00:00Z') }], ctr: 2 });
     expect(cutoff.rids).toEqual([`${rid}.1704067200`]);
     expect((await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [cutoff] })).valid).toBe(true);
     const otherKey = createRevocationList({ kid: 'someone-else', rids: [rid] });
     const skipped = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [otherKey] });
-    expect(skipped.checks.at(-1)).toEqual({ name: 'revocation', ok: true, message: `no revocation list for key ${signingJwk.kid}` });
+    expect(skipped.checks.at(-1)).toEqual({ name: 'revocation', ok: true, message: `no revocation list for key ${signingKid}` });
     const broken = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [{ ...bare, method: 'x' } as never] });
     expect(broken.checks.at(-1)).toMatchObject({ ok: false, code: 'ERR_SHC_REVOCATION_LIST_INVALID' });
   });

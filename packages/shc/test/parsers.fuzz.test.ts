@@ -10,12 +10,12 @@ import { inflateRawSync, deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import * as jose from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createSigner, importKeyPair } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import { decodeShc, decodeShcQr, encodeShcQr, issueShc, isShcError, SHC_LIMITS, signShcPayload, verifyShc, type DecodedShc } from '@divoc/shc';
+import { resultOrCode } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 import { vaccinationRecord } from './fixtures.js';
-import { EXAMPLE_ISSUER, exampleStore, issuerJwks, vector, vectorJson } from './helpers.js';
+import { EXAMPLE_ISSUER, exampleSigningKey, exampleStore, issuerJwks, vector, vectorJson } from './helpers.js';
 
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
 const RUNS = { qrMutated: 300, jwsMutated: 300, headers: 200, payload: 300, digits: 400, chunks: 400 };
@@ -38,11 +38,8 @@ const QR_CODES = new Set(['ERR_SHC_QR_INVALID', 'ERR_SHC_CHUNKS_INVALID', 'ERR_S
 
 // ------------------------------------------------------------------------------------------------ cards
 
-const privateJwks = vectorJson<{ keys: (JsonWebKey & { kid: string; use: string })[] }>('keys/issuer.jwks.private.json');
-const signingJwk = privateJwks.keys.find((k) => k.kid === '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s')!;
-const { kid: _kid, use: _use, alg: _alg, ...rawJwk } = signingJwk as JsonWebKey & { kid: string; use: string; alg: string };
-const keyPair = importKeyPair({ jwk: rawJwk });
-const signer = createSigner(keyPair, { id: signingJwk.kid, algorithm: 'ES256' });
+/** The example issuer's key 3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s. */
+const { kid: signingKid, keyPair, signer } = exampleSigningKey();
 const now = new Date('2025-01-01T00:00:00Z');
 const store = exampleStore();
 
@@ -54,7 +51,7 @@ for (const { kid, x5c: _x5c, ...jwk } of issuerJwks().keys as unknown as (JsonWe
 
 // Cards made by the package's own issuing API (one QR, and a chunked set), and the spec's examples.
 const issued = await issueShc(buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' }), { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: new Date('2024-03-01T10:00:00Z') });
-const bigJws = await signShcPayload(vectorJson('examples/example-02-c-jws-payload-minified.json'), { signer, kid: signingJwk.kid });
+const bigJws = await signShcPayload(vectorJson('examples/example-02-c-jws-payload-minified.json'), { signer, kid: signingKid });
 const JWS = [issued.jws, bigJws, ...['00', '01', '02'].map((n) => vector(`examples/example-${n}-d-jws.txt`).trim())];
 /** QR sets: each a list of `shc:/` texts (one, or the chunks in order). */
 const QR_SETS: string[][] = [
@@ -87,13 +84,7 @@ function referencePayload(jws: string): unknown {
 
 /** decodeShc's answer, or the code of its typed error; anything else fails the property. */
 function decodeOrCode(input: string | string[]): DecodedShc | string {
-  try {
-    return decodeShc(input);
-  } catch (error) {
-    if (!isShcError(error)) throw new Error(`decodeShc threw an untyped error: ${String(error)}`, { cause: error });
-    expect(DECODE_CODES.has(error.code), error.code).toBe(true);
-    return error.code;
-  }
+  return resultOrCode('decodeShc', () => decodeShc(input), isShcError, DECODE_CODES);
 }
 
 /** A decode agrees with jose (header), node:zlib + JSON.parse (payload). */
@@ -234,7 +225,7 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       const header = fc.dictionary(fc.constantFrom('alg', 'zip', 'kid', 'crit', 'typ', 'b64', 'x5c', 'jku', '__proto__', 'constructor'), value, { maxKeys: 6 });
       const headerText = fc.oneof(
         header.map((h) => JSON.stringify(h)),
-        header.map((h) => JSON.stringify({ alg: 'ES256', zip: 'DEF', kid: signingJwk.kid, ...h })),
+        header.map((h) => JSON.stringify({ alg: 'ES256', zip: 'DEF', kid: signingKid, ...h })),
         // Raw text: duplicate members, non-objects, not JSON.
         fc.constantFrom('{"alg":"ES256","zip":"DEF","kid":"k","alg":"none"}', '[]', 'null', '"x"', '{', '{"alg":"ES256","zip":"DEF","kid":"k","__proto__":{}}', '\uFEFF{}'),
         fc.string({ maxLength: 40 }),

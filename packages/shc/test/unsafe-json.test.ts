@@ -1,16 +1,14 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { createSigner, importKeyPair } from '@divoc/keys';
 import { decodeShc, isShcError, readHealthCardFile, ShcUnsafeJsonError, verifyShc, type ShcInput } from '@divoc/shc';
-import { exampleStore, vector, vectorJson } from './helpers.js';
+import { exampleSigningKey, exampleStore, vector, vectorJson } from './helpers.js';
+import { thrownBy } from '../../../test/support/errors.js';
 
 // "What was signed is what is read": JSON.parse keeps the last of two same-named members while another reader may
 // take the first, so a card whose (signed) payload says `"family":"Evil", "family":"Anyperson"` must not verify.
 // Duplicate and `__proto__` / `constructor` / `prototype` members fail decode with the JSON codes.
 
-const privateJwks = vectorJson<{ keys: (JsonWebKey & { kid: string })[] }>('keys/issuer.jwks.private.json');
-const { kid, use: _u, alg: _a, ...jwk } = privateJwks.keys[0] as JsonWebKey & { kid: string; use: string };
-const signer = createSigner(importKeyPair({ jwk }), { id: kid, algorithm: 'ES256' });
+const { kid, signer } = exampleSigningKey();
 const now = new Date('2025-01-01T00:00:00Z');
 const PAYLOAD = vector('examples/example-00-c-jws-payload-minified.json').trim();
 const jws00 = vector('examples/example-00-d-jws.txt').trim();
@@ -25,12 +23,7 @@ async function sign(payloadText: string, headerText = JSON.stringify({ zip: 'DEF
 }
 
 async function expectDecodeCode(input: unknown, code: string): Promise<void> {
-  let thrown: unknown;
-  try {
-    decodeShc(input as ShcInput);
-  } catch (error) {
-    thrown = error;
-  }
+  const thrown = thrownBy(() => decodeShc(input as ShcInput));
   expect(thrown).toBeInstanceOf(ShcUnsafeJsonError);
   expect(isShcError(thrown)).toBe(true);
   expect((thrown as { code: string }).code).toBe(code);

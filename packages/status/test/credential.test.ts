@@ -6,26 +6,15 @@ import { verifyCredential } from '@divoc/vc';
 import {
   createStatusList,
   decodeBitstring,
-  isStatusError,
   parseStatusListCredential,
   publishStatusList,
   revoke,
   statusListCredential,
   suspend,
 } from '../src/index.js';
-import { makeIssuer } from './helpers.js';
+import { codeOf, makeIssuer } from './helpers.js';
 
 const ID = 'https://divoc.dev/status/revocation/1';
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(isStatusError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
-  return undefined;
-};
-
 describe('publishStatusList', () => {
   it('signs a VC 2.0 BitstringStatusListCredential that verifies', async () => {
     const iss = await makeIssuer();

@@ -5,25 +5,15 @@ import {
   createDccRevocationList,
   dccRevocationHashes,
   isDccRevoked,
-  isStatusError,
   pruneExpiredDccRevocationLists,
   type DccRevocationList,
 } from '../src/index.js';
+import { codeOf } from './helpers.js';
 
 const sha128 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest().subarray(0, 16).toString('base64');
 const UCI = 'URN:UVCI:01:DE:187/37512533044#W';
 const KID = 'DEsVUSvpFAE=';
 const signature = Uint8Array.from({ length: 64 }, (_, i) => i);
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(isStatusError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
-  return undefined;
-};
 
 describe('dccRevocationHashes', () => {
   it('UCI, COUNTRYCODEUCI and SIGNATURE (ECDSA: r only), each the first 128 bits of SHA-256, base64', () => {

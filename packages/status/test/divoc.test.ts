@@ -10,10 +10,9 @@ import {
   divocCertificateIdCandidates,
   findDivocRevocation,
   isDivocCertificateRevoked,
-  isStatusError,
   type DivocRevocationList,
 } from '../src/index.js';
-import { listVectors, vaccinationRecord, vectorJson, VECTORS } from './helpers.js';
+import { codeOf, listVectors, vaccinationRecord, vectorJson, VECTORS } from './helpers.js';
 
 const list = createDivocRevocationList({
   revoked: [
@@ -22,16 +21,6 @@ const list = createDivocRevocationList({
   ],
   replaced: [{ certificateId: '900000003', previous: ['900000001', '900000002'] }],
 });
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(isStatusError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
-  return undefined;
-};
 
 describe('DIVOC revocation lists', () => {
   it('revoked ids and every earlier version of a reissued certificate are revoked', () => {

@@ -7,28 +7,16 @@ import { describe, expect, it } from 'vitest';
 import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
-import { resolveDidKey } from '@divoc/keys';
 import { CONTEXT_URLS, createDocumentLoader } from '@divoc/schemas';
 import { issueCredential } from '@divoc/vc';
 import { addCredentialStatus, allocateStatusEntry, checkStatus, createStatusList, publishStatusList, revoke, verifyCredentialWithStatus } from '../src/index.js';
 import { makeIssuer } from './helpers.js';
+import { withDidKeys } from '../../../test/support/loaders.js';
 
 const ourLoader = createDocumentLoader();
 
-/** Our offline loader plus local did:key resolution (digitalbazaar dereferences the verification method). */
-async function theirLoader(url: string) {
-  if (url.startsWith('did:key:')) {
-    const didDocument = resolveDidKey(url.split('#')[0]!);
-    if (url.includes('#')) {
-      const vm = didDocument.verificationMethod.find((m) => m.id === url);
-      if (!vm) throw new Error(`no verification method ${url}`);
-      return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm } };
-    }
-    return { contextUrl: null, documentUrl: url, document: JSON.parse(JSON.stringify(didDocument)) };
-  }
-  const remote = await ourLoader(url);
-  return { ...remote, document: JSON.parse(JSON.stringify(remote.document)) };
-}
+/** Our offline loader, plus local did:key resolution (digitalbazaar dereferences the verification method). */
+const theirLoader = withDidKeys(ourLoader);
 
 describe('a revoked credential: @digitalbazaar/vc vs verifyCredentialWithStatus', () => {
   it('digitalbazaar (signature only) says verified:true; ours says valid:false', async () => {

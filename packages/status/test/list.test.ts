@@ -11,7 +11,6 @@ import {
   getStatus,
   isAllocatedIndex,
   isSet,
-  isStatusError,
   isStatusList,
   loadStatusList,
   revoke,
@@ -23,17 +22,9 @@ import {
   type StatusList,
   type StatusMessage,
 } from '../src/index.js';
+import { codeOf } from './helpers.js';
 
 const ID = 'https://divoc.dev/status/revocation/1';
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-  } catch (error) {
-    expect(isStatusError(error), String(error)).toBe(true);
-    return (error as { code: string }).code;
-  }
-  return undefined;
-};
 const u = (bytes: Uint8Array): string => `u${base64urlEncode(bytes)}`;
 
 describe('encodedList codec', () => {

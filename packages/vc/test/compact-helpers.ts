@@ -16,35 +16,33 @@ export function qrVersion(mode: 'alphanumeric' | 'byte', length: number): number
   return undefined;
 }
 
+/** [offset, width in bytes, value] of a little-endian field. */
+type Field = [number, 2 | 4, number];
+
+/** A zeroed buffer of `size` bytes with `fields` written into it. */
+function littleEndian(size: number, fields: Field[]): Buffer {
+  const out = Buffer.alloc(size);
+  for (const [offset, width, value] of fields) {
+    if (width === 2) out.writeUInt16LE(value, offset);
+    else out.writeUInt32LE(value, offset);
+  }
+  return out;
+}
+
 /** DIVOC's QR payload: a ZIP with one DEFLATE entry `certificate.json` holding the credential JSON. */
 export function divocZip(json: string): Uint8Array {
   const name = Buffer.from('certificate.json');
   const data = Buffer.from(json, 'utf8');
   const compressed = deflateRawSync(data);
   const crc = crc32(data);
-  const local = Buffer.alloc(30);
-  local.writeUInt32LE(0x04034b50, 0);
-  local.writeUInt16LE(20, 4);
-  local.writeUInt16LE(8, 8); // deflate
-  local.writeUInt32LE(crc, 14);
-  local.writeUInt32LE(compressed.length, 18);
-  local.writeUInt32LE(data.length, 22);
-  local.writeUInt16LE(name.length, 26);
-  const central = Buffer.alloc(46);
-  central.writeUInt32LE(0x02014b50, 0);
-  central.writeUInt16LE(20, 4);
-  central.writeUInt16LE(20, 6);
-  central.writeUInt16LE(8, 10);
-  central.writeUInt32LE(crc, 16);
-  central.writeUInt32LE(compressed.length, 20);
-  central.writeUInt32LE(data.length, 24);
-  central.writeUInt16LE(name.length, 28);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(1, 8);
-  end.writeUInt16LE(1, 10);
-  end.writeUInt32LE(46 + name.length, 12);
-  end.writeUInt32LE(30 + name.length + compressed.length, 16);
+  // CRC, compressed and uncompressed size and name length, from `offset` on in both headers.
+  const entry = (offset: number): Field[] => [[offset, 4, crc], [offset + 4, 4, compressed.length], [offset + 8, 4, data.length], [offset + 12, 2, name.length]];
+  // Local file header: version 20, method 8 (deflate).
+  const local = littleEndian(30, [[0, 4, 0x04034b50], [4, 2, 20], [8, 2, 8], ...entry(14)]);
+  // Central directory header: made by / needs version 20, method 8.
+  const central = littleEndian(46, [[0, 4, 0x02014b50], [4, 2, 20], [6, 2, 20], [10, 2, 8], ...entry(16)]);
+  // End of central directory: one entry, the directory's size and offset.
+  const end = littleEndian(22, [[0, 4, 0x06054b50], [8, 2, 1], [10, 2, 1], [12, 4, 46 + name.length], [16, 4, 30 + name.length + compressed.length]]);
   return Buffer.concat([local, name, compressed, central, name, end]);
 }
 

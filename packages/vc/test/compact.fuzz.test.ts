@@ -30,8 +30,10 @@ import {
 import { base45Decode, base45Encode } from '../src/compact/base45.js';
 import { CborFloat, CborMap, CborTag, decodeCbor, encodeCbor, type CborValue } from '../src/compact/cbor.js';
 import { cborToJson, CURRENT_TABLE, jsonToCbor, TAG } from '../src/compact/codec.js';
+import { resultOrCode } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 import { vectorJson } from './helpers.js';
+import { buildOptions, shortVaccinationRecord } from '../../../test/support/fixtures.js';
 
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
 const RUNS = { ourEncoder: 300, cborxEncoder: 300, mutated: 400, random: 400, budgets: 100, text: 300 };
@@ -194,15 +196,7 @@ function toCborx(v: CborValue): unknown {
 const VECTOR_CREDENTIALS = ['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json', 'rsa2018-tampered-invalid.json'].map((n) =>
   vectorJson<SignedCredential>(`divoc/signed/${n}`),
 );
-const built = buildCredential(
-  'vaccination',
-  {
-    refId: '12346', name: 'Bhaya Mitra', dob: '1994-09-01', gender: 'Male', nationality: 'Indian', identity: 'did:in.gov.uidai.aadhaar:2342343334', country: 'IN',
-    vaccine: 'Covishield', manufacturer: 'Serum Institute of India', batch: '4121Z005', vaccinationDate: '2021-05-03T10:15:00.000Z', dose: '1', totalDoses: '2',
-    facilityName: 'ABC Medical Center', facilityCountry: 'IN', vaccinatorName: 'Sooraj Singh', certificateId: '244768056',
-  },
-  { issuer: 'https://divoc.dev/', issuanceDate: '2021-05-03T11:00:00Z' },
-) as unknown as Record<string, unknown>;
+const built = buildCredential('vaccination', shortVaccinationRecord, buildOptions) as unknown as Record<string, unknown>;
 /** A data-integrity-shaped proof (decode does not verify; only the shape matters here). */
 const builtSigned = { ...built, proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', created: '2021-05-03T11:00:05Z', verificationMethod: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', proofPurpose: 'assertionMethod', proofValue: 'z3yG7fQvBLxHYZYZ8ApyV9r1xdS3PHPJ4ZVu8ALSgdTxqMtyQ4o8QRpUNTAz8xMH7dtk2Y1YHnMoU4rxX3PdXqGJ' } } as unknown as SignedCredential;
 const CREDENTIALS = [...VECTOR_CREDENTIALS, builtSigned];
@@ -211,13 +205,7 @@ const BODIES = CREDENTIALS.map((c) => encodeCbor(jsonToCbor(c, CURRENT_TABLE)));
 
 /** decodeCompactCredential's credential, or the code of the typed error; anything else fails the property. */
 function decodeOrCode(text: string): SignedCredential | string {
-  try {
-    return decodeCompactCredential(text);
-  } catch (error) {
-    if (!isCompactCredentialError(error)) throw new Error(`decodeCompactCredential threw an untyped error: ${String(error)}`, { cause: error });
-    expect(CODES.has(error.code), error.code).toBe(true);
-    return error.code;
-  }
+  return resultOrCode('decodeCompactCredential', () => decodeCompactCredential(text), isCompactCredentialError, CODES);
 }
 
 /** The compact text for a payload (header byte + body), as the encoder would write it. */

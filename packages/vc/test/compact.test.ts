@@ -17,55 +17,11 @@ import {
 import { base45Decode, base45Encode } from '../src/compact/base45.js';
 import { binaryStringUtf8Length, divocZip, qrVersion } from './compact-helpers.js';
 import { keyResolver, vectorJson } from './helpers.js';
+import { omit, testRecord as fullTestRecord, vaccinationRecord } from '../../../test/support/fixtures.js';
+import { codeOf as sharedCodeOf } from '../../../test/support/errors.js';
+import { prng } from '../../../test/support/bytes.js';
 
-const vaccinationRecord = {
-  refId: '12346',
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  gender: 'Male',
-  nationality: 'Indian',
-  identity: 'did:in.gov.uidai.aadhaar:2342343334',
-  addressLine1: '12, MG Road',
-  district: 'Bengaluru Urban',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: 560001,
-  country: 'IN',
-  vaccine: 'Covishield',
-  manufacturer: 'Serum Institute of India',
-  batch: '4121Z005',
-  vaccinationDate: '2021-05-03T10:15:00.000Z',
-  effectiveUntil: '2022-05-03',
-  dose: '1',
-  totalDoses: '2',
-  facilityName: 'ABC Medical Center',
-  facilityAddressLine1: '123, Koramangala',
-  facilityDistrict: 'Bengaluru South',
-  facilityCity: 'Bengaluru',
-  facilityState: 'Karnataka',
-  facilityPincode: '560034',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Sooraj Singh',
-  certificateId: '244768056',
-};
-const testRecord = {
-  preEnrollmentCode: '98765',
-  name: 'Asha Rao',
-  dob: '1988-02-29',
-  gender: 'Female',
-  identity: '123456789012',
-  identityType: 'aadhaar',
-  country: 'IN',
-  testName: 'RT-PCR SARS-CoV-2',
-  testType: 'RT-PCR',
-  sampleOrigin: 'Nasopharyngeal',
-  sampleCollectionTimestamp: '2021-06-01T09:00:00+05:30',
-  result: 'Negative',
-  facilityName: 'City Lab',
-  facilityCountry: 'IN',
-  verifierName: 'Dr Lab',
-  certificateId: '555',
-};
+const testRecord = omit(fullTestRecord, ['nationality', 'resultTimestamp', 'manufacturer', 'disease']);
 const options: BuildOptions = { issuer: 'https://divoc.dev/', issuanceDate: '2021-05-03T11:00:00Z' };
 const NOW = new Date('2021-10-01T00:00:00Z');
 
@@ -208,18 +164,6 @@ describe('Base45 (RFC 9285 examples)', () => {
 
 // ------------------------------------------------------------------------------------------------ property test
 
-/** Small deterministic PRNG (mulberry32) so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const STRING_SAMPLES = [
   '', 'a', 'IN', 'Covishield', 'Karnataka', 'Bengaluru', 'true', 'VerifiableCredential', '0', '00', '007', '12', '9007199254740991', '9007199254740993',
   '-1', '1e3', '2021-05-03', '2021-02-30', '0000-01-01', '2021-05-03T11:00:00Z', '2021-05-03T11:00:00.000Z', '2021-05-03T11:00:00.123Z',
@@ -297,15 +241,7 @@ function compactText(header: number, body: Uint8Array | number[]): string {
 /** Minimal valid document `{"@context":"x","proof":{}}` in table-v1 CBOR: map(2) {0: "x", 8: map(0)}. */
 const MINIMAL = [0xa2, 0x00, 0x61, 0x78, 0x08, 0xa0];
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (err) {
-    expect(isCompactCredentialError(err)).toBe(true);
-    return (err as { code: string }).code;
-  }
-  return undefined;
-}
+const codeOf = (fn: () => unknown) => sharedCodeOf(fn, (err) => expect(isCompactCredentialError(err)).toBe(true));
 
 describe('compact QR: hostile input gets typed errors', () => {
   it('sanity: the minimal hand-made payload decodes', () => {

@@ -7,18 +7,10 @@
  */
 import { buildCredential, CONTEXT_URLS, CredentialTypeRegistry, createDocumentLoader, credentialFrame, type CredentialTypeDefinition, type ResolvedBuildOptions } from '@divoc/schemas';
 import type { JsonObject, JsonValue } from '../src/index.js';
+import { recoveryRecord, testRecord, vaccinationRecord } from '../../../test/support/fixtures.js';
 
 /** mulberry32: small, fast, good enough to spread test cases, and reproducible from the seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../../test/support/bytes.js';
 
 export type Rng = () => number;
 const pick = <T>(rng: Rng, items: readonly T[]): T => items[Math.floor(rng() * items.length)]!;
@@ -213,25 +205,9 @@ export const registry = new CredentialTypeRegistry().register(measlesType);
 export const loader = createDocumentLoader({ registry });
 
 export const RECORDS: Record<string, Record<string, unknown>> = {
-  vaccination: {
-    refId: '12346', name: 'Bhaya Mitra', dob: '1994-09-01', gender: 'Male', nationality: 'Indian', identity: 'did:in.gov.uidai.aadhaar:2342343334',
-    addressLine1: '12, MG Road', district: 'Bengaluru Urban', city: 'Bengaluru', state: 'Karnataka', pincode: 560001, country: 'IN',
-    vaccine: 'Covishield', manufacturer: 'Serum Institute of India', batch: '4121Z005', vaccinationDate: '2021-05-03T10:15:00.000Z',
-    effectiveUntil: '2022-05-03', dose: '1', totalDoses: '2', facilityName: 'ABC Medical Center', facilityAddressLine1: '123, Koramangala',
-    facilityDistrict: 'Bengaluru South', facilityCity: 'Bengaluru', facilityState: 'Karnataka', facilityPincode: '560034', facilityCountry: 'IN',
-    vaccinatorName: 'Sooraj Singh', certificateId: '244768056',
-  },
-  test: {
-    preEnrollmentCode: '98765', name: 'Asha Rao', dob: '1988-02-29', gender: 'Female', nationality: 'Indian', identity: '123456789012',
-    identityType: 'aadhaar', country: 'IN', testName: 'RT-PCR SARS-CoV-2', testType: 'RT-PCR', sampleOrigin: 'Nasopharyngeal',
-    sampleCollectionTimestamp: '2021-06-01T09:00:00+05:30', resultTimestamp: '2021-06-02T09:00:00+05:30', result: 'Negative',
-    manufacturer: 'ICMR', disease: 'COVID-19', facilityName: 'City Lab', facilityCountry: 'IN', verifierName: 'Dr Lab', certificateId: '555',
-  },
-  recovery: {
-    refId: 'R-1', name: 'Ravi Kumar', dob: '1979-12-31', gender: 'Male', nationality: 'Indian', identity: 'did:in.gov.uidai.aadhaar:999988887777',
-    country: 'IN', disease: 'COVID-19', firstPositiveTestDate: '2021-04-01', validFrom: '2021-04-12', validUntil: '2021-10-01',
-    certificateId: '777', verifierName: 'Dr R', facilityName: 'District Hospital', facilityCountry: 'IN',
-  },
+  vaccination: { ...vaccinationRecord },
+  test: { ...testRecord },
+  recovery: { ...recoveryRecord },
   'measles-rubella-test': { name: 'Meera' },
 };
 RECORDS['vaccination-v2'] = { ...RECORDS.vaccination, nextDoseDueDate: '2021-06-01', targetDisease: 'COVID-19' };

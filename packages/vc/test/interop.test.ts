@@ -7,27 +7,15 @@ import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { createSigner, generateKeyPair, importKeyPair, privateKeyMultibase, publicKeyMultibase, resolveDidKey, trustedKeyFromKeyPair, verificationMethodId, didKeyFromKeyPair, type KeyPair } from '@divoc/keys';
+import { createSigner, generateKeyPair, importKeyPair, privateKeyMultibase, publicKeyMultibase, trustedKeyFromKeyPair, verificationMethodId, didKeyFromKeyPair, type KeyPair } from '@divoc/keys';
 import { issueCredential, verifyCredential, type UnsignedCredential } from '../src/index.js';
 import { keyResolver, vectorJson, w3cLoader } from './helpers.js';
+import { withDidKeys } from '../../../test/support/loaders.js';
 
 const ourLoader = w3cLoader();
 
 /** Our offline loader, plus local did:key resolution (digitalbazaar dereferences the verification method). */
-async function theirLoader(url: string) {
-  if (url.startsWith('did:key:')) {
-    const didDocument = resolveDidKey(url.split('#')[0]!);
-    if (url.includes('#')) {
-      const vm = didDocument.verificationMethod.find((m) => m.id === url);
-      if (!vm) throw new Error(`no verification method ${url}`);
-      return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm } };
-    }
-    return { contextUrl: null, documentUrl: url, document: JSON.parse(JSON.stringify(didDocument)) };
-  }
-  const remote = await ourLoader(url);
-  // digitalbazaar's libraries may annotate documents; hand them a private copy of our frozen ones.
-  return { ...remote, document: JSON.parse(JSON.stringify(remote.document)) };
-}
+const theirLoader = withDidKeys(ourLoader);
 
 async function dbKeyPair(kp: KeyPair) {
   const controller = didKeyFromKeyPair(kp);

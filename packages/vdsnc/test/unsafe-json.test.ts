@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeVdsnc, isVdsncError, verifyVdsnc, VdsncUnsafeJsonError } from '../src/index.js';
+import { thrownBy } from '../../../test/support/errors.js';
 
 // "What was signed is what is read": the seal signs the JCS form of `data`, and JSON.parse keeps the last of two
 // same-named members, so `"n":"Evil", …, "n":"CITIZEN  JOHN"` still verified while a display reading the first
@@ -36,12 +37,7 @@ describe('VDS-NC: duplicate and forbidden JSON members', () => {
       expect(result.valid).toBe(false);
       expect(result.checks).toEqual([{ name: 'decode', ok: false, code: 'ERR_JSON_DUPLICATE_KEY', message: expect.stringContaining('$.data.msg.pid.n') }]);
     }
-    let thrown: unknown;
-    try {
-      decodeVdsnc(withDuplicateName);
-    } catch (error) {
-      thrown = error;
-    }
+    const thrown = thrownBy(() => decodeVdsnc(withDuplicateName));
     expect(thrown).toBeInstanceOf(VdsncUnsafeJsonError);
     expect(isVdsncError(thrown)).toBe(true);
   });

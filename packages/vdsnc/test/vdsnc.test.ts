@@ -20,6 +20,7 @@ import {
   type VdsncSeal,
   type VdsncVerificationResult,
 } from '@divoc/vdsnc';
+import { omit, testRecord as fullTestRecord, vaccinationRecord as fullVaccinationRecord } from '../../../test/support/fixtures.js';
 
 const VECTORS = new URL('../../../../shared/vectors/vdsnc/', import.meta.url);
 const vectorText = (name: string): string => readFileSync(new URL(name, VECTORS), 'utf8');
@@ -30,47 +31,10 @@ const AU_CSCA = vectorText('au-csca-root.der.b64').trim();
 const AU_CLOCK = new Date('2022-01-15T00:00:00Z');
 
 const vaccinationRecord = {
-  refId: '12346',
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  gender: 'Male',
-  identity: 'did:in.gov.uidai.aadhaar:2342343334',
-  addressLine1: '12, MG Road',
-  city: 'Bengaluru',
-  state: 'Karnataka',
-  pincode: 560001,
-  country: 'IN',
+  ...omit(fullVaccinationRecord, ['nationality', 'district', 'effectiveUntil', 'facilityAddressLine1', 'facilityDistrict', 'facilityState', 'facilityPincode']),
   vaccine: 'COVISHIELD',
-  manufacturer: 'Serum Institute of India',
-  batch: '4121Z005',
-  vaccinationDate: '2021-05-03T10:15:00.000Z',
-  dose: '1',
-  totalDoses: '2',
-  facilityName: 'ABC Medical Center',
-  facilityCity: 'Bengaluru',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Sooraj Singh',
-  certificateId: '244768056',
 };
-const testRecord = {
-  preEnrollmentCode: '98765',
-  name: 'Asha Rao',
-  dob: '1988-02-29',
-  gender: 'Female',
-  country: 'IN',
-  testName: 'RT-PCR SARS-CoV-2',
-  testType: 'RT-PCR',
-  sampleOrigin: 'Nasopharyngeal',
-  sampleCollectionTimestamp: '2021-06-01T09:00:00+05:30',
-  resultTimestamp: '2021-06-02T09:00:00+05:30',
-  result: 'Negative',
-  manufacturer: 'ICMR',
-  disease: 'COVID-19',
-  facilityName: 'City Lab',
-  facilityCountry: 'IN',
-  verifierName: 'Dr Lab',
-  certificateId: '555',
-};
+const testRecord = omit(fullTestRecord, ['nationality', 'identity', 'identityType']);
 const options = { issuer: 'https://divoc.dev/', issuanceDate: '2021-05-03T11:00:00Z' };
 
 const failed = (r: VdsncVerificationResult) => r.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);

@@ -11,26 +11,8 @@ export const vectorJson = <T = Record<string, unknown>>(path: string): T => JSON
 
 export const SHC_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
 
-/** Registry records for buildCredential (the shape @divoc/schemas' fixtures use). */
-export const vaccinationRecord = {
-  refId: '12346',
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  gender: 'Male',
-  nationality: 'Indian',
-  identity: 'did:in.gov.uidai.aadhaar:2342343334',
-  country: 'IN',
-  vaccine: 'Covishield',
-  manufacturer: 'Serum Institute of India',
-  batch: '4121Z005',
-  vaccinationDate: '2021-05-03T10:15:00.000Z',
-  dose: '1',
-  totalDoses: '2',
-  facilityName: 'ABC Medical Center',
-  facilityCountry: 'IN',
-  vaccinatorName: 'Sooraj Singh',
-  certificateId: '244768056',
-};
+/** Registry record for buildCredential (the shared vaccination record without addresses). */
+export { shortVaccinationRecord as vaccinationRecord } from '../../../test/support/fixtures.js';
 
 /** Compact view of the checks for assertions: `name:ok` or `name:CODE`. */
 export const outline = (checks: readonly { name: string; ok: boolean; code?: string }[]): string[] =>

@@ -7,6 +7,7 @@ import { base64Decode, dccKid, generateKeyPair, exportPublicJwk, toTrustListEntr
 import { Trust, TrustInvalidError, TrustUnrecognizedError, VerifierOptionsError, isVerifierError, verify } from '@divoc/verifier';
 import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, loadTrustDirectory, loadTrustFile } from '../src/node.js';
 import { vectorBytes, vectorJson, vectorText } from './helpers.js';
+import { pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
 
 const trust = new Trust();
 
@@ -21,39 +22,8 @@ async function expectDecodeFailure(input: unknown, code?: string | RegExp): Prom
 
 /** A PNG that declares 30 000 × 30 000 pixels of zeros (a decompression bomb): only the header is real. */
 function pngBomb(): Uint8Array {
-  const crcTable = Array.from({ length: 256 }, (_, n) => {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    return c >>> 0;
-  });
-  const crc = (bytes: Uint8Array) => {
-    let c = 0xffffffff;
-    for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-    return (c ^ 0xffffffff) >>> 0;
-  };
-  const chunk = (type: string, data: Uint8Array) => {
-    const out = new Uint8Array(12 + data.length);
-    const view = new DataView(out.buffer);
-    view.setUint32(0, data.length);
-    out.set(new TextEncoder().encode(type), 4);
-    out.set(data, 8);
-    view.setUint32(8 + data.length, crc(out.subarray(4, 8 + data.length)));
-    return out;
-  };
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, 30_000);
-  v.setUint32(4, 30_000);
-  ihdr.set([8, 0, 0, 0, 0], 8);
   const idat = new Uint8Array(deflateSync(new Uint8Array(4 * 1024 * 1024)));
-  const parts = [new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', new Uint8Array())];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return pngFile(pngIhdr(30_000, 30_000, 8, 0), [pngChunk('IDAT', idat)]);
 }
 
 describe('hostile input: typed failed decode, never a throw', () => {

@@ -129,14 +129,20 @@ describe('EU DCC Gateway trust list in Trust', () => {
   });
 });
 
+/** A German development CSCA valid from FROM, and one document signer of it (valid from FROM) per `signers` entry. */
+async function germanPki<S extends { country?: string; commonName?: string }[]>(...signers: S): Promise<{ csca: DevelopmentCsca; signers: { [K in keyof S]: DocumentSignerCertificate } }> {
+  const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
+  const made: DocumentSignerCertificate[] = [];
+  for (const options of signers) made.push(await createDocumentSignerCertificate({ csca, validFrom: FROM, ...options }));
+  return { csca, signers: made as { [K in keyof S]: DocumentSignerCertificate } };
+}
+
 describe('X.509 document signer → CSCA, certificate by certificate', () => {
   let deCsca: DevelopmentCsca;
   let own: DocumentSignerCertificate;
   let crossed: DocumentSignerCertificate;
   beforeAll(async () => {
-    deCsca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
-    own = await createDocumentSignerCertificate({ csca: deCsca, validFrom: FROM });
-    crossed = await createDocumentSignerCertificate({ csca: deCsca, country: 'FR', validFrom: FROM });
+    ({ csca: deCsca, signers: [own, crossed] } = await germanPki({}, { country: 'FR' }));
   });
 
   it('control: a CSCA and a signer of its country load, and the signer\'s DCCs verify', async () => {
@@ -169,9 +175,7 @@ describe('PEM bundles', () => {
   let one: DocumentSignerCertificate;
   let two: DocumentSignerCertificate;
   beforeAll(async () => {
-    csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
-    one = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC one' });
-    two = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC two' });
+    ({ csca, signers: [one, two] } = await germanPki({ commonName: 'DSC one' }, { commonName: 'DSC two' }));
   });
   const bundle = (...pems: string[]) => pems.map((p) => p.trim()).join('\n');
 

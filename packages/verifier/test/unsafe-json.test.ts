@@ -14,6 +14,13 @@ import { SHC_ISSUER, vectorJson, vectorText } from './helpers.js';
 // fails `decode` with ERR_JSON_DUPLICATE_KEY / ERR_JSON_FORBIDDEN_KEY whichever format carries the JSON. Each case
 // has its control: the same untampered input still verifies.
 
+/** A Trust holding `material`. */
+function trustOf(material: string): Trust {
+  const trust = new Trust();
+  trust.add(material);
+  return trust;
+}
+
 const decodeOf = (result: VerificationResult) => result.checks.find((c) => c.name === 'decode');
 
 async function expectRefused(input: unknown, trust: Trust, now: Date, code: 'ERR_JSON_DUPLICATE_KEY' | 'ERR_JSON_FORBIDDEN_KEY'): Promise<void> {
@@ -30,8 +37,7 @@ async function expectValid(input: unknown, trust: Trust, now: Date): Promise<voi
 }
 
 describe('W3C VC (DIVOC certificate)', () => {
-  const trust = new Trust();
-  trust.add(vectorText('divoc/keys/divoc-test-rsa.public.pem'));
+  const trust = trustOf(vectorText('divoc/keys/divoc-test-rsa.public.pem'));
   const now = new Date('2022-01-01T00:00:00Z');
   const text = vectorText('divoc/signed/rsa2018-cowinctx-valid.json');
   const NAME = '"name": "Bhaya Mitra"';
@@ -57,8 +63,7 @@ describe('W3C VC (DIVOC certificate)', () => {
 });
 
 describe('DIVOC QR (ZIP as DIVOC writes it)', () => {
-  const trust = new Trust();
-  trust.add(vectorText('divoc/keys/divoc-test-rsa.public.pem'));
+  const trust = trustOf(vectorText('divoc/keys/divoc-test-rsa.public.pem'));
   const now = new Date('2022-01-01T00:00:00Z');
   const text = vectorText('divoc/signed/rsa2018-divocdev-valid.json');
   const NAME = '"name": "Bhaya Mitra"';
@@ -73,8 +78,7 @@ describe('DIVOC QR (ZIP as DIVOC writes it)', () => {
 });
 
 describe('ICAO VDS-NC', () => {
-  const trust = new Trust();
-  trust.add(vectorText('vdsnc/au-csca-root.der.b64'));
+  const trust = trustOf(vectorText('vdsnc/au-csca-root.der.b64'));
   const now = new Date('2022-01-15T00:00:00Z');
   const text = vectorText('vdsnc/au-citizen-john-valid.json');
   const NAME = '"n": "CITIZEN  JOHN"';

@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { connect, type NatsConnection } from 'nats';
-import { createSigner, generateKeyPair, verificationMethodId, TrustStore, trustedKeyFromKeyPair, type KeyPair } from '@divoc/keys';
+import { ed25519Issuer, omit, registryRecord, type Ed25519Issuer } from '../../../test/support/fixtures.js';
 import { defaultNames } from '@divoc/worker';
 
 export const NATS_URL = process.env.DIVOC_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -28,36 +28,16 @@ export async function removeRegistry(nc: NatsConnection, registry: string): Prom
   for (const stream of [names.stream, names.eventsStream]) await jsm.streams.delete(stream).catch(() => undefined);
 }
 
-export interface VcKeys {
-  keyPair: KeyPair;
-  signer: ReturnType<typeof createSigner>;
-  trustStore: TrustStore;
-}
+export type VcKeys = Pick<Ed25519Issuer, 'keyPair' | 'signer' | 'trustStore'>;
 
+/** An Ed25519 key pair, its signer and a trust store that trusts it. */
 export async function vcKeys(): Promise<VcKeys> {
-  const keyPair = await generateKeyPair('Ed25519');
-  const id = verificationMethodId(keyPair);
-  const trustStore = new TrustStore();
-  trustStore.add(trustedKeyFromKeyPair(keyPair, { id }));
-  return { keyPair, signer: createSigner(keyPair, { id }), trustStore };
+  const { keyPair, signer, trustStore } = await ed25519Issuer();
+  return { keyPair, signer, trustStore };
 }
 
 export function record(n: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    refId: `R-${n}`,
-    name: `Person ${n}`,
-    dob: '1990-01-15',
-    gender: 'Female',
-    vaccine: 'Covishield',
-    batch: 'AB348FS',
-    vaccinationDate: '2021-07-12',
-    dose: 1,
-    totalDoses: 2,
-    facilityName: 'PHC Rohini',
-    facilityCountry: 'IN',
-    vaccinatorName: 'Dr. Meera Rao',
-    ...extra,
-  };
+  return { ...omit(registryRecord, ['identity']), refId: `R-${n}`, name: `Person ${n}`, gender: 'Female', ...extra };
 }
 
 export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {

@@ -101,7 +101,6 @@ export const dccFormat = {
   name: 'dcc',
   shortName: 'dcc',
   title: 'EU Digital COVID Certificate',
-  fileExtension: 'txt',
   detect,
   decode: (payload) => {
     const decoded = decodeDcc(asDccInput(payload));
@@ -152,5 +151,11 @@ export const dccFormat = {
       const uvci = entry?.ci ?? '';
       return { output: { hc1: dcc.hc1, uvci, payload: dcc.payload }, qr: dcc.hc1, identifiers: { uvci } };
     },
+  },
+  files: {
+    mainSuffix: '.dcc.txt',
+    main: (output) => `${String(output.hc1)}\n`,
+    bundle: (output) => JSON.stringify(output.hc1),
+    qrText: (main) => main.trim() || undefined,
   },
 } as const satisfies CredentialFormatPlugin<'dcc'>;

@@ -1,7 +1,8 @@
-import { DivocError, type CredentialFormat } from '@divoc/keys';
+import { DivocError } from '@divoc/keys';
+import type { FormatName as RegisteredFormat } from '@divoc/formats';
 
-/** Output formats `issueAllFormats` produces: the SDK's one list of format names (`@divoc/keys`). */
-export type FormatName = CredentialFormat;
+/** Output formats `issueAllFormats` produces: the SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
+export type FormatName = RegisteredFormat;
 
 /** Base class: every error of this package has a stable string `code`. */
 export abstract class IssuerError extends DivocError {}

@@ -30,7 +30,6 @@ export const divocQrFormat = {
   name: 'divoc-qr',
   shortName: 'divoc-qr',
   title: 'DIVOC certificate QR',
-  fileExtension: 'txt',
   detect,
   decode: (payload) => {
     const decoded = decodeDivocQr(asQrInput(payload));
@@ -54,5 +53,12 @@ export const divocQrFormat = {
       const text = encodeDivocQr(signed as SignedCredential, issuanceDate !== undefined ? { modified: issuanceDate } : {});
       return { output: { text }, qr: text };
     },
+  },
+  files: {
+    mainSuffix: '.divoc-qr.txt',
+    // No line end: the text is a binary string, and its last characters may well be white space.
+    main: (output) => String(output.text),
+    bundle: (output) => JSON.stringify(output.text),
+    qrText: (main) => main.trim() || undefined,
   },
 } as const satisfies CredentialFormatPlugin<'divoc-qr'>;

@@ -17,6 +17,7 @@ export type {
   FormatIssueInput,
   FormatReencodeInput,
   FormatIssued,
+  FormatFiles,
 } from './plugin.js';
 export { FormatRegistry, FormatRegistryError } from './registry.js';
 export { FormatIssueError } from './issue-error.js';

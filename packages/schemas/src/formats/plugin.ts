@@ -18,8 +18,6 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   readonly shortName: string;
   /** A title for people: "EU Digital COVID Certificate". */
   readonly title: string;
-  /** The extension of the file `divoc issue` writes (`json`, `txt`, `smart-health-card`). */
-  readonly fileExtension: string;
   /** Recognises an input as this format; cheap and never throws. */
   detect(input: FormatInput): FormatDetection | undefined;
   /** The payload and envelope facts, without verifying. Throws a `DivocError` (stable `code`) when it does not decode. */
@@ -30,6 +28,28 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   summarize(credential: unknown): CredentialSummary;
   /** How this format is issued from the WHO DDCC core data set. */
   readonly issuance: FormatIssuance;
+  /** How an issued output is written to files (`divoc issue`, `@divoc/bulk`). */
+  readonly files: FormatFiles;
+}
+
+/**
+ * The files of one issued certificate in this format. The names are `<certificateId><suffix>`; QR images beside them
+ * are named by the bulk engine from the format's `shortName`.
+ */
+export interface FormatFiles {
+  /** The main file's suffix (`.json`, `.dcc.txt`): its presence means the format was issued, so reruns skip it. */
+  readonly mainSuffix: string;
+  /** The main file's text, from the issued output. */
+  main(output: Readonly<Record<string, unknown>>): string;
+  /** Files beside the main one (the SHC chunk texts), by suffix. */
+  sides?(output: Readonly<Record<string, unknown>>): readonly { suffix: string; contents: string }[];
+  /** The format's value in an ndjson bundle line, as JSON text. */
+  bundle(output: Readonly<Record<string, unknown>>): string;
+  /**
+   * The one QR text a printed certificate shows, read back from the files a run wrote (`side` reads a side file by
+   * suffix); undefined when the format has no single QR text.
+   */
+  qrText?(main: string, side: (suffix: string) => string | undefined): string | undefined;
 }
 
 /* ------------------------------------------------------------------------------------------------ detection */

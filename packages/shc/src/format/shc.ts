@@ -64,7 +64,6 @@ export const shcFormat = {
   name: 'shc',
   shortName: 'shc',
   title: 'SMART Health Card',
-  fileExtension: 'smart-health-card',
   detect,
   decode: (payload) => {
     const decoded = decodeShc(payload as ShcInput);
@@ -110,6 +109,17 @@ export const shcFormat = {
         ...(typeof rid === 'string' ? { rid } : {}),
       });
       return { output: { jws: card.jws, qr: card.qr, file: card.file, payload: card.payload }, qr: card.qr };
+    },
+  },
+  files: {
+    mainSuffix: '.smart-health-card',
+    main: (output) => `${JSON.stringify(output.file)}\n`,
+    sides: (output) => [{ suffix: '.shc.txt', contents: `${(output.qr as readonly string[]).join('\n')}\n` }],
+    bundle: (output) => JSON.stringify({ file: output.file, qr: output.qr }),
+    // A card in one chunk has one QR text to print; a card in several has none.
+    qrText: (_main, side) => {
+      const chunks = side('.shc.txt')?.trim().split('\n') ?? [];
+      return chunks.length === 1 ? chunks[0] : undefined;
     },
   },
 } as const satisfies CredentialFormatPlugin<'shc'>;

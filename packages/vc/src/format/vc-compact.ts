@@ -9,7 +9,6 @@ export const vcCompactFormat = {
   name: 'vc-compact',
   shortName: 'vc-compact',
   title: 'Compact W3C VC QR (DIVOC1:)',
-  fileExtension: 'txt',
   detect: (input) => (input.kind === 'text' && detectCompactCredential(input.text) ? { payload: input.text } : undefined),
   decode: (payload) => ({ payload: decodeCompactCredential(String(payload)) }),
   verify: async (payload, context) => {
@@ -29,5 +28,11 @@ export const vcCompactFormat = {
       const text = encodeCompactCredential(signed as SignedCredential);
       return { output: { text }, qr: text };
     },
+  },
+  files: {
+    mainSuffix: '.vc-compact.txt',
+    main: (output) => `${String(output.text)}\n`,
+    bundle: (output) => JSON.stringify(output.text),
+    qrText: (main) => main.trim() || undefined,
   },
 } as const satisfies CredentialFormatPlugin<'vc-compact'>;

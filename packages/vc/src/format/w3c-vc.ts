@@ -67,7 +67,6 @@ export const w3cVcFormat = {
   name: 'w3c-vc',
   shortName: 'vc',
   title: 'W3C Verifiable Credential',
-  fileExtension: 'json',
   detect,
   decode: (payload: unknown) => ({ payload }),
   verify: async (payload, context) => {
@@ -86,5 +85,10 @@ export const w3cVcFormat = {
       const signed = await signW3cCredential(input.credential, key, input.issuanceDate);
       return { output: { credential: signed, json: JSON.stringify(signed) } };
     },
+  },
+  files: {
+    mainSuffix: '.json',
+    main: (output) => `${JSON.stringify(output.credential, null, 2)}\n`,
+    bundle: (output) => String(output.json),
   },
 } as const satisfies CredentialFormatPlugin<'w3c-vc'>;

@@ -85,7 +85,6 @@ export const vdsncFormat = {
   name: 'vdsnc',
   shortName: 'vdsnc',
   title: 'ICAO VDS-NC',
-  fileExtension: 'json',
   detect: (input) =>
     input.kind === 'json' && isJsonObject(input.json.data) && isJsonObject(input.json.sig) ? { payload: input.json } : undefined,
   decode: (payload) => {
@@ -130,5 +129,10 @@ export const vdsncFormat = {
       const json = encodeVdsnc(seal);
       return { output: { seal, json }, qr: json, identifiers: { vdsnc: id } };
     },
+  },
+  files: {
+    mainSuffix: '.vdsnc.json',
+    main: (output) => `${JSON.stringify(output.seal, null, 2)}\n`,
+    bundle: (output) => JSON.stringify(output.seal),
   },
 } as const satisfies CredentialFormatPlugin<'vdsnc'>;
