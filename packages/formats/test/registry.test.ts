@@ -141,6 +141,7 @@ function toyFormat(reportSigner: boolean): CredentialFormatPlugin<'toy'> {
     summarize: (credential) => ({ event: 'other', name: String((credential as { name?: unknown }).name) }),
     issuance: { mode: 'reencodes', source: 'w3c-vc', issue: () => ({ output: {} }) },
     files: { mainSuffix: '.toy.txt', main: () => '', bundle: () => '""' },
+    apiOutput: () => undefined,
   };
 }
 

@@ -1,10 +1,12 @@
+import { FORMATS } from '@divoc/formats';
+import { QR_FORMATS } from './config/file.js';
 import { randomUUID } from 'node:crypto';
 import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, formatKeyHint, issuableFormats, issueAllFormats, issueW3cCredential, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import { renderCertificatePdf } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
-import { encodeDivocQr, renderQr } from '@divoc/qr';
-import { encodeCompactCredential, isVcError, type SuiteName } from '@divoc/vc';
+import { renderQr } from '@divoc/qr';
+import { isVcError, type SuiteName } from '@divoc/vc';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
 import { createAuthenticator, requireScope, type Client, type Scope } from './auth/auth.js';
 import type { IssuableFormat, ServiceConfig } from './config/types.js';
@@ -78,7 +80,7 @@ interface ResolvedConfig {
   vcVerificationMethod: string;
   trust: Trust;
   formats: readonly IssuableFormat[];
-  qr: 'divoc-qr' | 'vc-compact';
+  qr: IssuableFormat;
   statusEnabled: boolean;
 }
 
@@ -105,7 +107,7 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
   const available: IssuableFormat[] = issuableFormats(keys);
   const formats = config.formats ?? available;
   for (const f of formats) if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${formatKeyHint(f)})`);
-  if (config.qr !== undefined && config.qr !== 'divoc-qr' && config.qr !== 'vc-compact') throw new ServiceConfigError('qr must be "divoc-qr" or "vc-compact"');
+  if (config.qr !== undefined && !QR_FORMATS.includes(config.qr)) throw new ServiceConfigError(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
   return {
     issuer: config.issuer,
     keys,
@@ -183,15 +185,25 @@ function errorResponse(error: ServiceError): HandlerResult {
   return { status: error.status, body: error.toBody(), headers: { ...error.headers } };
 }
 
+/** Each format's output as the API returns it (its plugin says which fields: texts, no images). */
 function textOutputs(outputs: IssuedOutputs): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (outputs['divoc-qr']) out['divoc-qr'] = { text: outputs['divoc-qr'].text };
-  if (outputs['vc-compact']) out['vc-compact'] = { text: outputs['vc-compact'].text };
-  if (outputs.dcc) out.dcc = { hc1: outputs.dcc.hc1, uvci: outputs.dcc.uvci };
-  if (outputs.shc) out.shc = { jws: outputs.shc.jws, qr: outputs.shc.qr };
-  if (outputs.vdsnc) out.vdsnc = { json: outputs.vdsnc.json };
+  for (const plugin of FORMATS.plugins) {
+    const output = (outputs as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[plugin.name];
+    const shown = output === undefined ? undefined : plugin.apiOutput(output);
+    if (shown !== undefined) out[plugin.name] = shown;
+  }
   return out;
 }
+
+/** The QR text of a stored credential in a QR format (re-encoded; the format's plugin does it). */
+function qrTextOf(format: string, credential: Readonly<Record<string, unknown>>): string {
+  const plugin = FORMATS.get(format);
+  if (plugin.issuance.mode !== 'reencodes') throw new TypeError(`${format} does not re-encode the W3C credential`);
+  const issued = plugin.issuance.issue({ signed: credential });
+  return typeof issued.qr === 'string' ? issued.qr : String(issued.output.text);
+}
+
 
 
 /**
@@ -499,7 +511,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       return { status: 200, headers: { ...vary, 'content-disposition': `inline; filename="${id}.pdf"` }, raw: { contentType: 'application/pdf', payload: bytes } };
     }
     const kept = stored.outputs[resolved.qr] as { text?: string } | undefined;
-    const text = kept?.text ?? (resolved.qr === 'divoc-qr' ? encodeDivocQr(stored.credential as Parameters<typeof encodeDivocQr>[0]) : encodeCompactCredential(stored.credential as Parameters<typeof encodeCompactCredential>[0]));
+    const text = kept?.text ?? qrTextOf(resolved.qr, stored.credential as Readonly<Record<string, unknown>>);
     if (type === 'image/png') return { status: 200, headers: vary, raw: { contentType: 'image/png', payload: Buffer.from(renderQr(text, { format: 'png' })) } };
     return { status: 200, headers: vary, raw: { contentType: 'image/svg+xml', payload: renderQr(text, { format: 'svg' }) } };
   }

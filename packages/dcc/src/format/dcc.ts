@@ -158,4 +158,5 @@ export const dccFormat = {
     bundle: (output) => JSON.stringify(output.hc1),
     qrText: (main) => main.trim() || undefined,
   },
+  apiOutput: (output) => ({ hc1: output.hc1, uvci: output.uvci }),
 } as const satisfies CredentialFormatPlugin<'dcc'>;

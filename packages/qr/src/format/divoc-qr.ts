@@ -61,4 +61,5 @@ export const divocQrFormat = {
     bundle: (output) => JSON.stringify(output.text),
     qrText: (main) => main.trim() || undefined,
   },
+  apiOutput: (output) => ({ text: output.text }),
 } as const satisfies CredentialFormatPlugin<'divoc-qr'>;

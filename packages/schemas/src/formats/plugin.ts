@@ -30,6 +30,11 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   readonly issuance: FormatIssuance;
   /** How an issued output is written to files (`divoc issue`, `@divoc/bulk`). */
   readonly files: FormatFiles;
+  /**
+   * The issued output as JSON APIs return it (the service): its texts, no images or decoded payloads; undefined for
+   * the W3C credential, which is the certificate itself there.
+   */
+  apiOutput(output: Readonly<Record<string, unknown>>): Record<string, unknown> | undefined;
 }
 
 /**

@@ -70,7 +70,7 @@ export interface ServiceConfigFile {
   storage?: { kind: 'memory' } | { kind: 'postgres'; connectionString?: string; connectionStringEnv?: string; schema?: string; maxConnections?: number };
   statusList?: { enabled?: boolean; length?: number; validitySeconds?: number; reserveBlock?: number };
   formats?: IssuableFormat[];
-  qr?: 'divoc-qr' | 'vc-compact';
+  qr?: IssuableFormat;
   vcVersion?: '1.1' | '2.0';
   context?: 'sdk' | 'divoc-legacy';
   bodyLimit?: number;
@@ -104,6 +104,10 @@ export interface LoadServiceConfigOptions {
 
 const MAX_FILE_BYTES = 1024 * 1024;
 const FORMAT_NAMES: readonly IssuableFormat[] = FORMATS.names;
+/** Formats a certificate's QR can show: those that re-encode the signed W3C credential (`divoc-qr`, `vc-compact`). */
+export const QR_FORMATS: readonly string[] = FORMATS.plugins
+  .filter((p) => p.issuance.mode === 'reencodes' && p.issuance.source === 'w3c-vc')
+  .map((p) => p.name);
 const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
 
 /** Reads a file of at most `max` bytes, refusing a larger one while reading it (not after: it may grow past a stat). */
@@ -254,7 +258,7 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   int(statusList.reserveBlock, 'statusList.reserveBlock', 1, 4096);
 
   if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMAT_NAMES.includes(f)))) fail(`formats must be an array of ${FORMAT_NAMES.join(', ')}`);
-  if (file.qr !== undefined && file.qr !== 'divoc-qr' && file.qr !== 'vc-compact') fail('qr must be "divoc-qr" or "vc-compact"');
+  if (file.qr !== undefined && !QR_FORMATS.includes(file.qr)) fail(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
   if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0') fail('vcVersion must be "1.1" or "2.0"');
   if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy') fail('context must be "sdk" or "divoc-legacy"');
   const bodyLimit = int(file.bodyLimit, 'bodyLimit', 1024, 16 * 1024 * 1024);

@@ -67,7 +67,7 @@ export interface ServiceConfig {
   /** Formats a record is issued in when the request names none. Default every format whose key is configured. `w3c-vc` is always issued. */
   formats?: readonly IssuableFormat[];
   /** QR served by `GET /credentials/{id}` as PNG/SVG: the DIVOC QR (ZIP) or the compact `DIVOC1:` form. Default `divoc-qr`. */
-  qr?: 'divoc-qr' | 'vc-compact';
+  qr?: IssuableFormat;
   vcVersion?: '1.1' | '2.0';
   /**
    * JSON-LD contexts of the W3C credentials: `sdk` (default, every term with its own IRI) or `divoc-legacy` (DIVOC's

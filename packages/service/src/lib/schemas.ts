@@ -1,9 +1,11 @@
+import { FORMATS } from '@divoc/formats';
+
 /**
  * JSON Schemas of the request bodies and responses. Fastify validates requests with them, and `openApiDocument`
  * puts the same objects into the OpenAPI document, so the two never drift.
  */
 
-export const FORMAT_ENUM = ['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'] as const;
+export const FORMAT_ENUM: readonly string[] = FORMATS.names;
 
 const jsonObject = { type: 'object' } as const;
 
@@ -46,7 +48,7 @@ export const issueRecordBody = {
   properties: {
     record: { ...jsonObject, maxProperties: 512, description: 'Registry record (fields of the template, plus nameLatin etc.); see @divoc/issuer' },
     template: { type: 'string', minLength: 1, maxLength: 128, description: 'vaccination, vaccination-v2, test, recovery, …' },
-    formats: { type: 'array', minItems: 1, maxItems: 6, uniqueItems: true, items: { type: 'string', enum: FORMAT_ENUM } },
+    formats: { type: 'array', minItems: 1, maxItems: FORMAT_ENUM.length, uniqueItems: true, items: { type: 'string', enum: FORMAT_ENUM } },
   },
 } as const;
 

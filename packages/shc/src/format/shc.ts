@@ -122,4 +122,5 @@ export const shcFormat = {
       return chunks.length === 1 ? chunks[0] : undefined;
     },
   },
+  apiOutput: (output) => ({ jws: output.jws, qr: output.qr }),
 } as const satisfies CredentialFormatPlugin<'shc'>;

@@ -35,4 +35,5 @@ export const vcCompactFormat = {
     bundle: (output) => JSON.stringify(output.text),
     qrText: (main) => main.trim() || undefined,
   },
+  apiOutput: (output) => ({ text: output.text }),
 } as const satisfies CredentialFormatPlugin<'vc-compact'>;

@@ -91,4 +91,5 @@ export const w3cVcFormat = {
     main: (output) => `${JSON.stringify(output.credential, null, 2)}\n`,
     bundle: (output) => String(output.json),
   },
+  apiOutput: () => undefined,
 } as const satisfies CredentialFormatPlugin<'w3c-vc'>;

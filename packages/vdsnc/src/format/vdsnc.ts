@@ -135,4 +135,5 @@ export const vdsncFormat = {
     main: (output) => `${JSON.stringify(output.seal, null, 2)}\n`,
     bundle: (output) => JSON.stringify(output.seal),
   },
+  apiOutput: (output) => ({ json: output.json }),
 } as const satisfies CredentialFormatPlugin<'vdsnc'>;
