@@ -29,10 +29,18 @@ export {
   isUnsafeJsonError,
 } from './lib/errors.js';
 export type { KeysError, KeysErrorCode, UnsafeJsonCode } from './lib/errors.js';
+export { withCode, withUnsafeJsonCode, familyGuard } from './lib/errors.js';
+export type { DivocErrorClass, CodedErrorClass, UnsafeJsonErrorClass } from './lib/errors.js';
+export type { FamilyGuard } from './lib/errors.js';
 export { parseJsonStrict, assertSafeJson, isJsonObject, JSON_DEFAULT_MAX_DEPTH, JSON_DEFAULT_MAX_LENGTH } from './codec/json.js';
 export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
+export { CborBuffer, CBOR_MAJOR } from './codec/cbor.js';
+export { utf8DecodeStrict } from './codec/utf8.js';
+export type { Utf8DecodeOptions } from './codec/utf8.js';
+export { utf8Encode } from './lib/bytes.js';
+export { concatBytes } from './codec/multicodec.js';
 export { base45Encode, base45Decode } from './codec/base45.js';
 export type { Base45DecodeOptions } from './codec/base45.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
@@ -57,6 +65,9 @@ export {
   MAX_DER_CHILDREN,
 } from './x509/der.js';
 export type { DerNode } from './x509/der.js';
+export { derWrite } from './x509/der-write.js';
+export { createDevelopmentCertificate, certificateExtension, certificatePem } from './x509/development.js';
+export type { DevelopmentCertificateOptions, DevelopmentIssuer } from './x509/development.js';
 export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
 export { dccKid } from './trust/certificate.js';
 export { publicKeyInfoFromJwk, samePublicKey } from './key/public-jwk.js';

@@ -1,4 +1,4 @@
-import { base64Encode } from '@divoc/keys';
+import { base64Encode, utf8DecodeStrict } from '@divoc/keys';
 import { base45Decode } from '../base45/base45.js';
 import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderMap, type CoseSign1, type DccAlgorithm } from '../cose/cose.js';
 import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
@@ -218,12 +218,8 @@ function inputToCose(input: string | Uint8Array, options: DecodeDccOptions): Uin
   if (!(input instanceof Uint8Array)) throw new DccInputError('DCC input must be HC1 text or COSE bytes');
   if (UTF8_PREFIX.every((b, i) => input[i] === b)) {
     if (input.length > MAX_HC1_LENGTH * 4) throw new DccInputError(`HC1 bytes over the ${MAX_HC1_LENGTH} character limit`);
-    let text: string;
-    try {
-      text = new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch (cause) {
-      throw new DccInputError('HC1 bytes are not UTF-8 text', { cause });
-    }
+    const text = utf8DecodeStrict(input);
+    if (text === undefined) throw new DccInputError('HC1 bytes are not UTF-8 text');
     return hc1ToCose(text, options);
   }
   if (input.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${input.length} bytes, over the ${MAX_COSE_BYTES} limit`);

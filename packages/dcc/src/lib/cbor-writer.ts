@@ -1,27 +1,18 @@
 /**
  * A CBOR writer specialised for what a DCC issuer writes: JSON data (after a JSON round trip: null, booleans,
  * numbers, strings, arrays, plain objects), the CWT claims map and the COSE_Sign1 structures around it. It writes
- * into one reused buffer and produces the same bytes as the general cbor-x encoder configured in lib/cbor.ts
- * (integers within ±2^32 in their shortest form, other numbers as float64, maps in insertion order), which the tests
- * check; parsing stays with cbor-x.
+ * into one reused buffer (the `CborBuffer` of `@divoc/keys`) and produces the same bytes as the general cbor-x
+ * encoder configured in lib/cbor.ts (integers within ±2^32 in their shortest form, other numbers as float64, maps in
+ * insertion order), which the tests check; parsing stays with cbor-x.
  */
+import { CborBuffer } from '@divoc/keys';
 import { DccEncodeError } from './errors.js';
 
 const MAX_DEPTH = 32;
 
-export class CborWriter {
-  private buf = new Uint8Array(2048);
-  private view = new DataView(this.buf.buffer);
-  private pos = 0;
-
-  reset(): this {
-    this.pos = 0;
-    return this;
-  }
-
-  /** A copy of the bytes written since the last reset. */
-  bytes(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+export class CborWriter extends CborBuffer {
+  constructor() {
+    super(2048);
   }
 
   /** Start writing at `offset`, leaving that many bytes free before (see `sigStructureAround`). */
@@ -53,76 +44,6 @@ export class CborWriter {
     return { toBeSigned, payload: toBeSigned.subarray(headLength) };
   }
 
-  private ensure(extra: number): void {
-    if (this.pos + extra <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.pos + extra) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.pos));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
-  }
-
-  /** Major type (0–7, already shifted left by 5) with an argument below 2^32, shortest form. */
-  head(major: number, n: number): void {
-    this.ensure(5);
-    const b = this.buf;
-    if (n < 24) b[this.pos++] = major | n;
-    else if (n < 0x100) {
-      b[this.pos++] = major | 24;
-      b[this.pos++] = n;
-    } else if (n < 0x10000) {
-      b[this.pos++] = major | 25;
-      b[this.pos++] = n >>> 8;
-      b[this.pos++] = n & 0xff;
-    } else {
-      b[this.pos++] = major | 26;
-      this.view.setUint32(this.pos, n);
-      this.pos += 4;
-    }
-  }
-
-  raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
-  }
-
-  byteString(bytes: Uint8Array): void {
-    this.head(0x40, bytes.length);
-    this.raw(bytes);
-  }
-
-  integer(n: number): void {
-    if (n >= 0) this.head(0x00, n);
-    else this.head(0x20, -1 - n);
-  }
-
-  text(s: string): void {
-    const length = s.length;
-    // ASCII fast path: one byte per UTF-16 unit, written straight after a head sized for `length`.
-    this.ensure(length + 5);
-    const start = this.pos;
-    this.head(0x60, length);
-    const b = this.buf;
-    let p = this.pos;
-    let i = 0;
-    for (; i < length; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 0x80) break;
-      b[p++] = c;
-    }
-    if (i === length) {
-      this.pos = p;
-      return;
-    }
-    // Non-ASCII: encode the whole string as UTF-8 and rewrite the head for its byte length.
-    this.pos = start;
-    const utf8 = textEncoder.encode(s);
-    this.head(0x60, utf8.length);
-    this.raw(utf8);
-  }
-
   /** A JSON value (output of JSON.parse), as cbor-x writes it. */
   json(value: unknown, depth = 0): void {
     if (depth > MAX_DEPTH) throw new DccEncodeError(`payload is nested deeper than ${MAX_DEPTH} levels`);
@@ -132,21 +53,14 @@ export class CborWriter {
         return;
       case 'number':
         if (Number.isInteger(value) && value >= -4294967296 && value <= 4294967295) this.integer(value);
-        else {
-          this.ensure(9);
-          this.buf[this.pos++] = 0xfb;
-          this.view.setFloat64(this.pos, value);
-          this.pos += 8;
-        }
+        else this.float64(value);
         return;
       case 'boolean':
-        this.ensure(1);
-        this.buf[this.pos++] = value ? 0xf5 : 0xf4;
+        this.simple(value);
         return;
       case 'object':
         if (value === null) {
-          this.ensure(1);
-          this.buf[this.pos++] = 0xf6;
+          this.simple(null);
           return;
         }
         if (Array.isArray(value)) {
@@ -197,13 +111,11 @@ export class CborWriter {
         this.json(value);
         return;
       case 'boolean':
-        this.ensure(1);
-        this.buf[this.pos++] = value ? 0xf5 : 0xf4;
+        this.simple(value);
         return;
       case 'object': {
         if (value === null) {
-          this.ensure(1);
-          this.buf[this.pos++] = 0xf6;
+          this.simple(null);
           return;
         }
         if (depth >= MAX_DEPTH) throw NOT_PLAIN;
@@ -244,7 +156,6 @@ function isPlainObject(value: object): boolean {
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-const textEncoder = new TextEncoder();
 
 /** `["Signature1", protected, h'', payload]` (RFC 9052 section 4.4), written directly. */
 const SIGNATURE1_PREFIX = Uint8Array.of(0x84, 0x6a, 0x53, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x31);

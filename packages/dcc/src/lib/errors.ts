@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, withCode, familyGuard, type FamilyGuard } from '@divoc/keys';
 
 /**
  * Every error this package throws, and every failure code a verification check carries, is one of these classes.
@@ -11,94 +11,58 @@ export abstract class DccError extends DivocError {
 }
 
 /** Input is not text/bytes, or is larger than the caps (HC1 text, compressed or inflated size). */
-export class DccInputError extends DccError {
-  readonly code = 'ERR_DCC_INPUT_INVALID' as const;
-}
+export class DccInputError extends withCode(DccError, 'ERR_DCC_INPUT_INVALID') {}
 
 /** The text does not start with the `HC1:` context identifier. */
-export class DccPrefixError extends DccError {
-  readonly code = 'ERR_DCC_PREFIX_INVALID' as const;
-}
+export class DccPrefixError extends withCode(DccError, 'ERR_DCC_PREFIX_INVALID') {}
 
 /** Base45 text is malformed (character outside the alphabet, bad length, value out of range). */
-export class DccBase45Error extends DccError {
-  readonly code = 'ERR_DCC_BASE45_INVALID' as const;
-}
+export class DccBase45Error extends withCode(DccError, 'ERR_DCC_BASE45_INVALID') {}
 
 /** The zlib stream is broken, missing (not compressed), or inflates beyond the size / ratio limits. */
-export class DccCompressionError extends DccError {
-  readonly code = 'ERR_DCC_COMPRESSION_INVALID' as const;
-}
+export class DccCompressionError extends withCode(DccError, 'ERR_DCC_COMPRESSION_INVALID') {}
 
 /** The bytes are not a well-formed COSE_Sign1 (bad CBOR, wrong tag, wrong structure, bad headers). */
-export class DccCoseError extends DccError {
-  readonly code = 'ERR_DCC_COSE_INVALID' as const;
-}
+export class DccCoseError extends withCode(DccError, 'ERR_DCC_COSE_INVALID') {}
 
 /** The COSE payload is not a CWT carrying an `hcert` claim with a DCC (`-260` → `{ 1: DCC }`). */
-export class DccCwtError extends DccError {
-  readonly code = 'ERR_DCC_CWT_INVALID' as const;
-}
+export class DccCwtError extends withCode(DccError, 'ERR_DCC_CWT_INVALID') {}
 
 /** The COSE algorithm is not ES256 (-7) or PS256 (-37), or does not fit the key. */
-export class DccAlgorithmError extends DccError {
-  readonly code = 'ERR_DCC_ALG_UNSUPPORTED' as const;
-}
+export class DccAlgorithmError extends withCode(DccError, 'ERR_DCC_ALG_UNSUPPORTED') {}
 
 /** The signature does not verify, is empty, or has the wrong size for its algorithm. */
-export class DccSignatureError extends DccError {
-  readonly code = 'ERR_DCC_SIGNATURE_INVALID' as const;
-}
+export class DccSignatureError extends withCode(DccError, 'ERR_DCC_SIGNATURE_INVALID') {}
 
 /** The CWT `iss` names a country the signer certificate is not trusted for (same code in every format). */
-export class DccIssuerMismatchError extends DccError {
-  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
-}
+export class DccIssuerMismatchError extends withCode(DccError, 'ERR_TRUST_ISSUER_MISMATCH') {}
 
 /** No trusted signer certificate answers to the kid (or there is no kid). */
-export class DccKeyNotTrustedError extends DccError {
-  readonly code = 'ERR_DCC_KEY_NOT_TRUSTED' as const;
-}
+export class DccKeyNotTrustedError extends withCode(DccError, 'ERR_DCC_KEY_NOT_TRUSTED') {}
 
 /** The CWT is past its `exp`. */
-export class DccExpiredError extends DccError {
-  readonly code = 'ERR_DCC_EXPIRED' as const;
-}
+export class DccExpiredError extends withCode(DccError, 'ERR_DCC_EXPIRED') {}
 
 /** The CWT was issued (`iat`) after the validation clock, or `iat`/`exp` are missing or malformed. */
-export class DccNotYetValidError extends DccError {
-  readonly code = 'ERR_DCC_NOT_YET_VALID' as const;
-}
+export class DccNotYetValidError extends withCode(DccError, 'ERR_DCC_NOT_YET_VALID') {}
 
 /** The signer certificate is outside its validity window at the validation clock. */
-export class DccSignerCertificateExpiredError extends DccError {
-  readonly code = 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED' as const;
-}
+export class DccSignerCertificateExpiredError extends withCode(DccError, 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED') {}
 
 /** The signer certificate's extended key usage does not allow this certificate type (v / t / r). */
-export class DccKeyUsageError extends DccError {
-  readonly code = 'ERR_DCC_KEY_USAGE' as const;
-}
+export class DccKeyUsageError extends withCode(DccError, 'ERR_DCC_KEY_USAGE') {}
 
 /** The DCC does not conform to the DCC JSON schema 1.3.x, or a code is not in its value set. */
-export class DccSchemaError extends DccError {
-  readonly code = 'ERR_DCC_SCHEMA_INVALID' as const;
-}
+export class DccSchemaError extends withCode(DccError, 'ERR_DCC_SCHEMA_INVALID') {}
 
 /** `encodeDcc` / `issueDcc` got unusable input (payload, options, credential that cannot be mapped). */
-export class DccEncodeError extends DccError {
-  readonly code = 'ERR_DCC_ENCODE_INVALID' as const;
-}
+export class DccEncodeError extends withCode(DccError, 'ERR_DCC_ENCODE_INVALID') {}
 
 /** A UVCI is malformed or its checksum is wrong. */
-export class DccUvciError extends DccError {
-  readonly code = 'ERR_DCC_UVCI_INVALID' as const;
-}
+export class DccUvciError extends withCode(DccError, 'ERR_DCC_UVCI_INVALID') {}
 
 /** An EU DCC signer list or a development certificate request is unusable. */
-export class DccCertificateError extends DccError {
-  readonly code = 'ERR_DCC_CERTIFICATE_INVALID' as const;
-}
+export class DccCertificateError extends withCode(DccError, 'ERR_DCC_CERTIFICATE_INVALID') {}
 
 /** Codes of `DccTrustListError`: why an EU DCC trust-list entry was refused. */
 export type DccTrustListErrorCode =
@@ -177,6 +141,4 @@ export type AnyDccError =
   | DccTrustListError;
 
 /** True for any error thrown by this package. */
-export function isDccError(value: unknown): value is AnyDccError {
-  return value instanceof DccError;
-}
+export const isDccError: FamilyGuard<AnyDccError> = familyGuard(DccError);

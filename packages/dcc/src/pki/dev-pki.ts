@@ -1,5 +1,16 @@
-import type * as X509 from '@peculiar/x509';
-import { createSigner, exportPrivateJwk, exportPrivatePem, exportPublicJwk, generateKeyPair, type KeyPair, type Signer, base64Encode } from '@divoc/keys';
+import {
+  base64Encode,
+  certificatePem,
+  certificateDer as derOf,
+  createDevelopmentCertificate,
+  createSigner,
+  exportPrivatePem,
+  generateKeyPair,
+  isKeysError,
+  type DevelopmentCertificateOptions,
+  type KeyPair,
+  type Signer,
+} from '@divoc/keys';
 import { certificateKidBase64 } from '../lib/certificate.js';
 import { DccCertificateError } from '../lib/errors.js';
 import type { DccCertificateType } from '../types.js';
@@ -11,8 +22,6 @@ export const DCC_KEY_USAGE_OIDS: Readonly<Record<DccCertificateType, string>> = 
   r: '1.3.6.1.4.1.1847.2021.1.3',
 });
 
-const ECDSA_P256 = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGNING_ALGORITHM = { name: 'ECDSA', hash: 'SHA-256' } as const;
 const DAY_MS = 24 * 3600 * 1000;
 
 export interface CreateDevelopmentCscaOptions {
@@ -82,41 +91,27 @@ function checkStart(date: unknown): Date {
   return date;
 }
 
-function distinguishedName(country: string, commonName: string): string {
-  // RFC 4514 escaping of the characters that would break the DN string.
-  const escape = (s: string) => s.replace(/[\\,+"<>;=#]/g, (c) => `\\${c}`);
+function checkCommonName(commonName: string): string {
   if (commonName.length === 0 || commonName.length > 64) throw new DccCertificateError('commonName must be 1 to 64 characters');
-  return `C=${country}, CN=${escape(commonName)}`;
+  return commonName;
 }
 
-const subtle = () => globalThis.crypto.subtle;
-
-type X509Module = typeof X509;
-let x509Module: Promise<X509Module> | undefined;
 /**
- * @peculiar/x509 needs the Reflect metadata polyfill (its DI container checks for it at load time). Both load only
- * when a development certificate is made, so verifying and decoding stay free of the global polyfill.
+ * DER and PEM of a development certificate (`createDevelopmentCertificate` of `@divoc/keys`) issued by `csca`, or
+ * self-signed without one; its refusals (a CSCA certificate or key it cannot use) as `DccCertificateError`.
  */
-function loadX509(): Promise<X509Module> {
-  x509Module ??= import('reflect-metadata').then(() => import('@peculiar/x509'));
-  return x509Module;
-}
-
-/** WebCrypto keys from a node KeyObject pair (via JWK, which works on Node 20). */
-async function toCryptoKeys(kp: KeyPair): Promise<CryptoKeyPair> {
-  const publicKey = await subtle().importKey('jwk', exportPublicJwk(kp), ECDSA_P256, true, ['verify']);
-  const privateKey = await subtle().importKey('jwk', exportPrivateJwk(kp), ECDSA_P256, false, ['sign']);
-  return { publicKey, privateKey };
-}
-
-function serialNumber(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  bytes[0] = bytes[0]! & 0x7f; // positive
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function pemOf(cert: X509.X509Certificate): { certificatePem: string; certificateDer: Uint8Array } {
-  return { certificatePem: cert.toString('pem'), certificateDer: new Uint8Array(cert.rawData) };
+async function develop(
+  options: Omit<DevelopmentCertificateOptions, 'issuer'>,
+  csca?: DevelopmentCsca,
+): Promise<{ certificatePem: string; certificateDer: Uint8Array }> {
+  try {
+    const issuer = csca ? { issuer: { certificate: derOf(csca.certificatePem), keyPair: csca.keyPair } } : {};
+    const certificateDer = await createDevelopmentCertificate({ ...options, ...issuer });
+    return { certificatePem: certificatePem(certificateDer), certificateDer };
+  } catch (error) {
+    if (isKeysError(error)) throw new DccCertificateError(error.message, { cause: error });
+    throw error;
+  }
 }
 
 /**
@@ -127,26 +122,11 @@ export async function createDevelopmentCsca(options: CreateDevelopmentCscaOption
   const country = checkCountry(options?.country);
   const days = checkDays(options.validityDays, 4 * 365);
   const notBefore = checkStart(options.validFrom);
-  const x509 = await loadX509();
+  const commonName = checkCommonName(options.commonName ?? `DIVOC development CSCA ${country}`);
   const keyPair = await generateKeyPair('P-256');
-  const keys = await toCryptoKeys(keyPair);
-  const cert = await x509.X509CertificateGenerator.createSelfSigned(
-    {
-      serialNumber: serialNumber(),
-      name: distinguishedName(country, options.commonName ?? `DIVOC development CSCA ${country}`),
-      notBefore,
-      notAfter: new Date(notBefore.getTime() + days * DAY_MS),
-      signingAlgorithm: SIGNING_ALGORITHM,
-      keys,
-      extensions: [
-        new x509.BasicConstraintsExtension(true, 0, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, globalThis.crypto),
-      ],
-    },
-    globalThis.crypto,
-  );
-  return { country, ...pemOf(cert), keyPair, privateKeyPem: exportPrivatePem(keyPair) };
+  const notAfter = new Date(notBefore.getTime() + days * DAY_MS);
+  const pem = await develop({ keyPair, country, commonName, notBefore, notAfter, profile: 'ca' });
+  return { country, ...pem, keyPair, privateKeyPem: exportPrivatePem(keyPair) };
 }
 
 /**
@@ -161,32 +141,19 @@ export async function createDocumentSignerCertificate(options: CreateDocumentSig
   if (types.length === 0 || !types.every((t) => t === 'v' || t === 't' || t === 'r')) throw new DccCertificateError("types must be a non-empty list of 'v', 't', 'r'");
   const days = checkDays(options.validityDays, 365);
   const notBefore = checkStart(options.validFrom);
-  const x509 = await loadX509();
-  const cscaCert = new x509.X509Certificate(csca.certificatePem);
-  const cscaKeys = await toCryptoKeys(csca.keyPair);
+  const commonName = checkCommonName(options.commonName ?? `DIVOC development DSC ${country}`);
   const keyPair = await generateKeyPair('P-256');
-  const keys = await toCryptoKeys(keyPair);
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      serialNumber: serialNumber(),
-      subject: distinguishedName(country, options.commonName ?? `DIVOC development DSC ${country}`),
-      issuer: cscaCert.subject,
-      notBefore,
-      notAfter: new Date(notBefore.getTime() + days * DAY_MS),
-      signingAlgorithm: SIGNING_ALGORITHM,
-      publicKey: keys.publicKey,
-      signingKey: cscaKeys.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension(types.map((t) => DCC_KEY_USAGE_OIDS[t]), false),
-        await x509.SubjectKeyIdentifierExtension.create(keys.publicKey, false, globalThis.crypto),
-        await x509.AuthorityKeyIdentifierExtension.create(cscaKeys.publicKey, false, globalThis.crypto),
-      ],
-    },
-    globalThis.crypto,
-  );
-  const { certificatePem, certificateDer } = pemOf(cert);
+  const { certificatePem, certificateDer } = await develop({
+    keyPair,
+    country,
+    commonName,
+    notBefore,
+    notAfter: new Date(notBefore.getTime() + days * DAY_MS),
+    profile: 'signer',
+    endEntityBasicConstraints: true,
+    extendedKeyUsage: { oids: types.map((t) => DCC_KEY_USAGE_OIDS[t]), critical: false },
+    subjectKeyIdentifier: true,
+  }, csca);
   const kid = await certificateKidBase64(certificateDer);
   return {
     country,

@@ -18,27 +18,32 @@ const B58_5 = 656_356_768; // 58^5
 const B58_POW = [1, 58, 3364, 195_112, 11_316_496];
 const TWO_24 = 16_777_216;
 
+/**
+ * `limbs` (little-endian digits in base `base`) becomes `limbs × multiplier + carry`, in place. The callers keep
+ * every product below 2^53, so plain numbers are exact.
+ */
+function mulAdd(limbs: number[], base: number, multiplier: number, carry: number): void {
+  for (let j = 0; j < limbs.length; j++) {
+    const x = limbs[j]! * multiplier + carry;
+    carry = Math.floor(x / base);
+    limbs[j] = x - carry * base;
+  }
+  while (carry > 0) {
+    const next = Math.floor(carry / base);
+    limbs.push(carry - next * base);
+    carry = next;
+  }
+}
+
 export function base58btcEncode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new EncodingError('base58btc: input must be a Uint8Array');
   let zeros = 0;
   while (zeros < bytes.length && bytes[zeros] === 0) zeros++;
   const limbs: number[] = []; // little-endian, base 58^5
-  const push = (multiplier: number, value: number) => {
-    let carry = value;
-    for (let j = 0; j < limbs.length; j++) {
-      const x = limbs[j]! * multiplier + carry; // < 58^5 * 2^16 + 2^16 < 2^53
-      carry = Math.floor(x / B58_5);
-      limbs[j] = x - carry * B58_5;
-    }
-    while (carry > 0) {
-      const next = Math.floor(carry / B58_5);
-      limbs.push(carry - next * B58_5);
-      carry = next;
-    }
-  };
   let i = zeros;
-  if ((bytes.length - zeros) % 2 === 1) push(256, bytes[i++]!);
-  for (; i < bytes.length; i += 2) push(65_536, bytes[i]! * 256 + bytes[i + 1]!);
+  // Each step: limbs × 2^8 or 2^16 + the bytes, < 58^5 * 2^16 + 2^16 < 2^53.
+  if ((bytes.length - zeros) % 2 === 1) mulAdd(limbs, B58_5, 256, bytes[i++]!);
+  for (; i < bytes.length; i += 2) mulAdd(limbs, B58_5, 65_536, bytes[i]! * 256 + bytes[i + 1]!);
   let out = '1'.repeat(zeros);
   for (let k = limbs.length - 1; k >= 0; k--) {
     let limb = limbs[k]!;
@@ -72,18 +77,8 @@ export function base58btcDecode(text: string, options: { maxLength?: number } = 
   for (let group = first === 0 ? 4 : first; i < text.length; group = 4) {
     let value = 0;
     for (let g = 0; g < group; g++) value = value * 58 + digitAt(i++);
-    const multiplier = B58_POW[group] ?? 11_316_496;
-    let carry = value;
-    for (let j = 0; j < limbs.length; j++) {
-      const x = limbs[j]! * multiplier + carry; // < 2^24 * 58^4 + 2^24 < 2^53
-      carry = Math.floor(x / TWO_24);
-      limbs[j] = x - carry * TWO_24;
-    }
-    while (carry > 0) {
-      const next = Math.floor(carry / TWO_24);
-      limbs.push(carry - next * TWO_24);
-      carry = next;
-    }
+    // limbs × 58^group + the digits, < 2^24 * 58^4 + 2^24 < 2^53.
+    mulAdd(limbs, TWO_24, B58_POW[group] ?? 11_316_496, value);
   }
   const body: number[] = [];
   for (let k = limbs.length - 1; k >= 0; k--) {

@@ -1,5 +1,4 @@
 import type { KeyObject, JsonWebKey as NodeJsonWebKey } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
 import { base58btcDecode } from '../codec/base58.js';
 import { base64urlEncode } from '../codec/base64url.js';
 import { MULTICODEC, startsWith } from '../codec/multicodec.js';
@@ -9,7 +8,14 @@ import type { KeyType, SignatureAlgorithm } from '../types.js';
 import { findPemBlock } from '../lib/pem.js';
 import { isKeyObject, requireNodeCrypto } from '../platform/require.js';
 import { makeKeyPair, type KeyPair } from './key-pair.js';
-import { decodeMultibaseField, decodeMultikeyPublic, describe, jwkKeyType } from './public-jwk.js';
+import {
+  decodeKeyTextField,
+  decodeMultibaseField,
+  decodeMultikeyPublic,
+  describe,
+  jwkKeyType,
+  p256Uncompressed,
+} from './public-jwk.js';
 
 export { decodeMultikeyPublic, jwkKeyType };
 
@@ -55,7 +61,6 @@ export type KeyInput = JwkKeyInput | PemKeyInput | DerKeyInput | MultikeyInput |
 
 /** Refuse key texts longer than this: real keys are a few kilobytes at most. */
 const MAX_PEM_LENGTH = 65_536;
-const MAX_BASE58_LENGTH = 256;
 
 /**
  * Import a key pair (or a public key alone) from any supported representation.
@@ -180,13 +185,7 @@ export function ed25519FromRaw(publicRaw: Uint8Array, seed?: Uint8Array): KeyPai
 
 /** Build a KeyPair from a P-256 point (33-byte compressed or 65-byte uncompressed) and optional 32-byte scalar. */
 export function p256FromRaw(point: Uint8Array, scalar?: Uint8Array): KeyPair {
-  if (point.length !== 33 && point.length !== 65) throw new KeyInvalidError(`P-256 public key must be 33 or 65 bytes, got ${point.length}`);
-  let uncompressed: Uint8Array;
-  try {
-    uncompressed = p256.ProjectivePoint.fromHex(point).toRawBytes(false);
-  } catch (err) {
-    throw new KeyInvalidError('P-256 public key is not a point on the curve', { cause: err });
-  }
+  const uncompressed = p256Uncompressed(point);
   const x = base64urlEncode(uncompressed.subarray(1, 33));
   const y = base64urlEncode(uncompressed.subarray(33, 65));
   const publicKey = guard('P-256 public key', () => createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }));
@@ -217,13 +216,7 @@ function importMultikey(input: MultikeyInput): KeyPair {
 const BASE58_TYPES: readonly unknown[] = [undefined, 'Ed25519', 'Ed25519VerificationKey2018', 'Ed25519VerificationKey2020'];
 
 function decodeBase58Field(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string') throw new KeyInvalidError(`${field} must be a string`);
-  if (value.length > MAX_BASE58_LENGTH) throw new KeyInvalidError(`${field} is too long`);
-  try {
-    return base58btcDecode(value);
-  } catch (err) {
-    throw new KeyInvalidError(`${field} is not valid base58btc`, { cause: err });
-  }
+  return decodeKeyTextField(value, field, 'base58btc', (text) => base58btcDecode(text));
 }
 
 function importBase58(input: Base58KeyInput): KeyPair {

@@ -12,7 +12,8 @@ import type { KeyType, SignatureAlgorithm } from '../types.js';
 /** RSA moduli outside this range are refused: below is too weak, above costs too much CPU per verification. */
 export const RSA_MIN_BITS = 2048;
 export const RSA_MAX_BITS = 8192;
-const MAX_MULTIBASE_LENGTH = 256;
+/** Longest multibase / base58 key field read (a key, even with its multicodec header, is far shorter). */
+const MAX_KEY_TEXT_LENGTH = 256;
 
 /** A validated public key: its type and a JWK holding only the defining members. */
 export interface PublicKeyInfo {
@@ -133,13 +134,7 @@ export function publicKeyInfoFromRaw(type: 'Ed25519' | 'P-256', raw: Uint8Array)
     if (raw.length !== 32) throw new KeyInvalidError(`Ed25519 public key must be 32 bytes, got ${raw.length}`);
     return { type, jwk: { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(raw) } };
   }
-  if (raw.length !== 33 && raw.length !== 65) throw new KeyInvalidError(`P-256 public key must be 33 or 65 bytes, got ${raw.length}`);
-  let uncompressed: Uint8Array;
-  try {
-    uncompressed = p256.ProjectivePoint.fromHex(raw).toRawBytes(false);
-  } catch (err) {
-    throw new KeyInvalidError('P-256 public key is not a point on the curve', { cause: err });
-  }
+  const uncompressed = p256Uncompressed(raw);
   return { type, jwk: { kty: 'EC', crv: 'P-256', x: base64urlEncode(uncompressed.subarray(1, 33)), y: base64urlEncode(uncompressed.subarray(33, 65)) } };
 }
 
@@ -168,14 +163,39 @@ export function samePublicKey(a: PublicKeyInfo, b: PublicKeyInfo): boolean {
   );
 }
 
-function decodeMultibaseField(value: unknown, field: string): Uint8Array {
-  if (typeof value !== 'string') throw new KeyInvalidError(`${field} must be a string`);
-  if (value.length > MAX_MULTIBASE_LENGTH) throw new KeyInvalidError(`${field} is too long`);
-  try {
-    return multibaseDecode(value);
-  } catch (err) {
-    throw new KeyInvalidError(`${field} is not valid multibase`, { cause: err });
+/** A P-256 public key (33-byte compressed or 65-byte uncompressed point) as the 65-byte point, on the curve. */
+function p256Uncompressed(point: Uint8Array): Uint8Array {
+  if (point.length !== 33 && point.length !== 65) {
+    throw new KeyInvalidError(`P-256 public key must be 33 or 65 bytes, got ${point.length}`);
   }
+  try {
+    return p256.ProjectivePoint.fromHex(point).toRawBytes(false);
+  } catch (err) {
+    throw new KeyInvalidError('P-256 public key is not a point on the curve', { cause: err });
+  }
+}
+
+/**
+ * The bytes of a key field in a text encoding (`encoding` names it in the message): a string of at most 256
+ * characters that decodes, else `KeyInvalidError` naming the field.
+ */
+function decodeKeyTextField(
+  value: unknown,
+  field: string,
+  encoding: string,
+  decode: (text: string) => Uint8Array,
+): Uint8Array {
+  if (typeof value !== 'string') throw new KeyInvalidError(`${field} must be a string`);
+  if (value.length > MAX_KEY_TEXT_LENGTH) throw new KeyInvalidError(`${field} is too long`);
+  try {
+    return decode(value);
+  } catch (err) {
+    throw new KeyInvalidError(`${field} is not valid ${encoding}`, { cause: err });
+  }
+}
+
+function decodeMultibaseField(value: unknown, field: string): Uint8Array {
+  return decodeKeyTextField(value, field, 'multibase', multibaseDecode);
 }
 
 /** Decode a Multikey public key to its type and raw bytes (Ed25519: 32 bytes; P-256: 33-byte compressed point). */
@@ -194,4 +214,4 @@ export function decodeMultikeyPublic(value: unknown, field = 'publicKeyMultibase
   throw new KeyInvalidError(`${field}: unknown multicodec header`);
 }
 
-export { decodeMultibaseField };
+export { decodeKeyTextField, decodeMultibaseField, p256Uncompressed };

@@ -3,6 +3,7 @@
  * Parsing is pure (no file or environment access); `resolvePkcs11Pin` reads the PIN a URI points to.
  */
 import { readFileCapped } from '../node/index.js';
+import { utf8DecodeStrict } from '../codec/utf8.js';
 import { Pkcs11PinUnavailableError, Pkcs11UriInvalidError } from './errors.js';
 import type { Pkcs11KeySelector } from './keys.js';
 import type { OpenPkcs11SessionOptions } from './session.js';
@@ -62,8 +63,6 @@ const OBJECT_TYPES: readonly string[] = ['public', 'private', 'cert', 'secret-ke
 const PATH_CHARS = /^[A-Za-z0-9\-._~:[\]@!$'()*+,=&;%]*$/;
 const QUERY_CHARS = /^[A-Za-z0-9\-._~:[\]@!$'()*+,=/?|&%]*$/;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 function percentDecode(raw: string, name: string): Uint8Array {
   const out: number[] = [];
   for (let i = 0; i < raw.length; i++) {
@@ -81,12 +80,8 @@ function percentDecode(raw: string, name: string): Uint8Array {
 }
 
 function text(bytes: Uint8Array, name: string): string {
-  let value: string;
-  try {
-    value = utf8.decode(bytes);
-  } catch {
-    throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" is not UTF-8`);
-  }
+  const value = utf8DecodeStrict(bytes);
+  if (value === undefined) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" is not UTF-8`);
   if (/[\0-\x1f\x7f]/.test(value)) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" holds control characters`);
   return value;
 }

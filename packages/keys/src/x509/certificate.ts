@@ -39,7 +39,8 @@ const ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
   '0.9.2342.19200300.100.1.25': 'DC',
 };
 
-const EXTENSION = {
+/** OIDs of the extensions this package reads (and `development.ts` writes). */
+export const EXTENSION = {
   keyUsage: '2.5.29.15',
   basicConstraints: '2.5.29.19',
   extendedKeyUsage: '2.5.29.37',

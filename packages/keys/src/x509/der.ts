@@ -2,6 +2,7 @@
  * A strict, bounded DER reader: definite lengths only, every length checked against the buffer, nesting walked
  * only as deep as the caller asks. Enough for X.509 certificates and SubjectPublicKeyInfo.
  */
+import { utf8DecodeStrict } from '../codec/utf8.js';
 import { CertificateInvalidError } from '../lib/errors.js';
 
 export interface DerNode {
@@ -152,7 +153,7 @@ export function bitStringBits(node: DerNode, what: string): number[] {
 export function decodeString(node: DerNode): string {
   switch (node.tag) {
     case TAG.UTF8_STRING:
-      return new TextDecoder('utf-8', { fatal: true }).decode(node.value);
+      return utf8DecodeStrict(node.value) ?? fail('UTF8String is not UTF-8');
     case TAG.PRINTABLE_STRING:
     case TAG.IA5_STRING:
     case TAG.TELETEX_STRING:

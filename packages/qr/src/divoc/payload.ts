@@ -14,8 +14,8 @@
  * - `json`: the signed credential as plain JSON text (DIVOC public_app's first verifier; Path-Check divoc-sdk
  *   `unpack`, used for India/Sri Lanka certificates).
  */
-import { base64Decode, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
-import { binaryStringToBytes, bytesToBinaryString, decodeUtf8, encodeUtf8, startsWithBytes } from '../lib/bytes.js';
+import { base64Decode, isUnsafeJsonError, parseJsonStrict, isJsonObject, utf8Encode } from '@divoc/keys';
+import { binaryStringToBytes, bytesToBinaryString, decodeUtf8, startsWithBytes } from '../lib/bytes.js';
 import {
   DivocQrEntryMissingError,
   DivocQrJsonInvalidError,
@@ -72,7 +72,7 @@ export function encodeDivocQr(credential: DivocCredentialJson | string, options:
   } else {
     throw new DivocQrMalformedError('encodeDivocQr expects a credential object or its JSON text');
   }
-  const zip = writeZip([{ name: DIVOC_CERTIFICATE_ENTRY, data: encodeUtf8(json) }], options);
+  const zip = writeZip([{ name: DIVOC_CERTIFICATE_ENTRY, data: utf8Encode(json) }], options);
   return bytesToBinaryString(zip);
 }
 
@@ -84,7 +84,7 @@ function credentialFromZip(zip: Uint8Array, variant: DivocQrVariant, limits: Rea
     throw new DivocQrEntryMissingError(`the ZIP has no ${DIVOC_CERTIFICATE_ENTRY} entry (found: ${archive.entries.map((e) => JSON.stringify(e.name)).join(', ')})`);
   }
   const text = decodeUtf8(archive.read(entry));
-  if (text === null) throw new DivocQrJsonInvalidError(`${DIVOC_CERTIFICATE_ENTRY} is not valid UTF-8`);
+  if (text === undefined) throw new DivocQrJsonInvalidError(`${DIVOC_CERTIFICATE_ENTRY} is not valid UTF-8`);
   return { credential: parseCredentialJson(text), json: text, variant };
 }
 
@@ -113,7 +113,7 @@ function credentialFromZipMaybeUtf8(bytes: Uint8Array, variant: DivocQrVariant, 
   } catch (error) {
     if (!(error instanceof DivocQrZipInvalidError)) throw error;
     const once = decodeUtf8(bytes);
-    const inner = once === null ? null : binaryStringToBytes(once);
+    const inner = once === undefined ? null : binaryStringToBytes(once);
     if (inner === null || inner.length === bytes.length || !startsWithBytes(inner, PK_LOCAL)) throw error;
     return credentialFromZip(inner, variant === 'zip-bytes' ? 'zip-utf8-bytes' : 'zip-utf8-as-latin1', limits);
   }
@@ -159,7 +159,7 @@ export function decodeDivocQr(input: string | Uint8Array, options: DecodeDivocQr
   if (typeof input === 'string') return decodeText(input, limits);
   if (startsWithBytes(input, PK_LOCAL)) return credentialFromZipMaybeUtf8(input, 'zip-bytes', limits);
   const text = decodeUtf8(input);
-  if (text === null) throw new DivocQrMalformedError('the bytes are neither a ZIP archive nor UTF-8 text');
+  if (text === undefined) throw new DivocQrMalformedError('the bytes are neither a ZIP archive nor UTF-8 text');
   return decodeText(text, limits);
 }
 
@@ -182,7 +182,7 @@ export function detectDivocQr(input: string | Uint8Array): boolean {
   if (input instanceof Uint8Array) {
     if (startsWithBytes(input, PK_LOCAL)) return true;
     const text = decodeUtf8(input.subarray(0, Math.min(input.length, DEFAULT_MAX_INPUT)));
-    return text !== null && detectDivocQr(text);
+    return text !== undefined && detectDivocQr(text);
   }
   if (typeof input !== 'string') return false;
   if (input.startsWith('PK\u0003\u0004')) return true;

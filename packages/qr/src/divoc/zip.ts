@@ -1,3 +1,4 @@
+import { utf8Encode } from '@divoc/keys';
 /**
  * A minimal ZIP writer and a bounded, strict ZIP reader: just what DIVOC QR payloads need
  * (JSZip-style archives: local file headers, central directory, end-of-central-directory record; store or DEFLATE).
@@ -7,7 +8,7 @@
  * and inflation itself is capped, so a bomb ends in a typed error, never an out-of-memory.
  */
 import { crc32 } from '../lib/crc32.js';
-import { decodeLatin1, decodeUtf8, encodeUtf8 } from '../lib/bytes.js';
+import { decodeLatin1, decodeUtf8 } from '../lib/bytes.js';
 import { deflateRaw, inflateRawBounded } from '../lib/deflate.js';
 import {
   DivocQrBombError,
@@ -60,7 +61,7 @@ export function writeZip(entries: readonly ZipEntryInput[], options: WriteZipOpt
   const centrals: Uint8Array[] = [];
   let offset = 0;
   for (const entry of entries) {
-    const name = encodeUtf8(entry.name);
+    const name = utf8Encode(entry.name);
     const utf8Flag = name.some((b) => b >= 0x80) ? FLAG_UTF8 : 0;
     const compressed = deflateRaw(entry.data, options.level ?? 9);
     const crc = crc32(entry.data);
@@ -172,7 +173,7 @@ function checkEntryName(name: string): void {
 function decodeName(bytes: Uint8Array, utf8: boolean): string {
   if (utf8) {
     const text = decodeUtf8(bytes);
-    if (text === null) throw new DivocQrZipEntryNameError('ZIP entry name flagged UTF-8 is not valid UTF-8');
+    if (text === undefined) throw new DivocQrZipEntryNameError('ZIP entry name flagged UTF-8 is not valid UTF-8');
     return text;
   }
   // CP437 names: only ASCII matters for DIVOC; bytes >= 0x80 map to Latin-1 chars, which can never equal an ASCII name.

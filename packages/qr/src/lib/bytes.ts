@@ -2,6 +2,7 @@
  * Byte/text helpers. A JavaScript "binary string" holds one byte per UTF-16 code unit (U+0000–U+00FF);
  * JSZip's `type: 'string'` output and `atob()` produce them.
  */
+import { utf8DecodeStrict } from '@divoc/keys';
 
 /** Bytes → binary string (each byte one char U+0000–U+00FF). */
 export function bytesToBinaryString(bytes: Uint8Array): string {
@@ -24,20 +25,12 @@ export function binaryStringToBytes(text: string): Uint8Array | null {
   return out;
 }
 
-const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-const utf8Encoder = new TextEncoder();
-
-/** Strict UTF-8 decode, `null` when the bytes are not valid UTF-8. */
-export function decodeUtf8(bytes: Uint8Array): string | null {
-  try {
-    return utf8Strict.decode(bytes);
-  } catch {
-    return null;
-  }
-}
-
-export function encodeUtf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
+/**
+ * Strict UTF-8 decode (`utf8DecodeStrict` of `@divoc/keys`), undefined when the bytes are not valid UTF-8. A leading
+ * BOM stays in the text: a DIVOC payload or ZIP name that starts with one is not what DIVOC writes.
+ */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  return utf8DecodeStrict(bytes, { keepBom: true });
 }
 
 /** ISO-8859-1 decode: each byte one char. */

@@ -1,4 +1,4 @@
-import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, withCode, withUnsafeJsonCode, familyGuard, type FamilyGuard } from '@divoc/keys';
 
 /**
  * Every error this package throws is one of these classes. Each carries a stable string `code`, so callers can
@@ -11,116 +11,74 @@ export abstract class QrErrorBase extends DivocError {}
 /* ---------------------------------------------------------------- DIVOC QR payloads */
 
 /** The input is not a DIVOC QR payload in any known wrapping (wrong type, empty, unknown prefix, over the size cap). */
-export class DivocQrMalformedError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_MALFORMED' as const;
-}
+export class DivocQrMalformedError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_MALFORMED') {}
 
 /** The input looks like a DIVOC wrapping this package cannot decode offline (e.g. a URL needing an online lookup). */
-export class DivocQrUnsupportedError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_UNSUPPORTED' as const;
-}
+export class DivocQrUnsupportedError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_UNSUPPORTED') {}
 
 /** The ZIP archive is structurally broken: truncated, bad signatures, offsets out of range, bad DEFLATE stream. */
-export class DivocQrZipInvalidError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_ZIP_INVALID' as const;
-}
+export class DivocQrZipInvalidError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ZIP_INVALID') {}
 
 /** The ZIP uses a feature refused on purpose: ZIP64, encryption, multi-disk, a compression method other than store/deflate. */
-export class DivocQrZipUnsupportedError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_ZIP_UNSUPPORTED' as const;
-}
+export class DivocQrZipUnsupportedError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ZIP_UNSUPPORTED') {}
 
 /** An entry name is unsafe (absolute path, `..` segment, backslash, NUL) or local and central names disagree. */
-export class DivocQrZipEntryNameError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_ZIP_ENTRY_NAME' as const;
-}
+export class DivocQrZipEntryNameError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ZIP_ENTRY_NAME') {}
 
 /** The archive would inflate past the size or ratio budget, or holds too many entries: a decompression bomb. */
-export class DivocQrBombError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_BOMB' as const;
-}
+export class DivocQrBombError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_BOMB') {}
 
 /** The inflated entry does not match the CRC-32 or size its headers declare. */
-export class DivocQrCrcMismatchError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_CRC_MISMATCH' as const;
-}
+export class DivocQrCrcMismatchError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_CRC_MISMATCH') {}
 
 /** The archive has no `certificate.json` entry. */
-export class DivocQrEntryMissingError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_ENTRY_MISSING' as const;
-}
+export class DivocQrEntryMissingError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ENTRY_MISSING') {}
 
 /** The certificate is not UTF-8 JSON, or not a JSON object. */
-export class DivocQrJsonInvalidError extends QrErrorBase {
-  readonly code = 'ERR_DIVOC_QR_JSON_INVALID' as const;
-}
+export class DivocQrJsonInvalidError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_JSON_INVALID') {}
 
 /**
  * The certificate JSON names a member twice or has a `__proto__` / `constructor` / `prototype` member. The code is
  * the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), the same in every format.
  */
-export class DivocQrUnsafeJsonError extends QrErrorBase {
-  readonly code: UnsafeJsonCode;
-  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
-    super(message, options);
-    this.code = options.code;
-  }
-}
+export class DivocQrUnsafeJsonError extends withUnsafeJsonCode(QrErrorBase) {}
 
 /* ---------------------------------------------------------------- rendering */
 
 /** Render options are wrong: unknown mode/ecc/format, a module size or margin out of range, text not fitting the mode. */
-export class QrRenderOptionsError extends QrErrorBase {
-  readonly code = 'ERR_QR_RENDER_OPTIONS' as const;
-}
+export class QrRenderOptionsError extends withCode(QrErrorBase, 'ERR_QR_RENDER_OPTIONS') {}
 
 /** The data does not fit in a version 40 QR code at the chosen error correction level. */
-export class QrDataTooLongError extends QrErrorBase {
-  readonly code = 'ERR_QR_DATA_TOO_LONG' as const;
-}
+export class QrDataTooLongError extends withCode(QrErrorBase, 'ERR_QR_DATA_TOO_LONG') {}
 
 /* ---------------------------------------------------------------- reading images */
 
 /** The bytes are not a PNG, JPEG or SVG image this package reads. */
-export class QrImageUnsupportedError extends QrErrorBase {
-  readonly code = 'ERR_QR_IMAGE_UNSUPPORTED' as const;
-}
+export class QrImageUnsupportedError extends withCode(QrErrorBase, 'ERR_QR_IMAGE_UNSUPPORTED') {}
 
 /** The image is truncated or corrupt. */
-export class QrImageCorruptError extends QrErrorBase {
-  readonly code = 'ERR_QR_IMAGE_CORRUPT' as const;
-}
+export class QrImageCorruptError extends withCode(QrErrorBase, 'ERR_QR_IMAGE_CORRUPT') {}
 
 /** The image declares dimensions or a size over the budget (image bomb); refused before allocating pixels. */
-export class QrImageTooLargeError extends QrErrorBase {
-  readonly code = 'ERR_QR_IMAGE_TOO_LARGE' as const;
-}
+export class QrImageTooLargeError extends withCode(QrErrorBase, 'ERR_QR_IMAGE_TOO_LARGE') {}
 
 /**
  * An SVG is over the rasteriser's complexity budget: too many elements or path segments, too many edge/scanline
  * crossings, or too much painted area. Refused before the work (or the memory) it would take.
  */
-export class QrSvgTooComplexError extends QrErrorBase {
-  readonly code = 'ERR_QR_SVG_TOO_COMPLEX' as const;
-}
+export class QrSvgTooComplexError extends withCode(QrErrorBase, 'ERR_QR_SVG_TOO_COMPLEX') {}
 
 /**
  * Every way of looking at the image would hand the QR decoder more finder-pattern candidates than its work budget
  * (a crafted texture of fine stripes, say): refused rather than spending seconds of CPU on it.
  */
-export class QrImageTooComplexError extends QrErrorBase {
-  readonly code = 'ERR_QR_IMAGE_TOO_COMPLEX' as const;
-}
+export class QrImageTooComplexError extends withCode(QrErrorBase, 'ERR_QR_IMAGE_TOO_COMPLEX') {}
 
 /** Reading the image ran out of its time budget (`timeBudgetMs`) before any QR code was found. */
-export class QrTimeBudgetError extends QrErrorBase {
-  readonly code = 'ERR_QR_TIME_BUDGET' as const;
-}
+export class QrTimeBudgetError extends withCode(QrErrorBase, 'ERR_QR_TIME_BUDGET') {}
 
 /** The image decoded but no QR code was found in it. */
-export class QrNotFoundError extends QrErrorBase {
-  readonly code = 'ERR_QR_NOT_FOUND' as const;
-}
+export class QrNotFoundError extends withCode(QrErrorBase, 'ERR_QR_NOT_FOUND') {}
 
 /** Discriminated union (on `code`) of every error this package throws. */
 export type QrError =
@@ -147,6 +105,4 @@ export type QrError =
 export type QrErrorCode = QrError['code'];
 
 /** True for errors thrown by this package. */
-export function isQrError(error: unknown): error is QrError {
-  return error instanceof QrErrorBase;
-}
+export const isQrError: FamilyGuard<QrError> = familyGuard(QrErrorBase);

@@ -32,22 +32,31 @@ const evidenceCommon = {
   verifier,
 } as const;
 
-const personV1: JsonSchema = {
-  type: 'object',
-  required: ['type', 'name'],
-  properties: {
-    type: typeNaming('Person'),
-    id: iri,
-    refId: idValue(128),
-    uhid: idValue(128),
-    name: text(256, 1),
-    age,
-    gender: text(32),
-    nationality: text(64),
-    address: postalAddress(),
-  },
-  additionalProperties: false,
-};
+/**
+ * DIVOC's `Person` subject: the members every built-in type shares, plus `dob` and `age` where its context defines
+ * them; `required` adds to `type` and `name`.
+ */
+function personSubjectSchema(terms: { dob: boolean; age: boolean }, required: readonly string[] = []): JsonSchema {
+  return {
+    type: 'object',
+    required: ['type', 'name', ...required],
+    properties: {
+      type: typeNaming('Person'),
+      id: iri,
+      refId: idValue(128),
+      uhid: idValue(128),
+      name: text(256, 1),
+      ...(terms.dob ? { dob: date } : {}),
+      ...(terms.age ? { age } : {}),
+      gender: text(32),
+      nationality: text(64),
+      address: postalAddress(),
+    },
+    additionalProperties: false,
+  };
+}
+
+const personV1 = personSubjectSchema({ dob: false, age: true });
 
 /** The SDK v2 context: every term of the built-in templates with its own IRI (their default). */
 const sdkV2 = CONTEXT_URLS.DIVOC_SDK_V2;
@@ -89,23 +98,7 @@ const icd11: JsonSchema = {
 
 /** The DDCC-profile subject (date of birth required): shared by vaccination v2 and recovery. */
 function ddccPersonSubject(): JsonSchema {
-  return {
-    type: 'object',
-    required: ['type', 'name', 'dob'],
-    properties: {
-      type: typeNaming('Person'),
-      id: iri,
-      refId: idValue(128),
-      uhid: idValue(128),
-      name: text(256, 1),
-      dob: date,
-      age,
-      gender: text(32),
-      nationality: text(64),
-      address: postalAddress(),
-    },
-    additionalProperties: false,
-  };
+  return personSubjectSchema({ dob: true, age: true }, ['dob']);
 }
 
 /**
@@ -149,22 +142,7 @@ export const testCertificateCredentialSchema: JsonSchema = credentialEnvelope({
   title: 'DIVOC test certificate (SDK v2 context or DIVOC testCertificate context v1)',
   credentialType: 'ProofOfTestCertificateCredential',
   requiredContexts: [[...testCertificateV1Urls, sdkV2]],
-  credentialSubject: {
-    type: 'object',
-    required: ['type', 'name'],
-    properties: {
-      type: typeNaming('Person'),
-      id: iri,
-      refId: idValue(128),
-      uhid: idValue(128),
-      name: text(256, 1),
-      dob: date,
-      gender: text(32),
-      nationality: text(64),
-      address: postalAddress(),
-    },
-    additionalProperties: false,
-  },
+  credentialSubject: personSubjectSchema({ dob: true, age: false }),
   evidence: {
     type: 'object',
     required: ['type', 'testType', 'sampleCollectionTimestamp', 'result'],

@@ -32,21 +32,18 @@ export const idValue = (maxLength = 128): JsonSchema => ({
   maximum: Number.MAX_SAFE_INTEGER,
 });
 
+/** A dose number from 1 to 99, as an integer or its decimal string; `orBlank` also allows "". */
+const doseNumber = (orBlank: boolean): JsonSchema => ({
+  type: ['integer', 'string'],
+  minimum: 1,
+  maximum: 99,
+  pattern: orBlank ? '^([1-9][0-9]?)?$' : '^[1-9][0-9]?$',
+  description: orBlank ? 'a dose number from 1 to 99 (or "")' : 'a dose number from 1 to 99',
+});
+
 /** DIVOC doses: a positive integer, its decimal string, or "" (older certificates leave it blank). */
-export const doseOrBlank: JsonSchema = {
-  type: ['integer', 'string'],
-  minimum: 1,
-  maximum: 99,
-  pattern: '^([1-9][0-9]?)?$',
-  description: 'a dose number from 1 to 99 (or "")',
-};
-export const dose: JsonSchema = {
-  type: ['integer', 'string'],
-  minimum: 1,
-  maximum: 99,
-  pattern: '^[1-9][0-9]?$',
-  description: 'a dose number from 1 to 99',
-};
+export const doseOrBlank: JsonSchema = doseNumber(true);
+export const dose: JsonSchema = doseNumber(false);
 
 /** DIVOC writes age as a decimal string ("26"); an integer is accepted too. */
 export const age: JsonSchema = {

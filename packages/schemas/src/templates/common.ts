@@ -89,6 +89,67 @@ export function address(record: Readonly<CredentialRecord>, prefix = ''): Record
   };
 }
 
+/** DIVOC's `refId`: the record's, else its pre-enrolment code ('' when it has neither). */
+export function refId(record: Readonly<CredentialRecord>): string {
+  return has(record, 'refId') ? str(record, 'refId') : str(record, 'preEnrollmentCode');
+}
+
+/** What a template decides about its subject: each member is left out when undefined. */
+export interface SubjectParts {
+  readonly refId: string | undefined;
+  readonly dob: string | undefined;
+  readonly age: string | undefined;
+}
+
+/**
+ * DIVOC's `credentialSubject`: a `Person` with the record's identity, name, gender, nationality and address, in
+ * DIVOC's member order. Whether `refId`, `dob` and `age` are written differs between templates, so they are given.
+ */
+export function personSubject(record: Readonly<CredentialRecord>, parts: SubjectParts): Record<string, unknown> {
+  const subject: Record<string, unknown> = { type: 'Person' };
+  const id = subjectId(record);
+  if (id !== undefined) subject.id = id;
+  if (parts.refId !== undefined) subject.refId = parts.refId;
+  subject.name = str(record, 'name');
+  if (parts.dob !== undefined) subject.dob = parts.dob;
+  if (parts.age !== undefined) subject.age = parts.age;
+  if (has(record, 'gender')) subject.gender = str(record, 'gender');
+  if (has(record, 'nationality')) subject.nationality = str(record, 'nationality');
+  subject.address = address(record);
+  return subject;
+}
+
+/**
+ * The members a DIVOC evidence entry starts with: `id` (`<evidence base>/<path>/<certificate id>`), `certificateId`
+ * (the record's or a new one) and `type`.
+ */
+export function evidenceHead(
+  record: Readonly<CredentialRecord>,
+  options: ResolvedBuildOptions,
+  path: string,
+  type: string,
+): Record<string, unknown> {
+  const certId = certificateId(record);
+  return { id: `${evidenceBase(options)}/${path}/${encodeURIComponent(certId)}`, certificateId: certId, type: [type] };
+}
+
+/** The evidence's `facility`: its name and postal address from the record's `facility…` fields. */
+export function facility(record: Readonly<CredentialRecord>): Record<string, unknown> {
+  return { name: str(record, 'facilityName'), address: address(record, 'facility') };
+}
+
+/** Completes a DIVOC certificate: its subject, its one evidence entry, and `nonTransferable` as DIVOC writes it. */
+export function divocCertificate(
+  credential: Record<string, unknown>,
+  subject: Record<string, unknown>,
+  evidence: Record<string, unknown>,
+): Record<string, unknown> {
+  credential.credentialSubject = subject;
+  credential.evidence = [evidence];
+  credential.nonTransferable = 'true';
+  return credential;
+}
+
 /**
  * The envelope every credential shares: `@context` (W3C base context for the VC version, then the type's
  * contexts), `type`, `id`, `issuer` and the validity dates in the version's vocabulary.

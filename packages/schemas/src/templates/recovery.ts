@@ -5,18 +5,19 @@ import type { JsonSchema } from '../schemas/parts.js';
 import type { ValidationIssue } from '../types.js';
 import { CONTEXT_URLS } from '../contexts/urls.js';
 import {
-  address,
-  certificateId,
   credentialFrame,
-  evidenceBase,
+  divocCertificate,
+  evidenceHead,
+  facility,
   facilityRecordProperties,
   has,
   hostContexts,
   notBefore,
   personRecordChecks,
   personRecordProperties,
+  personSubject,
+  refId,
   str,
-  subjectId,
   templateContexts,
   toDate,
 } from './common.js';
@@ -47,22 +48,12 @@ function buildRecovery(record: Readonly<CredentialRecord>, options: ResolvedBuil
     templateContexts(options, [hostContexts(options).vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1]),
     { ...options, expirationDate: options.expirationDate ?? `${validUntil}T23:59:59Z` },
   );
-  const subject: Record<string, unknown> = { type: 'Person' };
-  const id = subjectId(record);
-  if (id !== undefined) subject.id = id;
-  if (has(record, 'refId') || has(record, 'preEnrollmentCode')) subject.refId = has(record, 'refId') ? str(record, 'refId') : str(record, 'preEnrollmentCode');
-  subject.name = str(record, 'name');
-  subject.dob = toDate(str(record, 'dob'));
-  if (has(record, 'age')) subject.age = str(record, 'age');
-  if (has(record, 'gender')) subject.gender = str(record, 'gender');
-  if (has(record, 'nationality')) subject.nationality = str(record, 'nationality');
-  subject.address = address(record);
-
-  const certId = certificateId(record);
+  // Unlike the other templates, a recovery statement carries `refId` only when the record has one.
+  const ref = has(record, 'refId') || has(record, 'preEnrollmentCode') ? refId(record) : undefined;
+  const age = has(record, 'age') ? str(record, 'age') : undefined;
+  const subject = personSubject(record, { refId: ref, dob: toDate(str(record, 'dob')), age });
   const evidence: Record<string, unknown> = {
-    id: `${evidenceBase(options)}/recovery/${encodeURIComponent(certId)}`,
-    certificateId: certId,
-    type: ['Recovery'],
+    ...evidenceHead(record, options, 'recovery', 'Recovery'),
     disease: str(record, 'disease'),
     firstPositiveTestDate: toDate(str(record, 'firstPositiveTestDate')),
     effectiveStart: toDate(str(record, 'validFrom')),
@@ -70,11 +61,8 @@ function buildRecovery(record: Readonly<CredentialRecord>, options: ResolvedBuil
     country: str(record, 'country'),
   };
   if (has(record, 'verifierName')) evidence.verifier = { name: str(record, 'verifierName') };
-  if (has(record, 'facilityName')) evidence.facility = { name: str(record, 'facilityName'), address: address(record, 'facility') };
-  credential.credentialSubject = subject;
-  credential.evidence = [evidence];
-  credential.nonTransferable = 'true';
-  return credential;
+  if (has(record, 'facilityName')) evidence.facility = facility(record);
+  return divocCertificate(credential, subject, evidence);
 }
 
 function recoveryChecks(credential: Readonly<Record<string, unknown>>): ValidationIssue[] {

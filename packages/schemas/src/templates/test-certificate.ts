@@ -4,18 +4,19 @@ import { DRAFT_2020_12, dateOrDateTime, text } from '../schemas/parts.js';
 import type { JsonSchema } from '../schemas/parts.js';
 import { CONTEXT_URLS } from '../contexts/urls.js';
 import {
-  address,
-  certificateId,
   credentialFrame,
-  evidenceBase,
+  divocCertificate,
+  evidenceHead,
+  facility,
   facilityRecordProperties,
   has,
   hostContexts,
   notBefore,
   personRecordChecks,
   personRecordProperties,
+  personSubject,
+  refId,
   str,
-  subjectId,
   templateContexts,
   toDate,
   toTimestamp,
@@ -45,21 +46,10 @@ export const testRecordSchema: JsonSchema = {
 
 function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions): Record<string, unknown> {
   const credential = credentialFrame('ProofOfTestCertificateCredential', templateContexts(options, [hostContexts(options).testCertificateV1]), options);
-  const subject: Record<string, unknown> = { type: 'Person' };
-  const id = subjectId(record);
-  if (id !== undefined) subject.id = id;
-  subject.refId = has(record, 'refId') ? str(record, 'refId') : str(record, 'preEnrollmentCode');
-  subject.name = str(record, 'name');
-  if (has(record, 'dob')) subject.dob = toDate(str(record, 'dob'));
-  if (has(record, 'gender')) subject.gender = str(record, 'gender');
-  if (has(record, 'nationality')) subject.nationality = str(record, 'nationality');
-  subject.address = address(record);
-
-  const certId = certificateId(record);
+  const dob = has(record, 'dob') ? toDate(str(record, 'dob')) : undefined;
+  const subject = personSubject(record, { refId: refId(record), dob, age: undefined });
   const evidence: Record<string, unknown> = {
-    id: `${evidenceBase(options)}/test/${encodeURIComponent(certId)}`,
-    certificateId: certId,
-    type: ['TestDetails'],
+    ...evidenceHead(record, options, 'test', 'TestDetails'),
     batch: str(record, 'batch'),
     testName: str(record, 'testName'),
     testType: str(record, 'testType'),
@@ -71,11 +61,8 @@ function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOpt
   if (has(record, 'resultTimestamp')) evidence.resultTimestamp = toTimestamp(str(record, 'resultTimestamp'));
   evidence.result = str(record, 'result');
   evidence.verifier = { name: str(record, 'verifierName') };
-  evidence.facility = { name: str(record, 'facilityName'), address: address(record, 'facility') };
-  credential.credentialSubject = subject;
-  credential.evidence = [evidence];
-  credential.nonTransferable = 'true';
-  return credential;
+  evidence.facility = facility(record);
+  return divocCertificate(credential, subject, evidence);
 }
 
 /**

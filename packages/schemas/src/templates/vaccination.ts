@@ -6,11 +6,11 @@ import type { ValidationIssue } from '../types.js';
 import { resolveVaccine } from '../valuesets/vaccines.js';
 import { CONTEXT_URLS } from '../contexts/urls.js';
 import {
-  address,
   ageAt,
-  certificateId,
   credentialFrame,
-  evidenceBase,
+  divocCertificate,
+  evidenceHead,
+  facility,
   facilityRecordProperties,
   has,
   hostContexts,
@@ -18,8 +18,9 @@ import {
   notBefore,
   personRecordChecks,
   personRecordProperties,
+  personSubject,
+  refId,
   str,
-  subjectId,
   templateContexts,
   toDate,
   toTimestamp,
@@ -103,24 +104,15 @@ function buildVaccination(record: Readonly<CredentialRecord>, options: ResolvedB
   const credential = credentialFrame('ProofOfVaccinationCredential', contexts, options);
   const vaccinationDate = str(record, 'vaccinationDate');
 
-  const subject: Record<string, unknown> = { type: 'Person' };
-  const id = subjectId(record);
-  if (id !== undefined) subject.id = id;
-  subject.refId = has(record, 'refId') ? str(record, 'refId') : str(record, 'preEnrollmentCode');
-  subject.name = str(record, 'name');
-  if (v2) subject.dob = toDate(str(record, 'dob'));
   // DIVOC writes age as a string; v1 has no dob term, so age is derived from dob when only dob is given.
-  if (has(record, 'age')) subject.age = str(record, 'age');
-  else if (!v2 && has(record, 'dob')) subject.age = String(ageAt(str(record, 'dob'), vaccinationDate));
-  if (has(record, 'gender')) subject.gender = str(record, 'gender');
-  if (has(record, 'nationality')) subject.nationality = str(record, 'nationality');
-  subject.address = address(record);
+  let age: string | undefined;
+  if (has(record, 'age')) age = str(record, 'age');
+  else if (!v2 && has(record, 'dob')) age = String(ageAt(str(record, 'dob'), vaccinationDate));
+  const dob = v2 ? toDate(str(record, 'dob')) : undefined;
+  const subject = personSubject(record, { refId: refId(record), dob, age });
 
-  const certId = certificateId(record);
   const evidence: Record<string, unknown> = {
-    id: `${evidenceBase(options)}/vaccine/${encodeURIComponent(certId)}`,
-    certificateId: certId,
-    type: ['Vaccination'],
+    ...evidenceHead(record, options, 'vaccine', 'Vaccination'),
     batch: str(record, 'batch'),
     vaccine: str(record, 'vaccine'),
     manufacturer: str(record, 'manufacturer'),
@@ -139,12 +131,8 @@ function buildVaccination(record: Readonly<CredentialRecord>, options: ResolvedB
     if (evidence.manufacturer === '' && known) evidence.manufacturer = known.manufacturerName;
   }
   evidence.verifier = { name: str(record, 'vaccinatorName') };
-  evidence.facility = { name: str(record, 'facilityName'), address: address(record, 'facility') };
-
-  credential.credentialSubject = subject;
-  credential.evidence = [evidence];
-  credential.nonTransferable = 'true';
-  return credential;
+  evidence.facility = facility(record);
+  return divocCertificate(credential, subject, evidence);
 }
 
 /**

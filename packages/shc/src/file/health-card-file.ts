@@ -1,6 +1,6 @@
-import { isJsonObject } from '@divoc/keys';
+import { isJsonObject, utf8DecodeStrict } from '@divoc/keys';
 import { ShcFileInvalidError, ShcInputInvalidError, ShcInputTooLargeError } from '../lib/errors.js';
-import { assertSafeInput, decodeUtf8, parseJson } from '../lib/json.js';
+import { assertSafeInput, parseJson } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { HealthCardFile } from '../types.js';
 
@@ -39,7 +39,7 @@ export function healthCardFileCredentials(value: unknown): string[] {
 export function inputText(input: string | Uint8Array, what: string): string {
   if (input instanceof Uint8Array) {
     if (input.byteLength > LIMITS.maxInputBytes) throw new ShcInputTooLargeError(`${what} is larger than ${LIMITS.maxInputBytes} bytes`);
-    const text = decodeUtf8(input);
+    const text = utf8DecodeStrict(input);
     if (text === undefined) throw new ShcInputInvalidError(`${what} is not UTF-8 text`);
     return text.replace(/^\uFEFF/, '');
   }

@@ -1,4 +1,4 @@
-import { base64urlDecode, isJsonObject } from '@divoc/keys';
+import { base64urlDecode, isJsonObject, utf8DecodeStrict, utf8Encode } from '@divoc/keys';
 import { inflateRawBounded } from '../lib/deflate.js';
 import {
   ShcHeaderInvalidError,
@@ -6,7 +6,7 @@ import {
   ShcJwsMalformedError,
   ShcPayloadInvalidError,
 } from '../lib/errors.js';
-import { decodeUtf8, encodeUtf8, parseJson, type JsonObject } from '../lib/json.js';
+import { parseJson, type JsonObject } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { ShcHeader, ShcPayload } from '../types.js';
 
@@ -35,7 +35,7 @@ function b64(part: string, what: string): Uint8Array {
 
 function parseHeader(part: string): ShcHeader {
   if (part.length > 1024) throw new ShcJwsMalformedError('JWS header is longer than 1024 characters');
-  const text = decodeUtf8(b64(part, 'header'));
+  const text = utf8DecodeStrict(b64(part, 'header'));
   const parsed = text === undefined ? undefined : parseJson(text);
   if (!parsed?.ok || !isJsonObject(parsed.value)) throw new ShcJwsMalformedError('JWS header is not a JSON object');
   const header = parsed.value;
@@ -93,12 +93,12 @@ export function parseShcJws(jws: string): ParsedJws {
   // ES256 is raw r||s: anything but 64 bytes is truncated, DER-encoded or forged.
   if (signature.length !== 64) throw new ShcJwsMalformedError(`ES256 signature must be 64 bytes, got ${signature.length}`);
   const inflated = inflateRawBounded(b64(payloadPart, 'payload'));
-  const text = decodeUtf8(inflated);
+  const text = utf8DecodeStrict(inflated);
   if (text === undefined) throw new ShcPayloadInvalidError('payload is not UTF-8');
   const parsed = parseJson(text);
   if (!parsed.ok) throw new ShcPayloadInvalidError('payload is not JSON', { cause: parsed.error });
   const payload = checkPayload(parsed.value);
-  return { jws, header, payload, signingInput: encodeUtf8(`${headerPart}.${payloadPart}`), signature };
+  return { jws, header, payload, signingInput: utf8Encode(`${headerPart}.${payloadPart}`), signature };
 }
 
 export type { JsonObject };

@@ -1,9 +1,18 @@
-import { base64urlEncode, importKeyPair, isKeyPair, jwkThumbprint, verifySignature, type KeyPair, type Signer, isJsonObject } from '@divoc/keys';
+import {
+  base64urlEncode,
+  importKeyPair,
+  isKeyPair,
+  jwkThumbprint,
+  verifySignature,
+  type KeyPair,
+  type Signer,
+  isJsonObject,
+  utf8Encode,
+} from '@divoc/keys';
 import { credentialToFhirBundle, type FhirBundleOptions } from '../fhir/bundle.js';
 import { createHealthCardFile } from '../file/health-card-file.js';
 import { deflateRaw } from '../lib/deflate.js';
 import { isShcError, ShcOptionsInvalidError, ShcPayloadInvalidError } from '../lib/errors.js';
-import { encodeUtf8 } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import { encodeShcQr } from '../qr/numeric.js';
 import type { FhirBundle, HealthCardFile, ShcPayload } from '../types.js';
@@ -131,9 +140,9 @@ export async function signShcPayload(payload: ShcPayload, options: SignShcOption
     if (isShcError(err)) fail(`payload: ${err.message}`, err);
     throw err;
   }
-  const header = base64urlEncode(encodeUtf8(JSON.stringify({ alg: 'ES256', zip: 'DEF', kid })));
-  const body = base64urlEncode(deflateRaw(encodeUtf8(JSON.stringify(checked))));
-  const signingInput = encodeUtf8(`${header}.${body}`);
+  const header = base64urlEncode(utf8Encode(JSON.stringify({ alg: 'ES256', zip: 'DEF', kid })));
+  const body = base64urlEncode(deflateRaw(utf8Encode(JSON.stringify(checked))));
+  const signingInput = utf8Encode(`${header}.${body}`);
   const signature = await signer.sign(signingInput);
   if (!(signature instanceof Uint8Array) || signature.length !== 64) fail('signer returned something other than a 64-byte ES256 signature');
   if (kp && !(await verifySignature(kp, 'ES256', signingInput, signature))) fail('signer does not hold the private half of key');

@@ -1,4 +1,5 @@
-import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, withCode, withUnsafeJsonCode, familyGuard } from '@divoc/keys';
+import type { FamilyGuard, UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws, and every failure code a verification result carries, is one of these classes.
@@ -11,116 +12,70 @@ export abstract class ShcError extends DivocError {
 }
 
 /** The input is not something this package reads: wrong type, empty, or not a JWS / `shc:/` / health card file. */
-export class ShcInputInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_INPUT_INVALID' as const;
-}
+export class ShcInputInvalidError extends withCode(ShcError, 'ERR_SHC_INPUT_INVALID') {}
 
 /**
  * JSON of the card (JWS header or payload, `.smart-health-card` file) names a member twice or has a `__proto__` /
  * `constructor` / `prototype` member. The code is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`),
  * the same in every format.
  */
-export class ShcUnsafeJsonError extends ShcError {
-  readonly code: UnsafeJsonCode;
-  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
-    super(message, options);
-    this.code = options.code;
-  }
-}
+export class ShcUnsafeJsonError extends withUnsafeJsonCode(ShcError) {}
 
 /** The input is larger than the configured cap; rejected before any work is done on it. */
-export class ShcInputTooLargeError extends ShcError {
-  readonly code = 'ERR_SHC_INPUT_TOO_LARGE' as const;
-}
+export class ShcInputTooLargeError extends withCode(ShcError, 'ERR_SHC_INPUT_TOO_LARGE') {}
 
 /** The compact JWS is malformed: not three base64url parts, a header that is not a JSON object, a bad signature part. */
-export class ShcJwsMalformedError extends ShcError {
-  readonly code = 'ERR_SHC_JWS_MALFORMED' as const;
-}
+export class ShcJwsMalformedError extends withCode(ShcError, 'ERR_SHC_JWS_MALFORMED') {}
 
 /** The JWS header breaks the SMART Health Cards profile: `alg` other than ES256, `zip` other than DEF, no `kid`. */
-export class ShcHeaderInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_HEADER_INVALID' as const;
-}
+export class ShcHeaderInvalidError extends withCode(ShcError, 'ERR_SHC_HEADER_INVALID') {}
 
 /** The payload does not inflate (not raw DEFLATE), or inflates beyond the size/ratio budget (decompression bomb). */
-export class ShcInflateError extends ShcError {
-  readonly code = 'ERR_SHC_INFLATE_FAILED' as const;
-}
+export class ShcInflateError extends withCode(ShcError, 'ERR_SHC_INFLATE_FAILED') {}
 
 /** The inflated payload is not JSON, or not the SMART Health Card claim set (`iss`, `nbf`, `vc`). */
-export class ShcPayloadInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_PAYLOAD_INVALID' as const;
-}
+export class ShcPayloadInvalidError extends withCode(ShcError, 'ERR_SHC_PAYLOAD_INVALID') {}
 
 /** A `shc:/` numeric QR text is malformed: odd digit count, a pair above 77, bad prefix. */
-export class ShcQrInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_QR_INVALID' as const;
-}
+export class ShcQrInvalidError extends withCode(ShcError, 'ERR_SHC_QR_INVALID') {}
 
 /** A set of chunked `shc:/C/N/` texts cannot be assembled: index out of range, duplicate, missing, mixed sets. */
-export class ShcChunksInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_CHUNKS_INVALID' as const;
-}
+export class ShcChunksInvalidError extends withCode(ShcError, 'ERR_SHC_CHUNKS_INVALID') {}
 
 /** A `.smart-health-card` file is malformed (not JSON, no `verifiableCredential` array of strings). */
-export class ShcFileInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_FILE_INVALID' as const;
-}
+export class ShcFileInvalidError extends withCode(ShcError, 'ERR_SHC_FILE_INVALID') {}
 
 /** The credential cannot be mapped to a SMART Health Card FHIR bundle (unsupported type, missing or unmappable data). */
-export class ShcCredentialUnsupportedError extends ShcError {
-  readonly code = 'ERR_SHC_CREDENTIAL_UNSUPPORTED' as const;
-}
+export class ShcCredentialUnsupportedError extends withCode(ShcError, 'ERR_SHC_CREDENTIAL_UNSUPPORTED') {}
 
 /** Options passed to an issuing or export function are invalid (issuer URL, signer algorithm, kid, key). */
-export class ShcOptionsInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_OPTIONS_INVALID' as const;
-}
+export class ShcOptionsInvalidError extends withCode(ShcError, 'ERR_SHC_OPTIONS_INVALID') {}
 
 /** A card revocation list (CRL) is malformed, or a revocation identifier is not valid. */
-export class ShcRevocationListInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_REVOCATION_LIST_INVALID' as const;
-}
+export class ShcRevocationListInvalidError extends withCode(ShcError, 'ERR_SHC_REVOCATION_LIST_INVALID') {}
 
 /** An issuer directory is malformed. */
-export class ShcDirectoryInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_DIRECTORY_INVALID' as const;
-}
+export class ShcDirectoryInvalidError extends withCode(ShcError, 'ERR_SHC_DIRECTORY_INVALID') {}
 
 /** Verification: the signature does not verify under the trusted key. */
-export class ShcSignatureInvalidError extends ShcError {
-  readonly code = 'ERR_SHC_SIGNATURE_INVALID' as const;
-}
+export class ShcSignatureInvalidError extends withCode(ShcError, 'ERR_SHC_SIGNATURE_INVALID') {}
 
 /** Verification: no trusted key answers to `iss#kid` or `kid`, or the key belongs to another issuer. */
-export class ShcIssuerMismatchError extends ShcError {
-  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
-}
+export class ShcIssuerMismatchError extends withCode(ShcError, 'ERR_TRUST_ISSUER_MISMATCH') {}
 
-export class ShcKeyNotTrustedError extends ShcError {
-  readonly code = 'ERR_SHC_KEY_NOT_TRUSTED' as const;
-}
+export class ShcKeyNotTrustedError extends withCode(ShcError, 'ERR_SHC_KEY_NOT_TRUSTED') {}
 
 /** Verification: the trusted key's validity window does not cover the card's issuance time (`nbf`). */
-export class ShcKeyExpiredError extends ShcError {
-  readonly code = 'ERR_SHC_KEY_EXPIRED' as const;
-}
+export class ShcKeyExpiredError extends withCode(ShcError, 'ERR_SHC_KEY_EXPIRED') {}
 
 /** Verification: `nbf` lies after the validation clock. */
-export class ShcNotYetValidError extends ShcError {
-  readonly code = 'ERR_SHC_NOT_YET_VALID' as const;
-}
+export class ShcNotYetValidError extends withCode(ShcError, 'ERR_SHC_NOT_YET_VALID') {}
 
 /** Verification: `exp` lies before the validation clock. */
-export class ShcExpiredError extends ShcError {
-  readonly code = 'ERR_SHC_EXPIRED' as const;
-}
+export class ShcExpiredError extends withCode(ShcError, 'ERR_SHC_EXPIRED') {}
 
 /** Verification: the card's `rid` is listed in the issuer's revocation list for its key. */
-export class ShcRevokedError extends ShcError {
-  readonly code = 'ERR_SHC_REVOKED' as const;
-}
+export class ShcRevokedError extends withCode(ShcError, 'ERR_SHC_REVOKED') {}
 
 /** Discriminated union (on `code`) of every error this package throws or reports. */
 export type AnyShcError =
@@ -171,6 +126,4 @@ export type ShcErrorCode =
   | 'ERR_SHC_REVOKED';
 
 /** True when `err` was thrown by this package. */
-export function isShcError(err: unknown): err is AnyShcError {
-  return err instanceof ShcError;
-}
+export const isShcError: FamilyGuard<AnyShcError> = familyGuard(ShcError);

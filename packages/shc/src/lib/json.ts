@@ -3,22 +3,6 @@ import { ShcInputInvalidError, ShcUnsafeJsonError } from './errors.js';
 
 export type JsonObject = Record<string, unknown>;
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-const utf8Encoder = new TextEncoder();
-
-/** Strict UTF-8 decoding; returns undefined for invalid sequences. */
-export function decodeUtf8(bytes: Uint8Array): string | undefined {
-  try {
-    return utf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-export function encodeUtf8(text: string): Uint8Array {
-  return utf8Encoder.encode(text);
-}
-
 function unsafe(error: unknown): ShcUnsafeJsonError | undefined {
   return isUnsafeJsonError(error) ? new ShcUnsafeJsonError(error.message, { code: error.code, cause: error }) : undefined;
 }

@@ -1,7 +1,6 @@
-import { base64urlEncode, hmacSha256, isJsonObject } from '@divoc/keys';
+import { base64urlEncode, hmacSha256, isJsonObject, utf8Encode } from '@divoc/keys';
 import { RID_PATTERN } from '../jws/parse.js';
 import { ShcRevocationListInvalidError } from '../lib/errors.js';
-import { encodeUtf8 } from '../lib/json.js';
 import { LIMITS } from '../lib/limits.js';
 import type { RevocationList } from '../types.js';
 
@@ -30,7 +29,7 @@ export function computeRid(options: ComputeRidOptions): string {
   if (!(secret instanceof Uint8Array) || secret.length < 32) fail('computeRid: secret must be at least 32 bytes');
   if (typeof kid !== 'string' || kid.length === 0) fail('computeRid: kid must be a non-empty string');
   if (typeof userId !== 'string' || userId.length === 0) fail('computeRid: userId must be a non-empty string');
-  const kidBytes = encodeUtf8(kid);
+  const kidBytes = utf8Encode(kid);
   const key = new Uint8Array(secret.length + kidBytes.length);
   key.set(secret);
   key.set(kidBytes, secret.length);

@@ -90,14 +90,11 @@ function checkMessages(size: number, messages: unknown, fail: (m: string) => Err
   });
 }
 
-interface Shape {
-  id: string;
-  statusPurpose: StatusPurpose;
-  length: number;
-  statusSize: number;
-  statusMessages?: StatusMessage[];
-  allocation: StatusAllocation;
-}
+/** What a list is, as its options and its serialized form both say it. */
+type Shape = Pick<
+  SerializedStatusList,
+  'id' | 'statusPurpose' | 'length' | 'statusSize' | 'statusMessages' | 'allocation'
+>;
 
 function checkShape(options: Record<string, unknown>, fail: (m: string) => Error): Shape {
   const id = checkUrl(options.id, 'id', fail);

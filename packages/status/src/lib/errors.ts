@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, withCode, familyGuard, type FamilyGuard } from '@divoc/keys';
 
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`, so callers can
@@ -9,47 +9,31 @@ import { DivocError } from '@divoc/keys';
 export abstract class StatusBaseError extends DivocError {}
 
 /** Options passed to a constructor or helper are wrong (bad length, purpose, status size, messages...). */
-export class StatusOptionsInvalidError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_OPTIONS_INVALID' as const;
-}
+export class StatusOptionsInvalidError extends withCode(StatusBaseError, 'ERR_STATUS_OPTIONS_INVALID') {}
 
 /**
  * A status list (encoded list, status-list credential or serialized list) is malformed: wrong types, bad base64,
  * not GZIP, a decompression bomb, shorter than the 131 072-bit minimum, larger than the cap.
  */
-export class StatusListInvalidError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_LIST_INVALID' as const;
-}
+export class StatusListInvalidError extends withCode(StatusBaseError, 'ERR_STATUS_LIST_INVALID') {}
 
 /** A `credentialStatus` entry is malformed or of an unsupported type. */
-export class StatusEntryInvalidError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_ENTRY_INVALID' as const;
-}
+export class StatusEntryInvalidError extends withCode(StatusBaseError, 'ERR_STATUS_ENTRY_INVALID') {}
 
 /** An index is not an integer in `[0, list length)`. */
-export class StatusIndexOutOfRangeError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_INDEX_OUT_OF_RANGE' as const;
-}
+export class StatusIndexOutOfRangeError extends withCode(StatusBaseError, 'ERR_STATUS_INDEX_OUT_OF_RANGE') {}
 
 /** An index was already allocated: indexes are never handed out twice. */
-export class StatusIndexInUseError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_INDEX_IN_USE' as const;
-}
+export class StatusIndexInUseError extends withCode(StatusBaseError, 'ERR_STATUS_INDEX_IN_USE') {}
 
 /** Every index of the list is allocated. */
-export class StatusListFullError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_LIST_FULL' as const;
-}
+export class StatusListFullError extends withCode(StatusBaseError, 'ERR_STATUS_LIST_FULL') {}
 
 /** The operation does not fit the list's `statusPurpose` (e.g. `suspend` on a revocation list). */
-export class StatusPurposeMismatchError extends StatusBaseError {
-  readonly code = 'ERR_STATUS_PURPOSE_MISMATCH' as const;
-}
+export class StatusPurposeMismatchError extends withCode(StatusBaseError, 'ERR_STATUS_PURPOSE_MISMATCH') {}
 
 /** A DIVOC, SMART Health Cards or EU DCC revocation list is malformed (wrong types, bad hashes, too large). */
-export class RevocationListInvalidError extends StatusBaseError {
-  readonly code = 'ERR_REVOCATION_LIST_INVALID' as const;
-}
+export class RevocationListInvalidError extends withCode(StatusBaseError, 'ERR_REVOCATION_LIST_INVALID') {}
 
 /** Discriminated union (on `code`) of every error this package throws. */
 export type StatusError =
@@ -87,6 +71,4 @@ const CODES = new Set<string>([
 ]);
 
 /** True for errors thrown by this package. */
-export function isStatusError(error: unknown): error is StatusError {
-  return error instanceof StatusBaseError && CODES.has(error.code);
-}
+export const isStatusError: FamilyGuard<StatusError> = familyGuard(StatusBaseError, CODES);

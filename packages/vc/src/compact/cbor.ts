@@ -1,3 +1,4 @@
+import { CborBuffer, CBOR_MAJOR, utf8DecodeStrict } from '@divoc/keys';
 import { CompactPayloadError } from './errors.js';
 
 /**
@@ -28,90 +29,29 @@ const MAX_ITEMS = 50_000;
 
 // ------------------------------------------------------------------------------------------------ encoder
 
-export class CborWriter {
-  #buf = new Uint8Array(1024);
-  #len = 0;
-
-  #reserve(n: number): void {
-    if (this.#len + n <= this.#buf.length) return;
-    const next = new Uint8Array(Math.max(this.#buf.length * 2, this.#len + n));
-    next.set(this.#buf.subarray(0, this.#len));
-    this.#buf = next;
-  }
-
-  #byte(b: number): void {
-    this.#reserve(1);
-    this.#buf[this.#len++] = b;
-  }
-
-  #bytes(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
-    this.#buf.set(bytes, this.#len);
-    this.#len += bytes.length;
-  }
-
-  /** Major type + argument with the shortest head. `n` is a non-negative safe integer. */
-  head(major: number, n: number): void {
-    const m = major << 5;
-    if (n < 24) this.#byte(m | n);
-    else if (n < 0x100) {
-      this.#byte(m | 24);
-      this.#byte(n);
-    } else if (n < 0x10000) {
-      this.#byte(m | 25);
-      this.#byte(n >>> 8);
-      this.#byte(n & 0xff);
-    } else if (n < 0x100000000) {
-      this.#byte(m | 26);
-      for (let s = 24; s >= 0; s -= 8) this.#byte((n >>> s) & 0xff);
-    } else {
-      this.#byte(m | 27);
-      const hi = Math.floor(n / 0x100000000);
-      const lo = n >>> 0;
-      for (let s = 24; s >= 0; s -= 8) this.#byte((hi >>> s) & 0xff);
-      for (let s = 24; s >= 0; s -= 8) this.#byte((lo >>> s) & 0xff);
-    }
-  }
-
+/** Writes `CborValue`s with the deterministic forms of `@divoc/keys`' `CborBuffer`. */
+export class CborWriter extends CborBuffer {
   write(value: CborValue): void {
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value)) throw new TypeError('CBOR integers must be safe integers; wrap others in CborFloat');
-      if (value >= 0) this.head(0, value);
-      else this.head(1, -1 - value);
-    } else if (typeof value === 'string') {
-      const bytes = new TextEncoder().encode(value);
-      this.head(3, bytes.length);
-      this.#bytes(bytes);
-    } else if (value === false) this.#byte(0xf4);
-    else if (value === true) this.#byte(0xf5);
-    else if (value === null) this.#byte(0xf6);
-    else if (value instanceof Uint8Array) {
-      this.head(2, value.length);
-      this.#bytes(value);
-    } else if (Array.isArray(value)) {
-      this.head(4, value.length);
+      this.integer(value);
+    } else if (typeof value === 'string') this.text(value);
+    else if (typeof value === 'boolean' || value === null) this.simple(value);
+    else if (value instanceof Uint8Array) this.byteString(value);
+    else if (Array.isArray(value)) {
+      this.head(CBOR_MAJOR.array, value.length);
       for (const item of value) this.write(item);
     } else if (value instanceof CborMap) {
-      this.head(5, value.entries.length);
+      this.head(CBOR_MAJOR.map, value.entries.length);
       for (const [k, v] of value.entries) {
         this.write(k);
         this.write(v);
       }
     } else if (value instanceof CborTag) {
-      this.head(6, value.tag);
+      this.head(CBOR_MAJOR.tag, value.tag);
       this.write(value.value);
-    } else if (value instanceof CborFloat) {
-      this.#byte(0xfb);
-      const view = new DataView(new ArrayBuffer(8));
-      view.setFloat64(0, value.value);
-      this.#bytes(new Uint8Array(view.buffer));
-    } else {
-      throw new TypeError('not a CBOR value');
-    }
-  }
-
-  bytes(): Uint8Array {
-    return this.#buf.slice(0, this.#len);
+    } else if (value instanceof CborFloat) this.float64(value.value);
+    else throw new TypeError('not a CBOR value');
   }
 }
 
@@ -122,8 +62,6 @@ export function encodeCbor(value: CborValue): Uint8Array {
 }
 
 // ------------------------------------------------------------------------------------------------ decoder
-
-const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Decode exactly one CBOR item spanning all of `bytes`. Throws `CompactPayloadError`. */
 export function decodeCbor(bytes: Uint8Array): CborValue {
@@ -176,12 +114,9 @@ class Reader {
       case 2:
         return new Uint8Array(this.#take(this.#argument(info)));
       case 3: {
-        const raw = this.#take(this.#argument(info));
-        try {
-          return utf8.decode(raw);
-        } catch {
-          this.#fail('text string is not UTF-8');
-        }
+        // A leading U+FEFF is data: the text string comes back as it was written.
+        const text = utf8DecodeStrict(this.#take(this.#argument(info)), { keepBom: true });
+        return text ?? this.#fail('text string is not UTF-8');
       }
       case 4: {
         const n = this.#argument(info);

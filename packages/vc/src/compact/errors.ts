@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, withCode, familyGuard, type FamilyGuard } from '@divoc/keys';
 
 /**
  * Errors of the compact QR codec. Each has a stable `code`; `CompactCredentialErrors` is their union.
@@ -7,29 +7,19 @@ import { DivocError } from '@divoc/keys';
 export abstract class CompactCredentialError extends DivocError {}
 
 /** Not compact-QR text: wrong prefix, characters outside Base45, bad Base45 groups. */
-export class CompactFormatError extends CompactCredentialError {
-  readonly code = 'ERR_COMPACT_FORMAT' as const;
-}
+export class CompactFormatError extends withCode(CompactCredentialError, 'ERR_COMPACT_FORMAT') {}
 
 /** Longer than any QR code can hold, or inflating past the output / ratio budget (decompression bomb). */
-export class CompactTooLargeError extends CompactCredentialError {
-  readonly code = 'ERR_COMPACT_TOO_LARGE' as const;
-}
+export class CompactTooLargeError extends withCode(CompactCredentialError, 'ERR_COMPACT_TOO_LARGE') {}
 
 /** A compression table version this decoder does not have. */
-export class CompactVersionError extends CompactCredentialError {
-  readonly code = 'ERR_COMPACT_VERSION' as const;
-}
+export class CompactVersionError extends withCode(CompactCredentialError, 'ERR_COMPACT_VERSION') {}
 
 /** The binary payload is not valid: bad deflate stream, CBOR outside the format's strict subset, unknown tag or index. */
-export class CompactPayloadError extends CompactCredentialError {
-  readonly code = 'ERR_COMPACT_PAYLOAD' as const;
-}
+export class CompactPayloadError extends withCode(CompactCredentialError, 'ERR_COMPACT_PAYLOAD') {}
 
 /** The input to encode, or the decoded document, is not a signed credential (JSON object with `@context` and `proof`). */
-export class CompactNotCredentialError extends CompactCredentialError {
-  readonly code = 'ERR_COMPACT_NOT_CREDENTIAL' as const;
-}
+export class CompactNotCredentialError extends withCode(CompactCredentialError, 'ERR_COMPACT_NOT_CREDENTIAL') {}
 
 export type CompactCredentialErrors =
   | CompactFormatError
@@ -40,6 +30,4 @@ export type CompactCredentialErrors =
 
 export type CompactCredentialErrorCode = CompactCredentialErrors['code'];
 
-export function isCompactCredentialError(value: unknown): value is CompactCredentialErrors {
-  return value instanceof CompactCredentialError;
-}
+export const isCompactCredentialError: FamilyGuard<CompactCredentialErrors> = familyGuard(CompactCredentialError);

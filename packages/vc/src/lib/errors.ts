@@ -1,4 +1,5 @@
-import { DivocError, type UnsafeJsonCode } from '@divoc/keys';
+import { DivocError, withCode, withUnsafeJsonCode, familyGuard } from '@divoc/keys';
+import type { FamilyGuard, UnsafeJsonCode } from '@divoc/keys';
 
 /**
  * Every error this package throws (and every failure code a verification result carries) is one of these
@@ -11,92 +12,58 @@ export abstract class VcError extends DivocError {
 }
 
 /** The input is not a credential: not a JSON object, no `@context`/`type`, wrong-typed fields, bad dates. */
-export class VcMalformedError extends VcError {
-  readonly code = 'ERR_VC_MALFORMED' as const;
-}
+export class VcMalformedError extends withCode(VcError, 'ERR_VC_MALFORMED') {}
 
 /**
  * The credential's JSON names a member twice, or has a `__proto__` / `constructor` / `prototype` member (refused by
  * `parseJsonStrict` / `assertSafeJson` of `@divoc/keys`). The code is the JSON one, the same in every format.
  */
-export class VcUnsafeJsonError extends VcError {
-  readonly code: UnsafeJsonCode;
-  constructor(message: string, options: { code: UnsafeJsonCode; cause?: unknown }) {
-    super(message, options);
-    this.code = options.code;
-  }
-}
+export class VcUnsafeJsonError extends withUnsafeJsonCode(VcError) {}
 
 /** The credential carries no proof, or an unusable one (several proofs, proof not an object). */
-export class VcProofMissingError extends VcError {
-  readonly code = 'ERR_VC_PROOF_MISSING' as const;
-}
+export class VcProofMissingError extends withCode(VcError, 'ERR_VC_PROOF_MISSING') {}
 
 /** No suite handles the proof's `type`/`cryptosuite`. */
-export class VcUnsupportedSuiteError extends VcError {
-  readonly code = 'ERR_VC_UNSUPPORTED_SUITE' as const;
-}
+export class VcUnsupportedSuiteError extends withCode(VcError, 'ERR_VC_UNSUPPORTED_SUITE') {}
 
 /** The signer's algorithm does not fit the suite (e.g. an ES256 signer for `eddsa-rdfc-2022`). */
-export class VcSuiteAlgorithmMismatchError extends VcError {
-  readonly code = 'ERR_VC_SUITE_ALG_MISMATCH' as const;
-}
+export class VcSuiteAlgorithmMismatchError extends withCode(VcError, 'ERR_VC_SUITE_ALG_MISMATCH') {}
 
 /** The signature does not verify, or its encoding is malformed (truncated, not multibase, wrong JWS header). */
-export class VcSignatureInvalidError extends VcError {
-  readonly code = 'ERR_VC_SIGNATURE_INVALID' as const;
-}
+export class VcSignatureInvalidError extends withCode(VcError, 'ERR_VC_SIGNATURE_INVALID') {}
 
 /** No trusted key answers to the proof's verification method. */
-export class VcKeyNotTrustedError extends VcError {
-  readonly code = 'ERR_VC_KEY_NOT_TRUSTED' as const;
-}
+export class VcKeyNotTrustedError extends withCode(VcError, 'ERR_VC_KEY_NOT_TRUSTED') {}
 
 /** The key's validity window does not cover the proof's creation time. */
-export class VcKeyExpiredError extends VcError {
-  readonly code = 'ERR_VC_KEY_EXPIRED' as const;
-}
+export class VcKeyExpiredError extends withCode(VcError, 'ERR_VC_KEY_EXPIRED') {}
 
 /** The key may not be used for the proof's purpose. */
-export class VcKeyPurposeError extends VcError {
-  readonly code = 'ERR_VC_KEY_PURPOSE' as const;
-}
+export class VcKeyPurposeError extends withCode(VcError, 'ERR_VC_KEY_PURPOSE') {}
 
 /**
  * The credential names an issuer the signing key does not speak for (the key is trusted for other issuers of the
  * same kind). Same code in every format: see `bindIssuer` in `@divoc/keys`.
  */
-export class VcIssuerMismatchError extends VcError {
-  readonly code = 'ERR_TRUST_ISSUER_MISMATCH' as const;
-}
+export class VcIssuerMismatchError extends withCode(VcError, 'ERR_TRUST_ISSUER_MISMATCH') {}
 
 /** `issuanceDate`/`validFrom` lies after the validation clock. */
-export class VcNotYetValidError extends VcError {
-  readonly code = 'ERR_VC_NOT_YET_VALID' as const;
-}
+export class VcNotYetValidError extends withCode(VcError, 'ERR_VC_NOT_YET_VALID') {}
 
 /** `expirationDate`/`validUntil` lies before the validation clock. */
-export class VcExpiredError extends VcError {
-  readonly code = 'ERR_VC_EXPIRED' as const;
-}
+export class VcExpiredError extends withCode(VcError, 'ERR_VC_EXPIRED') {}
 
 /** The credential does not match the JSON schema of its type. */
-export class VcSchemaInvalidError extends VcError {
-  readonly code = 'ERR_VC_SCHEMA_INVALID' as const;
-}
+export class VcSchemaInvalidError extends withCode(VcError, 'ERR_VC_SCHEMA_INVALID') {}
 
 /** A context URL the document loader does not hold (nothing is ever fetched from the network). */
-export class JsonLdUnknownUrlError extends VcError {
-  readonly code = 'ERR_JSONLD_UNKNOWN_URL' as const;
-}
+export class JsonLdUnknownUrlError extends withCode(VcError, 'ERR_JSONLD_UNKNOWN_URL') {}
 
 /**
  * JSON-LD safe mode rejected the document: a term no context defines, a relative IRI, an invalid value...
  * Without safe mode such data would be silently dropped from the signed statements, so it is an error.
  */
-export class JsonLdSafeModeError extends VcError {
-  readonly code = 'ERR_JSONLD_SAFE_MODE' as const;
-}
+export class JsonLdSafeModeError extends withCode(VcError, 'ERR_JSONLD_SAFE_MODE') {}
 
 /** Discriminated union (on `code`) of every error class of this package. */
 export type VcErrors =
@@ -134,6 +101,4 @@ export type VcErrorCode =
   | 'ERR_JSONLD_UNKNOWN_URL'
   | 'ERR_JSONLD_SAFE_MODE';
 
-export function isVcError(error: unknown): error is VcErrors {
-  return error instanceof VcError;
-}
+export const isVcError: FamilyGuard<VcErrors> = familyGuard(VcError);

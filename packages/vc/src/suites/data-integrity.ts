@@ -84,22 +84,21 @@ function rdfcMultibaseSuite(p: RdfcSuiteParameters): ProofSuite {
 }
 
 /** `DataIntegrityProof` with `cryptosuite: "eddsa-rdfc-2022"` (W3C vc-di-eddsa). */
-export const eddsaRdfc2022: ProofSuite = rdfcMultibaseSuite({
-  type: 'DataIntegrityProof',
-  cryptosuite: 'eddsa-rdfc-2022',
-  algorithm: 'EdDSA',
-  contextUrl: CONTEXT_URLS.DATA_INTEGRITY_V2,
-  contextIncludedBy: [CONTEXT_URLS.CREDENTIALS_V2],
-});
+export const eddsaRdfc2022: ProofSuite = dataIntegritySuite('eddsa-rdfc-2022', 'EdDSA');
 
 /** `DataIntegrityProof` with `cryptosuite: "ecdsa-rdfc-2019"` over P-256 (W3C vc-di-ecdsa). */
-export const ecdsaRdfc2019: ProofSuite = rdfcMultibaseSuite({
-  type: 'DataIntegrityProof',
-  cryptosuite: 'ecdsa-rdfc-2019',
-  algorithm: 'ES256',
-  contextUrl: CONTEXT_URLS.DATA_INTEGRITY_V2,
-  contextIncludedBy: [CONTEXT_URLS.CREDENTIALS_V2],
-});
+export const ecdsaRdfc2019: ProofSuite = dataIntegritySuite('ecdsa-rdfc-2019', 'ES256');
+
+/** A `DataIntegrityProof` suite: the VC 2.0 context defines the proof type; with VC 1.1 its context is added. */
+function dataIntegritySuite(cryptosuite: string, algorithm: SignatureAlgorithm): ProofSuite {
+  return rdfcMultibaseSuite({
+    type: 'DataIntegrityProof',
+    cryptosuite,
+    algorithm,
+    contextUrl: CONTEXT_URLS.DATA_INTEGRITY_V2,
+    contextIncludedBy: [CONTEXT_URLS.CREDENTIALS_V2],
+  });
+}
 
 /** `Ed25519Signature2020` (W3C CCG). Neither VC context defines it, so its own context is always added. */
 export const ed25519Signature2020: ProofSuite = rdfcMultibaseSuite({

@@ -1,4 +1,4 @@
-import { base64urlDecode, base64urlEncode, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { base64urlDecode, base64urlEncode, isUnsafeJsonError, parseJsonStrict, utf8DecodeStrict } from '@divoc/keys';
 import type { SignatureAlgorithm } from '@divoc/keys';
 import { CONTEXT_URLS } from '@divoc/schemas';
 import { concatBytes, utf8 } from '../lib/bytes.js';
@@ -65,7 +65,9 @@ function parseDetachedJws(jws: unknown, algorithm: SignatureAlgorithm): { protec
   let header: unknown;
   let signature: Uint8Array;
   try {
-    header = parseJsonStrict(new TextDecoder('utf-8', { fatal: true }).decode(base64urlDecode(protectedHeader)), { maxDepth: 8 });
+    const headerText = utf8DecodeStrict(base64urlDecode(protectedHeader));
+    if (headerText === undefined) throw new VcSignatureInvalidError('proof.jws header is not UTF-8');
+    header = parseJsonStrict(headerText, { maxDepth: 8 });
     signature = base64urlDecode(encodedSignature);
   } catch (cause) {
     if (isUnsafeJsonError(cause)) throw new VcUnsafeJsonError(`proof.jws header: ${cause.message}`, { code: cause.code, cause });

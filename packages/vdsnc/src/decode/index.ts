@@ -1,4 +1,4 @@
-import { base64urlDecode, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
+import { base64urlDecode, isUnsafeJsonError, parseJsonStrict, isJsonObject, utf8DecodeStrict } from '@divoc/keys';
 import { VdsncMalformedError, VdsncTooLargeError, VdsncUnsafeJsonError } from '../lib/errors.js';
 import type { DecodedVdsnc, JsonObject, VdsncSeal, VdsncType } from '../types.js';
 
@@ -77,11 +77,9 @@ function inputText(input: unknown): string {
   }
   if (input instanceof Uint8Array) {
     if (input.length > MAX_SEAL_BYTES) throw new VdsncTooLargeError(`seal larger than ${MAX_SEAL_BYTES} bytes`);
-    try {
-      return new TextDecoder('utf-8', { fatal: true }).decode(input);
-    } catch (err) {
-      throw new VdsncMalformedError('seal bytes are not UTF-8', { cause: err });
-    }
+    const text = utf8DecodeStrict(input);
+    if (text === undefined) throw new VdsncMalformedError('seal bytes are not UTF-8');
+    return text;
   }
   if (isJsonObject(input)) {
     // Serialise and re-parse: a plain JSON copy, bounded, with no getters, cycles or class instances left.

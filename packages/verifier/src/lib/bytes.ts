@@ -1,6 +1,9 @@
 /** Runtime-neutral byte helpers (no Buffer, no node: modules): the verifier runs in browsers too. */
 import { base64Decode, isJsonObject } from '@divoc/keys';
 
+// The names the verifier's modules use for the `@divoc/keys` helpers.
+export { utf8DecodeStrict as utf8OrUndefined, utf8Encode as utf8 } from '@divoc/keys';
+
 export type Json = Record<string, unknown>;
 
 /** `isJsonObject` of `@divoc/keys`, but bytes are not an object here: a verifier input may be JSON or a Uint8Array. */
@@ -8,20 +11,6 @@ export function isObject(value: unknown): value is Json {
   return isJsonObject(value) && !(value instanceof Uint8Array);
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-
-/** UTF-8 text of bytes, or undefined when they are not valid UTF-8. */
-export function utf8OrUndefined(bytes: Uint8Array): string | undefined {
-  try {
-    return strictUtf8.decode(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-export function utf8(text: string): Uint8Array {
-  return new TextEncoder().encode(text);
-}
 
 /** Standard or URL-safe base64 (whitespace ignored) to bytes; undefined when it is not base64 (or is empty). */
 export function base64ToBytes(text: string): Uint8Array | undefined {

@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, withCode, familyGuard, type FamilyGuard } from '@divoc/keys';
 
 /**
  * Every error this package throws is one of these classes, each with a stable string `code`.
@@ -10,30 +10,22 @@ import { DivocError } from '@divoc/keys';
 export abstract class WorkerError extends DivocError {}
 
 /** `startWorker` / `ensureJetStream` options are unusable (bad registry name, concurrency, missing adapter...). */
-export class WorkerConfigError extends WorkerError {
-  readonly code = 'ERR_WORKER_CONFIG_INVALID' as const;
-}
+export class WorkerConfigError extends withCode(WorkerError, 'ERR_WORKER_CONFIG_INVALID') {}
 
 /**
  * Thrown by a registry adapter when an event can never be processed (the referenced row does not exist, the
  * payload misses its id...). The worker dead-letters the message at once instead of retrying it.
  * Any other error an adapter throws counts as transient (database down): the message is retried with backoff.
  */
-export class WorkerEventError extends WorkerError {
-  readonly code = 'ERR_WORKER_EVENT_INVALID' as const;
-}
+export class WorkerEventError extends withCode(WorkerError, 'ERR_WORKER_EVENT_INVALID') {}
 
 /** The worker was already stopped, or is stopping. */
-export class WorkerStoppedError extends WorkerError {
-  readonly code = 'ERR_WORKER_STOPPED' as const;
-}
+export class WorkerStoppedError extends withCode(WorkerError, 'ERR_WORKER_STOPPED') {}
 
 export type AnyWorkerError = WorkerConfigError | WorkerEventError | WorkerStoppedError;
 export type WorkerErrorCode = AnyWorkerError['code'];
 
-export function isWorkerError(value: unknown): value is AnyWorkerError {
-  return value instanceof WorkerError;
-}
+export const isWorkerError: FamilyGuard<AnyWorkerError> = familyGuard(WorkerError);
 
 /** Why a message went to the dead-letter subject. */
 export type DeadLetterCode =

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { headers as natsHeaders, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
 import { issueAllFormats, isIssuerError, FORMAT_NAMES, type FormatName, type IssueAllFormatsOptions, type IssuedFormats, type IssuerKeys } from '@divoc/issuer';
-import { parseJsonStrict, isJsonObject } from '@divoc/keys';
+import { parseJsonStrict, isJsonObject, utf8DecodeStrict } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
 import { ensureJetStream, resolveSetup, type JetStreamSetup, type JetStreamSetupOptions } from '../jetstream/setup.js';
@@ -79,7 +79,6 @@ type Outcome =
   | { kind: 'transient'; message: string; code?: string; ref?: JsonValue };
 
 const MAX_DLQ_DATA = 64 * 1024;
-const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
 
 function errorCode(error: unknown): string | undefined {
@@ -198,11 +197,16 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
 
   const processMessage = async (msg: JsMsg): Promise<Outcome> => {
     if (msg.data.length > maxMessageBytes) return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_TOO_LARGE', message: `payload of ${msg.data.length} bytes exceeds ${maxMessageBytes}` };
+    const text = utf8DecodeStrict(msg.data);
+    if (text === undefined) {
+      const message = 'payload is not UTF-8 JSON: not UTF-8';
+      return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message };
+    }
     let payload: unknown;
     try {
       // Strict and bounded (length, depth 256, no duplicate or __proto__ members), and its messages never quote the
       // text: JSON.parse's do ("Unexpected token 'A', "Asha Verma" is not valid JSON"), and dead letters are logged.
-      payload = parseJsonStrict(decoder.decode(msg.data), { maxLength: maxMessageBytes });
+      payload = parseJsonStrict(text, { maxLength: maxMessageBytes });
     } catch (error) {
       return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message: `payload is not UTF-8 JSON: ${errorMessage(error)}` };
     }

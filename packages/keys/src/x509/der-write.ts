@@ -1,7 +1,9 @@
 /**
- * DER writing for the dev certificates. Reading DER goes through @divoc/keys' one strict, bounded reader
- * (`readDerNode` / `derChildren`); this file only writes.
+ * DER writing, for the development certificates (`createDevelopmentCertificate`) and the extensions a format adds to
+ * them. Reading DER goes through the one strict, bounded reader (`readDerNode` / `derChildren`); this file only
+ * writes. Other packages reach these through `derWrite`.
  */
+import { utf8Encode } from '../lib/bytes.js';
 
 function lengthBytes(n: number): number[] {
   if (n < 0x80) return [n];
@@ -31,8 +33,8 @@ export const set = (...parts: Uint8Array[]): Uint8Array => tlv(0x31, ...parts);
 export const octetString = (bytes: Uint8Array): Uint8Array => tlv(0x04, bytes);
 export const bitString = (bytes: Uint8Array, unusedBits = 0): Uint8Array => tlv(0x03, Uint8Array.of(unusedBits), bytes);
 export const boolean = (value: boolean): Uint8Array => tlv(0x01, Uint8Array.of(value ? 0xff : 0));
-export const printableString = (s: string): Uint8Array => tlv(0x13, new TextEncoder().encode(s));
-export const utf8String = (s: string): Uint8Array => tlv(0x0c, new TextEncoder().encode(s));
+export const printableString = (s: string): Uint8Array => tlv(0x13, utf8Encode(s));
+export const utf8String = (s: string): Uint8Array => tlv(0x0c, utf8Encode(s));
 export const explicit = (n: number, ...parts: Uint8Array[]): Uint8Array => tlv(0xa0 | n, ...parts);
 
 /** A non-negative INTEGER from big-endian magnitude bytes (a 0 byte is prepended when the top bit is set). */
@@ -64,6 +66,23 @@ export function time(date: Date): Uint8Array {
   const iso = date.toISOString();
   const digits = iso.slice(0, 19).replace(/[-:T]/g, '');
   const year = date.getUTCFullYear();
-  if (year >= 1950 && year < 2050) return tlv(0x17, new TextEncoder().encode(`${digits.slice(2)}Z`));
-  return tlv(0x18, new TextEncoder().encode(`${digits}Z`));
+  if (year >= 1950 && year < 2050) return tlv(0x17, utf8Encode(`${digits.slice(2)}Z`));
+  return tlv(0x18, utf8Encode(`${digits}Z`));
 }
+
+/** The DER writers, as one export of `@divoc/keys` (their short names would not do at the package's top level). */
+export const derWrite = Object.freeze({
+  tlv,
+  sequence,
+  set,
+  octetString,
+  bitString,
+  boolean,
+  printableString,
+  utf8String,
+  explicit,
+  unsignedInteger,
+  smallInteger,
+  oid,
+  time,
+});
