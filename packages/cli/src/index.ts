@@ -4,7 +4,7 @@ export type { InputReport } from './lib/report.js';
 export type { DivocKeyFile } from '@divoc/keys';
 export type { RawInput, DecodedPayload, DecodeReport } from './lib/formats/index.js';
 export type { OutputFormat } from './lib/outputs.js';
-export type { RecordMapper } from './lib/records/map.js';
+export type { RecordMapper } from '@divoc/bulk';
 export type { DemoStep, DemoStepResult } from './commands/demo.js';
 export {
   UsageError,

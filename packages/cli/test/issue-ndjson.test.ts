@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeCompactCredential } from '@divoc/vc';
-import { IdSet } from '../src/lib/bulk/id-set.js';
-import { BUNDLE_FILE, bundleLineId } from '../src/lib/bulk/bundle.js';
+import { IdSet } from '../../bulk/src/lib/id-set.js';
+import { BUNDLE_FILE, bundleLineId } from '../../bulk/src/lib/bundle.js';
 import { FIXTURES, ndjson, run, withTempDir } from './helpers.js';
 
 const CSV = join(FIXTURES, 'records.csv');

@@ -1,26 +1,48 @@
+import { existsSync } from 'node:fs';
 import { readFileCapped } from '@divoc/keys/node';
 import { availableParallelism } from 'node:os';
-import { mkdir, open, stat, type FileHandle } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveVaccine } from '@divoc/schemas';
+import { fileURLToPath } from 'node:url';
+import {
+  BulkInputSyntaxError,
+  BulkInputUnreadableError,
+  BulkLayoutMismatchError,
+  BulkMappingInvalidError,
+  BulkOptionsError,
+  BulkOutputLockedError,
+  BulkOutputUnwritableError,
+  BulkWorkerError,
+  DEFAULT_WORKER_HEAP_MB,
+  createProgress,
+  formatOfStem,
+  issueBulk,
+  mappingRecordMapper,
+  openRecordFile,
+  parseMapping,
+  type BulkCounts,
+  type BulkFormat,
+  type BulkKeys,
+  type ProgressMode,
+  type RecordMapper,
+} from '@divoc/bulk';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
-import { certificateIdFor } from '@divoc/issuer';
-import { ALL_SUITES, recordFieldNames, templateNames } from '../lib/engine.js';
-import { InputUnreadableError, MappingFileInvalidError, OutputUnwritableError, UsageError, exitCodeOf, isCliError } from '../lib/errors.js';
+import { ALL_SUITES, templateNames } from '../lib/engine.js';
+import {
+  InputSyntaxError,
+  InputUnreadableError,
+  InternalCliError,
+  MappingFileInvalidError,
+  OutputLockedError,
+  OutputUnwritableError,
+  UsageError,
+  exitCodeOf,
+} from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { identityMapper, type RecordMapper } from '../lib/records/map.js';
-import { describeFsError, openRecords } from '../lib/records/read.js';
-import { recordIdOf } from '../lib/records/record-id.js';
-import type { FieldError } from '../lib/records/types.js';
-import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, VC_BASED, parseOutputFormats } from '../lib/outputs.js';
-import { Journal, TMP_DIR, type BeginItem } from '../lib/bulk/journal.js';
-import { Bundle, layoutInUse } from '../lib/bulk/bundle.js';
-import { loadMaterial, type MaterialFlags } from '../lib/bulk/material.js';
-import { mappingRecordMapper, parseMapping } from '../lib/bulk/mapping.js';
-import { DEFAULT_WORKER_HEAP_MB, createExecutor, type Executor } from '../lib/bulk/pool.js';
-import { createProgress, type ProgressMode } from '../lib/bulk/progress.js';
-import { PDF_FORMAT, type IndexEntry, type RecordTask, type TaskResult, type WorkConfig } from '../lib/bulk/work.js';
-import { openStatusAssigner, signsNewCredential, type StatusAssigner } from '../lib/status-assign.js';
+import { describeFsError } from '@divoc/keys/node';
+import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, parseOutputFormats } from '../lib/outputs.js';
+import { issuerKeysOf, loadMaterial, type BulkKeyOptions, type MaterialFlags } from '../lib/bulk/material.js';
+import { openStatusAssigner, type StatusAssigner } from '../lib/status-assign.js';
 
 export const issueSpec = defineCommand({
   name: 'issue',
@@ -114,14 +136,10 @@ Vaccination records whose vaccine resolveVaccine() does not know are rejected (-
 Exit status: 0 all records issued or skipped, 1 some record rejected, 2 usage error or unreadable input/key.`,
 });
 
-export interface IssueSummary {
-  issued: number;
-  skipped: number;
-  failed: number;
-}
+export type IssueSummary = BulkCounts;
 
 const MAX_MAPPING_BYTES = 1024 * 1024;
-const VACCINATION_TEMPLATES = new Set(['vaccination', 'vaccination-v2']);
+const PDF_FORMAT = 'pdf';
 
 function positiveInt(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
@@ -148,9 +166,37 @@ async function loadMapper(io: CliIo, path: string): Promise<RecordMapper> {
   try {
     return mappingRecordMapper(parseMapping(json));
   } catch (error) {
-    if (error instanceof MappingFileInvalidError) throw new MappingFileInvalidError(`${path}: ${error.message}`);
+    if (error instanceof BulkMappingInvalidError) throw new MappingFileInvalidError(`${path}: ${error.message}`);
     throw error;
   }
+}
+
+/**
+ * The key loader module the workers import: dist/bulk-keys.js beside the built CLI. Running from sources (vitest)
+ * there is none, and the keys already loaded are used on the main thread, as before.
+ */
+function keyLoaderModule(): URL | undefined {
+  const url = new URL('./bulk-keys.js', import.meta.url);
+  return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
+}
+
+/** `@divoc/bulk`'s errors as the CLI has always reported them (same codes, messages and exit statuses). */
+function cliErrorOf(error: unknown, out: string): unknown {
+  if (error instanceof BulkLayoutMismatchError) {
+    const inUse = error.inUse;
+    return new UsageError(`${out} holds a --layout ${inUse} run: use --layout ${inUse} or another --out`, 'issue');
+  }
+  if (error instanceof BulkOutputLockedError) return new OutputLockedError(error.path, error.reason);
+  if (error instanceof BulkOutputUnwritableError) return new OutputUnwritableError(out, error.reason);
+  if (error instanceof BulkInputSyntaxError) return new InputSyntaxError(error.detail, error.line);
+  if (error instanceof BulkInputUnreadableError) return new InputUnreadableError(error.path, error.reason);
+  if (error instanceof BulkMappingInvalidError) return new MappingFileInvalidError(error.message);
+  if (error instanceof BulkWorkerError) return new InternalCliError(error.message, { cause: error });
+  if (error instanceof BulkOptionsError) return new UsageError(error.message, 'issue');
+  if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) {
+    return new OutputUnwritableError(out, describeFsError(error));
+  }
+  return error;
 }
 
 export async function runIssue(argv: readonly string[], io: CliIo, mapperOverride?: RecordMapper): Promise<number> {
@@ -187,8 +233,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     if (value !== undefined) materialFlags[name] = value;
   }
   // Loaded here once to check the command line (exit 2 before any record); the workers load their own copy.
-  const { issuer, label } = await loadMaterial(io, materialFlags, formats);
-  const mapper = mapperOverride ?? (flags.mapping !== undefined ? await loadMapper(io, flags.mapping) : identityMapper);
+  const { material, issuer, label } = await loadMaterial(io, materialFlags, formats);
+  const mapper = mapperOverride ?? (flags.mapping !== undefined ? await loadMapper(io, flags.mapping) : undefined);
   const pdf = flags.pdf
     ? {
         ...(flags['pdf-template'] !== undefined ? { templatePath: resolvePath(io, flags['pdf-template']) } : {}),
@@ -201,24 +247,24 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     await createPdfMaker({ cwd: io.cwd, ...pdf });
   }
   const outDir = resolvePath(io, flags.out as string);
-  const records = await openRecords(resolvePath(io, flags.in as string)).catch((error: unknown) => {
-    if (error instanceof InputUnreadableError) throw new InputUnreadableError(flags.in as string, error.message.replace(/^cannot read [^:]*: /, ''));
+  const records = await openRecordFile(resolvePath(io, flags.in as string)).catch((error: unknown) => {
+    if (error instanceof BulkInputUnreadableError) throw new InputUnreadableError(flags.in as string, error.reason);
     throw error;
   });
   try {
     await mkdir(outDir, { recursive: true });
     if (!(await stat(outDir)).isDirectory()) throw new Error('not a directory');
   } catch (error) {
-    await records.items.return(undefined);
+    await records.items[Symbol.asyncIterator]().return?.(undefined);
     throw new OutputUnwritableError(flags.out as string, describeFsError(error));
   }
 
-  const knownFields = recordFieldNames(template);
-  const vcVersion = flags['vc-version'] as '1.1' | '2.0' | undefined;
-  const contextProfile = flags.context as 'sdk' | 'divoc-legacy' | undefined;
-  const qr = flags.qr as 'png' | 'svg' | undefined;
+  const bulkFormats = formats.map((f) => formatOfStem(f) as BulkFormat);
   const reportedFormats = [...formats.map((f) => REPORTED_FORMAT[f]), ...(pdf ? [PDF_FORMAT] : [])];
-  const summary: IssueSummary = { issued: 0, skipped: 0, failed: 0 };
+  const loader = keyLoaderModule();
+  const keyOptions: BulkKeyOptions = { cwd: io.cwd, flags: materialFlags, formats };
+  const keys: BulkKeys = loader ? { module: loader, options: keyOptions } : issuerKeysOf(material);
+  let summary: IssueSummary = { issued: 0, skipped: 0, failed: 0 };
   const stderrIsTty = (io.stderr as { isTTY?: boolean }).isTTY === true;
   const progressFlag = (flags.progress ?? 'auto') as 'auto' | ProgressMode;
   const progress = createProgress({
@@ -227,282 +273,48 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     totalBytes: records.size,
   });
 
-  let journal: Journal | Bundle | undefined;
-  let executor: Executor | undefined;
   let statusAssigner: StatusAssigner | undefined;
-  let errorsFile: FileHandle | undefined;
   let exitCode = 0;
   try {
-    try {
-      const inUse = await layoutInUse(outDir);
-      if (inUse !== undefined && inUse !== layout) throw new UsageError(`${flags.out as string} holds a --layout ${inUse} run: use --layout ${inUse} or another --out`, spec.name);
-      journal = layout === 'ndjson'
-        ? await Bundle.open(outDir)
-        : await Journal.open(outDir, { ...(qr !== undefined ? { qr } : {}), fsync: !flags['no-fsync'] });
-    } catch (error) {
-      if (isCliError(error)) throw error;
-      throw new OutputUnwritableError(flags.out as string, describeFsError(error));
-    }
-    const config: WorkConfig = {
-      cwd: io.cwd,
-      outDir,
-      tmpDir: join(outDir, TMP_DIR),
-      template,
-      formats,
-      flags: materialFlags,
-      issuer,
-      ...(vcVersion ? { vcVersion } : {}),
-      ...(contextProfile ? { context: contextProfile } : {}),
-      ...(pdf ? { pdf } : {}),
-      fsync: !flags['no-fsync'],
-      layout,
-      workerHeapMb,
-    };
     // Locks the lists for the whole run, so a concurrent `divoc status revoke` cannot be overwritten.
     statusAssigner = await openStatusAssigner(io, (flags['status-list'] as string[] | undefined) ?? []);
-    executor = await createExecutor(config, workers);
-    // errors.ndjson describes this run only (replaced); index.ndjson is the ledger across runs (see Journal).
-    errorsFile = await open(join(outDir, 'errors.ndjson'), 'w');
-    progress.start({
-      input: flags.in,
-      out: flags.out,
+    const done = await issueBulk({
+      source: records,
       template,
-      formats: reportedFormats,
-      workers: executor.threads,
-      recovery: journal.report,
+      formats: bulkFormats,
+      keys,
+      issuer,
+      out: outDir,
+      layout,
+      ...(mapper ? { mapping: mapper } : {}),
+      workers,
+      batchSize,
+      workerHeapMb,
+      fsync: !flags['no-fsync'],
+      ...(flags.qr !== undefined ? { qr: flags.qr as 'png' | 'svg' } : {}),
+      ...(pdf ? { pdf } : {}),
+      ...(flags['vc-version'] !== undefined ? { vcVersion: flags['vc-version'] as '1.1' | '2.0' } : {}),
+      ...(flags.context !== undefined ? { context: flags.context as 'sdk' | 'divoc-legacy' } : {}),
+      ignoreUnknownFields: flags['ignore-unknown-fields'] === true,
+      allowUnknownVaccine: flags['allow-unknown-vaccine'] === true,
+      ...(statusAssigner ? { credentialStatus: statusAssigner } : {}),
+      cwd: io.cwd,
+      onStart: (info) => {
+        const { threads: workers, recovery } = info;
+        progress.start({ input: flags.in, out: flags.out, template, formats: reportedFormats, workers, recovery });
+      },
+      onProgress: (counts, bytesRead) => progress.update(counts, bytesRead),
+      onDone: (final) => {
+        summary = { issued: final.issued, skipped: final.skipped, failed: final.failed };
+      },
     });
-
-    const ledger = journal instanceof Journal ? journal : undefined;
-    const bundle = journal instanceof Bundle ? journal : undefined;
-    const pool = executor;
-    const errors = errorsFile;
-    // The first failure of a worker or of a write: stops the run (after draining), reported as its error.
-    let runFailure: unknown;
-    // Errors and journal commits are written in order, one at a time.
-    let writes: Promise<void> = Promise.resolve();
-    const serial = (fn: () => Promise<void>): Promise<void> => {
-      writes = writes.then(fn);
-      return writes;
-    };
-    let errorText = '';
-    // errors.ndjson is in input order: each record gets a sequence number, and its outcome is written once every
-    // record before it has one (a window as large as the work queue).
-    let nextSeq = 0;
-    let nextToWrite = 0;
-    const outcomes = new Map<number, string | null>();
-    const settle = (seq: number, text: string | null) => {
-      outcomes.set(seq, text);
-      while (outcomes.has(nextToWrite)) {
-        const t = outcomes.get(nextToWrite);
-        outcomes.delete(nextToWrite);
-        if (t) errorText += t;
-        nextToWrite++;
-      }
-      if (errorText.length > 64 * 1024) {
-        const text = errorText;
-        errorText = '';
-        serial(() => errors.write(text).then(() => undefined)).catch((error: unknown) => {
-          runFailure ??= error;
-        });
-      }
-    };
-    const reject = (seq: number, line: number, recordId: string | undefined, fieldErrors: FieldError[]) => {
-      summary.failed++;
-      settle(seq, `${JSON.stringify({ line, ...(recordId !== undefined ? { recordId } : {}), errors: fieldErrors })}\n`);
-    };
-
-    // Records with the same certificate id never run at once: a later one waits, then finds the files (skipped).
-    const active = new Set<string>();
-    const waiting = new Map<string, RecordTask[]>();
-    const ready: RecordTask[] = [];
-    let waitingCount = 0;
-    const inflight = new Set<Promise<void>>();
-    let batch: RecordTask[] = [];
-
-    // A record leaves the run: the next one with its certificate id (held back meanwhile) may go.
-    const release = (task: RecordTask) => {
-      active.delete(task.certificateId);
-      const queued = waiting.get(task.certificateId);
-      if (queued) {
-        const next = queued.shift() as RecordTask;
-        waitingCount--;
-        if (queued.length === 0) waiting.delete(task.certificateId);
-        active.add(next.certificateId);
-        ready.push(next);
-      }
-    };
-
-    const handle = async (tasks: RecordTask[], results: TaskResult[]) => {
-      const done: IndexEntry[] = [];
-      const failedIds: string[] = []; // and skipped: begun records that wrote nothing
-      results.forEach((result, i) => {
-        const seq = (tasks[i] as RecordTask).seq as number;
-        if (result.kind === 'issued') {
-          summary.issued++;
-          done.push(result.entry);
-          settle(seq, null);
-        } else if (result.kind === 'skipped') {
-          summary.skipped++;
-          failedIds.push(result.certificateId);
-          settle(seq, null);
-        } else {
-          reject(seq, result.line, result.recordId, result.errors);
-          failedIds.push(result.certificateId);
-        }
-      });
-      if (bundle) bundle.markDone(done.map((d) => d.certificateId)); // the worker appended the lines already
-      else await serial(() => (ledger as Journal).commit(done, failedIds));
-      for (const task of tasks) release(task);
-      progress.update(summary, records.bytesRead());
-    };
-
-    const dispatch = async (all: RecordTask[]) => {
-      while (inflight.size >= pool.slots) await Promise.race(inflight);
-      if (runFailure !== undefined) throw runFailure;
-      // --layout ndjson: a record already in certificates.ndjson (an earlier run, or the same id earlier in this
-      // input, which was held back until that one was appended) is skipped here; the files layout finds its files.
-      let tasks = all;
-      if (bundle) {
-        tasks = [];
-        for (const task of all) {
-          if (!bundle.has(task.certificateId)) tasks.push(task);
-          else {
-            summary.skipped++;
-            settle(task.seq as number, null);
-            release(task);
-          }
-        }
-        if (tasks.length === 0) return;
-      }
-      if (statusAssigner) {
-        // Only records that will sign a new VC take an index (a rerun must not use up the list), and the list state
-        // is saved before the batch is journaled: a crash can then waste an index, never hand one out twice.
-        for (const task of tasks) {
-          const signsNew = bundle ? formats.some((f) => VC_BASED.has(f)) : await signsNewCredential(outDir, formats, task.certificateId);
-          if (signsNew) task.credentialStatus = statusAssigner.allocate() as unknown as Record<string, unknown>[];
-        }
-        await statusAssigner.flush();
-      }
-      if (ledger) {
-        const items: BeginItem[] = tasks.map((t) => ({ line: t.line, ...(t.recordId !== undefined ? { recordId: t.recordId } : {}), certificateId: t.certificateId, formats: reportedFormats }));
-        await serial(() => ledger.begin(items));
-      }
-      const promise: Promise<void> = pool
-        .run(tasks)
-        .then((results) => handle(tasks, results))
-        .catch((error: unknown) => {
-          // A worker or the disk failed: stop reading; the error ends the run once the rest is drained.
-          runFailure ??= error;
-        })
-        .finally(() => inflight.delete(promise));
-      inflight.add(promise);
-    };
-
-    const enqueue = async (task: RecordTask) => {
-      if (active.has(task.certificateId)) {
-        const queued = waiting.get(task.certificateId) ?? [];
-        queued.push(task);
-        waiting.set(task.certificateId, queued);
-        waitingCount++;
-        return;
-      }
-      active.add(task.certificateId);
-      batch.push(task);
-      if (batch.length >= batchSize) {
-        const full = batch;
-        batch = [];
-        await dispatch(full);
-      }
-    };
-    const drainReady = async () => {
-      while (ready.length > 0) {
-        batch.push(ready.shift() as RecordTask);
-        if (batch.length >= batchSize) {
-          const full = batch;
-          batch = [];
-          await dispatch(full);
-        }
-      }
-    };
-
-    try {
-      for await (const item of records.items) {
-        if (runFailure !== undefined) throw runFailure;
-        await drainReady();
-        // Duplicates waiting for their twin count against the queue too, so memory stays bounded.
-        while ((waitingCount > pool.slots * batchSize || outcomes.size > 100_000) && inflight.size > 0) {
-          await Promise.race(inflight);
-          await drainReady();
-        }
-        const seq = nextSeq++;
-        if (item.kind === 'invalid') {
-          reject(seq, item.line, item.recordId, item.errors);
-          continue;
-        }
-        const mapped = mapper.map(item.record);
-        if (!mapped.ok) {
-          reject(seq, item.line, recordIdOf(mapped.partial ?? {}) ?? recordIdOf(item.record), mapped.errors);
-          continue;
-        }
-        const recordId = recordIdOf(mapped.record) ?? recordIdOf(item.record);
-        const idResult = certificateIdFor(template, mapped.record);
-        if (!idResult.ok) {
-          reject(seq, item.line, recordId, [{ field: idResult.field, reason: idResult.reason }]);
-          continue;
-        }
-        const { certificateId: _given, ...recordFields } = mapped.record;
-        // A misspelt optional column would otherwise vanish silently from a health record.
-        if (knownFields !== undefined) {
-          const unknownFields = Object.keys(recordFields).filter((f) => !knownFields.has(f));
-          if (unknownFields.length > 0) {
-            if (flags['ignore-unknown-fields']) for (const f of unknownFields) delete recordFields[f];
-            else {
-              reject(seq, item.line, recordId, unknownFields.map((field) => ({ field, reason: `unknown field for template ${template} (use --ignore-unknown-fields to drop it)` })));
-              continue;
-            }
-          }
-        }
-        // A vaccine no value set knows would be issued with no codes: a typo in the export, most likely.
-        if (VACCINATION_TEMPLATES.has(template) && !flags['allow-unknown-vaccine'] && typeof recordFields.vaccine === 'string' && recordFields.icd11Code === undefined) {
-          if (resolveVaccine(recordFields.vaccine) === undefined) {
-            reject(seq, item.line, recordId, [{ field: 'vaccine', reason: `unknown vaccine ${JSON.stringify(recordFields.vaccine.slice(0, 64))} (not one resolveVaccine() knows; --allow-unknown-vaccine issues it anyway)` }]);
-            continue;
-          }
-        }
-        await enqueue({ line: item.line, seq, ...(recordId !== undefined ? { recordId } : {}), certificateId: idResult.certificateId, record: recordFields });
-        progress.update(summary, records.bytesRead());
-      }
-    } finally {
-      // Finish what was handed out, even when the input broke off half-way (then the error is reported after).
-      for (;;) {
-        await drainReady().catch(() => undefined);
-        if (batch.length > 0) {
-          const last = batch;
-          batch = [];
-          await dispatch(last).catch(() => undefined);
-          continue;
-        }
-        if (inflight.size === 0) break;
-        await Promise.race(inflight).catch(() => undefined);
-      }
-      const text = errorText;
-      errorText = '';
-      await serial(() => errors.write(text).then(() => undefined));
-    }
-    // A worker failure lost its batch (nothing journaled as done for it: a rerun issues it): surface it.
-    if (runFailure !== undefined) throw runFailure;
-    exitCode = summary.failed > 0 ? 1 : 0;
+    exitCode = done.failed > 0 ? 1 : 0;
   } catch (error) {
-    exitCode = exitCodeOf(error);
-    if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) {
-      throw new OutputUnwritableError(flags.out as string, describeFsError(error));
-    }
-    throw error;
+    const reported = cliErrorOf(error, flags.out as string);
+    exitCode = exitCodeOf(reported);
+    throw reported;
   } finally {
-    await executor?.close();
     await statusAssigner?.close();
-    await errorsFile?.close();
-    await journal?.close();
     // Report what was done even when the input broke off half-way.
     const line = formatSummary(summary, flags.out as string, label, template);
     if (flags.json) {

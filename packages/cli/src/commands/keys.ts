@@ -9,7 +9,7 @@ import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.
 import { FileExistsError, OutputUnwritableError, UsageError } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { describeFsError } from '../lib/records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 import { generatePkcs11Key, isPkcs11KeyRef } from '../lib/keyfile.js';
 
 const KEY_TYPES: Record<string, KeyType> = { ed25519: 'Ed25519', p256: 'P-256', rsa: 'RSA' };

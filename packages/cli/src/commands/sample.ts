@@ -5,8 +5,8 @@ import { extname } from 'node:path';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
 import { OutputUnwritableError, UsageError } from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
-import { describeFsError } from '../lib/records/read.js';
-import { BAD_KINDS, csvHeader, csvLine, emptyStats, generateSample } from '../lib/bulk/sample.js';
+import { describeFsError } from '@divoc/keys/node';
+import { BAD_KINDS, csvHeader, csvLine, emptyStats, generateSample } from '@divoc/bulk/sample';
 
 export const sampleSpec = defineCommand({
   name: 'sample',

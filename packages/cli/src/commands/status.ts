@@ -21,7 +21,7 @@ import { decodeInput } from '../lib/formats/index.js';
 import { readInputs } from '../lib/inputs.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { closePkcs11Sessions, loadSigningKey, signerFor } from '../lib/keyfile.js';
-import { describeFsError } from '../lib/records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 import { readStatusListFile, updateStatusListFile, writeFileAtomic, writeStatusListFile } from '../lib/status-file.js';
 
 const URI = /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/;

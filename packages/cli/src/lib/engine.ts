@@ -5,7 +5,7 @@
 import type { KeyType } from '@divoc/keys';
 import { RecordValidationError, buildCredential, defaultRegistry } from '@divoc/schemas';
 import { issueCredential, type SignedCredential, type SuiteName } from '@divoc/vc';
-import type { FieldError } from './records/types.js';
+import type { FieldError } from '@divoc/bulk';
 import { signerFor, type LoadedKey } from './keyfile.js';
 
 export const BUILT_IN_TEMPLATES = ['vaccination', 'vaccination-v2', 'test', 'recovery'] as const;

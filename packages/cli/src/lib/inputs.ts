@@ -5,7 +5,7 @@ import { describeError, errorCode } from './errors.js';
 import { readStreamLimited } from './files.js';
 import { rawInput, type RawInput } from './formats/index.js';
 import { resolvePath, type CliIo } from './io.js';
-import { describeFsError } from './records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 
 /**
  * Credentials, QR payloads and QR images are small; anything larger is refused before parsing. The library's limits

@@ -20,7 +20,7 @@ import type { OpenPkcs11SessionOptions, Pkcs11Session } from '@divoc/keys/pkcs11
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { resolvePath, type CliIo } from './io.js';
 import { loadPkcs11Module } from './pkcs11-module.js';
-import { describeFsError } from './records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 
 // The key-file format (`divoc-key` JSON, PEM, DIVOC key JSON, JWK) is @divoc/keys' (`parseKeyFile`,
 // `serializeKeyFile`; reading and writing in `@divoc/keys/node`). This module maps its errors to the CLI's codes and

@@ -3,59 +3,36 @@
  * command so the demo and tests can reuse it.
  */
 import { X509Certificate } from 'node:crypto';
+import { FORMATS } from '@divoc/formats';
+import { formatStem, mainFileName as bulkMainFileName, VC_BASED_FORMATS, type BulkFormat, type FormatStem } from '@divoc/bulk';
 import { exportPublicJwk, type Signer } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
 import { OID_EKU_VDSNC_SIGNER, parseSignerCertificate } from '@divoc/vdsnc';
 import type { CredentialIssuer } from './engine.js';
 import { describeError } from './errors.js';
-import { VC_COMPACT_FORMAT } from './formats/index.js';
 import { signerFor, type LoadedKey } from './keyfile.js';
 
-/** `--format` values, in the order files are made. */
-export const OUTPUT_FORMATS = ['vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'] as const;
-export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+/** `--format` values (each format's short name: `vc` for `w3c-vc`), in the order files are made. */
+export const OUTPUT_FORMATS: readonly OutputFormat[] = Object.freeze(FORMATS.plugins.map((p) => p.shortName));
+export type OutputFormat = FormatStem;
 
-/** Accepted spellings: `json` (the old only value) and `w3c-vc` mean `vc`. */
-export const OUTPUT_FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = {
-  vc: 'vc',
-  json: 'vc',
-  'w3c-vc': 'vc',
-  'divoc-qr': 'divoc-qr',
-  [VC_COMPACT_FORMAT]: 'vc-compact',
-  dcc: 'dcc',
-  shc: 'shc',
-  vdsnc: 'vdsnc',
-};
+/** Accepted spellings: a format's name or short name, and `json` (the old only value), which means `vc`. */
+export const OUTPUT_FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = Object.freeze({
+  ...Object.fromEntries(FORMATS.plugins.flatMap((p) => [[p.shortName, p.shortName], [p.name, p.shortName]])),
+  json: formatStem('w3c-vc'),
+});
 
-/** Name of each output format in index.ndjson and in `divoc verify` reports. */
-export const REPORTED_FORMAT: Readonly<Record<OutputFormat, string>> = {
-  vc: 'w3c-vc',
-  'divoc-qr': 'divoc-qr',
-  'vc-compact': VC_COMPACT_FORMAT,
-  dcc: 'dcc',
-  shc: 'shc',
-  vdsnc: 'vdsnc',
-};
+/** Name of each output format in index.ndjson and in `divoc verify` reports (the registry's name). */
+export const REPORTED_FORMAT: Readonly<Record<OutputFormat, string>> = Object.freeze(
+  Object.fromEntries(FORMATS.plugins.map((p) => [p.shortName, p.name])) as Record<OutputFormat, string>,
+);
 
 /** Formats made from the signed W3C VC (need `--key`). */
-export const VC_BASED: ReadonlySet<OutputFormat> = new Set(['vc', 'divoc-qr', 'vc-compact']);
+export const VC_BASED: ReadonlySet<OutputFormat> = new Set([...VC_BASED_FORMATS].map(formatStem));
 
 /** The file whose presence means "this format was issued for this certificate" (reruns skip it). */
 export function mainFileName(format: OutputFormat, certificateId: string): string {
-  switch (format) {
-    case 'vc':
-      return `${certificateId}.json`;
-    case 'divoc-qr':
-      return `${certificateId}.divoc-qr.txt`;
-    case 'vc-compact':
-      return `${certificateId}.vc-compact.txt`;
-    case 'dcc':
-      return `${certificateId}.dcc.txt`;
-    case 'shc':
-      return `${certificateId}.smart-health-card`;
-    case 'vdsnc':
-      return `${certificateId}.vdsnc.json`;
-  }
+  return bulkMainFileName(REPORTED_FORMAT[format] as BulkFormat, certificateId);
 }
 
 /** Parses `--format` values: repeatable and comma-separated. Returns undefined names for the usage error. */

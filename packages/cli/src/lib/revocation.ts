@@ -15,7 +15,7 @@ import { isShcError } from '@divoc/shc';
 import type { RevocationData } from '@divoc/verifier';
 import { InputUnreadableError, StatusFileError } from './errors.js';
 import { resolvePath, type CliIo } from './io.js';
-import { describeFsError } from './records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 
 /** DCC revocation lists can hold a couple of million hashes; the library's cap on one list (`@divoc/status`). */
 export const MAX_STATUS_FILE_BYTES = MAX_REVOCATION_LIST_CHARS;

@@ -6,7 +6,7 @@ import { MAX_SERIALIZED_STATUS_LIST_CHARS, isStatusError, loadStatusList, serial
 import { FileExistsError, InputUnreadableError, OutputUnwritableError, StatusFileError, StatusListLockedError } from './errors.js';
 import { writeFileAtomicExclusive } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
-import { describeFsError } from './records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 
 /**
  * Status list state files: the issuer's own record of a Bitstring Status List (`serializeStatusList` JSON: statuses,

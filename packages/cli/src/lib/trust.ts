@@ -7,7 +7,7 @@ import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, splitTrustBin
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { resolvePath, type CliIo } from './io.js';
 import { parseKeyFile } from './keyfile.js';
-import { describeFsError } from './records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 
 /** Trust files can be whole national lists; still, bound what we read: the library's limits (@divoc/verifier). */
 const MAX_TRUST_FILE_BYTES = MAX_TRUST_TEXT;

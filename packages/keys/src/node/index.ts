@@ -99,3 +99,12 @@ export async function writeKeyFile(path: string, key: { keyPair: KeyPair; id: st
 
 export { writePrivateKeyFile, MAX_KEY_FILE_BYTES };
 export type { WritePrivateKeyFileOptions, KeyFileKey, ParseKeyFileOptions };
+
+/** A plain reason for a Node.js file system error (`no such file`, `permission denied`, `is a directory`), for messages. */
+export function describeFsError(error: unknown): string {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT') return 'no such file';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'is a directory';
+  return error instanceof Error ? error.message : String(error);
+}

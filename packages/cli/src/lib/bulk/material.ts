@@ -5,12 +5,13 @@
  */
 import { readFileCapped } from '@divoc/keys/node';
 import { MAX_KEY_FILE_BYTES, controllerOf } from '@divoc/keys';
+import type { IssuerKeys } from '@divoc/issuer';
 import type { SuiteName } from '@divoc/vc';
 import { SUITES_BY_KEY_TYPE, makeIssuer } from '../engine.js';
 import { InputUnreadableError, KeyFileError, UsageError } from '../errors.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { loadSigningKey, signerFor } from '../keyfile.js';
-import { describeFsError } from '../records/read.js';
+import { describeFsError } from '@divoc/keys/node';
 import { VC_BASED, certifiedKey, hasVdsncUsage, type CertifiedKey, type IssueMaterial, type OutputFormat } from '../outputs.js';
 
 /** The key-related flags of `divoc issue`, by flag name (plain strings: they cross into worker threads). */
@@ -109,4 +110,21 @@ async function readSmallFile(io: Pick<CliIo, 'cwd'>, path: string): Promise<Uint
     if (error instanceof InputUnreadableError) throw error;
     throw new InputUnreadableError(path, describeFsError(error));
   }
+}
+
+/** The keys as `@divoc/issuer` (and so `@divoc/bulk`) takes them. */
+export function issuerKeysOf(material: IssueMaterial): IssuerKeys {
+  const keys: IssuerKeys = {};
+  if (material.vcKey) keys.vc = { signer: material.vcKey.signer, suite: material.vcKey.suite };
+  if (material.dsc) keys.dcc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
+  if (material.bsc) keys.vdsnc = { signer: material.bsc.signer, certificate: material.bsc.certificateDer };
+  if (material.shc) keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
+  return keys;
+}
+
+/** What `divoc issue` hands each worker thread to load its keys with (see ../../bulk-keys.ts): file paths only. */
+export interface BulkKeyOptions {
+  cwd: string;
+  flags: MaterialFlags;
+  formats: OutputFormat[];
 }

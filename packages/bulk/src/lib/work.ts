@@ -1,7 +1,7 @@
 /**
- * The work done for one record, wherever it runs (a worker thread, or the main thread with `--workers 0`):
- * skip the formats already in the output folder, build the credential, make every pending format, and write the
- * files crash-safely. The coordinator (main thread) reads, maps and journals; this only makes and writes files.
+ * The work done for one record, wherever it runs (a worker thread, or the main thread with `workers: 0`): skip the
+ * formats already in the output folder, build the credential, make every pending format, and write the files
+ * crash-safely. The coordinator (main thread) reads, maps and journals; this only makes and writes files.
  */
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { threadId } from 'node:worker_threads';
@@ -15,17 +15,14 @@ import {
   IssuerRecordError,
   issueAllFormats,
   splitRecord,
-  type FormatName,
   type IssuedFormats,
   type IssueInput,
   type IssuerKeys,
 } from '@divoc/issuer';
-import { fieldOfPath } from '../engine.js';
-import { describeError } from '../errors.js';
-import { REPORTED_FORMAT, VC_BASED, mainFileName, type Artefact, type IssueMaterial, type OutputFormat } from '../outputs.js';
-import type { FieldError } from '../records/types.js';
+import { BulkOptionsError, describeError } from '../errors.js';
+import { VC_BASED_FORMATS, formatStem, isBulkFormat, mainFileName, pluginOf, type BulkFormat } from '../formats.js';
+import type { FieldError } from '../types.js';
 import { publishFile, writeTempFile } from './atomic.js';
-import { loadMaterial, type MaterialFlags } from './material.js';
 import { BUNDLE_FILE } from './bundle.js';
 
 /** One line of index.ndjson (and of the journal's `done` entries). */
@@ -56,32 +53,54 @@ export interface RecordTask {
 }
 
 export type TaskResult =
-  /** `bundleLine`: with `--layout ndjson`, the record's line, until `processBatch` has appended it. */
+  /**
+   * `bundleLine`: the record's certificates.ndjson line; with the `ndjson` layout until `processBatch` has appended
+   * it, with a `sink` until the coordinator has handed it over.
+   */
   | { kind: 'issued'; entry: IndexEntry; bundleLine?: string }
   | { kind: 'skipped'; line: number; certificateId: string }
   | { kind: 'failed'; line: number; recordId?: string; certificateId: string; errors: FieldError[] };
 
-/** Everything a worker needs, as plain data (no keys: each worker loads them from the files). */
+/**
+ * How a thread gets its signing keys: an ES module (file URL) exporting `loadIssuerKeys(options)`, imported by
+ * each worker thread, so private keys never travel in messages. `options` is plain data (file paths, a token URI).
+ */
+export interface KeyLoaderSpec {
+  module: string;
+  options?: unknown;
+}
+
+/** What a key loader module exports. */
+export interface KeyLoaderModule {
+  loadIssuerKeys(options: unknown): Promise<IssuerKeys> | IssuerKeys;
+}
+
+/** Everything a worker needs, as plain data (no keys: each worker loads its own through `keyLoader`). */
 export interface WorkConfig {
   cwd: string;
   outDir: string;
   tmpDir: string;
   template: string;
-  formats: OutputFormat[];
-  flags: MaterialFlags;
+  formats: BulkFormat[];
+  /** Absent when the keys are in memory (then the work runs on the main thread). */
+  keyLoader?: KeyLoaderSpec;
   issuer: string;
+  qr?: 'png' | 'svg';
   vcVersion?: '1.1' | '2.0';
-  /** `--context`: JSON-LD contexts of the W3C credential (default `sdk`). */
+  /** JSON-LD contexts of the W3C credential (default `sdk`). */
   context?: 'sdk' | 'divoc-legacy';
   pdf?: { templatePath?: string; fontPath?: string };
   fsync: boolean;
-  /** `files` (default): files per record; `ndjson`: one line per record in certificates.ndjson. */
-  layout?: 'files' | 'ndjson';
-  /** `--worker-heap`: MiB of V8 old generation per worker thread (0 = V8's default). */
+  /**
+   * `files` (default): files per record; `ndjson`: one line per record in certificates.ndjson; `sink`: the line
+   * goes back to the coordinator, which hands the certificate to the caller's sink.
+   */
+  layout?: 'files' | 'ndjson' | 'sink';
+  /** MiB of V8 old generation per worker thread (0 = V8's default). */
   workerHeapMb?: number;
 }
 
-/** Makes the printable certificate for a record (`@divoc/pdf`, loaded only when `--pdf` is given). */
+/** Makes the printable certificate for a record (`@divoc/pdf`, loaded only when a PDF is asked for). */
 export interface PdfMaker {
   make(input: PdfInput): Promise<Uint8Array>;
 }
@@ -91,85 +110,84 @@ export interface PdfInput {
   record: Record<string, unknown>;
   issuer: string;
   issuanceDate: string;
-  /** QR payloads available for this record, by format (the template picks one). */
-  qr: Partial<Record<OutputFormat, string>>;
+  /** QR payloads available for this record, by format stem (the template picks one). */
+  qr: Partial<Record<string, string>>;
 }
 
 export interface WorkContext {
   config: WorkConfig;
-  /** `--layout ndjson`: the certificates.ndjson each batch is appended to. */
+  /** `ndjson` layout: the certificates.ndjson each batch is appended to. */
   bundlePath?: string;
-  material: IssueMaterial;
-  /** The keys as @divoc/issuer takes them, made once per worker. */
+  /** The keys as @divoc/issuer takes them, loaded once per thread. */
   keys: IssuerKeys;
   pdf?: PdfMaker;
 }
 
-function issuerKeysOf(material: IssueMaterial): IssuerKeys {
-  const keys: IssuerKeys = {};
-  if (material.vcKey) keys.vc = { signer: material.vcKey.signer, suite: material.vcKey.suite };
-  if (material.dsc) keys.dcc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
-  if (material.bsc) keys.vdsnc = { signer: material.bsc.signer, certificate: material.bsc.certificateDer };
-  if (material.shc) keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
-  return keys;
+/** One file to write. `main` marks the file whose existence means the format is done. */
+interface Artefact {
+  format: BulkFormat;
+  name: string;
+  contents: string | Uint8Array;
+  main: boolean;
 }
 
-function cliFormatOf(reported: string): string {
-  return (Object.keys(REPORTED_FORMAT) as OutputFormat[]).find((f) => REPORTED_FORMAT[f] === reported) ?? reported;
+/** `$.evidence[0].batch` → `evidence[0].batch`; `$` → `(record)`. */
+function fieldOfPath(path: string): string {
+  const field = path.replace(/^\$\.?/, '');
+  return field === '' ? '(record)' : field;
 }
 
-function qrImageArtefacts(format: OutputFormat, certificateId: string, images: readonly (string | Uint8Array)[]): Artefact[] {
+function qrImageArtefacts(format: BulkFormat, certificateId: string, images: readonly (string | Uint8Array)[]): Artefact[] {
+  const stem = formatStem(format);
   return images.map((contents, i) => ({
     format,
-    name: `${certificateId}.${format}${images.length > 1 ? `-${i + 1}` : ''}.${typeof contents === 'string' ? 'svg' : 'png'}`,
+    name: `${certificateId}.${stem}${images.length > 1 ? `-${i + 1}` : ''}.${typeof contents === 'string' ? 'svg' : 'png'}`,
     contents,
     main: false,
   }));
 }
 
-/** The files of each format, as `divoc issue` names and formats them (QR images and side files first). */
-function artefactsOf(issued: IssuedFormats, formats: readonly OutputFormat[], certificateId: string): Artefact[] {
+/** The files of each format, as its plugin names and formats them (QR images and side files first). */
+function artefactsOf(issued: IssuedFormats, formats: readonly BulkFormat[], certificateId: string): Artefact[] {
   const out: Artefact[] = [];
-  const o = issued.outputs;
+  const outputs = issued.outputs as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
   for (const format of formats) {
-    const name = mainFileName(format, certificateId);
-    switch (format) {
-      case 'vc':
-        if (o['w3c-vc']) out.push({ format, name, contents: `${JSON.stringify(o['w3c-vc'].credential, null, 2)}\n`, main: true });
-        break;
-      case 'divoc-qr':
-        if (o['divoc-qr']) out.push(...qrImageArtefacts(format, certificateId, o['divoc-qr'].image ? [o['divoc-qr'].image] : []), { format, name, contents: o['divoc-qr'].text, main: true });
-        break;
-      case 'vc-compact':
-        if (o['vc-compact']) out.push(...qrImageArtefacts(format, certificateId, o['vc-compact'].image ? [o['vc-compact'].image] : []), { format, name, contents: `${o['vc-compact'].text}\n`, main: true });
-        break;
-      case 'dcc':
-        if (o.dcc) out.push(...qrImageArtefacts(format, certificateId, o.dcc.image ? [o.dcc.image] : []), { format, name, contents: `${o.dcc.hc1}\n`, main: true });
-        break;
-      case 'shc':
-        if (o.shc) {
-          out.push(...qrImageArtefacts(format, certificateId, o.shc.images ?? []));
-          out.push({ format, name: `${certificateId}.shc.txt`, contents: `${o.shc.qr.join('\n')}\n`, main: false });
-          out.push({ format, name, contents: `${JSON.stringify(o.shc.file)}\n`, main: true });
-        }
-        break;
-      case 'vdsnc':
-        if (o.vdsnc) out.push(...qrImageArtefacts(format, certificateId, o.vdsnc.image ? [o.vdsnc.image] : []), { format, name, contents: `${JSON.stringify(o.vdsnc.seal, null, 2)}\n`, main: true });
-        break;
+    const output = outputs[format];
+    if (output === undefined) continue;
+    const files = pluginOf(format).files;
+    const images = (output.images ?? (output.image !== undefined ? [output.image] : [])) as readonly (string | Uint8Array)[];
+    out.push(...qrImageArtefacts(format, certificateId, images));
+    for (const side of files.sides?.(output) ?? []) {
+      out.push({ format, name: `${certificateId}${side.suffix}`, contents: side.contents, main: false });
     }
+    out.push({ format, name: mainFileName(format, certificateId), contents: files.main(output), main: true });
   }
   return out;
 }
 
 export const PDF_FORMAT = 'pdf';
 
-export async function createWorkContext(config: WorkConfig): Promise<WorkContext> {
-  const { material } = await loadMaterial({ cwd: config.cwd }, config.flags, config.formats);
+/** Imports the key loader module and loads the keys (in the thread that will sign with them). */
+export async function loadKeys(spec: KeyLoaderSpec): Promise<IssuerKeys> {
+  const loader = (await import(spec.module)) as Partial<KeyLoaderModule>;
+  if (typeof loader.loadIssuerKeys !== 'function') {
+    throw new BulkOptionsError(`key loader ${spec.module} does not export loadIssuerKeys(options)`);
+  }
+  return loader.loadIssuerKeys(spec.options);
+}
+
+/** `keys`: keys in memory (main thread only); otherwise they are loaded through `config.keyLoader`. */
+export async function createWorkContext(config: WorkConfig, keys?: IssuerKeys): Promise<WorkContext> {
+  let loaded = keys;
+  if (loaded === undefined) {
+    if (config.keyLoader === undefined) throw new BulkOptionsError('no keys: give keys in memory or a key loader module');
+    loaded = await loadKeys(config.keyLoader);
+  }
   // Each thread writes its temporaries in a folder of its own: creating and renaming out of one shared folder
   // makes the threads queue on that folder's lock.
   const tmpDir = join(config.tmpDir, `t${threadId}`);
-  if (config.layout !== 'ndjson') mkdirSync(tmpDir, { recursive: true });
-  const context: WorkContext = { config: { ...config, tmpDir }, material, keys: issuerKeysOf(material) };
+  if (config.layout === 'files' || config.layout === undefined) mkdirSync(tmpDir, { recursive: true });
+  const context: WorkContext = { config: { ...config, tmpDir }, keys: loaded };
   if (config.layout === 'ndjson') context.bundlePath = join(config.outDir, BUNDLE_FILE);
   if (config.pdf) {
     const { createPdfMaker } = await import('@divoc/pdf');
@@ -178,7 +196,7 @@ export async function createWorkContext(config: WorkConfig): Promise<WorkContext
   return context;
 }
 
-function readMain(outDir: string, format: OutputFormat, certificateId: string): string | undefined {
+function readMain(outDir: string, format: BulkFormat, certificateId: string): string | undefined {
   try {
     return readFileSync(join(outDir, mainFileName(format, certificateId)), 'utf8');
   } catch {
@@ -186,35 +204,33 @@ function readMain(outDir: string, format: OutputFormat, certificateId: string): 
   }
 }
 
-/** The QR text of a format, from this run's artefacts or from the file an earlier run wrote. */
-function qrTextOf(format: OutputFormat, artefacts: readonly Artefact[], outDir: string, certificateId: string): string | undefined {
-  if (format === 'vc' || format === 'vdsnc') return undefined;
-  const made = artefacts.find((a) => a.format === format && a.main);
-  if (format === 'shc') {
-    const side = artefacts.find((a) => a.format === 'shc' && a.name.endsWith('.shc.txt'));
-    const text = side ? String(side.contents) : (() => {
-      try {
-        return readFileSync(join(outDir, `${certificateId}.shc.txt`), 'utf8');
-      } catch {
-        return undefined;
-      }
-    })();
-    const chunks = text?.trim().split('\n') ?? [];
-    return chunks.length === 1 ? chunks[0] : undefined;
-  }
-  const text = made ? (typeof made.contents === 'string' ? made.contents : Buffer.from(made.contents).toString('utf8')) : readMain(outDir, format, certificateId);
-  return text?.trim() || undefined;
+/** The QR text of a format, from this run's artefacts or from the files an earlier run wrote. */
+function qrTextOf(format: BulkFormat, artefacts: readonly Artefact[], outDir: string, certificateId: string): string | undefined {
+  const qrText = pluginOf(format).files.qrText;
+  if (qrText === undefined) return undefined;
+  const text = (contents: string | Uint8Array): string => (typeof contents === 'string' ? contents : Buffer.from(contents).toString('utf8'));
+  const read = (name: string): string | undefined => {
+    const made = artefacts.find((a) => a.format === format && a.name === name);
+    if (made) return text(made.contents);
+    try {
+      return readFileSync(join(outDir, name), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const main = read(mainFileName(format, certificateId));
+  return qrText(main ?? '', (suffix) => read(`${certificateId}${suffix}`));
 }
 
 /** Signs every pending format of one record (@divoc/issuer); a record that cannot be issued gives its field errors. */
 async function issueRecord(
   context: WorkContext,
   task: RecordTask,
-  pending: readonly OutputFormat[],
+  pending: readonly BulkFormat[],
   existingVc: SignedCredential | undefined,
   issuanceDate: Date,
 ): Promise<{ ok: true; issued: IssuedFormats } | { ok: false; errors: FieldError[] }> {
-  const { config, material } = context;
+  const { config } = context;
   const { certificateId } = task;
   // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
   const input: IssueInput = existingVc !== undefined
@@ -231,11 +247,11 @@ async function issueRecord(
     issued = await issueAllFormats(input, {
       keys: context.keys,
       issuer: config.issuer,
-      formats: pending.map((f) => REPORTED_FORMAT[f] as FormatName),
+      formats: [...pending],
       certificateId,
       issuanceDate,
       ...(entries !== undefined ? { credentialStatus: entries } : {}),
-      ...(material.qr ? { qr: material.qr } : {}),
+      ...(config.qr ? { qr: config.qr } : {}),
       ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
       ...(config.context ? { context: config.context } : {}),
     });
@@ -250,7 +266,7 @@ async function issueRecord(
     return {
       ok: false,
       errors: Object.entries(issued.errors).map(([format, failure]) => ({
-        field: `(${cliFormatOf(format)})`,
+        field: `(${isBulkFormat(format) ? formatStem(format) : format})`,
         reason: `${failure?.message ?? 'failed'}${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
       })),
     };
@@ -262,18 +278,12 @@ async function issueRecord(
  * The `"formats"` members of a certificates.ndjson line, as JSON text: QR texts as strings, documents as JSON. The
  * credential's text is the one issueAllFormats already serialised, spliced in rather than serialised again.
  */
-function bundleFormatsJson(issued: IssuedFormats, formats: readonly OutputFormat[]): string {
-  const o = issued.outputs;
+function bundleFormatsJson(issued: IssuedFormats, formats: readonly BulkFormat[]): string {
+  const outputs = issued.outputs as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>;
   const members: string[] = [];
   for (const format of formats) {
-    let json: string | undefined;
-    if (format === 'vc' && o['w3c-vc']) json = o['w3c-vc'].json;
-    else if (format === 'divoc-qr' && o['divoc-qr']) json = JSON.stringify(o['divoc-qr'].text);
-    else if (format === 'vc-compact' && o['vc-compact']) json = JSON.stringify(o['vc-compact'].text);
-    else if (format === 'dcc' && o.dcc) json = JSON.stringify(o.dcc.hc1);
-    else if (format === 'shc' && o.shc) json = JSON.stringify({ file: o.shc.file, qr: o.shc.qr });
-    else if (format === 'vdsnc' && o.vdsnc) json = JSON.stringify(o.vdsnc.seal);
-    if (json !== undefined) members.push(`${JSON.stringify(REPORTED_FORMAT[format])}:${json}`);
+    const output = outputs[format];
+    if (output !== undefined) members.push(`${JSON.stringify(format)}:${pluginOf(format).files.bundle(output)}`);
   }
   return `{${members.join(',')}}`;
 }
@@ -284,7 +294,7 @@ async function processRecordBundled(context: WorkContext, task: RecordTask): Pro
   const { certificateId, line } = task;
   const made = await issueRecord(context, task, config.formats, undefined, new Date());
   if (!made.ok) return { kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors: made.errors };
-  const formats = config.formats.map((f) => REPORTED_FORMAT[f]);
+  const formats: string[] = [...config.formats];
   // certificateId first: the bundle is scanned by that prefix on restart (bundleLineId).
   const head = JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}) });
   const bundleLine = `${head.slice(0, -1)},"formats":${bundleFormatsJson(made.issued, config.formats)}}\n`;
@@ -296,8 +306,8 @@ async function processRecordBundled(context: WorkContext, task: RecordTask): Pro
 }
 
 export async function processRecord(context: WorkContext, task: RecordTask): Promise<TaskResult> {
-  if (context.config.layout === 'ndjson') return processRecordBundled(context, task);
-  const { config, material } = context;
+  if (context.config.layout === 'ndjson' || context.config.layout === 'sink') return processRecordBundled(context, task);
+  const { config } = context;
   const { outDir, tmpDir } = config;
   const { certificateId, line } = task;
   const pending = config.formats.filter((f) => !existsSync(join(outDir, mainFileName(f, certificateId))));
@@ -309,14 +319,14 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
   const issuanceDate = new Date();
   // Formats made from the VC reuse the one an earlier run wrote, so every format carries the same credential.
   let existingVc: SignedCredential | undefined;
-  const needsVc = pending.some((f) => VC_BASED.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED.has(f)));
-  if (!pending.includes('vc') && needsVc && config.formats.includes('vc')) {
-    const text = readMain(outDir, 'vc', certificateId);
+  const needsVc = pending.some((f) => VC_BASED_FORMATS.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED_FORMATS.has(f)));
+  if (!pending.includes('w3c-vc') && needsVc && config.formats.includes('w3c-vc')) {
+    const text = readMain(outDir, 'w3c-vc', certificateId);
     try {
       if (text === undefined) throw new Error('missing');
       existingVc = JSON.parse(text) as SignedCredential;
     } catch (error) {
-      return fail([{ field: '(vc)', reason: `cannot reuse ${mainFileName('vc', certificateId)}: ${describeError(error)}` }]);
+      return fail([{ field: '(vc)', reason: `cannot reuse ${mainFileName('w3c-vc', certificateId)}: ${describeError(error)}` }]);
     }
   }
 
@@ -328,10 +338,10 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
 
   let pdfBytes: Uint8Array | undefined;
   if (wantPdf && context.pdf) {
-    const qr: Partial<Record<OutputFormat, string>> = {};
+    const qr: Partial<Record<string, string>> = {};
     for (const format of config.formats) {
       const text = qrTextOf(format, artefacts, outDir, certificateId);
-      if (text !== undefined) qr[format] = text;
+      if (text !== undefined) qr[formatStem(format)] = text;
     }
     // Only a W3C VC was asked for: print its compact QR form (DIVOC1:…), which fits a page.
     if (signedVc !== undefined && qr['vc-compact'] === undefined) {
@@ -371,7 +381,7 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
     written.add(PDF_FORMAT);
   }
   if (written.size === 0) return { kind: 'skipped', line, certificateId };
-  const formats = pending.filter((f) => written.has(f)).map((f) => REPORTED_FORMAT[f]);
+  const formats: string[] = pending.filter((f) => written.has(f));
   if (written.has(PDF_FORMAT)) formats.push(PDF_FORMAT);
   return {
     kind: 'issued',
@@ -445,16 +455,17 @@ export function completedFiles(outDir: string, certificateId: string, formats: r
       }
       continue;
     }
-    const format = (Object.keys(REPORTED_FORMAT) as OutputFormat[]).find((f) => REPORTED_FORMAT[f] === reported);
+    const format = isBulkFormat(reported) ? reported : undefined;
     if (!format) continue;
     const main = mainFileName(format, certificateId);
     if (!has(main)) continue;
     const sides: string[] = [];
     if (format === 'shc' && has(`${certificateId}.shc.txt`)) sides.push(`${certificateId}.shc.txt`);
-    if (qr && format !== 'vc') {
-      const single = `${certificateId}.${format}.${qr}`;
+    if (qr && format !== 'w3c-vc') {
+      const stem = formatStem(format);
+      const single = `${certificateId}.${stem}.${qr}`;
       if (has(single)) sides.push(single);
-      else for (let i = 1; has(`${certificateId}.${format}-${i}.${qr}`); i++) sides.push(`${certificateId}.${format}-${i}.${qr}`);
+      else for (let i = 1; has(`${certificateId}.${stem}-${i}.${qr}`); i++) sides.push(`${certificateId}.${stem}-${i}.${qr}`);
     }
     files.push(...sides, main);
     done.push(reported);

@@ -23,9 +23,8 @@
  */
 import { isJsonObject } from '@divoc/keys';
 import { checkTimeZone, compileDatePattern, NUMERIC_DATE_FORMATS, parseDate, parseNumber, type DateRule, type NumberRule } from './dates.js';
-import type { RecordMapper } from '../records/map.js';
-import { MappingFileInvalidError as MappingFileError } from '../errors.js';
-import type { FieldError, RawRecord } from '../records/types.js';
+import { BulkMappingInvalidError as MappingFileError } from '../errors.js';
+import type { FieldError, RawRecord, RecordMapper } from '../types.js';
 
 /** Fields read as calendar dates / date-times unless the mapping says otherwise. */
 export const DATE_FIELDS: Readonly<Record<string, 'date' | 'datetime'>> = {
@@ -218,4 +217,33 @@ export function mappingRecordMapper(mapping: Mapping): RecordMapper {
       return errors.length > 0 ? { ok: false, errors, partial: record } : { ok: true, record };
     },
   };
+}
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The mapper used without a mapping: columns already are the record fields; blank values are dropped. */
+export const identityMapper: RecordMapper = {
+  map(raw) {
+    const record: Record<string, unknown> = {};
+    const errors: FieldError[] = [];
+    for (const [key, value] of Object.entries(raw)) {
+      if (FORBIDDEN_KEYS.has(key)) {
+        errors.push({ field: key, reason: 'reserved field name' });
+        continue;
+      }
+      if (value === null || value === '') continue;
+      record[key] = value;
+    }
+    return errors.length > 0 ? { ok: false, errors } : { ok: true, record };
+  },
+};
+
+/** The operator's own id for a record (for index/errors lines): `refId`, else `recordId`, else `id`. */
+export function recordIdOf(record: RawRecord): string | undefined {
+  for (const key of ['refId', 'recordId', 'id'] as const) {
+    const value = record[key];
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  }
+  return undefined;
 }

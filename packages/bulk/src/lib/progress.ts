@@ -6,7 +6,10 @@
  *   {"event":"progress","time":…,"processed":…,"issued":…,"skipped":…,"failed":…,"rate":…,"percent":…,"etaSeconds":…}
  *   {"event":"done","time":…,"processed":…,"issued":…,"skipped":…,"failed":…,"seconds":…,"rate":…,"exitCode":…}
  */
-import type { TextSink } from '../io.js';
+/** Anything with `write(string)`: `process.stderr`, or a buffer in tests. */
+export interface TextSink {
+  write(chunk: string): unknown;
+}
 
 export interface Counts {
   issued: number;

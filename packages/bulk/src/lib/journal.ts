@@ -19,7 +19,7 @@ import { mkdir, open, readFile, rm, stat, truncate, unlink, writeFile, type File
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { OutputLockedError } from '../errors.js';
+import { BulkOutputLockedError as OutputLockedError } from '../errors.js';
 import { fsyncDirectory } from './atomic.js';
 import { completedFiles, type IndexEntry } from './work.js';
 
@@ -204,7 +204,7 @@ export class Journal {
       }
       return self;
     } catch (error) {
-      await unlink(lockPath).catch(() => undefined);
+      await releaseLock(lockPath);
       throw error;
     }
   }
@@ -236,14 +236,33 @@ export class Journal {
       await this.journal.close();
       await rm(join(this.outDir, TMP_DIR), { recursive: true, force: true });
     } finally {
-      await unlink(this.lockPath).catch(() => undefined);
+      await releaseLock(this.lockPath);
     }
   }
 }
 
+/** Lock files this process holds: a second run in the same process must not take them over as stale. */
+const heldHere = new Set<string>();
+
 /** One run per output folder: `.divoc-lock` holds the pid; a lock left by a dead process is taken over. */
 export async function acquireLock(outDir: string): Promise<string> {
   const path = join(outDir, LOCK_FILE);
+  if (heldHere.has(path)) throw new OutputLockedError(outDir, `another run in this process is writing there`);
+  heldHere.add(path);
+  try {
+    return await takeLock(outDir, path);
+  } catch (error) {
+    heldHere.delete(path);
+    throw error;
+  }
+}
+
+export async function releaseLock(path: string): Promise<void> {
+  await unlink(path).catch(() => undefined);
+  heldHere.delete(path);
+}
+
+async function takeLock(outDir: string, path: string): Promise<string> {
   const me = JSON.stringify({ pid: process.pid, host: hostname(), started: new Date().toISOString() });
   for (let attempt = 0; attempt < 3; attempt++) {
     try {

@@ -1,6 +1,7 @@
-import { InputSyntaxError } from '../errors.js';
+import { BulkInputSyntaxError as InputSyntaxError } from '../errors.js';
 import { parseRecord } from './parse.js';
-import type { InputItem, ReaderLimits } from './types.js';
+import type { SourceItem as InputItem } from '../types.js';
+import type { ReaderLimits } from './limits.js';
 
 /**
  * Streams the elements of a top-level JSON array without holding the whole file: a small scanner finds where

@@ -1,5 +1,6 @@
 import { JsonError, parseJsonStrict } from '@divoc/keys';
-import type { InputItem, ReaderLimits } from './types.js';
+import type { SourceItem as InputItem } from '../types.js';
+import type { ReaderLimits } from './limits.js';
 
 /**
  * One JSON record (an NDJSON line or a JSON array element) as an input item. Strict JSON: a field named twice is

@@ -1,8 +1,9 @@
 import { Readable } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
-import { InputSyntaxError } from '../errors.js';
-import { recordIdOf } from './record-id.js';
-import type { InputItem, ReaderLimits } from './types.js';
+import { BulkInputSyntaxError as InputSyntaxError } from '../errors.js';
+import { recordIdOf } from '../lib/mapping.js';
+import type { SourceItem as InputItem } from '../types.js';
+import type { ReaderLimits } from './limits.js';
 
 /**
  * CSV with a header row (RFC 4180 quoting; a quoted field may span lines). Streams through csv-parse.

@@ -9,9 +9,9 @@
  *
  *   {"certificateId":"…","line":12,"recordId":"…","formats":{"w3c-vc":{…},"vc-compact":"DIVOC1:…",…}}
  */
-import { stat, truncate, unlink, writeFile } from 'node:fs/promises';
+import { stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { JOURNAL_FILE, acquireLock, scanLines } from './journal.js';
+import { JOURNAL_FILE, acquireLock, releaseLock, scanLines } from './journal.js';
 import { IdSet } from './id-set.js';
 
 export const BUNDLE_FILE = 'certificates.ndjson';
@@ -88,7 +88,7 @@ export class Bundle {
       bundle.report.invalidLines = invalid;
       return bundle;
     } catch (error) {
-      await unlink(lockPath).catch(() => undefined);
+      await releaseLock(lockPath);
       throw error;
     }
   }
@@ -104,7 +104,7 @@ export class Bundle {
   }
 
   async close(): Promise<void> {
-    await unlink(this.lockPath).catch(() => undefined);
+    await releaseLock(this.lockPath);
   }
 }
 

@@ -1,6 +1,7 @@
 import { splitLines } from './lines.js';
 import { parseRecord } from './parse.js';
-import type { InputItem, ReaderLimits } from './types.js';
+import type { SourceItem as InputItem } from '../types.js';
+import type { ReaderLimits } from './limits.js';
 
 /** NDJSON / JSON Lines: one JSON object per line; blank lines are skipped; a bad line is one bad record. */
 export async function* readNdjson(chunks: AsyncIterable<string>, limits: ReaderLimits): AsyncGenerator<InputItem> {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseDate, parseNumber, compileDatePattern, type DateRule } from '../src/lib/bulk/dates.js';
-import { mappingRecordMapper, parseMapping } from '../src/lib/bulk/mapping.js';
-import { createProgress } from '../src/lib/bulk/progress.js';
-import { emptyStats, generateSample, csvLine } from '../src/lib/bulk/sample.js';
-import { MappingFileInvalidError } from '../src/lib/errors.js';
+import { parseDate, parseNumber, compileDatePattern, type DateRule } from '../src/lib/dates.js';
+import { mappingRecordMapper, parseMapping } from '../src/lib/mapping.js';
+import { createProgress } from '../src/lib/progress.js';
+import { emptyStats, generateSample, csvLine } from '../src/lib/sample.js';
+import { BulkMappingInvalidError as MappingFileInvalidError } from '../src/errors.js';
 
 const rule = (formats: string[], kind: DateRule['kind'] = 'date', timeZone = 'UTC'): DateRule => ({ formats, kind, timeZone });
 

@@ -3,16 +3,17 @@
  * most `depth` batches, so the coordinator can never queue more than `workers × depth × batch size` records:
  * memory stays flat whatever the input size.
  *
- * When the worker script is not there (running from TypeScript sources, e.g. under vitest) or `--workers 0` is
- * asked for, the same work runs on the main thread.
+ * When the worker script is not there (running from TypeScript sources, e.g. under vitest), `workers: 0` is asked
+ * for or the keys are in memory (signers cannot cross threads), the same work runs on the main thread.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { InternalCliError, OutputUnwritableError } from '../errors.js';
+import type { IssuerKeys } from '@divoc/issuer';
+import { BulkOutputUnwritableError, BulkWorkerError } from '../errors.js';
 import { createWorkContext, processBatch, type RecordTask, type TaskResult, type WorkConfig } from './work.js';
 
-/** MiB of V8 old generation per worker thread (`--worker-heap`); 0 = V8's own default. */
+/** MiB of V8 old generation per worker thread (`workerHeapMb`); 0 = V8's own default. */
 export const DEFAULT_WORKER_HEAP_MB = 128;
 
 export interface Executor {
@@ -30,9 +31,9 @@ type WorkerMessage =
   | { type: 'fatal'; message: string; code?: string; exitCode: 1 | 2; fs?: boolean };
 
 function fatalError(message: WorkerMessage & { type: 'fatal' }, outDir: string): Error {
-  if (message.fs) return new OutputUnwritableError(outDir, message.message);
+  if (message.fs) return new BulkOutputUnwritableError(outDir, message.message);
   // Key problems were already reported by the main thread's own load; anything here is unexpected.
-  return new InternalCliError(`worker failed: ${message.message}${message.code ? ` (${message.code})` : ''}`);
+  return new BulkWorkerError(`worker failed: ${message.message}${message.code ? ` (${message.code})` : ''}`);
 }
 
 /** The built worker script beside this module (dist/worker.js), if there is one. */
@@ -41,14 +42,15 @@ export function workerScript(): URL | undefined {
   return url.protocol === 'file:' && existsSync(fileURLToPath(url)) ? url : undefined;
 }
 
-export async function createExecutor(config: WorkConfig, threads: number, depth = 2): Promise<Executor> {
-  const script = threads > 0 ? workerScript() : undefined;
-  if (!script) return createInlineExecutor(config);
+/** `keys`: keys in memory; they cannot be sent to a thread, so the work then runs on the main thread. */
+export async function createExecutor(config: WorkConfig, threads: number, depth = 2, keys?: IssuerKeys): Promise<Executor> {
+  const script = threads > 0 && keys === undefined ? workerScript() : undefined;
+  if (!script) return createInlineExecutor(config, keys);
   return createThreadExecutor(config, script, threads, depth);
 }
 
-async function createInlineExecutor(config: WorkConfig): Promise<Executor> {
-  const context = await createWorkContext(config);
+async function createInlineExecutor(config: WorkConfig, keys: IssuerKeys | undefined): Promise<Executor> {
+  const context = await createWorkContext(config, keys);
   return {
     slots: 1,
     threads: 0,
@@ -101,13 +103,13 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
       });
       worker.on('error', (error) => {
         const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-        const wrapped = new InternalCliError(`worker failed: ${error.message}${oom ? ` (raise --worker-heap, now ${heap} MiB)` : ''}`);
+        const wrapped = new BulkWorkerError(`worker failed: ${error.message}${oom ? ` (raise --worker-heap, now ${heap} MiB)` : ''}`);
         reject(wrapped);
         failAll(wrapped);
       });
       worker.on('exit', (code) => {
         if (closing) return;
-        const error = new InternalCliError(`worker exited unexpectedly (code ${code})`);
+        const error = new BulkWorkerError(`worker exited unexpectedly (code ${code})`);
         reject(error);
         failAll(error);
       });

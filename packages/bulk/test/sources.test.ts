@@ -1,15 +1,15 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputSyntaxError, InputUnreadableError } from '../src/lib/errors.js';
-import { readCsv } from '../src/lib/records/csv.js';
-import { readJsonArray } from '../src/lib/records/json-array.js';
-import { splitLines } from '../src/lib/records/lines.js';
-import { readNdjson } from '../src/lib/records/ndjson.js';
-import { openRecords } from '../src/lib/records/read.js';
-import { DEFAULT_READER_LIMITS } from '../src/lib/records/types.js';
+import { BulkInputSyntaxError as InputSyntaxError, BulkInputUnreadableError as InputUnreadableError } from '../src/errors.js';
+import { readCsv } from '../src/sources/csv.js';
+import { readJsonArray } from '../src/sources/json-array.js';
+import { splitLines } from '../src/sources/lines.js';
+import { readNdjson } from '../src/sources/ndjson.js';
+import { openRecordFile as openRecords } from '../src/sources/index.js';
+import { DEFAULT_READER_LIMITS } from '../src/sources/limits.js';
 import { certificateIdFor } from '@divoc/issuer';
-import { chunksOf, collect, withTempDir } from './helpers.js';
+import { chunksOf, collect, withTempDir } from '../../../test/support/streams.js';
 
 const limits = DEFAULT_READER_LIMITS;
 
@@ -132,7 +132,7 @@ describe('NDJSON reader', () => {
   });
 });
 
-describe('openRecords', () => {
+describe('openRecordFile', () => {
   it('detects format by extension, then by content', async () => {
     await withTempDir(async (dir) => {
       const cases: [string, string, string][] = [

@@ -1,0 +1,50 @@
+/**
+ * How bulk issuance names each certificate format, read from the format registry (`FORMATS` in `@divoc/formats`):
+ * a format's stem is its `shortName`, the middle of its file names (`<certificateId>.<stem>.png`) and the name
+ * `divoc issue --format` takes; the format name is the one `@divoc/issuer`, `index.ndjson` and `certificates.ndjson`
+ * use. Only `w3c-vc` differs (`vc`).
+ */
+import { FORMATS, type CredentialFormatPlugin, type FormatName } from '@divoc/formats';
+
+/** Formats bulk issuance writes, in the order their files are made (the registry's order). */
+export const BULK_FORMATS: readonly FormatName[] = Object.freeze(FORMATS.names);
+export type BulkFormat = FormatName;
+
+/** A format's file stem, e.g. `w3c-vc` → `vc`, `dcc` → `dcc`. */
+export type FormatStem = (typeof FORMATS.plugins)[number]['shortName'];
+
+/** The file stem of a format (`w3c-vc` → `vc`; every other format is its own stem). */
+export function formatStem(format: BulkFormat): FormatStem {
+  return FORMATS.get(format).shortName as FormatStem;
+}
+
+/** Whether `name` is a format bulk issuance writes. */
+export function isBulkFormat(name: string): name is BulkFormat {
+  return FORMATS.find(name)?.name === name;
+}
+
+/** The format a stem names (`vc` → `w3c-vc`), or undefined. */
+export function formatOfStem(stem: string): BulkFormat | undefined {
+  const plugin = FORMATS.find(stem);
+  return plugin !== undefined && plugin.shortName === stem ? (plugin.name as BulkFormat) : undefined;
+}
+
+/** Whether a format is signed with one of the caller's key slots, directly or through the format it re-encodes. */
+function signsWith(plugin: CredentialFormatPlugin, slot: string): boolean {
+  const issuance = plugin.issuance;
+  if (issuance.mode === 'reencodes') return signsWith(FORMATS.get(issuance.source), slot);
+  return issuance.keys.includes(slot);
+}
+
+/** Formats made from the signed W3C VC (they need the VC key, `keys.vc`). */
+export const VC_BASED_FORMATS: ReadonlySet<BulkFormat> = new Set(
+  FORMATS.plugins.filter((p) => signsWith(p, 'vc')).map((p) => p.name as BulkFormat),
+);
+
+/** The file whose presence means "this format was issued for this certificate" (reruns skip it). */
+export function mainFileName(format: BulkFormat, certificateId: string): string {
+  return `${certificateId}${FORMATS.get(format).files.mainSuffix}`;
+}
+
+/** The registry's plugin of a format. */
+export const pluginOf = (format: BulkFormat): CredentialFormatPlugin => FORMATS.get(format);
