@@ -7,13 +7,21 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildCredential, createDocumentLoader } from '@divoc/schemas';
-import { generateKeyPair, verificationMethodId, didKeyFromKeyPair, publicKeyMultibase, privateKeyMultibase } from '@divoc/keys';
+import {
+  generateKeyPair,
+  verificationMethodId,
+  didKeyFromKeyPair,
+  publicKeyMultibase,
+  privateKeyMultibase,
+} from '@divoc/keys';
 import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022 } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
 
-const { values } = parseArgs({ options: { in: { type: 'string' }, out: { type: 'string' }, rows: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { in: { type: 'string' }, out: { type: 'string' }, rows: { type: 'string' } },
+});
 const limit = values.rows ? Number(values.rows) : Infinity;
 
 const keyPair = await generateKeyPair('Ed25519');
@@ -47,9 +55,17 @@ for (const line of lines) {
     if (cells[i] !== undefined && cells[i] !== '') record[c] = cells[i];
   });
   try {
-    const credential = buildCredential('vaccination', { ...record, certificateId: `${record.refId}` }, { issuer: controller });
+    const credential = buildCredential(
+      'vaccination',
+      { ...record, certificateId: `${record.refId}` },
+      { issuer: controller },
+    );
     credential['@context'].push('https://w3id.org/security/data-integrity/v2');
-    const signed = await dbVc.issue({ credential, suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }), documentLoader: loader });
+    const signed = await dbVc.issue({
+      credential,
+      suite: new DataIntegrityProof({ signer: key.signer(), cryptosuite: eddsaRdfc2022 }),
+      documentLoader: loader,
+    });
     writeFileSync(join(values.out, `${record.refId}.json`), JSON.stringify(signed, null, 2));
     issued++;
   } catch {
@@ -57,4 +73,13 @@ for (const line of lines) {
   }
 }
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-console.log(JSON.stringify({ rows, issued, failed, seconds: Number(seconds.toFixed(2)), recordsPerSecond: Number((rows / seconds).toFixed(1)), peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) }));
+console.log(
+  JSON.stringify({
+    rows,
+    issued,
+    failed,
+    seconds: Number(seconds.toFixed(2)),
+    recordsPerSecond: Number((rows / seconds).toFixed(1)),
+    peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
+  }),
+);

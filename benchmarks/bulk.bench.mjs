@@ -31,7 +31,13 @@ export function runNode(args, cwd) {
     child.on('error', reject);
     child.on('close', (code) => {
       clearInterval(timer);
-      resolve({ code, stdout, stderr, seconds: Number(process.hrtime.bigint() - started) / 1e9, peakRssMiB: Math.round(peakKb / 1024) });
+      resolve({
+        code,
+        stdout,
+        stderr,
+        seconds: Number(process.hrtime.bigint() - started) / 1e9,
+        peakRssMiB: Math.round(peakKb / 1024),
+      });
     });
   });
 }
@@ -40,16 +46,51 @@ export function runNode(args, cwd) {
  * One measured run of `divoc issue` on a fresh sample of `rows` rows. Keys: an Ed25519 key for `vc`, a development
  * PKI for `vdsnc`/`dcc`. Returns { rows, good, format, workers, seconds, recordsPerSecond, peakRssMiB }.
  */
-export async function runOurs({ rows, format = 'vc', workers = availableParallelism(), fsync = false, layout = 'files', dir }) {
+export async function runOurs({
+  rows,
+  format = 'vc',
+  workers = availableParallelism(),
+  fsync = false,
+  layout = 'files',
+  dir,
+}) {
   const work = dir ?? mkdtempSync(join(tmpdir(), 'divoc-bulk-'));
   try {
-    const sample = await runNode([BIN, 'sample', '--rows', String(rows), '--out', 'export.csv', '--seed', 'bench', '--json'], work);
+    const sample = await runNode(
+      [BIN, 'sample', '--rows', String(rows), '--out', 'export.csv', '--seed', 'bench', '--json'],
+      work,
+    );
     if (sample.code !== 0) throw new Error(`divoc sample failed: ${sample.stderr}`);
     const stats = JSON.parse(sample.stdout);
     await runNode([BIN, 'keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], work);
     await runNode([BIN, 'keys', 'dsc', '--country', 'IN', '--out', 'pki'], work);
-    const args = [BIN, 'issue', '--template', 'vaccination', '--in', 'export.csv', '--out', 'out', '--format', format, '--workers', String(workers), '--json',
-      '--key', 'issuer.key.json', '--issuer', 'https://registry.example', '--bsc-key', 'pki/bsc.key.pem', '--bsc-cert', 'pki/bsc.crt.pem', '--dsc-key', 'pki/dsc.key.pem', '--dsc-cert', 'pki/dsc.crt.pem'];
+    const args = [
+      BIN,
+      'issue',
+      '--template',
+      'vaccination',
+      '--in',
+      'export.csv',
+      '--out',
+      'out',
+      '--format',
+      format,
+      '--workers',
+      String(workers),
+      '--json',
+      '--key',
+      'issuer.key.json',
+      '--issuer',
+      'https://registry.example',
+      '--bsc-key',
+      'pki/bsc.key.pem',
+      '--bsc-cert',
+      'pki/bsc.crt.pem',
+      '--dsc-key',
+      'pki/dsc.key.pem',
+      '--dsc-cert',
+      'pki/dsc.crt.pem',
+    ];
     if (!fsync) args.push('--no-fsync');
     if (layout !== 'files') args.push('--layout', layout);
     const run = await runNode(args, work);
@@ -90,9 +131,19 @@ export async function runBaseline({ exportFile, rows }) {
 
 export function formatBulkTable(rows) {
   const header = ['run', 'rows', 'format', 'layout', 'workers', 'seconds', 'records/s', 'peak RSS MiB'];
-  const lines = rows.map((r) => [r.name, String(r.rows), r.format ?? 'vc (eddsa-rdfc-2022)', r.layout ?? '-', String(r.workers ?? 1), String(r.seconds), String(r.recordsPerSecond), String(r.peakRssMiB)]);
+  const lines = rows.map((r) => [
+    r.name,
+    String(r.rows),
+    r.format ?? 'vc (eddsa-rdfc-2022)',
+    r.layout ?? '-',
+    String(r.workers ?? 1),
+    String(r.seconds),
+    String(r.recordsPerSecond),
+    String(r.peakRssMiB),
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const fmt = (cols) => cols.map((c, i) => (i === 0 || i === 2 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  const fmt = (cols) =>
+    cols.map((c, i) => (i === 0 || i === 2 || i === 3 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   return [fmt(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(fmt)].join('\n');
 }
 
@@ -101,7 +152,10 @@ export function formatBulkTable(rows) {
  * seals, and the naive loop on BULK_BASELINE_ROWS rows (default 2,000: its rate does not depend on the count,
  * its memory only grows). Sizes can be lowered with BULK_ROWS for a quick look.
  */
-export async function bulkSuite({ rows = Number(process.env.BULK_ROWS ?? 100_000), baselineRows = Number(process.env.BULK_BASELINE_ROWS ?? 2_000) } = {}) {
+export async function bulkSuite({
+  rows = Number(process.env.BULK_ROWS ?? 100_000),
+  baselineRows = Number(process.env.BULK_BASELINE_ROWS ?? 2_000),
+} = {}) {
   const results = [];
   const small = Math.max(1, Math.floor(rows / 10));
   const dir = mkdtempSync(join(tmpdir(), 'divoc-bulk-'));
@@ -113,7 +167,12 @@ export async function bulkSuite({ rows = Number(process.env.BULK_ROWS ?? 100_000
     process.stderr.write(`  bulk ${rows} vc done\n`);
     results.push({ name: 'divoc issue', ...(await runOurs({ rows, format: 'vdsnc' })) });
     process.stderr.write(`  bulk ${rows} vdsnc done\n`);
-    results.push({ name: 'naive @digitalbazaar/vc loop', ...(await runBaseline({ exportFile: join(dir, 'export.csv'), rows: baselineRows })), format: 'vc (eddsa-rdfc-2022)', workers: 1 });
+    results.push({
+      name: 'naive @digitalbazaar/vc loop',
+      ...(await runBaseline({ exportFile: join(dir, 'export.csv'), rows: baselineRows })),
+      format: 'vc (eddsa-rdfc-2022)',
+      workers: 1,
+    });
     process.stderr.write('  bulk baseline done\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });

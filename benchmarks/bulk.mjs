@@ -22,9 +22,25 @@ const { values } = parseArgs({
 });
 const dir = mkdtempSync(join(tmpdir(), 'divoc-bulk-'));
 try {
-  const results = [{ name: 'divoc issue', ...(await runOurs({ rows: Number(values.rows), format: values.format, workers: Number(values.workers), fsync: values.fsync, layout: values.layout, dir })) }];
+  const results = [
+    {
+      name: 'divoc issue',
+      ...(await runOurs({
+        rows: Number(values.rows),
+        format: values.format,
+        workers: Number(values.workers),
+        fsync: values.fsync,
+        layout: values.layout,
+        dir,
+      })),
+    },
+  ];
   if (Number(values['baseline-rows']) > 0) {
-    results.push({ name: 'naive @digitalbazaar/vc loop', ...(await runBaseline({ exportFile: join(dir, 'export.csv'), rows: Number(values['baseline-rows']) })), workers: 1 });
+    results.push({
+      name: 'naive @digitalbazaar/vc loop',
+      ...(await runBaseline({ exportFile: join(dir, 'export.csv'), rows: Number(values['baseline-rows']) })),
+      workers: 1,
+    });
   }
   console.log(`\nNode ${process.version}, ${availableParallelism()} cores, ${new Date().toISOString()}\n`);
   console.log(formatBulkTable(results));

@@ -48,11 +48,21 @@ export const sampleDcc = {
 export function baselinePipeline({ privateKey, publicKey, kid }) {
   const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
   const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
-  const protectedBytes = encoder.encode(new Map([[1, -7], [4, kid]]));
+  const protectedBytes = encoder.encode(
+    new Map([
+      [1, -7],
+      [4, kid],
+    ]),
+  );
   const empty = new Uint8Array(0);
 
   function issue(dcc, { iss, iat, exp }) {
-    const claims = new Map([[1, iss], [6, iat], [4, exp], [-260, new Map([[1, dcc]])]]);
+    const claims = new Map([
+      [1, iss],
+      [6, iat],
+      [4, exp],
+      [-260, new Map([[1, dcc]])],
+    ]);
     const payload = encoder.encode(claims);
     const toBeSigned = encoder.encode(['Signature1', protectedBytes, empty, payload]);
     const signature = nodeSign('sha256', toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' });
@@ -85,7 +95,14 @@ export function coseJsPipeline({ privateKey, publicKey, kid }) {
   const headers = { p: { alg: 'ES256', kid }, u: {} };
 
   async function issue(dcc, { iss, iat, exp }) {
-    const claims = cbor.encode(new Map([[1, iss], [6, iat], [4, exp], [-260, new Map([[1, dcc]])]]));
+    const claims = cbor.encode(
+      new Map([
+        [1, iss],
+        [6, iat],
+        [4, exp],
+        [-260, new Map([[1, dcc]])],
+      ]),
+    );
     const cose = await coseJs.sign.create(headers, claims, signer);
     return `HC1:${base45.encode(pako.deflate(cose))}`;
   }
@@ -111,8 +128,21 @@ export async function setup() {
   const trustStore = new TrustStore();
   trustStore.addCertificate(dsc.certificatePem);
 
-  const encodeOptions = { signer: dsc.signer, kid: dsc.kid, iss: times.iss, iat: times.iat, exp: times.exp, validate: false };
-  const fullOptions = { signer: dsc.signer, certificate: dsc.certificatePem, iss: times.iss, iat: times.iat, exp: times.exp };
+  const encodeOptions = {
+    signer: dsc.signer,
+    kid: dsc.kid,
+    iss: times.iss,
+    iat: times.iat,
+    exp: times.exp,
+    validate: false,
+  };
+  const fullOptions = {
+    signer: dsc.signer,
+    certificate: dsc.certificatePem,
+    iss: times.iss,
+    iat: times.iat,
+    exp: times.exp,
+  };
   const ours = (await encodeDcc(sampleDcc, encodeOptions)).hc1;
   const theirs = baseline.issue(sampleDcc, times);
 
@@ -126,14 +156,18 @@ export async function setup() {
   const coseJsSide = coseJsPipeline({ privateKey: dsc.keyPair.privateKey, publicKey: dsc.keyPair.publicKey, kid });
   const coseJsHc1 = await coseJsSide.issue(sampleDcc, times);
   const ourCheckOfCoseJs = await verifyDcc(coseJsHc1, { trustStore, now });
-  if (!ourCheckOfCoseJs.valid) throw new Error(`@divoc/dcc rejects cose-js's HC1: ${JSON.stringify(ourCheckOfCoseJs.checks)}`);
+  if (!ourCheckOfCoseJs.valid)
+    throw new Error(`@divoc/dcc rejects cose-js's HC1: ${JSON.stringify(ourCheckOfCoseJs.checks)}`);
   const coseJsReadsOurs = await coseJsSide.verify(ours);
-  if (JSON.stringify(coseJsReadsOurs.dcc) !== JSON.stringify(sampleDcc)) throw new Error("cose-js reads another DCC out of @divoc/dcc's HC1");
+  if (JSON.stringify(coseJsReadsOurs.dcc) !== JSON.stringify(sampleDcc))
+    throw new Error("cose-js reads another DCC out of @divoc/dcc's HC1");
 
   // The signature alone, for the ceiling: no pipeline can beat baseline ÷ (sign or verify alone).
   const tbsBytes = (() => {
     const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObjects: false });
-    const cose = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(pako.inflate(base45.decode(ours.slice(4))));
+    const cose = new Decoder({ mapsAsObjects: false, useRecords: false }).decode(
+      pako.inflate(base45.decode(ours.slice(4))),
+    );
     const [protectedHeaderBytes, , payload, signature] = cose.value;
     return { toBeSigned: encoder.encode(['Signature1', protectedHeaderBytes, new Uint8Array(0), payload]), signature };
   })();
@@ -143,7 +177,7 @@ export async function setup() {
     hc1: ours,
     notes: [
       `DCC HC1 length: ours ${ours.length}, baseline ${theirs.length}, cose-js pipeline ${coseJsHc1.length} characters`,
-      'cose-js and @divoc/dcc verify each other\'s HC1 (checked in setup)',
+      "cose-js and @divoc/dcc verify each other's HC1 (checked in setup)",
     ],
     cases: [
       {
@@ -181,16 +215,26 @@ export async function setup() {
       {
         name: 'dcc-issue-ceiling',
         informational: true,
-        baselineName: 'same baseline; "ours" = the ES256 signature alone (node:crypto sign): the most any pipeline can gain',
+        baselineName:
+          'same baseline; "ours" = the ES256 signature alone (node:crypto sign): the most any pipeline can gain',
         ours: () => nodeSign('sha256', tbsBytes.toBeSigned, { key: privateKey, dsaEncoding: 'ieee-p1363' }),
         baseline: () => baseline.issue(sampleDcc, times),
       },
       {
         name: 'dcc-verify-ceiling',
         informational: true,
-        baselineName: 'same baseline; "ours" = the ES256 verification alone (node:crypto verify): the most any pipeline can gain',
+        baselineName:
+          'same baseline; "ours" = the ES256 verification alone (node:crypto verify): the most any pipeline can gain',
         ours: () => {
-          if (!nodeVerify('sha256', tbsBytes.toBeSigned, { key: publicKey, dsaEncoding: 'ieee-p1363' }, tbsBytes.signature)) throw new Error('verify failed');
+          if (
+            !nodeVerify(
+              'sha256',
+              tbsBytes.toBeSigned,
+              { key: publicKey, dsaEncoding: 'ieee-p1363' },
+              tbsBytes.signature,
+            )
+          )
+            throw new Error('verify failed');
         },
         baseline: () => {
           if (!baseline.verify(theirs).valid) throw new Error('verify failed');

@@ -8,12 +8,18 @@ const qrRequire = createRequire(new URL('../packages/qr/package.json', import.me
 const QRCode = qrRequire('qrcode');
 const jsQR = qrRequire('jsqr');
 const { PNG } = qrRequire('pngjs');
-const { renderQrPng, readQrFromImage, createQrMatrix } = await import(new URL('../packages/qr/dist/index.js', import.meta.url).href);
+const { renderQrPng, readQrFromImage, createQrMatrix } = await import(
+  new URL('../packages/qr/dist/index.js', import.meta.url).href
+);
 
 /** Decode a PNG with jsQR (independent of our reader). */
 function jsqrText(png) {
   const image = PNG.sync.read(Buffer.from(png));
-  const found = jsQR(new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length), image.width, image.height);
+  const found = jsQR(
+    new Uint8ClampedArray(image.data.buffer, image.data.byteOffset, image.data.length),
+    image.width,
+    image.height,
+  );
   return found?.data;
 }
 
@@ -22,7 +28,10 @@ export async function setup({ hc1 } = {}) {
   const options = { errorCorrectionLevel: 'Q', scale: 4, margin: 4, type: 'png' };
   const ours = renderQrPng(text, { ecc: 'Q', moduleSize: 4, margin: 4 });
   const theirs = await QRCode.toBuffer(text, options);
-  for (const [who, png] of [['ours', ours], ['qrcode', theirs]]) {
+  for (const [who, png] of [
+    ['ours', ours],
+    ['qrcode', theirs],
+  ]) {
     if (readQrFromImage(png) !== text) throw new Error(`${who}: our reader does not read the text back`);
     if (jsqrText(png) !== text) throw new Error(`${who}: jsQR does not read the text back`);
   }

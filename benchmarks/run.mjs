@@ -36,7 +36,8 @@ for (const [suite, setup] of suites) {
   const prepared = await setup();
   const { cases, sameProofValue } = prepared;
   if (suite === 'dcc') dccHc1 = prepared.hc1;
-  if (sameProofValue !== undefined) notes.push(`byte-identical issued JSON (and proofValue) vs baseline: ${sameProofValue ? 'yes' : 'NO'}`);
+  if (sameProofValue !== undefined)
+    notes.push(`byte-identical issued JSON (and proofValue) vs baseline: ${sameProofValue ? 'yes' : 'NO'}`);
   for (const n of prepared.notes ?? []) notes.push(n);
   for (const c of cases) {
     const result = await compare(c.ours, c.baseline, { seconds, rounds });
@@ -49,7 +50,9 @@ const loadAfter = loadavg();
 const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
 
 console.log(`\nNode ${process.version}, ${cpus().length} CPUs, load average ${load(loadBefore)} → ${load(loadAfter)}`);
-console.log(`ops/s = operations per CPU-second of one core; ratio = median of ${rounds} alternating rounds, ${seconds}s CPU per side\n`);
+console.log(
+  `ops/s = operations per CPU-second of one core; ratio = median of ${rounds} alternating rounds, ${seconds}s CPU per side\n`,
+);
 console.log(formatTable(rows));
 for (const n of notes) console.log(`\n${n}`);
 
@@ -73,11 +76,18 @@ if (json) {
     loadAverage: { before: loadBefore.map(round), after: loadAfter.map(round) },
     secondsPerSide: seconds,
     ratios: Object.fromEntries(main.map((r) => [r.name, round(r.ratio)])),
-    goals: Object.fromEntries(main.filter((r) => r.goal).map((r) => [r.name, { goal: r.goal, reached: r.ratio >= r.goal }])),
-    ops: Object.fromEntries(
-      rows.map((r) => [r.name, { ours: Math.round(r.ours.opsPerSecond), baseline: Math.round(r.baseline.opsPerSecond) }]),
+    goals: Object.fromEntries(
+      main.filter((r) => r.goal).map((r) => [r.name, { goal: r.goal, reached: r.ratio >= r.goal }]),
     ),
-    informational: Object.fromEntries(rows.filter((r) => r.informational).map((r) => [r.name, { ratio: round(r.ratio), baseline: r.baselineName }])),
+    ops: Object.fromEntries(
+      rows.map((r) => [
+        r.name,
+        { ours: Math.round(r.ours.opsPerSecond), baseline: Math.round(r.baseline.opsPerSecond) },
+      ]),
+    ),
+    informational: Object.fromEntries(
+      rows.filter((r) => r.informational).map((r) => [r.name, { ratio: round(r.ratio), baseline: r.baselineName }]),
+    ),
     notes,
     ...(bulkResults ? { bulk: bulkResults.map(({ work: _w, exportFile: _e, ...r }) => r) } : {}),
   };

@@ -28,14 +28,26 @@ if (args[0] === '--server') {
   let schema;
   if (process.env.DIVOC_LOAD_POSTGRES) {
     schema = `divoc_load_${randomBytes(4).toString('hex')}`;
-    storage = await service.createPostgresStorage({ connectionString: process.env.DIVOC_LOAD_POSTGRES, schema, maxConnections: 20 });
+    storage = await service.createPostgresStorage({
+      connectionString: process.env.DIVOC_LOAD_POSTGRES,
+      schema,
+      maxConnections: 20,
+    });
   }
   const running = await service.startService({
     listen: { host: '127.0.0.1', port: 0 },
     issuer: keys.didKeyFromKeyPair(keyPair),
     publicUrl: 'https://certs.example.test',
     keys: { vc: { signer, publicKeyJwk: keys.exportPublicJwk(keyPair) } },
-    auth: { apiKeys: [{ id: 'load', sha256: service.sha256Hex(apiKey), scopes: ['credentials:issue', 'credentials:verify', 'credentials:read'] }] },
+    auth: {
+      apiKeys: [
+        {
+          id: 'load',
+          sha256: service.sha256Hex(apiKey),
+          scopes: ['credentials:issue', 'credentials:verify', 'credentials:read'],
+        },
+      ],
+    },
     rateLimit: false,
     logger: false,
     ...(storage ? { storage } : {}),
@@ -77,11 +89,24 @@ if (args[0] === '--server') {
       const payload = Buffer.from(JSON.stringify(body));
       const started = process.hrtime.bigint();
       const req = http.request(
-        { host: hostname, port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-api-key': apiKey } },
+        {
+          host: hostname,
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { 'content-type': 'application/json', 'content-length': payload.length, 'x-api-key': apiKey },
+        },
         (res) => {
           const chunks = [];
           res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks).toString('utf8'), ms: Number(process.hrtime.bigint() - started) / 1e6 }));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode,
+              body: Buffer.concat(chunks).toString('utf8'),
+              ms: Number(process.hrtime.bigint() - started) / 1e6,
+            }),
+          );
         },
       );
       req.on('error', reject);
@@ -89,9 +114,19 @@ if (args[0] === '--server') {
     });
 
   const record = (i) => ({
-    refId: `LOAD-${i}`, name: 'Load Test Person', dob: '1980-02-29', gender: 'Female', identity: `did:example:load:${i}`,
-    vaccine: 'Covishield', batch: 'LT0001', vaccinationDate: '2021-07-12', dose: 1, totalDoses: 2,
-    facilityName: 'Load Test PHC', facilityCountry: 'IN', vaccinatorName: 'Dr. Load',
+    refId: `LOAD-${i}`,
+    name: 'Load Test Person',
+    dob: '1980-02-29',
+    gender: 'Female',
+    identity: `did:example:load:${i}`,
+    vaccine: 'Covishield',
+    batch: 'LT0001',
+    vaccinationDate: '2021-07-12',
+    dose: 1,
+    totalDoses: 2,
+    facilityName: 'Load Test PHC',
+    facilityCountry: 'IN',
+    vaccinatorName: 'Dr. Load',
   });
 
   async function phase(name, count, makeRequest) {
@@ -111,19 +146,47 @@ if (args[0] === '--server') {
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-    return { name, requests: count, failures, seconds: +seconds.toFixed(2), rps: +(count / seconds).toFixed(1), p50: +pct(50).toFixed(1), p99: +pct(99).toFixed(1), max: +latencies[latencies.length - 1].toFixed(1) };
+    return {
+      name,
+      requests: count,
+      failures,
+      seconds: +seconds.toFixed(2),
+      rps: +(count / seconds).toFixed(1),
+      p50: +pct(50).toFixed(1),
+      p99: +pct(99).toFixed(1),
+      max: +latencies[latencies.length - 1].toFixed(1),
+    };
   }
 
   // Warm-up (JIT, JSON-LD context caches), then the measured phases.
-  const sample = JSON.parse((await post('/credentials/issue', { record: record(-1), template: 'vaccination-v2' })).body);
+  const sample = JSON.parse(
+    (await post('/credentials/issue', { record: record(-1), template: 'vaccination-v2' })).body,
+  );
   for (let i = 0; i < 50; i++) await post('/credentials/verify', { verifiableCredential: sample.credential });
-  for (let i = 0; i < 20; i++) await post('/credentials/issue', { record: record(-100 - i), template: 'vaccination-v2' });
+  for (let i = 0; i < 20; i++)
+    await post('/credentials/issue', { record: record(-100 - i), template: 'vaccination-v2' });
 
   const results = [];
-  results.push(await phase('issue (record → signed VC + QR texts, new certificate each)', requests, (i) => post('/credentials/issue', { record: record(i), template: 'vaccination-v2' })));
-  results.push(await phase('issue retry (same record: stored certificate)', requests, (i) => post('/credentials/issue', { record: record(i % 100), template: 'vaccination-v2' })));
-  results.push(await phase('verify (VC-API, signature + status list)', requests, () => post('/credentials/verify', { verifiableCredential: sample.credential })));
-  results.push(await phase('verify (compact QR text)', requests, () => post('/credentials/verify', { input: sample.outputs['vc-compact'].text })));
+  results.push(
+    await phase('issue (record → signed VC + QR texts, new certificate each)', requests, (i) =>
+      post('/credentials/issue', { record: record(i), template: 'vaccination-v2' }),
+    ),
+  );
+  results.push(
+    await phase('issue retry (same record: stored certificate)', requests, (i) =>
+      post('/credentials/issue', { record: record(i % 100), template: 'vaccination-v2' }),
+    ),
+  );
+  results.push(
+    await phase('verify (VC-API, signature + status list)', requests, () =>
+      post('/credentials/verify', { verifiableCredential: sample.credential }),
+    ),
+  );
+  results.push(
+    await phase('verify (compact QR text)', requests, () =>
+      post('/credentials/verify', { input: sample.outputs['vc-compact'].text }),
+    ),
+  );
 
   clearTimeout(cap);
   child.send('stop');

@@ -31,7 +31,15 @@ export const sampleCredential = {
     gender: 'Male',
     age: '26',
     nationality: 'Indian',
-    address: { streetAddress: '', streetAddress2: '', district: '', city: '', addressRegion: '', addressCountry: 'IN', postalCode: '' },
+    address: {
+      streetAddress: '',
+      streetAddress2: '',
+      district: '',
+      city: '',
+      addressRegion: '',
+      addressCountry: 'IN',
+      postalCode: '',
+    },
   },
   issuer: 'https://divoc.dev/',
   issuanceDate: '2021-08-27T10:57:57.237Z',
@@ -50,7 +58,15 @@ export const sampleCredential = {
       verifier: { name: 'Sooraj Singh' },
       facility: {
         name: 'ABC Medical Center',
-        address: { streetAddress: '123, Koramangala', streetAddress2: '', district: 'Bengaluru South', city: 'Bengaluru', addressRegion: 'Karnataka', addressCountry: 'IN', postalCode: '' },
+        address: {
+          streetAddress: '123, Koramangala',
+          streetAddress2: '',
+          district: 'Bengaluru South',
+          city: 'Bengaluru',
+          addressRegion: 'Karnataka',
+          addressCountry: 'IN',
+          postalCode: '',
+        },
       },
     },
   ],
@@ -80,7 +96,13 @@ export async function setup() {
     publicKeyMultibase: pubMb,
     secretKeyMultibase: privateKeyMultibase(keyPair),
   });
-  const vmDoc = { '@context': 'https://w3id.org/security/multikey/v1', id: vmId, type: 'Multikey', controller, publicKeyMultibase: pubMb };
+  const vmDoc = {
+    '@context': 'https://w3id.org/security/multikey/v1',
+    id: vmId,
+    type: 'Multikey',
+    controller,
+    publicKeyMultibase: pubMb,
+  };
   const didDoc = {
     '@context': ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'],
     id: controller,
@@ -91,7 +113,29 @@ export async function setup() {
   const baseLoader = async (url) => {
     if (url === vmId) return { contextUrl: null, documentUrl: url, document: vmDoc };
     if (url === controller) return { contextUrl: null, documentUrl: url, document: didDoc };
-    if (url === 'https://www.w3.org/ns/did/v1') return { contextUrl: null, documentUrl: url, document: { '@context': { '@protected': true, id: '@id', type: '@type', verificationMethod: { '@id': 'https://w3id.org/security#verificationMethod', '@type': '@id' }, assertionMethod: { '@id': 'https://w3id.org/security#assertionMethod', '@type': '@id', '@container': '@set' }, authentication: { '@id': 'https://w3id.org/security#authenticationMethod', '@type': '@id', '@container': '@set' } } } };
+    if (url === 'https://www.w3.org/ns/did/v1')
+      return {
+        contextUrl: null,
+        documentUrl: url,
+        document: {
+          '@context': {
+            '@protected': true,
+            id: '@id',
+            type: '@type',
+            verificationMethod: { '@id': 'https://w3id.org/security#verificationMethod', '@type': '@id' },
+            assertionMethod: {
+              '@id': 'https://w3id.org/security#assertionMethod',
+              '@type': '@id',
+              '@container': '@set',
+            },
+            authentication: {
+              '@id': 'https://w3id.org/security#authenticationMethod',
+              '@type': '@id',
+              '@container': '@set',
+            },
+          },
+        },
+      };
     return loader(url);
   };
   const dbIssue = (credential) =>
@@ -101,7 +145,12 @@ export async function setup() {
       documentLoader: baseLoader,
     });
   const dbVerify = (credential) =>
-    dbVc.verifyCredential({ credential, suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }), documentLoader: baseLoader, checkStatus: async () => ({ verified: true }) });
+    dbVc.verifyCredential({
+      credential,
+      suite: new DataIntegrityProof({ cryptosuite: eddsaRdfc2022 }),
+      documentLoader: baseLoader,
+      checkStatus: async () => ({ verified: true }),
+    });
 
   // The same unsigned credential for both (VC 1.1 + data-integrity context, as both stacks add it).
   const credential = structuredClone(sampleCredential);
@@ -115,7 +164,8 @@ export async function setup() {
   const theirCheck = await dbVerify(theirs);
   const crossCheck = await dbVerify(structuredClone(ours));
   if (!ourCheck.valid) throw new Error(`ours does not verify: ${JSON.stringify(ourCheck.checks)}`);
-  if (!theirCheck.verified) throw new Error(`baseline does not verify: ${JSON.stringify(theirCheck.error ?? theirCheck)}`);
+  if (!theirCheck.verified)
+    throw new Error(`baseline does not verify: ${JSON.stringify(theirCheck.error ?? theirCheck)}`);
   if (!crossCheck.verified) throw new Error('@digitalbazaar/vc does not verify our credential');
 
   // Ed25519Signature2020: same key and created time; the suite context is in the credential for both sides.
@@ -123,15 +173,27 @@ export async function setup() {
   credential2020['@context'].push('https://w3id.org/security/suites/ed25519-2020/v1');
   credential2020.issuer = controller;
   const dbIssue2020 = (c) =>
-    dbVc.issue({ credential: c, suite: new Ed25519Signature2020({ signer: dbKey.signer(), date: created }), documentLoader: baseLoader });
+    dbVc.issue({
+      credential: c,
+      suite: new Ed25519Signature2020({ signer: dbKey.signer(), date: created }),
+      documentLoader: baseLoader,
+    });
   const dbVerify2020 = (c) =>
-    dbVc.verifyCredential({ credential: c, suite: new Ed25519Signature2020(), documentLoader: baseLoader, checkStatus: async () => ({ verified: true }) });
-  const ourIssue2020 = (c) => issueCredential(c, { signer, created, documentLoader: loader, suite: 'Ed25519Signature2020' });
+    dbVc.verifyCredential({
+      credential: c,
+      suite: new Ed25519Signature2020(),
+      documentLoader: baseLoader,
+      checkStatus: async () => ({ verified: true }),
+    });
+  const ourIssue2020 = (c) =>
+    issueCredential(c, { signer, created, documentLoader: loader, suite: 'Ed25519Signature2020' });
   const ours2020 = await ourIssue2020(structuredClone(credential2020));
   const theirs2020 = await dbIssue2020(structuredClone(credential2020));
-  if (!(await verifyCredential(ours2020, { trustStore, documentLoader: loader })).valid) throw new Error('ours (Ed25519Signature2020) does not verify');
+  if (!(await verifyCredential(ours2020, { trustStore, documentLoader: loader })).valid)
+    throw new Error('ours (Ed25519Signature2020) does not verify');
   if (!(await dbVerify2020(theirs2020)).verified) throw new Error('baseline (Ed25519Signature2020) does not verify');
-  if (!(await dbVerify2020(structuredClone(ours2020))).verified) throw new Error('@digitalbazaar/vc does not verify our Ed25519Signature2020 credential');
+  if (!(await dbVerify2020(structuredClone(ours2020))).verified)
+    throw new Error('@digitalbazaar/vc does not verify our Ed25519Signature2020 credential');
   // Byte-identical JSON for both suites (member order included).
   const identical = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 

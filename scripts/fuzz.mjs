@@ -23,7 +23,9 @@ function find(dir, out = []) {
   return out;
 }
 
-const files = [...find(join(root, 'packages')), ...find(join(root, 'test'))].filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)));
+const files = [...find(join(root, 'packages')), ...find(join(root, 'test'))].filter(
+  (f) => filters.length === 0 || filters.some((x) => f.includes(x)),
+);
 if (files.length === 0) {
   console.error('no *.fuzz.test.ts files match');
   process.exit(1);

@@ -76,12 +76,14 @@ try {
     const where = e.location ? ` (${e.location.file}:${e.location.line})` : '';
     console.error(`build failed: ${e.text ?? e.message}${where}`);
   }
-  if (errors.some((e) => /Could not resolve "@divoc\//.test(e.text ?? ''))) console.error('@divoc/* packages are bundled from their dist/: run `pnpm build` at the repository root first');
+  if (errors.some((e) => /Could not resolve "@divoc\//.test(e.text ?? '')))
+    console.error('@divoc/* packages are bundled from their dist/: run `pnpm build` at the repository root first');
   process.exit(1);
 }
 
 const app = result.outputFiles[0].contents;
-const css = (await esbuild.transform(readFileSync(join(src, 'style.css'), 'utf8'), { loader: 'css', minify: true })).code;
+const css = (await esbuild.transform(readFileSync(join(src, 'style.css'), 'utf8'), { loader: 'css', minify: true }))
+  .code;
 const html = readFileSync(join(src, 'index.html'), 'utf8').replace('%CSP%', CSP);
 const files = { 'index.html': html, 'app.js': app, 'style.css': css };
 const version = createHash('sha256');
@@ -99,11 +101,15 @@ const size = (content) => {
   return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
 };
 const sizes = Object.fromEntries(Object.entries({ ...files, 'sw.js': sw }).map(([n, c]) => [n, size(c)]));
-const total = Object.values(sizes).reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), { raw: 0, gzip: 0 });
+const total = Object.values(sizes).reduce((a, s) => ({ raw: a.raw + s.raw, gzip: a.gzip + s.gzip }), {
+  raw: 0,
+  gzip: 0,
+});
 if (json) {
   console.log(JSON.stringify({ out, sizes, total }));
 } else {
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  for (const [name, s] of Object.entries(sizes)) console.log(`${name.padEnd(11)} ${kib(s.raw).padStart(10)} raw ${kib(s.gzip).padStart(10)} gzip`);
+  for (const [name, s] of Object.entries(sizes))
+    console.log(`${name.padEnd(11)} ${kib(s.raw).padStart(10)} raw ${kib(s.gzip).padStart(10)} gzip`);
   console.log(`${'total'.padEnd(11)} ${kib(total.raw).padStart(10)} raw ${kib(total.gzip).padStart(10)} gzip`);
 }

@@ -20,7 +20,9 @@ const browserPlatform = {
       const target = fileURLToPath(new URL(args.path, `file://${args.resolveDir}/`));
       return target === `${platformDir}node.js` ? { path: `${platformDir}node.browser.ts` } : undefined;
     });
-    build.onResolve({ filter: /^[a-z@:][\w@/:.-]*$/ }, (args) => (NODE_ONLY.has(args.path) ? { path: args.path, namespace: 'node-only' } : undefined));
+    build.onResolve({ filter: /^[a-z@:][\w@/:.-]*$/ }, (args) =>
+      NODE_ONLY.has(args.path) ? { path: args.path, namespace: 'node-only' } : undefined,
+    );
     build.onLoad({ filter: /.*/, namespace: 'node-only' }, (args) => ({
       loader: 'js',
       contents: `module.exports = new Proxy({}, { get(_, name) {

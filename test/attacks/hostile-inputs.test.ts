@@ -13,14 +13,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { largePng, photoWithQr, photoWithQrJpeg, svgEdgeBomb, svgHugeViewBox, svgLongAttributeName } from '../../packages/qr/test/hostile-images.js';
+import {
+  largePng,
+  photoWithQr,
+  photoWithQrJpeg,
+  svgEdgeBomb,
+  svgHugeViewBox,
+  svgLongAttributeName,
+} from '../../packages/qr/test/hostile-images.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = join(ROOT, 'test/support/usage-preload.mjs');
 const LIBRARY = join(ROOT, 'test/support/verify-file.mjs');
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
 const MEMORY_MB = 256;
-const QR_TEXT = readFileSync(new URL('../../../shared/vectors/divoc/qr/ed25519-2018-divocdev-valid.qr-text.txt', import.meta.url), 'utf8').trim();
+const QR_TEXT = readFileSync(
+  new URL('../../../shared/vectors/divoc/qr/ed25519-2018-divocdev-valid.qr-text.txt', import.meta.url),
+  'utf8',
+).trim();
 
 interface Usage {
   maxRssMb: number;
@@ -51,24 +61,51 @@ function measured(args: string[]): Outcome {
 }
 
 /** The library's verdict on one file: `{ ok, code }` of its decode check, and the process's usage. */
-function viaLibrary(row: string, file: string): { decode: { ok: boolean; code?: string }; format: string; usage: Usage } {
+function viaLibrary(
+  row: string,
+  file: string,
+): { decode: { ok: boolean; code?: string }; format: string; usage: Usage } {
   const out = measured([LIBRARY, file]);
   expect(out.status, out.stderr).toBe(0);
   const result = JSON.parse(out.stdout) as { decode: { ok: boolean; code?: string }; format: string };
-  report.push({ row, via: 'library verify()', status: out.status, code: result.decode.code ?? 'decoded', usage: out.usage });
+  report.push({
+    row,
+    via: 'library verify()',
+    status: out.status,
+    code: result.decode.code ?? 'decoded',
+    usage: out.usage,
+  });
   return { ...result, usage: out.usage };
 }
 
 /** `divoc <command> --json <files…>`: exit status, the first check's code of each result line, and usage. */
-function viaCli(row: string, command: 'verify' | 'decode', files: string[]): { status: number | null; codes: (string | undefined)[]; formats: string[]; usage: Usage; output: string } {
+function viaCli(
+  row: string,
+  command: 'verify' | 'decode',
+  files: string[],
+): { status: number | null; codes: (string | undefined)[]; formats: string[]; usage: Usage; output: string } {
   const out = measured([CLI, command, '--json', ...files]);
   const lines = out.stdout
     .split('\n')
     .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as { format: string; checks?: { ok: boolean; code?: string }[]; error?: { code?: string } });
+    .map(
+      (l) => JSON.parse(l) as { format: string; checks?: { ok: boolean; code?: string }[]; error?: { code?: string } },
+    );
   const codes = lines.map((l) => l.checks?.find((c) => !c.ok)?.code ?? l.error?.code);
-  report.push({ row, via: `divoc ${command}`, status: out.status, code: codes.map((c) => c ?? 'ok').join(', '), usage: out.usage });
-  return { status: out.status, codes, formats: lines.map((l) => l.format), usage: out.usage, output: out.stdout + out.stderr };
+  report.push({
+    row,
+    via: `divoc ${command}`,
+    status: out.status,
+    code: codes.map((c) => c ?? 'ok').join(', '),
+    usage: out.usage,
+  });
+  return {
+    status: out.status,
+    codes,
+    formats: lines.map((l) => l.format),
+    usage: out.usage,
+    output: out.stdout + out.stderr,
+  };
 }
 
 const write = (name: string, bytes: Uint8Array | string): string => {
@@ -82,8 +119,17 @@ beforeAll(() => {
 
 afterAll(() => {
   if (process.env.DIVOC_USAGE_REPORT) {
-    const rows = report.map((r) => `| ${r.row} | ${r.via} | ${r.status ?? '-'} | ${r.code} | ${Math.round(r.usage.cpuMs)} ms | ${Math.round(r.usage.maxRssMb)} MB |`);
-    console.info(['| input | via | exit | code | CPU (process) | peak RSS |', '| --- | --- | --- | --- | --- | --- |', ...rows].join('\n'));
+    const rows = report.map(
+      (r) =>
+        `| ${r.row} | ${r.via} | ${r.status ?? '-'} | ${r.code} | ${Math.round(r.usage.cpuMs)} ms | ${Math.round(r.usage.maxRssMb)} MB |`,
+    );
+    console.info(
+      [
+        '| input | via | exit | code | CPU (process) | peak RSS |',
+        '| --- | --- | --- | --- | --- | --- |',
+        ...rows,
+      ].join('\n'),
+    );
   }
   rmSync(dir, { recursive: true, force: true });
 });
@@ -132,7 +178,12 @@ describe('issue 12 table: each hostile input ends with its code, in under 256 MB
     expect(lib.decode.code).toBe('ERR_QR_NOT_FOUND');
     expect(lib.usage.maxRssMb).toBeLessThan(MEMORY_MB);
     // Rows from a few stripe patterns: compresses well, but every attempt of the ladder has something to look at.
-    const striped = write('striped-16mp.png', largePng(4000, 4000, { paint: (row, y) => row.forEach((_, x) => (row[x] = ((x >> (2 + (y % 5))) + (y >> 3)) & 1 ? 30 : 220)) }));
+    const striped = write(
+      'striped-16mp.png',
+      largePng(4000, 4000, {
+        paint: (row, y) => row.forEach((_, x) => (row[x] = ((x >> (2 + (y % 5))) + (y >> 3)) & 1 ? 30 : 220)),
+      }),
+    );
     const hard = viaLibrary('16 MP striped PNG', striped);
     expect(['ERR_QR_NOT_FOUND', 'ERR_QR_TIME_BUDGET', 'ERR_QR_IMAGE_TOO_COMPLEX']).toContain(hard.decode.code);
     expect(hard.usage.maxRssMb).toBeLessThan(MEMORY_MB);

@@ -4,7 +4,14 @@
  * into. browser.test.ts bundles this file for the browser (no Node built-ins allowed) and runs `runCases` in headless
  * Chromium and in Node, and compares.
  */
-import { TrustStore, base64Decode, generateKeyPair, parseCertificate, verifyCertificateSignature, verifySignature } from '@divoc/keys';
+import {
+  TrustStore,
+  base64Decode,
+  generateKeyPair,
+  parseCertificate,
+  verifyCertificateSignature,
+  verifySignature,
+} from '@divoc/keys';
 import { decodeCompactCredential, verifyCredential } from '@divoc/vc';
 import { decodeDcc, verifyDcc } from '@divoc/dcc';
 import { decodeShc, decodeShcQr, readHealthCardFile, verifyShc } from '@divoc/shc';
@@ -46,12 +53,33 @@ export {
 
 /** Everything the cases need, as JSON-safe values (binary as base64), so it crosses into a page unchanged. */
 export interface CaseData {
-  divoc: { rsaPublicPem: string; ed25519PublicBase58: string; rsa: unknown; ed25519: unknown; tampered: unknown; qrText: string; compact: string };
+  divoc: {
+    rsaPublicPem: string;
+    ed25519PublicBase58: string;
+    rsa: unknown;
+    ed25519: unknown;
+    tampered: unknown;
+    qrText: string;
+    compact: string;
+  };
   w3c: { signed: Record<string, unknown> };
-  dcc: { hc1: string; certificate: string; clock: string; pngBase64: string; ps256: { hc1: string; certificate: string; clock: string } };
+  dcc: {
+    hc1: string;
+    certificate: string;
+    clock: string;
+    pngBase64: string;
+    ps256: { hc1: string; certificate: string; clock: string };
+  };
   shc: { jwks: unknown; issuer: string; numeric: string; file: string; chunks: string[]; crl: unknown; clock: string };
   vdsnc: { valid: string; tampered: string; cscaBase64: string; clock: string };
-  status: { issuerDid: string; credential: unknown; certificateId: string; lists: unknown[]; revokedLists: unknown[]; clock: string };
+  status: {
+    issuerDid: string;
+    credential: unknown;
+    certificateId: string;
+    lists: unknown[];
+    revokedLists: unknown[];
+    clock: string;
+  };
 }
 
 /** Outcome of one case, runtime-independent: validity and each check's name, ok and code (messages may differ). */
@@ -70,8 +98,14 @@ interface ResultLike {
 }
 
 function outcome(name: string, result: ResultLike): CaseOutcome {
-  const checks = result.checks ?? [{ name: result.name ?? 'check', ok: result.ok === true, ...(result.code ? { code: result.code } : {}) }];
-  return { name, valid: result.valid ?? result.ok === true, checks: checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code ?? 'failed'}`) };
+  const checks = result.checks ?? [
+    { name: result.name ?? 'check', ok: result.ok === true, ...(result.code ? { code: result.code } : {}) },
+  ];
+  return {
+    name,
+    valid: result.valid ?? result.ok === true,
+    checks: checks.map((c) => `${c.name}:${c.ok ? 'ok' : (c.code ?? 'failed')}`),
+  };
 }
 
 /** Flip one character in the middle of a text, to something of the same alphabet. */
@@ -99,16 +133,34 @@ export async function runCases(data: CaseData): Promise<CaseOutcome[]> {
   ] as const) {
     out.push(outcome(name, await verifyCredential(credential, { trustStore: divocStore, now: divocClock })));
   }
-  out.push(outcome('divoc compact DIVOC1:', await verifyCredential(decodeCompactCredential(data.divoc.compact), { trustStore: divocStore, now: divocClock })));
-  out.push(outcome('divoc QR text', await verifyDivocQr(data.divoc.qrText, { trustStore: divocStore, now: divocClock })));
-  out.push(outcome('divoc QR text tampered', await verifyDivocQr(tamper(data.divoc.qrText, 200, 'abcdefghijklmnopqrstuvwxyz'), { trustStore: divocStore, now: divocClock })));
+  out.push(
+    outcome(
+      'divoc compact DIVOC1:',
+      await verifyCredential(decodeCompactCredential(data.divoc.compact), { trustStore: divocStore, now: divocClock }),
+    ),
+  );
+  out.push(
+    outcome('divoc QR text', await verifyDivocQr(data.divoc.qrText, { trustStore: divocStore, now: divocClock })),
+  );
+  out.push(
+    outcome(
+      'divoc QR text tampered',
+      await verifyDivocQr(tamper(data.divoc.qrText, 200, 'abcdefghijklmnopqrstuvwxyz'), {
+        trustStore: divocStore,
+        now: divocClock,
+      }),
+    ),
+  );
 
   // W3C eddsa-rdfc-2022: the issuer's did:key is trusted explicitly.
   const w3cStore = new TrustStore();
   const vm = String((data.w3c.signed.proof as { verificationMethod: string }).verificationMethod);
   w3cStore.addDidKey(vm.split('#')[0]!);
   out.push(outcome('w3c eddsa-rdfc-2022', await verifyCredential(data.w3c.signed, { trustStore: w3cStore })));
-  const w3cTampered = { ...data.w3c.signed, credentialSubject: { ...(data.w3c.signed.credentialSubject as object), alumniOf: 'Tampered University' } };
+  const w3cTampered = {
+    ...data.w3c.signed,
+    credentialSubject: { ...(data.w3c.signed.credentialSubject as object), alumniOf: 'Tampered University' },
+  };
   out.push(outcome('w3c eddsa-rdfc-2022 tampered', await verifyCredential(w3cTampered, { trustStore: w3cStore })));
 
   // EU DCC (dgc-testdata), as text and from its PNG.
@@ -121,8 +173,18 @@ export async function runCases(data: CaseData): Promise<CaseOutcome[]> {
   out.push({ name: 'dcc PNG text equals HC1', valid: fromPng === data.dcc.hc1, checks: [] });
   const psStore = new TrustStore();
   psStore.addCertificate(data.dcc.ps256.certificate);
-  out.push(outcome('dcc HC1 PS256 (RSA-PSS)', await verifyDcc(data.dcc.ps256.hc1, { trustStore: psStore, now: new Date(data.dcc.ps256.clock) })));
-  out.push(outcome('dcc HC1 tampered', await verifyDcc(tamper(data.dcc.hc1, 200, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), dccOptions)));
+  out.push(
+    outcome(
+      'dcc HC1 PS256 (RSA-PSS)',
+      await verifyDcc(data.dcc.ps256.hc1, { trustStore: psStore, now: new Date(data.dcc.ps256.clock) }),
+    ),
+  );
+  out.push(
+    outcome(
+      'dcc HC1 tampered',
+      await verifyDcc(tamper(data.dcc.hc1, 200, '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), dccOptions),
+    ),
+  );
 
   // SMART Health Card example-00 (numeric QR), the file form, example-02's three chunks, revocation.
   const shcStore = new TrustStore();
@@ -134,12 +196,27 @@ export async function runCases(data: CaseData): Promise<CaseOutcome[]> {
   out.push(outcome('shc 3 QR chunks', await verifyShc(decodeShcQr([...data.shc.chunks].reverse()), shcOptions)));
   out.push(outcome('shc numeric QR tampered', await verifyShc(tamper(data.shc.numeric, 300), shcOptions)));
   const signatureStart = jws!.lastIndexOf('.') + 10;
-  out.push(outcome('shc JWS signature tampered', await verifyShc(tamper(jws!, signatureStart, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'), shcOptions)));
+  out.push(
+    outcome(
+      'shc JWS signature tampered',
+      await verifyShc(
+        tamper(jws!, signatureStart, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'),
+        shcOptions,
+      ),
+    ),
+  );
   const card = decodeShc(data.shc.numeric);
   out.push(
     outcome(
       'shc revocation (crl)',
-      checkShcRevocation({ kid: String(card.header.kid), ...(card.payload.vc.rid ? { rid: card.payload.vc.rid } : {}), issuedAt: card.payload.nbf }, { crls: [data.shc.crl] }),
+      checkShcRevocation(
+        {
+          kid: String(card.header.kid),
+          ...(card.payload.vc.rid ? { rid: card.payload.vc.rid } : {}),
+          issuedAt: card.payload.nbf,
+        },
+        { crls: [data.shc.crl] },
+      ),
     ),
   );
 
@@ -154,10 +231,41 @@ export async function runCases(data: CaseData): Promise<CaseOutcome[]> {
   const statusStore = new TrustStore();
   statusStore.addDidKey(data.status.issuerDid);
   const statusOptions = { trustStore: statusStore, now: new Date(data.status.clock) };
-  out.push(outcome('status list: not revoked', await verifyCredentialWithStatus(data.status.credential, { ...statusOptions, statusLists: data.status.lists })));
-  out.push(outcome('status list: revoked', await verifyCredentialWithStatus(data.status.credential, { ...statusOptions, statusLists: data.status.revokedLists })));
-  out.push(outcome('status list: checkStatus', await checkStatus(data.status.credential, { ...statusOptions, statusLists: data.status.lists })));
-  out.push(outcome('divoc revocation list: revoked', checkDivocRevocation(data.status.credential, createDivocRevocationList(JSON.stringify({ revoked: [{ certificateId: data.status.certificateId }] })))));
-  out.push(outcome('divoc revocation list: not listed', checkDivocRevocation(data.status.credential, createDivocRevocationList({ revoked: [{ certificateId: '1' }] }))));
+  out.push(
+    outcome(
+      'status list: not revoked',
+      await verifyCredentialWithStatus(data.status.credential, { ...statusOptions, statusLists: data.status.lists }),
+    ),
+  );
+  out.push(
+    outcome(
+      'status list: revoked',
+      await verifyCredentialWithStatus(data.status.credential, {
+        ...statusOptions,
+        statusLists: data.status.revokedLists,
+      }),
+    ),
+  );
+  out.push(
+    outcome(
+      'status list: checkStatus',
+      await checkStatus(data.status.credential, { ...statusOptions, statusLists: data.status.lists }),
+    ),
+  );
+  out.push(
+    outcome(
+      'divoc revocation list: revoked',
+      checkDivocRevocation(
+        data.status.credential,
+        createDivocRevocationList(JSON.stringify({ revoked: [{ certificateId: data.status.certificateId }] })),
+      ),
+    ),
+  );
+  out.push(
+    outcome(
+      'divoc revocation list: not listed',
+      checkDivocRevocation(data.status.credential, createDivocRevocationList({ revoked: [{ certificateId: '1' }] })),
+    ),
+  );
   return out;
 }

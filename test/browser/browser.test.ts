@@ -6,7 +6,16 @@
  *
  * The bundle is built from the packages' dist/ (what users install), so `pnpm build` must have run (`pnpm test` does).
  */
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  copyFileSync,
+} from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -66,7 +75,11 @@ async function bundle(entry: string, minify: boolean): Promise<Uint8Array> {
 async function caseData(): Promise<CaseData> {
   const ed = json('divoc/keys/divoc-test-ed25519.json');
   const ed25519Credential = json('divoc/signed/ed25519-2018-divocdev-valid.json');
-  const dccFile = json('dcc/dgc-testdata/DE/2DCode/raw/1.json') as { PREFIX: string; '2DCODE': string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string } };
+  const dccFile = json('dcc/dgc-testdata/DE/2DCode/raw/1.json') as {
+    PREFIX: string;
+    '2DCODE': string;
+    TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
+  };
   const dccPs256 = json('dcc/dgc-testdata/CH/2DCode/raw/1.json') as typeof dccFile;
   const shcDir = 'shc/examples/';
   const seal = json('vdsnc/au-citizen-john-valid.json');
@@ -80,7 +93,10 @@ async function caseData(): Promise<CaseData> {
   const unsigned = buildCredential('vaccination', vaccinationRecord, { issuer: did } as never) as UnsignedCredential;
   const credential: SignedCredential = await issueCredential(addCredentialStatus(unsigned, [entry]), { signer });
   const now = Date.now();
-  const window = { validFrom: new Date(now - 86_400_000).toISOString(), validUntil: new Date(now + 365 * 86_400_000).toISOString() };
+  const window = {
+    validFrom: new Date(now - 86_400_000).toISOString(),
+    validUntil: new Date(now + 365 * 86_400_000).toISOString(),
+  };
   const list = await publishStatusList(revocation, { signer, issuer: did, ...window });
   revoke(revocation, Number(entry.statusListIndex));
   const revokedList = await publishStatusList(revocation, { signer, issuer: did, ...window });
@@ -102,7 +118,11 @@ async function caseData(): Promise<CaseData> {
       clock: dccFile.TESTCTX.VALIDATIONCLOCK,
       pngBase64: dccFile['2DCODE'],
       // Switzerland signs with PS256 (RSASSA-PSS).
-      ps256: { hc1: dccPs256.PREFIX, certificate: dccPs256.TESTCTX.CERTIFICATE, clock: dccPs256.TESTCTX.VALIDATIONCLOCK },
+      ps256: {
+        hc1: dccPs256.PREFIX,
+        certificate: dccPs256.TESTCTX.CERTIFICATE,
+        clock: dccPs256.TESTCTX.VALIDATIONCLOCK,
+      },
     },
     shc: {
       jwks: json(`${shcDir}issuer/.well-known/jwks.json`),
@@ -112,7 +132,9 @@ async function caseData(): Promise<CaseData> {
       chunks: [0, 1, 2].map((i) => text(`${shcDir}example-02-f-qr-code-numeric-value-${i}.txt`).trim()),
       crl: json(`${shcDir}issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json`),
       // The example cards' own nbf, plus a day.
-      clock: new Date((decodeShc(text(`${shcDir}example-00-f-qr-code-numeric-value-0.txt`).trim()).payload.nbf + 86_400) * 1000).toISOString(),
+      clock: new Date(
+        (decodeShc(text(`${shcDir}example-00-f-qr-code-numeric-value-0.txt`).trim()).payload.nbf + 86_400) * 1000,
+      ).toISOString(),
     },
     vdsnc: {
       valid: JSON.stringify(seal),
@@ -120,7 +142,14 @@ async function caseData(): Promise<CaseData> {
       cscaBase64: text('vdsnc/au-csca-root.der.b64').trim(),
       clock: '2022-01-15T00:00:00Z',
     },
-    status: { issuerDid: did, credential, certificateId: vaccinationRecord.certificateId, lists: [list], revokedLists: [revokedList], clock: new Date(now + 60_000).toISOString() },
+    status: {
+      issuerDid: did,
+      credential,
+      certificateId: vaccinationRecord.certificateId,
+      lists: [list],
+      revokedLists: [revokedList],
+      clock: new Date(now + 60_000).toISOString(),
+    },
   };
 }
 
@@ -174,7 +203,9 @@ describe('browser build of the verification paths', () => {
 
   it('bundles with no Node built-in; reports the size', () => {
     const gzip = gzipSync(code).length;
-    console.log(`browser bundle of every verify path: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzip / 1024).toFixed(1)} KiB gzip`);
+    console.log(
+      `browser bundle of every verify path: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzip / 1024).toFixed(1)} KiB gzip`,
+    );
     expect(code.length).toBeGreaterThan(10_000);
     // Keep it loadable on low-end phones.
     expect(gzip).toBeLessThan(400 * 1024);
@@ -188,7 +219,9 @@ describe('browser build of the verification paths', () => {
   });
 
   it('Node verifies the vectors as expected (valid ones pass, tampered ones fail)', () => {
-    console.log(nodeOutcomes.map((o) => `${o.valid ? 'VALID  ' : 'invalid'} ${o.name}: ${o.checks.join(' ')}`).join('\n'));
+    console.log(
+      nodeOutcomes.map((o) => `${o.valid ? 'VALID  ' : 'invalid'} ${o.name}: ${o.checks.join(' ')}`).join('\n'),
+    );
     const byName = new Map(nodeOutcomes.map((o) => [o.name, o]));
     for (const [name, valid] of [
       ['divoc RsaSignature2018', true],
@@ -228,15 +261,20 @@ describe('browser build of the verification paths', () => {
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(`${origin}/`);
-    await page.evaluate((caseData) => {
-      (globalThis as { caseData?: unknown }).caseData = caseData;
-    }, data as unknown as Record<string, unknown>);
+    await page.evaluate(
+      (caseData) => {
+        (globalThis as { caseData?: unknown }).caseData = caseData;
+      },
+      data as unknown as Record<string, unknown>,
+    );
     // A string expression, so the test runner's transform leaves the page's dynamic import alone.
     const browserOutcomes = await page.evaluate("import('/app.js').then((app) => app.runCases(globalThis.caseData))");
     expect(errors).toEqual([]);
     expect(browserOutcomes).toEqual(nodeOutcomes);
     // Node-only features fail with a typed error in the browser build, not with a missing module.
-    const keygen = await page.evaluate("import('/app.js').then((app) => app.generateKeyPair('Ed25519').then(() => 'generated', (e) => e.code))");
+    const keygen = await page.evaluate(
+      "import('/app.js').then((app) => app.generateKeyPair('Ed25519').then(() => 'generated', (e) => e.code))",
+    );
     expect(keygen).toBe('ERR_KEY_UNSUPPORTED');
     expect(foreignRequests).toEqual([]);
   }, 60_000);

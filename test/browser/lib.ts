@@ -6,7 +6,10 @@ import { builtinModules } from 'node:module';
 import type * as esbuild from 'esbuild';
 import { chromium, type BrowserContext } from 'playwright-core';
 
-export const NODE_BUILTINS: ReadonlySet<string> = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+export const NODE_BUILTINS: ReadonlySet<string> = new Set([
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+]);
 
 /** esbuild plugin: any import of a Node built-in (`node:*`, `crypto`, `zlib`, `fs`, `buffer`, …) fails the build. */
 export const noNodeBuiltins: esbuild.Plugin = {
@@ -36,5 +39,9 @@ export const CHROMIUM_ARGS: readonly string[] = [
 
 /** Headless Chromium on a fresh profile in `userDataDir`, with `extraArgs` (e.g. fake camera flags). */
 export function launchChromium(userDataDir: string, extraArgs: readonly string[] = []): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM_PATH, headless: true, args: [...CHROMIUM_ARGS, ...extraArgs] });
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
+  });
 }

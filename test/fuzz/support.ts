@@ -34,10 +34,18 @@ const position = fc.oneof(fc.nat({ max: 96 }), fc.nat({ max: 1 << 20 }));
 
 export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('flip' as const), at: position, bit: fc.integer({ min: 0, max: 7 }) }),
-  fc.record({ kind: fc.constant('set' as const), at: position, byte: fc.oneof(fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0xff), fc.integer({ min: 0, max: 255 })) }),
+  fc.record({
+    kind: fc.constant('set' as const),
+    at: position,
+    byte: fc.oneof(fc.constantFrom(0x00, 0x7f, 0x80, 0x81, 0x82, 0x83, 0x84, 0xff), fc.integer({ min: 0, max: 255 })),
+  }),
   fc.record({ kind: fc.constant('truncate' as const), at: position }),
   fc.record({ kind: fc.constant('delete' as const), at: position, length: fc.integer({ min: 1, max: 16 }) }),
-  fc.record({ kind: fc.constant('insert' as const), at: position, bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }) }),
+  fc.record({
+    kind: fc.constant('insert' as const),
+    at: position,
+    bytes: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+  }),
 );
 
 /** 1 to 4 mutations. */
@@ -74,15 +82,20 @@ export function realCertificates(): Uint8Array[] {
   const found = new Set<string>();
   for (const file of walk(join(VECTORS, 'dcc/dgc-testdata'))) {
     try {
-      const cert = (JSON.parse(readFileSync(file, 'utf8')) as { TESTCTX?: { CERTIFICATE?: unknown } }).TESTCTX?.CERTIFICATE;
+      const cert = (JSON.parse(readFileSync(file, 'utf8')) as { TESTCTX?: { CERTIFICATE?: unknown } }).TESTCTX
+        ?.CERTIFICATE;
       if (typeof cert === 'string' && cert.length > 0) found.add(cert.replace(/\s+/g, ''));
     } catch {
       // not JSON: skip
     }
   }
   const out = [...found].map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  out.push(new Uint8Array(Buffer.from(readFileSync(join(VECTORS, 'vdsnc/au-csca-root.der.b64'), 'utf8').trim(), 'base64')));
-  const seal = JSON.parse(readFileSync(join(VECTORS, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as { sig: { cer: string } };
+  out.push(
+    new Uint8Array(Buffer.from(readFileSync(join(VECTORS, 'vdsnc/au-csca-root.der.b64'), 'utf8').trim(), 'base64')),
+  );
+  const seal = JSON.parse(readFileSync(join(VECTORS, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as {
+    sig: { cer: string };
+  };
   out.push(new Uint8Array(Buffer.from(seal.sig.cer, 'base64url')));
   return out;
 }

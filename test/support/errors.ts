@@ -28,7 +28,11 @@ export function everythingShown(error: unknown): string {
   const parts: string[] = [];
   let e: unknown = error;
   for (let i = 0; i < 10 && e; i++) {
-    parts.push(String((e as Error)?.message ?? e), String((e as Error)?.stack ?? ''), JSON.stringify(e, Object.getOwnPropertyNames(e ?? {})) ?? '');
+    parts.push(
+      String((e as Error)?.message ?? e),
+      String((e as Error)?.stack ?? ''),
+      JSON.stringify(e, Object.getOwnPropertyNames(e ?? {})) ?? '',
+    );
     e = (e as { cause?: unknown })?.cause;
   }
   return parts.join('\n');

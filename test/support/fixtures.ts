@@ -4,7 +4,16 @@
  * tested with; the trimmed variants (`omit`/`pick` of them, key order kept) are what the format packages' tests
  * build their credentials from.
  */
-import { createSigner, didKeyFromKeyPair, generateKeyPair, TrustStore, trustedKeyFromKeyPair, verificationMethodId, type KeyPair, type Signer } from '@divoc/keys';
+import {
+  createSigner,
+  didKeyFromKeyPair,
+  generateKeyPair,
+  TrustStore,
+  trustedKeyFromKeyPair,
+  verificationMethodId,
+  type KeyPair,
+  type Signer,
+} from '@divoc/keys';
 
 /** A copy of `record` without `keys` (the remaining keys keep their order). */
 export function omit<T extends object, K extends keyof T>(record: T, keys: readonly K[]): Omit<T, K> {
@@ -15,7 +24,9 @@ export function omit<T extends object, K extends keyof T>(record: T, keys: reado
 
 /** A copy of `record` with only `keys` (in the record's order). */
 export function pick<T extends object, K extends keyof T>(record: T, keys: readonly K[]): Pick<T, K> {
-  return Object.fromEntries(Object.entries(record).filter(([key]) => (keys as readonly PropertyKey[]).includes(key))) as Pick<T, K>;
+  return Object.fromEntries(
+    Object.entries(record).filter(([key]) => (keys as readonly PropertyKey[]).includes(key)),
+  ) as Pick<T, K>;
 }
 
 /** A vaccination record with every field the `vaccination` template reads. */

@@ -17,7 +17,13 @@ export function tally<O extends string>(label: string, run: (count: (outcome: O)
  * Asserts a property over `arb` whose check returns an outcome name (and throws on a failure), with fuzzParams(short,
  * weight) cases, tallying the outcomes under `label`.
  */
-export function assertTallied<T, O extends string>(label: string, arb: fc.Arbitrary<T>, check: (value: T) => O, short: number, weight?: number): void {
+export function assertTallied<T, O extends string>(
+  label: string,
+  arb: fc.Arbitrary<T>,
+  check: (value: T) => O,
+  short: number,
+  weight?: number,
+): void {
   tally<O>(label, (count) =>
     fc.assert(
       fc.property(arb, (value) => {
@@ -32,7 +38,12 @@ export function assertTallied<T, O extends string>(label: string, arb: fc.Arbitr
  * What `run` returns, or the code of the typed error it throws (`isTyped`; with `codes`, one of them). Anything else
  * it throws fails the property, as `<what> threw an untyped error`.
  */
-export function resultOrCode<T>(what: string, run: () => T, isTyped: (error: unknown) => boolean, codes?: ReadonlySet<string>): T | string {
+export function resultOrCode<T>(
+  what: string,
+  run: () => T,
+  isTyped: (error: unknown) => boolean,
+  codes?: ReadonlySet<string>,
+): T | string {
   try {
     return run();
   } catch (error) {

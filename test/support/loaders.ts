@@ -12,7 +12,11 @@ export function withDidKeys<R extends { document: unknown }>(loader: (url: strin
       if (url.includes('#')) {
         const vm = didDocument.verificationMethod.find((m) => m.id === url);
         if (!vm) throw new Error(`no verification method ${url}`);
-        return { contextUrl: null, documentUrl: url, document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm } };
+        return {
+          contextUrl: null,
+          documentUrl: url,
+          document: { '@context': 'https://w3id.org/security/multikey/v1', ...vm },
+        };
       }
       return { contextUrl: null, documentUrl: url, document: JSON.parse(JSON.stringify(didDocument)) as unknown };
     }

@@ -42,7 +42,15 @@ export function pngChunk(type: string, body: Uint8Array): Uint8Array {
 }
 
 /** An IHDR body (13 bytes). */
-export function pngIhdr(width: number, height: number, depth: number, colorType: number, interlace = 0, compression = 0, filter = 0): Uint8Array {
+export function pngIhdr(
+  width: number,
+  height: number,
+  depth: number,
+  colorType: number,
+  interlace = 0,
+  compression = 0,
+  filter = 0,
+): Uint8Array {
   const ihdr = new Uint8Array(13);
   const view = new DataView(ihdr.buffer);
   view.setUint32(0, width);
@@ -53,5 +61,10 @@ export function pngIhdr(width: number, height: number, depth: number, colorType:
 
 /** A PNG file: the signature, IHDR from `ihdr`, the `chunks` as given and (unless `end` is false) IEND. */
 export function pngFile(ihdr: Uint8Array, chunks: readonly Uint8Array[], end = true): Uint8Array {
-  return concat(PNG_SIGNATURE, pngChunk('IHDR', ihdr), ...chunks, ...(end ? [pngChunk('IEND', new Uint8Array(0))] : []));
+  return concat(
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    ...chunks,
+    ...(end ? [pngChunk('IEND', new Uint8Array(0))] : []),
+  );
 }

@@ -8,6 +8,9 @@ const file = process.env.DIVOC_USAGE_FILE;
 if (file) {
   process.on('exit', () => {
     const cpu = process.cpuUsage();
-    writeFileSync(file, JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 }));
+    writeFileSync(
+      file,
+      JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, cpuMs: (cpu.user + cpu.system) / 1000 }),
+    );
   });
 }

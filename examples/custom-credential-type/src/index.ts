@@ -14,7 +14,10 @@ const s = (record: Readonly<Record<string, unknown>>, field: string): string | u
   record[field] === undefined ? undefined : String(record[field]).trim();
 
 /** Maps a campaign record to the credential. Only called with a record that passed `mrRecordSchema`. */
-function buildMeaslesRubella(record: Readonly<Record<string, unknown>>, options: ResolvedBuildOptions): Record<string, unknown> {
+function buildMeaslesRubella(
+  record: Readonly<Record<string, unknown>>,
+  options: ResolvedBuildOptions,
+): Record<string, unknown> {
   const credential = credentialFrame(MR_CREDENTIAL_TYPE, [MR_CONTEXT_URL], options);
   const subject: Record<string, unknown> = {
     type: 'Child',
@@ -23,7 +26,8 @@ function buildMeaslesRubella(record: Readonly<Record<string, unknown>>, options:
     dob: s(record, 'dob'),
     uniqueChildId: s(record, 'uniqueChildId'),
   };
-  for (const f of ['gender', 'guardianName', 'district', 'state', 'country']) if (s(record, f) !== undefined) subject[f] = s(record, f);
+  for (const f of ['gender', 'guardianName', 'district', 'state', 'country'])
+    if (s(record, f) !== undefined) subject[f] = s(record, f);
   const evidence: Record<string, unknown> = {
     id: `urn:mr-campaign:dose:${s(record, 'uniqueChildId')}:${s(record, 'dose')}`,
     type: ['MRVaccination'],

@@ -41,25 +41,38 @@ describe('measles-rubella credential type (own registry)', () => {
     const credential = buildCredential('measles-rubella', record, { ...options, registry });
     expect(credential.type).toEqual(['VerifiableCredential', 'MeaslesRubellaVaccinationCredential']);
     expect(credential['@context']).toEqual(['https://www.w3.org/2018/credentials/v1', MR_CONTEXT_URL]);
-    expect(credential.credentialSubject).toMatchObject({ type: 'Child', name: 'Meera Das', uniqueChildId: 'MR-2021-000123' });
+    expect(credential.credentialSubject).toMatchObject({
+      type: 'Child',
+      name: 'Meera Das',
+      uniqueChildId: 'MR-2021-000123',
+    });
     expect(credential.evidence?.[0]).toMatchObject({ type: ['MRVaccination'], dose: 1, batch: 'MR1234' });
     expect(validateCredential(credential, { registry })).toEqual({ valid: true, issues: [] });
   });
 
   it('reports every bad record field', () => {
     try {
-      buildCredential('measles-rubella', { ...record, dob: '2020-13-01', dose: 3, uniqueChildId: 'bad id', batch: '' }, { ...options, registry });
+      buildCredential(
+        'measles-rubella',
+        { ...record, dob: '2020-13-01', dose: 3, uniqueChildId: 'bad id', batch: '' },
+        { ...options, registry },
+      );
       expect.unreachable();
     } catch (e) {
       expect(e).toBeInstanceOf(RecordValidationError);
-      expect((e as RecordValidationError).issues.map((i) => i.path).sort()).toEqual(['$.batch', '$.dob', '$.dose', '$.uniqueChildId']);
+      expect((e as RecordValidationError).issues.map((i) => i.path).sort()).toEqual([
+        '$.batch',
+        '$.dob',
+        '$.dose',
+        '$.uniqueChildId',
+      ]);
     }
   });
 
   it('applies the programme rule (from 9 months of age)', () => {
-    expect(() => buildCredential('measles-rubella', { ...record, vaccinationDate: '2020-05-01' }, { ...options, registry })).toThrow(
-      /9 months/,
-    );
+    expect(() =>
+      buildCredential('measles-rubella', { ...record, vaccinationDate: '2020-05-01' }, { ...options, registry }),
+    ).toThrow(/9 months/);
   });
 
   it('validation finds broken credentials by path', () => {
@@ -75,7 +88,9 @@ describe('measles-rubella credential type (own registry)', () => {
     const { document } = await loader(MR_CONTEXT_URL);
     expect(JSON.stringify(document)).toContain('MeaslesRubellaVaccinationCredential');
     await expect(createDocumentLoader({ registry: null })(MR_CONTEXT_URL)).rejects.toBeInstanceOf(UnknownContextError);
-    await expect(loader('https://health.example.org/credentials/other/v1')).rejects.toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
+    await expect(loader('https://health.example.org/credentials/other/v1')).rejects.toMatchObject({
+      code: 'ERR_JSONLD_UNKNOWN_URL',
+    });
   });
 
   it.each(['1.1', '2.0'] as const)('every term is defined in JSON-LD (VC %s, safe mode)', async (vcVersion) => {

@@ -29,7 +29,11 @@ describe('measles-rubella credentials sign and verify with no SDK change', async
     ['ecdsa-rdfc-2019', p256, '1.1'],
   ];
   it.each(cases)('%s, VC %s', async (suite, kp, vcVersion) => {
-    const credential = buildCredential('measles-rubella', record, { issuer: 'https://health.example.org/', vcVersion, registry });
+    const credential = buildCredential('measles-rubella', record, {
+      issuer: 'https://health.example.org/',
+      vcVersion,
+      registry,
+    });
     const signer = createSigner(kp, { id: verificationMethodId(kp) });
     const signed = await issueCredential(credential, { signer, suite, documentLoader });
     const result = await verifyCredential(signed, { trustStore, documentLoader, registry });
@@ -45,7 +49,10 @@ describe('measles-rubella credentials sign and verify with no SDK change', async
     const credential = buildCredential('measles-rubella', record, { issuer: 'https://health.example.org/', registry });
     const signer = createSigner(ed25519, { id: verificationMethodId(ed25519) });
     const signed = await issueCredential(credential, { signer, documentLoader });
-    const result = await verifyCredential(signed, { trustStore, documentLoader: createDocumentLoader({ registry: null }) });
+    const result = await verifyCredential(signed, {
+      trustStore,
+      documentLoader: createDocumentLoader({ registry: null }),
+    });
     expect(result.valid).toBe(false);
     expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSONLD_UNKNOWN_URL' });
   });

@@ -14,7 +14,8 @@ export function postgresRegistryAdapter({ pool, schema, workerId }) {
   return {
     async readEvent(message) {
       const eventId = message.payload?.eventId;
-      if (!Number.isSafeInteger(eventId) || eventId < 1) throw new WorkerEventError('payload must be { "eventId": <positive integer> }');
+      if (!Number.isSafeInteger(eventId) || eventId < 1)
+        throw new WorkerEventError('payload must be { "eventId": <positive integer> }');
       const { rows } = await pool.query(
         `SELECT b.registration_code, b.name, b.name_latin, to_char(b.dob, 'YYYY-MM-DD') AS dob, b.gender, b.district, b.state,
                 e.vaccine, e.manufacturer, e.batch, e.dose, e.total_doses, e.vaccinated_at, e.facility_name,
@@ -38,10 +39,17 @@ export function postgresRegistryAdapter({ pool, schema, workerId }) {
         facilityCountry: row.facility_country,
       };
       const optional = {
-        nameLatin: row.name_latin, gender: row.gender, district: row.district, state: row.state, manufacturer: row.manufacturer,
-        facilityDistrict: row.facility_district, facilityState: row.facility_state, vaccinatorName: row.vaccinator_name,
+        nameLatin: row.name_latin,
+        gender: row.gender,
+        district: row.district,
+        state: row.state,
+        manufacturer: row.manufacturer,
+        facilityDistrict: row.facility_district,
+        facilityState: row.facility_state,
+        vaccinatorName: row.vaccinator_name,
       };
-      for (const [key, value] of Object.entries(optional)) if (value !== null && value !== undefined) record[key] = value;
+      for (const [key, value] of Object.entries(optional))
+        if (value !== null && value !== undefined) record[key] = value;
       return { template: 'vaccination-v2', record, ref: eventId };
     },
 
@@ -52,13 +60,25 @@ export function postgresRegistryAdapter({ pool, schema, workerId }) {
       const inserted = await pool.query(
         `INSERT INTO ${s}.certificates (certificate_id, vaccination_event_id, credential, divoc_qr, formats, worker)
          VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING`,
-        [certificateId, eventId, vc ? vc.json : '{}', issued.outputs['divoc-qr'] ? Buffer.from(issued.outputs['divoc-qr'].text, 'latin1') : null, formats, workerId],
+        [
+          certificateId,
+          eventId,
+          vc ? vc.json : '{}',
+          issued.outputs['divoc-qr'] ? Buffer.from(issued.outputs['divoc-qr'].text, 'latin1') : null,
+          formats,
+          workerId,
+        ],
       );
       if (inserted.rowCount === 1) return;
-      const { rows } = await pool.query(`SELECT vaccination_event_id, certificate_id FROM ${s}.certificates WHERE certificate_id = $1 OR vaccination_event_id = $2`, [certificateId, eventId]);
+      const { rows } = await pool.query(
+        `SELECT vaccination_event_id, certificate_id FROM ${s}.certificates WHERE certificate_id = $1 OR vaccination_event_id = $2`,
+        [certificateId, eventId],
+      );
       if (rows.every((r) => Number(r.vaccination_event_id) === eventId && r.certificate_id === certificateId)) return; // already done
       // Same person and dose recorded twice as two events: one certificate, and a failure for the duplicate.
-      throw new WorkerEventError(`certificate ${certificateId} already belongs to vaccination event ${rows[0]?.vaccination_event_id} (same beneficiary and dose)`);
+      throw new WorkerEventError(
+        `certificate ${certificateId} already belongs to vaccination event ${rows[0]?.vaccination_event_id} (same beneficiary and dose)`,
+      );
     },
 
     async onFailure(failure) {

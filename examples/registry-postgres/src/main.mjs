@@ -22,7 +22,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log('usage: node src/main.mjs [--events N] [--workers K] [--keep]   (--keep leaves the schema and streams for inspection)');
+  console.log(
+    'usage: node src/main.mjs [--events N] [--workers K] [--keep]   (--keep leaves the schema and streams for inspection)',
+  );
   process.exit(0);
 }
 const eventCount = Number.parseInt(args.events, 10);
@@ -36,8 +38,11 @@ if (!(eventCount >= 1 && eventCount <= 1_000_000) || !(workerCount >= 1 && worke
 const packages = fileURLToPath(new URL('../../../packages/', import.meta.url));
 const needed = ['worker', 'issuer', 'keys', 'vc', 'schemas', 'qr', 'dcc', 'shc', 'vdsnc', 'status'];
 if (needed.some((p) => !existsSync(join(packages, p, 'dist', 'index.js')))) {
-  console.log('The workspace packages are not built yet: building them (pnpm build of this example\'s dependencies)...');
-  const built = spawnSync('pnpm', ['--filter', '@divoc/example-registry-postgres^...', 'run', 'build'], { stdio: 'inherit', cwd: here });
+  console.log("The workspace packages are not built yet: building them (pnpm build of this example's dependencies)...");
+  const built = spawnSync('pnpm', ['--filter', '@divoc/example-registry-postgres^...', 'run', 'build'], {
+    stdio: 'inherit',
+    cwd: here,
+  });
   if (built.status !== 0) {
     console.error('Build failed: run `pnpm install && pnpm build` at the repository root, then try again.');
     process.exit(1);
@@ -46,7 +51,14 @@ if (needed.some((p) => !existsSync(join(packages, p, 'dist', 'index.js')))) {
 
 const { connect } = await import('nats');
 const { default: pg } = await import('pg');
-const { generateKeyPair, exportPrivateJwk, verificationMethodId, writePrivateKeyFile, TrustStore, trustedKeyFromKeyPair } = await import('@divoc/keys');
+const {
+  generateKeyPair,
+  exportPrivateJwk,
+  verificationMethodId,
+  writePrivateKeyFile,
+  TrustStore,
+  trustedKeyFromKeyPair,
+} = await import('@divoc/keys');
 const { verifyCredential } = await import('@divoc/vc');
 const { ensureJetStream, defaultNames, subjectsFor } = await import('@divoc/worker');
 const { DEFAULTS } = await import('./config.mjs');
@@ -79,12 +91,16 @@ try {
 // A fresh start: schema, streams and consumer are recreated on every run.
 await dropRegistrySchema(pool, schema);
 await createRegistrySchema(pool, schema);
-step(`schema "${schema}" created (beneficiaries, vaccination_events, certificates, certification_failures, outbox + trigger)`);
+step(
+  `schema "${schema}" created (beneficiaries, vaccination_events, certificates, certification_failures, outbox + trigger)`,
+);
 const jsm = await nc.jetstreamManager();
 const names = defaultNames(registry);
 for (const stream of [names.stream, names.eventsStream]) await jsm.streams.delete(stream).catch(() => undefined);
 const setup = await ensureJetStream(nc, { registry, ackWait: 30_000, maxDeliver: 5 });
-step(`JetStream: stream ${setup.stream} (${setup.subjects.certify}), consumer ${setup.durable}, events stream ${setup.eventsStream}`);
+step(
+  `JetStream: stream ${setup.stream} (${setup.subjects.certify}), consumer ${setup.durable}, events stream ${setup.eventsStream}`,
+);
 
 // The signing key: in production, an HSM (docs/hsm.md). Here an Ed25519 key in a 0600 file the workers read.
 const keyDir = await mkdtemp(join(tmpdir(), 'divoc-example-'));
@@ -107,13 +123,27 @@ const seedStart = Date.now();
 await seedVaccinationEvents(pool, schema, { count: eventCount });
 step(`seeded ${eventCount} vaccination events in ${Date.now() - seedStart} ms (the trigger filled the outbox)`);
 
-const relay = await startRelay({ pool, schema, nats: nc, subject: setup.subjects.certify, onError: (e) => console.error(`relay: ${e.message}`) });
+const relay = await startRelay({
+  pool,
+  schema,
+  nats: nc,
+  subject: setup.subjects.certify,
+  onError: (e) => console.error(`relay: ${e.message}`),
+});
 step('outbox relay running');
 
 const children = [];
 for (let i = 1; i <= workerCount; i++) {
   const child = spawn(process.execPath, [join(here, 'worker.mjs')], {
-    env: { ...process.env, DIVOC_KEY_FILE: keyFile, DIVOC_WORKER_ID: `worker-${i}`, REGISTRY_SCHEMA: schema, DIVOC_REGISTRY: registry, DATABASE_URL: databaseUrl, NATS_URL: natsUrl },
+    env: {
+      ...process.env,
+      DIVOC_KEY_FILE: keyFile,
+      DIVOC_WORKER_ID: `worker-${i}`,
+      REGISTRY_SCHEMA: schema,
+      DIVOC_REGISTRY: registry,
+      DATABASE_URL: databaseUrl,
+      NATS_URL: natsUrl,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.stdout.setEncoding('utf8');
@@ -127,7 +157,8 @@ for (let i = 1; i <= workerCount; i++) {
       try {
         const entry = JSON.parse(line);
         if (entry.event === 'metrics') perWorker.set(entry.worker, entry.metrics);
-        if (entry.level === 'warn' || entry.level === 'error') console.log(`  [${entry.worker}] ${entry.event} ${entry.code ?? ''} ${entry.message ?? ''}`);
+        if (entry.level === 'warn' || entry.level === 'error')
+          console.log(`  [${entry.worker}] ${entry.event} ${entry.code ?? ''} ${entry.message ?? ''}`);
       } catch {
         console.log(`  [worker-${i}] ${line}`);
       }
@@ -141,7 +172,9 @@ const s = `"${schema}"`;
 const certStart = Date.now();
 let lastPrint = 0;
 for (;;) {
-  const { rows } = await pool.query(`SELECT (SELECT count(*) FROM ${s}.certificates)::int AS done, (SELECT count(*) FROM ${s}.certification_failures)::int AS failed`);
+  const { rows } = await pool.query(
+    `SELECT (SELECT count(*) FROM ${s}.certificates)::int AS done, (SELECT count(*) FROM ${s}.certification_failures)::int AS failed`,
+  );
   const { done, failed } = rows[0];
   if (Date.now() - lastPrint > 1_000) {
     process.stdout.write(`  ${done}/${eventCount} certified, ${failed} failed\r`);
@@ -156,37 +189,59 @@ for (;;) {
 }
 const certSeconds = (Date.now() - certStart) / 1000;
 
-await Promise.all(children.map((c) => new Promise((resolve) => {
-  if (c.exitCode !== null) return resolve();
-  c.once('exit', resolve);
-  c.kill('SIGTERM');
-})));
+await Promise.all(
+  children.map(
+    (c) =>
+      new Promise((resolve) => {
+        if (c.exitCode !== null) return resolve();
+        c.once('exit', resolve);
+        c.kill('SIGTERM');
+      }),
+  ),
+);
 await relay.stop();
 
-const { rows: [counts] } = await pool.query(`
+const {
+  rows: [counts],
+} = await pool.query(`
   SELECT (SELECT count(*) FROM ${s}.vaccination_events)::int AS events,
          (SELECT count(*) FROM ${s}.certificates)::int AS certificates,
          (SELECT count(DISTINCT vaccination_event_id) FROM ${s}.certificates)::int AS events_certified,
          (SELECT count(*) FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c WHERE c.vaccination_event_id = e.id))::int AS missing,
          (SELECT count(*) FROM ${s}.certification_failures)::int AS failures`);
-const { rows: byWorker } = await pool.query(`SELECT worker, count(*)::int AS n FROM ${s}.certificates GROUP BY worker ORDER BY worker`);
-const { rows: sample } = await pool.query(`SELECT certificate_id, credential FROM ${s}.certificates ORDER BY random() LIMIT 3`);
+const { rows: byWorker } = await pool.query(
+  `SELECT worker, count(*)::int AS n FROM ${s}.certificates GROUP BY worker ORDER BY worker`,
+);
+const { rows: sample } = await pool.query(
+  `SELECT certificate_id, credential FROM ${s}.certificates ORDER BY random() LIMIT 3`,
+);
 let verified = 0;
 for (const row of sample) if ((await verifyCredential(row.credential, { trustStore })).valid) verified++;
 
 console.log('\nSummary');
 console.log(`  vaccination events      ${counts.events}`);
-console.log(`  certificates written    ${counts.certificates} (${counts.events_certified} distinct events, ${counts.missing} events without one)`);
-console.log(`  dead-lettered           ${counts.failures}${deadLetters.length ? ` (${[...new Set(deadLetters.map((d) => d.reason.code))].join(', ')})` : ''}`);
+console.log(
+  `  certificates written    ${counts.certificates} (${counts.events_certified} distinct events, ${counts.missing} events without one)`,
+);
+console.log(
+  `  dead-lettered           ${counts.failures}${deadLetters.length ? ` (${[...new Set(deadLetters.map((d) => d.reason.code))].join(', ')})` : ''}`,
+);
 console.log(`  by worker               ${byWorker.map((r) => `${r.worker}: ${r.n}`).join(', ')}`);
-for (const [id, m] of perWorker) console.log(`  ${id.padEnd(22)}  received ${m.received}, certified ${m.certified}, retried ${m.retried}, dead-lettered ${m.deadLettered}`);
-console.log(`  throughput              ${(counts.certificates / certSeconds).toFixed(0)} certificates/s (${certSeconds.toFixed(1)} s), total run ${((Date.now() - started) / 1000).toFixed(1)} s`);
+for (const [id, m] of perWorker)
+  console.log(
+    `  ${id.padEnd(22)}  received ${m.received}, certified ${m.certified}, retried ${m.retried}, dead-lettered ${m.deadLettered}`,
+  );
+console.log(
+  `  throughput              ${(counts.certificates / certSeconds).toFixed(0)} certificates/s (${certSeconds.toFixed(1)} s), total run ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 console.log(`  sample verified         ${verified}/${sample.length} with @divoc/vc verifyCredential`);
 console.log(`  example certificate     ${sample[0]?.certificate_id ?? '-'}`);
 
 dlqSub.unsubscribe();
 if (args.keep) {
-  console.log(`\nKept: psql ${databaseUrl} -c 'SELECT certificate_id, vaccination_event_id, worker FROM ${schema}.certificates LIMIT 5'`);
+  console.log(
+    `\nKept: psql ${databaseUrl} -c 'SELECT certificate_id, vaccination_event_id, worker FROM ${schema}.certificates LIMIT 5'`,
+  );
 } else {
   await dropRegistrySchema(pool, schema);
   for (const stream of [names.stream, names.eventsStream]) await jsm.streams.delete(stream).catch(() => undefined);

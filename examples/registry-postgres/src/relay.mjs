@@ -9,17 +9,29 @@ import { checkSchemaName } from './config.mjs';
  * @param {{ pool: import('pg').Pool, schema: string, nats: import('nats').NatsConnection, subject: string,
  *           batchSize?: number, pollMs?: number, onError?: (error: Error) => void }} options
  */
-export async function startRelay({ pool, schema, nats, subject, batchSize = 500, pollMs = 500, onError = () => undefined }) {
+export async function startRelay({
+  pool,
+  schema,
+  nats,
+  subject,
+  batchSize = 500,
+  pollMs = 500,
+  onError = () => undefined,
+}) {
   const s = checkSchemaName(schema);
   const js = nats.jetstream();
   const encoder = new TextEncoder();
   let stopping = false;
   let published = 0;
   let wake;
-  const sleep = (ms) => new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    wake = () => { clearTimeout(timer); resolve(); };
-  });
+  const sleep = (ms) =>
+    new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
 
   const listener = await pool.connect();
   await listener.query(`LISTEN "${schema}_outbox"`);
@@ -33,8 +45,15 @@ export async function startRelay({ pool, schema, nats, subject, batchSize = 500,
         `SELECT id, payload FROM ${s}.outbox WHERE sent_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [batchSize],
       );
-      await Promise.all(rows.map((row) => js.publish(subject, encoder.encode(JSON.stringify(row.payload)), { msgID: `${schema}-outbox-${row.id}` })));
-      if (rows.length > 0) await client.query(`UPDATE ${s}.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [rows.map((r) => r.id)]);
+      await Promise.all(
+        rows.map((row) =>
+          js.publish(subject, encoder.encode(JSON.stringify(row.payload)), { msgID: `${schema}-outbox-${row.id}` }),
+        ),
+      );
+      if (rows.length > 0)
+        await client.query(`UPDATE ${s}.outbox SET sent_at = now() WHERE id = ANY($1::bigint[])`, [
+          rows.map((r) => r.id),
+        ]);
       await client.query('COMMIT');
       published += rows.length;
       return rows.length;

@@ -86,7 +86,20 @@ export async function dropRegistrySchema(db, schema) {
   await db.query(`DROP SCHEMA IF EXISTS ${checkSchemaName(schema)} CASCADE`);
 }
 
-const GIVEN = ['Aarav', 'Priya', 'Rohan', 'Ananya', 'Vikram', 'Kavya', 'Arjun', 'Meera', 'Ishaan', 'Diya', 'Kabir', 'Sneha'];
+const GIVEN = [
+  'Aarav',
+  'Priya',
+  'Rohan',
+  'Ananya',
+  'Vikram',
+  'Kavya',
+  'Arjun',
+  'Meera',
+  'Ishaan',
+  'Diya',
+  'Kabir',
+  'Sneha',
+];
 const FAMILY = ['Sharma', 'Iyer', 'Reddy', 'Das', 'Patel', 'Nair', 'Singh', 'Banerjee', 'Khan', 'Fernandes'];
 const FACILITIES = [
   ['PHC Rohini', 'North West Delhi', 'Delhi'],
@@ -126,7 +139,14 @@ export async function seedVaccinationEvents(db, schema, { count, prefix = 'REG' 
      CROSS JOIN LATERAL (SELECT generate_series(1, CASE WHEN (b.n - 1) * 2 + 2 <= $6 THEN 2 ELSE 1 END) AS dose) d
      ORDER BY b.id, d.dose
      RETURNING id`,
-    [ids, FACILITIES.map((f) => f[0]), FACILITIES.map((f) => f[1]), FACILITIES.map((f) => f[2]), ['Meera Rao', 'Anil Gupta', 'Fatima Sheikh', 'John Mathew', 'Lakshmi Pillai'], count],
+    [
+      ids,
+      FACILITIES.map((f) => f[0]),
+      FACILITIES.map((f) => f[1]),
+      FACILITIES.map((f) => f[2]),
+      ['Meera Rao', 'Anil Gupta', 'Fatima Sheikh', 'John Mathew', 'Lakshmi Pillai'],
+      count,
+    ],
   );
   return rows.map((r) => Number(r.id));
 }

@@ -15,7 +15,9 @@ const int = (name, fallback) => (env[name] === undefined ? fallback : Number.par
 const keyFile = env.DIVOC_KEY_FILE;
 const pkcs11Uri = env.DIVOC_PKCS11_URI;
 if (!keyFile && !pkcs11Uri) {
-  console.error('set DIVOC_KEY_FILE (an Ed25519 private key, JWK) or DIVOC_PKCS11_URI (a key in an HSM) for the worker to sign with');
+  console.error(
+    'set DIVOC_KEY_FILE (an Ed25519 private key, JWK) or DIVOC_PKCS11_URI (a key in an HSM) for the worker to sign with',
+  );
   process.exit(2);
 }
 const workerId = env.DIVOC_WORKER_ID ?? `${hostname()}-${process.pid}`;
@@ -26,13 +28,22 @@ const schema = env.REGISTRY_SCHEMA ?? DEFAULTS.schema;
 let signer;
 let closeSigner = async () => undefined;
 if (pkcs11Uri) {
-  const { pkcs11UriTarget, openPkcs11Session, createPkcs11Signer, redactPkcs11Uri } = await import('@divoc/keys/pkcs11');
-  const target = await pkcs11UriTarget(pkcs11Uri, { defaultModule: env.DIVOC_PKCS11_MODULE, fallback: env.DIVOC_PKCS11_PIN });
-  if (target.key === undefined) throw new Error(`${redactPkcs11Uri(pkcs11Uri)} names no key (add object=<label> or id=...)`);
+  const { pkcs11UriTarget, openPkcs11Session, createPkcs11Signer, redactPkcs11Uri } =
+    await import('@divoc/keys/pkcs11');
+  const target = await pkcs11UriTarget(pkcs11Uri, {
+    defaultModule: env.DIVOC_PKCS11_MODULE,
+    fallback: env.DIVOC_PKCS11_PIN,
+  });
+  if (target.key === undefined)
+    throw new Error(`${redactPkcs11Uri(pkcs11Uri)} names no key (add object=<label> or id=...)`);
   const session = await openPkcs11Session({ ...target.session, maxSessions: int('DIVOC_CONCURRENCY', 8) });
   const hsmSigner = await createPkcs11Signer(session, { ...target.key, signerId: 'pending' });
   // The verification method is the did:key of the token's public key, as for a key file.
-  signer = { id: verificationMethodId(hsmSigner.publicKey), algorithm: hsmSigner.algorithm, sign: (data) => hsmSigner.sign(data) };
+  signer = {
+    id: verificationMethodId(hsmSigner.publicKey),
+    algorithm: hsmSigner.algorithm,
+    sign: (data) => hsmSigner.sign(data),
+  };
   closeSigner = () => session.close();
 } else {
   const keyPair = await importKeyPair({ jwk: JSON.parse(await readFile(keyFile, 'utf8')) });
@@ -40,7 +51,9 @@ if (pkcs11Uri) {
 }
 
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL ?? DEFAULTS.databaseUrl, max: int('DIVOC_DB_POOL', 8) });
-pool.on('error', (error) => console.error(JSON.stringify({ level: 'error', event: 'db-pool-error', worker: workerId, message: error.message })));
+pool.on('error', (error) =>
+  console.error(JSON.stringify({ level: 'error', event: 'db-pool-error', worker: workerId, message: error.message })),
+);
 const nc = await connect({ servers: env.NATS_URL ?? DEFAULTS.natsUrl, name: `divoc-worker-${workerId}` });
 
 const verbose = env.DIVOC_LOG === 'debug';

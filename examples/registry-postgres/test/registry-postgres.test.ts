@@ -16,9 +16,23 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connect, type NatsConnection } from 'nats';
 import pg from 'pg';
-import { exportPrivateJwk, generateKeyPair, trustedKeyFromKeyPair, TrustStore, verificationMethodId, writePrivateKeyFile } from '@divoc/keys';
+import {
+  exportPrivateJwk,
+  generateKeyPair,
+  trustedKeyFromKeyPair,
+  TrustStore,
+  verificationMethodId,
+  writePrivateKeyFile,
+} from '@divoc/keys';
 import { verifyCredential } from '@divoc/vc';
-import { defaultNames, ensureJetStream, subjectsFor, type CertifiedEvent, type DeadLetterEvent, type JetStreamSetup } from '@divoc/worker';
+import {
+  defaultNames,
+  ensureJetStream,
+  subjectsFor,
+  type CertifiedEvent,
+  type DeadLetterEvent,
+  type JetStreamSetup,
+} from '@divoc/worker';
 // @ts-expect-error plain .mjs module without types
 import { createRegistrySchema, dropRegistrySchema, seedVaccinationEvents } from '../src/schema.mjs';
 // @ts-expect-error plain .mjs module without types
@@ -101,7 +115,10 @@ async function waitFor(what: string, check: () => boolean | Promise<boolean>, ti
 }
 
 beforeAll(async () => {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`);
+  if (!existsSync(BUILT))
+    throw new Error(
+      `${BUILT} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`,
+    );
   pool = new pg.Pool({ connectionString: DATABASE_URL, max: 4 });
   await pool.query('SELECT 1').catch((e: Error) => {
     throw new Error(`PostgreSQL is not reachable at ${DATABASE_URL} (see .ci/run): ${e.message}`);
@@ -133,7 +150,9 @@ afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await relay?.stop();
   if (pool) {
-    await dropRegistrySchema(pool, schema).catch((e: Error) => console.error(`could not drop schema ${schema}: ${e.message}`));
+    await dropRegistrySchema(pool, schema).catch((e: Error) =>
+      console.error(`could not drop schema ${schema}: ${e.message}`),
+    );
     await pool.end();
   }
   if (nc) {
@@ -155,20 +174,31 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     relay = await startRelay({ pool, schema, nats: nc, subject: setup.subjects.certify, pollMs: 100 });
 
     // Kill worker-a once it has done real work, while messages are in its hands.
-    await waitFor('worker-a to certify 200', async () => (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE worker = 'worker-a'`)) >= 200);
+    await waitFor(
+      'worker-a to certify 200',
+      async () => (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE worker = 'worker-a'`)) >= 200,
+    );
     a.child.kill('SIGKILL');
     await new Promise((resolve) => a.child.once('exit', resolve));
     const atKill = await count(`SELECT count(*) AS n FROM ${s}.certificates`);
     expect(atKill).toBeLessThan(EVENTS); // mid-stream
 
-    await waitFor('every event certified', async () => (await count(`SELECT count(*) AS n FROM ${s}.certificates`)) >= EVENTS, 100_000);
+    await waitFor(
+      'every event certified',
+      async () => (await count(`SELECT count(*) AS n FROM ${s}.certificates`)) >= EVENTS,
+      100_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500)); // let late redeliveries land, if any
 
     expect(await count(`SELECT count(*) AS n FROM ${s}.vaccination_events`)).toBe(EVENTS);
     expect(await count(`SELECT count(*) AS n FROM ${s}.certificates`)).toBe(EVENTS);
     expect(await count(`SELECT count(DISTINCT certificate_id) AS n FROM ${s}.certificates`)).toBe(EVENTS);
     expect(await count(`SELECT count(DISTINCT vaccination_event_id) AS n FROM ${s}.certificates`)).toBe(EVENTS);
-    expect(await count(`SELECT count(*) AS n FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c WHERE c.vaccination_event_id = e.id)`)).toBe(0);
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c WHERE c.vaccination_event_id = e.id)`,
+      ),
+    ).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE sent_at IS NULL`)).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE worker = 'worker-b'`)).toBeGreaterThan(0);
@@ -179,9 +209,15 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     expect((await jsm.streams.info(setup.eventsStream)).state.messages).toBe(EVENTS);
 
     // A sample verifies, and carries the registry's data.
-    const { rows } = await pool.query(`SELECT c.credential, c.divoc_qr, b.registration_code, e.dose FROM ${s}.certificates c
+    const { rows } =
+      await pool.query(`SELECT c.credential, c.divoc_qr, b.registration_code, e.dose FROM ${s}.certificates c
       JOIN ${s}.vaccination_events e ON e.id = c.vaccination_event_id JOIN ${s}.beneficiaries b ON b.id = e.beneficiary_id ORDER BY random() LIMIT 5`);
-    for (const row of rows as { credential: { credentialSubject: { refId: string }; evidence: { dose: number }[] }; divoc_qr: Buffer; registration_code: string; dose: number }[]) {
+    for (const row of rows as {
+      credential: { credentialSubject: { refId: string }; evidence: { dose: number }[] };
+      divoc_qr: Buffer;
+      registration_code: string;
+      dose: number;
+    }[]) {
       const result = await verifyCredential(row.credential, { trustStore });
       expect(result.valid, JSON.stringify(result.checks)).toBe(true);
       expect(row.credential.credentialSubject.refId).toBe(row.registration_code);
@@ -195,28 +231,50 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     const js = nc.jetstream();
     deadLetters.length = 0;
     await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 1,'), { msgID: `${run}-poison` });
-    await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 987654321}'), { msgID: `${run}-unknown` });
+    await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 987654321}'), {
+      msgID: `${run}-unknown`,
+    });
     // A data-entry error the database accepts: dose 3 of a 2-dose course.
-    const { rows } = await pool.query(`INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, facility_name)
+    const { rows } =
+      await pool.query(`INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, facility_name)
       SELECT id, 'Covishield', 'B1', 3, 2, now(), 'PHC Rohini' FROM ${s}.beneficiaries ORDER BY id LIMIT 1 RETURNING id`);
     const invalidId = Number((rows[0] as { id: string }).id);
     // Then a good event: a new beneficiary's first dose.
-    const { rows: good } = await pool.query(`WITH b AS (INSERT INTO ${s}.beneficiaries (registration_code, name, dob, gender) VALUES ('NEW-1', 'Asha Verma', '1985-03-02', 'Female') RETURNING id)
+    const { rows: good } =
+      await pool.query(`WITH b AS (INSERT INTO ${s}.beneficiaries (registration_code, name, dob, gender) VALUES ('NEW-1', 'Asha Verma', '1985-03-02', 'Female') RETURNING id)
       INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, facility_name)
       SELECT id, 'Covaxin', 'CX-77', 1, 2, now(), 'CHC Koramangala' FROM b RETURNING id`);
     const goodId = Number((good[0] as { id: string }).id);
 
-    await waitFor('the good event', async () => (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [goodId])) === 1, 30_000);
+    await waitFor(
+      'the good event',
+      async () =>
+        (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [goodId])) === 1,
+      30_000,
+    );
     await waitFor('3 dead letters', () => deadLetters.length === 3, 30_000);
     const byCode = Object.fromEntries(deadLetters.map((d) => [d.reason.code, d]));
-    expect(Object.keys(byCode).sort()).toEqual(['ERR_WORKER_EVENT_INVALID', 'ERR_WORKER_MESSAGE_UNPARSEABLE', 'ERR_WORKER_RECORD_INVALID']);
+    expect(Object.keys(byCode).sort()).toEqual([
+      'ERR_WORKER_EVENT_INVALID',
+      'ERR_WORKER_MESSAGE_UNPARSEABLE',
+      'ERR_WORKER_RECORD_INVALID',
+    ]);
     expect(byCode.ERR_WORKER_EVENT_INVALID!.reason.message).toBe('vaccination event 987654321 does not exist');
     expect(byCode.ERR_WORKER_RECORD_INVALID!.ref).toBe(invalidId);
     expect(byCode.ERR_WORKER_RECORD_INVALID!.reason.message).toContain('dose');
     for (const d of deadLetters) expect(d.deliveryCount).toBe(1);
     // The registry sees the failure next to its data (adapter.onFailure).
-    await waitFor('failure rows', async () => (await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)) === 3, 10_000);
-    expect(await count(`SELECT count(*) AS n FROM ${s}.certification_failures WHERE vaccination_event_id = $1 AND code = 'ERR_WORKER_RECORD_INVALID'`, [invalidId])).toBe(1);
+    await waitFor(
+      'failure rows',
+      async () => (await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)) === 3,
+      10_000,
+    );
+    expect(
+      await count(
+        `SELECT count(*) AS n FROM ${s}.certification_failures WHERE vaccination_event_id = $1 AND code = 'ERR_WORKER_RECORD_INVALID'`,
+        [invalidId],
+      ),
+    ).toBe(1);
     expect(survivor.child.exitCode).toBeNull();
   }, 60_000);
 
@@ -227,17 +285,31 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     certified.length = 0;
     const js = nc.jetstream();
     // The registry republishes under fresh message ids (a retry loop without dedup): both reach a worker.
-    await js.publish(setup.subjects.certify, new TextEncoder().encode(JSON.stringify({ eventId })), { msgID: `${run}-again-1` });
-    await js.publish(setup.subjects.certify, new TextEncoder().encode(JSON.stringify({ eventId })), { msgID: `${run}-again-2` });
+    await js.publish(setup.subjects.certify, new TextEncoder().encode(JSON.stringify({ eventId })), {
+      msgID: `${run}-again-1`,
+    });
+    await js.publish(setup.subjects.certify, new TextEncoder().encode(JSON.stringify({ eventId })), {
+      msgID: `${run}-again-2`,
+    });
     // The relay re-sends an outbox row (sent_at lost): same Nats-Msg-Id, dropped by JetStream.
     await pool.query(`UPDATE ${s}.outbox SET sent_at = NULL WHERE payload->>'eventId' = $1`, [String(eventId)]);
-    await waitFor('both republished copies processed', () => certified.filter((c) => c.ref === eventId).length === 2, 30_000);
-    await waitFor('outbox row re-sent', async () => (await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE sent_at IS NULL`)) === 0, 10_000);
+    await waitFor(
+      'both republished copies processed',
+      () => certified.filter((c) => c.ref === eventId).length === 2,
+      30_000,
+    );
+    await waitFor(
+      'outbox row re-sent',
+      async () => (await count(`SELECT count(*) AS n FROM ${s}.outbox WHERE sent_at IS NULL`)) === 0,
+      10_000,
+    );
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(certified.filter((c) => c.ref === eventId)).toHaveLength(2); // the outbox copy never reached a worker
     expect(new Set(certified.map((c) => c.certificateId)).size).toBe(1);
     expect(await count(`SELECT count(*) AS n FROM ${s}.certificates`)).toBe(before);
-    expect(await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [eventId])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [eventId])).toBe(
+      1,
+    );
   }, 60_000);
 
   it('a worker stops gracefully on SIGTERM and reports its metrics', async () => {

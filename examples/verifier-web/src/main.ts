@@ -4,11 +4,24 @@
  * works offline after the first visit) or from `?trust=FILE` on this same origin. Plain DOM, no framework; every
  * value from a credential is written with textContent, never as HTML.
  */
-import { Trust, verify, type CredentialFormat, type TrustSourceKind, type TrustSourceSummary, type VerificationResult, type VerifyInput } from '@divoc/verifier';
+import {
+  Trust,
+  verify,
+  type CredentialFormat,
+  type TrustSourceKind,
+  type TrustSourceSummary,
+  type VerificationResult,
+  type VerifyInput,
+} from '@divoc/verifier';
 import jsQRModule from 'jsqr';
 import type { QRCode } from 'jsqr';
 
-type JsQr = (data: Uint8ClampedArray, width: number, height: number, options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' }) => QRCode | null;
+type JsQr = (
+  data: Uint8ClampedArray,
+  width: number,
+  height: number,
+  options?: { inversionAttempts?: 'dontInvert' | 'onlyInvert' | 'attemptBoth' | 'invertFirst' },
+) => QRCode | null;
 // jsQR is CommonJS; depending on interop its function is the module or its `default`.
 const jsQR = ((jsQRModule as unknown as { default?: JsQr }).default ?? jsQRModule) as unknown as JsQr;
 
@@ -74,7 +87,11 @@ function element<T extends HTMLElement>(id: string): T {
   return found as T;
 }
 
-function make<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+function make<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  text?: string,
+  className?: string,
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (text !== undefined) node.textContent = text;
   if (className !== undefined) node.className = className;
@@ -173,7 +190,9 @@ function readStored(): StoredTrust[] {
   try {
     const raw = localStorage.getItem(STORAGE_KEY);
     const parsed: unknown = raw ? JSON.parse(raw) : [];
-    return Array.isArray(parsed) ? (parsed.filter((e) => typeof e === 'object' && e !== null && typeof e.name === 'string') as StoredTrust[]) : [];
+    return Array.isArray(parsed)
+      ? (parsed.filter((e) => typeof e === 'object' && e !== null && typeof e.name === 'string') as StoredTrust[])
+      : [];
   } catch {
     return [];
   }
@@ -196,11 +215,16 @@ function renderTrust(): void {
   for (const item of loaded) {
     const { summary } = item;
     keys += summary.keys;
-    perKind.set(KIND_NAMES[summary.kind], (perKind.get(KIND_NAMES[summary.kind]) ?? 0) + Math.max(summary.keys, summary.cscas ?? 0, summary.revocationLists ?? 0));
+    perKind.set(
+      KIND_NAMES[summary.kind],
+      (perKind.get(KIND_NAMES[summary.kind]) ?? 0) +
+        Math.max(summary.keys, summary.cscas ?? 0, summary.revocationLists ?? 0),
+    );
     const parts = [`${KIND_NAMES[summary.kind]}`, `${summary.keys} key${summary.keys === 1 ? '' : 's'}`];
     if (summary.cscas) parts.push(`${summary.cscas} CSCA`);
     if (summary.issuers) parts.push(`${summary.issuers} issuer${summary.issuers === 1 ? '' : 's'}`);
-    if (summary.revocationLists) parts.push(`${summary.revocationLists} revocation list${summary.revocationLists === 1 ? '' : 's'}`);
+    if (summary.revocationLists)
+      parts.push(`${summary.revocationLists} revocation list${summary.revocationLists === 1 ? '' : 's'}`);
     if (!item.persisted) parts.push('this session only');
     const li = make('li');
     li.append(make('strong', item.name), document.createTextNode(` — ${parts.join(', ')}`));
@@ -240,7 +264,9 @@ async function addTrustFiles(files: readonly File[]): Promise<void> {
       text = undefined;
     }
     const entry: StoredTrust =
-      text !== undefined && bytes[0] !== 0x30 ? { name: file.name, text, ...(issuer && isJwks(text) ? { issuer } : {}) } : { name: file.name, der: bytesToBase64(bytes) };
+      text !== undefined && bytes[0] !== 0x30
+        ? { name: file.name, text, ...(issuer && isJwks(text) ? { issuer } : {}) }
+        : { name: file.name, der: bytesToBase64(bytes) };
     if (text !== undefined && PRIVATE_KEY_PATTERN.test(text)) {
       errors.push(`${file.name}: holds a private key; load only the public key (nothing was added or stored)`);
       continue;
@@ -255,7 +281,9 @@ async function addTrustFiles(files: readonly File[]): Promise<void> {
   }
   if (!writeStored()) {
     for (const item of loaded) item.persisted = false;
-    errors.push('The browser would not store the trust material (storage full or private mode): it is kept for this session only.');
+    errors.push(
+      'The browser would not store the trust material (storage full or private mode): it is kept for this session only.',
+    );
   }
   ui.trustError.textContent = errors.join('\n');
   renderTrust();
@@ -293,7 +321,13 @@ function verificationTime(): Date | undefined | null {
 let runId = 0;
 
 /** Decode failures after which an image is worth a second try with the browser's own decoder. */
-const RETRY_WITH_BROWSER = new Set(['ERR_QR_NOT_FOUND', 'ERR_QR_IMAGE_UNSUPPORTED', 'ERR_QR_IMAGE_CORRUPT', 'ERR_QR_IMAGE_TOO_LARGE', 'ERR_INPUT_UNRECOGNIZED']);
+const RETRY_WITH_BROWSER = new Set([
+  'ERR_QR_NOT_FOUND',
+  'ERR_QR_IMAGE_UNSUPPORTED',
+  'ERR_QR_IMAGE_CORRUPT',
+  'ERR_QR_IMAGE_TOO_LARGE',
+  'ERR_INPUT_UNRECOGNIZED',
+]);
 
 /**
  * Verify and show the result. `fallback` gives another reading of the input (QR text from the browser's image
@@ -354,8 +388,12 @@ function showResult(result: VerificationResult): void {
     const headline = first ? (FAILURE_HEADLINES[first.name] ?? `${first.name} failed`) : 'Not verified';
     ui.why.append(document.createTextNode(`${headline}${first?.message ? `: ${first.message}` : '.'} `));
     if (first?.code) ui.why.append(make('code', first.code));
-    if (failed.some((c) => c.name === 'trust') && loaded.length === 0) ui.why.append(document.createTextNode(' — no trust material is loaded.'));
-    if (result.checks.some((c) => c.name === 'decode' && c.ok)) ui.why.append(make('span', 'The details below are as written in the certificate; they are not verified.', 'unverified'));
+    if (failed.some((c) => c.name === 'trust') && loaded.length === 0)
+      ui.why.append(document.createTextNode(' — no trust material is loaded.'));
+    if (result.checks.some((c) => c.name === 'decode' && c.ok))
+      ui.why.append(
+        make('span', 'The details below are as written in the certificate; they are not verified.', 'unverified'),
+      );
   }
   // Valid, with something a reader must know: an issuer claim the trust does not bind, fields the signature does not bind.
   for (const warning of result.warnings ?? []) {
@@ -365,24 +403,40 @@ function showResult(result: VerificationResult): void {
     ui.why.append(note);
   }
   // Fields the signature leaves interchangeable with others (WARN_VC_AMBIGUOUS_TERMS) are never shown as certain.
-  const unbound = new Set((result.warnings ?? []).flatMap((w) => w.fields ?? []).map((path) => path.slice(path.lastIndexOf('.') + 1)));
+  const unbound = new Set(
+    (result.warnings ?? []).flatMap((w) => w.fields ?? []).map((path) => path.slice(path.lastIndexOf('.') + 1)),
+  );
   const marked = (value: string | number | undefined, ...names: string[]): string | number | undefined =>
-    value !== undefined && names.some((n) => unbound.has(n)) ? `${value} (not bound by the signature: may have been swapped)` : value;
+    value !== undefined && names.some((n) => unbound.has(n))
+      ? `${value} (not bound by the signature: may have been swapped)`
+      : value;
 
   ui.facts.replaceChildren();
   fact('Format', FORMAT_NAMES[result.format]);
   fact('Issuer', result.issuerName ? `${result.issuerName} (${result.issuer ?? ''})` : result.issuer);
-  if (result.claimedIssuer !== undefined && result.claimedIssuer !== result.issuer) fact('Claimed issuer', `${result.claimedIssuer} (not bound to the signing key)`);
+  if (result.claimedIssuer !== undefined && result.claimedIssuer !== result.issuer)
+    fact('Claimed issuer', `${result.claimedIssuer} (not bound to the signing key)`);
   fact('Name', summary.name);
   fact('Date of birth', summary.dateOfBirth);
   fact('Gender', summary.gender);
   if (result.checks.some((c) => c.name === 'decode' && c.ok)) fact('Event', EVENT_NAMES[summary.event]);
   fact('Vaccine', marked(summary.vaccine ?? summary.vaccineCode, 'vaccine'));
   fact('Manufacturer', marked(summary.manufacturer, 'manufacturer'));
-  if (summary.dose !== undefined) fact('Dose', marked(summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : summary.dose, 'dose', 'totalDoses'));
+  if (summary.dose !== undefined)
+    fact(
+      'Dose',
+      marked(
+        summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : summary.dose,
+        'dose',
+        'totalDoses',
+      ),
+    );
   fact('Test', summary.testType);
   fact('Result', summary.testResult);
-  fact(summary.event === 'test' ? 'Sample taken' : summary.event === 'recovery' ? 'First positive test' : 'Date', marked(summary.date, 'date'));
+  fact(
+    summary.event === 'test' ? 'Sample taken' : summary.event === 'recovery' ? 'First positive test' : 'Date',
+    marked(summary.date, 'date'),
+  );
   fact('Country', summary.country);
   fact('Certificate id', marked(summary.certificateId, 'certificateId'));
   fact('Signature', result.details?.suite);
@@ -391,7 +445,10 @@ function showResult(result: VerificationResult): void {
   for (const c of result.checks) {
     const li = make('li', undefined, c.ok ? 'ok' : 'failed');
     li.dataset.check = c.name;
-    li.append(make('span', c.ok ? '✓' : '✗', 'mark'), document.createTextNode(`${CHECK_NAMES[c.name] ?? c.name}${c.ok ? '' : ' — failed'}`));
+    li.append(
+      make('span', c.ok ? '✓' : '✗', 'mark'),
+      document.createTextNode(`${CHECK_NAMES[c.name] ?? c.name}${c.ok ? '' : ' — failed'}`),
+    );
     li.setAttribute('aria-label', `${CHECK_NAMES[c.name] ?? c.name}: ${c.ok ? 'passed' : 'failed'}`);
     if (!c.ok && c.code) li.append(document.createTextNode(' '), make('code', c.code));
     if (c.message) li.append(make('div', c.message, 'muted'));
@@ -439,7 +496,12 @@ function qrText(code: QRCode): string {
 const canvas = document.createElement('canvas');
 const context2d = canvas.getContext('2d', { willReadFrequently: true });
 
-function scanPixels(source: CanvasImageSource, width: number, height: number, inversion: 'dontInvert' | 'attemptBoth'): string | undefined {
+function scanPixels(
+  source: CanvasImageSource,
+  width: number,
+  height: number,
+  inversion: 'dontInvert' | 'attemptBoth',
+): string | undefined {
   if (!context2d || width === 0 || height === 0) return undefined;
   const scale = Math.min(1, FRAME_MAX_SIDE / Math.max(width, height));
   canvas.width = Math.round(width * scale);
@@ -477,8 +539,10 @@ function stopCamera(text = 'Camera stopped.'): void {
 
 function cameraUnavailableReason(error: unknown): string {
   const name = (error as { name?: unknown })?.name;
-  if (name === 'NotAllowedError' || name === 'SecurityError') return 'Camera permission was refused. Allow the camera for this page, or upload an image instead.';
-  if (name === 'NotFoundError' || name === 'OverconstrainedError') return 'No camera found on this device. Upload an image or paste the text instead.';
+  if (name === 'NotAllowedError' || name === 'SecurityError')
+    return 'Camera permission was refused. Allow the camera for this page, or upload an image instead.';
+  if (name === 'NotFoundError' || name === 'OverconstrainedError')
+    return 'No camera found on this device. Upload an image or paste the text instead.';
   if (name === 'NotReadableError') return 'The camera is in use by another application.';
   return `Camera not available (${errorText(error)}).`;
 }
@@ -487,12 +551,18 @@ async function startCamera(): Promise<void> {
   if (!navigator.mediaDevices?.getUserMedia) {
     ui.cameraStart.disabled = true;
     ui.cameraStatus.dataset.state = 'unavailable';
-    cameraState('Camera not available: this browser gives no camera access here (it needs HTTPS or localhost). Upload an image or paste the text instead.', false);
+    cameraState(
+      'Camera not available: this browser gives no camera access here (it needs HTTPS or localhost). Upload an image or paste the text instead.',
+      false,
+    );
     return;
   }
   cameraState('Starting the camera…', false);
   try {
-    stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: 'environment' } }, audio: false });
+    stream = await navigator.mediaDevices.getUserMedia({
+      video: { facingMode: { ideal: 'environment' } },
+      audio: false,
+    });
   } catch (error) {
     ui.cameraStatus.dataset.state = 'unavailable';
     cameraState(cameraUnavailableReason(error), false);
@@ -611,7 +681,8 @@ async function main(): Promise<void> {
   ui.cameraStop.addEventListener('click', () => stopCamera());
   if (!navigator.mediaDevices?.getUserMedia) {
     ui.cameraStatus.dataset.state = 'unavailable';
-    ui.cameraStatus.textContent = 'Camera not available here (it needs HTTPS or localhost). Upload an image or paste the text instead.';
+    ui.cameraStatus.textContent =
+      'Camera not available here (it needs HTTPS or localhost). Upload an image or paste the text instead.';
     ui.cameraStart.disabled = true;
   }
   ui.upload.addEventListener('change', () => {

@@ -70,7 +70,12 @@ function qrY4m(text: string): Buffer {
   for (let row = 0; row < matrix.size; row++) {
     for (let col = 0; col < matrix.size; col++) {
       if (matrix.modules[row * matrix.size + col] !== 1) continue;
-      for (let dy = 0; dy < modulePx; dy++) y.fill(16, (top + row * modulePx + dy) * width + left + col * modulePx, (top + row * modulePx + dy) * width + left + (col + 1) * modulePx);
+      for (let dy = 0; dy < modulePx; dy++)
+        y.fill(
+          16,
+          (top + row * modulePx + dy) * width + left + col * modulePx,
+          (top + row * modulePx + dy) * width + left + (col + 1) * modulePx,
+        );
     }
   }
   const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128);
@@ -157,7 +162,9 @@ describe('examples/verifier-web in headless Chromium', () => {
   let issued: { compact: string; compactPng: Uint8Array; divocQrPng: Uint8Array; dcc: string; dccPng: Uint8Array };
 
   beforeAll(async () => {
-    const missing = BUNDLED_PACKAGES.filter((name) => !existsSync(join(repoRoot, 'packages', name, 'dist', 'index.js')));
+    const missing = BUNDLED_PACKAGES.filter(
+      (name) => !existsSync(join(repoRoot, 'packages', name, 'dist', 'index.js')),
+    );
     if (missing.length > 0) throw new Error(`dist/ missing for ${missing.join(', ')}: run pnpm build first`);
     workDir = mkdtempSync(join(tmpdir(), 'divoc-verifier-web-'));
     outDir = join(workDir, 'dist');
@@ -169,13 +176,28 @@ describe('examples/verifier-web in headless Chromium', () => {
     const csca = await createDevelopmentCsca({ country: 'IN', validFrom: new Date(Date.now() - 86_400_000) });
     const dsc = await createDocumentSignerCertificate({ csca, validFrom: new Date(Date.now() - 86_400_000) });
     const record = {
-      refId: 'R-1002', name: 'राजेश कुमार', nameLatin: 'Rajesh Kumar', dob: '1990-01-15', gender: 'Male', vaccine: 'Covishield',
-      batch: 'AB348FS', vaccinationDate: '2021-07-12', dose: 1, totalDoses: 2, facilityName: 'PHC Rohini', facilityCountry: 'IN',
+      refId: 'R-1002',
+      name: 'राजेश कुमार',
+      nameLatin: 'Rajesh Kumar',
+      dob: '1990-01-15',
+      gender: 'Male',
+      vaccine: 'Covishield',
+      batch: 'AB348FS',
+      vaccinationDate: '2021-07-12',
+      dose: 1,
+      totalDoses: 2,
+      facilityName: 'PHC Rohini',
+      facilityCountry: 'IN',
       vaccinatorName: 'Dr. Meera Rao',
     };
     const all = await issueAllFormats(
       { template: 'vaccination-v2', record },
-      { issuer: ISSUER, keys: { vc: createSigner(vcKey, { id: vm }), dcc: { signer: dsc.signer, certificate: dsc.certificatePem } }, formats: ['vc-compact', 'divoc-qr', 'dcc'], qr: 'png' },
+      {
+        issuer: ISSUER,
+        keys: { vc: createSigner(vcKey, { id: vm }), dcc: { signer: dsc.signer, certificate: dsc.certificatePem } },
+        formats: ['vc-compact', 'divoc-qr', 'dcc'],
+        qr: 'png',
+      },
     );
     if (all.errors) throw new Error(`issuing failed: ${JSON.stringify(all.errors)}`);
     const out = all.outputs;
@@ -186,20 +208,32 @@ describe('examples/verifier-web in headless Chromium', () => {
       dcc: out.dcc!.hc1,
       dccPng: out.dcc!.image as Uint8Array,
     };
-    writeFileSync(join(workDir, 'issuer-trust-list.json'), JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }));
+    writeFileSync(
+      join(workDir, 'issuer-trust-list.json'),
+      JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }),
+    );
     writeFileSync(join(workDir, 'issuer-dsc.pem'), dsc.certificatePem);
     // ?trust= material served next to the page.
-    writeFileSync(join(outDir, 'trust.json'), JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }));
+    writeFileSync(
+      join(outDir, 'trust.json'),
+      JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }),
+    );
     writeFileSync(join(workDir, 'camera.y4m'), qrY4m(issued.compact));
 
     server = createServer((req, res) => {
-      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+      const path = normalize(decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname)).replace(
+        /^(\.\.[/\\])+/,
+        '',
+      );
       const file = join(outDir, path.endsWith('/') ? `${path}index.html` : path);
       if (!file.startsWith(outDir) || !existsSync(file)) {
         res.writeHead(404).end();
         return;
       }
-      res.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+        'cache-control': 'no-cache',
+      });
       res.end(readFileSync(file));
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -283,9 +317,21 @@ describe('examples/verifier-web in headless Chromium', () => {
     await page.fill('#trust-issuer', SHC_ISSUER);
     await page.setInputFiles('#trust-input', [
       { name: 'DE-dsc.der', mimeType: 'application/pkix-cert', buffer: der },
-      { name: 'jwks.json', mimeType: 'application/json', buffer: Buffer.from(vector('shc/examples/issuer/.well-known/jwks.json')) },
-      { name: 'issuer-trust-list.json', mimeType: 'application/json', buffer: readFileSync(join(workDir, 'issuer-trust-list.json')) },
-      { name: 'issuer-dsc.pem', mimeType: 'application/x-pem-file', buffer: readFileSync(join(workDir, 'issuer-dsc.pem')) },
+      {
+        name: 'jwks.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from(vector('shc/examples/issuer/.well-known/jwks.json')),
+      },
+      {
+        name: 'issuer-trust-list.json',
+        mimeType: 'application/json',
+        buffer: readFileSync(join(workDir, 'issuer-trust-list.json')),
+      },
+      {
+        name: 'issuer-dsc.pem',
+        mimeType: 'application/x-pem-file',
+        buffer: readFileSync(join(workDir, 'issuer-dsc.pem')),
+      },
     ]);
     await page.waitForFunction(() => document.querySelectorAll('#trust-list li').length === 4);
     const status = await page.textContent('#trust-status');
@@ -295,13 +341,17 @@ describe('examples/verifier-web in headless Chromium', () => {
     expect(status).toMatch(/trust list: 1/);
     expect(await page.textContent('#trust-error')).toBe('');
     // Something that is not trust material is refused with its code, and nothing is added.
-    await page.setInputFiles('#trust-input', [{ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') }]);
+    await page.setInputFiles('#trust-input', [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') },
+    ]);
     await page.waitForFunction(() => (document.getElementById('trust-error')?.textContent ?? '').length > 0);
     expect(await page.textContent('#trust-error')).toMatch(/notes\.txt: ERR_TRUST_UNRECOGNIZED/);
     expect(await page.locator('#trust-list li').count()).toBe(4);
     // A key file with its private half is refused, so it never reaches localStorage.
     const keyWithPrivate = JSON.stringify({ publicKeyBase58: 'x', privateKeyBase58: 'secret' });
-    await page.setInputFiles('#trust-input', [{ name: 'signing-key.json', mimeType: 'application/json', buffer: Buffer.from(keyWithPrivate) }]);
+    await page.setInputFiles('#trust-input', [
+      { name: 'signing-key.json', mimeType: 'application/json', buffer: Buffer.from(keyWithPrivate) },
+    ]);
     await page.waitForFunction(() => /signing-key/.test(document.getElementById('trust-error')?.textContent ?? ''));
     expect(await page.textContent('#trust-error')).toMatch(/signing-key\.json: holds a private key/);
     expect(await page.evaluate(() => localStorage.getItem('divoc-verifier:trust:v1') ?? '')).not.toMatch(/secret/);
@@ -326,7 +376,14 @@ describe('examples/verifier-web in headless Chromium', () => {
       Country: 'DE',
     });
     expect(result.checks.every((c) => c.ok)).toBe(true);
-    expect(result.checks.map((c) => c.name)).toEqual(['decode', 'signature', 'trust', 'validity', 'key-usage', 'schema']);
+    expect(result.checks.map((c) => c.name)).toEqual([
+      'decode',
+      'signature',
+      'trust',
+      'validity',
+      'key-usage',
+      'schema',
+    ]);
   });
 
   it('a SMART Health Card QR image: VALID, the person, the vaccination, the issuer URL', async () => {
@@ -346,7 +403,12 @@ describe('examples/verifier-web in headless Chromium', () => {
       Date: '2022-09-05',
     });
     // The example card's SVG is read too (the SDK rasterises SVG QR images).
-    const fromSvg = await upload(page, 'shc.svg', 'image/svg+xml', Buffer.from(vector('shc/examples/example-00-g-qr-code-0.svg')));
+    const fromSvg = await upload(
+      page,
+      'shc.svg',
+      'image/svg+xml',
+      Buffer.from(vector('shc/examples/example-00-g-qr-code-0.svg')),
+    );
     expect(fromSvg.verdict).toBe('✓ VALID');
     expect(fromSvg.facts.Name).toBe('John B. Anyperson');
     // A WebP (which the SDK does not decode): the page falls back to the browser's own image decoder.
@@ -374,7 +436,15 @@ describe('examples/verifier-web in headless Chromium', () => {
     const compact = await upload(page, 'compact.png', 'image/png', issued.compactPng);
     expect(compact.verdict).toBe('✓ VALID');
     expect(compact.format).toBe('vc-compact');
-    expect(compact.facts).toMatchObject({ Format: 'DIVOC compact QR (DIVOC1:)', Issuer: ISSUER, Name: 'राजेश कुमार', 'Date of birth': '1990-01-15', Event: 'Vaccination', Dose: '1 of 2', Date: '2021-07-12' });
+    expect(compact.facts).toMatchObject({
+      Format: 'DIVOC compact QR (DIVOC1:)',
+      Issuer: ISSUER,
+      Name: 'राजेश कुमार',
+      'Date of birth': '1990-01-15',
+      Event: 'Vaccination',
+      Dose: '1 of 2',
+      Date: '2021-07-12',
+    });
     expect(compact.facts.Vaccine).toMatch(/Covishield/);
 
     const divocQr = await upload(page, 'divoc-qr.png', 'image/png', issued.divocQrPng);
@@ -385,7 +455,14 @@ describe('examples/verifier-web in headless Chromium', () => {
     const dccIssued = await upload(page, 'dcc-issued.png', 'image/png', issued.dccPng);
     expect(dccIssued.verdict).toBe('✓ VALID');
     expect(dccIssued.format).toBe('dcc');
-    expect(dccIssued.facts).toMatchObject({ Issuer: 'IN', 'Date of birth': '1990-01-15', Event: 'Vaccination', Dose: '1 of 2', Date: '2021-07-12', Country: 'IN' });
+    expect(dccIssued.facts).toMatchObject({
+      Issuer: 'IN',
+      'Date of birth': '1990-01-15',
+      Event: 'Vaccination',
+      Dose: '1 of 2',
+      Date: '2021-07-12',
+      Country: 'IN',
+    });
     expect(dccIssued.facts.Name).toMatch(/राजेश|Rajesh|RAJESH/);
   });
 
@@ -395,7 +472,8 @@ describe('examples/verifier-web in headless Chromium', () => {
     const at = 200;
     const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
     const c = dcc.PREFIX[at]!;
-    const tampered = dcc.PREFIX.slice(0, at) + alphabet[(alphabet.indexOf(c) + 1) % alphabet.length] + dcc.PREFIX.slice(at + 1);
+    const tampered =
+      dcc.PREFIX.slice(0, at) + alphabet[(alphabet.indexOf(c) + 1) % alphabet.length] + dcc.PREFIX.slice(at + 1);
     const bad = await paste(page, tampered);
     expect(bad.verdict).toBe('✗ INVALID');
     expect(bad.why).toMatch(/^(Could not read|The signature does not match).+ERR_[A-Z_]+/);
@@ -408,7 +486,12 @@ describe('examples/verifier-web in headless Chromium', () => {
     expect(unknown.why).toMatch(/ERR_INPUT_UNRECOGNIZED/);
 
     // A picture with no QR code in it.
-    const blank = await upload(page, 'blank.png', 'image/png', renderQr('x', { format: 'png', margin: 0, moduleSize: 1 }).slice(0, 40));
+    const blank = await upload(
+      page,
+      'blank.png',
+      'image/png',
+      renderQr('x', { format: 'png', margin: 0, moduleSize: 1 }).slice(0, 40),
+    );
     expect(blank.verdict).toBe('✗ INVALID');
     expect(blank.why).toMatch(/ERR_/);
 
@@ -440,7 +523,9 @@ describe('examples/verifier-web in headless Chromium', () => {
 
   it('with no camera API the page says the camera is not available', async () => {
     const other = await context.newPage();
-    await other.addInitScript(() => Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true }));
+    await other.addInitScript(() =>
+      Object.defineProperty(Navigator.prototype, 'mediaDevices', { get: () => undefined, configurable: true }),
+    );
     await other.goto(`${origin}/`);
     await other.waitForSelector('html[data-ready=true]');
     expect(await other.textContent('#camera-status')).toMatch(/Camera not available/);
@@ -480,13 +565,22 @@ describe('examples/verifier-web in headless Chromium', () => {
     // DIVOC's Ed25519 test key as a trust-list entry (public key only), known as did:india as DIVOC's proofs name it.
     const { publicKeyBase58 } = JSON.parse(vector('divoc/keys/divoc-test-ed25519.json')) as { publicKeyBase58: string };
     const entry = JSON.stringify({ issuers: [{ id: 'did:india', publicKeyBase58 }] });
-    await page.setInputFiles('#trust-input', [{ name: 'divoc-ed25519.trust.json', mimeType: 'application/json', buffer: Buffer.from(entry) }]);
-    await page.waitForFunction(() => document.querySelectorAll('#trust-list li').length === 5 || (document.getElementById('trust-error')?.textContent ?? '') !== '');
+    await page.setInputFiles('#trust-input', [
+      { name: 'divoc-ed25519.trust.json', mimeType: 'application/json', buffer: Buffer.from(entry) },
+    ]);
+    await page.waitForFunction(
+      () =>
+        document.querySelectorAll('#trust-list li').length === 5 ||
+        (document.getElementById('trust-error')?.textContent ?? '') !== '',
+    );
     const trustError = (await page.textContent('#trust-error')) ?? '';
     if (trustError !== '') throw new Error(trustError);
     await setClock(page, '2022-01-01T00:00:00Z');
     const result = await paste(page, vector('divoc/signed/ed25519-2018-divocdev-valid.json'));
-    expect(result.checks.filter((c) => !c.ok), result.why).toEqual([]);
+    expect(
+      result.checks.filter((c) => !c.ok),
+      result.why,
+    ).toEqual([]);
     expect(result.verdict).toBe('✓ VALID');
     expect(result.facts.Issuer).toBe('did:india');
     expect(result.facts['Claimed issuer']).toBe('https://divoc.dev/ (not bound to the signing key)');

@@ -265,9 +265,10 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
       const inUse = await layoutInUse(outDir);
       if (inUse !== undefined && inUse !== layout) throw new BulkLayoutMismatchError(outDir, inUse);
       try {
-        journal = layout === 'ndjson'
-          ? await Bundle.open(outDir)
-          : await Journal.open(outDir, { ...(options.qr !== undefined ? { qr: options.qr } : {}), fsync });
+        journal =
+          layout === 'ndjson'
+            ? await Bundle.open(outDir)
+            : await Journal.open(outDir, { ...(options.qr !== undefined ? { qr: options.qr } : {}), fsync });
       } catch (error) {
         if (isBulkError(error)) throw error;
         throw new BulkOutputUnwritableError(outDir, describeFsError(error));
@@ -406,7 +407,8 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
       });
       if (sink) {
         if (certificates.length > 0) await serial(() => sink.write(certificates));
-      } else if (bundle) bundle.markDone(done.map((d) => d.certificateId)); // the worker appended the lines already
+      } else if (bundle)
+        bundle.markDone(done.map((d) => d.certificateId)); // the worker appended the lines already
       else await serial(() => (ledger as Journal).commit(done, failedIds));
       for (const task of tasks) release(task);
       progress();
@@ -527,7 +529,12 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
             if (options.ignoreUnknownFields) for (const f of unknownFields) delete recordFields[f];
             else {
               const reason = `unknown field for template ${template} (use --ignore-unknown-fields to drop it)`;
-              reject(seq, item.line, recordId, unknownFields.map((field) => ({ field, reason })));
+              reject(
+                seq,
+                item.line,
+                recordId,
+                unknownFields.map((field) => ({ field, reason })),
+              );
               continue;
             }
           }
@@ -537,8 +544,9 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
         const checkVaccine = VACCINATION_TEMPLATES.has(template) && !options.allowUnknownVaccine;
         if (checkVaccine && typeof vaccine === 'string' && recordFields.icd11Code === undefined) {
           if (resolveVaccine(vaccine) === undefined) {
-            const reason = `unknown vaccine ${JSON.stringify(vaccine.slice(0, 64))} `
-              + '(not one resolveVaccine() knows; --allow-unknown-vaccine issues it anyway)';
+            const reason =
+              `unknown vaccine ${JSON.stringify(vaccine.slice(0, 64))} ` +
+              '(not one resolveVaccine() knows; --allow-unknown-vaccine issues it anyway)';
             reject(seq, item.line, recordId, [{ field: 'vaccine', reason }]);
             continue;
           }

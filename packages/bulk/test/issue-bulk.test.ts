@@ -159,9 +159,9 @@ describe('issueBulk with a callback sink and an async-iterable source', () => {
       writes++;
       if (writes === 2) sink.failNextWrite = true;
     };
-    await expect(
-      issueBulk({ source: asyncRecords(60), ...signing(), sink, batchSize: 10 }),
-    ).rejects.toThrow('the registry database is down');
+    await expect(issueBulk({ source: asyncRecords(60), ...signing(), sink, batchSize: 10 })).rejects.toThrow(
+      'the registry database is down',
+    );
     expect(sink.stored.size).toBeLessThan(60);
     sink.afterWrite = undefined;
     const rerun = await issueBulk({ source: asyncRecords(60), ...signing(), sink, batchSize: 10 });

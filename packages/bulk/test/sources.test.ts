@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BulkInputSyntaxError as InputSyntaxError, BulkInputUnreadableError as InputUnreadableError } from '../src/errors.js';
+import {
+  BulkInputSyntaxError as InputSyntaxError,
+  BulkInputUnreadableError as InputUnreadableError,
+} from '../src/errors.js';
 import { readCsv } from '../src/sources/csv.js';
 import { readJsonArray } from '../src/sources/json-array.js';
 import { splitLines } from '../src/sources/lines.js';
@@ -34,7 +37,11 @@ describe('CSV reader', () => {
       ['invalid', 4],
       ['record', 5],
     ]);
-    expect(items[1]).toEqual({ kind: 'invalid', line: 3, errors: [{ field: '(record)', reason: 'expected 2 columns, found 1' }] });
+    expect(items[1]).toEqual({
+      kind: 'invalid',
+      line: 3,
+      errors: [{ field: '(record)', reason: 'expected 2 columns, found 1' }],
+    });
   });
 
   it('rejects broken quoting, empty input and bad headers as InputSyntaxError', async () => {
@@ -52,7 +59,9 @@ describe('CSV reader', () => {
 
   it('bounds record size', async () => {
     const big = `a\n"${'x'.repeat(5000)}"\n`;
-    await expect(collect(readCsv(chunksOf(big, 100), { maxRecordChars: 1000 }))).rejects.toBeInstanceOf(InputSyntaxError);
+    await expect(collect(readCsv(chunksOf(big, 100), { maxRecordChars: 1000 }))).rejects.toBeInstanceOf(
+      InputSyntaxError,
+    );
   });
 });
 
@@ -110,8 +119,12 @@ describe('NDJSON reader', () => {
   });
 
   it('refuses a record naming a field twice (which name would be certified?) and never quotes the record in a reason', async () => {
-    const text = '{"name":"Asha Verma","name":"Somebody Else"}\n{"name":"Asha Verma", oops}\n{"__proto__":{"x":1}}\n{"name":"Asha Verma"}';
-    for (const items of [await collect(readNdjson(chunksOf(text, 5), limits)), await collect(readJsonArray(chunksOf(`[${text.split('\n').join(',')}]`, 5), limits))]) {
+    const text =
+      '{"name":"Asha Verma","name":"Somebody Else"}\n{"name":"Asha Verma", oops}\n{"__proto__":{"x":1}}\n{"name":"Asha Verma"}';
+    for (const items of [
+      await collect(readNdjson(chunksOf(text, 5), limits)),
+      await collect(readJsonArray(chunksOf(`[${text.split('\n').join(',')}]`, 5), limits)),
+    ]) {
       expect(items.map((i) => i.kind)).toEqual(['invalid', 'invalid', 'invalid', 'record']);
       const reasons = items.flatMap((i) => (i.kind === 'invalid' ? i.errors.map((e) => e.reason) : []));
       expect(reasons[0]).toMatch(/duplicate/i);
@@ -181,7 +194,10 @@ describe('certificateIdFor', () => {
   });
 
   it('uses a given certificateId only if it is a safe file name', () => {
-    expect(certificateIdFor('vaccination', { certificateId: 244768056 })).toEqual({ ok: true, certificateId: '244768056' });
+    expect(certificateIdFor('vaccination', { certificateId: 244768056 })).toEqual({
+      ok: true,
+      certificateId: '244768056',
+    });
     for (const bad of ['../x', '.hidden', 'a/b', 'a\\b', '', 'x'.repeat(200), { a: 1 }, 1.5]) {
       expect(certificateIdFor('vaccination', { certificateId: bad }).ok, JSON.stringify(bad)).toBe(false);
     }

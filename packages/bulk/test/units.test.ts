@@ -5,7 +5,11 @@ import { createProgress } from '../src/lib/progress.js';
 import { emptyStats, generateSample, csvLine } from '../src/lib/sample.js';
 import { BulkMappingInvalidError as MappingFileInvalidError } from '../src/errors.js';
 
-const rule = (formats: string[], kind: DateRule['kind'] = 'date', timeZone = 'UTC'): DateRule => ({ formats, kind, timeZone });
+const rule = (formats: string[], kind: DateRule['kind'] = 'date', timeZone = 'UTC'): DateRule => ({
+  formats,
+  kind,
+  timeZone,
+});
 
 describe('date rules', () => {
   it('reads the common registry formats, first match wins', () => {
@@ -15,25 +19,49 @@ describe('date rules', () => {
     expect(parseDate('2021-07-01', rule(['DD/MM/YYYY', 'YYYY-MM-DD']))).toEqual({ ok: true, value: '2021-07-01' });
     expect(parseDate('2021-07-01', rule(['iso']))).toEqual({ ok: true, value: '2021-07-01' });
     // A date without a time stays a date even for a date-time field (no invented midnight).
-    expect(parseDate('01-07-2021', rule(['DD-MM-YYYY'], 'datetime', 'Asia/Kolkata'))).toEqual({ ok: true, value: '2021-07-01' });
+    expect(parseDate('01-07-2021', rule(['DD-MM-YYYY'], 'datetime', 'Asia/Kolkata'))).toEqual({
+      ok: true,
+      value: '2021-07-01',
+    });
   });
 
   it('date-times without an offset are read in the time zone and written as UTC', () => {
-    expect(parseDate('01-07-2021 10:30', rule(['DD-MM-YYYY HH:mm'], 'datetime', '+05:30'))).toEqual({ ok: true, value: '2021-07-01T05:00:00.000Z' });
-    expect(parseDate('01-07-2021 10:30', rule(['DD-MM-YYYY HH:mm'], 'datetime', 'Asia/Kolkata'))).toEqual({ ok: true, value: '2021-07-01T05:00:00.000Z' });
+    expect(parseDate('01-07-2021 10:30', rule(['DD-MM-YYYY HH:mm'], 'datetime', '+05:30'))).toEqual({
+      ok: true,
+      value: '2021-07-01T05:00:00.000Z',
+    });
+    expect(parseDate('01-07-2021 10:30', rule(['DD-MM-YYYY HH:mm'], 'datetime', 'Asia/Kolkata'))).toEqual({
+      ok: true,
+      value: '2021-07-01T05:00:00.000Z',
+    });
     // IANA zones follow daylight saving time.
-    expect(parseDate('2021-07-01 12:00', rule(['YYYY-MM-DD HH:mm'], 'datetime', 'Europe/Berlin'))).toEqual({ ok: true, value: '2021-07-01T10:00:00.000Z' });
-    expect(parseDate('2021-01-01 12:00', rule(['YYYY-MM-DD HH:mm'], 'datetime', 'Europe/Berlin'))).toEqual({ ok: true, value: '2021-01-01T11:00:00.000Z' });
-    expect(parseDate('2021-07-01T10:30:00+05:30', rule(['iso'], 'datetime', 'UTC'))).toEqual({ ok: true, value: '2021-07-01T05:00:00.000Z' });
+    expect(parseDate('2021-07-01 12:00', rule(['YYYY-MM-DD HH:mm'], 'datetime', 'Europe/Berlin'))).toEqual({
+      ok: true,
+      value: '2021-07-01T10:00:00.000Z',
+    });
+    expect(parseDate('2021-01-01 12:00', rule(['YYYY-MM-DD HH:mm'], 'datetime', 'Europe/Berlin'))).toEqual({
+      ok: true,
+      value: '2021-01-01T11:00:00.000Z',
+    });
+    expect(parseDate('2021-07-01T10:30:00+05:30', rule(['iso'], 'datetime', 'UTC'))).toEqual({
+      ok: true,
+      value: '2021-07-01T05:00:00.000Z',
+    });
     // A date field keeps the calendar date in the zone.
-    expect(parseDate('2021-07-01 02:00', rule(['YYYY-MM-DD HH:mm'], 'date', '+05:30'))).toEqual({ ok: true, value: '2021-07-01' });
+    expect(parseDate('2021-07-01 02:00', rule(['YYYY-MM-DD HH:mm'], 'date', '+05:30'))).toEqual({
+      ok: true,
+      value: '2021-07-01',
+    });
   });
 
   it('Excel serials and epoch times', () => {
     expect(parseDate('44378', rule(['excel']))).toEqual({ ok: true, value: '2021-07-01' });
     expect(parseDate(44378, rule(['excel']))).toEqual({ ok: true, value: '2021-07-01' });
     expect(parseDate('44378.5', rule(['excel'], 'datetime'))).toEqual({ ok: true, value: '2021-07-01T12:00:00.000Z' });
-    expect(parseDate('1625140800000', rule(['epoch-ms'], 'datetime'))).toEqual({ ok: true, value: '2021-07-01T12:00:00.000Z' });
+    expect(parseDate('1625140800000', rule(['epoch-ms'], 'datetime'))).toEqual({
+      ok: true,
+      value: '2021-07-01T12:00:00.000Z',
+    });
     expect(parseDate('1625140800', rule(['epoch-s'], 'date', '+05:30'))).toEqual({ ok: true, value: '2021-07-01' });
     expect(parseDate('59', rule(['excel'])).ok).toBe(false); // before Excel's phantom 1900-02-29
   });
@@ -72,7 +100,10 @@ describe('date rules', () => {
     expect(parseNumber('2.5', int).ok).toBe(false);
     expect(parseNumber('two', int).ok).toBe(false);
     expect(parseNumber('1e3', int).ok).toBe(false);
-    expect(parseNumber('1.234,5', { decimal: ',', thousands: '.', integer: false })).toEqual({ ok: true, value: 1234.5 });
+    expect(parseNumber('1.234,5', { decimal: ',', thousands: '.', integer: false })).toEqual({
+      ok: true,
+      value: 1234.5,
+    });
     expect(parseNumber(Number.NaN, int).ok).toBe(false);
     expect(parseNumber([1], int).ok).toBe(false);
   });
@@ -97,16 +128,42 @@ describe('mapping file', () => {
 
   it('renames columns, parses dates and numbers, translates values, fills constants and defaults', () => {
     const mapper = mappingRecordMapper(parseMapping(mapping));
-    const result = mapper.map({ 'Beneficiary ID': 'B-1', Name: ' Asha ', DOB: '12/04/1990', 'Vaccinated On': '01-09-2021 10:00', 'Dose No.': '1', Sex: 'F', Vaccine: 'COVISHIELD', Extra: 'ignored' });
+    const result = mapper.map({
+      'Beneficiary ID': 'B-1',
+      Name: ' Asha ',
+      DOB: '12/04/1990',
+      'Vaccinated On': '01-09-2021 10:00',
+      'Dose No.': '1',
+      Sex: 'F',
+      Vaccine: 'COVISHIELD',
+      Extra: 'ignored',
+    });
     expect(result).toEqual({
       ok: true,
-      record: { refId: 'B-1', name: 'Asha', dob: '1990-04-12', vaccinationDate: '2021-09-01T04:30:00.000Z', dose: 1, totalDoses: 2, gender: 'Female', vaccine: 'COVISHIELD', country: 'IN' },
+      record: {
+        refId: 'B-1',
+        name: 'Asha',
+        dob: '1990-04-12',
+        vaccinationDate: '2021-09-01T04:30:00.000Z',
+        dose: 1,
+        totalDoses: 2,
+        gender: 'Female',
+        vaccine: 'COVISHIELD',
+        country: 'IN',
+      },
     });
   });
 
   it('reports every field that cannot be read, with the column', () => {
     const mapper = mappingRecordMapper(parseMapping(mapping));
-    const result = mapper.map({ 'Beneficiary ID': 'B-2', Name: 'Ravi', DOB: '31/02/1990', 'Vaccinated On': 'soon', 'Dose No.': 'first', Vaccine: 'X' });
+    const result = mapper.map({
+      'Beneficiary ID': 'B-2',
+      Name: 'Ravi',
+      DOB: '31/02/1990',
+      'Vaccinated On': 'soon',
+      'Dose No.': 'first',
+      Vaccine: 'X',
+    });
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.errors.map((e) => e.field)).toEqual(['dob', 'vaccinationDate', 'dose']);
@@ -166,9 +223,18 @@ describe('divoc sample generator', () => {
     expect(stats.rows).toBe(2000);
     expect(stats.good).toBe(1800);
     expect(Object.values(stats.bad)).toEqual([50, 50, 50, 50]);
-    expect(Object.keys(stats.scripts).sort()).toEqual(['Bengali', 'Devanagari', 'Gurmukhi', 'Latin', 'Sinhala', 'Tamil', 'Telugu']);
+    expect(Object.keys(stats.scripts).sort()).toEqual([
+      'Bengali',
+      'Devanagari',
+      'Gurmukhi',
+      'Latin',
+      'Sinhala',
+      'Tamil',
+      'Telugu',
+    ]);
     const identities = new Set<string>();
-    for (const { row } of generateSample({ rows: 2000, seed: 'mix', badRatio: 0 }, emptyStats())) identities.add(String(row.identity));
+    for (const { row } of generateSample({ rows: 2000, seed: 'mix', badRatio: 0 }, emptyStats()))
+      identities.add(String(row.identity));
     expect(identities.size).toBe(2000);
   });
 });
@@ -178,23 +244,46 @@ describe('progress output', () => {
   it('JSON events: start, progress (rate, percent, ETA), done', () => {
     let out = '';
     let t = 0;
-    const p = createProgress({ mode: 'json', sink: { write: (s: string) => (out += s) }, totalBytes: 1000, intervalMs: 1000, now: () => t });
+    const p = createProgress({
+      mode: 'json',
+      sink: { write: (s: string) => (out += s) },
+      totalBytes: 1000,
+      intervalMs: 1000,
+      now: () => t,
+    });
     p.start({ template: 'vaccination' });
     t = 500;
     p.update(counts, 250); // within the interval: nothing
     t = 10_000;
     p.update(counts, 250);
     p.finish(counts, { exitCode: 1 });
-    const events = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.map((e) => e.event)).toEqual(['start', 'progress', 'done']);
-    expect(events[1]).toMatchObject({ processed: 100, issued: 90, skipped: 5, failed: 5, rate: 10, percent: 25, etaSeconds: 30 });
+    expect(events[1]).toMatchObject({
+      processed: 100,
+      issued: 90,
+      skipped: 5,
+      failed: 5,
+      rate: 10,
+      percent: 25,
+      etaSeconds: 30,
+    });
     expect(events[2]).toMatchObject({ processed: 100, seconds: 10, exitCode: 1 });
   });
 
   it('log lines for cron; a bar redrawn in place on a terminal', () => {
     let log = '';
     let t = 0;
-    const l = createProgress({ mode: 'log', sink: { write: (s: string) => (log += s) }, totalBytes: 1000, intervalMs: 1000, now: () => t });
+    const l = createProgress({
+      mode: 'log',
+      sink: { write: (s: string) => (log += s) },
+      totalBytes: 1000,
+      intervalMs: 1000,
+      now: () => t,
+    });
     l.start({});
     t = 10_000;
     l.update(counts, 500);
@@ -204,7 +293,13 @@ describe('progress output', () => {
 
     let bar = '';
     t = 0;
-    const b = createProgress({ mode: 'bar', sink: { write: (s: string) => (bar += s) }, totalBytes: 1000, intervalMs: 100, now: () => t });
+    const b = createProgress({
+      mode: 'bar',
+      sink: { write: (s: string) => (bar += s) },
+      totalBytes: 1000,
+      intervalMs: 100,
+      now: () => t,
+    });
     b.start({});
     t = 10_000;
     b.update(counts, 500);

@@ -69,7 +69,11 @@ export async function runCli(argv: readonly string[], io: Partial<CliIo> = {}): 
     }
     const run = Object.prototype.hasOwnProperty.call(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (run === undefined) {
-      throw new UsageError(command.startsWith('-') ? `unknown option ${JSON.stringify(command)}` : `unknown command ${JSON.stringify(command)}`);
+      throw new UsageError(
+        command.startsWith('-')
+          ? `unknown option ${JSON.stringify(command)}`
+          : `unknown command ${JSON.stringify(command)}`,
+      );
     }
     return await run(rest, fullIo);
   } catch (error) {

@@ -84,6 +84,7 @@ describe('parseArgs', () => {
   it('formats help with every flag', () => {
     const help = formatHelp(spec);
     expect(help).toContain('Usage: divoc thing [options] INPUT...');
-    for (const f of ['--json', '--out FILE', '--trust FILE', '(a|b)', '(repeatable)', '--help']) expect(help).toContain(f);
+    for (const f of ['--json', '--out FILE', '--trust FILE', '(a|b)', '(repeatable)', '--help'])
+      expect(help).toContain(f);
   });
 });

@@ -15,16 +15,23 @@ const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 function assertBuilt(): void {
   if (!existsSync(BIN)) {
-    throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`);
+    throw new Error(
+      `${BIN} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`,
+    );
   }
 }
 
 function runBin(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: PACKAGE_DIR, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { cwd: PACKAGE_DIR, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

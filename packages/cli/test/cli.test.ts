@@ -11,7 +11,7 @@ describe('divoc (top level)', () => {
     }
   });
 
-  it('help COMMAND shows that command\'s help', async () => {
+  it("help COMMAND shows that command's help", async () => {
     const r = await run(['help', 'verify']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Usage: divoc verify');

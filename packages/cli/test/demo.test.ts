@@ -7,11 +7,19 @@ describe('divoc demo', () => {
     const started = Date.now();
     const r = await run(['demo']);
     expect(Date.now() - started).toBeLessThan(10_000);
-    expect(new Set(DEMO_STEPS.map((s) => s.format))).toEqual(new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']));
+    expect(new Set(DEMO_STEPS.map((s) => s.format))).toEqual(
+      new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']),
+    );
     expect(DEMO_STEPS.some((s) => /QR image round trip/.test(s.title))).toBe(true);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     for (const step of DEMO_STEPS) expect(r.stdout).toContain(step.title);
-    for (const suite of ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018']) {
+    for (const suite of [
+      'eddsa-rdfc-2022',
+      'Ed25519Signature2020',
+      'ecdsa-rdfc-2019',
+      'RsaSignature2018',
+      'Ed25519Signature2018',
+    ]) {
       expect(r.stdout).toContain(suite);
     }
     expect(r.stdout).toContain('test certificate');
@@ -23,7 +31,13 @@ describe('divoc demo', () => {
   });
 
   it('exits 1 when a step fails or a tampered copy passes', async () => {
-    const io = { stdout: { write: () => true }, stderr: { write: () => true }, stdin: process.stdin, cwd: process.cwd(), env: {} };
+    const io = {
+      stdout: { write: () => true },
+      stderr: { write: () => true },
+      stdin: process.stdin,
+      cwd: process.cwd(),
+      env: {},
+    };
     const broken: DemoStep = { title: 'broken', format: 'x', run: () => Promise.reject(new Error('boom')) };
     const lenient: DemoStep = {
       title: 'lenient',

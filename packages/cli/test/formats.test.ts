@@ -6,7 +6,15 @@ import { verifyShc } from '@divoc/shc';
 import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, VECTORS, ndjson, run, withTempDir } from './helpers.js';
 
 type Check = { name: string; ok: boolean; code?: string; message?: string };
-type Line = { input: string; format: string; valid: boolean; issuer: string | null; claimedIssuer?: string; warnings?: { code: string; message: string }[]; checks: Check[] };
+type Line = {
+  input: string;
+  format: string;
+  valid: boolean;
+  issuer: string | null;
+  claimedIssuer?: string;
+  warnings?: { code: string; message: string }[];
+  checks: Check[];
+};
 const lines = (stdout: string) => ndjson(stdout) as unknown as Line[];
 const failed = (line: Line | undefined) => (line?.checks ?? []).filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 
@@ -18,23 +26,48 @@ const DGC = join(VECTORS, 'dcc/dgc-testdata');
 const VDSNC = join(VECTORS, 'vdsnc');
 
 describe('divoc verify: DIVOC QR vectors (text and PNG)', () => {
-  const inputs = ['rsa2018-divocdev-valid.qr-text.txt', 'ed25519-2018-divocdev-valid.qr-text.txt', 'rsa2018-divocdev-valid.qr.png', 'ed25519-2018-divocdev-valid.qr.png'].map((n) =>
-    join(DIVOC_QR, n),
-  );
+  const inputs = [
+    'rsa2018-divocdev-valid.qr-text.txt',
+    'ed25519-2018-divocdev-valid.qr-text.txt',
+    'rsa2018-divocdev-valid.qr.png',
+    'ed25519-2018-divocdev-valid.qr.png',
+  ].map((n) => join(DIVOC_QR, n));
 
   it('every DIVOC QR text and image verifies with the DIVOC keys as trust', async () => {
     const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--trust', DIVOC_RSA_PUBLIC, ...inputs]);
     const out = lines(r.stdout);
     // The keys are known only as did:india: the certificates' own issuer is claimed, not bound.
-    expect(out.map((l) => [l.format, l.valid, l.issuer, l.claimedIssuer]), r.stdout + r.stderr).toEqual(inputs.map(() => ['divoc-qr', true, 'did:india', 'https://divoc.dev/']));
+    expect(
+      out.map((l) => [l.format, l.valid, l.issuer, l.claimedIssuer]),
+      r.stdout + r.stderr,
+    ).toEqual(inputs.map(() => ['divoc-qr', true, 'did:india', 'https://divoc.dev/']));
     expect(out.every((l) => l.warnings?.[0]?.code === 'WARN_TRUST_ISSUER_UNBOUND')).toBe(true);
     expect(r.code).toBe(0);
     // Bound to their issuer (ISSUER=FILE), the same keys vouch for it.
-    const bound = await run(['verify', '--json', '--trust', `https://divoc.dev/=${DIVOC_ED25519_KEY}`, '--trust', `https://divoc.dev/=${DIVOC_RSA_PUBLIC}`, ...inputs]);
+    const bound = await run([
+      'verify',
+      '--json',
+      '--trust',
+      `https://divoc.dev/=${DIVOC_ED25519_KEY}`,
+      '--trust',
+      `https://divoc.dev/=${DIVOC_RSA_PUBLIC}`,
+      ...inputs,
+    ]);
     // (DIVOC's contexts still leave some evidence fields unbound by the signature: that warning stays.)
-    expect(lines(bound.stdout).map((l) => [l.valid, l.issuer, l.warnings?.map((w) => w.code)]), bound.stdout + bound.stderr).toEqual(inputs.map(() => [true, 'https://divoc.dev/', ['WARN_VC_AMBIGUOUS_TERMS']]));
+    expect(
+      lines(bound.stdout).map((l) => [l.valid, l.issuer, l.warnings?.map((w) => w.code)]),
+      bound.stdout + bound.stderr,
+    ).toEqual(inputs.map(() => [true, 'https://divoc.dev/', ['WARN_VC_AMBIGUOUS_TERMS']]));
     // Bound to another issuer of the same kind, they refuse certificates naming this one.
-    const other = await run(['verify', '--json', '--trust', `https://other.example/=${DIVOC_ED25519_KEY}`, '--trust', `https://other.example/=${DIVOC_RSA_PUBLIC}`, inputs[0] as string]);
+    const other = await run([
+      'verify',
+      '--json',
+      '--trust',
+      `https://other.example/=${DIVOC_ED25519_KEY}`,
+      '--trust',
+      `https://other.example/=${DIVOC_RSA_PUBLIC}`,
+      inputs[0] as string,
+    ]);
     expect(failed(lines(other.stdout)[0])).toEqual(['trust:ERR_TRUST_ISSUER_MISMATCH']);
     expect(other.code).toBe(1);
   });
@@ -71,13 +104,21 @@ async function dgc(file: string): Promise<DgcCase> {
 }
 
 /** Writes a dgc-testdata case as the files a verifier gets: HC1 text, its PNG and the signer certificate. */
-async function dgcFiles(dir: string, file: string): Promise<{ hc1: string; png: string | undefined; cert: string; clock: string }> {
+async function dgcFiles(
+  dir: string,
+  file: string,
+): Promise<{ hc1: string; png: string | undefined; cert: string; clock: string }> {
   const c = await dgc(file);
   const base = join(dir, file.replace(/[/.]/g, '_'));
   await writeFile(`${base}.txt`, `${c.PREFIX}\n`);
   await writeFile(`${base}.crt.b64`, c.TESTCTX.CERTIFICATE);
   if (c['2DCODE']) await writeFile(`${base}.png`, Buffer.from(c['2DCODE'], 'base64'));
-  return { hc1: `${base}.txt`, png: c['2DCODE'] ? `${base}.png` : undefined, cert: `${base}.crt.b64`, clock: c.TESTCTX.VALIDATIONCLOCK };
+  return {
+    hc1: `${base}.txt`,
+    png: c['2DCODE'] ? `${base}.png` : undefined,
+    cert: `${base}.crt.b64`,
+    clock: c.TESTCTX.VALIDATIONCLOCK,
+  };
 }
 
 describe('divoc verify: EU dgc-testdata sample (--trust the TESTCTX certificate, --now the VALIDATIONCLOCK)', () => {
@@ -156,7 +197,10 @@ describe('divoc verify: SMART Health Card examples', () => {
       numeric('02', 1),
     ]);
     const out = lines(r.stdout);
-    expect(out.map((l) => [l.format, l.valid]), r.stdout + r.stderr).toEqual([
+    expect(
+      out.map((l) => [l.format, l.valid]),
+      r.stdout + r.stderr,
+    ).toEqual([
       ['shc', true],
       ['shc', true],
       ['shc', true],
@@ -169,7 +213,10 @@ describe('divoc verify: SMART Health Card examples', () => {
 
   it('the SVG QR images verify, chunked ones gathered from three images', async () => {
     const r = await run(['verify', '--json', '--trust', SHC_JWKS, svg('00'), svg('02', 1), svg('02', 0), svg('02', 2)]);
-    expect(lines(r.stdout).map((l) => [l.format, l.valid]), r.stdout + r.stderr).toEqual([
+    expect(
+      lines(r.stdout).map((l) => [l.format, l.valid]),
+      r.stdout + r.stderr,
+    ).toEqual([
       ['shc', true],
       ['shc', true],
     ]);
@@ -212,8 +259,20 @@ describe('divoc verify: SMART Health Card examples', () => {
     expect(strict.code).toBe(1);
     for (const line of lines(strict.stdout)) expect(failed(line)).toEqual(['trust:ERR_SHC_KEY_EXPIRED']);
     // The policy accepts keys that expired after they signed; this card was made after its key's certificate expired.
-    const lenient = await run(['verify', '--json', '--allow-expired-keys', '--trust', `${SHC_ISSUER}=${SHC_JWKS}`, numeric('01'), card('01'), svg('01')]);
-    expect(lines(lenient.stdout).map((l) => failed(l)), lenient.stdout).toEqual([['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED']]);
+    const lenient = await run([
+      'verify',
+      '--json',
+      '--allow-expired-keys',
+      '--trust',
+      `${SHC_ISSUER}=${SHC_JWKS}`,
+      numeric('01'),
+      card('01'),
+      svg('01'),
+    ]);
+    expect(
+      lines(lenient.stdout).map((l) => failed(l)),
+      lenient.stdout,
+    ).toEqual([['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED']]);
     expect(lenient.code).toBe(1);
   });
 
@@ -252,7 +311,14 @@ describe('divoc verify: VDS-NC (Australian sample seal)', () => {
   const CSCA = join(VDSNC, 'au-csca-root.der.b64');
 
   it('the seal verifies against the AU CSCA (base64 DER trust file); the tampered copy fails signature', async () => {
-    const r = await run(['verify', '--json', '--trust', CSCA, join(VDSNC, 'au-citizen-john-valid.json'), join(VDSNC, 'au-citizen-john-tampered-invalid.json')]);
+    const r = await run([
+      'verify',
+      '--json',
+      '--trust',
+      CSCA,
+      join(VDSNC, 'au-citizen-john-valid.json'),
+      join(VDSNC, 'au-citizen-john-tampered-invalid.json'),
+    ]);
     const [good, bad] = lines(r.stdout);
     expect(good, r.stdout + r.stderr).toMatchObject({ format: 'vdsnc', valid: true, issuer: 'AUS' });
     expect(bad).toMatchObject({ format: 'vdsnc', valid: false });
@@ -265,7 +331,10 @@ describe('divoc verify: VDS-NC (Australian sample seal)', () => {
       const b64 = (await readFile(CSCA, 'utf8')).replace(/\s+/g, '');
       const pem = join(dir, 'csca.pem');
       const der = join(dir, 'csca.der');
-      await writeFile(pem, `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`);
+      await writeFile(
+        pem,
+        `-----BEGIN CERTIFICATE-----\n${b64.match(/.{1,64}/g)?.join('\n')}\n-----END CERTIFICATE-----\n`,
+      );
       await writeFile(der, Buffer.from(b64, 'base64'));
       for (const trust of [pem, der]) {
         const r = await run(['verify', '--json', '--trust', trust, join(VDSNC, 'au-citizen-john-valid.json')]);

@@ -17,7 +17,10 @@ export interface RunResult {
 }
 
 /** Runs the CLI in-process with captured output. */
-export async function run(argv: string[], options: { cwd?: string; stdin?: string | Uint8Array; env?: Record<string, string> } = {}): Promise<RunResult> {
+export async function run(
+  argv: string[],
+  options: { cwd?: string; stdin?: string | Uint8Array; env?: Record<string, string> } = {},
+): Promise<RunResult> {
   let stdout = '';
   let stderr = '';
   // Imported lazily so reader/parser tests do not load the libraries.
@@ -25,13 +28,16 @@ export async function run(argv: string[], options: { cwd?: string; stdin?: strin
   const code = await runCli(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
-    stdin: Readable.from(options.stdin === undefined ? [] : [typeof options.stdin === 'string' ? Buffer.from(options.stdin) : Buffer.from(options.stdin)]),
+    stdin: Readable.from(
+      options.stdin === undefined
+        ? []
+        : [typeof options.stdin === 'string' ? Buffer.from(options.stdin) : Buffer.from(options.stdin)],
+    ),
     cwd: options.cwd ?? process.cwd(),
     env: options.env ?? {},
   });
   return { code, stdout, stderr };
 }
-
 
 /** Parses NDJSON output into objects. */
 export function ndjson(text: string): Record<string, unknown>[] {

@@ -24,7 +24,11 @@ async function verifyFile(name: string, bytes: Uint8Array): Promise<{ code: numb
 
 describe('divoc verify: image budgets', () => {
   it('passes the library limits', () => {
-    expect(IMAGE_LIMITS).toEqual({ maxPixels: DEFAULT_LIMITS.maxImagePixels, maxBytes: DEFAULT_LIMITS.maxBytes, timeBudgetMs: DEFAULT_IMAGE_LIMITS.timeBudgetMs });
+    expect(IMAGE_LIMITS).toEqual({
+      maxPixels: DEFAULT_LIMITS.maxImagePixels,
+      maxBytes: DEFAULT_LIMITS.maxBytes,
+      timeBudgetMs: DEFAULT_IMAGE_LIMITS.timeBudgetMs,
+    });
   });
 
   it('an SVG of ~200k full-height path segments: ERR_QR_SVG_TOO_COMPLEX, exit 1', async () => {

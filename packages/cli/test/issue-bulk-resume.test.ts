@@ -32,7 +32,11 @@ interface Spawned {
 /** Runs the built CLI; `killWhen` is polled every 100 ms and, once true, the process gets SIGKILL. */
 function runBin(args: string[], cwd: string, killWhen?: () => Promise<boolean>): Promise<Spawned> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let peakRssKb = 0;
@@ -76,19 +80,57 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
     if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root`);
     await withTempDir(async (dir) => {
       const started = Date.now();
-      const sample = await runBin(['sample', '--rows', String(ROWS), '--out', 'export.csv', '--seed', 'resume-test', '--bad-ratio', '0.03', '--json'], dir);
+      const sample = await runBin(
+        [
+          'sample',
+          '--rows',
+          String(ROWS),
+          '--out',
+          'export.csv',
+          '--seed',
+          'resume-test',
+          '--bad-ratio',
+          '0.03',
+          '--json',
+        ],
+        dir,
+      );
       expect(sample.code, sample.stderr).toBe(0);
-      const stats = JSON.parse(sample.stdout) as { rows: number; good: number; bad: number; badByKind: Record<string, number>; scripts: Record<string, number> };
+      const stats = JSON.parse(sample.stdout) as {
+        rows: number;
+        good: number;
+        bad: number;
+        badByKind: Record<string, number>;
+        scripts: Record<string, number>;
+      };
       expect(stats.rows).toBe(ROWS);
       expect(Object.keys(stats.scripts).length).toBeGreaterThanOrEqual(5);
       const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
       expect(key.code, key.stderr).toBe(0);
       await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
 
-      const args = ['issue', '--template', 'vaccination', '--in', 'export.csv', '--out', 'out', '--format', 'vc', '--key', 'issuer.key.json', '--json', '--no-fsync'];
+      const args = [
+        'issue',
+        '--template',
+        'vaccination',
+        '--in',
+        'export.csv',
+        '--out',
+        'out',
+        '--format',
+        'vc',
+        '--key',
+        'issuer.key.json',
+        '--json',
+        '--no-fsync',
+      ];
       const out = join(dir, 'out');
       // Kill once a fifth of the good rows are in the index: workers are mid-batch, files half-renamed.
-      const first = await runBin(args, dir, async () => (await lineCount(join(out, 'index.ndjson'))) >= Math.floor(stats.good / 5));
+      const first = await runBin(
+        args,
+        dir,
+        async () => (await lineCount(join(out, 'index.ndjson'))) >= Math.floor(stats.good / 5),
+      );
       expect(first.signal).toBe('SIGKILL');
       const issuedBeforeKill = await lineCount(join(out, 'index.ndjson'));
       expect(issuedBeforeKill).toBeLessThan(stats.good);
@@ -97,15 +139,36 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
 
       const second = await runBin(args, dir);
       expect(second.code, second.stderr).toBe(1); // bad rows
-      const events = second.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+      const events = second.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
       expect(events[0]).toMatchObject({ event: 'start', template: 'vaccination', formats: ['w3c-vc'] });
-      const done = events.at(-1) as { event: string; issued: number; skipped: number; failed: number; exitCode: number };
+      const done = events.at(-1) as {
+        event: string;
+        issued: number;
+        skipped: number;
+        failed: number;
+        exitCode: number;
+      };
       expect(done).toMatchObject({ event: 'done', failed: stats.bad, exitCode: 1 });
       expect(done.issued + done.skipped).toBe(stats.good);
       expect(done.skipped).toBeGreaterThanOrEqual(issuedBeforeKill - 200);
 
       // The index: one line per good row, no duplicate, every file named exists.
-      const index = (await readFile(join(out, 'index.ndjson'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; recordId: string; certificateId: string; files: string[]; formats: string[] });
+      const index = (await readFile(join(out, 'index.ndjson'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map(
+          (l) =>
+            JSON.parse(l) as {
+              line: number;
+              recordId: string;
+              certificateId: string;
+              files: string[];
+              formats: string[];
+            },
+        );
       expect(index).toHaveLength(stats.good);
       const ids = new Set(index.map((e) => e.certificateId));
       expect(ids.size).toBe(stats.good);
@@ -118,31 +181,54 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
       const credentials = names.filter((n) => n.endsWith('.json') && !n.startsWith('.'));
       expect(credentials).toHaveLength(stats.good);
       expect(new Set(credentials.map((n) => n.slice(0, -'.json'.length)))).toEqual(ids);
-      expect(names.filter((n) => !credentials.includes(n)).sort()).toEqual(['.divoc-journal.ndjson', 'errors.ndjson', 'index.ndjson']);
+      expect(names.filter((n) => !credentials.includes(n)).sort()).toEqual([
+        '.divoc-journal.ndjson',
+        'errors.ndjson',
+        'index.ndjson',
+      ]);
       for (const name of credentials) {
-        const vc = JSON.parse(await readFile(join(out, name), 'utf8')) as { evidence: { certificateId: string }[]; proof: { proofValue: string } };
+        const vc = JSON.parse(await readFile(join(out, name), 'utf8')) as {
+          evidence: { certificateId: string }[];
+          proof: { proofValue: string };
+        };
         expect(vc.evidence[0]?.certificateId, name).toBe(name.slice(0, -'.json'.length));
         expect(vc.proof.proofValue, name).toMatch(/^z/);
       }
 
       // Errors: every bad row once, with the field its defect is about.
-      const errors = (await readFile(join(out, 'errors.ndjson'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { line: number; recordId: string; errors: { field: string; reason: string }[] });
+      const errors = (await readFile(join(out, 'errors.ndjson'), 'utf8'))
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { line: number; recordId: string; errors: { field: string; reason: string }[] });
       expect(errors).toHaveLength(stats.bad);
       expect(new Set(errors.map((e) => e.line)).size).toBe(stats.bad);
       const fieldCounts: Record<string, number> = {};
       for (const e of errors) for (const f of e.errors) fieldCounts[f.field] = (fieldCounts[f.field] ?? 0) + 1;
-      expect(fieldCounts).toEqual({ name: stats.badByKind['missing-name'], vaccinationDate: stats.badByKind['bad-date'], vaccine: stats.badByKind['unknown-vaccine'], dose: stats.badByKind['dose-over-total'] });
+      expect(fieldCounts).toEqual({
+        name: stats.badByKind['missing-name'],
+        vaccinationDate: stats.badByKind['bad-date'],
+        vaccine: stats.badByKind['unknown-vaccine'],
+        dose: stats.badByKind['dose-over-total'],
+      });
       // Together, index and errors account for every row exactly once.
       const recordIds = new Set([...index.map((e) => e.recordId), ...errors.map((e) => e.recordId)]);
       expect(recordIds.size).toBe(ROWS);
 
       // A random sample of 200 credentials verifies (built `divoc verify`) against the issuer's trust entry.
       const picks = new Set<string>();
-      while (picks.size < Math.min(200, credentials.length)) picks.add(credentials[Math.floor(Math.random() * credentials.length)] as string);
-      const verified = await runBin(['verify', '--json', '--trust', 'issuer.trust.json', ...[...picks].map((n) => join('out', n))], dir);
-      const reports = verified.stdout.trim().split('\n').map((l) => JSON.parse(l) as { input: string; valid: boolean; checks: { ok: boolean }[] });
+      while (picks.size < Math.min(200, credentials.length))
+        picks.add(credentials[Math.floor(Math.random() * credentials.length)] as string);
+      const verified = await runBin(
+        ['verify', '--json', '--trust', 'issuer.trust.json', ...[...picks].map((n) => join('out', n))],
+        dir,
+      );
+      const reports = verified.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { input: string; valid: boolean; checks: { ok: boolean }[] });
       expect(reports).toHaveLength(picks.size);
-      for (const r of reports) expect(r.valid, `${r.input}: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`).toBe(true);
+      for (const r of reports)
+        expect(r.valid, `${r.input}: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`).toBe(true);
       expect(verified.code, verified.stderr).toBe(0);
       console.log(
         `bulk resume: ${ROWS} rows (${stats.good} good, ${stats.bad} bad), killed after ${issuedBeforeKill} issued; rerun issued ${done.issued}, skipped ${done.skipped}; ` +
@@ -158,14 +244,44 @@ describe(`divoc issue --layout ndjson: ${NDJSON_ROWS} rows, kill -9 mid-way, res
   it('ends with exactly one line per good row in certificates.ndjson, each whole, and no other output file', async () => {
     if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root`);
     await withTempDir(async (dir) => {
-      const sample = await runBin(['sample', '--rows', String(NDJSON_ROWS), '--out', 'export.csv', '--seed', 'ndjson-resume', '--bad-ratio', '0.03', '--json'], dir);
+      const sample = await runBin(
+        [
+          'sample',
+          '--rows',
+          String(NDJSON_ROWS),
+          '--out',
+          'export.csv',
+          '--seed',
+          'ndjson-resume',
+          '--bad-ratio',
+          '0.03',
+          '--json',
+        ],
+        dir,
+      );
       expect(sample.code, sample.stderr).toBe(0);
       const stats = JSON.parse(sample.stdout) as { good: number; bad: number };
       const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
       expect(key.code, key.stderr).toBe(0);
       await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
 
-      const args = ['issue', '--template', 'vaccination', '--in', 'export.csv', '--out', 'out', '--format', 'vc,vc-compact', '--layout', 'ndjson', '--key', 'issuer.key.json', '--json', '--no-fsync'];
+      const args = [
+        'issue',
+        '--template',
+        'vaccination',
+        '--in',
+        'export.csv',
+        '--out',
+        'out',
+        '--format',
+        'vc,vc-compact',
+        '--layout',
+        'ndjson',
+        '--key',
+        'issuer.key.json',
+        '--json',
+        '--no-fsync',
+      ];
       const bundlePath = join(dir, 'out', 'certificates.ndjson');
       const first = await runBin(args, dir, async () => (await lineCount(bundlePath)) >= Math.floor(stats.good / 5));
       expect(first.signal).toBe('SIGKILL');
@@ -174,14 +290,21 @@ describe(`divoc issue --layout ndjson: ${NDJSON_ROWS} rows, kill -9 mid-way, res
 
       const second = await runBin(args, dir);
       expect(second.code, second.stderr).toBe(1); // bad rows
-      const done = JSON.parse(second.stdout.trim().split('\n').at(-1) as string) as { issued: number; skipped: number; failed: number };
+      const done = JSON.parse(second.stdout.trim().split('\n').at(-1) as string) as {
+        issued: number;
+        skipped: number;
+        failed: number;
+      };
       expect(done.failed).toBe(stats.bad);
       expect(done.issued + done.skipped).toBe(stats.good);
       expect(done.skipped).toBe(before);
 
       const text = await readFile(bundlePath, 'utf8');
       expect(text.endsWith('\n')).toBe(true);
-      const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { certificateId: string; recordId: string; formats: Record<string, unknown> });
+      const lines = text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { certificateId: string; recordId: string; formats: Record<string, unknown> });
       expect(lines).toHaveLength(stats.good);
       expect(new Set(lines.map((l) => l.certificateId)).size).toBe(stats.good);
       expect(new Set(lines.map((l) => l.recordId)).size).toBe(stats.good);
@@ -196,10 +319,15 @@ describe(`divoc issue --layout ndjson: ${NDJSON_ROWS} rows, kill -9 mid-way, res
         inputs.push(`v${i}.json`, `v${i}.txt`);
       }
       const verified = await runBin(['verify', '--json', '--trust', 'issuer.trust.json', ...inputs], dir);
-      const reports = verified.stdout.trim().split('\n').map((l) => JSON.parse(l) as { input: string; valid: boolean });
+      const reports = verified.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { input: string; valid: boolean });
       expect(reports).toHaveLength(inputs.length);
       for (const r of reports) expect(r.valid, r.input).toBe(true);
-      console.log(`bulk resume (ndjson): ${NDJSON_ROWS} rows, killed after ${before} lines; rerun issued ${done.issued}, skipped ${done.skipped}; peak RSS ${Math.round(second.peakRssKb / 1024)} MiB`);
+      console.log(
+        `bulk resume (ndjson): ${NDJSON_ROWS} rows, killed after ${before} lines; rerun issued ${done.issued}, skipped ${done.skipped}; peak RSS ${Math.round(second.peakRssKb / 1024)} MiB`,
+      );
     });
   }, 300_000);
 });

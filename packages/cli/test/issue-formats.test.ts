@@ -55,15 +55,28 @@ describe('divoc keys dsc', () => {
       const out = join(dir, 'pki');
       const r = await run(['keys', 'dsc', '--country', 'IN', '--out', out, '--types', 'v,t', '--days', '30']);
       expect(r.code, r.stderr).toBe(0);
-      const summary = JSON.parse(r.stdout) as Record<string, unknown> & { dsc: Record<string, string>; csca: Record<string, string>; files: { file: string; mode?: string }[] };
+      const summary = JSON.parse(r.stdout) as Record<string, unknown> & {
+        dsc: Record<string, string>;
+        csca: Record<string, string>;
+        files: { file: string; mode?: string }[];
+      };
       expect(summary.country).toBe('IN');
       expect(summary.kid).toMatch(/^[A-Za-z0-9+/]{11}=$/);
       expect(summary.types).toEqual(['v', 't']);
       expect(summary.dsc.subject).toContain('C=IN');
       expect(summary.dsc.issuer).toBe(summary.csca.subject);
-      const days = (Date.parse(summary.dsc.notAfter as string) - Date.parse(summary.dsc.notBefore as string)) / 86_400_000;
+      const days =
+        (Date.parse(summary.dsc.notAfter as string) - Date.parse(summary.dsc.notBefore as string)) / 86_400_000;
       expect(days).toBeCloseTo(30, 0);
-      const names = ['csca.key.pem', 'csca.crt.pem', 'dsc.key.pem', 'dsc.crt.pem', 'bsc.key.pem', 'bsc.crt.pem', 'dcc-signer-list.json'];
+      const names = [
+        'csca.key.pem',
+        'csca.crt.pem',
+        'dsc.key.pem',
+        'dsc.crt.pem',
+        'bsc.key.pem',
+        'bsc.crt.pem',
+        'dcc-signer-list.json',
+      ];
       expect((await readdir(out)).sort()).toEqual([...names].sort());
       expect(summary.files.map((f) => f.file.split('/').pop())).toEqual(names);
       for (const name of names) {
@@ -133,7 +146,12 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       const r = await run(issueArgs(s, out, ['--format', FORMATS, '--qr', 'png']));
       expect(r.code, r.stdout + r.stderr).toBe(1); // the fixture has 3 bad records
       expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
-      const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as { certificateId: string; files: string[]; formats: string[]; vdsncId?: string }[];
+      const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as {
+        certificateId: string;
+        files: string[];
+        formats: string[];
+        vdsncId?: string;
+      }[];
       expect(index).toHaveLength(3);
       for (const entry of index) {
         expect(entry.formats).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
@@ -163,9 +181,21 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       }
       const files = (await readdir(out)).filter((f) => !f.endsWith('.ndjson')).map((f) => join(out, f));
       expect(files).toHaveLength(36);
-      const v = await run(['verify', '--json', '--trust', s.vcTrust, '--trust', s.pki('dsc.crt.pem'), '--trust', s.pki('csca.crt.pem'), ...files]);
+      const v = await run([
+        'verify',
+        '--json',
+        '--trust',
+        s.vcTrust,
+        '--trust',
+        s.pki('dsc.crt.pem'),
+        '--trust',
+        s.pki('csca.crt.pem'),
+        ...files,
+      ]);
       const lines = ndjson(v.stdout) as unknown as Line[];
-      const bad = lines.filter((l) => !l.valid).map((l) => `${l.input}: ${JSON.stringify(l.checks.filter((c) => !c.ok))}`);
+      const bad = lines
+        .filter((l) => !l.valid)
+        .map((l) => `${l.input}: ${JSON.stringify(l.checks.filter((c) => !c.ok))}`);
       expect(bad, v.stderr).toEqual([]);
       expect(lines).toHaveLength(36);
       const formatOf = (suffix: string) => lines.filter((l) => l.input.endsWith(suffix)).map((l) => l.format);
@@ -213,13 +243,44 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       expect(svgs).toHaveLength(6);
       // A DSC certificate given to --trust also answers to its JWK thumbprint: the kid of the SHC it signed.
       const v = await run(['verify', '--json', '--trust', s.pki('dsc.crt.pem'), ...svgs.map((f) => join(out, f))]);
-      expect((ndjson(v.stdout) as unknown as Line[]).map((l) => l.valid), v.stdout).toEqual(svgs.map(() => true));
-      const card = JSON.parse(await readFile(join(out, svgs.find((f) => f.includes('.shc'))!.replace('.shc.svg', '.smart-health-card')), 'utf8')) as { verifiableCredential: string[] };
-      const payload = ndjson((await run(['decode', '--json', join(out, svgs.find((f) => f.includes('.shc'))!)])).stdout)[0]?.payload as { iss: string };
+      expect(
+        (ndjson(v.stdout) as unknown as Line[]).map((l) => l.valid),
+        v.stdout,
+      ).toEqual(svgs.map(() => true));
+      const card = JSON.parse(
+        await readFile(
+          join(out, svgs.find((f) => f.includes('.shc'))!.replace('.shc.svg', '.smart-health-card')),
+          'utf8',
+        ),
+      ) as { verifiableCredential: string[] };
+      const payload = ndjson(
+        (
+          await run([
+            'decode',
+            '--json',
+            join(
+              out,
+              svgs.find((f) => f.includes('.shc'))!,
+            ),
+          ])
+        ).stdout,
+      )[0]?.payload as { iss: string };
       expect(card.verifiableCredential).toHaveLength(1);
       expect(payload.iss).toBe('https://registry.example');
 
-      const legacy = await run(['issue', '--key', s.vcKey, '--template', 'vaccination', '--in', CSV, '--out', join(dir, 'legacy'), '--format', 'json']);
+      const legacy = await run([
+        'issue',
+        '--key',
+        s.vcKey,
+        '--template',
+        'vaccination',
+        '--in',
+        CSV,
+        '--out',
+        join(dir, 'legacy'),
+        '--format',
+        'json',
+      ]);
       expect(legacy.stdout).toContain('issued 3');
       expect((await readdir(join(dir, 'legacy'))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
     });
@@ -234,7 +295,10 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       expect(again.stdout).toContain('issued 0, skipped 3');
       const more = await run(issueArgs(s, out, ['--format', 'vc,vc-compact,dcc']));
       expect(more.stdout, more.stderr).toContain('issued 3, skipped 0');
-      const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as { certificateId: string; formats: string[] }[];
+      const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as {
+        certificateId: string;
+        formats: string[];
+      }[];
       expect(index.slice(3).map((e) => e.formats)).toEqual([
         ['vc-compact', 'dcc'],
         ['vc-compact', 'dcc'],
@@ -264,7 +328,10 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       const r = await run(issueArgs(s, out, ['--format', 'dcc']).map((a) => (a === CSV ? csv : a)));
       expect(r.code).toBe(1);
       expect(r.stdout, await readFile(join(out, 'errors.ndjson'), 'utf8')).toContain('issued 1, skipped 0, failed 1');
-      const [error] = ndjson(await readFile(join(out, 'errors.ndjson'), 'utf8')) as { recordId: string; errors: { field: string; reason: string }[] }[];
+      const [error] = ndjson(await readFile(join(out, 'errors.ndjson'), 'utf8')) as {
+        recordId: string;
+        errors: { field: string; reason: string }[];
+      }[];
       expect(error?.recordId).toBe('B');
       expect(error?.errors[0]?.field).toBe('(dcc)');
       // Since the per-record work goes through @divoc/issuer, the code is its typed failure code.
@@ -277,13 +344,43 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       const pki = join(dir, 'pki');
       expect((await run(['keys', 'dsc', '--country', 'IN', '--out', pki, '--days', '2'])).code).toBe(0);
       const out = join(dir, 'out');
-      await run(['issue', '--template', 'vaccination', '--in', CSV, '--out', out, '--format', 'dcc', '--issuer', 'https://registry.example', '--dsc-key', join(pki, 'dsc.key.pem'), '--dsc-cert', join(pki, 'dsc.crt.pem')]);
-      const dcc = join(out, (await readdir(out)).find((f) => f.endsWith('.dcc.txt'))!);
+      await run([
+        'issue',
+        '--template',
+        'vaccination',
+        '--in',
+        CSV,
+        '--out',
+        out,
+        '--format',
+        'dcc',
+        '--issuer',
+        'https://registry.example',
+        '--dsc-key',
+        join(pki, 'dsc.key.pem'),
+        '--dsc-cert',
+        join(pki, 'dsc.crt.pem'),
+      ]);
+      const dcc = join(
+        out,
+        (await readdir(out)).find((f) => f.endsWith('.dcc.txt'))!,
+      );
       const later = new Date(Date.now() + 30 * 86_400_000).toISOString();
       const strict = await run(['verify', '--json', '--trust', join(pki, 'dsc.crt.pem'), '--now', later, dcc]);
       expect(strict.code).toBe(1);
-      expect((ndjson(strict.stdout)[0] as unknown as Line).checks.find((c) => !c.ok)?.code).toBe('ERR_DCC_SIGNER_CERTIFICATE_EXPIRED');
-      const lenient = await run(['verify', '--json', '--allow-expired-keys', '--trust', join(pki, 'dsc.crt.pem'), '--now', later, dcc]);
+      expect((ndjson(strict.stdout)[0] as unknown as Line).checks.find((c) => !c.ok)?.code).toBe(
+        'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED',
+      );
+      const lenient = await run([
+        'verify',
+        '--json',
+        '--allow-expired-keys',
+        '--trust',
+        join(pki, 'dsc.crt.pem'),
+        '--now',
+        later,
+        dcc,
+      ]);
       expect(lenient.code, lenient.stdout).toBe(0);
     });
   });
@@ -298,13 +395,32 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
         [[...base, '--format', 'vc'], '--key'],
         [[...base, '--format', 'divoc-qr'], '--key'],
         [[...base, '--key', s.vcKey, '--format', 'vc,vdsnc'], '--bsc-key'],
-        [[...base, '--key', s.vcKey, '--format', 'vc,vdsnc', '--dsc-key', s.pki('dsc.key.pem'), '--dsc-cert', s.pki('dsc.crt.pem')], '--bsc-key'],
+        [
+          [
+            ...base,
+            '--key',
+            s.vcKey,
+            '--format',
+            'vc,vdsnc',
+            '--dsc-key',
+            s.pki('dsc.key.pem'),
+            '--dsc-cert',
+            s.pki('dsc.crt.pem'),
+          ],
+          '--bsc-key',
+        ],
         [[...base, '--key', s.vcKey, '--format', 'vc,shc'], '--shc-key'],
         [[...base, '--key', s.vcKey, '--format', 'vc,shc', '--shc-key', s.pki('dsc.key.pem')], '--shc-issuer'],
-        [[...base, '--format', 'shc', '--shc-key', s.pki('dsc.key.pem'), '--shc-issuer', 'http://insecure.example'], '--shc-issuer'],
+        [
+          [...base, '--format', 'shc', '--shc-key', s.pki('dsc.key.pem'), '--shc-issuer', 'http://insecure.example'],
+          '--shc-issuer',
+        ],
         [[...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem')], '--dsc-cert'],
         [[...base, '--format', 'dcc', '--dsc-cert', s.pki('dsc.crt.pem')], '--dsc-key'],
-        [[...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem'), '--dsc-cert', s.pki('dsc.crt.pem')], '--issuer'],
+        [
+          [...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem'), '--dsc-cert', s.pki('dsc.crt.pem')],
+          '--issuer',
+        ],
         [[...base, '--key', s.vcKey, '--format', 'vc,png'], '--format'],
         [[...base, '--key', s.vcKey, '--format', 'vc', '--qr', 'gif'], '--qr'],
       ];
@@ -318,7 +434,17 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
         [s.pki('bsc.key.pem'), s.pki('dsc.crt.pem')],
         [s.vcKey, s.pki('dsc.crt.pem')],
       ] as const) {
-        const r = await run([...base, '--format', 'dcc', '--issuer', 'https://x.example', '--dsc-key', key, '--dsc-cert', cert]);
+        const r = await run([
+          ...base,
+          '--format',
+          'dcc',
+          '--issuer',
+          'https://x.example',
+          '--dsc-key',
+          key,
+          '--dsc-cert',
+          cert,
+        ]);
         expect(r.code, r.stderr).toBe(2);
         expect(r.stderr).toContain('ERR_KEY_FILE_INVALID');
       }
@@ -335,11 +461,33 @@ describe('divoc decode', () => {
       await run(issueArgs(s, out, ['--format', FORMATS, '--qr', 'png']));
       const [entry] = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as { certificateId: string }[];
       const id = entry!.certificateId;
-      const inputs = ['json', 'divoc-qr.txt', 'divoc-qr.png', 'vc-compact.txt', 'dcc.txt', 'dcc.png', 'smart-health-card', 'shc.txt', 'vdsnc.json', 'vdsnc.png'].map((x) => join(out, `${id}.${x}`));
+      const inputs = [
+        'json',
+        'divoc-qr.txt',
+        'divoc-qr.png',
+        'vc-compact.txt',
+        'dcc.txt',
+        'dcc.png',
+        'smart-health-card',
+        'shc.txt',
+        'vdsnc.json',
+        'vdsnc.png',
+      ].map((x) => join(out, `${id}.${x}`));
       const r = await run(['decode', '--json', ...inputs]);
       expect(r.code, r.stderr).toBe(0);
       const decoded = ndjson(r.stdout);
-      expect(decoded.map((d) => d.format)).toEqual(['w3c-vc', 'divoc-qr', 'divoc-qr', 'vc-compact', 'dcc', 'dcc', 'shc', 'shc', 'vdsnc', 'vdsnc']);
+      expect(decoded.map((d) => d.format)).toEqual([
+        'w3c-vc',
+        'divoc-qr',
+        'divoc-qr',
+        'vc-compact',
+        'dcc',
+        'dcc',
+        'shc',
+        'shc',
+        'vdsnc',
+        'vdsnc',
+      ]);
       const vc = decoded[0]?.payload as { credentialSubject: { name: string } };
       expect(vc.credentialSubject.name).toBe('Asha Verma');
       expect((decoded[1]?.payload as typeof vc).credentialSubject.name).toBe('Asha Verma');
@@ -358,7 +506,12 @@ describe('divoc decode', () => {
 
   it('does not verify: a tampered credential still decodes', async () => {
     const { VECTORS } = await import('./helpers.js');
-    const r = await run(['decode', '--json', join(VECTORS, 'divoc/signed/rsa2018-tampered-invalid.json'), join(VECTORS, 'vdsnc/au-citizen-john-tampered-invalid.json')]);
+    const r = await run([
+      'decode',
+      '--json',
+      join(VECTORS, 'divoc/signed/rsa2018-tampered-invalid.json'),
+      join(VECTORS, 'vdsnc/au-citizen-john-tampered-invalid.json'),
+    ]);
     expect(r.code).toBe(0);
     expect(ndjson(r.stdout).map((d) => d.format)).toEqual(['w3c-vc', 'vdsnc']);
   });

@@ -23,7 +23,8 @@ interface BundleLine {
   formats: Record<string, unknown>;
 }
 
-const bundleOf = async (out: string) => ndjson(await readFile(join(out, BUNDLE_FILE), 'utf8')) as unknown as BundleLine[];
+const bundleOf = async (out: string) =>
+  ndjson(await readFile(join(out, BUNDLE_FILE), 'utf8')) as unknown as BundleLine[];
 
 async function key(dir: string): Promise<{ file: string; trust: string }> {
   const file = join(dir, 'k.json');
@@ -42,7 +43,10 @@ describe('IdSet', () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
     const pool = ['', 'a', 'ab', 'ba', 'IN-0001', 'IN-0001 ', 'ம', 'मरा', '😀', 'x'.repeat(300)];
     for (let i = 0; i < 200_000; i++) {
-      const id = rand() < 0.05 ? pool[Math.floor(rand() * pool.length)]! : `${Math.floor(rand() * 150_000).toString(36)}-${rand() < 0.5 ? 'ü' : 'u'}`;
+      const id =
+        rand() < 0.05
+          ? pool[Math.floor(rand() * pool.length)]!
+          : `${Math.floor(rand() * 150_000).toString(36)}-${rand() < 0.5 ? 'ü' : 'u'}`;
       expect(ours.add(id)).toBe(!reference.has(id));
       reference.add(id);
       const probe = `${Math.floor(rand() * 150_000).toString(36)}-u`;
@@ -69,7 +73,23 @@ describe('divoc issue --layout ndjson', () => {
     await withTempDir(async (dir) => {
       const { file, trust } = await key(dir);
       const out = join(dir, 'out');
-      const argv = ['issue', '--key', file, '--template', 'vaccination', '--in', CSV, '--out', out, '--format', 'vc,vc-compact,divoc-qr', '--layout', 'ndjson', '--batch-size', '1'];
+      const argv = [
+        'issue',
+        '--key',
+        file,
+        '--template',
+        'vaccination',
+        '--in',
+        CSV,
+        '--out',
+        out,
+        '--format',
+        'vc,vc-compact,divoc-qr',
+        '--layout',
+        'ndjson',
+        '--batch-size',
+        '1',
+      ];
       const first = await run(argv);
       expect(first.code, first.stderr).toBe(1); // the fixture has bad rows
       expect(first.stdout).toContain('issued 3, skipped 0, failed 3');
@@ -118,7 +138,11 @@ describe('divoc issue --layout ndjson', () => {
       const [firstLine, ...rest] = text.trimEnd().split('\n');
       await writeFile(join(out, BUNDLE_FILE), `${firstLine!.slice(0, 200)}${rest.join('\n')}\n`);
       const healed = await run([...argv, '--json']);
-      expect((ndjson(healed.stdout)[0] as { recovery: unknown }).recovery).toEqual({ journaled: 1, tornLines: 0, invalidLines: 1 });
+      expect((ndjson(healed.stdout)[0] as { recovery: unknown }).recovery).toEqual({
+        journaled: 1,
+        tornLines: 0,
+        invalidLines: 1,
+      });
       expect(healed.stderr).toContain('issued 2, skipped 1, failed 3');
     });
   });
@@ -130,7 +154,21 @@ describe('divoc issue --layout ndjson', () => {
       const [header, firstRow] = text.split('\n');
       await writeFile(join(dir, 'twice.csv'), `${header}\n${firstRow}\n${firstRow}\n${firstRow}\n`);
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', file, '--template', 'vaccination', '--in', join(dir, 'twice.csv'), '--out', out, '--layout', 'ndjson', '--batch-size', '2']);
+      const r = await run([
+        'issue',
+        '--key',
+        file,
+        '--template',
+        'vaccination',
+        '--in',
+        join(dir, 'twice.csv'),
+        '--out',
+        out,
+        '--layout',
+        'ndjson',
+        '--batch-size',
+        '2',
+      ]);
       expect(r.stdout).toContain('issued 1, skipped 2, failed 0');
       expect(await bundleOf(out)).toHaveLength(1);
     });

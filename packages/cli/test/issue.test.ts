@@ -1,9 +1,20 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIVOC_ED25519_KEY, DIVOC_RSA_PRIVATE, DIVOC_RSA_PUBLIC, FIXTURES, ndjson, run, withTempDir } from './helpers.js';
+import {
+  DIVOC_ED25519_KEY,
+  DIVOC_RSA_PRIVATE,
+  DIVOC_RSA_PUBLIC,
+  FIXTURES,
+  ndjson,
+  run,
+  withTempDir,
+} from './helpers.js';
 
-async function generateKey(dir: string, type: string): Promise<{ keyFile: string; trustFile: string; entry: Record<string, unknown> }> {
+async function generateKey(
+  dir: string,
+  type: string,
+): Promise<{ keyFile: string; trustFile: string; entry: Record<string, unknown> }> {
   const keyFile = join(dir, `${type}.key.json`);
   const r = await run(['keys', 'generate', '--type', type, '--out', keyFile]);
   expect(r.code, r.stderr).toBe(0);
@@ -19,14 +30,25 @@ async function readOut(out: string) {
   return { files, index, errors };
 }
 
-const errorFields = (e: Record<string, unknown>) => (e.errors as { field: string; reason: string }[]).map((x) => x.field);
+const errorFields = (e: Record<string, unknown>) =>
+  (e.errors as { field: string; reason: string }[]).map((x) => x.field);
 
 describe('divoc issue', () => {
   it('CSV: issues good rows, reports bad ones with line + field + reason (exit 1); a fresh key verifies them', async () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile, entry } = await generateKey(dir, 'ed25519');
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(FIXTURES, 'records.csv'), '--out', out]);
+      const r = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--in',
+        join(FIXTURES, 'records.csv'),
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
       const { files, index, errors } = await readOut(out);
@@ -36,7 +58,11 @@ describe('divoc issue', () => {
         [8, 'R-006'],
       ]);
       for (const line of index) {
-        expect(line).toMatchObject({ certificateId: expect.any(String), files: [`${line.certificateId as string}.json`], formats: ['w3c-vc'] });
+        expect(line).toMatchObject({
+          certificateId: expect.any(String),
+          files: [`${line.certificateId as string}.json`],
+          formats: ['w3c-vc'],
+        });
       }
       expect(files).toEqual(index.map((l) => `${l.certificateId as string}.json`).sort());
       expect(errors.map((e) => [e.line, e.recordId, errorFields(e)])).toEqual([
@@ -62,7 +88,17 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile } = await generateKey(dir, 'ed25519');
       const out = join(dir, 'out');
-      const argv = ['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(FIXTURES, 'records.csv'), '--out', out];
+      const argv = [
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--in',
+        join(FIXTURES, 'records.csv'),
+        '--out',
+        out,
+      ];
       await run(argv);
       const before = await readOut(out);
       const mtimes = await Promise.all(before.files.map(async (f) => (await stat(join(out, f))).mtimeMs));
@@ -81,7 +117,19 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile } = await generateKey(dir, 'rsa');
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(FIXTURES, 'records.json'), '--out', out, '--format', 'json']);
+      const r = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--in',
+        join(FIXTURES, 'records.json'),
+        '--out',
+        out,
+        '--format',
+        'json',
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const { files, index, errors } = await readOut(out);
       expect(index.map((l) => [l.line, l.recordId])).toEqual([
@@ -135,7 +183,21 @@ describe('divoc issue', () => {
         `${JSON.stringify({ refId: 'D-1', certificateId: '244768056', name: 'Sam', age: 31, vaccine: 'covaxin', vaccinationDate: '2021-07-12', dose: 2, totalDoses: 2 })}\n`,
       );
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', DIVOC_ED25519_KEY, '--suite', 'Ed25519Signature2018', '--issuer', 'https://divoc.dev/', '--template', 'vaccination', '--in', input, '--out', out]);
+      const r = await run([
+        'issue',
+        '--key',
+        DIVOC_ED25519_KEY,
+        '--suite',
+        'Ed25519Signature2018',
+        '--issuer',
+        'https://divoc.dev/',
+        '--template',
+        'vaccination',
+        '--in',
+        input,
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(0);
       const credential = JSON.parse(await readFile(join(out, '244768056.json'), 'utf8')) as Record<string, any>;
       expect(credential.proof).toMatchObject({ type: 'Ed25519Signature2018', verificationMethod: 'did:india' });
@@ -148,7 +210,21 @@ describe('divoc issue', () => {
   it('a plain PKCS#1 PEM key with --key-id signs; verify binds the id with ID=FILE', async () => {
     await withTempDir(async (dir) => {
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', DIVOC_RSA_PRIVATE, '--key-id', 'did:india', '--issuer', 'https://divoc.dev/', '--template', 'vaccination', '--in', join(FIXTURES, 'records.json'), '--out', out]);
+      const r = await run([
+        'issue',
+        '--key',
+        DIVOC_RSA_PRIVATE,
+        '--key-id',
+        'did:india',
+        '--issuer',
+        'https://divoc.dev/',
+        '--template',
+        'vaccination',
+        '--in',
+        join(FIXTURES, 'records.json'),
+        '--out',
+        out,
+      ]);
       expect(r.code).toBe(1);
       const { files } = await readOut(out);
       const v = await run(['verify', '--trust', `did:india=${DIVOC_RSA_PUBLIC}`, ...files.map((f) => join(out, f))]);
@@ -160,7 +236,19 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--vc-version', '2.0', '--in', join(FIXTURES, 'records.json'), '--out', out]);
+      const r = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--vc-version',
+        '2.0',
+        '--in',
+        join(FIXTURES, 'records.json'),
+        '--out',
+        out,
+      ]);
       expect(r.code).toBe(1);
       const { files } = await readOut(out);
       const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
@@ -170,7 +258,7 @@ describe('divoc issue', () => {
     });
   });
 
-  it('the SDK v2 context by default; --context divoc-legacy signs with DIVOC\'s vaccination context (both verify)', async () => {
+  it("the SDK v2 context by default; --context divoc-legacy signs with DIVOC's vaccination context (both verify)", async () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
       for (const [flags, context] of [
@@ -179,7 +267,18 @@ describe('divoc issue', () => {
         [['--context', 'sdk'], 'https://divoc.dev/credentials/sdk/v2'],
       ] as const) {
         const out = join(dir, `out-${flags.join('') || 'default'}`);
-        const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', ...flags, '--in', join(FIXTURES, 'records.json'), '--out', out]);
+        const r = await run([
+          'issue',
+          '--key',
+          keyFile,
+          '--template',
+          'vaccination',
+          ...flags,
+          '--in',
+          join(FIXTURES, 'records.json'),
+          '--out',
+          out,
+        ]);
         expect(r.code).toBe(1);
         const { files } = await readOut(out);
         const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
@@ -187,7 +286,19 @@ describe('divoc issue', () => {
         expect(credential['@context'].slice(0, 2)).toEqual(['https://www.w3.org/2018/credentials/v1', context]);
         expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
       }
-      const bad = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--context', 'divoc', '--in', join(FIXTURES, 'records.json'), '--out', join(dir, 'x')]);
+      const bad = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--context',
+        'divoc',
+        '--in',
+        join(FIXTURES, 'records.json'),
+        '--out',
+        join(dir, 'x'),
+      ]);
       expect(bad.code).toBe(2);
     });
   });
@@ -195,7 +306,15 @@ describe('divoc issue', () => {
   it('hostile records are rejected one by one, never crash the run', async () => {
     await withTempDir(async (dir) => {
       const { keyFile } = await generateKey(dir, 'ed25519');
-      const good = { refId: 'H-0', name: 'Good', age: 30, vaccine: 'Covaxin', vaccinationDate: '2021-09-01', dose: 1, totalDoses: 2 };
+      const good = {
+        refId: 'H-0',
+        name: 'Good',
+        age: 30,
+        vaccine: 'Covaxin',
+        vaccinationDate: '2021-09-01',
+        dose: 1,
+        totalDoses: 2,
+      };
       const lines = [
         JSON.stringify(good),
         '{"__proto__": {"polluted": true}, "refId": "H-1", "name": "P"}',
@@ -208,7 +327,17 @@ describe('divoc issue', () => {
       ];
       await writeFile(join(dir, 'in.ndjson'), `${lines.join('\n')}\n`);
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(dir, 'in.ndjson'), '--out', out]);
+      const r = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--in',
+        join(dir, 'in.ndjson'),
+        '--out',
+        out,
+      ]);
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const { index, errors } = await readOut(out);
       expect(index.map((l) => l.recordId)).toEqual(['H-0']);
@@ -217,9 +346,23 @@ describe('divoc issue', () => {
       expect(errors[3]).toMatchObject({ recordId: 'H-4', errors: [{ field: 'certificateId' }] });
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
       expect(await readdir(dir)).not.toContain('passwd');
-      expect(errors[4]).toMatchObject({ recordId: 'H-5', errors: [{ field: 'extraField', reason: expect.stringContaining('--ignore-unknown-fields') }] });
+      expect(errors[4]).toMatchObject({
+        recordId: 'H-5',
+        errors: [{ field: 'extraField', reason: expect.stringContaining('--ignore-unknown-fields') }],
+      });
 
-      const lenient = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--ignore-unknown-fields', '--in', join(dir, 'in.ndjson'), '--out', out]);
+      const lenient = await run([
+        'issue',
+        '--key',
+        keyFile,
+        '--template',
+        'vaccination',
+        '--ignore-unknown-fields',
+        '--in',
+        join(dir, 'in.ndjson'),
+        '--out',
+        out,
+      ]);
       expect(lenient.stdout).toContain('issued 1, skipped 1, failed 6');
       expect(ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')).map((l) => l.recordId)).toEqual(['H-0', 'H-5']);
     });
@@ -236,7 +379,19 @@ describe('divoc issue', () => {
         ['issue'],
         ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv],
         ['issue', '--key', keyFile, '--template', 'nope', '--in', csv, '--out', out],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--suite', 'RsaSignature2018'],
+        [
+          'issue',
+          '--key',
+          keyFile,
+          '--template',
+          'vaccination',
+          '--in',
+          csv,
+          '--out',
+          out,
+          '--suite',
+          'RsaSignature2018',
+        ],
         ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--suite', 'bogus'],
         ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--format', 'png'],
         ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--issuer', 'not a url'],
@@ -259,6 +414,15 @@ describe('divoc issue', () => {
   it('--help', async () => {
     const r = await run(['issue', '--help']);
     expect(r.code).toBe(0);
-    for (const s of ['--key FILE', '--template NAME', '--in FILE', '--out DIR', '--suite NAME', '--issuer URL', '--format FORMAT']) expect(r.stdout).toContain(s);
+    for (const s of [
+      '--key FILE',
+      '--template NAME',
+      '--in FILE',
+      '--out DIR',
+      '--suite NAME',
+      '--issuer URL',
+      '--format FORMAT',
+    ])
+      expect(r.stdout).toContain(s);
   });
 });

@@ -20,7 +20,13 @@ describe('divoc keys generate', () => {
       const file = join(dir, 'k.json');
       expect((await stat(file)).mode & 0o777).toBe(0o600);
       const json = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
-      expect(json).toMatchObject({ kind: 'divoc-key', version: 1, type, id: entry.id, publicKeyJwk: entry.publicKeyJwk });
+      expect(json).toMatchObject({
+        kind: 'divoc-key',
+        version: 1,
+        type,
+        id: entry.id,
+        publicKeyJwk: entry.publicKeyJwk,
+      });
       expect(json.privateKeyPem).toMatch(/^-----BEGIN PRIVATE KEY-----/);
       if (type !== 'RSA') expect(json.controller).toBe((entry.id as string).split('#')[0]);
       // The private key never reaches the terminal.
@@ -33,9 +39,24 @@ describe('divoc keys generate', () => {
 
   it('uses --id and --controller', async () => {
     await withTempDir(async (dir) => {
-      const r = await run(['keys', 'generate', '--type=rsa', '--out=k.json', '--id', 'https://issuer.example/keys/1', '--controller', 'https://issuer.example/'], { cwd: dir });
+      const r = await run(
+        [
+          'keys',
+          'generate',
+          '--type=rsa',
+          '--out=k.json',
+          '--id',
+          'https://issuer.example/keys/1',
+          '--controller',
+          'https://issuer.example/',
+        ],
+        { cwd: dir },
+      );
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ id: 'https://issuer.example/keys/1', controller: 'https://issuer.example/' });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        id: 'https://issuer.example/keys/1',
+        controller: 'https://issuer.example/',
+      });
     });
   });
 
@@ -92,11 +113,15 @@ describe('key files', () => {
     expect(divoc).toMatchObject({ id: 'did:india', source: 'divoc-config' });
     const pem = parseKeyFile('k', await readFile(DIVOC_RSA_PRIVATE), { requirePrivate: true });
     expect(pem.id).toMatch(/^urn:divoc:key:/);
-    expect(parseKeyFile('k', await readFile(DIVOC_RSA_PRIVATE), { requirePrivate: true, explicitId: 'did:india' }).id).toBe('did:india');
+    expect(
+      parseKeyFile('k', await readFile(DIVOC_RSA_PRIVATE), { requirePrivate: true, explicitId: 'did:india' }).id,
+    ).toBe('did:india');
   });
 
   it('refuses a public key where a private key is needed', async () => {
-    expect(() => parseKeyFile('pub.pem', new Uint8Array(Buffer.from('x')), { requirePrivate: true })).toThrow(KeyFileError);
+    expect(() => parseKeyFile('pub.pem', new Uint8Array(Buffer.from('x')), { requirePrivate: true })).toThrow(
+      KeyFileError,
+    );
     const pub = await readFile(DIVOC_RSA_PUBLIC);
     expect(() => parseKeyFile('pub.pem', pub, { requirePrivate: true })).toThrow('public key only');
   });
@@ -109,7 +134,10 @@ describe('key files', () => {
     ['unknown JSON', '{"a": 1}'],
     ['wrong version', '{"kind":"divoc-key","version":2}'],
     ['no pem', '{"kind":"divoc-key","version":1,"id":"x:y"}'],
-    ['garbage pem', '{"kind":"divoc-key","version":1,"id":"x:y","type":"Ed25519","privateKeyPem":"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"}'],
+    [
+      'garbage pem',
+      '{"kind":"divoc-key","version":1,"id":"x:y","type":"Ed25519","privateKeyPem":"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"}',
+    ],
     ['truncated PEM', '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI'],
     ['bad base58', '{"publicKeyBase58": "0OIl", "privateKeyBase58": "0OIl"}'],
     ['wrong-typed base58', '{"publicKeyBase58": "abc", "privateKeyBase58": 5}'],

@@ -18,12 +18,22 @@ describe('one bad input never stops the others', () => {
 
       const decoded = await run(['decode', '--json', ...inputs], { cwd: dir });
       const decodedLines = ndjson(decoded.stdout);
-      expect(decodedLines.map((l) => l.format), decoded.stdout + decoded.stderr).toEqual(['unknown', 'unknown', 'w3c-vc']);
+      expect(
+        decodedLines.map((l) => l.format),
+        decoded.stdout + decoded.stderr,
+      ).toEqual(['unknown', 'unknown', 'w3c-vc']);
       expect(decoded.code).toBe(1);
 
       const verified = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, ...inputs], { cwd: dir });
       const lines = ndjson(verified.stdout);
-      expect(lines.map((l) => [l.format, l.valid]), verified.stdout + verified.stderr).toEqual([['unknown', false], ['unknown', false], ['w3c-vc', true]]);
+      expect(
+        lines.map((l) => [l.format, l.valid]),
+        verified.stdout + verified.stderr,
+      ).toEqual([
+        ['unknown', false],
+        ['unknown', false],
+        ['w3c-vc', true],
+      ]);
       for (const line of lines.slice(0, 2)) expect((line.checks as { code: string }[])[0]?.code).toMatch(/^ERR_/);
       expect(verified.code).toBe(1);
       // Control: the genuine certificate alone is exit 0.

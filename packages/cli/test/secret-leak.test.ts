@@ -29,7 +29,11 @@ function causeChain(error: unknown): string {
   const parts: string[] = [];
   let e: unknown = error;
   for (let i = 0; i < 10 && e; i++) {
-    parts.push(String((e as Error)?.message ?? e), String((e as Error)?.stack ?? ''), JSON.stringify(e, Object.getOwnPropertyNames(e ?? {})) ?? '');
+    parts.push(
+      String((e as Error)?.message ?? e),
+      String((e as Error)?.stack ?? ''),
+      JSON.stringify(e, Object.getOwnPropertyNames(e ?? {})) ?? '',
+    );
     e = (e as { cause?: unknown })?.cause;
   }
   return parts.join('\n');
@@ -40,15 +44,44 @@ describe('broken key files never show their secret', () => {
     await withTempDir(async (dir) => {
       const good = await generateKeyPair('Ed25519');
       await writeFile(join(dir, 'good.key.json'), JSON.stringify(exportPrivateJwk(good)), { mode: 0o600 });
-      const control = await run(['verify', '--json', '--trust', 'good.key.json', join(FIXTURES, 'records.json')], { cwd: dir });
+      const control = await run(['verify', '--json', '--trust', 'good.key.json', join(FIXTURES, 'records.json')], {
+        cwd: dir,
+      });
       expect(control.code, control.stderr).toBe(1); // the key loads; the input is no credential
       for (const [name, text] of Object.entries(BROKEN)) {
         await writeFile(join(dir, name), text, { mode: 0o600 });
         const runs = [
           await run(['verify', '--trust', name, join(FIXTURES, 'records.json')], { cwd: dir }),
           await run(['verify', '--json', '--trust', name, join(FIXTURES, 'records.json')], { cwd: dir }),
-          await run(['issue', '--template', 'vaccination', '--in', join(FIXTURES, 'records.json'), '--out', 'out', '--key', name], { cwd: dir }),
-          await run(['issue', '--json', '--template', 'vaccination', '--in', join(FIXTURES, 'records.json'), '--out', 'out', '--key', name], { cwd: dir }),
+          await run(
+            [
+              'issue',
+              '--template',
+              'vaccination',
+              '--in',
+              join(FIXTURES, 'records.json'),
+              '--out',
+              'out',
+              '--key',
+              name,
+            ],
+            { cwd: dir },
+          ),
+          await run(
+            [
+              'issue',
+              '--json',
+              '--template',
+              'vaccination',
+              '--in',
+              join(FIXTURES, 'records.json'),
+              '--out',
+              'out',
+              '--key',
+              name,
+            ],
+            { cwd: dir },
+          ),
           await run(['serve', '--dev', '--key', name, '--port', '0'], { cwd: dir }),
         ];
         for (const [i, r] of runs.entries()) {
@@ -78,7 +111,10 @@ describe('broken key files never show their secret', () => {
         await writeFile(join(dir, name), text, { mode: 0o600 });
         let configError: unknown;
         try {
-          await parseServiceConfig({ keys: { vc: name }, auth: { mode: 'none' }, storage: { kind: 'memory' }, log: false }, { baseDir: dir, env: {} });
+          await parseServiceConfig(
+            { keys: { vc: name }, auth: { mode: 'none' }, storage: { kind: 'memory' }, log: false },
+            { baseDir: dir, env: {} },
+          );
         } catch (error) {
           configError = error;
         }

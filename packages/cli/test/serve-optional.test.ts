@@ -19,7 +19,10 @@ const BIN = join(DIST, 'bin.js');
 const MESSAGE = 'divoc serve needs @divoc/service: npm i @divoc/service';
 
 function assertBuilt(): void {
-  if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`);
+  if (!existsSync(BIN))
+    throw new Error(
+      `${BIN} is missing: build first with \`pnpm build\` at the repository root (the root \`pnpm test\` does this)`,
+    );
 }
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -40,12 +43,18 @@ const STATIC = [
   new RegExp(String.raw`(?:^|[;\s])export\s+(?!type\b)[^;()]*?\bfrom\s*${SPEC}`, 'm'),
   new RegExp(String.raw`\brequire\s*\(\s*${SPEC}\s*\)`),
 ];
-const STATIC_ANY = [...STATIC, new RegExp(String.raw`(?:^|[;\s])(?:import|export)\s+type\b[^;()]*?\bfrom\s*${SPEC}`, 'm')];
+const STATIC_ANY = [
+  ...STATIC,
+  new RegExp(String.raw`(?:^|[;\s])(?:import|export)\s+type\b[^;()]*?\bfrom\s*${SPEC}`, 'm'),
+];
 const DYNAMIC = new RegExp(String.raw`\bimport\s*\(\s*${SPEC}\s*\)`, 'g');
 
 describe('@divoc/service is an optional peer dependency, loaded only by divoc serve', () => {
   it('package.json: not a dependency; an optional peer; a workspace dev dependency', async () => {
-    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<string, Record<string, unknown> | undefined>;
+    const pkg = JSON.parse(await readFile(join(PACKAGE_DIR, 'package.json'), 'utf8')) as Record<
+      string,
+      Record<string, unknown> | undefined
+    >;
     expect(pkg.dependencies?.['@divoc/service']).toBeUndefined();
     expect(pkg.optionalDependencies?.['@divoc/service']).toBeUndefined();
     expect(pkg.peerDependencies?.['@divoc/service']).toMatch(/^workspace:/);
@@ -73,7 +82,8 @@ describe('@divoc/service is an optional peer dependency, loaded only by divoc se
     const withDynamic: string[] = [];
     for (const file of files) {
       const text = await readFile(file, 'utf8');
-      for (const pattern of STATIC_ANY) expect(pattern.test(text), `${file} imports @divoc/service statically (${pattern})`).toBe(false);
+      for (const pattern of STATIC_ANY)
+        expect(pattern.test(text), `${file} imports @divoc/service statically (${pattern})`).toBe(false);
       if (DYNAMIC.test(text)) withDynamic.push(file.slice(DIST.length + 1));
       DYNAMIC.lastIndex = 0;
     }
@@ -83,7 +93,10 @@ describe('@divoc/service is an optional peer dependency, loaded only by divoc se
     const chunk = withDynamic[0]!;
     for (const file of files.filter((f) => f.endsWith('.js'))) {
       const text = await readFile(file, 'utf8');
-      const statically = new RegExp(String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${chunk.replace('.', '\\.')}["']`, 'm');
+      const statically = new RegExp(
+        String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${chunk.replace('.', '\\.')}["']`,
+        'm',
+      );
       expect(statically.test(text), `${file} imports ${chunk} statically`).toBe(false);
     }
     // Control: the patterns do see a static import where there is one.
@@ -99,7 +112,11 @@ describe('divoc serve without @divoc/service', () => {
     serviceModule.importService = original;
   });
   const notInstalled = () =>
-    Promise.reject(Object.assign(new Error(`Cannot find package '@divoc/service' imported from ${join(DIST, 'serve.js')}`), { code: 'ERR_MODULE_NOT_FOUND' }));
+    Promise.reject(
+      Object.assign(new Error(`Cannot find package '@divoc/service' imported from ${join(DIST, 'serve.js')}`), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      }),
+    );
 
   it('exits 2 with ERR_SERVICE_NOT_INSTALLED and how to install it; --help still works; other commands never load it', async () => {
     await withTempDir(async (dir) => {
@@ -137,7 +154,10 @@ describe('divoc serve without @divoc/service', () => {
     expect(error).toBeInstanceOf(ServiceNotInstalledError);
     expect(isCliError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_SERVICE_NOT_INSTALLED', exitCode: 2, message: MESSAGE });
-    const broken = Object.assign(new Error(`Cannot find package 'fastify' imported from /x/node_modules/@divoc/service/dist/index.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+    const broken = Object.assign(
+      new Error(`Cannot find package 'fastify' imported from /x/node_modules/@divoc/service/dist/index.js`),
+      { code: 'ERR_MODULE_NOT_FOUND' },
+    );
     serviceModule.importService = () => Promise.reject(broken);
     await expect(loadService()).rejects.toBe(broken);
     // Control: with the service installed (the workspace), the loader returns it.
@@ -158,12 +178,20 @@ describe('divoc serve without @divoc/service', () => {
 }
 `,
       );
-      await writeFile(join(dir, 'register.mjs'), `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`);
+      await writeFile(
+        join(dir, 'register.mjs'),
+        `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
+      );
       const runBin = (args: string[]) =>
         new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-          execFile(process.execPath, ['--import', join(dir, 'register.mjs'), BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-            resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-          });
+          execFile(
+            process.execPath,
+            ['--import', join(dir, 'register.mjs'), BIN, ...args],
+            { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+            (error, stdout, stderr) => {
+              resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+            },
+          );
         });
       const keys = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json']);
       expect(keys.code, keys.stderr).toBe(0); // control: the CLI runs without the service

@@ -10,28 +10,44 @@ async function serve(argv: string[], cwd: string) {
   let stdout = '';
   let stderr = '';
   const controller = new AbortController();
-  const exit = runServe(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdin: Readable.from([]),
-    cwd,
-    env: {},
-  }, { signal: controller.signal });
+  const exit = runServe(
+    argv,
+    {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      stdin: Readable.from([]),
+      cwd,
+      env: {},
+    },
+    { signal: controller.signal },
+  );
   const deadline = Date.now() + 20_000;
   let url: string | undefined;
   let early: number | undefined;
-  exit.then((code) => (early = code), () => (early = -1));
+  exit.then(
+    (code) => (early = code),
+    () => (early = -1),
+  );
   while (url === undefined && early === undefined && Date.now() < deadline) {
     url = /listening on (http:\/\/\S+)/.exec(stderr)?.[1];
     await new Promise((r) => setTimeout(r, 20));
   }
-  return { url, stop: async () => { controller.abort(); return exit; }, output: () => ({ stdout, stderr }) };
+  return {
+    url,
+    stop: async () => {
+      controller.abort();
+      return exit;
+    },
+    output: () => ({ stdout, stderr }),
+  };
 }
 
 describe('divoc serve', () => {
   it('--dev on 127.0.0.1 starts, issues and verifies, and stops on signal', async () => {
     await withTempDir(async (dir) => {
-      expect((await run(['keys', 'generate', '--type', 'ed25519', '--out', join(dir, 'vc.key.json')], { cwd: dir })).code).toBe(0);
+      expect(
+        (await run(['keys', 'generate', '--type', 'ed25519', '--out', join(dir, 'vc.key.json')], { cwd: dir })).code,
+      ).toBe(0);
       const server = await serve(['--dev', '--key', 'vc.key.json', '--host', '127.0.0.1', '--port', '0'], dir);
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       try {
@@ -41,11 +57,32 @@ describe('divoc serve', () => {
         const issued = await fetch(`${server.url}/credentials/issue`, {
           method: 'POST',
           headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ template: 'vaccination-v2', record: { refId: 'R-1', name: 'Test Person', dob: '1990-01-01', gender: 'Female', identity: 'did:example:1', vaccine: 'Covishield', batch: 'B1', vaccinationDate: '2021-06-01', dose: 1, totalDoses: 2, facilityName: 'PHC', facilityCountry: 'IN', vaccinatorName: 'Dr. A' } }),
+          body: JSON.stringify({
+            template: 'vaccination-v2',
+            record: {
+              refId: 'R-1',
+              name: 'Test Person',
+              dob: '1990-01-01',
+              gender: 'Female',
+              identity: 'did:example:1',
+              vaccine: 'Covishield',
+              batch: 'B1',
+              vaccinationDate: '2021-06-01',
+              dose: 1,
+              totalDoses: 2,
+              facilityName: 'PHC',
+              facilityCountry: 'IN',
+              vaccinatorName: 'Dr. A',
+            },
+          }),
         });
         expect(issued.status, await issued.clone().text()).toBe(201);
         const body = (await issued.json()) as { credential: unknown };
-        const verified = await fetch(`${server.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ verifiableCredential: body.credential }) });
+        const verified = await fetch(`${server.url}/credentials/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ verifiableCredential: body.credential }),
+        });
         expect(((await verified.json()) as { valid: boolean }).valid).toBe(true);
         expect(server.output().stdout).not.toContain('Test Person');
       } finally {
@@ -62,7 +99,15 @@ describe('divoc serve', () => {
         expect(res.code).toBe(2);
         expect(res.stderr).toMatch(/loopback only/);
       }
-      await writeFile(join(dir, 'service.json'), JSON.stringify({ listen: { host: '0.0.0.0', port: 0 }, keys: { vc: 'vc.key.json' }, auth: { mode: 'none' }, log: false }));
+      await writeFile(
+        join(dir, 'service.json'),
+        JSON.stringify({
+          listen: { host: '0.0.0.0', port: 0 },
+          keys: { vc: 'vc.key.json' },
+          auth: { mode: 'none' },
+          log: false,
+        }),
+      );
       const viaConfig = await run(['serve', '--config', 'service.json'], { cwd: dir });
       expect(viaConfig.code).toBe(2);
       expect(viaConfig.stderr).toMatch(/loopback only/);
@@ -88,14 +133,24 @@ describe('divoc serve', () => {
       await run(['keys', 'generate', '--type', 'p256', '--out', join(dir, 'vc.key.json')], { cwd: dir });
       const { createHash } = await import('node:crypto');
       const sha256 = createHash('sha256').update('secret-key-1').digest('hex');
-      await writeFile(join(dir, 'service.json'), JSON.stringify({
-        listen: { host: '127.0.0.1', port: 0 }, keys: { vc: 'vc.key.json' },
-        auth: { apiKeys: [{ id: 'registry', sha256, scopes: ['credentials:verify'] }] }, log: { level: 'warn' },
-      }));
+      await writeFile(
+        join(dir, 'service.json'),
+        JSON.stringify({
+          listen: { host: '127.0.0.1', port: 0 },
+          keys: { vc: 'vc.key.json' },
+          auth: { apiKeys: [{ id: 'registry', sha256, scopes: ['credentials:verify'] }] },
+          log: { level: 'warn' },
+        }),
+      );
       const server = await serve(['--config', 'service.json'], dir);
       expect(server.url).toBeDefined();
       try {
-        const post = (headers: Record<string, string>) => fetch(`${server.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '{"input":"x"}' });
+        const post = (headers: Record<string, string>) =>
+          fetch(`${server.url}/credentials/verify`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...headers },
+            body: '{"input":"x"}',
+          });
         expect((await post({})).status).toBe(401);
         expect((await post({ 'x-api-key': 'secret-key-1' })).status).toBe(200);
       } finally {

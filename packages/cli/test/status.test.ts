@@ -14,7 +14,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
 type Check = { name: string; ok: boolean; code?: string; message?: string };
-type Line = { input: string; format: string; valid: boolean; issuer: string | null; checks: Check[]; summary?: Record<string, unknown> };
+type Line = {
+  input: string;
+  format: string;
+  valid: boolean;
+  issuer: string | null;
+  checks: Check[];
+  summary?: Record<string, unknown>;
+};
 const lines = (stdout: string) => ndjson(stdout) as unknown as Line[];
 const revocationOf = (line: Line | undefined) => line?.checks.find((c) => c.name === 'revocation');
 
@@ -51,8 +58,16 @@ afterAll(async () => {
  * Issues one W3C VC with a status entry from each state file, through the hook `divoc issue --status-list` uses
  * (src/lib/status-assign.ts), signed with the issuer key file.
  */
-async function issueWithStatus(name: string, lists: string[], record: Record<string, unknown> = RECORD): Promise<string> {
-  const keyFile = JSON.parse(await readFile(join(dir, 'issuer.key.json'), 'utf8')) as { privateKeyPem: string; id: string; controller: string };
+async function issueWithStatus(
+  name: string,
+  lists: string[],
+  record: Record<string, unknown> = RECORD,
+): Promise<string> {
+  const keyFile = JSON.parse(await readFile(join(dir, 'issuer.key.json'), 'utf8')) as {
+    privateKeyPem: string;
+    id: string;
+    controller: string;
+  };
   const signer = createSigner(importKeyPair({ pem: keyFile.privateKeyPem }), { id: keyFile.id });
   const assigner = await openStatusAssigner(io, lists);
   try {
@@ -68,24 +83,46 @@ async function issueWithStatus(name: string, lists: string[], record: Record<str
   }
 }
 
-async function verifyWithStatus(file: string, status: string[]): Promise<{ code: number; line: Line | undefined; stderr: string }> {
-  const r = await run(['verify', '--json', '--trust', 'issuer.trust.json', ...status.flatMap((s) => ['--status', s]), file], { cwd: dir });
+async function verifyWithStatus(
+  file: string,
+  status: string[],
+): Promise<{ code: number; line: Line | undefined; stderr: string }> {
+  const r = await run(
+    ['verify', '--json', '--trust', 'issuer.trust.json', ...status.flatMap((s) => ['--status', s]), file],
+    { cwd: dir },
+  );
   return { code: r.code, line: lines(r.stdout)[0], stderr: r.stderr };
 }
 
 describe('divoc status: revocation round trip (create → issue with an entry → publish → verify → revoke → publish → verify)', () => {
   it('a revoked credential is INVALID with ERR_STATUS_REVOKED; until then VALID with a passing revocation check', async () => {
-    const created = await run(['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'rev.json'], { cwd: dir });
+    const created = await run(
+      ['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'rev.json'],
+      { cwd: dir },
+    );
     expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({ list: 'rev.json', id: 'https://issuer.example/status/rev-1', statusPurpose: 'revocation', length: 131072, allocation: 'random' });
+    expect(JSON.parse(created.stdout)).toMatchObject({
+      list: 'rev.json',
+      id: 'https://issuer.example/status/rev-1',
+      statusPurpose: 'revocation',
+      length: 131072,
+      allocation: 'random',
+    });
 
     const cred = await issueWithStatus('rt-1', ['rev.json']);
-    const entry = (JSON.parse(await readFile(cred, 'utf8')) as { credentialStatus: { statusListIndex: string; statusListCredential: string } }).credentialStatus;
+    const entry = (
+      JSON.parse(await readFile(cred, 'utf8')) as {
+        credentialStatus: { statusListIndex: string; statusListCredential: string };
+      }
+    ).credentialStatus;
     expect(entry.statusListCredential).toBe('https://issuer.example/status/rev-1');
     const shown = await run(['status', 'show', '--list', 'rev.json', '--json'], { cwd: dir });
     expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 1, set: [] });
 
-    const pub = await run(['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'], { cwd: dir });
+    const pub = await run(
+      ['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'],
+      { cwd: dir },
+    );
     expect(pub.code, pub.stderr).toBe(0);
     expect(JSON.parse(pub.stdout)).toMatchObject({ out: 'rev.published.json', statusPurpose: 'revocation', set: 0 });
 
@@ -94,12 +131,21 @@ describe('divoc status: revocation round trip (create → issue with an entry �
     expect(ok.code).toBe(0);
     expect(revocationOf(ok.line)).toMatchObject({ ok: true });
 
-    const revoked = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], { cwd: dir });
+    const revoked = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], {
+      cwd: dir,
+    });
     expect(revoked.code, revoked.stderr).toBe(0);
     expect(revoked.stdout).toBe(`revoked ${entry.statusListIndex}\n`);
     // The old published list still says "not revoked": verifiers see the change only once it is republished.
     expect((await verifyWithStatus(cred, ['rev.published.json'])).code).toBe(0);
-    expect((await run(['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'], { cwd: dir })).code).toBe(0);
+    expect(
+      (
+        await run(
+          ['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'],
+          { cwd: dir },
+        )
+      ).code,
+    ).toBe(0);
 
     const bad = await verifyWithStatus(cred, ['rev.published.json']);
     expect(bad.code).toBe(1);
@@ -109,7 +155,9 @@ describe('divoc status: revocation round trip (create → issue with an entry �
     expect(bad.line?.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['revocation']);
 
     // Human output says why, and shows who and what.
-    const human = await run(['verify', '--trust', 'issuer.trust.json', '--status', 'rev.published.json', cred], { cwd: dir });
+    const human = await run(['verify', '--trust', 'issuer.trust.json', '--status', 'rev.published.json', cred], {
+      cwd: dir,
+    });
     expect(human.code).toBe(1);
     expect(human.stdout).toMatch(/^INVALID/);
     expect(human.stdout).toContain('✘ revocation ERR_STATUS_REVOKED');
@@ -123,15 +171,44 @@ describe('divoc status: revocation round trip (create → issue with an entry �
   });
 
   it('revoke --credential FILE reads the entry from the credential', async () => {
-    await run(['status', 'create', '--id', 'https://issuer.example/status/rev-2', '--out', 'rev2.json', '--allocation', 'sequential'], { cwd: dir });
+    await run(
+      [
+        'status',
+        'create',
+        '--id',
+        'https://issuer.example/status/rev-2',
+        '--out',
+        'rev2.json',
+        '--allocation',
+        'sequential',
+      ],
+      { cwd: dir },
+    );
     const a = await issueWithStatus('rc-a', ['rev2.json']);
     const b = await issueWithStatus('rc-b', ['rev2.json'], { ...RECORD, refId: 'S-2', name: 'Ravi Kumar' });
     const r = await run(['status', 'revoke', '--list', 'rev2.json', '--credential', b], { cwd: dir });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(`revoked 1 (${b})\n`);
-    await run(['status', 'publish', '--list', 'rev2.json', '--key', 'issuer.key.json', '--out', 'rev2.pub.json', '--valid-days', '1'], { cwd: dir });
+    await run(
+      [
+        'status',
+        'publish',
+        '--list',
+        'rev2.json',
+        '--key',
+        'issuer.key.json',
+        '--out',
+        'rev2.pub.json',
+        '--valid-days',
+        '1',
+      ],
+      { cwd: dir },
+    );
     expect((await verifyWithStatus(a, ['rev2.pub.json'])).code).toBe(0);
-    expect(revocationOf((await verifyWithStatus(b, ['rev2.pub.json'])).line)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    expect(revocationOf((await verifyWithStatus(b, ['rev2.pub.json'])).line)).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+    });
     // A credential from another list is refused (exit 2), and nothing changes.
     const other = await run(['status', 'revoke', '--list', 'rev.json', '--credential', a], { cwd: dir });
     expect(other.code).toBe(2);
@@ -144,9 +221,14 @@ describe('divoc status: revocation round trip (create → issue with an entry �
     expect(none.code).toBe(0);
     // Valid, and the revocation check says it was not checked.
     expect(revocationOf(none.line)).toMatchObject({ ok: true, code: 'WARN_REVOCATION_NOT_CHECKED' });
-    const required = await run(['verify', '--json', '--require-status', '--trust', 'issuer.trust.json', cred], { cwd: dir });
+    const required = await run(['verify', '--json', '--require-status', '--trust', 'issuer.trust.json', cred], {
+      cwd: dir,
+    });
     expect(required.code, required.stdout + required.stderr).toBe(1);
-    expect(revocationOf(JSON.parse(required.stdout.trim()))).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_MISSING' });
+    expect(revocationOf(JSON.parse(required.stdout.trim()))).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_LIST_MISSING',
+    });
     // Status lists given, but not the credential's: fail closed.
     const otherList = await verifyWithStatus(cred, ['rev2.pub.json']);
     expect(otherList.code).toBe(1);
@@ -155,7 +237,9 @@ describe('divoc status: revocation round trip (create → issue with an entry �
     await withTempDir(async (other) => {
       await run(['keys', 'generate', '--type', 'ed25519', '--out', 'other.key.json'], { cwd: other });
       await run(['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'l.json'], { cwd: other });
-      await run(['status', 'publish', '--list', 'l.json', '--key', 'other.key.json', '--out', 'l.pub.json'], { cwd: other });
+      await run(['status', 'publish', '--list', 'l.json', '--key', 'other.key.json', '--out', 'l.pub.json'], {
+        cwd: other,
+      });
       const forged = await verifyWithStatus(cred, [join(other, 'l.pub.json')]);
       expect(forged.code).toBe(1);
       expect(revocationOf(forged.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
@@ -165,32 +249,78 @@ describe('divoc status: revocation round trip (create → issue with an entry �
 
 describe('divoc status: suspension round trip', () => {
   it('suspend → INVALID with ERR_STATUS_SUSPENDED; unsuspend → VALID again', async () => {
-    expect((await run(['status', 'create', '--id', 'https://issuer.example/status/sus-1', '--out', 'sus.json', '--purpose', 'suspension'], { cwd: dir })).code).toBe(0);
-    expect((await run(['status', 'create', '--id', 'https://issuer.example/status/rev-3', '--out', 'rev3.json'], { cwd: dir })).code).toBe(0);
+    expect(
+      (
+        await run(
+          [
+            'status',
+            'create',
+            '--id',
+            'https://issuer.example/status/sus-1',
+            '--out',
+            'sus.json',
+            '--purpose',
+            'suspension',
+          ],
+          { cwd: dir },
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await run(['status', 'create', '--id', 'https://issuer.example/status/rev-3', '--out', 'rev3.json'], {
+          cwd: dir,
+        })
+      ).code,
+    ).toBe(0);
     // One entry per list: a revocation and a suspension entry.
     const cred = await issueWithStatus('sus-1', ['rev3.json', 'sus.json']);
-    const status = (JSON.parse(await readFile(cred, 'utf8')) as { credentialStatus: { statusPurpose: string; statusListIndex: string }[] }).credentialStatus;
+    const status = (
+      JSON.parse(await readFile(cred, 'utf8')) as {
+        credentialStatus: { statusPurpose: string; statusListIndex: string }[];
+      }
+    ).credentialStatus;
     expect(status.map((s) => s.statusPurpose)).toEqual(['revocation', 'suspension']);
     const index = status[1]?.statusListIndex as string;
     const publish = async () => {
-      expect((await run(['status', 'publish', '--list', 'sus.json', '--key', 'issuer.key.json', '--out', 'sus.pub.json'], { cwd: dir })).code).toBe(0);
-      expect((await run(['status', 'publish', '--list', 'rev3.json', '--key', 'issuer.key.json', '--out', 'rev3.pub.json'], { cwd: dir })).code).toBe(0);
+      expect(
+        (
+          await run(['status', 'publish', '--list', 'sus.json', '--key', 'issuer.key.json', '--out', 'sus.pub.json'], {
+            cwd: dir,
+          })
+        ).code,
+      ).toBe(0);
+      expect(
+        (
+          await run(
+            ['status', 'publish', '--list', 'rev3.json', '--key', 'issuer.key.json', '--out', 'rev3.pub.json'],
+            { cwd: dir },
+          )
+        ).code,
+      ).toBe(0);
     };
     await publish();
     expect((await verifyWithStatus(cred, ['sus.pub.json', 'rev3.pub.json'])).code).toBe(0);
 
-    expect((await run(['status', 'suspend', '--list', 'sus.json', '--index', index], { cwd: dir })).stdout).toBe(`suspended ${index}\n`);
+    expect((await run(['status', 'suspend', '--list', 'sus.json', '--index', index], { cwd: dir })).stdout).toBe(
+      `suspended ${index}\n`,
+    );
     await publish();
     const suspended = await verifyWithStatus(cred, ['sus.pub.json', 'rev3.pub.json']);
     expect(suspended.code).toBe(1);
     expect(revocationOf(suspended.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_SUSPENDED' });
 
-    expect((await run(['status', 'unsuspend', '--list', 'sus.json', '--index', index], { cwd: dir })).stdout).toBe(`unsuspended ${index}\n`);
+    expect((await run(['status', 'unsuspend', '--list', 'sus.json', '--index', index], { cwd: dir })).stdout).toBe(
+      `unsuspended ${index}\n`,
+    );
     await publish();
     expect((await verifyWithStatus(cred, ['sus.pub.json', 'rev3.pub.json'])).code).toBe(0);
 
     // Wrong purpose: suspend on a revocation list, revoke on a suspension list.
-    const wrong = await run(['status', 'suspend', '--list', 'rev3.json', '--index', status[0]?.statusListIndex as string], { cwd: dir });
+    const wrong = await run(
+      ['status', 'suspend', '--list', 'rev3.json', '--index', status[0]?.statusListIndex as string],
+      { cwd: dir },
+    );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain('ERR_STATUS_PURPOSE_MISMATCH');
     expect((await run(['status', 'revoke', '--list', 'sus.json', '--index', index], { cwd: dir })).code).toBe(2);
@@ -201,9 +331,23 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
   it('a DIVOC revocation list naming the certificate (or an earlier version of it) revokes it; one that does not, does not', async () => {
     // DIVOC revokes by certificate id (evidence[0].certificateId); a credential without credentialStatus.
     const cert = await issueWithStatus('divoc-244768056', []);
-    await writeFile(join(dir, 'divoc-revoked.json'), JSON.stringify({ revoked: [{ certificateId: 'divoc-244768056', revokedAt: '2021-09-01T00:00:00Z', reason: 'issued in error' }] }));
-    await writeFile(join(dir, 'divoc-replaced.json'), JSON.stringify({ replaced: [{ certificateId: 'divoc-244768057', previous: ['divoc-244768056'] }] }));
-    await writeFile(join(dir, 'divoc-other.json'), JSON.stringify({ revoked: [{ certificateId: 999999 }], replaced: [{ certificateId: '1000', previous: ['999'] }] }));
+    await writeFile(
+      join(dir, 'divoc-revoked.json'),
+      JSON.stringify({
+        revoked: [{ certificateId: 'divoc-244768056', revokedAt: '2021-09-01T00:00:00Z', reason: 'issued in error' }],
+      }),
+    );
+    await writeFile(
+      join(dir, 'divoc-replaced.json'),
+      JSON.stringify({ replaced: [{ certificateId: 'divoc-244768057', previous: ['divoc-244768056'] }] }),
+    );
+    await writeFile(
+      join(dir, 'divoc-other.json'),
+      JSON.stringify({
+        revoked: [{ certificateId: 999999 }],
+        replaced: [{ certificateId: '1000', previous: ['999'] }],
+      }),
+    );
     for (const list of ['divoc-revoked.json', 'divoc-replaced.json']) {
       const bad = await verifyWithStatus(cert, [list]);
       expect(bad.code, list).toBe(1);
@@ -214,17 +358,22 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
     expect(revocationOf(ok.line)).toMatchObject({ ok: true });
     // DIVOC's own signed certificate: its trust and the list together.
     const divoc = join(DIVOC, 'signed/ed25519-2018-divocdev-valid.json');
-    const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--status', 'divoc-other.json', divoc], { cwd: dir });
+    const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--status', 'divoc-other.json', divoc], {
+      cwd: dir,
+    });
     expect(r.code, r.stdout).toBe(0);
   });
 
-  it('an SHC revocation list with the card\'s rid revokes it', async () => {
+  it("an SHC revocation list with the card's rid revokes it", async () => {
     const SHC = join(VECTORS, 'shc/examples');
     const trust = `https://spec.smarthealth.cards/examples/issuer=${join(SHC, 'issuer/.well-known/jwks.json')}`;
     const card = join(SHC, 'example-00-e-file.smart-health-card');
     const kid = '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s';
     await writeFile(join(dir, 'shc-crl.json'), JSON.stringify({ kid, method: 'rid', ctr: 2, rids: ['MKyCxh7p6uQ'] }));
-    await writeFile(join(dir, 'shc-crl-other.json'), JSON.stringify({ kid, method: 'rid', ctr: 2, rids: ['FKDIxsTCGlU'] }));
+    await writeFile(
+      join(dir, 'shc-crl-other.json'),
+      JSON.stringify({ kid, method: 'rid', ctr: 2, rids: ['FKDIxsTCGlU'] }),
+    );
     const bad = await run(['verify', '--json', '--trust', trust, '--status', 'shc-crl.json', card], { cwd: dir });
     expect(bad.code, bad.stdout + bad.stderr).toBe(1);
     expect(revocationOf(lines(bad.stdout)[0])).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
@@ -240,7 +389,15 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
     const card = join(SHC, 'example-00-e-file.smart-health-card');
     const ok = await run(['verify', '--json', '--trust', 'shc-issuer', card], { cwd: dir });
     expect(lines(ok.stdout)[0]?.valid, ok.stdout + ok.stderr).toBe(true);
-    await writeFile(join(dir, 'shc-issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), JSON.stringify({ kid: '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s', method: 'rid', ctr: 1, rids: ['MKyCxh7p6uQ'] }));
+    await writeFile(
+      join(dir, 'shc-issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+      JSON.stringify({
+        kid: '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s',
+        method: 'rid',
+        ctr: 1,
+        rids: ['MKyCxh7p6uQ'],
+      }),
+    );
     const revoked = await run(['verify', '--json', '--trust', 'shc-issuer', card], { cwd: dir });
     expect(revocationOf(lines(revoked.stdout)[0])).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
     // Bound to another issuer, the folder's keys do not verify the card.
@@ -249,14 +406,30 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
   });
 
   it('a DCC revocation list (UCI hash, per kid) revokes the certificate', async () => {
-    const c = JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata/DE/2DCode/raw/1.json'), 'utf8')) as { PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string } };
+    const c = JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata/DE/2DCode/raw/1.json'), 'utf8')) as {
+      PREFIX: string;
+      TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
+    };
     await writeFile(join(dir, 'de1.txt'), c.PREFIX);
     await writeFile(join(dir, 'de1.crt'), c.TESTCTX.CERTIFICATE);
-    const decoded = ndjson((await run(['decode', '--json', 'de1.txt'], { cwd: dir })).stdout)[0] as { header: { kid: string }; payload: { v: { ci: string }[] } };
+    const decoded = ndjson((await run(['decode', '--json', 'de1.txt'], { cwd: dir })).stdout)[0] as {
+      header: { kid: string };
+      payload: { v: { ci: string }[] };
+    };
     const uci = decoded.payload.v[0]?.ci as string;
     const hashes = dccRevocationHashes({ uci });
-    await writeFile(join(dir, 'dcc-list.json'), JSON.stringify([{ kid: decoded.header.kid, hashType: 'UCI', hashes: [hashes.UCI] }]));
-    await writeFile(join(dir, 'dcc-list-other.json'), JSON.stringify({ kid: decoded.header.kid, hashType: 'UCI', hashes: [dccRevocationHashes({ uci: 'URN:UVCI:01:DE:OTHER' }).UCI] }));
+    await writeFile(
+      join(dir, 'dcc-list.json'),
+      JSON.stringify([{ kid: decoded.header.kid, hashType: 'UCI', hashes: [hashes.UCI] }]),
+    );
+    await writeFile(
+      join(dir, 'dcc-list-other.json'),
+      JSON.stringify({
+        kid: decoded.header.kid,
+        hashType: 'UCI',
+        hashes: [dccRevocationHashes({ uci: 'URN:UVCI:01:DE:OTHER' }).UCI],
+      }),
+    );
     const args = ['verify', '--json', '--trust', 'de1.crt', '--now', c.TESTCTX.VALIDATIONCLOCK];
     const bad = await run([...args, '--status', 'dcc-list.json', 'de1.txt'], { cwd: dir });
     expect(bad.code, bad.stdout + bad.stderr).toBe(1);
@@ -275,11 +448,16 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     ['bad DIVOC list', '{"revoked": [{"certificateId": ""}]}'],
     ['bad SHC CRL', '{"kid": "k", "method": "rid", "ctr": "x", "rids": [1]}'],
     ['bad DCC list', '{"kid": "!!", "hashType": "UCI", "hashes": []}'],
-    ['forged status list', '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"], "id": "https://x.example/l", "issuer": "did:example:1", "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": "uNOTGZIP"}}'],
+    [
+      'forged status list',
+      '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"], "id": "https://x.example/l", "issuer": "did:example:1", "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": "uNOTGZIP"}}',
+    ],
   ])('%s', async (name, content) => {
     const file = `bad-status-${name.replace(/\s/g, '-')}.json`;
     await writeFile(join(dir, file), content);
-    const r = await run(['verify', '--trust', 'issuer.trust.json', '--status', file, join(dir, 'rt-1.json')], { cwd: dir });
+    const r = await run(['verify', '--trust', 'issuer.trust.json', '--status', file, join(dir, 'rt-1.json')], {
+      cwd: dir,
+    });
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(file);
@@ -293,7 +471,12 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       id: 'https://issuer.example/status/bomb',
       issuer: 'did:example:1',
-      credentialSubject: { id: 'https://issuer.example/status/bomb#list', type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: `u${bomb.toString('base64url')}` },
+      credentialSubject: {
+        id: 'https://issuer.example/status/bomb#list',
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: `u${bomb.toString('base64url')}`,
+      },
     };
     await writeFile(join(dir, 'bomb.json'), JSON.stringify(credential));
     const r = await run(['verify', '--status', 'bomb.json', join(dir, 'rt-1.json')], { cwd: dir });
@@ -301,14 +484,19 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     expect(r.stderr).toMatch(/bomb\.json: .*ERR_STATUS_LIST_INVALID/);
   });
 
-  it('an array of lists that each inflate to the 16 MiB cap stops at the library\'s 64 MiB total, exit 2; four are read', async () => {
+  it("an array of lists that each inflate to the 16 MiB cap stops at the library's 64 MiB total, exit 2; four are read", async () => {
     const encodedList = `u${gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
     const list = (i: number) => ({
       '@context': ['https://www.w3.org/ns/credentials/v2'],
       type: ['VerifiableCredential', 'BitstringStatusListCredential'],
       id: `https://issuer.example/status/big/${i}`,
       issuer: 'did:example:1',
-      credentialSubject: { id: `https://issuer.example/status/big/${i}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList },
+      credentialSubject: {
+        id: `https://issuer.example/status/big/${i}#list`,
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList,
+      },
     });
     // 300 lists: 4.7 GiB of bitstrings inflated one after the other without a total budget.
     await writeFile(join(dir, 'many-big.json'), JSON.stringify(Array.from({ length: 300 }, (_, i) => list(i))));
@@ -317,10 +505,15 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/many-big\.json: \[4\] the status lists' bitstrings exceed 67108864 bytes in all \(ERR_STATUS_LIST_INVALID\)/);
+    expect(r.stderr).toMatch(
+      /many-big\.json: \[4\] the status lists' bitstrings exceed 67108864 bytes in all \(ERR_STATUS_LIST_INVALID\)/,
+    );
     // Control: four such lists (64 MiB) are within the budget and read; verifying then goes ahead.
     await writeFile(join(dir, 'four-big.json'), JSON.stringify(Array.from({ length: 4 }, (_, i) => list(i))));
-    const four = await run(['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'four-big.json', join(dir, 'rt-1.json')], { cwd: dir });
+    const four = await run(
+      ['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'four-big.json', join(dir, 'rt-1.json')],
+      { cwd: dir },
+    );
     expect(four.code, four.stderr).not.toBe(2);
     expect(lines(four.stdout)).toHaveLength(1);
   });
@@ -338,10 +531,29 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
 describe('divoc status: usage and hostile state files', () => {
   it('create refuses to replace a list without --force; bad --id / --length are usage errors', async () => {
     await run(['status', 'create', '--id', 'https://issuer.example/s/x', '--out', 'x.json'], { cwd: dir });
-    const again = await run(['status', 'create', '--id', 'https://issuer.example/s/x', '--out', 'x.json'], { cwd: dir });
+    const again = await run(['status', 'create', '--id', 'https://issuer.example/s/x', '--out', 'x.json'], {
+      cwd: dir,
+    });
     expect(again.code).toBe(2);
     expect(again.stderr).toContain('ERR_FILE_EXISTS');
-    expect((await run(['status', 'create', '--id', 'https://issuer.example/s/x', '--out', 'x.json', '--force', '--length', '262144'], { cwd: dir })).code).toBe(0);
+    expect(
+      (
+        await run(
+          [
+            'status',
+            'create',
+            '--id',
+            'https://issuer.example/s/x',
+            '--out',
+            'x.json',
+            '--force',
+            '--length',
+            '262144',
+          ],
+          { cwd: dir },
+        )
+      ).code,
+    ).toBe(0);
     for (const argv of [
       ['status', 'create', '--id', 'not a url', '--out', 'y.json'],
       ['status', 'create', '--id', 'https://x.example/l#frag', '--out', 'y.json'],
@@ -355,7 +567,18 @@ describe('divoc status: usage and hostile state files', () => {
       ['status', 'revoke', '--list', 'x.json', '--index', '-1'],
       ['status', 'revoke', '--list', 'x.json', '--index', '262144'],
       ['status', 'publish', '--list', 'x.json', '--key', 'issuer.key.json', '--out', 'p.json', '--valid-days', '0'],
-      ['status', 'publish', '--list', 'x.json', '--key', 'issuer.key.json', '--out', 'p.json', '--suite', 'RsaSignature2018'],
+      [
+        'status',
+        'publish',
+        '--list',
+        'x.json',
+        '--key',
+        'issuer.key.json',
+        '--out',
+        'p.json',
+        '--suite',
+        'RsaSignature2018',
+      ],
       ['status', 'publish', '--list', 'x.json', '--key', 'issuer.trust.json', '--out', 'p.json'],
     ]) {
       const r = await run(argv, { cwd: dir });
@@ -409,7 +632,9 @@ describe('divoc status: usage and hostile state files', () => {
     await run(['status', 'create', '--id', 'https://issuer.example/s/h1', '--out', 'h1.json'], { cwd: dir });
     await run(['status', 'create', '--id', 'https://issuer.example/s/h2', '--out', 'h2.json'], { cwd: dir });
     await expect(openStatusAssigner(io, ['h1.json', 'h2.json'])).rejects.toMatchObject({ code: 'ERR_CLI_USAGE' });
-    await expect(openStatusAssigner(io, ['h1.json', 'missing.json'])).rejects.toMatchObject({ code: 'ERR_INPUT_UNREADABLE' });
+    await expect(openStatusAssigner(io, ['h1.json', 'missing.json'])).rejects.toMatchObject({
+      code: 'ERR_INPUT_UNREADABLE',
+    });
     // Failed opens released their locks.
     const assigner = await openStatusAssigner(io, ['h1.json']);
     try {
@@ -418,14 +643,22 @@ describe('divoc status: usage and hostile state files', () => {
       expect(busy.stderr).toContain('ERR_STATUS_LIST_LOCKED');
       const entries = assigner?.allocate() ?? [];
       expect(entries).toHaveLength(1);
-      expect(entries[0]).toMatchObject({ type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListCredential: 'https://issuer.example/s/h1' });
+      expect(entries[0]).toMatchObject({
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListCredential: 'https://issuer.example/s/h1',
+      });
     } finally {
       await assigner?.close();
     }
     // close() flushed the allocation and released the lock.
-    const shown = JSON.parse((await run(['status', 'show', '--list', 'h1.json', '--json'], { cwd: dir })).stdout) as { allocated: number };
+    const shown = JSON.parse((await run(['status', 'show', '--list', 'h1.json', '--json'], { cwd: dir })).stdout) as {
+      allocated: number;
+    };
     expect(shown.allocated).toBe(1);
-    expect((await run(['status', 'revoke', '--list', 'h1.json', '--index', '1', '--force'], { cwd: dir })).code).toBe(0);
+    expect((await run(['status', 'revoke', '--list', 'h1.json', '--index', '1', '--force'], { cwd: dir })).code).toBe(
+      0,
+    );
   });
 
   it('signsNewCredential: entries only for records whose W3C VC is still to be signed', async () => {
@@ -455,7 +688,19 @@ describe('divoc status: usage and hostile state files', () => {
 
 describe('divoc issue --status-list', () => {
   it('gives each new VC a distinct entry, never re-allocates on a rerun, and the revoke → publish → verify loop works', async () => {
-    const created = await run(['status', 'create', '--id', 'https://issuer.example/status/bulk-1', '--out', 'bulk-rev.json', '--allocation', 'sequential'], { cwd: dir });
+    const created = await run(
+      [
+        'status',
+        'create',
+        '--id',
+        'https://issuer.example/status/bulk-1',
+        '--out',
+        'bulk-rev.json',
+        '--allocation',
+        'sequential',
+      ],
+      { cwd: dir },
+    );
     expect(created.code, created.stderr).toBe(0);
     const rows = [
       'refId,name,dob,gender,vaccine,manufacturer,batch,vaccinationDate,dose,totalDoses,country',
@@ -464,13 +709,33 @@ describe('divoc issue --status-list', () => {
       'B-3,Meena Das,1979-12-30,Female,COVISHIELD,Serum Institute of India,X3,2021-09-03,2,2,IN',
     ];
     await writeFile(join(dir, 'bulk.csv'), `${rows.join('\n')}\n`);
-    const args = ['issue', '--key', 'issuer.key.json', '--template', 'vaccination', '--in', 'bulk.csv', '--out', 'bulk-out', '--status-list', 'bulk-rev.json', '--workers', '0'];
+    const args = [
+      'issue',
+      '--key',
+      'issuer.key.json',
+      '--template',
+      'vaccination',
+      '--in',
+      'bulk.csv',
+      '--out',
+      'bulk-out',
+      '--status-list',
+      'bulk-rev.json',
+      '--workers',
+      '0',
+    ];
     const first = await run(args, { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
-    const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as { certificateId: string }[];
+    const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as {
+      certificateId: string;
+    }[];
     expect(index).toHaveLength(3);
     const statusOf = async (id: string) =>
-      (JSON.parse(await readFile(join(dir, 'bulk-out', `${id}.json`), 'utf8')) as { credentialStatus: { statusListIndex: string; statusListCredential: string } }).credentialStatus;
+      (
+        JSON.parse(await readFile(join(dir, 'bulk-out', `${id}.json`), 'utf8')) as {
+          credentialStatus: { statusListIndex: string; statusListCredential: string };
+        }
+      ).credentialStatus;
     const entries = await Promise.all(index.map((e) => statusOf(e.certificateId)));
     expect(new Set(entries.map((e) => e.statusListIndex)).size).toBe(3);
     for (const e of entries) expect(e.statusListCredential).toBe('https://issuer.example/status/bulk-1');
@@ -482,10 +747,27 @@ describe('divoc issue --status-list', () => {
     expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 3 });
 
     const target = join('bulk-out', `${index[1]!.certificateId}.json`);
-    expect((await run(['status', 'revoke', '--list', 'bulk-rev.json', '--credential', target], { cwd: dir })).code).toBe(0);
-    expect((await run(['status', 'publish', '--list', 'bulk-rev.json', '--key', 'issuer.key.json', '--out', 'bulk-rev.pub.json'], { cwd: dir })).code).toBe(0);
+    expect(
+      (await run(['status', 'revoke', '--list', 'bulk-rev.json', '--credential', target], { cwd: dir })).code,
+    ).toBe(0);
+    expect(
+      (
+        await run(
+          ['status', 'publish', '--list', 'bulk-rev.json', '--key', 'issuer.key.json', '--out', 'bulk-rev.pub.json'],
+          { cwd: dir },
+        )
+      ).code,
+    ).toBe(0);
     const verified = await run(
-      ['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'bulk-rev.pub.json', ...index.map((e) => join('bulk-out', `${e.certificateId}.json`))],
+      [
+        'verify',
+        '--json',
+        '--trust',
+        'issuer.trust.json',
+        '--status',
+        'bulk-rev.pub.json',
+        ...index.map((e) => join('bulk-out', `${e.certificateId}.json`)),
+      ],
       { cwd: dir },
     );
     expect(verified.code).toBe(1);

@@ -18,17 +18,28 @@ describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'good.json'), text);
       await writeFile(join(dir, 'dup.json'), text.replace(NAME, `"name": "Evil", ${NAME}`));
-      await writeFile(join(dir, 'proto.json'), text.replace('"credentialSubject": {', '"credentialSubject": {"__proto__": {"name": "Evil"}, '));
-      const r = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, 'good.json', 'dup.json', 'proto.json'], { cwd: dir });
+      await writeFile(
+        join(dir, 'proto.json'),
+        text.replace('"credentialSubject": {', '"credentialSubject": {"__proto__": {"name": "Evil"}, '),
+      );
+      const r = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, 'good.json', 'dup.json', 'proto.json'], {
+        cwd: dir,
+      });
       const out = ndjson(r.stdout) as { valid: boolean; checks: Check[] }[];
-      expect(out.map((l) => l.valid), r.stdout + r.stderr).toEqual([true, false, false]);
+      expect(
+        out.map((l) => l.valid),
+        r.stdout + r.stderr,
+      ).toEqual([true, false, false]);
       expect(out[1]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_DUPLICATE_KEY' });
       expect(out[2]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY' });
       expect(r.code).toBe(1);
 
       const decoded = await run(['decode', '--json', 'good.json', 'dup.json', 'proto.json'], { cwd: dir });
       const reports = ndjson(decoded.stdout) as { format: string; detected?: string; error?: { code: string } }[];
-      expect(reports.map((d) => [d.format, d.detected, d.error?.code]), decoded.stdout + decoded.stderr).toEqual([
+      expect(
+        reports.map((d) => [d.format, d.detected, d.error?.code]),
+        decoded.stdout + decoded.stderr,
+      ).toEqual([
         ['w3c-vc', undefined, undefined],
         ['unknown', 'w3c-vc', 'ERR_JSON_DUPLICATE_KEY'],
         ['unknown', 'w3c-vc', 'ERR_JSON_FORBIDDEN_KEY'],
@@ -56,9 +67,13 @@ describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'ok.json'), '{"revoked":[{"certificateId":"1"}]}');
       await writeFile(join(dir, 'dup.json'), '{"revoked":[{"certificateId":"1"}],"revoked":[]}');
-      const ok = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, '--status', 'ok.json', divoc], { cwd: dir });
+      const ok = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, '--status', 'ok.json', divoc], {
+        cwd: dir,
+      });
       expect(ok.code, ok.stdout + ok.stderr).toBe(0);
-      const bad = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, '--status', 'dup.json', divoc], { cwd: dir });
+      const bad = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, '--status', 'dup.json', divoc], {
+        cwd: dir,
+      });
       expect(bad.code).not.toBe(0);
       expect(bad.stdout + bad.stderr).toContain('ERR_JSON_DUPLICATE_KEY');
     });

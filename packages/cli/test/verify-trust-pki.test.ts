@@ -1,7 +1,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDevelopmentCsca, createDocumentSignerCertificate, encodeDcc, type DocumentSignerCertificate } from '@divoc/dcc';
+import {
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  encodeDcc,
+  type DocumentSignerCertificate,
+} from '@divoc/dcc';
 import { developmentGateway } from '../../dcc/test/gateway.js';
 import { SAMPLE_DCC } from '../../dcc/test/helpers.js';
 import { ndjson, run, VECTORS, withTempDir } from './helpers.js';
@@ -12,10 +17,19 @@ const FROM = new Date('2021-01-01T00:00:00Z');
 const NOW = '2021-08-01T00:00:00Z';
 
 async function hc1Of(dsc: DocumentSignerCertificate): Promise<string> {
-  return (await encodeDcc(SAMPLE_DCC, { signer: dsc.signer, certificate: dsc.certificatePem, iat: new Date('2021-07-15T00:00:00Z') })).hc1;
+  return (
+    await encodeDcc(SAMPLE_DCC, {
+      signer: dsc.signer,
+      certificate: dsc.certificatePem,
+      iat: new Date('2021-07-15T00:00:00Z'),
+    })
+  ).hc1;
 }
 
-const checksOf = (line: Record<string, unknown> | undefined) => (line?.checks as { name: string; ok: boolean; code?: string }[] | undefined)?.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`) ?? [];
+const checksOf = (line: Record<string, unknown> | undefined) =>
+  (line?.checks as { name: string; ok: boolean; code?: string }[] | undefined)?.map(
+    (c) => `${c.name}:${c.ok ? 'ok' : c.code}`,
+  ) ?? [];
 
 describe('divoc verify --trust bundle.pem', () => {
   it('a PEM file of two signer certificates trusts both (control: a file of the first alone trusts only the first)', async () => {
@@ -28,14 +42,35 @@ describe('divoc verify --trust bundle.pem', () => {
       await writeFile(join(dir, 'bundle.pem'), `${one.certificatePem.trim()}\n${two.certificatePem.trim()}\n`);
       await writeFile(join(dir, 'first.pem'), one.certificatePem);
 
-      const both = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'bundle.pem'), join(dir, 'one.hc1'), join(dir, 'two.hc1')]);
-      expect(ndjson(both.stdout).map((l) => [l.valid, l.issuer]), both.stdout + both.stderr).toEqual([
+      const both = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'bundle.pem'),
+        join(dir, 'one.hc1'),
+        join(dir, 'two.hc1'),
+      ]);
+      expect(
+        ndjson(both.stdout).map((l) => [l.valid, l.issuer]),
+        both.stdout + both.stderr,
+      ).toEqual([
         [true, 'DE'],
         [true, 'DE'],
       ]);
       expect(both.code).toBe(0);
 
-      const first = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'first.pem'), join(dir, 'one.hc1'), join(dir, 'two.hc1')]);
+      const first = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'first.pem'),
+        join(dir, 'one.hc1'),
+        join(dir, 'two.hc1'),
+      ]);
       const lines = ndjson(first.stdout);
       expect(lines.map((l) => l.valid)).toEqual([true, false]);
       expect(checksOf(lines[1])).toContain('trust:ERR_DCC_KEY_NOT_TRUSTED');
@@ -46,12 +81,29 @@ describe('divoc verify --trust bundle.pem', () => {
   it('real EU signer certificates (dgc-testdata DE and common) in one PEM file: both DCCs verify', async () => {
     await withTempDir(async (dir) => {
       const files = ['DE/2DCode/raw/1.json', 'common/2DCode/raw/CO28.json'];
-      const cases = await Promise.all(files.map(async (f) => JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata', f), 'utf8')) as { PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string } }));
-      const pem = (b64: string) => `-----BEGIN CERTIFICATE-----\n${b64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+      const cases = await Promise.all(
+        files.map(
+          async (f) =>
+            JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata', f), 'utf8')) as {
+              PREFIX: string;
+              TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
+            },
+        ),
+      );
+      const pem = (b64: string) =>
+        `-----BEGIN CERTIFICATE-----\n${b64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
       await writeFile(join(dir, 'eu.pem'), cases.map((c) => pem(c.TESTCTX.CERTIFICATE)).join(''));
       for (const [i, c] of cases.entries()) {
         await writeFile(join(dir, `${i}.hc1`), c.PREFIX);
-        const r = await run(['verify', '--json', '--now', c.TESTCTX.VALIDATIONCLOCK, '--trust', join(dir, 'eu.pem'), join(dir, `${i}.hc1`)]);
+        const r = await run([
+          'verify',
+          '--json',
+          '--now',
+          c.TESTCTX.VALIDATIONCLOCK,
+          '--trust',
+          join(dir, 'eu.pem'),
+          join(dir, `${i}.hc1`),
+        ]);
         expect(ndjson(r.stdout)[0]?.valid, r.stdout + r.stderr).toBe(true);
         expect(r.code).toBe(0);
       }
@@ -63,7 +115,10 @@ describe('divoc verify --trust bundle.pem', () => {
       const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
       const one = await createDocumentSignerCertificate({ csca, validFrom: FROM });
       await writeFile(join(dir, 'one.hc1'), await hc1Of(one));
-      await writeFile(join(dir, 'broken.pem'), `${one.certificatePem.trim()}\n-----BEGIN CERTIFICATE-----\nMIIBbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n`);
+      await writeFile(
+        join(dir, 'broken.pem'),
+        `${one.certificatePem.trim()}\n-----BEGIN CERTIFICATE-----\nMIIBbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n`,
+      );
       const r = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'broken.pem'), join(dir, 'one.hc1')]);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/certificate \[1\] of the bundle/);
@@ -72,26 +127,60 @@ describe('divoc verify --trust bundle.pem', () => {
 });
 
 describe('divoc verify --trust gateway-list.json --dcc-trust-anchor ta.pem', () => {
-  it('control: a signed gateway list loads under its trust anchor; a junk signature is exit 2; without the anchor it is the operator\'s word', async () => {
+  it("control: a signed gateway list loads under its trust anchor; a junk signature is exit 2; without the anchor it is the operator's word", async () => {
     await withTempDir(async (dir) => {
       const gw = await developmentGateway(['DE', 'FR'], FROM);
       await writeFile(join(dir, 'ta.pem'), gw.trustAnchor.certificatePem);
       await writeFile(join(dir, 'list.json'), JSON.stringify(gw.trustList));
       await writeFile(join(dir, 'de.hc1'), await hc1Of(gw.countries.DE!.dsc));
-      const ok = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'list.json'), '--dcc-trust-anchor', join(dir, 'ta.pem'), join(dir, 'de.hc1')]);
+      const ok = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'list.json'),
+        '--dcc-trust-anchor',
+        join(dir, 'ta.pem'),
+        join(dir, 'de.hc1'),
+      ]);
       expect(ndjson(ok.stdout)[0], ok.stdout + ok.stderr).toMatchObject({ valid: true, issuer: 'DE' });
       expect(ok.code).toBe(0);
 
-      const junk = gw.trustList.map((e) => (e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, signature: Buffer.from('junk').toString('base64') } : e));
+      const junk = gw.trustList.map((e) =>
+        e.certificateType === 'DSC' && e.country === 'DE'
+          ? { ...e, signature: Buffer.from('junk').toString('base64') }
+          : e,
+      );
       await writeFile(join(dir, 'junk.json'), JSON.stringify(junk));
-      const refused = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'junk.json'), '--dcc-trust-anchor', join(dir, 'ta.pem'), join(dir, 'de.hc1')]);
+      const refused = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'junk.json'),
+        '--dcc-trust-anchor',
+        join(dir, 'ta.pem'),
+        join(dir, 'de.hc1'),
+      ]);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/ERR_DCC_TRUST_SIGNATURE_INVALID/);
-      const unanchored = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'junk.json'), join(dir, 'de.hc1')]);
+      const unanchored = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'junk.json'),
+        join(dir, 'de.hc1'),
+      ]);
       expect(ndjson(unanchored.stdout)[0]?.valid, unanchored.stderr).toBe(true);
 
       // A wrong kid is refused with or without the anchor.
-      const wrongKid = gw.trustList.map((e) => (e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, kid: 'AAAAAAAAAAA=' } : e));
+      const wrongKid = gw.trustList.map((e) =>
+        e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, kid: 'AAAAAAAAAAA=' } : e,
+      );
       await writeFile(join(dir, 'kid.json'), JSON.stringify(wrongKid));
       const kid = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'kid.json'), join(dir, 'de.hc1')]);
       expect(kid.code).toBe(2);
@@ -99,7 +188,17 @@ describe('divoc verify --trust gateway-list.json --dcc-trust-anchor ta.pem', () 
 
       // An anchor with no gateway list to check is a usage mistake, not silently ignored.
       await writeFile(join(dir, 'dsc.pem'), gw.countries.DE!.dsc.certificatePem);
-      const unused = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'dsc.pem'), '--dcc-trust-anchor', join(dir, 'ta.pem'), join(dir, 'de.hc1')]);
+      const unused = await run([
+        'verify',
+        '--json',
+        '--now',
+        NOW,
+        '--trust',
+        join(dir, 'dsc.pem'),
+        '--dcc-trust-anchor',
+        join(dir, 'ta.pem'),
+        join(dir, 'de.hc1'),
+      ]);
       expect(unused.code).toBe(2);
       expect(unused.stderr).toMatch(/no --trust file is one/);
     });

@@ -10,27 +10,46 @@ const RSA_VALID = [signed('rsa2018-divocdev-valid.json'), signed('rsa2018-cowinc
 const RSA_TAMPERED = signed('rsa2018-tampered-invalid.json');
 
 describe('divoc verify: DIVOC signed vectors', () => {
-  it('verifies the Ed25519Signature2018 certificate against DIVOC\'s Ed25519 key config (did:india)', async () => {
+  it("verifies the Ed25519Signature2018 certificate against DIVOC's Ed25519 key config (did:india)", async () => {
     const r = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--json', ED25519_VALID]);
     const [line] = ndjson(r.stdout);
     // Known only as did:india, the key does not vouch for the certificate's own issuer URL: VALID, shown as did:india.
-    expect(line, r.stdout + r.stderr).toMatchObject({ input: ED25519_VALID, format: 'w3c-vc', valid: true, issuer: 'did:india', claimedIssuer: 'https://divoc.dev/' });
-    expect(line?.warnings).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]));
+    expect(line, r.stdout + r.stderr).toMatchObject({
+      input: ED25519_VALID,
+      format: 'w3c-vc',
+      valid: true,
+      issuer: 'did:india',
+      claimedIssuer: 'https://divoc.dev/',
+    });
+    expect(line?.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]),
+    );
     expect(r.code).toBe(0);
     const human = await run(['verify', '--trust', DIVOC_ED25519_KEY, ED25519_VALID]);
     expect(human.stdout).toMatch(/claimed:\s+https:\/\/divoc\.dev\/ \(not bound to the signing key\)/);
     expect(human.stdout).toContain('! WARN_TRUST_ISSUER_UNBOUND');
   });
 
-  it('verifies the RsaSignature2018 certificates against DIVOC\'s RSA public key PEM', async () => {
+  it("verifies the RsaSignature2018 certificates against DIVOC's RSA public key PEM", async () => {
     const r = await run(['verify', '--trust', DIVOC_RSA_PUBLIC, '--json', ...RSA_VALID]);
     const lines = ndjson(r.stdout);
-    expect(lines.map((l) => l.valid), r.stdout).toEqual([true, true]);
+    expect(
+      lines.map((l) => l.valid),
+      r.stdout,
+    ).toEqual([true, true]);
     expect(r.code).toBe(0);
   });
 
   it('accepts --trust did:india=FILE and several trust sources at once (human output)', async () => {
-    const r = await run(['verify', '--trust', `did:india=${DIVOC_RSA_PUBLIC}`, '--trust', DIVOC_ED25519_KEY, ED25519_VALID, ...RSA_VALID]);
+    const r = await run([
+      'verify',
+      '--trust',
+      `did:india=${DIVOC_RSA_PUBLIC}`,
+      '--trust',
+      DIVOC_ED25519_KEY,
+      ED25519_VALID,
+      ...RSA_VALID,
+    ]);
     expect(r.code, r.stdout + r.stderr).toBe(0);
     expect(r.stdout.match(/^VALID/gm)?.length).toBe(3);
     expect(r.stdout).toContain('✔ signature');
@@ -63,7 +82,9 @@ describe('divoc verify: DIVOC signed vectors', () => {
   });
 
   it('reads a credential from stdin (-)', async () => {
-    const r = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--json', '-'], { stdin: await readFile(ED25519_VALID) });
+    const r = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--json', '-'], {
+      stdin: await readFile(ED25519_VALID),
+    });
     expect(ndjson(r.stdout)[0]).toMatchObject({ input: '-', valid: true });
     expect(r.code).toBe(0);
   });
@@ -79,19 +100,31 @@ describe('divoc verify: bad inputs', () => {
       format: 'unknown',
       valid: false,
       issuer: null,
-      checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_UNREADABLE', message: expect.stringContaining('no such file') }],
+      checks: [
+        { name: 'decode', ok: false, code: 'ERR_INPUT_UNREADABLE', message: expect.stringContaining('no such file') },
+      ],
     });
     expect(lines[1]?.valid).toBe(true);
   });
 
   it('unrecognised input is a failed decode check ERR_INPUT_UNRECOGNIZED (exit 1)', async () => {
     await withTempDir(async (dir) => {
-      const cases = { 'text.txt': 'hello', 'obj.json': '{"a":1}', 'trunc.json': '{"@context": [', 'bin.bin': new Uint8Array([0xff, 0xfe, 0x00, 0x80]), 'empty.json': '' };
+      const cases = {
+        'text.txt': 'hello',
+        'obj.json': '{"a":1}',
+        'trunc.json': '{"@context": [',
+        'bin.bin': new Uint8Array([0xff, 0xfe, 0x00, 0x80]),
+        'empty.json': '',
+      };
       for (const [name, content] of Object.entries(cases)) await writeFile(join(dir, name), content);
       const r = await run(['verify', '--json', ...Object.keys(cases)], { cwd: dir });
       expect(r.code).toBe(1);
       for (const line of ndjson(r.stdout)) {
-        expect(line).toMatchObject({ valid: false, format: 'unknown', checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_UNRECOGNIZED' }] });
+        expect(line).toMatchObject({
+          valid: false,
+          format: 'unknown',
+          checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_UNRECOGNIZED' }],
+        });
       }
     });
   });
@@ -101,11 +134,13 @@ describe('divoc verify: bad inputs', () => {
       await writeFile(join(dir, 'big.json'), `{"@context": "${'x'.repeat(5 * 1024 * 1024)}"}`);
       const r = await run(['verify', '--json', 'big.json'], { cwd: dir });
       expect(r.code).toBe(1);
-      expect(ndjson(r.stdout)[0]).toMatchObject({ checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }] });
+      expect(ndjson(r.stdout)[0]).toMatchObject({
+        checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }],
+      });
     });
   });
 
-  it('verify and decode refuse text over the library\'s maxTextLength (DEFAULT_LIMITS), exit 1; the genuine input after it verifies', async () => {
+  it("verify and decode refuse text over the library's maxTextLength (DEFAULT_LIMITS), exit 1; the genuine input after it verifies", async () => {
     const { DEFAULT_LIMITS } = await import('@divoc/verifier');
     const { MAX_INPUT_BYTES } = await import('../src/commands/verify.js');
     expect(MAX_INPUT_BYTES).toBe(DEFAULT_LIMITS.maxBytes);
@@ -115,7 +150,10 @@ describe('divoc verify: bad inputs', () => {
       const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, 'long.txt', ED25519_VALID], { cwd: dir });
       expect(r.code).toBe(1);
       const [long, genuine] = ndjson(r.stdout);
-      expect(long).toMatchObject({ input: 'long.txt', checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }] });
+      expect(long).toMatchObject({
+        input: 'long.txt',
+        checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }],
+      });
       expect(JSON.stringify(long)).not.toContain('AAAA');
       expect(genuine).toMatchObject({ valid: true });
       const d = await run(['decode', '--json', 'long.txt', ED25519_VALID], { cwd: dir });
@@ -132,12 +170,22 @@ describe('divoc verify: bad inputs', () => {
   });
 
   it('--now is the validation clock', async () => {
-    const r = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--now', '2022-01-01T00:00:00Z', '--json', ED25519_VALID]);
+    const r = await run([
+      'verify',
+      '--trust',
+      DIVOC_ED25519_KEY,
+      '--now',
+      '2022-01-01T00:00:00Z',
+      '--json',
+      ED25519_VALID,
+    ]);
     expect(r.code).toBe(0);
     // Before its issuanceDate (2021-08-27) the certificate is not yet valid.
     const early = await run(['verify', '--trust', DIVOC_ED25519_KEY, '--now', '2021-01-01', '--json', ED25519_VALID]);
     expect(early.code).toBe(1);
-    expect((ndjson(early.stdout)[0]?.checks as { name: string; ok: boolean }[]).find((c) => c.name === 'validity')?.ok).toBe(false);
+    expect(
+      (ndjson(early.stdout)[0]?.checks as { name: string; ok: boolean }[]).find((c) => c.name === 'validity')?.ok,
+    ).toBe(false);
   });
 
   it('without --json, an unreadable input is reported on stdout and stderr, exit 2', async () => {
@@ -190,7 +238,15 @@ describe('parseInstant', () => {
     expect(parseInstant('2021-08-27T10:57:57.123456789+0530').toISOString()).toBe('2021-08-27T05:27:57.123Z');
   });
   it('rejects anything else', () => {
-    for (const bad of ['', 'now', '2021-8-27', '2021-02-30', '2021-08-27T25:00:00Z', '1630000000', '2021-08-27T10:57:57+5']) {
+    for (const bad of [
+      '',
+      'now',
+      '2021-8-27',
+      '2021-02-30',
+      '2021-08-27T25:00:00Z',
+      '1630000000',
+      '2021-08-27T10:57:57+5',
+    ]) {
       expect(() => parseInstant(bad), bad).toThrow('ISO 8601');
     }
   });

@@ -1,5 +1,13 @@
 // Formats: HC1 text ↔ COSE_Sign1 ↔ CWT ↔ DCC JSON.
-export { detectDcc, decodeDcc, unprefixHc1, hc1ToCose, HC1_PREFIX, MAX_HC1_LENGTH, MAX_COSE_BYTES } from './hc1/decode.js';
+export {
+  detectDcc,
+  decodeDcc,
+  unprefixHc1,
+  hc1ToCose,
+  HC1_PREFIX,
+  MAX_HC1_LENGTH,
+  MAX_COSE_BYTES,
+} from './hc1/decode.js';
 export type { DecodeDccOptions, DecodedDcc } from './hc1/decode.js';
 export { encodeDcc } from './hc1/encode.js';
 export type { EncodeDccOptions, EncodedDcc } from './hc1/encode.js';
@@ -29,9 +37,19 @@ export { certificateKid, certificateKidBase64 } from './lib/certificate.js';
 
 // Trust and development PKI.
 export { loadDccSignerList, loadDccTrustList, DCC_TRUST_LIST_CERTIFICATE_TYPES } from './trust/signer-list.js';
-export type { LoadDccSignerListOptions, LoadDccTrustListOptions, LoadedDccTrustList, DccTrustListCertificateType } from './trust/signer-list.js';
+export type {
+  LoadDccSignerListOptions,
+  LoadDccTrustListOptions,
+  LoadedDccTrustList,
+  DccTrustListCertificateType,
+} from './trust/signer-list.js';
 export { createDevelopmentCsca, createDocumentSignerCertificate, DCC_KEY_USAGE_OIDS } from './pki/dev-pki.js';
-export type { CreateDevelopmentCscaOptions, DevelopmentCsca, CreateDocumentSignerOptions, DocumentSignerCertificate } from './pki/dev-pki.js';
+export type {
+  CreateDevelopmentCscaOptions,
+  DevelopmentCsca,
+  CreateDocumentSignerOptions,
+  DocumentSignerCertificate,
+} from './pki/dev-pki.js';
 
 // Errors (discriminated on `code`).
 export {

@@ -42,7 +42,9 @@ describe('Base45 (RFC 9285)', () => {
     ['BB#', 'not in the Base45 alphabet'],
     ['BBé', 'not in the Base45 alphabet'],
   ])('rejects %j (%s)', (text, message) => {
-    expect(() => base45Decode(text)).toThrow(expect.objectContaining({ code: 'ERR_DCC_BASE45_INVALID', message: expect.stringContaining(message) }));
+    expect(() => base45Decode(text)).toThrow(
+      expect.objectContaining({ code: 'ERR_DCC_BASE45_INVALID', message: expect.stringContaining(message) }),
+    );
   });
 });
 
@@ -63,7 +65,12 @@ describe('bounded zlib', () => {
 
   it('rejects uncompressed, truncated and garbage streams', () => {
     const ok = zlibDeflate(new TextEncoder().encode('hello DCC'));
-    for (const bad of [Uint8Array.of(0xd2, 0x84, 0x43), ok.subarray(0, ok.length - 6), Uint8Array.of(0x78, 0x9c, 0xff, 0xff), new Uint8Array(0)]) {
+    for (const bad of [
+      Uint8Array.of(0xd2, 0x84, 0x43),
+      ok.subarray(0, ok.length - 6),
+      Uint8Array.of(0x78, 0x9c, 0xff, 0xff),
+      new Uint8Array(0),
+    ]) {
       expect(() => zlibInflate(bad)).toThrow(expect.objectContaining({ code: 'ERR_DCC_COMPRESSION_INVALID' }));
     }
   });
@@ -129,7 +136,9 @@ describe('ICAO 9303 transliteration', () => {
 
 describe('DCC schema 1.3.3', () => {
   const read = (dir: string) =>
-    readdirSync(new URL(dir, SCHEMA_DIR)).map((f) => [f, JSON.parse(readFileSync(new URL(`${dir}${f}`, SCHEMA_DIR), 'utf8'))] as const);
+    readdirSync(new URL(dir, SCHEMA_DIR)).map(
+      (f) => [f, JSON.parse(readFileSync(new URL(`${dir}${f}`, SCHEMA_DIR), 'utf8'))] as const,
+    );
 
   it.each(read('test/valid/'))('accepts test/valid/%s', (_name, dcc) => {
     expect(validateDccPayload(dcc, { valueSets: false })).toEqual([]);
@@ -140,7 +149,25 @@ describe('DCC schema 1.3.3', () => {
   });
 
   it('checks codes against the EU value sets', () => {
-    const dcc = { ver: '1.3.0', nam: { fnt: 'X' }, dob: '', v: [{ tg: '840539006', vp: 'nope', mp: 'EU/1/20/1528', ma: 'ORG-100030215', dn: 1, sd: 2, dt: '2021-05-01', co: 'IN', is: 'x', ci: 'y' }] };
+    const dcc = {
+      ver: '1.3.0',
+      nam: { fnt: 'X' },
+      dob: '',
+      v: [
+        {
+          tg: '840539006',
+          vp: 'nope',
+          mp: 'EU/1/20/1528',
+          ma: 'ORG-100030215',
+          dn: 1,
+          sd: 2,
+          dt: '2021-05-01',
+          co: 'IN',
+          is: 'x',
+          ci: 'y',
+        },
+      ],
+    };
     expect(validateDccPayload(dcc)).toEqual([expect.objectContaining({ path: '$.v[0].vp', kind: 'value-set' })]);
     expect(validateDccPayload(dcc, { valueSets: false })).toEqual([]);
   });

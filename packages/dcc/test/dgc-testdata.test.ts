@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { DEVIATIONS } from './deviations.js';
 import { formatReport, harnessReport } from './harness-report.js';
-import { DELEGATED_FLAGS, FLAGS, TESTDATA_DIR, expectedFlags, loadTestCases, parseValidationClock, runStep } from './harness/dgc-testdata.js';
+import {
+  DELEGATED_FLAGS,
+  FLAGS,
+  TESTDATA_DIR,
+  expectedFlags,
+  loadTestCases,
+  parseValidationClock,
+  runStep,
+} from './harness/dgc-testdata.js';
 
 const cases = loadTestCases();
 const deviations = new Map(DEVIATIONS.map((d) => [`${d.file}|${d.flag}`, d]));
@@ -87,7 +95,9 @@ describe('testdata readers', () => {
   });
 
   it('reads misspelled and nested expectation flags', () => {
-    expect(expectedFlags({ EXPECTEDRESULTS: { EXPTECTEDEXPIRED: true, EXPECTEDRESULTS: { EXPECTEDVERIFY: false } } })).toEqual({
+    expect(
+      expectedFlags({ EXPECTEDRESULTS: { EXPTECTEDEXPIRED: true, EXPECTEDRESULTS: { EXPECTEDVERIFY: false } } }),
+    ).toEqual({
       EXPECTEDEXPIRATIONCHECK: false,
       EXPECTEDVERIFY: false,
     });

@@ -11,8 +11,21 @@ import { base45Decode, base45Encode, decodeDcc, isDccError } from '../src/index.
 import { claimsFor, randomJson, SAMPLE_DCC, type RandomJsonShape } from './helpers.js';
 import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
-function coseOf(payload: unknown, options: { claims?: Map<number, unknown>; payloadBytes?: Uint8Array; unprotected?: Map<number, unknown>; tag?: 'none' | 'cose' | 'cwt' } = {}): Uint8Array {
-  const protectedBytes = cborEncode(new Map<number, unknown>([[1, -7], [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]));
+function coseOf(
+  payload: unknown,
+  options: {
+    claims?: Map<number, unknown>;
+    payloadBytes?: Uint8Array;
+    unprotected?: Map<number, unknown>;
+    tag?: 'none' | 'cose' | 'cwt';
+  } = {},
+): Uint8Array {
+  const protectedBytes = cborEncode(
+    new Map<number, unknown>([
+      [1, -7],
+      [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)],
+    ]),
+  );
   const payloadBytes = options.payloadBytes ?? cborEncode(options.claims ?? claimsFor(payload));
   const array = [protectedBytes, options.unprotected ?? new Map(), payloadBytes, new Uint8Array(64).fill(7)];
   if (options.tag === 'none') return cborEncode(array);
@@ -32,7 +45,10 @@ function decodeOrCode(cose: Uint8Array): ReturnType<typeof decodeDcc> | string {
 
 /** Random JSON-like data as a DCC issuer might send (text, integers, floats, booleans, null, arrays, objects). */
 const PAYLOAD_SHAPE: RandomJsonShape = {
-  integer: (next) => [0, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, -1, -24, -25, -256, -65_537, -4_294_967_296][Math.floor(next() * 14)]!,
+  integer: (next) =>
+    [0, 23, 24, 255, 256, 65_535, 65_536, 4_294_967_295, -1, -24, -25, -256, -65_537, -4_294_967_296][
+      Math.floor(next() * 14)
+    ]!,
   chars: 'aZ09 -/éÆ€😀"\\\u0000',
   longString: 80,
   shortString: 12,
@@ -48,8 +64,16 @@ describe('decodeDcc reads the COSE/CWT shapes issuers send', () => {
     for (let i = 0; i < 3000; i++) {
       // (A random string is wrapped, not spread: spreading splits it into UTF-16 units, lone surrogates included.)
       const random = randomPayload(next, 1);
-      const payload: Record<string, unknown> = { ver: '1.3.0', ...(random && typeof random === 'object' ? random : { x: random }) };
-      const unprotected = next() < 0.2 ? new Map<number, unknown>([[4, Uint8Array.of(9, 9)]]) : next() < 0.1 ? new Map<number, unknown>([[1, -37]]) : new Map();
+      const payload: Record<string, unknown> = {
+        ver: '1.3.0',
+        ...(random && typeof random === 'object' ? random : { x: random }),
+      };
+      const unprotected =
+        next() < 0.2
+          ? new Map<number, unknown>([[4, Uint8Array.of(9, 9)]])
+          : next() < 0.1
+            ? new Map<number, unknown>([[1, -37]])
+            : new Map();
       const tag = (['none', 'cose', 'cwt'] as const)[i % 3]!;
       const decoded = decodeDcc(coseOf(payload, { unprotected, tag }));
       // Key order included.
@@ -62,25 +86,50 @@ describe('decodeDcc reads the COSE/CWT shapes issuers send', () => {
     // 1.5 as float64 (what cbor-x writes), then rewritten as float32 and float16, which some encoders write.
     const f64Hex = Buffer.from(cborEncode(claimsFor({ ...SAMPLE_DCC, x: 1.5 }))).toString('hex');
     expect(f64Hex).toContain('fb3ff8000000000000');
-    const f32 = coseOf(null, { payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'fa3fc00000'), 'hex')) });
-    const f16 = coseOf(null, { payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'f93e00'), 'hex')) });
+    const f32 = coseOf(null, {
+      payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'fa3fc00000'), 'hex')),
+    });
+    const f16 = coseOf(null, {
+      payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'f93e00'), 'hex')),
+    });
     for (const cose of [f32, f16]) expect((decodeDcc(cose).payload as unknown as { x: number }).x).toBe(1.5);
     let deep: unknown = 1;
     for (let i = 0; i < 20; i++) deep = [deep];
     const refused = {
       tagged: coseOf({ ...SAMPLE_DCC, x: new Tag('x', 1234) }),
-      intKey: coseOf(new Map<unknown, unknown>([['ver', '1.3.0'], [5, 'x']])),
-      proto: coseOf(new Map<unknown, unknown>([['ver', '1.3.0'], ['__proto__', { a: 1 }]])),
+      intKey: coseOf(
+        new Map<unknown, unknown>([
+          ['ver', '1.3.0'],
+          [5, 'x'],
+        ]),
+      ),
+      proto: coseOf(
+        new Map<unknown, unknown>([
+          ['ver', '1.3.0'],
+          ['__proto__', { a: 1 }],
+        ]),
+      ),
       bytesInside: coseOf({ ...SAMPLE_DCC, x: Uint8Array.of(1) }),
       tooDeep: coseOf({ ...SAMPLE_DCC, x: deep }),
     };
     for (const [name, cose] of Object.entries(refused)) expect(decodeOrCode(cose), name).toBe('ERR_DCC_CWT_INVALID');
-    const extraClaim = decodeDcc(coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([...claimsFor(SAMPLE_DCC), [7, 'cti']]) }));
+    const extraClaim = decodeDcc(
+      coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([...claimsFor(SAMPLE_DCC), [7, 'cti']]) }),
+    );
     expect(extraClaim.claims['7']).toBe('cti');
-    const textClaim = decodeDcc(coseOf(SAMPLE_DCC, { claims: new Map<unknown, unknown>([['1', 'IN'], [-260, new Map([[1, SAMPLE_DCC]])]]) as Map<number, unknown> }));
+    const textClaim = decodeDcc(
+      coseOf(SAMPLE_DCC, {
+        claims: new Map<unknown, unknown>([
+          ['1', 'IN'],
+          [-260, new Map([[1, SAMPLE_DCC]])],
+        ]) as Map<number, unknown>,
+      }),
+    );
     expect(textClaim.iss).toBeUndefined();
     expect(textClaim.claims['1']).toBe('IN');
-    const noIss = decodeDcc(coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([[-260, new Map([[1, SAMPLE_DCC]])]]) }));
+    const noIss = decodeDcc(
+      coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([[-260, new Map([[1, SAMPLE_DCC]])]]) }),
+    );
     expect(noIss.iss).toBeUndefined();
     // Trailing bytes and truncation.
     const good = coseOf(SAMPLE_DCC);
@@ -90,7 +139,11 @@ describe('decodeDcc reads the COSE/CWT shapes issuers send', () => {
 
   it('damaged messages: a DCC or a typed DccError, nothing else', () => {
     const next = rng(29);
-    const sources = [coseOf(SAMPLE_DCC), coseOf(SAMPLE_DCC, { tag: 'cwt' }), coseOf({ ...SAMPLE_DCC, nam: { fn: 'Ærøskøbing 😀' } }, { tag: 'none' })];
+    const sources = [
+      coseOf(SAMPLE_DCC),
+      coseOf(SAMPLE_DCC, { tag: 'cwt' }),
+      coseOf({ ...SAMPLE_DCC, nam: { fn: 'Ærøskøbing 😀' } }, { tag: 'none' }),
+    ];
     let answered = 0;
     for (let i = 0; i < 20_000; i++) {
       const cose = new Uint8Array(sources[i % sources.length]!);

@@ -19,7 +19,27 @@ const encoder = new Encoder({ tagUint8Array: false, useRecords: false, mapsAsObj
 const decoder = new Decoder({ mapsAsObjects: false, useRecords: false });
 
 /** Random JSON data: unicode and long strings, integers at the CBOR size edges, floats, nesting. */
-const EDGES = [0, 23, 24, 255, 256, 65535, 65536, 4294967295, 4294967296, -1, -24, -25, -256, -257, -65536, -65537, -4294967296, -4294967297, 2 ** 53 - 1];
+const EDGES = [
+  0,
+  23,
+  24,
+  255,
+  256,
+  65535,
+  65536,
+  4294967295,
+  4294967296,
+  -1,
+  -24,
+  -25,
+  -256,
+  -257,
+  -65536,
+  -65537,
+  -4294967296,
+  -4294967297,
+  2 ** 53 - 1,
+];
 const JSON_SHAPE: RandomJsonShape = {
   integer: (next) => EDGES[Math.floor(next() * EDGES.length)]! * (next() < 0.5 ? 1 : 1),
   chars: 'aZ09 -/é€😀\u0000"\\',
@@ -114,7 +134,12 @@ describe('CborWriter.plainJson writes what json writes for the JSON copy, withou
       expect(Buffer.from(w.bytes()).toString('hex')).toBe(before);
     }
     // Null-prototype objects, -0 and integer-like keys are plain: the same bytes as through the copy.
-    const bare = Object.assign(Object.create(null) as Record<string, unknown>, { b: -0, 2: 'two', 1: 'one', a: [0.5, -1] });
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, {
+      b: -0,
+      2: 'two',
+      1: 'one',
+      a: [0.5, -1],
+    });
     w.reset();
     expect(w.plainJson(bare)).toBe(true);
     const direct = Buffer.from(w.bytes()).toString('hex');
@@ -127,9 +152,20 @@ describe('CborWriter.plainJson writes what json writes for the JSON copy, withou
     const { dsc } = await developmentPki();
     const trustStore = new TrustStore();
     trustStore.addCertificate(dsc.certificatePem);
-    const payloads = Array.from({ length: 40 }, (_, i) => ({ ...SAMPLE_DCC, nam: { ...SAMPLE_DCC.nam, fn: `Name ${i} ${'x'.repeat(i)}` } }));
+    const payloads = Array.from({ length: 40 }, (_, i) => ({
+      ...SAMPLE_DCC,
+      nam: { ...SAMPLE_DCC.nam, fn: `Name ${i} ${'x'.repeat(i)}` },
+    }));
     const issued = await Promise.all(
-      payloads.map((p, i) => encodeDcc(p, { signer: dsc.signer, kid: dsc.kid, iat: 1_700_000_000 + i, exp: 1_900_000_000, validate: i % 2 === 0 })),
+      payloads.map((p, i) =>
+        encodeDcc(p, {
+          signer: dsc.signer,
+          kid: dsc.kid,
+          iat: 1_700_000_000 + i,
+          exp: 1_900_000_000,
+          validate: i % 2 === 0,
+        }),
+      ),
     );
     const now = new Date(1_800_000_000_000);
     const results = await Promise.all(issued.map((d) => verifyDcc(d.hc1, { trustStore, now })));
@@ -142,8 +178,16 @@ describe('CborWriter.plainJson writes what json writes for the JSON copy, withou
 
   it('encodeDcc without validation signs the same payload bytes either way', async () => {
     const { dsc } = await developmentPki();
-    const options = { signer: dsc.signer, kid: dsc.kid, iss: 'IN', iat: 1_700_000_000, exp: 1_900_000_000, validate: false };
-    const payloadOf = (hc1: string) => (decoder.decode(pako.inflate(base45.decode(hc1.slice(4)))) as Tag).value[2] as Uint8Array;
+    const options = {
+      signer: dsc.signer,
+      kid: dsc.kid,
+      iss: 'IN',
+      iat: 1_700_000_000,
+      exp: 1_900_000_000,
+      validate: false,
+    };
+    const payloadOf = (hc1: string) =>
+      (decoder.decode(pako.inflate(base45.decode(hc1.slice(4)))) as Tag).value[2] as Uint8Array;
     const withDate = { ...SAMPLE_DCC, extra: { when: new Date(0), skip: undefined, n: Number.NaN } };
     const copied = JSON.parse(JSON.stringify(withDate)) as typeof withDate;
     const a = await encodeDcc(withDate, options);
@@ -152,7 +196,9 @@ describe('CborWriter.plainJson writes what json writes for the JSON copy, withou
     const d = await encodeDcc(JSON.parse(JSON.stringify(SAMPLE_DCC)) as typeof SAMPLE_DCC, options);
     expect(Buffer.from(payloadOf(a.hc1)).equals(Buffer.from(payloadOf(b.hc1)))).toBe(true);
     expect(Buffer.from(payloadOf(c.hc1)).equals(Buffer.from(payloadOf(d.hc1)))).toBe(true);
-    await expect(encodeDcc([] as unknown as typeof SAMPLE_DCC, options)).rejects.toMatchObject({ code: 'ERR_DCC_ENCODE_INVALID' });
+    await expect(encodeDcc([] as unknown as typeof SAMPLE_DCC, options)).rejects.toMatchObject({
+      code: 'ERR_DCC_ENCODE_INVALID',
+    });
     const throwing = Object.defineProperty({ ...SAMPLE_DCC }, 'x', {
       enumerable: true,
       get() {
@@ -176,7 +222,9 @@ describe('codecs against the npm tools', () => {
   it('zlib: our streams inflate with pako, pako streams inflate with ours', () => {
     const next = rng(11);
     for (let i = 0; i < 200; i++) {
-      const bytes = new Uint8Array(1 + Math.floor(next() * 3000)).map(() => (next() < 0.6 ? 65 : Math.floor(next() * 256)));
+      const bytes = new Uint8Array(1 + Math.floor(next() * 3000)).map(() =>
+        next() < 0.6 ? 65 : Math.floor(next() * 256),
+      );
       expect(Buffer.from(pako.inflate(zlibDeflate(bytes))).equals(Buffer.from(bytes))).toBe(true);
       expect(Buffer.from(zlibInflate(pako.deflate(bytes))).equals(Buffer.from(bytes))).toBe(true);
     }
@@ -188,28 +236,67 @@ describe('HC1 crosses between @divoc/dcc and a cbor-x + pako + base45 + node:cry
     const { dsc } = await developmentPki();
     const kid = Buffer.from(dsc.kid, 'base64');
     const times = { iat: 1_700_000_000, exp: 1_900_000_000 };
-    const ours = await encodeDcc(SAMPLE_DCC, { signer: dsc.signer, certificate: dsc.certificatePem, iss: 'IN', ...times });
+    const ours = await encodeDcc(SAMPLE_DCC, {
+      signer: dsc.signer,
+      certificate: dsc.certificatePem,
+      iss: 'IN',
+      ...times,
+    });
 
     // Plain pipeline: verify ours.
     const cose = decoder.decode(pako.inflate(base45.decode(ours.hc1.slice(4)))) as Tag;
-    const [protectedBytes, unprotected, payload, signature] = cose.value as [Uint8Array, Map<number, unknown>, Uint8Array, Uint8Array];
+    const [protectedBytes, unprotected, payload, signature] = cose.value as [
+      Uint8Array,
+      Map<number, unknown>,
+      Uint8Array,
+      Uint8Array,
+    ];
     expect(cose.tag).toBe(18);
     expect(unprotected.size).toBe(0);
     const toBeSigned = encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
-    expect(nodeVerify('sha256', toBeSigned, { key: dsc.keyPair.publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+    expect(nodeVerify('sha256', toBeSigned, { key: dsc.keyPair.publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(
+      true,
+    );
     const claims = decoder.decode(payload) as Map<number, unknown>;
     expect(claims.get(1)).toBe('IN');
     expect(claims.get(6)).toBe(times.iat);
     expect(claims.get(4)).toBe(times.exp);
     // The payload bytes are exactly what the general encoder (cbor-x, shortest map heads) writes for the same claims.
-    const expected = cborEncode(new Map<number, unknown>([[1, 'IN'], [6, times.iat], [4, times.exp], [-260, new Map([[1, SAMPLE_DCC]])]]));
+    const expected = cborEncode(
+      new Map<number, unknown>([
+        [1, 'IN'],
+        [6, times.iat],
+        [4, times.exp],
+        [-260, new Map([[1, SAMPLE_DCC]])],
+      ]),
+    );
     expect(Buffer.from(payload).equals(Buffer.from(expected))).toBe(true);
-    expect(Buffer.from(protectedBytes).equals(Buffer.from(cborEncode(new Map<number, unknown>([[1, -7], [4, kid]]))))).toBe(true);
+    expect(
+      Buffer.from(protectedBytes).equals(
+        Buffer.from(
+          cborEncode(
+            new Map<number, unknown>([
+              [1, -7],
+              [4, kid],
+            ]),
+          ),
+        ),
+      ),
+    ).toBe(true);
 
     // Plain pipeline: issue; ours verifies it.
     const theirPayload = expected;
-    const theirProtected = encoder.encode(new Map<number, unknown>([[1, -7], [4, kid]]));
-    const theirSignature = nodeSign('sha256', encoder.encode(['Signature1', theirProtected, new Uint8Array(0), theirPayload]), { key: dsc.keyPair.privateKey!, dsaEncoding: 'ieee-p1363' });
+    const theirProtected = encoder.encode(
+      new Map<number, unknown>([
+        [1, -7],
+        [4, kid],
+      ]),
+    );
+    const theirSignature = nodeSign(
+      'sha256',
+      encoder.encode(['Signature1', theirProtected, new Uint8Array(0), theirPayload]),
+      { key: dsc.keyPair.privateKey!, dsaEncoding: 'ieee-p1363' },
+    );
     const theirHc1 = `HC1:${base45.encode(Buffer.from(pako.deflate(encoder.encode(new Tag([theirProtected, new Map(), theirPayload, theirSignature], 18)))))}`;
     const trustStore = new TrustStore();
     trustStore.addCertificate(dsc.certificatePem);
@@ -229,12 +316,19 @@ describe('HC1 crosses between @divoc/dcc and a cbor-x + pako + base45 + node:cry
     const second = await encodeDcc(SAMPLE_DCC, { ...options, certificate: dsc.certificatePem });
     expect(second.kid).toBe(first.kid);
     expect(first.kid).toBe(dsc.kid);
-    await expect(encodeDcc(SAMPLE_DCC, { ...options, certificate: testOnly.certificatePem })).rejects.toMatchObject({ code: 'ERR_DCC_ENCODE_INVALID' });
+    await expect(encodeDcc(SAMPLE_DCC, { ...options, certificate: testOnly.certificatePem })).rejects.toMatchObject({
+      code: 'ERR_DCC_ENCODE_INVALID',
+    });
   });
 
   it('policy.schema: false leaves the schema check out (and only it)', async () => {
     const { dsc } = await developmentPki();
-    const { hc1 } = await encodeDcc(SAMPLE_DCC, { signer: dsc.signer, kid: dsc.kid, iat: 1_700_000_000, exp: 1_900_000_000 });
+    const { hc1 } = await encodeDcc(SAMPLE_DCC, {
+      signer: dsc.signer,
+      kid: dsc.kid,
+      iat: 1_700_000_000,
+      exp: 1_900_000_000,
+    });
     const trustStore = new TrustStore();
     trustStore.addCertificate(dsc.certificatePem);
     const now = new Date(1_800_000_000_000);

@@ -6,7 +6,12 @@
  * The minimal DER writer below builds those messages; the SDK only reads CMS.
  */
 import { createSigner, dccKid, parseCertificate, sha256, type KeyPair } from '@divoc/keys';
-import { createDevelopmentCsca, createDocumentSignerCertificate, type DevelopmentCsca, type DocumentSignerCertificate } from '../src/index.js';
+import {
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  type DevelopmentCsca,
+  type DocumentSignerCertificate,
+} from '../src/index.js';
 import { concat } from '../../../test/support/bytes.js';
 
 function lengthOctets(n: number): number[] {
@@ -63,7 +68,13 @@ export async function cmsSign(content: Uint8Array, certificate: Uint8Array, key:
     seq(oid('1.2.840.10045.4.3.2')),
     octets(signature),
   );
-  const signedData = seq(tlv(0x02, Uint8Array.of(3)), set(SHA256()), seq(oid('1.2.840.113549.1.7.1')), tlv(0xa0, certificate), set(signerInfo));
+  const signedData = seq(
+    tlv(0x02, Uint8Array.of(3)),
+    set(SHA256()),
+    seq(oid('1.2.840.113549.1.7.1')),
+    tlv(0xa0, certificate),
+    set(signerInfo),
+  );
   return Buffer.from(seq(oid('1.2.840.113549.1.7.2'), tlv(0xa0, signedData))).toString('base64');
 }
 
@@ -80,7 +91,12 @@ export interface GatewayEntry {
   rawData: string;
 }
 
-export async function gatewayEntry(certificate: Uint8Array, type: GatewayCertificateType, country: string, signer: { certificateDer: Uint8Array; keyPair: KeyPair }): Promise<GatewayEntry> {
+export async function gatewayEntry(
+  certificate: Uint8Array,
+  type: GatewayCertificateType,
+  country: string,
+  signer: { certificateDer: Uint8Array; keyPair: KeyPair },
+): Promise<GatewayEntry> {
   return {
     kid: dccKid(certificate),
     timestamp: '2021-06-01T10:00:00.000Z',
@@ -106,8 +122,15 @@ export interface DevelopmentGateway {
 }
 
 /** A trust anchor and, per country, a CSCA, an UPLOAD certificate and a DSC, with their signed trust-list entries. */
-export async function developmentGateway(countryCodes: readonly string[] = ['DE', 'FR'], validFrom = new Date('2021-01-01T00:00:00Z')): Promise<DevelopmentGateway> {
-  const trustAnchor = await createDevelopmentCsca({ country: 'BE', commonName: 'DIVOC test DCC gateway trust anchor', validFrom });
+export async function developmentGateway(
+  countryCodes: readonly string[] = ['DE', 'FR'],
+  validFrom = new Date('2021-01-01T00:00:00Z'),
+): Promise<DevelopmentGateway> {
+  const trustAnchor = await createDevelopmentCsca({
+    country: 'BE',
+    commonName: 'DIVOC test DCC gateway trust anchor',
+    validFrom,
+  });
   const countries: Record<string, GatewayCountry> = {};
   const trustList: GatewayEntry[] = [];
   for (const country of countryCodes) {

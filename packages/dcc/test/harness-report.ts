@@ -25,7 +25,9 @@ export interface HarnessReport {
 export async function harnessReport(): Promise<HarnessReport> {
   const cases = loadTestCases();
   const deviation = new Set(DEVIATIONS.map((d) => `${d.file}|${d.flag}`));
-  const counts = new Map<Flag, FlagCount>(FLAGS.map((flag) => [flag, { flag, cases: 0, passed: 0, deviations: 0, failed: 0 }]));
+  const counts = new Map<Flag, FlagCount>(
+    FLAGS.map((flag) => [flag, { flag, cases: 0, passed: 0, deviations: 0, failed: 0 }]),
+  );
   const failures: HarnessReport['failures'] = [];
   for (const c of cases) {
     for (const flag of FLAGS) {
@@ -57,5 +59,7 @@ export function formatReport(report: HarnessReport): string {
       ? `${c.flag.padEnd(26)} ${String(c.cases).padStart(5)}  ${c.delegatedTo}`
       : `${c.flag.padEnd(26)} ${String(c.cases).padStart(5)} ${String(c.passed).padStart(7)} ${String(c.deviations).padStart(10)} ${String(c.failed).padStart(7)}`,
   );
-  return [`dgc-testdata: ${report.files} files`, `${'flag'.padEnd(26)} cases  passed deviations  failed`, ...rows].join('\n');
+  return [`dgc-testdata: ${report.files} files`, `${'flag'.padEnd(26)} cases  passed deviations  failed`, ...rows].join(
+    '\n',
+  );
 }

@@ -1,11 +1,23 @@
 import { createSigner, generateKeyPair, type Signer } from '@divoc/keys';
-import { createDevelopmentCsca, createDocumentSignerCertificate, type DevelopmentCsca, type DocumentSignerCertificate } from '../src/index.js';
+import {
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  type DevelopmentCsca,
+  type DocumentSignerCertificate,
+} from '../src/index.js';
 import { base45Encode } from '../src/base45/base45.js';
 import { sigStructure } from '../src/cose/cose.js';
 import { cborEncode, Tag } from '../src/lib/cbor.js';
 import { zlibDeflate } from '../src/lib/zlib.js';
 
-let pki: Promise<{ csca: DevelopmentCsca; dsc: DocumentSignerCertificate; testOnly: DocumentSignerCertificate; expired: DocumentSignerCertificate }> | undefined;
+let pki:
+  | Promise<{
+      csca: DevelopmentCsca;
+      dsc: DocumentSignerCertificate;
+      testOnly: DocumentSignerCertificate;
+      expired: DocumentSignerCertificate;
+    }>
+  | undefined;
 
 /** One development CSCA and three DSCs, made once per test file. */
 export function developmentPki() {
@@ -13,7 +25,12 @@ export function developmentPki() {
     const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'DIVOC Test CSCA' });
     const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 365 });
     const testOnly = await createDocumentSignerCertificate({ csca, types: ['t'], validityDays: 365 });
-    const expired = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 1, validFrom: new Date('2020-01-01T00:00:00Z') });
+    const expired = await createDocumentSignerCertificate({
+      csca,
+      types: ['v', 't', 'r'],
+      validityDays: 1,
+      validFrom: new Date('2020-01-01T00:00:00Z'),
+    });
     return { csca, dsc, testOnly, expired };
   })();
   return pki;
@@ -23,7 +40,20 @@ export const SAMPLE_DCC = {
   ver: '1.3.0',
   nam: { fn: 'Mitra', fnt: 'MITRA', gn: 'Bhaya', gnt: 'BHAYA' },
   dob: '1990-01-15',
-  v: [{ tg: '840539006', vp: '29061000087103', mp: 'Covishield', ma: 'ORG-100001981', dn: 2, sd: 2, dt: '2021-07-12', co: 'IN', is: 'https://divoc.dev/', ci: 'URN:UVCI:01:IN:244768056' }],
+  v: [
+    {
+      tg: '840539006',
+      vp: '29061000087103',
+      mp: 'Covishield',
+      ma: 'ORG-100001981',
+      dn: 2,
+      sd: 2,
+      dt: '2021-07-12',
+      co: 'IN',
+      is: 'https://divoc.dev/',
+      ci: 'URN:UVCI:01:IN:244768056',
+    },
+  ],
 };
 
 export interface CraftOptions {
@@ -35,13 +65,30 @@ export interface CraftOptions {
   tag?: 'cose' | 'cwt' | 'none' | 'cwt-untagged';
 }
 
-export function claimsFor(payload: unknown, iat = 1_700_000_000, exp = 1_900_000_000, iss = 'IN'): Map<number, unknown> {
-  return new Map<number, unknown>([[1, iss], [6, iat], [4, exp], [-260, new Map([[1, payload]])]]);
+export function claimsFor(
+  payload: unknown,
+  iat = 1_700_000_000,
+  exp = 1_900_000_000,
+  iss = 'IN',
+): Map<number, unknown> {
+  return new Map<number, unknown>([
+    [1, iss],
+    [6, iat],
+    [4, exp],
+    [-260, new Map([[1, payload]])],
+  ]);
 }
 
 /** A hand-made COSE_Sign1 (for forged or malformed messages), signed by `signer` unless a signature is given. */
 export async function craftCose(signer: Signer, kid: Uint8Array, options: CraftOptions = {}): Promise<Uint8Array> {
-  const header = options.protectedHeader === null ? undefined : (options.protectedHeader ?? new Map<number, unknown>([[1, -7], [4, kid]]));
+  const header =
+    options.protectedHeader === null
+      ? undefined
+      : (options.protectedHeader ??
+        new Map<number, unknown>([
+          [1, -7],
+          [4, kid],
+        ]));
   const protectedBytes = header ? cborEncode(header) : new Uint8Array(0);
   const payloadBytes = options.payloadBytes ?? cborEncode(options.claims ?? claimsFor(SAMPLE_DCC));
   const real = await signer.sign(sigStructure(protectedBytes, payloadBytes));
@@ -91,7 +138,8 @@ export function randomJson(next: () => number, shape: RandomJsonShape, depth = 0
     case 2: {
       const chars = Array.from(shape.chars);
       let s = '';
-      for (let i = Math.floor(next() * (next() < 0.1 ? shape.longString : shape.shortString)); i > 0; i--) s += chars[Math.floor(next() * chars.length)];
+      for (let i = Math.floor(next() * (next() < 0.1 ? shape.longString : shape.shortString)); i > 0; i--)
+        s += chars[Math.floor(next() * chars.length)];
       return s;
     }
     case 3:
@@ -102,7 +150,8 @@ export function randomJson(next: () => number, shape: RandomJsonShape, depth = 0
       return Array.from({ length: Math.floor(next() * shape.arrayLength) }, () => randomJson(next, shape, depth + 1));
     default: {
       const out: Record<string, unknown> = {};
-      for (let i = Math.floor(next() * shape.objectSize); i > 0; i--) out[shape.key(next)] = randomJson(next, shape, depth + 1);
+      for (let i = Math.floor(next() * shape.objectSize); i > 0; i--)
+        out[shape.key(next)] = randomJson(next, shape, depth + 1);
       return out;
     }
   }

@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { TrustStore } from '@divoc/keys';
-import { base45Encode, decodeDcc, encodeDcc, loadDccSignerList, MAX_HC1_LENGTH, verifyDcc, type DccVerificationResult } from '../src/index.js';
+import {
+  base45Encode,
+  decodeDcc,
+  encodeDcc,
+  loadDccSignerList,
+  MAX_HC1_LENGTH,
+  verifyDcc,
+  type DccVerificationResult,
+} from '../src/index.js';
 import { cborEncode, Tag } from '../src/lib/cbor.js';
 import { zlibDeflate } from '../src/lib/zlib.js';
 import { claimsFor, craftCose, developmentPki, SAMPLE_DCC, toHc1 } from './helpers.js';
-
 
 function check(result: DccVerificationResult, name: string) {
   return result.checks.find((c) => c.name === name);
@@ -38,14 +45,18 @@ describe('decode: hostile text', () => {
   it('bad Base45 characters, wrong or missing prefix', () => {
     expect(() => decodeDcc('HC1:NCF!XN%TS3')).toThrow(expect.objectContaining({ code: 'ERR_DCC_BASE45_INVALID' }));
     expect(() => decodeDcc('HC1:ncfoxn')).toThrow(expect.objectContaining({ code: 'ERR_DCC_BASE45_INVALID' }));
-    expect(() => decodeDcc('HC2:NCFOXN')).toThrow(expect.objectContaining({ code: 'ERR_DCC_PREFIX_INVALID', message: expect.stringContaining('HC2:') }));
+    expect(() => decodeDcc('HC2:NCFOXN')).toThrow(
+      expect.objectContaining({ code: 'ERR_DCC_PREFIX_INVALID', message: expect.stringContaining('HC2:') }),
+    );
     expect(() => decodeDcc('hc1:NCFOXN')).toThrow(expect.objectContaining({ code: 'ERR_DCC_PREFIX_INVALID' }));
     expect(() => decodeDcc('NCFOXN%TS3DH')).toThrow(expect.objectContaining({ code: 'ERR_DCC_PREFIX_INVALID' }));
     expect(() => decodeDcc('')).toThrow(expect.objectContaining({ code: 'ERR_DCC_PREFIX_INVALID' }));
   });
 
   it('oversized HC1 text is refused before any work', () => {
-    expect(() => decodeDcc(`HC1:${'0'.repeat(MAX_HC1_LENGTH)}`)).toThrow(expect.objectContaining({ code: 'ERR_DCC_INPUT_INVALID' }));
+    expect(() => decodeDcc(`HC1:${'0'.repeat(MAX_HC1_LENGTH)}`)).toThrow(
+      expect.objectContaining({ code: 'ERR_DCC_INPUT_INVALID' }),
+    );
     expect(() => decodeDcc(new Uint8Array(70_000))).toThrow(expect.objectContaining({ code: 'ERR_DCC_INPUT_INVALID' }));
   });
 
@@ -70,7 +81,9 @@ describe('decode: hostile text', () => {
 
   it('wrong types never crash', () => {
     for (const bad of [null, undefined, 42, {}, [], new Date()]) {
-      expect(() => decodeDcc(bad as unknown as string)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_DCC_/) }));
+      expect(() => decodeDcc(bad as unknown as string)).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^ERR_DCC_/) }),
+      );
     }
   });
 });
@@ -80,18 +93,85 @@ describe('decode: hostile COSE / CBOR', () => {
     const { dsc, kid } = await setup();
     const cases: Array<[string, Uint8Array, string]> = [
       ['not CBOR', Uint8Array.of(0xff, 0x00), 'ERR_DCC_COSE_INVALID'],
-      ['trailing bytes', Uint8Array.of(...cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0), new Uint8Array(0)], 18)), 0x00), 'ERR_DCC_COSE_INVALID'],
-      ['wrong tag (COSE_Mac0 17)', cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0), new Uint8Array(0)], 17)), 'ERR_DCC_COSE_INVALID'],
-      ['3 elements', cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0)], 18)), 'ERR_DCC_COSE_INVALID'],
-      ['protected header not bytes', cborEncode(new Tag([new Map(), new Map(), new Uint8Array(0), new Uint8Array(0)], 18)), 'ERR_DCC_COSE_INVALID'],
-      ['detached payload', cborEncode(new Tag([new Uint8Array(0), new Map(), null, new Uint8Array(0)], 18)), 'ERR_DCC_COSE_INVALID'],
-      ['kid as text', await craftCose(dsc.signer, kid, { protectedHeader: new Map<number, unknown>([[1, -7], [4, 'kid']]) }), 'ERR_DCC_COSE_INVALID'],
-      ['CWT tag around an untagged array', await craftCose(dsc.signer, kid, { tag: 'cwt-untagged' }), 'ERR_DCC_COSE_INVALID'],
-      ['payload not a claims map', await craftCose(dsc.signer, kid, { payloadBytes: cborEncode([1, 2]) }), 'ERR_DCC_CWT_INVALID'],
-      ['no hcert claim', await craftCose(dsc.signer, kid, { claims: new Map<number, unknown>([[1, 'IN'], [6, 1], [4, 2]]) }), 'ERR_DCC_CWT_INVALID'],
-      ['hcert without key 1', await craftCose(dsc.signer, kid, { claims: new Map<number, unknown>([[-260, new Map([[2, {}]])]]) }), 'ERR_DCC_CWT_INVALID'],
-      ['iat as text', await craftCose(dsc.signer, kid, { claims: new Map<number, unknown>([[6, 'yesterday'], [-260, new Map([[1, SAMPLE_DCC]])]]) }), 'ERR_DCC_CWT_INVALID'],
-      ['bytes inside the DCC', await craftCose(dsc.signer, kid, { claims: claimsFor({ ...SAMPLE_DCC, dob: new Uint8Array(3) }) }), 'ERR_DCC_CWT_INVALID'],
+      [
+        'trailing bytes',
+        Uint8Array.of(
+          ...cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0), new Uint8Array(0)], 18)),
+          0x00,
+        ),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'wrong tag (COSE_Mac0 17)',
+        cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0), new Uint8Array(0)], 17)),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        '3 elements',
+        cborEncode(new Tag([new Uint8Array(0), new Map(), new Uint8Array(0)], 18)),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'protected header not bytes',
+        cborEncode(new Tag([new Map(), new Map(), new Uint8Array(0), new Uint8Array(0)], 18)),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'detached payload',
+        cborEncode(new Tag([new Uint8Array(0), new Map(), null, new Uint8Array(0)], 18)),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'kid as text',
+        await craftCose(dsc.signer, kid, {
+          protectedHeader: new Map<number, unknown>([
+            [1, -7],
+            [4, 'kid'],
+          ]),
+        }),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'CWT tag around an untagged array',
+        await craftCose(dsc.signer, kid, { tag: 'cwt-untagged' }),
+        'ERR_DCC_COSE_INVALID',
+      ],
+      [
+        'payload not a claims map',
+        await craftCose(dsc.signer, kid, { payloadBytes: cborEncode([1, 2]) }),
+        'ERR_DCC_CWT_INVALID',
+      ],
+      [
+        'no hcert claim',
+        await craftCose(dsc.signer, kid, {
+          claims: new Map<number, unknown>([
+            [1, 'IN'],
+            [6, 1],
+            [4, 2],
+          ]),
+        }),
+        'ERR_DCC_CWT_INVALID',
+      ],
+      [
+        'hcert without key 1',
+        await craftCose(dsc.signer, kid, { claims: new Map<number, unknown>([[-260, new Map([[2, {}]])]]) }),
+        'ERR_DCC_CWT_INVALID',
+      ],
+      [
+        'iat as text',
+        await craftCose(dsc.signer, kid, {
+          claims: new Map<number, unknown>([
+            [6, 'yesterday'],
+            [-260, new Map([[1, SAMPLE_DCC]])],
+          ]),
+        }),
+        'ERR_DCC_CWT_INVALID',
+      ],
+      [
+        'bytes inside the DCC',
+        await craftCose(dsc.signer, kid, { claims: claimsFor({ ...SAMPLE_DCC, dob: new Uint8Array(3) }) }),
+        'ERR_DCC_CWT_INVALID',
+      ],
       ['huge declared array', Uint8Array.of(0xd2, 0x9a, 0x7f, 0xff, 0xff, 0xff), 'ERR_DCC_COSE_INVALID'],
       ['deep nesting', Uint8Array.of(0xd2, ...new Array(60_000).fill(0x81), 0x00), 'ERR_DCC_COSE_INVALID'],
     ];
@@ -107,20 +187,38 @@ describe('decode: hostile COSE / CBOR', () => {
       const result = await verifyDcc(cose, { trustStore: store });
       expect(result.valid, `${tag}: ${JSON.stringify(result.checks)}`).toBe(true);
     }
-    const unprotectedOnly = await craftCose(dsc.signer, kid, { protectedHeader: new Map([[1, -7]]), unprotectedHeader: new Map([[4, kid]]) });
+    const unprotectedOnly = await craftCose(dsc.signer, kid, {
+      protectedHeader: new Map([[1, -7]]),
+      unprotectedHeader: new Map([[4, kid]]),
+    });
     expect(decodeDcc(unprotectedOnly).kidHeader).toBe('unprotected');
     expect((await verifyDcc(unprotectedOnly, { trustStore: store })).valid).toBe(true);
-    const wrongUnprotected = await craftCose(dsc.signer, kid, { unprotectedHeader: new Map([[4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]) });
+    const wrongUnprotected = await craftCose(dsc.signer, kid, {
+      unprotectedHeader: new Map([[4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]),
+    });
     expect((await verifyDcc(wrongUnprotected, { trustStore: store })).valid).toBe(true);
-    const wrongProtected = await craftCose(dsc.signer, kid, { protectedHeader: new Map<number, unknown>([[1, -7], [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]), unprotectedHeader: new Map([[4, kid]]) });
-    expect(check(await verifyDcc(wrongProtected, { trustStore: store }), 'trust')?.code).toBe('ERR_DCC_KEY_NOT_TRUSTED');
+    const wrongProtected = await craftCose(dsc.signer, kid, {
+      protectedHeader: new Map<number, unknown>([
+        [1, -7],
+        [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)],
+      ]),
+      unprotectedHeader: new Map([[4, kid]]),
+    });
+    expect(check(await verifyDcc(wrongProtected, { trustStore: store }), 'trust')?.code).toBe(
+      'ERR_DCC_KEY_NOT_TRUSTED',
+    );
   });
 });
 
 describe('verify: forged and misused signatures', () => {
   it('wrong alg: EdDSA (-8) label with an EC certificate', async () => {
     const { dsc, kid, store } = await setup();
-    const cose = await craftCose(dsc.signer, kid, { protectedHeader: new Map<number, unknown>([[1, -8], [4, kid]]) });
+    const cose = await craftCose(dsc.signer, kid, {
+      protectedHeader: new Map<number, unknown>([
+        [1, -8],
+        [4, kid],
+      ]),
+    });
     const result = await verifyDcc(cose, { trustStore: store });
     expect(result.valid).toBe(false);
     expect(check(result, 'signature')).toMatchObject({ ok: false, code: 'ERR_DCC_ALG_UNSUPPORTED' });
@@ -128,9 +226,18 @@ describe('verify: forged and misused signatures', () => {
 
   it('PS256 label on an ES256 signature', async () => {
     const { dsc, kid, store } = await setup();
-    const cose = await craftCose(dsc.signer, kid, { protectedHeader: new Map<number, unknown>([[1, -37], [4, kid]]) });
+    const cose = await craftCose(dsc.signer, kid, {
+      protectedHeader: new Map<number, unknown>([
+        [1, -37],
+        [4, kid],
+      ]),
+    });
     const result = await verifyDcc(cose, { trustStore: store });
-    expect(check(result, 'signature')).toMatchObject({ ok: false, code: 'ERR_DCC_SIGNATURE_INVALID', message: expect.stringContaining('does not fit') });
+    expect(check(result, 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_DCC_SIGNATURE_INVALID',
+      message: expect.stringContaining('does not fit'),
+    });
   });
 
   it('no alg at all', async () => {
@@ -143,7 +250,11 @@ describe('verify: forged and misused signatures', () => {
     ['stripped (empty) signature', () => new Uint8Array(0)],
     ['65-byte ES256 signature', (s: Uint8Array) => Uint8Array.of(...s, 0)],
     ['63-byte ES256 signature', (s: Uint8Array) => s.subarray(0, 63)],
-    ['DER-encoded ES256 signature (72 bytes)', (s: Uint8Array) => Uint8Array.of(0x30, 0x46, 0x02, 0x21, 0x00, ...s.subarray(0, 32), 0x02, 0x21, 0x00, ...s.subarray(32))],
+    [
+      'DER-encoded ES256 signature (72 bytes)',
+      (s: Uint8Array) =>
+        Uint8Array.of(0x30, 0x46, 0x02, 0x21, 0x00, ...s.subarray(0, 32), 0x02, 0x21, 0x00, ...s.subarray(32)),
+    ],
     ['flipped bit', (s: Uint8Array) => Uint8Array.from(s, (b, i) => (i === 10 ? b ^ 1 : b))],
   ])('%s → failed signature check', async (_name, mutate) => {
     const { dsc, kid, store } = await setup();
@@ -178,7 +289,9 @@ describe('verify: forged and misused signatures', () => {
     const { dsc, testOnly, good } = await setup();
     // A signer list refuses a certificate listed under another's kid (ERR_DCC_TRUST_KID_MISMATCH), so the collision
     // is made in the store directly.
-    expect(() => loadDccSignerList([{ kid: dsc.kid, rawData: testOnly.signerListEntry.rawData }])).toThrow(expect.objectContaining({ code: 'ERR_DCC_TRUST_KID_MISMATCH' }));
+    expect(() => loadDccSignerList([{ kid: dsc.kid, rawData: testOnly.signerListEntry.rawData }])).toThrow(
+      expect.objectContaining({ code: 'ERR_DCC_TRUST_KID_MISMATCH' }),
+    );
     const store = new TrustStore();
     store.addCertificate(testOnly.certificateDer, { id: dsc.kid });
     store.addCertificate(dsc.certificateDer, { id: dsc.kid });
@@ -193,26 +306,45 @@ describe('verify: time and key usage', () => {
   it('expired DSC fails validity, unless the policy accepts it and it was valid at iat', async () => {
     const { expired, store } = await setup();
     const iat = new Date('2020-01-01T12:00:00Z');
-    const encoded = await encodeDcc(SAMPLE_DCC, { signer: expired.signer, certificate: expired.certificatePem, iat, exp: new Date('2099-01-01T00:00:00Z') });
+    const encoded = await encodeDcc(SAMPLE_DCC, {
+      signer: expired.signer,
+      certificate: expired.certificatePem,
+      iat,
+      exp: new Date('2099-01-01T00:00:00Z'),
+    });
     const strict = await verifyDcc(encoded.hc1, { trustStore: store });
     expect(check(strict, 'signature')?.ok).toBe(true);
     expect(check(strict, 'validity')).toMatchObject({ ok: false, code: 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED' });
-    const lenient = await verifyDcc(encoded.hc1, { trustStore: store, policy: { acceptExpiredSignerCertificate: true } });
+    const lenient = await verifyDcc(encoded.hc1, {
+      trustStore: store,
+      policy: { acceptExpiredSignerCertificate: true },
+    });
     expect(lenient.valid, JSON.stringify(lenient.checks)).toBe(true);
   });
 
   it('exp passed, iat in the future, missing exp', async () => {
     const { dsc, kid, store } = await setup();
-    const expiredDcc = await craftCose(dsc.signer, kid, { claims: claimsFor(SAMPLE_DCC, 1_600_000_000, 1_600_000_100) });
+    const expiredDcc = await craftCose(dsc.signer, kid, {
+      claims: claimsFor(SAMPLE_DCC, 1_600_000_000, 1_600_000_100),
+    });
     expect(check(await verifyDcc(expiredDcc, { trustStore: store }), 'validity')?.code).toBe('ERR_DCC_EXPIRED');
     const future = Math.floor(Date.now() / 1000) + 3600;
     const early = await craftCose(dsc.signer, kid, { claims: claimsFor(SAMPLE_DCC, future, future + 100) });
     expect(check(await verifyDcc(early, { trustStore: store }), 'validity')?.code).toBe('ERR_DCC_NOT_YET_VALID');
     const slightlyAhead = Math.floor(Date.now() / 1000) + 30;
-    const skewed = await craftCose(dsc.signer, kid, { claims: claimsFor(SAMPLE_DCC, slightlyAhead, slightlyAhead + 100) });
+    const skewed = await craftCose(dsc.signer, kid, {
+      claims: claimsFor(SAMPLE_DCC, slightlyAhead, slightlyAhead + 100),
+    });
     expect(check(await verifyDcc(skewed, { trustStore: store }), 'validity')?.ok).toBe(true);
-    expect(check(await verifyDcc(skewed, { trustStore: store, policy: { clockSkewSeconds: 0 } }), 'validity')?.code).toBe('ERR_DCC_NOT_YET_VALID');
-    const noExp = await craftCose(dsc.signer, kid, { claims: new Map<number, unknown>([[6, 1_700_000_000], [-260, new Map([[1, SAMPLE_DCC]])]]) });
+    expect(
+      check(await verifyDcc(skewed, { trustStore: store, policy: { clockSkewSeconds: 0 } }), 'validity')?.code,
+    ).toBe('ERR_DCC_NOT_YET_VALID');
+    const noExp = await craftCose(dsc.signer, kid, {
+      claims: new Map<number, unknown>([
+        [6, 1_700_000_000],
+        [-260, new Map([[1, SAMPLE_DCC]])],
+      ]),
+    });
     expect(check(await verifyDcc(noExp, { trustStore: store }), 'validity')?.code).toBe('ERR_DCC_CWT_INVALID');
   });
 
@@ -230,7 +362,11 @@ describe('verify: time and key usage', () => {
     const bad = { ...SAMPLE_DCC, v: [{ ...SAMPLE_DCC.v[0]!, mp: 'Snake oil' }] };
     const cose = await craftCose(dsc.signer, kid, { claims: claimsFor(bad) });
     const result = await verifyDcc(cose, { trustStore: store });
-    expect(check(result, 'schema')).toMatchObject({ ok: false, code: 'ERR_DCC_SCHEMA_INVALID', message: expect.stringContaining('$.v[0].mp') });
+    expect(check(result, 'schema')).toMatchObject({
+      ok: false,
+      code: 'ERR_DCC_SCHEMA_INVALID',
+      message: expect.stringContaining('$.v[0].mp'),
+    });
     expect((await verifyDcc(cose, { trustStore: store, policy: { valueSets: false } })).valid).toBe(true);
   });
 });
@@ -268,7 +404,9 @@ describe('loadDccSignerList', () => {
     expect(loadDccSignerList(JSON.stringify([dsc.signerListEntry])).resolve(dsc.kid)).toHaveLength(1);
     expect(loadDccSignerList({ certificates: [dsc.signerListEntry, testOnly.signerListEntry] }).size).toBe(2);
     const target = new TrustStore();
-    expect(() => loadDccSignerList([dsc.signerListEntry, { kid: 'x', rawData: 'bad' }], { trustStore: target })).toThrow(
+    expect(() =>
+      loadDccSignerList([dsc.signerListEntry, { kid: 'x', rawData: 'bad' }], { trustStore: target }),
+    ).toThrow(
       expect.objectContaining({ code: 'ERR_DCC_CERTIFICATE_INVALID', message: expect.stringContaining('[1]') }),
     );
     expect(target.size).toBe(0);

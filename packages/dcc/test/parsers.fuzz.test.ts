@@ -16,7 +16,14 @@ import { describe, expect, it } from 'vitest';
 import { cborDecode, cborEncode, Tag } from '../src/lib/cbor.js';
 import { MAX_INFLATED_BYTES, MAX_INFLATE_RATIO, zlibInflate, zlibDeflate } from '../src/lib/zlib.js';
 import { toJsonLike } from '../src/cwt/claims.js';
-import { DccBase45Error, DccCompressionError, base45Decode, base45Encode, decodeDcc, isDccError } from '../src/index.js';
+import {
+  DccBase45Error,
+  DccCompressionError,
+  base45Decode,
+  base45Encode,
+  decodeDcc,
+  isDccError,
+} from '../src/index.js';
 import { resultOrCode } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 import { claimsFor, SAMPLE_DCC } from './helpers.js';
@@ -55,7 +62,9 @@ function ourInflate(z: Uint8Array, max: number): string {
 const plainData = fc.oneof(
   fc.uint8Array({ maxLength: 2000 }),
   fc.string({ maxLength: 1500 }).map((s) => new TextEncoder().encode(s)),
-  fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 300 })), { maxLength: 20 }).map((runs) => Uint8Array.from(runs.flatMap(([b, n]) => new Array<number>(n).fill(b)))),
+  fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 300 })), { maxLength: 20 })
+    .map((runs) => Uint8Array.from(runs.flatMap(([b, n]) => new Array<number>(n).fill(b)))),
 );
 const deflater = fc.constantFrom('ours', 'zlib9', 'zlib1-fixed', 'huffman', 'stored', 'zlib6');
 function deflateWith(kind: string, data: Uint8Array): Uint8Array {
@@ -99,11 +108,21 @@ function sameAsCborX(cose: Uint8Array): 'answered' | 'refused' {
 }
 
 /** JSON-like DCC content, with the keys and values that trip decoders (prototype names, numbers as keys, floats). */
-const keyArb = fc.oneof(fc.constantFrom('ver', 'nam', 'v', '0', '12', '__proto__', 'constructor', 'toString', 'ü', ''), fc.string({ maxLength: 6 }));
+const keyArb = fc.oneof(
+  fc.constantFrom('ver', 'nam', 'v', '0', '12', '__proto__', 'constructor', 'toString', 'ü', ''),
+  fc.string({ maxLength: 6 }),
+);
 const jsonArb = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.oneof(fc.string({ maxLength: 20 }), fc.integer(), fc.double({ noNaN: false }), fc.boolean(), fc.constant(null), fc.constantFrom(2 ** 32, -(2 ** 53), 2 ** 64, 1.5, -0)),
+    fc.oneof(
+      fc.string({ maxLength: 20 }),
+      fc.integer(),
+      fc.double({ noNaN: false }),
+      fc.boolean(),
+      fc.constant(null),
+      fc.constantFrom(2 ** 32, -(2 ** 53), 2 ** 64, 1.5, -0),
+    ),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(keyArb, tie('value'), { maxKeys: 5 }),
   ),
@@ -114,24 +133,45 @@ const unprotectedArb = fc.oneof(
   fc.constantFrom(-7, -37, 'x').map((alg) => new Map<number, unknown>([[1, alg]])),
 );
 const claimsArb = fc.oneof(
-  fc.tuple(jsonArb, fc.integer({ min: -1, max: 2 ** 40 }), fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.double())).map(([p, iat, exp]) => claimsFor({ ver: '1.3.0', ...(p && typeof p === 'object' && !Array.isArray(p) ? p : { x: p }) }, iat, exp as number)),
+  fc
+    .tuple(jsonArb, fc.integer({ min: -1, max: 2 ** 40 }), fc.oneof(fc.integer({ min: 0, max: 2 ** 40 }), fc.double()))
+    .map(([p, iat, exp]) =>
+      claimsFor(
+        { ver: '1.3.0', ...(p && typeof p === 'object' && !Array.isArray(p) ? p : { x: p }) },
+        iat,
+        exp as number,
+      ),
+    ),
   // Odd claim sets: text labels, duplicate-looking labels, missing hcert.
-  fc.array(fc.tuple(fc.oneof(fc.integer({ min: -300, max: 300 }), fc.string({ maxLength: 3 })), jsonArb), { maxLength: 6 }).map((entries) => new Map<unknown, unknown>(entries)),
+  fc
+    .array(fc.tuple(fc.oneof(fc.integer({ min: -300, max: 300 }), fc.string({ maxLength: 3 })), jsonArb), {
+      maxLength: 6,
+    })
+    .map((entries) => new Map<unknown, unknown>(entries)),
 );
-const coseArb = fc.tuple(claimsArb, unprotectedArb, fc.constantFrom('none', 'cose', 'cwt'), fc.uint8Array({ maxLength: 80 })).map(([claims, unprotected, tag, signature]) => {
-  const protectedBytes = cborEncode(new Map<number, unknown>([[1, -7], [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]]));
-  const array = [protectedBytes, unprotected, cborEncode(claims), signature];
-  if (tag === 'none') return cborEncode(array);
-  if (tag === 'cwt') return cborEncode(new Tag(new Tag(array, 18), 61));
-  return cborEncode(new Tag(array, 18));
-});
+const coseArb = fc
+  .tuple(claimsArb, unprotectedArb, fc.constantFrom('none', 'cose', 'cwt'), fc.uint8Array({ maxLength: 80 }))
+  .map(([claims, unprotected, tag, signature]) => {
+    const protectedBytes = cborEncode(
+      new Map<number, unknown>([
+        [1, -7],
+        [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)],
+      ]),
+    );
+    const array = [protectedBytes, unprotected, cborEncode(claims), signature];
+    if (tag === 'none') return cborEncode(array);
+    if (tag === 'cwt') return cborEncode(new Tag(new Tag(array, 18), 61));
+    return cborEncode(new Tag(array, 18));
+  });
 
 // ------------------------------------------------------------------------------------------------------ Base45
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
 const base45Text = fc.oneof(
   fc.array(fc.constantFrom(...ALPHABET), { maxLength: 60 }).map((a) => a.join('')),
-  fc.array(fc.constantFrom(...ALPHABET, 'a', 'z', '\n', '=', 'É', '\u0141', '\ud83d', '\u00ad'), { maxLength: 30 }).map((a) => a.join('')),
+  fc
+    .array(fc.constantFrom(...ALPHABET, 'a', 'z', '\n', '=', 'É', '\u0141', '\ud83d', '\u00ad'), { maxLength: 30 })
+    .map((a) => a.join('')),
   fc.string({ maxLength: 30 }),
 );
 
@@ -180,7 +220,22 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
         fuzzParams(RUNS.cborShapes),
       );
       // A genuine DCC shape must be answered (control).
-      const genuine = cborEncode(new Tag([cborEncode(new Map<number, unknown>([[1, -7], [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)]])), new Map(), cborEncode(claimsFor(SAMPLE_DCC)), new Uint8Array(64)], 18));
+      const genuine = cborEncode(
+        new Tag(
+          [
+            cborEncode(
+              new Map<number, unknown>([
+                [1, -7],
+                [4, Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8)],
+              ]),
+            ),
+            new Map(),
+            cborEncode(claimsFor(SAMPLE_DCC)),
+            new Uint8Array(64),
+          ],
+          18,
+        ),
+      );
       expect(sameAsCborX(genuine)).toBe('answered');
     },
     fuzzTimeout,
@@ -189,7 +244,19 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
   it(
     `COSE/CWT decode: mutated messages — cbor-x's reading or a typed error (${fuzzRuns(RUNS.cborMutated)} cases)`,
     () => {
-      const sources = [SAMPLE_DCC, { ...SAMPLE_DCC, nam: { fn: 'Ærøskøbing 😀' } }].map((p) => cborEncode(new Tag([cborEncode(new Map<number, unknown>([[1, -7]])), new Map([[4, Uint8Array.of(9, 9)]]), cborEncode(claimsFor(p)), new Uint8Array(64)], 18)));
+      const sources = [SAMPLE_DCC, { ...SAMPLE_DCC, nam: { fn: 'Ærøskøbing 😀' } }].map((p) =>
+        cborEncode(
+          new Tag(
+            [
+              cborEncode(new Map<number, unknown>([[1, -7]])),
+              new Map([[4, Uint8Array.of(9, 9)]]),
+              cborEncode(claimsFor(p)),
+              new Uint8Array(64),
+            ],
+            18,
+          ),
+        ),
+      );
       fc.assert(
         fc.property(fc.oneof(fc.constantFrom(...sources), coseArb), mutationsArb, (cose, mutations) => {
           sameAsCborX(mutate(cose, mutations));
@@ -250,14 +317,26 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
   it(
     `decodeDcc on mutated HC1 text and bytes: a DCC or a typed DccError, nothing else (${fuzzRuns(RUNS.hc1)} cases)`,
     () => {
-      const goodCose = cborEncode(new Tag([cborEncode(new Map<number, unknown>([[1, -7]])), new Map([[4, Uint8Array.of(9, 9)]]), cborEncode(claimsFor(SAMPLE_DCC)), new Uint8Array(64)], 18));
+      const goodCose = cborEncode(
+        new Tag(
+          [
+            cborEncode(new Map<number, unknown>([[1, -7]])),
+            new Map([[4, Uint8Array.of(9, 9)]]),
+            cborEncode(claimsFor(SAMPLE_DCC)),
+            new Uint8Array(64),
+          ],
+          18,
+        ),
+      );
       const goodZ = zlibDeflate(goodCose);
       const hc1 = `HC1:${base45Encode(goodZ)}`;
       fc.assert(
         fc.property(
           fc.oneof(
             mutationsArb.map((m) => `HC1:${base45Encode(mutate(goodZ, m))}`),
-            fc.tuple(fc.nat({ max: hc1.length }), fc.constantFrom(...ALPHABET, 'a', ' ', '\n', ':', 'É')).map(([at, c]) => hc1.slice(0, at) + c + hc1.slice(at + 1)),
+            fc
+              .tuple(fc.nat({ max: hc1.length }), fc.constantFrom(...ALPHABET, 'a', ' ', '\n', ':', 'É'))
+              .map(([at, c]) => hc1.slice(0, at) + c + hc1.slice(at + 1)),
             fc.tuple(fc.nat({ max: hc1.length })).map(([at]) => hc1.slice(0, at)),
             mutationsArb.map((m) => mutate(goodCose, m)),
             mutationsArb.map((m) => mutate(goodZ, m)),

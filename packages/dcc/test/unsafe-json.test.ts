@@ -28,7 +28,13 @@ describe('loadDccSignerList: duplicate and forbidden JSON members', () => {
     expect(dup.message).toContain('$[0].rawData');
 
     const proto = `{"__proto__":{"certificates":[]},"certificates":${control}}`;
-    expect(refusal(() => loadDccSignerList(proto))).toMatchObject({ code: 'ERR_DCC_CERTIFICATE_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
-    expect(refusal(() => loadDccSignerList(JSON.parse(proto)))).toMatchObject({ code: 'ERR_DCC_CERTIFICATE_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
+    expect(refusal(() => loadDccSignerList(proto))).toMatchObject({
+      code: 'ERR_DCC_CERTIFICATE_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
+    expect(refusal(() => loadDccSignerList(JSON.parse(proto)))).toMatchObject({
+      code: 'ERR_DCC_CERTIFICATE_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
   });
 });

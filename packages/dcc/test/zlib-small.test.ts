@@ -33,13 +33,23 @@ function realisticInputs(): Uint8Array[] {
 /** Inputs of every kind: sizes 0 to 64 KiB; random, repetitive, text-like, skewed, and realistic. */
 function inputs(): Uint8Array[] {
   const next = rng(42);
-  const list: Uint8Array[] = [new Uint8Array(0), Uint8Array.of(0), Uint8Array.of(255), Uint8Array.of(7, 7), Uint8Array.of(1, 2, 3)];
+  const list: Uint8Array[] = [
+    new Uint8Array(0),
+    Uint8Array.of(0),
+    Uint8Array.of(255),
+    Uint8Array.of(7, 7),
+    Uint8Array.of(1, 2, 3),
+  ];
   const sizes = [3, 4, 5, 100, 257, 258, 259, 300, 1000, 1024, 2048, 4096, 32_767, 32_768, 32_769, 65_535, 65_536];
   for (const n of sizes) {
     list.push(new Uint8Array(n));
     list.push(new Uint8Array(n).map(() => Math.floor(next() * 256)));
     list.push(new Uint8Array(n).map((_, i) => i % 251));
-    list.push(new TextEncoder().encode(JSON.stringify(Array.from({ length: n }, (_, i) => ({ k: i % 37, s: 'ab'.repeat(i % 5) }))).slice(0, n)));
+    list.push(
+      new TextEncoder().encode(
+        JSON.stringify(Array.from({ length: n }, (_, i) => ({ k: i % 37, s: 'ab'.repeat(i % 5) }))).slice(0, n),
+      ),
+    );
   }
   for (let i = 0; i < 2500; i++) {
     const kind = Math.floor(next() * 5);
@@ -50,7 +60,8 @@ function inputs(): Uint8Array[] {
     else if (kind === 2) {
       // Runs and repeats at every distance, to exercise matches near the window edge.
       const period = 1 + Math.floor(next() * 40_000);
-      for (let j = 0; j < n; j++) bytes[j] = j < period ? Math.floor(next() * 256) : bytes[j - period]! ^ (next() < 0.01 ? 1 : 0);
+      for (let j = 0; j < n; j++)
+        bytes[j] = j < period ? Math.floor(next() * 256) : bytes[j - period]! ^ (next() < 0.01 ? 1 : 0);
     } else if (kind === 3) for (let j = 0; j < n; j++) bytes[j] = 32 + Math.floor(next() * next() * 95);
     else for (let j = 0; j < n; j++) bytes[j] = Math.floor(next() * 4) * 64;
     list.push(bytes);
@@ -77,7 +88,9 @@ describe('our deflate inflates with node:zlib, pako and fflate', () => {
 
   it('is never larger than the stored form (input + 5 bytes per 64 KiB block + 6)', () => {
     for (const data of ALL) {
-      expect(deflateSmall(data).length).toBeLessThanOrEqual(data.length + 5 * (Math.floor(data.length / 65_535) + 1) + 6);
+      expect(deflateSmall(data).length).toBeLessThanOrEqual(
+        data.length + 5 * (Math.floor(data.length / 65_535) + 1) + 6,
+      );
     }
   });
 
@@ -200,9 +213,14 @@ describe('our inflate accepts what node:zlib accepts, with the same output', () 
       const kind = Math.floor(next() * 5);
       if (kind === 0) z[Math.floor(next() * z.length)]! ^= 1 << Math.floor(next() * 8);
       else if (kind === 1) z[2 + Math.floor(next() * Math.min(48, z.length - 2))]! ^= 1 << Math.floor(next() * 8);
-      else if (kind === 2) for (let k = 0; k < 3; k++) z[2 + Math.floor(next() * (z.length - 2))] = Math.floor(next() * 256);
+      else if (kind === 2)
+        for (let k = 0; k < 3; k++) z[2 + Math.floor(next() * (z.length - 2))] = Math.floor(next() * 256);
       else if (kind === 3) t = z.subarray(0, Math.floor(next() * z.length));
-      else t = Uint8Array.from([...z, ...Array.from({ length: 1 + Math.floor(next() * 8) }, () => Math.floor(next() * 256))]);
+      else
+        t = Uint8Array.from([
+          ...z,
+          ...Array.from({ length: 1 + Math.floor(next() * 8) }, () => Math.floor(next() * 256)),
+        ]);
       const want = nodeResult(t, 65_536);
       if (want === 'error') failures++;
       expect(ourResult(t, 65_536), `case ${i}`).toBe(want);
@@ -213,7 +231,11 @@ describe('our inflate accepts what node:zlib accepts, with the same output', () 
   it('random bytes behind a valid header', () => {
     const next = rng(321);
     for (let i = 0; i < 5000; i++) {
-      const t = Uint8Array.from([0x78, 0xda, ...Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256))]);
+      const t = Uint8Array.from([
+        0x78,
+        0xda,
+        ...Array.from({ length: Math.floor(next() * 64) }, () => Math.floor(next() * 256)),
+      ]);
       expect(ourResult(t, 65_536)).toBe(nodeResult(t, 65_536));
     }
   });
@@ -222,7 +244,11 @@ describe('our inflate accepts what node:zlib accepts, with the same output', () 
     const bomb = deflateSync(new Uint8Array(10 * 1024 * 1024));
     expect(() => inflateSmall(bomb, 65_536)).toThrow(InflateTooLargeError);
     const data = new Uint8Array(5000).map((_, i) => i % 200);
-    for (const z of [deflateSmall(data), new Uint8Array(deflateSync(data, { level: 0 })), new Uint8Array(deflateSync(data))]) {
+    for (const z of [
+      deflateSmall(data),
+      new Uint8Array(deflateSync(data, { level: 0 })),
+      new Uint8Array(deflateSync(data)),
+    ]) {
       expect(() => inflateSmall(z, 4999)).toThrow(InflateTooLargeError);
       expect(inflateSmall(z, 5000).length).toBe(5000);
     }

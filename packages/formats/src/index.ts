@@ -12,7 +12,14 @@ import { vdsncFormat } from '@divoc/vdsnc';
  * `CredentialFormatPlugin` (see `@divoc/schemas`) and add it here, or pass `FORMATS.with(yourFormat)` where a
  * registry is taken.
  */
-export const FORMATS = new FormatRegistry([w3cVcFormat, divocQrFormat, vcCompactFormat, dccFormat, shcFormat, vdsncFormat] as const);
+export const FORMATS = new FormatRegistry([
+  w3cVcFormat,
+  divocQrFormat,
+  vcCompactFormat,
+  dccFormat,
+  shcFormat,
+  vdsncFormat,
+] as const);
 
 /** A format of the SDK, by its one name. */
 export type FormatName = (typeof FORMATS.plugins)[number]['name'];

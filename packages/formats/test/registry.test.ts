@@ -45,7 +45,9 @@ describe('FORMATS: the one registration of every format', () => {
     for (const plugin of FORMATS.plugins) expect(FORMATS.get(plugin.shortName)).toBe(plugin);
     // `vc` is the CLI's and the file names' word for `w3c-vc`: one plugin, two spellings, never two formats.
     expect(FORMATS.get('vc')).toBe(FORMATS.get('w3c-vc'));
-    expect(new Set(spellings).size).toBe(spellings.length - FORMATS.plugins.filter((p) => p.name === p.shortName).length);
+    expect(new Set(spellings).size).toBe(
+      spellings.length - FORMATS.plugins.filter((p) => p.name === p.shortName).length,
+    );
   });
 
   it('refuses an unknown name with ERR_FORMAT_UNKNOWN, listing the known ones (control: a known name)', () => {
@@ -71,17 +73,30 @@ describe('FORMATS: the one registration of every format', () => {
 
   it('every plugin detects, decodes and summarises what the issuer made with it', async () => {
     const fixture = await createFixture();
-    const issued = await issueAllFormats({ record: RECORD, template: 'vaccination' }, {
-      keys: fixture.keys,
-      issuer: ISSUER,
-      issuanceDate: ISSUED_AT,
-      strict: true,
-    });
+    const issued = await issueAllFormats(
+      { record: RECORD, template: 'vaccination' },
+      {
+        keys: fixture.keys,
+        issuer: ISSUER,
+        issuanceDate: ISSUED_AT,
+        strict: true,
+      },
+    );
     const outputs = issued.outputs as Record<string, Record<string, unknown>>;
     const inputs: Record<string, Parameters<typeof FORMATS.detect>[0]> = {
       'w3c-vc': { kind: 'json', json: outputs['w3c-vc']!.credential as Record<string, unknown> },
-      'divoc-qr': { kind: 'text', text: String(outputs['divoc-qr']!.text), raw: String(outputs['divoc-qr']!.text), maxItems: 16 },
-      'vc-compact': { kind: 'text', text: String(outputs['vc-compact']!.text), raw: String(outputs['vc-compact']!.text), maxItems: 16 },
+      'divoc-qr': {
+        kind: 'text',
+        text: String(outputs['divoc-qr']!.text),
+        raw: String(outputs['divoc-qr']!.text),
+        maxItems: 16,
+      },
+      'vc-compact': {
+        kind: 'text',
+        text: String(outputs['vc-compact']!.text),
+        raw: String(outputs['vc-compact']!.text),
+        maxItems: 16,
+      },
       dcc: { kind: 'text', text: String(outputs.dcc!.hc1), raw: String(outputs.dcc!.hc1), maxItems: 16 },
       shc: { kind: 'text', text: String(outputs.shc!.jws), raw: String(outputs.shc!.jws), maxItems: 16 },
       vdsnc: { kind: 'json', json: JSON.parse(String(outputs.vdsnc!.json)) as Record<string, unknown> },
@@ -115,13 +130,18 @@ async function toyIssue(claims: { iss: string; name: string }, signer: Signer): 
 function toyFormat(reportSigner: boolean): CredentialFormatPlugin<'toy'> {
   const read = (text: string) => {
     const [body = '', signature = ''] = text.slice(TOY_PREFIX.length).split('.');
-    return { body, signature: base64urlDecode(signature), claims: JSON.parse(new TextDecoder().decode(base64urlDecode(body))) as Record<string, string> };
+    return {
+      body,
+      signature: base64urlDecode(signature),
+      claims: JSON.parse(new TextDecoder().decode(base64urlDecode(body))) as Record<string, string>,
+    };
   };
   return {
     name: 'toy',
     shortName: 'toy',
     title: 'Toy signed text',
-    detect: (input) => (input.kind === 'text' && input.text.startsWith(TOY_PREFIX) ? { payload: input.text } : undefined),
+    detect: (input) =>
+      input.kind === 'text' && input.text.startsWith(TOY_PREFIX) ? { payload: input.text } : undefined,
     decode: (payload) => ({ payload: read(String(payload)).claims }),
     verify: async (payload, context): Promise<FormatEvidence> => {
       const { body, signature, claims } = read(String(payload));
@@ -166,7 +186,10 @@ describe('a new format is one plugin plus one registration; trust is still decid
     const result = await verify(text, { trust, registry });
     expect(result.valid).toBe(false);
     expect(result.issuer).not.toBe('did:web:b.example');
-    expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+    expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({
+      ok: false,
+      code: 'ERR_TRUST_ISSUER_MISMATCH',
+    });
   });
 
   it('a plugin that forgets to report its signer is never VALID (control above: the same input reported)', async () => {

@@ -33,6 +33,18 @@ export { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from 
 export type { CertificateIdResult } from './certificate-id/certificate-id.js';
 
 // Errors (discriminated on `code`).
-export { IssuerError, IssuerInputError, IssuerRecordError, IssuerCertificateIdError, IssuerFormatError, isIssuerError } from './lib/errors.js';
-export type { AnyIssuerError, IssuerErrorCode, FormatFailureCode, FormatName, IssuerRecordIssue } from './lib/errors.js';
-
+export {
+  IssuerError,
+  IssuerInputError,
+  IssuerRecordError,
+  IssuerCertificateIdError,
+  IssuerFormatError,
+  isIssuerError,
+} from './lib/errors.js';
+export type {
+  AnyIssuerError,
+  IssuerErrorCode,
+  FormatFailureCode,
+  FormatName,
+  IssuerRecordIssue,
+} from './lib/errors.js';

@@ -15,17 +15,33 @@ export async function verifyAll(result: IssuedFormats, fixture: Fixture, now = n
   const ok: string[] = [];
   const { outputs } = result;
   const { trustStore } = fixture;
-  const expectValid = (format: string, r: { valid: boolean; checks: Array<{ name: string; ok: boolean; code?: string }> }): void => {
-    expect(r.checks.filter((c) => !c.ok), `${format} checks`).toEqual([]);
+  const expectValid = (
+    format: string,
+    r: { valid: boolean; checks: Array<{ name: string; ok: boolean; code?: string }> },
+  ): void => {
+    expect(
+      r.checks.filter((c) => !c.ok),
+      `${format} checks`,
+    ).toEqual([]);
     expect(r.valid, format).toBe(true);
     ok.push(format);
   };
-  if (outputs['w3c-vc']) expectValid('w3c-vc', await verifyCredential(JSON.parse(outputs['w3c-vc'].json), { trustStore, now }));
+  if (outputs['w3c-vc'])
+    expectValid('w3c-vc', await verifyCredential(JSON.parse(outputs['w3c-vc'].json), { trustStore, now }));
   if (outputs['divoc-qr']) expectValid('divoc-qr', await verifyDivocQr(outputs['divoc-qr'].text, { trustStore, now }));
-  if (outputs['vc-compact']) expectValid('vc-compact', await verifyCredential(decodeCompactCredential(outputs['vc-compact'].text), { trustStore, now }));
+  if (outputs['vc-compact'])
+    expectValid(
+      'vc-compact',
+      await verifyCredential(decodeCompactCredential(outputs['vc-compact'].text), { trustStore, now }),
+    );
   if (outputs.dcc) expectValid('dcc', await verifyDcc(outputs.dcc.hc1, { trustStore, now }));
-  if (outputs.shc) expectValid('shc', await verifyShc(outputs.shc.qr.length === 1 ? outputs.shc.qr[0]! : outputs.shc.qr, { trustStore, now }));
-  if (outputs.vdsnc) expectValid('vdsnc', await verifyVdsnc(outputs.vdsnc.json, { cscaCertificates: [fixture.vdsncCsca], now }));
+  if (outputs.shc)
+    expectValid(
+      'shc',
+      await verifyShc(outputs.shc.qr.length === 1 ? outputs.shc.qr[0]! : outputs.shc.qr, { trustStore, now }),
+    );
+  if (outputs.vdsnc)
+    expectValid('vdsnc', await verifyVdsnc(outputs.vdsnc.json, { cscaCertificates: [fixture.vdsncCsca], now }));
   return ok;
 }
 
@@ -51,7 +67,8 @@ function fromCredential(credential: Json): Reading {
   if (evidence.vaccine !== undefined) r.vaccine = evidence.vaccine as string;
   if (evidence.dose !== undefined) r.dose = evidence.dose as number;
   if (evidence.totalDoses !== undefined) r.totalDoses = evidence.totalDoses as number;
-  const date = (evidence.date ?? evidence.sampleCollectionTimestamp ?? evidence.firstPositiveTestDate) as string | undefined;
+  const date = (evidence.date ?? evidence.sampleCollectionTimestamp ?? evidence.firstPositiveTestDate) as
+    string | undefined;
   if (date !== undefined) r.date = date.slice(0, 10);
   const country = (evidence.country ?? address.addressCountry) as string | undefined;
   if (country) r.country = country;
@@ -65,13 +82,29 @@ export function expectConsistent(result: IssuedFormats): Record<string, Reading>
   const readings: Record<string, Reading> = {};
   const hcid = ddcc.certificate.hcid;
   const event = ddcc.kind === 'vaccination' ? ddcc.vaccination : undefined;
-  const eventDate = ddcc.kind === 'vaccination' ? ddcc.vaccination.date : ddcc.kind === 'test' ? ddcc.test.date.slice(0, 10) : ddcc.recovery.firstPositiveDate;
-  const country = ddcc.kind === 'vaccination' ? ddcc.vaccination.country : ddcc.kind === 'test' ? ddcc.test.country : ddcc.recovery.country;
+  const eventDate =
+    ddcc.kind === 'vaccination'
+      ? ddcc.vaccination.date
+      : ddcc.kind === 'test'
+        ? ddcc.test.date.slice(0, 10)
+        : ddcc.recovery.firstPositiveDate;
+  const country =
+    ddcc.kind === 'vaccination'
+      ? ddcc.vaccination.country
+      : ddcc.kind === 'test'
+        ? ddcc.test.country
+        : ddcc.recovery.country;
 
   for (const format of ['w3c-vc', 'divoc-qr', 'vc-compact'] as const) {
     const out = outputs[format];
     if (!out) continue;
-    const credential = (format === 'w3c-vc' ? JSON.parse(outputs['w3c-vc']!.json) : format === 'divoc-qr' ? decodeDivocQr(outputs['divoc-qr']!.text).credential : decodeCompactCredential(outputs['vc-compact']!.text)) as Json;
+    const credential = (
+      format === 'w3c-vc'
+        ? JSON.parse(outputs['w3c-vc']!.json)
+        : format === 'divoc-qr'
+          ? decodeDivocQr(outputs['divoc-qr']!.text).credential
+          : decodeCompactCredential(outputs['vc-compact']!.text)
+    ) as Json;
     const r = fromCredential(credential);
     readings[format] = r;
     expect(r.name, `${format} name`).toBe(name.text);
@@ -95,9 +128,16 @@ export function expectConsistent(result: IssuedFormats): Record<string, Reading>
     const entry = (payload.v?.[0] ?? payload.t?.[0] ?? payload.r?.[0])!;
     expect(entry.co, 'dcc country').toBe(country);
     expect(entry.ci).toBe(outputs.dcc.uvci);
-    expect(entry.ci.split(':')[4]!.split('#')[0], 'dcc uvci carries the hcid').toBe(hcid.toUpperCase().replace(/[^A-Z0-9/:]/g, ''));
+    expect(entry.ci.split(':')[4]!.split('#')[0], 'dcc uvci carries the hcid').toBe(
+      hcid.toUpperCase().replace(/[^A-Z0-9/:]/g, ''),
+    );
     expect(validateUvciChecksum(entry.ci)).toBe(true);
-    const r: Reading = { name: [payload.nam.gn, payload.nam.fn].filter(Boolean).join(' '), dob: payload.dob, country: entry.co, certificateId: entry.ci };
+    const r: Reading = {
+      name: [payload.nam.gn, payload.nam.fn].filter(Boolean).join(' '),
+      dob: payload.dob,
+      country: entry.co,
+      certificateId: entry.ci,
+    };
     if (payload.v?.[0]) {
       const v = payload.v[0];
       expect(v.mp, 'dcc vaccine').toBe(event!.brand.euProduct);
@@ -130,7 +170,8 @@ export function expectConsistent(result: IssuedFormats): Record<string, Reading>
     if (event) {
       const coding = (event2.vaccineCode as { coding: Array<{ system: string; code: string }> }).coding[0]!;
       const cvx = CVX_BY_VACCINE[event.brand.canonical ?? ''];
-      if (cvx !== undefined) expect(coding, 'shc vaccine').toEqual({ system: 'http://hl7.org/fhir/sid/cvx', code: cvx });
+      if (cvx !== undefined)
+        expect(coding, 'shc vaccine').toEqual({ system: 'http://hl7.org/fhir/sid/cvx', code: cvx });
       else expect(coding, 'shc vaccine').toEqual({ system: 'http://id.who.int/icd11/mms', code: event.vaccine!.code });
       expect(event2.occurrenceDateTime, 'shc date').toBe(eventDate);
       expect(event2.lotNumber, 'shc lot').toBe(event.lot);

@@ -22,10 +22,25 @@ export interface Fixture {
 export async function createFixture(): Promise<Fixture> {
   // The VC key, and the trust store, which trusts it from the start.
   const { signer: vcSigner, trustStore } = await ed25519Issuer();
-  const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'Test CSCA IN', validFrom: CERTS_FROM, validityDays: 3650 });
-  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validFrom: CERTS_FROM, validityDays: 3000 });
+  const csca = await createDevelopmentCsca({
+    country: 'IN',
+    commonName: 'Test CSCA IN',
+    validFrom: CERTS_FROM,
+    validityDays: 3650,
+  });
+  const dsc = await createDocumentSignerCertificate({
+    csca,
+    types: ['v', 't', 'r'],
+    validFrom: CERTS_FROM,
+    validityDays: 3000,
+  });
   const vdsncCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
-  const bsc = await createDevSignerCertificate({ csca: vdsncCsca, country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
+  const bsc = await createDevSignerCertificate({
+    csca: vdsncCsca,
+    country: 'IN',
+    validFrom: CERTS_FROM,
+    validUntil: CERTS_UNTIL,
+  });
   const shcKey = await generateKeyPair('P-256');
 
   trustStore.addCertificate(dsc.certificatePem);

@@ -1,7 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { certificateIdFor as cliCertificateIdFor } from '@divoc/cli';
-import { certificateIdFor, issueAllFormats, isIssuerError, splitRecord, type IssueAllFormatsOptions, type IssueInput } from '../src/index.js';
+import {
+  certificateIdFor,
+  issueAllFormats,
+  isIssuerError,
+  splitRecord,
+  type IssueAllFormatsOptions,
+  type IssueInput,
+} from '../src/index.js';
 import { createFixture, ISSUED_AT, ISSUER, type Fixture } from './fixtures.js';
 import { diacritics, records } from './records.js';
 
@@ -26,7 +33,15 @@ const vectors = new URL('../../../../shared/vectors/', import.meta.url);
 
 describe('bad input is a typed error, never a crash', () => {
   it('input shapes', async () => {
-    for (const input of [null, undefined, 42, 'record', [], {}, { record: diacritics, template: 'vaccination-v2', credential: {} }]) {
+    for (const input of [
+      null,
+      undefined,
+      42,
+      'record',
+      [],
+      {},
+      { record: diacritics, template: 'vaccination-v2', credential: {} },
+    ]) {
       expect(await codeOf(input), JSON.stringify(input)).toBe('ERR_ISSUER_INPUT_INVALID');
     }
     expect(await codeOf({ record: diacritics, template: 'no-such-template' })).toBe('ERR_ISSUER_INPUT_INVALID');
@@ -38,7 +53,9 @@ describe('bad input is a typed error, never a crash', () => {
 
   it('options', async () => {
     const input = { record: diacritics, template: 'vaccination-v2' };
-    await expect(issueAllFormats(input, undefined as never)).rejects.toMatchObject({ code: 'ERR_ISSUER_INPUT_INVALID' });
+    await expect(issueAllFormats(input, undefined as never)).rejects.toMatchObject({
+      code: 'ERR_ISSUER_INPUT_INVALID',
+    });
     for (const bad of [
       null,
       {},
@@ -63,43 +80,79 @@ describe('bad input is a typed error, never a crash', () => {
 
   it('oversized record: refused before any work', async () => {
     const huge = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`f${i}`, 'x']));
-    expect(await codeOf({ record: { ...diacritics, ...huge }, template: 'vaccination-v2' })).toBe('ERR_ISSUER_INPUT_INVALID');
+    expect(await codeOf({ record: { ...diacritics, ...huge }, template: 'vaccination-v2' })).toBe(
+      'ERR_ISSUER_INPUT_INVALID',
+    );
   });
 
   it('invalid record: ERR_ISSUER_RECORD_INVALID listing every field', async () => {
-    const error = await issueAllFormats({ record: { ...diacritics, dob: '1970-02-30', dose: 0, vaccine: undefined }, template: 'vaccination-v2' }, options).catch((e: unknown) => e);
+    const error = await issueAllFormats(
+      { record: { ...diacritics, dob: '1970-02-30', dose: 0, vaccine: undefined }, template: 'vaccination-v2' },
+      options,
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_ISSUER_RECORD_INVALID' });
-    expect((error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(expect.arrayContaining(['$.dob', '$.dose']));
+    expect((error as { issues: Array<{ path: string }> }).issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(['$.dob', '$.dose']),
+    );
   });
 
   it('nameLatin must be Latin text of sane length', async () => {
     for (const nameLatin of ['राजेश कुमार', 42, 'x'.repeat(300), ['Rajesh'], { toString: () => 'Rajesh' }]) {
-      const error = await issueAllFormats({ record: { ...records['vaccination-v2'], nameLatin }, template: 'vaccination-v2' }, options).catch((e: unknown) => e);
-      expect(error, String(nameLatin)).toMatchObject({ code: 'ERR_ISSUER_RECORD_INVALID', issues: [expect.objectContaining({ path: '$.nameLatin' })] });
+      const error = await issueAllFormats(
+        { record: { ...records['vaccination-v2'], nameLatin }, template: 'vaccination-v2' },
+        options,
+      ).catch((e: unknown) => e);
+      expect(error, String(nameLatin)).toMatchObject({
+        code: 'ERR_ISSUER_RECORD_INVALID',
+        issues: [expect.objectContaining({ path: '$.nameLatin' })],
+      });
     }
   });
 
   it('no way to derive a certificate id: ERR_ISSUER_CERTIFICATE_ID_INVALID', async () => {
     const { refId: _r, dob: _d, ...anonymous } = diacritics;
-    expect(await codeOf({ record: { ...anonymous, age: undefined }, template: 'test' })).toBe('ERR_ISSUER_CERTIFICATE_ID_INVALID');
-    const error = await issueAllFormats({ record: { ...diacritics, certificateId: '../../x' }, template: 'vaccination-v2' }, options).catch((e: unknown) => e);
+    expect(await codeOf({ record: { ...anonymous, age: undefined }, template: 'test' })).toBe(
+      'ERR_ISSUER_CERTIFICATE_ID_INVALID',
+    );
+    const error = await issueAllFormats(
+      { record: { ...diacritics, certificateId: '../../x' }, template: 'vaccination-v2' },
+      options,
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'ERR_ISSUER_CERTIFICATE_ID_INVALID', field: 'certificateId' });
   });
 
   it('credentials: not ours, no certificate id, signed + statusList, options.certificateId mismatch', async () => {
-    expect(await codeOf({ credential: { type: ['VerifiableCredential'], credentialSubject: {}, evidence: [{ certificateId: '1' }], issuer: ISSUER } })).toBe('ERR_ISSUER_RECORD_INVALID');
+    expect(
+      await codeOf({
+        credential: {
+          type: ['VerifiableCredential'],
+          credentialSubject: {},
+          evidence: [{ certificateId: '1' }],
+          issuer: ISSUER,
+        },
+      }),
+    ).toBe('ERR_ISSUER_RECORD_INVALID');
     // DIVOC's own test certificate has no certificateId and an empty dose.
     const divoc = JSON.parse(readFileSync(new URL('divoc/signed/rsa2018-divocdev-valid.json', vectors), 'utf8'));
     expect(await codeOf({ credential: divoc })).toBe('ERR_ISSUER_CERTIFICATE_ID_INVALID');
     const patched = structuredClone(divoc);
     patched.evidence[0].certificateId = '244768056';
     expect(await codeOf({ credential: patched })).toBe('ERR_ISSUER_RECORD_INVALID'); // dose "" is no dose number
-    const ours = await issueAllFormats({ record: diacritics, template: 'vaccination-v2' }, { ...options, formats: ['w3c-vc'] });
+    const ours = await issueAllFormats(
+      { record: diacritics, template: 'vaccination-v2' },
+      { ...options, formats: ['w3c-vc'] },
+    );
     const { createStatusList } = await import('@divoc/status');
     const list = createStatusList({ id: `${ISSUER}/status/2`, statusPurpose: 'revocation' });
-    expect(await codeOf({ credential: ours.outputs['w3c-vc']!.credential }, { ...options, statusList: { list } })).toBe('ERR_ISSUER_INPUT_INVALID');
-    expect(await codeOf({ credential: ours.outputs['w3c-vc']!.credential }, { ...options, certificateId: 'other' })).toBe('ERR_ISSUER_INPUT_INVALID');
-    expect(await codeOf({ credential: ours.outputs['w3c-vc']!.credential, ddcc: 'x' })).toBe('ERR_ISSUER_INPUT_INVALID');
+    expect(await codeOf({ credential: ours.outputs['w3c-vc']!.credential }, { ...options, statusList: { list } })).toBe(
+      'ERR_ISSUER_INPUT_INVALID',
+    );
+    expect(
+      await codeOf({ credential: ours.outputs['w3c-vc']!.credential }, { ...options, certificateId: 'other' }),
+    ).toBe('ERR_ISSUER_INPUT_INVALID');
+    expect(await codeOf({ credential: ours.outputs['w3c-vc']!.credential, ddcc: 'x' })).toBe(
+      'ERR_ISSUER_INPUT_INVALID',
+    );
   });
 
   it('a credential with cycles or functions is refused', async () => {
@@ -110,24 +163,41 @@ describe('bad input is a typed error, never a crash', () => {
   });
 
   it('hostile record fields: __proto__ keys and huge strings', async () => {
-    const record = JSON.parse(`{"__proto__": {"polluted": true}, "name": "Eve", "refId": "1", "dob": "1990-01-01", "vaccine": "Covishield", "batch": "B", "vaccinationDate": "2021-01-01", "dose": 1, "totalDoses": 2, "facilityName": "F", "facilityCountry": "IN"}`);
+    const record = JSON.parse(
+      `{"__proto__": {"polluted": true}, "name": "Eve", "refId": "1", "dob": "1990-01-01", "vaccine": "Covishield", "batch": "B", "vaccinationDate": "2021-01-01", "dose": 1, "totalDoses": 2, "facilityName": "F", "facilityCountry": "IN"}`,
+    );
     const result = await issueAllFormats({ record, template: 'vaccination-v2' }, { ...options, formats: ['dcc'] });
     expect(result.outputs.dcc).toBeDefined();
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
-    expect(await codeOf({ record: { ...diacritics, name: 'x'.repeat(100_000) }, template: 'vaccination-v2' })).toBe('ERR_ISSUER_RECORD_INVALID');
+    expect(await codeOf({ record: { ...diacritics, name: 'x'.repeat(100_000) }, template: 'vaccination-v2' })).toBe(
+      'ERR_ISSUER_RECORD_INVALID',
+    );
   });
 });
 
 describe('certificateIdFor', () => {
   it('is the CLI rule, byte for byte', () => {
-    for (const [template, record] of [...Object.entries(records), ['vaccination-v2', diacritics], ['test', { name: 'A B', age: 30 }], ['test', { identity: 'did:x:1', dose: 2 }]] as const) {
-      expect(certificateIdFor(template, record as Record<string, unknown>)).toEqual(cliCertificateIdFor(template, record as Record<string, unknown>));
+    for (const [template, record] of [
+      ...Object.entries(records),
+      ['vaccination-v2', diacritics],
+      ['test', { name: 'A B', age: 30 }],
+      ['test', { identity: 'did:x:1', dose: 2 }],
+    ] as const) {
+      expect(certificateIdFor(template, record as Record<string, unknown>)).toEqual(
+        cliCertificateIdFor(template, record as Record<string, unknown>),
+      );
     }
   });
 
   it('the record id wins; bad ids and anonymous records are typed failures', () => {
-    expect(certificateIdFor('vaccination', { certificateId: 244768056 })).toEqual({ ok: true, certificateId: '244768056' });
-    expect(certificateIdFor('vaccination', { certificateId: '.hidden' })).toMatchObject({ ok: false, field: 'certificateId' });
+    expect(certificateIdFor('vaccination', { certificateId: 244768056 })).toEqual({
+      ok: true,
+      certificateId: '244768056',
+    });
+    expect(certificateIdFor('vaccination', { certificateId: '.hidden' })).toMatchObject({
+      ok: false,
+      field: 'certificateId',
+    });
     expect(certificateIdFor('vaccination', { name: 'No Birth' })).toMatchObject({ ok: false, field: 'identity' });
     expect(certificateIdFor('vaccination', null as never)).toMatchObject({ ok: false });
     const a = certificateIdFor('vaccination', { refId: '1', dose: 1 });
@@ -138,10 +208,18 @@ describe('certificateIdFor', () => {
 
 describe('splitRecord', () => {
   it('takes the DDCC-only fields out and keeps the local calendar day of the vaccination', () => {
-    const split = splitRecord({ ...records['vaccination-v2'], vaccinationDate: '2021-07-12T23:30:00-04:00', familyName: 'कुमार' }, 'vaccination-v2');
+    const split = splitRecord(
+      { ...records['vaccination-v2'], vaccinationDate: '2021-07-12T23:30:00-04:00', familyName: 'कुमार' },
+      'vaccination-v2',
+    );
     expect(split.issues).toEqual([]);
     expect(split.record).not.toHaveProperty('nameLatin');
     expect(split.record).not.toHaveProperty('familyName');
-    expect(split.ddcc).toMatchObject({ nameLatin: 'Rajesh Kumar', familyName: 'कुमार', birthDate: '1990-01-15', vaccinationDate: '2021-07-12' });
+    expect(split.ddcc).toMatchObject({
+      nameLatin: 'Rajesh Kumar',
+      familyName: 'कुमार',
+      birthDate: '1990-01-15',
+      vaccinationDate: '2021-07-12',
+    });
   });
 });

@@ -15,8 +15,21 @@ beforeAll(async () => {
 const NOW = new Date('2021-09-15T00:00:00Z');
 const ALL = ['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'];
 
-async function issue(template: string, record: Record<string, unknown>, extra: Record<string, unknown> = {}): Promise<IssuedFormats> {
-  return issueAllFormats({ template, record }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, certificateIssuerName: 'Ministry of Health', ...extra });
+async function issue(
+  template: string,
+  record: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): Promise<IssuedFormats> {
+  return issueAllFormats(
+    { template, record },
+    {
+      keys: fixture.keys,
+      issuer: ISSUER,
+      issuanceDate: ISSUED_AT,
+      certificateIssuerName: 'Ministry of Health',
+      ...extra,
+    },
+  );
 }
 
 describe('one record per template → every format, all valid, all saying the same', () => {
@@ -43,7 +56,7 @@ describe('one record per template → every format, all valid, all saying the sa
     expect(result.outputs.dcc!.payload.r![0]!.co).toBe('LK');
   });
 
-  it('the v1 credential carries an age; the record\'s dob still reaches DCC, SHC and VDS-NC', async () => {
+  it("the v1 credential carries an age; the record's dob still reaches DCC, SHC and VDS-NC", async () => {
     const result = await issue('vaccination', records.vaccination);
     const subject = result.outputs['w3c-vc']!.credential.credentialSubject as Record<string, unknown>;
     expect(subject.dob).toBeUndefined();
@@ -55,7 +68,7 @@ describe('one record per template → every format, all valid, all saying the sa
 });
 
 describe('JSON-LD contexts of the W3C credential', () => {
-  it('the SDK v2 context by default (no ambiguous terms); context: divoc-legacy keeps DIVOC\'s, every format still valid', async () => {
+  it("the SDK v2 context by default (no ambiguous terms); context: divoc-legacy keeps DIVOC's, every format still valid", async () => {
     const sdk = await issue('vaccination', records.vaccination);
     const sdkVc = sdk.outputs['w3c-vc']!.credential;
     expect(sdkVc['@context']).toContain('https://divoc.dev/credentials/sdk/v2');
@@ -108,7 +121,12 @@ describe('names in several scripts', () => {
     expect(result.errors).toBeUndefined();
     expect(await verifyAll(result, fixture, NOW)).toEqual(ALL);
     expectConsistent(result);
-    expect(result.outputs.dcc!.payload.nam).toEqual({ fn: 'Álvarez-Núñez', fnt: 'ALVAREZ<NUNEZ', gn: 'José', gnt: 'JOSE' });
+    expect(result.outputs.dcc!.payload.nam).toEqual({
+      fn: 'Álvarez-Núñez',
+      fnt: 'ALVAREZ<NUNEZ',
+      gn: 'José',
+      gnt: 'JOSE',
+    });
     expect(result.outputs.vdsnc!.seal.data.msg.pid).toMatchObject({ n: 'José Álvarez-Núñez' });
   });
 
@@ -123,9 +141,20 @@ describe('names in several scripts', () => {
 
   it('explicit family/given names override the last-word split (both scripts)', async () => {
     const result = await issue('vaccination-v2', {
-      ...records['vaccination-v2'], name: 'कुमार राजेश', nameLatin: 'Kumar Rajesh', familyName: 'कुमार', givenName: 'राजेश', familyNameLatin: 'Kumar', givenNameLatin: 'Rajesh',
+      ...records['vaccination-v2'],
+      name: 'कुमार राजेश',
+      nameLatin: 'Kumar Rajesh',
+      familyName: 'कुमार',
+      givenName: 'राजेश',
+      familyNameLatin: 'Kumar',
+      givenNameLatin: 'Rajesh',
     });
-    expect(result.ddcc.person.name).toMatchObject({ family: 'कुमार', given: 'राजेश', split: 'record', latin: { family: 'Kumar', given: 'Rajesh' } });
+    expect(result.ddcc.person.name).toMatchObject({
+      family: 'कुमार',
+      given: 'राजेश',
+      split: 'record',
+      latin: { family: 'Kumar', given: 'Rajesh' },
+    });
     expect(result.outputs.dcc!.payload.nam).toEqual({ fn: 'कुमार', fnt: 'KUMAR', gn: 'राजेश', gnt: 'RAJESH' });
   });
 
@@ -146,18 +175,29 @@ describe('lossy spots', () => {
   });
 
   it('time zones: the calendar day as the place of vaccination wrote it, in every format but the W3C instant', async () => {
-    const result = await issue('vaccination-v2', { ...records['vaccination-v2'], vaccinationDate: '2021-07-12T01:30:00+05:30' });
+    const result = await issue('vaccination-v2', {
+      ...records['vaccination-v2'],
+      vaccinationDate: '2021-07-12T01:30:00+05:30',
+    });
     const evidence = (result.outputs['w3c-vc']!.credential.evidence as Array<Record<string, unknown>>)[0]!;
     expect(evidence.date).toBe('2021-07-11T20:00:00.000Z'); // the exact instant, in UTC
     expect(result.ddcc.kind === 'vaccination' && result.ddcc.vaccination.date).toBe('2021-07-12');
     expect(result.outputs.dcc!.payload.v![0]!.dt).toBe('2021-07-12');
-    expect((result.outputs.vdsnc!.seal.data.msg.ve as Array<{ vd: Array<{ dvc: string }> }>)[0]!.vd[0]!.dvc).toBe('2021-07-12');
-    const immunization = result.outputs.shc!.payload.vc.credentialSubject.fhirBundle.entry![1]!.resource as Record<string, unknown>;
+    expect((result.outputs.vdsnc!.seal.data.msg.ve as Array<{ vd: Array<{ dvc: string }> }>)[0]!.vd[0]!.dvc).toBe(
+      '2021-07-12',
+    );
+    const immunization = result.outputs.shc!.payload.vc.credentialSubject.fhirBundle.entry![1]!.resource as Record<
+      string,
+      unknown
+    >;
     expect(immunization.occurrenceDateTime).toBe('2021-07-12');
   });
 
   it('VDS-NC: a name over 39 characters is ERR_ISSUER_FIELD_TOO_LONG; a long certificate id is shortened', async () => {
-    const result = await issue('vaccination-v2', { ...diacritics, name: 'María de los Ángeles Fernández-Castillo Rodríguez' });
+    const result = await issue('vaccination-v2', {
+      ...diacritics,
+      name: 'María de los Ángeles Fernández-Castillo Rodríguez',
+    });
     expect(result.errors).toEqual({ vdsnc: expect.objectContaining({ code: 'ERR_ISSUER_FIELD_TOO_LONG' }) });
     const ok = await issue('vaccination-v2', diacritics);
     expect(ok.certificateId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
@@ -167,7 +207,11 @@ describe('lossy spots', () => {
 
   it('a short record certificateId is carried unchanged by every format that has one', async () => {
     const result = await issue('vaccination-v2', { ...diacritics, certificateId: '244768056' });
-    expect(result.identifiers).toEqual({ hcid: '244768056', uvci: expect.stringMatching(/^URN:UVCI:01:ES:244768056#.$/), vdsnc: '244768056' });
+    expect(result.identifiers).toEqual({
+      hcid: '244768056',
+      uvci: expect.stringMatching(/^URN:UVCI:01:ES:244768056#.$/),
+      vdsnc: '244768056',
+    });
     expectConsistent(result);
   });
 });
@@ -184,38 +228,67 @@ describe('options', () => {
   it('formats: only the ones asked for; by default only those whose key is given', async () => {
     const some = await issue('vaccination-v2', diacritics, { formats: ['dcc', 'w3c-vc'] });
     expect(Object.keys(some.outputs)).toEqual(['w3c-vc', 'dcc']);
-    const onlyVc = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, { keys: { vc: fixture.keys.vc! }, issuer: ISSUER });
+    const onlyVc = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      { keys: { vc: fixture.keys.vc! }, issuer: ISSUER },
+    );
     expect(Object.keys(onlyVc.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact']);
     expect(onlyVc.errors).toBeUndefined();
   });
 
   it('a requested format without its key is ERR_ISSUER_KEY_MISSING', async () => {
-    const result = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, { keys: { vc: fixture.keys.vc! }, issuer: ISSUER, formats: ALL as never });
+    const result = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      { keys: { vc: fixture.keys.vc! }, issuer: ISSUER, formats: ALL as never },
+    );
     expect(result.errors).toEqual({
       dcc: expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }),
       shc: expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }),
       vdsnc: expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }),
     });
-    const noVc = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, { keys: {}, issuer: ISSUER, formats: ['w3c-vc', 'divoc-qr'] });
-    expect(noVc.errors).toEqual({ 'w3c-vc': expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }), 'divoc-qr': expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }) });
+    const noVc = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      { keys: {}, issuer: ISSUER, formats: ['w3c-vc', 'divoc-qr'] },
+    );
+    expect(noVc.errors).toEqual({
+      'w3c-vc': expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }),
+      'divoc-qr': expect.objectContaining({ code: 'ERR_ISSUER_KEY_MISSING' }),
+    });
   });
 
   it('keys.dsc signs the DCC when no keys.dcc is given', async () => {
-    const result = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, { keys: { dsc: fixture.keys.dcc! }, issuer: ISSUER, formats: ['dcc'], issuanceDate: ISSUED_AT });
+    const result = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      { keys: { dsc: fixture.keys.dcc! }, issuer: ISSUER, formats: ['dcc'], issuanceDate: ISSUED_AT },
+    );
     expect(await verifyAll(result, fixture, NOW)).toEqual(['dcc']);
   });
 
   it('strict: the first format failure is thrown as IssuerFormatError', async () => {
-    const error = await issue('vaccination-v2', { ...records['vaccination-v2'], vaccine: 'Corbevax' }, { strict: true }).catch((e: unknown) => e);
+    const error = await issue(
+      'vaccination-v2',
+      { ...records['vaccination-v2'], vaccine: 'Corbevax' },
+      { strict: true },
+    ).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'IssuerFormatError', code: 'ERR_ISSUER_VALUE_UNMAPPABLE', format: 'dcc' });
   });
 
   it('a signer that does not fit the suite fails that format with the package code', async () => {
-    const result = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, {
-      keys: { vc: { signer: fixture.keys.dcc!.signer, suite: 'eddsa-rdfc-2022' } }, issuer: ISSUER,
+    const result = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      {
+        keys: { vc: { signer: fixture.keys.dcc!.signer, suite: 'eddsa-rdfc-2022' } },
+        issuer: ISSUER,
+      },
+    );
+    expect(result.errors!['w3c-vc']).toMatchObject({
+      code: 'ERR_ISSUER_FORMAT_FAILED',
+      causeCode: 'ERR_VC_SUITE_ALG_MISMATCH',
     });
-    expect(result.errors!['w3c-vc']).toMatchObject({ code: 'ERR_ISSUER_FORMAT_FAILED', causeCode: 'ERR_VC_SUITE_ALG_MISMATCH' });
-    expect(result.errors!['divoc-qr']).toMatchObject({ code: 'ERR_ISSUER_FORMAT_FAILED', causeCode: 'ERR_VC_SUITE_ALG_MISMATCH' });
+    expect(result.errors!['divoc-qr']).toMatchObject({
+      code: 'ERR_ISSUER_FORMAT_FAILED',
+      causeCode: 'ERR_VC_SUITE_ALG_MISMATCH',
+    });
   });
 
   it('qr images: PNG and SVG that read back to the same text', async () => {
@@ -232,14 +305,23 @@ describe('options', () => {
     const list = createStatusList({ id: `${ISSUER}/status/1`, statusPurpose: 'revocation' });
     const result = await issue('vaccination-v2', diacritics, { statusList: { list, index: 7 }, formats: ['w3c-vc'] });
     const credential = result.outputs['w3c-vc']!.credential;
-    expect(credential.credentialStatus).toMatchObject({ type: 'BitstringStatusListEntry', statusListIndex: '7', statusListCredential: `${ISSUER}/status/1` });
+    expect(credential.credentialStatus).toMatchObject({
+      type: 'BitstringStatusListEntry',
+      statusListIndex: '7',
+      statusListCredential: `${ISSUER}/status/1`,
+    });
     expect((await verifyCredential(credential, { trustStore: fixture.trustStore, now: NOW })).valid).toBe(true);
   });
 
   it('SHC issuer: keys.shc.issuer wins; a non-https issuer without one is ERR_ISSUER_KEY_MISSING', async () => {
-    const result = await issueAllFormats({ template: 'vaccination-v2', record: diacritics }, {
-      keys: { shc: fixture.keys.shc! }, issuer: 'did:web:divoc.example', formats: ['shc'],
-    });
+    const result = await issueAllFormats(
+      { template: 'vaccination-v2', record: diacritics },
+      {
+        keys: { shc: fixture.keys.shc! },
+        issuer: 'did:web:divoc.example',
+        formats: ['shc'],
+      },
+    );
     expect(result.errors!.shc).toMatchObject({ code: 'ERR_ISSUER_KEY_MISSING' });
   });
 });
@@ -248,7 +330,10 @@ describe('from one of our credentials', () => {
   it('a signed credential: kept as is, the other formats mapped from it (+ registry extras)', async () => {
     const first = await issue('vaccination', records.vaccination);
     const signed = first.outputs['w3c-vc']!.credential;
-    const again = await issueAllFormats({ credential: signed, ddcc: { birthDate: '1994-09-01' } }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, certificateIssuerName: 'Ministry of Health' });
+    const again = await issueAllFormats(
+      { credential: signed, ddcc: { birthDate: '1994-09-01' } },
+      { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, certificateIssuerName: 'Ministry of Health' },
+    );
     expect(again.errors).toBeUndefined();
     expect(again.outputs['w3c-vc']!.json).toBe(first.outputs['w3c-vc']!.json);
     expect(again.ddcc).toEqual(first.ddcc);
@@ -260,7 +345,10 @@ describe('from one of our credentials', () => {
   it('an unsigned credential is signed with keys.vc', async () => {
     const first = await issue('test', records.test, { formats: ['w3c-vc'] });
     const { proof: _p, ...unsigned } = first.outputs['w3c-vc']!.credential;
-    const result = await issueAllFormats({ credential: unsigned, ddcc: { nameLatin: 'Muthu Lakshmi' } }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT });
+    const result = await issueAllFormats(
+      { credential: unsigned, ddcc: { nameLatin: 'Muthu Lakshmi' } },
+      { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT },
+    );
     expect(result.errors).toBeUndefined();
     expect(await verifyAll(result, fixture, NOW)).toEqual(ALL);
     expectConsistent(result);

@@ -2,7 +2,13 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { decodeDivocQr } from '@divoc/qr';
 import { decodeCompactCredential, verifyCredential, type SignedCredential } from '@divoc/vc';
 import { createStatusList, isAllocatedIndex, statusEntryFor, type BitstringStatusListEntry } from '@divoc/status';
-import { issueAllFormats, issueW3cCredential, IssuerInputError, type IssueAllFormatsOptions, type IssuedFormats } from '../src/index.js';
+import {
+  issueAllFormats,
+  issueW3cCredential,
+  IssuerInputError,
+  type IssueAllFormatsOptions,
+  type IssuedFormats,
+} from '../src/index.js';
 import { createFixture, ISSUED_AT, ISSUER, type Fixture } from './fixtures.js';
 import { records } from './records.js';
 
@@ -19,8 +25,14 @@ const suspension = createStatusList({ id: `${ISSUER}/status/4`, statusPurpose: '
 const entry = statusEntryFor(list, 41);
 const second = statusEntryFor(suspension, 9);
 
-async function issue(options: Partial<IssueAllFormatsOptions> = {}, template: keyof typeof records = 'vaccination'): Promise<IssuedFormats> {
-  return issueAllFormats({ template, record: records[template] }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, ...options });
+async function issue(
+  options: Partial<IssueAllFormatsOptions> = {},
+  template: keyof typeof records = 'vaccination',
+): Promise<IssuedFormats> {
+  return issueAllFormats(
+    { template, record: records[template] },
+    { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, ...options },
+  );
 }
 
 async function valid(credential: unknown): Promise<boolean> {
@@ -60,7 +72,10 @@ describe('issueAllFormats: pre-allocated status entries (options.credentialStatu
   });
 
   it('gives the same credential as allocating the same index from statusList', async () => {
-    const allocated = await issue({ statusList: { list: createStatusList({ id: list.id, statusPurpose: 'revocation', length: 131_072 }), index: 41 }, formats: ['w3c-vc'] });
+    const allocated = await issue({
+      statusList: { list: createStatusList({ id: list.id, statusPurpose: 'revocation', length: 131_072 }), index: 41 },
+      formats: ['w3c-vc'],
+    });
     const given = await issue({ credentialStatus: entry, formats: ['w3c-vc'] });
     // Ed25519 (eddsa-rdfc-2022) signatures are deterministic: same bytes.
     expect(given.outputs['w3c-vc']!.json).toBe(allocated.outputs['w3c-vc']!.json);
@@ -93,7 +108,10 @@ describe('issueAllFormats: pre-allocated status entries (options.credentialStatu
   it('an unsigned credential input gets the entries too', async () => {
     const first = await issue({ formats: ['w3c-vc'] });
     const { proof: _proof, ...unsigned } = first.outputs['w3c-vc']!.credential;
-    const result = await issueAllFormats({ credential: unsigned }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, formats: ['w3c-vc'], credentialStatus: entry });
+    const result = await issueAllFormats(
+      { credential: unsigned },
+      { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, formats: ['w3c-vc'], credentialStatus: entry },
+    );
     expect(result.outputs['w3c-vc']!.credential.credentialStatus).toEqual(entry);
     expect(await valid(result.outputs['w3c-vc']!.credential)).toBe(true);
   });
@@ -126,7 +144,12 @@ describe('issueAllFormats: pre-allocated status entries (options.credentialStatu
 
   it('refuses entries for a credential that is signed already', async () => {
     const first = await issue({ formats: ['w3c-vc'] });
-    const error = await refusal(() => issueAllFormats({ credential: first.outputs['w3c-vc']!.credential }, { keys: fixture.keys, issuer: ISSUER, credentialStatus: entry }));
+    const error = await refusal(() =>
+      issueAllFormats(
+        { credential: first.outputs['w3c-vc']!.credential },
+        { keys: fixture.keys, issuer: ISSUER, credentialStatus: entry },
+      ),
+    );
     expect(error).toMatchObject({ code: 'ERR_ISSUER_INPUT_INVALID', message: expect.stringMatching(/already signed/) });
   });
 
@@ -158,7 +181,9 @@ describe('issueAllFormats: pre-allocated status entries (options.credentialStatu
   }
 
   it('refuses a malformed entry even when no VC-based format is requested', async () => {
-    const error = await refusal(() => issue({ credentialStatus: { ...entry, type: 'x' } as unknown as BitstringStatusListEntry, formats: ['dcc'] }));
+    const error = await refusal(() =>
+      issue({ credentialStatus: { ...entry, type: 'x' } as unknown as BitstringStatusListEntry, formats: ['dcc'] }),
+    );
     expect(error).toBeInstanceOf(IssuerInputError);
   });
 });
@@ -172,10 +197,17 @@ describe('issueW3cCredential: one credential, signed over its entries', () => {
 
   it('adds the entries, then signs (the same bytes issueAllFormats gives)', async () => {
     const unsigned = await unsignedCredential();
-    const signed = await issueW3cCredential(unsigned, { key: fixture.keys.vc!, credentialStatus: entry, issuanceDate: ISSUED_AT });
+    const signed = await issueW3cCredential(unsigned, {
+      key: fixture.keys.vc!,
+      credentialStatus: entry,
+      issuanceDate: ISSUED_AT,
+    });
     expect(signed.credentialStatus).toEqual(entry);
     expect(await valid(signed)).toBe(true);
-    const viaAll = await issueAllFormats({ credential: unsigned }, { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, formats: ['w3c-vc'], credentialStatus: entry });
+    const viaAll = await issueAllFormats(
+      { credential: unsigned },
+      { keys: fixture.keys, issuer: ISSUER, issuanceDate: ISSUED_AT, formats: ['w3c-vc'], credentialStatus: entry },
+    );
     expect(JSON.stringify(signed)).toBe(viaAll.outputs['w3c-vc']!.json);
     const tampered = { ...signed, credentialStatus: { ...entry, statusListCredential: `${ISSUER}/status/9` } };
     expect(await valid(tampered)).toBe(false);
@@ -193,8 +225,15 @@ describe('issueW3cCredential: one credential, signed over its entries', () => {
   it('refuses a signed credential, a malformed entry and a missing key', async () => {
     const unsigned = await unsignedCredential();
     const signed = await issueW3cCredential(unsigned, { key: fixture.keys.vc! });
-    await expect(issueW3cCredential(signed as unknown as Record<string, unknown>, { key: fixture.keys.vc!, credentialStatus: entry })).rejects.toBeInstanceOf(IssuerInputError);
-    await expect(issueW3cCredential(unsigned, { key: fixture.keys.vc!, credentialStatus: { ...entry, statusListIndex: 'x' } })).rejects.toBeInstanceOf(IssuerInputError);
+    await expect(
+      issueW3cCredential(signed as unknown as Record<string, unknown>, {
+        key: fixture.keys.vc!,
+        credentialStatus: entry,
+      }),
+    ).rejects.toBeInstanceOf(IssuerInputError);
+    await expect(
+      issueW3cCredential(unsigned, { key: fixture.keys.vc!, credentialStatus: { ...entry, statusListIndex: 'x' } }),
+    ).rejects.toBeInstanceOf(IssuerInputError);
     await expect(issueW3cCredential(unsigned, {} as never)).rejects.toBeInstanceOf(IssuerInputError);
   });
 });

@@ -1,4 +1,14 @@
-export type { KeyType, SignatureAlgorithm, Signer, KeyPurpose, TrustedKey, CheckName, Check, FormatVerificationResult, DocumentSignerKey } from './types.js';
+export type {
+  KeyType,
+  SignatureAlgorithm,
+  Signer,
+  KeyPurpose,
+  TrustedKey,
+  CheckName,
+  Check,
+  FormatVerificationResult,
+  DocumentSignerKey,
+} from './types.js';
 
 export {
   DivocError,
@@ -32,7 +42,13 @@ export type { KeysError, KeysErrorCode, UnsafeJsonCode } from './lib/errors.js';
 export { withCode, withUnsafeJsonCode, familyGuard } from './lib/errors.js';
 export type { DivocErrorClass, CodedErrorClass, UnsafeJsonErrorClass } from './lib/errors.js';
 export type { FamilyGuard } from './lib/errors.js';
-export { parseJsonStrict, assertSafeJson, isJsonObject, JSON_DEFAULT_MAX_DEPTH, JSON_DEFAULT_MAX_LENGTH } from './codec/json.js';
+export {
+  parseJsonStrict,
+  assertSafeJson,
+  isJsonObject,
+  JSON_DEFAULT_MAX_DEPTH,
+  JSON_DEFAULT_MAX_LENGTH,
+} from './codec/json.js';
 export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
@@ -46,11 +62,31 @@ export type { Base45DecodeOptions } from './codec/base45.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
 export type { Base64DecodeOptions } from './codec/base64url.js';
 export { sha256, hmacSha256 } from './hash/sha256.js';
-export { adler32, inflateRawBounded, inflateZlibBounded, inflateZlibBoundedStream, gunzipBounded, deflateRaw, deflateZlib, gzip } from './compress/inflate.js';
+export {
+  adler32,
+  inflateRawBounded,
+  inflateZlibBounded,
+  inflateZlibBoundedStream,
+  gunzipBounded,
+  deflateRaw,
+  deflateZlib,
+  gzip,
+} from './compress/inflate.js';
 export type { InflateLimits, DeflateOptions } from './compress/inflate.js';
 export { parseCertificate, certificateDer } from './x509/certificate.js';
-export type { X509CertificateInfo, DistinguishedName, DistinguishedNameAttribute, CertificateExtension } from './x509/certificate.js';
-export { verifyCertificateSignature, verifyWithPublicKey, ecdsaDerToRaw, isIssuedBy, sameDistinguishedName } from './x509/verify.js';
+export type {
+  X509CertificateInfo,
+  DistinguishedName,
+  DistinguishedNameAttribute,
+  CertificateExtension,
+} from './x509/certificate.js';
+export {
+  verifyCertificateSignature,
+  verifyWithPublicKey,
+  ecdsaDerToRaw,
+  isIssuedBy,
+  sameDistinguishedName,
+} from './x509/verify.js';
 export { verifyCmsDetachedSignature, MAX_CMS_BYTES } from './x509/cms.js';
 export type { CmsVerification } from './x509/cms.js';
 export { parseSpki } from './x509/spki.js';
@@ -78,7 +114,15 @@ export type { MultibaseEncoding } from './codec/multibase.js';
 export { generateKeyPair, isKeyPair } from './key/key-pair.js';
 export type { KeyPair, GenerateKeyPairOptions } from './key/key-pair.js';
 export { importKeyPair } from './key/import.js';
-export type { KeyInput, JwkKeyInput, PemKeyInput, DerKeyInput, MultikeyInput, Base58KeyInput, KeyObjectInput } from './key/import.js';
+export type {
+  KeyInput,
+  JwkKeyInput,
+  PemKeyInput,
+  DerKeyInput,
+  MultikeyInput,
+  Base58KeyInput,
+  KeyObjectInput,
+} from './key/import.js';
 export {
   exportPublicJwk,
   exportPrivateJwk,
@@ -100,12 +144,25 @@ export { didKeyFromKeyPair, verificationMethodId, resolveDidKey, keyPairFromDidK
 export type { DidDocument, MultikeyVerificationMethod } from './did/did-key.js';
 
 export { publicKeyObject } from './lib/key-object-cache.js';
-export { trustedKeyFromKeyPair, toTrustListEntry, isTrustedKeyValidAt, trustedKeyAllowsPurpose } from './trust/trusted-key.js';
+export {
+  trustedKeyFromKeyPair,
+  toTrustListEntry,
+  isTrustedKeyValidAt,
+  trustedKeyAllowsPurpose,
+} from './trust/trusted-key.js';
 export type { TrustedKeyOptions, TrustListEntry, TrustList } from './trust/trusted-key.js';
 
 export { writePrivateKeyFile } from './file/private-key-file.js';
 export type { WritePrivateKeyFileOptions } from './file/private-key-file.js';
-export { parseKeyFile, parseKeyFileJson, serializeKeyFile, defaultKeyId, controllerOf, MAX_KEY_FILE_BYTES, DIVOC_KEY_ID } from './file/key-file.js';
+export {
+  parseKeyFile,
+  parseKeyFileJson,
+  serializeKeyFile,
+  defaultKeyId,
+  controllerOf,
+  MAX_KEY_FILE_BYTES,
+  DIVOC_KEY_ID,
+} from './file/key-file.js';
 export type { DivocKeyFile, KeyFileFormat, KeyFileKey, ParseKeyFileOptions } from './file/key-file.js';
 
 export { TrustStore } from './trust/trust-store.js';

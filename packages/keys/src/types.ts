@@ -23,7 +23,8 @@ export interface Signer {
 }
 
 /** Purposes a trusted key may be used for. Verifiers reject a key used outside its purposes. */
-export type KeyPurpose = 'assertionMethod' | 'authentication' | 'dcc-vaccination' | 'dcc-test' | 'dcc-recovery' | (string & {});
+export type KeyPurpose =
+  'assertionMethod' | 'authentication' | 'dcc-vaccination' | 'dcc-test' | 'dcc-recovery' | (string & {});
 
 /**
  * A public key the verifier trusts, in a runtime-neutral form (JWK), with the ids it answers to,

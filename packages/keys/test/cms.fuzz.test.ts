@@ -10,7 +10,16 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, derChildren, DER_TAG, MAX_CMS_BYTES, parseCertificate, readDerOnly, verifyCmsDetachedSignature, type CmsVerification } from '@divoc/keys';
+import {
+  base64Decode,
+  derChildren,
+  DER_TAG,
+  MAX_CMS_BYTES,
+  parseCertificate,
+  readDerOnly,
+  verifyCmsDetachedSignature,
+  type CmsVerification,
+} from '@divoc/keys';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 
 /** Short-run case counts (FUZZ_RUNS replaces them in the long run). */
@@ -18,7 +27,11 @@ const RUNS = { mutated: 300, content: 200, random: 300 };
 
 /** The OpenSSL-made fixtures of cms.test.ts, read from that file rather than copied (base64 strings by name). */
 const FIXTURES: Record<string, string> = Object.fromEntries(
-  [...readFileSync(new URL('./cms.test.ts', import.meta.url), 'utf8').matchAll(/^\s+(\w+): '([A-Za-z0-9+/=]{64,})',$/gm)].map((m) => [m[1]!, m[2]!]),
+  [
+    ...readFileSync(new URL('./cms.test.ts', import.meta.url), 'utf8').matchAll(
+      /^\s+(\w+): '([A-Za-z0-9+/=]{64,})',$/gm,
+    ),
+  ].map((m) => [m[1]!, m[2]!]),
 );
 const bytes = (name: string): Uint8Array => {
   const b64 = FIXTURES[name];
@@ -53,7 +66,10 @@ const REASONS = [
 function expectTypedRefusal(result: CmsVerification): void {
   expect(result.valid).toBe(false);
   const { reason } = result as { reason: string };
-  expect(REASONS.some((r) => r.test(reason)), `untyped refusal: ${reason}`).toBe(true);
+  expect(
+    REASONS.some((r) => r.test(reason)),
+    `untyped refusal: ${reason}`,
+  ).toBe(true);
 }
 
 /** What the signature covers besides the content: the SignerInfo's signature value and its signed attributes. */
@@ -69,13 +85,27 @@ function signedParts(cms: Uint8Array): string {
 
 /** The field of the original message a byte offset falls in (to report where still-valid mutations landed). */
 function fieldAt(cms: Uint8Array, offset: number): string {
-  const within = (n: { raw: Uint8Array }) => offset >= n.raw.byteOffset - cms.byteOffset && offset < n.raw.byteOffset - cms.byteOffset + n.raw.length;
+  const within = (n: { raw: Uint8Array }) =>
+    offset >= n.raw.byteOffset - cms.byteOffset && offset < n.raw.byteOffset - cms.byteOffset + n.raw.length;
   const [, wrapped] = derChildren(readDerOnly(cms, 'ContentInfo'));
   const signedData = derChildren(derChildren(wrapped!)[0]!);
-  const names = ['version', 'digestAlgorithms', 'encapContentInfo', ...(signedData.length === 5 ? ['certificates'] : [])];
+  const names = [
+    'version',
+    'digestAlgorithms',
+    'encapContentInfo',
+    ...(signedData.length === 5 ? ['certificates'] : []),
+  ];
   for (const [i, field] of signedData.slice(0, -1).entries()) if (within(field)) return `SignedData.${names[i]}`;
   const signerInfo = derChildren(derChildren(signedData[signedData.length - 1]!)[0]!);
-  const infoNames = ['version', 'sid', 'digestAlgorithm', ...(signerInfo.some((f) => f.tag === 0xa0) ? ['signedAttrs'] : []), 'signatureAlgorithm', 'signature', 'unsignedAttrs'];
+  const infoNames = [
+    'version',
+    'sid',
+    'digestAlgorithm',
+    ...(signerInfo.some((f) => f.tag === 0xa0) ? ['signedAttrs'] : []),
+    'signatureAlgorithm',
+    'signature',
+    'unsignedAttrs',
+  ];
   for (const [i, field] of signerInfo.entries()) if (within(field)) return `SignerInfo.${infoNames[i]}`;
   return 'headers';
 }
@@ -86,7 +116,9 @@ describe('verifyCmsDetachedSignature under fuzzing (fast-check)', () => {
   it('the OpenSSL messages verify with their signer key (control)', async () => {
     expect(Object.keys(FIXTURES).length).toBeGreaterThanOrEqual(8);
     for (const m of MESSAGES) {
-      expect(await verifyCmsDetachedSignature(m.cms, content, [m.wrong, m.right]), m.name).toMatchObject({ valid: true });
+      expect(await verifyCmsDetachedSignature(m.cms, content, [m.wrong, m.right]), m.name).toMatchObject({
+        valid: true,
+      });
       expectTypedRefusal(await verifyCmsDetachedSignature(m.cms, content, [m.wrong]));
     }
   });
@@ -94,33 +126,48 @@ describe('verifyCmsDetachedSignature under fuzzing (fast-check)', () => {
   it(
     `mutated messages: a typed refusal, or valid only with the signer's key and the signed parts untouched (${fuzzRuns(RUNS.mutated)} cases)`,
     async () => {
-      const seen = { cases: 0, valid: 0, unchanged: 0, malformed: 0, refused: 0, validWhere: {} as Record<string, number> };
+      const seen = {
+        cases: 0,
+        valid: 0,
+        unchanged: 0,
+        malformed: 0,
+        refused: 0,
+        validWhere: {} as Record<string, number>,
+      };
       await fc.assert(
-        fc.asyncProperty(fc.nat({ max: MESSAGES.length - 1 }), mutationsArb, fc.boolean(), async (index, mutations, withWrongKey) => {
-          const m = MESSAGES[index]!;
-          const cms = mutate(m.cms, mutations);
-          seen.cases++;
-          const keys = withWrongKey ? [m.wrong] : [m.wrong, m.right];
-          const result = await verifyCmsDetachedSignature(cms, content, keys);
-          if (!result.valid) {
-            seen.refused++;
-            if (/^malformed/.test(result.reason)) seen.malformed++;
-            expectTypedRefusal(result);
-            return;
-          }
-          seen.valid++;
-          if (Buffer.compare(cms, m.cms) === 0) seen.unchanged++;
-          else {
-            let at = 0;
-            while (at < cms.length && cms[at] === m.cms[at]) at++;
-            const where = `${m.name}: ${fieldAt(m.cms, at)}`;
-            seen.validWhere[where] = (seen.validWhere[where] ?? 0) + 1;
-          }
-          // Valid: only with the key that signed, and the mutation missed every signed byte.
-          expect(withWrongKey, `verified with the wrong key: ${short(cms)}`).toBe(false);
-          expect(result.signer).toBe(m.right);
-          expect(signedParts(cms), `signed parts changed but still valid: ${m.name} ${JSON.stringify(mutations)}`).toBe(signedParts(m.cms));
-        }),
+        fc.asyncProperty(
+          fc.nat({ max: MESSAGES.length - 1 }),
+          mutationsArb,
+          fc.boolean(),
+          async (index, mutations, withWrongKey) => {
+            const m = MESSAGES[index]!;
+            const cms = mutate(m.cms, mutations);
+            seen.cases++;
+            const keys = withWrongKey ? [m.wrong] : [m.wrong, m.right];
+            const result = await verifyCmsDetachedSignature(cms, content, keys);
+            if (!result.valid) {
+              seen.refused++;
+              if (/^malformed/.test(result.reason)) seen.malformed++;
+              expectTypedRefusal(result);
+              return;
+            }
+            seen.valid++;
+            if (Buffer.compare(cms, m.cms) === 0) seen.unchanged++;
+            else {
+              let at = 0;
+              while (at < cms.length && cms[at] === m.cms[at]) at++;
+              const where = `${m.name}: ${fieldAt(m.cms, at)}`;
+              seen.validWhere[where] = (seen.validWhere[where] ?? 0) + 1;
+            }
+            // Valid: only with the key that signed, and the mutation missed every signed byte.
+            expect(withWrongKey, `verified with the wrong key: ${short(cms)}`).toBe(false);
+            expect(result.signer).toBe(m.right);
+            expect(
+              signedParts(cms),
+              `signed parts changed but still valid: ${m.name} ${JSON.stringify(mutations)}`,
+            ).toBe(signedParts(m.cms));
+          },
+        ),
         fuzzParams(RUNS.mutated),
       );
       if (process.env.FUZZ_RUNS) console.log('CMS mutated:', seen);
@@ -140,7 +187,11 @@ describe('verifyCmsDetachedSignature under fuzzing (fast-check)', () => {
           const result = await verifyCmsDetachedSignature(m.cms, other, [m.wrong, m.right]);
           expectTypedRefusal(result);
           expect((result as { reason: string }).reason).toMatch(
-            m.name === 'ecEmbeddedSha384' ? /embedded content/ : m.name === 'ecNoAttributes' ? /does not verify/ : /message-digest attribute does not match/,
+            m.name === 'ecEmbeddedSha384'
+              ? /embedded content/
+              : m.name === 'ecNoAttributes'
+                ? /does not verify/
+                : /message-digest attribute does not match/,
           );
         }),
         fuzzParams(RUNS.content),
@@ -155,30 +206,49 @@ describe('verifyCmsDetachedSignature under fuzzing (fast-check)', () => {
       const noise = fc.oneof(
         fc.uint8Array({ maxLength: 400 }),
         // A ContentInfo SEQUENCE head with a long-form length, then noise.
-        fc.tuple(fc.constantFrom(0x30, 0x31, 0xa0, 0x04, 0x06), fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xff), fc.uint8Array({ maxLength: 300 })).map(([t, l, rest]) => Uint8Array.from([t, l, ...rest])),
+        fc
+          .tuple(
+            fc.constantFrom(0x30, 0x31, 0xa0, 0x04, 0x06),
+            fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xff),
+            fc.uint8Array({ maxLength: 300 }),
+          )
+          .map(([t, l, rest]) => Uint8Array.from([t, l, ...rest])),
         // The real SignedData prefix (OID and [0] wrapper) with random contents behind it.
-        fc.tuple(fc.nat({ max: MESSAGES.length - 1 }), fc.integer({ min: 2, max: 60 }), fc.uint8Array({ maxLength: 300 })).map(([i, keep, rest]) => Uint8Array.from([...MESSAGES[i]!.cms.subarray(0, keep), ...rest])),
+        fc
+          .tuple(
+            fc.nat({ max: MESSAGES.length - 1 }),
+            fc.integer({ min: 2, max: 60 }),
+            fc.uint8Array({ maxLength: 300 }),
+          )
+          .map(([i, keep, rest]) => Uint8Array.from([...MESSAGES[i]!.cms.subarray(0, keep), ...rest])),
         // A whole message's fields shuffled as raw bytes of another message.
-        fc.tuple(fc.nat({ max: MESSAGES.length - 1 }), fc.nat({ max: MESSAGES.length - 1 }), fc.nat({ max: 1200 })).map(([a, b, at]) => {
-          const x = MESSAGES[a]!.cms;
-          const y = MESSAGES[b]!.cms;
-          const cut = at % Math.min(x.length, y.length);
-          return Uint8Array.from([...x.subarray(0, cut), ...y.subarray(cut)]);
-        }),
+        fc
+          .tuple(fc.nat({ max: MESSAGES.length - 1 }), fc.nat({ max: MESSAGES.length - 1 }), fc.nat({ max: 1200 }))
+          .map(([a, b, at]) => {
+            const x = MESSAGES[a]!.cms;
+            const y = MESSAGES[b]!.cms;
+            const cut = at % Math.min(x.length, y.length);
+            return Uint8Array.from([...x.subarray(0, cut), ...y.subarray(cut)]);
+          }),
       );
       await fc.assert(
         fc.asyncProperty(noise, async (input) => {
           const result = await verifyCmsDetachedSignature(input, content, [taEc, taRsa]);
           if (result.valid) {
             // Only a splice of a message with itself (or of two identical-so-far prefixes) can still verify.
-            expect(MESSAGES.some((m) => Buffer.compare(m.cms, input) === 0 || signedParts(m.cms) === signedParts(input)), short(input)).toBe(true);
+            expect(
+              MESSAGES.some((m) => Buffer.compare(m.cms, input) === 0 || signedParts(m.cms) === signedParts(input)),
+              short(input),
+            ).toBe(true);
             return;
           }
           expectTypedRefusal(result);
         }),
         fuzzParams(RUNS.random),
       );
-      expectTypedRefusal(await verifyCmsDetachedSignature(new Uint8Array(MAX_CMS_BYTES + 1).fill(0x30), content, [taEc]));
+      expectTypedRefusal(
+        await verifyCmsDetachedSignature(new Uint8Array(MAX_CMS_BYTES + 1).fill(0x30), content, [taEc]),
+      );
     },
     fuzzTimeout,
   );

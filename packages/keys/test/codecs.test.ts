@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { base58btcDecode, base58btcEncode, base64urlDecode, base64urlEncode, multibaseDecode, multibaseEncode } from '@divoc/keys';
+import {
+  base58btcDecode,
+  base58btcEncode,
+  base64urlDecode,
+  base64urlEncode,
+  multibaseDecode,
+  multibaseEncode,
+} from '@divoc/keys';
 import { codeOrNoError } from '../../../test/support/errors.js';
 
 const code = codeOrNoError;
@@ -49,18 +56,24 @@ describe('base58btc', () => {
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
     for (let t = 0; t < 3000; t++) {
       const length = Math.floor(rand() * 140);
-      const bytes = Uint8Array.from({ length }, () => (rand() < 0.1 ? 0 : rand() < 0.05 ? 255 : Math.floor(rand() * 256)));
+      const bytes = Uint8Array.from({ length }, () =>
+        rand() < 0.1 ? 0 : rand() < 0.05 ? 255 : Math.floor(rand() * 256),
+      );
       if (rand() < 0.2) for (let z = Math.floor(rand() * 4); z > 0 && z <= length; z--) bytes[z - 1] = 0;
       const text = base58btcEncode(bytes);
       expect(text).toBe(refEncode(bytes));
       expect(base58btcDecode(text)).toEqual(bytes);
-      const chars = Array.from({ length: Math.floor(rand() * 120) }, () => ALPHABET[rand() < 0.1 ? 0 : Math.floor(rand() * 58)]).join('');
+      const chars = Array.from(
+        { length: Math.floor(rand() * 120) },
+        () => ALPHABET[rand() < 0.1 ? 0 : Math.floor(rand() * 58)],
+      ).join('');
       expect(base58btcDecode(chars)).toEqual(refDecode(chars));
     }
     expect(base58btcEncode(new Uint8Array(64).fill(255))).toBe(refEncode(new Uint8Array(64).fill(255)));
   });
   it('rejects characters outside the alphabet and huge input with ERR_ENCODING_INVALID', () => {
-    for (const bad of ['0abc', 'Ol', 'abc!', 'é', ' 2N']) expect(code(() => base58btcDecode(bad))).toBe('ERR_ENCODING_INVALID');
+    for (const bad of ['0abc', 'Ol', 'abc!', 'é', ' 2N'])
+      expect(code(() => base58btcDecode(bad))).toBe('ERR_ENCODING_INVALID');
     const started = Date.now();
     expect(code(() => base58btcDecode('2'.repeat(1_000_000)))).toBe('ERR_ENCODING_INVALID');
     expect(Date.now() - started).toBeLessThan(500);
@@ -72,7 +85,8 @@ describe('base64url', () => {
   it('encodes without padding and decodes strictly', () => {
     expect(base64urlEncode(Uint8Array.of(0xfb, 0xff))).toBe('-_8');
     expect(Array.from(base64urlDecode('-_8'))).toEqual([0xfb, 0xff]);
-    for (const bad of ['-_8=', 'ab+/', 'a', 'ab cd', 'ab\n']) expect(code(() => base64urlDecode(bad))).toBe('ERR_ENCODING_INVALID');
+    for (const bad of ['-_8=', 'ab+/', 'a', 'ab cd', 'ab\n'])
+      expect(code(() => base64urlDecode(bad))).toBe('ERR_ENCODING_INVALID');
   });
 });
 

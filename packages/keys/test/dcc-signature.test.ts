@@ -59,7 +59,12 @@ describe('EU DCC signature verified with a certificate-derived TrustedKey', () =
     const vector = JSON.parse(readFileSync(file, 'utf8')) as { COSE: string; TESTCTX: { CERTIFICATE: string } };
     let cose = decodeCbor(Uint8Array.from(Buffer.from(vector.COSE, 'hex')));
     while (typeof cose === 'object' && 'tag' in cose) cose = cose.value;
-    const [protectedHeader, unprotected, payload, signature] = cose as [Uint8Array, Map<Cbor, Cbor>, Uint8Array, Uint8Array];
+    const [protectedHeader, unprotected, payload, signature] = cose as [
+      Uint8Array,
+      Map<Cbor, Cbor>,
+      Uint8Array,
+      Uint8Array,
+    ];
     const kid = Buffer.from(unprotected.get(4) as Uint8Array).toString('base64');
     expect((decodeCbor(protectedHeader) as Map<Cbor, Cbor>).get(1)).toBe(-7); // ES256
 

@@ -19,7 +19,14 @@ import {
   type DerNode,
   type X509CertificateInfo,
 } from '@divoc/keys';
-import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb, realCertificates } from '../../../test/fuzz/support.js';
+import {
+  fuzzParams,
+  fuzzRuns,
+  fuzzTimeout,
+  mutate,
+  mutationsArb,
+  realCertificates,
+} from '../../../test/fuzz/support.js';
 
 const CERTS = realCertificates();
 
@@ -54,7 +61,8 @@ function agreeWithNode(info: X509CertificateInfo, node: X509Certificate): void {
     [info.issuer, node.issuer],
   ] as const) {
     // Names: compared where every value is plain ASCII (node escapes or hex-prints the rest its own way).
-    if (ours.attributes.every((a) => plainAscii(a.value))) expect(ours.attributes.map((a) => a.value)).toEqual(nodeValues(theirs));
+    if (ours.attributes.every((a) => plainAscii(a.value)))
+      expect(ours.attributes.map((a) => a.value)).toEqual(nodeValues(theirs));
   }
   for (const [ours, theirs] of [
     [info.notBefore, node.validFrom],
@@ -70,7 +78,9 @@ function agreeWithNode(info: X509CertificateInfo, node: X509Certificate): void {
   } catch {
     jwk = undefined;
   }
-  if (jwk) for (const member of ['kty', 'crv', 'x', 'y', 'n', 'e']) expect((info.publicKey.jwk as Record<string, unknown>)[member], member).toBe(jwk[member]);
+  if (jwk)
+    for (const member of ['kty', 'crv', 'x', 'y', 'n', 'e'])
+      expect((info.publicKey.jwk as Record<string, unknown>)[member], member).toBe(jwk[member]);
 }
 
 /** Walk every constructed node; every node's bytes lie inside the input. */
@@ -87,7 +97,10 @@ function walk(node: DerNode, input: Uint8Array, depth: number, budget: { nodes: 
 
 // A DER tree and its encoding, for the round trip.
 type Tree = { tag: number; value: Uint8Array } | { tag: number; kids: Tree[] };
-const primitiveTag = fc.integer({ min: 0, max: 0x1e }).filter((t) => t !== 0).map((t) => t | (0x40 * (t % 3)));
+const primitiveTag = fc
+  .integer({ min: 0, max: 0x1e })
+  .filter((t) => t !== 0)
+  .map((t) => t | (0x40 * (t % 3)));
 const constructedTag = fc.constantFrom(0x30, 0x31, 0xa0, 0xa3, 0x61);
 const treeArb = fc.letrec<{ tree: Tree }>((tie) => ({
   tree: fc.oneof(
@@ -108,7 +121,9 @@ function encode(tree: Tree): Uint8Array {
   return Uint8Array.from([tree.tag, ...lengthBytes(body.length), ...body]);
 }
 function decode(node: DerNode): Tree {
-  return node.tag & 0x20 ? { tag: node.tag, kids: derChildren(node).map(decode) } : { tag: node.tag, value: new Uint8Array(node.value) };
+  return node.tag & 0x20
+    ? { tag: node.tag, kids: derChildren(node).map(decode) }
+    : { tag: node.tag, value: new Uint8Array(node.value) };
 }
 
 describe('DER reader and X.509 parser under fuzzing (fast-check)', () => {
@@ -158,7 +173,13 @@ describe('DER reader and X.509 parser under fuzzing (fast-check)', () => {
       const bytes = fc.oneof(
         fc.uint8Array({ maxLength: 512 }),
         // Plausible headers: a SEQUENCE with a long-form length, then noise.
-        fc.tuple(fc.constantFrom(0x30, 0x31, 0xa3, 0x04), fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xff), fc.uint8Array({ maxLength: 300 })).map(([t, l, rest]) => Uint8Array.from([t, l, ...rest])),
+        fc
+          .tuple(
+            fc.constantFrom(0x30, 0x31, 0xa3, 0x04),
+            fc.constantFrom(0x80, 0x81, 0x82, 0x83, 0x84, 0x85, 0xff),
+            fc.uint8Array({ maxLength: 300 }),
+          )
+          .map(([t, l, rest]) => Uint8Array.from([t, l, ...rest])),
       );
       fc.assert(
         fc.property(bytes, fc.nat({ max: 8 }), (input, offset) => {
@@ -194,7 +215,13 @@ describe('DER reader and X.509 parser under fuzzing (fast-check)', () => {
   );
 
   it('budgets: element count, length octets, certificate size', () => {
-    const many = Uint8Array.from([0x30, 0x82, 0x01, 0x2c, ...new Array<number>(150).fill(0).flatMap(() => [0x05, 0x00])]);
+    const many = Uint8Array.from([
+      0x30,
+      0x82,
+      0x01,
+      0x2c,
+      ...new Array<number>(150).fill(0).flatMap(() => [0x05, 0x00]),
+    ]);
     const node = readDerOnly(many, 'list');
     expect(derChildren(node).length).toBe(150);
     expect(() => derChildren(node, 149)).toThrow(CertificateInvalidError);
@@ -205,7 +232,11 @@ describe('DER reader and X.509 parser under fuzzing (fast-check)', () => {
 });
 
 /** A real certificate rebuilt with its TBSCertificate fields edited (raw TLVs in, raw TLVs out; signature kept). */
-function rebuild(der: Uint8Array, edit: (fields: Uint8Array[]) => Uint8Array[], sigAlg?: (raw: Uint8Array) => Uint8Array): Uint8Array {
+function rebuild(
+  der: Uint8Array,
+  edit: (fields: Uint8Array[]) => Uint8Array[],
+  sigAlg?: (raw: Uint8Array) => Uint8Array,
+): Uint8Array {
   const tlv = (tag: number, body: Uint8Array) => Uint8Array.from([tag, ...lengthBytes(body.length), ...body]);
   const cat = (parts: Uint8Array[]) => Uint8Array.from(parts.flatMap((p) => [...p]));
   const [tbs, alg, sig] = derChildren(readDerOnly(der, 'certificate'));
@@ -224,7 +255,9 @@ describe('regressions found by the fuzzing (accepted by us, refused by node:cryp
 
   it('extensions re-tagged as a unique identifier ([1]/[2], constructed or primitive) are refused, not dropped', () => {
     for (const tag of [0xa1, 0xa2, 0x81, 0x82]) {
-      const der = rebuild(base, (f) => f.map((raw, k) => (k === extIndex ? Uint8Array.from([tag, ...raw.subarray(1)]) : raw)));
+      const der = rebuild(base, (f) =>
+        f.map((raw, k) => (k === extIndex ? Uint8Array.from([tag, ...raw.subarray(1)]) : raw)),
+      );
       expect(() => parseCertificate(der), `tag 0x${tag.toString(16)}`).toThrow(CertificateInvalidError);
     }
   });
@@ -232,7 +265,8 @@ describe('regressions found by the fuzzing (accepted by us, refused by node:cryp
   it('unique identifiers out of order or repeated are refused; well-formed ones are read', () => {
     const uid = Uint8Array.of(0x81, 0x02, 0x00, 0x2a);
     const sid = Uint8Array.of(0x82, 0x02, 0x00, 0x2a);
-    const withIds = (ids: Uint8Array[]) => rebuild(base, (f) => [...f.slice(0, extIndex), ...ids, ...f.slice(extIndex)]);
+    const withIds = (ids: Uint8Array[]) =>
+      rebuild(base, (f) => [...f.slice(0, extIndex), ...ids, ...f.slice(extIndex)]);
     expect(parseCertificate(withIds([uid, sid])).extensions.length).toBeGreaterThan(0);
     expect(() => parseCertificate(withIds([sid, uid]))).toThrow(CertificateInvalidError);
     expect(() => parseCertificate(withIds([uid, uid]))).toThrow(CertificateInvalidError);
@@ -253,17 +287,23 @@ describe('regressions found by the fuzzing (accepted by us, refused by node:cryp
 
   it('a non-minimal serial number INTEGER is refused', () => {
     const serialIndex = 1;
-    const der = rebuild(base, (f) => f.map((raw, k) => (k === serialIndex ? Uint8Array.of(0x02, raw[1]! + 1, 0x00, ...raw.subarray(2)) : raw)));
+    const der = rebuild(base, (f) =>
+      f.map((raw, k) => (k === serialIndex ? Uint8Array.of(0x02, raw[1]! + 1, 0x00, ...raw.subarray(2)) : raw)),
+    );
     const serial = derChildren(derChildren(readDerOnly(der, 'c'))[0]!)[serialIndex]!.value;
     if (serial[1]! < 0x80) expect(() => parseCertificate(der)).toThrow(/serialNumber/);
   });
 
   it('a TBS signature algorithm that differs from the outer one is refused (RFC 5280 §4.1.1.2)', () => {
-    const der = rebuild(base, (f) => f, (alg) => {
-      const copy = new Uint8Array(alg);
-      copy[copy.length - 1]! ^= 1;
-      return copy;
-    });
+    const der = rebuild(
+      base,
+      (f) => f,
+      (alg) => {
+        const copy = new Uint8Array(alg);
+        copy[copy.length - 1]! ^= 1;
+        return copy;
+      },
+    );
     expect(() => parseCertificate(der)).toThrow(/signatureAlgorithm differs/);
   });
 
@@ -273,7 +313,9 @@ describe('regressions found by the fuzzing (accepted by us, refused by node:cryp
     const der = rebuild(base, (f) => f.map((raw, k) => (k === extIndex ? block(ext) : raw)));
     expect(() => parseCertificate(der)).toThrow(/one-octet BOOLEAN/);
     const ok = Uint8Array.of(0x30, 0x0c, 0x06, 0x03, 0x55, 0x1d, 0x13, 0x04, 0x05, 0x30, 0x03, 0x01, 0x01, 0xff);
-    expect(parseCertificate(rebuild(base, (f) => f.map((raw, k) => (k === extIndex ? block(ok) : raw)))).basicConstraints).toEqual({ ca: true });
+    expect(
+      parseCertificate(rebuild(base, (f) => f.map((raw, k) => (k === extIndex ? block(ok) : raw)))).basicConstraints,
+    ).toEqual({ ca: true });
   });
 
   it('an OID with a non-minimal subidentifier (leading 0x80) is refused', () => {

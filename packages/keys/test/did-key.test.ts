@@ -14,7 +14,10 @@ const code = codeOrNoError;
 
 describe('did:key', () => {
   it('round-trips Ed25519 and P-256 and builds a Multikey document', async () => {
-    for (const [type, prefix] of [['Ed25519', 'did:key:z6Mk'], ['P-256', 'did:key:zDna']] as const) {
+    for (const [type, prefix] of [
+      ['Ed25519', 'did:key:z6Mk'],
+      ['P-256', 'did:key:zDna'],
+    ] as const) {
       const kp = await generateKeyPair(type);
       const did = didKeyFromKeyPair(kp);
       expect(did.startsWith(prefix)).toBe(true);
@@ -22,7 +25,9 @@ describe('did:key', () => {
       expect(vm).toBe(`${did}#${did.slice(8)}`);
       const doc = resolveDidKey(did);
       expect(doc.id).toBe(did);
-      expect(doc.verificationMethod).toEqual([{ id: vm, type: 'Multikey', controller: did, publicKeyMultibase: did.slice(8) }]);
+      expect(doc.verificationMethod).toEqual([
+        { id: vm, type: 'Multikey', controller: did, publicKeyMultibase: did.slice(8) },
+      ]);
       expect(doc.assertionMethod).toEqual([vm]);
       expect(doc.authentication).toEqual([vm]);
       expect(resolveDidKey(vm).id).toBe(did);

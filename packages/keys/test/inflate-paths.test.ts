@@ -41,7 +41,9 @@ function nodeResult(z: Uint8Array, max: number): string {
   try {
     return hex(inflateSync(z, { maxOutputLength: Math.max(1, max) }));
   } catch (error) {
-    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? 'ERR_INFLATE_TOO_LARGE' : 'ERR_INFLATE_INVALID';
+    return (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE'
+      ? 'ERR_INFLATE_TOO_LARGE'
+      : 'ERR_INFLATE_INVALID';
   }
 }
 
@@ -76,7 +78,10 @@ describe('the two inflate paths', () => {
       const want = inflateSync(z);
       for (const path of [native, portable]) {
         expect(result(() => path.inflateZlibBounded(z, { maxOutput: want.length }))).toBe(hex(want));
-        if (want.length > 0) expect(result(() => path.inflateZlibBounded(z, { maxOutput: want.length - 1 }))).toBe('ERR_INFLATE_TOO_LARGE');
+        if (want.length > 0)
+          expect(result(() => path.inflateZlibBounded(z, { maxOutput: want.length - 1 }))).toBe(
+            'ERR_INFLATE_TOO_LARGE',
+          );
       }
     }
   });
@@ -91,12 +96,16 @@ describe('the two inflate paths', () => {
       let t: Uint8Array = z;
       const kind = Math.floor(next() * 4);
       if (kind === 0) z[Math.floor(next() * z.length)]! ^= 1 << Math.floor(next() * 8);
-      else if (kind === 1) for (let k = 0; k < 3; k++) z[2 + Math.floor(next() * (z.length - 2))] = Math.floor(next() * 256);
+      else if (kind === 1)
+        for (let k = 0; k < 3; k++) z[2 + Math.floor(next() * (z.length - 2))] = Math.floor(next() * 256);
       else if (kind === 2) t = z.subarray(0, Math.floor(next() * z.length));
       else z[2 + Math.floor(next() * Math.min(40, z.length - 2))]! ^= 1 << Math.floor(next() * 8);
       const want = nodeResult(t, 65_536);
       if (want.startsWith('ERR_')) refused++;
-      expect(result(() => native.inflateZlibBounded(t, { maxOutput: 65_536 })), `case ${i}`).toBe(want);
+      expect(
+        result(() => native.inflateZlibBounded(t, { maxOutput: 65_536 })),
+        `case ${i}`,
+      ).toBe(want);
       const got = result(() => portable.inflateZlibBounded(t, { maxOutput: 65_536 }));
       if (!want.startsWith('ERR_')) expect(got, `case ${i}`).toBe(want);
       else if (!got.startsWith('ERR_')) lenient++;
@@ -109,7 +118,9 @@ describe('the two inflate paths', () => {
     const bomb = new Uint8Array(deflateSync(new Uint8Array(20 * 1024 * 1024)));
     for (const path of [native, portable]) {
       expect(result(() => path.inflateZlibBounded(bomb, { maxOutput: 1_000_000 }))).toBe('ERR_INFLATE_TOO_LARGE');
-      expect(result(() => path.inflateZlibBounded(bomb, { maxOutput: 100_000_000, maxRatio: 100 }))).toBe('ERR_INFLATE_TOO_LARGE');
+      expect(result(() => path.inflateZlibBounded(bomb, { maxOutput: 100_000_000, maxRatio: 100 }))).toBe(
+        'ERR_INFLATE_TOO_LARGE',
+      );
     }
   });
 });

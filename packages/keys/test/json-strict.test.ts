@@ -6,7 +6,13 @@ import { assertSafeJson, isKeysError, isUnsafeJsonError, JsonError, parseJsonStr
 /** `<repo>/../shared/vectors`, resolved from this file so CI clones work too. */
 const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
 
-const JSON_CODES = ['ERR_JSON_SYNTAX', 'ERR_JSON_DUPLICATE_KEY', 'ERR_JSON_FORBIDDEN_KEY', 'ERR_JSON_TOO_DEEP', 'ERR_JSON_TOO_LARGE'];
+const JSON_CODES = [
+  'ERR_JSON_SYNTAX',
+  'ERR_JSON_DUPLICATE_KEY',
+  'ERR_JSON_FORBIDDEN_KEY',
+  'ERR_JSON_TOO_DEEP',
+  'ERR_JSON_TOO_LARGE',
+];
 
 function thrown(fn: () => unknown): { code?: string; message: string; path?: string; error: unknown } | undefined {
   try {
@@ -103,7 +109,9 @@ describe('parseJsonStrict: errors', () => {
     expect(thrown(() => parseJsonStrict('{"n": 1, "\\u006e": 2}'))?.code).toBe('ERR_JSON_DUPLICATE_KEY');
     expect(thrown(() => parseJsonStrict('{"a b": 1, "a b": 1}'))?.path).toBe('$["a b"]');
     expect(thrown(() => parseJsonStrict('{"toString": 1, "toString": 1}'))?.code).toBe('ERR_JSON_DUPLICATE_KEY');
-    expect(thrown(() => parseJsonStrict('{"data": {"msg": {"pid": {"n": "Evil", "n": "Rahul Das"}}}}'))?.path).toBe('$.data.msg.pid.n');
+    expect(thrown(() => parseJsonStrict('{"data": {"msg": {"pid": {"n": "Evil", "n": "Rahul Das"}}}}'))?.path).toBe(
+      '$.data.msg.pid.n',
+    );
   });
 
   it.each(['__proto__', 'constructor', 'prototype'])('ERR_JSON_FORBIDDEN_KEY for %s at any depth', (name) => {
@@ -232,18 +240,31 @@ describe('parseJsonStrict: errors', () => {
 
 describe('assertSafeJson', () => {
   it('passes plain data and primitives', () => {
-    for (const value of [null, 1, 'x', true, undefined, [], {}, { a: [1, { b: 'constructor' }] }, JSON.parse(VALID[21]!) as unknown]) {
+    for (const value of [
+      null,
+      1,
+      'x',
+      true,
+      undefined,
+      [],
+      {},
+      { a: [1, { b: 'constructor' }] },
+      JSON.parse(VALID[21]!) as unknown,
+    ]) {
       expect(() => assertSafeJson(value)).not.toThrow();
     }
   });
 
-  it.each(['__proto__', 'constructor', 'prototype'])('ERR_JSON_FORBIDDEN_KEY for an own %s member, with its path', (name) => {
-    const value: unknown = JSON.parse(`{"credentialSubject": {"list": [{}, {"${name}": {"isAdmin": true}}]}}`);
-    const e = thrown(() => assertSafeJson(value));
-    expect(e?.code).toBe('ERR_JSON_FORBIDDEN_KEY');
-    expect(e?.path).toBe(`$.credentialSubject.list[1].${name}`);
-    expect(isUnsafeJsonError(e?.error)).toBe(true);
-  });
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'ERR_JSON_FORBIDDEN_KEY for an own %s member, with its path',
+    (name) => {
+      const value: unknown = JSON.parse(`{"credentialSubject": {"list": [{}, {"${name}": {"isAdmin": true}}]}}`);
+      const e = thrown(() => assertSafeJson(value));
+      expect(e?.code).toBe('ERR_JSON_FORBIDDEN_KEY');
+      expect(e?.path).toBe(`$.credentialSubject.list[1].${name}`);
+      expect(isUnsafeJsonError(e?.error)).toBe(true);
+    },
+  );
 
   it('walks shared and cyclic references once, and stops past maxDepth', () => {
     const shared = { x: 1 };
@@ -263,7 +284,10 @@ describe('assertSafeJson', () => {
 /** True when a value holds a member parseJsonStrict refuses. */
 function hasForbidden(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
-  return Object.keys(value).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype') || Object.values(value).some(hasForbidden);
+  return (
+    Object.keys(value).some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype') ||
+    Object.values(value).some(hasForbidden)
+  );
 }
 
 describe('parseJsonStrict: properties', () => {
@@ -293,46 +317,76 @@ describe('parseJsonStrict: properties', () => {
     );
   });
 
-  const MUTATION_CHARS = ['{', '}', '[', ']', ',', ':', '"', '\\', '0', '1', '-', '.', 'e', 'a', 'n', 't', ' ', '\n', '\u0001', 'é', '\ud800'];
+  const MUTATION_CHARS = [
+    '{',
+    '}',
+    '[',
+    ']',
+    ',',
+    ':',
+    '"',
+    '\\',
+    '0',
+    '1',
+    '-',
+    '.',
+    'e',
+    'a',
+    'n',
+    't',
+    ' ',
+    '\n',
+    '\u0001',
+    'é',
+    '\ud800',
+  ];
 
   it('random mutations and truncations either read as JSON.parse does or throw only the typed JSON errors', () => {
     const mutation = fc.oneof(
       fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
       fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 4 }) }),
-      fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), chars: fc.array(fc.constantFrom(...MUTATION_CHARS), { minLength: 1, maxLength: 3 }) }),
+      fc.record({
+        kind: fc.constant('insert' as const),
+        at: fc.nat(),
+        chars: fc.array(fc.constantFrom(...MUTATION_CHARS), { minLength: 1, maxLength: 3 }),
+      }),
       fc.record({ kind: fc.constant('repeat' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 12 }) }),
     );
     fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 5 }), fc.array(mutation, { minLength: 1, maxLength: 3 }), (value, mutations) => {
-        let text = JSON.stringify(value);
-        for (const m of mutations) {
-          const at = text.length === 0 ? 0 : m.at % (text.length + 1);
-          if (m.kind === 'truncate') text = text.slice(0, at);
-          else if (m.kind === 'delete') text = text.slice(0, at) + text.slice(at + m.length);
-          else if (m.kind === 'insert') text = text.slice(0, at) + m.chars.join('') + text.slice(at);
-          else text = text.slice(0, at + m.length) + text.slice(at, at + m.length) + text.slice(at + m.length);
-        }
-        let native: unknown;
-        let nativeOk = true;
-        try {
-          native = JSON.parse(text);
-        } catch {
-          nativeOk = false;
-        }
-        let strict: unknown;
-        try {
-          strict = parseJsonStrict(text);
-        } catch (error) {
-          expect(error).toBeInstanceOf(JsonError);
-          const code = (error as JsonError).code;
-          expect(JSON_CODES).toContain(code);
-          // What JSON.parse reads, only a duplicate or forbidden name may refuse; what it refuses is never read.
-          if (nativeOk) expect(['ERR_JSON_DUPLICATE_KEY', 'ERR_JSON_FORBIDDEN_KEY']).toContain(code);
-          return;
-        }
-        expect(nativeOk).toBe(true);
-        expect(strict).toStrictEqual(native);
-      }),
+      fc.property(
+        fc.jsonValue({ maxDepth: 5 }),
+        fc.array(mutation, { minLength: 1, maxLength: 3 }),
+        (value, mutations) => {
+          let text = JSON.stringify(value);
+          for (const m of mutations) {
+            const at = text.length === 0 ? 0 : m.at % (text.length + 1);
+            if (m.kind === 'truncate') text = text.slice(0, at);
+            else if (m.kind === 'delete') text = text.slice(0, at) + text.slice(at + m.length);
+            else if (m.kind === 'insert') text = text.slice(0, at) + m.chars.join('') + text.slice(at);
+            else text = text.slice(0, at + m.length) + text.slice(at, at + m.length) + text.slice(at + m.length);
+          }
+          let native: unknown;
+          let nativeOk = true;
+          try {
+            native = JSON.parse(text);
+          } catch {
+            nativeOk = false;
+          }
+          let strict: unknown;
+          try {
+            strict = parseJsonStrict(text);
+          } catch (error) {
+            expect(error).toBeInstanceOf(JsonError);
+            const code = (error as JsonError).code;
+            expect(JSON_CODES).toContain(code);
+            // What JSON.parse reads, only a duplicate or forbidden name may refuse; what it refuses is never read.
+            if (nativeOk) expect(['ERR_JSON_DUPLICATE_KEY', 'ERR_JSON_FORBIDDEN_KEY']).toContain(code);
+            return;
+          }
+          expect(nativeOk).toBe(true);
+          expect(strict).toStrictEqual(native);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

@@ -4,7 +4,17 @@
  * Every refusal sits next to a genuine control that loads, and no error (message, stack, own properties, causes)
  * carries any part of a secret.
  */
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -66,9 +76,19 @@ describe('parseKeyFile / serializeKeyFile: valid files of every key type', () =>
     const keyPair = await keyOf(type);
     const id = type === 'RSA' ? defaultKeyId(keyPair) : `${verificationMethodId(keyPair)}`;
     const controller = controllerOf(id);
-    const text = serializeKeyFile({ keyPair, id, ...(controller !== undefined ? { controller } : {}) }, { now: new Date('2024-01-02T03:04:05Z') });
+    const text = serializeKeyFile(
+      { keyPair, id, ...(controller !== undefined ? { controller } : {}) },
+      { now: new Date('2024-01-02T03:04:05Z') },
+    );
     const json = JSON.parse(text) as Record<string, unknown>;
-    expect(json).toMatchObject({ kind: 'divoc-key', version: 1, type, id, created: '2024-01-02T03:04:05.000Z', publicKeyJwk: exportPublicJwk(keyPair) });
+    expect(json).toMatchObject({
+      kind: 'divoc-key',
+      version: 1,
+      type,
+      id,
+      created: '2024-01-02T03:04:05.000Z',
+      publicKeyJwk: exportPublicJwk(keyPair),
+    });
     expect(text.endsWith('}\n')).toBe(true);
     for (const input of [text, new TextEncoder().encode(text), `\uFEFF${text}`]) {
       const key = parseKeyFile(input, { name: 'k.json', requirePrivate: true });
@@ -98,7 +118,13 @@ describe('parseKeyFile / serializeKeyFile: valid files of every key type', () =>
 
   it('DIVOC key JSON (base58) loads as did:india', async () => {
     const keyPair = await keyOf('Ed25519');
-    const key = parseKeyFile(JSON.stringify({ type: 'Ed25519VerificationKey2018', publicKeyBase58: publicKeyBase58(keyPair), privateKeyBase58: privateKeyBase58(keyPair) }));
+    const key = parseKeyFile(
+      JSON.stringify({
+        type: 'Ed25519VerificationKey2018',
+        publicKeyBase58: publicKeyBase58(keyPair),
+        privateKeyBase58: privateKeyBase58(keyPair),
+      }),
+    );
     expect(key).toMatchObject({ source: 'divoc-config', id: DIVOC_KEY_ID });
     expect(samePrivate(key.keyPair, keyPair)).toBe(true);
   });
@@ -130,7 +156,9 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
       expect(error).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', fileName: 'k.json' });
       expect((error as Error).message.startsWith('k.json: ')).toBe(true);
     }
-    const mid = thrown(() => parseKeyFile(text.slice(0, text.indexOf('BEGIN')), { name: 'k.json' })) as KeyFileInvalidError;
+    const mid = thrown(() =>
+      parseKeyFile(text.slice(0, text.indexOf('BEGIN')), { name: 'k.json' }),
+    ) as KeyFileInvalidError;
     expect(mid.jsonPath).toBe('$.privateKeyPem');
     expect(mid.message).toMatch(/\$\.privateKeyPem/);
   });
@@ -146,7 +174,10 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
     expect((error.cause as { code?: string }).code).toBe('ERR_JSON_DUPLICATE_KEY');
     expect(error.message).toMatch(/^dup\.json: refused: .*\$\.kind/);
     const proto = control.replace('{', '{"__proto__":{},');
-    expect(thrown(() => parseKeyFile(proto))).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', cause: { code: 'ERR_JSON_FORBIDDEN_KEY' } });
+    expect(thrown(() => parseKeyFile(proto))).toMatchObject({
+      code: 'ERR_KEY_FILE_INVALID',
+      cause: { code: 'ERR_JSON_FORBIDDEN_KEY' },
+    });
   });
 
   it('wrong types and missing members name the member; the good file loads', async () => {
@@ -176,15 +207,25 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
       expect(error.message).toContain(path);
       // Through the text path too (text that does not start with `{` is no key JSON at all: "not a key file").
       const viaText = thrown(() => parseKeyFile(JSON.stringify(value), { name: 'k.json' }));
-      if (typeof value === 'object' && !Array.isArray(value)) expect(viaText).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', jsonPath: path });
-      else expect(viaText).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', reason: expect.stringMatching(/^not a key file/) });
+      if (typeof value === 'object' && !Array.isArray(value))
+        expect(viaText).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', jsonPath: path });
+      else
+        expect(viaText).toMatchObject({
+          code: 'ERR_KEY_FILE_INVALID',
+          reason: expect.stringMatching(/^not a key file/),
+        });
     }
     // A bad key in a good container: the key error is the cause.
-    const bad = thrown(() => parseKeyFileJson({ ...json, privateKeyPem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' })) as KeyFileInvalidError;
+    const bad = thrown(() =>
+      parseKeyFileJson({ ...json, privateKeyPem: '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n' }),
+    ) as KeyFileInvalidError;
     expect(bad).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', jsonPath: '$.privateKeyPem' });
     expect(bad.cause).toBeInstanceOf(KeyError);
     expect(bad.reason).toMatch(/\(ERR_KEY_[A-Z_]+\)$/);
-    expect(thrown(() => parseKeyFile('hello'))).toMatchObject({ code: 'ERR_KEY_FILE_INVALID', reason: expect.stringMatching(/^not a key file/) });
+    expect(thrown(() => parseKeyFile('hello'))).toMatchObject({
+      code: 'ERR_KEY_FILE_INVALID',
+      reason: expect.stringMatching(/^not a key file/),
+    });
   });
 
   it('a public key where a private key is needed is refused; without requirePrivate it loads', async () => {
@@ -202,10 +243,18 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
     expect(Buffer.byteLength(atLimit)).toBe(MAX_KEY_FILE_BYTES);
     expect(parseKeyFile(atLimit).source).toBe('divoc-key'); // control
     expect(parseKeyFile(new TextEncoder().encode(atLimit)).source).toBe('divoc-key');
-    for (const over of [`${atLimit} `, new TextEncoder().encode(`${atLimit} `), `${text}${'é'.repeat(MAX_KEY_FILE_BYTES / 2)}`]) {
+    for (const over of [
+      `${atLimit} `,
+      new TextEncoder().encode(`${atLimit} `),
+      `${text}${'é'.repeat(MAX_KEY_FILE_BYTES / 2)}`,
+    ]) {
       const error = thrown(() => parseKeyFile(over, { name: 'big.json' }));
       expect(error).toBeInstanceOf(KeyFileTooLargeError);
-      expect(error).toMatchObject({ code: 'ERR_KEY_FILE_TOO_LARGE', limit: MAX_KEY_FILE_BYTES, message: `big.json: larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file` });
+      expect(error).toMatchObject({
+        code: 'ERR_KEY_FILE_TOO_LARGE',
+        limit: MAX_KEY_FILE_BYTES,
+        message: `big.json: larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`,
+      });
     }
     expect(parseKeyFile(text, { maxBytes: text.length }).source).toBe('divoc-key');
     expect(thrown(() => parseKeyFile(text, { maxBytes: text.length - 1 }))).toBeInstanceOf(KeyFileTooLargeError);
@@ -221,14 +270,17 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
       'jwk-d-truncated': `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"${MARKER}`,
       'jwk-d-wrong': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d":"${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
       'duplicate-d': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d":"${MARKER}","d":"${MARKER}"}`,
-      'base58': `{"type":"Ed25519","publicKeyBase58":"${MARKER}","privateKeyBase58":"${MARKER}0OIl"}`,
-      'pem': `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n`,
-      'divoc-key-pem': JSON.stringify({ ...json, privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAA\n-----END PRIVATE KEY-----\n` }),
+      base58: `{"type":"Ed25519","publicKeyBase58":"${MARKER}","privateKeyBase58":"${MARKER}0OIl"}`,
+      pem: `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n`,
+      'divoc-key-pem': JSON.stringify({
+        ...json,
+        privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAA\n-----END PRIVATE KEY-----\n`,
+      }),
       'divoc-key-type': JSON.stringify({ ...json, type: MARKER }),
       'divoc-key-version': JSON.stringify({ ...json, version: MARKER }),
       'divoc-key-id': JSON.stringify({ ...json, id: 7, controller: MARKER.length }).replace('"id":7', `"id":${MARKER}`),
       'not-json': `${MARKER}`,
-      'array': `[${JSON.stringify(MARKER)}]`,
+      array: `[${JSON.stringify(MARKER)}]`,
     };
     expect(parseKeyFile(JSON.stringify(jwk), { requirePrivate: true }).source).toBe('jwk'); // control
     expect(parseKeyFile(JSON.stringify(json), { requirePrivate: true }).source).toBe('divoc-key'); // control
@@ -270,7 +322,10 @@ describe('@divoc/keys/node: readKeyFile', () => {
     expect((await readKeyFile(atLimit)).source).toBe('divoc-key'); // control
     const over = join(dir, 'over.key.json');
     writeFileSync(over, text + ' '.repeat(MAX_KEY_FILE_BYTES + 1 - Buffer.byteLength(text)));
-    await expect(readKeyFile(over, { name: 'over.key.json' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_TOO_LARGE', limit: MAX_KEY_FILE_BYTES });
+    await expect(readKeyFile(over, { name: 'over.key.json' })).rejects.toMatchObject({
+      code: 'ERR_KEY_FILE_TOO_LARGE',
+      limit: MAX_KEY_FILE_BYTES,
+    });
     await expect(readKeyFileBytes(over, { maxBytes: 10 })).rejects.toBeInstanceOf(KeyFileTooLargeError);
     expect((await readKeyFileBytes(atLimit)).length).toBe(MAX_KEY_FILE_BYTES);
   });
@@ -282,7 +337,8 @@ describe('@divoc/keys/node: readKeyFile', () => {
   it('an unreadable file is ERR_KEY_FILE_UNREADABLE (EACCES) unless running as root; a bad file on disk is ERR_KEY_FILE_INVALID without its content', async () => {
     const path = join(dir, 'locked.key.json');
     writeFileSync(path, '{}', { mode: 0o000 });
-    if (process.getuid?.() !== 0) await expect(readKeyFile(path)).rejects.toMatchObject({ code: 'ERR_KEY_FILE_UNREADABLE', systemCode: 'EACCES' });
+    if (process.getuid?.() !== 0)
+      await expect(readKeyFile(path)).rejects.toMatchObject({ code: 'ERR_KEY_FILE_UNREADABLE', systemCode: 'EACCES' });
     chmodSync(path, 0o600);
     const bad = join(dir, 'bad.key.json');
     writeFileSync(bad, `{"kty":"OKP","crv":"Ed25519","d": ${MARKER}}`);
@@ -306,7 +362,11 @@ describe('@divoc/keys/node: writeKeyFile', () => {
       await writeKeyFile(path, { keyPair, id: 'did:web:example.org#k1', controller: 'did:web:example.org' });
       expect(statSync(path).mode & 0o777).toBe(0o600);
       const key = await readKeyFile(path, { requirePrivate: true });
-      expect(key).toMatchObject({ id: 'did:web:example.org#k1', controller: 'did:web:example.org', source: 'divoc-key' });
+      expect(key).toMatchObject({
+        id: 'did:web:example.org#k1',
+        controller: 'did:web:example.org',
+        source: 'divoc-key',
+      });
       expect(samePrivate(key.keyPair, keyPair)).toBe(true);
       expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ kind: 'divoc-key', type });
     } finally {
@@ -330,7 +390,9 @@ describe('@divoc/keys/node: writeKeyFile', () => {
     const link = join(dir, 'link.key.json');
     symlinkSync(target, link);
     await expect(writeKeyFile(link, { keyPair, id: 'x:y' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_EXISTS' });
-    await expect(writeKeyFile(link, { keyPair, id: 'x:y' }, { overwrite: true })).rejects.toMatchObject({ code: 'ELOOP' });
+    await expect(writeKeyFile(link, { keyPair, id: 'x:y' }, { overwrite: true })).rejects.toMatchObject({
+      code: 'ELOOP',
+    });
     expect(readFileSync(target, 'utf8')).toBe('target');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
     mkdirSync(join(dir, 'sub'));

@@ -45,8 +45,10 @@ describe('generateKeyPair + round trips', () => {
         { der: new Uint8Array(kp.privateKey!.export({ format: 'der', type: 'pkcs8' })), kind: 'pkcs8' },
         { keyObject: kp.privateKey! },
       ];
-      if (type !== 'RSA') inputs.push({ publicKeyMultibase: publicKeyMultibase(kp), privateKeyMultibase: privateKeyMultibase(kp) });
-      if (type === 'Ed25519') inputs.push({ type: 'Ed25519', publicKeyBase58: publicKeyBase58(kp), privateKeyBase58: privateKeyBase58(kp) });
+      if (type !== 'RSA')
+        inputs.push({ publicKeyMultibase: publicKeyMultibase(kp), privateKeyMultibase: privateKeyMultibase(kp) });
+      if (type === 'Ed25519')
+        inputs.push({ type: 'Ed25519', publicKeyBase58: publicKeyBase58(kp), privateKeyBase58: privateKeyBase58(kp) });
       for (const input of inputs) {
         const again = importKeyPair(input);
         expect(again.type).toBe(type);
@@ -91,7 +93,9 @@ describe('generateKeyPair + round trips', () => {
   it('RSA honours modulusLength and refuses weak sizes', async () => {
     const kp = await generateKeyPair('RSA', { modulusLength: 3072 });
     expect(kp.publicKey.asymmetricKeyDetails?.modulusLength).toBe(3072);
-    await expect(generateKeyPair('RSA', { modulusLength: 1024 })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
+    await expect(generateKeyPair('RSA', { modulusLength: 1024 })).rejects.toMatchObject({
+      code: 'ERR_KEY_UNSUPPORTED',
+    });
     await expect(generateKeyPair('X448' as KeyType)).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
   });
 
@@ -127,7 +131,9 @@ describe('hostile key input → typed errors', () => {
     expect(errorCode(() => importKeyPair({ publicKeyMultibase: '' }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ publicKeyMultibase: `z0${edPub.slice(2)}` }))).toBe('ERR_KEY_INVALID');
     // 31-byte key behind a valid Ed25519 header
-    expect(errorCode(() => importKeyPair({ publicKeyMultibase: multibaseEncode(raw.subarray(0, 33)) }))).toBe('ERR_KEY_INVALID');
+    expect(errorCode(() => importKeyPair({ publicKeyMultibase: multibaseEncode(raw.subarray(0, 33)) }))).toBe(
+      'ERR_KEY_INVALID',
+    );
     // unknown header
     const bogus = Uint8Array.from(raw);
     bogus[0] = 0x99;
@@ -138,10 +144,14 @@ describe('hostile key input → typed errors', () => {
     expect(errorCode(() => importKeyPair({ publicKeyMultibase: multibaseEncode(x25519) }))).toBe('ERR_KEY_UNSUPPORTED');
     // private key with a P-256 header under an Ed25519 public key
     const ec = importKeyPair({ keyObject: generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey });
-    expect(errorCode(() => importKeyPair({ publicKeyMultibase: edPub, privateKeyMultibase: privateKeyMultibase(ec) }))).toBe('ERR_KEY_INVALID');
+    expect(
+      errorCode(() => importKeyPair({ publicKeyMultibase: edPub, privateKeyMultibase: privateKeyMultibase(ec) })),
+    ).toBe('ERR_KEY_INVALID');
     // private key of another Ed25519 key
     const other = importKeyPair({ keyObject: generateKeyPairSync('ed25519').privateKey });
-    expect(errorCode(() => importKeyPair({ publicKeyMultibase: edPub, privateKeyMultibase: privateKeyMultibase(other) }))).toBe('ERR_KEY_INVALID');
+    expect(
+      errorCode(() => importKeyPair({ publicKeyMultibase: edPub, privateKeyMultibase: privateKeyMultibase(other) })),
+    ).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ publicKeyMultibase: `z${'2'.repeat(100_000)}` }))).toBe('ERR_KEY_INVALID');
     // P-256 "point" whose x is not a field element (x >= p)
     const ecPub = Uint8Array.of(0x80, 0x24, 0x03, ...new Uint8Array(32).fill(0xff));
@@ -162,44 +172,77 @@ describe('hostile key input → typed errors', () => {
   it('31/33-byte base58 keys and mismatched 64-byte private keys', () => {
     const pub = publicKeyBase58(edKp);
     const pubBytes = base58btcDecode(pub);
-    expect(errorCode(() => importKeyPair({ publicKeyBase58: base58btcEncode(pubBytes.subarray(0, 31)) }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ publicKeyBase58: base58btcEncode(Uint8Array.of(...pubBytes, 1)) }))).toBe('ERR_KEY_INVALID');
+    expect(errorCode(() => importKeyPair({ publicKeyBase58: base58btcEncode(pubBytes.subarray(0, 31)) }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(errorCode(() => importKeyPair({ publicKeyBase58: base58btcEncode(Uint8Array.of(...pubBytes, 1)) }))).toBe(
+      'ERR_KEY_INVALID',
+    );
     expect(errorCode(() => importKeyPair({ publicKeyBase58: 'not base58 0OIl' }))).toBe('ERR_KEY_INVALID');
     const priv = base58btcDecode(privateKeyBase58(edKp));
     priv[63] = priv[63]! ^ 1;
-    expect(errorCode(() => importKeyPair({ publicKeyBase58: pub, privateKeyBase58: base58btcEncode(priv) }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ publicKeyBase58: pub, privateKeyBase58: base58btcEncode(priv.subarray(0, 40)) }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ type: 'EcdsaSecp256k1VerificationKey2019' as 'Ed25519', publicKeyBase58: pub }))).toBe('ERR_KEY_UNSUPPORTED');
+    expect(errorCode(() => importKeyPair({ publicKeyBase58: pub, privateKeyBase58: base58btcEncode(priv) }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(
+      errorCode(() => importKeyPair({ publicKeyBase58: pub, privateKeyBase58: base58btcEncode(priv.subarray(0, 40)) })),
+    ).toBe('ERR_KEY_INVALID');
+    expect(
+      errorCode(() => importKeyPair({ type: 'EcdsaSecp256k1VerificationKey2019' as 'Ed25519', publicKeyBase58: pub })),
+    ).toBe('ERR_KEY_UNSUPPORTED');
   });
 
   it('garbage PEM', () => {
     expect(errorCode(() => importKeyPair({ pem: 'hello' }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN PRIVATE KEY-----\nZm9v\n-----END PRIVATE KEY-----' }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PRIVATE KEY-----' }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----' }))).toBe('ERR_KEY_UNSUPPORTED');
-    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----' }))).toBe('ERR_KEY_UNSUPPORTED');
+    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----' }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(
+      errorCode(() => importKeyPair({ pem: '-----BEGIN PRIVATE KEY-----\nZm9v\n-----END PRIVATE KEY-----' })),
+    ).toBe('ERR_KEY_INVALID');
+    expect(errorCode(() => importKeyPair({ pem: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PRIVATE KEY-----' }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(
+      errorCode(() =>
+        importKeyPair({ pem: '-----BEGIN ENCRYPTED PRIVATE KEY-----\nAAAA\n-----END ENCRYPTED PRIVATE KEY-----' }),
+      ),
+    ).toBe('ERR_KEY_UNSUPPORTED');
+    expect(
+      errorCode(() =>
+        importKeyPair({ pem: '-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----' }),
+      ),
+    ).toBe('ERR_KEY_UNSUPPORTED');
     expect(errorCode(() => importKeyPair({ pem: 'A'.repeat(10_000_000) }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ pem: 42 as unknown as string }))).toBe('ERR_KEY_INVALID');
     const started = performance.now();
     expect(errorCode(() => importKeyPair({ pem: '-----BEGIN A-----\n'.repeat(3600) }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ pem: '-----BEGIN '.repeat(5000) }))).toBe('ERR_KEY_INVALID');
     expect(performance.now() - started).toBeLessThan(50);
-    const legacyEncrypted = '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----';
+    const legacyEncrypted =
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----';
     expect(errorCode(() => importKeyPair({ pem: legacyEncrypted }))).toBe('ERR_KEY_UNSUPPORTED');
-    expect(errorCode(() => importKeyPair({ der: Uint8Array.of(0x30, 0x03, 1, 2, 3), kind: 'spki' }))).toBe('ERR_KEY_INVALID');
-    expect(errorCode(() => importKeyPair({ der: Uint8Array.of(0x30), kind: 'x509' as 'spki' }))).toBe('ERR_KEY_INVALID');
+    expect(errorCode(() => importKeyPair({ der: Uint8Array.of(0x30, 0x03, 1, 2, 3), kind: 'spki' }))).toBe(
+      'ERR_KEY_INVALID',
+    );
+    expect(errorCode(() => importKeyPair({ der: Uint8Array.of(0x30), kind: 'x509' as 'spki' }))).toBe(
+      'ERR_KEY_INVALID',
+    );
   });
 
   it('unsupported curves and sizes', () => {
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
-    expect(errorCode(() => importKeyPair({ pem: p384.publicKey.export({ format: 'pem', type: 'spki' }) as string }))).toBe('ERR_KEY_UNSUPPORTED');
+    expect(
+      errorCode(() => importKeyPair({ pem: p384.publicKey.export({ format: 'pem', type: 'spki' }) as string })),
+    ).toBe('ERR_KEY_UNSUPPORTED');
     const k1 = generateKeyPairSync('ec', { namedCurve: 'secp256k1' });
     expect(errorCode(() => importKeyPair({ keyObject: k1.privateKey }))).toBe('ERR_KEY_UNSUPPORTED');
     const rsa1024 = generateKeyPairSync('rsa', { modulusLength: 1024 });
     expect(errorCode(() => importKeyPair({ keyObject: rsa1024.publicKey }))).toBe('ERR_KEY_UNSUPPORTED');
     const x25519 = generateKeyPairSync('x25519');
-    expect(errorCode(() => importKeyPair({ jwk: x25519.publicKey.export({ format: 'jwk' }) }))).toBe('ERR_KEY_UNSUPPORTED');
+    expect(errorCode(() => importKeyPair({ jwk: x25519.publicKey.export({ format: 'jwk' }) }))).toBe(
+      'ERR_KEY_UNSUPPORTED',
+    );
   });
 
   it('JWKs with wrong crv, kty, lengths, alg or mismatched halves', () => {
@@ -212,10 +255,15 @@ describe('hostile key input → typed errors', () => {
     expect(errorCode(() => importKeyPair({ jwk: { ...jwk, x: 12 } as unknown as JsonWebKey }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ jwk: { ...jwk, x: `${jwk.x}=` } }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ jwk: { ...jwk, alg: 'RS256' } }))).toBe('ERR_KEY_ALG_MISMATCH');
-    const other = exportPublicJwk(importKeyPair({ keyObject: generateKeyPairSync('ed25519').publicKey })) as Record<string, string>;
+    const other = exportPublicJwk(importKeyPair({ keyObject: generateKeyPairSync('ed25519').publicKey })) as Record<
+      string,
+      string
+    >;
     expect(errorCode(() => importKeyPair({ jwk: { ...jwk, x: other.x! } }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ jwk: [] as unknown as JsonWebKey }))).toBe('ERR_KEY_INVALID');
-    const ec = exportPublicJwk(importKeyPair({ keyObject: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey })) as Record<string, string>;
+    const ec = exportPublicJwk(
+      importKeyPair({ keyObject: generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey }),
+    ) as Record<string, string>;
     expect(errorCode(() => importKeyPair({ jwk: { ...ec, y: ec.x! } }))).toBe('ERR_KEY_INVALID');
     expect(errorCode(() => importKeyPair({ jwk: { ...ec, crv: 'P-384' } }))).toBe('ERR_KEY_UNSUPPORTED');
   });

@@ -58,7 +58,8 @@ describe('runtime-neutral codecs and hashes', () => {
     expect(base45Encode(utf8('Hello!!'))).toBe('%69 VD92EX0');
     expect(base45Encode(utf8('base-45'))).toBe('UJCLQE7W581');
     expect(base45Decode('QED8WEX0')).toEqual(utf8('ietf!'));
-    for (const bad of ['A', 'GGW', 'ZZ', 'bb8', 'BB 8 ', 'BB\u00e98']) expect(() => base45Decode(bad), bad).toThrow(EncodingError);
+    for (const bad of ['A', 'GGW', 'ZZ', 'bb8', 'BB 8 ', 'BB\u00e98'])
+      expect(() => base45Decode(bad), bad).toThrow(EncodingError);
     expect(() => base45Decode('A', { fail: (message) => new RangeError(message) })).toThrow(RangeError);
     for (let n = 0; n < 40; n++) {
       const bytes = new Uint8Array(n).map((_, i) => (i * 131 + n * 7) & 255);
@@ -85,7 +86,9 @@ describe('runtime-neutral codecs and hashes', () => {
     const data = new TextEncoder().encode('divoc');
     expect(Buffer.from(sha256(data)).toString('hex')).toBe(createHash('sha256').update(data).digest('hex'));
     expect(Buffer.from(sha256('divoc')).toString('hex')).toBe(createHash('sha256').update('divoc').digest('hex'));
-    expect(Buffer.from(hmacSha256(data, 'x')).toString('hex')).toBe(createHmac('sha256', data).update('x').digest('hex'));
+    expect(Buffer.from(hmacSha256(data, 'x')).toString('hex')).toBe(
+      createHmac('sha256', data).update('x').digest('hex'),
+    );
   });
 });
 
@@ -108,20 +111,30 @@ describe('bounded inflate', () => {
   it('stops a bomb at its budget, by size and by ratio', () => {
     const bomb = new Uint8Array(zlib.deflateRawSync(new Uint8Array(50_000_000)));
     expect(bomb.length).toBeLessThan(60_000);
-    expect(() => inflateRawBounded(bomb, { maxOutput: 1_000_000 })).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_TOO_LARGE' }));
-    expect(() => inflateRawBounded(deflateRaw(text), { maxOutput: 1_000_000, maxRatio: 2 })).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_TOO_LARGE' }));
-    expect(() => gunzipBounded(new Uint8Array(zlib.gzipSync(new Uint8Array(10_000_000))), { maxOutput: 100_000 })).toThrow(
+    expect(() => inflateRawBounded(bomb, { maxOutput: 1_000_000 })).toThrow(
       expect.objectContaining({ code: 'ERR_INFLATE_TOO_LARGE' }),
     );
+    expect(() => inflateRawBounded(deflateRaw(text), { maxOutput: 1_000_000, maxRatio: 2 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INFLATE_TOO_LARGE' }),
+    );
+    expect(() =>
+      gunzipBounded(new Uint8Array(zlib.gzipSync(new Uint8Array(10_000_000))), { maxOutput: 100_000 }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_TOO_LARGE' }));
   });
 
   it('rejects garbage and truncation as ERR_INFLATE_INVALID', () => {
     const good = deflateRaw(text);
     for (const bad of [Uint8Array.of(0xff, 0xff, 0xff), good.subarray(0, good.length - 4), new Uint8Array(0)]) {
-      expect(() => inflateRawBounded(bad, { maxOutput: 10_000 })).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }));
+      expect(() => inflateRawBounded(bad, { maxOutput: 10_000 })).toThrow(
+        expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }),
+      );
     }
-    expect(() => inflateZlibBounded(Uint8Array.of(1, 2, 3, 4), { maxOutput: 100 })).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }));
-    expect(() => gunzipBounded(Uint8Array.of(0x1f, 0x8b, 8), { maxOutput: 100 })).toThrow(expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }));
+    expect(() => inflateZlibBounded(Uint8Array.of(1, 2, 3, 4), { maxOutput: 100 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }),
+    );
+    expect(() => gunzipBounded(Uint8Array.of(0x1f, 0x8b, 8), { maxOutput: 100 })).toThrow(
+      expect.objectContaining({ code: 'ERR_INFLATE_INVALID' }),
+    );
   });
 });
 
@@ -155,9 +168,15 @@ describe('WebCrypto verification path (what browsers run)', () => {
 
   it('PS256 with the maximum salt length (legacy DIVOC) verifies', async () => {
     const kp = await generateKeyPair('RSA');
-    const key = trustedKeyFromKeyPair(importKeyPair({ jwk: kp.publicKey.export({ format: 'jwk' }) as JsonWebKey }), { id: 'k' });
+    const key = trustedKeyFromKeyPair(importKeyPair({ jwk: kp.publicKey.export({ format: 'jwk' }) as JsonWebKey }), {
+      id: 'k',
+    });
     const signature = new Uint8Array(
-      nodeSign('sha256', data, { key: kp.privateKey!, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN }),
+      nodeSign('sha256', data, {
+        key: kp.privateKey!,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: constants.RSA_PSS_SALTLEN_MAX_SIGN,
+      }),
     );
     expect(await webCryptoVerify(key, 'PS256', data, signature)).toBe(true);
   });

@@ -16,7 +16,9 @@ describe('without pkcs11js', () => {
 
   it('opening a session fails with ERR_PKCS11_UNAVAILABLE, and URI parsing still works', async () => {
     const pkcs11 = await import('../src/pkcs11/index.js');
-    const error = await pkcs11.openPkcs11Session({ module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'T', pin: '1234' }).catch((e: unknown) => e);
+    const error = await pkcs11
+      .openPkcs11Session({ module: '/usr/lib/softhsm/libsofthsm2.so', tokenLabel: 'T', pin: '1234' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(pkcs11.Pkcs11UnavailableError);
     expect(error).toMatchObject({ code: 'ERR_PKCS11_UNAVAILABLE' });
     expect(pkcs11.isPkcs11Error(error)).toBe(true);

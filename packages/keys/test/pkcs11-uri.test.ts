@@ -4,18 +4,35 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { isKeysError } from '@divoc/keys';
-import { formatPkcs11Uri, isPkcs11Uri, parsePkcs11Uri, pkcs11UriTarget, redactPkcs11Uri, resolvePkcs11Pin } from '../src/pkcs11/index.js';
+import {
+  formatPkcs11Uri,
+  isPkcs11Uri,
+  parsePkcs11Uri,
+  pkcs11UriTarget,
+  redactPkcs11Uri,
+  resolvePkcs11Pin,
+} from '../src/pkcs11/index.js';
 
 const MODULE = '/usr/lib/softhsm/libsofthsm2.so';
 
 describe('parsePkcs11Uri (RFC 7512)', () => {
   it('reads path and query attributes', () => {
-    const uri = parsePkcs11Uri(`pkcs11:token=T;object=issuer-key;type=private?module-path=${MODULE}&pin-source=env:DIVOC_PKCS11_PIN`);
-    expect(uri).toEqual({ token: 'T', object: 'issuer-key', type: 'private', modulePath: MODULE, pinSource: 'env:DIVOC_PKCS11_PIN' });
+    const uri = parsePkcs11Uri(
+      `pkcs11:token=T;object=issuer-key;type=private?module-path=${MODULE}&pin-source=env:DIVOC_PKCS11_PIN`,
+    );
+    expect(uri).toEqual({
+      token: 'T',
+      object: 'issuer-key',
+      type: 'private',
+      modulePath: MODULE,
+      pinSource: 'env:DIVOC_PKCS11_PIN',
+    });
   });
 
   it('percent-decodes text and id bytes; reads slot-id, serial, library-version; ignores x- attributes', () => {
-    const uri = parsePkcs11Uri('pkcs11:token=My%20Token;object=k%C3%A9y;id=%01%a2%FF;slot-id=42;serial=abc123;library-version=2.6;x-vendor=whatever');
+    const uri = parsePkcs11Uri(
+      'pkcs11:token=My%20Token;object=k%C3%A9y;id=%01%a2%FF;slot-id=42;serial=abc123;library-version=2.6;x-vendor=whatever',
+    );
     expect(uri.token).toBe('My Token');
     expect(uri.object).toBe('kéy');
     expect(Array.from(uri.id!)).toEqual([1, 0xa2, 0xff]);
@@ -41,12 +58,16 @@ describe('parsePkcs11Uri (RFC 7512)', () => {
     ]) {
       if (example.includes('vendor-aaa') || example.includes('serial=?')) {
         // Unknown non-x- attributes and empty values are refused here, by design (typos should not pass silently).
-        expect(() => parsePkcs11Uri(example), example).toThrow(expect.objectContaining({ code: 'ERR_PKCS11_URI_INVALID' }));
+        expect(() => parsePkcs11Uri(example), example).toThrow(
+          expect.objectContaining({ code: 'ERR_PKCS11_URI_INVALID' }),
+        );
       } else {
         expect(() => parsePkcs11Uri(example), example).not.toThrow();
       }
     }
-    expect(parsePkcs11Uri('pkcs11:token=A%20name%20with%20a%20substring%20%25%3B').token).toBe('A name with a substring %;');
+    expect(parsePkcs11Uri('pkcs11:token=A%20name%20with%20a%20substring%20%25%3B').token).toBe(
+      'A name with a substring %;',
+    );
   });
 
   it.each([
@@ -103,13 +124,17 @@ describe('parsePkcs11Uri (RFC 7512)', () => {
     expect(isPkcs11Uri('pkcs11:token=T')).toBe(true);
     expect(isPkcs11Uri('./key.pem')).toBe(false);
     expect(isPkcs11Uri(7)).toBe(false);
-    const parsed = parsePkcs11Uri(`pkcs11:token=My%20Token;object=issuer;id=%01%02;type=private?module-path=${MODULE}&pin-value=1234`);
+    const parsed = parsePkcs11Uri(
+      `pkcs11:token=My%20Token;object=issuer;id=%01%02;type=private?module-path=${MODULE}&pin-value=1234`,
+    );
     const formatted = formatPkcs11Uri(parsed);
     expect(formatted).toBe(`pkcs11:token=My%20Token;object=issuer;type=private;id=%01%02?module-path=${MODULE}`);
     expect(formatted).not.toContain('1234');
     const { pinValue: _pin, ...withoutPin } = parsed;
     expect(parsePkcs11Uri(formatted)).toEqual(withoutPin);
-    expect(redactPkcs11Uri('pkcs11:token=T?module-path=/x.so&pin-value=1234&x-a=b')).toBe('pkcs11:token=T?module-path=/x.so&pin-value=***&x-a=b');
+    expect(redactPkcs11Uri('pkcs11:token=T?module-path=/x.so&pin-value=1234&x-a=b')).toBe(
+      'pkcs11:token=T?module-path=/x.so&pin-value=***&x-a=b',
+    );
   });
 });
 
@@ -135,14 +160,19 @@ describe('resolvePkcs11Pin and pkcs11UriTarget', () => {
     writeFileSync(huge, 'S3CRET'.repeat(1024 * 1024), { mode: 0o600 });
     for (const pinSource of ['/dev/zero', huge]) {
       const thrown = await resolvePkcs11Pin({ pinSource }).catch((e: unknown) => e);
-      expect(thrown).toMatchObject({ code: 'ERR_PKCS11_PIN_UNAVAILABLE', message: expect.stringMatching(/too large to hold a PIN/) });
+      expect(thrown).toMatchObject({
+        code: 'ERR_PKCS11_PIN_UNAVAILABLE',
+        message: expect.stringMatching(/too large to hold a PIN/),
+      });
       expect((thrown as Error).message).not.toContain('S3CRET');
     }
   });
 
   it('DIVOC_PKCS11_PIN and DIVOC_PKCS11_MODULE are the defaults', async () => {
     expect(await resolvePkcs11Pin({}, { env: { DIVOC_PKCS11_PIN: '5555' } })).toBe('5555');
-    const target = await pkcs11UriTarget('pkcs11:token=T;object=k', { env: { DIVOC_PKCS11_PIN: '5555', DIVOC_PKCS11_MODULE: MODULE } });
+    const target = await pkcs11UriTarget('pkcs11:token=T;object=k', {
+      env: { DIVOC_PKCS11_PIN: '5555', DIVOC_PKCS11_MODULE: MODULE },
+    });
     expect(target.session).toEqual({ module: MODULE, pin: '5555', tokenLabel: 'T' });
   });
 
@@ -161,17 +191,30 @@ describe('resolvePkcs11Pin and pkcs11UriTarget', () => {
     const dir = mkdtempSync(join(tmpdir(), 'divoc-pin-'));
     writeFileSync(join(dir, 'big'), 'x'.repeat(10_000));
     writeFileSync(join(dir, 'lines'), '1234\n5678\n');
-    await expect(resolvePkcs11Pin({ pinSource: `file:${join(dir, 'big')}` })).rejects.toMatchObject({ code: 'ERR_PKCS11_PIN_UNAVAILABLE' });
-    await expect(resolvePkcs11Pin({ pinSource: `file:${join(dir, 'lines')}` })).rejects.toMatchObject({ code: 'ERR_PKCS11_PIN_UNAVAILABLE' });
+    await expect(resolvePkcs11Pin({ pinSource: `file:${join(dir, 'big')}` })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_PIN_UNAVAILABLE',
+    });
+    await expect(resolvePkcs11Pin({ pinSource: `file:${join(dir, 'lines')}` })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_PIN_UNAVAILABLE',
+    });
   });
 
   it('pkcs11UriTarget maps the URI onto session options and a key selector', async () => {
-    const target = await pkcs11UriTarget('pkcs11:token=T;object=k;id=%0a;slot-id=3;serial=s1?pin-source=env:P', { env: { P: '1234' }, defaultModule: MODULE });
+    const target = await pkcs11UriTarget('pkcs11:token=T;object=k;id=%0a;slot-id=3;serial=s1?pin-source=env:P', {
+      env: { P: '1234' },
+      defaultModule: MODULE,
+    });
     expect(target.session).toEqual({ module: MODULE, pin: '1234', slot: 3, tokenLabel: 'T', tokenSerial: 's1' });
     expect(target.key).toEqual({ label: 'k', id: Uint8Array.of(10) });
-    await expect(pkcs11UriTarget('pkcs11:token=T?pin-value=1')).rejects.toMatchObject({ code: 'ERR_PKCS11_URI_INVALID' });
-    await expect(pkcs11UriTarget('pkcs11:token=T?module-name=softhsm2&pin-value=1')).rejects.toMatchObject({ code: 'ERR_PKCS11_URI_INVALID' });
-    await expect(pkcs11UriTarget(`pkcs11:token=T;type=cert?module-path=${MODULE}&pin-value=1`)).rejects.toMatchObject({ code: 'ERR_PKCS11_URI_INVALID' });
+    await expect(pkcs11UriTarget('pkcs11:token=T?pin-value=1')).rejects.toMatchObject({
+      code: 'ERR_PKCS11_URI_INVALID',
+    });
+    await expect(pkcs11UriTarget('pkcs11:token=T?module-name=softhsm2&pin-value=1')).rejects.toMatchObject({
+      code: 'ERR_PKCS11_URI_INVALID',
+    });
+    await expect(pkcs11UriTarget(`pkcs11:token=T;type=cert?module-path=${MODULE}&pin-value=1`)).rejects.toMatchObject({
+      code: 'ERR_PKCS11_URI_INVALID',
+    });
   });
 });
 

@@ -64,7 +64,14 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       expect(made.keyPair.type).toBe(type);
       expect(made.keyPair.privateKey).toBeUndefined();
       const attrs = await inspectPkcs11Key(session, { label });
-      expect(attrs).toMatchObject({ type, label, sensitive: true, extractable: false, alwaysSensitive: true, neverExtractable: true });
+      expect(attrs).toMatchObject({
+        type,
+        label,
+        sensitive: true,
+        extractable: false,
+        alwaysSensitive: true,
+        neverExtractable: true,
+      });
       expect(Buffer.from(attrs.id).equals(Buffer.from(made.id))).toBe(true);
       // The exported public key is the one generation returned, found by label or by id.
       const byLabel = await exportPkcs11PublicKey(session, { label });
@@ -94,7 +101,10 @@ describe('PKCS#11 keys in SoftHSM2', () => {
         raw.C_FindObjectsFinal(handle);
         expect(key).toBeDefined();
         // EC keys hold the scalar in CKA_VALUE; RSA keys have no CKA_VALUE but sensitive d, p, q.
-        const secret = type === 'RSA' ? [pkcs11js.CKA_PRIVATE_EXPONENT, pkcs11js.CKA_PRIME_1, pkcs11js.CKA_PRIME_2] : [pkcs11js.CKA_VALUE];
+        const secret =
+          type === 'RSA'
+            ? [pkcs11js.CKA_PRIVATE_EXPONENT, pkcs11js.CKA_PRIME_1, pkcs11js.CKA_PRIME_2]
+            : [pkcs11js.CKA_VALUE];
         for (const attribute of secret) {
           expect(() => raw.C_GetAttributeValue(handle, key!, [{ type: attribute }])).toThrow(/CKR_ATTRIBUTE_SENSITIVE/);
         }
@@ -103,21 +113,24 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       }
     });
 
-    it.each(algorithms)('signs %s in the token; verifySignature accepts it with the exported public key', async (algorithm) => {
-      const signer = await createPkcs11Signer(session, { label, signerId: 'did:example:issuer#hsm', algorithm });
-      expect(signer).toMatchObject({ id: 'did:example:issuer#hsm', algorithm, keyType: type });
-      const signature = await signer.sign(data);
-      const expectedLength = type === 'RSA' ? 256 : 64;
-      expect(signature).toHaveLength(expectedLength);
-      const publicKey = await exportPkcs11PublicKey(session, { label });
-      expect(await verifySignature(publicKey, algorithm, data, signature)).toBe(true);
-      // Through a trust-list round trip too (what a verifier holds).
-      const trusted = trustedKeyFromKeyPair(publicKey, { id: 'did:example:issuer#hsm' });
-      expect(await verifySignature(trusted, algorithm, data, signature)).toBe(true);
-      const tampered = Uint8Array.from(data);
-      tampered[0]! ^= 1;
-      expect(await verifySignature(publicKey, algorithm, tampered, signature)).toBe(false);
-    });
+    it.each(algorithms)(
+      'signs %s in the token; verifySignature accepts it with the exported public key',
+      async (algorithm) => {
+        const signer = await createPkcs11Signer(session, { label, signerId: 'did:example:issuer#hsm', algorithm });
+        expect(signer).toMatchObject({ id: 'did:example:issuer#hsm', algorithm, keyType: type });
+        const signature = await signer.sign(data);
+        const expectedLength = type === 'RSA' ? 256 : 64;
+        expect(signature).toHaveLength(expectedLength);
+        const publicKey = await exportPkcs11PublicKey(session, { label });
+        expect(await verifySignature(publicKey, algorithm, data, signature)).toBe(true);
+        // Through a trust-list round trip too (what a verifier holds).
+        const trusted = trustedKeyFromKeyPair(publicKey, { id: 'did:example:issuer#hsm' });
+        expect(await verifySignature(trusted, algorithm, data, signature)).toBe(true);
+        const tampered = Uint8Array.from(data);
+        tampered[0]! ^= 1;
+        expect(await verifySignature(publicKey, algorithm, tampered, signature)).toBe(false);
+      },
+    );
 
     it('the public key works with toTrustListEntry, didKeyFromKeyPair and verificationMethodId', async () => {
       const publicKey = await exportPkcs11PublicKey(session, { label });
@@ -139,23 +152,26 @@ describe('PKCS#11 keys in SoftHSM2', () => {
     ['Ed25519', 'ed-key', 'eddsa-rdfc-2022'],
     ['P-256', 'p256-key', 'ecdsa-rdfc-2019'],
     ['RSA', 'rsa-key', 'RsaSignature2018'],
-  ] as Array<[KeyType, string, SuiteName]>)('a W3C VC signed in the token (%s, %s) verifies', async (type, label, suite) => {
-    const publicKey = await exportPkcs11PublicKey(session, { label });
-    const id = type === 'RSA' ? 'did:web:issuer.example#rsa-hsm' : verificationMethodId(publicKey);
-    const signer = await createPkcs11Signer(session, { label, signerId: id });
-    const credential = unsignedDivocCredential();
-    const signed = await issueCredential(credential, { signer, suite });
-    expect(signed.proof).toMatchObject({ verificationMethod: id });
-    const trustStore = new TrustStore();
-    trustStore.add(trustedKeyFromKeyPair(publicKey, { id }));
-    const result = await verifyCredential(signed, { trustStore });
-    expect(result.checks.filter((c) => !c.ok)).toEqual([]);
-    expect(result.valid).toBe(true);
-    // And a changed credential does not.
-    const forged = JSON.parse(JSON.stringify(signed)) as typeof signed;
-    (forged.credentialSubject as Record<string, unknown>).name = 'Someone Else';
-    expect((await verifyCredential(forged, { trustStore })).valid).toBe(false);
-  });
+  ] as Array<[KeyType, string, SuiteName]>)(
+    'a W3C VC signed in the token (%s, %s) verifies',
+    async (type, label, suite) => {
+      const publicKey = await exportPkcs11PublicKey(session, { label });
+      const id = type === 'RSA' ? 'did:web:issuer.example#rsa-hsm' : verificationMethodId(publicKey);
+      const signer = await createPkcs11Signer(session, { label, signerId: id });
+      const credential = unsignedDivocCredential();
+      const signed = await issueCredential(credential, { signer, suite });
+      expect(signed.proof).toMatchObject({ verificationMethod: id });
+      const trustStore = new TrustStore();
+      trustStore.add(trustedKeyFromKeyPair(publicKey, { id }));
+      const result = await verifyCredential(signed, { trustStore });
+      expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(result.valid).toBe(true);
+      // And a changed credential does not.
+      const forged = JSON.parse(JSON.stringify(signed)) as typeof signed;
+      (forged.credentialSubject as Record<string, unknown>).name = 'Someone Else';
+      expect((await verifyCredential(forged, { trustStore })).valid).toBe(false);
+    },
+  );
 
   it.each([
     ['Ed25519', 'ed-key'],
@@ -166,7 +182,9 @@ describe('PKCS#11 keys in SoftHSM2', () => {
     const publicKey = await exportPkcs11PublicKey(session, { label });
     const messages = Array.from({ length: 100 }, (_, i) => new TextEncoder().encode(`message ${i}`));
     const signatures = await Promise.all(messages.map((m) => signer.sign(m)));
-    const results = await Promise.all(messages.map((m, i) => verifySignature(publicKey, signer.algorithm, m, signatures[i]!)));
+    const results = await Promise.all(
+      messages.map((m, i) => verifySignature(publicKey, signer.algorithm, m, signatures[i]!)),
+    );
     expect(results.every(Boolean)).toBe(true);
     // Nothing crossed over: each signature fails for the neighbouring message.
     expect(await verifySignature(publicKey, signer.algorithm, messages[1]!, signatures[0]!)).toBe(false);
@@ -187,7 +205,8 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       start = performance.now();
       await Promise.all(Array.from({ length: 200 }, () => signer.sign(data)));
       const parallel = (performance.now() - start) / 200;
-      report[name] = `${sequential.toFixed(3)} ms/signature sequential, ${parallel.toFixed(3)} ms/signature with 4 sessions in parallel`;
+      report[name] =
+        `${sequential.toFixed(3)} ms/signature sequential, ${parallel.toFixed(3)} ms/signature with 4 sessions in parallel`;
     }
     console.log('[pkcs11-speed]', JSON.stringify(report, null, 2));
     expect(Object.keys(report)).toHaveLength(3);
@@ -213,25 +232,45 @@ describe('PKCS#11 errors are typed', () => {
   });
 
   it('the error message never contains the PIN', async () => {
-    const err = await openPkcs11Session({ module: hsm.module, tokenLabel: 'T2', pin: 'secret-pin-77' }).catch((e: unknown) => e);
+    const err = await openPkcs11Session({ module: hsm.module, tokenLabel: 'T2', pin: 'secret-pin-77' }).catch(
+      (e: unknown) => e,
+    );
     expect(isPkcs11Error(err)).toBe(true);
     expect(String((err as Error).message)).not.toContain('secret-pin-77');
     expect(JSON.stringify(err)).not.toContain('secret-pin-77');
   });
 
   it('unknown token, slot or module → typed errors', async () => {
-    await expect(openPkcs11Session({ module: hsm.module, tokenLabel: 'nope', pin: PIN })).rejects.toMatchObject({ code: 'ERR_PKCS11_TOKEN_NOT_FOUND' });
-    await expect(openPkcs11Session({ module: hsm.module, slot: 123456789, pin: PIN })).rejects.toMatchObject({ code: 'ERR_PKCS11_TOKEN_NOT_FOUND' });
-    await expect(openPkcs11Session({ module: hsm.module, pin: PIN })).rejects.toMatchObject({ code: 'ERR_PKCS11_TOKEN_NOT_FOUND' }); // two tokens
-    await expect(openPkcs11Session({ module: '/nonexistent/libpkcs11.so', tokenLabel: 'T', pin: PIN })).rejects.toMatchObject({ code: 'ERR_PKCS11_MODULE' });
-    await expect(openPkcs11Session({ module: hsm.module, tokenLabel: 'T', pin: '' })).rejects.toMatchObject({ code: 'ERR_PKCS11_LOGIN_FAILED' });
+    await expect(openPkcs11Session({ module: hsm.module, tokenLabel: 'nope', pin: PIN })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_TOKEN_NOT_FOUND',
+    });
+    await expect(openPkcs11Session({ module: hsm.module, slot: 123456789, pin: PIN })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_TOKEN_NOT_FOUND',
+    });
+    await expect(openPkcs11Session({ module: hsm.module, pin: PIN })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_TOKEN_NOT_FOUND',
+    }); // two tokens
+    await expect(
+      openPkcs11Session({ module: '/nonexistent/libpkcs11.so', tokenLabel: 'T', pin: PIN }),
+    ).rejects.toMatchObject({ code: 'ERR_PKCS11_MODULE' });
+    await expect(openPkcs11Session({ module: hsm.module, tokenLabel: 'T', pin: '' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_LOGIN_FAILED',
+    });
   });
 
   it('missing label or id → ERR_PKCS11_KEY_NOT_FOUND', async () => {
-    await expect(createPkcs11Signer(session, { label: 'no-such-key', signerId: 'k' })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_NOT_FOUND' });
-    await expect(exportPkcs11PublicKey(session, { label: 'no-such-key' })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_NOT_FOUND' });
-    await expect(exportPkcs11PublicKey(session, { id: Uint8Array.of(1, 2, 3) })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_NOT_FOUND' });
-    await expect(createPkcs11Signer(session, { signerId: 'k' } as never)).rejects.toMatchObject({ code: 'ERR_KEY_INVALID' });
+    await expect(createPkcs11Signer(session, { label: 'no-such-key', signerId: 'k' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_NOT_FOUND',
+    });
+    await expect(exportPkcs11PublicKey(session, { label: 'no-such-key' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_NOT_FOUND',
+    });
+    await expect(exportPkcs11PublicKey(session, { id: Uint8Array.of(1, 2, 3) })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_NOT_FOUND',
+    });
+    await expect(createPkcs11Signer(session, { signerId: 'k' } as never)).rejects.toMatchObject({
+      code: 'ERR_KEY_INVALID',
+    });
   });
 
   it('keys made by other tools work; two keys under one label → ERR_PKCS11_KEY_AMBIGUOUS unless the id is given too', async () => {
@@ -255,15 +294,28 @@ describe('PKCS#11 errors are typed', () => {
         raw.C_GenerateKeyPair(
           handle,
           { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
-          [...common, { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from('06082a8648ce3d030107', 'hex') }, { type: pkcs11js.CKA_VERIFY, value: true }],
-          [...common, { type: pkcs11js.CKA_SIGN, value: true }, { type: pkcs11js.CKA_SENSITIVE, value: true }, { type: pkcs11js.CKA_PRIVATE, value: true }],
+          [
+            ...common,
+            { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from('06082a8648ce3d030107', 'hex') },
+            { type: pkcs11js.CKA_VERIFY, value: true },
+          ],
+          [
+            ...common,
+            { type: pkcs11js.CKA_SIGN, value: true },
+            { type: pkcs11js.CKA_SENSITIVE, value: true },
+            { type: pkcs11js.CKA_PRIVATE, value: true },
+          ],
         );
       }
     } finally {
       raw.C_CloseSession(handle);
     }
-    await expect(createPkcs11Signer(session, { label: 'dup', signerId: 'k' })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_AMBIGUOUS' });
-    await expect(exportPkcs11PublicKey(session, { label: 'dup' })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_AMBIGUOUS' });
+    await expect(createPkcs11Signer(session, { label: 'dup', signerId: 'k' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_AMBIGUOUS',
+    });
+    await expect(exportPkcs11PublicKey(session, { label: 'dup' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_AMBIGUOUS',
+    });
     const signer = await createPkcs11Signer(session, { label: 'dup', id: Uint8Array.of(0xb2), signerId: 'k' });
     const other = await exportPkcs11PublicKey(session, { id: Uint8Array.of(0xa1) });
     const signature = await signer.sign(data);
@@ -276,22 +328,36 @@ describe('PKCS#11 errors are typed', () => {
     expect(Array.from(made.id)).toEqual([7, 7, 7]);
     const signer = await createPkcs11Signer(session, { id: Uint8Array.of(7, 7, 7), signerId: 'k' });
     expect(await verifySignature(made.keyPair, 'ES256', data, await signer.sign(data))).toBe(true);
-    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: 'another', id: Uint8Array.of(7, 7, 7) })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_EXISTS' });
+    await expect(
+      generatePkcs11KeyPair(session, { type: 'P-256', label: 'another', id: Uint8Array.of(7, 7, 7) }),
+    ).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_EXISTS' });
   });
 
   it('a label that exists is not generated again → ERR_PKCS11_KEY_EXISTS', async () => {
-    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: 'p256-key' })).rejects.toMatchObject({ code: 'ERR_PKCS11_KEY_EXISTS' });
+    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: 'p256-key' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_KEY_EXISTS',
+    });
   });
 
   it('bad generation options → typed errors', async () => {
-    await expect(generatePkcs11KeyPair(session, { type: 'RSA', label: 'r', modulusLength: 1024 })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
-    await expect(generatePkcs11KeyPair(session, { type: 'P-384' as never, label: 'x' })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
-    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: 'x', extractable: true as never })).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
-    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: '' })).rejects.toMatchObject({ code: 'ERR_KEY_INVALID' });
+    await expect(
+      generatePkcs11KeyPair(session, { type: 'RSA', label: 'r', modulusLength: 1024 }),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
+    await expect(generatePkcs11KeyPair(session, { type: 'P-384' as never, label: 'x' })).rejects.toMatchObject({
+      code: 'ERR_KEY_UNSUPPORTED',
+    });
+    await expect(
+      generatePkcs11KeyPair(session, { type: 'P-256', label: 'x', extractable: true as never }),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_UNSUPPORTED' });
+    await expect(generatePkcs11KeyPair(session, { type: 'P-256', label: '' })).rejects.toMatchObject({
+      code: 'ERR_KEY_INVALID',
+    });
   });
 
   it('an algorithm that does not fit the key → ERR_KEY_ALG_MISMATCH', async () => {
-    await expect(createPkcs11Signer(session, { label: 'ed-key', signerId: 'k', algorithm: 'ES256' })).rejects.toMatchObject({ code: 'ERR_KEY_ALG_MISMATCH' });
+    await expect(
+      createPkcs11Signer(session, { label: 'ed-key', signerId: 'k', algorithm: 'ES256' }),
+    ).rejects.toMatchObject({ code: 'ERR_KEY_ALG_MISMATCH' });
   });
 
   it('a closed session → ERR_PKCS11_SESSION_CLOSED, for signers made from it too', async () => {
@@ -302,9 +368,15 @@ describe('PKCS#11 errors are typed', () => {
     expect(await inFlight).toHaveLength(64);
     expect(own.closed).toBe(true);
     await expect(signer.sign(data)).rejects.toMatchObject({ code: 'ERR_PKCS11_SESSION_CLOSED' });
-    await expect(exportPkcs11PublicKey(own, { label: 'p256-key' })).rejects.toMatchObject({ code: 'ERR_PKCS11_SESSION_CLOSED' });
-    await expect(createPkcs11Signer(own, { label: 'p256-key', signerId: 'k' })).rejects.toMatchObject({ code: 'ERR_PKCS11_SESSION_CLOSED' });
-    await expect(generatePkcs11KeyPair(own, { type: 'P-256', label: 'later' })).rejects.toMatchObject({ code: 'ERR_PKCS11_SESSION_CLOSED' });
+    await expect(exportPkcs11PublicKey(own, { label: 'p256-key' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_SESSION_CLOSED',
+    });
+    await expect(createPkcs11Signer(own, { label: 'p256-key', signerId: 'k' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_SESSION_CLOSED',
+    });
+    await expect(generatePkcs11KeyPair(own, { type: 'P-256', label: 'later' })).rejects.toMatchObject({
+      code: 'ERR_PKCS11_SESSION_CLOSED',
+    });
     await own.close(); // twice is fine
     // The shared session is unaffected.
     expect(await (await createPkcs11Signer(session, { label: 'p256-key', signerId: 'k' })).sign(data)).toHaveLength(64);
@@ -325,7 +397,10 @@ describe('PKCS#11 errors are typed', () => {
 });
 
 function unsignedDivocCredential(): UnsignedCredential {
-  const text = readFileSync(new URL('../../../../shared/vectors/divoc/signed/rsa2018-divocdev-valid.json', import.meta.url), 'utf8') as string;
+  const text = readFileSync(
+    new URL('../../../../shared/vectors/divoc/signed/rsa2018-divocdev-valid.json', import.meta.url),
+    'utf8',
+  ) as string;
   const { proof: _proof, ...credential } = JSON.parse(text) as Record<string, unknown>;
   return credential as UnsignedCredential;
 }

@@ -66,9 +66,15 @@ describe('createSigner', () => {
   it('refuses public-only keys, wrong algorithms and deterministic PS256', () => {
     const pub = importKeyPair({ keyObject: keys.Ed25519.publicKey });
     expect(() => createSigner(pub, { id: 'k' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_NOT_PRIVATE' }));
-    expect(() => createSigner(keys.Ed25519, { id: 'k', algorithm: 'ES256' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }));
-    expect(() => createSigner(keys.RSA, { id: 'k', algorithm: 'EdDSA' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }));
-    expect(() => createSigner(keys.RSA, { id: 'k', deterministic: true })).toThrow(expect.objectContaining({ code: 'ERR_KEY_UNSUPPORTED' }));
+    expect(() => createSigner(keys.Ed25519, { id: 'k', algorithm: 'ES256' })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }),
+    );
+    expect(() => createSigner(keys.RSA, { id: 'k', algorithm: 'EdDSA' })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }),
+    );
+    expect(() => createSigner(keys.RSA, { id: 'k', deterministic: true })).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_UNSUPPORTED' }),
+    );
     expect(() => createSigner(keys.RSA, { id: '' })).toThrow(expect.objectContaining({ code: 'ERR_KEY_INVALID' }));
   });
 
@@ -112,8 +118,12 @@ describe('verifySignature: algorithm confusion and encodings', () => {
   });
 
   it('assertAlgorithmMatchesKey throws ERR_KEY_ALG_MISMATCH', () => {
-    expect(() => assertAlgorithmMatchesKey(keys.RSA, 'EdDSA')).toThrow(expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }));
-    expect(() => assertAlgorithmMatchesKey('P-256', 'PS256')).toThrow(expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }));
+    expect(() => assertAlgorithmMatchesKey(keys.RSA, 'EdDSA')).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }),
+    );
+    expect(() => assertAlgorithmMatchesKey('P-256', 'PS256')).toThrow(
+      expect.objectContaining({ code: 'ERR_KEY_ALG_MISMATCH' }),
+    );
     expect(() => assertAlgorithmMatchesKey(keys.Ed25519.publicKey, 'EdDSA')).not.toThrow();
     expect(() => assertAlgorithmMatchesKey(trustedKeyFromKeyPair(keys.RSA, { id: 'k' }), 'RS256')).not.toThrow();
   });
@@ -125,7 +135,11 @@ describe('verifySignature: algorithm confusion and encodings', () => {
 
   it('accepts PS256 with any salt length (legacy node-jose) ', async () => {
     for (const saltLength of [0, 20, 32, constants.RSA_PSS_SALTLEN_MAX_SIGN]) {
-      const sig = nodeSign('sha256', data, { key: keys.RSA.privateKey!, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength });
+      const sig = nodeSign('sha256', data, {
+        key: keys.RSA.privateKey!,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength,
+      });
       expect(await verifySignature(keys.RSA, 'PS256', data, sig)).toBe(true);
     }
   });
@@ -134,7 +148,9 @@ describe('verifySignature: algorithm confusion and encodings', () => {
     const sig = await createSigner(keys.Ed25519, { id: 'k' }).sign(data);
     expect(await verifySignature(keys.Ed25519, 'EdDSA', 'text' as unknown as Uint8Array, sig)).toBe(false);
     expect(await verifySignature(keys.Ed25519, 'EdDSA', data, [1, 2] as unknown as Uint8Array)).toBe(false);
-    expect(await verifySignature(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey, 'ES256', data, sig)).toBe(false);
+    expect(
+      await verifySignature(generateKeyPairSync('ec', { namedCurve: 'secp256k1' }).publicKey, 'ES256', data, sig),
+    ).toBe(false);
     const broken = { id: 'k', type: 'Ed25519' as const, publicKeyJwk: { kty: 'OKP', crv: 'Ed25519', x: 'AAAA' } };
     await expect(verifySignature(broken, 'EdDSA', data, sig)).rejects.toMatchObject({ code: 'ERR_KEY_INVALID' });
     const lying = { ...trustedKeyFromKeyPair(keys.Ed25519, { id: 'k' }), type: 'RSA' as const };

@@ -48,7 +48,13 @@ const rsa = await generateKeyPair('RSA');
 describe('TrustStore basics', () => {
   it('adds and resolves by id, alias and DID part; unknown did:key is not trusted by default', () => {
     const store = new TrustStore();
-    const key = store.add(trustedKeyFromKeyPair(ed, { id: 'did:example:issuer#key-1', aliases: ['issuer-key'], controller: 'did:example:issuer' }));
+    const key = store.add(
+      trustedKeyFromKeyPair(ed, {
+        id: 'did:example:issuer#key-1',
+        aliases: ['issuer-key'],
+        controller: 'did:example:issuer',
+      }),
+    );
     expect(store.size).toBe(1);
     expect(store.resolve('did:example:issuer#key-1')).toEqual([key]);
     expect(store.resolve('issuer-key')).toEqual([key]);
@@ -86,7 +92,10 @@ describe('TrustStore basics', () => {
     const store = new TrustStore();
     const input = { id: 'k', type: 'Ed25519' as const, publicKeyJwk: { ...exportPublicJwk(ed) }, aliases: ['a'] };
     const stored = store.add(input);
-    input.publicKeyJwk.x = exportPublicJwk(importKeyPair({ publicKeyMultibase: publicKeyMultibase(ed) })).x!.replace(/^./, 'A');
+    input.publicKeyJwk.x = exportPublicJwk(importKeyPair({ publicKeyMultibase: publicKeyMultibase(ed) })).x!.replace(
+      /^./,
+      'A',
+    );
     input.aliases.push('b');
     expect(stored.publicKeyJwk).toEqual(exportPublicJwk(ed));
     expect(store.resolve('b')).toEqual([]);
@@ -98,8 +107,18 @@ describe('TrustStore basics', () => {
     trustError(() => store.add({ id: '', type: 'Ed25519', publicKeyJwk: exportPublicJwk(ed) }));
     trustError(() => store.add({ id: 'k', type: 'RSA', publicKeyJwk: exportPublicJwk(ed) }));
     trustError(() => store.add({ id: 'k', type: 'Ed25519', publicKeyJwk: exportPrivateJwk(ed) }));
-    trustError(() => store.add({ id: 'k', type: 'Ed25519', publicKeyJwk: exportPublicJwk(ed), validFrom: new Date('x') }));
-    trustError(() => store.add({ id: 'k', type: 'Ed25519', publicKeyJwk: exportPublicJwk(ed), validFrom: new Date(2), validUntil: new Date(1) }));
+    trustError(() =>
+      store.add({ id: 'k', type: 'Ed25519', publicKeyJwk: exportPublicJwk(ed), validFrom: new Date('x') }),
+    );
+    trustError(() =>
+      store.add({
+        id: 'k',
+        type: 'Ed25519',
+        publicKeyJwk: exportPublicJwk(ed),
+        validFrom: new Date(2),
+        validUntil: new Date(1),
+      }),
+    );
     trustError(() => store.add(null as unknown as TrustedKey));
     expect(store.size).toBe(0);
   });
@@ -108,14 +127,24 @@ describe('TrustStore basics', () => {
 describe('addTrustList', () => {
   it('loads every key form, round-trips toTrustListEntry, and keeps validity windows', () => {
     const entries = [
-      toTrustListEntry(ed, { id: 'did:example:a#1', controller: 'did:example:a', validFrom: new Date('2024-01-01T00:00:00Z'), validUntil: new Date('2030-01-01T00:00:00Z') }),
+      toTrustListEntry(ed, {
+        id: 'did:example:a#1',
+        controller: 'did:example:a',
+        validFrom: new Date('2024-01-01T00:00:00Z'),
+        validUntil: new Date('2030-01-01T00:00:00Z'),
+      }),
       toTrustListEntry(ec, { id: 'did:example:b#1' }),
       toTrustListEntry(rsa, { id: 'did:india' }),
       { id: 'pem', publicKeyPem: exportPublicPem(rsa) },
       { id: 'mb', publicKeyMultibase: publicKeyMultibase(ec), purposes: ['assertionMethod'] },
       { id: 'b58', publicKeyBase58: publicKeyBase58(ed), type: 'Ed25519VerificationKey2018' },
     ];
-    expect(entries[0]).toMatchObject({ type: 'Ed25519', publicKeyMultibase: publicKeyMultibase(ed), publicKeyBase58: publicKeyBase58(ed), validFrom: '2024-01-01T00:00:00.000Z' });
+    expect(entries[0]).toMatchObject({
+      type: 'Ed25519',
+      publicKeyMultibase: publicKeyMultibase(ed),
+      publicKeyBase58: publicKeyBase58(ed),
+      validFrom: '2024-01-01T00:00:00.000Z',
+    });
     expect(entries[1]).not.toHaveProperty('publicKeyBase58');
     expect(entries[2]).not.toHaveProperty('publicKeyMultibase');
     const store = TrustStore.fromTrustList(JSON.parse(JSON.stringify({ issuers: entries })));
@@ -145,22 +174,40 @@ describe('addTrustList', () => {
       [{ issuers: [good, { id: 'x', publicKeyPem: 'garbage' }] }, /issuers\[1\]\.publicKeyPem/],
       [{ issuers: [good, { id: 'x', publicKeyPem: 12 }] }, /issuers\[1\]\.publicKeyPem/],
       [{ issuers: [good, { id: 'x', publicKeyJwk: 'str' }] }, /issuers\[1\]\.publicKeyJwk/],
-      [{ issuers: [good, { id: 'x', publicKeyJwk: { ...exportPublicJwk(ed), crv: 'X25519' } }] }, /issuers\[1\]\.publicKeyJwk/],
+      [
+        { issuers: [good, { id: 'x', publicKeyJwk: { ...exportPublicJwk(ed), crv: 'X25519' } }] },
+        /issuers\[1\]\.publicKeyJwk/,
+      ],
       [{ issuers: [good, { id: 'x', publicKeyJwk: exportPrivateJwk(ed) }] }, /private key material/],
-      [{ issuers: [good, { id: 'x', publicKeyMultibase: publicKeyMultibase(ed).slice(0, 20) }] }, /issuers\[1\]\.publicKeyMultibase/],
-      [{ issuers: [good, { id: 'x', publicKeyBase58: publicKeyBase58(ed).slice(0, 30) }] }, /issuers\[1\]\.publicKeyBase58/],
+      [
+        { issuers: [good, { id: 'x', publicKeyMultibase: publicKeyMultibase(ed).slice(0, 20) }] },
+        /issuers\[1\]\.publicKeyMultibase/,
+      ],
+      [
+        { issuers: [good, { id: 'x', publicKeyBase58: publicKeyBase58(ed).slice(0, 30) }] },
+        /issuers\[1\]\.publicKeyBase58/,
+      ],
       [{ issuers: [good, { id: 'x', certificate: 'bm90IGEgY2VydA==' }] }, /issuers\[1\]\.certificate/],
-      [{ issuers: [good, { id: 'x', publicKeyMultibase: publicKeyMultibase(ed), publicKeyJwk: exportPublicJwk(ec) }] }, /issuers\[1\]\.publicKeyMultibase: is a different key than publicKeyJwk/],
+      [
+        { issuers: [good, { id: 'x', publicKeyMultibase: publicKeyMultibase(ed), publicKeyJwk: exportPublicJwk(ec) }] },
+        /issuers\[1\]\.publicKeyMultibase: is a different key than publicKeyJwk/,
+      ],
       [{ issuers: [good, { id: 'x', type: 'RSA', publicKeyMultibase: publicKeyMultibase(ed) }] }, /issuers\[1\]\.type/],
       [{ issuers: [good, { id: 'x', type: 5, publicKeyMultibase: publicKeyMultibase(ed) }] }, /issuers\[1\]\.type/],
       [{ issuers: [good, { ...good, validFrom: 'yesterday' }] }, /issuers\[1\]\.validFrom/],
       [{ issuers: [good, { ...good, validUntil: 12 }] }, /issuers\[1\]\.validUntil/],
-      [{ issuers: [good, { ...good, validFrom: '2030-01-01', validUntil: '2020-01-01' }] }, /validFrom is after validUntil/],
+      [
+        { issuers: [good, { ...good, validFrom: '2030-01-01', validUntil: '2020-01-01' }] },
+        /validFrom is after validUntil/,
+      ],
       [{ issuers: [good, { ...good, purposes: 'assertionMethod' }] }, /issuers\[1\]\.purposes/],
       [{ issuers: [good, { ...good, controller: {} }] }, /issuers\[1\]\.controller/],
       [{ issuers: [good, { ...good, id: 'x'.repeat(1_000_000) }] }, /issuers\[1\]\.id/],
       [{ issuers: [good, { id: 'x', publicKeyPem: 'A'.repeat(5_000_000) }] }, /issuers\[1\]\.publicKeyPem/],
-      [{ issuers: [good, { id: 'x', publicKeyMultibase: `z${'A'.repeat(5_000_000)}` }] }, /issuers\[1\]\.publicKeyMultibase/],
+      [
+        { issuers: [good, { id: 'x', publicKeyMultibase: `z${'A'.repeat(5_000_000)}` }] },
+        /issuers\[1\]\.publicKeyMultibase/,
+      ],
     ];
     for (const [input, message] of cases) {
       expect(trustError(() => store.addTrustList(input)).message).toMatch(message);
@@ -178,7 +225,14 @@ describe('addTrustList', () => {
 describe('resolve filters and toTrustList', () => {
   it('filters by validity instant and purpose', () => {
     const store = new TrustStore();
-    store.add(trustedKeyFromKeyPair(ed, { id: 'k', validFrom: new Date('2024-01-01'), validUntil: new Date('2025-01-01'), purposes: ['assertionMethod'] }));
+    store.add(
+      trustedKeyFromKeyPair(ed, {
+        id: 'k',
+        validFrom: new Date('2024-01-01'),
+        validUntil: new Date('2025-01-01'),
+        purposes: ['assertionMethod'],
+      }),
+    );
     store.add(trustedKeyFromKeyPair(ec, { id: 'k' }));
     expect(store.resolve('k')).toHaveLength(2);
     expect(store.resolve('k', { at: new Date('2026-01-01') }).map((k) => k.type)).toEqual(['P-256']);
@@ -189,14 +243,24 @@ describe('resolve filters and toTrustList', () => {
   it('round-trips a store through toTrustList (certificates and aliases included)', () => {
     const dcc = json('dcc/dgc-testdata/DE/2DCode/raw/1.json') as { TESTCTX: { CERTIFICATE: string } };
     const store = new TrustStore();
-    store.add(trustedKeyFromKeyPair(rsa, { id: 'did:india', controller: 'https://divoc.example', validUntil: new Date('2030-01-01'), aliases: ['divoc'] }));
+    store.add(
+      trustedKeyFromKeyPair(rsa, {
+        id: 'did:india',
+        controller: 'https://divoc.example',
+        validUntil: new Date('2030-01-01'),
+        aliases: ['divoc'],
+      }),
+    );
     store.addDidKey(didKeyFromKeyPair(ec));
     store.addCertificate(dcc.TESTCTX.CERTIFICATE);
     const list = JSON.parse(JSON.stringify(store.toTrustList())) as { issuers: Record<string, unknown>[] };
     expect(list.issuers).toHaveLength(3);
     expect(list.issuers[2]!.certificate).toBe(dcc.TESTCTX.CERTIFICATE);
     const again = TrustStore.fromTrustList(list);
-    const strip = (k: TrustedKey) => ({ ...k, certificate: k.certificate && Buffer.from(k.certificate).toString('base64') });
+    const strip = (k: TrustedKey) => ({
+      ...k,
+      certificate: k.certificate && Buffer.from(k.certificate).toString('base64'),
+    });
     expect(again.keys().map(strip)).toEqual(store.keys().map(strip));
   });
 });
@@ -221,7 +285,11 @@ describe('addJwks (SMART Health Cards issuer)', () => {
   it('verifies the published example JWS with the resolved key', async () => {
     const store = new TrustStore();
     store.addJwks(jwks, { issuer });
-    const [header, payload, signature] = text('shc/examples/example-00-d-jws.txt').trim().split('.') as [string, string, string];
+    const [header, payload, signature] = text('shc/examples/example-00-d-jws.txt').trim().split('.') as [
+      string,
+      string,
+      string,
+    ];
     const { kid, alg } = JSON.parse(Buffer.from(header, 'base64url').toString()) as { kid: string; alg: 'ES256' };
     const [key] = store.resolve(`${issuer}#${kid}`);
     const signingInput = new TextEncoder().encode(`${header}.${payload}`);
@@ -233,14 +301,23 @@ describe('addJwks (SMART Health Cards issuer)', () => {
 
   it('rejects private JWKS, skips enc keys, names bad entries', () => {
     const store = new TrustStore();
-    expect(trustError(() => store.addJwks(json('shc/keys/issuer.jwks.private.json'))).message).toMatch(/keys\[0\]: holds private key material/);
-    const privateKeys = (json('shc/keys/issuer.jwks.private.json').keys as Record<string, unknown>[]).map(({ d: _d, ...pub }) => pub);
-    expect(store.addJwks({ keys: privateKeys }).map((k) => k.id)).toEqual(['3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s', 'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw']);
+    expect(trustError(() => store.addJwks(json('shc/keys/issuer.jwks.private.json'))).message).toMatch(
+      /keys\[0\]: holds private key material/,
+    );
+    const privateKeys = (json('shc/keys/issuer.jwks.private.json').keys as Record<string, unknown>[]).map(
+      ({ d: _d, ...pub }) => pub,
+    );
+    expect(store.addJwks({ keys: privateKeys }).map((k) => k.id)).toEqual([
+      '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s',
+      'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw',
+    ]);
     const good = exportPublicJwk(ec);
     expect(trustError(() => store.addJwks({ keys: [good, { ...good, x: 'short' }] })).message).toMatch(/keys\[1\]/);
     expect(trustError(() => store.addJwks({ keys: [good, { ...good, alg: 'RS256' }] })).message).toMatch(/keys\[1\]/);
     expect(trustError(() => store.addJwks({ keys: [{ ...good, kid: 5 }] })).message).toMatch(/keys\[0\]\.kid/);
-    expect(trustError(() => store.addJwks({ keys: [{ ...good, x5c: ['AAAA'] }] })).message).toMatch(/keys\[0\]\.x5c\[0\]/);
+    expect(trustError(() => store.addJwks({ keys: [{ ...good, x5c: ['AAAA'] }] })).message).toMatch(
+      /keys\[0\]\.x5c\[0\]/,
+    );
     expect(trustError(() => store.addJwks({ keys: 'none' })).message).toMatch(/JWKS/);
     expect(trustError(() => store.addJwks([])).message).toMatch(/JWKS/);
     // unsupported but well-formed keys (P-384) are skipped, not trusted
@@ -270,7 +347,9 @@ describe('certificates', () => {
   });
 
   it('reads DCC purposes from the extended key usage', () => {
-    const cert = (f: string) => (json(`dcc/dgc-testdata/common/2DCode/raw/${f}.json`) as { TESTCTX: { CERTIFICATE: string } }).TESTCTX.CERTIFICATE;
+    const cert = (f: string) =>
+      (json(`dcc/dgc-testdata/common/2DCode/raw/${f}.json`) as { TESTCTX: { CERTIFICATE: string } }).TESTCTX
+        .CERTIFICATE;
     const store = new TrustStore();
     expect(store.addCertificate(cert('CO13')).purposes).toEqual(['dcc-vaccination']);
     expect(store.addCertificate(cert('CO12')).purposes).toEqual(['dcc-test']);
@@ -280,7 +359,25 @@ describe('certificates', () => {
   it('loads PEM certificates made with openssl, in addCertificate and in a trust list', () => {
     const dir = mkdtempSync(join(tmpdir(), 'divoc-keys-'));
     try {
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'ed25519', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '30', '-subj', '/CN=DIVOC test issuer'], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'ed25519',
+          '-nodes',
+          '-keyout',
+          join(dir, 'k.pem'),
+          '-out',
+          join(dir, 'c.pem'),
+          '-days',
+          '30',
+          '-subj',
+          '/CN=DIVOC test issuer',
+        ],
+        { stdio: 'ignore' },
+      );
       const pem = readFileSync(join(dir, 'c.pem'), 'utf8');
       const kp = importKeyPair({ pem: readFileSync(join(dir, 'k.pem'), 'utf8') });
       const store = new TrustStore();
@@ -290,9 +387,15 @@ describe('certificates', () => {
       expect(key.validUntil!.getTime() - key.validFrom!.getTime()).toBe(30 * 86_400_000);
       expect(importKeyPair({ pem }).publicKey.equals(kp.publicKey)).toBe(true);
       // trust list: the entry's window is narrowed by the certificate's
-      const listed = TrustStore.fromTrustList({ issuers: [{ id: 'c', certificate: pem, publicKeyJwk: exportPublicJwk(kp), validFrom: '2000-01-01T00:00:00Z' }] }).resolve('c')[0]!;
+      const listed = TrustStore.fromTrustList({
+        issuers: [{ id: 'c', certificate: pem, publicKeyJwk: exportPublicJwk(kp), validFrom: '2000-01-01T00:00:00Z' }],
+      }).resolve('c')[0]!;
       expect(listed.validFrom).toEqual(key.validFrom);
-      expect(trustError(() => TrustStore.fromTrustList({ issuers: [{ id: 'c', certificate: pem, publicKeyJwk: exportPublicJwk(ed) }] })).message).toMatch(/different key/);
+      expect(
+        trustError(() =>
+          TrustStore.fromTrustList({ issuers: [{ id: 'c', certificate: pem, publicKeyJwk: exportPublicJwk(ed) }] }),
+        ).message,
+      ).toMatch(/different key/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -300,7 +403,15 @@ describe('certificates', () => {
 
   it('typed errors for garbage certificates', () => {
     const store = new TrustStore();
-    for (const bad of ['', 'not base64 !!', 'AAAA', '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----', 'A'.repeat(2_000_000), Uint8Array.of(0x30, 0x82, 0xff, 0xff), 17 as unknown as string]) {
+    for (const bad of [
+      '',
+      'not base64 !!',
+      'AAAA',
+      '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+      'A'.repeat(2_000_000),
+      Uint8Array.of(0x30, 0x82, 0xff, 0xff),
+      17 as unknown as string,
+    ]) {
       trustError(() => store.addCertificate(bad));
     }
     expect(store.size).toBe(0);
@@ -323,9 +434,18 @@ describe('DID documents', () => {
         { id: '#mk', type: 'Multikey', controller: did, publicKeyMultibase: publicKeyMultibase(ec) },
         { id: `${did}#jwk`, type: 'JsonWebKey2020', controller: did, publicKeyJwk: exportPublicJwk(rsa) },
         { id: '#b58', type: 'Ed25519VerificationKey2018', controller: did, publicKeyBase58: publicKeyBase58(ed) },
-        { id: '#x25519', type: 'X25519KeyAgreementKey2020', controller: did, publicKeyMultibase: 'z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc' },
+        {
+          id: '#x25519',
+          type: 'X25519KeyAgreementKey2020',
+          controller: did,
+          publicKeyMultibase: 'z6LSbysY2xFMRpGMhb7tFTLMpeuPRaqaWM1yECx2AtzE3KCc',
+        },
       ],
-      assertionMethod: ['#mk', `${did}#jwk`, { id: '#embedded', type: 'Multikey', publicKeyMultibase: publicKeyMultibase(ed) }],
+      assertionMethod: [
+        '#mk',
+        `${did}#jwk`,
+        { id: '#embedded', type: 'Multikey', publicKeyMultibase: publicKeyMultibase(ed) },
+      ],
       authentication: ['#mk'],
       keyAgreement: ['#x25519'],
     });
@@ -344,8 +464,17 @@ describe('DID documents', () => {
     trustError(() => store.addDidDocument({ id: did, verificationMethod: {} }));
     trustError(() => store.addDidDocument({ id: did, verificationMethod: [{ id: '#a', type: 'Multikey' }] }));
     trustError(() => store.addDidDocument({ id: did, verificationMethod: [{ id: '#a', publicKeyMultibase: 'z6Mk' }] }));
-    trustError(() => store.addDidDocument({ id: did, verificationMethod: [{ id: '#a', publicKeyJwk: exportPrivateJwk(ec) }] }));
-    trustError(() => store.addDidDocument({ id: did, verificationMethod: [{ id: '#a', publicKeyJwk: exportPublicJwk(ec), publicKeyMultibase: publicKeyMultibase(ec) }] }));
+    trustError(() =>
+      store.addDidDocument({ id: did, verificationMethod: [{ id: '#a', publicKeyJwk: exportPrivateJwk(ec) }] }),
+    );
+    trustError(() =>
+      store.addDidDocument({
+        id: did,
+        verificationMethod: [
+          { id: '#a', publicKeyJwk: exportPublicJwk(ec), publicKeyMultibase: publicKeyMultibase(ec) },
+        ],
+      }),
+    );
     trustError(() => store.addDidDocument({ id: did, assertionMethod: [7] }));
     trustError(() => store.addDidKey('did:web:example.com'));
     trustError(() => store.addDidKey('did:key:z6MkTruncated'));

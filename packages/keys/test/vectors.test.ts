@@ -25,7 +25,10 @@ const hex = (p: string) => Uint8Array.from(Buffer.from(text(p).trim(), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 
 describe('W3C vc-di-eddsa key pair', () => {
-  const input = json('w3c/vc-di-eddsa/TestVectors/keyPair.json') as { publicKeyMultibase: string; privateKeyMultibase: string };
+  const input = json('w3c/vc-di-eddsa/TestVectors/keyPair.json') as {
+    publicKeyMultibase: string;
+    privateKeyMultibase: string;
+  };
   const kp = importKeyPair(input);
 
   it('imports as Ed25519 and round-trips Multikey', () => {
@@ -35,7 +38,9 @@ describe('W3C vc-di-eddsa key pair', () => {
   });
 
   it('gives the verificationMethod of the signed eddsa-rdfc-2022 credential', () => {
-    const signed = json('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json') as { proof: { verificationMethod: string } };
+    const signed = json('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json') as {
+      proof: { verificationMethod: string };
+    };
     expect(verificationMethodId(kp)).toBe(signed.proof.verificationMethod);
     expect(didKeyFromKeyPair(kp)).toBe(signed.proof.verificationMethod.split('#')[0]);
     const doc = resolveDidKey(didKeyFromKeyPair(kp));
@@ -68,7 +73,10 @@ describe('W3C vc-di-eddsa key pair', () => {
 });
 
 describe('W3C vc-di-ecdsa P-256 key pair', () => {
-  const input = json('w3c/vc-di-ecdsa/TestVectors/p256KeyPair.json') as { publicKeyMultibase: string; secretKeyMultibase: string };
+  const input = json('w3c/vc-di-ecdsa/TestVectors/p256KeyPair.json') as {
+    publicKeyMultibase: string;
+    secretKeyMultibase: string;
+  };
   const kp = importKeyPair(input);
   const dir = 'w3c/vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/';
   const data = Buffer.concat([hex(`${dir}proofHashECDSAP256.txt`), hex(`${dir}docHashECDSAP256.txt`)]);
@@ -101,7 +109,11 @@ describe('W3C vc-di-ecdsa P-256 key pair', () => {
 
 describe('DIVOC test keys', () => {
   it('imports the Ed25519VerificationKey2018 JSON and round-trips every format', async () => {
-    const input = json('divoc/keys/divoc-test-ed25519.json') as { type: 'Ed25519VerificationKey2018'; publicKeyBase58: string; privateKeyBase58: string };
+    const input = json('divoc/keys/divoc-test-ed25519.json') as {
+      type: 'Ed25519VerificationKey2018';
+      publicKeyBase58: string;
+      privateKeyBase58: string;
+    };
     const kp = importKeyPair(input);
     expect(kp.type).toBe('Ed25519');
     expect(publicKeyBase58(kp)).toBe(input.publicKeyBase58);
@@ -127,7 +139,10 @@ describe('DIVOC test keys', () => {
     expect(priv.publicKey.equals(pub.publicKey)).toBe(true);
     const squash = (pem: string) => pem.replace(/\s+/g, '');
     expect(squash(exportPublicPem(priv))).toBe(squash(text('divoc/keys/divoc-test-rsa.public.pem')));
-    for (const again of [importKeyPair({ jwk: exportPrivateJwk(priv) }), importKeyPair({ pem: exportPrivatePem(priv) })]) {
+    for (const again of [
+      importKeyPair({ jwk: exportPrivateJwk(priv) }),
+      importKeyPair({ pem: exportPrivatePem(priv) }),
+    ]) {
       expect(again.privateKey!.equals(priv.privateKey!)).toBe(true);
     }
     expect(() => publicKeyMultibase(priv)).toThrow(expect.objectContaining({ code: 'ERR_KEY_UNSUPPORTED' }));

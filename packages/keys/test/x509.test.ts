@@ -3,7 +3,14 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CertificateInvalidError, base64Decode, dccKid, parseCertificate, verifyCertificateSignature, type X509CertificateInfo } from '@divoc/keys';
+import {
+  CertificateInvalidError,
+  base64Decode,
+  dccKid,
+  parseCertificate,
+  verifyCertificateSignature,
+  type X509CertificateInfo,
+} from '@divoc/keys';
 
 const vectors = fileURLToPath(new URL('../../../../shared/vectors/', import.meta.url));
 
@@ -34,7 +41,9 @@ function dgcCertificates(): string[] {
 
 function vdsncCertificates(): Uint8Array[] {
   const csca = base64Decode(readFileSync(join(vectors, 'vdsnc/au-csca-root.der.b64'), 'utf8'));
-  const seal = JSON.parse(readFileSync(join(vectors, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as { sig: { cer: string } };
+  const seal = JSON.parse(readFileSync(join(vectors, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as {
+    sig: { cer: string };
+  };
   const signer = base64Decode(seal.sig.cer.replace(/-/g, '+').replace(/_/g, '/'));
   return [csca, signer];
 }
@@ -59,10 +68,14 @@ function compareWithNode(der: Uint8Array, info: X509CertificateInfo): void {
   expect(info.basicConstraints?.ca ?? false).toBe(node.ca);
   const nodeJwk = node.publicKey.export({ format: 'jwk' });
   for (const member of ['kty', 'crv', 'x', 'y', 'n', 'e'] as const) {
-    expect((info.publicKey.jwk as Record<string, unknown>)[member], member).toBe((nodeJwk as Record<string, unknown>)[member]);
+    expect((info.publicKey.jwk as Record<string, unknown>)[member], member).toBe(
+      (nodeJwk as Record<string, unknown>)[member],
+    );
   }
   // The SPKI we kept is the one node reads.
-  expect(createPublicKey({ key: Buffer.from(info.publicKey.spki), format: 'der', type: 'spki' }).export({ format: 'jwk' })).toEqual(nodeJwk);
+  expect(
+    createPublicKey({ key: Buffer.from(info.publicKey.spki), format: 'der', type: 'spki' }).export({ format: 'jwk' }),
+  ).toEqual(nodeJwk);
 }
 
 describe('parseCertificate (no node:crypto) matches node:crypto X509Certificate', () => {
@@ -112,7 +125,9 @@ describe('parseCertificate (no node:crypto) matches node:crypto X509Certificate'
     const [cscaDer] = vdsncCertificates();
     const pem = new X509Certificate(cscaDer!).toString();
     expect(parseCertificate(pem).sha256Hex).toBe(parseCertificate(cscaDer!).sha256Hex);
-    expect(parseCertificate(Buffer.from(cscaDer!).toString('base64')).sha256Hex).toBe(parseCertificate(cscaDer!).sha256Hex);
+    expect(parseCertificate(Buffer.from(cscaDer!).toString('base64')).sha256Hex).toBe(
+      parseCertificate(cscaDer!).sha256Hex,
+    );
   });
 
   it('answers hostile input with CertificateInvalidError', () => {

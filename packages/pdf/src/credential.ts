@@ -2,7 +2,8 @@ import { isJsonObject } from '@divoc/keys';
 import { encodeDivocQr } from '@divoc/qr';
 import { createPdfMaker, type PdfMakerOptions, type PdfQrFormat } from './pdf.js';
 
-const text = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' ? String(v) : undefined);
+const text = (v: unknown): string | undefined =>
+  typeof v === 'string' || typeof v === 'number' ? String(v) : undefined;
 
 /**
  * The flat fields a PDF template names, read back from one of our signed W3C credentials (DIVOC vaccination or test
@@ -17,8 +18,20 @@ export function pdfFieldsFromCredential(credential: Record<string, unknown>): Re
   const subject = isJsonObject(credential.credentialSubject) ? credential.credentialSubject : {};
   for (const key of ['name', 'dob', 'age', 'gender', 'nationality', 'refId']) put(key, subject[key]);
   put('identity', subject.id);
-  const evidence = Array.isArray(credential.evidence) && isJsonObject(credential.evidence[0]) ? credential.evidence[0] : {};
-  for (const key of ['vaccine', 'manufacturer', 'batch', 'dose', 'totalDoses', 'testName', 'testType', 'result', 'certificateId']) put(key, evidence[key]);
+  const evidence =
+    Array.isArray(credential.evidence) && isJsonObject(credential.evidence[0]) ? credential.evidence[0] : {};
+  for (const key of [
+    'vaccine',
+    'manufacturer',
+    'batch',
+    'dose',
+    'totalDoses',
+    'testName',
+    'testType',
+    'result',
+    'certificateId',
+  ])
+    put(key, evidence[key]);
   put('vaccinationDate', evidence.date);
   put('sampleCollectionTimestamp', evidence.sampleCollectionTimestamp);
   put('resultTimestamp', evidence.resultTimestamp);
@@ -38,11 +51,18 @@ export interface RenderCertificatePdfOptions extends Partial<PdfMakerOptions> {
 }
 
 /** One printable page for a signed credential, laid out by the default (or a given) template. */
-export async function renderCertificatePdf(credential: Record<string, unknown>, options: RenderCertificatePdfOptions = {}): Promise<Uint8Array> {
+export async function renderCertificatePdf(
+  credential: Record<string, unknown>,
+  options: RenderCertificatePdfOptions = {},
+): Promise<Uint8Array> {
   const record = pdfFieldsFromCredential(credential);
   const issuer = isJsonObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
   const issued = text(credential.issuanceDate) ?? text(credential.validFrom) ?? '';
-  const maker = await createPdfMaker({ cwd: options.cwd ?? '.', ...(options.templatePath ? { templatePath: options.templatePath } : {}), ...(options.fontPath ? { fontPath: options.fontPath } : {}) });
+  const maker = await createPdfMaker({
+    cwd: options.cwd ?? '.',
+    ...(options.templatePath ? { templatePath: options.templatePath } : {}),
+    ...(options.fontPath ? { fontPath: options.fontPath } : {}),
+  });
   return maker.make({
     certificateId: options.certificateId ?? record.certificateId ?? text(credential.id) ?? '',
     record,

@@ -5,7 +5,14 @@ export { renderCertificatePdf, pdfFieldsFromCredential } from './credential.js';
 export type { RenderCertificatePdfOptions } from './credential.js';
 
 // For callers that hold the registry record and the QR payloads (`divoc issue --pdf`), and the layout template.
-export { createPdfMaker, parsePdfTemplate, placeholderValues, fillText, DEFAULT_PDF_TEMPLATE, SYSTEM_FONTS } from './pdf.js';
+export {
+  createPdfMaker,
+  parsePdfTemplate,
+  placeholderValues,
+  fillText,
+  DEFAULT_PDF_TEMPLATE,
+  SYSTEM_FONTS,
+} from './pdf.js';
 export type { PdfInput, PdfMaker, PdfMakerOptions, PdfQrFormat, PdfTemplate, PdfText } from './pdf.js';
 
 // Errors (discriminated on `code`).

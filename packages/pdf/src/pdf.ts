@@ -89,20 +89,23 @@ export const DEFAULT_PDF_TEMPLATE = {
   qr: { x: 330, y: 150, size: 217, payload: ['divoc-qr', 'vc-compact', 'dcc', 'shc'] },
 } as const;
 
-
 function num(where: string, v: unknown, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) throw new PdfTemplateInvalidError(`${where} must be a number from ${min} to ${max}`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max)
+    throw new PdfTemplateInvalidError(`${where} must be a number from ${min} to ${max}`);
   return v;
 }
 
 function colour(where: string, v: unknown): [number, number, number] {
   if (v === undefined) return [0, 0, 0];
-  if (typeof v !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(v)) throw new PdfTemplateInvalidError(`${where} must be a colour #RRGGBB`);
+  if (typeof v !== 'string' || !/^#[0-9a-fA-F]{6}$/.test(v))
+    throw new PdfTemplateInvalidError(`${where} must be a colour #RRGGBB`);
   return [parseInt(v.slice(1, 3), 16) / 255, parseInt(v.slice(3, 5), 16) / 255, parseInt(v.slice(5, 7), 16) / 255];
 }
 
 function keys(where: string, v: Record<string, unknown>, allowed: string[]): void {
-  for (const k of Object.keys(v)) if (!allowed.includes(k)) throw new PdfTemplateInvalidError(`${where}: unknown key ${JSON.stringify(k)} (allowed: ${allowed.join(', ')})`);
+  for (const k of Object.keys(v))
+    if (!allowed.includes(k))
+      throw new PdfTemplateInvalidError(`${where}: unknown key ${JSON.stringify(k)} (allowed: ${allowed.join(', ')})`);
 }
 
 /** Checks a layout template (JSON). Throws PdfTemplateInvalidError naming the bad key. */
@@ -110,24 +113,35 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
   if (!isJsonObject(json)) throw new PdfTemplateInvalidError('a PDF template must be a JSON object');
   keys('template', json, ['version', 'description', 'page', 'font', 'fallbackText', 'logo', 'texts', 'lines', 'qr']);
   if (json.version !== 1) throw new PdfTemplateInvalidError('template: "version" must be 1');
-  if (!isJsonObject(json.page)) throw new PdfTemplateInvalidError('template.page must be an object: { "size": "A4" } or { "width", "height" } in points');
+  if (!isJsonObject(json.page))
+    throw new PdfTemplateInvalidError(
+      'template.page must be an object: { "size": "A4" } or { "width", "height" } in points',
+    );
   keys('template.page', json.page, ['size', 'width', 'height']);
   let page: { width: number; height: number };
   if (json.page.size !== undefined) {
     const size = PAGE_SIZES[String(json.page.size)];
-    if (!size) throw new PdfTemplateInvalidError(`template.page.size must be one of ${Object.keys(PAGE_SIZES).join(', ')}`);
+    if (!size)
+      throw new PdfTemplateInvalidError(`template.page.size must be one of ${Object.keys(PAGE_SIZES).join(', ')}`);
     page = { width: size[0], height: size[1] };
-  } else page = { width: num('template.page.width', json.page.width, 72, 14400), height: num('template.page.height', json.page.height, 72, 14400) };
+  } else
+    page = {
+      width: num('template.page.width', json.page.width, 72, 14400),
+      height: num('template.page.height', json.page.height, 72, 14400),
+    };
   const inX = (where: string, v: unknown) => num(where, v, 0, page.width);
   const inY = (where: string, v: unknown) => num(where, v, 0, page.height);
 
-  if (!Array.isArray(json.texts) || json.texts.length > 200) throw new PdfTemplateInvalidError('template.texts must be a list of at most 200 text blocks');
+  if (!Array.isArray(json.texts) || json.texts.length > 200)
+    throw new PdfTemplateInvalidError('template.texts must be a list of at most 200 text blocks');
   const texts = json.texts.map((t, i): PdfText => {
     const where = `template.texts[${i}]`;
     if (!isJsonObject(t)) throw new PdfTemplateInvalidError(`${where} must be an object`);
     keys(where, t, ['text', 'x', 'y', 'size', 'bold', 'color', 'maxWidth']);
-    if (typeof t.text !== 'string' || t.text.length > 2000) throw new PdfTemplateInvalidError(`${where}.text must be a string (at most 2000 characters)`);
-    if (t.bold !== undefined && typeof t.bold !== 'boolean') throw new PdfTemplateInvalidError(`${where}.bold must be true or false`);
+    if (typeof t.text !== 'string' || t.text.length > 2000)
+      throw new PdfTemplateInvalidError(`${where}.text must be a string (at most 2000 characters)`);
+    if (t.bold !== undefined && typeof t.bold !== 'boolean')
+      throw new PdfTemplateInvalidError(`${where}.bold must be true or false`);
     return {
       text: t.text,
       x: inX(`${where}.x`, t.x),
@@ -138,37 +152,77 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
       ...(t.maxWidth !== undefined ? { maxWidth: num(`${where}.maxWidth`, t.maxWidth, 10, page.width) } : {}),
     };
   });
-  const lines = (json.lines === undefined ? [] : Array.isArray(json.lines) && json.lines.length <= 200 ? json.lines : (() => {
-    throw new PdfTemplateInvalidError('template.lines must be a list of at most 200 lines');
-  })()).map((l: unknown, i: number) => {
+  const lines = (
+    json.lines === undefined
+      ? []
+      : Array.isArray(json.lines) && json.lines.length <= 200
+        ? json.lines
+        : (() => {
+            throw new PdfTemplateInvalidError('template.lines must be a list of at most 200 lines');
+          })()
+  ).map((l: unknown, i: number) => {
     const where = `template.lines[${i}]`;
     if (!isJsonObject(l)) throw new PdfTemplateInvalidError(`${where} must be an object`);
     keys(where, l, ['x1', 'y1', 'x2', 'y2', 'width', 'color']);
-    return { x1: inX(`${where}.x1`, l.x1), y1: inY(`${where}.y1`, l.y1), x2: inX(`${where}.x2`, l.x2), y2: inY(`${where}.y2`, l.y2), width: l.width === undefined ? 1 : num(`${where}.width`, l.width, 0.1, 20), color: colour(`${where}.color`, l.color) };
+    return {
+      x1: inX(`${where}.x1`, l.x1),
+      y1: inY(`${where}.y1`, l.y1),
+      x2: inX(`${where}.x2`, l.x2),
+      y2: inY(`${where}.y2`, l.y2),
+      width: l.width === undefined ? 1 : num(`${where}.width`, l.width, 0.1, 20),
+      color: colour(`${where}.color`, l.color),
+    };
   });
   if (!isJsonObject(json.qr)) throw new PdfTemplateInvalidError('template.qr must be an object { "x", "y", "size" }');
   keys('template.qr', json.qr, ['x', 'y', 'size', 'payload']);
   const size = num('template.qr.size', json.qr.size, 36, Math.min(page.width, page.height));
-  const payloadList = json.qr.payload === undefined ? QR_PAYLOADS : typeof json.qr.payload === 'string' ? [json.qr.payload] : json.qr.payload;
-  if (!Array.isArray(payloadList) || payloadList.length === 0 || !payloadList.every((p) => QR_PAYLOADS.includes(p as OutputFormat))) {
-    throw new PdfTemplateInvalidError(`template.qr.payload must name QR formats in order of preference: ${QR_PAYLOADS.join(', ')}`);
+  const payloadList =
+    json.qr.payload === undefined
+      ? QR_PAYLOADS
+      : typeof json.qr.payload === 'string'
+        ? [json.qr.payload]
+        : json.qr.payload;
+  if (
+    !Array.isArray(payloadList) ||
+    payloadList.length === 0 ||
+    !payloadList.every((p) => QR_PAYLOADS.includes(p as OutputFormat))
+  ) {
+    throw new PdfTemplateInvalidError(
+      `template.qr.payload must name QR formats in order of preference: ${QR_PAYLOADS.join(', ')}`,
+    );
   }
-  const qr = { x: inX('template.qr.x', json.qr.x), y: inY('template.qr.y', json.qr.y), size, payload: payloadList as OutputFormat[] };
-  if (qr.x + size > page.width || qr.y + size > page.height) throw new PdfTemplateInvalidError('template.qr does not fit on the page');
+  const qr = {
+    x: inX('template.qr.x', json.qr.x),
+    y: inY('template.qr.y', json.qr.y),
+    size,
+    payload: payloadList as OutputFormat[],
+  };
+  if (qr.x + size > page.width || qr.y + size > page.height)
+    throw new PdfTemplateInvalidError('template.qr does not fit on the page');
   const template: PdfTemplate = { page, texts, lines, qr, fallbackText: '(see QR code)' };
   if (json.fallbackText !== undefined) {
-    if (typeof json.fallbackText !== 'string' || json.fallbackText.length > 200) throw new PdfTemplateInvalidError('template.fallbackText must be a string');
+    if (typeof json.fallbackText !== 'string' || json.fallbackText.length > 200)
+      throw new PdfTemplateInvalidError('template.fallbackText must be a string');
     template.fallbackText = json.fallbackText;
   }
   if (json.font !== undefined) {
-    if (typeof json.font !== 'string' || json.font === '') throw new PdfTemplateInvalidError('template.font must be a path to a TrueType font');
+    if (typeof json.font !== 'string' || json.font === '')
+      throw new PdfTemplateInvalidError('template.font must be a path to a TrueType font');
     template.font = json.font;
   }
   if (json.logo !== undefined) {
-    if (!isJsonObject(json.logo)) throw new PdfTemplateInvalidError('template.logo must be an object { "file", "x", "y", "width", "height" }');
+    if (!isJsonObject(json.logo))
+      throw new PdfTemplateInvalidError('template.logo must be an object { "file", "x", "y", "width", "height" }');
     keys('template.logo', json.logo, ['file', 'x', 'y', 'width', 'height']);
-    if (typeof json.logo.file !== 'string' || !/\.(png|jpe?g)$/i.test(json.logo.file)) throw new PdfTemplateInvalidError('template.logo.file must be a .png or .jpg file');
-    template.logo = { file: json.logo.file, x: inX('template.logo.x', json.logo.x), y: inY('template.logo.y', json.logo.y), width: num('template.logo.width', json.logo.width, 1, page.width), height: num('template.logo.height', json.logo.height, 1, page.height) };
+    if (typeof json.logo.file !== 'string' || !/\.(png|jpe?g)$/i.test(json.logo.file))
+      throw new PdfTemplateInvalidError('template.logo.file must be a .png or .jpg file');
+    template.logo = {
+      file: json.logo.file,
+      x: inX('template.logo.x', json.logo.x),
+      y: inY('template.logo.y', json.logo.y),
+      width: num('template.logo.width', json.logo.width, 1, page.width),
+      height: num('template.logo.height', json.logo.height, 1, page.height),
+    };
   }
   return template;
 }
@@ -217,7 +271,8 @@ function loadUnicodeFont(path: string): UnicodeFont {
   try {
     bytes = readFileCapped(path, MAX_FONT_BYTES, '32 MiB');
   } catch (error) {
-    if (/^larger than/.test((error as Error).message)) throw new PdfTemplateInvalidError(`font ${path} is larger than 32 MiB`);
+    if (/^larger than/.test((error as Error).message))
+      throw new PdfTemplateInvalidError(`font ${path} is larger than 32 MiB`);
     throw new PdfTemplateInvalidError(`cannot read font ${path}: ${(error as Error).message}`);
   }
   let font: { hasGlyphForCodePoint(cp: number): boolean };
@@ -253,7 +308,8 @@ function winAnsi(text: string): boolean {
 /** Values the placeholders can name: the record's fields, plus certificate facts. */
 export function placeholderValues(input: PdfInput): Record<string, string> {
   const values: Record<string, string> = {};
-  for (const [k, v] of Object.entries(input.record)) if (typeof v === 'string' || typeof v === 'number') values[k] = String(v);
+  for (const [k, v] of Object.entries(input.record))
+    if (typeof v === 'string' || typeof v === 'number') values[k] = String(v);
   values.certificateId = input.certificateId;
   values.issuer = input.issuer;
   values.issuanceDate = input.issuanceDate;
@@ -269,7 +325,12 @@ export function placeholderValues(input: PdfInput): Record<string, string> {
 }
 
 /** `{{a|b}}` is the first of a, b that has a value; unknown or empty placeholders print as nothing. */
-export function fillText(text: string, values: Record<string, string>, printable: (value: string) => boolean, fallback: string): string {
+export function fillText(
+  text: string,
+  values: Record<string, string>,
+  printable: (value: string) => boolean,
+  fallback: string,
+): string {
   return text.replace(/\{\{\s*([A-Za-z0-9_|\s]+?)\s*\}\}/g, (_m, names: string) => {
     for (const name of names.split('|').map((n) => n.trim())) {
       const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
@@ -327,7 +388,8 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
   } else template = parsePdfTemplate(DEFAULT_PDF_TEMPLATE);
   const from = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-  const fontFile = options.fontPath ?? (template.font !== undefined ? from(template.font) : SYSTEM_FONTS.find((p) => existsSync(p)));
+  const fontFile =
+    options.fontPath ?? (template.font !== undefined ? from(template.font) : SYSTEM_FONTS.find((p) => existsSync(p)));
   const unicode = fontFile !== undefined ? loadUnicodeFont(fontFile) : undefined;
   let logo: { bytes: Uint8Array; png: boolean } | undefined;
   if (template.logo) {
@@ -351,7 +413,12 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
       const fonts: { regular?: PDFFont; bold?: PDFFont; unicode?: PDFFont } = {};
       const values = placeholderValues(input);
       for (const line of template.lines) {
-        page.drawLine({ start: { x: line.x1, y: top(line.y1) }, end: { x: line.x2, y: top(line.y2) }, thickness: line.width, color: rgb(...line.color) });
+        page.drawLine({
+          start: { x: line.x1, y: top(line.y1) },
+          end: { x: line.x2, y: top(line.y2) },
+          thickness: line.width,
+          color: rgb(...line.color),
+        });
       }
       for (const block of template.texts) {
         const text = fillText(block.text, values, printable, template.fallbackText);
@@ -360,7 +427,9 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
         if (text.trim() === '' || (bare !== block.text && text === bare)) continue;
         let font: PDFFont;
         if (winAnsi(text)) {
-          font = block.bold ? (fonts.bold ??= await doc.embedFont(StandardFonts.HelveticaBold)) : (fonts.regular ??= await doc.embedFont(StandardFonts.Helvetica));
+          font = block.bold
+            ? (fonts.bold ??= await doc.embedFont(StandardFonts.HelveticaBold))
+            : (fonts.regular ??= await doc.embedFont(StandardFonts.Helvetica));
         } else {
           if (!unicode) continue; // unreachable: fillText replaced what no font prints
           if (!fonts.unicode) {
@@ -383,12 +452,29 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
         const { path, modules } = qrPath(input.qr[payload] as string);
         // Four modules of quiet zone on each side, as QR readers expect.
         const scale = template.qr.size / (modules + 8);
-        page.drawRectangle({ x: template.qr.x, y: top(template.qr.y + template.qr.size), width: template.qr.size, height: template.qr.size, color: rgb(1, 1, 1) });
-        page.drawSvgPath(path, { x: template.qr.x + 4 * scale, y: top(template.qr.y + 4 * scale), scale, color: rgb(0, 0, 0), borderWidth: 0 });
+        page.drawRectangle({
+          x: template.qr.x,
+          y: top(template.qr.y + template.qr.size),
+          width: template.qr.size,
+          height: template.qr.size,
+          color: rgb(1, 1, 1),
+        });
+        page.drawSvgPath(path, {
+          x: template.qr.x + 4 * scale,
+          y: top(template.qr.y + 4 * scale),
+          scale,
+          color: rgb(0, 0, 0),
+          borderWidth: 0,
+        });
       }
       if (logo && template.logo) {
         const image: PDFImage = logo.png ? await doc.embedPng(logo.bytes) : await doc.embedJpg(logo.bytes);
-        page.drawImage(image, { x: template.logo.x, y: top(template.logo.y + template.logo.height), width: template.logo.width, height: template.logo.height });
+        page.drawImage(image, {
+          x: template.logo.x,
+          y: top(template.logo.y + template.logo.height),
+          width: template.logo.width,
+          height: template.logo.height,
+        });
       }
       return doc.save({ useObjectStreams: false });
     },

@@ -3,7 +3,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DivocError, isDivocError } from '@divoc/keys';
-import { createPdfMaker, DEFAULT_PDF_TEMPLATE, isPdfError, parsePdfTemplate, PdfTemplateInvalidError } from '../src/index.js';
+import {
+  createPdfMaker,
+  DEFAULT_PDF_TEMPLATE,
+  isPdfError,
+  parsePdfTemplate,
+  PdfTemplateInvalidError,
+} from '../src/index.js';
 
 describe('PDF template files are read with caps, refused while reading', () => {
   it('a template over 1 MiB, a logo over 4 MiB and /dev/zero are ERR_PDF_TEMPLATE_INVALID; the same template small loads', async () => {
@@ -13,11 +19,22 @@ describe('PDF template files are read with caps, refused while reading', () => {
       writeFileSync(join(dir, 'ok.json'), JSON.stringify(template));
       await expect(createPdfMaker({ templatePath: join(dir, 'ok.json'), cwd: dir })).resolves.toBeDefined();
       writeFileSync(join(dir, 'big.json'), JSON.stringify(template) + ' '.repeat(1024 * 1024));
-      await expect(createPdfMaker({ templatePath: join(dir, 'big.json'), cwd: dir })).rejects.toMatchObject({ code: 'ERR_PDF_TEMPLATE_INVALID', message: expect.stringMatching(/larger than 1 MiB/) });
-      await expect(createPdfMaker({ templatePath: '/dev/zero', cwd: dir })).rejects.toMatchObject({ code: 'ERR_PDF_TEMPLATE_INVALID' });
+      await expect(createPdfMaker({ templatePath: join(dir, 'big.json'), cwd: dir })).rejects.toMatchObject({
+        code: 'ERR_PDF_TEMPLATE_INVALID',
+        message: expect.stringMatching(/larger than 1 MiB/),
+      });
+      await expect(createPdfMaker({ templatePath: '/dev/zero', cwd: dir })).rejects.toMatchObject({
+        code: 'ERR_PDF_TEMPLATE_INVALID',
+      });
       writeFileSync(join(dir, 'logo.png'), Buffer.alloc(4 * 1024 * 1024 + 1));
-      writeFileSync(join(dir, 'with-logo.json'), JSON.stringify({ ...template, logo: { file: 'logo.png', x: 10, y: 10, width: 10, height: 10 } }));
-      await expect(createPdfMaker({ templatePath: join(dir, 'with-logo.json'), cwd: dir })).rejects.toMatchObject({ code: 'ERR_PDF_TEMPLATE_INVALID', message: expect.stringMatching(/larger than 4 MiB/) });
+      writeFileSync(
+        join(dir, 'with-logo.json'),
+        JSON.stringify({ ...template, logo: { file: 'logo.png', x: 10, y: 10, width: 10, height: 10 } }),
+      );
+      await expect(createPdfMaker({ templatePath: join(dir, 'with-logo.json'), cwd: dir })).rejects.toMatchObject({
+        code: 'ERR_PDF_TEMPLATE_INVALID',
+        message: expect.stringMatching(/larger than 4 MiB/),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -36,7 +53,11 @@ describe('errors', () => {
     expect(error).toBeInstanceOf(DivocError);
     expect(isDivocError(error)).toBe(true);
     expect(isPdfError(error)).toBe(true);
-    expect(error).toMatchObject({ name: 'PdfTemplateInvalidError', code: 'ERR_PDF_TEMPLATE_INVALID', message: expect.stringContaining('"colour"') });
+    expect(error).toMatchObject({
+      name: 'PdfTemplateInvalidError',
+      code: 'ERR_PDF_TEMPLATE_INVALID',
+      message: expect.stringContaining('"colour"'),
+    });
   });
 
   it('controls: other errors are not PDF errors', () => {

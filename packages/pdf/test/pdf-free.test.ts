@@ -14,7 +14,12 @@ const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
 /** Module specifiers a built file imports (static `import … from`, bare `import '…'`, `import()`, `require()`, `export … from`). */
 function importsOf(code: string): string[] {
   const specifiers: string[] = [];
-  const patterns = [/\bfrom\s*["']([^"']+)["']/g, /\bimport\s*["']([^"']+)["']/g, /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g, /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g];
+  const patterns = [
+    /\bfrom\s*["']([^"']+)["']/g,
+    /\bimport\s*["']([^"']+)["']/g,
+    /\bimport\s*\(\s*["']([^"']+)["']\s*\)/g,
+    /\brequire\s*\(\s*["']([^"']+)["']\s*\)/g,
+  ];
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) specifiers.push(match[1] as string);
   return specifiers;
 }
@@ -35,11 +40,17 @@ function builtImports(name: string): Set<string> {
   return found;
 }
 
-const isPdfModule = (specifier: string) => specifier === 'pdf-lib' || specifier.startsWith('pdf-lib/') || specifier.startsWith('@pdf-lib/') || specifier === '@divoc/pdf';
+const isPdfModule = (specifier: string) =>
+  specifier === 'pdf-lib' ||
+  specifier.startsWith('pdf-lib/') ||
+  specifier.startsWith('@pdf-lib/') ||
+  specifier === '@divoc/pdf';
 
 /** Production dependencies of a workspace package, following `@divoc/*` packages through their manifests. */
 function productionDependencies(name: string, seen = new Set<string>()): Set<string> {
-  const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(packagesDir, name, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   for (const dependency of Object.keys(manifest.dependencies ?? {})) {
     if (seen.has(dependency)) continue;
     seen.add(dependency);

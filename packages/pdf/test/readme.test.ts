@@ -14,12 +14,26 @@ it('the README example runs as written', async () => {
     const keyPair = await generateKeyPair('Ed25519');
     const signer = createSigner(keyPair, { id: verificationMethodId(keyPair) });
     const record = {
-      refId: '12346', name: 'Bhaya Mitra', dob: '1994-09-01', gender: 'Male', country: 'IN',
-      vaccine: 'Covishield', manufacturer: 'Serum Institute of India', batch: '4121Z005',
-      vaccinationDate: '2021-05-03T10:15:00.000Z', dose: '1', totalDoses: '2',
-      facilityName: 'ABC Medical Center', facilityCountry: 'IN', vaccinatorName: 'Sooraj Singh', certificateId: '244768056',
+      refId: '12346',
+      name: 'Bhaya Mitra',
+      dob: '1994-09-01',
+      gender: 'Male',
+      country: 'IN',
+      vaccine: 'Covishield',
+      manufacturer: 'Serum Institute of India',
+      batch: '4121Z005',
+      vaccinationDate: '2021-05-03T10:15:00.000Z',
+      dose: '1',
+      totalDoses: '2',
+      facilityName: 'ABC Medical Center',
+      facilityCountry: 'IN',
+      vaccinatorName: 'Sooraj Singh',
+      certificateId: '244768056',
     };
-    const credential = await issueCredential(buildCredential('vaccination', record, { issuer: 'https://divoc.example' }), { signer });
+    const credential = await issueCredential(
+      buildCredential('vaccination', record, { issuer: 'https://divoc.example' }),
+      { signer },
+    );
 
     const pdf = await renderCertificatePdf(credential as unknown as Record<string, unknown>);
     writeFileSync(join(dir, 'certificate.pdf'), pdf);
@@ -28,15 +42,21 @@ it('the README example runs as written', async () => {
     expect(doc.getPageCount()).toBe(1);
     expect(doc.getTitle()).toBe('Certificate 244768056');
 
-    writeFileSync(join(dir, 'layout.json'), JSON.stringify({
-      version: 1,
-      page: { width: 400, height: 300 },
-      texts: [{ text: 'Name: {{name}} · born {{dob|age}}', x: 20, y: 40, size: 12 }],
-      qr: { x: 200, y: 60, size: 180, payload: ['vc-compact', 'divoc-qr'] },
-    }));
+    writeFileSync(
+      join(dir, 'layout.json'),
+      JSON.stringify({
+        version: 1,
+        page: { width: 400, height: 300 },
+        texts: [{ text: 'Name: {{name}} · born {{dob|age}}', x: 20, y: 40, size: 12 }],
+        qr: { x: 200, y: 60, size: 180, payload: ['vc-compact', 'divoc-qr'] },
+      }),
+    );
     const maker = await createPdfMaker({ cwd: dir, templatePath: join(dir, 'layout.json') });
     const page = await maker.make({
-      certificateId: '244768056', record, issuer: 'https://divoc.example', issuanceDate: '2021-05-03',
+      certificateId: '244768056',
+      record,
+      issuer: 'https://divoc.example',
+      issuanceDate: '2021-05-03',
       qr: { 'divoc-qr': 'any text the QR should carry' },
     });
     expect(page.length > 0).toBe(true);

@@ -1,6 +1,12 @@
 // DIVOC QR payloads
 export { encodeDivocQr, decodeDivocQr, detectDivocQr, DIVOC_CERTIFICATE_ENTRY } from './divoc/payload.js';
-export type { DecodedDivocQr, DecodeDivocQrOptions, EncodeDivocQrOptions, DivocQrVariant, DivocCredentialJson } from './divoc/payload.js';
+export type {
+  DecodedDivocQr,
+  DecodeDivocQrOptions,
+  EncodeDivocQrOptions,
+  DivocQrVariant,
+  DivocCredentialJson,
+} from './divoc/payload.js';
 export { verifyDivocQr } from './divoc/verify.js';
 export type { VerifyDivocQrOptions, DivocQrVerificationResult } from './divoc/verify.js';
 

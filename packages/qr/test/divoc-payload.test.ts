@@ -20,7 +20,10 @@ describe('DIVOC vector QR texts', () => {
   });
 
   it.each(DIVOC_VECTORS)('%s verifies with the DIVOC test keys mapped to did:india', async (name) => {
-    const result = await verifyDivocQr(vectorText(`divoc/qr/${name}.qr-text.txt`), { trustStore: divocTrustStore(), now });
+    const result = await verifyDivocQr(vectorText(`divoc/qr/${name}.qr-text.txt`), {
+      trustStore: divocTrustStore(),
+      now,
+    });
     expect(result.format).toBe('divoc-qr');
     expect(result.checks).toEqual(passedChecks('decode', 'signature', 'trust', 'validity', 'schema'));
     expect(result.valid).toBe(true);
@@ -63,7 +66,10 @@ describe('DIVOC vector QR texts', () => {
     const qr = encodeDivocQr(vectorJson('divoc/signed/rsa2018-tampered-invalid.json'));
     const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now, checkSchema: false });
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 });
 
@@ -122,7 +128,8 @@ describe('detectDivocQr', () => {
 /* ------------------------------------------------------------------------------------------------ hostile input */
 
 const cert = utf8Bytes('{"hello":"world"}');
-const zipOf = (entries: { name: string; data: Uint8Array }[]): Uint8Array => writeZip(entries, { modified: new Date(2021, 0, 1) });
+const zipOf = (entries: { name: string; data: Uint8Array }[]): Uint8Array =>
+  writeZip(entries, { modified: new Date(2021, 0, 1) });
 const asText = (bytes: Uint8Array): string => latin1(bytes);
 
 /** Offsets in a one-entry archive written by writeZip. */
@@ -134,7 +141,13 @@ function layout(bytes: Uint8Array) {
 }
 
 /** A one-entry archive whose entry data and sizes we control. */
-function rawZip(name: string, stored: Uint8Array, declared: { crc: number; size: number }, method = 8, flags = 0): Uint8Array {
+function rawZip(
+  name: string,
+  stored: Uint8Array,
+  declared: { crc: number; size: number },
+  method = 8,
+  flags = 0,
+): Uint8Array {
   const base = zipOf([{ name, data: new Uint8Array(0) }]);
   const nameLength = new TextEncoder().encode(name).length;
   const localLength = 30 + nameLength;
@@ -150,7 +163,10 @@ function rawZip(name: string, stored: Uint8Array, declared: { crc: number; size:
   result.set(end, local.length + stored.length + centralRecord.length);
   const view = new DataView(result.buffer);
   const c = local.length + stored.length;
-  for (const [at, isLocal] of [[0, true], [c, false]] as const) {
+  for (const [at, isLocal] of [
+    [0, true],
+    [c, false],
+  ] as const) {
     const shift = isLocal ? 0 : 2;
     view.setUint16(at + 6 + shift, flags, true);
     view.setUint16(at + 8 + shift, method, true);
@@ -167,7 +183,10 @@ describe('hostile DIVOC payloads → typed errors', () => {
 
   it('sanity: the hand-built archive decodes', () => {
     expect(decodeDivocQr(asText(good)).credential).toEqual({ hello: 'world' });
-    const stored = rawZip('certificate.json', deflateRawSync(cert), { crc: readZip(good).entries[0]!.crc32, size: cert.length });
+    const stored = rawZip('certificate.json', deflateRawSync(cert), {
+      crc: readZip(good).entries[0]!.crc32,
+      size: cert.length,
+    });
     expect(decodeDivocQr(stored).credential).toEqual({ hello: 'world' });
   });
 
@@ -186,7 +205,9 @@ describe('hostile DIVOC payloads → typed errors', () => {
 
   it('a ratio over 200:1 is a bomb even under the size budget', () => {
     const zeros = new Uint8Array(900 * 1024);
-    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: zeros }]), { maxInputLength: 100_000 }))).toBe('ERR_DIVOC_QR_BOMB');
+    expect(
+      codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: zeros }]), { maxInputLength: 100_000 })),
+    ).toBe('ERR_DIVOC_QR_BOMB');
   });
 
   it('too many entries is a bomb', () => {
@@ -225,22 +246,44 @@ describe('hostile DIVOC payloads → typed errors', () => {
     layout(multiDisk).view.setUint16(multiDisk.length - 22 + 4, 1, true);
     expect(codeOf(() => decodeDivocQr(multiDisk))).toBe('ERR_DIVOC_QR_ZIP_UNSUPPORTED');
     const crc = readZip(good).entries[0]!.crc32;
-    expect(codeOf(() => decodeDivocQr(rawZip('certificate.json', deflateRawSync(cert), { crc, size: cert.length }, 8, 1)))).toBe('ERR_DIVOC_QR_ZIP_UNSUPPORTED');
-    expect(codeOf(() => decodeDivocQr(rawZip('certificate.json', deflateRawSync(cert), { crc, size: cert.length }, 12)))).toBe('ERR_DIVOC_QR_ZIP_UNSUPPORTED');
+    expect(
+      codeOf(() => decodeDivocQr(rawZip('certificate.json', deflateRawSync(cert), { crc, size: cert.length }, 8, 1))),
+    ).toBe('ERR_DIVOC_QR_ZIP_UNSUPPORTED');
+    expect(
+      codeOf(() => decodeDivocQr(rawZip('certificate.json', deflateRawSync(cert), { crc, size: cert.length }, 12))),
+    ).toBe('ERR_DIVOC_QR_ZIP_UNSUPPORTED');
   });
 
   it('unsafe entry names are refused; a missing certificate.json is reported', () => {
     for (const name of ['../certificate.json', '/etc/passwd', 'a/../../b', 'C:/x.json', 'a\\b.json']) {
-      expect(codeOf(() => decodeDivocQr(zipOf([{ name, data: cert }]))), name).toBe('ERR_DIVOC_QR_ZIP_ENTRY_NAME');
+      expect(
+        codeOf(() => decodeDivocQr(zipOf([{ name, data: cert }]))),
+        name,
+      ).toBe('ERR_DIVOC_QR_ZIP_ENTRY_NAME');
     }
     expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'other.json', data: cert }])))).toBe('ERR_DIVOC_QR_ENTRY_MISSING');
-    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: cert }, { name: 'certificate.json', data: cert }])))).toBe('ERR_DIVOC_QR_ZIP_ENTRY_NAME');
+    expect(
+      codeOf(() =>
+        decodeDivocQr(
+          zipOf([
+            { name: 'certificate.json', data: cert },
+            { name: 'certificate.json', data: cert },
+          ]),
+        ),
+      ),
+    ).toBe('ERR_DIVOC_QR_ZIP_ENTRY_NAME');
   });
 
   it('content that is not a JSON object', () => {
-    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: utf8Bytes('not json') }])))).toBe('ERR_DIVOC_QR_JSON_INVALID');
-    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: utf8Bytes('[1,2]') }])))).toBe('ERR_DIVOC_QR_JSON_INVALID');
-    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: Uint8Array.of(0xc3, 0x28) }])))).toBe('ERR_DIVOC_QR_JSON_INVALID');
+    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: utf8Bytes('not json') }])))).toBe(
+      'ERR_DIVOC_QR_JSON_INVALID',
+    );
+    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: utf8Bytes('[1,2]') }])))).toBe(
+      'ERR_DIVOC_QR_JSON_INVALID',
+    );
+    expect(codeOf(() => decodeDivocQr(zipOf([{ name: 'certificate.json', data: Uint8Array.of(0xc3, 0x28) }])))).toBe(
+      'ERR_DIVOC_QR_JSON_INVALID',
+    );
     expect(codeOf(() => decodeDivocQr('{"a":'))).toBe('ERR_DIVOC_QR_JSON_INVALID');
     expect(codeOf(() => decodeDivocQr('null'))).toBe('ERR_DIVOC_QR_MALFORMED');
   });
@@ -264,7 +307,11 @@ describe('hostile DIVOC payloads → typed errors', () => {
       expect(result.valid).toBe(false);
       expect(result.format).toBe('divoc-qr');
       expect(result.checks).toHaveLength(1);
-      expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false, code: expect.stringMatching(/^ERR_DIVOC_QR_/) });
+      expect(result.checks[0]).toMatchObject({
+        name: 'decode',
+        ok: false,
+        code: expect.stringMatching(/^ERR_DIVOC_QR_/),
+      });
     }
     // Decodes, but is not a credential: verifyCredential reports it.
     const result = await verifyDivocQr(encodeDivocQr({ hello: 'world' }), { trustStore: divocTrustStore() });

@@ -7,13 +7,23 @@ import QRCode from 'qrcode';
 import { createRequire } from 'node:module';
 import { encodeQr, segmentText } from '../src/render/encoder/index.js';
 import { segmentsBits } from '../src/render/encoder/codewords.js';
-import { alignmentCoordinates, dataCodewords, eccBlocks, eccPerBlock, totalCodewords, ECC_INDEX } from '../src/render/encoder/tables.js';
+import {
+  alignmentCoordinates,
+  dataCodewords,
+  eccBlocks,
+  eccPerBlock,
+  totalCodewords,
+  ECC_INDEX,
+} from '../src/render/encoder/tables.js';
 import type { QrEcc, QrSegment } from '../src/render/profile.js';
 import { xorshift32 as rng } from '../../../test/support/bytes.js';
 
 const require = createRequire(import.meta.url);
 const qrRequire = createRequire(require.resolve('qrcode'));
-const ECCode = qrRequire('./core/error-correction-code.js') as { getBlocksCount(v: number, e: unknown): number; getTotalCodewordsCount(v: number, e: unknown): number };
+const ECCode = qrRequire('./core/error-correction-code.js') as {
+  getBlocksCount(v: number, e: unknown): number;
+  getTotalCodewordsCount(v: number, e: unknown): number;
+};
 const ECLevel = qrRequire('./core/error-correction-level.js') as Record<QrEcc, unknown>;
 const Utils = qrRequire('./core/utils.js') as { getSymbolTotalCodewords(v: number): number };
 const Alignment = qrRequire('./core/alignment-pattern.js') as { getRowColCoords(v: number): number[] };
@@ -63,7 +73,8 @@ describe('matrix identical to qrcode.create', () => {
         const capacity = Math.floor((dataCodewords(v, e) * 8 - 4 - (v <= 9 ? 8 : 16)) / 8);
         const bytes = new Uint8Array(capacity).map(() => Math.floor(next() * 256));
         expect(sameAsQrcode([{ mode: 'byte', data: bytes }], ecc).version).toBe(v);
-        if (v < 40) expect(sameAsQrcode([{ mode: 'byte', data: new Uint8Array(capacity + 1) }], ecc).version).toBe(v + 1);
+        if (v < 40)
+          expect(sameAsQrcode([{ mode: 'byte', data: new Uint8Array(capacity + 1) }], ecc).version).toBe(v + 1);
       }
     }
   });
@@ -80,8 +91,17 @@ describe('matrix identical to qrcode.create', () => {
     const next = rng(3);
     for (let i = 0; i < 40; i++) {
       const digits = randomText(next, '0123456789', 1 + Math.floor(next() * 2000));
-      sameAsQrcode([{ mode: 'byte', data: 'shc:/' }, { mode: 'numeric', data: digits }], LEVELS[i % 4]!);
-      sameAsQrcode([{ mode: 'byte', data: `Grüße ${randomText(next, 'aé€😀 bc', 1 + Math.floor(next() * 200))}` }], LEVELS[(i + 1) % 4]!);
+      sameAsQrcode(
+        [
+          { mode: 'byte', data: 'shc:/' },
+          { mode: 'numeric', data: digits },
+        ],
+        LEVELS[i % 4]!,
+      );
+      sameAsQrcode(
+        [{ mode: 'byte', data: `Grüße ${randomText(next, 'aé€😀 bc', 1 + Math.floor(next() * 200))}` }],
+        LEVELS[(i + 1) % 4]!,
+      );
     }
   });
   it('forced versions, including the band edges of the character count field', () => {
@@ -99,7 +119,9 @@ describe('text segmentation', () => {
       const segments = segmentText(text, 1);
       const decoder = new TextDecoder();
       expect(segments.map((s) => (typeof s.data === 'string' ? s.data : decoder.decode(s.data))).join('')).toBe(text);
-      expect(segmentsBits(segments, 1)).toBeLessThanOrEqual(segmentsBits([{ mode: 4, data: new TextEncoder().encode(text) }], 1));
+      expect(segmentsBits(segments, 1)).toBeLessThanOrEqual(
+        segmentsBits([{ mode: 4, data: new TextEncoder().encode(text) }], 1),
+      );
     }
   });
 });

@@ -23,7 +23,11 @@ export function vectorFiles(folder: string, suffix: string): string[] {
   const root = fileURLToPath(new URL(folder, VECTORS));
   const walk = (dir: string, rel: string): string[] =>
     readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory() ? walk(join(dir, e.name), `${rel}${e.name}/`) : e.name.endsWith(suffix) ? [`${folder}${rel}${e.name}`] : [],
+      e.isDirectory()
+        ? walk(join(dir, e.name), `${rel}${e.name}/`)
+        : e.name.endsWith(suffix)
+          ? [`${folder}${rel}${e.name}`]
+          : [],
     );
   return walk(root, '').sort();
 }

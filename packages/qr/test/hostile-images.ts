@@ -9,7 +9,11 @@ import { decodeImage } from '../src/read/image.js';
 import { pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
 
 /** A PNG (8-bit grey, or RGB with `channels: 3`) of `width`×`height` whose pixel rows `paint` fills (default white). */
-export function largePng(width: number, height: number, options: { channels?: 1 | 3; paint?: (row: Uint8Array, y: number) => void } = {}): Uint8Array {
+export function largePng(
+  width: number,
+  height: number,
+  options: { channels?: 1 | 3; paint?: (row: Uint8Array, y: number) => void } = {},
+): Uint8Array {
   const channels = options.channels ?? 1;
   const stride = width * channels + 1;
   const raw = Buffer.alloc(stride * height, 255);
@@ -17,19 +21,33 @@ export function largePng(width: number, height: number, options: { channels?: 1 
     raw[y * stride] = 0; // filter: none
     options.paint?.(raw.subarray(y * stride + 1, (y + 1) * stride), y);
   }
-  return pngFile(pngIhdr(width, height, 8, channels === 1 ? 0 : 2), [pngChunk('IDAT', deflateSync(raw, { level: options.paint ? 1 : 9 }))]);
+  return pngFile(pngIhdr(width, height, 8, channels === 1 ? 0 : 2), [
+    pngChunk('IDAT', deflateSync(raw, { level: options.paint ? 1 : 9 })),
+  ]);
 }
 
 /**
  * A large photo-like PNG (light grey background, RGB) with a real QR code of `text` in it: rendered by `renderQr`
  * (1 pixel per module, with its quiet zone), then scaled up `modulePx` times into the picture.
  */
-export function photoWithQr(text: string, width: number, height: number, modulePx: number, channels: 1 | 3 = 3): Uint8Array {
+export function photoWithQr(
+  text: string,
+  width: number,
+  height: number,
+  modulePx: number,
+  channels: 1 | 3 = 3,
+): Uint8Array {
   return largePng(width, height, { channels, paint: photoRows(text, width, height, modulePx, channels) });
 }
 
 /** Paints the rows of that photo: light grey, the code's modules `modulePx` pixels wide right of centre. */
-function photoRows(text: string, width: number, height: number, modulePx: number, channels: 1 | 3): (row: Uint8Array, y: number) => void {
+function photoRows(
+  text: string,
+  width: number,
+  height: number,
+  modulePx: number,
+  channels: 1 | 3,
+): (row: Uint8Array, y: number) => void {
   const qr = decodeImage(renderQr(text, { format: 'png', moduleSize: 1 }) as Uint8Array);
   const x0 = Math.floor(width * 0.55);
   const y0 = Math.floor(height * 0.3);
@@ -74,7 +92,9 @@ export function svgLongAttributeName(text: string, nameLength: number): Uint8Arr
 
 /** A tiny SVG declaring a `side`×`side` viewBox with nothing in it. */
 export function svgHugeViewBox(side: number): Uint8Array {
-  return utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="1" height="1" fill="#fff"/></svg>`);
+  return utf8(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="1" height="1" fill="#fff"/></svg>`,
+  );
 }
 
 /** A QR SVG drawn in a large viewBox (`unit` viewBox units per module, one <rect> per dark module). */
@@ -83,7 +103,11 @@ export function svgQrInLargeViewBox(text: string, unit: number): Uint8Array {
   const side = (size + 8) * unit;
   const rects: string[] = [];
   for (let y = 0; y < size; y++) {
-    for (let x = 0; x < size; x++) if (modules[y * size + x]) rects.push(`<rect x="${(x + 4) * unit}" y="${(y + 4) * unit}" width="${unit}" height="${unit}"/>`);
+    for (let x = 0; x < size; x++)
+      if (modules[y * size + x])
+        rects.push(`<rect x="${(x + 4) * unit}" y="${(y + 4) * unit}" width="${unit}" height="${unit}"/>`);
   }
-  return utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`);
+  return utf8(
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`,
+  );
 }

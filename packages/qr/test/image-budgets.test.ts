@@ -6,9 +6,23 @@
 import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import { DEFAULT_IMAGE_LIMITS, createQrMatrix, readQrCodesFromImage, readQrFromImage, renderQrPng, renderQrSvg } from '../src/index.js';
+import {
+  DEFAULT_IMAGE_LIMITS,
+  createQrMatrix,
+  readQrCodesFromImage,
+  readQrFromImage,
+  renderQrPng,
+  renderQrSvg,
+} from '../src/index.js';
 import { MAX_SVG_SEGMENTS } from '../src/read/svg-raster.js';
-import { largePng, photoWithQr, svgEdgeBomb, svgHugeViewBox, svgLongAttributeName, svgQrInLargeViewBox } from './hostile-images.js';
+import {
+  largePng,
+  photoWithQr,
+  svgEdgeBomb,
+  svgHugeViewBox,
+  svgLongAttributeName,
+  svgQrInLargeViewBox,
+} from './hostile-images.js';
 
 const SANITY_MS = 15_000;
 const TEXT = 'HC1:budget-test ' + 'X'.repeat(120);
@@ -70,7 +84,9 @@ describe('SVG prologs and many small paths (found by fuzzing)', () => {
   });
 
   it('100k one-row paths in a 4096-unit-tall viewBox cost what they cover, not 100k × the height', () => {
-    const svg = utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4096 3906">${'<path d="M0 0v1"/>'.repeat(99_999)}</svg>`);
+    const svg = utf8(
+      `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 4096 3906">${'<path d="M0 0v1"/>'.repeat(99_999)}</svg>`,
+    );
     const r = outcome(() => readQrCodesFromImage(svg));
     expect(['none', 'ERR_QR_NOT_FOUND', 'ERR_QR_SVG_TOO_COMPLEX']).toContain(r.code);
     expect(r.ms).toBeLessThan(SANITY_MS);
@@ -79,8 +95,15 @@ describe('SVG prologs and many small paths (found by fuzzing)', () => {
   it('control: a QR drawn one filled path per module reads', () => {
     const { size, modules } = createQrMatrix(TEXT);
     const paths: string[] = [];
-    for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) if (modules[y * size + x]) paths.push(`<path d="M${x + 4} ${y + 4}h1v1h-1z"/>`);
-    expect(readQrFromImage(utf8(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + 8} ${size + 8}"><rect width="100%" height="100%" fill="#fff"/>${paths.join('')}</svg>`))).toBe(TEXT);
+    for (let y = 0; y < size; y++)
+      for (let x = 0; x < size; x++) if (modules[y * size + x]) paths.push(`<path d="M${x + 4} ${y + 4}h1v1h-1z"/>`);
+    expect(
+      readQrFromImage(
+        utf8(
+          `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + 8} ${size + 8}"><rect width="100%" height="100%" fill="#fff"/>${paths.join('')}</svg>`,
+        ),
+      ),
+    ).toBe(TEXT);
   });
 });
 

@@ -22,7 +22,13 @@ function fixture(name: string): Uint8Array {
 
 /** jpeg-js's Y plane (greyscale: its only plane). */
 function jpegjsLuma(bytes: Uint8Array): LuminanceImage {
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: false, maxResolutionInMP: 20, maxMemoryUsageInMB: 1024 });
+  const img = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: false,
+    colorTransform: false,
+    maxResolutionInMP: 20,
+    maxMemoryUsageInMB: 1024,
+  });
   const data = new Uint8Array(img.width * img.height);
   for (let i = 0; i < data.length; i++) data[i] = img.data[i * 3]!;
   return { width: img.width, height: img.height, data };
@@ -32,7 +38,8 @@ function jpegjsLuma(bytes: Uint8Array): LuminanceImage {
 function jpegjsRgbLuma(bytes: Uint8Array): Uint8Array {
   const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false });
   const data = new Uint8Array(img.width * img.height);
-  for (let i = 0; i < data.length; i++) data[i] = Math.round(0.299 * img.data[3 * i]! + 0.587 * img.data[3 * i + 1]! + 0.114 * img.data[3 * i + 2]!);
+  for (let i = 0; i < data.length; i++)
+    data[i] = Math.round(0.299 * img.data[3 * i]! + 0.587 * img.data[3 * i + 1]! + 0.114 * img.data[3 * i + 2]!);
   return data;
 }
 
@@ -76,7 +83,12 @@ function rgba(width: number, height: number, content: Content, seed = 1): Uint8A
       let rgb: [number, number, number];
       if (content === 'noise') rgb = [rnd() * 256, rnd() * 256, rnd() * 256];
       else if (content === 'grey-noise') rgb = Array(3).fill(rnd() * 256) as [number, number, number];
-      else if (content === 'qr') rgb = Array(3).fill(modules[Math.floor(y / 3) * Math.ceil(width / 3) + Math.floor(x / 3)]) as [number, number, number];
+      else if (content === 'qr')
+        rgb = Array(3).fill(modules[Math.floor(y / 3) * Math.ceil(width / 3) + Math.floor(x / 3)]) as [
+          number,
+          number,
+          number,
+        ];
       else rgb = [(x * 255) / Math.max(1, width - 1), (y * 255) / Math.max(1, height - 1), ((x + y) * 3) & 255];
       out.set([...rgb.map((v) => v | 0), 255], i);
     }
@@ -110,7 +122,11 @@ function segments(bytes: Uint8Array): Segment[] {
     }
     let end = at + 2 + ((bytes[at + 2]! << 8) | bytes[at + 3]!);
     if (code === 0xda) {
-      while (end + 1 < bytes.length && !(bytes[end] === 0xff && bytes[end + 1] !== 0 && !(bytes[end + 1]! >= 0xd0 && bytes[end + 1]! <= 0xd7))) end++;
+      while (
+        end + 1 < bytes.length &&
+        !(bytes[end] === 0xff && bytes[end + 1] !== 0 && !(bytes[end + 1]! >= 0xd0 && bytes[end + 1]! <= 0xd7))
+      )
+        end++;
     }
     out.push({ code, at, end });
     at = end;
@@ -153,7 +169,15 @@ const TOO_LARGE = 'ERR_QR_IMAGE_TOO_LARGE';
 /* ---------------------------------------------------------------------------------------------- agreement */
 
 describe('decodeJpegLuminance agrees with jpeg-js', () => {
-  const sizes: [number, number][] = [[1, 1], [8, 8], [17, 9], [16, 16], [64, 3], [3, 64], [333, 251]];
+  const sizes: [number, number][] = [
+    [1, 1],
+    [8, 8],
+    [17, 9],
+    [16, 16],
+    [64, 3],
+    [3, 64],
+    [333, 251],
+  ];
   const qualities = [10, 50, 75, 90, 100];
   for (const content of ['noise', 'grey-noise', 'qr', 'gradient'] as const) {
     it(`on jpeg-js-encoded ${content} images, sizes ${sizes.map(([w, h]) => `${w}×${h}`).join(' ')}, qualities ${qualities.join(' ')} (333×251: two of them)`, () => {
@@ -280,7 +304,9 @@ describe('decodeJpegLuminance checks the pixel budget on the SOF header', () => 
   it('65535×65535 declared with a short body is refused as too large, not decoded', () => {
     expectCode(patched(base, sof.at + 5, 0xff, 0xff, 0xff, 0xff), TOO_LARGE, /65535×65535/);
     // With no real budget: whether or not the engine can allocate 4 GiB, a typed error, never a RangeError.
-    const error = errorOf(() => decodeJpegLuminance(patched(base, sof.at + 5, 0xff, 0xff, 0xff, 0xff), { maxPixels: Number.MAX_SAFE_INTEGER }));
+    const error = errorOf(() =>
+      decodeJpegLuminance(patched(base, sof.at + 5, 0xff, 0xff, 0xff, 0xff), { maxPixels: Number.MAX_SAFE_INTEGER }),
+    );
     expect([TOO_LARGE, CORRUPT]).toContain(error.code);
   });
 
@@ -314,7 +340,11 @@ describe('decodeJpegLuminance refuses corrupt data with QrImageCorruptError', ()
     for (const end of [1, 3, 5, 20, sos.at + 3, sos.at + 20, Math.floor((sos.at + sos.end) / 2), sos.end - 3]) {
       expectCode(base.subarray(0, end), CORRUPT);
     }
-    for (const end of [first(progressive, 0xc2).end + 10, Math.floor(progressive.length / 2), progressive.length - 30]) {
+    for (const end of [
+      first(progressive, 0xc2).end + 10,
+      Math.floor(progressive.length / 2),
+      progressive.length - 30,
+    ]) {
       expectCode(progressive.subarray(0, end), CORRUPT);
     }
   });
@@ -389,7 +419,11 @@ describe('decodeJpegLuminance refuses corrupt data with QrImageCorruptError', ()
       return progressive.subarray(segs[i - 1]!.code === 0xc4 ? segs[i - 1]!.at : scan.at, scan.end);
     };
     const repeat = (scan: Segment, n: number) =>
-      concat(progressive.subarray(0, eoi.at), ...Array.from({ length: n }, () => withTables(scan)), progressive.subarray(eoi.at));
+      concat(
+        progressive.subarray(0, eoi.at),
+        ...Array.from({ length: n }, () => withTables(scan)),
+        progressive.subarray(eoi.at),
+      );
     const clean = decodeJpegLuminance(progressive, BIG).data;
     expect(decodeJpegLuminance(repeat(chroma, 20), BIG).data).toEqual(clean);
     expectCode(repeat(chroma, 300), CORRUPT, /more than 256 scans/);
@@ -400,7 +434,11 @@ describe('decodeJpegLuminance refuses corrupt data with QrImageCorruptError', ()
   it('a sequential frame coding luma twice', () => {
     const sos = first(base, 0xda);
     const eoi = base.length - 2;
-    expectCode(concat(base.subarray(0, eoi), base.subarray(sos.at, sos.end), base.subarray(eoi)), CORRUPT, /more than one scan/);
+    expectCode(
+      concat(base.subarray(0, eoi), base.subarray(sos.at, sos.end), base.subarray(eoi)),
+      CORRUPT,
+      /more than one scan/,
+    );
   });
 
   it('error messages do not quote input bytes', () => {

@@ -106,10 +106,16 @@ describe('decodeJpegLuminance under fuzzing (fast-check)', () => {
       const entropy = fc.uint8Array({ maxLength: 4000 }).map((b) => b.map((x) => (x === 0xff ? 0x00 : x)));
       const sprinkled = fc.uint8Array({ maxLength: 4000 }); // raw: 0xFF bytes become markers, stuffing, fill
       fc.assert(
-        fc.property(fc.constantFrom(...headers), fc.oneof(entropy, sprinkled), fc.boolean(), budget, (head, body, eoi, maxPixels) => {
-          const tail = eoi ? [0xff, 0xd9] : [];
-          decodeOrTypedError(Uint8Array.from([...head, ...body, ...tail]), maxPixels);
-        }),
+        fc.property(
+          fc.constantFrom(...headers),
+          fc.oneof(entropy, sprinkled),
+          fc.boolean(),
+          budget,
+          (head, body, eoi, maxPixels) => {
+            const tail = eoi ? [0xff, 0xd9] : [];
+            decodeOrTypedError(Uint8Array.from([...head, ...body, ...tail]), maxPixels);
+          },
+        ),
         fuzzParams(RUNS.randomEntropy),
       );
     },
@@ -120,8 +126,17 @@ describe('decodeJpegLuminance under fuzzing (fast-check)', () => {
     `unmutated jpeg-js encodings (any size 1..48, quality 1..100, any content): agree with jpeg-js within ±2 (${fuzzRuns(RUNS.agreement, 0.1)} cases)`,
     () => {
       const image = fc
-        .record({ width: fc.integer({ min: 1, max: 48 }), height: fc.integer({ min: 1, max: 48 }), quality: fc.integer({ min: 1, max: 100 }), grey: fc.boolean() })
-        .chain((r) => fc.uint8Array({ minLength: r.width * r.height * 4, maxLength: r.width * r.height * 4 }).map((pixels) => ({ ...r, pixels })));
+        .record({
+          width: fc.integer({ min: 1, max: 48 }),
+          height: fc.integer({ min: 1, max: 48 }),
+          quality: fc.integer({ min: 1, max: 100 }),
+          grey: fc.boolean(),
+        })
+        .chain((r) =>
+          fc
+            .uint8Array({ minLength: r.width * r.height * 4, maxLength: r.width * r.height * 4 })
+            .map((pixels) => ({ ...r, pixels })),
+        );
       fc.assert(
         fc.property(image, ({ width, height, quality, grey, pixels }) => {
           const data = new Uint8Array(pixels);

@@ -13,8 +13,19 @@ function samePixels(png: Uint8Array): void {
   expect(Buffer.from(ours.data.buffer, ours.data.byteOffset, ours.data.length).equals(theirs.data)).toBe(true);
 }
 
-function png(width: number, height: number, depth: number, colorType: number, raw: Uint8Array, extra: Uint8Array[] = [], interlace = 0): Uint8Array {
-  return pngFile(pngIhdr(width, height, depth, colorType, interlace), [...extra, pngChunk('IDAT', new Uint8Array(deflateSync(raw)))]);
+function png(
+  width: number,
+  height: number,
+  depth: number,
+  colorType: number,
+  raw: Uint8Array,
+  extra: Uint8Array[] = [],
+  interlace = 0,
+): Uint8Array {
+  return pngFile(pngIhdr(width, height, depth, colorType, interlace), [
+    ...extra,
+    pngChunk('IDAT', new Uint8Array(deflateSync(raw))),
+  ]);
 }
 
 describe('decodePngRgba matches pngjs', () => {
@@ -64,7 +75,9 @@ describe('decodePngRgba matches pngjs', () => {
       const width = 9;
       const stride = Math.ceil((width * depth) / 8);
       const raw = new Uint8Array(3 * (stride + 1));
-      for (let y = 0; y < 3; y++) for (let x = 0; x < stride; x++) raw[y * (stride + 1) + 1 + x] = depth === 8 ? (x + y) % 16 : (x * 0x5b + y) & 255;
+      for (let y = 0; y < 3; y++)
+        for (let x = 0; x < stride; x++)
+          raw[y * (stride + 1) + 1 + x] = depth === 8 ? (x + y) % 16 : (x * 0x5b + y) & 255;
       samePixels(png(width, 3, depth, 3, raw, [pngChunk('PLTE', palette)]));
       samePixels(png(width, 3, depth, 0, raw));
     }
@@ -91,11 +104,15 @@ describe('decodePngRgba matches pngjs', () => {
     const badCrc = good.slice();
     badCrc[30]! ^= 1;
     expect(() => decodePngRgba(badCrc)).toThrow(expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }));
-    expect(() => decodePngRgba(good.subarray(0, good.length - 14))).toThrow(expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }));
+    expect(() => decodePngRgba(good.subarray(0, good.length - 14))).toThrow(
+      expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }),
+    );
     // IDAT that inflates far past what IHDR declares.
     const bomb = png(2, 2, 8, 0, new Uint8Array(5_000_000));
     expect(() => decodePngRgba(bomb)).toThrow(expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }));
     // Too little data.
-    expect(() => decodePngRgba(png(4, 4, 8, 0, new Uint8Array(3)))).toThrow(expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }));
+    expect(() => decodePngRgba(png(4, 4, 8, 0, new Uint8Array(3)))).toThrow(
+      expect.objectContaining({ code: 'ERR_QR_IMAGE_CORRUPT' }),
+    );
   });
 });

@@ -28,20 +28,23 @@ describe('dgc-testdata EXPECTEDPICTUREDECODE', () => {
     expect(withImage.length).toBeGreaterThanOrEqual(380);
   });
 
-  it.each(withImage.map(({ path, data }) => [path.replace('dcc/dgc-testdata/', ''), data] as const))('%s', (_path, data) => {
-    const image = new Uint8Array(Buffer.from((data['2DCODE'] ?? data._2DCODE)!, 'base64'));
-    if (data.EXPECTEDRESULTS!.EXPECTEDPICTUREDECODE) {
-      expect(readQrFromImage(image)).toBe(data.PREFIX);
-    } else {
-      let text: string | undefined;
-      try {
-        text = readQrFromImage(image);
-      } catch (error) {
-        expect((error as { code?: string }).code).toMatch(/^ERR_QR_/);
+  it.each(withImage.map(({ path, data }) => [path.replace('dcc/dgc-testdata/', ''), data] as const))(
+    '%s',
+    (_path, data) => {
+      const image = new Uint8Array(Buffer.from((data['2DCODE'] ?? data._2DCODE)!, 'base64'));
+      if (data.EXPECTEDRESULTS!.EXPECTEDPICTUREDECODE) {
+        expect(readQrFromImage(image)).toBe(data.PREFIX);
+      } else {
+        let text: string | undefined;
+        try {
+          text = readQrFromImage(image);
+        } catch (error) {
+          expect((error as { code?: string }).code).toMatch(/^ERR_QR_/);
+        }
+        expect(text).not.toBe(data.PREFIX);
       }
-      expect(text).not.toBe(data.PREFIX);
-    }
-  });
+    },
+  );
 
   it('files that set the flag without an image are exactly the known ones', () => {
     const names = withoutImage.map(({ path }) => path.replace('dcc/dgc-testdata/', '')).sort();

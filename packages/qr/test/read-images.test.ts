@@ -46,10 +46,26 @@ describe('JPEG and awkward images', () => {
     expect(readQrFromImage(renderQrPng(text, { margin: 0 }))).toBe(text);
     const inverted = Buffer.from(rgba.data);
     for (let i = 0; i < inverted.length; i += 4) for (let c = 0; c < 3; c++) inverted[i + c] = 255 - inverted[i + c]!;
-    expect(readQrFromImage(new Uint8Array(pngjs.PNG.sync.write(Object.assign(new pngjs.PNG({ width: rgba.width, height: rgba.height }), { data: inverted }))))).toBe(text);
+    expect(
+      readQrFromImage(
+        new Uint8Array(
+          pngjs.PNG.sync.write(
+            Object.assign(new pngjs.PNG({ width: rgba.width, height: rgba.height }), { data: inverted }),
+          ),
+        ),
+      ),
+    ).toBe(text);
     const grey = Buffer.from(rgba.data);
     for (let i = 0; i < grey.length; i += 4) for (let c = 0; c < 3; c++) grey[i + c] = grey[i + c]! ? 170 : 110;
-    expect(readQrFromImage(new Uint8Array(pngjs.PNG.sync.write(Object.assign(new pngjs.PNG({ width: rgba.width, height: rgba.height }), { data: grey }))))).toBe(text);
+    expect(
+      readQrFromImage(
+        new Uint8Array(
+          pngjs.PNG.sync.write(
+            Object.assign(new pngjs.PNG({ width: rgba.width, height: rgba.height }), { data: grey }),
+          ),
+        ),
+      ),
+    ).toBe(text);
   });
 
   it('reads a tiny 1-pixel-per-module code (upscaled) and finds two codes side by side', () => {
@@ -91,9 +107,13 @@ describe('hostile images → typed errors', () => {
   it('a PNG declaring huge dimensions is refused before any pixel is allocated', () => {
     const bomb = pngWithSize(100_000, 100_000, deflateSync(Buffer.alloc(10)));
     expect(codeOf(() => readQrFromImage(bomb))).toBe('ERR_QR_IMAGE_TOO_LARGE');
-    expect(codeOf(() => readQrFromImage(pngWithSize(8000, 8000, deflateSync(Buffer.alloc(10)))))).toBe('ERR_QR_IMAGE_TOO_LARGE');
+    expect(codeOf(() => readQrFromImage(pngWithSize(8000, 8000, deflateSync(Buffer.alloc(10)))))).toBe(
+      'ERR_QR_IMAGE_TOO_LARGE',
+    );
     expect(codeOf(() => readQrFromImage(good, { maxPixels: 100 }))).toBe('ERR_QR_IMAGE_TOO_LARGE');
-    expect(codeOf(() => readQrFromImage(pngWithSize(0, 10, deflateSync(Buffer.alloc(10)))))).toBe('ERR_QR_IMAGE_CORRUPT');
+    expect(codeOf(() => readQrFromImage(pngWithSize(0, 10, deflateSync(Buffer.alloc(10)))))).toBe(
+      'ERR_QR_IMAGE_CORRUPT',
+    );
   });
 
   it('a PNG whose IDAT inflates far past its declared size (IDAT bomb) is corrupt, not an OOM', () => {
@@ -112,7 +132,10 @@ describe('hostile images → typed errors', () => {
     const huge = jpg.slice();
     for (let i = 2; i < huge.length - 9; i++) {
       if (huge[i] === 0xff && huge[i + 1] === 0xc0) {
-        huge[i + 5] = 0xea; huge[i + 6] = 0x60; huge[i + 7] = 0xea; huge[i + 8] = 0x60;
+        huge[i + 5] = 0xea;
+        huge[i + 6] = 0x60;
+        huge[i + 7] = 0xea;
+        huge[i + 8] = 0x60;
         break;
       }
     }
@@ -120,7 +143,9 @@ describe('hostile images → typed errors', () => {
   });
 
   it('not an image, wrong types, oversized input', () => {
-    expect(codeOf(() => readQrFromImage(new TextEncoder().encode('hello, not an image')))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
+    expect(codeOf(() => readQrFromImage(new TextEncoder().encode('hello, not an image')))).toBe(
+      'ERR_QR_IMAGE_UNSUPPORTED',
+    );
     expect(codeOf(() => readQrFromImage(new Uint8Array()))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
     expect(codeOf(() => readQrFromImage('a string' as never))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
     expect(codeOf(() => readQrFromImage(good, { maxBytes: 10 }))).toBe('ERR_QR_IMAGE_TOO_LARGE');
@@ -128,14 +153,26 @@ describe('hostile images → typed errors', () => {
 
   it('hostile SVGs', () => {
     const svg = (s: string) => new TextEncoder().encode(s);
-    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 100000 100000"><rect width="1" height="1"/></svg>')))).toBe('ERR_QR_IMAGE_TOO_LARGE');
+    expect(
+      codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 100000 100000"><rect width="1" height="1"/></svg>'))),
+    ).toBe('ERR_QR_IMAGE_TOO_LARGE');
     expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 x"></svg>')))).toBe('ERR_QR_IMAGE_CORRUPT');
     expect(codeOf(() => readQrFromImage(svg('<svg></svg>')))).toBe('ERR_QR_IMAGE_CORRUPT');
-    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="M0 0C1 1 2 2 3 3"/></svg>')))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
-    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="M0 0h1" transform="scale(2)"/></svg>')))).toBe('ERR_QR_IMAGE_UNSUPPORTED');
-    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="0 0h1"/></svg>')))).toBe('ERR_QR_IMAGE_CORRUPT');
+    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="M0 0C1 1 2 2 3 3"/></svg>')))).toBe(
+      'ERR_QR_IMAGE_UNSUPPORTED',
+    );
+    expect(
+      codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="M0 0h1" transform="scale(2)"/></svg>'))),
+    ).toBe('ERR_QR_IMAGE_UNSUPPORTED');
+    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><path d="0 0h1"/></svg>')))).toBe(
+      'ERR_QR_IMAGE_CORRUPT',
+    );
     const many = '<rect width="1000" height="1000"/>'.repeat(200);
-    expect(codeOf(() => readQrFromImage(svg(`<svg viewBox="0 0 1000 1000">${many}</svg>`)))).toBe('ERR_QR_SVG_TOO_COMPLEX');
-    expect(codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><rect width="10" height="10" fill="#fff"/></svg>')))).toBe('ERR_QR_NOT_FOUND');
+    expect(codeOf(() => readQrFromImage(svg(`<svg viewBox="0 0 1000 1000">${many}</svg>`)))).toBe(
+      'ERR_QR_SVG_TOO_COMPLEX',
+    );
+    expect(
+      codeOf(() => readQrFromImage(svg('<svg viewBox="0 0 10 10"><rect width="10" height="10" fill="#fff"/></svg>'))),
+    ).toBe('ERR_QR_NOT_FOUND');
   });
 });

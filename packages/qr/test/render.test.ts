@@ -123,7 +123,10 @@ describe('render → read round trips', () => {
     ['shc:/ single', SHC],
     ['shc:/ chunk 2 of 3', SHC_CHUNK],
     ['DIVOC binary string', DIVOC],
-    ['DIVOC binary string (ours)', encodeDivocQr(vectorJson('divoc/signed/ed25519-2018-divocdev-valid.json'), { modified: new Date(2021, 0, 1) })],
+    [
+      'DIVOC binary string (ours)',
+      encodeDivocQr(vectorJson('divoc/signed/ed25519-2018-divocdev-valid.json'), { modified: new Date(2021, 0, 1) }),
+    ],
     ['plain ASCII', 'hello world'],
     ['long alphanumeric near version 40', longAlnum],
     ['long UTF-8 bytes', longBytes],
@@ -143,6 +146,8 @@ describe('render → read round trips', () => {
   it('numeric and byte modes on request', () => {
     const digits = '0123456789'.repeat(20);
     expect(readQrFromImage(renderQrPng(digits, { mode: 'numeric', ecc: 'H' }))).toBe(digits);
-    expect(readQrFromImage(renderQrPng(new Uint8Array([0x50, 0x4b, 0xe9, 0xff]), { mode: 'byte' }))).toBe('PK\u00e9\u00ff');
+    expect(readQrFromImage(renderQrPng(new Uint8Array([0x50, 0x4b, 0xe9, 0xff]), { mode: 'byte' }))).toBe(
+      'PK\u00e9\u00ff',
+    );
   });
 });

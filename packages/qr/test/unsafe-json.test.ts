@@ -34,7 +34,9 @@ describe('DIVOC QR: duplicate and forbidden JSON members', () => {
     for (const qr of [encodeDivocQr(json), json]) {
       const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now });
       expect(result.valid).toBe(false);
-      expect(result.checks).toEqual([{ name: 'decode', ok: false, code, message: expect.stringContaining('$.credentialSubject.') }]);
+      expect(result.checks).toEqual([
+        { name: 'decode', ok: false, code, message: expect.stringContaining('$.credentialSubject.') },
+      ]);
       const thrown = thrownBy(() => decodeDivocQr(qr));
       expect(thrown).toBeInstanceOf(DivocQrUnsafeJsonError);
       expect(isQrError(thrown)).toBe(true);

@@ -22,7 +22,13 @@ import { fuzzParams, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuz
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
 const RUNS = { roundTrip: 300, fflateWritten: 300, mutated: 500, fields: 500, random: 500 };
 
-const ZIP_CODES = new Set(['ERR_DIVOC_QR_ZIP_INVALID', 'ERR_DIVOC_QR_ZIP_UNSUPPORTED', 'ERR_DIVOC_QR_ZIP_ENTRY_NAME', 'ERR_DIVOC_QR_BOMB', 'ERR_DIVOC_QR_CRC_MISMATCH']);
+const ZIP_CODES = new Set([
+  'ERR_DIVOC_QR_ZIP_INVALID',
+  'ERR_DIVOC_QR_ZIP_UNSUPPORTED',
+  'ERR_DIVOC_QR_ZIP_ENTRY_NAME',
+  'ERR_DIVOC_QR_BOMB',
+  'ERR_DIVOC_QR_CRC_MISMATCH',
+]);
 /** Generous limits for archives that are valid by construction. */
 const WIDE: Required<ReadZipLimits> = { maxUncompressedSize: 1 << 20, maxCompressionRatio: 1 << 20, maxEntries: 64 };
 
@@ -34,8 +40,22 @@ const hex = (b: Uint8Array): string => Buffer.from(b.buffer, b.byteOffset, b.len
 const nameArb = fc
   .array(
     fc.oneof(
-      { weight: 4, arbitrary: fc.string({ unit: fc.constantFrom(...'abcdefgxyz0123456789-_. '.split('')), minLength: 1, maxLength: 8 }) },
-      { weight: 1, arbitrary: fc.string({ unit: fc.constantFrom('é', 'ü', 'ß', '中', '文', '😀', 'ℵ', '\u00a0'), minLength: 1, maxLength: 3 }) },
+      {
+        weight: 4,
+        arbitrary: fc.string({
+          unit: fc.constantFrom(...'abcdefgxyz0123456789-_. '.split('')),
+          minLength: 1,
+          maxLength: 8,
+        }),
+      },
+      {
+        weight: 1,
+        arbitrary: fc.string({
+          unit: fc.constantFrom('é', 'ü', 'ß', '中', '文', '😀', 'ℵ', '\u00a0'),
+          minLength: 1,
+          maxLength: 3,
+        }),
+      },
       { weight: 1, arbitrary: fc.constantFrom('certificate.json', '.', '...', '.hidden') },
     ),
     { minLength: 1, maxLength: 3 },
@@ -47,15 +67,25 @@ const nameArb = fc
 const dataArb = fc.oneof(
   fc.uint8Array({ maxLength: 600 }),
   fc.string({ maxLength: 400 }).map((s) => new TextEncoder().encode(s)),
-  fc.array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 400 })), { maxLength: 6 }).map((runs) => Uint8Array.from(runs.flatMap(([b, n]) => new Array<number>(n).fill(b)))),
+  fc
+    .array(fc.tuple(fc.integer({ min: 0, max: 255 }), fc.integer({ min: 1, max: 400 })), { maxLength: 6 })
+    .map((runs) => Uint8Array.from(runs.flatMap(([b, n]) => new Array<number>(n).fill(b)))),
 );
 
-const entriesArb = fc.uniqueArray(fc.record({ name: nameArb, data: dataArb }), { minLength: 1, maxLength: 6, selector: (e) => e.name });
+const entriesArb = fc.uniqueArray(fc.record({ name: nameArb, data: dataArb }), {
+  minLength: 1,
+  maxLength: 6,
+  selector: (e) => e.name,
+});
 
 const writtenArb = fc.record({
   entries: entriesArb,
   level: fc.integer({ min: 0, max: 9 }),
-  modified: fc.date({ min: new Date('1970-01-01T00:00:00Z'), max: new Date('2150-01-01T00:00:00Z'), noInvalidDate: true }),
+  modified: fc.date({
+    min: new Date('1970-01-01T00:00:00Z'),
+    max: new Date('2150-01-01T00:00:00Z'),
+    noInvalidDate: true,
+  }),
 });
 
 /**
@@ -65,29 +95,37 @@ const writtenArb = fc.record({
 const fflateOptionsArb = fc.record(
   {
     level: fc.integer({ min: 0, max: 9 }),
-    extra: fc.dictionary(fc.integer({ min: 2, max: 0xffff }).map(String), fc.uint8Array({ maxLength: 12 }), { maxKeys: 2 }),
+    extra: fc.dictionary(fc.integer({ min: 2, max: 0xffff }).map(String), fc.uint8Array({ maxLength: 12 }), {
+      maxKeys: 2,
+    }),
     comment: fc.string({ maxLength: 16 }),
-    mtime: fc.date({ min: new Date('1980-01-02T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true }),
+    mtime: fc.date({
+      min: new Date('1980-01-02T00:00:00Z'),
+      max: new Date('2099-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    }),
   },
   { requiredKeys: ['level'] },
 );
 
-const fflateArb = fc.tuple(entriesArb, fc.array(fflateOptionsArb, { minLength: 6, maxLength: 6 })).map(([entries, options]) => {
-  const files: Record<string, [Uint8Array, ZipOptions]> = {};
-  entries.forEach((e, i) => {
-    const { level, extra, comment, mtime } = options[i]!;
-    files[e.name] = [
-      e.data,
-      {
-        level: level as ZipOptions['level'],
-        ...(extra ? { extra: Object.fromEntries(Object.entries(extra).map(([k, v]) => [Number(k), v])) } : {}),
-        ...(comment !== undefined ? { comment } : {}),
-        ...(mtime ? { mtime } : {}),
-      },
-    ];
+const fflateArb = fc
+  .tuple(entriesArb, fc.array(fflateOptionsArb, { minLength: 6, maxLength: 6 }))
+  .map(([entries, options]) => {
+    const files: Record<string, [Uint8Array, ZipOptions]> = {};
+    entries.forEach((e, i) => {
+      const { level, extra, comment, mtime } = options[i]!;
+      files[e.name] = [
+        e.data,
+        {
+          level: level as ZipOptions['level'],
+          ...(extra ? { extra: Object.fromEntries(Object.entries(extra).map(([k, v]) => [Number(k), v])) } : {}),
+          ...(comment !== undefined ? { comment } : {}),
+          ...(mtime ? { mtime } : {}),
+        },
+      ];
+    });
+    return { entries, zip: zipSync(files) };
   });
-  return { entries, zip: zipSync(files) };
-});
 
 const limitsArb: fc.Arbitrary<ReadZipLimits> = fc.oneof(
   // The defaults, generous ones (so that mutations get to the reading), and tight random ones.
@@ -172,7 +210,23 @@ const fieldMutatedArb = fc
         header: fc.nat(),
         field: fc.nat(),
         value: fc.oneof(
-          fc.constantFrom(0, 1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000, 0xfffe, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff),
+          fc.constantFrom(
+            0,
+            1,
+            0x7f,
+            0x80,
+            0xff,
+            0x100,
+            0x7fff,
+            0x8000,
+            0xfffe,
+            0xffff,
+            0x10000,
+            0x7fffffff,
+            0x80000000,
+            0xfffffffe,
+            0xffffffff,
+          ),
           fc.integer({ min: -3, max: 3 }).map((d) => ({ delta: d })),
           fc.nat(),
           // Flag bits: encryption, data descriptor, UTF-8, strong encryption.
@@ -300,7 +354,10 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
           expect(read.map((e) => e.name).sort()).toEqual(entries.map((e) => e.name).sort());
           for (const e of entries) expect(hex(read.find((r) => r.name === e.name)!.data), e.name).toBe(hex(e.data));
           // And the budget holds when it is tight: the refusals are typed ones.
-          ours(zip, { maxUncompressedSize: Math.max(0, entries.reduce((n, e) => n + e.data.length, 0) - 1), maxEntries: entries.length });
+          ours(zip, {
+            maxUncompressedSize: Math.max(0, entries.reduce((n, e) => n + e.data.length, 0) - 1),
+            maxEntries: entries.length,
+          });
         }),
         fuzzParams(RUNS.fflateWritten, 0.5),
       );
@@ -311,7 +368,12 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
   it(
     'mutated archives: entries within the limits (agreeing with fflate where it reads them too) or a typed error',
     () => {
-      assertTallied('zip fuzz mutated', fc.tuple(seedArb, mutationsArb, limitsArb), ([zip, mutations, limits]) => differential(mutate(zip, mutations), limits), RUNS.mutated);
+      assertTallied(
+        'zip fuzz mutated',
+        fc.tuple(seedArb, mutationsArb, limitsArb),
+        ([zip, mutations, limits]) => differential(mutate(zip, mutations), limits),
+        RUNS.mutated,
+      );
     },
     fuzzTimeout,
   );
@@ -319,7 +381,12 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
   it(
     'archives with header fields set to boundary values (sizes, offsets, counts, flags, methods, name lengths): the same',
     () => {
-      assertTallied('zip fuzz fields', fc.tuple(fieldMutatedArb, limitsArb), ([zip, limits]) => differential(zip, limits), RUNS.fields);
+      assertTallied(
+        'zip fuzz fields',
+        fc.tuple(fieldMutatedArb, limitsArb),
+        ([zip, limits]) => differential(zip, limits),
+        RUNS.fields,
+      );
     },
     fuzzTimeout,
   );
@@ -328,7 +395,13 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
     'random bytes, and random bytes ending in an end record: a typed error (or entries within the limits)',
     () => {
       const eocdTail = fc
-        .tuple(fc.uint8Array({ maxLength: 300 }), fc.integer({ min: 0, max: 5 }), fc.nat({ max: 400 }), fc.nat({ max: 400 }), fc.uint8Array({ maxLength: 8 }))
+        .tuple(
+          fc.uint8Array({ maxLength: 300 }),
+          fc.integer({ min: 0, max: 5 }),
+          fc.nat({ max: 400 }),
+          fc.nat({ max: 400 }),
+          fc.uint8Array({ maxLength: 8 }),
+        )
         .map(([body, count, size, offset, comment]) => {
           const eocd = new Uint8Array(22 + comment.length);
           const view = new DataView(eocd.buffer);
@@ -344,7 +417,12 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
           out.set(eocd, body.length);
           return out;
         });
-      assertTallied('zip fuzz random', fc.tuple(fc.oneof(fc.uint8Array({ maxLength: 400 }), eocdTail), limitsArb), ([zip, limits]) => differential(zip, limits), RUNS.random);
+      assertTallied(
+        'zip fuzz random',
+        fc.tuple(fc.oneof(fc.uint8Array({ maxLength: 400 }), eocdTail), limitsArb),
+        ([zip, limits]) => differential(zip, limits),
+        RUNS.random,
+      );
     },
     fuzzTimeout,
   );

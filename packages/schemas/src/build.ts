@@ -17,17 +17,28 @@ const MAX_FIELDS = 512;
 
 function resolveOptions(options: BuildOptions): ResolvedBuildOptions {
   const problems: string[] = [];
-  if (options === null || typeof options !== 'object') throw new InvalidBuildOptionsError('options (with at least `issuer`) are required');
+  if (options === null || typeof options !== 'object')
+    throw new InvalidBuildOptionsError('options (with at least `issuer`) are required');
   const { issuer, id, vcVersion = '1.1', contextHost = 'divoc.dev', context = 'sdk' } = options;
-  if (typeof issuer !== 'string' || issuer.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(issuer)) problems.push('issuer must be an absolute URI or DID');
-  if (id !== undefined && (typeof id !== 'string' || id.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(id))) problems.push('id must be an absolute URI');
+  if (typeof issuer !== 'string' || issuer.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(issuer))
+    problems.push('issuer must be an absolute URI or DID');
+  if (id !== undefined && (typeof id !== 'string' || id.length > 2048 || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(id)))
+    problems.push('id must be an absolute URI');
   if (vcVersion !== '1.1' && vcVersion !== '2.0') problems.push("vcVersion must be '1.1' or '2.0'");
-  if (contextHost !== 'divoc.dev' && contextHost !== 'cowin.gov.in') problems.push("contextHost must be 'divoc.dev' or 'cowin.gov.in'");
+  if (contextHost !== 'divoc.dev' && contextHost !== 'cowin.gov.in')
+    problems.push("contextHost must be 'divoc.dev' or 'cowin.gov.in'");
   if (context !== 'sdk' && context !== 'divoc-legacy') problems.push("context must be 'sdk' or 'divoc-legacy'");
   const issuanceDate = timestamp(options.issuanceDate ?? new Date(), 'issuanceDate', problems);
-  const expirationDate = options.expirationDate === undefined ? undefined : timestamp(options.expirationDate, 'expirationDate', problems);
+  const expirationDate =
+    options.expirationDate === undefined ? undefined : timestamp(options.expirationDate, 'expirationDate', problems);
   if (problems.length > 0) throw new InvalidBuildOptionsError(problems.join('; '));
-  const resolved: ResolvedBuildOptions = { issuer, issuanceDate: issuanceDate!, vcVersion, contextHost: contextHost as ContextHost, context: context as ContextProfile };
+  const resolved: ResolvedBuildOptions = {
+    issuer,
+    issuanceDate: issuanceDate!,
+    vcVersion,
+    contextHost: contextHost as ContextHost,
+    context: context as ContextProfile,
+  };
   if (expirationDate !== undefined) resolved.expirationDate = expirationDate;
   if (id !== undefined) resolved.id = id;
   return resolved;
@@ -55,7 +66,10 @@ function normalizeRecord(record: unknown): { record: CredentialRecord; issues: V
   }
   const keys = Object.keys(record);
   if (keys.length > MAX_FIELDS) {
-    return { record: {}, issues: [{ path: '$', keyword: 'maxProperties', message: `record has more than ${MAX_FIELDS} fields` }] };
+    return {
+      record: {},
+      issues: [{ path: '$', keyword: 'maxProperties', message: `record has more than ${MAX_FIELDS} fields` }],
+    };
   }
   // A plain object (schema validation and user build functions expect one); '__proto__' is never assigned, so it
   // cannot reach the prototype. (A null-prototype object here was a measurable cost: V8 keeps those as dictionaries.)
@@ -86,7 +100,9 @@ export function buildCredential(
     compileSchema(definition.schema);
     if (definition.recordSchema !== undefined) compileSchema(definition.recordSchema);
   } catch (cause) {
-    throw new CredentialTypeDefinitionError(`credential type "${definition.name}" has an invalid JSON Schema: ${(cause as Error).message}`);
+    throw new CredentialTypeDefinitionError(
+      `credential type "${definition.name}" has an invalid JSON Schema: ${(cause as Error).message}`,
+    );
   }
 
   const { record: clean, issues } = normalizeRecord(record);
@@ -109,4 +125,3 @@ export function buildCredential(
 function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
   return [...issues].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
-

@@ -17,7 +17,10 @@ export class ContextConflictError extends DivocError {
   readonly code = 'ERR_JSONLD_CONTEXT_CONFLICT' as const;
   readonly url: string;
   constructor(url: string, message?: string) {
-    super(message ?? `JSON-LD context ${describeUrl(url)} is already defined with different content; bundled contexts cannot be replaced`);
+    super(
+      message ??
+        `JSON-LD context ${describeUrl(url)} is already defined with different content; bundled contexts cannot be replaced`,
+    );
     this.name = 'ContextConflictError';
     this.url = url;
   }
@@ -41,7 +44,10 @@ export class RecordValidationError extends DivocError {
   /** `record`: the input record was rejected; `credential`: the credential built from it was. */
   readonly stage: 'record' | 'credential';
   constructor(issues: ValidationIssue[], stage: 'record' | 'credential' = 'record') {
-    const head = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+    const head = issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
     const more = issues.length > 5 ? ` (+${issues.length - 5} more)` : '';
     super(`${stage === 'record' ? 'record' : 'built credential'} is invalid: ${head}${more}`);
     this.name = 'RecordValidationError';

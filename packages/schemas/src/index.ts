@@ -56,8 +56,20 @@ export type { JsonSchema, EnvelopeOptions as CredentialEnvelopeSchemaOptions } f
 
 // Value sets and vaccine codes.
 export { dccValueSets, lookupValueSet } from './valuesets/index.js';
-export type { DccValueSets, DccValueSetName, ValueSet, ValueSetEntry, VaccineEncodingInstruction } from './valuesets/index.js';
-export { resolveVaccine, knownVaccines, ICD11_COVID19_VACCINE, ATC_COVID19_VACCINES, COVID19_DISEASE } from './valuesets/vaccines.js';
+export type {
+  DccValueSets,
+  DccValueSetName,
+  ValueSet,
+  ValueSetEntry,
+  VaccineEncodingInstruction,
+} from './valuesets/index.js';
+export {
+  resolveVaccine,
+  knownVaccines,
+  ICD11_COVID19_VACCINE,
+  ATC_COVID19_VACCINES,
+  COVID19_DISEASE,
+} from './valuesets/vaccines.js';
 export type { ResolvedVaccine } from './valuesets/vaccines.js';
 
 // WHO DDCC core data set (one typed view of a credential, for mapping to every format).

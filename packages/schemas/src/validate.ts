@@ -21,7 +21,9 @@ export function runCheck(
     const out = (fn as (v: unknown) => unknown)(value);
     return Array.isArray(out) ? (out as ValidationIssue[]) : [];
   } catch (cause) {
-    return [{ path: '$', keyword: 'check', message: `${name} check failed: ${(cause as Error)?.message ?? String(cause)}` }];
+    return [
+      { path: '$', keyword: 'check', message: `${name} check failed: ${(cause as Error)?.message ?? String(cause)}` },
+    ];
   }
 }
 
@@ -43,7 +45,12 @@ export function validateAgainst(
     // Every context must be one the static loader can serve, or signing/verifying will fail later.
     const bundle = bundleMap();
     credential['@context'].forEach((url, i) => {
-      if (typeof url === 'string' && !bundle.has(url) && registry.contextDocument(url) === undefined && !ownsContext(definition, url)) {
+      if (
+        typeof url === 'string' &&
+        !bundle.has(url) &&
+        registry.contextDocument(url) === undefined &&
+        !ownsContext(definition, url)
+      ) {
         issues.push({
           path: `$['@context'][${i}]`,
           keyword: 'knownContext',
@@ -76,7 +83,10 @@ export function validateCredential(credential: unknown, options: ValidateOptions
     const message = !Object.hasOwn(credential, 'type')
       ? 'is required'
       : `names no registered credential type (known: ${[...new Set(known)].join(', ')})`;
-    return { valid: false, issues: [{ path: '$.type', keyword: Object.hasOwn(credential, 'type') ? 'credentialType' : 'required', message }] };
+    return {
+      valid: false,
+      issues: [{ path: '$.type', keyword: Object.hasOwn(credential, 'type') ? 'credentialType' : 'required', message }],
+    };
   }
   return validateAgainst(definition, credential, registry);
 }

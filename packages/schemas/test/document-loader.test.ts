@@ -27,7 +27,9 @@ describe('bundled contexts', () => {
     expect(b.get(CONTEXT_URLS.COWIN_TEST_CERTIFICATE_V1)).toEqual(b.get(CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1));
     expect(b.get(CONTEXT_URLS.DIVOC_VACCINATION_V1)).toEqual(readVector('divoc/contexts/vaccinationContext.json'));
     expect(b.get(CONTEXT_URLS.DIVOC_VACCINATION_V2)).toEqual(readVector('divoc/contexts/vaccinationContextV2.json'));
-    expect(b.get(CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1)).toEqual(readVector('divoc/contexts/testCertificateContext.json'));
+    expect(b.get(CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1)).toEqual(
+      readVector('divoc/contexts/testCertificateContext.json'),
+    );
   });
 
   it('returns a fresh map each time; mutating it does not affect the loader', async () => {
@@ -114,7 +116,9 @@ describe('createDocumentLoader', () => {
 
   it('does not freeze the source packages\u2019 own objects', async () => {
     const { createRequire } = await import('node:module');
-    const pkg = createRequire(import.meta.url)('@digitalbazaar/credentials-context') as { contexts: Map<string, object> };
+    const pkg = createRequire(import.meta.url)('@digitalbazaar/credentials-context') as {
+      contexts: Map<string, object>;
+    };
     createDocumentLoader();
     expect(Object.isFrozen(pkg.contexts.get(CONTEXT_URLS.CREDENTIALS_V1))).toBe(false);
   });
@@ -131,16 +135,22 @@ describe('createDocumentLoader', () => {
     mine['@context'].foo = 'changed';
     expect(Object.isFrozen(mine)).toBe(false);
     // Taken by copy when the loader was made.
-    expect(((await loader('https://example.org/ctx/v1')).document as typeof mine)['@context'].foo).toBe('https://example.org/foo');
+    expect(((await loader('https://example.org/ctx/v1')).document as typeof mine)['@context'].foo).toBe(
+      'https://example.org/foo',
+    );
   });
 
   it('refuses to let user contexts replace bundled ones', () => {
     expect(() =>
-      createDocumentLoader({ contexts: { [CONTEXT_URLS.CREDENTIALS_V1]: { '@context': { '@vocab': 'https://evil.example/' } } } }),
+      createDocumentLoader({
+        contexts: { [CONTEXT_URLS.CREDENTIALS_V1]: { '@context': { '@vocab': 'https://evil.example/' } } },
+      }),
     ).toThrow(ContextConflictError);
     // An identical copy is harmless.
     const same = bundledContexts().get(CONTEXT_URLS.SECURITY_V1);
-    expect(() => createDocumentLoader({ contexts: { [CONTEXT_URLS.SECURITY_V1]: JSON.parse(JSON.stringify(same)) } })).not.toThrow();
+    expect(() =>
+      createDocumentLoader({ contexts: { [CONTEXT_URLS.SECURITY_V1]: JSON.parse(JSON.stringify(same)) } }),
+    ).not.toThrow();
   });
 
   it('rejects malformed user contexts with typed errors', () => {
@@ -170,7 +180,9 @@ describe('createDocumentLoader', () => {
   it('a pathologically deep user context is rejected with a typed error', () => {
     let deep: unknown = {};
     for (let i = 0; i < 200_000; i++) deep = { a: deep };
-    expect(() => createDocumentLoader({ contexts: { 'https://example.org/deep': { '@context': deep } } })).toThrow(InvalidContextError);
+    expect(() => createDocumentLoader({ contexts: { 'https://example.org/deep': { '@context': deep } } })).toThrow(
+      InvalidContextError,
+    );
   });
 
   it('a __proto__ key in a user context stays plain data', async () => {
@@ -220,15 +232,45 @@ describe('jsonld.js with the loader (offline)', () => {
     });
     /** `doc` expands (safe mode) to JSON-LD using the status vocabulary's `term`. */
     const expectExpandsWith = async (doc: object, term: string) =>
-      expect(JSON.stringify(await jsonld.expand(doc, { documentLoader, safe: true }))).toContain(`https://www.w3.org/ns/credentials/status#${term}`);
-    const listSubject = { id: 'https://example.com/status/1#list', type: 'BitstringStatusList', statusPurpose: 'revocation', encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA' };
-    await expectExpandsWith(statusVc({ id: 'https://example.com/status/1', type: ['VerifiableCredential', 'BitstringStatusListCredential'], credentialSubject: listSubject }), 'encodedList');
-    const entry = { id: 'https://example.com/status/1#94567', type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListIndex: '94567', statusListCredential: 'https://example.com/status/1' };
-    await expectExpandsWith(statusVc({ type: 'VerifiableCredential', credentialSubject: { id: 'did:example:holder' }, credentialStatus: entry }), 'statusListIndex');
+      expect(JSON.stringify(await jsonld.expand(doc, { documentLoader, safe: true }))).toContain(
+        `https://www.w3.org/ns/credentials/status#${term}`,
+      );
+    const listSubject = {
+      id: 'https://example.com/status/1#list',
+      type: 'BitstringStatusList',
+      statusPurpose: 'revocation',
+      encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+    };
+    await expectExpandsWith(
+      statusVc({
+        id: 'https://example.com/status/1',
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        credentialSubject: listSubject,
+      }),
+      'encodedList',
+    );
+    const entry = {
+      id: 'https://example.com/status/1#94567',
+      type: 'BitstringStatusListEntry',
+      statusPurpose: 'revocation',
+      statusListIndex: '94567',
+      statusListCredential: 'https://example.com/status/1',
+    };
+    await expectExpandsWith(
+      statusVc({
+        type: 'VerifiableCredential',
+        credentialSubject: { id: 'did:example:holder' },
+        credentialStatus: entry,
+      }),
+      'statusListIndex',
+    );
   });
 
   it('fails offline, with the typed error, on an unknown context', async () => {
-    const doc = { '@context': ['https://www.w3.org/2018/credentials/v1', 'https://example.com/nope'], type: 'VerifiableCredential' };
+    const doc = {
+      '@context': ['https://www.w3.org/2018/credentials/v1', 'https://example.com/nope'],
+      type: 'VerifiableCredential',
+    };
     const err = (await jsonld.expand(doc, { documentLoader: createDocumentLoader() }).catch((e: unknown) => e)) as {
       details?: { cause?: { code?: string } };
     };

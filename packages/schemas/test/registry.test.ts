@@ -39,10 +39,22 @@ const polio = (): CredentialTypeDefinition => ({
     title: 'Polio',
     credentialType: 'PolioVaccinationCredential',
     requiredContexts: [[URL_V1]],
-    credentialSubject: { type: 'object', required: ['childName'], properties: { childName: { type: 'string', minLength: 1 } } },
-    evidence: { type: 'object', required: ['round'], properties: { type: { const: 'OpvDose' }, round: { type: 'integer', minimum: 1 } } },
+    credentialSubject: {
+      type: 'object',
+      required: ['childName'],
+      properties: { childName: { type: 'string', minLength: 1 } },
+    },
+    evidence: {
+      type: 'object',
+      required: ['round'],
+      properties: { type: { const: 'OpvDose' }, round: { type: 'integer', minimum: 1 } },
+    },
   }),
-  recordSchema: { type: 'object', required: ['childName', 'round'], properties: { childName: { type: 'string' }, round: { type: 'integer' } } },
+  recordSchema: {
+    type: 'object',
+    required: ['childName', 'round'],
+    properties: { childName: { type: 'string' }, round: { type: 'integer' } },
+  },
   build: (record, options) => ({
     ...credentialFrame('PolioVaccinationCredential', [URL_V1], options),
     credentialSubject: { childName: record.childName },
@@ -52,7 +64,12 @@ const polio = (): CredentialTypeDefinition => ({
 
 describe('CredentialTypeRegistry', () => {
   it('starts with the four built-in templates', () => {
-    expect(new CredentialTypeRegistry().list().map((d) => d.name)).toEqual(['vaccination', 'vaccination-v2', 'test', 'recovery']);
+    expect(new CredentialTypeRegistry().list().map((d) => d.name)).toEqual([
+      'vaccination',
+      'vaccination-v2',
+      'test',
+      'recovery',
+    ]);
     expect(new CredentialTypeRegistry({ builtIns: false }).list()).toEqual([]);
     expect(defaultRegistry.get('ProofOfVaccinationCredential').name).toBe('vaccination');
     expect(defaultRegistry.get('ProofOfRecoveryCredential').name).toBe('recovery');
@@ -68,7 +85,11 @@ describe('CredentialTypeRegistry', () => {
 
   it('a registered type is built, validated and its context served, with no SDK change', async () => {
     const registry = new CredentialTypeRegistry().register(polio());
-    const c = buildCredential('polio', { childName: 'Ali', round: 2 }, { issuer: 'https://programme.example/', registry });
+    const c = buildCredential(
+      'polio',
+      { childName: 'Ali', round: 2 },
+      { issuer: 'https://programme.example/', registry },
+    );
     expect(validateCredential(c, { registry })).toEqual({ valid: true, issues: [] });
     expect(validateCredential(c).issues).toEqual([expect.objectContaining({ path: '$.type' })]);
     const doc = await createDocumentLoader({ registry })(URL_V1);
@@ -80,7 +101,7 @@ describe('CredentialTypeRegistry', () => {
   it('its context is a frozen copy taken at registration', async () => {
     const def = polio();
     const registry = new CredentialTypeRegistry().register(def);
-    ((def.contexts[URL_V1] as Record<string, Record<string, unknown>>)['@context']!).childName = 'https://evil.example/';
+    (def.contexts[URL_V1] as Record<string, Record<string, unknown>>)['@context']!.childName = 'https://evil.example/';
     const doc = (await createDocumentLoader({ registry })(URL_V1)).document as Record<string, Record<string, unknown>>;
     expect(doc['@context']!.childName).toBe('ex:childName');
   });
@@ -96,18 +117,27 @@ describe('CredentialTypeRegistry', () => {
     registerCredentialType(def); // same object again: no-op
     expect(defaultRegistry.get('PolioVaccinationCredential')).toBe(def);
     await expect(createDocumentLoader()(URL_V1)).resolves.toBeDefined();
-    await expect(createDocumentLoader({ registry: null })(URL_V1)).rejects.toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
+    await expect(createDocumentLoader({ registry: null })(URL_V1)).rejects.toMatchObject({
+      code: 'ERR_JSONLD_UNKNOWN_URL',
+    });
   });
 
   it('rejects duplicates, conflicts and malformed definitions', () => {
     const registry = new CredentialTypeRegistry();
     expect(() => registry.register({ ...polio(), name: 'vaccination' })).toThrow(CredentialTypeDefinitionError);
     expect(() =>
-      registry.register({ ...polio(), contexts: { [CONTEXT_URLS.CREDENTIALS_V1]: { '@context': { '@vocab': 'https://evil.example/' } } } }),
+      registry.register({
+        ...polio(),
+        contexts: { [CONTEXT_URLS.CREDENTIALS_V1]: { '@context': { '@vocab': 'https://evil.example/' } } },
+      }),
     ).toThrow(ContextConflictError);
-    expect(() => registry.register({ ...polio(), contexts: { 'did:example:1': { '@context': {} } } })).toThrow(InvalidContextError);
+    expect(() => registry.register({ ...polio(), contexts: { 'did:example:1': { '@context': {} } } })).toThrow(
+      InvalidContextError,
+    );
     expect(() => registry.register({ ...polio(), contexts: {} })).toThrow(/provides no document/);
-    expect(() => registry.register({ ...polio(), schema: { type: 'no-such-type' } })).toThrow(CredentialTypeDefinitionError);
+    expect(() => registry.register({ ...polio(), schema: { type: 'no-such-type' } })).toThrow(
+      CredentialTypeDefinitionError,
+    );
     for (const bad of [
       null,
       {},
@@ -118,7 +148,9 @@ describe('CredentialTypeRegistry', () => {
       { ...polio(), schema: null },
       { ...polio(), matches: 1 },
     ]) {
-      expect(() => registry.register(bad as unknown as CredentialTypeDefinition), JSON.stringify(bad)).toThrow(CredentialTypeDefinitionError);
+      expect(() => registry.register(bad as unknown as CredentialTypeDefinition), JSON.stringify(bad)).toThrow(
+        CredentialTypeDefinitionError,
+      );
     }
     // Two types may share a context document if it is the same.
     const a = polio();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildCredential, CONTEXT_URLS, defaultRegistry, validateCredential, type ValidationIssue } from '@divoc/schemas';
+import {
+  buildCredential,
+  CONTEXT_URLS,
+  defaultRegistry,
+  validateCredential,
+  type ValidationIssue,
+} from '@divoc/schemas';
 import { recoveryRecord } from './fixtures.js';
 import { listVectors, readVector } from './helpers.js';
 
@@ -22,7 +28,10 @@ function leafPaths(value: Json, at: Step[] = []): Step[][] {
   return [at];
 }
 function toJsonPath(steps: Step[]): string {
-  return steps.reduce<string>((p, s) => (typeof s === 'number' ? `${p}[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `${p}.${s}` : `${p}['${s}']`), '$');
+  return steps.reduce<string>(
+    (p, s) => (typeof s === 'number' ? `${p}[${s}]` : /^[A-Za-z_$][\w$]*$/.test(s) ? `${p}.${s}` : `${p}['${s}']`),
+    '$',
+  );
 }
 function setAt(root: Json, steps: Step[], value: Json | undefined): void {
   let node = root as Record<Step, Json>;
@@ -140,20 +149,30 @@ describe('single-field mutations report the right path', () => {
     c.issuanceDate = 'now';
     const r = validateCredential(c);
     expect(paths(r.issues).sort()).toEqual(
-      ['$.credentialSubject.name', '$.evidence[0].batch', '$.evidence[0].date', '$.evidence[0].vaccine', '$.issuanceDate'].sort(),
+      [
+        '$.credentialSubject.name',
+        '$.evidence[0].batch',
+        '$.evidence[0].date',
+        '$.evidence[0].vaccine',
+        '$.issuanceDate',
+      ].sort(),
     );
   });
 
   it('a cross-field rule: dose may not exceed totalDoses', () => {
     const c = base();
     Object.assign((c.evidence as Array<Record<string, Json>>)[0]!, { dose: 3, totalDoses: 2 });
-    expect(validateCredential(c).issues).toEqual([expect.objectContaining({ path: '$.evidence[0].dose', keyword: 'maximum' })]);
+    expect(validateCredential(c).issues).toEqual([
+      expect.objectContaining({ path: '$.evidence[0].dose', keyword: 'maximum' }),
+    ]);
   });
 
   it('an unknown context is reported at its index', () => {
     const c = base();
     (c['@context'] as Json[]).push('https://example.com/unknown/v1');
-    expect(validateCredential(c).issues).toEqual([expect.objectContaining({ path: "$['@context'][2]", keyword: 'knownContext' })]);
+    expect(validateCredential(c).issues).toEqual([
+      expect.objectContaining({ path: "$['@context'][2]", keyword: 'knownContext' }),
+    ]);
   });
 });
 
@@ -216,8 +235,11 @@ describe('type selection', () => {
   });
 });
 
-describe('the SDK v2 context (the templates\' default)', () => {
-  const sdk = (c: Record<string, Json>): Record<string, Json> => ({ ...c, '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2] });
+describe("the SDK v2 context (the templates' default)", () => {
+  const sdk = (c: Record<string, Json>): Record<string, Json> => ({
+    ...c,
+    '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2],
+  });
 
   it('a DIVOC v1-shaped certificate on the SDK v2 context validates as `vaccination`', () => {
     const c = sdk(base());
@@ -237,15 +259,21 @@ describe('the SDK v2 context (the templates\' default)', () => {
   });
 
   it('recovery: the SDK v2 context alone, or (legacy) vaccination v2 with the SDK v1 context; not half of the legacy pair', () => {
-    const recovery = buildCredential('recovery', recoveryRecord, { issuer: 'https://divoc.dev/' }) as unknown as Record<string, Json>;
+    const recovery = buildCredential('recovery', recoveryRecord, { issuer: 'https://divoc.dev/' }) as unknown as Record<
+      string,
+      Json
+    >;
     expect(recovery['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
     expect(validateCredential(recovery).issues).toEqual([]);
-    const legacy = { ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1] };
+    const legacy = {
+      ...recovery,
+      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+    };
     expect(validateCredential(legacy).issues).toEqual([]);
     for (const half of [[CONTEXT_URLS.DIVOC_VACCINATION_V2], [CONTEXT_URLS.DIVOC_SDK_V1]]) {
       const r = validateCredential({ ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, ...half] });
       expect(r.valid).toBe(false);
-      expect(paths(r.issues)).toContain('$[\'@context\']');
+      expect(paths(r.issues)).toContain("$['@context']");
     }
   });
 });
@@ -265,7 +293,10 @@ describe('hostile input gives issues, not crashes', () => {
     { type: [null, {}, 5] },
     { type: 'ProofOfVaccinationCredential' },
     { type: ['VerifiableCredential', 'ProofOfVaccinationCredential'] },
-    { type: ['VerifiableCredential', 'ProofOfVaccinationCredential'], '@context': 'https://www.w3.org/2018/credentials/v1' },
+    {
+      type: ['VerifiableCredential', 'ProofOfVaccinationCredential'],
+      '@context': 'https://www.w3.org/2018/credentials/v1',
+    },
     { type: ['VerifiableCredential', 'ProofOfVaccinationCredential'], evidence: 'x', credentialSubject: [] },
     { type: ['VerifiableCredential', 'ProofOfVaccinationCredential'], evidence: new Array(10_000).fill({}) },
     JSON.parse('{"__proto__":{"polluted":true},"type":["VerifiableCredential","ProofOfVaccinationCredential"]}'),
@@ -287,7 +318,9 @@ describe('hostile input gives issues, not crashes', () => {
     const c = base();
     const json = JSON.stringify(c).replace('"name":"Bhaya Mitra"', '"name":"Bhaya Mitra","__proto__":{"admin":true}');
     const r = validateCredential(JSON.parse(json));
-    expect(r.issues).toContainEqual(expect.objectContaining({ path: '$.credentialSubject.__proto__', keyword: 'additionalProperties' }));
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({ path: '$.credentialSubject.__proto__', keyword: 'additionalProperties' }),
+    );
   });
 
   it('deeply nested junk in an open slot does not blow the stack', () => {
@@ -304,7 +337,9 @@ describe('hostile input gives issues, not crashes', () => {
     const t = performance.now();
     const r = validateCredential(c);
     expect(performance.now() - t).toBeLessThan(2000);
-    expect(r.issues).toContainEqual(expect.objectContaining({ path: '$.credentialSubject.name', keyword: 'maxLength' }));
+    expect(r.issues).toContainEqual(
+      expect.objectContaining({ path: '$.credentialSubject.name', keyword: 'maxLength' }),
+    );
   });
 });
 

@@ -8,7 +8,9 @@ describe('EU DCC value sets', () => {
     expect(dccValueSets.vaccineMahManf).toEqual(readVector('dcc/valuesets/vaccine-mah-manf.json'));
     expect(dccValueSets.countryCodes).toEqual(readVector('dcc/valuesets/country-2-codes.json'));
     expect(dccValueSets.testManufacturer).toEqual(readVector('dcc/valuesets/test-manf-example.json'));
-    expect(dccValueSets.vaccineEncodingInstructions).toEqual(readVector('dcc/valuesets/vaccine-encoding-instructions.json'));
+    expect(dccValueSets.vaccineEncodingInstructions).toEqual(
+      readVector('dcc/valuesets/vaccine-encoding-instructions.json'),
+    );
   });
 
   it('are frozen', () => {
@@ -66,8 +68,10 @@ describe('resolveVaccine', () => {
 
   it('every euProduct, manufacturer and SNOMED code it emits exists (and is active) in the value sets', () => {
     for (const v of knownVaccines()) {
-      if (v.euProduct !== undefined) expect(lookupValueSet('vaccineMedicinalProduct', v.euProduct)?.active, v.name).toBe(true);
-      if (v.manufacturer !== undefined) expect(lookupValueSet('vaccineMahManf', v.manufacturer)?.active, v.name).toBe(true);
+      if (v.euProduct !== undefined)
+        expect(lookupValueSet('vaccineMedicinalProduct', v.euProduct)?.active, v.name).toBe(true);
+      if (v.manufacturer !== undefined)
+        expect(lookupValueSet('vaccineMahManf', v.manufacturer)?.active, v.name).toBe(true);
       expect(lookupValueSet('vaccineProphylaxis', v.snomed)?.active, v.name).toBe(true);
       expect(Object.values(ICD11_COVID19_VACCINE)).toContain(v.icd11);
       expect(v.platform).toMatch(/^COVID-19 vaccine/);

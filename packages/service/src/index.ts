@@ -8,7 +8,12 @@ export type { AuthConfig, ApiKeyConfig, JwtAuthConfig, Client, Scope } from './a
 export type { RateLimitConfig } from './lib/rate-limit.js';
 export { openApiDocument } from './openapi.js';
 export type { RouteDoc } from './openapi.js';
-export { createMemoryStorage, MemoryCredentialStore, MemoryIdempotencyStore, MemoryStatusListStore } from './storage/memory.js';
+export {
+  createMemoryStorage,
+  MemoryCredentialStore,
+  MemoryIdempotencyStore,
+  MemoryStatusListStore,
+} from './storage/memory.js';
 export { createPostgresStorage } from './storage/postgres.js';
 export type { PostgresStorageOptions } from './storage/postgres.js';
 export type {

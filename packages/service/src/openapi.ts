@@ -15,7 +15,10 @@ export interface RouteDoc {
   params?: { type: 'object'; required?: readonly string[]; properties: Record<string, unknown> };
   /** Honours `Idempotency-Key`. */
   idempotent?: boolean;
-  responses: Record<number, { description: string; schema?: Record<string, unknown>; contentTypes?: readonly string[] }>;
+  responses: Record<
+    number,
+    { description: string; schema?: Record<string, unknown>; contentTypes?: readonly string[] }
+  >;
 }
 
 const SERVICE_VERSION = '0.1.0';
@@ -34,7 +37,10 @@ const ERROR_RESPONSES: Record<string, string> = {
 };
 
 /** The OpenAPI 3.1 document of the service, from the same route table (and JSON Schemas) Fastify validates with. */
-export function openApiDocument(routes: readonly RouteDoc[], options: { publicUrl?: string } = {}): Record<string, unknown> {
+export function openApiDocument(
+  routes: readonly RouteDoc[],
+  options: { publicUrl?: string } = {},
+): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const parameters: Record<string, unknown>[] = [];
@@ -55,22 +61,50 @@ export function openApiDocument(routes: readonly RouteDoc[], options: { publicUr
       const types = r.contentTypes ?? ['application/json'];
       responses[status] = {
         description: r.description,
-        content: Object.fromEntries(types.map((t) => [t, t === 'application/json' || t.endsWith('+json') ? { schema: r.schema ?? { type: 'object' } } : { schema: { type: 'string', ...(t.startsWith('image/png') || t === 'application/pdf' ? { contentMediaType: t, contentEncoding: 'binary' } : {}) } }])),
+        content: Object.fromEntries(
+          types.map((t) => [
+            t,
+            t === 'application/json' || t.endsWith('+json')
+              ? { schema: r.schema ?? { type: 'object' } }
+              : {
+                  schema: {
+                    type: 'string',
+                    ...(t.startsWith('image/png') || t === 'application/pdf'
+                      ? { contentMediaType: t, contentEncoding: 'binary' }
+                      : {}),
+                  },
+                },
+          ]),
+        ),
       };
     }
     const codes = new Set(['400', '404', '429', '503']);
     if (route.scope !== undefined) ['401', '403'].forEach((c) => codes.add(c));
     if (route.method === 'POST') ['409', '413', '415', '422'].forEach((c) => codes.add(c));
     for (const code of [...codes].sort()) {
-      if (responses[code] === undefined) responses[code] = { description: ERROR_RESPONSES[code], content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      if (responses[code] === undefined)
+        responses[code] = {
+          description: ERROR_RESPONSES[code],
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+        };
     }
     const scopes = route.scope === undefined ? [] : Array.isArray(route.scope) ? [...route.scope] : [route.scope];
     const operation: Record<string, unknown> = {
-      operationId: `${route.method.toLowerCase()}${route.url.replace(/[{}]/g, '').split(/[/.-]/).filter(Boolean).map((p) => p[0]!.toUpperCase() + p.slice(1)).join('')}`,
+      operationId: `${route.method.toLowerCase()}${route.url
+        .replace(/[{}]/g, '')
+        .split(/[/.-]/)
+        .filter(Boolean)
+        .map((p) => p[0]!.toUpperCase() + p.slice(1))
+        .join('')}`,
       summary: route.summary,
       ...(parameters.length > 0 ? { parameters } : {}),
       ...(route.body !== undefined
-        ? { requestBody: { required: route.bodyOptional !== true, content: { 'application/json': { schema: route.body } } } }
+        ? {
+            requestBody: {
+              required: route.bodyOptional !== true,
+              content: { 'application/json': { schema: route.body } },
+            },
+          }
         : {}),
       responses,
       security: scopes.length === 0 ? [] : scopes.flatMap((s) => [{ bearer: [s] }, { apiKey: [s] }]),
@@ -82,7 +116,8 @@ export function openApiDocument(routes: readonly RouteDoc[], options: { publicUr
     info: {
       title: 'DIVOC signing service',
       version: SERVICE_VERSION,
-      description: 'Issue, verify, fetch and revoke health credentials (VC-API shaped). Errors: { error: { code, message, details? } }.',
+      description:
+        'Issue, verify, fetch and revoke health credentials (VC-API shaped). Errors: { error: { code, message, details? } }.',
     },
     ...(options.publicUrl !== undefined ? { servers: [{ url: options.publicUrl }] } : {}),
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -90,7 +125,12 @@ export function openApiDocument(routes: readonly RouteDoc[], options: { publicUr
     components: {
       schemas: { Error: errorSchema },
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'A JWT (scope claim: credentials:issue, credentials:verify, credentials:revoke, credentials:read) or an API key' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            'A JWT (scope claim: credentials:issue, credentials:verify, credentials:revoke, credentials:read) or an API key',
+        },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },
     },

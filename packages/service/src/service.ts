@@ -1,8 +1,27 @@
 import { FORMATS } from '@divoc/formats';
 import { QR_FORMATS } from './config/file.js';
 import { randomUUID } from 'node:crypto';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
-import { certificateIdFor, isSafeCertificateId, defaultSuiteFor, formatKeyHint, issuableFormats, issueAllFormats, issueW3cCredential, isIssuerError, splitRecord, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
+import Fastify, {
+  LogController,
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
+import {
+  certificateIdFor,
+  isSafeCertificateId,
+  defaultSuiteFor,
+  formatKeyHint,
+  issuableFormats,
+  issueAllFormats,
+  issueW3cCredential,
+  isIssuerError,
+  splitRecord,
+  type IssuedOutputs,
+  type IssuerKeys,
+} from '@divoc/issuer';
 import { renderCertificatePdf } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { renderQr } from '@divoc/qr';
@@ -41,7 +60,14 @@ interface HandlerResult {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
-const CREDENTIAL_TYPES = ['application/json', 'application/ld+json', 'application/vc+ld+json', 'image/png', 'image/svg+xml', 'application/pdf'] as const;
+const CREDENTIAL_TYPES = [
+  'application/json',
+  'application/ld+json',
+  'application/vc+ld+json',
+  'image/png',
+  'image/svg+xml',
+  'application/pdf',
+] as const;
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost|::ffff:127(\.\d{1,3}){3})$/i;
 
 export function isLoopbackHost(host: string): boolean {
@@ -50,19 +76,81 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Every route, described once: Fastify's validation and the OpenAPI document both read these. */
 export const ROUTES: readonly RouteDoc[] = [
-  { method: 'POST', url: '/credentials/issue', summary: 'Issue: VC-API { credential, options } → { verifiableCredential }, or { record, template, formats? } → certificate id + outputs', scope: 'credentials:issue', body: S.issueBody, idempotent: true,
-    responses: { 201: { description: 'Issued', schema: { oneOf: [S.issueCredentialResponse, S.issueRecordResponse] } }, 200: { description: 'Already issued (same certificate id): the stored certificate', schema: { oneOf: [S.issueCredentialResponse, S.issueRecordResponse] } } } },
-  { method: 'POST', url: '/credentials/verify', summary: 'Verify a credential (VC-API { verifiableCredential }) or any QR text ({ input }) → the verifier report', scope: 'credentials:verify', body: S.verifyBody, idempotent: true,
-    responses: { 200: { description: 'The verification report (valid true or false)', schema: S.verifyResponse } } },
-  { method: 'GET', url: '/credentials/{id}', summary: 'A stored credential: JSON, its QR (PNG, SVG) or a printable PDF, by Accept', scope: ['credentials:read', 'credentials:issue'], params: S.idParams,
-    responses: { 200: { description: 'The credential', contentTypes: [...CREDENTIAL_TYPES] }, 406: { description: 'No acceptable representation' } } },
-  { method: 'POST', url: '/credentials/{id}/revoke', summary: 'Revoke: sets the credential\'s bit in the service\'s Bitstring Status List and republishes it', scope: 'credentials:revoke', params: S.idParams, body: S.revokeBody, bodyOptional: true, idempotent: true,
-    responses: { 200: { description: 'Revoked (or already revoked)', schema: S.revokeResponse } } },
-  { method: 'GET', url: '/status-lists/{id}', summary: 'The signed BitstringStatusListCredential', params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } } },
-    responses: { 200: { description: 'Signed status list credential', schema: { type: 'object' } } } },
-  { method: 'GET', url: '/health', summary: 'Liveness and readiness (storage reachable)', responses: { 200: { description: 'Ready', schema: S.healthResponse }, 503: { description: 'Not ready', schema: S.healthResponse } } },
-  { method: 'GET', url: '/metrics', summary: 'Prometheus metrics (text format 0.0.4)', responses: { 200: { description: 'Metrics', contentTypes: ['text/plain'] } } },
-  { method: 'GET', url: '/openapi.json', summary: 'This OpenAPI 3.1 document', responses: { 200: { description: 'OpenAPI document', schema: { type: 'object' } } } },
+  {
+    method: 'POST',
+    url: '/credentials/issue',
+    summary:
+      'Issue: VC-API { credential, options } → { verifiableCredential }, or { record, template, formats? } → certificate id + outputs',
+    scope: 'credentials:issue',
+    body: S.issueBody,
+    idempotent: true,
+    responses: {
+      201: { description: 'Issued', schema: { oneOf: [S.issueCredentialResponse, S.issueRecordResponse] } },
+      200: {
+        description: 'Already issued (same certificate id): the stored certificate',
+        schema: { oneOf: [S.issueCredentialResponse, S.issueRecordResponse] },
+      },
+    },
+  },
+  {
+    method: 'POST',
+    url: '/credentials/verify',
+    summary: 'Verify a credential (VC-API { verifiableCredential }) or any QR text ({ input }) → the verifier report',
+    scope: 'credentials:verify',
+    body: S.verifyBody,
+    idempotent: true,
+    responses: { 200: { description: 'The verification report (valid true or false)', schema: S.verifyResponse } },
+  },
+  {
+    method: 'GET',
+    url: '/credentials/{id}',
+    summary: 'A stored credential: JSON, its QR (PNG, SVG) or a printable PDF, by Accept',
+    scope: ['credentials:read', 'credentials:issue'],
+    params: S.idParams,
+    responses: {
+      200: { description: 'The credential', contentTypes: [...CREDENTIAL_TYPES] },
+      406: { description: 'No acceptable representation' },
+    },
+  },
+  {
+    method: 'POST',
+    url: '/credentials/{id}/revoke',
+    summary: "Revoke: sets the credential's bit in the service's Bitstring Status List and republishes it",
+    scope: 'credentials:revoke',
+    params: S.idParams,
+    body: S.revokeBody,
+    bodyOptional: true,
+    idempotent: true,
+    responses: { 200: { description: 'Revoked (or already revoked)', schema: S.revokeResponse } },
+  },
+  {
+    method: 'GET',
+    url: '/status-lists/{id}',
+    summary: 'The signed BitstringStatusListCredential',
+    params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } } },
+    responses: { 200: { description: 'Signed status list credential', schema: { type: 'object' } } },
+  },
+  {
+    method: 'GET',
+    url: '/health',
+    summary: 'Liveness and readiness (storage reachable)',
+    responses: {
+      200: { description: 'Ready', schema: S.healthResponse },
+      503: { description: 'Not ready', schema: S.healthResponse },
+    },
+  },
+  {
+    method: 'GET',
+    url: '/metrics',
+    summary: 'Prometheus metrics (text format 0.0.4)',
+    responses: { 200: { description: 'Metrics', contentTypes: ['text/plain'] } },
+  },
+  {
+    method: 'GET',
+    url: '/openapi.json',
+    summary: 'This OpenAPI 3.1 document',
+    responses: { 200: { description: 'OpenAPI document', schema: { type: 'object' } } },
+  },
 ];
 
 function routeDoc(method: string, url: string): RouteDoc {
@@ -86,16 +174,24 @@ interface ResolvedConfig {
 
 function resolveConfig(config: ServiceConfig): ResolvedConfig {
   if (config === null || typeof config !== 'object') throw new ServiceConfigError('config must be an object');
-  if (typeof config.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(config.issuer)) throw new ServiceConfigError('issuer must be an absolute URI or DID');
+  if (typeof config.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(config.issuer))
+    throw new ServiceConfigError('issuer must be an absolute URI or DID');
   const vc = config.keys?.vc;
-  if (vc === undefined || typeof vc.signer?.sign !== 'function') throw new ServiceConfigError('keys.vc.signer (a Signer from @divoc/keys) is required');
+  if (vc === undefined || typeof vc.signer?.sign !== 'function')
+    throw new ServiceConfigError('keys.vc.signer (a Signer from @divoc/keys) is required');
   const suite = (vc.suite ?? defaultSuiteFor(vc.signer)) as SuiteName;
   const trust = config.trust ?? new Trust();
   if (vc.publicKeyJwk !== undefined) {
     const kty = (vc.publicKeyJwk as { kty?: string }).kty;
     const type = kty === 'OKP' ? 'Ed25519' : kty === 'EC' ? 'P-256' : kty === 'RSA' ? 'RSA' : undefined;
-    if (type === undefined) throw new ServiceConfigError('keys.vc.publicKeyJwk must be an Ed25519, P-256 or RSA public JWK');
-    trust.addTrustListEntry({ id: vc.verificationMethod ?? vc.signer.id, type, controller: config.issuer, publicKeyJwk: vc.publicKeyJwk });
+    if (type === undefined)
+      throw new ServiceConfigError('keys.vc.publicKeyJwk must be an Ed25519, P-256 or RSA public JWK');
+    trust.addTrustListEntry({
+      id: vc.verificationMethod ?? vc.signer.id,
+      type,
+      controller: config.issuer,
+      publicKeyJwk: vc.publicKeyJwk,
+    });
   }
   const keys: IssuerKeys = {
     vc: { signer: vc.signer, suite, verificationMethod: vc.verificationMethod ?? vc.signer.id },
@@ -106,8 +202,10 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
   };
   const available: IssuableFormat[] = issuableFormats(keys);
   const formats = config.formats ?? available;
-  for (const f of formats) if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${formatKeyHint(f)})`);
-  if (config.qr !== undefined && !QR_FORMATS.includes(config.qr)) throw new ServiceConfigError(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
+  for (const f of formats)
+    if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${formatKeyHint(f)})`);
+  if (config.qr !== undefined && !QR_FORMATS.includes(config.qr))
+    throw new ServiceConfigError(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
   return {
     issuer: config.issuer,
     keys,
@@ -127,12 +225,15 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
  */
 function parseJsonBody(_request: FastifyRequest, body: string | Buffer): unknown {
   const text = typeof body === 'string' ? body : body.toString('utf8');
-  if (text.length === 0) throw new ServiceError('ERR_JSON_INVALID', 400, 'the body is empty but Content-Type is application/json');
+  if (text.length === 0)
+    throw new ServiceError('ERR_JSON_INVALID', 400, 'the body is empty but Content-Type is application/json');
   try {
     return parseJsonStrict(text);
   } catch (error) {
     if (isUnsafeJsonError(error)) {
-      throw new ServiceError('ERR_JSON_INVALID', 400, `the body is refused: ${error.message}`, { details: { code: error.code, path: error.path } });
+      throw new ServiceError('ERR_JSON_INVALID', 400, `the body is refused: ${error.message}`, {
+        details: { code: error.code, path: error.path },
+      });
     }
     throw new ServiceError('ERR_JSON_INVALID', 400, 'the body is not valid JSON');
   }
@@ -140,7 +241,8 @@ function parseJsonBody(_request: FastifyRequest, body: string | Buffer): unknown
 
 function defaultPublicUrl(config: ServiceConfig): string {
   if (config.publicUrl !== undefined) {
-    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(config.publicUrl)) throw new ServiceConfigError('publicUrl must be an http(s) URL');
+    if (!/^https?:\/\/[^\s/]+(\/\S*)?$/.test(config.publicUrl))
+      throw new ServiceConfigError('publicUrl must be an http(s) URL');
     return config.publicUrl.replace(/\/+$/, '');
   }
   if (/^https?:\/\//.test(config.issuer)) return config.issuer.replace(/\/+$/, '');
@@ -156,13 +258,29 @@ function clientErrorOf(error: unknown): ServiceError | undefined {
     if (error.code === 'ERR_ISSUER_FORMAT_FAILED' || error.code === 'ERR_ISSUER_KEY_MISSING') return undefined;
     return new ServiceError('ERR_RECORD_INVALID', 422, error.message, details !== undefined ? { details } : {});
   }
-  if (isVcError(error) && (error.code === 'ERR_VC_MALFORMED' || error.code === 'ERR_JSONLD_SAFE_MODE' || error.code === 'ERR_JSONLD_UNKNOWN_URL' || error.code === 'ERR_VC_SCHEMA_INVALID')) {
+  if (
+    isVcError(error) &&
+    (error.code === 'ERR_VC_MALFORMED' ||
+      error.code === 'ERR_JSONLD_SAFE_MODE' ||
+      error.code === 'ERR_JSONLD_UNKNOWN_URL' ||
+      error.code === 'ERR_VC_SCHEMA_INVALID')
+  ) {
     return new ServiceError('ERR_CREDENTIAL_INVALID', 422, error.message);
   }
-  const fe = error as Partial<FastifyError> & { validation?: { instancePath?: string; message?: string; params?: unknown }[] };
+  const fe = error as Partial<FastifyError> & {
+    validation?: { instancePath?: string; message?: string; params?: unknown }[];
+  };
   if (fe.validation !== undefined) {
-    const details = fe.validation.slice(0, 20).map((v) => ({ path: v.instancePath === '' ? '/' : v.instancePath, message: v.message }));
-    return badRequest(`request ${fe.validationContext ?? 'body'} is invalid: ${details.map((d) => `${d.path} ${d.message}`).slice(0, 3).join('; ')}`, details);
+    const details = fe.validation
+      .slice(0, 20)
+      .map((v) => ({ path: v.instancePath === '' ? '/' : v.instancePath, message: v.message }));
+    return badRequest(
+      `request ${fe.validationContext ?? 'body'} is invalid: ${details
+        .map((d) => `${d.path} ${d.message}`)
+        .slice(0, 3)
+        .join('; ')}`,
+      details,
+    );
   }
   switch (fe.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
@@ -176,8 +294,10 @@ function clientErrorOf(error: unknown): ServiceError | undefined {
     default:
       break;
   }
-  if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return new ServiceError('ERR_JSON_INVALID', 400, 'the body is not valid JSON');
-  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) return new ServiceError('ERR_REQUEST_INVALID', fe.statusCode, 'the request was rejected');
+  if (error instanceof SyntaxError || fe.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH')
+    return new ServiceError('ERR_JSON_INVALID', 400, 'the body is not valid JSON');
+  if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500)
+    return new ServiceError('ERR_REQUEST_INVALID', fe.statusCode, 'the request was rejected');
   return undefined;
 }
 
@@ -204,8 +324,6 @@ function qrTextOf(format: string, credential: Readonly<Record<string, unknown>>)
   return typeof issued.qr === 'string' ? issued.qr : String(issued.output.text);
 }
 
-
-
 /**
  * Builds the service (not listening; `startService` listens). Routes, auth, rate limits, idempotency, metrics,
  * OpenAPI. Throws `ServiceConfigError` for an unusable config.
@@ -215,10 +333,14 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   const storage: ServiceStorage = config.storage ?? createMemoryStorage();
   const metrics = new ServiceMetrics();
   const authenticate = createAuthenticator(config.auth);
-  const rateLimit = config.rateLimit === false ? undefined : new RateLimiter(config.rateLimit ?? { capacity: 100, refillPerSecond: 50 });
+  const rateLimit =
+    config.rateLimit === false
+      ? undefined
+      : new RateLimiter(config.rateLimit ?? { capacity: 100, refillPerSecond: 50 });
   if (config.rateLimit) {
     const { capacity, refillPerSecond } = config.rateLimit;
-    if (!(capacity >= 1) || !(refillPerSecond > 0)) throw new ServiceConfigError('rateLimit needs capacity ≥ 1 and refillPerSecond > 0');
+    if (!(capacity >= 1) || !(refillPerSecond > 0))
+      throw new ServiceConfigError('rateLimit needs capacity ≥ 1 and refillPerSecond > 0');
   }
   const statusLength = config.statusList?.length ?? 131_072;
   const statusLists = new StatusListManager(storage.statusLists, {
@@ -236,17 +358,23 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   const logger =
     config.logger === false
       ? false
-      : {
+      : ({
           level: config.logger?.level ?? 'info',
           ...(config.logger?.sink !== undefined ? { stream: config.logger.sink } : {}),
           // Only these fields ever reach a log line: no bodies, no headers, no query strings.
           serializers: {
-            req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
+            req: (req: { method?: string; routeOptions?: { url?: string } }) => ({
+              method: req.method,
+              route: req.routeOptions?.url,
+            }),
             res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
             err: (err: { name?: string; code?: string }) => ({ type: err?.name, code: err?.code }),
           },
-          redact: { paths: ['headers', 'body', 'authorization', 'record', 'credential', 'verifiableCredential', 'input'], remove: true },
-        } as unknown as FastifyServerOptions['logger'];
+          redact: {
+            paths: ['headers', 'body', 'authorization', 'record', 'credential', 'verifiableCredential', 'input'],
+            remove: true,
+          },
+        } as unknown as FastifyServerOptions['logger']);
 
   const app: FastifyInstance = Fastify({
     bodyLimit: config.bodyLimit ?? 262_144,
@@ -265,14 +393,22 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     frameworkErrors: (error, _request, reply) => {
       const code = (error as { statusCode?: unknown }).statusCode;
       const status = typeof code === 'number' && code >= 400 && code < 500 ? code : 400;
-      const body = new ServiceError('ERR_REQUEST_INVALID', status, 'the request is malformed (its URL or headers)').toBody();
+      const body = new ServiceError(
+        'ERR_REQUEST_INVALID',
+        status,
+        'the request is malformed (its URL or headers)',
+      ).toBody();
       const raw = reply as unknown as { code(n: number): { type(t: string): { send(b: string): unknown } } };
       void raw.code(status).type(JSON_TYPE).send(JSON.stringify(body));
     },
   });
   // JSON only (Fastify also parses text/plain by default); VC-API clients send JSON-LD media types too.
   app.removeContentTypeParser(['text/plain', 'application/json']);
-  app.addContentTypeParser(['application/json', 'application/ld+json', 'application/vc+ld+json'], { parseAs: 'string' }, async (request: FastifyRequest, body: string | Buffer) => parseJsonBody(request, body));
+  app.addContentTypeParser(
+    ['application/json', 'application/ld+json', 'application/vc+ld+json'],
+    { parseAs: 'string' },
+    async (request: FastifyRequest, body: string | Buffer) => parseJsonBody(request, body),
+  );
 
   app.addHook('onRequest', async (request) => {
     const routeConfig = request.routeOptions.config;
@@ -286,7 +422,12 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           const wait = rateLimit.take(`auth-failure:${request.ip}`);
           if (wait > 0) {
             metrics.rateLimited.inc();
-            throw new ServiceError('ERR_RATE_LIMITED', 429, 'too many failed authentications from this address; retry later', { headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } });
+            throw new ServiceError(
+              'ERR_RATE_LIMITED',
+              429,
+              'too many failed authentications from this address; retry later',
+              { headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } },
+            );
           }
         }
         throw error;
@@ -297,7 +438,9 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       const wait = rateLimit.take(request.client?.id ?? `ip:${request.ip}`);
       if (wait > 0) {
         metrics.rateLimited.inc();
-        throw new ServiceError('ERR_RATE_LIMITED', 429, 'too many requests for this client; retry later', { headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) } });
+        throw new ServiceError('ERR_RATE_LIMITED', 429, 'too many requests for this client; retry later', {
+          headers: { 'retry-after': String(Math.max(1, Math.ceil(wait))) },
+        });
       }
     }
   });
@@ -306,7 +449,16 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const route = request.routeOptions.url ?? '(unmatched)';
     const seconds = reply.elapsedTime / 1000;
     metrics.observeRequest(request.method, route, reply.statusCode, seconds);
-    request.log.info({ method: request.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime * 10) / 10, client: request.client?.id }, 'request');
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        client: request.client?.id,
+      },
+      'request',
+    );
   });
 
   app.setErrorHandler(async (error, request, reply) => {
@@ -314,14 +466,28 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     if (clientError !== undefined) return send(reply, errorResponse(clientError));
     if (error instanceof StorageError) {
       request.log.error({ err: error }, 'storage unavailable');
-      return send(reply, errorResponse(new ServiceError('ERR_STORAGE_UNAVAILABLE', 503, 'storage is unavailable; retry later', { headers: { 'retry-after': '5' } })));
+      return send(
+        reply,
+        errorResponse(
+          new ServiceError('ERR_STORAGE_UNAVAILABLE', 503, 'storage is unavailable; retry later', {
+            headers: { 'retry-after': '5' },
+          }),
+        ),
+      );
     }
     // Messages of unexpected errors can quote input: log the type and code only.
     request.log.error({ err: error }, 'unexpected error');
     return send(reply, errorResponse(new ServiceError('ERR_INTERNAL', 500, 'internal error')));
   });
   // The URL is not quoted back: a reflected URL is an injection vector for whoever displays the error.
-  app.setNotFoundHandler(async (request, reply) => send(reply, errorResponse(new ServiceError('ERR_NOT_FOUND', 404, `no such ${request.method.slice(0, 16)} route (see docs/service.md)`))));
+  app.setNotFoundHandler(async (request, reply) =>
+    send(
+      reply,
+      errorResponse(
+        new ServiceError('ERR_NOT_FOUND', 404, `no such ${request.method.slice(0, 16)} route (see docs/service.md)`),
+      ),
+    ),
+  );
 
   function send(reply: FastifyReply, result: HandlerResult): FastifyReply {
     reply.code(result.status);
@@ -331,7 +497,11 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   }
 
   /** Runs a POST handler under its Idempotency-Key, if the request has one. */
-  async function idempotent(request: FastifyRequest, reply: FastifyReply, exec: () => Promise<HandlerResult>): Promise<FastifyReply> {
+  async function idempotent(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    exec: () => Promise<HandlerResult>,
+  ): Promise<FastifyReply> {
     const header = request.headers['idempotency-key'];
     const run = async (): Promise<HandlerResult> => {
       try {
@@ -344,7 +514,11 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     };
     if (header === undefined) return send(reply, await run());
     if (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header)) {
-      throw new ServiceError('ERR_IDEMPOTENCY_KEY_INVALID', 400, 'Idempotency-Key must be 1-255 visible ASCII characters');
+      throw new ServiceError(
+        'ERR_IDEMPOTENCY_KEY_INVALID',
+        400,
+        'Idempotency-Key must be 1-255 visible ASCII characters',
+      );
     }
     const scope = request.client?.id ?? 'anonymous';
     const print = fingerprint(request.method, request.routeOptions.url, request.params, request.body ?? null);
@@ -353,15 +527,29 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       const waiting = inFlight.get(local);
       if (waiting !== undefined) await waiting;
       const begun = await storage.idempotency.begin(scope, header, print, lockMs);
-      if (begun.state === 'mismatch') throw new ServiceError('ERR_IDEMPOTENCY_KEY_REUSED', 422, 'this Idempotency-Key was used with a different request');
+      if (begun.state === 'mismatch')
+        throw new ServiceError(
+          'ERR_IDEMPOTENCY_KEY_REUSED',
+          422,
+          'this Idempotency-Key was used with a different request',
+        );
       if (begun.state === 'completed') {
         metrics.replays.inc();
         reply.header('idempotent-replayed', 'true');
-        return send(reply, { status: begun.response.statusCode, raw: { contentType: begun.response.contentType, payload: begun.response.body }, ...(begun.response.headers ? { headers: begun.response.headers } : {}) });
+        return send(reply, {
+          status: begun.response.statusCode,
+          raw: { contentType: begun.response.contentType, payload: begun.response.body },
+          ...(begun.response.headers ? { headers: begun.response.headers } : {}),
+        });
       }
       if (begun.state === 'in-flight') {
         if (inFlight.has(local)) continue; // finished here meanwhile: read its result
-        throw new ServiceError('ERR_IDEMPOTENCY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still running; retry later', { headers: { 'retry-after': '1' } });
+        throw new ServiceError(
+          'ERR_IDEMPOTENCY_IN_FLIGHT',
+          409,
+          'a request with this Idempotency-Key is still running; retry later',
+          { headers: { 'retry-after': '1' } },
+        );
       }
       let done!: () => void;
       inFlight.set(local, new Promise<void>((resolve) => (done = resolve)));
@@ -379,7 +567,9 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
             statusCode: result.status,
             contentType: result.raw?.contentType ?? JSON_TYPE,
             body: result.raw !== undefined ? String(result.raw.payload) : JSON.stringify(result.body),
-            ...(result.headers !== undefined && Object.keys(result.headers).length > 0 ? { headers: result.headers } : {}),
+            ...(result.headers !== undefined && Object.keys(result.headers).length > 0
+              ? { headers: result.headers }
+              : {}),
           };
           await storage.idempotency.complete(scope, header, stored);
         } else {
@@ -391,15 +581,31 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         done();
       }
     }
-    throw new ServiceError('ERR_IDEMPOTENCY_IN_FLIGHT', 409, 'a request with this Idempotency-Key is still running; retry later', { headers: { 'retry-after': '1' } });
+    throw new ServiceError(
+      'ERR_IDEMPOTENCY_IN_FLIGHT',
+      409,
+      'a request with this Idempotency-Key is still running; retry later',
+      { headers: { 'retry-after': '1' } },
+    );
   }
 
   // ---- handlers --------------------------------------------------------------------------------------------------
 
-  async function issueFromRecord(body: { record: Record<string, unknown>; template: string; formats?: IssuableFormat[] }): Promise<HandlerResult> {
+  async function issueFromRecord(body: {
+    record: Record<string, unknown>;
+    template: string;
+    formats?: IssuableFormat[];
+  }): Promise<HandlerResult> {
     const { record, template } = body;
-    const formats = body.formats === undefined ? resolved.formats : body.formats.includes('w3c-vc') ? body.formats : ['w3c-vc' as const, ...body.formats];
-    for (const f of formats) if (!resolved.formats.includes(f)) throw badRequest(`format ${f} is not enabled on this service (enabled: ${resolved.formats.join(', ')})`);
+    const formats =
+      body.formats === undefined
+        ? resolved.formats
+        : body.formats.includes('w3c-vc')
+          ? body.formats
+          : ['w3c-vc' as const, ...body.formats];
+    for (const f of formats)
+      if (!resolved.formats.includes(f))
+        throw badRequest(`format ${f} is not enabled on this service (enabled: ${resolved.formats.join(', ')})`);
     let split;
     try {
       split = splitRecord(record, template);
@@ -407,7 +613,10 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       throw clientErrorOf(error) ?? error;
     }
     const derived = certificateIdFor(template, split.record);
-    if (!derived.ok) throw new ServiceError('ERR_RECORD_INVALID', 422, `no certificate id: ${derived.field} ${derived.reason}`, { details: [{ path: derived.field, message: derived.reason }] });
+    if (!derived.ok)
+      throw new ServiceError('ERR_RECORD_INVALID', 422, `no certificate id: ${derived.field} ${derived.reason}`, {
+        details: [{ path: derived.field, message: derived.reason }],
+      });
     const certificateId = derived.certificateId;
     // The id is derived from the record: a retried record finds its certificate and never gets a second one.
     const existing = await storage.credentials.get(certificateId);
@@ -430,7 +639,11 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const vc = issued.outputs['w3c-vc'];
     if (vc === undefined) {
       const failure = issued.errors?.['w3c-vc'];
-      throw new ServiceError('ERR_ISSUANCE_FAILED', 500, `the W3C credential could not be signed${failure ? ` (${failure.code})` : ''}`);
+      throw new ServiceError(
+        'ERR_ISSUANCE_FAILED',
+        500,
+        `the W3C credential could not be signed${failure ? ` (${failure.code})` : ''}`,
+      );
     }
     const { stored, created } = await storage.credentials.putIfAbsent({
       id: certificateId,
@@ -448,31 +661,79 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     return {
       status: created ? 201 : 200,
       headers: { location: `/credentials/${stored.id}` },
-      body: { certificateId: stored.id, created, credential: stored.credential, outputs, ...(errors !== undefined ? { errors } : {}) },
+      body: {
+        certificateId: stored.id,
+        created,
+        credential: stored.credential,
+        outputs,
+        ...(errors !== undefined ? { errors } : {}),
+      },
     };
   }
 
-  async function issueFromCredential(body: { credential: Record<string, unknown>; options?: { certificateId?: string } }): Promise<HandlerResult> {
+  async function issueFromCredential(body: {
+    credential: Record<string, unknown>;
+    options?: { certificateId?: string };
+  }): Promise<HandlerResult> {
     const input = body.credential;
     if ('proof' in input) throw new ServiceError('ERR_CREDENTIAL_INVALID', 422, 'credential already has a proof');
-    if ('credentialStatus' in input) throw new ServiceError('ERR_CREDENTIAL_INVALID', 422, 'credentialStatus is assigned by the service');
-    const issuerId = typeof input.issuer === 'string' ? input.issuer : typeof (input.issuer as { id?: unknown })?.id === 'string' ? (input.issuer as { id: string }).id : undefined;
-    if (input.issuer !== undefined && issuerId !== resolved.issuer) throw new ServiceError('ERR_CREDENTIAL_INVALID', 422, `credential.issuer must be this service's issuer (${resolved.issuer}) or absent`);
+    if ('credentialStatus' in input)
+      throw new ServiceError('ERR_CREDENTIAL_INVALID', 422, 'credentialStatus is assigned by the service');
+    const issuerId =
+      typeof input.issuer === 'string'
+        ? input.issuer
+        : typeof (input.issuer as { id?: unknown })?.id === 'string'
+          ? (input.issuer as { id: string }).id
+          : undefined;
+    if (input.issuer !== undefined && issuerId !== resolved.issuer)
+      throw new ServiceError(
+        'ERR_CREDENTIAL_INVALID',
+        422,
+        `credential.issuer must be this service's issuer (${resolved.issuer}) or absent`,
+      );
     const unsigned: Record<string, unknown> = { ...input, issuer: input.issuer ?? resolved.issuer };
-    const evidence = Array.isArray(input.evidence) ? (input.evidence[0] as Record<string, unknown> | undefined) : undefined;
+    const evidence = Array.isArray(input.evidence)
+      ? (input.evidence[0] as Record<string, unknown> | undefined)
+      : undefined;
     const evidenceId = evidence?.certificateId !== undefined ? String(evidence.certificateId) : undefined;
-    const certificateId = body.options?.certificateId ?? (evidenceId !== undefined && isSafeCertificateId(evidenceId) ? evidenceId : randomUUID());
+    const certificateId =
+      body.options?.certificateId ??
+      (evidenceId !== undefined && isSafeCertificateId(evidenceId) ? evidenceId : randomUUID());
     const existing = await storage.credentials.get(certificateId);
     if (existing !== undefined) {
       // Same certificate id: the same certificate (a retry), unless the content differs.
-      const strip = (c: Record<string, unknown>) => stableStringify({ ...c, proof: undefined, credentialStatus: undefined, issuanceDate: undefined, validFrom: undefined, '@context': undefined });
-      if (strip(existing.credential) !== strip(unsigned)) throw new ServiceError('ERR_CREDENTIAL_INVALID', 409, `certificate ${certificateId} exists with different content`);
-      return { status: 200, headers: { location: `/credentials/${certificateId}` }, body: { verifiableCredential: existing.credential } };
+      const strip = (c: Record<string, unknown>) =>
+        stableStringify({
+          ...c,
+          proof: undefined,
+          credentialStatus: undefined,
+          issuanceDate: undefined,
+          validFrom: undefined,
+          '@context': undefined,
+        });
+      if (strip(existing.credential) !== strip(unsigned))
+        throw new ServiceError(
+          'ERR_CREDENTIAL_INVALID',
+          409,
+          `certificate ${certificateId} exists with different content`,
+        );
+      return {
+        status: 200,
+        headers: { location: `/credentials/${certificateId}` },
+        body: { verifiableCredential: existing.credential },
+      };
     }
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
     // The issuer adds the entry and signs, as for a record.
-    const key = { signer: config.keys.vc.signer, suite: resolved.vcSuite, verificationMethod: resolved.vcVerificationMethod };
-    const signed = await issueW3cCredential(unsigned, { key, ...(status !== undefined ? { credentialStatus: status.entry } : {}) });
+    const key = {
+      signer: config.keys.vc.signer,
+      suite: resolved.vcSuite,
+      verificationMethod: resolved.vcVerificationMethod,
+    };
+    const signed = await issueW3cCredential(unsigned, {
+      key,
+      ...(status !== undefined ? { credentialStatus: status.entry } : {}),
+    });
     const { stored, created } = await storage.credentials.putIfAbsent({
       id: certificateId,
       credential: signed as unknown as Record<string, unknown>,
@@ -481,16 +742,26 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       createdAt: new Date().toISOString(),
     });
     if (created) metrics.issued.inc({ kind: 'credential' });
-    return { status: created ? 201 : 200, headers: { location: `/credentials/${certificateId}` }, body: { verifiableCredential: stored.credential } };
+    return {
+      status: created ? 201 : 200,
+      headers: { location: `/credentials/${certificateId}` },
+      body: { verifiableCredential: stored.credential },
+    };
   }
 
-  async function verifyInput(body: { verifiableCredential?: Record<string, unknown>; input?: string }): Promise<HandlerResult> {
+  async function verifyInput(body: {
+    verifiableCredential?: Record<string, unknown>;
+    input?: string;
+  }): Promise<HandlerResult> {
     const input = body.verifiableCredential ?? body.input ?? '';
-    const result = await verify(input as Parameters<typeof verify>[0], {
-      trust: resolved.trust,
-      revocation: { statusLists: await statusLists.allPublished() },
-      ...(config.verifyPolicy !== undefined ? { policy: config.verifyPolicy } : {}),
-    } as Parameters<typeof verify>[1]);
+    const result = await verify(
+      input as Parameters<typeof verify>[0],
+      {
+        trust: resolved.trust,
+        revocation: { statusLists: await statusLists.allPublished() },
+        ...(config.verifyPolicy !== undefined ? { policy: config.verifyPolicy } : {}),
+      } as Parameters<typeof verify>[1],
+    );
     metrics.verified.inc({ result: result.valid ? 'valid' : 'invalid' });
     return { status: 200, body: toJsonReport(result) };
   }
@@ -499,34 +770,75 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const stored = await storage.credentials.get(id);
     if (stored === undefined) throw new ServiceError('ERR_NOT_FOUND', 404, `no credential ${id}`);
     const type = negotiate(accept, CREDENTIAL_TYPES);
-    if (type === undefined) throw new ServiceError('ERR_NOT_ACCEPTABLE', 406, `cannot produce ${accept?.slice(0, 100)}; available: ${CREDENTIAL_TYPES.join(', ')}`, { details: { available: CREDENTIAL_TYPES } });
+    if (type === undefined)
+      throw new ServiceError(
+        'ERR_NOT_ACCEPTABLE',
+        406,
+        `cannot produce ${accept?.slice(0, 100)}; available: ${CREDENTIAL_TYPES.join(', ')}`,
+        { details: { available: CREDENTIAL_TYPES } },
+      );
     const vary = { vary: 'Accept' };
     if (type === 'application/json' || type === 'application/ld+json' || type === 'application/vc+ld+json') {
-      return { status: 200, headers: vary, raw: { contentType: type === 'application/json' ? JSON_TYPE : type, payload: JSON.stringify(stored.credential) } };
+      return {
+        status: 200,
+        headers: vary,
+        raw: {
+          contentType: type === 'application/json' ? JSON_TYPE : type,
+          payload: JSON.stringify(stored.credential),
+        },
+      };
     }
     if (type === 'application/pdf') {
       // The page carries the same QR the image routes serve.
       const kept = stored.outputs[resolved.qr] as { text?: string } | undefined;
-      const bytes = await renderCertificatePdf(stored.credential as Record<string, unknown>, { certificateId: id, ...(kept?.text !== undefined ? { qr: { [resolved.qr]: kept.text } } : {}) });
-      return { status: 200, headers: { ...vary, 'content-disposition': `inline; filename="${id}.pdf"` }, raw: { contentType: 'application/pdf', payload: bytes } };
+      const bytes = await renderCertificatePdf(stored.credential as Record<string, unknown>, {
+        certificateId: id,
+        ...(kept?.text !== undefined ? { qr: { [resolved.qr]: kept.text } } : {}),
+      });
+      return {
+        status: 200,
+        headers: { ...vary, 'content-disposition': `inline; filename="${id}.pdf"` },
+        raw: { contentType: 'application/pdf', payload: bytes },
+      };
     }
     const kept = stored.outputs[resolved.qr] as { text?: string } | undefined;
     const text = kept?.text ?? qrTextOf(resolved.qr, stored.credential as Readonly<Record<string, unknown>>);
-    if (type === 'image/png') return { status: 200, headers: vary, raw: { contentType: 'image/png', payload: Buffer.from(renderQr(text, { format: 'png' })) } };
-    return { status: 200, headers: vary, raw: { contentType: 'image/svg+xml', payload: renderQr(text, { format: 'svg' }) } };
+    if (type === 'image/png')
+      return {
+        status: 200,
+        headers: vary,
+        raw: { contentType: 'image/png', payload: Buffer.from(renderQr(text, { format: 'png' })) },
+      };
+    return {
+      status: 200,
+      headers: vary,
+      raw: { contentType: 'image/svg+xml', payload: renderQr(text, { format: 'svg' }) },
+    };
   }
 
   async function revokeCredential(id: string): Promise<HandlerResult> {
     const stored = await storage.credentials.get(id);
     if (stored === undefined) throw new ServiceError('ERR_NOT_FOUND', 404, `no credential ${id}`);
-    if (stored.status === undefined) throw new ServiceError('ERR_NOT_REVOCABLE', 409, `credential ${id} has no status list entry (issued with status lists off)`);
+    if (stored.status === undefined)
+      throw new ServiceError(
+        'ERR_NOT_REVOCABLE',
+        409,
+        `credential ${id} has no status list entry (issued with status lists off)`,
+      );
     const listUrl = statusLists.urlOf(stored.status.listId);
-    if (stored.revokedAt !== undefined) return { status: 200, body: { certificateId: id, revoked: true, revokedAt: stored.revokedAt, statusListCredential: listUrl } };
+    if (stored.revokedAt !== undefined)
+      return {
+        status: 200,
+        body: { certificateId: id, revoked: true, revokedAt: stored.revokedAt, statusListCredential: listUrl },
+      };
     // Bit first, then the record: a crash in between leaves it revoked, and a retry completes the record.
     await statusLists.revoke(stored.status.listId, stored.status.index);
     const marked = await storage.credentials.markRevoked(id, new Date().toISOString());
     if (marked?.changed) metrics.revoked.inc();
-    return { status: 200, body: { certificateId: id, revoked: true, revokedAt: marked?.stored.revokedAt, statusListCredential: listUrl } };
+    return {
+      status: 200,
+      body: { certificateId: id, revoked: true, revokedAt: marked?.stored.revokedAt, statusListCredential: listUrl },
+    };
   }
 
   // ---- routes ----------------------------------------------------------------------------------------------------
@@ -534,25 +846,41 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   const opts = (method: string, url: string) => {
     const doc = routeDoc(method, url);
     return {
-      schema: { ...(doc.body !== undefined && !doc.bodyOptional ? { body: doc.body } : {}), ...(doc.params !== undefined ? { params: doc.params } : {}) },
+      schema: {
+        ...(doc.body !== undefined && !doc.bodyOptional ? { body: doc.body } : {}),
+        ...(doc.params !== undefined ? { params: doc.params } : {}),
+      },
       config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
     };
   };
 
   app.post(fastifyUrl('/credentials/issue'), opts('POST', '/credentials/issue'), async (request, reply) => {
     const body = request.body as Record<string, unknown>;
-    return idempotent(request, reply, () => ('record' in body ? issueFromRecord(body as never) : issueFromCredential(body as never)));
+    return idempotent(request, reply, () =>
+      'record' in body ? issueFromRecord(body as never) : issueFromCredential(body as never),
+    );
   });
   app.post(fastifyUrl('/credentials/verify'), opts('POST', '/credentials/verify'), async (request, reply) =>
-    idempotent(request, reply, () => verifyInput(request.body as never)));
+    idempotent(request, reply, () => verifyInput(request.body as never)),
+  );
   app.get(fastifyUrl('/credentials/{id}'), opts('GET', '/credentials/{id}'), async (request, reply) =>
-    send(reply, await getCredential((request.params as { id: string }).id, request.headers.accept)));
+    send(reply, await getCredential((request.params as { id: string }).id, request.headers.accept)),
+  );
   app.post(fastifyUrl('/credentials/{id}/revoke'), opts('POST', '/credentials/{id}/revoke'), async (request, reply) => {
     // The body is optional (a bare POST revokes); when there is one it must be { reason? }.
     const body = request.body;
     if (body !== undefined && body !== null) {
-      const ok = typeof body === 'object' && !Array.isArray(body) && Object.keys(body).every((k) => k === 'reason') && ((body as { reason?: unknown }).reason === undefined || (typeof (body as { reason?: unknown }).reason === 'string' && ((body as { reason: string }).reason.length <= 256)));
-      if (!ok) throw badRequest('request body is invalid: expected { "reason"?: string (≤ 256) } or no body', [{ path: '/', message: 'must be { reason?: string }' }]);
+      const ok =
+        typeof body === 'object' &&
+        !Array.isArray(body) &&
+        Object.keys(body).every((k) => k === 'reason') &&
+        ((body as { reason?: unknown }).reason === undefined ||
+          (typeof (body as { reason?: unknown }).reason === 'string' &&
+            (body as { reason: string }).reason.length <= 256));
+      if (!ok)
+        throw badRequest('request body is invalid: expected { "reason"?: string (≤ 256) } or no body', [
+          { path: '/', message: 'must be { reason?: string }' },
+        ]);
     }
     return idempotent(request, reply, () => revokeCredential((request.params as { id: string }).id));
   });
@@ -572,9 +900,15 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     return send(reply, { status: ready ? 200 : 503, body });
   });
   app.get('/metrics', { config: { rateLimited: false } }, async (_request, reply) =>
-    send(reply, { status: 200, raw: { contentType: 'text/plain; version=0.0.4; charset=utf-8', payload: metrics.render() } }));
+    send(reply, {
+      status: 200,
+      raw: { contentType: 'text/plain; version=0.0.4; charset=utf-8', payload: metrics.render() },
+    }),
+  );
   const openapi = JSON.stringify(openApiDocument(ROUTES, { publicUrl: defaultPublicUrl(config) }));
-  app.get('/openapi.json', async (_request, reply) => send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }));
+  app.get('/openapi.json', async (_request, reply) =>
+    send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }),
+  );
 
   app.addHook('onClose', async () => {
     await storage.close();
@@ -599,7 +933,9 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   const port = config.listen?.port ?? 8080;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServiceConfigError('listen.port must be 0-65535');
   if (config.auth?.mode === 'none' && !isLoopbackHost(host)) {
-    throw new ServiceConfigError(`refusing to run without authentication on ${host}: --dev / auth.mode "none" is allowed on loopback only (127.0.0.1, ::1)`);
+    throw new ServiceConfigError(
+      `refusing to run without authentication on ${host}: --dev / auth.mode "none" is allowed on loopback only (127.0.0.1, ::1)`,
+    );
   }
   const app = await createService(config);
   await app.listen({ host, port });

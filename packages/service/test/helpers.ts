@@ -37,7 +37,11 @@ export async function baseConfig(overrides: Partial<ServiceConfig> = {}): Promis
       apiKeys: [
         { id: 'registry', sha256: sha256Hex(API_KEYS.issuer), scopes: ['credentials:issue', 'credentials:read'] },
         { id: 'verifier', sha256: sha256Hex(API_KEYS.verifier), scopes: ['credentials:verify'] },
-        { id: 'admin', sha256: sha256Hex(API_KEYS.admin), scopes: ['credentials:issue', 'credentials:verify', 'credentials:revoke', 'credentials:read'] },
+        {
+          id: 'admin',
+          sha256: sha256Hex(API_KEYS.admin),
+          scopes: ['credentials:issue', 'credentials:verify', 'credentials:revoke', 'credentials:read'],
+        },
       ],
     },
     rateLimit: false,

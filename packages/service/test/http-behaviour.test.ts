@@ -4,17 +4,34 @@ import { ROUTES, createMemoryStorage, createService, type ServiceStorage } from 
 import { API_KEYS, RECORD, auth, baseConfig, logCapture, makeService } from './helpers.js';
 
 const admin = auth(API_KEYS.admin);
-const issueRecord = (payload: unknown = { record: RECORD, template: 'vaccination-v2' }, headers: Record<string, string> = {}) =>
-  ({ method: 'POST' as const, url: '/credentials/issue', headers: { ...admin, ...headers }, payload: payload as Record<string, unknown> });
+const issueRecord = (
+  payload: unknown = { record: RECORD, template: 'vaccination-v2' },
+  headers: Record<string, string> = {},
+) => ({
+  method: 'POST' as const,
+  url: '/credentials/issue',
+  headers: { ...admin, ...headers },
+  payload: payload as Record<string, unknown>,
+});
 
 describe('Idempotency-Key', async () => {
   const { app } = await makeService();
   afterAll(() => app.close());
-  const unsigned = (n: number) => ({ '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'], issuanceDate: '2024-01-01T00:00:00Z', credentialSubject: { id: `did:example:${n}` } });
+  const unsigned = (n: number) => ({
+    '@context': ['https://www.w3.org/2018/credentials/v1'],
+    type: ['VerifiableCredential'],
+    issuanceDate: '2024-01-01T00:00:00Z',
+    credentialSubject: { id: `did:example:${n}` },
+  });
 
   it('same key + same body → the stored response (no second certificate), replay flagged', async () => {
     // VC-API credentials without a certificate id get a random one: only the key prevents a duplicate.
-    const req = { method: 'POST' as const, url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'k-1' }, payload: { credential: unsigned(1) } };
+    const req = {
+      method: 'POST' as const,
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'k-1' },
+      payload: { credential: unsigned(1) },
+    };
     const first = await app.inject(req);
     const second = await app.inject(req);
     expect(first.statusCode).toBe(201);
@@ -28,18 +45,33 @@ describe('Idempotency-Key', async () => {
   });
 
   it('same key + a different body → 422 ERR_IDEMPOTENCY_KEY_REUSED', async () => {
-    const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'k-1' }, payload: { credential: unsigned(2) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'k-1' },
+      payload: { credential: unsigned(2) },
+    });
     expect(res.statusCode).toBe(422);
     expect(res.json().error.code).toBe('ERR_IDEMPOTENCY_KEY_REUSED');
   });
 
   it('keys are per client: another client may use the same key', async () => {
-    const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...auth(API_KEYS.issuer), 'idempotency-key': 'k-1' }, payload: { credential: unsigned(3) } });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...auth(API_KEYS.issuer), 'idempotency-key': 'k-1' },
+      payload: { credential: unsigned(3) },
+    });
     expect(res.statusCode).toBe(201);
   });
 
   it('concurrent duplicates run once', async () => {
-    const req = { method: 'POST' as const, url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'k-concurrent' }, payload: { credential: unsigned(4) } };
+    const req = {
+      method: 'POST' as const,
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'k-concurrent' },
+      payload: { credential: unsigned(4) },
+    };
     const results = await Promise.all(Array.from({ length: 12 }, () => app.inject(req)));
     const bodies = new Set(results.map((r) => r.body));
     expect(bodies.size).toBe(1);
@@ -49,14 +81,19 @@ describe('Idempotency-Key', async () => {
 
   it('concurrent identical records without a key still make one certificate (deterministic id)', async () => {
     const record = { ...RECORD, identity: 'did:in.gov.uidai.aadhaar:111122223333' };
-    const results = await Promise.all(Array.from({ length: 8 }, () => app.inject(issueRecord({ record, template: 'vaccination-v2' }))));
+    const results = await Promise.all(
+      Array.from({ length: 8 }, () => app.inject(issueRecord({ record, template: 'vaccination-v2' }))),
+    );
     expect(new Set(results.map((r) => r.json().certificateId)).size).toBe(1);
     expect(new Set(results.map((r) => JSON.stringify(r.json().credential))).size).toBe(1);
     expect(results.filter((r) => r.statusCode === 201)).toHaveLength(1);
   });
 
   it('a rejected request is stored too: the retry gets the same 422', async () => {
-    const bad = issueRecord({ record: { ...RECORD, dob: 'not a date' }, template: 'vaccination-v2' }, { 'idempotency-key': 'k-bad' });
+    const bad = issueRecord(
+      { record: { ...RECORD, dob: 'not a date' }, template: 'vaccination-v2' },
+      { 'idempotency-key': 'k-bad' },
+    );
     const a = await app.inject(bad);
     const b = await app.inject(bad);
     expect(a.statusCode).toBe(422);
@@ -77,12 +114,21 @@ describe('authentication', async () => {
   const jwk = { ...(await exportJWK(idp.publicKey)), kid: 'idp-1', alg: 'ES256' };
   const { app } = await makeService({
     auth: {
-      apiKeys: [{ id: 'registry', sha256: (await import('@divoc/service')).sha256Hex(API_KEYS.issuer), scopes: ['credentials:issue'] }],
+      apiKeys: [
+        {
+          id: 'registry',
+          sha256: (await import('@divoc/service')).sha256Hex(API_KEYS.issuer),
+          scopes: ['credentials:issue'],
+        },
+      ],
       jwt: { jwks: { keys: [jwk] }, issuer: 'https://idp.example', audience: 'divoc-service' },
     },
   });
   afterAll(() => app.close());
-  const token = (claims: Record<string, unknown>, options: { key?: CryptoKey; exp?: string | number; iss?: string; aud?: string } = {}) =>
+  const token = (
+    claims: Record<string, unknown>,
+    options: { key?: CryptoKey; exp?: string | number; iss?: string; aud?: string } = {},
+  ) =>
     new SignJWT({ scope: 'credentials:verify', ...claims })
       .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
       .setSubject('client-7')
@@ -91,7 +137,8 @@ describe('authentication', async () => {
       .setIssuedAt(typeof options.exp === 'number' ? options.exp - 60 : undefined)
       .setExpirationTime(options.exp ?? '5m')
       .sign(options.key ?? idp.privateKey);
-  const verifyWith = (headers: Record<string, string>) => app.inject({ method: 'POST', url: '/credentials/verify', headers, payload: { input: 'DIVOC1:x' } });
+  const verifyWith = (headers: Record<string, string>) =>
+    app.inject({ method: 'POST', url: '/credentials/verify', headers, payload: { input: 'DIVOC1:x' } });
 
   it('no credentials → 401 ERR_AUTH_MISSING with WWW-Authenticate', async () => {
     const res = await verifyWith({});
@@ -100,10 +147,18 @@ describe('authentication', async () => {
     expect(res.headers['www-authenticate']).toMatch(/^Bearer/);
   });
   it('a wrong API key → 401 ERR_AUTH_INVALID; a right one (Bearer or X-API-Key) passes', async () => {
-    expect((await app.inject(issueRecord(undefined, { authorization: 'Bearer wrong-key' }))).json().error.code).toBe('ERR_AUTH_INVALID');
-    expect((await app.inject(issueRecord(undefined, { authorization: '', 'x-api-key': 'wrong' }))).statusCode).toBe(401);
-    expect((await app.inject(issueRecord(undefined, { authorization: `Bearer ${API_KEYS.issuer}` }))).statusCode).toBe(201);
-    expect((await app.inject(issueRecord(undefined, { authorization: '', 'x-api-key': API_KEYS.issuer }))).statusCode).toBe(200);
+    expect((await app.inject(issueRecord(undefined, { authorization: 'Bearer wrong-key' }))).json().error.code).toBe(
+      'ERR_AUTH_INVALID',
+    );
+    expect((await app.inject(issueRecord(undefined, { authorization: '', 'x-api-key': 'wrong' }))).statusCode).toBe(
+      401,
+    );
+    expect((await app.inject(issueRecord(undefined, { authorization: `Bearer ${API_KEYS.issuer}` }))).statusCode).toBe(
+      201,
+    );
+    expect(
+      (await app.inject(issueRecord(undefined, { authorization: '', 'x-api-key': API_KEYS.issuer }))).statusCode,
+    ).toBe(200);
     expect((await app.inject(issueRecord(undefined, { authorization: 'Basic abc' }))).statusCode).toBe(401);
   });
   it('an API key without the scope → 403 ERR_AUTH_SCOPE', async () => {
@@ -115,7 +170,10 @@ describe('authentication', async () => {
     expect((await verifyWith(auth(await token({})))).statusCode).toBe(200);
     const res = await app.inject(issueRecord(undefined, auth(await token({}))));
     expect(res.statusCode).toBe(403);
-    expect((await app.inject(issueRecord(undefined, auth(await token({ scope: 'credentials:issue credentials:read' }))))).statusCode).toBeLessThan(300);
+    expect(
+      (await app.inject(issueRecord(undefined, auth(await token({ scope: 'credentials:issue credentials:read' })))))
+        .statusCode,
+    ).toBeLessThan(300);
   });
   it('maxTokenAgeSeconds (default one day) is the age since iat: an old token whose exp is far away is refused; a fresh one (control) passes', async () => {
     const now = Math.floor(Date.now() / 1000);
@@ -137,16 +195,33 @@ describe('authentication', async () => {
     const e = await verifyWith(auth(expired));
     expect(e.statusCode).toBe(401);
     expect(e.json().error.code).toBe('ERR_AUTH_EXPIRED');
-    for (const t of [await token({}, { iss: 'https://evil.example' }), await token({}, { aud: 'other' }), await token({}, { key: stranger.privateKey }), 'a.b.c']) {
+    for (const t of [
+      await token({}, { iss: 'https://evil.example' }),
+      await token({}, { aud: 'other' }),
+      await token({}, { key: stranger.privateKey }),
+      'a.b.c',
+    ]) {
       const res = await verifyWith(auth(t));
       expect(res.statusCode).toBe(401);
       expect(res.json().error.code).toBe('ERR_AUTH_INVALID');
     }
   });
   it('refuses configs that would be unsafe', async () => {
-    await expect(createService(await baseConfig({ auth: { apiKeys: [] } }))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
-    await expect(createService(await baseConfig({ auth: { apiKeys: [{ id: 'x', sha256: 'plain-key', scopes: ['credentials:issue'] }] } }))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
-    await expect(createService(await baseConfig({ auth: { jwt: { jwks: { keys: [await exportJWK(idp.privateKey)] }, issuer: 'x', audience: 'y' } } }))).rejects.toThrow(/public keys only/);
+    await expect(createService(await baseConfig({ auth: { apiKeys: [] } }))).rejects.toMatchObject({
+      code: 'ERR_SERVICE_CONFIG_INVALID',
+    });
+    await expect(
+      createService(
+        await baseConfig({ auth: { apiKeys: [{ id: 'x', sha256: 'plain-key', scopes: ['credentials:issue'] }] } }),
+      ),
+    ).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+    await expect(
+      createService(
+        await baseConfig({
+          auth: { jwt: { jwks: { keys: [await exportJWK(idp.privateKey)] }, issuer: 'x', audience: 'y' } },
+        }),
+      ),
+    ).rejects.toThrow(/public keys only/);
   });
 });
 
@@ -154,13 +229,22 @@ describe('rate limits', async () => {
   const { app } = await makeService({ rateLimit: { capacity: 3, refillPerSecond: 0.2 } });
   afterAll(() => app.close());
   it('a client over its bucket gets 429 with Retry-After; other clients do not', async () => {
-    const req = () => app.inject({ method: 'POST', url: '/credentials/verify', headers: auth(API_KEYS.verifier), payload: { input: 'x' } });
+    const req = () =>
+      app.inject({
+        method: 'POST',
+        url: '/credentials/verify',
+        headers: auth(API_KEYS.verifier),
+        payload: { input: 'x' },
+      });
     for (let i = 0; i < 3; i++) expect((await req()).statusCode).toBe(200);
     const limited = await req();
     expect(limited.statusCode).toBe(429);
     expect(limited.json().error.code).toBe('ERR_RATE_LIMITED');
     expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-    expect((await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } }))
+        .statusCode,
+    ).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('divoc_rate_limited_total 1');
   });
@@ -168,13 +252,17 @@ describe('rate limits', async () => {
   it('failed authentications are limited too, by address: guessing keys is throttled; a valid key from there still works', async () => {
     const { app: fresh } = await makeService({ rateLimit: { capacity: 3, refillPerSecond: 0.2 } });
     try {
-      const guess = (key: string) => fresh.inject({ method: 'POST', url: '/credentials/verify', headers: auth(key), payload: { input: 'x' } });
+      const guess = (key: string) =>
+        fresh.inject({ method: 'POST', url: '/credentials/verify', headers: auth(key), payload: { input: 'x' } });
       for (let i = 0; i < 3; i++) expect((await guess(`wrong-${i}`)).statusCode).toBe(401);
       const limited = await guess('wrong-4');
       expect(limited.statusCode).toBe(429);
       expect(limited.json().error.code).toBe('ERR_RATE_LIMITED');
       // Control: a client that authenticates is limited by its own bucket, not by the failures.
-      expect((await fresh.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } })).statusCode).toBe(200);
+      expect(
+        (await fresh.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } }))
+          .statusCode,
+      ).toBe(200);
     } finally {
       await fresh.close();
     }
@@ -185,22 +273,57 @@ describe('request validation', async () => {
   const { app } = await makeService({ bodyLimit: 8192 });
   afterAll(() => app.close());
   const post = (payload: string, contentType = 'application/json') =>
-    app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'content-type': contentType }, payload });
+    app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'content-type': contentType },
+      payload,
+    });
 
   it('answers every bad request with a clear 4xx and keeps serving', async () => {
     const cases: [string, Awaited<ReturnType<typeof post>>, number, string][] = [
       ['bad JSON', await post('{"record": {'), 400, 'ERR_JSON_INVALID'],
       ['empty JSON', await post(''), 400, 'ERR_JSON_INVALID'],
-      ['oversize', await post(JSON.stringify({ record: { ...RECORD, name: 'x'.repeat(10_000) }, template: 'vaccination-v2' })), 413, 'ERR_BODY_TOO_LARGE'],
+      [
+        'oversize',
+        await post(JSON.stringify({ record: { ...RECORD, name: 'x'.repeat(10_000) }, template: 'vaccination-v2' })),
+        413,
+        'ERR_BODY_TOO_LARGE',
+      ],
       ['wrong type', await post(JSON.stringify({ record: RECORD, template: 5 })), 400, 'ERR_REQUEST_INVALID'],
       ['array body', await post('[]'), 400, 'ERR_REQUEST_INVALID'],
-      ['unknown field', await post(JSON.stringify({ record: RECORD, template: 'vaccination-v2', extra: 1 })), 400, 'ERR_REQUEST_INVALID'],
-      ['unknown format', await post(JSON.stringify({ record: RECORD, template: 'vaccination-v2', formats: ['pdf'] })), 400, 'ERR_REQUEST_INVALID'],
+      [
+        'unknown field',
+        await post(JSON.stringify({ record: RECORD, template: 'vaccination-v2', extra: 1 })),
+        400,
+        'ERR_REQUEST_INVALID',
+      ],
+      [
+        'unknown format',
+        await post(JSON.stringify({ record: RECORD, template: 'vaccination-v2', formats: ['pdf'] })),
+        400,
+        'ERR_REQUEST_INVALID',
+      ],
       ['text/plain', await post('hello', 'text/plain'), 415, 'ERR_MEDIA_TYPE_UNSUPPORTED'],
-      ['__proto__', await post('{"record":{"__proto__":{"x":1}},"template":"vaccination-v2"}'), 400, 'ERR_JSON_INVALID'],
+      [
+        '__proto__',
+        await post('{"record":{"__proto__":{"x":1}},"template":"vaccination-v2"}'),
+        400,
+        'ERR_JSON_INVALID',
+      ],
       ['unknown template', await post(JSON.stringify({ record: RECORD, template: 'nope' })), 422, 'ERR_RECORD_INVALID'],
-      ['invalid record', await post(JSON.stringify({ record: { ...RECORD, dob: 'yesterday' }, template: 'vaccination-v2' })), 422, 'ERR_RECORD_INVALID'],
-      ['no identity', await post(JSON.stringify({ record: { vaccine: 'Covishield' }, template: 'vaccination-v2' })), 422, 'ERR_RECORD_INVALID'],
+      [
+        'invalid record',
+        await post(JSON.stringify({ record: { ...RECORD, dob: 'yesterday' }, template: 'vaccination-v2' })),
+        422,
+        'ERR_RECORD_INVALID',
+      ],
+      [
+        'no identity',
+        await post(JSON.stringify({ record: { vaccine: 'Covishield' }, template: 'vaccination-v2' })),
+        422,
+        'ERR_RECORD_INVALID',
+      ],
     ];
     for (const [name, res, status, code] of cases) {
       expect({ name, status: res.statusCode }).toEqual({ name, status });
@@ -227,7 +350,12 @@ describe('request validation', async () => {
   it('accepts application/ld+json bodies', async () => {
     const res = await post(JSON.stringify({ input: 'DIVOC1:x' }), 'application/ld+json');
     expect(res.statusCode).toBe(400); // wrong route body for issue: validated, not a media type error
-    const verified = await app.inject({ method: 'POST', url: '/credentials/verify', headers: { ...admin, 'content-type': 'application/ld+json' }, payload: JSON.stringify({ input: 'DIVOC1:x' }) });
+    const verified = await app.inject({
+      method: 'POST',
+      url: '/credentials/verify',
+      headers: { ...admin, 'content-type': 'application/ld+json' },
+      payload: JSON.stringify({ input: 'DIVOC1:x' }),
+    });
     expect(verified.statusCode).toBe(200);
   });
 });
@@ -235,7 +363,12 @@ describe('request validation', async () => {
 describe('OpenAPI, health, metrics', async () => {
   let failing = false;
   const memory = createMemoryStorage();
-  const storage: ServiceStorage = { ...memory, ping: async () => { if (failing) throw new Error('down'); } };
+  const storage: ServiceStorage = {
+    ...memory,
+    ping: async () => {
+      if (failing) throw new Error('down');
+    },
+  };
   const { app } = await makeService({ storage });
   afterAll(() => app.close());
 
@@ -244,14 +377,16 @@ describe('OpenAPI, health, metrics', async () => {
     expect(res.statusCode).toBe(200);
     const doc = JSON.parse(res.body);
     expect(doc.openapi).toBe('3.1.0');
-    for (const route of ROUTES) expect(doc.paths[route.url]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
+    for (const route of ROUTES)
+      expect(doc.paths[route.url]?.[route.method.toLowerCase()], `${route.method} ${route.url}`).toBeDefined();
     const issue = doc.paths['/credentials/issue'].post;
     expect(issue.requestBody.content['application/json'].schema).toEqual(JSON.parse(JSON.stringify(ROUTES[0]!.body)));
     expect(issue.parameters.some((p: { name: string }) => p.name === 'Idempotency-Key')).toBe(true);
     expect(doc.paths['/credentials/{id}'].get.responses['200'].content['image/png']).toBeDefined();
     expect(doc.components.securitySchemes.bearer.scheme).toBe('bearer');
     // Every $ref resolves.
-    for (const ref of res.body.match(/"\$ref":"[^"]+"/g) ?? []) expect(doc.components.schemas[ref.split('/').pop()!.replace('"', '')]).toBeDefined();
+    for (const ref of res.body.match(/"\$ref":"[^"]+"/g) ?? [])
+      expect(doc.components.schemas[ref.split('/').pop()!.replace('"', '')]).toBeDefined();
   });
 
   it('health: ready while storage answers, 503 when it does not', async () => {
@@ -271,7 +406,9 @@ describe('OpenAPI, health, metrics', async () => {
     const res = await app.inject({ method: 'GET', url: '/metrics' });
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0.0.4/);
     expect(res.body).toContain('divoc_http_requests_total{method="POST",route="/credentials/issue",status="201"} 1');
-    expect(res.body).toContain('divoc_http_request_duration_seconds_bucket{method="POST",route="/credentials/issue",status="201",le="+Inf"} 1');
+    expect(res.body).toContain(
+      'divoc_http_request_duration_seconds_bucket{method="POST",route="/credentials/issue",status="201",le="+Inf"} 1',
+    );
     expect(res.body).toContain('divoc_credentials_verified_total{result="invalid"} 1');
     expect(res.body).toMatch(/# TYPE divoc_http_request_duration_seconds histogram/);
   });
@@ -281,18 +418,37 @@ describe('logs', async () => {
   const sink = logCapture();
   const { app } = await makeService({ logger: { level: 'info', sink } });
   afterAll(() => app.close());
-  it('are JSON lines with route and status, and hold none of the record\'s personal data, nor keys', async () => {
+  it("are JSON lines with route and status, and hold none of the record's personal data, nor keys", async () => {
     const res = await app.inject(issueRecord());
     expect(res.statusCode).toBe(201);
     await app.inject(issueRecord({ record: { ...RECORD, dob: 'bad-dob-1990' }, template: 'vaccination-v2' }));
-    await app.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: res.json().credential } });
+    await app.inject({
+      method: 'POST',
+      url: '/credentials/verify',
+      headers: admin,
+      payload: { verifiableCredential: res.json().credential },
+    });
     await app.inject({ method: 'GET', url: `/credentials/${res.json().certificateId}?name=Rajesh`, headers: admin });
     await app.inject(issueRecord(undefined, { authorization: 'Bearer not-the-key-secret' }));
     const text = sink.lines.join('');
     expect(sink.lines.length).toBeGreaterThanOrEqual(5);
     const lines = sink.lines.map((l) => JSON.parse(l));
     expect(lines.some((l) => l.route === '/credentials/issue' && l.status === 201 && l.client === 'admin')).toBe(true);
-    for (const value of [RECORD.name, 'Rajesh', RECORD.dob, '1990-01-15', RECORD.identity, '998877665544', RECORD.refId, RECORD.batch, RECORD.vaccinatorName, 'bad-dob-1990', API_KEYS.admin, 'not-the-key-secret', 'Bearer']) {
+    for (const value of [
+      RECORD.name,
+      'Rajesh',
+      RECORD.dob,
+      '1990-01-15',
+      RECORD.identity,
+      '998877665544',
+      RECORD.refId,
+      RECORD.batch,
+      RECORD.vaccinatorName,
+      'bad-dob-1990',
+      API_KEYS.admin,
+      'not-the-key-secret',
+      'Bearer',
+    ]) {
       expect(text, value).not.toContain(value);
     }
   });

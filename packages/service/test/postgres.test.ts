@@ -30,37 +30,89 @@ describe.skipIf(!(await reachable()))('PostgreSQL storage', async () => {
   it('round trip: issue, retry, idempotency, revoke; a second instance on the same database sees it all', async () => {
     const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
     const app = await createService({ ...config, storage });
-    const issued = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: RECORD, template: 'vaccination-v2' } });
+    const issued = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'pg-1' },
+      payload: { record: RECORD, template: 'vaccination-v2' },
+    });
     expect(issued.statusCode).toBe(201);
     const { certificateId, credential } = issued.json();
-    const replay = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: RECORD, template: 'vaccination-v2' } });
+    const replay = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'pg-1' },
+      payload: { record: RECORD, template: 'vaccination-v2' },
+    });
     expect(replay.body).toBe(issued.body);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.headers.location).toBe(`/credentials/${certificateId}`);
-    const mismatch = await app.inject({ method: 'POST', url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-1' }, payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' } });
+    const mismatch = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'pg-1' },
+      payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' },
+    });
     expect(mismatch.statusCode).toBe(422);
-    const retried = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: RECORD, template: 'vaccination-v2' } });
+    const retried = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: admin,
+      payload: { record: RECORD, template: 'vaccination-v2' },
+    });
     expect(retried.statusCode).toBe(200);
     expect(retried.json().credential).toEqual(credential);
     // Concurrent duplicates across the shared store: one execution.
-    const same = { method: 'POST' as const, url: '/credentials/issue', headers: { ...admin, 'idempotency-key': 'pg-2' }, payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' } };
+    const same = {
+      method: 'POST' as const,
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'pg-2' },
+      payload: { record: { ...RECORD, dose: 2 }, template: 'vaccination-v2' },
+    };
     const results = await Promise.all(Array.from({ length: 6 }, () => app.inject(same)));
     expect(new Set(results.map((r) => r.body)).size).toBe(1);
-    expect((await app.inject({ method: 'POST', url: `/credentials/${certificateId}/revoke`, headers: admin })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ method: 'POST', url: `/credentials/${certificateId}/revoke`, headers: admin })).statusCode,
+    ).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/health' })).json().ready).toBe(true);
     await app.close();
 
     // Another instance (same keys, same database): the credential, its revocation and the list survive.
-    const again = await createService({ ...config, storage: await createPostgresStorage({ connectionString: CONNECTION, schema }) });
+    const again = await createService({
+      ...config,
+      storage: await createPostgresStorage({ connectionString: CONNECTION, schema }),
+    });
     const fetched = await again.inject({ method: 'GET', url: `/credentials/${certificateId}`, headers: admin });
     expect(fetched.json()).toEqual(credential);
-    const verified = (await again.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { verifiableCredential: credential } })).json();
-    expect(verified.checks.find((c: { name: string }) => c.name === 'revocation')).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    const verified = (
+      await again.inject({
+        method: 'POST',
+        url: '/credentials/verify',
+        headers: admin,
+        payload: { verifiableCredential: credential },
+      })
+    ).json();
+    expect(verified.checks.find((c: { name: string }) => c.name === 'revocation')).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+    });
     const list = (await again.inject({ method: 'GET', url: '/status-lists/1' })).json();
     expect(list.type).toContain('BitstringStatusListCredential');
     // New issuance continues the same list without reusing the index.
-    const next = (await again.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: { ...RECORD, identity: 'did:in.gov.uidai.aadhaar:555566667777' }, template: 'vaccination-v2' } })).json();
-    expect(next.credential.credentialStatus.statusListCredential).toBe(credential.credentialStatus.statusListCredential);
+    const next = (
+      await again.inject({
+        method: 'POST',
+        url: '/credentials/issue',
+        headers: admin,
+        payload: {
+          record: { ...RECORD, identity: 'did:in.gov.uidai.aadhaar:555566667777' },
+          template: 'vaccination-v2',
+        },
+      })
+    ).json();
+    expect(next.credential.credentialStatus.statusListCredential).toBe(
+      credential.credentialStatus.statusListCredential,
+    );
     expect(next.credential.credentialStatus.statusListIndex).not.toBe(credential.credentialStatus.statusListIndex);
     await again.close();
     const { rows } = await admin_pool.query(`SELECT count(*)::int AS n FROM "${schema}".credentials`);
@@ -73,13 +125,20 @@ describe.skipIf(!(await reachable()))('PostgreSQL storage', async () => {
     await storage.close(); // the pool is gone: every query fails
     const health = await app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(503);
-    const issue = await app.inject({ method: 'POST', url: '/credentials/issue', headers: admin, payload: { record: { ...RECORD, dose: 4 }, template: 'vaccination-v2' } });
+    const issue = await app.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: admin,
+      payload: { record: { ...RECORD, dose: 4 }, template: 'vaccination-v2' },
+    });
     expect(issue.statusCode).toBe(503);
     expect(issue.json().error.code).toBe('ERR_STORAGE_UNAVAILABLE');
     await app.close().catch(() => undefined);
   });
 
   it('rejects an unsafe schema name', async () => {
-    await expect(createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' })).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+    await expect(
+      createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' }),
+    ).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
   });
 });

@@ -28,11 +28,19 @@ describe('startService', () => {
 
   it('refuses auth mode "none" anywhere but loopback', async () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10']) {
-      await expect(startService(await baseConfig({ auth: { mode: 'none' }, listen: { host, port: 0 } }))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
+      await expect(
+        startService(await baseConfig({ auth: { mode: 'none' }, listen: { host, port: 0 } })),
+      ).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
     }
-    const trial = await startService(await baseConfig({ auth: { mode: 'none' }, listen: { host: '127.0.0.1', port: 0 } }));
+    const trial = await startService(
+      await baseConfig({ auth: { mode: 'none' }, listen: { host: '127.0.0.1', port: 0 } }),
+    );
     try {
-      const res = await fetch(`${trial.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input: 'x' }) });
+      const res = await fetch(`${trial.url}/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ input: 'x' }),
+      });
       expect(res.status).toBe(200);
     } finally {
       await trial.close();
@@ -49,7 +57,15 @@ describe('config file', async () => {
     listen: { host: '127.0.0.1', port: 0 },
     publicUrl: 'https://certs.example.test',
     keys: { vc: 'vc.key.pem' },
-    auth: { apiKeys: [{ id: 'registry', sha256: sha256Hex(API_KEYS.admin), scopes: ['credentials:issue', 'credentials:verify', 'credentials:read', 'credentials:revoke'] }] },
+    auth: {
+      apiKeys: [
+        {
+          id: 'registry',
+          sha256: sha256Hex(API_KEYS.admin),
+          scopes: ['credentials:issue', 'credentials:verify', 'credentials:read', 'credentials:revoke'],
+        },
+      ],
+    },
     rateLimit: { capacity: 10, refillPerSecond: 5 },
     storage: { kind: 'memory' },
     statusList: { validitySeconds: 3600 },
@@ -62,37 +78,58 @@ describe('config file', async () => {
     const other = await generateKeyPair('Ed25519');
     const otherSigner = createSigner(other, { id: verificationMethodId(other) });
     await writeFile(join(dir, 'other.trust.json'), JSON.stringify(toTrustListEntry(other, { id: otherSigner.id })));
-    const config = await parseServiceConfig({ ...base, trust: ['https://other.example/=other.trust.json'] }, { baseDir: dir, env: {} });
+    const config = await parseServiceConfig(
+      { ...base, trust: ['https://other.example/=other.trust.json'] },
+      { baseDir: dir, env: {} },
+    );
     const running = await startService(config);
     try {
       const check = async (issuer: string) => {
-        const credential = await issueCredential(buildCredential('vaccination-v2', RECORD, { issuer }) as UnsignedCredential, { signer: otherSigner });
-        const res = await fetch(`${running.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ verifiableCredential: credential }) });
+        const credential = await issueCredential(
+          buildCredential('vaccination-v2', RECORD, { issuer }) as UnsignedCredential,
+          { signer: otherSigner },
+        );
+        const res = await fetch(`${running.url}/credentials/verify`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` },
+          body: JSON.stringify({ verifiableCredential: credential }),
+        });
         return (await res.json()) as { valid: boolean; checks: { name: string; ok: boolean; code?: string }[] };
       };
       expect((await check('https://other.example/')).valid).toBe(true);
       const forged = await check('https://certs.example.test/');
       expect(forged.valid).toBe(false);
-      expect(forged.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+      expect(forged.checks.find((c) => c.name === 'trust')).toMatchObject({
+        ok: false,
+        code: 'ERR_TRUST_ISSUER_MISMATCH',
+      });
     } finally {
       await running.close();
     }
   });
 
-  it('files are read with caps, refused while reading: a trust file at the library\'s MAX_TRUST_TEXT, a key file at MAX_KEY_FILE_BYTES', async () => {
+  it("files are read with caps, refused while reading: a trust file at the library's MAX_TRUST_TEXT, a key file at MAX_KEY_FILE_BYTES", async () => {
     const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
     const other = await generateKeyPair('Ed25519');
     const entry = JSON.stringify(toTrustListEntry(other, { id: verificationMethodId(other) }));
     // Control: a trust file over the 1 MiB other files get, under MAX_TRUST_TEXT, loads (a national list is larger).
     await writeFile(join(dir, 'padded.trust.json'), entry + ' '.repeat(2 * 1024 * 1024));
-    await expect(parseServiceConfig({ ...base, trust: ['padded.trust.json'] }, { baseDir: dir, env: {} })).resolves.toBeDefined();
+    await expect(
+      parseServiceConfig({ ...base, trust: ['padded.trust.json'] }, { baseDir: dir, env: {} }),
+    ).resolves.toBeDefined();
     await writeFile(join(dir, 'huge.trust.json'), entry + ' '.repeat(MAX_TRUST_TEXT));
-    await expect(parseServiceConfig({ ...base, trust: ['huge.trust.json'] }, { baseDir: dir, env: {} })).rejects.toMatchObject({
+    await expect(
+      parseServiceConfig({ ...base, trust: ['huge.trust.json'] }, { baseDir: dir, env: {} }),
+    ).rejects.toMatchObject({
       code: 'ERR_SERVICE_CONFIG_INVALID',
-      message: expect.stringMatching(new RegExp(`trust file .*huge\\.trust\\.json is larger than ${MAX_TRUST_TEXT} bytes`)),
+      message: expect.stringMatching(
+        new RegExp(`trust file .*huge\\.trust\\.json is larger than ${MAX_TRUST_TEXT} bytes`),
+      ),
     });
     // A device that never ends is refused at the cap, not read until memory runs out.
-    await expect(parseServiceConfig({ ...base, keys: { vc: '/dev/zero' } }, { baseDir: dir, env: {} })).rejects.toThrow(/is not a file|larger than/);
+    await expect(parseServiceConfig({ ...base, keys: { vc: '/dev/zero' } }, { baseDir: dir, env: {} })).rejects.toThrow(
+      /is not a file|larger than/,
+    );
   });
 
   it('loads a JSON config (keys relative to it) and runs from it', async () => {
@@ -101,10 +138,18 @@ describe('config file', async () => {
     expect(config.issuer).toMatch(/^did:key:z6Mk/);
     const running = await startService(config);
     try {
-      const res = await fetch(`${running.url}/credentials/issue`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ record: RECORD, template: 'vaccination-v2' }) });
+      const res = await fetch(`${running.url}/credentials/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` },
+        body: JSON.stringify({ record: RECORD, template: 'vaccination-v2' }),
+      });
       expect(res.status).toBe(201);
       const body = (await res.json()) as { credential: Record<string, unknown> };
-      const verified = await fetch(`${running.url}/credentials/verify`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` }, body: JSON.stringify({ verifiableCredential: body.credential }) });
+      const verified = await fetch(`${running.url}/credentials/verify`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEYS.admin}` },
+        body: JSON.stringify({ verifiableCredential: body.credential }),
+      });
       expect(((await verified.json()) as { valid: boolean }).valid).toBe(true);
     } finally {
       await running.close();
@@ -130,8 +175,15 @@ describe('config file', async () => {
       await expect(parseServiceConfig(json, { baseDir: dir, env: {} }), String(message)).rejects.toThrow(message);
     }
     await writeFile(join(dir, 'broken.json'), '{ "keys": ');
-    await expect(loadServiceConfig(join(dir, 'broken.json'))).rejects.toMatchObject({ code: 'ERR_SERVICE_CONFIG_INVALID' });
-    await writeFile(join(dir, 'pub.pem'), '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n');
-    await expect(parseServiceConfig({ ...base, keys: { vc: 'pub.pem' } }, { baseDir: dir })).rejects.toThrow(/public key only/);
+    await expect(loadServiceConfig(join(dir, 'broken.json'))).rejects.toMatchObject({
+      code: 'ERR_SERVICE_CONFIG_INVALID',
+    });
+    await writeFile(
+      join(dir, 'pub.pem'),
+      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n',
+    );
+    await expect(parseServiceConfig({ ...base, keys: { vc: 'pub.pem' } }, { baseDir: dir })).rejects.toThrow(
+      /public key only/,
+    );
   });
 });

@@ -64,7 +64,13 @@ export type { IssuerKeyEntry } from './jwks/export.js';
 export { computeRid, createRevocationList, parseRevocationList, isRevoked } from './revocation/crl.js';
 export type { ComputeRidOptions, Revocation, CreateRevocationListOptions } from './revocation/crl.js';
 export { loadIssuerDirectory } from './directory/directory.js';
-export type { IssuerDirectory, IssuerDirectoryEntry, LoadIssuerDirectoryOptions, LoadedIssuer, LoadedIssuerDirectory } from './directory/directory.js';
+export type {
+  IssuerDirectory,
+  IssuerDirectoryEntry,
+  LoadIssuerDirectoryOptions,
+  LoadedIssuer,
+  LoadedIssuerDirectory,
+} from './directory/directory.js';
 export { shcFormat, shcIssuerOf } from './format/shc.js';
 export type { ShcSigningKey } from './format/shc.js';
 export { summarizeShc } from './format/summary.js';

@@ -12,7 +12,8 @@ export function vectorJson<T = unknown>(path: string): T {
   return JSON.parse(vector(path)) as T;
 }
 
-export const issuerJwks = () => vectorJson<{ keys: Record<string, unknown>[] }>('examples/issuer/.well-known/jwks.json');
+export const issuerJwks = () =>
+  vectorJson<{ keys: Record<string, unknown>[] }>('examples/issuer/.well-known/jwks.json');
 
 export function exampleStore(): TrustStore {
   const store = new TrustStore();

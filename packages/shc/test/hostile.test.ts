@@ -34,13 +34,18 @@ async function expectDecodeFailure(input: unknown, code: string): Promise<void> 
 
 describe('hostile JWS', () => {
   it('our forge helper makes valid cards (control)', async () => {
-    expect((await verifyShc(await forge(good, deflate(payload)), { trustStore: exampleStore(), now })).valid).toBe(true);
+    expect((await verifyShc(await forge(good, deflate(payload)), { trustStore: exampleStore(), now })).valid).toBe(
+      true,
+    );
   });
 
   it('truncated JWS', async () => {
     await expectDecodeFailure(jws00.slice(0, jws00.lastIndexOf('.')), 'ERR_SHC_JWS_MALFORMED');
     await expectDecodeFailure(jws00.slice(0, -10), 'ERR_SHC_JWS_MALFORMED');
-    await expectDecodeFailure(jws00.slice(0, jws00.indexOf('.') + 40) + '.' + jws00.split('.')[2], 'ERR_SHC_INFLATE_FAILED');
+    await expectDecodeFailure(
+      jws00.slice(0, jws00.indexOf('.') + 40) + '.' + jws00.split('.')[2],
+      'ERR_SHC_INFLATE_FAILED',
+    );
     await expectDecodeFailure(jws00.slice(0, 10), 'ERR_SHC_JWS_MALFORMED');
   });
 
@@ -49,16 +54,25 @@ describe('hostile JWS', () => {
       await expectDecodeFailure(await forge({ ...good, alg }, deflate(payload)), 'ERR_SHC_HEADER_INVALID');
     }
     // alg none with an empty signature part
-    await expectDecodeFailure(`${b64(JSON.stringify({ ...good, alg: 'none' }))}.${b64(deflate(payload))}.`, 'ERR_SHC_HEADER_INVALID');
+    await expectDecodeFailure(
+      `${b64(JSON.stringify({ ...good, alg: 'none' }))}.${b64(deflate(payload))}.`,
+      'ERR_SHC_HEADER_INVALID',
+    );
   });
 
   it('missing or wrong zip, missing kid, crit', async () => {
-    await expectDecodeFailure(await forge({ alg: 'ES256', kid }, Buffer.from(JSON.stringify(payload))), 'ERR_SHC_HEADER_INVALID');
+    await expectDecodeFailure(
+      await forge({ alg: 'ES256', kid }, Buffer.from(JSON.stringify(payload))),
+      'ERR_SHC_HEADER_INVALID',
+    );
     await expectDecodeFailure(await forge({ ...good, zip: 'GZIP' }, deflate(payload)), 'ERR_SHC_HEADER_INVALID');
     await expectDecodeFailure(await forge({ alg: 'ES256', zip: 'DEF' }, deflate(payload)), 'ERR_SHC_HEADER_INVALID');
     await expectDecodeFailure(await forge({ ...good, kid: 42 }, deflate(payload)), 'ERR_SHC_HEADER_INVALID');
     await expectDecodeFailure(await forge({ ...good, crit: ['b64'] }, deflate(payload)), 'ERR_SHC_HEADER_INVALID');
-    await expectDecodeFailure(`${b64('not json')}.${b64(deflate(payload))}.${jws00.split('.')[2]}`, 'ERR_SHC_JWS_MALFORMED');
+    await expectDecodeFailure(
+      `${b64('not json')}.${b64(deflate(payload))}.${jws00.split('.')[2]}`,
+      'ERR_SHC_JWS_MALFORMED',
+    );
     await expectDecodeFailure(`${b64('[1]')}.${b64(deflate(payload))}.${jws00.split('.')[2]}`, 'ERR_SHC_JWS_MALFORMED');
   });
 
@@ -76,7 +90,10 @@ describe('hostile JWS', () => {
   it('payload that is not raw DEFLATE, not UTF-8, not JSON, or not a health card', async () => {
     await expectDecodeFailure(await forge(good, deflateSync(JSON.stringify(payload))), 'ERR_SHC_INFLATE_FAILED');
     await expectDecodeFailure(await forge(good, Buffer.from(JSON.stringify(payload))), 'ERR_SHC_INFLATE_FAILED');
-    await expectDecodeFailure(await forge(good, deflateRawSync(Buffer.from([0xff, 0xfe, 0x00]))), 'ERR_SHC_PAYLOAD_INVALID');
+    await expectDecodeFailure(
+      await forge(good, deflateRawSync(Buffer.from([0xff, 0xfe, 0x00]))),
+      'ERR_SHC_PAYLOAD_INVALID',
+    );
     await expectDecodeFailure(await forge(good, deflate('{"iss": ')), 'ERR_SHC_PAYLOAD_INVALID');
     await expectDecodeFailure(await forge(good, deflate('[]')), 'ERR_SHC_PAYLOAD_INVALID');
     await expectDecodeFailure(await forge(good, deflate('')), 'ERR_SHC_INFLATE_FAILED');
@@ -88,7 +105,10 @@ describe('hostile JWS', () => {
       { ...payload, exp: 'never' },
       { ...payload, vc: { ...vc, type: ['https://smarthealth.cards#immunization'] } },
       { ...payload, vc: { ...vc, credentialSubject: { fhirVersion: '4.0.1' } } },
-      { ...payload, vc: { ...vc, credentialSubject: { fhirVersion: '4.0.1', fhirBundle: { resourceType: 'Bundle', entry: [{}] } } } },
+      {
+        ...payload,
+        vc: { ...vc, credentialSubject: { fhirVersion: '4.0.1', fhirBundle: { resourceType: 'Bundle', entry: [{}] } } },
+      },
       { ...payload, vc: { ...vc, rid: 'has spaces' } },
       { ...payload, vc: { ...vc, rid: 'A'.repeat(25) } },
       { iss: EXAMPLE_ISSUER, nbf: 1 },
@@ -99,7 +119,17 @@ describe('hostile JWS', () => {
   it('signature of the wrong length (truncated, padded, DER)', async () => {
     const [h, p, s] = jws00.split('.') as [string, string, string];
     const sig = Buffer.from(s, 'base64url');
-    for (const bad of [sig.subarray(0, 63), Buffer.concat([sig, Buffer.from([0])]), Buffer.alloc(0), Buffer.concat([Buffer.from([0x30, 0x44, 0x02, 0x20]), sig.subarray(0, 32), Buffer.from([0x02, 0x20]), sig.subarray(32)])]) {
+    for (const bad of [
+      sig.subarray(0, 63),
+      Buffer.concat([sig, Buffer.from([0])]),
+      Buffer.alloc(0),
+      Buffer.concat([
+        Buffer.from([0x30, 0x44, 0x02, 0x20]),
+        sig.subarray(0, 32),
+        Buffer.from([0x02, 0x20]),
+        sig.subarray(32),
+      ]),
+    ]) {
       await expectDecodeFailure(`${h}.${p}.${b64(bad)}`, 'ERR_SHC_JWS_MALFORMED');
     }
     await expectDecodeFailure(`${h}.${p}.${s}=`, 'ERR_SHC_JWS_MALFORMED');
@@ -115,7 +145,10 @@ describe('hostile JWS', () => {
     expect(result.checks[1]).toMatchObject({ name: 'signature', ok: false, code: 'ERR_SHC_SIGNATURE_INVALID' });
     const sig = Buffer.from(s, 'base64url');
     sig[10]! ^= 1;
-    const flipped = await verifyShc(`${jws00.split('.').slice(0, 2).join('.')}.${b64(sig)}`, { trustStore: exampleStore(), now });
+    const flipped = await verifyShc(`${jws00.split('.').slice(0, 2).join('.')}.${b64(sig)}`, {
+      trustStore: exampleStore(),
+      now,
+    });
     expect(flipped.checks[1]).toMatchObject({ ok: false, code: 'ERR_SHC_SIGNATURE_INVALID' });
   });
 
@@ -139,7 +172,10 @@ describe('hostile JWS', () => {
     const vm = verificationMethodId(kp);
     const input = `${b64(JSON.stringify({ ...good, kid: vm }))}.${b64(deflate({ ...payload, iss: did }))}`;
     const sig = await createSigner(kp, { id: vm }).sign(new TextEncoder().encode(input));
-    const result = await verifyShc(`${input}.${b64(sig)}`, { trustStore: new TrustStore({ resolveDidKey: true }), now });
+    const result = await verifyShc(`${input}.${b64(sig)}`, {
+      trustStore: new TrustStore({ resolveDidKey: true }),
+      now,
+    });
     expect(result.valid).toBe(false);
     expect(result.checks[1]).toMatchObject({ ok: false, code: 'ERR_SHC_KEY_NOT_TRUSTED' });
   });
@@ -155,13 +191,20 @@ describe('hostile JWS', () => {
 
   it('validity: nbf in the future, exp in the past', async () => {
     const future = await verifyShc(jws00, { trustStore: exampleStore(), now: new Date('2023-01-01T00:00:00Z') });
-    expect(future.checks.find((c) => c.name === 'validity')).toMatchObject({ ok: false, code: 'ERR_SHC_NOT_YET_VALID' });
+    expect(future.checks.find((c) => c.name === 'validity')).toMatchObject({
+      ok: false,
+      code: 'ERR_SHC_NOT_YET_VALID',
+    });
     const expired = await forge(good, deflate({ ...payload, exp: 1700000000 }));
     const r = await verifyShc(expired, { trustStore: exampleStore(), now });
     expect(r.checks.find((c) => c.name === 'validity')).toMatchObject({ ok: false, code: 'ERR_SHC_EXPIRED' });
     const ok = await verifyShc(expired, { trustStore: exampleStore(), now: new Date('2023-08-01T00:00:00Z') });
     expect(ok.valid).toBe(true);
-    const skew = await verifyShc(jws00, { trustStore: exampleStore(), now: new Date(1687450764.656 * 1000 - 30_000), clockToleranceSeconds: 60 });
+    const skew = await verifyShc(jws00, {
+      trustStore: exampleStore(),
+      now: new Date(1687450764.656 * 1000 - 30_000),
+      clockToleranceSeconds: 60,
+    });
     expect(skew.valid).toBe(true);
   });
 });
@@ -192,9 +235,14 @@ describe('hostile QR texts', () => {
     await expectDecodeFailure([qr00, chunks02[1]!], 'ERR_SHC_CHUNKS_INVALID');
     await expectDecodeFailure(['shc:/1/40/00'], 'ERR_SHC_CHUNKS_INVALID');
     await expectDecodeFailure([], 'ERR_SHC_CHUNKS_INVALID');
-    await expectDecodeFailure(Array.from({ length: 40 }, () => qr00), 'ERR_SHC_INPUT_INVALID');
+    await expectDecodeFailure(
+      Array.from({ length: 40 }, () => qr00),
+      'ERR_SHC_INPUT_INVALID',
+    );
     await expectDecodeFailure([chunks02[0]!, 42, chunks02[2]!], 'ERR_SHC_INPUT_INVALID');
-    expect(() => decodeShcQr([chunks02[1]!, chunks02[0]!])).toThrow(expect.objectContaining({ code: 'ERR_SHC_CHUNKS_INVALID', message: expect.stringContaining('missing chunk 3') }));
+    expect(() => decodeShcQr([chunks02[1]!, chunks02[0]!])).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_CHUNKS_INVALID', message: expect.stringContaining('missing chunk 3') }),
+    );
   });
 
   it('chunks of two different cards of the same size assemble but never verify', async () => {
@@ -207,7 +255,11 @@ describe('hostile QR texts', () => {
     expect(qa.length).toBe(3);
     expect(qb.length).toBe(3);
     expect((await verifyShc(qb, { trustStore: exampleStore(), now })).valid).toBe(true);
-    for (const mixed of [[qa[0]!, qb[1]!, qb[2]!], [qb[0]!, qa[1]!, qb[2]!], [qb[0]!, qb[1]!, qa[2]!]]) {
+    for (const mixed of [
+      [qa[0]!, qb[1]!, qb[2]!],
+      [qb[0]!, qa[1]!, qb[2]!],
+      [qb[0]!, qb[1]!, qa[2]!],
+    ]) {
       const r = await verifyShc(mixed, { trustStore: exampleStore(), now });
       expect(r.valid).toBe(false);
     }
@@ -220,7 +272,9 @@ describe('hostile inputs and files', () => {
       const r = await verifyShc(bad as never, { trustStore: exampleStore(), now });
       expect(r.valid).toBe(false);
       expect(r.checks[0]!.ok).toBe(false);
-      expect(() => decodeShc(bad as never)).toThrow(expect.objectContaining({ code: expect.stringMatching(/^ERR_SHC_/) }));
+      expect(() => decodeShc(bad as never)).toThrow(
+        expect.objectContaining({ code: expect.stringMatching(/^ERR_SHC_/) }),
+      );
     }
     await expectDecodeFailure('', 'ERR_SHC_INPUT_INVALID');
     await expectDecodeFailure(new Uint8Array([0xff, 0xfe, 0xfd]), 'ERR_SHC_INPUT_INVALID');
@@ -240,7 +294,9 @@ describe('hostile inputs and files', () => {
     await expectDecodeFailure('{"verifiableCredential": [42]}', 'ERR_SHC_FILE_INVALID');
     await expectDecodeFailure('{"verifiableCredential": ["not a jws"]}', 'ERR_SHC_FILE_INVALID');
     await expectDecodeFailure({ verifiableCredential: [jws00, jws00] }, 'ERR_SHC_FILE_INVALID');
-    expect(() => readHealthCardFile(JSON.stringify({ verifiableCredential: Array(101).fill(jws00) }))).toThrow(expect.objectContaining({ code: 'ERR_SHC_FILE_INVALID' }));
+    expect(() => readHealthCardFile(JSON.stringify({ verifiableCredential: Array(101).fill(jws00) }))).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_FILE_INVALID' }),
+    );
     expect(() => readHealthCardFile('[]')).toThrow(expect.objectContaining({ code: 'ERR_SHC_FILE_INVALID' }));
   });
 

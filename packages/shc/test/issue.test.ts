@@ -59,12 +59,21 @@ describe('signing with the spec example issuer key', () => {
 
   it('rejects a signer whose key is not the given key', async () => {
     const other = await generateKeyPair('P-256');
-    const payload = createShcPayload({ resourceType: 'Bundle', type: 'collection', entry: [] }, { issuer: EXAMPLE_ISSUER });
-    await expect(signShcPayload(payload, { signer: createSigner(other, { id: 'x' }), key: keyPair })).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
-    await expect(signShcPayload(payload, { signer, kid: 'abc', key: keyPair })).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
+    const payload = createShcPayload(
+      { resourceType: 'Bundle', type: 'collection', entry: [] },
+      { issuer: EXAMPLE_ISSUER },
+    );
+    await expect(
+      signShcPayload(payload, { signer: createSigner(other, { id: 'x' }), key: keyPair }),
+    ).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
+    await expect(signShcPayload(payload, { signer, kid: 'abc', key: keyPair })).rejects.toMatchObject({
+      code: 'ERR_SHC_OPTIONS_INVALID',
+    });
     await expect(signShcPayload(payload, { signer })).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
     const ed = await generateKeyPair('Ed25519');
-    await expect(signShcPayload(payload, { signer: createSigner(ed, { id: 'e' }), kid: 'k' })).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
+    await expect(signShcPayload(payload, { signer: createSigner(ed, { id: 'e' }), kid: 'k' })).rejects.toMatchObject({
+      code: 'ERR_SHC_OPTIONS_INVALID',
+    });
   });
 });
 
@@ -72,12 +81,19 @@ describe('FHIR bundles from our credentials', () => {
   it('vaccination-v2 → Patient + Immunization, CVX 210 for Covishield, minimised', async () => {
     const credential = buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' });
     const { bundle, types } = credentialToFhirBundle(credential);
-    expect(types).toEqual(['https://smarthealth.cards#health-card', 'https://smarthealth.cards#immunization', 'https://smarthealth.cards#covid19']);
+    expect(types).toEqual([
+      'https://smarthealth.cards#health-card',
+      'https://smarthealth.cards#immunization',
+      'https://smarthealth.cards#covid19',
+    ]);
     expect(bundle).toEqual({
       resourceType: 'Bundle',
       type: 'collection',
       entry: [
-        { fullUrl: 'resource:0', resource: { resourceType: 'Patient', name: [{ text: 'Bhaya Mitra' }], birthDate: '1994-09-01' } },
+        {
+          fullUrl: 'resource:0',
+          resource: { resourceType: 'Patient', name: [{ text: 'Bhaya Mitra' }], birthDate: '1994-09-01' },
+        },
         {
           fullUrl: 'resource:1',
           resource: {
@@ -119,7 +135,10 @@ describe('FHIR bundles from our credentials', () => {
     expect(card.payload.vc.type).toContain('https://smarthealth.cards#laboratory');
     const result = await verifyShc(JSON.stringify(card.file), { trustStore: exampleStore(), now });
     expect(result.valid).toBe(true);
-    expect(entries(result.payload!.vc.credentialSubject.fhirBundle).map((r) => r.resourceType)).toEqual(['Patient', 'Observation']);
+    expect(entries(result.payload!.vc.credentialSubject.fhirBundle).map((r) => r.resourceType)).toEqual([
+      'Patient',
+      'Observation',
+    ]);
   });
 
   it('issueShc refuses bad options with a typed error', async () => {
@@ -131,29 +150,57 @@ describe('FHIR bundles from our credentials', () => {
       { signer, key: keyPair, issuer: EXAMPLE_ISSUER, rid: 'not a rid!' },
       { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: Number.NaN },
     ]) {
-      await expect(issueShc(credential, options), JSON.stringify(options.issuer)).rejects.toMatchObject({ code: 'ERR_SHC_OPTIONS_INVALID' });
+      await expect(issueShc(credential, options), JSON.stringify(options.issuer)).rejects.toMatchObject({
+        code: 'ERR_SHC_OPTIONS_INVALID',
+      });
     }
   });
 
   it('maps vaccine names to CVX, unknown products to ICD-11', () => {
     const cvx = (vaccine: string, extra: Record<string, unknown> = {}) => {
-      const c = buildCredential('vaccination-v2', { ...vaccinationRecord, vaccine, ...extra }, { issuer: 'https://divoc.dev/' });
-      const imm = entries(credentialToFhirBundle(c).bundle)[1] as unknown as { vaccineCode: { coding: { system: string; code: string }[] } };
+      const c = buildCredential(
+        'vaccination-v2',
+        { ...vaccinationRecord, vaccine, ...extra },
+        { issuer: 'https://divoc.dev/' },
+      );
+      const imm = entries(credentialToFhirBundle(c).bundle)[1] as unknown as {
+        vaccineCode: { coding: { system: string; code: string }[] };
+      };
       return imm.vaccineCode.coding[0];
     };
     const expected: Record<string, string> = {
-      Covishield: '210', AstraZeneca: '210', Covaxin: '502', 'Pfizer/Comirnaty': '208', Moderna: '207', Janssen: '212',
-      Sinopharm: '510', Sinovac: '511', Novavax: '211', Covovax: '211', 'Sputnik V': '505', 'Sputnik Light': '504',
-      'ZyCoV-D': '514', Corbevax: '517', Convidecia: '506',
+      Covishield: '210',
+      AstraZeneca: '210',
+      Covaxin: '502',
+      'Pfizer/Comirnaty': '208',
+      Moderna: '207',
+      Janssen: '212',
+      Sinopharm: '510',
+      Sinovac: '511',
+      Novavax: '211',
+      Covovax: '211',
+      'Sputnik V': '505',
+      'Sputnik Light': '504',
+      'ZyCoV-D': '514',
+      Corbevax: '517',
+      Convidecia: '506',
     };
-    for (const [name, code] of Object.entries(expected)) expect(cvx(name), name).toEqual({ system: 'http://hl7.org/fhir/sid/cvx', code });
-    expect(cvx('Soberana 02', { icd11Code: 'XM5JC5' })).toEqual({ system: 'http://id.who.int/icd11/mms', code: 'XM5JC5' });
+    for (const [name, code] of Object.entries(expected))
+      expect(cvx(name), name).toEqual({ system: 'http://hl7.org/fhir/sid/cvx', code });
+    expect(cvx('Soberana 02', { icd11Code: 'XM5JC5' })).toEqual({
+      system: 'http://id.who.int/icd11/mms',
+      code: 'XM5JC5',
+    });
   });
 
   it('test credential → Patient + Observation (LOINC, SNOMED result)', () => {
     const credential = buildCredential('test', testRecord, { issuer: 'https://divoc.dev/' });
     const { bundle, types } = credentialToFhirBundle(credential);
-    expect(types).toEqual(['https://smarthealth.cards#health-card', 'https://smarthealth.cards#laboratory', 'https://smarthealth.cards#covid19']);
+    expect(types).toEqual([
+      'https://smarthealth.cards#health-card',
+      'https://smarthealth.cards#laboratory',
+      'https://smarthealth.cards#covid19',
+    ]);
     expect(entries(bundle)[1]).toEqual({
       resourceType: 'Observation',
       status: 'final',
@@ -163,21 +210,41 @@ describe('FHIR bundles from our credentials', () => {
       performer: [{ display: 'City Lab' }],
       valueCodeableConcept: { coding: [{ system: 'http://snomed.info/sct', code: '260415000' }] },
     });
-    const rat = buildCredential('test', { ...testRecord, testType: 'Rapid Antigen Test', result: 'Positive' }, { issuer: 'https://divoc.dev/' });
+    const rat = buildCredential(
+      'test',
+      { ...testRecord, testType: 'Rapid Antigen Test', result: 'Positive' },
+      { issuer: 'https://divoc.dev/' },
+    );
     const obs = entries(credentialToFhirBundle(rat).bundle)[1]!;
     expect(obs.code).toEqual({ coding: [{ system: 'http://loinc.org', code: '94558-4' }] });
     expect(obs.valueCodeableConcept).toEqual({ coding: [{ system: 'http://snomed.info/sct', code: '260373001' }] });
   });
 
   it('refuses what it cannot map, with a typed error', () => {
-    expect(() => credentialToFhirBundle({ type: ['VerifiableCredential', 'ProofOfRecoveryCredential'], credentialSubject: { name: 'x' }, evidence: [{}] })).toThrow(
+    expect(() =>
+      credentialToFhirBundle({
+        type: ['VerifiableCredential', 'ProofOfRecoveryCredential'],
+        credentialSubject: { name: 'x' },
+        evidence: [{}],
+      }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_SHC_CREDENTIAL_UNSUPPORTED' }));
+    const c = buildCredential('test', { ...testRecord, testType: 'Blood culture' }, { issuer: 'https://divoc.dev/' });
+    expect(() => credentialToFhirBundle(c)).toThrow(
       expect.objectContaining({ code: 'ERR_SHC_CREDENTIAL_UNSUPPORTED' }),
     );
-    const c = buildCredential('test', { ...testRecord, testType: 'Blood culture' }, { issuer: 'https://divoc.dev/' });
-    expect(() => credentialToFhirBundle(c)).toThrow(expect.objectContaining({ code: 'ERR_SHC_CREDENTIAL_UNSUPPORTED' }));
-    expect(entries(credentialToFhirBundle(c, { testLoinc: '94309-2' }).bundle)[1]!.code).toEqual({ coding: [{ system: 'http://loinc.org', code: '94309-2' }] });
-    for (const bad of [null, 'x', [], {}, { type: 'ProofOfVaccinationCredential', credentialSubject: {}, evidence: [] }]) {
-      expect(() => credentialToFhirBundle(bad)).toThrow(expect.objectContaining({ code: 'ERR_SHC_CREDENTIAL_UNSUPPORTED' }));
+    expect(entries(credentialToFhirBundle(c, { testLoinc: '94309-2' }).bundle)[1]!.code).toEqual({
+      coding: [{ system: 'http://loinc.org', code: '94309-2' }],
+    });
+    for (const bad of [
+      null,
+      'x',
+      [],
+      {},
+      { type: 'ProofOfVaccinationCredential', credentialSubject: {}, evidence: [] },
+    ]) {
+      expect(() => credentialToFhirBundle(bad)).toThrow(
+        expect.objectContaining({ code: 'ERR_SHC_CREDENTIAL_UNSUPPORTED' }),
+      );
     }
   });
 
@@ -192,14 +259,26 @@ describe('FHIR bundles from our credentials', () => {
       resourceType: 'Bundle',
       type: 'collection',
       entry: [
-        { fullUrl: 'urn:uuid:p1', resource: { resourceType: 'Patient', id: 'p1', meta: { versionId: '1' }, text: { status: 'generated', div: '<div/>' }, name: [{ family: 'A' }] } },
+        {
+          fullUrl: 'urn:uuid:p1',
+          resource: {
+            resourceType: 'Patient',
+            id: 'p1',
+            meta: { versionId: '1' },
+            text: { status: 'generated', div: '<div/>' },
+            name: [{ family: 'A' }],
+          },
+        },
         {
           fullUrl: 'https://fhir.example/Immunization/i1',
           resource: {
             resourceType: 'Immunization',
             id: 'i1',
             meta: { security: [{ code: 'IAL1.2' }], lastUpdated: 'x' },
-            vaccineCode: { text: 'Moderna', coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '207', display: 'Moderna' }] },
+            vaccineCode: {
+              text: 'Moderna',
+              coding: [{ system: 'http://hl7.org/fhir/sid/cvx', code: '207', display: 'Moderna' }],
+            },
             patient: { reference: 'Patient/p1' },
             performer: [{ actor: { display: 'Clinic' } }],
           },
@@ -251,7 +330,15 @@ describe('files, JWKS, revocation, directory', () => {
 
   it('exportIssuerJwks publishes public ES256 keys with thumbprint kids', async () => {
     const jwks = exportIssuerJwks([keyPair, { key: await generateKeyPair('P-256'), crlVersion: 3 }]);
-    expect(jwks.keys[0]).toEqual({ kty: 'EC', kid: signingKid, use: 'sig', alg: 'ES256', crv: 'P-256', x: signingJwk.x, y: signingJwk.y });
+    expect(jwks.keys[0]).toEqual({
+      kty: 'EC',
+      kid: signingKid,
+      use: 'sig',
+      alg: 'ES256',
+      crv: 'P-256',
+      x: signingJwk.x,
+      y: signingJwk.y,
+    });
     expect(jwks.keys[1]!.crlVersion).toBe(3);
     expect(JSON.stringify(jwks)).not.toContain('"d"');
     const ed = await generateKeyPair('Ed25519');
@@ -265,7 +352,9 @@ describe('files, JWKS, revocation, directory', () => {
     expect(rid).toMatch(/^[A-Za-z0-9_-]{11}$/);
     expect(computeRid({ secret, kid: signingKid, userId: 'patient-42' })).toBe(rid);
     expect(computeRid({ secret, kid: 'other', userId: 'patient-42' })).not.toBe(rid);
-    expect(() => computeRid({ secret: new Uint8Array(16), kid: 'k', userId: 'u' })).toThrow(expect.objectContaining({ code: 'ERR_SHC_REVOCATION_LIST_INVALID' }));
+    expect(() => computeRid({ secret: new Uint8Array(16), kid: 'k', userId: 'u' })).toThrow(
+      expect.objectContaining({ code: 'ERR_SHC_REVOCATION_LIST_INVALID' }),
+    );
   });
 
   it('a revoked card fails the revocation check; a card issued after the cut-off passes', async () => {
@@ -278,13 +367,27 @@ describe('files, JWKS, revocation, directory', () => {
     const revoked = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [bare] });
     expect(revoked.valid).toBe(false);
     expect(revoked.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_SHC_REVOKED' });
-    const cutoff = createRevocationList({ kid: signingKid, rids: [{ rid, before: new Date('2024-01-01T00:00:00Z') }], ctr: 2 });
+    const cutoff = createRevocationList({
+      kid: signingKid,
+      rids: [{ rid, before: new Date('2024-01-01T00:00:00Z') }],
+      ctr: 2,
+    });
     expect(cutoff.rids).toEqual([`${rid}.1704067200`]);
-    expect((await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [cutoff] })).valid).toBe(true);
+    expect((await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [cutoff] })).valid).toBe(
+      true,
+    );
     const otherKey = createRevocationList({ kid: 'someone-else', rids: [rid] });
     const skipped = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [otherKey] });
-    expect(skipped.checks.at(-1)).toEqual({ name: 'revocation', ok: true, message: `no revocation list for key ${signingKid}` });
-    const broken = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [{ ...bare, method: 'x' } as never] });
+    expect(skipped.checks.at(-1)).toEqual({
+      name: 'revocation',
+      ok: true,
+      message: `no revocation list for key ${signingKid}`,
+    });
+    const broken = await verifyShc(card.jws, {
+      trustStore: exampleStore(),
+      now,
+      revocationLists: [{ ...bare, method: 'x' } as never],
+    });
     expect(broken.checks.at(-1)).toMatchObject({ ok: false, code: 'ERR_SHC_REVOCATION_LIST_INVALID' });
   });
 
@@ -297,10 +400,18 @@ describe('files, JWKS, revocation, directory', () => {
     expect((await verifyShc(jws, { trustStore: ours.trustStore, now })).valid).toBe(true);
 
     const vci = loadIssuerDirectory(
-      { participating_issuers: [{ iss: EXAMPLE_ISSUER, name: 'SMART example', website: 'https://smarthealth.cards' }, { iss: 'https://other.example', name: 'Other' }] },
+      {
+        participating_issuers: [
+          { iss: EXAMPLE_ISSUER, name: 'SMART example', website: 'https://smarthealth.cards' },
+          { iss: 'https://other.example', name: 'Other' },
+        ],
+      },
       { jwks: { [EXAMPLE_ISSUER]: jwks } },
     );
-    expect(vci.issuers).toEqual([{ iss: EXAMPLE_ISSUER, name: 'SMART example', keys: 2 }, { iss: 'https://other.example', name: 'Other', keys: 0 }]);
+    expect(vci.issuers).toEqual([
+      { iss: EXAMPLE_ISSUER, name: 'SMART example', keys: 2 },
+      { iss: 'https://other.example', name: 'Other', keys: 0 },
+    ]);
     expect((await verifyShc(jws, { trustStore: vci.trustStore, now })).valid).toBe(true);
   });
 
@@ -317,10 +428,25 @@ describe('files, JWKS, revocation, directory', () => {
 
   it('rejects bad directories whole', () => {
     const jwks = vectorJson('examples/issuer/.well-known/jwks.json');
-    for (const bad of [null, [], {}, { issuers: 'x' }, { issuers: [{ iss: 'http://insecure.example', jwks }] }, { issuers: [{ iss: `${EXAMPLE_ISSUER}/`, jwks }] },
-      { issuers: [{ iss: EXAMPLE_ISSUER }] }, { issuers: [{ iss: EXAMPLE_ISSUER, jwks }, { iss: EXAMPLE_ISSUER, jwks }] },
-      { issuers: [{ iss: EXAMPLE_ISSUER, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] } }] }]) {
-      expect(() => loadIssuerDirectory(bad), JSON.stringify(bad)?.slice(0, 80)).toThrow(expect.objectContaining({ code: 'ERR_SHC_DIRECTORY_INVALID' }));
+    for (const bad of [
+      null,
+      [],
+      {},
+      { issuers: 'x' },
+      { issuers: [{ iss: 'http://insecure.example', jwks }] },
+      { issuers: [{ iss: `${EXAMPLE_ISSUER}/`, jwks }] },
+      { issuers: [{ iss: EXAMPLE_ISSUER }] },
+      {
+        issuers: [
+          { iss: EXAMPLE_ISSUER, jwks },
+          { iss: EXAMPLE_ISSUER, jwks },
+        ],
+      },
+      { issuers: [{ iss: EXAMPLE_ISSUER, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'AA', y: 'AA' }] } }] },
+    ]) {
+      expect(() => loadIssuerDirectory(bad), JSON.stringify(bad)?.slice(0, 80)).toThrow(
+        expect.objectContaining({ code: 'ERR_SHC_DIRECTORY_INVALID' }),
+      );
     }
   });
 });

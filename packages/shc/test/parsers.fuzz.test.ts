@@ -11,7 +11,17 @@ import fc from 'fast-check';
 import * as jose from 'jose';
 import { describe, expect, it } from 'vitest';
 import { buildCredential } from '@divoc/schemas';
-import { decodeShc, decodeShcQr, encodeShcQr, issueShc, isShcError, SHC_LIMITS, signShcPayload, verifyShc, type DecodedShc } from '@divoc/shc';
+import {
+  decodeShc,
+  decodeShcQr,
+  encodeShcQr,
+  issueShc,
+  isShcError,
+  SHC_LIMITS,
+  signShcPayload,
+  verifyShc,
+  type DecodedShc,
+} from '@divoc/shc';
 import { resultOrCode } from '../../../test/support/fuzz.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 import { vaccinationRecord } from './fixtures.js';
@@ -45,13 +55,24 @@ const store = exampleStore();
 
 /** jose keys by kid: the example issuer's JWKS. */
 const JOSE_KEYS = new Map<string, CryptoKey | Uint8Array>();
-for (const { kid, x5c: _x5c, ...jwk } of issuerJwks().keys as unknown as (JsonWebKey & { kid: string; x5c?: unknown })[]) {
+for (const { kid, x5c: _x5c, ...jwk } of issuerJwks().keys as unknown as (JsonWebKey & {
+  kid: string;
+  x5c?: unknown;
+})[]) {
   JOSE_KEYS.set(kid, await jose.importJWK(jwk, 'ES256'));
 }
 
 // Cards made by the package's own issuing API (one QR, and a chunked set), and the spec's examples.
-const issued = await issueShc(buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' }), { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: new Date('2024-03-01T10:00:00Z') });
-const bigJws = await signShcPayload(vectorJson('examples/example-02-c-jws-payload-minified.json'), { signer, kid: signingKid });
+const issued = await issueShc(buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' }), {
+  signer,
+  key: keyPair,
+  issuer: EXAMPLE_ISSUER,
+  nbf: new Date('2024-03-01T10:00:00Z'),
+});
+const bigJws = await signShcPayload(vectorJson('examples/example-02-c-jws-payload-minified.json'), {
+  signer,
+  kid: signingKid,
+});
 const JWS = [issued.jws, bigJws, ...['00', '01', '02'].map((n) => vector(`examples/example-${n}-d-jws.txt`).trim())];
 /** QR sets: each a list of `shc:/` texts (one, or the chunks in order). */
 const QR_SETS: string[][] = [
@@ -115,7 +136,10 @@ const count = (seen: Seen, key: string) => (seen[key] = (seen[key] ?? 0) + 1);
 
 const DIGIT_EDIT = fc.constantFrom(...'0123456789', '00', '77', '78', '99', '/', ' ', 'a', '\n', '-', '');
 /** 1–3 edits of a text: replace, insert or delete a character (positions mostly in the numeric part). */
-const textEdits = fc.array(fc.tuple(fc.nat({ max: 6000 }), DIGIT_EDIT, fc.constantFrom('replace', 'insert', 'delete')), { minLength: 1, maxLength: 3 });
+const textEdits = fc.array(
+  fc.tuple(fc.nat({ max: 6000 }), DIGIT_EDIT, fc.constantFrom('replace', 'insert', 'delete')),
+  { minLength: 1, maxLength: 3 },
+);
 function edit(text: string, edits: readonly [number, string, string][]): string {
   return edits.reduce((t, [at, c, how]) => {
     const p = at % (t.length + 1);
@@ -126,7 +150,15 @@ function edit(text: string, edits: readonly [number, string, string][]): string 
 const prefixEdit = fc.constantFrom('shc:/', 'SHC:/', ' shc:/', 'shc:', 'shc://', 'shc:/\u0000', 'Shc:/', 'shc:/ ');
 
 const b64 = (data: Uint8Array | string) => Buffer.from(data).toString('base64url');
-const JWS_CHARS = fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_', '.', '=', '+', '/', ' ', 'é');
+const JWS_CHARS = fc.constantFrom(
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_',
+  '.',
+  '=',
+  '+',
+  '/',
+  ' ',
+  'é',
+);
 
 // ------------------------------------------------------------------------------------------------------- tests
 
@@ -151,24 +183,30 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
     async () => {
       const seen: Seen = {};
       await fc.assert(
-        fc.asyncProperty(fc.nat({ max: QR_SETS.length - 1 }), fc.nat({ max: 31 }), textEdits, fc.option(prefixEdit, { freq: 5 }), async (setIndex, which, edits, prefix) => {
-          const set = [...QR_SETS[setIndex]!];
-          const k = which % set.length;
-          let text = edit(set[k]!, edits);
-          if (prefix !== null) text = prefix + text.replace(/^shc:\//, '');
-          set[k] = text;
-          const input = set.length === 1 ? set[0]! : set;
-          const got = decodeOrCode(input);
-          if (typeof got === 'string') {
-            count(seen, got);
-            return;
-          }
-          count(seen, got.jws === QR_JWS[setIndex] ? 'decoded unchanged' : 'decoded changed');
-          // The digits decode as the independent decoder reads them.
-          if (set.length === 1) expect(got.jws).toBe(referenceDigits(set[0]!.trim().slice(5)));
-          agreeWithReferences(got);
-          await signatureAgrees(input, got);
-        }),
+        fc.asyncProperty(
+          fc.nat({ max: QR_SETS.length - 1 }),
+          fc.nat({ max: 31 }),
+          textEdits,
+          fc.option(prefixEdit, { freq: 5 }),
+          async (setIndex, which, edits, prefix) => {
+            const set = [...QR_SETS[setIndex]!];
+            const k = which % set.length;
+            let text = edit(set[k]!, edits);
+            if (prefix !== null) text = prefix + text.replace(/^shc:\//, '');
+            set[k] = text;
+            const input = set.length === 1 ? set[0]! : set;
+            const got = decodeOrCode(input);
+            if (typeof got === 'string') {
+              count(seen, got);
+              return;
+            }
+            count(seen, got.jws === QR_JWS[setIndex] ? 'decoded unchanged' : 'decoded changed');
+            // The digits decode as the independent decoder reads them.
+            if (set.length === 1) expect(got.jws).toBe(referenceDigits(set[0]!.trim().slice(5)));
+            agreeWithReferences(got);
+            await signatureAgrees(input, got);
+          },
+        ),
         fuzzParams(RUNS.qrMutated),
       );
       if (process.env.FUZZ_RUNS) console.log('SHC QR mutated:', seen);
@@ -182,7 +220,15 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       const seen: Seen = {};
       const input = fc.oneof(
         // Character edits anywhere in the JWS.
-        fc.tuple(fc.nat({ max: JWS.length - 1 }), fc.array(fc.tuple(fc.nat({ max: 4000 }), JWS_CHARS, fc.constantFrom('replace', 'insert', 'delete')), { minLength: 1, maxLength: 3 })).map(([i, edits]) => edit(JWS[i]!, edits)),
+        fc
+          .tuple(
+            fc.nat({ max: JWS.length - 1 }),
+            fc.array(fc.tuple(fc.nat({ max: 4000 }), JWS_CHARS, fc.constantFrom('replace', 'insert', 'delete')), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+          )
+          .map(([i, edits]) => edit(JWS[i]!, edits)),
         // A part's bytes mutated and re-encoded (header JSON, deflated payload, signature).
         fc.tuple(fc.nat({ max: JWS.length - 1 }), fc.nat({ max: 2 }), mutationsArb).map(([i, part, m]) => {
           const parts = JWS[i]!.split('.');
@@ -221,13 +267,32 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
     `random protected headers: accepted exactly when the SHC profile holds (ES256, DEF, kid, no crit), read as jose reads them (${fuzzRuns(RUNS.headers)} cases)`,
     () => {
       const [, payloadPart, signaturePart] = JWS[0]!.split('.') as [string, string, string];
-      const value = fc.oneof(fc.constantFrom('ES256', 'DEF', 'none', 'HS256', 'es256', '', 'x'.repeat(257), 'kid-1'), fc.string({ maxLength: 8 }), fc.integer(), fc.constant(null), fc.boolean(), fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }));
-      const header = fc.dictionary(fc.constantFrom('alg', 'zip', 'kid', 'crit', 'typ', 'b64', 'x5c', 'jku', '__proto__', 'constructor'), value, { maxKeys: 6 });
+      const value = fc.oneof(
+        fc.constantFrom('ES256', 'DEF', 'none', 'HS256', 'es256', '', 'x'.repeat(257), 'kid-1'),
+        fc.string({ maxLength: 8 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.boolean(),
+        fc.array(fc.string({ maxLength: 4 }), { maxLength: 2 }),
+      );
+      const header = fc.dictionary(
+        fc.constantFrom('alg', 'zip', 'kid', 'crit', 'typ', 'b64', 'x5c', 'jku', '__proto__', 'constructor'),
+        value,
+        { maxKeys: 6 },
+      );
       const headerText = fc.oneof(
         header.map((h) => JSON.stringify(h)),
         header.map((h) => JSON.stringify({ alg: 'ES256', zip: 'DEF', kid: signingKid, ...h })),
         // Raw text: duplicate members, non-objects, not JSON.
-        fc.constantFrom('{"alg":"ES256","zip":"DEF","kid":"k","alg":"none"}', '[]', 'null', '"x"', '{', '{"alg":"ES256","zip":"DEF","kid":"k","__proto__":{}}', '\uFEFF{}'),
+        fc.constantFrom(
+          '{"alg":"ES256","zip":"DEF","kid":"k","alg":"none"}',
+          '[]',
+          'null',
+          '"x"',
+          '{',
+          '{"alg":"ES256","zip":"DEF","kid":"k","__proto__":{}}',
+          '\uFEFF{}',
+        ),
         fc.string({ maxLength: 40 }),
       );
       const seen: Seen = {};
@@ -242,7 +307,16 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
             parsed = undefined;
           }
           const h = parsed as Record<string, unknown> | undefined;
-          const profile = !!h && typeof h === 'object' && !Array.isArray(h) && h.alg === 'ES256' && h.zip === 'DEF' && typeof h.kid === 'string' && h.kid.length > 0 && h.kid.length <= 256 && h.crit === undefined;
+          const profile =
+            !!h &&
+            typeof h === 'object' &&
+            !Array.isArray(h) &&
+            h.alg === 'ES256' &&
+            h.zip === 'DEF' &&
+            typeof h.kid === 'string' &&
+            h.kid.length > 0 &&
+            h.kid.length <= 256 &&
+            h.crit === undefined;
           if (typeof got === 'string') {
             count(seen, got);
             // Refusing a profile header is allowed only for the unsafe-JSON rules (duplicate or forbidden members).
@@ -269,7 +343,11 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       const json = fc.oneof(
         fc.json({ maxDepth: 3 }),
         fc.constant(JSON.stringify(referencePayload(JWS[0]!))),
-        fc.constantFrom('{"iss":"https://x","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"],"credentialSubject":{"fhirVersion":"4.0.1","fhirBundle":{"resourceType":"Bundle","entry":[]}}}}', '{"a":1,"a":2}', ''),
+        fc.constantFrom(
+          '{"iss":"https://x","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"],"credentialSubject":{"fhirVersion":"4.0.1","fhirBundle":{"resourceType":"Bundle","entry":[]}}}}',
+          '{"a":1,"a":2}',
+          '',
+        ),
       );
       const body = fc.oneof(
         fc.tuple(fc.constant(realDeflated), mutationsArb).map(([d, m]) => mutate(d, m)),
@@ -277,13 +355,18 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
         fc.tuple(json, mutationsArb).map(([t, m]) => mutate(new Uint8Array(deflateRawSync(t)), m)),
         fc.uint8Array({ maxLength: 200 }),
         // Bombs: runs of one byte, deflated far past the ratio.
-        fc.tuple(fc.integer({ min: 64 * 1024, max: 1200 * 1024 }), fc.integer({ min: 0, max: 255 })).map(([n, b]) => new Uint8Array(deflateRawSync(Buffer.alloc(n, b), { level: 9 }))),
+        fc
+          .tuple(fc.integer({ min: 64 * 1024, max: 1200 * 1024 }), fc.integer({ min: 0, max: 255 }))
+          .map(([n, b]) => new Uint8Array(deflateRawSync(Buffer.alloc(n, b), { level: 9 }))),
       );
       const seen: Seen = {};
       fc.assert(
         fc.property(body, (deflated) => {
           const jws = `${headerPart}.${b64(deflated)}.${signaturePart}`;
-          const budget = Math.min(SHC_LIMITS.maxInflatedBytes, Math.max(SHC_LIMITS.inflateFloorBytes, deflated.length * SHC_LIMITS.maxInflateRatio));
+          const budget = Math.min(
+            SHC_LIMITS.maxInflatedBytes,
+            Math.max(SHC_LIMITS.inflateFloorBytes, deflated.length * SHC_LIMITS.maxInflateRatio),
+          );
           const started = performance.now();
           const got = decodeOrCode(jws);
           expect(performance.now() - started).toBeLessThan(1000);
@@ -297,7 +380,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
             count(seen, got);
             // An empty payload part is no compact JWS at all; other inflate failures are ERR_SHC_INFLATE_FAILED.
             if (deflated.length === 0) expect(got).toBe('ERR_SHC_JWS_MALFORMED');
-            else if (reference === undefined || reference.length > budget || reference.length === 0) expect(got).toBe('ERR_SHC_INFLATE_FAILED');
+            else if (reference === undefined || reference.length > budget || reference.length === 0)
+              expect(got).toBe('ERR_SHC_INFLATE_FAILED');
             return;
           }
           count(seen, 'decoded');
@@ -319,7 +403,9 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       const digits = fc.oneof(
         fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 200 }),
         // Pairs in the valid range only: always a JWS-alphabet string, rarely a JWS.
-        fc.array(fc.integer({ min: 0, max: 77 }), { maxLength: 120 }).map((pairs) => pairs.map((n) => String(n).padStart(2, '0')).join('')),
+        fc
+          .array(fc.integer({ min: 0, max: 77 }), { maxLength: 120 })
+          .map((pairs) => pairs.map((n) => String(n).padStart(2, '0')).join('')),
         fc.string({ unit: fc.constantFrom(...'0123456789/ '), maxLength: 60 }),
         fc.integer({ min: 7000, max: 7200 }).map((n) => '0'.repeat(n)),
       );
@@ -333,7 +419,10 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
             expect(isShcError(error) && QR_CODES.has(error.code), String(error)).toBe(true);
           }
           // The text is trimmed as a whole: blanks after the prefix are not digits.
-          if (!d.includes('/')) expect(jws).toBe(text.length <= SHC_LIMITS.maxQrTextLength ? referenceDigits(text.trim().slice(5)) : undefined);
+          if (!d.includes('/'))
+            expect(jws).toBe(
+              text.length <= SHC_LIMITS.maxQrTextLength ? referenceDigits(text.trim().slice(5)) : undefined,
+            );
           const got = decodeOrCode(text);
           expect(typeof got).toBe('string');
         }),
@@ -351,10 +440,33 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       const bodies = real.map((t) => t.split('/').pop()!);
       const number = fc.oneof(
         fc.integer({ min: 0, max: n + 2 }).map(String),
-        fc.constantFrom('0', '00', '000', '0001', '-1', '+1', ' 1', '1 ', '1.0', '1e0', '33', '32', '999', '1000', '4294967297', '9'.repeat(30), '', 'NaN', '0x1', '\u0661'),
+        fc.constantFrom(
+          '0',
+          '00',
+          '000',
+          '0001',
+          '-1',
+          '+1',
+          ' 1',
+          '1 ',
+          '1.0',
+          '1e0',
+          '33',
+          '32',
+          '999',
+          '1000',
+          '4294967297',
+          '9'.repeat(30),
+          '',
+          'NaN',
+          '0x1',
+          '\u0661',
+        ),
         fc.integer({ min: 0, max: 999 }).map((k) => String(k).padStart(3, '0')),
       );
-      const chunk = fc.tuple(fc.nat({ max: n - 1 }), number, number, fc.boolean()).map(([b, i, total, keep]) => ({ text: `shc:/${i}/${total}/${bodies[b]}`, i, total, body: b, keep }));
+      const chunk = fc
+        .tuple(fc.nat({ max: n - 1 }), number, number, fc.boolean())
+        .map(([b, i, total, keep]) => ({ text: `shc:/${i}/${total}/${bodies[b]}`, i, total, body: b, keep }));
       const set = fc.oneof(
         // A genuine set with one or two chunk headers replaced, shuffled.
         fc.tuple(fc.array(chunk, { minLength: 1, maxLength: 2 }), fc.nat({ max: 1000 })).map(([edits, seed]) => {
@@ -363,9 +475,17 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
           return rotate(texts, seed);
         }),
         // Arbitrary sets of hostile chunks, mixed with a single-card text now and then.
-        fc.array(fc.oneof({ weight: 9, arbitrary: chunk.map((c) => c.text) }, { weight: 1, arbitrary: fc.constant(QR_SETS[0]![0]!) }), { minLength: 0, maxLength: 40 }),
+        fc.array(
+          fc.oneof(
+            { weight: 9, arbitrary: chunk.map((c) => c.text) },
+            { weight: 1, arbitrary: fc.constant(QR_SETS[0]![0]!) },
+          ),
+          { minLength: 0, maxLength: 40 },
+        ),
         // The genuine set minus, plus or with a duplicate.
-        fc.tuple(fc.nat({ max: n - 1 }), fc.constantFrom('drop', 'duplicate')).map(([k, how]) => (how === 'drop' ? real.filter((_, j) => j !== k) : [...real, real[k]!])),
+        fc
+          .tuple(fc.nat({ max: n - 1 }), fc.constantFrom('drop', 'duplicate'))
+          .map(([k, how]) => (how === 'drop' ? real.filter((_, j) => j !== k) : [...real, real[k]!])),
       );
       const seen: Seen = {};
       fc.assert(
@@ -388,7 +508,10 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
             heads.every((h) => h && Number(h[2]) === total && Number(h[1]) >= 1 && Number(h[1]) <= total) &&
             new Set(heads.map((h) => Number(h![1]))).size === total;
           const assembled = complete
-            ? [...heads].sort((a, b) => Number(a![1]) - Number(b![1])).map((h) => referenceDigits(h![3]!) ?? '\u0000').join('')
+            ? [...heads]
+                .sort((a, b) => Number(a![1]) - Number(b![1]))
+                .map((h) => referenceDigits(h![3]!) ?? '\u0000')
+                .join('')
             : undefined;
           // A lone single-card text is a card of its own.
           const single = texts.length === 1 && texts[0] === QR_SETS[0]![0];
@@ -396,7 +519,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
           if (jws !== undefined) count(seen, jws === QR_JWS[1] ? 'decoded the card' : 'decoded a part');
           expect(jws).toBe(expected);
           // Only the genuine headers over the genuine bodies give the card.
-          if (jws === QR_JWS[1]) expect(texts.length === n && heads.every((h) => h![3] === bodies[Number(h![1]) - 1])).toBe(true);
+          if (jws === QR_JWS[1])
+            expect(texts.length === n && heads.every((h) => h![3] === bodies[Number(h![1]) - 1])).toBe(true);
         }),
         fuzzParams(RUNS.chunks),
       );

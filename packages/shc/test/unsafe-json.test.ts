@@ -17,7 +17,10 @@ const jws02 = vector('examples/example-02-d-jws.txt').trim();
 const b64 = (data: Uint8Array | string) => Buffer.from(data).toString('base64url');
 
 /** A JWS signed with the real example key over exactly this header and payload text: the signature is valid. */
-async function sign(payloadText: string, headerText = JSON.stringify({ zip: 'DEF', alg: 'ES256', kid })): Promise<string> {
+async function sign(
+  payloadText: string,
+  headerText = JSON.stringify({ zip: 'DEF', alg: 'ES256', kid }),
+): Promise<string> {
   const input = `${b64(headerText)}.${b64(deflateRawSync(payloadText))}`;
   return `${input}.${b64(await signer.sign(new TextEncoder().encode(input)))}`;
 }
@@ -54,7 +57,10 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
   });
 
   it('a JWS header naming "alg" twice → ERR_JSON_DUPLICATE_KEY', async () => {
-    await expectDecodeCode(await sign(PAYLOAD, `{"zip":"DEF","alg":"none","alg":"ES256","kid":"${kid}"}`), 'ERR_JSON_DUPLICATE_KEY');
+    await expectDecodeCode(
+      await sign(PAYLOAD, `{"zip":"DEF","alg":"none","alg":"ES256","kid":"${kid}"}`),
+      'ERR_JSON_DUPLICATE_KEY',
+    );
   });
 
   it('a .smart-health-card file naming "verifiableCredential" twice → ERR_JSON_DUPLICATE_KEY (text and bytes)', async () => {
@@ -67,8 +73,12 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
   });
 
   it('a parsed .smart-health-card object with an own "__proto__" member → ERR_JSON_FORBIDDEN_KEY', async () => {
-    const file = JSON.parse(`{"__proto__":{"verifiableCredential":["${jws02}"]},"verifiableCredential":["${jws00}"]}`) as object;
+    const file = JSON.parse(
+      `{"__proto__":{"verifiableCredential":["${jws02}"]},"verifiableCredential":["${jws00}"]}`,
+    ) as object;
     await expectDecodeCode(file, 'ERR_JSON_FORBIDDEN_KEY');
-    expect(() => readHealthCardFile(file as never)).toThrow(expect.objectContaining({ code: 'ERR_JSON_FORBIDDEN_KEY' }));
+    expect(() => readHealthCardFile(file as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_JSON_FORBIDDEN_KEY' }),
+    );
   });
 });

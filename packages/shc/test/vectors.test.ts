@@ -1,8 +1,24 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { decodeShc, decodeShcQr, encodeShcQr, readHealthCardFile, verifyShc, parseRevocationList, isRevoked } from '@divoc/shc';
+import {
+  decodeShc,
+  decodeShcQr,
+  encodeShcQr,
+  readHealthCardFile,
+  verifyShc,
+  parseRevocationList,
+  isRevoked,
+} from '@divoc/shc';
 import { inflateRawSync } from 'node:zlib';
-import { EXAMPLE_ISSUER, EXAMPLES, VECTORS, exampleStore, exampleStoreWithoutX5c, vector, vectorJson } from './helpers.js';
+import {
+  EXAMPLE_ISSUER,
+  EXAMPLES,
+  VECTORS,
+  exampleStore,
+  exampleStoreWithoutX5c,
+  vector,
+  vectorJson,
+} from './helpers.js';
 
 const files = readdirSync(new URL('examples/', VECTORS));
 const qrFiles = (ex: string) => files.filter((f) => f.startsWith(`example-${ex}-f-qr-code-numeric-value-`)).sort();
@@ -35,7 +51,9 @@ describe('SMART Health Card spec examples', () => {
       });
 
       it('the payload bundle equals the published FHIR bundle', () => {
-        expect(decodeShc(jwsOf(ex)).payload.vc.credentialSubject.fhirBundle).toEqual(vectorJson(`examples/example-${ex}-a-fhirBundle.json`));
+        expect(decodeShc(jwsOf(ex)).payload.vc.credentialSubject.fhirBundle).toEqual(
+          vectorJson(`examples/example-${ex}-a-fhirBundle.json`),
+        );
       });
 
       it('the .smart-health-card file decodes (text, bytes and parsed)', () => {
@@ -79,7 +97,14 @@ describe('SMART Health Card spec examples', () => {
 
   it('the 3-chunk card reassembles in any order', () => {
     const texts = qrFiles('02').map((f) => vector(`examples/${f}`));
-    const orders = [[0, 1, 2], [2, 1, 0], [1, 2, 0], [2, 0, 1], [1, 0, 2], [0, 2, 1]];
+    const orders = [
+      [0, 1, 2],
+      [2, 1, 0],
+      [1, 2, 0],
+      [2, 0, 1],
+      [1, 0, 2],
+      [0, 2, 1],
+    ];
     for (const order of orders) expect(decodeShcQr(order.map((i) => texts[i]!))).toBe(jwsOf('02'));
   });
 
@@ -90,7 +115,9 @@ describe('SMART Health Card spec examples', () => {
   });
 
   describe('example revocation list', () => {
-    const crl = parseRevocationList(vectorJson('examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'));
+    const crl = parseRevocationList(
+      vectorJson('examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+    );
 
     it('parses', () => {
       expect(crl.kid).toBe('3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s');
@@ -114,7 +141,11 @@ describe('SMART Health Card spec examples', () => {
     });
 
     it('example-01 has no rid: revocation check passes with a note', async () => {
-      const result = await verifyShc(jwsOf('01'), { trustStore: exampleStoreWithoutX5c(), now, revocationLists: [{ ...crl, kid: 'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw' }] });
+      const result = await verifyShc(jwsOf('01'), {
+        trustStore: exampleStoreWithoutX5c(),
+        now,
+        revocationLists: [{ ...crl, kid: 'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw' }],
+      });
       expect(result.checks.at(-1)).toEqual({ name: 'revocation', ok: true, message: 'card has no rid' });
     });
   });
@@ -129,7 +160,14 @@ describe('detectShc', () => {
       expect(detectShc(new TextEncoder().encode(vector(`examples/example-${ex}-e-file.smart-health-card`)))).toBe(true);
       for (const f of qrFiles(ex)) expect(detectShc(vector(`examples/${f}`))).toBe(true);
     }
-    for (const other of ['HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N', '{"@context":[]}', 'eyJhbGciOiJFZERTQSJ9.e30.sig', '', 'shc', '{}']) {
+    for (const other of [
+      'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N',
+      '{"@context":[]}',
+      'eyJhbGciOiJFZERTQSJ9.e30.sig',
+      '',
+      'shc',
+      '{}',
+    ]) {
       expect(detectShc(other), other).toBe(false);
     }
     expect(detectShc(42 as never)).toBe(false);

@@ -13,7 +13,13 @@ export {
 export type { StatusError, StatusErrorCode, StatusCheckCode } from './lib/errors.js';
 
 // W3C Bitstring Status List v1.0
-export { MIN_BITSTRING_BITS, DEFAULT_MAX_BITSTRING_BYTES, DEFAULT_MAX_TOTAL_BITSTRING_BYTES, encodeBitstring, decodeBitstring } from './bitstring/codec.js';
+export {
+  MIN_BITSTRING_BITS,
+  DEFAULT_MAX_BITSTRING_BYTES,
+  DEFAULT_MAX_TOTAL_BITSTRING_BYTES,
+  encodeBitstring,
+  decodeBitstring,
+} from './bitstring/codec.js';
 export { MAX_REVOCATION_LIST_CHARS } from './lib/limits.js';
 export type { DecodeBitstringOptions } from './bitstring/codec.js';
 export {
@@ -43,7 +49,12 @@ export type {
   BitstringStatusListEntry,
   SerializedStatusList,
 } from './bitstring/list.js';
-export { statusListCredential, publishStatusList, parseStatusListCredential, MAX_STATUS_LIST_CREDENTIAL_CHARS } from './bitstring/credential.js';
+export {
+  statusListCredential,
+  publishStatusList,
+  parseStatusListCredential,
+  MAX_STATUS_LIST_CREDENTIAL_CHARS,
+} from './bitstring/credential.js';
 export type { PublishStatusListOptions, ParsedStatusListCredential } from './bitstring/credential.js';
 export { addCredentialStatus, checkStatus, statusEntryProblem, verifyCredentialWithStatus } from './bitstring/check.js';
 export type { CheckStatusOptions, StatusListSource, VerifyWithStatusOptions } from './bitstring/check.js';
@@ -85,4 +96,10 @@ export {
   pruneExpiredDccRevocationLists,
   DCC_REVOCATION_HASH_TYPES,
 } from './dcc/index.js';
-export type { DccRevocationList, DccRevocationHashType, DccRevocationInput, DccRevocationHashes, DccRevocationSubject } from './dcc/index.js';
+export type {
+  DccRevocationList,
+  DccRevocationHashType,
+  DccRevocationInput,
+  DccRevocationHashes,
+  DccRevocationSubject,
+} from './dcc/index.js';

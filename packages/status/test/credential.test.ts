@@ -34,10 +34,18 @@ describe('publishStatusList', () => {
       issuer: iss.did,
       validFrom: '2024-01-01T00:00:00Z',
       validUntil: '2030-01-01T00:00:00Z',
-      credentialSubject: { id: `${ID}#list`, type: 'BitstringStatusList', statusPurpose: 'revocation', ttl: 86_400_000 },
+      credentialSubject: {
+        id: `${ID}#list`,
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        ttl: 86_400_000,
+      },
     });
     expect(signed.proof.cryptosuite).toBe('eddsa-rdfc-2022');
-    const result = await verifyCredential(signed, { trustStore: iss.trustStore, now: new Date('2025-01-01T00:00:00Z') });
+    const result = await verifyCredential(signed, {
+      trustStore: iss.trustStore,
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
@@ -45,21 +53,43 @@ describe('publishStatusList', () => {
     const iss = await makeIssuer();
     const list = createStatusList({ id: ID, statusPurpose: 'suspension' });
     suspend(list, 1);
-    const signed = await publishStatusList(list, { signer: iss.signer, issuer: iss.did, vcVersion: '1.1', validFrom: '2024-01-01T00:00:00Z', validUntil: '2030-01-01T00:00:00Z' });
-    expect(signed['@context']).toEqual(expect.arrayContaining([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1]));
+    const signed = await publishStatusList(list, {
+      signer: iss.signer,
+      issuer: iss.did,
+      vcVersion: '1.1',
+      validFrom: '2024-01-01T00:00:00Z',
+      validUntil: '2030-01-01T00:00:00Z',
+    });
+    expect(signed['@context']).toEqual(
+      expect.arrayContaining([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1]),
+    );
     expect(signed).toMatchObject({ issuanceDate: '2024-01-01T00:00:00Z', expirationDate: '2030-01-01T00:00:00Z' });
-    const result = await verifyCredential(signed, { trustStore: iss.trustStore, now: new Date('2025-01-01T00:00:00Z') });
+    const result = await verifyCredential(signed, {
+      trustStore: iss.trustStore,
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   });
 
   it('signs with ecdsa-rdfc-2019 when asked', async () => {
-    const { generateKeyPair, createSigner, verificationMethodId, didKeyFromKeyPair, TrustStore, trustedKeyFromKeyPair } = await import('@divoc/keys');
+    const {
+      generateKeyPair,
+      createSigner,
+      verificationMethodId,
+      didKeyFromKeyPair,
+      TrustStore,
+      trustedKeyFromKeyPair,
+    } = await import('@divoc/keys');
     const kp = await generateKeyPair('P-256');
     const id = verificationMethodId(kp);
     const store = new TrustStore();
     store.add(trustedKeyFromKeyPair(kp, { id }));
     const list = createStatusList({ id: ID, statusPurpose: 'revocation' });
-    const signed = await publishStatusList(list, { signer: createSigner(kp, { id }), issuer: didKeyFromKeyPair(kp), suite: 'ecdsa-rdfc-2019' });
+    const signed = await publishStatusList(list, {
+      signer: createSigner(kp, { id }),
+      issuer: didKeyFromKeyPair(kp),
+      suite: 'ecdsa-rdfc-2019',
+    });
     expect(signed.proof.cryptosuite).toBe('ecdsa-rdfc-2019');
     expect((await verifyCredential(signed, { trustStore: store })).valid).toBe(true);
   });
@@ -72,7 +102,9 @@ describe('publishStatusList', () => {
     ['a negative ttl', { ttl: -1 }],
   ])('rejects %s with ERR_STATUS_OPTIONS_INVALID', (_label, extra) => {
     const list = createStatusList({ id: ID, statusPurpose: 'revocation' });
-    expect(codeOf(() => statusListCredential(list, { issuer: 'did:example:issuer', ...extra } as never))).toBe('ERR_STATUS_OPTIONS_INVALID');
+    expect(codeOf(() => statusListCredential(list, { issuer: 'did:example:issuer', ...extra } as never))).toBe(
+      'ERR_STATUS_OPTIONS_INVALID',
+    );
   });
 });
 
@@ -80,14 +112,22 @@ describe('parseStatusListCredential', () => {
   const unsigned = () => {
     const list = createStatusList({ id: ID, statusPurpose: 'revocation' });
     revoke(list, 3);
-    return statusListCredential(list, { issuer: 'did:example:issuer', validFrom: '2024-01-01T00:00:00Z' }) as Record<string, unknown>;
+    return statusListCredential(list, { issuer: 'did:example:issuer', validFrom: '2024-01-01T00:00:00Z' }) as Record<
+      string,
+      unknown
+    >;
   };
 
   it('reads text, bytes and objects', () => {
     const c = unsigned();
     for (const input of [c, JSON.stringify(c), new TextEncoder().encode(JSON.stringify(c))]) {
       const parsed = parseStatusListCredential(input);
-      expect(parsed).toMatchObject({ id: ID, issuer: 'did:example:issuer', statusPurposes: ['revocation'], bitLength: 131072 });
+      expect(parsed).toMatchObject({
+        id: ID,
+        issuer: 'did:example:issuer',
+        statusPurposes: ['revocation'],
+        bitLength: 131072,
+      });
       expect(parsed.bits[0]).toBe(0b0001_0000);
     }
   });
@@ -96,7 +136,10 @@ describe('parseStatusListCredential', () => {
     const c = unsigned();
     c.issuer = { id: 'https://issuer.example', name: 'X' };
     (c.credentialSubject as Record<string, unknown>).statusPurpose = ['revocation', 'suspension'];
-    expect(parseStatusListCredential(c)).toMatchObject({ issuer: 'https://issuer.example', statusPurposes: ['revocation', 'suspension'] });
+    expect(parseStatusListCredential(c)).toMatchObject({
+      issuer: 'https://issuer.example',
+      statusPurposes: ['revocation', 'suspension'],
+    });
   });
 
   const sub = (c: Record<string, unknown>) => c.credentialSubject as Record<string, unknown>;
@@ -118,15 +161,30 @@ describe('parseStatusListCredential', () => {
     ['an empty statusPurpose array', (c) => ({ ...c, credentialSubject: { ...sub(c), statusPurpose: [] } })],
     ['a numeric encodedList', (c) => ({ ...c, credentialSubject: { ...sub(c), encodedList: 12 } })],
     ['bad base64 in encodedList', (c) => ({ ...c, credentialSubject: { ...sub(c), encodedList: 'u$$$$' } })],
-    ['a gzip bomb', (c) => ({ ...c, credentialSubject: { ...sub(c), encodedList: `u${base64urlEncode(gzipSync(Buffer.alloc(40 * 1024 * 1024)))}` } })],
-    ['a too-short list', (c) => ({ ...c, credentialSubject: { ...sub(c), encodedList: `u${base64urlEncode(gzipSync(Buffer.alloc(100)))}` } })],
+    [
+      'a gzip bomb',
+      (c) => ({
+        ...c,
+        credentialSubject: { ...sub(c), encodedList: `u${base64urlEncode(gzipSync(Buffer.alloc(40 * 1024 * 1024)))}` },
+      }),
+    ],
+    [
+      'a too-short list',
+      (c) => ({
+        ...c,
+        credentialSubject: { ...sub(c), encodedList: `u${base64urlEncode(gzipSync(Buffer.alloc(100)))}` },
+      }),
+    ],
     ['a string ttl', (c) => ({ ...c, credentialSubject: { ...sub(c), ttl: '5' } })],
     ['an oversized input', (c) => JSON.stringify({ ...c, padding: 'x'.repeat(2 * 1024 * 1024) })],
-    ['a cyclic object', () => {
-      const o: Record<string, unknown> = {};
-      o.self = o;
-      return o;
-    }],
+    [
+      'a cyclic object',
+      () => {
+        const o: Record<string, unknown> = {};
+        o.self = o;
+        return o;
+      },
+    ],
   ])('rejects %s with ERR_STATUS_LIST_INVALID', (_label, make) => {
     expect(codeOf(() => parseStatusListCredential(make(unsigned())))).toBe('ERR_STATUS_LIST_INVALID');
   });

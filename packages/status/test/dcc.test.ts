@@ -10,7 +10,8 @@ import {
 } from '../src/index.js';
 import { codeOf } from './helpers.js';
 
-const sha128 = (bytes: Uint8Array | string): string => createHash('sha256').update(bytes).digest().subarray(0, 16).toString('base64');
+const sha128 = (bytes: Uint8Array | string): string =>
+  createHash('sha256').update(bytes).digest().subarray(0, 16).toString('base64');
 const UCI = 'URN:UVCI:01:DE:187/37512533044#W';
 const KID = 'DEsVUSvpFAE=';
 const signature = Uint8Array.from({ length: 64 }, (_, i) => i);
@@ -33,7 +34,9 @@ describe('dccRevocationHashes', () => {
 
   it('a known value', () => {
     // SHA-256("abc") = ba7816bf 8f01cfea 414140de 5dae2223 b00361a3 96177a9c b410ff61 f20015ad
-    expect(Buffer.from(dccRevocationHashes({ uci: 'abc' }).UCI!, 'base64').toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223');
+    expect(Buffer.from(dccRevocationHashes({ uci: 'abc' }).UCI!, 'base64').toString('hex')).toBe(
+      'ba7816bf8f01cfea414140de5dae2223',
+    );
   });
 
   it.each<[string, unknown]>([
@@ -56,26 +59,57 @@ describe('DCC revocation lists', () => {
   const byType = (hashType: 'UCI' | 'COUNTRYCODEUCI' | 'SIGNATURE', list: string[]) =>
     createDccRevocationList({ kid: KID, hashType, expires: '2030-01-01T00:00:00Z', country: 'DE', hashes: list });
 
-  it.each(['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'] as const)('a %s list revokes the certificate with that hash', (type) => {
-    const list = byType(type, [sha128('someone else'), hashes[type]!]);
-    expect(isDccRevoked(list, { kid: KID, hashes })).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
-    expect(isDccRevoked([list], { kid: Buffer.from(KID, 'base64'), hashes })).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-    expect(isDccRevoked(list, { kid: KID, hashes: dccRevocationHashes({ uci: 'URN:UVCI:other', country: 'DE', coseSignature: new Uint8Array(64), alg: 'ES256' }) })).toMatchObject({ ok: true });
-  });
+  it.each(['UCI', 'COUNTRYCODEUCI', 'SIGNATURE'] as const)(
+    'a %s list revokes the certificate with that hash',
+    (type) => {
+      const list = byType(type, [sha128('someone else'), hashes[type]!]);
+      expect(isDccRevoked(list, { kid: KID, hashes })).toMatchObject({
+        name: 'revocation',
+        ok: false,
+        code: 'ERR_STATUS_REVOKED',
+      });
+      expect(isDccRevoked([list], { kid: Buffer.from(KID, 'base64'), hashes })).toMatchObject({
+        ok: false,
+        code: 'ERR_STATUS_REVOKED',
+      });
+      expect(
+        isDccRevoked(list, {
+          kid: KID,
+          hashes: dccRevocationHashes({
+            uci: 'URN:UVCI:other',
+            country: 'DE',
+            coseSignature: new Uint8Array(64),
+            alg: 'ES256',
+          }),
+        }),
+      ).toMatchObject({ ok: true });
+    },
+  );
 
   it('lists of other kids do not apply; no list means nothing revoked under that key', () => {
     const list = byType('UCI', [hashes.UCI!]);
-    expect(isDccRevoked(list, { kid: 'AAAAAAAAAAA=', hashes })).toMatchObject({ ok: true, message: expect.stringMatching(/no revocation list/) });
+    expect(isDccRevoked(list, { kid: 'AAAAAAAAAAA=', hashes })).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/no revocation list/),
+    });
     expect(checkDccRevocation([], { kid: KID, hashes })).toMatchObject({ ok: true });
   });
 
   it('a list whose hash type the caller did not compute fails the check', () => {
     const list = byType('SIGNATURE', [hashes.SIGNATURE!]);
-    expect(isDccRevoked(list, { kid: KID, hashes: { UCI: hashes.UCI! } })).toMatchObject({ ok: false, code: 'ERR_STATUS_ENTRY_INVALID' });
+    expect(isDccRevoked(list, { kid: KID, hashes: { UCI: hashes.UCI! } })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_ENTRY_INVALID',
+    });
   });
 
   it('expired lists still match; prune drops them', () => {
-    const old = createDccRevocationList({ kid: KID, hashType: 'UCI', expires: '2022-01-01T00:00:00Z', hashes: [hashes.UCI!] });
+    const old = createDccRevocationList({
+      kid: KID,
+      hashType: 'UCI',
+      expires: '2022-01-01T00:00:00Z',
+      hashes: [hashes.UCI!],
+    });
     expect(isDccRevoked(old, { kid: KID, hashes })).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
     const current = byType('UCI', []);
     expect(pruneExpiredDccRevocationLists([old, current], new Date('2025-01-01T00:00:00Z'))).toEqual([current]);
@@ -84,7 +118,9 @@ describe('DCC revocation lists', () => {
   it('a large list', () => {
     const many = Array.from({ length: 100_000 }, (_, i) => sha128(`uci-${i}`));
     const list = createDccRevocationList({ kid: KID, hashType: 'UCI', hashes: many });
-    expect(isDccRevoked(list, { kid: KID, hashes: dccRevocationHashes({ uci: 'uci-99999' }) })).toMatchObject({ code: 'ERR_STATUS_REVOKED' });
+    expect(isDccRevoked(list, { kid: KID, hashes: dccRevocationHashes({ uci: 'uci-99999' }) })).toMatchObject({
+      code: 'ERR_STATUS_REVOKED',
+    });
   });
 
   it.each<[string, unknown]>([
@@ -107,7 +143,10 @@ describe('DCC revocation lists', () => {
     const list = byType('UCI', [hashes.UCI!]);
     expect(isDccRevoked(list, null as never)).toMatchObject({ ok: false, code: 'ERR_STATUS_ENTRY_INVALID' });
     expect(isDccRevoked(list, { kid: '???', hashes })).toMatchObject({ ok: false, code: 'ERR_STATUS_ENTRY_INVALID' });
-    expect(isDccRevoked(list, { kid: KID, hashes: { UCI: 5 } as never })).toMatchObject({ ok: false, code: 'ERR_STATUS_ENTRY_INVALID' });
+    expect(isDccRevoked(list, { kid: KID, hashes: { UCI: 5 } as never })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_ENTRY_INVALID',
+    });
     const forged = { kid: KID, hashType: 'UCI', hashes: ['zz'] } as unknown as DccRevocationList;
     expect(isDccRevoked(forged, { kid: KID, hashes })).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
   });

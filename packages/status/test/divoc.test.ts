@@ -30,8 +30,17 @@ describe('DIVOC revocation lists', () => {
     expect(isDivocCertificateRevoked(list, '900000002')).toBe(true);
     expect(isDivocCertificateRevoked(list, '900000003')).toBe(false);
     expect(isDivocCertificateRevoked(list, '244768057')).toBe(false);
-    expect(findDivocRevocation(list, '900000001')).toEqual({ certificateId: '900000001', kind: 'replaced', replacedBy: '900000003' });
-    expect(findDivocRevocation(list, '244768056')).toEqual({ certificateId: '244768056', kind: 'revoked', revokedAt: '2021-08-01T10:00:00Z', reason: 'issued in error' });
+    expect(findDivocRevocation(list, '900000001')).toEqual({
+      certificateId: '900000001',
+      kind: 'replaced',
+      replacedBy: '900000003',
+    });
+    expect(findDivocRevocation(list, '244768056')).toEqual({
+      certificateId: '244768056',
+      kind: 'revoked',
+      revokedAt: '2021-08-01T10:00:00Z',
+      reason: 'issued in error',
+    });
     expect(Object.isFrozen(list)).toBe(true);
   });
 
@@ -68,7 +77,10 @@ describe('DIVOC revocation lists', () => {
     ['a replacement without previous', { replaced: [{ certificateId: '1' }] }],
     ['a replacement with empty previous', { replaced: [{ certificateId: '1', previous: [] }] }],
     ['a replacement that replaces itself', { replaced: [{ certificateId: '1', previous: ['1'] }] }],
-    ['a replacement with 65 previous', { replaced: [{ certificateId: '1', previous: Array.from({ length: 65 }, (_, i) => `p${i}`) }] }],
+    [
+      'a replacement with 65 previous',
+      { replaced: [{ certificateId: '1', previous: Array.from({ length: 65 }, (_, i) => `p${i}`) }] },
+    ],
   ])('rejects %s with ERR_REVOCATION_LIST_INVALID', (_label, input) => {
     expect(codeOf(() => createDivocRevocationList(input))).toBe('ERR_REVOCATION_LIST_INVALID');
   });
@@ -81,7 +93,9 @@ describe('certificate ids of DIVOC credentials', () => {
   });
 
   it('reads DIVOC-issued certificates (certificateId, else the evidence id), and refuses "undefined"', () => {
-    const found = Object.fromEntries(listVectors('divoc/signed/').map((f) => [f.split('/').pop(), divocCertificateId(vectorJson(f))]));
+    const found = Object.fromEntries(
+      listVectors('divoc/signed/').map((f) => [f.split('/').pop(), divocCertificateId(vectorJson(f))]),
+    );
     expect(found['rsa2018-tampered-invalid.json']).toBe('244768056');
     // DIVOC's test certificates carry "https://divoc.dev/vaccine/undefined": no id.
     expect(found['ed25519-2018-divocdev-valid.json']).toBeUndefined();
@@ -91,7 +105,15 @@ describe('certificate ids of DIVOC credentials', () => {
     expect(divocCertificateId({ evidence: [{ id: 'https://cowin.gov.in/vaccine/31415926' }] })).toBe('31415926');
     expect(divocCertificateId({ evidence: { id: 'https://divoc.dev/vaccine/271828/' } })).toBe('271828');
     expect(divocCertificateId({ evidence: [{ certificateId: 12345 }] })).toBe('12345');
-    for (const bad of [null, 'x', {}, { evidence: [] }, { evidence: ['x'] }, { evidence: [{ id: 'https://divoc.dev/vaccine/%E0%A4%A' }] }, { evidence: [{ id: 7 }] }]) {
+    for (const bad of [
+      null,
+      'x',
+      {},
+      { evidence: [] },
+      { evidence: ['x'] },
+      { evidence: [{ id: 'https://divoc.dev/vaccine/%E0%A4%A' }] },
+      { evidence: [{ id: 7 }] },
+    ]) {
       expect(divocCertificateId(bad)).toBeUndefined();
     }
   });
@@ -103,16 +125,34 @@ describe('checkDivocRevocation', () => {
     const revoked = checkDivocRevocation(credential, list);
     expect(revoked).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
     expect(revoked.message).toContain('issued in error');
-    const fresh = buildCredential('vaccination', { ...vaccinationRecord, certificateId: '900000003' }, { issuer: 'https://divoc.dev/' });
+    const fresh = buildCredential(
+      'vaccination',
+      { ...vaccinationRecord, certificateId: '900000003' },
+      { issuer: 'https://divoc.dev/' },
+    );
     expect(checkDivocRevocation(fresh, list)).toMatchObject({ ok: true });
-    const old = buildCredential('vaccination', { ...vaccinationRecord, certificateId: '900000001' }, { issuer: 'https://divoc.dev/' });
-    expect(checkDivocRevocation(JSON.stringify(old), list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED', message: expect.stringContaining('replaced by 900000003') });
+    const old = buildCredential(
+      'vaccination',
+      { ...vaccinationRecord, certificateId: '900000001' },
+      { issuer: 'https://divoc.dev/' },
+    );
+    expect(checkDivocRevocation(JSON.stringify(old), list)).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+      message: expect.stringContaining('replaced by 900000003'),
+    });
   });
 
   it('fails without a certificate id, and on a bad list; never throws', () => {
-    expect(checkDivocRevocation(vectorJson('divoc/signed/ed25519-2018-divocdev-valid.json'), list)).toMatchObject({ ok: false, code: 'ERR_STATUS_ID_MISSING' });
+    expect(checkDivocRevocation(vectorJson('divoc/signed/ed25519-2018-divocdev-valid.json'), list)).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_ID_MISSING',
+    });
     expect(checkDivocRevocation('{', list)).toMatchObject({ ok: false, code: 'ERR_STATUS_ID_MISSING' });
-    expect(checkDivocRevocation({ evidence: [{ certificateId: '1' }] }, { revoked: 'x' } as never)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
+    expect(checkDivocRevocation({ evidence: [{ certificateId: '1' }] }, { revoked: 'x' } as never)).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_LIST_INVALID',
+    });
   });
 });
 
@@ -125,14 +165,25 @@ describe('revocation against every value the signature does not tell apart from 
 
   /** A CoWIN-format certificate: DIVOC's vaccination context v1 on cowin.gov.in, RsaSignature2018 by DIVOC's test key as did:india. */
   async function cowinCertificate(certificateId: string) {
-    const built = buildCredential('vaccination', { ...vaccinationRecord, certificateId }, {
-      issuer: 'https://cowin.gov.in/',
-      issuanceDate: '2021-08-28T11:35:43Z',
-      context: 'divoc-legacy',
-      contextHost: 'cowin.gov.in',
+    const built = buildCredential(
+      'vaccination',
+      { ...vaccinationRecord, certificateId },
+      {
+        issuer: 'https://cowin.gov.in/',
+        issuanceDate: '2021-08-28T11:35:43Z',
+        context: 'divoc-legacy',
+        contextHost: 'cowin.gov.in',
+      },
+    );
+    expect(built['@context']).toEqual([
+      'https://www.w3.org/2018/credentials/v1',
+      'https://cowin.gov.in/credentials/vaccination/v1',
+    ]);
+    return issueCredential(built as never, {
+      signer: createSigner(rsa, { id: 'did:india' }),
+      suite: 'RsaSignature2018',
+      created: '2021-08-28T11:35:43Z',
     });
-    expect(built['@context']).toEqual(['https://www.w3.org/2018/credentials/v1', 'https://cowin.gov.in/credentials/vaccination/v1']);
-    return issueCredential(built as never, { signer: createSigner(rsa, { id: 'did:india' }), suite: 'RsaSignature2018', created: '2021-08-28T11:35:43Z' });
   }
 
   function swapIdAndBatch<T>(credential: T): T {
@@ -149,7 +200,11 @@ describe('revocation against every value the signature does not tell apart from 
 
     const result = await verifyCredential(forged, { trustStore, now });
     expect(result.valid).toBe(true); // the signature does not bind certificateId: the reason for ambiguousTerms
-    expect(result.ambiguousTerms).toContainEqual({ iri: 'https://schema.org/id', terms: ['certificateId', 'batch', 'vaccine', 'manufacturer'], path: 'evidence[0]' });
+    expect(result.ambiguousTerms).toContainEqual({
+      iri: 'https://schema.org/id',
+      terms: ['certificateId', 'batch', 'vaccine', 'manufacturer'],
+      path: 'evidence[0]',
+    });
 
     // Without the groups the list is checked against the swapped-in batch only: the bypass.
     expect(checkDivocRevocation(forged, list)).toMatchObject({ ok: true });
@@ -172,7 +227,11 @@ describe('revocation against every value the signature does not tell apart from 
     const revokedResult = await verifyCredential(revoked, { trustStore, now });
     expect(revokedResult.valid).toBe(true);
     expect(checkDivocRevocation(revoked, list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-    expect(checkDivocRevocation(revoked, list, { ambiguousTerms: revokedResult.ambiguousTerms })).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED', message: expect.stringMatching(/^certificate 244768056 is revoked/) });
+    expect(checkDivocRevocation(revoked, list, { ambiguousTerms: revokedResult.ambiguousTerms })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+      message: expect.stringMatching(/^certificate 244768056 is revoked/),
+    });
 
     const fine = await cowinCertificate('244768057');
     for (const credential of [fine, swapIdAndBatch(fine)]) {
@@ -185,26 +244,55 @@ describe('revocation against every value the signature does not tell apart from 
     // A reissued (replaced) certificate is found through a colliding term too.
     const replaced = swapIdAndBatch(await cowinCertificate('900000001'));
     const result = await verifyCredential(replaced, { trustStore, now });
-    expect(checkDivocRevocation(replaced, list, { ambiguousTerms: result.ambiguousTerms })).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED', message: expect.stringContaining('was replaced by 900000003') });
+    expect(checkDivocRevocation(replaced, list, { ambiguousTerms: result.ambiguousTerms })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+      message: expect.stringContaining('was replaced by 900000003'),
+    });
   });
 
   it('the SDK context binds the certificate id: the same swap breaks the signature', async () => {
-    const built = buildCredential('vaccination', vaccinationRecord, { issuer: 'https://cowin.gov.in/', issuanceDate: '2021-08-28T11:35:43Z' });
-    const signed = await issueCredential(built as never, { signer: createSigner(rsa, { id: 'did:india' }), suite: 'RsaSignature2018', created: '2021-08-28T11:35:43Z' });
+    const built = buildCredential('vaccination', vaccinationRecord, {
+      issuer: 'https://cowin.gov.in/',
+      issuanceDate: '2021-08-28T11:35:43Z',
+    });
+    const signed = await issueCredential(built as never, {
+      signer: createSigner(rsa, { id: 'did:india' }),
+      suite: 'RsaSignature2018',
+      created: '2021-08-28T11:35:43Z',
+    });
     const ok = await verifyCredential(signed, { trustStore, now });
     expect(ok.valid).toBe(true);
     expect(ok.ambiguousTerms).toBeUndefined();
-    expect(divocCertificateIdCandidates(signed, ok.ambiguousTerms)).toEqual([{ certificateId: '244768056', term: 'certificateId' }]);
+    expect(divocCertificateIdCandidates(signed, ok.ambiguousTerms)).toEqual([
+      { certificateId: '244768056', term: 'certificateId' },
+    ]);
     const forged = await verifyCredential(swapIdAndBatch(signed), { trustStore, now });
-    expect(forged.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(forged.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 
   it('divocCertificateIdCandidates reads only groups at the evidence entry that include certificateId', () => {
     const credential = {
-      evidence: [{ certificateId: '1', batch: ['2', { '@value': '3' }], vaccine: 4, n: { certificateId: '5' }, date: '6', manufacturer: 'x'.repeat(200) }],
+      evidence: [
+        {
+          certificateId: '1',
+          batch: ['2', { '@value': '3' }],
+          vaccine: 4,
+          n: { certificateId: '5' },
+          date: '6',
+          manufacturer: 'x'.repeat(200),
+        },
+      ],
     };
     const groups = [
-      { iri: 'https://schema.org/id', terms: ['certificateId', 'batch', 'vaccine', 'n.certificateId', 'manufacturer'], path: 'evidence[0]' },
+      {
+        iri: 'https://schema.org/id',
+        terms: ['certificateId', 'batch', 'vaccine', 'n.certificateId', 'manufacturer'],
+        path: 'evidence[0]',
+      },
       { iri: 'https://schema.org/date', terms: ['date', 'batch'], path: 'evidence[0]' }, // no certificateId: ignored
       { iri: 'https://schema.org/id', terms: ['certificateId', 'date'], path: 'evidence[1]' }, // another node: ignored
     ];
@@ -215,8 +303,12 @@ describe('revocation against every value the signature does not tell apart from 
       { certificateId: '4', term: 'vaccine' },
       { certificateId: '5', term: 'n.certificateId' },
     ]);
-    expect(divocCertificateIdCandidates({ evidence: [{ id: 'https://divoc.dev/vaccine/77' }] })).toEqual([{ certificateId: '77', term: 'id' }]);
+    expect(divocCertificateIdCandidates({ evidence: [{ id: 'https://divoc.dev/vaccine/77' }] })).toEqual([
+      { certificateId: '77', term: 'id' },
+    ]);
     expect(divocCertificateIdCandidates(null, groups)).toEqual([]);
-    expect(divocCertificateIdCandidates(credential, 'junk' as never)).toEqual([{ certificateId: '1', term: 'certificateId' }]);
+    expect(divocCertificateIdCandidates(credential, 'junk' as never)).toEqual([
+      { certificateId: '1', term: 'certificateId' },
+    ]);
   });
 });

@@ -12,7 +12,9 @@ export function vectorJson<T = Record<string, unknown>>(path: string): T {
 }
 
 export function listVectors(dir: string): string[] {
-  return readdirSync(new URL(dir, VECTORS)).filter((f) => f.endsWith('.json')).map((f) => `${dir}${f}`);
+  return readdirSync(new URL(dir, VECTORS))
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `${dir}${f}`);
 }
 
 /** An Ed25519 did:key issuer and a trust store that trusts it. */
@@ -22,4 +24,5 @@ export const makeIssuer = (): Promise<Issuer> => ed25519Issuer();
 export { vaccinationRecord } from '../../../test/support/fixtures.js';
 
 /** The code of the status error `fn` throws (it must be one), or undefined when it returns. */
-export const codeOf = (fn: () => unknown): string | undefined => sharedCodeOf(fn, (error) => expect(isStatusError(error), String(error)).toBe(true));
+export const codeOf = (fn: () => unknown): string | undefined =>
+  sharedCodeOf(fn, (error) => expect(isStatusError(error), String(error)).toBe(true));

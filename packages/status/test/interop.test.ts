@@ -9,7 +9,15 @@ import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import { CONTEXT_URLS, createDocumentLoader } from '@divoc/schemas';
 import { issueCredential } from '@divoc/vc';
-import { addCredentialStatus, allocateStatusEntry, checkStatus, createStatusList, publishStatusList, revoke, verifyCredentialWithStatus } from '../src/index.js';
+import {
+  addCredentialStatus,
+  allocateStatusEntry,
+  checkStatus,
+  createStatusList,
+  publishStatusList,
+  revoke,
+  verifyCredentialWithStatus,
+} from '../src/index.js';
 import { makeIssuer } from './helpers.js';
 import { withDidKeys } from '../../../test/support/loaders.js';
 
@@ -45,20 +53,29 @@ describe('a revoked credential: @digitalbazaar/vc vs verifyCredentialWithStatus'
     expect(refused.verified).toBe(false);
     expect(String(refused.error)).toMatch(/checkStatus/);
     // …and with the usual "signature only" callback it says verified:true for a revoked credential.
-    const theirs = await dbVc.verifyCredential({ credential, suite, documentLoader: theirLoader, checkStatus: async () => ({ verified: true }) });
+    const theirs = await dbVc.verifyCredential({
+      credential,
+      suite,
+      documentLoader: theirLoader,
+      checkStatus: async () => ({ verified: true }),
+    });
     expect(theirs.error).toBeUndefined();
     expect(theirs.verified).toBe(true);
 
     const ours = await verifyCredentialWithStatus(credential, { trustStore: iss.trustStore, statusLists });
     expect(ours.valid).toBe(false);
-    expect(ours.checks.filter((c) => !c.ok)).toEqual([{ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED', message: expect.any(String) }]);
+    expect(ours.checks.filter((c) => !c.ok)).toEqual([
+      { name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED', message: expect.any(String) },
+    ]);
 
     // Our check, plugged into digitalbazaar as its checkStatus, makes it agree.
     const wired = await dbVc.verifyCredential({
       credential,
       suite,
       documentLoader: theirLoader,
-      checkStatus: async () => ({ verified: (await checkStatus(credential, { trustStore: iss.trustStore, statusLists })).ok }),
+      checkStatus: async () => ({
+        verified: (await checkStatus(credential, { trustStore: iss.trustStore, statusLists })).ok,
+      }),
     });
     expect(wired.verified).toBe(false);
     expect(wired.statusResult?.verified).toBe(false);

@@ -69,7 +69,10 @@ describe('encodedList codec', () => {
     ['zlib, not gzip', u(new Uint8Array([0x78, 0x9c, ...new Uint8Array(20)]))],
     ['raw deflate, not gzip', u(deflateRawSync(new Uint8Array(16384)))],
     ['truncated gzip', u(gzipSync(new Uint8Array(16384)).subarray(0, 20))],
-    ['gzip with a corrupted body', u(Uint8Array.from(gzipSync(new Uint8Array(16384)), (b, i) => (i > 12 && i < 18 ? b ^ 0xff : b)))],
+    [
+      'gzip with a corrupted body',
+      u(Uint8Array.from(gzipSync(new Uint8Array(16384)), (b, i) => (i > 12 && i < 18 ? b ^ 0xff : b))),
+    ],
     ['shorter than 16 KiB', u(gzipSync(new Uint8Array(16383)))],
   ])('rejects %s with ERR_STATUS_LIST_INVALID', (_label, input) => {
     expect(codeOf(() => decodeBitstring(input))).toBe('ERR_STATUS_LIST_INVALID');
@@ -90,7 +93,9 @@ describe('encodedList codec', () => {
     expect(message).toMatch(/limit/);
     expect(Date.now() - started).toBeLessThan(5000);
     // A tighter caller cap applies too.
-    expect(codeOf(() => decodeBitstring(u(gzipSync(Buffer.alloc(32768))), { maxBytes: 16384 }))).toBe('ERR_STATUS_LIST_INVALID');
+    expect(codeOf(() => decodeBitstring(u(gzipSync(Buffer.alloc(32768))), { maxBytes: 16384 }))).toBe(
+      'ERR_STATUS_LIST_INVALID',
+    );
   });
 
   it('accepts a list at the 16 MiB cap and refuses one byte more', () => {
@@ -100,8 +105,12 @@ describe('encodedList codec', () => {
     const bits = decodeBitstring(encoded);
     expect(bits.length).toBe(16 * 1024 * 1024);
     expect(bits[bits.length - 1]).toBe(1);
-    expect(codeOf(() => createStatusList({ id: ID, statusPurpose: 'revocation', length: 2 ** 27 + 8 }))).toBe('ERR_STATUS_OPTIONS_INVALID');
-    expect(codeOf(() => decodeBitstring(u(gzipSync(Buffer.alloc(16 * 1024 * 1024 + 1)))))).toBe('ERR_STATUS_LIST_INVALID');
+    expect(codeOf(() => createStatusList({ id: ID, statusPurpose: 'revocation', length: 2 ** 27 + 8 }))).toBe(
+      'ERR_STATUS_OPTIONS_INVALID',
+    );
+    expect(codeOf(() => decodeBitstring(u(gzipSync(Buffer.alloc(16 * 1024 * 1024 + 1)))))).toBe(
+      'ERR_STATUS_LIST_INVALID',
+    );
     expect(loadStatusList(serializeStatusList(max)).length).toBe(2 ** 27);
   });
 
@@ -113,7 +122,14 @@ describe('encodedList codec', () => {
 describe('createStatusList', () => {
   it('defaults to 131 072 entries of 1 bit, random allocation', () => {
     const list = createStatusList({ id: ID, statusPurpose: 'revocation' });
-    expect(list).toMatchObject({ id: ID, statusPurpose: 'revocation', length: 131072, statusSize: 1, allocation: 'random', allocatedCount: 0 });
+    expect(list).toMatchObject({
+      id: ID,
+      statusPurpose: 'revocation',
+      length: 131072,
+      statusSize: 1,
+      allocation: 'random',
+      allocatedCount: 0,
+    });
     expect(isStatusList(list)).toBe(true);
     expect(isStatusList({ ...list })).toBe(false);
     expect(Object.isFrozen(list)).toBe(true);
@@ -132,8 +148,21 @@ describe('createStatusList', () => {
     ['statusSize 2 on a revocation list', { id: ID, statusPurpose: 'revocation', statusSize: 2 }],
     ['statusSize 9', { id: ID, statusPurpose: 'message', statusSize: 9 }],
     ['a message list without messages', { id: ID, statusPurpose: 'message' }],
-    ['too few messages', { id: ID, statusPurpose: 'message', statusSize: 2, statusMessages: [{ status: '0x0', message: 'a' }] }],
-    ['messages out of order', { id: ID, statusPurpose: 'message', statusMessages: [{ status: '0x1', message: 'a' }, { status: '0x0', message: 'b' }] }],
+    [
+      'too few messages',
+      { id: ID, statusPurpose: 'message', statusSize: 2, statusMessages: [{ status: '0x0', message: 'a' }] },
+    ],
+    [
+      'messages out of order',
+      {
+        id: ID,
+        statusPurpose: 'message',
+        statusMessages: [
+          { status: '0x1', message: 'a' },
+          { status: '0x0', message: 'b' },
+        ],
+      },
+    ],
     ['messages on a revocation list', { id: ID, statusPurpose: 'revocation', statusMessages: [] }],
     ['a bad allocation mode', { id: ID, statusPurpose: 'revocation', allocation: 'lifo' }],
   ])('rejects %s with ERR_STATUS_OPTIONS_INVALID', (_label, options) => {
@@ -195,7 +224,9 @@ describe('allocation and entries', () => {
 
   it('rejects things that are not lists', () => {
     expect(codeOf(() => allocateStatusEntry({} as StatusList))).toBe('ERR_STATUS_OPTIONS_INVALID');
-    expect(codeOf(() => revoke({ id: ID, statusPurpose: 'revocation' } as unknown as StatusList, 1))).toBe('ERR_STATUS_OPTIONS_INVALID');
+    expect(codeOf(() => revoke({ id: ID, statusPurpose: 'revocation' } as unknown as StatusList, 1))).toBe(
+      'ERR_STATUS_OPTIONS_INVALID',
+    );
   });
 });
 
@@ -250,7 +281,13 @@ describe('serializeStatusList / loadStatusList', () => {
     const text = serializeStatusList(list);
     expect(text.length).toBeLessThan(10_000);
     const loaded = loadStatusList(text);
-    expect(loaded).toMatchObject({ id: ID, statusPurpose: 'revocation', length: 131072, statusSize: 1, allocatedCount: 300 });
+    expect(loaded).toMatchObject({
+      id: ID,
+      statusPurpose: 'revocation',
+      length: 131072,
+      statusSize: 1,
+      allocatedCount: 300,
+    });
     expect(encodeStatusList(loaded)).toBe(encodeStatusList(list));
     for (const e of entries) {
       const i = Number(e.statusListIndex);

@@ -42,14 +42,23 @@ describe('status and revocation lists: duplicate and forbidden JSON members', ()
 
   it('DIVOC revocation list: a "__proto__" member, in text or as an own member of an object, is refused', () => {
     const text = `{"__proto__":{"revoked":[]},"revoked":[${REVOKED}]}`;
-    expect(refusal(() => createDivocRevocationList(text))).toMatchObject({ code: 'ERR_REVOCATION_LIST_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
-    expect(refusal(() => createDivocRevocationList(JSON.parse(text)))).toMatchObject({ code: 'ERR_REVOCATION_LIST_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
+    expect(refusal(() => createDivocRevocationList(text))).toMatchObject({
+      code: 'ERR_REVOCATION_LIST_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
+    expect(refusal(() => createDivocRevocationList(JSON.parse(text)))).toMatchObject({
+      code: 'ERR_REVOCATION_LIST_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
   });
 
   it('checkDivocRevocation: a credential text naming the certificate id twice does not pass', () => {
     const list = createDivocRevocationList(`{"revoked":[${REVOKED}]}`);
     const credential = (id: string) => `{"evidence":[{"certificateId":${id}}]}`;
-    expect(checkDivocRevocation(credential('"244768056"'), list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    expect(checkDivocRevocation(credential('"244768056"'), list)).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+    });
     const check = checkDivocRevocation('{"evidence":[{"certificateId":"244768056","certificateId":"1"}]}', list);
     expect(check).toMatchObject({ ok: false, code: 'ERR_STATUS_ID_MISSING' });
     expect(check.message).toContain('ERR_JSON_DUPLICATE_KEY');
@@ -58,14 +67,27 @@ describe('status and revocation lists: duplicate and forbidden JSON members', ()
   it('status list credential: control reads; a duplicated encodedList is refused', () => {
     const list = createStatusList({ id: 'https://divoc.dev/status/revocation/1', statusPurpose: 'revocation' });
     revoke(list, 3);
-    const text = JSON.stringify(statusListCredential(list, { issuer: 'did:example:issuer', validFrom: '2024-01-01T00:00:00Z' }));
+    const text = JSON.stringify(
+      statusListCredential(list, { issuer: 'did:example:issuer', validFrom: '2024-01-01T00:00:00Z' }),
+    );
     expect(parseStatusListCredential(text).bits[0]).toBe(0b0001_0000);
-    const empty = JSON.stringify(statusListCredential(createStatusList({ id: 'https://divoc.dev/status/revocation/1', statusPurpose: 'revocation' }), { issuer: 'did:example:issuer' }));
-    const emptyList = (JSON.parse(empty) as { credentialSubject: { encodedList: string } }).credentialSubject.encodedList;
+    const empty = JSON.stringify(
+      statusListCredential(
+        createStatusList({ id: 'https://divoc.dev/status/revocation/1', statusPurpose: 'revocation' }),
+        { issuer: 'did:example:issuer' },
+      ),
+    );
+    const emptyList = (JSON.parse(empty) as { credentialSubject: { encodedList: string } }).credentialSubject
+      .encodedList;
     const tampered = text.replace('"encodedList":', `"encodedList":"${emptyList}","encodedList":`);
     expect(tampered).not.toBe(text);
-    expect(refusal(() => parseStatusListCredential(tampered))).toMatchObject({ code: 'ERR_STATUS_LIST_INVALID', causeCode: 'ERR_JSON_DUPLICATE_KEY' });
-    expect(refusal(() => parseStatusListCredential(new TextEncoder().encode(tampered)))).toMatchObject({ causeCode: 'ERR_JSON_DUPLICATE_KEY' });
+    expect(refusal(() => parseStatusListCredential(tampered))).toMatchObject({
+      code: 'ERR_STATUS_LIST_INVALID',
+      causeCode: 'ERR_JSON_DUPLICATE_KEY',
+    });
+    expect(refusal(() => parseStatusListCredential(new TextEncoder().encode(tampered)))).toMatchObject({
+      causeCode: 'ERR_JSON_DUPLICATE_KEY',
+    });
   });
 
   it('serialized status list and DCC revocation list: forbidden members are refused', () => {
@@ -74,8 +96,15 @@ describe('status and revocation lists: duplicate and forbidden JSON members', ()
     expect(() => loadStatusList(serialized)).not.toThrow();
     const text = typeof serialized === 'string' ? serialized : JSON.stringify(serialized);
     const withConstructor = text.replace('{', '{"constructor":{"name":"x"},');
-    expect(refusal(() => loadStatusList(withConstructor))).toMatchObject({ code: 'ERR_STATUS_LIST_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
-    const dcc = '{"kid":"AAECAwQFBgc=","hashType":"SIGNATURE","expires":"2030-01-01T00:00:00Z","hashes":[],"prototype":1}';
-    expect(refusal(() => createDccRevocationList(dcc))).toMatchObject({ code: 'ERR_REVOCATION_LIST_INVALID', causeCode: 'ERR_JSON_FORBIDDEN_KEY' });
+    expect(refusal(() => loadStatusList(withConstructor))).toMatchObject({
+      code: 'ERR_STATUS_LIST_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
+    const dcc =
+      '{"kid":"AAECAwQFBgc=","hashType":"SIGNATURE","expires":"2030-01-01T00:00:00Z","hashes":[],"prototype":1}';
+    expect(refusal(() => createDccRevocationList(dcc))).toMatchObject({
+      code: 'ERR_REVOCATION_LIST_INVALID',
+      causeCode: 'ERR_JSON_FORBIDDEN_KEY',
+    });
   });
 });

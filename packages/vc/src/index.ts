@@ -4,7 +4,14 @@ export { verifyCredential } from './verify/index.js';
 export { canonize } from './canonize/index.js';
 export { findAmbiguousTerms, readJsonPath, ambiguousTermPaths } from './canonize/ambiguity.js';
 export type { CanonizeOptions } from './canonize/index.js';
-export { suites, eddsaRdfc2022, ecdsaRdfc2019, ed25519Signature2020, rsaSignature2018, ed25519Signature2018 } from './suites/index.js';
+export {
+  suites,
+  eddsaRdfc2022,
+  ecdsaRdfc2019,
+  ed25519Signature2020,
+  rsaSignature2018,
+  ed25519Signature2018,
+} from './suites/index.js';
 export {
   VcError,
   VcMalformedError,

@@ -11,16 +11,11 @@ import type { Check } from '@divoc/keys';
 
 /** Proof suites this package issues and verifies. */
 export type SuiteName =
-  | 'eddsa-rdfc-2022'
-  | 'Ed25519Signature2020'
-  | 'ecdsa-rdfc-2019'
-  | 'RsaSignature2018'
-  | 'Ed25519Signature2018';
+  'eddsa-rdfc-2022' | 'Ed25519Signature2020' | 'ecdsa-rdfc-2019' | 'RsaSignature2018' | 'Ed25519Signature2018';
 
 /* ------------------------------------------------------------------------------------------------------------ */
 /* Credential and option shapes (added by @divoc/vc; the contract types above are unchanged).                   */
 /* ------------------------------------------------------------------------------------------------------------ */
-
 
 /** A JSON value, as parsed by `JSON.parse`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
@@ -112,7 +107,6 @@ export interface IssueOptions {
   /** Add the suite's context when the credential lacks it. Default true. */
   addSuiteContext?: boolean;
 }
-
 
 /** Anything that answers "which trusted keys have this id" (a `TrustStore` from `@divoc/keys`). */
 export interface KeyResolver {

@@ -30,7 +30,10 @@ const SCHEMA_URL = 'https://schema.org/url';
 
 const rsa = importKeyPair({ pem: readFileSync(new URL('divoc/keys/divoc-test-rsa.public.pem', VECTORS), 'utf8') });
 const ed = importKeyPair(vectorJson('divoc/keys/divoc-test-ed25519.json') as never);
-const divocTrustStore = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india' }), trustedKeyFromKeyPair(ed, { id: 'did:india' })]);
+const divocTrustStore = keyResolver([
+  trustedKeyFromKeyPair(rsa, { id: 'did:india' }),
+  trustedKeyFromKeyPair(ed, { id: 'did:india' }),
+]);
 const vectorNow = new Date('2022-01-01T00:00:00Z');
 
 const issuerKey = await generateKeyPair('Ed25519');
@@ -61,7 +64,8 @@ async function sign(credential: object): Promise<SignedCredential> {
   return issueCredential(credential as UnsignedCredential, { signer, created: '2021-08-27T10:57:57Z' });
 }
 
-const signatureCheck = (result: { checks: Array<{ name: string; ok: boolean; code?: string }> }) => result.checks.find((c) => c.name === 'signature');
+const signatureCheck = (result: { checks: Array<{ name: string; ok: boolean; code?: string }> }) =>
+  result.checks.find((c) => c.name === 'signature');
 
 /** The groups DIVOC's vaccination context gives a DIVOC-issued certificate's evidence (no certificateId there). */
 const DIVOC_VECTOR_GROUPS: AmbiguousTermGroup[] = [
@@ -75,7 +79,10 @@ describe('genuine DIVOC/CoWIN certificates', () => {
   it.each(['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json'])(
     '%s still verifies valid, and reports its ambiguous groups',
     async (name) => {
-      const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), { trustStore: divocTrustStore, now: vectorNow });
+      const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), {
+        trustStore: divocTrustStore,
+        now: vectorNow,
+      });
       expect(result.valid).toBe(true);
       expect(result.ambiguousTerms).toEqual(DIVOC_VECTOR_GROUPS);
     },
@@ -95,7 +102,9 @@ describe('genuine DIVOC/CoWIN certificates', () => {
     // Control: a changed value (not a swap) breaks the same signature.
     const changed = clone(real);
     (changed.evidence as JsonObject[])[0]!.batch = 'XX0000XX';
-    expect(signatureCheck(await verifyCredential(changed, { trustStore: divocTrustStore, now: vectorNow }))).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(
+      signatureCheck(await verifyCredential(changed, { trustStore: divocTrustStore, now: vectorNow })),
+    ).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
   });
 });
 
@@ -106,50 +115,55 @@ const SWAPS = [
   ['dose', 'totalDoses', SCHEMA_DOSE],
 ] as const;
 
-describe.each(['vaccination', 'vaccination-v2'] as const)('%s: swapped values under the legacy DIVOC context and the SDK v2 context', (template) => {
-  const record = RECORDS[template]!;
-  const options = { issuer: ISSUER, issuanceDate: '2021-08-27T10:57:57Z' } as const;
+describe.each(['vaccination', 'vaccination-v2'] as const)(
+  '%s: swapped values under the legacy DIVOC context and the SDK v2 context',
+  (template) => {
+    const record = RECORDS[template]!;
+    const options = { issuer: ISSUER, issuanceDate: '2021-08-27T10:57:57Z' } as const;
 
-  it.each(SWAPS)('divoc-legacy: %s ↔ %s keeps the signature valid, and verify lists the group', async (a, b, iri) => {
-    const built = buildCredential(template, record, { ...options, context: 'divoc-legacy' });
-    expect(built['@context']).toContain(template === 'vaccination' ? CONTEXT_URLS.DIVOC_VACCINATION_V1 : CONTEXT_URLS.DIVOC_VACCINATION_V2);
-    const signed = await sign(built);
-    const original = await verifyCredential(signed, { trustStore, now });
-    expect(original.valid).toBe(true);
-    const group = original.ambiguousTerms?.find((g) => g.iri === iri);
-    expect(group).toMatchObject({ path: 'evidence[0]' });
-    expect(group!.terms).toEqual(expect.arrayContaining([a, b]));
+    it.each(SWAPS)('divoc-legacy: %s ↔ %s keeps the signature valid, and verify lists the group', async (a, b, iri) => {
+      const built = buildCredential(template, record, { ...options, context: 'divoc-legacy' });
+      expect(built['@context']).toContain(
+        template === 'vaccination' ? CONTEXT_URLS.DIVOC_VACCINATION_V1 : CONTEXT_URLS.DIVOC_VACCINATION_V2,
+      );
+      const signed = await sign(built);
+      const original = await verifyCredential(signed, { trustStore, now });
+      expect(original.valid).toBe(true);
+      const group = original.ambiguousTerms?.find((g) => g.iri === iri);
+      expect(group).toMatchObject({ path: 'evidence[0]' });
+      expect(group!.terms).toEqual(expect.arrayContaining([a, b]));
 
-    const evidence = (signed.evidence as JsonObject[])[0]!;
-    expect(evidence[a]).not.toEqual(evidence[b]); // a real exchange, not a no-op
-    const forged = swapped(signed, a, b);
-    // The same canonical N-Quads: nothing in what was signed says which term held which value.
-    expect(await canonize(withoutProof(forged))).toBe(await canonize(withoutProof(signed)));
-    const result = await verifyCredential(forged, { trustStore, now });
-    expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
-    expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: true });
-    expect(result.ambiguousTerms).toEqual(original.ambiguousTerms);
-    expect((result.credential!.evidence as JsonObject[])[0]![a]).toEqual(evidence[b]);
-  });
+      const evidence = (signed.evidence as JsonObject[])[0]!;
+      expect(evidence[a]).not.toEqual(evidence[b]); // a real exchange, not a no-op
+      const forged = swapped(signed, a, b);
+      // The same canonical N-Quads: nothing in what was signed says which term held which value.
+      expect(await canonize(withoutProof(forged))).toBe(await canonize(withoutProof(signed)));
+      const result = await verifyCredential(forged, { trustStore, now });
+      expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
+      expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: true });
+      expect(result.ambiguousTerms).toEqual(original.ambiguousTerms);
+      expect((result.credential!.evidence as JsonObject[])[0]![a]).toEqual(evidence[b]);
+    });
 
-  it.each(SWAPS)('sdk context (default): %s ↔ %s breaks the signature', async (a, b) => {
-    const built = buildCredential(template, record, options);
-    expect(built['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
-    const signed = await sign(built);
-    const original = await verifyCredential(signed, { trustStore, now });
-    expect(original.valid).toBe(true);
-    expect(original.ambiguousTerms).toBeUndefined();
+    it.each(SWAPS)('sdk context (default): %s ↔ %s breaks the signature', async (a, b) => {
+      const built = buildCredential(template, record, options);
+      expect(built['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
+      const signed = await sign(built);
+      const original = await verifyCredential(signed, { trustStore, now });
+      expect(original.valid).toBe(true);
+      expect(original.ambiguousTerms).toBeUndefined();
 
-    const forged = swapped(signed, a, b);
-    expect(await canonize(withoutProof(forged))).not.toBe(await canonize(withoutProof(signed)));
-    const result = await verifyCredential(forged, { trustStore, now });
-    expect(result.valid).toBe(false);
-    expect(signatureCheck(result)).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
-    expect(result.ambiguousTerms).toBeUndefined();
-  });
-});
+      const forged = swapped(signed, a, b);
+      expect(await canonize(withoutProof(forged))).not.toBe(await canonize(withoutProof(signed)));
+      const result = await verifyCredential(forged, { trustStore, now });
+      expect(result.valid).toBe(false);
+      expect(signatureCheck(result)).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+      expect(result.ambiguousTerms).toBeUndefined();
+    });
+  },
+);
 
-describe('templates: the default output has no ambiguous terms; divoc-legacy keeps DIVOC\'s contexts (and their collisions)', () => {
+describe("templates: the default output has no ambiguous terms; divoc-legacy keeps DIVOC's contexts (and their collisions)", () => {
   const cases = (['vaccination', 'vaccination-v2', 'test', 'recovery'] as const).flatMap((template) =>
     (['1.1', '2.0'] as const).map((vcVersion) => [template, vcVersion] as const),
   );
@@ -187,7 +201,15 @@ describe('templates: the default output has no ambiguous terms; divoc-legacy kee
     const legacy = buildCredential('test', RECORDS.test!, { issuer: ISSUER, context: 'divoc-legacy' });
     const groups = await findAmbiguousTerms(legacy as JsonObject);
     expect(groups.find((g) => g.iri === SCHEMA_ID)?.terms).toEqual(
-      expect.arrayContaining(['certificateId', 'batch', 'testType', 'manufacturer', 'disease', 'sampleOrigin', 'result']),
+      expect.arrayContaining([
+        'certificateId',
+        'batch',
+        'testType',
+        'manufacturer',
+        'disease',
+        'sampleOrigin',
+        'result',
+      ]),
     );
   });
 });
@@ -209,7 +231,9 @@ describe('differential: on every template credential, a sibling swap keeps the s
     const all: Array<[string, Record<string, unknown>]> = [];
     nodes(credential, '', all);
     for (const [path, node] of all) {
-      const keys = Object.keys(node).filter((k) => !['@context', 'id', 'type'].includes(k) && typeof node[k] !== 'object');
+      const keys = Object.keys(node).filter(
+        (k) => !['@context', 'id', 'type'].includes(k) && typeof node[k] !== 'object',
+      );
       for (let i = 0; i < keys.length; i++) {
         for (let j = i + 1; j < keys.length; j++) {
           const [a, b] = [keys[i]!, keys[j]!];
@@ -244,7 +268,14 @@ describe('findAmbiguousTerms on any context', () => {
       literalRef: 'ex:ref',
       Thing: {
         '@id': 'ex:Thing',
-        '@context': { '@version': 1.1, '@protected': true, a: 'ex:scoped', b: 'ex:scoped', c: 'ex:c', child: { '@id': 'ex:child', '@context': { x: 'ex:x', y: 'ex:x' } } },
+        '@context': {
+          '@version': 1.1,
+          '@protected': true,
+          a: 'ex:scoped',
+          b: 'ex:scoped',
+          c: 'ex:c',
+          child: { '@id': 'ex:child', '@context': { x: 'ex:x', y: 'ex:x' } },
+        },
       },
       inverse1: { '@reverse': 'ex:parent' },
       inverse2: { '@reverse': 'ex:parent' },
@@ -278,17 +309,29 @@ describe('findAmbiguousTerms on any context', () => {
   });
 
   it('whatever the coercion: an @id-coerced and a literal term of one IRI are reported (value objects exchange them)', async () => {
-    expect(await find({ '@context': URL_, idRef: 'urn:x:2', literalRef: 'text' })).toEqual([{ iri: `${EX}ref`, terms: ['idRef', 'literalRef'], path: '' }]);
+    expect(await find({ '@context': URL_, idRef: 'urn:x:2', literalRef: 'text' })).toEqual([
+      { iri: `${EX}ref`, terms: ['idRef', 'literalRef'], path: '' },
+    ]);
   });
 
   it('reverse properties group apart from forward ones', async () => {
-    const groups = await find({ '@context': URL_, id: 'urn:x:1', inverse1: { id: 'urn:x:2' }, inverse2: { id: 'urn:x:3' }, 'ex:parent': 'fwd' });
+    const groups = await find({
+      '@context': URL_,
+      id: 'urn:x:1',
+      inverse1: { id: 'urn:x:2' },
+      inverse2: { id: 'urn:x:3' },
+      'ex:parent': 'fwd',
+    });
     expect(groups).toEqual([{ iri: `${EX}parent`, terms: ['inverse1', 'inverse2'], path: '', reverse: true }]);
   });
 
   it('keys that are no term (compact or absolute IRIs) collide with the term of that IRI', async () => {
-    expect(await find({ '@context': URL_, own: 'a', 'ex:own': 'b' })).toEqual([{ iri: `${EX}own`, terms: ['own', 'ex:own'], path: '' }]);
-    expect(await find({ '@context': URL_, own: 'a', [`${EX}own`]: 'b' })).toEqual([{ iri: `${EX}own`, terms: ['own', `${EX}own`], path: '' }]);
+    expect(await find({ '@context': URL_, own: 'a', 'ex:own': 'b' })).toEqual([
+      { iri: `${EX}own`, terms: ['own', 'ex:own'], path: '' },
+    ]);
+    expect(await find({ '@context': URL_, own: 'a', [`${EX}own`]: 'b' })).toEqual([
+      { iri: `${EX}own`, terms: ['own', `${EX}own`], path: '' },
+    ]);
   });
 
   it('an embedded context that adds a term for a taken IRI, and @nest blocks, cannot hide a collision', async () => {
@@ -311,7 +354,13 @@ describe('findAmbiguousTerms on any context', () => {
   });
 
   it('the same signed N-Quads after every reported swap (differential control against canonize)', async () => {
-    const doc = { '@context': URL_, id: 'urn:x:1', top1: 'a', top2: 'b', 'ex:item': { type: 'Thing', a: 1, b: 2, c: 3 } };
+    const doc = {
+      '@context': URL_,
+      id: 'urn:x:1',
+      top1: 'a',
+      top2: 'b',
+      'ex:item': { type: 'Thing', a: 1, b: 2, c: 3 },
+    };
     const groups = await find(doc);
     expect(groups.length).toBe(2);
     const before = await canonize(doc as JsonObject, { documentLoader });
@@ -331,7 +380,9 @@ describe('findAmbiguousTerms on any context', () => {
   it('ignores the proof and value objects; rejects what is not an object', async () => {
     expect(await find({ '@context': URL_, own: { '@value': 'x' }, proof: { top1: 1, top2: 2 } })).toEqual([]);
     await expect(findAmbiguousTerms([] as never)).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
-    await expect(findAmbiguousTerms({ '@context': 'https://unknown.example/ctx', a: 1 })).rejects.toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
+    await expect(findAmbiguousTerms({ '@context': 'https://unknown.example/ctx', a: 1 })).rejects.toMatchObject({
+      code: 'ERR_JSONLD_UNKNOWN_URL',
+    });
   });
 });
 
@@ -343,7 +394,15 @@ describe('ambiguousTermPaths', () => {
         { iri: SCHEMA_DATE, terms: ['top1', 'n.top2', 'odd key'], path: '' },
         { iri: SCHEMA_URL, terms: ['sign-image', 'x'], path: 'evidence[0].verifier' },
       ]),
-    ).toEqual(['evidence[0].certificateId', 'evidence[0].batch', 'top1', 'n.top2', '["odd key"]', 'evidence[0].verifier["sign-image"]', 'evidence[0].verifier.x']);
+    ).toEqual([
+      'evidence[0].certificateId',
+      'evidence[0].batch',
+      'top1',
+      'n.top2',
+      '["odd key"]',
+      'evidence[0].verifier["sign-image"]',
+      'evidence[0].verifier.x',
+    ]);
     expect(ambiguousTermPaths([])).toEqual([]);
   });
 });

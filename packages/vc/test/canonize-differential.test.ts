@@ -11,11 +11,10 @@ import type { JsonObject } from '../src/index.js';
 import { runDifferential, outcome } from './differential.js';
 import { loader, prng, proofConfig, randomString, SUITES, templateCredentials } from './generate.js';
 
-
 const templates = templateCredentials();
 
 describe('fast canonicalisation engages', () => {
-  it('for every template (VC 1.1 and 2.0, both hosts) and every suite\'s proof configuration', async () => {
+  it("for every template (VC 1.1 and 2.0, both hosts) and every suite's proof configuration", async () => {
     const rng = prng(1);
     for (const { name, credential } of templates) {
       resetCanonizeStats();
@@ -36,7 +35,9 @@ describe('fast canonicalisation engages', () => {
 
   it('labels blank nodes itself when first-degree hashes are distinct (the vaccination template)', async () => {
     resetCanonizeStats();
-    await canonize(templates.find((t) => t.name.startsWith('vaccination VC 1.1'))!.credential, { documentLoader: loader });
+    await canonize(templates.find((t) => t.name.startsWith('vaccination VC 1.1'))!.credential, {
+      documentLoader: loader,
+    });
     expect(canonizeStats()).toEqual({ fast: 1, fastWithDeepLabelling: 0, general: 0 });
   });
 
@@ -46,7 +47,11 @@ describe('fast canonicalisation engages', () => {
       { ...base, credentialSubject: { ...(base.credentialSubject as JsonObject), '@reverse': {} } },
       { '@context': { '@vocab': 'https://v.example/' }, '@id': 'urn:x', list: { '@list': [1, 2] } },
       { '@context': { '@vocab': 'https://v.example/', '@language': 'en' }, '@id': 'urn:x', name: 'tagged' },
-      { '@context': 'https://www.w3.org/ns/credentials/v2', type: 'VerifiableCredential', credentialSchema: { jsonSchema: { a: 1 } } },
+      {
+        '@context': 'https://www.w3.org/ns/credentials/v2',
+        type: 'VerifiableCredential',
+        credentialSchema: { jsonSchema: { a: 1 } },
+      },
     ];
     for (const doc of cases) {
       resetCanonizeStats();
@@ -60,12 +65,22 @@ describe('fast canonicalisation engages', () => {
     const v2 = 'https://www.w3.org/ns/credentials/v2';
     let deep: JsonObject = { leaf: 'x' };
     for (let i = 0; i < 100; i++) deep = { nested: deep };
-    const protoKeys = JSON.parse('{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiableCredential","credentialSubject":{"__proto__":{"constructor":"x","hasOwnProperty":1},"toString":true}}') as JsonObject;
+    const protoKeys = JSON.parse(
+      '{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiableCredential","credentialSubject":{"__proto__":{"constructor":"x","hasOwnProperty":1},"toString":true}}',
+    ) as JsonObject;
     const cases: JsonObject[] = [
       { '@context': v2, type: 'VerifiableCredential', credentialSubject: deep },
       protoKeys,
-      { '@context': v2, type: 'VerifiableCredential', credentialSubject: { values: Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? i : `v${i % 50}`)) } },
-      { '@context': v2, type: ['VerifiableCredential', 'constructor', '__proto__'], credentialSubject: { id: 'urn:x' } },
+      {
+        '@context': v2,
+        type: 'VerifiableCredential',
+        credentialSubject: { values: Array.from({ length: 5000 }, (_, i) => (i % 3 === 0 ? i : `v${i % 50}`)) },
+      },
+      {
+        '@context': v2,
+        type: ['VerifiableCredential', 'constructor', '__proto__'],
+        credentialSubject: { id: 'urn:x' },
+      },
     ];
     for (const doc of cases) {
       const fast = await outcome(() => canonize(doc, { documentLoader: loader }));
@@ -83,7 +98,6 @@ describe('fast canonicalisation engages', () => {
     }
   });
 });
-
 
 // 10,000 credentials in two files of 5,000 (this one and canonize-differential-2.test.ts), so workers share them.
 runDifferential(Number(process.env.DIFF_CREDENTIALS ?? 5_000), 0x5eed_0006);

@@ -15,16 +15,24 @@ describe('canonize', () => {
     const base = { '@context': ['https://www.w3.org/2018/credentials/v1'], type: ['VerifiableCredential'] };
     await expect(canonize({ ...base, undefinedTerm: 1 })).rejects.toBeInstanceOf(JsonLdSafeModeError);
     await expect(canonize({ ...base, undefinedTerm: 1 })).rejects.toThrow(/undefinedTerm/);
-    await expect(canonize({ ...base, '@context': ['https://nowhere.example/ctx'] })).rejects.toBeInstanceOf(JsonLdUnknownUrlError);
+    await expect(canonize({ ...base, '@context': ['https://nowhere.example/ctx'] })).rejects.toBeInstanceOf(
+      JsonLdUnknownUrlError,
+    );
     await expect(canonize({ ...base, id: 'relative/path' })).rejects.toMatchObject({ code: 'ERR_JSONLD_SAFE_MODE' });
     await expect(canonize([] as never)).rejects.toBeInstanceOf(VcMalformedError);
     await expect(canonize({ '@context': 42 } as never)).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
   });
 
-  it('keeps resolved contexts per loader: one loader\'s context is never served to another', async () => {
+  it("keeps resolved contexts per loader: one loader's context is never served to another", async () => {
     const url = 'https://contexts.example/same-url/v1';
-    const loaderA = createDocumentLoader({ registry: null, contexts: { [url]: { '@context': { term: 'https://a.example/term' } } } });
-    const loaderB = createDocumentLoader({ registry: null, contexts: { [url]: { '@context': { term: 'https://b.example/term' } } } });
+    const loaderA = createDocumentLoader({
+      registry: null,
+      contexts: { [url]: { '@context': { term: 'https://a.example/term' } } },
+    });
+    const loaderB = createDocumentLoader({
+      registry: null,
+      contexts: { [url]: { '@context': { term: 'https://b.example/term' } } },
+    });
     const doc = { '@context': url, '@id': 'urn:x', term: 'v' };
     expect(await canonize(doc, { documentLoader: loaderA })).toContain('<https://a.example/term>');
     expect(await canonize(doc, { documentLoader: loaderB })).toContain('<https://b.example/term>');

@@ -26,7 +26,8 @@ describe('cloneJson', () => {
       Object.assign(Object.create(null), { x: 1 }),
       { s: 'ü\u2028\ud800', e: '', deep: [[[[{}]]]] },
     ];
-    for (const value of awkward) expect(JSON.stringify(cloneJson(value as never))).toBe(JSON.stringify(roundTrip(value)));
+    for (const value of awkward)
+      expect(JSON.stringify(cloneJson(value as never))).toBe(JSON.stringify(roundTrip(value)));
     let seed = 5;
     const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) >>> 8) / 2 ** 24;
     const gen = (depth: number): unknown => {
@@ -34,7 +35,8 @@ describe('cloneJson', () => {
       if (depth > 4 || r < 0.3) return [null, true, false, 0, -1.5, 1e21, 'x', '', 'é'][Math.floor(rand() * 9)];
       if (r < 0.6) return Array.from({ length: Math.floor(rand() * 4) }, () => gen(depth + 1));
       const o: Record<string, unknown> = {};
-      for (let i = Math.floor(rand() * 5); i > 0; i--) o[rand() < 0.2 ? String(Math.floor(rand() * 9)) : `k${Math.floor(rand() * 20)}`] = gen(depth + 1);
+      for (let i = Math.floor(rand() * 5); i > 0; i--)
+        o[rand() < 0.2 ? String(Math.floor(rand() * 9)) : `k${Math.floor(rand() * 20)}`] = gen(depth + 1);
       return o;
     };
     for (let i = 0; i < 2000; i++) {

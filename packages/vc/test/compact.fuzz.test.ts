@@ -38,12 +38,25 @@ import { buildOptions, shortVaccinationRecord } from '../../../test/support/fixt
 /** Short-run case counts per property (FUZZ_RUNS replaces them in the long run). */
 const RUNS = { ourEncoder: 300, cborxEncoder: 300, mutated: 400, random: 400, budgets: 100, text: 300 };
 
-const CODES = new Set(['ERR_COMPACT_FORMAT', 'ERR_COMPACT_TOO_LARGE', 'ERR_COMPACT_VERSION', 'ERR_COMPACT_PAYLOAD', 'ERR_COMPACT_NOT_CREDENTIAL']);
+const CODES = new Set([
+  'ERR_COMPACT_FORMAT',
+  'ERR_COMPACT_TOO_LARGE',
+  'ERR_COMPACT_VERSION',
+  'ERR_COMPACT_PAYLOAD',
+  'ERR_COMPACT_NOT_CREDENTIAL',
+]);
 const COMPACT_TAGS = new Set<number>(Object.values(TAG));
 
 /** The reference: cbor-x reading maps as Maps, no records, no structured clone, no packing. */
 const cborx = new Decoder({ mapsAsObjects: false, useRecords: false });
-const cborxWriter = new Encoder({ mapsAsObjects: false, useRecords: false, variableMapSize: true, pack: false, structuredClone: false, tagUint8Array: false });
+const cborxWriter = new Encoder({
+  mapsAsObjects: false,
+  useRecords: false,
+  variableMapSize: true,
+  pack: false,
+  structuredClone: false,
+  tagUint8Array: false,
+});
 const cborxDecode = (bytes: Uint8Array): { ok: true; value: unknown } | { ok: false } => {
   try {
     return { ok: true, value: cborx.decode(bytes) };
@@ -67,11 +80,13 @@ function show(v: unknown): string {
   if (v instanceof CborFloat) return show(v.value);
   if (v instanceof Uint8Array) return `h'${hex(v)}'`;
   if (Array.isArray(v)) return `[${v.map(show).join(',')}]`;
-  if (v instanceof CborTag || v instanceof CxTag) return `${(v as { tag: number }).tag}(${show((v as { value: unknown }).value)})`;
+  if (v instanceof CborTag || v instanceof CxTag)
+    return `${(v as { tag: number }).tag}(${show((v as { value: unknown }).value)})`;
   if (v instanceof CborMap) {
     // Keys as cbor-x makes them: primitives collide by value (an integral float key 1.0 is the number 1), others never.
     const map = new Map<unknown, unknown>();
-    for (const [k, item] of v.entries) map.set(k instanceof CborFloat ? k.value : typeof k === 'object' && k !== null ? { k } : k, item);
+    for (const [k, item] of v.entries)
+      map.set(k instanceof CborFloat ? k.value : typeof k === 'object' && k !== null ? { k } : k, item);
     return `{${[...map].map(([k, item]) => `${show(typeof k === 'object' && k !== null ? (k as { k: unknown }).k : k)}:${show(item)}`).join(',')}}`;
   }
   if (v instanceof Map) return `{${[...v].map(([k, item]) => `${show(k)}:${show(item)}`).join(',')}}`;
@@ -91,7 +106,8 @@ function ours(bytes: Uint8Array): { value: CborValue } | { refused: string } {
   try {
     return { value: decodeCbor(bytes) };
   } catch (error) {
-    if (!(error instanceof CompactPayloadError)) throw new Error(`decodeCbor threw an untyped error: ${String(error)}`, { cause: error });
+    if (!(error instanceof CompactPayloadError))
+      throw new Error(`decodeCbor threw an untyped error: ${String(error)}`, { cause: error });
     expect(error.code).toBe('ERR_COMPACT_PAYLOAD');
     return { refused: error.message };
   }
@@ -102,14 +118,23 @@ function tableStep(value: CborValue): void {
   try {
     cborToJson(value, CURRENT_TABLE);
   } catch (error) {
-    if (!(error instanceof CompactPayloadError)) throw new Error(`cborToJson threw an untyped error: ${String(error)}`, { cause: error });
+    if (!(error instanceof CompactPayloadError))
+      throw new Error(`cborToJson threw an untyped error: ${String(error)}`, { cause: error });
   }
 }
 
 /** The classes of input ours refuses and cbor-x reads (each a documented difference). */
-const DIFFERENCE = /indefinite lengths|reserved additional information|integer beyond 2\^53|non-minimal integer encoding|nested too deeply|too many items|text string is not UTF-8|simple value \/ float form|NaN or Infinity/;
+const DIFFERENCE =
+  /indefinite lengths|reserved additional information|integer beyond 2\^53|non-minimal integer encoding|nested too deeply|too many items|text string is not UTF-8|simple value \/ float form|NaN or Infinity/;
 
-type Seen = { cases: number; answered: number; compared: number; otherTags: number; refused: number; differences: Record<string, number> };
+type Seen = {
+  cases: number;
+  answered: number;
+  compared: number;
+  otherTags: number;
+  refused: number;
+  differences: Record<string, number>;
+};
 const newSeen = (): Seen => ({ cases: 0, answered: 0, compared: 0, otherTags: 0, refused: 0, differences: {} });
 
 /** Ours answers as cbor-x does, or refuses with the typed error (where cbor-x also refuses, or for a documented difference). */
@@ -142,10 +167,33 @@ function agreeOrRefuse(bytes: Uint8Array, seen: Seen): void {
 
 const intArb = fc.oneof(
   fc.integer({ min: -30, max: 30 }),
-  fc.constantFrom(23, 24, 255, 256, 65535, 65536, 2 ** 32 - 1, 2 ** 32, -24, -25, -256, -257, -65536, -65537, -(2 ** 32), -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER),
+  fc.constantFrom(
+    23,
+    24,
+    255,
+    256,
+    65535,
+    65536,
+    2 ** 32 - 1,
+    2 ** 32,
+    -24,
+    -25,
+    -256,
+    -257,
+    -65536,
+    -65537,
+    -(2 ** 32),
+    -(2 ** 32) - 1,
+    Number.MAX_SAFE_INTEGER,
+    Number.MIN_SAFE_INTEGER,
+  ),
   fc.maxSafeInteger(),
 );
-const textArb = fc.oneof(fc.string({ maxLength: 30 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('', 'x'.repeat(23), 'x'.repeat(24), 'é'.repeat(12), '\uFEFFbom', '😀'));
+const textArb = fc.oneof(
+  fc.string({ maxLength: 30 }),
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.constantFrom('', 'x'.repeat(23), 'x'.repeat(24), 'é'.repeat(12), '\uFEFFbom', '😀'),
+);
 /** Values the compact form can hold: ints, text, simple values, bytes, arrays, maps keyed by ints/text, tags 6–18, float64. */
 const cborArb: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) => ({
   value: fc.oneof(
@@ -155,28 +203,56 @@ const cborArb: fc.Arbitrary<CborValue> = fc.letrec<{ value: CborValue }>((tie) =
       textArb,
       fc.constantFrom(true, false, null),
       fc.uint8Array({ maxLength: 40 }),
-      fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(-0, 0.5, 2 ** 53, 2 ** 64, Number.MAX_VALUE, -Number.MIN_VALUE)).map((d) => new CborFloat(d)),
+      fc
+        .oneof(
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.constantFrom(-0, 0.5, 2 ** 53, 2 ** 64, Number.MAX_VALUE, -Number.MIN_VALUE),
+        )
+        .map((d) => new CborFloat(d)),
     ),
     fc.array(tie('value'), { maxLength: 5 }),
-    fc.array(fc.tuple(fc.oneof(intArb, textArb), tie('value')), { maxLength: 5 }).map((entries) => new CborMap(entries)),
+    fc
+      .array(fc.tuple(fc.oneof(intArb, textArb), tie('value')), { maxLength: 5 })
+      .map((entries) => new CborMap(entries)),
     fc.tuple(fc.integer({ min: 6, max: 18 }), tie('value')).map(([tag, value]) => new CborTag(tag, value)),
   ),
 })).value;
 
 /** Credential-like JSON, for the values the table encoder really writes (table terms, typed forms, repeats). */
-const jsonKey = fc.oneof(fc.constantFrom('@context', 'type', 'id', 'proof', 'credentialSubject', 'issuanceDate', 'name', '__proto__', ''), fc.string({ maxLength: 6 }));
+const jsonKey = fc.oneof(
+  fc.constantFrom('@context', 'type', 'id', 'proof', 'credentialSubject', 'issuanceDate', 'name', '__proto__', ''),
+  fc.string({ maxLength: 6 }),
+);
 const jsonString = fc.oneof(
   fc.constantFrom(
-    'VerifiableCredential', 'https://www.w3.org/2018/credentials/v1', '2021-05-03T10:15:00.000Z', '2021-05-03T10:15:00Z', '2021-05-03T10:15:00.123Z', '2022-05-03',
-    'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
-    'urn:uuid:123e4567-e89b-12d3-a456-426614174000', '244768056', '0', '007', 'eyJhbGciOiJSUzI1NiJ9..c2lnbmF0dXJl', 'https://divoc.dev/credentials/vaccination/v1', 'z3yG7f',
+    'VerifiableCredential',
+    'https://www.w3.org/2018/credentials/v1',
+    '2021-05-03T10:15:00.000Z',
+    '2021-05-03T10:15:00Z',
+    '2021-05-03T10:15:00.123Z',
+    '2022-05-03',
+    'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    'urn:uuid:123e4567-e89b-12d3-a456-426614174000',
+    '244768056',
+    '0',
+    '007',
+    'eyJhbGciOiJSUzI1NiJ9..c2lnbmF0dXJl',
+    'https://divoc.dev/credentials/vaccination/v1',
+    'z3yG7f',
   ),
   fc.string({ maxLength: 16 }),
 );
 const jsonArb = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.oneof(jsonString, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.boolean(), fc.constant(null)),
+    fc.oneof(
+      jsonString,
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.boolean(),
+      fc.constant(null),
+    ),
     fc.array(tie('value'), { maxLength: 4 }),
     fc.dictionary(jsonKey, tie('value'), { maxKeys: 5 }),
   ),
@@ -193,12 +269,29 @@ function toCborx(v: CborValue): unknown {
 
 // ------------------------------------------------------------------------------------------------ real credentials
 
-const VECTOR_CREDENTIALS = ['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json', 'rsa2018-tampered-invalid.json'].map((n) =>
-  vectorJson<SignedCredential>(`divoc/signed/${n}`),
-);
-const built = buildCredential('vaccination', shortVaccinationRecord, buildOptions) as unknown as Record<string, unknown>;
+const VECTOR_CREDENTIALS = [
+  'rsa2018-divocdev-valid.json',
+  'rsa2018-cowinctx-valid.json',
+  'ed25519-2018-divocdev-valid.json',
+  'rsa2018-tampered-invalid.json',
+].map((n) => vectorJson<SignedCredential>(`divoc/signed/${n}`));
+const built = buildCredential('vaccination', shortVaccinationRecord, buildOptions) as unknown as Record<
+  string,
+  unknown
+>;
 /** A data-integrity-shaped proof (decode does not verify; only the shape matters here). */
-const builtSigned = { ...built, proof: { type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', created: '2021-05-03T11:00:05Z', verificationMethod: 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK', proofPurpose: 'assertionMethod', proofValue: 'z3yG7fQvBLxHYZYZ8ApyV9r1xdS3PHPJ4ZVu8ALSgdTxqMtyQ4o8QRpUNTAz8xMH7dtk2Y1YHnMoU4rxX3PdXqGJ' } } as unknown as SignedCredential;
+const builtSigned = {
+  ...built,
+  proof: {
+    type: 'DataIntegrityProof',
+    cryptosuite: 'eddsa-rdfc-2022',
+    created: '2021-05-03T11:00:05Z',
+    verificationMethod:
+      'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    proofPurpose: 'assertionMethod',
+    proofValue: 'z3yG7fQvBLxHYZYZ8ApyV9r1xdS3PHPJ4ZVu8ALSgdTxqMtyQ4o8QRpUNTAz8xMH7dtk2Y1YHnMoU4rxX3PdXqGJ',
+  },
+} as unknown as SignedCredential;
 const CREDENTIALS = [...VECTOR_CREDENTIALS, builtSigned];
 const TEXTS = CREDENTIALS.map((c) => encodeCompactCredential(c));
 const BODIES = CREDENTIALS.map((c) => encodeCbor(jsonToCbor(c, CURRENT_TABLE)));
@@ -218,15 +311,21 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
     `values of the compact subset written by our encoder: read back exactly, and as cbor-x reads them (${fuzzRuns(RUNS.ourEncoder)} cases)`,
     () => {
       fc.assert(
-        fc.property(fc.oneof(cborArb, jsonArb.map((j) => jsonToCbor(j, CURRENT_TABLE))), (value) => {
-          const bytes = encodeCbor(value);
-          const got = decodeCbor(bytes);
-          expect(show(got)).toBe(show(value));
-          expect(hex(encodeCbor(got))).toBe(hex(bytes)); // ints stay ints, floats stay floats, key order kept
-          const want = cborxDecode(bytes);
-          expect(want.ok).toBe(true);
-          expect(show(got)).toBe(show((want as { value: unknown }).value));
-        }),
+        fc.property(
+          fc.oneof(
+            cborArb,
+            jsonArb.map((j) => jsonToCbor(j, CURRENT_TABLE)),
+          ),
+          (value) => {
+            const bytes = encodeCbor(value);
+            const got = decodeCbor(bytes);
+            expect(show(got)).toBe(show(value));
+            expect(hex(encodeCbor(got))).toBe(hex(bytes)); // ints stay ints, floats stay floats, key order kept
+            const want = cborxDecode(bytes);
+            expect(want.ok).toBe(true);
+            expect(show(got)).toBe(show((want as { value: unknown }).value));
+          },
+        ),
         fuzzParams(RUNS.ourEncoder),
       );
     },
@@ -240,7 +339,10 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
         fc.property(cborArb, (value) => {
           const bytes = new Uint8Array(cborxWriter.encode(toCborx(value)));
           const got = ours(bytes);
-          expect('value' in got, `ours refused cbor-x's encoding ${hex(bytes.subarray(0, 64))}: ${'refused' in got ? got.refused : ''}`).toBe(true);
+          expect(
+            'value' in got,
+            `ours refused cbor-x's encoding ${hex(bytes.subarray(0, 64))}: ${'refused' in got ? got.refused : ''}`,
+          ).toBe(true);
           expect(show((got as { value: CborValue }).value)).toBe(show(cborx.decode(bytes)));
         }),
         fuzzParams(RUNS.cborxEncoder),
@@ -253,7 +355,11 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
     `mutated encodings (random values, real credential bodies): cbor-x's reading or CompactPayloadError (${fuzzRuns(RUNS.mutated)} cases)`,
     () => {
       const seen = newSeen();
-      const source = fc.oneof(fc.constantFrom(...BODIES), cborArb.map(encodeCbor), jsonArb.map((j) => encodeCbor(jsonToCbor(j, CURRENT_TABLE))));
+      const source = fc.oneof(
+        fc.constantFrom(...BODIES),
+        cborArb.map(encodeCbor),
+        jsonArb.map((j) => encodeCbor(jsonToCbor(j, CURRENT_TABLE))),
+      );
       fc.assert(
         fc.property(source, mutationsArb, (bytes, mutations) => agreeOrRefuse(mutate(bytes, mutations), seen)),
         fuzzParams(RUNS.mutated),
@@ -272,9 +378,19 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
       const bytes = fc.oneof(
         fc.uint8Array({ maxLength: 64 }),
         // A container or string head with every additional-information form, then noise.
-        fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 31 }), fc.uint8Array({ maxLength: 40 })).map(([major, info, rest]) => Uint8Array.from([(major << 5) | info, ...rest])),
+        fc
+          .tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 31 }), fc.uint8Array({ maxLength: 40 }))
+          .map(([major, info, rest]) => Uint8Array.from([(major << 5) | info, ...rest])),
         // Sequences of small well-formed items inside an array header of the wrong count.
-        fc.tuple(fc.integer({ min: 0, max: 30 }), fc.array(fc.constantFrom(0x00, 0x17, 0xf4, 0xf5, 0xf6, 0xf7, 0x40, 0x60, 0x80, 0xa0, 0xc6, 0xf9, 0xfa, 0xfb, 0xff), { maxLength: 30 })).map(([n, items]) => Uint8Array.from([0x98, n, ...items])),
+        fc
+          .tuple(
+            fc.integer({ min: 0, max: 30 }),
+            fc.array(
+              fc.constantFrom(0x00, 0x17, 0xf4, 0xf5, 0xf6, 0xf7, 0x40, 0x60, 0x80, 0xa0, 0xc6, 0xf9, 0xfa, 0xfb, 0xff),
+              { maxLength: 30 },
+            ),
+          )
+          .map(([n, items]) => Uint8Array.from([0x98, n, ...items])),
       );
       fc.assert(
         fc.property(bytes, (input) => agreeOrRefuse(input, seen)),
@@ -291,13 +407,17 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
     () => {
       // Nesting: arrays, maps (key then value), tags, 1000s deep. The reader stops at depth 48.
       fc.assert(
-        fc.property(fc.constantFrom([0x81], [0xa1, 0x00], [0xc6], [0xd8, 0x20], [0x82, 0x00]), fc.integer({ min: 49, max: 200_000 }), (prefix, depth) => {
-          const bytes = new Uint8Array(prefix.length * depth + 1);
-          for (let i = 0; i < depth; i++) bytes.set(prefix, i * prefix.length);
-          const started = performance.now();
-          expect(() => decodeCbor(bytes)).toThrow(/nested too deeply/);
-          expect(performance.now() - started).toBeLessThan(50);
-        }),
+        fc.property(
+          fc.constantFrom([0x81], [0xa1, 0x00], [0xc6], [0xd8, 0x20], [0x82, 0x00]),
+          fc.integer({ min: 49, max: 200_000 }),
+          (prefix, depth) => {
+            const bytes = new Uint8Array(prefix.length * depth + 1);
+            for (let i = 0; i < depth; i++) bytes.set(prefix, i * prefix.length);
+            const started = performance.now();
+            expect(() => decodeCbor(bytes)).toThrow(/nested too deeply/);
+            expect(performance.now() - started).toBeLessThan(50);
+          },
+        ),
         fuzzParams(RUNS.budgets, 0.1),
       );
       // Declared lengths up to 2^64 - 1 with little or nothing behind them: refused before any allocation.
@@ -319,7 +439,10 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
             const perItem = major === 0xa0 ? 2 : 1;
             if (major !== 0xc0 && n * perItem > tail.length) {
               // The only ways out for a length longer than the input: nothing was taken or built for it.
-              expect('refused' in got && /truncated|longer than the input|beyond 2\^53|non-minimal/.test(got.refused), JSON.stringify(got)).toBe(true);
+              expect(
+                'refused' in got && /truncated|longer than the input|beyond 2\^53|non-minimal/.test(got.refused),
+                JSON.stringify(got),
+              ).toBe(true);
             }
           },
         ),
@@ -344,7 +467,8 @@ describe('compact credential CBOR reader under fuzzing (fast-check, cbor-x as th
 
 describe('decodeCompactCredential (DIVOC1: → Base45 → inflate → CBOR → credential) under fuzzing', () => {
   it('the real credentials round-trip (control)', () => {
-    for (const [i, text] of TEXTS.entries()) expect(JSON.stringify(decodeCompactCredential(text))).toBe(JSON.stringify(CREDENTIALS[i]));
+    for (const [i, text] of TEXTS.entries())
+      expect(JSON.stringify(decodeCompactCredential(text))).toBe(JSON.stringify(CREDENTIALS[i]));
   });
 
   it(
@@ -355,19 +479,34 @@ describe('decodeCompactCredential (DIVOC1: → Base45 → inflate → CBOR → c
       const index = fc.nat({ max: TEXTS.length - 1 });
       const input = fc.oneof(
         // Text: replace, insert or delete characters, truncate.
-        fc.tuple(index, fc.array(fc.tuple(fc.nat({ max: 5000 }), fc.constantFrom(...ALPHABET, 'a', '\n', 'É', '', '::')), { minLength: 1, maxLength: 3 }), fc.boolean()).map(([i, edits, replace]) =>
-          edits.reduce((t, [at, c]) => {
-            const p = at % (t.length + 1);
-            return t.slice(0, p) + c + t.slice(p + (replace ? 1 : 0));
-          }, TEXTS[i]!),
-        ),
+        fc
+          .tuple(
+            index,
+            fc.array(fc.tuple(fc.nat({ max: 5000 }), fc.constantFrom(...ALPHABET, 'a', '\n', 'É', '', '::')), {
+              minLength: 1,
+              maxLength: 3,
+            }),
+            fc.boolean(),
+          )
+          .map(([i, edits, replace]) =>
+            edits.reduce((t, [at, c]) => {
+              const p = at % (t.length + 1);
+              return t.slice(0, p) + c + t.slice(p + (replace ? 1 : 0));
+            }, TEXTS[i]!),
+          ),
         fc.tuple(index, fc.nat({ max: 5000 })).map(([i, at]) => TEXTS[i]!.slice(0, at % (TEXTS[i]!.length + 1))),
         // The payload bytes (header byte + deflated body).
-        fc.tuple(index, mutationsArb).map(([i, m]) => COMPACT_PREFIX + base45Encode(mutate(base45Decode(TEXTS[i]!.slice(COMPACT_PREFIX.length)), m))),
+        fc
+          .tuple(index, mutationsArb)
+          .map(
+            ([i, m]) => COMPACT_PREFIX + base45Encode(mutate(base45Decode(TEXTS[i]!.slice(COMPACT_PREFIX.length)), m)),
+          ),
         // The CBOR body, stored (header 0x01) or deflated with the table's dictionary (0x81).
         fc.tuple(index, mutationsArb, fc.boolean()).map(([i, m, deflate]) => {
           const body = mutate(BODIES[i]!, m);
-          return deflate ? textOf(0x81, deflateRaw(body, { level: 9, dictionary: CURRENT_TABLE.dictionary })) : textOf(0x01, body);
+          return deflate
+            ? textOf(0x81, deflateRaw(body, { level: 9, dictionary: CURRENT_TABLE.dictionary }))
+            : textOf(0x01, body);
         }),
       );
       fc.assert(
@@ -399,7 +538,10 @@ describe('regressions found while writing these properties', () => {
   /** A real credential with one JSON number written as tag 6 (number) holding the given float64. */
   function withNumber(float: number): string {
     const credential = VECTOR_CREDENTIALS[0]!;
-    const value = jsonToCbor({ ...credential, credentialSubject: { ...(credential.credentialSubject as object), age: 0.5 } }, CURRENT_TABLE) as CborMap;
+    const value = jsonToCbor(
+      { ...credential, credentialSubject: { ...(credential.credentialSubject as object), age: 0.5 } },
+      CURRENT_TABLE,
+    ) as CborMap;
     const patch = (v: CborValue): CborValue =>
       v instanceof CborTag && v.tag === TAG.NUMBER && v.value instanceof CborFloat && v.value.value === 0.5
         ? new CborTag(TAG.NUMBER, new CborFloat(float))
@@ -421,6 +563,8 @@ describe('regressions found while writing these properties', () => {
     }
     // Any NaN payload (quiet, signalling, negative) is refused too.
     expect(() => decodeCbor(Uint8Array.of(0xfb, 0xff, 0xf0, 0, 0, 0, 0, 0, 1))).toThrow(CompactPayloadError);
-    expect(decodeCbor(Uint8Array.of(0xfb, 0x7f, 0xef, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))).toEqual(new CborFloat(Number.MAX_VALUE));
+    expect(decodeCbor(Uint8Array.of(0xfb, 0x7f, 0xef, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff))).toEqual(
+      new CborFloat(Number.MAX_VALUE),
+    );
   });
 });

@@ -32,36 +32,36 @@ async function referenceOutcome(doc: JsonObject): Promise<Outcome> {
 
 export function runDifferential(CREDENTIALS: number, SEED: number): void {
   const templates = templateCredentials();
-describe(`differential: fast vs jsonld.js + rdf-canonize on ${CREDENTIALS} generated credentials`, () => {
-  const results = { same: 0, bothFailed: 0, fast: 0, deep: 0, general: 0, proofConfigs: 0 };
-  beforeAll(() => resetCanonizeStats());
+  describe(`differential: fast vs jsonld.js + rdf-canonize on ${CREDENTIALS} generated credentials`, () => {
+    const results = { same: 0, bothFailed: 0, fast: 0, deep: 0, general: 0, proofConfigs: 0 };
+    beforeAll(() => resetCanonizeStats());
 
-  it('gives byte-identical canonical N-Quads (or the same error code)', { timeout: 180_000 }, async () => {
-    const rng = prng(SEED);
-    const mismatches: Array<{ index: number; document: JsonObject; fast: Outcome; general: Outcome }> = [];
-    for (let index = 0; index < CREDENTIALS; index++) {
-      const base = templates[index % templates.length]!.credential;
-      const document = mutateCredential(base, rng);
-      const docs = [document];
-      // A third of them with a proof configuration too, rotating through the five suites.
-      if (index % 3 === 0) docs.push(proofConfig(SUITES[(index / 3) % SUITES.length]!, document, rng));
-      for (const doc of docs) {
-        const fast = await outcome(() => canonize(doc, { documentLoader: loader }));
-        const general = await referenceOutcome(doc);
-        if (JSON.stringify(fast) !== JSON.stringify(general)) {
-          if (mismatches.length < 3) mismatches.push({ index, document: doc, fast, general });
-        } else if ('nquads' in fast) results.same++;
-        else results.bothFailed++;
+    it('gives byte-identical canonical N-Quads (or the same error code)', { timeout: 180_000 }, async () => {
+      const rng = prng(SEED);
+      const mismatches: Array<{ index: number; document: JsonObject; fast: Outcome; general: Outcome }> = [];
+      for (let index = 0; index < CREDENTIALS; index++) {
+        const base = templates[index % templates.length]!.credential;
+        const document = mutateCredential(base, rng);
+        const docs = [document];
+        // A third of them with a proof configuration too, rotating through the five suites.
+        if (index % 3 === 0) docs.push(proofConfig(SUITES[(index / 3) % SUITES.length]!, document, rng));
+        for (const doc of docs) {
+          const fast = await outcome(() => canonize(doc, { documentLoader: loader }));
+          const general = await referenceOutcome(doc);
+          if (JSON.stringify(fast) !== JSON.stringify(general)) {
+            if (mismatches.length < 3) mismatches.push({ index, document: doc, fast, general });
+          } else if ('nquads' in fast) results.same++;
+          else results.bothFailed++;
+        }
+        if (docs.length > 1) results.proofConfigs++;
       }
-      if (docs.length > 1) results.proofConfigs++;
-    }
-    const stats = canonizeStats();
-    Object.assign(results, { fast: stats.fast, deep: stats.fastWithDeepLabelling, general: stats.general });
-    expect(mismatches).toEqual([]);
-    // The generator must mostly produce valid credentials, and the fast path must take most of them.
-    expect(results.same).toBeGreaterThan(CREDENTIALS * 0.6);
-    expect(results.fast + results.deep).toBeGreaterThan(results.same * 0.8);
-    console.log(`differential: ${JSON.stringify(results)}`);
+      const stats = canonizeStats();
+      Object.assign(results, { fast: stats.fast, deep: stats.fastWithDeepLabelling, general: stats.general });
+      expect(mismatches).toEqual([]);
+      // The generator must mostly produce valid credentials, and the fast path must take most of them.
+      expect(results.same).toBeGreaterThan(CREDENTIALS * 0.6);
+      expect(results.fast + results.deep).toBeGreaterThan(results.same * 0.8);
+      console.log(`differential: ${JSON.stringify(results)}`);
+    });
   });
-});
 }

@@ -1,7 +1,15 @@
 /* Just enough typing for the interop tests (these dev-only packages ship no types). */
 declare module '@digitalbazaar/vc' {
-  export function issue(args: { credential: object; suite: unknown; documentLoader: unknown }): Promise<{ proof: Record<string, string> } & Record<string, unknown>>;
-  export function verifyCredential(args: { credential: object; suite: unknown; documentLoader: unknown }): Promise<{ verified: boolean; error?: unknown }>;
+  export function issue(args: {
+    credential: object;
+    suite: unknown;
+    documentLoader: unknown;
+  }): Promise<{ proof: Record<string, string> } & Record<string, unknown>>;
+  export function verifyCredential(args: {
+    credential: object;
+    suite: unknown;
+    documentLoader: unknown;
+  }): Promise<{ verified: boolean; error?: unknown }>;
 }
 declare module '@digitalbazaar/data-integrity' {
   export class DataIntegrityProof {

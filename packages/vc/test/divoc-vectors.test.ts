@@ -14,31 +14,54 @@ const divocTrustStore = keyResolver([
 const now = new Date('2022-01-01T00:00:00Z');
 
 describe('DIVOC-issued certificates', () => {
-  it.each(['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json'])('%s verifies with the DIVOC test keys as did:india', async (name) => {
-    // Schema check on (the default): ProofOfVaccinationCredential is a registered type.
-    const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), { trustStore: divocTrustStore, now });
-    expect(result.checks).toEqual(passedChecks('decode', 'signature', 'trust', 'validity', 'schema'));
-    expect(result.valid).toBe(true);
-    expect(result.verificationMethod).toBe('did:india');
-  });
+  it.each(['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json'])(
+    '%s verifies with the DIVOC test keys as did:india',
+    async (name) => {
+      // Schema check on (the default): ProofOfVaccinationCredential is a registered type.
+      const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), { trustStore: divocTrustStore, now });
+      expect(result.checks).toEqual(passedChecks('decode', 'signature', 'trust', 'validity', 'schema'));
+      expect(result.valid).toBe(true);
+      expect(result.verificationMethod).toBe('did:india');
+    },
+  );
 
   it('the tampered certificate fails with ERR_VC_SIGNATURE_INVALID', async () => {
-    const result = await verifyCredential(vectorJson('divoc/signed/rsa2018-tampered-invalid.json'), { trustStore: divocTrustStore, now, checkSchema: false });
+    const result = await verifyCredential(vectorJson('divoc/signed/rsa2018-tampered-invalid.json'), {
+      trustStore: divocTrustStore,
+      now,
+      checkSchema: false,
+    });
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 });
 
 describe('schema check', () => {
-  it('a correctly signed credential that breaks its type\'s schema → ERR_VC_SCHEMA_INVALID', async () => {
+  it("a correctly signed credential that breaks its type's schema → ERR_VC_SCHEMA_INVALID", async () => {
     const kp = await generateKeyPair('Ed25519');
     const { proof: _p, ...unsigned } = vectorJson('divoc/signed/ed25519-2018-divocdev-valid.json');
-    const broken = { ...unsigned, credentialSubject: { ...(unsigned.credentialSubject as object), name: 42 } } as unknown as UnsignedCredential;
-    const signed = await issueCredential(broken, { signer: createSigner(kp, { id: 'did:india' }), suite: 'Ed25519Signature2018' });
+    const broken = {
+      ...unsigned,
+      credentialSubject: { ...(unsigned.credentialSubject as object), name: 42 },
+    } as unknown as UnsignedCredential;
+    const signed = await issueCredential(broken, {
+      signer: createSigner(kp, { id: 'did:india' }),
+      suite: 'Ed25519Signature2018',
+    });
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: 'did:india' })]);
     const result = await verifyCredential(signed, { trustStore, now });
     expect(result.valid).toBe(false);
-    expect(result.checks.filter((c) => !c.ok)).toEqual([{ name: 'schema', ok: false, code: 'ERR_VC_SCHEMA_INVALID', message: expect.stringContaining('$.credentialSubject.name') }]);
+    expect(result.checks.filter((c) => !c.ok)).toEqual([
+      {
+        name: 'schema',
+        ok: false,
+        code: 'ERR_VC_SCHEMA_INVALID',
+        message: expect.stringContaining('$.credentialSubject.name'),
+      },
+    ]);
     // checkSchema: false skips it.
     expect((await verifyCredential(signed, { trustStore, now, checkSchema: false })).valid).toBe(true);
   });
@@ -46,6 +69,10 @@ describe('schema check', () => {
   it('a type no registry knows passes the schema check with a note', async () => {
     const signed = vectorJson('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json');
     const result = await verifyCredential(signed, { trustStore: keyResolver([]) });
-    expect(result.checks.at(-1)).toEqual({ name: 'schema', ok: true, message: 'no schema registered for this credential type' });
+    expect(result.checks.at(-1)).toEqual({
+      name: 'schema',
+      ok: true,
+      message: 'no schema registered for this credential type',
+    });
   });
 });

@@ -5,7 +5,15 @@
  * shape, booleans, dates, nulls, arrays, nested objects) and optional fields dropped. Most stay valid JSON-LD; a
  * few are made invalid on purpose (undefined term, relative IRI) so both paths must fail the same way.
  */
-import { buildCredential, CONTEXT_URLS, CredentialTypeRegistry, createDocumentLoader, credentialFrame, type CredentialTypeDefinition, type ResolvedBuildOptions } from '@divoc/schemas';
+import {
+  buildCredential,
+  CONTEXT_URLS,
+  CredentialTypeRegistry,
+  createDocumentLoader,
+  credentialFrame,
+  type CredentialTypeDefinition,
+  type ResolvedBuildOptions,
+} from '@divoc/schemas';
 import type { JsonObject, JsonValue } from '../src/index.js';
 import { recoveryRecord, testRecord, vaccinationRecord } from '../../../test/support/fixtures.js';
 
@@ -50,7 +58,28 @@ export function randomString(rng: Rng): string {
   return out;
 }
 
-const NUMBERS = [0, -0, 1, 2, -7, 42, 3.14, -2.5, 0.1, 1e-7, 5e-324, 1e20, 1e21, 1.5e300, -1e22, 2 ** 53, 2 ** 53 + 2, Number.MAX_VALUE, 123456789.125, 1 / 3];
+const NUMBERS = [
+  0,
+  -0,
+  1,
+  2,
+  -7,
+  42,
+  3.14,
+  -2.5,
+  0.1,
+  1e-7,
+  5e-324,
+  1e20,
+  1e21,
+  1.5e300,
+  -1e22,
+  2 ** 53,
+  2 ** 53 + 2,
+  Number.MAX_VALUE,
+  123456789.125,
+  1 / 3,
+];
 
 const DATES = [
   '2021-05-03T10:15:00Z',
@@ -91,7 +120,8 @@ function mutateValue(value: JsonValue, rng: Rng, depth: number): JsonValue {
   if (Array.isArray(value)) {
     let items = value.map((v) => mutateValue(v, rng, depth + 1));
     if (chance(rng, 0.1)) items = [];
-    else if (chance(rng, 0.1) && items.length > 0) items = [...items, items[0]!]; // duplicate: one quad
+    else if (chance(rng, 0.1) && items.length > 0)
+      items = [...items, items[0]!]; // duplicate: one quad
     else if (chance(rng, 0.1)) items = [...items, randomScalar(rng)]; // mixed
     return items;
   }
@@ -191,9 +221,25 @@ const measlesType: CredentialTypeDefinition = {
   recordSchema: { type: 'object' },
   build: (record: Readonly<Record<string, unknown>>, options: ResolvedBuildOptions) => {
     const credential = credentialFrame('MeaslesRubellaVaccinationCredential', [MEASLES_CONTEXT_URL], options);
-    credential.credentialSubject = { type: 'Child', id: 'urn:mr:child:1', name: String(record.name), dob: '2019-01-02', gender: 'F', uniqueChildId: 'C-1' };
+    credential.credentialSubject = {
+      type: 'Child',
+      id: 'urn:mr:child:1',
+      name: String(record.name),
+      dob: '2019-01-02',
+      gender: 'F',
+      uniqueChildId: 'C-1',
+    };
     credential.evidence = [
-      { id: 'urn:mr:dose:1', type: ['MRVaccination'], vaccine: 'MR', batch: 'B1', date: '2020-01-02', dose: 1, totalDoses: 2, given: true },
+      {
+        id: 'urn:mr:dose:1',
+        type: ['MRVaccination'],
+        vaccine: 'MR',
+        batch: 'B1',
+        date: '2020-01-02',
+        dose: 1,
+        totalDoses: 2,
+        given: true,
+      },
     ];
     credential.nonTransferable = 'true';
     return credential;
@@ -222,7 +268,11 @@ export function templateCredentials(): Array<{ name: string; credential: JsonObj
   const out: Array<{ name: string; credential: JsonObject }> = [];
   for (const template of TEMPLATES) {
     for (const vcVersion of ['1.1', '2.0'] as const) {
-      for (const [context, contextHost] of [['sdk', 'divoc.dev'], ['divoc-legacy', 'divoc.dev'], ['divoc-legacy', 'cowin.gov.in']] as const) {
+      for (const [context, contextHost] of [
+        ['sdk', 'divoc.dev'],
+        ['divoc-legacy', 'divoc.dev'],
+        ['divoc-legacy', 'cowin.gov.in'],
+      ] as const) {
         if (context !== 'sdk' && template === 'measles-rubella-test') continue;
         const credential = buildCredential(template, RECORDS[template] as never, {
           issuer: 'https://divoc.dev/',
@@ -232,7 +282,10 @@ export function templateCredentials(): Array<{ name: string; credential: JsonObj
           context,
           registry,
         }) as unknown as JsonObject;
-        out.push({ name: `${template} VC ${vcVersion} ${context === 'sdk' ? 'sdk context' : contextHost}`, credential });
+        out.push({
+          name: `${template} VC ${vcVersion} ${context === 'sdk' ? 'sdk context' : contextHost}`,
+          credential,
+        });
       }
     }
   }
@@ -243,12 +296,27 @@ export function templateCredentials(): Array<{ name: string; credential: JsonObj
 /* Proof configurations (what each suite canonicalises besides the document)                                 */
 /* --------------------------------------------------------------------------------------------------------- */
 
-export const SUITES = ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019', 'Ed25519Signature2020', 'RsaSignature2018', 'Ed25519Signature2018'] as const;
+export const SUITES = [
+  'eddsa-rdfc-2022',
+  'ecdsa-rdfc-2019',
+  'Ed25519Signature2020',
+  'RsaSignature2018',
+  'Ed25519Signature2018',
+] as const;
 
 /** The proof options a suite canonicalises, as `issueCredential` builds them for `credential`. */
 export function proofConfig(suite: (typeof SUITES)[number], credential: JsonObject, rng: Rng): JsonObject {
-  const created = pick(rng, ['2021-08-27T10:57:57Z', '2024-05-06T07:08:09Z', '2024-05-06T07:08:09.123Z', '2030-01-01T00:00:00+05:30']);
-  const verificationMethod = pick(rng, ['did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2', 'did:india', 'https://divoc.dev/keys/1']);
+  const created = pick(rng, [
+    '2021-08-27T10:57:57Z',
+    '2024-05-06T07:08:09Z',
+    '2024-05-06T07:08:09.123Z',
+    '2030-01-01T00:00:00+05:30',
+  ]);
+  const verificationMethod = pick(rng, [
+    'did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2#z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2',
+    'did:india',
+    'https://divoc.dev/keys/1',
+  ]);
   const proofPurpose = pick(rng, ['assertionMethod', 'authentication', 'assertionMethod']);
   const contexts = [...(Array.isArray(credential['@context']) ? credential['@context'] : [credential['@context']!])];
   const isV2 = contexts.includes(CONTEXT_URLS.CREDENTIALS_V2);
@@ -264,7 +332,13 @@ export function proofConfig(suite: (typeof SUITES)[number], credential: JsonObje
         '@context': isV2 ? contexts : [...contexts, CONTEXT_URLS.DATA_INTEGRITY_V2],
       };
     case 'Ed25519Signature2020':
-      return { type: suite, created, verificationMethod, proofPurpose, '@context': [...contexts, CONTEXT_URLS.ED25519_2020_V1] };
+      return {
+        type: suite,
+        created,
+        verificationMethod,
+        proofPurpose,
+        '@context': [...contexts, CONTEXT_URLS.ED25519_2020_V1],
+      };
     default:
       return { '@context': CONTEXT_URLS.SECURITY_V2, type: suite, created, verificationMethod, proofPurpose };
   }

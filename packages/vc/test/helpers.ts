@@ -20,7 +20,9 @@ import { TrustStore, type TrustedKey } from '@divoc/keys';
 
 /** The loader the W3C "employ" vectors need: the bundle plus the citizenship v4rc1 context (test fixture). */
 export function w3cLoader() {
-  const citizenship = JSON.parse(readFileSync(new URL('./fixtures/citizenship-v4rc1.json', import.meta.url), 'utf8')) as unknown;
+  const citizenship = JSON.parse(
+    readFileSync(new URL('./fixtures/citizenship-v4rc1.json', import.meta.url), 'utf8'),
+  ) as unknown;
   return createDocumentLoader({ contexts: { 'https://w3id.org/citizenship/v4rc1': citizenship } });
 }
 

@@ -2,12 +2,21 @@ import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDocumentLoader } from '@divoc/schemas';
 import { createSigner, generateKeyPair, importKeyPair, trustedKeyFromKeyPair, type KeyPair } from '@divoc/keys';
-import { issueCredential, verifyCredential, type CredentialVerificationResult, type JsonObject, type UnsignedCredential } from '../src/index.js';
+import {
+  issueCredential,
+  verifyCredential,
+  type CredentialVerificationResult,
+  type JsonObject,
+  type UnsignedCredential,
+} from '../src/index.js';
 import { keyResolver, VECTORS, vectorJson, w3cLoader } from './helpers.js';
 
 const rsa = importKeyPair({ pem: readFileSync(new URL('divoc/keys/divoc-test-rsa.public.pem', VECTORS), 'utf8') });
 const ed = importKeyPair(vectorJson('divoc/keys/divoc-test-ed25519.json') as never);
-const divocStore = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india' }), trustedKeyFromKeyPair(ed, { id: 'did:india' })]);
+const divocStore = keyResolver([
+  trustedKeyFromKeyPair(rsa, { id: 'did:india' }),
+  trustedKeyFromKeyPair(ed, { id: 'did:india' }),
+]);
 const now = new Date('2022-01-01T00:00:00Z');
 
 const w3cKeyPair = importKeyPair(vectorJson('w3c/vc-di-eddsa/TestVectors/keyPair.json') as never);
@@ -19,22 +28,30 @@ const w3cStore = keyResolver([trustedKeyFromKeyPair(w3cKeyPair, { id: w3cVm, iss
 const w3cNow = new Date('2024-01-01T00:00:00Z');
 
 const p256KeyPair = importKeyPair(vectorJson('w3c/vc-di-ecdsa/TestVectors/p256KeyPair.json') as never);
-const ecdsaVm = 'did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP#zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP';
+const ecdsaVm =
+  'did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP#zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP';
 const ecdsaStore = keyResolver([trustedKeyFromKeyPair(p256KeyPair, { id: ecdsaVm, issuers: [EMPLOY_ISSUER] })]);
-const verifyEcdsa = (c: unknown) => verifyCredential(c, { trustStore: ecdsaStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
+const verifyEcdsa = (c: unknown) =>
+  verifyCredential(c, { trustStore: ecdsaStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
 
 const rsaValid = () => vectorJson<JsonObject>('divoc/signed/rsa2018-divocdev-valid.json');
 const edValid = () => vectorJson<JsonObject>('divoc/signed/ed25519-2018-divocdev-valid.json');
 
 const verifyDivoc = (c: unknown) => verifyCredential(c, { trustStore: divocStore, now, checkSchema: false });
-const verifyW3c = (c: unknown) => verifyCredential(c, { trustStore: w3cStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
+const verifyW3c = (c: unknown) =>
+  verifyCredential(c, { trustStore: w3cStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
 
 function failing(result: CredentialVerificationResult) {
   return result.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 }
 
 /** `credential` with its proof's `field` changed by `change` fails the signature check, and only that check. */
-async function expectOnlySignatureInvalid(credential: JsonObject, field: 'proofValue' | 'jws', change: (value: string) => string, verify: (c: unknown) => Promise<CredentialVerificationResult>): Promise<void> {
+async function expectOnlySignatureInvalid(
+  credential: JsonObject,
+  field: 'proofValue' | 'jws',
+  change: (value: string) => string,
+  verify: (c: unknown) => Promise<CredentialVerificationResult>,
+): Promise<void> {
   const proof = credential.proof as JsonObject;
   proof[field] = change(proof[field] as string);
   expect(failing(await verify(credential))).toEqual(['signature:ERR_VC_SIGNATURE_INVALID']);
@@ -43,7 +60,8 @@ async function expectOnlySignatureInvalid(credential: JsonObject, field: 'proofV
 /** Every leaf of a JSON value, as a path of keys/indices. */
 function leaves(value: unknown, path: Array<string | number> = []): Array<Array<string | number>> {
   if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
-  if (typeof value === 'object' && value !== null) return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+  if (typeof value === 'object' && value !== null)
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
   return [path];
 }
 
@@ -67,8 +85,16 @@ describe('every single changed field fails verification', () => {
     ['DIVOC RsaSignature2018', rsaValid, verifyDivoc],
     ['DIVOC Ed25519Signature2018', edValid, verifyDivoc],
     ['W3C eddsa-rdfc-2022', () => JSON.parse(JSON.stringify(w3cSigned)) as JsonObject, verifyW3c],
-    ['W3C Ed25519Signature2020', () => vectorJson<JsonObject>('w3c/vc-di-eddsa/TestVectors/Ed25519Signature2020/signedEdSig.json'), verifyW3c],
-    ['W3C ecdsa-rdfc-2019 (employ)', () => vectorJson<JsonObject>('w3c/vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/employ/signedECDSAP256.json'), verifyEcdsa],
+    [
+      'W3C Ed25519Signature2020',
+      () => vectorJson<JsonObject>('w3c/vc-di-eddsa/TestVectors/Ed25519Signature2020/signedEdSig.json'),
+      verifyW3c,
+    ],
+    [
+      'W3C ecdsa-rdfc-2019 (employ)',
+      () => vectorJson<JsonObject>('w3c/vc-di-ecdsa/TestVectors/ecdsa-rdfc-2019-p256/employ/signedECDSAP256.json'),
+      verifyEcdsa,
+    ],
   ];
   it.each(cases)('%s: baseline valid, then each leaf mutated → invalid', async (_name, make, verify) => {
     const original = make();
@@ -86,7 +112,10 @@ describe('forged and malformed proofs', () => {
   it('stripped proof → ERR_VC_PROOF_MISSING', async () => {
     const { proof: _p, ...bare } = rsaValid();
     const result = await verifyDivoc(bare);
-    expect(result).toMatchObject({ valid: false, checks: [{ name: 'decode', ok: false, code: 'ERR_VC_PROOF_MISSING' }] });
+    expect(result).toMatchObject({
+      valid: false,
+      checks: [{ name: 'decode', ok: false, code: 'ERR_VC_PROOF_MISSING' }],
+    });
   });
 
   it('two proofs → ERR_VC_PROOF_MISSING (exactly one supported)', async () => {
@@ -100,7 +129,10 @@ describe('forged and malformed proofs', () => {
     (c.proof as JsonObject).type = 'RsaSignature2018';
     const result = await verifyDivoc(c);
     expect(result.valid).toBe(false);
-    expect(result.checks.find((x) => x.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(result.checks.find((x) => x.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 
   it('RSA proof relabelled Ed25519Signature2018 → ERR_VC_SIGNATURE_INVALID', async () => {
@@ -132,7 +164,12 @@ describe('forged and malformed proofs', () => {
     ['not base58 (0OIl)', (v: string) => `z0OIl${v.slice(5)}`],
     ['empty', () => ''],
   ])('proofValue %s → ERR_VC_SIGNATURE_INVALID', async (_name, change) => {
-    await expectOnlySignatureInvalid(JSON.parse(JSON.stringify(w3cSigned)) as JsonObject, 'proofValue', change, verifyW3c);
+    await expectOnlySignatureInvalid(
+      JSON.parse(JSON.stringify(w3cSigned)) as JsonObject,
+      'proofValue',
+      change,
+      verifyW3c,
+    );
   });
 
   it('proofValue of the wrong JSON type → ERR_VC_SIGNATURE_INVALID, no throw', async () => {
@@ -148,8 +185,16 @@ describe('forged and malformed proofs', () => {
     ['truncated signature', (j: string) => j.slice(0, -10)],
     ['attached payload', (j: string) => j.replace('..', '.e30.')],
     ['no separators', (j: string) => j.replace(/\./g, '')],
-    ['b64 true header', (j: string) => `${Buffer.from('{"alg":"PS256","b64":true,"crit":["b64"]}').toString('base64url')}..${j.split('..')[1]}`],
-    ['alg none', (j: string) => `${Buffer.from('{"alg":"none","b64":false,"crit":["b64"]}').toString('base64url')}..${j.split('..')[1]}`],
+    [
+      'b64 true header',
+      (j: string) =>
+        `${Buffer.from('{"alg":"PS256","b64":true,"crit":["b64"]}').toString('base64url')}..${j.split('..')[1]}`,
+    ],
+    [
+      'alg none',
+      (j: string) =>
+        `${Buffer.from('{"alg":"none","b64":false,"crit":["b64"]}').toString('base64url')}..${j.split('..')[1]}`,
+    ],
     ['header not JSON', (j: string) => `bm90IGpzb24..${j.split('..')[1]}`],
     ['huge', (j: string) => j + 'A'.repeat(20_000)],
   ])('RsaSignature2018 jws %s → ERR_VC_SIGNATURE_INVALID', async (_name, change) => {
@@ -204,7 +249,10 @@ describe('undefined terms and unknown contexts', () => {
       const url = `https://attacker.example/contexts/${Date.now()}/v1`;
       (c['@context'] as string[]).push(url);
       const result = await verifyCredential(c, { trustStore: divocStore, now, checkSchema: false, documentLoader });
-      expect(result).toMatchObject({ valid: false, checks: [{ name: 'decode', ok: false, code: 'ERR_JSONLD_UNKNOWN_URL' }] });
+      expect(result).toMatchObject({
+        valid: false,
+        checks: [{ name: 'decode', ok: false, code: 'ERR_JSONLD_UNKNOWN_URL' }],
+      });
       expect(result.checks[0]!.message).toContain(url);
       expect(thrown).toHaveLength(1);
       expect(thrown[0]).toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
@@ -214,7 +262,10 @@ describe('undefined terms and unknown contexts', () => {
 });
 
 describe('hostile shapes never throw', () => {
-  const cyclic: Record<string, unknown> = { '@context': 'https://www.w3.org/2018/credentials/v1', type: ['VerifiableCredential'] };
+  const cyclic: Record<string, unknown> = {
+    '@context': 'https://www.w3.org/2018/credentials/v1',
+    type: ['VerifiableCredential'],
+  };
   cyclic.self = cyclic;
   const throwingGetter = Object.defineProperty({ '@context': [], type: ['VerifiableCredential'] }, 'proof', {
     enumerable: true,
@@ -232,12 +283,54 @@ describe('hostile shapes never throw', () => {
     ['a number', 42],
     ['an array', [rsaValid()]],
     ['an empty object', {}],
-    ['no @context', (() => { const c = rsaValid(); delete c['@context']; return c; })()],
-    ['@context a number', (() => { const c = rsaValid(); c['@context'] = 42; return c; })()],
-    ['type a number', (() => { const c = rsaValid(); c.type = 7; return c; })()],
-    ['type without VerifiableCredential', (() => { const c = rsaValid(); c.type = ['ProofOfVaccinationCredential']; return c; })()],
-    ['proof a string', (() => { const c = rsaValid(); c.proof = 'abc'; return c; })()],
-    ['proof without type', (() => { const c = rsaValid(); delete (c.proof as JsonObject).type; return c; })()],
+    [
+      'no @context',
+      (() => {
+        const c = rsaValid();
+        delete c['@context'];
+        return c;
+      })(),
+    ],
+    [
+      '@context a number',
+      (() => {
+        const c = rsaValid();
+        c['@context'] = 42;
+        return c;
+      })(),
+    ],
+    [
+      'type a number',
+      (() => {
+        const c = rsaValid();
+        c.type = 7;
+        return c;
+      })(),
+    ],
+    [
+      'type without VerifiableCredential',
+      (() => {
+        const c = rsaValid();
+        c.type = ['ProofOfVaccinationCredential'];
+        return c;
+      })(),
+    ],
+    [
+      'proof a string',
+      (() => {
+        const c = rsaValid();
+        c.proof = 'abc';
+        return c;
+      })(),
+    ],
+    [
+      'proof without type',
+      (() => {
+        const c = rsaValid();
+        delete (c.proof as JsonObject).type;
+        return c;
+      })(),
+    ],
     ['a cycle', cyclic],
     ['a throwing getter', throwingGetter],
     ['100 000 levels deep', { ...rsaValid(), credentialSubject: { deep } }],
@@ -260,7 +353,11 @@ describe('hostile shapes never throw', () => {
   });
 
   it('a trust store that throws is treated as "no key"', async () => {
-    const trustStore = { resolve: () => { throw new Error('db down'); } };
+    const trustStore = {
+      resolve: () => {
+        throw new Error('db down');
+      },
+    };
     const result = await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false });
     expect(failing(result)).toEqual(['signature:ERR_VC_KEY_NOT_TRUSTED', 'trust:ERR_VC_KEY_NOT_TRUSTED']);
   });
@@ -269,44 +366,88 @@ describe('hostile shapes never throw', () => {
 describe('trust and validity', () => {
   it('several keys answer to did:india: each is tried', async () => {
     const stranger = await generateKeyPair('RSA');
-    const trustStore = keyResolver([trustedKeyFromKeyPair(stranger, { id: 'did:india' }), trustedKeyFromKeyPair(rsa, { id: 'did:india' })]);
+    const trustStore = keyResolver([
+      trustedKeyFromKeyPair(stranger, { id: 'did:india' }),
+      trustedKeyFromKeyPair(rsa, { id: 'did:india' }),
+    ]);
     expect((await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false })).valid).toBe(true);
   });
 
   it('only a wrong key under the id → ERR_VC_SIGNATURE_INVALID', async () => {
     const stranger = await generateKeyPair('RSA');
     const trustStore = keyResolver([trustedKeyFromKeyPair(stranger, { id: 'did:india' })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false }))).toEqual(['signature:ERR_VC_SIGNATURE_INVALID']);
+    expect(failing(await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false }))).toEqual([
+      'signature:ERR_VC_SIGNATURE_INVALID',
+    ]);
   });
 
   it('key window not covering proof.created → ERR_VC_KEY_EXPIRED', async () => {
-    const expired = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india', validUntil: new Date('2021-01-01T00:00:00Z') })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: expired, now, checkSchema: false }))).toEqual(['trust:ERR_VC_KEY_EXPIRED']);
-    const future = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india', validFrom: new Date('2021-09-01T00:00:00Z') })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: future, now, checkSchema: false }))).toEqual(['trust:ERR_VC_KEY_EXPIRED']);
-    const covering = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india', validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2021-12-31T00:00:00Z') })]);
+    const expired = keyResolver([
+      trustedKeyFromKeyPair(rsa, { id: 'did:india', validUntil: new Date('2021-01-01T00:00:00Z') }),
+    ]);
+    expect(failing(await verifyCredential(rsaValid(), { trustStore: expired, now, checkSchema: false }))).toEqual([
+      'trust:ERR_VC_KEY_EXPIRED',
+    ]);
+    const future = keyResolver([
+      trustedKeyFromKeyPair(rsa, { id: 'did:india', validFrom: new Date('2021-09-01T00:00:00Z') }),
+    ]);
+    expect(failing(await verifyCredential(rsaValid(), { trustStore: future, now, checkSchema: false }))).toEqual([
+      'trust:ERR_VC_KEY_EXPIRED',
+    ]);
+    const covering = keyResolver([
+      trustedKeyFromKeyPair(rsa, {
+        id: 'did:india',
+        validFrom: new Date('2021-01-01T00:00:00Z'),
+        validUntil: new Date('2021-12-31T00:00:00Z'),
+      }),
+    ]);
     expect((await verifyCredential(rsaValid(), { trustStore: covering, now, checkSchema: false })).valid).toBe(true);
   });
 
   it('key purposes exclude assertionMethod → ERR_VC_KEY_PURPOSE', async () => {
     const store = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india', purposes: ['authentication'] })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: store, now, checkSchema: false }))).toEqual(['trust:ERR_VC_KEY_PURPOSE']);
+    expect(failing(await verifyCredential(rsaValid(), { trustStore: store, now, checkSchema: false }))).toEqual([
+      'trust:ERR_VC_KEY_PURPOSE',
+    ]);
   });
 
   it('validFrom / validUntil against the clock → ERR_VC_NOT_YET_VALID / ERR_VC_EXPIRED', async () => {
     const employ = vectorJson<JsonObject>('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/employ/signedDataInt.json');
     const opts = { trustStore: w3cStore, checkSchema: false, documentLoader: w3cLoader() };
-    expect(failing(await verifyCredential(employ, { ...opts, now: new Date('2019-01-01T00:00:00Z') }))).toEqual(['validity:ERR_VC_NOT_YET_VALID']);
-    expect(failing(await verifyCredential(employ, { ...opts, now: new Date('2030-01-01T00:00:00Z') }))).toEqual(['validity:ERR_VC_EXPIRED']);
+    expect(failing(await verifyCredential(employ, { ...opts, now: new Date('2019-01-01T00:00:00Z') }))).toEqual([
+      'validity:ERR_VC_NOT_YET_VALID',
+    ]);
+    expect(failing(await verifyCredential(employ, { ...opts, now: new Date('2030-01-01T00:00:00Z') }))).toEqual([
+      'validity:ERR_VC_EXPIRED',
+    ]);
     expect((await verifyCredential(employ, { ...opts, now: new Date('2025-01-01T00:00:00Z') })).valid).toBe(true);
   });
 
   it('VC 1.1 issuanceDate / expirationDate', async () => {
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: divocStore, now: new Date('2021-01-01T00:00:00Z'), checkSchema: false }))).toEqual(['validity:ERR_VC_NOT_YET_VALID']);
+    expect(
+      failing(
+        await verifyCredential(rsaValid(), {
+          trustStore: divocStore,
+          now: new Date('2021-01-01T00:00:00Z'),
+          checkSchema: false,
+        }),
+      ),
+    ).toEqual(['validity:ERR_VC_NOT_YET_VALID']);
     const kp: KeyPair = await generateKeyPair('Ed25519');
     const { proof: _p, ...unsigned } = rsaValid();
-    const signed = await issueCredential({ ...(unsigned as UnsignedCredential), expirationDate: '2023-01-01T00:00:00Z' }, { signer: createSigner(kp, { id: 'did:india' }), suite: 'Ed25519Signature2018' });
+    const signed = await issueCredential(
+      { ...(unsigned as UnsignedCredential), expirationDate: '2023-01-01T00:00:00Z' },
+      { signer: createSigner(kp, { id: 'did:india' }), suite: 'Ed25519Signature2018' },
+    );
     const store = keyResolver([trustedKeyFromKeyPair(kp, { id: 'did:india' })]);
-    expect(failing(await verifyCredential(signed, { trustStore: store, now: new Date('2024-01-01T00:00:00Z'), checkSchema: false }))).toEqual(['validity:ERR_VC_EXPIRED']);
+    expect(
+      failing(
+        await verifyCredential(signed, {
+          trustStore: store,
+          now: new Date('2024-01-01T00:00:00Z'),
+          checkSchema: false,
+        }),
+      ),
+    ).toEqual(['validity:ERR_VC_EXPIRED']);
   });
 });

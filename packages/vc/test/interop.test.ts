@@ -7,7 +7,17 @@ import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey';
-import { createSigner, generateKeyPair, importKeyPair, privateKeyMultibase, publicKeyMultibase, trustedKeyFromKeyPair, verificationMethodId, didKeyFromKeyPair, type KeyPair } from '@divoc/keys';
+import {
+  createSigner,
+  generateKeyPair,
+  importKeyPair,
+  privateKeyMultibase,
+  publicKeyMultibase,
+  trustedKeyFromKeyPair,
+  verificationMethodId,
+  didKeyFromKeyPair,
+  type KeyPair,
+} from '@divoc/keys';
 import { issueCredential, verifyCredential, type UnsignedCredential } from '../src/index.js';
 import { keyResolver, vectorJson, w3cLoader } from './helpers.js';
 import { withDidKeys } from '../../../test/support/loaders.js';
@@ -31,7 +41,10 @@ async function dbKeyPair(kp: KeyPair) {
 
 const CREDENTIALS: Array<[string, () => UnsignedCredential]> = [
   ['VC 2.0 alumni (W3C vector)', () => vectorJson('w3c/vc-di-eddsa/TestVectors/unsigned.json') as UnsignedCredential],
-  ['VC 2.0 employment authorization (W3C vector)', () => vectorJson('w3c/vc-di-eddsa/TestVectors/employmentAuth.json') as UnsignedCredential],
+  [
+    'VC 2.0 employment authorization (W3C vector)',
+    () => vectorJson('w3c/vc-di-eddsa/TestVectors/employmentAuth.json') as UnsignedCredential,
+  ],
 ];
 
 describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s', (_label, make) => {
@@ -41,7 +54,8 @@ describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s'
     // @digitalbazaar/vc requires the issuer to be the key's controller.
     const credential = make();
     const did = didKeyFromKeyPair(kp);
-    credential.issuer = typeof credential.issuer === 'object' && credential.issuer !== null ? { ...credential.issuer, id: did } : did;
+    credential.issuer =
+      typeof credential.issuer === 'object' && credential.issuer !== null ? { ...credential.issuer, id: did } : did;
     const signed = await issueCredential(credential, { signer, documentLoader: ourLoader });
     const suite = new DataIntegrityProof({ cryptosuite: eddsaRdfc2022Cryptosuite });
     const result = await dbVc.verifyCredential({ credential: signed, suite, documentLoader: theirLoader });
@@ -49,7 +63,10 @@ describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s'
     expect(result.verified).toBe(true);
 
     // …and a one-character change is rejected there too.
-    const tampered = { ...signed, credentialSubject: { ...(signed.credentialSubject as object), givenName: 'JOHNNY', alumniOf: 'Other School' } };
+    const tampered = {
+      ...signed,
+      credentialSubject: { ...(signed.credentialSubject as object), givenName: 'JOHNNY', alumniOf: 'Other School' },
+    };
     const bad = await dbVc.verifyCredential({ credential: tampered, suite, documentLoader: theirLoader });
     expect(bad.verified).toBe(false);
   });
@@ -58,7 +75,11 @@ describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s'
     const kp = importKeyPair(vectorJson('w3c/vc-di-eddsa/TestVectors/keyPair.json') as never);
     const created = '2024-05-06T07:08:09Z';
     const dbKey = await dbKeyPair(kp);
-    const theirSuite = new DataIntegrityProof({ signer: dbKey.signer(), cryptosuite: eddsaRdfc2022Cryptosuite, date: created });
+    const theirSuite = new DataIntegrityProof({
+      signer: dbKey.signer(),
+      cryptosuite: eddsaRdfc2022Cryptosuite,
+      date: created,
+    });
     const theirs = await dbVc.issue({ credential: make(), suite: theirSuite, documentLoader: theirLoader });
 
     const ours = await issueCredential(make(), {
@@ -74,7 +95,12 @@ describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s'
     // vector names another did:key as issuer; @digitalbazaar/vc would refuse it too: the issuer must control the key).
     const issuer = typeof theirs.issuer === 'string' ? theirs.issuer : (theirs.issuer as { id: string }).id;
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: verificationMethodId(kp), issuers: [issuer] })]);
-    const result = await verifyCredential(theirs, { trustStore, documentLoader: ourLoader, checkSchema: false, now: new Date('2025-01-01T00:00:00Z') });
+    const result = await verifyCredential(theirs, {
+      trustStore,
+      documentLoader: ourLoader,
+      checkSchema: false,
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   });
 });

@@ -28,7 +28,12 @@ describe('issueCredential options', () => {
     await ready;
     const before = Date.now();
     const signed = await issueCredential(alumni(), { signer: createSigner(ed, { id: 'did:example:1#k' }) });
-    expect(signed.proof).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'eddsa-rdfc-2022', verificationMethod: 'did:example:1#k', proofPurpose: 'assertionMethod' });
+    expect(signed.proof).toMatchObject({
+      type: 'DataIntegrityProof',
+      cryptosuite: 'eddsa-rdfc-2022',
+      verificationMethod: 'did:example:1#k',
+      proofPurpose: 'assertionMethod',
+    });
     expect(signed.proof.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     expect(Math.abs(Date.parse(signed.proof.created!) - before)).toBeLessThan(5000);
     expect(signed.proof.proofValue).toMatch(/^z[1-9A-HJ-NP-Za-km-z]{80,90}$/);
@@ -42,7 +47,11 @@ describe('issueCredential options', () => {
       verificationMethod: 'https://issuer.example/keys/7',
       proofPurpose: 'authentication',
     });
-    expect(signed.proof).toMatchObject({ created: '2024-02-03T04:05:06Z', verificationMethod: 'https://issuer.example/keys/7', proofPurpose: 'authentication' });
+    expect(signed.proof).toMatchObject({
+      created: '2024-02-03T04:05:06Z',
+      verificationMethod: 'https://issuer.example/keys/7',
+      proofPurpose: 'authentication',
+    });
   });
 
   it.each([
@@ -53,10 +62,15 @@ describe('issueCredential options', () => {
     ['RsaSignature2018', 'RS256 signer', () => createSigner(rsa, { id: 'x:1', algorithm: 'RS256' })],
     ['Ed25519Signature2018', 'PS256 signer', () => createSigner(rsa, { id: 'x:1' })],
     ['Ed25519Signature2020', 'ES256 signer', () => createSigner(p256, { id: 'x:1' })],
-  ] as Array<[SuiteName, string, () => Signer]>)('%s with a %s → ERR_VC_SUITE_ALG_MISMATCH', async (suite, _label, makeSigner) => {
-    await ready;
-    await expect(issueCredential(alumni(), { signer: makeSigner(), suite })).rejects.toMatchObject({ code: 'ERR_VC_SUITE_ALG_MISMATCH' });
-  });
+  ] as Array<[SuiteName, string, () => Signer]>)(
+    '%s with a %s → ERR_VC_SUITE_ALG_MISMATCH',
+    async (suite, _label, makeSigner) => {
+      await ready;
+      await expect(issueCredential(alumni(), { signer: makeSigner(), suite })).rejects.toMatchObject({
+        code: 'ERR_VC_SUITE_ALG_MISMATCH',
+      });
+    },
+  );
 
   it('adds the suite context only where needed', async () => {
     await ready;
@@ -75,7 +89,9 @@ describe('issueCredential options', () => {
     await ready;
     const signer = createSigner(ed, { id: 'did:example:1#k' });
     // (DIVOC's contexts have no @vocab, so an undefined proof type cannot be absorbed by one.)
-    await expect(issueCredential(divoc(), { signer, suite: 'Ed25519Signature2020', addSuiteContext: false })).rejects.toMatchObject({
+    await expect(
+      issueCredential(divoc(), { signer, suite: 'Ed25519Signature2020', addSuiteContext: false }),
+    ).rejects.toMatchObject({
       code: 'ERR_JSONLD_SAFE_MODE',
     });
   });
@@ -83,13 +99,19 @@ describe('issueCredential options', () => {
   it('an undefined term is a safe-mode error, not an unsigned field', async () => {
     await ready;
     const signer = createSigner(ed, { id: 'did:example:1#k' });
-    await expect(issueCredential({ ...divoc(), favouriteColour: 'blue' }, { signer })).rejects.toMatchObject({ code: 'ERR_JSONLD_SAFE_MODE', name: 'JsonLdSafeModeError' });
+    await expect(issueCredential({ ...divoc(), favouriteColour: 'blue' }, { signer })).rejects.toMatchObject({
+      code: 'ERR_JSONLD_SAFE_MODE',
+      name: 'JsonLdSafeModeError',
+    });
   });
 
   it('an unknown context is ERR_JSONLD_UNKNOWN_URL', async () => {
     await ready;
     const signer = createSigner(ed, { id: 'did:example:1#k' });
-    const credential = { ...alumni(), '@context': ['https://www.w3.org/ns/credentials/v2', 'https://unknown.example/ctx'] };
+    const credential = {
+      ...alumni(),
+      '@context': ['https://www.w3.org/ns/credentials/v2', 'https://unknown.example/ctx'],
+    };
     await expect(issueCredential(credential, { signer })).rejects.toMatchObject({ code: 'ERR_JSONLD_UNKNOWN_URL' });
   });
 
@@ -100,15 +122,23 @@ describe('issueCredential options', () => {
     ['already signed', { ...vectorJson('divoc/signed/rsa2018-divocdev-valid.json') }],
   ])('rejects a credential that is %s → ERR_VC_MALFORMED', async (_label, credential) => {
     await ready;
-    await expect(issueCredential(credential as never, { signer: createSigner(ed, { id: 'x:1' }) })).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
+    await expect(
+      issueCredential(credential as never, { signer: createSigner(ed, { id: 'x:1' }) }),
+    ).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
   });
 
   it('rejects a bad created, an unknown suite name, a missing signer', async () => {
     await ready;
     const signer = createSigner(ed, { id: 'x:1' });
-    await expect(issueCredential(alumni(), { signer, created: 'yesterday' })).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
-    await expect(issueCredential(alumni(), { signer, created: new Date('nope') })).rejects.toMatchObject({ code: 'ERR_VC_MALFORMED' });
-    await expect(issueCredential(alumni(), { signer, suite: 'BbsBlsSignature2020' as SuiteName })).rejects.toMatchObject({ code: 'ERR_VC_UNSUPPORTED_SUITE' });
+    await expect(issueCredential(alumni(), { signer, created: 'yesterday' })).rejects.toMatchObject({
+      code: 'ERR_VC_MALFORMED',
+    });
+    await expect(issueCredential(alumni(), { signer, created: new Date('nope') })).rejects.toMatchObject({
+      code: 'ERR_VC_MALFORMED',
+    });
+    await expect(
+      issueCredential(alumni(), { signer, suite: 'BbsBlsSignature2020' as SuiteName }),
+    ).rejects.toMatchObject({ code: 'ERR_VC_UNSUPPORTED_SUITE' });
     await expect(issueCredential(alumni(), {} as never)).rejects.toThrow(TypeError);
   });
 
@@ -139,8 +169,18 @@ describe('issueCredential options', () => {
   });
 
   it('exports the five built-in suites', () => {
-    expect(Object.keys(suites).sort()).toEqual(['Ed25519Signature2018', 'Ed25519Signature2020', 'RsaSignature2018', 'ecdsa-rdfc-2019', 'eddsa-rdfc-2022']);
-    expect(suites['ecdsa-rdfc-2019']).toMatchObject({ type: 'DataIntegrityProof', cryptosuite: 'ecdsa-rdfc-2019', algorithms: ['ES256'] });
+    expect(Object.keys(suites).sort()).toEqual([
+      'Ed25519Signature2018',
+      'Ed25519Signature2020',
+      'RsaSignature2018',
+      'ecdsa-rdfc-2019',
+      'eddsa-rdfc-2022',
+    ]);
+    expect(suites['ecdsa-rdfc-2019']).toMatchObject({
+      type: 'DataIntegrityProof',
+      cryptosuite: 'ecdsa-rdfc-2019',
+      algorithms: ['ES256'],
+    });
     expect(suites.RsaSignature2018.algorithms).toEqual(['PS256']);
   });
 });

@@ -40,7 +40,11 @@ describe.each(CREDENTIALS)('round trip, %s', (_label, make) => {
     expect(signed.proof.type).toBe(suite.includes('-') ? 'DataIntegrityProof' : suite);
     expect(signed.proof.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: 'did:example:issuer#key-1' })]);
-    const result = await verifyCredential(signed, { trustStore, checkSchema: false, now: new Date('2024-06-01T00:00:00Z') });
+    const result = await verifyCredential(signed, {
+      trustStore,
+      checkSchema: false,
+      now: new Date('2024-06-01T00:00:00Z'),
+    });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.valid).toBe(true);
     expect(result.suite).toBe(suite);

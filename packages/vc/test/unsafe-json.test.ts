@@ -9,7 +9,10 @@ import { keyResolver, VECTORS, vectorJson, vectorText } from './helpers.js';
 
 const rsa = importKeyPair({ pem: readFileSync(new URL('divoc/keys/divoc-test-rsa.public.pem', VECTORS), 'utf8') });
 const ed = importKeyPair(vectorJson('divoc/keys/divoc-test-ed25519.json') as never);
-const trustStore = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india' }), trustedKeyFromKeyPair(ed, { id: 'did:india' })]);
+const trustStore = keyResolver([
+  trustedKeyFromKeyPair(rsa, { id: 'did:india' }),
+  trustedKeyFromKeyPair(ed, { id: 'did:india' }),
+]);
 const now = new Date('2022-01-01T00:00:00Z');
 const VECTOR = 'divoc/signed/rsa2018-cowinctx-valid.json';
 
@@ -37,13 +40,25 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
     const tampered = JSON.parse(insertMember(vectorText(VECTOR), where, member)) as Record<string, unknown>;
     const result = await verifyCredential(tampered, { trustStore, now });
     expect(result.valid).toBe(false);
-    expect(result.checks).toEqual([{ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY', message: expect.stringMatching(/forbidden member name .* at \$\./) }]);
+    expect(result.checks).toEqual([
+      {
+        name: 'decode',
+        ok: false,
+        code: 'ERR_JSON_FORBIDDEN_KEY',
+        message: expect.stringMatching(/forbidden member name .* at \$\./),
+      },
+    ]);
   });
 
   it('at the top level of the credential', async () => {
-    const tampered = JSON.parse(`{"__proto__": {"issuer": "did:evil"},${vectorText(VECTOR).trim().slice(1)}`) as Record<string, unknown>;
+    const tampered = JSON.parse(`{"__proto__": {"issuer": "did:evil"},${vectorText(VECTOR).trim().slice(1)}`) as Record<
+      string,
+      unknown
+    >;
     const result = await verifyCredential(tampered, { trustStore, now });
-    expect(result.checks).toEqual([{ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY', message: expect.stringContaining('$.__proto__') }]);
+    expect(result.checks).toEqual([
+      { name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY', message: expect.stringContaining('$.__proto__') },
+    ]);
   });
 
   it('the proof.jws header is read strictly too: a duplicate member fails the signature check with ERR_JSON_DUPLICATE_KEY', async () => {
@@ -53,7 +68,10 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
     credential.proof.jws = `${header}..${signature}`;
     const result = await verifyCredential(credential, { trustStore, now });
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_JSON_DUPLICATE_KEY' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_JSON_DUPLICATE_KEY',
+    });
   });
 
   it('VcUnsafeJsonError is a VcError carrying the JSON code', () => {

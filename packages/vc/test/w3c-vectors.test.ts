@@ -16,11 +16,48 @@ interface VectorSet {
 const EDDSA = 'w3c/vc-di-eddsa/TestVectors';
 const ECDSA = 'w3c/vc-di-ecdsa/TestVectors';
 const SETS: VectorSet[] = [
-  { name: 'eddsa-rdfc-2022 (Alumni)', suite: 'eddsa-rdfc-2022', dir: `${EDDSA}/eddsa-rdfc-2022`, suffix: 'DataInt', unsigned: `${EDDSA}/unsigned.json`, keyPair: `${EDDSA}/keyPair.json` },
-  { name: 'eddsa-rdfc-2022 (employ)', suite: 'eddsa-rdfc-2022', dir: `${EDDSA}/eddsa-rdfc-2022/employ`, suffix: 'DataInt', unsigned: `${EDDSA}/employmentAuth.json`, keyPair: `${EDDSA}/keyPair.json` },
-  { name: 'Ed25519Signature2020 (Alumni)', suite: 'Ed25519Signature2020', dir: `${EDDSA}/Ed25519Signature2020`, suffix: 'EdSig', unsigned: `${EDDSA}/unsigned.json`, keyPair: `${EDDSA}/keyPair.json` },
-  { name: 'ecdsa-rdfc-2019 P-256 (Alumni)', suite: 'ecdsa-rdfc-2019', dir: `${ECDSA}/ecdsa-rdfc-2019-p256`, suffix: 'ECDSAP256', unsigned: `${ECDSA}/unsigned.json`, keyPair: `${ECDSA}/p256KeyPair.json`, deterministic: true },
-  { name: 'ecdsa-rdfc-2019 P-256 (employ)', suite: 'ecdsa-rdfc-2019', dir: `${ECDSA}/ecdsa-rdfc-2019-p256/employ`, suffix: 'ECDSAP256', unsigned: `${ECDSA}/employmentAuth.json`, keyPair: `${ECDSA}/p256KeyPair.json`, deterministic: true },
+  {
+    name: 'eddsa-rdfc-2022 (Alumni)',
+    suite: 'eddsa-rdfc-2022',
+    dir: `${EDDSA}/eddsa-rdfc-2022`,
+    suffix: 'DataInt',
+    unsigned: `${EDDSA}/unsigned.json`,
+    keyPair: `${EDDSA}/keyPair.json`,
+  },
+  {
+    name: 'eddsa-rdfc-2022 (employ)',
+    suite: 'eddsa-rdfc-2022',
+    dir: `${EDDSA}/eddsa-rdfc-2022/employ`,
+    suffix: 'DataInt',
+    unsigned: `${EDDSA}/employmentAuth.json`,
+    keyPair: `${EDDSA}/keyPair.json`,
+  },
+  {
+    name: 'Ed25519Signature2020 (Alumni)',
+    suite: 'Ed25519Signature2020',
+    dir: `${EDDSA}/Ed25519Signature2020`,
+    suffix: 'EdSig',
+    unsigned: `${EDDSA}/unsigned.json`,
+    keyPair: `${EDDSA}/keyPair.json`,
+  },
+  {
+    name: 'ecdsa-rdfc-2019 P-256 (Alumni)',
+    suite: 'ecdsa-rdfc-2019',
+    dir: `${ECDSA}/ecdsa-rdfc-2019-p256`,
+    suffix: 'ECDSAP256',
+    unsigned: `${ECDSA}/unsigned.json`,
+    keyPair: `${ECDSA}/p256KeyPair.json`,
+    deterministic: true,
+  },
+  {
+    name: 'ecdsa-rdfc-2019 P-256 (employ)',
+    suite: 'ecdsa-rdfc-2019',
+    dir: `${ECDSA}/ecdsa-rdfc-2019-p256/employ`,
+    suffix: 'ECDSAP256',
+    unsigned: `${ECDSA}/employmentAuth.json`,
+    keyPair: `${ECDSA}/p256KeyPair.json`,
+    deterministic: true,
+  },
 ];
 
 const documentLoader = w3cLoader();
@@ -28,7 +65,9 @@ const documentLoader = w3cLoader();
 describe.each(SETS)('W3C vectors: $name', (set) => {
   const file = (base: string, ext = 'txt') => `${set.dir}/${base}${set.suffix}.${ext}`;
   const signedText = vectorText(file('signed', 'json'));
-  const signed = JSON.parse(signedText) as { proof: { verificationMethod: string; created: string; proofValue: string } } & Record<string, unknown>;
+  const signed = JSON.parse(signedText) as {
+    proof: { verificationMethod: string; created: string; proofValue: string };
+  } & Record<string, unknown>;
   const proofConfig = vectorJson(file('proofConfig', 'json'));
   const keyPair = importKeyPair(vectorJson<MultikeyInput>(set.keyPair) as MultikeyInput);
   const vm = signed.proof.verificationMethod;
@@ -46,7 +85,8 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
   });
 
   it('hashes and signature match docHash, proofHash, combinedHash, sigHex, sigBTC58', async () => {
-    const sha = async (text: string) => new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+    const sha = async (text: string) =>
+      new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
     const docHash = hex(await sha(await canonize(signedDocument as never, { documentLoader })));
     const proofHash = hex(await sha(await canonize(proofConfig as never, { documentLoader })));
     expect(docHash).toBe(vectorText(file('docHash')).trim());
@@ -67,7 +107,12 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
     // Same members and values; the order inside `proof` is @digitalbazaar/vc's (issue 6: byte-identical to it),
     // which differs from the vectors' for Data Integrity proofs, so the vector text is compared with ours re-ordered.
     expect(issued).toEqual(signed);
-    const inVectorOrder = { ...issued, proof: Object.fromEntries(Object.keys(signed.proof).map((k) => [k, (issued.proof as Record<string, unknown>)[k]])) };
+    const inVectorOrder = {
+      ...issued,
+      proof: Object.fromEntries(
+        Object.keys(signed.proof).map((k) => [k, (issued.proof as Record<string, unknown>)[k]]),
+      ),
+    };
     expect(JSON.stringify(inVectorOrder, null, 2)).toBe(signedText.trimEnd());
   });
 
@@ -88,13 +133,26 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
     ]);
     expect(result).toMatchObject({ valid: true, format: 'w3c-vc', verificationMethod: vm, suite: set.suite });
 
-    const untrusted = await verifyCredential(signed, { trustStore: keyResolver([]), documentLoader, now, checkSchema: false });
+    const untrusted = await verifyCredential(signed, {
+      trustStore: keyResolver([]),
+      documentLoader,
+      now,
+      checkSchema: false,
+    });
     expect(untrusted.valid).toBe(false);
     expect(untrusted.checks.find((c) => c.name === 'trust')?.code).toBe('ERR_VC_KEY_NOT_TRUSTED');
 
     if (bound.issuers) {
-      const unbound = await verifyCredential(signed, { trustStore: keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]), documentLoader, now, checkSchema: false });
-      expect(unbound.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+      const unbound = await verifyCredential(signed, {
+        trustStore: keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]),
+        documentLoader,
+        now,
+        checkSchema: false,
+      });
+      expect(unbound.checks.find((c) => c.name === 'trust')).toMatchObject({
+        ok: false,
+        code: 'ERR_TRUST_ISSUER_MISMATCH',
+      });
     }
   });
 });

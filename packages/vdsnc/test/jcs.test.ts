@@ -86,7 +86,9 @@ describe('RFC 8785 (JCS) examples, written from the RFC text', () => {
 
 describe('JCS edge cases', () => {
   it('-0, 1e21 and friends, inside objects and nested arrays', () => {
-    expect(canonicalizeJson({ b: -0, a: [1e21, [1e-7, [[]], {}], 100, 0.1] })).toBe('{"a":[1e+21,[1e-7,[[]],{}],100,0.1],"b":0}');
+    expect(canonicalizeJson({ b: -0, a: [1e21, [1e-7, [[]], {}], 100, 0.1] })).toBe(
+      '{"a":[1e+21,[1e-7,[[]],{}],100,0.1],"b":0}',
+    );
   });
 
   it('escapes only ", \\ and C0 controls; keeps non-ASCII, DEL and astral characters literal', () => {
@@ -96,7 +98,9 @@ describe('JCS edge cases', () => {
   });
 
   it('sorts by code units: an astral character (surrogate D83D) sorts before U+FB33', () => {
-    expect(canonicalizeJson({ '\ufb33': 1, '😀': 2, a: 3, A: 4, aa: 5 })).toBe('{"A":4,"a":3,"aa":5,"😀":2,"\ufb33":1}');
+    expect(canonicalizeJson({ '\ufb33': 1, '😀': 2, a: 3, A: 4, aa: 5 })).toBe(
+      '{"A":4,"a":3,"aa":5,"😀":2,"\ufb33":1}',
+    );
   });
 
   it('drops undefined members like JSON.stringify', () => {

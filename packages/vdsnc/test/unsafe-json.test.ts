@@ -35,7 +35,14 @@ describe('VDS-NC: duplicate and forbidden JSON members', () => {
     for (const input of [withDuplicateName, new TextEncoder().encode(withDuplicateName)]) {
       const result = await verifyVdsnc(input, options);
       expect(result.valid).toBe(false);
-      expect(result.checks).toEqual([{ name: 'decode', ok: false, code: 'ERR_JSON_DUPLICATE_KEY', message: expect.stringContaining('$.data.msg.pid.n') }]);
+      expect(result.checks).toEqual([
+        {
+          name: 'decode',
+          ok: false,
+          code: 'ERR_JSON_DUPLICATE_KEY',
+          message: expect.stringContaining('$.data.msg.pid.n'),
+        },
+      ]);
     }
     const thrown = thrownBy(() => decodeVdsnc(withDuplicateName));
     expect(thrown).toBeInstanceOf(VdsncUnsafeJsonError);
@@ -46,7 +53,14 @@ describe('VDS-NC: duplicate and forbidden JSON members', () => {
     for (const input of [withProto, JSON.parse(withProto) as object]) {
       const result = await verifyVdsnc(input, options);
       expect(result.valid).toBe(false);
-      expect(result.checks).toEqual([{ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY', message: expect.stringContaining('$.data.msg.pid.__proto__') }]);
+      expect(result.checks).toEqual([
+        {
+          name: 'decode',
+          ok: false,
+          code: 'ERR_JSON_FORBIDDEN_KEY',
+          message: expect.stringContaining('$.data.msg.pid.__proto__'),
+        },
+      ]);
     }
   });
 

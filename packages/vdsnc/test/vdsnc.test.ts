@@ -20,7 +20,11 @@ import {
   type VdsncSeal,
   type VdsncVerificationResult,
 } from '@divoc/vdsnc';
-import { omit, testRecord as fullTestRecord, vaccinationRecord as fullVaccinationRecord } from '../../../test/support/fixtures.js';
+import {
+  omit,
+  testRecord as fullTestRecord,
+  vaccinationRecord as fullVaccinationRecord,
+} from '../../../test/support/fixtures.js';
 
 const VECTORS = new URL('../../../../shared/vectors/vdsnc/', import.meta.url);
 const vectorText = (name: string): string => readFileSync(new URL(name, VECTORS), 'utf8');
@@ -31,7 +35,15 @@ const AU_CSCA = vectorText('au-csca-root.der.b64').trim();
 const AU_CLOCK = new Date('2022-01-15T00:00:00Z');
 
 const vaccinationRecord = {
-  ...omit(fullVaccinationRecord, ['nationality', 'district', 'effectiveUntil', 'facilityAddressLine1', 'facilityDistrict', 'facilityState', 'facilityPincode']),
+  ...omit(fullVaccinationRecord, [
+    'nationality',
+    'district',
+    'effectiveUntil',
+    'facilityAddressLine1',
+    'facilityDistrict',
+    'facilityState',
+    'facilityPincode',
+  ]),
   vaccine: 'COVISHIELD',
 };
 const testRecord = omit(fullTestRecord, ['nationality', 'identity', 'identityType']);
@@ -44,7 +56,14 @@ describe('Australian VDS-NC vectors', () => {
     const result = await verifyVdsnc(AU_VALID, { cscaCertificates: [AU_CSCA], now: AU_CLOCK });
     expect(failed(result)).toEqual([]);
     expect(result.valid).toBe(true);
-    expect(result.checks.map((c) => c.name)).toEqual(['decode', 'signature', 'trust', 'validity', 'key-usage', 'schema']);
+    expect(result.checks.map((c) => c.name)).toEqual([
+      'decode',
+      'signature',
+      'trust',
+      'validity',
+      'key-usage',
+      'schema',
+    ]);
     expect(result.issuer).toBe('AUS');
     expect(result.payload?.data.msg.uvci).toBe('VB0009990025');
   });
@@ -83,13 +102,19 @@ describe('Australian VDS-NC vectors', () => {
     expect(result.valid).toBe(true);
     expect(result.checks.find((c) => c.name === 'trust')?.message).toBe('the signer certificate is trusted directly');
     // Controls: direct trust never excuses a bad signature, and another certificate in the store trusts nothing.
-    expect(failed(await verifyVdsnc(AU_TAMPERED, { trustStore: direct, now: AU_CLOCK }))).toEqual(['signature:ERR_VDSNC_SIGNATURE_INVALID']);
+    expect(failed(await verifyVdsnc(AU_TAMPERED, { trustStore: direct, now: AU_CLOCK }))).toEqual([
+      'signature:ERR_VDSNC_SIGNATURE_INVALID',
+    ]);
     const other = new TrustStore();
     const csca = await createDevCsca({ country: 'AU' });
     other.addCertificate((await createDevSignerCertificate({ csca, country: 'AU' })).certificate);
-    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: other, now: AU_CLOCK }))).toEqual(['trust:ERR_VDSNC_NOT_TRUSTED']);
+    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: other, now: AU_CLOCK }))).toEqual([
+      'trust:ERR_VDSNC_NOT_TRUSTED',
+    ]);
     // The signer's own window still applies.
-    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: direct, now: new Date('2032-01-01T00:00:00Z') }))).toEqual(['validity:ERR_VDSNC_CERTIFICATE_EXPIRED']);
+    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: direct, now: new Date('2032-01-01T00:00:00Z') }))).toEqual([
+      'validity:ERR_VDSNC_CERTIFICATE_EXPIRED',
+    ]);
   });
 
   it('outside the certificate windows: validity fails', async () => {
@@ -137,7 +162,14 @@ describe('issued seals', () => {
     expect(seal.data.msg).toEqual({
       pid: { n: 'Bhaya Mitra', sex: 'M' }, // v1 carries age, not dob
       uvci: '244768056',
-      ve: [{ des: 'XM68M6', nam: 'Covishield', dis: 'RA01.0', vd: [{ dvc: '2021-05-03', seq: 1, ctr: 'IND', adm: 'ABC Medical Center', lot: '4121Z005' }] }],
+      ve: [
+        {
+          des: 'XM68M6',
+          nam: 'Covishield',
+          dis: 'RA01.0',
+          vd: [{ dvc: '2021-05-03', seq: 1, ctr: 'IND', adm: 'ABC Medical Center', lot: '4121Z005' }],
+        },
+      ],
     });
     const text = encodeVdsnc(seal);
     expect(detectVdsnc(text)).toBe(true);
@@ -147,8 +179,15 @@ describe('issued seals', () => {
   });
 
   it('vaccination-v2 carries dob and next dose date', async () => {
-    const credential = buildCredential('vaccination-v2', { ...vaccinationRecord, nextDoseDueDate: '2021-06-01' }, options);
-    const seal = await issueVdsnc(credential, { signer, certificate: Buffer.from(signerCert.certificate).toString('base64') });
+    const credential = buildCredential(
+      'vaccination-v2',
+      { ...vaccinationRecord, nextDoseDueDate: '2021-06-01' },
+      options,
+    );
+    const seal = await issueVdsnc(credential, {
+      signer,
+      certificate: Buffer.from(signerCert.certificate).toString('base64'),
+    });
     expect(seal.data.msg.pid).toEqual({ n: 'Bhaya Mitra', dob: '1994-09-01', sex: 'M' });
     expect((seal.data.msg.ve as Array<{ vd: Array<{ dvn?: string }> }>)[0]!.vd[0]!.dvn).toBe('2021-06-01');
     expect((await verifyVdsnc(seal, { cscaCertificates: [csca.certificate] })).valid).toBe(true);
@@ -169,11 +208,16 @@ describe('issued seals', () => {
   });
 
   it('the signature covers exactly the RFC 8785 form of data', async () => {
-    const seal = await issueVdsnc(buildCredential('vaccination', vaccinationRecord, options), { signer, certificate: signerCert.certificate });
+    const seal = await issueVdsnc(buildCredential('vaccination', vaccinationRecord, options), {
+      signer,
+      certificate: signerCert.certificate,
+    });
     // Re-ordering members or adding whitespace does not change the canonical form, so it still verifies.
     const reordered = { sig: seal.sig, data: { msg: seal.data.msg, hdr: { is: 'IND', v: 1, t: 'icao.vacc' } } };
     expect((await verifyVdsnc(JSON.stringify(reordered, null, 2), { trustStore })).valid).toBe(true);
-    expect(new TextDecoder().decode(canonicalJsonBytes(seal.data))).toMatch(/^\{"hdr":\{"is":"IND","t":"icao.vacc","v":1\},"msg":\{"pid"/);
+    expect(new TextDecoder().decode(canonicalJsonBytes(seal.data))).toMatch(
+      /^\{"hdr":\{"is":"IND","t":"icao.vacc","v":1\},"msg":\{"pid"/,
+    );
   });
 
   it('refuses what it cannot issue, with typed errors', async () => {
@@ -184,8 +228,32 @@ describe('issued seals', () => {
       () => issueVdsnc(credential, { signer: createSigner(ed, { id: 'x' }), certificate: signerCert.certificate }),
       () => issueVdsnc(credential, { signer: createSigner(other, { id: 'x' }), certificate: signerCert.certificate }), // key ≠ certificate
       () => issueVdsnc(credential, { signer, certificate: 'not a certificate' }),
-      () => issueVdsnc(buildCredential('recovery', { refId: 'R', name: 'R K', dob: '1979-12-31', country: 'IN', disease: 'COVID-19', firstPositiveTestDate: '2021-04-01', validFrom: '2021-04-12', validUntil: '2021-10-01', certificateId: '7', facilityName: 'H', facilityCountry: 'IN' }, options), { signer, certificate: signerCert.certificate }),
-      () => issueVdsnc({ ...credential, credentialSubject: { name: 'x'.repeat(40) } }, { signer, certificate: signerCert.certificate }),
+      () =>
+        issueVdsnc(
+          buildCredential(
+            'recovery',
+            {
+              refId: 'R',
+              name: 'R K',
+              dob: '1979-12-31',
+              country: 'IN',
+              disease: 'COVID-19',
+              firstPositiveTestDate: '2021-04-01',
+              validFrom: '2021-04-12',
+              validUntil: '2021-10-01',
+              certificateId: '7',
+              facilityName: 'H',
+              facilityCountry: 'IN',
+            },
+            options,
+          ),
+          { signer, certificate: signerCert.certificate },
+        ),
+      () =>
+        issueVdsnc(
+          { ...credential, credentialSubject: { name: 'x'.repeat(40) } },
+          { signer, certificate: signerCert.certificate },
+        ),
       () => issueVdsnc(credential, { signer, certificate: csca.certificate }), // CSCA is no barcode signer
     ];
     for (const run of cases) await expect(run()).rejects.toBeInstanceOf(VdsncIssueError);
@@ -270,19 +338,26 @@ describe('hostile seals', () => {
     const seal = clone();
     seal.sig.cer = b64u(child.certificate);
     await resign(seal, child.keyPair);
-    expect(failed(await verifyVdsnc(seal, { cscaCertificates: [signerCert.certificate] }))).toEqual(['trust:ERR_VDSNC_NOT_TRUSTED']);
+    expect(failed(await verifyVdsnc(seal, { cscaCertificates: [signerCert.certificate] }))).toEqual([
+      'trust:ERR_VDSNC_NOT_TRUSTED',
+    ]);
   });
 
-  it.each(['ES384', 'RS256', 'none', 'EdDSA', 'es256'])('alg %s → signature fails with ERR_VDSNC_ALG_UNSUPPORTED', async (alg) => {
-    const seal = clone();
-    seal.sig.alg = alg;
-    expect(failed(await verifyVdsnc(seal, { cscaCertificates }))).toEqual(['signature:ERR_VDSNC_ALG_UNSUPPORTED']);
-  });
+  it.each(['ES384', 'RS256', 'none', 'EdDSA', 'es256'])(
+    'alg %s → signature fails with ERR_VDSNC_ALG_UNSUPPORTED',
+    async (alg) => {
+      const seal = clone();
+      seal.sig.alg = alg;
+      expect(failed(await verifyVdsnc(seal, { cscaCertificates }))).toEqual(['signature:ERR_VDSNC_ALG_UNSUPPORTED']);
+    },
+  );
 
   it('DER (not raw r‖s) signature, truncated signature, empty signature → signature / decode fail', async () => {
     const truncated = clone();
     truncated.sig.sigvl = truncated.sig.sigvl.slice(0, 40);
-    expect(failed(await verifyVdsnc(truncated, { cscaCertificates }))).toEqual(['signature:ERR_VDSNC_SIGNATURE_INVALID']);
+    expect(failed(await verifyVdsnc(truncated, { cscaCertificates }))).toEqual([
+      'signature:ERR_VDSNC_SIGNATURE_INVALID',
+    ]);
     const empty = clone();
     empty.sig.sigvl = '';
     expect(failed(await verifyVdsnc(empty, { cscaCertificates }))).toEqual(['decode:ERR_VDSNC_MALFORMED']);
@@ -294,7 +369,10 @@ describe('hostile seals', () => {
   it('garbage certificate bytes → signature fails (certificate invalid), trust fails', async () => {
     const seal = clone();
     seal.sig.cer = b64u(new Uint8Array([0x30, 0x82, 0xff, 0xff, 1, 2, 3]));
-    expect(failed(await verifyVdsnc(seal, { cscaCertificates }))).toEqual(['signature:ERR_VDSNC_CERTIFICATE_INVALID', 'trust:ERR_VDSNC_NOT_TRUSTED']);
+    expect(failed(await verifyVdsnc(seal, { cscaCertificates }))).toEqual([
+      'signature:ERR_VDSNC_CERTIFICATE_INVALID',
+      'trust:ERR_VDSNC_NOT_TRUSTED',
+    ]);
   });
 
   it('a signer certificate without document type list or EKU → key-usage fails', async () => {
@@ -310,8 +388,12 @@ describe('hostile seals', () => {
   it('oversized input → decode fails before parsing', async () => {
     const huge = JSON.stringify({ ...clone(), pad: 'x'.repeat(MAX_SEAL_BYTES) });
     expect(failed(await verifyVdsnc(huge, { cscaCertificates }))).toEqual(['decode:ERR_VDSNC_TOO_LARGE']);
-    expect(failed(await verifyVdsnc(new Uint8Array(MAX_SEAL_BYTES + 1), { cscaCertificates }))).toEqual(['decode:ERR_VDSNC_TOO_LARGE']);
-    expect(() => decodeVdsnc({ ...clone(), pad: 'y'.repeat(MAX_SEAL_BYTES + 1) })).toThrow(expect.objectContaining({ code: 'ERR_VDSNC_TOO_LARGE' }));
+    expect(failed(await verifyVdsnc(new Uint8Array(MAX_SEAL_BYTES + 1), { cscaCertificates }))).toEqual([
+      'decode:ERR_VDSNC_TOO_LARGE',
+    ]);
+    expect(() => decodeVdsnc({ ...clone(), pad: 'y'.repeat(MAX_SEAL_BYTES + 1) })).toThrow(
+      expect.objectContaining({ code: 'ERR_VDSNC_TOO_LARGE' }),
+    );
   });
 
   it.each([
@@ -321,12 +403,30 @@ describe('hostile seals', () => {
     ['number', 42],
     ['data not an object', { data: 'x', sig: {} }],
     ['hdr missing', { data: { msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
-    ['unknown type', { data: { hdr: { t: 'icao.pass', v: 1, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
-    ['version 2', { data: { hdr: { t: 'icao.vacc', v: 2, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
-    ['version "1"', { data: { hdr: { t: 'icao.vacc', v: '1', is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
-    ['alpha-2 country', { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IN' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
-    ['cer a number', { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 5, sigvl: 'AA' } }],
-    ['msg an array', { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IND' }, msg: [] }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } }],
+    [
+      'unknown type',
+      { data: { hdr: { t: 'icao.pass', v: 1, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } },
+    ],
+    [
+      'version 2',
+      { data: { hdr: { t: 'icao.vacc', v: 2, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } },
+    ],
+    [
+      'version "1"',
+      { data: { hdr: { t: 'icao.vacc', v: '1', is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } },
+    ],
+    [
+      'alpha-2 country',
+      { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IN' }, msg: {} }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } },
+    ],
+    [
+      'cer a number',
+      { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IND' }, msg: {} }, sig: { alg: 'ES256', cer: 5, sigvl: 'AA' } },
+    ],
+    [
+      'msg an array',
+      { data: { hdr: { t: 'icao.vacc', v: 1, is: 'IND' }, msg: [] }, sig: { alg: 'ES256', cer: 'AA', sigvl: 'AA' } },
+    ],
     ['invalid UTF-8 bytes', new Uint8Array([0x7b, 0xff, 0x7d])],
     ['deeply nested', `{"data":${'['.repeat(5000)}${']'.repeat(5000)}}`],
   ])('%s → decode fails with a typed error, never throws', async (_label, input) => {
@@ -362,7 +462,15 @@ describe('hostile seals', () => {
 
   it('JCS edge cases inside a signed message: unicode, -0, 1e21, nested arrays → still verifies', async () => {
     const seal = clone();
-    seal.data.msg.opt = { name: 'Zoë 😀 \u2028 "q" \\', neg: -0, big: 1e21, tiny: 1e-7, nested: [[1, [2, [3, []]]], {}], ['\u00e9']: 1, e: 2 };
+    seal.data.msg.opt = {
+      name: 'Zoë 😀 \u2028 "q" \\',
+      neg: -0,
+      big: 1e21,
+      tiny: 1e-7,
+      nested: [[1, [2, [3, []]]], {}],
+      ['\u00e9']: 1,
+      e: 2,
+    };
     await resign(seal, signerKey);
     const text = JSON.stringify(seal);
     expect((await verifyVdsnc(text, { cscaCertificates })).valid).toBe(true);

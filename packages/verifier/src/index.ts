@@ -4,7 +4,14 @@ export { toJsonReport } from './report.js';
 export type { JsonReportOptions } from './report.js';
 export { summarize } from './summary/summary.js';
 export { Trust, DIVOC_KEY_ID, MAX_TRUST_TEXT, MAX_BUNDLE_CERTIFICATES } from './trust/trust.js';
-export type { TrustAddOptions, TrustSourceKind, TrustSourceSummary, WellKnownMaterial, DccSignerListOptions, DccTrustAnchor } from './trust/trust.js';
+export type {
+  TrustAddOptions,
+  TrustSourceKind,
+  TrustSourceSummary,
+  WellKnownMaterial,
+  DccSignerListOptions,
+  DccTrustAnchor,
+} from './trust/trust.js';
 export { CREDENTIAL_FORMATS } from './types.js';
 export type {
   Check,

@@ -66,7 +66,10 @@ async function readLimited(path: string, limit = MAX_TRUST_TEXT): Promise<Uint8A
 /** What an issuer folder may still read; each file is read within it, so the folder is refused while reading. */
 class ReadBudget {
   #left: number;
-  constructor(readonly dir: string, readonly total: number) {
+  constructor(
+    readonly dir: string,
+    readonly total: number,
+  ) {
     this.#left = total;
   }
   async read(path: string): Promise<Uint8Array> {
@@ -75,7 +78,10 @@ class ReadBudget {
     try {
       bytes = await readLimited(path, limit);
     } catch (error) {
-      if (error instanceof TrustInvalidError && limit < MAX_TRUST_TEXT) throw new TrustInvalidError(`${this.dir}: its files hold more than ${this.total} bytes in all`, { cause: error });
+      if (error instanceof TrustInvalidError && limit < MAX_TRUST_TEXT)
+        throw new TrustInvalidError(`${this.dir}: its files hold more than ${this.total} bytes in all`, {
+          cause: error,
+        });
       throw error;
     }
     this.#left -= bytes.length;
@@ -92,7 +98,8 @@ async function readJson(path: string, budget?: ReadBudget): Promise<unknown> {
   try {
     return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
-    if (isUnsafeJsonError(error)) throw new TrustInvalidError(`${path} is refused: ${error.message} (${error.code})`, { cause: error });
+    if (isUnsafeJsonError(error))
+      throw new TrustInvalidError(`${path} is refused: ${error.message} (${error.code})`, { cause: error });
     throw new TrustInvalidError(`${path} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -129,12 +136,15 @@ export async function loadTrustFile(path: string, options: LoadTrustFileOptions 
 export async function loadTrustDirectory(dir: string, options: LoadTrustDirectoryOptions = {}): Promise<Trust> {
   const trust = options.trust ?? new Trust();
   const maxBytes = options.maxBytes ?? MAX_TRUST_DIRECTORY_BYTES;
-  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1) throw new RangeError('loadTrustDirectory: maxBytes must be a positive integer');
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+    throw new RangeError('loadTrustDirectory: maxBytes must be a positive integer');
   const budget = new ReadBudget(dir, maxBytes);
   let base = dir;
-  if (!(await exists(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known')))) base = join(base, '.well-known');
+  if (!(await exists(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known'))))
+    base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
-  if (!(await exists(jwksPath))) throw new TrustUnreadableError(`${dir} holds no jwks.json (nor .well-known/jwks.json)`);
+  if (!(await exists(jwksPath)))
+    throw new TrustUnreadableError(`${dir} holds no jwks.json (nor .well-known/jwks.json)`);
   const jwks = await readJson(jwksPath, budget);
 
   let issuer = options.issuer;
@@ -151,7 +161,8 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
         if (typeof iss === 'string') issuer = iss;
         if (name === undefined && typeof json.name === 'string') name = json.name;
       }
-      if (issuer === undefined) throw new TrustInvalidError(`${join(folder, 'issuer.json')} names no issuer ({ "iss": "https://…" })`);
+      if (issuer === undefined)
+        throw new TrustInvalidError(`${join(folder, 'issuer.json')} names no issuer ({ "iss": "https://…" })`);
     }
   }
 
@@ -164,10 +175,16 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
     } catch (error) {
       throw new TrustUnreadableError(`cannot list ${crlDir}: ${(error as Error).message}`, { cause: error });
     }
-    if (names.length > MAX_CRL_FILES) throw new TrustInvalidError(`${crlDir} holds more than ${MAX_CRL_FILES} revocation lists`);
+    if (names.length > MAX_CRL_FILES)
+      throw new TrustInvalidError(`${crlDir} holds more than ${MAX_CRL_FILES} revocation lists`);
     for (const file of names) crls.push(await readJson(join(crlDir, file), budget));
   }
-  trust.addWellKnown({ jwks, crls, ...(issuer !== undefined && issuer !== '' ? { issuer } : {}), ...(name !== undefined ? { name } : {}) });
+  trust.addWellKnown({
+    jwks,
+    crls,
+    ...(issuer !== undefined && issuer !== '' ? { issuer } : {}),
+    ...(name !== undefined ? { name } : {}),
+  });
   return trust;
 }
 
@@ -194,4 +211,3 @@ export function trustBindingOf(id: string | undefined): { id?: string; issuer?: 
   const hash = id.indexOf('#');
   return hash > 0 ? { id, issuer: id.slice(0, hash) } : { issuer: id };
 }
-

@@ -11,7 +11,11 @@ export interface JsonReportOptions {
  * `claimedIssuer`, `warnings` (`{ code, message, fields? }`), `issuerName`, `summary`, `details` and, on request,
  * `credential`. Stable key order; no Dates or bytes.
  */
-export function toJsonReport(result: VerificationResult, inputName?: string, options: JsonReportOptions = {}): Record<string, unknown> {
+export function toJsonReport(
+  result: VerificationResult,
+  inputName?: string,
+  options: JsonReportOptions = {},
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (inputName !== undefined) out.input = inputName;
   out.format = result.format;
@@ -28,7 +32,11 @@ export function toJsonReport(result: VerificationResult, inputName?: string, opt
   });
   if (result.claimedIssuer !== undefined) out.claimedIssuer = result.claimedIssuer;
   if (result.warnings !== undefined && result.warnings.length > 0) {
-    out.warnings = result.warnings.map((w) => ({ code: w.code, message: w.message, ...(w.fields !== undefined ? { fields: [...w.fields] } : {}) }));
+    out.warnings = result.warnings.map((w) => ({
+      code: w.code,
+      message: w.message,
+      ...(w.fields !== undefined ? { fields: [...w.fields] } : {}),
+    }));
   }
   if (result.issuerName !== undefined) out.issuerName = result.issuerName;
   out.summary = { ...result.summary };

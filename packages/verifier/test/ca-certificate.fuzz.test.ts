@@ -8,7 +8,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCertificate } from '@divoc/keys';
 import { isCaCertificate } from '../src/trust/ca-certificate.js';
-import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb, realCertificates } from '../../../test/fuzz/support.js';
+import {
+  fuzzParams,
+  fuzzRuns,
+  fuzzTimeout,
+  mutate,
+  mutationsArb,
+  realCertificates,
+} from '../../../test/fuzz/support.js';
 
 const CERTS = realCertificates();
 const RUNS = { mutated: 400 };
@@ -50,7 +57,9 @@ describe('isCaCertificate under fuzzing (fast-check)', () => {
   );
 
   it('regression: basicConstraints as a SET is refused by @divoc/keys (it was read as a leaf)', () => {
-    const base = CERTS.find((c) => new X509Certificate(c).ca === false && Buffer.from(c).includes(Buffer.from('0603551d13', 'hex')))!;
+    const base = CERTS.find(
+      (c) => new X509Certificate(c).ca === false && Buffer.from(c).includes(Buffer.from('0603551d13', 'hex')),
+    )!;
     const at = Buffer.from(base).indexOf(Buffer.from('0603551d13', 'hex'));
     // …06 03 55 1d 13 [01 01 ff] 04 LL 30 …: the tag of the extnValue's SEQUENCE.
     const seqAt = base.indexOf(0x04, at + 5) + 2;

@@ -20,25 +20,34 @@ function divocTrust(): Trust {
 describe('DIVOC certificates', () => {
   const trust = divocTrust();
 
-  it.each(['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json'])('%s (file text, bytes and object) is valid', async (name) => {
-    const text = vectorText(`divoc/signed/${name}`);
-    for (const input of [text, new TextEncoder().encode(text), JSON.parse(text) as object]) {
-      const result = await verify(input, { trust, now: DIVOC_NOW });
-      expect(result.format).toBe('w3c-vc');
-      expect(outline(result.checks)).toEqual(['decode:ok', 'signature:ok', 'trust:ok', 'validity:ok', 'schema:ok']);
-      expect(result.valid).toBe(true);
-      expect(result.details?.verificationMethod).toBe('did:india');
-    }
-  });
+  it.each(['rsa2018-divocdev-valid.json', 'rsa2018-cowinctx-valid.json', 'ed25519-2018-divocdev-valid.json'])(
+    '%s (file text, bytes and object) is valid',
+    async (name) => {
+      const text = vectorText(`divoc/signed/${name}`);
+      for (const input of [text, new TextEncoder().encode(text), JSON.parse(text) as object]) {
+        const result = await verify(input, { trust, now: DIVOC_NOW });
+        expect(result.format).toBe('w3c-vc');
+        expect(outline(result.checks)).toEqual(['decode:ok', 'signature:ok', 'trust:ok', 'validity:ok', 'schema:ok']);
+        expect(result.valid).toBe(true);
+        expect(result.details?.verificationMethod).toBe('did:india');
+      }
+    },
+  );
 
   it('the tampered certificate is invalid (signature)', async () => {
     const result = await verify(vectorText('divoc/signed/rsa2018-tampered-invalid.json'), { trust, now: DIVOC_NOW });
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 
   it('without the DIVOC key nothing is trusted', async () => {
-    const result = await verify(vectorText('divoc/signed/rsa2018-divocdev-valid.json'), { trust: new Trust(), now: DIVOC_NOW });
+    const result = await verify(vectorText('divoc/signed/rsa2018-divocdev-valid.json'), {
+      trust: new Trust(),
+      now: DIVOC_NOW,
+    });
     expect(result.valid).toBe(false);
     expect(result.checks.find((c) => c.name === 'signature')?.code).toBe('ERR_VC_KEY_NOT_TRUSTED');
   });
@@ -59,11 +68,21 @@ describe('DIVOC certificates', () => {
     expect(result.claimedIssuer).toBe('https://divoc.dev/');
     // DIVOC's contexts leave some evidence fields unbound by the signature: said, with the fields.
     expect(result.warnings?.map((w) => w.code)).toEqual(['WARN_TRUST_ISSUER_UNBOUND', 'WARN_VC_AMBIGUOUS_TERMS']);
-    expect(result.warnings?.[1]?.fields).toEqual(expect.arrayContaining(['evidence[0].batch', 'evidence[0].date', 'evidence[0].effectiveUntil', 'evidence[0].dose', 'evidence[0].totalDoses']));
+    expect(result.warnings?.[1]?.fields).toEqual(
+      expect.arrayContaining([
+        'evidence[0].batch',
+        'evidence[0].date',
+        'evidence[0].effectiveUntil',
+        'evidence[0].dose',
+        'evidence[0].totalDoses',
+      ]),
+    );
   });
 
   it('a genuine DIVOC certificate with date and effectiveUntil swapped still verifies: the warning is what tells', async () => {
-    const original = JSON.parse(vectorText('divoc/signed/rsa2018-divocdev-valid.json')) as { evidence: Record<string, unknown>[] };
+    const original = JSON.parse(vectorText('divoc/signed/rsa2018-divocdev-valid.json')) as {
+      evidence: Record<string, unknown>[];
+    };
     const swapped = structuredClone(original);
     const e = swapped.evidence[0]!;
     expect(e.date).not.toEqual(e.effectiveUntil);
@@ -71,7 +90,9 @@ describe('DIVOC certificates', () => {
     const result = await verify(swapped, { trust, now: DIVOC_NOW });
     expect(result.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
     expect(result.summary.date).not.toBe((await verify(original, { trust, now: DIVOC_NOW })).summary.date);
-    expect(result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS')?.fields).toEqual(expect.arrayContaining(['evidence[0].date', 'evidence[0].effectiveUntil']));
+    expect(result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS')?.fields).toEqual(
+      expect.arrayContaining(['evidence[0].date', 'evidence[0].effectiveUntil']),
+    );
   });
 
   it.each(['rsa2018-divocdev-valid', 'ed25519-2018-divocdev-valid'])('DIVOC QR text %s is valid', async (name) => {
@@ -82,12 +103,15 @@ describe('DIVOC certificates', () => {
     expect(result.summary.name).toBe('Bhaya Mitra');
   });
 
-  it.each(['rsa2018-divocdev-valid', 'ed25519-2018-divocdev-valid'])('DIVOC QR image %s.qr.png is valid', async (name) => {
-    const result = await verify(vectorBytes(`divoc/qr/${name}.qr.png`), { trust, now: DIVOC_NOW });
-    expect(result.format).toBe('divoc-qr');
-    expect(result.valid).toBe(true);
-    expect(result.details).toMatchObject({ image: 'png', qrCodes: 1 });
-  });
+  it.each(['rsa2018-divocdev-valid', 'ed25519-2018-divocdev-valid'])(
+    'DIVOC QR image %s.qr.png is valid',
+    async (name) => {
+      const result = await verify(vectorBytes(`divoc/qr/${name}.qr.png`), { trust, now: DIVOC_NOW });
+      expect(result.format).toBe('divoc-qr');
+      expect(result.valid).toBe(true);
+      expect(result.details).toMatchObject({ image: 'png', qrCodes: 1 });
+    },
+  );
 });
 
 describe('W3C Data Integrity vectors (did:key trust)', () => {
@@ -114,7 +138,12 @@ describe('W3C Data Integrity vectors (did:key trust)', () => {
 });
 
 describe('EU dgc-testdata (trust = TESTCTX.CERTIFICATE, now = VALIDATIONCLOCK)', () => {
-  const cases = loadTestCases().filter((c) => typeof c.expected.EXPECTEDVERIFY === 'boolean' && typeof c.data.PREFIX === 'string' && c.data.TESTCTX?.CERTIFICATE);
+  const cases = loadTestCases().filter(
+    (c) =>
+      typeof c.expected.EXPECTEDVERIFY === 'boolean' &&
+      typeof c.data.PREFIX === 'string' &&
+      c.data.TESTCTX?.CERTIFICATE,
+  );
 
   const run = async (c: TestCase, input: string | Uint8Array) => {
     const trust = new Trust();
@@ -136,20 +165,30 @@ describe('EU dgc-testdata (trust = TESTCTX.CERTIFICATE, now = VALIDATIONCLOCK)',
   for (const c of cases) {
     it(`${c.file} EXPECTEDVERIFY=${c.expected.EXPECTEDVERIFY}`, async () => {
       const { result, trustError } = await run(c, c.data.PREFIX!);
-      const verified = ['decode', 'signature', 'trust'].every((name) => result.checks.find((check) => check.name === name)?.ok === true);
-      expect(verified, `${outline(result.checks).join(' ')} ${String(trustError ?? '')}`).toBe(c.expected.EXPECTEDVERIFY);
+      const verified = ['decode', 'signature', 'trust'].every(
+        (name) => result.checks.find((check) => check.name === name)?.ok === true,
+      );
+      expect(verified, `${outline(result.checks).join(' ')} ${String(trustError ?? '')}`).toBe(
+        c.expected.EXPECTEDVERIFY,
+      );
       if (verified) expect(result.format).toBe('dcc');
     });
   }
 
-  const withPictures = cases.filter((c) => c.expected.EXPECTEDVERIFY === true && typeof c.data['2DCODE'] === 'string').slice(0, 4);
-  it.each(withPictures.map((c) => [c.file, c] as const))('%s read from its PNG verifies like its text', async (_file, c) => {
-    const png = new Uint8Array(Buffer.from(String(c.data['2DCODE']), 'base64'));
-    const { result } = await run(c, png);
-    expect(result.format).toBe('dcc');
-    expect(result.details?.image).toBe('png');
-    for (const name of ['decode', 'signature', 'trust']) expect(result.checks.find((check) => check.name === name)?.ok, name).toBe(true);
-  });
+  const withPictures = cases
+    .filter((c) => c.expected.EXPECTEDVERIFY === true && typeof c.data['2DCODE'] === 'string')
+    .slice(0, 4);
+  it.each(withPictures.map((c) => [c.file, c] as const))(
+    '%s read from its PNG verifies like its text',
+    async (_file, c) => {
+      const png = new Uint8Array(Buffer.from(String(c.data['2DCODE']), 'base64'));
+      const { result } = await run(c, png);
+      expect(result.format).toBe('dcc');
+      expect(result.details?.image).toBe('png');
+      for (const name of ['decode', 'signature', 'trust'])
+        expect(result.checks.find((check) => check.name === name)?.ok, name).toBe(true);
+    },
+  );
 });
 
 describe('SMART Health Card examples via a .well-known trust directory', () => {
@@ -166,7 +205,10 @@ describe('SMART Health Card examples via a .well-known trust directory', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-shc-'));
     cpSync(join(VECTORS_DIR, 'shc/examples/issuer/.well-known'), join(dir, '.well-known'), { recursive: true });
-    writeFileSync(join(dir, '.well-known', 'issuer.json'), JSON.stringify({ iss: SHC_ISSUER, name: 'SMART example issuer' }));
+    writeFileSync(
+      join(dir, '.well-known', 'issuer.json'),
+      JSON.stringify({ iss: SHC_ISSUER, name: 'SMART example issuer' }),
+    );
     trust = await loadTrustDirectory(dir);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -185,12 +227,21 @@ describe('SMART Health Card examples via a .well-known trust directory', () => {
         chunks(ex).join('\n'),
         vectorText(`shc/examples/example-${ex}-e-file.smart-health-card`),
         vectorBytes(`shc/examples/example-${ex}-e-file.smart-health-card`),
-        examples.filter((f) => f.startsWith(`example-${ex}-g-qr-code-`)).sort().map((f) => vectorBytes(`shc/examples/${f}`)),
+        examples
+          .filter((f) => f.startsWith(`example-${ex}-g-qr-code-`))
+          .sort()
+          .map((f) => vectorBytes(`shc/examples/${f}`)),
       ];
       for (const [i, input] of inputs.entries()) {
         const result = await verify(input as string, { trust, now });
         expect(result.format, `input ${i}`).toBe('shc');
-        expect(outline(result.checks), `input ${i}`).toEqual(['decode:ok', 'signature:ok', 'trust:ok', 'validity:ok', 'revocation:ok']);
+        expect(outline(result.checks), `input ${i}`).toEqual([
+          'decode:ok',
+          'signature:ok',
+          'trust:ok',
+          'validity:ok',
+          'revocation:ok',
+        ]);
         expect(result.valid).toBe(true);
         expect(result.issuer).toBe(SHC_ISSUER);
         expect(result.issuerName).toBe('SMART example issuer');
@@ -200,9 +251,24 @@ describe('SMART Health Card examples via a .well-known trust directory', () => {
 
   it('example-00 summary: patient, latest Moderna dose', async () => {
     const result = await verify(vectorText('shc/examples/example-00-d-jws.txt'), { trust, now });
-    expect(result.summary).toMatchObject({ name: 'John B. Anyperson', dateOfBirth: '1951-01-20', event: 'vaccination', vaccineCode: '229', dose: 3, date: '2022-09-05' });
+    expect(result.summary).toMatchObject({
+      name: 'John B. Anyperson',
+      dateOfBirth: '1951-01-20',
+      event: 'vaccination',
+      vaccineCode: '229',
+      dose: 3,
+      date: '2022-09-05',
+    });
     const report = toJsonReport(result, 'example-00.jws');
-    expect(Object.keys(report).slice(0, 7)).toEqual(['input', 'format', 'valid', 'issuer', 'suite', 'verificationMethod', 'checks']);
+    expect(Object.keys(report).slice(0, 7)).toEqual([
+      'input',
+      'format',
+      'valid',
+      'issuer',
+      'suite',
+      'verificationMethod',
+      'checks',
+    ]);
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
   });
 
@@ -222,13 +288,24 @@ describe('ICAO VDS-NC', () => {
   const trust = new Trust();
   const now = new Date('2022-01-15T00:00:00Z');
   beforeAll(() => {
-    expect(trust.add(vectorText('vdsnc/au-csca-root.der.b64'))).toEqual({ kind: 'csca-certificate', keys: 0, cscas: 1 });
+    expect(trust.add(vectorText('vdsnc/au-csca-root.der.b64'))).toEqual({
+      kind: 'csca-certificate',
+      keys: 0,
+      cscas: 1,
+    });
   });
 
   it('the Australian seal is valid, summarised', async () => {
     const result = await verify(vectorText('vdsnc/au-citizen-john-valid.json'), { trust, now });
     expect(result.format).toBe('vdsnc');
-    expect(outline(result.checks)).toEqual(['decode:ok', 'signature:ok', 'trust:ok', 'validity:ok', 'key-usage:ok', 'schema:ok']);
+    expect(outline(result.checks)).toEqual([
+      'decode:ok',
+      'signature:ok',
+      'trust:ok',
+      'validity:ok',
+      'key-usage:ok',
+      'schema:ok',
+    ]);
     expect(result.valid).toBe(true);
     expect(result.issuer).toBe('AUS');
     expect(result.summary).toEqual({
@@ -248,7 +325,10 @@ describe('ICAO VDS-NC', () => {
   it('the tampered seal is invalid', async () => {
     const result = await verify(vectorText('vdsnc/au-citizen-john-tampered-invalid.json'), { trust, now });
     expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VDSNC_SIGNATURE_INVALID' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VDSNC_SIGNATURE_INVALID',
+    });
   });
 
   it('without the CSCA the chain is not trusted', async () => {

@@ -11,7 +11,14 @@ const NOW = new Date('2024-01-01T00:00:00Z');
 const ok = (name: Check['name']): Check => ({ name, ok: true });
 
 function evidence(extra: Partial<FormatEvidence> = {}): FormatEvidence {
-  return { format: 'w3c-vc', checks: [ok('decode'), ok('signature')], details: {}, keyExpiredCode: 'ERR_VC_KEY_EXPIRED', revocation: [], ...extra };
+  return {
+    format: 'w3c-vc',
+    checks: [ok('decode'), ok('signature')],
+    details: {},
+    keyExpiredCode: 'ERR_VC_KEY_EXPIRED',
+    revocation: [],
+    ...extra,
+  };
 }
 const policy = { now: NOW, acceptExpiredKeys: false };
 
@@ -24,8 +31,14 @@ describe('decideTrust', () => {
   });
 
   it('fails closed: a passing signature without a trusted signer, or no signature check at all, is never trusted', () => {
-    expect(decideTrust(evidence({ claimedIssuer: 'did:web:a.example' }), policy).check).toMatchObject({ ok: false, code: 'ERR_TRUST_NO_SIGNER' });
-    const noSignature = decideTrust(evidence({ checks: [ok('decode')], signer: key(), claimedIssuer: 'did:web:a.example' }), policy);
+    expect(decideTrust(evidence({ claimedIssuer: 'did:web:a.example' }), policy).check).toMatchObject({
+      ok: false,
+      code: 'ERR_TRUST_NO_SIGNER',
+    });
+    const noSignature = decideTrust(
+      evidence({ checks: [ok('decode')], signer: key(), claimedIssuer: 'did:web:a.example' }),
+      policy,
+    );
     expect(noSignature.check).toMatchObject({ ok: false, code: 'ERR_TRUST_NO_SIGNER' });
     expect(noSignature.issuer).toBeNull();
   });
@@ -34,7 +47,9 @@ describe('decideTrust', () => {
     const failed: Check = { name: 'signature', ok: false, code: 'ERR_VC_SIGNATURE_INVALID', message: 'x' };
     expect(decideTrust(evidence({ checks: [ok('decode'), failed] }), policy).check).toBeUndefined();
     const objection: Check = { name: 'trust', ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED', message: 'no key' };
-    expect(decideTrust(evidence({ checks: [ok('decode'), failed], trustFailure: objection }), policy).check).toMatchObject({ ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED' });
+    expect(
+      decideTrust(evidence({ checks: [ok('decode'), failed], trustFailure: objection }), policy).check,
+    ).toMatchObject({ ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED' });
   });
 
   it('a claim of a kind the key has identities of must be one of them; another kind is unbound, with a warning', () => {
@@ -48,19 +63,37 @@ describe('decideTrust', () => {
     // Countries: alpha-2 and alpha-3 are one country; another country is a mismatch.
     const country = key({ issuers: ['IN'] });
     expect(decideTrust(evidence({ signer: country, claimedIssuer: 'IND' }), policy).check?.ok).toBe(true);
-    expect(decideTrust(evidence({ signer: country, claimedIssuer: 'DE' }), policy).check).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+    expect(decideTrust(evidence({ signer: country, claimedIssuer: 'DE' }), policy).check).toMatchObject({
+      ok: false,
+      code: 'ERR_TRUST_ISSUER_MISMATCH',
+    });
   });
 
   it('key windows: at signing time never relaxed; now relaxed only by acceptExpiredKeys; not repeated when the format reported it', () => {
     const windowed = key({ validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2022-01-01T00:00:00Z') });
     const base = { signer: windowed, claimedIssuer: 'did:web:a.example' };
     const signedLate = evidence({ ...base, signedAt: new Date('2023-01-01T00:00:00Z') });
-    expect(decideTrust(signedLate, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
+    expect(decideTrust(signedLate, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_KEY_EXPIRED',
+    });
     const signedInTime = evidence({ ...base, signedAt: new Date('2021-06-01T00:00:00Z') });
     expect(decideTrust(signedInTime, policy).check).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
-    expect(decideTrust(signedInTime, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({ ok: true, message: expect.stringMatching(/acceptExpiredKeys/) });
-    expect(decideTrust(signedInTime, { now: new Date('2021-07-01T00:00:00Z'), acceptExpiredKeys: false }).check?.ok).toBe(true);
-    const reported = evidence({ ...base, checks: [ok('decode'), ok('signature'), { name: 'validity', ok: false, code: 'ERR_VC_KEY_EXPIRED', message: 'x' }] });
+    expect(decideTrust(signedInTime, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/acceptExpiredKeys/),
+    });
+    expect(
+      decideTrust(signedInTime, { now: new Date('2021-07-01T00:00:00Z'), acceptExpiredKeys: false }).check?.ok,
+    ).toBe(true);
+    const reported = evidence({
+      ...base,
+      checks: [
+        ok('decode'),
+        ok('signature'),
+        { name: 'validity', ok: false, code: 'ERR_VC_KEY_EXPIRED', message: 'x' },
+      ],
+    });
     expect(decideTrust(reported, policy).check?.ok).toBe(true);
   });
 });

@@ -4,8 +4,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { base64Decode, dccKid, generateKeyPair, exportPublicJwk, toTrustListEntry } from '@divoc/keys';
-import { Trust, TrustInvalidError, TrustUnrecognizedError, VerifierOptionsError, isVerifierError, verify } from '@divoc/verifier';
-import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, loadTrustDirectory, loadTrustFile } from '../src/node.js';
+import {
+  Trust,
+  TrustInvalidError,
+  TrustUnrecognizedError,
+  VerifierOptionsError,
+  isVerifierError,
+  verify,
+} from '@divoc/verifier';
+import {
+  MAX_TRUST_DIRECTORY_BYTES,
+  MAX_TRUST_DIRECTORY_CRL_FILES,
+  loadTrustDirectory,
+  loadTrustFile,
+} from '../src/node.js';
 import { vectorBytes, vectorJson, vectorText } from './helpers.js';
 import { pngChunk, pngFile, pngIhdr } from '../../../test/support/png.js';
 
@@ -28,7 +40,23 @@ function pngBomb(): Uint8Array {
 
 describe('hostile input: typed failed decode, never a throw', () => {
   it('wrong types and empty inputs', async () => {
-    for (const input of [undefined, null, 42, true, Symbol('x'), () => 1, '', '   ', new Uint8Array(), [], [42], [{}], {}, { hello: 'world' }, [null]]) {
+    for (const input of [
+      undefined,
+      null,
+      42,
+      true,
+      Symbol('x'),
+      () => 1,
+      '',
+      '   ',
+      new Uint8Array(),
+      [],
+      [42],
+      [{}],
+      {},
+      { hello: 'world' },
+      [null],
+    ]) {
       await expectDecodeFailure(input, /^ERR_INPUT_/);
     }
   });
@@ -44,8 +72,14 @@ describe('hostile input: typed failed decode, never a throw', () => {
   it('oversized inputs are refused before parsing', async () => {
     await expectDecodeFailure('HC1:' + 'A'.repeat(3 * 1024 * 1024), 'ERR_INPUT_TOO_LARGE');
     await expectDecodeFailure(new Uint8Array(9 * 1024 * 1024), 'ERR_INPUT_TOO_LARGE');
-    await expectDecodeFailure({ '@context': [], type: ['VerifiableCredential'], blob: 'x'.repeat(3 * 1024 * 1024) }, 'ERR_INPUT_TOO_LARGE');
-    await expectDecodeFailure(Array.from({ length: 40 }, (_, i) => `shc:/${i + 1}/40/00`), 'ERR_INPUT_TOO_LARGE');
+    await expectDecodeFailure(
+      { '@context': [], type: ['VerifiableCredential'], blob: 'x'.repeat(3 * 1024 * 1024) },
+      'ERR_INPUT_TOO_LARGE',
+    );
+    await expectDecodeFailure(
+      Array.from({ length: 40 }, (_, i) => `shc:/${i + 1}/40/00`),
+      'ERR_INPUT_TOO_LARGE',
+    );
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
     await expectDecodeFailure(cyclic, 'ERR_INPUT_INVALID');
@@ -68,7 +102,10 @@ describe('hostile input: typed failed decode, never a throw', () => {
         const truncated = text.slice(0, Math.floor(text.length * cut));
         const result = await verify(truncated, { trust });
         expect(result.valid, `${name} cut at ${cut}`).toBe(false);
-        expect(result.checks.some((c) => !c.ok && /^ERR_[A-Z0-9_]+$/.test(c.code ?? '')), `${name} ${cut}`).toBe(true);
+        expect(
+          result.checks.some((c) => !c.ok && /^ERR_[A-Z0-9_]+$/.test(c.code ?? '')),
+          `${name} ${cut}`,
+        ).toBe(true);
       }
     }
   });
@@ -82,7 +119,9 @@ describe('hostile input: typed failed decode, never a throw', () => {
   it('an image without a QR code, and a corrupt image', async () => {
     const png = vectorBytes('divoc/qr/rsa2018-divocdev-valid.qr.png');
     await expectDecodeFailure(png.slice(0, 200));
-    await expectDecodeFailure(new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'));
+    await expectDecodeFailure(
+      new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"></svg>'),
+    );
   });
 
   it('several QR texts that are not one SHC card', async () => {
@@ -90,7 +129,13 @@ describe('hostile input: typed failed decode, never a throw', () => {
   });
 
   it('an SHC chunk set with a chunk missing fails decode with the SHC code', async () => {
-    const result = await verify(['shc:/1/3/5676290952432060346029243740446031222959532654603460292540772804336028702864716745222809286133314564376531415906402203064504590856435503414245413640370636654171372412363803043756220467374075323239254334433260573601064529345335566427400454432160287738565529382255212305433056275427', 'shc:/3/3/00'], { trust });
+    const result = await verify(
+      [
+        'shc:/1/3/5676290952432060346029243740446031222959532654603460292540772804336028702864716745222809286133314564376531415906402203064504590856435503414245413640370636654171372412363803043756220467374075323239254334433260573601064529345335566427400454432160287738565529382255212305433056275427',
+        'shc:/3/3/00',
+      ],
+      { trust },
+    );
     expect(result.format).toBe('shc');
     expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false });
     expect(result.checks[0]!.code).toMatch(/^ERR_SHC_/);
@@ -102,13 +147,18 @@ describe('hostile input: typed failed decode, never a throw', () => {
     const forged = vectorJson('divoc/signed/rsa2018-divocdev-valid.json');
     (forged.credentialSubject as Record<string, unknown>).name = 'Someone Else';
     const result = await verify(forged, { trust: trustDivoc, now: new Date('2022-01-01T00:00:00Z') });
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+      ok: false,
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
   });
 
   it('unusable options are a programming error (thrown, typed)', async () => {
     await expect(verify('x', undefined as never)).rejects.toBeInstanceOf(VerifierOptionsError);
     await expect(verify('x', { trust: {} as Trust })).rejects.toMatchObject({ code: 'ERR_VERIFIER_OPTIONS_INVALID' });
-    await expect(verify('x', { trust, now: new Date('nope') })).rejects.toMatchObject({ code: 'ERR_VERIFIER_OPTIONS_INVALID' });
+    await expect(verify('x', { trust, now: new Date('nope') })).rejects.toMatchObject({
+      code: 'ERR_VERIFIER_OPTIONS_INVALID',
+    });
   });
 });
 
@@ -118,29 +168,68 @@ describe('Trust loaders', () => {
     const ed = await generateKeyPair('Ed25519');
     const p256 = await generateKeyPair('P-256');
     expect(t.add({ issuers: [toTrustListEntry(ed, { id: 'did:example:1#k' })] }).kind).toBe('trust-list');
-    expect(t.add({ keys: [{ ...exportPublicJwk(p256), kid: 'k1' }] }, { issuer: 'https://a.example' }).kind).toBe('jwks');
+    expect(t.add({ keys: [{ ...exportPublicJwk(p256), kid: 'k1' }] }, { issuer: 'https://a.example' }).kind).toBe(
+      'jwks',
+    );
     expect(t.add({ ...exportPublicJwk(p256), kid: 'k2' }).kind).toBe('jwk');
-    expect(t.add({ issuers: [{ iss: 'https://b.example', name: 'B', jwks: { keys: [{ ...exportPublicJwk(p256), kid: 'k3' }] } }] })).toMatchObject({ kind: 'issuer-directory', issuers: 1 });
+    expect(
+      t.add({
+        issuers: [{ iss: 'https://b.example', name: 'B', jwks: { keys: [{ ...exportPublicJwk(p256), kid: 'k3' }] } }],
+      }),
+    ).toMatchObject({ kind: 'issuer-directory', issuers: 1 });
     expect(t.issuerName('https://b.example')).toBe('B');
     expect(
-      t.add({ participating_issuers: [{ iss: 'https://c.example', name: 'C' }] }, { jwks: { 'https://c.example': { keys: [{ ...exportPublicJwk(p256), kid: 'k4' }] } } }),
+      t.add(
+        { participating_issuers: [{ iss: 'https://c.example', name: 'C' }] },
+        { jwks: { 'https://c.example': { keys: [{ ...exportPublicJwk(p256), kid: 'k4' }] } } },
+      ),
     ).toMatchObject({ kind: 'issuer-directory', keys: 1 });
     const dgc = vectorJson<{ TESTCTX: { CERTIFICATE: string } }>('dcc/dgc-testdata/AT/2DCode/raw/1.json');
-    expect(t.add([{ kid: dccKid(base64Decode(dgc.TESTCTX.CERTIFICATE)), rawData: dgc.TESTCTX.CERTIFICATE }]).kind).toBe('dcc-signer-list');
+    expect(t.add([{ kid: dccKid(base64Decode(dgc.TESTCTX.CERTIFICATE)), rawData: dgc.TESTCTX.CERTIFICATE }]).kind).toBe(
+      'dcc-signer-list',
+    );
     expect(t.add(dgc.TESTCTX.CERTIFICATE, { role: 'signer' }).kind).toBe('signer-certificate');
     expect(t.add(vectorText('vdsnc/au-csca-root.der.b64')).kind).toBe('csca-certificate');
-    expect(t.add({ '@context': 'https://www.w3.org/ns/did/v1', id: 'did:example:doc', verificationMethod: [{ id: '#1', type: 'Multikey', controller: 'did:example:doc', publicKeyMultibase: toTrustListEntry(ed, { id: 'x' }).publicKeyMultibase }], assertionMethod: ['#1'] }).kind).toBe('did-document');
+    expect(
+      t.add({
+        '@context': 'https://www.w3.org/ns/did/v1',
+        id: 'did:example:doc',
+        verificationMethod: [
+          {
+            id: '#1',
+            type: 'Multikey',
+            controller: 'did:example:doc',
+            publicKeyMultibase: toTrustListEntry(ed, { id: 'x' }).publicKeyMultibase,
+          },
+        ],
+        assertionMethod: ['#1'],
+      }).kind,
+    ).toBe('did-document');
     expect(t.add(vectorText('divoc/keys/divoc-test-ed25519.json')).kind).toBe('divoc-key');
     expect(
-      t.add({ certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'), certificatePublicKeyBase58: 'DaipNW4xaH2bh1XGNNdqjnSYyru3hLnUgTBSfSvmZ2hi', CERTIFICATE_DID: 'did:india', CERTIFICATE_CONTROLLER_ID: 'https://divoc.dev/', CERTIFICATE_SIGNED_KEY_TYPE: 'RSA' }),
+      t.add({
+        certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'),
+        certificatePublicKeyBase58: 'DaipNW4xaH2bh1XGNNdqjnSYyru3hLnUgTBSfSvmZ2hi',
+        CERTIFICATE_DID: 'did:india',
+        CERTIFICATE_CONTROLLER_ID: 'https://divoc.dev/',
+        CERTIFICATE_SIGNED_KEY_TYPE: 'RSA',
+      }),
     ).toEqual({ kind: 'divoc-config', keys: 1 });
-    expect(t.add(vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json')).kind).toBe('shc-revocation-list');
+    expect(
+      t.add(vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json')).kind,
+    ).toBe('shc-revocation-list');
   });
 
   it('the DIVOC verifier configuration trusts did:india for DIVOC certificates', async () => {
     const t = new Trust();
-    t.add({ certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'), CERTIFICATE_SIGNED_KEY_TYPE: 'RSA' });
-    const result = await verify(vectorText('divoc/signed/rsa2018-divocdev-valid.json'), { trust: t, now: new Date('2022-01-01T00:00:00Z') });
+    t.add({
+      certificatePublicKey: vectorText('divoc/keys/divoc-test-rsa.public.pem'),
+      CERTIFICATE_SIGNED_KEY_TYPE: 'RSA',
+    });
+    const result = await verify(vectorText('divoc/signed/rsa2018-divocdev-valid.json'), {
+      trust: t,
+      now: new Date('2022-01-01T00:00:00Z'),
+    });
     expect(result.valid).toBe(true);
   });
 
@@ -170,7 +259,9 @@ describe('Trust loaders', () => {
       } catch (error) {
         thrown = error;
       }
-      expect(thrown, String(input).slice(0, 40)).toBeInstanceOf(code === 'ERR_TRUST_UNRECOGNIZED' ? TrustUnrecognizedError : TrustInvalidError);
+      expect(thrown, String(input).slice(0, 40)).toBeInstanceOf(
+        code === 'ERR_TRUST_UNRECOGNIZED' ? TrustUnrecognizedError : TrustInvalidError,
+      );
       expect(isVerifierError(thrown)).toBe(true);
       expect((thrown as { code: string }).code).toBe(code);
     }
@@ -184,16 +275,26 @@ describe('Trust loaders', () => {
       const fromFile = await loadTrustFile(join(dir, 'divoc.pem'));
       expect(fromFile.store.resolve('did:india')).toHaveLength(1);
       mkdirSync(join(dir, 'issuer', '.well-known', 'crl'), { recursive: true });
-      writeFileSync(join(dir, 'issuer', '.well-known', 'jwks.json'), vectorText('shc/examples/issuer/.well-known/jwks.json'));
+      writeFileSync(
+        join(dir, 'issuer', '.well-known', 'jwks.json'),
+        vectorText('shc/examples/issuer/.well-known/jwks.json'),
+      );
       writeFileSync(
         join(dir, 'issuer', '.well-known', 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
         vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
       );
-      const folder = await loadTrustDirectory(join(dir, 'issuer'), { issuer: 'https://spec.smarthealth.cards/examples/issuer' });
+      const folder = await loadTrustDirectory(join(dir, 'issuer'), {
+        issuer: 'https://spec.smarthealth.cards/examples/issuer',
+      });
       expect(folder.shcRevocationLists).toHaveLength(1);
-      const viaFile = await loadTrustFile(join(dir, 'issuer'), { issuer: 'https://spec.smarthealth.cards/examples/issuer' });
+      const viaFile = await loadTrustFile(join(dir, 'issuer'), {
+        issuer: 'https://spec.smarthealth.cards/examples/issuer',
+      });
       expect(viaFile.shcRevocationLists).toHaveLength(1);
-      const result = await verify(vectorText('shc/examples/example-00-d-jws.txt'), { trust: folder, now: new Date('2025-01-01T00:00:00Z') });
+      const result = await verify(vectorText('shc/examples/example-00-d-jws.txt'), {
+        trust: folder,
+        now: new Date('2025-01-01T00:00:00Z'),
+      });
       expect(result.valid).toBe(true);
       await expect(loadTrustFile(join(dir, 'missing.json'))).rejects.toMatchObject({ code: 'ERR_TRUST_UNREADABLE' });
       await expect(loadTrustDirectory(dir)).rejects.toMatchObject({ code: 'ERR_TRUST_UNREADABLE' });
@@ -221,7 +322,10 @@ describe('Trust loaders', () => {
       // Control: the genuine folder fits the budget.
       expect((await loadTrustDirectory(dir, { issuer, maxBytes })).shcRevocationLists).toHaveLength(1);
       // A second list, each file under the per-file cap, pushes the folder over: refused while reading it.
-      writeFileSync(join(wellKnown, 'crl', 'zz-padding.json'), `{"kid": "SECRET-MARKER", "method": "rid", "ctr": 1, "rids": []}${' '.repeat(4096)}`);
+      writeFileSync(
+        join(wellKnown, 'crl', 'zz-padding.json'),
+        `{"kid": "SECRET-MARKER", "method": "rid", "ctr": 1, "rids": []}${' '.repeat(4096)}`,
+      );
       const thrown = await loadTrustDirectory(dir, { issuer, maxBytes }).catch((e: unknown) => e);
       expect(thrown).toBeInstanceOf(TrustInvalidError);
       expect((thrown as TrustInvalidError).code).toBe('ERR_TRUST_INVALID');

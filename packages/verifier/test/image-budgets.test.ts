@@ -5,7 +5,13 @@
 import { describe, expect, it } from 'vitest';
 import { renderQrPng, renderQrSvg } from '@divoc/qr';
 import { DEFAULT_LIMITS, Trust, verify } from '@divoc/verifier';
-import { largePng, photoWithQr, svgEdgeBomb, svgHugeViewBox, svgLongAttributeName } from '../../qr/test/hostile-images.js';
+import {
+  largePng,
+  photoWithQr,
+  svgEdgeBomb,
+  svgHugeViewBox,
+  svgLongAttributeName,
+} from '../../qr/test/hostile-images.js';
 import { vectorText } from './helpers.js';
 
 const trust = new Trust();

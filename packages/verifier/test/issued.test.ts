@@ -1,12 +1,35 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSigner, didKeyFromKeyPair, generateKeyPair, jwkThumbprint, toTrustListEntry, verificationMethodId, type KeyPair, type Signer } from '@divoc/keys';
+import {
+  createSigner,
+  didKeyFromKeyPair,
+  generateKeyPair,
+  jwkThumbprint,
+  toTrustListEntry,
+  verificationMethodId,
+  type KeyPair,
+  type Signer,
+} from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQrPng } from '@divoc/qr';
-import { createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, type DocumentSignerCertificate } from '@divoc/dcc';
+import {
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  issueDcc,
+  type DocumentSignerCertificate,
+} from '@divoc/dcc';
 import { createRevocationList, exportIssuerJwks, issueShc } from '@divoc/shc';
 import { createDevCsca, createDevSignerCertificate, issueVdsnc } from '@divoc/vdsnc';
-import { addCredentialStatus, allocateStatusEntry, createDccRevocationList, createStatusList, dccRevocationHashes, publishStatusList, revoke, type StatusList } from '@divoc/status';
+import {
+  addCredentialStatus,
+  allocateStatusEntry,
+  createDccRevocationList,
+  createStatusList,
+  dccRevocationHashes,
+  publishStatusList,
+  revoke,
+  type StatusList,
+} from '@divoc/status';
 import { Trust, verify, type CredentialFormat, type VerificationResult } from '@divoc/verifier';
 import { outline, vaccinationRecord } from './helpers.js';
 
@@ -38,30 +61,63 @@ beforeAll(async () => {
   const vcKey = await generateKeyPair('Ed25519');
   const vcSigner = createSigner(vcKey, { id: verificationMethodId(vcKey) });
   const issuerDid = didKeyFromKeyPair(vcKey);
-  expect(trust.add(JSON.stringify(toTrustListEntry(vcKey, { id: vcSigner.id, controller: issuerDid })))).toEqual({ kind: 'trust-list-entry', keys: 1 });
+  expect(trust.add(JSON.stringify(toTrustListEntry(vcKey, { id: vcSigner.id, controller: issuerDid })))).toEqual({
+    kind: 'trust-list-entry',
+    keys: 1,
+  });
   const statusList = createStatusList({ id: 'https://divoc.example/status/1', statusPurpose: 'revocation' });
-  const unsigned = addCredentialStatus(buildCredential('vaccination-v2', vaccinationRecord, { issuer: issuerDid, issuanceDate: ISSUED }) as UnsignedCredential, allocateStatusEntry(statusList));
-  const credential = await issueCredential(unsigned as UnsignedCredential, { signer: vcSigner, created: '2021-05-03T12:00:00Z' });
+  const unsigned = addCredentialStatus(
+    buildCredential('vaccination-v2', vaccinationRecord, {
+      issuer: issuerDid,
+      issuanceDate: ISSUED,
+    }) as UnsignedCredential,
+    allocateStatusEntry(statusList),
+  );
+  const credential = await issueCredential(unsigned as UnsignedCredential, {
+    signer: vcSigner,
+    created: '2021-05-03T12:00:00Z',
+  });
 
   // DCC: development CSCA and document signer.
   const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'Verifier test CSCA' });
-  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validFrom: new Date('2021-01-01T00:00:00Z') });
-  const dscTestOnly = await createDocumentSignerCertificate({ csca, types: ['t'], validFrom: new Date('2021-01-01T00:00:00Z') });
+  const dsc = await createDocumentSignerCertificate({
+    csca,
+    types: ['v', 't', 'r'],
+    validFrom: new Date('2021-01-01T00:00:00Z'),
+  });
+  const dscTestOnly = await createDocumentSignerCertificate({
+    csca,
+    types: ['t'],
+    validFrom: new Date('2021-01-01T00:00:00Z'),
+  });
   expect(trust.add(dsc.certificatePem)).toEqual({ kind: 'signer-certificate', keys: 1 });
   trust.add(dscTestOnly.certificatePem);
-  const dcc = await issueDcc(credential, { signer: dsc.signer, certificate: dsc.certificatePem, iat: new Date('2021-05-04T00:00:00Z') });
+  const dcc = await issueDcc(credential, {
+    signer: dsc.signer,
+    certificate: dsc.certificatePem,
+    iat: new Date('2021-05-04T00:00:00Z'),
+  });
 
   // SHC: a P-256 issuer key published as a JWKS with a revocation list.
   const shcKey = await generateKeyPair('P-256');
   const shcSigner = createSigner(shcKey, { id: jwkThumbprint(shcKey) });
   trust.addWellKnown({ jwks: exportIssuerJwks([shcKey]), crls: [], issuer: SHC_ISS, name: 'DIVOC example SHC issuer' });
-  const shc = await issueShc(credential, { signer: shcSigner, key: shcKey, issuer: SHC_ISS, nbf: new Date('2021-05-04T00:00:00Z'), rid: 'rid-bhaya-1' });
+  const shc = await issueShc(credential, {
+    signer: shcSigner,
+    key: shcKey,
+    issuer: SHC_ISS,
+    nbf: new Date('2021-05-04T00:00:00Z'),
+    rid: 'rid-bhaya-1',
+  });
 
   // VDS-NC: development CSCA (a CA certificate: it goes to the CSCA set) and barcode signer.
   const vdsCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM });
   const vdsSigner = await createDevSignerCertificate({ csca: vdsCsca, country: 'IN', validFrom: CERTS_FROM });
   expect(trust.add(vdsCsca.certificate)).toEqual({ kind: 'csca-certificate', keys: 0, cscas: 1 });
-  const seal = await issueVdsnc(credential, { signer: createSigner(vdsSigner.keyPair, { id: 'vds' }), certificate: vdsSigner.certificate });
+  const seal = await issueVdsnc(credential, {
+    signer: createSigner(vdsSigner.keyPair, { id: 'vds' }),
+    certificate: vdsSigner.certificate,
+  });
 
   issued = {
     trust,
@@ -101,7 +157,13 @@ describe('credentials we issue, in every format, through one verify()', () => {
 
   it.each(formats)('%s summary: the same person and event', async (format) => {
     const result = results.get(format) ?? (await verify(issued.inputs[format] as string, { trust: issued.trust, now }));
-    expect(result.summary).toMatchObject({ name: 'Bhaya Mitra', dateOfBirth: '1994-09-01', event: 'vaccination', dose: 1, date: '2021-05-03' });
+    expect(result.summary).toMatchObject({
+      name: 'Bhaya Mitra',
+      dateOfBirth: '1994-09-01',
+      event: 'vaccination',
+      dose: 1,
+      date: '2021-05-03',
+    });
     expect(result.summary.vaccine).toMatch(/Covishield/);
   });
 
@@ -122,7 +184,12 @@ describe('credentials we issue, in every format, through one verify()', () => {
       certificateId: '244768056',
     });
     const dcc = await verify(issued.hc1, { trust: issued.trust, now });
-    expect(dcc.summary).toMatchObject({ vaccineCode: 'Covishield', totalDoses: 2, country: 'IN', certificateId: expect.stringMatching(/^URN:UVCI:01:IN:244768056/) });
+    expect(dcc.summary).toMatchObject({
+      vaccineCode: 'Covishield',
+      totalDoses: 2,
+      country: 'IN',
+      certificateId: expect.stringMatching(/^URN:UVCI:01:IN:244768056/),
+    });
     expect(dcc.summary.manufacturer).toMatch(/Serum Institute/);
     expect(dcc.issuer).toBe('IN');
     const shc = await verify(issued.inputs.shc as string, { trust: issued.trust, now });
@@ -139,19 +206,37 @@ describe('credentials we issue, in every format, through one verify()', () => {
 
   it('formats subset: a disabled format fails decode with ERR_FORMAT_DISABLED', async () => {
     const result = await verify(issued.hc1, { trust: issued.trust, now, formats: ['w3c-vc', 'shc'] });
-    expect(result).toMatchObject({ format: 'dcc', valid: false, checks: [{ name: 'decode', ok: false, code: 'ERR_FORMAT_DISABLED' }] });
+    expect(result).toMatchObject({
+      format: 'dcc',
+      valid: false,
+      checks: [{ name: 'decode', ok: false, code: 'ERR_FORMAT_DISABLED' }],
+    });
   });
 });
 
 describe('revocation', () => {
   it('W3C VC: a Bitstring Status List (signed, offline) — valid before, revoked after', async () => {
     const entryIndex = Number((issued.credential.credentialStatus as { statusListIndex: string }).statusListIndex);
-    const publish = () => publishStatusList(issued.statusList, { signer: issued.vcSigner, issuer: issued.issuerDid, validFrom: CERTS_FROM, validUntil: new Date('2030-01-01T00:00:00Z') });
-    const before = await verify(issued.credential, { trust: issued.trust, now, revocation: { statusLists: [await publish()] } });
+    const publish = () =>
+      publishStatusList(issued.statusList, {
+        signer: issued.vcSigner,
+        issuer: issued.issuerDid,
+        validFrom: CERTS_FROM,
+        validUntil: new Date('2030-01-01T00:00:00Z'),
+      });
+    const before = await verify(issued.credential, {
+      trust: issued.trust,
+      now,
+      revocation: { statusLists: [await publish()] },
+    });
     expect(outline(before.checks).at(-1)).toBe('revocation:ok');
     expect(before.valid).toBe(true);
     revoke(issued.statusList, entryIndex);
-    const after = await verify(issued.credential, { trust: issued.trust, now, revocation: { statusLists: [await publish()] } });
+    const after = await verify(issued.credential, {
+      trust: issued.trust,
+      now,
+      revocation: { statusLists: [await publish()] },
+    });
     expect(after.valid).toBe(false);
     expect(after.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
   });
@@ -164,7 +249,11 @@ describe('revocation', () => {
     });
     expect(result.valid).toBe(false);
     expect(result.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
-    const other = await verify(issued.inputs['divoc-qr'] as string, { trust: issued.trust, now, revocation: { divoc: [{ revoked: [{ certificateId: '1' }] }] } });
+    const other = await verify(issued.inputs['divoc-qr'] as string, {
+      trust: issued.trust,
+      now,
+      revocation: { divoc: [{ revoked: [{ certificateId: '1' }] }] },
+    });
     expect(other.valid).toBe(true);
   });
 
@@ -172,34 +261,62 @@ describe('revocation', () => {
     const kid = jwkThumbprint(issued.shcKey);
     const crl = createRevocationList({ kid, rids: ['rid-bhaya-1'] });
     const trust = new Trust();
-    trust.addWellKnown({ jwks: exportIssuerJwks([{ key: issued.shcKey, crlVersion: 1 }]), crls: [crl], issuer: SHC_ISS });
+    trust.addWellKnown({
+      jwks: exportIssuerJwks([{ key: issued.shcKey, crlVersion: 1 }]),
+      crls: [crl],
+      issuer: SHC_ISS,
+    });
     const viaTrust = await verify(issued.inputs.shc as string, { trust, now });
     expect(viaTrust.valid).toBe(false);
     expect(viaTrust.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
-    const viaOptions = await verify(issued.inputs.shc as string, { trust: issued.trust, now, revocation: { shc: [crl] } });
+    const viaOptions = await verify(issued.inputs.shc as string, {
+      trust: issued.trust,
+      now,
+      revocation: { shc: [crl] },
+    });
     expect(viaOptions.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
     // The JWK names crlVersion 1: a verifier without that list cannot say the card is not revoked.
     const noList = new Trust();
     noList.addWellKnown({ jwks: exportIssuerJwks([{ key: issued.shcKey, crlVersion: 1 }]), issuer: SHC_ISS });
-    const missing = await verify(issued.inputs.shc as string, { trust: noList, now, policy: { requireRevocationData: true } });
+    const missing = await verify(issued.inputs.shc as string, {
+      trust: noList,
+      now,
+      policy: { requireRevocationData: true },
+    });
     expect(missing.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_LIST_MISSING' });
   });
 
   it('DCC: a UCI hash on the list for the signer kid', async () => {
     const decoded = await verify(issued.hc1, { trust: issued.trust, now });
     const uci = decoded.summary.certificateId!;
-    const list = createDccRevocationList({ kid: issued.dsc.kid, hashType: 'UCI', hashes: [dccRevocationHashes({ uci }).UCI!] });
+    const list = createDccRevocationList({
+      kid: issued.dsc.kid,
+      hashType: 'UCI',
+      hashes: [dccRevocationHashes({ uci }).UCI!],
+    });
     const result = await verify(issued.hc1, { trust: issued.trust, now, revocation: { dcc: [list] } });
     expect(result.valid).toBe(false);
     expect(result.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
-    const otherKid = createDccRevocationList({ kid: issued.dscTestOnly.kid, hashType: 'UCI', hashes: [dccRevocationHashes({ uci }).UCI!] });
+    const otherKid = createDccRevocationList({
+      kid: issued.dscTestOnly.kid,
+      hashType: 'UCI',
+      hashes: [dccRevocationHashes({ uci }).UCI!],
+    });
     expect((await verify(issued.hc1, { trust: issued.trust, now, revocation: { dcc: [otherKid] } })).valid).toBe(true);
   });
 
   it('requireRevocationData: no data → a failed revocation check in every format', async () => {
     for (const format of ['vc-compact', 'dcc', 'shc', 'vdsnc'] as const) {
-      const result = await verify(issued.inputs[format] as string, { trust: issued.trust, now, policy: { requireRevocationData: true } });
-      expect(result.checks.at(-1), format).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_LIST_MISSING' });
+      const result = await verify(issued.inputs[format] as string, {
+        trust: issued.trust,
+        now,
+        policy: { requireRevocationData: true },
+      });
+      expect(result.checks.at(-1), format).toMatchObject({
+        name: 'revocation',
+        ok: false,
+        code: 'ERR_STATUS_LIST_MISSING',
+      });
       expect(result.valid).toBe(false);
     }
   });
@@ -210,8 +327,21 @@ describe('key windows and purposes', () => {
     const kp = await generateKeyPair('Ed25519');
     const signer = createSigner(kp, { id: 'https://divoc.example/keys/2021' });
     const trust = new Trust();
-    trust.add(toTrustListEntry(kp, { id: signer.id, controller: 'https://divoc.example/', validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2022-01-01T00:00:00Z') }));
-    const credential = await issueCredential(buildCredential('vaccination', vaccinationRecord, { issuer: 'https://divoc.example/', issuanceDate: ISSUED }) as UnsignedCredential, { signer, created: '2021-06-01T00:00:00Z' });
+    trust.add(
+      toTrustListEntry(kp, {
+        id: signer.id,
+        controller: 'https://divoc.example/',
+        validFrom: new Date('2021-01-01T00:00:00Z'),
+        validUntil: new Date('2022-01-01T00:00:00Z'),
+      }),
+    );
+    const credential = await issueCredential(
+      buildCredential('vaccination', vaccinationRecord, {
+        issuer: 'https://divoc.example/',
+        issuanceDate: ISSUED,
+      }) as UnsignedCredential,
+      { signer, created: '2021-06-01T00:00:00Z' },
+    );
     const later = new Date('2024-01-01T00:00:00Z');
     expect((await verify(credential, { trust, now })).valid).toBe(true);
     const strict = await verify(credential, { trust, now: later });
@@ -224,14 +354,26 @@ describe('key windows and purposes', () => {
     const kp = await generateKeyPair('Ed25519');
     const signer = createSigner(kp, { id: 'https://divoc.example/keys/auth' });
     const trust = new Trust();
-    trust.add(toTrustListEntry(kp, { id: signer.id, controller: 'https://divoc.example/', purposes: ['authentication'] }));
-    const credential = await issueCredential(buildCredential('vaccination', vaccinationRecord, { issuer: 'https://divoc.example/', issuanceDate: ISSUED }) as UnsignedCredential, { signer });
+    trust.add(
+      toTrustListEntry(kp, { id: signer.id, controller: 'https://divoc.example/', purposes: ['authentication'] }),
+    );
+    const credential = await issueCredential(
+      buildCredential('vaccination', vaccinationRecord, {
+        issuer: 'https://divoc.example/',
+        issuanceDate: ISSUED,
+      }) as UnsignedCredential,
+      { signer },
+    );
     const result = await verify(credential, { trust, now });
     expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_VC_KEY_PURPOSE' });
   });
 
   it('DCC: a signer certificate for tests only may not sign a vaccination (key-usage)', async () => {
-    const dcc = await issueDcc(issued.credential, { signer: issued.dscTestOnly.signer, certificate: issued.dscTestOnly.certificatePem, iat: new Date('2021-05-04T00:00:00Z') });
+    const dcc = await issueDcc(issued.credential, {
+      signer: issued.dscTestOnly.signer,
+      certificate: issued.dscTestOnly.certificatePem,
+      iat: new Date('2021-05-04T00:00:00Z'),
+    });
     const result = await verify(dcc.hc1, { trust: issued.trust, now });
     expect(result.valid).toBe(false);
     expect(result.checks.find((c) => c.name === 'key-usage')).toMatchObject({ ok: false });
@@ -241,7 +383,11 @@ describe('key windows and purposes', () => {
     const later = new Date('2030-01-01T00:00:00Z');
     const strict = await verify(issued.hc1, { trust: issued.trust, now: later });
     expect(strict.valid).toBe(false);
-    const historical = await verify(issued.hc1, { trust: issued.trust, now: later, policy: { acceptExpiredKeys: true } });
+    const historical = await verify(issued.hc1, {
+      trust: issued.trust,
+      now: later,
+      policy: { acceptExpiredKeys: true },
+    });
     expect(historical.checks.filter((c) => !c.ok).map((c) => c.name)).not.toContain('trust');
   });
 });

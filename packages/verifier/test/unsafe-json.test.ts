@@ -23,7 +23,12 @@ function trustOf(material: string): Trust {
 
 const decodeOf = (result: VerificationResult) => result.checks.find((c) => c.name === 'decode');
 
-async function expectRefused(input: unknown, trust: Trust, now: Date, code: 'ERR_JSON_DUPLICATE_KEY' | 'ERR_JSON_FORBIDDEN_KEY'): Promise<void> {
+async function expectRefused(
+  input: unknown,
+  trust: Trust,
+  now: Date,
+  code: 'ERR_JSON_DUPLICATE_KEY' | 'ERR_JSON_FORBIDDEN_KEY',
+): Promise<void> {
   const result = await verify(input as string, { trust, now });
   expect(result.valid).toBe(false);
   expect(decodeOf(result)).toMatchObject({ ok: false, code });
@@ -46,7 +51,8 @@ describe('W3C VC (DIVOC certificate)', () => {
 
   it('control: the untampered certificate verifies as text, bytes and object', async () => {
     expect(text).toContain(NAME);
-    for (const input of [text, new TextEncoder().encode(text), JSON.parse(text) as object]) await expectValid(input, trust, now);
+    for (const input of [text, new TextEncoder().encode(text), JSON.parse(text) as object])
+      await expectValid(input, trust, now);
   });
 
   it('"name": "Evil", …, "name": "Bhaya Mitra" → ERR_JSON_DUPLICATE_KEY (text and bytes), naming the path', async () => {
@@ -70,7 +76,12 @@ describe('DIVOC QR (ZIP as DIVOC writes it)', () => {
 
   it('control verifies; a duplicated "name" or a "__proto__" member inside the ZIP fails decode', async () => {
     await expectValid(encodeDivocQr(text), trust, now);
-    await expectRefused(encodeDivocQr(text.replace(NAME, `"name": "Evil", ${NAME}`)), trust, now, 'ERR_JSON_DUPLICATE_KEY');
+    await expectRefused(
+      encodeDivocQr(text.replace(NAME, `"name": "Evil", ${NAME}`)),
+      trust,
+      now,
+      'ERR_JSON_DUPLICATE_KEY',
+    );
     const withConstructor = text.replace('"credentialSubject": {', '"credentialSubject": {"constructor": {}, ');
     expect(withConstructor).not.toBe(text);
     await expectRefused(encodeDivocQr(withConstructor), trust, now, 'ERR_JSON_FORBIDDEN_KEY');
@@ -87,8 +98,18 @@ describe('ICAO VDS-NC', () => {
     await expectValid(text, trust, now);
     expect(text).toContain(NAME);
     await expectRefused(text.replace(NAME, `"n": "Evil", ${NAME}`), trust, now, 'ERR_JSON_DUPLICATE_KEY');
-    await expectRefused(text.replace('"pid": {', '"pid": {"__proto__": {"n": "Evil"}, '), trust, now, 'ERR_JSON_FORBIDDEN_KEY');
-    await expectRefused(JSON.parse(text.replace('"pid": {', '"pid": {"__proto__": {"n": "Evil"}, ')) as object, trust, now, 'ERR_JSON_FORBIDDEN_KEY');
+    await expectRefused(
+      text.replace('"pid": {', '"pid": {"__proto__": {"n": "Evil"}, '),
+      trust,
+      now,
+      'ERR_JSON_FORBIDDEN_KEY',
+    );
+    await expectRefused(
+      JSON.parse(text.replace('"pid": {', '"pid": {"__proto__": {"n": "Evil"}, ')) as object,
+      trust,
+      now,
+      'ERR_JSON_FORBIDDEN_KEY',
+    );
   });
 });
 
@@ -117,15 +138,30 @@ describe('SMART Health Card', () => {
 
   it('control verifies; a signed payload naming "family" twice or holding "__proto__" fails decode', async () => {
     await expectValid(await sign(payload), trust(), now);
-    await expectRefused(await sign(payload.replace(FAMILY, `"family":"Evil",${FAMILY}`)), trust(), now, 'ERR_JSON_DUPLICATE_KEY');
-    await expectRefused(await sign(payload.replace('"resourceType":"Patient",', '"resourceType":"Patient","__proto__":{},')), trust(), now, 'ERR_JSON_FORBIDDEN_KEY');
+    await expectRefused(
+      await sign(payload.replace(FAMILY, `"family":"Evil",${FAMILY}`)),
+      trust(),
+      now,
+      'ERR_JSON_DUPLICATE_KEY',
+    );
+    await expectRefused(
+      await sign(payload.replace('"resourceType":"Patient",', '"resourceType":"Patient","__proto__":{},')),
+      trust(),
+      now,
+      'ERR_JSON_FORBIDDEN_KEY',
+    );
   });
 
   it('a .smart-health-card file naming "verifiableCredential" twice fails decode', async () => {
     const good = await sign(payload);
     await expectValid(`{"verifiableCredential":["${good}"]}`, trust(), now);
     const other = vectorText('shc/examples/example-02-d-jws.txt').trim();
-    await expectRefused(`{"verifiableCredential":["${other}"],"verifiableCredential":["${good}"]}`, trust(), now, 'ERR_JSON_DUPLICATE_KEY');
+    await expectRefused(
+      `{"verifiableCredential":["${other}"],"verifiableCredential":["${good}"]}`,
+      trust(),
+      now,
+      'ERR_JSON_DUPLICATE_KEY',
+    );
   });
 });
 
@@ -141,7 +177,9 @@ describe('trust material', () => {
     const proto = jwks.replace('"keys"', '"__proto__": {"keys": []}, "keys"');
     expect(() => new Trust().add(proto, { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
     expect(() => new Trust().add(JSON.parse(proto), { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
-    expect(() => new Trust().add(new TextEncoder().encode(duplicated), { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_DUPLICATE_KEY/);
+    expect(() => new Trust().add(new TextEncoder().encode(duplicated), { issuer: SHC_ISSUER })).toThrow(
+      /ERR_JSON_DUPLICATE_KEY/,
+    );
   });
 
   it('a .well-known folder whose jwks.json names a member twice is refused', async () => {

@@ -13,7 +13,9 @@ export async function connectNats(): Promise<NatsConnection> {
   try {
     return await connect({ servers: NATS_URL, name: 'divoc-worker-test', timeout: 3_000 });
   } catch (error) {
-    throw new Error(`NATS with JetStream is not reachable at ${NATS_URL}: start it (see .ci/run). ${(error as Error).message}`);
+    throw new Error(
+      `NATS with JetStream is not reachable at ${NATS_URL}: start it (see .ci/run). ${(error as Error).message}`,
+    );
   }
 }
 
@@ -40,7 +42,11 @@ export function record(n: number, extra: Record<string, unknown> = {}): Record<s
   return { ...omit(registryRecord, ['identity']), refId: `R-${n}`, name: `Person ${n}`, gender: 'Female', ...extra };
 }
 
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+export async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 20_000,
+): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (!(await check())) {
     if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);

@@ -16,7 +16,16 @@ import {
   type RegistryAdapter,
   type Worker,
 } from '@divoc/worker';
-import { collect, connectNats, record, removeRegistry, uniqueRegistry, vcKeys, waitFor, type VcKeys } from './helpers.js';
+import {
+  collect,
+  connectNats,
+  record,
+  removeRegistry,
+  uniqueRegistry,
+  vcKeys,
+  waitFor,
+  type VcKeys,
+} from './helpers.js';
 
 const enc = new TextEncoder();
 let nc: NatsConnection;
@@ -59,13 +68,20 @@ async function setupRegistry(extra: { maxDeliver?: number; ackWait?: number } = 
   const js = nc.jetstream();
   let n = 0;
   const publish = async (payload: unknown, msgID?: string): Promise<void> => {
-    const data = payload instanceof Uint8Array ? payload : enc.encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
+    const data =
+      payload instanceof Uint8Array
+        ? payload
+        : enc.encode(typeof payload === 'string' ? payload : JSON.stringify(payload));
     await js.publish(subjects.certify, data, { msgID: msgID ?? `${registry}-${n++}` });
   };
   return { registry, subjects, certified, deadLetters, publish };
 }
 
-async function worker(registry: string, adapter: RegistryAdapter, extra: Partial<Parameters<typeof startWorker>[0]> = {}): Promise<Worker> {
+async function worker(
+  registry: string,
+  adapter: RegistryAdapter,
+  extra: Partial<Parameters<typeof startWorker>[0]> = {},
+): Promise<Worker> {
   const w = await startWorker({
     nats: nc,
     registry,
@@ -111,7 +127,9 @@ describe('configuration', () => {
       { pullExpires: 10 },
     ];
     for (const change of cases) {
-      const error = await startWorker({ ...base, ...change } as Parameters<typeof startWorker>[0]).catch((e: unknown) => e);
+      const error = await startWorker({ ...base, ...change } as Parameters<typeof startWorker>[0]).catch(
+        (e: unknown) => e,
+      );
       expect(error, JSON.stringify(change)).toBeInstanceOf(WorkerConfigError);
       expect((error as WorkerConfigError).code).toBe('ERR_WORKER_CONFIG_INVALID');
     }
@@ -124,9 +142,16 @@ describe('certifying through JetStream', () => {
     const { registry, certified, publish } = await setupRegistry();
     const store = memoryStore();
     const adapter = payloadAdapter({ writeCertificate: store.write });
-    const [a, b] = [await worker(registry, adapter, { workerId: 'w-a' }), await worker(registry, adapter, { workerId: 'w-b' })];
+    const [a, b] = [
+      await worker(registry, adapter, { workerId: 'w-a' }),
+      await worker(registry, adapter, { workerId: 'w-b' }),
+    ];
     const total = 200;
-    await Promise.all(Array.from({ length: total }, (_, i) => publish({ template: 'vaccination-v2', record: record(i), ref: `event-${i}` })));
+    await Promise.all(
+      Array.from({ length: total }, (_, i) =>
+        publish({ template: 'vaccination-v2', record: record(i), ref: `event-${i}` }),
+      ),
+    );
     await waitFor('all certified', () => store.certificates.size === total && certified.length >= total);
 
     expect(new Set(certified.map((e) => e.certificateId)).size).toBe(total);
@@ -147,7 +172,9 @@ describe('certifying through JetStream', () => {
     expect(stored.issued.outputs['divoc-qr']!.text.length).toBeGreaterThan(0);
 
     const text = a.metricsText();
-    expect(text).toContain(`divoc_worker_certified_total{registry="${registry}",worker="w-a"} ${a.metrics().certified}`);
+    expect(text).toContain(
+      `divoc_worker_certified_total{registry="${registry}",worker="w-a"} ${a.metrics().certified}`,
+    );
     expect(text).toContain('# TYPE divoc_worker_in_flight gauge');
   });
 
@@ -158,16 +185,16 @@ describe('certifying through JetStream', () => {
     const adapter = payloadAdapter({ writeCertificate: store.write, onFailure: (f) => void failures.push(f) });
     const w = await worker(registry, adapter, { maxMessageBytes: 4096 });
 
-    await publish(new Uint8Array([0xff, 0xfe, 0x00, 0x7b]));                                   // not UTF-8
-    await publish('{"template": "vaccination-v2", "record": {');                              // truncated JSON
-    await publish('[1,2,3]');                                                                 // wrong type
-    await publish({ template: 'vaccination-v2' });                                             // no record
+    await publish(new Uint8Array([0xff, 0xfe, 0x00, 0x7b])); // not UTF-8
+    await publish('{"template": "vaccination-v2", "record": {'); // truncated JSON
+    await publish('[1,2,3]'); // wrong type
+    await publish({ template: 'vaccination-v2' }); // no record
     await publish({ template: 'no-such-template', record: record(1), ref: 'unknown-template' });
     await publish({ template: 'vaccination-v2', record: record(2, { dob: 'yesterday' }), ref: 'bad-dob' });
     await publish({ template: 'vaccination-v2', record: { vaccine: 'Covishield' }, ref: 'no-identity' });
-    await publish({ template: 'vaccination-v2', record: record(3), ref: 'x'.repeat(5000) });      // too large
-    await publish('{"template": "vaccination-v2", "record": {"name": Asha Verma}}');            // unquoted: never echoed
-    await publish(`${'['.repeat(300_000)}${']'.repeat(300_000)}`.slice(0, 4000));           // nested past the depth limit
+    await publish({ template: 'vaccination-v2', record: record(3), ref: 'x'.repeat(5000) }); // too large
+    await publish('{"template": "vaccination-v2", "record": {"name": Asha Verma}}'); // unquoted: never echoed
+    await publish(`${'['.repeat(300_000)}${']'.repeat(300_000)}`.slice(0, 4000)); // nested past the depth limit
     await publish({ template: 'vaccination-v2', record: record(4), ref: 'good' });
 
     await waitFor('the good event', () => certified.length === 1);
@@ -192,9 +219,16 @@ describe('certifying through JetStream', () => {
     const badDob = deadLetters.find((d) => d.ref === 'bad-dob')!;
     expect(badDob.reason.causeCode).toBe('ERR_ISSUER_RECORD_INVALID');
     expect(badDob.reason.message).toContain('dob');
-    expect(deadLetters.find((d) => d.ref === 'no-identity')!.reason.causeCode).toBe('ERR_ISSUER_CERTIFICATE_ID_INVALID');
+    expect(deadLetters.find((d) => d.ref === 'no-identity')!.reason.causeCode).toBe(
+      'ERR_ISSUER_CERTIFICATE_ID_INVALID',
+    );
     // The original payload travels along (base64) so an operator can fix and republish it.
-    const truncated = deadLetters.find((d) => d.reason.code === 'ERR_WORKER_MESSAGE_UNPARSEABLE' && d.data && Buffer.from(d.data, 'base64').toString().startsWith('{'))!;
+    const truncated = deadLetters.find(
+      (d) =>
+        d.reason.code === 'ERR_WORKER_MESSAGE_UNPARSEABLE' &&
+        d.data &&
+        Buffer.from(d.data, 'base64').toString().startsWith('{'),
+    )!;
     expect(truncated).toBeDefined();
     // What a message says never quotes the payload (a registry record holds personal data).
     for (const d of deadLetters) expect(d.reason.message).not.toContain('Asha');
@@ -218,7 +252,10 @@ describe('certifying through JetStream', () => {
     await publish(event, 'dup-1'); // JetStream drops it: same Nats-Msg-Id
     await publish(event, 'dup-2'); // a registry that republished under a new id: reaches a worker
     await publish({ template: 'vaccination-v2', record: record(8), ref: 'e-8' }, 'next');
-    await waitFor('both events', () => store.certificates.size === 2 && [...store.writes.values()].reduce((s, n) => s + n, 0) === 3);
+    await waitFor(
+      'both events',
+      () => store.certificates.size === 2 && [...store.writes.values()].reduce((s, n) => s + n, 0) === 3,
+    );
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(store.certificates.size).toBe(2);
     // Core subscribers see every publish; the events stream keeps one announcement per certificate id.
@@ -273,7 +310,10 @@ describe('certifying through JetStream', () => {
     await worker(registry, adapter);
     await publish({ id: 42 });
     await waitFor('dead letter', () => deadLetters.length === 1);
-    expect(deadLetters[0]!.reason).toEqual({ code: 'ERR_WORKER_EVENT_INVALID', message: 'vaccination event 42 does not exist' });
+    expect(deadLetters[0]!.reason).toEqual({
+      code: 'ERR_WORKER_EVENT_INVALID',
+      message: 'vaccination event 42 does not exist',
+    });
   });
 
   it('heartbeats keep a slow signing from being redelivered', async () => {
@@ -314,7 +354,10 @@ describe('certifying through JetStream', () => {
     await first.stop(); // idempotent
     const second = await worker(registry, adapter, { concurrency: 4 });
     // A certificate is in the store before its handler acks, counts it and publishes its event: wait for those too.
-    await waitFor('the rest', () => store.certificates.size === 20 && second.metrics().inFlight === 0 && certified.length === 20);
+    await waitFor(
+      'the rest',
+      () => store.certificates.size === 20 && second.metrics().inFlight === 0 && certified.length === 20,
+    );
     expect(second.metrics().certified).toBe(20 - done.certified);
     expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
     expect(certified).toHaveLength(20);

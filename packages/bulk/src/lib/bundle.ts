@@ -110,7 +110,11 @@ export class Bundle {
 
 /** Whether DIR holds a run of the other layout (mixing them would issue records twice). */
 export async function layoutInUse(outDir: string): Promise<'files' | 'ndjson' | undefined> {
-  const present = async (name: string) => stat(join(outDir, name)).then(() => true, () => false);
+  const present = async (name: string) =>
+    stat(join(outDir, name)).then(
+      () => true,
+      () => false,
+    );
   if (await present(BUNDLE_FILE)) return 'ndjson';
   if (await present(JOURNAL_FILE)) return 'files';
   return undefined;

@@ -32,13 +32,17 @@ const patternCache = new Map<string, CompiledPattern>();
 export function compileDatePattern(pattern: string): CompiledPattern {
   const cached = patternCache.get(pattern);
   if (cached) return cached;
-  if (pattern.length === 0 || pattern.length > 64) throw new Error(`date format ${JSON.stringify(pattern)} must be 1 to 64 characters`);
+  if (pattern.length === 0 || pattern.length > 64)
+    throw new Error(`date format ${JSON.stringify(pattern)} must be 1 to 64 characters`);
   const groups: CompiledPattern['groups'] = [];
   let source = '^';
   let last = 0;
   for (const match of pattern.matchAll(TOKEN)) {
     const literal = pattern.slice(last, match.index);
-    if (/[A-Za-z]/.test(literal)) throw new Error(`date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(literal)} (use YYYY MM DD HH mm ss SSS)`);
+    if (/[A-Za-z]/.test(literal))
+      throw new Error(
+        `date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(literal)} (use YYYY MM DD HH mm ss SSS)`,
+      );
     source += escapeRegex(literal);
     const token = match[0] as CompiledPattern['groups'][number];
     groups.push(token);
@@ -47,7 +51,10 @@ export function compileDatePattern(pattern: string): CompiledPattern {
     last = (match.index ?? 0) + token.length;
   }
   const tail = pattern.slice(last);
-  if (/[A-Za-z]/.test(tail)) throw new Error(`date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(tail)} (use YYYY MM DD HH mm ss SSS)`);
+  if (/[A-Za-z]/.test(tail))
+    throw new Error(
+      `date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(tail)} (use YYYY MM DD HH mm ss SSS)`,
+    );
   source += `${escapeRegex(tail)}$`;
   for (const needed of ['YYYY', 'MM', 'DD'] as const) {
     if (!groups.includes(needed)) throw new Error(`date format ${JSON.stringify(pattern)} needs ${needed}`);
@@ -65,13 +72,16 @@ function escapeRegex(text: string): string {
 /** Checks a time zone: `UTC`, `Z`, `±HH:MM` or an IANA name Intl knows. Throws Error otherwise. */
 export function checkTimeZone(zone: string): void {
   if (/^(UTC|Z|[+-]\d{2}:\d{2})$/.test(zone)) {
-    if (zone.length === 6 && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(4)) > 59)) throw new Error(`time zone ${zone} is out of range`);
+    if (zone.length === 6 && (Number(zone.slice(1, 3)) > 14 || Number(zone.slice(4)) > 59))
+      throw new Error(`time zone ${zone} is out of range`);
     return;
   }
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
   } catch {
-    throw new Error(`unknown time zone ${JSON.stringify(zone)} (use UTC, +05:30, or an IANA name such as Asia/Kolkata)`);
+    throw new Error(
+      `unknown time zone ${JSON.stringify(zone)} (use UTC, +05:30, or an IANA name such as Asia/Kolkata)`,
+    );
   }
 }
 
@@ -86,17 +96,42 @@ function offsetMinutes(zone: string, utcMs: number): number {
   }
   let formatter = zoneFormatters.get(zone);
   if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', { timeZone: zone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    formatter = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: 'numeric',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: 'numeric',
+      second: 'numeric',
+    });
     zoneFormatters.set(zone, formatter);
   }
   const parts: Record<string, number> = {};
   for (const p of formatter.formatToParts(new Date(utcMs))) if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(parts.year ?? 1970, (parts.month ?? 1) - 1, parts.day ?? 1, parts.hour ?? 0, parts.minute ?? 0, parts.second ?? 0);
+  const asUtc = Date.UTC(
+    parts.year ?? 1970,
+    (parts.month ?? 1) - 1,
+    parts.day ?? 1,
+    parts.hour ?? 0,
+    parts.minute ?? 0,
+    parts.second ?? 0,
+  );
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60000);
 }
 
 /** UTC instant of a wall-clock time in `zone` (two passes, right across DST changes). */
-function wallClockToUtc(zone: string, y: number, mo: number, d: number, h: number, mi: number, s: number, ms: number): number {
+function wallClockToUtc(
+  zone: string,
+  y: number,
+  mo: number,
+  d: number,
+  h: number,
+  mi: number,
+  s: number,
+  ms: number,
+): number {
   const naive = Date.UTC(y, mo - 1, d, h, mi, s, ms);
   let utc = naive - offsetMinutes(zone, naive) * 60000;
   utc = naive - offsetMinutes(zone, utc) * 60000;
@@ -120,7 +155,8 @@ function dateInZone(utcMs: number, zone: string): string {
 }
 
 function fromInstant(utcMs: number, rule: DateRule): DateParseResult {
-  if (!Number.isFinite(utcMs) || utcMs < Date.UTC(1800, 0, 1) || utcMs > Date.UTC(2200, 0, 1)) return { ok: false, reason: 'date out of range (1800-2200)' };
+  if (!Number.isFinite(utcMs) || utcMs < Date.UTC(1800, 0, 1) || utcMs > Date.UTC(2200, 0, 1))
+    return { ok: false, reason: 'date out of range (1800-2200)' };
   return { ok: true, value: rule.kind === 'date' ? dateInZone(utcMs, rule.timeZone) : new Date(utcMs).toISOString() };
 }
 
@@ -143,7 +179,8 @@ function parseIso(text: string, rule: DateRule): DateParseResult | undefined {
   let utc: number;
   if (zone === undefined) utc = wallClockToUtc(rule.timeZone, y, mo, d, h, mi, s, ms);
   else {
-    const off = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+    const off =
+      zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
     utc = Date.UTC(y, mo - 1, d, h, mi, s, ms) - off * 60000;
   }
   return fromInstant(utc, rule);
@@ -152,7 +189,8 @@ function parseIso(text: string, rule: DateRule): DateParseResult | undefined {
 /** Parses one cell with the rule's formats, first match wins. Numbers are accepted for numeric formats. */
 export function parseDate(value: unknown, rule: DateRule): DateParseResult {
   const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value.trim() : undefined;
-  if (text === undefined) return { ok: false, reason: `expected a date, found ${value === null ? 'null' : typeof value}` };
+  if (text === undefined)
+    return { ok: false, reason: `expected a date, found ${value === null ? 'null' : typeof value}` };
   if (text.length > 64) return { ok: false, reason: 'date longer than 64 characters' };
   let firstFailure: string | undefined;
   for (const format of rule.formats) {
@@ -162,8 +200,12 @@ export function parseDate(value: unknown, rule: DateRule): DateParseResult {
       if (/^\d{1,6}(\.\d+)?$/.test(text)) {
         const serial = Number(text);
         // Serial 60 is Excel's phantom 1900-02-29; anything before 61 is ambiguous, refuse it.
-        result = serial < 61 ? { ok: false, reason: `Excel serial ${text} is before 1900-03-01` } : fromInstant(EXCEL_EPOCH_MS + Math.round(serial * 86_400_000), rule);
-        if (result.ok && Number.isInteger(serial)) result = { ok: true, value: new Date(EXCEL_EPOCH_MS + serial * 86_400_000).toISOString().slice(0, 10) };
+        result =
+          serial < 61
+            ? { ok: false, reason: `Excel serial ${text} is before 1900-03-01` }
+            : fromInstant(EXCEL_EPOCH_MS + Math.round(serial * 86_400_000), rule);
+        if (result.ok && Number.isInteger(serial))
+          result = { ok: true, value: new Date(EXCEL_EPOCH_MS + serial * 86_400_000).toISOString().slice(0, 10) };
       }
     } else if (format === 'epoch-ms' || format === 'epoch-s') {
       if (/^-?\d{1,16}$/.test(text)) result = fromInstant(Number(text) * (format === 'epoch-s' ? 1000 : 1), rule);
@@ -175,15 +217,25 @@ export function parseDate(value: unknown, rule: DateRule): DateParseResult {
         groups.forEach((g, i) => (v[g] = Number(m[i + 1])));
         const [y, mo, d] = [v.YYYY as number, v.MM as number, v.DD as number];
         if (!isRealDate(y, mo, d)) result = { ok: false, reason: `no such date ${text} (read as ${format})` };
-        else if ((v.HH as number) > 23 || (v.mm as number) > 59 || (v.ss as number) > 59) result = { ok: false, reason: `no such time in ${text}` };
+        else if ((v.HH as number) > 23 || (v.mm as number) > 59 || (v.ss as number) > 59)
+          result = { ok: false, reason: `no such time in ${text}` };
         else if (!groups.includes('HH')) result = { ok: true, value: `${pad(y, 4)}-${pad(mo)}-${pad(d)}` };
-        else result = fromInstant(wallClockToUtc(rule.timeZone, y, mo, d, v.HH as number, v.mm as number, v.ss as number, v.SSS as number), rule);
+        else
+          result = fromInstant(
+            wallClockToUtc(rule.timeZone, y, mo, d, v.HH as number, v.mm as number, v.ss as number, v.SSS as number),
+            rule,
+          );
       }
     }
     if (result?.ok) return result;
     if (result && firstFailure === undefined) firstFailure = result.reason;
   }
-  return { ok: false, reason: firstFailure ?? `${JSON.stringify(text.slice(0, 40))} matches none of the date formats ${rule.formats.join(', ')}` };
+  return {
+    ok: false,
+    reason:
+      firstFailure ??
+      `${JSON.stringify(text.slice(0, 40))} matches none of the date formats ${rule.formats.join(', ')}`,
+  };
 }
 
 /** Number parsing rule: which characters are the decimal mark and the thousands separator. */
@@ -198,16 +250,20 @@ export type NumberParseResult = { ok: true; value: number } | { ok: false; reaso
 export function parseNumber(value: unknown, rule: NumberRule): NumberParseResult {
   if (typeof value === 'number') {
     if (!Number.isFinite(value)) return { ok: false, reason: 'not a finite number' };
-    if (rule.integer && !Number.isSafeInteger(value)) return { ok: false, reason: `expected a whole number, found ${value}` };
+    if (rule.integer && !Number.isSafeInteger(value))
+      return { ok: false, reason: `expected a whole number, found ${value}` };
     return { ok: true, value };
   }
-  if (typeof value !== 'string') return { ok: false, reason: `expected a number, found ${value === null ? 'null' : typeof value}` };
+  if (typeof value !== 'string')
+    return { ok: false, reason: `expected a number, found ${value === null ? 'null' : typeof value}` };
   let text = value.trim();
   if (text.length === 0 || text.length > 32) return { ok: false, reason: 'expected a number' };
   if (rule.thousands !== '') text = text.split(rule.thousands).join('');
   if (rule.decimal === ',') text = text.replace(',', '.');
-  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text)) return { ok: false, reason: `${JSON.stringify(value.slice(0, 32))} is not a number` };
+  if (!/^[+-]?(\d+(\.\d*)?|\.\d+)$/.test(text))
+    return { ok: false, reason: `${JSON.stringify(value.slice(0, 32))} is not a number` };
   const n = Number(text);
-  if (rule.integer && !(Number.isSafeInteger(n) && /^[+-]?\d+(\.0*)?$/.test(text))) return { ok: false, reason: `expected a whole number, found ${JSON.stringify(value)}` };
+  if (rule.integer && !(Number.isSafeInteger(n) && /^[+-]?\d+(\.0*)?$/.test(text)))
+    return { ok: false, reason: `expected a whole number, found ${JSON.stringify(value)}` };
   return { ok: true, value: n };
 }

@@ -59,7 +59,10 @@ export interface RecoveryReport {
  * Lengths in bytes of the complete lines of a file (ending in "\n") and the offset where the complete part ends.
  * Streams the file: a journal of millions of lines is never held in memory.
  */
-export async function scanLines(path: string, onLine: (text: string) => void): Promise<{ complete: number; size: number }> {
+export async function scanLines(
+  path: string,
+  onLine: (text: string) => void,
+): Promise<{ complete: number; size: number }> {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -113,7 +116,9 @@ export class Journal {
       try {
         const { readdir } = await import('node:fs/promises');
         // Files only: each thread keeps its temporaries in a folder of its own (t<threadId>/).
-        report.tempsDeleted = (await readdir(tmpDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+        report.tempsDeleted = (await readdir(tmpDir, { recursive: true, withFileTypes: true })).filter((e) =>
+          e.isFile(),
+        ).length;
       } catch {
         report.tempsDeleted = 0;
       }
@@ -154,7 +159,9 @@ export class Journal {
       if (fresh) {
         // No journal yet: an index.ndjson already there (an older run) is kept as it is.
         indexBase = indexLines;
-        await writeFile(journalPath, `${JSON.stringify({ t: 'open', v: 1, indexBase })}\n`, { flag: journalScan.size >= 0 ? 'w' : 'wx' });
+        await writeFile(journalPath, `${JSON.stringify({ t: 'open', v: 1, indexBase })}\n`, {
+          flag: journalScan.size >= 0 ? 'w' : 'wx',
+        });
         fsyncDirectory(outDir);
       }
       report.journaled = doneItems;
@@ -196,7 +203,13 @@ export class Journal {
         for (const item of pending.values()) {
           const found = completedFiles(outDir, item.certificateId, item.formats, options.qr);
           if (found.formats.length === 0) continue;
-          done.push({ line: item.line, ...(item.recordId !== undefined ? { recordId: item.recordId } : {}), certificateId: item.certificateId, files: found.files, formats: found.formats });
+          done.push({
+            line: item.line,
+            ...(item.recordId !== undefined ? { recordId: item.recordId } : {}),
+            certificateId: item.certificateId,
+            files: found.files,
+            formats: found.formats,
+          });
         }
         const unfinished = [...pending.keys()].filter((id) => !done.some((d) => d.certificateId === id));
         await self.commit(done, unfinished);
@@ -277,11 +290,22 @@ async function takeLock(outDir: string, path: string): Promise<string> {
     } catch {
       holder = {};
     }
-    if (typeof holder.pid === 'number' && holder.host === hostname() && holder.pid !== process.pid && isAlive(holder.pid)) {
-      throw new OutputLockedError(outDir, `another divoc issue (pid ${holder.pid}) is writing there; if it is gone, delete ${path}`);
+    if (
+      typeof holder.pid === 'number' &&
+      holder.host === hostname() &&
+      holder.pid !== process.pid &&
+      isAlive(holder.pid)
+    ) {
+      throw new OutputLockedError(
+        outDir,
+        `another divoc issue (pid ${holder.pid}) is writing there; if it is gone, delete ${path}`,
+      );
     }
     if (typeof holder.pid === 'number' && holder.host !== hostname() && holder.host !== undefined) {
-      throw new OutputLockedError(outDir, `locked by pid ${holder.pid} on ${String(holder.host)}; if that run is gone, delete ${path}`);
+      throw new OutputLockedError(
+        outDir,
+        `locked by pid ${holder.pid} on ${String(holder.host)}; if that run is gone, delete ${path}`,
+      );
     }
     // Stale (the process died, e.g. kill -9): take it over.
     await unlink(path).catch(() => undefined);

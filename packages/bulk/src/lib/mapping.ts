@@ -22,7 +22,15 @@
  * ```
  */
 import { isJsonObject } from '@divoc/keys';
-import { checkTimeZone, compileDatePattern, NUMERIC_DATE_FORMATS, parseDate, parseNumber, type DateRule, type NumberRule } from './dates.js';
+import {
+  checkTimeZone,
+  compileDatePattern,
+  NUMERIC_DATE_FORMATS,
+  parseDate,
+  parseNumber,
+  type DateRule,
+  type NumberRule,
+} from './dates.js';
 import { BulkMappingInvalidError as MappingFileError } from '../errors.js';
 import type { FieldError, RawRecord, RecordMapper } from '../types.js';
 
@@ -62,19 +70,20 @@ export interface Mapping {
   columns: ReadonlySet<string>;
 }
 
-
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_FIELDS = 256;
 
 function onlyKeys(where: string, value: Record<string, unknown>, allowed: readonly string[]): void {
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new MappingFileError(`${where}: unknown key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw new MappingFileError(`${where}: unknown key ${JSON.stringify(key)} (allowed: ${allowed.join(', ')})`);
   }
 }
 
 function readFormats(where: string, value: unknown): string[] {
   const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0 || list.length > 16) throw new MappingFileError(`${where}: formats must be a non-empty list (at most 16) of date formats`);
+  if (!Array.isArray(list) || list.length === 0 || list.length > 16)
+    throw new MappingFileError(`${where}: formats must be a non-empty list (at most 16) of date formats`);
   return list.map((f) => {
     if (typeof f !== 'string') throw new MappingFileError(`${where}: a date format must be a string`);
     if (!(NUMERIC_DATE_FORMATS as readonly string[]).includes(f)) {
@@ -105,7 +114,8 @@ function readNumbers(where: string, value: unknown, base: Omit<NumberRule, 'inte
   const decimal = value.decimal ?? base.decimal;
   const thousands = value.thousands ?? base.thousands;
   if (decimal !== '.' && decimal !== ',') throw new MappingFileError(`${where}.decimal must be "." or ","`);
-  if (thousands !== '' && thousands !== ',' && thousands !== '.' && thousands !== ' ' && thousands !== "'") throw new MappingFileError(`${where}.thousands must be "", ",", ".", " " or "'"`);
+  if (thousands !== '' && thousands !== ',' && thousands !== '.' && thousands !== ' ' && thousands !== "'")
+    throw new MappingFileError(`${where}.thousands must be "", ",", ".", " " or "'"`);
   if (decimal === thousands) throw new MappingFileError(`${where}: decimal and thousands separators must differ`);
   return { decimal, thousands };
 }
@@ -115,34 +125,44 @@ export function parseMapping(json: unknown): Mapping {
   if (!isJsonObject(json)) throw new MappingFileError('a mapping file must be a JSON object');
   onlyKeys('mapping', json, ['version', 'description', 'fields', 'dates', 'numbers', 'unmappedColumns']);
   if (json.version !== 1) throw new MappingFileError('mapping: "version" must be 1');
-  if (!isJsonObject(json.fields) || Object.keys(json.fields).length === 0) throw new MappingFileError('mapping: "fields" must be an object naming at least one field');
-  if (Object.keys(json.fields).length > MAX_FIELDS) throw new MappingFileError(`mapping: more than ${MAX_FIELDS} fields`);
+  if (!isJsonObject(json.fields) || Object.keys(json.fields).length === 0)
+    throw new MappingFileError('mapping: "fields" must be an object naming at least one field');
+  if (Object.keys(json.fields).length > MAX_FIELDS)
+    throw new MappingFileError(`mapping: more than ${MAX_FIELDS} fields`);
   let dateDefaults = { formats: ['iso'] as string[], timeZone: 'UTC' };
   if (json.dates !== undefined) {
     if (!isJsonObject(json.dates)) throw new MappingFileError('mapping.dates must be an object');
     onlyKeys('mapping.dates', json.dates, ['formats', 'timeZone']);
     dateDefaults = {
-      formats: json.dates.formats === undefined ? dateDefaults.formats : readFormats('mapping.dates', json.dates.formats),
+      formats:
+        json.dates.formats === undefined ? dateDefaults.formats : readFormats('mapping.dates', json.dates.formats),
       timeZone: json.dates.timeZone === undefined ? 'UTC' : readZone('mapping.dates', json.dates.timeZone),
     };
   }
   const numberDefaults = readNumbers('mapping.numbers', json.numbers, { decimal: '.', thousands: '' });
   const unmapped = json.unmappedColumns ?? 'ignore';
-  if (unmapped !== 'ignore' && unmapped !== 'reject') throw new MappingFileError('mapping.unmappedColumns must be "ignore" or "reject"');
+  if (unmapped !== 'ignore' && unmapped !== 'reject')
+    throw new MappingFileError('mapping.unmappedColumns must be "ignore" or "reject"');
 
   const rules: FieldRule[] = [];
   const columns = new Set<string>();
   for (const [field, spec] of Object.entries(json.fields)) {
     const where = `mapping.fields.${field}`;
-    if (FORBIDDEN.has(field) || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(field)) throw new MappingFileError(`${where}: not a usable field name`);
+    if (FORBIDDEN.has(field) || !/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(field))
+      throw new MappingFileError(`${where}: not a usable field name`);
     const s: Record<string, unknown> = typeof spec === 'string' ? { column: spec } : isJsonObject(spec) ? spec : {};
-    if (typeof spec !== 'string' && !isJsonObject(spec)) throw new MappingFileError(`${where} must be a column name or an object`);
+    if (typeof spec !== 'string' && !isJsonObject(spec))
+      throw new MappingFileError(`${where} must be a column name or an object`);
     onlyKeys(where, s, ['column', 'value', 'type', 'formats', 'timeZone', 'values', 'default', 'decimal', 'thousands']);
-    if ((s.column === undefined) === (s.value === undefined)) throw new MappingFileError(`${where}: give exactly one of "column" or "value"`);
-    if (s.column !== undefined && (typeof s.column !== 'string' || s.column === '' || s.column.length > 256)) throw new MappingFileError(`${where}.column must be a column name`);
-    if (s.value !== undefined && typeof s.value !== 'string' && typeof s.value !== 'number') throw new MappingFileError(`${where}.value must be a string or number`);
-    const type = (s.type ?? (DATE_FIELDS[field] ?? (INTEGER_FIELDS.has(field) ? 'integer' : 'string'))) as FieldType;
-    if (!['string', 'date', 'datetime', 'integer', 'number'].includes(type)) throw new MappingFileError(`${where}.type must be string, date, datetime, integer or number`);
+    if ((s.column === undefined) === (s.value === undefined))
+      throw new MappingFileError(`${where}: give exactly one of "column" or "value"`);
+    if (s.column !== undefined && (typeof s.column !== 'string' || s.column === '' || s.column.length > 256))
+      throw new MappingFileError(`${where}.column must be a column name`);
+    if (s.value !== undefined && typeof s.value !== 'string' && typeof s.value !== 'number')
+      throw new MappingFileError(`${where}.value must be a string or number`);
+    const type = (s.type ?? DATE_FIELDS[field] ?? (INTEGER_FIELDS.has(field) ? 'integer' : 'string')) as FieldType;
+    if (!['string', 'date', 'datetime', 'integer', 'number'].includes(type))
+      throw new MappingFileError(`${where}.type must be string, date, datetime, integer or number`);
     const rule: FieldRule = { field, type };
     if (typeof s.column === 'string') {
       rule.column = s.column;
@@ -154,12 +174,25 @@ export function parseMapping(json: unknown): Mapping {
         formats: s.formats === undefined ? dateDefaults.formats : readFormats(where, s.formats),
         timeZone: s.timeZone === undefined ? dateDefaults.timeZone : readZone(where, s.timeZone),
       };
-    } else if (s.formats !== undefined || s.timeZone !== undefined) throw new MappingFileError(`${where}: formats / timeZone apply to date fields only`);
+    } else if (s.formats !== undefined || s.timeZone !== undefined)
+      throw new MappingFileError(`${where}: formats / timeZone apply to date fields only`);
     if (type === 'integer' || type === 'number') {
-      rule.number = { ...readNumbers(where, { ...(s.decimal !== undefined ? { decimal: s.decimal } : {}), ...(s.thousands !== undefined ? { thousands: s.thousands } : {}) }, numberDefaults), integer: type === 'integer' };
-    } else if (s.decimal !== undefined || s.thousands !== undefined) throw new MappingFileError(`${where}: decimal / thousands apply to number fields only`);
+      rule.number = {
+        ...readNumbers(
+          where,
+          {
+            ...(s.decimal !== undefined ? { decimal: s.decimal } : {}),
+            ...(s.thousands !== undefined ? { thousands: s.thousands } : {}),
+          },
+          numberDefaults,
+        ),
+        integer: type === 'integer',
+      };
+    } else if (s.decimal !== undefined || s.thousands !== undefined)
+      throw new MappingFileError(`${where}: decimal / thousands apply to number fields only`);
     if (s.values !== undefined) {
-      if (!isJsonObject(s.values) || Object.keys(s.values).length > 1024) throw new MappingFileError(`${where}.values must be an object of input value → record value`);
+      if (!isJsonObject(s.values) || Object.keys(s.values).length > 1024)
+        throw new MappingFileError(`${where}.values must be an object of input value → record value`);
       const values = new Map<string, string>();
       for (const [from, to] of Object.entries(s.values)) {
         if (typeof to !== 'string') throw new MappingFileError(`${where}.values.${from} must be a string`);
@@ -168,7 +201,8 @@ export function parseMapping(json: unknown): Mapping {
       rule.values = values;
     }
     if (s.default !== undefined) {
-      if (typeof s.default !== 'string' && typeof s.default !== 'number') throw new MappingFileError(`${where}.default must be a string or number`);
+      if (typeof s.default !== 'string' && typeof s.default !== 'number')
+        throw new MappingFileError(`${where}.default must be a string or number`);
       rule.defaultValue = s.default;
     }
     rules.push(rule);
@@ -188,11 +222,17 @@ export function mappingRecordMapper(mapping: Mapping): RecordMapper {
       const errors: FieldError[] = [];
       if (mapping.unmappedColumns === 'reject') {
         for (const key of Object.keys(raw)) {
-          if (!mapping.columns.has(key) && !isBlank(raw[key])) errors.push({ field: key, reason: 'column not named in the mapping file (unmappedColumns: "reject")' });
+          if (!mapping.columns.has(key) && !isBlank(raw[key]))
+            errors.push({ field: key, reason: 'column not named in the mapping file (unmappedColumns: "reject")' });
         }
       }
       for (const rule of mapping.rules) {
-        let value: unknown = rule.column !== undefined ? (Object.prototype.hasOwnProperty.call(raw, rule.column) ? raw[rule.column] : undefined) : rule.constant;
+        let value: unknown =
+          rule.column !== undefined
+            ? Object.prototype.hasOwnProperty.call(raw, rule.column)
+              ? raw[rule.column]
+              : undefined
+            : rule.constant;
         if (isBlank(value)) {
           if (rule.defaultValue === undefined) continue;
           value = rule.defaultValue;
@@ -205,14 +245,26 @@ export function mappingRecordMapper(mapping: Mapping): RecordMapper {
         if (rule.date) {
           const parsed = parseDate(value, rule.date);
           if (parsed.ok) record[rule.field] = parsed.value;
-          else errors.push({ field: rule.field, reason: `${parsed.reason}${rule.column !== undefined ? ` (column ${JSON.stringify(rule.column)})` : ''}` });
+          else
+            errors.push({
+              field: rule.field,
+              reason: `${parsed.reason}${rule.column !== undefined ? ` (column ${JSON.stringify(rule.column)})` : ''}`,
+            });
         } else if (rule.number) {
           const parsed = parseNumber(value, rule.number);
           if (parsed.ok) record[rule.field] = parsed.value;
-          else errors.push({ field: rule.field, reason: `${parsed.reason}${rule.column !== undefined ? ` (column ${JSON.stringify(rule.column)})` : ''}` });
+          else
+            errors.push({
+              field: rule.field,
+              reason: `${parsed.reason}${rule.column !== undefined ? ` (column ${JSON.stringify(rule.column)})` : ''}`,
+            });
         } else if (typeof value === 'string') record[rule.field] = value.trim();
         else if (typeof value === 'number' || typeof value === 'boolean') record[rule.field] = String(value);
-        else errors.push({ field: rule.field, reason: `expected text, found ${Array.isArray(value) ? 'an array' : typeof value}` });
+        else
+          errors.push({
+            field: rule.field,
+            reason: `expected text, found ${Array.isArray(value) ? 'an array' : typeof value}`,
+          });
       }
       return errors.length > 0 ? { ok: false, errors, partial: record } : { ok: true, record };
     },

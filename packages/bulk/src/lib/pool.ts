@@ -43,7 +43,12 @@ export function workerScript(): URL | undefined {
 }
 
 /** `keys`: keys in memory; they cannot be sent to a thread, so the work then runs on the main thread. */
-export async function createExecutor(config: WorkConfig, threads: number, depth = 2, keys?: IssuerKeys): Promise<Executor> {
+export async function createExecutor(
+  config: WorkConfig,
+  threads: number,
+  depth = 2,
+  keys?: IssuerKeys,
+): Promise<Executor> {
   const script = threads > 0 && keys === undefined ? workerScript() : undefined;
   if (!script) return createInlineExecutor(config, keys);
   return createThreadExecutor(config, script, threads, depth);
@@ -68,7 +73,12 @@ interface Slot {
   outstanding: Map<number, { resolve: (r: TaskResult[]) => void; reject: (e: Error) => void }>;
 }
 
-async function createThreadExecutor(config: WorkConfig, script: URL, threads: number, depth: number): Promise<Executor> {
+async function createThreadExecutor(
+  config: WorkConfig,
+  script: URL,
+  threads: number,
+  depth: number,
+): Promise<Executor> {
   const slots: Slot[] = [];
   let failure: Error | undefined;
   let nextId = 0;
@@ -85,7 +95,12 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
     // A ceiling on each worker's old generation: V8 otherwise lets a heap whose live data is ~40 MB grow lazily to
     // several times that, and three isolates of that size pass 512 MB in a million-record run.
     const heap = config.workerHeapMb ?? DEFAULT_WORKER_HEAP_MB;
-    const worker = new Worker(script, { workerData: config, stdout: false, stderr: false, ...(heap > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : {}) });
+    const worker = new Worker(script, {
+      workerData: config,
+      stdout: false,
+      stderr: false,
+      ...(heap > 0 ? { resourceLimits: { maxOldGenerationSizeMb: heap } } : {}),
+    });
     const slot: Slot = { worker, outstanding: new Map() };
     slots.push(slot);
     return new Promise<void>((resolve, reject) => {
@@ -103,7 +118,9 @@ async function createThreadExecutor(config: WorkConfig, script: URL, threads: nu
       });
       worker.on('error', (error) => {
         const oom = (error as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY';
-        const wrapped = new BulkWorkerError(`worker failed: ${error.message}${oom ? ` (raise --worker-heap, now ${heap} MiB)` : ''}`);
+        const wrapped = new BulkWorkerError(
+          `worker failed: ${error.message}${oom ? ` (raise --worker-heap, now ${heap} MiB)` : ''}`,
+        );
         reject(wrapped);
         failAll(wrapped);
       });

@@ -59,7 +59,8 @@ export function createProgress(options: ProgressOptions): Progress {
     const processed = counts.issued + counts.skipped + counts.failed;
     const seconds = Math.max((now() - started) / 1000, 0.001);
     const rate = processed / seconds;
-    const fraction = options.totalBytes && options.totalBytes > 0 ? Math.min(bytesRead / options.totalBytes, 1) : undefined;
+    const fraction =
+      options.totalBytes && options.totalBytes > 0 ? Math.min(bytesRead / options.totalBytes, 1) : undefined;
     // ETA from the share of the input read so far (records are read a bounded queue ahead of the work).
     const eta = fraction !== undefined && fraction > 0.001 ? (seconds / fraction) * (1 - fraction) : undefined;
     return { processed, seconds, rate, fraction, eta };
@@ -88,9 +89,14 @@ export function createProgress(options: ProgressOptions): Progress {
     } else if (options.mode === 'bar') {
       const width = 24;
       const filled = s.fraction !== undefined ? Math.round(s.fraction * width) : 0;
-      const bar = s.fraction !== undefined ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(s.fraction * 100).toFixed(0).padStart(3)}% ` : '';
+      const bar =
+        s.fraction !== undefined
+          ? `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(s.fraction * 100).toFixed(0).padStart(3)}% `
+          : '';
       const eta = s.eta !== undefined ? ` · ETA ${formatDuration(s.eta)}` : '';
-      options.sink.write(`\r${bar}${formatNumber(s.processed)} done · ${formatNumber(s.rate)}/s${eta} · ${formatNumber(counts.failed)} errors\x1b[K`);
+      options.sink.write(
+        `\r${bar}${formatNumber(s.processed)} done · ${formatNumber(s.rate)}/s${eta} · ${formatNumber(counts.failed)} errors\x1b[K`,
+      );
       drewBar = true;
     }
   };
@@ -99,7 +105,8 @@ export function createProgress(options: ProgressOptions): Progress {
     start(info) {
       started = now();
       lastDraw = started;
-      if (options.mode === 'json') options.sink.write(`${JSON.stringify({ event: 'start', time: new Date(started).toISOString(), ...info })}\n`);
+      if (options.mode === 'json')
+        options.sink.write(`${JSON.stringify({ event: 'start', time: new Date(started).toISOString(), ...info })}\n`);
     },
     update(counts, bytesRead) {
       if (options.mode === 'none') return;
@@ -117,7 +124,9 @@ export function createProgress(options: ProgressOptions): Progress {
       } else if (options.mode === 'bar' && drewBar) {
         options.sink.write('\r\x1b[K');
       } else if (options.mode === 'log' && s.processed > 0 && s.seconds * 1000 >= interval) {
-        options.sink.write(`divoc issue: finished ${formatNumber(s.processed)} records in ${formatDuration(s.seconds)} (${formatNumber(s.rate)}/s)\n`);
+        options.sink.write(
+          `divoc issue: finished ${formatNumber(s.processed)} records in ${formatDuration(s.seconds)} (${formatNumber(s.rate)}/s)\n`,
+        );
       }
     },
   };

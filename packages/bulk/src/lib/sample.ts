@@ -51,11 +51,48 @@ interface Script {
 const SCRIPTS: Script[] = [
   {
     name: 'Latin',
-    given: ['Asha', 'Ravi', 'Meena', 'Arjun', 'Fatima', 'Joseph', 'Priya', 'Sunil', 'Lakshmi', 'Mohammed', 'Anita', 'David', 'Kavya', 'Rahul', 'Nisha', 'José', 'Zoë'],
-    family: ['Verma', 'Kumar', 'Iyer', 'Singh', 'Khan', 'Fernandes', "D'Souza", 'Das', 'Nair', 'Reddy', 'Gupta', 'Mathew', 'Banerjee'],
+    given: [
+      'Asha',
+      'Ravi',
+      'Meena',
+      'Arjun',
+      'Fatima',
+      'Joseph',
+      'Priya',
+      'Sunil',
+      'Lakshmi',
+      'Mohammed',
+      'Anita',
+      'David',
+      'Kavya',
+      'Rahul',
+      'Nisha',
+      'José',
+      'Zoë',
+    ],
+    family: [
+      'Verma',
+      'Kumar',
+      'Iyer',
+      'Singh',
+      'Khan',
+      'Fernandes',
+      "D'Souza",
+      'Das',
+      'Nair',
+      'Reddy',
+      'Gupta',
+      'Mathew',
+      'Banerjee',
+    ],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Pune', 'Maharashtra'], ['Bengaluru Urban', 'Karnataka'], ['Ernakulam', 'Kerala'], ['Lucknow', 'Uttar Pradesh']],
+    places: [
+      ['Pune', 'Maharashtra'],
+      ['Bengaluru Urban', 'Karnataka'],
+      ['Ernakulam', 'Kerala'],
+      ['Lucknow', 'Uttar Pradesh'],
+    ],
   },
   {
     name: 'Devanagari',
@@ -63,7 +100,11 @@ const SCRIPTS: Script[] = [
     family: ['वर्मा', 'कुमार', 'सिंह', 'गुप्ता', 'शर्मा', 'यादव'],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Varanasi', 'Uttar Pradesh'], ['Jaipur', 'Rajasthan'], ['Bhopal', 'Madhya Pradesh']],
+    places: [
+      ['Varanasi', 'Uttar Pradesh'],
+      ['Jaipur', 'Rajasthan'],
+      ['Bhopal', 'Madhya Pradesh'],
+    ],
   },
   {
     name: 'Tamil',
@@ -71,7 +112,11 @@ const SCRIPTS: Script[] = [
     family: ['ராஜா', 'முருகன்', 'சுப்பிரமணியன்', 'பாண்டியன்'],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Chennai', 'Tamil Nadu'], ['Madurai', 'Tamil Nadu'], ['Coimbatore', 'Tamil Nadu']],
+    places: [
+      ['Chennai', 'Tamil Nadu'],
+      ['Madurai', 'Tamil Nadu'],
+      ['Coimbatore', 'Tamil Nadu'],
+    ],
   },
   {
     name: 'Bengali',
@@ -79,7 +124,10 @@ const SCRIPTS: Script[] = [
     family: ['দাস', 'বসু', 'চট্টোপাধ্যায়', 'সেন', 'রায়'],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Kolkata', 'West Bengal'], ['Howrah', 'West Bengal']],
+    places: [
+      ['Kolkata', 'West Bengal'],
+      ['Howrah', 'West Bengal'],
+    ],
   },
   {
     name: 'Sinhala',
@@ -87,7 +135,11 @@ const SCRIPTS: Script[] = [
     family: ['පෙරේරා', 'සිල්වා', 'ප්‍රනාන්දු', 'ජයසූරිය'],
     country: 'LK',
     nationality: 'Sri Lankan',
-    places: [['Colombo', 'Western'], ['Kandy', 'Central'], ['Galle', 'Southern']],
+    places: [
+      ['Colombo', 'Western'],
+      ['Kandy', 'Central'],
+      ['Galle', 'Southern'],
+    ],
   },
   {
     name: 'Telugu',
@@ -95,7 +147,10 @@ const SCRIPTS: Script[] = [
     family: ['రెడ్డి', 'నాయుడు', 'రావు'],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Hyderabad', 'Telangana'], ['Guntur', 'Andhra Pradesh']],
+    places: [
+      ['Hyderabad', 'Telangana'],
+      ['Guntur', 'Andhra Pradesh'],
+    ],
   },
   {
     name: 'Gurmukhi',
@@ -103,7 +158,10 @@ const SCRIPTS: Script[] = [
     family: ['ਸਿੰਘ', 'ਕੌਰ', 'ਗਿੱਲ'],
     country: 'IN',
     nationality: 'Indian',
-    places: [['Amritsar', 'Punjab'], ['Ludhiana', 'Punjab']],
+    places: [
+      ['Amritsar', 'Punjab'],
+      ['Ludhiana', 'Punjab'],
+    ],
   },
 ];
 // Share of rows per script (Latin most common, as in most registries).
@@ -156,7 +214,10 @@ export interface SampleStats {
  * Yields the rows one at a time (a million rows never sit in memory) and fills `stats` as it goes. Row i is bad
  * when its position in the cycle says so, so the count of bad rows is exact: round(rows × badRatio), spread evenly.
  */
-export function* generateSample(options: SampleOptions, stats: SampleStats): Generator<{ row: SampleRow; bad?: BadKind }> {
+export function* generateSample(
+  options: SampleOptions,
+  stats: SampleStats,
+): Generator<{ row: SampleRow; bad?: BadKind }> {
   const random = prng(seedOf(options.seed));
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const vaccines = knownVaccines();
@@ -167,7 +228,8 @@ export function* generateSample(options: SampleOptions, stats: SampleStats): Gen
   let badSoFar = 0;
   for (let i = 0; i < options.rows; i++) {
     // Spread the bad rows evenly: row i is bad when the running quota says one is due.
-    const bad = Math.floor(((i + 1) * totalBad) / options.rows) > badSoFar ? badKinds[badSoFar % badKinds.length] : undefined;
+    const bad =
+      Math.floor(((i + 1) * totalBad) / options.rows) > badSoFar ? badKinds[badSoFar % badKinds.length] : undefined;
     if (bad) badSoFar++;
     let w = random() * weightTotal;
     let s = 0;
@@ -179,8 +241,13 @@ export function* generateSample(options: SampleOptions, stats: SampleStats): Gen
     const dose = 1 + Math.floor(random() * totalDoses);
     const birthYear = 1940 + Math.floor(random() * 66);
     const dob = `${birthYear}-${pad(1 + Math.floor(random() * 12))}-${pad(1 + Math.floor(random() * 28))}`;
-    const vaccinated = Date.UTC(2021, 0, 16) + Math.floor(random() * 1000) * 86_400_000 + Math.floor(random() * 36_000) * 1000 + 3 * 3_600_000;
-    const vaccinationDate = random() < 0.5 ? new Date(vaccinated).toISOString().slice(0, 10) : new Date(vaccinated).toISOString();
+    const vaccinated =
+      Date.UTC(2021, 0, 16) +
+      Math.floor(random() * 1000) * 86_400_000 +
+      Math.floor(random() * 36_000) * 1000 +
+      3 * 3_600_000;
+    const vaccinationDate =
+      random() < 0.5 ? new Date(vaccinated).toISOString().slice(0, 10) : new Date(vaccinated).toISOString();
     const [district, state] = pick(script.places);
     // 12 distinct digits per row: i × a prime coprime to 9×10^11, so no two rows share an identity (one certificate per row).
     const aadhaar = String(100_000_000_000 + ((i * 1_000_003 + identityOffset) % 900_000_000_000));
@@ -193,7 +260,9 @@ export function* generateSample(options: SampleOptions, stats: SampleStats): Gen
       identity: script.country === 'IN' ? `did:in.gov.uidai.aadhaar:${aadhaar}` : `did:lk.gov.nic:${aadhaar}`,
       vaccine: random() < 0.3 ? vaccine.name.toUpperCase() : vaccine.name,
       manufacturer: vaccine.manufacturerName,
-      batch: `${String.fromCharCode(65 + Math.floor(random() * 26))}${Math.floor(random() * 1e6).toString().padStart(6, '0')}`,
+      batch: `${String.fromCharCode(65 + Math.floor(random() * 26))}${Math.floor(random() * 1e6)
+        .toString()
+        .padStart(6, '0')}`,
       vaccinationDate,
       dose,
       totalDoses,
@@ -217,7 +286,12 @@ export function* generateSample(options: SampleOptions, stats: SampleStats): Gen
 }
 
 export function emptyStats(): SampleStats {
-  return { rows: 0, good: 0, bad: { 'missing-name': 0, 'bad-date': 0, 'unknown-vaccine': 0, 'dose-over-total': 0 }, scripts: {} };
+  return {
+    rows: 0,
+    good: 0,
+    bad: { 'missing-name': 0, 'bad-date': 0, 'unknown-vaccine': 0, 'dose-over-total': 0 },
+    scripts: {},
+  };
 }
 
 function csvCell(value: string | number | undefined): string {

@@ -137,7 +137,11 @@ function fieldOfPath(path: string): string {
   return field === '' ? '(record)' : field;
 }
 
-function qrImageArtefacts(format: BulkFormat, certificateId: string, images: readonly (string | Uint8Array)[]): Artefact[] {
+function qrImageArtefacts(
+  format: BulkFormat,
+  certificateId: string,
+  images: readonly (string | Uint8Array)[],
+): Artefact[] {
   const stem = formatStem(format);
   return images.map((contents, i) => ({
     format,
@@ -155,7 +159,9 @@ function artefactsOf(issued: IssuedFormats, formats: readonly BulkFormat[], cert
     const output = outputs[format];
     if (output === undefined) continue;
     const files = pluginOf(format).files;
-    const images = (output.images ?? (output.image !== undefined ? [output.image] : [])) as readonly (string | Uint8Array)[];
+    const images = (output.images ?? (output.image !== undefined ? [output.image] : [])) as readonly (
+      string | Uint8Array
+    )[];
     out.push(...qrImageArtefacts(format, certificateId, images));
     for (const side of files.sides?.(output) ?? []) {
       out.push({ format, name: `${certificateId}${side.suffix}`, contents: side.contents, main: false });
@@ -180,7 +186,8 @@ export async function loadKeys(spec: KeyLoaderSpec): Promise<IssuerKeys> {
 export async function createWorkContext(config: WorkConfig, keys?: IssuerKeys): Promise<WorkContext> {
   let loaded = keys;
   if (loaded === undefined) {
-    if (config.keyLoader === undefined) throw new BulkOptionsError('no keys: give keys in memory or a key loader module');
+    if (config.keyLoader === undefined)
+      throw new BulkOptionsError('no keys: give keys in memory or a key loader module');
     loaded = await loadKeys(config.keyLoader);
   }
   // Each thread writes its temporaries in a folder of its own: creating and renaming out of one shared folder
@@ -205,10 +212,16 @@ function readMain(outDir: string, format: BulkFormat, certificateId: string): st
 }
 
 /** The QR text of a format, from this run's artefacts or from the files an earlier run wrote. */
-function qrTextOf(format: BulkFormat, artefacts: readonly Artefact[], outDir: string, certificateId: string): string | undefined {
+function qrTextOf(
+  format: BulkFormat,
+  artefacts: readonly Artefact[],
+  outDir: string,
+  certificateId: string,
+): string | undefined {
   const qrText = pluginOf(format).files.qrText;
   if (qrText === undefined) return undefined;
-  const text = (contents: string | Uint8Array): string => (typeof contents === 'string' ? contents : Buffer.from(contents).toString('utf8'));
+  const text = (contents: string | Uint8Array): string =>
+    typeof contents === 'string' ? contents : Buffer.from(contents).toString('utf8');
   const read = (name: string): string | undefined => {
     const made = artefacts.find((a) => a.format === format && a.name === name);
     if (made) return text(made.contents);
@@ -233,14 +246,16 @@ async function issueRecord(
   const { config } = context;
   const { certificateId } = task;
   // One record, every pending format, mapped through one DDCC data set (@divoc/issuer).
-  const input: IssueInput = existingVc !== undefined
-    ? { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc }
-    : { record: task.record, template: config.template };
+  const input: IssueInput =
+    existingVc !== undefined
+      ? { credential: existingVc, ddcc: splitRecord(task.record, config.template).ddcc }
+      : { record: task.record, template: config.template };
   // Status entries allocated by the coordinator: the issuer adds them to the credential before it signs it. A
   // credential an earlier run signed carries its own already.
-  const entries = existingVc === undefined && task.credentialStatus !== undefined && task.credentialStatus.length > 0
-    ? (task.credentialStatus as unknown as BitstringStatusListEntry[])
-    : undefined;
+  const entries =
+    existingVc === undefined && task.credentialStatus !== undefined && task.credentialStatus.length > 0
+      ? (task.credentialStatus as unknown as BitstringStatusListEntry[])
+      : undefined;
 
   let issued: IssuedFormats;
   try {
@@ -256,8 +271,10 @@ async function issueRecord(
       ...(config.context ? { context: config.context } : {}),
     });
   } catch (error) {
-    if (error instanceof IssuerRecordError) return { ok: false, errors: error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })) };
-    if (error instanceof IssuerCertificateIdError) return { ok: false, errors: [{ field: error.field, reason: error.message.replace(/^[^:]*: /, '') }] };
+    if (error instanceof IssuerRecordError)
+      return { ok: false, errors: error.issues.map((i) => ({ field: fieldOfPath(i.path), reason: i.message })) };
+    if (error instanceof IssuerCertificateIdError)
+      return { ok: false, errors: [{ field: error.field, reason: error.message.replace(/^[^:]*: /, '') }] };
     if (error instanceof IssuerInputError) return { ok: false, errors: [{ field: '(record)', reason: error.message }] };
     throw error;
   }
@@ -293,20 +310,41 @@ async function processRecordBundled(context: WorkContext, task: RecordTask): Pro
   const { config } = context;
   const { certificateId, line } = task;
   const made = await issueRecord(context, task, config.formats, undefined, new Date());
-  if (!made.ok) return { kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors: made.errors };
+  if (!made.ok)
+    return {
+      kind: 'failed',
+      line,
+      ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),
+      certificateId,
+      errors: made.errors,
+    };
   const formats: string[] = [...config.formats];
   // certificateId first: the bundle is scanned by that prefix on restart (bundleLineId).
-  const head = JSON.stringify({ certificateId, line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}) });
+  const head = JSON.stringify({
+    certificateId,
+    line,
+    ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),
+  });
   const bundleLine = `${head.slice(0, -1)},"formats":${bundleFormatsJson(made.issued, config.formats)}}\n`;
   return {
     kind: 'issued',
-    entry: { line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, files: [BUNDLE_FILE], formats, ...(made.issued.identifiers.vdsnc !== undefined && made.issued.identifiers.vdsnc !== certificateId ? { vdsncId: made.issued.identifiers.vdsnc } : {}) },
+    entry: {
+      line,
+      ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),
+      certificateId,
+      files: [BUNDLE_FILE],
+      formats,
+      ...(made.issued.identifiers.vdsnc !== undefined && made.issued.identifiers.vdsnc !== certificateId
+        ? { vdsncId: made.issued.identifiers.vdsnc }
+        : {}),
+    },
     bundleLine,
   };
 }
 
 export async function processRecord(context: WorkContext, task: RecordTask): Promise<TaskResult> {
-  if (context.config.layout === 'ndjson' || context.config.layout === 'sink') return processRecordBundled(context, task);
+  if (context.config.layout === 'ndjson' || context.config.layout === 'sink')
+    return processRecordBundled(context, task);
   const { config } = context;
   const { outDir, tmpDir } = config;
   const { certificateId, line } = task;
@@ -314,19 +352,28 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
   const pdfName = `${certificateId}.pdf`;
   const wantPdf = context.pdf !== undefined && !existsSync(join(outDir, pdfName));
   if (pending.length === 0 && !wantPdf) return { kind: 'skipped', line, certificateId };
-  const fail = (errors: FieldError[]): TaskResult => ({ kind: 'failed', line, ...(task.recordId !== undefined ? { recordId: task.recordId } : {}), certificateId, errors });
+  const fail = (errors: FieldError[]): TaskResult => ({
+    kind: 'failed',
+    line,
+    ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),
+    certificateId,
+    errors,
+  });
 
   const issuanceDate = new Date();
   // Formats made from the VC reuse the one an earlier run wrote, so every format carries the same credential.
   let existingVc: SignedCredential | undefined;
-  const needsVc = pending.some((f) => VC_BASED_FORMATS.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED_FORMATS.has(f)));
+  const needsVc =
+    pending.some((f) => VC_BASED_FORMATS.has(f)) || (wantPdf && config.formats.some((f) => VC_BASED_FORMATS.has(f)));
   if (!pending.includes('w3c-vc') && needsVc && config.formats.includes('w3c-vc')) {
     const text = readMain(outDir, 'w3c-vc', certificateId);
     try {
       if (text === undefined) throw new Error('missing');
       existingVc = JSON.parse(text) as SignedCredential;
     } catch (error) {
-      return fail([{ field: '(vc)', reason: `cannot reuse ${mainFileName('w3c-vc', certificateId)}: ${describeError(error)}` }]);
+      return fail([
+        { field: '(vc)', reason: `cannot reuse ${mainFileName('w3c-vc', certificateId)}: ${describeError(error)}` },
+      ]);
     }
   }
 
@@ -352,7 +399,13 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       }
     }
     try {
-      pdfBytes = await context.pdf.make({ certificateId, record: task.record, issuer: config.issuer, issuanceDate: issuanceDate.toISOString().slice(0, 10), qr });
+      pdfBytes = await context.pdf.make({
+        certificateId,
+        record: task.record,
+        issuer: config.issuer,
+        issuanceDate: issuanceDate.toISOString().slice(0, 10),
+        qr,
+      });
     } catch (error) {
       return fail([{ field: '(pdf)', reason: describeError(error) }]);
     }
@@ -371,12 +424,18 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       publishFile(writeTempFile(tmpDir, side.name, side.contents, config.fsync), join(outDir, side.name), false);
       sideNames.push(side.name);
     }
-    if (main && publishFile(writeTempFile(tmpDir, main.name, main.contents, config.fsync), join(outDir, main.name), true)) {
+    if (
+      main &&
+      publishFile(writeTempFile(tmpDir, main.name, main.contents, config.fsync), join(outDir, main.name), true)
+    ) {
       files.push(...sideNames, main.name);
       written.add(format);
     }
   }
-  if (pdfBytes !== undefined && publishFile(writeTempFile(tmpDir, pdfName, pdfBytes, config.fsync), join(outDir, pdfName), true)) {
+  if (
+    pdfBytes !== undefined &&
+    publishFile(writeTempFile(tmpDir, pdfName, pdfBytes, config.fsync), join(outDir, pdfName), true)
+  ) {
     files.push(pdfName);
     written.add(PDF_FORMAT);
   }
@@ -392,7 +451,9 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       files,
       formats,
       // The VDS-NC seal's uvci / utci when the certificateId was too long for it.
-      ...(written.has('vdsnc') && issued.identifiers.vdsnc !== undefined && issued.identifiers.vdsnc !== certificateId ? { vdsncId: issued.identifiers.vdsnc } : {}),
+      ...(written.has('vdsnc') && issued.identifiers.vdsnc !== undefined && issued.identifiers.vdsnc !== certificateId
+        ? { vdsncId: issued.identifiers.vdsnc }
+        : {}),
     },
   };
 }
@@ -403,7 +464,11 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
  * Lines never travel to the coordinator: at a million records that traffic was most of its memory.
  * `onError` turns an unexpected error of one record into its result; a file system error is rethrown.
  */
-export async function processBatch(context: WorkContext, tasks: readonly RecordTask[], onError: (task: RecordTask, error: unknown) => TaskResult): Promise<TaskResult[]> {
+export async function processBatch(
+  context: WorkContext,
+  tasks: readonly RecordTask[],
+  onError: (task: RecordTask, error: unknown) => TaskResult,
+): Promise<TaskResult[]> {
   const results: TaskResult[] = [];
   for (const task of tasks) {
     try {
@@ -429,7 +494,10 @@ export async function processBatch(context: WorkContext, tasks: readonly RecordT
         // A short write only happens when the disk fails (full, quota): stop there rather than finish the batch
         // in a second write another thread's batch could land in front of.
         const written = writeSync(fd, bytes, 0, bytes.length);
-        if (written !== bytes.length) throw Object.assign(new Error(`short write to ${BUNDLE_FILE} (${written} of ${bytes.length} bytes)`), { code: 'EIO' });
+        if (written !== bytes.length)
+          throw Object.assign(new Error(`short write to ${BUNDLE_FILE} (${written} of ${bytes.length} bytes)`), {
+            code: 'EIO',
+          });
         if (context.config.fsync) fsyncSync(fd);
       } finally {
         closeSync(fd);
@@ -443,7 +511,12 @@ export async function processBatch(context: WorkContext, tasks: readonly RecordT
  * Files of a record that an interrupted run finished (main file present) but never journaled: rebuilt from the
  * deterministic names, for the index. Formats whose main file is missing are left for reissue.
  */
-export function completedFiles(outDir: string, certificateId: string, formats: readonly string[], qr: 'png' | 'svg' | undefined): { files: string[]; formats: string[] } {
+export function completedFiles(
+  outDir: string,
+  certificateId: string,
+  formats: readonly string[],
+  qr: 'png' | 'svg' | undefined,
+): { files: string[]; formats: string[] } {
   const files: string[] = [];
   const done: string[] = [];
   const has = (name: string) => existsSync(join(outDir, name));
@@ -465,7 +538,9 @@ export function completedFiles(outDir: string, certificateId: string, formats: r
       const stem = formatStem(format);
       const single = `${certificateId}.${stem}.${qr}`;
       if (has(single)) sides.push(single);
-      else for (let i = 1; has(`${certificateId}.${stem}-${i}.${qr}`); i++) sides.push(`${certificateId}.${stem}-${i}.${qr}`);
+      else
+        for (let i = 1; has(`${certificateId}.${stem}-${i}.${qr}`); i++)
+          sides.push(`${certificateId}.${stem}-${i}.${qr}`);
     }
     files.push(...sides, main);
     done.push(reported);

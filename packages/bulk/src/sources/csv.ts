@@ -27,7 +27,10 @@ export async function* readCsv(chunks: AsyncIterable<string>, limits: ReaderLimi
   let previousEnd = 0;
   let previousEmpty = 0;
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; empty_lines: number } }>) {
+    for await (const item of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number; empty_lines: number };
+    }>) {
       const { record: cells, info } = item;
       // csv-parse reports the line a record ends on; we want the one it starts on.
       const line = previousEnd + 1 + (info.empty_lines - previousEmpty);

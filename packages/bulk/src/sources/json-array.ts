@@ -85,7 +85,8 @@ export async function* readJsonArray(chunks: AsyncIterable<string>, limits: Read
       if (isSpace(c)) continue;
       switch (state) {
         case 'start':
-          if (c !== '[') throw new InputSyntaxError('expected a JSON array of records (input must start with "[")', line);
+          if (c !== '[')
+            throw new InputSyntaxError('expected a JSON array of records (input must start with "[")', line);
           state = 'beforeElement';
           afterComma = false;
           break;
@@ -132,7 +133,11 @@ function isSpace(c: string): boolean {
 
 function finishElement(text: string, overflow: boolean, line: number, limits: ReaderLimits): InputItem {
   if (overflow) {
-    return { kind: 'invalid', line, errors: [{ field: '(record)', reason: `record longer than ${limits.maxRecordChars} characters` }] };
+    return {
+      kind: 'invalid',
+      line,
+      errors: [{ field: '(record)', reason: `record longer than ${limits.maxRecordChars} characters` }],
+    };
   }
   return parseRecord(text, line, limits, '(record)');
 }

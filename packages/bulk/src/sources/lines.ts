@@ -36,5 +36,6 @@ export async function* splitLines(chunks: AsyncIterable<string>, maxChars: numbe
     }
   }
   if (overflowing) yield { number, tooLong: true };
-  else if (buffer.length > 0) yield { number, text: buffer.endsWith('\r') ? buffer.slice(0, -1) : buffer, tooLong: false };
+  else if (buffer.length > 0)
+    yield { number, text: buffer.endsWith('\r') ? buffer.slice(0, -1) : buffer, tooLong: false };
 }

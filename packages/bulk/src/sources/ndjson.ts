@@ -7,7 +7,11 @@ import type { ReaderLimits } from './limits.js';
 export async function* readNdjson(chunks: AsyncIterable<string>, limits: ReaderLimits): AsyncGenerator<InputItem> {
   for await (const line of splitLines(chunks, limits.maxRecordChars)) {
     if (line.tooLong) {
-      yield { kind: 'invalid', line: line.number, errors: [{ field: '(line)', reason: `line longer than ${limits.maxRecordChars} characters` }] };
+      yield {
+        kind: 'invalid',
+        line: line.number,
+        errors: [{ field: '(line)', reason: `line longer than ${limits.maxRecordChars} characters` }],
+      };
       continue;
     }
     const text = line.number === 1 ? line.text.replace(/^\uFEFF/, '') : line.text;

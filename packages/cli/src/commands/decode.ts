@@ -6,7 +6,8 @@ import type { CliIo } from '../lib/io.js';
 
 export const decodeSpec = defineCommand({
   name: 'decode',
-  summary: 'Print what a credential or QR holds, as JSON, WITHOUT verifying it (for support staff: never trust the output).',
+  summary:
+    'Print what a credential or QR holds, as JSON, WITHOUT verifying it (for support staff: never trust the output).',
   usage: 'decode [--json] INPUT...',
   flags: {
     json: { type: 'boolean', description: 'one JSON object per input, one per line (default: pretty-printed)' },
@@ -37,7 +38,8 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
     io.stdout.write(formatHelp(decodeSpec));
     return 0;
   }
-  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once', decodeSpec.name);
+  if (positionals.filter((p) => p === '-').length > 1)
+    throw new UsageError('standard input (-) can be read only once', decodeSpec.name);
   let exit = 0;
   for (const unit of await readInputs(io, positionals)) {
     let out: Record<string, unknown>;
@@ -50,10 +52,20 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
     } else {
       const report = decodeInput(unit.input);
       if (report.ok) {
-        out = { input: report.input, format: report.format, payload: report.payload, ...(report.header !== undefined ? { header: report.header } : {}) };
+        out = {
+          input: report.input,
+          format: report.format,
+          payload: report.payload,
+          ...(report.header !== undefined ? { header: report.header } : {}),
+        };
       } else {
         // The contract says `unknown` on failure; `detected` tells which format it looked like.
-        out = { input: report.input, format: 'unknown', ...(report.format !== 'unknown' ? { detected: report.format } : {}), error: report.error };
+        out = {
+          input: report.input,
+          format: 'unknown',
+          ...(report.format !== 'unknown' ? { detected: report.format } : {}),
+          error: report.error,
+        };
         if (exit === 0) exit = 1;
       }
     }

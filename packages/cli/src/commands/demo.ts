@@ -1,9 +1,31 @@
 import { deflateRawSync, inflateRawSync } from 'node:zlib';
-import { base45Decode, base45Encode, createDevelopmentCsca, createDocumentSignerCertificate, issueDcc, zlibDeflate, zlibInflate } from '@divoc/dcc';
-import { TrustStore, createSigner, defaultKeyId, generateKeyPair, trustedKeyFromKeyPair, verificationMethodId, type KeyPair } from '@divoc/keys';
+import {
+  base45Decode,
+  base45Encode,
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  issueDcc,
+  zlibDeflate,
+  zlibInflate,
+} from '@divoc/dcc';
+import {
+  TrustStore,
+  createSigner,
+  defaultKeyId,
+  generateKeyPair,
+  trustedKeyFromKeyPair,
+  verificationMethodId,
+  type KeyPair,
+} from '@divoc/keys';
 import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr } from '@divoc/qr';
 import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
-import { decodeCompactCredential, encodeCompactCredential, type Check, type SignedCredential, type SuiteName } from '@divoc/vc';
+import {
+  decodeCompactCredential,
+  encodeCompactCredential,
+  type Check,
+  type SignedCredential,
+  type SuiteName,
+} from '@divoc/vc';
 import { createDevSignerCertificate, encodeVdsnc, issueVdsnc } from '@divoc/vdsnc';
 import { Trust, verify, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
@@ -15,7 +37,8 @@ import { formatBytes, formatCheck, makeStyle, type Style } from '../lib/report.j
 
 export const demoSpec = defineCommand({
   name: 'demo',
-  summary: 'Issue sample credentials in every supported format with throw-away keys, verify them, and show a tampered copy failing. No files, no network.',
+  summary:
+    'Issue sample credentials in every supported format with throw-away keys, verify them, and show a tampered copy failing. No files, no network.',
   usage: 'demo',
   flags: {},
   positionals: { min: 0, max: 0 },
@@ -112,8 +135,15 @@ function w3cStep(
     format: 'w3c-vc',
     async run(ctx) {
       const record = template === 'vaccination' ? SAMPLE_VACCINATION_RECORD : SAMPLE_TEST_RECORD;
-      const built = buildFromRecord(template, record, { issuer: ctx.issuer, certificateId: `demo-${template}-${suite}`.toLowerCase(), vcVersion });
-      if (!built.ok) throw new Error(`sample ${template} record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+      const built = buildFromRecord(template, record, {
+        issuer: ctx.issuer,
+        certificateId: `demo-${template}-${suite}`.toLowerCase(),
+        vcVersion,
+      });
+      if (!built.ok)
+        throw new Error(
+          `sample ${template} record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`,
+        );
       const signed = await makeIssuer(ctx.keys[keyType], suite).issue(built.credential);
       const text = JSON.stringify(signed);
       const genuine = await check(ctx, signed);
@@ -133,9 +163,20 @@ function w3cStep(
 const TAMPERED_NAME = 'Mallory Forger';
 
 /** The sample vaccination credential (unsigned), as every format below is issued from it. */
-function sampleCredential(ctx: DemoContext, certificateId: string, vcVersion: '1.1' | '2.0' = '1.1'): Record<string, unknown> {
-  const built = buildFromRecord('vaccination', SAMPLE_VACCINATION_RECORD, { issuer: ctx.issuer, certificateId, vcVersion });
-  if (!built.ok) throw new Error(`sample vaccination record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
+function sampleCredential(
+  ctx: DemoContext,
+  certificateId: string,
+  vcVersion: '1.1' | '2.0' = '1.1',
+): Record<string, unknown> {
+  const built = buildFromRecord('vaccination', SAMPLE_VACCINATION_RECORD, {
+    issuer: ctx.issuer,
+    certificateId,
+    vcVersion,
+  });
+  if (!built.ok)
+    throw new Error(
+      `sample vaccination record rejected: ${built.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`,
+    );
   return built.credential;
 }
 
@@ -170,7 +211,9 @@ const divocQrStep: DemoStep = {
   title: 'DIVOC QR · ZIP of the signed certificate (Ed25519Signature2018)',
   format: 'divoc-qr',
   async run(ctx) {
-    const signed = await makeIssuer(ctx.keys.Ed25519, 'Ed25519Signature2018').issue(sampleCredential(ctx, 'demo-divoc-qr'));
+    const signed = await makeIssuer(ctx.keys.Ed25519, 'Ed25519Signature2018').issue(
+      sampleCredential(ctx, 'demo-divoc-qr'),
+    );
     const text = encodeDivocQr(signed);
     const genuine = await check(ctx, text);
     const forged = encodeDivocQr(forgeName(decodeDivocQr(text).credential as SignedCredential));
@@ -188,7 +231,9 @@ const compactStep: DemoStep = {
   title: 'Compact W3C VC QR · DIVOC1: + Base45 (eddsa-rdfc-2022, VC 2.0)',
   format: 'vc-compact',
   async run(ctx) {
-    const signed = await makeIssuer(ctx.keys.Ed25519, 'eddsa-rdfc-2022').issue(sampleCredential(ctx, 'demo-vc-compact', '2.0'));
+    const signed = await makeIssuer(ctx.keys.Ed25519, 'eddsa-rdfc-2022').issue(
+      sampleCredential(ctx, 'demo-vc-compact', '2.0'),
+    );
     const text = encodeCompactCredential(signed);
     const genuine = await check(ctx, text);
     const forged = encodeCompactCredential(forgeName(decodeCompactCredential(text)));
@@ -206,7 +251,10 @@ const dccStep: DemoStep = {
   title: 'EU Digital COVID Certificate · HC1 (COSE ES256, development DSC)',
   format: 'dcc',
   async run(ctx) {
-    const dcc = await issueDcc(sampleCredential(ctx, 'demo-dcc'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
+    const dcc = await issueDcc(sampleCredential(ctx, 'demo-dcc'), {
+      signer: ctx.dsc.signer,
+      certificate: ctx.dsc.certificateDer,
+    });
     const genuine = await check(ctx, dcc.hc1);
     const tampered = await check(ctx, tamperHc1(dcc.hc1));
     return {
@@ -223,11 +271,17 @@ const shcStep: DemoStep = {
   format: 'shc',
   async run(ctx) {
     const key = ctx.keys['P-256'];
-    const card = await issueShc(sampleCredential(ctx, 'demo-shc'), { signer: createSigner(key.keyPair, { id: key.id }), key: key.keyPair, issuer: DEMO_SHC_ISSUER });
+    const card = await issueShc(sampleCredential(ctx, 'demo-shc'), {
+      signer: createSigner(key.keyPair, { id: key.id }),
+      key: key.keyPair,
+      issuer: DEMO_SHC_ISSUER,
+    });
     const genuine = await check(ctx, card.qr.length === 1 ? (card.qr[0] as string) : card.qr);
     const [header, payload, signature] = card.jws.split('.') as [string, string, string];
     const inflated = inflateRawSync(Buffer.from(payload, 'base64url')).toString('utf8');
-    const forgedPayload = deflateRawSync(Buffer.from(inflated.replace(/"Asha Verma"/g, JSON.stringify(TAMPERED_NAME)))).toString('base64url');
+    const forgedPayload = deflateRawSync(
+      Buffer.from(inflated.replace(/"Asha Verma"/g, JSON.stringify(TAMPERED_NAME))),
+    ).toString('base64url');
     const tampered = await check(ctx, encodeShcQr(`${header}.${forgedPayload}.${signature}`));
     return {
       issued: `vaccination card, ${card.qr.length} QR chunk${card.qr.length === 1 ? '' : 's'}`,
@@ -242,7 +296,10 @@ const vdsncStep: DemoStep = {
   title: 'ICAO VDS-NC · proof of vaccination seal (ES256 over JCS, development CSCA)',
   format: 'vdsnc',
   async run(ctx) {
-    const seal = await issueVdsnc(sampleCredential(ctx, 'demo-vdsnc'), { signer: ctx.bsc.signer, certificate: ctx.bsc.certificateDer });
+    const seal = await issueVdsnc(sampleCredential(ctx, 'demo-vdsnc'), {
+      signer: ctx.bsc.signer,
+      certificate: ctx.bsc.certificateDer,
+    });
     const text = encodeVdsnc(seal);
     const genuine = await check(ctx, text);
     const forged = JSON.parse(text) as { data: { msg: { pid: { n: string } } } };
@@ -261,7 +318,10 @@ const qrImageStep: DemoStep = {
   title: 'QR image round trip · DCC rendered to PNG, read back, verified',
   format: 'dcc',
   async run(ctx) {
-    const dcc = await issueDcc(sampleCredential(ctx, 'demo-qr-image'), { signer: ctx.dsc.signer, certificate: ctx.dsc.certificateDer });
+    const dcc = await issueDcc(sampleCredential(ctx, 'demo-qr-image'), {
+      signer: ctx.dsc.signer,
+      certificate: ctx.dsc.certificateDer,
+    });
     const png = renderQr(dcc.hc1, { format: 'png' });
     const genuine = await check(ctx, readQrFromImage(png));
     const forgedPng = renderQr(tamperHc1(dcc.hc1), { format: 'png' });
@@ -291,7 +351,11 @@ export const DEMO_STEPS: readonly DemoStep[] = [
 ];
 
 export async function makeDemoContext(): Promise<DemoContext> {
-  const [ed, p256, rsa] = await Promise.all([generateKeyPair('Ed25519'), generateKeyPair('P-256'), generateKeyPair('RSA')]);
+  const [ed, p256, rsa] = await Promise.all([
+    generateKeyPair('Ed25519'),
+    generateKeyPair('P-256'),
+    generateKeyPair('RSA'),
+  ]);
   const trustStore = new TrustStore();
   const load = (keyPair: KeyPair): LoadedKey => {
     const id = keyPair.type === 'RSA' ? defaultKeyId(keyPair) : verificationMethodId(keyPair);
@@ -306,7 +370,10 @@ export async function makeDemoContext(): Promise<DemoContext> {
   // and the DSC itself (DCC trust lists carry signer certificates).
   const csca = await createDevelopmentCsca({ country: 'IN' });
   const dscCert = await createDocumentSignerCertificate({ csca });
-  const bscCert = await createDevSignerCertificate({ csca: { certificate: csca.certificateDer, keyPair: csca.keyPair }, country: 'IN' });
+  const bscCert = await createDevSignerCertificate({
+    csca: { certificate: csca.certificateDer, keyPair: csca.keyPair },
+    country: 'IN',
+  });
   const trust = new Trust(trustStore);
   trust.add(csca.certificatePem);
   trust.add(dscCert.certificatePem);
@@ -316,7 +383,11 @@ export async function makeDemoContext(): Promise<DemoContext> {
   return { keys, trustStore, trust, issuer: DEMO_ISSUER, dsc, bsc };
 }
 
-export async function runDemo(argv: readonly string[], io: CliIo, steps: readonly DemoStep[] = DEMO_STEPS): Promise<number> {
+export async function runDemo(
+  argv: readonly string[],
+  io: CliIo,
+  steps: readonly DemoStep[] = DEMO_STEPS,
+): Promise<number> {
   const { help } = parseArgs(argv, demoSpec);
   if (help) {
     io.stdout.write(formatHelp(demoSpec));
@@ -326,7 +397,13 @@ export async function runDemo(argv: readonly string[], io: CliIo, steps: readonl
   const out = (s = '') => io.stdout.write(`${s}\n`);
   out(style.bold('divoc demo: issue → verify → tamper, with throw-away keys (nothing is written, no network)'));
   const ctx = await makeDemoContext();
-  out(style.dim(`issuer ${ctx.issuer}; keys: ${Object.values(ctx.keys).map((k) => `${k.keyPair.type} ${shorten(k.id)}`).join(', ')}`));
+  out(
+    style.dim(
+      `issuer ${ctx.issuer}; keys: ${Object.values(ctx.keys)
+        .map((k) => `${k.keyPair.type} ${shorten(k.id)}`)
+        .join(', ')}`,
+    ),
+  );
 
   let allGood = true;
   const rows: [string, boolean, boolean][] = [];
@@ -346,7 +423,9 @@ export async function runDemo(argv: readonly string[], io: CliIo, steps: readonl
     out(`   genuine  ${verdict(result.genuine.valid, style)}`);
     for (const check of result.genuine.checks) out(`     ${formatCheck(check, style)}`);
     const failedChecks = result.tampered.checks.filter((c) => !c.ok);
-    out(`   tampered ${result.tampered.change}: ${verdict(result.tampered.valid, style)} ${result.tampered.valid ? style.red('(should have failed!)') : style.green('(rejected, as it must be)')}`);
+    out(
+      `   tampered ${result.tampered.change}: ${verdict(result.tampered.valid, style)} ${result.tampered.valid ? style.red('(should have failed!)') : style.green('(rejected, as it must be)')}`,
+    );
     for (const check of failedChecks) out(`     ${formatCheck(check, style)}`);
     const good = result.genuine.valid && !result.tampered.valid;
     if (!good) allGood = false;
@@ -355,10 +434,16 @@ export async function runDemo(argv: readonly string[], io: CliIo, steps: readonl
   out();
   out(style.bold('Summary'));
   for (const [title, genuineOk, tamperRejected] of rows) {
-    out(`  ${genuineOk ? style.ok : style.fail} verified  ${tamperRejected ? style.ok : style.fail} tamper rejected  ${title}`);
+    out(
+      `  ${genuineOk ? style.ok : style.fail} verified  ${tamperRejected ? style.ok : style.fail} tamper rejected  ${title}`,
+    );
   }
   out();
-  out(allGood ? style.green('All genuine credentials verified and all tampered copies were rejected.') : style.red('DEMO FAILED: see the ✘ above.'));
+  out(
+    allGood
+      ? style.green('All genuine credentials verified and all tampered copies were rejected.')
+      : style.red('DEMO FAILED: see the ✘ above.'),
+  );
   return allGood ? 0 : 1;
 }
 

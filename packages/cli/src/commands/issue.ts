@@ -46,61 +46,168 @@ import { openStatusAssigner, type StatusAssigner } from '../lib/status-assign.js
 
 export const issueSpec = defineCommand({
   name: 'issue',
-  summary: 'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, files per record.',
+  summary:
+    'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, files per record.',
   usage:
     'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] [--context sdk|divoc-legacy] [--workers N] [--json] [--progress auto|bar|log|none]',
   flags: {
-    key: { type: 'string', valueName: 'FILE', description: 'W3C VC signing key (formats vc, divoc-qr, vc-compact): divoc-key JSON, PKCS#8/PKCS#1 PEM, or DIVOC key JSON' },
-    'key-id': { type: 'string', valueName: 'ID', description: 'verification method id for the key (default: from the key file, or derived)' },
-    template: { type: 'string', valueName: 'NAME', description: 'credential template: vaccination, vaccination-v2, test, recovery, or a registered type' },
-    in: { type: 'string', valueName: 'FILE', description: 'records: .csv, .json (array), .ndjson/.jsonl; else detected from content' },
+    key: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'W3C VC signing key (formats vc, divoc-qr, vc-compact): divoc-key JSON, PKCS#8/PKCS#1 PEM, or DIVOC key JSON',
+    },
+    'key-id': {
+      type: 'string',
+      valueName: 'ID',
+      description: 'verification method id for the key (default: from the key file, or derived)',
+    },
+    template: {
+      type: 'string',
+      valueName: 'NAME',
+      description: 'credential template: vaccination, vaccination-v2, test, recovery, or a registered type',
+    },
+    in: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'records: .csv, .json (array), .ndjson/.jsonl; else detected from content',
+    },
     out: { type: 'string', valueName: 'DIR', description: 'output directory (created if missing)' },
-    suite: { type: 'string', valueName: 'NAME', choices: ALL_SUITES, description: 'proof suite (default by key: Ed25519 eddsa-rdfc-2022, P-256 ecdsa-rdfc-2019, RSA RsaSignature2018)' },
-    issuer: { type: 'string', valueName: 'URL', description: 'issuer DID or URL (default: the key controller, else the key id without fragment)' },
+    suite: {
+      type: 'string',
+      valueName: 'NAME',
+      choices: ALL_SUITES,
+      description: 'proof suite (default by key: Ed25519 eddsa-rdfc-2022, P-256 ecdsa-rdfc-2019, RSA RsaSignature2018)',
+    },
+    issuer: {
+      type: 'string',
+      valueName: 'URL',
+      description: 'issuer DID or URL (default: the key controller, else the key id without fragment)',
+    },
     format: {
       type: 'string',
       valueName: 'FORMAT',
       multiple: true,
       description: `formats to write, comma-separated: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')} (json = vc; default vc)`,
     },
-    qr: { type: 'string', valueName: 'png|svg', choices: ['png', 'svg'], description: 'also write a QR image per QR payload (divoc-qr, vc-compact, dcc, shc, vdsnc)' },
-    'dsc-key': { type: 'string', valueName: 'FILE', description: 'P-256 document signer key (PEM, JWK or divoc-key JSON), for dcc and vdsnc (and shc without --shc-key)' },
-    'dsc-cert': { type: 'string', valueName: 'FILE', description: 'X.509 certificate of --dsc-key (PEM, DER or base64 DER)' },
-    'bsc-key': { type: 'string', valueName: 'FILE', description: 'P-256 VDS-NC barcode signer key (default: --dsc-key, if its certificate has the VDS-NC usage)' },
-    'bsc-cert': { type: 'string', valueName: 'FILE', description: 'X.509 certificate of --bsc-key, with the VDS-NC extended key usage 2.23.136.1.1.14.2' },
-    'shc-key': { type: 'string', valueName: 'FILE', description: 'P-256 SMART Health Card signing key (default: --dsc-key)' },
-    'shc-issuer': { type: 'string', valueName: 'URL', description: 'SMART Health Card issuer (https, no trailing slash; default: --issuer when https)' },
-    'ignore-unknown-fields': { type: 'boolean', description: 'drop record fields the template does not know instead of rejecting the record' },
-    'vc-version': { type: 'string', valueName: 'VERSION', choices: ['1.1', '2.0'], description: 'W3C VC data model (default 1.1, what deployed DIVOC verifiers read)' },
+    qr: {
+      type: 'string',
+      valueName: 'png|svg',
+      choices: ['png', 'svg'],
+      description: 'also write a QR image per QR payload (divoc-qr, vc-compact, dcc, shc, vdsnc)',
+    },
+    'dsc-key': {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'P-256 document signer key (PEM, JWK or divoc-key JSON), for dcc and vdsnc (and shc without --shc-key)',
+    },
+    'dsc-cert': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'X.509 certificate of --dsc-key (PEM, DER or base64 DER)',
+    },
+    'bsc-key': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'P-256 VDS-NC barcode signer key (default: --dsc-key, if its certificate has the VDS-NC usage)',
+    },
+    'bsc-cert': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'X.509 certificate of --bsc-key, with the VDS-NC extended key usage 2.23.136.1.1.14.2',
+    },
+    'shc-key': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'P-256 SMART Health Card signing key (default: --dsc-key)',
+    },
+    'shc-issuer': {
+      type: 'string',
+      valueName: 'URL',
+      description: 'SMART Health Card issuer (https, no trailing slash; default: --issuer when https)',
+    },
+    'ignore-unknown-fields': {
+      type: 'boolean',
+      description: 'drop record fields the template does not know instead of rejecting the record',
+    },
+    'vc-version': {
+      type: 'string',
+      valueName: 'VERSION',
+      choices: ['1.1', '2.0'],
+      description: 'W3C VC data model (default 1.1, what deployed DIVOC verifiers read)',
+    },
     context: {
       type: 'string',
       valueName: 'NAME',
       choices: ['sdk', 'divoc-legacy'],
       description:
-        'JSON-LD contexts of the W3C VC: sdk (default, https://divoc.dev/credentials/sdk/v2, every term with its own IRI) or divoc-legacy (DIVOC\'s own contexts, for deployed verifier apps that need them; their signatures do not bind certificateId/batch/vaccine/manufacturer, date/effectiveStart/effectiveUntil or dose/totalDoses to their values)',
+        "JSON-LD contexts of the W3C VC: sdk (default, https://divoc.dev/credentials/sdk/v2, every term with its own IRI) or divoc-legacy (DIVOC's own contexts, for deployed verifier apps that need them; their signatures do not bind certificateId/batch/vaccine/manufacturer, date/effectiveStart/effectiveUntil or dose/totalDoses to their values)",
     },
-    mapping: { type: 'string', valueName: 'FILE', description: 'mapping file (JSON): which column holds which record field, date and number rules (default: columns are the record fields)' },
+    mapping: {
+      type: 'string',
+      valueName: 'FILE',
+      description:
+        'mapping file (JSON): which column holds which record field, date and number rules (default: columns are the record fields)',
+    },
     pdf: { type: 'boolean', description: 'also write a printable certificate <certificateId>.pdf with the QR code' },
-    'pdf-template': { type: 'string', valueName: 'FILE', description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)' },
-    'pdf-font': { type: 'string', valueName: 'FILE', description: 'TrueType font for text Helvetica cannot print (names in non-Latin scripts)' },
-    workers: { type: 'string', valueName: 'N', description: 'worker threads (default: one per core; 0 = work on the main thread)' },
-    'worker-heap': { type: 'string', valueName: 'MIB', description: 'V8 old-generation ceiling per worker thread, in MiB (default 128; 0 = V8 default)' },
-    'batch-size': { type: 'string', valueName: 'N', description: 'records per batch handed to a worker and per journal flush (default 64)' },
-    progress: { type: 'string', valueName: 'MODE', choices: ['auto', 'bar', 'log', 'none'], description: 'progress on stderr: auto (bar on a terminal, log lines otherwise), bar, log, none' },
-    json: { type: 'boolean', description: 'JSON events on stdout, one per line (start, progress, done); the summary line goes to stderr' },
+    'pdf-template': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)',
+    },
+    'pdf-font': {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'TrueType font for text Helvetica cannot print (names in non-Latin scripts)',
+    },
+    workers: {
+      type: 'string',
+      valueName: 'N',
+      description: 'worker threads (default: one per core; 0 = work on the main thread)',
+    },
+    'worker-heap': {
+      type: 'string',
+      valueName: 'MIB',
+      description: 'V8 old-generation ceiling per worker thread, in MiB (default 128; 0 = V8 default)',
+    },
+    'batch-size': {
+      type: 'string',
+      valueName: 'N',
+      description: 'records per batch handed to a worker and per journal flush (default 64)',
+    },
+    progress: {
+      type: 'string',
+      valueName: 'MODE',
+      choices: ['auto', 'bar', 'log', 'none'],
+      description: 'progress on stderr: auto (bar on a terminal, log lines otherwise), bar, log, none',
+    },
+    json: {
+      type: 'boolean',
+      description: 'JSON events on stdout, one per line (start, progress, done); the summary line goes to stderr',
+    },
     'status-list': {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
-      description: 'status list state file (divoc status create): give each new W3C VC a credentialStatus entry (repeatable, one list per purpose)',
+      description:
+        'status list state file (divoc status create): give each new W3C VC a credentialStatus entry (repeatable, one list per purpose)',
     },
-    'allow-unknown-vaccine': { type: 'boolean', description: 'issue vaccination records whose vaccine resolveVaccine() does not know (default: rejected)' },
-    'no-fsync': { type: 'boolean', description: 'do not flush files or the journal to disk (faster; still safe against kill -9, not against power loss)' },
+    'allow-unknown-vaccine': {
+      type: 'boolean',
+      description: 'issue vaccination records whose vaccine resolveVaccine() does not know (default: rejected)',
+    },
+    'no-fsync': {
+      type: 'boolean',
+      description:
+        'do not flush files or the journal to disk (faster; still safe against kill -9, not against power loss)',
+    },
     layout: {
       type: 'string',
       valueName: 'files|ndjson',
       choices: ['files', 'ndjson'],
-      description: 'files (default): files per record, as below; ndjson: one line per record in DIR/certificates.ndjson (for very large runs)',
+      description:
+        'files (default): files per record, as below; ndjson: one line per record in DIR/certificates.ndjson (for very large runs)',
     },
   },
   positionals: { min: 0, max: 0 },
@@ -143,7 +250,8 @@ const PDF_FORMAT = 'pdf';
 
 function positiveInt(value: string | undefined, flag: string, min: number, max: number, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max) throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, 'issue');
+  if (!/^\d{1,6}$/.test(value) || Number(value) < min || Number(value) > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}`, 'issue');
   return Number(value);
 }
 
@@ -151,7 +259,8 @@ async function loadMapper(io: CliIo, path: string): Promise<RecordMapper> {
   let text: string;
   try {
     const read = await readFileCapped(resolvePath(io, path), MAX_MAPPING_BYTES);
-    if (read.tooLarge) throw new InputUnreadableError(path, `larger than ${MAX_MAPPING_BYTES} bytes: not a mapping file`);
+    if (read.tooLarge)
+      throw new InputUnreadableError(path, `larger than ${MAX_MAPPING_BYTES} bytes: not a mapping file`);
     text = Buffer.from(read.bytes).toString('utf8');
   } catch (error) {
     if (error instanceof InputUnreadableError) throw error;
@@ -209,26 +318,49 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
   requireFlags(spec, flags, ['template', 'in', 'out']);
   const { formats, unknown } = parseOutputFormats(flags.format);
   if (unknown.length > 0) {
-    throw new UsageError(`unknown --format ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')})`, spec.name);
+    throw new UsageError(
+      `unknown --format ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')})`,
+      spec.name,
+    );
   }
   if (formats.length === 0) throw new UsageError('--format names no format', spec.name);
   const template = flags.template as string;
   const templates = templateNames();
   if (!templates.includes(template)) {
-    throw new UsageError(`unknown template ${JSON.stringify(template)} (expected one of: ${templates.join(', ')})`, spec.name);
+    throw new UsageError(
+      `unknown template ${JSON.stringify(template)} (expected one of: ${templates.join(', ')})`,
+      spec.name,
+    );
   }
   if (flags.issuer !== undefined && !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(flags.issuer)) {
     throw new UsageError('--issuer must be a DID or URL', spec.name);
   }
-  if ((flags['pdf-template'] !== undefined || flags['pdf-font'] !== undefined) && !flags.pdf) throw new UsageError('--pdf-template and --pdf-font need --pdf', spec.name);
+  if ((flags['pdf-template'] !== undefined || flags['pdf-font'] !== undefined) && !flags.pdf)
+    throw new UsageError('--pdf-template and --pdf-font need --pdf', spec.name);
   const layout = (flags.layout ?? 'files') as 'files' | 'ndjson';
-  if (layout === 'ndjson' && (flags.qr !== undefined || flags.pdf)) throw new UsageError('--qr and --pdf write files per record: they need --layout files', spec.name);
+  if (layout === 'ndjson' && (flags.qr !== undefined || flags.pdf))
+    throw new UsageError('--qr and --pdf write files per record: they need --layout files', spec.name);
   const workers = positiveInt(flags.workers, 'workers', 0, 256, Math.max(1, availableParallelism()));
   const batchSize = positiveInt(flags['batch-size'], 'batch-size', 1, 10_000, 64);
-  const workerHeapMb = flags['worker-heap'] === '0' ? 0 : positiveInt(flags['worker-heap'], 'worker-heap', 32, 65_536, DEFAULT_WORKER_HEAP_MB);
+  const workerHeapMb =
+    flags['worker-heap'] === '0'
+      ? 0
+      : positiveInt(flags['worker-heap'], 'worker-heap', 32, 65_536, DEFAULT_WORKER_HEAP_MB);
 
   const materialFlags: MaterialFlags = {};
-  for (const name of ['key', 'key-id', 'suite', 'issuer', 'qr', 'dsc-key', 'dsc-cert', 'bsc-key', 'bsc-cert', 'shc-key', 'shc-issuer'] as const) {
+  for (const name of [
+    'key',
+    'key-id',
+    'suite',
+    'issuer',
+    'qr',
+    'dsc-key',
+    'dsc-cert',
+    'bsc-key',
+    'bsc-cert',
+    'shc-key',
+    'shc-issuer',
+  ] as const) {
     const value = flags[name];
     if (value !== undefined) materialFlags[name] = value;
   }

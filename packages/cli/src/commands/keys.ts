@@ -1,8 +1,22 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createDevelopmentCsca, createDocumentSignerCertificate, isDccError, type DccCertificateType } from '@divoc/dcc';
-import { KeyFileExistsError, controllerOf, defaultKeyId, exportPrivatePem, generateKeyPair, toTrustListEntry, writePrivateKeyFile, type KeyType } from '@divoc/keys';
+import {
+  createDevelopmentCsca,
+  createDocumentSignerCertificate,
+  isDccError,
+  type DccCertificateType,
+} from '@divoc/dcc';
+import {
+  KeyFileExistsError,
+  controllerOf,
+  defaultKeyId,
+  exportPrivatePem,
+  generateKeyPair,
+  toTrustListEntry,
+  writePrivateKeyFile,
+  type KeyType,
+} from '@divoc/keys';
 import { writeKeyFile } from '@divoc/keys/node';
 import { createDevSignerCertificate } from '@divoc/vdsnc';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
@@ -16,20 +30,28 @@ const KEY_TYPES: Record<string, KeyType> = { ed25519: 'Ed25519', p256: 'P-256', 
 
 export const keysGenerateSpec = defineCommand({
   name: 'keys generate',
-  summary: 'Generate a signing key. Writes the private key file (mode 0600) and prints the public key as a trust-list entry (JSON).',
-  usage: 'keys generate --type ed25519|p256|rsa (--out FILE | --pkcs11 URI [--out FILE]) [--id ID] [--controller URL] [--force]',
+  summary:
+    'Generate a signing key. Writes the private key file (mode 0600) and prints the public key as a trust-list entry (JSON).',
+  usage:
+    'keys generate --type ed25519|p256|rsa (--out FILE | --pkcs11 URI [--out FILE]) [--id ID] [--controller URL] [--force]',
   flags: {
     type: { type: 'string', valueName: 'TYPE', choices: ['ed25519', 'p256', 'rsa'], description: 'key type' },
-    out: { type: 'string', valueName: 'FILE', description: 'private key file to write (with --pkcs11: the trust-list entry, optional)' },
+    out: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'private key file to write (with --pkcs11: the trust-list entry, optional)',
+    },
     pkcs11: {
       type: 'string',
       valueName: 'URI',
-      description: 'create the key inside a PKCS#11 token instead, e.g. pkcs11:token=T;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:DIVOC_PKCS11_PIN',
+      description:
+        'create the key inside a PKCS#11 token instead, e.g. pkcs11:token=T;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:DIVOC_PKCS11_PIN',
     },
     id: {
       type: 'string',
       valueName: 'ID',
-      description: 'verification method id (default: did:key URL for ed25519/p256, urn:divoc:key:<JWK thumbprint> for rsa)',
+      description:
+        'verification method id (default: did:key URL for ed25519/p256, urn:divoc:key:<JWK thumbprint> for rsa)',
     },
     controller: { type: 'string', valueName: 'URL', description: 'issuer DID or URL the key belongs to' },
     force: { type: 'boolean', description: 'overwrite FILE if it exists' },
@@ -47,10 +69,26 @@ export const keysDscSpec = defineCommand({
     'Make a DEVELOPMENT country signing CA (CSCA) and document signer certificate (DSC, with the EU DCC key usages), plus a VDS-NC barcode signer certificate under the same CSCA, to try the whole chain. Not for production.',
   usage: 'keys dsc --country CC --out DIR [--types v,t,r] [--days N] [--force]',
   flags: {
-    country: { type: 'string', valueName: 'CC', description: 'ISO 3166-1 alpha-2 country of the certificates (e.g. IN)' },
-    out: { type: 'string', valueName: 'DIR', description: 'directory to write the keys and certificates to (created if missing)' },
-    types: { type: 'string', valueName: 'v,t,r', description: 'DCC types the DSC may sign: v vaccination, t test, r recovery (default v,t,r)' },
-    days: { type: 'string', valueName: 'N', description: 'validity of the DSC and barcode signer certificate in days (default 365; the CSCA: 4 years)' },
+    country: {
+      type: 'string',
+      valueName: 'CC',
+      description: 'ISO 3166-1 alpha-2 country of the certificates (e.g. IN)',
+    },
+    out: {
+      type: 'string',
+      valueName: 'DIR',
+      description: 'directory to write the keys and certificates to (created if missing)',
+    },
+    types: {
+      type: 'string',
+      valueName: 'v,t,r',
+      description: 'DCC types the DSC may sign: v vaccination, t test, r recovery (default v,t,r)',
+    },
+    days: {
+      type: 'string',
+      valueName: 'N',
+      description: 'validity of the DSC and barcode signer certificate in days (default 365; the CSCA: 4 years)',
+    },
     force: { type: 'boolean', description: 'overwrite files that exist' },
   },
   positionals: { min: 0, max: 0 },
@@ -90,7 +128,13 @@ export async function runKeys(argv: readonly string[], io: CliIo): Promise<numbe
   throw new UsageError(`unknown subcommand ${JSON.stringify(sub)} (expected: generate, dsc)`, keysSpec.name);
 }
 
-function certificateSummary(pem: string): { subject: string; issuer: string; serialNumber: string; notBefore: string; notAfter: string } {
+function certificateSummary(pem: string): {
+  subject: string;
+  issuer: string;
+  serialNumber: string;
+  notBefore: string;
+  notAfter: string;
+} {
   const cert = new X509Certificate(pem);
   return {
     subject: cert.subject.split('\n').join(', '),
@@ -110,7 +154,8 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
   }
   requireFlags(spec, flags, ['country', 'out']);
   const country = flags.country as string;
-  if (!/^[A-Z]{2}$/.test(country)) throw new UsageError('--country must be an ISO 3166-1 alpha-2 code in capitals (e.g. IN)', spec.name);
+  if (!/^[A-Z]{2}$/.test(country))
+    throw new UsageError('--country must be an ISO 3166-1 alpha-2 code in capitals (e.g. IN)', spec.name);
   const typeList = (flags.types ?? 'v,t,r').split(',').map((t) => t.trim());
   if (typeList.length === 0 || !typeList.every((t) => t === 'v' || t === 't' || t === 'r')) {
     throw new UsageError('--types must be a comma-separated list of v, t, r', spec.name);
@@ -168,7 +213,8 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
   }
   if (!flags.force) {
     // Check all first: never leave half a set of keys behind.
-    for (const file of files) if (await exists(join(outDir, file.name))) throw new FileExistsError(join(flags.out as string, file.name));
+    for (const file of files)
+      if (await exists(join(outDir, file.name))) throw new FileExistsError(join(flags.out as string, file.name));
   }
   for (const file of files) {
     const path = join(outDir, file.name);
@@ -176,7 +222,8 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
       if (file.secret) await writePrivateKeyFile(path, file.contents, { overwrite: flags.force });
       else await writeFile(path, file.contents, { mode: 0o644, flag: flags.force ? 'w' : 'wx' });
     } catch (error) {
-      if (error instanceof KeyFileExistsError || (error as { code?: string }).code === 'EEXIST') throw new FileExistsError(join(flags.out as string, file.name));
+      if (error instanceof KeyFileExistsError || (error as { code?: string }).code === 'EEXIST')
+        throw new FileExistsError(join(flags.out as string, file.name));
       throw new OutputUnwritableError(join(flags.out as string, file.name), describeFsError(error));
     }
   }
@@ -190,7 +237,9 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
     files: files.map((f) => ({ file: join(flags.out as string, f.name), ...(f.secret ? { mode: '0600' } : {}) })),
   };
   io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-  io.stderr.write(`wrote a DEVELOPMENT CSCA and signer certificates for ${country} to ${flags.out} (private keys mode 0600); DSC kid ${dsc.kid}\n`);
+  io.stderr.write(
+    `wrote a DEVELOPMENT CSCA and signer certificates for ${country} to ${flags.out} (private keys mode 0600); DSC kid ${dsc.kid}\n`,
+  );
   return 0;
 }
 
@@ -203,8 +252,10 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
   }
   requireFlags(spec, flags, flags.pkcs11 === undefined ? ['type', 'out'] : ['type']);
   const type = KEY_TYPES[flags.type as string] as KeyType;
-  if (flags.controller !== undefined && !isUri(flags.controller)) throw new UsageError('--controller must be a DID or URL', spec.name);
-  if (flags.id !== undefined && !isUri(flags.id)) throw new UsageError('--id must be a URI (e.g. did:web:example.org#key-1)', spec.name);
+  if (flags.controller !== undefined && !isUri(flags.controller))
+    throw new UsageError('--controller must be a DID or URL', spec.name);
+  if (flags.id !== undefined && !isUri(flags.id))
+    throw new UsageError('--id must be a URI (e.g. did:web:example.org#key-1)', spec.name);
   if (flags.pkcs11 !== undefined) return generateInToken(flags.pkcs11, type, flags, io);
 
   const keyPair = await generateKeyPair(type);
@@ -212,11 +263,16 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
   const controller = flags.controller ?? controllerOf(id);
   const out = resolvePath(io, flags.out as string);
   try {
-    await writeKeyFile(out, { keyPair, id, ...(controller !== undefined ? { controller } : {}) }, { overwrite: flags.force });
+    await writeKeyFile(
+      out,
+      { keyPair, id, ...(controller !== undefined ? { controller } : {}) },
+      { overwrite: flags.force },
+    );
   } catch (error) {
     if (error instanceof KeyFileExistsError) throw new FileExistsError(flags.out as string);
     const code = (error as { code?: string }).code;
-    if (typeof code === 'string' && code.startsWith('E')) throw new OutputUnwritableError(flags.out as string, describeFsError(error));
+    if (typeof code === 'string' && code.startsWith('E'))
+      throw new OutputUnwritableError(flags.out as string, describeFsError(error));
     throw error;
   }
   const entry = toTrustListEntry(keyPair, { id, ...(controller !== undefined ? { controller } : {}) });
@@ -229,10 +285,16 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
 async function generateInToken(
   uri: string,
   type: KeyType,
-  flags: { id?: string | undefined; controller?: string | undefined; out?: string | undefined; force?: boolean | undefined },
+  flags: {
+    id?: string | undefined;
+    controller?: string | undefined;
+    out?: string | undefined;
+    force?: boolean | undefined;
+  },
   io: CliIo,
 ): Promise<number> {
-  if (!isPkcs11KeyRef(uri)) throw new UsageError('--pkcs11 must be a PKCS#11 URI (pkcs11:token=…;object=…)', keysGenerateSpec.name);
+  if (!isPkcs11KeyRef(uri))
+    throw new UsageError('--pkcs11 must be a PKCS#11 URI (pkcs11:token=…;object=…)', keysGenerateSpec.name);
   const out = flags.out !== undefined ? resolvePath(io, flags.out) : undefined;
   if (out !== undefined && !flags.force && (await exists(out))) throw new FileExistsError(flags.out as string);
   const made = await generatePkcs11Key(uri, type, io.env);

@@ -10,14 +10,29 @@ import { BAD_KINDS, csvHeader, csvLine, emptyStats, generateSample } from '@divo
 
 export const sampleSpec = defineCommand({
   name: 'sample',
-  summary: 'Write a synthetic registry export (names in several scripts, every vaccine, some bad rows) to try divoc issue on.',
+  summary:
+    'Write a synthetic registry export (names in several scripts, every vaccine, some bad rows) to try divoc issue on.',
   usage: 'sample --rows N --out FILE [--seed S] [--format csv|ndjson|json] [--bad-ratio R] [--json]',
   flags: {
     rows: { type: 'string', valueName: 'N', description: 'number of rows (1 to 100000000)' },
     out: { type: 'string', valueName: 'FILE', description: 'file to write (replaced if it exists)' },
-    seed: { type: 'string', valueName: 'S', description: 'seed: the same seed and rows give the same file (default "divoc")' },
-    format: { type: 'string', valueName: 'FORMAT', choices: ['csv', 'ndjson', 'json'], description: 'csv (default; or from the --out extension .csv/.ndjson/.jsonl/.json), ndjson or json (an array)' },
-    'bad-ratio': { type: 'string', valueName: 'R', description: 'share of bad rows, 0 to 1 (default 0.02): missing name, unparseable date, unknown vaccine, dose above total' },
+    seed: {
+      type: 'string',
+      valueName: 'S',
+      description: 'seed: the same seed and rows give the same file (default "divoc")',
+    },
+    format: {
+      type: 'string',
+      valueName: 'FORMAT',
+      choices: ['csv', 'ndjson', 'json'],
+      description: 'csv (default; or from the --out extension .csv/.ndjson/.jsonl/.json), ndjson or json (an array)',
+    },
+    'bad-ratio': {
+      type: 'string',
+      valueName: 'R',
+      description:
+        'share of bad rows, 0 to 1 (default 0.02): missing name, unparseable date, unknown vaccine, dose above total',
+    },
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   positionals: { min: 0, max: 0 },
@@ -26,7 +41,9 @@ identity, vaccine, manufacturer, batch, vaccinationDate, dose, totalDoses, facil
 state, country), so this reads it with no mapping file:
   divoc issue --template vaccination --in FILE --out DIR --key KEY
 Every good row has its own identity (one certificate per row). Bad rows are spread evenly, one defect each, in
-turn: ${Object.entries(BAD_KINDS).map(([k, f]) => `${k} (reported on field ${f})`).join(', ')}.
+turn: ${Object.entries(BAD_KINDS)
+    .map(([k, f]) => `${k} (reported on field ${f})`)
+    .join(', ')}.
 The summary (stdout) counts rows, good rows and bad rows per kind.`,
 });
 
@@ -38,13 +55,20 @@ export async function runSample(argv: readonly string[], io: CliIo): Promise<num
   }
   requireFlags(sampleSpec, flags, ['rows', 'out']);
   const rowsText = flags.rows as string;
-  if (!/^\d{1,9}$/.test(rowsText) || Number(rowsText) < 1 || Number(rowsText) > 100_000_000) throw new UsageError('--rows must be a whole number from 1 to 100000000', 'sample');
+  if (!/^\d{1,9}$/.test(rowsText) || Number(rowsText) < 1 || Number(rowsText) > 100_000_000)
+    throw new UsageError('--rows must be a whole number from 1 to 100000000', 'sample');
   const rows = Number(rowsText);
   const ratioText = flags['bad-ratio'] ?? '0.02';
   const badRatio = Number(ratioText);
-  if (!/^\d*\.?\d+$/.test(ratioText) || !(badRatio >= 0 && badRatio <= 1)) throw new UsageError('--bad-ratio must be a number from 0 to 1', 'sample');
+  if (!/^\d*\.?\d+$/.test(ratioText) || !(badRatio >= 0 && badRatio <= 1))
+    throw new UsageError('--bad-ratio must be a number from 0 to 1', 'sample');
   const out = resolvePath(io, flags.out as string);
-  const byExtension: Record<string, 'csv' | 'ndjson' | 'json'> = { '.csv': 'csv', '.ndjson': 'ndjson', '.jsonl': 'ndjson', '.json': 'json' };
+  const byExtension: Record<string, 'csv' | 'ndjson' | 'json'> = {
+    '.csv': 'csv',
+    '.ndjson': 'ndjson',
+    '.jsonl': 'ndjson',
+    '.json': 'json',
+  };
   const format = (flags.format ?? byExtension[extname(out).toLowerCase()] ?? 'csv') as 'csv' | 'ndjson' | 'json';
   const seed = flags.seed ?? 'divoc';
   if (seed.length > 256) throw new UsageError('--seed is at most 256 characters', 'sample');
@@ -80,10 +104,16 @@ export async function runSample(argv: readonly string[], io: CliIo): Promise<num
   }
   const badTotal = Object.values(stats.bad).reduce((a, b) => a + b, 0);
   if (flags.json) {
-    io.stdout.write(`${JSON.stringify({ file: flags.out, format, seed, rows: stats.rows, good: stats.good, bad: badTotal, badByKind: stats.bad, scripts: stats.scripts })}\n`);
+    io.stdout.write(
+      `${JSON.stringify({ file: flags.out, format, seed, rows: stats.rows, good: stats.good, bad: badTotal, badByKind: stats.bad, scripts: stats.scripts })}\n`,
+    );
   } else {
-    const kinds = Object.entries(stats.bad).map(([k, n]) => `${k} ${n}`).join(', ');
-    io.stdout.write(`wrote ${stats.rows} rows to ${flags.out as string} (${format}): ${stats.good} good, ${badTotal} bad (${kinds})\n`);
+    const kinds = Object.entries(stats.bad)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
+    io.stdout.write(
+      `wrote ${stats.rows} rows to ${flags.out as string} (${format}): ${stats.good} good, ${badTotal} bad (${kinds})\n`,
+    );
   }
   return 0;
 }

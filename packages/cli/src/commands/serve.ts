@@ -9,15 +9,33 @@ import { loadService } from '../lib/service-module.js';
 
 export const serveSpec = defineCommand({
   name: 'serve',
-  summary: 'Run the HTTP signing service (@divoc/service): issue, verify, fetch and revoke credentials, status lists, health, metrics.',
-  usage: 'serve --config FILE [--host H] [--port N]  |  serve --dev --key FILE [--host 127.0.0.1] [--port N] [--issuer URI]',
+  summary:
+    'Run the HTTP signing service (@divoc/service): issue, verify, fetch and revoke credentials, status lists, health, metrics.',
+  usage:
+    'serve --config FILE [--host H] [--port N]  |  serve --dev --key FILE [--host 127.0.0.1] [--port N] [--issuer URI]',
   flags: {
-    config: { type: 'string', valueName: 'FILE', description: 'service config (JSON; see docs/service.md): keys, auth, storage, rate limits, status lists' },
+    config: {
+      type: 'string',
+      valueName: 'FILE',
+      description: 'service config (JSON; see docs/service.md): keys, auth, storage, rate limits, status lists',
+    },
     key: { type: 'string', valueName: 'FILE', description: 'W3C VC signing key for --dev: key file or pkcs11: URI' },
-    'key-id': { type: 'string', valueName: 'ID', description: 'verification method id for --key (default: from the key file, or derived)' },
-    issuer: { type: 'string', valueName: 'URI', description: 'issuer DID or URL for --dev (default: the key controller)' },
-    host: { type: 'string', valueName: 'HOST', description: 'listen address (default: the config\'s, else 127.0.0.1)' },
-    port: { type: 'string', valueName: 'N', description: 'listen port (default: the config\'s, else 8080; 0 picks a free one)' },
+    'key-id': {
+      type: 'string',
+      valueName: 'ID',
+      description: 'verification method id for --key (default: from the key file, or derived)',
+    },
+    issuer: {
+      type: 'string',
+      valueName: 'URI',
+      description: 'issuer DID or URL for --dev (default: the key controller)',
+    },
+    host: { type: 'string', valueName: 'HOST', description: "listen address (default: the config's, else 127.0.0.1)" },
+    port: {
+      type: 'string',
+      valueName: 'N',
+      description: "listen port (default: the config's, else 8080; 0 picks a free one)",
+    },
     dev: { type: 'boolean', description: 'trial mode: NO authentication, in-memory storage; allowed on loopback only' },
   },
   positionals: { min: 0, max: 0 },
@@ -32,7 +50,11 @@ Exit status: 0 stopped by a signal, 2 usage error, bad config, unreadable key, o
 });
 
 /** Runs `divoc serve`; `signal` (tests) stops it like SIGTERM does. */
-export async function runServe(argv: readonly string[], io: CliIo, options: { signal?: AbortSignal } = {}): Promise<number> {
+export async function runServe(
+  argv: readonly string[],
+  io: CliIo,
+  options: { signal?: AbortSignal } = {},
+): Promise<number> {
   const spec = serveSpec;
   const { flags, help } = parseArgs(argv, spec);
   if (help) {
@@ -41,26 +63,47 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
   }
   let port: number | undefined;
   if (flags.port !== undefined) {
-    if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) > 65535) throw new UsageError('--port must be a number from 0 to 65535', spec.name);
+    if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) > 65535)
+      throw new UsageError('--port must be a number from 0 to 65535', spec.name);
     port = Number(flags.port);
   }
-  if (flags.config === undefined && !flags.dev) throw new UsageError('give --config FILE, or --dev --key FILE for a loopback trial without authentication', spec.name);
-  if (flags.config !== undefined && (flags.key !== undefined || flags.issuer !== undefined || flags['key-id'] !== undefined)) {
-    throw new UsageError('--key, --key-id and --issuer go with --dev; with --config the keys are in the config file', spec.name);
+  if (flags.config === undefined && !flags.dev)
+    throw new UsageError(
+      'give --config FILE, or --dev --key FILE for a loopback trial without authentication',
+      spec.name,
+    );
+  if (
+    flags.config !== undefined &&
+    (flags.key !== undefined || flags.issuer !== undefined || flags['key-id'] !== undefined)
+  ) {
+    throw new UsageError(
+      '--key, --key-id and --issuer go with --dev; with --config the keys are in the config file',
+      spec.name,
+    );
   }
 
   // The service (Fastify, pg) is an optional peer dependency: ERR_SERVICE_NOT_INSTALLED (exit 2) without it.
-  const { createMemoryStorage, isLoopbackHost, loadServiceConfig, ServiceConfigError, startService } = await loadService();
+  const { createMemoryStorage, isLoopbackHost, loadServiceConfig, ServiceConfigError, startService } =
+    await loadService();
 
   // Refuse before touching keys or storage: nothing about an unauthenticated public listener is worth loading.
   if (flags.dev && flags.host !== undefined && !isLoopbackHost(flags.host)) {
-    throw new UsageError(`refusing --dev on ${flags.host}: without authentication the service may listen on loopback only (127.0.0.1 or ::1)`, spec.name);
+    throw new UsageError(
+      `refusing --dev on ${flags.host}: without authentication the service may listen on loopback only (127.0.0.1 or ::1)`,
+      spec.name,
+    );
   }
 
   const loadKey: KeyLoader = async (ref, { baseDir, keyId, algorithm }) => {
     const key = await loadSigningKey({ cwd: baseDir, env: io.env }, ref, keyId);
     const signer = signerFor(key, { id: key.id, ...(algorithm !== undefined ? { algorithm } : {}) });
-    return { signer, publicKeyJwk: exportPublicJwk(key.keyPair), type: key.keyPair.type, id: key.id, ...(key.controller !== undefined ? { controller: key.controller } : {}) };
+    return {
+      signer,
+      publicKeyJwk: exportPublicJwk(key.keyPair),
+      type: key.keyPair.type,
+      id: key.id,
+      ...(key.controller !== undefined ? { controller: key.controller } : {}),
+    };
   };
   const logSink = { write: (line: string) => io.stdout.write(line) };
 
@@ -68,7 +111,12 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
   if (flags.config !== undefined) {
     const path = resolvePath(io, flags.config);
     try {
-      config = await loadServiceConfig(path, { loadKey, env: io.env, logSink, listen: { ...(flags.host !== undefined ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}) } });
+      config = await loadServiceConfig(path, {
+        loadKey,
+        env: io.env,
+        logSink,
+        listen: { ...(flags.host !== undefined ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}) },
+      });
     } catch (error) {
       if (error instanceof ServiceConfigError) throw new UsageError(`${flags.config}: ${error.message}`, spec.name);
       throw error;
@@ -76,9 +124,13 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
     if (flags.dev) config = { ...config, auth: { mode: 'none' } };
   } else {
     if (flags.key === undefined) throw new UsageError('--dev needs --key FILE (the signing key)', spec.name);
-    const key = await loadKey(flags.key, { baseDir: io.cwd, ...(flags['key-id'] !== undefined ? { keyId: flags['key-id'] } : {}) });
+    const key = await loadKey(flags.key, {
+      baseDir: io.cwd,
+      ...(flags['key-id'] !== undefined ? { keyId: flags['key-id'] } : {}),
+    });
     const issuer = flags.issuer ?? key.controller ?? controllerOf(key.id);
-    if (issuer === undefined) throw new UsageError('--issuer is needed: it cannot be derived from the key id', spec.name);
+    if (issuer === undefined)
+      throw new UsageError('--issuer is needed: it cannot be derived from the key id', spec.name);
     if (!/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(issuer)) throw new UsageError('--issuer must be a DID or URL', spec.name);
     config = {
       listen: { host: flags.host ?? '127.0.0.1', port: port ?? 8080 },
@@ -92,7 +144,10 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
   const host = config.listen?.host ?? '127.0.0.1';
   if (config.auth.mode === 'none' && !isLoopbackHost(host)) {
     await config.storage?.close();
-    throw new UsageError(`refusing --dev on ${host}: without authentication the service may listen on loopback only (127.0.0.1 or ::1)`, spec.name);
+    throw new UsageError(
+      `refusing --dev on ${host}: without authentication the service may listen on loopback only (127.0.0.1 or ::1)`,
+      spec.name,
+    );
   }
 
   let running;
@@ -102,12 +157,19 @@ export async function runServe(argv: readonly string[], io: CliIo, options: { si
     await config.storage?.close().catch(() => undefined);
     if (error instanceof ServiceConfigError) throw new UsageError(error.message, spec.name);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EACCES') {
-      throw new UsageError(`cannot listen on ${host}:${config.listen?.port ?? 8080}: ${(error as NodeJS.ErrnoException).code}`, spec.name);
+      throw new UsageError(
+        `cannot listen on ${host}:${config.listen?.port ?? 8080}: ${(error as NodeJS.ErrnoException).code}`,
+        spec.name,
+      );
     }
     throw error;
   }
-  io.stderr.write(`divoc serve: listening on ${running.url}${config.auth.mode === 'none' ? ' (dev mode: NO authentication)' : ''}\n`);
-  io.stderr.write(`divoc serve: OpenAPI at ${running.url}/openapi.json${flags.config !== undefined ? `; config ${resolvePath(io, flags.config)}` : ''}\n`);
+  io.stderr.write(
+    `divoc serve: listening on ${running.url}${config.auth.mode === 'none' ? ' (dev mode: NO authentication)' : ''}\n`,
+  );
+  io.stderr.write(
+    `divoc serve: OpenAPI at ${running.url}/openapi.json${flags.config !== undefined ? `; config ${resolvePath(io, flags.config)}` : ''}\n`,
+  );
 
   let stop!: () => void;
   await new Promise<void>((resolve) => {

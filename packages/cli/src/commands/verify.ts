@@ -4,7 +4,14 @@ import { UsageError } from '../lib/errors.js';
 import type { RawInput } from '../lib/formats/index.js';
 import { MAX_INPUT_BYTES, readInputs } from '../lib/inputs.js';
 import { useColour, type CliIo } from '../lib/io.js';
-import { failedDecode, formatInputReport, inputReportJson, makeStyle, reportOf, type InputReport } from '../lib/report.js';
+import {
+  failedDecode,
+  formatInputReport,
+  inputReportJson,
+  makeStyle,
+  reportOf,
+  type InputReport,
+} from '../lib/report.js';
 import { loadRevocation } from '../lib/revocation.js';
 import { loadTrust } from '../lib/trust.js';
 
@@ -12,7 +19,8 @@ export { MAX_INPUT_BYTES };
 
 export const verifySpec = defineCommand({
   name: 'verify',
-  summary: 'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
+  summary:
+    'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
   usage:
     'verify [--trust [ISSUER=]FILE]... [--dcc-trust-anchor FILE] [--status FILE]... [--require-status] [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
@@ -38,12 +46,18 @@ export const verifySpec = defineCommand({
     },
     'require-status': {
       type: 'boolean',
-      description: 'a credential no --status data covers is INVALID (ERR_STATUS_LIST_MISSING) instead of VALID with its revocation "not checked"',
+      description:
+        'a credential no --status data covers is INVALID (ERR_STATUS_LIST_MISSING) instead of VALID with its revocation "not checked"',
     },
-    now: { type: 'string', valueName: 'ISO-8601', description: 'verify as of this instant instead of the current time' },
+    now: {
+      type: 'string',
+      valueName: 'ISO-8601',
+      description: 'verify as of this instant instead of the current time',
+    },
     'allow-expired-keys': {
       type: 'boolean',
-      description: 'historical checks: accept a credential whose signing key or signer certificate is outside its validity window',
+      description:
+        'historical checks: accept a credential whose signing key or signer certificate is outside its validity window',
     },
     json: { type: 'boolean', description: 'print one JSON object per input, one per line' },
   },
@@ -118,7 +132,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
     return 0;
   }
   const now = flags.now === undefined ? undefined : parseInstant(flags.now);
-  if (positionals.filter((p) => p === '-').length > 1) throw new UsageError('standard input (-) can be read only once', verifySpec.name);
+  if (positionals.filter((p) => p === '-').length > 1)
+    throw new UsageError('standard input (-) can be read only once', verifySpec.name);
   const dccTrustAnchor = flags['dcc-trust-anchor'];
   const { trust } = await loadTrust(io, flags.trust, undefined, dccTrustAnchor !== undefined ? { dccTrustAnchor } : {});
   const { revocation } = await loadRevocation(io, flags.status);
@@ -135,7 +150,9 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
   let exit = 0;
   for (const unit of await readInputs(io, positionals)) {
     const report: InputReport =
-      unit.kind === 'failed' ? failedDecode(unit.name, unit.code, unit.message) : reportOf(withImageDetails(await verify(verifierInput(unit.input), options), unit.input), unit.input.name);
+      unit.kind === 'failed'
+        ? failedDecode(unit.name, unit.code, unit.message)
+        : reportOf(withImageDetails(await verify(verifierInput(unit.input), options), unit.input), unit.input.name);
     const unreadable = unit.kind === 'failed' && unit.unreadable;
     if (flags.json) io.stdout.write(`${inputReportJson(report)}\n`);
     else io.stdout.write(formatInputReport(report, style));
@@ -157,13 +174,22 @@ export function parseInstant(value: string): Date {
   let date = new Date(Number.NaN);
   if (m) {
     const [, day, time, zone] = m;
-    const fixedZone = zone === undefined ? 'Z' : zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+    const fixedZone =
+      zone === undefined
+        ? 'Z'
+        : zone === 'Z'
+          ? 'Z'
+          : zone.includes(':')
+            ? zone
+            : `${zone.slice(0, 3)}:${zone.slice(3)}`;
     // JS Date keeps milliseconds only; trim longer fractions.
     const fixedTime = time?.replace(/(\.\d{3})\d+$/, '$1');
     date = new Date(fixedTime === undefined ? `${day}T00:00:00Z` : `${day}T${fixedTime}${fixedZone}`);
     // Reject calendar overflow such as 2021-02-30 (Date would roll it into March).
-    if (!Number.isNaN(date.getTime()) && zone === undefined && date.toISOString().slice(0, 10) !== day) date = new Date(Number.NaN);
+    if (!Number.isNaN(date.getTime()) && zone === undefined && date.toISOString().slice(0, 10) !== day)
+      date = new Date(Number.NaN);
   }
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--now: ${JSON.stringify(value)} is not an ISO 8601 date or date-time`, verifySpec.name);
+  if (Number.isNaN(date.getTime()))
+    throw new UsageError(`--now: ${JSON.stringify(value)} is not an ISO 8601 date or date-time`, verifySpec.name);
   return date;
 }

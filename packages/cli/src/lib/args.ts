@@ -103,7 +103,10 @@ export function parseArgs<F extends FlagSpecs>(argv: readonly string[], spec: Co
       const next = argv[i + 1];
       // A following `--flag` means the value was forgotten; `-` alone is a legitimate value (stdin).
       if (next === undefined || (next.startsWith('-') && next !== '-')) {
-        throw new UsageError(`option --${name} needs a value${flag.valueName ? ` (${flag.valueName})` : ''}`, spec.name);
+        throw new UsageError(
+          `option --${name} needs a value${flag.valueName ? ` (${flag.valueName})` : ''}`,
+          spec.name,
+        );
       }
       value = next;
       i++;
@@ -131,7 +134,9 @@ export function parseArgs<F extends FlagSpecs>(argv: readonly string[], spec: Co
     }
     if (positionals.length > max) {
       throw new UsageError(
-        max === 0 ? `unexpected argument ${quote(positionals[0] as string)}` : `unexpected argument ${quote(positionals[max] as string)}`,
+        max === 0
+          ? `unexpected argument ${quote(positionals[0] as string)}`
+          : `unexpected argument ${quote(positionals[max] as string)}`,
         spec.name,
       );
     }
@@ -150,7 +155,10 @@ export function requireFlags<F extends FlagSpecs>(
     return v === undefined || (Array.isArray(v) && v.length === 0);
   });
   if (missing.length > 0) {
-    throw new UsageError(`missing required option${missing.length > 1 ? 's' : ''}: ${missing.map((n) => `--${n}`).join(', ')}`, spec.name);
+    throw new UsageError(
+      `missing required option${missing.length > 1 ? 's' : ''}: ${missing.map((n) => `--${n}`).join(', ')}`,
+      spec.name,
+    );
   }
 }
 

@@ -47,20 +47,33 @@ export type BuildResult = { ok: true; credential: Record<string, unknown> } | { 
 export function buildFromRecord(
   template: string,
   record: Record<string, unknown>,
-  options: { issuer: string; certificateId: string; issuanceDate?: Date; vcVersion?: '1.1' | '2.0'; context?: 'sdk' | 'divoc-legacy' },
+  options: {
+    issuer: string;
+    certificateId: string;
+    issuanceDate?: Date;
+    vcVersion?: '1.1' | '2.0';
+    context?: 'sdk' | 'divoc-legacy';
+  },
 ): BuildResult {
   try {
     // The certificate id travels in the record: that is where DIVOC registries keep it.
-    const credential = buildCredential(template, { ...record, certificateId: options.certificateId }, {
-      issuer: options.issuer,
-      ...(options.issuanceDate ? { issuanceDate: options.issuanceDate } : {}),
-      ...(options.vcVersion ? { vcVersion: options.vcVersion } : {}),
-      ...(options.context ? { context: options.context } : {}),
-    });
+    const credential = buildCredential(
+      template,
+      { ...record, certificateId: options.certificateId },
+      {
+        issuer: options.issuer,
+        ...(options.issuanceDate ? { issuanceDate: options.issuanceDate } : {}),
+        ...(options.vcVersion ? { vcVersion: options.vcVersion } : {}),
+        ...(options.context ? { context: options.context } : {}),
+      },
+    );
     return { ok: true, credential: credential as Record<string, unknown> };
   } catch (error) {
     if (error instanceof RecordValidationError) {
-      return { ok: false, errors: error.issues.map((issue) => ({ field: fieldOfPath(issue.path), reason: issue.message })) };
+      return {
+        ok: false,
+        errors: error.issues.map((issue) => ({ field: fieldOfPath(issue.path), reason: issue.message })),
+      };
     }
     throw error;
   }

@@ -112,7 +112,9 @@ export class StatusListLockedError extends CliErrorBase {
   readonly code = 'ERR_STATUS_LIST_LOCKED' as const;
   readonly path: string;
   constructor(path: string) {
-    super(`${path} is being updated by another process (lock file ${path}.lock; remove it if no divoc command is running)`);
+    super(
+      `${path} is being updated by another process (lock file ${path}.lock; remove it if no divoc command is running)`,
+    );
     this.name = 'StatusListLockedError';
     this.path = path;
   }

@@ -7,7 +7,11 @@ import { basename, dirname, join } from 'node:path';
  * into place. Linking fails if `path` already exists, so two concurrent runs can never both "create" a certificate;
  * `false` is returned in that case. Where hard links are unsupported, falls back to rename after an existence check.
  */
-export async function writeFileAtomicExclusive(path: string, contents: string | Uint8Array, mode = 0o644): Promise<boolean> {
+export async function writeFileAtomicExclusive(
+  path: string,
+  contents: string | Uint8Array,
+  mode = 0o644,
+): Promise<boolean> {
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const handle = await open(temp, 'wx', mode);
   try {
@@ -44,7 +48,10 @@ export async function exists(path: string): Promise<boolean> {
 }
 
 /** Reads at most `maxBytes` from a stream (stdin). */
-export async function readStreamLimited(stream: AsyncIterable<unknown>, maxBytes: number): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
+export async function readStreamLimited(
+  stream: AsyncIterable<unknown>,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
   const parts: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {

@@ -44,18 +44,40 @@ export async function readInputs(io: CliIo, names: readonly string[]): Promise<I
 async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   let read: { bytes: Uint8Array; tooLarge: boolean };
   try {
-    read = name === '-' ? await readStreamLimited(io.stdin, MAX_INPUT_BYTES) : await readFileCapped(resolvePath(io, name), MAX_INPUT_BYTES);
+    read =
+      name === '-'
+        ? await readStreamLimited(io.stdin, MAX_INPUT_BYTES)
+        : await readFileCapped(resolvePath(io, name), MAX_INPUT_BYTES);
   } catch (error) {
-    return { kind: 'failed', name, code: 'ERR_INPUT_UNREADABLE', message: `cannot read ${name}: ${describeFsError(error)}`, unreadable: true };
+    return {
+      kind: 'failed',
+      name,
+      code: 'ERR_INPUT_UNREADABLE',
+      message: `cannot read ${name}: ${describeFsError(error)}`,
+      unreadable: true,
+    };
   }
-  if (read.tooLarge) return { kind: 'failed', name, code: 'ERR_INPUT_TOO_LARGE', message: `larger than ${MAX_INPUT_BYTES} bytes`, unreadable: false };
+  if (read.tooLarge)
+    return {
+      kind: 'failed',
+      name,
+      code: 'ERR_INPUT_TOO_LARGE',
+      message: `larger than ${MAX_INPUT_BYTES} bytes`,
+      unreadable: false,
+    };
   // PNG, JPEG, or an SVG document: such inputs are QR images, read with `readQrFromImage`.
   const image = sniffImage(read.bytes);
   if (image === null) {
     const input = rawInput(name, read.bytes);
     // What verify() refuses (ERR_INPUT_TOO_LARGE), decode refuses too, before any format parses it.
     if (input.text !== undefined && input.text.length > MAX_INPUT_TEXT) {
-      return { kind: 'failed', name, code: 'ERR_INPUT_TOO_LARGE', message: `text is ${input.text.length} characters, over the ${MAX_INPUT_TEXT} limit`, unreadable: false };
+      return {
+        kind: 'failed',
+        name,
+        code: 'ERR_INPUT_TOO_LARGE',
+        message: `text is ${input.text.length} characters, over the ${MAX_INPUT_TEXT} limit`,
+        unreadable: false,
+      };
     }
     return { kind: 'input', input };
   }
@@ -65,7 +87,13 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
     // The same budgets `verify()` uses: pixels capped before allocating, SVG complexity and reading time capped.
     text = readQrFromImage(read.bytes, IMAGE_LIMITS);
   } catch (error) {
-    return { kind: 'failed', name, code: errorCode(error) ?? 'ERR_QR_UNREADABLE', message: `${image.toUpperCase()} image: ${describeError(error)}`, unreadable: false };
+    return {
+      kind: 'failed',
+      name,
+      code: errorCode(error) ?? 'ERR_QR_UNREADABLE',
+      message: `${image.toUpperCase()} image: ${describeError(error)}`,
+      unreadable: false,
+    };
   }
   return { kind: 'input', input: { name, bytes: new TextEncoder().encode(text), text, image, imageBytes: read.bytes } };
 }
@@ -79,7 +107,10 @@ function groupShcChunks(units: InputUnit[]): InputUnit[] {
     if (!set) return;
     const ordered = [...set.chunks.entries()].sort(([a], [b]) => a - b).map(([, text]) => text);
     const text = ordered.join('\n');
-    out[set.at] = { kind: 'input', input: { name: set.names.join(' + '), bytes: new TextEncoder().encode(text), text, chunks: ordered } };
+    out[set.at] = {
+      kind: 'input',
+      input: { name: set.names.join(' + '), bytes: new TextEncoder().encode(text), text, chunks: ordered },
+    };
     open.delete(total);
   };
   for (const unit of units) {

@@ -52,7 +52,8 @@ function toCliError(path: string, error: unknown, reading: boolean): unknown {
     const reason = `larger than ${error.limit} bytes: not a key file`;
     return reading ? new InputUnreadableError(path, reason) : new KeyFileError(path, reason);
   }
-  if (error instanceof KeyFileUnreadableError) return new InputUnreadableError(path, describeFsError(error.cause ?? error));
+  if (error instanceof KeyFileUnreadableError)
+    return new InputUnreadableError(path, describeFsError(error.cause ?? error));
   return error;
 }
 
@@ -60,7 +61,11 @@ function toCliError(path: string, error: unknown, reading: boolean): unknown {
  * Parses any key file the CLI accepts (see @divoc/keys `parseKeyFile`): errors are `KeyFileError`s naming `path`.
  * `explicitId` (from `--key-id` or `--trust ID=FILE`) overrides the id the file gives or implies.
  */
-export function parseKeyFile(path: string, bytes: Uint8Array, options: { explicitId?: string; requirePrivate: boolean }): LoadedKey {
+export function parseKeyFile(
+  path: string,
+  bytes: Uint8Array,
+  options: { explicitId?: string; requirePrivate: boolean },
+): LoadedKey {
   try {
     return parseKeyFileText(bytes, { name: path, ...options });
   } catch (error) {
@@ -76,7 +81,8 @@ export function signerFor(key: LoadedKey, options: { id: string; algorithm?: Sig
   const token = key.signer;
   if (!token) return createSigner(key.keyPair, options);
   const algorithm = options.algorithm ?? token.algorithm;
-  if (algorithm !== token.algorithm) throw new KeyFileError(key.id, `the token key signs ${token.algorithm}, not ${algorithm}`);
+  if (algorithm !== token.algorithm)
+    throw new KeyFileError(key.id, `the token key signs ${token.algorithm}, not ${algorithm}`);
   if (options.id === token.id) return token;
   return Object.freeze({ id: options.id, algorithm, sign: (data: Uint8Array) => token.sign(data) });
 }
@@ -111,7 +117,10 @@ async function pkcs11Module(shown: string): Promise<typeof import('@divoc/keys/p
   }
 }
 
-async function pkcs11Session(pkcs11: typeof import('@divoc/keys/pkcs11'), options: OpenPkcs11SessionOptions): Promise<Pkcs11Session> {
+async function pkcs11Session(
+  pkcs11: typeof import('@divoc/keys/pkcs11'),
+  options: OpenPkcs11SessionOptions,
+): Promise<Pkcs11Session> {
   const { pin, ...where } = options;
   const cacheKey = `${JSON.stringify(where)}#${createHash('sha256').update(pin).digest('base64url')}`;
   const cached = pkcs11Sessions.get(cacheKey);
@@ -137,7 +146,10 @@ export async function closePkcs11Sessions(): Promise<void> {
  * key: the public half for trust entries and ids, a Signer that signs in the token. The module defaults to
  * `$DIVOC_PKCS11_MODULE`, the PIN to `$DIVOC_PKCS11_PIN`. Errors are KeyFileErrors naming the URI (never the PIN).
  */
-export async function loadPkcs11Key(uri: string, options: { explicitId?: string; env: Record<string, string | undefined> }): Promise<LoadedKey> {
+export async function loadPkcs11Key(
+  uri: string,
+  options: { explicitId?: string; env: Record<string, string | undefined> },
+): Promise<LoadedKey> {
   const shown = shownUri(uri);
   const pkcs11 = await pkcs11Module(shown);
   try {
@@ -181,8 +193,17 @@ export async function generatePkcs11Key(
     const label = target.key?.label;
     if (label === undefined) throw new KeyFileError(shown, 'name the new key: add object=LABEL to the PKCS#11 URI');
     session = await pkcs11.openPkcs11Session(target.session);
-    const made = await pkcs11.generatePkcs11KeyPair(session, { type, label, ...(target.key?.id !== undefined ? { id: target.key.id } : {}) });
-    return { keyPair: made.keyPair, label: made.label, tokenLabel: session.tokenLabel, objectId: Buffer.from(made.id).toString('hex') };
+    const made = await pkcs11.generatePkcs11KeyPair(session, {
+      type,
+      label,
+      ...(target.key?.id !== undefined ? { id: target.key.id } : {}),
+    });
+    return {
+      keyPair: made.keyPair,
+      label: made.label,
+      tokenLabel: session.tokenLabel,
+      objectId: Buffer.from(made.id).toString('hex'),
+    };
   } catch (error) {
     if (error instanceof KeyFileError) throw error;
     if (isCodedKeyError(error)) throw new KeyFileError(shown, `${error.message} (${error.code})`);
@@ -201,11 +222,15 @@ export async function loadSigningKey(
   path: string,
   keyId: string | undefined,
 ): Promise<LoadedKey> {
-  if (isPkcs11KeyRef(path)) return loadPkcs11Key(path, { ...(keyId !== undefined ? { explicitId: keyId } : {}), env: io.env ?? process.env });
+  if (isPkcs11KeyRef(path))
+    return loadPkcs11Key(path, { ...(keyId !== undefined ? { explicitId: keyId } : {}), env: io.env ?? process.env });
   try {
-    return await readKeyFile(resolvePath(io, path), { name: path, ...(keyId !== undefined ? { explicitId: keyId } : {}), requirePrivate: true });
+    return await readKeyFile(resolvePath(io, path), {
+      name: path,
+      ...(keyId !== undefined ? { explicitId: keyId } : {}),
+      requirePrivate: true,
+    });
   } catch (error) {
     throw toCliError(path, error, true);
   }
 }
-

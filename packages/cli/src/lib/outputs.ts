@@ -4,7 +4,13 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { FORMATS } from '@divoc/formats';
-import { formatStem, mainFileName as bulkMainFileName, VC_BASED_FORMATS, type BulkFormat, type FormatStem } from '@divoc/bulk';
+import {
+  formatStem,
+  mainFileName as bulkMainFileName,
+  VC_BASED_FORMATS,
+  type BulkFormat,
+  type FormatStem,
+} from '@divoc/bulk';
 import { exportPublicJwk, type Signer } from '@divoc/keys';
 import type { SuiteName } from '@divoc/vc';
 import { OID_EKU_VDSNC_SIGNER, parseSignerCertificate } from '@divoc/vdsnc';
@@ -18,7 +24,12 @@ export type OutputFormat = FormatStem;
 
 /** Accepted spellings: a format's name or short name, and `json` (the old only value), which means `vc`. */
 export const OUTPUT_FORMAT_ALIASES: Readonly<Record<string, OutputFormat>> = Object.freeze({
-  ...Object.fromEntries(FORMATS.plugins.flatMap((p) => [[p.shortName, p.shortName], [p.name, p.shortName]])),
+  ...Object.fromEntries(
+    FORMATS.plugins.flatMap((p) => [
+      [p.shortName, p.shortName],
+      [p.name, p.shortName],
+    ]),
+  ),
   json: formatStem('w3c-vc'),
 });
 
@@ -43,7 +54,9 @@ export function parseOutputFormats(values: readonly string[]): { formats: Output
     for (const part of value.split(',')) {
       const name = part.trim();
       if (name === '') continue;
-      const format = Object.prototype.hasOwnProperty.call(OUTPUT_FORMAT_ALIASES, name) ? OUTPUT_FORMAT_ALIASES[name] : undefined;
+      const format = Object.prototype.hasOwnProperty.call(OUTPUT_FORMAT_ALIASES, name)
+        ? OUTPUT_FORMAT_ALIASES[name]
+        : undefined;
       if (format === undefined) unknown.push(name);
       else formats.add(format);
     }
@@ -64,7 +77,8 @@ export interface CertifiedKey {
 
 /** Parses a certificate (PEM, DER, base64 DER) and checks it certifies `key`. Throws Error with a plain message. */
 export function certifiedKey(key: LoadedKey, certificate: Uint8Array): CertifiedKey {
-  if (key.keyPair.type !== 'P-256') throw new Error(`the key is ${key.keyPair.type}; DCC and VDS-NC signers use P-256 (ES256)`);
+  if (key.keyPair.type !== 'P-256')
+    throw new Error(`the key is ${key.keyPair.type}; DCC and VDS-NC signers use P-256 (ES256)`);
   const text = Buffer.from(certificate).toString('utf8').trim();
   let x509: X509Certificate;
   try {

@@ -1,4 +1,10 @@
-import { toJsonReport, type Check, type CredentialSummary, type VerificationResult, type VerificationWarning } from '@divoc/verifier';
+import {
+  toJsonReport,
+  type Check,
+  type CredentialSummary,
+  type VerificationResult,
+  type VerificationWarning,
+} from '@divoc/verifier';
 
 /**
  * The verification outcome of one INPUT, as printed by `divoc verify` (one JSON line each with --json): the shape of
@@ -31,7 +37,10 @@ export interface InputReport {
  * same thing from the command line's point of view (its message says which).
  */
 export function reportOf(result: VerificationResult, input: string): InputReport {
-  const checks = result.format === 'unknown' ? result.checks.map((c) => (c.code === 'ERR_INPUT_INVALID' ? { ...c, code: 'ERR_INPUT_UNRECOGNIZED' } : c)) : result.checks;
+  const checks =
+    result.format === 'unknown'
+      ? result.checks.map((c) => (c.code === 'ERR_INPUT_INVALID' ? { ...c, code: 'ERR_INPUT_UNRECOGNIZED' } : c))
+      : result.checks;
   const report = toJsonReport({ ...result, checks }, input) as unknown as InputReport;
   // A result with nothing decoded has nothing to summarise.
   if (result.format === 'unknown' || result.credential === undefined) delete report.summary;
@@ -40,7 +49,13 @@ export function reportOf(result: VerificationResult, input: string): InputReport
 
 /** An input that never reached the verifier (unreadable, too large, not a readable image). */
 export function failedDecode(input: string, code: string, message: string): InputReport {
-  return { input, format: 'unknown', valid: false, issuer: null, checks: [{ name: 'decode', ok: false, code, message }] };
+  return {
+    input,
+    format: 'unknown',
+    valid: false,
+    issuer: null,
+    checks: [{ name: 'decode', ok: false, code, message }],
+  };
 }
 
 export interface Style {
@@ -71,7 +86,11 @@ export function formatCheck(check: Check, style: Style): string {
   const mark = check.ok ? style.ok : style.fail;
   // A passing check with a code is a warning (revocation not checked): shown in full, not dimmed.
   const detail =
-    check.ok && check.code === undefined ? (check.message ? style.dim(` ${printable(check.message)}`) : '') : ` ${printable([check.code, check.message].filter(Boolean).join(': '))}`;
+    check.ok && check.code === undefined
+      ? check.message
+        ? style.dim(` ${printable(check.message)}`)
+        : ''
+      : ` ${printable([check.code, check.message].filter(Boolean).join(': '))}`;
   return `${mark} ${check.name}${detail}`;
 }
 
@@ -83,11 +102,20 @@ export function summaryLines(summary: CredentialSummary): [string, string][] {
     ['gender', summary.gender],
   ];
   if (summary.event === 'vaccination') {
-    const vaccine = [summary.vaccine, summary.vaccineCode !== undefined && summary.vaccineCode !== summary.vaccine ? `(${summary.vaccineCode})` : undefined]
+    const vaccine = [
+      summary.vaccine,
+      summary.vaccineCode !== undefined && summary.vaccineCode !== summary.vaccine
+        ? `(${summary.vaccineCode})`
+        : undefined,
+    ]
       .filter(Boolean)
       .join(' ');
     lines.push(['vaccine', vaccine || undefined], ['maker', summary.manufacturer]);
-    if (summary.dose !== undefined) lines.push(['dose', summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : String(summary.dose)]);
+    if (summary.dose !== undefined)
+      lines.push([
+        'dose',
+        summary.totalDoses !== undefined ? `${summary.dose} of ${summary.totalDoses}` : String(summary.dose),
+      ]);
     lines.push(['date', summary.date]);
   } else if (summary.event === 'test') {
     lines.push(['test', summary.testType], ['result', summary.testResult], ['sampled', summary.date]);
@@ -101,11 +129,21 @@ export function summaryLines(summary: CredentialSummary): [string, string][] {
 export function formatInputReport(report: InputReport, style: Style): string {
   const verdict = report.valid ? style.green(style.bold('VALID')) : style.red(style.bold('INVALID'));
   const lines = [`${verdict}  ${printable(report.input)}`];
-  const issuer = report.issuer === null ? undefined : report.issuerName !== undefined ? `${report.issuer} (${report.issuerName})` : report.issuer;
+  const issuer =
+    report.issuer === null
+      ? undefined
+      : report.issuerName !== undefined
+        ? `${report.issuer} (${report.issuerName})`
+        : report.issuer;
   const facts: [string, string | undefined][] = [
     ['format', report.format],
     ['issuer', issuer],
-    ['claimed', report.claimedIssuer !== undefined && report.claimedIssuer !== report.issuer ? `${report.claimedIssuer} (not bound to the signing key)` : undefined],
+    [
+      'claimed',
+      report.claimedIssuer !== undefined && report.claimedIssuer !== report.issuer
+        ? `${report.claimedIssuer} (not bound to the signing key)`
+        : undefined,
+    ],
     ['suite', report.suite],
     ['key', report.verificationMethod],
     ...(report.summary ? summaryLines(report.summary) : []),

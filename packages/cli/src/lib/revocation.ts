@@ -54,10 +54,20 @@ interface BitstringBudget {
   left: number;
 }
 
-function addList(file: string, json: unknown, revocation: Required<RevocationData>, kinds: RevocationKind[], where: string, budget: BitstringBudget): void {
+function addList(
+  file: string,
+  json: unknown,
+  revocation: Required<RevocationData>,
+  kinds: RevocationKind[],
+  where: string,
+  budget: BitstringBudget,
+): void {
   const kind = sniff(json);
   if (kind === 'state-file') {
-    throw new StatusFileError(file, `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and pass the published credential`);
+    throw new StatusFileError(
+      file,
+      `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and pass the published credential`,
+    );
   }
   if (kind === undefined) {
     throw new StatusFileError(
@@ -77,7 +87,8 @@ function addList(file: string, json: unknown, revocation: Required<RevocationDat
       try {
         bytes = parseStatusListCredential(json, { maxBytes }).bits.length;
       } catch (error) {
-        if (maxBytes < DEFAULT_MAX_BITSTRING_BYTES && isStatusError(error) && /inflates beyond/.test(error.message)) throw new StatusFileError(file, overBudget);
+        if (maxBytes < DEFAULT_MAX_BITSTRING_BYTES && isStatusError(error) && /inflates beyond/.test(error.message))
+          throw new StatusFileError(file, overBudget);
         throw error;
       }
       budget.left -= bytes;
@@ -86,7 +97,8 @@ function addList(file: string, json: unknown, revocation: Required<RevocationDat
     else if (kind === 'shc') (revocation.shc as unknown[]).push(parseShcRevocationList(json));
     else (revocation.dcc as unknown[]).push(createDccRevocationList(json));
   } catch (error) {
-    if (isStatusError(error) || isShcError(error)) throw new StatusFileError(file, `${where}${error.message} (${error.code})`);
+    if (isStatusError(error) || isShcError(error))
+      throw new StatusFileError(file, `${where}${error.message} (${error.code})`);
     throw error;
   }
   if (!kinds.includes(kind)) kinds.push(kind);
@@ -114,10 +126,17 @@ export async function loadRevocation(io: CliIo, files: readonly string[]): Promi
     }
     let json: unknown;
     try {
-      json = parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+      json = parseJsonStrict(
+        Buffer.from(bytes)
+          .toString('utf8')
+          .replace(/^\uFEFF/, ''),
+      );
     } catch (error) {
       if (isUnsafeJsonError(error)) throw new StatusFileError(file, `refused: ${error.message} (${error.code})`);
-      throw new StatusFileError(file, `not JSON (${(error as Error).message}); a status or revocation list is a JSON file`);
+      throw new StatusFileError(
+        file,
+        `not JSON (${(error as Error).message}); a status or revocation list is a JSON file`,
+      );
     }
     const kinds: RevocationKind[] = [];
     if (Array.isArray(json)) {

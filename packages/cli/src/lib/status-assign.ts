@@ -1,4 +1,10 @@
-import { addCredentialStatus, allocateStatusEntry, isStatusError, type BitstringStatusListEntry, type StatusList } from '@divoc/status';
+import {
+  addCredentialStatus,
+  allocateStatusEntry,
+  isStatusError,
+  type BitstringStatusListEntry,
+  type StatusList,
+} from '@divoc/status';
 import { StatusFileError, UsageError } from './errors.js';
 import { join } from 'node:path';
 import { exists } from './files.js';
@@ -29,7 +35,9 @@ export interface StatusAssigner {
    * A copy of an unsigned credential with one new `credentialStatus` entry per list (and, on VC 1.1, the Bitstring
    * Status List context). Sign the result. Throws `StatusFileError` when a list is full.
    */
-  assign<T extends object>(credential: T): T & { credentialStatus: BitstringStatusListEntry | BitstringStatusListEntry[] };
+  assign<T extends object>(
+    credential: T,
+  ): T & { credentialStatus: BitstringStatusListEntry | BitstringStatusListEntry[] };
   /** Persists the allocations made since the last flush; a no-op when there were none. */
   flush(): Promise<void>;
   /** Flushes, then releases the locks. Call it in a `finally`. */
@@ -40,7 +48,11 @@ export interface StatusAssigner {
  * Opens (and locks) the `--status-list` state files. Two lists with the same purpose are a usage error (which one
  * would `revoke` mean?). Returns undefined when no file is given, so callers can write `assigner?.assign(…)`.
  */
-export async function openStatusAssigner(io: CliIo, paths: readonly string[], command = 'issue'): Promise<StatusAssigner | undefined> {
+export async function openStatusAssigner(
+  io: CliIo,
+  paths: readonly string[],
+  command = 'issue',
+): Promise<StatusAssigner | undefined> {
   if (paths.length === 0) return undefined;
   const lists: { path: string; list: StatusList }[] = [];
   const releases: (() => Promise<void>)[] = [];
@@ -54,7 +66,11 @@ export async function openStatusAssigner(io: CliIo, paths: readonly string[], co
       releases.push(await acquireStatusListLock(io, path));
       const list = await readStatusListFile(io, path);
       const same = lists.find((l) => l.list.statusPurpose === list.statusPurpose);
-      if (same) throw new UsageError(`--status-list ${path} and ${same.path} are both ${list.statusPurpose} lists; give one per purpose`, command);
+      if (same)
+        throw new UsageError(
+          `--status-list ${path} and ${same.path} are both ${list.statusPurpose} lists; give one per purpose`,
+          command,
+        );
       lists.push({ path, list });
     }
   } catch (error) {
@@ -86,7 +102,10 @@ export async function openStatusAssigner(io: CliIo, paths: readonly string[], co
     assign(credential) {
       const entries = allocate();
       // addCredentialStatus is typed for @divoc/vc's UnsignedCredential; any unsigned credential object works.
-      return addCredentialStatus(credential as never, entries.length === 1 ? (entries[0] as BitstringStatusListEntry) : entries) as never;
+      return addCredentialStatus(
+        credential as never,
+        entries.length === 1 ? (entries[0] as BitstringStatusListEntry) : entries,
+      ) as never;
     },
     flush,
     async close() {
@@ -104,7 +123,11 @@ export async function openStatusAssigner(io: CliIo, paths: readonly string[], co
  * some VC-based format (vc, divoc-qr, vc-compact) is still to be written, and no `<id>.json` from an earlier run will
  * be reused for it. Allocating only then keeps reruns from using up the list.
  */
-export async function signsNewCredential(outDir: string, formats: readonly OutputFormat[], certificateId: string): Promise<boolean> {
+export async function signsNewCredential(
+  outDir: string,
+  formats: readonly OutputFormat[],
+  certificateId: string,
+): Promise<boolean> {
   if (formats.includes('vc') && (await exists(join(outDir, mainFileName('vc', certificateId))))) return false;
   for (const format of formats) {
     if (VC_BASED.has(format) && !(await exists(join(outDir, mainFileName(format, certificateId))))) return true;

@@ -2,8 +2,20 @@ import { readFileCapped } from '@divoc/keys/node';
 import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { MAX_SERIALIZED_STATUS_LIST_CHARS, isStatusError, loadStatusList, serializeStatusList, type StatusList } from '@divoc/status';
-import { FileExistsError, InputUnreadableError, OutputUnwritableError, StatusFileError, StatusListLockedError } from './errors.js';
+import {
+  MAX_SERIALIZED_STATUS_LIST_CHARS,
+  isStatusError,
+  loadStatusList,
+  serializeStatusList,
+  type StatusList,
+} from '@divoc/status';
+import {
+  FileExistsError,
+  InputUnreadableError,
+  OutputUnwritableError,
+  StatusFileError,
+  StatusListLockedError,
+} from './errors.js';
 import { writeFileAtomicExclusive } from './files.js';
 import { resolvePath, type CliIo } from './io.js';
 import { describeFsError } from '@divoc/keys/node';
@@ -21,18 +33,23 @@ export async function readStatusListFile(io: CliIo, path: string): Promise<Statu
   let bytes: Uint8Array;
   try {
     const read = await readFileCapped(resolvePath(io, path), MAX_STATE_FILE_BYTES);
-    if (read.tooLarge) throw new StatusFileError(path, `larger than ${MAX_STATE_FILE_BYTES} bytes: not a status list state file`);
+    if (read.tooLarge)
+      throw new StatusFileError(path, `larger than ${MAX_STATE_FILE_BYTES} bytes: not a status list state file`);
     bytes = read.bytes;
   } catch (error) {
     if (error instanceof StatusFileError) throw error;
     throw new InputUnreadableError(path, describeFsError(error));
   }
-  const text = Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '');
+  const text = Buffer.from(bytes)
+    .toString('utf8')
+    .replace(/^\uFEFF/, '');
   try {
     return loadStatusList(text);
   } catch (error) {
     if (isStatusError(error)) {
-      const hint = /BitstringStatusListCredential/.test(text.slice(0, 4096)) ? ' (this looks like a published list credential; give the state file written by divoc status create)' : '';
+      const hint = /BitstringStatusListCredential/.test(text.slice(0, 4096))
+        ? ' (this looks like a published list credential; give the state file written by divoc status create)'
+        : '';
       throw new StatusFileError(path, `not a status list state file: ${error.message} (${error.code})${hint}`);
     }
     throw error;
@@ -69,7 +86,12 @@ export async function writeFileAtomic(path: string, contents: string): Promise<v
  * Writes a state file atomically. `exclusive`: only if none exists (else `FileExistsError`), for `status create`:
  * a new list must never replace one whose indexes were handed out.
  */
-export async function writeStatusListFile(io: CliIo, path: string, list: StatusList, options: { exclusive?: boolean } = {}): Promise<void> {
+export async function writeStatusListFile(
+  io: CliIo,
+  path: string,
+  list: StatusList,
+  options: { exclusive?: boolean } = {},
+): Promise<void> {
   const contents = `${serializeStatusList(list)}\n`;
   let created = true;
   try {
@@ -121,7 +143,11 @@ export async function withStatusListLock<T>(io: CliIo, path: string, fn: () => P
  * Read-modify-write of a state file under its lock: `update` changes the list and says whether to save it.
  * The file is replaced only after `update` returns, atomically.
  */
-export async function updateStatusListFile<T>(io: CliIo, path: string, update: (list: StatusList) => Promise<{ save: boolean; value: T }> | { save: boolean; value: T }): Promise<T> {
+export async function updateStatusListFile<T>(
+  io: CliIo,
+  path: string,
+  update: (list: StatusList) => Promise<{ save: boolean; value: T }> | { save: boolean; value: T },
+): Promise<T> {
   return withStatusListLock(io, path, async () => {
     const list = await readStatusListFile(io, path);
     const { save, value } = await update(list);

@@ -3,7 +3,12 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { controllerOf, isUnsafeJsonError, jwkThumbprint, parseJsonStrict, trustedKeyFromKeyPair } from '@divoc/keys';
 import { MAX_TRUST_TEXT, Trust, isVerifierError, type TrustAddOptions, type TrustSourceSummary } from '@divoc/verifier';
-import { MAX_TRUST_DIRECTORY_BYTES, MAX_TRUST_DIRECTORY_CRL_FILES, splitTrustBinding, trustBindingOf } from '@divoc/verifier/node';
+import {
+  MAX_TRUST_DIRECTORY_BYTES,
+  MAX_TRUST_DIRECTORY_CRL_FILES,
+  splitTrustBinding,
+  trustBindingOf,
+} from '@divoc/verifier/node';
 import { InputUnreadableError, KeyFileError } from './errors.js';
 import { resolvePath, type CliIo } from './io.js';
 import { parseKeyFile } from './keyfile.js';
@@ -33,12 +38,20 @@ export { splitTrustBinding };
  * lists, DID documents, DIVOC keys…); the CLI adds what is about files: `ID=FILE` bindings, issuer folders, and our
  * own private key files (only their public key is trusted). Any bad source is a `KeyFileError` (exit 2).
  */
-export async function loadTrust(io: CliIo, values: readonly string[], trust: Trust = new Trust(), options: LoadTrustOptions = {}): Promise<LoadedTrust> {
+export async function loadTrust(
+  io: CliIo,
+  values: readonly string[],
+  trust: Trust = new Trust(),
+  options: LoadTrustOptions = {},
+): Promise<LoadedTrust> {
   const anchor = options.dccTrustAnchor !== undefined ? await readTrustAnchor(io, options.dccTrustAnchor) : undefined;
   const sources: LoadedTrustSource[] = [];
   for (const value of values) sources.push({ source: value, summary: await addTrustSource(io, trust, value, anchor) });
   if (anchor !== undefined && !sources.some((s) => s.summary.kind === 'dcc-signer-list')) {
-    throw new KeyFileError(options.dccTrustAnchor!, 'a DCC gateway trust anchor checks EU DCC trust lists, and no --trust file is one (ERR_TRUST_INVALID)');
+    throw new KeyFileError(
+      options.dccTrustAnchor!,
+      'a DCC gateway trust anchor checks EU DCC trust lists, and no --trust file is one (ERR_TRUST_INVALID)',
+    );
   }
   return { trust, sources };
 }
@@ -56,7 +69,8 @@ async function readTrustAnchor(io: CliIo, path: string): Promise<string | Uint8A
   if (bytes.length === 0) throw new KeyFileError(path, 'empty file (ERR_TRUST_UNRECOGNIZED)');
   if (bytes[0] === 0x30) return bytes;
   const text = Buffer.from(bytes).toString('utf8');
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) throw new KeyFileError(path, 'is not a PEM or DER certificate (ERR_TRUST_INVALID)');
+  if (!text.includes('-----BEGIN CERTIFICATE-----'))
+    throw new KeyFileError(path, 'is not a PEM or DER certificate (ERR_TRUST_INVALID)');
   return text;
 }
 
@@ -65,7 +79,10 @@ async function readTrustFile(io: CliIo, path: string, budget?: FolderBudget): Pr
   try {
     const read = await readFileCapped(resolvePath(io, path), limit);
     if (read.tooLarge && budget && limit < MAX_TRUST_FILE_BYTES) {
-      throw new KeyFileError(budget.path, `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`);
+      throw new KeyFileError(
+        budget.path,
+        `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`,
+      );
     }
     if (read.tooLarge) throw new KeyFileError(path, `larger than ${MAX_TRUST_FILE_BYTES} bytes`);
     if (budget) budget.left -= read.bytes.length;
@@ -121,7 +138,11 @@ async function wrapAsync<T>(path: string, fn: () => Promise<T>): Promise<T> {
 function parseTrustJson(path: string, bytes: Uint8Array): unknown {
   try {
     // Strict: trust with a member named twice, or named `__proto__` / `constructor` / `prototype`, is refused.
-    return parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    return parseJsonStrict(
+      Buffer.from(bytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (error) {
     if (isUnsafeJsonError(error)) throw new KeyFileError(path, `refused: ${error.message} (${error.code})`);
     throw new KeyFileError(path, `invalid JSON: ${(error as Error).message} (ERR_TRUST_INVALID)`);
@@ -134,13 +155,20 @@ function parseTrustJson(path: string, bytes: Uint8Array): unknown {
  * URL in `iss.txt` or `issuer.json` (`{ "iss" }`), else to no issuer in particular. The revocation lists are applied
  * to that issuer's cards by `verify`.
  */
-async function addIssuerFolder(io: CliIo, trust: Trust, path: string, bound: string | undefined): Promise<TrustSourceSummary> {
+async function addIssuerFolder(
+  io: CliIo,
+  trust: Trust,
+  path: string,
+  bound: string | undefined,
+): Promise<TrustSourceSummary> {
   const dir = resolvePath(io, path);
   const budget: FolderBudget = { path, left: MAX_TRUST_DIRECTORY_BYTES };
   let base = dir;
-  if (!(await isFile(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known')))) base = join(base, '.well-known');
+  if (!(await isFile(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known'))))
+    base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
-  if (!(await isFile(jwksPath))) throw new KeyFileError(path, 'holds no jwks.json (nor .well-known/jwks.json) (ERR_TRUST_UNREADABLE)');
+  if (!(await isFile(jwksPath)))
+    throw new KeyFileError(path, 'holds no jwks.json (nor .well-known/jwks.json) (ERR_TRUST_UNREADABLE)');
   const jwks = parseTrustJson(jwksPath, await readTrustFile(io, jwksPath, budget));
 
   let issuer = bound;
@@ -148,12 +176,17 @@ async function addIssuerFolder(io: CliIo, trust: Trust, path: string, bound: str
   for (const folder of [...new Set([base, dir])]) {
     if (issuer !== undefined) break;
     if (await isFile(join(folder, 'iss.txt'))) {
-      issuer = Buffer.from(await readTrustFile(io, join(folder, 'iss.txt'), budget)).toString('utf8').trim() || undefined;
+      issuer =
+        Buffer.from(await readTrustFile(io, join(folder, 'iss.txt'), budget))
+          .toString('utf8')
+          .trim() || undefined;
     } else if (await isFile(join(folder, 'issuer.json'))) {
       const file = join(folder, 'issuer.json');
-      const json = parseTrustJson(file, await readTrustFile(io, file, budget)) as { iss?: unknown; issuer?: unknown; name?: unknown } | string | null;
-      const iss = typeof json === 'string' ? json : json?.iss ?? json?.issuer;
-      if (typeof iss !== 'string' || iss === '') throw new KeyFileError(file, 'names no issuer ({ "iss": "https://…" })');
+      const json = parseTrustJson(file, await readTrustFile(io, file, budget)) as
+        { iss?: unknown; issuer?: unknown; name?: unknown } | string | null;
+      const iss = typeof json === 'string' ? json : (json?.iss ?? json?.issuer);
+      if (typeof iss !== 'string' || iss === '')
+        throw new KeyFileError(file, 'names no issuer ({ "iss": "https://…" })');
       issuer = iss;
       if (typeof json === 'object' && json !== null && typeof json.name === 'string') name = json.name;
     }
@@ -164,9 +197,17 @@ async function addIssuerFolder(io: CliIo, trust: Trust, path: string, bound: str
   if (await isDirectory(crlDir)) {
     const names = (await readdir(crlDir)).filter((n) => n.endsWith('.json')).sort();
     if (names.length > MAX_CRL_FILES) throw new KeyFileError(crlDir, `more than ${MAX_CRL_FILES} revocation lists`);
-    for (const file of names) crls.push(parseTrustJson(join(crlDir, file), await readTrustFile(io, join(crlDir, file), budget)));
+    for (const file of names)
+      crls.push(parseTrustJson(join(crlDir, file), await readTrustFile(io, join(crlDir, file), budget)));
   }
-  return wrap(path, () => trust.addWellKnown({ jwks, crls, ...(issuer !== undefined ? { issuer } : {}), ...(name !== undefined ? { name } : {}) }));
+  return wrap(path, () =>
+    trust.addWellKnown({
+      jwks,
+      crls,
+      ...(issuer !== undefined ? { issuer } : {}),
+      ...(name !== undefined ? { name } : {}),
+    }),
+  );
 }
 
 /** Our own key files (`divoc-key`, a private JWK): `Trust` refuses private material, so only the public key goes in. */
@@ -176,8 +217,16 @@ function isPrivateKeyFile(json: unknown): boolean {
   return obj.kind === 'divoc-key' || (typeof obj.kty === 'string' && obj.d !== undefined);
 }
 
-function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, binding: { id?: string; issuer?: string }): TrustSourceSummary {
-  const key = parseKeyFile(path, bytes, { ...(binding.id !== undefined ? { explicitId: binding.id } : {}), requirePrivate: false });
+function addKeyFile(
+  trust: Trust,
+  path: string,
+  bytes: Uint8Array,
+  binding: { id?: string; issuer?: string },
+): TrustSourceSummary {
+  const key = parseKeyFile(path, bytes, {
+    ...(binding.id !== undefined ? { explicitId: binding.id } : {}),
+    requirePrivate: false,
+  });
   // P-256 keys also answer to their JWK thumbprint: the kid SMART Health Cards name.
   const thumbprint = key.keyPair.type === 'P-256' ? jwkThumbprint(key.keyPair) : undefined;
   const controller = key.controller ?? controllerOf(key.id);
@@ -190,7 +239,12 @@ function addKeyFile(trust: Trust, path: string, bytes: Uint8Array, binding: { id
   return wrap(path, () => trust.addTrustedKey(trusted));
 }
 
-async function addTrustSource(io: CliIo, trust: Trust, value: string, trustAnchor: string | Uint8Array | undefined): Promise<TrustSourceSummary> {
+async function addTrustSource(
+  io: CliIo,
+  trust: Trust,
+  value: string,
+  trustAnchor: string | Uint8Array | undefined,
+): Promise<TrustSourceSummary> {
   const { id, path } = splitTrustBinding(value);
   if (id === undefined && value.startsWith('did:key:')) return wrap(value, () => trust.add(value));
   const binding = trustBindingOf(id);
@@ -198,7 +252,13 @@ async function addTrustSource(io: CliIo, trust: Trust, value: string, trustAncho
   const bytes = await readTrustFile(io, path);
   if (bytes.length === 0) throw new KeyFileError(path, 'empty file (ERR_TRUST_UNRECOGNIZED)');
 
-  const text = bytes[0] === 0x30 ? undefined : Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, '').trimStart();
+  const text =
+    bytes[0] === 0x30
+      ? undefined
+      : Buffer.from(bytes)
+          .toString('utf8')
+          .replace(/^\uFEFF/, '')
+          .trimStart();
   let json: unknown;
   if (text !== undefined && (text.startsWith('{') || text.startsWith('['))) {
     json = parseTrustJson(path, bytes);
@@ -207,7 +267,8 @@ async function addTrustSource(io: CliIo, trust: Trust, value: string, trustAncho
   let options: TrustAddOptions = {};
   if (id !== undefined) {
     const obj = typeof json === 'object' && json !== null ? (json as Record<string, unknown>) : undefined;
-    if (Array.isArray(json) || Array.isArray(obj?.certificates)) throw new KeyFileError(path, 'an EU DCC signer list carries each signer\'s country; give it without ID=');
+    if (Array.isArray(json) || Array.isArray(obj?.certificates))
+      throw new KeyFileError(path, "an EU DCC signer list carries each signer's country; give it without ID=");
     options = { ...binding };
   }
   // `load`, not `add`: an EU DCC trust list gets its signature and CSCA chain checks (asynchronous).

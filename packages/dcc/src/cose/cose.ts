@@ -33,7 +33,8 @@ export function algorithmName(id: unknown): DccAlgorithm | undefined {
 function headerMap(value: unknown, where: string): CoseHeaderMap {
   if (!(value instanceof Map)) throw new DccCoseError(`${where} header is not a CBOR map`);
   for (const label of value.keys()) {
-    if (typeof label !== 'number' && typeof label !== 'string') throw new DccCoseError(`${where} header has a label that is neither an integer nor text`);
+    if (typeof label !== 'number' && typeof label !== 'string')
+      throw new DccCoseError(`${where} header has a label that is neither an integer nor text`);
   }
   return value as CoseHeaderMap;
 }
@@ -53,7 +54,8 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
   if (item instanceof Tag && item.tag === CWT_TAG) {
     tags.push(CWT_TAG);
     item = item.value;
-    if (!(item instanceof Tag && item.tag === COSE_SIGN1_TAG)) throw new DccCoseError('CWT tag 61 must wrap a COSE_Sign1 tag 18');
+    if (!(item instanceof Tag && item.tag === COSE_SIGN1_TAG))
+      throw new DccCoseError('CWT tag 61 must wrap a COSE_Sign1 tag 18');
   }
   if (item instanceof Tag) {
     if (item.tag !== COSE_SIGN1_TAG) throw new DccCoseError(`CBOR tag ${item.tag} is not COSE_Sign1 (18)`);
@@ -76,13 +78,24 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
   const unprotectedHeader = headerMap(unprotected, 'unprotected');
   if (!isBytes(payload)) throw new DccCoseError('COSE payload must be an attached byte string');
   if (!isBytes(signature)) throw new DccCoseError('COSE signature must be a byte string');
-  for (const [where, header] of [['protected', protectedHeader], ['unprotected', unprotectedHeader]] as const) {
+  for (const [where, header] of [
+    ['protected', protectedHeader],
+    ['unprotected', unprotectedHeader],
+  ] as const) {
     const kid = header.get(HEADER_KID);
     if (kid !== undefined && !isBytes(kid)) throw new DccCoseError(`${where} kid must be a byte string`);
     const alg = header.get(HEADER_ALG);
-    if (alg !== undefined && typeof alg !== 'number' && typeof alg !== 'string') throw new DccCoseError(`${where} alg must be an integer or text`);
+    if (alg !== undefined && typeof alg !== 'number' && typeof alg !== 'string')
+      throw new DccCoseError(`${where} alg must be an integer or text`);
   }
-  return { protectedBytes: new Uint8Array(protectedBytes), protectedHeader, unprotectedHeader, payload: new Uint8Array(payload), signature: new Uint8Array(signature), tags };
+  return {
+    protectedBytes: new Uint8Array(protectedBytes),
+    protectedHeader,
+    unprotectedHeader,
+    payload: new Uint8Array(payload),
+    signature: new Uint8Array(signature),
+    tags,
+  };
 }
 
 /** The bytes a COSE_Sign1 signature covers: `["Signature1", protected, h'', payload]` (RFC 9052 section 4.4). */
@@ -91,7 +104,12 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): U
 }
 
 /** A tagged (18) COSE_Sign1 from its parts. */
-export function buildCoseSign1(protectedBytes: Uint8Array, unprotectedHeader: CoseHeaderMap, payload: Uint8Array, signature: Uint8Array): Uint8Array {
+export function buildCoseSign1(
+  protectedBytes: Uint8Array,
+  unprotectedHeader: CoseHeaderMap,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): Uint8Array {
   return cborEncode(new Tag([protectedBytes, unprotectedHeader, payload, signature], COSE_SIGN1_TAG));
 }
 

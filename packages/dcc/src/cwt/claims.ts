@@ -30,7 +30,8 @@ export function toJsonLike(value: unknown, depth = 0, textKeysOnly = true): unkn
     return value;
   }
   if (typeof value === 'bigint') {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) throw new DccCwtError('DCC holds an integer beyond 2^53');
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
+      throw new DccCwtError('DCC holds an integer beyond 2^53');
     return Number(value);
   }
   if (value instanceof Date) {
@@ -42,7 +43,8 @@ export function toJsonLike(value: unknown, depth = 0, textKeysOnly = true): unkn
   if (value instanceof Map) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of value) {
-      if (typeof k !== 'string' && (textKeysOnly || typeof k !== 'number')) throw new DccCwtError('DCC map keys must be text');
+      if (typeof k !== 'string' && (textKeysOnly || typeof k !== 'number'))
+        throw new DccCwtError('DCC map keys must be text');
       const key = String(k);
       if (key === '__proto__') throw new DccCwtError('DCC map key "__proto__" is not allowed');
       out[key] = toJsonLike(v, depth + 1, textKeysOnly);
@@ -61,7 +63,8 @@ function numericDate(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
   if (typeof value === 'bigint') value = Number(value);
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new DccCwtError(`CWT claim ${name} must be a NumericDate (seconds since the epoch)`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new DccCwtError(`CWT claim ${name} must be a NumericDate (seconds since the epoch)`);
   return value;
 }
 
@@ -85,10 +88,17 @@ export function parseCwtClaims(payloadBytes: Uint8Array): CwtClaims {
   const payload = toJsonLike(dcc) as DccPayload;
   const all: Record<string, unknown> = {};
   for (const [k, v] of claims) {
-    if (typeof k !== 'number' && typeof k !== 'string') throw new DccCwtError('CWT claim labels must be integers or text');
+    if (typeof k !== 'number' && typeof k !== 'string')
+      throw new DccCwtError('CWT claim labels must be integers or text');
     all[String(k)] = k === CLAIM_HCERT ? { '1': payload } : describeClaim(v);
   }
-  return { ...(iss !== undefined ? { iss } : {}), ...(iat !== undefined ? { iat } : {}), ...(exp !== undefined ? { exp } : {}), payload, all };
+  return {
+    ...(iss !== undefined ? { iss } : {}),
+    ...(iat !== undefined ? { iat } : {}),
+    ...(exp !== undefined ? { exp } : {}),
+    payload,
+    all,
+  };
 }
 
 /** A claim other than hcert, for display: JSON-like when possible, else a short description. */

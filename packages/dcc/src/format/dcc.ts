@@ -29,7 +29,8 @@ function detect(input: FormatInput) {
   return undefined;
 }
 
-const asDccInput = (payload: unknown): string | Uint8Array => (payload instanceof Uint8Array ? payload : String(payload));
+const asDccInput = (payload: unknown): string | Uint8Array =>
+  payload instanceof Uint8Array ? payload : String(payload);
 const isoSeconds = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
 
 /** What a DCC revocation list is keyed by, read from the message (the first certificate entry's UCI). */
@@ -40,7 +41,8 @@ function revocationFacts(payload: string | Uint8Array): HcertRevocationFacts {
   const groups = [decoded.payload.v, decoded.payload.t, decoded.payload.r];
   const entry = groups.find((group) => Array.isArray(group) && group.length > 0)?.[0] as { ci?: unknown } | undefined;
   if (typeof entry?.ci === 'string' && entry.ci.length > 0 && entry.ci.length <= MAX_UCI) facts.uci = entry.ci;
-  if (facts.uci !== undefined && typeof decoded.iss === 'string' && /^[A-Z]{2}$/.test(decoded.iss)) facts.country = decoded.iss;
+  if (facts.uci !== undefined && typeof decoded.iss === 'string' && /^[A-Z]{2}$/.test(decoded.iss))
+    facts.country = decoded.iss;
   const alg = decoded.alg ?? decoded.algId;
   if (alg !== undefined && decoded.signature.length > 0 && decoded.signature.length <= MAX_SIGNATURE) {
     facts.coseSignature = decoded.signature;
@@ -87,7 +89,12 @@ export function summarizeDcc(payload: unknown): CredentialSummary {
     });
   }
   if (r) {
-    const recovery = { event: 'recovery' as const, date: summaryDay(r.fr), country: summaryText(r.co), certificateId: summaryText(r.ci) };
+    const recovery = {
+      event: 'recovery' as const,
+      date: summaryDay(r.fr),
+      country: summaryText(r.co),
+      certificateId: summaryText(r.ci),
+    };
     return cleanSummary({ ...base, ...recovery });
   }
   return cleanSummary(base);
@@ -141,7 +148,8 @@ export const dccFormat = {
     keys: ['dcc', 'dsc'],
     keyHint: 'keys.dcc or keys.dsc (a DCC document signer and its certificate)',
     issue: async (input, key) => {
-      if (!isDocumentSigner(key)) throw new FormatIssueError('dcc', 'ERR_ISSUER_KEY_MISSING', 'needs a document signer and its certificate');
+      if (!isDocumentSigner(key))
+        throw new FormatIssueError('dcc', 'ERR_ISSUER_KEY_MISSING', 'needs a document signer and its certificate');
       const projected = projectCredential(input.credential, input.ddcc);
       const dcc = await issueDccFromDdcc(projected, input.ddcc, key, {
         ...(input.issuanceDate !== undefined ? { issuanceDate: input.issuanceDate } : {}),

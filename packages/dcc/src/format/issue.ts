@@ -21,7 +21,11 @@ export function dccNameOf(name: DdccName): DccName {
   if (fnt) out.fnt = fnt;
   if (gnt) out.gnt = gnt;
   if ((out.fn !== undefined && !fnt) || (out.gn !== undefined && !gnt) || (!fnt && !gnt)) {
-    throw new FormatIssueError('dcc', 'ERR_ISSUER_NAME_NOT_LATIN', `the name ${JSON.stringify(name.text)} has no Latin transliteration for fnt/gnt: give nameLatin in the record`);
+    throw new FormatIssueError(
+      'dcc',
+      'ERR_ISSUER_NAME_NOT_LATIN',
+      `the name ${JSON.stringify(name.text)} has no Latin transliteration for fnt/gnt: give nameLatin in the record`,
+    );
   }
   return out;
 }
@@ -33,13 +37,19 @@ function checkMappable(ddcc: DdccCoreDataSet): void {
   };
   if (ddcc.kind === 'vaccination') {
     const v = ddcc.vaccination;
-    if (v.brand.euProduct === undefined) unmappable(`vaccine ${JSON.stringify(v.brand.display)} has no EU value-set code (mp)`);
-    if (v.disease.code !== 'RA01') unmappable(`disease ${JSON.stringify(v.disease.display ?? v.disease.code)} has no EU code (the DCC covers COVID-19)`);
+    if (v.brand.euProduct === undefined)
+      unmappable(`vaccine ${JSON.stringify(v.brand.display)} has no EU value-set code (mp)`);
+    if (v.disease.code !== 'RA01')
+      unmappable(
+        `disease ${JSON.stringify(v.disease.display ?? v.disease.code)} has no EU code (the DCC covers COVID-19)`,
+      );
     if (v.country === undefined) unmappable('the country of vaccination is not an ISO 3166-1 country');
   } else if (ddcc.kind === 'test') {
     const t = ddcc.test;
-    if (t.type.category !== 'naat' && t.type.category !== 'antigen') unmappable(`test type ${JSON.stringify(t.type.display)} is neither a NAAT nor a rapid antigen test`);
-    if (t.result.outcome !== 'negative' && t.result.outcome !== 'positive') unmappable(`test result ${JSON.stringify(t.result.display)} is neither positive nor negative`);
+    if (t.type.category !== 'naat' && t.type.category !== 'antigen')
+      unmappable(`test type ${JSON.stringify(t.type.display)} is neither a NAAT nor a rapid antigen test`);
+    if (t.result.outcome !== 'negative' && t.result.outcome !== 'positive')
+      unmappable(`test result ${JSON.stringify(t.result.display)} is neither positive nor negative`);
     if (t.pathogen.code !== 'RA01') unmappable('the DCC covers COVID-19 tests only');
     if (t.country === undefined) unmappable('the country of the test is not an ISO 3166-1 country');
   } else {
@@ -49,7 +59,11 @@ function checkMappable(ddcc: DdccCoreDataSet): void {
 }
 
 function countryOf(ddcc: DdccCoreDataSet): string | undefined {
-  return ddcc.kind === 'vaccination' ? ddcc.vaccination.country : ddcc.kind === 'test' ? ddcc.test.country : ddcc.recovery.country;
+  return ddcc.kind === 'vaccination'
+    ? ddcc.vaccination.country
+    : ddcc.kind === 'test'
+      ? ddcc.test.country
+      : ddcc.recovery.country;
 }
 
 /** Issues the DCC of a core data set; `projected` is the credential rewritten from it (`projectCredential`). */
@@ -62,7 +76,11 @@ export async function issueDccFromDdcc(
   checkMappable(ddcc);
   const certificateIssuer = ddcc.certificate.issuer.name ?? ddcc.certificate.issuer.id;
   if (certificateIssuer.length > MAX_ISSUER) {
-    throw new FormatIssueError('dcc', 'ERR_ISSUER_FIELD_TOO_LONG', `certificate issuer is longer than ${MAX_ISSUER} characters: give certificateIssuerName`);
+    throw new FormatIssueError(
+      'dcc',
+      'ERR_ISSUER_FIELD_TOO_LONG',
+      `certificate issuer is longer than ${MAX_ISSUER} characters: give certificateIssuerName`,
+    );
   }
   const country = countryOf(ddcc);
   return issueDcc(projected, {

@@ -1,6 +1,14 @@
 import { base64Encode, utf8DecodeStrict } from '@divoc/keys';
 import { base45Decode } from '../base45/base45.js';
-import { algorithmName, HEADER_ALG, HEADER_KID, parseCoseSign1, type CoseHeaderMap, type CoseSign1, type DccAlgorithm } from '../cose/cose.js';
+import {
+  algorithmName,
+  HEADER_ALG,
+  HEADER_KID,
+  parseCoseSign1,
+  type CoseHeaderMap,
+  type CoseSign1,
+  type DccAlgorithm,
+} from '../cose/cose.js';
 import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
 import { equalBytes } from '../lib/bytes.js';
 import { DccCoseError, DccInputError, DccPrefixError } from '../lib/errors.js';
@@ -59,7 +67,10 @@ export interface DecodedDccWithCose extends DecodedDcc {
 }
 
 /** Internal: what verification reads of a decoded DCC (no display records, no copy of the message). */
-export type DccVerificationInput = Pick<DecodedDccWithCose, 'payload' | 'type' | 'kid' | 'kidBytes' | 'kidHeader' | 'alg' | 'algId' | 'algHeader' | 'iss' | 'iat' | 'exp' | 'cose'> & {
+export type DccVerificationInput = Pick<
+  DecodedDccWithCose,
+  'payload' | 'type' | 'kid' | 'kidBytes' | 'kidHeader' | 'alg' | 'algId' | 'algHeader' | 'iss' | 'iat' | 'exp' | 'cose'
+> & {
   claims: CwtClaims;
 };
 
@@ -77,13 +88,18 @@ export function detectDcc(input: string | Uint8Array): boolean {
 /** The Base45 body of HC1 text; throws `DccPrefixError` unless it starts with exactly `HC1:`. */
 export function unprefixHc1(text: string): string {
   if (typeof text !== 'string') throw new DccInputError('HC1 input must be a string');
-  if (text.length > MAX_HC1_LENGTH) throw new DccInputError(`HC1 text is ${text.length} characters, over the ${MAX_HC1_LENGTH} limit`);
+  if (text.length > MAX_HC1_LENGTH)
+    throw new DccInputError(`HC1 text is ${text.length} characters, over the ${MAX_HC1_LENGTH} limit`);
   // QR scanners may append a line break; Base45 itself contains spaces, so nothing else is trimmed.
   const last = text.charCodeAt(text.length - 1);
   const body = last === 10 || last === 13 ? text.replace(/[\r\n]+$/, '') : text;
   if (!body.startsWith(HC1_PREFIX)) {
     const seen = /^[A-Za-z0-9]{2,4}:/.exec(body)?.[0];
-    throw new DccPrefixError(seen ? `unsupported context identifier ${JSON.stringify(seen)} (expected "HC1:")` : 'text does not start with "HC1:"');
+    throw new DccPrefixError(
+      seen
+        ? `unsupported context identifier ${JSON.stringify(seen)} (expected "HC1:")`
+        : 'text does not start with "HC1:"',
+    );
   }
   return body.slice(HC1_PREFIX.length);
 }
@@ -120,22 +136,30 @@ const HEADER_CRIT = 2;
 /** What this verifier understands: alg, content type, kid. */
 const UNDERSTOOD_HEADERS: ReadonlySet<unknown> = new Set([1, 3, 4]);
 
-function checkCritical(protectedHeader: ReadonlyMap<unknown, unknown>, unprotectedHeader: ReadonlyMap<unknown, unknown>): void {
-  if (unprotectedHeader.has(HEADER_CRIT)) throw new DccCoseError('COSE crit (label 2) may appear in the protected header only');
+function checkCritical(
+  protectedHeader: ReadonlyMap<unknown, unknown>,
+  unprotectedHeader: ReadonlyMap<unknown, unknown>,
+): void {
+  if (unprotectedHeader.has(HEADER_CRIT))
+    throw new DccCoseError('COSE crit (label 2) may appear in the protected header only');
   const crit = protectedHeader.get(HEADER_CRIT);
   if (crit === undefined) return;
-  if (!Array.isArray(crit) || crit.length === 0 || crit.length > 16) throw new DccCoseError('COSE crit must be a non-empty array of header labels');
+  if (!Array.isArray(crit) || crit.length === 0 || crit.length > 16)
+    throw new DccCoseError('COSE crit must be a non-empty array of header labels');
   const unknown = crit.find((label) => !UNDERSTOOD_HEADERS.has(label));
   if (unknown !== undefined) {
     const shown = typeof unknown === 'number' ? String(unknown) : JSON.stringify(String(unknown).slice(0, 32));
-    throw new DccCoseError(`COSE crit names header ${shown}, which this verifier does not understand, so the message must be refused`);
+    throw new DccCoseError(
+      `COSE crit names header ${shown}, which this verifier does not understand, so the message must be refused`,
+    );
   }
 }
 
 /** The parts of a COSE_Sign1 DCC message that verification reads (no verification). */
 function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   if (!(coseBytes instanceof Uint8Array)) throw new DccInputError('COSE input must be a Uint8Array');
-  if (coseBytes.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${coseBytes.length} bytes, over the ${MAX_COSE_BYTES} limit`);
+  if (coseBytes.length > MAX_COSE_BYTES)
+    throw new DccInputError(`COSE message is ${coseBytes.length} bytes, over the ${MAX_COSE_BYTES} limit`);
   // cbor-x for every message. Without the one-pass reader for the common shape (lib/cbor-reader.ts, removed),
   // verifyDcc does 6–8 % fewer ops/s and decodeDcc 19–26 % fewer: short of the 15 % on verifyDcc a second CBOR parser
   // had to earn. It only ever answered where this path gives the same answer, so no check went with it.
@@ -217,18 +241,23 @@ function inputToCose(input: string | Uint8Array, options: DecodeDccOptions): Uin
   if (typeof input === 'string') return hc1ToCose(input, options);
   if (!(input instanceof Uint8Array)) throw new DccInputError('DCC input must be HC1 text or COSE bytes');
   if (UTF8_PREFIX.every((b, i) => input[i] === b)) {
-    if (input.length > MAX_HC1_LENGTH * 4) throw new DccInputError(`HC1 bytes over the ${MAX_HC1_LENGTH} character limit`);
+    if (input.length > MAX_HC1_LENGTH * 4)
+      throw new DccInputError(`HC1 bytes over the ${MAX_HC1_LENGTH} character limit`);
     const text = utf8DecodeStrict(input);
     if (text === undefined) throw new DccInputError('HC1 bytes are not UTF-8 text');
     return hc1ToCose(text, options);
   }
-  if (input.length > MAX_COSE_BYTES) throw new DccInputError(`COSE message is ${input.length} bytes, over the ${MAX_COSE_BYTES} limit`);
+  if (input.length > MAX_COSE_BYTES)
+    throw new DccInputError(`COSE message is ${input.length} bytes, over the ${MAX_COSE_BYTES} limit`);
   // 0x78 cannot start a COSE message (it is a CBOR text string), so it marks a zlib stream.
   return input[0] === 0x78 ? zlibInflate(input) : input;
 }
 
 /** Internal decode for verification: the same checks and values, without the display records `decodeDcc` adds. */
-export function decodeDccForVerification(input: string | Uint8Array, options: DecodeDccOptions = {}): DccVerificationInput {
+export function decodeDccForVerification(
+  input: string | Uint8Array,
+  options: DecodeDccOptions = {},
+): DccVerificationInput {
   return decodeCore(inputToCose(input, options));
 }
 
@@ -241,4 +270,3 @@ export function decodeDcc(input: string | Uint8Array, options: DecodeDccOptions 
   const cose = inputToCose(input, options);
   return decodedOf(decodeCore(cose), cose);
 }
-

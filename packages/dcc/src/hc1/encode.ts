@@ -52,7 +52,8 @@ const MAX_PAYLOAD_BYTES = 32_768;
 function seconds(value: Date | number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   const s = value instanceof Date ? Math.floor(value.getTime() / 1000) : value;
-  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0) throw new DccEncodeError(`${name} must be a valid Date or whole seconds since the epoch`);
+  if (typeof s !== 'number' || !Number.isSafeInteger(s) || s < 0)
+    throw new DccEncodeError(`${name} must be a valid Date or whole seconds since the epoch`);
   return s;
 }
 
@@ -124,9 +125,11 @@ function payloadCopy(payload: DccPayload): DccPayload {
   } catch (cause) {
     throw new DccEncodeError('payload is not JSON data', { cause });
   }
-  if (json === undefined || json.length > MAX_PAYLOAD_BYTES) throw new DccEncodeError('payload must be a JSON object under 32 KB');
+  if (json === undefined || json.length > MAX_PAYLOAD_BYTES)
+    throw new DccEncodeError('payload must be a JSON object under 32 KB');
   const copy = JSON.parse(json) as unknown;
-  if (copy === null || typeof copy !== 'object' || Array.isArray(copy)) throw new DccEncodeError('payload must be a JSON object');
+  if (copy === null || typeof copy !== 'object' || Array.isArray(copy))
+    throw new DccEncodeError('payload must be a JSON object');
   return copy as DccPayload;
 }
 
@@ -145,7 +148,14 @@ function defaultIssuer(payload: DccPayload): string | undefined {
 }
 
 /** Catch a certificate that does not belong to the signer before anyone prints the QR code (once per pair). */
-async function checkCertificate(signer: Signer, certificate: string | Uint8Array, alg: DccAlgorithm, toBeSigned: Uint8Array, signature: Uint8Array, kid: Uint8Array): Promise<void> {
+async function checkCertificate(
+  signer: Signer,
+  certificate: string | Uint8Array,
+  alg: DccAlgorithm,
+  toBeSigned: Uint8Array,
+  signature: Uint8Array,
+  kid: Uint8Array,
+): Promise<void> {
   const key = certificateKey(certificate);
   let checked = checkedCertificates.get(signer);
   if (checked?.has(key)) return;
@@ -156,7 +166,9 @@ async function checkCertificate(signer: Signer, certificate: string | Uint8Array
     throw new DccCertificateError(`the signer certificate cannot be read: ${(cause as Error).message}`, { cause });
   }
   if (!(await verifySignature(trusted, alg, toBeSigned, signature))) {
-    throw new DccEncodeError("the signature does not verify under the given certificate: it is not the signer's certificate");
+    throw new DccEncodeError(
+      "the signature does not verify under the given certificate: it is not the signer's certificate",
+    );
   }
   if (!checked) {
     checked = new Map();
@@ -173,7 +185,8 @@ async function checkCertificate(signer: Signer, certificate: string | Uint8Array
 export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions): Promise<EncodedDcc> {
   if (!options || typeof options.signer?.sign !== 'function') throw new DccEncodeError('options.signer is required');
   const alg = options.signer.algorithm;
-  if (alg !== 'ES256' && alg !== 'PS256') throw new DccAlgorithmError(`the DCC is signed with ES256 or PS256, not ${String(alg)}`);
+  if (alg !== 'ES256' && alg !== 'PS256')
+    throw new DccAlgorithmError(`the DCC is signed with ES256 or PS256, not ${String(alg)}`);
   // Validation runs on a copy, so that what was checked is what gets signed. Without it the payload is written
   // straight from the caller's object when it is plain data (the same bytes as from the copy), else from a copy.
   let dcc: DccPayload | undefined;
@@ -181,15 +194,28 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
     dcc = payloadCopy(payload);
     if (options.validate !== false) {
       const issues = validateDccPayload(dcc, { valueSets: options.valueSets !== false });
-      if (issues.length > 0) throw new DccSchemaError(`payload is not a valid DCC: ${issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+      if (issues.length > 0)
+        throw new DccSchemaError(
+          `payload is not a valid DCC: ${issues
+            .slice(0, 5)
+            .map((i) => `${i.path}: ${i.message}`)
+            .join('; ')}`,
+        );
     }
   }
-  const iss = options.iss ?? (options.certificate !== undefined ? certificateCountry(options.certificate) : undefined) ?? defaultIssuer(dcc ?? payload);
-  if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64)) throw new DccEncodeError('iss must be a short string (a country code)');
+  const iss =
+    options.iss ??
+    (options.certificate !== undefined ? certificateCountry(options.certificate) : undefined) ??
+    defaultIssuer(dcc ?? payload);
+  if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64))
+    throw new DccEncodeError('iss must be a short string (a country code)');
   const iat = seconds(options.iat, 'iat', Math.floor(Date.now() / 1000));
   const exp = seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);
   if (exp <= iat) throw new DccEncodeError('exp must be after iat');
-  const kid = options.certificate !== undefined ? await kidFromCertificate(options.signer, options.certificate) : kidFromOption(options.kid);
+  const kid =
+    options.certificate !== undefined
+      ? await kidFromCertificate(options.signer, options.certificate)
+      : kidFromOption(options.kid);
   const header = protectedHeader(alg, kid);
 
   // CWT claims { 1: iss, 6: iat, 4: exp, -260: { 1: DCC } } written directly (the same bytes the general CBOR encoder
@@ -214,11 +240,15 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   if (payloadBytes.length > MAX_PAYLOAD_BYTES) throw new DccEncodeError('payload must be a JSON object under 32 KB');
   const signature = await options.signer.sign(toBeSigned);
   if (!(signature instanceof Uint8Array) || (alg === 'ES256' && signature.length !== 64)) {
-    throw new DccEncodeError(`the signer returned a malformed ${alg} signature${alg === 'ES256' ? ' (expected 64 bytes r‖s)' : ''}`);
+    throw new DccEncodeError(
+      `the signer returned a malformed ${alg} signature${alg === 'ES256' ? ' (expected 64 bytes r‖s)' : ''}`,
+    );
   }
-  if (options.certificate !== undefined) await checkCertificate(options.signer, options.certificate, alg, toBeSigned, signature, kid);
+  if (options.certificate !== undefined)
+    await checkCertificate(options.signer, options.certificate, alg, toBeSigned, signature, kid);
   const coseBytes = writeCoseSign1(writer, header.bytes, payloadBytes, signature);
   const hc1 = HC1_PREFIX + base45Encode(zlibDeflateTransient(coseBytes));
-  if (hc1.length > MAX_HC1_LENGTH) throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
+  if (hc1.length > MAX_HC1_LENGTH)
+    throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
   return { hc1, coseBytes, kid: header.kidBase64, alg, iat, exp };
 }

@@ -71,7 +71,11 @@ export interface DccVerificationResult extends FormatVerificationResult<'dcc', D
   signer?: TrustedKey;
 }
 
-const PURPOSE_OF_TYPE: Record<DccCertificateType, KeyPurpose> = { v: 'dcc-vaccination', t: 'dcc-test', r: 'dcc-recovery' };
+const PURPOSE_OF_TYPE: Record<DccCertificateType, KeyPurpose> = {
+  v: 'dcc-vaccination',
+  t: 'dcc-test',
+  r: 'dcc-recovery',
+};
 const DCC_PURPOSES: readonly string[] = Object.values(PURPOSE_OF_TYPE);
 const TYPE_NAME: Record<DccCertificateType, string> = { v: 'vaccination', t: 'test', r: 'recovery' };
 
@@ -81,7 +85,12 @@ function ok(name: CheckName, message?: string): Check {
 
 function failed(name: CheckName, error: unknown): Check {
   if (error instanceof DccError) return { name, ok: false, code: error.code, message: error.message };
-  return { name, ok: false, code: 'ERR_DCC_INPUT_INVALID', message: error instanceof Error ? error.message : String(error) };
+  return {
+    name,
+    ok: false,
+    code: 'ERR_DCC_INPUT_INVALID',
+    message: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function run(name: CheckName, fn: () => string | void): Check {
@@ -107,7 +116,10 @@ function candidatesFor(kid: string, options: VerifyDccOptions): TrustedKey[] {
       try {
         loose.addCertificate(cert);
       } catch (cause) {
-        throw new DccCertificateError(`certificates[${i}] is not a usable signer certificate: ${(cause as Error).message}`, { cause });
+        throw new DccCertificateError(
+          `certificates[${i}] is not a usable signer certificate: ${(cause as Error).message}`,
+          { cause },
+        );
       }
     });
     found.push(...loose.resolve(kid));
@@ -127,20 +139,33 @@ interface SignatureOutcome {
   verifiedBy?: TrustedKey;
 }
 
-async function checkSignature(decoded: DccVerificationInput, options: VerifyDccOptions, now: Date, outcome: SignatureOutcome): Promise<void> {
+async function checkSignature(
+  decoded: DccVerificationInput,
+  options: VerifyDccOptions,
+  now: Date,
+  outcome: SignatureOutcome,
+): Promise<void> {
   const { cose, alg, algId, kid } = decoded;
   if (alg === undefined) {
-    throw new DccAlgorithmError(algId === undefined ? 'the COSE headers name no algorithm' : `algorithm ${String(algId)} is not supported (only ES256 -7 and PS256 -37)`);
+    throw new DccAlgorithmError(
+      algId === undefined
+        ? 'the COSE headers name no algorithm'
+        : `algorithm ${String(algId)} is not supported (only ES256 -7 and PS256 -37)`,
+    );
   }
-  if (kid === undefined) throw new DccKeyNotTrustedError('the message names no kid; cannot choose a signer certificate');
+  if (kid === undefined)
+    throw new DccKeyNotTrustedError('the message names no kid; cannot choose a signer certificate');
   outcome.candidates = candidatesFor(kid, options);
   if (outcome.candidates.length === 0) throw new DccKeyNotTrustedError(`no trusted signer certificate has kid ${kid}`);
   const signature = cose.signature;
   if (signature.length === 0) throw new DccSignatureError('the signature is empty');
-  if (alg === 'ES256' && signature.length !== 64) throw new DccSignatureError(`an ES256 signature is 64 bytes (r‖s); this one is ${signature.length}`);
+  if (alg === 'ES256' && signature.length !== 64)
+    throw new DccSignatureError(`an ES256 signature is 64 bytes (r‖s); this one is ${signature.length}`);
   const fitting = outcome.candidates.filter((key) => algorithmMatchesKeyType(key.type, alg));
   if (fitting.length === 0) {
-    throw new DccSignatureError(`algorithm ${alg} does not fit the signer's ${outcome.candidates[0]!.type} key (kid ${kid})`);
+    throw new DccSignatureError(
+      `algorithm ${alg} does not fit the signer's ${outcome.candidates[0]!.type} key (kid ${kid})`,
+    );
   }
   const data = writeSigStructure(sigWriter, cose.protectedBytes, cose.payload);
   const verified: TrustedKey[] = [];
@@ -155,36 +180,59 @@ async function checkSignature(decoded: DccVerificationInput, options: VerifyDccO
     if (good) verified.push(key);
   }
   if (verified.length === 0) {
-    throw new DccSignatureError(`signature does not verify under ${fitting.length === 1 ? 'the signer certificate' : `any of ${fitting.length} certificates`} with kid ${kid}`);
+    throw new DccSignatureError(
+      `signature does not verify under ${fitting.length === 1 ? 'the signer certificate' : `any of ${fitting.length} certificates`} with kid ${kid}`,
+    );
   }
   outcome.verifiedBy = verified.find((key) => within(key, now)) ?? verified[0]!;
 }
 
 function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): string {
   const key = outcome.verifiedBy ?? outcome.candidates[0];
-  if (!key) throw new DccKeyNotTrustedError(decoded.kid === undefined ? 'no kid to look up' : `no trusted signer certificate has kid ${decoded.kid}`);
+  if (!key)
+    throw new DccKeyNotTrustedError(
+      decoded.kid === undefined ? 'no kid to look up' : `no trusted signer certificate has kid ${decoded.kid}`,
+    );
   // The CWT iss says which country issued the DCC; only a signer trusted for that country may say so. (The event's
   // country, v[0].co, is another matter: people are vaccinated abroad.)
   const binding = bindIssuer(trustedKeyIssuers(key), typeof decoded.iss === 'string' ? decoded.iss : undefined);
   if (binding.status === 'mismatch') {
-    throw new DccIssuerMismatchError(`the DCC names issuer ${JSON.stringify(String(decoded.iss).slice(0, 200))} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`);
+    throw new DccIssuerMismatchError(
+      `the DCC names issuer ${JSON.stringify(String(decoded.iss).slice(0, 200))} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`,
+    );
   }
   return `signer ${key.id}${key.controller ? ` (${key.controller})` : ''}`;
 }
 
-function checkValidity(decoded: DccVerificationInput, outcome: SignatureOutcome, now: Date, policy: DccVerificationPolicy): void {
+function checkValidity(
+  decoded: DccVerificationInput,
+  outcome: SignatureOutcome,
+  now: Date,
+  policy: DccVerificationPolicy,
+): void {
   const t = now.getTime() / 1000;
   if (decoded.iat === undefined) throw new DccCwtError('the CWT has no iat (issued at) claim');
   if (decoded.exp === undefined) throw new DccCwtError('the CWT has no exp (expiry) claim');
-  const skew = typeof policy.clockSkewSeconds === 'number' && policy.clockSkewSeconds >= 0 ? Math.min(policy.clockSkewSeconds, 3600) : 60;
-  if (decoded.iat > t + skew) throw new DccNotYetValidError(`issued ${new Date(decoded.iat * 1000).toISOString()}, after the validation clock ${now.toISOString()}`);
-  if (decoded.exp < t) throw new DccExpiredError(`expired ${new Date(decoded.exp * 1000).toISOString()}, before the validation clock ${now.toISOString()}`);
+  const skew =
+    typeof policy.clockSkewSeconds === 'number' && policy.clockSkewSeconds >= 0
+      ? Math.min(policy.clockSkewSeconds, 3600)
+      : 60;
+  if (decoded.iat > t + skew)
+    throw new DccNotYetValidError(
+      `issued ${new Date(decoded.iat * 1000).toISOString()}, after the validation clock ${now.toISOString()}`,
+    );
+  if (decoded.exp < t)
+    throw new DccExpiredError(
+      `expired ${new Date(decoded.exp * 1000).toISOString()}, before the validation clock ${now.toISOString()}`,
+    );
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (key && !within(key, now)) {
     const issuedAt = new Date(decoded.iat * 1000);
     if (!(policy.acceptExpiredSignerCertificate && within(key, issuedAt))) {
       const window = `${key.validFrom?.toISOString() ?? '…'} – ${key.validUntil?.toISOString() ?? '…'}`;
-      throw new DccSignerCertificateExpiredError(`signer certificate ${key.id} is valid ${window}, not at ${now.toISOString()}`);
+      throw new DccSignerCertificateExpiredError(
+        `signer certificate ${key.id} is valid ${window}, not at ${now.toISOString()}`,
+      );
     }
   }
 }
@@ -202,7 +250,9 @@ function checkKeyUsage(decoded: DccVerificationInput, outcome: SignatureOutcome)
   if (allowed.length === 0) return 'signer certificate restricts no certificate type';
   for (const type of typesIn(decoded.payload)) {
     if (!allowed.includes(PURPOSE_OF_TYPE[type])) {
-      throw new DccKeyUsageError(`signer certificate may sign ${allowed.join(', ')} only, not a ${TYPE_NAME[type]} certificate`);
+      throw new DccKeyUsageError(
+        `signer certificate may sign ${allowed.join(', ')} only, not a ${TYPE_NAME[type]} certificate`,
+      );
     }
   }
 }
@@ -210,7 +260,10 @@ function checkKeyUsage(decoded: DccVerificationInput, outcome: SignatureOutcome)
 function checkSchema(decoded: DccVerificationInput, policy: DccVerificationPolicy): void {
   const issues = validateDccPayload(decoded.payload, { valueSets: policy.valueSets !== false });
   if (issues.length > 0) {
-    const head = issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+    const head = issues
+      .slice(0, 5)
+      .map((i) => `${i.path}: ${i.message}`)
+      .join('; ');
     throw new DccSchemaError(`${head}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`);
   }
 }
@@ -221,7 +274,10 @@ function checkSchema(decoded: DccVerificationInput, policy: DccVerificationPolic
  * `validity` (CWT iat/exp and the signer certificate's window at `now`), `key-usage` (the certificate's DCC extended
  * key usage allows the certificate type), `schema` (DCC schema 1.3.3 and EU value sets; left out with `policy.schema: false`).
  */
-export async function verifyDcc(input: string | Uint8Array, options: VerifyDccOptions = {}): Promise<DccVerificationResult> {
+export async function verifyDcc(
+  input: string | Uint8Array,
+  options: VerifyDccOptions = {},
+): Promise<DccVerificationResult> {
   const result: DccVerificationResult = { valid: false, format: 'dcc', checks: [] };
   const opts = options ?? {};
   const policy = opts.policy ?? {};

@@ -50,7 +50,9 @@ function kindOf(credential: Json): 'v' | 't' | 'r' {
   if (types.includes('ProofOfVaccinationCredential')) return 'v';
   if (types.includes('ProofOfTestCertificateCredential')) return 't';
   if (types.includes('ProofOfRecoveryCredential')) return 'r';
-  throw new DccEncodeError('credential is not a ProofOfVaccinationCredential, ProofOfTestCertificateCredential or ProofOfRecoveryCredential');
+  throw new DccEncodeError(
+    'credential is not a ProofOfVaccinationCredential, ProofOfTestCertificateCredential or ProofOfRecoveryCredential',
+  );
 }
 
 /** ISO alpha-2 code of a country given as a code or an English name ("IN", "India"). */
@@ -83,7 +85,8 @@ function nameOf(subject: Json, override: DccName | undefined): DccName {
   if (gn) nam.gn = gn.slice(0, 80);
   const gnt = override?.gnt ?? (gn ? transliterateIcao(gn) : '');
   if (gnt) nam.gnt = gnt;
-  if (!nam.fnt && !nam.gnt) throw new DccEncodeError('the name has no Latin transliteration; give options.name.fnt / gnt');
+  if (!nam.fnt && !nam.gnt)
+    throw new DccEncodeError('the name has no Latin transliteration; give options.name.fnt / gnt');
   return nam;
 }
 
@@ -125,14 +128,23 @@ function testResultCode(value: unknown): string {
 }
 
 function issuerText(credential: Json, override: string | undefined): string {
-  const issuer = override ?? (typeof credential.issuer === 'string' ? credential.issuer : isJsonObject(credential.issuer) ? text(credential.issuer.name) || text(credential.issuer.id) : '');
-  if (issuer.length === 0 || issuer.length > 80) throw new DccEncodeError('certificate issuer (is) must be 1 to 80 characters; give options.certificateIssuer');
+  const issuer =
+    override ??
+    (typeof credential.issuer === 'string'
+      ? credential.issuer
+      : isJsonObject(credential.issuer)
+        ? text(credential.issuer.name) || text(credential.issuer.id)
+        : '');
+  if (issuer.length === 0 || issuer.length > 80)
+    throw new DccEncodeError('certificate issuer (is) must be 1 to 80 characters; give options.certificateIssuer');
   return issuer;
 }
 
 function uvciFor(evidence: Json, co: string, options: CredentialToDccOptions): string {
   if (options.uvci !== undefined) return options.uvci;
-  const id = text(evidence.certificateId).toUpperCase().replace(/[^A-Z0-9/:]/g, '');
+  const id = text(evidence.certificateId)
+    .toUpperCase()
+    .replace(/[^A-Z0-9/:]/g, '');
   if (id.length === 0) throw new DccEncodeError('evidence.certificateId is missing: give options.uvci');
   return createUvci(co, id, { checksum: options.uvciChecksum !== false });
 }
@@ -147,39 +159,72 @@ export function credentialToDccPayload(credential: unknown, options: CredentialT
   const facility = isJsonObject(evidence.facility) ? evidence.facility : {};
   const facilityAddress = isJsonObject(facility.address) ? facility.address : {};
   const subjectAddress = isJsonObject(subject.address) ? subject.address : {};
-  const countryInput = options.country ?? (text(evidence.country) || text(facilityAddress.addressCountry) || text(subjectAddress.addressCountry));
+  const countryInput =
+    options.country ??
+    (text(evidence.country) || text(facilityAddress.addressCountry) || text(subjectAddress.addressCountry));
   const co = countryCode(countryInput);
-  if (!co) throw new DccEncodeError(`country ${JSON.stringify(countryInput)} is not an ISO 3166-1 country; give options.country`);
+  if (!co)
+    throw new DccEncodeError(
+      `country ${JSON.stringify(countryInput)} is not an ISO 3166-1 country; give options.country`,
+    );
   const common = { co, is: issuerText(credential, options.certificateIssuer), ci: uvciFor(evidence, co, options) };
-  const payload: DccPayload = { ver: DCC_VERSION, nam: nameOf(subject, options.name), dob: dobOf(subject, options.dob) };
+  const payload: DccPayload = {
+    ver: DCC_VERSION,
+    nam: nameOf(subject, options.name),
+    dob: dobOf(subject, options.dob),
+  };
 
   if (kind === 'v') {
     const vaccine = resolveVaccine(text(evidence.vaccine));
     if (!vaccine?.euProduct || !vaccine.manufacturer) {
-      throw new DccEncodeError(`vaccine ${JSON.stringify(text(evidence.vaccine))} has no EU value-set code, so it cannot go into a DCC`);
+      throw new DccEncodeError(
+        `vaccine ${JSON.stringify(text(evidence.vaccine))} has no EU value-set code, so it cannot go into a DCC`,
+      );
     }
     const dn = Number(evidence.dose);
     const sd = Number(evidence.totalDoses);
-    if (!Number.isInteger(dn) || dn < 1 || !Number.isInteger(sd) || sd < 1) throw new DccEncodeError('evidence.dose and evidence.totalDoses must be positive integers');
-    payload.v = [{ tg: diseaseCode(evidence.targetDisease), vp: vaccine.snomed, mp: vaccine.euProduct, ma: vaccine.manufacturer, dn, sd, dt: dateOnly(evidence.date, 'evidence.date'), ...common }];
+    if (!Number.isInteger(dn) || dn < 1 || !Number.isInteger(sd) || sd < 1)
+      throw new DccEncodeError('evidence.dose and evidence.totalDoses must be positive integers');
+    payload.v = [
+      {
+        tg: diseaseCode(evidence.targetDisease),
+        vp: vaccine.snomed,
+        mp: vaccine.euProduct,
+        ma: vaccine.manufacturer,
+        dn,
+        sd,
+        dt: dateOnly(evidence.date, 'evidence.date'),
+        ...common,
+      },
+    ];
   } else if (kind === 't') {
     const tt = testTypeCode(evidence.testType);
     const sc = text(evidence.sampleCollectionTimestamp);
-    if (!/^\d{4}-\d{2}-\d{2}T/.test(sc)) throw new DccEncodeError('evidence.sampleCollectionTimestamp must be an ISO 8601 date-time');
-    const entry: NonNullable<DccPayload['t']>[number] = { tg: diseaseCode(evidence.disease), tt, sc, tr: testResultCode(evidence.result), ...common };
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(sc))
+      throw new DccEncodeError('evidence.sampleCollectionTimestamp must be an ISO 8601 date-time');
+    const entry: NonNullable<DccPayload['t']>[number] = {
+      tg: diseaseCode(evidence.disease),
+      tt,
+      sc,
+      tr: testResultCode(evidence.result),
+      ...common,
+    };
     if (tt === 'LP6464-4' && text(evidence.testName)) entry.nm = text(evidence.testName).slice(0, 80);
     // A RAT device goes in `ma` only as its EU device id.
-    if (tt === 'LP217198-3' && lookupValueSet('testManufacturer', text(evidence.manufacturer))) entry.ma = text(evidence.manufacturer);
+    if (tt === 'LP217198-3' && lookupValueSet('testManufacturer', text(evidence.manufacturer)))
+      entry.ma = text(evidence.manufacturer);
     if (text(facility.name)) entry.tc = text(facility.name).slice(0, 80);
     payload.t = [entry];
   } else {
-    payload.r = [{
-      tg: diseaseCode(evidence.disease),
-      fr: dateOnly(evidence.firstPositiveTestDate, 'evidence.firstPositiveTestDate'),
-      df: dateOnly(evidence.effectiveStart, 'evidence.effectiveStart'),
-      du: dateOnly(evidence.effectiveUntil, 'evidence.effectiveUntil'),
-      ...common,
-    }];
+    payload.r = [
+      {
+        tg: diseaseCode(evidence.disease),
+        fr: dateOnly(evidence.firstPositiveTestDate, 'evidence.firstPositiveTestDate'),
+        df: dateOnly(evidence.effectiveStart, 'evidence.effectiveStart'),
+        du: dateOnly(evidence.effectiveUntil, 'evidence.effectiveUntil'),
+        ...common,
+      },
+    ];
   }
   return payload;
 }
@@ -192,7 +237,11 @@ export async function issueDcc(credential: unknown, options: IssueDccOptions): P
   const payload = credentialToDccPayload(credential, options);
   let exp = options.exp;
   if (exp === undefined && payload.r?.[0]) exp = new Date(`${payload.r[0].du}T23:59:59Z`);
-  else if (exp === undefined && isJsonObject(credential) && typeof (credential.expirationDate ?? credential.validUntil) === 'string') {
+  else if (
+    exp === undefined &&
+    isJsonObject(credential) &&
+    typeof (credential.expirationDate ?? credential.validUntil) === 'string'
+  ) {
     const until = new Date(String(credential.expirationDate ?? credential.validUntil));
     if (!Number.isNaN(until.getTime())) exp = until;
   }

@@ -6,22 +6,106 @@
  */
 
 const LATIN: Record<string, string> = {
-  Ä: 'AE', Æ: 'AE', Ǽ: 'AE', Å: 'AA', Ö: 'OE', Ø: 'OE', Œ: 'OE', Ü: 'UE', ß: 'SS', ẞ: 'SS', Þ: 'TH',
-  Ð: 'D', Đ: 'D', Ħ: 'H', Ĳ: 'IJ', Ł: 'L', Ŀ: 'L', Ŋ: 'N', Ŧ: 'T', ı: 'I', ĸ: 'K',
+  Ä: 'AE',
+  Æ: 'AE',
+  Ǽ: 'AE',
+  Å: 'AA',
+  Ö: 'OE',
+  Ø: 'OE',
+  Œ: 'OE',
+  Ü: 'UE',
+  ß: 'SS',
+  ẞ: 'SS',
+  Þ: 'TH',
+  Ð: 'D',
+  Đ: 'D',
+  Ħ: 'H',
+  Ĳ: 'IJ',
+  Ł: 'L',
+  Ŀ: 'L',
+  Ŋ: 'N',
+  Ŧ: 'T',
+  ı: 'I',
+  ĸ: 'K',
 };
 
 // ICAO 9303 Part 3, Cyrillic (Russian, Ukrainian, Belarusian, Serbian, Macedonian, Bulgarian letters).
 const CYRILLIC: Record<string, string> = {
-  А: 'A', Б: 'B', В: 'V', Г: 'G', Ґ: 'G', Д: 'D', Ђ: 'D', Ѓ: 'G', Е: 'E', Ё: 'E', Є: 'IE', Ж: 'ZH', З: 'Z', Ѕ: 'DZ',
-  И: 'I', І: 'I', Ї: 'I', Й: 'I', Ј: 'J', К: 'K', Л: 'L', Љ: 'LJ', М: 'M', Н: 'N', Њ: 'NJ', О: 'O', П: 'P', Р: 'R',
-  С: 'S', Т: 'T', Ћ: 'C', Ќ: 'K', У: 'U', Ў: 'U', Ф: 'F', Х: 'KH', Ц: 'TS', Ч: 'CH', Џ: 'DZ', Ш: 'SH', Щ: 'SHCH',
-  Ъ: 'IE', Ы: 'Y', Ь: '', Э: 'E', Ю: 'IU', Я: 'IA',
+  А: 'A',
+  Б: 'B',
+  В: 'V',
+  Г: 'G',
+  Ґ: 'G',
+  Д: 'D',
+  Ђ: 'D',
+  Ѓ: 'G',
+  Е: 'E',
+  Ё: 'E',
+  Є: 'IE',
+  Ж: 'ZH',
+  З: 'Z',
+  Ѕ: 'DZ',
+  И: 'I',
+  І: 'I',
+  Ї: 'I',
+  Й: 'I',
+  Ј: 'J',
+  К: 'K',
+  Л: 'L',
+  Љ: 'LJ',
+  М: 'M',
+  Н: 'N',
+  Њ: 'NJ',
+  О: 'O',
+  П: 'P',
+  Р: 'R',
+  С: 'S',
+  Т: 'T',
+  Ћ: 'C',
+  Ќ: 'K',
+  У: 'U',
+  Ў: 'U',
+  Ф: 'F',
+  Х: 'KH',
+  Ц: 'TS',
+  Ч: 'CH',
+  Џ: 'DZ',
+  Ш: 'SH',
+  Щ: 'SHCH',
+  Ъ: 'IE',
+  Ы: 'Y',
+  Ь: '',
+  Э: 'E',
+  Ю: 'IU',
+  Я: 'IA',
 };
 
 // ICAO 9303 Part 3, Greek.
 const GREEK: Record<string, string> = {
-  Α: 'A', Β: 'V', Γ: 'G', Δ: 'D', Ε: 'E', Ζ: 'Z', Η: 'I', Θ: 'TH', Ι: 'I', Κ: 'K', Λ: 'L', Μ: 'M', Ν: 'N', Ξ: 'X',
-  Ο: 'O', Π: 'P', Ρ: 'R', Σ: 'S', Τ: 'T', Υ: 'Y', Φ: 'F', Χ: 'CH', Ψ: 'PS', Ω: 'O',
+  Α: 'A',
+  Β: 'V',
+  Γ: 'G',
+  Δ: 'D',
+  Ε: 'E',
+  Ζ: 'Z',
+  Η: 'I',
+  Θ: 'TH',
+  Ι: 'I',
+  Κ: 'K',
+  Λ: 'L',
+  Μ: 'M',
+  Ν: 'N',
+  Ξ: 'X',
+  Ο: 'O',
+  Π: 'P',
+  Ρ: 'R',
+  Σ: 'S',
+  Τ: 'T',
+  Υ: 'Y',
+  Φ: 'F',
+  Χ: 'CH',
+  Ψ: 'PS',
+  Ω: 'O',
 };
 
 const SEPARATOR = /[\s\-‐‑‒–—_]/u;
@@ -49,5 +133,9 @@ export function transliterateIcao(name: string, maxLength = 80): string {
     if (/^[A-Z]+$/.test(base)) out += base;
     // everything else (apostrophes, dots, digits, other scripts) is dropped
   }
-  return out.replace(/<{2,}/g, '<').replace(/^<+|<+$/g, '').slice(0, maxLength).replace(/<+$/, '');
+  return out
+    .replace(/<{2,}/g, '<')
+    .replace(/^<+|<+$/g, '')
+    .slice(0, maxLength)
+    .replace(/<+$/, '');
 }

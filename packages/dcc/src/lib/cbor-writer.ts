@@ -156,7 +156,6 @@ function isPlainObject(value: object): boolean {
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
 }
 
-
 /** `["Signature1", protected, h'', payload]` (RFC 9052 section 4.4), written directly. */
 const SIGNATURE1_PREFIX = Uint8Array.of(0x84, 0x6a, 0x53, 0x69, 0x67, 0x6e, 0x61, 0x74, 0x75, 0x72, 0x65, 0x31);
 
@@ -175,7 +174,12 @@ export function writeSigStructure(w: CborWriter, protectedBytes: Uint8Array, pay
 }
 
 /** Tag 18 `[protected, {}, payload, signature]`. */
-export function writeCoseSign1(w: CborWriter, protectedBytes: Uint8Array, payload: Uint8Array, signature: Uint8Array): Uint8Array {
+export function writeCoseSign1(
+  w: CborWriter,
+  protectedBytes: Uint8Array,
+  payload: Uint8Array,
+  signature: Uint8Array,
+): Uint8Array {
   w.reset();
   w.head(0xc0, 18);
   w.head(0x80, 4);

@@ -6,7 +6,8 @@ const MAX_CERTIFICATE_BYTES = 65_536;
 /** DER bytes of a certificate given as PEM, base64 DER or DER. */
 export function certificateDer(input: string | Uint8Array): Uint8Array {
   if (input instanceof Uint8Array) {
-    if (input.length === 0 || input.length > MAX_CERTIFICATE_BYTES) throw new DccCertificateError('certificate DER has an implausible size');
+    if (input.length === 0 || input.length > MAX_CERTIFICATE_BYTES)
+      throw new DccCertificateError('certificate DER has an implausible size');
     return new Uint8Array(input);
   }
   if (typeof input !== 'string') throw new DccCertificateError('certificate must be PEM, base64 DER or DER bytes');

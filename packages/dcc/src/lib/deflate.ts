@@ -231,7 +231,11 @@ function outputBound(n: number): number {
 }
 
 function makeScratch(capacity: number): Scratch {
-  return { prev: new Int32Array(capacity), syms: new Uint32Array(capacity), out: new Uint8Array(outputBound(capacity)) };
+  return {
+    prev: new Int32Array(capacity),
+    syms: new Uint32Array(capacity),
+    out: new Uint8Array(outputBound(capacity)),
+  };
 }
 
 /** Sized for a DCC and then some; a larger input gets its own scratch, dropped after the call. */
@@ -320,7 +324,8 @@ function parse(data: Uint8Array, n: number, prev: Int32Array, syms: Uint32Array,
   const searchable = n - 2;
   while (i < n) {
     const heldLen = held >>> 16;
-    const cur = i < searchable && heldLen < MAX_MATCH ? longestMatch(data, n, i, heldLen > 2 ? heldLen : 2, prev, b) : 0;
+    const cur =
+      i < searchable && heldLen < MAX_MATCH ? longestMatch(data, n, i, heldLen > 2 ? heldLen : 2, prev, b) : 0;
     if (heldLen >= MIN_MATCH && cur === 0) {
       syms[count++] = held;
       const lc = LENGTH_CODE[heldLen]!;
@@ -372,14 +377,14 @@ function atLeastTwo(freq: Uint32Array, used: Uint16Array, m: number): number {
  * (runs do not cross between them, as in zlib).
  */
 function runLengths(lengths: Uint8Array, count: number, c: number): number {
-  for (let i = 0; i < count; ) {
+  for (let i = 0; i < count;) {
     const v = lengths[i]!;
     let j = i + 1;
     while (j < count && lengths[j] === v) j++;
     let run = j - i;
     i = j;
     if (v === 0) {
-      for (; run >= 11; ) {
+      for (; run >= 11;) {
         const r = run < 138 ? run : 138;
         clSym[c] = 18;
         clExtra[c++] = r - 11;
@@ -489,7 +494,6 @@ function writeSymbols(out: Uint8Array, syms: Uint32Array, count: number, lit: Ui
   putCode(out, lit[256]!);
 }
 
-
 /** Building a dynamic code costs as much as the rest of the deflate: only worth it for a real gain (16 bytes). */
 const DYNAMIC_MIN_GAIN_BITS = 128;
 /** Sending one code length costs 3–5 bits (measured on the EU test DCCs); the estimate uses 4. */
@@ -597,7 +601,8 @@ export function deflateSmallView(data: Uint8Array): Uint8Array {
   const storedBits = (n + 5 * Math.max(1, Math.ceil(n / MAX_STORED))) * 8;
 
   const best = Math.min(fixedBits, storedBits);
-  const dynamicBits = estimateDynamicBits(extraBits, count + 1) + DYNAMIC_MIN_GAIN_BITS < best ? buildDynamic(extraBits) : Infinity;
+  const dynamicBits =
+    estimateDynamicBits(extraBits, count + 1) + DYNAMIC_MIN_GAIN_BITS < best ? buildDynamic(extraBits) : Infinity;
 
   pos = 0;
   bitBuf = 0;

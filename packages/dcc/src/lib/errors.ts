@@ -89,7 +89,13 @@ export class DccTrustListError extends DccError {
   readonly index: number;
   /** The kid the entry lists (as given). */
   readonly kid: string | undefined;
-  constructor(code: DccTrustListErrorCode, index: number, kid: string | undefined, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: DccTrustListErrorCode,
+    index: number,
+    kid: string | undefined,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(`signer list [${index}]${kid !== undefined ? ` (kid ${kid})` : ''}: ${message}`, options);
     this.code = code;
     this.index = index;

@@ -47,12 +47,16 @@ export function zlibInflate(data: Uint8Array, maxBytes = MAX_INFLATED_BYTES): Ui
     // is zlib itself (exactly what zlib accepts).
     out = inflateZlibBounded(data, { maxOutput: maxBytes });
   } catch (cause) {
-    if (cause instanceof InflateTooLargeError) throw new DccCompressionError(`inflated data exceeds ${maxBytes} bytes`, { cause });
-    if (cause instanceof InflateInvalidError) throw new DccCompressionError(`zlib stream is broken: ${cause.message}`, { cause });
+    if (cause instanceof InflateTooLargeError)
+      throw new DccCompressionError(`inflated data exceeds ${maxBytes} bytes`, { cause });
+    if (cause instanceof InflateInvalidError)
+      throw new DccCompressionError(`zlib stream is broken: ${cause.message}`, { cause });
     throw cause;
   }
   if (out.length > 4096 && out.length > data.length * MAX_INFLATE_RATIO) {
-    throw new DccCompressionError(`inflated data is ${Math.round(out.length / data.length)}× its compressed size (limit ${MAX_INFLATE_RATIO}×)`);
+    throw new DccCompressionError(
+      `inflated data is ${Math.round(out.length / data.length)}× its compressed size (limit ${MAX_INFLATE_RATIO}×)`,
+    );
   }
   return out;
 }

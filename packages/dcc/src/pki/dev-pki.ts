@@ -75,24 +75,28 @@ export interface DocumentSignerCertificate {
 }
 
 function checkCountry(country: unknown): string {
-  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) throw new DccCertificateError('country must be an ISO 3166-1 alpha-2 code (upper case)');
+  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country))
+    throw new DccCertificateError('country must be an ISO 3166-1 alpha-2 code (upper case)');
   return country;
 }
 
 function checkDays(days: unknown, fallback: number): number {
   const d = days ?? fallback;
-  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 36_500) throw new DccCertificateError('validityDays must be a whole number of days between 1 and 36500');
+  if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 36_500)
+    throw new DccCertificateError('validityDays must be a whole number of days between 1 and 36500');
   return d;
 }
 
 function checkStart(date: unknown): Date {
   if (date === undefined) return new Date();
-  if (!(date instanceof Date) || Number.isNaN(date.getTime())) throw new DccCertificateError('validFrom must be a valid Date');
+  if (!(date instanceof Date) || Number.isNaN(date.getTime()))
+    throw new DccCertificateError('validFrom must be a valid Date');
   return date;
 }
 
 function checkCommonName(commonName: string): string {
-  if (commonName.length === 0 || commonName.length > 64) throw new DccCertificateError('commonName must be 1 to 64 characters');
+  if (commonName.length === 0 || commonName.length > 64)
+    throw new DccCertificateError('commonName must be 1 to 64 characters');
   return commonName;
 }
 
@@ -133,27 +137,34 @@ export async function createDevelopmentCsca(options: CreateDevelopmentCscaOption
  * A development document signer certificate (DSC), P-256, issued by `csca`, with the DCC extended key usage OIDs
  * for `types`. Returns the certificate, its kid, the key pair and a ready ES256 signer.
  */
-export async function createDocumentSignerCertificate(options: CreateDocumentSignerOptions): Promise<DocumentSignerCertificate> {
+export async function createDocumentSignerCertificate(
+  options: CreateDocumentSignerOptions,
+): Promise<DocumentSignerCertificate> {
   const csca = options?.csca;
-  if (!csca || typeof csca.certificatePem !== 'string' || !csca.keyPair?.privateKey) throw new DccCertificateError('csca (from createDevelopmentCsca) with its private key is required');
+  if (!csca || typeof csca.certificatePem !== 'string' || !csca.keyPair?.privateKey)
+    throw new DccCertificateError('csca (from createDevelopmentCsca) with its private key is required');
   const country = checkCountry(options.country ?? csca.country);
   const types = [...new Set(options.types ?? (['v', 't', 'r'] as const))];
-  if (types.length === 0 || !types.every((t) => t === 'v' || t === 't' || t === 'r')) throw new DccCertificateError("types must be a non-empty list of 'v', 't', 'r'");
+  if (types.length === 0 || !types.every((t) => t === 'v' || t === 't' || t === 'r'))
+    throw new DccCertificateError("types must be a non-empty list of 'v', 't', 'r'");
   const days = checkDays(options.validityDays, 365);
   const notBefore = checkStart(options.validFrom);
   const commonName = checkCommonName(options.commonName ?? `DIVOC development DSC ${country}`);
   const keyPair = await generateKeyPair('P-256');
-  const { certificatePem, certificateDer } = await develop({
-    keyPair,
-    country,
-    commonName,
-    notBefore,
-    notAfter: new Date(notBefore.getTime() + days * DAY_MS),
-    profile: 'signer',
-    endEntityBasicConstraints: true,
-    extendedKeyUsage: { oids: types.map((t) => DCC_KEY_USAGE_OIDS[t]), critical: false },
-    subjectKeyIdentifier: true,
-  }, csca);
+  const { certificatePem, certificateDer } = await develop(
+    {
+      keyPair,
+      country,
+      commonName,
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + days * DAY_MS),
+      profile: 'signer',
+      endEntityBasicConstraints: true,
+      extendedKeyUsage: { oids: types.map((t) => DCC_KEY_USAGE_OIDS[t]), critical: false },
+      subjectKeyIdentifier: true,
+    },
+    csca,
+  );
   const kid = await certificateKidBase64(certificateDer);
   return {
     country,

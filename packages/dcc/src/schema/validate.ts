@@ -49,7 +49,13 @@ function isDateTime(s: string): boolean {
 let compiled: ValidateFunction | undefined;
 function validator(): ValidateFunction {
   if (compiled) return compiled;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false, validateFormats: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict: true,
+    strictRequired: false,
+    strictTypes: false,
+    validateFormats: true,
+  });
   ajv.addKeyword({ keyword: 'valueset-uri', schemaType: 'string' });
   ajv.addFormat('date', { type: 'string', validate: isDate });
   ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
@@ -63,7 +69,9 @@ function pointerToPath(pointer: string): string {
     .slice(1)
     .split('/')
     .map((raw) => raw.replace(/~1/g, '/').replace(/~0/g, '~'))
-    .map((key) => (/^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`))
+    .map((key) =>
+      /^\d+$/.test(key) ? `[${key}]` : /^[A-Za-z_][A-Za-z0-9_]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`,
+    )
     .join('')}`;
 }
 
@@ -99,7 +107,11 @@ function valueSetIssues(payload: Record<string, unknown>): DccValidationIssue[] 
       for (const [field, set] of CODED_FIELDS[group]) {
         const code = (entry as Record<string, unknown>)[field];
         if (typeof code === 'string' && lookupValueSet(set, code) === undefined) {
-          issues.push({ path: `$.${group}[${i}].${field}`, message: `${JSON.stringify(code)} is not in the EU value set ${set}`, kind: 'value-set' });
+          issues.push({
+            path: `$.${group}[${i}].${field}`,
+            message: `${JSON.stringify(code)} is not in the EU value set ${set}`,
+            kind: 'value-set',
+          });
         }
       }
     });
@@ -118,7 +130,10 @@ export function validateDccPayload(payload: unknown, options: ValidateDccOptions
     const seen = new Set<string>();
     for (const e of validate.errors ?? []) {
       const path = pointerToPath(e.instancePath);
-      const message = e.keyword === 'oneOf' && e.instancePath === '' ? 'must hold exactly one of v, t, r (with ver, nam, dob)' : (e.message ?? 'is invalid');
+      const message =
+        e.keyword === 'oneOf' && e.instancePath === ''
+          ? 'must hold exactly one of v, t, r (with ver, nam, dob)'
+          : (e.message ?? 'is invalid');
       const key = `${path} ${message}`;
       if (seen.has(key)) continue;
       seen.add(key);

@@ -77,21 +77,26 @@ function entriesOf(json: unknown): unknown[] {
       // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` is refused.
       value = parseJsonStrict(value);
     } catch (cause) {
-      if (isUnsafeJsonError(cause)) throw new DccCertificateError(`signer list is refused: ${cause.message} (${cause.code})`, { cause });
+      if (isUnsafeJsonError(cause))
+        throw new DccCertificateError(`signer list is refused: ${cause.message} (${cause.code})`, { cause });
       throw new DccCertificateError('signer list is not JSON', { cause });
     }
   } else {
     try {
       assertSafeJson(value);
     } catch (cause) {
-      throw new DccCertificateError(`signer list is refused: ${(cause as Error).message} (${(cause as { code?: string }).code})`, { cause });
+      throw new DccCertificateError(
+        `signer list is refused: ${(cause as Error).message} (${(cause as { code?: string }).code})`,
+        { cause },
+      );
     }
   }
   // EU gateway / national backends: a bare array, or `{ certificates: [...] }`.
   if (isJsonObject(value) && Array.isArray(value.certificates)) {
     value = value.certificates;
   }
-  if (!Array.isArray(value)) throw new DccCertificateError('signer list must be an array of { kid, rawData } (or { certificates: [...] })');
+  if (!Array.isArray(value))
+    throw new DccCertificateError('signer list must be an array of { kid, rawData } (or { certificates: [...] })');
   if (value.length > MAX_ENTRIES) throw new DccCertificateError(`signer list has more than ${MAX_ENTRIES} entries`);
   return value;
 }
@@ -109,12 +114,19 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
   let withdrawn = 0;
   const staged = new TrustStore();
   entriesOf(json).forEach((item, i) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw new DccCertificateError(`signer list [${i}] must be an object`);
+    if (item === null || typeof item !== 'object' || Array.isArray(item))
+      throw new DccCertificateError(`signer list [${i}] must be an object`);
     const { kid, rawData, country, thumbprint, certificateType, signature } = item as Record<string, unknown>;
     let type: DccTrustListCertificateType = 'DSC';
     if (certificateType !== undefined && certificateType !== null) {
-      const known = typeof certificateType === 'string' ? DCC_TRUST_LIST_CERTIFICATE_TYPES.find((t) => t === certificateType.toUpperCase()) : undefined;
-      if (!known) throw new DccCertificateError(`signer list [${i}].certificateType must be one of ${DCC_TRUST_LIST_CERTIFICATE_TYPES.join(', ')}`);
+      const known =
+        typeof certificateType === 'string'
+          ? DCC_TRUST_LIST_CERTIFICATE_TYPES.find((t) => t === certificateType.toUpperCase())
+          : undefined;
+      if (!known)
+        throw new DccCertificateError(
+          `signer list [${i}].certificateType must be one of ${DCC_TRUST_LIST_CERTIFICATE_TYPES.join(', ')}`,
+        );
       type = known;
     }
     // The gateway keeps a deleted document signer in its list with `rawData: null`: withdrawn, never trusted.
@@ -122,8 +134,10 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
       withdrawn++;
       return;
     }
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64) throw new DccCertificateError(`signer list [${i}].kid must be a base64 kid`);
-    if (typeof rawData !== 'string' || rawData.length === 0) throw new DccCertificateError(`signer list [${i}] (kid ${kid}).rawData must be a base64 DER certificate`);
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 64)
+      throw new DccCertificateError(`signer list [${i}].kid must be a base64 kid`);
+    if (typeof rawData !== 'string' || rawData.length === 0)
+      throw new DccCertificateError(`signer list [${i}] (kid ${kid}).rawData must be a base64 DER certificate`);
     let der: Uint8Array;
     let x509: X509CertificateInfo;
     try {
@@ -136,17 +150,28 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
     }
     const computed = dccKid(der);
     if (kid !== computed) {
-      throw new DccTrustListError('ERR_DCC_TRUST_KID_MISMATCH', i, kid, `the listed kid is not the certificate's kid ${computed} (base64 of the first 8 bytes of its SHA-256)`);
+      throw new DccTrustListError(
+        'ERR_DCC_TRUST_KID_MISMATCH',
+        i,
+        kid,
+        `the listed kid is not the certificate's kid ${computed} (base64 of the first 8 bytes of its SHA-256)`,
+      );
     }
     if (thumbprint !== undefined && thumbprint !== null) {
       if (typeof thumbprint !== 'string' || thumbprint.toLowerCase() !== x509.sha256Hex.toLowerCase()) {
-        throw new DccTrustListError('ERR_DCC_TRUST_THUMBPRINT_MISMATCH', i, kid, `the listed thumbprint is not the certificate's SHA-256 ${x509.sha256Hex.toLowerCase()}`);
+        throw new DccTrustListError(
+          'ERR_DCC_TRUST_THUMBPRINT_MISMATCH',
+          i,
+          kid,
+          `the listed thumbprint is not the certificate's SHA-256 ${x509.sha256Hex.toLowerCase()}`,
+        );
       }
     }
     const subjectCountry = x509.subject.country?.trim();
     let listedCountry: string | undefined;
     if (country !== undefined && country !== null) {
-      if (typeof country !== 'string' || country.length === 0 || country.length > 64) throw new DccCertificateError(`signer list [${i}] (kid ${kid}).country must be a country code`);
+      if (typeof country !== 'string' || country.length === 0 || country.length > 64)
+        throw new DccCertificateError(`signer list [${i}] (kid ${kid}).country must be a country code`);
       if (subjectCountry === undefined || !sameCountry(country, subjectCountry)) {
         throw new DccTrustListError(
           'ERR_DCC_TRUST_COUNTRY_MISMATCH',
@@ -157,7 +182,8 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
       }
       listedCountry = country;
     }
-    if (signature !== undefined && signature !== null && typeof signature !== 'string') throw new DccCertificateError(`signer list [${i}] (kid ${kid}).signature must be base64 text`);
+    if (signature !== undefined && signature !== null && typeof signature !== 'string')
+      throw new DccCertificateError(`signer list [${i}] (kid ${kid}).signature must be base64 text`);
     entries.push({
       index: i,
       kid,
@@ -176,8 +202,12 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
 function commit(store: TrustStore, signers: readonly Entry[]): void {
   for (const entry of signers) {
     // The listed country is the certificate's (checked); its `C` spelling, upper case, is the identity.
-    const country = entry.listedCountry !== undefined ? (entry.country ?? entry.listedCountry.toUpperCase()) : undefined;
-    store.addCertificate(entry.der, { id: entry.kid, ...(country !== undefined ? { controller: country, issuers: [country] } : {}) });
+    const country =
+      entry.listedCountry !== undefined ? (entry.country ?? entry.listedCountry.toUpperCase()) : undefined;
+    store.addCertificate(entry.der, {
+      id: entry.kid,
+      ...(country !== undefined ? { controller: country, issuers: [country] } : {}),
+    });
   }
 }
 
@@ -241,24 +271,43 @@ function trustAnchorsOf(input: LoadDccTrustListOptions['trustAnchor']): X509Cert
     try {
       return parseCertificate(typeof item === 'string' ? base64Decode(item) : item);
     } catch (cause) {
-      throw new DccCertificateError(`trust anchor ${i} is not a readable X.509 certificate: ${(cause as Error).message}`, { cause });
+      throw new DccCertificateError(
+        `trust anchor ${i} is not a readable X.509 certificate: ${(cause as Error).message}`,
+        { cause },
+      );
     }
   });
 }
 
 async function checkSignature(entry: Entry, signers: readonly X509CertificateInfo[], by: string): Promise<void> {
   if (entry.signature === undefined || entry.signature.length === 0) {
-    throw new DccTrustListError('ERR_DCC_TRUST_SIGNATURE_INVALID', entry.index, entry.kid, `${entry.type} entry has no signature, and a trust anchor was given`);
+    throw new DccTrustListError(
+      'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      entry.index,
+      entry.kid,
+      `${entry.type} entry has no signature, and a trust anchor was given`,
+    );
   }
   let cms: Uint8Array;
   try {
     cms = base64Decode(entry.signature);
   } catch (cause) {
-    throw new DccTrustListError('ERR_DCC_TRUST_SIGNATURE_INVALID', entry.index, entry.kid, 'the signature is not base64', { cause });
+    throw new DccTrustListError(
+      'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      entry.index,
+      entry.kid,
+      'the signature is not base64',
+      { cause },
+    );
   }
   const result = await verifyCmsDetachedSignature(cms, entry.der, signers);
   if (!result.valid) {
-    throw new DccTrustListError('ERR_DCC_TRUST_SIGNATURE_INVALID', entry.index, entry.kid, `${entry.type} entry: the signature is not a CMS signature by ${by} over the certificate: ${result.reason}`);
+    throw new DccTrustListError(
+      'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      entry.index,
+      entry.kid,
+      `${entry.type} entry: the signature is not a CMS signature by ${by} over the certificate: ${result.reason}`,
+    );
   }
 }
 
@@ -275,10 +324,14 @@ async function checkSignature(entry: Entry, signers: readonly X509CertificateInf
  * All-or-nothing: the first refused entry throws `DccTrustListError` and nothing is added. CSCA, UPLOAD and
  * AUTHENTICATION certificates never become signer keys.
  */
-export async function loadDccTrustList(json: unknown, options: LoadDccTrustListOptions = {}): Promise<LoadedDccTrustList> {
+export async function loadDccTrustList(
+  json: unknown,
+  options: LoadDccTrustListOptions = {},
+): Promise<LoadedDccTrustList> {
   const anchors = trustAnchorsOf(options.trustAnchor);
   const extra = options.cscas ?? [];
-  if (!Array.isArray(extra) || extra.length > MAX_EXTRA_CSCAS) throw new DccCertificateError(`cscas must be a list of at most ${MAX_EXTRA_CSCAS} certificates`);
+  if (!Array.isArray(extra) || extra.length > MAX_EXTRA_CSCAS)
+    throw new DccCertificateError(`cscas must be a list of at most ${MAX_EXTRA_CSCAS} certificates`);
   const { entries, withdrawn } = readEntries(json);
   const signers = entries.filter((e) => e.type === 'DSC');
   const listCscas = entries.filter((e) => e.type === 'CSCA');
@@ -288,11 +341,15 @@ export async function loadDccTrustList(json: unknown, options: LoadDccTrustListO
     for (const entry of entries) {
       if (entry.type === 'DSC') continue;
       await checkSignature(entry, anchors, 'the trust anchor');
-      if (entry.type === 'UPLOAD' && entry.country !== undefined) uploads.set(entry.country, [...(uploads.get(entry.country) ?? []), entry.x509]);
+      if (entry.type === 'UPLOAD' && entry.country !== undefined)
+        uploads.set(entry.country, [...(uploads.get(entry.country) ?? []), entry.x509]);
     }
     for (const entry of signers) {
       const country = entry.country;
-      const candidates = country !== undefined ? [...uploads.entries()].filter(([c]) => sameCountry(c, country)).flatMap(([, certs]) => certs) : [];
+      const candidates =
+        country !== undefined
+          ? [...uploads.entries()].filter(([c]) => sameCountry(c, country)).flatMap(([, certs]) => certs)
+          : [];
       if (candidates.length === 0) {
         throw new DccTrustListError(
           'ERR_DCC_TRUST_SIGNATURE_INVALID',
@@ -326,7 +383,9 @@ export async function loadDccTrustList(json: unknown, options: LoadDccTrustListO
         );
       }
       if (!issuer) {
-        const ofCountry = country !== undefined && cscas.some((c) => c.subject.country !== undefined && sameCountry(c.subject.country, country));
+        const ofCountry =
+          country !== undefined &&
+          cscas.some((c) => c.subject.country !== undefined && sameCountry(c.subject.country, country));
         if (anchors.length > 0 || ofCountry) {
           throw new DccTrustListError(
             'ERR_DCC_TRUST_CHAIN_UNTRUSTED',

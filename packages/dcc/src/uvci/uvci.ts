@@ -10,7 +10,10 @@ const MAX_UVCI_LENGTH = 80; // schema maxLength of `ci`
 
 function codePoint(text: string, i: number): number {
   const cp = UVCI_CHECKSUM_ALPHABET.indexOf(text[i]!);
-  if (cp < 0) throw new DccUvciError(`character ${JSON.stringify(text[i])} at position ${i} cannot be checksummed (allowed: A-Z 0-9 / :)`);
+  if (cp < 0)
+    throw new DccUvciError(
+      `character ${JSON.stringify(text[i])} at position ${i} cannot be checksummed (allowed: A-Z 0-9 / :)`,
+    );
   return cp;
 }
 
@@ -29,7 +32,8 @@ function luhnModN(text: string, firstFactor: 1 | 2): number {
 
 /** Luhn mod N check character of `text` (e.g. a UVCI without its `#` suffix). */
 export function uvciCheckCharacter(text: string): string {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_UVCI_LENGTH) throw new DccUvciError('UVCI must be a non-empty string of at most 80 characters');
+  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_UVCI_LENGTH)
+    throw new DccUvciError('UVCI must be a non-empty string of at most 80 characters');
   return UVCI_CHECKSUM_ALPHABET[(N - luhnModN(text.toUpperCase(), 2)) % N]!;
 }
 
@@ -46,11 +50,14 @@ export interface CreateUvciOptions {
  */
 export function createUvci(country: string, opaque: string, options: CreateUvciOptions = {}): string {
   const version = options.version ?? '01';
-  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country)) throw new DccUvciError('country must be an ISO 3166-1 alpha-2 code (upper case)');
+  if (typeof country !== 'string' || !/^[A-Z]{2}$/.test(country))
+    throw new DccUvciError('country must be an ISO 3166-1 alpha-2 code (upper case)');
   if (!/^\d{2}$/.test(version)) throw new DccUvciError('version must be two digits');
-  if (typeof opaque !== 'string' || opaque.length === 0) throw new DccUvciError('opaque part must be a non-empty string');
+  if (typeof opaque !== 'string' || opaque.length === 0)
+    throw new DccUvciError('opaque part must be a non-empty string');
   const body = opaque.toUpperCase();
-  if (!/^[A-Z0-9]+(?:[/:][A-Z0-9]+)*$/.test(body)) throw new DccUvciError('opaque part may hold only A-Z, 0-9 and single / or : separators');
+  if (!/^[A-Z0-9]+(?:[/:][A-Z0-9]+)*$/.test(body))
+    throw new DccUvciError('opaque part may hold only A-Z, 0-9 and single / or : separators');
   const uvci = `URN:UVCI:${version}:${country}:${body}`;
   const full = options.checksum === false ? uvci : `${uvci}#${uvciCheckCharacter(uvci)}`;
   if (full.length > MAX_UVCI_LENGTH) throw new DccUvciError(`UVCI is ${full.length} characters, over the 80 allowed`);

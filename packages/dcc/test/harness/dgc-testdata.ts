@@ -6,7 +6,15 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
-import { base45Decode, decodeDcc, hc1ToCose, unprefixHc1, validateDccPayload, verifyDcc, type DccVerificationResult } from '../../src/index.js';
+import {
+  base45Decode,
+  decodeDcc,
+  hc1ToCose,
+  unprefixHc1,
+  validateDccPayload,
+  verifyDcc,
+  type DccVerificationResult,
+} from '../../src/index.js';
 import { cborDecode, cborEncode } from '../../src/lib/cbor.js';
 import { toJsonLike } from '../../src/cwt/claims.js';
 import { zlibInflate } from '../../src/lib/zlib.js';
@@ -74,7 +82,11 @@ export function expectedFlags(data: RawTestFile): Partial<Record<Flag, boolean>>
     }
   };
   visit(data.EXPECTEDRESULTS);
-  visit(Object.fromEntries(Object.entries(data).filter(([k]) => /^EXP(T)?ECTED/i.test(k) && k.toUpperCase() !== 'EXPECTEDRESULTS')));
+  visit(
+    Object.fromEntries(
+      Object.entries(data).filter(([k]) => /^EXP(T)?ECTED/i.test(k) && k.toUpperCase() !== 'EXPECTEDRESULTS'),
+    ),
+  );
   return out;
 }
 
@@ -83,7 +95,10 @@ export function expectedFlags(data: RawTestFile): Partial<Record<Flag, boolean>>
  * 0 to 9 fraction digits (kept to the millisecond).
  */
 export function parseValidationClock(text: string): Date {
-  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(text.trim());
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i.exec(
+      text.trim(),
+    );
   if (!m) throw new Error(`unreadable VALIDATIONCLOCK ${JSON.stringify(text)}`);
   const [, y, mo, d, h, mi, s = '0', frac = '', zone = 'Z'] = m;
   const ms = Number((frac + '000').slice(0, 3));
@@ -170,8 +185,14 @@ function checkDetail(result: DccVerificationResult, names: string[]): StepOutcom
   const relevant = result.checks.filter((c) => names.includes(c.name));
   const bad = relevant.filter((c) => !c.ok);
   const missing = names.filter((n) => !relevant.some((c) => c.name === n));
-  if (missing.length > 0) return { ok: false, detail: `not reached: ${missing.join(', ')} (${result.checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`).join(' ')})` };
-  return bad.length === 0 ? { ok: true, detail: relevant.map((c) => `${c.name}:ok`).join(' ') } : { ok: false, detail: bad.map((c) => `${c.name}: ${c.code} ${c.message ?? ''}`).join('; ') };
+  if (missing.length > 0)
+    return {
+      ok: false,
+      detail: `not reached: ${missing.join(', ')} (${result.checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`).join(' ')})`,
+    };
+  return bad.length === 0
+    ? { ok: true, detail: relevant.map((c) => `${c.name}:ok`).join(' ') }
+    : { ok: false, detail: bad.map((c) => `${c.name}: ${c.code} ${c.message ?? ''}`).join('; ') };
 }
 
 /** Objects with the DCC's top-level shape (what EXPECTEDVALIDOBJECT asserts of the JSON field). */
@@ -179,7 +200,13 @@ function isDccObject(value: unknown): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const o = value as Record<string, unknown>;
   const groups = ['v', 't', 'r'].filter((k) => Array.isArray(o[k]) && (o[k] as unknown[]).length > 0);
-  return typeof o.ver === 'string' && o.nam !== null && typeof o.nam === 'object' && typeof o.dob === 'string' && groups.length === 1;
+  return (
+    typeof o.ver === 'string' &&
+    o.nam !== null &&
+    typeof o.nam === 'object' &&
+    typeof o.dob === 'string' &&
+    groups.length === 1
+  );
 }
 
 /** Run the step a flag names on a file. Never throws: an exception is a failed step. */
@@ -188,34 +215,47 @@ export async function runStep(flag: Flag, data: RawTestFile): Promise<StepOutcom
     switch (flag) {
       case 'EXPECTEDUNPREFIX': {
         const body = unprefixHc1(String(data.PREFIX));
-        if (typeof data.BASE45 === 'string' && body !== data.BASE45) return { ok: false, detail: 'unprefixed text differs from BASE45' };
+        if (typeof data.BASE45 === 'string' && body !== data.BASE45)
+          return { ok: false, detail: 'unprefixed text differs from BASE45' };
         return { ok: true, detail: 'unprefixed' };
       }
       case 'EXPECTEDB45DECODE': {
         const bytes = base45Decode(typeof data.BASE45 === 'string' ? data.BASE45 : unprefixHc1(String(data.PREFIX)));
-        if (typeof data.COMPRESSED === 'string' && !sameBytes(bytes, hex(data.COMPRESSED))) return { ok: false, detail: 'Base45 bytes differ from COMPRESSED' };
+        if (typeof data.COMPRESSED === 'string' && !sameBytes(bytes, hex(data.COMPRESSED)))
+          return { ok: false, detail: 'Base45 bytes differ from COMPRESSED' };
         return { ok: true, detail: `${bytes.length} bytes` };
       }
       case 'EXPECTEDCOMPRESSION': {
-        const compressed = typeof data.COMPRESSED === 'string' ? hex(data.COMPRESSED) : base45Decode(unprefixHc1(String(data.PREFIX)));
+        const compressed =
+          typeof data.COMPRESSED === 'string' ? hex(data.COMPRESSED) : base45Decode(unprefixHc1(String(data.PREFIX)));
         const cose = zlibInflate(compressed);
-        if (typeof data.COSE === 'string' && !sameBytes(cose, hex(data.COSE))) return { ok: false, detail: 'inflated bytes differ from COSE' };
+        if (typeof data.COSE === 'string' && !sameBytes(cose, hex(data.COSE)))
+          return { ok: false, detail: 'inflated bytes differ from COSE' };
         return { ok: true, detail: `${cose.length} bytes inflated` };
       }
       case 'EXPECTEDDECODE': {
         const decoded = decodeDcc(coseOf(data));
-        if (typeof data.CBOR === 'string' && !isDeepStrictEqual(decoded.payload, dccFromCborField(data.CBOR))) return { ok: false, detail: 'COSE payload differs from CBOR' };
+        if (typeof data.CBOR === 'string' && !isDeepStrictEqual(decoded.payload, dccFromCborField(data.CBOR)))
+          return { ok: false, detail: 'COSE payload differs from CBOR' };
         return { ok: true, detail: 'COSE/CWT decoded' };
       }
       case 'EXPECTEDVALIDJSON': {
         const decoded = decodeDcc(String(data.PREFIX));
-        if (data.JSON !== undefined && !isDeepStrictEqual(decoded.payload, data.JSON)) return { ok: false, detail: 'decoded DCC differs from JSON' };
+        if (data.JSON !== undefined && !isDeepStrictEqual(decoded.payload, data.JSON))
+          return { ok: false, detail: 'decoded DCC differs from JSON' };
         return { ok: true, detail: 'whole chain decoded' };
       }
       case 'EXPECTEDSCHEMAVALIDATION': {
-        const payload = typeof data.CBOR === 'string' ? dccFromCborField(data.CBOR) : data.JSON !== undefined ? data.JSON : decodeDcc(String(data.PREFIX)).payload;
+        const payload =
+          typeof data.CBOR === 'string'
+            ? dccFromCborField(data.CBOR)
+            : data.JSON !== undefined
+              ? data.JSON
+              : decodeDcc(String(data.PREFIX)).payload;
         const issues = validateDccPayload(payload, { valueSets: false });
-        return issues.length === 0 ? { ok: true, detail: 'schema 1.3.3 valid' } : { ok: false, detail: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
+        return issues.length === 0
+          ? { ok: true, detail: 'schema 1.3.3 valid' }
+          : { ok: false, detail: issues.map((i) => `${i.path}: ${i.message}`).join('; ') };
       }
       case 'EXPECTEDVERIFY':
         return checkDetail(await verifyOnce(data), ['decode', 'signature', 'trust']);
@@ -224,11 +264,16 @@ export async function runStep(flag: Flag, data: RawTestFile): Promise<StepOutcom
       case 'EXPECTEDKEYUSAGE':
         return checkDetail(await verifyOnce(data), ['decode', 'key-usage']);
       case 'EXPECTEDVALIDOBJECT':
-        return isDccObject(data.JSON) ? { ok: true, detail: 'JSON has the DCC shape' } : { ok: false, detail: 'JSON is not a DCC object' };
+        return isDccObject(data.JSON)
+          ? { ok: true, detail: 'JSON has the DCC shape' }
+          : { ok: false, detail: 'JSON is not a DCC object' };
       case 'EXPECTEDENCODE': {
-        if (data.JSON === undefined || typeof data.CBOR !== 'string') return { ok: false, detail: 'needs JSON and CBOR' };
+        if (data.JSON === undefined || typeof data.CBOR !== 'string')
+          return { ok: false, detail: 'needs JSON and CBOR' };
         const ours = toJsonLike(cborDecode(cborEncode(data.JSON)));
-        return isDeepStrictEqual(ours, dccFromCborField(data.CBOR)) ? { ok: true, detail: 'our CBOR of JSON equals CBOR' } : { ok: false, detail: 'our CBOR of JSON differs from CBOR' };
+        return isDeepStrictEqual(ours, dccFromCborField(data.CBOR))
+          ? { ok: true, detail: 'our CBOR of JSON equals CBOR' }
+          : { ok: false, detail: 'our CBOR of JSON differs from CBOR' };
       }
       case 'EXPECTEDPICTUREDECODE':
         return { ok: false, detail: 'covered by @divoc/qr' };

@@ -11,7 +11,8 @@ export function isSafeCertificateId(id: unknown): id is string {
 }
 
 /** Why an id is refused, for messages. */
-export const SAFE_CERTIFICATE_ID_RULE = '1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -, not ending with ., and no device name (CON, NUL, COM1, LPT1, ...)';
+export const SAFE_CERTIFICATE_ID_RULE =
+  '1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -, not ending with ., and no device name (CON, NUL, COM1, LPT1, ...)';
 
 export type CertificateIdResult = { ok: true; certificateId: string } | { ok: false; field: string; reason: string };
 
@@ -23,16 +24,22 @@ export type CertificateIdResult = { ok: true; certificateId: string } | { ok: fa
  * Identity is `identity`, else `refId`, else name + date of birth (or age): the first the record has.
  */
 export function certificateIdFor(template: string, record: Readonly<Record<string, unknown>>): CertificateIdResult {
-  if (typeof record !== 'object' || record === null) return { ok: false, field: '(record)', reason: 'record must be an object' };
+  if (typeof record !== 'object' || record === null)
+    return { ok: false, field: '(record)', reason: 'record must be an object' };
   const given = record.certificateId;
   if (given !== undefined) {
     const id = typeof given === 'number' && Number.isSafeInteger(given) ? String(given) : given;
-    if (!isSafeCertificateId(id)) return { ok: false, field: 'certificateId', reason: `must be ${SAFE_CERTIFICATE_ID_RULE}` };
+    if (!isSafeCertificateId(id))
+      return { ok: false, field: 'certificateId', reason: `must be ${SAFE_CERTIFICATE_ID_RULE}` };
     return { ok: true, certificateId: id };
   }
   const identity = personKey(record);
   if (identity === undefined) {
-    return { ok: false, field: 'identity', reason: 'record needs identity, refId, or name with dob/age to derive a certificateId' };
+    return {
+      ok: false,
+      field: 'identity',
+      reason: 'record needs identity, refId, or name with dob/age to derive a certificateId',
+    };
   }
   const dose = scalar(record.dose) ?? '';
   // SHA-256 from @divoc/keys (runtime-neutral): the issuer runs in browsers and workers without Node built-ins.
@@ -41,7 +48,10 @@ export function certificateIdFor(template: string, record: Readonly<Record<strin
   bytes[8] = ((bytes[8] as number) & 0x3f) | 0x80; // RFC 9562 variant
   let hex = '';
   for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return { ok: true, certificateId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}` };
+  return {
+    ok: true,
+    certificateId: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`,
+  };
 }
 
 function personKey(record: Readonly<Record<string, unknown>>): string | undefined {

@@ -5,7 +5,13 @@ import type { IssuerRecordIssue } from '../lib/errors.js';
  * Record fields this package reads besides the template's own: what the registry knows about the name that a DIVOC
  * credential has no place for. They are removed before `buildCredential` and go into the DDCC core data set.
  */
-export const DDCC_RECORD_FIELDS = ['nameLatin', 'familyName', 'givenName', 'familyNameLatin', 'givenNameLatin'] as const;
+export const DDCC_RECORD_FIELDS = [
+  'nameLatin',
+  'familyName',
+  'givenName',
+  'familyNameLatin',
+  'givenNameLatin',
+] as const;
 
 const LATIN_NAME = /^[\p{Script=Latin}\p{M}\s'’.,-]+$/u;
 const MAX_NAME = 256;
@@ -18,7 +24,12 @@ export interface SplitRecord {
   issues: IssuerRecordIssue[];
 }
 
-function field(record: Readonly<Record<string, unknown>>, name: string, issues: IssuerRecordIssue[], latin: boolean): string | undefined {
+function field(
+  record: Readonly<Record<string, unknown>>,
+  name: string,
+  issues: IssuerRecordIssue[],
+  latin: boolean,
+): string | undefined {
   if (!Object.hasOwn(record, name)) return undefined;
   const v = record[name];
   if (v === undefined || v === null || v === '') return undefined;
@@ -52,7 +63,12 @@ export function splitRecord(record: Readonly<Record<string, unknown>>, template:
   const ddcc: ToDdccOptions = {};
   const nameLatin = field(record, 'nameLatin', issues, true);
   if (nameLatin !== undefined) ddcc.nameLatin = nameLatin;
-  for (const [key, latin] of [['familyName', false], ['givenName', false], ['familyNameLatin', true], ['givenNameLatin', true]] as const) {
+  for (const [key, latin] of [
+    ['familyName', false],
+    ['givenName', false],
+    ['familyNameLatin', true],
+    ['givenNameLatin', true],
+  ] as const) {
     const v = field(record, key, issues, latin);
     if (v !== undefined) ddcc[key] = v;
   }

@@ -71,8 +71,9 @@ export async function issueW3cCredential(
   if (date !== undefined && (!(date instanceof Date) || Number.isNaN(date.getTime()))) {
     throw new IssuerInputError('options.issuanceDate must be a valid Date');
   }
-  const unsigned = options.credentialStatus === undefined
-    ? credential
-    : withCredentialStatus(credential, checkStatusEntries(options.credentialStatus, 'options.credentialStatus'));
+  const unsigned =
+    options.credentialStatus === undefined
+      ? credential
+      : withCredentialStatus(credential, checkStatusEntries(options.credentialStatus, 'options.credentialStatus'));
   return signW3cCredential(unsigned, options.key, date);
 }

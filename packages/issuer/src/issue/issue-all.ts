@@ -17,9 +17,23 @@ import { allocateStatusEntry, isStatusList, type BitstringStatusListEntry } from
 import { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from '../certificate-id/certificate-id.js';
 import { splitRecord } from '../ddcc/record-fields.js';
 import { checkStatusEntries, withCredentialStatus } from '../formats/w3c-vc.js';
-import { IssuerCertificateIdError, IssuerFormatError, IssuerInputError, IssuerRecordError, type FormatName } from '../lib/errors.js';
+import {
+  IssuerCertificateIdError,
+  IssuerFormatError,
+  IssuerInputError,
+  IssuerRecordError,
+  type FormatName,
+} from '../lib/errors.js';
 import { toFormatError } from '../lib/failure.js';
-import type { FormatFailure, IssuerKeys, IssueAllFormatsOptions, IssuedFormats, IssuedOutputs, IssueInput, QrImage } from '../types.js';
+import type {
+  FormatFailure,
+  IssuerKeys,
+  IssueAllFormatsOptions,
+  IssuedFormats,
+  IssuedOutputs,
+  IssueInput,
+  QrImage,
+} from '../types.js';
 
 /** Every format, in the order they are produced (the two QR forms of the W3C VC need it signed first). */
 export const FORMAT_NAMES: readonly FormatName[] = Object.freeze(FORMATS.names);
@@ -30,25 +44,42 @@ const MAX_RECORD_FIELDS = 512;
 function checkOptions(options: IssueAllFormatsOptions): void {
   if (!isJsonObject(options)) throw new IssuerInputError('options (with keys and issuer) are required');
   if (!isJsonObject(options.keys)) throw new IssuerInputError('options.keys must be an object');
-  if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer) || options.issuer.length > 2048) {
+  if (
+    typeof options.issuer !== 'string' ||
+    !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer) ||
+    options.issuer.length > 2048
+  ) {
     throw new IssuerInputError('options.issuer must be an absolute URI or DID');
   }
   if (options.formats !== undefined) {
-    if (!Array.isArray(options.formats) || options.formats.length === 0) throw new IssuerInputError('options.formats must be a non-empty array');
-    for (const f of options.formats) if (!FORMAT_NAMES.includes(f)) throw new IssuerInputError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
+    if (!Array.isArray(options.formats) || options.formats.length === 0)
+      throw new IssuerInputError('options.formats must be a non-empty array');
+    for (const f of options.formats)
+      if (!FORMAT_NAMES.includes(f))
+        throw new IssuerInputError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
   }
-  if (options.qr !== undefined && options.qr !== false && options.qr !== 'png' && options.qr !== 'svg') throw new IssuerInputError("options.qr must be 'png', 'svg' or false");
+  if (options.qr !== undefined && options.qr !== false && options.qr !== 'png' && options.qr !== 'svg')
+    throw new IssuerInputError("options.qr must be 'png', 'svg' or false");
   for (const name of ['issuanceDate', 'expirationDate'] as const) {
     const d = options[name];
-    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new IssuerInputError(`options.${name} must be a valid Date`);
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime())))
+      throw new IssuerInputError(`options.${name} must be a valid Date`);
   }
   if (options.certificateId !== undefined && !isSafeCertificateId(options.certificateId)) {
     throw new IssuerInputError(`options.certificateId must be ${SAFE_CERTIFICATE_ID_RULE}`);
   }
-  if (options.certificateIssuerName !== undefined && (typeof options.certificateIssuerName !== 'string' || options.certificateIssuerName.trim() === '' || options.certificateIssuerName.length > 256)) {
+  if (
+    options.certificateIssuerName !== undefined &&
+    (typeof options.certificateIssuerName !== 'string' ||
+      options.certificateIssuerName.trim() === '' ||
+      options.certificateIssuerName.length > 256)
+  ) {
     throw new IssuerInputError('options.certificateIssuerName must be 1 to 256 characters');
   }
-  if (options.statusList !== undefined && (!isJsonObject(options.statusList) || !isStatusList(options.statusList.list))) {
+  if (
+    options.statusList !== undefined &&
+    (!isJsonObject(options.statusList) || !isStatusList(options.statusList.list))
+  ) {
     throw new IssuerInputError('options.statusList.list must be a StatusList from @divoc/status');
   }
   if (options.credentialStatus !== undefined) {
@@ -59,7 +90,8 @@ function checkOptions(options: IssueAllFormatsOptions): void {
     }
     checkStatusEntries(options.credentialStatus, 'options.credentialStatus');
   }
-  if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written') throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
+  if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written')
+    throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
 }
 
 /** The first of the caller's keys a format signs with (`keys.dcc`, else `keys.dsc`). */
@@ -107,12 +139,18 @@ interface Prepared {
 }
 
 function prepareFromRecord(record: unknown, template: unknown, options: IssueAllFormatsOptions): Prepared {
-  if (typeof template !== 'string' || template.length === 0 || template.length > 128) throw new IssuerInputError('template must be a template name (vaccination, vaccination-v2, test, recovery...)');
+  if (typeof template !== 'string' || template.length === 0 || template.length > 128)
+    throw new IssuerInputError('template must be a template name (vaccination, vaccination-v2, test, recovery...)');
   if (!defaultRegistry.has(template)) throw new IssuerInputError(`unknown template ${JSON.stringify(template)}`);
   if (!isJsonObject(record)) throw new IssuerInputError('record must be an object');
-  if (Object.keys(record).length > MAX_RECORD_FIELDS) throw new IssuerInputError(`record has more than ${MAX_RECORD_FIELDS} fields`);
+  if (Object.keys(record).length > MAX_RECORD_FIELDS)
+    throw new IssuerInputError(`record has more than ${MAX_RECORD_FIELDS} fields`);
   const split = splitRecord(record, template);
-  if (split.issues.length > 0) throw new IssuerRecordError(`record is invalid: ${split.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, split.issues);
+  if (split.issues.length > 0)
+    throw new IssuerRecordError(
+      `record is invalid: ${split.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+      split.issues,
+    );
   let certificateId = options.certificateId;
   if (certificateId === undefined) {
     const derived = certificateIdFor(template, split.record);
@@ -121,17 +159,25 @@ function prepareFromRecord(record: unknown, template: unknown, options: IssueAll
   }
   let credential: Json;
   try {
-    credential = buildCredential(template, { ...split.record, certificateId }, {
-      issuer: options.issuer,
-      ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
-      ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
-      ...(options.vcVersion !== undefined ? { vcVersion: options.vcVersion } : {}),
-      ...(options.context !== undefined ? { context: options.context } : {}),
-    }) as Json;
+    credential = buildCredential(
+      template,
+      { ...split.record, certificateId },
+      {
+        issuer: options.issuer,
+        ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+        ...(options.expirationDate !== undefined ? { expirationDate: options.expirationDate } : {}),
+        ...(options.vcVersion !== undefined ? { vcVersion: options.vcVersion } : {}),
+        ...(options.context !== undefined ? { context: options.context } : {}),
+      },
+    ) as Json;
   } catch (error) {
     if (error instanceof RecordValidationError) {
       const issues = error.issues.map((i) => ({ path: i.path, message: i.message }));
-      throw new IssuerRecordError(`${error.stage === 'record' ? 'record' : 'credential'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`, issues, { cause: error });
+      throw new IssuerRecordError(
+        `${error.stage === 'record' ? 'record' : 'credential'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        issues,
+        { cause: error },
+      );
     }
     throw error;
   }
@@ -156,11 +202,19 @@ function prepareFromCredential(credential: unknown, extra: unknown, options: Iss
   const evidence = Array.isArray(copy.evidence) ? copy.evidence[0] : undefined;
   const given = isJsonObject(evidence) ? evidence.certificateId : undefined;
   const certificateId = typeof given === 'string' || typeof given === 'number' ? String(given).trim() : '';
-  if (certificateId === '') throw new IssuerCertificateIdError('evidence[0].certificateId', 'the credential has no certificate id');
+  if (certificateId === '')
+    throw new IssuerCertificateIdError('evidence[0].certificateId', 'the credential has no certificate id');
   if (options.certificateId !== undefined && options.certificateId !== certificateId) {
-    throw new IssuerInputError('options.certificateId differs from the credential\'s certificateId (a credential keeps its id)');
+    throw new IssuerInputError(
+      "options.certificateId differs from the credential's certificateId (a credential keeps its id)",
+    );
   }
-  return { unsigned, ...(signed !== undefined ? { signed } : {}), ddccOptions: { ...((extra as ToDdccOptions | undefined) ?? {}) }, certificateId };
+  return {
+    unsigned,
+    ...(signed !== undefined ? { signed } : {}),
+    ddccOptions: { ...((extra as ToDdccOptions | undefined) ?? {}) },
+    certificateId,
+  };
 }
 
 function image(text: string, format: 'png' | 'svg'): QrImage {
@@ -188,7 +242,8 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   if (!isJsonObject(input)) throw new IssuerInputError('input must be { record, template } or { credential }');
   const hasRecord = 'record' in input;
   const hasCredential = 'credential' in input;
-  if (hasRecord === hasCredential) throw new IssuerInputError('input must have either record (with template) or credential');
+  if (hasRecord === hasCredential)
+    throw new IssuerInputError('input must have either record (with template) or credential');
   const prepared = hasRecord
     ? prepareFromRecord((input as { record: unknown }).record, (input as { template: unknown }).template, options)
     : prepareFromCredential((input as { credential: unknown }).credential, (input as { ddcc?: unknown }).ddcc, options);
@@ -197,10 +252,17 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   try {
     ddcc = toDdccCoreDataSet(prepared.unsigned, {
       ...prepared.ddccOptions,
-      ...(options.certificateIssuerName !== undefined ? { certificateIssuerName: options.certificateIssuerName.trim() } : {}),
+      ...(options.certificateIssuerName !== undefined
+        ? { certificateIssuerName: options.certificateIssuerName.trim() }
+        : {}),
     });
   } catch (error) {
-    if (error instanceof DdccMappingError) throw new IssuerRecordError(`credential cannot be read as a DDCC core data set: ${error.message}`, [{ path: error.path, message: error.message }], { cause: error });
+    if (error instanceof DdccMappingError)
+      throw new IssuerRecordError(
+        `credential cannot be read as a DDCC core data set: ${error.message}`,
+        [{ path: error.path, message: error.message }],
+        { cause: error },
+      );
     throw error;
   }
 
@@ -211,11 +273,14 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   const qr = options.qr === undefined ? false : options.qr;
   const keys = options.keys;
 
-
   const fail = (format: FormatName, error: unknown): void => {
     const e = toFormatError(format, error);
     if (options.strict) throw e;
-    errors[format] = { code: e.code, message: e.message, ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}) };
+    errors[format] = {
+      code: e.code,
+      message: e.message,
+      ...(e.causeCode !== undefined ? { causeCode: e.causeCode } : {}),
+    };
   };
   const missing = (plugin: CredentialFormatPlugin): never => {
     const hint = plugin.issuance.mode === 'signs' ? plugin.issuance.keyHint : 'a key';
@@ -245,7 +310,12 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
         const source = await produce(FORMATS.get(plugin.issuance.source));
         if (source.issued === undefined) throw toFormatError(plugin.name as FormatName, source.error);
         const signed = source.issued.output.credential as Readonly<Record<string, unknown>>;
-        outcome = { issued: plugin.issuance.issue({ signed, ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}) }) };
+        outcome = {
+          issued: plugin.issuance.issue({
+            signed,
+            ...(options.issuanceDate !== undefined ? { issuanceDate: options.issuanceDate } : {}),
+          }),
+        };
       } else if (plugin.name === 'w3c-vc' && prepared.signed !== undefined) {
         outcome = { issued: { output: { credential: prepared.signed, json: JSON.stringify(prepared.signed) } } };
       } else {

@@ -61,7 +61,12 @@ export class IssuerFormatError extends IssuerError {
   readonly format: FormatName;
   /** The `code` of the underlying error from the format package, when there was one. */
   readonly causeCode?: string;
-  constructor(format: FormatName, code: FormatFailureCode, message: string, options?: { cause?: unknown; causeCode?: string }) {
+  constructor(
+    format: FormatName,
+    code: FormatFailureCode,
+    message: string,
+    options?: { cause?: unknown; causeCode?: string },
+  ) {
     super(`${format}: ${message}`, options?.cause === undefined ? undefined : { cause: options.cause });
     this.format = format;
     this.code = code;

@@ -37,14 +37,21 @@ function decode(text: string): Uint8Array {
   let o = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    const v = (DECODE[text.charCodeAt(i)]! << 18) | (DECODE[text.charCodeAt(i + 1)]! << 12) | (DECODE[text.charCodeAt(i + 2)]! << 6) | DECODE[text.charCodeAt(i + 3)]!;
+    const v =
+      (DECODE[text.charCodeAt(i)]! << 18) |
+      (DECODE[text.charCodeAt(i + 1)]! << 12) |
+      (DECODE[text.charCodeAt(i + 2)]! << 6) |
+      DECODE[text.charCodeAt(i + 3)]!;
     out[o++] = v >> 16;
     out[o++] = (v >> 8) & 255;
     out[o++] = v & 255;
   }
   const rest = n - i;
   if (rest >= 2) {
-    const v = (DECODE[text.charCodeAt(i)]! << 18) | (DECODE[text.charCodeAt(i + 1)]! << 12) | (rest === 3 ? DECODE[text.charCodeAt(i + 2)]! << 6 : 0);
+    const v =
+      (DECODE[text.charCodeAt(i)]! << 18) |
+      (DECODE[text.charCodeAt(i + 1)]! << 12) |
+      (rest === 3 ? DECODE[text.charCodeAt(i + 2)]! << 6 : 0);
     out[o++] = v >> 16;
     if (rest === 3) out[o++] = (v >> 8) & 255;
   }
@@ -94,6 +101,7 @@ export function base64Decode(text: string, options: Base64DecodeOptions = {}): U
   if (!BASE64.test(compact)) throw new EncodingError('base64: malformed input');
   const body = compact.replace(/=+$/, '');
   // Padding, when present, must complete the last group; without it, a group of one character is never valid.
-  if (body.length % 4 === 1 || (body.length !== compact.length && compact.length % 4 !== 0)) throw new EncodingError('base64: malformed input');
+  if (body.length % 4 === 1 || (body.length !== compact.length && compact.length % 4 !== 0))
+    throw new EncodingError('base64: malformed input');
   return decode(body);
 }

@@ -1,4 +1,10 @@
-import { JsonDuplicateKeyError, JsonForbiddenKeyError, JsonSyntaxError, JsonTooDeepError, JsonTooLargeError } from '../lib/errors.js';
+import {
+  JsonDuplicateKeyError,
+  JsonForbiddenKeyError,
+  JsonSyntaxError,
+  JsonTooDeepError,
+  JsonTooLargeError,
+} from '../lib/errors.js';
 
 /**
  * Strict JSON for data from strangers (credentials, seals, trust lists, revocation lists...): what was signed must be
@@ -281,7 +287,8 @@ function readValue(depth: number): unknown {
         const value = readValue(depth + 1);
         // Repeats were refused above, so a name already `in` the object is inherited: define, never assign
         // (a setter or a frozen member of Object.prototype must not see it).
-        if (name in object) Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
+        if (name in object)
+          Object.defineProperty(object, name, { value, enumerable: true, writable: true, configurable: true });
         else object[name] = value;
         skipWhitespace();
         const d = text.charCodeAt(pos);
@@ -349,8 +356,10 @@ function readValue(depth: number): unknown {
 export function parseJsonStrict(input: string, options: StrictJsonOptions = {}): unknown {
   const maxLength = limitOption(options.maxLength, JSON_DEFAULT_MAX_LENGTH, 'maxLength');
   const depthLimit = limitOption(options.maxDepth, JSON_DEFAULT_MAX_DEPTH, 'maxDepth');
-  if (typeof input !== 'string') throw new JsonSyntaxError(`JSON text must be a string, got ${input === null ? 'null' : typeof input}`, '$');
-  if (input.length > maxLength) throw new JsonTooLargeError(`JSON text is ${input.length} characters, over the ${maxLength} limit`, '$');
+  if (typeof input !== 'string')
+    throw new JsonSyntaxError(`JSON text must be a string, got ${input === null ? 'null' : typeof input}`, '$');
+  if (input.length > maxLength)
+    throw new JsonTooLargeError(`JSON text is ${input.length} characters, over the ${maxLength} limit`, '$');
   text = input;
   pos = 0;
   level = 0;
@@ -365,7 +374,12 @@ export function parseJsonStrict(input: string, options: StrictJsonOptions = {}):
     // A maxDepth set past what the stack holds still ends in a typed error, not a stack overflow.
     if (error instanceof RangeError && /call stack/i.test(error.message)) {
       const path = pathOf(Math.min(level, 64));
-      throw new JsonTooDeepError(`JSON nests deeper than the stack allows at ${path}${level > 64 ? '…' : ''}`, path, pos, { cause: error });
+      throw new JsonTooDeepError(
+        `JSON nests deeper than the stack allows at ${path}${level > 64 ? '…' : ''}`,
+        path,
+        pos,
+        { cause: error },
+      );
     }
     throw error;
   } finally {

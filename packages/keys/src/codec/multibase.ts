@@ -13,7 +13,8 @@ export function multibaseEncode(bytes: Uint8Array, encoding: MultibaseEncoding =
 }
 
 export function multibaseDecode(text: string): Uint8Array {
-  if (typeof text !== 'string' || text.length === 0) throw new EncodingError('multibase: input must be a non-empty string');
+  if (typeof text !== 'string' || text.length === 0)
+    throw new EncodingError('multibase: input must be a non-empty string');
   const prefix = text[0];
   if (prefix === 'z') return base58btcDecode(text.slice(1));
   if (prefix === 'u') return base64urlDecode(text.slice(1));

@@ -43,7 +43,8 @@ function budgetOf(kind: Kind, input: Uint8Array, limits: InflateLimits): number 
   if (!(input instanceof Uint8Array)) throw new InflateInvalidError(`${name}: input must be a Uint8Array`);
   if (input.length < MIN_LENGTH[kind]) throw new InflateInvalidError(`${name}: compressed stream is truncated`);
   const { maxOutput, maxRatio } = limits ?? ({} as InflateLimits);
-  if (typeof maxOutput !== 'number' || !(maxOutput >= 0)) throw new RangeError(`${name}: limits.maxOutput must be a non-negative number`);
+  if (typeof maxOutput !== 'number' || !(maxOutput >= 0))
+    throw new RangeError(`${name}: limits.maxOutput must be a non-negative number`);
   return Math.floor(maxRatio === undefined ? maxOutput : Math.min(maxOutput, input.length * maxRatio));
 }
 
@@ -51,7 +52,7 @@ function budgetOf(kind: Kind, input: Uint8Array, limits: InflateLimits): number 
 export function adler32(data: Uint8Array, start = 1): number {
   let a = start & 0xffff;
   let b = start >>> 16;
-  for (let i = 0; i < data.length; ) {
+  for (let i = 0; i < data.length;) {
     // zlib's NMAX: the most bytes before b could leave exact small-integer arithmetic.
     const end = Math.min(i + 5552, data.length);
     for (; i < end; i++) {
@@ -73,12 +74,19 @@ function nativeInflate(kind: Kind, input: Uint8Array, budget: number, dictionary
   const options = { maxOutputLength: Math.max(1, budget), ...(dictionary && kind !== 'gzip' ? { dictionary } : {}) };
   let out: Uint8Array;
   try {
-    out = kind === 'raw' ? nodeZlib.inflateRawSync(input, options) : kind === 'zlib' ? nodeZlib.inflateSync(input, options) : nodeZlib.gunzipSync(input, options);
+    out =
+      kind === 'raw'
+        ? nodeZlib.inflateRawSync(input, options)
+        : kind === 'zlib'
+          ? nodeZlib.inflateSync(input, options)
+          : nodeZlib.gunzipSync(input, options);
   } catch (err) {
-    if ((err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE') throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
+    if ((err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE')
+      throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
     throw new InflateInvalidError(`${NAMES[kind]}: not a valid compressed stream`, { cause: err });
   }
-  if (out.length > budget) throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
+  if (out.length > budget)
+    throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 
@@ -87,7 +95,14 @@ function nativeInflate(kind: Kind, input: Uint8Array, budget: number, dictionary
  * only valid during the call: fflate reuses its window). A sink's own exception passes through unchanged. fflate
  * does not check zlib's Adler-32 trailer, so it is checked here (the trailer must end the input).
  */
-function stream(kind: Kind, input: Uint8Array, budget: number, dictionary: Uint8Array | undefined, sink: (chunk: Uint8Array) => void, slice = SLICE): number {
+function stream(
+  kind: Kind,
+  input: Uint8Array,
+  budget: number,
+  dictionary: Uint8Array | undefined,
+  sink: (chunk: Uint8Array) => void,
+  slice = SLICE,
+): number {
   const name = NAMES[kind];
   let total = 0;
   let done = false;
@@ -113,7 +128,10 @@ function stream(kind: Kind, input: Uint8Array, budget: number, dictionary: Uint8
     }
   } catch (err) {
     if (sinkFailure) throw sinkFailure.error;
-    if (err instanceof InflateTooLargeError || total > budget) throw err instanceof InflateTooLargeError ? err : new InflateTooLargeError(`${name}: output passes its budget of ${budget} bytes`);
+    if (err instanceof InflateTooLargeError || total > budget)
+      throw err instanceof InflateTooLargeError
+        ? err
+        : new InflateTooLargeError(`${name}: output passes its budget of ${budget} bytes`);
     throw new InflateInvalidError(`${name}: not a valid compressed stream`, { cause: err });
   }
   if (!done) throw new InflateInvalidError(`${name}: compressed stream is truncated`);
@@ -159,7 +177,11 @@ export function inflateZlibBounded(input: Uint8Array, limits: InflateLimits): Ui
  * Like `inflateZlibBounded`, without holding the output: each piece goes to `sink` as it is produced (valid only
  * during the call) and the total length is returned. For large outputs consumed piece by piece (PNG scanlines).
  */
-export function inflateZlibBoundedStream(input: Uint8Array, limits: InflateLimits, sink: (chunk: Uint8Array) => void): number {
+export function inflateZlibBoundedStream(
+  input: Uint8Array,
+  limits: InflateLimits,
+  sink: (chunk: Uint8Array) => void,
+): number {
   return stream('zlib', input, budgetOf('zlib', input, limits), limits.dictionary, sink, STREAM_SLICE);
 }
 
@@ -200,12 +222,18 @@ function nativeDeflate(kind: 'raw' | 'zlib', input: Uint8Array, options: Deflate
 
 /** Raw DEFLATE: node:zlib on Node, fflate elsewhere (both plain RFC 1951 streams; bytes may differ). */
 export function deflateRaw(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
-  return nativeDeflate('raw', input, options) ?? deflateSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+  return (
+    nativeDeflate('raw', input, options) ??
+    deflateSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) })
+  );
 }
 
 /** zlib-wrapped DEFLATE: node:zlib on Node, fflate elsewhere. */
 export function deflateZlib(input: Uint8Array, options: DeflateOptions = {}): Uint8Array {
-  return nativeDeflate('zlib', input, options) ?? zlibSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) });
+  return (
+    nativeDeflate('zlib', input, options) ??
+    zlibSync(input, { level: level(options), ...(options.dictionary ? { dictionary: options.dictionary } : {}) })
+  );
 }
 
 /** gzip, runtime-neutral (mtime 0 so the output depends on the input only). */

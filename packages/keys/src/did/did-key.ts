@@ -62,8 +62,10 @@ export function parseDidKey(didOrUrl: string): ParsedDidKey {
   const fragment = hash === -1 ? undefined : didOrUrl.slice(hash + 1);
   const multibase = did.slice(DID_KEY_PREFIX.length);
   // did:key:<version>:<mb> forms and paths/queries are not used by any suite we support.
-  if (!/^z[1-9A-HJ-NP-Za-km-z]+$/.test(multibase)) throw new DidInvalidError('did:key identifier must be base58btc multibase (z…)');
-  if (fragment !== undefined && fragment !== multibase) throw new DidInvalidError('did:key fragment does not name the key');
+  if (!/^z[1-9A-HJ-NP-Za-km-z]+$/.test(multibase))
+    throw new DidInvalidError('did:key identifier must be base58btc multibase (z…)');
+  if (fragment !== undefined && fragment !== multibase)
+    throw new DidInvalidError('did:key fragment does not name the key');
   try {
     const { type, raw } = decodeMultikeyPublic(multibase, 'did:key');
     return { did, multibase, type, raw };

@@ -72,7 +72,10 @@ export function controllerOf(id: string): string | undefined {
 }
 
 /** The `divoc-key` JSON text (pretty, newline-terminated) of a key pair that holds its private key. */
-export function serializeKeyFile(key: { keyPair: KeyPair; id: string; controller?: string }, options: { now?: Date } = {}): string {
+export function serializeKeyFile(
+  key: { keyPair: KeyPair; id: string; controller?: string },
+  options: { now?: Date } = {},
+): string {
   const file: DivocKeyFile = {
     kind: 'divoc-key',
     version: 1,
@@ -112,7 +115,10 @@ export function parseKeyFile(input: string | Uint8Array, options: ParseKeyFileOp
     const keyPair = importing(name, undefined, () => importKeyPair({ pem: text }));
     key = { keyPair, id: options.explicitId ?? defaultKeyId(keyPair), source: 'pem' };
   } else if (trimmed.startsWith('{')) {
-    key = parseKeyFileJson(strictJson(name, text), { name, ...(options.explicitId !== undefined ? { explicitId: options.explicitId } : {}) });
+    key = parseKeyFileJson(strictJson(name, text), {
+      name,
+      ...(options.explicitId !== undefined ? { explicitId: options.explicitId } : {}),
+    });
   } else {
     throw new KeyFileInvalidError(name, 'not a key file (expected divoc-key JSON, a PEM key, DIVOC key JSON or a JWK)');
   }
@@ -126,7 +132,8 @@ export function parseKeyFile(input: string | Uint8Array, options: ParseKeyFileOp
 export function parseKeyFileJson(json: unknown, options: Omit<ParseKeyFileOptions, 'maxBytes'> = {}): KeyFileKey {
   const name = options.name ?? 'key file';
   const explicitId = options.explicitId;
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new KeyFileInvalidError(name, 'key JSON must be an object', { jsonPath: '$' });
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new KeyFileInvalidError(name, 'key JSON must be an object', { jsonPath: '$' });
   const obj = json as Record<string, unknown>;
   let key: KeyFileKey;
   if (obj.kind === 'divoc-key') key = parseDivocKey(name, obj, explicitId);
@@ -145,7 +152,11 @@ export function parseKeyFileJson(json: unknown, options: Omit<ParseKeyFileOption
     const kid = typeof obj.kid === 'string' && obj.kid !== '' ? obj.kid : undefined;
     key = { keyPair, id: explicitId ?? kid ?? defaultKeyId(keyPair), source: 'jwk' };
   } else {
-    throw new KeyFileInvalidError(name, 'unrecognised key JSON (expected "kind": "divoc-key", DIVOC "publicKeyBase58", or a JWK)', { jsonPath: '$' });
+    throw new KeyFileInvalidError(
+      name,
+      'unrecognised key JSON (expected "kind": "divoc-key", DIVOC "publicKeyBase58", or a JWK)',
+      { jsonPath: '$' },
+    );
   }
   return checkPrivate(name, key, options.requirePrivate);
 }
@@ -156,16 +167,21 @@ function parseDivocKey(name: string, obj: Record<string, unknown>, explicitId: s
   };
   if (obj.version !== 1) {
     // Only a small number is shown: the rest of the file may be a secret.
-    const shown = typeof obj.version === 'number' && Number.isSafeInteger(obj.version) && Math.abs(obj.version) < 1e6 ? ` ${obj.version}` : '';
+    const shown =
+      typeof obj.version === 'number' && Number.isSafeInteger(obj.version) && Math.abs(obj.version) < 1e6
+        ? ` ${obj.version}`
+        : '';
     fail('$.version', `unsupported divoc-key version${shown} (expected 1)`);
   }
   if (typeof obj.privateKeyPem !== 'string') fail('$.privateKeyPem', 'divoc-key file lacks "privateKeyPem"');
   if (typeof obj.id !== 'string' || obj.id === '') fail('$.id', 'divoc-key file lacks "id"');
-  if (obj.controller !== undefined && typeof obj.controller !== 'string') fail('$.controller', '"controller" must be a string');
+  if (obj.controller !== undefined && typeof obj.controller !== 'string')
+    fail('$.controller', '"controller" must be a string');
   const keyPair = importing(name, '$.privateKeyPem', () => importKeyPair({ pem: obj.privateKeyPem as string }));
   if (obj.type !== keyPair.type) {
     // A known type is named; any other value is not shown (it is content).
-    if (typeof obj.type === 'string' && KEY_TYPES.includes(obj.type)) fail('$.type', `"type" says ${JSON.stringify(obj.type)} but the key is ${keyPair.type}`);
+    if (typeof obj.type === 'string' && KEY_TYPES.includes(obj.type))
+      fail('$.type', `"type" says ${JSON.stringify(obj.type)} but the key is ${keyPair.type}`);
     fail('$.type', `"type" is not ${KEY_TYPES.join(', ')} (the key is ${keyPair.type})`);
   }
   if (obj.publicKeyJwk !== undefined && !sameJwk(obj.publicKeyJwk, exportPublicJwk(keyPair))) {
@@ -183,9 +199,14 @@ function strictJson(name: string, text: string): unknown {
   try {
     return parseJsonStrict(text);
   } catch (error) {
-    if (isUnsafeJsonError(error)) throw new KeyFileInvalidError(name, `refused: ${error.message} (${error.code})`, { jsonPath: error.path, cause: error });
+    if (isUnsafeJsonError(error))
+      throw new KeyFileInvalidError(name, `refused: ${error.message} (${error.code})`, {
+        jsonPath: error.path,
+        cause: error,
+      });
     // JsonError messages start "invalid JSON: ", give the position and the JSON path, and never quote the text.
-    if (error instanceof JsonError) throw new KeyFileInvalidError(name, error.message, { jsonPath: error.path, cause: error });
+    if (error instanceof JsonError)
+      throw new KeyFileInvalidError(name, error.message, { jsonPath: error.path, cause: error });
     throw error;
   }
 }
@@ -206,7 +227,8 @@ function importing<T>(name: string, jsonPath: string | undefined, run: () => T):
 }
 
 function checkPrivate(name: string, key: KeyFileKey, requirePrivate: boolean | undefined): KeyFileKey {
-  if (requirePrivate && key.keyPair.privateKey === undefined) throw new KeyFileInvalidError(name, 'holds a public key only; a private key is needed to sign');
+  if (requirePrivate && key.keyPair.privateKey === undefined)
+    throw new KeyFileInvalidError(name, 'holds a public key only; a private key is needed to sign');
   return key;
 }
 

@@ -10,7 +10,11 @@ export interface WritePrivateKeyFileOptions {
  * Write a private key file readable by its owner only (mode 0600). The file is created with that mode, then chmod-ed
  * so a permissive umask cannot widen it; an existing file is refused with `KeyFileExistsError` unless `overwrite`.
  */
-export async function writePrivateKeyFile(path: string, contents: string | Uint8Array, options: WritePrivateKeyFileOptions = {}): Promise<void> {
+export async function writePrivateKeyFile(
+  path: string,
+  contents: string | Uint8Array,
+  options: WritePrivateKeyFileOptions = {},
+): Promise<void> {
   const {
     fs: { constants },
     promises: { open },

@@ -72,7 +72,8 @@ export function publicKeyMultibase(kp: KeyPair): string {
 
 /** Multikey private key: `z3u2…` (Ed25519 seed) or `z42t…` (P-256 scalar). */
 export function privateKeyMultibase(kp: KeyPair): string {
-  if (kp.type === 'RSA') throw new KeyUnsupportedError('privateKeyMultibase is defined for Ed25519 and P-256 keys only');
+  if (kp.type === 'RSA')
+    throw new KeyUnsupportedError('privateKeyMultibase is defined for Ed25519 and P-256 keys only');
   const header = kp.type === 'Ed25519' ? MULTICODEC.ed25519Private : MULTICODEC.p256Private;
   return multibaseEncode(concatBytes(header, rawPrivateKey(kp)));
 }

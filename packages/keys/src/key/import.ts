@@ -20,8 +20,10 @@ import {
 export { decodeMultikeyPublic, jwkKeyType };
 
 // Key import builds node:crypto KeyObjects: Node only (the browser build throws KeyUnsupportedError on use).
-const createPublicKey: typeof import('node:crypto').createPublicKey = (...args) => requireNodeCrypto('importKeyPair').createPublicKey(...args);
-const createPrivateKey: typeof import('node:crypto').createPrivateKey = (...args) => requireNodeCrypto('importKeyPair').createPrivateKey(...args);
+const createPublicKey: typeof import('node:crypto').createPublicKey = (...args) =>
+  requireNodeCrypto('importKeyPair').createPublicKey(...args);
+const createPrivateKey: typeof import('node:crypto').createPrivateKey = (...args) =>
+  requireNodeCrypto('importKeyPair').createPrivateKey(...args);
 
 /** JWK (public or private, Ed25519 / P-256 / RSA). */
 export interface JwkKeyInput {
@@ -74,7 +76,9 @@ export function importKeyPair(input: KeyInput): KeyPair {
   if ('der' in input) return importDer(input.der, input.kind);
   if ('publicKeyMultibase' in input) return importMultikey(input);
   if ('publicKeyBase58' in input) return importBase58(input);
-  throw new KeyInvalidError('key input must have one of: jwk, pem, der, publicKeyMultibase, publicKeyBase58, keyObject');
+  throw new KeyInvalidError(
+    'key input must have one of: jwk, pem, der, publicKeyMultibase, publicKeyBase58, keyObject',
+  );
 }
 
 function fromKeyObject(key: unknown): KeyPair {
@@ -134,7 +138,8 @@ function importPem(pem: string): KeyPair {
   if (!found) throw new KeyInvalidError('not a PEM block (missing or mismatched BEGIN/END lines)');
   const { block, label } = found;
   // Legacy OpenSSL encryption of PKCS#1 / SEC1 keys: headers inside the block.
-  if (/Proc-Type:\s*4,ENCRYPTED/.test(found.body)) throw new KeyUnsupportedError('encrypted private keys are not supported; decrypt first');
+  if (/Proc-Type:\s*4,ENCRYPTED/.test(found.body))
+    throw new KeyUnsupportedError('encrypted private keys are not supported; decrypt first');
   switch (label) {
     case 'PRIVATE KEY':
     case 'RSA PRIVATE KEY':
@@ -146,9 +151,15 @@ function importPem(pem: string): KeyPair {
       throw new KeyUnsupportedError('encrypted private keys are not supported; decrypt first');
     case 'PUBLIC KEY':
     case 'RSA PUBLIC KEY':
-      return makeKeyPair(undefined, guard('PEM public key', () => createPublicKey({ key: block, format: 'pem' })));
+      return makeKeyPair(
+        undefined,
+        guard('PEM public key', () => createPublicKey({ key: block, format: 'pem' })),
+      );
     case 'CERTIFICATE':
-      return makeKeyPair(undefined, guard('PEM certificate', () => new (requireNodeCrypto('importKeyPair').X509Certificate)(block).publicKey));
+      return makeKeyPair(
+        undefined,
+        guard('PEM certificate', () => new (requireNodeCrypto('importKeyPair').X509Certificate)(block).publicKey),
+      );
     default:
       throw new KeyUnsupportedError(`unsupported PEM label "${label}"`);
   }
@@ -159,7 +170,11 @@ function importDer(der: Uint8Array, kind: 'spki' | 'pkcs8'): KeyPair {
   if (der.length > MAX_PEM_LENGTH) throw new KeyInvalidError('DER too long');
   requireNodeCrypto('importKeyPair');
   const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength);
-  if (kind === 'spki') return makeKeyPair(undefined, guard('SPKI DER', () => createPublicKey({ key: buf, format: 'der', type: 'spki' })));
+  if (kind === 'spki')
+    return makeKeyPair(
+      undefined,
+      guard('SPKI DER', () => createPublicKey({ key: buf, format: 'der', type: 'spki' })),
+    );
   if (kind === 'pkcs8') {
     const privateKey = guard('PKCS#8 DER', () => createPrivateKey({ key: buf, format: 'der', type: 'pkcs8' }));
     return makeKeyPair(undefined, createPublicKey(privateKey), privateKey);
@@ -171,9 +186,12 @@ function importDer(der: Uint8Array, kind: 'spki' | 'pkcs8'): KeyPair {
 
 /** Build a KeyPair from raw Ed25519 bytes (32-byte public, optional 32-byte seed). */
 export function ed25519FromRaw(publicRaw: Uint8Array, seed?: Uint8Array): KeyPair {
-  if (publicRaw.length !== 32) throw new KeyInvalidError(`Ed25519 public key must be 32 bytes, got ${publicRaw.length}`);
+  if (publicRaw.length !== 32)
+    throw new KeyInvalidError(`Ed25519 public key must be 32 bytes, got ${publicRaw.length}`);
   const x = base64urlEncode(publicRaw);
-  const publicKey = guard('Ed25519 public key', () => createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }));
+  const publicKey = guard('Ed25519 public key', () =>
+    createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x }, format: 'jwk' }),
+  );
   if (seed === undefined) return makeKeyPair('Ed25519', publicKey);
   if (seed.length !== 32) throw new KeyInvalidError(`Ed25519 private key seed must be 32 bytes, got ${seed.length}`);
   const privateKey = guard('Ed25519 private key', () =>
@@ -188,7 +206,9 @@ export function p256FromRaw(point: Uint8Array, scalar?: Uint8Array): KeyPair {
   const uncompressed = p256Uncompressed(point);
   const x = base64urlEncode(uncompressed.subarray(1, 33));
   const y = base64urlEncode(uncompressed.subarray(33, 65));
-  const publicKey = guard('P-256 public key', () => createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }));
+  const publicKey = guard('P-256 public key', () =>
+    createPublicKey({ key: { kty: 'EC', crv: 'P-256', x, y }, format: 'jwk' }),
+  );
   if (scalar === undefined) return makeKeyPair('P-256', publicKey);
   if (scalar.length !== 32) throw new KeyInvalidError(`P-256 private key must be 32 bytes, got ${scalar.length}`);
   const privateKey = guard('P-256 private key', () =>
@@ -202,25 +222,37 @@ function importMultikey(input: MultikeyInput): KeyPair {
   const { type, raw } = decodeMultikeyPublic(input.publicKeyMultibase);
   const privateField = input.privateKeyMultibase !== undefined ? 'privateKeyMultibase' : 'secretKeyMultibase';
   const privateValue = input.privateKeyMultibase ?? input.secretKeyMultibase;
-  if (input.privateKeyMultibase !== undefined && input.secretKeyMultibase !== undefined && input.privateKeyMultibase !== input.secretKeyMultibase) {
+  if (
+    input.privateKeyMultibase !== undefined &&
+    input.secretKeyMultibase !== undefined &&
+    input.privateKeyMultibase !== input.secretKeyMultibase
+  ) {
     throw new KeyInvalidError('privateKeyMultibase and secretKeyMultibase differ');
   }
   if (privateValue === undefined) return type === 'Ed25519' ? ed25519FromRaw(raw) : p256FromRaw(raw);
   const priv = decodeMultibaseField(privateValue, privateField);
   const header = type === 'Ed25519' ? MULTICODEC.ed25519Private : MULTICODEC.p256Private;
-  if (!startsWith(priv, header)) throw new KeyInvalidError(`${privateField}: multicodec header is not ${type} private key`);
-  if (priv.length !== 34) throw new KeyInvalidError(`${privateField}: ${type} private key must be 32 bytes, got ${priv.length - 2}`);
+  if (!startsWith(priv, header))
+    throw new KeyInvalidError(`${privateField}: multicodec header is not ${type} private key`);
+  if (priv.length !== 34)
+    throw new KeyInvalidError(`${privateField}: ${type} private key must be 32 bytes, got ${priv.length - 2}`);
   return type === 'Ed25519' ? ed25519FromRaw(raw, priv.subarray(2)) : p256FromRaw(raw, priv.subarray(2));
 }
 
-const BASE58_TYPES: readonly unknown[] = [undefined, 'Ed25519', 'Ed25519VerificationKey2018', 'Ed25519VerificationKey2020'];
+const BASE58_TYPES: readonly unknown[] = [
+  undefined,
+  'Ed25519',
+  'Ed25519VerificationKey2018',
+  'Ed25519VerificationKey2020',
+];
 
 function decodeBase58Field(value: unknown, field: string): Uint8Array {
   return decodeKeyTextField(value, field, 'base58btc', (text) => base58btcDecode(text));
 }
 
 function importBase58(input: Base58KeyInput): KeyPair {
-  if (!BASE58_TYPES.includes(input.type)) throw new KeyUnsupportedError(`unsupported base58 key type ${describe(input.type)} (only Ed25519)`);
+  if (!BASE58_TYPES.includes(input.type))
+    throw new KeyUnsupportedError(`unsupported base58 key type ${describe(input.type)} (only Ed25519)`);
   const pub = decodeBase58Field(input.publicKeyBase58, 'publicKeyBase58');
   if (pub.length !== 32) throw new KeyInvalidError(`publicKeyBase58: Ed25519 key must be 32 bytes, got ${pub.length}`);
   if (input.privateKeyBase58 === undefined) return ed25519FromRaw(pub);

@@ -22,14 +22,19 @@ export interface GenerateKeyPairOptions {
 export { RSA_MAX_BITS, RSA_MIN_BITS, describe };
 
 /** node:crypto's generateKeyPair as a promise (Node only: the browser build throws KeyUnsupportedError). */
-function generate(type: 'ed25519' | 'ec' | 'rsa', options?: object): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
+function generate(
+  type: 'ed25519' | 'ec' | 'rsa',
+  options?: object,
+): Promise<{ publicKey: KeyObject; privateKey: KeyObject }> {
   const crypto = requireNodeCrypto('generateKeyPair');
   return new Promise((resolve, reject) => {
-    (crypto.generateKeyPair as unknown as (t: string, o: object | undefined, cb: (err: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void) => void)(
-      type,
-      options,
-      (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey })),
-    );
+    (
+      crypto.generateKeyPair as unknown as (
+        t: string,
+        o: object | undefined,
+        cb: (err: Error | null, publicKey: KeyObject, privateKey: KeyObject) => void,
+      ) => void
+    )(type, options, (err, publicKey, privateKey) => (err ? reject(err) : resolve({ publicKey, privateKey })));
   });
 }
 
@@ -46,8 +51,15 @@ export async function generateKeyPair(type: KeyType, options: GenerateKeyPairOpt
     }
     case 'RSA': {
       const modulusLength = options.modulusLength ?? 2048;
-      if (!Number.isInteger(modulusLength) || modulusLength < RSA_MIN_BITS || modulusLength > RSA_MAX_BITS || modulusLength % 8 !== 0) {
-        throw new KeyUnsupportedError(`RSA modulusLength must be a multiple of 8 between ${RSA_MIN_BITS} and ${RSA_MAX_BITS}`);
+      if (
+        !Number.isInteger(modulusLength) ||
+        modulusLength < RSA_MIN_BITS ||
+        modulusLength > RSA_MAX_BITS ||
+        modulusLength % 8 !== 0
+      ) {
+        throw new KeyUnsupportedError(
+          `RSA modulusLength must be a multiple of 8 between ${RSA_MIN_BITS} and ${RSA_MAX_BITS}`,
+        );
       }
       const { publicKey, privateKey } = await generate('rsa', { modulusLength, publicExponent: 0x10001 });
       return makeKeyPair('RSA', publicKey, privateKey);
@@ -89,7 +101,8 @@ export function makeKeyPair(expected: KeyType | undefined, publicKey: KeyObject,
   if (expected !== undefined && type !== expected) throw new KeyInvalidError(`expected a ${expected} key, got ${type}`);
   if (privateKey !== undefined) {
     if (privateKey.type !== 'private') throw new KeyInvalidError('privateKey must be a private KeyObject');
-    if (keyTypeOfKeyObject(privateKey) !== type) throw new KeyInvalidError('public and private keys are of different types');
+    if (keyTypeOfKeyObject(privateKey) !== type)
+      throw new KeyInvalidError('public and private keys are of different types');
   }
   return Object.freeze(privateKey === undefined ? { type, publicKey } : { type, publicKey, privateKey });
 }

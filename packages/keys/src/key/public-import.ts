@@ -5,17 +5,25 @@ import { KeyError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js
 import { findPemBlock } from '../lib/pem.js';
 import { parseCertificate } from '../x509/certificate.js';
 import { parsePkcs1RsaPublicKey, parseSpki } from '../x509/spki.js';
-import { decodeMultikeyPublic, describe, publicKeyInfoFromJwk, publicKeyInfoFromRaw, type PublicKeyInfo } from './public-jwk.js';
+import {
+  decodeMultikeyPublic,
+  describe,
+  publicKeyInfoFromJwk,
+  publicKeyInfoFromRaw,
+  type PublicKeyInfo,
+} from './public-jwk.js';
 
 export type PublicKeyInput =
-  | { jwk: unknown }
-  | { pem: string }
-  | { publicKeyMultibase: string }
-  | { type?: string; publicKeyBase58: string };
+  { jwk: unknown } | { pem: string } | { publicKeyMultibase: string } | { type?: string; publicKeyBase58: string };
 
 const PRIVATE = 'holds private key material; trust lists carry public keys only';
 const MAX_PEM_LENGTH = 65_536;
-const BASE58_TYPES: readonly unknown[] = [undefined, 'Ed25519', 'Ed25519VerificationKey2018', 'Ed25519VerificationKey2020'];
+const BASE58_TYPES: readonly unknown[] = [
+  undefined,
+  'Ed25519',
+  'Ed25519VerificationKey2018',
+  'Ed25519VerificationKey2020',
+];
 
 function guard<T>(what: string, fn: () => T): T {
   try {
@@ -48,7 +56,8 @@ function fromPem(pem: unknown): PublicKeyInfo {
     case 'CERTIFICATE':
       return guard('PEM certificate', () => {
         const { publicKey } = parseCertificate(found.block);
-        if (!publicKey.keyType) throw new KeyUnsupportedError(`unsupported public key (${publicKey.crv ?? publicKey.kty})`);
+        if (!publicKey.keyType)
+          throw new KeyUnsupportedError(`unsupported public key (${publicKey.crv ?? publicKey.kty})`);
         return publicKeyInfoFromJwk(publicKey.jwk);
       });
     default:
@@ -72,7 +81,8 @@ export function importPublicKeyInfo(input: PublicKeyInput): PublicKeyInfo {
     return publicKeyInfoFromRaw(type, raw);
   }
   if ('publicKeyBase58' in input) {
-    if (!BASE58_TYPES.includes(input.type)) throw new KeyUnsupportedError(`unsupported base58 key type ${describe(input.type)} (only Ed25519)`);
+    if (!BASE58_TYPES.includes(input.type))
+      throw new KeyUnsupportedError(`unsupported base58 key type ${describe(input.type)} (only Ed25519)`);
     if (typeof input.publicKeyBase58 !== 'string') throw new KeyInvalidError('publicKeyBase58 must be a string');
     if (input.publicKeyBase58.length > 256) throw new KeyInvalidError('publicKeyBase58 is too long');
     let raw: Uint8Array;
@@ -81,7 +91,8 @@ export function importPublicKeyInfo(input: PublicKeyInput): PublicKeyInfo {
     } catch (err) {
       throw new KeyInvalidError('publicKeyBase58 is not valid base58btc', { cause: err });
     }
-    if (raw.length !== 32) throw new KeyInvalidError(`publicKeyBase58: Ed25519 key must be 32 bytes, got ${raw.length}`);
+    if (raw.length !== 32)
+      throw new KeyInvalidError(`publicKeyBase58: Ed25519 key must be 32 bytes, got ${raw.length}`);
     return publicKeyInfoFromRaw('Ed25519', raw);
   }
   throw new KeyInvalidError('key input must have one of: jwk, pem, publicKeyMultibase, publicKeyBase58');

@@ -121,8 +121,10 @@ export function publicKeyInfoFromJwk(jwk: unknown): PublicKeyInfo {
       const n = stripLeadingZeros(base64urlDecode(j.n!));
       const e = stripLeadingZeros(base64urlDecode(j.e!));
       const bits = n.length * 8 - Math.clz32(n[0]!) + 24;
-      if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS) throw new KeyUnsupportedError(`RSA modulus of ${bits} bits is outside ${RSA_MIN_BITS}..${RSA_MAX_BITS}`);
-      if (e.length > 8 || (e[e.length - 1]! & 1) === 0) throw new KeyInvalidError('RSA public exponent is not a small odd number');
+      if (bits < RSA_MIN_BITS || bits > RSA_MAX_BITS)
+        throw new KeyUnsupportedError(`RSA modulus of ${bits} bits is outside ${RSA_MIN_BITS}..${RSA_MAX_BITS}`);
+      if (e.length > 8 || (e[e.length - 1]! & 1) === 0)
+        throw new KeyInvalidError('RSA public exponent is not a small odd number');
       return { type, jwk: { kty: 'RSA', n: base64urlEncode(n), e: base64urlEncode(e) } };
     }
   }
@@ -135,7 +137,15 @@ export function publicKeyInfoFromRaw(type: 'Ed25519' | 'P-256', raw: Uint8Array)
     return { type, jwk: { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(raw) } };
   }
   const uncompressed = p256Uncompressed(raw);
-  return { type, jwk: { kty: 'EC', crv: 'P-256', x: base64urlEncode(uncompressed.subarray(1, 33)), y: base64urlEncode(uncompressed.subarray(33, 65)) } };
+  return {
+    type,
+    jwk: {
+      kty: 'EC',
+      crv: 'P-256',
+      x: base64urlEncode(uncompressed.subarray(1, 33)),
+      y: base64urlEncode(uncompressed.subarray(33, 65)),
+    },
+  };
 }
 
 /** Raw public key bytes: Ed25519 32 bytes, P-256 33-byte compressed point. */
@@ -199,14 +209,19 @@ function decodeMultibaseField(value: unknown, field: string): Uint8Array {
 }
 
 /** Decode a Multikey public key to its type and raw bytes (Ed25519: 32 bytes; P-256: 33-byte compressed point). */
-export function decodeMultikeyPublic(value: unknown, field = 'publicKeyMultibase'): { type: 'Ed25519' | 'P-256'; raw: Uint8Array } {
+export function decodeMultikeyPublic(
+  value: unknown,
+  field = 'publicKeyMultibase',
+): { type: 'Ed25519' | 'P-256'; raw: Uint8Array } {
   const bytes = decodeMultibaseField(value, field);
   if (startsWith(bytes, MULTICODEC.ed25519Public)) {
-    if (bytes.length !== 34) throw new KeyInvalidError(`${field}: Ed25519 key must be 32 bytes, got ${bytes.length - 2}`);
+    if (bytes.length !== 34)
+      throw new KeyInvalidError(`${field}: Ed25519 key must be 32 bytes, got ${bytes.length - 2}`);
     return { type: 'Ed25519', raw: bytes.subarray(2) };
   }
   if (startsWith(bytes, MULTICODEC.p256Public)) {
-    if (bytes.length !== 35) throw new KeyInvalidError(`${field}: P-256 key must be a 33-byte compressed point, got ${bytes.length - 2}`);
+    if (bytes.length !== 35)
+      throw new KeyInvalidError(`${field}: P-256 key must be a 33-byte compressed point, got ${bytes.length - 2}`);
     return { type: 'P-256', raw: bytes.subarray(2) };
   }
   const known = unsupportedHeaderName(bytes);

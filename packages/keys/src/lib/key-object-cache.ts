@@ -19,10 +19,16 @@ export function publicKeyObject(key: TrustedKey): KeyObject {
   if (typeof key !== 'object' || key === null) throw new KeyInvalidError('trusted key must be an object');
   try {
     const type = jwkKeyType(key.publicKeyJwk);
-    if (type !== key.type) throw new KeyInvalidError(`trusted key ${key.id}: type ${key.type} does not match its JWK (${type})`);
+    if (type !== key.type)
+      throw new KeyInvalidError(`trusted key ${key.id}: type ${key.type} does not match its JWK (${type})`);
     const j = key.publicKeyJwk as Record<string, unknown>;
     if (j.d !== undefined) throw new KeyInvalidError(`trusted key ${key.id}: publicKeyJwk holds private key material`);
-    const members = type === 'RSA' ? { kty: j.kty, n: j.n, e: j.e } : type === 'P-256' ? { kty: j.kty, crv: j.crv, x: j.x, y: j.y } : { kty: j.kty, crv: j.crv, x: j.x };
+    const members =
+      type === 'RSA'
+        ? { kty: j.kty, n: j.n, e: j.e }
+        : type === 'P-256'
+          ? { kty: j.kty, crv: j.crv, x: j.x, y: j.y }
+          : { kty: j.kty, crv: j.crv, x: j.x };
     const keyObject = createPublicKey({ key: members as NodeJsonWebKey, format: 'jwk' });
     keyTypeOfKeyObject(keyObject);
     cache.set(key, keyObject);

@@ -3,7 +3,13 @@
  * `DivocKeyFile`) is runtime-neutral and lives in the main entry.
  */
 import { open } from 'node:fs/promises';
-import { MAX_KEY_FILE_BYTES, parseKeyFile, serializeKeyFile, type KeyFileKey, type ParseKeyFileOptions } from '../file/key-file.js';
+import {
+  MAX_KEY_FILE_BYTES,
+  parseKeyFile,
+  serializeKeyFile,
+  type KeyFileKey,
+  type ParseKeyFileOptions,
+} from '../file/key-file.js';
 import { writePrivateKeyFile, type WritePrivateKeyFileOptions } from '../file/private-key-file.js';
 import { KeyFileTooLargeError, KeyFileUnreadableError } from '../lib/errors.js';
 import type { KeyPair } from '../key/key-pair.js';
@@ -24,7 +30,10 @@ function unreadable(name: string, error: unknown): KeyFileUnreadableError {
         : code === 'EISDIR'
           ? 'is a directory'
           : ((error as Error)?.message ?? String(error));
-  return new KeyFileUnreadableError(name, reason, { ...(code !== undefined ? { systemCode: code } : {}), cause: error });
+  return new KeyFileUnreadableError(name, reason, {
+    ...(code !== undefined ? { systemCode: code } : {}),
+    cause: error,
+  });
 }
 
 /**
@@ -33,7 +42,10 @@ function unreadable(name: string, error: unknown): KeyFileUnreadableError {
  * `tooLarge` (`bytes` is then the first `maxBytes`). A directory is an `EISDIR` error; other errors are the file
  * system's. The one capped reader of the SDK: key files, trust and status files, CLI inputs, service configuration.
  */
-export async function readFileCapped(path: string, maxBytes: number): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
+export async function readFileCapped(
+  path: string,
+  maxBytes: number,
+): Promise<{ bytes: Uint8Array; tooLarge: boolean }> {
   const handle = await open(path, 'r');
   try {
     if ((await handle.stat()).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -59,7 +71,10 @@ export async function readFileCapped(path: string, maxBytes: number): Promise<{ 
  * `KeyFileTooLargeError`. A file that cannot be opened or read (missing, a directory, no permission) is a
  * `KeyFileUnreadableError`.
  */
-export async function readKeyFileBytes(path: string, options: { name?: string; maxBytes?: number } = {}): Promise<Uint8Array> {
+export async function readKeyFileBytes(
+  path: string,
+  options: { name?: string; maxBytes?: number } = {},
+): Promise<Uint8Array> {
   const name = options.name ?? path;
   const max = options.maxBytes ?? MAX_KEY_FILE_BYTES;
   let read;
@@ -78,7 +93,10 @@ export async function readKeyFileBytes(path: string, options: { name?: string; m
  */
 export async function readKeyFile(path: string, options: ReadKeyFileOptions = {}): Promise<KeyFileKey> {
   const name = options.name ?? path;
-  const bytes = await readKeyFileBytes(path, { name, ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}) });
+  const bytes = await readKeyFileBytes(path, {
+    name,
+    ...(options.maxBytes !== undefined ? { maxBytes: options.maxBytes } : {}),
+  });
   return parseKeyFile(bytes, { ...options, name });
 }
 
@@ -92,7 +110,11 @@ export interface WriteKeyFileOptions extends WritePrivateKeyFileOptions {
  * written). Refuses an existing file with `KeyFileExistsError` unless `overwrite`; never writes through a symlink.
  * Other file system errors pass through (with their `code`).
  */
-export async function writeKeyFile(path: string, key: { keyPair: KeyPair; id: string; controller?: string }, options: WriteKeyFileOptions = {}): Promise<void> {
+export async function writeKeyFile(
+  path: string,
+  key: { keyPair: KeyPair; id: string; controller?: string },
+  options: WriteKeyFileOptions = {},
+): Promise<void> {
   const { now, ...write } = options;
   await writePrivateKeyFile(path, serializeKeyFile(key, now !== undefined ? { now } : {}), write);
 }

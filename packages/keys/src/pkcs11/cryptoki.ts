@@ -38,7 +38,12 @@ export interface Cryptoki {
   C_FindObjects(session: Handle, maxObjectCount: number): Handle[];
   C_FindObjectsFinal(session: Handle): void;
   C_GetAttributeValue(session: Handle, object: Handle, template: Attribute[]): { type: number; value: Buffer }[];
-  C_GenerateKeyPairAsync(session: Handle, mechanism: Mechanism, publicTemplate: Attribute[], privateTemplate: Attribute[]): Promise<{ publicKey: Handle; privateKey: Handle }>;
+  C_GenerateKeyPairAsync(
+    session: Handle,
+    mechanism: Mechanism,
+    publicTemplate: Attribute[],
+    privateTemplate: Attribute[],
+  ): Promise<{ publicKey: Handle; privateKey: Handle }>;
   C_DestroyObject(session: Handle, object: Handle): void;
   C_SignInit(session: Handle, mechanism: Mechanism, key: Handle): void;
   C_SignAsync(session: Handle, data: Buffer, out: Buffer): Promise<Buffer>;

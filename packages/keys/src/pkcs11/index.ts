@@ -5,10 +5,22 @@
 export { openPkcs11Session, Pkcs11Session } from './session.js';
 export type { OpenPkcs11SessionOptions } from './session.js';
 export { generatePkcs11KeyPair, exportPkcs11PublicKey, inspectPkcs11Key } from './keys.js';
-export type { GeneratePkcs11KeyPairOptions, Pkcs11KeyPairInfo, Pkcs11KeySelector, Pkcs11KeyAttributes } from './keys.js';
+export type {
+  GeneratePkcs11KeyPairOptions,
+  Pkcs11KeyPairInfo,
+  Pkcs11KeySelector,
+  Pkcs11KeyAttributes,
+} from './keys.js';
 export { createPkcs11Signer } from './signer.js';
 export type { CreatePkcs11SignerOptions, Pkcs11Signer } from './signer.js';
-export { parsePkcs11Uri, formatPkcs11Uri, redactPkcs11Uri, isPkcs11Uri, resolvePkcs11Pin, pkcs11UriTarget } from './uri.js';
+export {
+  parsePkcs11Uri,
+  formatPkcs11Uri,
+  redactPkcs11Uri,
+  isPkcs11Uri,
+  resolvePkcs11Pin,
+  pkcs11UriTarget,
+} from './uri.js';
 export type { Pkcs11Uri, Pkcs11ObjectType, ResolvePkcs11PinOptions, Pkcs11UriTarget } from './uri.js';
 export {
   Pkcs11UnavailableError,

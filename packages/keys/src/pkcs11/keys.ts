@@ -88,14 +88,19 @@ export interface Pkcs11KeyAttributes {
 const GENERATION: Record<KeyType, { generate: number; sign: number; name: string }> = {
   Ed25519: { generate: CKM_EC_EDWARDS_KEY_PAIR_GEN, sign: CKM_EDDSA, name: 'CKM_EC_EDWARDS_KEY_PAIR_GEN / CKM_EDDSA' },
   'P-256': { generate: CKM_EC_KEY_PAIR_GEN, sign: CKM_ECDSA, name: 'CKM_EC_KEY_PAIR_GEN / CKM_ECDSA' },
-  RSA: { generate: CKM_RSA_PKCS_KEY_PAIR_GEN, sign: CKM_SHA256_RSA_PKCS_PSS, name: 'CKM_RSA_PKCS_KEY_PAIR_GEN / CKM_SHA256_RSA_PKCS_PSS' },
+  RSA: {
+    generate: CKM_RSA_PKCS_KEY_PAIR_GEN,
+    sign: CKM_SHA256_RSA_PKCS_PSS,
+    name: 'CKM_RSA_PKCS_KEY_PAIR_GEN / CKM_SHA256_RSA_PKCS_PSS',
+  },
 };
 
 // ------------------------------------------------------------------ selectors and lookups
 
 /** Checked copy of a selector, or a typed error. @internal */
 export function checkSelector(selector: unknown): { label?: string; id?: Buffer } {
-  if (typeof selector !== 'object' || selector === null) throw new KeyInvalidError('key selector must be an object with label and/or id');
+  if (typeof selector !== 'object' || selector === null)
+    throw new KeyInvalidError('key selector must be an object with label and/or id');
   const { label, id } = selector as { label?: unknown; id?: unknown };
   if (label === undefined && id === undefined) throw new KeyInvalidError('key selector needs a label or an id');
   if (label !== undefined && (typeof label !== 'string' || label.length === 0 || label.length > 256)) {
@@ -104,7 +109,10 @@ export function checkSelector(selector: unknown): { label?: string; id?: Buffer 
   if (id !== undefined && (!(id instanceof Uint8Array) || id.length === 0 || id.length > 64)) {
     throw new KeyInvalidError('key id must be a Uint8Array of 1 to 64 bytes');
   }
-  return { ...(label !== undefined ? { label: label as string } : {}), ...(id !== undefined ? { id: Buffer.from(id as Uint8Array) } : {}) };
+  return {
+    ...(label !== undefined ? { label: label as string } : {}),
+    ...(id !== undefined ? { id: Buffer.from(id as Uint8Array) } : {}),
+  };
 }
 
 export function describeSelector(selector: { label?: string; id?: Uint8Array }): string {
@@ -145,16 +153,30 @@ function selectorTemplate(objectClass: number, selector: { label?: string; id?: 
 }
 
 /** The one object of `objectClass` matching the selector. @internal */
-export function findOne(cryptoki: Cryptoki, session: Handle, objectClass: number, selector: { label?: string; id?: Buffer }, what: string): Handle {
+export function findOne(
+  cryptoki: Cryptoki,
+  session: Handle,
+  objectClass: number,
+  selector: { label?: string; id?: Buffer },
+  what: string,
+): Handle {
   const found = findObjects(cryptoki, session, selectorTemplate(objectClass, selector));
-  if (found.length === 0) throw new Pkcs11KeyNotFoundError(`no ${what} with ${describeSelector(selector)} on the token`);
-  if (found.length > 1) throw new Pkcs11KeyAmbiguousError(`${found.length} ${what}s have ${describeSelector(selector)}: name the key by label and id`);
+  if (found.length === 0)
+    throw new Pkcs11KeyNotFoundError(`no ${what} with ${describeSelector(selector)} on the token`);
+  if (found.length > 1)
+    throw new Pkcs11KeyAmbiguousError(
+      `${found.length} ${what}s have ${describeSelector(selector)}: name the key by label and id`,
+    );
   return found[0]!;
 }
 
 function attributes(cryptoki: Cryptoki, session: Handle, object: Handle, types: number[]): Map<number, Buffer> {
   try {
-    const result = cryptoki.C_GetAttributeValue(session, object, types.map((type) => ({ type })));
+    const result = cryptoki.C_GetAttributeValue(
+      session,
+      object,
+      types.map((type) => ({ type })),
+    );
     return new Map(result.map((a) => [a.type, a.value]));
   } catch (err) {
     throw operationError('C_GetAttributeValue', err);
@@ -179,10 +201,19 @@ export function keyTypeOfObject(cryptoki: Cryptoki, session: Handle, object: Han
   if (keyType === CKK_EC || keyType === CKK_EC_EDWARDS) {
     const params = attributes(cryptoki, session, object, [CKA_EC_PARAMS]).get(CKA_EC_PARAMS);
     if (params && keyType === CKK_EC && params.equals(EC_PARAMS_P256)) return 'P-256';
-    if (params && keyType === CKK_EC_EDWARDS && (params.equals(EC_PARAMS_ED25519) || params.equals(EC_PARAMS_ED25519_NAME))) return 'Ed25519';
-    throw new KeyUnsupportedError(`the token key uses curve parameters ${params?.toString('hex') ?? '(none)'}; only P-256 and Ed25519 are supported`);
+    if (
+      params &&
+      keyType === CKK_EC_EDWARDS &&
+      (params.equals(EC_PARAMS_ED25519) || params.equals(EC_PARAMS_ED25519_NAME))
+    )
+      return 'Ed25519';
+    throw new KeyUnsupportedError(
+      `the token key uses curve parameters ${params?.toString('hex') ?? '(none)'}; only P-256 and Ed25519 are supported`,
+    );
   }
-  throw new KeyUnsupportedError(`the token key is of PKCS#11 key type 0x${keyType.toString(16)}; only RSA, P-256 and Ed25519 are supported`);
+  throw new KeyUnsupportedError(
+    `the token key is of PKCS#11 key type 0x${keyType.toString(16)}; only RSA, P-256 and Ed25519 are supported`,
+  );
 }
 
 // ------------------------------------------------------------------ public key export
@@ -191,7 +222,8 @@ export function keyTypeOfObject(cryptoki: Cryptoki, session: Handle, object: Han
 function unwrapEcPoint(value: Buffer, size: number): Buffer {
   if (value.length === size) return value;
   if (value[0] === 0x04 && value[1] === size && value.length === size + 2) return value.subarray(2);
-  if (value[0] === 0x04 && value[1] === 0x81 && value[2] === size && value.length === size + 3) return value.subarray(3);
+  if (value[0] === 0x04 && value[1] === 0x81 && value[2] === size && value.length === size + 3)
+    return value.subarray(3);
   throw new KeyInvalidError(`CKA_EC_POINT of ${value.length} bytes is not a ${size}-byte point`);
 }
 
@@ -220,7 +252,10 @@ function publicKeyFromObject(cryptoki: Cryptoki, session: Handle, object: Handle
 /** @internal Public KeyPair of the key named by the (checked) selector, found in `handle`'s token. */
 export function readPublicKey(cryptoki: Cryptoki, handle: Handle, sel: { label?: string; id?: Buffer }): KeyPair {
   const publicObjects = findObjects(cryptoki, handle, selectorTemplate(CKO_PUBLIC_KEY, sel));
-  if (publicObjects.length > 1) throw new Pkcs11KeyAmbiguousError(`${publicObjects.length} public keys have ${describeSelector(sel)}: name the key by label and id`);
+  if (publicObjects.length > 1)
+    throw new Pkcs11KeyAmbiguousError(
+      `${publicObjects.length} public keys have ${describeSelector(sel)}: name the key by label and id`,
+    );
   if (publicObjects.length === 1) {
     const object = publicObjects[0]!;
     return publicKeyFromObject(cryptoki, handle, object, keyTypeOfObject(cryptoki, handle, object));
@@ -228,7 +263,10 @@ export function readPublicKey(cryptoki: Cryptoki, handle: Handle, sel: { label?:
   // No public object (some HSMs keep only the private one): RSA private keys still show n and e.
   const privateObject = findOne(cryptoki, handle, CKO_PRIVATE_KEY, sel, 'key');
   const type = keyTypeOfObject(cryptoki, handle, privateObject);
-  if (type !== 'RSA') throw new Pkcs11KeyNotFoundError(`no public key object with ${describeSelector(sel)} on the token (the ${type} private key alone does not reveal it)`);
+  if (type !== 'RSA')
+    throw new Pkcs11KeyNotFoundError(
+      `no public key object with ${describeSelector(sel)} on the token (the ${type} private key alone does not reveal it)`,
+    );
   return publicKeyFromObject(cryptoki, handle, privateObject, type);
 }
 
@@ -242,12 +280,22 @@ export async function exportPkcs11PublicKey(session: Pkcs11Session, selector: Pk
 }
 
 /** What the token says about a private key's protection (CKA_SENSITIVE, CKA_EXTRACTABLE, …), for audits. */
-export async function inspectPkcs11Key(session: Pkcs11Session, selector: Pkcs11KeySelector): Promise<Pkcs11KeyAttributes> {
+export async function inspectPkcs11Key(
+  session: Pkcs11Session,
+  selector: Pkcs11KeySelector,
+): Promise<Pkcs11KeyAttributes> {
   const sel = checkSelector(selector);
   return withSession(session, (handle, cryptoki) => {
     const object = findOne(cryptoki, handle, CKO_PRIVATE_KEY, sel, 'private key');
     const type = keyTypeOfObject(cryptoki, handle, object);
-    const a = attributes(cryptoki, handle, object, [CKA_LABEL, CKA_ID, CKA_SENSITIVE, CKA_EXTRACTABLE, CKA_ALWAYS_SENSITIVE, CKA_NEVER_EXTRACTABLE]);
+    const a = attributes(cryptoki, handle, object, [
+      CKA_LABEL,
+      CKA_ID,
+      CKA_SENSITIVE,
+      CKA_EXTRACTABLE,
+      CKA_ALWAYS_SENSITIVE,
+      CKA_NEVER_EXTRACTABLE,
+    ]);
     return {
       type,
       label: a.get(CKA_LABEL)?.toString('utf8') ?? '',
@@ -268,10 +316,14 @@ export async function inspectPkcs11Key(session: Pkcs11Session, selector: Pkcs11K
  * (SoftHSM 2.6+, PKCS#11 3.0 tokens); otherwise ERR_PKCS11_MECHANISM_UNSUPPORTED. A label or id already on the token
  * is refused (ERR_PKCS11_KEY_EXISTS) so a key is never shadowed.
  */
-export async function generatePkcs11KeyPair(session: Pkcs11Session, options: GeneratePkcs11KeyPairOptions): Promise<Pkcs11KeyPairInfo> {
+export async function generatePkcs11KeyPair(
+  session: Pkcs11Session,
+  options: GeneratePkcs11KeyPairOptions,
+): Promise<Pkcs11KeyPairInfo> {
   if (typeof options !== 'object' || options === null) throw new KeyInvalidError('generatePkcs11KeyPair needs options');
   const { type } = options;
-  if (type !== 'Ed25519' && type !== 'P-256' && type !== 'RSA') throw new KeyUnsupportedError(`unsupported key type ${JSON.stringify(type)}`);
+  if (type !== 'Ed25519' && type !== 'P-256' && type !== 'RSA')
+    throw new KeyUnsupportedError(`unsupported key type ${JSON.stringify(type)}`);
   if ((options.extractable as unknown) !== undefined && (options.extractable as unknown) !== false) {
     throw new KeyUnsupportedError('token keys are generated non-extractable; extractable: true is not supported');
   }
@@ -279,8 +331,16 @@ export async function generatePkcs11KeyPair(session: Pkcs11Session, options: Gen
   const label = sel.label!;
   const id = sel.id ?? randomBytes(16);
   const modulusLength = options.modulusLength ?? 2048;
-  if (type === 'RSA' && (!Number.isInteger(modulusLength) || modulusLength < RSA_MIN_BITS || modulusLength > RSA_MAX_BITS || modulusLength % 8 !== 0)) {
-    throw new KeyUnsupportedError(`RSA modulusLength must be a multiple of 8 between ${RSA_MIN_BITS} and ${RSA_MAX_BITS}`);
+  if (
+    type === 'RSA' &&
+    (!Number.isInteger(modulusLength) ||
+      modulusLength < RSA_MIN_BITS ||
+      modulusLength > RSA_MAX_BITS ||
+      modulusLength % 8 !== 0)
+  ) {
+    throw new KeyUnsupportedError(
+      `RSA modulusLength must be a multiple of 8 between ${RSA_MIN_BITS} and ${RSA_MAX_BITS}`,
+    );
   }
   const mechanism = GENERATION[type];
   const { mechanisms } = stateOf(session);
@@ -301,7 +361,12 @@ export async function generatePkcs11KeyPair(session: Pkcs11Session, options: Gen
       { type: CKA_LABEL, value: label },
       { type: CKA_ID, value: id },
     ];
-    const publicTemplate: Attribute[] = [...common, { type: CKA_CLASS, value: CKO_PUBLIC_KEY }, { type: CKA_VERIFY, value: true }, { type: CKA_PRIVATE, value: false }];
+    const publicTemplate: Attribute[] = [
+      ...common,
+      { type: CKA_CLASS, value: CKO_PUBLIC_KEY },
+      { type: CKA_VERIFY, value: true },
+      { type: CKA_PRIVATE, value: false },
+    ];
     const privateTemplate: Attribute[] = [
       ...common,
       { type: CKA_CLASS, value: CKO_PRIVATE_KEY },
@@ -311,20 +376,38 @@ export async function generatePkcs11KeyPair(session: Pkcs11Session, options: Gen
       { type: CKA_SIGN, value: true },
     ];
     if (type === 'RSA') {
-      publicTemplate.push({ type: CKA_KEY_TYPE, value: CKK_RSA }, { type: CKA_MODULUS_BITS, value: modulusLength }, { type: CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) });
+      publicTemplate.push(
+        { type: CKA_KEY_TYPE, value: CKK_RSA },
+        { type: CKA_MODULUS_BITS, value: modulusLength },
+        { type: CKA_PUBLIC_EXPONENT, value: Buffer.from([1, 0, 1]) },
+      );
       privateTemplate.push({ type: CKA_KEY_TYPE, value: CKK_RSA }, { type: CKA_DECRYPT, value: false });
     } else {
       const keyType = type === 'Ed25519' ? CKK_EC_EDWARDS : CKK_EC;
-      publicTemplate.push({ type: CKA_KEY_TYPE, value: keyType }, { type: CKA_EC_PARAMS, value: type === 'Ed25519' ? EC_PARAMS_ED25519 : EC_PARAMS_P256 });
+      publicTemplate.push(
+        { type: CKA_KEY_TYPE, value: keyType },
+        { type: CKA_EC_PARAMS, value: type === 'Ed25519' ? EC_PARAMS_ED25519 : EC_PARAMS_P256 },
+      );
       privateTemplate.push({ type: CKA_KEY_TYPE, value: keyType });
     }
     let pair: { publicKey: Handle; privateKey: Handle };
     try {
-      pair = await cryptoki.C_GenerateKeyPairAsync(handle, { mechanism: mechanism.generate }, publicTemplate, privateTemplate);
+      pair = await cryptoki.C_GenerateKeyPairAsync(
+        handle,
+        { mechanism: mechanism.generate },
+        publicTemplate,
+        privateTemplate,
+      );
     } catch (err) {
       const wrapped = operationError(`C_GenerateKeyPair (${type})`, err);
-      if (wrapped.ckr === 'CKR_MECHANISM_INVALID' || wrapped.ckr === 'CKR_CURVE_NOT_SUPPORTED' || wrapped.ckr === 'CKR_DOMAIN_PARAMS_INVALID') {
-        throw new Pkcs11MechanismUnsupportedError(`the token cannot generate ${type} keys (${wrapped.ckr})`, { cause: err });
+      if (
+        wrapped.ckr === 'CKR_MECHANISM_INVALID' ||
+        wrapped.ckr === 'CKR_CURVE_NOT_SUPPORTED' ||
+        wrapped.ckr === 'CKR_DOMAIN_PARAMS_INVALID'
+      ) {
+        throw new Pkcs11MechanismUnsupportedError(`the token cannot generate ${type} keys (${wrapped.ckr})`, {
+          cause: err,
+        });
       }
       throw wrapped;
     }

@@ -95,7 +95,10 @@ async function initialise(path: string): Promise<LoadedModule> {
   try {
     cryptoki.load(path);
   } catch (err) {
-    throw new Pkcs11ModuleError(`cannot load PKCS#11 module ${path}: ${(err as Error).message?.split('\n')[0] ?? 'unknown error'}`, { cause: err });
+    throw new Pkcs11ModuleError(
+      `cannot load PKCS#11 module ${path}: ${(err as Error).message?.split('\n')[0] ?? 'unknown error'}`,
+      { cause: err },
+    );
   }
   let initialisedHere = true;
   try {

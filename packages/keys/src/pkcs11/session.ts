@@ -83,7 +83,8 @@ export class Pkcs11Session {
 
   /** @internal Sessions come from `openPkcs11Session`; the constructor refuses anything else. */
   constructor(internal: unknown, info: { slotId: number; tokenLabel: string; tokenSerial: string }) {
-    if (typeof internal !== 'object' || internal === null || !genuine.has(internal)) throw new TypeError('use openPkcs11Session() to open a PKCS#11 session');
+    if (typeof internal !== 'object' || internal === null || !genuine.has(internal))
+      throw new TypeError('use openPkcs11Session() to open a PKCS#11 session');
     const state = internal as SessionState;
     this.modulePath = state.module.path;
     this.slotId = info.slotId;
@@ -143,7 +144,10 @@ export function stateOf(session: Pkcs11Session, allowClosed = false): SessionSta
  * Run `fn` with a PKCS#11 session of the pool to itself: no other operation touches that session until `fn` settles.
  * @internal
  */
-export async function withSession<T>(session: Pkcs11Session, fn: (handle: Handle, cryptoki: Cryptoki) => T | Promise<T>): Promise<T> {
+export async function withSession<T>(
+  session: Pkcs11Session,
+  fn: (handle: Handle, cryptoki: Cryptoki) => T | Promise<T>,
+): Promise<T> {
   const state = stateOf(session);
   // Counted before waiting for a session, so close() waits for this call instead of pulling the session away.
   state.inFlight++;
@@ -196,14 +200,20 @@ function clean(text: string): string {
  * ERR_PKCS11_LOGIN_FAILED.
  */
 export async function openPkcs11Session(options: OpenPkcs11SessionOptions): Promise<Pkcs11Session> {
-  if (typeof options !== 'object' || options === null) throw new Pkcs11TokenNotFoundError('openPkcs11Session needs options');
+  if (typeof options !== 'object' || options === null)
+    throw new Pkcs11TokenNotFoundError('openPkcs11Session needs options');
   const { slot, tokenLabel, tokenSerial, pin } = options;
-  if (typeof pin !== 'string' || pin.length === 0 || pin.length > 256) throw new Pkcs11LoginError('a user PIN (1 to 256 characters) is required');
-  if (slot !== undefined && (!Number.isSafeInteger(slot) || slot < 0)) throw new Pkcs11TokenNotFoundError('slot must be a non-negative integer');
-  if (tokenLabel !== undefined && (typeof tokenLabel !== 'string' || tokenLabel.length > 32)) throw new Pkcs11TokenNotFoundError('tokenLabel must be a string of at most 32 characters');
-  if (tokenSerial !== undefined && (typeof tokenSerial !== 'string' || tokenSerial.length > 16)) throw new Pkcs11TokenNotFoundError('tokenSerial must be a string of at most 16 characters');
+  if (typeof pin !== 'string' || pin.length === 0 || pin.length > 256)
+    throw new Pkcs11LoginError('a user PIN (1 to 256 characters) is required');
+  if (slot !== undefined && (!Number.isSafeInteger(slot) || slot < 0))
+    throw new Pkcs11TokenNotFoundError('slot must be a non-negative integer');
+  if (tokenLabel !== undefined && (typeof tokenLabel !== 'string' || tokenLabel.length > 32))
+    throw new Pkcs11TokenNotFoundError('tokenLabel must be a string of at most 32 characters');
+  if (tokenSerial !== undefined && (typeof tokenSerial !== 'string' || tokenSerial.length > 16))
+    throw new Pkcs11TokenNotFoundError('tokenSerial must be a string of at most 16 characters');
   const maxSessions = options.maxSessions ?? 4;
-  if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > 64) throw new Pkcs11TokenNotFoundError('maxSessions must be an integer from 1 to 64');
+  if (!Number.isInteger(maxSessions) || maxSessions < 1 || maxSessions > 64)
+    throw new Pkcs11TokenNotFoundError('maxSessions must be an integer from 1 to 64');
 
   const module = await acquireModule(options.module);
   const { cryptoki } = module;
@@ -230,7 +240,12 @@ export async function openPkcs11Session(options: OpenPkcs11SessionOptions): Prom
       } else if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
         throw new Pkcs11PinIncorrectError(`token "${found.label}" refused the PIN`, { cause: err });
       } else {
-        const why = ckr === 'CKR_PIN_LOCKED' ? 'the PIN is locked' : ckr === 'CKR_PIN_EXPIRED' ? 'the PIN has expired' : (ckr ?? 'unknown error');
+        const why =
+          ckr === 'CKR_PIN_LOCKED'
+            ? 'the PIN is locked'
+            : ckr === 'CKR_PIN_EXPIRED'
+              ? 'the PIN has expired'
+              : (ckr ?? 'unknown error');
         throw new Pkcs11LoginError(`login to token "${found.label}" failed: ${why}`, { cause: err });
       }
     }
@@ -260,7 +275,11 @@ export async function openPkcs11Session(options: OpenPkcs11SessionOptions): Prom
       drained: undefined,
     };
     genuine.add(state);
-    return new Pkcs11Session(state, { slotId: slotIdOf(found.slot), tokenLabel: found.label, tokenSerial: found.serial });
+    return new Pkcs11Session(state, {
+      slotId: slotIdOf(found.slot),
+      tokenLabel: found.label,
+      tokenSerial: found.serial,
+    });
   } catch (err) {
     if (handle) {
       try {
@@ -311,7 +330,10 @@ function findSlot(
   ]
     .filter(Boolean)
     .join(', ');
-  if (candidates.length === 0) throw new Pkcs11TokenNotFoundError(named ? `no initialised token with ${named}` : 'no initialised token in any slot');
+  if (candidates.length === 0)
+    throw new Pkcs11TokenNotFoundError(
+      named ? `no initialised token with ${named}` : 'no initialised token in any slot',
+    );
   if (candidates.length > 1) {
     throw new Pkcs11TokenNotFoundError(
       `${candidates.length} tokens match${named ? ` ${named}` : ''} (${candidates.map((c) => `"${c.label}"`).join(', ')}): name one by label or serial`,

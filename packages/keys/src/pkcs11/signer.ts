@@ -46,23 +46,30 @@ const MAX_SIGN_INPUT = 16 * 1024 * 1024;
  * r||s (64 bytes) as PKCS#11 defines it; PS256 → CKM_SHA256_RSA_PKCS_PSS, MGF1-SHA256, 32-byte salt;
  * RS256 → CKM_SHA256_RSA_PKCS.
  */
-export async function createPkcs11Signer(session: Pkcs11Session, options: CreatePkcs11SignerOptions): Promise<Pkcs11Signer> {
+export async function createPkcs11Signer(
+  session: Pkcs11Session,
+  options: CreatePkcs11SignerOptions,
+): Promise<Pkcs11Signer> {
   if (typeof options !== 'object' || options === null) throw new KeyInvalidError('createPkcs11Signer needs options');
   const { signerId } = options;
-  if (typeof signerId !== 'string' || signerId.length === 0) throw new KeyInvalidError('signerId must be a non-empty string');
+  if (typeof signerId !== 'string' || signerId.length === 0)
+    throw new KeyInvalidError('signerId must be a non-empty string');
   const sel = checkSelector(options);
   const { keyHandle, keyType, publicKey } = await withSession(session, (handle, cryptoki) => {
     const object = findOne(cryptoki, handle, CKO_PRIVATE_KEY, sel, 'private key');
     const type = keyTypeOfObject(cryptoki, handle, object);
     return { keyHandle: object, keyType: type, publicKey: readPublicKey(cryptoki, handle, sel) };
   });
-  if (publicKey.type !== keyType) throw new KeyInvalidError(`the public key with this label is ${publicKey.type} but the private key is ${keyType}`);
+  if (publicKey.type !== keyType)
+    throw new KeyInvalidError(`the public key with this label is ${publicKey.type} but the private key is ${keyType}`);
   const algorithm = options.algorithm ?? defaultAlgorithm(keyType);
   assertAlgorithmMatchesKey(keyType, algorithm);
   const { mechanisms } = stateOf(session);
   const { mechanism, prepare, finish, outputSize } = plan(algorithm, keyType, publicKey);
   if (!mechanisms.has(mechanism.mechanism)) {
-    throw new Pkcs11MechanismUnsupportedError(`the token does not offer mechanism 0x${mechanism.mechanism.toString(16)} for ${algorithm}`);
+    throw new Pkcs11MechanismUnsupportedError(
+      `the token does not offer mechanism 0x${mechanism.mechanism.toString(16)} for ${algorithm}`,
+    );
   }
 
   return Object.freeze({
@@ -72,7 +79,8 @@ export async function createPkcs11Signer(session: Pkcs11Session, options: Create
     publicKey,
     async sign(data: Uint8Array): Promise<Uint8Array> {
       if (!(data instanceof Uint8Array)) throw new KeyInvalidError('data to sign must be a Uint8Array');
-      if (data.length > MAX_SIGN_INPUT) throw new KeyInvalidError(`data to sign is longer than ${MAX_SIGN_INPUT} bytes`);
+      if (data.length > MAX_SIGN_INPUT)
+        throw new KeyInvalidError(`data to sign is longer than ${MAX_SIGN_INPUT} bytes`);
       if (session.closed) throw new Pkcs11SessionClosedError('the PKCS#11 session of this signer was closed');
       const input = prepare(data);
       const signature = await withSession(session, async (handle: Handle, cryptoki) => {
@@ -83,7 +91,9 @@ export async function createPkcs11Signer(session: Pkcs11Session, options: Create
           throw operationError(`${algorithm} signing in the token`, err);
         }
       });
-      return finish(new Uint8Array(signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength)));
+      return finish(
+        new Uint8Array(signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength)),
+      );
     },
   });
 }
@@ -127,7 +137,12 @@ function plan(algorithm: SignatureAlgorithm, keyType: KeyType, publicKey: KeyPai
         outputSize: rsaBytes(publicKey),
       };
     case 'RS256':
-      return { mechanism: { mechanism: CKM_SHA256_RSA_PKCS }, prepare: asBuffer, finish: same, outputSize: rsaBytes(publicKey) };
+      return {
+        mechanism: { mechanism: CKM_SHA256_RSA_PKCS },
+        prepare: asBuffer,
+        finish: same,
+        outputSize: rsaBytes(publicKey),
+      };
     default:
       throw new KeyInvalidError(`unsupported algorithm ${String(algorithm)} for a ${keyType} key`);
   }

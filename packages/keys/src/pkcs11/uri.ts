@@ -69,7 +69,8 @@ function percentDecode(raw: string, name: string): Uint8Array {
     const c = raw.charCodeAt(i);
     if (c === 0x25) {
       const hex = raw.slice(i + 1, i + 3);
-      if (!/^[0-9A-Fa-f]{2}$/.test(hex)) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" has a bad percent-escape`);
+      if (!/^[0-9A-Fa-f]{2}$/.test(hex))
+        throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" has a bad percent-escape`);
       out.push(parseInt(hex, 16));
       i += 2;
     } else {
@@ -82,7 +83,8 @@ function percentDecode(raw: string, name: string): Uint8Array {
 function text(bytes: Uint8Array, name: string): string {
   const value = utf8DecodeStrict(bytes);
   if (value === undefined) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" is not UTF-8`);
-  if (/[\0-\x1f\x7f]/.test(value)) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" holds control characters`);
+  if (/[\0-\x1f\x7f]/.test(value))
+    throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" holds control characters`);
   return value;
 }
 
@@ -98,14 +100,17 @@ export function isPkcs11Uri(value: unknown): value is string {
  */
 export function parsePkcs11Uri(uri: string): Pkcs11Uri {
   if (typeof uri !== 'string') throw new Pkcs11UriInvalidError('PKCS#11 URI must be a string');
-  if (uri.length > MAX_URI_LENGTH) throw new Pkcs11UriInvalidError(`PKCS#11 URI longer than ${MAX_URI_LENGTH} characters`);
+  if (uri.length > MAX_URI_LENGTH)
+    throw new Pkcs11UriInvalidError(`PKCS#11 URI longer than ${MAX_URI_LENGTH} characters`);
   if (!isPkcs11Uri(uri)) throw new Pkcs11UriInvalidError('PKCS#11 URI must start with "pkcs11:"');
   const rest = uri.slice('pkcs11:'.length);
   const q = rest.indexOf('?');
   const path = q === -1 ? rest : rest.slice(0, q);
   const query = q === -1 ? '' : rest.slice(q + 1);
-  if (!PATH_CHARS.test(path)) throw new Pkcs11UriInvalidError('PKCS#11 URI path holds characters that must be percent-encoded');
-  if (!QUERY_CHARS.test(query)) throw new Pkcs11UriInvalidError('PKCS#11 URI query holds characters that must be percent-encoded');
+  if (!PATH_CHARS.test(path))
+    throw new Pkcs11UriInvalidError('PKCS#11 URI path holds characters that must be percent-encoded');
+  if (!QUERY_CHARS.test(query))
+    throw new Pkcs11UriInvalidError('PKCS#11 URI query holds characters that must be percent-encoded');
 
   const result: Record<string, unknown> = {};
   const take = (part: string, known: Record<string, keyof Pkcs11Uri>, where: string) => {
@@ -119,31 +124,37 @@ export function parsePkcs11Uri(uri: string): Pkcs11Uri {
     if (field === undefined) {
       const other = where === 'path' ? QUERY_ATTRIBUTES[name] : PATH_ATTRIBUTES[name];
       throw new Pkcs11UriInvalidError(
-        other ? `PKCS#11 URI attribute "${name}" belongs in the ${where === 'path' ? 'query (after ?)' : 'path (before ?)'}` : `unknown PKCS#11 URI attribute "${name}"`,
+        other
+          ? `PKCS#11 URI attribute "${name}" belongs in the ${where === 'path' ? 'query (after ?)' : 'path (before ?)'}`
+          : `unknown PKCS#11 URI attribute "${name}"`,
       );
     }
     if (field in result) throw new Pkcs11UriInvalidError(`PKCS#11 URI attribute "${name}" appears twice`);
     const bytes = percentDecode(raw, name);
     switch (field) {
       case 'id':
-        if (bytes.length === 0 || bytes.length > 64) throw new Pkcs11UriInvalidError('PKCS#11 URI "id" must be 1 to 64 bytes');
+        if (bytes.length === 0 || bytes.length > 64)
+          throw new Pkcs11UriInvalidError('PKCS#11 URI "id" must be 1 to 64 bytes');
         result.id = bytes;
         break;
       case 'slotId': {
         const value = text(bytes, name);
-        if (!/^\d{1,15}$/.test(value)) throw new Pkcs11UriInvalidError('PKCS#11 URI "slot-id" must be a decimal number');
+        if (!/^\d{1,15}$/.test(value))
+          throw new Pkcs11UriInvalidError('PKCS#11 URI "slot-id" must be a decimal number');
         result.slotId = Number(value);
         break;
       }
       case 'type': {
         const value = text(bytes, name);
-        if (!OBJECT_TYPES.includes(value)) throw new Pkcs11UriInvalidError(`PKCS#11 URI "type" must be one of ${OBJECT_TYPES.join(', ')}`);
+        if (!OBJECT_TYPES.includes(value))
+          throw new Pkcs11UriInvalidError(`PKCS#11 URI "type" must be one of ${OBJECT_TYPES.join(', ')}`);
         result.type = value;
         break;
       }
       case 'libraryVersion': {
         const value = text(bytes, name);
-        if (!/^\d{1,3}(\.\d{1,3})?$/.test(value)) throw new Pkcs11UriInvalidError('PKCS#11 URI "library-version" must be M or M.N');
+        if (!/^\d{1,3}(\.\d{1,3})?$/.test(value))
+          throw new Pkcs11UriInvalidError('PKCS#11 URI "library-version" must be M or M.N');
         result.libraryVersion = value;
         break;
       }
@@ -156,7 +167,8 @@ export function parsePkcs11Uri(uri: string): Pkcs11Uri {
   };
   for (const part of path.split(';')) take(part, PATH_ATTRIBUTES, 'path');
   if (q !== -1) for (const part of query.split('&')) take(part, QUERY_ATTRIBUTES, 'query');
-  if (result.pinSource !== undefined && result.pinValue !== undefined) throw new Pkcs11UriInvalidError('PKCS#11 URI has both pin-source and pin-value');
+  if (result.pinSource !== undefined && result.pinValue !== undefined)
+    throw new Pkcs11UriInvalidError('PKCS#11 URI has both pin-source and pin-value');
   if (result.modulePath !== undefined && !String(result.modulePath).startsWith('/')) {
     throw new Pkcs11UriInvalidError('PKCS#11 URI "module-path" must be an absolute path');
   }
@@ -214,26 +226,34 @@ export async function resolvePkcs11Pin(uri: Pkcs11Uri, options: ResolvePkcs11Pin
   if (source === undefined) {
     const fallback = options.fallback ?? (options.env ?? process.env).DIVOC_PKCS11_PIN;
     if (typeof fallback === 'string' && fallback.length > 0) return fallback;
-    throw new Pkcs11PinUnavailableError('no PIN: add pin-source=env:NAME (or file:/path) to the PKCS#11 URI, or set DIVOC_PKCS11_PIN');
+    throw new Pkcs11PinUnavailableError(
+      'no PIN: add pin-source=env:NAME (or file:/path) to the PKCS#11 URI, or set DIVOC_PKCS11_PIN',
+    );
   }
   if (source.startsWith('env:')) {
     const name = source.slice(4);
-    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name)) throw new Pkcs11PinUnavailableError('pin-source env: needs a variable name');
+    if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(name))
+      throw new Pkcs11PinUnavailableError('pin-source env: needs a variable name');
     const value = (options.env ?? process.env)[name];
-    if (value === undefined || value === '') throw new Pkcs11PinUnavailableError(`pin-source: environment variable ${name} is not set`);
+    if (value === undefined || value === '')
+      throw new Pkcs11PinUnavailableError(`pin-source: environment variable ${name} is not set`);
     return value;
   }
   const path = source.startsWith('file:') ? fileUriPath(source) : source.startsWith('/') ? source : undefined;
-  if (path === undefined) throw new Pkcs11PinUnavailableError('pin-source must be env:NAME, file:/path or an absolute path');
+  if (path === undefined)
+    throw new Pkcs11PinUnavailableError('pin-source must be env:NAME, file:/path or an absolute path');
   let content: { bytes: Uint8Array; tooLarge: boolean };
   try {
     content = await readFileCapped(path, MAX_PIN_FILE_BYTES);
   } catch (err) {
-    throw new Pkcs11PinUnavailableError(`pin-source file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new Pkcs11PinUnavailableError(
+      `pin-source file ${path} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
   if (content.tooLarge) throw new Pkcs11PinUnavailableError(`pin-source file ${path} is too large to hold a PIN`);
   const pin = new TextDecoder().decode(content.bytes).replace(/\r?\n$/, '');
-  if (pin.length === 0 || /[\r\n]/.test(pin)) throw new Pkcs11PinUnavailableError(`pin-source file ${path} must hold the PIN on one line`);
+  if (pin.length === 0 || /[\r\n]/.test(pin))
+    throw new Pkcs11PinUnavailableError(`pin-source file ${path} must hold the PIN on one line`);
   return pin;
 }
 
@@ -276,7 +296,9 @@ export async function pkcs11UriTarget(
     );
   }
   if (parsed.type !== undefined && parsed.type !== 'private' && parsed.type !== 'public') {
-    throw new Pkcs11UriInvalidError(`the PKCS#11 URI names a ${parsed.type} object; a key (type=private or public) is needed`);
+    throw new Pkcs11UriInvalidError(
+      `the PKCS#11 URI names a ${parsed.type} object; a key (type=private or public) is needed`,
+    );
   }
   const pin = await resolvePkcs11Pin(parsed, options);
   const key: Pkcs11KeySelector | undefined =

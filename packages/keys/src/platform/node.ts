@@ -9,4 +9,7 @@ import * as fs from 'node:fs';
 import * as fsPromises from 'node:fs/promises';
 
 export const nodeCrypto: typeof import('node:crypto') | undefined = crypto;
-export const nodeFs: { fs: typeof import('node:fs'); promises: typeof import('node:fs/promises') } | undefined = { fs, promises: fsPromises };
+export const nodeFs: { fs: typeof import('node:fs'); promises: typeof import('node:fs/promises') } | undefined = {
+  fs,
+  promises: fsPromises,
+};

@@ -3,13 +3,17 @@ import { nodeCrypto, nodeFs } from './node.js';
 
 /** node:crypto, or a typed error where it does not exist (browser build). For key generation, signing, PEM import. */
 export function requireNodeCrypto(what: string): typeof import('node:crypto') {
-  if (!nodeCrypto) throw new KeyUnsupportedError(`${what} needs Node.js (node:crypto); the browser build of @divoc/keys only verifies`);
+  if (!nodeCrypto)
+    throw new KeyUnsupportedError(
+      `${what} needs Node.js (node:crypto); the browser build of @divoc/keys only verifies`,
+    );
   return nodeCrypto;
 }
 
 /** node:fs, or a typed error in the browser build. */
 export function requireNodeFs(what: string): NonNullable<typeof nodeFs> {
-  if (!nodeFs) throw new KeyUnsupportedError(`${what} needs Node.js (node:fs); not available in the browser build of @divoc/keys`);
+  if (!nodeFs)
+    throw new KeyUnsupportedError(`${what} needs Node.js (node:fs); not available in the browser build of @divoc/keys`);
   return nodeFs;
 }
 

@@ -38,7 +38,10 @@ export function keyTypeOf(key: KeyType | KeyPair | TrustedKey | KeyObject): KeyT
  * Throws `KeyAlgorithmMismatchError` (`ERR_KEY_ALG_MISMATCH`) unless `algorithm` belongs to the key's type.
  * Use it where a mismatch is a configuration bug that should be loud; `verifySignature` itself just returns false.
  */
-export function assertAlgorithmMatchesKey(key: KeyType | KeyPair | TrustedKey | KeyObject, algorithm: SignatureAlgorithm): void {
+export function assertAlgorithmMatchesKey(
+  key: KeyType | KeyPair | TrustedKey | KeyObject,
+  algorithm: SignatureAlgorithm,
+): void {
   const type = keyTypeOf(key);
   if (!algorithmMatchesKeyType(type, algorithm)) {
     throw new KeyAlgorithmMismatchError(`algorithm ${String(algorithm)} cannot be used with a ${type} key`);

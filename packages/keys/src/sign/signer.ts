@@ -31,7 +31,8 @@ function toBytes(buf: Uint8Array): Uint8Array {
  * ES256 signatures are raw r||s (64 bytes), never DER.
  */
 export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer {
-  if (typeof options?.id !== 'string' || options.id.length === 0) throw new KeyInvalidError('signer id must be a non-empty string');
+  if (typeof options?.id !== 'string' || options.id.length === 0)
+    throw new KeyInvalidError('signer id must be a non-empty string');
   const privateKey: KeyObject | undefined = kp.privateKey;
   if (!privateKey) throw new KeyNotPrivateError(`cannot sign: this ${kp.type} key pair has no private key`);
   const algorithm = options.algorithm ?? defaultAlgorithm(kp.type);
@@ -55,9 +56,16 @@ export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer 
       }
       break;
     case 'PS256':
-      if (options.deterministic) throw new KeyUnsupportedError('PS256 signatures are randomized; use RS256 for deterministic RSA');
+      if (options.deterministic)
+        throw new KeyUnsupportedError('PS256 signatures are randomized; use RS256 for deterministic RSA');
       signSync = (data) =>
-        toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: PS256_SALT_LENGTH }));
+        toBytes(
+          nodeSign('sha256', data, {
+            key: privateKey,
+            padding: constants.RSA_PKCS1_PSS_PADDING,
+            saltLength: PS256_SALT_LENGTH,
+          }),
+        );
       break;
     case 'RS256':
       signSync = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }));

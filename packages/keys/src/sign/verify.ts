@@ -58,11 +58,19 @@ export async function verifySignature(
       case 'EdDSA':
         return signature.length === 64 && nodeVerify(null, data, keyObject, signature);
       case 'ES256':
-        return signature.length === 64 && nodeVerify('sha256', data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature);
+        return (
+          signature.length === 64 &&
+          nodeVerify('sha256', data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature)
+        );
       case 'PS256':
         return (
           signature.length === rsaByteLength(keyObject) &&
-          nodeVerify('sha256', data, { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO }, signature)
+          nodeVerify(
+            'sha256',
+            data,
+            { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: constants.RSA_PSS_SALTLEN_AUTO },
+            signature,
+          )
         );
       case 'RS256':
         return (

@@ -11,7 +11,10 @@ type Subtle = SubtleCrypto;
 
 export function subtleCrypto(): Subtle {
   const subtle = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  if (!subtle) throw new KeyUnsupportedError('WebCrypto (crypto.subtle) is not available: a secure context (https or localhost) is required');
+  if (!subtle)
+    throw new KeyUnsupportedError(
+      'WebCrypto (crypto.subtle) is not available: a secure context (https or localhost) is required',
+    );
   return subtle;
 }
 
@@ -38,8 +41,11 @@ export function bufferSource(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
 async function importTrustedKey(key: TrustedKey, algorithm: SignatureAlgorithm): Promise<Imported> {
   // Validates the JWK (type, lengths, point on curve, RSA size) before WebCrypto sees it.
   const info = publicKeyInfoFromJwk(key.publicKeyJwk);
-  if (info.type !== key.type) throw new KeyInvalidError(`trusted key ${key.id}: type ${key.type} does not match its JWK (${info.type})`);
-  const cryptoKey = await subtleCrypto().importKey('jwk', { ...info.jwk, ext: true }, IMPORT_PARAMS[algorithm], false, ['verify']);
+  if (info.type !== key.type)
+    throw new KeyInvalidError(`trusted key ${key.id}: type ${key.type} does not match its JWK (${info.type})`);
+  const cryptoKey = await subtleCrypto().importKey('jwk', { ...info.jwk, ext: true }, IMPORT_PARAMS[algorithm], false, [
+    'verify',
+  ]);
   return info.type === 'RSA' ? { key: cryptoKey, rsaBytes: base64urlDecode(info.jwk.n!).length } : { key: cryptoKey };
 }
 
@@ -68,7 +74,12 @@ function pssSaltLengths(rsaBytes: number): number[] {
  * WebCrypto verification of one signature with a TrustedKey whose type already matches `algorithm`. ES256 signatures
  * are raw r||s (WebCrypto's own format). Rejects only when the key cannot be imported (a trust configuration error).
  */
-export async function webCryptoVerify(key: TrustedKey, algorithm: SignatureAlgorithm, data: Uint8Array, signature: Uint8Array): Promise<boolean> {
+export async function webCryptoVerify(
+  key: TrustedKey,
+  algorithm: SignatureAlgorithm,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
   const { key: cryptoKey, rsaBytes } = await importCached(key, algorithm);
   const subtle = subtleCrypto();
   const sig = bufferSource(signature);
@@ -78,9 +89,13 @@ export async function webCryptoVerify(key: TrustedKey, algorithm: SignatureAlgor
       case 'EdDSA':
         return signature.length === 64 && (await subtle.verify({ name: 'Ed25519' }, cryptoKey, sig, bytes));
       case 'ES256':
-        return signature.length === 64 && (await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, cryptoKey, sig, bytes));
+        return (
+          signature.length === 64 && (await subtle.verify({ name: 'ECDSA', hash: 'SHA-256' }, cryptoKey, sig, bytes))
+        );
       case 'RS256':
-        return signature.length === rsaBytes && (await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, cryptoKey, sig, bytes));
+        return (
+          signature.length === rsaBytes && (await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, cryptoKey, sig, bytes))
+        );
       case 'PS256': {
         if (signature.length !== rsaBytes) return false;
         for (const saltLength of pssSaltLengths(rsaBytes)) {

@@ -48,7 +48,9 @@ export function readTrustedCertificate(input: string | Uint8Array): TrustedCerti
     throw new KeyInvalidError(err instanceof Error ? err.message : 'not a DER X.509 certificate', { cause: err });
   }
   if (!x509.publicKey.keyType) {
-    throw new KeyUnsupportedError(`certificate public key ${x509.publicKey.crv ?? x509.publicKey.kty} is not one of Ed25519, P-256, RSA 2048–8192`);
+    throw new KeyUnsupportedError(
+      `certificate public key ${x509.publicKey.crv ?? x509.publicKey.kty} is not one of Ed25519, P-256, RSA 2048–8192`,
+    );
   }
   let key: PublicKeyInfo;
   try {
@@ -57,7 +59,11 @@ export function readTrustedCertificate(input: string | Uint8Array): TrustedCerti
     if (err instanceof KeyError) throw err;
     throw new KeyInvalidError('certificate public key could not be read', { cause: err });
   }
-  const purposes = [...new Set((x509.extendedKeyUsage ?? []).map((oid) => DCC_PURPOSES[oid]).filter((p): p is KeyPurpose => p !== undefined))];
+  const purposes = [
+    ...new Set(
+      (x509.extendedKeyUsage ?? []).map((oid) => DCC_PURPOSES[oid]).filter((p): p is KeyPurpose => p !== undefined),
+    ),
+  ];
   return {
     der: x509.der,
     key,

@@ -8,7 +8,8 @@ import { publicKeyInfoFromJwk } from '../key/public-jwk.js';
 export function jwkThumbprint(key: KeyPair | JsonWebKey): string {
   const jwk = (isKeyPair(key) ? exportPublicJwk(key) : publicKeyInfoFromJwk(key).jwk) as Record<string, string>;
   // Required members only, in lexicographic order, no whitespace.
-  const members = jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x'];
+  const members =
+    jwk.kty === 'RSA' ? ['e', 'kty', 'n'] : jwk.kty === 'EC' ? ['crv', 'kty', 'x', 'y'] : ['crv', 'kty', 'x'];
   const canonical = `{${members.map((m) => `${JSON.stringify(m)}:${JSON.stringify(jwk[m])}`).join(',')}}`;
   return base64urlEncode(sha256(canonical));
 }

@@ -2,7 +2,13 @@ import { isJsonObject } from '../codec/json.js';
 import { base64Encode } from '../codec/base64url.js';
 import { parseDidKey, resolveDidKey } from '../did/did-key.js';
 import { importPublicKeyInfo, type PublicKeyInput } from '../key/public-import.js';
-import { decodeMultikeyPublic, publicKeyInfoFromJwk, publicKeyInfoFromRaw, samePublicKey, type PublicKeyInfo } from '../key/public-jwk.js';
+import {
+  decodeMultikeyPublic,
+  publicKeyInfoFromJwk,
+  publicKeyInfoFromRaw,
+  samePublicKey,
+  type PublicKeyInfo,
+} from '../key/public-jwk.js';
 import { KeyError, KeyUnsupportedError, TrustListError } from '../lib/errors.js';
 import type { KeyPurpose, KeyType, TrustedKey } from '../types.js';
 import { readTrustedCertificate, type TrustedCertificate } from './certificate.js';
@@ -41,7 +47,12 @@ const KEY_TYPES: readonly unknown[] = ['Ed25519', 'P-256', 'RSA'];
 const MAX_ENTRIES = 100_000;
 const MAX_ID_LENGTH = 2048;
 const MAX_DID_KEY_CACHE = 1024;
-const DID_RELATIONSHIPS = ['assertionMethod', 'authentication', 'capabilityInvocation', 'capabilityDelegation'] as const;
+const DID_RELATIONSHIPS = [
+  'assertionMethod',
+  'authentication',
+  'capabilityInvocation',
+  'capabilityDelegation',
+] as const;
 
 type Json = Record<string, unknown>;
 
@@ -68,7 +79,8 @@ function stringArray(value: unknown, where: string): string[] | undefined {
 function optionalDate(value: unknown, where: string): Date | undefined {
   if (value === undefined) return undefined;
   if (value instanceof Date && !Number.isNaN(value.getTime())) return new Date(value);
-  if (typeof value !== 'string' || value.length > 64 || !/^\d{4}-\d{2}-\d{2}/.test(value)) fail(where, 'must be an ISO 8601 date-time string');
+  if (typeof value !== 'string' || value.length > 64 || !/^\d{4}-\d{2}-\d{2}/.test(value))
+    fail(where, 'must be an ISO 8601 date-time string');
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) fail(where, 'is not a valid date');
   return date;
@@ -196,17 +208,14 @@ export class TrustStore {
   toTrustList(): TrustList {
     return {
       issuers: this.#keys.map((key) => {
-        const entry = trustListEntryOf(
-          publicKeyInfoFromJwk(key.publicKeyJwk),
-          {
-            id: key.id,
-            ...(key.controller !== undefined ? { controller: key.controller } : {}),
-            ...(key.issuers?.length ? { issuers: key.issuers } : {}),
-            ...(key.validFrom ? { validFrom: key.validFrom } : {}),
-            ...(key.validUntil ? { validUntil: key.validUntil } : {}),
-            ...(key.purposes ? { purposes: key.purposes } : {}),
-          },
-        );
+        const entry = trustListEntryOf(publicKeyInfoFromJwk(key.publicKeyJwk), {
+          id: key.id,
+          ...(key.controller !== undefined ? { controller: key.controller } : {}),
+          ...(key.issuers?.length ? { issuers: key.issuers } : {}),
+          ...(key.validFrom ? { validFrom: key.validFrom } : {}),
+          ...(key.validUntil ? { validUntil: key.validUntil } : {}),
+          ...(key.purposes ? { purposes: key.purposes } : {}),
+        });
         if (key.aliases?.length) entry.aliases = [...key.aliases];
         if (key.certificate) entry.certificate = base64Encode(key.certificate);
         return entry;
@@ -252,7 +261,8 @@ export class TrustStore {
       const where = `keys[${i}]`;
       if (!isJsonObject(jwk)) fail(where, 'must be a JWK object');
       if (jwk.use === 'enc') return;
-      if (jwk.d !== undefined) fail(where, 'holds private key material; a JWKS for verification carries public keys only');
+      if (jwk.d !== undefined)
+        fail(where, 'holds private key material; a JWKS for verification carries public keys only');
       let kp: PublicKeyInfo;
       try {
         kp = publicKeyInfoFromJwk(jwk);
@@ -263,7 +273,8 @@ export class TrustStore {
       const kid = jwk.kid === undefined ? jwkThumbprint(kp.jwk) : idString(jwk.kid, `${where}.kid`);
       let cert: TrustedCertificate | undefined;
       if (jwk.x5c !== undefined) {
-        if (!Array.isArray(jwk.x5c) || typeof jwk.x5c[0] !== 'string') fail(`${where}.x5c`, 'must be an array of base64 certificates');
+        if (!Array.isArray(jwk.x5c) || typeof jwk.x5c[0] !== 'string')
+          fail(`${where}.x5c`, 'must be an array of base64 certificates');
         cert = certificateOf(jwk.x5c[0], `${where}.x5c[0]`);
         if (!samePublicKey(cert.key, kp)) fail(`${where}.x5c[0]`, 'certificate key differs from the JWK');
       }
@@ -329,7 +340,8 @@ export class TrustStore {
     const methods = new Map<string, { vm: Json; where: string }>();
     const purposes = new Map<string, KeyPurpose[]>();
     const vms = doc.verificationMethod ?? [];
-    if (!Array.isArray(vms) || vms.length > 1000) fail('verificationMethod', 'must be an array of at most 1000 entries');
+    if (!Array.isArray(vms) || vms.length > 1000)
+      fail('verificationMethod', 'must be an array of at most 1000 entries');
     vms.forEach((vm: unknown, i: number) => {
       const where = `verificationMethod[${i}]`;
       if (!isJsonObject(vm)) fail(where, 'must be an object');
@@ -392,14 +404,19 @@ export class TrustStore {
     const field = fields[0]!;
     try {
       if (field === 'publicKeyJwk') {
-        if (isJsonObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined) fail(`${where}.publicKeyJwk`, 'holds private key material');
+        if (isJsonObject(vm.publicKeyJwk) && vm.publicKeyJwk.d !== undefined)
+          fail(`${where}.publicKeyJwk`, 'holds private key material');
         return publicKeyInfoFromJwk(vm.publicKeyJwk);
       }
       if (field === 'publicKeyMultibase') {
         const { type, raw } = decodeMultikeyPublic(vm.publicKeyMultibase, 'publicKeyMultibase');
         return publicKeyInfoFromRaw(type, raw);
       }
-      if (vm.type !== undefined && vm.type !== 'Ed25519VerificationKey2018' && vm.type !== 'Ed25519VerificationKey2020') {
+      if (
+        vm.type !== undefined &&
+        vm.type !== 'Ed25519VerificationKey2018' &&
+        vm.type !== 'Ed25519VerificationKey2020'
+      ) {
         throw new KeyUnsupportedError(`publicKeyBase58 of type ${String(vm.type)}`);
       }
       return importPublicKeyInfo({ type: 'Ed25519', publicKeyBase58: vm.publicKeyBase58 as string });
@@ -421,22 +438,32 @@ export class TrustStore {
     }
     if (entry.publicKeyJwk !== undefined) {
       if (!isJsonObject(entry.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
-      found.push({ field: 'publicKeyJwk', kp: importPublic({ jwk: entry.publicKeyJwk as JsonWebKey }, `${where}.publicKeyJwk`) });
+      found.push({
+        field: 'publicKeyJwk',
+        kp: importPublic({ jwk: entry.publicKeyJwk as JsonWebKey }, `${where}.publicKeyJwk`),
+      });
     }
     if (entry.publicKeyMultibase !== undefined) {
       if (typeof entry.publicKeyMultibase !== 'string') fail(`${where}.publicKeyMultibase`, 'must be a string');
-      found.push({ field: 'publicKeyMultibase', kp: importPublic({ publicKeyMultibase: entry.publicKeyMultibase }, `${where}.publicKeyMultibase`) });
+      found.push({
+        field: 'publicKeyMultibase',
+        kp: importPublic({ publicKeyMultibase: entry.publicKeyMultibase }, `${where}.publicKeyMultibase`),
+      });
     }
     if (entry.publicKeyBase58 !== undefined) {
       if (typeof entry.publicKeyBase58 !== 'string') fail(`${where}.publicKeyBase58`, 'must be a string');
-      found.push({ field: 'publicKeyBase58', kp: importPublic({ type: 'Ed25519', publicKeyBase58: entry.publicKeyBase58 }, `${where}.publicKeyBase58`) });
+      found.push({
+        field: 'publicKeyBase58',
+        kp: importPublic({ type: 'Ed25519', publicKeyBase58: entry.publicKeyBase58 }, `${where}.publicKeyBase58`),
+      });
     }
     if (entry.certificate !== undefined) {
       if (typeof entry.certificate !== 'string') fail(`${where}.certificate`, 'must be a PEM or base64 DER string');
       cert = certificateOf(entry.certificate, `${where}.certificate`);
       found.push({ field: 'certificate', kp: cert.key });
     }
-    if (found.length === 0) fail(where, 'has no key (publicKeyPem, publicKeyJwk, publicKeyMultibase, publicKeyBase58 or certificate)');
+    if (found.length === 0)
+      fail(where, 'has no key (publicKeyPem, publicKeyJwk, publicKeyMultibase, publicKeyBase58 or certificate)');
     const first = found[0]!;
     // Several representations are allowed only if they are the same key, so no field can smuggle in another one.
     for (const other of found.slice(1)) {
@@ -444,7 +471,8 @@ export class TrustStore {
     }
     if (entry.type !== undefined) {
       if (typeof entry.type !== 'string') fail(`${where}.type`, 'must be a string');
-      if (KEY_TYPES.includes(entry.type) && entry.type !== first.kp.type) fail(`${where}.type`, `says ${entry.type} but the key is ${first.kp.type}`);
+      if (KEY_TYPES.includes(entry.type) && entry.type !== first.kp.type)
+        fail(`${where}.type`, `says ${entry.type} but the key is ${first.kp.type}`);
     }
     const validFrom = optionalDate(entry.validFrom, `${where}.validFrom`);
     const validUntil = optionalDate(entry.validUntil, `${where}.validUntil`);
@@ -455,7 +483,10 @@ export class TrustStore {
         publicKey: first.kp,
         aliases: stringArray(entry.aliases, `${where}.aliases`),
         controller: optionalString(entry.controller, `${where}.controller`),
-        issuers: typeof entry.issuer === 'string' ? [idString(entry.issuer, `${where}.issuer`)] : stringArray(entry.issuer, `${where}.issuer`),
+        issuers:
+          typeof entry.issuer === 'string'
+            ? [idString(entry.issuer, `${where}.issuer`)]
+            : stringArray(entry.issuer, `${where}.issuer`),
         // A certificate can only narrow the window the entry states.
         validFrom: latest(validFrom, cert?.validFrom),
         validUntil: earliest(validUntil, cert?.validUntil),
@@ -473,17 +504,21 @@ export class TrustStore {
     if (!isJsonObject(key.publicKeyJwk)) fail(`${where}.publicKeyJwk`, 'must be a JWK object');
     let publicKey: PublicKeyInfo;
     try {
-      if ((key.publicKeyJwk as Json).d !== undefined) throw new TrustListError('publicKeyJwk holds private key material');
+      if ((key.publicKeyJwk as Json).d !== undefined)
+        throw new TrustListError('publicKeyJwk holds private key material');
       publicKey = publicKeyInfoFromJwk(key.publicKeyJwk);
-      if (publicKey.type !== key.type) throw new TrustListError(`type ${key.type} does not match its JWK (${publicKey.type})`);
+      if (publicKey.type !== key.type)
+        throw new TrustListError(`type ${key.type} does not match its JWK (${publicKey.type})`);
     } catch (err) {
       fail(`${where} ${id}`, err instanceof Error ? err.message : 'invalid key', err);
     }
     const dateField = (v: unknown, f: string) => {
-      if (v !== undefined && (!(v instanceof Date) || Number.isNaN(v.getTime()))) fail(`${where}.${f}`, 'must be a valid Date');
+      if (v !== undefined && (!(v instanceof Date) || Number.isNaN(v.getTime())))
+        fail(`${where}.${f}`, 'must be a valid Date');
       return v as Date | undefined;
     };
-    if (key.certificate !== undefined && !(key.certificate instanceof Uint8Array)) fail(`${where}.certificate`, 'must be DER bytes');
+    if (key.certificate !== undefined && !(key.certificate instanceof Uint8Array))
+      fail(`${where}.certificate`, 'must be DER bytes');
     return buildTrustedKey(
       {
         id,
@@ -529,7 +564,13 @@ export class TrustStore {
       const { type, raw } = decodeMultikeyPublic(multibase, 'did:key');
       const kp = publicKeyInfoFromRaw(type, raw);
       const key = buildTrustedKey(
-        { id: `${did}#${multibase}`, type: kp.type, publicKey: kp, controller: did, purposes: ['assertionMethod', 'authentication'] },
+        {
+          id: `${did}#${multibase}`,
+          type: kp.type,
+          publicKey: kp,
+          controller: did,
+          purposes: ['assertionMethod', 'authentication'],
+        },
         'did:key',
       );
       if (this.#didKeyCache.size >= MAX_DID_KEY_CACHE) this.#didKeyCache.clear();

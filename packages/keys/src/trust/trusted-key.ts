@@ -48,14 +48,17 @@ export interface TrustList {
 
 function checkWindow(validFrom: Date | undefined, validUntil: Date | undefined): void {
   for (const d of [validFrom, validUntil]) {
-    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime()))) throw new KeyInvalidError('validFrom/validUntil must be valid Dates');
+    if (d !== undefined && (!(d instanceof Date) || Number.isNaN(d.getTime())))
+      throw new KeyInvalidError('validFrom/validUntil must be valid Dates');
   }
-  if (validFrom && validUntil && validFrom.getTime() > validUntil.getTime()) throw new KeyInvalidError('validFrom is after validUntil');
+  if (validFrom && validUntil && validFrom.getTime() > validUntil.getTime())
+    throw new KeyInvalidError('validFrom is after validUntil');
 }
 
 /** The public half of a key pair as a TrustedKey (private material is never copied). */
 export function trustedKeyFromKeyPair(kp: KeyPair, options: TrustedKeyOptions): TrustedKey {
-  if (typeof options?.id !== 'string' || options.id.length === 0) throw new KeyInvalidError('trusted key id must be a non-empty string');
+  if (typeof options?.id !== 'string' || options.id.length === 0)
+    throw new KeyInvalidError('trusted key id must be a non-empty string');
   checkWindow(options.validFrom, options.validUntil);
   const key: TrustedKey = Object.freeze({
     id: options.id,
@@ -88,13 +91,16 @@ export function toTrustListEntry(kp: KeyPair, options: TrustListEntryOptions): T
 
 /** The trust-list entry for a validated public key (runtime-neutral). */
 export function trustListEntryOf(key: PublicKeyInfo, options: TrustListEntryOptions): TrustListEntry {
-  if (typeof options?.id !== 'string' || options.id.length === 0) throw new KeyInvalidError('trust list entry id must be a non-empty string');
+  if (typeof options?.id !== 'string' || options.id.length === 0)
+    throw new KeyInvalidError('trust list entry id must be a non-empty string');
   checkWindow(options.validFrom, options.validUntil);
   const entry: TrustListEntry = {
     id: options.id,
     type: key.type,
     ...(options.controller !== undefined ? { controller: options.controller } : {}),
-    ...(options.issuers?.length ? { issuer: options.issuers.length === 1 ? options.issuers[0]! : [...options.issuers] } : {}),
+    ...(options.issuers?.length
+      ? { issuer: options.issuers.length === 1 ? options.issuers[0]! : [...options.issuers] }
+      : {}),
     publicKeyJwk: { ...key.jwk },
   };
   if (key.type !== 'RSA') {

@@ -209,7 +209,9 @@ export function parseCertificate(input: string | Uint8Array): X509CertificateInf
 }
 
 function parseDer(der: Uint8Array): X509CertificateInfo {
-  const [tbsNode, sigAlgNode, sigNode, ...rest] = children(expectTag(readOnly(der, 'certificate'), TAG.SEQUENCE, 'certificate'));
+  const [tbsNode, sigAlgNode, sigNode, ...rest] = children(
+    expectTag(readOnly(der, 'certificate'), TAG.SEQUENCE, 'certificate'),
+  );
   if (rest.length > 0) fail('extra fields after the signature');
   const tbsParts = children(expectTag(tbsNode, TAG.SEQUENCE, 'TBSCertificate'));
   let i = 0;
@@ -220,7 +222,10 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
   }
   const serial = expectTag(tbsParts[i++], TAG.INTEGER, 'serialNumber').value;
   // X.690 8.3.2: minimal two's complement, so one serial number has one encoding.
-  if (serial.length === 0 || (serial.length > 1 && ((serial[0] === 0 && serial[1]! < 0x80) || (serial[0] === 0xff && serial[1]! >= 0x80)))) {
+  if (
+    serial.length === 0 ||
+    (serial.length > 1 && ((serial[0] === 0 && serial[1]! < 0x80) || (serial[0] === 0xff && serial[1]! >= 0x80)))
+  ) {
     fail('serialNumber is not a minimal DER INTEGER');
   }
   const tbsSignatureAlgorithm = expectTag(tbsParts[i++], TAG.SEQUENCE, 'TBS signature algorithm');
@@ -241,11 +246,13 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
     if (order <= last) fail(`unexpected TBSCertificate field 0x${part.tag.toString(16)}`);
     last = order;
     if (part.tag === 0xa3) extensions = readExtensions(part);
-    else if (part.value.length === 0 || part.value[0]! > 7 || (part.value.length === 1 && part.value[0] !== 0)) fail('malformed unique identifier BIT STRING');
+    else if (part.value.length === 0 || part.value[0]! > 7 || (part.value.length === 1 && part.value[0] !== 0))
+      fail('malformed unique identifier BIT STRING');
   }
   const [sigOid, sigParams] = children(expectTag(sigAlgNode, TAG.SEQUENCE, 'signatureAlgorithm'));
   // RFC 5280 §4.1.1.2: the signed copy of the algorithm MUST be the outer one (else the signed bytes name another).
-  if (!sameBytes(tbsSignatureAlgorithm.raw, sigAlgNode!.raw)) fail('signatureAlgorithm differs from the TBSCertificate signature field');
+  if (!sameBytes(tbsSignatureAlgorithm.raw, sigAlgNode!.raw))
+    fail('signatureAlgorithm differs from the TBSCertificate signature field');
   const signatureAlgorithm: X509CertificateInfo['signatureAlgorithm'] = { oid: readOid(sigOid, 'signatureAlgorithm') };
   if (sigParams && sigParams.tag !== TAG.NULL) signatureAlgorithm.parameters = new Uint8Array(sigParams.raw);
   const signature = new Uint8Array(bitStringBytes(sigNode, 'signature'));
@@ -274,7 +281,9 @@ function parseDer(der: Uint8Array): X509CertificateInfo {
 function readKnownExtension(ext: CertificateExtension, info: X509CertificateInfo): void {
   switch (ext.oid) {
     case EXTENSION.extendedKeyUsage:
-      info.extendedKeyUsage = children(expectTag(readOnly(ext.value, 'extendedKeyUsage'), TAG.SEQUENCE, 'extendedKeyUsage')).map((n) => readOid(n, 'extendedKeyUsage'));
+      info.extendedKeyUsage = children(
+        expectTag(readOnly(ext.value, 'extendedKeyUsage'), TAG.SEQUENCE, 'extendedKeyUsage'),
+      ).map((n) => readOid(n, 'extendedKeyUsage'));
       break;
     case EXTENSION.basicConstraints: {
       const parts = children(expectTag(readOnly(ext.value, 'basicConstraints'), TAG.SEQUENCE, 'basicConstraints'));
@@ -290,13 +299,19 @@ function readKnownExtension(ext: CertificateExtension, info: X509CertificateInfo
       break;
     }
     case EXTENSION.keyUsage:
-      info.keyUsage = bitStringBits(readOnly(ext.value, 'keyUsage'), 'keyUsage').map((b) => KEY_USAGE_NAMES[b] ?? `bit${b}`);
+      info.keyUsage = bitStringBits(readOnly(ext.value, 'keyUsage'), 'keyUsage').map(
+        (b) => KEY_USAGE_NAMES[b] ?? `bit${b}`,
+      );
       break;
     case EXTENSION.subjectKeyIdentifier:
-      info.subjectKeyIdentifier = new Uint8Array(expectTag(readOnly(ext.value, 'subjectKeyIdentifier'), TAG.OCTET_STRING, 'subjectKeyIdentifier').value);
+      info.subjectKeyIdentifier = new Uint8Array(
+        expectTag(readOnly(ext.value, 'subjectKeyIdentifier'), TAG.OCTET_STRING, 'subjectKeyIdentifier').value,
+      );
       break;
     case EXTENSION.authorityKeyIdentifier: {
-      const keyId = children(expectTag(readOnly(ext.value, 'authorityKeyIdentifier'), TAG.SEQUENCE, 'authorityKeyIdentifier')).find((n) => n.tag === 0x80);
+      const keyId = children(
+        expectTag(readOnly(ext.value, 'authorityKeyIdentifier'), TAG.SEQUENCE, 'authorityKeyIdentifier'),
+      ).find((n) => n.tag === 0x80);
       if (keyId) info.authorityKeyIdentifier = new Uint8Array(keyId.value);
       break;
     }

@@ -23,8 +23,16 @@ const DIGESTS: Record<string, Hash> = {
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
 /** CMS names a signature by key type alone (id-ecPublicKey, rsaEncryption) with the digest algorithm giving the hash. */
-const ECDSA_WITH: Record<Hash, string> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
-const RSA_WITH: Record<Hash, string> = { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12', 'SHA-512': '1.2.840.113549.1.1.13' };
+const ECDSA_WITH: Record<Hash, string> = {
+  'SHA-256': '1.2.840.10045.4.3.2',
+  'SHA-384': '1.2.840.10045.4.3.3',
+  'SHA-512': '1.2.840.10045.4.3.4',
+};
+const RSA_WITH: Record<Hash, string> = {
+  'SHA-256': '1.2.840.113549.1.1.11',
+  'SHA-384': '1.2.840.113549.1.1.12',
+  'SHA-512': '1.2.840.113549.1.1.13',
+};
 
 /** A CMS message is a certificate-sized thing here; refuse anything far bigger before reading it. */
 export const MAX_CMS_BYTES = 256 * 1024;
@@ -92,7 +100,8 @@ function readSignerInfo(node: DerNode): SignerInfo {
   let i = 0;
   expectTag(fields[i++], TAG.INTEGER, 'SignerInfo.version');
   const sid = fields[i++];
-  if (!sid || (sid.tag !== TAG.SEQUENCE && sid.tag !== 0x80)) fail('SignerInfo.sid is neither IssuerAndSerialNumber nor a subjectKeyIdentifier');
+  if (!sid || (sid.tag !== TAG.SEQUENCE && sid.tag !== 0x80))
+    fail('SignerInfo.sid is neither IssuerAndSerialNumber nor a subjectKeyIdentifier');
   const digest = digestOf(fields[i++], 'SignerInfo.digestAlgorithm');
   let signedAttributes: DerNode | undefined;
   if (fields[i]?.tag === 0xa0) signedAttributes = fields[i++];
@@ -126,8 +135,13 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 async function signedBytes(signer: SignerInfo, contentType: string, content: Uint8Array): Promise<Uint8Array> {
   if (!signer.signedAttributes) return content;
   const attributes = signer.signedAttributes;
-  if (readOid(singleAttribute(attributes, OID_CONTENT_TYPE, 'content-type'), 'content-type') !== contentType) fail('content-type attribute does not match eContentType');
-  const digest = expectTag(singleAttribute(attributes, OID_MESSAGE_DIGEST, 'message-digest'), TAG.OCTET_STRING, 'message-digest').value;
+  if (readOid(singleAttribute(attributes, OID_CONTENT_TYPE, 'content-type'), 'content-type') !== contentType)
+    fail('content-type attribute does not match eContentType');
+  const digest = expectTag(
+    singleAttribute(attributes, OID_MESSAGE_DIGEST, 'message-digest'),
+    TAG.OCTET_STRING,
+    'message-digest',
+  ).value;
   const actual = new Uint8Array(await subtleCrypto().digest(signer.digest, bufferSource(content)));
   if (!equalBytes(digest, actual)) throw new DigestMismatch();
   const der = new Uint8Array(attributes.raw);
@@ -150,27 +164,44 @@ function signatureAlgorithm(signer: SignerInfo): { oid: string; parameters?: Uin
  * v1.5, RSASSA-PSS or Ed25519. Certificates the message carries are ignored: only the keys the caller trusts count.
  * Resolves `{ valid: false, reason }` for anything else; never rejects.
  */
-export async function verifyCmsDetachedSignature(cms: Uint8Array, content: Uint8Array, signers: readonly X509CertificateInfo[]): Promise<CmsVerification> {
+export async function verifyCmsDetachedSignature(
+  cms: Uint8Array,
+  content: Uint8Array,
+  signers: readonly X509CertificateInfo[],
+): Promise<CmsVerification> {
   if (!(cms instanceof Uint8Array) || cms.length === 0) return { valid: false, reason: 'the signature is empty' };
-  if (cms.length > MAX_CMS_BYTES) return { valid: false, reason: `the signature is larger than ${MAX_CMS_BYTES} bytes` };
+  if (cms.length > MAX_CMS_BYTES)
+    return { valid: false, reason: `the signature is larger than ${MAX_CMS_BYTES} bytes` };
   if (!(content instanceof Uint8Array)) return { valid: false, reason: 'no content to check the signature over' };
   try {
     const parsed = readSignedData(cms);
-    if (parsed.contentType !== OID_DATA) return { valid: false, reason: `eContentType is ${parsed.contentType}, not id-data` };
-    if (parsed.content !== undefined && !equalBytes(parsed.content, content)) return { valid: false, reason: 'the embedded content is not the signed certificate' };
+    if (parsed.contentType !== OID_DATA)
+      return { valid: false, reason: `eContentType is ${parsed.contentType}, not id-data` };
+    if (parsed.content !== undefined && !equalBytes(parsed.content, content))
+      return { valid: false, reason: 'the embedded content is not the signed certificate' };
     let data: Uint8Array;
     try {
       data = await signedBytes(parsed.signer, parsed.contentType, content);
     } catch (error) {
-      if (error instanceof DigestMismatch) return { valid: false, reason: 'the message-digest attribute does not match the certificate' };
+      if (error instanceof DigestMismatch)
+        return { valid: false, reason: 'the message-digest attribute does not match the certificate' };
       throw error;
     }
     const algorithm = signatureAlgorithm(parsed.signer);
     for (const signer of signers) {
       if (await verifyWithPublicKey(signer, algorithm, data, parsed.signer.signature)) return { valid: true, signer };
     }
-    return { valid: false, reason: signers.length === 0 ? 'no key to check the signature with' : 'the signature does not verify with any of the given keys' };
+    return {
+      valid: false,
+      reason:
+        signers.length === 0
+          ? 'no key to check the signature with'
+          : 'the signature does not verify with any of the given keys',
+    };
   } catch (error) {
-    return { valid: false, reason: `malformed CMS SignedData: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      valid: false,
+      reason: `malformed CMS SignedData: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }

@@ -163,14 +163,17 @@ export function decodeString(node: DerNode): string {
     case TAG.BMP_STRING: {
       if (node.value.length % 2) fail('odd BMPString');
       let s = '';
-      for (let i = 0; i < node.value.length; i += 2) s += String.fromCharCode((node.value[i]! << 8) | node.value[i + 1]!);
+      for (let i = 0; i < node.value.length; i += 2)
+        s += String.fromCharCode((node.value[i]! << 8) | node.value[i + 1]!);
       return s;
     }
     case TAG.UNIVERSAL_STRING: {
       if (node.value.length % 4) fail('bad UniversalString');
       let s = '';
       for (let i = 0; i < node.value.length; i += 4) {
-        s += String.fromCodePoint(((node.value[i]! << 24) | (node.value[i + 1]! << 16) | (node.value[i + 2]! << 8) | node.value[i + 3]!) >>> 0);
+        s += String.fromCodePoint(
+          ((node.value[i]! << 24) | (node.value[i + 1]! << 16) | (node.value[i + 2]! << 8) | node.value[i + 3]!) >>> 0,
+        );
       }
       return s;
     }
@@ -193,8 +196,10 @@ export function decodeTime(node: DerNode | undefined, what: string): Date {
   const ms = m[7] ? Math.round(Number(`0${m[7]}`) * 1000) : 0;
   let t = Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6] ?? 0), ms);
   const zone = m[8]!;
-  if (zone !== 'Z') t -= (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
+  if (zone !== 'Z')
+    t -= (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5))) * 60_000;
   const date = new Date(t);
-  if (Number.isNaN(date.getTime()) || Number(m[2]) > 12 || Number(m[3]) > 31 || Number(m[4]) > 23) fail(`${what}: invalid time`);
+  if (Number.isNaN(date.getTime()) || Number(m[2]) > 12 || Number(m[3]) > 31 || Number(m[4]) > 23)
+    fail(`${what}: invalid time`);
   return date;
 }

@@ -2,7 +2,17 @@ import { p256, p384, p521 } from '@noble/curves/nist.js';
 import { base64urlEncode } from '../codec/base64url.js';
 import { CertificateInvalidError, KeyUnsupportedError } from '../lib/errors.js';
 import type { KeyType } from '../types.js';
-import { TAG, bitStringBytes, children, expectTag, readNode, readOid, readOnly, unsignedIntegerBytes, type DerNode } from './der.js';
+import {
+  TAG,
+  bitStringBytes,
+  children,
+  expectTag,
+  readNode,
+  readOid,
+  readOnly,
+  unsignedIntegerBytes,
+  type DerNode,
+} from './der.js';
 
 export const OID = {
   rsaEncryption: '1.2.840.113549.1.1.1',
@@ -16,7 +26,15 @@ export const OID = {
 
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
-const CURVES: Record<NamedCurve, { oid: string; size: number; point: { fromHex(hex: Uint8Array): { toRawBytes(compressed?: boolean): Uint8Array } }; prime: bigint }> = {
+const CURVES: Record<
+  NamedCurve,
+  {
+    oid: string;
+    size: number;
+    point: { fromHex(hex: Uint8Array): { toRawBytes(compressed?: boolean): Uint8Array } };
+    prime: bigint;
+  }
+> = {
   'P-256': { oid: OID.p256, size: 32, point: p256.ProjectivePoint, prime: p256.CURVE.Fp.ORDER },
   'P-384': { oid: OID.p384, size: 48, point: p384.ProjectivePoint, prime: p384.CURVE.Fp.ORDER },
   'P-521': { oid: OID.p521, size: 66, point: p521.ProjectivePoint, prime: p521.CURVE.Fp.ORDER },
@@ -53,7 +71,8 @@ function bigintOf(bytes: Uint8Array): bigint {
 function curveOfExplicitParameters(params: DerNode): NamedCurve {
   const [, fieldId] = children(params);
   const [fieldType, prime] = children(expectTag(fieldId, TAG.SEQUENCE, 'ECParameters.fieldID'));
-  if (readOid(fieldType, 'fieldType') !== '1.2.840.10045.1.1') throw new KeyUnsupportedError('EC key over a non-prime field');
+  if (readOid(fieldType, 'fieldType') !== '1.2.840.10045.1.1')
+    throw new KeyUnsupportedError('EC key over a non-prime field');
   const p = bigintOf(unsignedIntegerBytes(prime, 'field prime'));
   for (const [name, c] of Object.entries(CURVES)) if (c.prime === p) return name as NamedCurve;
   throw new KeyUnsupportedError('EC key on a curve other than P-256, P-384 or P-521 (e.g. brainpool)');
@@ -103,14 +122,25 @@ export function parseSpki(der: Uint8Array | DerNode): SpkiPublicKey {
       return {
         kty: 'EC',
         crv,
-        jwk: { kty: 'EC', crv, x: base64urlEncode(raw.subarray(1, 1 + size)), y: base64urlEncode(raw.subarray(1 + size)) },
+        jwk: {
+          kty: 'EC',
+          crv,
+          x: base64urlEncode(raw.subarray(1, 1 + size)),
+          y: base64urlEncode(raw.subarray(1 + size)),
+        },
         ...(crv === 'P-256' ? { keyType: 'P-256' as const } : {}),
         spki,
       };
     }
     case OID.ed25519:
       if (bits.length !== 32) throw new CertificateInvalidError('Ed25519 public key must be 32 bytes');
-      return { kty: 'OKP', crv: 'Ed25519', jwk: { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(bits) }, keyType: 'Ed25519', spki };
+      return {
+        kty: 'OKP',
+        crv: 'Ed25519',
+        jwk: { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(bits) },
+        keyType: 'Ed25519',
+        spki,
+      };
     default:
       throw new KeyUnsupportedError(`unsupported public key algorithm ${oid}`);
   }
@@ -119,7 +149,11 @@ export function parseSpki(der: Uint8Array | DerNode): SpkiPublicKey {
 /** PKCS#1 RSAPublicKey (`-----BEGIN RSA PUBLIC KEY-----`) to a public JWK. */
 export function parsePkcs1RsaPublicKey(der: Uint8Array): JsonWebKey {
   const [n, e] = children(readOnly(der, 'RSAPublicKey'));
-  return { kty: 'RSA', n: base64urlEncode(unsignedIntegerBytes(n, 'RSA modulus')), e: base64urlEncode(unsignedIntegerBytes(e, 'RSA exponent')) };
+  return {
+    kty: 'RSA',
+    n: base64urlEncode(unsignedIntegerBytes(n, 'RSA modulus')),
+    e: base64urlEncode(unsignedIntegerBytes(e, 'RSA exponent')),
+  };
 }
 
 export { readNode };

@@ -44,7 +44,9 @@ function pssParameters(parameters: Uint8Array | undefined): { hash: Hash; saltLe
   let hash: Hash = 'SHA-1';
   let saltLength = 20;
   if (!parameters) return { hash, saltLength };
-  for (const field of children(expectTag(readOnly(parameters, 'RSASSA-PSS-params'), TAG.SEQUENCE, 'RSASSA-PSS-params'))) {
+  for (const field of children(
+    expectTag(readOnly(parameters, 'RSASSA-PSS-params'), TAG.SEQUENCE, 'RSASSA-PSS-params'),
+  )) {
     if (field.tag === 0xa0) {
       const oid = readOid(children(expectTag(children(field)[0], TAG.SEQUENCE, 'hashAlgorithm'))[0], 'hash algorithm');
       const known = HASH_OIDS[oid];
@@ -87,7 +89,13 @@ export async function verifyWithPublicKey(
     }
     if (RSA_PKCS1[oid]) {
       if (key.kty !== 'RSA') return false;
-      const cryptoKey = await subtle.importKey('jwk', jwk, { name: 'RSASSA-PKCS1-v1_5', hash: RSA_PKCS1[oid]! }, false, ['verify']);
+      const cryptoKey = await subtle.importKey(
+        'jwk',
+        jwk,
+        { name: 'RSASSA-PKCS1-v1_5', hash: RSA_PKCS1[oid]! },
+        false,
+        ['verify'],
+      );
       return await subtle.verify({ name: 'RSASSA-PKCS1-v1_5' }, cryptoKey, bufferSource(signature), signed);
     }
     if (oid === RSASSA_PSS) {
@@ -114,7 +122,10 @@ export async function verifyWithPublicKey(
  * WebCrypto in every runtime. Resolves false for a wrong signature or a key that does not fit the algorithm; never
  * rejects for bad signatures.
  */
-export async function verifyCertificateSignature(cert: X509CertificateInfo, issuer: X509CertificateInfo | SpkiPublicKey): Promise<boolean> {
+export async function verifyCertificateSignature(
+  cert: X509CertificateInfo,
+  issuer: X509CertificateInfo | SpkiPublicKey,
+): Promise<boolean> {
   return verifyWithPublicKey(issuer, cert.signatureAlgorithm, cert.tbs, cert.signature);
 }
 
@@ -123,7 +134,10 @@ export function sameDistinguishedName(a: X509CertificateInfo['subject'], b: X509
   return sameName(a.attributes, b.attributes);
 }
 
-function sameName(a: X509CertificateInfo['subject']['attributes'], b: X509CertificateInfo['subject']['attributes']): boolean {
+function sameName(
+  a: X509CertificateInfo['subject']['attributes'],
+  b: X509CertificateInfo['subject']['attributes'],
+): boolean {
   const norm = (v: string) => v.trim().replace(/\s+/g, ' ').toLowerCase();
   return a.length === b.length && a.every((x, i) => x.oid === b[i]!.oid && norm(x.value) === norm(b[i]!.value));
 }
@@ -141,6 +155,11 @@ export async function isIssuedBy(cert: X509CertificateInfo, issuer: X509Certific
   if (!issuer.basicConstraints?.ca) return false;
   if (issuer.keyUsage && !issuer.keyUsage.includes('keyCertSign')) return false;
   if (!sameName(cert.issuer.attributes, issuer.subject.attributes)) return false;
-  if (cert.authorityKeyIdentifier && issuer.subjectKeyIdentifier && !sameBytes(cert.authorityKeyIdentifier, issuer.subjectKeyIdentifier)) return false;
+  if (
+    cert.authorityKeyIdentifier &&
+    issuer.subjectKeyIdentifier &&
+    !sameBytes(cert.authorityKeyIdentifier, issuer.subjectKeyIdentifier)
+  )
+    return false;
   return verifyCertificateSignature(cert, issuer).catch(() => false);
 }

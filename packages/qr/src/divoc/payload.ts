@@ -29,7 +29,8 @@ import { readZip, writeZip, type ReadZipLimits } from './zip.js';
 /** Name of the one ZIP entry DIVOC writes. */
 export const DIVOC_CERTIFICATE_ENTRY = 'certificate.json';
 
-export type DivocQrVariant = 'zip-binary-string' | 'zip-utf8-as-latin1' | 'zip-bytes' | 'zip-utf8-bytes' | 'zip-base64' | 'json';
+export type DivocQrVariant =
+  'zip-binary-string' | 'zip-utf8-as-latin1' | 'zip-bytes' | 'zip-utf8-bytes' | 'zip-base64' | 'json';
 
 /** A JSON object as `JSON.parse` returns it. */
 export type DivocCredentialJson = { [key: string]: unknown };
@@ -81,7 +82,9 @@ function credentialFromZip(zip: Uint8Array, variant: DivocQrVariant, limits: Rea
   const archive = readZip(zip, limits);
   const entry = archive.entries.find((e) => e.name === DIVOC_CERTIFICATE_ENTRY);
   if (!entry) {
-    throw new DivocQrEntryMissingError(`the ZIP has no ${DIVOC_CERTIFICATE_ENTRY} entry (found: ${archive.entries.map((e) => JSON.stringify(e.name)).join(', ')})`);
+    throw new DivocQrEntryMissingError(
+      `the ZIP has no ${DIVOC_CERTIFICATE_ENTRY} entry (found: ${archive.entries.map((e) => JSON.stringify(e.name)).join(', ')})`,
+    );
   }
   const text = decodeUtf8(archive.read(entry));
   if (text === undefined) throw new DivocQrJsonInvalidError(`${DIVOC_CERTIFICATE_ENTRY} is not valid UTF-8`);
@@ -94,8 +97,14 @@ function parseCredentialJson(text: string): DivocCredentialJson {
     // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` keeps its JSON code.
     value = parseJsonStrict(text);
   } catch (error) {
-    if (isUnsafeJsonError(error)) throw new DivocQrUnsafeJsonError(`the certificate JSON is refused: ${error.message}`, { code: error.code, cause: error });
-    throw new DivocQrJsonInvalidError(`the certificate is not valid JSON: ${(error as Error).message}`, { cause: error });
+    if (isUnsafeJsonError(error))
+      throw new DivocQrUnsafeJsonError(`the certificate JSON is refused: ${error.message}`, {
+        code: error.code,
+        cause: error,
+      });
+    throw new DivocQrJsonInvalidError(`the certificate is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new DivocQrJsonInvalidError('the certificate JSON is not an object');
@@ -138,7 +147,9 @@ function decodeText(text: string, limits: ReadZipLimits): DecodedDivocQr {
   }
   if (trimmed.startsWith('{')) return { credential: parseCredentialJson(trimmed), json: trimmed, variant: 'json' };
   if (/^https?:\/\//i.test(trimmed)) {
-    throw new DivocQrUnsupportedError('the QR holds a URL: verifying it needs an online lookup, which this SDK never does');
+    throw new DivocQrUnsupportedError(
+      'the QR holds a URL: verifying it needs an online lookup, which this SDK never does',
+    );
   }
   throw new DivocQrMalformedError('not a DIVOC QR payload (expected a ZIP starting "PK", "B64:" + base64, or JSON)');
 }
@@ -154,7 +165,9 @@ export function decodeDivocQr(input: string | Uint8Array, options: DecodeDivocQr
   }
   if (input.length === 0) throw new DivocQrMalformedError('the input is empty');
   if (input.length > maxInputLength) {
-    throw new DivocQrMalformedError(`the input is ${input.length} long, over the ${maxInputLength} limit (no QR code holds that much)`);
+    throw new DivocQrMalformedError(
+      `the input is ${input.length} long, over the ${maxInputLength} limit (no QR code holds that much)`,
+    );
   }
   if (typeof input === 'string') return decodeText(input, limits);
   if (startsWithBytes(input, PK_LOCAL)) return credentialFromZipMaybeUtf8(input, 'zip-bytes', limits);

@@ -24,14 +24,21 @@ export interface DivocQrVerificationResult extends FormatVerificationResult<'div
  * `options.trustStore`; DIVOC's `did:india` is a label, so map it there). Never throws for bad input: a payload
  * that does not decode gives one failed `decode` check with its `ERR_DIVOC_QR_*` code.
  */
-export async function verifyDivocQr(input: string | Uint8Array, options: VerifyDivocQrOptions): Promise<DivocQrVerificationResult> {
+export async function verifyDivocQr(
+  input: string | Uint8Array,
+  options: VerifyDivocQrOptions,
+): Promise<DivocQrVerificationResult> {
   const { maxInputLength, maxUncompressedSize, maxCompressionRatio, maxEntries, ...verifyOptions } = options;
   let decoded;
   try {
     decoded = decodeDivocQr(input, { maxInputLength, maxUncompressedSize, maxCompressionRatio, maxEntries });
   } catch (error) {
     const code = isQrError(error) ? error.code : 'ERR_DIVOC_QR_MALFORMED';
-    return { valid: false, format: 'divoc-qr', checks: [{ name: 'decode', ok: false, code, message: (error as Error).message }] };
+    return {
+      valid: false,
+      format: 'divoc-qr',
+      checks: [{ name: 'decode', ok: false, code, message: (error as Error).message }],
+    };
   }
   try {
     const result = await verifyCredential(decoded.credential as never, verifyOptions);
@@ -52,7 +59,14 @@ export async function verifyDivocQr(input: string | Uint8Array, options: VerifyD
     return {
       valid: false,
       format: 'divoc-qr',
-      checks: [{ name: 'signature', ok: false, code: (error as { code?: string }).code ?? 'ERR_VC_MALFORMED', message: (error as Error).message }],
+      checks: [
+        {
+          name: 'signature',
+          ok: false,
+          code: (error as { code?: string }).code ?? 'ERR_VC_MALFORMED',
+          message: (error as Error).message,
+        },
+      ],
       payload: decoded.credential,
       variant: decoded.variant,
     };

@@ -161,7 +161,8 @@ function invalid(message: string): never {
 function checkEntryName(name: string): void {
   if (name.length === 0) throw new DivocQrZipEntryNameError('ZIP entry has an empty name');
   if (name.includes('\0')) throw new DivocQrZipEntryNameError('ZIP entry name contains NUL');
-  if (name.includes('\\')) throw new DivocQrZipEntryNameError(`ZIP entry name contains a backslash: ${JSON.stringify(name)}`);
+  if (name.includes('\\'))
+    throw new DivocQrZipEntryNameError(`ZIP entry name contains a backslash: ${JSON.stringify(name)}`);
   if (name.startsWith('/') || /^[A-Za-z]:/.test(name)) {
     throw new DivocQrZipEntryNameError(`ZIP entry name is an absolute path: ${JSON.stringify(name)}`);
   }
@@ -227,7 +228,8 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
   let declaredTotal = 0;
   let at = centralOffset;
   for (let i = 0; i < totalEntries; i++) {
-    if (at + CENTRAL_SIZE > eocd || view.getUint32(at, true) !== SIG_CENTRAL) invalid(`central directory entry ${i} is missing or truncated`);
+    if (at + CENTRAL_SIZE > eocd || view.getUint32(at, true) !== SIG_CENTRAL)
+      invalid(`central directory entry ${i} is missing or truncated`);
     const flags = view.getUint16(at + 8, true);
     const method = view.getUint16(at + 10, true);
     const crc = view.getUint32(at + 16, true);
@@ -241,12 +243,13 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
     const end = at + CENTRAL_SIZE + nameLength + extraLength + commentLength;
     if (end > eocd) invalid(`central directory entry ${i} runs past the directory`);
 
-    if (flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) throw new DivocQrZipUnsupportedError('encrypted ZIP entries are not accepted');
+    if (flags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION))
+      throw new DivocQrZipUnsupportedError('encrypted ZIP entries are not accepted');
     if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localOffset === 0xffffffff) {
       throw new DivocQrZipUnsupportedError('ZIP64 entries are not accepted');
     }
     // A ZIP64 extended-information extra field (header id 0x0001) means sizes live elsewhere: refuse.
-    for (let e = at + CENTRAL_SIZE + nameLength; e + 4 <= at + CENTRAL_SIZE + nameLength + extraLength; ) {
+    for (let e = at + CENTRAL_SIZE + nameLength; e + 4 <= at + CENTRAL_SIZE + nameLength + extraLength;) {
       const id = view.getUint16(e, true);
       if (id === 0x0001) throw new DivocQrZipUnsupportedError('ZIP64 extra fields are not accepted');
       e += 4 + view.getUint16(e + 2, true);
@@ -256,7 +259,10 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
       throw new DivocQrZipUnsupportedError(`ZIP compression method ${method} is not accepted (only store and DEFLATE)`);
     }
 
-    const name = decodeName(bytes.subarray(at + CENTRAL_SIZE, at + CENTRAL_SIZE + nameLength), (flags & FLAG_UTF8) !== 0);
+    const name = decodeName(
+      bytes.subarray(at + CENTRAL_SIZE, at + CENTRAL_SIZE + nameLength),
+      (flags & FLAG_UTF8) !== 0,
+    );
     checkEntryName(name);
     if (names.has(name)) throw new DivocQrZipEntryNameError(`ZIP archive holds ${JSON.stringify(name)} twice`);
     names.add(name);
@@ -264,11 +270,16 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
     // Sizes as declared: refuse a bomb before inflating anything.
     declaredTotal += uncompressedSize;
     if (uncompressedSize > maxUncompressedSize || declaredTotal > maxUncompressedSize) {
-      throw new DivocQrBombError(`ZIP entries declare ${declaredTotal} uncompressed bytes, over the ${maxUncompressedSize}-byte budget`);
+      throw new DivocQrBombError(
+        `ZIP entries declare ${declaredTotal} uncompressed bytes, over the ${maxUncompressedSize}-byte budget`,
+      );
     }
-    if (method === METHOD_STORE && compressedSize !== uncompressedSize) invalid(`stored entry ${JSON.stringify(name)} has different sizes`);
+    if (method === METHOD_STORE && compressedSize !== uncompressedSize)
+      invalid(`stored entry ${JSON.stringify(name)} has different sizes`);
     if (uncompressedSize > 0 && uncompressedSize > compressedSize * maxCompressionRatio) {
-      throw new DivocQrBombError(`ZIP entry ${JSON.stringify(name)} declares a compression ratio over ${maxCompressionRatio}:1`);
+      throw new DivocQrBombError(
+        `ZIP entry ${JSON.stringify(name)} declares a compression ratio over ${maxCompressionRatio}:1`,
+      );
     }
 
     // The local header must agree with the central one, and the data must lie before the central directory.
@@ -276,14 +287,23 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
       invalid(`local header of ${JSON.stringify(name)} is missing`);
     }
     const localFlags = view.getUint16(localOffset + 6, true);
-    if (localFlags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION)) throw new DivocQrZipUnsupportedError('encrypted ZIP entries are not accepted');
-    if (view.getUint16(localOffset + 8, true) !== method) invalid(`local and central headers of ${JSON.stringify(name)} disagree on the method`);
+    if (localFlags & (FLAG_ENCRYPTED | FLAG_STRONG_ENCRYPTION))
+      throw new DivocQrZipUnsupportedError('encrypted ZIP entries are not accepted');
+    if (view.getUint16(localOffset + 8, true) !== method)
+      invalid(`local and central headers of ${JSON.stringify(name)} disagree on the method`);
     const localNameLength = view.getUint16(localOffset + 26, true);
     const localExtraLength = view.getUint16(localOffset + 28, true);
     const dataOffset = localOffset + LOCAL_SIZE + localNameLength + localExtraLength;
-    if (dataOffset + compressedSize > centralOffset) invalid(`data of ${JSON.stringify(name)} runs into the central directory`);
-    const localName = decodeName(bytes.subarray(localOffset + LOCAL_SIZE, localOffset + LOCAL_SIZE + localNameLength), (localFlags & FLAG_UTF8) !== 0);
-    if (localName !== name) throw new DivocQrZipEntryNameError(`local name ${JSON.stringify(localName)} differs from central name ${JSON.stringify(name)}`);
+    if (dataOffset + compressedSize > centralOffset)
+      invalid(`data of ${JSON.stringify(name)} runs into the central directory`);
+    const localName = decodeName(
+      bytes.subarray(localOffset + LOCAL_SIZE, localOffset + LOCAL_SIZE + localNameLength),
+      (localFlags & FLAG_UTF8) !== 0,
+    );
+    if (localName !== name)
+      throw new DivocQrZipEntryNameError(
+        `local name ${JSON.stringify(localName)} differs from central name ${JSON.stringify(name)}`,
+      );
 
     entries.push({ name, method, compressedSize, uncompressedSize, crc32: crc, localOffset, dataOffset });
     at = end;
@@ -311,19 +331,28 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
         try {
           inflated = inflateRawBounded(data, entry.uncompressedSize);
         } catch (error) {
-          throw new DivocQrZipInvalidError(`DEFLATE data of ${JSON.stringify(entry.name)} is corrupt: ${(error as Error).message}`, { cause: error });
+          throw new DivocQrZipInvalidError(
+            `DEFLATE data of ${JSON.stringify(entry.name)} is corrupt: ${(error as Error).message}`,
+            { cause: error },
+          );
         }
         if (inflated === 'too-large') {
-          throw new DivocQrBombError(`ZIP entry ${JSON.stringify(entry.name)} inflates past its declared ${entry.uncompressedSize} bytes`);
+          throw new DivocQrBombError(
+            `ZIP entry ${JSON.stringify(entry.name)} inflates past its declared ${entry.uncompressedSize} bytes`,
+          );
         }
         out = inflated;
       }
       inflatedTotal += out.length;
-      if (inflatedTotal > maxUncompressedSize) throw new DivocQrBombError(`ZIP archive inflates past the ${maxUncompressedSize}-byte budget`);
+      if (inflatedTotal > maxUncompressedSize)
+        throw new DivocQrBombError(`ZIP archive inflates past the ${maxUncompressedSize}-byte budget`);
       if (out.length !== entry.uncompressedSize) {
-        throw new DivocQrCrcMismatchError(`ZIP entry ${JSON.stringify(entry.name)} inflated to ${out.length} bytes, not the declared ${entry.uncompressedSize}`);
+        throw new DivocQrCrcMismatchError(
+          `ZIP entry ${JSON.stringify(entry.name)} inflated to ${out.length} bytes, not the declared ${entry.uncompressedSize}`,
+        );
       }
-      if (crc32(out) !== entry.crc32) throw new DivocQrCrcMismatchError(`ZIP entry ${JSON.stringify(entry.name)} fails its CRC-32 check`);
+      if (crc32(out) !== entry.crc32)
+        throw new DivocQrCrcMismatchError(`ZIP entry ${JSON.stringify(entry.name)} fails its CRC-32 check`);
       return out;
     },
   };

@@ -1,5 +1,15 @@
-import { undecodableEvidence, type CredentialFormatPlugin, type FormatDetection, type FormatInput } from '@divoc/schemas';
-import { looksLikeW3cCredential, summarizeW3cCredential, w3cCredentialEvidence, type SignedCredential } from '@divoc/vc';
+import {
+  undecodableEvidence,
+  type CredentialFormatPlugin,
+  type FormatDetection,
+  type FormatInput,
+} from '@divoc/schemas';
+import {
+  looksLikeW3cCredential,
+  summarizeW3cCredential,
+  w3cCredentialEvidence,
+  type SignedCredential,
+} from '@divoc/vc';
 import { decodeDivocQr, detectDivocQr, encodeDivocQr } from '../divoc/payload.js';
 
 const PK_LOCAL = [0x50, 0x4b, 0x03, 0x04];
@@ -16,7 +26,9 @@ function detect(input: FormatInput): FormatDetection | undefined {
       return { payload: input.text ?? JSON.stringify(input.json), details: { variant: 'json' } };
     case 'bytes':
       // The ZIP as bytes, as some scanners hand it over.
-      return PK_LOCAL.every((b, i) => input.bytes[i] === b) ? { payload: input.bytes, details: { variant: 'zip-bytes' } } : undefined;
+      return PK_LOCAL.every((b, i) => input.bytes[i] === b)
+        ? { payload: input.bytes, details: { variant: 'zip-bytes' } }
+        : undefined;
     default:
       return undefined;
   }
@@ -50,7 +62,10 @@ export const divocQrFormat = {
     mode: 'reencodes',
     source: 'w3c-vc',
     issue: ({ signed, issuanceDate }) => {
-      const text = encodeDivocQr(signed as SignedCredential, issuanceDate !== undefined ? { modified: issuanceDate } : {});
+      const text = encodeDivocQr(
+        signed as SignedCredential,
+        issuanceDate !== undefined ? { modified: issuanceDate } : {},
+      );
       return { output: { text }, qr: text };
     },
   },

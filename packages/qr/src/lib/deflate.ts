@@ -2,7 +2,12 @@
  * Compression for the package, runtime-neutral (fflate through @divoc/keys): the same code runs in Node and browsers.
  * @divoc/keys takes node:zlib when it is there: native deflate is several times faster.
  */
-import { InflateTooLargeError, deflateRaw as deflateRawBytes, deflateZlib as deflateZlibBytes, inflateRawBounded as inflateRawWithin } from '@divoc/keys';
+import {
+  InflateTooLargeError,
+  deflateRaw as deflateRawBytes,
+  deflateZlib as deflateZlibBytes,
+  inflateRawBounded as inflateRawWithin,
+} from '@divoc/keys';
 
 /** Raw DEFLATE (no zlib header), as ZIP entries use it. */
 export function deflateRaw(data: Uint8Array, level = 9): Uint8Array {

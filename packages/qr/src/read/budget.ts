@@ -4,6 +4,8 @@ import { QrImageCorruptError, QrImageTooLargeError } from '../lib/errors.js';
 export function checkPixels(width: number, height: number, maxPixels: number): void {
   if (!(width > 0 && height > 0)) throw new QrImageCorruptError(`image declares ${width}×${height} pixels`);
   if (width * height > maxPixels) {
-    throw new QrImageTooLargeError(`image declares ${width}×${height} = ${width * height} pixels, over the ${maxPixels}-pixel budget`);
+    throw new QrImageTooLargeError(
+      `image declares ${width}×${height} = ${width * height} pixels, over the ${maxPixels}-pixel budget`,
+    );
   }
 }

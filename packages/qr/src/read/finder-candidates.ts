@@ -55,7 +55,13 @@ function blockThresholds(image: GreyImage): { cols: number; thresholds: Uint8Arr
 /** Whether the last five run lengths are in a finder pattern's 1:1:3:1:1 ratio (within jsQR's tolerance). */
 function finderRatio(r0: number, r1: number, r2: number, r3: number, r4: number): boolean {
   const unit = (r0 + r1 + r2 + r3 + r4) / 7;
-  return Math.abs(r0 - unit) < unit && Math.abs(r1 - unit) < unit && Math.abs(r2 - 3 * unit) < 3 * unit && Math.abs(r3 - unit) < unit && Math.abs(r4 - unit) < unit;
+  return (
+    Math.abs(r0 - unit) < unit &&
+    Math.abs(r1 - unit) < unit &&
+    Math.abs(r2 - 3 * unit) < 3 * unit &&
+    Math.abs(r3 - unit) < unit &&
+    Math.abs(r4 - unit) < unit
+  );
 }
 
 /**

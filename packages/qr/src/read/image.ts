@@ -97,7 +97,8 @@ export function decodeImage(bytes: Uint8Array, limits: ImageLimits = {}): GreyIm
   const maxBytes = limits.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!(maxPixels > 0) || !(maxBytes > 0)) throw new QrImageUnsupportedError('image limits must be positive numbers');
   if (!(bytes instanceof Uint8Array)) throw new QrImageUnsupportedError('expected image bytes (Uint8Array)');
-  if (bytes.length > maxBytes) throw new QrImageTooLargeError(`image is ${bytes.length} bytes, over the ${maxBytes}-byte budget`);
+  if (bytes.length > maxBytes)
+    throw new QrImageTooLargeError(`image is ${bytes.length} bytes, over the ${maxBytes}-byte budget`);
   const kind = sniffImage(bytes);
   switch (kind) {
     case 'png':

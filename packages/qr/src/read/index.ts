@@ -89,7 +89,8 @@ function pad(image: GreyImage, border: number): GreyImage {
   const width = image.width + 2 * border;
   const height = image.height + 2 * border;
   const data = new Uint8Array(width * height).fill(255);
-  for (let y = 0; y < image.height; y++) data.set(image.data.subarray(y * image.width, (y + 1) * image.width), (y + border) * width + border);
+  for (let y = 0; y < image.height; y++)
+    data.set(image.data.subarray(y * image.width, (y + 1) * image.width), (y + border) * width + border);
   return { width, height, data };
 }
 
@@ -110,7 +111,12 @@ function enlarge(image: GreyImage, f: number): GreyImage {
  * pass needs no full-resolution copy of the region).
  */
 function shrink(image: GreyImage, f: number, region?: Region): GreyImage {
-  const { x0, y0, width: regionWidth, height: regionHeight } = region ?? { x0: 0, y0: 0, width: image.width, height: image.height };
+  const {
+    x0,
+    y0,
+    width: regionWidth,
+    height: regionHeight,
+  } = region ?? { x0: 0, y0: 0, width: image.width, height: image.height };
   const width = Math.floor(regionWidth / f);
   const height = Math.floor(regionHeight / f);
   const data = new Uint8Array(width * height);
@@ -186,7 +192,9 @@ function toRgba(image: GreyImage): Uint8ClampedArray {
   const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
   for (let i = 0; i < image.data.length; i++) {
     const v = image.data[i]!;
-    words[i] = littleEndian ? (0xff000000 | (v << 16) | (v << 8) | v) >>> 0 : ((v << 24) | (v << 16) | (v << 8) | 0xff) >>> 0;
+    words[i] = littleEndian
+      ? (0xff000000 | (v << 16) | (v << 8) | v) >>> 0
+      : ((v << 24) | (v << 16) | (v << 8) | 0xff) >>> 0;
   }
   return out;
 }
@@ -202,7 +210,8 @@ function attempts(image: GreyImage): Attempt[] {
   const down = Math.ceil(side / 1000);
   if (side > 1600) list.push({ name: 'downscaled', image: () => shrink(image, down), pad: 0, scale: down });
   list.push({ name: 'threshold-otsu', image: () => pad(binarise(image, otsu(image.data)), 16), pad: 16, scale: 1 });
-  for (const t of [96, 160]) list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, t), 16), pad: 16, scale: 1 });
+  for (const t of [96, 160])
+    list.push({ name: `threshold-${t}`, image: () => pad(binarise(image, t), 16), pad: 16, scale: 1 });
   return list;
 }
 
@@ -229,7 +238,11 @@ function scan(image: GreyImage, quick: boolean, deadline: Budget): Hit | null {
     const result = jsQR(toRgba(candidate), candidate.width, candidate.height, { inversionAttempts: 'attemptBoth' });
     if (result) {
       const { pad: border, scale } = attempt;
-      return { result, attempt: name, toScanned: (p) => ({ x: (p.x * shrunk - border) * scale, y: (p.y * shrunk - border) * scale }) };
+      return {
+        result,
+        attempt: name,
+        toScanned: (p) => ({ x: (p.x * shrunk - border) * scale, y: (p.y * shrunk - border) * scale }),
+      };
     }
     // Later attempts only make sense once the plain one failed.
   }
@@ -288,8 +301,15 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
     const text = qrText(hit.result);
     if (found.has(text)) return;
     const { topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner } = hit.result.location;
-    const corners = [topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner].map((p) => toDecoded(hit.toScanned(p)));
-    const box = { x0: Math.min(...corners.map((p) => p.x)), y0: Math.min(...corners.map((p) => p.y)), x1: Math.max(...corners.map((p) => p.x)), y1: Math.max(...corners.map((p) => p.y)) };
+    const corners = [topLeftCorner, topRightCorner, bottomLeftCorner, bottomRightCorner].map((p) =>
+      toDecoded(hit.toScanned(p)),
+    );
+    const box = {
+      x0: Math.min(...corners.map((p) => p.x)),
+      y0: Math.min(...corners.map((p) => p.y)),
+      x1: Math.max(...corners.map((p) => p.x)),
+      y1: Math.max(...corners.map((p) => p.y)),
+    };
     const centre = { x: (box.x0 + box.x1) / 2, y: (box.y0 + box.y1) / 2 };
     if (boxes.some((b) => centre.x >= b.x0 && centre.x <= b.x1 && centre.y >= b.y0 && centre.y <= b.y1)) return;
     boxes.push(box);
@@ -325,15 +345,22 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
         // Made one at a time, cropped and shrunk in one pass: no full-resolution copies of a large image.
         const sized = scanSized(decoded, region);
         const hit = scan(sized.image, true, deadline);
-        if (hit) add({ ...hit, attempt: `region-${hit.attempt}` }, (p) => ({ x: region.x0 + p.x * sized.factor, y: region.y0 + p.y * sized.factor }));
+        if (hit)
+          add({ ...hit, attempt: `region-${hit.attempt}` }, (p) => ({
+            x: region.x0 + p.x * sized.factor,
+            y: region.y0 + p.y * sized.factor,
+          }));
       }
     }
   } catch (error) {
     if (!(error instanceof OutOfTime)) throw error;
-    if (found.size === 0 && !deadline.tooComplex) throw new QrTimeBudgetError(`no QR code found within the ${budgetMs} ms time budget`);
+    if (found.size === 0 && !deadline.tooComplex)
+      throw new QrTimeBudgetError(`no QR code found within the ${budgetMs} ms time budget`);
   }
   if (found.size === 0 && deadline.tooComplex) {
-    throw new QrImageTooComplexError(`the image has more finder-pattern candidates than the ${MAX_FINDER_CANDIDATES} a QR decoder is given, at every scale tried`);
+    throw new QrImageTooComplexError(
+      `the image has more finder-pattern candidates than the ${MAX_FINDER_CANDIDATES} a QR decoder is given, at every scale tried`,
+    );
   }
   return [...found.values()].slice(0, maxCodes);
 }

@@ -40,9 +40,9 @@ const PROGRESSIVE_SCAN_CHARGE = 8;
 
 /** Zig-zag order → natural (row-major) index of the 8×8 block. */
 const ZIGZAG = Uint8Array.from([
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21,
-  28, 35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61,
-  54, 47, 55, 62, 63,
+  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
+  35, 42, 49, 56, 57, 50, 43, 36, 29, 22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47,
+  55, 62, 63,
 ]);
 
 /* ------------------------------------------------------------------------------------------------ structures */
@@ -273,20 +273,36 @@ function scaledQuantTable(q: Uint16Array): Float64Array {
 
 /** One 8-point AAN inverse DCT, in place, on `v` at `base` with `stride`. */
 function idct8(v: Float64Array, base: number, stride: number): void {
-  const s0 = v[base]!, s1 = v[base + stride]!, s2 = v[base + 2 * stride]!, s3 = v[base + 3 * stride]!;
-  const s4 = v[base + 4 * stride]!, s5 = v[base + 5 * stride]!, s6 = v[base + 6 * stride]!, s7 = v[base + 7 * stride]!;
+  const s0 = v[base]!,
+    s1 = v[base + stride]!,
+    s2 = v[base + 2 * stride]!,
+    s3 = v[base + 3 * stride]!;
+  const s4 = v[base + 4 * stride]!,
+    s5 = v[base + 5 * stride]!,
+    s6 = v[base + 6 * stride]!,
+    s7 = v[base + 7 * stride]!;
   // Even part.
-  const e10 = s0 + s4, e11 = s0 - s4, e13 = s2 + s6;
+  const e10 = s0 + s4,
+    e11 = s0 - s4,
+    e13 = s2 + s6;
   const e12 = (s2 - s6) * 1.414213562 - e13;
-  const e0 = e10 + e13, e3 = e10 - e13, e1 = e11 + e12, e2 = e11 - e12;
+  const e0 = e10 + e13,
+    e3 = e10 - e13,
+    e1 = e11 + e12,
+    e2 = e11 - e12;
   // Odd part.
-  const z13 = s5 + s3, z10 = s5 - s3, z11 = s1 + s7, z12 = s1 - s7;
+  const z13 = s5 + s3,
+    z10 = s5 - s3,
+    z11 = s1 + s7,
+    z12 = s1 - s7;
   const o7 = z11 + z13;
   const o11 = (z11 - z13) * 1.414213562;
   const z5 = (z10 + z12) * 1.847759065;
   const o10 = 1.0823922 * z12 - z5;
   const o12 = -2.61312593 * z10 + z5;
-  const o6 = o12 - o7, o5 = o11 - o6, o4 = o10 + o5;
+  const o6 = o12 - o7,
+    o5 = o11 - o6,
+    o4 = o10 + o5;
   v[base] = e0 + o7;
   v[base + 7 * stride] = e0 - o7;
   v[base + stride] = e1 + o6;
@@ -307,7 +323,15 @@ function toSample(x: number): number {
  * Inverse-transform a block of dequantised, AAN-scaled coefficients (natural order, destroyed) into `plane` at
  * (x0, y0), clipped to the plane. `dcOnly` skips the transform for the common flat block.
  */
-function idctBlockToPlane(block: Float64Array, dcOnly: boolean, plane: Uint8Array, stride: number, planeH: number, x0: number, y0: number): void {
+function idctBlockToPlane(
+  block: Float64Array,
+  dcOnly: boolean,
+  plane: Uint8Array,
+  stride: number,
+  planeH: number,
+  x0: number,
+  y0: number,
+): void {
   const cols = Math.min(8, stride - x0);
   const rows = Math.min(8, planeH - y0);
   if (cols <= 0 || rows <= 0) return;
@@ -398,7 +422,8 @@ class JpegLumaDecoder {
     else if (code === 0xdd) this.readRestartInterval(payload);
     else if (code === 0xda) this.readScan(payload);
     else if (code === 0xee) this.readAdobe(payload);
-    else if (code === 0xe0) this.jfif ||= payload.length >= 5 && String.fromCharCode(...payload.subarray(0, 5)) === 'JFIF\0';
+    else if (code === 0xe0)
+      this.jfif ||= payload.length >= 5 && String.fromCharCode(...payload.subarray(0, 5)) === 'JFIF\0';
     else refuseFrameType(code);
     // Everything else (APPn, COM, DNL, JPGn, reserved) is skipped by its length.
   }
@@ -412,7 +437,8 @@ class JpegLumaDecoder {
     const count = p[5]!;
     if (width === 0) corrupt('the frame is 0 pixels wide');
     if (height === 0) corrupt('the frame height is deferred to a DNL marker');
-    if (count === 2 || count === 4) unsupported(`${count}-component (${count === 4 ? 'CMYK/YCCK' : 'two-channel'}) image`);
+    if (count === 2 || count === 4)
+      unsupported(`${count}-component (${count === 4 ? 'CMYK/YCCK' : 'two-channel'}) image`);
     if (count !== 1 && count !== 3) corrupt(`the frame has ${count} components`);
     if (p.length !== 6 + 3 * count) corrupt('the SOF segment length does not match its component count');
     checkPixels(width, height, this.maxPixels);
@@ -504,7 +530,8 @@ class JpegLumaDecoder {
     if (frame.components.length !== 3) return;
     const ids = frame.components.map((c) => c.id).join(',');
     const rgbIds = ids === '82,71,66'; // 'R','G','B'
-    if (this.adobeTransform === 0 || (this.adobeTransform < 0 && !this.jfif && rgbIds)) unsupported('RGB colour model (not YCbCr)');
+    if (this.adobeTransform === 0 || (this.adobeTransform < 0 && !this.jfif && rgbIds))
+      unsupported('RGB colour model (not YCbCr)');
   }
 
   private parseScanHeader(p: Uint8Array, frame: Frame): Scan {
@@ -521,13 +548,20 @@ class JpegLumaDecoder {
       const td = tables >> 4;
       const ta = tables & 15;
       if (td > 3 || ta > 3) corrupt('a scan names an invalid Huffman table id');
-      components.push({ component: frame.components[index]!, isLuma: index === 0, dc: this.dcTables[td] ?? null, ac: this.acTables[ta] ?? null, pred: 0 });
+      components.push({
+        component: frame.components[index]!,
+        isLuma: index === 0,
+        dc: this.dcTables[td] ?? null,
+        ac: this.acTables[ta] ?? null,
+        pred: 0,
+      });
     }
     const ss = p[1 + 2 * count]!;
     const se = p[2 + 2 * count]!;
     const ah = p[3 + 2 * count]! >> 4;
     const al = p[3 + 2 * count]! & 15;
-    if (count > 1 && components.reduce((n, c) => n + c.component.h * c.component.v, 0) > 10) corrupt('an interleaved scan has more than 10 blocks per MCU');
+    if (count > 1 && components.reduce((n, c) => n + c.component.h * c.component.v, 0) > 10)
+      corrupt('an interleaved scan has more than 10 blocks per MCU');
     if (frame.progressive) validateProgressiveScan(components, ss, se, ah, al);
     return { components, ss, se, ah, al };
   }
@@ -535,7 +569,8 @@ class JpegLumaDecoder {
   /** Checks and bookkeeping before a scan that includes luma is decoded. */
   private startLumaScan(frame: Frame, scan: Scan): void {
     this.lumaScans++;
-    if (!frame.progressive && this.lumaScans > 1) corrupt('a sequential frame codes the luma component in more than one scan');
+    if (!frame.progressive && this.lumaScans > 1)
+      corrupt('a sequential frame codes the luma component in more than one scan');
     if (frame.progressive) {
       this.bandWork += scan.se - scan.ss + 1 + PROGRESSIVE_SCAN_CHARGE;
       if (this.bandWork > MAX_PROGRESSIVE_BAND_WORK) corrupt('too many progressive refinement passes');
@@ -551,7 +586,13 @@ class JpegLumaDecoder {
   }
 
   /** Walk the scan's MCUs in order, handling restart intervals, calling `visit` for every block. */
-  private forEachBlock(frame: Frame, scan: Scan, reader: EntropyReader, onRestart: () => void, visit: (c: ScanComponent, bx: number, by: number) => void): void {
+  private forEachBlock(
+    frame: Frame,
+    scan: Scan,
+    reader: EntropyReader,
+    onRestart: () => void,
+    visit: (c: ScanComponent, bx: number, by: number) => void,
+  ): void {
     const single = scan.components.length === 1;
     const first = scan.components[0]!;
     // A one-component scan is non-interleaved: one block per MCU, only the blocks holding samples (T.81 A.2.2).
@@ -587,15 +628,21 @@ class JpegLumaDecoder {
     const plane = this.plane!;
     const quant = this.lumaQuant!;
     const block = new Float64Array(64);
-    this.forEachBlock(frame, scan, reader, () => {}, (c, bx, by) => {
-      if (!c.isLuma) {
-        skipSequentialBlock(reader, c);
-        return;
-      }
-      const dcOnly = decodeSequentialBlock(reader, c, quant, block);
-      idctBlockToPlane(block, dcOnly, plane.data, plane.width, plane.height, bx * 8, by * 8);
-      block.fill(0);
-    });
+    this.forEachBlock(
+      frame,
+      scan,
+      reader,
+      () => {},
+      (c, bx, by) => {
+        if (!c.isLuma) {
+          skipSequentialBlock(reader, c);
+          return;
+        }
+        const dcOnly = decodeSequentialBlock(reader, c, quant, block);
+        idctBlockToPlane(block, dcOnly, plane.data, plane.width, plane.height, bx * 8, by * 8);
+        block.fill(0);
+      },
+    );
   }
 
   private decodeProgressiveScan(frame: Frame, scan: Scan, reader: EntropyReader): void {
@@ -603,14 +650,20 @@ class JpegLumaDecoder {
     const padded = frame.components[0]!.paddedW;
     const state = { eobrun: 0 };
     const { ss, se, ah, al } = scan;
-    this.forEachBlock(frame, scan, reader, () => (state.eobrun = 0), (c, bx, by) => {
-      const at = (by * padded + bx) * 64;
-      if (ss === 0) {
-        if (ah === 0) decodeDcFirst(reader, c, c.isLuma ? coefs : null, at, al);
-        else if (reader.bit() && c.isLuma) coefs[at] = coefs[at]! | (1 << al);
-      } else if (ah === 0) decodeAcFirst(reader, c.ac!, coefs, at, ss, se, al, state);
-      else decodeAcRefine(reader, c.ac!, coefs, at, ss, se, al, state);
-    });
+    this.forEachBlock(
+      frame,
+      scan,
+      reader,
+      () => (state.eobrun = 0),
+      (c, bx, by) => {
+        const at = (by * padded + bx) * 64;
+        if (ss === 0) {
+          if (ah === 0) decodeDcFirst(reader, c, c.isLuma ? coefs : null, at, al);
+          else if (reader.bit() && c.isLuma) coefs[at] = coefs[at]! | (1 << al);
+        } else if (ah === 0) decodeAcFirst(reader, c.ac!, coefs, at, ss, se, al, state);
+        else decodeAcRefine(reader, c.ac!, coefs, at, ss, se, al, state);
+      },
+    );
   }
 
   /** Inverse-transform the progressive coefficients, upsample luma if it is subsampled, return the plane. */
@@ -620,7 +673,8 @@ class JpegLumaDecoder {
     const plane = this.plane!;
     if (frame.progressive) this.transformCoefficients(frame, plane);
     const luma = frame.components[0]!;
-    if (luma.samplesW === frame.width && luma.samplesH === frame.height) return { width: frame.width, height: frame.height, data: plane.data };
+    if (luma.samplesW === frame.width && luma.samplesH === frame.height)
+      return { width: frame.width, height: frame.height, data: plane.data };
     return { width: frame.width, height: frame.height, data: upsample(plane, frame, luma) };
   }
 
@@ -648,7 +702,8 @@ class JpegLumaDecoder {
 function refuseFrameType(code: number): void {
   if (code === 0xc3 || code === 0xc7 || code === 0xcb || code === 0xcf) unsupported('lossless coding');
   if (code === 0xc5 || code === 0xc6 || code === 0xde || code === 0xdf) unsupported('hierarchical coding');
-  if (code === 0xc9 || code === 0xca || code === 0xcc || code === 0xcd || code === 0xce) unsupported('arithmetic coding');
+  if (code === 0xc9 || code === 0xca || code === 0xcc || code === 0xcd || code === 0xce)
+    unsupported('arithmetic coding');
   if (code === 0xc8) unsupported('JPG extension (SOF8)');
 }
 
@@ -668,7 +723,12 @@ function readFrameComponents(p: Uint8Array, count: number): { id: number; h: num
 }
 
 /** Component sizes and MCU grid (T.81 A.1.1, A.2). */
-function layoutFrame(raw: { id: number; h: number; v: number; tq: number }[], width: number, height: number, progressive: boolean): Frame {
+function layoutFrame(
+  raw: { id: number; h: number; v: number; tq: number }[],
+  width: number,
+  height: number,
+  progressive: boolean,
+): Frame {
   const hMax = Math.max(...raw.map((c) => c.h));
   const vMax = Math.max(...raw.map((c) => c.v));
   const mcusX = Math.ceil(width / (8 * hMax));
@@ -696,7 +756,8 @@ function validateProgressiveScan(components: ScanComponent[], ss: number, se: nu
   if (ss > 63 || se > 63 || ss > se) corrupt('a progressive scan has an invalid spectral selection');
   if (ss === 0 && se !== 0) corrupt('a progressive DC scan also codes AC coefficients');
   if (ss > 0 && components.length !== 1) corrupt('a progressive AC scan has more than one component');
-  if (al > 13 || ah > 13 || (ah !== 0 && al !== ah - 1)) corrupt('a progressive scan has an invalid successive approximation');
+  if (al > 13 || ah > 13 || (ah !== 0 && al !== ah - 1))
+    corrupt('a progressive scan has an invalid successive approximation');
 }
 
 /* ------------------------------------------------------------------------------------------------ block decoding */
@@ -713,12 +774,17 @@ function decodeDcDiff(reader: EntropyReader, table: HuffmanTable): number {
  * Decode one sequential block into `block` (natural order, dequantised and AAN-scaled, expected zeroed). Returns
  * true when only the DC coefficient is non-zero.
  */
-function decodeSequentialBlock(reader: EntropyReader, c: ScanComponent, quant: Float64Array, block: Float64Array): boolean {
+function decodeSequentialBlock(
+  reader: EntropyReader,
+  c: ScanComponent,
+  quant: Float64Array,
+  block: Float64Array,
+): boolean {
   c.pred += decodeDcDiff(reader, c.dc!);
   block[0] = c.pred * quant[0]!;
   const ac = c.ac!;
   let dcOnly = true;
-  for (let k = 1; k < 64; ) {
+  for (let k = 1; k < 64;) {
     const rs = reader.decode(ac);
     const s = rs & 15;
     const r = rs >> 4;
@@ -741,7 +807,7 @@ function decodeSequentialBlock(reader: EntropyReader, c: ScanComponent, quant: F
 function skipSequentialBlock(reader: EntropyReader, c: ScanComponent): void {
   c.pred += decodeDcDiff(reader, c.dc!);
   const ac = c.ac!;
-  for (let k = 1; k < 64; ) {
+  for (let k = 1; k < 64;) {
     const rs = reader.decode(ac);
     const s = rs & 15;
     const r = rs >> 4;
@@ -758,18 +824,33 @@ function skipSequentialBlock(reader: EntropyReader, c: ScanComponent): void {
 }
 
 /** G.1.2.1: first DC scan. `coefs` is null for a chroma block that is decoded only to keep the stream in step. */
-function decodeDcFirst(reader: EntropyReader, c: ScanComponent, coefs: Int16Array | null, at: number, al: number): void {
+function decodeDcFirst(
+  reader: EntropyReader,
+  c: ScanComponent,
+  coefs: Int16Array | null,
+  at: number,
+  al: number,
+): void {
   c.pred += decodeDcDiff(reader, c.dc!);
   if (coefs) coefs[at] = c.pred * (1 << al);
 }
 
 /** G.1.2.2: first AC scan of band [ss, se], with end-of-band runs spanning blocks. */
-function decodeAcFirst(reader: EntropyReader, table: HuffmanTable, coefs: Int16Array, at: number, ss: number, se: number, al: number, state: { eobrun: number }): void {
+function decodeAcFirst(
+  reader: EntropyReader,
+  table: HuffmanTable,
+  coefs: Int16Array,
+  at: number,
+  ss: number,
+  se: number,
+  al: number,
+  state: { eobrun: number },
+): void {
   if (state.eobrun > 0) {
     state.eobrun--;
     return;
   }
-  for (let k = ss; k <= se; ) {
+  for (let k = ss; k <= se;) {
     const rs = reader.decode(table);
     const s = rs & 15;
     const r = rs >> 4;
@@ -790,7 +871,16 @@ function decodeAcFirst(reader: EntropyReader, table: HuffmanTable, coefs: Int16A
 }
 
 /** G.1.2.3: AC refinement scan: one correction bit for every non-zero coefficient passed, new ±1 coefficients. */
-function decodeAcRefine(reader: EntropyReader, table: HuffmanTable, coefs: Int16Array, at: number, ss: number, se: number, al: number, state: { eobrun: number }): void {
+function decodeAcRefine(
+  reader: EntropyReader,
+  table: HuffmanTable,
+  coefs: Int16Array,
+  at: number,
+  ss: number,
+  se: number,
+  al: number,
+  state: { eobrun: number },
+): void {
   const plus = 1 << al;
   const minus = -1 << al;
   let k = ss;

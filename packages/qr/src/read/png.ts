@@ -16,7 +16,13 @@ export interface DecodedPng {
 }
 
 const CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
-const DEPTHS: Record<number, readonly number[]> = { 0: [1, 2, 4, 8, 16], 2: [8, 16], 3: [1, 2, 4, 8], 4: [8, 16], 6: [8, 16] };
+const DEPTHS: Record<number, readonly number[]> = {
+  0: [1, 2, 4, 8, 16],
+  2: [8, 16],
+  3: [1, 2, 4, 8],
+  4: [8, 16],
+  6: [8, 16],
+};
 const MAX_CHUNKS = 100_000;
 
 // Adam7: start column/row and step for each of the 7 passes.
@@ -105,14 +111,19 @@ function expandRow(row: Uint8Array, w: number, f: PngFormat, out: Uint8ClampedAr
   }
   const max = (1 << Math.min(f.depth, 8)) - 1;
   const rawSample = (index: number): number =>
-    f.depth === 16 ? (row[index * 2]! << 8) | row[index * 2 + 1]! : f.depth === 8 ? row[index]! : (row[(index * f.depth) >> 3]! >> (8 - f.depth - ((index * f.depth) & 7))) & max;
+    f.depth === 16
+      ? (row[index * 2]! << 8) | row[index * 2 + 1]!
+      : f.depth === 8
+        ? row[index]!
+        : (row[(index * f.depth) >> 3]! >> (8 - f.depth - ((index * f.depth) & 7))) & max;
   // Sample `index` of the row, scaled to 0..255 (rounded, as pngjs does); palette indices stay indices.
   const sample = (index: number): number => {
     const v = rawSample(index);
     if (f.depth === 8 || f.colorType === 3) return v;
     return f.depth === 16 ? Math.round((v * 255) / 65535) : Math.round((v * 255) / max);
   };
-  const key = (k: number): number => (f.alpha!.length >= 2 * k + 2 ? (f.alpha![2 * k]! << 8) | f.alpha![2 * k + 1]! : -1);
+  const key = (k: number): number =>
+    f.alpha!.length >= 2 * k + 2 ? (f.alpha![2 * k]! << 8) | f.alpha![2 * k + 1]! : -1;
   for (let i = 0, o = 0; i < w; i++, o += 4) {
     let r: number;
     let g: number;
@@ -127,7 +138,14 @@ function expandRow(row: Uint8Array, w: number, f: PngFormat, out: Uint8ClampedAr
         r = sample(i * 3);
         g = sample(i * 3 + 1);
         b = sample(i * 3 + 2);
-        if (f.alpha && f.alpha.length >= 6 && rawSample(i * 3) === key(0) && rawSample(i * 3 + 1) === key(1) && rawSample(i * 3 + 2) === key(2)) a = 0;
+        if (
+          f.alpha &&
+          f.alpha.length >= 6 &&
+          rawSample(i * 3) === key(0) &&
+          rawSample(i * 3 + 1) === key(1) &&
+          rawSample(i * 3 + 2) === key(2)
+        )
+          a = 0;
         break;
       case 3: {
         const index = sample(i);
@@ -165,7 +183,10 @@ export type PngRowSink = (row: Uint8Array, format: PngFormat, w: number, y: numb
  * Decode a PNG whose IHDR has already passed the pixel budget: `target(width, height)` is called once the header is
  * read and returns where the scanlines go. Throws QrImageCorruptError / QrImageUnsupportedError.
  */
-export function decodePng(bytes: Uint8Array, target: (width: number, height: number) => PngRowSink): { width: number; height: number } {
+export function decodePng(
+  bytes: Uint8Array,
+  target: (width: number, height: number) => PngRowSink,
+): { width: number; height: number } {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let at = 8;
   let width = 0;
@@ -182,7 +203,8 @@ export function decodePng(bytes: Uint8Array, target: (width: number, height: num
     const type = String.fromCharCode(...bytes.subarray(at + 4, at + 8));
     if (length > bytes.length - at - 12) corrupt(`chunk ${type} runs past the end`);
     const body = bytes.subarray(at + 8, at + 8 + length);
-    if (crc32(bytes, 0, at + 4, at + 8 + length) !== view.getUint32(at + 8 + length)) corrupt(`CRC mismatch in chunk ${type}`);
+    if (crc32(bytes, 0, at + 4, at + 8 + length) !== view.getUint32(at + 8 + length))
+      corrupt(`CRC mismatch in chunk ${type}`);
     at += 12 + length;
     switch (type) {
       case 'IHDR': {
@@ -191,10 +213,12 @@ export function decodePng(bytes: Uint8Array, target: (width: number, height: num
         height = view.getUint32(20);
         format.depth = body[8]!;
         format.colorType = body[9]!;
-        if (body[10] !== 0 || body[11] !== 0) throw new QrImageUnsupportedError('PNG uses an unknown compression or filter method');
+        if (body[10] !== 0 || body[11] !== 0)
+          throw new QrImageUnsupportedError('PNG uses an unknown compression or filter method');
         if (body[12]! > 1) corrupt('unknown interlace method');
         interlaced = body[12] === 1;
-        if (!DEPTHS[format.colorType]?.includes(format.depth)) corrupt(`colour type ${format.colorType} with bit depth ${format.depth}`);
+        if (!DEPTHS[format.colorType]?.includes(format.depth))
+          corrupt(`colour type ${format.colorType} with bit depth ${format.depth}`);
         format.channels = CHANNELS[format.colorType]!;
         break;
       }
@@ -214,7 +238,8 @@ export function decodePng(bytes: Uint8Array, target: (width: number, height: num
         break;
       default:
         // Critical chunks we do not know make the image unreadable; ancillary ones are skipped.
-        if ((type.charCodeAt(0) & 0x20) === 0) throw new QrImageUnsupportedError(`PNG has an unknown critical chunk ${type}`);
+        if ((type.charCodeAt(0) & 0x20) === 0)
+          throw new QrImageUnsupportedError(`PNG has an unknown critical chunk ${type}`);
     }
   }
   if (width === 0 || height === 0) corrupt('no IHDR');
@@ -222,7 +247,14 @@ export function decodePng(bytes: Uint8Array, target: (width: number, height: num
   if (idatLength === 0) corrupt('no image data');
 
   const passes = interlaced
-    ? ADAM7.map(([x0, y0, dx, dy]) => ({ x0, y0, dx, dy, w: Math.ceil((width - x0) / dx), h: Math.ceil((height - y0) / dy) })).filter((p) => p.w > 0 && p.h > 0)
+    ? ADAM7.map(([x0, y0, dx, dy]) => ({
+        x0,
+        y0,
+        dx,
+        dy,
+        w: Math.ceil((width - x0) / dx),
+        h: Math.ceil((height - y0) / dy),
+      })).filter((p) => p.w > 0 && p.h > 0)
     : [{ x0: 0, y0: 0, dx: 1, dy: 1, w: width, h: height }];
   const expected = passes.reduce((n, p) => n + p.h * (1 + rowBytes(p.w, format.channels, format.depth)), 0);
   const compressed = new Uint8Array(idatLength);
@@ -316,14 +348,17 @@ export function decodePngLuminance(bytes: Uint8Array): { width: number; height: 
         if (format.colorType === 0) {
           for (let i = 0; i < n; i++, o += dx) out[o] = row[i]!;
         } else if (format.colorType === 2) {
-          for (let i = 0, s = 0; i < n; i++, s += 3, o += dx) out[o] = (77 * row[s]! + 150 * row[s + 1]! + 29 * row[s + 2]! + 128) >> 8;
+          for (let i = 0, s = 0; i < n; i++, s += 3, o += dx)
+            out[o] = (77 * row[s]! + 150 * row[s + 1]! + 29 * row[s + 2]! + 128) >> 8;
         } else {
-          for (let i = 0, s = 0; i < n; i++, s += 4, o += dx) out[o] = luma(row[s]!, row[s + 1]!, row[s + 2]!, row[s + 3]!);
+          for (let i = 0, s = 0; i < n; i++, s += 4, o += dx)
+            out[o] = luma(row[s]!, row[s + 1]!, row[s + 2]!, row[s + 3]!);
         }
         return;
       }
       expandRow(row, n, format, rgba);
-      for (let i = 0, p = 0; i < n; i++, p += 4, o += dx) out[o] = luma(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!, rgba[p + 3]!);
+      for (let i = 0, p = 0; i < n; i++, p += 4, o += dx)
+        out[o] = luma(rgba[p]!, rgba[p + 1]!, rgba[p + 2]!, rgba[p + 3]!);
     };
   });
   return { width, height, data: out };

@@ -5,7 +5,12 @@
  * is refused with a typed error rather than guessed at. Pixels are sampled at unit-cell centres in viewBox units,
  * then scaled up so each unit is a few pixels for jsQR.
  */
-import { QrImageCorruptError, QrImageTooLargeError, QrImageUnsupportedError, QrSvgTooComplexError } from '../lib/errors.js';
+import {
+  QrImageCorruptError,
+  QrImageTooLargeError,
+  QrImageUnsupportedError,
+  QrSvgTooComplexError,
+} from '../lib/errors.js';
 import type { GreyImage } from './image.js';
 
 /**
@@ -29,7 +34,12 @@ const TARGET_PIXELS = 800;
 type Attrs = Record<string, string>;
 
 const isNameChar = (c: number): boolean =>
-  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x3a || c === 0x2d;
+  (c >= 0x30 && c <= 0x39) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  (c >= 0x61 && c <= 0x7a) ||
+  c === 0x5f ||
+  c === 0x3a ||
+  c === 0x2d;
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d || c === 0x0c;
 
 /** Attributes `name="value"` / `name='value'`, read in one linear pass (no backtracking on long names). */
@@ -116,8 +126,10 @@ function paintOf(value: string | undefined, fallback: boolean | null): boolean |
   if (v === 'none' || v === 'transparent') return null;
   let rgb: [number, number, number] | null = null;
   let m: RegExpExecArray | null;
-  if ((m = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(v))) rgb = [parseInt(m[1]! + m[1]!, 16), parseInt(m[2]! + m[2]!, 16), parseInt(m[3]! + m[3]!, 16)];
-  else if ((m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})(?:[0-9a-f]{2})?$/.exec(v))) rgb = [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)];
+  if ((m = /^#([0-9a-f])([0-9a-f])([0-9a-f])$/.exec(v)))
+    rgb = [parseInt(m[1]! + m[1]!, 16), parseInt(m[2]! + m[2]!, 16), parseInt(m[3]! + m[3]!, 16)];
+  else if ((m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})(?:[0-9a-f]{2})?$/.exec(v)))
+    rgb = [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)];
   else if ((m = /^rgba?\(\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)/.exec(v))) rgb = [Number(m[1]), Number(m[2]), Number(m[3])];
   else if (v === 'white') return false;
   else if (v === 'black') return true;
@@ -194,10 +206,12 @@ function parsePath(d: string, budget: Budget): { points: Point[]; closed: boolea
     return n;
   };
   for (let token = tokens.peek(); token !== undefined; token = tokens.peek()) {
-    if (++budget.segments > MAX_SVG_SEGMENTS) throw new QrSvgTooComplexError(`SVG has more than ${MAX_SVG_SEGMENTS} path segments`);
+    if (++budget.segments > MAX_SVG_SEGMENTS)
+      throw new QrSvgTooComplexError(`SVG has more than ${MAX_SVG_SEGMENTS} path segments`);
     const c = token.charCodeAt(0);
     if ((c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a)) {
-      if (!/[MmLlHhVvZz]/.test(token)) throw new QrImageUnsupportedError(`SVG path command ${token} is not supported (QR SVGs use straight segments)`);
+      if (!/[MmLlHhVvZz]/.test(token))
+        throw new QrImageUnsupportedError(`SVG path command ${token} is not supported (QR SVGs use straight segments)`);
       command = token;
       tokens.take();
       if (command === 'Z' || command === 'z') {
@@ -275,8 +289,12 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
   let width: number;
   let height: number;
   if (rootAttrs.viewbox) {
-    const parts = rootAttrs.viewbox.trim().split(/[\s,]+/).map(Number);
-    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) throw new QrImageCorruptError('SVG viewBox is malformed');
+    const parts = rootAttrs.viewbox
+      .trim()
+      .split(/[\s,]+/)
+      .map(Number);
+    if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n)))
+      throw new QrImageCorruptError('SVG viewBox is malformed');
     [minX, minY, width, height] = parts as [number, number, number, number];
   } else {
     width = num(rootAttrs.width, Number.NaN);
@@ -346,7 +364,9 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
    */
   function fillEvenOdd(subpaths: { points: Point[] }[], dark: boolean): void {
     const rowOf = (v: number): number => Math.ceil(v - minY - 0.5);
-    const forEachEdge = (visit: (ax: number, ay: number, bx: number, by: number, cy0: number, cy1: number) => void): void => {
+    const forEachEdge = (
+      visit: (ax: number, ay: number, bx: number, by: number, cy0: number, cy1: number) => void,
+    ): void => {
       for (const { points } of subpaths) {
         for (let k = 0; k < points.length; k++) {
           const a = points[k]!;
@@ -370,7 +390,8 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
     });
     if (total === 0) return;
     budget.crossings += total + (hi - lo);
-    if (budget.crossings > MAX_SVG_CROSSINGS) throw new QrSvgTooComplexError(`SVG paths cross more than ${MAX_SVG_CROSSINGS} scanlines`);
+    if (budget.crossings > MAX_SVG_CROSSINGS)
+      throw new QrSvgTooComplexError(`SVG paths cross more than ${MAX_SVG_CROSSINGS} scanlines`);
     const rows = hi - lo;
     const perRow = new Int32Array(rows + 1);
     forEachEdge((_ax, _ay, _bx, _by, cy0, cy1) => {
@@ -399,7 +420,8 @@ export function rasteriseSvg(svg: string, options: { maxPixels: number }): GreyI
       if (row.length < 2) continue;
       row.sort();
       const cy = r + lo;
-      for (let k = 0; k + 1 < row.length; k += 2) paintBox(row[k]!, cy + minY + 0.5, row[k + 1]!, cy + minY + 0.5 + 1e-9, dark);
+      for (let k = 0; k + 1 < row.length; k += 2)
+        paintBox(row[k]!, cy + minY + 0.5, row[k + 1]!, cy + minY + 0.5 + 1e-9, dark);
     }
   }
 

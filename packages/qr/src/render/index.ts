@@ -23,7 +23,8 @@ function layoutOf(options: RenderQrLayoutOptions): { moduleSize: number; margin:
   if (!Number.isInteger(moduleSize) || moduleSize < 1 || moduleSize > MAX_MODULE_SIZE) {
     throw new QrRenderOptionsError(`moduleSize must be an integer 1–${MAX_MODULE_SIZE}`);
   }
-  if (!Number.isInteger(margin) || margin < 0 || margin > MAX_MARGIN) throw new QrRenderOptionsError(`margin must be an integer 0–${MAX_MARGIN}`);
+  if (!Number.isInteger(margin) || margin < 0 || margin > MAX_MARGIN)
+    throw new QrRenderOptionsError(`margin must be an integer 0–${MAX_MARGIN}`);
   return { moduleSize, margin };
 }
 

@@ -80,7 +80,7 @@ export function matrixToPng(matrix: QrMatrix, layout: PngLayout): Uint8Array {
     if (!same) {
       row.set(lightRow);
       // Clear one bit range per run of dark modules.
-      for (let c = 0; c < size; ) {
+      for (let c = 0; c < size;) {
         if (!modules[rowOffset + c]) {
           c++;
           continue;

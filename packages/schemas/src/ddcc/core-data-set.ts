@@ -96,8 +96,13 @@ function nameOf(subject: Json, options: ToDdccOptions): DdccName {
   const full = text(subject.name).replace(/\s+/g, ' ');
   if (full === '') throw new DdccMappingError('$.credentialSubject.name', 'is missing');
   const explicit = options.familyName !== undefined || options.givenName !== undefined;
-  const native = explicit ? { family: optional(options.familyName), given: optional(options.givenName) } : splitName(full);
-  const name: DdccName = { ...humanName(full, native.family, native.given), split: explicit ? 'record' : native.given !== undefined ? 'last-word' : 'none' };
+  const native = explicit
+    ? { family: optional(options.familyName), given: optional(options.givenName) }
+    : splitName(full);
+  const name: DdccName = {
+    ...humanName(full, native.family, native.given),
+    split: explicit ? 'record' : native.given !== undefined ? 'last-word' : 'none',
+  };
   const latinFull = optional(options.nameLatin)?.replace(/\s+/g, ' ');
   const latinExplicit = options.familyNameLatin !== undefined || options.givenNameLatin !== undefined;
   if (latinFull !== undefined || latinExplicit) {
@@ -119,14 +124,29 @@ function nameOf(subject: Json, options: ToDdccOptions): DdccName {
   return name;
 }
 
-const SEX: Record<string, DdccSex> = { male: 'male', m: 'male', female: 'female', f: 'female', other: 'other', o: 'other', x: 'other', transgender: 'other', unknown: 'unknown', u: 'unknown' };
+const SEX: Record<string, DdccSex> = {
+  male: 'male',
+  m: 'male',
+  female: 'female',
+  f: 'female',
+  other: 'other',
+  o: 'other',
+  x: 'other',
+  transgender: 'other',
+  unknown: 'unknown',
+  u: 'unknown',
+};
 
 function personOf(subject: Json, options: ToDdccOptions): DdccPerson {
   const person: DdccPerson = { name: nameOf(subject, options) };
   const dob = optional(options.birthDate) ?? optional(subject.dob);
   if (dob !== undefined) {
     const m = /^(\d{4}(?:-\d{2}(?:-\d{2})?)?)/.exec(dob);
-    if (!m) throw new DdccMappingError('$.credentialSubject.dob', `${JSON.stringify(dob.slice(0, 40))} is not an ISO 8601 date`);
+    if (!m)
+      throw new DdccMappingError(
+        '$.credentialSubject.dob',
+        `${JSON.stringify(dob.slice(0, 40))} is not an ISO 8601 date`,
+      );
     person.birthDate = m[1]!;
   } else {
     const age = Number(text(subject.age));
@@ -173,7 +193,11 @@ function countryOf(given: string | undefined, ...candidates: Array<string | unde
   return undefined;
 }
 
-function vaccinationOf(evidence: Json, subjectCountry: string | undefined, options: ToDdccOptions): DdccVaccinationEvent {
+function vaccinationOf(
+  evidence: Json,
+  subjectCountry: string | undefined,
+  options: ToDdccOptions,
+): DdccVaccinationEvent {
   const brandText = text(evidence.vaccine);
   if (brandText === '') throw new DdccMappingError('$.evidence[0].vaccine', 'is missing');
   const known = resolveVaccine(brandText);
@@ -182,12 +206,26 @@ function vaccinationOf(evidence: Json, subjectCountry: string | undefined, optio
   if (dose === undefined || dose < 1) throw new DdccMappingError('$.evidence[0].dose', 'must be a positive integer');
   const { centre, country } = facilityOf(evidence);
   const event: DdccVaccinationEvent = {
-    brand: { display: brandText, ...(known ? { canonical: known.name } : {}), ...(known?.euProduct ? { euProduct: known.euProduct } : {}) },
-    date: optional(options.vaccinationDate) !== undefined ? dateOnly(options.vaccinationDate, 'options.vaccinationDate') : dateOnly(evidence.date, '$.evidence[0].date'),
+    brand: {
+      display: brandText,
+      ...(known ? { canonical: known.name } : {}),
+      ...(known?.euProduct ? { euProduct: known.euProduct } : {}),
+    },
+    date:
+      optional(options.vaccinationDate) !== undefined
+        ? dateOnly(options.vaccinationDate, 'options.vaccinationDate')
+        : dateOnly(evidence.date, '$.evidence[0].date'),
     dose,
     disease: disease(evidence.targetDisease),
   };
-  if (icd11 !== undefined) event.vaccine = { code: icd11, system: DDCC_SYSTEMS.ICD11, ...(optional(evidence.prophylaxis) ?? known?.platform ? { display: optional(evidence.prophylaxis) ?? known!.platform } : {}) };
+  if (icd11 !== undefined)
+    event.vaccine = {
+      code: icd11,
+      system: DDCC_SYSTEMS.ICD11,
+      ...((optional(evidence.prophylaxis) ?? known?.platform)
+        ? { display: optional(evidence.prophylaxis) ?? known!.platform }
+        : {}),
+    };
   const manufacturer = optional(evidence.manufacturer) ?? known?.manufacturerName;
   if (manufacturer !== undefined) {
     const code = known?.manufacturer;
@@ -236,7 +274,8 @@ function testOf(evidence: Json, subjectCountry: string | undefined, options: ToD
   const type = text(evidence.testType) || text(evidence.testName);
   if (type === '') throw new DdccMappingError('$.evidence[0].testType', 'is missing');
   const collected = text(evidence.sampleCollectionTimestamp);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(collected)) throw new DdccMappingError('$.evidence[0].sampleCollectionTimestamp', 'is missing or not an ISO 8601 date-time');
+  if (!/^\d{4}-\d{2}-\d{2}/.test(collected))
+    throw new DdccMappingError('$.evidence[0].sampleCollectionTimestamp', 'is missing or not an ISO 8601 date-time');
   const result = text(evidence.result);
   if (result === '') throw new DdccMappingError('$.evidence[0].result', 'is missing');
   const { centre, country } = facilityOf(evidence);
@@ -246,7 +285,13 @@ function testOf(evidence: Json, subjectCountry: string | undefined, options: ToD
     date: collected,
     result: { display: result, outcome: ddccTestOutcome(result) },
   };
-  for (const [key, field] of [['name', 'testName'], ['manufacturer', 'manufacturer'], ['lot', 'batch'], ['origin', 'sampleOrigin'], ['resultDate', 'resultTimestamp']] as const) {
+  for (const [key, field] of [
+    ['name', 'testName'],
+    ['manufacturer', 'manufacturer'],
+    ['lot', 'batch'],
+    ['origin', 'sampleOrigin'],
+    ['resultDate', 'resultTimestamp'],
+  ] as const) {
     const v = optional(evidence[field]);
     if (v !== undefined) event[key] = v;
   }
@@ -283,8 +328,12 @@ function recoveryOf(evidence: Json, subjectCountry: string | undefined, options:
 export function toDdccCoreDataSet(credential: unknown, options: ToDdccOptions = {}): DdccCoreDataSet {
   if (!isJsonObject(credential)) throw new DdccMappingError('$', 'credential must be a JSON object');
   if (!isJsonObject(options)) throw new DdccMappingError('options', 'must be an object');
-  const types = Array.isArray(credential.type) ? credential.type.filter((t): t is string => typeof t === 'string') : [text(credential.type)];
-  const type = ['ProofOfVaccinationCredential', 'ProofOfTestCertificateCredential', 'ProofOfRecoveryCredential'].find((t) => types.includes(t));
+  const types = Array.isArray(credential.type)
+    ? credential.type.filter((t): t is string => typeof t === 'string')
+    : [text(credential.type)];
+  const type = ['ProofOfVaccinationCredential', 'ProofOfTestCertificateCredential', 'ProofOfRecoveryCredential'].find(
+    (t) => types.includes(t),
+  );
   if (type === undefined) throw new DdccMappingError('$.type', 'is not a vaccination, test or recovery credential');
   const subject = credential.credentialSubject;
   if (!isJsonObject(subject)) throw new DdccMappingError('$.credentialSubject', 'must be an object');
@@ -295,18 +344,24 @@ export function toDdccCoreDataSet(credential: unknown, options: ToDdccOptions = 
 
   const issuerId = isJsonObject(credential.issuer) ? text(credential.issuer.id) : text(credential.issuer);
   if (issuerId === '') throw new DdccMappingError('$.issuer', 'is missing');
-  const issuerName = optional(options.certificateIssuerName) ?? (isJsonObject(credential.issuer) ? optional(credential.issuer.name) : undefined);
+  const issuerName =
+    optional(options.certificateIssuerName) ??
+    (isJsonObject(credential.issuer) ? optional(credential.issuer.name) : undefined);
   const start = optional(credential.issuanceDate) ?? optional(credential.validFrom);
   const end = optional(credential.expirationDate) ?? optional(credential.validUntil);
   const certificate = {
     issuer: { id: issuerId, ...(issuerName !== undefined ? { name: issuerName } : {}) },
     hcid,
-    ...(start !== undefined || end !== undefined ? { period: { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) } } : {}),
+    ...(start !== undefined || end !== undefined
+      ? { period: { ...(start !== undefined ? { start } : {}), ...(end !== undefined ? { end } : {}) } }
+      : {}),
     type,
   };
   const person = personOf(subject, options);
   const subjectCountry = isJsonObject(subject.address) ? optional(subject.address.addressCountry) : undefined;
-  if (type === 'ProofOfVaccinationCredential') return { kind: 'vaccination', person, certificate, vaccination: vaccinationOf(evidence, subjectCountry, options) };
-  if (type === 'ProofOfTestCertificateCredential') return { kind: 'test', person, certificate, test: testOf(evidence, subjectCountry, options) };
+  if (type === 'ProofOfVaccinationCredential')
+    return { kind: 'vaccination', person, certificate, vaccination: vaccinationOf(evidence, subjectCountry, options) };
+  if (type === 'ProofOfTestCertificateCredential')
+    return { kind: 'test', person, certificate, test: testOf(evidence, subjectCountry, options) };
   return { kind: 'recovery', person, certificate, recovery: recoveryOf(evidence, subjectCountry, options) };
 }

@@ -1,4 +1,12 @@
-export { toDdccCoreDataSet, splitName, ddccCountryCode, ddccTestCategory, ddccTestOutcome, DdccMappingError, DDCC_SYSTEMS } from './core-data-set.js';
+export {
+  toDdccCoreDataSet,
+  splitName,
+  ddccCountryCode,
+  ddccTestCategory,
+  ddccTestOutcome,
+  DdccMappingError,
+  DDCC_SYSTEMS,
+} from './core-data-set.js';
 export type {
   DdccCoding,
   DdccHumanName,

@@ -14,7 +14,10 @@ export const VDSNC_MAX_ID = 12;
  */
 export function shortCertificateId(hcid: string): string {
   if (hcid.length <= VDSNC_MAX_ID) return hcid;
-  return hcid.replace(/[^A-Za-z0-9]/g, '').slice(0, VDSNC_MAX_ID).toUpperCase();
+  return hcid
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, VDSNC_MAX_ID)
+    .toUpperCase();
 }
 
 export interface ProjectionOptions {
@@ -29,7 +32,11 @@ export interface ProjectionOptions {
  * themselves (SHC, VDS-NC, DCC): one evidence entry, the DDCC's birth date, sex, calendar date of the event, alpha-2
  * country and ICD-11 code. It is never signed or published; it only steers those mappings to the DDCC values.
  */
-export function projectCredential(credential: Readonly<Json>, ddcc: DdccCoreDataSet, options: ProjectionOptions = {}): Json {
+export function projectCredential(
+  credential: Readonly<Json>,
+  ddcc: DdccCoreDataSet,
+  options: ProjectionOptions = {},
+): Json {
   const copy = structuredClone(credential) as Json;
   delete copy.proof;
   const subject: Json = isObject(copy.credentialSubject) ? copy.credentialSubject : {};

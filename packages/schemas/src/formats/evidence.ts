@@ -6,7 +6,12 @@ import type { FormatEvidence, VerificationDetails } from './plugin.js';
 export const passedCheck = (name: CheckName, message?: string): Check =>
   message === undefined ? { name, ok: true } : { name, ok: true, message };
 
-export const failedCheck = (name: CheckName, code: string, message: string): Check => ({ name, ok: false, code, message });
+export const failedCheck = (name: CheckName, code: string, message: string): Check => ({
+  name,
+  ok: false,
+  code,
+  message,
+});
 
 /** A stable `ERR_…` code from an error, or the fallback. */
 export function stableErrorCode(error: unknown, fallback: string): string {

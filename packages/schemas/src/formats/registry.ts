@@ -23,7 +23,10 @@ export class FormatRegistry<Plugin extends CredentialFormatPlugin = CredentialFo
       for (const key of new Set([plugin.name, plugin.shortName])) {
         const taken = this.#byName.get(key);
         if (taken !== undefined && taken !== plugin) {
-          throw new FormatRegistryError('ERR_FORMAT_DUPLICATE', `format name ${JSON.stringify(key)} is taken by ${taken.name}`);
+          throw new FormatRegistryError(
+            'ERR_FORMAT_DUPLICATE',
+            `format name ${JSON.stringify(key)} is taken by ${taken.name}`,
+          );
         }
         this.#byName.set(key, plugin);
       }
@@ -45,7 +48,10 @@ export class FormatRegistry<Plugin extends CredentialFormatPlugin = CredentialFo
   get(name: string): Plugin {
     const plugin = this.find(name);
     if (plugin === undefined) {
-      throw new FormatRegistryError('ERR_FORMAT_UNKNOWN', `unknown format ${JSON.stringify(name)}; known: ${this.names.join(', ')}`);
+      throw new FormatRegistryError(
+        'ERR_FORMAT_UNKNOWN',
+        `unknown format ${JSON.stringify(name)}; known: ${this.names.join(', ')}`,
+      );
     }
     return plugin;
   }

@@ -25,7 +25,11 @@ export function summaryText(value: unknown): string | undefined {
 /** A small whole number (a dose number), given as a number or as up to three digits. */
 export function summaryCount(value: unknown): number | undefined {
   const n =
-    typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,3}$/.test(value.trim()) ? Number(value) : Number.NaN;
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d{1,3}$/.test(value.trim())
+        ? Number(value)
+        : Number.NaN;
   return Number.isInteger(n) && n >= 0 && n < 1000 ? n : undefined;
 }
 

@@ -37,7 +37,14 @@ export function isIsoDateTime(s: string): boolean {
 
 /** A fresh Ajv (draft 2020-12) with `date`, `date-time`, `uri`... and our `date-or-date-time`. */
 export function createAjv(strict: boolean): AjvClass {
-  const ajv = new Ajv2020({ allErrors: true, strict, strictTypes: false, allowUnionTypes: true, verbose: true, validateFormats: true });
+  const ajv = new Ajv2020({
+    allErrors: true,
+    strict,
+    strictTypes: false,
+    allowUnionTypes: true,
+    verbose: true,
+    validateFormats: true,
+  });
   addFormats(ajv, ['date', 'date-time', 'uri', 'email']);
   ajv.addFormat('date', { type: 'string', validate: isIsoDate });
   ajv.addFormat('date-time', { type: 'string', validate: isIsoDateTime });

@@ -43,22 +43,28 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
     const def = checkDefinition(definition);
     // Registering the very same definition again is a no-op, so plug-ins can register on import.
     if (this.#byName.get(def.name) === def) return this;
-    if (this.#byName.has(def.name)) throw new CredentialTypeDefinitionError(`a credential type named "${def.name}" is already registered`);
+    if (this.#byName.has(def.name))
+      throw new CredentialTypeDefinitionError(`a credential type named "${def.name}" is already registered`);
     // Contexts: may not replace a bundled context, nor one another type registered with different content.
     const contexts = prepareContexts(def.contexts, (url) => bundleMap().get(url) ?? this.#contexts.get(url)?.document);
     for (const url of def.contextUrls) {
       if (!bundleMap().has(url) && !contexts.has(url) && !this.#contexts.has(url)) {
-        throw new CredentialTypeDefinitionError(`credential type "${def.name}" uses context ${JSON.stringify(url)} but provides no document for it`);
+        throw new CredentialTypeDefinitionError(
+          `credential type "${def.name}" uses context ${JSON.stringify(url)} but provides no document for it`,
+        );
       }
     }
     try {
       compileSchema(def.schema);
       if (def.recordSchema !== undefined) compileSchema(def.recordSchema);
     } catch (cause) {
-      throw new CredentialTypeDefinitionError(`credential type "${def.name}" has an invalid JSON Schema: ${(cause as Error).message}`);
+      throw new CredentialTypeDefinitionError(
+        `credential type "${def.name}" has an invalid JSON Schema: ${(cause as Error).message}`,
+      );
     }
     this.#byName.set(def.name, def);
-    for (const [url, document] of contexts) if (!this.#contexts.has(url)) this.#contexts.set(url, { owner: def.name, document });
+    for (const [url, document] of contexts)
+      if (!this.#contexts.has(url)) this.#contexts.set(url, { owner: def.name, document });
     return this;
   }
 
@@ -82,10 +88,15 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
   /** The definition describing `credential`: by its `type` entries, then `matches()` when types are shared. */
   resolve(credential: Readonly<Record<string, unknown>>): CredentialTypeDefinition | undefined {
     const raw = credential.type;
-    const types = typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : [];
+    const types =
+      typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : [];
     const candidates = this.list().filter((d) => types.includes(d.credentialType));
     if (candidates.length <= 1) return candidates[0];
-    return candidates.find((d) => safeMatches(d, credential)) ?? candidates.find((d) => d.matches === undefined) ?? candidates[0];
+    return (
+      candidates.find((d) => safeMatches(d, credential)) ??
+      candidates.find((d) => d.matches === undefined) ??
+      candidates[0]
+    );
   }
 
   /** A registered type's context document (frozen), or `undefined`. */
@@ -109,17 +120,31 @@ function safeMatches(def: CredentialTypeDefinition, credential: Readonly<Record<
 
 /** Throws `CredentialTypeDefinitionError` unless `def` has the shape a definition needs. */
 export function checkDefinition(def: CredentialTypeDefinition): CredentialTypeDefinition {
-  if (def === null || typeof def !== 'object') throw new CredentialTypeDefinitionError('a credential type definition must be an object');
+  if (def === null || typeof def !== 'object')
+    throw new CredentialTypeDefinitionError('a credential type definition must be an object');
   const problems: string[] = [];
-  if (typeof def.name !== 'string' || !NAME.test(def.name)) problems.push('name must match /^[a-z0-9][a-z0-9._-]{0,63}$/');
-  if (typeof def.credentialType !== 'string' || !CREDENTIAL_TYPE.test(def.credentialType)) problems.push('credentialType must be a term such as ProofOfVaccinationCredential');
-  if (def.contexts === null || typeof def.contexts !== 'object') problems.push('contexts must be an object of URL -> JSON-LD document ({} if none)');
-  if (!Array.isArray(def.contextUrls) || def.contextUrls.length === 0 || !def.contextUrls.every((u) => typeof u === 'string')) problems.push('contextUrls must be a non-empty array of URLs');
+  if (typeof def.name !== 'string' || !NAME.test(def.name))
+    problems.push('name must match /^[a-z0-9][a-z0-9._-]{0,63}$/');
+  if (typeof def.credentialType !== 'string' || !CREDENTIAL_TYPE.test(def.credentialType))
+    problems.push('credentialType must be a term such as ProofOfVaccinationCredential');
+  if (def.contexts === null || typeof def.contexts !== 'object')
+    problems.push('contexts must be an object of URL -> JSON-LD document ({} if none)');
+  if (
+    !Array.isArray(def.contextUrls) ||
+    def.contextUrls.length === 0 ||
+    !def.contextUrls.every((u) => typeof u === 'string')
+  )
+    problems.push('contextUrls must be a non-empty array of URLs');
   if (def.schema === null || typeof def.schema !== 'object') problems.push('schema must be a JSON Schema object');
-  if (def.recordSchema !== undefined && (def.recordSchema === null || typeof def.recordSchema !== 'object')) problems.push('recordSchema must be a JSON Schema object');
+  if (def.recordSchema !== undefined && (def.recordSchema === null || typeof def.recordSchema !== 'object'))
+    problems.push('recordSchema must be a JSON Schema object');
   if (typeof def.build !== 'function') problems.push('build must be a function');
-  for (const k of ['matches', 'check', 'checkRecord'] as const) if (def[k] !== undefined && typeof def[k] !== 'function') problems.push(`${k} must be a function`);
-  if (problems.length > 0) throw new CredentialTypeDefinitionError(`invalid credential type definition${typeof def.name === 'string' ? ` "${def.name}"` : ''}: ${problems.join('; ')}`);
+  for (const k of ['matches', 'check', 'checkRecord'] as const)
+    if (def[k] !== undefined && typeof def[k] !== 'function') problems.push(`${k} must be a function`);
+  if (problems.length > 0)
+    throw new CredentialTypeDefinitionError(
+      `invalid credential type definition${typeof def.name === 'string' ? ` "${def.name}"` : ''}: ${problems.join('; ')}`,
+    );
   return def;
 }
 

@@ -197,4 +197,3 @@ export const recoveryCredentialSchema: JsonSchema = credentialEnvelope({
     additionalProperties: false,
   },
 });
-

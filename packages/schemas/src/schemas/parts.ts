@@ -140,7 +140,9 @@ export function credentialEnvelope(o: EnvelopeOptions): JsonSchema {
         maxItems: 16,
         prefixItems: [{ enum: [v1, v2] }],
         items: { type: ['string', 'object'], maxLength: 2048 },
-        ...(profiles.length === 1 ? { allOf: containsAll(profiles[0]!) } : { anyOf: profiles.map((p) => ({ allOf: containsAll(p) })) }),
+        ...(profiles.length === 1
+          ? { allOf: containsAll(profiles[0]!) }
+          : { anyOf: profiles.map((p) => ({ allOf: containsAll(p) })) }),
       },
       id: iri,
       type: {
@@ -195,4 +197,7 @@ export function credentialEnvelope(o: EnvelopeOptions): JsonSchema {
 /** Host twins for a DIVOC context. */
 export const vaccinationV1Urls = [CONTEXT_URLS.DIVOC_VACCINATION_V1, CONTEXT_URLS.COWIN_VACCINATION_V1] as const;
 export const vaccinationV2Urls = [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.COWIN_VACCINATION_V2] as const;
-export const testCertificateV1Urls = [CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1, CONTEXT_URLS.COWIN_TEST_CERTIFICATE_V1] as const;
+export const testCertificateV1Urls = [
+  CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1,
+  CONTEXT_URLS.COWIN_TEST_CERTIFICATE_V1,
+] as const;

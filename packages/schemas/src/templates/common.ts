@@ -45,7 +45,10 @@ export function ageAt(dob: string, at: string): number {
 }
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
-const IDENTITY_TYPE_ALIASES: Record<string, string> = { aadhaar: 'in.gov.uidai.aadhaar', aadhar: 'in.gov.uidai.aadhaar' };
+const IDENTITY_TYPE_ALIASES: Record<string, string> = {
+  aadhaar: 'in.gov.uidai.aadhaar',
+  aadhar: 'in.gov.uidai.aadhaar',
+};
 
 /** `credentialSubject.id`: the identity as given if it is already a URI/DID, else `did:<identityType>:<id>`. */
 export function subjectId(record: Readonly<CredentialRecord>): string | undefined {
@@ -202,8 +205,18 @@ export const personRecordProperties: Record<string, JsonSchema> = {
   age,
   gender: text(32),
   nationality: text(64),
-  identity: { type: 'string', maxLength: 512, pattern: '^[^\\s]+$', description: 'a DID/URI or a bare id without spaces' },
-  identityType: { type: 'string', maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$', description: 'an id scheme such as aadhaar or in.gov.uidai.aadhaar' },
+  identity: {
+    type: 'string',
+    maxLength: 512,
+    pattern: '^[^\\s]+$',
+    description: 'a DID/URI or a bare id without spaces',
+  },
+  identityType: {
+    type: 'string',
+    maxLength: 64,
+    pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+    description: 'an id scheme such as aadhaar or in.gov.uidai.aadhaar',
+  },
   addressLine1: text(256),
   addressLine2: text(256),
   district: text(128),
@@ -231,8 +244,18 @@ export function personRecordChecks(record: Readonly<CredentialRecord>, requireRe
   if (requireRef && !has(record, 'refId') && !has(record, 'preEnrollmentCode')) {
     issues.push({ path: '$.refId', keyword: 'required', message: 'refId (or preEnrollmentCode) is required' });
   }
-  if (has(record, 'identity') && typeof record.identity === 'string' && /^\S+$/.test(record.identity) && !SCHEME.test(record.identity) && !has(record, 'identityType')) {
-    issues.push({ path: '$.identityType', keyword: 'required', message: 'is required when identity is not a DID or URI' });
+  if (
+    has(record, 'identity') &&
+    typeof record.identity === 'string' &&
+    /^\S+$/.test(record.identity) &&
+    !SCHEME.test(record.identity) &&
+    !has(record, 'identityType')
+  ) {
+    issues.push({
+      path: '$.identityType',
+      keyword: 'required',
+      message: 'is required when identity is not a DID or URI',
+    });
   }
   return issues;
 }

@@ -71,8 +71,18 @@ function recoveryChecks(credential: Readonly<Record<string, unknown>>): Validati
     const first = String(e.firstPositiveTestDate);
     const from = String(e.effectiveStart);
     const until = String(e.effectiveUntil);
-    if (from < first) issues.push({ path: `$.evidence[${i}].effectiveStart`, keyword: 'order', message: 'must not be before firstPositiveTestDate' });
-    if (until < from) issues.push({ path: `$.evidence[${i}].effectiveUntil`, keyword: 'order', message: 'must not be before effectiveStart' });
+    if (from < first)
+      issues.push({
+        path: `$.evidence[${i}].effectiveStart`,
+        keyword: 'order',
+        message: 'must not be before firstPositiveTestDate',
+      });
+    if (until < from)
+      issues.push({
+        path: `$.evidence[${i}].effectiveUntil`,
+        keyword: 'order',
+        message: 'must not be before effectiveStart',
+      });
   }
   return issues;
 }

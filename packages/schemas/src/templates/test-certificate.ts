@@ -45,7 +45,11 @@ export const testRecordSchema: JsonSchema = {
 };
 
 function buildTest(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions): Record<string, unknown> {
-  const credential = credentialFrame('ProofOfTestCertificateCredential', templateContexts(options, [hostContexts(options).testCertificateV1]), options);
+  const credential = credentialFrame(
+    'ProofOfTestCertificateCredential',
+    templateContexts(options, [hostContexts(options).testCertificateV1]),
+    options,
+  );
   const dob = has(record, 'dob') ? toDate(str(record, 'dob')) : undefined;
   const subject = personSubject(record, { refId: refId(record), dob, age: undefined });
   const evidence: Record<string, unknown> = {
@@ -84,8 +88,16 @@ export const testCertificateCredentialType: CredentialTypeDefinition = {
   check: (credential) => {
     const issues = [];
     for (const [i, e] of (credential.evidence as Array<Record<string, unknown>>).entries()) {
-      if (typeof e.sampleCollectionTimestamp === 'string' && typeof e.resultTimestamp === 'string' && Date.parse(e.resultTimestamp) < Date.parse(e.sampleCollectionTimestamp)) {
-        issues.push({ path: `$.evidence[${i}].resultTimestamp`, keyword: 'order', message: 'must not be before sampleCollectionTimestamp' });
+      if (
+        typeof e.sampleCollectionTimestamp === 'string' &&
+        typeof e.resultTimestamp === 'string' &&
+        Date.parse(e.resultTimestamp) < Date.parse(e.sampleCollectionTimestamp)
+      ) {
+        issues.push({
+          path: `$.evidence[${i}].resultTimestamp`,
+          keyword: 'order',
+          message: 'must not be before sampleCollectionTimestamp',
+        });
       }
     }
     return issues;

@@ -1,6 +1,14 @@
 import type { CredentialRecord, CredentialTypeDefinition, ResolvedBuildOptions } from '../registry/definition.js';
 import { vaccinationCredentialSchema, vaccinationV2CredentialSchema } from '../schemas/credentials.js';
-import { date, DRAFT_2020_12, dateOrDateTime, dose, text, vaccinationV1Urls, vaccinationV2Urls } from '../schemas/parts.js';
+import {
+  date,
+  DRAFT_2020_12,
+  dateOrDateTime,
+  dose,
+  text,
+  vaccinationV1Urls,
+  vaccinationV2Urls,
+} from '../schemas/parts.js';
 import type { JsonSchema } from '../schemas/parts.js';
 import type { ValidationIssue } from '../types.js';
 import { resolveVaccine } from '../valuesets/vaccines.js';
@@ -59,8 +67,11 @@ export const vaccinationV2RecordSchema: JsonSchema = {
   properties: {
     ...vaccinationRecordProperties,
     batch: text(64, 1),
-    icd11Code: (vaccinationV2CredentialSchema as { properties: { evidence: { items: { properties: { icd11Code: JsonSchema } } } } })
-      .properties.evidence.items.properties.icd11Code,
+    icd11Code: (
+      vaccinationV2CredentialSchema as {
+        properties: { evidence: { items: { properties: { icd11Code: JsonSchema } } } };
+      }
+    ).properties.evidence.items.properties.icd11Code,
     prophylaxis: text(128),
     targetDisease: text(128),
     nextDoseDueDate: date,
@@ -73,7 +84,11 @@ function vaccinationRecordChecks(record: Readonly<CredentialRecord>, v2: boolean
     issues.push({ path: '$.dob', keyword: 'required', message: 'dob (or age) is required' });
   }
   if (v2 && !has(record, 'icd11Code') && resolveVaccine(str(record, 'vaccine')) === undefined) {
-    issues.push({ path: '$.icd11Code', keyword: 'required', message: 'is required: the vaccine name is not one resolveVaccine() knows' });
+    issues.push({
+      path: '$.icd11Code',
+      keyword: 'required',
+      message: 'is required: the vaccine name is not one resolveVaccine() knows',
+    });
   }
   const d = int(record, 'dose');
   const total = int(record, 'totalDoses');
@@ -98,9 +113,16 @@ function vaccinationChecks(credential: Readonly<Record<string, unknown>>): Valid
   return issues;
 }
 
-function buildVaccination(record: Readonly<CredentialRecord>, options: ResolvedBuildOptions, v2: boolean): Record<string, unknown> {
+function buildVaccination(
+  record: Readonly<CredentialRecord>,
+  options: ResolvedBuildOptions,
+  v2: boolean,
+): Record<string, unknown> {
   const urls = hostContexts(options);
-  const contexts = templateContexts(options, v2 ? [urls.vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1] : [urls.vaccinationV1]);
+  const contexts = templateContexts(
+    options,
+    v2 ? [urls.vaccinationV2, CONTEXT_URLS.DIVOC_SDK_V1] : [urls.vaccinationV1],
+  );
   const credential = credentialFrame('ProofOfVaccinationCredential', contexts, options);
   const vaccinationDate = str(record, 'vaccinationDate');
 
@@ -158,7 +180,9 @@ export const vaccinationCredentialType: CredentialTypeDefinition = {
   contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: vaccinationCredentialSchema,
   recordSchema: vaccinationRecordSchema,
-  matches: (credential) => usesContext(credential, vaccinationV1Urls) || (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && !isDdccShape(credential)),
+  matches: (credential) =>
+    usesContext(credential, vaccinationV1Urls) ||
+    (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && !isDdccShape(credential)),
   check: vaccinationChecks,
   checkRecord: (record) => vaccinationRecordChecks(record, false),
   build: (record, options) => buildVaccination(record, options, false),
@@ -171,12 +195,15 @@ export const vaccinationCredentialType: CredentialTypeDefinition = {
 export const vaccinationV2CredentialType: CredentialTypeDefinition = {
   name: 'vaccination-v2',
   credentialType: 'ProofOfVaccinationCredential',
-  description: 'DIVOC vaccination certificate, WHO DDCC:VS profile (SDK v2 context; legacy: DIVOC vaccination context v2)',
+  description:
+    'DIVOC vaccination certificate, WHO DDCC:VS profile (SDK v2 context; legacy: DIVOC vaccination context v2)',
   contexts: {},
   contextUrls: [CONTEXT_URLS.DIVOC_SDK_V2],
   schema: vaccinationV2CredentialSchema,
   recordSchema: vaccinationV2RecordSchema,
-  matches: (credential) => usesContext(credential, vaccinationV2Urls) || (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && isDdccShape(credential)),
+  matches: (credential) =>
+    usesContext(credential, vaccinationV2Urls) ||
+    (usesContext(credential, [CONTEXT_URLS.DIVOC_SDK_V2]) && isDdccShape(credential)),
   check: (credential) => {
     const issues = vaccinationChecks(credential);
     // An SDK context defines these two; without one JSON-LD signing would silently drop them.
@@ -184,7 +211,11 @@ export const vaccinationV2CredentialType: CredentialTypeDefinition = {
       (credential.evidence as Array<Record<string, unknown>>).forEach((e, i) => {
         for (const term of ['targetDisease', 'nextDoseDueDate']) {
           if (Object.hasOwn(e, term)) {
-            issues.push({ path: `$.evidence[${i}].${term}`, keyword: 'context', message: `needs the ${CONTEXT_URLS.DIVOC_SDK_V1} context` });
+            issues.push({
+              path: `$.evidence[${i}].${term}`,
+              keyword: 'context',
+              message: `needs the ${CONTEXT_URLS.DIVOC_SDK_V1} context`,
+            });
           }
         }
       });

@@ -74,7 +74,13 @@ export type DccValueSetName = Exclude<keyof DccValueSets, 'vaccineEncodingInstru
 
 /** The entry for `code` in value set `name`, or `undefined` (also for unknown names and inherited keys). */
 export function lookupValueSet(name: DccValueSetName, code: string): ValueSetEntry | undefined {
-  if (typeof name !== 'string' || typeof code !== 'string' || (name as string) === 'vaccineEncodingInstructions' || !Object.hasOwn(dccValueSets, name)) return undefined;
+  if (
+    typeof name !== 'string' ||
+    typeof code !== 'string' ||
+    (name as string) === 'vaccineEncodingInstructions' ||
+    !Object.hasOwn(dccValueSets, name)
+  )
+    return undefined;
   const set = dccValueSets[name];
   return Object.hasOwn(set.valueSetValues, code) ? set.valueSetValues[code] : undefined;
 }

@@ -61,27 +61,121 @@ type Entry = Omit<ResolvedVaccine, 'platform' | 'snomed' | 'prophylaxis'> & { al
 
 const V = ICD11_COVID19_VACCINE;
 const VACCINES: Entry[] = [
-  { name: 'Covishield', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'Covishield', manufacturer: 'ORG-100001981', manufacturerName: 'Serum Institute of India', aliases: ['covishield', 'covi shield'] },
-  { name: 'Covaxin', icd11: V.INACTIVATED_VIRUS, euProduct: 'Covaxin', manufacturer: 'Bharat-Biotech', manufacturerName: 'Bharat Biotech', aliases: ['covaxin', 'bbv152'] },
-  { name: 'Sputnik V', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'Sputnik-V', manufacturer: 'Gamaleya-Research-Institute', manufacturerName: 'Gamaleya Research Institute', aliases: ['sputnikv', 'sputnik', 'gamcovidvac'] },
-  { name: 'Sputnik Light', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'Sputnik-Light', manufacturer: 'Gamaleya-Research-Institute', manufacturerName: 'Gamaleya Research Institute', aliases: ['sputniklight'] },
+  {
+    name: 'Covishield',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'Covishield',
+    manufacturer: 'ORG-100001981',
+    manufacturerName: 'Serum Institute of India',
+    aliases: ['covishield', 'covi shield'],
+  },
+  {
+    name: 'Covaxin',
+    icd11: V.INACTIVATED_VIRUS,
+    euProduct: 'Covaxin',
+    manufacturer: 'Bharat-Biotech',
+    manufacturerName: 'Bharat Biotech',
+    aliases: ['covaxin', 'bbv152'],
+  },
+  {
+    name: 'Sputnik V',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'Sputnik-V',
+    manufacturer: 'Gamaleya-Research-Institute',
+    manufacturerName: 'Gamaleya Research Institute',
+    aliases: ['sputnikv', 'sputnik', 'gamcovidvac'],
+  },
+  {
+    name: 'Sputnik Light',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'Sputnik-Light',
+    manufacturer: 'Gamaleya-Research-Institute',
+    manufacturerName: 'Gamaleya Research Institute',
+    aliases: ['sputniklight'],
+  },
   // Not in the EU value sets: no euProduct / manufacturer code.
   { name: 'ZyCoV-D', icd11: V.DNA, manufacturerName: 'Zydus Cadila', aliases: ['zycovd', 'zycov'] },
   { name: 'Corbevax', icd11: V.PROTEIN_SUBUNIT, manufacturerName: 'Biological E', aliases: ['corbevax'] },
-  { name: 'Covovax', icd11: V.PROTEIN_SUBUNIT, euProduct: 'Covovax', manufacturer: 'ORG-100001981', manufacturerName: 'Serum Institute of India', aliases: ['covovax'] },
-  { name: 'Spikevax', icd11: V.RNA, euProduct: 'EU/1/20/1507', manufacturer: 'ORG-100031184', manufacturerName: 'Moderna', aliases: ['spikevax', 'moderna', 'mrna1273', 'modernaspikevax', 'spikevaxmoderna'] },
-  { name: 'Comirnaty', icd11: V.RNA, euProduct: 'EU/1/20/1528', manufacturer: 'ORG-100030215', manufacturerName: 'BioNTech / Pfizer', aliases: ['comirnaty', 'pfizer', 'pfizerbiontech', 'biontech', 'bnt162b2', 'pfizercomirnaty', 'comirnatypfizer'] },
+  {
+    name: 'Covovax',
+    icd11: V.PROTEIN_SUBUNIT,
+    euProduct: 'Covovax',
+    manufacturer: 'ORG-100001981',
+    manufacturerName: 'Serum Institute of India',
+    aliases: ['covovax'],
+  },
+  {
+    name: 'Spikevax',
+    icd11: V.RNA,
+    euProduct: 'EU/1/20/1507',
+    manufacturer: 'ORG-100031184',
+    manufacturerName: 'Moderna',
+    aliases: ['spikevax', 'moderna', 'mrna1273', 'modernaspikevax', 'spikevaxmoderna'],
+  },
+  {
+    name: 'Comirnaty',
+    icd11: V.RNA,
+    euProduct: 'EU/1/20/1528',
+    manufacturer: 'ORG-100030215',
+    manufacturerName: 'BioNTech / Pfizer',
+    aliases: ['comirnaty', 'pfizer', 'pfizerbiontech', 'biontech', 'bnt162b2', 'pfizercomirnaty', 'comirnatypfizer'],
+  },
   // Ad26.COV2.S is a non-replicating vector (WHO), whatever some national lists say.
-  { name: 'Jcovden', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'EU/1/20/1525', manufacturer: 'ORG-100001417', manufacturerName: 'Janssen', aliases: ['jcovden', 'janssen', 'johnsonjohnson', 'johnsonandjohnson', 'jj', 'ad26cov2s'] },
-  { name: 'BBIBP-CorV', icd11: V.INACTIVATED_VIRUS, euProduct: 'BBIBP-CorV', manufacturer: 'ORG-100020693', manufacturerName: 'Sinopharm (Beijing)', aliases: ['bbibpcorv', 'bbibp', 'sinopharm', 'sinopharmbbibp', 'sinopharmbbibpcorv', 'covilo'] },
-  { name: 'CoronaVac', icd11: V.INACTIVATED_VIRUS, euProduct: 'CoronaVac', manufacturer: 'Sinovac-Biotech', manufacturerName: 'Sinovac Biotech', aliases: ['coronavac', 'sinovac', 'sinovaccoronavac'] },
-  { name: 'Vaxzevria', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'EU/1/21/1529', manufacturer: 'ORG-100001699', manufacturerName: 'AstraZeneca', aliases: ['vaxzevria', 'astrazeneca', 'azd1222', 'oxfordastrazeneca', 'astrazenecavaxzevria'] },
-  { name: 'Nuvaxovid', icd11: V.PROTEIN_SUBUNIT, euProduct: 'EU/1/21/1618', manufacturer: 'ORG-100032020', manufacturerName: 'Novavax', aliases: ['nuvaxovid', 'novavax', 'nvxcov2373'] },
-  { name: 'Convidecia', icd11: V.NON_REPLICATING_VIRAL_VECTOR, euProduct: 'Convidecia', manufacturer: 'ORG-100013793', manufacturerName: 'CanSino Biologics', aliases: ['convidecia', 'cansino'] },
+  {
+    name: 'Jcovden',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'EU/1/20/1525',
+    manufacturer: 'ORG-100001417',
+    manufacturerName: 'Janssen',
+    aliases: ['jcovden', 'janssen', 'johnsonjohnson', 'johnsonandjohnson', 'jj', 'ad26cov2s'],
+  },
+  {
+    name: 'BBIBP-CorV',
+    icd11: V.INACTIVATED_VIRUS,
+    euProduct: 'BBIBP-CorV',
+    manufacturer: 'ORG-100020693',
+    manufacturerName: 'Sinopharm (Beijing)',
+    aliases: ['bbibpcorv', 'bbibp', 'sinopharm', 'sinopharmbbibp', 'sinopharmbbibpcorv', 'covilo'],
+  },
+  {
+    name: 'CoronaVac',
+    icd11: V.INACTIVATED_VIRUS,
+    euProduct: 'CoronaVac',
+    manufacturer: 'Sinovac-Biotech',
+    manufacturerName: 'Sinovac Biotech',
+    aliases: ['coronavac', 'sinovac', 'sinovaccoronavac'],
+  },
+  {
+    name: 'Vaxzevria',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'EU/1/21/1529',
+    manufacturer: 'ORG-100001699',
+    manufacturerName: 'AstraZeneca',
+    aliases: ['vaxzevria', 'astrazeneca', 'azd1222', 'oxfordastrazeneca', 'astrazenecavaxzevria'],
+  },
+  {
+    name: 'Nuvaxovid',
+    icd11: V.PROTEIN_SUBUNIT,
+    euProduct: 'EU/1/21/1618',
+    manufacturer: 'ORG-100032020',
+    manufacturerName: 'Novavax',
+    aliases: ['nuvaxovid', 'novavax', 'nvxcov2373'],
+  },
+  {
+    name: 'Convidecia',
+    icd11: V.NON_REPLICATING_VIRAL_VECTOR,
+    euProduct: 'Convidecia',
+    manufacturer: 'ORG-100013793',
+    manufacturerName: 'CanSino Biologics',
+    aliases: ['convidecia', 'cansino'],
+  },
 ];
 
 function key(name: string): string {
-  return name.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 const INDEX = new Map<string, Entry>();
@@ -119,4 +213,3 @@ export function resolveVaccine(name: string): ResolvedVaccine | undefined {
 export function knownVaccines(): ResolvedVaccine[] {
   return VACCINES.map((e) => resolveVaccine(e.name)!);
 }
-

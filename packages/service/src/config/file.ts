@@ -65,9 +65,30 @@ export interface ServiceConfigFile {
     shc?: { key: string; issuer?: string };
   };
   trust?: string[];
-  auth: { mode: 'none' } | { apiKeys?: { id: string; sha256: string; scopes: Scope[] }[]; jwt?: { jwks?: JSONWebKeySet; jwksFile?: string; issuer: string; audience: string | string[]; algorithms?: string[]; clockToleranceSeconds?: number; maxTokenAgeSeconds?: number } };
+  auth:
+    | { mode: 'none' }
+    | {
+        apiKeys?: { id: string; sha256: string; scopes: Scope[] }[];
+        jwt?: {
+          jwks?: JSONWebKeySet;
+          jwksFile?: string;
+          issuer: string;
+          audience: string | string[];
+          algorithms?: string[];
+          clockToleranceSeconds?: number;
+          maxTokenAgeSeconds?: number;
+        };
+      };
   rateLimit?: { capacity: number; refillPerSecond: number } | false;
-  storage?: { kind: 'memory' } | { kind: 'postgres'; connectionString?: string; connectionStringEnv?: string; schema?: string; maxConnections?: number };
+  storage?:
+    | { kind: 'memory' }
+    | {
+        kind: 'postgres';
+        connectionString?: string;
+        connectionStringEnv?: string;
+        schema?: string;
+        maxConnections?: number;
+      };
   statusList?: { enabled?: boolean; length?: number; validitySeconds?: number; reserveBlock?: number };
   formats?: IssuableFormat[];
   qr?: IssuableFormat;
@@ -90,7 +111,10 @@ export interface LoadedSigningKey {
 }
 
 /** Turns a key reference (a path, or a `pkcs11:` URI) into a signer. The CLI passes one that knows PKCS#11. */
-export type KeyLoader = (ref: string, options: { baseDir: string; keyId?: string; algorithm?: SignatureAlgorithm }) => Promise<LoadedSigningKey>;
+export type KeyLoader = (
+  ref: string,
+  options: { baseDir: string; keyId?: string; algorithm?: SignatureAlgorithm },
+) => Promise<LoadedSigningKey>;
 
 export interface LoadServiceConfigOptions {
   loadKey?: KeyLoader;
@@ -108,7 +132,13 @@ const FORMAT_NAMES: readonly IssuableFormat[] = FORMATS.names;
 export const QR_FORMATS: readonly string[] = FORMATS.plugins
   .filter((p) => p.issuance.mode === 'reencodes' && p.issuance.source === 'w3c-vc')
   .map((p) => p.name);
-const SUITES = ['eddsa-rdfc-2022', 'Ed25519Signature2020', 'ecdsa-rdfc-2019', 'RsaSignature2018', 'Ed25519Signature2018'];
+const SUITES = [
+  'eddsa-rdfc-2022',
+  'Ed25519Signature2020',
+  'ecdsa-rdfc-2019',
+  'RsaSignature2018',
+  'Ed25519Signature2018',
+];
 
 /** Reads a file of at most `max` bytes, refusing a larger one while reading it (not after: it may grow past a stat). */
 async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Promise<Uint8Array> {
@@ -119,7 +149,9 @@ async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Prom
     read = await readFileCapped(path, max);
   } catch (error) {
     if (error instanceof ServiceConfigError) throw error;
-    throw new ServiceConfigError(`cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw new ServiceConfigError(
+      `cannot read ${what} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+    );
   }
   if (read.tooLarge) throw new ServiceConfigError(`${what} ${path} is larger than ${max} bytes`);
   return read.bytes;
@@ -131,22 +163,39 @@ async function readSmall(path: string, what: string, max = MAX_FILE_BYTES): Prom
  * the token (the divoc CLI passes one). Errors name the file, never its content.
  */
 export const defaultKeyLoader: KeyLoader = async (ref, options) => {
-  if (ref.startsWith('pkcs11:')) throw new ServiceConfigError('pkcs11: keys need a PKCS#11-aware key loader (run the service with `divoc serve`, or pass loadKey)');
+  if (ref.startsWith('pkcs11:'))
+    throw new ServiceConfigError(
+      'pkcs11: keys need a PKCS#11-aware key loader (run the service with `divoc serve`, or pass loadKey)',
+    );
   const path = isAbsolute(ref) ? ref : resolve(options.baseDir, ref);
   let key: KeyFileKey;
   try {
-    key = await readKeyFile(path, { name: ref, requirePrivate: true, ...(options.keyId !== undefined ? { explicitId: options.keyId } : {}) });
+    key = await readKeyFile(path, {
+      name: ref,
+      requirePrivate: true,
+      ...(options.keyId !== undefined ? { explicitId: options.keyId } : {}),
+    });
   } catch (error) {
-    if (error instanceof KeyFileUnreadableError) throw new ServiceConfigError(`cannot read key file ${path}: ${error.systemCode ?? error.reason}`);
-    if (error instanceof KeyFileTooLargeError) throw new ServiceConfigError(`key file ${path} is larger than ${error.limit} bytes`);
+    if (error instanceof KeyFileUnreadableError)
+      throw new ServiceConfigError(`cannot read key file ${path}: ${error.systemCode ?? error.reason}`);
+    if (error instanceof KeyFileTooLargeError)
+      throw new ServiceConfigError(`key file ${path} is larger than ${error.limit} bytes`);
     if (isKeysError(error)) throw new ServiceConfigError(`${error.message} (${error.code})`);
     throw error;
   }
   const { keyPair, id } = key;
-  const signer = createSigner(keyPair, { id, ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}) });
-  return { signer, publicKeyJwk: exportPublicJwk(keyPair), type: keyPair.type, id, ...(key.controller !== undefined ? { controller: key.controller } : {}) };
+  const signer = createSigner(keyPair, {
+    id,
+    ...(options.algorithm !== undefined ? { algorithm: options.algorithm } : {}),
+  });
+  return {
+    signer,
+    publicKeyJwk: exportPublicJwk(keyPair),
+    type: keyPair.type,
+    id,
+    ...(key.controller !== undefined ? { controller: key.controller } : {}),
+  };
 };
-
 
 function fail(message: string): never {
   throw new ServiceConfigError(message);
@@ -160,14 +209,38 @@ function str(v: unknown, where: string, optional = false): string | undefined {
 
 function int(v: unknown, where: string, min: number, max: number): number | undefined {
   if (v === undefined) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) fail(`${where} must be an integer from ${min} to ${max}`);
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    fail(`${where} must be an integer from ${min} to ${max}`);
   return v;
 }
 
 /** Checks a parsed config file and builds the `ServiceConfig` (loads keys and trust, opens storage). */
-export async function parseServiceConfig(json: unknown, options: LoadServiceConfigOptions & { baseDir: string }): Promise<ServiceConfig> {
+export async function parseServiceConfig(
+  json: unknown,
+  options: LoadServiceConfigOptions & { baseDir: string },
+): Promise<ServiceConfig> {
   if (!isJsonObject(json)) fail('config must be a JSON object');
-  const known = new Set(['listen', 'publicUrl', 'issuer', 'certificateIssuerName', 'keys', 'trust', 'auth', 'rateLimit', 'storage', 'statusList', 'formats', 'qr', 'vcVersion', 'context', 'bodyLimit', 'idempotencyLockSeconds', 'log', 'trustProxy', '$comment']);
+  const known = new Set([
+    'listen',
+    'publicUrl',
+    'issuer',
+    'certificateIssuerName',
+    'keys',
+    'trust',
+    'auth',
+    'rateLimit',
+    'storage',
+    'statusList',
+    'formats',
+    'qr',
+    'vcVersion',
+    'context',
+    'bodyLimit',
+    'idempotencyLockSeconds',
+    'log',
+    'trustProxy',
+    '$comment',
+  ]);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
   const file = json as unknown as ServiceConfigFile;
   const baseDir = options.baseDir;
@@ -184,10 +257,15 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   if (!isJsonObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
   str(vcRef.key, 'keys.vc.key');
   str(vcRef.keyId, 'keys.vc.keyId', true);
-  if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite)) fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
+  if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite))
+    fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
   const vcKey = await loadKey(vcRef.key, { baseDir, ...(vcRef.keyId !== undefined ? { keyId: vcRef.keyId } : {}) });
   const keys: ServiceKeys = {
-    vc: { signer: vcKey.signer, publicKeyJwk: vcKey.publicKeyJwk, ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}) },
+    vc: {
+      signer: vcKey.signer,
+      publicKeyJwk: vcKey.publicKeyJwk,
+      ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}),
+    },
   };
   for (const name of ['dsc', 'dcc', 'vdsnc'] as const) {
     const ref = file.keys[name];
@@ -207,12 +285,18 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     keys.shc = { signer: key.signer, key: key.publicKeyJwk, ...(issuer !== undefined ? { issuer } : {}) };
   }
 
-  const issuer = str(file.issuer, 'issuer', true) ?? vcKey.controller ?? (vcKey.id.startsWith('did:') ? vcKey.id.split('#')[0] : undefined);
+  const issuer =
+    str(file.issuer, 'issuer', true) ??
+    vcKey.controller ??
+    (vcKey.id.startsWith('did:') ? vcKey.id.split('#')[0] : undefined);
   if (issuer === undefined) fail('issuer is required (it cannot be derived from the VC key id)');
 
   let trust: Trust | undefined;
   if (file.trust !== undefined) {
-    if (!Array.isArray(file.trust)) fail('trust must be an array of file paths ("ISSUER=path" binds the keys to ISSUER, as divoc verify --trust does)');
+    if (!Array.isArray(file.trust))
+      fail(
+        'trust must be an array of file paths ("ISSUER=path" binds the keys to ISSUER, as divoc verify --trust does)',
+      );
     trust = new Trust();
     for (const [i, entry] of file.trust.entries()) {
       str(entry, `trust[${i}]`);
@@ -234,7 +318,8 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     if (!isJsonObject(file.rateLimit)) fail('rateLimit must be { capacity, refillPerSecond } or false');
     const capacity = int(file.rateLimit.capacity, 'rateLimit.capacity', 1, 1_000_000) as number;
     const refill = file.rateLimit.refillPerSecond;
-    if (capacity === undefined || typeof refill !== 'number' || !(refill > 0)) fail('rateLimit needs capacity and refillPerSecond > 0');
+    if (capacity === undefined || typeof refill !== 'number' || !(refill > 0))
+      fail('rateLimit needs capacity and refillPerSecond > 0');
     rateLimit = { capacity, refillPerSecond: refill };
   }
 
@@ -243,24 +328,40 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
   if (s === undefined || (isJsonObject(s) && s.kind === 'memory')) storage = createMemoryStorage();
   else if (isJsonObject(s) && s.kind === 'postgres') {
     const env = options.env ?? process.env;
-    const fromEnv = s.connectionStringEnv !== undefined ? env[str(s.connectionStringEnv, 'storage.connectionStringEnv') as string] : undefined;
+    const fromEnv =
+      s.connectionStringEnv !== undefined
+        ? env[str(s.connectionStringEnv, 'storage.connectionStringEnv') as string]
+        : undefined;
     const connectionString = str(s.connectionString, 'storage.connectionString', true) ?? fromEnv;
-    if (connectionString === undefined) fail('storage (postgres) needs connectionString or connectionStringEnv naming a set variable');
+    if (connectionString === undefined)
+      fail('storage (postgres) needs connectionString or connectionStringEnv naming a set variable');
     const maxConnections = int(s.maxConnections, 'storage.maxConnections', 1, 1000);
-    storage = await createPostgresStorage({ connectionString, ...(s.schema !== undefined ? { schema: s.schema } : {}), ...(maxConnections !== undefined ? { maxConnections } : {}) });
+    storage = await createPostgresStorage({
+      connectionString,
+      ...(s.schema !== undefined ? { schema: s.schema } : {}),
+      ...(maxConnections !== undefined ? { maxConnections } : {}),
+    });
   } else fail('storage.kind must be "memory" or "postgres"');
 
   if (file.statusList !== undefined && !isJsonObject(file.statusList)) fail('statusList must be an object');
   const statusList = file.statusList ?? {};
-  if (statusList.enabled !== undefined && typeof statusList.enabled !== 'boolean') fail('statusList.enabled must be a boolean');
+  if (statusList.enabled !== undefined && typeof statusList.enabled !== 'boolean')
+    fail('statusList.enabled must be a boolean');
   int(statusList.length, 'statusList.length', 131_072, 16 * 1024 * 1024 * 8);
   int(statusList.validitySeconds, 'statusList.validitySeconds', 60, 366 * 86_400);
   int(statusList.reserveBlock, 'statusList.reserveBlock', 1, 4096);
 
-  if (file.formats !== undefined && (!Array.isArray(file.formats) || file.formats.some((f) => !FORMAT_NAMES.includes(f)))) fail(`formats must be an array of ${FORMAT_NAMES.join(', ')}`);
-  if (file.qr !== undefined && !QR_FORMATS.includes(file.qr)) fail(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
-  if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0') fail('vcVersion must be "1.1" or "2.0"');
-  if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy') fail('context must be "sdk" or "divoc-legacy"');
+  if (
+    file.formats !== undefined &&
+    (!Array.isArray(file.formats) || file.formats.some((f) => !FORMAT_NAMES.includes(f)))
+  )
+    fail(`formats must be an array of ${FORMAT_NAMES.join(', ')}`);
+  if (file.qr !== undefined && !QR_FORMATS.includes(file.qr))
+    fail(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
+  if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0')
+    fail('vcVersion must be "1.1" or "2.0"');
+  if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy')
+    fail('context must be "sdk" or "divoc-legacy"');
   const bodyLimit = int(file.bodyLimit, 'bodyLimit', 1024, 16 * 1024 * 1024);
   const lockSeconds = int(file.idempotencyLockSeconds, 'idempotencyLockSeconds', 1, 3600);
   if (file.log !== undefined && file.log !== false && !isJsonObject(file.log)) fail('log must be { level } or false');
@@ -274,7 +375,9 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     storage,
     statusList,
     ...(publicUrl !== undefined ? { publicUrl } : {}),
-    ...(file.certificateIssuerName !== undefined ? { certificateIssuerName: str(file.certificateIssuerName, 'certificateIssuerName') as string } : {}),
+    ...(file.certificateIssuerName !== undefined
+      ? { certificateIssuerName: str(file.certificateIssuerName, 'certificateIssuerName') as string }
+      : {}),
     ...(trust !== undefined ? { trust } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(file.formats !== undefined ? { formats: file.formats } : {}),
@@ -284,20 +387,35 @@ export async function parseServiceConfig(json: unknown, options: LoadServiceConf
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     ...(lockSeconds !== undefined ? { idempotencyLockSeconds: lockSeconds } : {}),
     ...(file.trustProxy === true ? { trustProxy: true } : {}),
-    logger: file.log === false ? false : { ...(file.log?.level !== undefined ? { level: file.log.level } : {}), ...(options.logSink !== undefined ? { sink: options.logSink } : {}) },
+    logger:
+      file.log === false
+        ? false
+        : {
+            ...(file.log?.level !== undefined ? { level: file.log.level } : {}),
+            ...(options.logSink !== undefined ? { sink: options.logSink } : {}),
+          },
   };
 }
 
 async function parseAuth(auth: unknown, at: (p: string) => string): Promise<AuthConfig> {
   if (!isJsonObject(auth)) fail('auth is required: { apiKeys?, jwt? } (or { "mode": "none" } for a loopback trial)');
   if (auth.mode === 'none') return { mode: 'none' };
-  const out: { mode: 'required'; apiKeys?: { id: string; sha256: string; scopes: Scope[] }[]; jwt?: NonNullable<Extract<AuthConfig, { mode?: 'required' }>['jwt']> } = { mode: 'required' };
+  const out: {
+    mode: 'required';
+    apiKeys?: { id: string; sha256: string; scopes: Scope[] }[];
+    jwt?: NonNullable<Extract<AuthConfig, { mode?: 'required' }>['jwt']>;
+  } = { mode: 'required' };
   if (auth.apiKeys !== undefined) {
     if (!Array.isArray(auth.apiKeys)) fail('auth.apiKeys must be an array');
     out.apiKeys = auth.apiKeys.map((k, i) => {
       if (!isJsonObject(k)) fail(`auth.apiKeys[${i}] must be { id, sha256, scopes }`);
-      if (!Array.isArray(k.scopes) || k.scopes.some((s) => !SCOPES.includes(s as Scope))) fail(`auth.apiKeys[${i}].scopes must list scopes from ${SCOPES.join(', ')}`);
-      return { id: str(k.id, `auth.apiKeys[${i}].id`) as string, sha256: str(k.sha256, `auth.apiKeys[${i}].sha256`) as string, scopes: k.scopes as Scope[] };
+      if (!Array.isArray(k.scopes) || k.scopes.some((s) => !SCOPES.includes(s as Scope)))
+        fail(`auth.apiKeys[${i}].scopes must list scopes from ${SCOPES.join(', ')}`);
+      return {
+        id: str(k.id, `auth.apiKeys[${i}].id`) as string,
+        sha256: str(k.sha256, `auth.apiKeys[${i}].sha256`) as string,
+        scopes: k.scopes as Scope[],
+      };
     });
   }
   if (auth.jwt !== undefined) {
@@ -305,7 +423,9 @@ async function parseAuth(auth: unknown, at: (p: string) => string): Promise<Auth
     if (!isJsonObject(j)) fail('auth.jwt must be an object');
     let jwks = j.jwks as JSONWebKeySet | undefined;
     if (jwks === undefined && j.jwksFile !== undefined) {
-      const text = Buffer.from(await readSmall(at(str(j.jwksFile, 'auth.jwt.jwksFile') as string), 'JWKS file')).toString('utf8');
+      const text = Buffer.from(
+        await readSmall(at(str(j.jwksFile, 'auth.jwt.jwksFile') as string), 'JWKS file'),
+      ).toString('utf8');
       try {
         jwks = parseJsonStrict(text) as JSONWebKeySet;
       } catch (error) {
@@ -330,9 +450,15 @@ export async function loadServiceConfig(path: string, options: LoadServiceConfig
   const bytes = await readSmall(path, 'config file');
   let json: unknown;
   try {
-    json = parseJsonStrict(Buffer.from(bytes).toString('utf8').replace(/^\uFEFF/, ''));
+    json = parseJsonStrict(
+      Buffer.from(bytes)
+        .toString('utf8')
+        .replace(/^\uFEFF/, ''),
+    );
   } catch (error) {
-    throw new ServiceConfigError(`config file ${path} is not valid JSON: ${(error as Error).message} (${(error as { code?: string }).code})`);
+    throw new ServiceConfigError(
+      `config file ${path} is not valid JSON: ${(error as Error).message} (${(error as { code?: string }).code})`,
+    );
   }
   return parseServiceConfig(json, { ...options, baseDir: dirname(resolve(path)) });
 }

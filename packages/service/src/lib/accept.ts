@@ -34,7 +34,8 @@ export function negotiate(accept: string | undefined, offered: readonly string[]
       }
     }
     if (specificity < 0 || q <= 0) return;
-    if (best === undefined || q > best.q || (q === best.q && specificity > best.specificity)) best = { type, q, specificity, order };
+    if (best === undefined || q > best.q || (q === best.q && specificity > best.specificity))
+      best = { type, q, specificity, order };
   });
   return best?.type;
 }

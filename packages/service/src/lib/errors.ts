@@ -35,7 +35,12 @@ export class ServiceError extends DivocError {
   readonly details: unknown;
   /** Extra response headers (e.g. `Retry-After`). */
   readonly headers: Readonly<Record<string, string>>;
-  constructor(code: ServiceErrorCode, status: number, message: string, options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    code: ServiceErrorCode,
+    status: number,
+    message: string,
+    options: { details?: unknown; headers?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super(message, options.cause !== undefined ? { cause: options.cause } : undefined);
     this.name = 'ServiceError';
     this.code = code;
@@ -45,7 +50,13 @@ export class ServiceError extends DivocError {
   }
 
   toBody(): { error: { code: ServiceErrorCode; message: string; details?: unknown } } {
-    return { error: { code: this.code, message: this.message, ...(this.details !== undefined ? { details: this.details } : {}) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.details !== undefined ? { details: this.details } : {}),
+      },
+    };
   }
 }
 

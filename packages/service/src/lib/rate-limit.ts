@@ -43,6 +43,7 @@ export class RateLimiter {
   /** Drops buckets that have refilled completely: they hold no state worth keeping. */
   #prune(now: number): void {
     const { capacity, refillPerSecond } = this.#config;
-    for (const [client, b] of this.#buckets) if (b.tokens + ((now - b.at) / 1000) * refillPerSecond >= capacity) this.#buckets.delete(client);
+    for (const [client, b] of this.#buckets)
+      if (b.tokens + ((now - b.at) / 1000) * refillPerSecond >= capacity) this.#buckets.delete(client);
   }
 }

@@ -31,11 +31,18 @@ export const issueCredentialBody = {
   required: ['credential'],
   additionalProperties: false,
   properties: {
-    credential: { ...jsonObject, description: 'Unsigned W3C credential (VC 1.1 or 2.0). issuer defaults to the service issuer; the service adds credentialStatus and the proof.' },
+    credential: {
+      ...jsonObject,
+      description:
+        'Unsigned W3C credential (VC 1.1 or 2.0). issuer defaults to the service issuer; the service adds credentialStatus and the proof.',
+    },
     options: {
       type: 'object',
-      description: 'VC-API issue options. Recognised: certificateId (the id under /credentials/{id}); others are ignored.',
-      properties: { certificateId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' } },
+      description:
+        'VC-API issue options. Recognised: certificateId (the id under /credentials/{id}); others are ignored.',
+      properties: {
+        certificateId: { type: 'string', minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' },
+      },
     },
   },
 } as const;
@@ -46,9 +53,24 @@ export const issueRecordBody = {
   required: ['record', 'template'],
   additionalProperties: false,
   properties: {
-    record: { ...jsonObject, maxProperties: 512, description: 'Registry record (fields of the template, plus nameLatin etc.); see @divoc/issuer' },
-    template: { type: 'string', minLength: 1, maxLength: 128, description: 'vaccination, vaccination-v2, test, recovery, …' },
-    formats: { type: 'array', minItems: 1, maxItems: FORMAT_ENUM.length, uniqueItems: true, items: { type: 'string', enum: FORMAT_ENUM } },
+    record: {
+      ...jsonObject,
+      maxProperties: 512,
+      description: 'Registry record (fields of the template, plus nameLatin etc.); see @divoc/issuer',
+    },
+    template: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 128,
+      description: 'vaccination, vaccination-v2, test, recovery, …',
+    },
+    formats: {
+      type: 'array',
+      minItems: 1,
+      maxItems: FORMAT_ENUM.length,
+      uniqueItems: true,
+      items: { type: 'string', enum: FORMAT_ENUM },
+    },
   },
 } as const;
 
@@ -63,13 +85,23 @@ export const verifyBody = {
       type: 'object',
       required: ['verifiableCredential'],
       additionalProperties: false,
-      properties: { verifiableCredential: jsonObject, options: { type: 'object', description: 'VC-API verify options; ignored.' } },
+      properties: {
+        verifiableCredential: jsonObject,
+        options: { type: 'object', description: 'VC-API verify options; ignored.' },
+      },
     },
     {
       type: 'object',
       required: ['input'],
       additionalProperties: false,
-      properties: { input: { type: 'string', minLength: 1, maxLength: 200_000, description: 'QR text: DIVOC QR, DIVOC1:, HC1:, shc:/, VDS-NC JSON, or credential JSON' } },
+      properties: {
+        input: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 200_000,
+          description: 'QR text: DIVOC QR, DIVOC1:, HC1:, shc:/, VDS-NC JSON, or credential JSON',
+        },
+      },
     },
   ],
 } as const;
@@ -99,7 +131,10 @@ export const issueRecordResponse = {
     certificateId: { type: 'string' },
     created: { type: 'boolean', description: 'false when the certificate existed already (a retried record)' },
     credential: jsonObject,
-    outputs: { type: 'object', description: 'Text forms by format: divoc-qr.text, vc-compact.text, dcc.hc1/uvci, shc.jws/qr, vdsnc.json' },
+    outputs: {
+      type: 'object',
+      description: 'Text forms by format: divoc-qr.text, vc-compact.text, dcc.hc1/uvci, shc.jws/qr, vdsnc.json',
+    },
     errors: { type: 'object', description: 'Formats that could not be produced, with { code, message }' },
   },
 } as const;
@@ -111,7 +146,19 @@ export const verifyResponse = {
     format: { type: 'string' },
     valid: { type: 'boolean' },
     issuer: { type: 'string' },
-    checks: { type: 'array', items: { type: 'object', required: ['name', 'ok'], properties: { name: { type: 'string' }, ok: { type: 'boolean' }, code: { type: 'string' }, message: { type: 'string' } } } },
+    checks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'ok'],
+        properties: {
+          name: { type: 'string' },
+          ok: { type: 'boolean' },
+          code: { type: 'string' },
+          message: { type: 'string' },
+        },
+      },
+    },
     summary: jsonObject,
   },
 } as const;
@@ -119,11 +166,21 @@ export const verifyResponse = {
 export const revokeResponse = {
   type: 'object',
   required: ['certificateId', 'revoked'],
-  properties: { certificateId: { type: 'string' }, revoked: { type: 'boolean' }, revokedAt: { type: 'string' }, statusListCredential: { type: 'string' } },
+  properties: {
+    certificateId: { type: 'string' },
+    revoked: { type: 'boolean' },
+    revokedAt: { type: 'string' },
+    statusListCredential: { type: 'string' },
+  },
 } as const;
 
 export const healthResponse = {
   type: 'object',
   required: ['status'],
-  properties: { status: { type: 'string', enum: ['ok', 'unavailable'] }, live: { type: 'boolean' }, ready: { type: 'boolean' }, checks: jsonObject },
+  properties: {
+    status: { type: 'string', enum: ['ok', 'unavailable'] },
+    live: { type: 'boolean' },
+    ready: { type: 'boolean' },
+    checks: jsonObject,
+  },
 } as const;

@@ -122,7 +122,8 @@ export class StatusListManager {
     if (record.published !== undefined && !this.#stale(record.published.validUntil)) return record.published.credential;
     return this.#store.update(listId, async (current) => {
       if (current === undefined) return { result: undefined };
-      if (current.published !== undefined && !this.#stale(current.published.validUntil)) return { result: current.published.credential };
+      if (current.published !== undefined && !this.#stale(current.published.validUntil))
+        return { result: current.published.credential };
       const published = await this.#publish(current.list);
       return { record: { list: current.list, published }, result: published.credential };
     });

@@ -1,4 +1,13 @@
-import type { CredentialStore, IdempotencyBegin, IdempotencyStore, ServiceStorage, StatusListRecord, StatusListStore, StoredCredential, StoredResponse } from './types.js';
+import type {
+  CredentialStore,
+  IdempotencyBegin,
+  IdempotencyStore,
+  ServiceStorage,
+  StatusListRecord,
+  StatusListStore,
+  StoredCredential,
+  StoredResponse,
+} from './types.js';
 
 interface IdempotencyEntry {
   fingerprint: string;
@@ -46,7 +55,9 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     // An in-flight lock older than lockMs was abandoned (crashed handler): take it over.
     if (entry !== undefined && (entry.response !== undefined || now - entry.at < lockMs)) {
       if (entry.fingerprint !== fingerprint) return { state: 'mismatch' };
-      return entry.response !== undefined ? { state: 'completed', response: { ...entry.response } } : { state: 'in-flight' };
+      return entry.response !== undefined
+        ? { state: 'completed', response: { ...entry.response } }
+        : { state: 'in-flight' };
     }
     this.#entries.set(id, { fingerprint, at: now });
     return { state: 'started' };
@@ -78,16 +89,21 @@ export class MemoryStatusListStore implements StatusListStore {
   async ids(): Promise<string[]> {
     return [...this.#order];
   }
-  async update<T>(id: string, change: (current: StatusListRecord | undefined) => Promise<{ record?: StatusListRecord; result: T }>): Promise<T> {
+  async update<T>(
+    id: string,
+    change: (current: StatusListRecord | undefined) => Promise<{ record?: StatusListRecord; result: T }>,
+  ): Promise<T> {
     const previous = this.#locks.get(id) ?? Promise.resolve();
-    const run = previous.catch(() => undefined).then(async () => {
-      const { record, result } = await change(this.#records.get(id));
-      if (record !== undefined) {
-        if (!this.#records.has(id)) this.#order.push(id);
-        this.#records.set(id, record);
-      }
-      return result;
-    });
+    const run = previous
+      .catch(() => undefined)
+      .then(async () => {
+        const { record, result } = await change(this.#records.get(id));
+        if (record !== undefined) {
+          if (!this.#records.has(id)) this.#order.push(id);
+          this.#records.set(id, record);
+        }
+        return result;
+      });
     this.#locks.set(id, run);
     try {
       return await run;

@@ -67,7 +67,10 @@ export interface StatusListStore {
    * hand out the same index. `change` gets the current record (undefined: the list does not exist yet) and returns
    * the record to store, or undefined to leave it as it is; its result value is passed through.
    */
-  update<T>(id: string, change: (current: StatusListRecord | undefined) => Promise<{ record?: StatusListRecord; result: T }>): Promise<T>;
+  update<T>(
+    id: string,
+    change: (current: StatusListRecord | undefined) => Promise<{ record?: StatusListRecord; result: T }>,
+  ): Promise<T>;
 }
 
 /** Everything the service keeps. */

@@ -57,7 +57,8 @@ export function loadIssuerDirectory(json: unknown, options: LoadIssuerDirectoryO
   const vci = json.issuers === undefined && json.participating_issuers !== undefined;
   const list = vci ? json.participating_issuers : json.issuers;
   if (!Array.isArray(list)) fail(`issuer directory must have an "${vci ? 'participating_issuers' : 'issuers'}" array`);
-  if (list.length > LIMITS.maxDirectoryIssuers) fail(`issuer directory has more than ${LIMITS.maxDirectoryIssuers} issuers`);
+  if (list.length > LIMITS.maxDirectoryIssuers)
+    fail(`issuer directory has more than ${LIMITS.maxDirectoryIssuers} issuers`);
   const extra = options.jwks ?? {};
   if (!isJsonObject(extra)) fail('options.jwks must be an object keyed by iss');
 
@@ -75,7 +76,8 @@ export function loadIssuerDirectory(json: unknown, options: LoadIssuerDirectoryO
     }
     if (seen.has(iss)) fail(`${where}.iss ${iss} is listed twice`);
     seen.add(iss);
-    if (entry.name !== undefined && (typeof entry.name !== 'string' || entry.name.length > 512)) fail(`${where}.name must be a string`);
+    if (entry.name !== undefined && (typeof entry.name !== 'string' || entry.name.length > 512))
+      fail(`${where}.name must be a string`);
     const jwks = Object.hasOwn(extra, iss) ? extra[iss] : entry.jwks;
     if (jwks === undefined && !vci) fail(`${where}.jwks is missing`);
     let keys: TrustedKey[] = [];

@@ -68,7 +68,8 @@ function patient(subject: JsonObject): FhirResource {
   const name = text(subject, 'name') ?? fail('credentialSubject.name is missing');
   const resource: FhirResource = { resourceType: 'Patient', name: [{ text: name }] };
   const dob = text(subject, 'dob');
-  if (dob) resource.birthDate = DATE.test(dob) || /^\d{4}(-\d{2})?$/.test(dob) ? dob : fhirDate(dob, 'credentialSubject.dob');
+  if (dob)
+    resource.birthDate = DATE.test(dob) || /^\d{4}(-\d{2})?$/.test(dob) ? dob : fhirDate(dob, 'credentialSubject.dob');
   return resource;
 }
 
@@ -81,7 +82,10 @@ function immunization(evidence: JsonObject, i: number): { resource: FhirResource
   const where = `evidence[${i}]`;
   const vaccine = text(evidence, 'vaccine') ?? fail(`${where}.vaccine is missing`);
   const coded = vaccineCoding(vaccine, text(evidence, 'icd11Code'));
-  if (!coded) fail(`${where}.vaccine ${JSON.stringify(vaccine)} has no CVX or ICD-11 code (give icd11Code, or use a vaccine resolveVaccine knows)`);
+  if (!coded)
+    fail(
+      `${where}.vaccine ${JSON.stringify(vaccine)} has no CVX or ICD-11 code (give icd11Code, or use a vaccine resolveVaccine knows)`,
+    );
   const date = text(evidence, 'date') ?? text(evidence, 'effectiveStart') ?? fail(`${where}.date is missing`);
   const resource: FhirResource = {
     resourceType: 'Immunization',
@@ -97,13 +101,23 @@ function immunization(evidence: JsonObject, i: number): { resource: FhirResource
   return { resource, covid19: coded.covid19 };
 }
 
-function observation(evidence: JsonObject, i: number, options: FhirBundleOptions): { resource: FhirResource; covid19: boolean } {
+function observation(
+  evidence: JsonObject,
+  i: number,
+  options: FhirBundleOptions,
+): { resource: FhirResource; covid19: boolean } {
   const where = `evidence[${i}]`;
   const testType = text(evidence, 'testType') ?? text(evidence, 'testName') ?? '';
-  const loinc = testLoinc(testType) ?? options.testLoinc ?? fail(`${where}.testType ${JSON.stringify(testType)} has no known LOINC code (pass options.testLoinc)`);
+  const loinc =
+    testLoinc(testType) ??
+    options.testLoinc ??
+    fail(`${where}.testType ${JSON.stringify(testType)} has no known LOINC code (pass options.testLoinc)`);
   const result = text(evidence, 'result') ?? fail(`${where}.result is missing`);
-  const snomed = testResultSnomed(result) ?? fail(`${where}.result ${JSON.stringify(result)} is not positive, negative or inconclusive`);
-  const collected = text(evidence, 'sampleCollectionTimestamp') ?? fail(`${where}.sampleCollectionTimestamp is missing`);
+  const snomed =
+    testResultSnomed(result) ??
+    fail(`${where}.result ${JSON.stringify(result)} is not positive, negative or inconclusive`);
+  const collected =
+    text(evidence, 'sampleCollectionTimestamp') ?? fail(`${where}.sampleCollectionTimestamp is missing`);
   const resource: FhirResource = {
     resourceType: 'Observation',
     status: 'final',
@@ -116,7 +130,8 @@ function observation(evidence: JsonObject, i: number, options: FhirBundleOptions
   resource.valueCodeableConcept = { coding: [{ system: SYSTEM.SNOMED, code: snomed }] };
   const disease = text(evidence, 'disease');
   // The LOINC codes we emit are all SARS-CoV-2 tests; a custom LOINC code is COVID-19 only if the record says so.
-  const covid19 = loinc === LOINC.NAAT || loinc === LOINC.ANTIGEN || (disease !== undefined && /covid|sars.?cov.?2/i.test(disease));
+  const covid19 =
+    loinc === LOINC.NAAT || loinc === LOINC.ANTIGEN || (disease !== undefined && /covid|sars.?cov.?2/i.test(disease));
   return { resource, covid19 };
 }
 
@@ -153,7 +168,9 @@ export function credentialToFhirBundle(credential: unknown, options: FhirBundleO
       covid19 &&= r.covid19;
     });
   } else {
-    fail(`credential type ${JSON.stringify(types)} has no SMART Health Card mapping (vaccination and test credentials do)`);
+    fail(
+      `credential type ${JSON.stringify(types)} has no SMART Health Card mapping (vaccination and test credentials do)`,
+    );
   }
   const bundle: FhirBundle = {
     resourceType: 'Bundle',

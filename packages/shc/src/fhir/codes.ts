@@ -60,17 +60,25 @@ export interface Coding {
 const COVID_ICD11 = new Set<string>(Object.values(ICD11_COVID19_VACCINE));
 
 /** Vaccine coding: CVX when the product is known, else ICD-11 (explicit `icd11Code` first). */
-export function vaccineCoding(vaccine: string, icd11Code: string | undefined): { coding: Coding; covid19: boolean } | undefined {
+export function vaccineCoding(
+  vaccine: string,
+  icd11Code: string | undefined,
+): { coding: Coding; covid19: boolean } | undefined {
   const known = resolveVaccine(vaccine);
   const cvx = known ? CVX_BY_VACCINE[known.name] : undefined;
   if (cvx) return { coding: { system: SYSTEM.CVX, code: cvx }, covid19: true };
   const icd11 = icd11Code ?? known?.icd11;
-  if (icd11 && /^[A-Z0-9]{2,10}$/.test(icd11)) return { coding: { system: SYSTEM.ICD11, code: icd11 }, covid19: known !== undefined || COVID_ICD11.has(icd11) };
+  if (icd11 && /^[A-Z0-9]{2,10}$/.test(icd11))
+    return { coding: { system: SYSTEM.ICD11, code: icd11 }, covid19: known !== undefined || COVID_ICD11.has(icd11) };
   return undefined;
 }
 
 function normal(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
 }
 
 /** LOINC code for a DIVOC `testType` ("RT-PCR", "RAT", "Rapid Antigen Test", "NAAT"...). */

@@ -44,7 +44,8 @@ export function minimizeFhirBundle(bundle: unknown): FhirBundle {
     const resource = (entry as JsonObject).resource as JsonObject;
     delete resource.id;
     delete resource.text;
-    if (isJsonObject(resource.meta) && resource.meta.security !== undefined) resource.meta = { security: resource.meta.security };
+    if (isJsonObject(resource.meta) && resource.meta.security !== undefined)
+      resource.meta = { security: resource.meta.security };
     else delete resource.meta;
     walk(resource);
     return { fullUrl: `resource:${i}`, resource: resource as FhirBundle['entry'][number]['resource'] };

@@ -26,7 +26,11 @@ export interface ShcSigningKey {
 export function shcIssuerOf(key: ShcSigningKey, issuer: string): string {
   if (key.issuer !== undefined) return key.issuer;
   if (/^https:\/\//.test(issuer)) return issuer.replace(/\/+$/, '');
-  throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'SMART Health Cards need an https issuer URL: give keys.shc.issuer');
+  throw new FormatIssueError(
+    'shc',
+    'ERR_ISSUER_KEY_MISSING',
+    'SMART Health Cards need an https issuer URL: give keys.shc.issuer',
+  );
 }
 
 const SHC_CHUNK = /^shc:\/\d{1,2}\/\d{1,2}\//;
@@ -36,9 +40,15 @@ function detect(input: FormatInput): FormatDetection | undefined {
     case 'text': {
       if (input.text.startsWith('shc:/')) {
         // A file with one chunk per line is a chunk set.
-        const lines = input.text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '');
+        const lines = input.text
+          .split(/\r?\n/)
+          .map((l) => l.trim())
+          .filter((l) => l !== '');
         if (lines.length > input.maxItems) {
-          return { payload: undefined, refusal: { code: 'ERR_INPUT_TOO_LARGE', message: `more than ${input.maxItems} QR chunks` } };
+          return {
+            payload: undefined,
+            refusal: { code: 'ERR_INPUT_TOO_LARGE', message: `more than ${input.maxItems} QR chunks` },
+          };
         }
         return { payload: lines.length > 1 ? lines : input.text };
       }
@@ -57,7 +67,8 @@ function detect(input: FormatInput): FormatDetection | undefined {
   }
 }
 
-const isShcKey = (key: unknown): key is ShcSigningKey => typeof key === 'object' && key !== null && 'signer' in key && 'key' in key;
+const isShcKey = (key: unknown): key is ShcSigningKey =>
+  typeof key === 'object' && key !== null && 'signer' in key && 'key' in key;
 
 /** A SMART Health Card: a compact JWS of a FHIR bundle, as `shc:/` QR chunks, a JWS or a `.smart-health-card` file. */
 export const shcFormat = {
@@ -86,7 +97,13 @@ export const shcFormat = {
     evidence.signedAt = new Date(card.nbf * 1000);
     const rid = card.vc.rid;
     evidence.revocation = [
-      { kind: 'shc-rid', issuer: card.iss, kid: result.header.kid, ...(rid !== undefined ? { rid } : {}), issuedAt: card.nbf },
+      {
+        kind: 'shc-rid',
+        issuer: card.iss,
+        kid: result.header.kid,
+        ...(rid !== undefined ? { rid } : {}),
+        issuedAt: card.nbf,
+      },
     ];
     return evidence;
   },
@@ -96,9 +113,14 @@ export const shcFormat = {
     keys: ['shc'],
     keyHint: 'keys.shc (an ES256 signer, its key and an https issuer)',
     issue: async (input, key) => {
-      if (!isShcKey(key)) throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.shc (an ES256 signer and its key)');
+      if (!isShcKey(key))
+        throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.shc (an ES256 signer and its key)');
       if (input.ddcc.kind === 'recovery') {
-        throw new FormatIssueError('shc', 'ERR_ISSUER_FORMAT_UNSUPPORTED', 'SMART Health Cards have no recovery profile');
+        throw new FormatIssueError(
+          'shc',
+          'ERR_ISSUER_FORMAT_UNSUPPORTED',
+          'SMART Health Cards have no recovery profile',
+        );
       }
       const rid = input.options.shcRid;
       const card = await issueShc(projectCredential(input.credential, input.ddcc), {

@@ -65,7 +65,8 @@ export function summarizeShc(payload: unknown): CredentialSummary {
     const name = firstRecord(patient.name);
     if (name) {
       const given = Array.isArray(name.given) ? name.given.map(summaryText).filter(Boolean).join(' ') : undefined;
-      summary.name = summaryText(name.text) ?? ([given, summaryText(name.family)].filter(Boolean).join(' ') || undefined);
+      summary.name =
+        summaryText(name.text) ?? ([given, summaryText(name.family)].filter(Boolean).join(' ') || undefined);
     }
     summary.dateOfBirth = summaryDay(patient.birthDate);
     summary.gender = summaryText(patient.gender);
@@ -95,7 +96,8 @@ export function summarizeShc(payload: unknown): CredentialSummary {
     const result = coding(observation.valueCodeableConcept);
     summary.event = 'test';
     summary.testType = code.display ?? (code.code ? (LOINC_NAMES[code.code] ?? code.code) : undefined);
-    summary.testResult = result.display ?? (result.code ? (SNOMED_RESULT_NAMES[result.code] ?? result.code) : undefined);
+    summary.testResult =
+      result.display ?? (result.code ? (SNOMED_RESULT_NAMES[result.code] ?? result.code) : undefined);
     summary.date = summaryDay(observation.effectiveDateTime);
   }
   return cleanSummary(summary);

@@ -21,17 +21,31 @@ function toKeyPair(key: KeyPair | JsonWebKey, where: string): KeyPair {
  * thumbprint, `use: "sig"`, `alg: "ES256"` and never `d`. Private key pairs are accepted; only public parts leave.
  */
 export function exportIssuerJwks(keys: readonly (KeyPair | JsonWebKey | IssuerKeyEntry)[]): ShcJwks {
-  if (!Array.isArray(keys) || keys.length === 0) throw new ShcOptionsInvalidError('exportIssuerJwks: give one or more keys');
+  if (!Array.isArray(keys) || keys.length === 0)
+    throw new ShcOptionsInvalidError('exportIssuerJwks: give one or more keys');
   return {
     keys: keys.map((item, i): ShcPublicJwk => {
       const where = `keys[${i}]`;
-      const entry: IssuerKeyEntry = isJsonObject(item) && 'key' in item && !isKeyPair(item) ? (item as unknown as IssuerKeyEntry) : { key: item as KeyPair | JsonWebKey };
+      const entry: IssuerKeyEntry =
+        isJsonObject(item) && 'key' in item && !isKeyPair(item)
+          ? (item as unknown as IssuerKeyEntry)
+          : { key: item as KeyPair | JsonWebKey };
       const kp = toKeyPair(entry.key, where);
-      if (kp.type !== 'P-256') throw new ShcOptionsInvalidError(`${where}: SMART Health Card keys are P-256, not ${kp.type}`);
+      if (kp.type !== 'P-256')
+        throw new ShcOptionsInvalidError(`${where}: SMART Health Card keys are P-256, not ${kp.type}`);
       const jwk = exportPublicJwk({ type: kp.type, publicKey: kp.publicKey }) as Record<string, string>;
-      const out: ShcPublicJwk = { kty: 'EC', kid: jwkThumbprint(kp), use: 'sig', alg: 'ES256', crv: 'P-256', x: jwk.x!, y: jwk.y! };
+      const out: ShcPublicJwk = {
+        kty: 'EC',
+        kid: jwkThumbprint(kp),
+        use: 'sig',
+        alg: 'ES256',
+        crv: 'P-256',
+        x: jwk.x!,
+        y: jwk.y!,
+      };
       if (entry.crlVersion !== undefined) {
-        if (!Number.isSafeInteger(entry.crlVersion) || entry.crlVersion < 1) throw new ShcOptionsInvalidError(`${where}: crlVersion must be a positive integer`);
+        if (!Number.isSafeInteger(entry.crlVersion) || entry.crlVersion < 1)
+          throw new ShcOptionsInvalidError(`${where}: crlVersion must be a positive integer`);
         out.crlVersion = entry.crlVersion;
       }
       return out;

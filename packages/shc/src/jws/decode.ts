@@ -13,7 +13,9 @@ export type ShcInput = string | Uint8Array | readonly string[] | HealthCardFile;
 function fromFile(value: unknown): string {
   const list = healthCardFileCredentials(value);
   if (list.length > 1) {
-    throw new ShcFileInvalidError(`health card file holds ${list.length} credentials; read them with readHealthCardFile() and decode each`);
+    throw new ShcFileInvalidError(
+      `health card file holds ${list.length} credentials; read them with readHealthCardFile() and decode each`,
+    );
   }
   return list[0]!;
 }
@@ -26,14 +28,19 @@ export function jwsOfInput(input: ShcInput): string {
   }
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     if (isJsonObject(input)) return fromFile(input);
-    throw new ShcInputInvalidError('input must be a JWS, a shc:/ QR text, an array of QR chunks or a .smart-health-card file');
+    throw new ShcInputInvalidError(
+      'input must be a JWS, a shc:/ QR text, an array of QR chunks or a .smart-health-card file',
+    );
   }
   const text = inputText(input, 'input').trim();
   if (text.length === 0) throw new ShcInputInvalidError('input is empty');
   if (looksLikeShcQr(text)) return decodeShcQr(text);
   if (text.startsWith('{')) {
     const parsed = parseJson(text);
-    if (!parsed.ok) throw new ShcFileInvalidError('input looks like a .smart-health-card file but is not JSON', { cause: parsed.error });
+    if (!parsed.ok)
+      throw new ShcFileInvalidError('input looks like a .smart-health-card file but is not JSON', {
+        cause: parsed.error,
+      });
     return fromFile(parsed.value);
   }
   return text;

@@ -40,8 +40,12 @@ function parseHeader(part: string): ShcHeader {
   if (!parsed?.ok || !isJsonObject(parsed.value)) throw new ShcJwsMalformedError('JWS header is not a JSON object');
   const header = parsed.value;
   // Only ES256 exists in SMART Health Cards: refusing everything else up front closes `none`/HS256/RS256 confusion.
-  if (header.alg !== 'ES256') throw new ShcHeaderInvalidError(`JWS alg must be "ES256", got ${JSON.stringify(header.alg) ?? 'nothing'}`);
-  if (header.zip !== 'DEF') throw new ShcHeaderInvalidError(`JWS zip must be "DEF" (raw DEFLATE), got ${JSON.stringify(header.zip) ?? 'nothing'}`);
+  if (header.alg !== 'ES256')
+    throw new ShcHeaderInvalidError(`JWS alg must be "ES256", got ${JSON.stringify(header.alg) ?? 'nothing'}`);
+  if (header.zip !== 'DEF')
+    throw new ShcHeaderInvalidError(
+      `JWS zip must be "DEF" (raw DEFLATE), got ${JSON.stringify(header.zip) ?? 'nothing'}`,
+    );
   if (typeof header.kid !== 'string' || header.kid.length === 0 || header.kid.length > 256) {
     throw new ShcHeaderInvalidError('JWS kid must be a non-empty string of at most 256 characters');
   }
@@ -50,7 +54,8 @@ function parseHeader(part: string): ShcHeader {
 }
 
 function finiteNumber(value: unknown, name: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new ShcPayloadInvalidError(`${name} must be a non-negative number of seconds`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+    throw new ShcPayloadInvalidError(`${name} must be a non-negative number of seconds`);
   return value;
 }
 
@@ -58,15 +63,18 @@ function finiteNumber(value: unknown, name: string): number {
 export function checkPayload(value: unknown): ShcPayload {
   if (!isJsonObject(value)) throw new ShcPayloadInvalidError('payload is not a JSON object');
   const { iss, vc } = value;
-  if (typeof iss !== 'string' || iss.length === 0 || iss.length > 2048) throw new ShcPayloadInvalidError('iss must be a non-empty string');
+  if (typeof iss !== 'string' || iss.length === 0 || iss.length > 2048)
+    throw new ShcPayloadInvalidError('iss must be a non-empty string');
   finiteNumber(value.nbf, 'nbf');
   if (value.exp !== undefined) finiteNumber(value.exp, 'exp');
   if (!isJsonObject(vc)) throw new ShcPayloadInvalidError('vc must be an object');
-  if (!Array.isArray(vc.type) || !vc.type.every((t) => typeof t === 'string')) throw new ShcPayloadInvalidError('vc.type must be an array of strings');
+  if (!Array.isArray(vc.type) || !vc.type.every((t) => typeof t === 'string'))
+    throw new ShcPayloadInvalidError('vc.type must be an array of strings');
   if (!vc.type.includes(HEALTH_CARD_TYPE)) throw new ShcPayloadInvalidError(`vc.type must include ${HEALTH_CARD_TYPE}`);
   const subject = vc.credentialSubject;
   if (!isJsonObject(subject)) throw new ShcPayloadInvalidError('vc.credentialSubject must be an object');
-  if (typeof subject.fhirVersion !== 'string') throw new ShcPayloadInvalidError('vc.credentialSubject.fhirVersion must be a string');
+  if (typeof subject.fhirVersion !== 'string')
+    throw new ShcPayloadInvalidError('vc.credentialSubject.fhirVersion must be a string');
   const bundle = subject.fhirBundle;
   if (!isJsonObject(bundle) || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
     throw new ShcPayloadInvalidError('vc.credentialSubject.fhirBundle must be a FHIR Bundle with an entry array');
@@ -84,14 +92,16 @@ export function checkPayload(value: unknown): ShcPayload {
 
 /** Split, decode and inflate a compact health card JWS; checks header profile and payload shape, not the signature. */
 export function parseShcJws(jws: string): ParsedJws {
-  if (jws.length > LIMITS.maxJwsLength) throw new ShcInputTooLargeError(`JWS is longer than ${LIMITS.maxJwsLength} characters`);
+  if (jws.length > LIMITS.maxJwsLength)
+    throw new ShcInputTooLargeError(`JWS is longer than ${LIMITS.maxJwsLength} characters`);
   const match = COMPACT_JWS.exec(jws);
   if (!match) throw new ShcJwsMalformedError('not a compact JWS (three base64url parts separated by ".")');
   const [, headerPart, payloadPart, signaturePart] = match as unknown as [string, string, string, string];
   const header = parseHeader(headerPart);
   const signature = b64(signaturePart, 'signature');
   // ES256 is raw r||s: anything but 64 bytes is truncated, DER-encoded or forged.
-  if (signature.length !== 64) throw new ShcJwsMalformedError(`ES256 signature must be 64 bytes, got ${signature.length}`);
+  if (signature.length !== 64)
+    throw new ShcJwsMalformedError(`ES256 signature must be 64 bytes, got ${signature.length}`);
   const inflated = inflateRawBounded(b64(payloadPart, 'payload'));
   const text = utf8DecodeStrict(inflated);
   if (text === undefined) throw new ShcPayloadInvalidError('payload is not UTF-8');

@@ -67,7 +67,8 @@ function fail(message: string, cause?: unknown): never {
 
 /** Spec: the `iss` URL SHALL use https and SHALL NOT end with "/". */
 export function checkIssuerUrl(issuer: unknown, where = 'issuer'): string {
-  if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 2048) fail(`${where} must be a non-empty string`);
+  if (typeof issuer !== 'string' || issuer.length === 0 || issuer.length > 2048)
+    fail(`${where} must be a non-empty string`);
   let url: URL;
   try {
     url = new URL(issuer);
@@ -81,7 +82,8 @@ export function checkIssuerUrl(issuer: unknown, where = 'issuer'): string {
 
 function seconds(value: Date | number, name: string): number {
   const n = value instanceof Date ? value.getTime() / 1000 : value;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0) fail(`${name} must be a valid Date or a non-negative number of seconds`);
+  if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
+    fail(`${name} must be a valid Date or a non-negative number of seconds`);
   return n;
 }
 
@@ -90,7 +92,8 @@ export function createShcPayload(bundle: FhirBundle, options: ShcPayloadOptions)
   if (!isJsonObject(options)) fail('options with an issuer are required');
   const iss = checkIssuerUrl(options.issuer);
   const types = [HEALTH_CARD_TYPE, ...(options.types ?? []).filter((t) => t !== HEALTH_CARD_TYPE)];
-  if (!types.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 512)) fail('types must be non-empty strings');
+  if (!types.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 512))
+    fail('types must be non-empty strings');
   const payload: ShcPayload = {
     iss,
     nbf: options.nbf === undefined ? Math.floor(Date.now() / 1000) : seconds(options.nbf, 'nbf'),
@@ -98,7 +101,8 @@ export function createShcPayload(bundle: FhirBundle, options: ShcPayloadOptions)
     vc: { type: types, credentialSubject: { fhirVersion: '4.0.1', fhirBundle: bundle } },
   };
   if (options.rid !== undefined) {
-    if (typeof options.rid !== 'string' || !RID_PATTERN.test(options.rid)) fail('rid must be 1–24 characters of the base64url alphabet');
+    if (typeof options.rid !== 'string' || !RID_PATTERN.test(options.rid))
+      fail('rid must be 1–24 characters of the base64url alphabet');
     payload.vc.rid = options.rid;
   }
   try {
@@ -125,7 +129,8 @@ function keyPairOf(key: KeyPair | JsonWebKey): KeyPair {
  * JSON, signature raw r||s. Returns the compact JWS.
  */
 export async function signShcPayload(payload: ShcPayload, options: SignShcOptions): Promise<string> {
-  if (!isJsonObject(options) || !options.signer || typeof options.signer.sign !== 'function') fail('options.signer is required');
+  if (!isJsonObject(options) || !options.signer || typeof options.signer.sign !== 'function')
+    fail('options.signer is required');
   const { signer } = options;
   if (signer.algorithm !== 'ES256') fail(`signer algorithm must be ES256, not ${String(signer.algorithm)}`);
   const kp = options.key !== undefined ? keyPairOf(options.key) : undefined;
@@ -144,8 +149,10 @@ export async function signShcPayload(payload: ShcPayload, options: SignShcOption
   const body = base64urlEncode(deflateRaw(utf8Encode(JSON.stringify(checked))));
   const signingInput = utf8Encode(`${header}.${body}`);
   const signature = await signer.sign(signingInput);
-  if (!(signature instanceof Uint8Array) || signature.length !== 64) fail('signer returned something other than a 64-byte ES256 signature');
-  if (kp && !(await verifySignature(kp, 'ES256', signingInput, signature))) fail('signer does not hold the private half of key');
+  if (!(signature instanceof Uint8Array) || signature.length !== 64)
+    fail('signer returned something other than a 64-byte ES256 signature');
+  if (kp && !(await verifySignature(kp, 'ES256', signingInput, signature)))
+    fail('signer does not hold the private half of key');
   const jws = `${header}.${body}.${base64urlEncode(signature)}`;
   if (jws.length > LIMITS.maxJwsLength) fail(`signed card is longer than ${LIMITS.maxJwsLength} characters`);
   return jws;

@@ -1,4 +1,8 @@
-import { InflateTooLargeError, deflateRaw as deflateRawBytes, inflateRawBounded as inflateRawWithin } from '@divoc/keys';
+import {
+  InflateTooLargeError,
+  deflateRaw as deflateRawBytes,
+  inflateRawBounded as inflateRawWithin,
+} from '@divoc/keys';
 import { ShcInflateError } from './errors.js';
 import { LIMITS } from './limits.js';
 
@@ -14,7 +18,10 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
  * (beyond a small floor). The streaming inflater stops as soon as the budget is spent, so a bomb costs at most the budget.
  */
 export function inflateRawBounded(data: Uint8Array): Uint8Array {
-  const budget = Math.min(LIMITS.maxInflatedBytes, Math.max(LIMITS.inflateFloorBytes, data.byteLength * LIMITS.maxInflateRatio));
+  const budget = Math.min(
+    LIMITS.maxInflatedBytes,
+    Math.max(LIMITS.inflateFloorBytes, data.byteLength * LIMITS.maxInflateRatio),
+  );
   let out: Uint8Array;
   try {
     out = inflateRawWithin(data, { maxOutput: budget });

@@ -4,7 +4,9 @@ import { ShcInputInvalidError, ShcUnsafeJsonError } from './errors.js';
 export type JsonObject = Record<string, unknown>;
 
 function unsafe(error: unknown): ShcUnsafeJsonError | undefined {
-  return isUnsafeJsonError(error) ? new ShcUnsafeJsonError(error.message, { code: error.code, cause: error }) : undefined;
+  return isUnsafeJsonError(error)
+    ? new ShcUnsafeJsonError(error.message, { code: error.code, cause: error })
+    : undefined;
 }
 
 /**
@@ -27,6 +29,8 @@ export function assertSafeInput(value: unknown): void {
   try {
     assertSafeJson(value);
   } catch (error) {
-    throw unsafe(error) ?? new ShcInputInvalidError(`input is not JSON data: ${(error as Error).message}`, { cause: error });
+    throw (
+      unsafe(error) ?? new ShcInputInvalidError(`input is not JSON data: ${(error as Error).message}`, { cause: error })
+    );
   }
 }

@@ -27,11 +27,14 @@ function digitsOf(jws: string): string {
  * texts over balanced chunks of at most 1191 characters (the spec's rule; chunking itself is deprecated).
  */
 export function encodeShcQr(jws: string): string[] {
-  if (typeof jws !== 'string' || !JWS_TEXT.test(jws)) throw new ShcInputInvalidError('encodeShcQr: input must be a compact JWS string');
-  if (jws.length > LIMITS.maxJwsLength) throw new ShcInputInvalidError(`encodeShcQr: JWS longer than ${LIMITS.maxJwsLength} characters`);
+  if (typeof jws !== 'string' || !JWS_TEXT.test(jws))
+    throw new ShcInputInvalidError('encodeShcQr: input must be a compact JWS string');
+  if (jws.length > LIMITS.maxJwsLength)
+    throw new ShcInputInvalidError(`encodeShcQr: JWS longer than ${LIMITS.maxJwsLength} characters`);
   if (jws.length <= LIMITS.maxSingleQrJws) return [`${PREFIX}${digitsOf(jws)}`];
   const count = Math.ceil(jws.length / LIMITS.maxChunkJws);
-  if (count > LIMITS.maxChunks) throw new ShcInputInvalidError(`encodeShcQr: JWS needs more than ${LIMITS.maxChunks} chunks`);
+  if (count > LIMITS.maxChunks)
+    throw new ShcInputInvalidError(`encodeShcQr: JWS needs more than ${LIMITS.maxChunks} chunks`);
   // Balanced: chunk lengths differ by at most one character (the first `extra` chunks carry one more).
   const base = Math.floor(jws.length / count);
   const extra = jws.length % count;
@@ -53,9 +56,13 @@ function jwsOf(digits: string, where: string): string {
   let out = '';
   for (let i = 0; i < digits.length; i += 2) {
     const n = (digits.charCodeAt(i) - 48) * 10 + (digits.charCodeAt(i + 1) - 48);
-    if (n > 77) throw new ShcQrInvalidError(`${where}: digit pair ${digits.slice(i, i + 2)} at offset ${i} is above 77`);
+    if (n > 77)
+      throw new ShcQrInvalidError(`${where}: digit pair ${digits.slice(i, i + 2)} at offset ${i} is above 77`);
     const c = String.fromCharCode(n + 45);
-    if (!JWS_CHAR.test(c)) throw new ShcQrInvalidError(`${where}: digit pair ${digits.slice(i, i + 2)} at offset ${i} is not a JWS character`);
+    if (!JWS_CHAR.test(c))
+      throw new ShcQrInvalidError(
+        `${where}: digit pair ${digits.slice(i, i + 2)} at offset ${i} is not a JWS character`,
+      );
     out += c;
   }
   return out;
@@ -69,17 +76,21 @@ interface ParsedQr {
 
 function parseQrText(text: unknown, where: string): ParsedQr {
   if (typeof text !== 'string') throw new ShcInputInvalidError(`${where}: QR text must be a string`);
-  if (text.length > LIMITS.maxQrTextLength) throw new ShcQrInvalidError(`${where}: longer than any QR code can hold (${text.length} characters)`);
+  if (text.length > LIMITS.maxQrTextLength)
+    throw new ShcQrInvalidError(`${where}: longer than any QR code can hold (${text.length} characters)`);
   const trimmed = text.trim();
   // The prefix is a byte-mode segment; scanners keep its case, but upper-case URIs exist in the wild.
-  if (trimmed.slice(0, PREFIX.length).toLowerCase() !== PREFIX) throw new ShcQrInvalidError(`${where}: does not start with "${PREFIX}"`);
+  if (trimmed.slice(0, PREFIX.length).toLowerCase() !== PREFIX)
+    throw new ShcQrInvalidError(`${where}: does not start with "${PREFIX}"`);
   const rest = trimmed.slice(PREFIX.length);
   const chunked = CHUNKED.exec(rest);
   if (chunked) {
     const index = Number(chunked[1]);
     const total = Number(chunked[2]);
-    if (total < 1 || total > LIMITS.maxChunks) throw new ShcChunksInvalidError(`${where}: chunk count ${total} is not between 1 and ${LIMITS.maxChunks}`);
-    if (index < 1 || index > total) throw new ShcChunksInvalidError(`${where}: chunk index ${index} is out of range 1..${total}`);
+    if (total < 1 || total > LIMITS.maxChunks)
+      throw new ShcChunksInvalidError(`${where}: chunk count ${total} is not between 1 and ${LIMITS.maxChunks}`);
+    if (index < 1 || index > total)
+      throw new ShcChunksInvalidError(`${where}: chunk index ${index} is out of range 1..${total}`);
     return { index, total, jws: jwsOf(chunked[3]!, where) };
   }
   if (rest.includes('/')) throw new ShcQrInvalidError(`${where}: malformed chunk prefix (expected "${PREFIX}C/N/")`);
@@ -98,9 +109,11 @@ export function looksLikeShcQr(text: string): boolean {
  */
 export function decodeShcQr(input: string | readonly string[]): string {
   const texts = typeof input === 'string' ? [input] : input;
-  if (!Array.isArray(texts)) throw new ShcInputInvalidError('decodeShcQr: input must be a string or an array of strings');
+  if (!Array.isArray(texts))
+    throw new ShcInputInvalidError('decodeShcQr: input must be a string or an array of strings');
   if (texts.length === 0) throw new ShcChunksInvalidError('decodeShcQr: no QR texts given');
-  if (texts.length > LIMITS.maxChunks) throw new ShcChunksInvalidError(`decodeShcQr: more than ${LIMITS.maxChunks} QR texts`);
+  if (texts.length > LIMITS.maxChunks)
+    throw new ShcChunksInvalidError(`decodeShcQr: more than ${LIMITS.maxChunks} QR texts`);
   const parsed = texts.map((t, i) => parseQrText(t, texts.length === 1 ? 'QR text' : `QR text ${i + 1}`));
   if (parsed.length === 1 && parsed[0]!.total === undefined) return parsed[0]!.jws;
   if (parsed.some((p) => p.total === undefined)) {
@@ -108,16 +121,23 @@ export function decodeShcQr(input: string | readonly string[]): string {
   }
   const total = parsed[0]!.total!;
   if (parsed.some((p) => p.total !== total)) {
-    throw new ShcChunksInvalidError(`decodeShcQr: texts come from different chunk sets (counts ${[...new Set(parsed.map((p) => p.total))].join(', ')})`);
+    throw new ShcChunksInvalidError(
+      `decodeShcQr: texts come from different chunk sets (counts ${[...new Set(parsed.map((p) => p.total))].join(', ')})`,
+    );
   }
   const slots: (string | undefined)[] = Array.from({ length: total }, () => undefined);
   for (const p of parsed) {
-    if (slots[p.index! - 1] !== undefined) throw new ShcChunksInvalidError(`decodeShcQr: chunk ${p.index}/${total} appears twice`);
+    if (slots[p.index! - 1] !== undefined)
+      throw new ShcChunksInvalidError(`decodeShcQr: chunk ${p.index}/${total} appears twice`);
     slots[p.index! - 1] = p.jws;
   }
   const missing = slots.flatMap((s, i) => (s === undefined ? [i + 1] : []));
-  if (missing.length > 0) throw new ShcChunksInvalidError(`decodeShcQr: missing chunk${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${total}`);
+  if (missing.length > 0)
+    throw new ShcChunksInvalidError(
+      `decodeShcQr: missing chunk${missing.length > 1 ? 's' : ''} ${missing.join(', ')} of ${total}`,
+    );
   const jws = slots.join('');
-  if (jws.length > LIMITS.maxJwsLength) throw new ShcChunksInvalidError(`decodeShcQr: assembled JWS is longer than ${LIMITS.maxJwsLength} characters`);
+  if (jws.length > LIMITS.maxJwsLength)
+    throw new ShcChunksInvalidError(`decodeShcQr: assembled JWS is longer than ${LIMITS.maxJwsLength} characters`);
   return jws;
 }

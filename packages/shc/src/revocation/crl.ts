@@ -56,13 +56,21 @@ export function createRevocationList(options: CreateRevocationListOptions): Revo
   const { kid, rids, ctr = 1 } = options;
   if (typeof kid !== 'string' || kid.length === 0 || kid.length > 256) fail('kid must be a non-empty string');
   if (!Number.isSafeInteger(ctr) || ctr < 1) fail('ctr must be a positive integer');
-  if (!Array.isArray(rids) || rids.length > LIMITS.maxRevocationEntries) fail(`rids must be an array of at most ${LIMITS.maxRevocationEntries} entries`);
+  if (!Array.isArray(rids) || rids.length > LIMITS.maxRevocationEntries)
+    fail(`rids must be an array of at most ${LIMITS.maxRevocationEntries} entries`);
   const entries = rids.map((r, i) => {
-    const { rid, before } = typeof r === 'string' ? { rid: r, before: undefined } : isJsonObject(r) ? r : fail(`rids[${i}] must be a string or { rid, before }`);
-    if (typeof rid !== 'string' || !RID_PATTERN.test(rid)) fail(`rids[${i}]: rid must be 1–24 characters of the base64url alphabet`);
+    const { rid, before } =
+      typeof r === 'string'
+        ? { rid: r, before: undefined }
+        : isJsonObject(r)
+          ? r
+          : fail(`rids[${i}] must be a string or { rid, before }`);
+    if (typeof rid !== 'string' || !RID_PATTERN.test(rid))
+      fail(`rids[${i}]: rid must be 1–24 characters of the base64url alphabet`);
     if (before === undefined) return rid;
     const t = before instanceof Date ? before.getTime() / 1000 : before;
-    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) fail(`rids[${i}]: before must be a valid Date or seconds`);
+    if (typeof t !== 'number' || !Number.isFinite(t) || t < 0)
+      fail(`rids[${i}]: before must be a valid Date or seconds`);
     // The spec's timestamp is whole seconds; round up so a card issued in the same second as `before` is covered.
     return `${rid}.${Math.ceil(t)}`;
   });
@@ -72,12 +80,16 @@ export function createRevocationList(options: CreateRevocationListOptions): Revo
 /** Validates a CRL JSON document (`{ kid, method: "rid", ctr, rids }`). */
 export function parseRevocationList(json: unknown): RevocationList {
   if (!isJsonObject(json)) fail('revocation list must be a JSON object');
-  if (typeof json.kid !== 'string' || json.kid.length === 0 || json.kid.length > 256) fail('revocation list kid must be a non-empty string');
+  if (typeof json.kid !== 'string' || json.kid.length === 0 || json.kid.length > 256)
+    fail('revocation list kid must be a non-empty string');
   if (json.method !== 'rid') fail(`revocation list method must be "rid", got ${JSON.stringify(json.method)}`);
-  if (typeof json.ctr !== 'number' || !Number.isSafeInteger(json.ctr) || json.ctr < 1) fail('revocation list ctr must be a positive integer');
-  if (!Array.isArray(json.rids) || json.rids.length > LIMITS.maxRevocationEntries) fail('revocation list rids must be an array');
+  if (typeof json.ctr !== 'number' || !Number.isSafeInteger(json.ctr) || json.ctr < 1)
+    fail('revocation list ctr must be a positive integer');
+  if (!Array.isArray(json.rids) || json.rids.length > LIMITS.maxRevocationEntries)
+    fail('revocation list rids must be an array');
   json.rids.forEach((r: unknown, i: number) => {
-    if (typeof r !== 'string' || !CRL_ENTRY.test(r)) fail(`revocation list rids[${i}] must be "rid" or "rid.timestamp"`);
+    if (typeof r !== 'string' || !CRL_ENTRY.test(r))
+      fail(`revocation list rids[${i}] must be "rid" or "rid.timestamp"`);
   });
   return { kid: json.kid, method: 'rid', ctr: json.ctr, rids: [...(json.rids as string[])] };
 }

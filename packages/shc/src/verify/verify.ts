@@ -1,4 +1,12 @@
-import { bindIssuer, trustedKeyIssuers, verifySignature, type Check, type FormatVerificationResult, type TrustedKey, type TrustStore } from '@divoc/keys';
+import {
+  bindIssuer,
+  trustedKeyIssuers,
+  verifySignature,
+  type Check,
+  type FormatVerificationResult,
+  type TrustedKey,
+  type TrustStore,
+} from '@divoc/keys';
 import { parseInput, type ShcInput } from '../jws/decode.js';
 import type { ParsedJws } from '../jws/parse.js';
 import {
@@ -60,7 +68,10 @@ function ok(name: Check['name'], message?: string): Check {
 }
 
 function failed(name: Check['name'], error: unknown): Check {
-  const err = error instanceof ShcError ? error : new ShcInputInvalidError(error instanceof Error ? error.message : String(error));
+  const err =
+    error instanceof ShcError
+      ? error
+      : new ShcInputInvalidError(error instanceof Error ? error.message : String(error));
   return { name, ok: false, code: err.code, message: err.message };
 }
 
@@ -68,7 +79,11 @@ function failed(name: Check['name'], error: unknown): Check {
  * Keys for the card: those answering to `iss#kid` or to `kid`, never one registered for another issuer. Only keys
  * whose id or alias is exactly that name count (no looser DID-style matching on attacker-chosen strings).
  */
-function candidateKeys(store: VerifyShcOptions['trustStore'], iss: string, kid: string): { keys: TrustedKey[]; foreign: TrustedKey[] } {
+function candidateKeys(
+  store: VerifyShcOptions['trustStore'],
+  iss: string,
+  kid: string,
+): { keys: TrustedKey[]; foreign: TrustedKey[] } {
   // SHC kids are base64url thumbprints. Anything else (a did:key URL, say) could make a store that resolves keys
   // from their names trust a key the card itself chose.
   if (!KID_PATTERN.test(kid)) return { keys: [], foreign: [] };
@@ -98,29 +113,37 @@ function candidateKeys(store: VerifyShcOptions['trustStore'], iss: string, kid: 
 
 function checkKeyWindow(key: TrustedKey, issuedAt: Date): void {
   if (key.validFrom && issuedAt < key.validFrom) {
-    throw new ShcKeyExpiredError(`key ${key.id} is valid from ${key.validFrom.toISOString()}, after the card was issued (${issuedAt.toISOString()})`);
+    throw new ShcKeyExpiredError(
+      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the card was issued (${issuedAt.toISOString()})`,
+    );
   }
   if (key.validUntil && issuedAt > key.validUntil) {
-    throw new ShcKeyExpiredError(`key ${key.id} expired ${key.validUntil.toISOString()}, before the card was issued (${issuedAt.toISOString()})`);
+    throw new ShcKeyExpiredError(
+      `key ${key.id} expired ${key.validUntil.toISOString()}, before the card was issued (${issuedAt.toISOString()})`,
+    );
   }
 }
 
 function checkValidity(payload: ShcPayload, now: Date, tolerance: number): void {
   const t = now.getTime() / 1000;
   // nbf may be fractional (the spec's own examples are): compare as numbers, never parse as integers.
-  if (payload.nbf > t + tolerance) throw new ShcNotYetValidError(`card is not valid before ${new Date(payload.nbf * 1000).toISOString()} (nbf)`);
-  if (payload.exp !== undefined && payload.exp < t - tolerance) throw new ShcExpiredError(`card expired ${new Date(payload.exp * 1000).toISOString()} (exp)`);
+  if (payload.nbf > t + tolerance)
+    throw new ShcNotYetValidError(`card is not valid before ${new Date(payload.nbf * 1000).toISOString()} (nbf)`);
+  if (payload.exp !== undefined && payload.exp < t - tolerance)
+    throw new ShcExpiredError(`card expired ${new Date(payload.exp * 1000).toISOString()} (exp)`);
 }
 
 function checkRevocation(parsed: ParsedJws, lists: readonly RevocationList[]): Check {
-  if (!Array.isArray(lists)) throw new ShcRevocationListInvalidError('revocationLists must be an array of revocation lists');
+  if (!Array.isArray(lists))
+    throw new ShcRevocationListInvalidError('revocationLists must be an array of revocation lists');
   const kid = parsed.header.kid;
   const list = lists.find((l) => l?.kid === kid);
   if (!list) return ok('revocation', `no revocation list for key ${kid}`);
   const crl = parseRevocationList(list);
   const rid = parsed.payload.vc.rid;
   if (rid === undefined) return ok('revocation', 'card has no rid');
-  if (isRevoked(rid, crl, parsed.payload.nbf)) throw new ShcRevokedError(`card rid ${rid} is revoked by the list for key ${kid} (ctr ${crl.ctr})`);
+  if (isRevoked(rid, crl, parsed.payload.nbf))
+    throw new ShcRevokedError(`card rid ${rid} is revoked by the list for key ${kid} (ctr ${crl.ctr})`);
   return ok('revocation');
 }
 
@@ -131,7 +154,8 @@ function checkRevocation(parsed: ParsedJws, lists: readonly RevocationList[]): C
  * `validity` (`nbf` ≤ now, `exp` if present), and `revocation` when `revocationLists` are given.
  */
 export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Promise<ShcVerificationResult> {
-  if (!options || typeof options.trustStore?.resolve !== 'function') throw new TypeError('verifyShc: options.trustStore is required');
+  if (!options || typeof options.trustStore?.resolve !== 'function')
+    throw new TypeError('verifyShc: options.trustStore is required');
   const result: ShcVerificationResult = { valid: false, format: 'shc', checks: [] };
   const now = options.now ?? new Date();
   const tolerance = Math.max(0, options.clockToleranceSeconds ?? 0);
@@ -140,7 +164,12 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
   try {
     parsed = parseInput(input);
   } catch (error) {
-    result.checks.push(failed('decode', isShcError(error) ? error : new ShcInputInvalidError('input could not be decoded', { cause: error })));
+    result.checks.push(
+      failed(
+        'decode',
+        isShcError(error) ? error : new ShcInputInvalidError('input could not be decoded', { cause: error }),
+      ),
+    );
     return result;
   }
   result.checks.push(ok('decode'));
@@ -153,7 +182,8 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
   const { keys, foreign } = candidateKeys(options.trustStore, payload.iss, header.kid);
   let verifiedBy: TrustedKey | undefined;
   try {
-    if (keys.length === 0 && foreign.length === 0) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}; cannot verify`);
+    if (keys.length === 0 && foreign.length === 0)
+      throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}; cannot verify`);
     // Keys of other issuers are tried too, so the result can say who really signed; `trust` then refuses the card.
     for (const key of [...keys, ...foreign]) {
       if (key.type !== 'P-256') continue;
@@ -163,7 +193,10 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
       }
     }
     const tried = keys.length + foreign.length;
-    if (!verifiedBy) throw new ShcSignatureInvalidError(`signature does not verify under ${tried === 1 ? 'the trusted key' : `any of ${tried} trusted keys`} for ${header.kid}`);
+    if (!verifiedBy)
+      throw new ShcSignatureInvalidError(
+        `signature does not verify under ${tried === 1 ? 'the trusted key' : `any of ${tried} trusted keys`} for ${header.kid}`,
+      );
     result.keyId = verifiedBy.id;
     result.signer = verifiedBy;
     result.checks.push(ok('signature'));
@@ -175,7 +208,9 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
     const key = verifiedBy ?? keys[0] ?? foreign[0];
     if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
     if (foreign.includes(key)) {
-      throw new ShcIssuerMismatchError(`the card names issuer ${JSON.stringify(payload.iss.slice(0, 200))} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`);
+      throw new ShcIssuerMismatchError(
+        `the card names issuer ${JSON.stringify(payload.iss.slice(0, 200))} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`,
+      );
     }
     try {
       checkKeyWindow(key, new Date(payload.nbf * 1000));

@@ -1,11 +1,21 @@
 import { isJsonObject } from '@divoc/keys';
 import type { Check, TrustedKey } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
-import { verifyCredential, type CredentialVerificationResult, type KeyResolver, type UnsignedCredential, type VerifyOptions } from '@divoc/vc';
+import {
+  verifyCredential,
+  type CredentialVerificationResult,
+  type KeyResolver,
+  type UnsignedCredential,
+  type VerifyOptions,
+} from '@divoc/vc';
 import { StatusOptionsInvalidError } from '../lib/errors.js';
 import { describe, failed, passed, readJson, type JsonRecord } from '../lib/json.js';
 import { readStatus } from './codec.js';
-import { parseStatusListCredential, MAX_STATUS_LIST_CREDENTIAL_CHARS, type ParsedStatusListCredential } from './credential.js';
+import {
+  parseStatusListCredential,
+  MAX_STATUS_LIST_CREDENTIAL_CHARS,
+  type ParsedStatusListCredential,
+} from './credential.js';
 import { bitsOf, isStatusList, type BitstringStatusListEntry, type StatusList } from './list.js';
 
 /**
@@ -22,10 +32,17 @@ export function addCredentialStatus<T extends UnsignedCredential>(
   }
   const entries = (Array.isArray(entry) ? entry : [entry]) as BitstringStatusListEntry[];
   if (entries.length === 0 || !entries.every((e) => isJsonObject(e) && e.type === 'BitstringStatusListEntry')) {
-    throw new StatusOptionsInvalidError('entry must be a BitstringStatusListEntry (from allocateStatusEntry or statusEntryFor)');
+    throw new StatusOptionsInvalidError(
+      'entry must be a BitstringStatusListEntry (from allocateStatusEntry or statusEntryFor)',
+    );
   }
   const copy = structuredClone(credential) as T & { credentialStatus?: unknown };
-  const existing = copy.credentialStatus === undefined ? [] : Array.isArray(copy.credentialStatus) ? copy.credentialStatus : [copy.credentialStatus];
+  const existing =
+    copy.credentialStatus === undefined
+      ? []
+      : Array.isArray(copy.credentialStatus)
+        ? copy.credentialStatus
+        : [copy.credentialStatus];
   const all = [...existing, ...entries.map((e) => structuredClone(e))];
   (copy as Record<string, unknown>).credentialStatus = all.length === 1 ? all[0] : all;
   const contexts = Array.isArray(copy['@context']) ? [...copy['@context']] : [copy['@context']];
@@ -76,7 +93,9 @@ const MAX_LISTS_PER_ID = 4;
 function listIdOf(item: unknown): string | undefined {
   try {
     const json = readJson(item, MAX_STATUS_LIST_CREDENTIAL_CHARS, (m) => new StatusOptionsInvalidError(m));
-    return isJsonObject(json) && typeof json.id === 'string' && json.id.length > 0 && json.id.length <= 2048 ? json.id : undefined;
+    return isJsonObject(json) && typeof json.id === 'string' && json.id.length > 0 && json.id.length <= 2048
+      ? json.id
+      : undefined;
   } catch {
     return undefined;
   }
@@ -109,30 +128,57 @@ function makeLookup(options: CheckStatusOptions): Lookup {
   let unreadable = 0;
 
   const verifyParsed = async (url: string, parsed: ParsedStatusListCredential): Promise<ResolvedList | Check> => {
-    if (parsed.id !== url) return failed('ERR_STATUS_LIST_INVALID', `status list credential id ${describe(parsed.id)} is not ${describe(url)}`);
+    if (parsed.id !== url)
+      return failed(
+        'ERR_STATUS_LIST_INVALID',
+        `status list credential id ${describe(parsed.id)} is not ${describe(url)}`,
+      );
     const verifyOptions: VerifyOptions = { trustStore: options.trustStore };
     if (options.now) verifyOptions.now = options.now;
     if (options.documentLoader) verifyOptions.documentLoader = options.documentLoader;
     const result = await verifyCredential(parsed.credential, verifyOptions);
     const bad = result.checks.find((c) => !c.ok);
     if (!result.valid || bad) {
-      return failed('ERR_STATUS_LIST_INVALID', `status list ${url} does not verify: ${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`);
+      return failed(
+        'ERR_STATUS_LIST_INVALID',
+        `status list ${url} does not verify: ${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`,
+      );
     }
     if (options.acceptListSigner) {
-      const why = result.signer ? options.acceptListSigner(result.signer, { url, ...(parsed.issuer !== undefined ? { issuer: parsed.issuer } : {}) }) : 'no signing key';
-      if (why !== undefined) return failed('ERR_STATUS_LIST_INVALID', `status list ${url} may not speak for this credential: ${why}`);
+      const why = result.signer
+        ? options.acceptListSigner(result.signer, {
+            url,
+            ...(parsed.issuer !== undefined ? { issuer: parsed.issuer } : {}),
+          })
+        : 'no signing key';
+      if (why !== undefined)
+        return failed('ERR_STATUS_LIST_INVALID', `status list ${url} may not speak for this credential: ${why}`);
     }
-    return { url, purposes: parsed.statusPurposes, bits: parsed.bits, bitLength: parsed.bitLength, issuer: parsed.issuer };
+    return {
+      url,
+      purposes: parsed.statusPurposes,
+      bits: parsed.bits,
+      bitLength: parsed.bitLength,
+      issuer: parsed.issuer,
+    };
   };
 
   const resolve = async (url: string): Promise<ResolvedList | Check> => {
     if (source instanceof Map) {
-      if (!source.has(url)) return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)`);
+      if (!source.has(url))
+        return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)`);
       const value: unknown = source.get(url);
       if (isStatusList(value)) {
-        if (value.id !== url) return failed('ERR_STATUS_LIST_INVALID', `in-memory list ${value.id} is filed under ${url}`);
+        if (value.id !== url)
+          return failed('ERR_STATUS_LIST_INVALID', `in-memory list ${value.id} is filed under ${url}`);
         const bits = bitsOf(value);
-        return { url, purposes: [value.statusPurpose], bits, bitLength: value.length * value.statusSize, statusSize: value.statusSize };
+        return {
+          url,
+          purposes: [value.statusPurpose],
+          bits,
+          bitLength: value.length * value.statusSize,
+          statusSize: value.statusSize,
+        };
       }
       let parsed: ParsedStatusListCredential;
       try {
@@ -159,7 +205,8 @@ function makeLookup(options: CheckStatusOptions): Lookup {
       }
     }
     const candidates = byId.get(url) ?? [];
-    if (candidates.length > MAX_LISTS_PER_ID) return failed('ERR_STATUS_LIST_INVALID', `more than ${MAX_LISTS_PER_ID} status list credentials have id ${url}`);
+    if (candidates.length > MAX_LISTS_PER_ID)
+      return failed('ERR_STATUS_LIST_INVALID', `more than ${MAX_LISTS_PER_ID} status list credentials have id ${url}`);
     let found: ParsedStatusListCredential | undefined;
     let broken = 0;
     for (const item of candidates) {
@@ -176,7 +223,10 @@ function makeLookup(options: CheckStatusOptions): Lookup {
     }
     if (!found) {
       const ignored = unreadable + broken;
-      return failed('ERR_STATUS_LIST_MISSING', `no status list ${url} was given (lists are never fetched)${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`);
+      return failed(
+        'ERR_STATUS_LIST_MISSING',
+        `no status list ${url} was given (lists are never fetched)${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`,
+      );
     }
     return verifyParsed(url, found);
   };
@@ -200,7 +250,8 @@ interface ParsedEntry {
 }
 
 /** An absolute URL (a scheme, then no whitespace), at most 2048 characters: list ids are matched as such. */
-const isAbsoluteUrl = (v: unknown): v is string => typeof v === 'string' && v.length <= 2048 && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(v);
+const isAbsoluteUrl = (v: unknown): v is string =>
+  typeof v === 'string' && v.length <= 2048 && /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(v);
 
 function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   const bad = (m: string): Check => failed('ERR_STATUS_ENTRY_INVALID', `${at}: ${m}`);
@@ -209,7 +260,8 @@ function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   if (!Array.isArray(types) || !types.includes('BitstringStatusListEntry')) {
     return bad(`unsupported type ${describe(entry.type)} (only BitstringStatusListEntry is checked)`);
   }
-  if (typeof entry.statusPurpose !== 'string' || entry.statusPurpose.length === 0) return bad('statusPurpose must be a string');
+  if (typeof entry.statusPurpose !== 'string' || entry.statusPurpose.length === 0)
+    return bad('statusPurpose must be a string');
   const rawIndex = entry.statusListIndex;
   let index: number;
   if (typeof rawIndex === 'string' && /^(0|[1-9]\d{0,14})$/.test(rawIndex)) index = Number(rawIndex);
@@ -218,10 +270,22 @@ function parseEntry(entry: unknown, at: string): ParsedEntry | Check {
   if (!isAbsoluteUrl(entry.statusListCredential)) return bad('statusListCredential must be a URL');
   if (entry.id !== undefined && !isAbsoluteUrl(entry.id)) return bad('id must be a URL');
   const statusSize = entry.statusSize ?? 1;
-  if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8) return bad('statusSize must be an integer from 1 to 8');
-  const parsed: ParsedEntry = { statusPurpose: entry.statusPurpose, index, url: entry.statusListCredential, statusSize };
+  if (typeof statusSize !== 'number' || !Number.isInteger(statusSize) || statusSize < 1 || statusSize > 8)
+    return bad('statusSize must be an integer from 1 to 8');
+  const parsed: ParsedEntry = {
+    statusPurpose: entry.statusPurpose,
+    index,
+    url: entry.statusListCredential,
+    statusSize,
+  };
   if (entry.statusMessage !== undefined) {
-    if (!Array.isArray(entry.statusMessage) || entry.statusMessage.length > 256 || !entry.statusMessage.every((m) => isJsonObject(m) && typeof m.status === 'string' && typeof m.message === 'string')) {
+    if (
+      !Array.isArray(entry.statusMessage) ||
+      entry.statusMessage.length > 256 ||
+      !entry.statusMessage.every(
+        (m) => isJsonObject(m) && typeof m.status === 'string' && typeof m.message === 'string',
+      )
+    ) {
       return bad('statusMessage must be an array of { status, message }');
     }
     parsed.messages = entry.statusMessage as Array<{ status: string; message: string }>;
@@ -239,31 +303,56 @@ export function statusEntryProblem(entry: unknown, at = 'credentialStatus'): str
   return 'ok' in parsed ? parsed.message : undefined;
 }
 
-async function checkEntry(entry: ParsedEntry, credentialIssuer: string | undefined, lookup: Lookup, requireSameIssuer: boolean): Promise<Check> {
+async function checkEntry(
+  entry: ParsedEntry,
+  credentialIssuer: string | undefined,
+  lookup: Lookup,
+  requireSameIssuer: boolean,
+): Promise<Check> {
   const list = await lookup(entry.url);
   if ('name' in list) return list;
   if (requireSameIssuer && list.issuer !== undefined && list.issuer !== credentialIssuer) {
-    return failed('ERR_STATUS_LIST_INVALID', `status list ${list.url} is issued by ${describe(list.issuer)}, not by the credential's issuer ${describe(credentialIssuer ?? '')}`);
+    return failed(
+      'ERR_STATUS_LIST_INVALID',
+      `status list ${list.url} is issued by ${describe(list.issuer)}, not by the credential's issuer ${describe(credentialIssuer ?? '')}`,
+    );
   }
   if (!list.purposes.includes(entry.statusPurpose)) {
-    return failed('ERR_STATUS_PURPOSE_MISMATCH', `entry purpose ${describe(entry.statusPurpose)} is not the list's (${list.purposes.join(', ')})`);
+    return failed(
+      'ERR_STATUS_PURPOSE_MISMATCH',
+      `entry purpose ${describe(entry.statusPurpose)} is not the list's (${list.purposes.join(', ')})`,
+    );
   }
   if (list.statusSize !== undefined && list.statusSize !== entry.statusSize) {
-    return failed('ERR_STATUS_ENTRY_INVALID', `entry statusSize ${entry.statusSize} is not the list's (${list.statusSize})`);
+    return failed(
+      'ERR_STATUS_ENTRY_INVALID',
+      `entry statusSize ${entry.statusSize} is not the list's (${list.statusSize})`,
+    );
   }
   if ((entry.index + 1) * entry.statusSize > list.bitLength) {
-    return failed('ERR_STATUS_INDEX_OUT_OF_RANGE', `index ${entry.index} is outside ${list.url} (${Math.floor(list.bitLength / entry.statusSize)} entries)`);
+    return failed(
+      'ERR_STATUS_INDEX_OUT_OF_RANGE',
+      `index ${entry.index} is outside ${list.url} (${Math.floor(list.bitLength / entry.statusSize)} entries)`,
+    );
   }
   const value = readStatus(list.bits, entry.index, entry.statusSize);
   const where = `${list.url}#${entry.index}`;
   if (entry.statusPurpose === 'revocation') {
-    return value === 0 ? passed(`not revoked (${where})`) : failed('ERR_STATUS_REVOKED', `credential is revoked (${where})`);
+    return value === 0
+      ? passed(`not revoked (${where})`)
+      : failed('ERR_STATUS_REVOKED', `credential is revoked (${where})`);
   }
   if (entry.statusPurpose === 'suspension') {
-    return value === 0 ? passed(`not suspended (${where})`) : failed('ERR_STATUS_SUSPENDED', `credential is suspended (${where})`);
+    return value === 0
+      ? passed(`not suspended (${where})`)
+      : failed('ERR_STATUS_SUSPENDED', `credential is suspended (${where})`);
   }
-  const message = entry.messages?.find((m) => /^0x[0-9a-f]+$/i.test(m.status) && Number.parseInt(m.status.slice(2), 16) === value)?.message;
-  return passed(`${entry.statusPurpose} status 0x${value.toString(16)}${message !== undefined ? ` (${message.slice(0, 200)})` : ''} (${where})`);
+  const message = entry.messages?.find(
+    (m) => /^0x[0-9a-f]+$/i.test(m.status) && Number.parseInt(m.status.slice(2), 16) === value,
+  )?.message;
+  return passed(
+    `${entry.statusPurpose} status 0x${value.toString(16)}${message !== undefined ? ` (${message.slice(0, 200)})` : ''} (${where})`,
+  );
 }
 
 /**
@@ -287,7 +376,11 @@ export async function checkStatus(credential: unknown, options: CheckStatusOptio
     if (status === undefined) return passed('no credentialStatus: nothing to check');
     const entries = Array.isArray(status) ? status : [status];
     if (entries.length === 0) return failed('ERR_STATUS_ENTRY_INVALID', 'credentialStatus is an empty array');
-    if (entries.length > MAX_ENTRIES) return failed('ERR_STATUS_ENTRY_INVALID', `credentialStatus has ${entries.length} entries, over the ${MAX_ENTRIES} limit`);
+    if (entries.length > MAX_ENTRIES)
+      return failed(
+        'ERR_STATUS_ENTRY_INVALID',
+        `credentialStatus has ${entries.length} entries, over the ${MAX_ENTRIES} limit`,
+      );
     const lookup = makeLookup(options);
     const issuer = issuerOf(data);
     const notes: string[] = [];
@@ -311,7 +404,10 @@ export type VerifyWithStatusOptions = VerifyOptions & Omit<CheckStatusOptions, '
  * `verifyCredential` from `@divoc/vc`, then the `revocation` check appended; `valid` is false when the credential
  * is revoked or suspended, or its status cannot be established offline. Never throws for bad input.
  */
-export async function verifyCredentialWithStatus(credential: unknown, options: VerifyWithStatusOptions): Promise<CredentialVerificationResult> {
+export async function verifyCredentialWithStatus(
+  credential: unknown,
+  options: VerifyWithStatusOptions,
+): Promise<CredentialVerificationResult> {
   const result = await verifyCredential(credential, options);
   const check = await checkStatus(result.credential ?? credential, options);
   return { ...result, checks: [...result.checks, check], valid: result.valid && check.ok };

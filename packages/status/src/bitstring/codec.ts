@@ -38,7 +38,9 @@ export function decodeBitstring(encodedList: unknown, options: DecodeBitstringOp
   const minBits = options.minBits ?? MIN_BITSTRING_BITS;
   if (typeof encodedList !== 'string') throw new StatusListInvalidError('encodedList must be a string');
   if (encodedList.length > MAX_ENCODED_CHARS) {
-    throw new StatusListInvalidError(`encodedList is ${encodedList.length} characters, over the ${MAX_ENCODED_CHARS} limit`);
+    throw new StatusListInvalidError(
+      `encodedList is ${encodedList.length} characters, over the ${MAX_ENCODED_CHARS} limit`,
+    );
   }
   if (!encodedList.startsWith('u')) {
     throw new StatusListInvalidError("encodedList must be multibase base64url (start with 'u')");
@@ -58,7 +60,9 @@ export function decodeBitstring(encodedList: unknown, options: DecodeBitstringOp
     inflated = gunzipBounded(compressed, { maxOutput: maxBytes });
   } catch (cause) {
     if (cause instanceof InflateTooLargeError) {
-      throw new StatusListInvalidError(`encodedList inflates beyond the ${maxBytes}-byte limit (decompression bomb?)`, { cause });
+      throw new StatusListInvalidError(`encodedList inflates beyond the ${maxBytes}-byte limit (decompression bomb?)`, {
+        cause,
+      });
     }
     throw new StatusListInvalidError('encodedList does not inflate (corrupt GZIP)', { cause });
   }

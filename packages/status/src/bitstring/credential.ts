@@ -1,7 +1,14 @@
 import { isJsonObject } from '@divoc/keys';
 import type { Signer } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
-import { issueCredential, type JsonObject, type ProofSuite, type SignedCredential, type SuiteName, type UnsignedCredential } from '@divoc/vc';
+import {
+  issueCredential,
+  type JsonObject,
+  type ProofSuite,
+  type SignedCredential,
+  type SuiteName,
+  type UnsignedCredential,
+} from '@divoc/vc';
 import { StatusListInvalidError, StatusOptionsInvalidError } from '../lib/errors.js';
 import { describe, readJson, type JsonRecord } from '../lib/json.js';
 import { decodeBitstring, type DecodeBitstringOptions } from './codec.js';
@@ -29,20 +36,26 @@ export interface PublishStatusListOptions {
 function dateTime(value: Date | string | undefined, what: string): string | undefined {
   if (value === undefined) return undefined;
   const date = value instanceof Date ? value : new Date(value);
-  if (Number.isNaN(date.getTime())) throw new StatusOptionsInvalidError(`${what} is not a date (got ${describe(value)})`);
+  if (Number.isNaN(date.getTime()))
+    throw new StatusOptionsInvalidError(`${what} is not a date (got ${describe(value)})`);
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** The unsigned `BitstringStatusListCredential` for `list` (what `publishStatusList` signs). */
-export function statusListCredential(list: StatusList, options: Omit<PublishStatusListOptions, 'signer' | 'suite' | 'created' | 'documentLoader'>): UnsignedCredential {
+export function statusListCredential(
+  list: StatusList,
+  options: Omit<PublishStatusListOptions, 'signer' | 'suite' | 'created' | 'documentLoader'>,
+): UnsignedCredential {
   if (!isJsonObject(options)) throw new StatusOptionsInvalidError('options must be an object');
   const { issuer } = options;
-  if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(issuer)) throw new StatusOptionsInvalidError(`issuer must be a URL or DID (got ${describe(issuer)})`);
+  if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(issuer))
+    throw new StatusOptionsInvalidError(`issuer must be a URL or DID (got ${describe(issuer)})`);
   const version = options.vcVersion ?? '2.0';
   if (version !== '1.1' && version !== '2.0') throw new StatusOptionsInvalidError(`vcVersion must be '1.1' or '2.0'`);
   const from = dateTime(options.validFrom ?? new Date(), 'validFrom')!;
   const until = dateTime(options.validUntil, 'validUntil');
-  if (until !== undefined && Date.parse(until) <= Date.parse(from)) throw new StatusOptionsInvalidError('validUntil must be after validFrom');
+  if (until !== undefined && Date.parse(until) <= Date.parse(from))
+    throw new StatusOptionsInvalidError('validUntil must be after validFrom');
   const subject: JsonObject = {
     id: `${list.id}#list`,
     type: 'BitstringStatusList',
@@ -50,11 +63,15 @@ export function statusListCredential(list: StatusList, options: Omit<PublishStat
     encodedList: encodeStatusList(list),
   };
   if (options.ttl !== undefined) {
-    if (typeof options.ttl !== 'number' || !Number.isSafeInteger(options.ttl) || options.ttl < 0) throw new StatusOptionsInvalidError('ttl must be a non-negative integer (milliseconds)');
+    if (typeof options.ttl !== 'number' || !Number.isSafeInteger(options.ttl) || options.ttl < 0)
+      throw new StatusOptionsInvalidError('ttl must be a non-negative integer (milliseconds)');
     subject.ttl = options.ttl;
   }
   const credential: UnsignedCredential = {
-    '@context': version === '2.0' ? [CONTEXT_URLS.CREDENTIALS_V2] : [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
+    '@context':
+      version === '2.0'
+        ? [CONTEXT_URLS.CREDENTIALS_V2]
+        : [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
     id: list.id,
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer,
@@ -71,7 +88,10 @@ export function statusListCredential(list: StatusList, options: Omit<PublishStat
 }
 
 /** Signs the list as a `BitstringStatusListCredential` (with `issueCredential` from `@divoc/vc`). */
-export async function publishStatusList(list: StatusList, options: PublishStatusListOptions): Promise<SignedCredential> {
+export async function publishStatusList(
+  list: StatusList,
+  options: PublishStatusListOptions,
+): Promise<SignedCredential> {
   const unsigned = statusListCredential(list, options);
   return issueCredential(unsigned, {
     signer: options.signer,
@@ -102,7 +122,8 @@ export const MAX_STATUS_LIST_CREDENTIAL_CHARS = 2 * 1024 * 1024;
 
 function typesOf(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
-  if (Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((t) => typeof t === 'string')) return value as string[];
+  if (Array.isArray(value) && value.length > 0 && value.length <= 16 && value.every((t) => typeof t === 'string'))
+    return value as string[];
   return undefined;
 }
 
@@ -110,8 +131,12 @@ function typesOf(value: unknown): string[] | undefined {
  * Reads a `BitstringStatusListCredential` (JSON text, bytes or object): size-capped, shape-checked, and its
  * `encodedList` inflated with a bounded inflate. Throws `StatusListInvalidError`. Does not verify the proof.
  */
-export function parseStatusListCredential(input: unknown, options: DecodeBitstringOptions = {}): ParsedStatusListCredential {
-  const fail = (m: string, cause?: unknown): StatusListInvalidError => new StatusListInvalidError(`status list credential: ${m}`, { cause });
+export function parseStatusListCredential(
+  input: unknown,
+  options: DecodeBitstringOptions = {},
+): ParsedStatusListCredential {
+  const fail = (m: string, cause?: unknown): StatusListInvalidError =>
+    new StatusListInvalidError(`status list credential: ${m}`, { cause });
   const credential = readJson(input, MAX_STATUS_LIST_CREDENTIAL_CHARS, fail);
   if (!isJsonObject(credential)) throw fail('must be a JSON object');
   const types = typesOf(credential.type);
@@ -121,14 +146,25 @@ export function parseStatusListCredential(input: unknown, options: DecodeBitstri
   const id = credential.id;
   if (typeof id !== 'string' || id.length === 0 || id.length > 2048) throw fail('id must be a URL');
   const issuerValue = credential.issuer;
-  const issuer = typeof issuerValue === 'string' ? issuerValue : isJsonObject(issuerValue) && typeof issuerValue.id === 'string' ? issuerValue.id : undefined;
+  const issuer =
+    typeof issuerValue === 'string'
+      ? issuerValue
+      : isJsonObject(issuerValue) && typeof issuerValue.id === 'string'
+        ? issuerValue.id
+        : undefined;
   if (issuer === undefined) throw fail('issuer must be a URL or an object with an id');
   const subject = credential.credentialSubject;
   if (!isJsonObject(subject)) throw fail('credentialSubject must be one object');
   const subjectTypes = typesOf(subject.type);
-  if (!subjectTypes || !subjectTypes.includes('BitstringStatusList')) throw fail('credentialSubject.type must be BitstringStatusList');
+  if (!subjectTypes || !subjectTypes.includes('BitstringStatusList'))
+    throw fail('credentialSubject.type must be BitstringStatusList');
   const purposes = typeof subject.statusPurpose === 'string' ? [subject.statusPurpose] : subject.statusPurpose;
-  if (!Array.isArray(purposes) || purposes.length === 0 || purposes.length > 8 || !purposes.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 64)) {
+  if (
+    !Array.isArray(purposes) ||
+    purposes.length === 0 ||
+    purposes.length > 8 ||
+    !purposes.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 64)
+  ) {
     throw fail('credentialSubject.statusPurpose must be one or more strings');
   }
   let bits: Uint8Array;
@@ -137,9 +173,17 @@ export function parseStatusListCredential(input: unknown, options: DecodeBitstri
   } catch (cause) {
     throw fail((cause as Error).message, cause);
   }
-  const parsed: ParsedStatusListCredential = { credential, id, issuer, statusPurposes: purposes as string[], bits, bitLength: bits.length * 8 };
+  const parsed: ParsedStatusListCredential = {
+    credential,
+    id,
+    issuer,
+    statusPurposes: purposes as string[],
+    bits,
+    bitLength: bits.length * 8,
+  };
   if (subject.ttl !== undefined) {
-    if (typeof subject.ttl !== 'number' || !Number.isSafeInteger(subject.ttl) || subject.ttl < 0) throw fail('credentialSubject.ttl must be a non-negative integer');
+    if (typeof subject.ttl !== 'number' || !Number.isSafeInteger(subject.ttl) || subject.ttl < 0)
+      throw fail('credentialSubject.ttl must be a non-negative integer');
     parsed.ttl = subject.ttl;
   }
   return parsed;

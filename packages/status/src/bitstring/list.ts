@@ -8,7 +8,14 @@ import {
   StatusPurposeMismatchError,
 } from '../lib/errors.js';
 import { describe, readJson } from '../lib/json.js';
-import { DEFAULT_MAX_BITSTRING_BYTES, MIN_BITSTRING_BITS, decodeBitstring, encodeBitstring, readStatus, writeStatus } from './codec.js';
+import {
+  DEFAULT_MAX_BITSTRING_BYTES,
+  MIN_BITSTRING_BITS,
+  decodeBitstring,
+  encodeBitstring,
+  readStatus,
+  writeStatus,
+} from './codec.js';
 
 /** What a list's statuses mean (Bitstring Status List v1.0 `statusPurpose`). */
 export type StatusPurpose = 'revocation' | 'suspension' | 'message';
@@ -70,7 +77,13 @@ const MAX_ID_LENGTH = 2048;
 const MAX_BITS = DEFAULT_MAX_BITSTRING_BYTES * 8;
 
 function checkUrl(id: unknown, what: string, fail: (m: string) => Error): string {
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || !/^[a-z][a-z0-9+.-]*:\S+$/i.test(id) || id.includes('#')) {
+  if (
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > MAX_ID_LENGTH ||
+    !/^[a-z][a-z0-9+.-]*:\S+$/i.test(id) ||
+    id.includes('#')
+  ) {
     throw fail(`${what} must be an absolute URL without a fragment (got ${describe(id)})`);
   }
   return id;
@@ -78,7 +91,8 @@ function checkUrl(id: unknown, what: string, fail: (m: string) => Error): string
 
 function checkMessages(size: number, messages: unknown, fail: (m: string) => Error): StatusMessage[] {
   if (!Array.isArray(messages)) throw fail('a message list needs statusMessages');
-  if (messages.length !== 2 ** size) throw fail(`statusMessages must have ${2 ** size} entries (2^statusSize), got ${messages.length}`);
+  if (messages.length !== 2 ** size)
+    throw fail(`statusMessages must have ${2 ** size} entries (2^statusSize), got ${messages.length}`);
   return messages.map((m: unknown, i) => {
     if (!isJsonObject(m) || typeof m.status !== 'string' || typeof m.message !== 'string' || m.message.length > 1024) {
       throw fail(`statusMessages[${i}] must be { status: string, message: string }`);
@@ -108,9 +122,11 @@ function checkShape(options: Record<string, unknown>, fail: (m: string) => Error
   }
   if (statusSize > 1 && statusPurpose !== 'message') throw fail('statusSize above 1 is only for message lists');
   const length = options.length ?? Math.ceil(MIN_BITSTRING_BITS / statusSize);
-  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1) throw fail(`length must be a positive integer (got ${describe(length)})`);
+  if (typeof length !== 'number' || !Number.isSafeInteger(length) || length < 1)
+    throw fail(`length must be a positive integer (got ${describe(length)})`);
   const bits = length * statusSize;
-  if (bits < MIN_BITSTRING_BITS) throw fail(`length × statusSize is ${bits} bits; the spec minimum is ${MIN_BITSTRING_BITS}`);
+  if (bits < MIN_BITSTRING_BITS)
+    throw fail(`length × statusSize is ${bits} bits; the spec minimum is ${MIN_BITSTRING_BITS}`);
   if (bits > MAX_BITS) throw fail(`length × statusSize is ${bits} bits, over the ${MAX_BITS}-bit limit`);
   if (bits % 8 !== 0) throw fail(`length × statusSize must be a multiple of 8 bits (got ${bits})`);
   const allocation = options.allocation ?? 'random';
@@ -128,7 +144,9 @@ function makeList(shape: Shape, state: ListState): StatusList {
     length: shape.length,
     statusSize: shape.statusSize,
     allocation: shape.allocation,
-    ...(shape.statusMessages ? { statusMessages: Object.freeze(shape.statusMessages.map((m) => Object.freeze({ ...m }))) } : {}),
+    ...(shape.statusMessages
+      ? { statusMessages: Object.freeze(shape.statusMessages.map((m) => Object.freeze({ ...m }))) }
+      : {}),
     get allocatedCount(): number {
       return state.allocatedCount;
     },
@@ -142,7 +160,12 @@ export function createStatusList(options: CreateStatusListOptions): StatusList {
   if (!isJsonObject(options)) throw new StatusOptionsInvalidError('options must be an object');
   const shape = checkShape(options as unknown as Record<string, unknown>, (m) => new StatusOptionsInvalidError(m));
   const bytes = (shape.length * shape.statusSize) / 8;
-  return makeList(shape, { bits: new Uint8Array(bytes), allocated: new Uint8Array(Math.ceil(shape.length / 8)), allocatedCount: 0, nextIndex: 0 });
+  return makeList(shape, {
+    bits: new Uint8Array(bytes),
+    allocated: new Uint8Array(Math.ceil(shape.length / 8)),
+    allocatedCount: 0,
+    nextIndex: 0,
+  });
 }
 
 /** True for lists made by `createStatusList` / `loadStatusList`. */
@@ -151,7 +174,8 @@ export function isStatusList(value: unknown): value is StatusList {
 }
 
 function stateOf(list: StatusList): ListState {
-  if (!isStatusList(list)) throw new StatusOptionsInvalidError('not a status list (make one with createStatusList or loadStatusList)');
+  if (!isStatusList(list))
+    throw new StatusOptionsInvalidError('not a status list (make one with createStatusList or loadStatusList)');
   return list[LIST_BRAND];
 }
 
@@ -162,7 +186,8 @@ function checkIndex(list: StatusList, index: unknown): number {
   return index;
 }
 
-const isAllocated = (state: ListState, index: number): boolean => ((state.allocated[index >>> 3]! >>> (7 - (index & 7))) & 1) === 1;
+const isAllocated = (state: ListState, index: number): boolean =>
+  ((state.allocated[index >>> 3]! >>> (7 - (index & 7))) & 1) === 1;
 
 function markAllocated(state: ListState, index: number): void {
   state.allocated[index >>> 3] = state.allocated[index >>> 3]! | (0x80 >>> (index & 7));
@@ -180,7 +205,8 @@ function randomIndex(length: number): number {
 }
 
 function pickIndex(list: StatusList, state: ListState): number {
-  if (state.allocatedCount >= list.length) throw new StatusListFullError(`every one of the ${list.length} indexes of ${list.id} is allocated`);
+  if (state.allocatedCount >= list.length)
+    throw new StatusListFullError(`every one of the ${list.length} indexes of ${list.id} is allocated`);
   if (list.allocation === 'sequential') {
     let i = state.nextIndex;
     while (i < list.length && isAllocated(state, i)) i++;
@@ -250,7 +276,8 @@ export function allocateStatusEntry(list: StatusList, index?: number): Bitstring
     chosen = pickIndex(list, state);
   } else {
     chosen = checkIndex(list, index);
-    if (isAllocated(state, chosen)) throw new StatusIndexInUseError(`index ${chosen} of ${list.id} was already allocated`);
+    if (isAllocated(state, chosen))
+      throw new StatusIndexInUseError(`index ${chosen} of ${list.id} was already allocated`);
   }
   markAllocated(state, chosen);
   if (list.allocation === 'sequential' && chosen >= state.nextIndex) state.nextIndex = chosen + 1;
@@ -278,7 +305,9 @@ export function setStatus(list: StatusList, index: number, value: number): void 
   const state = stateOf(list);
   checkIndex(list, index);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= 2 ** list.statusSize) {
-    throw new StatusOptionsInvalidError(`status value must be an integer from 0 to ${2 ** list.statusSize - 1} (got ${describe(value)})`);
+    throw new StatusOptionsInvalidError(
+      `status value must be an integer from 0 to ${2 ** list.statusSize - 1} (got ${describe(value)})`,
+    );
   }
   writeStatus(state.bits, index, list.statusSize, value);
 }
@@ -286,7 +315,9 @@ export function setStatus(list: StatusList, index: number, value: number): void 
 function requirePurpose(list: StatusList, purpose: StatusPurpose, operation: string): void {
   stateOf(list);
   if (list.statusPurpose !== purpose) {
-    throw new StatusPurposeMismatchError(`${operation} needs a ${purpose} list; ${list.id} is a ${list.statusPurpose} list`);
+    throw new StatusPurposeMismatchError(
+      `${operation} needs a ${purpose} list; ${list.id} is a ${list.statusPurpose} list`,
+    );
   }
 }
 
@@ -388,10 +419,12 @@ function popcount(bytes: Uint8Array): number {
 
 /** Reads what `serializeStatusList` wrote (text or parsed object). Throws `StatusListInvalidError`. */
 export function loadStatusList(serialized: unknown): StatusList {
-  const fail = (m: string, cause?: unknown): StatusListInvalidError => new StatusListInvalidError(`serialized status list: ${m}`, { cause });
+  const fail = (m: string, cause?: unknown): StatusListInvalidError =>
+    new StatusListInvalidError(`serialized status list: ${m}`, { cause });
   const data = readJson(serialized, MAX_SERIALIZED_CHARS, fail);
   if (!isJsonObject(data)) throw fail('must be a JSON object');
-  if (data.type !== SERIALIZED_TYPE || data.version !== 1) throw fail(`type must be "${SERIALIZED_TYPE}" and version 1`);
+  if (data.type !== SERIALIZED_TYPE || data.version !== 1)
+    throw fail(`type must be "${SERIALIZED_TYPE}" and version 1`);
   const shape = checkShape(data, fail);
   const bytes = (shape.length * shape.statusSize) / 8;
   const bits = decodeBitstring(data.encodedList, { maxBytes: bytes, minBits: bytes * 8 });
@@ -401,13 +434,17 @@ export function loadStatusList(serialized: unknown): StatusList {
     maxBytes: Math.max(allocatedBytes, MIN_BITSTRING_BITS / 8),
     minBits: Math.min(allocatedBytes * 8, MIN_BITSTRING_BITS),
   });
-  if (allocatedRaw.length !== Math.max(allocatedBytes, MIN_BITSTRING_BITS / 8)) throw fail('allocatedList has the wrong length');
-  if (allocatedRaw.subarray(allocatedBytes).some((b) => b !== 0)) throw fail('allocatedList marks indexes beyond the list');
+  if (allocatedRaw.length !== Math.max(allocatedBytes, MIN_BITSTRING_BITS / 8))
+    throw fail('allocatedList has the wrong length');
+  if (allocatedRaw.subarray(allocatedBytes).some((b) => b !== 0))
+    throw fail('allocatedList marks indexes beyond the list');
   const allocated = allocatedRaw.slice(0, allocatedBytes);
   const spare = allocatedBytes * 8 - shape.length;
-  if (spare > 0 && (allocated[allocatedBytes - 1]! & ((1 << spare) - 1)) !== 0) throw fail('allocatedList marks indexes beyond the list');
+  if (spare > 0 && (allocated[allocatedBytes - 1]! & ((1 << spare) - 1)) !== 0)
+    throw fail('allocatedList marks indexes beyond the list');
   const allocatedCount = popcount(allocated);
-  if (data.allocatedCount !== allocatedCount) throw fail(`allocatedCount ${describe(data.allocatedCount)} does not match allocatedList (${allocatedCount})`);
+  if (data.allocatedCount !== allocatedCount)
+    throw fail(`allocatedCount ${describe(data.allocatedCount)} does not match allocatedList (${allocatedCount})`);
   const nextIndex = data.nextIndex;
   if (typeof nextIndex !== 'number' || !Number.isSafeInteger(nextIndex) || nextIndex < 0 || nextIndex > shape.length) {
     throw fail(`nextIndex must be an integer from 0 to ${shape.length}`);

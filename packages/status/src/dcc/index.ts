@@ -53,26 +53,38 @@ function kidText(kid: unknown): string | undefined {
 
 /** Checks and indexes a DCC revocation list (JSON text or object). Throws `RevocationListInvalidError`. */
 export function createDccRevocationList(input: unknown): DccRevocationList {
-  const fail = (m: string, cause?: unknown): RevocationListInvalidError => new RevocationListInvalidError(`DCC revocation list: ${m}`, { cause });
+  const fail = (m: string, cause?: unknown): RevocationListInvalidError =>
+    new RevocationListInvalidError(`DCC revocation list: ${m}`, { cause });
   if (isJsonObject(input) && input.kid instanceof Uint8Array) input = { ...input, kid: kidText(input.kid) ?? '' };
   const data = readJson(input, MAX_LIST_CHARS, fail);
   if (!isJsonObject(data)) throw fail('must be a JSON object');
   const kid = kidText(data.kid);
   if (kid === undefined) throw fail(`kid must be a base64 key id (got ${describe(data.kid)})`);
-  if (typeof data.hashType !== 'string' || !DCC_REVOCATION_HASH_TYPES.includes(data.hashType as DccRevocationHashType)) {
+  if (
+    typeof data.hashType !== 'string' ||
+    !DCC_REVOCATION_HASH_TYPES.includes(data.hashType as DccRevocationHashType)
+  ) {
     throw fail(`hashType must be one of ${DCC_REVOCATION_HASH_TYPES.join(', ')} (got ${describe(data.hashType)})`);
   }
-  const list: { kid: string; hashType: DccRevocationHashType; expires?: string; country?: string; hashes: readonly string[] } = {
+  const list: {
+    kid: string;
+    hashType: DccRevocationHashType;
+    expires?: string;
+    country?: string;
+    hashes: readonly string[];
+  } = {
     kid,
     hashType: data.hashType as DccRevocationHashType,
     hashes: [],
   };
   if (data.expires !== undefined) {
-    if (typeof data.expires !== 'string' || data.expires.length > 64 || Number.isNaN(Date.parse(data.expires))) throw fail('expires must be an ISO 8601 date-time');
+    if (typeof data.expires !== 'string' || data.expires.length > 64 || Number.isNaN(Date.parse(data.expires)))
+      throw fail('expires must be an ISO 8601 date-time');
     list.expires = data.expires;
   }
   if (data.country !== undefined) {
-    if (typeof data.country !== 'string' || !/^[A-Z]{2}$/.test(data.country)) throw fail('country must be a two-letter code');
+    if (typeof data.country !== 'string' || !/^[A-Z]{2}$/.test(data.country))
+      throw fail('country must be a two-letter code');
     list.country = data.country;
   }
   if (!Array.isArray(data.hashes)) throw fail('hashes must be an array');
@@ -81,7 +93,8 @@ export function createDccRevocationList(input: unknown): DccRevocationList {
   list.hashes = Object.freeze(
     data.hashes.map((h: unknown, i) => {
       const bytes = strictBase64(h);
-      if (!bytes || bytes.length !== HASH_BYTES) throw fail(`hashes[${i}] must be base64 of ${HASH_BYTES} bytes (got ${describe(h)})`);
+      if (!bytes || bytes.length !== HASH_BYTES)
+        throw fail(`hashes[${i}] must be base64 of ${HASH_BYTES} bytes (got ${describe(h)})`);
       index.add(h as string);
       return h as string;
     }),
@@ -113,24 +126,29 @@ const truncatedSha256 = (bytes: Uint8Array): string => base64(sha256(bytes).suba
 
 /** Computes the DCC revocation hashes. Throws `StatusOptionsInvalidError` for malformed inputs. */
 export function dccRevocationHashes(input: DccRevocationInput): DccRevocationHashes {
-  if (!isJsonObject(input)) throw new StatusOptionsInvalidError('input must be { uci?, country?, coseSignature?, alg? }');
+  if (!isJsonObject(input))
+    throw new StatusOptionsInvalidError('input must be { uci?, country?, coseSignature?, alg? }');
   const out: DccRevocationHashes = {};
   const encoder = new TextEncoder();
   if (input.uci !== undefined) {
-    if (typeof input.uci !== 'string' || input.uci.length === 0 || input.uci.length > 256) throw new StatusOptionsInvalidError('uci must be a non-empty string');
+    if (typeof input.uci !== 'string' || input.uci.length === 0 || input.uci.length > 256)
+      throw new StatusOptionsInvalidError('uci must be a non-empty string');
     out.UCI = truncatedSha256(encoder.encode(input.uci));
     if (input.country !== undefined) {
-      if (typeof input.country !== 'string' || !/^[A-Z]{2}$/.test(input.country)) throw new StatusOptionsInvalidError(`country must be two upper-case letters (got ${describe(input.country)})`);
+      if (typeof input.country !== 'string' || !/^[A-Z]{2}$/.test(input.country))
+        throw new StatusOptionsInvalidError(`country must be two upper-case letters (got ${describe(input.country)})`);
       out.COUNTRYCODEUCI = truncatedSha256(encoder.encode(input.country + input.uci));
     }
   }
   if (input.coseSignature !== undefined) {
     const signature = input.coseSignature;
-    if (!(signature instanceof Uint8Array) || signature.length === 0 || signature.length > 1024) throw new StatusOptionsInvalidError('coseSignature must be the signature bytes');
+    if (!(signature instanceof Uint8Array) || signature.length === 0 || signature.length > 1024)
+      throw new StatusOptionsInvalidError('coseSignature must be the signature bytes');
     const alg = input.alg as string | number | undefined;
     if (alg === undefined) throw new StatusOptionsInvalidError('alg is needed with coseSignature');
     if (EC_ALGS.has(alg)) {
-      if (signature.length % 2 !== 0) throw new StatusOptionsInvalidError('an ECDSA COSE signature is r‖s, of even length');
+      if (signature.length % 2 !== 0)
+        throw new StatusOptionsInvalidError('an ECDSA COSE signature is r‖s, of even length');
       out.SIGNATURE = truncatedSha256(signature.subarray(0, signature.length / 2));
     } else if (RSA_ALGS.has(alg)) {
       out.SIGNATURE = truncatedSha256(signature);
@@ -161,8 +179,12 @@ export interface DccRevocationSubject {
  * No list for the `kid` means nothing revoked under that key (issuers publish batches only for revocations).
  * Never throws.
  */
-export function isDccRevoked(lists: DccRevocationList | readonly DccRevocationList[], subject: DccRevocationSubject): Check {
-  if (!isJsonObject(subject) || !isJsonObject(subject.hashes)) return failed('ERR_STATUS_ENTRY_INVALID', 'subject must be { kid, hashes }');
+export function isDccRevoked(
+  lists: DccRevocationList | readonly DccRevocationList[],
+  subject: DccRevocationSubject,
+): Check {
+  if (!isJsonObject(subject) || !isJsonObject(subject.hashes))
+    return failed('ERR_STATUS_ENTRY_INVALID', 'subject must be { kid, hashes }');
   const kid = kidText(subject.kid);
   if (kid === undefined) return failed('ERR_STATUS_ENTRY_INVALID', 'subject kid must be base64 or bytes');
   const all = Array.isArray(lists) ? lists : lists ? [lists] : [];
@@ -176,18 +198,29 @@ export function isDccRevoked(lists: DccRevocationList | readonly DccRevocationLi
       return failed('ERR_STATUS_LIST_INVALID', (error as Error).message);
     }
     const hash: unknown = (subject.hashes as Record<string, unknown>)[list.hashType];
-    if (hash === undefined) return failed('ERR_STATUS_ENTRY_INVALID', `a ${list.hashType} revocation list exists for kid ${kid}, and no ${list.hashType} hash was given`);
+    if (hash === undefined)
+      return failed(
+        'ERR_STATUS_ENTRY_INVALID',
+        `a ${list.hashType} revocation list exists for kid ${kid}, and no ${list.hashType} hash was given`,
+      );
     consulted++;
-    if (typeof hash !== 'string') return failed('ERR_STATUS_ENTRY_INVALID', `the ${list.hashType} hash must be a base64 string`);
-    if (index.has(hash)) return failed('ERR_STATUS_REVOKED', `certificate is revoked (${list.hashType} hash on the list for kid ${kid})`);
+    if (typeof hash !== 'string')
+      return failed('ERR_STATUS_ENTRY_INVALID', `the ${list.hashType} hash must be a base64 string`);
+    if (index.has(hash))
+      return failed('ERR_STATUS_REVOKED', `certificate is revoked (${list.hashType} hash on the list for kid ${kid})`);
   }
-  return passed(consulted ? `not on ${consulted} revocation list(s) for kid ${kid}` : `no revocation list for kid ${kid}`);
+  return passed(
+    consulted ? `not on ${consulted} revocation list(s) for kid ${kid}` : `no revocation list for kid ${kid}`,
+  );
 }
 
 /** Same as `isDccRevoked` (named like the other formats' checks). */
 export const checkDccRevocation = isDccRevoked;
 
 /** The lists whose `expires` is still ahead of `now` (or that have none): the rest may be dropped. */
-export function pruneExpiredDccRevocationLists(lists: readonly DccRevocationList[], now: Date = new Date()): DccRevocationList[] {
+export function pruneExpiredDccRevocationLists(
+  lists: readonly DccRevocationList[],
+  now: Date = new Date(),
+): DccRevocationList[] {
   return lists.filter((l) => l.expires === undefined || Date.parse(l.expires) > now.getTime());
 }

@@ -59,7 +59,9 @@ const INDEX = new WeakMap<DivocRevocationList, Map<string, DivocRevocation>>();
 function certificateIdValue(value: unknown, at: string): string {
   const id = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || /[\u0000-\u001f]/.test(id)) {
-    throw new RevocationListInvalidError(`DIVOC revocation list: ${at} must be a certificate id string of 1 to ${MAX_ID_LENGTH} characters (got ${describe(value)})`);
+    throw new RevocationListInvalidError(
+      `DIVOC revocation list: ${at} must be a certificate id string of 1 to ${MAX_ID_LENGTH} characters (got ${describe(value)})`,
+    );
   }
   return id;
 }
@@ -69,7 +71,8 @@ function certificateIdValue(value: unknown, at: string): string {
  * Throws `RevocationListInvalidError`.
  */
 export function createDivocRevocationList(input: unknown): DivocRevocationList {
-  const fail = (m: string, cause?: unknown): RevocationListInvalidError => new RevocationListInvalidError(`DIVOC revocation list: ${m}`, { cause });
+  const fail = (m: string, cause?: unknown): RevocationListInvalidError =>
+    new RevocationListInvalidError(`DIVOC revocation list: ${m}`, { cause });
   const data = readJson(input ?? {}, MAX_LIST_CHARS, fail);
   if (!isJsonObject(data)) throw fail('must be a JSON object');
   const revokedIn = data.revoked ?? [];
@@ -83,14 +86,21 @@ export function createDivocRevocationList(input: unknown): DivocRevocationList {
     const certificateId = certificateIdValue(raw.certificateId, `revoked[${i}].certificateId`);
     const entry: { certificateId: string; revokedAt?: string; reason?: string } = { certificateId };
     if (raw.revokedAt !== undefined) {
-      if (typeof raw.revokedAt !== 'string' || raw.revokedAt.length > 64 || Number.isNaN(Date.parse(raw.revokedAt))) throw fail(`revoked[${i}].revokedAt must be an ISO 8601 date-time`);
+      if (typeof raw.revokedAt !== 'string' || raw.revokedAt.length > 64 || Number.isNaN(Date.parse(raw.revokedAt)))
+        throw fail(`revoked[${i}].revokedAt must be an ISO 8601 date-time`);
       entry.revokedAt = raw.revokedAt;
     }
     if (raw.reason !== undefined) {
-      if (typeof raw.reason !== 'string' || raw.reason.length > MAX_REASON_LENGTH) throw fail(`revoked[${i}].reason must be a string of at most ${MAX_REASON_LENGTH} characters`);
+      if (typeof raw.reason !== 'string' || raw.reason.length > MAX_REASON_LENGTH)
+        throw fail(`revoked[${i}].reason must be a string of at most ${MAX_REASON_LENGTH} characters`);
       entry.reason = raw.reason;
     }
-    index.set(certificateId, { certificateId, kind: 'revoked', ...(entry.revokedAt ? { revokedAt: entry.revokedAt } : {}), ...(entry.reason !== undefined ? { reason: entry.reason } : {}) });
+    index.set(certificateId, {
+      certificateId,
+      kind: 'revoked',
+      ...(entry.revokedAt ? { revokedAt: entry.revokedAt } : {}),
+      ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
+    });
     return Object.freeze(entry);
   });
   const replaced: DivocReplacement[] = replacedIn.map((raw: unknown, i) => {
@@ -108,7 +118,10 @@ export function createDivocRevocationList(input: unknown): DivocRevocationList {
     });
     return Object.freeze({ certificateId, previous: Object.freeze(previous) });
   });
-  const list: DivocRevocationList = Object.freeze({ revoked: Object.freeze(revoked), ...(replaced.length ? { replaced: Object.freeze(replaced) } : {}) });
+  const list: DivocRevocationList = Object.freeze({
+    revoked: Object.freeze(revoked),
+    ...(replaced.length ? { replaced: Object.freeze(replaced) } : {}),
+  });
   INDEX.set(list, index);
   return list;
 }
@@ -203,7 +216,10 @@ function directCertificateId(evidence: unknown): string | undefined {
  * a revocation list must be checked against each of them. Without ambiguous groups it is `divocCertificateId` alone.
  * Duplicates are dropped; at most 64 values.
  */
-export function divocCertificateIdCandidates(credential: unknown, ambiguousTerms: readonly AmbiguousTermGroup[] = []): DivocCertificateIdCandidate[] {
+export function divocCertificateIdCandidates(
+  credential: unknown,
+  ambiguousTerms: readonly AmbiguousTermGroup[] = [],
+): DivocCertificateIdCandidate[] {
   const out: DivocCertificateIdCandidate[] = [];
   const seen = new Set<string>();
   const add = (certificateId: string, term: string): void => {
@@ -246,7 +262,11 @@ export interface CheckDivocRevocationOptions {
  * `options.ambiguousTerms`, every value that may be the certificate id is checked (see `divocCertificateIdCandidates`);
  * the credential is revoked when any of them is.
  */
-export function checkDivocRevocation(credential: unknown, list: DivocRevocationList, options: CheckDivocRevocationOptions = {}): Check {
+export function checkDivocRevocation(
+  credential: unknown,
+  list: DivocRevocationList,
+  options: CheckDivocRevocationOptions = {},
+): Check {
   let data: unknown = credential;
   if (typeof credential === 'string') {
     try {
@@ -256,7 +276,8 @@ export function checkDivocRevocation(credential: unknown, list: DivocRevocationL
     }
   }
   const certificateId = divocCertificateId(data);
-  if (certificateId === undefined) return failed('ERR_STATUS_ID_MISSING', 'credential carries no DIVOC certificate id (evidence[0].certificateId)');
+  if (certificateId === undefined)
+    return failed('ERR_STATUS_ID_MISSING', 'credential carries no DIVOC certificate id (evidence[0].certificateId)');
   const candidates = divocCertificateIdCandidates(data, options?.ambiguousTerms ?? []);
   for (const candidate of candidates) {
     let found: DivocRevocation | undefined;
@@ -268,11 +289,22 @@ export function checkDivocRevocation(credential: unknown, list: DivocRevocationL
     if (!found) continue;
     const id = candidate.certificateId;
     // A value of a colliding term: say where it is, since the signature cannot tell it from the certificate id.
-    const where = id === certificateId ? '' : ` (the value of ${candidate.term}, which the signature does not tell apart from certificateId ${JSON.stringify(certificateId)})`;
-    if (found.kind === 'replaced') return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} was replaced by ${found.replacedBy}`);
-    const details = [found.revokedAt ? `on ${found.revokedAt}` : '', found.reason ? `(${found.reason.slice(0, 200)})` : ''].filter(Boolean).join(' ');
+    const where =
+      id === certificateId
+        ? ''
+        : ` (the value of ${candidate.term}, which the signature does not tell apart from certificateId ${JSON.stringify(certificateId)})`;
+    if (found.kind === 'replaced')
+      return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} was replaced by ${found.replacedBy}`);
+    const details = [
+      found.revokedAt ? `on ${found.revokedAt}` : '',
+      found.reason ? `(${found.reason.slice(0, 200)})` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
     return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} is revoked${details ? ` ${details}` : ''}`);
   }
   const others = [...new Set(candidates.filter((c) => c.certificateId !== certificateId).map((c) => c.term))];
-  return passed(`certificate ${certificateId} is not revoked${others.length > 0 ? ` (nor is any value of ${others.join(', ')}, which the signature does not tell apart from certificateId)` : ''}`);
+  return passed(
+    `certificate ${certificateId} is not revoked${others.length > 0 ? ` (nor is any value of ${others.join(', ')}, which the signature does not tell apart from certificateId)` : ''}`,
+  );
 }

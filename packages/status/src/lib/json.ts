@@ -9,7 +9,11 @@ export type JsonRecord = Record<string, unknown>;
  * `__proto__` / `constructor` / `prototype` (an object's own one included) is refused; the message names the JSON
  * code (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`). `fail` builds the typed error to throw.
  */
-export function readJson(input: unknown, maxLength: number, fail: (message: string, cause?: unknown) => Error): unknown {
+export function readJson(
+  input: unknown,
+  maxLength: number,
+  fail: (message: string, cause?: unknown) => Error,
+): unknown {
   if (typeof input === 'string') {
     if (input.length > maxLength) throw fail(`input is ${input.length} characters, over the ${maxLength} limit`);
     try {
@@ -43,4 +47,9 @@ export function describe(value: unknown): string {
 }
 
 export const passed = (message: string): Check => ({ name: 'revocation', ok: true, message });
-export const failed = (code: StatusCheckCode, message: string): Check => ({ name: 'revocation', ok: false, code, message });
+export const failed = (code: StatusCheckCode, message: string): Check => ({
+  name: 'revocation',
+  ok: false,
+  code,
+  message,
+});

@@ -31,7 +31,10 @@ export interface CheckShcRevocationOptions {
 
 function readList(input: unknown): RevocationList | Error {
   try {
-    const json = typeof input === 'string' ? readJson(input, MAX_LIST_CHARS, (m) => new Error(`SHC revocation list: ${m}`)) : input;
+    const json =
+      typeof input === 'string'
+        ? readJson(input, MAX_LIST_CHARS, (m) => new Error(`SHC revocation list: ${m}`))
+        : input;
     return parseRevocationList(json);
   } catch (error) {
     return error instanceof Error ? error : new Error(String(error));
@@ -44,10 +47,15 @@ function readList(input: unknown): RevocationList | Error {
  * revoked (fail closed). No list for the key passes unless the key's JWK names a `crlVersion`. Never throws.
  */
 export function checkShcRevocation(card: ShcRevocationSubject, options: CheckShcRevocationOptions): Check {
-  if (!isJsonObject(card) || typeof card.kid !== 'string') return failed('ERR_STATUS_ENTRY_INVALID', 'card must be { kid, rid?, issuedAt? }');
+  if (!isJsonObject(card) || typeof card.kid !== 'string')
+    return failed('ERR_STATUS_ENTRY_INVALID', 'card must be { kid, rid?, issuedAt? }');
   const crlVersion = isJsonObject(options) && typeof options.crlVersion === 'number' ? options.crlVersion : undefined;
   const raw: unknown = isJsonObject(options) ? options.crls : undefined;
-  const candidates: unknown[] = Array.isArray(raw) ? raw.slice(0, 10_000) : raw === undefined || raw === null ? [] : [raw];
+  const candidates: unknown[] = Array.isArray(raw)
+    ? raw.slice(0, 10_000)
+    : raw === undefined || raw === null
+      ? []
+      : [raw];
   const mine: RevocationList[] = [];
   for (const candidate of candidates) {
     const list = readList(candidate);
@@ -60,15 +68,26 @@ export function checkShcRevocation(card: ShcRevocationSubject, options: CheckShc
     if (list.kid === card.kid) mine.push(list);
   }
   if (mine.length === 0) {
-    if (crlVersion !== undefined) return failed('ERR_STATUS_LIST_MISSING', `issuer key ${card.kid} publishes revocation list version ${crlVersion}, and none was given (lists are never fetched)`);
+    if (crlVersion !== undefined)
+      return failed(
+        'ERR_STATUS_LIST_MISSING',
+        `issuer key ${card.kid} publishes revocation list version ${crlVersion}, and none was given (lists are never fetched)`,
+      );
     return passed(`no revocation list for key ${card.kid}, and its JWK names none (no crlVersion)`);
   }
   const crl = mine.reduce((a, b) => (b.ctr > a.ctr ? b : a));
   if (crlVersion !== undefined && crl.ctr < crlVersion) {
-    return failed('ERR_STATUS_LIST_INVALID', `revocation list for ${card.kid} is version ${crl.ctr}; the issuer's key names version ${crlVersion}`);
+    return failed(
+      'ERR_STATUS_LIST_INVALID',
+      `revocation list for ${card.kid} is version ${crl.ctr}; the issuer's key names version ${crlVersion}`,
+    );
   }
   if (card.rid === undefined) return passed('card carries no rid: it cannot be revoked individually');
-  if (typeof card.rid !== 'string' || !RID.test(card.rid)) return failed('ERR_STATUS_ENTRY_INVALID', `card rid ${describe(card.rid)} is not a base64url rid of at most 24 characters`);
+  if (typeof card.rid !== 'string' || !RID.test(card.rid))
+    return failed(
+      'ERR_STATUS_ENTRY_INVALID',
+      `card rid ${describe(card.rid)} is not a base64url rid of at most 24 characters`,
+    );
   const issuedAt = card.issuedAt instanceof Date ? card.issuedAt.getTime() / 1000 : card.issuedAt;
   // Fail closed without an issue time: any entry for the rid, timed or not, applies.
   const at = typeof issuedAt === 'number' && Number.isFinite(issuedAt) ? issuedAt : Number.MIN_SAFE_INTEGER;

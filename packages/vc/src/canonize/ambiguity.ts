@@ -89,7 +89,15 @@ function keyInfo(cc: CompiledContext, context: ContextInfo, key: string): KeyInf
       jsonldContext.getContextValue(cc.ctx, key, '@type') !== '@json' &&
       containers.every((c) => c === '@set' || c === '@list' || c === '@graph');
     const suspect = group !== null && (!defined || (context.counts.get(group) ?? 0) >= 2);
-    info = { iri, group, suspect, defined, descend, scoped: cc.term(key).scoped, step: IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]` };
+    info = {
+      iri,
+      group,
+      suspect,
+      defined,
+      descend,
+      scoped: cc.term(key).scoped,
+      step: IDENTIFIER.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`,
+    };
     if (context.keys.size < MAX_KEYS_CACHED) context.keys.set(key, info);
   }
   return info;
@@ -130,7 +138,10 @@ interface Need {
 }
 
 /** Contexts compiled for this call that did not fit in their parent's memo. */
-type Overflow = Map<CompiledContext, [Map<unknown, CompiledContext>, Map<unknown, CompiledContext>, Map<unknown, CompiledContext>]>;
+type Overflow = Map<
+  CompiledContext,
+  [Map<unknown, CompiledContext>, Map<unknown, CompiledContext>, Map<unknown, CompiledContext>]
+>;
 
 /** One key of a node (own, or under a `@nest` alias), with its value and how it is reported. */
 interface Entry {
@@ -165,7 +176,8 @@ class AmbiguityWalker {
       if (depth > MAX_DEPTH) throw new VcMalformedError(`document is nested deeper than ${MAX_DEPTH} levels`);
       for (let i = 0; i < value.length; i++) {
         const item = value[i];
-        if (typeof item === 'object' && item !== null) this.value(item, ctx, activeProperty, `${path}[${i}]`, depth + 1);
+        if (typeof item === 'object' && item !== null)
+          this.value(item, ctx, activeProperty, `${path}[${i}]`, depth + 1);
       }
     } else if (isJsonObject(value)) {
       this.node(value, ctx, activeProperty, path, depth + 1);
@@ -173,7 +185,13 @@ class AmbiguityWalker {
   }
 
   /** One JSON object: its active context as jsonld.js's expansion computes it, its keys, then its values. */
-  node(element: JsonObject, incoming: CompiledContext, activeProperty: string | null, path: string, depth: number): void {
+  node(
+    element: JsonObject,
+    incoming: CompiledContext,
+    activeProperty: string | null,
+    path: string,
+    depth: number,
+  ): void {
     if (depth > MAX_DEPTH) throw new VcMalformedError(`document is nested deeper than ${MAX_DEPTH} levels`);
     const propertyScoped = activeProperty === null ? undefined : incoming.term(activeProperty).scoped;
     const keys = Object.keys(element);
@@ -241,7 +259,8 @@ class AmbiguityWalker {
         grouping = true;
       } else if (info.iri === '@value' || info.iri === '@list' || info.iri === '@set') {
         // A value object (nothing to walk), or a `@list` / `@set` object: its items are values of `activeProperty`.
-        if (info.iri !== '@value' && activeProperty !== null) this.value(element[key], nodeCtx, activeProperty, childPath(path, key), depth);
+        if (info.iri !== '@value' && activeProperty !== null)
+          this.value(element[key], nodeCtx, activeProperty, childPath(path, key), depth);
         return;
       }
     }
@@ -251,7 +270,15 @@ class AmbiguityWalker {
         const key = keys[i]!;
         const value = element[key];
         const info = infos[i]!;
-        if (info.descend && typeof value === 'object' && value !== null) this.descend(nodeCtx, info, key, value, path === '' && info.step.charCodeAt(0) === 46 /* . */ ? key : path + info.step, depth);
+        if (info.descend && typeof value === 'object' && value !== null)
+          this.descend(
+            nodeCtx,
+            info,
+            key,
+            value,
+            path === '' && info.step.charCodeAt(0) === 46 /* . */ ? key : path + info.step,
+            depth,
+          );
       }
       return;
     }
@@ -288,7 +315,12 @@ class AmbiguityWalker {
     for (const [group, list] of byGroup) {
       if (list.length < 2) continue;
       const reverse = group.charCodeAt(0) === 94; /* ^ */
-      this.groups.push({ iri: reverse ? group.slice(1) : group, terms: list.map((e) => e.label), path, ...(reverse ? { reverse: true as const } : {}) });
+      this.groups.push({
+        iri: reverse ? group.slice(1) : group,
+        terms: list.map((e) => e.label),
+        path,
+        ...(reverse ? { reverse: true as const } : {}),
+      });
     }
 
     for (const entry of entries) {
@@ -323,7 +355,10 @@ const MAX_PASSES = 4 * MAX_DEPTH;
  * with `canonize`. Rejects with a `VcError` when a context cannot be loaded or processed, or the document is nested
  * deeper than 64 levels.
  */
-export async function findAmbiguousTerms(document: JsonObject, options: CanonizeOptions = {}): Promise<AmbiguousTermGroup[]> {
+export async function findAmbiguousTerms(
+  document: JsonObject,
+  options: CanonizeOptions = {},
+): Promise<AmbiguousTermGroup[]> {
   if (!isJsonObject(document)) throw new VcMalformedError('findAmbiguousTerms: document must be a JSON object');
   if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
     throw new TypeError('findAmbiguousTerms: options.documentLoader must be a function');
@@ -342,7 +377,8 @@ export async function findAmbiguousTerms(document: JsonObject, options: Canonize
         try {
           derived = await need.from.computeDerived(need.kind, need.memoKey, need.local);
         } catch (error) {
-          if (isUnsupported(error)) throw new VcMalformedError('findAmbiguousTerms: a context raises a JSON-LD safe-mode event');
+          if (isUnsupported(error))
+            throw new VcMalformedError('findAmbiguousTerms: a context raises a JSON-LD safe-mode event');
           throw error;
         }
         if (need.from.peekDerived(need.kind, need.memoKey) !== derived) {
@@ -413,7 +449,11 @@ export function ambiguousTermPaths(groups: readonly AmbiguousTermGroup[]): strin
   const out: string[] = [];
   for (const group of groups) {
     for (const term of group.terms) {
-      out.push(!IDENTIFIER.test(term) && /[.[]/.test(term) && isPath(term) ? joinPath(group.path, term) : childPath(group.path, term));
+      out.push(
+        !IDENTIFIER.test(term) && /[.[]/.test(term) && isPath(term)
+          ? joinPath(group.path, term)
+          : childPath(group.path, term),
+      );
     }
   }
   return out;

@@ -26,7 +26,17 @@ import rdfCanonize from 'rdf-canonize';
 import type { DocumentLoader } from '@divoc/schemas';
 import { sha256Hex } from '../lib/hash.js';
 import type { JsonObject, JsonValue } from '../types.js';
-import { iriTerm, literalTerm, parseTerm, RDF_TYPE, type RdfTerm, XSD_BOOLEAN, XSD_DOUBLE, XSD_INTEGER, XSD_STRING } from './nquads.js';
+import {
+  iriTerm,
+  literalTerm,
+  parseTerm,
+  RDF_TYPE,
+  type RdfTerm,
+  XSD_BOOLEAN,
+  XSD_DOUBLE,
+  XSD_INTEGER,
+  XSD_STRING,
+} from './nquads.js';
 
 /** Thrown inside the walk for anything it does not cover; never escapes this module. */
 const UNSUPPORTED: unique symbol = Symbol('unsupported');
@@ -419,7 +429,11 @@ function canonicalize(sink: QuadSink): string | null {
   for (let i = 0; i < count; i++) {
     const s = subjects[i]!;
     const o = objects[i]!;
-    lines[i] = serialize(typeof s === 'number' ? labels[s]! : s, predicates[i]!, typeof o === 'number' ? labels[o]! : o);
+    lines[i] = serialize(
+      typeof s === 'number' ? labels[s]! : s,
+      predicates[i]!,
+      typeof o === 'number' ? labels[o]! : o,
+    );
   }
   return lines.sort().join('');
 }
@@ -430,7 +444,8 @@ function canonicalize(sink: QuadSink): string | null {
  */
 function toDataset(sink: QuadSink): unknown[] {
   const graph = { termType: 'DefaultGraph', value: '' };
-  const term = (t: string | number): RdfTerm => (typeof t === 'number' ? { termType: 'BlankNode', value: `b${t}` } : parseTerm(t));
+  const term = (t: string | number): RdfTerm =>
+    typeof t === 'number' ? { termType: 'BlankNode', value: `b${t}` } : parseTerm(t);
   return sink.subjects.map((s, i) => ({
     subject: term(s),
     predicate: parseTerm(sink.predicates[i]!),

@@ -3,7 +3,13 @@ import ContextResolver from 'jsonld/lib/ContextResolver.js';
 import rdfCanonize from 'rdf-canonize';
 import { createDocumentLoader, type DocumentLoader, type RemoteDocument } from '@divoc/schemas';
 import { isUnsafeJsonError } from '@divoc/keys';
-import { JsonLdSafeModeError, JsonLdUnknownUrlError, VcError, VcMalformedError, VcUnsafeJsonError } from '../lib/errors.js';
+import {
+  JsonLdSafeModeError,
+  JsonLdUnknownUrlError,
+  VcError,
+  VcMalformedError,
+  VcUnsafeJsonError,
+} from '../lib/errors.js';
 import type { JsonObject } from '../types.js';
 import { canonizeFast, countGeneral, initialCompiledContext, type CompiledContext } from './fast.js';
 
@@ -82,7 +88,12 @@ interface JsonLdErrorLike {
   name?: unknown;
   message?: unknown;
   code?: unknown;
-  details?: { code?: unknown; url?: unknown; cause?: unknown; event?: { code?: unknown; message?: unknown; details?: unknown } };
+  details?: {
+    code?: unknown;
+    url?: unknown;
+    cause?: unknown;
+    event?: { code?: unknown; message?: unknown; details?: unknown };
+  };
 }
 
 /** Maps whatever jsonld.js / rdf-canonize / a loader threw onto this package's typed errors. */
@@ -93,7 +104,11 @@ export function toVcError(error: unknown): VcError {
   const e = (typeof error === 'object' && error !== null ? error : {}) as JsonLdErrorLike;
   const details = e.details ?? {};
   const cause = details.cause as JsonLdErrorLike | undefined;
-  if (e.code === 'ERR_JSONLD_UNKNOWN_URL' || cause?.code === 'ERR_JSONLD_UNKNOWN_URL' || e.name === 'jsonld.InvalidUrl') {
+  if (
+    e.code === 'ERR_JSONLD_UNKNOWN_URL' ||
+    cause?.code === 'ERR_JSONLD_UNKNOWN_URL' ||
+    e.name === 'jsonld.InvalidUrl'
+  ) {
     const url = typeof details.url === 'string' ? details.url : undefined;
     return new JsonLdUnknownUrlError(
       url ? `JSON-LD context not available offline: ${url}` : 'JSON-LD context not available offline',
@@ -147,7 +162,11 @@ export async function canonizeGeneral(document: JsonObject, options: CanonizeOpt
   try {
     // maxWorkFactor 1 bounds the blank-node work linearly, which rejects "poison" graphs crafted to make
     // canonicalisation exponential.
-    return await rdfCanonize.canonize(dataset, { algorithm: 'RDFC-1.0', format: 'application/n-quads', maxWorkFactor: 1 });
+    return await rdfCanonize.canonize(dataset, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      maxWorkFactor: 1,
+    });
   } catch (error) {
     throw toVcError(error);
   }

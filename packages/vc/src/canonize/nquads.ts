@@ -21,7 +21,15 @@ const LITERAL_ESCAPES: string[] = [];
 for (let code = 0; code <= 0x7f; code++) {
   if (LITERAL_SPECIAL.test(String.fromCharCode(code))) LITERAL_ESCAPES[code] = uchar(code);
 }
-for (const [char, escape] of [['\b', '\\b'], ['\t', '\\t'], ['\n', '\\n'], ['\f', '\\f'], ['\r', '\\r'], ['"', '\\"'], ['\\', '\\\\']] as const) {
+for (const [char, escape] of [
+  ['\b', '\\b'],
+  ['\t', '\\t'],
+  ['\n', '\\n'],
+  ['\f', '\\f'],
+  ['\r', '\\r'],
+  ['"', '\\"'],
+  ['\\', '\\\\'],
+] as const) {
   LITERAL_ESCAPES[char.charCodeAt(0)] = escape;
 }
 
@@ -42,7 +50,9 @@ export function iriTerm(iri: string): string {
 
 /** A literal as an N-Quads term: plain for xsd:string, else `^^<datatype>`. */
 export function literalTerm(lexical: string, datatype: string): string {
-  return datatype === XSD_STRING ? `"${escapeLiteral(lexical)}"` : `"${escapeLiteral(lexical)}"^^<${escapeIri(datatype)}>`;
+  return datatype === XSD_STRING
+    ? `"${escapeLiteral(lexical)}"`
+    : `"${escapeLiteral(lexical)}"^^<${escapeIri(datatype)}>`;
 }
 
 const UNESCAPE = /\\(?:([btnfr"\\])|u([0-9A-Fa-f]{4}))/g;
@@ -67,5 +77,9 @@ export function parseTerm(term: string): RdfTerm {
   const close = term.lastIndexOf('"');
   const rest = term.slice(close + 1);
   const datatype = rest === '' ? XSD_STRING : unescape(rest.slice(3, -1));
-  return { termType: 'Literal', value: unescape(term.slice(1, close)), datatype: { termType: 'NamedNode', value: datatype } };
+  return {
+    termType: 'Literal',
+    value: unescape(term.slice(1, close)),
+    datatype: { termType: 'NamedNode', value: datatype },
+  };
 }

@@ -33,7 +33,8 @@ const MAX_ITEMS = 50_000;
 export class CborWriter extends CborBuffer {
   write(value: CborValue): void {
     if (typeof value === 'number') {
-      if (!Number.isSafeInteger(value)) throw new TypeError('CBOR integers must be safe integers; wrap others in CborFloat');
+      if (!Number.isSafeInteger(value))
+        throw new TypeError('CBOR integers must be safe integers; wrap others in CborFloat');
       this.integer(value);
     } else if (typeof value === 'string') this.text(value);
     else if (typeof value === 'boolean' || value === null) this.simple(value);

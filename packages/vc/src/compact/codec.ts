@@ -51,7 +51,16 @@ export interface Table {
 }
 
 export const TABLES: ReadonlyMap<number, Table> = new Map([
-  [1, { version: 1, keys: KEYS_V1, values: VALUES_V1, prefixes: PREFIXES_V1, dictionary: base64Decode(DICTIONARY_V1_BASE64) }],
+  [
+    1,
+    {
+      version: 1,
+      keys: KEYS_V1,
+      values: VALUES_V1,
+      prefixes: PREFIXES_V1,
+      dictionary: base64Decode(DICTIONARY_V1_BASE64),
+    },
+  ],
 ]);
 export const CURRENT_TABLE = TABLES.get(1)!;
 
@@ -104,7 +113,10 @@ const indexes = new WeakMap<Table, { keyIndex: Map<string, number>; valueIndex: 
 function indexesOf(table: Table) {
   let found = indexes.get(table);
   if (!found) {
-    found = { keyIndex: new Map(table.keys.map((k, i) => [k, i])), valueIndex: new Map(table.values.map((v, i) => [v, i])) };
+    found = {
+      keyIndex: new Map(table.keys.map((k, i) => [k, i])),
+      valueIndex: new Map(table.values.map((v, i) => [v, i])),
+    };
     indexes.set(table, found);
   }
   return found;
@@ -132,7 +144,10 @@ export function jsonToCbor(value: unknown, table: Table = CURRENT_TABLE): CborVa
     if (best >= 0) {
       const rest = s.slice(table.prefixes[best]!.length);
       remember();
-      return new CborTag(TAG.PREFIX, [indexToInt(best), DECIMAL.test(rest) && Number.isSafeInteger(Number(rest)) ? Number(rest) : rest]);
+      return new CborTag(TAG.PREFIX, [
+        indexToInt(best),
+        DECIMAL.test(rest) && Number.isSafeInteger(Number(rest)) ? Number(rest) : rest,
+      ]);
     }
     remember();
     return s;
@@ -141,7 +156,8 @@ export function jsonToCbor(value: unknown, table: Table = CURRENT_TABLE): CborVa
   const typedForm = (s: string): CborValue | undefined => {
     if (DATETIME_MS.test(s)) {
       const ms = Date.parse(s);
-      if (iso(ms) === s) return ms % 1000 === 0 ? new CborTag(TAG.DATETIME_MS0, ms / 1000) : new CborTag(TAG.DATETIME_MS, ms);
+      if (iso(ms) === s)
+        return ms % 1000 === 0 ? new CborTag(TAG.DATETIME_MS0, ms / 1000) : new CborTag(TAG.DATETIME_MS, ms);
     } else if (DATETIME_S.test(s)) {
       const ms = Date.parse(s);
       if (iso(ms)?.replace('.000Z', 'Z') === s) return new CborTag(TAG.DATETIME_S, ms / 1000);
@@ -215,7 +231,11 @@ export function cborToJson(value: CborValue, table: Table): Json {
   };
   const int = (v: CborValue, what: string): number => (typeof v === 'number' ? v : fail(`${what} must be an integer`));
   const bytes = (v: CborValue, what: string, max = MAX_BASE58_BYTES): Uint8Array =>
-    v instanceof Uint8Array ? (v.length <= max ? v : fail(`${what} longer than ${max} bytes`)) : fail(`${what} must be a byte string`);
+    v instanceof Uint8Array
+      ? v.length <= max
+        ? v
+        : fail(`${what} longer than ${max} bytes`)
+      : fail(`${what} must be a byte string`);
   const time = (ms: number, what: string): string => iso(ms) ?? fail(`${what} out of range`);
 
   const decodeTag = (t: CborTag): Json => {
@@ -282,7 +302,12 @@ export function cborToJson(value: CborValue, table: Table): Json {
     if (v instanceof CborMap) {
       const out: { [key: string]: Json } = {};
       for (const [k, item] of v.entries) {
-        const key = typeof k === 'string' ? k : typeof k === 'number' ? entry(table.keys, k, 'key') : fail('map keys must be table ints or text');
+        const key =
+          typeof k === 'string'
+            ? k
+            : typeof k === 'number'
+              ? entry(table.keys, k, 'key')
+              : fail('map keys must be table ints or text');
         if (Object.hasOwn(out, key)) fail(`duplicate key ${JSON.stringify(key)}`);
         // defineProperty: a "__proto__" key stays an own property, as JSON.parse makes it.
         Object.defineProperty(out, key, { value: decode(item), enumerable: true, writable: true, configurable: true });

@@ -22,11 +22,7 @@ export class CompactPayloadError extends withCode(CompactCredentialError, 'ERR_C
 export class CompactNotCredentialError extends withCode(CompactCredentialError, 'ERR_COMPACT_NOT_CREDENTIAL') {}
 
 export type CompactCredentialErrors =
-  | CompactFormatError
-  | CompactTooLargeError
-  | CompactVersionError
-  | CompactPayloadError
-  | CompactNotCredentialError;
+  CompactFormatError | CompactTooLargeError | CompactVersionError | CompactPayloadError | CompactNotCredentialError;
 
 export type CompactCredentialErrorCode = CompactCredentialErrors['code'];
 

@@ -35,7 +35,8 @@ type Json = Record<string, unknown>;
 function assertSignedCredential(value: unknown, where: string): asserts value is SignedCredential {
   if (!isJsonObject(value)) throw new CompactNotCredentialError(`${where}: a credential is a JSON object`);
   if (value['@context'] === undefined) throw new CompactNotCredentialError(`${where}: no @context`);
-  if (!isJsonObject(value.proof)) throw new CompactNotCredentialError(`${where}: no proof object (only signed credentials are encoded)`);
+  if (!isJsonObject(value.proof))
+    throw new CompactNotCredentialError(`${where}: no proof object (only signed credentials are encoded)`);
 }
 
 /** Encode a signed credential as compact QR text (`DIVOC1:…`). Throws `CompactNotCredentialError`. */
@@ -49,7 +50,10 @@ export function encodeCompactCredential(signedCredential: SignedCredential): str
   payload[0] = CURRENT_TABLE.version | (useDeflate ? DEFLATED : 0);
   payload.set(body, 1);
   const text = COMPACT_PREFIX + base45Encode(payload);
-  if (text.length > MAX_COMPACT_TEXT) throw new CompactTooLargeError(`the credential needs ${text.length} characters; a QR code holds ${MAX_COMPACT_TEXT}`);
+  if (text.length > MAX_COMPACT_TEXT)
+    throw new CompactTooLargeError(
+      `the credential needs ${text.length} characters; a QR code holds ${MAX_COMPACT_TEXT}`,
+    );
   return text;
 }
 
@@ -60,20 +64,27 @@ export function encodeCompactCredential(signedCredential: SignedCredential): str
  */
 export function decodeCompactCredential(text: string): SignedCredential {
   if (typeof text !== 'string') throw new CompactFormatError('compact credential text must be a string');
-  if (text.length > MAX_COMPACT_TEXT + COMPACT_PREFIX.length) throw new CompactTooLargeError(`longer than any QR code (${MAX_COMPACT_TEXT} characters)`);
+  if (text.length > MAX_COMPACT_TEXT + COMPACT_PREFIX.length)
+    throw new CompactTooLargeError(`longer than any QR code (${MAX_COMPACT_TEXT} characters)`);
   if (!text.startsWith(COMPACT_PREFIX)) throw new CompactFormatError(`missing the ${COMPACT_PREFIX} prefix`);
   const payload = base45Decode(text.slice(COMPACT_PREFIX.length));
   if (payload.length < 2) throw new CompactFormatError('payload too short');
   const header = payload[0]!;
   const table = TABLES.get(header & ~DEFLATED);
-  if (!table) throw new CompactVersionError(`compression table version ${header & ~DEFLATED} is not known to this decoder`);
+  if (!table)
+    throw new CompactVersionError(`compression table version ${header & ~DEFLATED} is not known to this decoder`);
   let body = payload.subarray(1);
   if (header & DEFLATED) {
     const budget = Math.min(MAX_INFLATED_BYTES, body.length * MAX_INFLATE_RATIO);
     try {
-      body = inflateRawBounded(body, { maxOutput: MAX_INFLATED_BYTES, maxRatio: MAX_INFLATE_RATIO, dictionary: table.dictionary });
+      body = inflateRawBounded(body, {
+        maxOutput: MAX_INFLATED_BYTES,
+        maxRatio: MAX_INFLATE_RATIO,
+        dictionary: table.dictionary,
+      });
     } catch (err) {
-      if (err instanceof InflateTooLargeError) throw new CompactTooLargeError(`inflates past ${budget} bytes`, { cause: err });
+      if (err instanceof InflateTooLargeError)
+        throw new CompactTooLargeError(`inflates past ${budget} bytes`, { cause: err });
       throw new CompactPayloadError('body is not a valid raw deflate stream', { cause: err });
     }
   }

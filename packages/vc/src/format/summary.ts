@@ -18,9 +18,12 @@ export function summarizeW3cCredential(credential: unknown): CredentialSummary {
   const evidenceTypes = evidence ? typeNames(evidence.type) : [];
   const credentialTypes = typeNames(credential.type);
   let event: EventKind = 'other';
-  if (evidenceTypes.includes('Vaccination') || credentialTypes.includes('ProofOfVaccinationCredential')) event = 'vaccination';
-  else if (evidenceTypes.includes('TestDetails') || credentialTypes.includes('ProofOfTestCertificateCredential')) event = 'test';
-  else if (evidenceTypes.includes('Recovery') || credentialTypes.includes('ProofOfRecoveryCredential')) event = 'recovery';
+  if (evidenceTypes.includes('Vaccination') || credentialTypes.includes('ProofOfVaccinationCredential'))
+    event = 'vaccination';
+  else if (evidenceTypes.includes('TestDetails') || credentialTypes.includes('ProofOfTestCertificateCredential'))
+    event = 'test';
+  else if (evidenceTypes.includes('Recovery') || credentialTypes.includes('ProofOfRecoveryCredential'))
+    event = 'recovery';
   const facility = isJsonRecord(evidence?.facility) ? evidence.facility : undefined;
   const facilityAddress = isJsonRecord(facility?.address) ? facility.address : undefined;
   const subjectAddress = isJsonRecord(subject.address) ? subject.address : undefined;
@@ -33,7 +36,9 @@ export function summarizeW3cCredential(credential: unknown): CredentialSummary {
   if (evidence) {
     summary.certificateId = summaryText(evidence.certificateId) ?? certificateIdFromUrl(evidence.id);
     summary.country =
-      summaryText(evidence.country) ?? summaryText(facilityAddress?.addressCountry) ?? summaryText(subjectAddress?.addressCountry);
+      summaryText(evidence.country) ??
+      summaryText(facilityAddress?.addressCountry) ??
+      summaryText(subjectAddress?.addressCountry);
     if (event === 'vaccination') {
       summary.vaccine = summaryText(evidence.vaccine);
       summary.vaccineCode = summaryText(evidence.icd11Code);

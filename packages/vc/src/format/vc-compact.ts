@@ -9,7 +9,8 @@ export const vcCompactFormat = {
   name: 'vc-compact',
   shortName: 'vc-compact',
   title: 'Compact W3C VC QR (DIVOC1:)',
-  detect: (input) => (input.kind === 'text' && detectCompactCredential(input.text) ? { payload: input.text } : undefined),
+  detect: (input) =>
+    input.kind === 'text' && detectCompactCredential(input.text) ? { payload: input.text } : undefined,
   decode: (payload) => ({ payload: decodeCompactCredential(String(payload)) }),
   verify: async (payload, context) => {
     let credential: SignedCredential;

@@ -29,7 +29,9 @@ export function defaultSuiteFor(signer: Signer): SuiteName {
 
 /** A bare `Signer` or a `VcSigningKey`, as a `VcSigningKey`. */
 export function vcSigningKeyOf(key: Signer | VcSigningKey): VcSigningKey {
-  return 'signer' in key && typeof (key as VcSigningKey).signer === 'object' ? (key as VcSigningKey) : { signer: key as Signer };
+  return 'signer' in key && typeof (key as VcSigningKey).signer === 'object'
+    ? (key as VcSigningKey)
+    : { signer: key as Signer };
 }
 
 /** Signs an unsigned credential with the key's suite (the default for its algorithm when none is named). */
@@ -71,7 +73,13 @@ export const w3cVcFormat = {
   decode: (payload: unknown) => ({ payload }),
   verify: async (payload, context) => {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
-      return undecodableEvidence('w3c-vc', context.details, 'ERR_VC_KEY_EXPIRED', new TypeError('not a JSON object'), 'ERR_INPUT_INVALID');
+      return undecodableEvidence(
+        'w3c-vc',
+        context.details,
+        'ERR_VC_KEY_EXPIRED',
+        new TypeError('not a JSON object'),
+        'ERR_INPUT_INVALID',
+      );
     }
     return w3cCredentialEvidence('w3c-vc', payload, context);
   },

@@ -2,12 +2,20 @@ import { defaultDocumentLoader, memoizedCanonize } from '../canonize/index.js';
 import { VcMalformedError, VcSuiteAlgorithmMismatchError, VcUnsupportedSuiteError } from '../lib/errors.js';
 import { asArray, cloneJson, isJsonObject, parseDateTime, toSecondsPrecision } from '../lib/json.js';
 import { isSuiteName, suites } from '../suites/index.js';
-import type { IssueOptions, JsonObject, JsonValue, ProofSuite, SignedCredential, UnsignedCredential } from '../types.js';
+import type {
+  IssueOptions,
+  JsonObject,
+  JsonValue,
+  ProofSuite,
+  SignedCredential,
+  UnsignedCredential,
+} from '../types.js';
 
 function resolveSuite(suite: IssueOptions['suite']): ProofSuite {
   if (suite === undefined) return suites['eddsa-rdfc-2022'];
   if (isSuiteName(suite)) return suites[suite];
-  if (isJsonObject(suite as unknown) && typeof (suite as ProofSuite).createProof === 'function') return suite as ProofSuite;
+  if (isJsonObject(suite as unknown) && typeof (suite as ProofSuite).createProof === 'function')
+    return suite as ProofSuite;
   throw new VcUnsupportedSuiteError(`unknown proof suite ${JSON.stringify(String(suite))}`);
 }
 
@@ -39,7 +47,10 @@ function contextWithSuite(context: JsonValue | undefined, suite: ProofSuite): Js
  * error (`ERR_JSONLD_SAFE_MODE`) rather than data left out of the signature.
  */
 // Accepts any JSON object shape (e.g. `buildCredential` output from @divoc/schemas): it is checked at run time.
-export async function issueCredential(credential: UnsignedCredential | Readonly<Record<string, unknown>>, options: IssueOptions): Promise<SignedCredential> {
+export async function issueCredential(
+  credential: UnsignedCredential | Readonly<Record<string, unknown>>,
+  options: IssueOptions,
+): Promise<SignedCredential> {
   if (!isJsonObject(credential)) throw new VcMalformedError('credential must be a JSON object');
   if (credential['@context'] === undefined) throw new VcMalformedError('credential has no @context');
   if (credential.type === undefined) throw new VcMalformedError('credential has no type');

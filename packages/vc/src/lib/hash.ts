@@ -36,7 +36,10 @@ function toHex(bytes: Uint8Array): string {
 /** SHA-256 of the UTF-8 bytes of `text` (or of `bytes`). */
 export function sha256Bytes(data: string | Uint8Array): Uint8Array {
   if (createHash) {
-    const digest = typeof data === 'string' ? createHash('sha256').update(data, 'utf8').digest() : createHash('sha256').update(data).digest();
+    const digest =
+      typeof data === 'string'
+        ? createHash('sha256').update(data, 'utf8').digest()
+        : createHash('sha256').update(data).digest();
     // A Buffer is a Uint8Array; copy into a plain one so callers never hold a pooled Buffer.
     return new Uint8Array(digest);
   }

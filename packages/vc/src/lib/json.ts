@@ -2,7 +2,9 @@ import { isJsonObject as isObject } from '@divoc/keys';
 import type { JsonObject, JsonValue } from '../types.js';
 
 /** `isJsonObject` of `@divoc/keys`, typed as this package's `JsonObject` (members are JSON values once parsed). */
-export const isJsonObject: (value: unknown) => value is JsonObject = isObject as (value: unknown) => value is JsonObject;
+export const isJsonObject: (value: unknown) => value is JsonObject = isObject as (
+  value: unknown,
+) => value is JsonObject;
 
 export function asArray<T>(value: T | readonly T[] | undefined): T[] {
   if (value === undefined) return [];
@@ -26,7 +28,8 @@ function copyPlain(value: unknown, depth: number): unknown {
     return out;
   }
   const proto: unknown = Object.getPrototypeOf(value);
-  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+  if ((proto !== Object.prototype && proto !== null) || typeof (value as { toJSON?: unknown }).toJSON === 'function')
+    return NOT_PLAIN;
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     if (key === '__proto__') return NOT_PLAIN; // would set the copy's prototype instead of a member

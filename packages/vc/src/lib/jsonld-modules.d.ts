@@ -57,7 +57,12 @@ declare module 'jsonld/lib/context.js' {
       overrideProtected?: boolean;
     }): Promise<ActiveContext>;
     getInitialContext(options: Record<string, unknown>): ActiveContext;
-    expandIri(activeCtx: ActiveContext, value: string, relativeTo: { vocab?: boolean; base?: boolean }, options: Record<string, unknown>): string | null;
+    expandIri(
+      activeCtx: ActiveContext,
+      value: string,
+      relativeTo: { vocab?: boolean; base?: boolean },
+      options: Record<string, unknown>,
+    ): string | null;
     getContextValue(activeCtx: ActiveContext, key: string, type: string): unknown;
   }
   const context: ContextApi;

@@ -11,7 +11,8 @@ export function decodeMultibaseSignature(proofValue: unknown, length: number): U
   if (typeof proofValue !== 'string' || proofValue.length === 0) {
     throw new VcSignatureInvalidError('proof.proofValue is missing or not a string');
   }
-  if (!proofValue.startsWith('z')) throw new VcSignatureInvalidError('proof.proofValue is not base58btc multibase (must start with "z")');
+  if (!proofValue.startsWith('z'))
+    throw new VcSignatureInvalidError('proof.proofValue is not base58btc multibase (must start with "z")');
   let bytes: Uint8Array;
   try {
     bytes = multibaseDecode(proofValue);
@@ -68,7 +69,9 @@ function rdfcMultibaseSuite(p: RdfcSuiteParameters): ProofSuite {
       const verifyData = await proofThenDocumentHash({ ...proof, '@context': document['@context'] }, document, context);
       const signature = await signer.sign(verifyData);
       if (!(signature instanceof Uint8Array) || signature.length !== SIGNATURE_LENGTH) {
-        throw new VcMalformedError(`signer returned a ${signature?.length}-byte signature, ${p.type} needs ${SIGNATURE_LENGTH}`);
+        throw new VcMalformedError(
+          `signer returned a ${signature?.length}-byte signature, ${p.type} needs ${SIGNATURE_LENGTH}`,
+        );
       }
       return { ...proof, proofValue: multibaseEncode(signature, 'base58btc') };
     },

@@ -20,7 +20,9 @@ export function suiteForProof(
   proof: { type?: unknown; cryptosuite?: unknown },
   candidates: readonly ProofSuite[],
 ): ProofSuite | undefined {
-  return candidates.find((suite) => suite.type === proof.type && (suite.cryptosuite ?? undefined) === (proof.cryptosuite ?? undefined));
+  return candidates.find(
+    (suite) => suite.type === proof.type && (suite.cryptosuite ?? undefined) === (proof.cryptosuite ?? undefined),
+  );
 }
 
 export { eddsaRdfc2022, ecdsaRdfc2019, ed25519Signature2020, rsaSignature2018, ed25519Signature2018 };

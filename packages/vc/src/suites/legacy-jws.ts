@@ -24,8 +24,11 @@ function legacyJwsSuite(p: LegacySuiteParameters): ProofSuite {
   const header = { alg: p.algorithm, b64: false, crit: ['b64'] };
   const encodedHeader = base64urlEncode(utf8(JSON.stringify(header)));
 
-  const verifyDataOf = (proofOptions: JsonObject, document: JsonObject, context: Parameters<ProofSuite['createProof']>[0]['context']) =>
-    proofThenDocumentHash({ '@context': CONTEXT_URLS.SECURITY_V2, ...proofOptions }, document, context);
+  const verifyDataOf = (
+    proofOptions: JsonObject,
+    document: JsonObject,
+    context: Parameters<ProofSuite['createProof']>[0]['context'],
+  ) => proofThenDocumentHash({ '@context': CONTEXT_URLS.SECURITY_V2, ...proofOptions }, document, context);
 
   return {
     type: p.type,
@@ -56,11 +59,16 @@ function legacyJwsSuite(p: LegacySuiteParameters): ProofSuite {
 }
 
 /** Splits a detached JWS and checks its header is exactly the unencoded-payload form for `algorithm`. */
-function parseDetachedJws(jws: unknown, algorithm: SignatureAlgorithm): { protectedHeader: string; signature: Uint8Array } {
-  if (typeof jws !== 'string' || jws.length === 0) throw new VcSignatureInvalidError('proof.jws is missing or not a string');
+function parseDetachedJws(
+  jws: unknown,
+  algorithm: SignatureAlgorithm,
+): { protectedHeader: string; signature: Uint8Array } {
+  if (typeof jws !== 'string' || jws.length === 0)
+    throw new VcSignatureInvalidError('proof.jws is missing or not a string');
   if (jws.length > MAX_JWS_LENGTH) throw new VcSignatureInvalidError('proof.jws is too long');
   const parts = jws.split('.');
-  if (parts.length !== 3 || parts[1] !== '') throw new VcSignatureInvalidError('proof.jws is not a detached JWS (header..signature)');
+  if (parts.length !== 3 || parts[1] !== '')
+    throw new VcSignatureInvalidError('proof.jws is not a detached JWS (header..signature)');
   const [protectedHeader = '', , encodedSignature = ''] = parts;
   let header: unknown;
   let signature: Uint8Array;
@@ -70,13 +78,16 @@ function parseDetachedJws(jws: unknown, algorithm: SignatureAlgorithm): { protec
     header = parseJsonStrict(headerText, { maxDepth: 8 });
     signature = base64urlDecode(encodedSignature);
   } catch (cause) {
-    if (isUnsafeJsonError(cause)) throw new VcUnsafeJsonError(`proof.jws header: ${cause.message}`, { code: cause.code, cause });
+    if (isUnsafeJsonError(cause))
+      throw new VcUnsafeJsonError(`proof.jws header: ${cause.message}`, { code: cause.code, cause });
     throw new VcSignatureInvalidError('proof.jws header or signature is not valid base64url JSON', { cause });
   }
   if (!isJsonObject(header)) throw new VcSignatureInvalidError('proof.jws header is not a JSON object');
   // The header names the algorithm; it must be the suite's own, or an attacker could relabel a proof.
   if (header.alg !== algorithm) {
-    throw new VcSignatureInvalidError(`proof.jws alg ${JSON.stringify(header.alg)} does not fit this suite (needs ${algorithm})`);
+    throw new VcSignatureInvalidError(
+      `proof.jws alg ${JSON.stringify(header.alg)} does not fit this suite (needs ${algorithm})`,
+    );
   }
   const crit = header.crit;
   if (header.b64 !== false || !Array.isArray(crit) || crit.length !== 1 || crit[0] !== 'b64') {

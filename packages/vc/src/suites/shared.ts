@@ -5,7 +5,12 @@ import { sha256Bytes } from '../lib/hash.js';
 import type { JsonObject, Proof, SuiteContext } from '../types.js';
 
 /** Key families each signature algorithm runs on; a key of another family is never tried (algorithm confusion). */
-const KEY_TYPE_OF: Record<SignatureAlgorithm, KeyType> = { EdDSA: 'Ed25519', ES256: 'P-256', PS256: 'RSA', RS256: 'RSA' };
+const KEY_TYPE_OF: Record<SignatureAlgorithm, KeyType> = {
+  EdDSA: 'Ed25519',
+  ES256: 'P-256',
+  PS256: 'RSA',
+  RS256: 'RSA',
+};
 
 export function keysFor(algorithm: SignatureAlgorithm, keys: readonly TrustedKey[]): TrustedKey[] {
   return keys.filter((key) => key.type === KEY_TYPE_OF[algorithm]);
@@ -57,7 +62,10 @@ export async function proofThenDocumentHash(
   document: JsonObject,
   context: SuiteContext,
 ): Promise<Uint8Array> {
-  const [proofHash, documentCanon] = await Promise.all([proofOptionsHash(proofOptions, context), context.canonize(document)]);
+  const [proofHash, documentCanon] = await Promise.all([
+    proofOptionsHash(proofOptions, context),
+    context.canonize(document),
+  ]);
   return concatBytes(proofHash, sha256Bytes(documentCanon));
 }
 

@@ -35,7 +35,12 @@ const MAX_SERIALIZED_LENGTH = 2 * 1024 * 1024;
 const MAX_DEPTH = 48;
 
 const ok = (name: CheckName, message?: string): Check => (message ? { name, ok: true, message } : { name, ok: true });
-const fail = (name: CheckName, error: VcError): Check => ({ name, ok: false, code: error.code, message: error.message });
+const fail = (name: CheckName, error: VcError): Check => ({
+  name,
+  ok: false,
+  code: error.code,
+  message: error.message,
+});
 
 interface Decoded {
   credential: JsonObject;
@@ -54,7 +59,8 @@ function depthOf(value: unknown): number {
     if (depth > max) max = depth;
     if (max > MAX_DEPTH) return max;
     if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      for (const child of Object.values(node))
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
   }
   return max;
@@ -81,7 +87,9 @@ async function decode(input: unknown, canonize: SuiteContext['canonize']): Promi
     throw new VcMalformedError('credential is not JSON data', { cause });
   }
   if (serialized.length > MAX_SERIALIZED_LENGTH) {
-    throw new VcMalformedError(`credential is ${serialized.length} characters, over the ${MAX_SERIALIZED_LENGTH} limit`);
+    throw new VcMalformedError(
+      `credential is ${serialized.length} characters, over the ${MAX_SERIALIZED_LENGTH} limit`,
+    );
   }
   // Work on our own copy: the caller's object can change under us (or be a Proxy) between checks.
   const credential = JSON.parse(serialized) as JsonObject;
@@ -93,13 +101,18 @@ async function decode(input: unknown, canonize: SuiteContext['canonize']): Promi
     throw new VcMalformedError('credential @context must be a URL, an object or an array of them');
   }
   const types = asArray(credential.type);
-  if (types.length === 0 || !types.every((t) => typeof t === 'string')) throw new VcMalformedError('credential type must be a string or an array of strings');
-  if (!types.includes('VerifiableCredential')) throw new VcMalformedError('credential type does not include "VerifiableCredential"');
-  if (credential.proof === undefined || credential.proof === null) throw new VcProofMissingError('credential has no proof');
+  if (types.length === 0 || !types.every((t) => typeof t === 'string'))
+    throw new VcMalformedError('credential type must be a string or an array of strings');
+  if (!types.includes('VerifiableCredential'))
+    throw new VcMalformedError('credential type does not include "VerifiableCredential"');
+  if (credential.proof === undefined || credential.proof === null)
+    throw new VcProofMissingError('credential has no proof');
   const proofs = asArray(credential.proof);
-  if (proofs.length !== 1) throw new VcProofMissingError(`credential must carry exactly one proof, found ${proofs.length}`);
+  if (proofs.length !== 1)
+    throw new VcProofMissingError(`credential must carry exactly one proof, found ${proofs.length}`);
   const proof = proofs[0];
-  if (!isJsonObject(proof) || typeof proof.type !== 'string') throw new VcMalformedError('proof must be an object with a string type');
+  if (!isJsonObject(proof) || typeof proof.type !== 'string')
+    throw new VcMalformedError('proof must be an object with a string type');
   const { proof: _signature, ...document } = credential;
   await canonize(document);
   const issuer = issuerOf(credential);
@@ -131,22 +144,39 @@ const CREDENTIAL_PROOF_PURPOSE = 'assertionMethod';
  * assertion purpose and the key be authorised for it; the issuer the credential names must be one the key speaks
  * for (or of a kind the trust gives it none of: then the claim is only unbound, which `@divoc/verifier` reports).
  */
-function checkTrust(key: TrustedKey | undefined, proof: Proof, id: string, now: Date, issuer: string | undefined): void {
+function checkTrust(
+  key: TrustedKey | undefined,
+  proof: Proof,
+  id: string,
+  now: Date,
+  issuer: string | undefined,
+): void {
   if (!key) throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}`);
   const signedAt = parseDateTime(proof.created) ?? now;
   if (key.validFrom && signedAt < key.validFrom) {
-    throw new VcKeyExpiredError(`key ${key.id} is valid from ${key.validFrom.toISOString()}, after the proof was made (${signedAt.toISOString()})`);
+    throw new VcKeyExpiredError(
+      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the proof was made (${signedAt.toISOString()})`,
+    );
   }
   if (key.validUntil && signedAt > key.validUntil) {
-    throw new VcKeyExpiredError(`key ${key.id} expired ${key.validUntil.toISOString()}, before the proof was made (${signedAt.toISOString()})`);
+    throw new VcKeyExpiredError(
+      `key ${key.id} expired ${key.validUntil.toISOString()}, before the proof was made (${signedAt.toISOString()})`,
+    );
   }
   // Without a stated purpose a key authorised only for authentication could sign credentials.
-  if (proof.proofPurpose === undefined) throw new VcKeyPurposeError(`the proof states no proofPurpose (a credential proof must be ${CREDENTIAL_PROOF_PURPOSE})`);
+  if (proof.proofPurpose === undefined)
+    throw new VcKeyPurposeError(
+      `the proof states no proofPurpose (a credential proof must be ${CREDENTIAL_PROOF_PURPOSE})`,
+    );
   if (proof.proofPurpose !== CREDENTIAL_PROOF_PURPOSE) {
-    throw new VcKeyPurposeError(`proofPurpose ${JSON.stringify(String(proof.proofPurpose)).slice(0, 80)} is not ${CREDENTIAL_PROOF_PURPOSE}`);
+    throw new VcKeyPurposeError(
+      `proofPurpose ${JSON.stringify(String(proof.proofPurpose)).slice(0, 80)} is not ${CREDENTIAL_PROOF_PURPOSE}`,
+    );
   }
   if (key.purposes && !key.purposes.includes(CREDENTIAL_PROOF_PURPOSE)) {
-    throw new VcKeyPurposeError(`key ${key.id} may not be used for ${CREDENTIAL_PROOF_PURPOSE} (allowed: ${key.purposes.join(', ') || 'nothing'})`);
+    throw new VcKeyPurposeError(
+      `key ${key.id} may not be used for ${CREDENTIAL_PROOF_PURPOSE} (allowed: ${key.purposes.join(', ') || 'nothing'})`,
+    );
   }
   const binding = bindIssuer(trustedKeyIssuers(key), issuer);
   if (binding.status === 'mismatch') {
@@ -166,7 +196,8 @@ function checkValidity(credential: JsonObject, now: Date): void {
   };
   for (const field of ['issuanceDate', 'validFrom']) {
     const from = date(field);
-    if (from && now < from) throw new VcNotYetValidError(`credential is not valid before ${from.toISOString()} (${field})`);
+    if (from && now < from)
+      throw new VcNotYetValidError(`credential is not valid before ${from.toISOString()} (${field})`);
   }
   for (const field of ['expirationDate', 'validUntil']) {
     const until = date(field);
@@ -187,7 +218,10 @@ function checkSchema(credential: JsonObject, options: VerifyOptions): Check {
   if (!known) return ok('schema', 'no schema registered for this credential type');
   const result = validateCredential(credential, { registry });
   if (result.valid) return ok('schema');
-  const head = result.issues.slice(0, 5).map((i) => `${i.path}: ${i.message}`).join('; ');
+  const head = result.issues
+    .slice(0, 5)
+    .map((i) => `${i.path}: ${i.message}`)
+    .join('; ');
   const more = result.issues.length > 5 ? ` (+${result.issues.length - 5} more)` : '';
   return fail('schema', new VcSchemaInvalidError(`${head}${more}`));
 }
@@ -212,13 +246,17 @@ function loaderForRegistry(registry: NonNullable<VerifyOptions['registry']>): Do
  * `code`. Checks, in order: `decode`, `signature`, `trust`, `validity`, `schema`; `valid` is true only when all
  * pass. When `decode` fails nothing else can be checked, so it is the only check reported.
  */
-export async function verifyCredential(credential: unknown, options: VerifyOptions): Promise<CredentialVerificationResult> {
+export async function verifyCredential(
+  credential: unknown,
+  options: VerifyOptions,
+): Promise<CredentialVerificationResult> {
   const result: CredentialVerificationResult = { valid: false, format: 'w3c-vc', checks: [] };
   if (!options || typeof options.trustStore?.resolve !== 'function') {
     throw new TypeError('verifyCredential: options.trustStore is required');
   }
   const now = options.now ?? new Date();
-  const documentLoader = options.documentLoader ?? (options.registry ? loaderForRegistry(options.registry) : defaultDocumentLoader());
+  const documentLoader =
+    options.documentLoader ?? (options.registry ? loaderForRegistry(options.registry) : defaultDocumentLoader());
   const context: SuiteContext = { documentLoader, canonize: memoizedCanonize({ documentLoader }) };
 
   let decoded: Decoded;
@@ -248,12 +286,17 @@ export async function verifyCredential(credential: unknown, options: VerifyOptio
     candidates = resolveKeys(options, id);
     const suite = suiteForProof(proof, [...(options.suites ?? []), ...Object.values(builtInSuites)]);
     if (!suite) {
-      throw new VcUnsupportedSuiteError(`unsupported proof ${proof.type}${proof.cryptosuite ? ` / ${String(proof.cryptosuite)}` : ''}`);
+      throw new VcUnsupportedSuiteError(
+        `unsupported proof ${proof.type}${proof.cryptosuite ? ` / ${String(proof.cryptosuite)}` : ''}`,
+      );
     }
-    if (candidates.length === 0) throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}; cannot verify`);
+    if (candidates.length === 0)
+      throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}; cannot verify`);
     verifiedBy = await suite.verifyProof({ document, proof, keys: candidates, context });
     if (!verifiedBy) {
-      throw new VcSignatureInvalidError(`signature does not verify under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} for ${id}`);
+      throw new VcSignatureInvalidError(
+        `signature does not verify under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} for ${id}`,
+      );
     }
     result.signer = verifiedBy;
     const signedAt = parseDateTime(proof.created);

@@ -1,5 +1,11 @@
 import type { KeyObject, X509Certificate } from 'node:crypto';
-import { derChildren, expectDerTag, parseCertificate as parseX509, readDerNode, type X509CertificateInfo } from '@divoc/keys';
+import {
+  derChildren,
+  expectDerTag,
+  parseCertificate as parseX509,
+  readDerNode,
+  type X509CertificateInfo,
+} from '@divoc/keys';
 import { VdsncCertificateInvalidError } from '../lib/errors.js';
 import { OID_DOCUMENT_TYPE_LIST } from './oids.js';
 
@@ -32,7 +38,10 @@ export interface CertificateInfo {
 function nodeCrypto(): typeof import('node:crypto') {
   const get = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
   const mod = get?.('node:crypto') as typeof import('node:crypto') | undefined;
-  if (!mod) throw new VdsncCertificateInvalidError('x509 / publicKey need node:crypto (Node ≥ 20.16); use certificate / publicKeyJwk');
+  if (!mod)
+    throw new VdsncCertificateInvalidError(
+      'x509 / publicKey need node:crypto (Node ≥ 20.16); use certificate / publicKeyJwk',
+    );
   return mod;
 }
 
@@ -45,7 +54,10 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   try {
     certificate = parseX509(der);
   } catch (err) {
-    throw new VdsncCertificateInvalidError(`not a DER X.509 certificate: ${err instanceof Error ? err.message : 'unreadable'}`, { cause: err });
+    throw new VdsncCertificateInvalidError(
+      `not a DER X.509 certificate: ${err instanceof Error ? err.message : 'unreadable'}`,
+      { cause: err },
+    );
   }
   const copy = new Uint8Array(der);
   let x509: X509Certificate | undefined;
@@ -59,7 +71,14 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
   } as CertificateInfo;
   Object.defineProperties(info, {
     x509: { enumerable: false, get: () => (x509 ??= new (nodeCrypto().X509Certificate)(copy)) },
-    publicKey: { enumerable: false, get: () => (publicKey ??= nodeCrypto().createPublicKey({ key: certificate.publicKey.jwk as import('node:crypto').JsonWebKey, format: 'jwk' })) },
+    publicKey: {
+      enumerable: false,
+      get: () =>
+        (publicKey ??= nodeCrypto().createPublicKey({
+          key: certificate.publicKey.jwk as import('node:crypto').JsonWebKey,
+          format: 'jwk',
+        })),
+    },
   });
   if (certificate.subject.country !== undefined) info.country = certificate.subject.country;
   if (certificate.extendedKeyUsage) info.extendedKeyUsage = [...certificate.extendedKeyUsage];
@@ -75,7 +94,10 @@ export function parseCertificate(der: Uint8Array): CertificateInfo {
       });
     }
   } catch (err) {
-    throw new VdsncCertificateInvalidError(`malformed certificate extension: ${err instanceof Error ? err.message : 'bad DER'}`, { cause: err });
+    throw new VdsncCertificateInvalidError(
+      `malformed certificate extension: ${err instanceof Error ? err.message : 'bad DER'}`,
+      { cause: err },
+    );
   }
   return info;
 }

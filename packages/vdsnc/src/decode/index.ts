@@ -22,7 +22,8 @@ export function decodeVdsnc(input: string | Uint8Array | object): DecodedVdsnc {
     parsed = parseJsonStrict(text, { maxDepth: MAX_DEPTH + 1 });
   } catch (err) {
     if (isUnsafeJsonError(err)) throw new VdsncUnsafeJsonError(err.message, { code: err.code, cause: err });
-    if ((err as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP') throw new VdsncMalformedError(`nested deeper than ${MAX_DEPTH} levels`, { cause: err });
+    if ((err as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP')
+      throw new VdsncMalformedError(`nested deeper than ${MAX_DEPTH} levels`, { cause: err });
     throw new VdsncMalformedError(`not JSON: ${(err as Error).message}`, { cause: err });
   }
   checkDepth(parsed, 0);
@@ -33,11 +34,14 @@ export function decodeVdsnc(input: string | Uint8Array | object): DecodedVdsnc {
   const { hdr, msg } = data;
   if (!isJsonObject(hdr)) throw new VdsncMalformedError('"data.hdr" must be an object');
   if (!isJsonObject(msg)) throw new VdsncMalformedError('"data.msg" must be an object');
-  if (typeof hdr.t !== 'string' || !TYPES.includes(hdr.t)) throw new VdsncMalformedError('"data.hdr.t" must be "icao.vacc" or "icao.test"');
+  if (typeof hdr.t !== 'string' || !TYPES.includes(hdr.t))
+    throw new VdsncMalformedError('"data.hdr.t" must be "icao.vacc" or "icao.test"');
   if (hdr.v !== 1) throw new VdsncMalformedError('"data.hdr.v" must be 1');
-  if (typeof hdr.is !== 'string' || !/^[A-Z<]{3}$/.test(hdr.is)) throw new VdsncMalformedError('"data.hdr.is" must be an alpha-3 country code');
+  if (typeof hdr.is !== 'string' || !/^[A-Z<]{3}$/.test(hdr.is))
+    throw new VdsncMalformedError('"data.hdr.is" must be an alpha-3 country code');
   for (const field of ['alg', 'cer', 'sigvl'] as const) {
-    if (typeof sig[field] !== 'string' || sig[field] === '') throw new VdsncMalformedError(`"sig.${field}" must be a non-empty string`);
+    if (typeof sig[field] !== 'string' || sig[field] === '')
+      throw new VdsncMalformedError(`"sig.${field}" must be a non-empty string`);
   }
   const signerCertificate = base64url(sig.cer as string, 'sig.cer');
   const signature = base64url(sig.sigvl as string, 'sig.sigvl');
@@ -108,7 +112,8 @@ function checkDepth(value: unknown, depth: number): void {
 
 /** base64url, padding tolerated (the Australian seals pad), nothing else. */
 function base64url(text: string, field: string): Uint8Array {
-  if (text.length > MAX_BASE64_CHARS || !/^[A-Za-z0-9_-]*={0,2}$/.test(text)) throw new VdsncMalformedError(`"${field}" is not base64url`);
+  if (text.length > MAX_BASE64_CHARS || !/^[A-Za-z0-9_-]*={0,2}$/.test(text))
+    throw new VdsncMalformedError(`"${field}" is not base64url`);
   const bare = text.replace(/=+$/, '');
   if (bare.length % 4 === 1) throw new VdsncMalformedError(`"${field}" is not base64url`);
   return base64urlDecode(bare);

@@ -1,5 +1,11 @@
 import type { DocumentSignerKey } from '@divoc/keys';
-import { FormatIssueError, projectCredential, shortCertificateId, type DdccCoreDataSet, type DdccHumanName } from '@divoc/schemas';
+import {
+  FormatIssueError,
+  projectCredential,
+  shortCertificateId,
+  type DdccCoreDataSet,
+  type DdccHumanName,
+} from '@divoc/schemas';
 import { issueVdsnc } from '../issue/index.js';
 import type { VdsncSeal } from '../types.js';
 
@@ -17,10 +23,19 @@ export async function issueVdsncFromDdcc(
   key: DocumentSignerKey,
   options: { name?: 'latin' | 'as-written' },
 ): Promise<{ seal: VdsncSeal; id: string }> {
-  if (ddcc.kind === 'recovery') throw new FormatIssueError('vdsnc', 'ERR_ISSUER_FORMAT_UNSUPPORTED', 'VDS-NC has proofs of vaccination and testing only');
+  if (ddcc.kind === 'recovery')
+    throw new FormatIssueError(
+      'vdsnc',
+      'ERR_ISSUER_FORMAT_UNSUPPORTED',
+      'VDS-NC has proofs of vaccination and testing only',
+    );
   const name = vdsncNameOf(ddcc, options.name);
   if (name.text.length > VDSNC_MAX_NAME) {
-    throw new FormatIssueError('vdsnc', 'ERR_ISSUER_FIELD_TOO_LONG', `the name is longer than the ${VDSNC_MAX_NAME} characters a VDS-NC seal holds`);
+    throw new FormatIssueError(
+      'vdsnc',
+      'ERR_ISSUER_FIELD_TOO_LONG',
+      `the name is longer than the ${VDSNC_MAX_NAME} characters a VDS-NC seal holds`,
+    );
   }
   const id = shortCertificateId(ddcc.certificate.hcid);
   const projected = projectCredential(credential, ddcc, { name, certificateId: id });

@@ -86,10 +86,16 @@ export const vdsncFormat = {
   shortName: 'vdsnc',
   title: 'ICAO VDS-NC',
   detect: (input) =>
-    input.kind === 'json' && isJsonObject(input.json.data) && isJsonObject(input.json.sig) ? { payload: input.json } : undefined,
+    input.kind === 'json' && isJsonObject(input.json.data) && isJsonObject(input.json.sig)
+      ? { payload: input.json }
+      : undefined,
   decode: (payload) => {
     const decoded = decodeVdsnc(payload as object);
-    const header: Record<string, unknown> = { type: decoded.type, issuingCountry: decoded.issuingCountry, alg: decoded.algorithm };
+    const header: Record<string, unknown> = {
+      type: decoded.type,
+      issuingCountry: decoded.issuingCountry,
+      alg: decoded.algorithm,
+    };
     header.signer = signerFacts(decoded.signerCertificate);
     return { payload: decoded.seal, header };
   },
@@ -106,14 +112,26 @@ export const vdsncFormat = {
     if (typeof sig.alg === 'string') evidence.details.suite = sig.alg.slice(0, 16);
     const signatureOk = evidence.checks.some((c) => c.name === 'signature' && c.ok);
     // Whether the certificate is trusted is reported even when the seal's signature failed.
-    const found = await context.trust.certificateSigner(decodeVdsnc(payload as object).signerCertificate, 'ERR_VDSNC_NOT_TRUSTED');
+    const found = await context.trust.certificateSigner(
+      decodeVdsnc(payload as object).signerCertificate,
+      'ERR_VDSNC_NOT_TRUSTED',
+    );
     if ('key' in found) evidence.signer = found.key;
     else evidence.trustFailure = failedCheck('trust', found.code, found.message);
     const i = evidence.checks.findIndex((c) => c.name === 'validity');
     const validity = evidence.checks[i];
-    if (validity && !validity.ok && validity.code === 'ERR_VDSNC_CERTIFICATE_EXPIRED' && signatureOk && context.acceptExpiredKeys) {
+    if (
+      validity &&
+      !validity.ok &&
+      validity.code === 'ERR_VDSNC_CERTIFICATE_EXPIRED' &&
+      signatureOk &&
+      context.acceptExpiredKeys
+    ) {
       // A seal carries no signing time: the policy accepts certificates expired since, on the operator's say-so.
-      evidence.checks[i] = passedCheck('validity', `${validity.message ?? 'certificate expired'}; accepted by policy (acceptExpiredKeys)`);
+      evidence.checks[i] = passedCheck(
+        'validity',
+        `${validity.message ?? 'certificate expired'}; accepted by policy (acceptExpiredKeys)`,
+      );
     }
     return evidence;
   },
@@ -123,7 +141,8 @@ export const vdsncFormat = {
     keys: ['vdsnc', 'dsc'],
     keyHint: 'keys.vdsnc or keys.dsc (a VDS-NC barcode signer and its certificate)',
     issue: async (input, key) => {
-      if (!isDocumentSigner(key)) throw new FormatIssueError('vdsnc', 'ERR_ISSUER_KEY_MISSING', 'needs a barcode signer and its certificate');
+      if (!isDocumentSigner(key))
+        throw new FormatIssueError('vdsnc', 'ERR_ISSUER_KEY_MISSING', 'needs a barcode signer and its certificate');
       const name = input.options.vdsncName === 'as-written' ? 'as-written' : 'latin';
       const { seal, id } = await issueVdsncFromDdcc(input.credential, input.ddcc, key, { name });
       const json = encodeVdsnc(seal);

@@ -1,5 +1,12 @@
 import { ICD11_COVID19_VACCINE, resolveVaccine } from '@divoc/schemas';
-import { base64Decode, base64urlEncode, publicKeyInfoFromJwk, verifySignature, type Signer, isJsonObject } from '@divoc/keys';
+import {
+  base64Decode,
+  base64urlEncode,
+  publicKeyInfoFromJwk,
+  verifySignature,
+  type Signer,
+  isJsonObject,
+} from '@divoc/keys';
 import { parseCertificate } from '../certificate/parse.js';
 import { OID_EKU_VDSNC_SIGNER } from '../certificate/oids.js';
 import { toAlpha3 } from '@divoc/keys';
@@ -29,7 +36,8 @@ export async function issueVdsnc(credential: object, options: IssueVdsncOptions)
   if (!isJsonObject(credential)) throw new VdsncIssueError('credential must be an object');
   const { signer } = options ?? ({} as IssueVdsncOptions);
   if (!signer || typeof signer.sign !== 'function') throw new VdsncIssueError('options.signer is required');
-  if (signer.algorithm !== 'ES256') throw new VdsncIssueError(`VDS-NC seals are signed with ES256, the signer uses ${String(signer.algorithm)}`);
+  if (signer.algorithm !== 'ES256')
+    throw new VdsncIssueError(`VDS-NC seals are signed with ES256, the signer uses ${String(signer.algorithm)}`);
   const der = certificateDer(options.certificate);
   let cert;
   try {
@@ -38,10 +46,14 @@ export async function issueVdsnc(credential: object, options: IssueVdsncOptions)
     throw new VdsncIssueError(`certificate: ${err instanceof Error ? err.message : 'unreadable'}`, { cause: err });
   }
   if (!cert.extendedKeyUsage?.includes(OID_EKU_VDSNC_SIGNER)) {
-    throw new VdsncIssueError(`certificate lacks the VDS-NC extended key usage ${OID_EKU_VDSNC_SIGNER}; verifiers would reject the seal`);
+    throw new VdsncIssueError(
+      `certificate lacks the VDS-NC extended key usage ${OID_EKU_VDSNC_SIGNER}; verifiers would reject the seal`,
+    );
   }
-  const issuingCountry = options.issuingCountry !== undefined ? toAlpha3(options.issuingCountry) : cert.country && toAlpha3(cert.country);
-  if (!issuingCountry) throw new VdsncIssueError('issuing country: pass options.issuingCountry (alpha-3) or use a certificate with C=');
+  const issuingCountry =
+    options.issuingCountry !== undefined ? toAlpha3(options.issuingCountry) : cert.country && toAlpha3(cert.country);
+  if (!issuingCountry)
+    throw new VdsncIssueError('issuing country: pass options.issuingCountry (alpha-3) or use a certificate with C=');
 
   const { type, msg } = messageFrom(credential);
   const data = { hdr: { t: type, v: 1 as const, is: issuingCountry }, msg };
@@ -51,11 +63,17 @@ export async function issueVdsnc(credential: object, options: IssueVdsncOptions)
   let ok = false;
   try {
     const { type, jwk } = publicKeyInfoFromJwk(cert.publicKeyJwk);
-    ok = type === 'P-256' && signature.length === 64 && (await verifySignature({ id: 'vdsnc-signer', type, publicKeyJwk: jwk }, 'ES256', bytes, signature));
+    ok =
+      type === 'P-256' &&
+      signature.length === 64 &&
+      (await verifySignature({ id: 'vdsnc-signer', type, publicKeyJwk: jwk }, 'ES256', bytes, signature));
   } catch {
     ok = false;
   }
-  if (!ok) throw new VdsncIssueError('the signature does not verify with the certificate key: signer and certificate do not match');
+  if (!ok)
+    throw new VdsncIssueError(
+      'the signature does not verify with the certificate key: signer and certificate do not match',
+    );
   return { data, sig: { alg: 'ES256', cer: base64urlEncode(der), sigvl: base64urlEncode(signature) } };
 }
 
@@ -81,7 +99,8 @@ function messageFrom(credential: Json): { type: VdsncType; msg: JsonObject } {
   const evidence = Array.isArray(credential.evidence) ? credential.evidence.filter(isJsonObject) : [];
   if (evidence.length === 0) throw new VdsncIssueError('credential has no evidence');
   const certificateId = text(evidence[0]!.certificateId);
-  if (!certificateId || certificateId.length > 12) throw new VdsncIssueError('evidence certificateId must be 1 to 12 characters (uvci / utci)');
+  if (!certificateId || certificateId.length > 12)
+    throw new VdsncIssueError('evidence certificateId must be 1 to 12 characters (uvci / utci)');
   const pid = personOf(subject);
   if (types.includes('ProofOfVaccinationCredential')) {
     return { type: 'icao.vacc', msg: { pid, uvci: certificateId, ve: vaccinationEvents(evidence, subject) } };
@@ -103,7 +122,9 @@ function personOf(subject: Json): JsonObject {
   const pid: JsonObject = { n: name };
   const dob = text(subject.dob);
   if (/^\d{4}-\d{2}-\d{2}$/.test(dob)) pid.dob = dob;
-  const sex = ({ male: 'M', m: 'M', female: 'F', f: 'F', other: 'X', x: 'X' } as Record<string, string>)[text(subject.gender).toLowerCase()];
+  const sex = ({ male: 'M', m: 'M', female: 'F', f: 'F', other: 'X', x: 'X' } as Record<string, string>)[
+    text(subject.gender).toLowerCase()
+  ];
   if (sex) pid.sex = sex;
   return pid;
 }
@@ -124,7 +145,8 @@ function vaccinationEvents(evidence: Json[], subject: Json): JsonObject[] {
     const name = resolveVaccine(text(e.vaccine))?.name ?? text(e.vaccine);
     if (!name) throw new VdsncIssueError('evidence.vaccine is required');
     const dose = Number(e.dose);
-    if (!Number.isInteger(dose) || dose < 1 || dose > 99) throw new VdsncIssueError('evidence.dose must be an integer from 1 to 99');
+    if (!Number.isInteger(dose) || dose < 1 || dose > 99)
+      throw new VdsncIssueError('evidence.dose must be an integer from 1 to 99');
     const date = text(e.date).slice(0, 10);
     if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new VdsncIssueError('evidence.date must be an ISO date');
     const facility = isJsonObject(e.facility) ? e.facility : {};
@@ -145,8 +167,22 @@ function vaccinationEvents(evidence: Json[], subject: Json): JsonObject[] {
   return [...byVaccine].map(([nam, vd]) => ({ des: ICD11_COVID19_VACCINE.ANY, nam, dis: COVID19_DISEASE_CODE, vd }));
 }
 
-const TEST_TYPES: Record<string, string> = { rtpcr: 'molecular(PCR)', pcr: 'molecular(PCR)', naat: 'molecular(other)', rat: 'antigen', antigen: 'antigen', rapidantigen: 'antigen', antibody: 'antibody', serology: 'antibody' };
-const SAMPLE_METHODS: Record<string, string> = { nasopharyngeal: 'nasopharyngeal', oropharyngeal: 'oropharyngeal', saliva: 'saliva', blood: 'blood' };
+const TEST_TYPES: Record<string, string> = {
+  rtpcr: 'molecular(PCR)',
+  pcr: 'molecular(PCR)',
+  naat: 'molecular(other)',
+  rat: 'antigen',
+  antigen: 'antigen',
+  rapidantigen: 'antigen',
+  antibody: 'antibody',
+  serology: 'antibody',
+};
+const SAMPLE_METHODS: Record<string, string> = {
+  nasopharyngeal: 'nasopharyngeal',
+  oropharyngeal: 'oropharyngeal',
+  saliva: 'saliva',
+  blood: 'blood',
+};
 const squash = (s: string): string => s.toLowerCase().replace(/[^a-z]/g, '');
 
 function testResult(e: Json, subject: Json): JsonObject {
@@ -155,13 +191,19 @@ function testResult(e: Json, subject: Json): JsonObject {
   if (!sc) throw new VdsncIssueError('evidence.sampleCollectionTimestamp is required');
   const result = text(e.result).toLowerCase();
   if (!result) throw new VdsncIssueError('evidence.result is required');
-  const tr: JsonObject = { tc: TEST_TYPES[squash(text(e.testType))] ?? (text(e.testType) || 'molecular(PCR)'), r: result };
+  const tr: JsonObject = {
+    tc: TEST_TYPES[squash(text(e.testType))] ?? (text(e.testType) || 'molecular(PCR)'),
+    r: result,
+  };
   const method = SAMPLE_METHODS[squash(text(e.sampleOrigin))];
   if (method) tr.m = method;
   const dat: JsonObject = { sc };
   const ri = text(e.resultTimestamp);
   if (ri) dat.ri = ri;
-  const sp: JsonObject = { spn: text(facility.name) || 'Not recorded', ctr: countryOf(facility.address, subject.address) };
+  const sp: JsonObject = {
+    spn: text(facility.name) || 'Not recorded',
+    ctr: countryOf(facility.address, subject.address),
+  };
   if (isJsonObject(facility.address)) {
     const a = facility.address;
     const line = [a.streetAddress, a.streetAddress2, a.city, a.postalCode].map(text).filter(Boolean).join(', ');

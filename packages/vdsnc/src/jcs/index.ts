@@ -56,7 +56,9 @@ function write(value: unknown, out: string[], depth: number, path: Set<object>):
     if (proto !== Object.prototype && proto !== null) throw new JcsInvalidError('only plain objects are JSON objects');
     const record = object as Record<string, unknown>;
     // Like JSON.stringify, members whose value is undefined are absent.
-    const names = Object.keys(record).filter((k) => record[k] !== undefined).sort(compareCodeUnits);
+    const names = Object.keys(record)
+      .filter((k) => record[k] !== undefined)
+      .sort(compareCodeUnits);
     out.push('{');
     names.forEach((name, i) => {
       if (i > 0) out.push(',');
@@ -87,7 +89,15 @@ function serializeNumber(n: number): string {
   return String(n);
 }
 
-const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r', 0x22: '\\"', 0x5c: '\\\\' };
+const SHORT_ESCAPES: Record<number, string> = {
+  0x08: '\\b',
+  0x09: '\\t',
+  0x0a: '\\n',
+  0x0c: '\\f',
+  0x0d: '\\r',
+  0x22: '\\"',
+  0x5c: '\\\\',
+};
 
 /** RFC 8785 §3.2.2.2: escape only `"`, `\` and C0 controls (short forms where JSON has them, else \u00xx). */
 function serializeString(s: string): string {

@@ -58,7 +58,10 @@ const MAX_CSCAS = 10_000;
  * the signer certificate's VDS-NC extended key usage and document type list (key-usage), message fields (schema).
  * Never throws for bad input: each failed step is a check with a stable code.
  */
-export async function verifyVdsnc(input: string | Uint8Array | object, options: VerifyVdsncOptions = {}): Promise<VdsncVerificationResult> {
+export async function verifyVdsnc(
+  input: string | Uint8Array | object,
+  options: VerifyVdsncOptions = {},
+): Promise<VdsncVerificationResult> {
   const checks: Check[] = [];
   const result = (decoded?: DecodedVdsnc): VdsncVerificationResult => ({
     valid: checks.length > 0 && checks.every((c) => c.ok),
@@ -94,7 +97,12 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
     try {
       candidates = trustedCscas(options);
     } catch (err) {
-      checks.push({ name: 'trust', ok: false, code: 'ERR_VDSNC_NOT_TRUSTED', message: `trusted CSCA list unusable: ${message(err)}` });
+      checks.push({
+        name: 'trust',
+        ok: false,
+        code: 'ERR_VDSNC_NOT_TRUSTED',
+        message: `trusted CSCA list unusable: ${message(err)}`,
+      });
     }
     if (!checks.some((c) => c.name === 'trust')) {
       // A signer certificate the trust store holds itself is trusted without a CSCA (the operator vouched for it).
@@ -107,7 +115,12 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
       }
       const signerCountry = signer.country !== undefined ? toAlpha3(signer.country) : undefined;
       if (!csca) {
-        checks.push({ name: 'trust', ok: false, code: 'ERR_VDSNC_NOT_TRUSTED', message: 'no trusted CSCA issued and signed the signer certificate' });
+        checks.push({
+          name: 'trust',
+          ok: false,
+          code: 'ERR_VDSNC_NOT_TRUSTED',
+          message: 'no trusted CSCA issued and signed the signer certificate',
+        });
       } else if (signerCountry !== undefined && !sameCountry(signerCountry, decoded.issuingCountry)) {
         // A country's CSCA vouches for that country's seals only.
         checks.push({
@@ -117,7 +130,13 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
           message: `seal claims issuing country ${decoded.issuingCountry} but its signer certificate is from ${signerCountry}`,
         });
       } else {
-        checks.push({ name: 'trust', ok: true, message: csca.direct ? 'the signer certificate is trusted directly' : `signed by CSCA ${oneLine(csca.x509.subject.text)}` });
+        checks.push({
+          name: 'trust',
+          ok: true,
+          message: csca.direct
+            ? 'the signer certificate is trusted directly'
+            : `signed by CSCA ${oneLine(csca.x509.subject.text)}`,
+        });
       }
     }
   } else {
@@ -127,15 +146,23 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
   // validity
   if (signer) {
     const problems: string[] = [];
-    if (!within(now, signer.validFrom, signer.validUntil)) problems.push(`signer certificate valid ${signer.validFrom.toISOString()} to ${signer.validUntil.toISOString()}`);
+    if (!within(now, signer.validFrom, signer.validUntil))
+      problems.push(`signer certificate valid ${signer.validFrom.toISOString()} to ${signer.validUntil.toISOString()}`);
     if (csca) {
-      if (!csca.direct && !within(now, csca.validFrom, csca.validUntil)) problems.push(`CSCA certificate valid ${csca.validFrom.toISOString()} to ${csca.validUntil.toISOString()}`);
-      if (csca.entry && !isTrustedKeyValidAt(csca.entry, now)) problems.push(`${csca.direct ? 'signer' : 'CSCA'} trust-store entry not valid now`);
+      if (!csca.direct && !within(now, csca.validFrom, csca.validUntil))
+        problems.push(`CSCA certificate valid ${csca.validFrom.toISOString()} to ${csca.validUntil.toISOString()}`);
+      if (csca.entry && !isTrustedKeyValidAt(csca.entry, now))
+        problems.push(`${csca.direct ? 'signer' : 'CSCA'} trust-store entry not valid now`);
     }
     checks.push(
       problems.length === 0
         ? { name: 'validity', ok: true }
-        : { name: 'validity', ok: false, code: 'ERR_VDSNC_CERTIFICATE_EXPIRED', message: `not valid at ${now.toISOString()}: ${problems.join('; ')}` },
+        : {
+            name: 'validity',
+            ok: false,
+            code: 'ERR_VDSNC_CERTIFICATE_EXPIRED',
+            message: `not valid at ${now.toISOString()}: ${problems.join('; ')}`,
+          },
     );
   }
 
@@ -154,15 +181,28 @@ export async function verifyVdsnc(input: string | Uint8Array | object, options: 
 
 async function signatureCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Promise<Check> {
   if (decoded.algorithm !== 'ES256') {
-    return { name: 'signature', ok: false, code: 'ERR_VDSNC_ALG_UNSUPPORTED', message: `sig.alg ${JSON.stringify(decoded.algorithm.slice(0, 32))} is not ES256` };
+    return {
+      name: 'signature',
+      ok: false,
+      code: 'ERR_VDSNC_ALG_UNSUPPORTED',
+      message: `sig.alg ${JSON.stringify(decoded.algorithm.slice(0, 32))} is not ES256`,
+    };
   }
   let key: TrustedKey;
   try {
-    if (signer.certificate.publicKey.crv !== 'P-256') throw new Error(`signer key is ${signer.certificate.publicKey.crv ?? signer.certificate.publicKey.kty}, ES256 needs P-256`);
+    if (signer.certificate.publicKey.crv !== 'P-256')
+      throw new Error(
+        `signer key is ${signer.certificate.publicKey.crv ?? signer.certificate.publicKey.kty}, ES256 needs P-256`,
+      );
     const { type, jwk } = publicKeyInfoFromJwk(signer.publicKeyJwk);
     key = { id: 'vdsnc-signer', type, publicKeyJwk: jwk };
   } catch (err) {
-    return { name: 'signature', ok: false, code: 'ERR_VDSNC_CERTIFICATE_INVALID', message: `signer certificate key unusable: ${message(err)}` };
+    return {
+      name: 'signature',
+      ok: false,
+      code: 'ERR_VDSNC_CERTIFICATE_INVALID',
+      message: `signer certificate key unusable: ${message(err)}`,
+    };
   }
   let data: Uint8Array;
   try {
@@ -171,22 +211,42 @@ async function signatureCheck(decoded: DecodedVdsnc, signer: CertificateInfo): P
     return failure('signature', err, 'ERR_VDSNC_SIGNATURE_INVALID');
   }
   if (decoded.signature.length !== 64) {
-    return { name: 'signature', ok: false, code: 'ERR_VDSNC_SIGNATURE_INVALID', message: 'an ES256 signature is 64 bytes (r‖s)' };
+    return {
+      name: 'signature',
+      ok: false,
+      code: 'ERR_VDSNC_SIGNATURE_INVALID',
+      message: 'an ES256 signature is 64 bytes (r‖s)',
+    };
   }
   const ok = await verifySignature(key, 'ES256', data, decoded.signature).catch(() => false);
   return ok
     ? { name: 'signature', ok: true }
-    : { name: 'signature', ok: false, code: 'ERR_VDSNC_SIGNATURE_INVALID', message: 'signature does not match data under the key of sig.cer' };
+    : {
+        name: 'signature',
+        ok: false,
+        code: 'ERR_VDSNC_SIGNATURE_INVALID',
+        message: 'signature does not match data under the key of sig.cer',
+      };
 }
 
 function keyUsageCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Check {
   // The TR's barcode signer profile makes both extensions mandatory: no leniency for their absence.
   if (!signer.extendedKeyUsage?.includes(OID_EKU_VDSNC_SIGNER)) {
-    return { name: 'key-usage', ok: false, code: 'ERR_VDSNC_KEY_USAGE', message: `signer certificate lacks the VDS-NC extended key usage ${OID_EKU_VDSNC_SIGNER}` };
+    return {
+      name: 'key-usage',
+      ok: false,
+      code: 'ERR_VDSNC_KEY_USAGE',
+      message: `signer certificate lacks the VDS-NC extended key usage ${OID_EKU_VDSNC_SIGNER}`,
+    };
   }
   const wanted = DOCUMENT_TYPE_BY_SEAL_TYPE[decoded.type];
   if (!signer.documentTypes) {
-    return { name: 'key-usage', ok: false, code: 'ERR_VDSNC_KEY_USAGE', message: 'signer certificate has no document type list (2.23.136.1.1.6.2)' };
+    return {
+      name: 'key-usage',
+      ok: false,
+      code: 'ERR_VDSNC_KEY_USAGE',
+      message: 'signer certificate has no document type list (2.23.136.1.1.6.2)',
+    };
   }
   if (!signer.documentTypes.includes(wanted)) {
     return {
@@ -232,7 +292,14 @@ function directlyTrusted(options: VerifyVdsncOptions, der: Uint8Array, signer: C
   for (const entry of options.trustStore.keys()) {
     if (!entry.certificate) continue;
     if (++seen > MAX_CSCAS) break;
-    if (sameBytes(entry.certificate, der)) return { x509: signer.certificate, validFrom: signer.validFrom, validUntil: signer.validUntil, entry, direct: true };
+    if (sameBytes(entry.certificate, der))
+      return {
+        x509: signer.certificate,
+        validFrom: signer.validFrom,
+        validUntil: signer.validUntil,
+        entry,
+        direct: true,
+      };
   }
   return undefined;
 }
@@ -244,7 +311,12 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 function toCsca(der: Uint8Array, entry?: TrustedKey): Csca | null {
   try {
     const info = parseCertificate(der);
-    return { x509: info.certificate, validFrom: info.validFrom, validUntil: info.validUntil, ...(entry ? { entry } : {}) };
+    return {
+      x509: info.certificate,
+      validFrom: info.validFrom,
+      validUntil: info.validUntil,
+      ...(entry ? { entry } : {}),
+    };
   } catch {
     return null;
   }

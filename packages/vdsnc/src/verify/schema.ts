@@ -78,16 +78,24 @@ class Checker {
     return undefined;
   }
 
-  string(parent: Json, field: string, where: string, rule: { optional?: boolean; max?: number; pattern?: RegExp }): void {
+  string(
+    parent: Json,
+    field: string,
+    where: string,
+    rule: { optional?: boolean; max?: number; pattern?: RegExp },
+  ): void {
     const v = parent[field];
     if (v === undefined && rule.optional) return;
-    if (typeof v !== 'string' || v.length === 0) return void this.issues.push(`${where}.${field} must be a non-empty string`);
-    if (rule.max !== undefined && v.length > rule.max) this.issues.push(`${where}.${field} is longer than ${rule.max} characters`);
+    if (typeof v !== 'string' || v.length === 0)
+      return void this.issues.push(`${where}.${field} must be a non-empty string`);
+    if (rule.max !== undefined && v.length > rule.max)
+      this.issues.push(`${where}.${field} is longer than ${rule.max} characters`);
     if (rule.pattern && !rule.pattern.test(v)) this.issues.push(`${where}.${field} is not in the expected format`);
   }
 
   integer(parent: Json, field: string, where: string): void {
     const v = parent[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 99) this.issues.push(`${where}.${field} must be an integer from 1 to 99`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > 99)
+      this.issues.push(`${where}.${field} must be an integer from 1 to 99`);
   }
 }

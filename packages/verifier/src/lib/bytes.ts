@@ -11,7 +11,6 @@ export function isObject(value: unknown): value is Json {
   return isJsonObject(value) && !(value instanceof Uint8Array);
 }
 
-
 /** Standard or URL-safe base64 (whitespace ignored) to bytes; undefined when it is not base64 (or is empty). */
 export function base64ToBytes(text: string): Uint8Array | undefined {
   const clean = text.replace(/\s+/g, '').replace(/-/g, '+').replace(/_/g, '/');
@@ -62,7 +61,8 @@ export function depthExceeds(value: unknown, max: number): boolean {
     if (depth > max) return true;
     if (++seen > 1_000_000) return true;
     if (typeof node === 'object' && node !== null) {
-      for (const child of Object.values(node as object)) if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+      for (const child of Object.values(node as object))
+        if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
     }
   }
   return false;

@@ -38,7 +38,12 @@ export class VerifierOptionsError extends VerifierErrorBase {
 export type VerifierError = TrustUnrecognizedError | TrustInvalidError | TrustUnreadableError | VerifierOptionsError;
 export type VerifierErrorCode = VerifierError['code'];
 
-const CODES = new Set<string>(['ERR_TRUST_UNRECOGNIZED', 'ERR_TRUST_INVALID', 'ERR_TRUST_UNREADABLE', 'ERR_VERIFIER_OPTIONS_INVALID']);
+const CODES = new Set<string>([
+  'ERR_TRUST_UNRECOGNIZED',
+  'ERR_TRUST_INVALID',
+  'ERR_TRUST_UNREADABLE',
+  'ERR_VERIFIER_OPTIONS_INVALID',
+]);
 
 export function isVerifierError(error: unknown): error is VerifierError {
   return error instanceof VerifierErrorBase && CODES.has(error.code);

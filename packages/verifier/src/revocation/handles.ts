@@ -54,7 +54,9 @@ function combine(parts: readonly Check[]): Check | undefined {
   const bad = parts.find((c) => !c.ok);
   if (bad) return { ...bad, name: 'revocation' };
   const notes = parts.map((c) => c.message).filter((m): m is string => typeof m === 'string' && m.length > 0);
-  return notes.length > 0 ? { name: 'revocation', ok: true, message: notes.join('; ') } : { name: 'revocation', ok: true };
+  return notes.length > 0
+    ? { name: 'revocation', ok: true, message: notes.join('; ') }
+    : { name: 'revocation', ok: true };
 }
 
 type Part = { handle?: string; check?: (bound: BoundSigner) => Promise<Check | undefined> | Check | undefined };
@@ -64,7 +66,12 @@ function statusListPart(handle: Extract<RevocationHandle, { kind: 'status-list' 
   const part: Part = { handle: 'the credential has a credentialStatus' };
   if (lists.length === 0) return part;
   part.check = (bound) =>
-    checkStatus(handle.credential, { statusLists: lists, trustStore: ctx.trust.store, now: ctx.now, acceptListSigner: listSignerCheck(bound) });
+    checkStatus(handle.credential, {
+      statusLists: lists,
+      trustStore: ctx.trust.store,
+      now: ctx.now,
+      acceptListSigner: listSignerCheck(bound),
+    });
   return part;
 }
 
@@ -82,20 +89,33 @@ function hcertPart(handle: Extract<RevocationHandle, { kind: 'hcert' }>, ctx: Re
     check: () => {
       try {
         const facts = handle.facts();
-        if (facts.kid === undefined) return failedCheck('revocation', 'ERR_STATUS_ENTRY_INVALID', 'the DCC names no kid; revocation lists are per kid');
+        if (facts.kid === undefined)
+          return failedCheck(
+            'revocation',
+            'ERR_STATUS_ENTRY_INVALID',
+            'the DCC names no kid; revocation lists are per kid',
+          );
         const input: DccRevocationInput = {};
         if (facts.uci !== undefined) input.uci = facts.uci;
         if (facts.country !== undefined) input.country = facts.country;
         let hashes;
         try {
-          hashes = dccRevocationHashes(facts.coseSignature !== undefined ? { ...input, coseSignature: facts.coseSignature, alg: facts.alg } : input);
+          hashes = dccRevocationHashes(
+            facts.coseSignature !== undefined
+              ? { ...input, coseSignature: facts.coseSignature, alg: facts.alg }
+              : input,
+          );
         } catch {
           // An algorithm the hashes do not cover: check what the UCI gives.
           hashes = dccRevocationHashes(input);
         }
         return isDccRevoked(lists as never, { kid: facts.kid, hashes });
       } catch (error) {
-        return failedCheck('revocation', stableErrorCode(error, 'ERR_STATUS_ENTRY_INVALID'), `revocation check: ${errorMessageOf(error)}`);
+        return failedCheck(
+          'revocation',
+          stableErrorCode(error, 'ERR_STATUS_ENTRY_INVALID'),
+          `revocation check: ${errorMessageOf(error)}`,
+        );
       }
     },
   };
@@ -116,7 +136,11 @@ function shcPart(handle: Extract<RevocationHandle, { kind: 'shc-rid' }>, ctx: Re
     // Lists that came with another issuer's keys never speak for this card.
     const issuerOfList = ctx.trust.shcRevocationListIssuer(kid);
     if (issuerOfList !== undefined && !trustedKeyIssuers(bound.key).some((id) => sameIssuer(id, issuerOfList))) {
-      return failedCheck('revocation', 'ERR_STATUS_LIST_INVALID', `the revocation list for key ${kid} came with issuer ${issuerOfList}'s keys, not with ${bound.issuer}'s`);
+      return failedCheck(
+        'revocation',
+        'ERR_STATUS_LIST_INVALID',
+        `the revocation list for key ${kid} came with issuer ${issuerOfList}'s keys, not with ${bound.issuer}'s`,
+      );
     }
     return checkShcRevocation(
       { kid, ...(rid !== undefined ? { rid } : {}), issuedAt },

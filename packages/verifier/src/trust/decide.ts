@@ -31,7 +31,8 @@ export const ERR_ISSUER_MISMATCH = 'ERR_TRUST_ISSUER_MISMATCH';
 /** Code of the `trust` failure when a format reported a verified signature but no trusted key (fail closed). */
 export const ERR_NO_TRUSTED_SIGNER = 'ERR_TRUST_NO_SIGNER';
 
-const window = (key: TrustedKey): string => `${key.validFrom ? key.validFrom.toISOString() : '…'} to ${key.validUntil ? key.validUntil.toISOString() : '…'}`;
+const window = (key: TrustedKey): string =>
+  `${key.validFrom ? key.validFrom.toISOString() : '…'} to ${key.validUntil ? key.validUntil.toISOString() : '…'}`;
 const quote = (value: string): string => JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
 
 function failed(code: string, message: string): Check {
@@ -47,7 +48,14 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
     // A failed signature already makes the result invalid and says why; a format that reported no signature at all
     // (or a verified one without the key) gets a trust failure: no path reaches VALID without a trusted signer.
     if (evidence.checks.some((c) => c.name === 'signature' && !c.ok)) return { issuer: null, warnings };
-    return { check: failed(ERR_NO_TRUSTED_SIGNER, 'no trusted key verified the signature, so nothing can be said about who issued this credential'), issuer: null, warnings };
+    return {
+      check: failed(
+        ERR_NO_TRUSTED_SIGNER,
+        'no trusted key verified the signature, so nothing can be said about who issued this credential',
+      ),
+      issuer: null,
+      warnings,
+    };
   }
   const binding = bindIssuer(trustedKeyIssuers(key), evidence.claimedIssuer);
   if (binding.status === 'mismatch') {
@@ -61,28 +69,45 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
       warnings,
     };
   }
-  if (evidence.trustFailure) return { check: { ...evidence.trustFailure, name: 'trust' }, issuer: binding.issuer, warnings };
+  if (evidence.trustFailure)
+    return { check: { ...evidence.trustFailure, name: 'trust' }, issuer: binding.issuer, warnings };
   if (evidence.signedAt !== undefined && !isTrustedKeyValidAt(key, evidence.signedAt)) {
     // Never relaxed by policy: a key used outside its window at signing time signed something it was not trusted for.
-    return { check: failed(evidence.keyExpiredCode, `key ${key.id} is valid ${window(key)}, and the credential says it was signed ${evidence.signedAt.toISOString()}`), issuer: binding.issuer, warnings };
+    return {
+      check: failed(
+        evidence.keyExpiredCode,
+        `key ${key.id} is valid ${window(key)}, and the credential says it was signed ${evidence.signedAt.toISOString()}`,
+      ),
+      issuer: binding.issuer,
+      warnings,
+    };
   }
   // A format that reports key windows in its own validity check keeps doing so; the failure is not repeated here.
   const reported = evidence.checks.some((c) => !c.ok && c.code === evidence.keyExpiredCode);
   const validNow = isTrustedKeyValidAt(key, policy.now);
   if (!validNow && !policy.acceptExpiredKeys && !reported) {
     return {
-      check: failed(evidence.keyExpiredCode, `key ${key.id} is valid ${window(key)}, not at ${policy.now.toISOString()} (the acceptExpiredKeys policy, --allow-expired-keys, allows historical checks)`),
+      check: failed(
+        evidence.keyExpiredCode,
+        `key ${key.id} is valid ${window(key)}, not at ${policy.now.toISOString()} (the acceptExpiredKeys policy, --allow-expired-keys, allows historical checks)`,
+      ),
       issuer: binding.issuer,
       warnings,
     };
   }
   const notes: string[] = [`signed by ${key.id}, trusted for ${binding.identities.join(', ')}`];
-  if (!validNow && policy.acceptExpiredKeys) notes.push(`key valid ${window(key)}, accepted by policy (acceptExpiredKeys)`);
+  if (!validNow && policy.acceptExpiredKeys)
+    notes.push(`key valid ${window(key)}, accepted by policy (acceptExpiredKeys)`);
   if (binding.status === 'unbound') {
     warnings.push({
       code: WARN_ISSUER_UNBOUND,
       message: `the credential names issuer ${quote(binding.claim ?? '')}, which the trust does not bind to key ${key.id} (it knows the key as ${binding.identities.join(', ')}); shown as ${binding.issuer}`,
     });
   }
-  return { check: { name: 'trust', ok: true, message: notes.join('; ') }, issuer: binding.issuer, signer: key, warnings };
+  return {
+    check: { name: 'trust', ok: true, message: notes.join('; ') },
+    issuer: binding.issuer,
+    signer: key,
+    warnings,
+  };
 }

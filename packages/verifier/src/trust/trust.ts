@@ -19,7 +19,14 @@ import {
 } from '@divoc/keys';
 import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc';
 import { loadIssuerDirectory, parseRevocationList, type RevocationList } from '@divoc/shc';
-import { base64ToBytes, isObject, pemCertificateBodies, pemCertificateDer, utf8OrUndefined, type Json } from '../lib/bytes.js';
+import {
+  base64ToBytes,
+  isObject,
+  pemCertificateBodies,
+  pemCertificateDer,
+  utf8OrUndefined,
+  type Json,
+} from '../lib/bytes.js';
 import { isCaCertificate } from './ca-certificate.js';
 import { TrustInvalidError, TrustUnrecognizedError } from '../lib/errors.js';
 
@@ -135,7 +142,10 @@ function wrap<T>(what: string, fn: () => T): T {
     if (error instanceof TrustInvalidError || error instanceof TrustUnrecognizedError) throw error;
     const message = error instanceof Error ? error.message : String(error);
     const code = (error as { code?: unknown })?.code;
-    throw new TrustInvalidError(`${what}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, { cause: error, ...(typeof code === 'string' ? { reason: code } : {}) });
+    throw new TrustInvalidError(`${what}: ${message}${typeof code === 'string' ? ` (${code})` : ''}`, {
+      cause: error,
+      ...(typeof code === 'string' ? { reason: code } : {}),
+    });
   }
 }
 
@@ -179,11 +189,17 @@ function sameKeyIdentifier(a: Uint8Array | undefined, b: Uint8Array | undefined)
  * the signature: used to refuse (a signer naming another country's CSCA as its issuer), never to trust.
  */
 function namesAsIssuer(cert: X509CertificateInfo, ca: X509CertificateInfo): boolean {
-  return sameDistinguishedName(cert.issuer, ca.subject) && sameKeyIdentifier(cert.authorityKeyIdentifier, ca.subjectKeyIdentifier);
+  return (
+    sameDistinguishedName(cert.issuer, ca.subject) &&
+    sameKeyIdentifier(cert.authorityKeyIdentifier, ca.subjectKeyIdentifier)
+  );
 }
 
 /** The countries of a signer certificate and the CSCA it names as its issuer, when both have one and they differ. */
-function chainCountryConflict(signer: X509CertificateInfo, csca: X509CertificateInfo): { signer: string; csca: string } | undefined {
+function chainCountryConflict(
+  signer: X509CertificateInfo,
+  csca: X509CertificateInfo,
+): { signer: string; csca: string } | undefined {
   const a = signer.subject.country;
   const b = csca.subject.country;
   if (a === undefined || b === undefined || sameCountryCode(a, b) || !namesAsIssuer(signer, csca)) return undefined;
@@ -198,7 +214,8 @@ function parseJsonText(text: string, what: string): unknown {
     // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` is refused (the code is in the message).
     return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
-    if (isUnsafeJsonError(error)) throw new TrustInvalidError(`${what} is refused: ${error.message} (${error.code})`, { cause: error });
+    if (isUnsafeJsonError(error))
+      throw new TrustInvalidError(`${what} is refused: ${error.message} (${error.code})`, { cause: error });
     throw new TrustInvalidError(`${what} is not valid JSON: ${(error as Error).message}`, { cause: error });
   }
 }
@@ -208,13 +225,17 @@ function checkSafeJson(json: object): void {
   try {
     assertSafeJson(json);
   } catch (error) {
-    throw new TrustInvalidError(`trust material is refused: ${(error as Error).message} (${(error as { code?: string }).code})`, { cause: error });
+    throw new TrustInvalidError(
+      `trust material is refused: ${(error as Error).message} (${(error as { code?: string }).code})`,
+      { cause: error },
+    );
   }
 }
 
 function stringOption(value: unknown, what: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value.length === 0 || value.length > 2048) throw new TrustInvalidError(`${what} must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0 || value.length > 2048)
+    throw new TrustInvalidError(`${what} must be a non-empty string`);
   return value;
 }
 
@@ -258,14 +279,22 @@ export class Trust implements FormatTrust {
    * was added as trusted, else a key valid within both windows, for the issuers of the trusted CSCA that issued it.
    * A CSCA vouches for its own country only: a signer certificate naming another country is refused.
    */
-  async certificateSigner(der: Uint8Array, notTrustedCode = 'ERR_TRUST_CERTIFICATE_UNTRUSTED'): Promise<CertificateSignerResult> {
+  async certificateSigner(
+    der: Uint8Array,
+    notTrustedCode = 'ERR_TRUST_CERTIFICATE_UNTRUSTED',
+  ): Promise<CertificateSignerResult> {
     let x509: X509CertificateInfo;
     try {
       x509 = parseCertificate(der);
     } catch (error) {
-      return { code: 'ERR_TRUST_CERTIFICATE_INVALID', message: `signer certificate: ${error instanceof Error ? error.message : String(error)}` };
+      return {
+        code: 'ERR_TRUST_CERTIFICATE_INVALID',
+        message: `signer certificate: ${error instanceof Error ? error.message : String(error)}`,
+      };
     }
-    const direct = this.store.resolve(x509.sha256Hex).find((k) => k.certificate !== undefined && sameBytes(k.certificate, x509.der));
+    const direct = this.store
+      .resolve(x509.sha256Hex)
+      .find((k) => k.certificate !== undefined && sameBytes(k.certificate, x509.der));
     if (direct) return { key: direct };
     for (const csca of this.#cscas) {
       if (!(await isIssuedBy(x509, csca.x509))) continue;
@@ -281,7 +310,10 @@ export class Trust implements FormatTrust {
       try {
         info = publicKeyInfoFromJwk(x509.publicKey.jwk);
       } catch (error) {
-        return { code: 'ERR_TRUST_CERTIFICATE_INVALID', message: `signer certificate key: ${error instanceof Error ? error.message : String(error)}` };
+        return {
+          code: 'ERR_TRUST_CERTIFICATE_INVALID',
+          message: `signer certificate key: ${error instanceof Error ? error.message : String(error)}`,
+        };
       }
       const issuers = [...csca.issuers, ...(cscaCountry !== undefined ? [cscaCountry.toUpperCase()] : [])];
       const key: TrustedKey = Object.freeze({
@@ -295,7 +327,10 @@ export class Trust implements FormatTrust {
       });
       return { key };
     }
-    return { code: notTrustedCode, message: 'neither the signer certificate nor a CSCA that issued and signed it is trusted' };
+    return {
+      code: notTrustedCode,
+      message: 'neither the signer certificate nor a CSCA that issued and signed it is trusted',
+    };
   }
 
   /** SHC revocation lists that came with issuer keys (`.well-known/crl/`). */
@@ -325,25 +360,32 @@ export class Trust implements FormatTrust {
     if (!isObject(options)) throw new TrustInvalidError('options must be an object');
     if (content instanceof Uint8Array) {
       if (content.length === 0) throw new TrustUnrecognizedError('trust material is empty');
-      if (content.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`trust material is larger than ${MAX_TRUST_TEXT} bytes`);
+      if (content.length > MAX_TRUST_TEXT)
+        throw new TrustInvalidError(`trust material is larger than ${MAX_TRUST_TEXT} bytes`);
       // DER: an ASN.1 SEQUENCE. Only certificates come as binary.
       if (content[0] === 0x30) return this.addCertificate(content, options);
       const text = utf8OrUndefined(content);
-      if (text === undefined) throw new TrustUnrecognizedError('binary trust material that is neither UTF-8 text nor a DER certificate');
+      if (text === undefined)
+        throw new TrustUnrecognizedError('binary trust material that is neither UTF-8 text nor a DER certificate');
       return this.add(text, options);
     }
     if (typeof content === 'string') return this.#addText(content, options);
     if (typeof content === 'object' && content !== null) checkSafeJson(content);
     if (Array.isArray(content)) {
-      if (content.length > 0 && content.every((e) => isObject(e) && 'rawData' in e)) return this.#dccList(content, options);
-      throw new TrustUnrecognizedError('a JSON array is trusted only as an EU DCC signer list ([{ "kid", "rawData" }])');
+      if (content.length > 0 && content.every((e) => isObject(e) && 'rawData' in e))
+        return this.#dccList(content, options);
+      throw new TrustUnrecognizedError(
+        'a JSON array is trusted only as an EU DCC signer list ([{ "kid", "rawData" }])',
+      );
     }
-    if (!isObject(content)) throw new TrustUnrecognizedError(`cannot trust a ${content === null ? 'null' : typeof content}`);
+    if (!isObject(content))
+      throw new TrustUnrecognizedError(`cannot trust a ${content === null ? 'null' : typeof content}`);
     return this.#addJson(content, options);
   }
 
   #addText(raw: string, options: TrustAddOptions): TrustSourceSummary {
-    if (raw.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`trust material is larger than ${MAX_TRUST_TEXT} characters`);
+    if (raw.length > MAX_TRUST_TEXT)
+      throw new TrustInvalidError(`trust material is larger than ${MAX_TRUST_TEXT} characters`);
     const text = raw.replace(/^\uFEFF/, '').trim();
     if (text.length === 0) throw new TrustUnrecognizedError('trust material is empty');
     if (/^did:key:z[1-9A-HJ-NP-Za-km-z]+$/.test(text)) return this.addDidKey(text);
@@ -351,7 +393,9 @@ export class Trust implements FormatTrust {
     if (text.startsWith('-----BEGIN')) return this.addDivocKey(text, options);
     if (/^MI[A-Za-z0-9+/]/.test(text) && /^[A-Za-z0-9+/=\s]+$/.test(text)) return this.addCertificate(text, options);
     if (text.startsWith('{') || text.startsWith('[')) return this.add(parseJsonText(text, 'trust material'), options);
-    throw new TrustUnrecognizedError('not trust material (expected JSON, a PEM certificate or key, base64 DER, or a did:key)');
+    throw new TrustUnrecognizedError(
+      'not trust material (expected JSON, a PEM certificate or key, base64 DER, or a did:key)',
+    );
   }
 
   #addJson(json: Json, options: TrustAddOptions): TrustSourceSummary {
@@ -360,16 +404,26 @@ export class Trust implements FormatTrust {
     if (Array.isArray(json.participating_issuers)) return this.addIssuerDirectory(json, options);
     if (Array.isArray(json.issuers)) {
       const first: unknown = json.issuers[0];
-      if (isObject(first) && typeof first.iss === 'string' && first.id === undefined) return this.addIssuerDirectory(json, options);
+      if (isObject(first) && typeof first.iss === 'string' && first.id === undefined)
+        return this.addIssuerDirectory(json, options);
       return this.addTrustList(json, options);
     }
-    if (json.method === 'rid' && typeof json.kid === 'string' && Array.isArray(json.rids)) return this.addShcRevocationList(json);
-    if (typeof json.id === 'string' && json.id.startsWith('did:') && (Array.isArray(json.verificationMethod) || '@context' in json)) return this.addDidDocument(json);
-    if (typeof json.certificatePublicKey === 'string' || typeof json.certificatePublicKeyBase58 === 'string') return this.addDivocConfig(json, options);
+    if (json.method === 'rid' && typeof json.kid === 'string' && Array.isArray(json.rids))
+      return this.addShcRevocationList(json);
+    if (
+      typeof json.id === 'string' &&
+      json.id.startsWith('did:') &&
+      (Array.isArray(json.verificationMethod) || '@context' in json)
+    )
+      return this.addDidDocument(json);
+    if (typeof json.certificatePublicKey === 'string' || typeof json.certificatePublicKeyBase58 === 'string')
+      return this.addDivocConfig(json, options);
     if (typeof json.kty === 'string') return this.addJwks({ keys: [json] }, options, 'jwk');
     const keyFields = ['publicKeyJwk', 'publicKeyMultibase', 'publicKeyPem', 'publicKeyBase58', 'certificate'];
-    if (typeof json.id === 'string' && keyFields.some((f) => json[f] !== undefined)) return this.addTrustListEntry(json, options);
-    if (typeof json.publicKeyBase58 === 'string' || typeof json.publicKeyPem === 'string') return this.addDivocKey(json, options);
+    if (typeof json.id === 'string' && keyFields.some((f) => json[f] !== undefined))
+      return this.addTrustListEntry(json, options);
+    if (typeof json.publicKeyBase58 === 'string' || typeof json.publicKeyPem === 'string')
+      return this.addDivocKey(json, options);
     throw new TrustUnrecognizedError(
       'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, EU DCC signer list, DID document, DIVOC key or verifier configuration, SHC revocation list',
     );
@@ -378,7 +432,9 @@ export class Trust implements FormatTrust {
   /** Our trust list: `{ "issuers": [ { id, publicKeyJwk | publicKeyMultibase | publicKeyBase58 | publicKeyPem | certificate, validFrom?, validUntil?, purposes?, … } ] }`. */
   addTrustList(json: unknown, options: Pick<TrustAddOptions, 'issuer'> = {}): TrustSourceSummary {
     const issuer = stringOption(options.issuer, 'issuer');
-    const added = wrap('trust list', () => this.store.addTrustList(issuer === undefined ? json : withIssuer(json, issuer)));
+    const added = wrap('trust list', () =>
+      this.store.addTrustList(issuer === undefined ? json : withIssuer(json, issuer)),
+    );
     return { kind: 'trust-list', keys: added.length };
   }
 
@@ -386,7 +442,9 @@ export class Trust implements FormatTrust {
   addTrustListEntry(entry: unknown, options: Pick<TrustAddOptions, 'issuer'> = {}): TrustSourceSummary {
     const issuer = stringOption(options.issuer, 'issuer');
     const list = { issuers: [entry] };
-    const added = wrap('trust-list entry', () => this.store.addTrustList(issuer === undefined ? list : withIssuer(list, issuer)));
+    const added = wrap('trust-list entry', () =>
+      this.store.addTrustList(issuer === undefined ? list : withIssuer(list, issuer)),
+    );
     return { kind: 'trust-list-entry', keys: added.length };
   }
 
@@ -394,7 +452,11 @@ export class Trust implements FormatTrust {
    * A JWKS (`{ keys: [...] }`). With `issuer` (an SHC `iss`), keys answer to `iss#kid` and are trusted for that issuer
    * only; `x5c` certificates narrow the keys' validity windows; `crlVersion` is remembered for the revocation check.
    */
-  addJwks(jwks: unknown, options: Pick<TrustAddOptions, 'issuer' | 'name'> = {}, kind: 'jwks' | 'jwk' = 'jwks'): TrustSourceSummary {
+  addJwks(
+    jwks: unknown,
+    options: Pick<TrustAddOptions, 'issuer' | 'name'> = {},
+    kind: 'jwks' | 'jwk' = 'jwks',
+  ): TrustSourceSummary {
     const issuer = stringOption(options.issuer, 'issuer');
     const name = stringOption(options.name, 'name');
     const added = wrap('JWKS', () => this.store.addJwks(jwks, issuer !== undefined ? { issuer } : {}));
@@ -410,8 +472,12 @@ export class Trust implements FormatTrust {
    */
   addIssuerDirectory(json: unknown, options: Pick<TrustAddOptions, 'jwks'> = {}): TrustSourceSummary {
     const before = this.store.size;
-    const loaded = wrap('issuer directory', () => loadIssuerDirectory(json, { trustStore: this.store, ...(options.jwks ? { jwks: options.jwks } : {}) }));
-    const entries = (isObject(json) ? (Array.isArray(json.issuers) ? json.issuers : json.participating_issuers) : []) as unknown[];
+    const loaded = wrap('issuer directory', () =>
+      loadIssuerDirectory(json, { trustStore: this.store, ...(options.jwks ? { jwks: options.jwks } : {}) }),
+    );
+    const entries = (
+      isObject(json) ? (Array.isArray(json.issuers) ? json.issuers : json.participating_issuers) : []
+    ) as unknown[];
     for (const issuer of loaded.issuers) {
       if (issuer.name !== undefined) this.#issuerNames.set(issuer.iss, issuer.name);
       const entry = entries.find((e) => isObject(e) && e.iss === issuer.iss) as Json | undefined;
@@ -441,7 +507,8 @@ export class Trust implements FormatTrust {
     } finally {
       this.#dccHandler = undefined;
     }
-    if (deferred.list) return this.addDccSignerList(deferred.list.json, trustAnchor !== undefined ? { trustAnchor } : {});
+    if (deferred.list)
+      return this.addDccSignerList(deferred.list.json, trustAnchor !== undefined ? { trustAnchor } : {});
     return summary;
   }
 
@@ -463,26 +530,51 @@ export class Trust implements FormatTrust {
     const before = this.store.size;
     const cscas = this.#cscas.map((c) => c.x509);
     const loaded = await wrapAsync('EU DCC signer list', () =>
-      loadDccTrustList(json, { trustStore: this.store, cscas, ...(options.trustAnchor !== undefined ? { trustAnchor: options.trustAnchor } : {}) }),
+      loadDccTrustList(json, {
+        trustStore: this.store,
+        cscas,
+        ...(options.trustAnchor !== undefined ? { trustAnchor: options.trustAnchor } : {}),
+      }),
     );
-    return { kind: 'dcc-signer-list', keys: this.store.size - before, ...(loaded.withdrawn > 0 ? { withdrawn: loaded.withdrawn } : {}) };
+    return {
+      kind: 'dcc-signer-list',
+      keys: this.store.size - before,
+      ...(loaded.withdrawn > 0 ? { withdrawn: loaded.withdrawn } : {}),
+    };
   }
 
   /** An EU DCC list met by `add`: handed to `load` when it runs, else added here when no signature check is needed. */
   #dccList(json: unknown, options: TrustAddOptions): TrustSourceSummary {
     if (this.#dccHandler) return this.#dccHandler(json);
     const async = 'use `await trust.load(list, options)` or `await trust.addDccSignerList(list, options)`';
-    if (options.trustAnchor !== undefined) throw new TrustInvalidError(`a trust anchor means checking signatures, which is asynchronous: ${async}`);
-    const entries = (Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? json.certificates : []) as unknown[];
-    if (entries.some((e) => isObject(e) && typeof e.certificateType === 'string' && e.certificateType.toUpperCase() === 'CSCA')) {
-      throw new TrustInvalidError(`this EU DCC list holds CSCAs, and its document signers must be checked against them (signatures, asynchronous): ${async}`);
+    if (options.trustAnchor !== undefined)
+      throw new TrustInvalidError(`a trust anchor means checking signatures, which is asynchronous: ${async}`);
+    const entries = (
+      Array.isArray(json) ? json : isObject(json) && Array.isArray(json.certificates) ? json.certificates : []
+    ) as unknown[];
+    if (
+      entries.some(
+        (e) => isObject(e) && typeof e.certificateType === 'string' && e.certificateType.toUpperCase() === 'CSCA',
+      )
+    ) {
+      throw new TrustInvalidError(
+        `this EU DCC list holds CSCAs, and its document signers must be checked against them (signatures, asynchronous): ${async}`,
+      );
     }
     const staged = wrap('EU DCC signer list', () => loadDccSignerList(json));
     if (this.#cscas.length > 0) {
       for (const key of staged.keys()) {
         const x509 = certificateOfKey(key);
         const country = x509?.subject.country;
-        const related = x509 && this.#cscas.find((c) => namesAsIssuer(x509, c.x509) || (country !== undefined && c.x509.subject.country !== undefined && sameCountryCode(country, c.x509.subject.country)));
+        const related =
+          x509 &&
+          this.#cscas.find(
+            (c) =>
+              namesAsIssuer(x509, c.x509) ||
+              (country !== undefined &&
+                c.x509.subject.country !== undefined &&
+                sameCountryCode(country, c.x509.subject.country)),
+          );
         if (related) {
           throw new TrustInvalidError(
             `document signer ${key.id} must be checked against the trusted CSCA ${oneLine(related.x509.subject)} (a signature check, asynchronous): ${async}`,
@@ -504,8 +596,12 @@ export class Trust implements FormatTrust {
    * CSCA that a trusted signer of another country names): a CSCA vouches for its own country only
    * (`reason: 'ERR_TRUST_CHAIN_COUNTRY'`).
    */
-  addCertificate(pemOrDer: string | Uint8Array, options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'> = {}): TrustSourceSummary {
-    if (typeof pemOrDer === 'string' && pemOrDer.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`certificate text is larger than ${MAX_TRUST_TEXT} characters`);
+  addCertificate(
+    pemOrDer: string | Uint8Array,
+    options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'> = {},
+  ): TrustSourceSummary {
+    if (typeof pemOrDer === 'string' && pemOrDer.length > MAX_TRUST_TEXT)
+      throw new TrustInvalidError(`certificate text is larger than ${MAX_TRUST_TEXT} characters`);
     if (typeof pemOrDer === 'string' && pemOrDer.includes('-----BEGIN CERTIFICATE-----')) {
       let bodies: string[];
       try {
@@ -518,11 +614,17 @@ export class Trust implements FormatTrust {
     const plan = this.#planCertificate(pemOrDer, options, 'certificate');
     this.#checkChainCountries([plan]);
     this.#commitCertificate(plan);
-    return plan.role === 'csca' ? { kind: 'csca-certificate', keys: 0, cscas: 1 } : { kind: 'signer-certificate', keys: 1 };
+    return plan.role === 'csca'
+      ? { kind: 'csca-certificate', keys: 0, cscas: 1 }
+      : { kind: 'signer-certificate', keys: 1 };
   }
 
-  #addCertificateBundle(bodies: readonly string[], options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>): TrustSourceSummary {
-    if (options.id !== undefined) throw new TrustInvalidError(`an id names one certificate, and this bundle holds ${bodies.length}`);
+  #addCertificateBundle(
+    bodies: readonly string[],
+    options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>,
+  ): TrustSourceSummary {
+    if (options.id !== undefined)
+      throw new TrustInvalidError(`an id names one certificate, and this bundle holds ${bodies.length}`);
     const plans = bodies.map((body, i) => {
       const what = `certificate [${i}] of the bundle`;
       const der = base64ToBytes(body);
@@ -537,19 +639,34 @@ export class Trust implements FormatTrust {
   }
 
   /** Read and check one certificate for `addCertificate`; adds nothing. */
-  #planCertificate(pemOrDer: string | Uint8Array, options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>, what: string): CertificatePlan {
+  #planCertificate(
+    pemOrDer: string | Uint8Array,
+    options: Pick<TrustAddOptions, 'id' | 'role' | 'issuer'>,
+    what: string,
+  ): CertificatePlan {
     const der = typeof pemOrDer === 'string' ? (pemCertificateDer(pemOrDer) ?? base64ToBytes(pemOrDer)) : pemOrDer;
-    if (!(der instanceof Uint8Array) || der.length === 0) throw new TrustInvalidError(`${what} is neither PEM nor base64 DER`);
+    if (!(der instanceof Uint8Array) || der.length === 0)
+      throw new TrustInvalidError(`${what} is neither PEM nor base64 DER`);
     const id = stringOption(options.id, 'certificate id');
     const controller = stringOption(options.issuer, 'issuer');
-    if (options.role !== undefined && options.role !== 'csca' && options.role !== 'signer') throw new TrustInvalidError('role must be "csca" or "signer"');
+    if (options.role !== undefined && options.role !== 'csca' && options.role !== 'signer')
+      throw new TrustInvalidError('role must be "csca" or "signer"');
     const role = options.role ?? (isCaCertificate(der) ? 'csca' : 'signer');
     const copy = new Uint8Array(der);
     // Parse it the same way whatever the role, so a broken CSCA is refused now, not at verification.
     const parsed = wrap(what, () => new TrustStore().addCertificate(copy));
     const x509 = wrap(what, () => parseCertificate(copy));
-    const aliases = role === 'signer' && parsed.type === 'P-256' ? [wrap(what, () => jwkThumbprint(parsed.publicKeyJwk))] : [];
-    const plan: CertificatePlan = { role, der: copy, x509, aliases, what, ...(id !== undefined ? { id } : {}), ...(controller !== undefined ? { controller } : {}) };
+    const aliases =
+      role === 'signer' && parsed.type === 'P-256' ? [wrap(what, () => jwkThumbprint(parsed.publicKeyJwk))] : [];
+    const plan: CertificatePlan = {
+      role,
+      der: copy,
+      x509,
+      aliases,
+      what,
+      ...(id !== undefined ? { id } : {}),
+      ...(controller !== undefined ? { controller } : {}),
+    };
     // The key exactly as it will be added, so adding cannot fail half-way through a bundle.
     if (role === 'signer') wrap(what, () => new TrustStore().addCertificate(copy, this.#signerOptions(plan)));
     else if (this.#cscas.length >= MAX_CSCAS) throw new TrustInvalidError(`more than ${MAX_CSCAS} CSCA certificates`);
@@ -557,7 +674,11 @@ export class Trust implements FormatTrust {
   }
 
   #signerOptions(plan: CertificatePlan): { id?: string; aliases: string[]; controller?: string } {
-    return { ...(plan.id !== undefined ? { id: plan.id } : {}), aliases: plan.aliases, ...(plan.controller !== undefined ? { controller: plan.controller } : {}) };
+    return {
+      ...(plan.id !== undefined ? { id: plan.id } : {}),
+      aliases: plan.aliases,
+      ...(plan.controller !== undefined ? { controller: plan.controller } : {}),
+    };
   }
 
   /**
@@ -570,7 +691,12 @@ export class Trust implements FormatTrust {
     const newCscas = plans.filter((p) => p.role === 'csca');
     const newSigners = plans.filter((p) => p.role === 'signer');
     if (newCscas.length === 0 && this.#cscas.length === 0) return;
-    const refuse = (signer: string, csca: X509CertificateInfo, countries: { signer: string; csca: string }, refused: string): never => {
+    const refuse = (
+      signer: string,
+      csca: X509CertificateInfo,
+      countries: { signer: string; csca: string },
+      refused: string,
+    ): never => {
       throw new TrustInvalidError(
         `${refused}: ${signer} is for country ${countries.signer}, but names as its issuer the CSCA ${oneLine(csca.subject)}, which is ${countries.csca}'s; a CSCA vouches for its own country only (ERR_TRUST_CHAIN_COUNTRY)`,
         { reason: 'ERR_TRUST_CHAIN_COUNTRY' },
@@ -580,7 +706,13 @@ export class Trust implements FormatTrust {
     for (const signer of newSigners) {
       for (const csca of allCscas) {
         const conflict = chainCountryConflict(signer.x509, csca);
-        if (conflict) refuse(`the signer certificate ${signer.x509.subject.commonName ?? dccKid(signer.der)}`, csca, conflict, signer.what);
+        if (conflict)
+          refuse(
+            `the signer certificate ${signer.x509.subject.commonName ?? dccKid(signer.der)}`,
+            csca,
+            conflict,
+            signer.what,
+          );
       }
     }
     if (newCscas.length === 0) return;
@@ -627,11 +759,13 @@ export class Trust implements FormatTrust {
    * kept; a private key in the file is ignored.
    */
   addDivocKey(input: string | Json, options: Pick<TrustAddOptions, 'id' | 'issuer' | 'name'> = {}): TrustSourceSummary {
-    const id = stringOption(options.id, 'key id') ?? (isObject(input) && typeof input.id === 'string' ? input.id : DIVOC_KEY_ID);
+    const id =
+      stringOption(options.id, 'key id') ?? (isObject(input) && typeof input.id === 'string' ? input.id : DIVOC_KEY_ID);
     const controller = stringOption(options.issuer, 'issuer');
     const keyPair = wrap('DIVOC key', (): KeyPair => {
       if (typeof input === 'string') return importKeyPair({ pem: input });
-      if (typeof input.publicKeyBase58 === 'string') return importKeyPair({ type: 'Ed25519', publicKeyBase58: input.publicKeyBase58 });
+      if (typeof input.publicKeyBase58 === 'string')
+        return importKeyPair({ type: 'Ed25519', publicKeyBase58: input.publicKeyBase58 });
       if (typeof input.publicKeyPem === 'string') return importKeyPair({ pem: input.publicKeyPem });
       throw new TrustInvalidError('DIVOC key JSON has neither publicKeyBase58 nor publicKeyPem');
     });
@@ -647,17 +781,25 @@ export class Trust implements FormatTrust {
    */
   addDivocConfig(config: unknown, options: Pick<TrustAddOptions, 'name' | 'id' | 'issuer'> = {}): TrustSourceSummary {
     if (!isObject(config)) throw new TrustInvalidError('DIVOC configuration must be an object');
-    const id = stringOption(options.id, 'key id') ?? stringOption(config.CERTIFICATE_DID, 'CERTIFICATE_DID') ?? DIVOC_KEY_ID;
-    const controller = stringOption(options.issuer, 'issuer') ?? stringOption(config.CERTIFICATE_CONTROLLER_ID, 'CERTIFICATE_CONTROLLER_ID');
-    const keyType = typeof config.CERTIFICATE_SIGNED_KEY_TYPE === 'string' ? config.CERTIFICATE_SIGNED_KEY_TYPE.toUpperCase() : undefined;
+    const id =
+      stringOption(options.id, 'key id') ?? stringOption(config.CERTIFICATE_DID, 'CERTIFICATE_DID') ?? DIVOC_KEY_ID;
+    const controller =
+      stringOption(options.issuer, 'issuer') ??
+      stringOption(config.CERTIFICATE_CONTROLLER_ID, 'CERTIFICATE_CONTROLLER_ID');
+    const keyType =
+      typeof config.CERTIFICATE_SIGNED_KEY_TYPE === 'string'
+        ? config.CERTIFICATE_SIGNED_KEY_TYPE.toUpperCase()
+        : undefined;
     const pairs: KeyPair[] = [];
     wrap('DIVOC configuration', () => {
-      if (typeof config.certificatePublicKey === 'string' && keyType !== 'ED25519') pairs.push(importKeyPair({ pem: config.certificatePublicKey }));
+      if (typeof config.certificatePublicKey === 'string' && keyType !== 'ED25519')
+        pairs.push(importKeyPair({ pem: config.certificatePublicKey }));
       if (typeof config.certificatePublicKeyBase58 === 'string' && (keyType === undefined || keyType === 'ED25519')) {
         pairs.push(importKeyPair({ type: 'Ed25519', publicKeyBase58: config.certificatePublicKeyBase58 }));
       }
     });
-    if (pairs.length === 0) throw new TrustInvalidError(`DIVOC configuration has no public key for key type ${keyType ?? 'any'}`);
+    if (pairs.length === 0)
+      throw new TrustInvalidError(`DIVOC configuration has no public key for key type ${keyType ?? 'any'}`);
     for (const kp of pairs) this.#addKey(kp, id, controller);
     if (controller !== undefined && options.name !== undefined) this.#issuerNames.set(controller, options.name);
     return { kind: 'divoc-config', keys: pairs.length };
@@ -680,14 +822,17 @@ export class Trust implements FormatTrust {
     if (!isObject(material)) throw new TrustInvalidError('well-known material must be { jwks, crls?, issuer? }');
     const crls = material.crls ?? [];
     if (!Array.isArray(crls)) throw new TrustInvalidError('crls must be an array');
-    const parsed = crls.map((crl, i) => wrap(`crl[${i}]`, () => parseRevocationList(typeof crl === 'string' ? parseJsonText(crl, `crl[${i}]`) : crl)));
+    const parsed = crls.map((crl, i) =>
+      wrap(`crl[${i}]`, () => parseRevocationList(typeof crl === 'string' ? parseJsonText(crl, `crl[${i}]`) : crl)),
+    );
     // Validate the JWKS on a scratch store first so a bad CRL or JWKS adds nothing.
     wrap('jwks.json', () => new TrustStore().addJwks(material.jwks));
     const summary = this.addJwks(material.jwks, {
       ...(material.issuer !== undefined ? { issuer: material.issuer } : {}),
       ...(material.name !== undefined ? { name: material.name } : {}),
     });
-    if (this.#crls.length + parsed.length > MAX_CRLS) throw new TrustInvalidError(`more than ${MAX_CRLS} revocation lists`);
+    if (this.#crls.length + parsed.length > MAX_CRLS)
+      throw new TrustInvalidError(`more than ${MAX_CRLS} revocation lists`);
     this.#crls.push(...parsed);
     if (material.issuer !== undefined) for (const crl of parsed) this.#crlIssuers.set(crl.kid, material.issuer);
     return { ...summary, revocationLists: parsed.length };

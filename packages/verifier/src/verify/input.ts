@@ -53,7 +53,12 @@ interface Text {
 }
 
 /** The first format of the registry that recognises the input; its refusal, or nothing. */
-function detectWith(registry: FormatRegistry, input: FormatInput, details: VerificationDetails, unrecognised: string): Prepared {
+function detectWith(
+  registry: FormatRegistry,
+  input: FormatInput,
+  details: VerificationDetails,
+  unrecognised: string,
+): Prepared {
   const found = registry.detect(input);
   if (found === undefined) return fail('ERR_INPUT_UNRECOGNIZED', unrecognised);
   const { plugin, detection } = found;
@@ -63,10 +68,27 @@ function detectWith(registry: FormatRegistry, input: FormatInput, details: Verif
 
 const formatList = (registry: FormatRegistry): string => registry.plugins.map((p) => p.title).join(', ');
 
-function fromJson(registry: FormatRegistry, json: Json, details: VerificationDetails, image: ImageKind | undefined, text?: string): Prepared {
-  if (depthExceeds(json, MAX_JSON_DEPTH)) return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
-  const input: FormatInput = { kind: 'json', json, ...(text !== undefined ? { text } : {}), ...(image !== undefined ? { image } : {}) };
-  return detectWith(registry, input, details, `JSON that is none of the formats this verifier reads (${formatList(registry)})`);
+function fromJson(
+  registry: FormatRegistry,
+  json: Json,
+  details: VerificationDetails,
+  image: ImageKind | undefined,
+  text?: string,
+): Prepared {
+  if (depthExceeds(json, MAX_JSON_DEPTH))
+    return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+  const input: FormatInput = {
+    kind: 'json',
+    json,
+    ...(text !== undefined ? { text } : {}),
+    ...(image !== undefined ? { image } : {}),
+  };
+  return detectWith(
+    registry,
+    input,
+    details,
+    `JSON that is none of the formats this verifier reads (${formatList(registry)})`,
+  );
 }
 
 /**
@@ -79,7 +101,8 @@ function parseInputJson(text: string, what: string): { json: unknown } | InputFa
     return { json: parseJsonStrict(text, { maxDepth: MAX_JSON_DEPTH }) };
   } catch (error) {
     if (isUnsafeJsonError(error)) return fail(error.code, `${what}: ${error.message}`);
-    if ((error as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP') return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if ((error as { code?: unknown }).code === 'ERR_JSON_TOO_DEEP')
+      return fail('ERR_INPUT_INVALID', `JSON is nested deeper than ${MAX_JSON_DEPTH} levels`);
     return fail('ERR_INPUT_INVALID', `${what} looks like JSON but does not parse: ${(error as Error).message}`);
   }
 }
@@ -88,7 +111,8 @@ function parseInputJson(text: string, what: string): { json: unknown } | InputFa
 function fromText(registry: FormatRegistry, input: Text, limits: Required<VerifyLimits>): Prepared {
   const details: VerificationDetails = input.image ? { image: input.image } : {};
   const raw = input.text;
-  if (raw.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `text is ${raw.length} characters, over the ${limits.maxTextLength} limit`);
+  if (raw.length > limits.maxTextLength)
+    return fail('ERR_INPUT_TOO_LARGE', `text is ${raw.length} characters, over the ${limits.maxTextLength} limit`);
   const text = raw.replace(/^\uFEFF/, '').trim();
   if (text.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
   if (text.startsWith('{')) {
@@ -98,7 +122,13 @@ function fromText(registry: FormatRegistry, input: Text, limits: Required<Verify
     if (!isObject(json)) return fail('ERR_INPUT_UNRECOGNIZED', 'JSON input must be an object');
     return fromJson(registry, json, details, input.image, text);
   }
-  const textInput: FormatInput = { kind: 'text', text, raw, maxItems: limits.maxItems, ...(input.image ? { image: input.image } : {}) };
+  const textInput: FormatInput = {
+    kind: 'text',
+    text,
+    raw,
+    maxItems: limits.maxItems,
+    ...(input.image ? { image: input.image } : {}),
+  };
   return detectWith(registry, textInput, details, `not a recognised credential (${formatList(registry)})`);
 }
 
@@ -117,7 +147,10 @@ function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyL
     return codes.map((c) => ({ text: c.text, image }));
   } catch (error) {
     const code = (error as { code?: unknown })?.code;
-    return fail(typeof code === 'string' ? code : 'ERR_QR_NOT_FOUND', `${image.toUpperCase()} image: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      typeof code === 'string' ? code : 'ERR_QR_NOT_FOUND',
+      `${image.toUpperCase()} image: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
@@ -125,20 +158,32 @@ function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyL
 function fromTexts(registry: FormatRegistry, texts: Text[], limits: Required<VerifyLimits>): Prepared {
   if (texts.length === 1) {
     const prepared = fromText(registry, texts[0]!, limits);
-    return isFailure(prepared) ? prepared : texts[0]!.image ? { ...prepared, details: { ...prepared.details, qrCodes: 1 } } : prepared;
+    return isFailure(prepared)
+      ? prepared
+      : texts[0]!.image
+        ? { ...prepared, details: { ...prepared.details, qrCodes: 1 } }
+        : prepared;
   }
   const image = texts.find((t) => t.image)?.image;
-  const input: FormatInput = { kind: 'texts', texts: texts.map((t) => t.text), ...(image !== undefined ? { image } : {}) };
+  const input: FormatInput = {
+    kind: 'texts',
+    texts: texts.map((t) => t.text),
+    ...(image !== undefined ? { image } : {}),
+  };
   const prepared = detectWith(registry, input, {}, '');
   if (isFailure(prepared) && prepared.code === 'ERR_INPUT_UNRECOGNIZED') {
-    return fail('ERR_INPUT_UNRECOGNIZED', `${texts.length} QR texts that are not the chunks of one SMART Health Card; verify them one by one`);
+    return fail(
+      'ERR_INPUT_UNRECOGNIZED',
+      `${texts.length} QR texts that are not the chunks of one SMART Health Card; verify them one by one`,
+    );
   }
   return prepared;
 }
 
 function fromBytes(registry: FormatRegistry, bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
   if (bytes.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
-  if (bytes.length > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
+  if (bytes.length > limits.maxBytes)
+    return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
   const image = sniffImage(bytes);
   if (image) return readImage(bytes, image, limits);
   // Binary payloads a scanner may hand over as bytes (the DIVOC ZIP, a DCC COSE message), else the text they hold.
@@ -146,7 +191,10 @@ function fromBytes(registry: FormatRegistry, bytes: Uint8Array, limits: Required
   if (binary !== undefined) return detectWith(registry, { kind: 'bytes', bytes }, {}, '');
   const text = utf8OrUndefined(bytes);
   if (text !== undefined) return [{ text }];
-  return fail('ERR_INPUT_UNRECOGNIZED', 'binary input that is neither a QR image (PNG, JPEG, SVG) nor a binary credential (DIVOC QR ZIP, DCC COSE message)');
+  return fail(
+    'ERR_INPUT_UNRECOGNIZED',
+    'binary input that is neither a QR image (PNG, JPEG, SVG) nor a binary credential (DIVOC QR ZIP, DCC COSE message)',
+  );
 }
 
 /**
@@ -168,7 +216,8 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>, reg
       for (const item of input as unknown[]) {
         if (typeof item === 'string') {
           total += item.length;
-          if (total > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `texts exceed ${limits.maxTextLength} characters`);
+          if (total > limits.maxTextLength)
+            return fail('ERR_INPUT_TOO_LARGE', `texts exceed ${limits.maxTextLength} characters`);
           texts.push({ text: item });
         } else if (item instanceof Uint8Array) {
           total += item.length;
@@ -195,15 +244,24 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>, reg
         return fail('ERR_INPUT_INVALID', `object is not JSON data: ${(error as Error).message}`);
       }
       if (typeof text !== 'string') return fail('ERR_INPUT_INVALID', 'object is not JSON data');
-      if (text.length > limits.maxTextLength) return fail('ERR_INPUT_TOO_LARGE', `object is ${text.length} characters as JSON, over the ${limits.maxTextLength} limit`);
+      if (text.length > limits.maxTextLength)
+        return fail(
+          'ERR_INPUT_TOO_LARGE',
+          `object is ${text.length} characters as JSON, over the ${limits.maxTextLength} limit`,
+        );
       // Strict on our copy too: an own `__proto__` member (JSON.parse makes those) is refused like one in text.
       const parsed = parseInputJson(text, 'object');
       if ('failure' in parsed) return parsed;
       return fromJson(registry, parsed.json as Json, {}, undefined);
     }
-    return fail('ERR_INPUT_INVALID', `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`);
+    return fail(
+      'ERR_INPUT_INVALID',
+      `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`,
+    );
   } catch (error) {
-    return fail('ERR_INPUT_INVALID', `input could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    return fail(
+      'ERR_INPUT_INVALID',
+      `input could not be read: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
-

@@ -13,10 +13,24 @@ import { VerifierOptionsError } from '../lib/errors.js';
 import { revocationSubject } from '../revocation/handles.js';
 import { decideTrust, type TrustDecision } from '../trust/decide.js';
 import { Trust } from '../trust/trust.js';
-import type { VerificationDetails, VerificationResult, VerificationWarning, VerifyInput, VerifyOptions } from '../types.js';
+import type {
+  VerificationDetails,
+  VerificationResult,
+  VerificationWarning,
+  VerifyInput,
+  VerifyOptions,
+} from '../types.js';
 import { DEFAULT_LIMITS, isFailure, prepareInput } from './input.js';
 
-const CHECK_ORDER: readonly CheckName[] = ['decode', 'signature', 'trust', 'validity', 'key-usage', 'schema', 'revocation'];
+const CHECK_ORDER: readonly CheckName[] = [
+  'decode',
+  'signature',
+  'trust',
+  'validity',
+  'key-usage',
+  'schema',
+  'revocation',
+];
 
 /** Code of the passing `revocation` check of a revocable credential for which no revocation data was at hand. */
 export const WARN_REVOCATION_NOT_CHECKED = 'WARN_REVOCATION_NOT_CHECKED';
@@ -42,9 +56,17 @@ interface Context {
  * credential with a revocation handle and no data gets a passing check that says it was not checked; the policy can
  * require data. Revocation data speaks for a credential only through the issuer its signer is trusted for.
  */
-async function decideRevocation(evidence: FormatEvidence, trust: TrustDecision, ctx: Context): Promise<Check | undefined> {
+async function decideRevocation(
+  evidence: FormatEvidence,
+  trust: TrustDecision,
+  ctx: Context,
+): Promise<Check | undefined> {
   const required = ctx.options.policy?.requireRevocationData === true;
-  const subject = revocationSubject(evidence.revocation, { trust: ctx.trust, now: ctx.now, data: ctx.options.revocation ?? {} });
+  const subject = revocationSubject(evidence.revocation, {
+    trust: ctx.trust,
+    now: ctx.now,
+    data: ctx.options.revocation ?? {},
+  });
   if (subject.check && trust.signer && trust.issuer !== null) {
     const check = await subject.check({ key: trust.signer, issuer: trust.issuer });
     if (check) return { ...check, name: 'revocation' };
@@ -57,7 +79,12 @@ async function decideRevocation(evidence: FormatEvidence, trust: TrustDecision, 
     );
   }
   if (subject.handle !== undefined) {
-    return { name: 'revocation', ok: true, code: WARN_REVOCATION_NOT_CHECKED, message: `not checked: ${subject.handle}, and no revocation data for it was given (lists are never fetched)` };
+    return {
+      name: 'revocation',
+      ok: true,
+      code: WARN_REVOCATION_NOT_CHECKED,
+      message: `not checked: ${subject.handle}, and no revocation data for it was given (lists are never fetched)`,
+    };
   }
   return undefined;
 }
@@ -69,7 +96,12 @@ function sortChecks(checks: Check[]): Check[] {
     .map(({ check }) => check);
 }
 
-function unknownResult(code: string, message: string, format: VerificationResult['format'] = 'unknown', details?: VerificationDetails): VerificationResult {
+function unknownResult(
+  code: string,
+  message: string,
+  format: VerificationResult['format'] = 'unknown',
+  details?: VerificationDetails,
+): VerificationResult {
   return {
     format,
     valid: false,
@@ -93,7 +125,8 @@ function checkKeys(value: unknown, where: string): void {
   if (!isObject(value)) throw new VerifierOptionsError(`${where} must be an object`);
   const allowed = OPTION_KEYS[where]!;
   for (const key of Object.keys(value)) {
-    if (!allowed.includes(key)) throw new VerifierOptionsError(`${where}.${key} is not an option (known: ${allowed.join(', ')})`);
+    if (!allowed.includes(key))
+      throw new VerifierOptionsError(`${where}.${key} is not an option (known: ${allowed.join(', ')})`);
   }
 }
 
@@ -103,16 +136,24 @@ function checkOptions(options: VerifyOptions): Context {
   checkKeys(options.policy, 'options.policy');
   checkKeys(options.revocation, 'options.revocation');
   checkKeys(options.limits, 'options.limits');
-  if (!(options.trust instanceof Trust)) throw new VerifierOptionsError('options.trust must be a Trust (new Trust(), then trust.add(...))');
-  if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime()))) throw new VerifierOptionsError('options.now must be a valid Date');
+  if (!(options.trust instanceof Trust))
+    throw new VerifierOptionsError('options.trust must be a Trust (new Trust(), then trust.add(...))');
+  if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())))
+    throw new VerifierOptionsError('options.now must be a valid Date');
   if (options.registry !== undefined && !(options.registry instanceof FormatRegistry)) {
-    throw new VerifierOptionsError('options.registry must be a FormatRegistry (FORMATS from @divoc/formats, or FORMATS.with(...))');
+    throw new VerifierOptionsError(
+      'options.registry must be a FormatRegistry (FORMATS from @divoc/formats, or FORMATS.with(...))',
+    );
   }
   const registry = options.registry ?? FORMATS;
   if (options.formats !== undefined) {
-    if (!Array.isArray(options.formats)) throw new VerifierOptionsError('options.formats must be an array of format names');
+    if (!Array.isArray(options.formats))
+      throw new VerifierOptionsError('options.formats must be an array of format names');
     const unknown = options.formats.find((f) => registry.find(f)?.name !== f);
-    if (unknown !== undefined) throw new VerifierOptionsError(`options.formats: ${JSON.stringify(unknown)} is not a format (known: ${registry.names.join(', ')})`);
+    if (unknown !== undefined)
+      throw new VerifierOptionsError(
+        `options.formats: ${JSON.stringify(unknown)} is not a format (known: ${registry.names.join(', ')})`,
+      );
   }
   for (const [name, value] of Object.entries(options.policy ?? {})) {
     if (typeof value !== 'boolean') throw new VerifierOptionsError(`options.policy.${name} must be a boolean`);
@@ -147,21 +188,35 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
   const format = plugin.name as VerificationResult['format'];
   if (options.formats !== undefined && !options.formats.includes(format)) {
     const accepted = options.formats.join(', ') || 'none';
-    return unknownResult('ERR_FORMAT_DISABLED', `input is ${format}, which this verifier does not accept (formats: ${accepted})`, format, prepared.details);
+    return unknownResult(
+      'ERR_FORMAT_DISABLED',
+      `input is ${format}, which this verifier does not accept (formats: ${accepted})`,
+      format,
+      prepared.details,
+    );
   }
   let evidence: FormatEvidence;
   let trust: TrustDecision;
   let revocation: Check | undefined;
   try {
     const acceptExpiredKeys = options.policy?.acceptExpiredKeys === true;
-    evidence = await plugin.verify(prepared.payload, { trust: ctx.trust, now: ctx.now, acceptExpiredKeys, details: prepared.details });
+    evidence = await plugin.verify(prepared.payload, {
+      trust: ctx.trust,
+      now: ctx.now,
+      acceptExpiredKeys,
+      details: prepared.details,
+    });
     if (evidence.format !== format) throw new Error(`the ${format} plugin reported ${evidence.format}`);
     // Plugins report no trust or revocation checks; if one did, it is dropped: those decisions are made here only.
     evidence.checks = evidence.checks.filter((c) => c.name !== 'trust' && c.name !== 'revocation');
     const decoded = evidence.checks.some((c) => c.name === 'decode' && c.ok);
     if (!decoded) {
       const details = Object.keys(evidence.details).length > 0 ? { details: evidence.details } : {};
-      return { ...unknownResult('ERR_VERIFY_FAILED', 'not decoded', format), checks: sortChecks(evidence.checks), ...details };
+      return {
+        ...unknownResult('ERR_VERIFY_FAILED', 'not decoded', format),
+        checks: sortChecks(evidence.checks),
+        ...details,
+      };
     }
     trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys });
     revocation = await decideRevocation(evidence, trust, ctx);
@@ -169,7 +224,11 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
     // Format verifiers report rather than throw; if one does, it is still a failed verification of this input only.
     return unknownResult(stableErrorCode(error, 'ERR_VERIFY_FAILED'), errorMessageOf(error), format, prepared.details);
   }
-  const checks = sortChecks([...evidence.checks, ...(trust.check ? [trust.check] : []), ...(revocation ? [revocation] : [])]);
+  const checks = sortChecks([
+    ...evidence.checks,
+    ...(trust.check ? [trust.check] : []),
+    ...(revocation ? [revocation] : []),
+  ]);
   const result: VerificationResult = {
     format,
     valid: checks.length > 0 && checks.every((c) => c.ok) && trust.check?.ok === true,

@@ -26,7 +26,11 @@ export function payloadAdapter(options: PayloadAdapterOptions): RegistryAdapter 
       if (typeof p.template !== 'string') throw new WorkerEventError('payload.template must be a string');
       if (!isJsonObject(p.record)) throw new WorkerEventError('payload.record must be an object');
       if (p.ref !== undefined && !isJsonValue(p.ref)) throw new WorkerEventError('payload.ref must be JSON data');
-      return { template: p.template, record: p.record, ref: p.ref === undefined ? message.streamSequence : (p.ref as JsonValue) };
+      return {
+        template: p.template,
+        record: p.record,
+        ref: p.ref === undefined ? message.streamSequence : (p.ref as JsonValue),
+      };
     },
     writeCertificate: (ref, certificateId, issued) => options.writeCertificate(ref, certificateId, issued),
     ...(options.onFailure !== undefined ? { onFailure: options.onFailure } : {}),

@@ -1,4 +1,13 @@
-import { AckPolicy, DeliverPolicy, RetentionPolicy, StorageType, nanos, millis, type NatsConnection, type NatsError } from 'nats';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  RetentionPolicy,
+  StorageType,
+  nanos,
+  millis,
+  type NatsConnection,
+  type NatsError,
+} from 'nats';
 import { WorkerConfigError } from '../lib/errors.js';
 import { checkName, checkSubject, defaultNames, subjectsFor, type RegistrySubjects } from '../lib/subjects.js';
 
@@ -59,12 +68,14 @@ export function resolveSetup(options: JetStreamSetupOptions): Omit<JetStreamSetu
   checkSubject('subjects.certify', subjects.certify);
   checkSubject('subjects.certified', subjects.certified);
   checkSubject('subjects.deadLetter', subjects.deadLetter);
-  if (new Set([subjects.certify, subjects.certified, subjects.deadLetter]).size !== 3) throw new WorkerConfigError('the certify, certified and dead-letter subjects must differ');
+  if (new Set([subjects.certify, subjects.certified, subjects.deadLetter]).size !== 3)
+    throw new WorkerConfigError('the certify, certified and dead-letter subjects must differ');
   checkPositive('ackWait', options.ackWait, 24 * 3_600_000);
   checkPositive('maxDeliver', options.maxDeliver, 1_000);
   checkPositive('maxAckPending', options.maxAckPending, 1_000_000);
   checkPositive('duplicateWindow', options.duplicateWindow, 7 * 24 * 3_600_000);
-  if (options.ackWait !== undefined && options.ackWait < 1_000) throw new WorkerConfigError('ackWait must be at least 1000 ms');
+  if (options.ackWait !== undefined && options.ackWait < 1_000)
+    throw new WorkerConfigError('ackWait must be at least 1000 ms');
   return { registry: options.registry, stream, eventsStream, durable, subjects };
 }
 
@@ -137,6 +148,9 @@ export async function ensureJetStream(nc: NatsConnection, options: JetStreamSetu
   return {
     ...resolved,
     ackWait: Math.max(1, millis(info.config.ack_wait ?? nanos(30_000))),
-    maxDeliver: info.config.max_deliver !== undefined && info.config.max_deliver > 0 ? info.config.max_deliver : Number.POSITIVE_INFINITY,
+    maxDeliver:
+      info.config.max_deliver !== undefined && info.config.max_deliver > 0
+        ? info.config.max_deliver
+        : Number.POSITIVE_INFINITY,
   };
 }

@@ -17,4 +17,3 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   return false;
 }
 import { isJsonObject } from '@divoc/keys';
-

@@ -19,7 +19,11 @@ export interface RegistrySubjects {
 /** The default subjects of a registry. */
 export function subjectsFor(registry: string): RegistrySubjects {
   checkRegistry(registry);
-  return { certify: `divoc.certify.${registry}`, certified: `divoc.certified.${registry}`, deadLetter: `divoc.dlq.${registry}` };
+  return {
+    certify: `divoc.certify.${registry}`,
+    certified: `divoc.certified.${registry}`,
+    deadLetter: `divoc.dlq.${registry}`,
+  };
 }
 
 export function checkRegistry(registry: unknown): asserts registry is string {
@@ -29,12 +33,15 @@ export function checkRegistry(registry: unknown): asserts registry is string {
 }
 
 export function checkName(what: string, name: unknown): asserts name is string {
-  if (typeof name !== 'string' || !NAME.test(name)) throw new WorkerConfigError(`${what} must be 1-128 characters of A-Z a-z 0-9 _ -`);
+  if (typeof name !== 'string' || !NAME.test(name))
+    throw new WorkerConfigError(`${what} must be 1-128 characters of A-Z a-z 0-9 _ -`);
 }
 
 export function checkSubject(what: string, subject: unknown): asserts subject is string {
   if (typeof subject !== 'string' || subject.length > 255 || !SUBJECT.test(subject)) {
-    throw new WorkerConfigError(`${what} must be a NATS subject without wildcards (tokens of A-Z a-z 0-9 _ - joined by dots)`);
+    throw new WorkerConfigError(
+      `${what} must be a NATS subject without wildcards (tokens of A-Z a-z 0-9 _ - joined by dots)`,
+    );
   }
 }
 

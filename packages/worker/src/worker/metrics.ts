@@ -25,7 +25,19 @@ export interface WorkerMetrics {
 }
 
 export function emptyMetrics(): WorkerMetrics {
-  return { received: 0, certified: 0, deadLettered: 0, deadLetteredBy: {}, retried: 0, heartbeats: 0, timedOut: 0, onFailureErrors: 0, inFlight: 0, processingMsTotal: 0, processingMsMax: 0 };
+  return {
+    received: 0,
+    certified: 0,
+    deadLettered: 0,
+    deadLetteredBy: {},
+    retried: 0,
+    heartbeats: 0,
+    timedOut: 0,
+    onFailureErrors: 0,
+    inFlight: 0,
+    processingMsTotal: 0,
+    processingMsMax: 0,
+  };
 }
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
@@ -35,7 +47,11 @@ export function metricsToPrometheus(metrics: WorkerMetrics, labels: { registry: 
   const l = `registry="${esc(labels.registry)}",worker="${esc(labels.worker)}"`;
   const lines: string[] = [];
   const counter = (name: string, help: string, value: number, extra = ''): void => {
-    lines.push(`# HELP divoc_worker_${name} ${help}`, `# TYPE divoc_worker_${name} counter`, `divoc_worker_${name}{${l}${extra}} ${value}`);
+    lines.push(
+      `# HELP divoc_worker_${name} ${help}`,
+      `# TYPE divoc_worker_${name} counter`,
+      `divoc_worker_${name}{${l}${extra}} ${value}`,
+    );
   };
   counter('received_total', 'Deliveries taken from the consumer.', metrics.received);
   counter('certified_total', 'Certificates stored and announced.', metrics.certified);
@@ -43,9 +59,17 @@ export function metricsToPrometheus(metrics: WorkerMetrics, labels: { registry: 
   counter('heartbeats_total', 'Ack-wait extensions sent during long processing.', metrics.heartbeats);
   counter('timed_out_total', 'Processing that exceeded the processing timeout.', metrics.timedOut);
   counter('on_failure_errors_total', 'Errors thrown by the adapter onFailure hook.', metrics.onFailureErrors);
-  lines.push('# HELP divoc_worker_dead_lettered_total Messages dead-lettered, by reason.', '# TYPE divoc_worker_dead_lettered_total counter');
-  for (const [code, n] of Object.entries(metrics.deadLetteredBy)) lines.push(`divoc_worker_dead_lettered_total{${l},reason="${esc(code)}"} ${n}`);
-  lines.push('# HELP divoc_worker_in_flight Messages being processed now.', '# TYPE divoc_worker_in_flight gauge', `divoc_worker_in_flight{${l}} ${metrics.inFlight}`);
+  lines.push(
+    '# HELP divoc_worker_dead_lettered_total Messages dead-lettered, by reason.',
+    '# TYPE divoc_worker_dead_lettered_total counter',
+  );
+  for (const [code, n] of Object.entries(metrics.deadLetteredBy))
+    lines.push(`divoc_worker_dead_lettered_total{${l},reason="${esc(code)}"} ${n}`);
+  lines.push(
+    '# HELP divoc_worker_in_flight Messages being processed now.',
+    '# TYPE divoc_worker_in_flight gauge',
+    `divoc_worker_in_flight{${l}} ${metrics.inFlight}`,
+  );
   counter('processing_ms_total', 'Wall time of successful processing, milliseconds.', metrics.processingMsTotal);
   return `${lines.join('\n')}\n`;
 }

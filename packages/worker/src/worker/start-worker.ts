@@ -1,6 +1,14 @@
 import { hostname } from 'node:os';
 import { headers as natsHeaders, type JetStreamClient, type JsMsg, type NatsConnection } from 'nats';
-import { issueAllFormats, isIssuerError, FORMAT_NAMES, type FormatName, type IssueAllFormatsOptions, type IssuedFormats, type IssuerKeys } from '@divoc/issuer';
+import {
+  issueAllFormats,
+  isIssuerError,
+  FORMAT_NAMES,
+  type FormatName,
+  type IssueAllFormatsOptions,
+  type IssuedFormats,
+  type IssuerKeys,
+} from '@divoc/issuer';
 import { parseJsonStrict, isJsonObject, utf8DecodeStrict } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
@@ -11,7 +19,10 @@ import type { CertifiedEvent, DeadLetterEvent } from './events.js';
 import { emptyMetrics, metricsToPrometheus, type WorkerMetrics } from './metrics.js';
 
 /** Issuance options the worker passes through to `issueAllFormats` (keys, issuer and formats are top-level). */
-export type WorkerIssueOptions = Pick<IssueAllFormatsOptions, 'qr' | 'certificateIssuerName' | 'vcVersion' | 'context' | 'vdsncName' | 'expirationDate'>;
+export type WorkerIssueOptions = Pick<
+  IssueAllFormatsOptions,
+  'qr' | 'certificateIssuerName' | 'vcVersion' | 'context' | 'vdsncName' | 'expirationDate'
+>;
 
 /** One structured log line. Carries ids and codes only: never a record, a name or a key. */
 export interface WorkerLogEntry {
@@ -106,14 +117,22 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
   const a = options.adapter as Partial<RegistryAdapter<Ref>> | undefined;
   if (!isJsonObject(a) && typeof a !== 'object') throw new WorkerConfigError('adapter is required');
   if (typeof a?.readEvent !== 'function' || typeof a.writeCertificate !== 'function') {
-    throw new WorkerConfigError('adapter must have readEvent(message) and writeCertificate(ref, certificateId, issued)');
+    throw new WorkerConfigError(
+      'adapter must have readEvent(message) and writeCertificate(ref, certificateId, issued)',
+    );
   }
-  if (a.onFailure !== undefined && typeof a.onFailure !== 'function') throw new WorkerConfigError('adapter.onFailure must be a function');
-  if (!isJsonObject(options.keys)) throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
-  if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer)) throw new WorkerConfigError('issuer must be an absolute URI or DID');
+  if (a.onFailure !== undefined && typeof a.onFailure !== 'function')
+    throw new WorkerConfigError('adapter.onFailure must be a function');
+  if (!isJsonObject(options.keys))
+    throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
+  if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer))
+    throw new WorkerConfigError('issuer must be an absolute URI or DID');
   if (options.formats !== undefined) {
-    if (!Array.isArray(options.formats) || options.formats.length === 0) throw new WorkerConfigError('formats must be a non-empty array');
-    for (const f of options.formats) if (!FORMAT_NAMES.includes(f)) throw new WorkerConfigError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
+    if (!Array.isArray(options.formats) || options.formats.length === 0)
+      throw new WorkerConfigError('formats must be a non-empty array');
+    for (const f of options.formats)
+      if (!FORMAT_NAMES.includes(f))
+        throw new WorkerConfigError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
   }
   checkInteger('concurrency', options.concurrency, 1, 1_024);
   checkInteger('backoff.initial', options.backoff?.initial, 0, 3_600_000);
@@ -122,10 +141,14 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
   checkInteger('processingTimeout', options.processingTimeout, 1_000, 24 * 3_600_000);
   checkInteger('maxMessageBytes', options.maxMessageBytes, 1, 64 * 1024 * 1024);
   checkInteger('pullExpires', options.pullExpires, 1_000, 300_000);
-  if (options.workerId !== undefined && (typeof options.workerId !== 'string' || !/^[\w.:-]{1,128}$/.test(options.workerId))) {
+  if (
+    options.workerId !== undefined &&
+    (typeof options.workerId !== 'string' || !/^[\w.:-]{1,128}$/.test(options.workerId))
+  ) {
     throw new WorkerConfigError('workerId must be 1-128 characters of A-Z a-z 0-9 _ . : -');
   }
-  if (options.log !== undefined && typeof options.log !== 'function') throw new WorkerConfigError('log must be a function');
+  if (options.log !== undefined && typeof options.log !== 'function')
+    throw new WorkerConfigError('log must be a function');
 }
 
 /**
@@ -151,7 +174,10 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
           return {
             ...resolved,
             ackWait: Math.max(1, Math.round((info.config.ack_wait ?? 30_000_000_000) / 1_000_000)),
-            maxDeliver: info.config.max_deliver !== undefined && info.config.max_deliver > 0 ? info.config.max_deliver : Number.POSITIVE_INFINITY,
+            maxDeliver:
+              info.config.max_deliver !== undefined && info.config.max_deliver > 0
+                ? info.config.max_deliver
+                : Number.POSITIVE_INFINITY,
           };
         })()
       : await ensureJetStream(nc, options);
@@ -192,11 +218,23 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
   const toMessage = (msg: JsMsg, payload: unknown): CertifyMessage => {
     const headers: Record<string, string> = {};
     if (msg.headers) for (const key of msg.headers.keys()) headers[key] = msg.headers.get(key);
-    return { subject: msg.subject, data: msg.data, payload, headers, streamSequence: msg.seq, deliveryCount: msg.info.deliveryCount };
+    return {
+      subject: msg.subject,
+      data: msg.data,
+      payload,
+      headers,
+      streamSequence: msg.seq,
+      deliveryCount: msg.info.deliveryCount,
+    };
   };
 
   const processMessage = async (msg: JsMsg): Promise<Outcome> => {
-    if (msg.data.length > maxMessageBytes) return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_TOO_LARGE', message: `payload of ${msg.data.length} bytes exceeds ${maxMessageBytes}` };
+    if (msg.data.length > maxMessageBytes)
+      return {
+        kind: 'poison',
+        code: 'ERR_WORKER_MESSAGE_TOO_LARGE',
+        message: `payload of ${msg.data.length} bytes exceeds ${maxMessageBytes}`,
+      };
     const text = utf8DecodeStrict(msg.data);
     if (text === undefined) {
       const message = 'payload is not UTF-8 JSON: not UTF-8';
@@ -208,22 +246,45 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       // text: JSON.parse's do ("Unexpected token 'A', "Asha Verma" is not valid JSON"), and dead letters are logged.
       payload = parseJsonStrict(text, { maxLength: maxMessageBytes });
     } catch (error) {
-      return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message: `payload is not UTF-8 JSON: ${errorMessage(error)}` };
+      return {
+        kind: 'poison',
+        code: 'ERR_WORKER_MESSAGE_UNPARSEABLE',
+        message: `payload is not UTF-8 JSON: ${errorMessage(error)}`,
+      };
     }
 
     let event: RegistryEvent<Ref>;
     try {
       event = await adapter.readEvent(toMessage(msg, payload));
     } catch (error) {
-      if (error instanceof WorkerEventError) return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message };
-      return { kind: 'transient', message: `adapter.readEvent failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}) };
+      if (error instanceof WorkerEventError)
+        return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message };
+      return {
+        kind: 'transient',
+        message: `adapter.readEvent failed: ${errorMessage(error)}`,
+        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+      };
     }
-    if (!isJsonObject(event) || !isJsonObject(event.record) || typeof event.template !== 'string' || !isJsonValue(event.ref)) {
-      return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: 'adapter.readEvent must return { record: object, template: string, ref: JSON }' };
+    if (
+      !isJsonObject(event) ||
+      !isJsonObject(event.record) ||
+      typeof event.template !== 'string' ||
+      !isJsonValue(event.ref)
+    ) {
+      return {
+        kind: 'poison',
+        code: 'ERR_WORKER_EVENT_INVALID',
+        message: 'adapter.readEvent must return { record: object, template: string, ref: JSON }',
+      };
     }
     const ref = event.ref;
     if (!defaultRegistry.has(event.template)) {
-      return { kind: 'poison', code: 'ERR_WORKER_TEMPLATE_UNKNOWN', message: `unknown template ${JSON.stringify(event.template.slice(0, 64))}`, ref };
+      return {
+        kind: 'poison',
+        code: 'ERR_WORKER_TEMPLATE_UNKNOWN',
+        message: `unknown template ${JSON.stringify(event.template.slice(0, 64))}`,
+        ref,
+      };
     }
 
     let issued: IssuedFormats;
@@ -231,27 +292,57 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       issued = await issueAllFormats({ record: event.record, template: event.template }, issueOptions);
     } catch (error) {
       if (isIssuerError(error)) {
-        return { kind: 'poison', code: 'ERR_WORKER_RECORD_INVALID', message: error.message, causeCode: error.code, ref };
+        return {
+          kind: 'poison',
+          code: 'ERR_WORKER_RECORD_INVALID',
+          message: error.message,
+          causeCode: error.code,
+          ref,
+        };
       }
-      return { kind: 'transient', message: `issuing failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+      return {
+        kind: 'transient',
+        message: `issuing failed: ${errorMessage(error)}`,
+        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+        ref,
+      };
     }
     const produced = FORMAT_NAMES.filter((f) => issued.outputs[f] !== undefined);
-    const failures = Object.entries(issued.errors ?? {}) as [FormatName, { code: string; message: string; causeCode?: string }][];
+    const failures = Object.entries(issued.errors ?? {}) as [
+      FormatName,
+      { code: string; message: string; causeCode?: string },
+    ][];
     // ERR_ISSUER_FORMAT_FAILED covers a signer that threw (an HSM session lost...): worth another delivery.
     const signerTrouble = failures.find(([, f]) => f.code === 'ERR_ISSUER_FORMAT_FAILED');
     if (signerTrouble) {
-      return { kind: 'transient', message: `${signerTrouble[0]}: ${signerTrouble[1].message}`, code: signerTrouble[1].causeCode ?? signerTrouble[1].code, ref };
+      return {
+        kind: 'transient',
+        message: `${signerTrouble[0]}: ${signerTrouble[1].message}`,
+        code: signerTrouble[1].causeCode ?? signerTrouble[1].code,
+        ref,
+      };
     }
     if (produced.length === 0) {
       const detail = failures.map(([f, e]) => `${f}: ${e.code}`).join('; ');
-      return { kind: 'poison', code: 'ERR_WORKER_NO_FORMAT_ISSUED', message: `no format could be produced (${detail})`, ref };
+      return {
+        kind: 'poison',
+        code: 'ERR_WORKER_NO_FORMAT_ISSUED',
+        message: `no format could be produced (${detail})`,
+        ref,
+      };
     }
 
     try {
       await adapter.writeCertificate(ref, issued.certificateId, issued);
     } catch (error) {
-      if (error instanceof WorkerEventError) return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message, ref };
-      return { kind: 'transient', message: `adapter.writeCertificate failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+      if (error instanceof WorkerEventError)
+        return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message, ref };
+      return {
+        kind: 'transient',
+        message: `adapter.writeCertificate failed: ${errorMessage(error)}`,
+        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+        ref,
+      };
     }
 
     const certified: CertifiedEvent = {
@@ -267,15 +358,26 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       at: new Date().toISOString(),
     };
     try {
-      await js.publish(setup.subjects.certified, encoder.encode(JSON.stringify(certified)), { msgID: issued.certificateId });
+      await js.publish(setup.subjects.certified, encoder.encode(JSON.stringify(certified)), {
+        msgID: issued.certificateId,
+      });
     } catch (error) {
       // Stored but not announced: retry; the store is idempotent and the announcement de-duplicated.
-      return { kind: 'transient', message: `publishing the certified event failed: ${errorMessage(error)}`, ...(errorCode(error) ? { code: errorCode(error)! } : {}), ref };
+      return {
+        kind: 'transient',
+        message: `publishing the certified event failed: ${errorMessage(error)}`,
+        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+        ref,
+      };
     }
     return { kind: 'certified', certificateId: issued.certificateId };
   };
 
-  const deadLetter = async (msg: JsMsg, reason: DeadLetterEvent['reason'], ref: JsonValue | undefined): Promise<boolean> => {
+  const deadLetter = async (
+    msg: JsMsg,
+    reason: DeadLetterEvent['reason'],
+    ref: JsonValue | undefined,
+  ): Promise<boolean> => {
     const event: DeadLetterEvent = {
       type: 'dead-letter',
       registry: setup.registry,
@@ -292,20 +394,42 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     try {
       const h = natsHeaders();
       h.set('Divoc-Dead-Letter-Reason', reason.code);
-      await js.publish(setup.subjects.deadLetter, encoder.encode(JSON.stringify(event)), { msgID: `${setup.stream}:${msg.seq}`, headers: h });
+      await js.publish(setup.subjects.deadLetter, encoder.encode(JSON.stringify(event)), {
+        msgID: `${setup.stream}:${msg.seq}`,
+        headers: h,
+      });
     } catch (error) {
-      log({ level: 'error', event: 'dead-letter-publish-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_NATS', message: errorMessage(error) });
+      log({
+        level: 'error',
+        event: 'dead-letter-publish-failed',
+        sequence: msg.seq,
+        code: errorCode(error) ?? 'ERR_NATS',
+        message: errorMessage(error),
+      });
       return false;
     }
     metrics.deadLettered++;
     metrics.deadLetteredBy[reason.code] = (metrics.deadLetteredBy[reason.code] ?? 0) + 1;
-    log({ level: 'warn', event: 'dead-lettered', sequence: msg.seq, deliveryCount: msg.info.deliveryCount, code: reason.code, message: reason.message });
+    log({
+      level: 'warn',
+      event: 'dead-lettered',
+      sequence: msg.seq,
+      deliveryCount: msg.info.deliveryCount,
+      code: reason.code,
+      message: reason.message,
+    });
     if (adapter.onFailure !== undefined) {
       try {
         await adapter.onFailure(event);
       } catch (error) {
         metrics.onFailureErrors++;
-        log({ level: 'error', event: 'on-failure-hook-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_ADAPTER', message: errorMessage(error) });
+        log({
+          level: 'error',
+          event: 'on-failure-hook-failed',
+          sequence: msg.seq,
+          code: errorCode(error) ?? 'ERR_ADAPTER',
+          message: errorMessage(error),
+        });
       }
     }
     return true;
@@ -327,11 +451,18 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     let outcome: Outcome;
     try {
       outcome = await Promise.race([
-        processMessage(msg).catch((error: unknown): Outcome => ({ kind: 'transient', message: `unexpected: ${errorMessage(error)}` })),
+        processMessage(msg).catch((error: unknown): Outcome => ({
+          kind: 'transient',
+          message: `unexpected: ${errorMessage(error)}`,
+        })),
         new Promise<Outcome>((resolve) => {
           timer = setTimeout(() => {
             metrics.timedOut++;
-            resolve({ kind: 'transient', code: 'ERR_WORKER_TIMEOUT', message: `processing took longer than ${processingTimeout} ms` });
+            resolve({
+              kind: 'transient',
+              code: 'ERR_WORKER_TIMEOUT',
+              message: `processing took longer than ${processingTimeout} ms`,
+            });
           }, processingTimeout);
         }),
       ]);
@@ -346,11 +477,21 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       const ms = performance.now() - started;
       metrics.processingMsTotal += ms;
       metrics.processingMsMax = Math.max(metrics.processingMsMax, ms);
-      log({ level: 'debug', event: 'certified', sequence: msg.seq, deliveryCount, certificateId: outcome.certificateId });
+      log({
+        level: 'debug',
+        event: 'certified',
+        sequence: msg.seq,
+        deliveryCount,
+        certificateId: outcome.certificateId,
+      });
       return;
     }
     if (outcome.kind === 'poison') {
-      const reason = { code: outcome.code, message: outcome.message, ...(outcome.causeCode !== undefined ? { causeCode: outcome.causeCode } : {}) };
+      const reason = {
+        code: outcome.code,
+        message: outcome.message,
+        ...(outcome.causeCode !== undefined ? { causeCode: outcome.causeCode } : {}),
+      };
       if (await deadLetter(msg, reason, outcome.ref)) msg.term();
       else {
         metrics.retried++;
@@ -359,7 +500,11 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       return;
     }
     if (deliveryCount >= setup.maxDeliver) {
-      const reason = { code: 'ERR_WORKER_RETRIES_EXHAUSTED' as const, message: `gave up after ${deliveryCount} deliveries: ${outcome.message}`, ...(outcome.code !== undefined ? { causeCode: outcome.code } : {}) };
+      const reason = {
+        code: 'ERR_WORKER_RETRIES_EXHAUSTED' as const,
+        message: `gave up after ${deliveryCount} deliveries: ${outcome.message}`,
+        ...(outcome.code !== undefined ? { causeCode: outcome.code } : {}),
+      };
       if (await deadLetter(msg, reason, outcome.ref)) {
         msg.term();
         return;
@@ -367,7 +512,14 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     }
     metrics.retried++;
     const delay = retryDelay(deliveryCount);
-    log({ level: 'warn', event: 'retry', sequence: msg.seq, deliveryCount, code: outcome.code ?? 'ERR_TRANSIENT', message: outcome.message });
+    log({
+      level: 'warn',
+      event: 'retry',
+      sequence: msg.seq,
+      deliveryCount,
+      code: outcome.code ?? 'ERR_TRANSIENT',
+      message: outcome.message,
+    });
     msg.nak(delay);
   };
 
@@ -377,7 +529,13 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     const p = handle(msg)
       .catch((error: unknown) => {
         // handle() only throws if acking itself throws (connection gone): the server redelivers after ack wait.
-        log({ level: 'error', event: 'handle-failed', sequence: msg.seq, code: errorCode(error) ?? 'ERR_WORKER', message: errorMessage(error) });
+        log({
+          level: 'error',
+          event: 'handle-failed',
+          sequence: msg.seq,
+          code: errorCode(error) ?? 'ERR_WORKER',
+          message: errorMessage(error),
+        });
       })
       .finally(() => {
         active--;
@@ -405,13 +563,22 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
         if (stopping) break;
         if (nc.isClosed()) throw new WorkerStoppedError('the NATS connection closed', { cause: error });
         failures++;
-        log({ level: 'warn', event: 'pull-failed', code: errorCode(error) ?? 'ERR_NATS', message: errorMessage(error) });
+        log({
+          level: 'warn',
+          event: 'pull-failed',
+          code: errorCode(error) ?? 'ERR_NATS',
+          message: errorMessage(error),
+        });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(failures, 5))));
       }
     }
   };
 
-  log({ level: 'info', event: 'started', message: `stream ${setup.stream}, consumer ${setup.durable}, concurrency ${concurrency}` });
+  log({
+    level: 'info',
+    event: 'started',
+    message: `stream ${setup.stream}, consumer ${setup.durable}, concurrency ${concurrency}`,
+  });
   const done = loop().then(
     async () => {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);

@@ -12,17 +12,42 @@ import { InputUnreadableError, KeyFileError, UsageError } from '../errors.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { loadSigningKey, signerFor } from '../keyfile.js';
 import { describeFsError } from '@divoc/keys/node';
-import { VC_BASED, certifiedKey, hasVdsncUsage, type CertifiedKey, type IssueMaterial, type OutputFormat } from '../outputs.js';
+import {
+  VC_BASED,
+  certifiedKey,
+  hasVdsncUsage,
+  type CertifiedKey,
+  type IssueMaterial,
+  type OutputFormat,
+} from '../outputs.js';
 
 /** The key-related flags of `divoc issue`, by flag name (plain strings: they cross into worker threads). */
-export type MaterialFlags = Partial<Record<'key' | 'key-id' | 'suite' | 'issuer' | 'qr' | 'dsc-key' | 'dsc-cert' | 'bsc-key' | 'bsc-cert' | 'shc-key' | 'shc-issuer', string>>;
-
+export type MaterialFlags = Partial<
+  Record<
+    | 'key'
+    | 'key-id'
+    | 'suite'
+    | 'issuer'
+    | 'qr'
+    | 'dsc-key'
+    | 'dsc-cert'
+    | 'bsc-key'
+    | 'bsc-cert'
+    | 'shc-key'
+    | 'shc-issuer',
+    string
+  >
+>;
 
 /**
  * Loads the keys the requested formats need. Missing key material is a usage error naming the flag; a key or
  * certificate that cannot be used (wrong type, mismatched pair) is a key file error. Both exit 2 before any record.
  */
-export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags, formats: readonly OutputFormat[]): Promise<{ material: IssueMaterial; issuer: string; label: string }> {
+export async function loadMaterial(
+  io: Pick<CliIo, 'cwd'>,
+  flags: MaterialFlags,
+  formats: readonly OutputFormat[],
+): Promise<{ material: IssueMaterial; issuer: string; label: string }> {
   const spec = { name: 'issue' };
   const wants = (f: OutputFormat) => formats.includes(f);
   const material: IssueMaterial = {};
@@ -33,14 +58,20 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
   // Key flags a format list does not need are accepted (and checked), so one command line serves several runs.
   const vcFormats = formats.filter((f) => VC_BASED.has(f));
   if (vcFormats.length > 0 && flags.key === undefined) {
-    throw new UsageError(`missing required option --key (a W3C VC signing key, for --format ${vcFormats.join(',')})`, spec.name);
+    throw new UsageError(
+      `missing required option --key (a W3C VC signing key, for --format ${vcFormats.join(',')})`,
+      spec.name,
+    );
   }
   if (flags.key !== undefined) {
     const key = await loadSigningKey(io, flags.key, flags['key-id']);
     const allowed = SUITES_BY_KEY_TYPE[key.keyPair.type];
     const suite = (flags.suite ?? allowed[0]) as SuiteName;
     if (!allowed.includes(suite)) {
-      throw new UsageError(`suite ${suite} cannot be signed with a ${key.keyPair.type} key (use: ${allowed.join(', ')})`, spec.name);
+      throw new UsageError(
+        `suite ${suite} cannot be signed with a ${key.keyPair.type} key (use: ${allowed.join(', ')})`,
+        spec.name,
+      );
     }
     issuer ??= key.controller ?? controllerOf(key.id) ?? key.id.split('#')[0] ?? key.id;
     if (vcFormats.length > 0) {
@@ -50,12 +81,16 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
     }
   }
 
-  const pair = async (keyFlag: 'dsc-key' | 'bsc-key', certFlag: 'dsc-cert' | 'bsc-cert'): Promise<CertifiedKey | undefined> => {
+  const pair = async (
+    keyFlag: 'dsc-key' | 'bsc-key',
+    certFlag: 'dsc-cert' | 'bsc-cert',
+  ): Promise<CertifiedKey | undefined> => {
     const keyPath = flags[keyFlag];
     const certPath = flags[certFlag];
     if (keyPath === undefined && certPath === undefined) return undefined;
     if (keyPath === undefined) throw new UsageError(`--${certFlag} needs --${keyFlag}`, spec.name);
-    if (certPath === undefined) throw new UsageError(`--${keyFlag} needs --${certFlag} (the signer certificate)`, spec.name);
+    if (certPath === undefined)
+      throw new UsageError(`--${keyFlag} needs --${certFlag} (the signer certificate)`, spec.name);
     const key = await loadSigningKey(io, keyPath, undefined);
     const cert = await readSmallFile(io, certPath);
     try {
@@ -68,7 +103,11 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
   const bsc = await pair('bsc-key', 'bsc-cert');
 
   if (wants('dcc')) {
-    if (!dsc) throw new UsageError('--format dcc needs --dsc-key and --dsc-cert (a P-256 document signer key and certificate; see divoc keys dsc)', spec.name);
+    if (!dsc)
+      throw new UsageError(
+        '--format dcc needs --dsc-key and --dsc-cert (a P-256 document signer key and certificate; see divoc keys dsc)',
+        spec.name,
+      );
     material.dsc = dsc;
     labels.push('dcc');
   }
@@ -80,7 +119,11 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
         '--format vdsnc needs --bsc-key and --bsc-cert: the certificate in --dsc-cert lacks the VDS-NC extended key usage 2.23.136.1.1.14.2 (divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
         spec.name,
       );
-    } else throw new UsageError('--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; see divoc keys dsc)', spec.name);
+    } else
+      throw new UsageError(
+        '--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; see divoc keys dsc)',
+        spec.name,
+      );
     labels.push('vdsnc');
   }
   if (wants('shc')) {
@@ -88,16 +131,26 @@ export async function loadMaterial(io: Pick<CliIo, 'cwd'>, flags: MaterialFlags,
     if (flags['shc-key'] !== undefined) key = await loadSigningKey(io, flags['shc-key'], undefined);
     else if (dsc) key = dsc.key;
     else throw new UsageError('--format shc needs --shc-key (a P-256 key) or --dsc-key', spec.name);
-    if (key.keyPair.type !== 'P-256') throw new KeyFileError(flags['shc-key'] ?? (flags['dsc-key'] as string), `SMART Health Cards are signed with P-256 (ES256), not ${key.keyPair.type}`);
+    if (key.keyPair.type !== 'P-256')
+      throw new KeyFileError(
+        flags['shc-key'] ?? (flags['dsc-key'] as string),
+        `SMART Health Cards are signed with P-256 (ES256), not ${key.keyPair.type}`,
+      );
     const fromIssuer = issuer?.startsWith('https://') ? issuer.replace(/\/+$/, '') : undefined;
     const shcIssuer = flags['shc-issuer'] ?? fromIssuer;
-    if (shcIssuer === undefined) throw new UsageError('--format shc needs --shc-issuer URL (https, no trailing slash: where the issuer publishes /.well-known/jwks.json)', spec.name);
-    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(shcIssuer) || shcIssuer.endsWith('/')) throw new UsageError('--shc-issuer must be an https URL without a trailing slash', spec.name);
+    if (shcIssuer === undefined)
+      throw new UsageError(
+        '--format shc needs --shc-issuer URL (https, no trailing slash: where the issuer publishes /.well-known/jwks.json)',
+        spec.name,
+      );
+    if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(shcIssuer) || shcIssuer.endsWith('/'))
+      throw new UsageError('--shc-issuer must be an https URL without a trailing slash', spec.name);
     material.shc = { signer: signerFor(key, { id: key.id, algorithm: 'ES256' }), key, issuer: shcIssuer };
     issuer ??= shcIssuer;
     labels.push('shc');
   }
-  if (issuer === undefined) throw new UsageError('missing --issuer (the credential issuer; without --key it cannot be derived)', spec.name);
+  if (issuer === undefined)
+    throw new UsageError('missing --issuer (the credential issuer; without --key it cannot be derived)', spec.name);
   return { material, issuer, label: labels.join(', ') };
 }
 
@@ -118,7 +171,8 @@ export function issuerKeysOf(material: IssueMaterial): IssuerKeys {
   if (material.vcKey) keys.vc = { signer: material.vcKey.signer, suite: material.vcKey.suite };
   if (material.dsc) keys.dcc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
   if (material.bsc) keys.vdsnc = { signer: material.bsc.signer, certificate: material.bsc.certificateDer };
-  if (material.shc) keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
+  if (material.shc)
+    keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
   return keys;
 }
 

@@ -48,12 +48,16 @@ function formatInput(input: RawInput, registry: FormatRegistry): Read | undefine
       } catch {
         return undefined;
       }
-      const claims = isJsonObject(lenient) ? registry.detect({ kind: 'json', json: lenient, text })?.plugin.name : undefined;
+      const claims = isJsonObject(lenient)
+        ? registry.detect({ kind: 'json', json: lenient, text })?.plugin.name
+        : undefined;
       return { refused: { error, ...(claims !== undefined ? { claims } : {}) } };
     }
     return undefined;
   }
-  return { input: { kind: 'text', text, raw: input.text, maxItems: DEFAULT_LIMITS.maxItems, ...(image ? { image } : {}) } };
+  return {
+    input: { kind: 'text', text, raw: input.text, maxItems: DEFAULT_LIMITS.maxItems, ...(image ? { image } : {}) },
+  };
 }
 
 /** Decodes without verifying: the first format of the registry that recognises the input decodes it. Never throws. */
@@ -69,11 +73,21 @@ export function decodeInput(input: RawInput, registry: FormatRegistry = FORMATS)
   const found = read === undefined ? undefined : registry.detect(read.input);
   if (found === undefined) {
     const known = registry.names.join(', ');
-    return { input: input.name, format: 'unknown', ok: false, error: { code: 'ERR_INPUT_UNRECOGNIZED', message: `not a recognised credential format (supported: ${known})` } };
+    return {
+      input: input.name,
+      format: 'unknown',
+      ok: false,
+      error: { code: 'ERR_INPUT_UNRECOGNIZED', message: `not a recognised credential format (supported: ${known})` },
+    };
   }
   const { plugin, detection } = found;
   if (detection.refusal !== undefined) {
-    return { input: input.name, format: plugin.name, ok: false, error: { code: detection.refusal.code, message: detection.refusal.message } };
+    return {
+      input: input.name,
+      format: plugin.name,
+      ok: false,
+      error: { code: detection.refusal.code, message: detection.refusal.message },
+    };
   }
   try {
     return { input: input.name, format: plugin.name, ok: true, ...plugin.decode(detection.payload) };

@@ -2,7 +2,16 @@
  * Segments → data bit stream → data codewords (terminator and pad bytes) → blocks with Reed–Solomon ECC,
  * interleaved in the order they are placed in the symbol.
  */
-import { charCountBits, dataCodewords, eccBlocks, eccPerBlock, MODE_ALPHANUMERIC, MODE_BYTE, MODE_NUMERIC, totalCodewords } from './tables.js';
+import {
+  charCountBits,
+  dataCodewords,
+  eccBlocks,
+  eccPerBlock,
+  MODE_ALPHANUMERIC,
+  MODE_BYTE,
+  MODE_NUMERIC,
+  totalCodewords,
+} from './tables.js';
 import { reedSolomonRemainder } from './reed-solomon.js';
 
 /** A segment ready to be written: mode indicator, character count and the characters (text) or bytes. */
@@ -86,7 +95,8 @@ function writeSegment(w: BitWriter, s: BitSegment, version: number): void {
     return;
   }
   let i = 0;
-  for (; i + 2 <= text.length; i += 2) w.write(ALPHANUMERIC_VALUE[text.charCodeAt(i)]! * 45 + ALPHANUMERIC_VALUE[text.charCodeAt(i + 1)]!, 11);
+  for (; i + 2 <= text.length; i += 2)
+    w.write(ALPHANUMERIC_VALUE[text.charCodeAt(i)]! * 45 + ALPHANUMERIC_VALUE[text.charCodeAt(i + 1)]!, 11);
   if (i < text.length) w.write(ALPHANUMERIC_VALUE[text.charCodeAt(i)]!, 6);
 }
 

@@ -39,13 +39,17 @@ export function toBitSegments(segments: readonly QrSegment[]): BitSegment[] {
       case 'alphanumeric':
         for (let i = 0; i < s.data.length; i++) {
           const code = s.data.charCodeAt(i);
-          if (code >= 128 || ALPHANUMERIC_VALUE[code]! < 0) throw new QrEncodeFailure('invalid-segment', 'alphanumeric segments take 0-9 A-Z space $%*+-./: only');
+          if (code >= 128 || ALPHANUMERIC_VALUE[code]! < 0)
+            throw new QrEncodeFailure('invalid-segment', 'alphanumeric segments take 0-9 A-Z space $%*+-./: only');
         }
         return { mode: MODE_ALPHANUMERIC, data: s.data };
       case 'byte':
         return { mode: MODE_BYTE, data: typeof s.data === 'string' ? utf8.encode(s.data) : s.data };
       default:
-        throw new QrEncodeFailure('invalid-segment', `unknown segment mode ${JSON.stringify((s as { mode: unknown }).mode)}`);
+        throw new QrEncodeFailure(
+          'invalid-segment',
+          `unknown segment mode ${JSON.stringify((s as { mode: unknown }).mode)}`,
+        );
     }
   });
 }
@@ -124,7 +128,14 @@ export function encodeQr(input: readonly QrSegment[] | string, ecc: QrEcc, versi
   let chosen: number | undefined;
   if (typeof input === 'string') {
     // The segmentation depends on the character count widths: try each version band in turn.
-    const bands: [number, number][] = version !== undefined ? [[version, version]] : [[1, 9], [10, 26], [27, 40]];
+    const bands: [number, number][] =
+      version !== undefined
+        ? [[version, version]]
+        : [
+            [1, 9],
+            [10, 26],
+            [27, 40],
+          ];
     segments = [];
     for (const [min, max] of bands) {
       segments = segmentText(input, min);
@@ -133,10 +144,16 @@ export function encodeQr(input: readonly QrSegment[] | string, ecc: QrEcc, versi
     }
   } else {
     segments = toBitSegments(input);
-    chosen = version !== undefined ? fittingVersion(segments, level, version, version) : fittingVersion(segments, level);
+    chosen =
+      version !== undefined ? fittingVersion(segments, level, version, version) : fittingVersion(segments, level);
   }
   if (chosen === undefined) {
-    throw new QrEncodeFailure('too-long', version !== undefined ? `the data does not fit in version ${version}` : 'the data does not fit in any QR version (1–40)');
+    throw new QrEncodeFailure(
+      'too-long',
+      version !== undefined
+        ? `the data does not fit in version ${version}`
+        : 'the data does not fit in any QR version (1–40)',
+    );
   }
   const codewords = buildCodewords(segments, chosen, level);
   const symbol = buildSymbol(codewords, chosen, level, mask);

@@ -52,7 +52,14 @@ function generatorLog(degree: number): Uint8Array {
  * Write the `degree` ECC bytes of `data[start, start + length)` into `out[outStart, outStart + degree)`
  * (the remainder of data·x^degree divided by the generator).
  */
-export function reedSolomonRemainder(data: Uint8Array, start: number, length: number, degree: number, out: Uint8Array, outStart: number): void {
+export function reedSolomonRemainder(
+  data: Uint8Array,
+  start: number,
+  length: number,
+  degree: number,
+  out: Uint8Array,
+  outStart: number,
+): void {
   const gen = generatorLog(degree);
   const last = outStart + degree - 1;
   out.fill(0, outStart, last + 1);

@@ -36,14 +36,22 @@ const levelTemplates = new Map<number, LevelTemplate>();
 
 function maskBit(mask: number, i: number, j: number): boolean {
   switch (mask) {
-    case 0: return (i + j) % 2 === 0;
-    case 1: return i % 2 === 0;
-    case 2: return j % 3 === 0;
-    case 3: return (i + j) % 3 === 0;
-    case 4: return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0;
-    case 5: return ((i * j) % 2) + ((i * j) % 3) === 0;
-    case 6: return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0;
-    default: return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0;
+    case 0:
+      return (i + j) % 2 === 0;
+    case 1:
+      return i % 2 === 0;
+    case 2:
+      return j % 3 === 0;
+    case 3:
+      return (i + j) % 3 === 0;
+    case 4:
+      return (Math.floor(i / 2) + Math.floor(j / 3)) % 2 === 0;
+    case 5:
+      return ((i * j) % 2) + ((i * j) % 3) === 0;
+    case 6:
+      return (((i * j) % 2) + ((i * j) % 3)) % 2 === 0;
+    default:
+      return (((i * j) % 3) + ((i + j) % 2)) % 2 === 0;
   }
 }
 
@@ -69,7 +77,11 @@ function versionTemplate(version: number): VersionTemplate {
     values[r * size + c] = dark ? 1 : 0;
   };
   // Finder patterns with their light separators.
-  for (const [row, col] of [[0, 0], [0, size - 7], [size - 7, 0]] as const) {
+  for (const [row, col] of [
+    [0, 0],
+    [0, size - 7],
+    [size - 7, 0],
+  ] as const) {
     for (let r = -1; r <= 7; r++) {
       if (row + r < 0 || row + r >= size) continue;
       for (let c = -1; c <= 7; c++) {
@@ -92,7 +104,8 @@ function versionTemplate(version: number): VersionTemplate {
     for (let b = 0; b <= last; b++) {
       if ((a === 0 && b === 0) || (a === 0 && b === last) || (a === last && b === 0)) continue;
       for (let r = -2; r <= 2; r++) {
-        for (let c = -2; c <= 2; c++) set(coords[a]! + r, coords[b]! + c, r === -2 || r === 2 || c === -2 || c === 2 || (r === 0 && c === 0));
+        for (let c = -2; c <= 2; c++)
+          set(coords[a]! + r, coords[b]! + c, r === -2 || r === 2 || c === -2 || c === 2 || (r === 0 && c === 0));
       }
     }
   }
@@ -119,7 +132,13 @@ function versionTemplate(version: number): VersionTemplate {
     }
     upward = !upward;
   }
-  const template: VersionTemplate = { size, words: (size + 31) >> 5, reserved, functionValues: values, dataPath: Uint16Array.from(path) };
+  const template: VersionTemplate = {
+    size,
+    words: (size + 31) >> 5,
+    reserved,
+    functionValues: values,
+    dataPath: Uint16Array.from(path),
+  };
   versionTemplates.set(version, template);
   return template;
 }
@@ -210,7 +229,14 @@ function linePenalty(a: Int32Array, off: number, words: number, inLine: Int32Arr
       const before = (e << 1) | (w > 0 ? eq[w - 1]! >>> 31 : 0);
       runs += popcount(five) + 2 * popcount(five & ~before);
     }
-    core[w] = x & ((l >>> 1) | (ln << 31)) & ((x >>> 2) | (y << 30)) & ((x >>> 3) | (y << 29)) & ((x >>> 4) | (y << 28)) & ((l >>> 5) | (ln << 27)) & ((x >>> 6) | (y << 26));
+    core[w] =
+      x &
+      ((l >>> 1) | (ln << 31)) &
+      ((x >>> 2) | (y << 30)) &
+      ((x >>> 3) | (y << 29)) &
+      ((x >>> 4) | (y << 28)) &
+      ((l >>> 5) | (ln << 27)) &
+      ((x >>> 6) | (y << 26));
     light4[w] = l & ((l >>> 1) | (ln << 31)) & ((l >>> 2) | (ln << 30)) & ((l >>> 3) | (ln << 29));
   }
   let finders = 0;
