@@ -1,5 +1,6 @@
 // The national-scale run, separate from `pnpm bench` because it takes long:
-//   pnpm build && node benchmarks/bulk.mjs --rows 1000000 --format vc,vc-compact [--layout files|ndjson] [--workers N] [--fsync] [--baseline-rows 2000]
+//   pnpm build && node benchmarks/bulk.mjs --rows 1000000 --format vc,vc-compact [--layout files|ndjson] [--workers N]
+//   [--fsync] [--baseline-rows 2000]
 // Generates a `divoc sample` export of --rows rows, issues it with the built `divoc issue` (worker threads on every
 // core), and prints records per second and peak memory, next to the naive @digitalbazaar/vc loop on --baseline-rows
 // rows of the same export (0 to skip). Add --json to get the numbers as JSON.

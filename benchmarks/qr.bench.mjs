@@ -39,8 +39,10 @@ export async function setup({ hc1 } = {}) {
   const theirSymbol = QRCode.create(text, { errorCorrectionLevel: 'Q' });
   return {
     notes: [
-      `QR: ${text.length}-char HC1 text, ECC Q, 4 px/module, margin 4; ours version ${matrix.version} (one alphanumeric segment), ` +
-        `qrcode version ${theirSymbol.version} (its own segmentation); PNG ${ours.length} vs ${theirs.length} bytes; both decode back (our reader, jsQR)`,
+      `QR: ${text.length}-char HC1 text, ECC Q, 4 px/module, margin 4; ours version ${matrix.version} (one ` +
+        `alphanumeric segment), ` +
+        `qrcode version ${theirSymbol.version} (its own segmentation); PNG ${ours.length} vs ${theirs.length} ` +
+        `bytes; both decode back (our reader, jsQR)`,
     ],
     cases: [
       {

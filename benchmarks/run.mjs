@@ -51,7 +51,8 @@ const load = (l) => l.map((x) => x.toFixed(2)).join(' ');
 
 console.log(`\nNode ${process.version}, ${cpus().length} CPUs, load average ${load(loadBefore)} → ${load(loadAfter)}`);
 console.log(
-  `ops/s = operations per CPU-second of one core; ratio = median of ${rounds} alternating rounds, ${seconds}s CPU per side\n`,
+  `ops/s = operations per CPU-second of one core; ratio = median of ${rounds} alternating rounds, ${seconds}s ` +
+    `CPU per side\n`,
 );
 console.log(formatTable(rows));
 for (const n of notes) console.log(`\n${n}`);

@@ -1,7 +1,8 @@
 // Load test of @divoc/service over loopback HTTP: requests/s and p50/p99 latency for issue and verify.
 // Bounded: a fixed number of requests per phase and a hard time cap for the whole run.
 //
-//   pnpm --filter @divoc/service... build && node benchmarks/service-load.mjs [--connections 16] [--requests 2000] [--cap 120] [--json]
+//   pnpm --filter @divoc/service... build && node benchmarks/service-load.mjs [--connections 16] [--requests 2000]
+//   [--cap 120] [--json]
 //   DIVOC_LOAD_POSTGRES=postgres://postgres@127.0.0.1:5432/test node benchmarks/service-load.mjs   (PostgreSQL storage)
 //
 // The service runs in a child process (its own event loop, as in production); this process is the client: plain
@@ -192,7 +193,9 @@ if (args[0] === '--server') {
   child.send('stop');
   agent.destroy();
   const cpus = (await import('node:os')).cpus();
-  const header = `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, loopback, ${connections} connections, ${requests} requests per phase, storage ${storage}`;
+  const header =
+    `Node ${process.version}, ${cpus.length} × ${cpus[0]?.model.trim()}, loopback, ${connections} ` +
+    `connections, ${requests} requests per phase, storage ${storage}`;
   if (json) console.log(JSON.stringify({ header, results }, null, 2));
   else {
     console.log(`\n${header}\n`);

@@ -3,7 +3,6 @@
 // (`vc-issue-ed2020`, `vc-verify-ed2020`). Setup checks both sides produce the same proofValue and verify each other.
 import { createDocumentLoader } from '@divoc/schemas';
 import {
-  importKeyPair,
   createSigner,
   verificationMethodId,
   didKeyFromKeyPair,

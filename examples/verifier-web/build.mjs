@@ -21,7 +21,9 @@ const json = process.argv.includes('--json');
 
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-/** Any import of a Node built-in (`node:*`, `crypto`, `zlib`, `fs/promises`, …) fails the build, naming the importer. */
+/**
+ * Any import of a Node built-in (`node:*`, `crypto`, `zlib`, `fs/promises`, …) fails the build, naming the importer.
+ */
 const noNodeBuiltins = {
   name: 'no-node-builtins',
   setup(build) {

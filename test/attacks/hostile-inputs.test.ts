@@ -121,7 +121,8 @@ afterAll(() => {
   if (process.env.DIVOC_USAGE_REPORT) {
     const rows = report.map(
       (r) =>
-        `| ${r.row} | ${r.via} | ${r.status ?? '-'} | ${r.code} | ${Math.round(r.usage.cpuMs)} ms | ${Math.round(r.usage.maxRssMb)} MB |`,
+        `| ${r.row} | ${r.via} | ${r.status ?? '-'} | ${r.code} | ${Math.round(r.usage.cpuMs)} ms ` +
+        `| ${Math.round(r.usage.maxRssMb)} MB |`,
     );
     console.info(
       [

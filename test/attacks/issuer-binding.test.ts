@@ -153,28 +153,32 @@ describe('1. W3C VC naming issuer B, signed by issuer A', () => {
     expect(trustCheck(result)).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
   });
 
-  it('https issuers: a key bound to one URL cannot sign for another; a claim of another kind is shown as the trust says, with a warning', async () => {
-    // A key named by URL, not a did:key (a did:key always answers for its own DID as well).
-    const signer = createSigner(a.key, { id: 'https://a.example/keys#1' });
-    const trust = new Trust();
-    trust.add(toTrustListEntry(a.key, { id: signer.id, controller: 'https://a.example/' }));
-    const own = await verify(await issueCredential(vcCredential('https://a.example/'), { signer }), {
-      trust,
-      now: NOW,
-    });
-    expect(own.valid).toBe(true);
-    expect(own.issuer).toBe('https://a.example/');
-    const other = await verify(await issueCredential(vcCredential('https://b.example/'), { signer }), {
-      trust,
-      now: NOW,
-    });
-    expect(trustCheck(other)).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
-    // A DID claim cannot be compared with a URL identity: not a conflict, but not what the result names either.
-    const unbound = await verify(await issueCredential(vcCredential(b.did), { signer }), { trust, now: NOW });
-    expect(unbound.valid).toBe(true);
-    expect(unbound.issuer).toBe('https://a.example/');
-    expect(unbound.warnings).toEqual([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]);
-  });
+  it(
+    'https issuers: a key bound to one URL cannot sign for another; a claim of another kind is shown as the ' +
+      'trust says, with a warning',
+    async () => {
+      // A key named by URL, not a did:key (a did:key always answers for its own DID as well).
+      const signer = createSigner(a.key, { id: 'https://a.example/keys#1' });
+      const trust = new Trust();
+      trust.add(toTrustListEntry(a.key, { id: signer.id, controller: 'https://a.example/' }));
+      const own = await verify(await issueCredential(vcCredential('https://a.example/'), { signer }), {
+        trust,
+        now: NOW,
+      });
+      expect(own.valid).toBe(true);
+      expect(own.issuer).toBe('https://a.example/');
+      const other = await verify(await issueCredential(vcCredential('https://b.example/'), { signer }), {
+        trust,
+        now: NOW,
+      });
+      expect(trustCheck(other)).toMatchObject({ ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });
+      // A DID claim cannot be compared with a URL identity: not a conflict, but not what the result names either.
+      const unbound = await verify(await issueCredential(vcCredential(b.did), { signer }), { trust, now: NOW });
+      expect(unbound.valid).toBe(true);
+      expect(unbound.issuer).toBe('https://a.example/');
+      expect(unbound.warnings).toEqual([expect.objectContaining({ code: 'WARN_TRUST_ISSUER_UNBOUND' })]);
+    },
+  );
 
   it("A cannot publish a status list that un-revokes B's credential; B's own list still revokes it", async () => {
     const list = createStatusList({ id: 'https://b.example/status/1', statusPurpose: 'revocation' });
@@ -383,32 +387,35 @@ describe('4. VDS-NC: a CSCA vouches for its own country only', () => {
     expect(trustCheck(result)?.code).toMatch(/^ERR_(TRUST_ISSUER_MISMATCH|VDSNC_NOT_TRUSTED)$/);
   });
 
-  it('a signer certificate trusted directly verifies without its CSCA (control), and binds its own country', async () => {
-    const trust = new Trust();
-    trust.add(vdsIn.signer.certificate);
-    const credential = await issueCredential(vcCredential(a.did), { signer: a.signer });
-    const seal = await issueVdsnc(credential, {
-      signer: createSigner(vdsIn.signer.keyPair, { id: 'vds' }),
-      certificate: vdsIn.signer.certificate,
-    });
-    const result = await verify(seal, { trust, now: NOW });
-    expect(result.valid).toBe(true);
-    expect(result.issuer).toBe('IND');
-    const forged = await issueVdsnc(credential, {
-      signer: createSigner(vdsIn.signer.keyPair, { id: 'vds' }),
-      certificate: vdsIn.signer.certificate,
-      issuingCountry: 'DEU',
-    });
-    expect(trustCheck(await verify(forged, { trust, now: NOW }))).toMatchObject({
-      ok: false,
-      code: 'ERR_TRUST_ISSUER_MISMATCH',
-    });
-    // Without it (or its CSCA) nothing is trusted.
-    expect(trustCheck(await verify(seal, { trust: new Trust(), now: NOW }))).toMatchObject({
-      ok: false,
-      code: 'ERR_VDSNC_NOT_TRUSTED',
-    });
-  });
+  it(
+    'a signer certificate trusted directly verifies without its CSCA (control), and binds its ' + 'own country',
+    async () => {
+      const trust = new Trust();
+      trust.add(vdsIn.signer.certificate);
+      const credential = await issueCredential(vcCredential(a.did), { signer: a.signer });
+      const seal = await issueVdsnc(credential, {
+        signer: createSigner(vdsIn.signer.keyPair, { id: 'vds' }),
+        certificate: vdsIn.signer.certificate,
+      });
+      const result = await verify(seal, { trust, now: NOW });
+      expect(result.valid).toBe(true);
+      expect(result.issuer).toBe('IND');
+      const forged = await issueVdsnc(credential, {
+        signer: createSigner(vdsIn.signer.keyPair, { id: 'vds' }),
+        certificate: vdsIn.signer.certificate,
+        issuingCountry: 'DEU',
+      });
+      expect(trustCheck(await verify(forged, { trust, now: NOW }))).toMatchObject({
+        ok: false,
+        code: 'ERR_TRUST_ISSUER_MISMATCH',
+      });
+      // Without it (or its CSCA) nothing is trusted.
+      expect(trustCheck(await verify(seal, { trust: new Trust(), now: NOW }))).toMatchObject({
+        ok: false,
+        code: 'ERR_VDSNC_NOT_TRUSTED',
+      });
+    },
+  );
 });
 
 describe('5. DIVOC contexts: terms that share one IRI', () => {
@@ -536,15 +543,18 @@ describe('revocation is never silently skipped', () => {
     expect(result.checks.at(-1)).toMatchObject({ name: 'revocation', ok: true, code: 'WARN_REVOCATION_NOT_CHECKED' });
   });
 
-  it('requireRevocationData turns it into INVALID; a credential without credentialStatus (control) is not marked', async () => {
-    const result = await verify(credential, { trust: vcTrust, now: NOW, policy: { requireRevocationData: true } });
-    expect(result.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_LIST_MISSING' });
-    const plain = await verify(await issueCredential(vcCredential(a.did), { signer: a.signer }), {
-      trust: vcTrust,
-      now: NOW,
-    });
-    expect(plain.checks.some((c) => c.name === 'revocation')).toBe(false);
-  });
+  it(
+    'requireRevocationData turns it into INVALID; a credential without credentialStatus (control) is not ' + 'marked',
+    async () => {
+      const result = await verify(credential, { trust: vcTrust, now: NOW, policy: { requireRevocationData: true } });
+      expect(result.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_LIST_MISSING' });
+      const plain = await verify(await issueCredential(vcCredential(a.did), { signer: a.signer }), {
+        trust: vcTrust,
+        now: NOW,
+      });
+      expect(plain.checks.some((c) => c.name === 'revocation')).toBe(false);
+    },
+  );
 
   it('unknown or misspelt option keys are an error', async () => {
     for (const options of [
@@ -566,160 +576,166 @@ describe('revocation is never silently skipped', () => {
 });
 
 describe('acceptExpiredKeys never accepts a proof made after its key expired', () => {
-  it('a key expired before the proof: INVALID even with the policy; a key expired since: VALID with it (control)', async () => {
-    const trust = new Trust();
-    trust.add(
-      toTrustListEntry(a.key, {
-        id: a.signer.id,
-        controller: a.did,
-        validFrom: CERTS_FROM,
-        validUntil: new Date('2021-03-01T00:00:00Z'),
-      }),
-    );
-    const late = await issueCredential(vcCredential(a.did), { signer: a.signer, created: '2021-05-03T12:00:00Z' });
-    const lateResult = await verify(late, { trust, now: NOW, policy: { acceptExpiredKeys: true } });
-    expect(trustCheck(lateResult)).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
-    const { issuanceDate: _i, ...rest } = vcCredential(a.did) as Record<string, unknown>;
-    const early = await issueCredential(
-      { ...rest, issuanceDate: '2021-02-01T00:00:00Z' } as unknown as UnsignedCredential,
-      { signer: a.signer, created: '2021-02-01T00:00:00Z' },
-    );
-    expect((await verify(early, { trust, now: NOW })).valid).toBe(false);
-    expect((await verify(early, { trust, now: NOW, policy: { acceptExpiredKeys: true } })).valid).toBe(true);
-  });
+  it(
+    'a key expired before the proof: INVALID even with the policy; a key expired since: VALID with it ' + '(control)',
+    async () => {
+      const trust = new Trust();
+      trust.add(
+        toTrustListEntry(a.key, {
+          id: a.signer.id,
+          controller: a.did,
+          validFrom: CERTS_FROM,
+          validUntil: new Date('2021-03-01T00:00:00Z'),
+        }),
+      );
+      const late = await issueCredential(vcCredential(a.did), { signer: a.signer, created: '2021-05-03T12:00:00Z' });
+      const lateResult = await verify(late, { trust, now: NOW, policy: { acceptExpiredKeys: true } });
+      expect(trustCheck(lateResult)).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
+      const { issuanceDate: _i, ...rest } = vcCredential(a.did) as Record<string, unknown>;
+      const early = await issueCredential(
+        { ...rest, issuanceDate: '2021-02-01T00:00:00Z' } as unknown as UnsignedCredential,
+        { signer: a.signer, created: '2021-02-01T00:00:00Z' },
+      );
+      expect((await verify(early, { trust, now: NOW })).valid).toBe(false);
+      expect((await verify(early, { trust, now: NOW, policy: { acceptExpiredKeys: true } })).valid).toBe(true);
+    },
+  );
 });
 
-describe('property: a credential signed by one trusted issuer and naming another is never VALID, in every format', () => {
-  const pool = { vc: [] as VcIssuer[], shc: [] as ShcIssuer[], dcc: [] as DccIssuer[], vds: [] as VdsIssuer[] };
-  const trusts = { vc: new Trust(), shc: new Trust(), dcc: new Trust(), vds: new Trust() };
-  const COUNTRIES = ['IN', 'LK', 'DE', 'PH'];
-  let credential: SignedCredential;
+describe(
+  'property: a credential signed by one trusted issuer and naming another is never VALID, in every ' + 'format',
+  () => {
+    const pool = { vc: [] as VcIssuer[], shc: [] as ShcIssuer[], dcc: [] as DccIssuer[], vds: [] as VdsIssuer[] };
+    const trusts = { vc: new Trust(), shc: new Trust(), dcc: new Trust(), vds: new Trust() };
+    const COUNTRIES = ['IN', 'LK', 'DE', 'PH'];
+    let credential: SignedCredential;
 
-  beforeAll(async () => {
-    pool.vc = await Promise.all([vcIssuer(), vcIssuer(), vcIssuer()]);
-    for (const i of pool.vc) trusts.vc.add(toTrustListEntry(i.key, { id: i.signer.id, controller: i.did }));
-    pool.shc = await Promise.all(
-      ['https://one.example', 'https://two.example/shc', 'https://three.example/x'].map(shcIssuer),
-    );
-    for (const i of pool.shc) trusts.shc.addWellKnown({ jwks: exportIssuerJwks([i.key]), issuer: i.iss });
-    pool.dcc = await Promise.all(COUNTRIES.map(dccIssuer));
-    for (const i of pool.dcc) trusts.dcc.add(i.dsc.certificatePem);
-    pool.vds = await Promise.all(COUNTRIES.map(vdsIssuer));
-    for (const i of pool.vds) trusts.vds.add(i.csca.certificate);
-    credential = await issueCredential(vcCredential(pool.vc[0]!.did), { signer: pool.vc[0]!.signer });
-  }, 120_000);
+    beforeAll(async () => {
+      pool.vc = await Promise.all([vcIssuer(), vcIssuer(), vcIssuer()]);
+      for (const i of pool.vc) trusts.vc.add(toTrustListEntry(i.key, { id: i.signer.id, controller: i.did }));
+      pool.shc = await Promise.all(
+        ['https://one.example', 'https://two.example/shc', 'https://three.example/x'].map(shcIssuer),
+      );
+      for (const i of pool.shc) trusts.shc.addWellKnown({ jwks: exportIssuerJwks([i.key]), issuer: i.iss });
+      pool.dcc = await Promise.all(COUNTRIES.map(dccIssuer));
+      for (const i of pool.dcc) trusts.dcc.add(i.dsc.certificatePem);
+      pool.vds = await Promise.all(COUNTRIES.map(vdsIssuer));
+      for (const i of pool.vds) trusts.vds.add(i.csca.certificate);
+      credential = await issueCredential(vcCredential(pool.vc[0]!.did), { signer: pool.vc[0]!.signer });
+    }, 120_000);
 
-  const pair = (n: number) => fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([x, y]) => x !== y);
-  const ALPHA3: Record<string, string> = { IN: 'IND', LK: 'LKA', DE: 'DEU', PH: 'PHL' };
+    const pair = (n: number) => fc.tuple(fc.nat(n - 1), fc.nat(n - 1)).filter(([x, y]) => x !== y);
+    const ALPHA3: Record<string, string> = { IN: 'IND', LK: 'LKA', DE: 'DEU', PH: 'PHL' };
 
-  it('W3C VC, as JSON, DIVOC QR and DIVOC1: compact QR', async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        pair(3),
-        fc.constantFrom('plain', 'object'),
-        fc.constantFrom('w3c-vc', 'divoc-qr', 'vc-compact'),
-        async ([s, n], shape, wrapping) => {
-          const claimed = pool.vc[n]!.did;
-          const issuer = shape === 'plain' ? claimed : { id: claimed };
-          const forged = await issueCredential(vcCredential(claimed, { issuer }), { signer: pool.vc[s]!.signer });
-          const input =
-            wrapping === 'divoc-qr'
-              ? encodeDivocQr(forged)
-              : wrapping === 'vc-compact'
-                ? encodeCompactCredential(forged)
-                : forged;
-          const result = await verify(input, { trust: trusts.vc, now: NOW });
-          expect(result.format).toBe(wrapping);
+    it('W3C VC, as JSON, DIVOC QR and DIVOC1: compact QR', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          pair(3),
+          fc.constantFrom('plain', 'object'),
+          fc.constantFrom('w3c-vc', 'divoc-qr', 'vc-compact'),
+          async ([s, n], shape, wrapping) => {
+            const claimed = pool.vc[n]!.did;
+            const issuer = shape === 'plain' ? claimed : { id: claimed };
+            const forged = await issueCredential(vcCredential(claimed, { issuer }), { signer: pool.vc[s]!.signer });
+            const input =
+              wrapping === 'divoc-qr'
+                ? encodeDivocQr(forged)
+                : wrapping === 'vc-compact'
+                  ? encodeCompactCredential(forged)
+                  : forged;
+            const result = await verify(input, { trust: trusts.vc, now: NOW });
+            expect(result.format).toBe(wrapping);
+            expect(result.valid).toBe(false);
+            expect(result.issuer).not.toBe(claimed);
+            // Control: the same signer in its own name, the same way.
+            const own = await issueCredential(vcCredential(pool.vc[s]!.did), { signer: pool.vc[s]!.signer });
+            const ownInput =
+              wrapping === 'divoc-qr'
+                ? encodeDivocQr(own)
+                : wrapping === 'vc-compact'
+                  ? encodeCompactCredential(own)
+                  : own;
+            expect((await verify(ownInput, { trust: trusts.vc, now: NOW })).valid).toBe(true);
+          },
+        ),
+        { numRuns: 15 },
+      );
+    });
+
+    it('SMART Health Card', async () => {
+      await fc.assert(
+        fc.asyncProperty(pair(3), async ([s, n]) => {
+          const card = await issueShc(credential, {
+            signer: pool.shc[s]!.signer,
+            key: pool.shc[s]!.key,
+            issuer: pool.shc[n]!.iss,
+            nbf: new Date(ISSUED),
+          });
+          const result = await verify(card.jws, { trust: trusts.shc, now: NOW });
           expect(result.valid).toBe(false);
-          expect(result.issuer).not.toBe(claimed);
-          // Control: the same signer in its own name, the same way.
-          const own = await issueCredential(vcCredential(pool.vc[s]!.did), { signer: pool.vc[s]!.signer });
-          const ownInput =
-            wrapping === 'divoc-qr'
-              ? encodeDivocQr(own)
-              : wrapping === 'vc-compact'
-                ? encodeCompactCredential(own)
-                : own;
-          expect((await verify(ownInput, { trust: trusts.vc, now: NOW })).valid).toBe(true);
-        },
-      ),
-      { numRuns: 15 },
-    );
-  });
+          expect(result.issuer).not.toBe(pool.shc[n]!.iss);
+          const own = await issueShc(credential, {
+            signer: pool.shc[s]!.signer,
+            key: pool.shc[s]!.key,
+            issuer: pool.shc[s]!.iss,
+            nbf: new Date(ISSUED),
+          });
+          expect((await verify(own.jws, { trust: trusts.shc, now: NOW })).valid).toBe(true);
+        }),
+        { numRuns: 8 },
+      );
+    });
 
-  it('SMART Health Card', async () => {
-    await fc.assert(
-      fc.asyncProperty(pair(3), async ([s, n]) => {
-        const card = await issueShc(credential, {
-          signer: pool.shc[s]!.signer,
-          key: pool.shc[s]!.key,
-          issuer: pool.shc[n]!.iss,
-          nbf: new Date(ISSUED),
-        });
-        const result = await verify(card.jws, { trust: trusts.shc, now: NOW });
-        expect(result.valid).toBe(false);
-        expect(result.issuer).not.toBe(pool.shc[n]!.iss);
-        const own = await issueShc(credential, {
-          signer: pool.shc[s]!.signer,
-          key: pool.shc[s]!.key,
-          issuer: pool.shc[s]!.iss,
-          nbf: new Date(ISSUED),
-        });
-        expect((await verify(own.jws, { trust: trusts.shc, now: NOW })).valid).toBe(true);
-      }),
-      { numRuns: 8 },
-    );
-  });
+    it('EU DCC', async () => {
+      await fc.assert(
+        fc.asyncProperty(pair(4), fc.boolean(), fc.boolean(), async ([s, n], alpha3, lower) => {
+          let iss = alpha3 ? ALPHA3[pool.dcc[n]!.country]! : pool.dcc[n]!.country;
+          if (lower) iss = iss.toLowerCase();
+          const hc1 = (
+            await issueDcc(credential, {
+              signer: pool.dcc[s]!.dsc.signer,
+              certificate: pool.dcc[s]!.dsc.certificatePem,
+              iat: new Date(ISSUED),
+              iss,
+            })
+          ).hc1;
+          const result = await verify(hc1, { trust: trusts.dcc, now: NOW });
+          expect(result.valid).toBe(false);
+          expect(result.issuer).toBe(pool.dcc[s]!.country);
+          const ownIss = alpha3 ? ALPHA3[pool.dcc[s]!.country]! : pool.dcc[s]!.country;
+          const own = (
+            await issueDcc(credential, {
+              signer: pool.dcc[s]!.dsc.signer,
+              certificate: pool.dcc[s]!.dsc.certificatePem,
+              iat: new Date(ISSUED),
+              iss: lower ? ownIss.toLowerCase() : ownIss,
+            })
+          ).hc1;
+          expect((await verify(own, { trust: trusts.dcc, now: NOW })).valid).toBe(true);
+        }),
+        { numRuns: 16 },
+      );
+    });
 
-  it('EU DCC', async () => {
-    await fc.assert(
-      fc.asyncProperty(pair(4), fc.boolean(), fc.boolean(), async ([s, n], alpha3, lower) => {
-        let iss = alpha3 ? ALPHA3[pool.dcc[n]!.country]! : pool.dcc[n]!.country;
-        if (lower) iss = iss.toLowerCase();
-        const hc1 = (
-          await issueDcc(credential, {
-            signer: pool.dcc[s]!.dsc.signer,
-            certificate: pool.dcc[s]!.dsc.certificatePem,
-            iat: new Date(ISSUED),
-            iss,
-          })
-        ).hc1;
-        const result = await verify(hc1, { trust: trusts.dcc, now: NOW });
-        expect(result.valid).toBe(false);
-        expect(result.issuer).toBe(pool.dcc[s]!.country);
-        const ownIss = alpha3 ? ALPHA3[pool.dcc[s]!.country]! : pool.dcc[s]!.country;
-        const own = (
-          await issueDcc(credential, {
-            signer: pool.dcc[s]!.dsc.signer,
-            certificate: pool.dcc[s]!.dsc.certificatePem,
-            iat: new Date(ISSUED),
-            iss: lower ? ownIss.toLowerCase() : ownIss,
-          })
-        ).hc1;
-        expect((await verify(own, { trust: trusts.dcc, now: NOW })).valid).toBe(true);
-      }),
-      { numRuns: 16 },
-    );
-  });
-
-  it('ICAO VDS-NC', async () => {
-    await fc.assert(
-      fc.asyncProperty(pair(4), async ([s, n]) => {
-        const from = pool.vds[s]!;
-        const seal = await issueVdsnc(credential, {
-          signer: createSigner(from.signer.keyPair, { id: 'vds' }),
-          certificate: from.signer.certificate,
-          issuingCountry: ALPHA3[pool.vds[n]!.country]!,
-        });
-        const result = await verify(seal, { trust: trusts.vds, now: NOW });
-        expect(result.valid).toBe(false);
-        const ownSeal = await issueVdsnc(credential, {
-          signer: createSigner(from.signer.keyPair, { id: 'vds' }),
-          certificate: from.signer.certificate,
-        });
-        expect((await verify(ownSeal, { trust: trusts.vds, now: NOW })).valid).toBe(true);
-      }),
-      { numRuns: 10 },
-    );
-  });
-});
+    it('ICAO VDS-NC', async () => {
+      await fc.assert(
+        fc.asyncProperty(pair(4), async ([s, n]) => {
+          const from = pool.vds[s]!;
+          const seal = await issueVdsnc(credential, {
+            signer: createSigner(from.signer.keyPair, { id: 'vds' }),
+            certificate: from.signer.certificate,
+            issuingCountry: ALPHA3[pool.vds[n]!.country]!,
+          });
+          const result = await verify(seal, { trust: trusts.vds, now: NOW });
+          expect(result.valid).toBe(false);
+          const ownSeal = await issueVdsnc(credential, {
+            signer: createSigner(from.signer.keyPair, { id: 'vds' }),
+            certificate: from.signer.certificate,
+          });
+          expect((await verify(ownSeal, { trust: trusts.vds, now: NOW })).valid).toBe(true);
+        }),
+        { numRuns: 10 },
+      );
+    });
+  },
+);

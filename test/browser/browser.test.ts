@@ -6,16 +6,7 @@
  *
  * The bundle is built from the packages' dist/ (what users install), so `pnpm build` must have run (`pnpm test` does).
  */
-import {
-  existsSync,
-  mkdtempSync,
-  mkdirSync,
-  readFileSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  copyFileSync,
-} from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,7 +34,9 @@ const BUNDLED_PACKAGES = ['keys', 'schemas', 'vc', 'dcc', 'shc', 'vdsnc', 'qr', 
 
 let appDir: string;
 
-/** An "app" folder: node_modules/@divoc/* linked to the workspace packages, so imports resolve like an installed SDK. */
+/**
+ * An "app" folder: node_modules/@divoc/* linked to the workspace packages, so imports resolve like an installed SDK.
+ */
 function makeApp(): string {
   const dir = mkdtempSync(join(tmpdir(), 'divoc-browser-app-'));
   mkdirSync(join(dir, 'node_modules', '@divoc'), { recursive: true });
@@ -204,7 +197,8 @@ describe('browser build of the verification paths', () => {
   it('bundles with no Node built-in; reports the size', () => {
     const gzip = gzipSync(code).length;
     console.log(
-      `browser bundle of every verify path: ${(code.length / 1024).toFixed(1)} KiB minified, ${(gzip / 1024).toFixed(1)} KiB gzip`,
+      `browser bundle of every verify path: ${(code.length / 1024).toFixed(1)} KiB ` +
+        `minified, ${(gzip / 1024).toFixed(1)} KiB gzip`,
     );
     expect(code.length).toBeGreaterThan(10_000);
     // Keep it loadable on low-end phones.

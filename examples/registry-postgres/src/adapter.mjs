@@ -17,7 +17,8 @@ export function postgresRegistryAdapter({ pool, schema, workerId }) {
       if (!Number.isSafeInteger(eventId) || eventId < 1)
         throw new WorkerEventError('payload must be { "eventId": <positive integer> }');
       const { rows } = await pool.query(
-        `SELECT b.registration_code, b.name, b.name_latin, to_char(b.dob, 'YYYY-MM-DD') AS dob, b.gender, b.district, b.state,
+        `SELECT b.registration_code, b.name, b.name_latin, to_char(b.dob, 'YYYY-MM-DD') AS dob, b.gender, ` +
+          `b.district, b.state,
                 e.vaccine, e.manufacturer, e.batch, e.dose, e.total_doses, e.vaccinated_at, e.facility_name,
                 e.facility_district, e.facility_state, e.facility_country, e.vaccinator_name
          FROM ${s}.vaccination_events e JOIN ${s}.beneficiaries b ON b.id = e.beneficiary_id
@@ -71,20 +72,24 @@ export function postgresRegistryAdapter({ pool, schema, workerId }) {
       );
       if (inserted.rowCount === 1) return;
       const { rows } = await pool.query(
-        `SELECT vaccination_event_id, certificate_id FROM ${s}.certificates WHERE certificate_id = $1 OR vaccination_event_id = $2`,
+        `SELECT vaccination_event_id, certificate_id FROM ${s}.certificates WHERE certificate_id = $1 OR ` +
+          `vaccination_event_id = $2`,
         [certificateId, eventId],
       );
-      if (rows.every((r) => Number(r.vaccination_event_id) === eventId && r.certificate_id === certificateId)) return; // already done
+      // already done
+      if (rows.every((r) => Number(r.vaccination_event_id) === eventId && r.certificate_id === certificateId)) return;
       // Same person and dose recorded twice as two events: one certificate, and a failure for the duplicate.
       throw new WorkerEventError(
-        `certificate ${certificateId} already belongs to vaccination event ${rows[0]?.vaccination_event_id} (same beneficiary and dose)`,
+        `certificate ${certificateId} already belongs to vaccination event ${rows[0]?.vaccination_event_id} ` +
+          `(same beneficiary and dose)`,
       );
     },
 
     async onFailure(failure) {
       const eventId = typeof failure.ref === 'number' ? failure.ref : null;
       await pool.query(
-        `INSERT INTO ${s}.certification_failures (stream_sequence, vaccination_event_id, code, message) VALUES ($1, $2, $3, $4)
+        `INSERT INTO ${s}.certification_failures (stream_sequence, vaccination_event_id, code, message) VALUES ` +
+          `($1, $2, $3, $4)
          ON CONFLICT (stream_sequence) DO NOTHING`,
         [failure.sequence, eventId, failure.reason.code, failure.reason.message.slice(0, 1000)],
       );

@@ -23,7 +23,8 @@ const { values: args } = parseArgs({
 });
 if (args.help) {
   console.log(
-    'usage: node src/main.mjs [--events N] [--workers K] [--keep]   (--keep leaves the schema and streams for inspection)',
+    'usage: node src/main.mjs [--events N] [--workers K] [--keep]   (--keep leaves the schema and streams for ' +
+      'inspection)',
   );
   process.exit(0);
 }
@@ -92,14 +93,16 @@ try {
 await dropRegistrySchema(pool, schema);
 await createRegistrySchema(pool, schema);
 step(
-  `schema "${schema}" created (beneficiaries, vaccination_events, certificates, certification_failures, outbox + trigger)`,
+  `schema "${schema}" created (beneficiaries, vaccination_events, certificates, certification_failures, outbox ` +
+    `+ trigger)`,
 );
 const jsm = await nc.jetstreamManager();
 const names = defaultNames(registry);
 for (const stream of [names.stream, names.eventsStream]) await jsm.streams.delete(stream).catch(() => undefined);
 const setup = await ensureJetStream(nc, { registry, ackWait: 30_000, maxDeliver: 5 });
 step(
-  `JetStream: stream ${setup.stream} (${setup.subjects.certify}), consumer ${setup.durable}, events stream ${setup.eventsStream}`,
+  `JetStream: stream ${setup.stream} (${setup.subjects.certify}), consumer ${setup.durable}, events ` +
+    `stream ${setup.eventsStream}`,
 );
 
 // The signing key: in production, an HSM (docs/hsm.md). Here an Ed25519 key in a 0600 file the workers read.
@@ -173,7 +176,8 @@ const certStart = Date.now();
 let lastPrint = 0;
 for (;;) {
   const { rows } = await pool.query(
-    `SELECT (SELECT count(*) FROM ${s}.certificates)::int AS done, (SELECT count(*) FROM ${s}.certification_failures)::int AS failed`,
+    `SELECT (SELECT count(*) FROM ${s}.certificates)::int AS done, (SELECT count(*) ` +
+      `FROM ${s}.certification_failures)::int AS failed`,
   );
   const { done, failed } = rows[0];
   if (Date.now() - lastPrint > 1_000) {
@@ -203,12 +207,15 @@ await relay.stop();
 
 const {
   rows: [counts],
-} = await pool.query(`
+} = await pool.query(
+  `
   SELECT (SELECT count(*) FROM ${s}.vaccination_events)::int AS events,
          (SELECT count(*) FROM ${s}.certificates)::int AS certificates,
          (SELECT count(DISTINCT vaccination_event_id) FROM ${s}.certificates)::int AS events_certified,
-         (SELECT count(*) FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c WHERE c.vaccination_event_id = e.id))::int AS missing,
-         (SELECT count(*) FROM ${s}.certification_failures)::int AS failures`);
+         (SELECT count(*) FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c ` +
+    `WHERE c.vaccination_event_id = e.id))::int AS missing,
+         (SELECT count(*) FROM ${s}.certification_failures)::int AS failures`,
+);
 const { rows: byWorker } = await pool.query(
   `SELECT worker, count(*)::int AS n FROM ${s}.certificates GROUP BY worker ORDER BY worker`,
 );
@@ -221,18 +228,22 @@ for (const row of sample) if ((await verifyCredential(row.credential, { trustSto
 console.log('\nSummary');
 console.log(`  vaccination events      ${counts.events}`);
 console.log(
-  `  certificates written    ${counts.certificates} (${counts.events_certified} distinct events, ${counts.missing} events without one)`,
+  `  certificates written    ${counts.certificates} (${counts.events_certified} distinct ` +
+    `events, ${counts.missing} events without one)`,
 );
-console.log(
-  `  dead-lettered           ${counts.failures}${deadLetters.length ? ` (${[...new Set(deadLetters.map((d) => d.reason.code))].join(', ')})` : ''}`,
-);
+const deadLetterCodes = deadLetters.length
+  ? ` (${[...new Set(deadLetters.map((d) => d.reason.code))].join(', ')})`
+  : '';
+console.log(`  dead-lettered           ${counts.failures}${deadLetterCodes}`);
 console.log(`  by worker               ${byWorker.map((r) => `${r.worker}: ${r.n}`).join(', ')}`);
 for (const [id, m] of perWorker)
   console.log(
-    `  ${id.padEnd(22)}  received ${m.received}, certified ${m.certified}, retried ${m.retried}, dead-lettered ${m.deadLettered}`,
+    `  ${id.padEnd(22)}  received ${m.received}, certified ${m.certified}, retried ${m.retried}, ` +
+      `dead-lettered ${m.deadLettered}`,
   );
 console.log(
-  `  throughput              ${(counts.certificates / certSeconds).toFixed(0)} certificates/s (${certSeconds.toFixed(1)} s), total run ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  `  throughput              ${(counts.certificates / certSeconds).toFixed(0)} certificates/s ` +
+    `(${certSeconds.toFixed(1)} s), total run ${((Date.now() - started) / 1000).toFixed(1)} s`,
 );
 console.log(`  sample verified         ${verified}/${sample.length} with @divoc/vc verifyCredential`);
 console.log(`  example certificate     ${sample[0]?.certificate_id ?? '-'}`);
@@ -240,7 +251,8 @@ console.log(`  example certificate     ${sample[0]?.certificate_id ?? '-'}`);
 dlqSub.unsubscribe();
 if (args.keep) {
   console.log(
-    `\nKept: psql ${databaseUrl} -c 'SELECT certificate_id, vaccination_event_id, worker FROM ${schema}.certificates LIMIT 5'`,
+    `\nKept: psql ${databaseUrl} -c 'SELECT certificate_id, vaccination_event_id, worker ` +
+      `FROM ${schema}.certificates LIMIT 5'`,
   );
 } else {
   await dropRegistrySchema(pool, schema);

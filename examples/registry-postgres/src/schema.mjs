@@ -8,14 +8,17 @@ import { checkSchemaName } from './config.mjs';
  */
 export async function createRegistrySchema(db, schema) {
   const s = checkSchemaName(schema);
-  await db.query(`
+  await db.query(
+    `
     CREATE SCHEMA ${s};
 
     CREATE TABLE ${s}.beneficiaries (
       id                bigserial PRIMARY KEY,
-      registration_code text NOT NULL UNIQUE,          -- the registry's pre-enrolment code (refId in the credential)
+      registration_code text NOT NULL UNIQUE,          -- the registry's pre-enrolment code (refId in the ` +
+      `credential)
       name              text NOT NULL,
-      name_latin        text,                          -- Latin transliteration when the name is in another script
+      name_latin        text,                          -- Latin transliteration when the name is in another ` +
+      `script
       dob               date NOT NULL,
       gender            text CHECK (gender IN ('Male', 'Female', 'Other')),
       phone             text,
@@ -46,7 +49,8 @@ export async function createRegistrySchema(db, schema) {
       certificate_id       text PRIMARY KEY,
       vaccination_event_id bigint NOT NULL UNIQUE REFERENCES ${s}.vaccination_events (id),
       credential           jsonb NOT NULL,
-      divoc_qr             bytea,                         -- the DIVOC QR payload: ZIP bytes (render with @divoc/qr)
+      divoc_qr             bytea,                         -- the DIVOC QR payload: ZIP bytes (render with ` +
+      `@divoc/qr)
       formats              text[] NOT NULL,
       worker               text NOT NULL,
       issued_at            timestamptz NOT NULL DEFAULT now()
@@ -72,14 +76,16 @@ export async function createRegistrySchema(db, schema) {
 
     CREATE FUNCTION ${s}.enqueue_vaccination_event() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-      INSERT INTO ${s}.outbox (topic, payload) VALUES ('vaccination_event.created', jsonb_build_object('eventId', NEW.id));
+      INSERT INTO ${s}.outbox (topic, payload) VALUES ('vaccination_event.created', ` +
+      `jsonb_build_object('eventId', NEW.id));
       PERFORM pg_notify('${schema}_outbox', '');
       RETURN NEW;
     END $$;
 
     CREATE TRIGGER vaccination_event_outbox AFTER INSERT ON ${s}.vaccination_events
       FOR EACH ROW EXECUTE FUNCTION ${s}.enqueue_vaccination_event();
-  `);
+  `,
+  );
 }
 
 export async function dropRegistrySchema(db, schema) {
@@ -131,12 +137,17 @@ export async function seedVaccinationEvents(db, schema, { count, prefix = 'REG' 
   const ids = beneficiaries.map((r) => Number(r.id));
   const { rows } = await db.query(
     `INSERT INTO ${s}.vaccination_events
-       (beneficiary_id, vaccine, manufacturer, batch, dose, total_doses, vaccinated_at, facility_name, facility_district, facility_state, facility_country, vaccinator_name)
-     SELECT b.id, 'Covishield', 'Serum Institute of India', 'B' || lpad((b.id % 9973)::text, 5, '0'), d.dose, 2,
-            timestamptz '2021-06-01 09:00:00+05:30' + ((d.dose - 1) * interval '84 days') + ((b.id % 300) * interval '1 hour'),
-            ($2::text[])[1 + (b.id % 4)::int], ($3::text[])[1 + (b.id % 4)::int], ($4::text[])[1 + (b.id % 4)::int], 'IN', 'Dr. ' || ($5::text[])[1 + (b.id % 5)::int]
+       (beneficiary_id, vaccine, manufacturer, batch, dose, total_doses, vaccinated_at, facility_name, ` +
+      `facility_district, facility_state, facility_country, vaccinator_name)
+     SELECT b.id, 'Covishield', 'Serum Institute of India', 'B' || lpad((b.id % 9973)::text, 5, '0'), d.dose, ` +
+      `2,
+            timestamptz '2021-06-01 09:00:00+05:30' + ((d.dose - 1) * interval '84 days') + ((b.id % 300) * ` +
+      `interval '1 hour'),
+            ($2::text[])[1 + (b.id % 4)::int], ($3::text[])[1 + (b.id % 4)::int], ($4::text[])[1 + (b.id % ` +
+      `4)::int], 'IN', 'Dr. ' || ($5::text[])[1 + (b.id % 5)::int]
      FROM unnest($1::bigint[]) WITH ORDINALITY AS b(id, n)
-     CROSS JOIN LATERAL (SELECT generate_series(1, CASE WHEN (b.n - 1) * 2 + 2 <= $6 THEN 2 ELSE 1 END) AS dose) d
+     CROSS JOIN LATERAL (SELECT generate_series(1, CASE WHEN (b.n - 1) * 2 + 2 <= $6 THEN 2 ELSE 1 END) AS ` +
+      `dose) d
      ORDER BY b.id, d.dose
      RETURNING id`,
     [

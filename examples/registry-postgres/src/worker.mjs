@@ -16,7 +16,8 @@ const keyFile = env.DIVOC_KEY_FILE;
 const pkcs11Uri = env.DIVOC_PKCS11_URI;
 if (!keyFile && !pkcs11Uri) {
   console.error(
-    'set DIVOC_KEY_FILE (an Ed25519 private key, JWK) or DIVOC_PKCS11_URI (a key in an HSM) for the worker to sign with',
+    'set DIVOC_KEY_FILE (an Ed25519 private key, JWK) or DIVOC_PKCS11_URI (a key in an HSM) for the worker to ' +
+      'sign with',
   );
   process.exit(2);
 }

@@ -196,7 +196,8 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     expect(await count(`SELECT count(DISTINCT vaccination_event_id) AS n FROM ${s}.certificates`)).toBe(EVENTS);
     expect(
       await count(
-        `SELECT count(*) AS n FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates c WHERE c.vaccination_event_id = e.id)`,
+        `SELECT count(*) AS n FROM ${s}.vaccination_events e WHERE NOT EXISTS (SELECT 1 FROM ${s}.certificates ` +
+          `c WHERE c.vaccination_event_id = e.id)`,
       ),
     ).toBe(0);
     expect(await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)).toBe(0);
@@ -209,9 +210,11 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     expect((await jsm.streams.info(setup.eventsStream)).state.messages).toBe(EVENTS);
 
     // A sample verifies, and carries the registry's data.
-    const { rows } =
-      await pool.query(`SELECT c.credential, c.divoc_qr, b.registration_code, e.dose FROM ${s}.certificates c
-      JOIN ${s}.vaccination_events e ON e.id = c.vaccination_event_id JOIN ${s}.beneficiaries b ON b.id = e.beneficiary_id ORDER BY random() LIMIT 5`);
+    const { rows } = await pool.query(
+      `SELECT c.credential, c.divoc_qr, b.registration_code, e.dose FROM ${s}.certificates c
+      JOIN ${s}.vaccination_events e ON e.id = c.vaccination_event_id JOIN ${s}.beneficiaries b ON b.id = ` +
+        `e.beneficiary_id ORDER BY random() LIMIT 5`,
+    );
     for (const row of rows as {
       credential: { credentialSubject: { refId: string }; evidence: { dose: number }[] };
       divoc_qr: Buffer;
@@ -227,56 +230,67 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     expect(survivor.child.exitCode).toBeNull();
   }, 115_000);
 
-  it('dead-letters a poison message, an unknown event and an invalid record with clear reasons, and keeps going', async () => {
-    const js = nc.jetstream();
-    deadLetters.length = 0;
-    await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 1,'), { msgID: `${run}-poison` });
-    await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 987654321}'), {
-      msgID: `${run}-unknown`,
-    });
-    // A data-entry error the database accepts: dose 3 of a 2-dose course.
-    const { rows } =
-      await pool.query(`INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, facility_name)
-      SELECT id, 'Covishield', 'B1', 3, 2, now(), 'PHC Rohini' FROM ${s}.beneficiaries ORDER BY id LIMIT 1 RETURNING id`);
-    const invalidId = Number((rows[0] as { id: string }).id);
-    // Then a good event: a new beneficiary's first dose.
-    const { rows: good } =
-      await pool.query(`WITH b AS (INSERT INTO ${s}.beneficiaries (registration_code, name, dob, gender) VALUES ('NEW-1', 'Asha Verma', '1985-03-02', 'Female') RETURNING id)
-      INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, facility_name)
-      SELECT id, 'Covaxin', 'CX-77', 1, 2, now(), 'CHC Koramangala' FROM b RETURNING id`);
-    const goodId = Number((good[0] as { id: string }).id);
+  it(
+    'dead-letters a poison message, an unknown event and an invalid record with clear reasons, and keeps ' + 'going',
+    async () => {
+      const js = nc.jetstream();
+      deadLetters.length = 0;
+      await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 1,'), { msgID: `${run}-poison` });
+      await js.publish(setup.subjects.certify, new TextEncoder().encode('{"eventId": 987654321}'), {
+        msgID: `${run}-unknown`,
+      });
+      // A data-entry error the database accepts: dose 3 of a 2-dose course.
+      const { rows } = await pool.query(
+        `INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, ` +
+          `total_doses, vaccinated_at, facility_name)
+      SELECT id, 'Covishield', 'B1', 3, 2, now(), 'PHC Rohini' FROM ${s}.beneficiaries ORDER BY id LIMIT 1 ` +
+          `RETURNING id`,
+      );
+      const invalidId = Number((rows[0] as { id: string }).id);
+      // Then a good event: a new beneficiary's first dose.
+      const { rows: good } = await pool.query(
+        `WITH b AS (INSERT INTO ${s}.beneficiaries (registration_code, name, dob, gender) ` +
+          `VALUES ('NEW-1', 'Asha Verma', '1985-03-02', 'Female') RETURNING id)
+      INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, ` +
+          `facility_name)
+      SELECT id, 'Covaxin', 'CX-77', 1, 2, now(), 'CHC Koramangala' FROM b RETURNING id`,
+      );
+      const goodId = Number((good[0] as { id: string }).id);
 
-    await waitFor(
-      'the good event',
-      async () =>
-        (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [goodId])) === 1,
-      30_000,
-    );
-    await waitFor('3 dead letters', () => deadLetters.length === 3, 30_000);
-    const byCode = Object.fromEntries(deadLetters.map((d) => [d.reason.code, d]));
-    expect(Object.keys(byCode).sort()).toEqual([
-      'ERR_WORKER_EVENT_INVALID',
-      'ERR_WORKER_MESSAGE_UNPARSEABLE',
-      'ERR_WORKER_RECORD_INVALID',
-    ]);
-    expect(byCode.ERR_WORKER_EVENT_INVALID!.reason.message).toBe('vaccination event 987654321 does not exist');
-    expect(byCode.ERR_WORKER_RECORD_INVALID!.ref).toBe(invalidId);
-    expect(byCode.ERR_WORKER_RECORD_INVALID!.reason.message).toContain('dose');
-    for (const d of deadLetters) expect(d.deliveryCount).toBe(1);
-    // The registry sees the failure next to its data (adapter.onFailure).
-    await waitFor(
-      'failure rows',
-      async () => (await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)) === 3,
-      10_000,
-    );
-    expect(
-      await count(
-        `SELECT count(*) AS n FROM ${s}.certification_failures WHERE vaccination_event_id = $1 AND code = 'ERR_WORKER_RECORD_INVALID'`,
-        [invalidId],
-      ),
-    ).toBe(1);
-    expect(survivor.child.exitCode).toBeNull();
-  }, 60_000);
+      await waitFor(
+        'the good event',
+        async () =>
+          (await count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = $1`, [goodId])) === 1,
+        30_000,
+      );
+      await waitFor('3 dead letters', () => deadLetters.length === 3, 30_000);
+      const byCode = Object.fromEntries(deadLetters.map((d) => [d.reason.code, d]));
+      expect(Object.keys(byCode).sort()).toEqual([
+        'ERR_WORKER_EVENT_INVALID',
+        'ERR_WORKER_MESSAGE_UNPARSEABLE',
+        'ERR_WORKER_RECORD_INVALID',
+      ]);
+      expect(byCode.ERR_WORKER_EVENT_INVALID!.reason.message).toBe('vaccination event 987654321 does not exist');
+      expect(byCode.ERR_WORKER_RECORD_INVALID!.ref).toBe(invalidId);
+      expect(byCode.ERR_WORKER_RECORD_INVALID!.reason.message).toContain('dose');
+      for (const d of deadLetters) expect(d.deliveryCount).toBe(1);
+      // The registry sees the failure next to its data (adapter.onFailure).
+      await waitFor(
+        'failure rows',
+        async () => (await count(`SELECT count(*) AS n FROM ${s}.certification_failures`)) === 3,
+        10_000,
+      );
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM ${s}.certification_failures WHERE vaccination_event_id = $1 AND code = ` +
+            `'ERR_WORKER_RECORD_INVALID'`,
+          [invalidId],
+        ),
+      ).toBe(1);
+      expect(survivor.child.exitCode).toBeNull();
+    },
+    60_000,
+  );
 
   it('duplicate publishes of one event make one certificate', async () => {
     const before = await count(`SELECT count(*) AS n FROM ${s}.certificates`);

@@ -282,7 +282,8 @@ async function addTrustFiles(files: readonly File[]): Promise<void> {
   if (!writeStored()) {
     for (const item of loaded) item.persisted = false;
     errors.push(
-      'The browser would not store the trust material (storage full or private mode): it is kept for this session only.',
+      'The browser would not store the trust material (storage full or private mode): it is kept for this ' +
+        'session only.',
     );
   }
   ui.trustError.textContent = errors.join('\n');
@@ -395,7 +396,8 @@ function showResult(result: VerificationResult): void {
         make('span', 'The details below are as written in the certificate; they are not verified.', 'unverified'),
       );
   }
-  // Valid, with something a reader must know: an issuer claim the trust does not bind, fields the signature does not bind.
+  // Valid, with something a reader must know: an issuer claim the trust does not bind, fields the signature does not
+  // bind.
   for (const warning of result.warnings ?? []) {
     const note = make('span', ` ${warning.message} `, 'unverified');
     note.dataset.warning = warning.code;
@@ -552,7 +554,8 @@ async function startCamera(): Promise<void> {
     ui.cameraStart.disabled = true;
     ui.cameraStatus.dataset.state = 'unavailable';
     cameraState(
-      'Camera not available: this browser gives no camera access here (it needs HTTPS or localhost). Upload an image or paste the text instead.',
+      'Camera not available: this browser gives no camera access here (it needs HTTPS or localhost). Upload an ' +
+        'image or paste the text instead.',
       false,
     );
     return;
@@ -594,7 +597,8 @@ function scanLoop(): void {
       const total = Number(chunk[2]);
       shcChunks.set(Number(chunk[1]), text);
       if (shcChunks.size < total) {
-        ui.cameraStatus.textContent = `SMART Health Card: ${shcChunks.size} of ${total} QR codes read; show the next one.`;
+        ui.cameraStatus.textContent =
+          `SMART Health Card: ${shcChunks.size} of ${total} QR codes read; show ` + `the next one.`;
         scanTimer = window.setTimeout(scanLoop, SCAN_INTERVAL_MS);
         return;
       }
@@ -614,7 +618,9 @@ function scanLoop(): void {
 // ---------------------------------------------------------------------------------------------------------------
 // Upload
 
-/** The SDK reads PNG, JPEG and SVG itself; for other images (WebP, GIF, HEIC on some phones) use the browser's decoder. */
+/**
+ * The SDK reads PNG, JPEG and SVG itself; for other images (WebP, GIF, HEIC on some phones) use the browser's decoder.
+ */
 async function qrFromBrowserDecoder(file: File): Promise<string | undefined> {
   if (!file.type.startsWith('image/') || typeof createImageBitmap !== 'function') return undefined;
   try {

@@ -12,7 +12,10 @@ self.addEventListener('activate', (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((names) => Promise.all(names.filter((n) => n.startsWith('divoc-verifier-') && n !== CACHE).map((n) => caches.delete(n))))
+      .then((names) => {
+        const old = names.filter((n) => n.startsWith('divoc-verifier-') && n !== CACHE);
+        return Promise.all(old.map((n) => caches.delete(n)));
+      })
       .then(() => self.clients.claim()),
   );
 });
@@ -25,7 +28,8 @@ self.addEventListener('fetch', (event) => {
   const isPage = request.mode === 'navigate';
   event.respondWith(
     caches.open(CACHE).then(async (cache) => {
-      const hit = await cache.match(isPage ? new URL('./', self.location.href).href : request, { ignoreSearch: isPage });
+      const key = isPage ? new URL('./', self.location.href).href : request;
+      const hit = await cache.match(key, { ignoreSearch: isPage });
       if (hit) return hit;
       const response = await fetch(request);
       if (response.ok && response.type === 'basic') await cache.put(request, response.clone());

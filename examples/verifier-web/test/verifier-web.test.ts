@@ -561,36 +561,43 @@ describe('examples/verifier-web in headless Chromium', () => {
     await context.setOffline(false);
   });
 
-  it('a DIVOC certificate: the issuer the trust vouches for, the unbound claim, and the fields its signature does not bind', async () => {
-    // DIVOC's Ed25519 test key as a trust-list entry (public key only), known as did:india as DIVOC's proofs name it.
-    const { publicKeyBase58 } = JSON.parse(vector('divoc/keys/divoc-test-ed25519.json')) as { publicKeyBase58: string };
-    const entry = JSON.stringify({ issuers: [{ id: 'did:india', publicKeyBase58 }] });
-    await page.setInputFiles('#trust-input', [
-      { name: 'divoc-ed25519.trust.json', mimeType: 'application/json', buffer: Buffer.from(entry) },
-    ]);
-    await page.waitForFunction(
-      () =>
-        document.querySelectorAll('#trust-list li').length === 5 ||
-        (document.getElementById('trust-error')?.textContent ?? '') !== '',
-    );
-    const trustError = (await page.textContent('#trust-error')) ?? '';
-    if (trustError !== '') throw new Error(trustError);
-    await setClock(page, '2022-01-01T00:00:00Z');
-    const result = await paste(page, vector('divoc/signed/ed25519-2018-divocdev-valid.json'));
-    expect(
-      result.checks.filter((c) => !c.ok),
-      result.why,
-    ).toEqual([]);
-    expect(result.verdict).toBe('✓ VALID');
-    expect(result.facts.Issuer).toBe('did:india');
-    expect(result.facts['Claimed issuer']).toBe('https://divoc.dev/ (not bound to the signing key)');
-    expect(result.why).toContain('WARN_TRUST_ISSUER_UNBOUND');
-    expect(result.why).toContain('WARN_VC_AMBIGUOUS_TERMS');
-    // The vaccination date could have been swapped with effectiveUntil without breaking the signature: never shown as certain.
-    expect(result.facts.Date).toMatch(/^2020-12-02 \(not bound by the signature/);
-    // Control: the name is bound, and shown plainly.
-    expect(result.facts.Name).toBe('Bhaya Mitra');
-  });
+  it(
+    'a DIVOC certificate: the issuer the trust vouches for, the unbound claim, and the fields its signature ' +
+      'does not bind',
+    async () => {
+      // DIVOC's Ed25519 test key as a trust-list entry (public key only), known as did:india as DIVOC's proofs name it.
+      const { publicKeyBase58 } = JSON.parse(vector('divoc/keys/divoc-test-ed25519.json')) as {
+        publicKeyBase58: string;
+      };
+      const entry = JSON.stringify({ issuers: [{ id: 'did:india', publicKeyBase58 }] });
+      await page.setInputFiles('#trust-input', [
+        { name: 'divoc-ed25519.trust.json', mimeType: 'application/json', buffer: Buffer.from(entry) },
+      ]);
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('#trust-list li').length === 5 ||
+          (document.getElementById('trust-error')?.textContent ?? '') !== '',
+      );
+      const trustError = (await page.textContent('#trust-error')) ?? '';
+      if (trustError !== '') throw new Error(trustError);
+      await setClock(page, '2022-01-01T00:00:00Z');
+      const result = await paste(page, vector('divoc/signed/ed25519-2018-divocdev-valid.json'));
+      expect(
+        result.checks.filter((c) => !c.ok),
+        result.why,
+      ).toEqual([]);
+      expect(result.verdict).toBe('✓ VALID');
+      expect(result.facts.Issuer).toBe('did:india');
+      expect(result.facts['Claimed issuer']).toBe('https://divoc.dev/ (not bound to the signing key)');
+      expect(result.why).toContain('WARN_TRUST_ISSUER_UNBOUND');
+      expect(result.why).toContain('WARN_VC_AMBIGUOUS_TERMS');
+      // The vaccination date could have been swapped with effectiveUntil without breaking the signature: never shown as
+      // certain.
+      expect(result.facts.Date).toMatch(/^2020-12-02 \(not bound by the signature/);
+      // Control: the name is bound, and shown plainly.
+      expect(result.facts.Name).toBe('Bhaya Mitra');
+    },
+  );
 
   it('no request left the loopback server; no page error; no CSP violation', () => {
     expect(foreign).toEqual([]);

@@ -118,22 +118,27 @@ describe('NDJSON reader', () => {
     ]);
   });
 
-  it('refuses a record naming a field twice (which name would be certified?) and never quotes the record in a reason', async () => {
-    const text =
-      '{"name":"Asha Verma","name":"Somebody Else"}\n{"name":"Asha Verma", oops}\n{"__proto__":{"x":1}}\n{"name":"Asha Verma"}';
-    for (const items of [
-      await collect(readNdjson(chunksOf(text, 5), limits)),
-      await collect(readJsonArray(chunksOf(`[${text.split('\n').join(',')}]`, 5), limits)),
-    ]) {
-      expect(items.map((i) => i.kind)).toEqual(['invalid', 'invalid', 'invalid', 'record']);
-      const reasons = items.flatMap((i) => (i.kind === 'invalid' ? i.errors.map((e) => e.reason) : []));
-      expect(reasons[0]).toMatch(/duplicate/i);
-      expect(items[0]).toMatchObject({ errors: [{ field: 'name' }] });
-      for (const reason of reasons) expect(reason).not.toMatch(/Asha|Somebody|oops/);
-      // Control: the clean record after them is read as written.
-      expect(items[3]).toMatchObject({ kind: 'record', record: { name: 'Asha Verma' } });
-    }
-  });
+  it(
+    'refuses a record naming a field twice (which name would be certified?) and never quotes the record in a ' +
+      'reason',
+    async () => {
+      const text =
+        '{"name":"Asha Verma","name":"Somebody Else"}\n{"name":"Asha Verma", oops}\n' +
+        '{"__proto__":{"x":1}}\n{"name":"Asha Verma"}';
+      for (const items of [
+        await collect(readNdjson(chunksOf(text, 5), limits)),
+        await collect(readJsonArray(chunksOf(`[${text.split('\n').join(',')}]`, 5), limits)),
+      ]) {
+        expect(items.map((i) => i.kind)).toEqual(['invalid', 'invalid', 'invalid', 'record']);
+        const reasons = items.flatMap((i) => (i.kind === 'invalid' ? i.errors.map((e) => e.reason) : []));
+        expect(reasons[0]).toMatch(/duplicate/i);
+        expect(items[0]).toMatchObject({ errors: [{ field: 'name' }] });
+        for (const reason of reasons) expect(reason).not.toMatch(/Asha|Somebody|oops/);
+        // Control: the clean record after them is read as written.
+        expect(items[3]).toMatchObject({ kind: 'record', record: { name: 'Asha Verma' } });
+      }
+    },
+  );
 
   it('bounds line length', async () => {
     const lines = await collect(splitLines(chunksOf(`${'x'.repeat(50)}\nshort\n${'y'.repeat(50)}`, 7), 10));

@@ -183,33 +183,37 @@ describe('divoc verify: SMART Health Card examples', () => {
   const card = (ex: string) => join(SHC, `example-${ex}-e-file.smart-health-card`);
   const svg = (ex: string, i = 0) => join(SHC, `example-${ex}-g-qr-code-${i}.svg`);
 
-  it('numeric QR texts, .smart-health-card files, chunk sets (as separate INPUTs, any order) verify with ISS=jwks.json', async () => {
-    const r = await run([
-      'verify',
-      '--json',
-      '--trust',
-      `${SHC_ISSUER}=${SHC_JWKS}`,
-      numeric('00'),
-      card('00'),
-      card('02'),
-      numeric('02', 2),
-      numeric('02', 0),
-      numeric('02', 1),
-    ]);
-    const out = lines(r.stdout);
-    expect(
-      out.map((l) => [l.format, l.valid]),
-      r.stdout + r.stderr,
-    ).toEqual([
-      ['shc', true],
-      ['shc', true],
-      ['shc', true],
-      ['shc', true],
-    ]);
-    expect(out[3]?.input).toContain(' + ');
-    expect(out.every((l) => l.issuer === SHC_ISSUER)).toBe(true);
-    expect(r.code).toBe(0);
-  });
+  it(
+    'numeric QR texts, .smart-health-card files, chunk sets (as separate INPUTs, any order) ' +
+      'verify with ISS=jwks.json',
+    async () => {
+      const r = await run([
+        'verify',
+        '--json',
+        '--trust',
+        `${SHC_ISSUER}=${SHC_JWKS}`,
+        numeric('00'),
+        card('00'),
+        card('02'),
+        numeric('02', 2),
+        numeric('02', 0),
+        numeric('02', 1),
+      ]);
+      const out = lines(r.stdout);
+      expect(
+        out.map((l) => [l.format, l.valid]),
+        r.stdout + r.stderr,
+      ).toEqual([
+        ['shc', true],
+        ['shc', true],
+        ['shc', true],
+        ['shc', true],
+      ]);
+      expect(out[3]?.input).toContain(' + ');
+      expect(out.every((l) => l.issuer === SHC_ISSUER)).toBe(true);
+      expect(r.code).toBe(0);
+    },
+  );
 
   it('the SVG QR images verify, chunked ones gathered from three images', async () => {
     const r = await run(['verify', '--json', '--trust', SHC_JWKS, svg('00'), svg('02', 1), svg('02', 0), svg('02', 2)]);
@@ -241,12 +245,15 @@ describe('divoc verify: SMART Health Card examples', () => {
     expect(line?.checks[0]).toMatchObject({ name: 'decode', ok: false });
   });
 
-  it('an issuer folder (.well-known/ with jwks.json and crl/) is a trust source; its revocation list is applied', async () => {
-    const r = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${join(SHC, 'issuer')}`, card('00')]);
-    const [line] = lines(r.stdout);
-    expect(line?.valid, r.stdout + r.stderr).toBe(true);
-    expect(line?.checks.map((c) => c.name)).toContain('revocation');
-  });
+  it(
+    'an issuer folder (.well-known/ with jwks.json and crl/) is a trust source; ' + 'its revocation list is applied',
+    async () => {
+      const r = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${join(SHC, 'issuer')}`, card('00')]);
+      const [line] = lines(r.stdout);
+      expect(line?.valid, r.stdout + r.stderr).toBe(true);
+      expect(line?.checks.map((c) => c.name)).toContain('revocation');
+    },
+  );
 
   it('a JWKS bound to another issuer does not verify the card', async () => {
     const r = await run(['verify', '--json', '--trust', `https://other.example=${SHC_JWKS}`, numeric('00')]);
@@ -254,27 +261,31 @@ describe('divoc verify: SMART Health Card examples', () => {
     expect(failed(lines(r.stdout)[0])).toEqual(['trust:ERR_TRUST_ISSUER_MISMATCH']);
   });
 
-  it('example-01 (key certificate expired a year before signing) fails trust with ERR_SHC_KEY_EXPIRED, even with --allow-expired-keys', async () => {
-    const strict = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${SHC_JWKS}`, numeric('01'), card('01')]);
-    expect(strict.code).toBe(1);
-    for (const line of lines(strict.stdout)) expect(failed(line)).toEqual(['trust:ERR_SHC_KEY_EXPIRED']);
-    // The policy accepts keys that expired after they signed; this card was made after its key's certificate expired.
-    const lenient = await run([
-      'verify',
-      '--json',
-      '--allow-expired-keys',
-      '--trust',
-      `${SHC_ISSUER}=${SHC_JWKS}`,
-      numeric('01'),
-      card('01'),
-      svg('01'),
-    ]);
-    expect(
-      lines(lenient.stdout).map((l) => failed(l)),
-      lenient.stdout,
-    ).toEqual([['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED']]);
-    expect(lenient.code).toBe(1);
-  });
+  it(
+    'example-01 (key certificate expired a year before signing) fails trust with ERR_SHC_KEY_EXPIRED, ' +
+      'even with --allow-expired-keys',
+    async () => {
+      const strict = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${SHC_JWKS}`, numeric('01'), card('01')]);
+      expect(strict.code).toBe(1);
+      for (const line of lines(strict.stdout)) expect(failed(line)).toEqual(['trust:ERR_SHC_KEY_EXPIRED']);
+      // The policy accepts keys that expired after they signed; this card was made after its key's certificate expired.
+      const lenient = await run([
+        'verify',
+        '--json',
+        '--allow-expired-keys',
+        '--trust',
+        `${SHC_ISSUER}=${SHC_JWKS}`,
+        numeric('01'),
+        card('01'),
+        svg('01'),
+      ]);
+      expect(
+        lines(lenient.stdout).map((l) => failed(l)),
+        lenient.stdout,
+      ).toEqual([['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED'], ['trust:ERR_SHC_KEY_EXPIRED']]);
+      expect(lenient.code).toBe(1);
+    },
+  );
 
   it('verifyShc policy.acceptExpiredKeys (in @divoc/shc): off by default, on accepts example-01', async () => {
     const store = new TrustStore();
@@ -395,19 +406,22 @@ describe('divoc verify: hostile and unrecognised inputs', () => {
     });
   });
 
-  it('bad trust sources are exit 2: a broken signer list, an empty issuer folder, a garbage base64 certificate', async () => {
-    await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'list.json'), '[{"kid":"x","rawData":"bm90IGEgY2VydA=="}]');
-      await mkdir(join(dir, 'issuer'));
-      await writeFile(join(dir, 'cert.b64'), 'MIIBbm90IGEgY2VydA==');
-      await mkdir(join(dir, 'issuer2/.well-known/crl'), { recursive: true });
-      await cp(SHC_JWKS, join(dir, 'issuer2/.well-known/jwks.json'));
-      await writeFile(join(dir, 'issuer2/.well-known/crl/x.json'), '{"kid":"x","method":"nope","ctr":1,"rids":[]}');
-      for (const trust of ['list.json', 'issuer', 'cert.b64', 'issuer2']) {
-        const r = await run(['verify', '--trust', join(dir, trust), join(VDSNC, 'au-citizen-john-valid.json')]);
-        expect(r.code, `${trust}: ${r.stderr}`).toBe(2);
-        expect(r.stderr).toMatch(/^divoc: /);
-      }
-    });
-  });
+  it(
+    'bad trust sources are exit 2: a broken signer list, an empty issuer folder, ' + 'a garbage base64 certificate',
+    async () => {
+      await withTempDir(async (dir) => {
+        await writeFile(join(dir, 'list.json'), '[{"kid":"x","rawData":"bm90IGEgY2VydA=="}]');
+        await mkdir(join(dir, 'issuer'));
+        await writeFile(join(dir, 'cert.b64'), 'MIIBbm90IGEgY2VydA==');
+        await mkdir(join(dir, 'issuer2/.well-known/crl'), { recursive: true });
+        await cp(SHC_JWKS, join(dir, 'issuer2/.well-known/jwks.json'));
+        await writeFile(join(dir, 'issuer2/.well-known/crl/x.json'), '{"kid":"x","method":"nope","ctr":1,"rids":[]}');
+        for (const trust of ['list.json', 'issuer', 'cert.b64', 'issuer2']) {
+          const r = await run(['verify', '--trust', join(dir, trust), join(VDSNC, 'au-citizen-john-valid.json')]);
+          expect(r.code, `${trust}: ${r.stderr}`).toBe(2);
+          expect(r.stderr).toMatch(/^divoc: /);
+        }
+      });
+    },
+  );
 });

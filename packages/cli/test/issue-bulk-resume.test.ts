@@ -231,8 +231,10 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
         expect(r.valid, `${r.input}: ${JSON.stringify(r.checks.filter((c) => !c.ok))}`).toBe(true);
       expect(verified.code, verified.stderr).toBe(0);
       console.log(
-        `bulk resume: ${ROWS} rows (${stats.good} good, ${stats.bad} bad), killed after ${issuedBeforeKill} issued; rerun issued ${done.issued}, skipped ${done.skipped}; ` +
-          `peak RSS ${Math.round(first.peakRssKb / 1024)} MiB / ${Math.round(second.peakRssKb / 1024)} MiB; ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+        `bulk resume: ${ROWS} rows (${stats.good} good, ${stats.bad} bad), killed after ${issuedBeforeKill} ` +
+          `issued; rerun issued ${done.issued}, skipped ${done.skipped}; ` +
+          `peak RSS ${Math.round(first.peakRssKb / 1024)} MiB / ${Math.round(second.peakRssKb / 1024)} MiB; ` +
+          `${((Date.now() - started) / 1000).toFixed(0)} s in all`,
       );
     });
   }, 600_000);
@@ -241,93 +243,100 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
 const NDJSON_ROWS = Number(process.env.DIVOC_BULK_NDJSON_TEST_ROWS ?? 20_000);
 
 describe(`divoc issue --layout ndjson: ${NDJSON_ROWS} rows, kill -9 mid-way, resume`, () => {
-  it('ends with exactly one line per good row in certificates.ndjson, each whole, and no other output file', async () => {
-    if (!existsSync(BIN)) throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root`);
-    await withTempDir(async (dir) => {
-      const sample = await runBin(
-        [
-          'sample',
-          '--rows',
-          String(NDJSON_ROWS),
-          '--out',
+  it(
+    'ends with exactly one line per good row in certificates.ndjson, each whole, ' + 'and no other output file',
+    async () => {
+      if (!existsSync(BIN))
+        throw new Error(`${BIN} is missing: build first with \`pnpm build\` at the repository root`);
+      await withTempDir(async (dir) => {
+        const sample = await runBin(
+          [
+            'sample',
+            '--rows',
+            String(NDJSON_ROWS),
+            '--out',
+            'export.csv',
+            '--seed',
+            'ndjson-resume',
+            '--bad-ratio',
+            '0.03',
+            '--json',
+          ],
+          dir,
+        );
+        expect(sample.code, sample.stderr).toBe(0);
+        const stats = JSON.parse(sample.stdout) as { good: number; bad: number };
+        const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
+        expect(key.code, key.stderr).toBe(0);
+        await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
+
+        const args = [
+          'issue',
+          '--template',
+          'vaccination',
+          '--in',
           'export.csv',
-          '--seed',
-          'ndjson-resume',
-          '--bad-ratio',
-          '0.03',
+          '--out',
+          'out',
+          '--format',
+          'vc,vc-compact',
+          '--layout',
+          'ndjson',
+          '--key',
+          'issuer.key.json',
           '--json',
-        ],
-        dir,
-      );
-      expect(sample.code, sample.stderr).toBe(0);
-      const stats = JSON.parse(sample.stdout) as { good: number; bad: number };
-      const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
-      expect(key.code, key.stderr).toBe(0);
-      await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
+          '--no-fsync',
+        ];
+        const bundlePath = join(dir, 'out', 'certificates.ndjson');
+        const first = await runBin(args, dir, async () => (await lineCount(bundlePath)) >= Math.floor(stats.good / 5));
+        expect(first.signal).toBe('SIGKILL');
+        const before = await lineCount(bundlePath);
+        expect(before).toBeLessThan(stats.good);
 
-      const args = [
-        'issue',
-        '--template',
-        'vaccination',
-        '--in',
-        'export.csv',
-        '--out',
-        'out',
-        '--format',
-        'vc,vc-compact',
-        '--layout',
-        'ndjson',
-        '--key',
-        'issuer.key.json',
-        '--json',
-        '--no-fsync',
-      ];
-      const bundlePath = join(dir, 'out', 'certificates.ndjson');
-      const first = await runBin(args, dir, async () => (await lineCount(bundlePath)) >= Math.floor(stats.good / 5));
-      expect(first.signal).toBe('SIGKILL');
-      const before = await lineCount(bundlePath);
-      expect(before).toBeLessThan(stats.good);
+        const second = await runBin(args, dir);
+        expect(second.code, second.stderr).toBe(1); // bad rows
+        const done = JSON.parse(second.stdout.trim().split('\n').at(-1) as string) as {
+          issued: number;
+          skipped: number;
+          failed: number;
+        };
+        expect(done.failed).toBe(stats.bad);
+        expect(done.issued + done.skipped).toBe(stats.good);
+        expect(done.skipped).toBe(before);
 
-      const second = await runBin(args, dir);
-      expect(second.code, second.stderr).toBe(1); // bad rows
-      const done = JSON.parse(second.stdout.trim().split('\n').at(-1) as string) as {
-        issued: number;
-        skipped: number;
-        failed: number;
-      };
-      expect(done.failed).toBe(stats.bad);
-      expect(done.issued + done.skipped).toBe(stats.good);
-      expect(done.skipped).toBe(before);
+        const text = await readFile(bundlePath, 'utf8');
+        expect(text.endsWith('\n')).toBe(true);
+        const lines = text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { certificateId: string; recordId: string; formats: Record<string, unknown> });
+        expect(lines).toHaveLength(stats.good);
+        expect(new Set(lines.map((l) => l.certificateId)).size).toBe(stats.good);
+        expect(new Set(lines.map((l) => l.recordId)).size).toBe(stats.good);
+        expect((await readdir(join(dir, 'out'))).sort()).toEqual(['certificates.ndjson', 'errors.ndjson']);
 
-      const text = await readFile(bundlePath, 'utf8');
-      expect(text.endsWith('\n')).toBe(true);
-      const lines = text
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as { certificateId: string; recordId: string; formats: Record<string, unknown> });
-      expect(lines).toHaveLength(stats.good);
-      expect(new Set(lines.map((l) => l.certificateId)).size).toBe(stats.good);
-      expect(new Set(lines.map((l) => l.recordId)).size).toBe(stats.good);
-      expect((await readdir(join(dir, 'out'))).sort()).toEqual(['certificates.ndjson', 'errors.ndjson']);
-
-      // 100 random records: the credential and its compact QR verify with the built `divoc verify`.
-      const inputs: string[] = [];
-      for (let i = 0; i < 100; i++) {
-        const pick = lines[Math.floor(Math.random() * lines.length)]!;
-        await writeFile(join(dir, `v${i}.json`), JSON.stringify(pick.formats['w3c-vc']));
-        await writeFile(join(dir, `v${i}.txt`), String(pick.formats['vc-compact']));
-        inputs.push(`v${i}.json`, `v${i}.txt`);
-      }
-      const verified = await runBin(['verify', '--json', '--trust', 'issuer.trust.json', ...inputs], dir);
-      const reports = verified.stdout
-        .trim()
-        .split('\n')
-        .map((l) => JSON.parse(l) as { input: string; valid: boolean });
-      expect(reports).toHaveLength(inputs.length);
-      for (const r of reports) expect(r.valid, r.input).toBe(true);
-      console.log(
-        `bulk resume (ndjson): ${NDJSON_ROWS} rows, killed after ${before} lines; rerun issued ${done.issued}, skipped ${done.skipped}; peak RSS ${Math.round(second.peakRssKb / 1024)} MiB`,
-      );
-    });
-  }, 300_000);
+        // 100 random records: the credential and its compact QR verify with the built `divoc verify`.
+        const inputs: string[] = [];
+        for (let i = 0; i < 100; i++) {
+          const pick = lines[Math.floor(Math.random() * lines.length)]!;
+          await writeFile(join(dir, `v${i}.json`), JSON.stringify(pick.formats['w3c-vc']));
+          await writeFile(join(dir, `v${i}.txt`), String(pick.formats['vc-compact']));
+          inputs.push(`v${i}.json`, `v${i}.txt`);
+        }
+        const verified = await runBin(['verify', '--json', '--trust', 'issuer.trust.json', ...inputs], dir);
+        const reports = verified.stdout
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { input: string; valid: boolean });
+        expect(reports).toHaveLength(inputs.length);
+        for (const r of reports) expect(r.valid, r.input).toBe(true);
+        console.log(
+          `bulk resume (ndjson): ${NDJSON_ROWS} rows, killed after ${before} lines; ` +
+            `rerun issued ${done.issued}, skipped ${done.skipped}; ` +
+            `peak RSS ${Math.round(second.peakRssKb / 1024)} MiB`,
+        );
+      });
+    },
+    300_000,
+  );
 });

@@ -77,7 +77,9 @@ describe('divoc issue: journal and crash recovery', () => {
       // State: begin journaled, temps written, nothing renamed, no done line, no index line.
       await writeFile(
         journal,
-        `${(await lines(journal)).filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId))).join('\n')}\n`,
+        (await lines(journal))
+          .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
+          .join('\n') + '\n',
       );
       await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
       for (const f of last.files) await rm(join(out, f));
@@ -97,7 +99,9 @@ describe('divoc issue: journal and crash recovery', () => {
       const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string };
       await writeFile(
         journal,
-        `${(await lines(journal)).filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId))).join('\n')}\n`,
+        (await lines(journal))
+          .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
+          .join('\n') + '\n',
       );
       await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
       const r = await run([...argv, '--json']);
@@ -109,48 +113,56 @@ describe('divoc issue: journal and crash recovery', () => {
     });
   });
 
-  it('crash mid-record: one format done, the other only half-written (side file renamed, main file missing)', async () => {
-    await withTempDir(async (dir) => {
-      const { out, argv, journal, index } = await issuedRun(dir);
-      const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string };
-      await writeFile(
-        journal,
-        `${(await lines(journal)).filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId))).join('\n')}\n`,
-      );
-      await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
-      await rm(join(out, `${last.certificateId}.vc-compact.txt`));
-      await writeFile(join(out, `${last.certificateId}.vc-compact.svg`), '<svg>stale</svg>');
-      const r = await run(argv);
-      // The VC was finished (journaled by recovery); the compact QR is made again from that same VC.
-      expect(r.stdout).toContain('issued 1, skipped 2, failed 3');
-      const entries = await checkExactlyOnce(out);
-      expect(entries.filter((e) => e.certificateId === last.certificateId).map((e) => e.formats)).toEqual([
-        ['w3c-vc'],
-        ['vc-compact'],
-      ]);
-      expect(await readFile(join(out, `${last.certificateId}.vc-compact.svg`), 'utf8')).not.toContain('stale');
-      const decoded = ndjson(
-        (await run(['decode', '--json', join(out, `${last.certificateId}.vc-compact.txt`)])).stdout,
-      )[0];
-      expect(decoded?.payload).toEqual(JSON.parse(await readFile(join(out, `${last.certificateId}.json`), 'utf8')));
-    });
-  });
+  it(
+    'crash mid-record: one format done, the other only half-written (side file renamed, ' + 'main file missing)',
+    async () => {
+      await withTempDir(async (dir) => {
+        const { out, argv, journal, index } = await issuedRun(dir);
+        const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string };
+        await writeFile(
+          journal,
+          (await lines(journal))
+            .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
+            .join('\n') + '\n',
+        );
+        await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
+        await rm(join(out, `${last.certificateId}.vc-compact.txt`));
+        await writeFile(join(out, `${last.certificateId}.vc-compact.svg`), '<svg>stale</svg>');
+        const r = await run(argv);
+        // The VC was finished (journaled by recovery); the compact QR is made again from that same VC.
+        expect(r.stdout).toContain('issued 1, skipped 2, failed 3');
+        const entries = await checkExactlyOnce(out);
+        expect(entries.filter((e) => e.certificateId === last.certificateId).map((e) => e.formats)).toEqual([
+          ['w3c-vc'],
+          ['vc-compact'],
+        ]);
+        expect(await readFile(join(out, `${last.certificateId}.vc-compact.svg`), 'utf8')).not.toContain('stale');
+        const decoded = ndjson(
+          (await run(['decode', '--json', join(out, `${last.certificateId}.vc-compact.txt`)])).stdout,
+        )[0];
+        expect(decoded?.payload).toEqual(JSON.parse(await readFile(join(out, `${last.certificateId}.json`), 'utf8')));
+      });
+    },
+  );
 
-  it('crash between the journal and the index append, torn last lines: the index is repaired without duplicates', async () => {
-    await withTempDir(async (dir) => {
-      const { out, argv, journal, index } = await issuedRun(dir);
-      await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n{"line":8,"recordI`);
-      await writeFile(journal, `${await readFile(journal, 'utf8')}{"t":"done","items":[{"li`);
-      const r = await run([...argv, '--json']);
-      const start = ndjson(r.stdout)[0] as { recovery: Record<string, number> };
-      expect(start.recovery).toMatchObject({ indexRepaired: 1, tornLines: 2, recovered: 0 });
-      expect(ndjson(r.stdout).at(-1)).toMatchObject({ issued: 0, skipped: 3 });
-      expect(await checkExactlyOnce(out)).toHaveLength(3);
-      // And once more: nothing changes.
-      await run(argv);
-      expect(await checkExactlyOnce(out)).toHaveLength(3);
-    });
-  });
+  it(
+    'crash between the journal and the index append, torn last lines: ' + 'the index is repaired without duplicates',
+    async () => {
+      await withTempDir(async (dir) => {
+        const { out, argv, journal, index } = await issuedRun(dir);
+        await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n{"line":8,"recordI`);
+        await writeFile(journal, `${await readFile(journal, 'utf8')}{"t":"done","items":[{"li`);
+        const r = await run([...argv, '--json']);
+        const start = ndjson(r.stdout)[0] as { recovery: Record<string, number> };
+        expect(start.recovery).toMatchObject({ indexRepaired: 1, tornLines: 2, recovered: 0 });
+        expect(ndjson(r.stdout).at(-1)).toMatchObject({ issued: 0, skipped: 3 });
+        expect(await checkExactlyOnce(out)).toHaveLength(3);
+        // And once more: nothing changes.
+        await run(argv);
+        expect(await checkExactlyOnce(out)).toHaveLength(3);
+      });
+    },
+  );
 
   it('an output folder in use by a live process is refused (exit 2); a stale lock is taken over', async () => {
     await withTempDir(async (dir) => {
@@ -182,7 +194,8 @@ describe('divoc issue: mapping files and divoc sample input', () => {
           ';',
           ',',
         ) +
-          'B-1,Asha Verma,12/04/1990,F,did:in.gov.uidai.aadhaar:111122223333,COVISHIELD,1,2,01-09-2021 10:15,PHC Pune\n' +
+          'B-1,Asha Verma,12/04/1990,F,did:in.gov.uidai.aadhaar:111122223333,COVISHIELD,1,2,' +
+          '01-09-2021 10:15,PHC Pune\n' +
           'B-2,Ravi Kumar,44378,M,did:in.gov.uidai.aadhaar:444455556666,Covaxin,2,2,02-09-2021 11:00,PHC Hebbal\n' +
           'B-3,Bad Date,31/02/1990,M,did:in.gov.uidai.aadhaar:777788889999,Covaxin,1,2,02-09-2021 11:00,PHC\n',
       );
@@ -328,181 +341,186 @@ describe('divoc issue: mapping files and divoc sample input', () => {
 });
 
 describe('divoc issue --pdf', () => {
-  it('writes a one-page PDF per record that pdf-lib loads back, with the QR; Unicode names; custom templates', async () => {
-    await withTempDir(async (dir) => {
-      const k = await key(dir);
-      const input = join(dir, 'in.ndjson');
-      await writeFile(
-        input,
-        [
-          {
-            refId: 'P-1',
-            name: 'Asha Verma',
-            dob: '1990-04-12',
-            vaccine: 'COVISHIELD',
-            vaccinationDate: '2021-09-01',
-            dose: 1,
-            totalDoses: 2,
-            facilityName: 'PHC Pune',
-          },
-          {
-            refId: 'P-2',
-            name: 'Анна Иванова',
-            dob: '1985-01-02',
-            vaccine: 'Sputnik V',
-            vaccinationDate: '2021-09-02',
-            dose: 1,
-            totalDoses: 2,
-          },
-          {
-            refId: 'P-3',
-            name: 'आशा वर्मा',
-            dob: '1991-04-12',
-            vaccine: 'Covaxin',
-            vaccinationDate: '2021-09-03',
-            dose: 2,
-            totalDoses: 2,
-          },
-        ]
-          .map((r) => JSON.stringify(r))
-          .join('\n'),
-      );
-      const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        k,
-        '--template',
-        'vaccination',
-        '--in',
-        input,
-        '--out',
-        out,
-        '--format',
-        'vc,vc-compact',
-        '--pdf',
-      ]);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as {
-        certificateId: string;
-        files: string[];
-        formats: string[];
-      }[];
-      expect(index.map((e) => e.formats)).toEqual([0, 1, 2].map(() => ['w3c-vc', 'vc-compact', 'pdf']));
-      for (const e of index) {
-        const bytes = await readFile(join(out, `${e.certificateId}.pdf`));
-        expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
-        const doc = await PDFDocument.load(bytes);
-        expect(doc.getPageCount()).toBe(1);
-        expect(doc.getTitle()).toBe(`Certificate ${e.certificateId}`);
-        expect(bytes.length).toBeLessThan(200_000);
-      }
-      // Rendering it (where poppler is installed) proves viewers can draw it; the QR is read back from the render.
-      let pdftoppm = false;
-      try {
-        execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
-        pdftoppm = true;
-      } catch {
-        pdftoppm = false;
-      }
-      if (pdftoppm) {
-        const first = index[0]!.certificateId;
-        execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', join(out, `${first}.pdf`), join(dir, 'page')]);
-        const { readQrFromImage } = await import('@divoc/qr');
-        const read = await readQrFromImage(await readFile(join(dir, 'page.png')));
-        expect(read).toBe((await readFile(join(out, `${first}.vc-compact.txt`), 'utf8')).trim());
-      }
-      // Rerun with --pdf: nothing new. Adding --pdf later only writes the PDFs.
-      expect(
-        (
-          await run([
-            'issue',
-            '--key',
-            k,
-            '--template',
-            'vaccination',
-            '--in',
-            input,
-            '--out',
-            out,
-            '--format',
-            'vc,vc-compact',
-            '--pdf',
-          ])
-        ).stdout,
-      ).toContain('issued 0, skipped 3');
+  it(
+    'writes a one-page PDF per record that pdf-lib loads back, with the QR; Unicode names; ' + 'custom templates',
+    async () => {
+      await withTempDir(async (dir) => {
+        const k = await key(dir);
+        const input = join(dir, 'in.ndjson');
+        await writeFile(
+          input,
+          [
+            {
+              refId: 'P-1',
+              name: 'Asha Verma',
+              dob: '1990-04-12',
+              vaccine: 'COVISHIELD',
+              vaccinationDate: '2021-09-01',
+              dose: 1,
+              totalDoses: 2,
+              facilityName: 'PHC Pune',
+            },
+            {
+              refId: 'P-2',
+              name: 'Анна Иванова',
+              dob: '1985-01-02',
+              vaccine: 'Sputnik V',
+              vaccinationDate: '2021-09-02',
+              dose: 1,
+              totalDoses: 2,
+            },
+            {
+              refId: 'P-3',
+              name: 'आशा वर्मा',
+              dob: '1991-04-12',
+              vaccine: 'Covaxin',
+              vaccinationDate: '2021-09-03',
+              dose: 2,
+              totalDoses: 2,
+            },
+          ]
+            .map((r) => JSON.stringify(r))
+            .join('\n'),
+        );
+        const out = join(dir, 'out');
+        const r = await run([
+          'issue',
+          '--key',
+          k,
+          '--template',
+          'vaccination',
+          '--in',
+          input,
+          '--out',
+          out,
+          '--format',
+          'vc,vc-compact',
+          '--pdf',
+        ]);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as {
+          certificateId: string;
+          files: string[];
+          formats: string[];
+        }[];
+        expect(index.map((e) => e.formats)).toEqual([0, 1, 2].map(() => ['w3c-vc', 'vc-compact', 'pdf']));
+        for (const e of index) {
+          const bytes = await readFile(join(out, `${e.certificateId}.pdf`));
+          expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+          const doc = await PDFDocument.load(bytes);
+          expect(doc.getPageCount()).toBe(1);
+          expect(doc.getTitle()).toBe(`Certificate ${e.certificateId}`);
+          expect(bytes.length).toBeLessThan(200_000);
+        }
+        // Rendering it (where poppler is installed) proves viewers can draw it; the QR is read back from the render.
+        let pdftoppm = false;
+        try {
+          execFileSync('pdftoppm', ['-v'], { stdio: 'ignore' });
+          pdftoppm = true;
+        } catch {
+          pdftoppm = false;
+        }
+        if (pdftoppm) {
+          const first = index[0]!.certificateId;
+          execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', join(out, `${first}.pdf`), join(dir, 'page')]);
+          const { readQrFromImage } = await import('@divoc/qr');
+          const read = await readQrFromImage(await readFile(join(dir, 'page.png')));
+          expect(read).toBe((await readFile(join(out, `${first}.vc-compact.txt`), 'utf8')).trim());
+        }
+        // Rerun with --pdf: nothing new. Adding --pdf later only writes the PDFs.
+        expect(
+          (
+            await run([
+              'issue',
+              '--key',
+              k,
+              '--template',
+              'vaccination',
+              '--in',
+              input,
+              '--out',
+              out,
+              '--format',
+              'vc,vc-compact',
+              '--pdf',
+            ])
+          ).stdout,
+        ).toContain('issued 0, skipped 3');
 
-      const template = {
-        version: 1,
-        page: { width: 400, height: 300 },
-        fallbackText: '[see QR]',
-        texts: [{ text: 'Name: {{name}} · {{nope|refId}}', x: 20, y: 40, size: 12 }],
-        qr: { x: 200, y: 60, size: 180, payload: ['vc-compact'] },
-      };
-      await writeFile(join(dir, 'layout.json'), JSON.stringify(template));
-      const out2 = join(dir, 'out2');
-      const custom = await run([
-        'issue',
-        '--key',
-        k,
-        '--template',
-        'vaccination',
-        '--in',
-        input,
-        '--out',
-        out2,
-        '--pdf',
-        '--pdf-template',
-        join(dir, 'layout.json'),
-      ]);
-      expect(custom.code, custom.stderr).toBe(0);
-      const doc = await PDFDocument.load(
-        await readFile(
-          join(
-            out2,
-            `${(ndjson(await readFile(join(out2, 'index.ndjson'), 'utf8'))[0] as { certificateId: string }).certificateId}.pdf`,
+        const template = {
+          version: 1,
+          page: { width: 400, height: 300 },
+          fallbackText: '[see QR]',
+          texts: [{ text: 'Name: {{name}} · {{nope|refId}}', x: 20, y: 40, size: 12 }],
+          qr: { x: 200, y: 60, size: 180, payload: ['vc-compact'] },
+        };
+        await writeFile(join(dir, 'layout.json'), JSON.stringify(template));
+        const out2 = join(dir, 'out2');
+        const custom = await run([
+          'issue',
+          '--key',
+          k,
+          '--template',
+          'vaccination',
+          '--in',
+          input,
+          '--out',
+          out2,
+          '--pdf',
+          '--pdf-template',
+          join(dir, 'layout.json'),
+        ]);
+        expect(custom.code, custom.stderr).toBe(0);
+        const doc = await PDFDocument.load(
+          await readFile(
+            join(
+              out2,
+              (ndjson(await readFile(join(out2, 'index.ndjson'), 'utf8'))[0] as { certificateId: string })
+                .certificateId + '.pdf',
+            ),
           ),
-        ),
-      );
-      expect(doc.getPage(0).getSize()).toEqual({ width: 400, height: 300 });
+        );
+        expect(doc.getPage(0).getSize()).toEqual({ width: 400, height: 300 });
 
-      // A bad template is exit 2 before anything is issued.
-      await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...template, qr: { x: 300, y: 60, size: 180 } }));
-      const bad = await run([
-        'issue',
-        '--key',
-        k,
-        '--template',
-        'vaccination',
-        '--in',
-        input,
-        '--out',
-        join(dir, 'out3'),
-        '--pdf',
-        '--pdf-template',
-        join(dir, 'bad.json'),
-      ]);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain('ERR_PDF_TEMPLATE_INVALID');
-      expect(
-        (
-          await run([
-            'issue',
-            '--key',
-            k,
-            '--template',
-            'vaccination',
-            '--in',
-            input,
-            '--out',
-            out,
-            '--pdf-template',
-            join(dir, 'layout.json'),
-          ])
-        ).code,
-      ).toBe(2);
-    });
-  }, 60_000);
+        // A bad template is exit 2 before anything is issued.
+        await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...template, qr: { x: 300, y: 60, size: 180 } }));
+        const bad = await run([
+          'issue',
+          '--key',
+          k,
+          '--template',
+          'vaccination',
+          '--in',
+          input,
+          '--out',
+          join(dir, 'out3'),
+          '--pdf',
+          '--pdf-template',
+          join(dir, 'bad.json'),
+        ]);
+        expect(bad.code).toBe(2);
+        expect(bad.stderr).toContain('ERR_PDF_TEMPLATE_INVALID');
+        expect(
+          (
+            await run([
+              'issue',
+              '--key',
+              k,
+              '--template',
+              'vaccination',
+              '--in',
+              input,
+              '--out',
+              out,
+              '--pdf-template',
+              join(dir, 'layout.json'),
+            ])
+          ).code,
+        ).toBe(2);
+      });
+    },
+    60_000,
+  );
 
   it('fillText: placeholders, fallbacks for unprintable values', async () => {
     const { fillText, parsePdfTemplate, DEFAULT_PDF_TEMPLATE } = await import('@divoc/pdf');

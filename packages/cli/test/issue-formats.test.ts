@@ -385,72 +385,75 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
     });
   });
 
-  it('missing key material for a requested format is a usage error naming the flag (exit 2, nothing written)', async () => {
-    await withTempDir(async (dir) => {
-      const s = await setUp(dir);
-      const out = join(dir, 'out');
-      const base = ['issue', '--template', 'vaccination', '--in', CSV, '--out', out];
-      const cases: [string[], string][] = [
-        [[...base, '--key', s.vcKey, '--format', 'dcc'], '--dsc-key'],
-        [[...base, '--format', 'vc'], '--key'],
-        [[...base, '--format', 'divoc-qr'], '--key'],
-        [[...base, '--key', s.vcKey, '--format', 'vc,vdsnc'], '--bsc-key'],
-        [
+  it(
+    'missing key material for a requested format is a usage error naming the flag (exit 2, ' + 'nothing written)',
+    async () => {
+      await withTempDir(async (dir) => {
+        const s = await setUp(dir);
+        const out = join(dir, 'out');
+        const base = ['issue', '--template', 'vaccination', '--in', CSV, '--out', out];
+        const cases: [string[], string][] = [
+          [[...base, '--key', s.vcKey, '--format', 'dcc'], '--dsc-key'],
+          [[...base, '--format', 'vc'], '--key'],
+          [[...base, '--format', 'divoc-qr'], '--key'],
+          [[...base, '--key', s.vcKey, '--format', 'vc,vdsnc'], '--bsc-key'],
           [
-            ...base,
-            '--key',
-            s.vcKey,
-            '--format',
-            'vc,vdsnc',
-            '--dsc-key',
-            s.pki('dsc.key.pem'),
-            '--dsc-cert',
-            s.pki('dsc.crt.pem'),
+            [
+              ...base,
+              '--key',
+              s.vcKey,
+              '--format',
+              'vc,vdsnc',
+              '--dsc-key',
+              s.pki('dsc.key.pem'),
+              '--dsc-cert',
+              s.pki('dsc.crt.pem'),
+            ],
+            '--bsc-key',
           ],
-          '--bsc-key',
-        ],
-        [[...base, '--key', s.vcKey, '--format', 'vc,shc'], '--shc-key'],
-        [[...base, '--key', s.vcKey, '--format', 'vc,shc', '--shc-key', s.pki('dsc.key.pem')], '--shc-issuer'],
-        [
-          [...base, '--format', 'shc', '--shc-key', s.pki('dsc.key.pem'), '--shc-issuer', 'http://insecure.example'],
-          '--shc-issuer',
-        ],
-        [[...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem')], '--dsc-cert'],
-        [[...base, '--format', 'dcc', '--dsc-cert', s.pki('dsc.crt.pem')], '--dsc-key'],
-        [
-          [...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem'), '--dsc-cert', s.pki('dsc.crt.pem')],
-          '--issuer',
-        ],
-        [[...base, '--key', s.vcKey, '--format', 'vc,png'], '--format'],
-        [[...base, '--key', s.vcKey, '--format', 'vc', '--qr', 'gif'], '--qr'],
-      ];
-      for (const [argv, flag] of cases) {
-        const r = await run(argv);
-        expect(r.code, `${argv.slice(7).join(' ')}\n${r.stderr}`).toBe(2);
-        expect(r.stderr, argv.slice(7).join(' ')).toContain(flag);
-      }
-      // A key that does not match its certificate, or an Ed25519 key, is a key file error (exit 2).
-      for (const [key, cert] of [
-        [s.pki('bsc.key.pem'), s.pki('dsc.crt.pem')],
-        [s.vcKey, s.pki('dsc.crt.pem')],
-      ] as const) {
-        const r = await run([
-          ...base,
-          '--format',
-          'dcc',
-          '--issuer',
-          'https://x.example',
-          '--dsc-key',
-          key,
-          '--dsc-cert',
-          cert,
-        ]);
-        expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toContain('ERR_KEY_FILE_INVALID');
-      }
-      await expect(readdir(out)).rejects.toThrow();
-    });
-  });
+          [[...base, '--key', s.vcKey, '--format', 'vc,shc'], '--shc-key'],
+          [[...base, '--key', s.vcKey, '--format', 'vc,shc', '--shc-key', s.pki('dsc.key.pem')], '--shc-issuer'],
+          [
+            [...base, '--format', 'shc', '--shc-key', s.pki('dsc.key.pem'), '--shc-issuer', 'http://insecure.example'],
+            '--shc-issuer',
+          ],
+          [[...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem')], '--dsc-cert'],
+          [[...base, '--format', 'dcc', '--dsc-cert', s.pki('dsc.crt.pem')], '--dsc-key'],
+          [
+            [...base, '--format', 'dcc', '--dsc-key', s.pki('dsc.key.pem'), '--dsc-cert', s.pki('dsc.crt.pem')],
+            '--issuer',
+          ],
+          [[...base, '--key', s.vcKey, '--format', 'vc,png'], '--format'],
+          [[...base, '--key', s.vcKey, '--format', 'vc', '--qr', 'gif'], '--qr'],
+        ];
+        for (const [argv, flag] of cases) {
+          const r = await run(argv);
+          expect(r.code, `${argv.slice(7).join(' ')}\n${r.stderr}`).toBe(2);
+          expect(r.stderr, argv.slice(7).join(' ')).toContain(flag);
+        }
+        // A key that does not match its certificate, or an Ed25519 key, is a key file error (exit 2).
+        for (const [key, cert] of [
+          [s.pki('bsc.key.pem'), s.pki('dsc.crt.pem')],
+          [s.vcKey, s.pki('dsc.crt.pem')],
+        ] as const) {
+          const r = await run([
+            ...base,
+            '--format',
+            'dcc',
+            '--issuer',
+            'https://x.example',
+            '--dsc-key',
+            key,
+            '--dsc-cert',
+            cert,
+          ]);
+          expect(r.code, r.stderr).toBe(2);
+          expect(r.stderr).toContain('ERR_KEY_FILE_INVALID');
+        }
+        await expect(readdir(out)).rejects.toThrow();
+      });
+    },
+  );
 });
 
 describe('divoc decode', () => {
@@ -516,24 +519,27 @@ describe('divoc decode', () => {
     expect(ndjson(r.stdout).map((d) => d.format)).toEqual(['w3c-vc', 'vdsnc']);
   });
 
-  it('a broken or unknown input gives { format: "unknown", error: { code, message } }, exit 1; unreadable exit 2', async () => {
-    await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'a.txt'), 'hello');
-      await writeFile(join(dir, 'b.txt'), 'HC1:NCFOXN');
-      const r = await run(['decode', '--json', join(dir, 'a.txt'), join(dir, 'b.txt')]);
-      expect(r.code).toBe(1);
-      const [a, b] = ndjson(r.stdout);
-      expect(a).toMatchObject({ format: 'unknown', error: { code: 'ERR_INPUT_UNRECOGNIZED' } });
-      expect(b).toMatchObject({ format: 'unknown', detected: 'dcc' });
-      expect((b?.error as { code: string }).code).toMatch(/^ERR_DCC_/);
-      const missing = await run(['decode', '--json', join(dir, 'missing.txt'), join(dir, 'a.txt')]);
-      expect(missing.code).toBe(2);
-      expect(ndjson(missing.stdout)[0]).toMatchObject({ format: 'unknown', error: { code: 'ERR_INPUT_UNREADABLE' } });
-      expect((await run(['decode'])).code).toBe(2);
-      expect((await run(['decode', '--bogus', 'x'])).code).toBe(2);
-      expect((await run(['decode', '-', '-'])).code).toBe(2);
-    });
-  });
+  it(
+    'a broken or unknown input gives { format: "unknown", error: { code, message } }, exit 1; ' + 'unreadable exit 2',
+    async () => {
+      await withTempDir(async (dir) => {
+        await writeFile(join(dir, 'a.txt'), 'hello');
+        await writeFile(join(dir, 'b.txt'), 'HC1:NCFOXN');
+        const r = await run(['decode', '--json', join(dir, 'a.txt'), join(dir, 'b.txt')]);
+        expect(r.code).toBe(1);
+        const [a, b] = ndjson(r.stdout);
+        expect(a).toMatchObject({ format: 'unknown', error: { code: 'ERR_INPUT_UNRECOGNIZED' } });
+        expect(b).toMatchObject({ format: 'unknown', detected: 'dcc' });
+        expect((b?.error as { code: string }).code).toMatch(/^ERR_DCC_/);
+        const missing = await run(['decode', '--json', join(dir, 'missing.txt'), join(dir, 'a.txt')]);
+        expect(missing.code).toBe(2);
+        expect(ndjson(missing.stdout)[0]).toMatchObject({ format: 'unknown', error: { code: 'ERR_INPUT_UNREADABLE' } });
+        expect((await run(['decode'])).code).toBe(2);
+        expect((await run(['decode', '--bogus', 'x'])).code).toBe(2);
+        expect((await run(['decode', '-', '-'])).code).toBe(2);
+      });
+    },
+  );
 
   it('reads stdin', async () => {
     const r = await run(['decode', '--json', '-'], { stdin: 'DIVOC1:AB' });

@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { decodeCompactCredential } from '@divoc/vc';
 import { IdSet } from '../../bulk/src/lib/id-set.js';
@@ -14,7 +13,6 @@ import { BUNDLE_FILE, bundleLineId } from '../../bulk/src/lib/bundle.js';
 import { FIXTURES, ndjson, run, withTempDir } from './helpers.js';
 
 const CSV = join(FIXTURES, 'records.csv');
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 
 interface BundleLine {
   certificateId: string;
@@ -69,83 +67,86 @@ describe('bundleLineId', () => {
 });
 
 describe('divoc issue --layout ndjson', () => {
-  it('writes one line per issued record with every format, no per-record files; reruns skip; torn tails are cut', async () => {
-    await withTempDir(async (dir) => {
-      const { file, trust } = await key(dir);
-      const out = join(dir, 'out');
-      const argv = [
-        'issue',
-        '--key',
-        file,
-        '--template',
-        'vaccination',
-        '--in',
-        CSV,
-        '--out',
-        out,
-        '--format',
-        'vc,vc-compact,divoc-qr',
-        '--layout',
-        'ndjson',
-        '--batch-size',
-        '1',
-      ];
-      const first = await run(argv);
-      expect(first.code, first.stderr).toBe(1); // the fixture has bad rows
-      expect(first.stdout).toContain('issued 3, skipped 0, failed 3');
-      expect((await readdir(out)).sort()).toEqual([BUNDLE_FILE, 'errors.ndjson']);
-      const lines = await bundleOf(out);
-      expect(lines).toHaveLength(3);
-      for (const entry of lines) {
-        expect(Object.keys(entry)[0]).toBe('certificateId');
-        expect(Object.keys(entry.formats).sort()).toEqual(['divoc-qr', 'vc-compact', 'w3c-vc']);
-        const vc = entry.formats['w3c-vc'] as { evidence: { certificateId: string }[] };
-        expect(vc.evidence[0]?.certificateId).toBe(entry.certificateId);
-        // The compact QR carries exactly the same signed credential.
-        expect(decodeCompactCredential(entry.formats['vc-compact'] as string)).toEqual(vc);
-        expect(entry.formats['divoc-qr']).toEqual(expect.any(String));
-      }
-      // Every credential verifies with the built CLI's verifier (files written from the bundle).
-      const names: string[] = [];
-      for (const [i, entry] of lines.entries()) {
-        await writeFile(join(dir, `c${i}.json`), JSON.stringify(entry.formats['w3c-vc']));
-        await writeFile(join(dir, `c${i}.txt`), String(entry.formats['vc-compact']));
-        names.push(join(dir, `c${i}.json`), join(dir, `c${i}.txt`));
-      }
-      const verified = await run(['verify', '--json', '--trust', trust, ...names]);
-      expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+  it(
+    'writes one line per issued record with every format, no per-record files; reruns skip; ' + 'torn tails are cut',
+    async () => {
+      await withTempDir(async (dir) => {
+        const { file, trust } = await key(dir);
+        const out = join(dir, 'out');
+        const argv = [
+          'issue',
+          '--key',
+          file,
+          '--template',
+          'vaccination',
+          '--in',
+          CSV,
+          '--out',
+          out,
+          '--format',
+          'vc,vc-compact,divoc-qr',
+          '--layout',
+          'ndjson',
+          '--batch-size',
+          '1',
+        ];
+        const first = await run(argv);
+        expect(first.code, first.stderr).toBe(1); // the fixture has bad rows
+        expect(first.stdout).toContain('issued 3, skipped 0, failed 3');
+        expect((await readdir(out)).sort()).toEqual([BUNDLE_FILE, 'errors.ndjson']);
+        const lines = await bundleOf(out);
+        expect(lines).toHaveLength(3);
+        for (const entry of lines) {
+          expect(Object.keys(entry)[0]).toBe('certificateId');
+          expect(Object.keys(entry.formats).sort()).toEqual(['divoc-qr', 'vc-compact', 'w3c-vc']);
+          const vc = entry.formats['w3c-vc'] as { evidence: { certificateId: string }[] };
+          expect(vc.evidence[0]?.certificateId).toBe(entry.certificateId);
+          // The compact QR carries exactly the same signed credential.
+          expect(decodeCompactCredential(entry.formats['vc-compact'] as string)).toEqual(vc);
+          expect(entry.formats['divoc-qr']).toEqual(expect.any(String));
+        }
+        // Every credential verifies with the built CLI's verifier (files written from the bundle).
+        const names: string[] = [];
+        for (const [i, entry] of lines.entries()) {
+          await writeFile(join(dir, `c${i}.json`), JSON.stringify(entry.formats['w3c-vc']));
+          await writeFile(join(dir, `c${i}.txt`), String(entry.formats['vc-compact']));
+          names.push(join(dir, `c${i}.json`), join(dir, `c${i}.txt`));
+        }
+        const verified = await run(['verify', '--json', '--trust', trust, ...names]);
+        expect(verified.code, verified.stdout + verified.stderr).toBe(0);
 
-      // A rerun issues nothing; the file is unchanged.
-      const before = await readFile(join(out, BUNDLE_FILE), 'utf8');
-      const again = await run(argv);
-      expect(again.stdout).toContain('issued 0, skipped 3, failed 3');
-      expect(await readFile(join(out, BUNDLE_FILE), 'utf8')).toBe(before);
+        // A rerun issues nothing; the file is unchanged.
+        const before = await readFile(join(out, BUNDLE_FILE), 'utf8');
+        const again = await run(argv);
+        expect(again.stdout).toContain('issued 0, skipped 3, failed 3');
+        expect(await readFile(join(out, BUNDLE_FILE), 'utf8')).toBe(before);
 
-      // A torn last line (a crash in the middle of an append): cut off, that record issued again, once.
-      const lastLine = before.trimEnd().split('\n').at(-1)!;
-      const kept = before.slice(0, before.length - lastLine.length - 1);
-      await writeFile(join(out, BUNDLE_FILE), kept + lastLine.slice(0, 100));
-      const repaired = await run([...argv, '--json']);
-      const start = ndjson(repaired.stdout)[0] as { recovery: { journaled: number; tornLines: number } };
-      expect(start.recovery).toEqual({ journaled: 2, tornLines: 1, invalidLines: 0 });
-      expect(repaired.stderr).toContain('issued 1, skipped 2, failed 3');
-      const after = await bundleOf(out);
-      expect(after.map((l) => l.certificateId).sort()).toEqual(lines.map((l) => l.certificateId).sort());
+        // A torn last line (a crash in the middle of an append): cut off, that record issued again, once.
+        const lastLine = before.trimEnd().split('\n').at(-1)!;
+        const kept = before.slice(0, before.length - lastLine.length - 1);
+        await writeFile(join(out, BUNDLE_FILE), kept + lastLine.slice(0, 100));
+        const repaired = await run([...argv, '--json']);
+        const start = ndjson(repaired.stdout)[0] as { recovery: { journaled: number; tornLines: number } };
+        expect(start.recovery).toEqual({ journaled: 2, tornLines: 1, invalidLines: 0 });
+        expect(repaired.stderr).toContain('issued 1, skipped 2, failed 3');
+        const after = await bundleOf(out);
+        expect(after.map((l) => l.certificateId).sort()).toEqual(lines.map((l) => l.certificateId).sort());
 
-      // A line cut short inside the file (a disk that failed while two workers appended): not counted as done, so
-      // its record is issued again; the other records stay skipped.
-      const text = await readFile(join(out, BUNDLE_FILE), 'utf8');
-      const [firstLine, ...rest] = text.trimEnd().split('\n');
-      await writeFile(join(out, BUNDLE_FILE), `${firstLine!.slice(0, 200)}${rest.join('\n')}\n`);
-      const healed = await run([...argv, '--json']);
-      expect((ndjson(healed.stdout)[0] as { recovery: unknown }).recovery).toEqual({
-        journaled: 1,
-        tornLines: 0,
-        invalidLines: 1,
+        // A line cut short inside the file (a disk that failed while two workers appended): not counted as done, so
+        // its record is issued again; the other records stay skipped.
+        const text = await readFile(join(out, BUNDLE_FILE), 'utf8');
+        const [firstLine, ...rest] = text.trimEnd().split('\n');
+        await writeFile(join(out, BUNDLE_FILE), `${firstLine!.slice(0, 200)}${rest.join('\n')}\n`);
+        const healed = await run([...argv, '--json']);
+        expect((ndjson(healed.stdout)[0] as { recovery: unknown }).recovery).toEqual({
+          journaled: 1,
+          tornLines: 0,
+          invalidLines: 1,
+        });
+        expect(healed.stderr).toContain('issued 2, skipped 1, failed 3');
       });
-      expect(healed.stderr).toContain('issued 2, skipped 1, failed 3');
-    });
-  });
+    },
+  );
 
   it('issues a certificate id repeated in the input once (the repeat is skipped)', async () => {
     await withTempDir(async (dir) => {

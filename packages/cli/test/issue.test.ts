@@ -34,55 +34,61 @@ const errorFields = (e: Record<string, unknown>) =>
   (e.errors as { field: string; reason: string }[]).map((x) => x.field);
 
 describe('divoc issue', () => {
-  it('CSV: issues good rows, reports bad ones with line + field + reason (exit 1); a fresh key verifies them', async () => {
-    await withTempDir(async (dir) => {
-      const { keyFile, trustFile, entry } = await generateKey(dir, 'ed25519');
-      const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--in',
-        join(FIXTURES, 'records.csv'),
-        '--out',
-        out,
-      ]);
-      expect(r.code, r.stdout + r.stderr).toBe(1);
-      expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
-      const { files, index, errors } = await readOut(out);
-      expect(index.map((l) => [l.line, l.recordId])).toEqual([
-        [2, 'R-001'],
-        [3, 'R-002'],
-        [8, 'R-006'],
-      ]);
-      for (const line of index) {
-        expect(line).toMatchObject({
-          certificateId: expect.any(String),
-          files: [`${line.certificateId as string}.json`],
-          formats: ['w3c-vc'],
-        });
-      }
-      expect(files).toEqual(index.map((l) => `${l.certificateId as string}.json`).sort());
-      expect(errors.map((e) => [e.line, e.recordId, errorFields(e)])).toEqual([
-        [5, 'R-003', ['dose']],
-        [6, 'R-004', ['name']],
-        [7, 'R-005', ['(record)']],
-      ]);
-      for (const e of errors) for (const x of e.errors as { reason: string }[]) expect(x.reason).toMatch(/\S/);
+  it(
+    'CSV: issues good rows, reports bad ones with line + field + reason (exit 1); ' + 'a fresh key verifies them',
+    async () => {
+      await withTempDir(async (dir) => {
+        const { keyFile, trustFile, entry } = await generateKey(dir, 'ed25519');
+        const out = join(dir, 'out');
+        const r = await run([
+          'issue',
+          '--key',
+          keyFile,
+          '--template',
+          'vaccination',
+          '--in',
+          join(FIXTURES, 'records.csv'),
+          '--out',
+          out,
+        ]);
+        expect(r.code, r.stdout + r.stderr).toBe(1);
+        expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
+        const { files, index, errors } = await readOut(out);
+        expect(index.map((l) => [l.line, l.recordId])).toEqual([
+          [2, 'R-001'],
+          [3, 'R-002'],
+          [8, 'R-006'],
+        ]);
+        for (const line of index) {
+          expect(line).toMatchObject({
+            certificateId: expect.any(String),
+            files: [`${line.certificateId as string}.json`],
+            formats: ['w3c-vc'],
+          });
+        }
+        expect(files).toEqual(index.map((l) => `${l.certificateId as string}.json`).sort());
+        expect(errors.map((e) => [e.line, e.recordId, errorFields(e)])).toEqual([
+          [5, 'R-003', ['dose']],
+          [6, 'R-004', ['name']],
+          [7, 'R-005', ['(record)']],
+        ]);
+        for (const e of errors) for (const x of e.errors as { reason: string }[]) expect(x.reason).toMatch(/\S/);
 
-      // Every issued credential carries its certificate id and verifies against the printed trust-list entry.
-      const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
-      expect(credential.proof).toMatchObject({ cryptosuite: 'eddsa-rdfc-2022', verificationMethod: entry.id });
-      expect(credential.issuer).toBe((entry.id as string).split('#')[0]);
-      const v = await run(['verify', '--trust', trustFile, '--json', ...files.map((f) => join(out, f))]);
-      expect(v.code, v.stdout).toBe(0);
-      expect(ndjson(v.stdout).every((l) => l.valid === true)).toBe(true);
-      // Without the trust entry it does not verify.
-      expect((await run(['verify', '--json', join(out, files[0] as string)])).code).toBe(1);
-    });
-  });
+        // Every issued credential carries its certificate id and verifies against the printed trust-list entry.
+        const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as {
+          proof: unknown;
+          issuer: unknown;
+        };
+        expect(credential.proof).toMatchObject({ cryptosuite: 'eddsa-rdfc-2022', verificationMethod: entry.id });
+        expect(credential.issuer).toBe((entry.id as string).split('#')[0]);
+        const v = await run(['verify', '--trust', trustFile, '--json', ...files.map((f) => join(out, f))]);
+        expect(v.code, v.stdout).toBe(0);
+        expect(ndjson(v.stdout).every((l) => l.valid === true)).toBe(true);
+        // Without the trust entry it does not verify.
+        expect((await run(['verify', '--json', join(out, files[0] as string)])).code).toBe(1);
+      });
+    },
+  );
 
   it('rerun issues nothing new and leaves the issued files alone', async () => {
     await withTempDir(async (dir) => {
@@ -175,37 +181,53 @@ describe('divoc issue', () => {
     });
   });
 
-  it('all-good input exits 0; uses the record certificateId; DIVOC key JSON signs as did:india (Ed25519Signature2018)', async () => {
-    await withTempDir(async (dir) => {
-      const input = join(dir, 'in.ndjson');
-      await writeFile(
-        input,
-        `${JSON.stringify({ refId: 'D-1', certificateId: '244768056', name: 'Sam', age: 31, vaccine: 'covaxin', vaccinationDate: '2021-07-12', dose: 2, totalDoses: 2 })}\n`,
-      );
-      const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        DIVOC_ED25519_KEY,
-        '--suite',
-        'Ed25519Signature2018',
-        '--issuer',
-        'https://divoc.dev/',
-        '--template',
-        'vaccination',
-        '--in',
-        input,
-        '--out',
-        out,
-      ]);
-      expect(r.code, r.stdout + r.stderr).toBe(0);
-      const credential = JSON.parse(await readFile(join(out, '244768056.json'), 'utf8')) as Record<string, any>;
-      expect(credential.proof).toMatchObject({ type: 'Ed25519Signature2018', verificationMethod: 'did:india' });
-      expect(credential.issuer).toBe('https://divoc.dev/');
-      const v = await run(['verify', '--trust', DIVOC_ED25519_KEY, join(out, '244768056.json')]);
-      expect(v.code, v.stdout).toBe(0);
-    });
-  });
+  it(
+    'all-good input exits 0; uses the record certificateId; DIVOC key JSON signs as did:india ' +
+      '(Ed25519Signature2018)',
+    async () => {
+      await withTempDir(async (dir) => {
+        const input = join(dir, 'in.ndjson');
+        await writeFile(
+          input,
+          `${JSON.stringify({
+            refId: 'D-1',
+            certificateId: '244768056',
+            name: 'Sam',
+            age: 31,
+            vaccine: 'covaxin',
+            vaccinationDate: '2021-07-12',
+            dose: 2,
+            totalDoses: 2,
+          })}\n`,
+        );
+        const out = join(dir, 'out');
+        const r = await run([
+          'issue',
+          '--key',
+          DIVOC_ED25519_KEY,
+          '--suite',
+          'Ed25519Signature2018',
+          '--issuer',
+          'https://divoc.dev/',
+          '--template',
+          'vaccination',
+          '--in',
+          input,
+          '--out',
+          out,
+        ]);
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+        const credential = JSON.parse(await readFile(join(out, '244768056.json'), 'utf8')) as {
+          proof: unknown;
+          issuer: unknown;
+        };
+        expect(credential.proof).toMatchObject({ type: 'Ed25519Signature2018', verificationMethod: 'did:india' });
+        expect(credential.issuer).toBe('https://divoc.dev/');
+        const v = await run(['verify', '--trust', DIVOC_ED25519_KEY, join(out, '244768056.json')]);
+        expect(v.code, v.stdout).toBe(0);
+      });
+    },
+  );
 
   it('a plain PKCS#1 PEM key with --key-id signs; verify binds the id with ID=FILE', async () => {
     await withTempDir(async (dir) => {
@@ -251,57 +273,65 @@ describe('divoc issue', () => {
       ]);
       expect(r.code).toBe(1);
       const { files } = await readOut(out);
-      const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
+      const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as {
+        '@context': unknown[];
+        validFrom: unknown;
+      };
       expect(credential['@context'][0]).toBe('https://www.w3.org/ns/credentials/v2');
       expect(credential.validFrom).toEqual(expect.any(String));
       expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
     });
   });
 
-  it("the SDK v2 context by default; --context divoc-legacy signs with DIVOC's vaccination context (both verify)", async () => {
-    await withTempDir(async (dir) => {
-      const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
-      for (const [flags, context] of [
-        [[], 'https://divoc.dev/credentials/sdk/v2'],
-        [['--context', 'divoc-legacy'], 'https://divoc.dev/credentials/vaccination/v1'],
-        [['--context', 'sdk'], 'https://divoc.dev/credentials/sdk/v2'],
-      ] as const) {
-        const out = join(dir, `out-${flags.join('') || 'default'}`);
-        const r = await run([
+  it(
+    "the SDK v2 context by default; --context divoc-legacy signs with DIVOC's vaccination context " + '(both verify)',
+    async () => {
+      await withTempDir(async (dir) => {
+        const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
+        for (const [flags, context] of [
+          [[], 'https://divoc.dev/credentials/sdk/v2'],
+          [['--context', 'divoc-legacy'], 'https://divoc.dev/credentials/vaccination/v1'],
+          [['--context', 'sdk'], 'https://divoc.dev/credentials/sdk/v2'],
+        ] as const) {
+          const out = join(dir, `out-${flags.join('') || 'default'}`);
+          const r = await run([
+            'issue',
+            '--key',
+            keyFile,
+            '--template',
+            'vaccination',
+            ...flags,
+            '--in',
+            join(FIXTURES, 'records.json'),
+            '--out',
+            out,
+          ]);
+          expect(r.code).toBe(1);
+          const { files } = await readOut(out);
+          const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as {
+            '@context': unknown[];
+          };
+          // (then the Data Integrity context the eddsa-rdfc-2022 proof adds)
+          expect(credential['@context'].slice(0, 2)).toEqual(['https://www.w3.org/2018/credentials/v1', context]);
+          expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
+        }
+        const bad = await run([
           'issue',
           '--key',
           keyFile,
           '--template',
           'vaccination',
-          ...flags,
+          '--context',
+          'divoc',
           '--in',
           join(FIXTURES, 'records.json'),
           '--out',
-          out,
+          join(dir, 'x'),
         ]);
-        expect(r.code).toBe(1);
-        const { files } = await readOut(out);
-        const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as Record<string, any>;
-        // (then the Data Integrity context the eddsa-rdfc-2022 proof adds)
-        expect(credential['@context'].slice(0, 2)).toEqual(['https://www.w3.org/2018/credentials/v1', context]);
-        expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
-      }
-      const bad = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--context',
-        'divoc',
-        '--in',
-        join(FIXTURES, 'records.json'),
-        '--out',
-        join(dir, 'x'),
-      ]);
-      expect(bad.code).toBe(2);
-    });
-  });
+        expect(bad.code).toBe(2);
+      });
+    },
+  );
 
   it('hostile records are rejected one by one, never crash the run', async () => {
     await withTempDir(async (dir) => {

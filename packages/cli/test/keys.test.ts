@@ -136,7 +136,8 @@ describe('key files', () => {
     ['no pem', '{"kind":"divoc-key","version":1,"id":"x:y"}'],
     [
       'garbage pem',
-      '{"kind":"divoc-key","version":1,"id":"x:y","type":"Ed25519","privateKeyPem":"-----BEGIN PRIVATE KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"}',
+      '{"kind":"divoc-key","version":1,"id":"x:y","type":"Ed25519","privateKeyPem":"-----BEGIN PRIVATE ' +
+        'KEY-----\\nAAAA\\n-----END PRIVATE KEY-----"}',
     ],
     ['truncated PEM', '-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEI'],
     ['bad base58', '{"publicKeyBase58": "0OIl", "privateKeyBase58": "0OIl"}'],

@@ -49,31 +49,34 @@ describe('divoc keys generate --pkcs11', () => {
     });
   });
 
-  it('--out writes only the public trust entry; --id and --controller are used; the same label twice is refused', async () => {
-    await withTempDir(async (dir) => {
-      const out = join(dir, 'entry.json');
-      const args = [
-        'keys',
-        'generate',
-        '--type',
-        'p256',
-        '--pkcs11',
-        uriFor('with-out'),
-        '--out',
-        out,
-        '--id',
-        'did:web:issuer.example#hsm-1',
-      ];
-      const r = await run(args, { env });
-      expect(r.code, r.stderr).toBe(0);
-      const written = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
-      expect(written).toEqual(JSON.parse(r.stdout));
-      expect(written).toMatchObject({ id: 'did:web:issuer.example#hsm-1', controller: 'did:web:issuer.example' });
-      const again = await run([...args, '--force'], { env });
-      expect(again.code).toBe(2);
-      expect(again.stderr).toContain('ERR_PKCS11_KEY_EXISTS');
-    });
-  });
+  it(
+    '--out writes only the public trust entry; --id and --controller are used; ' + 'the same label twice is refused',
+    async () => {
+      await withTempDir(async (dir) => {
+        const out = join(dir, 'entry.json');
+        const args = [
+          'keys',
+          'generate',
+          '--type',
+          'p256',
+          '--pkcs11',
+          uriFor('with-out'),
+          '--out',
+          out,
+          '--id',
+          'did:web:issuer.example#hsm-1',
+        ];
+        const r = await run(args, { env });
+        expect(r.code, r.stderr).toBe(0);
+        const written = JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>;
+        expect(written).toEqual(JSON.parse(r.stdout));
+        expect(written).toMatchObject({ id: 'did:web:issuer.example#hsm-1', controller: 'did:web:issuer.example' });
+        const again = await run([...args, '--force'], { env });
+        expect(again.code).toBe(2);
+        expect(again.stderr).toContain('ERR_PKCS11_KEY_EXISTS');
+      });
+    },
+  );
 
   it('typed failures: wrong PIN, no PIN, no label, not a URI — exit 2, the PIN never shown', async () => {
     const wrong = await run(['keys', 'generate', '--type', 'p256', '--pkcs11', uriFor('w', 'pin-value=000000')], {
@@ -205,7 +208,8 @@ describe('divoc issue --key pkcs11:…', () => {
         );
         expect(
           issued.code,
-          `divoc issue must accept --key pkcs11:… (keyfile.ts loadSigningKey + signerFor): ${issued.stdout}${issued.stderr}`,
+          'divoc issue must accept --key pkcs11:… (keyfile.ts loadSigningKey + signerFor): ' +
+            `${issued.stdout}${issued.stderr}`,
         ).toBe(0);
         const files = (await readdir(out)).filter((f) => f.endsWith('.json'));
         expect(files, `${JSON.stringify(await readdir(out))} ${issued.stdout}`).toHaveLength(3);

@@ -75,35 +75,39 @@ describe('@divoc/service is an optional peer dependency, loaded only by divoc se
     expect(dynamic).toEqual(['lib/service-module.ts']);
   });
 
-  it('dist: no file imports @divoc/service statically (types included); one dynamic import, in the lazily loaded serve chunk', async () => {
-    assertBuilt();
-    const files = (await filesUnder(DIST)).filter((f) => /\.(js|mjs|cjs|d\.ts|d\.mts)$/.test(f));
-    expect(files.length).toBeGreaterThan(3);
-    const withDynamic: string[] = [];
-    for (const file of files) {
-      const text = await readFile(file, 'utf8');
-      for (const pattern of STATIC_ANY)
-        expect(pattern.test(text), `${file} imports @divoc/service statically (${pattern})`).toBe(false);
-      if (DYNAMIC.test(text)) withDynamic.push(file.slice(DIST.length + 1));
-      DYNAMIC.lastIndex = 0;
-    }
-    expect(withDynamic).toHaveLength(1);
-    expect(withDynamic[0]).toMatch(/^serve-[\w-]+\.js$/);
-    // The serve chunk itself is only ever imported dynamically (divoc serve), never at start-up.
-    const chunk = withDynamic[0]!;
-    for (const file of files.filter((f) => f.endsWith('.js'))) {
-      const text = await readFile(file, 'utf8');
-      const statically = new RegExp(
-        String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${chunk.replace('.', '\\.')}["']`,
-        'm',
-      );
-      expect(statically.test(text), `${file} imports ${chunk} statically`).toBe(false);
-    }
-    // Control: the patterns do see a static import where there is one.
-    expect(STATIC[0]!.test(`import { startService } from "@divoc/service";`)).toBe(true);
-    expect(STATIC_ANY.some((p) => p.test(`import type { ServiceConfig } from '@divoc/service';`))).toBe(true);
-    expect(STATIC.some((p) => p.test(`const m = await import("@divoc/service");`))).toBe(false);
-  });
+  it(
+    'dist: no file imports @divoc/service statically (types included); one dynamic import, ' +
+      'in the lazily loaded serve chunk',
+    async () => {
+      assertBuilt();
+      const files = (await filesUnder(DIST)).filter((f) => /\.(js|mjs|cjs|d\.ts|d\.mts)$/.test(f));
+      expect(files.length).toBeGreaterThan(3);
+      const withDynamic: string[] = [];
+      for (const file of files) {
+        const text = await readFile(file, 'utf8');
+        for (const pattern of STATIC_ANY)
+          expect(pattern.test(text), `${file} imports @divoc/service statically (${pattern})`).toBe(false);
+        if (DYNAMIC.test(text)) withDynamic.push(file.slice(DIST.length + 1));
+        DYNAMIC.lastIndex = 0;
+      }
+      expect(withDynamic).toHaveLength(1);
+      expect(withDynamic[0]).toMatch(/^serve-[\w-]+\.js$/);
+      // The serve chunk itself is only ever imported dynamically (divoc serve), never at start-up.
+      const chunk = withDynamic[0]!;
+      for (const file of files.filter((f) => f.endsWith('.js'))) {
+        const text = await readFile(file, 'utf8');
+        const statically = new RegExp(
+          String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${chunk.replace('.', '\\.')}["']`,
+          'm',
+        );
+        expect(statically.test(text), `${file} imports ${chunk} statically`).toBe(false);
+      }
+      // Control: the patterns do see a static import where there is one.
+      expect(STATIC[0]!.test(`import { startService } from "@divoc/service";`)).toBe(true);
+      expect(STATIC_ANY.some((p) => p.test(`import type { ServiceConfig } from '@divoc/service';`))).toBe(true);
+      expect(STATIC.some((p) => p.test(`const m = await import("@divoc/service");`))).toBe(false);
+    },
+  );
 });
 
 describe('divoc serve without @divoc/service', () => {
@@ -118,86 +122,98 @@ describe('divoc serve without @divoc/service', () => {
       }),
     );
 
-  it('exits 2 with ERR_SERVICE_NOT_INSTALLED and how to install it; --help still works; other commands never load it', async () => {
-    await withTempDir(async (dir) => {
-      let loads = 0;
-      serviceModule.importService = () => {
-        loads++;
-        return notInstalled();
-      };
-      const keys = await run(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json'], { cwd: dir });
-      expect(keys.code, keys.stderr).toBe(0); // control: no service needed
-      expect(loads).toBe(0);
-      const help = await run(['serve', '--help'], { cwd: dir });
-      expect(help.code).toBe(0);
-      expect(help.stdout).toMatch(/npm i @divoc\/service/);
-      for (const argv of [
-        ['serve', '--dev', '--key', 'k.json', '--port', '0'],
-        ['serve', '--config', 'service.json'],
-      ]) {
-        const r = await run(argv, { cwd: dir });
-        expect(r.code, r.stderr).toBe(2);
-        expect(r.stderr).toBe(`divoc: ${MESSAGE} (ERR_SERVICE_NOT_INSTALLED)\n`);
-        expect(r.stdout).toBe('');
-      }
-      expect(loads).toBe(2);
-      // Usage errors the command line shows by itself come first.
-      expect((await run(['serve', '--port', 'x', '--dev'], { cwd: dir })).stderr).toMatch(/--port must be a number/);
-    });
-  });
+  it(
+    'exits 2 with ERR_SERVICE_NOT_INSTALLED and how to install it; --help still works; ' +
+      'other commands never load it',
+    async () => {
+      await withTempDir(async (dir) => {
+        let loads = 0;
+        serviceModule.importService = () => {
+          loads++;
+          return notInstalled();
+        };
+        const keys = await run(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json'], { cwd: dir });
+        expect(keys.code, keys.stderr).toBe(0); // control: no service needed
+        expect(loads).toBe(0);
+        const help = await run(['serve', '--help'], { cwd: dir });
+        expect(help.code).toBe(0);
+        expect(help.stdout).toMatch(/npm i @divoc\/service/);
+        for (const argv of [
+          ['serve', '--dev', '--key', 'k.json', '--port', '0'],
+          ['serve', '--config', 'service.json'],
+        ]) {
+          const r = await run(argv, { cwd: dir });
+          expect(r.code, r.stderr).toBe(2);
+          expect(r.stderr).toBe(`divoc: ${MESSAGE} (ERR_SERVICE_NOT_INSTALLED)\n`);
+          expect(r.stdout).toBe('');
+        }
+        expect(loads).toBe(2);
+        // Usage errors the command line shows by itself come first.
+        expect((await run(['serve', '--port', 'x', '--dev'], { cwd: dir })).stderr).toMatch(/--port must be a number/);
+      });
+    },
+  );
 
-  it('the error is a CliError with a stable code; a package missing inside the service is not mistaken for it', async () => {
-    const { ServiceNotInstalledError, isCliError } = await import('../src/index.js');
-    const { loadService } = await import('../src/lib/service-module.js');
-    serviceModule.importService = notInstalled;
-    const error = await loadService().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ServiceNotInstalledError);
-    expect(isCliError(error)).toBe(true);
-    expect(error).toMatchObject({ code: 'ERR_SERVICE_NOT_INSTALLED', exitCode: 2, message: MESSAGE });
-    const broken = Object.assign(
-      new Error(`Cannot find package 'fastify' imported from /x/node_modules/@divoc/service/dist/index.js`),
-      { code: 'ERR_MODULE_NOT_FOUND' },
-    );
-    serviceModule.importService = () => Promise.reject(broken);
-    await expect(loadService()).rejects.toBe(broken);
-    // Control: with the service installed (the workspace), the loader returns it.
-    serviceModule.importService = original;
-    expect(typeof (await loadService()).startService).toBe('function');
-  });
+  it(
+    'the error is a CliError with a stable code; ' + 'a package missing inside the service is not mistaken for it',
+    async () => {
+      const { ServiceNotInstalledError, isCliError } = await import('../src/index.js');
+      const { loadService } = await import('../src/lib/service-module.js');
+      serviceModule.importService = notInstalled;
+      const error = await loadService().catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ServiceNotInstalledError);
+      expect(isCliError(error)).toBe(true);
+      expect(error).toMatchObject({ code: 'ERR_SERVICE_NOT_INSTALLED', exitCode: 2, message: MESSAGE });
+      const broken = Object.assign(
+        new Error(`Cannot find package 'fastify' imported from /x/node_modules/@divoc/service/dist/index.js`),
+        { code: 'ERR_MODULE_NOT_FOUND' },
+      );
+      serviceModule.importService = () => Promise.reject(broken);
+      await expect(loadService()).rejects.toBe(broken);
+      // Control: with the service installed (the workspace), the loader returns it.
+      serviceModule.importService = original;
+      expect(typeof (await loadService()).startService).toBe('function');
+    },
+  );
 
-  it('the built bin, with @divoc/service unresolvable (a module resolution hook): serve exits 2 with the message, keys generate works', async () => {
-    assertBuilt();
-    await withTempDir(async (dir) => {
-      await writeFile(
-        join(dir, 'hooks.mjs'),
-        `export async function resolve(specifier, context, next) {
+  it(
+    'the built bin, with @divoc/service unresolvable (a module resolution hook): ' +
+      'serve exits 2 with the message, keys generate works',
+    async () => {
+      assertBuilt();
+      await withTempDir(async (dir) => {
+        await writeFile(
+          join(dir, 'hooks.mjs'),
+          `export async function resolve(specifier, context, next) {
   if (specifier === '@divoc/service' || specifier.startsWith('@divoc/service/')) {
-    throw Object.assign(new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL), { code: 'ERR_MODULE_NOT_FOUND' });
+    throw Object.assign(new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL), ` +
+            `{ code: 'ERR_MODULE_NOT_FOUND' });
   }
   return next(specifier, context);
 }
 `,
-      );
-      await writeFile(
-        join(dir, 'register.mjs'),
-        `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
-      );
-      const runBin = (args: string[]) =>
-        new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-          execFile(
-            process.execPath,
-            ['--import', join(dir, 'register.mjs'), BIN, ...args],
-            { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
-            (error, stdout, stderr) => {
-              resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
-            },
-          );
-        });
-      const keys = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json']);
-      expect(keys.code, keys.stderr).toBe(0); // control: the CLI runs without the service
-      const serve = await runBin(['serve', '--dev', '--key', 'k.json', '--port', '0']);
-      expect(serve.code, serve.stderr).toBe(2);
-      expect(serve.stderr).toContain(`divoc: ${MESSAGE} (ERR_SERVICE_NOT_INSTALLED)`);
-    });
-  });
+        );
+        await writeFile(
+          join(dir, 'register.mjs'),
+          `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
+        );
+        const runBin = (args: string[]) =>
+          new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+            execFile(
+              process.execPath,
+              ['--import', join(dir, 'register.mjs'), BIN, ...args],
+              { cwd: dir, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+              (error, stdout, stderr) => {
+                resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr });
+              },
+            );
+          });
+        const keys = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'k.json']);
+        expect(keys.code, keys.stderr).toBe(0); // control: the CLI runs without the service
+        const serve = await runBin(['serve', '--dev', '--key', 'k.json', '--port', '0']);
+        expect(serve.code, serve.stderr).toBe(2);
+        expect(serve.stderr).toContain(`divoc: ${MESSAGE} (ERR_SERVICE_NOT_INSTALLED)`);
+      });
+    },
+  );
 });

@@ -94,158 +94,180 @@ async function verifyWithStatus(
   return { code: r.code, line: lines(r.stdout)[0], stderr: r.stderr };
 }
 
-describe('divoc status: revocation round trip (create → issue with an entry → publish → verify → revoke → publish → verify)', () => {
-  it('a revoked credential is INVALID with ERR_STATUS_REVOKED; until then VALID with a passing revocation check', async () => {
-    const created = await run(
-      ['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'rev.json'],
-      { cwd: dir },
-    );
-    expect(created.code, created.stderr).toBe(0);
-    expect(JSON.parse(created.stdout)).toMatchObject({
-      list: 'rev.json',
-      id: 'https://issuer.example/status/rev-1',
-      statusPurpose: 'revocation',
-      length: 131072,
-      allocation: 'random',
-    });
+describe(
+  'divoc status: revocation round trip (create → issue with an entry → publish → verify → revoke → ' +
+    'publish → verify)',
+  () => {
+    it(
+      'a revoked credential is INVALID with ERR_STATUS_REVOKED; ' + 'until then VALID with a passing revocation check',
+      async () => {
+        const created = await run(
+          ['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'rev.json'],
+          { cwd: dir },
+        );
+        expect(created.code, created.stderr).toBe(0);
+        expect(JSON.parse(created.stdout)).toMatchObject({
+          list: 'rev.json',
+          id: 'https://issuer.example/status/rev-1',
+          statusPurpose: 'revocation',
+          length: 131072,
+          allocation: 'random',
+        });
 
-    const cred = await issueWithStatus('rt-1', ['rev.json']);
-    const entry = (
-      JSON.parse(await readFile(cred, 'utf8')) as {
-        credentialStatus: { statusListIndex: string; statusListCredential: string };
-      }
-    ).credentialStatus;
-    expect(entry.statusListCredential).toBe('https://issuer.example/status/rev-1');
-    const shown = await run(['status', 'show', '--list', 'rev.json', '--json'], { cwd: dir });
-    expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 1, set: [] });
+        const cred = await issueWithStatus('rt-1', ['rev.json']);
+        const entry = (
+          JSON.parse(await readFile(cred, 'utf8')) as {
+            credentialStatus: { statusListIndex: string; statusListCredential: string };
+          }
+        ).credentialStatus;
+        expect(entry.statusListCredential).toBe('https://issuer.example/status/rev-1');
+        const shown = await run(['status', 'show', '--list', 'rev.json', '--json'], { cwd: dir });
+        expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 1, set: [] });
 
-    const pub = await run(
-      ['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'],
-      { cwd: dir },
-    );
-    expect(pub.code, pub.stderr).toBe(0);
-    expect(JSON.parse(pub.stdout)).toMatchObject({ out: 'rev.published.json', statusPurpose: 'revocation', set: 0 });
-
-    const ok = await verifyWithStatus(cred, ['rev.published.json']);
-    expect(ok.line?.valid, JSON.stringify(ok.line)).toBe(true);
-    expect(ok.code).toBe(0);
-    expect(revocationOf(ok.line)).toMatchObject({ ok: true });
-
-    const revoked = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], {
-      cwd: dir,
-    });
-    expect(revoked.code, revoked.stderr).toBe(0);
-    expect(revoked.stdout).toBe(`revoked ${entry.statusListIndex}\n`);
-    // The old published list still says "not revoked": verifiers see the change only once it is republished.
-    expect((await verifyWithStatus(cred, ['rev.published.json'])).code).toBe(0);
-    expect(
-      (
-        await run(
+        const pub = await run(
           ['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'],
           { cwd: dir },
-        )
-      ).code,
-    ).toBe(0);
+        );
+        expect(pub.code, pub.stderr).toBe(0);
+        expect(JSON.parse(pub.stdout)).toMatchObject({
+          out: 'rev.published.json',
+          statusPurpose: 'revocation',
+          set: 0,
+        });
 
-    const bad = await verifyWithStatus(cred, ['rev.published.json']);
-    expect(bad.code).toBe(1);
-    expect(bad.line?.valid).toBe(false);
-    expect(revocationOf(bad.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-    // Everything else still passes: only revocation failed.
-    expect(bad.line?.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['revocation']);
+        const ok = await verifyWithStatus(cred, ['rev.published.json']);
+        expect(ok.line?.valid, JSON.stringify(ok.line)).toBe(true);
+        expect(ok.code).toBe(0);
+        expect(revocationOf(ok.line)).toMatchObject({ ok: true });
 
-    // Human output says why, and shows who and what.
-    const human = await run(['verify', '--trust', 'issuer.trust.json', '--status', 'rev.published.json', cred], {
-      cwd: dir,
-    });
-    expect(human.code).toBe(1);
-    expect(human.stdout).toMatch(/^INVALID/);
-    expect(human.stdout).toContain('✘ revocation ERR_STATUS_REVOKED');
-    expect(human.stdout).toContain('Asha Verma');
+        const revoked = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], {
+          cwd: dir,
+        });
+        expect(revoked.code, revoked.stderr).toBe(0);
+        expect(revoked.stdout).toBe(`revoked ${entry.statusListIndex}\n`);
+        // The old published list still says "not revoked": verifiers see the change only once it is republished.
+        expect((await verifyWithStatus(cred, ['rev.published.json'])).code).toBe(0);
+        expect(
+          (
+            await run(
+              ['status', 'publish', '--list', 'rev.json', '--key', 'issuer.key.json', '--out', 'rev.published.json'],
+              { cwd: dir },
+            )
+          ).code,
+        ).toBe(0);
 
-    // Revoking again is a no-op; the published list shows the index.
-    const again = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], { cwd: dir });
-    expect(again.stdout).toBe(`already revoked ${entry.statusListIndex}\n`);
-    const showPublished = await run(['status', 'show', '--list', 'rev.published.json', '--json'], { cwd: dir });
-    expect(JSON.parse(showPublished.stdout)).toMatchObject({ kind: 'published', set: [Number(entry.statusListIndex)] });
-  });
+        const bad = await verifyWithStatus(cred, ['rev.published.json']);
+        expect(bad.code).toBe(1);
+        expect(bad.line?.valid).toBe(false);
+        expect(revocationOf(bad.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+        // Everything else still passes: only revocation failed.
+        expect(bad.line?.checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(['revocation']);
 
-  it('revoke --credential FILE reads the entry from the credential', async () => {
-    await run(
-      [
-        'status',
-        'create',
-        '--id',
-        'https://issuer.example/status/rev-2',
-        '--out',
-        'rev2.json',
-        '--allocation',
-        'sequential',
-      ],
-      { cwd: dir },
+        // Human output says why, and shows who and what.
+        const human = await run(['verify', '--trust', 'issuer.trust.json', '--status', 'rev.published.json', cred], {
+          cwd: dir,
+        });
+        expect(human.code).toBe(1);
+        expect(human.stdout).toMatch(/^INVALID/);
+        expect(human.stdout).toContain('✘ revocation ERR_STATUS_REVOKED');
+        expect(human.stdout).toContain('Asha Verma');
+
+        // Revoking again is a no-op; the published list shows the index.
+        const again = await run(['status', 'revoke', '--list', 'rev.json', '--index', entry.statusListIndex], {
+          cwd: dir,
+        });
+        expect(again.stdout).toBe(`already revoked ${entry.statusListIndex}\n`);
+        const showPublished = await run(['status', 'show', '--list', 'rev.published.json', '--json'], { cwd: dir });
+        expect(JSON.parse(showPublished.stdout)).toMatchObject({
+          kind: 'published',
+          set: [Number(entry.statusListIndex)],
+        });
+      },
     );
-    const a = await issueWithStatus('rc-a', ['rev2.json']);
-    const b = await issueWithStatus('rc-b', ['rev2.json'], { ...RECORD, refId: 'S-2', name: 'Ravi Kumar' });
-    const r = await run(['status', 'revoke', '--list', 'rev2.json', '--credential', b], { cwd: dir });
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe(`revoked 1 (${b})\n`);
-    await run(
-      [
-        'status',
-        'publish',
-        '--list',
-        'rev2.json',
-        '--key',
-        'issuer.key.json',
-        '--out',
-        'rev2.pub.json',
-        '--valid-days',
-        '1',
-      ],
-      { cwd: dir },
-    );
-    expect((await verifyWithStatus(a, ['rev2.pub.json'])).code).toBe(0);
-    expect(revocationOf((await verifyWithStatus(b, ['rev2.pub.json'])).line)).toMatchObject({
-      ok: false,
-      code: 'ERR_STATUS_REVOKED',
-    });
-    // A credential from another list is refused (exit 2), and nothing changes.
-    const other = await run(['status', 'revoke', '--list', 'rev.json', '--credential', a], { cwd: dir });
-    expect(other.code).toBe(2);
-    expect(other.stderr).toContain('has no credentialStatus entry');
-  });
 
-  it('a credential whose status list was not given still verifies (no list, no revocation check failure); a list from another issuer is refused', async () => {
-    const cred = join(dir, 'rt-1.json');
-    const none = await verifyWithStatus(cred, []);
-    expect(none.code).toBe(0);
-    // Valid, and the revocation check says it was not checked.
-    expect(revocationOf(none.line)).toMatchObject({ ok: true, code: 'WARN_REVOCATION_NOT_CHECKED' });
-    const required = await run(['verify', '--json', '--require-status', '--trust', 'issuer.trust.json', cred], {
-      cwd: dir,
-    });
-    expect(required.code, required.stdout + required.stderr).toBe(1);
-    expect(revocationOf(JSON.parse(required.stdout.trim()))).toMatchObject({
-      ok: false,
-      code: 'ERR_STATUS_LIST_MISSING',
-    });
-    // Status lists given, but not the credential's: fail closed.
-    const otherList = await verifyWithStatus(cred, ['rev2.pub.json']);
-    expect(otherList.code).toBe(1);
-    expect(revocationOf(otherList.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_MISSING' });
-    // A list signed by a key the verifier does not trust cannot revoke (or clear) anything.
-    await withTempDir(async (other) => {
-      await run(['keys', 'generate', '--type', 'ed25519', '--out', 'other.key.json'], { cwd: other });
-      await run(['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'l.json'], { cwd: other });
-      await run(['status', 'publish', '--list', 'l.json', '--key', 'other.key.json', '--out', 'l.pub.json'], {
-        cwd: other,
+    it('revoke --credential FILE reads the entry from the credential', async () => {
+      await run(
+        [
+          'status',
+          'create',
+          '--id',
+          'https://issuer.example/status/rev-2',
+          '--out',
+          'rev2.json',
+          '--allocation',
+          'sequential',
+        ],
+        { cwd: dir },
+      );
+      const a = await issueWithStatus('rc-a', ['rev2.json']);
+      const b = await issueWithStatus('rc-b', ['rev2.json'], { ...RECORD, refId: 'S-2', name: 'Ravi Kumar' });
+      const r = await run(['status', 'revoke', '--list', 'rev2.json', '--credential', b], { cwd: dir });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toBe(`revoked 1 (${b})\n`);
+      await run(
+        [
+          'status',
+          'publish',
+          '--list',
+          'rev2.json',
+          '--key',
+          'issuer.key.json',
+          '--out',
+          'rev2.pub.json',
+          '--valid-days',
+          '1',
+        ],
+        { cwd: dir },
+      );
+      expect((await verifyWithStatus(a, ['rev2.pub.json'])).code).toBe(0);
+      expect(revocationOf((await verifyWithStatus(b, ['rev2.pub.json'])).line)).toMatchObject({
+        ok: false,
+        code: 'ERR_STATUS_REVOKED',
       });
-      const forged = await verifyWithStatus(cred, [join(other, 'l.pub.json')]);
-      expect(forged.code).toBe(1);
-      expect(revocationOf(forged.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
+      // A credential from another list is refused (exit 2), and nothing changes.
+      const other = await run(['status', 'revoke', '--list', 'rev.json', '--credential', a], { cwd: dir });
+      expect(other.code).toBe(2);
+      expect(other.stderr).toContain('has no credentialStatus entry');
     });
-  });
-});
+
+    it(
+      'a credential whose status list was not given still verifies (no list, no revocation check failure); ' +
+        'a list from another issuer is refused',
+      async () => {
+        const cred = join(dir, 'rt-1.json');
+        const none = await verifyWithStatus(cred, []);
+        expect(none.code).toBe(0);
+        // Valid, and the revocation check says it was not checked.
+        expect(revocationOf(none.line)).toMatchObject({ ok: true, code: 'WARN_REVOCATION_NOT_CHECKED' });
+        const required = await run(['verify', '--json', '--require-status', '--trust', 'issuer.trust.json', cred], {
+          cwd: dir,
+        });
+        expect(required.code, required.stdout + required.stderr).toBe(1);
+        expect(revocationOf(JSON.parse(required.stdout.trim()))).toMatchObject({
+          ok: false,
+          code: 'ERR_STATUS_LIST_MISSING',
+        });
+        // Status lists given, but not the credential's: fail closed.
+        const otherList = await verifyWithStatus(cred, ['rev2.pub.json']);
+        expect(otherList.code).toBe(1);
+        expect(revocationOf(otherList.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_MISSING' });
+        // A list signed by a key the verifier does not trust cannot revoke (or clear) anything.
+        await withTempDir(async (other) => {
+          await run(['keys', 'generate', '--type', 'ed25519', '--out', 'other.key.json'], { cwd: other });
+          await run(['status', 'create', '--id', 'https://issuer.example/status/rev-1', '--out', 'l.json'], {
+            cwd: other,
+          });
+          await run(['status', 'publish', '--list', 'l.json', '--key', 'other.key.json', '--out', 'l.pub.json'], {
+            cwd: other,
+          });
+          const forged = await verifyWithStatus(cred, [join(other, 'l.pub.json')]);
+          expect(forged.code).toBe(1);
+          expect(revocationOf(forged.line)).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
+        });
+      },
+    );
+  },
+);
 
 describe('divoc status: suspension round trip', () => {
   it('suspend → INVALID with ERR_STATUS_SUSPENDED; unsuspend → VALID again', async () => {
@@ -328,41 +350,45 @@ describe('divoc status: suspension round trip', () => {
 });
 
 describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation lists', () => {
-  it('a DIVOC revocation list naming the certificate (or an earlier version of it) revokes it; one that does not, does not', async () => {
-    // DIVOC revokes by certificate id (evidence[0].certificateId); a credential without credentialStatus.
-    const cert = await issueWithStatus('divoc-244768056', []);
-    await writeFile(
-      join(dir, 'divoc-revoked.json'),
-      JSON.stringify({
-        revoked: [{ certificateId: 'divoc-244768056', revokedAt: '2021-09-01T00:00:00Z', reason: 'issued in error' }],
-      }),
-    );
-    await writeFile(
-      join(dir, 'divoc-replaced.json'),
-      JSON.stringify({ replaced: [{ certificateId: 'divoc-244768057', previous: ['divoc-244768056'] }] }),
-    );
-    await writeFile(
-      join(dir, 'divoc-other.json'),
-      JSON.stringify({
-        revoked: [{ certificateId: 999999 }],
-        replaced: [{ certificateId: '1000', previous: ['999'] }],
-      }),
-    );
-    for (const list of ['divoc-revoked.json', 'divoc-replaced.json']) {
-      const bad = await verifyWithStatus(cert, [list]);
-      expect(bad.code, list).toBe(1);
-      expect(revocationOf(bad.line), list).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-    }
-    const ok = await verifyWithStatus(cert, ['divoc-other.json']);
-    expect(ok.code, JSON.stringify(ok.line)).toBe(0);
-    expect(revocationOf(ok.line)).toMatchObject({ ok: true });
-    // DIVOC's own signed certificate: its trust and the list together.
-    const divoc = join(DIVOC, 'signed/ed25519-2018-divocdev-valid.json');
-    const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--status', 'divoc-other.json', divoc], {
-      cwd: dir,
-    });
-    expect(r.code, r.stdout).toBe(0);
-  });
+  it(
+    'a DIVOC revocation list naming the certificate (or an earlier version of it) revokes it; ' +
+      'one that does not, does not',
+    async () => {
+      // DIVOC revokes by certificate id (evidence[0].certificateId); a credential without credentialStatus.
+      const cert = await issueWithStatus('divoc-244768056', []);
+      await writeFile(
+        join(dir, 'divoc-revoked.json'),
+        JSON.stringify({
+          revoked: [{ certificateId: 'divoc-244768056', revokedAt: '2021-09-01T00:00:00Z', reason: 'issued in error' }],
+        }),
+      );
+      await writeFile(
+        join(dir, 'divoc-replaced.json'),
+        JSON.stringify({ replaced: [{ certificateId: 'divoc-244768057', previous: ['divoc-244768056'] }] }),
+      );
+      await writeFile(
+        join(dir, 'divoc-other.json'),
+        JSON.stringify({
+          revoked: [{ certificateId: 999999 }],
+          replaced: [{ certificateId: '1000', previous: ['999'] }],
+        }),
+      );
+      for (const list of ['divoc-revoked.json', 'divoc-replaced.json']) {
+        const bad = await verifyWithStatus(cert, [list]);
+        expect(bad.code, list).toBe(1);
+        expect(revocationOf(bad.line), list).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+      }
+      const ok = await verifyWithStatus(cert, ['divoc-other.json']);
+      expect(ok.code, JSON.stringify(ok.line)).toBe(0);
+      expect(revocationOf(ok.line)).toMatchObject({ ok: true });
+      // DIVOC's own signed certificate: its trust and the list together.
+      const divoc = join(DIVOC, 'signed/ed25519-2018-divocdev-valid.json');
+      const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--status', 'divoc-other.json', divoc], {
+        cwd: dir,
+      });
+      expect(r.code, r.stdout).toBe(0);
+    },
+  );
 
   it("an SHC revocation list with the card's rid revokes it", async () => {
     const SHC = join(VECTORS, 'shc/examples');
@@ -450,7 +476,10 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     ['bad DCC list', '{"kid": "!!", "hashType": "UCI", "hashes": []}'],
     [
       'forged status list',
-      '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", "BitstringStatusListCredential"], "id": "https://x.example/l", "issuer": "did:example:1", "credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": "uNOTGZIP"}}',
+      '{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential", ' +
+        '"BitstringStatusListCredential"], "id": "https://x.example/l", "issuer": "did:example:1", ' +
+        '"credentialSubject": {"type": "BitstringStatusList", "statusPurpose": "revocation", "encodedList": ' +
+        '"uNOTGZIP"}}',
     ],
   ])('%s', async (name, content) => {
     const file = `bad-status-${name.replace(/\s/g, '-')}.json`;
@@ -484,39 +513,43 @@ describe('divoc verify --status: bad files are exit 2, naming the file', () => {
     expect(r.stderr).toMatch(/bomb\.json: .*ERR_STATUS_LIST_INVALID/);
   });
 
-  it("an array of lists that each inflate to the 16 MiB cap stops at the library's 64 MiB total, exit 2; four are read", async () => {
-    const encodedList = `u${gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
-    const list = (i: number) => ({
-      '@context': ['https://www.w3.org/ns/credentials/v2'],
-      type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-      id: `https://issuer.example/status/big/${i}`,
-      issuer: 'did:example:1',
-      credentialSubject: {
-        id: `https://issuer.example/status/big/${i}#list`,
-        type: 'BitstringStatusList',
-        statusPurpose: 'revocation',
-        encodedList,
-      },
-    });
-    // 300 lists: 4.7 GiB of bitstrings inflated one after the other without a total budget.
-    await writeFile(join(dir, 'many-big.json'), JSON.stringify(Array.from({ length: 300 }, (_, i) => list(i))));
-    const started = process.hrtime.bigint();
-    const r = await run(['verify', '--status', 'many-big.json', join(dir, 'rt-1.json')], { cwd: dir });
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(
-      /many-big\.json: \[4\] the status lists' bitstrings exceed 67108864 bytes in all \(ERR_STATUS_LIST_INVALID\)/,
-    );
-    // Control: four such lists (64 MiB) are within the budget and read; verifying then goes ahead.
-    await writeFile(join(dir, 'four-big.json'), JSON.stringify(Array.from({ length: 4 }, (_, i) => list(i))));
-    const four = await run(
-      ['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'four-big.json', join(dir, 'rt-1.json')],
-      { cwd: dir },
-    );
-    expect(four.code, four.stderr).not.toBe(2);
-    expect(lines(four.stdout)).toHaveLength(1);
-  });
+  it(
+    "an array of lists that each inflate to the 16 MiB cap stops at the library's 64 MiB total, exit 2; " +
+      'four are read',
+    async () => {
+      const encodedList = `u${gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
+      const list = (i: number) => ({
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+        id: `https://issuer.example/status/big/${i}`,
+        issuer: 'did:example:1',
+        credentialSubject: {
+          id: `https://issuer.example/status/big/${i}#list`,
+          type: 'BitstringStatusList',
+          statusPurpose: 'revocation',
+          encodedList,
+        },
+      });
+      // 300 lists: 4.7 GiB of bitstrings inflated one after the other without a total budget.
+      await writeFile(join(dir, 'many-big.json'), JSON.stringify(Array.from({ length: 300 }, (_, i) => list(i))));
+      const started = process.hrtime.bigint();
+      const r = await run(['verify', '--status', 'many-big.json', join(dir, 'rt-1.json')], { cwd: dir });
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(3000);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /many-big\.json: \[4\] the status lists' bitstrings exceed 67108864 bytes in all \(ERR_STATUS_LIST_INVALID\)/,
+      );
+      // Control: four such lists (64 MiB) are within the budget and read; verifying then goes ahead.
+      await writeFile(join(dir, 'four-big.json'), JSON.stringify(Array.from({ length: 4 }, (_, i) => list(i))));
+      const four = await run(
+        ['verify', '--json', '--trust', 'issuer.trust.json', '--status', 'four-big.json', join(dir, 'rt-1.json')],
+        { cwd: dir },
+      );
+      expect(four.code, four.stderr).not.toBe(2);
+      expect(lines(four.stdout)).toHaveLength(1);
+    },
+  );
 
   it('a missing --status file is exit 2; a state file given to --status says to publish it', async () => {
     const missing = await run(['verify', '--status', 'nope.json', join(dir, 'rt-1.json')], { cwd: dir });
@@ -687,92 +720,96 @@ describe('divoc status: usage and hostile state files', () => {
 });
 
 describe('divoc issue --status-list', () => {
-  it('gives each new VC a distinct entry, never re-allocates on a rerun, and the revoke → publish → verify loop works', async () => {
-    const created = await run(
-      [
-        'status',
-        'create',
-        '--id',
-        'https://issuer.example/status/bulk-1',
+  it(
+    'gives each new VC a distinct entry, never re-allocates on a rerun, and the revoke → publish → verify ' +
+      'loop works',
+    async () => {
+      const created = await run(
+        [
+          'status',
+          'create',
+          '--id',
+          'https://issuer.example/status/bulk-1',
+          '--out',
+          'bulk-rev.json',
+          '--allocation',
+          'sequential',
+        ],
+        { cwd: dir },
+      );
+      expect(created.code, created.stderr).toBe(0);
+      const rows = [
+        'refId,name,dob,gender,vaccine,manufacturer,batch,vaccinationDate,dose,totalDoses,country',
+        'B-1,Asha Verma,1990-01-15,Female,COVISHIELD,Serum Institute of India,X1,2021-09-01,1,2,IN',
+        'B-2,Ravi Kumar,1985-03-02,Male,COVAXIN,Bharat Biotech,X2,2021-09-02,1,2,IN',
+        'B-3,Meena Das,1979-12-30,Female,COVISHIELD,Serum Institute of India,X3,2021-09-03,2,2,IN',
+      ];
+      await writeFile(join(dir, 'bulk.csv'), `${rows.join('\n')}\n`);
+      const args = [
+        'issue',
+        '--key',
+        'issuer.key.json',
+        '--template',
+        'vaccination',
+        '--in',
+        'bulk.csv',
         '--out',
+        'bulk-out',
+        '--status-list',
         'bulk-rev.json',
-        '--allocation',
-        'sequential',
-      ],
-      { cwd: dir },
-    );
-    expect(created.code, created.stderr).toBe(0);
-    const rows = [
-      'refId,name,dob,gender,vaccine,manufacturer,batch,vaccinationDate,dose,totalDoses,country',
-      'B-1,Asha Verma,1990-01-15,Female,COVISHIELD,Serum Institute of India,X1,2021-09-01,1,2,IN',
-      'B-2,Ravi Kumar,1985-03-02,Male,COVAXIN,Bharat Biotech,X2,2021-09-02,1,2,IN',
-      'B-3,Meena Das,1979-12-30,Female,COVISHIELD,Serum Institute of India,X3,2021-09-03,2,2,IN',
-    ];
-    await writeFile(join(dir, 'bulk.csv'), `${rows.join('\n')}\n`);
-    const args = [
-      'issue',
-      '--key',
-      'issuer.key.json',
-      '--template',
-      'vaccination',
-      '--in',
-      'bulk.csv',
-      '--out',
-      'bulk-out',
-      '--status-list',
-      'bulk-rev.json',
-      '--workers',
-      '0',
-    ];
-    const first = await run(args, { cwd: dir });
-    expect(first.code, first.stderr).toBe(0);
-    const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as {
-      certificateId: string;
-    }[];
-    expect(index).toHaveLength(3);
-    const statusOf = async (id: string) =>
-      (
-        JSON.parse(await readFile(join(dir, 'bulk-out', `${id}.json`), 'utf8')) as {
-          credentialStatus: { statusListIndex: string; statusListCredential: string };
-        }
-      ).credentialStatus;
-    const entries = await Promise.all(index.map((e) => statusOf(e.certificateId)));
-    expect(new Set(entries.map((e) => e.statusListIndex)).size).toBe(3);
-    for (const e of entries) expect(e.statusListCredential).toBe('https://issuer.example/status/bulk-1');
+        '--workers',
+        '0',
+      ];
+      const first = await run(args, { cwd: dir });
+      expect(first.code, first.stderr).toBe(0);
+      const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as {
+        certificateId: string;
+      }[];
+      expect(index).toHaveLength(3);
+      const statusOf = async (id: string) =>
+        (
+          JSON.parse(await readFile(join(dir, 'bulk-out', `${id}.json`), 'utf8')) as {
+            credentialStatus: { statusListIndex: string; statusListCredential: string };
+          }
+        ).credentialStatus;
+      const entries = await Promise.all(index.map((e) => statusOf(e.certificateId)));
+      expect(new Set(entries.map((e) => e.statusListIndex)).size).toBe(3);
+      for (const e of entries) expect(e.statusListCredential).toBe('https://issuer.example/status/bulk-1');
 
-    // A rerun issues nothing and allocates nothing.
-    const again = await run(args, { cwd: dir });
-    expect(again.code, again.stderr).toBe(0);
-    const shown = await run(['status', 'show', '--list', 'bulk-rev.json', '--json'], { cwd: dir });
-    expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 3 });
+      // A rerun issues nothing and allocates nothing.
+      const again = await run(args, { cwd: dir });
+      expect(again.code, again.stderr).toBe(0);
+      const shown = await run(['status', 'show', '--list', 'bulk-rev.json', '--json'], { cwd: dir });
+      expect(JSON.parse(shown.stdout)).toMatchObject({ kind: 'state', allocated: 3 });
 
-    const target = join('bulk-out', `${index[1]!.certificateId}.json`);
-    expect(
-      (await run(['status', 'revoke', '--list', 'bulk-rev.json', '--credential', target], { cwd: dir })).code,
-    ).toBe(0);
-    expect(
-      (
-        await run(
-          ['status', 'publish', '--list', 'bulk-rev.json', '--key', 'issuer.key.json', '--out', 'bulk-rev.pub.json'],
-          { cwd: dir },
-        )
-      ).code,
-    ).toBe(0);
-    const verified = await run(
-      [
-        'verify',
-        '--json',
-        '--trust',
-        'issuer.trust.json',
-        '--status',
-        'bulk-rev.pub.json',
-        ...index.map((e) => join('bulk-out', `${e.certificateId}.json`)),
-      ],
-      { cwd: dir },
-    );
-    expect(verified.code).toBe(1);
-    const results = lines(verified.stdout);
-    expect(results.map((l) => l.valid)).toEqual([true, false, true]);
-    expect(revocationOf(results[1])).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-  });
+      const target = join('bulk-out', `${index[1]!.certificateId}.json`);
+      expect(
+        (await run(['status', 'revoke', '--list', 'bulk-rev.json', '--credential', target], { cwd: dir })).code,
+      ).toBe(0);
+      expect(
+        (
+          await run(
+            ['status', 'publish', '--list', 'bulk-rev.json', '--key', 'issuer.key.json', '--out', 'bulk-rev.pub.json'],
+            { cwd: dir },
+          )
+        ).code,
+      ).toBe(0);
+      const verified = await run(
+        [
+          'verify',
+          '--json',
+          '--trust',
+          'issuer.trust.json',
+          '--status',
+          'bulk-rev.pub.json',
+          ...index.map((e) => join('bulk-out', `${e.certificateId}.json`)),
+        ],
+        { cwd: dir },
+      );
+      expect(verified.code).toBe(1);
+      const results = lines(verified.stdout);
+      expect(results.map((l) => l.valid)).toEqual([true, false, true]);
+      expect(revocationOf(results[1])).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+    },
+  );
 });

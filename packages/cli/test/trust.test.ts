@@ -17,7 +17,15 @@ beforeAll(async () => {
   entry = JSON.parse(gen.stdout) as Record<string, unknown>;
   await writeFile(
     join(dir, 'in.ndjson'),
-    `${JSON.stringify({ refId: 'T-1', name: 'Asha', age: 30, vaccine: 'COVISHIELD', vaccinationDate: '2021-09-01', dose: 1, totalDoses: 2 })}\n`,
+    `${JSON.stringify({
+      refId: 'T-1',
+      name: 'Asha',
+      age: 30,
+      vaccine: 'COVISHIELD',
+      vaccinationDate: '2021-09-01',
+      dose: 1,
+      totalDoses: 2,
+    })}\n`,
   );
   const issued = await run(
     ['issue', '--key', 'k.json', '--template', 'vaccination', '--in', 'in.ndjson', '--out', 'out'],
@@ -116,8 +124,9 @@ describe('--trust sources', () => {
       const r = await run(['verify', '--trust', trust, signed]);
       expect(r.code, trust).toBe(0);
     }
-    // ID= binds the key to an issuer. Bound to another https issuer, it refuses a certificate naming https://divoc.dev/;
-    // bound to a name of another kind, the certificate verifies but is shown under that name, the claim unbound.
+    // ID= binds the key to an issuer. Bound to another https issuer, it refuses a certificate naming
+    // https://divoc.dev/; bound to a name of another kind, the certificate verifies but is shown under that name,
+    // the claim unbound.
     const other = await run(['verify', '--json', '--trust', `https://other.example/=${pem}`, signed]);
     expect(other.code).toBe(1);
     expect(JSON.parse(other.stdout).checks.find((c: { name: string }) => c.name === 'trust')).toMatchObject({
@@ -136,37 +145,44 @@ describe('--trust sources', () => {
   });
 });
 
-describe("--trust issuer folders: one byte budget for all the folder's files (the library's MAX_TRUST_DIRECTORY_BYTES)", () => {
-  it('three 12 MiB revocation lists (each under the per-file cap) are refused while reading the third, exit 2; one is read', async () => {
-    const { MAX_TRUST_DIRECTORY_BYTES } = await import('@divoc/verifier/node');
-    const folder = join(dir, 'big-issuer');
-    await mkdir(join(folder, 'crl'), { recursive: true });
-    await writeFile(
-      join(folder, 'jwks.json'),
-      await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')),
+describe(
+  "--trust issuer folders: one byte budget for all the folder's files " + "(the library's MAX_TRUST_DIRECTORY_BYTES)",
+  () => {
+    it(
+      'three 12 MiB revocation lists (each under the per-file cap) are refused while reading the third, ' +
+        'exit 2; one is read',
+      async () => {
+        const { MAX_TRUST_DIRECTORY_BYTES } = await import('@divoc/verifier/node');
+        const folder = join(dir, 'big-issuer');
+        await mkdir(join(folder, 'crl'), { recursive: true });
+        await writeFile(
+          join(folder, 'jwks.json'),
+          await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')),
+        );
+        await writeFile(join(folder, 'iss.txt'), 'https://spec.smarthealth.cards/examples/issuer\n');
+        const crl = await readFile(
+          join(VECTORS, 'shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+          'utf8',
+        );
+        const pad = ' '.repeat(12 * 1024 * 1024);
+        await writeFile(join(folder, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl + pad);
+        // Control: one padded list, 12 MiB, is read (the VC then fails as untrusted, exit 1, not as a bad --trust).
+        const one = await verifyWith([folder]);
+        expect(one.code, one.stderr).toBe(1);
+        for (const name of ['x1.json', 'x2.json'])
+          await writeFile(join(folder, 'crl', name), `{"kid": "x", "method": "rid", "ctr": 1, "rids": []}${pad}`);
+        const started = process.hrtime.bigint();
+        const three = await verifyWith([folder]);
+        expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+        expect(three.code).toBe(2);
+        expect(three.stderr).toContain(
+          `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`,
+        );
+        await rm(folder, { recursive: true, force: true });
+      },
     );
-    await writeFile(join(folder, 'iss.txt'), 'https://spec.smarthealth.cards/examples/issuer\n');
-    const crl = await readFile(
-      join(VECTORS, 'shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
-      'utf8',
-    );
-    const pad = ' '.repeat(12 * 1024 * 1024);
-    await writeFile(join(folder, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl + pad);
-    // Control: one padded list, 12 MiB, is read (the VC then fails as untrusted, exit 1, not as a bad --trust).
-    const one = await verifyWith([folder]);
-    expect(one.code, one.stderr).toBe(1);
-    for (const name of ['x1.json', 'x2.json'])
-      await writeFile(join(folder, 'crl', name), `{"kid": "x", "method": "rid", "ctr": 1, "rids": []}${pad}`);
-    const started = process.hrtime.bigint();
-    const three = await verifyWith([folder]);
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
-    expect(three.code).toBe(2);
-    expect(three.stderr).toContain(
-      `its files hold more than ${MAX_TRUST_DIRECTORY_BYTES} bytes in all (ERR_TRUST_INVALID)`,
-    );
-    await rm(folder, { recursive: true, force: true });
-  });
-});
+  },
+);
 
 describe('splitTrustBinding', () => {
   it('splits ID=FILE only when ID starts with a URI scheme', () => {

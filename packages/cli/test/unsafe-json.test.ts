@@ -12,40 +12,43 @@ const CERT = join(DIVOC, 'signed/rsa2018-cowinctx-valid.json');
 const NAME = '"name": "Bhaya Mitra"';
 
 describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
-  it('a W3C VC file: control verifies; a duplicated "name" or a "__proto__" member fails decode with its code', async () => {
-    const text = await readFile(CERT, 'utf8');
-    expect(text).toContain(NAME);
-    await withTempDir(async (dir) => {
-      await writeFile(join(dir, 'good.json'), text);
-      await writeFile(join(dir, 'dup.json'), text.replace(NAME, `"name": "Evil", ${NAME}`));
-      await writeFile(
-        join(dir, 'proto.json'),
-        text.replace('"credentialSubject": {', '"credentialSubject": {"__proto__": {"name": "Evil"}, '),
-      );
-      const r = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, 'good.json', 'dup.json', 'proto.json'], {
-        cwd: dir,
-      });
-      const out = ndjson(r.stdout) as { valid: boolean; checks: Check[] }[];
-      expect(
-        out.map((l) => l.valid),
-        r.stdout + r.stderr,
-      ).toEqual([true, false, false]);
-      expect(out[1]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_DUPLICATE_KEY' });
-      expect(out[2]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY' });
-      expect(r.code).toBe(1);
+  it(
+    'a W3C VC file: control verifies; ' + 'a duplicated "name" or a "__proto__" member fails decode with its code',
+    async () => {
+      const text = await readFile(CERT, 'utf8');
+      expect(text).toContain(NAME);
+      await withTempDir(async (dir) => {
+        await writeFile(join(dir, 'good.json'), text);
+        await writeFile(join(dir, 'dup.json'), text.replace(NAME, `"name": "Evil", ${NAME}`));
+        await writeFile(
+          join(dir, 'proto.json'),
+          text.replace('"credentialSubject": {', '"credentialSubject": {"__proto__": {"name": "Evil"}, '),
+        );
+        const r = await run(['verify', '--json', '--trust', DIVOC_RSA_PUBLIC, 'good.json', 'dup.json', 'proto.json'], {
+          cwd: dir,
+        });
+        const out = ndjson(r.stdout) as { valid: boolean; checks: Check[] }[];
+        expect(
+          out.map((l) => l.valid),
+          r.stdout + r.stderr,
+        ).toEqual([true, false, false]);
+        expect(out[1]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_DUPLICATE_KEY' });
+        expect(out[2]?.checks[0]).toMatchObject({ name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY' });
+        expect(r.code).toBe(1);
 
-      const decoded = await run(['decode', '--json', 'good.json', 'dup.json', 'proto.json'], { cwd: dir });
-      const reports = ndjson(decoded.stdout) as { format: string; detected?: string; error?: { code: string } }[];
-      expect(
-        reports.map((d) => [d.format, d.detected, d.error?.code]),
-        decoded.stdout + decoded.stderr,
-      ).toEqual([
-        ['w3c-vc', undefined, undefined],
-        ['unknown', 'w3c-vc', 'ERR_JSON_DUPLICATE_KEY'],
-        ['unknown', 'w3c-vc', 'ERR_JSON_FORBIDDEN_KEY'],
-      ]);
-    });
-  });
+        const decoded = await run(['decode', '--json', 'good.json', 'dup.json', 'proto.json'], { cwd: dir });
+        const reports = ndjson(decoded.stdout) as { format: string; detected?: string; error?: { code: string } }[];
+        expect(
+          reports.map((d) => [d.format, d.detected, d.error?.code]),
+          decoded.stdout + decoded.stderr,
+        ).toEqual([
+          ['w3c-vc', undefined, undefined],
+          ['unknown', 'w3c-vc', 'ERR_JSON_DUPLICATE_KEY'],
+          ['unknown', 'w3c-vc', 'ERR_JSON_FORBIDDEN_KEY'],
+        ]);
+      });
+    },
+  );
 
   it('a --trust file naming a member twice is refused with ERR_JSON_DUPLICATE_KEY', async () => {
     const jwks = await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json'), 'utf8');

@@ -32,51 +32,54 @@ const checksOf = (line: Record<string, unknown> | undefined) =>
   ) ?? [];
 
 describe('divoc verify --trust bundle.pem', () => {
-  it('a PEM file of two signer certificates trusts both (control: a file of the first alone trusts only the first)', async () => {
-    await withTempDir(async (dir) => {
-      const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
-      const one = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC one' });
-      const two = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC two' });
-      await writeFile(join(dir, 'one.hc1'), await hc1Of(one));
-      await writeFile(join(dir, 'two.hc1'), await hc1Of(two));
-      await writeFile(join(dir, 'bundle.pem'), `${one.certificatePem.trim()}\n${two.certificatePem.trim()}\n`);
-      await writeFile(join(dir, 'first.pem'), one.certificatePem);
+  it(
+    'a PEM file of two signer certificates trusts both (control: ' + 'a file of the first alone trusts only the first)',
+    async () => {
+      await withTempDir(async (dir) => {
+        const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
+        const one = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC one' });
+        const two = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC two' });
+        await writeFile(join(dir, 'one.hc1'), await hc1Of(one));
+        await writeFile(join(dir, 'two.hc1'), await hc1Of(two));
+        await writeFile(join(dir, 'bundle.pem'), `${one.certificatePem.trim()}\n${two.certificatePem.trim()}\n`);
+        await writeFile(join(dir, 'first.pem'), one.certificatePem);
 
-      const both = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'bundle.pem'),
-        join(dir, 'one.hc1'),
-        join(dir, 'two.hc1'),
-      ]);
-      expect(
-        ndjson(both.stdout).map((l) => [l.valid, l.issuer]),
-        both.stdout + both.stderr,
-      ).toEqual([
-        [true, 'DE'],
-        [true, 'DE'],
-      ]);
-      expect(both.code).toBe(0);
+        const both = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'bundle.pem'),
+          join(dir, 'one.hc1'),
+          join(dir, 'two.hc1'),
+        ]);
+        expect(
+          ndjson(both.stdout).map((l) => [l.valid, l.issuer]),
+          both.stdout + both.stderr,
+        ).toEqual([
+          [true, 'DE'],
+          [true, 'DE'],
+        ]);
+        expect(both.code).toBe(0);
 
-      const first = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'first.pem'),
-        join(dir, 'one.hc1'),
-        join(dir, 'two.hc1'),
-      ]);
-      const lines = ndjson(first.stdout);
-      expect(lines.map((l) => l.valid)).toEqual([true, false]);
-      expect(checksOf(lines[1])).toContain('trust:ERR_DCC_KEY_NOT_TRUSTED');
-      expect(first.code).toBe(1);
-    });
-  });
+        const first = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'first.pem'),
+          join(dir, 'one.hc1'),
+          join(dir, 'two.hc1'),
+        ]);
+        const lines = ndjson(first.stdout);
+        expect(lines.map((l) => l.valid)).toEqual([true, false]);
+        expect(checksOf(lines[1])).toContain('trust:ERR_DCC_KEY_NOT_TRUSTED');
+        expect(first.code).toBe(1);
+      });
+    },
+  );
 
   it('real EU signer certificates (dgc-testdata DE and common) in one PEM file: both DCCs verify', async () => {
     await withTempDir(async (dir) => {
@@ -91,7 +94,8 @@ describe('divoc verify --trust bundle.pem', () => {
         ),
       );
       const pem = (b64: string) =>
-        `-----BEGIN CERTIFICATE-----\n${b64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----\n`;
+        `-----BEGIN CERTIFICATE-----\n${b64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n` +
+        '-----END CERTIFICATE-----\n';
       await writeFile(join(dir, 'eu.pem'), cases.map((c) => pem(c.TESTCTX.CERTIFICATE)).join(''));
       for (const [i, c] of cases.entries()) {
         await writeFile(join(dir, `${i}.hc1`), c.PREFIX);
@@ -127,80 +131,92 @@ describe('divoc verify --trust bundle.pem', () => {
 });
 
 describe('divoc verify --trust gateway-list.json --dcc-trust-anchor ta.pem', () => {
-  it("control: a signed gateway list loads under its trust anchor; a junk signature is exit 2; without the anchor it is the operator's word", async () => {
-    await withTempDir(async (dir) => {
-      const gw = await developmentGateway(['DE', 'FR'], FROM);
-      await writeFile(join(dir, 'ta.pem'), gw.trustAnchor.certificatePem);
-      await writeFile(join(dir, 'list.json'), JSON.stringify(gw.trustList));
-      await writeFile(join(dir, 'de.hc1'), await hc1Of(gw.countries.DE!.dsc));
-      const ok = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'list.json'),
-        '--dcc-trust-anchor',
-        join(dir, 'ta.pem'),
-        join(dir, 'de.hc1'),
-      ]);
-      expect(ndjson(ok.stdout)[0], ok.stdout + ok.stderr).toMatchObject({ valid: true, issuer: 'DE' });
-      expect(ok.code).toBe(0);
+  it(
+    'control: a signed gateway list loads under its trust anchor; a junk signature is exit 2; ' +
+      "without the anchor it is the operator's word",
+    async () => {
+      await withTempDir(async (dir) => {
+        const gw = await developmentGateway(['DE', 'FR'], FROM);
+        await writeFile(join(dir, 'ta.pem'), gw.trustAnchor.certificatePem);
+        await writeFile(join(dir, 'list.json'), JSON.stringify(gw.trustList));
+        await writeFile(join(dir, 'de.hc1'), await hc1Of(gw.countries.DE!.dsc));
+        const ok = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'list.json'),
+          '--dcc-trust-anchor',
+          join(dir, 'ta.pem'),
+          join(dir, 'de.hc1'),
+        ]);
+        expect(ndjson(ok.stdout)[0], ok.stdout + ok.stderr).toMatchObject({ valid: true, issuer: 'DE' });
+        expect(ok.code).toBe(0);
 
-      const junk = gw.trustList.map((e) =>
-        e.certificateType === 'DSC' && e.country === 'DE'
-          ? { ...e, signature: Buffer.from('junk').toString('base64') }
-          : e,
-      );
-      await writeFile(join(dir, 'junk.json'), JSON.stringify(junk));
-      const refused = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'junk.json'),
-        '--dcc-trust-anchor',
-        join(dir, 'ta.pem'),
-        join(dir, 'de.hc1'),
-      ]);
-      expect(refused.code).toBe(2);
-      expect(refused.stderr).toMatch(/ERR_DCC_TRUST_SIGNATURE_INVALID/);
-      const unanchored = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'junk.json'),
-        join(dir, 'de.hc1'),
-      ]);
-      expect(ndjson(unanchored.stdout)[0]?.valid, unanchored.stderr).toBe(true);
+        const junk = gw.trustList.map((e) =>
+          e.certificateType === 'DSC' && e.country === 'DE'
+            ? { ...e, signature: Buffer.from('junk').toString('base64') }
+            : e,
+        );
+        await writeFile(join(dir, 'junk.json'), JSON.stringify(junk));
+        const refused = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'junk.json'),
+          '--dcc-trust-anchor',
+          join(dir, 'ta.pem'),
+          join(dir, 'de.hc1'),
+        ]);
+        expect(refused.code).toBe(2);
+        expect(refused.stderr).toMatch(/ERR_DCC_TRUST_SIGNATURE_INVALID/);
+        const unanchored = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'junk.json'),
+          join(dir, 'de.hc1'),
+        ]);
+        expect(ndjson(unanchored.stdout)[0]?.valid, unanchored.stderr).toBe(true);
 
-      // A wrong kid is refused with or without the anchor.
-      const wrongKid = gw.trustList.map((e) =>
-        e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, kid: 'AAAAAAAAAAA=' } : e,
-      );
-      await writeFile(join(dir, 'kid.json'), JSON.stringify(wrongKid));
-      const kid = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'kid.json'), join(dir, 'de.hc1')]);
-      expect(kid.code).toBe(2);
-      expect(kid.stderr).toMatch(/ERR_DCC_TRUST_KID_MISMATCH/);
+        // A wrong kid is refused with or without the anchor.
+        const wrongKid = gw.trustList.map((e) =>
+          e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, kid: 'AAAAAAAAAAA=' } : e,
+        );
+        await writeFile(join(dir, 'kid.json'), JSON.stringify(wrongKid));
+        const kid = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'kid.json'),
+          join(dir, 'de.hc1'),
+        ]);
+        expect(kid.code).toBe(2);
+        expect(kid.stderr).toMatch(/ERR_DCC_TRUST_KID_MISMATCH/);
 
-      // An anchor with no gateway list to check is a usage mistake, not silently ignored.
-      await writeFile(join(dir, 'dsc.pem'), gw.countries.DE!.dsc.certificatePem);
-      const unused = await run([
-        'verify',
-        '--json',
-        '--now',
-        NOW,
-        '--trust',
-        join(dir, 'dsc.pem'),
-        '--dcc-trust-anchor',
-        join(dir, 'ta.pem'),
-        join(dir, 'de.hc1'),
-      ]);
-      expect(unused.code).toBe(2);
-      expect(unused.stderr).toMatch(/no --trust file is one/);
-    });
-  });
+        // An anchor with no gateway list to check is a usage mistake, not silently ignored.
+        await writeFile(join(dir, 'dsc.pem'), gw.countries.DE!.dsc.certificatePem);
+        const unused = await run([
+          'verify',
+          '--json',
+          '--now',
+          NOW,
+          '--trust',
+          join(dir, 'dsc.pem'),
+          '--dcc-trust-anchor',
+          join(dir, 'ta.pem'),
+          join(dir, 'de.hc1'),
+        ]);
+        expect(unused.code).toBe(2);
+        expect(unused.stderr).toMatch(/no --trust file is one/);
+      });
+    },
+  );
 });

@@ -140,34 +140,40 @@ describe('divoc verify: bad inputs', () => {
     });
   });
 
-  it("verify and decode refuse text over the library's maxTextLength (DEFAULT_LIMITS), exit 1; the genuine input after it verifies", async () => {
-    const { DEFAULT_LIMITS } = await import('@divoc/verifier');
-    const { MAX_INPUT_BYTES } = await import('../src/commands/verify.js');
-    expect(MAX_INPUT_BYTES).toBe(DEFAULT_LIMITS.maxBytes);
-    await withTempDir(async (dir) => {
-      // One character over the library's text limit, far under the file cap: the CLI used to take 4 MiB of text.
-      await writeFile(join(dir, 'long.txt'), `HC1:${'A'.repeat(DEFAULT_LIMITS.maxTextLength - 3)}`);
-      const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, 'long.txt', ED25519_VALID], { cwd: dir });
-      expect(r.code).toBe(1);
-      const [long, genuine] = ndjson(r.stdout);
-      expect(long).toMatchObject({
-        input: 'long.txt',
-        checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }],
+  it(
+    "verify and decode refuse text over the library's maxTextLength (DEFAULT_LIMITS), exit 1; " +
+      'the genuine input after it verifies',
+    async () => {
+      const { DEFAULT_LIMITS } = await import('@divoc/verifier');
+      const { MAX_INPUT_BYTES } = await import('../src/commands/verify.js');
+      expect(MAX_INPUT_BYTES).toBe(DEFAULT_LIMITS.maxBytes);
+      await withTempDir(async (dir) => {
+        // One character over the library's text limit, far under the file cap: the CLI used to take 4 MiB of text.
+        await writeFile(join(dir, 'long.txt'), `HC1:${'A'.repeat(DEFAULT_LIMITS.maxTextLength - 3)}`);
+        const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, 'long.txt', ED25519_VALID], {
+          cwd: dir,
+        });
+        expect(r.code).toBe(1);
+        const [long, genuine] = ndjson(r.stdout);
+        expect(long).toMatchObject({
+          input: 'long.txt',
+          checks: [{ name: 'decode', ok: false, code: 'ERR_INPUT_TOO_LARGE' }],
+        });
+        expect(JSON.stringify(long)).not.toContain('AAAA');
+        expect(genuine).toMatchObject({ valid: true });
+        const d = await run(['decode', '--json', 'long.txt', ED25519_VALID], { cwd: dir });
+        expect(d.code).toBe(1);
+        const [refused, decoded] = ndjson(d.stdout);
+        expect(refused).toMatchObject({ input: 'long.txt', format: 'unknown', error: { code: 'ERR_INPUT_TOO_LARGE' } });
+        expect(decoded).toMatchObject({ format: 'w3c-vc' });
+        // Control: at the limit exactly, the text is read (and fails as the broken DCC it is, not as too large).
+        await writeFile(join(dir, 'limit.txt'), `HC1:${'A'.repeat(DEFAULT_LIMITS.maxTextLength - 4)}`);
+        const atLimit = await run(['verify', '--json', 'limit.txt'], { cwd: dir });
+        expect(ndjson(atLimit.stdout)[0]?.checks).toEqual([expect.objectContaining({ name: 'decode', ok: false })]);
+        expect((ndjson(atLimit.stdout)[0]?.checks as { code?: string }[])[0]?.code).not.toBe('ERR_INPUT_TOO_LARGE');
       });
-      expect(JSON.stringify(long)).not.toContain('AAAA');
-      expect(genuine).toMatchObject({ valid: true });
-      const d = await run(['decode', '--json', 'long.txt', ED25519_VALID], { cwd: dir });
-      expect(d.code).toBe(1);
-      const [refused, decoded] = ndjson(d.stdout);
-      expect(refused).toMatchObject({ input: 'long.txt', format: 'unknown', error: { code: 'ERR_INPUT_TOO_LARGE' } });
-      expect(decoded).toMatchObject({ format: 'w3c-vc' });
-      // Control: at the limit exactly, the text is read (and fails as the broken DCC it is, not as too large).
-      await writeFile(join(dir, 'limit.txt'), `HC1:${'A'.repeat(DEFAULT_LIMITS.maxTextLength - 4)}`);
-      const atLimit = await run(['verify', '--json', 'limit.txt'], { cwd: dir });
-      expect(ndjson(atLimit.stdout)[0]?.checks).toEqual([expect.objectContaining({ name: 'decode', ok: false })]);
-      expect((ndjson(atLimit.stdout)[0]?.checks as { code?: string }[])[0]?.code).not.toBe('ERR_INPUT_TOO_LARGE');
-    });
-  });
+    },
+  );
 
   it('--now is the validation clock', async () => {
     const r = await run([

@@ -23,69 +23,72 @@ const failing = async (protectedHeader: Map<number, unknown>, unprotectedHeader?
 };
 
 describe('COSE crit', () => {
-  it('an unknown critical label is refused at decode; without crit, or naming only alg, the same message verifies', async () => {
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-        ]),
-      ),
-    ).toEqual([]);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-          [2, [1]],
-        ]),
-      ),
-    ).toEqual([]);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-          [2, [99]],
-          [99, 'must be understood'],
-        ]),
-      ),
-    ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-          [2, ['x-ext']],
-        ]),
-      ),
-    ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-          [2, 99],
-        ]),
-      ),
-    ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-          [2, []],
-        ]),
-      ),
-    ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-    expect(
-      await failing(
-        new Map<number, unknown>([
-          [1, -7],
-          [4, kid],
-        ]),
-        new Map<number, unknown>([[2, [99]]]),
-      ),
-    ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-  });
+  it(
+    'an unknown critical label is refused at decode; ' + 'without crit, or naming only alg, the same message verifies',
+    async () => {
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+          ]),
+        ),
+      ).toEqual([]);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+            [2, [1]],
+          ]),
+        ),
+      ).toEqual([]);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+            [2, [99]],
+            [99, 'must be understood'],
+          ]),
+        ),
+      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+            [2, ['x-ext']],
+          ]),
+        ),
+      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+            [2, 99],
+          ]),
+        ),
+      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+            [2, []],
+          ]),
+        ),
+      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
+      expect(
+        await failing(
+          new Map<number, unknown>([
+            [1, -7],
+            [4, kid],
+          ]),
+          new Map<number, unknown>([[2, [99]]]),
+        ),
+      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
+    },
+  );
 });

@@ -18,7 +18,8 @@ export interface Deviation {
 const NL_107 =
   'https://github.com/eu-digital-green-certificates/dgc-testdata/issues/107 (known_issues.csv: test_cose_schema,NL)';
 const FR_141 =
-  'https://github.com/eu-digital-green-certificates/dgc-testdata/issues/141 (known_issues.csv: test_cose_json,FR,test_pcr_ok)';
+  'https://github.com/eu-digital-green-certificates/dgc-testdata/issues/141 ' +
+  '(known_issues.csv: test_cose_json,FR,test_pcr_ok)';
 
 export const DEVIATIONS: readonly Deviation[] = [
   {
@@ -46,7 +47,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/011-NL-test.json',
@@ -59,7 +61,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/018-NL-test.json',
@@ -78,21 +81,24 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/031-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/039-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/045-NL-test.json',
@@ -105,14 +111,16 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/055-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/057-NL-test.json',
@@ -137,49 +145,56 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/064-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/065-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/066-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/067-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/068-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/069-NL-test.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/073-NL-vaccination.json',
@@ -192,14 +207,16 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/103-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/104-NL-vaccination.json',
@@ -218,14 +235,16 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/119-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/120-NL-vaccination.json',
@@ -250,7 +269,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/130-NL-vaccination.json',
@@ -263,35 +283,40 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/136-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/137-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/138-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/140-NL-vaccination.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/144-NL-recovery.json',
@@ -304,7 +329,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/153-NL-recovery.json',
@@ -317,7 +343,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/162-NL-recovery.json',
@@ -342,7 +369,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/169-NL-recovery.json',
@@ -355,7 +383,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/178-NL-recovery.json',
@@ -368,7 +397,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/186-NL-recovery.json',
@@ -387,7 +417,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/192-NL-recovery.json',
@@ -400,7 +431,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/201-NL-recovery.json',
@@ -413,49 +445,56 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/208-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2021-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/209-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/210-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/211-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/212-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1953-09-03', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/213-NL-recovery.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/216-NL-test+wrong_key.json',
@@ -474,7 +513,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/226-NL-test+wrong_key.json',
@@ -487,14 +527,16 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/239-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/240-NL-test+wrong_key.json',
@@ -513,7 +555,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/252-NL-test+wrong_key.json',
@@ -526,7 +569,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/257-NL-test+wrong_key.json',
@@ -545,7 +589,8 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/264-NL-test+wrong_key.json',
@@ -558,48 +603,55 @@ export const DEVIATIONS: readonly Deviation[] = [
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/279-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/281-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/282-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1964-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/283-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '1963-00', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/285-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2000-02-29', codes); " +
+      'the payload conforms to 1.3.3',
   },
   {
     file: 'NL/2DCode/raw/287-NL-test+wrong_key.json',
     flag: 'EXPECTEDSCHEMAVALIDATION',
     knownIssue: NL_107,
     reason:
-      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); the payload conforms to 1.3.3",
+      "NL expects schema-invalid for a rule outside DCC schema 1.3.3 (dob '2023-01-01', codes); " +
+      'the payload conforms to 1.3.3',
   },
 ];

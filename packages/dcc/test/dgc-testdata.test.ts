@@ -55,11 +55,14 @@ describe('dgc-testdata deviations', () => {
     expect(DEVIATIONS.filter((d) => !d.knownIssue).map((d) => d.file)).toEqual(['SG/2DCode/raw/4.json']);
   });
 
-  it('FR test_pcr_ok: the signed CBOR and the JSON field disagree on sc by two hours (upstream issue 141)', async () => {
-    const fr = cases.find((x) => x.file === 'FR/2DCode/raw/test_pcr_ok.json')!;
-    expect((fr.data.JSON as { t: Array<{ sc: string }> }).t[0]!.sc).toBe('2021-05-16T12:34:56Z');
-    expect((await runStep('EXPECTEDDECODE', fr.data)).ok).toBe(true);
-  });
+  it(
+    'FR test_pcr_ok: the signed CBOR and the JSON field disagree on sc ' + 'by two hours (upstream issue 141)',
+    async () => {
+      const fr = cases.find((x) => x.file === 'FR/2DCode/raw/test_pcr_ok.json')!;
+      expect((fr.data.JSON as { t: Array<{ sc: string }> }).t[0]!.sc).toBe('2021-05-16T12:34:56Z');
+      expect((await runStep('EXPECTEDDECODE', fr.data)).ok).toBe(true);
+    },
+  );
 });
 
 describe('dgc-testdata summary', () => {

@@ -82,60 +82,64 @@ describe('decodeDcc reads the COSE/CWT shapes issuers send', () => {
     }
   });
 
-  it('other shapes: floats of 16 and 32 bits, tags, non-text keys, __proto__, byte strings, deep nesting, more claims', () => {
-    // 1.5 as float64 (what cbor-x writes), then rewritten as float32 and float16, which some encoders write.
-    const f64Hex = Buffer.from(cborEncode(claimsFor({ ...SAMPLE_DCC, x: 1.5 }))).toString('hex');
-    expect(f64Hex).toContain('fb3ff8000000000000');
-    const f32 = coseOf(null, {
-      payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'fa3fc00000'), 'hex')),
-    });
-    const f16 = coseOf(null, {
-      payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'f93e00'), 'hex')),
-    });
-    for (const cose of [f32, f16]) expect((decodeDcc(cose).payload as unknown as { x: number }).x).toBe(1.5);
-    let deep: unknown = 1;
-    for (let i = 0; i < 20; i++) deep = [deep];
-    const refused = {
-      tagged: coseOf({ ...SAMPLE_DCC, x: new Tag('x', 1234) }),
-      intKey: coseOf(
-        new Map<unknown, unknown>([
-          ['ver', '1.3.0'],
-          [5, 'x'],
-        ]),
-      ),
-      proto: coseOf(
-        new Map<unknown, unknown>([
-          ['ver', '1.3.0'],
-          ['__proto__', { a: 1 }],
-        ]),
-      ),
-      bytesInside: coseOf({ ...SAMPLE_DCC, x: Uint8Array.of(1) }),
-      tooDeep: coseOf({ ...SAMPLE_DCC, x: deep }),
-    };
-    for (const [name, cose] of Object.entries(refused)) expect(decodeOrCode(cose), name).toBe('ERR_DCC_CWT_INVALID');
-    const extraClaim = decodeDcc(
-      coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([...claimsFor(SAMPLE_DCC), [7, 'cti']]) }),
-    );
-    expect(extraClaim.claims['7']).toBe('cti');
-    const textClaim = decodeDcc(
-      coseOf(SAMPLE_DCC, {
-        claims: new Map<unknown, unknown>([
-          ['1', 'IN'],
-          [-260, new Map([[1, SAMPLE_DCC]])],
-        ]) as Map<number, unknown>,
-      }),
-    );
-    expect(textClaim.iss).toBeUndefined();
-    expect(textClaim.claims['1']).toBe('IN');
-    const noIss = decodeDcc(
-      coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([[-260, new Map([[1, SAMPLE_DCC]])]]) }),
-    );
-    expect(noIss.iss).toBeUndefined();
-    // Trailing bytes and truncation.
-    const good = coseOf(SAMPLE_DCC);
-    expect(decodeOrCode(Uint8Array.from([...good, 0]))).toBe('ERR_DCC_COSE_INVALID');
-    expect(decodeOrCode(good.subarray(0, good.length - 1))).toBe('ERR_DCC_COSE_INVALID');
-  });
+  it(
+    'other shapes: floats of 16 and 32 bits, tags, non-text keys, ' +
+      '__proto__, byte strings, deep nesting, more claims',
+    () => {
+      // 1.5 as float64 (what cbor-x writes), then rewritten as float32 and float16, which some encoders write.
+      const f64Hex = Buffer.from(cborEncode(claimsFor({ ...SAMPLE_DCC, x: 1.5 }))).toString('hex');
+      expect(f64Hex).toContain('fb3ff8000000000000');
+      const f32 = coseOf(null, {
+        payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'fa3fc00000'), 'hex')),
+      });
+      const f16 = coseOf(null, {
+        payloadBytes: new Uint8Array(Buffer.from(f64Hex.replace('fb3ff8000000000000', 'f93e00'), 'hex')),
+      });
+      for (const cose of [f32, f16]) expect((decodeDcc(cose).payload as unknown as { x: number }).x).toBe(1.5);
+      let deep: unknown = 1;
+      for (let i = 0; i < 20; i++) deep = [deep];
+      const refused = {
+        tagged: coseOf({ ...SAMPLE_DCC, x: new Tag('x', 1234) }),
+        intKey: coseOf(
+          new Map<unknown, unknown>([
+            ['ver', '1.3.0'],
+            [5, 'x'],
+          ]),
+        ),
+        proto: coseOf(
+          new Map<unknown, unknown>([
+            ['ver', '1.3.0'],
+            ['__proto__', { a: 1 }],
+          ]),
+        ),
+        bytesInside: coseOf({ ...SAMPLE_DCC, x: Uint8Array.of(1) }),
+        tooDeep: coseOf({ ...SAMPLE_DCC, x: deep }),
+      };
+      for (const [name, cose] of Object.entries(refused)) expect(decodeOrCode(cose), name).toBe('ERR_DCC_CWT_INVALID');
+      const extraClaim = decodeDcc(
+        coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([...claimsFor(SAMPLE_DCC), [7, 'cti']]) }),
+      );
+      expect(extraClaim.claims['7']).toBe('cti');
+      const textClaim = decodeDcc(
+        coseOf(SAMPLE_DCC, {
+          claims: new Map<unknown, unknown>([
+            ['1', 'IN'],
+            [-260, new Map([[1, SAMPLE_DCC]])],
+          ]) as Map<number, unknown>,
+        }),
+      );
+      expect(textClaim.iss).toBeUndefined();
+      expect(textClaim.claims['1']).toBe('IN');
+      const noIss = decodeDcc(
+        coseOf(SAMPLE_DCC, { claims: new Map<number, unknown>([[-260, new Map([[1, SAMPLE_DCC]])]]) }),
+      );
+      expect(noIss.iss).toBeUndefined();
+      // Trailing bytes and truncation.
+      const good = coseOf(SAMPLE_DCC);
+      expect(decodeOrCode(Uint8Array.from([...good, 0]))).toBe('ERR_DCC_COSE_INVALID');
+      expect(decodeOrCode(good.subarray(0, good.length - 1))).toBe('ERR_DCC_COSE_INVALID');
+    },
+  );
 
   it('damaged messages: a DCC or a typed DccError, nothing else', () => {
     const next = rng(29);

@@ -232,82 +232,86 @@ describe('codecs against the npm tools', () => {
 });
 
 describe('HC1 crosses between @divoc/dcc and a cbor-x + pako + base45 + node:crypto pipeline', () => {
-  it('ours verifies with the plain pipeline; the plain pipeline verifies with ours; same COSE payload bytes', async () => {
-    const { dsc } = await developmentPki();
-    const kid = Buffer.from(dsc.kid, 'base64');
-    const times = { iat: 1_700_000_000, exp: 1_900_000_000 };
-    const ours = await encodeDcc(SAMPLE_DCC, {
-      signer: dsc.signer,
-      certificate: dsc.certificatePem,
-      iss: 'IN',
-      ...times,
-    });
+  it(
+    'ours verifies with the plain pipeline; ' + 'the plain pipeline verifies with ours; same COSE payload bytes',
+    async () => {
+      const { dsc } = await developmentPki();
+      const kid = Buffer.from(dsc.kid, 'base64');
+      const times = { iat: 1_700_000_000, exp: 1_900_000_000 };
+      const ours = await encodeDcc(SAMPLE_DCC, {
+        signer: dsc.signer,
+        certificate: dsc.certificatePem,
+        iss: 'IN',
+        ...times,
+      });
 
-    // Plain pipeline: verify ours.
-    const cose = decoder.decode(pako.inflate(base45.decode(ours.hc1.slice(4)))) as Tag;
-    const [protectedBytes, unprotected, payload, signature] = cose.value as [
-      Uint8Array,
-      Map<number, unknown>,
-      Uint8Array,
-      Uint8Array,
-    ];
-    expect(cose.tag).toBe(18);
-    expect(unprotected.size).toBe(0);
-    const toBeSigned = encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
-    expect(nodeVerify('sha256', toBeSigned, { key: dsc.keyPair.publicKey, dsaEncoding: 'ieee-p1363' }, signature)).toBe(
-      true,
-    );
-    const claims = decoder.decode(payload) as Map<number, unknown>;
-    expect(claims.get(1)).toBe('IN');
-    expect(claims.get(6)).toBe(times.iat);
-    expect(claims.get(4)).toBe(times.exp);
-    // The payload bytes are exactly what the general encoder (cbor-x, shortest map heads) writes for the same claims.
-    const expected = cborEncode(
-      new Map<number, unknown>([
-        [1, 'IN'],
-        [6, times.iat],
-        [4, times.exp],
-        [-260, new Map([[1, SAMPLE_DCC]])],
-      ]),
-    );
-    expect(Buffer.from(payload).equals(Buffer.from(expected))).toBe(true);
-    expect(
-      Buffer.from(protectedBytes).equals(
-        Buffer.from(
-          cborEncode(
-            new Map<number, unknown>([
-              [1, -7],
-              [4, kid],
-            ]),
+      // Plain pipeline: verify ours.
+      const cose = decoder.decode(pako.inflate(base45.decode(ours.hc1.slice(4)))) as Tag;
+      const [protectedBytes, unprotected, payload, signature] = cose.value as [
+        Uint8Array,
+        Map<number, unknown>,
+        Uint8Array,
+        Uint8Array,
+      ];
+      expect(cose.tag).toBe(18);
+      expect(unprotected.size).toBe(0);
+      const toBeSigned = encoder.encode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+      expect(
+        nodeVerify('sha256', toBeSigned, { key: dsc.keyPair.publicKey, dsaEncoding: 'ieee-p1363' }, signature),
+      ).toBe(true);
+      const claims = decoder.decode(payload) as Map<number, unknown>;
+      expect(claims.get(1)).toBe('IN');
+      expect(claims.get(6)).toBe(times.iat);
+      expect(claims.get(4)).toBe(times.exp);
+      // The payload bytes are exactly what the general encoder (cbor-x, shortest map heads) writes for the same claims.
+      const expected = cborEncode(
+        new Map<number, unknown>([
+          [1, 'IN'],
+          [6, times.iat],
+          [4, times.exp],
+          [-260, new Map([[1, SAMPLE_DCC]])],
+        ]),
+      );
+      expect(Buffer.from(payload).equals(Buffer.from(expected))).toBe(true);
+      expect(
+        Buffer.from(protectedBytes).equals(
+          Buffer.from(
+            cborEncode(
+              new Map<number, unknown>([
+                [1, -7],
+                [4, kid],
+              ]),
+            ),
           ),
         ),
-      ),
-    ).toBe(true);
+      ).toBe(true);
 
-    // Plain pipeline: issue; ours verifies it.
-    const theirPayload = expected;
-    const theirProtected = encoder.encode(
-      new Map<number, unknown>([
-        [1, -7],
-        [4, kid],
-      ]),
-    );
-    const theirSignature = nodeSign(
-      'sha256',
-      encoder.encode(['Signature1', theirProtected, new Uint8Array(0), theirPayload]),
-      { key: dsc.keyPair.privateKey!, dsaEncoding: 'ieee-p1363' },
-    );
-    const theirHc1 = `HC1:${base45.encode(Buffer.from(pako.deflate(encoder.encode(new Tag([theirProtected, new Map(), theirPayload, theirSignature], 18)))))}`;
-    const trustStore = new TrustStore();
-    trustStore.addCertificate(dsc.certificatePem);
-    const now = new Date(1_800_000_000_000);
-    const result = await verifyDcc(theirHc1, { trustStore, now });
-    expect(result.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'signature', ok: true })]));
-    expect(result.valid).toBe(true);
-    expect(result.payload).toEqual(SAMPLE_DCC);
-    // And ours, through ours.
-    expect((await verifyDcc(ours.hc1, { trustStore, now })).valid).toBe(true);
-  });
+      // Plain pipeline: issue; ours verifies it.
+      const theirPayload = expected;
+      const theirProtected = encoder.encode(
+        new Map<number, unknown>([
+          [1, -7],
+          [4, kid],
+        ]),
+      );
+      const theirSignature = nodeSign(
+        'sha256',
+        encoder.encode(['Signature1', theirProtected, new Uint8Array(0), theirPayload]),
+        { key: dsc.keyPair.privateKey!, dsaEncoding: 'ieee-p1363' },
+      );
+      const theirCose = encoder.encode(new Tag([theirProtected, new Map(), theirPayload, theirSignature], 18));
+      const theirHc1 = `HC1:${base45.encode(Buffer.from(pako.deflate(theirCose)))}`;
+      const trustStore = new TrustStore();
+      trustStore.addCertificate(dsc.certificatePem);
+      const now = new Date(1_800_000_000_000);
+      const result = await verifyDcc(theirHc1, { trustStore, now });
+      expect(result.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'signature', ok: true })]));
+      expect(result.valid).toBe(true);
+      expect(result.payload).toEqual(SAMPLE_DCC);
+      // And ours, through ours.
+      expect((await verifyDcc(ours.hc1, { trustStore, now })).valid).toBe(true);
+    },
+  );
 
   it('the certificate check runs once per signer and certificate, and still catches a wrong certificate', async () => {
     const { dsc, testOnly } = await developmentPki();

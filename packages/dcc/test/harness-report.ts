@@ -57,7 +57,8 @@ export function formatReport(report: HarnessReport): string {
   const rows = report.counts.map((c) =>
     c.delegatedTo
       ? `${c.flag.padEnd(26)} ${String(c.cases).padStart(5)}  ${c.delegatedTo}`
-      : `${c.flag.padEnd(26)} ${String(c.cases).padStart(5)} ${String(c.passed).padStart(7)} ${String(c.deviations).padStart(10)} ${String(c.failed).padStart(7)}`,
+      : `${c.flag.padEnd(26)} ${String(c.cases).padStart(5)} ${String(c.passed).padStart(7)} ` +
+        `${String(c.deviations).padStart(10)} ${String(c.failed).padStart(7)}`,
   );
   return [`dgc-testdata: ${report.files} files`, `${'flag'.padEnd(26)} cases  passed deviations  failed`, ...rows].join(
     '\n',

@@ -378,7 +378,10 @@ describe('verify never throws', () => {
     const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
     const alphabet = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
     for (let i = 0; i < 200; i++) {
-      const text = `HC1:${Array.from({ length: Math.floor(rand() * 300) }, () => alphabet[Math.floor(rand() * 45)]).join('')}`;
+      const text = `HC1:${Array.from(
+        { length: Math.floor(rand() * 300) },
+        () => alphabet[Math.floor(rand() * 45)],
+      ).join('')}`;
       const bytes = Uint8Array.from({ length: Math.floor(rand() * 200) }, () => Math.floor(rand() * 256));
       bytes[0] = 0xd2;
       for (const input of [text, bytes]) {

@@ -179,7 +179,8 @@ const base45Text = fc.oneof(
 
 describe('DCC parsers under fuzzing (fast-check)', () => {
   it(
-    `inflate: mutated streams from five deflaters, with budgets — node:zlib's answer or a typed error (${fuzzRuns(RUNS.inflateMutated)} cases)`,
+    "inflate: mutated streams from five deflaters, with budgets — node:zlib's answer or a typed error " +
+      `(${fuzzRuns(RUNS.inflateMutated)} cases)`,
     () => {
       fc.assert(
         fc.property(plainData, deflater, mutationsArb, fc.boolean(), budget, (data, kind, mutations, damage, max) => {
@@ -194,7 +195,8 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
   );
 
   it(
-    `inflate: random bytes behind a zlib header — node:zlib's answer, within the budget, or DccCompressionError (${fuzzRuns(RUNS.inflateRandom)} cases)`,
+    "inflate: random bytes behind a zlib header — node:zlib's answer, within the budget, or DccCompressionError " +
+      `(${fuzzRuns(RUNS.inflateRandom)} cases)`,
     () => {
       const header = fc.constantFrom([0x78, 0x9c], [0x78, 0xda], [0x78, 0x01], [0x08, 0x1d], [0x78, 0x5e]);
       fc.assert(
@@ -209,7 +211,8 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
   );
 
   it(
-    `COSE/CWT decode: random DCC-shaped messages read as cbor-x reads them, or a typed error (${fuzzRuns(RUNS.cborShapes)} cases)`,
+    'COSE/CWT decode: random DCC-shaped messages read as cbor-x reads them, or a typed error ' +
+      `(${fuzzRuns(RUNS.cborShapes)} cases)`,
     () => {
       fc.assert(
         fc.property(coseArb, (cose) => {
@@ -275,7 +278,8 @@ describe('DCC parsers under fuzzing (fast-check)', () => {
   );
 
   it(
-    `Base45: decodes as the base45 package does, or throws DccBase45Error; encode round-trips (${fuzzRuns(RUNS.base45)} cases)`,
+    'Base45: decodes as the base45 package does, or throws DccBase45Error; encode round-trips ' +
+      `(${fuzzRuns(RUNS.base45)} cases)`,
     () => {
       fc.assert(
         fc.property(base45Text, (text) => {

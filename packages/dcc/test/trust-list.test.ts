@@ -60,21 +60,25 @@ async function dccSignedBy(dsc: { signer: Parameters<typeof encodeDcc>[1]['signe
 }
 
 describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
-  it('control: the whole signed list loads with the trust anchor; only the DSCs become keys, trusted for their country', async () => {
-    const loaded = await loadDccTrustList(gw.trustList, anchor());
-    expect(loaded).toMatchObject({ signers: 2, other: 2, withdrawn: 0, anchored: true });
-    expect(loaded.cscas.map((c) => c.subject.country)).toEqual(['DE', 'FR']);
-    const keys = loaded.trustStore.keys();
-    expect(keys.map((k) => k.id).sort()).toEqual([gw.countries.DE!.dsc.kid, gw.countries.FR!.dsc.kid].sort());
-    expect(keys.find((k) => k.id === gw.countries.DE!.dsc.kid)).toMatchObject({ controller: 'DE', issuers: ['DE'] });
-    // The CSCA and UPLOAD certificates are not signer keys.
-    expect(loaded.trustStore.resolve(byType('CSCA', 'DE').kid)).toEqual([]);
-    expect(loaded.trustStore.resolve(byType('UPLOAD', 'DE').kid)).toEqual([]);
-    const hc1 = await dccSignedBy(gw.countries.DE!.dsc);
-    expect((await verifyDcc(hc1, { trustStore: loaded.trustStore, now: new Date('2021-07-01T00:00:00Z') })).valid).toBe(
-      true,
-    );
-  });
+  it(
+    'control: the whole signed list loads with the trust anchor; ' +
+      'only the DSCs become keys, trusted for their country',
+    async () => {
+      const loaded = await loadDccTrustList(gw.trustList, anchor());
+      expect(loaded).toMatchObject({ signers: 2, other: 2, withdrawn: 0, anchored: true });
+      expect(loaded.cscas.map((c) => c.subject.country)).toEqual(['DE', 'FR']);
+      const keys = loaded.trustStore.keys();
+      expect(keys.map((k) => k.id).sort()).toEqual([gw.countries.DE!.dsc.kid, gw.countries.FR!.dsc.kid].sort());
+      expect(keys.find((k) => k.id === gw.countries.DE!.dsc.kid)).toMatchObject({ controller: 'DE', issuers: ['DE'] });
+      // The CSCA and UPLOAD certificates are not signer keys.
+      expect(loaded.trustStore.resolve(byType('CSCA', 'DE').kid)).toEqual([]);
+      expect(loaded.trustStore.resolve(byType('UPLOAD', 'DE').kid)).toEqual([]);
+      const hc1 = await dccSignedBy(gw.countries.DE!.dsc);
+      expect(
+        (await verifyDcc(hc1, { trustStore: loaded.trustStore, now: new Date('2021-07-01T00:00:00Z') })).valid,
+      ).toBe(true);
+    },
+  );
 
   it("a listed kid that is not the certificate's kid is refused (with and without a trust anchor)", async () => {
     const dsc = byType('DSC', 'DE');
@@ -101,61 +105,68 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
     ).toBe(1);
   });
 
-  it("a country that is not the certificate subject's C is refused: the entry would bind the key to another country", async () => {
-    const dsc = byType('DSC', 'DE');
-    await expectRefused(withEntry(dsc, { country: 'FR' }), {}, 'ERR_DCC_TRUST_COUNTRY_MISMATCH');
-    await expectRefused(withEntry(dsc, { country: 'FR' }), anchor(), 'ERR_DCC_TRUST_COUNTRY_MISMATCH');
-    // Control: the alpha-3 code of the same country is the same country.
-    const store = loadDccSignerList([{ kid: dsc.kid, rawData: dsc.rawData, country: 'DEU' }]);
-    expect(store.keys()[0]).toMatchObject({ issuers: ['DE'] });
-  });
+  it(
+    "a country that is not the certificate subject's C is refused: " +
+      'the entry would bind the key to another country',
+    async () => {
+      const dsc = byType('DSC', 'DE');
+      await expectRefused(withEntry(dsc, { country: 'FR' }), {}, 'ERR_DCC_TRUST_COUNTRY_MISMATCH');
+      await expectRefused(withEntry(dsc, { country: 'FR' }), anchor(), 'ERR_DCC_TRUST_COUNTRY_MISMATCH');
+      // Control: the alpha-3 code of the same country is the same country.
+      const store = loadDccSignerList([{ kid: dsc.kid, rawData: dsc.rawData, country: 'DEU' }]);
+      expect(store.keys()[0]).toMatchObject({ issuers: ['DE'] });
+    },
+  );
 
-  it('with a trust anchor, a junk or misplaced signature is refused; without one, the signature is not looked at', async () => {
-    const dsc = byType('DSC', 'DE');
-    const junk = withEntry(dsc, { signature: Buffer.from('junk signature').toString('base64') });
-    await expectRefused(junk, anchor(), 'ERR_DCC_TRUST_SIGNATURE_INVALID', gw.trustList.indexOf(dsc));
-    await expectRefused(withEntry(dsc, { signature: '' }), anchor(), 'ERR_DCC_TRUST_SIGNATURE_INVALID');
-    // Another entry's (valid) signature: over another certificate.
-    await expectRefused(
-      withEntry(dsc, { signature: byType('DSC', 'FR').signature }),
-      anchor(),
-      'ERR_DCC_TRUST_SIGNATURE_INVALID',
-    );
-    // A DE document signer signed by France's UPLOAD key, not Germany's.
-    const fr = gw.countries.FR!;
-    await expectRefused(
-      withEntry(dsc, await gatewayEntry(gw.countries.DE!.dsc.certificateDer, 'DSC', 'DE', fr.upload)),
-      anchor(),
-      'ERR_DCC_TRUST_SIGNATURE_INVALID',
-    );
-    // A CSCA signed by an UPLOAD key instead of the trust anchor.
-    const csca = byType('CSCA', 'FR');
-    await expectRefused(
-      withEntry(csca, await gatewayEntry(fr.csca.certificateDer, 'CSCA', 'FR', fr.upload)),
-      anchor(),
-      'ERR_DCC_TRUST_SIGNATURE_INVALID',
-    );
-    // Another trust anchor.
-    const other = await createDevelopmentCsca({ country: 'BE', commonName: 'Another trust anchor' });
-    await expectRefused(gw.trustList, { trustAnchor: other.certificatePem }, 'ERR_DCC_TRUST_SIGNATURE_INVALID');
-    // Only the DSCs, without the UPLOAD certificates to check them with.
-    await expectRefused(
-      gw.trustList.filter((e) => e.certificateType === 'DSC'),
-      anchor(),
-      'ERR_DCC_TRUST_SIGNATURE_INVALID',
-    );
-    // Control: without a trust anchor the operator vouches for the list; the chain check still holds.
-    expect((await loadDccTrustList(junk)).signers).toBe(2);
-    // Control: the anchor may come as DER, or among several (a rollover).
-    expect((await loadDccTrustList(gw.trustList, { trustAnchor: gw.trustAnchor.certificateDer })).signers).toBe(2);
-    expect(
-      (
-        await loadDccTrustList(gw.trustList, {
-          trustAnchor: `${other.certificatePem}\n${gw.trustAnchor.certificatePem}`,
-        })
-      ).signers,
-    ).toBe(2);
-  });
+  it(
+    'with a trust anchor, a junk or misplaced signature is refused; ' + 'without one, the signature is not looked at',
+    async () => {
+      const dsc = byType('DSC', 'DE');
+      const junk = withEntry(dsc, { signature: Buffer.from('junk signature').toString('base64') });
+      await expectRefused(junk, anchor(), 'ERR_DCC_TRUST_SIGNATURE_INVALID', gw.trustList.indexOf(dsc));
+      await expectRefused(withEntry(dsc, { signature: '' }), anchor(), 'ERR_DCC_TRUST_SIGNATURE_INVALID');
+      // Another entry's (valid) signature: over another certificate.
+      await expectRefused(
+        withEntry(dsc, { signature: byType('DSC', 'FR').signature }),
+        anchor(),
+        'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      );
+      // A DE document signer signed by France's UPLOAD key, not Germany's.
+      const fr = gw.countries.FR!;
+      await expectRefused(
+        withEntry(dsc, await gatewayEntry(gw.countries.DE!.dsc.certificateDer, 'DSC', 'DE', fr.upload)),
+        anchor(),
+        'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      );
+      // A CSCA signed by an UPLOAD key instead of the trust anchor.
+      const csca = byType('CSCA', 'FR');
+      await expectRefused(
+        withEntry(csca, await gatewayEntry(fr.csca.certificateDer, 'CSCA', 'FR', fr.upload)),
+        anchor(),
+        'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      );
+      // Another trust anchor.
+      const other = await createDevelopmentCsca({ country: 'BE', commonName: 'Another trust anchor' });
+      await expectRefused(gw.trustList, { trustAnchor: other.certificatePem }, 'ERR_DCC_TRUST_SIGNATURE_INVALID');
+      // Only the DSCs, without the UPLOAD certificates to check them with.
+      await expectRefused(
+        gw.trustList.filter((e) => e.certificateType === 'DSC'),
+        anchor(),
+        'ERR_DCC_TRUST_SIGNATURE_INVALID',
+      );
+      // Control: without a trust anchor the operator vouches for the list; the chain check still holds.
+      expect((await loadDccTrustList(junk)).signers).toBe(2);
+      // Control: the anchor may come as DER, or among several (a rollover).
+      expect((await loadDccTrustList(gw.trustList, { trustAnchor: gw.trustAnchor.certificateDer })).signers).toBe(2);
+      expect(
+        (
+          await loadDccTrustList(gw.trustList, {
+            trustAnchor: `${other.certificatePem}\n${gw.trustAnchor.certificatePem}`,
+          })
+        ).signers,
+      ).toBe(2);
+    },
+  );
 
   it("a document signer issued by another country's CSCA is refused (ERR_TRUST_CHAIN_COUNTRY)", async () => {
     const de = gw.countries.DE!;
@@ -184,43 +195,53 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
     ).toBe(3);
   });
 
-  it('a document signer no known CSCA of its country issued is refused when CSCAs of that country are known', async () => {
-    const de = gw.countries.DE!;
-    const rogueCsca = await createDevelopmentCsca({ country: 'DE', commonName: 'DIVOC test CSCA DE' });
-    const rogue = await createDocumentSignerCertificate({
-      csca: rogueCsca,
-      validFrom: new Date('2021-01-01T00:00:00Z'),
-    });
-    const entry = await gatewayEntry(rogue.certificateDer, 'DSC', 'DE', de.upload);
-    await expectRefused([...gw.trustList, entry], anchor(), 'ERR_DCC_TRUST_CHAIN_UNTRUSTED');
-    await expectRefused([...gw.trustList, entry], {}, 'ERR_DCC_TRUST_CHAIN_UNTRUSTED');
-    // Control: with no CSCA of its country known and no trust anchor, the listed signer is trusted as before.
-    expect((await loadDccTrustList([entry])).signers).toBe(1);
-  });
+  it(
+    'a document signer no known CSCA of its country issued is refused ' + 'when CSCAs of that country are known',
+    async () => {
+      const de = gw.countries.DE!;
+      const rogueCsca = await createDevelopmentCsca({ country: 'DE', commonName: 'DIVOC test CSCA DE' });
+      const rogue = await createDocumentSignerCertificate({
+        csca: rogueCsca,
+        validFrom: new Date('2021-01-01T00:00:00Z'),
+      });
+      const entry = await gatewayEntry(rogue.certificateDer, 'DSC', 'DE', de.upload);
+      await expectRefused([...gw.trustList, entry], anchor(), 'ERR_DCC_TRUST_CHAIN_UNTRUSTED');
+      await expectRefused([...gw.trustList, entry], {}, 'ERR_DCC_TRUST_CHAIN_UNTRUSTED');
+      // Control: with no CSCA of its country known and no trust anchor, the listed signer is trusted as before.
+      expect((await loadDccTrustList([entry])).signers).toBe(1);
+    },
+  );
 
-  it('the synchronous loader refuses lists with CSCAs (they need the chain check) and never trusts UPLOAD certificates', () => {
-    expect(() => loadDccSignerList(gw.trustList)).toThrow(/loadDccTrustList/);
-    const store = loadDccSignerList(gw.trustList.filter((e) => e.certificateType !== 'CSCA'));
-    expect(
-      store
-        .keys()
-        .map((k) => k.id)
-        .sort(),
-    ).toEqual([gw.countries.DE!.dsc.kid, gw.countries.FR!.dsc.kid].sort());
-  });
+  it(
+    'the synchronous loader refuses lists with CSCAs (they need the chain check) ' +
+      'and never trusts UPLOAD certificates',
+    () => {
+      expect(() => loadDccSignerList(gw.trustList)).toThrow(/loadDccTrustList/);
+      const store = loadDccSignerList(gw.trustList.filter((e) => e.certificateType !== 'CSCA'));
+      expect(
+        store
+          .keys()
+          .map((k) => k.id)
+          .sort(),
+      ).toEqual([gw.countries.DE!.dsc.kid, gw.countries.FR!.dsc.kid].sort());
+    },
+  );
 
-  it('withdrawn document signers (rawData: null) are skipped; an unknown certificateType refuses the list', async () => {
-    const dsc = byType('DSC', 'FR');
-    const loaded = await loadDccTrustList(
-      withEntry(dsc, { rawData: null as unknown as string, signature: null as unknown as string }),
-      anchor(),
-    );
-    expect(loaded).toMatchObject({ signers: 1, withdrawn: 1 });
-    expect(loaded.trustStore.resolve(dsc.kid)).toEqual([]);
-    await expect(loadDccTrustList(withEntry(dsc, { certificateType: 'ROOT' as 'DSC' }))).rejects.toMatchObject({
-      code: 'ERR_DCC_CERTIFICATE_INVALID',
-    });
-  });
+  it(
+    'withdrawn document signers (rawData: null) are skipped; ' + 'an unknown certificateType refuses the list',
+    async () => {
+      const dsc = byType('DSC', 'FR');
+      const loaded = await loadDccTrustList(
+        withEntry(dsc, { rawData: null as unknown as string, signature: null as unknown as string }),
+        anchor(),
+      );
+      expect(loaded).toMatchObject({ signers: 1, withdrawn: 1 });
+      expect(loaded.trustStore.resolve(dsc.kid)).toEqual([]);
+      await expect(loadDccTrustList(withEntry(dsc, { certificateType: 'ROOT' as 'DSC' }))).rejects.toMatchObject({
+        code: 'ERR_DCC_CERTIFICATE_INVALID',
+      });
+    },
+  );
 });
 
 describe('EU dgc-testdata signer certificates as gateway entries', () => {

@@ -22,7 +22,9 @@ describe('loadDccSignerList: duplicate and forbidden JSON members', () => {
     const control = JSON.stringify([{ kid: dsc.kid, rawData: dsc.signerListEntry.rawData }]);
     expect((await verifyDcc(good.hc1, { trustStore: loadDccSignerList(control) })).valid).toBe(true);
 
-    const duplicated = `[{"kid":"${dsc.kid}","rawData":"${testOnly.signerListEntry.rawData}","rawData":"${dsc.signerListEntry.rawData}"}]`;
+    const duplicated =
+      `[{"kid":"${dsc.kid}","rawData":"${testOnly.signerListEntry.rawData}",` +
+      `"rawData":"${dsc.signerListEntry.rawData}"}]`;
     const dup = refusal(() => loadDccSignerList(duplicated));
     expect(dup).toMatchObject({ code: 'ERR_DCC_CERTIFICATE_INVALID', causeCode: 'ERR_JSON_DUPLICATE_KEY' });
     expect(dup.message).toContain('$[0].rawData');

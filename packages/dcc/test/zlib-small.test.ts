@@ -199,9 +199,12 @@ function ourResult(z: Uint8Array, max: number): string {
 describe('our inflate accepts what node:zlib accepts, with the same output', () => {
   const streams = validStreams();
 
-  it(`${streams.length} valid streams from node:zlib (levels 0, 1, 9, fixed, Huffman only), pako, fflate and ours`, () => {
-    for (const z of streams) expect(ourResult(z, 65_536)).toBe(nodeResult(z, 65_536));
-  });
+  it(
+    `${streams.length} valid streams from node:zlib ` + '(levels 0, 1, 9, fixed, Huffman only), pako, fflate and ours',
+    () => {
+      for (const z of streams) expect(ourResult(z, 65_536)).toBe(nodeResult(z, 65_536));
+    },
+  );
 
   it('30,000 damaged streams: flipped bits, overwritten bytes, truncations, trailing bytes', () => {
     const next = rng(123);

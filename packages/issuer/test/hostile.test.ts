@@ -164,7 +164,9 @@ describe('bad input is a typed error, never a crash', () => {
 
   it('hostile record fields: __proto__ keys and huge strings', async () => {
     const record = JSON.parse(
-      `{"__proto__": {"polluted": true}, "name": "Eve", "refId": "1", "dob": "1990-01-01", "vaccine": "Covishield", "batch": "B", "vaccinationDate": "2021-01-01", "dose": 1, "totalDoses": 2, "facilityName": "F", "facilityCountry": "IN"}`,
+      '{"__proto__": {"polluted": true}, "name": "Eve", "refId": "1", "dob": "1990-01-01", "vaccine": "Covishield", ' +
+        '"batch": "B", "vaccinationDate": "2021-01-01", "dose": 1, "totalDoses": 2, "facilityName": "F", ' +
+        '"facilityCountry": "IN"}',
     );
     const result = await issueAllFormats({ record, template: 'vaccination-v2' }, { ...options, formats: ['dcc'] });
     expect(result.outputs.dcc).toBeDefined();

@@ -68,29 +68,33 @@ describe('one record per template → every format, all valid, all saying the sa
 });
 
 describe('JSON-LD contexts of the W3C credential', () => {
-  it("the SDK v2 context by default (no ambiguous terms); context: divoc-legacy keeps DIVOC's, every format still valid", async () => {
-    const sdk = await issue('vaccination', records.vaccination);
-    const sdkVc = sdk.outputs['w3c-vc']!.credential;
-    expect(sdkVc['@context']).toContain('https://divoc.dev/credentials/sdk/v2');
-    const sdkResult = await verifyCredential(sdkVc, { trustStore: fixture.trustStore, now: NOW });
-    expect(sdkResult.valid).toBe(true);
-    expect(sdkResult.ambiguousTerms).toBeUndefined();
+  it(
+    'the SDK v2 context by default (no ambiguous terms); ' +
+      "context: divoc-legacy keeps DIVOC's, every format still valid",
+    async () => {
+      const sdk = await issue('vaccination', records.vaccination);
+      const sdkVc = sdk.outputs['w3c-vc']!.credential;
+      expect(sdkVc['@context']).toContain('https://divoc.dev/credentials/sdk/v2');
+      const sdkResult = await verifyCredential(sdkVc, { trustStore: fixture.trustStore, now: NOW });
+      expect(sdkResult.valid).toBe(true);
+      expect(sdkResult.ambiguousTerms).toBeUndefined();
 
-    const legacy = await issue('vaccination', records.vaccination, { context: 'divoc-legacy' });
-    expect(legacy.errors).toBeUndefined();
-    expect(await verifyAll(legacy, fixture, NOW)).toEqual(ALL);
-    expectConsistent(legacy);
-    const legacyVc = legacy.outputs['w3c-vc']!.credential;
-    expect(legacyVc['@context']).toContain('https://divoc.dev/credentials/vaccination/v1');
-    expect(legacyVc['@context']).not.toContain('https://divoc.dev/credentials/sdk/v2');
-    const legacyResult = await verifyCredential(legacyVc, { trustStore: fixture.trustStore, now: NOW });
-    expect(legacyResult.valid).toBe(true);
-    expect(legacyResult.ambiguousTerms?.map((g) => g.iri)).toContain('https://schema.org/id');
-    // Same data either way: only the context differs.
-    const { '@context': _a, proof: _p, ...sdkRest } = sdkVc;
-    const { '@context': _b, proof: _q, ...legacyRest } = legacyVc;
-    expect(legacyRest).toEqual(sdkRest);
-  });
+      const legacy = await issue('vaccination', records.vaccination, { context: 'divoc-legacy' });
+      expect(legacy.errors).toBeUndefined();
+      expect(await verifyAll(legacy, fixture, NOW)).toEqual(ALL);
+      expectConsistent(legacy);
+      const legacyVc = legacy.outputs['w3c-vc']!.credential;
+      expect(legacyVc['@context']).toContain('https://divoc.dev/credentials/vaccination/v1');
+      expect(legacyVc['@context']).not.toContain('https://divoc.dev/credentials/sdk/v2');
+      const legacyResult = await verifyCredential(legacyVc, { trustStore: fixture.trustStore, now: NOW });
+      expect(legacyResult.valid).toBe(true);
+      expect(legacyResult.ambiguousTerms?.map((g) => g.iri)).toContain('https://schema.org/id');
+      // Same data either way: only the context differs.
+      const { '@context': _a, proof: _p, ...sdkRest } = sdkVc;
+      const { '@context': _b, proof: _q, ...legacyRest } = legacyVc;
+      expect(legacyRest).toEqual(sdkRest);
+    },
+  );
 });
 
 describe('names in several scripts', () => {
@@ -130,14 +134,17 @@ describe('names in several scripts', () => {
     expect(result.outputs.vdsnc!.seal.data.msg.pid).toMatchObject({ n: 'José Álvarez-Núñez' });
   });
 
-  it('a non-Latin name without nameLatin: the DCC is refused with ERR_ISSUER_NAME_NOT_LATIN, the rest issued', async () => {
-    const { nameLatin: _drop, ...record } = records['vaccination-v2'];
-    const result = await issue('vaccination-v2', record);
-    expect(result.errors).toEqual({ dcc: expect.objectContaining({ code: 'ERR_ISSUER_NAME_NOT_LATIN' }) });
-    expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'shc', 'vdsnc']);
-    expect(result.outputs.vdsnc!.seal.data.msg.pid).toMatchObject({ n: 'राजेश कुमार' });
-    expectConsistent(result);
-  });
+  it(
+    'a non-Latin name without nameLatin: ' + 'the DCC is refused with ERR_ISSUER_NAME_NOT_LATIN, the rest issued',
+    async () => {
+      const { nameLatin: _drop, ...record } = records['vaccination-v2'];
+      const result = await issue('vaccination-v2', record);
+      expect(result.errors).toEqual({ dcc: expect.objectContaining({ code: 'ERR_ISSUER_NAME_NOT_LATIN' }) });
+      expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'shc', 'vdsnc']);
+      expect(result.outputs.vdsnc!.seal.data.msg.pid).toMatchObject({ n: 'राजेश कुमार' });
+      expectConsistent(result);
+    },
+  );
 
   it('explicit family/given names override the last-word split (both scripts)', async () => {
     const result = await issue('vaccination-v2', {
@@ -174,24 +181,27 @@ describe('lossy spots', () => {
     expect(result.ddcc.kind === 'vaccination' && result.ddcc.vaccination.vaccine?.code).toBe('XM5JC5');
   });
 
-  it('time zones: the calendar day as the place of vaccination wrote it, in every format but the W3C instant', async () => {
-    const result = await issue('vaccination-v2', {
-      ...records['vaccination-v2'],
-      vaccinationDate: '2021-07-12T01:30:00+05:30',
-    });
-    const evidence = (result.outputs['w3c-vc']!.credential.evidence as Array<Record<string, unknown>>)[0]!;
-    expect(evidence.date).toBe('2021-07-11T20:00:00.000Z'); // the exact instant, in UTC
-    expect(result.ddcc.kind === 'vaccination' && result.ddcc.vaccination.date).toBe('2021-07-12');
-    expect(result.outputs.dcc!.payload.v![0]!.dt).toBe('2021-07-12');
-    expect((result.outputs.vdsnc!.seal.data.msg.ve as Array<{ vd: Array<{ dvc: string }> }>)[0]!.vd[0]!.dvc).toBe(
-      '2021-07-12',
-    );
-    const immunization = result.outputs.shc!.payload.vc.credentialSubject.fhirBundle.entry![1]!.resource as Record<
-      string,
-      unknown
-    >;
-    expect(immunization.occurrenceDateTime).toBe('2021-07-12');
-  });
+  it(
+    'time zones: the calendar day as the place of vaccination wrote it, ' + 'in every format but the W3C instant',
+    async () => {
+      const result = await issue('vaccination-v2', {
+        ...records['vaccination-v2'],
+        vaccinationDate: '2021-07-12T01:30:00+05:30',
+      });
+      const evidence = (result.outputs['w3c-vc']!.credential.evidence as Array<Record<string, unknown>>)[0]!;
+      expect(evidence.date).toBe('2021-07-11T20:00:00.000Z'); // the exact instant, in UTC
+      expect(result.ddcc.kind === 'vaccination' && result.ddcc.vaccination.date).toBe('2021-07-12');
+      expect(result.outputs.dcc!.payload.v![0]!.dt).toBe('2021-07-12');
+      expect((result.outputs.vdsnc!.seal.data.msg.ve as Array<{ vd: Array<{ dvc: string }> }>)[0]!.vd[0]!.dvc).toBe(
+        '2021-07-12',
+      );
+      const immunization = result.outputs.shc!.payload.vc.credentialSubject.fhirBundle.entry![1]!.resource as Record<
+        string,
+        unknown
+      >;
+      expect(immunization.occurrenceDateTime).toBe('2021-07-12');
+    },
+  );
 
   it('VDS-NC: a name over 39 characters is ERR_ISSUER_FIELD_TOO_LONG; a long certificate id is shortened', async () => {
     const result = await issue('vaccination-v2', {

@@ -90,7 +90,10 @@ export {
 export { verifyCmsDetachedSignature, MAX_CMS_BYTES } from './x509/cms.js';
 export type { CmsVerification } from './x509/cms.js';
 export { parseSpki } from './x509/spki.js';
-/** The one DER reader of the SDK (strict, bounded, throws `CertificateInvalidError`), for packages reading X.509 extensions. */
+/**
+ * The one DER reader of the SDK (strict, bounded, throws `CertificateInvalidError`), for packages reading X.509
+ * extensions.
+ */
 export {
   readNode as readDerNode,
   readOnly as readDerOnly,

@@ -7,7 +7,6 @@
  * the signed attributes (which carry the content's digest) must then be the original's. Short runs here;
  * `pnpm fuzz` (scripts/fuzz.mjs) runs the same properties with FUZZ_RUNS cases.
  */
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -20,22 +19,17 @@ import {
   verifyCmsDetachedSignature,
   type CmsVerification,
 } from '@divoc/keys';
+import { FIXTURES as CMS_FIXTURES } from './cms-fixtures.js';
 import { fuzzParams, fuzzRuns, fuzzTimeout, mutate, mutationsArb } from '../../../test/fuzz/support.js';
 
 /** Short-run case counts (FUZZ_RUNS replaces them in the long run). */
 const RUNS = { mutated: 300, content: 200, random: 300 };
 
-/** The OpenSSL-made fixtures of cms.test.ts, read from that file rather than copied (base64 strings by name). */
-const FIXTURES: Record<string, string> = Object.fromEntries(
-  [
-    ...readFileSync(new URL('./cms.test.ts', import.meta.url), 'utf8').matchAll(
-      /^\s+(\w+): '([A-Za-z0-9+/=]{64,})',$/gm,
-    ),
-  ].map((m) => [m[1]!, m[2]!]),
-);
+/** The OpenSSL-made fixtures of cms.test.ts, shared with it rather than copied (base64 strings by name). */
+const FIXTURES: Record<string, string> = CMS_FIXTURES;
 const bytes = (name: string): Uint8Array => {
   const b64 = FIXTURES[name];
-  if (!b64) throw new Error(`fixture ${name} not found in cms.test.ts`);
+  if (!b64) throw new Error(`fixture ${name} not found in cms-fixtures.ts`);
   return base64Decode(b64);
 };
 const content = bytes('content');
@@ -124,7 +118,8 @@ describe('verifyCmsDetachedSignature under fuzzing (fast-check)', () => {
   });
 
   it(
-    `mutated messages: a typed refusal, or valid only with the signer's key and the signed parts untouched (${fuzzRuns(RUNS.mutated)} cases)`,
+    `mutated messages: a typed refusal, or valid only with the signer's key and the signed parts untouched ` +
+      `(${fuzzRuns(RUNS.mutated)} cases)`,
     async () => {
       const seen = {
         cases: 0,

@@ -40,35 +40,43 @@ describe('issuer identities', () => {
     expect(sameIssuer('IN', 'https://IN')).toBe(false);
   });
 
-  it("a key's issuers: explicit ones and its controller; else its id without the fragment; a did:key always answers for itself", async () => {
-    const kp = await generateKeyPair('Ed25519');
-    expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: 'did:web:moh.gov.lk#key-1' }))).toEqual([
-      'did:web:moh.gov.lk',
-    ]);
-    expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: 'did:india' }))).toEqual(['did:india']);
-    expect(
-      trustedKeyIssuers(
-        trustedKeyFromKeyPair(kp, {
-          id: 'did:india',
-          issuers: ['https://cowin.gov.in/'],
-          controller: 'did:web:cowin.gov.in',
-        }),
-      ),
-    ).toEqual(['https://cowin.gov.in/', 'did:web:cowin.gov.in']);
-    const vm = verificationMethodId(kp);
-    expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: vm, controller: 'https://a.example/' }))).toEqual([
-      'https://a.example/',
-      vm.split('#')[0],
-    ]);
-  });
+  it(
+    "a key's issuers: explicit ones and its controller; else its id without the fragment; a did:key always " +
+      'answers for itself',
+    async () => {
+      const kp = await generateKeyPair('Ed25519');
+      expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: 'did:web:moh.gov.lk#key-1' }))).toEqual([
+        'did:web:moh.gov.lk',
+      ]);
+      expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: 'did:india' }))).toEqual(['did:india']);
+      expect(
+        trustedKeyIssuers(
+          trustedKeyFromKeyPair(kp, {
+            id: 'did:india',
+            issuers: ['https://cowin.gov.in/'],
+            controller: 'did:web:cowin.gov.in',
+          }),
+        ),
+      ).toEqual(['https://cowin.gov.in/', 'did:web:cowin.gov.in']);
+      const vm = verificationMethodId(kp);
+      expect(trustedKeyIssuers(trustedKeyFromKeyPair(kp, { id: vm, controller: 'https://a.example/' }))).toEqual([
+        'https://a.example/',
+        vm.split('#')[0],
+      ]);
+    },
+  );
 
-  it('binding: bound, mismatch (same kind, another issuer), unbound (no identity of that kind; free text never conflicts), unclaimed', () => {
-    const ids = ['did:web:a.example', 'IN'];
-    expect(bindIssuer(ids, 'IND')).toMatchObject({ status: 'bound', issuer: 'IND' });
-    expect(bindIssuer(ids, 'did:web:b.example')).toMatchObject({ status: 'mismatch', issuer: 'did:web:a.example' });
-    expect(bindIssuer(ids, 'LK')).toMatchObject({ status: 'mismatch' });
-    expect(bindIssuer(ids, 'https://a.example/')).toMatchObject({ status: 'unbound', issuer: 'did:web:a.example' });
-    expect(bindIssuer(['kid-1'], 'Ministry of Health')).toMatchObject({ status: 'unbound', issuer: 'kid-1' });
-    expect(bindIssuer(ids, undefined)).toMatchObject({ status: 'unclaimed', issuer: 'did:web:a.example' });
-  });
+  it(
+    'binding: bound, mismatch (same kind, another issuer), unbound (no identity of that kind; free text ' +
+      'never conflicts), unclaimed',
+    () => {
+      const ids = ['did:web:a.example', 'IN'];
+      expect(bindIssuer(ids, 'IND')).toMatchObject({ status: 'bound', issuer: 'IND' });
+      expect(bindIssuer(ids, 'did:web:b.example')).toMatchObject({ status: 'mismatch', issuer: 'did:web:a.example' });
+      expect(bindIssuer(ids, 'LK')).toMatchObject({ status: 'mismatch' });
+      expect(bindIssuer(ids, 'https://a.example/')).toMatchObject({ status: 'unbound', issuer: 'did:web:a.example' });
+      expect(bindIssuer(['kid-1'], 'Ministry of Health')).toMatchObject({ status: 'unbound', issuer: 'kid-1' });
+      expect(bindIssuer(ids, undefined)).toMatchObject({ status: 'unclaimed', issuer: 'did:web:a.example' });
+    },
+  );
 });

@@ -50,7 +50,8 @@ const VALID = [
   'false',
   'null',
   '[0, -0, 1, -1, 0.5, -0.5, 1e3, 1E3, 1e+3, 1e-3, 2.5E-7, 123456789012345, 1234567890123456, 12345678901234567890]',
-  '[9007199254740991, 9007199254740993, -9007199254740993, 1e308, 1e309, -1e400, 5e-324, 1e-400, 0.1, 0.30000000000000004]',
+  '[9007199254740991, 9007199254740993, -9007199254740993, 1e308, 1e309, -1e400, 5e-324, 1e-400, 0.1, ' +
+    '0.30000000000000004]',
   '[123456789012345678901234567890.123456789e-10, 0.0000000000000000000001, 100000000000000000000000]',
   '"plain ascii"',
   '"\\u00e9t\\u00E9 \\ud83d\\ude00 \\u0000 \\u001f \\u2028 \\uFFFF"',
@@ -291,21 +292,24 @@ function hasForbidden(value: unknown): boolean {
 }
 
 describe('parseJsonStrict: properties', () => {
-  it('parseJsonStrict(JSON.stringify(v)) deep-equals JSON.parse for arbitrary JSON values, compact and indented', () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, indent) => {
-        const text = indent ? JSON.stringify(value, null, 2) : JSON.stringify(value);
-        const native: unknown = JSON.parse(text);
-        if (hasForbidden(native)) {
-          expect(thrown(() => parseJsonStrict(text))?.code).toBe('ERR_JSON_FORBIDDEN_KEY');
-          return;
-        }
-        expect(parseJsonStrict(text)).toStrictEqual(native);
-        expect(JSON.stringify(parseJsonStrict(text))).toBe(JSON.stringify(native));
-      }),
-      { numRuns: 1000 },
-    );
-  });
+  it(
+    'parseJsonStrict(JSON.stringify(v)) deep-equals JSON.parse for arbitrary JSON values, compact and ' + 'indented',
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue({ maxDepth: 6 }), fc.boolean(), (value, indent) => {
+          const text = indent ? JSON.stringify(value, null, 2) : JSON.stringify(value);
+          const native: unknown = JSON.parse(text);
+          if (hasForbidden(native)) {
+            expect(thrown(() => parseJsonStrict(text))?.code).toBe('ERR_JSON_FORBIDDEN_KEY');
+            return;
+          }
+          expect(parseJsonStrict(text)).toStrictEqual(native);
+          expect(JSON.stringify(parseJsonStrict(text))).toBe(JSON.stringify(native));
+        }),
+        { numRuns: 1000 },
+      );
+    },
+  );
 
   it('parses arbitrary strings (any UTF-16, escaped by JSON.stringify) exactly', () => {
     fc.assert(

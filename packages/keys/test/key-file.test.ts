@@ -163,22 +163,26 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
     expect(mid.message).toMatch(/\$\.privateKeyPem/);
   });
 
-  it('duplicate members are refused (ERR_JSON_DUPLICATE_KEY behind ERR_KEY_FILE_INVALID); the same file without the duplicate loads', async () => {
-    const { json } = await good();
-    const control = JSON.stringify(json);
-    expect(parseKeyFile(control).source).toBe('divoc-key');
-    const dup = control.replace('"kind":"divoc-key"', '"kind":"divoc-key","kind":"divoc-key"');
-    const error = thrown(() => parseKeyFile(dup, { name: 'dup.json' })) as KeyFileInvalidError;
-    expect(error).toBeInstanceOf(KeyFileInvalidError);
-    expect(error.jsonPath).toBe('$.kind');
-    expect((error.cause as { code?: string }).code).toBe('ERR_JSON_DUPLICATE_KEY');
-    expect(error.message).toMatch(/^dup\.json: refused: .*\$\.kind/);
-    const proto = control.replace('{', '{"__proto__":{},');
-    expect(thrown(() => parseKeyFile(proto))).toMatchObject({
-      code: 'ERR_KEY_FILE_INVALID',
-      cause: { code: 'ERR_JSON_FORBIDDEN_KEY' },
-    });
-  });
+  it(
+    'duplicate members are refused (ERR_JSON_DUPLICATE_KEY behind ERR_KEY_FILE_INVALID); the same file ' +
+      'without the duplicate loads',
+    async () => {
+      const { json } = await good();
+      const control = JSON.stringify(json);
+      expect(parseKeyFile(control).source).toBe('divoc-key');
+      const dup = control.replace('"kind":"divoc-key"', '"kind":"divoc-key","kind":"divoc-key"');
+      const error = thrown(() => parseKeyFile(dup, { name: 'dup.json' })) as KeyFileInvalidError;
+      expect(error).toBeInstanceOf(KeyFileInvalidError);
+      expect(error.jsonPath).toBe('$.kind');
+      expect((error.cause as { code?: string }).code).toBe('ERR_JSON_DUPLICATE_KEY');
+      expect(error.message).toMatch(/^dup\.json: refused: .*\$\.kind/);
+      const proto = control.replace('{', '{"__proto__":{},');
+      expect(thrown(() => parseKeyFile(proto))).toMatchObject({
+        code: 'ERR_KEY_FILE_INVALID',
+        cause: { code: 'ERR_JSON_FORBIDDEN_KEY' },
+      });
+    },
+  );
 
   it('wrong types and missing members name the member; the good file loads', async () => {
     const { json } = await good();
@@ -237,28 +241,32 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
     });
   });
 
-  it('oversized: MAX_KEY_FILE_BYTES + 1 is refused before parsing (bytes and text); a file of exactly the limit loads', async () => {
-    const { text } = await good();
-    const atLimit = text + ' '.repeat(MAX_KEY_FILE_BYTES - Buffer.byteLength(text));
-    expect(Buffer.byteLength(atLimit)).toBe(MAX_KEY_FILE_BYTES);
-    expect(parseKeyFile(atLimit).source).toBe('divoc-key'); // control
-    expect(parseKeyFile(new TextEncoder().encode(atLimit)).source).toBe('divoc-key');
-    for (const over of [
-      `${atLimit} `,
-      new TextEncoder().encode(`${atLimit} `),
-      `${text}${'é'.repeat(MAX_KEY_FILE_BYTES / 2)}`,
-    ]) {
-      const error = thrown(() => parseKeyFile(over, { name: 'big.json' }));
-      expect(error).toBeInstanceOf(KeyFileTooLargeError);
-      expect(error).toMatchObject({
-        code: 'ERR_KEY_FILE_TOO_LARGE',
-        limit: MAX_KEY_FILE_BYTES,
-        message: `big.json: larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`,
-      });
-    }
-    expect(parseKeyFile(text, { maxBytes: text.length }).source).toBe('divoc-key');
-    expect(thrown(() => parseKeyFile(text, { maxBytes: text.length - 1 }))).toBeInstanceOf(KeyFileTooLargeError);
-  });
+  it(
+    'oversized: MAX_KEY_FILE_BYTES + 1 is refused before parsing (bytes and text); a file of exactly the ' +
+      'limit loads',
+    async () => {
+      const { text } = await good();
+      const atLimit = text + ' '.repeat(MAX_KEY_FILE_BYTES - Buffer.byteLength(text));
+      expect(Buffer.byteLength(atLimit)).toBe(MAX_KEY_FILE_BYTES);
+      expect(parseKeyFile(atLimit).source).toBe('divoc-key'); // control
+      expect(parseKeyFile(new TextEncoder().encode(atLimit)).source).toBe('divoc-key');
+      for (const over of [
+        `${atLimit} `,
+        new TextEncoder().encode(`${atLimit} `),
+        `${text}${'é'.repeat(MAX_KEY_FILE_BYTES / 2)}`,
+      ]) {
+        const error = thrown(() => parseKeyFile(over, { name: 'big.json' }));
+        expect(error).toBeInstanceOf(KeyFileTooLargeError);
+        expect(error).toMatchObject({
+          code: 'ERR_KEY_FILE_TOO_LARGE',
+          limit: MAX_KEY_FILE_BYTES,
+          message: `big.json: larger than ${MAX_KEY_FILE_BYTES} bytes: not a key file`,
+        });
+      }
+      expect(parseKeyFile(text, { maxBytes: text.length }).source).toBe('divoc-key');
+      expect(thrown(() => parseKeyFile(text, { maxBytes: text.length - 1 }))).toBeInstanceOf(KeyFileTooLargeError);
+    },
+  );
 
   it('a secret marker is never in any message, stack, property or cause; the good key beside them loads', async () => {
     const ed = await keyOf('Ed25519');
@@ -267,11 +275,15 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
     const hostile: Record<string, string> = {
       'jwk-d-unquoted': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d": ${MARKER}nWGxne_9WmC6hEr0kuwsxERJxWl7Mm}`,
       'jwk-d-bad-base64': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d":"${MARKER}!!"}`,
-      'jwk-d-truncated': `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0","d":"${MARKER}`,
+      'jwk-d-truncated':
+        `{"kty":"EC","crv":"P-256","x":"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU","y":"x_FEzRu9m36HLN_tue6` +
+        `59LNpXW6pCyStikYjKIWI5a0","d":"${MARKER}`,
       'jwk-d-wrong': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d":"${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"}`,
       'duplicate-d': `{"kty":"OKP","crv":"Ed25519","x":"${jwk.x}","d":"${MARKER}","d":"${MARKER}"}`,
       base58: `{"type":"Ed25519","publicKeyBase58":"${MARKER}","privateKeyBase58":"${MARKER}0OIl"}`,
-      pem: `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END PRIVATE KEY-----\n`,
+      pem:
+        `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n-----END ` +
+        `PRIVATE KEY-----\n`,
       'divoc-key-pem': JSON.stringify({
         ...json,
         privateKeyPem: `-----BEGIN PRIVATE KEY-----\n${MARKER}AAAA\n-----END PRIVATE KEY-----\n`,
@@ -296,56 +308,67 @@ describe('parseKeyFile: hostile files are refused with typed errors (each next t
 });
 
 describe('@divoc/keys/node: readKeyFile', () => {
-  it('reads every key type from disk; a missing file, a directory and an oversized file are typed errors (controls load)', async () => {
-    for (const type of TYPES) {
-      const keyPair = await keyOf(type);
-      const path = join(dir, `read-${type}.key.json`);
-      writeFileSync(path, serializeKeyFile({ keyPair, id: defaultKeyId(keyPair) }), { mode: 0o600 });
-      const key = await readKeyFile(path, { requirePrivate: true });
-      expect(key.source).toBe('divoc-key');
-      expect(samePrivate(key.keyPair, keyPair)).toBe(true);
-    }
-    const missing = join(dir, 'missing.key.json');
-    await expect(readKeyFile(missing, { name: 'missing.key.json' })).rejects.toMatchObject({
-      code: 'ERR_KEY_FILE_UNREADABLE',
-      systemCode: 'ENOENT',
-      fileName: 'missing.key.json',
-      message: 'cannot read missing.key.json: no such file',
-    });
-    await expect(readKeyFile(dir)).rejects.toBeInstanceOf(KeyFileUnreadableError);
-    await expect(readKeyFile(dir)).rejects.toMatchObject({ systemCode: 'EISDIR', reason: 'is a directory' });
+  it(
+    'reads every key type from disk; a missing file, a directory and an oversized file are typed errors ' +
+      '(controls load)',
+    async () => {
+      for (const type of TYPES) {
+        const keyPair = await keyOf(type);
+        const path = join(dir, `read-${type}.key.json`);
+        writeFileSync(path, serializeKeyFile({ keyPair, id: defaultKeyId(keyPair) }), { mode: 0o600 });
+        const key = await readKeyFile(path, { requirePrivate: true });
+        expect(key.source).toBe('divoc-key');
+        expect(samePrivate(key.keyPair, keyPair)).toBe(true);
+      }
+      const missing = join(dir, 'missing.key.json');
+      await expect(readKeyFile(missing, { name: 'missing.key.json' })).rejects.toMatchObject({
+        code: 'ERR_KEY_FILE_UNREADABLE',
+        systemCode: 'ENOENT',
+        fileName: 'missing.key.json',
+        message: 'cannot read missing.key.json: no such file',
+      });
+      await expect(readKeyFile(dir)).rejects.toBeInstanceOf(KeyFileUnreadableError);
+      await expect(readKeyFile(dir)).rejects.toMatchObject({ systemCode: 'EISDIR', reason: 'is a directory' });
 
-    const keyPair = await keyOf('Ed25519');
-    const text = serializeKeyFile({ keyPair, id: defaultKeyId(keyPair) });
-    const atLimit = join(dir, 'at-limit.key.json');
-    writeFileSync(atLimit, text + ' '.repeat(MAX_KEY_FILE_BYTES - Buffer.byteLength(text)));
-    expect((await readKeyFile(atLimit)).source).toBe('divoc-key'); // control
-    const over = join(dir, 'over.key.json');
-    writeFileSync(over, text + ' '.repeat(MAX_KEY_FILE_BYTES + 1 - Buffer.byteLength(text)));
-    await expect(readKeyFile(over, { name: 'over.key.json' })).rejects.toMatchObject({
-      code: 'ERR_KEY_FILE_TOO_LARGE',
-      limit: MAX_KEY_FILE_BYTES,
-    });
-    await expect(readKeyFileBytes(over, { maxBytes: 10 })).rejects.toBeInstanceOf(KeyFileTooLargeError);
-    expect((await readKeyFileBytes(atLimit)).length).toBe(MAX_KEY_FILE_BYTES);
-  });
+      const keyPair = await keyOf('Ed25519');
+      const text = serializeKeyFile({ keyPair, id: defaultKeyId(keyPair) });
+      const atLimit = join(dir, 'at-limit.key.json');
+      writeFileSync(atLimit, text + ' '.repeat(MAX_KEY_FILE_BYTES - Buffer.byteLength(text)));
+      expect((await readKeyFile(atLimit)).source).toBe('divoc-key'); // control
+      const over = join(dir, 'over.key.json');
+      writeFileSync(over, text + ' '.repeat(MAX_KEY_FILE_BYTES + 1 - Buffer.byteLength(text)));
+      await expect(readKeyFile(over, { name: 'over.key.json' })).rejects.toMatchObject({
+        code: 'ERR_KEY_FILE_TOO_LARGE',
+        limit: MAX_KEY_FILE_BYTES,
+      });
+      await expect(readKeyFileBytes(over, { maxBytes: 10 })).rejects.toBeInstanceOf(KeyFileTooLargeError);
+      expect((await readKeyFileBytes(atLimit)).length).toBe(MAX_KEY_FILE_BYTES);
+    },
+  );
 
   it.runIf(process.platform === 'linux')('a device that never ends is refused at the cap while reading', async () => {
     await expect(readKeyFile('/dev/zero', { name: 'zero' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_TOO_LARGE' });
   });
 
-  it('an unreadable file is ERR_KEY_FILE_UNREADABLE (EACCES) unless running as root; a bad file on disk is ERR_KEY_FILE_INVALID without its content', async () => {
-    const path = join(dir, 'locked.key.json');
-    writeFileSync(path, '{}', { mode: 0o000 });
-    if (process.getuid?.() !== 0)
-      await expect(readKeyFile(path)).rejects.toMatchObject({ code: 'ERR_KEY_FILE_UNREADABLE', systemCode: 'EACCES' });
-    chmodSync(path, 0o600);
-    const bad = join(dir, 'bad.key.json');
-    writeFileSync(bad, `{"kty":"OKP","crv":"Ed25519","d": ${MARKER}}`);
-    const error = await readKeyFile(bad, { name: 'bad.key.json' }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(KeyFileInvalidError);
-    expect(everything(error)).not.toContain(MARKER);
-  });
+  it(
+    'an unreadable file is ERR_KEY_FILE_UNREADABLE (EACCES) unless running as root; a bad file on disk is ' +
+      'ERR_KEY_FILE_INVALID without its content',
+    async () => {
+      const path = join(dir, 'locked.key.json');
+      writeFileSync(path, '{}', { mode: 0o000 });
+      if (process.getuid?.() !== 0)
+        await expect(readKeyFile(path)).rejects.toMatchObject({
+          code: 'ERR_KEY_FILE_UNREADABLE',
+          systemCode: 'EACCES',
+        });
+      chmodSync(path, 0o600);
+      const bad = join(dir, 'bad.key.json');
+      writeFileSync(bad, `{"kty":"OKP","crv":"Ed25519","d": ${MARKER}}`);
+      const error = await readKeyFile(bad, { name: 'bad.key.json' }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(KeyFileInvalidError);
+      expect(everything(error)).not.toContain(MARKER);
+    },
+  );
 });
 
 describe('@divoc/keys/node: writeKeyFile', () => {
@@ -374,29 +397,34 @@ describe('@divoc/keys/node: writeKeyFile', () => {
     }
   });
 
-  it('refuses an existing file unless overwrite, then resets the mode to 0600; never writes through a symlink', async () => {
-    const keyPair = await keyOf('Ed25519');
-    const path = join(dir, 'existing.key.json');
-    writeFileSync(path, 'old');
-    chmodSync(path, 0o644);
-    await expect(writeKeyFile(path, { keyPair, id: defaultKeyId(keyPair) })).rejects.toBeInstanceOf(KeyFileExistsError);
-    expect(readFileSync(path, 'utf8')).toBe('old');
-    await writeKeyFile(path, { keyPair, id: defaultKeyId(keyPair) }, { overwrite: true });
-    expect(statSync(path).mode & 0o777).toBe(0o600);
-    expect((await readKeyFile(path)).id).toBe(defaultKeyId(keyPair));
+  it(
+    'refuses an existing file unless overwrite, then resets the mode to 0600; ' + 'never writes through a symlink',
+    async () => {
+      const keyPair = await keyOf('Ed25519');
+      const path = join(dir, 'existing.key.json');
+      writeFileSync(path, 'old');
+      chmodSync(path, 0o644);
+      await expect(writeKeyFile(path, { keyPair, id: defaultKeyId(keyPair) })).rejects.toBeInstanceOf(
+        KeyFileExistsError,
+      );
+      expect(readFileSync(path, 'utf8')).toBe('old');
+      await writeKeyFile(path, { keyPair, id: defaultKeyId(keyPair) }, { overwrite: true });
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect((await readKeyFile(path)).id).toBe(defaultKeyId(keyPair));
 
-    const target = join(dir, 'target.txt');
-    writeFileSync(target, 'target');
-    const link = join(dir, 'link.key.json');
-    symlinkSync(target, link);
-    await expect(writeKeyFile(link, { keyPair, id: 'x:y' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_EXISTS' });
-    await expect(writeKeyFile(link, { keyPair, id: 'x:y' }, { overwrite: true })).rejects.toMatchObject({
-      code: 'ELOOP',
-    });
-    expect(readFileSync(target, 'utf8')).toBe('target');
-    expect(lstatSync(link).isSymbolicLink()).toBe(true);
-    mkdirSync(join(dir, 'sub'));
-    await writeKeyFile(join(dir, 'sub', 'fresh.key.json'), { keyPair, id: 'x:y' }); // control: a fresh path works
-    expect(statSync(join(dir, 'sub', 'fresh.key.json')).mode & 0o777).toBe(0o600);
-  });
+      const target = join(dir, 'target.txt');
+      writeFileSync(target, 'target');
+      const link = join(dir, 'link.key.json');
+      symlinkSync(target, link);
+      await expect(writeKeyFile(link, { keyPair, id: 'x:y' })).rejects.toMatchObject({ code: 'ERR_KEY_FILE_EXISTS' });
+      await expect(writeKeyFile(link, { keyPair, id: 'x:y' }, { overwrite: true })).rejects.toMatchObject({
+        code: 'ELOOP',
+      });
+      expect(readFileSync(target, 'utf8')).toBe('target');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      mkdirSync(join(dir, 'sub'));
+      await writeKeyFile(join(dir, 'sub', 'fresh.key.json'), { keyPair, id: 'x:y' }); // control: a fresh path works
+      expect(statSync(join(dir, 'sub', 'fresh.key.json')).mode & 0o777).toBe(0o600);
+    },
+  );
 });

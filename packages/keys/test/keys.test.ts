@@ -35,43 +35,50 @@ const types: KeyType[] = ['Ed25519', 'P-256', 'RSA'];
 
 describe('generateKeyPair + round trips', () => {
   for (const type of types) {
-    it(`${type}: JWK / PEM / DER${type === 'RSA' ? '' : ' / multibase'}${type === 'Ed25519' ? ' / base58' : ''}`, async () => {
-      const kp = await generateKeyPair(type);
-      expect(kp.type).toBe(type);
-      expect(Object.isFrozen(kp)).toBe(true);
-      const inputs: KeyInput[] = [
-        { jwk: exportPrivateJwk(kp) },
-        { pem: exportPrivatePem(kp) },
-        { der: new Uint8Array(kp.privateKey!.export({ format: 'der', type: 'pkcs8' })), kind: 'pkcs8' },
-        { keyObject: kp.privateKey! },
-      ];
-      if (type !== 'RSA')
-        inputs.push({ publicKeyMultibase: publicKeyMultibase(kp), privateKeyMultibase: privateKeyMultibase(kp) });
-      if (type === 'Ed25519')
-        inputs.push({ type: 'Ed25519', publicKeyBase58: publicKeyBase58(kp), privateKeyBase58: privateKeyBase58(kp) });
-      for (const input of inputs) {
-        const again = importKeyPair(input);
-        expect(again.type).toBe(type);
-        expect(again.publicKey.equals(kp.publicKey)).toBe(true);
-        expect(again.privateKey!.equals(kp.privateKey!)).toBe(true);
-        expect(exportPrivateJwk(again)).toEqual(exportPrivateJwk(kp));
-      }
-      const publicInputs: KeyInput[] = [
-        { jwk: exportPublicJwk(kp) },
-        { pem: exportPublicPem(kp) },
-        { der: new Uint8Array(kp.publicKey.export({ format: 'der', type: 'spki' })), kind: 'spki' },
-        { keyObject: kp.publicKey },
-      ];
-      if (type !== 'RSA') publicInputs.push({ publicKeyMultibase: publicKeyMultibase(kp) });
-      if (type === 'Ed25519') publicInputs.push({ publicKeyBase58: publicKeyBase58(kp) });
-      for (const input of publicInputs) {
-        const pub = importKeyPair(input);
-        expect(pub.privateKey).toBeUndefined();
-        expect(pub.publicKey.equals(kp.publicKey)).toBe(true);
-        expect(errorCode(() => exportPrivateJwk(pub))).toBe('ERR_KEY_NOT_PRIVATE');
-        expect(errorCode(() => exportPrivatePem(pub))).toBe('ERR_KEY_NOT_PRIVATE');
-      }
-    });
+    it(
+      `${type}: JWK / PEM / DER${type === 'RSA' ? '' : ' / multibase'}` + `${type === 'Ed25519' ? ' / base58' : ''}`,
+      async () => {
+        const kp = await generateKeyPair(type);
+        expect(kp.type).toBe(type);
+        expect(Object.isFrozen(kp)).toBe(true);
+        const inputs: KeyInput[] = [
+          { jwk: exportPrivateJwk(kp) },
+          { pem: exportPrivatePem(kp) },
+          { der: new Uint8Array(kp.privateKey!.export({ format: 'der', type: 'pkcs8' })), kind: 'pkcs8' },
+          { keyObject: kp.privateKey! },
+        ];
+        if (type !== 'RSA')
+          inputs.push({ publicKeyMultibase: publicKeyMultibase(kp), privateKeyMultibase: privateKeyMultibase(kp) });
+        if (type === 'Ed25519')
+          inputs.push({
+            type: 'Ed25519',
+            publicKeyBase58: publicKeyBase58(kp),
+            privateKeyBase58: privateKeyBase58(kp),
+          });
+        for (const input of inputs) {
+          const again = importKeyPair(input);
+          expect(again.type).toBe(type);
+          expect(again.publicKey.equals(kp.publicKey)).toBe(true);
+          expect(again.privateKey!.equals(kp.privateKey!)).toBe(true);
+          expect(exportPrivateJwk(again)).toEqual(exportPrivateJwk(kp));
+        }
+        const publicInputs: KeyInput[] = [
+          { jwk: exportPublicJwk(kp) },
+          { pem: exportPublicPem(kp) },
+          { der: new Uint8Array(kp.publicKey.export({ format: 'der', type: 'spki' })), kind: 'spki' },
+          { keyObject: kp.publicKey },
+        ];
+        if (type !== 'RSA') publicInputs.push({ publicKeyMultibase: publicKeyMultibase(kp) });
+        if (type === 'Ed25519') publicInputs.push({ publicKeyBase58: publicKeyBase58(kp) });
+        for (const input of publicInputs) {
+          const pub = importKeyPair(input);
+          expect(pub.privateKey).toBeUndefined();
+          expect(pub.publicKey.equals(kp.publicKey)).toBe(true);
+          expect(errorCode(() => exportPrivateJwk(pub))).toBe('ERR_KEY_NOT_PRIVATE');
+          expect(errorCode(() => exportPrivatePem(pub))).toBe('ERR_KEY_NOT_PRIVATE');
+        }
+      },
+    );
   }
 
   it('exports the right shapes', async () => {
@@ -220,7 +227,8 @@ describe('hostile key input → typed errors', () => {
     expect(errorCode(() => importKeyPair({ pem: '-----BEGIN '.repeat(5000) }))).toBe('ERR_KEY_INVALID');
     expect(performance.now() - started).toBeLessThan(50);
     const legacyEncrypted =
-      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END RSA PRIVATE KEY-----';
+      '-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00\n\nAAAA\n-----END ' +
+      'RSA PRIVATE KEY-----';
     expect(errorCode(() => importKeyPair({ pem: legacyEncrypted }))).toBe('ERR_KEY_UNSUPPORTED');
     expect(errorCode(() => importKeyPair({ der: Uint8Array.of(0x30, 0x03, 1, 2, 3), kind: 'spki' }))).toBe(
       'ERR_KEY_INVALID',

@@ -23,7 +23,8 @@ export function makeSoftHsm(): SoftHsm {
   if (!existsSync(SOFTHSM_MODULE)) {
     // Not a skip: CI installs softhsm2 (.ci/run), so a missing module is a broken environment.
     throw new Error(
-      `SoftHSM2 is not installed: ${SOFTHSM_MODULE} is missing. Install the Debian package softhsm2 (apt-get install softhsm2).`,
+      `SoftHSM2 is not installed: ${SOFTHSM_MODULE} is missing. Install the Debian package softhsm2 ` +
+        `(apt-get install softhsm2).`,
     );
   }
   const dir = mkdtempSync(join(tmpdir(), 'divoc-softhsm-'));
@@ -31,7 +32,8 @@ export function makeSoftHsm(): SoftHsm {
   const conf = join(dir, 'softhsm2.conf');
   writeFileSync(
     conf,
-    `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`,
+    `directories.tokendir = ${join(dir, 'tokens')}\nobjectstore.backend = file\nlog.level = ` +
+      `ERROR\nslots.removable = false\n`,
   );
   process.env.SOFTHSM2_CONF = conf;
   return {

@@ -31,7 +31,8 @@ describe('parsePkcs11Uri (RFC 7512)', () => {
 
   it('percent-decodes text and id bytes; reads slot-id, serial, library-version; ignores x- attributes', () => {
     const uri = parsePkcs11Uri(
-      'pkcs11:token=My%20Token;object=k%C3%A9y;id=%01%a2%FF;slot-id=42;serial=abc123;library-version=2.6;x-vendor=whatever',
+      'pkcs11:token=My%20Token;object=k%C3%A9y;id=%01%a2%FF;slot-id=42;serial=abc123;library-version=2.6;x-' +
+        'vendor=whatever',
     );
     expect(uri.token).toBe('My Token');
     expect(uri.object).toBe('kéy');
@@ -46,7 +47,8 @@ describe('parsePkcs11Uri (RFC 7512)', () => {
       'pkcs11:',
       'pkcs11:object=my-pubkey;type=public',
       'pkcs11:object=my-key;type=private?pin-source=file:/etc/token',
-      'pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;model=1.0;object=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin',
+      'pkcs11:token=The%20Software%20PKCS%2311%20Softtoken;manufacturer=Snake%20Oil,%20Inc.;model=1.0;objec' +
+        't=my-certificate;type=cert;id=%69%95%3E%5C%F4%BD%EC%91;serial=?pin-source=file:/etc/token_pin',
       'pkcs11:object=my-sign-key;type=private?module-name=mypkcs11',
       'pkcs11:object=my-sign-key;type=private?module-path=/mnt/libmypkcs11.so.1',
       'pkcs11:token=Software%20PKCS%2311%20softtoken;manufacturer=Snake%20Oil,%20Inc.?pin-value=the-pin',
@@ -54,7 +56,8 @@ describe('parsePkcs11Uri (RFC 7512)', () => {
       'pkcs11:library-manufacturer=Snake%20Oil,%20Inc.;library-description=Soft%20Token%20Library;library-version=1.23',
       'pkcs11:token=A%20name%20with%20a%20substring%20%25%3B;object=my-certificate;type=cert',
       'pkcs11:token=Name%20with%20a%20small%20A%20with%20acute:%20%C3%A1;object=my-certificate;type=cert',
-      'pkcs11:token=my-token;object=my-certificate;type=cert;vendor-aaa=value-a?pin-source=file:/etc/token_pin&vendor-bbb=value-b',
+      'pkcs11:token=my-token;object=my-certificate;type=cert;vendor-aaa=value-a?pin-source=file:/etc/token_' +
+        'pin&vendor-bbb=value-b',
     ]) {
       if (example.includes('vendor-aaa') || example.includes('serial=?')) {
         // Unknown non-x- attributes and empty values are refused here, by design (typos should not pass silently).
@@ -151,22 +154,26 @@ describe('resolvePkcs11Pin and pkcs11UriTarget', () => {
     expect(await resolvePkcs11Pin({}, { fallback: '9999' })).toBe('9999');
   });
 
-  it('a pin-source that never ends (/dev/zero) or is huge is refused after 259 bytes, not read whole; a 256-character PIN is read', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'divoc-pin-'));
-    const long = join(dir, 'long');
-    writeFileSync(long, `${'7'.repeat(256)}\n`, { mode: 0o600 });
-    expect(await resolvePkcs11Pin({ pinSource: long })).toBe('7'.repeat(256));
-    const huge = join(dir, 'huge');
-    writeFileSync(huge, 'S3CRET'.repeat(1024 * 1024), { mode: 0o600 });
-    for (const pinSource of ['/dev/zero', huge]) {
-      const thrown = await resolvePkcs11Pin({ pinSource }).catch((e: unknown) => e);
-      expect(thrown).toMatchObject({
-        code: 'ERR_PKCS11_PIN_UNAVAILABLE',
-        message: expect.stringMatching(/too large to hold a PIN/),
-      });
-      expect((thrown as Error).message).not.toContain('S3CRET');
-    }
-  });
+  it(
+    'a pin-source that never ends (/dev/zero) or is huge is refused after 259 bytes, not read whole; a ' +
+      '256-character PIN is read',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'divoc-pin-'));
+      const long = join(dir, 'long');
+      writeFileSync(long, `${'7'.repeat(256)}\n`, { mode: 0o600 });
+      expect(await resolvePkcs11Pin({ pinSource: long })).toBe('7'.repeat(256));
+      const huge = join(dir, 'huge');
+      writeFileSync(huge, 'S3CRET'.repeat(1024 * 1024), { mode: 0o600 });
+      for (const pinSource of ['/dev/zero', huge]) {
+        const thrown = await resolvePkcs11Pin({ pinSource }).catch((e: unknown) => e);
+        expect(thrown).toMatchObject({
+          code: 'ERR_PKCS11_PIN_UNAVAILABLE',
+          message: expect.stringMatching(/too large to hold a PIN/),
+        });
+        expect((thrown as Error).message).not.toContain('S3CRET');
+      }
+    },
+  );
 
   it('DIVOC_PKCS11_PIN and DIVOC_PKCS11_MODULE are the defaults', async () => {
     expect(await resolvePkcs11Pin({}, { env: { DIVOC_PKCS11_PIN: '5555' } })).toBe('5555');

@@ -206,7 +206,8 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       await Promise.all(Array.from({ length: 200 }, () => signer.sign(data)));
       const parallel = (performance.now() - start) / 200;
       report[name] =
-        `${sequential.toFixed(3)} ms/signature sequential, ${parallel.toFixed(3)} ms/signature with 4 sessions in parallel`;
+        `${sequential.toFixed(3)} ms/signature sequential, ${parallel.toFixed(3)} ms/signature with 4 ` +
+        `sessions in parallel`;
     }
     console.log('[pkcs11-speed]', JSON.stringify(report, null, 2));
     expect(Object.keys(report)).toHaveLength(3);
@@ -273,55 +274,59 @@ describe('PKCS#11 errors are typed', () => {
     });
   });
 
-  it('keys made by other tools work; two keys under one label → ERR_PKCS11_KEY_AMBIGUOUS unless the id is given too', async () => {
-    const pkcs11js = createRequire(import.meta.url)('pkcs11js') as typeof import('pkcs11js');
-    const raw = new pkcs11js.PKCS11();
-    raw.load(hsm.module);
-    try {
-      raw.C_Initialize();
-    } catch {
-      // already initialised by our session: shared
-    }
-    const slot = raw.C_GetSlotList(true).find((s) => raw.C_GetTokenInfo(s).label.trim() === 'T')!;
-    const handle = raw.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
-    try {
-      for (const id of [Buffer.from('a1', 'hex'), Buffer.from('b2', 'hex')]) {
-        const common = [
-          { type: pkcs11js.CKA_TOKEN, value: true },
-          { type: pkcs11js.CKA_LABEL, value: 'dup' },
-          { type: pkcs11js.CKA_ID, value: id },
-        ];
-        raw.C_GenerateKeyPair(
-          handle,
-          { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
-          [
-            ...common,
-            { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from('06082a8648ce3d030107', 'hex') },
-            { type: pkcs11js.CKA_VERIFY, value: true },
-          ],
-          [
-            ...common,
-            { type: pkcs11js.CKA_SIGN, value: true },
-            { type: pkcs11js.CKA_SENSITIVE, value: true },
-            { type: pkcs11js.CKA_PRIVATE, value: true },
-          ],
-        );
+  it(
+    'keys made by other tools work; two keys under one label → ERR_PKCS11_KEY_AMBIGUOUS unless the id is ' +
+      'given too',
+    async () => {
+      const pkcs11js = createRequire(import.meta.url)('pkcs11js') as typeof import('pkcs11js');
+      const raw = new pkcs11js.PKCS11();
+      raw.load(hsm.module);
+      try {
+        raw.C_Initialize();
+      } catch {
+        // already initialised by our session: shared
       }
-    } finally {
-      raw.C_CloseSession(handle);
-    }
-    await expect(createPkcs11Signer(session, { label: 'dup', signerId: 'k' })).rejects.toMatchObject({
-      code: 'ERR_PKCS11_KEY_AMBIGUOUS',
-    });
-    await expect(exportPkcs11PublicKey(session, { label: 'dup' })).rejects.toMatchObject({
-      code: 'ERR_PKCS11_KEY_AMBIGUOUS',
-    });
-    const signer = await createPkcs11Signer(session, { label: 'dup', id: Uint8Array.of(0xb2), signerId: 'k' });
-    const other = await exportPkcs11PublicKey(session, { id: Uint8Array.of(0xa1) });
-    const signature = await signer.sign(data);
-    expect(await verifySignature(signer.publicKey, 'ES256', data, signature)).toBe(true);
-    expect(await verifySignature(other, 'ES256', data, signature)).toBe(false);
-  });
+      const slot = raw.C_GetSlotList(true).find((s) => raw.C_GetTokenInfo(s).label.trim() === 'T')!;
+      const handle = raw.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION | pkcs11js.CKF_RW_SESSION);
+      try {
+        for (const id of [Buffer.from('a1', 'hex'), Buffer.from('b2', 'hex')]) {
+          const common = [
+            { type: pkcs11js.CKA_TOKEN, value: true },
+            { type: pkcs11js.CKA_LABEL, value: 'dup' },
+            { type: pkcs11js.CKA_ID, value: id },
+          ];
+          raw.C_GenerateKeyPair(
+            handle,
+            { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
+            [
+              ...common,
+              { type: pkcs11js.CKA_EC_PARAMS, value: Buffer.from('06082a8648ce3d030107', 'hex') },
+              { type: pkcs11js.CKA_VERIFY, value: true },
+            ],
+            [
+              ...common,
+              { type: pkcs11js.CKA_SIGN, value: true },
+              { type: pkcs11js.CKA_SENSITIVE, value: true },
+              { type: pkcs11js.CKA_PRIVATE, value: true },
+            ],
+          );
+        }
+      } finally {
+        raw.C_CloseSession(handle);
+      }
+      await expect(createPkcs11Signer(session, { label: 'dup', signerId: 'k' })).rejects.toMatchObject({
+        code: 'ERR_PKCS11_KEY_AMBIGUOUS',
+      });
+      await expect(exportPkcs11PublicKey(session, { label: 'dup' })).rejects.toMatchObject({
+        code: 'ERR_PKCS11_KEY_AMBIGUOUS',
+      });
+      const signer = await createPkcs11Signer(session, { label: 'dup', id: Uint8Array.of(0xb2), signerId: 'k' });
+      const other = await exportPkcs11PublicKey(session, { id: Uint8Array.of(0xa1) });
+      const signature = await signer.sign(data);
+      expect(await verifySignature(signer.publicKey, 'ES256', data, signature)).toBe(true);
+      expect(await verifySignature(other, 'ES256', data, signature)).toBe(false);
+    },
+  );
 
   it('generation with an explicit id; the id is then taken too', async () => {
     const made = await generatePkcs11KeyPair(session, { type: 'P-256', label: 'with-id', id: Uint8Array.of(7, 7, 7) });

@@ -245,7 +245,10 @@ interface UnicodeFont {
 const MAX_FONT_BYTES = 32 * 1024 * 1024;
 const MAX_LOGO_BYTES = 4 * 1024 * 1024;
 
-/** A file of at most `max` bytes, refused while reading (a template naming /dev/zero or a huge file is never read whole). */
+/**
+ * A file of at most `max` bytes, refused while reading (a template naming /dev/zero or a huge file is never read
+ * whole).
+ */
 function readFileCapped(path: string, max: number, label: string): Buffer {
   const fd = openSync(path, 'r');
   try {

@@ -12,33 +12,37 @@ import {
 } from '../src/index.js';
 
 describe('PDF template files are read with caps, refused while reading', () => {
-  it('a template over 1 MiB, a logo over 4 MiB and /dev/zero are ERR_PDF_TEMPLATE_INVALID; the same template small loads', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'divoc-pdf-caps-'));
-    try {
-      const template = { ...DEFAULT_PDF_TEMPLATE };
-      writeFileSync(join(dir, 'ok.json'), JSON.stringify(template));
-      await expect(createPdfMaker({ templatePath: join(dir, 'ok.json'), cwd: dir })).resolves.toBeDefined();
-      writeFileSync(join(dir, 'big.json'), JSON.stringify(template) + ' '.repeat(1024 * 1024));
-      await expect(createPdfMaker({ templatePath: join(dir, 'big.json'), cwd: dir })).rejects.toMatchObject({
-        code: 'ERR_PDF_TEMPLATE_INVALID',
-        message: expect.stringMatching(/larger than 1 MiB/),
-      });
-      await expect(createPdfMaker({ templatePath: '/dev/zero', cwd: dir })).rejects.toMatchObject({
-        code: 'ERR_PDF_TEMPLATE_INVALID',
-      });
-      writeFileSync(join(dir, 'logo.png'), Buffer.alloc(4 * 1024 * 1024 + 1));
-      writeFileSync(
-        join(dir, 'with-logo.json'),
-        JSON.stringify({ ...template, logo: { file: 'logo.png', x: 10, y: 10, width: 10, height: 10 } }),
-      );
-      await expect(createPdfMaker({ templatePath: join(dir, 'with-logo.json'), cwd: dir })).rejects.toMatchObject({
-        code: 'ERR_PDF_TEMPLATE_INVALID',
-        message: expect.stringMatching(/larger than 4 MiB/),
-      });
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'a template over 1 MiB, a logo over 4 MiB and /dev/zero are ERR_PDF_TEMPLATE_INVALID; ' +
+      'the same template small loads',
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'divoc-pdf-caps-'));
+      try {
+        const template = { ...DEFAULT_PDF_TEMPLATE };
+        writeFileSync(join(dir, 'ok.json'), JSON.stringify(template));
+        await expect(createPdfMaker({ templatePath: join(dir, 'ok.json'), cwd: dir })).resolves.toBeDefined();
+        writeFileSync(join(dir, 'big.json'), JSON.stringify(template) + ' '.repeat(1024 * 1024));
+        await expect(createPdfMaker({ templatePath: join(dir, 'big.json'), cwd: dir })).rejects.toMatchObject({
+          code: 'ERR_PDF_TEMPLATE_INVALID',
+          message: expect.stringMatching(/larger than 1 MiB/),
+        });
+        await expect(createPdfMaker({ templatePath: '/dev/zero', cwd: dir })).rejects.toMatchObject({
+          code: 'ERR_PDF_TEMPLATE_INVALID',
+        });
+        writeFileSync(join(dir, 'logo.png'), Buffer.alloc(4 * 1024 * 1024 + 1));
+        writeFileSync(
+          join(dir, 'with-logo.json'),
+          JSON.stringify({ ...template, logo: { file: 'logo.png', x: 10, y: 10, width: 10, height: 10 } }),
+        );
+        await expect(createPdfMaker({ templatePath: join(dir, 'with-logo.json'), cwd: dir })).rejects.toMatchObject({
+          code: 'ERR_PDF_TEMPLATE_INVALID',
+          message: expect.stringMatching(/larger than 4 MiB/),
+        });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('errors', () => {

@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 const packagesDir = fileURLToPath(new URL('../../', import.meta.url));
 
-/** Module specifiers a built file imports (static `import … from`, bare `import '…'`, `import()`, `require()`, `export … from`). */
+/**
+ * Module specifiers a built file imports (static `import … from`, bare `import '…'`, `import()`, `require()`,
+ * `export … from`).
+ */
 function importsOf(code: string): string[] {
   const specifiers: string[] = [];
   const patterns = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { deflateRawSync } from 'node:zlib';
-import { decodeDivocQr, detectDivocQr, encodeDivocQr, verifyDivocQr, type QrErrorCode } from '../src/index.js';
+import { decodeDivocQr, detectDivocQr, encodeDivocQr, verifyDivocQr } from '../src/index.js';
 import { readZip, writeZip } from '../src/divoc/zip.js';
 import { DIVOC_VECTORS, divocTrustStore, vectorJson, vectorText } from './helpers.js';
 import { codeOf } from '../../../test/support/errors.js';

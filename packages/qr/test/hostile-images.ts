@@ -93,7 +93,8 @@ export function svgLongAttributeName(text: string, nameLength: number): Uint8Arr
 /** A tiny SVG declaring a `side`×`side` viewBox with nothing in it. */
 export function svgHugeViewBox(side: number): Uint8Array {
   return utf8(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="1" height="1" fill="#fff"/></svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="1" height="1" ` +
+      `fill="#fff"/></svg>`,
   );
 }
 
@@ -108,6 +109,7 @@ export function svgQrInLargeViewBox(text: string, unit: number): Uint8Array {
         rects.push(`<rect x="${(x + 4) * unit}" y="${(y + 4) * unit}" width="${unit}" height="${unit}"/>`);
   }
   return utf8(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" ` +
+      `height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`,
   );
 }

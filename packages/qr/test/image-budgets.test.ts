@@ -100,7 +100,8 @@ describe('SVG prologs and many small paths (found by fuzzing)', () => {
     expect(
       readQrFromImage(
         utf8(
-          `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + 8} ${size + 8}"><rect width="100%" height="100%" fill="#fff"/>${paths.join('')}</svg>`,
+          `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${size + 8} ${size + 8}"><rect ` +
+            `width="100%" height="100%" fill="#fff"/>${paths.join('')}</svg>`,
         ),
       ),
     ).toBe(TEXT);

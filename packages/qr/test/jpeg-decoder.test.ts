@@ -180,17 +180,21 @@ describe('decodeJpegLuminance agrees with jpeg-js', () => {
   ];
   const qualities = [10, 50, 75, 90, 100];
   for (const content of ['noise', 'grey-noise', 'qr', 'gradient'] as const) {
-    it(`on jpeg-js-encoded ${content} images, sizes ${sizes.map(([w, h]) => `${w}×${h}`).join(' ')}, qualities ${qualities.join(' ')} (333×251: two of them)`, () => {
-      let worst = { max: 0, mean: 0 };
-      for (const [w, h] of sizes) {
-        // jpeg-js encodes and decodes 333×251 slowly: two qualities each there keep the file fast.
-        for (const q of w * h > 10_000 ? qualities.filter((_, i) => i % 2 === content.length % 2) : qualities) {
-          const d = expectAgreesWithJpegJs(jpegjsEncode(w, h, content, q, w * 1000 + h + q));
-          worst = { max: Math.max(worst.max, d.max), mean: Math.max(worst.mean, d.mean) };
+    it(
+      `on jpeg-js-encoded ${content} images, sizes ${sizes.map(([w, h]) => `${w}×${h}`).join(' ')}, ` +
+        `qualities ${qualities.join(' ')} (333×251: two of them)`,
+      () => {
+        let worst = { max: 0, mean: 0 };
+        for (const [w, h] of sizes) {
+          // jpeg-js encodes and decodes 333×251 slowly: two qualities each there keep the file fast.
+          for (const q of w * h > 10_000 ? qualities.filter((_, i) => i % 2 === content.length % 2) : qualities) {
+            const d = expectAgreesWithJpegJs(jpegjsEncode(w, h, content, q, w * 1000 + h + q));
+            worst = { max: Math.max(worst.max, d.max), mean: Math.max(worst.mean, d.mean) };
+          }
         }
-      }
-      expect(worst.max).toBeLessThanOrEqual(2);
-    });
+        expect(worst.max).toBeLessThanOrEqual(2);
+      },
+    );
   }
 
   it('on grey content, also against jpeg-js RGB output converted with 0.299R+0.587G+0.114B', () => {
@@ -407,29 +411,33 @@ describe('decodeJpegLuminance refuses corrupt data with QrImageCorruptError', ()
     expectCode(concat(base.subarray(0, 2), com(3000), base.subarray(2)), CORRUPT, /more than 2048 markers/);
   });
 
-  it('more scans than the cap, and too many progressive passes over luma (positive controls: a few repeats decode)', () => {
-    const segs = segments(progressive);
-    const scans = segs.filter((s) => s.code === 0xda);
-    const eoi = segs[segs.length - 1]!;
-    const chroma = scans.find((s) => progressive[s.at + 5] !== 1 && progressive[s.at + 4] === 1)!; // an AC scan of Cb/Cr
-    const lumaAc = scans[1]!;
-    // Repeat the scan with the DHT in front of it (each scan here brings its own optimised table).
-    const withTables = (scan: Segment) => {
-      const i = segs.indexOf(scan);
-      return progressive.subarray(segs[i - 1]!.code === 0xc4 ? segs[i - 1]!.at : scan.at, scan.end);
-    };
-    const repeat = (scan: Segment, n: number) =>
-      concat(
-        progressive.subarray(0, eoi.at),
-        ...Array.from({ length: n }, () => withTables(scan)),
-        progressive.subarray(eoi.at),
-      );
-    const clean = decodeJpegLuminance(progressive, BIG).data;
-    expect(decodeJpegLuminance(repeat(chroma, 20), BIG).data).toEqual(clean);
-    expectCode(repeat(chroma, 300), CORRUPT, /more than 256 scans/);
-    expect(decodeJpegLuminance(repeat(lumaAc, 3), BIG).width).toBe(101);
-    expectCode(repeat(lumaAc, 150), CORRUPT, /too many progressive refinement passes/);
-  });
+  it(
+    'more scans than the cap, and too many progressive passes over luma (positive controls: a few repeats ' + 'decode)',
+    () => {
+      const segs = segments(progressive);
+      const scans = segs.filter((s) => s.code === 0xda);
+      const eoi = segs[segs.length - 1]!;
+      // an AC scan of Cb/Cr
+      const chroma = scans.find((s) => progressive[s.at + 5] !== 1 && progressive[s.at + 4] === 1)!;
+      const lumaAc = scans[1]!;
+      // Repeat the scan with the DHT in front of it (each scan here brings its own optimised table).
+      const withTables = (scan: Segment) => {
+        const i = segs.indexOf(scan);
+        return progressive.subarray(segs[i - 1]!.code === 0xc4 ? segs[i - 1]!.at : scan.at, scan.end);
+      };
+      const repeat = (scan: Segment, n: number) =>
+        concat(
+          progressive.subarray(0, eoi.at),
+          ...Array.from({ length: n }, () => withTables(scan)),
+          progressive.subarray(eoi.at),
+        );
+      const clean = decodeJpegLuminance(progressive, BIG).data;
+      expect(decodeJpegLuminance(repeat(chroma, 20), BIG).data).toEqual(clean);
+      expectCode(repeat(chroma, 300), CORRUPT, /more than 256 scans/);
+      expect(decodeJpegLuminance(repeat(lumaAc, 3), BIG).width).toBe(101);
+      expectCode(repeat(lumaAc, 150), CORRUPT, /too many progressive refinement passes/);
+    },
+  );
 
   it('a sequential frame coding luma twice', () => {
     const sos = first(base, 0xda);

@@ -70,7 +70,8 @@ function jpegjsLuma(bytes: Uint8Array): Uint8Array {
 
 describe('decodeJpegLuminance under fuzzing (fast-check)', () => {
   it(
-    `mutated valid JPEGs (baseline, progressive, subsampled, restarts): decode within budget or a typed error (${fuzzRuns(RUNS.mutated)} cases)`,
+    `mutated valid JPEGs (baseline, progressive, subsampled, restarts): decode within budget or a typed ` +
+      `error (${fuzzRuns(RUNS.mutated)} cases)`,
     () => {
       const outcomes = new Set<string>();
       fc.assert(
@@ -100,7 +101,8 @@ describe('decodeJpegLuminance under fuzzing (fast-check)', () => {
   );
 
   it(
-    `random entropy-coded data behind real headers: decode within budget or a typed error (${fuzzRuns(RUNS.randomEntropy)} cases)`,
+    `random entropy-coded data behind real headers: decode within budget or a typed error ` +
+      `(${fuzzRuns(RUNS.randomEntropy)} cases)`,
     () => {
       const headers = SEEDS.map(headersOf);
       const entropy = fc.uint8Array({ maxLength: 4000 }).map((b) => b.map((x) => (x === 0xff ? 0x00 : x)));
@@ -123,7 +125,8 @@ describe('decodeJpegLuminance under fuzzing (fast-check)', () => {
   );
 
   it(
-    `unmutated jpeg-js encodings (any size 1..48, quality 1..100, any content): agree with jpeg-js within ±2 (${fuzzRuns(RUNS.agreement, 0.1)} cases)`,
+    `unmutated jpeg-js encodings (any size 1..48, quality 1..100, any content): agree with jpeg-js within ` +
+      `±2 (${fuzzRuns(RUNS.agreement, 0.1)} cases)`,
     () => {
       const image = fc
         .record({

@@ -576,7 +576,8 @@ describe('PNG decoder fuzzing (decodePngRgba against pngjs)', () => {
       RUNS.mutatedCrcFixed,
     ],
     [
-      'header/chunk-level mutations (IHDR fields against the data, PLTE/tRNS of any length, chunks dropped/duplicated/swapped): the same',
+      'header/chunk-level mutations (IHDR fields against the data, PLTE/tRNS of any length, chunks ' +
+        'dropped/duplicated/swapped): the same',
       'fields',
       fieldMutatedArb,
       RUNS.fields,
@@ -594,7 +595,8 @@ describe('PNG decoder fuzzing (decodePngRgba against pngjs)', () => {
   }
 
   it(
-    'through readQrCodesFromImage (pixel budget 4096): an array or a typed error; an IHDR over the budget is ERR_QR_IMAGE_TOO_LARGE',
+    'through readQrCodesFromImage (pixel budget 4096): an array or a typed error; an IHDR over the budget ' +
+      'is ERR_QR_IMAGE_TOO_LARGE',
     () => {
       const overBudget = fc
         .tuple(

@@ -115,7 +115,10 @@ function svgRects(text: string, unit: number): string {
       if (modules[y * size + x])
         rects.push(`<rect x="${(x + 4) * unit}" y="${(y + 4) * unit}" width="${unit}" height="${unit}"/>`);
   }
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${side} ${side}"><rect width="${side}" ` +
+    `height="${side}" fill="#ffffff"/>${rects.join('')}</svg>`
+  );
 }
 
 /** One filled `<path>` square per dark module (relative commands), or one stroked path per row run (qrcode style). */
@@ -136,7 +139,11 @@ function svgPaths(text: string, stroked: boolean): string {
       x = end;
     }
   }
-  return `<?xml version="1.0"?>\n<!-- generated --><svg xmlns="http://www.w3.org/2000/svg" width="${side * 4}" height="${side * 4}" viewBox="0 0 ${side} ${side}"><rect width="100%" height="100%" fill="white"/>${parts.join('')}</svg>`;
+  return (
+    `<?xml version="1.0"?>\n<!-- generated --><svg xmlns="http://www.w3.org/2000/svg" width="${side * 4}" ` +
+    `height="${side * 4}" viewBox="0 0 ${side} ${side}"><rect width="100%" height="100%" ` +
+    `fill="white"/>${parts.join('')}</svg>`
+  );
 }
 
 const qrSvgArb = fc
@@ -422,7 +429,9 @@ const documentArb = fc
     close: fc.boolean(),
   })
   .map(({ prolog, viewBox, size, rootAttrs, children, close }) => {
-    const root = `<svg xmlns="http://www.w3.org/2000/svg"${viewBox === undefined ? '' : ` viewBox="${viewBox}"`}${size ? ` width="${size[0]}" height="${size[1]}"` : ''}${rootAttrs}>`;
+    const root =
+      `<svg xmlns="http://www.w3.org/2000/svg"${viewBox === undefined ? '' : ` viewBox="${viewBox}"`}` +
+      `${size ? ` width="${size[0]}" height="${size[1]}"` : ''}${rootAttrs}>`;
     return utf8(`${prolog}${root}${children.map(serialise).join('')}${close ? '</svg>' : ''}`);
   });
 
@@ -430,7 +439,8 @@ const documentArb = fc
 
 describe('SVG rasteriser fuzzing (through decodeImage and readQrCodesFromImage)', () => {
   it(
-    'control: unmutated QR SVGs of random text (renderQrSvg, <rect> per module, <path> per module, strokes) read back to exactly that text',
+    'control: unmutated QR SVGs of random text (renderQrSvg, <rect> per module, <path> per module, ' +
+      'strokes) read back to exactly that text',
     () => {
       fc.assert(
         fc.property(qrSvgArb, ({ text, svg }) => {
@@ -496,7 +506,8 @@ describe('SVG rasteriser fuzzing (through decodeImage and readQrCodesFromImage)'
   );
 
   it(
-    'a viewBox over the budget (a side over 4096 units, or more units than maxPixels) is ERR_QR_IMAGE_TOO_LARGE whatever the content',
+    'a viewBox over the budget (a side over 4096 units, or more units than maxPixels) is ' +
+      'ERR_QR_IMAGE_TOO_LARGE whatever the content',
     () => {
       fc.assert(
         fc.property(
@@ -507,7 +518,8 @@ describe('SVG rasteriser fuzzing (through decodeImage and readQrCodesFromImage)'
           (w, h, maxPixels, children) => {
             fc.pre(w > 4096 || h > 4096 || w * h > maxPixels);
             const svg = utf8(
-              `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ${h}">${children.map(serialise).join('')}</svg>`,
+              `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${w} ` +
+                `${h}">${children.map(serialise).join('')}</svg>`,
             );
             expect(decodeOrTyped(svg, maxPixels)).toBe('ERR_QR_IMAGE_TOO_LARGE');
           },
@@ -518,7 +530,8 @@ describe('SVG rasteriser fuzzing (through decodeImage and readQrCodesFromImage)'
     fuzzTimeout,
   );
   it(
-    'prologs of up to 150 comments, doctypes, declarations and whitespace, with or without an <svg> after them: a raster or a typed error',
+    'prologs of up to 150 comments, doctypes, declarations and whitespace, with or without an <svg> after ' +
+      'them: a raster or a typed error',
     () => {
       const prologItem = fc.constantFrom(
         '<!---->',

@@ -379,7 +379,8 @@ describe('ZIP reader fuzzing (readZip / writeZip against fflate)', () => {
   );
 
   it(
-    'archives with header fields set to boundary values (sizes, offsets, counts, flags, methods, name lengths): the same',
+    'archives with header fields set to boundary values (sizes, offsets, counts, flags, methods, name ' +
+      'lengths): the same',
     () => {
       assertTallied(
         'zip fuzz fields',

@@ -19,7 +19,8 @@ export class ContextConflictError extends DivocError {
   constructor(url: string, message?: string) {
     super(
       message ??
-        `JSON-LD context ${describeUrl(url)} is already defined with different content; bundled contexts cannot be replaced`,
+        `JSON-LD context ${describeUrl(url)} is already defined with different content; bundled contexts ` +
+          `cannot be replaced`,
     );
     this.name = 'ContextConflictError';
     this.url = url;

@@ -54,7 +54,9 @@ export function validateAgainst(
         issues.push({
           path: `$['@context'][${i}]`,
           keyword: 'knownContext',
-          message: `${JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url)} is not a context the document loader holds`,
+          message:
+            `${JSON.stringify(url.length > 200 ? `${url.slice(0, 200)}…` : url)} is not a context the ` +
+            `document loader holds`,
         });
       }
     });

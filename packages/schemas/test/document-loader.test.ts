@@ -218,53 +218,56 @@ describe('jsonld.js with the loader (offline)', () => {
     expect(nquads).toContain('https://w3id.org/security#proofPurpose');
   });
 
-  it('serves the Bitstring Status List v1 context: a VC 1.1 status list credential and entry expand in safe mode', async () => {
-    expect(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1).toBe('https://www.w3.org/ns/credentials/status/v1');
-    const documentLoader = createDocumentLoader();
-    const loaded = await documentLoader(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1);
-    expect(JSON.stringify(loaded.document)).toContain('BitstringStatusListEntry');
-    /** A VC 1.1 credential under the status list context, issued by did:example:issuer. */
-    const statusVc = (fields: Record<string, unknown>) => ({
-      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
-      issuer: 'did:example:issuer',
-      issuanceDate: '2024-01-01T00:00:00Z',
-      ...fields,
-    });
-    /** `doc` expands (safe mode) to JSON-LD using the status vocabulary's `term`. */
-    const expectExpandsWith = async (doc: object, term: string) =>
-      expect(JSON.stringify(await jsonld.expand(doc, { documentLoader, safe: true }))).toContain(
-        `https://www.w3.org/ns/credentials/status#${term}`,
+  it(
+    'serves the Bitstring Status List v1 context: a VC 1.1 status list credential and entry expand in safe ' + 'mode',
+    async () => {
+      expect(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1).toBe('https://www.w3.org/ns/credentials/status/v1');
+      const documentLoader = createDocumentLoader();
+      const loaded = await documentLoader(CONTEXT_URLS.BITSTRING_STATUS_LIST_V1);
+      expect(JSON.stringify(loaded.document)).toContain('BitstringStatusListEntry');
+      /** A VC 1.1 credential under the status list context, issued by did:example:issuer. */
+      const statusVc = (fields: Record<string, unknown>) => ({
+        '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.BITSTRING_STATUS_LIST_V1],
+        issuer: 'did:example:issuer',
+        issuanceDate: '2024-01-01T00:00:00Z',
+        ...fields,
+      });
+      /** `doc` expands (safe mode) to JSON-LD using the status vocabulary's `term`. */
+      const expectExpandsWith = async (doc: object, term: string) =>
+        expect(JSON.stringify(await jsonld.expand(doc, { documentLoader, safe: true }))).toContain(
+          `https://www.w3.org/ns/credentials/status#${term}`,
+        );
+      const listSubject = {
+        id: 'https://example.com/status/1#list',
+        type: 'BitstringStatusList',
+        statusPurpose: 'revocation',
+        encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
+      };
+      await expectExpandsWith(
+        statusVc({
+          id: 'https://example.com/status/1',
+          type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+          credentialSubject: listSubject,
+        }),
+        'encodedList',
       );
-    const listSubject = {
-      id: 'https://example.com/status/1#list',
-      type: 'BitstringStatusList',
-      statusPurpose: 'revocation',
-      encodedList: 'uH4sIAAAAAAAAA-3BMQEAAADCoPVPbQwfoAAAAAAAAAAAAAAAAAAAAIC3AYbSVKsAQAAA',
-    };
-    await expectExpandsWith(
-      statusVc({
-        id: 'https://example.com/status/1',
-        type: ['VerifiableCredential', 'BitstringStatusListCredential'],
-        credentialSubject: listSubject,
-      }),
-      'encodedList',
-    );
-    const entry = {
-      id: 'https://example.com/status/1#94567',
-      type: 'BitstringStatusListEntry',
-      statusPurpose: 'revocation',
-      statusListIndex: '94567',
-      statusListCredential: 'https://example.com/status/1',
-    };
-    await expectExpandsWith(
-      statusVc({
-        type: 'VerifiableCredential',
-        credentialSubject: { id: 'did:example:holder' },
-        credentialStatus: entry,
-      }),
-      'statusListIndex',
-    );
-  });
+      const entry = {
+        id: 'https://example.com/status/1#94567',
+        type: 'BitstringStatusListEntry',
+        statusPurpose: 'revocation',
+        statusListIndex: '94567',
+        statusListCredential: 'https://example.com/status/1',
+      };
+      await expectExpandsWith(
+        statusVc({
+          type: 'VerifiableCredential',
+          credentialSubject: { id: 'did:example:holder' },
+          credentialStatus: entry,
+        }),
+        'statusListIndex',
+      );
+    },
+  );
 
   it('fails offline, with the typed error, on an unknown context', async () => {
     const doc = {

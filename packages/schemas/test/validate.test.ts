@@ -258,24 +258,27 @@ describe("the SDK v2 context (the templates' default)", () => {
     expect(paths(validateCredential(withCode).issues)).toEqual(expect.arrayContaining(['$.credentialSubject.dob']));
   });
 
-  it('recovery: the SDK v2 context alone, or (legacy) vaccination v2 with the SDK v1 context; not half of the legacy pair', () => {
-    const recovery = buildCredential('recovery', recoveryRecord, { issuer: 'https://divoc.dev/' }) as unknown as Record<
-      string,
-      Json
-    >;
-    expect(recovery['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
-    expect(validateCredential(recovery).issues).toEqual([]);
-    const legacy = {
-      ...recovery,
-      '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
-    };
-    expect(validateCredential(legacy).issues).toEqual([]);
-    for (const half of [[CONTEXT_URLS.DIVOC_VACCINATION_V2], [CONTEXT_URLS.DIVOC_SDK_V1]]) {
-      const r = validateCredential({ ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, ...half] });
-      expect(r.valid).toBe(false);
-      expect(paths(r.issues)).toContain("$['@context']");
-    }
-  });
+  it(
+    'recovery: the SDK v2 context alone, or (legacy) vaccination v2 with the SDK v1 context; not half of the ' +
+      'legacy pair',
+    () => {
+      const recovery = buildCredential('recovery', recoveryRecord, {
+        issuer: 'https://divoc.dev/',
+      }) as unknown as Record<string, Json>;
+      expect(recovery['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
+      expect(validateCredential(recovery).issues).toEqual([]);
+      const legacy = {
+        ...recovery,
+        '@context': [CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+      };
+      expect(validateCredential(legacy).issues).toEqual([]);
+      for (const half of [[CONTEXT_URLS.DIVOC_VACCINATION_V2], [CONTEXT_URLS.DIVOC_SDK_V1]]) {
+        const r = validateCredential({ ...recovery, '@context': [CONTEXT_URLS.CREDENTIALS_V1, ...half] });
+        expect(r.valid).toBe(false);
+        expect(paths(r.issues)).toContain("$['@context']");
+      }
+    },
+  );
 });
 
 describe('hostile input gives issues, not crashes', () => {

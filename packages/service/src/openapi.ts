@@ -117,7 +117,8 @@ export function openApiDocument(
       title: 'DIVOC signing service',
       version: SERVICE_VERSION,
       description:
-        'Issue, verify, fetch and revoke health credentials (VC-API shaped). Errors: { error: { code, message, details? } }.',
+        'Issue, verify, fetch and revoke health credentials (VC-API shaped). Errors: { error: { code, message, ' +
+        'details? } }.',
     },
     ...(options.publicUrl !== undefined ? { servers: [{ url: options.publicUrl }] } : {}),
     jsonSchemaDialect: 'https://json-schema.org/draft/2020-12/schema',
@@ -129,7 +130,8 @@ export function openApiDocument(
           type: 'http',
           scheme: 'bearer',
           description:
-            'A JWT (scope claim: credentials:issue, credentials:verify, credentials:revoke, credentials:read) or an API key',
+            'A JWT (scope claim: credentials:issue, credentials:verify, credentials:revoke, credentials:read) ' +
+            'or an API key',
         },
         apiKey: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
       },

@@ -80,7 +80,8 @@ export const ROUTES: readonly RouteDoc[] = [
     method: 'POST',
     url: '/credentials/issue',
     summary:
-      'Issue: VC-API { credential, options } → { verifiableCredential }, or { record, template, formats? } → certificate id + outputs',
+      'Issue: VC-API { credential, options } → { verifiableCredential }, or { record, template, formats? } → ' +
+      'certificate id + outputs',
     scope: 'credentials:issue',
     body: S.issueBody,
     idempotent: true,
@@ -934,7 +935,8 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ServiceConfigError('listen.port must be 0-65535');
   if (config.auth?.mode === 'none' && !isLoopbackHost(host)) {
     throw new ServiceConfigError(
-      `refusing to run without authentication on ${host}: --dev / auth.mode "none" is allowed on loopback only (127.0.0.1, ::1)`,
+      `refusing to run without authentication on ${host}: --dev / auth.mode "none" is allowed on loopback only ` +
+        `(127.0.0.1, ::1)`,
     );
   }
   const app = await createService(config);

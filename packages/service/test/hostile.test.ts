@@ -9,62 +9,65 @@ describe('hostile input', async () => {
   const post = (url: string, payload: string, headers: Record<string, string> = {}) =>
     app.inject({ method: 'POST', url, headers: { ...admin, 'content-type': 'application/json', ...headers }, payload });
 
-  it('deeply nested, huge-string, wrong-typed and forged bodies get 4xx or a failed report, never a crash', async () => {
-    const deep = `{"verifiableCredential":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
-    const answers = [
-      await post('/credentials/verify', deep),
-      await post(
-        '/credentials/verify',
-        JSON.stringify({
-          verifiableCredential: { proof: { type: 'DataIntegrityProof', proofValue: 'z'.repeat(100_000) } },
+  it(
+    'deeply nested, huge-string, wrong-typed and forged bodies get 4xx or a failed report, ' + 'never a crash',
+    async () => {
+      const deep = `{"verifiableCredential":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      const answers = [
+        await post('/credentials/verify', deep),
+        await post(
+          '/credentials/verify',
+          JSON.stringify({
+            verifiableCredential: { proof: { type: 'DataIntegrityProof', proofValue: 'z'.repeat(100_000) } },
+          }),
+        ),
+        await post('/credentials/verify', JSON.stringify({ input: 'HC1:' + 'A'.repeat(150_000) })),
+        await post('/credentials/verify', JSON.stringify({ input: 'DIVOC1:' + '%%%'.repeat(1000) })),
+        await post('/credentials/verify', JSON.stringify({ input: 12 })),
+        await post(
+          '/credentials/issue',
+          JSON.stringify({ record: { ...RECORD, name: { $ne: 1 } }, template: 'vaccination-v2' }),
+        ),
+        await post(
+          '/credentials/issue',
+          JSON.stringify({
+            record: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`f${i}`, i])),
+            template: 'vaccination-v2',
+          }),
+        ),
+        await post(
+          '/credentials/issue',
+          JSON.stringify({
+            credential: {
+              '@context': ['https://evil.example/context'],
+              type: ['VerifiableCredential'],
+              credentialSubject: {},
+            },
+          }),
+        ),
+        await post('/credentials/issue', JSON.stringify({ credential: { type: 'VerifiableCredential', proof: {} } })),
+        await post(
+          '/credentials/issue',
+          JSON.stringify({ credential: {}, options: { certificateId: '../../etc/passwd' } }),
+        ),
+        await post('/credentials/issue', JSON.stringify({ record: RECORD, template: 'vaccination-v2' }), {
+          'content-length': '5',
         }),
-      ),
-      await post('/credentials/verify', JSON.stringify({ input: 'HC1:' + 'A'.repeat(150_000) })),
-      await post('/credentials/verify', JSON.stringify({ input: 'DIVOC1:' + '%%%'.repeat(1000) })),
-      await post('/credentials/verify', JSON.stringify({ input: 12 })),
-      await post(
-        '/credentials/issue',
-        JSON.stringify({ record: { ...RECORD, name: { $ne: 1 } }, template: 'vaccination-v2' }),
-      ),
-      await post(
-        '/credentials/issue',
-        JSON.stringify({
-          record: Object.fromEntries(Array.from({ length: 600 }, (_, i) => [`f${i}`, i])),
-          template: 'vaccination-v2',
-        }),
-      ),
-      await post(
-        '/credentials/issue',
-        JSON.stringify({
-          credential: {
-            '@context': ['https://evil.example/context'],
-            type: ['VerifiableCredential'],
-            credentialSubject: {},
-          },
-        }),
-      ),
-      await post('/credentials/issue', JSON.stringify({ credential: { type: 'VerifiableCredential', proof: {} } })),
-      await post(
-        '/credentials/issue',
-        JSON.stringify({ credential: {}, options: { certificateId: '../../etc/passwd' } }),
-      ),
-      await post('/credentials/issue', JSON.stringify({ record: RECORD, template: 'vaccination-v2' }), {
-        'content-length': '5',
-      }),
-    ];
-    for (const res of answers) {
-      expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
-      expect(res.statusCode === 200 ? res.json().valid : res.json().error.code).toBeDefined();
-      if (res.statusCode === 200) expect(res.json().valid).toBe(false);
-    }
-    const ok = await app.inject({
-      method: 'POST',
-      url: '/credentials/issue',
-      headers: admin,
-      payload: { record: RECORD, template: 'vaccination-v2' },
-    });
-    expect(ok.statusCode).toBe(201);
-  });
+      ];
+      for (const res of answers) {
+        expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
+        expect(res.statusCode === 200 ? res.json().valid : res.json().error.code).toBeDefined();
+        if (res.statusCode === 200) expect(res.json().valid).toBe(false);
+      }
+      const ok = await app.inject({
+        method: 'POST',
+        url: '/credentials/issue',
+        headers: admin,
+        payload: { record: RECORD, template: 'vaccination-v2' },
+      });
+      expect(ok.statusCode).toBe(201);
+    },
+  );
 
   it('a huge Accept header or odd ids are handled', async () => {
     const issued = (

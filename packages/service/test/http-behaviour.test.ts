@@ -175,21 +175,25 @@ describe('authentication', async () => {
         .statusCode,
     ).toBeLessThan(300);
   });
-  it('maxTokenAgeSeconds (default one day) is the age since iat: an old token whose exp is far away is refused; a fresh one (control) passes', async () => {
-    const now = Math.floor(Date.now() / 1000);
-    const sign = (iat: number) =>
-      new SignJWT({ scope: 'credentials:verify' })
-        .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
-        .setSubject('client-7')
-        .setIssuer('https://idp.example')
-        .setAudience('divoc-service')
-        .setIssuedAt(iat)
-        .setExpirationTime(now + 30 * 86_400)
-        .sign(idp.privateKey);
-    const old = await verifyWith(auth(await sign(now - 2 * 86_400)));
-    expect(old.statusCode).toBe(401);
-    expect((await verifyWith(auth(await sign(now - 60)))).statusCode).toBe(200);
-  });
+  it(
+    'maxTokenAgeSeconds (default one day) is the age since iat: an old token whose exp is far away is ' +
+      'refused; a fresh one (control) passes',
+    async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const sign = (iat: number) =>
+        new SignJWT({ scope: 'credentials:verify' })
+          .setProtectedHeader({ alg: 'ES256', kid: 'idp-1' })
+          .setSubject('client-7')
+          .setIssuer('https://idp.example')
+          .setAudience('divoc-service')
+          .setIssuedAt(iat)
+          .setExpirationTime(now + 30 * 86_400)
+          .sign(idp.privateKey);
+      const old = await verifyWith(auth(await sign(now - 2 * 86_400)));
+      expect(old.statusCode).toBe(401);
+      expect((await verifyWith(auth(await sign(now - 60)))).statusCode).toBe(200);
+    },
+  );
   it('expired, wrong issuer, wrong audience, unknown key, garbage → 401', async () => {
     const expired = await token({}, { exp: Math.floor(Date.now() / 1000) - 3600 });
     const e = await verifyWith(auth(expired));
@@ -249,24 +253,28 @@ describe('rate limits', async () => {
     expect((await app.inject({ method: 'GET', url: '/metrics' })).body).toContain('divoc_rate_limited_total 1');
   });
 
-  it('failed authentications are limited too, by address: guessing keys is throttled; a valid key from there still works', async () => {
-    const { app: fresh } = await makeService({ rateLimit: { capacity: 3, refillPerSecond: 0.2 } });
-    try {
-      const guess = (key: string) =>
-        fresh.inject({ method: 'POST', url: '/credentials/verify', headers: auth(key), payload: { input: 'x' } });
-      for (let i = 0; i < 3; i++) expect((await guess(`wrong-${i}`)).statusCode).toBe(401);
-      const limited = await guess('wrong-4');
-      expect(limited.statusCode).toBe(429);
-      expect(limited.json().error.code).toBe('ERR_RATE_LIMITED');
-      // Control: a client that authenticates is limited by its own bucket, not by the failures.
-      expect(
-        (await fresh.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } }))
-          .statusCode,
-      ).toBe(200);
-    } finally {
-      await fresh.close();
-    }
-  });
+  it(
+    'failed authentications are limited too, by address: guessing keys is throttled; a valid key from there ' +
+      'still works',
+    async () => {
+      const { app: fresh } = await makeService({ rateLimit: { capacity: 3, refillPerSecond: 0.2 } });
+      try {
+        const guess = (key: string) =>
+          fresh.inject({ method: 'POST', url: '/credentials/verify', headers: auth(key), payload: { input: 'x' } });
+        for (let i = 0; i < 3; i++) expect((await guess(`wrong-${i}`)).statusCode).toBe(401);
+        const limited = await guess('wrong-4');
+        expect(limited.statusCode).toBe(429);
+        expect(limited.json().error.code).toBe('ERR_RATE_LIMITED');
+        // Control: a client that authenticates is limited by its own bucket, not by the failures.
+        expect(
+          (await fresh.inject({ method: 'POST', url: '/credentials/verify', headers: admin, payload: { input: 'x' } }))
+            .statusCode,
+        ).toBe(200);
+      } finally {
+        await fresh.close();
+      }
+    },
+  );
 });
 
 describe('request validation', async () => {

@@ -108,29 +108,33 @@ describe('config file', async () => {
     }
   });
 
-  it("files are read with caps, refused while reading: a trust file at the library's MAX_TRUST_TEXT, a key file at MAX_KEY_FILE_BYTES", async () => {
-    const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
-    const other = await generateKeyPair('Ed25519');
-    const entry = JSON.stringify(toTrustListEntry(other, { id: verificationMethodId(other) }));
-    // Control: a trust file over the 1 MiB other files get, under MAX_TRUST_TEXT, loads (a national list is larger).
-    await writeFile(join(dir, 'padded.trust.json'), entry + ' '.repeat(2 * 1024 * 1024));
-    await expect(
-      parseServiceConfig({ ...base, trust: ['padded.trust.json'] }, { baseDir: dir, env: {} }),
-    ).resolves.toBeDefined();
-    await writeFile(join(dir, 'huge.trust.json'), entry + ' '.repeat(MAX_TRUST_TEXT));
-    await expect(
-      parseServiceConfig({ ...base, trust: ['huge.trust.json'] }, { baseDir: dir, env: {} }),
-    ).rejects.toMatchObject({
-      code: 'ERR_SERVICE_CONFIG_INVALID',
-      message: expect.stringMatching(
-        new RegExp(`trust file .*huge\\.trust\\.json is larger than ${MAX_TRUST_TEXT} bytes`),
-      ),
-    });
-    // A device that never ends is refused at the cap, not read until memory runs out.
-    await expect(parseServiceConfig({ ...base, keys: { vc: '/dev/zero' } }, { baseDir: dir, env: {} })).rejects.toThrow(
-      /is not a file|larger than/,
-    );
-  });
+  it(
+    "files are read with caps, refused while reading: a trust file at the library's MAX_TRUST_TEXT, a key " +
+      'file at MAX_KEY_FILE_BYTES',
+    async () => {
+      const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
+      const other = await generateKeyPair('Ed25519');
+      const entry = JSON.stringify(toTrustListEntry(other, { id: verificationMethodId(other) }));
+      // Control: a trust file over the 1 MiB other files get, under MAX_TRUST_TEXT, loads (a national list is larger).
+      await writeFile(join(dir, 'padded.trust.json'), entry + ' '.repeat(2 * 1024 * 1024));
+      await expect(
+        parseServiceConfig({ ...base, trust: ['padded.trust.json'] }, { baseDir: dir, env: {} }),
+      ).resolves.toBeDefined();
+      await writeFile(join(dir, 'huge.trust.json'), entry + ' '.repeat(MAX_TRUST_TEXT));
+      await expect(
+        parseServiceConfig({ ...base, trust: ['huge.trust.json'] }, { baseDir: dir, env: {} }),
+      ).rejects.toMatchObject({
+        code: 'ERR_SERVICE_CONFIG_INVALID',
+        message: expect.stringMatching(
+          new RegExp(`trust file .*huge\\.trust\\.json is larger than ${MAX_TRUST_TEXT} bytes`),
+        ),
+      });
+      // A device that never ends is refused at the cap, not read until memory runs out.
+      await expect(
+        parseServiceConfig({ ...base, keys: { vc: '/dev/zero' } }, { baseDir: dir, env: {} }),
+      ).rejects.toThrow(/is not a file|larger than/);
+    },
+  );
 
   it('loads a JSON config (keys relative to it) and runs from it', async () => {
     await writeFile(join(dir, 'service.json'), JSON.stringify(base));
@@ -180,7 +184,8 @@ describe('config file', async () => {
     });
     await writeFile(
       join(dir, 'pub.pem'),
-      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END PUBLIC KEY-----\n',
+      '-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAGb9ECWmEzf6FQbrBZ9w7lshQhqowtrbLDFw4rXAxZuE=\n-----END ' +
+        'PUBLIC KEY-----\n',
     );
     await expect(parseServiceConfig({ ...base, keys: { vc: 'pub.pem' } }, { baseDir: dir })).rejects.toThrow(
       /public key only/,

@@ -49,7 +49,8 @@ describe('duplicate and forbidden JSON members in requests', async () => {
     });
     const proto = await post(
       '/credentials/verify',
-      `{"verifiableCredential":${vcText.replace(SUBJECT, '"credentialSubject":{"__proto__":{},"id":"did:example:subject"}')}}`,
+      `{"verifiableCredential"` +
+        `:${vcText.replace(SUBJECT, '"credentialSubject":{"__proto__":{},"id":"did:example:subject"}')}}`,
     );
     expect(proto.statusCode).toBe(400);
     expect(proto.json().error).toMatchObject({ code: 'ERR_JSON_INVALID', details: { code: 'ERR_JSON_FORBIDDEN_KEY' } });

@@ -179,7 +179,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   });
 
   it(
-    `mutated shc:/ QR texts and chunk sets: a typed error, or a decode that agrees with jose and node:zlib (${fuzzRuns(RUNS.qrMutated)} cases)`,
+    `mutated shc:/ QR texts and chunk sets: a typed error, or a decode that agrees with jose and node:zlib ` +
+      `(${fuzzRuns(RUNS.qrMutated)} cases)`,
     async () => {
       const seen: Seen = {};
       await fc.assert(
@@ -215,7 +216,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   );
 
   it(
-    `mutated compact JWS text: a typed error, or jose's header, node:zlib's payload and jose's signature verdict (${fuzzRuns(RUNS.jwsMutated)} cases)`,
+    `mutated compact JWS text: a typed error, or jose's header, node:zlib's payload and jose's signature ` +
+      `verdict (${fuzzRuns(RUNS.jwsMutated)} cases)`,
     async () => {
       const seen: Seen = {};
       const input = fc.oneof(
@@ -264,7 +266,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   );
 
   it(
-    `random protected headers: accepted exactly when the SHC profile holds (ES256, DEF, kid, no crit), read as jose reads them (${fuzzRuns(RUNS.headers)} cases)`,
+    `random protected headers: accepted exactly when the SHC profile holds (ES256, DEF, kid, no crit), ` +
+      `read as jose reads them (${fuzzRuns(RUNS.headers)} cases)`,
     () => {
       const [, payloadPart, signaturePart] = JWS[0]!.split('.') as [string, string, string];
       const value = fc.oneof(
@@ -336,7 +339,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   );
 
   it(
-    `payload inflate/JSON: random and mutated deflate streams — node:zlib's reading within the budget, or a typed error (${fuzzRuns(RUNS.payload)} cases)`,
+    `payload inflate/JSON: random and mutated deflate streams — node:zlib's reading within the budget, or ` +
+      `a typed error (${fuzzRuns(RUNS.payload)} cases)`,
     () => {
       const [headerPart, payloadPart, signaturePart] = JWS[0]!.split('.') as [string, string, string];
       const realDeflated = Buffer.from(payloadPart, 'base64url');
@@ -344,7 +348,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
         fc.json({ maxDepth: 3 }),
         fc.constant(JSON.stringify(referencePayload(JWS[0]!))),
         fc.constantFrom(
-          '{"iss":"https://x","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"],"credentialSubject":{"fhirVersion":"4.0.1","fhirBundle":{"resourceType":"Bundle","entry":[]}}}}',
+          '{"iss":"https://x","nbf":1,"vc":{"type":["https://smarthealth.cards#health-card"],"credentialSub' +
+            'ject":{"fhirVersion":"4.0.1","fhirBundle":{"resourceType":"Bundle","entry":[]}}}}',
           '{"a":1,"a":2}',
           '',
         ),
@@ -398,7 +403,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   );
 
   it(
-    `random digit strings behind shc:/: the independent digit decoder's JWS, then a typed error (${fuzzRuns(RUNS.digits)} cases)`,
+    `random digit strings behind shc:/: the independent digit decoder's JWS, then a typed error ` +
+      `(${fuzzRuns(RUNS.digits)} cases)`,
     () => {
       const digits = fc.oneof(
         fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: 200 }),
@@ -433,7 +439,8 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
   );
 
   it(
-    `chunk headers with hostile numbers (0, huge, negative, leading zeros, mismatched counts, duplicates): the JWS only for a genuine set (${fuzzRuns(RUNS.chunks)} cases)`,
+    `chunk headers with hostile numbers (0, huge, negative, leading zeros, mismatched counts, duplicates): ` +
+      `the JWS only for a genuine set (${fuzzRuns(RUNS.chunks)} cases)`,
     () => {
       const real = QR_SETS[1]!; // our chunked card
       const n = real.length;

@@ -1,7 +1,7 @@
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { decodeShc, isShcError, readHealthCardFile, ShcUnsafeJsonError, verifyShc, type ShcInput } from '@divoc/shc';
-import { exampleSigningKey, exampleStore, vector, vectorJson } from './helpers.js';
+import { exampleSigningKey, exampleStore, vector } from './helpers.js';
 import { thrownBy } from '../../../test/support/errors.js';
 
 // "What was signed is what is read": JSON.parse keeps the last of two same-named members while another reader may
@@ -48,9 +48,13 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
     expect(JSON.parse(duplicated)).toEqual(JSON.parse(PAYLOAD)); // JSON.parse alone cannot tell
   });
 
-  it('a signed payload with a duplicated member (attacker value first, last one read by JSON.parse) → ERR_JSON_DUPLICATE_KEY', async () => {
-    await expectDecodeCode(await sign(duplicated), 'ERR_JSON_DUPLICATE_KEY');
-  });
+  it(
+    'a signed payload with a duplicated member (attacker value first, last one read by JSON.parse) → ' +
+      'ERR_JSON_DUPLICATE_KEY',
+    async () => {
+      await expectDecodeCode(await sign(duplicated), 'ERR_JSON_DUPLICATE_KEY');
+    },
+  );
 
   it('a signed payload with a "__proto__" member → ERR_JSON_FORBIDDEN_KEY', async () => {
     await expectDecodeCode(await sign(proto), 'ERR_JSON_FORBIDDEN_KEY');
@@ -63,14 +67,17 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
     );
   });
 
-  it('a .smart-health-card file naming "verifiableCredential" twice → ERR_JSON_DUPLICATE_KEY (text and bytes)', async () => {
-    const control = `{"verifiableCredential":["${jws00}"]}`;
-    expect((await verifyShc(control, { trustStore: exampleStore(), now })).valid).toBe(true);
-    const file = `{"verifiableCredential":["${jws02}"],"verifiableCredential":["${jws00}"]}`;
-    await expectDecodeCode(file, 'ERR_JSON_DUPLICATE_KEY');
-    await expectDecodeCode(new TextEncoder().encode(file), 'ERR_JSON_DUPLICATE_KEY');
-    expect(() => readHealthCardFile(file)).toThrow(expect.objectContaining({ code: 'ERR_JSON_DUPLICATE_KEY' }));
-  });
+  it(
+    'a .smart-health-card file naming "verifiableCredential" twice → ' + 'ERR_JSON_DUPLICATE_KEY (text and bytes)',
+    async () => {
+      const control = `{"verifiableCredential":["${jws00}"]}`;
+      expect((await verifyShc(control, { trustStore: exampleStore(), now })).valid).toBe(true);
+      const file = `{"verifiableCredential":["${jws02}"],"verifiableCredential":["${jws00}"]}`;
+      await expectDecodeCode(file, 'ERR_JSON_DUPLICATE_KEY');
+      await expectDecodeCode(new TextEncoder().encode(file), 'ERR_JSON_DUPLICATE_KEY');
+      expect(() => readHealthCardFile(file)).toThrow(expect.objectContaining({ code: 'ERR_JSON_DUPLICATE_KEY' }));
+    },
+  );
 
   it('a parsed .smart-health-card object with an own "__proto__" member → ERR_JSON_FORBIDDEN_KEY', async () => {
     const file = JSON.parse(

@@ -392,11 +392,12 @@ describe('checkStatus failures', () => {
   it('hostile lists in the cache: garbage, a bomb, duplicates; never throws', async () => {
     const s = await setup();
     const genuine = await publish(s, s.revocation);
+    const zeros = (await import('node:zlib')).gzipSync(Buffer.alloc(32 * 1024 * 1024));
     const bomb = {
       ...genuine,
       credentialSubject: {
         ...(genuine.credentialSubject as object),
-        encodedList: `u${Buffer.from((await import('node:zlib')).gzipSync(Buffer.alloc(32 * 1024 * 1024))).toString('base64url')}`,
+        encodedList: `u${Buffer.from(zeros).toString('base64url')}`,
       },
     };
     const credential = { ...s.credential, credentialStatus: s.entries[0] };
@@ -426,29 +427,35 @@ describe('checkStatus failures', () => {
     });
   });
 
-  it('lists no entry points at are never inflated: 300 16 MiB lists beside the genuine ones cost a JSON read each', async () => {
-    const s = await setup();
-    const genuine = [await publish(s, s.revocation), await publish(s, s.suspension)];
-    const zlib = await import('node:zlib');
-    // 16 MiB of zeros: exactly the default bitstring cap, so each one would inflate in full (~5 GB for all 300).
-    const encodedList = `u${zlib.gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
-    const subject = genuine[0]!.credentialSubject as object;
-    const others = Array.from({ length: 300 }, (_, i) => ({
-      ...genuine[0],
-      id: `https://divoc.dev/status/other/${i}`,
-      credentialSubject: { ...subject, encodedList },
-    }));
-    const opts = { trustStore: s.iss.trustStore, now: NOW };
-    const started = process.hrtime.bigint();
-    const check = await checkStatus(s.credential, { ...opts, statusLists: [...others, ...genuine] });
-    expect(check).toMatchObject({ name: 'revocation', ok: true });
-    expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
-    // Five lists under the id an entry names: refused before inflating more than a few.
-    const crowd = Array.from({ length: 5 }, () => ({ ...genuine[0], credentialSubject: { ...subject, encodedList } }));
-    const crowded = await checkStatus(s.credential, { ...opts, statusLists: [...crowd, ...genuine] });
-    expect(crowded).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
-    expect(crowded.message).toMatch(/more than 4 status list credentials/);
-  });
+  it(
+    'lists no entry points at are never inflated: ' + '300 16 MiB lists beside the genuine ones cost a JSON read each',
+    async () => {
+      const s = await setup();
+      const genuine = [await publish(s, s.revocation), await publish(s, s.suspension)];
+      const zlib = await import('node:zlib');
+      // 16 MiB of zeros: exactly the default bitstring cap, so each one would inflate in full (~5 GB for all 300).
+      const encodedList = `u${zlib.gzipSync(Buffer.alloc(16 * 1024 * 1024), { level: 9 }).toString('base64url')}`;
+      const subject = genuine[0]!.credentialSubject as object;
+      const others = Array.from({ length: 300 }, (_, i) => ({
+        ...genuine[0],
+        id: `https://divoc.dev/status/other/${i}`,
+        credentialSubject: { ...subject, encodedList },
+      }));
+      const opts = { trustStore: s.iss.trustStore, now: NOW };
+      const started = process.hrtime.bigint();
+      const check = await checkStatus(s.credential, { ...opts, statusLists: [...others, ...genuine] });
+      expect(check).toMatchObject({ name: 'revocation', ok: true });
+      expect(Number(process.hrtime.bigint() - started) / 1e6).toBeLessThan(2000);
+      // Five lists under the id an entry names: refused before inflating more than a few.
+      const crowd = Array.from({ length: 5 }, () => ({
+        ...genuine[0],
+        credentialSubject: { ...subject, encodedList },
+      }));
+      const crowded = await checkStatus(s.credential, { ...opts, statusLists: [...crowd, ...genuine] });
+      expect(crowded).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
+      expect(crowded.message).toMatch(/more than 4 status list credentials/);
+    },
+  );
 
   it('a credential without credentialStatus passes with a note', async () => {
     const s = await setup();

@@ -163,7 +163,10 @@ describe('revocation against every value the signature does not tell apart from 
   trustStore.add(trustedKeyFromKeyPair(rsa, { id: 'did:india' }));
   const now = new Date('2021-09-01T00:00:00Z');
 
-  /** A CoWIN-format certificate: DIVOC's vaccination context v1 on cowin.gov.in, RsaSignature2018 by DIVOC's test key as did:india. */
+  /**
+   * A CoWIN-format certificate: DIVOC's vaccination context v1 on cowin.gov.in, RsaSignature2018 by DIVOC's test key
+   * as did:india.
+   */
   async function cowinCertificate(certificateId: string) {
     const built = buildCredential(
       'vaccination',
@@ -193,63 +196,70 @@ describe('revocation against every value the signature does not tell apart from 
     return copy as T;
   }
 
-  it('a revoked certificate with certificateId ↔ batch swapped still verifies, and is still found revoked', async () => {
-    const signed = await cowinCertificate('244768056'); // revoked on `list`
-    const forged = swapIdAndBatch(signed);
-    expect(divocCertificateId(forged)).toBe(vaccinationRecord.batch);
+  it(
+    'a revoked certificate with certificateId ↔ batch swapped still verifies, ' + 'and is still found revoked',
+    async () => {
+      const signed = await cowinCertificate('244768056'); // revoked on `list`
+      const forged = swapIdAndBatch(signed);
+      expect(divocCertificateId(forged)).toBe(vaccinationRecord.batch);
 
-    const result = await verifyCredential(forged, { trustStore, now });
-    expect(result.valid).toBe(true); // the signature does not bind certificateId: the reason for ambiguousTerms
-    expect(result.ambiguousTerms).toContainEqual({
-      iri: 'https://schema.org/id',
-      terms: ['certificateId', 'batch', 'vaccine', 'manufacturer'],
-      path: 'evidence[0]',
-    });
+      const result = await verifyCredential(forged, { trustStore, now });
+      expect(result.valid).toBe(true); // the signature does not bind certificateId: the reason for ambiguousTerms
+      expect(result.ambiguousTerms).toContainEqual({
+        iri: 'https://schema.org/id',
+        terms: ['certificateId', 'batch', 'vaccine', 'manufacturer'],
+        path: 'evidence[0]',
+      });
 
-    // Without the groups the list is checked against the swapped-in batch only: the bypass.
-    expect(checkDivocRevocation(forged, list)).toMatchObject({ ok: true });
-    // With them every candidate is checked.
-    expect(divocCertificateIdCandidates(forged, result.ambiguousTerms).map((c) => c.certificateId)).toEqual([
-      vaccinationRecord.batch,
-      '244768056',
-      vaccinationRecord.vaccine,
-      vaccinationRecord.manufacturer,
-    ]);
-    const check = checkDivocRevocation(forged, list, { ambiguousTerms: result.ambiguousTerms });
-    expect(check).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
-    expect(check.message).toBe(
-      `certificate 244768056 (the value of batch, which the signature does not tell apart from certificateId "${vaccinationRecord.batch}") is revoked on 2021-08-01T10:00:00Z (issued in error)`,
-    );
-  });
+      // Without the groups the list is checked against the swapped-in batch only: the bypass.
+      expect(checkDivocRevocation(forged, list)).toMatchObject({ ok: true });
+      // With them every candidate is checked.
+      expect(divocCertificateIdCandidates(forged, result.ambiguousTerms).map((c) => c.certificateId)).toEqual([
+        vaccinationRecord.batch,
+        '244768056',
+        vaccinationRecord.vaccine,
+        vaccinationRecord.manufacturer,
+      ]);
+      const check = checkDivocRevocation(forged, list, { ambiguousTerms: result.ambiguousTerms });
+      expect(check).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
+      expect(check.message).toBe(
+        'certificate 244768056 (the value of batch, which the signature does not tell apart from certificateId ' +
+          `"${vaccinationRecord.batch}") is revoked on 2021-08-01T10:00:00Z (issued in error)`,
+      );
+    },
+  );
 
-  it('controls: the unswapped revoked certificate is revoked; a certificate nobody revoked passes, swapped or not', async () => {
-    const revoked = await cowinCertificate('244768056');
-    const revokedResult = await verifyCredential(revoked, { trustStore, now });
-    expect(revokedResult.valid).toBe(true);
-    expect(checkDivocRevocation(revoked, list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
-    expect(checkDivocRevocation(revoked, list, { ambiguousTerms: revokedResult.ambiguousTerms })).toMatchObject({
-      ok: false,
-      code: 'ERR_STATUS_REVOKED',
-      message: expect.stringMatching(/^certificate 244768056 is revoked/),
-    });
+  it(
+    'controls: the unswapped revoked certificate is revoked; ' + 'a certificate nobody revoked passes, swapped or not',
+    async () => {
+      const revoked = await cowinCertificate('244768056');
+      const revokedResult = await verifyCredential(revoked, { trustStore, now });
+      expect(revokedResult.valid).toBe(true);
+      expect(checkDivocRevocation(revoked, list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
+      expect(checkDivocRevocation(revoked, list, { ambiguousTerms: revokedResult.ambiguousTerms })).toMatchObject({
+        ok: false,
+        code: 'ERR_STATUS_REVOKED',
+        message: expect.stringMatching(/^certificate 244768056 is revoked/),
+      });
 
-    const fine = await cowinCertificate('244768057');
-    for (const credential of [fine, swapIdAndBatch(fine)]) {
-      const result = await verifyCredential(credential, { trustStore, now });
-      expect(result.valid).toBe(true);
-      const check = checkDivocRevocation(credential, list, { ambiguousTerms: result.ambiguousTerms });
-      expect(check).toMatchObject({ ok: true });
-      expect(check.message).toContain('nor is any value of');
-    }
-    // A reissued (replaced) certificate is found through a colliding term too.
-    const replaced = swapIdAndBatch(await cowinCertificate('900000001'));
-    const result = await verifyCredential(replaced, { trustStore, now });
-    expect(checkDivocRevocation(replaced, list, { ambiguousTerms: result.ambiguousTerms })).toMatchObject({
-      ok: false,
-      code: 'ERR_STATUS_REVOKED',
-      message: expect.stringContaining('was replaced by 900000003'),
-    });
-  });
+      const fine = await cowinCertificate('244768057');
+      for (const credential of [fine, swapIdAndBatch(fine)]) {
+        const result = await verifyCredential(credential, { trustStore, now });
+        expect(result.valid).toBe(true);
+        const check = checkDivocRevocation(credential, list, { ambiguousTerms: result.ambiguousTerms });
+        expect(check).toMatchObject({ ok: true });
+        expect(check.message).toContain('nor is any value of');
+      }
+      // A reissued (replaced) certificate is found through a colliding term too.
+      const replaced = swapIdAndBatch(await cowinCertificate('900000001'));
+      const result = await verifyCredential(replaced, { trustStore, now });
+      expect(checkDivocRevocation(replaced, list, { ambiguousTerms: result.ambiguousTerms })).toMatchObject({
+        ok: false,
+        code: 'ERR_STATUS_REVOKED',
+        message: expect.stringContaining('was replaced by 900000003'),
+      });
+    },
+  );
 
   it('the SDK context binds the certificate id: the same swap breaks the signature', async () => {
     const built = buildCredential('vaccination', vaccinationRecord, {

@@ -88,24 +88,28 @@ describe('genuine DIVOC/CoWIN certificates', () => {
     },
   );
 
-  it('the real RSA-signed certificate with batch ↔ manufacturer and date ↔ effectiveUntil swapped still verifies (why it is a warning)', async () => {
-    const real = vectorJson<JsonObject>('divoc/signed/rsa2018-cowinctx-valid.json');
-    const evidence = (real.evidence as JsonObject[])[0]!;
-    expect(evidence.batch).not.toBe(evidence.manufacturer);
-    expect(evidence.date).not.toBe(evidence.effectiveUntil);
-    const forged = swapped(swapped(real, 'batch', 'manufacturer'), 'date', 'effectiveUntil');
-    const result = await verifyCredential(forged, { trustStore: divocTrustStore, now: vectorNow });
-    expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
-    expect(result.valid).toBe(true);
-    expect(result.ambiguousTerms).toEqual(DIVOC_VECTOR_GROUPS);
-    expect((result.credential!.evidence as JsonObject[])[0]!.effectiveUntil).toBe(evidence.date);
-    // Control: a changed value (not a swap) breaks the same signature.
-    const changed = clone(real);
-    (changed.evidence as JsonObject[])[0]!.batch = 'XX0000XX';
-    expect(
-      signatureCheck(await verifyCredential(changed, { trustStore: divocTrustStore, now: vectorNow })),
-    ).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
-  });
+  it(
+    'the real RSA-signed certificate with batch ↔ manufacturer and date ↔ effectiveUntil swapped still ' +
+      'verifies (why it is a warning)',
+    async () => {
+      const real = vectorJson<JsonObject>('divoc/signed/rsa2018-cowinctx-valid.json');
+      const evidence = (real.evidence as JsonObject[])[0]!;
+      expect(evidence.batch).not.toBe(evidence.manufacturer);
+      expect(evidence.date).not.toBe(evidence.effectiveUntil);
+      const forged = swapped(swapped(real, 'batch', 'manufacturer'), 'date', 'effectiveUntil');
+      const result = await verifyCredential(forged, { trustStore: divocTrustStore, now: vectorNow });
+      expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
+      expect(result.valid).toBe(true);
+      expect(result.ambiguousTerms).toEqual(DIVOC_VECTOR_GROUPS);
+      expect((result.credential!.evidence as JsonObject[])[0]!.effectiveUntil).toBe(evidence.date);
+      // Control: a changed value (not a swap) breaks the same signature.
+      const changed = clone(real);
+      (changed.evidence as JsonObject[])[0]!.batch = 'XX0000XX';
+      expect(
+        signatureCheck(await verifyCredential(changed, { trustStore: divocTrustStore, now: vectorNow })),
+      ).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+    },
+  );
 });
 
 /** Swaps the finding names, with the IRI DIVOC's contexts give both terms. */
@@ -163,94 +167,108 @@ describe.each(['vaccination', 'vaccination-v2'] as const)(
   },
 );
 
-describe("templates: the default output has no ambiguous terms; divoc-legacy keeps DIVOC's contexts (and their collisions)", () => {
-  const cases = (['vaccination', 'vaccination-v2', 'test', 'recovery'] as const).flatMap((template) =>
-    (['1.1', '2.0'] as const).map((vcVersion) => [template, vcVersion] as const),
-  );
-  it.each(cases)('%s, VC %s', async (template, vcVersion) => {
-    const options = { issuer: ISSUER, issuanceDate: '2021-08-27T10:57:57Z', vcVersion } as const;
-    const sdk = buildCredential(template, RECORDS[template]!, options);
-    expect(sdk['@context'].slice(1)).toEqual([CONTEXT_URLS.DIVOC_SDK_V2]);
-    expect(await findAmbiguousTerms(sdk as JsonObject)).toEqual([]);
-    const verified = await verifyCredential(await sign(sdk), { trustStore, now });
-    expect(verified.valid).toBe(true);
-    expect(verified.ambiguousTerms).toBeUndefined();
-
-    const legacy = buildCredential(template, RECORDS[template]!, { ...options, context: 'divoc-legacy' });
-    const legacyUrls = {
-      vaccination: [CONTEXT_URLS.DIVOC_VACCINATION_V1],
-      'vaccination-v2': [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
-      test: [CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1],
-      recovery: [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
-    }[template];
-    expect(legacy['@context'].slice(1)).toEqual(legacyUrls);
-    const groups = await findAmbiguousTerms(legacy as JsonObject);
-    const legacyVerified = await verifyCredential(await sign(legacy), { trustStore, now });
-    expect(legacyVerified.valid).toBe(true);
-    if (template === 'recovery') {
-      // Recovery evidence is the SDK v1 context's own (distinct IRIs); its Person has one schema:id term.
-      expect(groups).toEqual([]);
-    } else {
-      const idGroup = groups.find((g) => g.iri === SCHEMA_ID && g.path === 'evidence[0]');
-      expect(idGroup?.terms).toEqual(expect.arrayContaining(['certificateId', 'batch', 'manufacturer']));
-      expect(legacyVerified.ambiguousTerms).toEqual(groups);
-    }
-  });
-
-  it('the DIVOC test-certificate context lets result, testType, disease… be exchanged (legacy output reports them)', async () => {
-    const legacy = buildCredential('test', RECORDS.test!, { issuer: ISSUER, context: 'divoc-legacy' });
-    const groups = await findAmbiguousTerms(legacy as JsonObject);
-    expect(groups.find((g) => g.iri === SCHEMA_ID)?.terms).toEqual(
-      expect.arrayContaining([
-        'certificateId',
-        'batch',
-        'testType',
-        'manufacturer',
-        'disease',
-        'sampleOrigin',
-        'result',
-      ]),
+describe(
+  "templates: the default output has no ambiguous terms; divoc-legacy keeps DIVOC's contexts (and their " +
+    'collisions)',
+  () => {
+    const cases = (['vaccination', 'vaccination-v2', 'test', 'recovery'] as const).flatMap((template) =>
+      (['1.1', '2.0'] as const).map((vcVersion) => [template, vcVersion] as const),
     );
-  });
-});
+    it.each(cases)('%s, VC %s', async (template, vcVersion) => {
+      const options = { issuer: ISSUER, issuanceDate: '2021-08-27T10:57:57Z', vcVersion } as const;
+      const sdk = buildCredential(template, RECORDS[template]!, options);
+      expect(sdk['@context'].slice(1)).toEqual([CONTEXT_URLS.DIVOC_SDK_V2]);
+      expect(await findAmbiguousTerms(sdk as JsonObject)).toEqual([]);
+      const verified = await verifyCredential(await sign(sdk), { trustStore, now });
+      expect(verified.valid).toBe(true);
+      expect(verified.ambiguousTerms).toBeUndefined();
 
-describe('differential: on every template credential, a sibling swap keeps the signed N-Quads exactly when reported', () => {
-  /** Every JSON object of the document with its path as findAmbiguousTerms writes it. */
-  function nodes(value: unknown, path: string, out: Array<[string, Record<string, unknown>]>): void {
-    if (Array.isArray(value)) value.forEach((v, i) => nodes(v, `${path}[${i}]`, out));
-    else if (typeof value === 'object' && value !== null) {
-      out.push([path, value as Record<string, unknown>]);
-      for (const [k, v] of Object.entries(value)) if (k !== '@context') nodes(v, path === '' ? k : `${path}.${k}`, out);
-    }
-  }
-  it.each(templateCredentials().map((t) => [t.name, t.credential] as const))('%s', async (_name, credential) => {
-    const groups = await findAmbiguousTerms(credential, { documentLoader: loader });
-    const together = new Set(groups.flatMap((g) => g.terms.flatMap((a) => g.terms.map((b) => `${g.path}|${a}|${b}`))));
-    const before = await canonize(credential, { documentLoader: loader });
-    let swaps = 0;
-    const all: Array<[string, Record<string, unknown>]> = [];
-    nodes(credential, '', all);
-    for (const [path, node] of all) {
-      const keys = Object.keys(node).filter(
-        (k) => !['@context', 'id', 'type'].includes(k) && typeof node[k] !== 'object',
-      );
-      for (let i = 0; i < keys.length; i++) {
-        for (let j = i + 1; j < keys.length; j++) {
-          const [a, b] = [keys[i]!, keys[j]!];
-          if (node[a] === node[b]) continue;
-          const copy = clone(credential);
-          const target = readJsonPath(copy, path) as Record<string, unknown>;
-          [target[a], target[b]] = [target[b], target[a]];
-          // A swap that breaks the JSON-LD (an IRI into a literal's place) cannot keep the signature either.
-          const same = (await canonize(copy, { documentLoader: loader }).catch(() => undefined)) === before;
-          expect(same, `${path}: ${a} <-> ${b}`).toBe(together.has(`${path}|${a}|${b}`));
-          swaps++;
-        }
+      const legacy = buildCredential(template, RECORDS[template]!, { ...options, context: 'divoc-legacy' });
+      const legacyUrls = {
+        vaccination: [CONTEXT_URLS.DIVOC_VACCINATION_V1],
+        'vaccination-v2': [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+        test: [CONTEXT_URLS.DIVOC_TEST_CERTIFICATE_V1],
+        recovery: [CONTEXT_URLS.DIVOC_VACCINATION_V2, CONTEXT_URLS.DIVOC_SDK_V1],
+      }[template];
+      expect(legacy['@context'].slice(1)).toEqual(legacyUrls);
+      const groups = await findAmbiguousTerms(legacy as JsonObject);
+      const legacyVerified = await verifyCredential(await sign(legacy), { trustStore, now });
+      expect(legacyVerified.valid).toBe(true);
+      if (template === 'recovery') {
+        // Recovery evidence is the SDK v1 context's own (distinct IRIs); its Person has one schema:id term.
+        expect(groups).toEqual([]);
+      } else {
+        const idGroup = groups.find((g) => g.iri === SCHEMA_ID && g.path === 'evidence[0]');
+        expect(idGroup?.terms).toEqual(expect.arrayContaining(['certificateId', 'batch', 'manufacturer']));
+        expect(legacyVerified.ambiguousTerms).toEqual(groups);
+      }
+    });
+
+    it(
+      'the DIVOC test-certificate context lets result, testType, disease… be exchanged (legacy output reports ' +
+        'them)',
+      async () => {
+        const legacy = buildCredential('test', RECORDS.test!, { issuer: ISSUER, context: 'divoc-legacy' });
+        const groups = await findAmbiguousTerms(legacy as JsonObject);
+        expect(groups.find((g) => g.iri === SCHEMA_ID)?.terms).toEqual(
+          expect.arrayContaining([
+            'certificateId',
+            'batch',
+            'testType',
+            'manufacturer',
+            'disease',
+            'sampleOrigin',
+            'result',
+          ]),
+        );
+      },
+    );
+  },
+);
+
+describe(
+  'differential: on every template credential, a sibling swap keeps the signed N-Quads exactly when ' + 'reported',
+  () => {
+    /** Every JSON object of the document with its path as findAmbiguousTerms writes it. */
+    function nodes(value: unknown, path: string, out: Array<[string, Record<string, unknown>]>): void {
+      if (Array.isArray(value)) value.forEach((v, i) => nodes(v, `${path}[${i}]`, out));
+      else if (typeof value === 'object' && value !== null) {
+        out.push([path, value as Record<string, unknown>]);
+        for (const [k, v] of Object.entries(value))
+          if (k !== '@context') nodes(v, path === '' ? k : `${path}.${k}`, out);
       }
     }
-    expect(swaps).toBeGreaterThan(10);
-  });
-});
+    it.each(templateCredentials().map((t) => [t.name, t.credential] as const))('%s', async (_name, credential) => {
+      const groups = await findAmbiguousTerms(credential, { documentLoader: loader });
+      const together = new Set(
+        groups.flatMap((g) => g.terms.flatMap((a) => g.terms.map((b) => `${g.path}|${a}|${b}`))),
+      );
+      const before = await canonize(credential, { documentLoader: loader });
+      let swaps = 0;
+      const all: Array<[string, Record<string, unknown>]> = [];
+      nodes(credential, '', all);
+      for (const [path, node] of all) {
+        const keys = Object.keys(node).filter(
+          (k) => !['@context', 'id', 'type'].includes(k) && typeof node[k] !== 'object',
+        );
+        for (let i = 0; i < keys.length; i++) {
+          for (let j = i + 1; j < keys.length; j++) {
+            const [a, b] = [keys[i]!, keys[j]!];
+            if (node[a] === node[b]) continue;
+            const copy = clone(credential);
+            const target = readJsonPath(copy, path) as Record<string, unknown>;
+            [target[a], target[b]] = [target[b], target[a]];
+            // A swap that breaks the JSON-LD (an IRI into a literal's place) cannot keep the signature either.
+            const same = (await canonize(copy, { documentLoader: loader }).catch(() => undefined)) === before;
+            expect(same, `${path}: ${a} <-> ${b}`).toBe(together.has(`${path}|${a}|${b}`));
+            swaps++;
+          }
+        }
+      }
+      expect(swaps).toBeGreaterThan(10);
+    });
+  },
+);
 
 describe('findAmbiguousTerms on any context', () => {
   const EX = 'https://example.org/vocab#';
@@ -308,11 +326,15 @@ describe('findAmbiguousTerms on any context', () => {
     ]);
   });
 
-  it('whatever the coercion: an @id-coerced and a literal term of one IRI are reported (value objects exchange them)', async () => {
-    expect(await find({ '@context': URL_, idRef: 'urn:x:2', literalRef: 'text' })).toEqual([
-      { iri: `${EX}ref`, terms: ['idRef', 'literalRef'], path: '' },
-    ]);
-  });
+  it(
+    'whatever the coercion: an @id-coerced and a literal term of one IRI are reported (value objects exchange ' +
+      'them)',
+    async () => {
+      expect(await find({ '@context': URL_, idRef: 'urn:x:2', literalRef: 'text' })).toEqual([
+        { iri: `${EX}ref`, terms: ['idRef', 'literalRef'], path: '' },
+      ]);
+    },
+  );
 
   it('reverse properties group apart from forward ones', async () => {
     const groups = await find({

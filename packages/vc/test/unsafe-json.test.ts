@@ -61,18 +61,22 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
     ]);
   });
 
-  it('the proof.jws header is read strictly too: a duplicate member fails the signature check with ERR_JSON_DUPLICATE_KEY', async () => {
-    const credential = JSON.parse(vectorText(VECTOR)) as { proof: { jws: string } };
-    const [, , signature] = credential.proof.jws.split('.');
-    const header = Buffer.from('{"alg":"PS256","b64":false,"crit":["b64"],"b64":false}').toString('base64url');
-    credential.proof.jws = `${header}..${signature}`;
-    const result = await verifyCredential(credential, { trustStore, now });
-    expect(result.valid).toBe(false);
-    expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
-      ok: false,
-      code: 'ERR_JSON_DUPLICATE_KEY',
-    });
-  });
+  it(
+    'the proof.jws header is read strictly too: a duplicate member fails the signature check with ' +
+      'ERR_JSON_DUPLICATE_KEY',
+    async () => {
+      const credential = JSON.parse(vectorText(VECTOR)) as { proof: { jws: string } };
+      const [, , signature] = credential.proof.jws.split('.');
+      const header = Buffer.from('{"alg":"PS256","b64":false,"crit":["b64"],"b64":false}').toString('base64url');
+      credential.proof.jws = `${header}..${signature}`;
+      const result = await verifyCredential(credential, { trustStore, now });
+      expect(result.valid).toBe(false);
+      expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
+        ok: false,
+        code: 'ERR_JSON_DUPLICATE_KEY',
+      });
+    },
+  );
 
   it('VcUnsafeJsonError is a VcError carrying the JSON code', () => {
     const error = new VcUnsafeJsonError('x', { code: 'ERR_JSON_FORBIDDEN_KEY' });

@@ -31,23 +31,26 @@ describe('VDS-NC: duplicate and forbidden JSON members', () => {
     expect(withProto).not.toBe(AU_VALID);
   });
 
-  it('a duplicated "n" (attacker value first, the signed value last) fails decode with ERR_JSON_DUPLICATE_KEY', async () => {
-    for (const input of [withDuplicateName, new TextEncoder().encode(withDuplicateName)]) {
-      const result = await verifyVdsnc(input, options);
-      expect(result.valid).toBe(false);
-      expect(result.checks).toEqual([
-        {
-          name: 'decode',
-          ok: false,
-          code: 'ERR_JSON_DUPLICATE_KEY',
-          message: expect.stringContaining('$.data.msg.pid.n'),
-        },
-      ]);
-    }
-    const thrown = thrownBy(() => decodeVdsnc(withDuplicateName));
-    expect(thrown).toBeInstanceOf(VdsncUnsafeJsonError);
-    expect(isVdsncError(thrown)).toBe(true);
-  });
+  it(
+    'a duplicated "n" (attacker value first, the signed value last) ' + 'fails decode with ERR_JSON_DUPLICATE_KEY',
+    async () => {
+      for (const input of [withDuplicateName, new TextEncoder().encode(withDuplicateName)]) {
+        const result = await verifyVdsnc(input, options);
+        expect(result.valid).toBe(false);
+        expect(result.checks).toEqual([
+          {
+            name: 'decode',
+            ok: false,
+            code: 'ERR_JSON_DUPLICATE_KEY',
+            message: expect.stringContaining('$.data.msg.pid.n'),
+          },
+        ]);
+      }
+      const thrown = thrownBy(() => decodeVdsnc(withDuplicateName));
+      expect(thrown).toBeInstanceOf(VdsncUnsafeJsonError);
+      expect(isVdsncError(thrown)).toBe(true);
+    },
+  );
 
   it('a "__proto__" member fails decode with ERR_JSON_FORBIDDEN_KEY, as text and as a parsed object', async () => {
     for (const input of [withProto, JSON.parse(withProto) as object]) {

@@ -124,13 +124,16 @@ describe('Australian VDS-NC vectors', () => {
     expect(failed(after)).toEqual(['validity:ERR_VDSNC_CERTIFICATE_EXPIRED']);
   });
 
-  it('a proof-of-testing seal from a NV-only signer fails key-usage (and the signature, since data changed)', async () => {
-    const seal = JSON.parse(AU_VALID) as VdsncSeal;
-    seal.data.hdr.t = 'icao.test';
-    const result = await verifyVdsnc(seal, { cscaCertificates: [AU_CSCA], now: AU_CLOCK });
-    expect(failed(result)).toContain('key-usage:ERR_VDSNC_KEY_USAGE');
-    expect(failed(result)).toContain('signature:ERR_VDSNC_SIGNATURE_INVALID');
-  });
+  it(
+    'a proof-of-testing seal from a NV-only signer fails key-usage ' + '(and the signature, since data changed)',
+    async () => {
+      const seal = JSON.parse(AU_VALID) as VdsncSeal;
+      seal.data.hdr.t = 'icao.test';
+      const result = await verifyVdsnc(seal, { cscaCertificates: [AU_CSCA], now: AU_CLOCK });
+      expect(failed(result)).toContain('key-usage:ERR_VDSNC_KEY_USAGE');
+      expect(failed(result)).toContain('signature:ERR_VDSNC_SIGNATURE_INVALID');
+    },
+  );
 
   it('detects seals and nothing else', () => {
     expect(detectVdsnc(AU_VALID)).toBe(true);
@@ -226,7 +229,8 @@ describe('issued seals', () => {
     const other = await generateKeyPair('P-256');
     const cases: Array<() => Promise<unknown>> = [
       () => issueVdsnc(credential, { signer: createSigner(ed, { id: 'x' }), certificate: signerCert.certificate }),
-      () => issueVdsnc(credential, { signer: createSigner(other, { id: 'x' }), certificate: signerCert.certificate }), // key ≠ certificate
+      // key ≠ certificate
+      () => issueVdsnc(credential, { signer: createSigner(other, { id: 'x' }), certificate: signerCert.certificate }),
       () => issueVdsnc(credential, { signer, certificate: 'not a certificate' }),
       () =>
         issueVdsnc(

@@ -26,11 +26,16 @@ export interface LoadTrustFileOptions extends TrustAddOptions {
 
 export interface LoadTrustDirectoryOptions {
   trust?: Trust;
-  /** The issuer URL the folder's keys belong to (the cards' `iss`). Default: `iss.txt` or `issuer.json` in the folder. */
+  /**
+   * The issuer URL the folder's keys belong to (the cards' `iss`). Default: `iss.txt` or `issuer.json` in the folder.
+   */
   issuer?: string;
   /** Display name of the issuer. Default: `name` from `issuer.json`. */
   name?: string;
-  /** Most bytes read from the folder's files together (`ERR_TRUST_INVALID` beyond). Default `MAX_TRUST_DIRECTORY_BYTES` (32 MiB). */
+  /**
+   * Most bytes read from the folder's files together (`ERR_TRUST_INVALID` beyond). Default `MAX_TRUST_DIRECTORY_BYTES`
+   * (32 MiB).
+   */
   maxBytes?: number;
 }
 

@@ -12,7 +12,9 @@ export type CredentialFormat = FormatName;
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze(FORMATS.names);
 
 export interface VerificationResult {
-  /** Detected format, or `unknown` when nothing recognised the input (a format added with `options.registry`: its name). */
+  /**
+   * Detected format, or `unknown` when nothing recognised the input (a format added with `options.registry`: its name).
+   */
   format: CredentialFormat | 'unknown';
   /** True only when every check passed. */
   valid: boolean;
@@ -38,7 +40,10 @@ export interface VerificationResult {
 
 /** Revocation data at hand (never fetched). */
 export interface RevocationData {
-  /** Signed `BitstringStatusListCredential`s (objects or JSON text), for W3C / DIVOC credentials with `credentialStatus`. */
+  /**
+   * Signed `BitstringStatusListCredential`s (objects or JSON text), for W3C / DIVOC credentials with
+   * `credentialStatus`.
+   */
   statusLists?: readonly unknown[];
   /** DIVOC revoked-certificate lists (`{ revoked: [...], replaced?: [...] }`). */
   divoc?: readonly unknown[];
@@ -87,5 +92,7 @@ export interface VerifyOptions {
   limits?: VerifyLimits;
 }
 
-/** What `verify` accepts: QR text, file text, bytes (file contents, images), parsed JSON, or several QR texts/images. */
+/**
+ * What `verify` accepts: QR text, file text, bytes (file contents, images), parsed JSON, or several QR texts/images.
+ */
 export type VerifyInput = string | Uint8Array | object | readonly (string | Uint8Array)[];

@@ -37,7 +37,8 @@ describe('isCaCertificate under fuzzing (fast-check)', () => {
   });
 
   it(
-    `mutated certificates and random bytes: never throws; agrees where node:crypto and @divoc/keys read it (${fuzzRuns(RUNS.mutated)} cases)`,
+    `mutated certificates and random bytes: never throws; agrees where node:crypto and @divoc/keys read it ` +
+      `(${fuzzRuns(RUNS.mutated)} cases)`,
     () => {
       const input = fc.oneof(
         fc.tuple(fc.nat({ max: CERTS.length - 1 }), mutationsArb).map(([i, m]) => mutate(CERTS[i]!, m)),

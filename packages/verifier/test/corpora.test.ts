@@ -79,21 +79,24 @@ describe('DIVOC certificates', () => {
     );
   });
 
-  it('a genuine DIVOC certificate with date and effectiveUntil swapped still verifies: the warning is what tells', async () => {
-    const original = JSON.parse(vectorText('divoc/signed/rsa2018-divocdev-valid.json')) as {
-      evidence: Record<string, unknown>[];
-    };
-    const swapped = structuredClone(original);
-    const e = swapped.evidence[0]!;
-    expect(e.date).not.toEqual(e.effectiveUntil);
-    [e.date, e.effectiveUntil] = [e.effectiveUntil, e.date];
-    const result = await verify(swapped, { trust, now: DIVOC_NOW });
-    expect(result.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
-    expect(result.summary.date).not.toBe((await verify(original, { trust, now: DIVOC_NOW })).summary.date);
-    expect(result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS')?.fields).toEqual(
-      expect.arrayContaining(['evidence[0].date', 'evidence[0].effectiveUntil']),
-    );
-  });
+  it(
+    'a genuine DIVOC certificate with date and effectiveUntil swapped still verifies: the warning is what ' + 'tells',
+    async () => {
+      const original = JSON.parse(vectorText('divoc/signed/rsa2018-divocdev-valid.json')) as {
+        evidence: Record<string, unknown>[];
+      };
+      const swapped = structuredClone(original);
+      const e = swapped.evidence[0]!;
+      expect(e.date).not.toEqual(e.effectiveUntil);
+      [e.date, e.effectiveUntil] = [e.effectiveUntil, e.date];
+      const result = await verify(swapped, { trust, now: DIVOC_NOW });
+      expect(result.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
+      expect(result.summary.date).not.toBe((await verify(original, { trust, now: DIVOC_NOW })).summary.date);
+      expect(result.warnings?.find((w) => w.code === 'WARN_VC_AMBIGUOUS_TERMS')?.fields).toEqual(
+        expect.arrayContaining(['evidence[0].date', 'evidence[0].effectiveUntil']),
+      );
+    },
+  );
 
   it.each(['rsa2018-divocdev-valid', 'ed25519-2018-divocdev-valid'])('DIVOC QR text %s is valid', async (name) => {
     const result = await verify(vectorText(`divoc/qr/${name}.qr-text.txt`), { trust, now: DIVOC_NOW });

@@ -30,27 +30,34 @@ describe('decideTrust', () => {
     expect(decision.warnings).toEqual([]);
   });
 
-  it('fails closed: a passing signature without a trusted signer, or no signature check at all, is never trusted', () => {
-    expect(decideTrust(evidence({ claimedIssuer: 'did:web:a.example' }), policy).check).toMatchObject({
-      ok: false,
-      code: 'ERR_TRUST_NO_SIGNER',
-    });
-    const noSignature = decideTrust(
-      evidence({ checks: [ok('decode')], signer: key(), claimedIssuer: 'did:web:a.example' }),
-      policy,
-    );
-    expect(noSignature.check).toMatchObject({ ok: false, code: 'ERR_TRUST_NO_SIGNER' });
-    expect(noSignature.issuer).toBeNull();
-  });
+  it(
+    'fails closed: a passing signature without a trusted signer, or no signature check at all, is never ' + 'trusted',
+    () => {
+      expect(decideTrust(evidence({ claimedIssuer: 'did:web:a.example' }), policy).check).toMatchObject({
+        ok: false,
+        code: 'ERR_TRUST_NO_SIGNER',
+      });
+      const noSignature = decideTrust(
+        evidence({ checks: [ok('decode')], signer: key(), claimedIssuer: 'did:web:a.example' }),
+        policy,
+      );
+      expect(noSignature.check).toMatchObject({ ok: false, code: 'ERR_TRUST_NO_SIGNER' });
+      expect(noSignature.issuer).toBeNull();
+    },
+  );
 
-  it('a failed signature leaves trust unsaid (the signature check already fails the result), unless the format objected to the key', () => {
-    const failed: Check = { name: 'signature', ok: false, code: 'ERR_VC_SIGNATURE_INVALID', message: 'x' };
-    expect(decideTrust(evidence({ checks: [ok('decode'), failed] }), policy).check).toBeUndefined();
-    const objection: Check = { name: 'trust', ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED', message: 'no key' };
-    expect(
-      decideTrust(evidence({ checks: [ok('decode'), failed], trustFailure: objection }), policy).check,
-    ).toMatchObject({ ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED' });
-  });
+  it(
+    'a failed signature leaves trust unsaid (the signature check already fails the result), unless the format ' +
+      'objected to the key',
+    () => {
+      const failed: Check = { name: 'signature', ok: false, code: 'ERR_VC_SIGNATURE_INVALID', message: 'x' };
+      expect(decideTrust(evidence({ checks: [ok('decode'), failed] }), policy).check).toBeUndefined();
+      const objection: Check = { name: 'trust', ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED', message: 'no key' };
+      expect(
+        decideTrust(evidence({ checks: [ok('decode'), failed], trustFailure: objection }), policy).check,
+      ).toMatchObject({ ok: false, code: 'ERR_VC_KEY_NOT_TRUSTED' });
+    },
+  );
 
   it('a claim of a kind the key has identities of must be one of them; another kind is unbound, with a warning', () => {
     const mismatch = decideTrust(evidence({ signer: key(), claimedIssuer: 'did:web:b.example' }), policy);
@@ -69,31 +76,38 @@ describe('decideTrust', () => {
     });
   });
 
-  it('key windows: at signing time never relaxed; now relaxed only by acceptExpiredKeys; not repeated when the format reported it', () => {
-    const windowed = key({ validFrom: new Date('2021-01-01T00:00:00Z'), validUntil: new Date('2022-01-01T00:00:00Z') });
-    const base = { signer: windowed, claimedIssuer: 'did:web:a.example' };
-    const signedLate = evidence({ ...base, signedAt: new Date('2023-01-01T00:00:00Z') });
-    expect(decideTrust(signedLate, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
-      ok: false,
-      code: 'ERR_VC_KEY_EXPIRED',
-    });
-    const signedInTime = evidence({ ...base, signedAt: new Date('2021-06-01T00:00:00Z') });
-    expect(decideTrust(signedInTime, policy).check).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
-    expect(decideTrust(signedInTime, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
-      ok: true,
-      message: expect.stringMatching(/acceptExpiredKeys/),
-    });
-    expect(
-      decideTrust(signedInTime, { now: new Date('2021-07-01T00:00:00Z'), acceptExpiredKeys: false }).check?.ok,
-    ).toBe(true);
-    const reported = evidence({
-      ...base,
-      checks: [
-        ok('decode'),
-        ok('signature'),
-        { name: 'validity', ok: false, code: 'ERR_VC_KEY_EXPIRED', message: 'x' },
-      ],
-    });
-    expect(decideTrust(reported, policy).check?.ok).toBe(true);
-  });
+  it(
+    'key windows: at signing time never relaxed; now relaxed only by acceptExpiredKeys; not repeated when the ' +
+      'format reported it',
+    () => {
+      const windowed = key({
+        validFrom: new Date('2021-01-01T00:00:00Z'),
+        validUntil: new Date('2022-01-01T00:00:00Z'),
+      });
+      const base = { signer: windowed, claimedIssuer: 'did:web:a.example' };
+      const signedLate = evidence({ ...base, signedAt: new Date('2023-01-01T00:00:00Z') });
+      expect(decideTrust(signedLate, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
+        ok: false,
+        code: 'ERR_VC_KEY_EXPIRED',
+      });
+      const signedInTime = evidence({ ...base, signedAt: new Date('2021-06-01T00:00:00Z') });
+      expect(decideTrust(signedInTime, policy).check).toMatchObject({ ok: false, code: 'ERR_VC_KEY_EXPIRED' });
+      expect(decideTrust(signedInTime, { now: NOW, acceptExpiredKeys: true }).check).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/acceptExpiredKeys/),
+      });
+      expect(
+        decideTrust(signedInTime, { now: new Date('2021-07-01T00:00:00Z'), acceptExpiredKeys: false }).check?.ok,
+      ).toBe(true);
+      const reported = evidence({
+        ...base,
+        checks: [
+          ok('decode'),
+          ok('signature'),
+          { name: 'validity', ok: false, code: 'ERR_VC_KEY_EXPIRED', message: 'x' },
+        ],
+      });
+      expect(decideTrust(reported, policy).check?.ok).toBe(true);
+    },
+  );
 });

@@ -95,7 +95,14 @@ describe('hostile input: typed failed decode, never a throw', () => {
       shcQr: vectorText('shc/examples/example-00-f-qr-code-numeric-value-0.txt').trim(),
       shcJws: vectorText('shc/examples/example-00-d-jws.txt').trim(),
       vdsnc: vectorText('vdsnc/au-citizen-john-valid.json'),
-      dcc: 'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8ZA.A5:S9MKN4NN3F85QNCY0O%0VZ001HOC9JU0D0HT0HB2PL/IB*09B9LW4T*8+DCMH0LDK2%K:XFE70*LP$V25$0Q:J:4MO1P0%0L0HD+9E/HY+4J6TH48S%4K.GJ2PT3QY:GQ3TE2I+-CPHN6D7LLK*2HG%89UV-0LZ 2ZJJ524-LH/CJTK96L6SR9MU9DHGZ%P WUQRENS431T1XCNCF+47AY0-IFO0500TGPN8F5G.41Q2E4T8ALW.INSV$ 07UV5SR+BNQHNML7 /KD3TU 4V*CAT3ZGLQMI/XI%ZJNSBBXK2:UG%UJMI:TU+MMPZ5$/PMX19UE:-PSR3/$NU44CBE6DQ3D7B0FBOFX0DV2DGMB$YPF62I$60/F$Z2I6IFX21XNI-LM%3/DF/U6Z9FEOJVRLVW6K$UG+BKK57:1+D10%4K83F+1VWD1NE',
+      dcc:
+        'HC1:6BFOXN%TS3DH0YOJ58S S-W5HDC *M0II5XHC9B5G2+$N ' +
+        'IOP-IA%NFQGRJPC%OQHIZC4.OI1RM8ZA.A5:S9MKN4NN3F85QNCY0O%0VZ001HOC9JU0D0HT0HB2PL/IB*09B9LW4T*8+DCMH0LD' +
+        'K2%K:XFE70*LP$V25$0Q:J:4MO1P0%0L0HD+9E/HY+4J6TH48S%4K.GJ2PT3QY:GQ3TE2I+-CPHN6D7LLK*2HG%89UV-0LZ ' +
+        '2ZJJ524-LH/CJTK96L6SR9MU9DHGZ%P WUQRENS431T1XCNCF+47AY0-IFO0500TGPN8F5G.41Q2E4T8ALW.INSV$ ' +
+        '07UV5SR+BNQHNML7 /KD3TU ' +
+        '4V*CAT3ZGLQMI/XI%ZJNSBBXK2:UG%UJMI:TU+MMPZ5$/PMX19UE:-PSR3/$NU44CBE6DQ3D7B0FBOFX0DV2DGMB$YPF62I$60/F' +
+        '$Z2I6IFX21XNI-LM%3/DF/U6Z9FEOJVRLVW6K$UG+BKK57:1+D10%4K83F+1VWD1NE',
     };
     for (const [name, text] of Object.entries(texts)) {
       for (const cut of [0.3, 0.6, 0.95]) {
@@ -131,7 +138,9 @@ describe('hostile input: typed failed decode, never a throw', () => {
   it('an SHC chunk set with a chunk missing fails decode with the SHC code', async () => {
     const result = await verify(
       [
-        'shc:/1/3/5676290952432060346029243740446031222959532654603460292540772804336028702864716745222809286133314564376531415906402203064504590856435503414245413640370636654171372412363803043756220467374075323239254334433260573601064529345335566427400454432160287738565529382255212305433056275427',
+        'shc:/1/3/567629095243206034602924374044603122295953265460346029254077280433602870286471674522280928613' +
+          '33145643765314159064022030645045908564355034142454136403706366541713724123638030437562204673740753' +
+          '23239254334433260573601064529345335566427400454432160287738565529382255212305433056275427',
         'shc:/3/3/00',
       ],
       { trust },
@@ -305,35 +314,39 @@ describe('Trust loaders', () => {
     }
   });
 
-  it('Node loaders: an issuer folder is read within one byte budget for all its files (maxBytes), refused while reading', async () => {
-    const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
-    expect(MAX_TRUST_DIRECTORY_BYTES).toBe(2 * MAX_TRUST_TEXT);
-    expect(MAX_TRUST_DIRECTORY_CRL_FILES).toBe(256);
-    const dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-budget-'));
-    try {
-      const wellKnown = join(dir, '.well-known');
-      mkdirSync(join(wellKnown, 'crl'), { recursive: true });
-      const jwks = vectorText('shc/examples/issuer/.well-known/jwks.json');
-      const crl = vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json');
-      writeFileSync(join(wellKnown, 'jwks.json'), jwks);
-      writeFileSync(join(wellKnown, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl);
-      const issuer = 'https://spec.smarthealth.cards/examples/issuer';
-      const maxBytes = jwks.length + crl.length + 1024;
-      // Control: the genuine folder fits the budget.
-      expect((await loadTrustDirectory(dir, { issuer, maxBytes })).shcRevocationLists).toHaveLength(1);
-      // A second list, each file under the per-file cap, pushes the folder over: refused while reading it.
-      writeFileSync(
-        join(wellKnown, 'crl', 'zz-padding.json'),
-        `{"kid": "SECRET-MARKER", "method": "rid", "ctr": 1, "rids": []}${' '.repeat(4096)}`,
-      );
-      const thrown = await loadTrustDirectory(dir, { issuer, maxBytes }).catch((e: unknown) => e);
-      expect(thrown).toBeInstanceOf(TrustInvalidError);
-      expect((thrown as TrustInvalidError).code).toBe('ERR_TRUST_INVALID');
-      expect((thrown as Error).message).toMatch(/more than \d+ bytes in all/);
-      expect((thrown as Error).message).not.toContain('SECRET-MARKER');
-      await expect(loadTrustDirectory(dir, { issuer, maxBytes: 0 })).rejects.toThrow(RangeError);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    'Node loaders: an issuer folder is read within one byte budget for all its files (maxBytes), refused ' +
+      'while reading',
+    async () => {
+      const { MAX_TRUST_TEXT } = await import('@divoc/verifier');
+      expect(MAX_TRUST_DIRECTORY_BYTES).toBe(2 * MAX_TRUST_TEXT);
+      expect(MAX_TRUST_DIRECTORY_CRL_FILES).toBe(256);
+      const dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-budget-'));
+      try {
+        const wellKnown = join(dir, '.well-known');
+        mkdirSync(join(wellKnown, 'crl'), { recursive: true });
+        const jwks = vectorText('shc/examples/issuer/.well-known/jwks.json');
+        const crl = vectorText('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json');
+        writeFileSync(join(wellKnown, 'jwks.json'), jwks);
+        writeFileSync(join(wellKnown, 'crl', '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'), crl);
+        const issuer = 'https://spec.smarthealth.cards/examples/issuer';
+        const maxBytes = jwks.length + crl.length + 1024;
+        // Control: the genuine folder fits the budget.
+        expect((await loadTrustDirectory(dir, { issuer, maxBytes })).shcRevocationLists).toHaveLength(1);
+        // A second list, each file under the per-file cap, pushes the folder over: refused while reading it.
+        writeFileSync(
+          join(wellKnown, 'crl', 'zz-padding.json'),
+          `{"kid": "SECRET-MARKER", "method": "rid", "ctr": 1, "rids": []}${' '.repeat(4096)}`,
+        );
+        const thrown = await loadTrustDirectory(dir, { issuer, maxBytes }).catch((e: unknown) => e);
+        expect(thrown).toBeInstanceOf(TrustInvalidError);
+        expect((thrown as TrustInvalidError).code).toBe('ERR_TRUST_INVALID');
+        expect((thrown as Error).message).toMatch(/more than \d+ bytes in all/);
+        expect((thrown as Error).message).not.toContain('SECRET-MARKER');
+        await expect(loadTrustDirectory(dir, { issuer, maxBytes: 0 })).rejects.toThrow(RangeError);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });

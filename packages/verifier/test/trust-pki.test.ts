@@ -76,22 +76,25 @@ async function expectUntrusted(trust: Trust, input: string) {
 }
 
 describe('EU DCC Gateway trust list in Trust', () => {
-  it('control: the gateway list loads with its trust anchor, and DCCs its document signers signed verify VALID', async () => {
-    const trust = new Trust();
-    expect(await trust.load(JSON.stringify(gw.trustList), anchor())).toEqual({ kind: 'dcc-signer-list', keys: 2 });
-    await expectValid(trust, hc1.DE, 'DE');
-    await expectValid(trust, hc1.FR, 'FR');
-    // Neither the CSCAs nor the UPLOAD certificates became signer keys, and no CSCA joined the VDS-NC anchors.
-    expect(trust.store.size).toBe(2);
-    expect(trust.cscaCertificates).toHaveLength(0);
-    // The same through addDccSignerList, and the anchor as DER bytes.
-    const direct = new Trust();
-    expect(await direct.addDccSignerList(gw.trustList, { trustAnchor: gw.trustAnchor.certificateDer })).toEqual({
-      kind: 'dcc-signer-list',
-      keys: 2,
-    });
-    await expectValid(direct, hc1.DE, 'DE');
-  });
+  it(
+    'control: the gateway list loads with its trust anchor, and DCCs its document signers ' + 'signed verify VALID',
+    async () => {
+      const trust = new Trust();
+      expect(await trust.load(JSON.stringify(gw.trustList), anchor())).toEqual({ kind: 'dcc-signer-list', keys: 2 });
+      await expectValid(trust, hc1.DE, 'DE');
+      await expectValid(trust, hc1.FR, 'FR');
+      // Neither the CSCAs nor the UPLOAD certificates became signer keys, and no CSCA joined the VDS-NC anchors.
+      expect(trust.store.size).toBe(2);
+      expect(trust.cscaCertificates).toHaveLength(0);
+      // The same through addDccSignerList, and the anchor as DER bytes.
+      const direct = new Trust();
+      expect(await direct.addDccSignerList(gw.trustList, { trustAnchor: gw.trustAnchor.certificateDer })).toEqual({
+        kind: 'dcc-signer-list',
+        keys: 2,
+      });
+      await expectValid(direct, hc1.DE, 'DE');
+    },
+  );
 
   it.each([
     [
@@ -130,64 +133,72 @@ describe('EU DCC Gateway trust list in Trust', () => {
     await expectUntrusted(trust, hc1.FR);
   });
 
-  it("without a trust anchor kid, thumbprint and country are still checked; the signature is the operator's to vouch for", async () => {
-    const wrongKid = new Trust();
-    expect(
-      (await refusal(() => wrongKid.load(replaced(entryOf('DSC', 'DE'), { kid: entryOf('DSC', 'FR').kid })))).reason,
-    ).toBe('ERR_DCC_TRUST_KID_MISMATCH');
-    // `add` checks the same, synchronously, for a list without CSCAs.
-    const dscs = gw.trustList.filter((e) => e.certificateType === 'DSC');
-    expect(
-      (await refusal(() => new Trust().add(dscs.map((e) => (e.country === 'FR' ? { ...e, country: 'DE' } : e)))))
-        .reason,
-    ).toBe('ERR_DCC_TRUST_COUNTRY_MISMATCH');
-    // Control: a junk signature without an anchor loads (the old behaviour: trust what the operator loaded).
-    const unanchored = new Trust();
-    await unanchored.load(replaced(entryOf('DSC', 'DE'), { signature: 'AAAA' }));
-    await expectValid(unanchored, hc1.DE, 'DE');
-    const added = new Trust();
-    expect(added.add(dscs)).toEqual({ kind: 'dcc-signer-list', keys: 2 });
-    await expectValid(added, hc1.FR, 'FR');
-  });
+  it(
+    "without a trust anchor kid, thumbprint and country are still checked; the signature is the operator's to " +
+      'vouch for',
+    async () => {
+      const wrongKid = new Trust();
+      expect(
+        (await refusal(() => wrongKid.load(replaced(entryOf('DSC', 'DE'), { kid: entryOf('DSC', 'FR').kid })))).reason,
+      ).toBe('ERR_DCC_TRUST_KID_MISMATCH');
+      // `add` checks the same, synchronously, for a list without CSCAs.
+      const dscs = gw.trustList.filter((e) => e.certificateType === 'DSC');
+      expect(
+        (await refusal(() => new Trust().add(dscs.map((e) => (e.country === 'FR' ? { ...e, country: 'DE' } : e)))))
+          .reason,
+      ).toBe('ERR_DCC_TRUST_COUNTRY_MISMATCH');
+      // Control: a junk signature without an anchor loads (the old behaviour: trust what the operator loaded).
+      const unanchored = new Trust();
+      await unanchored.load(replaced(entryOf('DSC', 'DE'), { signature: 'AAAA' }));
+      await expectValid(unanchored, hc1.DE, 'DE');
+      const added = new Trust();
+      expect(added.add(dscs)).toEqual({ kind: 'dcc-signer-list', keys: 2 });
+      await expectValid(added, hc1.FR, 'FR');
+    },
+  );
 
-  it("a document signer from another country's CSCA is refused (ERR_TRUST_CHAIN_COUNTRY), in the list or against CSCAs the trust holds", async () => {
-    const de = gw.countries.DE!;
-    const fr = gw.countries.FR!;
-    const crossed = await createDocumentSignerCertificate({ csca: de.csca, country: 'FR', validFrom: FROM });
-    const crossedEntry = await gatewayEntry(crossed.certificateDer, 'DSC', 'FR', fr.upload);
-    const inList = new Trust();
-    expect((await refusal(() => inList.load([...gw.trustList, crossedEntry], anchor()))).reason).toBe(
-      'ERR_TRUST_CHAIN_COUNTRY',
-    );
-    await expectUntrusted(inList, await dccOf(crossed));
-    // CSCAs added to the trust count too: a list of document signers only, no anchor.
-    const withCsca = new Trust();
-    withCsca.add(de.csca.certificatePem);
-    expect((await refusal(() => withCsca.load([crossedEntry]))).reason).toBe('ERR_TRUST_CHAIN_COUNTRY');
-    // ... and a signer of a country whose CSCA the trust holds must chain to it.
-    const rogue = await createDocumentSignerCertificate({
-      csca: await createDevelopmentCsca({ country: 'DE' }),
-      validFrom: FROM,
-    });
-    const rogueEntry = await gatewayEntry(rogue.certificateDer, 'DSC', 'DE', de.upload);
-    expect((await refusal(() => withCsca.load([rogueEntry]))).reason).toBe('ERR_DCC_TRUST_CHAIN_UNTRUSTED');
-    // `add` cannot check signatures: it sends such a list to `load`.
-    expect((await refusal(() => withCsca.add([entryOf('DSC', 'DE')]))).message).toMatch(/trust\.load/);
-    expect((await refusal(() => new Trust().add(gw.trustList))).message).toMatch(/holds CSCAs.*trust\.load/);
-    expect(
-      (
-        await refusal(() =>
-          new Trust().add(
-            gw.trustList.filter((e) => e.certificateType === 'DSC'),
-            anchor(),
-          ),
-        )
-      ).message,
-    ).toMatch(/trust anchor/);
-    // Control: Germany's own signer from Germany's CSCA loads against the same trust and verifies.
-    expect(await withCsca.load([entryOf('DSC', 'DE')])).toEqual({ kind: 'dcc-signer-list', keys: 1 });
-    await expectValid(withCsca, hc1.DE, 'DE');
-  });
+  it(
+    "a document signer from another country's CSCA is refused (ERR_TRUST_CHAIN_COUNTRY), in the list or " +
+      'against CSCAs the trust holds',
+    async () => {
+      const de = gw.countries.DE!;
+      const fr = gw.countries.FR!;
+      const crossed = await createDocumentSignerCertificate({ csca: de.csca, country: 'FR', validFrom: FROM });
+      const crossedEntry = await gatewayEntry(crossed.certificateDer, 'DSC', 'FR', fr.upload);
+      const inList = new Trust();
+      expect((await refusal(() => inList.load([...gw.trustList, crossedEntry], anchor()))).reason).toBe(
+        'ERR_TRUST_CHAIN_COUNTRY',
+      );
+      await expectUntrusted(inList, await dccOf(crossed));
+      // CSCAs added to the trust count too: a list of document signers only, no anchor.
+      const withCsca = new Trust();
+      withCsca.add(de.csca.certificatePem);
+      expect((await refusal(() => withCsca.load([crossedEntry]))).reason).toBe('ERR_TRUST_CHAIN_COUNTRY');
+      // ... and a signer of a country whose CSCA the trust holds must chain to it.
+      const rogue = await createDocumentSignerCertificate({
+        csca: await createDevelopmentCsca({ country: 'DE' }),
+        validFrom: FROM,
+      });
+      const rogueEntry = await gatewayEntry(rogue.certificateDer, 'DSC', 'DE', de.upload);
+      expect((await refusal(() => withCsca.load([rogueEntry]))).reason).toBe('ERR_DCC_TRUST_CHAIN_UNTRUSTED');
+      // `add` cannot check signatures: it sends such a list to `load`.
+      expect((await refusal(() => withCsca.add([entryOf('DSC', 'DE')]))).message).toMatch(/trust\.load/);
+      expect((await refusal(() => new Trust().add(gw.trustList))).message).toMatch(/holds CSCAs.*trust\.load/);
+      expect(
+        (
+          await refusal(() =>
+            new Trust().add(
+              gw.trustList.filter((e) => e.certificateType === 'DSC'),
+              anchor(),
+            ),
+          )
+        ).message,
+      ).toMatch(/trust anchor/);
+      // Control: Germany's own signer from Germany's CSCA loads against the same trust and verifies.
+      expect(await withCsca.load([entryOf('DSC', 'DE')])).toEqual({ kind: 'dcc-signer-list', keys: 1 });
+      await expectValid(withCsca, hc1.DE, 'DE');
+    },
+  );
 });
 
 /** A German development CSCA valid from FROM, and one document signer of it (valid from FROM) per `signers` entry. */

@@ -55,12 +55,15 @@ describe('W3C VC (DIVOC certificate)', () => {
       await expectValid(input, trust, now);
   });
 
-  it('"name": "Evil", …, "name": "Bhaya Mitra" → ERR_JSON_DUPLICATE_KEY (text and bytes), naming the path', async () => {
-    expect(JSON.parse(duplicated)).toEqual(JSON.parse(text)); // what JSON.parse alone would have verified
-    await expectRefused(duplicated, trust, now, 'ERR_JSON_DUPLICATE_KEY');
-    await expectRefused(new TextEncoder().encode(duplicated), trust, now, 'ERR_JSON_DUPLICATE_KEY');
-    expect(decodeOf(await verify(duplicated, { trust, now }))?.message).toContain('$.credentialSubject.name');
-  });
+  it(
+    '"name": "Evil", …, "name": "Bhaya Mitra" → ERR_JSON_DUPLICATE_KEY (text and bytes), naming ' + 'the path',
+    async () => {
+      expect(JSON.parse(duplicated)).toEqual(JSON.parse(text)); // what JSON.parse alone would have verified
+      await expectRefused(duplicated, trust, now, 'ERR_JSON_DUPLICATE_KEY');
+      await expectRefused(new TextEncoder().encode(duplicated), trust, now, 'ERR_JSON_DUPLICATE_KEY');
+      expect(decodeOf(await verify(duplicated, { trust, now }))?.message).toContain('$.credentialSubject.name');
+    },
+  );
 
   it('a "__proto__" member → ERR_JSON_FORBIDDEN_KEY (text, and an object JSON.parse made)', async () => {
     await expectRefused(proto, trust, now, 'ERR_JSON_FORBIDDEN_KEY');
@@ -168,19 +171,23 @@ describe('SMART Health Card', () => {
 describe('trust material', () => {
   const jwks = vectorText('shc/examples/issuer/.well-known/jwks.json');
 
-  it('control adds; a JWKS naming a member twice, or with a "__proto__" member, is refused with the code in the message', () => {
-    expect(new Trust().add(jwks, { issuer: SHC_ISSUER })).toMatchObject({ kind: 'jwks', keys: 2 });
-    const duplicated = jwks.replace('"kty"', '"kty": "oct", "kty"');
-    expect(duplicated).not.toBe(jwks);
-    expect(() => new Trust().add(duplicated, { issuer: SHC_ISSUER })).toThrow(TrustInvalidError);
-    expect(() => new Trust().add(duplicated, { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_DUPLICATE_KEY/);
-    const proto = jwks.replace('"keys"', '"__proto__": {"keys": []}, "keys"');
-    expect(() => new Trust().add(proto, { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
-    expect(() => new Trust().add(JSON.parse(proto), { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
-    expect(() => new Trust().add(new TextEncoder().encode(duplicated), { issuer: SHC_ISSUER })).toThrow(
-      /ERR_JSON_DUPLICATE_KEY/,
-    );
-  });
+  it(
+    'control adds; a JWKS naming a member twice, or with a "__proto__" member, is refused with the code in ' +
+      'the message',
+    () => {
+      expect(new Trust().add(jwks, { issuer: SHC_ISSUER })).toMatchObject({ kind: 'jwks', keys: 2 });
+      const duplicated = jwks.replace('"kty"', '"kty": "oct", "kty"');
+      expect(duplicated).not.toBe(jwks);
+      expect(() => new Trust().add(duplicated, { issuer: SHC_ISSUER })).toThrow(TrustInvalidError);
+      expect(() => new Trust().add(duplicated, { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_DUPLICATE_KEY/);
+      const proto = jwks.replace('"keys"', '"__proto__": {"keys": []}, "keys"');
+      expect(() => new Trust().add(proto, { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
+      expect(() => new Trust().add(JSON.parse(proto), { issuer: SHC_ISSUER })).toThrow(/ERR_JSON_FORBIDDEN_KEY/);
+      expect(() => new Trust().add(new TextEncoder().encode(duplicated), { issuer: SHC_ISSUER })).toThrow(
+        /ERR_JSON_DUPLICATE_KEY/,
+      );
+    },
+  );
 
   it('a .well-known folder whose jwks.json names a member twice is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-dup-'));

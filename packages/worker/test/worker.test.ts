@@ -44,7 +44,10 @@ afterAll(async () => {
   await nc?.drain();
 });
 
-/** An in-memory registry store: counts writes per certificate id, keeps the first write (like ON CONFLICT DO NOTHING). */
+/**
+ * An in-memory registry store: counts writes per certificate id, keeps the first write (like ON CONFLICT DO
+ * NOTHING).
+ */
 function memoryStore() {
   const certificates = new Map<string, { ref: JsonValue; issued: IssuedFormats }>();
   const writes = new Map<string, number>();
@@ -138,45 +141,48 @@ describe('configuration', () => {
 });
 
 describe('certifying through JetStream', () => {
-  it('two workers sharing the durable consumer certify every event exactly once, and the credentials verify', async () => {
-    const { registry, certified, publish } = await setupRegistry();
-    const store = memoryStore();
-    const adapter = payloadAdapter({ writeCertificate: store.write });
-    const [a, b] = [
-      await worker(registry, adapter, { workerId: 'w-a' }),
-      await worker(registry, adapter, { workerId: 'w-b' }),
-    ];
-    const total = 200;
-    await Promise.all(
-      Array.from({ length: total }, (_, i) =>
-        publish({ template: 'vaccination-v2', record: record(i), ref: `event-${i}` }),
-      ),
-    );
-    await waitFor('all certified', () => store.certificates.size === total && certified.length >= total);
+  it(
+    'two workers sharing the durable consumer certify every event exactly once, ' + 'and the credentials verify',
+    async () => {
+      const { registry, certified, publish } = await setupRegistry();
+      const store = memoryStore();
+      const adapter = payloadAdapter({ writeCertificate: store.write });
+      const [a, b] = [
+        await worker(registry, adapter, { workerId: 'w-a' }),
+        await worker(registry, adapter, { workerId: 'w-b' }),
+      ];
+      const total = 200;
+      await Promise.all(
+        Array.from({ length: total }, (_, i) =>
+          publish({ template: 'vaccination-v2', record: record(i), ref: `event-${i}` }),
+        ),
+      );
+      await waitFor('all certified', () => store.certificates.size === total && certified.length >= total);
 
-    expect(new Set(certified.map((e) => e.certificateId)).size).toBe(total);
-    expect(new Set([...store.certificates.values()].map((c) => c.ref)).size).toBe(total);
-    // Both workers took part (JetStream spreads pulls), and no message was processed twice.
-    expect(a.metrics().certified).toBeGreaterThan(0);
-    expect(b.metrics().certified).toBeGreaterThan(0);
-    expect(a.metrics().certified + b.metrics().certified).toBe(total);
-    expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
+      expect(new Set(certified.map((e) => e.certificateId)).size).toBe(total);
+      expect(new Set([...store.certificates.values()].map((c) => c.ref)).size).toBe(total);
+      // Both workers took part (JetStream spreads pulls), and no message was processed twice.
+      expect(a.metrics().certified).toBeGreaterThan(0);
+      expect(b.metrics().certified).toBeGreaterThan(0);
+      expect(a.metrics().certified + b.metrics().certified).toBe(total);
+      expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
 
-    const event = certified[0]!;
-    expect(event).toMatchObject({ type: 'certified', registry, formats: ['w3c-vc', 'divoc-qr'] });
-    expect(JSON.stringify(event)).not.toContain('Person'); // ids only, no personal data
-    const stored = store.certificates.get(event.certificateId)!;
-    const vc = stored.issued.outputs['w3c-vc']!.credential;
-    const result = await verifyCredential(vc, { trustStore: keys.trustStore });
-    expect(result.valid, JSON.stringify(result.checks)).toBe(true);
-    expect(stored.issued.outputs['divoc-qr']!.text.length).toBeGreaterThan(0);
+      const event = certified[0]!;
+      expect(event).toMatchObject({ type: 'certified', registry, formats: ['w3c-vc', 'divoc-qr'] });
+      expect(JSON.stringify(event)).not.toContain('Person'); // ids only, no personal data
+      const stored = store.certificates.get(event.certificateId)!;
+      const vc = stored.issued.outputs['w3c-vc']!.credential;
+      const result = await verifyCredential(vc, { trustStore: keys.trustStore });
+      expect(result.valid, JSON.stringify(result.checks)).toBe(true);
+      expect(stored.issued.outputs['divoc-qr']!.text.length).toBeGreaterThan(0);
 
-    const text = a.metricsText();
-    expect(text).toContain(
-      `divoc_worker_certified_total{registry="${registry}",worker="w-a"} ${a.metrics().certified}`,
-    );
-    expect(text).toContain('# TYPE divoc_worker_in_flight gauge');
-  });
+      const text = a.metricsText();
+      expect(text).toContain(
+        `divoc_worker_certified_total{registry="${registry}",worker="w-a"} ${a.metrics().certified}`,
+      );
+      expect(text).toContain('# TYPE divoc_worker_in_flight gauge');
+    },
+  );
 
   it('dead-letters poison messages and invalid records at once, and keeps certifying', async () => {
     const { registry, certified, deadLetters, publish } = await setupRegistry();

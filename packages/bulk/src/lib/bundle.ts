@@ -1,7 +1,8 @@
 /**
  * `--layout ndjson`: every issued record is one line of `DIR/certificates.ndjson`, appended by the worker that
- * made it, a batch per write (see processBatch), instead of files per record. At a million records the per-record files (create, write, rename
- * in a directory of millions of entries) cost more than the signing; one append per batch costs almost nothing.
+ * made it, a batch per write (see processBatch), instead of files per record. At a million records the per-record
+ * files (create, write, rename in a directory of millions of entries) cost more than the signing; one append per
+ * batch costs almost nothing.
  *
  * The bundle is its own journal: a line is there whole (it ends in "\n") or it is a torn tail, cut off on the next
  * start. Records whose line is there are done; everything else (handed out, never appended) is issued again with
@@ -21,7 +22,10 @@ export interface BundleReport {
   journaled: number;
   /** Torn last line cut off (0 or 1). */
   tornLines: number;
-  /** Lines inside the file that are not whole records (a disk that failed mid-write): their records are issued again. */
+  /**
+   * Lines inside the file that are not whole records (a disk that failed mid-write): their records are issued
+   * again.
+   */
   invalidLines: number;
 }
 

@@ -41,7 +41,8 @@ export function compileDatePattern(pattern: string): CompiledPattern {
     const literal = pattern.slice(last, match.index);
     if (/[A-Za-z]/.test(literal))
       throw new Error(
-        `date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(literal)} (use YYYY MM DD HH mm ss SSS)`,
+        `date format ${JSON.stringify(pattern)}: unknown token in ${JSON.stringify(literal)} ` +
+          '(use YYYY MM DD HH mm ss SSS)',
       );
     source += escapeRegex(literal);
     const token = match[0] as CompiledPattern['groups'][number];

@@ -5,7 +5,8 @@
  *   {"t":"open","v":1,"indexBase":0}                         first line: index.ndjson lines older than the journal
  *   {"t":"begin","items":[{"line","certificateId","recordId","formats"}]}   written BEFORE a batch is handed out
  *   {"t":"done","items":[<index.ndjson line>…]}              written AFTER the batch's files are renamed into place
- *   {"t":"end","ids":["<certificateId>"…]}                   records of a begun batch that wrote nothing (rejected or skipped)
+ *   {"t":"end","ids":["<certificateId>"…]}                   records of a begun batch that wrote nothing
+ *                                                            (rejected or skipped)
  *
  * index.ndjson is a copy of the `done` items, appended after the journal line is on disk. On start:
  * - temporary files of an interrupted run (`.divoc-tmp/`) are deleted;
@@ -18,7 +19,6 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, readFile, rm, stat, truncate, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { BulkOutputLockedError as OutputLockedError } from '../errors.js';
 import { fsyncDirectory } from './atomic.js';
 import { completedFiles, type IndexEntry } from './work.js';

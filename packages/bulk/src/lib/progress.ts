@@ -84,7 +84,9 @@ export function createProgress(options: ProgressOptions): Progress {
       const pct = s.fraction !== undefined ? `, ${(s.fraction * 100).toFixed(1)}%` : '';
       const eta = s.eta !== undefined ? `, ETA ${formatDuration(s.eta)}` : '';
       options.sink.write(
-        `divoc issue: ${formatNumber(s.processed)} records (issued ${formatNumber(counts.issued)}, skipped ${formatNumber(counts.skipped)}, failed ${formatNumber(counts.failed)}), ${formatNumber(s.rate)}/s${pct}${eta}\n`,
+        `divoc issue: ${formatNumber(s.processed)} records (issued ${formatNumber(counts.issued)}, ` +
+          `skipped ${formatNumber(counts.skipped)}, failed ${formatNumber(counts.failed)}), ` +
+          `${formatNumber(s.rate)}/s${pct}${eta}\n`,
       );
     } else if (options.mode === 'bar') {
       const width = 24;
@@ -95,7 +97,8 @@ export function createProgress(options: ProgressOptions): Progress {
           : '';
       const eta = s.eta !== undefined ? ` · ETA ${formatDuration(s.eta)}` : '';
       options.sink.write(
-        `\r${bar}${formatNumber(s.processed)} done · ${formatNumber(s.rate)}/s${eta} · ${formatNumber(counts.failed)} errors\x1b[K`,
+        `\r${bar}${formatNumber(s.processed)} done · ${formatNumber(s.rate)}/s${eta} · ` +
+          `${formatNumber(counts.failed)} errors\x1b[K`,
       );
       drewBar = true;
     }
@@ -119,13 +122,22 @@ export function createProgress(options: ProgressOptions): Progress {
       const s = stats(counts, 0);
       if (options.mode === 'json') {
         options.sink.write(
-          `${JSON.stringify({ event: 'done', time: new Date(now()).toISOString(), processed: s.processed, ...counts, seconds: Number(s.seconds.toFixed(3)), rate: Number(s.rate.toFixed(1)), ...extra })}\n`,
+          `${JSON.stringify({
+            event: 'done',
+            time: new Date(now()).toISOString(),
+            processed: s.processed,
+            ...counts,
+            seconds: Number(s.seconds.toFixed(3)),
+            rate: Number(s.rate.toFixed(1)),
+            ...extra,
+          })}\n`,
         );
       } else if (options.mode === 'bar' && drewBar) {
         options.sink.write('\r\x1b[K');
       } else if (options.mode === 'log' && s.processed > 0 && s.seconds * 1000 >= interval) {
         options.sink.write(
-          `divoc issue: finished ${formatNumber(s.processed)} records in ${formatDuration(s.seconds)} (${formatNumber(s.rate)}/s)\n`,
+          `divoc issue: finished ${formatNumber(s.processed)} records in ${formatDuration(s.seconds)} ` +
+            `(${formatNumber(s.rate)}/s)\n`,
         );
       }
     },

@@ -249,7 +249,8 @@ export function* generateSample(
     const vaccinationDate =
       random() < 0.5 ? new Date(vaccinated).toISOString().slice(0, 10) : new Date(vaccinated).toISOString();
     const [district, state] = pick(script.places);
-    // 12 distinct digits per row: i × a prime coprime to 9×10^11, so no two rows share an identity (one certificate per row).
+    // 12 distinct digits per row: i × a prime coprime to 9×10^11, so no two rows share an identity (one
+    // certificate per row).
     const aadhaar = String(100_000_000_000 + ((i * 1_000_003 + identityOffset) % 900_000_000_000));
     const row: SampleRow = {
       refId: `R${pad(i + 1, 9)}`,

@@ -145,7 +145,9 @@ function qrImageArtefacts(
   const stem = formatStem(format);
   return images.map((contents, i) => ({
     format,
-    name: `${certificateId}.${stem}${images.length > 1 ? `-${i + 1}` : ''}.${typeof contents === 'string' ? 'svg' : 'png'}`,
+    name:
+      `${certificateId}.${stem}${images.length > 1 ? `-${i + 1}` : ''}.` +
+      `${typeof contents === 'string' ? 'svg' : 'png'}`,
     contents,
     main: false,
   }));
@@ -284,7 +286,9 @@ async function issueRecord(
       ok: false,
       errors: Object.entries(issued.errors).map(([format, failure]) => ({
         field: `(${isBulkFormat(format) ? formatStem(format) : format})`,
-        reason: `${failure?.message ?? 'failed'}${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
+        reason:
+          `${failure?.message ?? 'failed'}` +
+          `${failure?.causeCode ? ` (${failure.causeCode})` : failure?.code ? ` (${failure.code})` : ''}`,
       })),
     };
   }

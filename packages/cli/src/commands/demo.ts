@@ -38,7 +38,8 @@ import { formatBytes, formatCheck, makeStyle, type Style } from '../lib/report.j
 export const demoSpec = defineCommand({
   name: 'demo',
   summary:
-    'Issue sample credentials in every supported format with throw-away keys, verify them, and show a tampered copy failing. No files, no network.',
+    'Issue sample credentials in every supported format with throw-away keys, verify them, ' +
+    'and show a tampered copy failing. No files, no network.',
   usage: 'demo',
   flags: {},
   positionals: { min: 0, max: 0 },
@@ -424,7 +425,8 @@ export async function runDemo(
     for (const check of result.genuine.checks) out(`     ${formatCheck(check, style)}`);
     const failedChecks = result.tampered.checks.filter((c) => !c.ok);
     out(
-      `   tampered ${result.tampered.change}: ${verdict(result.tampered.valid, style)} ${result.tampered.valid ? style.red('(should have failed!)') : style.green('(rejected, as it must be)')}`,
+      `   tampered ${result.tampered.change}: ${verdict(result.tampered.valid, style)} ` +
+        `${result.tampered.valid ? style.red('(should have failed!)') : style.green('(rejected, as it must be)')}`,
     );
     for (const check of failedChecks) out(`     ${formatCheck(check, style)}`);
     const good = result.genuine.valid && !result.tampered.valid;
@@ -435,7 +437,8 @@ export async function runDemo(
   out(style.bold('Summary'));
   for (const [title, genuineOk, tamperRejected] of rows) {
     out(
-      `  ${genuineOk ? style.ok : style.fail} verified  ${tamperRejected ? style.ok : style.fail} tamper rejected  ${title}`,
+      `  ${genuineOk ? style.ok : style.fail} verified  ` +
+        `${tamperRejected ? style.ok : style.fail} tamper rejected  ${title}`,
     );
   }
   out();

@@ -47,9 +47,14 @@ import { openStatusAssigner, type StatusAssigner } from '../lib/status-assign.js
 export const issueSpec = defineCommand({
   name: 'issue',
   summary:
-    'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, files per record.',
+    'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, ' +
+    'files per record.',
   usage:
-    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] [--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] [--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] [--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] [--context sdk|divoc-legacy] [--workers N] [--json] [--progress auto|bar|log|none]',
+    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] ' +
+    '[--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] ' +
+    '[--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] ' +
+    '[--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] ' +
+    '[--context sdk|divoc-legacy] [--workers N] [--json] [--progress auto|bar|log|none]',
   flags: {
     key: {
       type: 'string',
@@ -88,7 +93,9 @@ export const issueSpec = defineCommand({
       type: 'string',
       valueName: 'FORMAT',
       multiple: true,
-      description: `formats to write, comma-separated: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')} (json = vc; default vc)`,
+      description:
+        `formats to write, comma-separated: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')} ` +
+        '(json = vc; default vc)',
     },
     qr: {
       type: 'string',
@@ -142,13 +149,18 @@ export const issueSpec = defineCommand({
       valueName: 'NAME',
       choices: ['sdk', 'divoc-legacy'],
       description:
-        "JSON-LD contexts of the W3C VC: sdk (default, https://divoc.dev/credentials/sdk/v2, every term with its own IRI) or divoc-legacy (DIVOC's own contexts, for deployed verifier apps that need them; their signatures do not bind certificateId/batch/vaccine/manufacturer, date/effectiveStart/effectiveUntil or dose/totalDoses to their values)",
+        'JSON-LD contexts of the W3C VC: sdk (default, https://divoc.dev/credentials/sdk/v2, ' +
+        "every term with its own IRI) or divoc-legacy (DIVOC's own contexts, " +
+        'for deployed verifier apps that need them; ' +
+        'their signatures do not bind certificateId/batch/vaccine/manufacturer, ' +
+        'date/effectiveStart/effectiveUntil or dose/totalDoses to their values)',
     },
     mapping: {
       type: 'string',
       valueName: 'FILE',
       description:
-        'mapping file (JSON): which column holds which record field, date and number rules (default: columns are the record fields)',
+        'mapping file (JSON): which column holds which record field, date and number rules (default: ' +
+        'columns are the record fields)',
     },
     pdf: { type: 'boolean', description: 'also write a printable certificate <certificateId>.pdf with the QR code' },
     'pdf-template': {
@@ -191,7 +203,8 @@ export const issueSpec = defineCommand({
       multiple: true,
       valueName: 'FILE',
       description:
-        'status list state file (divoc status create): give each new W3C VC a credentialStatus entry (repeatable, one list per purpose)',
+        'status list state file (divoc status create): give each new W3C VC a credentialStatus entry ' +
+        '(repeatable, one list per purpose)',
     },
     'allow-unknown-vaccine': {
       type: 'boolean',
@@ -207,7 +220,8 @@ export const issueSpec = defineCommand({
       valueName: 'files|ndjson',
       choices: ['files', 'ndjson'],
       description:
-        'files (default): files per record, as below; ndjson: one line per record in DIR/certificates.ndjson (for very large runs)',
+        'files (default): files per record, as below; ndjson: ' +
+        'one line per record in DIR/certificates.ndjson (for very large runs)',
     },
   },
   positionals: { min: 0, max: 0 },
@@ -319,7 +333,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
   const { formats, unknown } = parseOutputFormats(flags.format);
   if (unknown.length > 0) {
     throw new UsageError(
-      `unknown --format ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected: ${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')})`,
+      `unknown --format ${unknown.map((u) => JSON.stringify(u)).join(', ')} (expected: ` +
+        `${Object.keys(OUTPUT_FORMAT_ALIASES).join(', ')})`,
       spec.name,
     );
   }
@@ -462,5 +477,8 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
 
 function formatSummary(s: IssueSummary, out: string, label: string, template: string): string {
   const failedNote = s.failed > 0 ? ` (see ${join(out, 'errors.ndjson')})` : '';
-  return `${template} credentials (${label}): issued ${s.issued}, skipped ${s.skipped}, failed ${s.failed}${failedNote}\n`;
+  return (
+    `${template} credentials (${label}): issued ${s.issued}, skipped ${s.skipped}, ` +
+    `failed ${s.failed}${failedNote}\n`
+  );
 }

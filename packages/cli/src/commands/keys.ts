@@ -31,9 +31,11 @@ const KEY_TYPES: Record<string, KeyType> = { ed25519: 'Ed25519', p256: 'P-256', 
 export const keysGenerateSpec = defineCommand({
   name: 'keys generate',
   summary:
-    'Generate a signing key. Writes the private key file (mode 0600) and prints the public key as a trust-list entry (JSON).',
+    'Generate a signing key. Writes the private key file (mode 0600) and prints the public key as a ' +
+    'trust-list entry (JSON).',
   usage:
-    'keys generate --type ed25519|p256|rsa (--out FILE | --pkcs11 URI [--out FILE]) [--id ID] [--controller URL] [--force]',
+    'keys generate --type ed25519|p256|rsa (--out FILE | --pkcs11 URI [--out FILE]) [--id ID] ' +
+    '[--controller URL] [--force]',
   flags: {
     type: { type: 'string', valueName: 'TYPE', choices: ['ed25519', 'p256', 'rsa'], description: 'key type' },
     out: {
@@ -45,7 +47,8 @@ export const keysGenerateSpec = defineCommand({
       type: 'string',
       valueName: 'URI',
       description:
-        'create the key inside a PKCS#11 token instead, e.g. pkcs11:token=T;object=LABEL?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:DIVOC_PKCS11_PIN',
+        'create the key inside a PKCS#11 token instead, e.g. pkcs11:token=T;object=LABEL' +
+        '?module-path=/usr/lib/softhsm/libsofthsm2.so&pin-source=env:DIVOC_PKCS11_PIN',
     },
     id: {
       type: 'string',
@@ -57,7 +60,9 @@ export const keysGenerateSpec = defineCommand({
     force: { type: 'boolean', description: 'overwrite FILE if it exists' },
   },
   positionals: { min: 0, max: 0 },
-  details: `The key file is JSON: { "kind": "divoc-key", "version": 1, "type", "id", "controller"?, "privateKeyPem", "publicKeyJwk" }.
+  details:
+    'The key file is JSON: { "kind": "divoc-key", "version": 1, "type", "id", "controller"?, "privateKeyPem", ' +
+    `"publicKeyJwk" }.
 Give it to 'divoc issue --key'; give the printed entry (saved to a file) to 'divoc verify --trust'.
 With --pkcs11 the private key is generated in the token (sensitive, not extractable) and never written anywhere;
 then sign with 'divoc issue --key <the same URI>'. See docs/hsm.md.`,
@@ -66,7 +71,9 @@ then sign with 'divoc issue --key <the same URI>'. See docs/hsm.md.`,
 export const keysDscSpec = defineCommand({
   name: 'keys dsc',
   summary:
-    'Make a DEVELOPMENT country signing CA (CSCA) and document signer certificate (DSC, with the EU DCC key usages), plus a VDS-NC barcode signer certificate under the same CSCA, to try the whole chain. Not for production.',
+    'Make a DEVELOPMENT country signing CA (CSCA) and document signer certificate (DSC, ' +
+    'with the EU DCC key usages), plus a VDS-NC barcode signer certificate under the same CSCA, ' +
+    'to try the whole chain. Not for production.',
   usage: 'keys dsc --country CC --out DIR [--types v,t,r] [--days N] [--force]',
   flags: {
     country: {
@@ -238,7 +245,8 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
   };
   io.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   io.stderr.write(
-    `wrote a DEVELOPMENT CSCA and signer certificates for ${country} to ${flags.out} (private keys mode 0600); DSC kid ${dsc.kid}\n`,
+    `wrote a DEVELOPMENT CSCA and signer certificates for ${country} to ${flags.out} ` +
+      `(private keys mode 0600); DSC kid ${dsc.kid}\n`,
   );
   return 0;
 }
@@ -281,7 +289,10 @@ async function runKeysGenerate(argv: readonly string[], io: CliIo): Promise<numb
   return 0;
 }
 
-/** `keys generate --pkcs11 URI`: the key is made in the token; only its public trust-list entry is printed (and written to --out). */
+/**
+ * `keys generate --pkcs11 URI`: the key is made in the token; only its public trust-list entry is printed (and
+ * written to --out).
+ */
 async function generateInToken(
   uri: string,
   type: KeyType,
@@ -312,7 +323,8 @@ async function generateInToken(
   }
   io.stdout.write(json);
   io.stderr.write(
-    `generated ${type} key "${made.label}" (CKA_ID ${made.objectId}) in token "${made.tokenLabel}"; the private key stays there. ` +
+    `generated ${type} key "${made.label}" (CKA_ID ${made.objectId}) in token "${made.tokenLabel}"; ` +
+      'the private key stays there. ' +
       `Trust-list entry for ${id} on stdout${flags.out !== undefined ? ` and in ${flags.out}` : ''}\n`,
   );
   return 0;

@@ -105,14 +105,24 @@ export async function runSample(argv: readonly string[], io: CliIo): Promise<num
   const badTotal = Object.values(stats.bad).reduce((a, b) => a + b, 0);
   if (flags.json) {
     io.stdout.write(
-      `${JSON.stringify({ file: flags.out, format, seed, rows: stats.rows, good: stats.good, bad: badTotal, badByKind: stats.bad, scripts: stats.scripts })}\n`,
+      `${JSON.stringify({
+        file: flags.out,
+        format,
+        seed,
+        rows: stats.rows,
+        good: stats.good,
+        bad: badTotal,
+        badByKind: stats.bad,
+        scripts: stats.scripts,
+      })}\n`,
     );
   } else {
     const kinds = Object.entries(stats.bad)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
     io.stdout.write(
-      `wrote ${stats.rows} rows to ${flags.out as string} (${format}): ${stats.good} good, ${badTotal} bad (${kinds})\n`,
+      `wrote ${stats.rows} rows to ${flags.out as string} (${format}): ${stats.good} good, ${badTotal} bad ` +
+        `(${kinds})\n`,
     );
   }
   return 0;

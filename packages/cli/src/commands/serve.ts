@@ -10,7 +10,8 @@ import { loadService } from '../lib/service-module.js';
 export const serveSpec = defineCommand({
   name: 'serve',
   summary:
-    'Run the HTTP signing service (@divoc/service): issue, verify, fetch and revoke credentials, status lists, health, metrics.',
+    'Run the HTTP signing service (@divoc/service): issue, verify, fetch and revoke credentials, ' +
+    'status lists, health, metrics.',
   usage:
     'serve --config FILE [--host H] [--port N]  |  serve --dev --key FILE [--host 127.0.0.1] [--port N] [--issuer URI]',
   flags: {
@@ -89,7 +90,8 @@ export async function runServe(
   // Refuse before touching keys or storage: nothing about an unauthenticated public listener is worth loading.
   if (flags.dev && flags.host !== undefined && !isLoopbackHost(flags.host)) {
     throw new UsageError(
-      `refusing --dev on ${flags.host}: without authentication the service may listen on loopback only (127.0.0.1 or ::1)`,
+      `refusing --dev on ${flags.host}: without authentication the service may listen on loopback only ` +
+        '(127.0.0.1 or ::1)',
       spec.name,
     );
   }
@@ -168,7 +170,8 @@ export async function runServe(
     `divoc serve: listening on ${running.url}${config.auth.mode === 'none' ? ' (dev mode: NO authentication)' : ''}\n`,
   );
   io.stderr.write(
-    `divoc serve: OpenAPI at ${running.url}/openapi.json${flags.config !== undefined ? `; config ${resolvePath(io, flags.config)}` : ''}\n`,
+    `divoc serve: OpenAPI at ${running.url}/openapi.json` +
+      `${flags.config !== undefined ? `; config ${resolvePath(io, flags.config)}` : ''}\n`,
   );
 
   let stop!: () => void;

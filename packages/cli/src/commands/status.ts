@@ -30,7 +30,8 @@ export const statusCreateSpec = defineCommand({
   name: 'status create',
   summary: 'Create a W3C Bitstring Status List and write its state file (the issuer keeps it; nothing secret in it).',
   usage:
-    'status create --id URL --out FILE [--purpose revocation|suspension] [--length N] [--allocation random|sequential] [--force]',
+    'status create --id URL --out FILE [--purpose revocation|suspension] [--length N] ' +
+    '[--allocation random|sequential] [--force]',
   flags: {
     id: {
       type: 'string',
@@ -77,7 +78,8 @@ const indexFlags = {
     multiple: true,
     valueName: 'FILE',
     description:
-      'a credential (W3C VC JSON, DIVOC QR, compact VC, or a QR image of one) whose credentialStatus entry in this list to use',
+      'a credential (W3C VC JSON, DIVOC QR, compact VC, or a QR image of one) ' +
+      'whose credentialStatus entry in this list to use',
   },
   force: { type: 'boolean', description: 'act on an index this list never handed out (credentials issued elsewhere)' },
 } as const;
@@ -117,14 +119,16 @@ export const statusPublishSpec = defineCommand({
   name: 'status publish',
   summary: 'Sign the list as a W3C BitstringStatusListCredential, for verifiers (divoc verify --status FILE).',
   usage:
-    'status publish --list FILE --key FILE --out FILE [--issuer URL] [--key-id ID] [--suite NAME] [--valid-days N] [--vc-version 1.1|2.0]',
+    'status publish --list FILE --key FILE --out FILE [--issuer URL] [--key-id ID] [--suite NAME] ' +
+    '[--valid-days N] [--vc-version 1.1|2.0]',
   flags: {
     list: { type: 'string', valueName: 'FILE', description: 'status list state file' },
     key: {
       type: 'string',
       valueName: 'FILE',
       description:
-        'signing key of the issuer (divoc-key JSON, PEM, DIVOC key JSON or JWK): the one its credentials are signed with',
+        'signing key of the issuer (divoc-key JSON, PEM, DIVOC key JSON or JWK): ' +
+        'the one its credentials are signed with',
     },
     'key-id': {
       type: 'string',
@@ -135,7 +139,8 @@ export const statusPublishSpec = defineCommand({
       type: 'string',
       valueName: 'URL',
       description:
-        'issuer DID or URL: must be the issuer of the credentials the list covers (default: the key controller, else the key id without fragment)',
+        'issuer DID or URL: must be the issuer of the credentials the list covers (default: ' +
+        'the key controller, else the key id without fragment)',
     },
     out: { type: 'string', valueName: 'FILE', description: 'list credential to write (replaced atomically)' },
     suite: {
@@ -148,7 +153,8 @@ export const statusPublishSpec = defineCommand({
       type: 'string',
       valueName: 'N',
       description:
-        'validity of the list credential in days, 1–3650 (default 30): verifiers refuse it afterwards, so republish before',
+        'validity of the list credential in days, 1–3650 (default 30): verifiers refuse it afterwards, ' +
+        'so republish before',
     },
     'vc-version': {
       type: 'string',
@@ -158,7 +164,9 @@ export const statusPublishSpec = defineCommand({
     },
   },
   positionals: { min: 0, max: 0 },
-  details: `Serve FILE at the list's id URL; offline verifiers get it as divoc verify --status FILE. Verifiers accept a list
+  details:
+    "Serve FILE at the list's id URL; offline verifiers get it as divoc verify --status FILE. " +
+    `Verifiers accept a list
 signed by a key they trust, of the same issuer as the credential, within its validity period.
 Prints { "out", "id", "issuer", "statusPurpose", "validFrom", "validUntil", "set" } on stdout.`,
 });
@@ -265,7 +273,13 @@ async function runStatusCreate(argv: readonly string[], io: CliIo): Promise<numb
   }
   await writeStatusListFile(io, flags.out as string, list, { exclusive: !flags.force });
   io.stdout.write(
-    `${JSON.stringify({ list: flags.out, id: list.id, statusPurpose: list.statusPurpose, length: list.length, allocation: list.allocation })}\n`,
+    `${JSON.stringify({
+      list: flags.out,
+      id: list.id,
+      statusPurpose: list.statusPurpose,
+      length: list.length,
+      allocation: list.allocation,
+    })}\n`,
   );
   io.stderr.write(`wrote ${list.statusPurpose} list ${list.id} (${list.length} entries) to ${flags.out}\n`);
   return 0;
@@ -347,7 +361,8 @@ async function runStatusChange(
       if (unallocated.length > 0) {
         throw new StatusFileError(
           path,
-          `index ${unallocated.map((w) => w.index).join(', ')} was never handed out by this list (use --force for credentials issued elsewhere)`,
+          `index ${unallocated.map((w) => w.index).join(', ')} was never handed out by this list ` +
+            '(use --force for credentials issued elsewhere)',
         );
       }
     }
@@ -442,10 +457,19 @@ async function publishWithKey(
   }
   const set = setIndexes(list.length, (i) => getStatus(list, i)).length;
   io.stdout.write(
-    `${JSON.stringify({ out: flags.out, id: list.id, issuer, statusPurpose: list.statusPurpose, validFrom: validFrom.toISOString(), validUntil: validUntil.toISOString(), set })}\n`,
+    `${JSON.stringify({
+      out: flags.out,
+      id: list.id,
+      issuer,
+      statusPurpose: list.statusPurpose,
+      validFrom: validFrom.toISOString(),
+      validUntil: validUntil.toISOString(),
+      set,
+    })}\n`,
   );
   io.stderr.write(
-    `signed ${list.statusPurpose} list ${list.id} (${set} set) as ${issuer} with ${suite}; serve ${flags.out} at ${list.id}\n`,
+    `signed ${list.statusPurpose} list ${list.id} (${set} set) as ${issuer} with ${suite}; ` +
+      `serve ${flags.out} at ${list.id}\n`,
   );
   return 0;
 }
@@ -523,14 +547,16 @@ async function runStatusShow(argv: readonly string[], io: CliIo): Promise<number
   const verb =
     shown.statusPurpose === 'suspension' ? 'suspended' : shown.statusPurpose === 'revocation' ? 'revoked' : 'set';
   const lines = [
-    `${shown.kind === 'state' ? 'status list (state file)' : 'published status list credential (NOT verified)'}: ${path}`,
+    `${shown.kind === 'state' ? 'status list (state file)' : 'published status list credential (NOT verified)'}` +
+      `: ${path}`,
     `  id:        ${shown.id}`,
     `  purpose:   ${shown.statusPurpose}`,
     `  entries:   ${shown.length}`,
     ...(shown.allocated !== undefined ? [`  allocated: ${shown.allocated}`] : []),
     ...(shown.issuer !== undefined ? [`  issuer:    ${shown.issuer}`] : []),
     ...(shown.validUntil !== undefined ? [`  valid to:  ${shown.validUntil}`] : []),
-    `  ${`${verb}:`.padEnd(11)}${shown.set.length}${shown.set.length > 0 ? ` (${shown.set.slice(0, 50).join(', ')}${shown.set.length > 50 ? ', …' : ''})` : ''}`,
+    `  ${`${verb}:`.padEnd(11)}${shown.set.length}` +
+      `${shown.set.length > 0 ? ` (${shown.set.slice(0, 50).join(', ')}${shown.set.length > 50 ? ', …' : ''})` : ''}`,
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
   return 0;

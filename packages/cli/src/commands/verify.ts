@@ -20,34 +20,41 @@ export { MAX_INPUT_BYTES };
 export const verifySpec = defineCommand({
   name: 'verify',
   summary:
-    'Verify credentials in any supported format: signature, trust in the signing key, validity period, key usage, schema and revocation.',
+    'Verify credentials in any supported format: signature, trust in the signing key, validity period, ' +
+    'key usage, schema and revocation.',
   usage:
-    'verify [--trust [ISSUER=]FILE]... [--dcc-trust-anchor FILE] [--status FILE]... [--require-status] [--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
+    'verify [--trust [ISSUER=]FILE]... [--dcc-trust-anchor FILE] [--status FILE]... [--require-status] ' +
+    '[--now ISO-8601] [--allow-expired-keys] [--json] INPUT...',
   flags: {
     trust: {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
       description:
-        'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), EU DCC signer list, DID document, key file, SHC issuer folder; ISSUER=FILE binds the keys in FILE to ISSUER (below)',
+        'trusted keys: trust list, trust-list entry, JWKS, X.509 cert (DSC, CSCA; PEM, DER or base64), ' +
+        'EU DCC signer list, DID document, key file, SHC issuer folder; ISSUER=FILE binds the keys in ' +
+        'FILE to ISSUER (below)',
     },
     'dcc-trust-anchor': {
       type: 'string',
       valueName: 'FILE',
       description:
-        'the EU DCC Gateway trust anchor certificate (PEM or DER): EU DCC trust lists given with --trust must then carry valid gateway signatures (below)',
+        'the EU DCC Gateway trust anchor certificate (PEM or DER): EU DCC trust lists given with --trust ' +
+        'must then carry valid gateway signatures (below)',
     },
     status: {
       type: 'string',
       multiple: true,
       valueName: 'FILE',
       description:
-        'revocation data, never fetched: a signed BitstringStatusListCredential (divoc status publish), a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them)',
+        'revocation data, never fetched: a signed BitstringStatusListCredential (divoc status publish), ' +
+        'a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them)',
     },
     'require-status': {
       type: 'boolean',
       description:
-        'a credential no --status data covers is INVALID (ERR_STATUS_LIST_MISSING) instead of VALID with its revocation "not checked"',
+        'a credential no --status data covers is INVALID (ERR_STATUS_LIST_MISSING) ' +
+        'instead of VALID with its revocation "not checked"',
     },
     now: {
       type: 'string',
@@ -142,7 +149,8 @@ export async function runVerify(argv: readonly string[], io: CliIo): Promise<num
     ...(now ? { now } : {}),
     revocation,
     policy: { acceptExpiredKeys: flags['allow-expired-keys'], requireRevocationData: flags['require-status'] },
-    // The library's own limits (DEFAULT_LIMITS): the CLI reads at most maxBytes of a file, and refuses what verify() would.
+    // The library's own limits (DEFAULT_LIMITS): the CLI reads at most maxBytes of a file, and refuses what
+    // verify() would.
     limits: DEFAULT_LIMITS,
   };
 

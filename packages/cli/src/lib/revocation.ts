@@ -66,13 +66,16 @@ function addList(
   if (kind === 'state-file') {
     throw new StatusFileError(
       file,
-      `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and pass the published credential`,
+      `${where}is a status list state file (divoc status create); sign it with 'divoc status publish' and ` +
+        'pass the published credential',
     );
   }
   if (kind === undefined) {
     throw new StatusFileError(
       file,
-      `${where}is not a status or revocation list (expected a BitstringStatusListCredential, a DIVOC revocation list { "revoked": [...] }, an SHC revocation list { "kid", "method": "rid", "rids" } or a DCC revocation list { "kid", "hashType", "hashes" })`,
+      `${where}is not a status or revocation list (expected a BitstringStatusListCredential, ` +
+        'a DIVOC revocation list { "revoked": [...] }, an SHC revocation list { "kid", "method": "rid", ' +
+        '"rids" } or a DCC revocation list { "kid", "hashType", "hashes" })',
     );
   }
   try {
@@ -81,7 +84,9 @@ function addList(
       // list inflates within what the lists before it left of the library's total budget: an array of
       // decompression bombs stops at DEFAULT_MAX_TOTAL_BITSTRING_BYTES, not at 16 MiB per list.
       const maxBytes = Math.min(DEFAULT_MAX_BITSTRING_BYTES, budget.left);
-      const overBudget = `${where}the status lists' bitstrings exceed ${DEFAULT_MAX_TOTAL_BITSTRING_BYTES} bytes in all (ERR_STATUS_LIST_INVALID)`;
+      const overBudget =
+        `${where}the status lists' bitstrings exceed ${DEFAULT_MAX_TOTAL_BITSTRING_BYTES} ` +
+        'bytes in all (ERR_STATUS_LIST_INVALID)';
       if (maxBytes < MIN_BITSTRING_BITS / 8) throw new StatusFileError(file, overBudget);
       let bytes: number;
       try {

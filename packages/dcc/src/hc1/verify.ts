@@ -181,7 +181,8 @@ async function checkSignature(
   }
   if (verified.length === 0) {
     throw new DccSignatureError(
-      `signature does not verify under ${fitting.length === 1 ? 'the signer certificate' : `any of ${fitting.length} certificates`} with kid ${kid}`,
+      `signature does not verify under ` +
+        `${fitting.length === 1 ? 'the signer certificate' : `any of ${fitting.length} certificates`} with kid ${kid}`,
     );
   }
   outcome.verifiedBy = verified.find((key) => within(key, now)) ?? verified[0]!;
@@ -198,7 +199,8 @@ function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): s
   const binding = bindIssuer(trustedKeyIssuers(key), typeof decoded.iss === 'string' ? decoded.iss : undefined);
   if (binding.status === 'mismatch') {
     throw new DccIssuerMismatchError(
-      `the DCC names issuer ${JSON.stringify(String(decoded.iss).slice(0, 200))} but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`,
+      `the DCC names issuer ${JSON.stringify(String(decoded.iss).slice(0, 200))} ` +
+        `but signer ${key.id} is trusted for ${binding.identities.join(', ')} only`,
     );
   }
   return `signer ${key.id}${key.controller ? ` (${key.controller})` : ''}`;
@@ -272,7 +274,8 @@ function checkSchema(decoded: DccVerificationInput, policy: DccVerificationPolic
  * Verify an EU DCC (`HC1:` text, its UTF-8 bytes, or COSE bytes). Never throws for bad input: each step is a check
  * with a stable code. Checks, in order: `decode`, `signature`, `trust` (a trusted signer certificate has the kid),
  * `validity` (CWT iat/exp and the signer certificate's window at `now`), `key-usage` (the certificate's DCC extended
- * key usage allows the certificate type), `schema` (DCC schema 1.3.3 and EU value sets; left out with `policy.schema: false`).
+ * key usage allows the certificate type), `schema` (DCC schema 1.3.3 and EU value sets; left out with
+ * `policy.schema: false`).
  */
 export async function verifyDcc(
   input: string | Uint8Array,

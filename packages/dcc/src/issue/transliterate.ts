@@ -110,7 +110,10 @@ const GREEK: Record<string, string> = {
 
 const SEPARATOR = /[\s\-‐‑‒–—_]/u;
 
-/** `name` as an ICAO 9303 transliterated name (`A-Z` and `<`), at most `maxLength` characters; '' when nothing is left. */
+/**
+ * `name` as an ICAO 9303 transliterated name (`A-Z` and `<`), at most `maxLength` characters; '' when nothing is
+ * left.
+ */
 export function transliterateIcao(name: string, maxLength = 80): string {
   if (typeof name !== 'string') return '';
   let out = '';

@@ -1,12 +1,13 @@
-/*! EU DCC JSON schema 1.3.3 (ehn-dcc-development/eu-dcc-schema): Apache License 2.0, see LICENSE-eu-dcc-schema in this package. */
+/*!
+ * EU DCC JSON schema 1.3.3 (ehn-dcc-development/eu-dcc-schema): Apache License 2.0, see LICENSE-eu-dcc-schema in
+ * this package.
+ */
 import { isJsonObject } from '@divoc/keys';
+// ajv is CommonJS; its named `Ajv2020` export resolves the same in Node ESM, bundlers and vitest (no createRequire,
+// which would pull node:module into browser bundles).
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { lookupValueSet, type DccValueSetName } from '@divoc/schemas';
 import dccSchema from './dcc-schema-1.3.3.json' with { type: 'json' };
-
-// ajv is CommonJS; its named `Ajv2020` export resolves the same in Node ESM, bundlers and vitest (no createRequire,
-// which would pull node:module into browser bundles).
-type AjvClass = Ajv2020;
 
 /** The DCC JSON schema (draft 2020-12, combined), version 1.3.3. */
 export const DCC_SCHEMA: Readonly<Record<string, unknown>> = dccSchema;

@@ -177,7 +177,9 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
           'ERR_DCC_TRUST_COUNTRY_MISMATCH',
           i,
           kid,
-          `the entry is listed for country ${JSON.stringify(country)}, but its certificate ${subjectCountry === undefined ? 'names no country (C)' : `is for ${subjectCountry}`}; an entry cannot bind a key to a country its certificate does not name`,
+          `the entry is listed for country ${JSON.stringify(country)}, but its certificate ` +
+            `${subjectCountry === undefined ? 'names no country (C)' : `is for ${subjectCountry}`}; ` +
+            'an entry cannot bind a key to a country its certificate does not name',
         );
       }
       listedCountry = country;
@@ -198,7 +200,10 @@ function readEntries(json: unknown): { entries: Entry[]; withdrawn: number } {
   return { entries, withdrawn };
 }
 
-/** Add the document signers: answering to their kid, trusted for their country (`issuers`, and `controller` as before). */
+/**
+ * Add the document signers: answering to their kid, trusted for their country (`issuers`, and `controller` as
+ * before).
+ */
 function commit(store: TrustStore, signers: readonly Entry[]): void {
   for (const entry of signers) {
     // The listed country is the certificate's (checked); its `C` spelling, upper case, is the identity.
@@ -229,7 +234,8 @@ export function loadDccSignerList(json: unknown, options: LoadDccSignerListOptio
   const csca = entries.find((e) => e.type === 'CSCA');
   if (csca) {
     throw new DccCertificateError(
-      `signer list [${csca.index}] is a CSCA: its document signers must be checked against it, which needs signature checks; load the list with loadDccTrustList (asynchronous)`,
+      `signer list [${csca.index}] is a CSCA: its document signers must be checked against it, ` +
+        'which needs signature checks; load the list with loadDccTrustList (asynchronous)',
     );
   }
   const staged = new TrustStore();
@@ -355,7 +361,8 @@ export async function loadDccTrustList(
           'ERR_DCC_TRUST_SIGNATURE_INVALID',
           entry.index,
           entry.kid,
-          `no UPLOAD certificate of ${country ?? 'its country'} in the list to check the document signer's signature with (load the gateway's whole /trustList, not only its DSCs)`,
+          `no UPLOAD certificate of ${country ?? 'its country'} in the list to check the document signer's signature ` +
+            "with (load the gateway's whole /trustList, not only its DSCs)",
         );
       }
       await checkSignature(entry, candidates, `an UPLOAD certificate of ${country}`);
@@ -379,7 +386,9 @@ export async function loadDccTrustList(
           'ERR_TRUST_CHAIN_COUNTRY',
           entry.index,
           entry.kid,
-          `the document signer is for country ${country}, but the CSCA that issued it (${issuer.subject.text.split('\n').join(', ')}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
+          `the document signer is for country ${country}, ` +
+            `but the CSCA that issued it (${issuer.subject.text.split('\n').join(', ')}) is ${cscaCountry}'s; ` +
+            'a CSCA vouches for its own country only',
         );
       }
       if (!issuer) {
@@ -391,7 +400,8 @@ export async function loadDccTrustList(
             'ERR_DCC_TRUST_CHAIN_UNTRUSTED',
             entry.index,
             entry.kid,
-            `no ${anchors.length > 0 ? 'trust-anchor-signed ' : ''}CSCA of ${country ?? 'its country'} issued and signed the document signer`,
+            `no ${anchors.length > 0 ? 'trust-anchor-signed ' : ''}CSCA of ${country ?? 'its country'} ` +
+              'issued and signed the document signer',
           );
         }
       }

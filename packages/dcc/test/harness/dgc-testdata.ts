@@ -188,7 +188,9 @@ function checkDetail(result: DccVerificationResult, names: string[]): StepOutcom
   if (missing.length > 0)
     return {
       ok: false,
-      detail: `not reached: ${missing.join(', ')} (${result.checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`).join(' ')})`,
+      detail:
+        `not reached: ${missing.join(', ')} ` +
+        `(${result.checks.map((c) => `${c.name}:${c.ok ? 'ok' : c.code}`).join(' ')})`,
     };
   return bad.length === 0
     ? { ok: true, detail: relevant.map((c) => `${c.name}:ok`).join(' ') }

@@ -2,17 +2,24 @@ import { sha256 } from '@divoc/keys';
 
 /** Ids usable as a file name on every OS: no path separators, no leading dot, bounded length. */
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** Names Windows reserves for devices, with any extension (`NUL.json` opens the null device), and a trailing dot (dropped by Windows, so `a.` and `a` collide). */
+/**
+ * Names Windows reserves for devices, with any extension (`NUL.json` opens the null device), and a trailing dot
+ * (dropped by Windows, so `a.` and `a` collide).
+ */
 const WINDOWS_RESERVED = /^(?:CON|PRN|AUX|NUL|COM[0-9¹²³]|LPT[0-9¹²³])(?:\..*)?$|\.$/i;
 
-/** The rule for a certificate id wherever ids become file names (the CLI's output files, the service's storage keys). */
+/**
+ * The rule for a certificate id wherever ids become file names (the CLI's output files, the service's storage
+ * keys).
+ */
 export function isSafeCertificateId(id: unknown): id is string {
   return typeof id === 'string' && SAFE_ID.test(id) && !WINDOWS_RESERVED.test(id);
 }
 
 /** Why an id is refused, for messages. */
 export const SAFE_CERTIFICATE_ID_RULE =
-  '1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -, not ending with ., and no device name (CON, NUL, COM1, LPT1, ...)';
+  '1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -, not ending with ., ' +
+  'and no device name (CON, NUL, COM1, LPT1, ...)';
 
 export type CertificateIdResult = { ok: true; certificateId: string } | { ok: false; field: string; reason: string };
 

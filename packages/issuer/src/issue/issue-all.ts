@@ -85,7 +85,8 @@ function checkOptions(options: IssueAllFormatsOptions): void {
   if (options.credentialStatus !== undefined) {
     if (options.statusList !== undefined) {
       throw new IssuerInputError(
-        'give options.statusList (an entry is allocated from it) or options.credentialStatus (entries allocated already), not both',
+        'give options.statusList (an entry is allocated from it) ' +
+          'or options.credentialStatus (entries allocated already), not both',
       );
     }
     checkStatusEntries(options.credentialStatus, 'options.credentialStatus');
@@ -174,7 +175,8 @@ function prepareFromRecord(record: unknown, template: unknown, options: IssueAll
     if (error instanceof RecordValidationError) {
       const issues = error.issues.map((i) => ({ path: i.path, message: i.message }));
       throw new IssuerRecordError(
-        `${error.stage === 'record' ? 'record' : 'credential'} is invalid: ${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
+        `${error.stage === 'record' ? 'record' : 'credential'} is invalid: ` +
+          `${issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,
         issues,
         { cause: error },
       );

@@ -1,8 +1,8 @@
 import { EncodingError } from '../lib/errors.js';
 
 /**
- * Base45 (RFC 9285), the SDK's one implementation: the EU DCC `HC1:` body and the compact W3C credential QR both use it.
- * Its 45 characters are exactly the QR code alphanumeric set. Errors are `EncodingError` (`ERR_ENCODING_INVALID`);
+ * Base45 (RFC 9285), the SDK's one implementation: the EU DCC `HC1:` body and the compact W3C credential QR both use
+ * it. Its 45 characters are exactly the QR code alphanumeric set. Errors are `EncodingError` (`ERR_ENCODING_INVALID`);
  * format packages re-throw them as their own typed errors.
  */
 

@@ -30,7 +30,9 @@ function encode(bytes: Uint8Array, alphabet: string, pad: boolean): string {
   return out;
 }
 
-/** Decode characters already checked against the alphabet (padding stripped); trailing bits are ignored like Node does. */
+/**
+ * Decode characters already checked against the alphabet (padding stripped); trailing bits are ignored like Node does.
+ */
 function decode(text: string): Uint8Array {
   const n = text.length;
   const out = new Uint8Array((n * 3) >> 2);

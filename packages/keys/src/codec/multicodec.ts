@@ -9,7 +9,9 @@ export const MULTICODEC = {
   p256Private: Uint8Array.of(0x86, 0x26),
 } as const;
 
-/** Headers of keys that are well-known but not supported here, so errors can say "unsupported" rather than "invalid". */
+/**
+ * Headers of keys that are well-known but not supported here, so errors can say "unsupported" rather than "invalid".
+ */
 export const KNOWN_UNSUPPORTED_HEADERS: ReadonlyArray<readonly [string, Uint8Array]> = [
   ['x25519-pub', Uint8Array.of(0xec, 0x01)],
   ['secp256k1-pub', Uint8Array.of(0xe7, 0x01)],

@@ -211,7 +211,9 @@ function strictJson(name: string, text: string): unknown {
   }
 }
 
-/** Runs an import, turning a `@divoc/keys` error (whose message never quotes key material) into a KeyFileInvalidError. */
+/**
+ * Runs an import, turning a `@divoc/keys` error (whose message never quotes key material) into a KeyFileInvalidError.
+ */
 function importing<T>(name: string, jsonPath: string | undefined, run: () => T): T {
   try {
     return run();

@@ -105,7 +105,9 @@ const ALGS_BY_TYPE: Record<KeyType, readonly SignatureAlgorithm[]> = {
   RSA: ['PS256', 'RS256'],
 };
 
-/** Only the members that define the key: node:crypto rejects unknown extras on some versions, and extras never matter. */
+/**
+ * Only the members that define the key: node:crypto rejects unknown extras on some versions, and extras never matter.
+ */
 function keyMembers(jwk: Record<string, unknown>, type: KeyType, withPrivate: boolean): NodeJsonWebKey {
   const names =
     type === 'Ed25519' ? ['kty', 'crv', 'x'] : type === 'P-256' ? ['kty', 'crv', 'x', 'y'] : ['kty', 'n', 'e'];

@@ -146,7 +146,10 @@ export class KeyFileInvalidError extends KeyError {
   }
 }
 
-/** A key file is larger than the limit (`MAX_KEY_FILE_BYTES` unless told otherwise): refused before parsing, or while reading. */
+/**
+ * A key file is larger than the limit (`MAX_KEY_FILE_BYTES` unless told otherwise): refused before parsing, or while
+ * reading.
+ */
 export class KeyFileTooLargeError extends KeyError {
   readonly code = 'ERR_KEY_FILE_TOO_LARGE' as const;
   readonly fileName: string;
@@ -178,7 +181,9 @@ export class KeyFileUnreadableError extends KeyError {
 /** Compressed data is not a valid deflate / zlib / gzip stream. */
 export class InflateInvalidError extends withCode(KeyError, 'ERR_INFLATE_INVALID') {}
 
-/** Decompression stopped because the output would pass its size or ratio budget (a decompression bomb, or just too big). */
+/**
+ * Decompression stopped because the output would pass its size or ratio budget (a decompression bomb, or just too big).
+ */
 export class InflateTooLargeError extends withCode(KeyError, 'ERR_INFLATE_TOO_LARGE') {}
 
 /** An X.509 certificate or other DER structure is malformed or uses an encoding this package does not read. */

@@ -122,7 +122,9 @@ export async function writeKeyFile(
 export { writePrivateKeyFile, MAX_KEY_FILE_BYTES };
 export type { WritePrivateKeyFileOptions, KeyFileKey, ParseKeyFileOptions };
 
-/** A plain reason for a Node.js file system error (`no such file`, `permission denied`, `is a directory`), for messages. */
+/**
+ * A plain reason for a Node.js file system error (`no such file`, `permission denied`, `is a directory`), for messages.
+ */
 export function describeFsError(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'no such file';

@@ -74,7 +74,9 @@ export class Pkcs11OperationError extends KeyError {
   }
 }
 
-/** Discriminated union (on `code`) of the errors the PKCS#11 functions throw (besides `KeyError`s of the main entry). */
+/**
+ * Discriminated union (on `code`) of the errors the PKCS#11 functions throw (besides `KeyError`s of the main entry).
+ */
 export type Pkcs11Error =
   | Pkcs11UnavailableError
   | Pkcs11ModuleError

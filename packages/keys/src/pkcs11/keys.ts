@@ -208,7 +208,8 @@ export function keyTypeOfObject(cryptoki: Cryptoki, session: Handle, object: Han
     )
       return 'Ed25519';
     throw new KeyUnsupportedError(
-      `the token key uses curve parameters ${params?.toString('hex') ?? '(none)'}; only P-256 and Ed25519 are supported`,
+      `the token key uses curve parameters ${params?.toString('hex') ?? '(none)'}; only P-256 and Ed25519 ` +
+        `are supported`,
     );
   }
   throw new KeyUnsupportedError(
@@ -265,7 +266,8 @@ export function readPublicKey(cryptoki: Cryptoki, handle: Handle, sel: { label?:
   const type = keyTypeOfObject(cryptoki, handle, privateObject);
   if (type !== 'RSA')
     throw new Pkcs11KeyNotFoundError(
-      `no public key object with ${describeSelector(sel)} on the token (the ${type} private key alone does not reveal it)`,
+      `no public key object with ${describeSelector(sel)} on the token (the ${type} private key alone does ` +
+        `not reveal it)`,
     );
   return publicKeyFromObject(cryptoki, handle, privateObject, type);
 }

@@ -40,7 +40,8 @@ export function loadPkcs11js(): Promise<CryptokiModule> {
     } catch (err) {
       pkcs11jsPromise = undefined;
       throw new Pkcs11UnavailableError(
-        'PKCS#11 support needs the optional dependency pkcs11js (a native addon): install it with a C++ toolchain present',
+        'PKCS#11 support needs the optional dependency pkcs11js (a native addon): install it with a C++ ' +
+          'toolchain present',
         { cause: err },
       );
     }

@@ -108,8 +108,8 @@ export class Pkcs11Session {
   }
 
   /**
-   * Wait for operations already started (running or queued), then close every PKCS#11 session of this handle. Closing twice is harmless.
-   * Signers made from this session fail with ERR_PKCS11_SESSION_CLOSED afterwards.
+   * Wait for operations already started (running or queued), then close every PKCS#11 session of this handle. Closing
+   * twice is harmless. Signers made from this session fail with ERR_PKCS11_SESSION_CLOSED afterwards.
    */
   async close(): Promise<void> {
     const state = stateOf(this, true);
@@ -336,7 +336,8 @@ function findSlot(
     );
   if (candidates.length > 1) {
     throw new Pkcs11TokenNotFoundError(
-      `${candidates.length} tokens match${named ? ` ${named}` : ''} (${candidates.map((c) => `"${c.label}"`).join(', ')}): name one by label or serial`,
+      `${candidates.length} tokens match${named ? ` ${named}` : ''} ` +
+        `(${candidates.map((c) => `"${c.label}"`).join(', ')}): name one by label or serial`,
     );
   }
   return candidates[0]!;

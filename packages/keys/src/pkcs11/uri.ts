@@ -88,7 +88,9 @@ function text(bytes: Uint8Array, name: string): string {
   return value;
 }
 
-/** True when `value` looks like a PKCS#11 URI (starts with `pkcs11:`), so callers can route it instead of a file path. */
+/**
+ * True when `value` looks like a PKCS#11 URI (starts with `pkcs11:`), so callers can route it instead of a file path.
+ */
 export function isPkcs11Uri(value: unknown): value is string {
   return typeof value === 'string' && /^pkcs11:/i.test(value);
 }

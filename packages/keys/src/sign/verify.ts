@@ -19,9 +19,9 @@ function resolveKeyObject(key: TrustedKey | KeyPair | KeyObject): { keyObject: K
 /**
  * Verify `signature` over `data`. Resolves to false — never rejects — for a wrong signature, a signature of the wrong
  * length or encoding (ES256 must be 64-byte r||s), an unknown algorithm, or an algorithm that does not belong to the
- * key's type (algorithm confusion, e.g. EdDSA with an RSA key). Use `assertAlgorithmMatchesKey` to make a mismatch loud.
- * PS256 accepts the JWS salt length (32) and the maximum (legacy DIVOC signed with node-jose); in Node any salt length.
- * Only a key that cannot be imported at all (a TrustedKey with a broken JWK) rejects, with `KeyInvalidError` /
+ * key's type (algorithm confusion, e.g. EdDSA with an RSA key). Use `assertAlgorithmMatchesKey` to make a mismatch
+ * loud. PS256 accepts the JWS salt length (32) and the maximum (legacy DIVOC signed with node-jose); in Node any salt
+ * length. Only a key that cannot be imported at all (a TrustedKey with a broken JWK) rejects, with `KeyInvalidError` /
  * `KeyUnsupportedError`: that is a trust configuration error, not a bad signature.
  *
  * Runs on node:crypto in Node (fast, synchronous underneath) and on WebCrypto elsewhere (browsers, the browser build).

@@ -237,7 +237,10 @@ export class TrustStore {
     return [];
   }
 
-  /** Load `{ "issuers": [ { id, publicKeyPem | publicKeyJwk | publicKeyMultibase | publicKeyBase58 | certificate, … } ] }`. */
+  /**
+   * Load
+   * `{ "issuers": [ { id, publicKeyPem | publicKeyJwk | publicKeyMultibase | publicKeyBase58 | certificate, … } ] }`.
+   */
   addTrustList(json: unknown): TrustedKey[] {
     if (!isJsonObject(json)) fail('trust list', 'must be a JSON object');
     const issuers = json.issuers;

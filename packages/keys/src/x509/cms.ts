@@ -22,7 +22,9 @@ const DIGESTS: Record<string, Hash> = {
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
-/** CMS names a signature by key type alone (id-ecPublicKey, rsaEncryption) with the digest algorithm giving the hash. */
+/**
+ * CMS names a signature by key type alone (id-ecPublicKey, rsaEncryption) with the digest algorithm giving the hash.
+ */
 const ECDSA_WITH: Record<Hash, string> = {
   'SHA-256': '1.2.840.10045.4.3.2',
   'SHA-384': '1.2.840.10045.4.3.3',

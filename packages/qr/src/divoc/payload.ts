@@ -9,7 +9,8 @@
  * - `zip-binary-string`: the above (DIVOC certificate_api; DIVOC verification_app `JSZip.loadAsync(data)`).
  * - `zip-utf8-as-latin1`: same QR, but the scanner returned its raw UTF-8 bytes as Latin-1 text (mojibake).
  * - `zip-bytes`: the ZIP as raw bytes (`PK\x03\x04`...), e.g. a scanner API that returns bytes.
- * - `zip-utf8-bytes`: the QR's own bytes from a DIVOC QR (UTF-8 of the binary string), as a byte-level reader returns them.
+ * - `zip-utf8-bytes`: the QR's own bytes from a DIVOC QR (UTF-8 of the binary string), as a byte-level reader returns
+ * them.
  * - `zip-base64`: `B64:` + base64 of the ZIP (WHO ddcc-validator `DivocVerifier`, URI_SCHEMA "B64:").
  * - `json`: the signed credential as plain JSON text (DIVOC public_app's first verifier; Path-Check divoc-sdk
  *   `unpack`, used for India/Sri Lanka certificates).
@@ -83,7 +84,8 @@ function credentialFromZip(zip: Uint8Array, variant: DivocQrVariant, limits: Rea
   const entry = archive.entries.find((e) => e.name === DIVOC_CERTIFICATE_ENTRY);
   if (!entry) {
     throw new DivocQrEntryMissingError(
-      `the ZIP has no ${DIVOC_CERTIFICATE_ENTRY} entry (found: ${archive.entries.map((e) => JSON.stringify(e.name)).join(', ')})`,
+      `the ZIP has no ${DIVOC_CERTIFICATE_ENTRY} entry (found: ` +
+        `${archive.entries.map((e) => JSON.stringify(e.name)).join(', ')})`,
     );
   }
   const text = decodeUtf8(archive.read(entry));

@@ -348,7 +348,8 @@ export function readZip(bytes: Uint8Array, limits: ReadZipLimits = {}): ZipArchi
         throw new DivocQrBombError(`ZIP archive inflates past the ${maxUncompressedSize}-byte budget`);
       if (out.length !== entry.uncompressedSize) {
         throw new DivocQrCrcMismatchError(
-          `ZIP entry ${JSON.stringify(entry.name)} inflated to ${out.length} bytes, not the declared ${entry.uncompressedSize}`,
+          `ZIP entry ${JSON.stringify(entry.name)} inflated to ${out.length} bytes, not the declared ` +
+            `${entry.uncompressedSize}`,
         );
       }
       if (crc32(out) !== entry.crc32)

@@ -19,7 +19,10 @@ export class DivocQrUnsupportedError extends withCode(QrErrorBase, 'ERR_DIVOC_QR
 /** The ZIP archive is structurally broken: truncated, bad signatures, offsets out of range, bad DEFLATE stream. */
 export class DivocQrZipInvalidError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ZIP_INVALID') {}
 
-/** The ZIP uses a feature refused on purpose: ZIP64, encryption, multi-disk, a compression method other than store/deflate. */
+/**
+ * The ZIP uses a feature refused on purpose: ZIP64, encryption, multi-disk, a compression method other than
+ * store/deflate.
+ */
 export class DivocQrZipUnsupportedError extends withCode(QrErrorBase, 'ERR_DIVOC_QR_ZIP_UNSUPPORTED') {}
 
 /** An entry name is unsafe (absolute path, `..` segment, backslash, NUL) or local and central names disagree. */
@@ -45,7 +48,9 @@ export class DivocQrUnsafeJsonError extends withUnsafeJsonCode(QrErrorBase) {}
 
 /* ---------------------------------------------------------------- rendering */
 
-/** Render options are wrong: unknown mode/ecc/format, a module size or margin out of range, text not fitting the mode. */
+/**
+ * Render options are wrong: unknown mode/ecc/format, a module size or margin out of range, text not fitting the mode.
+ */
 export class QrRenderOptionsError extends withCode(QrErrorBase, 'ERR_QR_RENDER_OPTIONS') {}
 
 /** The data does not fit in a version 40 QR code at the chosen error correction level. */

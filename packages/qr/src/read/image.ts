@@ -22,7 +22,10 @@ export interface GreyImage {
  * 256 MB of memory, and still read a 12-megapixel photo.
  */
 export interface ImageLimits {
-  /** Largest image accepted, in pixels (for an SVG: in viewBox units), checked before any pixel is allocated. Default 16 000 000. */
+  /**
+   * Largest image accepted, in pixels (for an SVG: in viewBox units), checked before any pixel is allocated. Default 16
+   * 000 000.
+   */
   maxPixels?: number;
   /** Largest input accepted, in bytes. Default 8 MiB. */
   maxBytes?: number;
@@ -36,7 +39,9 @@ export interface ImageLimits {
 export type ImageKind = 'png' | 'jpeg' | 'svg';
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a] as const;
-/** The budgets `readQrFromImage` / `readQrCodesFromImage` use by default (and `@divoc/verifier` and the CLI with them). */
+/**
+ * The budgets `readQrFromImage` / `readQrCodesFromImage` use by default (and `@divoc/verifier` and the CLI with them).
+ */
 export const DEFAULT_IMAGE_LIMITS: Readonly<Required<ImageLimits>> = Object.freeze({
   maxPixels: 16_000_000,
   maxBytes: 8 * 1024 * 1024,

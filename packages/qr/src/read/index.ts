@@ -324,7 +324,8 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
   };
 
   try {
-    // Whole image (at most MAX_SCAN_PIXELS of it): full ladder first; after a hit, blank it out and look again (cheaply).
+    // Whole image (at most MAX_SCAN_PIXELS of it): full ladder first; after a hit, blank it out and look again
+    // (cheaply).
     const { image: scanned, factor } = scanSized(decoded);
     // A code needs contrast: a (nearly) uniform image, as a blank bomb is, has none to find.
     if (contrast(scanned) < MIN_CONTRAST) return [];
@@ -359,7 +360,8 @@ export function readQrCodesFromImage(bytes: Uint8Array, options: ReadQrOptions =
   }
   if (found.size === 0 && deadline.tooComplex) {
     throw new QrImageTooComplexError(
-      `the image has more finder-pattern candidates than the ${MAX_FINDER_CANDIDATES} a QR decoder is given, at every scale tried`,
+      `the image has more finder-pattern candidates than the ${MAX_FINDER_CANDIDATES} a QR decoder is ` +
+        `given, at every scale tried`,
     );
   }
   return [...found.values()].slice(0, maxCodes);

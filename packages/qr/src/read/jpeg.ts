@@ -928,7 +928,9 @@ function refineBit(reader: EntropyReader, coefs: Int16Array, z: number, v: numbe
 
 /* ------------------------------------------------------------------------------------------------ upsampling */
 
-/** Nearest-neighbour upsampling of a luma component sampled below the frame's maximum (rare; QR reading needs no more). */
+/**
+ * Nearest-neighbour upsampling of a luma component sampled below the frame's maximum (rare; QR reading needs no more).
+ */
 function upsample(plane: LumaPlane, frame: Frame, luma: Component): Uint8Array {
   const { width, height, hMax, vMax } = frame;
   const out = new Uint8Array(width * height);

@@ -364,7 +364,9 @@ export function decodePngLuminance(bytes: Uint8Array): { width: number; height: 
   return { width, height, data: out };
 }
 
-/** BT.601 luma of a pixel composited over white (integer weights 77/150/29 of 256: a pixel is one of 256 greys anyway). */
+/**
+ * BT.601 luma of a pixel composited over white (integer weights 77/150/29 of 256: a pixel is one of 256 greys anyway).
+ */
 export function luma(r: number, g: number, b: number, a: number): number {
   const l = (77 * r + 150 * g + 29 * b + 128) >> 8;
   return a === 255 ? l : ((l * a + 255 * (255 - a) + 127) / 255) | 0;

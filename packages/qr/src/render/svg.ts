@@ -30,7 +30,8 @@ export function matrixToSvg(matrix: QrMatrix, layout: SvgLayout): string {
   }
   const pixels = units * moduleSize;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 ${units} ${units}" shape-rendering="crispEdges">` +
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${pixels}" height="${pixels}" viewBox="0 0 ${units} ` +
+    `${units}" shape-rendering="crispEdges">` +
     `<rect width="${units}" height="${units}" fill="#ffffff"/>` +
     `<path fill="#000000" d="${parts.join('')}"/>` +
     `</svg>\n`

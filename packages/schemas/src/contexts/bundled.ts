@@ -1,4 +1,7 @@
-/*! DIVOC JSON-LD contexts (vaccination v1/v2, testCertificate v1): MIT License, Copyright (c) 2020 eGovernments Foundation. */
+/*!
+ * DIVOC JSON-LD contexts (vaccination v1/v2, testCertificate v1): MIT License, Copyright (c) 2020 eGovernments
+ * Foundation.
+ */
 import * as credentialsContext from '@digitalbazaar/credentials-context';
 import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context';
 import * as multikeyContext from '@digitalbazaar/multikey-context';

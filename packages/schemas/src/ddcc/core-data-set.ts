@@ -55,7 +55,9 @@ const COVID_DISEASE: DdccCoding & { snomed: string } = Object.freeze({
   snomed: COVID19_DISEASE.snomed,
 });
 
-/** COVID-19 (blank, "COVID-19", SARS-CoV-2, its SNOMED or ICD-11 code) → the coded disease; anything else stays text. */
+/**
+ * COVID-19 (blank, "COVID-19", SARS-CoV-2, its SNOMED or ICD-11 code) → the coded disease; anything else stays text.
+ */
 function disease(value: unknown): DdccCoding & { snomed?: string } {
   const v = text(value);
   if (v === '' || /covid|sars-?cov-?2|^840539006$|^RA01(\.\d)?$/i.test(v)) return { ...COVID_DISEASE };

@@ -9,8 +9,8 @@ export const VDSNC_MAX_ID = 12;
 
 /**
  * The certificate id as a VDS-NC seal can carry it: unchanged when it fits in 12 characters, else its first 12 letters
- * and digits, upper case (a derived UUID-shaped id → its first 48 bits in hex). Deterministic, so a verifier holding the
- * HCID can recompute it.
+ * and digits, upper case (a derived UUID-shaped id → its first 48 bits in hex). Deterministic, so a verifier holding
+ * the HCID can recompute it.
  */
 export function shortCertificateId(hcid: string): string {
   if (hcid.length <= VDSNC_MAX_ID) return hcid;

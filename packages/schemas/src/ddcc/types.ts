@@ -57,7 +57,9 @@ export interface DdccCertificate {
 }
 
 export interface DdccVaccinationEvent {
-  /** Vaccine or prophylaxis, ICD-11 (`XM9QW8`...). Absent when neither the credential nor the vaccine name gives one. */
+  /**
+   * Vaccine or prophylaxis, ICD-11 (`XM9QW8`...). Absent when neither the credential nor the vaccine name gives one.
+   */
   vaccine?: DdccCoding;
   /** Vaccine brand: the name as written, its canonical name and EU product code (`mp`) when known. */
   brand: { display: string; canonical?: string; euProduct?: string };

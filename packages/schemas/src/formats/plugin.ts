@@ -20,7 +20,9 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   readonly title: string;
   /** Recognises an input as this format; cheap and never throws. */
   detect(input: FormatInput): FormatDetection | undefined;
-  /** The payload and envelope facts, without verifying. Throws a `DivocError` (stable `code`) when it does not decode. */
+  /**
+   * The payload and envelope facts, without verifying. Throws a `DivocError` (stable `code`) when it does not decode.
+   */
   decode(payload: unknown): DecodedCredential;
   /** Decodes, checks the signature and the credential's own fields, and reports evidence (never a trust decision). */
   verify(payload: unknown, context: FormatVerifyContext): Promise<FormatEvidence>;
@@ -129,7 +131,10 @@ export interface FormatVerifyContext {
  */
 export interface FormatEvidence {
   format: string;
-  /** `decode`, `signature`, `validity` (the credential's own dates), `key-usage`, `schema`: never `trust` or `revocation`. */
+  /**
+   * `decode`, `signature`, `validity` (the credential's own dates), `key-usage`, `schema`: never `trust` or
+   * `revocation`.
+   */
   checks: Check[];
   details: VerificationDetails;
   /** The decoded payload, when decoding got that far. */

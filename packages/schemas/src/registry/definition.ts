@@ -32,7 +32,10 @@ export interface BuildOptions {
   id?: string;
   /** VC data model. Default `1.1`, which deployed DIVOC verifiers expect. */
   vcVersion?: '1.1' | '2.0';
-  /** Which URLs name DIVOC's contexts (with `context: 'divoc-legacy'`), and evidence ids of DID issuers. Default `divoc.dev`. */
+  /**
+   * Which URLs name DIVOC's contexts (with `context: 'divoc-legacy'`), and evidence ids of DID issuers. Default
+   * `divoc.dev`.
+   */
   contextHost?: ContextHost;
   /**
    * Contexts of the built-in templates. Default `'sdk'` (`https://divoc.dev/credentials/sdk/v2`: every term has its

@@ -143,7 +143,8 @@ export function checkDefinition(def: CredentialTypeDefinition): CredentialTypeDe
     if (def[k] !== undefined && typeof def[k] !== 'function') problems.push(`${k} must be a function`);
   if (problems.length > 0)
     throw new CredentialTypeDefinitionError(
-      `invalid credential type definition${typeof def.name === 'string' ? ` "${def.name}"` : ''}: ${problems.join('; ')}`,
+      `invalid credential type definition${typeof def.name === 'string' ? ` "${def.name}"` : ''}: ` +
+        `${problems.join('; ')}`,
     );
   return def;
 }

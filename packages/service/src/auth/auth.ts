@@ -31,7 +31,9 @@ export interface JwtAuthConfig {
   algorithms?: readonly string[];
   /** Clock skew allowed on `exp` / `nbf`, seconds. Default 30. */
   clockToleranceSeconds?: number;
-  /** Oldest accepted token, seconds since its `iat` (checked at each request, whatever its `exp` says). Default 86400. */
+  /**
+   * Oldest accepted token, seconds since its `iat` (checked at each request, whatever its `exp` says). Default 86400.
+   */
   maxTokenAgeSeconds?: number;
 }
 

@@ -39,7 +39,10 @@ export interface LogSink {
 export interface ServiceConfig {
   /** Where `startService` listens. Default 127.0.0.1:8080. */
   listen?: { host?: string; port?: number };
-  /** Public base URL of the service (behind TLS termination): status list URLs start with it. Default the issuer when it is http(s), else `http://<host>:<port>`. */
+  /**
+   * Public base URL of the service (behind TLS termination): status list URLs start with it. Default the issuer when it
+   * is http(s), else `http://<host>:<port>`.
+   */
   publicUrl?: string;
   /** Issuer URI or DID of every credential. */
   issuer: string;
@@ -64,9 +67,15 @@ export interface ServiceConfig {
     /** Indexes an instance reserves per storage write (fewer writes to a shared database). Default 64. */
     reserveBlock?: number;
   };
-  /** Formats a record is issued in when the request names none. Default every format whose key is configured. `w3c-vc` is always issued. */
+  /**
+   * Formats a record is issued in when the request names none. Default every format whose key is configured. `w3c-vc`
+   * is always issued.
+   */
   formats?: readonly IssuableFormat[];
-  /** QR served by `GET /credentials/{id}` as PNG/SVG: the DIVOC QR (ZIP) or the compact `DIVOC1:` form. Default `divoc-qr`. */
+  /**
+   * QR served by `GET /credentials/{id}` as PNG/SVG: the DIVOC QR (ZIP) or the compact `DIVOC1:` form. Default
+   * `divoc-qr`.
+   */
   qr?: IssuableFormat;
   vcVersion?: '1.1' | '2.0';
   /**

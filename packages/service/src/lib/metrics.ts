@@ -86,6 +86,15 @@ export class ServiceMetrics {
   }
 
   render(): string {
-    return `${[this.requests, this.duration, this.issued, this.verified, this.revoked, this.replays, this.rateLimited].map((m) => m.render()).join('\n')}\n`;
+    const all = [
+      this.requests,
+      this.duration,
+      this.issued,
+      this.verified,
+      this.revoked,
+      this.replays,
+      this.rateLimited,
+    ];
+    return `${all.map((m) => m.render()).join('\n')}\n`;
   }
 }

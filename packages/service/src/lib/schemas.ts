@@ -34,7 +34,8 @@ export const issueCredentialBody = {
     credential: {
       ...jsonObject,
       description:
-        'Unsigned W3C credential (VC 1.1 or 2.0). issuer defaults to the service issuer; the service adds credentialStatus and the proof.',
+        'Unsigned W3C credential (VC 1.1 or 2.0). issuer defaults to the service issuer; the service adds ' +
+        'credentialStatus and the proof.',
     },
     options: {
       type: 'object',

@@ -120,7 +120,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       if (taken.rowCount === 1) return { state: 'started' };
       const { rows } = await run(
         pool,
-        `SELECT fingerprint, status_code, content_type, body, headers FROM ${q}.idempotency WHERE scope = $1 AND key = $2`,
+        `SELECT fingerprint, status_code, content_type, body, headers FROM ${q}.idempotency WHERE scope = $1 ` +
+          `AND key = $2`,
         [scope, key],
       );
       const row = rows[0] as
@@ -132,7 +133,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
             headers: string | null;
           }
         | undefined;
-      if (row === undefined) return idempotency.begin(scope, key, fingerprint, lockMs); // released in between: try again
+      // released in between: try again
+      if (row === undefined) return idempotency.begin(scope, key, fingerprint, lockMs);
       if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
       if (row.status_code === null) return { state: 'in-flight' };
       return {
@@ -148,7 +150,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     async complete(scope, key, response: StoredResponse) {
       await run(
         pool,
-        `UPDATE ${q}.idempotency SET status_code = $3, content_type = $4, body = $5, headers = $6, locked_at = now() WHERE scope = $1 AND key = $2`,
+        `UPDATE ${q}.idempotency SET status_code = $3, content_type = $4, body = $5, headers = $6, locked_at = ` +
+          `now() WHERE scope = $1 AND key = $2`,
         [
           scope,
           key,
@@ -199,7 +202,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
           await run(
             client,
             `INSERT INTO ${q}.status_lists (id, list, published, published_until) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (id) DO UPDATE SET list = EXCLUDED.list, published = EXCLUDED.published, published_until = EXCLUDED.published_until`,
+             ON CONFLICT (id) DO UPDATE SET list = EXCLUDED.list, published = EXCLUDED.published, ` +
+              `published_until = EXCLUDED.published_until`,
             [
               id,
               serializeStatusList(record.list),

@@ -84,7 +84,8 @@ function immunization(evidence: JsonObject, i: number): { resource: FhirResource
   const coded = vaccineCoding(vaccine, text(evidence, 'icd11Code'));
   if (!coded)
     fail(
-      `${where}.vaccine ${JSON.stringify(vaccine)} has no CVX or ICD-11 code (give icd11Code, or use a vaccine resolveVaccine knows)`,
+      `${where}.vaccine ${JSON.stringify(vaccine)} has no CVX or ICD-11 code (give icd11Code, or use a ` +
+        `vaccine resolveVaccine knows)`,
     );
   const date = text(evidence, 'date') ?? text(evidence, 'effectiveStart') ?? fail(`${where}.date is missing`);
   const resource: FhirResource = {

@@ -10,7 +10,8 @@ export const SYSTEM = Object.freeze({
 /**
  * CVX codes by the canonical names `resolveVaccine` returns. Source: the CDC CVX code set ("COVID-19 US and Non-US
  * vaccine codes" tables, as mirrored in the HL7 SHC vaccination IG's CVX value set and the CVX→ICD-11 concept map):
- *   207 COVID-19, mRNA, LNP-S, PF, 100 mcg/0.5 mL (Moderna)           208 COVID-19, mRNA, LNP-S, PF, 30 mcg/0.3 mL (Pfizer)
+ *   207 COVID-19, mRNA, LNP-S, PF, 100 mcg/0.5 mL (Moderna)
+ *   208 COVID-19, mRNA, LNP-S, PF, 30 mcg/0.3 mL (Pfizer)
  *   210 COVID-19 vaccine, vector-nr, rS-ChAdOx1 (AstraZeneca; the CDC non-US table files Covishield under it too)
  *   211 COVID-19, subunit, rS-nanoparticle+Matrix-M1 (Novavax; Covovax is Novavax's NVX-CoV2373 made by SII)
  *   212 COVID-19 vaccine, vector-nr, rS-Ad26 (Janssen)                502 COVID-19 IV Non-US Vaccine (COVAXIN)

@@ -81,7 +81,8 @@ export const shcFormat = {
     return { payload: decoded.payload, header: { ...decoded.header } };
   },
   verify: async (payload, context) => {
-    // Key windows at signing time are never relaxed (a card made after its key expired); now-windows are the verifier's.
+    // Key windows at signing time are never relaxed (a card made after its key expired); now-windows are the
+    // verifier's.
     const result = await verifyShc(payload as ShcInput, { trustStore: context.trust.store, now: context.now });
     const evidence = evidenceFrom('shc', result.checks, context.details, 'ERR_SHC_KEY_EXPIRED');
     if (result.signer) evidence.signer = result.signer;

@@ -15,7 +15,8 @@ export function deflateRaw(data: Uint8Array): Uint8Array {
 
 /**
  * Bounded raw inflate: the output may not exceed `maxInflatedBytes`, nor `maxInflateRatio` times the input
- * (beyond a small floor). The streaming inflater stops as soon as the budget is spent, so a bomb costs at most the budget.
+ * (beyond a small floor). The streaming inflater stops as soon as the budget is spent, so a bomb costs at most the
+ * budget.
  */
 export function inflateRawBounded(data: Uint8Array): Uint8Array {
   const budget = Math.min(

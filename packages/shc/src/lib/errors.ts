@@ -24,7 +24,9 @@ export class ShcUnsafeJsonError extends withUnsafeJsonCode(ShcError) {}
 /** The input is larger than the configured cap; rejected before any work is done on it. */
 export class ShcInputTooLargeError extends withCode(ShcError, 'ERR_SHC_INPUT_TOO_LARGE') {}
 
-/** The compact JWS is malformed: not three base64url parts, a header that is not a JSON object, a bad signature part. */
+/**
+ * The compact JWS is malformed: not three base64url parts, a header that is not a JSON object, a bad signature part.
+ */
 export class ShcJwsMalformedError extends withCode(ShcError, 'ERR_SHC_JWS_MALFORMED') {}
 
 /** The JWS header breaks the SMART Health Cards profile: `alg` other than ES256, `zip` other than DEF, no `kid`. */
@@ -45,7 +47,9 @@ export class ShcChunksInvalidError extends withCode(ShcError, 'ERR_SHC_CHUNKS_IN
 /** A `.smart-health-card` file is malformed (not JSON, no `verifiableCredential` array of strings). */
 export class ShcFileInvalidError extends withCode(ShcError, 'ERR_SHC_FILE_INVALID') {}
 
-/** The credential cannot be mapped to a SMART Health Card FHIR bundle (unsupported type, missing or unmappable data). */
+/**
+ * The credential cannot be mapped to a SMART Health Card FHIR bundle (unsupported type, missing or unmappable data).
+ */
 export class ShcCredentialUnsupportedError extends withCode(ShcError, 'ERR_SHC_CREDENTIAL_UNSUPPORTED') {}
 
 /** Options passed to an issuing or export function are invalid (issuer URL, signer algorithm, kid, key). */

@@ -1,4 +1,4 @@
-import { assertSafeJson, isUnsafeJsonError, parseJsonStrict, isJsonObject } from '@divoc/keys';
+import { assertSafeJson, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { ShcInputInvalidError, ShcUnsafeJsonError } from './errors.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -24,7 +24,9 @@ export function parseJson(text: string): { ok: true; value: unknown } | { ok: fa
   }
 }
 
-/** Parsed input from a caller: throws `ShcUnsafeJsonError` for an own `__proto__` / `constructor` / `prototype` member. */
+/**
+ * Parsed input from a caller: throws `ShcUnsafeJsonError` for an own `__proto__` / `constructor` / `prototype` member.
+ */
 export function assertSafeInput(value: unknown): void {
   try {
     assertSafeJson(value);

@@ -122,7 +122,8 @@ export function decodeShcQr(input: string | readonly string[]): string {
   const total = parsed[0]!.total!;
   if (parsed.some((p) => p.total !== total)) {
     throw new ShcChunksInvalidError(
-      `decodeShcQr: texts come from different chunk sets (counts ${[...new Set(parsed.map((p) => p.total))].join(', ')})`,
+      `decodeShcQr: texts come from different chunk sets (counts ` +
+        `${[...new Set(parsed.map((p) => p.total))].join(', ')})`,
     );
   }
   const slots: (string | undefined)[] = Array.from({ length: total }, () => undefined);

@@ -114,7 +114,8 @@ function candidateKeys(
 function checkKeyWindow(key: TrustedKey, issuedAt: Date): void {
   if (key.validFrom && issuedAt < key.validFrom) {
     throw new ShcKeyExpiredError(
-      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the card was issued (${issuedAt.toISOString()})`,
+      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the card was issued ` +
+        `(${issuedAt.toISOString()})`,
     );
   }
   if (key.validUntil && issuedAt > key.validUntil) {
@@ -195,7 +196,8 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
     const tried = keys.length + foreign.length;
     if (!verifiedBy)
       throw new ShcSignatureInvalidError(
-        `signature does not verify under ${tried === 1 ? 'the trusted key' : `any of ${tried} trusted keys`} for ${header.kid}`,
+        `signature does not verify under ` +
+          `${tried === 1 ? 'the trusted key' : `any of ${tried} trusted keys`} for ${header.kid}`,
       );
     result.keyId = verifiedBy.id;
     result.signer = verifiedBy;
@@ -209,7 +211,8 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
     if (!key) throw new ShcKeyNotTrustedError(`no trusted key answers to ${payload.iss}#${header.kid}`);
     if (foreign.includes(key)) {
       throw new ShcIssuerMismatchError(
-        `the card names issuer ${JSON.stringify(payload.iss.slice(0, 200))} but key ${key.id} is trusted for ${trustedKeyIssuers(key).join(', ')} only`,
+        `the card names issuer ${JSON.stringify(payload.iss.slice(0, 200))} but key ${key.id} is trusted ` +
+          `for ${trustedKeyIssuers(key).join(', ')} only`,
       );
     }
     try {

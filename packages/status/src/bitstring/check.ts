@@ -89,7 +89,10 @@ const MAX_STATUS_LISTS = 10_000;
 /** Lists sharing one id that are inflated before the check fails (two valid ones already make it fail). */
 const MAX_LISTS_PER_ID = 4;
 
-/** The `id` of a list credential (text, bytes or object), read without inflating its bitstring; undefined if unreadable. */
+/**
+ * The `id` of a list credential (text, bytes or object), read without inflating its bitstring; undefined if
+ * unreadable.
+ */
 function listIdOf(item: unknown): string | undefined {
   try {
     const json = readJson(item, MAX_STATUS_LIST_CREDENTIAL_CHARS, (m) => new StatusOptionsInvalidError(m));
@@ -141,7 +144,8 @@ function makeLookup(options: CheckStatusOptions): Lookup {
     if (!result.valid || bad) {
       return failed(
         'ERR_STATUS_LIST_INVALID',
-        `status list ${url} does not verify: ${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`,
+        `status list ${url} does not verify: ` +
+          `${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`,
       );
     }
     if (options.acceptListSigner) {
@@ -225,7 +229,8 @@ function makeLookup(options: CheckStatusOptions): Lookup {
       const ignored = unreadable + broken;
       return failed(
         'ERR_STATUS_LIST_MISSING',
-        `no status list ${url} was given (lists are never fetched)${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`,
+        `no status list ${url} was given (lists are never fetched)` +
+          `${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`,
       );
     }
     return verifyParsed(url, found);
@@ -314,7 +319,8 @@ async function checkEntry(
   if (requireSameIssuer && list.issuer !== undefined && list.issuer !== credentialIssuer) {
     return failed(
       'ERR_STATUS_LIST_INVALID',
-      `status list ${list.url} is issued by ${describe(list.issuer)}, not by the credential's issuer ${describe(credentialIssuer ?? '')}`,
+      `status list ${list.url} is issued by ${describe(list.issuer)}, ` +
+        `not by the credential's issuer ${describe(credentialIssuer ?? '')}`,
     );
   }
   if (!list.purposes.includes(entry.statusPurpose)) {
@@ -351,7 +357,8 @@ async function checkEntry(
     (m) => /^0x[0-9a-f]+$/i.test(m.status) && Number.parseInt(m.status.slice(2), 16) === value,
   )?.message;
   return passed(
-    `${entry.statusPurpose} status 0x${value.toString(16)}${message !== undefined ? ` (${message.slice(0, 200)})` : ''} (${where})`,
+    `${entry.statusPurpose} status 0x${value.toString(16)}` +
+      `${message !== undefined ? ` (${message.slice(0, 200)})` : ''} (${where})`,
   );
 }
 

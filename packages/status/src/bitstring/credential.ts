@@ -20,7 +20,10 @@ export interface PublishStatusListOptions {
   issuer: string;
   /** Proof suite. Default `eddsa-rdfc-2022` (as `issueCredential`). */
   suite?: SuiteName | ProofSuite;
-  /** `'2.0'` (default: `validFrom`/`validUntil`, VC 2.0 context) or `'1.1'` (`issuanceDate`/`expirationDate` + status/v1 context). */
+  /**
+   * `'2.0'` (default: `validFrom`/`validUntil`, VC 2.0 context) or `'1.1'` (`issuanceDate`/`expirationDate` +
+   * status/v1 context).
+   */
   vcVersion?: '1.1' | '2.0';
   /** Start of validity. Default now. */
   validFrom?: Date | string;

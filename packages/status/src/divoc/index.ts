@@ -60,7 +60,8 @@ function certificateIdValue(value: unknown, at: string): string {
   const id = typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? String(value) : value;
   if (typeof id !== 'string' || id.length === 0 || id.length > MAX_ID_LENGTH || /[\u0000-\u001f]/.test(id)) {
     throw new RevocationListInvalidError(
-      `DIVOC revocation list: ${at} must be a certificate id string of 1 to ${MAX_ID_LENGTH} characters (got ${describe(value)})`,
+      `DIVOC revocation list: ${at} must be a certificate id string of 1 to ${MAX_ID_LENGTH} characters ` +
+        `(got ${describe(value)})`,
     );
   }
   return id;
@@ -292,7 +293,8 @@ export function checkDivocRevocation(
     const where =
       id === certificateId
         ? ''
-        : ` (the value of ${candidate.term}, which the signature does not tell apart from certificateId ${JSON.stringify(certificateId)})`;
+        : ` (the value of ${candidate.term}, ` +
+          `which the signature does not tell apart from certificateId ${JSON.stringify(certificateId)})`;
     if (found.kind === 'replaced')
       return failed('ERR_STATUS_REVOKED', `certificate ${id}${where} was replaced by ${found.replacedBy}`);
     const details = [
@@ -305,6 +307,9 @@ export function checkDivocRevocation(
   }
   const others = [...new Set(candidates.filter((c) => c.certificateId !== certificateId).map((c) => c.term))];
   return passed(
-    `certificate ${certificateId} is not revoked${others.length > 0 ? ` (nor is any value of ${others.join(', ')}, which the signature does not tell apart from certificateId)` : ''}`,
+    `certificate ${certificateId} is not revoked` +
+      (others.length > 0
+        ? ` (nor is any value of ${others.join(', ')}, which the signature does not tell apart from certificateId)`
+        : ''),
   );
 }

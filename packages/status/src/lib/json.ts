@@ -1,4 +1,4 @@
-import { isUnsafeJsonError, parseJsonStrict, type Check, isJsonObject } from '@divoc/keys';
+import { isUnsafeJsonError, parseJsonStrict, type Check } from '@divoc/keys';
 import type { StatusCheckCode } from './errors.js';
 
 export type JsonRecord = Record<string, unknown>;

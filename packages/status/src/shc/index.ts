@@ -23,7 +23,10 @@ export interface ShcRevocationSubject {
 }
 
 export interface CheckShcRevocationOptions {
-  /** Revocation lists at hand (objects or JSON text, any keys); the newest one for the card's `kid` is used. Never fetched. */
+  /**
+   * Revocation lists at hand (objects or JSON text, any keys); the newest one for the card's `kid` is used. Never
+   * fetched.
+   */
   crls: unknown;
   /** The issuer JWK's `crlVersion`, when it has one: the issuer publishes a list, and it must be at least this new. */
   crlVersion?: number;
@@ -71,7 +74,8 @@ export function checkShcRevocation(card: ShcRevocationSubject, options: CheckShc
     if (crlVersion !== undefined)
       return failed(
         'ERR_STATUS_LIST_MISSING',
-        `issuer key ${card.kid} publishes revocation list version ${crlVersion}, and none was given (lists are never fetched)`,
+        `issuer key ${card.kid} publishes revocation list version ${crlVersion}, ` +
+          'and none was given (lists are never fetched)',
       );
     return passed(`no revocation list for key ${card.kid}, and its JWK names none (no crlVersion)`);
   }

@@ -41,7 +41,9 @@ import {
 /** Thrown inside the walk for anything it does not cover; never escapes this module. */
 const UNSUPPORTED: unique symbol = Symbol('unsupported');
 
-/** Thrown inside the (synchronous) walk when an active context is not compiled yet; the driver loads it and re-walks. */
+/**
+ * Thrown inside the (synchronous) walk when an active context is not compiled yet; the driver loads it and re-walks.
+ */
 class ContextMiss {
   constructor(readonly load: () => Promise<void>) {}
 }

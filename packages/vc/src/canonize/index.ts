@@ -193,7 +193,9 @@ export async function canonize(document: JsonObject, options: CanonizeOptions = 
   return canonizeGeneral(document, { documentLoader });
 }
 
-/** The compiled initial context of `documentLoader`, shared with the fast path (so both reuse each compiled context). */
+/**
+ * The compiled initial context of `documentLoader`, shared with the fast path (so both reuse each compiled context).
+ */
 export function compiledContextFor(documentLoader: DocumentLoader): CompiledContext {
   return initialCompiledContext(documentLoader, tagged(documentLoader), cacheFor(documentLoader));
 }

@@ -15,10 +15,14 @@ export class CompactTooLargeError extends withCode(CompactCredentialError, 'ERR_
 /** A compression table version this decoder does not have. */
 export class CompactVersionError extends withCode(CompactCredentialError, 'ERR_COMPACT_VERSION') {}
 
-/** The binary payload is not valid: bad deflate stream, CBOR outside the format's strict subset, unknown tag or index. */
+/**
+ * The binary payload is not valid: bad deflate stream, CBOR outside the format's strict subset, unknown tag or index.
+ */
 export class CompactPayloadError extends withCode(CompactCredentialError, 'ERR_COMPACT_PAYLOAD') {}
 
-/** The input to encode, or the decoded document, is not a signed credential (JSON object with `@context` and `proof`). */
+/**
+ * The input to encode, or the decoded document, is not a signed credential (JSON object with `@context` and `proof`).
+ */
 export class CompactNotCredentialError extends withCode(CompactCredentialError, 'ERR_COMPACT_NOT_CREDENTIAL') {}
 
 export type CompactCredentialErrors =

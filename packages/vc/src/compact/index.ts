@@ -31,7 +31,6 @@ const MAX_INFLATED_BYTES = 65_536;
 const MAX_INFLATE_RATIO = 40;
 const DEFLATED = 0x80;
 
-type Json = Record<string, unknown>;
 function assertSignedCredential(value: unknown, where: string): asserts value is SignedCredential {
   if (!isJsonObject(value)) throw new CompactNotCredentialError(`${where}: a credential is a JSON object`);
   if (value['@context'] === undefined) throw new CompactNotCredentialError(`${where}: no @context`);

@@ -32,7 +32,8 @@ export async function w3cCredentialEvidence(
         code: 'WARN_VC_AMBIGUOUS_TERMS',
         message:
           `the credential's contexts give ${groups} one meaning each, so the signature does not bind which of them ` +
-          `holds which value: they may have been swapped after signing (${fields.join(', ')}); do not show them as certain`,
+          `holds which value: they may have been swapped after signing (${fields.join(', ')}); do not show ` +
+          `them as certain`,
         fields,
       },
     ];

@@ -20,7 +20,10 @@ export interface VcSigningKey {
   verificationMethod?: string;
 }
 
-/** The suite a key signs with when none is named: Ed25519 → eddsa-rdfc-2022, P-256 → ecdsa-rdfc-2019, RSA → RsaSignature2018. */
+/**
+ * The suite a key signs with when none is named: Ed25519 → eddsa-rdfc-2022, P-256 → ecdsa-rdfc-2019, RSA →
+ * RsaSignature2018.
+ */
 export function defaultSuiteFor(signer: Signer): SuiteName {
   if (signer.algorithm === 'ES256') return 'ecdsa-rdfc-2019';
   if (signer.algorithm === 'PS256' || signer.algorithm === 'RS256') return 'RsaSignature2018';

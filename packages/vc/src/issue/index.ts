@@ -62,7 +62,8 @@ export async function issueCredential(
   const suite = resolveSuite(options.suite);
   if (!suite.algorithms.includes(signer.algorithm)) {
     throw new VcSuiteAlgorithmMismatchError(
-      `${suite.cryptosuite ?? suite.type} signs with ${suite.algorithms.join(' or ')}, but the signer uses ${signer.algorithm}`,
+      `${suite.cryptosuite ?? suite.type} signs with ${suite.algorithms.join(' or ')}, but the signer ` +
+        `uses ${signer.algorithm}`,
     );
   }
   const verificationMethod = options.verificationMethod ?? signer.id;

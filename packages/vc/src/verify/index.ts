@@ -25,7 +25,6 @@ import type {
   CredentialVerificationResult,
   JsonObject,
   Proof,
-  ProofSuite,
   SuiteContext,
   VerifyOptions,
 } from '../types.js';
@@ -155,7 +154,8 @@ function checkTrust(
   const signedAt = parseDateTime(proof.created) ?? now;
   if (key.validFrom && signedAt < key.validFrom) {
     throw new VcKeyExpiredError(
-      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the proof was made (${signedAt.toISOString()})`,
+      `key ${key.id} is valid from ${key.validFrom.toISOString()}, after the proof was made ` +
+        `(${signedAt.toISOString()})`,
     );
   }
   if (key.validUntil && signedAt > key.validUntil) {
@@ -175,13 +175,17 @@ function checkTrust(
   }
   if (key.purposes && !key.purposes.includes(CREDENTIAL_PROOF_PURPOSE)) {
     throw new VcKeyPurposeError(
-      `key ${key.id} may not be used for ${CREDENTIAL_PROOF_PURPOSE} (allowed: ${key.purposes.join(', ') || 'nothing'})`,
+      `key ${key.id} may not be used for ${CREDENTIAL_PROOF_PURPOSE} ` +
+        `(allowed: ${key.purposes.join(', ') || 'nothing'})`,
     );
   }
   const binding = bindIssuer(trustedKeyIssuers(key), issuer);
   if (binding.status === 'mismatch') {
     throw new VcIssuerMismatchError(
-      `the credential names issuer ${JSON.stringify(String(issuer).slice(0, 200))} but key ${key.id} is trusted for ${binding.identities.join(', ')} only; bind the key to that issuer in the trust (an "issuer" on its trust-list entry, or --trust ISSUER=FILE) if it really signs for it`,
+      `the credential names issuer ${JSON.stringify(String(issuer).slice(0, 200))} but ` +
+        `key ${key.id} is trusted for ${binding.identities.join(', ')} only; bind the key to ` +
+        `that issuer in the trust (an "issuer" on its trust-list entry, or --trust ` +
+        `ISSUER=FILE) if it really signs for it`,
     );
   }
 }
@@ -295,7 +299,9 @@ export async function verifyCredential(
     verifiedBy = await suite.verifyProof({ document, proof, keys: candidates, context });
     if (!verifiedBy) {
       throw new VcSignatureInvalidError(
-        `signature does not verify under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} for ${id}`,
+        `signature does not verify ` +
+          `under ${candidates.length === 1 ? 'the trusted key' : `any of ${candidates.length} trusted keys`} ` +
+          `for ${id}`,
       );
     }
     result.signer = verifiedBy;

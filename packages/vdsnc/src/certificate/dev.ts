@@ -10,7 +10,10 @@ import {
 import { VdsncIssueError } from '../lib/errors.js';
 import { OID_DOCUMENT_TYPE_LIST, OID_EKU_VDSNC_SIGNER } from './oids.js';
 
-/** A certificate and the key pair it certifies (the private key stays in memory; write it with `writePrivateKeyFile`). */
+/**
+ * A certificate and the key pair it certifies (the private key stays in memory; write it with
+ * `writePrivateKeyFile`).
+ */
 export interface DevCertificate {
   /** DER. */
   certificate: Uint8Array;
@@ -34,7 +37,10 @@ export interface DevSignerOptions {
   commonName?: string;
   validFrom?: Date;
   validUntil?: Date;
-  /** Document types for the ICAO document type list (`NV` vaccination, `NT` testing). Default both; `[]` omits the extension. */
+  /**
+   * Document types for the ICAO document type list (`NV` vaccination, `NT` testing). Default both; `[]` omits the
+   * extension.
+   */
   documentTypes?: readonly string[];
   /** Extended key usage OIDs. Default the VDS-NC signer OID; `[]` omits the extension. */
   extendedKeyUsage?: readonly string[];

@@ -8,7 +8,6 @@ const MAX_DEPTH = 16;
 const MAX_BASE64_CHARS = 22_000;
 const TYPES: readonly string[] = ['icao.vacc', 'icao.test'];
 
-type Json = Record<string, unknown>;
 /**
  * Parse a VDS-NC seal (JSON text, its UTF-8 bytes, or an already parsed object) without verifying it.
  * Throws `VdsncTooLargeError` / `VdsncMalformedError`, or `VdsncUnsafeJsonError` for a member named twice or named

@@ -12,7 +12,8 @@ export class VdsncMalformedError extends withCode(VdsncError, 'ERR_VDSNC_MALFORM
 
 /**
  * The seal's JSON names a member twice (`"n":"Evil", …, "n":"CITIZEN JOHN"`) or has a `__proto__` / `constructor` /
- * `prototype` member. The code is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), as in every format.
+ * `prototype` member. The code is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), as in every
+ * format.
  */
 export class VdsncUnsafeJsonError extends withUnsafeJsonCode(VdsncError) {}
 

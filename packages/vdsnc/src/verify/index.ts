@@ -127,7 +127,9 @@ export async function verifyVdsnc(
           name: 'trust',
           ok: false,
           code: 'ERR_VDSNC_NOT_TRUSTED',
-          message: `seal claims issuing country ${decoded.issuingCountry} but its signer certificate is from ${signerCountry}`,
+          message:
+            `seal claims issuing country ${decoded.issuingCountry} ` +
+            `but its signer certificate is from ${signerCountry}`,
         });
       } else {
         checks.push({
@@ -253,7 +255,9 @@ function keyUsageCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Check {
       name: 'key-usage',
       ok: false,
       code: 'ERR_VDSNC_KEY_USAGE',
-      message: `signer certificate may sign ${signer.documentTypes.join(', ') || 'no document types'}, not ${wanted} (${decoded.type})`,
+      message:
+        `signer certificate may sign ${signer.documentTypes.join(', ') || 'no document types'}, ` +
+        `not ${wanted} (${decoded.type})`,
     };
   }
   return { name: 'key-usage', ok: true };

@@ -44,7 +44,10 @@ function listSignerCheck(bound: BoundSigner): (listSigner: TrustedKey) => string
     if (listSigner === bound.key) return undefined;
     const identities = trustedKeyIssuers(listSigner);
     if (identities.some((id) => sameIssuer(id, bound.issuer))) return undefined;
-    return `it is signed by key ${listSigner.id}, trusted for ${identities.join(', ')}, not for the credential's issuer ${bound.issuer}`;
+    return (
+      `it is signed by key ${listSigner.id}, trusted for ${identities.join(', ')}, not for the ` +
+      `credential's issuer ${bound.issuer}`
+    );
   };
 }
 
@@ -129,7 +132,9 @@ function shcPart(handle: Extract<RevocationHandle, { kind: 'shc-rid' }>, ctx: Re
   // A key whose JWK names a crlVersion has a revocation list: a card it signed is revocable by rid.
   const crlVersion = ctx.trust.crlVersion(issuer, kid);
   if (crlVersion !== undefined) {
-    part.handle = `key ${kid} publishes a revocation list (crlVersion ${crlVersion})${rid !== undefined ? ` and the card has rid ${rid}` : ''}`;
+    part.handle =
+      `key ${kid} publishes a revocation list ` +
+      `(crlVersion ${crlVersion})${rid !== undefined ? ` and the card has rid ${rid}` : ''}`;
   }
   if (!crls.some(listFor)) return part;
   part.check = (bound) => {

@@ -1,7 +1,10 @@
 import { FORMATS } from '@divoc/formats';
 import type { CredentialSummary } from '@divoc/schemas';
 
-/** The summary of a decoded credential of `format` (its plugin's `summarize`). Never throws: unreadable parts are left out. */
+/**
+ * The summary of a decoded credential of `format` (its plugin's `summarize`). Never throws: unreadable parts are left
+ * out.
+ */
 export function summarize(format: string, credential: unknown): CredentialSummary {
   try {
     const plugin = FORMATS.find(format);

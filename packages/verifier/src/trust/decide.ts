@@ -62,8 +62,10 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
     return {
       check: failed(
         ERR_ISSUER_MISMATCH,
-        `the credential names issuer ${quote(binding.claim ?? '')}, but it was signed by key ${key.id}, which is trusted for ${binding.identities.join(', ')} only. ` +
-          'If that key really signs for this issuer, bind it in the trust: an "issuer" on its trust-list entry, or --trust ISSUER=FILE',
+        `the credential names issuer ${quote(binding.claim ?? '')}, but it was signed by key ${key.id}, which ` +
+          `is trusted for ${binding.identities.join(', ')} only. ` +
+          'If that key really signs for this issuer, bind it in the trust: an "issuer" on its trust-list ' +
+          'entry, or --trust ISSUER=FILE',
       ),
       issuer: binding.issuer,
       warnings,
@@ -76,7 +78,8 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
     return {
       check: failed(
         evidence.keyExpiredCode,
-        `key ${key.id} is valid ${window(key)}, and the credential says it was signed ${evidence.signedAt.toISOString()}`,
+        `key ${key.id} is valid ${window(key)}, and the credential says it was ` +
+          `signed ${evidence.signedAt.toISOString()}`,
       ),
       issuer: binding.issuer,
       warnings,
@@ -89,7 +92,8 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
     return {
       check: failed(
         evidence.keyExpiredCode,
-        `key ${key.id} is valid ${window(key)}, not at ${policy.now.toISOString()} (the acceptExpiredKeys policy, --allow-expired-keys, allows historical checks)`,
+        `key ${key.id} is valid ${window(key)}, not at ${policy.now.toISOString()} (the acceptExpiredKeys ` +
+          `policy, --allow-expired-keys, allows historical checks)`,
       ),
       issuer: binding.issuer,
       warnings,
@@ -101,7 +105,9 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
   if (binding.status === 'unbound') {
     warnings.push({
       code: WARN_ISSUER_UNBOUND,
-      message: `the credential names issuer ${quote(binding.claim ?? '')}, which the trust does not bind to key ${key.id} (it knows the key as ${binding.identities.join(', ')}); shown as ${binding.issuer}`,
+      message:
+        `the credential names issuer ${quote(binding.claim ?? '')}, which the trust does not bind to ` +
+        `key ${key.id} (it knows the key as ${binding.identities.join(', ')}); shown as ${binding.issuer}`,
     });
   }
   return {

@@ -82,7 +82,10 @@ export interface TrustAddOptions {
   issuer?: string;
   /** Id for a single key or certificate (default: `did:india` for DIVOC keys, the DCC kid for certificates). */
   id?: string;
-  /** Force a certificate's role instead of reading its basicConstraints: a CSCA anchors VDS-NC chains, a signer is a key. */
+  /**
+   * Force a certificate's role instead of reading its basicConstraints: a CSCA anchors VDS-NC chains, a signer is a
+   * key.
+   */
   role?: 'csca' | 'signer';
   /** Key sets by `iss` for a VCI directory (`participating_issuers` lists no keys). */
   jwks?: Readonly<Record<string, unknown>>;
@@ -211,7 +214,8 @@ const oneLine = (dn: X509CertificateInfo['subject']): string => dn.text.split('\
 function parseJsonText(text: string, what: string): unknown {
   if (text.length > MAX_TRUST_TEXT) throw new TrustInvalidError(`${what} is larger than ${MAX_TRUST_TEXT} characters`);
   try {
-    // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` is refused (the code is in the message).
+    // Strict: a member named twice or named `__proto__` / `constructor` / `prototype` is refused (the code is in the
+    // message).
     return parseJsonStrict(text, { maxLength: MAX_TRUST_TEXT });
   } catch (error) {
     if (isUnsafeJsonError(error))
@@ -303,7 +307,9 @@ export class Trust implements FormatTrust {
       if (signerCountry !== undefined && cscaCountry !== undefined && !sameCountryCode(signerCountry, cscaCountry)) {
         return {
           code: 'ERR_TRUST_CHAIN_COUNTRY',
-          message: `the signer certificate is for country ${signerCountry}, but the CSCA that issued it (${oneLine(csca.x509.subject)}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
+          message:
+            `the signer certificate is for country ${signerCountry}, but the CSCA that issued it ` +
+            `(${oneLine(csca.x509.subject)}) is ${cscaCountry}'s; a CSCA vouches for its own country only`,
         };
       }
       let info;
@@ -425,11 +431,15 @@ export class Trust implements FormatTrust {
     if (typeof json.publicKeyBase58 === 'string' || typeof json.publicKeyPem === 'string')
       return this.addDivocKey(json, options);
     throw new TrustUnrecognizedError(
-      'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, EU DCC signer list, DID document, DIVOC key or verifier configuration, SHC revocation list',
+      'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, EU DCC signer list, DID ' +
+        'document, DIVOC key or verifier configuration, SHC revocation list',
     );
   }
 
-  /** Our trust list: `{ "issuers": [ { id, publicKeyJwk | publicKeyMultibase | publicKeyBase58 | publicKeyPem | certificate, validFrom?, validUntil?, purposes?, … } ] }`. */
+  /**
+   * Our trust list: `{ "issuers": [ { id, publicKeyJwk | publicKeyMultibase | publicKeyBase58 | publicKeyPem |
+   * certificate, validFrom?, validUntil?, purposes?, … } ] }`.
+   */
   addTrustList(json: unknown, options: Pick<TrustAddOptions, 'issuer'> = {}): TrustSourceSummary {
     const issuer = stringOption(options.issuer, 'issuer');
     const added = wrap('trust list', () =>
@@ -558,7 +568,8 @@ export class Trust implements FormatTrust {
       )
     ) {
       throw new TrustInvalidError(
-        `this EU DCC list holds CSCAs, and its document signers must be checked against them (signatures, asynchronous): ${async}`,
+        `this EU DCC list holds CSCAs, and its document signers must be checked against them (signatures, ` +
+          `asynchronous): ${async}`,
       );
     }
     const staged = wrap('EU DCC signer list', () => loadDccSignerList(json));
@@ -577,7 +588,8 @@ export class Trust implements FormatTrust {
           );
         if (related) {
           throw new TrustInvalidError(
-            `document signer ${key.id} must be checked against the trusted CSCA ${oneLine(related.x509.subject)} (a signature check, asynchronous): ${async}`,
+            `document signer ${key.id} must be checked against the trusted ` +
+              `CSCA ${oneLine(related.x509.subject)} (a signature check, asynchronous): ${async}`,
           );
         }
       }
@@ -698,7 +710,9 @@ export class Trust implements FormatTrust {
       refused: string,
     ): never => {
       throw new TrustInvalidError(
-        `${refused}: ${signer} is for country ${countries.signer}, but names as its issuer the CSCA ${oneLine(csca.subject)}, which is ${countries.csca}'s; a CSCA vouches for its own country only (ERR_TRUST_CHAIN_COUNTRY)`,
+        `${refused}: ${signer} is for country ${countries.signer}, but names as its issuer the ` +
+          `CSCA ${oneLine(csca.subject)}, which is ${countries.csca}'s; a CSCA vouches for its own country ` +
+          `only (ERR_TRUST_CHAIN_COUNTRY)`,
         { reason: 'ERR_TRUST_CHAIN_COUNTRY' },
       );
     };

@@ -136,7 +136,8 @@ function fromText(registry: FormatRegistry, input: Text, limits: Required<Verify
 function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyLimits>): Text[] | InputFailure {
   try {
     // Pixels are capped before any is allocated; SVG complexity and the time spent looking are capped by @divoc/qr
-    // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_IMAGE_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a failed decode check.
+    // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_IMAGE_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a
+    // failed decode check.
     const codes = readQrCodesFromImage(bytes, {
       maxCodes: MAX_CODES_PER_IMAGE,
       maxPixels: limits.maxImagePixels,
@@ -256,7 +257,8 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>, reg
     }
     return fail(
       'ERR_INPUT_INVALID',
-      `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of QR texts`,
+      `cannot verify ${input === null ? 'null' : typeof input}: give text, bytes, a JSON object or an array of ` +
+        `QR texts`,
     );
   } catch (error) {
     return fail(

@@ -75,7 +75,8 @@ async function decideRevocation(
     return failedCheck(
       'revocation',
       'ERR_STATUS_LIST_MISSING',
-      `${subject.handle ?? 'no revocation data covers this credential'}; no revocation data for it was given (lists are never fetched), and the policy requires it`,
+      `${subject.handle ?? 'no revocation data covers this credential'}; no revocation data for it was given ` +
+        `(lists are never fetched), and the policy requires it`,
     );
   }
   if (subject.handle !== undefined) {

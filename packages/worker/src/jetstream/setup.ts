@@ -16,7 +16,10 @@ export interface JetStreamSetupOptions {
   registry: string;
   /** Certify request stream (work queue). Default `DIVOC_CERTIFY_<registry>`. */
   stream?: string;
-  /** Stream holding `certified` and dead-letter events (so their `Nats-Msg-Id` de-duplicates). Default `DIVOC_EVENTS_<registry>`. */
+  /**
+   * Stream holding `certified` and dead-letter events (so their `Nats-Msg-Id` de-duplicates).
+   * Default `DIVOC_EVENTS_<registry>`.
+   */
   eventsStream?: string;
   /** Durable pull consumer every worker shares. Default `divoc-workers`. */
   durable?: string;

@@ -16,4 +16,3 @@ export function isJsonValue(value: unknown, depth = 0): value is JsonValue {
   }
   return false;
 }
-import { isJsonObject } from '@divoc/keys';

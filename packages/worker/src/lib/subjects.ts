@@ -45,7 +45,10 @@ export function checkSubject(what: string, subject: unknown): asserts subject is
   }
 }
 
-/** Default stream and consumer names for a registry: `DIVOC_CERTIFY_<registry>`, `DIVOC_EVENTS_<registry>`, `divoc-workers`. */
+/**
+ * Default stream and consumer names for a registry: `DIVOC_CERTIFY_<registry>`, `DIVOC_EVENTS_<registry>`,
+ * `divoc-workers`.
+ */
 export function defaultNames(registry: string): { stream: string; eventsStream: string; durable: string } {
   checkRegistry(registry);
   return { stream: `DIVOC_CERTIFY_${registry}`, eventsStream: `DIVOC_EVENTS_${registry}`, durable: 'divoc-workers' };

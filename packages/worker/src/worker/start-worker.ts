@@ -52,7 +52,10 @@ export interface WorkerOptions<Ref extends JsonValue = JsonValue> extends JetStr
   concurrency?: number;
   /** Create the streams and consumer when missing (`ensureJetStream`). Default true; false binds to existing ones. */
   setup?: boolean;
-  /** Delay before a transient failure is retried: `initial * 2^(delivery-1)`, capped at `max`, ±20 % jitter. Default 1 000 / 60 000 ms. */
+  /**
+   * Delay before a transient failure is retried: `initial * 2^(delivery-1)`, capped at `max`, ±20 % jitter.
+   * Default 1 000 / 60 000 ms.
+   */
   backoff?: { initial?: number; max?: number };
   /** Interval of `msg.working()` while processing. Default a third of the consumer's ack wait. */
   heartbeatInterval?: number;

@@ -116,12 +116,14 @@ export async function loadMaterial(
     else if (dsc && hasVdsncUsage(dsc)) material.bsc = dsc;
     else if (dsc) {
       throw new UsageError(
-        '--format vdsnc needs --bsc-key and --bsc-cert: the certificate in --dsc-cert lacks the VDS-NC extended key usage 2.23.136.1.1.14.2 (divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
+        '--format vdsnc needs --bsc-key and --bsc-cert: the certificate in --dsc-cert lacks the VDS-NC ' +
+          'extended key usage 2.23.136.1.1.14.2 (divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
         spec.name,
       );
     } else
       throw new UsageError(
-        '--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; see divoc keys dsc)',
+        '--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; ' +
+          'see divoc keys dsc)',
         spec.name,
       );
     labels.push('vdsnc');
@@ -140,7 +142,8 @@ export async function loadMaterial(
     const shcIssuer = flags['shc-issuer'] ?? fromIssuer;
     if (shcIssuer === undefined)
       throw new UsageError(
-        '--format shc needs --shc-issuer URL (https, no trailing slash: where the issuer publishes /.well-known/jwks.json)',
+        '--format shc needs --shc-issuer URL (https, no trailing slash: ' +
+          'where the issuer publishes /.well-known/jwks.json)',
         spec.name,
       );
     if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(shcIssuer) || shcIssuer.endsWith('/'))

@@ -59,7 +59,8 @@ function maskBit(mask: number, i: number, j: number): boolean {
 function forEachFormatModule(size: number, bits: number, set: (row: number, col: number, dark: boolean) => void): void {
   for (let i = 0; i < 15; i++) {
     const dark = ((bits >> i) & 1) === 1;
-    // Copy along column 8 (top to bottom, skipping the timing row), then along row 8 (right to left, skipping the timing column).
+    // Copy along column 8 (top to bottom, skipping the timing row), then along row 8 (right to left, skipping the
+    // timing column).
     set(i < 6 ? i : i < 8 ? i + 1 : size - 15 + i, 8, dark);
     set(8, i < 8 ? size - 1 - i : i === 8 ? 7 : 14 - i, dark);
   }
@@ -223,7 +224,8 @@ function linePenalty(a: Int32Array, off: number, words: number, inLine: Int32Arr
     const ln = last ? 0 : light[w + 1]!;
     const e = eq[w]!;
     const en = last ? 0 : eq[w + 1]!;
-    // five equal modules from c: eq[c..c+3]; the run starts at c when eq[c − 1] is 0 (3 + (run − 5) = windows + 2 per run).
+    // five equal modules from c: eq[c..c+3]; the run starts at c when eq[c − 1] is 0 (3 + (run − 5) = windows + 2 per
+    // run).
     const five = e & ((e >>> 1) | (en << 31)) & ((e >>> 2) | (en << 30)) & ((e >>> 3) | (en << 29));
     if (five !== 0) {
       const before = (e << 1) | (w > 0 ? eq[w - 1]! >>> 31 : 0);
@@ -299,7 +301,9 @@ export interface Symbol {
   mask: number;
 }
 
-/** Place `codewords` in a symbol of `version` at level `ecc` (0–3), mask it (best mask unless given), return modules. */
+/**
+ * Place `codewords` in a symbol of `version` at level `ecc` (0–3), mask it (best mask unless given), return modules.
+ */
 export function buildSymbol(codewords: Uint8Array, version: number, ecc: number, forcedMask?: number): Symbol {
   const t = versionTemplate(version);
   const { size, words, dataPath } = t;
