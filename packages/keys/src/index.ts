@@ -29,6 +29,7 @@ export {
   InflateInvalidError,
   InflateTooLargeError,
   CertificateInvalidError,
+  CborInvalidError,
   JsonError,
   JsonSyntaxError,
   JsonDuplicateKeyError,
@@ -53,6 +54,15 @@ export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 
 export { base58btcEncode, base58btcDecode } from './codec/base58.js';
 export { CborBuffer, CBOR_MAJOR } from './codec/cbor.js';
+export {
+  CborValueWriter,
+  CborMap,
+  CborTag,
+  CborFloat,
+  encodeCborValue,
+  decodeCborStrict,
+} from './codec/cbor-strict.js';
+export type { CborValue } from './codec/cbor-strict.js';
 export { utf8DecodeStrict } from './codec/utf8.js';
 export type { Utf8DecodeOptions } from './codec/utf8.js';
 export { utf8Encode } from './lib/bytes.js';

@@ -2,8 +2,9 @@
  * The CBOR (RFC 8949) writing the formats share: a growable buffer and the deterministic forms every encoder here
  * writes (shortest heads, definite lengths, float64 for what is not an integer). Each format builds its writer on it:
  * `@divoc/dcc` (COSE_Sign1 and JSON payloads, byte for byte what cbor-x writes) and the compact credential codec of
- * `@divoc/vc`. Reading is not here: general CBOR is read with cbor-x, and a format that must refuse more than cbor-x
- * does (non-minimal heads, indefinite lengths, unknown simple values) keeps its own strict reader.
+ * `@divoc/vc` (through `CborValueWriter`). General CBOR is read with cbor-x; a format that must refuse more than
+ * cbor-x does (non-minimal heads, indefinite lengths, unknown simple values) reads with `decodeCborStrict`
+ * (`cbor-strict.ts`).
  */
 
 /** Major types, already in the top three bits of the initial byte (`head(CBOR_MAJOR.map, n)`). */

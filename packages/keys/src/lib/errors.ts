@@ -189,6 +189,9 @@ export class InflateTooLargeError extends withCode(KeyError, 'ERR_INFLATE_TOO_LA
 /** An X.509 certificate or other DER structure is malformed or uses an encoding this package does not read. */
 export class CertificateInvalidError extends withCode(KeyError, 'ERR_CERTIFICATE_INVALID') {}
 
+/** Bytes that are not one item of the strict CBOR subset (`decodeCborStrict`): the reason names the byte offset. */
+export class CborInvalidError extends withCode(KeyError, 'ERR_CBOR_INVALID') {}
+
 /**
  * JSON text or data was refused by `parseJsonStrict` / `assertSafeJson`. `path` is the JSON path (`$.a.b[0]`) of the
  * offending member or value; `position` the character offset in the text, when there was text.
@@ -238,6 +241,7 @@ export type KeysError =
   | InflateInvalidError
   | InflateTooLargeError
   | CertificateInvalidError
+  | CborInvalidError
   | JsonSyntaxError
   | JsonDuplicateKeyError
   | JsonForbiddenKeyError
