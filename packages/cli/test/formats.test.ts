@@ -4,18 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { TrustStore } from '@divoc/keys';
 import { verifyShc } from '@divoc/shc';
 import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, VECTORS, ndjson, run, withTempDir } from './helpers.js';
+import { type VerifyLine as Line, verifyLines as lines } from './helpers.js';
 
-type Check = { name: string; ok: boolean; code?: string; message?: string };
-type Line = {
-  input: string;
-  format: string;
-  valid: boolean;
-  issuer: string | null;
-  claimedIssuer?: string;
-  warnings?: { code: string; message: string }[];
-  checks: Check[];
-};
-const lines = (stdout: string) => ndjson(stdout) as unknown as Line[];
 const failed = (line: Line | undefined) => (line?.checks ?? []).filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 
 const DIVOC_QR = join(VECTORS, 'divoc/qr');

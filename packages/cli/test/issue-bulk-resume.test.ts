@@ -16,7 +16,7 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { withTempDir } from './helpers.js';
+import { issueArgv, withTempDir } from './helpers.js';
 
 const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
 const ROWS = Number(process.env.DIVOC_BULK_TEST_ROWS ?? 100_000);
@@ -66,6 +66,13 @@ function runBin(args: string[], cwd: string, killWhen?: () => Promise<boolean>):
   });
 }
 
+/** The built `divoc keys generate` in `dir`: issuer.key.json, and its trust entry in issuer.trust.json. */
+async function generateIssuerKey(dir: string): Promise<void> {
+  const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
+  expect(key.code, key.stderr).toBe(0);
+  await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
+}
+
 async function lineCount(path: string): Promise<number> {
   try {
     const text = await readFile(path, 'utf8');
@@ -105,25 +112,15 @@ describe(`divoc issue: ${ROWS} rows, kill -9 mid-way, resume`, () => {
       };
       expect(stats.rows).toBe(ROWS);
       expect(Object.keys(stats.scripts).length).toBeGreaterThanOrEqual(5);
-      const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
-      expect(key.code, key.stderr).toBe(0);
-      await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
+      await generateIssuerKey(dir);
 
-      const args = [
-        'issue',
-        '--template',
-        'vaccination',
-        '--in',
-        'export.csv',
-        '--out',
-        'out',
+      const args = issueArgv(
+        { key: 'issuer.key.json', in: 'export.csv', out: 'out' },
         '--format',
         'vc',
-        '--key',
-        'issuer.key.json',
         '--json',
         '--no-fsync',
-      ];
+      );
       const out = join(dir, 'out');
       // Kill once a fifth of the good rows are in the index: workers are mid-batch, files half-renamed.
       const first = await runBin(
@@ -266,27 +263,17 @@ describe(`divoc issue --layout ndjson: ${NDJSON_ROWS} rows, kill -9 mid-way, res
         );
         expect(sample.code, sample.stderr).toBe(0);
         const stats = JSON.parse(sample.stdout) as { good: number; bad: number };
-        const key = await runBin(['keys', 'generate', '--type', 'ed25519', '--out', 'issuer.key.json'], dir);
-        expect(key.code, key.stderr).toBe(0);
-        await writeFile(join(dir, 'issuer.trust.json'), key.stdout);
+        await generateIssuerKey(dir);
 
-        const args = [
-          'issue',
-          '--template',
-          'vaccination',
-          '--in',
-          'export.csv',
-          '--out',
-          'out',
+        const args = issueArgv(
+          { key: 'issuer.key.json', in: 'export.csv', out: 'out' },
           '--format',
           'vc,vc-compact',
           '--layout',
           'ndjson',
-          '--key',
-          'issuer.key.json',
           '--json',
           '--no-fsync',
-        ];
+        );
         const bundlePath = join(dir, 'out', 'certificates.ndjson');
         const first = await runBin(args, dir, async () => (await lineCount(bundlePath)) >= Math.floor(stats.good / 5));
         expect(first.signal).toBe('SIGKILL');

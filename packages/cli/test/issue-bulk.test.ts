@@ -9,15 +9,13 @@ import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ndjson, run, withTempDir } from './helpers.js';
+import { ASHA_P1, FIXTURES, generateKeyFiles, issueArgv, ndjson, run, withTempDir } from './helpers.js';
 
 const CSV = join(FIXTURES, 'records.csv');
 
 async function key(dir: string): Promise<string> {
   const file = join(dir, 'k.json');
-  const r = await run(['keys', 'generate', '--type', 'ed25519', '--out', file]);
-  expect(r.code, r.stderr).toBe(0);
-  await writeFile(join(dir, 'trust.json'), r.stdout);
+  await generateKeyFiles(file, join(dir, 'trust.json'));
   return file;
 }
 
@@ -28,26 +26,26 @@ describe('divoc issue: journal and crash recovery', () => {
     const k = await key(dir);
     const out = join(dir, 'out');
     // One record per batch: one begin and one done line per record, so a crash can be simulated record by record.
-    const argv = [
-      'issue',
-      '--key',
-      k,
-      '--template',
-      'vaccination',
-      '--in',
-      CSV,
-      '--out',
-      out,
-      '--format',
-      'vc,vc-compact',
-      '--qr',
-      'svg',
-      '--batch-size',
-      '1',
-    ];
+    const argv = issueArgv({ key: k, in: CSV, out }, '--format', 'vc,vc-compact', '--qr', 'svg', '--batch-size', '1');
     const r = await run(argv);
     expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
     return { out, argv, journal: join(out, '.divoc-journal.ndjson'), index: join(out, 'index.ndjson') };
+  }
+
+  /**
+   * A crash before the last record's done line: drops that line from the journal and the record's index line; returns
+   * the record's index entry.
+   */
+  async function forgetLastDone(journal: string, index: string) {
+    const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string; files: string[] };
+    await writeFile(
+      journal,
+      (await lines(journal))
+        .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
+        .join('\n') + '\n',
+    );
+    await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
+    return last;
   }
 
   const checkExactlyOnce = async (out: string) => {
@@ -73,15 +71,8 @@ describe('divoc issue: journal and crash recovery', () => {
     await withTempDir(async (dir) => {
       const { out, argv, journal, index } = await issuedRun(dir);
       const [, ...rest] = await lines(index);
-      const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string; files: string[] };
       // State: begin journaled, temps written, nothing renamed, no done line, no index line.
-      await writeFile(
-        journal,
-        (await lines(journal))
-          .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
-          .join('\n') + '\n',
-      );
-      await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
+      const last = await forgetLastDone(journal, index);
       for (const f of last.files) await rm(join(out, f));
       await mkdir(join(out, '.divoc-tmp'), { recursive: true });
       await writeFile(join(out, '.divoc-tmp', `1-1-1-${last.certificateId}.json`), '{"half": ');
@@ -96,14 +87,7 @@ describe('divoc issue: journal and crash recovery', () => {
   it('crash after the renames, before the journal append: recovery journals and indexes it once', async () => {
     await withTempDir(async (dir) => {
       const { out, argv, journal, index } = await issuedRun(dir);
-      const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string };
-      await writeFile(
-        journal,
-        (await lines(journal))
-          .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
-          .join('\n') + '\n',
-      );
-      await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
+      await forgetLastDone(journal, index);
       const r = await run([...argv, '--json']);
       const start = ndjson(r.stdout)[0] as { recovery: { recovered: number } };
       expect(start.recovery.recovered).toBe(1);
@@ -118,14 +102,7 @@ describe('divoc issue: journal and crash recovery', () => {
     async () => {
       await withTempDir(async (dir) => {
         const { out, argv, journal, index } = await issuedRun(dir);
-        const last = JSON.parse((await lines(index)).at(-1) as string) as { certificateId: string };
-        await writeFile(
-          journal,
-          (await lines(journal))
-            .filter((l) => !(l.startsWith('{"t":"done"') && l.includes(last.certificateId)))
-            .join('\n') + '\n',
-        );
-        await writeFile(index, `${(await lines(index)).slice(0, -1).join('\n')}\n`);
+        const last = await forgetLastDone(journal, index);
         await rm(join(out, `${last.certificateId}.vc-compact.txt`));
         await writeFile(join(out, `${last.certificateId}.vc-compact.svg`), '<svg>stale</svg>');
         const r = await run(argv);
@@ -172,7 +149,7 @@ describe('divoc issue: journal and crash recovery', () => {
       const { hostname } = await import('node:os');
       // pid 1 is alive (and not us).
       await writeFile(join(out, '.divoc-lock'), JSON.stringify({ pid: 1, host: hostname() }));
-      const argv = ['issue', '--key', k, '--template', 'vaccination', '--in', CSV, '--out', out];
+      const argv = issueArgv({ key: k, in: CSV, out });
       const locked = await run(argv);
       expect(locked.code).toBe(2);
       expect(locked.stderr).toContain('ERR_OUTPUT_LOCKED');
@@ -219,19 +196,9 @@ describe('divoc issue: mapping files and divoc sample input', () => {
         }),
       );
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        k,
-        '--template',
-        'vaccination',
-        '--in',
-        join(dir, 'export.csv'),
-        '--out',
-        out,
-        '--mapping',
-        join(dir, 'mapping.json'),
-      ]);
+      const r = await run(
+        issueArgv({ key: k, in: join(dir, 'export.csv'), out }, '--mapping', join(dir, 'mapping.json')),
+      );
       expect(r.stdout, r.stderr).toContain('issued 2, skipped 0, failed 1');
       const errors = ndjson(await readFile(join(out, 'errors.ndjson'), 'utf8'));
       expect(errors).toEqual([
@@ -255,19 +222,9 @@ describe('divoc issue: mapping files and divoc sample input', () => {
         join(dir, 'bad.json'),
         JSON.stringify({ version: 1, fields: { dob: { column: 'D', formats: ['DD/MM'] } } }),
       );
-      const bad = await run([
-        'issue',
-        '--key',
-        k,
-        '--template',
-        'vaccination',
-        '--in',
-        join(dir, 'export.csv'),
-        '--out',
-        join(dir, 'out2'),
-        '--mapping',
-        join(dir, 'bad.json'),
-      ]);
+      const bad = await run(
+        issueArgv({ key: k, in: join(dir, 'export.csv'), out: join(dir, 'out2') }, '--mapping', join(dir, 'bad.json')),
+      );
       expect(bad.code).toBe(2);
       expect(bad.stderr).toContain('ERR_MAPPING_INVALID');
       expect(existsSync(join(dir, 'out2'))).toBe(false);
@@ -295,19 +252,7 @@ describe('divoc issue: mapping files and divoc sample input', () => {
         const stats = JSON.parse(s.stdout) as { good: number; bad: number };
         expect(stats).toMatchObject({ good: 108, bad: 12 });
         const out = join(dir, `out-${format}`);
-        const r = await run([
-          'issue',
-          '--key',
-          k,
-          '--template',
-          'vaccination',
-          '--in',
-          file,
-          '--out',
-          out,
-          '--suite',
-          'Ed25519Signature2018',
-        ]);
+        const r = await run(issueArgv({ key: k, in: file, out }, '--suite', 'Ed25519Signature2018'));
         expect(r.stdout, r.stderr).toContain('issued 108, skipped 0, failed 12');
         const errors = ndjson(await readFile(join(out, 'errors.ndjson'), 'utf8')) as { errors: { field: string }[] }[];
         expect(errors.map((e) => e.errors[0]?.field).sort()).toEqual([
@@ -350,16 +295,7 @@ describe('divoc issue --pdf', () => {
         await writeFile(
           input,
           [
-            {
-              refId: 'P-1',
-              name: 'Asha Verma',
-              dob: '1990-04-12',
-              vaccine: 'COVISHIELD',
-              vaccinationDate: '2021-09-01',
-              dose: 1,
-              totalDoses: 2,
-              facilityName: 'PHC Pune',
-            },
+            { ...ASHA_P1, facilityName: 'PHC Pune' },
             {
               refId: 'P-2',
               name: 'Анна Иванова',
@@ -383,20 +319,7 @@ describe('divoc issue --pdf', () => {
             .join('\n'),
         );
         const out = join(dir, 'out');
-        const r = await run([
-          'issue',
-          '--key',
-          k,
-          '--template',
-          'vaccination',
-          '--in',
-          input,
-          '--out',
-          out,
-          '--format',
-          'vc,vc-compact',
-          '--pdf',
-        ]);
+        const r = await run(issueArgv({ key: k, in: input, out }, '--format', 'vc,vc-compact', '--pdf'));
         expect(r.code, r.stdout + r.stderr).toBe(0);
         const index = ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')) as {
           certificateId: string;
@@ -429,22 +352,7 @@ describe('divoc issue --pdf', () => {
         }
         // Rerun with --pdf: nothing new. Adding --pdf later only writes the PDFs.
         expect(
-          (
-            await run([
-              'issue',
-              '--key',
-              k,
-              '--template',
-              'vaccination',
-              '--in',
-              input,
-              '--out',
-              out,
-              '--format',
-              'vc,vc-compact',
-              '--pdf',
-            ])
-          ).stdout,
+          (await run(issueArgv({ key: k, in: input, out }, '--format', 'vc,vc-compact', '--pdf'))).stdout,
         ).toContain('issued 0, skipped 3');
 
         const template = {
@@ -456,20 +364,9 @@ describe('divoc issue --pdf', () => {
         };
         await writeFile(join(dir, 'layout.json'), JSON.stringify(template));
         const out2 = join(dir, 'out2');
-        const custom = await run([
-          'issue',
-          '--key',
-          k,
-          '--template',
-          'vaccination',
-          '--in',
-          input,
-          '--out',
-          out2,
-          '--pdf',
-          '--pdf-template',
-          join(dir, 'layout.json'),
-        ]);
+        const custom = await run(
+          issueArgv({ key: k, in: input, out: out2 }, '--pdf', '--pdf-template', join(dir, 'layout.json')),
+        );
         expect(custom.code, custom.stderr).toBe(0);
         const doc = await PDFDocument.load(
           await readFile(
@@ -484,38 +381,13 @@ describe('divoc issue --pdf', () => {
 
         // A bad template is exit 2 before anything is issued.
         await writeFile(join(dir, 'bad.json'), JSON.stringify({ ...template, qr: { x: 300, y: 60, size: 180 } }));
-        const bad = await run([
-          'issue',
-          '--key',
-          k,
-          '--template',
-          'vaccination',
-          '--in',
-          input,
-          '--out',
-          join(dir, 'out3'),
-          '--pdf',
-          '--pdf-template',
-          join(dir, 'bad.json'),
-        ]);
+        const bad = await run(
+          issueArgv({ key: k, in: input, out: join(dir, 'out3') }, '--pdf', '--pdf-template', join(dir, 'bad.json')),
+        );
         expect(bad.code).toBe(2);
         expect(bad.stderr).toContain('ERR_PDF_TEMPLATE_INVALID');
         expect(
-          (
-            await run([
-              'issue',
-              '--key',
-              k,
-              '--template',
-              'vaccination',
-              '--in',
-              input,
-              '--out',
-              out,
-              '--pdf-template',
-              join(dir, 'layout.json'),
-            ])
-          ).code,
+          (await run(issueArgv({ key: k, in: input, out }, '--pdf-template', join(dir, 'layout.json')))).code,
         ).toBe(2);
       });
     },

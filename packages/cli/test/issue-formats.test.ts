@@ -2,7 +2,7 @@ import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { X509Certificate } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, ndjson, run, withTempDir } from './helpers.js';
+import { FIXTURES, generateKeyFiles, issueArgv, ndjson, run, withTempDir } from './helpers.js';
 
 type Check = { name: string; ok: boolean; code?: string };
 type Line = { input: string; format: string; valid: boolean; checks: Check[] };
@@ -17,24 +17,14 @@ async function setUp(dir: string): Promise<{ pki: (name: string) => string; vcKe
   const dsc = await run(['keys', 'dsc', '--country', 'IN', '--out', pkiDir]);
   expect(dsc.code, dsc.stderr).toBe(0);
   const vcKey = join(dir, 'issuer.key.json');
-  const gen = await run(['keys', 'generate', '--type', 'ed25519', '--out', vcKey]);
-  expect(gen.code, gen.stderr).toBe(0);
   const vcTrust = join(dir, 'issuer.trust.json');
-  await writeFile(vcTrust, gen.stdout);
+  await generateKeyFiles(vcKey, vcTrust);
   return { pki: (name) => join(pkiDir, name), vcKey, vcTrust };
 }
 
 function issueArgs(s: Awaited<ReturnType<typeof setUp>>, out: string, extra: string[] = []): string[] {
-  return [
-    'issue',
-    '--key',
-    s.vcKey,
-    '--template',
-    'vaccination',
-    '--in',
-    CSV,
-    '--out',
-    out,
+  return issueArgv(
+    { key: s.vcKey, in: CSV, out },
     '--dsc-key',
     s.pki('dsc.key.pem'),
     '--dsc-cert',
@@ -46,7 +36,7 @@ function issueArgs(s: Awaited<ReturnType<typeof setUp>>, out: string, extra: str
     '--shc-issuer',
     SHC_ISSUER,
     ...extra,
-  ];
+  );
 }
 
 describe('divoc keys dsc', () => {
@@ -217,27 +207,23 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
     await withTempDir(async (dir) => {
       const s = await setUp(dir);
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--template',
-        'vaccination',
-        '--in',
-        CSV,
-        '--out',
-        out,
-        '--format',
-        'dcc',
-        '--format',
-        'shc',
-        '--qr',
-        'svg',
-        '--issuer',
-        'https://registry.example/',
-        '--dsc-key',
-        s.pki('dsc.key.pem'),
-        '--dsc-cert',
-        s.pki('dsc.crt.pem'),
-      ]);
+      const r = await run(
+        issueArgv(
+          { in: CSV, out },
+          '--format',
+          'dcc',
+          '--format',
+          'shc',
+          '--qr',
+          'svg',
+          '--issuer',
+          'https://registry.example/',
+          '--dsc-key',
+          s.pki('dsc.key.pem'),
+          '--dsc-cert',
+          s.pki('dsc.crt.pem'),
+        ),
+      );
       expect(r.stdout).toContain('issued 3');
       const svgs = (await readdir(out)).filter((f) => f.endsWith('.svg'));
       expect(svgs).toHaveLength(6);
@@ -268,19 +254,7 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       expect(card.verifiableCredential).toHaveLength(1);
       expect(payload.iss).toBe('https://registry.example');
 
-      const legacy = await run([
-        'issue',
-        '--key',
-        s.vcKey,
-        '--template',
-        'vaccination',
-        '--in',
-        CSV,
-        '--out',
-        join(dir, 'legacy'),
-        '--format',
-        'json',
-      ]);
+      const legacy = await run(issueArgv({ key: s.vcKey, in: CSV, out: join(dir, 'legacy') }, '--format', 'json'));
       expect(legacy.stdout).toContain('issued 3');
       expect((await readdir(join(dir, 'legacy'))).filter((f) => f.endsWith('.json'))).toHaveLength(3);
     });
@@ -344,23 +318,19 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       const pki = join(dir, 'pki');
       expect((await run(['keys', 'dsc', '--country', 'IN', '--out', pki, '--days', '2'])).code).toBe(0);
       const out = join(dir, 'out');
-      await run([
-        'issue',
-        '--template',
-        'vaccination',
-        '--in',
-        CSV,
-        '--out',
-        out,
-        '--format',
-        'dcc',
-        '--issuer',
-        'https://registry.example',
-        '--dsc-key',
-        join(pki, 'dsc.key.pem'),
-        '--dsc-cert',
-        join(pki, 'dsc.crt.pem'),
-      ]);
+      await run(
+        issueArgv(
+          { in: CSV, out },
+          '--format',
+          'dcc',
+          '--issuer',
+          'https://registry.example',
+          '--dsc-key',
+          join(pki, 'dsc.key.pem'),
+          '--dsc-cert',
+          join(pki, 'dsc.crt.pem'),
+        ),
+      );
       const dcc = join(
         out,
         (await readdir(out)).find((f) => f.endsWith('.dcc.txt'))!,
@@ -391,7 +361,7 @@ describe('divoc issue --format (every format) then divoc verify every file', () 
       await withTempDir(async (dir) => {
         const s = await setUp(dir);
         const out = join(dir, 'out');
-        const base = ['issue', '--template', 'vaccination', '--in', CSV, '--out', out];
+        const base = issueArgv({ in: CSV, out });
         const cases: [string[], string][] = [
           [[...base, '--key', s.vcKey, '--format', 'dcc'], '--dsc-key'],
           [[...base, '--format', 'vc'], '--key'],

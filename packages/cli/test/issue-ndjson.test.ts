@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeCompactCredential } from '@divoc/vc';
 import { IdSet } from '../../bulk/src/lib/id-set.js';
 import { BUNDLE_FILE, bundleLineId } from '../../bulk/src/lib/bundle.js';
-import { FIXTURES, ndjson, run, withTempDir } from './helpers.js';
+import { FIXTURES, generateKeyFiles, issueArgv, ndjson, run, withTempDir } from './helpers.js';
 
 const CSV = join(FIXTURES, 'records.csv');
 
@@ -26,10 +26,8 @@ const bundleOf = async (out: string) =>
 
 async function key(dir: string): Promise<{ file: string; trust: string }> {
   const file = join(dir, 'k.json');
-  const r = await run(['keys', 'generate', '--type', 'ed25519', '--out', file]);
-  expect(r.code, r.stderr).toBe(0);
   const trust = join(dir, 'trust.json');
-  await writeFile(trust, r.stdout);
+  await generateKeyFiles(file, trust);
   return { file, trust };
 }
 
@@ -73,23 +71,15 @@ describe('divoc issue --layout ndjson', () => {
       await withTempDir(async (dir) => {
         const { file, trust } = await key(dir);
         const out = join(dir, 'out');
-        const argv = [
-          'issue',
-          '--key',
-          file,
-          '--template',
-          'vaccination',
-          '--in',
-          CSV,
-          '--out',
-          out,
+        const argv = issueArgv(
+          { key: file, in: CSV, out },
           '--format',
           'vc,vc-compact,divoc-qr',
           '--layout',
           'ndjson',
           '--batch-size',
           '1',
-        ];
+        );
         const first = await run(argv);
         expect(first.code, first.stderr).toBe(1); // the fixture has bad rows
         expect(first.stdout).toContain('issued 3, skipped 0, failed 3');
@@ -155,21 +145,9 @@ describe('divoc issue --layout ndjson', () => {
       const [header, firstRow] = text.split('\n');
       await writeFile(join(dir, 'twice.csv'), `${header}\n${firstRow}\n${firstRow}\n${firstRow}\n`);
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        file,
-        '--template',
-        'vaccination',
-        '--in',
-        join(dir, 'twice.csv'),
-        '--out',
-        out,
-        '--layout',
-        'ndjson',
-        '--batch-size',
-        '2',
-      ]);
+      const r = await run(
+        issueArgv({ key: file, in: join(dir, 'twice.csv'), out }, '--layout', 'ndjson', '--batch-size', '2'),
+      );
       expect(r.stdout).toContain('issued 1, skipped 2, failed 0');
       expect(await bundleOf(out)).toHaveLength(1);
     });

@@ -6,6 +6,8 @@ import {
   DIVOC_RSA_PRIVATE,
   DIVOC_RSA_PUBLIC,
   FIXTURES,
+  generateKeyFiles,
+  issueArgv,
   ndjson,
   run,
   withTempDir,
@@ -16,11 +18,8 @@ async function generateKey(
   type: string,
 ): Promise<{ keyFile: string; trustFile: string; entry: Record<string, unknown> }> {
   const keyFile = join(dir, `${type}.key.json`);
-  const r = await run(['keys', 'generate', '--type', type, '--out', keyFile]);
-  expect(r.code, r.stderr).toBe(0);
   const trustFile = join(dir, `${type}.trust.json`);
-  await writeFile(trustFile, r.stdout);
-  return { keyFile, trustFile, entry: JSON.parse(r.stdout) as Record<string, unknown> };
+  return { keyFile, trustFile, entry: await generateKeyFiles(keyFile, trustFile, type) };
 }
 
 async function readOut(out: string) {
@@ -40,17 +39,7 @@ describe('divoc issue', () => {
       await withTempDir(async (dir) => {
         const { keyFile, trustFile, entry } = await generateKey(dir, 'ed25519');
         const out = join(dir, 'out');
-        const r = await run([
-          'issue',
-          '--key',
-          keyFile,
-          '--template',
-          'vaccination',
-          '--in',
-          join(FIXTURES, 'records.csv'),
-          '--out',
-          out,
-        ]);
+        const r = await run(issueArgv({ key: keyFile, in: join(FIXTURES, 'records.csv'), out }));
         expect(r.code, r.stdout + r.stderr).toBe(1);
         expect(r.stdout).toContain('issued 3, skipped 0, failed 3');
         const { files, index, errors } = await readOut(out);
@@ -94,17 +83,7 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile } = await generateKey(dir, 'ed25519');
       const out = join(dir, 'out');
-      const argv = [
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--in',
-        join(FIXTURES, 'records.csv'),
-        '--out',
-        out,
-      ];
+      const argv = issueArgv({ key: keyFile, in: join(FIXTURES, 'records.csv'), out });
       await run(argv);
       const before = await readOut(out);
       const mtimes = await Promise.all(before.files.map(async (f) => (await stat(join(out, f))).mtimeMs));
@@ -123,19 +102,7 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile } = await generateKey(dir, 'rsa');
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--in',
-        join(FIXTURES, 'records.json'),
-        '--out',
-        out,
-        '--format',
-        'json',
-      ]);
+      const r = await run(issueArgv({ key: keyFile, in: join(FIXTURES, 'records.json'), out }, '--format', 'json'));
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const { files, index, errors } = await readOut(out);
       expect(index.map((l) => [l.line, l.recordId])).toEqual([
@@ -163,7 +130,7 @@ describe('divoc issue', () => {
       const firstLine = text.split('\n')[0] as string;
       await writeFile(input, `${text.trimEnd()}\n${firstLine}\n`);
       const out = join(dir, 'out');
-      const r = await run(['issue', '--key', keyFile, '--template', 'vaccination', '--in', input, '--out', out]);
+      const r = await run(issueArgv({ key: keyFile, in: input, out }));
       expect(r.code).toBe(1);
       expect(r.stdout).toContain('issued 2, skipped 1, failed 2');
       const { files, index, errors } = await readOut(out);
@@ -258,19 +225,7 @@ describe('divoc issue', () => {
     await withTempDir(async (dir) => {
       const { keyFile, trustFile } = await generateKey(dir, 'ed25519');
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--vc-version',
-        '2.0',
-        '--in',
-        join(FIXTURES, 'records.json'),
-        '--out',
-        out,
-      ]);
+      const r = await run(issueArgv({ key: keyFile, in: join(FIXTURES, 'records.json'), out }, '--vc-version', '2.0'));
       expect(r.code).toBe(1);
       const { files } = await readOut(out);
       const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as {
@@ -294,18 +249,7 @@ describe('divoc issue', () => {
           [['--context', 'sdk'], 'https://divoc.dev/credentials/sdk/v2'],
         ] as const) {
           const out = join(dir, `out-${flags.join('') || 'default'}`);
-          const r = await run([
-            'issue',
-            '--key',
-            keyFile,
-            '--template',
-            'vaccination',
-            ...flags,
-            '--in',
-            join(FIXTURES, 'records.json'),
-            '--out',
-            out,
-          ]);
+          const r = await run(issueArgv({ key: keyFile, in: join(FIXTURES, 'records.json'), out }, ...flags));
           expect(r.code).toBe(1);
           const { files } = await readOut(out);
           const credential = JSON.parse(await readFile(join(out, files[0] as string), 'utf8')) as {
@@ -315,19 +259,9 @@ describe('divoc issue', () => {
           expect(credential['@context'].slice(0, 2)).toEqual(['https://www.w3.org/2018/credentials/v1', context]);
           expect((await run(['verify', '--trust', trustFile, ...files.map((f) => join(out, f))])).code).toBe(0);
         }
-        const bad = await run([
-          'issue',
-          '--key',
-          keyFile,
-          '--template',
-          'vaccination',
-          '--context',
-          'divoc',
-          '--in',
-          join(FIXTURES, 'records.json'),
-          '--out',
-          join(dir, 'x'),
-        ]);
+        const bad = await run(
+          issueArgv({ key: keyFile, in: join(FIXTURES, 'records.json'), out: join(dir, 'x') }, '--context', 'divoc'),
+        );
         expect(bad.code).toBe(2);
       });
     },
@@ -357,17 +291,7 @@ describe('divoc issue', () => {
       ];
       await writeFile(join(dir, 'in.ndjson'), `${lines.join('\n')}\n`);
       const out = join(dir, 'out');
-      const r = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--in',
-        join(dir, 'in.ndjson'),
-        '--out',
-        out,
-      ]);
+      const r = await run(issueArgv({ key: keyFile, in: join(dir, 'in.ndjson'), out }));
       expect(r.code, r.stdout + r.stderr).toBe(1);
       const { index, errors } = await readOut(out);
       expect(index.map((l) => l.recordId)).toEqual(['H-0']);
@@ -381,18 +305,9 @@ describe('divoc issue', () => {
         errors: [{ field: 'extraField', reason: expect.stringContaining('--ignore-unknown-fields') }],
       });
 
-      const lenient = await run([
-        'issue',
-        '--key',
-        keyFile,
-        '--template',
-        'vaccination',
-        '--ignore-unknown-fields',
-        '--in',
-        join(dir, 'in.ndjson'),
-        '--out',
-        out,
-      ]);
+      const lenient = await run(
+        issueArgv({ key: keyFile, in: join(dir, 'in.ndjson'), out }, '--ignore-unknown-fields'),
+      );
       expect(lenient.stdout).toContain('issued 1, skipped 1, failed 6');
       expect(ndjson(await readFile(join(out, 'index.ndjson'), 'utf8')).map((l) => l.recordId)).toEqual(['H-0', 'H-5']);
     });
@@ -409,29 +324,17 @@ describe('divoc issue', () => {
         ['issue'],
         ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv],
         ['issue', '--key', keyFile, '--template', 'nope', '--in', csv, '--out', out],
-        [
-          'issue',
-          '--key',
-          keyFile,
-          '--template',
-          'vaccination',
-          '--in',
-          csv,
-          '--out',
-          out,
-          '--suite',
-          'RsaSignature2018',
-        ],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--suite', 'bogus'],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--format', 'png'],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--issuer', 'not a url'],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', out, '--unknown'],
-        ['issue', '--key', join(dir, 'missing.json'), '--template', 'vaccination', '--in', csv, '--out', out],
-        ['issue', '--key', join(dir, 'notakey.json'), '--template', 'vaccination', '--in', csv, '--out', out],
-        ['issue', '--key', DIVOC_RSA_PUBLIC, '--template', 'vaccination', '--in', csv, '--out', out],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(dir, 'missing.csv'), '--out', out],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', join(dir, 'broken.json'), '--out', out],
-        ['issue', '--key', keyFile, '--template', 'vaccination', '--in', csv, '--out', join(dir, 'notakey.json')],
+        issueArgv({ key: keyFile, in: csv, out }, '--suite', 'RsaSignature2018'),
+        issueArgv({ key: keyFile, in: csv, out }, '--suite', 'bogus'),
+        issueArgv({ key: keyFile, in: csv, out }, '--format', 'png'),
+        issueArgv({ key: keyFile, in: csv, out }, '--issuer', 'not a url'),
+        issueArgv({ key: keyFile, in: csv, out }, '--unknown'),
+        issueArgv({ key: join(dir, 'missing.json'), in: csv, out }),
+        issueArgv({ key: join(dir, 'notakey.json'), in: csv, out }),
+        issueArgv({ key: DIVOC_RSA_PUBLIC, in: csv, out }),
+        issueArgv({ key: keyFile, in: join(dir, 'missing.csv'), out }),
+        issueArgv({ key: keyFile, in: join(dir, 'broken.json'), out }),
+        issueArgv({ key: keyFile, in: csv, out: join(dir, 'notakey.json') }),
       ];
       for (const argv of cases) {
         const r = await run(argv);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { KeyInvalidError } from '@divoc/keys';
 import { PdfTemplateInvalidError } from '@divoc/pdf';
 import { exitCodeOf, isCliError, isOperatorError, InternalCliError, UsageError } from '../src/lib/errors.js';
-import { run, withTempDir } from './helpers.js';
+import { ASHA_P1, issueArgv, run, withTempDir } from './helpers.js';
 
 describe('exit codes of errors that escape a command', () => {
   it('a @divoc/pdf template error is an operator error: exit 2, though not a CLI error', () => {
@@ -32,38 +32,21 @@ describe('exit codes of errors that escape a command', () => {
   it('divoc issue --pdf-template BAD: the library message and code on stderr, exit 2, nothing issued', async () => {
     await withTempDir(async (dir) => {
       expect((await run(['keys', 'generate', '--type', 'ed25519', '--out', join(dir, 'k.key')])).code).toBe(0);
-      await writeFile(
-        join(dir, 'in.ndjson'),
-        JSON.stringify({
-          refId: 'P-1',
-          name: 'Asha Verma',
-          dob: '1990-04-12',
-          vaccine: 'COVISHIELD',
-          vaccinationDate: '2021-09-01',
-          dose: 1,
-          totalDoses: 2,
-        }),
-      );
+      await writeFile(join(dir, 'in.ndjson'), JSON.stringify(ASHA_P1));
       await writeFile(
         join(dir, 'bad.json'),
         JSON.stringify({ version: 1, page: { size: 'B9' }, texts: [], qr: { x: 0, y: 0, size: 100 } }),
       );
       for (const extra of [[], ['--json']]) {
-        const r = await run([
-          'issue',
-          '--key',
-          join(dir, 'k.key'),
-          '--template',
-          'vaccination',
-          '--in',
-          join(dir, 'in.ndjson'),
-          '--out',
-          join(dir, 'out'),
-          '--pdf',
-          '--pdf-template',
-          join(dir, 'bad.json'),
-          ...extra,
-        ]);
+        const r = await run(
+          issueArgv(
+            { key: join(dir, 'k.key'), in: join(dir, 'in.ndjson'), out: join(dir, 'out') },
+            '--pdf',
+            '--pdf-template',
+            join(dir, 'bad.json'),
+            ...extra,
+          ),
+        );
         expect(r.code).toBe(2);
         expect(r.stderr).toBe('divoc: template.page.size must be one of A4, A5, Letter (ERR_PDF_TEMPLATE_INVALID)\n');
         expect(r.stdout).toBe('');

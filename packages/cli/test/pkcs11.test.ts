@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSoftHsm, type SoftHsm } from '../../keys/test/pkcs11-helpers.js';
-import { DIVOC, FIXTURES, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC, FIXTURES, issueArgv, ndjson, run, withTempDir } from './helpers.js';
 
 // The root vitest config aliases `@divoc/keys` to its src/index.ts, which turns the subpath into the
 // unresolvable `src/index.ts/pkcs11`: load the subpath from source here (the built CLI imports dist/pkcs11).
@@ -29,6 +29,29 @@ afterAll(async () => {
 
 const uriFor = (label: string, query = 'pin-source=env:DIVOC_PKCS11_PIN') =>
   `pkcs11:token=cli-token;object=${label}?module-path=${hsm.module}&${query}`;
+
+/**
+ * `divoc keys generate --type FLAG --pkcs11 <label's URI> --out TRUST` (an RSA key with an explicit id), asserting exit
+ * 0; returns the printed trust entry.
+ */
+async function generateTokenKey(flag: string, label: string, trust: string): Promise<{ id: string }> {
+  const made = await run(
+    [
+      'keys',
+      'generate',
+      '--type',
+      flag,
+      '--pkcs11',
+      uriFor(label),
+      '--out',
+      trust,
+      ...(flag === 'rsa' ? ['--id', 'did:web:issuer.example#rsa'] : []),
+    ],
+    { env },
+  );
+  expect(made.code, made.stderr).toBe(0);
+  return JSON.parse(made.stdout) as { id: string };
+}
 
 describe('divoc keys generate --pkcs11', () => {
   it.each([
@@ -110,22 +133,7 @@ describe('loadSigningKey + signerFor with a pkcs11: URI (what every --key flag g
       await withTempDir(async (dir) => {
         const label = `loader-${flag}`;
         const trust = join(dir, 'trust.json');
-        const made = await run(
-          [
-            'keys',
-            'generate',
-            '--type',
-            flag,
-            '--pkcs11',
-            uriFor(label),
-            '--out',
-            trust,
-            ...(flag === 'rsa' ? ['--id', 'did:web:issuer.example#rsa'] : []),
-          ],
-          { env },
-        );
-        expect(made.code, made.stderr).toBe(0);
-        const entry = JSON.parse(made.stdout) as { id: string };
+        const entry = await generateTokenKey(flag, label, trust);
         const { loadSigningKey, signerFor } = await import('../src/lib/keyfile.js');
         const key = await loadSigningKey({ cwd: dir, env }, uriFor(label), flag === 'rsa' ? entry.id : undefined);
         expect(key).toMatchObject({ id: entry.id, source: 'pkcs11' });
@@ -163,22 +171,7 @@ describe('divoc issue --key pkcs11:…', () => {
     async (flag, suite) => {
       await withTempDir(async (dir) => {
         const label = `issue-${flag}`;
-        const made = await run(
-          [
-            'keys',
-            'generate',
-            '--type',
-            flag,
-            '--pkcs11',
-            uriFor(label),
-            '--out',
-            join(dir, 'trust.json'),
-            ...(flag === 'rsa' ? ['--id', 'did:web:issuer.example#rsa'] : []),
-          ],
-          { env },
-        );
-        expect(made.code, made.stderr).toBe(0);
-        const entry = JSON.parse(made.stdout) as { id: string };
+        const entry = await generateTokenKey(flag, label, join(dir, 'trust.json'));
         const csv = join(dir, 'three.csv');
         // Three good rows: the fixture's header and first record, for three different people.
         const [header, first] = (await readFile(join(FIXTURES, 'records.csv'), 'utf8')).split('\n') as [string, string];
@@ -236,17 +229,7 @@ describe('divoc issue --key pkcs11:…', () => {
   it('a missing label in the token is a clear key error (exit 2)', async () => {
     await withTempDir(async (dir) => {
       const r = await run(
-        [
-          'issue',
-          '--key',
-          uriFor('no-such-key'),
-          '--template',
-          'vaccination',
-          '--in',
-          join(FIXTURES, 'records.csv'),
-          '--out',
-          join(dir, 'out'),
-        ],
+        issueArgv({ key: uriFor('no-such-key'), in: join(FIXTURES, 'records.csv'), out: join(dir, 'out') }),
         { env },
       );
       expect(r.code).toBe(2);

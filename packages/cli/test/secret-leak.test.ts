@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { exportPrivateJwk, generateKeyPair } from '@divoc/keys';
 import { parseServiceConfig } from '@divoc/service';
 import { parseKeyFile } from '../src/lib/keyfile.js';
-import { FIXTURES, run, withTempDir } from './helpers.js';
+import { FIXTURES, issueArgv, run, withTempDir } from './helpers.js';
 
 const MARKER = 'SeCrEtMaRkEr';
 
@@ -66,20 +66,7 @@ describe('broken key files never show their secret', () => {
           const runs = [
             await run(['verify', '--trust', name, join(FIXTURES, 'records.json')], { cwd: dir }),
             await run(['verify', '--json', '--trust', name, join(FIXTURES, 'records.json')], { cwd: dir }),
-            await run(
-              [
-                'issue',
-                '--template',
-                'vaccination',
-                '--in',
-                join(FIXTURES, 'records.json'),
-                '--out',
-                'out',
-                '--key',
-                name,
-              ],
-              { cwd: dir },
-            ),
+            await run(issueArgv({ key: name, in: join(FIXTURES, 'records.json'), out: 'out' }), { cwd: dir }),
             await run(
               [
                 'issue',

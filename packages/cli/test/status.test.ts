@@ -9,20 +9,11 @@ import { issueCredential } from '@divoc/vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/lib/io.js';
 import { openStatusAssigner, signsNewCredential } from '../src/lib/status-assign.js';
-import { DIVOC, DIVOC_ED25519_KEY, VECTORS, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC, DIVOC_ED25519_KEY, VECTORS, issueArgv, ndjson, run, withTempDir } from './helpers.js';
+import { type VerifyLine as Line, verifyLines as lines } from './helpers.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
-type Check = { name: string; ok: boolean; code?: string; message?: string };
-type Line = {
-  input: string;
-  format: string;
-  valid: boolean;
-  issuer: string | null;
-  checks: Check[];
-  summary?: Record<string, unknown>;
-};
-const lines = (stdout: string) => ndjson(stdout) as unknown as Line[];
 const revocationOf = (line: Line | undefined) => line?.checks.find((c) => c.name === 'revocation');
 
 let dir: string;
@@ -745,21 +736,13 @@ describe('divoc issue --status-list', () => {
         'B-3,Meena Das,1979-12-30,Female,COVISHIELD,Serum Institute of India,X3,2021-09-03,2,2,IN',
       ];
       await writeFile(join(dir, 'bulk.csv'), `${rows.join('\n')}\n`);
-      const args = [
-        'issue',
-        '--key',
-        'issuer.key.json',
-        '--template',
-        'vaccination',
-        '--in',
-        'bulk.csv',
-        '--out',
-        'bulk-out',
+      const args = issueArgv(
+        { key: 'issuer.key.json', in: 'bulk.csv', out: 'bulk-out' },
         '--status-list',
         'bulk-rev.json',
         '--workers',
         '0',
-      ];
+      );
       const first = await run(args, { cwd: dir });
       expect(first.code, first.stderr).toBe(0);
       const index = ndjson(await readFile(join(dir, 'bulk-out', 'index.ndjson'), 'utf8')) as unknown as {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { resolveDidKey } from '@divoc/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitTrustBinding } from '../src/lib/trust.js';
-import { DIVOC, VECTORS, ndjson, run } from './helpers.js';
+import { DIVOC, VECTORS, issueArgv, ndjson, run } from './helpers.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -27,10 +27,7 @@ beforeAll(async () => {
       totalDoses: 2,
     })}\n`,
   );
-  const issued = await run(
-    ['issue', '--key', 'k.json', '--template', 'vaccination', '--in', 'in.ndjson', '--out', 'out'],
-    { cwd: dir },
-  );
+  const issued = await run(issueArgv({ key: 'k.json', in: 'in.ndjson', out: 'out' }), { cwd: dir });
   expect(issued.code, issued.stdout + issued.stderr).toBe(0);
   const [line] = ndjson(await readFile(join(dir, 'out/index.ndjson'), 'utf8'));
   credentialFile = join(dir, 'out', `${line?.certificateId as string}.json`);

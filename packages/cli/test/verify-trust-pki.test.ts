@@ -1,30 +1,18 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  createDevelopmentCsca,
-  createDocumentSignerCertificate,
-  encodeDcc,
-  type DocumentSignerCertificate,
-} from '@divoc/dcc';
+import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
 import { developmentGateway } from '../../dcc/test/gateway.js';
-import { SAMPLE_DCC } from '../../dcc/test/helpers.js';
+import { sampleHc1 as hc1Of } from '../../dcc/test/helpers.js';
 import { ndjson, run, VECTORS, withTempDir } from './helpers.js';
 
 /** `divoc verify --trust` with PEM bundles and EU DCC Gateway trust lists (`--dcc-trust-anchor`). */
 
 const FROM = new Date('2021-01-01T00:00:00Z');
 const NOW = '2021-08-01T00:00:00Z';
-
-async function hc1Of(dsc: DocumentSignerCertificate): Promise<string> {
-  return (
-    await encodeDcc(SAMPLE_DCC, {
-      signer: dsc.signer,
-      certificate: dsc.certificatePem,
-      iat: new Date('2021-07-15T00:00:00Z'),
-    })
-  ).hc1;
-}
+/** `divoc verify --json --now NOW --trust TRUST ...rest`. */
+const verifyAt = (trust: string, ...rest: string[]) =>
+  run(['verify', '--json', '--now', NOW, '--trust', trust, ...rest]);
 
 const checksOf = (line: Record<string, unknown> | undefined) =>
   (line?.checks as { name: string; ok: boolean; code?: string }[] | undefined)?.map(
@@ -44,16 +32,7 @@ describe('divoc verify --trust bundle.pem', () => {
         await writeFile(join(dir, 'bundle.pem'), `${one.certificatePem.trim()}\n${two.certificatePem.trim()}\n`);
         await writeFile(join(dir, 'first.pem'), one.certificatePem);
 
-        const both = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'bundle.pem'),
-          join(dir, 'one.hc1'),
-          join(dir, 'two.hc1'),
-        ]);
+        const both = await verifyAt(join(dir, 'bundle.pem'), join(dir, 'one.hc1'), join(dir, 'two.hc1'));
         expect(
           ndjson(both.stdout).map((l) => [l.valid, l.issuer]),
           both.stdout + both.stderr,
@@ -63,16 +42,7 @@ describe('divoc verify --trust bundle.pem', () => {
         ]);
         expect(both.code).toBe(0);
 
-        const first = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'first.pem'),
-          join(dir, 'one.hc1'),
-          join(dir, 'two.hc1'),
-        ]);
+        const first = await verifyAt(join(dir, 'first.pem'), join(dir, 'one.hc1'), join(dir, 'two.hc1'));
         const lines = ndjson(first.stdout);
         expect(lines.map((l) => l.valid)).toEqual([true, false]);
         expect(checksOf(lines[1])).toContain('trust:ERR_DCC_KEY_NOT_TRUSTED');
@@ -123,7 +93,7 @@ describe('divoc verify --trust bundle.pem', () => {
         join(dir, 'broken.pem'),
         `${one.certificatePem.trim()}\n-----BEGIN CERTIFICATE-----\nMIIBbm90IGEgY2VydA==\n-----END CERTIFICATE-----\n`,
       );
-      const r = await run(['verify', '--json', '--now', NOW, '--trust', join(dir, 'broken.pem'), join(dir, 'one.hc1')]);
+      const r = await verifyAt(join(dir, 'broken.pem'), join(dir, 'one.hc1'));
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/certificate \[1\] of the bundle/);
     });
@@ -140,80 +110,32 @@ describe('divoc verify --trust gateway-list.json --dcc-trust-anchor ta.pem', () 
         await writeFile(join(dir, 'ta.pem'), gw.trustAnchor.certificatePem);
         await writeFile(join(dir, 'list.json'), JSON.stringify(gw.trustList));
         await writeFile(join(dir, 'de.hc1'), await hc1Of(gw.countries.DE!.dsc));
-        const ok = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'list.json'),
-          '--dcc-trust-anchor',
-          join(dir, 'ta.pem'),
-          join(dir, 'de.hc1'),
-        ]);
+        const anchored = ['--dcc-trust-anchor', join(dir, 'ta.pem')];
+        const ok = await verifyAt(join(dir, 'list.json'), ...anchored, join(dir, 'de.hc1'));
         expect(ndjson(ok.stdout)[0], ok.stdout + ok.stderr).toMatchObject({ valid: true, issuer: 'DE' });
         expect(ok.code).toBe(0);
 
-        const junk = gw.trustList.map((e) =>
-          e.certificateType === 'DSC' && e.country === 'DE'
-            ? { ...e, signature: Buffer.from('junk').toString('base64') }
-            : e,
-        );
+        // The gateway list with its DE DSC entry changed.
+        const withDeDsc = (change: Record<string, string>) =>
+          gw.trustList.map((e) => (e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, ...change } : e));
+        const junk = withDeDsc({ signature: Buffer.from('junk').toString('base64') });
         await writeFile(join(dir, 'junk.json'), JSON.stringify(junk));
-        const refused = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'junk.json'),
-          '--dcc-trust-anchor',
-          join(dir, 'ta.pem'),
-          join(dir, 'de.hc1'),
-        ]);
+        const refused = await verifyAt(join(dir, 'junk.json'), ...anchored, join(dir, 'de.hc1'));
         expect(refused.code).toBe(2);
         expect(refused.stderr).toMatch(/ERR_DCC_TRUST_SIGNATURE_INVALID/);
-        const unanchored = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'junk.json'),
-          join(dir, 'de.hc1'),
-        ]);
+        const unanchored = await verifyAt(join(dir, 'junk.json'), join(dir, 'de.hc1'));
         expect(ndjson(unanchored.stdout)[0]?.valid, unanchored.stderr).toBe(true);
 
         // A wrong kid is refused with or without the anchor.
-        const wrongKid = gw.trustList.map((e) =>
-          e.certificateType === 'DSC' && e.country === 'DE' ? { ...e, kid: 'AAAAAAAAAAA=' } : e,
-        );
+        const wrongKid = withDeDsc({ kid: 'AAAAAAAAAAA=' });
         await writeFile(join(dir, 'kid.json'), JSON.stringify(wrongKid));
-        const kid = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'kid.json'),
-          join(dir, 'de.hc1'),
-        ]);
+        const kid = await verifyAt(join(dir, 'kid.json'), join(dir, 'de.hc1'));
         expect(kid.code).toBe(2);
         expect(kid.stderr).toMatch(/ERR_DCC_TRUST_KID_MISMATCH/);
 
         // An anchor with no gateway list to check is a usage mistake, not silently ignored.
         await writeFile(join(dir, 'dsc.pem'), gw.countries.DE!.dsc.certificatePem);
-        const unused = await run([
-          'verify',
-          '--json',
-          '--now',
-          NOW,
-          '--trust',
-          join(dir, 'dsc.pem'),
-          '--dcc-trust-anchor',
-          join(dir, 'ta.pem'),
-          join(dir, 'de.hc1'),
-        ]);
+        const unused = await verifyAt(join(dir, 'dsc.pem'), ...anchored, join(dir, 'de.hc1'));
         expect(unused.code).toBe(2);
         expect(unused.stderr).toMatch(/no --trust file is one/);
       });

@@ -22,73 +22,25 @@ const failing = async (protectedHeader: Map<number, unknown>, unprotectedHeader?
   return result.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 };
 
+/** A protected header with alg ES256 and the kid, then `extra` entries. */
+const headerWith = (...extra: [number, unknown][]) => new Map<number, unknown>([[1, -7], [4, kid], ...extra]);
+const INVALID = ['decode:ERR_DCC_COSE_INVALID'];
+
 describe('COSE crit', () => {
-  it(
-    'an unknown critical label is refused at decode; ' + 'without crit, or naming only alg, the same message verifies',
-    async () => {
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-          ]),
-        ),
-      ).toEqual([]);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-            [2, [1]],
-          ]),
-        ),
-      ).toEqual([]);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-            [2, [99]],
-            [99, 'must be understood'],
-          ]),
-        ),
-      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-            [2, ['x-ext']],
-          ]),
-        ),
-      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-            [2, 99],
-          ]),
-        ),
-      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-            [2, []],
-          ]),
-        ),
-      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-      expect(
-        await failing(
-          new Map<number, unknown>([
-            [1, -7],
-            [4, kid],
-          ]),
-          new Map<number, unknown>([[2, [99]]]),
-        ),
-      ).toEqual(['decode:ERR_DCC_COSE_INVALID']);
-    },
-  );
+  it.each<[string, Map<number, unknown>, Map<number, unknown> | undefined, string[]]>([
+    ['without crit, the message verifies (control)', headerWith(), undefined, []],
+    ['crit naming only alg, the same message verifies (control)', headerWith([2, [1]]), undefined, []],
+    [
+      'an unknown critical label is refused at decode',
+      headerWith([2, [99]], [99, 'must be understood']),
+      undefined,
+      INVALID,
+    ],
+    ['an unknown critical text label is refused', headerWith([2, ['x-ext']]), undefined, INVALID],
+    ['crit that is not a list is refused', headerWith([2, 99]), undefined, INVALID],
+    ['crit that is an empty list is refused', headerWith([2, []]), undefined, INVALID],
+    ['crit in the unprotected header is refused', headerWith(), new Map<number, unknown>([[2, [99]]]), INVALID],
+  ])('%s', async (_name, protectedHeader, unprotectedHeader, expected) => {
+    expect(await failing(protectedHeader, unprotectedHeader)).toEqual(expected);
+  });
 });

@@ -3,6 +3,7 @@ import {
   createDevelopmentCsca,
   createDocumentSignerCertificate,
   type DevelopmentCsca,
+  encodeDcc,
   type DocumentSignerCertificate,
 } from '../src/index.js';
 import { base45Encode } from '../src/base45/base45.js';
@@ -55,6 +56,17 @@ export const SAMPLE_DCC = {
     },
   ],
 };
+
+/** SAMPLE_DCC signed by `dsc` (issued 2021-07-15T00:00:00Z), as HC1 text. */
+export async function sampleHc1(dsc: DocumentSignerCertificate): Promise<string> {
+  return (
+    await encodeDcc(SAMPLE_DCC, {
+      signer: dsc.signer,
+      certificate: dsc.certificatePem,
+      iat: new Date('2021-07-15T00:00:00Z'),
+    })
+  ).hc1;
+}
 
 export interface CraftOptions {
   protectedHeader?: Map<number, unknown> | null;

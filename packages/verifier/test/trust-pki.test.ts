@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import {
   createDevelopmentCsca,
   createDocumentSignerCertificate,
-  encodeDcc,
   type DevelopmentCsca,
   type DocumentSignerCertificate,
 } from '@divoc/dcc';
@@ -15,7 +14,7 @@ import {
   type GatewayEntry,
 } from '../../dcc/test/gateway.js';
 import { parseValidationClock } from '../../dcc/test/harness/dgc-testdata.js';
-import { SAMPLE_DCC } from '../../dcc/test/helpers.js';
+import { sampleHc1 as dccOf } from '../../dcc/test/helpers.js';
 import { outline, VECTORS } from './helpers.js';
 
 /**
@@ -33,16 +32,6 @@ beforeAll(async () => {
   gw = await developmentGateway(['DE', 'FR'], FROM);
   hc1 = { DE: await dccOf(gw.countries.DE!.dsc), FR: await dccOf(gw.countries.FR!.dsc) };
 });
-
-async function dccOf(dsc: DocumentSignerCertificate): Promise<string> {
-  return (
-    await encodeDcc(SAMPLE_DCC, {
-      signer: dsc.signer,
-      certificate: dsc.certificatePem,
-      iat: new Date('2021-07-15T00:00:00Z'),
-    })
-  ).hc1;
-}
 
 const anchor = () => ({ trustAnchor: gw.trustAnchor.certificatePem });
 const entryOf = (type: string, country: string): GatewayEntry =>
