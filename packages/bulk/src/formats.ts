@@ -36,6 +36,16 @@ function signsWith(plugin: CredentialFormatPlugin, slot: string): boolean {
   return issuance.keys.includes(slot);
 }
 
+/**
+ * The caller's key slot a format signs with (its first choice: `dcc` for the DCC, `vc` for the formats that
+ * re-encode the W3C VC), so a front end loads the key material by slot, not by format.
+ */
+export function keySlotOf(format: BulkFormat): string {
+  let plugin = FORMATS.get(format);
+  while (plugin.issuance.mode === 'reencodes') plugin = FORMATS.get(plugin.issuance.source);
+  return plugin.issuance.mode === 'signs' ? (plugin.issuance.keys[0] ?? '') : '';
+}
+
 /** Formats made from the signed W3C VC (they need the VC key, `keys.vc`). */
 export const VC_BASED_FORMATS: ReadonlySet<BulkFormat> = new Set(
   FORMATS.plugins.filter((p) => signsWith(p, 'vc')).map((p) => p.name as BulkFormat),

@@ -14,7 +14,15 @@ export type {
 export { csvSource, ndjsonSource, jsonSource, iterableSource, openRecordFile } from './sources/index.js';
 export type { RecordSource, RecordInput, RecordFileFormat, SourceOptions } from './sources/index.js';
 export type { SourceItem, RawRecord, FieldError, RecordMapper, MapResult } from './types.js';
-export { BULK_FORMATS, formatStem, formatOfStem, isBulkFormat, mainFileName, VC_BASED_FORMATS } from './formats.js';
+export {
+  BULK_FORMATS,
+  formatStem,
+  formatOfStem,
+  isBulkFormat,
+  keySlotOf,
+  mainFileName,
+  VC_BASED_FORMATS,
+} from './formats.js';
 export type { BulkFormat, FormatStem } from './formats.js';
 export { parseMapping, mappingRecordMapper, identityMapper, recordIdOf } from './lib/mapping.js';
 export type { Mapping } from './lib/mapping.js';

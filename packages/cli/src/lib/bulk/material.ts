@@ -3,7 +3,8 @@
  * check the command line (exit 2 before any record is read); each worker loads them again from the same files, so
  * private key bytes never travel in messages or logs.
  */
-import { readFileCapped } from '@divoc/keys/node';
+import { describeFsError, readFileCapped } from '@divoc/keys/node';
+import { keySlotOf, type BulkFormat } from '@divoc/bulk';
 import { MAX_KEY_FILE_BYTES, controllerOf } from '@divoc/keys';
 import type { IssuerKeys } from '@divoc/issuer';
 import type { SuiteName } from '@divoc/vc';
@@ -11,8 +12,8 @@ import { SUITES_BY_KEY_TYPE, makeIssuer } from '../engine.js';
 import { InputUnreadableError, KeyFileError, UsageError } from '../errors.js';
 import { resolvePath, type CliIo } from '../io.js';
 import { loadSigningKey, signerFor } from '../keyfile.js';
-import { describeFsError } from '@divoc/keys/node';
 import {
+  REPORTED_FORMAT,
   VC_BASED,
   certifiedKey,
   hasVdsncUsage,
@@ -49,7 +50,13 @@ export async function loadMaterial(
   formats: readonly OutputFormat[],
 ): Promise<{ material: IssueMaterial; issuer: string; label: string }> {
   const spec = { name: 'issue' };
-  const wants = (f: OutputFormat) => formats.includes(f);
+  // Key material is loaded per key slot (`dcc`: the document signer, `vdsnc`: the barcode signer, `shc`), for the
+  // formats that sign with it: a format added to the registry on an existing slot needs nothing here.
+  const signingWith = (slot: string): OutputFormat[] =>
+    formats.filter((f) => keySlotOf(REPORTED_FORMAT[f] as BulkFormat) === slot);
+  const dccFormats = signingWith('dcc');
+  const vdsncFormats = signingWith('vdsnc');
+  const shcFormats = signingWith('shc');
   const material: IssueMaterial = {};
   if (flags.qr !== undefined) material.qr = flags.qr as 'png' | 'svg';
   const labels: string[] = [];
@@ -102,37 +109,39 @@ export async function loadMaterial(
   const dsc = await pair('dsc-key', 'dsc-cert');
   const bsc = await pair('bsc-key', 'bsc-cert');
 
-  if (wants('dcc')) {
+  if (dccFormats.length > 0) {
     if (!dsc)
       throw new UsageError(
-        '--format dcc needs --dsc-key and --dsc-cert (a P-256 document signer key and certificate; see divoc keys dsc)',
+        `--format ${dccFormats.join(',')} needs --dsc-key and --dsc-cert ` +
+          '(a P-256 document signer key and certificate; see divoc keys dsc)',
         spec.name,
       );
     material.dsc = dsc;
-    labels.push('dcc');
+    labels.push(...dccFormats);
   }
-  if (wants('vdsnc')) {
+  if (vdsncFormats.length > 0) {
     if (bsc) material.bsc = bsc;
     else if (dsc && hasVdsncUsage(dsc)) material.bsc = dsc;
     else if (dsc) {
       throw new UsageError(
-        '--format vdsnc needs --bsc-key and --bsc-cert: the certificate in --dsc-cert lacks the VDS-NC ' +
-          'extended key usage 2.23.136.1.1.14.2 (divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
+        `--format ${vdsncFormats.join(',')} needs --bsc-key and --bsc-cert: ` +
+          'the certificate in --dsc-cert lacks the VDS-NC extended key usage 2.23.136.1.1.14.2 ' +
+          '(divoc keys dsc writes bsc.key.pem / bsc.crt.pem)',
         spec.name,
       );
     } else
       throw new UsageError(
-        '--format vdsnc needs --bsc-key and --bsc-cert (or --dsc-key and --dsc-cert with the VDS-NC usage; ' +
-          'see divoc keys dsc)',
+        `--format ${vdsncFormats.join(',')} needs --bsc-key and --bsc-cert ` +
+          '(or --dsc-key and --dsc-cert with the VDS-NC usage; see divoc keys dsc)',
         spec.name,
       );
-    labels.push('vdsnc');
+    labels.push(...vdsncFormats);
   }
-  if (wants('shc')) {
+  if (shcFormats.length > 0) {
     let key;
     if (flags['shc-key'] !== undefined) key = await loadSigningKey(io, flags['shc-key'], undefined);
     else if (dsc) key = dsc.key;
-    else throw new UsageError('--format shc needs --shc-key (a P-256 key) or --dsc-key', spec.name);
+    else throw new UsageError(`--format ${shcFormats.join(',')} needs --shc-key (a P-256 key) or --dsc-key`, spec.name);
     if (key.keyPair.type !== 'P-256')
       throw new KeyFileError(
         flags['shc-key'] ?? (flags['dsc-key'] as string),
@@ -142,7 +151,7 @@ export async function loadMaterial(
     const shcIssuer = flags['shc-issuer'] ?? fromIssuer;
     if (shcIssuer === undefined)
       throw new UsageError(
-        '--format shc needs --shc-issuer URL (https, no trailing slash: ' +
+        `--format ${shcFormats.join(',')} needs --shc-issuer URL (https, no trailing slash: ` +
           'where the issuer publishes /.well-known/jwks.json)',
         spec.name,
       );
@@ -150,7 +159,7 @@ export async function loadMaterial(
       throw new UsageError('--shc-issuer must be an https URL without a trailing slash', spec.name);
     material.shc = { signer: signerFor(key, { id: key.id, algorithm: 'ES256' }), key, issuer: shcIssuer };
     issuer ??= shcIssuer;
-    labels.push('shc');
+    labels.push(...shcFormats);
   }
   if (issuer === undefined)
     throw new UsageError('missing --issuer (the credential issuer; without --key it cannot be derived)', spec.name);
