@@ -206,3 +206,35 @@ describe('a new format is one plugin plus one registration; trust is still decid
     expect((await verify(text, { trust, registry })).format).toBe('toy');
   });
 });
+
+describe('the issuer issues a registered format with no change to the issuer', () => {
+  /** A toy wrapping of the signed W3C VC: text any QR can hold. */
+  const toyWrapping: CredentialFormatPlugin<'toy-vc'> = {
+    ...toyFormat(true),
+    name: 'toy-vc',
+    shortName: 'toy-vc',
+    detect: () => undefined,
+    issuance: {
+      mode: 'reencodes',
+      source: 'w3c-vc',
+      issue: ({ signed }) => {
+        const text = `TOYVC:${base64urlEncode(encoder.encode(JSON.stringify(signed)))}`;
+        return { output: { text }, qr: text };
+      },
+    },
+  };
+
+  it('makes the new format from the same signed credential, beside the others (control: FORMATS alone)', async () => {
+    const fixture = await createFixture();
+    const input = { record: RECORD, template: 'vaccination' };
+    const options = { keys: { vc: fixture.keys.vc }, issuer: ISSUER, issuanceDate: ISSUED_AT, strict: true };
+    const plain = await issueAllFormats(input, options);
+    expect(Object.keys(plain.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact']);
+
+    const issued = await issueAllFormats(input, { ...options, registry: FORMATS.with(toyWrapping) });
+    const outputs = issued.outputs as Record<string, { text?: string; credential?: unknown }>;
+    expect(Object.keys(outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'toy-vc']);
+    const carried = JSON.parse(new TextDecoder().decode(base64urlDecode(outputs['toy-vc']!.text!.slice(6))));
+    expect(carried).toEqual(outputs['w3c-vc']!.credential);
+  });
+});

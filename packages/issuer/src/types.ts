@@ -1,5 +1,5 @@
 import type { DocumentSignerKey, Signer } from '@divoc/keys';
-import type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
+import type { DdccCoreDataSet, FormatRegistry, ToDdccOptions } from '@divoc/schemas';
 import type { SignedCredential, VcSigningKey } from '@divoc/vc';
 import type { DccPayload } from '@divoc/dcc';
 import type { HealthCardFile, ShcPayload, ShcSigningKey } from '@divoc/shc';
@@ -44,6 +44,11 @@ export interface IssueAllFormatsOptions {
   issuer: string;
   /** Formats to produce. Default: every format whose key is in `keys`. */
   formats?: readonly FormatName[];
+  /**
+   * The formats there are: default `FORMATS` from `@divoc/formats`; `FORMATS.with(yourFormat)` issues one more (its
+   * output lands in `outputs[yourFormat.name]`; name it in `formats` with a cast, or give its key slot in `keys`).
+   */
+  registry?: FormatRegistry;
   /** Also render QR images. Default false. */
   qr?: QrImageFormat | false;
   /**

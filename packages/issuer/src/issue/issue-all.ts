@@ -6,6 +6,7 @@ import {
   DdccMappingError,
   RecordValidationError,
   toDdccCoreDataSet,
+  FormatRegistry,
   type CredentialFormatPlugin,
   type DdccCoreDataSet,
   type FormatIssued,
@@ -51,12 +52,16 @@ function checkOptions(options: IssueAllFormatsOptions): void {
   ) {
     throw new IssuerInputError('options.issuer must be an absolute URI or DID');
   }
+  if (options.registry !== undefined && !(options.registry instanceof FormatRegistry)) {
+    throw new IssuerInputError('options.registry must be a FormatRegistry (FORMATS.with(...) from @divoc/formats)');
+  }
   if (options.formats !== undefined) {
+    const known = registryOf(options).names;
     if (!Array.isArray(options.formats) || options.formats.length === 0)
       throw new IssuerInputError('options.formats must be a non-empty array');
     for (const f of options.formats)
-      if (!FORMAT_NAMES.includes(f))
-        throw new IssuerInputError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
+      if (!known.includes(f as string))
+        throw new IssuerInputError(`unknown format ${JSON.stringify(String(f))}; known: ${known.join(', ')}`);
   }
   if (options.qr !== undefined && options.qr !== false && options.qr !== 'png' && options.qr !== 'svg')
     throw new IssuerInputError("options.qr must be 'png', 'svg' or false");
@@ -103,20 +108,27 @@ function keyFor(plugin: CredentialFormatPlugin, keys: IssueAllFormatsOptions['ke
   return undefined;
 }
 
+/** The formats to issue: the caller's registry (`FORMATS.with(...)`), else `FORMATS`. */
+const registryOf = (options: Pick<IssueAllFormatsOptions, 'registry'>): FormatRegistry => options.registry ?? FORMATS;
+
 /** The format a format's output comes from: itself, or the one it re-encodes. */
-function sourceOf(plugin: CredentialFormatPlugin): CredentialFormatPlugin {
-  return plugin.issuance.mode === 'reencodes' ? FORMATS.get(plugin.issuance.source) : plugin;
+function sourceOf(plugin: CredentialFormatPlugin, registry: FormatRegistry = FORMATS): CredentialFormatPlugin {
+  return plugin.issuance.mode === 'reencodes' ? registry.get(plugin.issuance.source) : plugin;
 }
 
 /** Formats whose key is present: the default when `options.formats` is not given. */
 function formatsFor(options: IssueAllFormatsOptions, signed: boolean): FormatName[] {
-  if (options.formats !== undefined) return FORMAT_NAMES.filter((f) => options.formats!.includes(f));
-  return FORMATS.plugins
+  const registry = registryOf(options);
+  if (options.formats !== undefined) {
+    const wanted: readonly string[] = options.formats;
+    return registry.names.filter((f) => wanted.includes(f)) as FormatName[];
+  }
+  return registry.plugins
     .filter((plugin) => {
-      const source = sourceOf(plugin);
+      const source = sourceOf(plugin, registry);
       return (signed && source.name === 'w3c-vc') || keyFor(source, options.keys) !== undefined;
     })
-    .map((plugin) => plugin.name);
+    .map((plugin) => plugin.name as FormatName);
 }
 
 /** The formats these keys can issue, in registry order (what `issueAllFormats` makes when no `formats` are named). */
@@ -269,6 +281,7 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
   }
 
   const formats = formatsFor(options, prepared.signed !== undefined);
+  const registry = registryOf(options);
   const outputs: IssuedOutputs = {};
   const errors: Partial<Record<FormatName, FormatFailure>> = {};
   const identifiers: IssuedFormats['identifiers'] = { hcid: ddcc.certificate.hcid };
@@ -309,7 +322,7 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
     let outcome: { issued?: FormatIssued; error?: unknown };
     try {
       if (plugin.issuance.mode === 'reencodes') {
-        const source = await produce(FORMATS.get(plugin.issuance.source));
+        const source = await produce(registry.get(plugin.issuance.source));
         if (source.issued === undefined) throw toFormatError(plugin.name as FormatName, source.error);
         const signed = source.issued.output.credential as Readonly<Record<string, unknown>>;
         outcome = {
@@ -333,7 +346,7 @@ export async function issueAllFormats(input: IssueInput, options: IssueAllFormat
     return outcome;
   };
 
-  for (const plugin of FORMATS.plugins) {
+  for (const plugin of registry.plugins) {
     const format = plugin.name as FormatName;
     if (!formats.includes(format)) continue;
     const outcome = await produce(plugin);
