@@ -29,26 +29,17 @@ export function formatOfStem(stem: string): BulkFormat | undefined {
   return plugin !== undefined && plugin.shortName === stem ? (plugin.name as BulkFormat) : undefined;
 }
 
-/** Whether a format is signed with one of the caller's key slots, directly or through the format it re-encodes. */
-function signsWith(plugin: CredentialFormatPlugin, slot: string): boolean {
-  const issuance = plugin.issuance;
-  if (issuance.mode === 'reencodes') return signsWith(FORMATS.get(issuance.source), slot);
-  return issuance.keys.includes(slot);
-}
-
 /**
  * The caller's key slot a format signs with (its first choice: `dcc` for the DCC, `vc` for the formats that
  * re-encode the W3C VC), so a front end loads the key material by slot, not by format.
  */
 export function keySlotOf(format: BulkFormat): string {
-  let plugin = FORMATS.get(format);
-  while (plugin.issuance.mode === 'reencodes') plugin = FORMATS.get(plugin.issuance.source);
-  return plugin.issuance.mode === 'signs' ? (plugin.issuance.keys[0] ?? '') : '';
+  return FORMATS.signerOf(FORMATS.get(format)).issuance.keys[0] ?? '';
 }
 
 /** Formats made from the signed W3C VC (they need the VC key, `keys.vc`). */
 export const VC_BASED_FORMATS: ReadonlySet<BulkFormat> = new Set(
-  FORMATS.plugins.filter((p) => signsWith(p, 'vc')).map((p) => p.name as BulkFormat),
+  FORMATS.plugins.filter((p) => FORMATS.signerOf(p).issuance.keys.includes('vc')).map((p) => p.name as BulkFormat),
 );
 
 /** The file whose presence means "this format was issued for this certificate" (reruns skip it). */

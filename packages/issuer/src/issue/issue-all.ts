@@ -111,11 +111,6 @@ function keyFor(plugin: CredentialFormatPlugin, keys: IssueAllFormatsOptions['ke
 /** The formats to issue: the caller's registry (`FORMATS.with(...)`), else `FORMATS`. */
 const registryOf = (options: Pick<IssueAllFormatsOptions, 'registry'>): FormatRegistry => options.registry ?? FORMATS;
 
-/** The format a format's output comes from: itself, or the one it re-encodes. */
-function sourceOf(plugin: CredentialFormatPlugin, registry: FormatRegistry = FORMATS): CredentialFormatPlugin {
-  return plugin.issuance.mode === 'reencodes' ? registry.get(plugin.issuance.source) : plugin;
-}
-
 /** Formats whose key is present: the default when `options.formats` is not given. */
 function formatsFor(options: IssueAllFormatsOptions, signed: boolean): FormatName[] {
   const registry = registryOf(options);
@@ -125,7 +120,7 @@ function formatsFor(options: IssueAllFormatsOptions, signed: boolean): FormatNam
   }
   return registry.plugins
     .filter((plugin) => {
-      const source = sourceOf(plugin, registry);
+      const source = registry.signerOf(plugin);
       return (signed && source.name === 'w3c-vc') || keyFor(source, options.keys) !== undefined;
     })
     .map((plugin) => plugin.name as FormatName);
@@ -138,8 +133,7 @@ export function issuableFormats(keys: IssuerKeys): FormatName[] {
 
 /** Which of the caller's keys a format needs, in words (`keys.dcc or keys.dsc (...)`). */
 export function formatKeyHint(format: FormatName): string {
-  const source = sourceOf(FORMATS.get(format));
-  return source.issuance.mode === 'signs' ? source.issuance.keyHint : 'no key';
+  return FORMATS.signerOf(FORMATS.get(format)).issuance.keyHint;
 }
 
 interface Prepared {

@@ -65,6 +65,21 @@ export class FormatRegistry<Plugin extends CredentialFormatPlugin = CredentialFo
     return undefined;
   }
 
+  /**
+   * The plugin that signs a format's output: the format itself, or the one it re-encodes (the DIVOC QR → the W3C VC).
+   * Its `issuance.keys` are the caller's key slots the format needs.
+   */
+  signerOf(plugin: CredentialFormatPlugin): CredentialFormatPlugin & { issuance: { mode: 'signs' } } {
+    let current = plugin;
+    for (let hops = 0; current.issuance.mode === 'reencodes'; hops++) {
+      if (hops >= this.plugins.length) {
+        throw new FormatRegistryError('ERR_FORMAT_UNKNOWN', `${plugin.name} re-encodes formats in a circle`);
+      }
+      current = this.get(current.issuance.source);
+    }
+    return current as CredentialFormatPlugin & { issuance: { mode: 'signs' } };
+  }
+
   /** A registry with more formats after these (a country's own format, WHO's next one). */
   with<More extends CredentialFormatPlugin>(...plugins: readonly More[]): FormatRegistry<Plugin | More> {
     return new FormatRegistry<Plugin | More>([...this.plugins, ...plugins]);

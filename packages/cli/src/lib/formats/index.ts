@@ -1,5 +1,5 @@
 import { FORMATS } from '@divoc/formats';
-import { isJsonObject, isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { isJsonObject, isUnsafeJsonError, parseJsonStrict, utf8DecodeStrict } from '@divoc/keys';
 import type { FormatInput, FormatRegistry } from '@divoc/schemas';
 import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from '../errors.js';
@@ -7,17 +7,8 @@ import type { DecodedPayload, RawInput } from './types.js';
 
 export type { DecodedPayload, RawInput } from './types.js';
 
-/** What `divoc issue --format` and file names call the compact W3C VC QR format (its registry name). */
-export const VC_COMPACT_FORMAT = FORMATS.get('vc-compact').name;
-
 export function rawInput(name: string, bytes: Uint8Array): RawInput {
-  let text: string | undefined;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    text = undefined;
-  }
-  return { name, bytes, text };
+  return { name, bytes, text: utf8DecodeStrict(bytes) };
 }
 
 /** What `divoc decode` prints for one input. */
