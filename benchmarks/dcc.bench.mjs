@@ -20,7 +20,7 @@ const { Encoder, Decoder, Tag } = await import(dccRequire.resolve('cbor-x'));
 const require = createRequire(import.meta.url);
 const coseJs = require('cose-js');
 const cbor = createRequire(require.resolve('cose-js'))('cbor');
-const { encodeDcc, verifyDcc, createDevelopmentCsca, createDocumentSignerCertificate } = await import(
+const { encodeDcc, verifyDcc, createDevelopmentCsca, createDevelopmentSigner } = await import(
   new URL('../packages/dcc/dist/index.js', import.meta.url).href
 );
 
@@ -120,7 +120,7 @@ export function coseJsPipeline({ privateKey, publicKey, kid }) {
 
 export async function setup() {
   const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'DIVOC Benchmark CSCA' });
-  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 3650 });
+  const dsc = await createDevelopmentSigner({ csca, types: ['v', 't', 'r'], validityDays: 3650 });
   const kid = Buffer.from(dsc.kid, 'base64');
   const baseline = baselinePipeline({ privateKey: dsc.keyPair.privateKey, publicKey: dsc.keyPair.publicKey, kid });
   const times = { iss: 'IN', iat: 1_700_000_000, exp: 1_900_000_000 };
@@ -147,7 +147,7 @@ export async function setup() {
   const theirs = baseline.issue(sampleDcc, times);
 
   // Each side must accept the other's output, or the comparison means nothing.
-  const ourCheck = await verifyDcc(theirs, { trustStore, now });
+  const ourCheck = await verifyDcc(theirs, { trust: trustStore, now });
   if (!ourCheck.valid) throw new Error(`@divoc/dcc rejects the baseline's HC1: ${JSON.stringify(ourCheck.checks)}`);
   const theirCheck = baseline.verify(ours);
   if (!theirCheck.valid) throw new Error("the baseline rejects @divoc/dcc's HC1");
@@ -155,7 +155,7 @@ export async function setup() {
   // cose-js: both sides must read each other's HC1 here too.
   const coseJsSide = coseJsPipeline({ privateKey: dsc.keyPair.privateKey, publicKey: dsc.keyPair.publicKey, kid });
   const coseJsHc1 = await coseJsSide.issue(sampleDcc, times);
-  const ourCheckOfCoseJs = await verifyDcc(coseJsHc1, { trustStore, now });
+  const ourCheckOfCoseJs = await verifyDcc(coseJsHc1, { trust: trustStore, now });
   if (!ourCheckOfCoseJs.valid)
     throw new Error(`@divoc/dcc rejects cose-js's HC1: ${JSON.stringify(ourCheckOfCoseJs.checks)}`);
   const coseJsReadsOurs = await coseJsSide.verify(ours);
@@ -193,7 +193,7 @@ export async function setup() {
         baselineName: 'base45 + pako + cbor-x + node:crypto verify',
         // The baseline validates no schema: neither does ours here (policy.schema: false); see dcc-verify-validated.
         ours: async () => {
-          const r = await verifyDcc(ours, { trustStore, now, policy: { schema: false } });
+          const r = await verifyDcc(ours, { trust: trustStore, now, policy: { schema: false } });
           if (!r.valid) throw new Error('verify failed');
         },
         baseline: () => {
@@ -205,7 +205,7 @@ export async function setup() {
         informational: true,
         baselineName: 'same baseline (no schema check); ours also validates schema + value sets',
         ours: async () => {
-          const r = await verifyDcc(ours, { trustStore, now });
+          const r = await verifyDcc(ours, { trust: trustStore, now });
           if (!r.valid) throw new Error('verify failed');
         },
         baseline: () => {
@@ -252,7 +252,7 @@ export async function setup() {
         informational: true,
         baselineName: 'base45 + pako + cose-js sign.verify (elliptic) + cbor',
         ours: async () => {
-          const r = await verifyDcc(ours, { trustStore, now, policy: { schema: false } });
+          const r = await verifyDcc(ours, { trust: trustStore, now, policy: { schema: false } });
           if (!r.valid) throw new Error('verify failed');
         },
         baseline: () => coseJsSide.verify(coseJsHc1),

@@ -8,9 +8,8 @@ const qrRequire = createRequire(new URL('../packages/qr/package.json', import.me
 const QRCode = qrRequire('qrcode');
 const jsQR = qrRequire('jsqr');
 const { PNG } = qrRequire('pngjs');
-const { renderQrPng, readQrFromImage, createQrMatrix } = await import(
-  new URL('../packages/qr/dist/index.js', import.meta.url).href
-);
+const { renderQrPng, createQrMatrix } = await import(new URL('../packages/qr/dist/index.js', import.meta.url).href);
+const { readQrFromImage } = await import(new URL('../packages/qr/dist/image.js', import.meta.url).href);
 
 /** Decode a PNG with jsQR (independent of our reader). */
 function jsqrText(png) {

@@ -3,6 +3,8 @@
 // `pnpm bench --bulk` also runs the bulk issuance benchmark (bulk.bench.mjs: 10k and 100k rows through the built
 // `divoc issue`, next to a naive @digitalbazaar/vc loop); it takes several minutes, so it is not in the default run.
 // The 1M-row run is its own script: node benchmarks/bulk.mjs --rows 1000000.
+// After the throughput cases: start-up (startup.mjs: cold processes, median of 10, wall and CPU ms) and the browser
+// bundle sizes (bundle-size.mjs: text verification, and with image reading; minified and gzipped).
 //
 // Each case runs ours and the baseline in alternating rounds and counts CPU time (see lib/harness.mjs), so the ratio
 // holds on a busy machine; BENCH_SECONDS (default 1.5) is the CPU time per side per case.
@@ -13,6 +15,8 @@ import { compare, formatTable } from './lib/harness.mjs';
 import { setup as setupVc } from './vc.bench.mjs';
 import { setup as setupDcc } from './dcc.bench.mjs';
 import { setup as setupQr } from './qr.bench.mjs';
+import { startupSuite, formatStartupTable } from './startup.mjs';
+import { bundleSizeSuite, formatBundleTable } from './bundle-size.mjs';
 
 const json = process.argv.includes('--json');
 const bulk = process.argv.includes('--bulk');
@@ -57,6 +61,14 @@ console.log(
 console.log(formatTable(rows));
 for (const n of notes) console.log(`\n${n}`);
 
+process.stderr.write('  start-up (cold processes)...\n');
+const startup = await startupSuite({ runs: 10 });
+console.log('\nStart-up: cold processes, median of 10 (wall is what a user waits; CPU is what load inflates less)\n');
+console.log(formatStartupTable(startup));
+const bundles = await bundleSizeSuite();
+console.log('\nBrowser bundles (esbuild, minified, gzip -9)\n');
+console.log(formatBundleTable(bundles));
+
 let bulkResults;
 if (bulk) {
   const { bulkSuite, formatBulkTable } = await import('./bulk.bench.mjs');
@@ -90,6 +102,15 @@ if (json) {
       rows.filter((r) => r.informational).map((r) => [r.name, { ratio: round(r.ratio), baseline: r.baselineName }]),
     ),
     notes,
+    startup: Object.fromEntries(
+      startup.map((r) => [r.name, { wallMs: Math.round(r.wallMs), cpuMs: Math.round(r.cpuMs), goalMs: r.goal }]),
+    ),
+    bundles: Object.fromEntries(
+      bundles.map((b) => [
+        b.name,
+        { minified: b.minified, gzip: b.gzip, goalKiB: b.goal, lazyMinified: b.lazyMinified },
+      ]),
+    ),
     ...(bulkResults ? { bulk: bulkResults.map(({ work: _w, exportFile: _e, ...r }) => r) } : {}),
   };
   const out = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -159,7 +159,7 @@ export async function setup() {
 
   const ours = await issueCredential(structuredClone(credential), { signer, created, documentLoader: loader });
   const theirs = await dbIssue(structuredClone(credential));
-  const ourCheck = await verifyCredential(ours, { trustStore, documentLoader: loader });
+  const ourCheck = await verifyCredential(ours, { trust: trustStore, documentLoader: loader });
   const theirCheck = await dbVerify(theirs);
   const crossCheck = await dbVerify(structuredClone(ours));
   if (!ourCheck.valid) throw new Error(`ours does not verify: ${JSON.stringify(ourCheck.checks)}`);
@@ -188,7 +188,7 @@ export async function setup() {
     issueCredential(c, { signer, created, documentLoader: loader, suite: 'Ed25519Signature2020' });
   const ours2020 = await ourIssue2020(structuredClone(credential2020));
   const theirs2020 = await dbIssue2020(structuredClone(credential2020));
-  if (!(await verifyCredential(ours2020, { trustStore, documentLoader: loader })).valid)
+  if (!(await verifyCredential(ours2020, { trust: trustStore, documentLoader: loader })).valid)
     throw new Error('ours (Ed25519Signature2020) does not verify');
   if (!(await dbVerify2020(theirs2020)).verified) throw new Error('baseline (Ed25519Signature2020) does not verify');
   if (!(await dbVerify2020(structuredClone(ours2020))).verified)
@@ -213,7 +213,7 @@ export async function setup() {
         name: 'vc-verify',
         baselineName: '@digitalbazaar/vc verifyCredential',
         ours: async () => {
-          const r = await verifyCredential(ours, { trustStore, documentLoader: loader });
+          const r = await verifyCredential(ours, { trust: trustStore, documentLoader: loader });
           if (!r.valid) throw new Error('verify failed');
         },
         baseline: async () => {
@@ -233,7 +233,7 @@ export async function setup() {
         goal: 5,
         baselineName: '@digitalbazaar/vc verifyCredential (Ed25519Signature2020)',
         ours: async () => {
-          const r = await verifyCredential(ours2020, { trustStore, documentLoader: loader });
+          const r = await verifyCredential(ours2020, { trust: trustStore, documentLoader: loader });
           if (!r.valid) throw new Error('verify failed');
         },
         baseline: async () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { DivocError, isDivocError, parseJsonStrict } from '@divoc/keys';
 import { decodeDcc } from '@divoc/dcc';
-import { readQrFromImage } from '@divoc/qr';
+import { readQrFromImage } from '@divoc/qr/image';
 import { decodeShcQr } from '@divoc/shc';
 import { decodeBitstring } from '@divoc/status';
 import { decodeCompactCredential } from '@divoc/vc';

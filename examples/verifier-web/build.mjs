@@ -37,12 +37,12 @@ const noNodeBuiltins = {
 
 /**
  * Content-Security-Policy: only this origin. connect-src 'self' serves `?trust=FILE`; media from the camera is a
- * MediaStream (no fetch). 'unsafe-eval' is needed because @divoc/schemas compiles its JSON Schemas with ajv at load
- * time (`new Function`); with precompiled (ajv standalone) validators it could go. See README.
+ * MediaStream (no fetch). No 'unsafe-eval': the JSON Schema validators are precompiled (Ajv standalone) and nothing
+ * else in the SDK evaluates code at run time.
  */
 export const CSP = [
   "default-src 'none'",
-  "script-src 'self' 'unsafe-eval'",
+  "script-src 'self'",
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "media-src 'self' blob: mediastream:",

@@ -5,12 +5,20 @@
 //    verification runs on WebCrypto;
 // 2. safety net: any other import of a Node built-in or native addon (e.g. the PKCS#11 signer's) resolves to a stub
 //    that throws when used, never when imported, so a Node-only module can sit in the graph without breaking bundles.
+// 3. @noble/curves' NIST curves, used only to sign deterministically with an in-memory key (Node only, refused before
+//    the curve is reached), get the same stub: verification checks points with src/key/ec-point.ts, and the curve
+//    code would be ~14 KiB gzipped of every browser verifier.
 import { builtinModules } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'tsup';
 
 const platformDir = fileURLToPath(new URL('./src/platform/', import.meta.url));
-const NODE_ONLY = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'pkcs11js']);
+const NODE_ONLY = new Set([
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  'pkcs11js',
+  '@noble/curves/nist.js',
+]);
 
 const browserPlatform = {
   name: 'divoc-browser-platform',
@@ -39,7 +47,7 @@ export default defineConfig({
   platform: 'browser',
   dts: false,
   clean: false,
-  sourcemap: true,
+  sourcemap: false,
   tsconfig: 'tsconfig.build.json',
   esbuildPlugins: [browserPlatform],
 });

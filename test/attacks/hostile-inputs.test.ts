@@ -21,16 +21,14 @@ import {
   svgHugeViewBox,
   svgLongAttributeName,
 } from '../../packages/qr/test/hostile-images.js';
+import { vectorText } from '../support/vectors.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PRELOAD = join(ROOT, 'test/support/usage-preload.mjs');
 const LIBRARY = join(ROOT, 'test/support/verify-file.mjs');
 const CLI = join(ROOT, 'packages/cli/dist/bin.js');
 const MEMORY_MB = 256;
-const QR_TEXT = readFileSync(
-  new URL('../../../shared/vectors/divoc/qr/ed25519-2018-divocdev-valid.qr-text.txt', import.meta.url),
-  'utf8',
-).trim();
+const QR_TEXT = vectorText('divoc/qr/ed25519-2018-divocdev-valid.qr-text.txt').trim();
 
 interface Usage {
   maxRssMb: number;

@@ -20,13 +20,18 @@ import { encodeCompactCredential, issueCredential, type SignedCredential, type U
 import { encodeDivocQr } from '@divoc/qr';
 import {
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   issueDcc,
   type DevelopmentCsca,
   type DocumentSignerCertificate,
 } from '@divoc/dcc';
 import { exportIssuerJwks, issueShc } from '@divoc/shc';
-import { createDevCsca, createDevSignerCertificate, issueVdsnc, type DevCertificate } from '@divoc/vdsnc';
+import {
+  createDevelopmentCsca as createVdsncCsca,
+  createDevelopmentSigner as createVdsncSigner,
+  issueVdsnc,
+  type DevelopmentCsca as VdsncCertificate,
+} from '@divoc/vdsnc';
 import { addCredentialStatus, allocateStatusEntry, createStatusList, publishStatusList, revoke } from '@divoc/status';
 import { Trust, verify, type VerificationResult } from '@divoc/verifier';
 import { vaccinationRecord } from '../../packages/verifier/test/helpers.js';
@@ -79,19 +84,19 @@ interface DccIssuer {
 
 async function dccIssuer(country: string): Promise<DccIssuer> {
   const csca = await createDevelopmentCsca({ country, commonName: `${country} test CSCA` });
-  const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validFrom: CERTS_FROM });
+  const dsc = await createDevelopmentSigner({ csca, types: ['v', 't', 'r'], validFrom: CERTS_FROM });
   return { country, csca, dsc };
 }
 
 interface VdsIssuer {
   country: string;
-  csca: DevCertificate;
-  signer: DevCertificate;
+  csca: VdsncCertificate;
+  signer: VdsncCertificate;
 }
 
 async function vdsIssuer(country: string): Promise<VdsIssuer> {
-  const csca = await createDevCsca({ country, commonName: `${country} test CSCA`, validFrom: CERTS_FROM });
-  const signer = await createDevSignerCertificate({ csca, country, validFrom: CERTS_FROM });
+  const csca = await createVdsncCsca({ country, commonName: `${country} test CSCA`, validFrom: CERTS_FROM });
+  const signer = await createVdsncSigner({ csca, country, validFrom: CERTS_FROM });
   return { country, csca, signer };
 }
 
@@ -363,7 +368,7 @@ describe('4. VDS-NC: a CSCA vouches for its own country only', () => {
   });
 
   it('attack: the IN CSCA issues a signer certificate with C=DE, the seal says DEU: INVALID', async () => {
-    const rogue = await createDevSignerCertificate({ csca: vdsIn.csca, country: 'DE', validFrom: CERTS_FROM });
+    const rogue = await createVdsncSigner({ csca: vdsIn.csca, country: 'DE', validFrom: CERTS_FROM });
     const credential = await issueCredential(vcCredential(a.did), { signer: a.signer });
     const seal = await issueVdsnc(credential, {
       signer: createSigner(rogue.keyPair, { id: 'vds' }),

@@ -6,7 +6,7 @@
  *
  * The bundle is built from the packages' dist/ (what users install), so `pnpm build` must have run (`pnpm test` does).
  */
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync, copyFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,10 +23,12 @@ import { addCredentialStatus, allocateStatusEntry, createStatusList, publishStat
 import { vaccinationRecord } from '../../packages/status/test/helpers.js';
 import { runCases, type CaseData, type CaseOutcome } from './app.js';
 import { launchChromium, noNodeBuiltins } from './lib.js';
+import { vectorText } from '../support/vectors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const vectors = join(root, '..', 'shared', 'vectors');
-const text = (path: string) => readFileSync(join(vectors, path), 'utf8');
+/** A page policy without 'unsafe-eval' (and without 'unsafe-inline'): code may only come from this origin. */
+const STRICT_CSP = "default-src 'none'; script-src 'self'; connect-src 'self'";
+const text = vectorText;
 const json = (path: string) => JSON.parse(text(path)) as Record<string, unknown>;
 
 /** The packages app.ts reaches (directly or through each other). */
@@ -172,6 +174,17 @@ describe('browser build of the verification paths', () => {
       } else if (req.url === '/') {
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<!doctype html><meta charset="utf-8"><title>divoc verify</title>');
+      } else if (req.url === '/probe.js') {
+        // Control for the strict page: a script of this origin that tries `new Function`.
+        res.writeHead(200, { 'content-type': 'text/javascript' });
+        res.end(
+          'export const probe = (() => { try { new Function("return 1")(); return "ran"; } ' +
+            'catch (e) { return e.name; } })();',
+        );
+      } else if (req.url === '/strict') {
+        // No 'unsafe-eval': the precompiled JSON Schema validators need no `new Function`.
+        res.writeHead(200, { 'content-type': 'text/html', 'content-security-policy': STRICT_CSP });
+        res.end('<!doctype html><meta charset="utf-8"><title>divoc verify (strict CSP)</title>');
       } else {
         res.writeHead(404).end();
       }
@@ -271,5 +284,52 @@ describe('browser build of the verification paths', () => {
     );
     expect(keygen).toBe('ERR_KEY_UNSUPPORTED');
     expect(foreignRequests).toEqual([]);
+  }, 60_000);
+  it('verifies every format under a CSP without unsafe-eval (no eval, no new Function)', async () => {
+    const page = await context!.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${origin}/strict`);
+    // Any eval / new Function would be refused and reported as a violation.
+    await page.evaluate(
+      "globalThis.violations = []; document.addEventListener('securitypolicyviolation', (e) => " +
+        'globalThis.violations.push(e.violatedDirective + " " + e.blockedURI))',
+    );
+    await page.evaluate(
+      (caseData) => {
+        (globalThis as { caseData?: unknown }).caseData = caseData;
+      },
+      data as unknown as Record<string, unknown>,
+    );
+    const outcomes = await page.evaluate("import('/app.js').then((app) => app.runCases(globalThis.caseData))");
+    expect(errors).toEqual([]);
+    expect(outcomes).toEqual(nodeOutcomes);
+    expect(await page.evaluate('globalThis.violations')).toEqual([]);
+    // Control: the policy is in force: a script of the page that calls `new Function` is refused, and reported.
+    expect(await page.evaluate("import('/probe.js').then((m) => m.probe)")).toBe('EvalError');
+    await expect.poll(() => page.evaluate('globalThis.violations')).toEqual(['script-src eval']);
+  }, 60_000);
+
+  it('without crypto.subtle every format reports ERR_PLATFORM_UNSUPPORTED, never a bad signature', async () => {
+    const page = await context!.newPage();
+    await page.goto(`${origin}/`);
+    await page.evaluate(
+      (caseData) => {
+        (globalThis as { caseData?: unknown }).caseData = caseData;
+      },
+      data as unknown as Record<string, unknown>,
+    );
+    const run = "import('/app.js').then((app) => app.verifyEachFormat(globalThis.caseData))";
+    // Control: with WebCrypto every one verifies.
+    const withSubtle = (await page.evaluate(run)) as string[];
+    expect(withSubtle.length).toBeGreaterThan(5);
+    for (const line of withSubtle) expect(line).toMatch(/: valid$/);
+    // An insecure context, or a runtime without WebCrypto: crypto.subtle is undefined.
+    await page.evaluate('Object.defineProperty(Crypto.prototype, "subtle", { get: () => undefined })');
+    const without = (await page.evaluate(run)) as string[];
+    for (const line of without) {
+      expect(line).toMatch(/ERR_PLATFORM_UNSUPPORTED/);
+      expect(line).not.toMatch(/SIGNATURE|ERR_.*_INVALID/);
+    }
   }, 60_000);
 });

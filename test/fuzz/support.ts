@@ -2,10 +2,8 @@
  * Shared pieces of the property-based fuzz tests (`*.fuzz.test.ts`). The normal test run uses the short case counts
  * written in each test; `pnpm fuzz` (scripts/fuzz.mjs) sets FUZZ_RUNS and runs the same properties that many times.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
+import { vectorFiles, vectorJson, vectorText } from '../support/vectors.js';
 
 /** Cases per property: `short` in the normal run, FUZZ_RUNS (scaled by `weight`, for slower properties) when set. */
 export function fuzzRuns(short: number, weight = 1): number {
@@ -66,36 +64,20 @@ export function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8
   return out;
 }
 
-export const VECTORS = fileURLToPath(new URL('../../../shared/vectors/', import.meta.url));
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else if (name.endsWith('.json')) out.push(path);
-  }
-  return out;
-}
-
 /** Real certificates, DER: every distinct dgc-testdata TESTCTX.CERTIFICATE, the VDS-NC CSCA and signer. */
 export function realCertificates(): Uint8Array[] {
   const found = new Set<string>();
-  for (const file of walk(join(VECTORS, 'dcc/dgc-testdata'))) {
+  for (const file of vectorFiles('dcc/dgc-testdata', '.json', { recursive: true })) {
     try {
-      const cert = (JSON.parse(readFileSync(file, 'utf8')) as { TESTCTX?: { CERTIFICATE?: unknown } }).TESTCTX
-        ?.CERTIFICATE;
+      const cert = (JSON.parse(vectorText(file)) as { TESTCTX?: { CERTIFICATE?: unknown } }).TESTCTX?.CERTIFICATE;
       if (typeof cert === 'string' && cert.length > 0) found.add(cert.replace(/\s+/g, ''));
     } catch {
       // not JSON: skip
     }
   }
   const out = [...found].map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
-  out.push(
-    new Uint8Array(Buffer.from(readFileSync(join(VECTORS, 'vdsnc/au-csca-root.der.b64'), 'utf8').trim(), 'base64')),
-  );
-  const seal = JSON.parse(readFileSync(join(VECTORS, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as {
-    sig: { cer: string };
-  };
+  out.push(new Uint8Array(Buffer.from(vectorText('vdsnc/au-csca-root.der.b64').trim(), 'base64')));
+  const seal = vectorJson<{ sig: { cer: string } }>('vdsnc/au-citizen-john-valid.json');
   out.push(new Uint8Array(Buffer.from(seal.sig.cer, 'base64url')));
   return out;
 }

@@ -36,13 +36,13 @@ describe('measles-rubella credentials sign and verify with no SDK change', async
     });
     const signer = createSigner(kp, { id: verificationMethodId(kp) });
     const signed = await issueCredential(credential, { signer, suite, documentLoader });
-    const result = await verifyCredential(signed, { trustStore, documentLoader, registry });
+    const result = await verifyCredential(signed, { trust: trustStore, documentLoader, registry });
     expect(result.checks).toEqual(expect.arrayContaining([{ name: 'schema', ok: true }]));
     expect(result.valid).toBe(true);
 
     const tampered = structuredClone(signed) as typeof signed & { evidence: Array<Record<string, unknown>> };
     tampered.evidence[0]!.batch = 'MR9999';
-    expect((await verifyCredential(tampered, { trustStore, documentLoader, registry })).valid).toBe(false);
+    expect((await verifyCredential(tampered, { trust: trustStore, documentLoader, registry })).valid).toBe(false);
   });
 
   it('a verifier that does not know the programme cannot be tricked into a pass', async () => {
@@ -50,7 +50,7 @@ describe('measles-rubella credentials sign and verify with no SDK change', async
     const signer = createSigner(ed25519, { id: verificationMethodId(ed25519) });
     const signed = await issueCredential(credential, { signer, documentLoader });
     const result = await verifyCredential(signed, {
-      trustStore,
+      trust: trustStore,
       documentLoader: createDocumentLoader({ registry: null }),
     });
     expect(result.valid).toBe(false);

@@ -126,11 +126,11 @@ describe('a PostgreSQL registry embedding issueBulk', () => {
     expect(rows).toHaveLength(3);
     for (const row of rows) {
       expect(row.vc_compact).toMatch(/^DIVOC1:/);
-      expect((await verifyCredential(row.credential, { trustStore })).valid).toBe(true);
+      expect((await verifyCredential(row.credential, { trust: trustStore })).valid).toBe(true);
     }
     const tampered = structuredClone(rows[0]?.credential) as { credentialSubject: { name: string } };
     tampered.credentialSubject.name = 'Someone Else';
-    expect((await verifyCredential(tampered, { trustStore })).valid).toBe(false);
+    expect((await verifyCredential(tampered, { trust: trustStore })).valid).toBe(false);
   });
 
   it('a third run finds everything stored and writes nothing', async () => {

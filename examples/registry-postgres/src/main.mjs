@@ -223,7 +223,7 @@ const { rows: sample } = await pool.query(
   `SELECT certificate_id, credential FROM ${s}.certificates ORDER BY random() LIMIT 3`,
 );
 let verified = 0;
-for (const row of sample) if ((await verifyCredential(row.credential, { trustStore })).valid) verified++;
+for (const row of sample) if ((await verifyCredential(row.credential, { trust: trustStore })).valid) verified++;
 
 console.log('\nSummary');
 console.log(`  vaccination events      ${counts.events}`);

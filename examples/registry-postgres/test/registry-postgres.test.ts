@@ -221,7 +221,7 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
       registration_code: string;
       dose: number;
     }[]) {
-      const result = await verifyCredential(row.credential, { trustStore });
+      const result = await verifyCredential(row.credential, { trust: trustStore });
       expect(result.valid, JSON.stringify(result.checks)).toBe(true);
       expect(row.credential.credentialSubject.refId).toBe(row.registration_code);
       expect(row.credential.evidence[0]!.dose).toBe(row.dose);

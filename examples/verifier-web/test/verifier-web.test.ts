@@ -17,15 +17,15 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigner, generateKeyPair, toTrustListEntry, verificationMethodId } from '@divoc/keys';
-import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
+import { createDevelopmentCsca, createDevelopmentSigner } from '@divoc/dcc';
 import { issueAllFormats } from '@divoc/issuer';
 import { createQrMatrix, renderQr } from '@divoc/qr';
 import { launchChromium } from '../../../test/browser/lib.js';
+import { vectorText } from '../../../test/support/vectors.js';
 
 const exampleDir = fileURLToPath(new URL('../', import.meta.url));
 const repoRoot = join(exampleDir, '..', '..');
-const vectors = join(repoRoot, '..', 'shared', 'vectors');
-const vector = (path: string) => readFileSync(join(vectors, path), 'utf8');
+const vector = vectorText;
 
 /** Packages the page's bundle reaches, whose dist/ must exist. */
 const BUNDLED_PACKAGES = ['verifier', 'keys', 'schemas', 'vc', 'qr', 'dcc', 'shc', 'vdsnc', 'status'];
@@ -174,7 +174,7 @@ describe('examples/verifier-web in headless Chromium', () => {
     const vcKey = await generateKeyPair('Ed25519');
     const vm = verificationMethodId(vcKey);
     const csca = await createDevelopmentCsca({ country: 'IN', validFrom: new Date(Date.now() - 86_400_000) });
-    const dsc = await createDocumentSignerCertificate({ csca, validFrom: new Date(Date.now() - 86_400_000) });
+    const dsc = await createDevelopmentSigner({ csca, validFrom: new Date(Date.now() - 86_400_000) });
     const record = {
       refId: 'R-1002',
       name: 'राजेश कुमार',

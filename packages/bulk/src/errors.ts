@@ -1,3 +1,4 @@
+import { describeUnknownField } from '@divoc/issuer';
 import { DivocError } from '@divoc/keys';
 
 /**
@@ -12,6 +13,7 @@ export type BulkErrorCode =
   | 'ERR_OUTPUT_UNWRITABLE'
   | 'ERR_OUTPUT_LOCKED'
   | 'ERR_MAPPING_INVALID'
+  | 'ERR_INPUT_UNKNOWN_COLUMNS'
   | 'ERR_BULK_WORKER';
 
 export abstract class BulkError extends DivocError {
@@ -82,6 +84,32 @@ export class BulkOutputLockedError extends BulkError {
 /** A mapping (`parseMapping`) is not usable: unknown key, bad date format or time zone. */
 export class BulkMappingInvalidError extends BulkError {
   readonly code = 'ERR_MAPPING_INVALID' as const;
+}
+
+/** A column of the input's header and the known field it is probably a misspelling of. */
+export interface UnknownColumn {
+  field: string;
+  suggestion?: string;
+}
+
+/**
+ * The input's header names columns the template does not know (without a mapping file the columns are the record
+ * fields): found before any record is issued, instead of every row failing for the field the column should fill.
+ */
+export class BulkUnknownColumnsError extends BulkError {
+  readonly code = 'ERR_INPUT_UNKNOWN_COLUMNS' as const;
+  constructor(
+    readonly template: string,
+    readonly columns: readonly UnknownColumn[],
+  ) {
+    super(
+      `${columns.length === 1 ? 'unknown column' : 'unknown columns'} ` +
+        `${columns.map(describeUnknownField).join(', ')}: ` +
+        `not ${columns.length === 1 ? 'a field' : 'fields'} of the ${template} template ` +
+        '(rename the column, map it with a mapping file, or drop unknown columns with ignoreUnknownFields); ' +
+        'nothing was issued',
+    );
+  }
 }
 
 /** A worker thread failed (out of memory, crashed, could not load its keys). The batches it held are not done. */

@@ -8,6 +8,10 @@ import { FORMATS, type CredentialFormatPlugin, type FormatName } from '@divoc/fo
 
 /** Formats bulk issuance writes, in the order their files are made (the registry's order). */
 export const BULK_FORMATS: readonly FormatName[] = Object.freeze(FORMATS.names);
+/**
+ * A format `issueBulk` can write: the `name` of any plugin in `FORMATS` (`w3c-vc`, `divoc-qr`, `vc-compact`, `dcc`,
+ * `shc`, `vdsnc`).
+ */
 export type BulkFormat = FormatName;
 
 /** A format's file stem, e.g. `w3c-vc` → `vc`, `dcc` → `dcc`. */

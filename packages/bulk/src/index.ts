@@ -1,3 +1,8 @@
+/**
+ * Issue certificates in bulk from CSV, NDJSON or any iterable, across worker threads, with resumable progress.
+ *
+ * @module @divoc/bulk
+ */
 export { issueBulk } from './issue-bulk.js';
 export type {
   IssueBulkOptions,
@@ -39,8 +44,9 @@ export {
   BulkInputSyntaxError,
   BulkOutputUnwritableError,
   BulkOutputLockedError,
+  BulkUnknownColumnsError,
   BulkMappingInvalidError,
   BulkWorkerError,
   isBulkError,
 } from './errors.js';
-export type { BulkErrorCode } from './errors.js';
+export type { BulkErrorCode, UnknownColumn } from './errors.js';

@@ -10,13 +10,20 @@ import { mkdir, open, type FileHandle } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { certificateIdFor, type IssuerKeys } from '@divoc/issuer';
-import { defaultRegistry, resolveVaccine } from '@divoc/schemas';
+import {
+  certificateIdFor,
+  findUnknownFields,
+  knownRecordFields,
+  unknownFieldMessage,
+  type IssuerKeys,
+} from '@divoc/issuer';
+import { resolveVaccine } from '@divoc/schemas';
 import type { BitstringStatusListEntry } from '@divoc/status';
 import {
   BulkLayoutMismatchError,
   BulkOptionsError,
   BulkOutputUnwritableError,
+  BulkUnknownColumnsError,
   describeFsError,
   isBulkError,
   isFsError,
@@ -67,7 +74,9 @@ export interface IssuedCertificate {
  * stores a batch durably (one transaction) before it resolves. `write` is never called twice at once.
  */
 export interface CertificateSink {
+  /** Which of these certificate ids the store already holds; those records are skipped. */
   has(certificateIds: readonly string[]): Promise<Iterable<string>> | Iterable<string>;
+  /** Stores one batch durably (one transaction) before resolving; a rejection stops the run. */
   write(certificates: readonly IssuedCertificate[]): Promise<void>;
 }
 
@@ -77,10 +86,13 @@ export interface CertificateSink {
  * out, so a crash can waste an index, never hand one out twice.
  */
 export interface StatusEntryAllocator {
+  /** One new entry per status list, for the next credential. */
   allocate(): BitstringStatusListEntry[];
+  /** Persists the allocations made so far; runs before the batch that uses them is handed out. */
   flush(): Promise<void>;
 }
 
+/** Records issued, skipped (already issued, or a repeated id) and failed (reported in the errors) so far. */
 export interface BulkCounts {
   issued: number;
   skipped: number;
@@ -94,6 +106,7 @@ export interface BulkRejection {
   errors: FieldError[];
 }
 
+/** What `issueBulk` reports to `onStart` once the output is opened, before the first record is issued. */
 export interface BulkStartInfo {
   /** Worker threads signing (0: the main thread). */
   threads: number;
@@ -101,6 +114,7 @@ export interface BulkStartInfo {
   recovery?: RecoveryReport | BundleReport;
 }
 
+/** Options of {@link issueBulk}: the records, the template and formats, the keys, and where the certificates go. */
 export interface IssueBulkOptions {
   /** Records: a RecordSource (`csvSource`, `ndjsonSource`, `jsonSource`, `openRecordFile`) or any iterable of them. */
   source: RecordSource | AsyncIterable<RawRecord> | Iterable<RawRecord>;
@@ -133,10 +147,12 @@ export interface IssueBulkOptions {
   /** Also write QR images (`files` layout). */
   qr?: 'png' | 'svg';
   /** Also write a printable PDF per certificate (`files` layout; needs `@divoc/pdf`). */
-  pdf?: { templatePath?: string; fontPath?: string };
+  pdf?: { templatePath?: string; fontPath?: string; locale?: string };
   vcVersion?: '1.1' | '2.0';
   /** JSON-LD contexts of the W3C credential (default `sdk`). */
   context?: 'sdk' | 'divoc-legacy';
+  /** Printable certificate issuer: the DCC's `is` claim in every `v`/`t`/`r` entry (≤ 80; default the issuer URI). */
+  certificateIssuerName?: string;
   /** Drop record fields the template does not know instead of rejecting the record. */
   ignoreUnknownFields?: boolean;
   /** Issue vaccination records whose vaccine `resolveVaccine` does not know (default: rejected). */
@@ -146,15 +162,25 @@ export interface IssueBulkOptions {
   cwd?: string;
   /** Stops reading new records; what was handed out finishes and is journaled, then `issueBulk` resolves. */
   signal?: AbortSignal;
+  /** Called once, when the output is opened and before the first record is issued. */
   onStart?(info: BulkStartInfo): void;
-  /** Called often (after each batch and record); throttle any drawing yourself. `bytesRead` is of the source. */
-  onProgress?(counts: Readonly<BulkCounts>, bytesRead: number): void;
+  /**
+   * Called often (after each batch and record); throttle any drawing yourself. `bytesRead` is of the source, which
+   * is read ahead of the work; `recordsRead` counts the records taken from it (done, or queued for the workers).
+   */
+  onProgress?(counts: Readonly<BulkCounts>, bytesRead: number, recordsRead: number): void;
   /** Each rejected record, in source order. */
   onReject?(rejection: BulkRejection): void;
+  /**
+   * A record whose PDF was written, but not all as in the record (`WARN_PDF_GLYPH_MISSING`: characters no font has
+   * were printed as the template's fallback text). `line` is the input line.
+   */
+  onWarning?(warning: { line: number; certificateId: string; code: string; message: string }): void;
   /** The final counts, also when the run fails (called before `issueBulk` settles). */
   onDone?(summary: BulkSummary): void;
 }
 
+/** The result of a finished (or aborted) {@link issueBulk} run. */
 export interface BulkSummary extends BulkCounts {
   /** Whether `signal` stopped the run before the source was read to the end. Run again to finish. */
   aborted: boolean;
@@ -166,13 +192,6 @@ export interface BulkSummary extends BulkCounts {
 }
 
 const VACCINATION_TEMPLATES = new Set(['vaccination', 'vaccination-v2']);
-
-/** Field names a template's record may have, from its record schema; undefined when the type declares none. */
-function recordFieldNames(template: string): ReadonlySet<string> | undefined {
-  if (!defaultRegistry.has(template)) return undefined;
-  const schema = defaultRegistry.get(template).recordSchema as { properties?: Record<string, unknown> } | undefined;
-  return schema?.properties ? new Set(Object.keys(schema.properties)) : undefined;
-}
 
 /** A module to `import()`: URLs as they are, absolute paths as `file:` URLs (a Windows path is no URL). */
 function moduleHref(module: string | URL): string {
@@ -228,13 +247,20 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
   const keyLoader = isKeyLoader(options.keys) ? options.keys : undefined;
   const workers = checkCount(options.workers, 'workers', 0, 256, Math.max(1, availableParallelism()));
   const batchSize = checkCount(options.batchSize, 'batchSize', 1, 10_000, 64);
+  const issuerName = options.certificateIssuerName;
+  if (
+    issuerName !== undefined &&
+    (typeof issuerName !== 'string' || issuerName.trim() === '' || issuerName.length > 80)
+  )
+    throw new BulkOptionsError('certificateIssuerName must be 1 to 80 characters');
   const workerHeapMb = checkCount(options.workerHeapMb, 'workerHeapMb', 0, 65_536, DEFAULT_WORKER_HEAP_MB);
   const mapper = mapperOf(options.mapping);
   const records = toRecordSource(options.source);
   const bytesRead = () => records.bytesRead?.() ?? 0;
   const outDir = options.out ?? '';
   const fsync = options.fsync ?? true;
-  const knownFields = recordFieldNames(template);
+  // The issuer's rule (@divoc/issuer), so the CLI, the service and the worker accept the same fields.
+  const knownFields = knownRecordFields(template);
   const reportedFormats: string[] = [...formats, ...(options.pdf ? [PDF_FORMAT] : [])];
   // Counts as the run goes (what onProgress sees); the summary copies them at the end.
   const counts: BulkCounts = { issued: 0, skipped: 0, failed: 0 };
@@ -242,13 +268,38 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
   const statusAllocator = options.credentialStatus;
   const signal = options.signal;
 
+  // A CSV's header is checked before anything is written: without a mapping its columns are the record fields, and
+  // a misspelt one would otherwise fail every row, each for the field the column should have filled.
+  let items: AsyncIterable<SourceItem> = records.items;
+  if (records.columns !== undefined && mapper === identityMapper && !options.ignoreUnknownFields && knownFields) {
+    const iterator = records.items[Symbol.asyncIterator]();
+    let first: IteratorResult<SourceItem> | { error: unknown };
+    try {
+      first = await iterator.next();
+    } catch (error) {
+      first = { error }; // a broken input is reported where it always was: when the run reads it
+    }
+    const unknown = findUnknownFields(template, records.columns() ?? []);
+    if (unknown.length > 0) {
+      await iterator.return?.(undefined);
+      throw new BulkUnknownColumnsError(template, unknown);
+    }
+    const rest: AsyncIterable<SourceItem> = { [Symbol.asyncIterator]: () => iterator };
+    items = (async function* () {
+      if ('error' in first) throw first.error;
+      if (first.done) return;
+      yield first.value;
+      yield* rest;
+    })();
+  }
+
   let journal: Journal | Bundle | undefined;
   let executor: Executor | undefined;
   let sourceFailure: unknown;
   // Marks an error as the source's (a cursor's lost connection is not the output folder's fault).
   async function* sourceItems(): AsyncGenerator<SourceItem> {
     try {
-      yield* records.items;
+      yield* items;
     } catch (error) {
       sourceFailure = error;
       throw error;
@@ -285,6 +336,7 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
       ...(options.qr ? { qr: options.qr } : {}),
       ...(options.vcVersion ? { vcVersion: options.vcVersion } : {}),
       ...(options.context ? { context: options.context } : {}),
+      ...(options.certificateIssuerName !== undefined ? { certificateIssuerName: options.certificateIssuerName } : {}),
       ...(options.pdf ? { pdf: options.pdf } : {}),
       fsync,
       layout,
@@ -323,7 +375,7 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
     const ledger = journal instanceof Journal ? journal : undefined;
     const bundle = journal instanceof Bundle ? journal : undefined;
     const errors = errorsFile;
-    const progress = () => options.onProgress?.(counts, bytesRead());
+    const progress = () => options.onProgress?.(counts, bytesRead(), nextSeq);
     // The first failure of a worker or of a write: stops the run (after draining), reported as its error.
     let runFailure: unknown;
     // Errors, journal commits and sink writes happen in order, one at a time.
@@ -391,6 +443,8 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
         const seq = (tasks[i] as RecordTask).seq as number;
         if (result.kind === 'issued') {
           counts.issued++;
+          for (const w of result.warnings ?? [])
+            options.onWarning?.({ line: result.entry.line, certificateId: result.entry.certificateId, ...w });
           done.push(result.entry);
           if (sink && result.bundleLine !== undefined) {
             certificates.push(JSON.parse(result.bundleLine) as IssuedCertificate);
@@ -516,28 +570,34 @@ export async function issueBulk(options: IssueBulkOptions): Promise<BulkSummary>
           continue;
         }
         const recordId = recordIdOf(mapped.record) ?? recordIdOf(item.record);
-        const idResult = certificateIdFor(template, mapped.record);
-        if (!idResult.ok) {
-          reject(seq, item.line, recordId, [{ field: idResult.field, reason: idResult.reason }]);
-          continue;
-        }
         const { certificateId: _given, ...recordFields } = mapped.record;
-        // A misspelt optional column would otherwise vanish silently from a health record.
+        // A misspelt optional column would otherwise vanish silently from a health record. Checked before the
+        // certificate id, so a misspelt id column is reported as itself.
         if (knownFields !== undefined) {
-          const unknownFields = Object.keys(recordFields).filter((f) => !knownFields.has(f));
+          const unknownFields = findUnknownFields(
+            template,
+            Object.keys(recordFields).filter((f) => !knownFields.has(f)),
+          );
           if (unknownFields.length > 0) {
-            if (options.ignoreUnknownFields) for (const f of unknownFields) delete recordFields[f];
+            if (options.ignoreUnknownFields) for (const f of unknownFields) delete recordFields[f.field];
             else {
-              const reason = `unknown field for template ${template} (use --ignore-unknown-fields to drop it)`;
               reject(
                 seq,
                 item.line,
                 recordId,
-                unknownFields.map((field) => ({ field, reason })),
+                unknownFields.map((f) => ({
+                  field: f.field,
+                  reason: `${unknownFieldMessage(template, f)}; --ignore-unknown-fields drops it`,
+                })),
               );
               continue;
             }
           }
+        }
+        const idResult = certificateIdFor(template, mapped.record);
+        if (!idResult.ok) {
+          reject(seq, item.line, recordId, [{ field: idResult.field, reason: idResult.reason }]);
+          continue;
         }
         // A vaccine no value set knows would be issued with no codes: a typo in the export, most likely.
         const vaccine = recordFields.vaccine;

@@ -15,9 +15,11 @@ export type SourceItem =
 
 /** Turns a raw record into the record the template takes (see `mappingRecordMapper`, `identityMapper`). */
 export interface RecordMapper {
+  /** Maps one raw record; never throws for bad data (returns the field errors instead). */
   map(raw: RawRecord): MapResult;
 }
 
+/** The result of mapping one record: the template record, or the field errors (with what could be mapped). */
 export type MapResult =
   | { ok: true; record: Record<string, unknown> }
   | { ok: false; errors: FieldError[]; partial?: Record<string, unknown> };

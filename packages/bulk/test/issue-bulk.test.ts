@@ -80,7 +80,7 @@ describe('issueBulk with a callback sink and an async-iterable source', () => {
     expect(first).toMatchObject({ line: 1, recordId: 'R-1' });
     expect(typeof first?.formats['vc-compact']).toBe('string');
     expect(String(first?.formats['vc-compact'])).toMatch(/^DIVOC1:/);
-    const result = await verifyCredential(first?.formats['w3c-vc'], { trustStore: keys.trustStore });
+    const result = await verifyCredential(first?.formats['w3c-vc'], { trust: keys.trustStore });
     expect(result.valid).toBe(true);
   });
 
@@ -297,7 +297,7 @@ describe('key loader modules', () => {
     const summary = await issueBulk({ ...signing(), source: [record(1)], keys: loader, sink, workers: 0 });
     expect(summary.issued).toBe(1);
     const [certificate] = [...sink.stored.values()];
-    expect((await verifyCredential(certificate?.formats['w3c-vc'], { trustStore: keys.trustStore })).valid).toBe(true);
+    expect((await verifyCredential(certificate?.formats['w3c-vc'], { trust: keys.trustStore })).valid).toBe(true);
   });
 
   it('a module without loadIssuerKeys is refused before any record (control: the fixture above has it)', async () => {
@@ -331,6 +331,6 @@ describe('key loader modules', () => {
     const bundle = await lines(join(out, 'certificates.ndjson'));
     expect(bundle).toHaveLength(40);
     const credential = (JSON.parse(bundle[0] as string) as { formats: Record<string, unknown> }).formats['w3c-vc'];
-    expect((await verifyCredential(credential, { trustStore: keys.trustStore })).valid).toBe(true);
+    expect((await verifyCredential(credential, { trust: keys.trustStore })).valid).toBe(true);
   });
 });

@@ -306,4 +306,46 @@ describe('progress output', () => {
     b.finish(counts, {});
     expect(bar).toMatch(/^\r\[#{12}\.{12}\]  50% 100 done · 10\/s · ETA 10s · 5 errors\x1b\[K\r\x1b\[K$/);
   });
+  // Issue 14: the reader runs ahead of the signing, so the whole file was read (bytes 100 %) at 18,461 of 20,000
+  // records, and the bar said 100 % / ETA 0 s.
+  it('shows 100 % and ETA 0 only when done, though the input is read to the end before the work is', () => {
+    let out = '';
+    let t = 0;
+    const p = createProgress({
+      mode: 'json',
+      sink: { write: (s: string) => (out += s) },
+      totalBytes: 2_000_000,
+      intervalMs: 1000,
+      now: () => t,
+    });
+    p.start({});
+    t = 18_461;
+    const at = { issued: 18_461, skipped: 0, failed: 0 };
+    p.update(at, 2_000_000, 20_000); // every byte read, 20,000 records read, 18,461 done
+    t = 20_000;
+    p.update({ issued: 19_999, skipped: 0, failed: 0 }, 2_000_000, 20_000); // one left: still not 100 %
+    p.finish({ issued: 20_000, skipped: 0, failed: 0 }, {});
+    const [, first, last] = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { percent: number; etaSeconds: number });
+    expect(first?.percent).toBeCloseTo(92.3, 1);
+    expect(first?.etaSeconds).toBe(2); // 18.5 s for 92.3 %: 1.5 s to go
+    expect(last?.percent).toBeLessThan(100);
+    expect(last?.etaSeconds).toBeGreaterThanOrEqual(1);
+    // Control: half the input read and every record read done is 50 %, as before.
+    let bar = '';
+    const b = createProgress({
+      mode: 'bar',
+      sink: { write: (s: string) => (bar += s) },
+      totalBytes: 1000,
+      intervalMs: 0,
+    });
+    b.start({});
+    b.update({ issued: 10, skipped: 0, failed: 0 }, 500, 10);
+    expect(bar).toContain(' 50% ');
+    b.update({ issued: 19_999, skipped: 0, failed: 0 }, 1000, 20_000);
+    expect(bar).not.toContain('100%');
+    expect(bar).toContain(' 99% ');
+  });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { runCli } from './index.js';
+// cli.js, not index.js: the package index re-exports library code the command line loads only on use.
+import { runCli } from './cli.js';
 
 runCli(process.argv.slice(2)).then(
   (code) => {

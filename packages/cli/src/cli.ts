@@ -1,26 +1,21 @@
-import { runDecode } from './commands/decode.js';
-import { runDemo } from './commands/demo.js';
-import { runIssue } from './commands/issue.js';
-import { runKeys } from './commands/keys.js';
-import { runSample } from './commands/sample.js';
-import { runStatus } from './commands/status.js';
-import { runVerify } from './commands/verify.js';
 import { describeError, exitCodeOf, isCliError, isOperatorError, UsageError } from './lib/errors.js';
 import { defaultIo, type CliIo } from './lib/io.js';
 import { CLI_VERSION } from './lib/version.js';
 
+// Every command is loaded on use: `divoc --help` loads none, `divoc verify` only the verifier (the service alone
+// pulls in Fastify and pg; issuance pulls in PDF fonts).
 const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<number>> = {
-  demo: runDemo,
-  keys: runKeys,
-  issue: runIssue,
-  verify: runVerify,
-  decode: runDecode,
-  sample: runSample,
-  status: runStatus,
-  // Loaded on use: the service pulls in Fastify and pg, which other commands do not need.
+  demo: async (argv, io) => (await import('./commands/demo.js')).runDemo(argv, io),
+  keys: async (argv, io) => (await import('./commands/keys.js')).runKeys(argv, io),
+  issue: async (argv, io) => (await import('./commands/issue.js')).runIssue(argv, io),
+  verify: async (argv, io) => (await import('./commands/verify.js')).runVerify(argv, io),
+  decode: async (argv, io) => (await import('./commands/decode.js')).runDecode(argv, io),
+  sample: async (argv, io) => (await import('./commands/sample.js')).runSample(argv, io),
+  status: async (argv, io) => (await import('./commands/status.js')).runStatus(argv, io),
   serve: async (argv, io) => (await import('./commands/serve.js')).runServe(argv, io),
 };
 
+/** The text of `divoc --help`: the commands, the global options and the exit status. */
 export const MAIN_HELP = `Usage: divoc <command> [options]
 
 Issue and verify DIVOC health credentials: W3C Verifiable Credentials, DIVOC QR, compact VC QR,
@@ -41,7 +36,8 @@ Options:
   -h, --help      show help (also: divoc <command> --help)
   -V, --version   print the version
 
-Exit status: 0 success, 1 something failed verification or issuance, 2 usage error or unreadable input.
+Exit status: 0 success, 1 something failed verification or issuance, 2 usage error or unreadable input,
+3 a service the command needs is unavailable (divoc serve: the database; retry later).
 `;
 
 /**

@@ -1,3 +1,8 @@
+/**
+ * The `divoc` command line, callable in-process (`runCli`).
+ *
+ * @module @divoc/cli
+ */
 export { runCli, MAIN_HELP } from './cli.js';
 export type { CliIo, TextSink } from './lib/io.js';
 export type { InputReport } from './lib/report.js';

@@ -3,17 +3,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TrustStore } from '@divoc/keys';
 import { verifyShc } from '@divoc/shc';
-import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, VECTORS, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 import { type VerifyLine as Line, verifyLines as lines } from './helpers.js';
 
 const failed = (line: Line | undefined) => (line?.checks ?? []).filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 
-const DIVOC_QR = join(VECTORS, 'divoc/qr');
-const SHC = join(VECTORS, 'shc/examples');
 const SHC_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
-const SHC_JWKS = join(SHC, 'issuer/.well-known/jwks.json');
-const DGC = join(VECTORS, 'dcc/dgc-testdata');
-const VDSNC = join(VECTORS, 'vdsnc');
+const SHC_JWKS = vectorPath('shc/examples/issuer/.well-known/jwks.json');
 
 describe('divoc verify: DIVOC QR vectors (text and PNG)', () => {
   const inputs = [
@@ -21,7 +17,7 @@ describe('divoc verify: DIVOC QR vectors (text and PNG)', () => {
     'ed25519-2018-divocdev-valid.qr-text.txt',
     'rsa2018-divocdev-valid.qr.png',
     'ed25519-2018-divocdev-valid.qr.png',
-  ].map((n) => join(DIVOC_QR, n));
+  ].map((n) => vectorPath(`divoc/qr/${n}`));
 
   it('every DIVOC QR text and image verifies with the DIVOC keys as trust', async () => {
     const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--trust', DIVOC_RSA_PUBLIC, ...inputs]);
@@ -90,7 +86,7 @@ interface DgcCase {
 }
 
 async function dgc(file: string): Promise<DgcCase> {
-  return JSON.parse(await readFile(join(DGC, file), 'utf8')) as DgcCase;
+  return JSON.parse(await readFile(vectorPath(`dcc/dgc-testdata/${file}`), 'utf8')) as DgcCase;
 }
 
 /** Writes a dgc-testdata case as the files a verifier gets: HC1 text, its PNG and the signer certificate. */
@@ -169,9 +165,9 @@ describe('divoc verify: EU dgc-testdata sample (--trust the TESTCTX certificate,
 });
 
 describe('divoc verify: SMART Health Card examples', () => {
-  const numeric = (ex: string, i = 0) => join(SHC, `example-${ex}-f-qr-code-numeric-value-${i}.txt`);
-  const card = (ex: string) => join(SHC, `example-${ex}-e-file.smart-health-card`);
-  const svg = (ex: string, i = 0) => join(SHC, `example-${ex}-g-qr-code-${i}.svg`);
+  const numeric = (ex: string, i = 0) => vectorPath(`shc/examples/example-${ex}-f-qr-code-numeric-value-${i}.txt`);
+  const card = (ex: string) => vectorPath(`shc/examples/example-${ex}-e-file.smart-health-card`);
+  const svg = (ex: string, i = 0) => vectorPath(`shc/examples/example-${ex}-g-qr-code-${i}.svg`);
 
   it(
     'numeric QR texts, .smart-health-card files, chunk sets (as separate INPUTs, any order) ' +
@@ -238,7 +234,13 @@ describe('divoc verify: SMART Health Card examples', () => {
   it(
     'an issuer folder (.well-known/ with jwks.json and crl/) is a trust source; ' + 'its revocation list is applied',
     async () => {
-      const r = await run(['verify', '--json', '--trust', `${SHC_ISSUER}=${join(SHC, 'issuer')}`, card('00')]);
+      const r = await run([
+        'verify',
+        '--json',
+        '--trust',
+        `${SHC_ISSUER}=${vectorPath('shc/examples/issuer')}`,
+        card('00'),
+      ]);
       const [line] = lines(r.stdout);
       expect(line?.valid, r.stdout + r.stderr).toBe(true);
       expect(line?.checks.map((c) => c.name)).toContain('revocation');
@@ -281,22 +283,22 @@ describe('divoc verify: SMART Health Card examples', () => {
     const store = new TrustStore();
     store.addJwks(JSON.parse(await readFile(SHC_JWKS, 'utf8')), { issuer: SHC_ISSUER });
     const text = (await readFile(numeric('01'), 'utf8')).trim();
-    const strict = await verifyShc(text, { trustStore: store });
+    const strict = await verifyShc(text, { trust: store });
     expect(strict.valid).toBe(false);
     expect(strict.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_SHC_KEY_EXPIRED' });
-    const off = await verifyShc(text, { trustStore: store, policy: { acceptExpiredKeys: false } });
+    const off = await verifyShc(text, { trust: store, policy: { acceptExpiredKeys: false } });
     expect(off.valid).toBe(false);
-    const on = await verifyShc(text, { trustStore: store, policy: { acceptExpiredKeys: true } });
+    const on = await verifyShc(text, { trust: store, policy: { acceptExpiredKeys: true } });
     expect(on.valid).toBe(true);
     expect(on.checks.find((c) => c.name === 'trust')?.message).toMatch(/accepted by policy/);
     // The policy never makes an untrusted key trusted.
-    const empty = await verifyShc(text, { trustStore: new TrustStore(), policy: { acceptExpiredKeys: true } });
+    const empty = await verifyShc(text, { trust: new TrustStore(), policy: { acceptExpiredKeys: true } });
     expect(empty.valid).toBe(false);
   });
 
   it('a tampered card fails signature', async () => {
     await withTempDir(async (dir) => {
-      const jws = (await readFile(join(SHC, 'example-00-d-jws.txt'), 'utf8')).trim();
+      const jws = (await readFile(vectorPath('shc/examples/example-00-d-jws.txt'), 'utf8')).trim();
       const [h, p, s] = jws.split('.') as [string, string, string];
       const forged = join(dir, 'forged.jws.txt');
       // Flip the last signature character: still base64url, no longer the signature.
@@ -309,7 +311,7 @@ describe('divoc verify: SMART Health Card examples', () => {
 });
 
 describe('divoc verify: VDS-NC (Australian sample seal)', () => {
-  const CSCA = join(VDSNC, 'au-csca-root.der.b64');
+  const CSCA = vectorPath('vdsnc/au-csca-root.der.b64');
 
   it('the seal verifies against the AU CSCA (base64 DER trust file); the tampered copy fails signature', async () => {
     const r = await run([
@@ -317,8 +319,8 @@ describe('divoc verify: VDS-NC (Australian sample seal)', () => {
       '--json',
       '--trust',
       CSCA,
-      join(VDSNC, 'au-citizen-john-valid.json'),
-      join(VDSNC, 'au-citizen-john-tampered-invalid.json'),
+      vectorPath('vdsnc/au-citizen-john-valid.json'),
+      vectorPath('vdsnc/au-citizen-john-tampered-invalid.json'),
     ]);
     const [good, bad] = lines(r.stdout);
     expect(good, r.stdout + r.stderr).toMatchObject({ format: 'vdsnc', valid: true, issuer: 'AUS' });
@@ -338,10 +340,10 @@ describe('divoc verify: VDS-NC (Australian sample seal)', () => {
       );
       await writeFile(der, Buffer.from(b64, 'base64'));
       for (const trust of [pem, der]) {
-        const r = await run(['verify', '--json', '--trust', trust, join(VDSNC, 'au-citizen-john-valid.json')]);
+        const r = await run(['verify', '--json', '--trust', trust, vectorPath('vdsnc/au-citizen-john-valid.json')]);
         expect(lines(r.stdout)[0]?.valid, r.stdout + r.stderr).toBe(true);
       }
-      const none = await run(['verify', '--json', join(VDSNC, 'au-citizen-john-valid.json')]);
+      const none = await run(['verify', '--json', vectorPath('vdsnc/au-citizen-john-valid.json')]);
       expect(failed(lines(none.stdout)[0])).toEqual(['trust:ERR_VDSNC_NOT_TRUSTED']);
     });
   });
@@ -407,7 +409,7 @@ describe('divoc verify: hostile and unrecognised inputs', () => {
         await cp(SHC_JWKS, join(dir, 'issuer2/.well-known/jwks.json'));
         await writeFile(join(dir, 'issuer2/.well-known/crl/x.json'), '{"kid":"x","method":"nope","ctr":1,"rids":[]}');
         for (const trust of ['list.json', 'issuer', 'cert.b64', 'issuer2']) {
-          const r = await run(['verify', '--trust', join(dir, trust), join(VDSNC, 'au-citizen-john-valid.json')]);
+          const r = await run(['verify', '--trust', join(dir, trust), vectorPath('vdsnc/au-citizen-john-valid.json')]);
           expect(r.code, `${trust}: ${r.stderr}`).toBe(2);
           expect(r.stderr).toMatch(/^divoc: /);
         }

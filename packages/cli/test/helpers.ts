@@ -1,15 +1,14 @@
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { vectorPath } from '../../../test/support/vectors.js';
 
-/** `<repo>/../shared/vectors`, resolved from this file so CI clones work wherever they are. */
-export const VECTORS = fileURLToPath(new URL('../../../../shared/vectors/', import.meta.url));
-export const DIVOC = join(VECTORS, 'divoc');
-export const DIVOC_ED25519_KEY = join(DIVOC, 'keys/divoc-test-ed25519.json');
-export const DIVOC_RSA_PUBLIC = join(DIVOC, 'keys/divoc-test-rsa.public.pem');
-export const DIVOC_RSA_PRIVATE = join(DIVOC, 'keys/divoc-test-rsa.private.pem');
+/** Paths of the published vectors in `<repo>/test/vectors/` (see its README); a missing one throws. */
+export { vectorPath };
+export const DIVOC_ED25519_KEY = vectorPath('divoc/keys/divoc-test-ed25519.json');
+export const DIVOC_RSA_PUBLIC = vectorPath('divoc/keys/divoc-test-rsa.public.pem');
+export const DIVOC_RSA_PRIVATE = vectorPath('divoc/keys/divoc-test-rsa.private.pem');
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 
 export interface RunResult {

@@ -346,7 +346,7 @@ describe('divoc issue --pdf', () => {
         if (pdftoppm) {
           const first = index[0]!.certificateId;
           execFileSync('pdftoppm', ['-png', '-r', '100', '-singlefile', join(out, `${first}.pdf`), join(dir, 'page')]);
-          const { readQrFromImage } = await import('@divoc/qr');
+          const { readQrFromImage } = await import('@divoc/qr/image');
           const read = await readQrFromImage(await readFile(join(dir, 'page.png')));
           expect(read).toBe((await readFile(join(out, `${first}.vc-compact.txt`), 'utf8')).trim());
         }

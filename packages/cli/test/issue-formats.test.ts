@@ -478,12 +478,12 @@ describe('divoc decode', () => {
   });
 
   it('does not verify: a tampered credential still decodes', async () => {
-    const { VECTORS } = await import('./helpers.js');
+    const { vectorPath } = await import('./helpers.js');
     const r = await run([
       'decode',
       '--json',
-      join(VECTORS, 'divoc/signed/rsa2018-tampered-invalid.json'),
-      join(VECTORS, 'vdsnc/au-citizen-john-tampered-invalid.json'),
+      vectorPath('divoc/signed/rsa2018-tampered-invalid.json'),
+      vectorPath('vdsnc/au-citizen-john-tampered-invalid.json'),
     ]);
     expect(r.code).toBe(0);
     expect(ndjson(r.stdout).map((d) => d.format)).toEqual(['w3c-vc', 'vdsnc']);

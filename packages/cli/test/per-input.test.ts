@@ -5,9 +5,9 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIVOC, DIVOC_RSA_PUBLIC, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC_RSA_PUBLIC, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 
-const GOOD = join(DIVOC, 'signed/rsa2018-divocdev-valid.json');
+const GOOD = vectorPath('divoc/signed/rsa2018-divocdev-valid.json');
 
 describe('one bad input never stops the others', () => {
   it(

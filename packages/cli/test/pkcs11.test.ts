@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makeSoftHsm, type SoftHsm } from '../../keys/test/pkcs11-helpers.js';
-import { DIVOC, FIXTURES, issueArgv, ndjson, run, withTempDir } from './helpers.js';
+import { FIXTURES, issueArgv, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 
 // The root vitest config aliases `@divoc/keys` to its src/index.ts, which turns the subpath into the
 // unresolvable `src/index.ts/pkcs11`: load the subpath from source here (the built CLI imports dist/pkcs11).
@@ -140,7 +140,7 @@ describe('loadSigningKey + signerFor with a pkcs11: URI (what every --key flag g
         expect(key.keyPair.privateKey).toBeUndefined();
         const { issueCredential } = await import('@divoc/vc');
         const { proof: _proof, ...unsigned } = JSON.parse(
-          await readFile(join(DIVOC, 'signed/rsa2018-divocdev-valid.json'), 'utf8'),
+          await readFile(vectorPath('divoc/signed/rsa2018-divocdev-valid.json'), 'utf8'),
         ) as Record<string, unknown>;
         const files: string[] = [];
         for (let i = 0; i < 3; i++) {

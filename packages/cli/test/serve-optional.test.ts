@@ -48,6 +48,12 @@ const STATIC_ANY = [
   new RegExp(String.raw`(?:^|[;\s])(?:import|export)\s+type\b[^;()]*?\bfrom\s*${SPEC}`, 'm'),
 ];
 const DYNAMIC = new RegExp(String.raw`\bimport\s*\(\s*${SPEC}\s*\)`, 'g');
+/** tsup's CommonJS output writes a lazy `import(x)` as `Promise.resolve().then(() => …require(x))`: still lazy. */
+const CJS_LAZY = /Promise\.resolve\(\)\.then\(\(\) => (?:_interopRequireWildcard\()?require\(("[^"]+"|'[^']+')\)\)?\)/g;
+/** The file's text with CommonJS lazy loads written as the `import()` they came from. */
+function lazyAsImport(text: string): string {
+  return text.replace(CJS_LAZY, 'import($1)');
+}
 
 describe('@divoc/service is an optional peer dependency, loaded only by divoc serve', () => {
   it('package.json: not a dependency; an optional peer; a workspace dev dependency', async () => {
@@ -84,24 +90,34 @@ describe('@divoc/service is an optional peer dependency, loaded only by divoc se
       expect(files.length).toBeGreaterThan(3);
       const withDynamic: string[] = [];
       for (const file of files) {
-        const text = await readFile(file, 'utf8');
+        const text = lazyAsImport(await readFile(file, 'utf8'));
         for (const pattern of STATIC_ANY)
           expect(pattern.test(text), `${file} imports @divoc/service statically (${pattern})`).toBe(false);
         if (DYNAMIC.test(text)) withDynamic.push(file.slice(DIST.length + 1));
         DYNAMIC.lastIndex = 0;
       }
-      expect(withDynamic).toHaveLength(1);
-      expect(withDynamic[0]).toMatch(/^serve-[\w-]+\.js$/);
+      // One serve chunk per module system (ESM .js, CommonJS .cjs).
+      withDynamic.sort();
+      expect(withDynamic).toHaveLength(2);
+      expect(withDynamic[0]).toMatch(/^serve-[\w-]+\.cjs$/);
+      expect(withDynamic[1]).toMatch(/^serve-[\w-]+\.js$/);
       // The serve chunk itself is only ever imported dynamically (divoc serve), never at start-up.
-      const chunk = withDynamic[0]!;
-      for (const file of files.filter((f) => f.endsWith('.js'))) {
-        const text = await readFile(file, 'utf8');
+      for (const chunk of withDynamic) {
+        const escaped = chunk.replace('.', '\\.');
         const statically = new RegExp(
-          String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${chunk.replace('.', '\\.')}["']`,
+          String.raw`(?:^|[;\s])(?:import|export)\s[^;()]*?["']\./${escaped}["']|\brequire\(["']\./${escaped}["']\)`,
           'm',
         );
-        expect(statically.test(text), `${file} imports ${chunk} statically`).toBe(false);
+        for (const file of files.filter((f) => /\.c?js$/.test(f))) {
+          const text = lazyAsImport(await readFile(file, 'utf8'));
+          expect(statically.test(text), `${file} imports ${chunk} statically`).toBe(false);
+        }
       }
+      // Control: a CommonJS lazy load counts as dynamic, a plain require() as static.
+      expect(lazyAsImport(`Promise.resolve().then(() => _interopRequireWildcard(require("@divoc/service")))`)).toBe(
+        `import("@divoc/service")`,
+      );
+      expect(STATIC.some((p) => p.test(lazyAsImport(`var s = require("@divoc/service");`)))).toBe(true);
       // Control: the patterns do see a static import where there is one.
       expect(STATIC[0]!.test(`import { startService } from "@divoc/service";`)).toBe(true);
       expect(STATIC_ANY.some((p) => p.test(`import type { ServiceConfig } from '@divoc/service';`))).toBe(true);

@@ -9,7 +9,7 @@ import { issueCredential } from '@divoc/vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from '../src/lib/io.js';
 import { openStatusAssigner, signsNewCredential } from '../src/lib/status-assign.js';
-import { DIVOC, DIVOC_ED25519_KEY, VECTORS, issueArgv, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC_ED25519_KEY, issueArgv, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 import { type VerifyLine as Line, verifyLines as lines } from './helpers.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -373,7 +373,7 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
       expect(ok.code, JSON.stringify(ok.line)).toBe(0);
       expect(revocationOf(ok.line)).toMatchObject({ ok: true });
       // DIVOC's own signed certificate: its trust and the list together.
-      const divoc = join(DIVOC, 'signed/ed25519-2018-divocdev-valid.json');
+      const divoc = vectorPath('divoc/signed/ed25519-2018-divocdev-valid.json');
       const r = await run(['verify', '--json', '--trust', DIVOC_ED25519_KEY, '--status', 'divoc-other.json', divoc], {
         cwd: dir,
       });
@@ -382,9 +382,9 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
   );
 
   it("an SHC revocation list with the card's rid revokes it", async () => {
-    const SHC = join(VECTORS, 'shc/examples');
-    const trust = `https://spec.smarthealth.cards/examples/issuer=${join(SHC, 'issuer/.well-known/jwks.json')}`;
-    const card = join(SHC, 'example-00-e-file.smart-health-card');
+    const jwks = vectorPath('shc/examples/issuer/.well-known/jwks.json');
+    const trust = `https://spec.smarthealth.cards/examples/issuer=${jwks}`;
+    const card = vectorPath('shc/examples/example-00-e-file.smart-health-card');
     const kid = '3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s';
     await writeFile(join(dir, 'shc-crl.json'), JSON.stringify({ kid, method: 'rid', ctr: 2, rids: ['MKyCxh7p6uQ'] }));
     await writeFile(
@@ -399,11 +399,10 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
   });
 
   it('an issuer folder names its issuer in iss.txt; its crl/ revokes, --status adds a newer list', async () => {
-    const SHC = join(VECTORS, 'shc/examples');
     await mkdir(join(dir, 'shc-issuer/.well-known/crl'), { recursive: true });
-    await cp(join(SHC, 'issuer/.well-known/jwks.json'), join(dir, 'shc-issuer/.well-known/jwks.json'));
+    await cp(vectorPath('shc/examples/issuer/.well-known/jwks.json'), join(dir, 'shc-issuer/.well-known/jwks.json'));
     await writeFile(join(dir, 'shc-issuer/iss.txt'), 'https://spec.smarthealth.cards/examples/issuer\n');
-    const card = join(SHC, 'example-00-e-file.smart-health-card');
+    const card = vectorPath('shc/examples/example-00-e-file.smart-health-card');
     const ok = await run(['verify', '--json', '--trust', 'shc-issuer', card], { cwd: dir });
     expect(lines(ok.stdout)[0]?.valid, ok.stdout + ok.stderr).toBe(true);
     await writeFile(
@@ -423,7 +422,7 @@ describe('divoc verify --status: DIVOC, SMART Health Card and EU DCC revocation 
   });
 
   it('a DCC revocation list (UCI hash, per kid) revokes the certificate', async () => {
-    const c = JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata/DE/2DCode/raw/1.json'), 'utf8')) as {
+    const c = JSON.parse(await readFile(vectorPath('dcc/dgc-testdata/DE/2DCode/raw/1.json'), 'utf8')) as {
       PREFIX: string;
       TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
     };

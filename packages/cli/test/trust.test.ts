@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { resolveDidKey } from '@divoc/keys';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitTrustBinding } from '../src/lib/trust.js';
-import { DIVOC, VECTORS, issueArgv, ndjson, run } from './helpers.js';
+import { issueArgv, ndjson, run, vectorPath } from './helpers.js';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 
@@ -73,7 +73,7 @@ describe('--trust sources', () => {
   });
 
   it('X.509 certificates in DER and PEM load (the key is just not the signer)', async () => {
-    const dcc = JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata/common/2DCode/raw/B1.json'), 'utf8')) as {
+    const dcc = JSON.parse(await readFile(vectorPath('dcc/dgc-testdata/common/2DCode/raw/B1.json'), 'utf8')) as {
       TESTCTX: { CERTIFICATE: string };
     };
     const b64 = dcc.TESTCTX.CERTIFICATE;
@@ -90,7 +90,7 @@ describe('--trust sources', () => {
   });
 
   it('the SMART Health Cards issuer JWKS loads', async () => {
-    const r = await verifyWith([join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')]);
+    const r = await verifyWith([vectorPath('shc/examples/issuer/.well-known/jwks.json')]);
     expect(r.code, r.stderr).toBe(1);
   });
 
@@ -115,8 +115,8 @@ describe('--trust sources', () => {
   });
 
   it('DIVOC RSA public PEM bound explicitly and implicitly', async () => {
-    const signed = join(DIVOC, 'signed/rsa2018-divocdev-valid.json');
-    const pem = join(DIVOC, 'keys/divoc-test-rsa.public.pem');
+    const signed = vectorPath('divoc/signed/rsa2018-divocdev-valid.json');
+    const pem = vectorPath('divoc/keys/divoc-test-rsa.public.pem');
     for (const trust of [pem, `did:india=${pem}`]) {
       const r = await run(['verify', '--trust', trust, signed]);
       expect(r.code, trust).toBe(0);
@@ -154,11 +154,11 @@ describe(
         await mkdir(join(folder, 'crl'), { recursive: true });
         await writeFile(
           join(folder, 'jwks.json'),
-          await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json')),
+          await readFile(vectorPath('shc/examples/issuer/.well-known/jwks.json')),
         );
         await writeFile(join(folder, 'iss.txt'), 'https://spec.smarthealth.cards/examples/issuer\n');
         const crl = await readFile(
-          join(VECTORS, 'shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
+          vectorPath('shc/examples/issuer/.well-known/crl/3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s.json'),
           'utf8',
         );
         const pad = ' '.repeat(12 * 1024 * 1024);

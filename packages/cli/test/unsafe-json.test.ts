@@ -1,14 +1,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DIVOC, DIVOC_RSA_PUBLIC, VECTORS, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC_RSA_PUBLIC, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 
 // `divoc verify` / `divoc decode` read credentials strictly, and `--trust` / `--status` files too: a member named
 // twice (JSON.parse keeps the last) or named `__proto__` / `constructor` / `prototype` is refused with its JSON code.
 // Each case has a control: the untampered file still verifies.
 
 type Check = { name: string; ok: boolean; code?: string };
-const CERT = join(DIVOC, 'signed/rsa2018-cowinctx-valid.json');
+const CERT = vectorPath('divoc/signed/rsa2018-cowinctx-valid.json');
 const NAME = '"name": "Bhaya Mitra"';
 
 describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
@@ -51,8 +51,8 @@ describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
   );
 
   it('a --trust file naming a member twice is refused with ERR_JSON_DUPLICATE_KEY', async () => {
-    const jwks = await readFile(join(VECTORS, 'shc/examples/issuer/.well-known/jwks.json'), 'utf8');
-    const card = join(VECTORS, 'shc/examples/example-00-e-file.smart-health-card');
+    const jwks = await readFile(vectorPath('shc/examples/issuer/.well-known/jwks.json'), 'utf8');
+    const card = vectorPath('shc/examples/example-00-e-file.smart-health-card');
     const issuer = 'https://spec.smarthealth.cards/examples/issuer';
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'jwks.json'), jwks);
@@ -66,7 +66,7 @@ describe('divoc verify / decode: duplicate and forbidden JSON members', () => {
   });
 
   it('a --status file whose "revoked" comes twice (empty list last) is refused, not read as empty', async () => {
-    const divoc = join(DIVOC, 'signed/rsa2018-cowinctx-valid.json');
+    const divoc = vectorPath('divoc/signed/rsa2018-cowinctx-valid.json');
     await withTempDir(async (dir) => {
       await writeFile(join(dir, 'ok.json'), '{"revoked":[{"certificateId":"1"}]}');
       await writeFile(join(dir, 'dup.json'), '{"revoked":[{"certificateId":"1"}],"revoked":[]}');

@@ -1,10 +1,10 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
+import { createDevelopmentCsca, createDevelopmentSigner } from '@divoc/dcc';
 import { developmentGateway } from '../../dcc/test/gateway.js';
 import { sampleHc1 as hc1Of } from '../../dcc/test/helpers.js';
-import { ndjson, run, VECTORS, withTempDir } from './helpers.js';
+import { ndjson, run, vectorPath, withTempDir } from './helpers.js';
 
 /** `divoc verify --trust` with PEM bundles and EU DCC Gateway trust lists (`--dcc-trust-anchor`). */
 
@@ -25,8 +25,8 @@ describe('divoc verify --trust bundle.pem', () => {
     async () => {
       await withTempDir(async (dir) => {
         const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
-        const one = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC one' });
-        const two = await createDocumentSignerCertificate({ csca, validFrom: FROM, commonName: 'DSC two' });
+        const one = await createDevelopmentSigner({ csca, validFrom: FROM, commonName: 'DSC one' });
+        const two = await createDevelopmentSigner({ csca, validFrom: FROM, commonName: 'DSC two' });
         await writeFile(join(dir, 'one.hc1'), await hc1Of(one));
         await writeFile(join(dir, 'two.hc1'), await hc1Of(two));
         await writeFile(join(dir, 'bundle.pem'), `${one.certificatePem.trim()}\n${two.certificatePem.trim()}\n`);
@@ -57,7 +57,7 @@ describe('divoc verify --trust bundle.pem', () => {
       const cases = await Promise.all(
         files.map(
           async (f) =>
-            JSON.parse(await readFile(join(VECTORS, 'dcc/dgc-testdata', f), 'utf8')) as {
+            JSON.parse(await readFile(vectorPath(`dcc/dgc-testdata/${f}`), 'utf8')) as {
               PREFIX: string;
               TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
             },
@@ -87,7 +87,7 @@ describe('divoc verify --trust bundle.pem', () => {
   it('a bundle with a broken certificate is exit 2 and names it', async () => {
     await withTempDir(async (dir) => {
       const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
-      const one = await createDocumentSignerCertificate({ csca, validFrom: FROM });
+      const one = await createDevelopmentSigner({ csca, validFrom: FROM });
       await writeFile(join(dir, 'one.hc1'), await hc1Of(one));
       await writeFile(
         join(dir, 'broken.pem'),

@@ -2,9 +2,9 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseInstant } from '../src/commands/verify.js';
-import { DIVOC, DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, ndjson, run, withTempDir } from './helpers.js';
+import { DIVOC_ED25519_KEY, DIVOC_RSA_PUBLIC, ndjson, run, vectorPath, withTempDir } from './helpers.js';
 
-const signed = (name: string) => join(DIVOC, 'signed', name);
+const signed = (name: string) => vectorPath(`divoc/signed/${name}`);
 const ED25519_VALID = signed('ed25519-2018-divocdev-valid.json');
 const RSA_VALID = [signed('rsa2018-divocdev-valid.json'), signed('rsa2018-cowinctx-valid.json')];
 const RSA_TAMPERED = signed('rsa2018-tampered-invalid.json');

@@ -1,3 +1,8 @@
+/**
+ * EU Digital COVID Certificates: HC1 text, COSE_Sign1, CWT, DCC JSON, trust lists and the `dcc` format.
+ *
+ * @module @divoc/dcc
+ */
 // Formats: HC1 text ↔ COSE_Sign1 ↔ CWT ↔ DCC JSON.
 export {
   detectDcc,
@@ -43,10 +48,17 @@ export type {
   LoadedDccTrustList,
   DccTrustListCertificateType,
 } from './trust/signer-list.js';
-export { createDevelopmentCsca, createDocumentSignerCertificate, DCC_KEY_USAGE_OIDS } from './pki/dev-pki.js';
+export {
+  createDevelopmentCsca,
+  createDevelopmentSigner,
+  createDocumentSignerCertificate,
+  DCC_KEY_USAGE_OIDS,
+} from './pki/dev-pki.js';
 export type {
   CreateDevelopmentCscaOptions,
   DevelopmentCsca,
+  CreateDevelopmentSignerOptions,
+  DevelopmentSigner,
   CreateDocumentSignerOptions,
   DocumentSignerCertificate,
 } from './pki/dev-pki.js';

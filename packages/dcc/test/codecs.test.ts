@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { readdirSync, readFileSync } from 'node:fs';
 import {
   base45Decode,
   base45Encode,
@@ -11,8 +10,7 @@ import {
   zlibDeflate,
   zlibInflate,
 } from '../src/index.js';
-
-const SCHEMA_DIR = new URL('../../../../shared/vectors/dcc/schema-1.3.3/', import.meta.url);
+import { vectorFiles, vectorJson } from '../../../test/support/vectors.js';
 
 describe('Base45 (RFC 9285)', () => {
   const vectors: Array<[string, string]> = [
@@ -136,9 +134,7 @@ describe('ICAO 9303 transliteration', () => {
 
 describe('DCC schema 1.3.3', () => {
   const read = (dir: string) =>
-    readdirSync(new URL(dir, SCHEMA_DIR)).map(
-      (f) => [f, JSON.parse(readFileSync(new URL(`${dir}${f}`, SCHEMA_DIR), 'utf8'))] as const,
-    );
+    vectorFiles(`dcc/schema-1.3.3/${dir}`, '.json').map((path) => [path.split('/').pop()!, vectorJson(path)] as const);
 
   it.each(read('test/valid/'))('accepts test/valid/%s', (_name, dcc) => {
     expect(validateDccPayload(dcc, { valueSets: false })).toEqual([]);

@@ -17,7 +17,7 @@ const now = new Date();
 const failing = async (protectedHeader: Map<number, unknown>, unprotectedHeader?: Map<number, unknown>) => {
   const result = await verifyDcc(
     toHc1(await craftCose(dsc.signer, kid, { protectedHeader, ...(unprotectedHeader ? { unprotectedHeader } : {}) })),
-    { trustStore, now, policy: { schema: false } },
+    { trust: trustStore, now, policy: { schema: false } },
   );
   return result.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
 };

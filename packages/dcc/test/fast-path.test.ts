@@ -168,7 +168,7 @@ describe('CborWriter.plainJson writes what json writes for the JSON copy, withou
       ),
     );
     const now = new Date(1_800_000_000_000);
-    const results = await Promise.all(issued.map((d) => verifyDcc(d.hc1, { trustStore, now })));
+    const results = await Promise.all(issued.map((d) => verifyDcc(d.hc1, { trust: trustStore, now })));
     results.forEach((r, i) => {
       expect(r.valid).toBe(true);
       expect(r.payload).toEqual(payloads[i]);
@@ -304,12 +304,12 @@ describe('HC1 crosses between @divoc/dcc and a cbor-x + pako + base45 + node:cry
       const trustStore = new TrustStore();
       trustStore.addCertificate(dsc.certificatePem);
       const now = new Date(1_800_000_000_000);
-      const result = await verifyDcc(theirHc1, { trustStore, now });
+      const result = await verifyDcc(theirHc1, { trust: trustStore, now });
       expect(result.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'signature', ok: true })]));
       expect(result.valid).toBe(true);
       expect(result.payload).toEqual(SAMPLE_DCC);
       // And ours, through ours.
-      expect((await verifyDcc(ours.hc1, { trustStore, now })).valid).toBe(true);
+      expect((await verifyDcc(ours.hc1, { trust: trustStore, now })).valid).toBe(true);
     },
   );
 
@@ -336,8 +336,8 @@ describe('HC1 crosses between @divoc/dcc and a cbor-x + pako + base45 + node:cry
     const trustStore = new TrustStore();
     trustStore.addCertificate(dsc.certificatePem);
     const now = new Date(1_800_000_000_000);
-    const full = await verifyDcc(hc1, { trustStore, now });
-    const lean = await verifyDcc(hc1, { trustStore, now, policy: { schema: false } });
+    const full = await verifyDcc(hc1, { trust: trustStore, now });
+    const lean = await verifyDcc(hc1, { trust: trustStore, now, policy: { schema: false } });
     expect(full.checks.map((c) => c.name)).toContain('schema');
     expect(lean.checks.map((c) => c.name)).toEqual(full.checks.map((c) => c.name).filter((n) => n !== 'schema'));
     expect(lean.valid).toBe(true);

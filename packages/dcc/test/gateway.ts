@@ -8,7 +8,7 @@
 import { createSigner, dccKid, parseCertificate, sha256, type KeyPair } from '@divoc/keys';
 import {
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   type DevelopmentCsca,
   type DocumentSignerCertificate,
 } from '../src/index.js';
@@ -136,7 +136,7 @@ export async function developmentGateway(
   for (const country of countryCodes) {
     const csca = await createDevelopmentCsca({ country, commonName: `DIVOC test CSCA ${country}`, validFrom });
     const upload = await createDevelopmentCsca({ country, commonName: `DIVOC test upload ${country}`, validFrom });
-    const dsc = await createDocumentSignerCertificate({ csca, validFrom });
+    const dsc = await createDevelopmentSigner({ csca, validFrom });
     countries[country] = { csca, upload, dsc };
     trustList.push(
       await gatewayEntry(csca.certificateDer, 'CSCA', country, trustAnchor),

@@ -1,7 +1,7 @@
 import { createSigner, generateKeyPair, type Signer } from '@divoc/keys';
 import {
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   type DevelopmentCsca,
   encodeDcc,
   type DocumentSignerCertificate,
@@ -24,9 +24,9 @@ let pki:
 export function developmentPki() {
   pki ??= (async () => {
     const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'DIVOC Test CSCA' });
-    const dsc = await createDocumentSignerCertificate({ csca, types: ['v', 't', 'r'], validityDays: 365 });
-    const testOnly = await createDocumentSignerCertificate({ csca, types: ['t'], validityDays: 365 });
-    const expired = await createDocumentSignerCertificate({
+    const dsc = await createDevelopmentSigner({ csca, types: ['v', 't', 'r'], validityDays: 365 });
+    const testOnly = await createDevelopmentSigner({ csca, types: ['t'], validityDays: 365 });
+    const expired = await createDevelopmentSigner({
       csca,
       types: ['v', 't', 'r'],
       validityDays: 1,

@@ -103,7 +103,7 @@ describe('issue → encode → decode → verify with a development DSC', () => 
 
     const store = new TrustStore();
     store.addCertificate(dsc.certificatePem);
-    const result = await verifyDcc(issued.hc1, { trustStore: store, now: new Date() });
+    const result = await verifyDcc(issued.hc1, { trust: store, now: new Date() });
     expect(result.checks).toEqual([
       { name: 'decode', ok: true },
       { name: 'signature', ok: true },
@@ -122,7 +122,7 @@ describe('issue → encode → decode → verify with a development DSC', () => 
       true,
     );
     expect(
-      (await verifyDcc(issued.hc1, { trustStore: loadDccSignerList([dsc.signerListEntry]), now: new Date() })).valid,
+      (await verifyDcc(issued.hc1, { trust: loadDccSignerList([dsc.signerListEntry]), now: new Date() })).valid,
     ).toBe(true);
   });
 
@@ -204,7 +204,7 @@ describe('issue → encode → decode → verify with a development DSC', () => 
     expect(decodeDcc(encoded.hc1).algId).toBe(-37);
     const store = new TrustStore();
     store.add(trustedKeyFromKeyPair(keyPair, { id: kid }));
-    const result = await verifyDcc(encoded.hc1, { trustStore: store });
+    const result = await verifyDcc(encoded.hc1, { trust: store });
     expect(result.valid, JSON.stringify(result.checks)).toBe(true);
   });
 
@@ -257,14 +257,14 @@ describe('development PKI', () => {
 
   it('rejects bad requests', async () => {
     const { csca } = await developmentPki();
-    const { createDevelopmentCsca, createDocumentSignerCertificate } = await import('../src/index.js');
+    const { createDevelopmentCsca, createDevelopmentSigner } = await import('../src/index.js');
     await expect(createDevelopmentCsca({ country: 'India' })).rejects.toMatchObject({
       code: 'ERR_DCC_CERTIFICATE_INVALID',
     });
-    await expect(createDocumentSignerCertificate({ csca, types: [] })).rejects.toMatchObject({
+    await expect(createDevelopmentSigner({ csca, types: [] })).rejects.toMatchObject({
       code: 'ERR_DCC_CERTIFICATE_INVALID',
     });
-    await expect(createDocumentSignerCertificate({ csca, validityDays: 0 })).rejects.toMatchObject({
+    await expect(createDevelopmentSigner({ csca, validityDays: 0 })).rejects.toMatchObject({
       code: 'ERR_DCC_CERTIFICATE_INVALID',
     });
   });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dccKid, parseCertificate, TrustStore } from '@divoc/keys';
 import {
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   encodeDcc,
   loadDccSignerList,
   loadDccTrustList,
@@ -43,7 +43,7 @@ async function expectRefused(
   index?: number,
 ) {
   const store = new TrustStore();
-  const error = await refusal(loadDccTrustList(list, { ...options, trustStore: store }));
+  const error = await refusal(loadDccTrustList(list, { ...options, trust: store }));
   expect(error.code, error.message).toBe(code);
   if (index !== undefined) expect(error.index).toBe(index);
   expect(store.size, 'a refused list adds nothing').toBe(0);
@@ -74,9 +74,9 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
       expect(loaded.trustStore.resolve(byType('CSCA', 'DE').kid)).toEqual([]);
       expect(loaded.trustStore.resolve(byType('UPLOAD', 'DE').kid)).toEqual([]);
       const hc1 = await dccSignedBy(gw.countries.DE!.dsc);
-      expect(
-        (await verifyDcc(hc1, { trustStore: loaded.trustStore, now: new Date('2021-07-01T00:00:00Z') })).valid,
-      ).toBe(true);
+      expect((await verifyDcc(hc1, { trust: loaded.trustStore, now: new Date('2021-07-01T00:00:00Z') })).valid).toBe(
+        true,
+      );
     },
   );
 
@@ -172,7 +172,7 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
     const de = gw.countries.DE!;
     const fr = gw.countries.FR!;
     // Germany's CSCA issues a signer certificate for France; France's UPLOAD key signs its entry.
-    const crossed = await createDocumentSignerCertificate({
+    const crossed = await createDevelopmentSigner({
       csca: de.csca,
       country: 'FR',
       validFrom: new Date('2021-01-01T00:00:00Z'),
@@ -184,7 +184,7 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
     // Also against CSCAs given besides the list.
     await expectRefused([entry], { cscas: [parseCertificate(de.csca.certificateDer)] }, 'ERR_TRUST_CHAIN_COUNTRY');
     // Control: France's own signer from France's CSCA loads.
-    const own = await createDocumentSignerCertificate({ csca: fr.csca, validFrom: new Date('2021-01-01T00:00:00Z') });
+    const own = await createDevelopmentSigner({ csca: fr.csca, validFrom: new Date('2021-01-01T00:00:00Z') });
     expect(
       (
         await loadDccTrustList(
@@ -200,7 +200,7 @@ describe('EU DCC Gateway trust list (loadDccTrustList)', () => {
     async () => {
       const de = gw.countries.DE!;
       const rogueCsca = await createDevelopmentCsca({ country: 'DE', commonName: 'DIVOC test CSCA DE' });
-      const rogue = await createDocumentSignerCertificate({
+      const rogue = await createDevelopmentSigner({
         csca: rogueCsca,
         validFrom: new Date('2021-01-01T00:00:00Z'),
       });
@@ -272,7 +272,7 @@ describe('EU dgc-testdata signer certificates as gateway entries', () => {
       const loaded = await loadDccTrustList([entry]);
       const clock = c.data.TESTCTX?.VALIDATIONCLOCK;
       const result = await verifyDcc(c.data.PREFIX!, {
-        trustStore: loaded.trustStore,
+        trust: loaded.trustStore,
         ...(clock ? { now: parseValidationClock(clock) } : {}),
       });
       expect(

@@ -20,7 +20,7 @@ describe('loadDccSignerList: duplicate and forbidden JSON members', () => {
     const { dsc, testOnly } = await developmentPki();
     const good = await encodeDcc(SAMPLE_DCC, { signer: dsc.signer, certificate: dsc.certificatePem });
     const control = JSON.stringify([{ kid: dsc.kid, rawData: dsc.signerListEntry.rawData }]);
-    expect((await verifyDcc(good.hc1, { trustStore: loadDccSignerList(control) })).valid).toBe(true);
+    expect((await verifyDcc(good.hc1, { trust: loadDccSignerList(control) })).valid).toBe(true);
 
     const duplicated =
       `[{"kid":"${dsc.kid}","rawData":"${testOnly.signerListEntry.rawData}",` +

@@ -1,3 +1,8 @@
+/**
+ * The registry of every credential format shipped in this repository (`FORMATS`).
+ *
+ * @module @divoc/formats
+ */
 import { dccFormat } from '@divoc/dcc';
 import { divocQrFormat } from '@divoc/qr';
 import { FormatRegistry } from '@divoc/schemas';

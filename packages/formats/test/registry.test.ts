@@ -26,7 +26,6 @@ const RECORD = {
   nameLatin: 'Asha Rao',
   dob: '1990-05-15',
   gender: 'Female',
-  mobile: '9999999999',
   preEnrollmentCode: 'P-1234',
   vaccine: 'Covishield',
   manufacturer: 'Serum Institute of India',

@@ -1,3 +1,8 @@
+/**
+ * Issue one DDCC record in every format at once, with certificate ids and key slots.
+ *
+ * @module @divoc/issuer
+ */
 // One record, every format.
 export { issueAllFormats, issuableFormats, formatKeyHint, FORMAT_NAMES } from './issue/issue-all.js';
 export type {
@@ -21,8 +26,14 @@ export type { IssueW3cCredentialOptions } from './formats/w3c-vc.js';
 // The DDCC core data set (defined in @divoc/schemas) and the per-format pieces it maps through.
 export { toDdccCoreDataSet } from '@divoc/schemas';
 export type { DdccCoreDataSet, ToDdccOptions } from '@divoc/schemas';
-export { splitRecord, DDCC_RECORD_FIELDS } from './ddcc/record-fields.js';
-export type { SplitRecord } from './ddcc/record-fields.js';
+export {
+  splitRecord,
+  DDCC_RECORD_FIELDS,
+  knownRecordFields,
+  findUnknownFields,
+  checkRecordFields,
+} from './ddcc/record-fields.js';
+export type { SplitRecord, UnknownFieldsPolicy } from './ddcc/record-fields.js';
 export { dccNameOf } from '@divoc/dcc';
 export { vdsncNameOf, VDSNC_MAX_NAME } from '@divoc/vdsnc';
 export { shortCertificateId, projectCredential, VDSNC_MAX_ID } from '@divoc/schemas';
@@ -37,6 +48,7 @@ export {
   IssuerError,
   IssuerInputError,
   IssuerRecordError,
+  IssuerUnknownFieldsError,
   IssuerCertificateIdError,
   IssuerFormatError,
   isIssuerError,
@@ -47,4 +59,6 @@ export type {
   FormatFailureCode,
   FormatName,
   IssuerRecordIssue,
+  UnknownField,
 } from './lib/errors.js';
+export { describeUnknownField, unknownFieldMessage } from './lib/errors.js';

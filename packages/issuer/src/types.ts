@@ -11,6 +11,7 @@ export type { VcSigningKey } from '@divoc/vc';
 export type { DocumentSignerKey } from '@divoc/keys';
 export type { ShcSigningKey } from '@divoc/shc';
 
+/** The keys `issueAllFormats` signs with, one slot per kind of signer; a format whose key is missing is not issued. */
 export interface IssuerKeys {
   vc?: Signer | VcSigningKey;
   /** Signs both the DCC and the VDS-NC seal unless `dcc` / `vdsnc` are given. */
@@ -34,10 +35,12 @@ export type IssueInput =
 /** Status list entries allocated before issuance: one `BitstringStatusListEntry`, or several (at most 8). */
 export type CredentialStatusEntries = BitstringStatusListEntry | readonly BitstringStatusListEntry[];
 
+/** The QR image format of the `qr` option: PNG or SVG. */
 export type QrImageFormat = 'png' | 'svg';
 /** PNG bytes or SVG text, per `options.qr`. */
 export type QrImage = Uint8Array | string;
 
+/** Options of {@link issueAllFormats}: keys, issuer, formats, QR images and status entries. */
 export interface IssueAllFormatsOptions {
   keys: IssuerKeys;
   /** Issuer URI or DID of the W3C credential (record input). Also the SHC `iss` default when it is an https URL. */
@@ -87,8 +90,14 @@ export interface IssueAllFormatsOptions {
   shcRid?: string;
   /** Throw the first format failure (`IssuerFormatError`) instead of reporting it in `errors`. */
   strict?: boolean;
+  /**
+   * Record fields the template does not know (`record` input only): `reject` (default) throws
+   * `IssuerUnknownFieldsError` naming them; `ignore` drops them.
+   */
+  unknownFields?: 'reject' | 'ignore';
 }
 
+/** Why one format could not be issued for a record (the other formats may still have been issued). */
 export interface FormatFailure {
   code: FormatFailureCode;
   message: string;
@@ -96,6 +105,7 @@ export interface FormatFailure {
   causeCode?: string;
 }
 
+/** What `issueAllFormats` made, by format; a format that was not requested or failed is absent. */
 export interface IssuedOutputs {
   'w3c-vc'?: { credential: SignedCredential; json: string };
   'divoc-qr'?: { text: string; image?: QrImage };
@@ -105,6 +115,7 @@ export interface IssuedOutputs {
   vdsnc?: { seal: VdsncSeal; json: string; image?: QrImage };
 }
 
+/** The result of {@link issueAllFormats}: the certificate id, the DDCC core data set, the outputs and the failures. */
 export interface IssuedFormats {
   /** The health certificate identifier (HCID) every output carries (as its format allows). */
   certificateId: string;

@@ -27,18 +27,19 @@ export async function verifyAll(result: IssuedFormats, fixture: Fixture, now = n
     ok.push(format);
   };
   if (outputs['w3c-vc'])
-    expectValid('w3c-vc', await verifyCredential(JSON.parse(outputs['w3c-vc'].json), { trustStore, now }));
-  if (outputs['divoc-qr']) expectValid('divoc-qr', await verifyDivocQr(outputs['divoc-qr'].text, { trustStore, now }));
+    expectValid('w3c-vc', await verifyCredential(JSON.parse(outputs['w3c-vc'].json), { trust: trustStore, now }));
+  if (outputs['divoc-qr'])
+    expectValid('divoc-qr', await verifyDivocQr(outputs['divoc-qr'].text, { trust: trustStore, now }));
   if (outputs['vc-compact'])
     expectValid(
       'vc-compact',
-      await verifyCredential(decodeCompactCredential(outputs['vc-compact'].text), { trustStore, now }),
+      await verifyCredential(decodeCompactCredential(outputs['vc-compact'].text), { trust: trustStore, now }),
     );
-  if (outputs.dcc) expectValid('dcc', await verifyDcc(outputs.dcc.hc1, { trustStore, now }));
+  if (outputs.dcc) expectValid('dcc', await verifyDcc(outputs.dcc.hc1, { trust: trustStore, now }));
   if (outputs.shc)
     expectValid(
       'shc',
-      await verifyShc(outputs.shc.qr.length === 1 ? outputs.shc.qr[0]! : outputs.shc.qr, { trustStore, now }),
+      await verifyShc(outputs.shc.qr.length === 1 ? outputs.shc.qr[0]! : outputs.shc.qr, { trust: trustStore, now }),
     );
   if (outputs.vdsnc)
     expectValid('vdsnc', await verifyVdsnc(outputs.vdsnc.json, { cscaCertificates: [fixture.vdsncCsca], now }));

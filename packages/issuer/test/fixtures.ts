@@ -1,6 +1,6 @@
 import { createSigner, exportPublicJwk, generateKeyPair, type TrustStore } from '@divoc/keys';
-import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
-import { createDevCsca, createDevSignerCertificate } from '@divoc/vdsnc';
+import { createDevelopmentCsca, createDevelopmentSigner } from '@divoc/dcc';
+import { createDevelopmentCsca as createVdsncCsca, createDevelopmentSigner as createVdsncSigner } from '@divoc/vdsnc';
 import { exportIssuerJwks } from '@divoc/shc';
 import type { IssuerKeys } from '../src/index.js';
 import { ed25519Issuer } from '../../../test/support/fixtures.js';
@@ -28,14 +28,14 @@ export async function createFixture(): Promise<Fixture> {
     validFrom: CERTS_FROM,
     validityDays: 3650,
   });
-  const dsc = await createDocumentSignerCertificate({
+  const dsc = await createDevelopmentSigner({
     csca,
     types: ['v', 't', 'r'],
     validFrom: CERTS_FROM,
     validityDays: 3000,
   });
-  const vdsncCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
-  const bsc = await createDevSignerCertificate({
+  const vdsncCsca = await createVdsncCsca({ country: 'IN', validFrom: CERTS_FROM, validUntil: CERTS_UNTIL });
+  const bsc = await createVdsncSigner({
     csca: vdsncCsca,
     country: 'IN',
     validFrom: CERTS_FROM,

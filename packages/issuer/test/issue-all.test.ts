@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readQrFromImage } from '@divoc/qr';
+import { readQrFromImage } from '@divoc/qr/image';
 import { verifyCredential } from '@divoc/vc';
 import { createStatusList } from '@divoc/status';
 import { issueAllFormats, shortCertificateId, type IssuedFormats } from '../src/index.js';
@@ -75,7 +75,7 @@ describe('JSON-LD contexts of the W3C credential', () => {
       const sdk = await issue('vaccination', records.vaccination);
       const sdkVc = sdk.outputs['w3c-vc']!.credential;
       expect(sdkVc['@context']).toContain('https://divoc.dev/credentials/sdk/v2');
-      const sdkResult = await verifyCredential(sdkVc, { trustStore: fixture.trustStore, now: NOW });
+      const sdkResult = await verifyCredential(sdkVc, { trust: fixture.trustStore, now: NOW });
       expect(sdkResult.valid).toBe(true);
       expect(sdkResult.ambiguousTerms).toBeUndefined();
 
@@ -86,7 +86,7 @@ describe('JSON-LD contexts of the W3C credential', () => {
       const legacyVc = legacy.outputs['w3c-vc']!.credential;
       expect(legacyVc['@context']).toContain('https://divoc.dev/credentials/vaccination/v1');
       expect(legacyVc['@context']).not.toContain('https://divoc.dev/credentials/sdk/v2');
-      const legacyResult = await verifyCredential(legacyVc, { trustStore: fixture.trustStore, now: NOW });
+      const legacyResult = await verifyCredential(legacyVc, { trust: fixture.trustStore, now: NOW });
       expect(legacyResult.valid).toBe(true);
       expect(legacyResult.ambiguousTerms?.map((g) => g.iri)).toContain('https://schema.org/id');
       // Same data either way: only the context differs.
@@ -320,7 +320,7 @@ describe('options', () => {
       statusListIndex: '7',
       statusListCredential: `${ISSUER}/status/1`,
     });
-    expect((await verifyCredential(credential, { trustStore: fixture.trustStore, now: NOW })).valid).toBe(true);
+    expect((await verifyCredential(credential, { trust: fixture.trustStore, now: NOW })).valid).toBe(true);
   });
 
   it('SHC issuer: keys.shc.issuer wins; a non-https issuer without one is ERR_ISSUER_KEY_MISSING', async () => {

@@ -1,13 +1,13 @@
 import { expect, it } from 'vitest';
 import { createSigner, exportPublicJwk, generateKeyPair, verificationMethodId } from '@divoc/keys';
-import { createDevelopmentCsca, createDocumentSignerCertificate } from '@divoc/dcc';
-import { createDevCsca, createDevSignerCertificate } from '@divoc/vdsnc';
+import * as dcc from '@divoc/dcc';
+import * as vdsnc from '@divoc/vdsnc';
 import { issueAllFormats } from '../src/index.js';
 
 it('the README example runs as written', async () => {
   const vcKey = await generateKeyPair('Ed25519');
-  const dsc = await createDocumentSignerCertificate({ csca: await createDevelopmentCsca({ country: 'IN' }) });
-  const bsc = await createDevSignerCertificate({ csca: await createDevCsca({ country: 'IN' }), country: 'IN' });
+  const dsc = await dcc.createDevelopmentSigner({ csca: await dcc.createDevelopmentCsca({ country: 'IN' }) });
+  const bsc = await vdsnc.createDevelopmentSigner({ csca: await vdsnc.createDevelopmentCsca({ country: 'IN' }) });
   const shcKey = await generateKeyPair('P-256');
   const record = {
     refId: 'R-1002',
@@ -31,8 +31,8 @@ it('the README example runs as written', async () => {
       certificateIssuerName: 'Ministry of Health',
       keys: {
         vc: createSigner(vcKey, { id: verificationMethodId(vcKey) }),
-        dcc: { signer: dsc.signer, certificate: dsc.certificatePem },
-        vdsnc: { signer: createSigner(bsc.keyPair, { id: 'bsc' }), certificate: bsc.certificate },
+        dcc: { signer: dsc.signer, certificate: dsc.certificate },
+        vdsnc: { signer: bsc.signer, certificate: bsc.certificate },
         shc: { signer: createSigner(shcKey, { id: 'shc' }), key: exportPublicJwk(shcKey) as JsonWebKey },
       },
       qr: 'png',

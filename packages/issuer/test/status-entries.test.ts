@@ -36,7 +36,7 @@ async function issue(
 }
 
 async function valid(credential: unknown): Promise<boolean> {
-  return (await verifyCredential(credential, { trustStore: fixture.trustStore, now: NOW })).valid;
+  return (await verifyCredential(credential, { trust: fixture.trustStore, now: NOW })).valid;
 }
 
 function refusal(run: () => Promise<unknown>): Promise<unknown> {

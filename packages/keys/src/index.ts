@@ -1,3 +1,9 @@
+/**
+ * Keys, signing, codecs, DER/X.509, strict JSON/CBOR and the typed errors every other package builds on.
+ * Runtime-neutral.
+ *
+ * @module @divoc/keys
+ */
 export type {
   KeyType,
   SignatureAlgorithm,
@@ -16,6 +22,8 @@ export {
   KeyError,
   KeyInvalidError,
   KeyUnsupportedError,
+  PlatformUnsupportedError,
+  isPlatformUnsupportedError,
   KeyAlgorithmMismatchError,
   KeyNotPrivateError,
   DidInvalidError,
@@ -72,6 +80,7 @@ export type { Base45DecodeOptions } from './codec/base45.js';
 export { base64urlEncode, base64urlDecode, base64Encode, base64Decode } from './codec/base64url.js';
 export type { Base64DecodeOptions } from './codec/base64url.js';
 export { sha256, hmacSha256 } from './hash/sha256.js';
+export { subtleCrypto, secureRandom } from './sign/webcrypto.js';
 export {
   adler32,
   inflateRawBounded,
@@ -116,7 +125,14 @@ export {
 export type { DerNode } from './x509/der.js';
 export { derWrite } from './x509/der-write.js';
 export { createDevelopmentCertificate, certificateExtension, certificatePem } from './x509/development.js';
-export type { DevelopmentCertificateOptions, DevelopmentIssuer } from './x509/development.js';
+export type {
+  DevelopmentCertificateOptions,
+  DevelopmentIssuer,
+  DevelopmentSubjectOptions,
+  DevelopmentSignerSubjectOptions,
+  DevelopmentCertified,
+  DevelopmentSigned,
+} from './x509/development.js';
 export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
 export { dccKid } from './trust/certificate.js';
 export { publicKeyInfoFromJwk, samePublicKey } from './key/public-jwk.js';
@@ -179,6 +195,8 @@ export {
 export type { DivocKeyFile, KeyFileFormat, KeyFileKey, ParseKeyFileOptions } from './file/key-file.js';
 
 export { TrustStore } from './trust/trust-store.js';
+export { trustStoreOf } from './trust/trust-option.js';
+export type { TrustOption, TrustOptions } from './trust/trust-option.js';
 export type { TrustStoreOptions, AddCertificateOptions, ResolveFilter } from './trust/trust-store.js';
 export { jwkThumbprint } from './trust/jwk-thumbprint.js';
 export { trustedKeyIssuers, bindIssuer, issuerKind, sameIssuer } from './trust/identity.js';

@@ -19,6 +19,7 @@ export type SignatureAlgorithm = 'EdDSA' | 'ES256' | 'PS256' | 'RS256';
 export interface Signer {
   readonly id: string;
   readonly algorithm: SignatureAlgorithm;
+  /** Signs `data` with the private key, in the form `algorithm` defines (ES256: raw `r‖s`, never DER). */
   sign(data: Uint8Array): Promise<Uint8Array>;
 }
 

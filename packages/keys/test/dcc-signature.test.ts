@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { TrustStore, verifySignature } from '@divoc/keys';
+import { vectorJson } from '../../../test/support/vectors.js';
 
 // A real EU DCC (COSE_Sign1, ES256) checked against the signer certificate published beside it. The tiny CBOR
 // reader below handles only what a COSE_Sign1 contains; it exists so this test needs no CBOR dependency.
@@ -55,8 +55,9 @@ const bstr = (b: Uint8Array) => [...encodeHead(2, b.length), ...b];
 
 describe('EU DCC signature verified with a certificate-derived TrustedKey', () => {
   it('DE/2DCode/raw/1.json', async () => {
-    const file = new URL('../../../../shared/vectors/dcc/dgc-testdata/DE/2DCode/raw/1.json', import.meta.url);
-    const vector = JSON.parse(readFileSync(file, 'utf8')) as { COSE: string; TESTCTX: { CERTIFICATE: string } };
+    const vector = vectorJson<{ COSE: string; TESTCTX: { CERTIFICATE: string } }>(
+      'dcc/dgc-testdata/DE/2DCode/raw/1.json',
+    );
     let cose = decodeCbor(Uint8Array.from(Buffer.from(vector.COSE, 'hex')));
     while (typeof cose === 'object' && 'tag' in cose) cose = cose.value;
     const [protectedHeader, unprotected, payload, signature] = cose as [
@@ -70,7 +71,7 @@ describe('EU DCC signature verified with a certificate-derived TrustedKey', () =
 
     const store = new TrustStore();
     store.addCertificate(vector.TESTCTX.CERTIFICATE);
-    const [key] = store.resolve(kid, { at: new Date('2021-06-01T18:00:00Z') });
+    const [key] = store.resolve(kid, { now: new Date('2021-06-01T18:00:00Z') });
     expect(key).toBeDefined();
 
     const sigStructure = Uint8Array.from([
@@ -85,6 +86,6 @@ describe('EU DCC signature verified with a certificate-derived TrustedKey', () =
     const tampered = Uint8Array.from(sigStructure);
     tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 1;
     expect(await verifySignature(key!, 'ES256', tampered, signature)).toBe(false);
-    expect(store.resolve(kid, { at: new Date('2023-01-01') })).toEqual([]);
+    expect(store.resolve(kid, { now: new Date('2023-01-01') })).toEqual([]);
   });
 });

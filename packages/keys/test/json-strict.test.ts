@@ -1,10 +1,7 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { assertSafeJson, isKeysError, isUnsafeJsonError, JsonError, parseJsonStrict } from '@divoc/keys';
-
-/** `<repo>/../shared/vectors`, resolved from this file so CI clones work too. */
-const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
+import { vectorText } from '../../../test/support/vectors.js';
 
 const JSON_CODES = [
   'ERR_JSON_SYNTAX',
@@ -81,7 +78,7 @@ describe('parseJsonStrict: valid JSON reads exactly as JSON.parse', () => {
       'shc/examples/example-02-b-jws-payload-expanded.json',
       'shc/examples/example-00-a-fhirBundle.json',
     ]) {
-      expectSameAsJsonParse(readFileSync(new URL(file, VECTORS), 'utf8'));
+      expectSameAsJsonParse(vectorText(file));
     }
   });
 

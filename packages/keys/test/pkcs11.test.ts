@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -24,6 +23,7 @@ import {
   type Pkcs11Session,
 } from '../src/pkcs11/index.js';
 import { makeSoftHsm, type SoftHsm } from './pkcs11-helpers.js';
+import { vectorText } from '../../../test/support/vectors.js';
 
 const PIN = '1234';
 let hsm: SoftHsm;
@@ -163,13 +163,13 @@ describe('PKCS#11 keys in SoftHSM2', () => {
       expect(signed.proof).toMatchObject({ verificationMethod: id });
       const trustStore = new TrustStore();
       trustStore.add(trustedKeyFromKeyPair(publicKey, { id }));
-      const result = await verifyCredential(signed, { trustStore });
+      const result = await verifyCredential(signed, { trust: trustStore });
       expect(result.checks.filter((c) => !c.ok)).toEqual([]);
       expect(result.valid).toBe(true);
       // And a changed credential does not.
       const forged = JSON.parse(JSON.stringify(signed)) as typeof signed;
       (forged.credentialSubject as Record<string, unknown>).name = 'Someone Else';
-      expect((await verifyCredential(forged, { trustStore })).valid).toBe(false);
+      expect((await verifyCredential(forged, { trust: trustStore })).valid).toBe(false);
     },
   );
 
@@ -402,10 +402,7 @@ describe('PKCS#11 errors are typed', () => {
 });
 
 function unsignedDivocCredential(): UnsignedCredential {
-  const text = readFileSync(
-    new URL('../../../../shared/vectors/divoc/signed/rsa2018-divocdev-valid.json', import.meta.url),
-    'utf8',
-  ) as string;
+  const text = vectorText('divoc/signed/rsa2018-divocdev-valid.json');
   const { proof: _proof, ...credential } = JSON.parse(text) as Record<string, unknown>;
   return credential as UnsignedCredential;
 }

@@ -25,9 +25,9 @@ import {
   verifySignature,
   type TrustedKey,
 } from '@divoc/keys';
+import { vectorText } from '../../../test/support/vectors.js';
 
-const vectors = new URL('../../../../shared/vectors/', import.meta.url);
-const text = (p: string) => readFileSync(new URL(p, vectors), 'utf8');
+const text = vectorText;
 const json = (p: string) => JSON.parse(text(p)) as Record<string, unknown>;
 
 function trustError(fn: () => unknown): TrustListError {
@@ -235,8 +235,8 @@ describe('resolve filters and toTrustList', () => {
     );
     store.add(trustedKeyFromKeyPair(ec, { id: 'k' }));
     expect(store.resolve('k')).toHaveLength(2);
-    expect(store.resolve('k', { at: new Date('2026-01-01') }).map((k) => k.type)).toEqual(['P-256']);
-    expect(store.resolve('k', { at: new Date('2024-06-01'), purpose: 'assertionMethod' })).toHaveLength(2);
+    expect(store.resolve('k', { now: new Date('2026-01-01') }).map((k) => k.type)).toEqual(['P-256']);
+    expect(store.resolve('k', { now: new Date('2024-06-01'), purpose: 'assertionMethod' })).toHaveLength(2);
     expect(store.resolve('k', { purpose: 'authentication' }).map((k) => k.type)).toEqual(['P-256']);
   });
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   createSigner,
@@ -17,9 +16,9 @@ import {
   verificationMethodId,
   verifySignature,
 } from '@divoc/keys';
+import { vectorText } from '../../../test/support/vectors.js';
 
-const vectors = new URL('../../../../shared/vectors/', import.meta.url);
-const text = (p: string) => readFileSync(new URL(p, vectors), 'utf8');
+const text = vectorText;
 const json = (p: string) => JSON.parse(text(p)) as Record<string, unknown>;
 const hex = (p: string) => Uint8Array.from(Buffer.from(text(p).trim(), 'hex'));
 const toHex = (b: Uint8Array) => Buffer.from(b).toString('hex');

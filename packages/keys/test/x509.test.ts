@@ -1,7 +1,4 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   CertificateInvalidError,
@@ -11,25 +8,15 @@ import {
   verifyCertificateSignature,
   type X509CertificateInfo,
 } from '@divoc/keys';
-
-const vectors = fileURLToPath(new URL('../../../../shared/vectors/', import.meta.url));
-
-function walk(dir: string, out: string[] = []): string[] {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) walk(path, out);
-    else if (name.endsWith('.json')) out.push(path);
-  }
-  return out;
-}
+import { vectorFiles, vectorJson, vectorText } from '../../../test/support/vectors.js';
 
 /** Every distinct TESTCTX.CERTIFICATE in dgc-testdata. */
 function dgcCertificates(): string[] {
   const found = new Set<string>();
-  for (const file of walk(join(vectors, 'dcc/dgc-testdata'))) {
+  for (const file of vectorFiles('dcc/dgc-testdata', '.json', { recursive: true })) {
     let json: { TESTCTX?: { CERTIFICATE?: unknown } };
     try {
-      json = JSON.parse(readFileSync(file, 'utf8'));
+      json = JSON.parse(vectorText(file));
     } catch {
       continue;
     }
@@ -40,10 +27,8 @@ function dgcCertificates(): string[] {
 }
 
 function vdsncCertificates(): Uint8Array[] {
-  const csca = base64Decode(readFileSync(join(vectors, 'vdsnc/au-csca-root.der.b64'), 'utf8'));
-  const seal = JSON.parse(readFileSync(join(vectors, 'vdsnc/au-citizen-john-valid.json'), 'utf8')) as {
-    sig: { cer: string };
-  };
+  const csca = base64Decode(vectorText('vdsnc/au-csca-root.der.b64'));
+  const seal = vectorJson<{ sig: { cer: string } }>('vdsnc/au-citizen-john-valid.json');
   const signer = base64Decode(seal.sig.cer.replace(/-/g, '+').replace(/_/g, '/'));
   return [csca, signer];
 }

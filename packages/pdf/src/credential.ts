@@ -43,6 +43,7 @@ export function pdfFieldsFromCredential(credential: Record<string, unknown>): Re
   return out;
 }
 
+/** Options of `renderCertificatePdf`: the PDF maker's options, plus the QR payloads and certificate id to print. */
 export interface RenderCertificatePdfOptions extends Partial<PdfMakerOptions> {
   /** QR payloads to place (the template takes the first it lists); default: the credential as a DIVOC QR. */
   qr?: Partial<Record<PdfQrFormat, string>>;
@@ -50,7 +51,10 @@ export interface RenderCertificatePdfOptions extends Partial<PdfMakerOptions> {
   certificateId?: string;
 }
 
-/** One printable page for a signed credential, laid out by the default (or a given) template. */
+/**
+ * One printable page for a signed credential, laid out by the default (or a given) template. `locale` picks the
+ * labels' languages (`'hi-IN,en'`); `onWarning` hears of characters no font has (see PdfWarning).
+ */
 export async function renderCertificatePdf(
   credential: Record<string, unknown>,
   options: RenderCertificatePdfOptions = {},
@@ -62,6 +66,8 @@ export async function renderCertificatePdf(
     cwd: options.cwd ?? '.',
     ...(options.templatePath ? { templatePath: options.templatePath } : {}),
     ...(options.fontPath ? { fontPath: options.fontPath } : {}),
+    ...(options.locale !== undefined ? { locale: options.locale } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
   });
   return maker.make({
     certificateId: options.certificateId ?? record.certificateId ?? text(credential.id) ?? '',

@@ -4,21 +4,26 @@
  * pdf-lib. Coordinates are in points (1/72 inch) from the TOP-LEFT corner of the page; a text's `y` is its
  * baseline.
  *
- * Fonts: text Helvetica can print (WinAnsi: Latin scripts) uses Helvetica, the PDF standard font, so nothing is
- * embedded. Other text (Devanagari, Tamil, Cyrillic…) needs a Unicode TrueType font: `--pdf-font`, the template's
- * `font`, else the first of a few system fonts found (DejaVu Sans, Noto Sans). A value no available font can print
- * is replaced by the template's `fallbackText` (default "(see QR code)"): the page never shows wrong glyphs and the
- * QR code still carries the name as written. Scripts that need shaping (Indic conjuncts, Arabic joining) are laid
- * out glyph by glyph: use a font made for the script, and check a sample print.
+ * Fonts: each line is split into runs by script (lib/layout.ts). Text Helvetica can print (WinAnsi: Latin scripts)
+ * uses Helvetica, the PDF standard font, so nothing is embedded. Other text uses, in order, the template's Unicode
+ * font (`--pdf-font`, the template's `font`), the Noto Sans font this package ships for Devanagari, Bengali, Tamil
+ * and Sinhala (shaped by fontkit), then a system font (DejaVu Sans, Noto Sans). A value with characters no font has
+ * is replaced by the template's `fallbackText` (default "(see QR code)") and a WARN_PDF_GLYPH_MISSING warning is
+ * returned: the page never shows wrong glyphs and the QR code still carries the name as written.
+ *
+ * Labels: `{{@key}}` in a template is a message from the catalogue (lib/messages.ts) in each locale asked for.
  */
 import { isJsonObject } from '@divoc/keys';
 import { closeSync, existsSync, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { createQrMatrix } from '@divoc/qr';
 import { resolveVaccine } from '@divoc/schemas';
-import { PDFDocument, StandardFonts, rgb, type PDFFont, type PDFImage } from 'pdf-lib';
+import { PDFDocument, rgb, type PDFImage } from 'pdf-lib';
 import fontkit from '@pdf-lib/fontkit';
-import { PdfTemplateInvalidError } from './lib/errors.js';
+import { PdfTemplateInvalidError, type PdfWarning } from './lib/errors.js';
+import { rememberParsed } from './lib/fonts.js';
+import { FontChooser, PageWriter, type Run, type UnicodeFont } from './lib/layout.js';
+import { expandMessages, isPdfMessageKey, resolvePdfLocales } from './lib/messages.js';
 
 /** QR payload formats a template can place (names as the CLI's `--format` uses them). */
 export type PdfQrFormat = 'divoc-qr' | 'vc-compact' | 'dcc' | 'shc' | 'vdsnc';
@@ -35,10 +40,15 @@ export interface PdfInput {
   qr: Partial<Record<PdfQrFormat, string>>;
 }
 
+/** Makes certificate PDFs from one loaded template and font set (see {@link createPdfMaker}). */
 export interface PdfMaker {
+  /** The PDF bytes (warnings go to the maker's `onWarning`, if any). */
   make(input: PdfInput): Promise<Uint8Array>;
+  /** The PDF bytes and what could not be printed as written. */
+  render(input: PdfInput): Promise<{ pdf: Uint8Array; warnings: PdfWarning[] }>;
 }
 
+/** One text of a template: its content (with `{{field}}` and `{{@label}}` placeholders), position, size and style. */
 export interface PdfText {
   text: string;
   x: number;
@@ -47,8 +57,11 @@ export interface PdfText {
   bold: boolean;
   color: [number, number, number];
   maxWidth?: number;
+  /** With maxWidth: print on one line, smaller (down to 6 pt) when it is wider (long bilingual titles). */
+  shrink?: boolean;
 }
 
+/** A page layout: its size, font, texts, lines, logo and QR code position (the JSON a country edits). */
 export interface PdfTemplate {
   page: { width: number; height: number };
   font?: string;
@@ -68,22 +81,30 @@ export const DEFAULT_PDF_TEMPLATE = {
   page: { size: 'A4' },
   fallbackText: '(see QR code)',
   texts: [
-    { text: 'Certificate for Vaccination', x: 48, y: 80, size: 22, bold: true },
-    { text: 'Issued by {{issuer}} on {{issuanceDate}}', x: 48, y: 102, size: 9, color: '#555555' },
-    { text: 'Beneficiary', x: 48, y: 150, size: 10, color: '#555555' },
+    { text: '{{@title}}', x: 48, y: 80, size: 22, bold: true, maxWidth: 499, shrink: true },
+    {
+      text: '{{@issuedBy}} {{issuer}} {{@issuedOn}} {{issuanceDate}}',
+      x: 48,
+      y: 102,
+      size: 9,
+      color: '#555555',
+      maxWidth: 499,
+      shrink: true,
+    },
+    { text: '{{@beneficiary}}', x: 48, y: 150, size: 10, color: '#555555' },
     { text: '{{name}}', x: 48, y: 170, size: 16, bold: true, maxWidth: 300 },
-    { text: 'Date of birth / age: {{dob|age}}', x: 48, y: 196, size: 11 },
-    { text: 'Gender: {{gender}}', x: 48, y: 214, size: 11 },
-    { text: 'ID: {{identity|refId}}', x: 48, y: 232, size: 11, maxWidth: 300 },
-    { text: 'Vaccination', x: 48, y: 280, size: 10, color: '#555555' },
-    { text: 'Vaccine: {{vaccineName}}', x: 48, y: 300, size: 11 },
-    { text: 'Manufacturer: {{manufacturerName}}', x: 48, y: 318, size: 11 },
-    { text: 'Dose: {{dose}} of {{totalDoses}}', x: 48, y: 336, size: 11 },
-    { text: 'Date of dose: {{vaccinationDate}}', x: 48, y: 354, size: 11 },
-    { text: 'Batch: {{batch}}', x: 48, y: 372, size: 11 },
-    { text: 'Vaccinated at: {{facilityName}}', x: 48, y: 390, size: 11, maxWidth: 300 },
-    { text: 'Certificate ID: {{certificateId}}', x: 48, y: 440, size: 9 },
-    { text: 'Scan the QR code to verify this certificate.', x: 330, y: 440, size: 8, color: '#555555' },
+    { text: '{{@dobAge}}: {{dob|age}}', x: 48, y: 196, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@gender}}: {{gender}}', x: 48, y: 214, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@id}}: {{identity|refId}}', x: 48, y: 232, size: 11, maxWidth: 300 },
+    { text: '{{@vaccination}}', x: 48, y: 280, size: 10, color: '#555555' },
+    { text: '{{@vaccine}}: {{vaccineName}}', x: 48, y: 300, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@manufacturer}}: {{manufacturerName}}', x: 48, y: 318, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@dose}}: {{@doseOfTotal}}', x: 48, y: 336, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@dateOfDose}}: {{vaccinationDate}}', x: 48, y: 354, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@batch}}: {{batch}}', x: 48, y: 372, size: 11, maxWidth: 270, shrink: true },
+    { text: '{{@vaccinatedAt}}: {{facilityName}}', x: 48, y: 390, size: 11, maxWidth: 300 },
+    { text: '{{@certificateId}}: {{certificateId}}', x: 48, y: 440, size: 9, maxWidth: 270, shrink: true },
+    { text: '{{@scanToVerify}}', x: 330, y: 440, size: 8, color: '#555555', maxWidth: 217 },
   ],
   lines: [{ x1: 48, y1: 120, x2: 547, y2: 120, width: 1 }],
   qr: { x: 330, y: 150, size: 217, payload: ['divoc-qr', 'vc-compact', 'dcc', 'shc'] },
@@ -137,11 +158,16 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
   const texts = json.texts.map((t, i): PdfText => {
     const where = `template.texts[${i}]`;
     if (!isJsonObject(t)) throw new PdfTemplateInvalidError(`${where} must be an object`);
-    keys(where, t, ['text', 'x', 'y', 'size', 'bold', 'color', 'maxWidth']);
+    keys(where, t, ['text', 'x', 'y', 'size', 'bold', 'color', 'maxWidth', 'shrink']);
     if (typeof t.text !== 'string' || t.text.length > 2000)
       throw new PdfTemplateInvalidError(`${where}.text must be a string (at most 2000 characters)`);
+    for (const m of t.text.matchAll(/\{\{\s*@([^}\s]*)\s*\}\}/g))
+      if (!isPdfMessageKey(m[1] as string))
+        throw new PdfTemplateInvalidError(`${where}.text: unknown message {{@${m[1]}}}`);
     if (t.bold !== undefined && typeof t.bold !== 'boolean')
       throw new PdfTemplateInvalidError(`${where}.bold must be true or false`);
+    if (t.shrink !== undefined && (typeof t.shrink !== 'boolean' || t.maxWidth === undefined))
+      throw new PdfTemplateInvalidError(`${where}.shrink must be true or false, with a maxWidth`);
     return {
       text: t.text,
       x: inX(`${where}.x`, t.x),
@@ -150,6 +176,7 @@ export function parsePdfTemplate(json: unknown): PdfTemplate {
       bold: t.bold === true,
       color: colour(`${where}.color`, t.color),
       ...(t.maxWidth !== undefined ? { maxWidth: num(`${where}.maxWidth`, t.maxWidth, 10, page.width) } : {}),
+      ...(t.shrink === true ? { shrink: true } : {}),
     };
   });
   const lines = (
@@ -237,11 +264,6 @@ export const SYSTEM_FONTS = [
   'C:\\Windows\\Fonts\\arialuni.ttf',
 ];
 
-interface UnicodeFont {
-  bytes: Uint8Array;
-  covers(text: string): boolean;
-}
-
 const MAX_FONT_BYTES = 32 * 1024 * 1024;
 const MAX_LOGO_BYTES = 4 * 1024 * 1024;
 
@@ -278,34 +300,15 @@ function loadUnicodeFont(path: string): UnicodeFont {
       throw new PdfTemplateInvalidError(`font ${path} is larger than 32 MiB`);
     throw new PdfTemplateInvalidError(`cannot read font ${path}: ${(error as Error).message}`);
   }
-  let font: { hasGlyphForCodePoint(cp: number): boolean };
+  let font: UnicodeFont['font'];
   try {
-    font = fontkit.create(bytes) as unknown as typeof font;
+    font = fontkit.create(bytes);
     if (typeof font.hasGlyphForCodePoint !== 'function') throw new Error('a font collection, not one font');
   } catch (error) {
     throw new PdfTemplateInvalidError(`${path} is not a TrueType/OpenType font: ${(error as Error).message}`);
   }
-  return {
-    bytes,
-    covers(text) {
-      for (const ch of text) {
-        const cp = ch.codePointAt(0) as number;
-        if (cp < 0x20 || !font.hasGlyphForCodePoint(cp)) return false;
-      }
-      return true;
-    },
-  };
-}
-
-// Characters WinAnsiEncoding (Helvetica) has: Latin-1 and the cp1252 extras.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
-function winAnsi(text: string): boolean {
-  for (const ch of text) {
-    const cp = ch.codePointAt(0) as number;
-    if ((cp >= 0x20 && cp <= 0x7e) || (cp >= 0xa0 && cp <= 0xff)) continue;
-    if (!WIN_ANSI_EXTRA.has(ch)) return false;
-  }
-  return true;
+  rememberParsed(bytes, font);
+  return { bytes, font };
 }
 
 /** Values the placeholders can name: the record's fields, plus certificate facts. */
@@ -362,14 +365,28 @@ function qrPath(text: string): { path: string; modules: number } {
   return { path, modules: n };
 }
 
+/**
+ * Options of {@link createPdfMaker}: where to read the template and font from, the locales, and the warning callback.
+ */
 export interface PdfMakerOptions {
   cwd: string;
   templatePath?: string;
   fontPath?: string;
+  /**
+   * Locales of the labels (`{{@key}}` messages), primary first: `'hi-IN,en'` or `['hi-IN', 'en']` prints each label
+   * in Hindi, then English. Default `en`. Unknown: PdfLocaleUnknownError.
+   */
+  locale?: string | readonly string[];
+  /** Called with each warning of each page `make` writes (`render` also returns them). */
+  onWarning?: (warning: PdfWarning) => void;
 }
 
 const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
+/**
+ * Loads the template (built-in A4 by default) and fonts once, for making many PDFs. Throws a `PdfError` for a bad
+ * template, font or locale.
+ */
 export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker> {
   let template: PdfTemplate;
   let base = options.cwd;
@@ -391,9 +408,20 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
   } else template = parsePdfTemplate(DEFAULT_PDF_TEMPLATE);
   const from = (p: string) => (isAbsolute(p) ? p : resolve(base, p));
 
-  const fontFile =
-    options.fontPath ?? (template.font !== undefined ? from(template.font) : SYSTEM_FONTS.find((p) => existsSync(p)));
-  const unicode = fontFile !== undefined ? loadUnicodeFont(fontFile) : undefined;
+  const catalogues = resolvePdfLocales(options.locale);
+  const fontFile = options.fontPath ?? (template.font !== undefined ? from(template.font) : undefined);
+  const templateFont = fontFile !== undefined ? loadUnicodeFont(fontFile) : undefined;
+  // The system font is read only when a character needs it (most pages never do).
+  let systemFont: UnicodeFont | null | undefined;
+  const system = () => {
+    if (systemFont === undefined) {
+      const file = SYSTEM_FONTS.find((p) => existsSync(p));
+      systemFont = file !== undefined ? loadUnicodeFont(file) : null;
+    }
+    return systemFont ?? undefined;
+  };
+  const chooser = new FontChooser(templateFont, system);
+  const blocks = template.texts.map((block) => ({ ...block, text: expandMessages(block.text, catalogues) }));
   let logo: { bytes: Uint8Array; png: boolean } | undefined;
   if (template.logo) {
     try {
@@ -403,83 +431,161 @@ export async function createPdfMaker(options: PdfMakerOptions): Promise<PdfMaker
       throw new PdfTemplateInvalidError(`cannot read logo ${template.logo.file}: ${(error as Error).message}`);
     }
   }
-  const printable = (value: string) => winAnsi(value) || (unicode?.covers(value) ?? false);
 
+  const render = async (input: PdfInput): Promise<{ pdf: Uint8Array; warnings: PdfWarning[] }> => {
+    const warnings: PdfWarning[] = [];
+    const doc = await PDFDocument.create({ updateMetadata: false });
+    doc.setTitle(`Certificate ${input.certificateId}`);
+    doc.setProducer('divoc');
+    doc.setCreator('divoc issue --pdf');
+    const page = doc.addPage([template.page.width, template.page.height]);
+    const writer = new PageWriter(doc, page, chooser);
+    const top = (y: number) => template.page.height - y;
+    const values = placeholderValues(input);
+    for (const line of template.lines) {
+      page.drawLine({
+        start: { x: line.x1, y: top(line.y1) },
+        end: { x: line.x2, y: top(line.y2) },
+        thickness: line.width,
+        color: rgb(...line.color),
+      });
+    }
+    for (const block of blocks) {
+      // A value some character of which no font has is printed as the fallback text, with a warning.
+      const printable = (field: string, value: string): boolean => {
+        const missing: string[] = [];
+        for (const ch of value.normalize('NFC'))
+          if (!/[\r\n\t]/.test(ch) && chooser.choose(ch, block.bold) === undefined && !missing.includes(ch))
+            missing.push(ch);
+        if (missing.length === 0) return true;
+        warnings.push(glyphWarning(missing, field, template.fallbackText));
+        return false;
+      };
+      const text = fillFields(block.text, values, printable, template.fallbackText).normalize('NFC');
+      // A line whose placeholders are all empty ("Gender: ") is left out rather than printed as a bare label.
+      const bare = block.text.replace(/\{\{[^}]*\}\}/g, '');
+      if (text.trim() === '' || (bare !== block.text && text === bare)) continue;
+      // A template's own line breaks and tabs print as spaces (a value's already do).
+      const { runs, missing } = chooser.split(text.replace(/[\r\n\t]+/g, ' '), block.bold);
+      if (missing.length > 0) warnings.push(glyphWarning(missing, undefined, template.fallbackText));
+      let size = block.size;
+      if (block.shrink && block.maxWidth !== undefined) {
+        const width = await writer.widthOf(runs, size, block.bold);
+        if (width > block.maxWidth) size = Math.max(6, (size * block.maxWidth) / width);
+      }
+      const lines =
+        block.maxWidth === undefined || block.shrink
+          ? [runs]
+          : await wrapRuns(writer, runs, block.maxWidth, size, block.bold);
+      for (const [i, line] of lines.entries())
+        await writer.draw(line, block.x, top(block.y + i * size * 1.2), size, block.bold, block.color);
+    }
+    const payload = template.qr.payload.find((f) => input.qr[f] !== undefined);
+    if (payload !== undefined) {
+      const { path, modules } = qrPath(input.qr[payload] as string);
+      // Four modules of quiet zone on each side, as QR readers expect.
+      const scale = template.qr.size / (modules + 8);
+      page.drawRectangle({
+        x: template.qr.x,
+        y: top(template.qr.y + template.qr.size),
+        width: template.qr.size,
+        height: template.qr.size,
+        color: rgb(1, 1, 1),
+      });
+      page.drawSvgPath(path, {
+        x: template.qr.x + 4 * scale,
+        y: top(template.qr.y + 4 * scale),
+        scale,
+        color: rgb(0, 0, 0),
+        borderWidth: 0,
+      });
+    }
+    if (logo && template.logo) {
+      const image: PDFImage = logo.png ? await doc.embedPng(logo.bytes) : await doc.embedJpg(logo.bytes);
+      page.drawImage(image, {
+        x: template.logo.x,
+        y: top(template.logo.y + template.logo.height),
+        width: template.logo.width,
+        height: template.logo.height,
+      });
+    }
+    return { pdf: await doc.save({ useObjectStreams: false }), warnings };
+  };
   return {
+    render,
     async make(input) {
-      const doc = await PDFDocument.create({ updateMetadata: false });
-      doc.setTitle(`Certificate ${input.certificateId}`);
-      doc.setProducer('divoc');
-      doc.setCreator('divoc issue --pdf');
-      const page = doc.addPage([template.page.width, template.page.height]);
-      const top = (y: number) => template.page.height - y;
-      const fonts: { regular?: PDFFont; bold?: PDFFont; unicode?: PDFFont } = {};
-      const values = placeholderValues(input);
-      for (const line of template.lines) {
-        page.drawLine({
-          start: { x: line.x1, y: top(line.y1) },
-          end: { x: line.x2, y: top(line.y2) },
-          thickness: line.width,
-          color: rgb(...line.color),
-        });
-      }
-      for (const block of template.texts) {
-        const text = fillText(block.text, values, printable, template.fallbackText);
-        // A line whose placeholders are all empty ("Gender: ") is left out rather than printed as a bare label.
-        const bare = block.text.replace(/\{\{[^}]*\}\}/g, '');
-        if (text.trim() === '' || (bare !== block.text && text === bare)) continue;
-        let font: PDFFont;
-        if (winAnsi(text)) {
-          font = block.bold
-            ? (fonts.bold ??= await doc.embedFont(StandardFonts.HelveticaBold))
-            : (fonts.regular ??= await doc.embedFont(StandardFonts.Helvetica));
-        } else {
-          if (!unicode) continue; // unreachable: fillText replaced what no font prints
-          if (!fonts.unicode) {
-            doc.registerFontkit(fontkit);
-            fonts.unicode = await doc.embedFont(unicode.bytes, { subset: true });
-          }
-          font = fonts.unicode;
-        }
-        page.drawText(text, {
-          x: block.x,
-          y: top(block.y),
-          size: block.size,
-          font,
-          color: rgb(...block.color),
-          ...(block.maxWidth !== undefined ? { maxWidth: block.maxWidth, lineHeight: block.size * 1.2 } : {}),
-        });
-      }
-      const payload = template.qr.payload.find((f) => input.qr[f] !== undefined);
-      if (payload !== undefined) {
-        const { path, modules } = qrPath(input.qr[payload] as string);
-        // Four modules of quiet zone on each side, as QR readers expect.
-        const scale = template.qr.size / (modules + 8);
-        page.drawRectangle({
-          x: template.qr.x,
-          y: top(template.qr.y + template.qr.size),
-          width: template.qr.size,
-          height: template.qr.size,
-          color: rgb(1, 1, 1),
-        });
-        page.drawSvgPath(path, {
-          x: template.qr.x + 4 * scale,
-          y: top(template.qr.y + 4 * scale),
-          scale,
-          color: rgb(0, 0, 0),
-          borderWidth: 0,
-        });
-      }
-      if (logo && template.logo) {
-        const image: PDFImage = logo.png ? await doc.embedPng(logo.bytes) : await doc.embedJpg(logo.bytes);
-        page.drawImage(image, {
-          x: template.logo.x,
-          y: top(template.logo.y + template.logo.height),
-          width: template.logo.width,
-          height: template.logo.height,
-        });
-      }
-      return doc.save({ useObjectStreams: false });
+      const { pdf, warnings } = await render(input);
+      if (options.onWarning) for (const warning of warnings) options.onWarning(warning);
+      return pdf;
     },
   };
+}
+
+const codePointOf = (ch: string) => `U+${(ch.codePointAt(0) as number).toString(16).toUpperCase().padStart(4, '0')}`;
+
+function glyphWarning(missing: string[], field: string | undefined, fallback: string): PdfWarning {
+  const codePoints = missing.map(codePointOf);
+  const what = field !== undefined ? `{{${field}}}` : 'template text';
+  const outcome = field !== undefined ? `printed ${JSON.stringify(fallback)} instead` : 'left out';
+  return {
+    code: 'WARN_PDF_GLYPH_MISSING',
+    message: `${what}: no embedded font has ${codePoints.join(' ')} (${missing.join('')}); ${outcome}`,
+    ...(field !== undefined ? { field } : {}),
+    codePoints,
+  };
+}
+
+/** fillText, telling `printable` which placeholder the value came from (for the warning). */
+function fillFields(
+  text: string,
+  values: Record<string, string>,
+  printable: (field: string, value: string) => boolean,
+  fallback: string,
+): string {
+  return text.replace(/\{\{\s*([A-Za-z0-9_|\s]+?)\s*\}\}/g, (_m, names: string) => {
+    for (const name of names.split('|').map((n) => n.trim())) {
+      const value = Object.prototype.hasOwnProperty.call(values, name) ? values[name] : undefined;
+      if (value !== undefined && value !== '')
+        return printable(name, value) ? value.replace(/[\r\n\t]+/g, ' ') : fallback;
+    }
+    return '';
+  });
+}
+
+/**
+ * Lines of at most `maxWidth` points, broken after spaces the way pdf-lib's drawText breaks them (a word longer
+ * than the line stays whole).
+ */
+async function wrapRuns(writer: PageWriter, runs: Run[], maxWidth: number, size: number, bold: boolean) {
+  // Words with their trailing spaces, each a list of runs.
+  const words: Run[][] = [];
+  let word: Run[] = [];
+  let spaced = false;
+  for (const run of runs)
+    for (const ch of run.text) {
+      if (spaced && ch !== ' ') {
+        words.push(word);
+        word = [];
+      }
+      spaced = ch === ' ';
+      const last = word[word.length - 1];
+      if (last && last.face === run.face) last.text += ch;
+      else word.push({ face: run.face, text: ch });
+    }
+  if (word.length > 0) words.push(word);
+  const lines: Run[][] = [];
+  let line: Run[] = [];
+  for (const w of words) {
+    if (line.length > 0 && (await writer.widthOf([...line, ...w], size, bold)) > maxWidth) {
+      lines.push(line);
+      line = [];
+    }
+    for (const r of w) {
+      const last = line[line.length - 1];
+      if (last && last.face === r.face) last.text += r.text;
+      else line.push({ ...r });
+    }
+  }
+  if (line.length > 0) lines.push(line);
+  return lines;
 }

@@ -62,6 +62,25 @@ it('the README example runs as written', async () => {
     expect(page.length > 0).toBe(true);
     expect((await PDFDocument.load(page)).getPage(0).getSize()).toEqual({ width: 400, height: 300 });
 
+    const bilingual = await createPdfMaker({ cwd: dir, locale: 'hi-IN,en' });
+    const hindi = await bilingual.render({
+      certificateId: '244768057',
+      record: { ...record, name: 'प्रिया क्षत्रिय' },
+      issuer: 'https://divoc.example',
+      issuanceDate: '2021-05-03',
+      qr: { 'divoc-qr': 'any text the QR should carry' },
+    });
+    writeFileSync(join(dir, 'certificate-hi.pdf'), hindi.pdf);
+    expect(hindi.warnings).toEqual([]);
+    const thai = await bilingual.render({
+      certificateId: '244768058',
+      record: { ...record, name: 'สมชาย' },
+      issuer: 'https://divoc.example',
+      issuanceDate: '2021-05-03',
+      qr: { 'divoc-qr': 'any text the QR should carry' },
+    });
+    expect([thai.warnings[0]?.code, thai.warnings[0]?.field]).toEqual(['WARN_PDF_GLYPH_MISSING', 'name']);
+
     let thrown: { code?: string; message?: string } | undefined;
     try {
       parsePdfTemplate({ version: 1, page: { size: 'B9' }, texts: [], qr: { x: 0, y: 0, size: 100 } });

@@ -1,3 +1,8 @@
+/**
+ * DIVOC QR payloads (the `divoc-qr` format), QR rendering and QR reading from images.
+ *
+ * @module @divoc/qr
+ */
 // DIVOC QR payloads
 export { encodeDivocQr, decodeDivocQr, detectDivocQr, DIVOC_CERTIFICATE_ENTRY } from './divoc/payload.js';
 export type {
@@ -18,12 +23,10 @@ export type { QrProfile, QrSegment, QrEcc, QrMode, QrPayloadFormat } from './ren
 export { createQrMatrix } from './render/matrix.js';
 export type { QrMatrix, QrMatrixOptions } from './render/matrix.js';
 
-// Reading
-export { readQrFromImage, readQrCodesFromImage } from './read/index.js';
-export type { ReadQrOptions, QrReadResult } from './read/index.js';
-export type { QrSegmentMode } from './read/qr-text.js';
-export type { ImageKind, ImageLimits } from './read/image.js';
-export { DEFAULT_IMAGE_LIMITS, sniffImage } from './read/image.js';
+// Reading QR images: `@divoc/qr/image` (readQrFromImage, readQrCodesFromImage), so this entry ships no decoder.
+// Telling an image from a payload stays here.
+export type { ImageKind, ImageLimits } from './read/sniff.js';
+export { DEFAULT_IMAGE_LIMITS, sniffImage } from './read/sniff.js';
 
 // Errors
 export {

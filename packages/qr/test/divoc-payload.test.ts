@@ -21,7 +21,7 @@ describe('DIVOC vector QR texts', () => {
 
   it.each(DIVOC_VECTORS)('%s verifies with the DIVOC test keys mapped to did:india', async (name) => {
     const result = await verifyDivocQr(vectorText(`divoc/qr/${name}.qr-text.txt`), {
-      trustStore: divocTrustStore(),
+      trust: divocTrustStore(),
       now,
     });
     expect(result.format).toBe('divoc-qr');
@@ -64,7 +64,7 @@ describe('DIVOC vector QR texts', () => {
 
   it('the tampered certificate, encoded as a DIVOC QR, fails the signature check', async () => {
     const qr = encodeDivocQr(vectorJson('divoc/signed/rsa2018-tampered-invalid.json'));
-    const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now, checkSchema: false });
+    const result = await verifyDivocQr(qr, { trust: divocTrustStore(), now, checkSchema: false });
     expect(result.valid).toBe(false);
     expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
       ok: false,
@@ -303,7 +303,7 @@ describe('hostile DIVOC payloads → typed errors', () => {
 
   it('verifyDivocQr never throws: a bad payload is a failed decode check', async () => {
     for (const input of ['', 'garbage', asText(good.subarray(0, 30)), 42 as never]) {
-      const result = await verifyDivocQr(input, { trustStore: divocTrustStore() });
+      const result = await verifyDivocQr(input, { trust: divocTrustStore() });
       expect(result.valid).toBe(false);
       expect(result.format).toBe('divoc-qr');
       expect(result.checks).toHaveLength(1);
@@ -314,7 +314,7 @@ describe('hostile DIVOC payloads → typed errors', () => {
       });
     }
     // Decodes, but is not a credential: verifyCredential reports it.
-    const result = await verifyDivocQr(encodeDivocQr({ hello: 'world' }), { trustStore: divocTrustStore() });
+    const result = await verifyDivocQr(encodeDivocQr({ hello: 'world' }), { trust: divocTrustStore() });
     expect(result.valid).toBe(false);
     expect(result.checks[0]).toMatchObject({ name: 'decode', ok: false });
   });
@@ -322,7 +322,7 @@ describe('hostile DIVOC payloads → typed errors', () => {
   it('a signed credential whose key is not in the trust store fails trust', async () => {
     const qr = vectorText('divoc/qr/rsa2018-divocdev-valid.qr-text.txt');
     const { TrustStore } = await import('@divoc/keys');
-    const result = await verifyDivocQr(qr, { trustStore: new TrustStore(), now });
+    const result = await verifyDivocQr(qr, { trust: new TrustStore(), now });
     expect(result.valid).toBe(false);
     expect(result.checks.some((c) => !c.ok && /TRUST|KEY/.test(c.code ?? ''))).toBe(true);
   });

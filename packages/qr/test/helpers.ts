@@ -1,35 +1,12 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TrustStore, importKeyPair, trustedKeyFromKeyPair } from '@divoc/keys';
+import { vectorFiles as filesUnder, vectorJson, vectorText } from '../../../test/support/vectors.js';
 
-/** `<repo>/../shared/vectors`, resolved from this file so CI clones work too. */
-export const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
+/** The published vectors in `<repo>/test/vectors/` (see its README); a missing one throws. */
+export { vectorBytes, vectorJson, vectorText } from '../../../test/support/vectors.js';
 
-export function vectorText(path: string): string {
-  return readFileSync(new URL(path, VECTORS), 'utf8');
-}
-
-export function vectorBytes(path: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(path, VECTORS)));
-}
-
-export function vectorJson<T = Record<string, unknown>>(path: string): T {
-  return JSON.parse(vectorText(path)) as T;
-}
-
-/** Every file under a vectors folder (recursive), as paths relative to VECTORS. */
+/** Every file under a vectors folder (recursive), as paths relative to test/vectors/; throws when there is none. */
 export function vectorFiles(folder: string, suffix: string): string[] {
-  const root = fileURLToPath(new URL(folder, VECTORS));
-  const walk = (dir: string, rel: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-      e.isDirectory()
-        ? walk(join(dir, e.name), `${rel}${e.name}/`)
-        : e.name.endsWith(suffix)
-          ? [`${folder}${rel}${e.name}`]
-          : [],
-    );
-  return walk(root, '').sort();
+  return filesUnder(folder, suffix, { recursive: true });
 }
 
 /** DIVOC's test keys, both answering to the label `did:india`, as DIVOC's verifiers map them. */

@@ -6,14 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import jpeg from 'jpeg-js';
 import pngjs from 'pngjs';
-import {
-  DEFAULT_IMAGE_LIMITS,
-  createQrMatrix,
-  readQrCodesFromImage,
-  readQrFromImage,
-  renderQrPng,
-  renderQrSvg,
-} from '../src/index.js';
+import { DEFAULT_IMAGE_LIMITS, createQrMatrix, renderQrPng, renderQrSvg } from '../src/index.js';
+import { readQrCodesFromImage, readQrFromImage } from '../src/image.js';
 import { MAX_SVG_SEGMENTS } from '../src/read/svg-raster.js';
 import {
   largePng,

@@ -5,7 +5,7 @@
  * changed file without an image fails the test instead of passing silently.
  */
 import { describe, expect, it } from 'vitest';
-import { readQrFromImage } from '../src/index.js';
+import { readQrFromImage } from '../src/image.js';
 import { vectorFiles, vectorJson } from './helpers.js';
 
 interface TestFile {

@@ -2,16 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import pngjs from 'pngjs';
 import QRCode from 'qrcode';
-import {
-  createQrMatrix,
-  encodeDivocQr,
-  qrProfileFor,
-  readQrCodesFromImage,
-  readQrFromImage,
-  renderQr,
-  renderQrPng,
-  renderQrSvg,
-} from '../src/index.js';
+import { createQrMatrix, encodeDivocQr, qrProfileFor, renderQr, renderQrPng, renderQrSvg } from '../src/index.js';
+import { readQrCodesFromImage, readQrFromImage } from '../src/image.js';
 import { vectorJson, vectorText } from './helpers.js';
 import { codeOf } from '../../../test/support/errors.js';
 

@@ -11,7 +11,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createQrMatrix, readQrCodesFromImage, readQrFromImage, renderQrSvg } from '../src/index.js';
+import { createQrMatrix, renderQrSvg } from '../src/index.js';
+import { readQrCodesFromImage, readQrFromImage } from '../src/image.js';
 import { decodeImage } from '../src/read/image.js';
 import { QrErrorBase } from '../src/lib/errors.js';
 import { assertTallied } from '../../../test/support/fuzz.js';

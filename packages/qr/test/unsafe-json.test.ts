@@ -21,7 +21,7 @@ describe('DIVOC QR: duplicate and forbidden JSON members', () => {
 
   it('control: the untampered certificate, zipped as DIVOC does and as plain JSON, verifies', async () => {
     for (const qr of [encodeDivocQr(CERTIFICATE), CERTIFICATE]) {
-      const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now });
+      const result = await verifyDivocQr(qr, { trust: divocTrustStore(), now });
       expect(result.checks.filter((c) => !c.ok)).toEqual([]);
       expect(result.valid).toBe(true);
     }
@@ -32,7 +32,7 @@ describe('DIVOC QR: duplicate and forbidden JSON members', () => {
     ['a "__proto__" member', proto, 'ERR_JSON_FORBIDDEN_KEY'],
   ])('%s fails decode with its JSON code, zipped and as plain JSON', async (_label, json, code) => {
     for (const qr of [encodeDivocQr(json), json]) {
-      const result = await verifyDivocQr(qr, { trustStore: divocTrustStore(), now });
+      const result = await verifyDivocQr(qr, { trust: divocTrustStore(), now });
       expect(result.valid).toBe(false);
       expect(result.checks).toEqual([
         { name: 'decode', ok: false, code, message: expect.stringContaining('$.credentialSubject.') },

@@ -1,7 +1,9 @@
 import type { ContextHost, ContextProfile } from './contexts/urls.js';
 import { InvalidBuildOptionsError, RecordValidationError } from './errors.js';
-import { isIsoDateTime, toIssues } from './lib/ajv.js';
-import { checkDefinition, compileSchema, defaultRegistry } from './registry/registry.js';
+import { isIsoDateTime } from './lib/formats.js';
+import { toIssues } from './lib/ajv.js';
+import { checkDefinition, defaultRegistry } from './registry/registry.js';
+import { compileRecordSchema, compileSchema } from './lib/validators.js';
 import { CredentialTypeDefinitionError } from './errors.js';
 import type {
   BuildOptions,
@@ -98,7 +100,7 @@ export function buildCredential(
   const resolved = resolveOptions(options);
   try {
     compileSchema(definition.schema);
-    if (definition.recordSchema !== undefined) compileSchema(definition.recordSchema);
+    if (definition.recordSchema !== undefined) compileRecordSchema(definition.recordSchema);
   } catch (cause) {
     throw new CredentialTypeDefinitionError(
       `credential type "${definition.name}" has an invalid JSON Schema: ${(cause as Error).message}`,
@@ -108,8 +110,8 @@ export function buildCredential(
   const { record: clean, issues } = normalizeRecord(record);
   if (issues.length > 0) throw new RecordValidationError(issues, 'record');
   if (definition.recordSchema !== undefined) {
-    const validate = compileSchema(definition.recordSchema);
-    if (!validate(clean)) issues.push(...toIssues(validate.errors));
+    const validate = compileRecordSchema(definition.recordSchema);
+    if (!validate(clean)) issues.push(...toIssues(validate.errors, '$', definition.recordSchema));
   }
   // Cross-field checks only make sense on fields that passed their own schema.
   const bad = new Set(issues.map((i) => i.path));

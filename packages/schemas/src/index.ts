@@ -1,3 +1,8 @@
+/**
+ * The WHO DDCC core data set: types, JSON Schemas, JSON-LD contexts, value sets, and the format-plugin interface.
+ *
+ * @module @divoc/schemas
+ */
 export * from './types.js';
 
 // Errors (discriminated on `code`).
@@ -31,6 +36,10 @@ export type {
 export { CredentialTypeRegistry, defaultRegistry, registerCredentialType } from './registry/registry.js';
 export type { CredentialTypeRegistryOptions } from './registry/registry.js';
 export { validateCredential } from './validate.js';
+export { useAjv } from './lib/ajv-compile.js';
+export type { AjvConstructor } from './lib/ajv-compile.js';
+/** @internal The helpers precompiled validators call (the DCC schema's in @divoc/dcc). */
+export * as ajvRuntime from './lib/ajv-runtime.js';
 export type { ValidateOptions } from './validate.js';
 export { buildCredential } from './build.js';
 export {

@@ -18,6 +18,7 @@ export interface ValidationIssue {
   keyword: string;
 }
 
+/** The result of a validation: valid, or the issues found. */
 export interface ValidationResult {
   valid: boolean;
   issues: ValidationIssue[];

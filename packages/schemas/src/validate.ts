@@ -1,10 +1,12 @@
 import { isJsonObject } from '@divoc/keys';
 import { bundleMap } from './contexts/bundled.js';
-import { compileSchema, defaultRegistry } from './registry/registry.js';
+import { defaultRegistry } from './registry/registry.js';
+import { compileSchema } from './lib/validators.js';
 import type { CredentialTypeDefinition, CredentialTypeLookup } from './registry/definition.js';
 import { toIssues } from './lib/ajv.js';
 import type { ValidationIssue, ValidationResult } from './types.js';
 
+/** Options of `validateCredential`. */
 export interface ValidateOptions {
   /** Where to find the credential's type. Default `defaultRegistry`. */
   registry?: CredentialTypeLookup;
@@ -40,7 +42,7 @@ export function validateAgainst(
 ): ValidationResult {
   const validate = compileSchema(definition.schema);
   const ok = validate(credential);
-  const issues = ok ? [] : toIssues(validate.errors);
+  const issues = ok ? [] : toIssues(validate.errors, '$', definition.schema);
   if (isJsonObject(credential) && Array.isArray(credential['@context'])) {
     // Every context must be one the static loader can serve, or signing/verifying will fail later.
     const bundle = bundleMap();

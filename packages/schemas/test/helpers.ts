@@ -1,15 +1,14 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { vectorFiles, vectorJson } from '../../../test/support/vectors.js';
 
-/** `<repo>/../shared/vectors/` resolved from this file (packages/schemas/test/). */
-export const vectorsDir = new URL('../../../../shared/vectors/', import.meta.url);
-
+/** A published vector from `<repo>/test/vectors/` (see its README), as JSON; a missing one throws. */
 export function readVector<T = unknown>(relative: string): T {
-  return JSON.parse(readFileSync(new URL(relative, vectorsDir), 'utf8')) as T;
+  return vectorJson<T>(relative);
 }
 
+/** The files of a vector folder (relative paths); throws when it is missing or empty. */
 export function listVectors(relativeDir: string): string[] {
-  return readdirSync(new URL(relativeDir, vectorsDir)).map((f) => `${relativeDir}${f}`);
+  return vectorFiles(relativeDir);
 }
 
 interface JsonLd {

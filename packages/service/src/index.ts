@@ -1,3 +1,8 @@
+/**
+ * The HTTP issuing and verifying service (`divoc serve`).
+ *
+ * @module @divoc/service
+ */
 export { createService, startService, isLoopbackHost, ROUTES } from './service.js';
 export type { RunningService } from './service.js';
 export type { ServiceConfig, ServiceKeys, ServiceVcKey, IssuableFormat, LogSink } from './config/types.js';

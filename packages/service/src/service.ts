@@ -11,6 +11,7 @@ import Fastify, {
 } from 'fastify';
 import {
   certificateIdFor,
+  checkRecordFields,
   isSafeCertificateId,
   defaultSuiteFor,
   formatKeyHint,
@@ -22,7 +23,7 @@ import {
   type IssuedOutputs,
   type IssuerKeys,
 } from '@divoc/issuer';
-import { renderCertificatePdf } from '@divoc/pdf';
+import { renderCertificatePdf, resolvePdfLocales } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { renderQr } from '@divoc/qr';
 import { isVcError, type SuiteName } from '@divoc/vc';
@@ -70,6 +71,7 @@ const CREDENTIAL_TYPES = [
 ] as const;
 const LOOPBACK = /^(127(\.\d{1,3}){3}|::1|localhost|::ffff:127(\.\d{1,3}){3})$/i;
 
+/** True for a host name or address on the loopback interface (`localhost`, `127.x.x.x`, `::1`). */
 export function isLoopbackHost(host: string): boolean {
   return LOOPBACK.test(host);
 }
@@ -170,6 +172,7 @@ interface ResolvedConfig {
   trust: Trust;
   formats: readonly IssuableFormat[];
   qr: IssuableFormat;
+  pdfLocale?: string;
   statusEnabled: boolean;
 }
 
@@ -207,6 +210,15 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     if (!available.includes(f)) throw new ServiceConfigError(`format ${f} needs its key in keys (${formatKeyHint(f)})`);
   if (config.qr !== undefined && !QR_FORMATS.includes(config.qr))
     throw new ServiceConfigError(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
+  if (config.pdfLocale !== undefined) {
+    try {
+      resolvePdfLocales(config.pdfLocale);
+    } catch (error) {
+      throw new ServiceConfigError(`pdfLocale: ${(error as Error).message}`);
+    }
+  }
+  if (config.unknownFields !== undefined && config.unknownFields !== 'reject' && config.unknownFields !== 'ignore')
+    throw new ServiceConfigError("unknownFields must be 'reject' or 'ignore'");
   return {
     issuer: config.issuer,
     keys,
@@ -215,6 +227,7 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     trust,
     formats: formats.includes('w3c-vc') ? formats : ['w3c-vc', ...formats],
     qr: config.qr ?? 'divoc-qr',
+    ...(config.pdfLocale !== undefined ? { pdfLocale: config.pdfLocale } : {}),
     statusEnabled: config.statusList?.enabled !== false,
   };
 }
@@ -608,8 +621,11 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       if (!resolved.formats.includes(f))
         throw badRequest(`format ${f} is not enabled on this service (enabled: ${resolved.formats.join(', ')})`);
     let split;
+    let checked: Readonly<Record<string, unknown>>;
     try {
-      split = splitRecord(record, template);
+      // Unknown fields are rejected (or dropped) before anything else, as by `divoc issue` and the worker.
+      checked = checkRecordFields(template, record, config.unknownFields ?? 'reject');
+      split = splitRecord(checked, template);
     } catch (error) {
       throw clientErrorOf(error) ?? error;
     }
@@ -624,7 +640,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     if (existing !== undefined) return recordResponse(existing, false);
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
     const issued = await issueAllFormats(
-      { record, template },
+      { record: checked, template },
       {
         keys: resolved.keys,
         issuer: resolved.issuer,
@@ -795,6 +811,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       const bytes = await renderCertificatePdf(stored.credential as Record<string, unknown>, {
         certificateId: id,
         ...(kept?.text !== undefined ? { qr: { [resolved.qr]: kept.text } } : {}),
+        ...(resolved.pdfLocale !== undefined ? { locale: resolved.pdfLocale } : {}),
       });
       return {
         status: 200,
@@ -922,6 +939,7 @@ export interface RunningService {
   app: FastifyInstance;
   /** `http://host:port` it listens on. */
   url: string;
+  /** Stops listening, waits for requests in flight, and closes the storage. */
   close(): Promise<void>;
 }
 

@@ -1,3 +1,8 @@
+/**
+ * SMART Health Cards: JWS, FHIR bundles, `shc:/` QR text, issuer directories and the `shc` format.
+ *
+ * @module @divoc/shc
+ */
 export type {
   FhirResource,
   FhirBundleEntry,

@@ -6,6 +6,7 @@ export interface FhirResource {
   [field: string]: unknown;
 }
 
+/** One entry of a FHIR bundle. */
 export interface FhirBundleEntry {
   /** `resource:N` in a minimised bundle. */
   fullUrl: string;
@@ -77,6 +78,7 @@ export interface ShcPublicJwk {
   crlVersion?: number;
 }
 
+/** An issuer's key set, as published at `${iss}/.well-known/jwks.json`. */
 export interface ShcJwks {
   keys: ShcPublicJwk[];
 }

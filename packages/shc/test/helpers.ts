@@ -1,15 +1,17 @@
-import { readFileSync } from 'node:fs';
 import { createSigner, importKeyPair, TrustStore } from '@divoc/keys';
+import { vectorText, vectorJson as anyVectorJson, vectorUrl } from '../../../test/support/vectors.js';
 
-export const VECTORS = new URL('../../../../shared/vectors/shc/', import.meta.url);
+/** The SMART Health Cards vectors in `<repo>/test/vectors/shc/` (see test/vectors/README.md). */
+export const VECTORS = vectorUrl('shc/');
 export const EXAMPLE_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
 
+/** A file under test/vectors/shc/ as text; a missing one throws. */
 export function vector(path: string): string {
-  return readFileSync(new URL(path, VECTORS), 'utf8');
+  return vectorText(`shc/${path}`);
 }
 
 export function vectorJson<T = unknown>(path: string): T {
-  return JSON.parse(vector(path)) as T;
+  return anyVectorJson<T>(`shc/${path}`);
 }
 
 export const issuerJwks = () =>

@@ -27,16 +27,14 @@ async function expectDecodeFailure(input: unknown, code: string): Promise<void> 
   const thrown = thrownBy(() => decodeShc(input as ShcInput));
   expect(isShcError(thrown), String(thrown)).toBe(true);
   expect((thrown as { code: string }).code).toBe(code);
-  const result = await verifyShc(input as ShcInput, { trustStore: exampleStore(), now });
+  const result = await verifyShc(input as ShcInput, { trust: exampleStore(), now });
   expect(result.valid).toBe(false);
   expect(result.checks).toEqual([expect.objectContaining({ name: 'decode', ok: false, code })]);
 }
 
 describe('hostile JWS', () => {
   it('our forge helper makes valid cards (control)', async () => {
-    expect((await verifyShc(await forge(good, deflate(payload)), { trustStore: exampleStore(), now })).valid).toBe(
-      true,
-    );
+    expect((await verifyShc(await forge(good, deflate(payload)), { trust: exampleStore(), now })).valid).toBe(true);
   });
 
   it('truncated JWS', async () => {
@@ -140,13 +138,13 @@ describe('hostile JWS', () => {
     const [h, , s] = jws00.split('.') as [string, string, string];
     const changed = { ...payload, iss: EXAMPLE_ISSUER, nbf: 1687450764 };
     const tampered = `${h}.${b64(deflate(changed))}.${s}`;
-    const result = await verifyShc(tampered, { trustStore: exampleStore(), now });
+    const result = await verifyShc(tampered, { trust: exampleStore(), now });
     expect(result.valid).toBe(false);
     expect(result.checks[1]).toMatchObject({ name: 'signature', ok: false, code: 'ERR_SHC_SIGNATURE_INVALID' });
     const sig = Buffer.from(s, 'base64url');
     sig[10]! ^= 1;
     const flipped = await verifyShc(`${jws00.split('.').slice(0, 2).join('.')}.${b64(sig)}`, {
-      trustStore: exampleStore(),
+      trust: exampleStore(),
       now,
     });
     expect(flipped.checks[1]).toMatchObject({ ok: false, code: 'ERR_SHC_SIGNATURE_INVALID' });
@@ -156,13 +154,13 @@ describe('hostile JWS', () => {
     const kp = await generateKeyPair('P-256');
     const input = `${b64(JSON.stringify({ ...good, kid: 'unknown-kid' }))}.${b64(deflate(payload))}`;
     const sig = await createSigner(kp, { id: 'x' }).sign(new TextEncoder().encode(input));
-    const result = await verifyShc(`${input}.${b64(sig)}`, { trustStore: exampleStore(), now });
+    const result = await verifyShc(`${input}.${b64(sig)}`, { trust: exampleStore(), now });
     expect(result.valid).toBe(false);
     expect(result.checks.slice(1, 3)).toEqual([
       expect.objectContaining({ name: 'signature', ok: false, code: 'ERR_SHC_KEY_NOT_TRUSTED' }),
       expect.objectContaining({ name: 'trust', ok: false, code: 'ERR_SHC_KEY_NOT_TRUSTED' }),
     ]);
-    expect((await verifyShc(jws00, { trustStore: new TrustStore(), now })).valid).toBe(false);
+    expect((await verifyShc(jws00, { trust: new TrustStore(), now })).valid).toBe(false);
   });
 
   it('a did:key kid is never resolved from itself, even by a store that resolves did:key', async () => {
@@ -173,7 +171,7 @@ describe('hostile JWS', () => {
     const input = `${b64(JSON.stringify({ ...good, kid: vm }))}.${b64(deflate({ ...payload, iss: did }))}`;
     const sig = await createSigner(kp, { id: vm }).sign(new TextEncoder().encode(input));
     const result = await verifyShc(`${input}.${b64(sig)}`, {
-      trustStore: new TrustStore({ resolveDidKey: true }),
+      trust: new TrustStore({ resolveDidKey: true }),
       now,
     });
     expect(result.valid).toBe(false);
@@ -185,23 +183,23 @@ describe('hostile JWS', () => {
     const rsa = await generateKeyPair('RSA');
     const { exportPublicJwk } = await import('@divoc/keys');
     store.addJwks({ keys: [{ ...exportPublicJwk(rsa), kid }] }, { issuer: EXAMPLE_ISSUER });
-    const result = await verifyShc(jws00, { trustStore: store, now });
+    const result = await verifyShc(jws00, { trust: store, now });
     expect(result.checks[1]).toMatchObject({ ok: false, code: 'ERR_SHC_SIGNATURE_INVALID' });
   });
 
   it('validity: nbf in the future, exp in the past', async () => {
-    const future = await verifyShc(jws00, { trustStore: exampleStore(), now: new Date('2023-01-01T00:00:00Z') });
+    const future = await verifyShc(jws00, { trust: exampleStore(), now: new Date('2023-01-01T00:00:00Z') });
     expect(future.checks.find((c) => c.name === 'validity')).toMatchObject({
       ok: false,
       code: 'ERR_SHC_NOT_YET_VALID',
     });
     const expired = await forge(good, deflate({ ...payload, exp: 1700000000 }));
-    const r = await verifyShc(expired, { trustStore: exampleStore(), now });
+    const r = await verifyShc(expired, { trust: exampleStore(), now });
     expect(r.checks.find((c) => c.name === 'validity')).toMatchObject({ ok: false, code: 'ERR_SHC_EXPIRED' });
-    const ok = await verifyShc(expired, { trustStore: exampleStore(), now: new Date('2023-08-01T00:00:00Z') });
+    const ok = await verifyShc(expired, { trust: exampleStore(), now: new Date('2023-08-01T00:00:00Z') });
     expect(ok.valid).toBe(true);
     const skew = await verifyShc(jws00, {
-      trustStore: exampleStore(),
+      trust: exampleStore(),
       now: new Date(1687450764.656 * 1000 - 30_000),
       clockToleranceSeconds: 60,
     });
@@ -254,13 +252,13 @@ describe('hostile QR texts', () => {
     const qb = encodeShcQr(b);
     expect(qa.length).toBe(3);
     expect(qb.length).toBe(3);
-    expect((await verifyShc(qb, { trustStore: exampleStore(), now })).valid).toBe(true);
+    expect((await verifyShc(qb, { trust: exampleStore(), now })).valid).toBe(true);
     for (const mixed of [
       [qa[0]!, qb[1]!, qb[2]!],
       [qb[0]!, qa[1]!, qb[2]!],
       [qb[0]!, qb[1]!, qa[2]!],
     ]) {
-      const r = await verifyShc(mixed, { trustStore: exampleStore(), now });
+      const r = await verifyShc(mixed, { trust: exampleStore(), now });
       expect(r.valid).toBe(false);
     }
   });
@@ -269,7 +267,7 @@ describe('hostile QR texts', () => {
 describe('hostile inputs and files', () => {
   it('wrong types', async () => {
     for (const bad of [null, undefined, 42, true, new Date(), { foo: 1 }]) {
-      const r = await verifyShc(bad as never, { trustStore: exampleStore(), now });
+      const r = await verifyShc(bad as never, { trust: exampleStore(), now });
       expect(r.valid).toBe(false);
       expect(r.checks[0]!.ok).toBe(false);
       expect(() => decodeShc(bad as never)).toThrow(

@@ -40,11 +40,11 @@ describe('signing with the spec example issuer key', () => {
     const header = JSON.parse(Buffer.from(card.jws.split('.')[0]!, 'base64url').toString());
     expect(header).toEqual({ alg: 'ES256', zip: 'DEF', kid: signingKid });
     expect(Object.keys(header)).toEqual(['alg', 'zip', 'kid']);
-    const result = await verifyShc(card.jws, { trustStore: exampleStore(), now });
+    const result = await verifyShc(card.jws, { trust: exampleStore(), now });
     expect(result.valid).toBe(true);
     expect(result.issuer).toBe(EXAMPLE_ISSUER);
     for (const input of [card.qr.length === 1 ? card.qr[0]! : card.qr, card.file, JSON.stringify(card.file)]) {
-      expect((await verifyShc(input, { trustStore: exampleStore(), now })).valid).toBe(true);
+      expect((await verifyShc(input, { trust: exampleStore(), now })).valid).toBe(true);
     }
   });
 
@@ -54,7 +54,24 @@ describe('signing with the spec example issuer key', () => {
     const decoded = decodeShc(jws);
     expect(decoded.payload).toEqual(payload);
     expect(decoded.payload.nbf).toBe(1687450764.656);
-    expect((await verifyShc(jws, { trustStore: exampleStore(), now })).valid).toBe(true);
+    expect((await verifyShc(jws, { trust: exampleStore(), now })).valid).toBe(true);
+  });
+
+  it('nbf is whole seconds: a Date with milliseconds (what `divoc issue` passes) and the default now', async () => {
+    const credential = buildCredential('vaccination-v2', vaccinationRecord, { issuer: 'https://divoc.dev/' });
+    const withMs = new Date('2024-03-01T10:00:00.789Z');
+    const card = await issueShc(credential, { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: withMs });
+    expect(decodeShc(card.jws).payload.nbf).toBe(Math.floor(withMs.getTime() / 1000));
+    expect(Number.isInteger(decodeShc(card.jws).payload.nbf)).toBe(true);
+    const bundle = { resourceType: 'Bundle', type: 'collection', entry: [] } as unknown as FhirBundle;
+    for (const nbf of [undefined, 1687450764.656, withMs]) {
+      const payload = createShcPayload(bundle, { issuer: EXAMPLE_ISSUER, ...(nbf !== undefined ? { nbf } : {}) });
+      expect(Number.isInteger(payload.nbf), String(nbf)).toBe(true);
+    }
+    // Control: a whole-second time is kept as it is, and the card verifies.
+    const whole = await issueShc(credential, { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: issuedAt });
+    expect(decodeShc(whole.jws).payload.nbf).toBe(issuedAt.getTime() / 1000);
+    expect((await verifyShc(card.jws, { trustStore: exampleStore(), now })).valid).toBe(true);
   });
 
   it('rejects a signer whose key is not the given key', async () => {
@@ -126,14 +143,14 @@ describe('FHIR bundles from our credentials', () => {
     // v1 credentials carry an age, not a birth date.
     expect(patient).toEqual({ resourceType: 'Patient', name: [{ text: 'Bhaya Mitra' }] });
     expect(immunization).toMatchObject({ vaccineCode: { coding: [{ code: '210' }] }, lotNumber: '4121Z005' });
-    expect((await verifyShc(card.jws, { trustStore: store })).valid).toBe(true);
+    expect((await verifyShc(card.jws, { trust: store })).valid).toBe(true);
   });
 
   it('test credential: issue → file → verify, laboratory types', async () => {
     const credential = buildCredential('test', testRecord, { issuer: 'https://divoc.dev/' });
     const card = await issueShc(credential, { signer, key: keyPair, issuer: EXAMPLE_ISSUER, nbf: issuedAt });
     expect(card.payload.vc.type).toContain('https://smarthealth.cards#laboratory');
-    const result = await verifyShc(JSON.stringify(card.file), { trustStore: exampleStore(), now });
+    const result = await verifyShc(JSON.stringify(card.file), { trust: exampleStore(), now });
     expect(result.valid).toBe(true);
     expect(entries(result.payload!.vc.credentialSubject.fhirBundle).map((r) => r.resourceType)).toEqual([
       'Patient',
@@ -364,7 +381,7 @@ describe('files, JWKS, revocation, directory', () => {
     expect(card.payload.vc.rid).toBe(rid);
     const bare = createRevocationList({ kid: signingKid, rids: [rid] });
     expect(bare).toEqual({ kid: signingKid, method: 'rid', ctr: 1, rids: [rid] });
-    const revoked = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [bare] });
+    const revoked = await verifyShc(card.jws, { trust: exampleStore(), now, revocationLists: [bare] });
     expect(revoked.valid).toBe(false);
     expect(revoked.checks.at(-1)).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_SHC_REVOKED' });
     const cutoff = createRevocationList({
@@ -373,18 +390,16 @@ describe('files, JWKS, revocation, directory', () => {
       ctr: 2,
     });
     expect(cutoff.rids).toEqual([`${rid}.1704067200`]);
-    expect((await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [cutoff] })).valid).toBe(
-      true,
-    );
+    expect((await verifyShc(card.jws, { trust: exampleStore(), now, revocationLists: [cutoff] })).valid).toBe(true);
     const otherKey = createRevocationList({ kid: 'someone-else', rids: [rid] });
-    const skipped = await verifyShc(card.jws, { trustStore: exampleStore(), now, revocationLists: [otherKey] });
+    const skipped = await verifyShc(card.jws, { trust: exampleStore(), now, revocationLists: [otherKey] });
     expect(skipped.checks.at(-1)).toEqual({
       name: 'revocation',
       ok: true,
       message: `no revocation list for key ${signingKid}`,
     });
     const broken = await verifyShc(card.jws, {
-      trustStore: exampleStore(),
+      trust: exampleStore(),
       now,
       revocationLists: [{ ...bare, method: 'x' } as never],
     });
@@ -397,7 +412,7 @@ describe('files, JWKS, revocation, directory', () => {
     expect(ours.issuers).toEqual([{ iss: EXAMPLE_ISSUER, name: 'SMART example', keys: 2 }]);
     const payload = vectorJson<Parameters<typeof signShcPayload>[0]>('examples/example-00-c-jws-payload-minified.json');
     const jws = await signShcPayload(payload, { signer, key: keyPair });
-    expect((await verifyShc(jws, { trustStore: ours.trustStore, now })).valid).toBe(true);
+    expect((await verifyShc(jws, { trust: ours.trustStore, now })).valid).toBe(true);
 
     const vci = loadIssuerDirectory(
       {
@@ -412,7 +427,7 @@ describe('files, JWKS, revocation, directory', () => {
       { iss: EXAMPLE_ISSUER, name: 'SMART example', keys: 2 },
       { iss: 'https://other.example', name: 'Other', keys: 0 },
     ]);
-    expect((await verifyShc(jws, { trustStore: vci.trustStore, now })).valid).toBe(true);
+    expect((await verifyShc(jws, { trust: vci.trustStore, now })).valid).toBe(true);
   });
 
   it('a key trusted for one issuer does not verify cards claiming another', async () => {
@@ -420,7 +435,7 @@ describe('files, JWKS, revocation, directory', () => {
     store.addJwks(vectorJson('examples/issuer/.well-known/jwks.json'), { issuer: 'https://someone.else' });
     const payload = vectorJson<Parameters<typeof signShcPayload>[0]>('examples/example-00-c-jws-payload-minified.json');
     const jws = await signShcPayload(payload, { signer, key: keyPair });
-    const result = await verifyShc(jws, { trustStore: store, now });
+    const result = await verifyShc(jws, { trust: store, now });
     expect(result.valid).toBe(false);
     expect(result.checks[1]).toMatchObject({ name: 'signature', ok: true });
     expect(result.checks[2]).toMatchObject({ name: 'trust', ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' });

@@ -124,7 +124,7 @@ async function signatureAgrees(input: string | string[], decoded: DecodedShc): P
     () => true,
     () => false,
   );
-  const result = await verifyShc(input, { trustStore: store, now });
+  const result = await verifyShc(input, { trust: store, now });
   const check = result.checks.find((c) => c.name === 'signature');
   expect(check?.ok ?? false, `signature: jose says ${joseOk}`).toBe(joseOk);
 }
@@ -172,7 +172,7 @@ describe('SMART Health Card parsers under fuzzing (fast-check, jose and node:zli
       expect((decoded as DecodedShc).jws).toBe(QR_JWS[i]);
       agreeWithReferences(decoded as DecodedShc);
       await signatureAgrees(set, decoded as DecodedShc);
-      const result = await verifyShc(set, { trustStore: store, now });
+      const result = await verifyShc(set, { trust: store, now });
       expect(result.checks.find((c) => c.name === 'signature')?.ok).toBe(true);
       if (i < 2) expect(result.valid).toBe(true); // ours (the spec examples' trust depends on their x5c dates)
     }

@@ -30,7 +30,7 @@ async function expectDecodeCode(input: unknown, code: string): Promise<void> {
   expect(thrown).toBeInstanceOf(ShcUnsafeJsonError);
   expect(isShcError(thrown)).toBe(true);
   expect((thrown as { code: string }).code).toBe(code);
-  const result = await verifyShc(input as ShcInput, { trustStore: exampleStore(), now });
+  const result = await verifyShc(input as ShcInput, { trust: exampleStore(), now });
   expect(result.valid).toBe(false);
   expect(result.checks).toEqual([expect.objectContaining({ name: 'decode', ok: false, code })]);
 }
@@ -41,7 +41,7 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
   const proto = PAYLOAD.replace('"resourceType":"Patient",', '"resourceType":"Patient","__proto__":{"family":"Evil"},');
 
   it('control: the untampered payload, signed the same way, verifies', async () => {
-    const result = await verifyShc(await sign(PAYLOAD), { trustStore: exampleStore(), now });
+    const result = await verifyShc(await sign(PAYLOAD), { trust: exampleStore(), now });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.valid).toBe(true);
     expect(duplicated).not.toBe(PAYLOAD);
@@ -71,7 +71,7 @@ describe('SMART Health Cards: duplicate and forbidden JSON members', () => {
     'a .smart-health-card file naming "verifiableCredential" twice → ' + 'ERR_JSON_DUPLICATE_KEY (text and bytes)',
     async () => {
       const control = `{"verifiableCredential":["${jws00}"]}`;
-      expect((await verifyShc(control, { trustStore: exampleStore(), now })).valid).toBe(true);
+      expect((await verifyShc(control, { trust: exampleStore(), now })).valid).toBe(true);
       const file = `{"verifiableCredential":["${jws02}"],"verifiableCredential":["${jws00}"]}`;
       await expectDecodeCode(file, 'ERR_JSON_DUPLICATE_KEY');
       await expectDecodeCode(new TextEncoder().encode(file), 'ERR_JSON_DUPLICATE_KEY');

@@ -65,7 +65,7 @@ describe('SMART Health Card spec examples', () => {
       });
 
       it('verifies against the issuer JWKS (signature ok) with fractional nbf', async () => {
-        const result = await verifyShc(jwsOf(ex), { trustStore: exampleStoreWithoutX5c(), now });
+        const result = await verifyShc(jwsOf(ex), { trust: exampleStoreWithoutX5c(), now });
         expect(result.checks).toEqual([
           { name: 'decode', ok: true },
           { name: 'signature', ok: true },
@@ -81,7 +81,7 @@ describe('SMART Health Card spec examples', () => {
 
   it('examples 00 and 02 verify against the full published JWKS', async () => {
     for (const ex of ['00', '02']) {
-      const result = await verifyShc(jwsOf(ex), { trustStore: exampleStore(), now });
+      const result = await verifyShc(jwsOf(ex), { trust: exampleStore(), now });
       expect(result.valid, ex).toBe(true);
       expect(result.keyId).toBe('3Kfdg-XwP-7gXyywtUfUADwBumDOPKMQx-iELL11W9s');
     }
@@ -89,7 +89,7 @@ describe('SMART Health Card spec examples', () => {
 
   it('example-01 is signed by the x5c key after its certificate expired: trust fails, signature holds', async () => {
     // The leaf certificate in the published JWKS is valid 2021-06-01..2022-06-01; the card's nbf is 2023-06-22.
-    const result = await verifyShc(jwsOf('01'), { trustStore: exampleStore(), now });
+    const result = await verifyShc(jwsOf('01'), { trust: exampleStore(), now });
     expect(result.checks.find((c) => c.name === 'signature')).toEqual({ name: 'signature', ok: true });
     expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: false, code: 'ERR_SHC_KEY_EXPIRED' });
     expect(result.valid).toBe(false);
@@ -110,7 +110,7 @@ describe('SMART Health Card spec examples', () => {
 
   it('verifies chunked QR input directly (shuffled)', async () => {
     const texts = qrFiles('02').map((f) => vector(`examples/${f}`));
-    const result = await verifyShc([texts[2]!, texts[0]!, texts[1]!], { trustStore: exampleStore(), now });
+    const result = await verifyShc([texts[2]!, texts[0]!, texts[1]!], { trust: exampleStore(), now });
     expect(result.valid).toBe(true);
   });
 
@@ -125,7 +125,7 @@ describe('SMART Health Card spec examples', () => {
     });
 
     it('does not revoke example-00 (rid MKyCxh7p6uQ)', async () => {
-      const result = await verifyShc(jwsOf('00'), { trustStore: exampleStore(), now, revocationLists: [crl] });
+      const result = await verifyShc(jwsOf('00'), { trust: exampleStore(), now, revocationLists: [crl] });
       expect(result.checks.at(-1)).toEqual({ name: 'revocation', ok: true });
       expect(result.valid).toBe(true);
     });
@@ -142,7 +142,7 @@ describe('SMART Health Card spec examples', () => {
 
     it('example-01 has no rid: revocation check passes with a note', async () => {
       const result = await verifyShc(jwsOf('01'), {
-        trustStore: exampleStoreWithoutX5c(),
+        trust: exampleStoreWithoutX5c(),
         now,
         revocationLists: [{ ...crl, kid: 'EBKOr72QQDcTBUuVzAzkfBTGew0ZA16GuWty64nS-sw' }],
       });

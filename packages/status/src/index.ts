@@ -1,3 +1,8 @@
+/**
+ * Revocation: W3C Bitstring status lists, DCC revocation lists, SHC revocation and DIVOC revocation lists.
+ *
+ * @module @divoc/status
+ */
 export {
   StatusBaseError,
   StatusOptionsInvalidError,

@@ -108,7 +108,7 @@ describe.each(['1.1', '2.0'] as const)('checkStatus round trips (VC %s credentia
   it('valid → revoked: publish → parse → check', async () => {
     const s = await setup(vcVersion);
     const lists = [await publish(s, s.revocation), await publish(s, s.suspension)];
-    const before = await checkStatus(s.credential, { statusLists: lists, trustStore: s.iss.trustStore, now: NOW });
+    const before = await checkStatus(s.credential, { statusLists: lists, trust: s.iss.trustStore, now: NOW });
     expect(before).toMatchObject({ name: 'revocation', ok: true });
     expect(before.message).toContain('not revoked');
     expect(before.message).toContain('not suspended');
@@ -116,7 +116,7 @@ describe.each(['1.1', '2.0'] as const)('checkStatus round trips (VC %s credentia
     revoke(s.revocation, index(s.entries[0]!));
     const republished = [JSON.parse(JSON.stringify(await publish(s, s.revocation))), lists[1]];
     expect(parseStatusListCredential(republished[0]).bits.some((b) => b !== 0)).toBe(true);
-    const after = await checkStatus(s.credential, { statusLists: republished, trustStore: s.iss.trustStore, now: NOW });
+    const after = await checkStatus(s.credential, { statusLists: republished, trust: s.iss.trustStore, now: NOW });
     expect(after).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED' });
     expect(after.message).toContain(`${REVOCATION}#${index(s.entries[0]!)}`);
   });
@@ -127,22 +127,36 @@ describe.each(['1.1', '2.0'] as const)('checkStatus round trips (VC %s credentia
     suspend(s.suspension, index(s.entries[1]!));
     const suspended = await checkStatus(s.credential, {
       statusLists: [revocationList, await publish(s, s.suspension)],
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: NOW,
     });
     expect(suspended).toMatchObject({ ok: false, code: 'ERR_STATUS_SUSPENDED' });
     unsuspend(s.suspension, index(s.entries[1]!));
     const lifted = await checkStatus(s.credential, {
       statusLists: [revocationList, await publish(s, s.suspension)],
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: NOW,
     });
     expect(lifted.ok).toBe(true);
   });
 
+  it('the deprecated trustStore option still works (named `trust` now)', async () => {
+    const s = await setup(vcVersion);
+    const statusLists = [await publish(s, s.revocation), await publish(s, s.suspension)];
+    expect((await checkStatus(s.credential, { statusLists, trustStore: s.iss.trustStore, now: NOW })).ok).toBe(true);
+    expect((await checkStatus(s.credential, { statusLists, trust: { store: s.iss.trustStore }, now: NOW })).ok).toBe(
+      true,
+    );
+    // Control: without any trusted keys the check fails.
+    expect(await checkStatus(s.credential, { statusLists, now: NOW })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_LIST_MISSING',
+    });
+  });
+
   it('verifyCredentialWithStatus appends the check and flips valid', async () => {
     const s = await setup(vcVersion);
-    const opts = { trustStore: s.iss.trustStore, now: NOW };
+    const opts = { trust: s.iss.trustStore, now: NOW };
     const ok = await verifyCredentialWithStatus(s.credential, {
       ...opts,
       statusLists: [await publish(s, s.revocation), await publish(s, s.suspension)],
@@ -165,7 +179,7 @@ describe.each(['1.1', '2.0'] as const)('checkStatus round trips (VC %s credentia
 async function expectRevocationListInvalid(s: Setup, revocationList: unknown, message: RegExp): Promise<void> {
   const check = await checkStatus(s.credential, {
     statusLists: [revocationList, await publish(s, s.suspension)],
-    trustStore: s.iss.trustStore,
+    trust: s.iss.trustStore,
     now: NOW,
   });
   expect(check).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
@@ -177,12 +191,12 @@ describe('checkStatus failures', () => {
     const s = await setup();
     const check = await checkStatus(s.credential, {
       statusLists: [await publish(s, s.revocation)],
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: NOW,
     });
     expect(check).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_MISSING' });
     expect(check.message).toContain(SUSPENSION);
-    const empty = await checkStatus(s.credential, { statusLists: new Map(), trustStore: s.iss.trustStore, now: NOW });
+    const empty = await checkStatus(s.credential, { statusLists: new Map(), trust: s.iss.trustStore, now: NOW });
     expect(empty.code).toBe('ERR_STATUS_LIST_MISSING');
   });
 
@@ -223,14 +237,14 @@ describe('checkStatus failures', () => {
       await publishStatusList(s.revocation, { signer: other.signer, issuer: other.did, ...WINDOW }),
       await publish(s, s.suspension),
     ];
-    const check = await checkStatus(s.credential, { statusLists: lists, trustStore: s.iss.trustStore, now: NOW });
+    const check = await checkStatus(s.credential, { statusLists: lists, trust: s.iss.trustStore, now: NOW });
     expect(check).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
     expect(check.message).toMatch(/issued by/);
     expect(
       (
         await checkStatus(s.credential, {
           statusLists: lists,
-          trustStore: s.iss.trustStore,
+          trust: s.iss.trustStore,
           now: NOW,
           requireSameIssuer: false,
         })
@@ -243,14 +257,14 @@ describe('checkStatus failures', () => {
     const lists = [await publish(s, s.revocation), await publish(s, s.suspension)];
     const expired = await checkStatus(s.credential, {
       statusLists: lists,
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: new Date(T0 + 400 * DAY),
     });
     expect(expired).toMatchObject({ ok: false, code: 'ERR_STATUS_LIST_INVALID' });
     expect(expired.message).toMatch(/ERR_VC_EXPIRED/);
     const early = await checkStatus(s.credential, {
       statusLists: lists,
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: new Date(T0 - 2 * DAY),
     });
     expect(early.message).toMatch(/ERR_VC_NOT_YET_VALID/);
@@ -259,14 +273,12 @@ describe('checkStatus failures', () => {
       await publish(s, s.revocation, { vcVersion: '1.1' }),
       await publish(s, s.suspension, { vcVersion: '1.1' }),
     ];
-    expect((await checkStatus(s.credential, { statusLists: v11, trustStore: s.iss.trustStore, now: NOW })).ok).toBe(
-      true,
-    );
+    expect((await checkStatus(s.credential, { statusLists: v11, trust: s.iss.trustStore, now: NOW })).ok).toBe(true);
     expect(
       (
         await checkStatus(s.credential, {
           statusLists: v11,
-          trustStore: s.iss.trustStore,
+          trust: s.iss.trustStore,
           now: new Date(T0 + 400 * DAY),
         })
       ).message,
@@ -278,7 +290,7 @@ describe('checkStatus failures', () => {
     const credential = { ...s.credential, credentialStatus: { ...s.entries[0], statusPurpose: 'suspension' } };
     const check = await checkStatus(credential, {
       statusLists: [await publish(s, s.revocation)],
-      trustStore: s.iss.trustStore,
+      trust: s.iss.trustStore,
       now: NOW,
     });
     expect(check).toMatchObject({ ok: false, code: 'ERR_STATUS_PURPOSE_MISMATCH' });
@@ -289,12 +301,13 @@ describe('checkStatus failures', () => {
     const lists = [await publish(s, s.revocation)];
     for (const i of ['131072', '999999999999999']) {
       const credential = { ...s.credential, credentialStatus: { ...s.entries[0], statusListIndex: i } };
-      expect(
-        await checkStatus(credential, { statusLists: lists, trustStore: s.iss.trustStore, now: NOW }),
-      ).toMatchObject({ ok: false, code: 'ERR_STATUS_INDEX_OUT_OF_RANGE' });
+      expect(await checkStatus(credential, { statusLists: lists, trust: s.iss.trustStore, now: NOW })).toMatchObject({
+        ok: false,
+        code: 'ERR_STATUS_INDEX_OUT_OF_RANGE',
+      });
     }
     const last = { ...s.credential, credentialStatus: { ...s.entries[0], statusListIndex: '131071' } };
-    expect((await checkStatus(last, { statusLists: lists, trustStore: s.iss.trustStore, now: NOW })).ok).toBe(true);
+    expect((await checkStatus(last, { statusLists: lists, trust: s.iss.trustStore, now: NOW })).ok).toBe(true);
   });
 
   it.each<[string, unknown]>([
@@ -384,7 +397,7 @@ describe('checkStatus failures', () => {
     const s = await setup();
     const check = await checkStatus(
       { ...s.credential, credentialStatus },
-      { statusLists: [], trustStore: s.iss.trustStore, now: NOW },
+      { statusLists: [], trust: s.iss.trustStore, now: NOW },
     );
     expect(check).toMatchObject({ name: 'revocation', ok: false, code: 'ERR_STATUS_ENTRY_INVALID' });
   });
@@ -401,7 +414,7 @@ describe('checkStatus failures', () => {
       },
     };
     const credential = { ...s.credential, credentialStatus: s.entries[0] };
-    const opts = { trustStore: s.iss.trustStore, now: NOW };
+    const opts = { trust: s.iss.trustStore, now: NOW };
     const garbage = await checkStatus(credential, {
       ...opts,
       statusLists: [null, 42, 'nope', { id: REVOCATION }, bomb],
@@ -441,7 +454,7 @@ describe('checkStatus failures', () => {
         id: `https://divoc.dev/status/other/${i}`,
         credentialSubject: { ...subject, encodedList },
       }));
-      const opts = { trustStore: s.iss.trustStore, now: NOW };
+      const opts = { trust: s.iss.trustStore, now: NOW };
       const started = process.hrtime.bigint();
       const check = await checkStatus(s.credential, { ...opts, statusLists: [...others, ...genuine] });
       expect(check).toMatchObject({ name: 'revocation', ok: true });
@@ -460,7 +473,7 @@ describe('checkStatus failures', () => {
   it('a credential without credentialStatus passes with a note', async () => {
     const s = await setup();
     const { credentialStatus: _cs, ...plain } = s.credential;
-    expect(await checkStatus(plain, { statusLists: [], trustStore: s.iss.trustStore })).toMatchObject({
+    expect(await checkStatus(plain, { statusLists: [], trust: s.iss.trustStore })).toMatchObject({
       ok: true,
       message: expect.stringMatching(/no credentialStatus/),
     });
@@ -474,9 +487,9 @@ describe('Map sources', () => {
       [REVOCATION, s.revocation],
       [SUSPENSION, s.suspension],
     ]);
-    expect((await checkStatus(s.credential, { statusLists: lists, trustStore: s.iss.trustStore })).ok).toBe(true);
+    expect((await checkStatus(s.credential, { statusLists: lists, trust: s.iss.trustStore })).ok).toBe(true);
     revoke(s.revocation, index(s.entries[0]!));
-    expect(await checkStatus(s.credential, { statusLists: lists, trustStore: s.iss.trustStore })).toMatchObject({
+    expect(await checkStatus(s.credential, { statusLists: lists, trust: s.iss.trustStore })).toMatchObject({
       ok: false,
       code: 'ERR_STATUS_REVOKED',
     });
@@ -489,11 +502,12 @@ describe('Map sources', () => {
       [REVOCATION, signed],
       [SUSPENSION, signed],
     ]);
-    expect(await checkStatus(s.credential, { statusLists: map, trustStore: s.iss.trustStore, now: NOW })).toMatchObject(
-      { ok: false, code: 'ERR_STATUS_LIST_INVALID' },
-    );
+    expect(await checkStatus(s.credential, { statusLists: map, trust: s.iss.trustStore, now: NOW })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_LIST_INVALID',
+    });
     const memory = new Map<string, StatusList>([[REVOCATION, s.suspension]]);
-    expect(await checkStatus(s.credential, { statusLists: memory, trustStore: s.iss.trustStore })).toMatchObject({
+    expect(await checkStatus(s.credential, { statusLists: memory, trust: s.iss.trustStore })).toMatchObject({
       ok: false,
       code: 'ERR_STATUS_LIST_INVALID',
     });
@@ -506,9 +520,10 @@ describe('Map sources', () => {
       [REVOCATION, JSON.stringify(await publish(s, s.revocation))],
       [SUSPENSION, await publish(s, s.suspension)],
     ]);
-    expect(await checkStatus(s.credential, { statusLists: map, trustStore: s.iss.trustStore, now: NOW })).toMatchObject(
-      { ok: false, code: 'ERR_STATUS_REVOKED' },
-    );
+    expect(await checkStatus(s.credential, { statusLists: map, trust: s.iss.trustStore, now: NOW })).toMatchObject({
+      ok: false,
+      code: 'ERR_STATUS_REVOKED',
+    });
   });
 });
 
@@ -543,7 +558,7 @@ describe('message lists', () => {
     );
     const signedList = await publishStatusList(list, { signer: iss.signer, issuer: iss.did });
     const result = await verifyCredentialWithStatus(credential, {
-      trustStore: iss.trustStore,
+      trust: iss.trustStore,
       statusLists: [signedList],
     });
     expect(result.valid).toBe(true);

@@ -43,7 +43,7 @@ describe('publishStatusList', () => {
     });
     expect(signed.proof.cryptosuite).toBe('eddsa-rdfc-2022');
     const result = await verifyCredential(signed, {
-      trustStore: iss.trustStore,
+      trust: iss.trustStore,
       now: new Date('2025-01-01T00:00:00Z'),
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
@@ -65,7 +65,7 @@ describe('publishStatusList', () => {
     );
     expect(signed).toMatchObject({ issuanceDate: '2024-01-01T00:00:00Z', expirationDate: '2030-01-01T00:00:00Z' });
     const result = await verifyCredential(signed, {
-      trustStore: iss.trustStore,
+      trust: iss.trustStore,
       now: new Date('2025-01-01T00:00:00Z'),
     });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
@@ -91,7 +91,7 @@ describe('publishStatusList', () => {
       suite: 'ecdsa-rdfc-2019',
     });
     expect(signed.proof.cryptosuite).toBe('ecdsa-rdfc-2019');
-    expect((await verifyCredential(signed, { trustStore: store })).valid).toBe(true);
+    expect((await verifyCredential(signed, { trust: store })).valid).toBe(true);
   });
 
   it.each([

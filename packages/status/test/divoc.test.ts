@@ -203,7 +203,7 @@ describe('revocation against every value the signature does not tell apart from 
       const forged = swapIdAndBatch(signed);
       expect(divocCertificateId(forged)).toBe(vaccinationRecord.batch);
 
-      const result = await verifyCredential(forged, { trustStore, now });
+      const result = await verifyCredential(forged, { trust: trustStore, now });
       expect(result.valid).toBe(true); // the signature does not bind certificateId: the reason for ambiguousTerms
       expect(result.ambiguousTerms).toContainEqual({
         iri: 'https://schema.org/id',
@@ -233,7 +233,7 @@ describe('revocation against every value the signature does not tell apart from 
     'controls: the unswapped revoked certificate is revoked; ' + 'a certificate nobody revoked passes, swapped or not',
     async () => {
       const revoked = await cowinCertificate('244768056');
-      const revokedResult = await verifyCredential(revoked, { trustStore, now });
+      const revokedResult = await verifyCredential(revoked, { trust: trustStore, now });
       expect(revokedResult.valid).toBe(true);
       expect(checkDivocRevocation(revoked, list)).toMatchObject({ ok: false, code: 'ERR_STATUS_REVOKED' });
       expect(checkDivocRevocation(revoked, list, { ambiguousTerms: revokedResult.ambiguousTerms })).toMatchObject({
@@ -244,7 +244,7 @@ describe('revocation against every value the signature does not tell apart from 
 
       const fine = await cowinCertificate('244768057');
       for (const credential of [fine, swapIdAndBatch(fine)]) {
-        const result = await verifyCredential(credential, { trustStore, now });
+        const result = await verifyCredential(credential, { trust: trustStore, now });
         expect(result.valid).toBe(true);
         const check = checkDivocRevocation(credential, list, { ambiguousTerms: result.ambiguousTerms });
         expect(check).toMatchObject({ ok: true });
@@ -252,7 +252,7 @@ describe('revocation against every value the signature does not tell apart from 
       }
       // A reissued (replaced) certificate is found through a colliding term too.
       const replaced = swapIdAndBatch(await cowinCertificate('900000001'));
-      const result = await verifyCredential(replaced, { trustStore, now });
+      const result = await verifyCredential(replaced, { trust: trustStore, now });
       expect(checkDivocRevocation(replaced, list, { ambiguousTerms: result.ambiguousTerms })).toMatchObject({
         ok: false,
         code: 'ERR_STATUS_REVOKED',
@@ -271,13 +271,13 @@ describe('revocation against every value the signature does not tell apart from 
       suite: 'RsaSignature2018',
       created: '2021-08-28T11:35:43Z',
     });
-    const ok = await verifyCredential(signed, { trustStore, now });
+    const ok = await verifyCredential(signed, { trust: trustStore, now });
     expect(ok.valid).toBe(true);
     expect(ok.ambiguousTerms).toBeUndefined();
     expect(divocCertificateIdCandidates(signed, ok.ambiguousTerms)).toEqual([
       { certificateId: '244768056', term: 'certificateId' },
     ]);
-    const forged = await verifyCredential(swapIdAndBatch(signed), { trustStore, now });
+    const forged = await verifyCredential(swapIdAndBatch(signed), { trust: trustStore, now });
     expect(forged.checks.find((c) => c.name === 'signature')).toMatchObject({
       ok: false,
       code: 'ERR_VC_SIGNATURE_INVALID',

@@ -1,20 +1,15 @@
-import { readFileSync, readdirSync } from 'node:fs';
 import { expect } from 'vitest';
 import { isStatusError } from '../src/index.js';
 import { codeOf as sharedCodeOf } from '../../../test/support/errors.js';
 import { ed25519Issuer, type Ed25519Issuer } from '../../../test/support/fixtures.js';
+import { vectorFiles } from '../../../test/support/vectors.js';
 
-/** `<repo>/../shared/vectors`, resolved from this file so CI clones work too. */
-export const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
+/** The published vectors in `<repo>/test/vectors/` (see its README); a missing one throws. */
+export { VECTORS_URL as VECTORS, vectorJson } from '../../../test/support/vectors.js';
 
-export function vectorJson<T = Record<string, unknown>>(path: string): T {
-  return JSON.parse(readFileSync(new URL(path, VECTORS), 'utf8')) as T;
-}
-
+/** The JSON files of a vector folder (relative paths); throws when there is none. */
 export function listVectors(dir: string): string[] {
-  return readdirSync(new URL(dir, VECTORS))
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => `${dir}${f}`);
+  return vectorFiles(dir, '.json');
 }
 
 /** An Ed25519 did:key issuer and a trust store that trusts it. */

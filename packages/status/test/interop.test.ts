@@ -62,7 +62,7 @@ describe('a revoked credential: @digitalbazaar/vc vs verifyCredentialWithStatus'
     expect(theirs.error).toBeUndefined();
     expect(theirs.verified).toBe(true);
 
-    const ours = await verifyCredentialWithStatus(credential, { trustStore: iss.trustStore, statusLists });
+    const ours = await verifyCredentialWithStatus(credential, { trust: iss.trustStore, statusLists });
     expect(ours.valid).toBe(false);
     expect(ours.checks.filter((c) => !c.ok)).toEqual([
       { name: 'revocation', ok: false, code: 'ERR_STATUS_REVOKED', message: expect.any(String) },
@@ -74,7 +74,7 @@ describe('a revoked credential: @digitalbazaar/vc vs verifyCredentialWithStatus'
       suite,
       documentLoader: theirLoader,
       checkStatus: async () => ({
-        verified: (await checkStatus(credential, { trustStore: iss.trustStore, statusLists })).ok,
+        verified: (await checkStatus(credential, { trust: iss.trustStore, statusLists })).ok,
       }),
     });
     expect(wired.verified).toBe(false);

@@ -1,3 +1,9 @@
+/**
+ * W3C Verifiable Credentials: issue and verify Data Integrity / Linked Data proofs, and the `w3c-vc` and `vc-compact`
+ * formats.
+ *
+ * @module @divoc/vc
+ */
 export * from './types.js';
 export { issueCredential } from './issue/index.js';
 export { verifyCredential } from './verify/index.js';

@@ -1,4 +1,4 @@
-import type { Signer, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
+import type { Signer, SignatureAlgorithm, TrustedKey, TrustOption } from '@divoc/keys';
 import type { CredentialTypeLookup, DocumentLoader } from '@divoc/schemas';
 
 /**
@@ -19,6 +19,7 @@ export type SuiteName =
 
 /** A JSON value, as parsed by `JSON.parse`. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+/** A JSON object as `JSON.parse` returns it. */
 export interface JsonObject {
   [key: string]: JsonValue | undefined;
 }
@@ -77,6 +78,7 @@ export interface ProofSuite {
   readonly contextUrl?: string;
   /** Contexts that already define the suite's terms, so `contextUrl` need not be added. */
   readonly contextIncludedBy?: readonly string[];
+  /** Signs `document` and returns the proof to attach (the caller adds it to the credential). */
   createProof(args: {
     document: JsonObject;
     signer: Signer;
@@ -92,6 +94,7 @@ export interface ProofSuite {
   }): Promise<TrustedKey | null>;
 }
 
+/** Options of `issueCredential`: the signer, the suite, and the proof's fields. */
 export interface IssueOptions {
   signer: Signer;
   /** A built-in suite name or a custom suite object. Default `eddsa-rdfc-2022`. */
@@ -110,12 +113,19 @@ export interface IssueOptions {
 
 /** Anything that answers "which trusted keys have this id" (a `TrustStore` from `@divoc/keys`). */
 export interface KeyResolver {
+  /** The trusted keys that answer to this id (verification method, DID URL or alias); empty when none does. */
   resolve(id: string): readonly TrustedKey[];
 }
 
+/** Options of `verifyCredential`: the trusted keys, the clock, the document loader and what to check. */
 export interface VerifyOptions {
-  /** Keys the verifier trusts; the proof's verification method is looked up here. */
-  trustStore: KeyResolver;
+  /**
+   * Required: keys the verifier trusts (the verifier's `Trust`, or a `TrustStore`); the proof's verification
+   * method is looked up here.
+   */
+  trust?: TrustOption<KeyResolver>;
+  /** @deprecated use `trust` */
+  trustStore?: KeyResolver;
   documentLoader?: DocumentLoader;
   /** Validation clock. Default now. */
   now?: Date;
@@ -145,6 +155,7 @@ export interface AmbiguousTermGroup {
   reverse?: true;
 }
 
+/** The result of `verifyCredential`: valid or not, the checks in order, and what the proof said. */
 export interface CredentialVerificationResult {
   valid: boolean;
   format: 'w3c-vc';

@@ -80,7 +80,7 @@ describe('genuine DIVOC/CoWIN certificates', () => {
     '%s still verifies valid, and reports its ambiguous groups',
     async (name) => {
       const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), {
-        trustStore: divocTrustStore,
+        trust: divocTrustStore,
         now: vectorNow,
       });
       expect(result.valid).toBe(true);
@@ -97,7 +97,7 @@ describe('genuine DIVOC/CoWIN certificates', () => {
       expect(evidence.batch).not.toBe(evidence.manufacturer);
       expect(evidence.date).not.toBe(evidence.effectiveUntil);
       const forged = swapped(swapped(real, 'batch', 'manufacturer'), 'date', 'effectiveUntil');
-      const result = await verifyCredential(forged, { trustStore: divocTrustStore, now: vectorNow });
+      const result = await verifyCredential(forged, { trust: divocTrustStore, now: vectorNow });
       expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
       expect(result.valid).toBe(true);
       expect(result.ambiguousTerms).toEqual(DIVOC_VECTOR_GROUPS);
@@ -105,9 +105,9 @@ describe('genuine DIVOC/CoWIN certificates', () => {
       // Control: a changed value (not a swap) breaks the same signature.
       const changed = clone(real);
       (changed.evidence as JsonObject[])[0]!.batch = 'XX0000XX';
-      expect(
-        signatureCheck(await verifyCredential(changed, { trustStore: divocTrustStore, now: vectorNow })),
-      ).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
+      expect(signatureCheck(await verifyCredential(changed, { trust: divocTrustStore, now: vectorNow }))).toMatchObject(
+        { ok: false, code: 'ERR_VC_SIGNATURE_INVALID' },
+      );
     },
   );
 });
@@ -131,7 +131,7 @@ describe.each(['vaccination', 'vaccination-v2'] as const)(
         template === 'vaccination' ? CONTEXT_URLS.DIVOC_VACCINATION_V1 : CONTEXT_URLS.DIVOC_VACCINATION_V2,
       );
       const signed = await sign(built);
-      const original = await verifyCredential(signed, { trustStore, now });
+      const original = await verifyCredential(signed, { trust: trustStore, now });
       expect(original.valid).toBe(true);
       const group = original.ambiguousTerms?.find((g) => g.iri === iri);
       expect(group).toMatchObject({ path: 'evidence[0]' });
@@ -142,7 +142,7 @@ describe.each(['vaccination', 'vaccination-v2'] as const)(
       const forged = swapped(signed, a, b);
       // The same canonical N-Quads: nothing in what was signed says which term held which value.
       expect(await canonize(withoutProof(forged))).toBe(await canonize(withoutProof(signed)));
-      const result = await verifyCredential(forged, { trustStore, now });
+      const result = await verifyCredential(forged, { trust: trustStore, now });
       expect(signatureCheck(result)).toEqual({ name: 'signature', ok: true });
       expect(result.checks.find((c) => c.name === 'trust')).toMatchObject({ ok: true });
       expect(result.ambiguousTerms).toEqual(original.ambiguousTerms);
@@ -153,13 +153,13 @@ describe.each(['vaccination', 'vaccination-v2'] as const)(
       const built = buildCredential(template, record, options);
       expect(built['@context']).toEqual([CONTEXT_URLS.CREDENTIALS_V1, CONTEXT_URLS.DIVOC_SDK_V2]);
       const signed = await sign(built);
-      const original = await verifyCredential(signed, { trustStore, now });
+      const original = await verifyCredential(signed, { trust: trustStore, now });
       expect(original.valid).toBe(true);
       expect(original.ambiguousTerms).toBeUndefined();
 
       const forged = swapped(signed, a, b);
       expect(await canonize(withoutProof(forged))).not.toBe(await canonize(withoutProof(signed)));
-      const result = await verifyCredential(forged, { trustStore, now });
+      const result = await verifyCredential(forged, { trust: trustStore, now });
       expect(result.valid).toBe(false);
       expect(signatureCheck(result)).toMatchObject({ ok: false, code: 'ERR_VC_SIGNATURE_INVALID' });
       expect(result.ambiguousTerms).toBeUndefined();
@@ -179,7 +179,7 @@ describe(
       const sdk = buildCredential(template, RECORDS[template]!, options);
       expect(sdk['@context'].slice(1)).toEqual([CONTEXT_URLS.DIVOC_SDK_V2]);
       expect(await findAmbiguousTerms(sdk as JsonObject)).toEqual([]);
-      const verified = await verifyCredential(await sign(sdk), { trustStore, now });
+      const verified = await verifyCredential(await sign(sdk), { trust: trustStore, now });
       expect(verified.valid).toBe(true);
       expect(verified.ambiguousTerms).toBeUndefined();
 
@@ -192,7 +192,7 @@ describe(
       }[template];
       expect(legacy['@context'].slice(1)).toEqual(legacyUrls);
       const groups = await findAmbiguousTerms(legacy as JsonObject);
-      const legacyVerified = await verifyCredential(await sign(legacy), { trustStore, now });
+      const legacyVerified = await verifyCredential(await sign(legacy), { trust: trustStore, now });
       expect(legacyVerified.valid).toBe(true);
       if (template === 'recovery') {
         // Recovery evidence is the SDK v1 context's own (distinct IRIs); its Person has one schema:id term.

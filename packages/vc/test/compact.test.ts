@@ -53,7 +53,7 @@ async function expectRoundTripVerifies(
   expect(detectCompactCredential(text)).toBe(true);
   const decoded = decodeCompactCredential(text);
   expect(JSON.stringify(decoded)).toBe(JSON.stringify(credential));
-  const result = await verifyCredential(decoded, { trustStore, now: NOW });
+  const result = await verifyCredential(decoded, { trust: trustStore, now: NOW });
   expect(result.checks.filter((c) => !c.ok)).toEqual([]);
   expect(result.valid).toBe(true);
   return text;
@@ -88,7 +88,7 @@ describe('compact QR: signed credentials survive the round trip and still verify
       credentialSubject: { ...(credential.credentialSubject as object), name: 'Someone Else' },
     } as SignedCredential;
     const result = await verifyCredential(decodeCompactCredential(encodeCompactCredential(forged)), {
-      trustStore,
+      trust: trustStore,
       now: NOW,
     });
     expect(result.valid).toBe(false);

@@ -18,7 +18,7 @@ describe('DIVOC-issued certificates', () => {
     '%s verifies with the DIVOC test keys as did:india',
     async (name) => {
       // Schema check on (the default): ProofOfVaccinationCredential is a registered type.
-      const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), { trustStore: divocTrustStore, now });
+      const result = await verifyCredential(vectorJson(`divoc/signed/${name}`), { trust: divocTrustStore, now });
       expect(result.checks).toEqual(passedChecks('decode', 'signature', 'trust', 'validity', 'schema'));
       expect(result.valid).toBe(true);
       expect(result.verificationMethod).toBe('did:india');
@@ -27,7 +27,7 @@ describe('DIVOC-issued certificates', () => {
 
   it('the tampered certificate fails with ERR_VC_SIGNATURE_INVALID', async () => {
     const result = await verifyCredential(vectorJson('divoc/signed/rsa2018-tampered-invalid.json'), {
-      trustStore: divocTrustStore,
+      trust: divocTrustStore,
       now,
       checkSchema: false,
     });
@@ -52,7 +52,7 @@ describe('schema check', () => {
       suite: 'Ed25519Signature2018',
     });
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: 'did:india' })]);
-    const result = await verifyCredential(signed, { trustStore, now });
+    const result = await verifyCredential(signed, { trust: trustStore, now });
     expect(result.valid).toBe(false);
     expect(result.checks.filter((c) => !c.ok)).toEqual([
       {
@@ -63,12 +63,12 @@ describe('schema check', () => {
       },
     ]);
     // checkSchema: false skips it.
-    expect((await verifyCredential(signed, { trustStore, now, checkSchema: false })).valid).toBe(true);
+    expect((await verifyCredential(signed, { trust: trustStore, now, checkSchema: false })).valid).toBe(true);
   });
 
   it('a type no registry knows passes the schema check with a note', async () => {
     const signed = vectorJson('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/signedDataInt.json');
-    const result = await verifyCredential(signed, { trustStore: keyResolver([]) });
+    const result = await verifyCredential(signed, { trust: keyResolver([]) });
     expect(result.checks.at(-1)).toEqual({
       name: 'schema',
       ok: true,

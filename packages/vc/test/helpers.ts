@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 
-/** `<repo>/../shared/vectors`, resolved from this file so CI clones work too. */
-export const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
-
-export function vectorText(path: string): string {
-  return readFileSync(new URL(path, VECTORS), 'utf8');
-}
-
-export function vectorJson<T = Record<string, unknown>>(path: string): T {
-  return JSON.parse(vectorText(path)) as T;
-}
+/** The published vectors in `<repo>/test/vectors/` (see its README); a missing one throws. */
+export { VECTORS_URL as VECTORS, vectorJson, vectorText } from '../../../test/support/vectors.js';
 
 export function hex(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('hex');

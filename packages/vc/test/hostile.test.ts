@@ -32,14 +32,14 @@ const ecdsaVm =
   'did:key:zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP#zDnaepBuvsQ8cpsWrVKw8fbpGpvPeNSjVPTWoq6cRqaYzBKVP';
 const ecdsaStore = keyResolver([trustedKeyFromKeyPair(p256KeyPair, { id: ecdsaVm, issuers: [EMPLOY_ISSUER] })]);
 const verifyEcdsa = (c: unknown) =>
-  verifyCredential(c, { trustStore: ecdsaStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
+  verifyCredential(c, { trust: ecdsaStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
 
 const rsaValid = () => vectorJson<JsonObject>('divoc/signed/rsa2018-divocdev-valid.json');
 const edValid = () => vectorJson<JsonObject>('divoc/signed/ed25519-2018-divocdev-valid.json');
 
-const verifyDivoc = (c: unknown) => verifyCredential(c, { trustStore: divocStore, now, checkSchema: false });
+const verifyDivoc = (c: unknown) => verifyCredential(c, { trust: divocStore, now, checkSchema: false });
 const verifyW3c = (c: unknown) =>
-  verifyCredential(c, { trustStore: w3cStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
+  verifyCredential(c, { trust: w3cStore, now: w3cNow, checkSchema: false, documentLoader: w3cLoader() });
 
 function failing(result: CredentialVerificationResult) {
   return result.checks.filter((c) => !c.ok).map((c) => `${c.name}:${c.code}`);
@@ -248,7 +248,7 @@ describe('undefined terms and unknown contexts', () => {
       const c = rsaValid();
       const url = `https://attacker.example/contexts/${Date.now()}/v1`;
       (c['@context'] as string[]).push(url);
-      const result = await verifyCredential(c, { trustStore: divocStore, now, checkSchema: false, documentLoader });
+      const result = await verifyCredential(c, { trust: divocStore, now, checkSchema: false, documentLoader });
       expect(result).toMatchObject({
         valid: false,
         checks: [{ name: 'decode', ok: false, code: 'ERR_JSONLD_UNKNOWN_URL' }],
@@ -358,7 +358,7 @@ describe('hostile shapes never throw', () => {
         throw new Error('db down');
       },
     };
-    const result = await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false });
+    const result = await verifyCredential(rsaValid(), { trust: trustStore, now, checkSchema: false });
     expect(failing(result)).toEqual(['signature:ERR_VC_KEY_NOT_TRUSTED', 'trust:ERR_VC_KEY_NOT_TRUSTED']);
   });
 });
@@ -370,13 +370,13 @@ describe('trust and validity', () => {
       trustedKeyFromKeyPair(stranger, { id: 'did:india' }),
       trustedKeyFromKeyPair(rsa, { id: 'did:india' }),
     ]);
-    expect((await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false })).valid).toBe(true);
+    expect((await verifyCredential(rsaValid(), { trust: trustStore, now, checkSchema: false })).valid).toBe(true);
   });
 
   it('only a wrong key under the id → ERR_VC_SIGNATURE_INVALID', async () => {
     const stranger = await generateKeyPair('RSA');
     const trustStore = keyResolver([trustedKeyFromKeyPair(stranger, { id: 'did:india' })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore, now, checkSchema: false }))).toEqual([
+    expect(failing(await verifyCredential(rsaValid(), { trust: trustStore, now, checkSchema: false }))).toEqual([
       'signature:ERR_VC_SIGNATURE_INVALID',
     ]);
   });
@@ -385,13 +385,13 @@ describe('trust and validity', () => {
     const expired = keyResolver([
       trustedKeyFromKeyPair(rsa, { id: 'did:india', validUntil: new Date('2021-01-01T00:00:00Z') }),
     ]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: expired, now, checkSchema: false }))).toEqual([
+    expect(failing(await verifyCredential(rsaValid(), { trust: expired, now, checkSchema: false }))).toEqual([
       'trust:ERR_VC_KEY_EXPIRED',
     ]);
     const future = keyResolver([
       trustedKeyFromKeyPair(rsa, { id: 'did:india', validFrom: new Date('2021-09-01T00:00:00Z') }),
     ]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: future, now, checkSchema: false }))).toEqual([
+    expect(failing(await verifyCredential(rsaValid(), { trust: future, now, checkSchema: false }))).toEqual([
       'trust:ERR_VC_KEY_EXPIRED',
     ]);
     const covering = keyResolver([
@@ -401,19 +401,19 @@ describe('trust and validity', () => {
         validUntil: new Date('2021-12-31T00:00:00Z'),
       }),
     ]);
-    expect((await verifyCredential(rsaValid(), { trustStore: covering, now, checkSchema: false })).valid).toBe(true);
+    expect((await verifyCredential(rsaValid(), { trust: covering, now, checkSchema: false })).valid).toBe(true);
   });
 
   it('key purposes exclude assertionMethod → ERR_VC_KEY_PURPOSE', async () => {
     const store = keyResolver([trustedKeyFromKeyPair(rsa, { id: 'did:india', purposes: ['authentication'] })]);
-    expect(failing(await verifyCredential(rsaValid(), { trustStore: store, now, checkSchema: false }))).toEqual([
+    expect(failing(await verifyCredential(rsaValid(), { trust: store, now, checkSchema: false }))).toEqual([
       'trust:ERR_VC_KEY_PURPOSE',
     ]);
   });
 
   it('validFrom / validUntil against the clock → ERR_VC_NOT_YET_VALID / ERR_VC_EXPIRED', async () => {
     const employ = vectorJson<JsonObject>('w3c/vc-di-eddsa/TestVectors/eddsa-rdfc-2022/employ/signedDataInt.json');
-    const opts = { trustStore: w3cStore, checkSchema: false, documentLoader: w3cLoader() };
+    const opts = { trust: w3cStore, checkSchema: false, documentLoader: w3cLoader() };
     expect(failing(await verifyCredential(employ, { ...opts, now: new Date('2019-01-01T00:00:00Z') }))).toEqual([
       'validity:ERR_VC_NOT_YET_VALID',
     ]);
@@ -427,7 +427,7 @@ describe('trust and validity', () => {
     expect(
       failing(
         await verifyCredential(rsaValid(), {
-          trustStore: divocStore,
+          trust: divocStore,
           now: new Date('2021-01-01T00:00:00Z'),
           checkSchema: false,
         }),
@@ -443,7 +443,7 @@ describe('trust and validity', () => {
     expect(
       failing(
         await verifyCredential(signed, {
-          trustStore: store,
+          trust: store,
           now: new Date('2024-01-01T00:00:00Z'),
           checkSchema: false,
         }),

@@ -96,7 +96,7 @@ describe.each(CREDENTIALS)('interop with @digitalbazaar/vc, eddsa-rdfc-2022: %s'
     const issuer = typeof theirs.issuer === 'string' ? theirs.issuer : (theirs.issuer as { id: string }).id;
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: verificationMethodId(kp), issuers: [issuer] })]);
     const result = await verifyCredential(theirs, {
-      trustStore,
+      trust: trustStore,
       documentLoader: ourLoader,
       checkSchema: false,
       now: new Date('2025-01-01T00:00:00Z'),

@@ -166,7 +166,7 @@ describe('issueCredential options', () => {
     const signed = await issueCredential(alumni(), { signer, suite: custom });
     expect(signed.proof.cryptosuite).toBe('eddsa-rdfc-2022');
     const trustStore = keyResolver([trustedKeyFromKeyPair(ed, { id: 'did:example:1#k' })]);
-    const result = await verifyCredential(signed, { trustStore, suites: [custom], checkSchema: false });
+    const result = await verifyCredential(signed, { trust: trustStore, suites: [custom], checkSchema: false });
     expect(result.valid).toBe(true);
     expect([created, verified]).toEqual([1, 1]);
   });

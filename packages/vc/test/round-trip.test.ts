@@ -41,7 +41,7 @@ describe.each(CREDENTIALS)('round trip, %s', (_label, make) => {
     expect(signed.proof.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
     const trustStore = keyResolver([trustedKeyFromKeyPair(kp, { id: 'did:example:issuer#key-1' })]);
     const result = await verifyCredential(signed, {
-      trustStore,
+      trust: trustStore,
       checkSchema: false,
       now: new Date('2024-06-01T00:00:00Z'),
     });

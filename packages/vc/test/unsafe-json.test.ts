@@ -26,7 +26,7 @@ function insertMember(text: string, after: string, member: string): string {
 
 describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY', () => {
   it('control: the untampered certificate verifies', async () => {
-    const result = await verifyCredential(JSON.parse(vectorText(VECTOR)), { trustStore, now });
+    const result = await verifyCredential(JSON.parse(vectorText(VECTOR)), { trust: trustStore, now });
     expect(result.checks.filter((c) => !c.ok)).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -38,7 +38,7 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
     ['proof', '"__proto__": {"verificationMethod": "did:evil"}'],
   ])('inserted into %s: %s', async (where, member) => {
     const tampered = JSON.parse(insertMember(vectorText(VECTOR), where, member)) as Record<string, unknown>;
-    const result = await verifyCredential(tampered, { trustStore, now });
+    const result = await verifyCredential(tampered, { trust: trustStore, now });
     expect(result.valid).toBe(false);
     expect(result.checks).toEqual([
       {
@@ -55,7 +55,7 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
       string,
       unknown
     >;
-    const result = await verifyCredential(tampered, { trustStore, now });
+    const result = await verifyCredential(tampered, { trust: trustStore, now });
     expect(result.checks).toEqual([
       { name: 'decode', ok: false, code: 'ERR_JSON_FORBIDDEN_KEY', message: expect.stringContaining('$.__proto__') },
     ]);
@@ -69,7 +69,7 @@ describe('W3C VC: forbidden JSON members fail decode with ERR_JSON_FORBIDDEN_KEY
       const [, , signature] = credential.proof.jws.split('.');
       const header = Buffer.from('{"alg":"PS256","b64":false,"crit":["b64"],"b64":false}').toString('base64url');
       credential.proof.jws = `${header}..${signature}`;
-      const result = await verifyCredential(credential, { trustStore, now });
+      const result = await verifyCredential(credential, { trust: trustStore, now });
       expect(result.valid).toBe(false);
       expect(result.checks.find((c) => c.name === 'signature')).toMatchObject({
         ok: false,

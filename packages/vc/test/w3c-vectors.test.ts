@@ -123,7 +123,7 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
     const bound = issuer.startsWith('did:') && issuer !== vm.split('#')[0] ? { issuers: [issuer] } : {};
     const trustStore = keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm, ...bound })]);
     const now = new Date('2024-01-01T00:00:00Z');
-    const result = await verifyCredential(signed, { trustStore, documentLoader, now, checkSchema: false });
+    const result = await verifyCredential(signed, { trust: trustStore, documentLoader, now, checkSchema: false });
     expect(result.checks).toEqual([
       { name: 'decode', ok: true },
       { name: 'signature', ok: true },
@@ -134,7 +134,7 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
     expect(result).toMatchObject({ valid: true, format: 'w3c-vc', verificationMethod: vm, suite: set.suite });
 
     const untrusted = await verifyCredential(signed, {
-      trustStore: keyResolver([]),
+      trust: keyResolver([]),
       documentLoader,
       now,
       checkSchema: false,
@@ -144,7 +144,7 @@ describe.each(SETS)('W3C vectors: $name', (set) => {
 
     if (bound.issuers) {
       const unbound = await verifyCredential(signed, {
-        trustStore: keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]),
+        trust: keyResolver([trustedKeyFromKeyPair(keyPair, { id: vm })]),
         documentLoader,
         now,
         checkSchema: false,

@@ -1,3 +1,8 @@
+/**
+ * ICAO Visible Digital Seals for non-constrained environments (VDS-NC) and the `vdsnc` format.
+ *
+ * @module @divoc/vdsnc
+ */
 export type { VdsncType, VdsncHeader, VdsncSeal, DecodedVdsnc, JsonValue, JsonObject } from './types.js';
 
 export {
@@ -21,11 +26,24 @@ export type { VdsncErrors, VdsncErrorCode } from './lib/errors.js';
 export { canonicalizeJson, canonicalJsonBytes } from './jcs/index.js';
 export { decodeVdsnc, detectVdsnc, MAX_SEAL_BYTES } from './decode/index.js';
 export { verifyVdsnc } from './verify/index.js';
-export type { VerifyVdsncOptions, VdsncVerificationResult, CscaSource } from './verify/index.js';
+export type { VerifyVdsncOptions, VdsncVerificationResult, CscaSource, CscaHolder } from './verify/index.js';
 export { issueVdsnc, encodeVdsnc } from './issue/index.js';
 export type { IssueVdsncOptions } from './issue/index.js';
-export { createDevCsca, createDevSignerCertificate } from './certificate/dev.js';
-export type { DevCertificate, DevCscaOptions, DevSignerOptions } from './certificate/dev.js';
+export {
+  createDevelopmentCsca,
+  createDevelopmentSigner,
+  createDevCsca,
+  createDevSignerCertificate,
+} from './certificate/dev.js';
+export type {
+  CreateDevelopmentCscaOptions,
+  DevelopmentCsca,
+  CreateDevelopmentSignerOptions,
+  DevelopmentSigner,
+  DevCertificate,
+  DevCscaOptions,
+  DevSignerOptions,
+} from './certificate/dev.js';
 export { parseCertificate as parseSignerCertificate } from './certificate/parse.js';
 export type { CertificateInfo } from './certificate/parse.js';
 export {

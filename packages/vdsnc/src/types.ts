@@ -1,9 +1,12 @@
 /** Seal types this package knows: proof of vaccination (WHO data) and proof of testing (CAPSCA data). */
 export type VdsncType = 'icao.vacc' | 'icao.test';
 
+/** A JSON value. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object. */
 export type JsonObject = { [key: string]: JsonValue };
 
+/** The seal's header (`data.hdr`): type, version and issuing country. */
 export interface VdsncHeader {
   t: VdsncType;
   v: 1;

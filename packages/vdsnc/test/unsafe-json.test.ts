@@ -1,15 +1,14 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { decodeVdsnc, isVdsncError, verifyVdsnc, VdsncUnsafeJsonError } from '../src/index.js';
 import { thrownBy } from '../../../test/support/errors.js';
+import { vectorText } from '../../../test/support/vectors.js';
 
 // "What was signed is what is read": the seal signs the JCS form of `data`, and JSON.parse keeps the last of two
 // same-named members, so `"n":"Evil", …, "n":"CITIZEN  JOHN"` still verified while a display reading the first
 // showed "Evil". Duplicate and `__proto__` / `constructor` / `prototype` members now fail decode with the JSON codes.
 
-const VECTORS = new URL('../../../../shared/vectors/vdsnc/', import.meta.url);
-const AU_VALID = readFileSync(new URL('au-citizen-john-valid.json', VECTORS), 'utf8');
-const AU_CSCA = readFileSync(new URL('au-csca-root.der.b64', VECTORS), 'utf8').trim();
+const AU_VALID = vectorText('vdsnc/au-citizen-john-valid.json');
+const AU_CSCA = vectorText('vdsnc/au-csca-root.der.b64').trim();
 const options = { cscaCertificates: [AU_CSCA], now: new Date('2022-01-15T00:00:00Z') };
 
 const NAME = '"n": "CITIZEN  JOHN"';

@@ -1,11 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSigner, generateKeyPair, TrustStore, type KeyPair } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import {
   canonicalJsonBytes,
-  createDevCsca,
-  createDevSignerCertificate,
+  createDevelopmentCsca,
+  createDevelopmentSigner,
   decodeVdsnc,
   detectVdsnc,
   encodeVdsnc,
@@ -16,7 +15,7 @@ import {
   parseSignerCertificate,
   verifyVdsnc,
   VdsncIssueError,
-  type DevCertificate,
+  type DevelopmentCsca,
   type VdsncSeal,
   type VdsncVerificationResult,
 } from '@divoc/vdsnc';
@@ -25,9 +24,9 @@ import {
   testRecord as fullTestRecord,
   vaccinationRecord as fullVaccinationRecord,
 } from '../../../test/support/fixtures.js';
+import { vectorText as anyVectorText } from '../../../test/support/vectors.js';
 
-const VECTORS = new URL('../../../../shared/vectors/vdsnc/', import.meta.url);
-const vectorText = (name: string): string => readFileSync(new URL(name, VECTORS), 'utf8');
+const vectorText = (name: string): string => anyVectorText(`vdsnc/${name}`);
 const AU_VALID = vectorText('au-citizen-john-valid.json');
 const AU_TAMPERED = vectorText('au-citizen-john-tampered-invalid.json');
 const AU_CSCA = vectorText('au-csca-root.der.b64').trim();
@@ -71,7 +70,7 @@ describe('Australian VDS-NC vectors', () => {
   it('also through a TrustStore holding the CSCA (addCertificate)', async () => {
     const trustStore = new TrustStore();
     trustStore.addCertificate(AU_CSCA);
-    const result = await verifyVdsnc(JSON.parse(AU_VALID) as object, { trustStore, now: AU_CLOCK });
+    const result = await verifyVdsnc(JSON.parse(AU_VALID) as object, { trust: trustStore, now: AU_CLOCK });
     expect(result.valid).toBe(true);
   });
 
@@ -97,22 +96,22 @@ describe('Australian VDS-NC vectors', () => {
     const signerDer = decodeVdsnc(AU_VALID).signerCertificate;
     const direct = new TrustStore();
     direct.addCertificate(signerDer);
-    const result = await verifyVdsnc(AU_VALID, { trustStore: direct, now: AU_CLOCK });
+    const result = await verifyVdsnc(AU_VALID, { trust: direct, now: AU_CLOCK });
     expect(failed(result)).toEqual([]);
     expect(result.valid).toBe(true);
     expect(result.checks.find((c) => c.name === 'trust')?.message).toBe('the signer certificate is trusted directly');
     // Controls: direct trust never excuses a bad signature, and another certificate in the store trusts nothing.
-    expect(failed(await verifyVdsnc(AU_TAMPERED, { trustStore: direct, now: AU_CLOCK }))).toEqual([
+    expect(failed(await verifyVdsnc(AU_TAMPERED, { trust: direct, now: AU_CLOCK }))).toEqual([
       'signature:ERR_VDSNC_SIGNATURE_INVALID',
     ]);
     const other = new TrustStore();
-    const csca = await createDevCsca({ country: 'AU' });
-    other.addCertificate((await createDevSignerCertificate({ csca, country: 'AU' })).certificate);
-    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: other, now: AU_CLOCK }))).toEqual([
+    const csca = await createDevelopmentCsca({ country: 'AU' });
+    other.addCertificate((await createDevelopmentSigner({ csca, country: 'AU' })).certificate);
+    expect(failed(await verifyVdsnc(AU_VALID, { trust: other, now: AU_CLOCK }))).toEqual([
       'trust:ERR_VDSNC_NOT_TRUSTED',
     ]);
     // The signer's own window still applies.
-    expect(failed(await verifyVdsnc(AU_VALID, { trustStore: direct, now: new Date('2032-01-01T00:00:00Z') }))).toEqual([
+    expect(failed(await verifyVdsnc(AU_VALID, { trust: direct, now: new Date('2032-01-01T00:00:00Z') }))).toEqual([
       'validity:ERR_VDSNC_CERTIFICATE_EXPIRED',
     ]);
   });
@@ -145,14 +144,14 @@ describe('Australian VDS-NC vectors', () => {
 });
 
 describe('issued seals', () => {
-  let csca: DevCertificate;
-  let signerCert: DevCertificate;
+  let csca: DevelopmentCsca;
+  let signerCert: DevelopmentCsca;
   let signer: ReturnType<typeof createSigner>;
   let trustStore: TrustStore;
 
   beforeAll(async () => {
-    csca = await createDevCsca({ country: 'IN' });
-    signerCert = await createDevSignerCertificate({ csca, country: 'IN' });
+    csca = await createDevelopmentCsca({ country: 'IN' });
+    signerCert = await createDevelopmentSigner({ csca, country: 'IN' });
     signer = createSigner(signerCert.keyPair, { id: 'vdsnc-dev-signer' });
     trustStore = new TrustStore();
     trustStore.addCertificate(csca.certificate);
@@ -176,7 +175,7 @@ describe('issued seals', () => {
     });
     const text = encodeVdsnc(seal);
     expect(detectVdsnc(text)).toBe(true);
-    const result = await verifyVdsnc(text, { trustStore });
+    const result = await verifyVdsnc(text, { trust: trustStore });
     expect(failed(result)).toEqual([]);
     expect(result.valid).toBe(true);
   });
@@ -206,7 +205,7 @@ describe('issued seals', () => {
       sp: { spn: 'City Lab', ctr: 'IND' },
       tr: { tc: 'molecular(PCR)', r: 'negative', m: 'nasopharyngeal' },
     });
-    const result = await verifyVdsnc(encodeVdsnc(seal), { trustStore });
+    const result = await verifyVdsnc(encodeVdsnc(seal), { trust: trustStore });
     expect(failed(result)).toEqual([]);
   });
 
@@ -217,7 +216,7 @@ describe('issued seals', () => {
     });
     // Re-ordering members or adding whitespace does not change the canonical form, so it still verifies.
     const reordered = { sig: seal.sig, data: { msg: seal.data.msg, hdr: { is: 'IND', v: 1, t: 'icao.vacc' } } };
-    expect((await verifyVdsnc(JSON.stringify(reordered, null, 2), { trustStore })).valid).toBe(true);
+    expect((await verifyVdsnc(JSON.stringify(reordered, null, 2), { trust: trustStore })).valid).toBe(true);
     expect(new TextDecoder().decode(canonicalJsonBytes(seal.data))).toMatch(
       /^\{"hdr":\{"is":"IND","t":"icao.vacc","v":1\},"msg":\{"pid"/,
     );
@@ -265,15 +264,15 @@ describe('issued seals', () => {
 });
 
 describe('hostile seals', () => {
-  let csca: DevCertificate;
-  let signerCert: DevCertificate;
+  let csca: DevelopmentCsca;
+  let signerCert: DevelopmentCsca;
   let signerKey: KeyPair;
   let good: VdsncSeal;
   let cscaCertificates: Uint8Array[];
 
   beforeAll(async () => {
-    csca = await createDevCsca();
-    signerCert = await createDevSignerCertificate({ csca });
+    csca = await createDevelopmentCsca();
+    signerCert = await createDevelopmentSigner({ csca });
     signerKey = signerCert.keyPair;
     good = await issueVdsnc(buildCredential('vaccination', vaccinationRecord, options), {
       signer: createSigner(signerKey, { id: 's' }),
@@ -302,15 +301,15 @@ describe('hostile seals', () => {
   });
 
   it('cer swapped for a certificate of another key (same CSCA) → signature fails', async () => {
-    const other = await createDevSignerCertificate({ csca });
+    const other = await createDevelopmentSigner({ csca });
     const seal = clone();
     seal.sig.cer = b64u(other.certificate);
     expect(failed(await verifyVdsnc(seal, { cscaCertificates }))).toEqual(['signature:ERR_VDSNC_SIGNATURE_INVALID']);
   });
 
   it('forger re-signs with a self-signed "signer" → trust fails', async () => {
-    const rogueCsca = await createDevCsca({ commonName: 'DIVOC Dev CSCA' }); // same name, other key
-    const rogue = await createDevSignerCertificate({ csca: rogueCsca });
+    const rogueCsca = await createDevelopmentCsca({ commonName: 'DIVOC Dev CSCA' }); // same name, other key
+    const rogue = await createDevelopmentSigner({ csca: rogueCsca });
     const seal = clone();
     seal.data.msg.uvci = 'FORGED';
     seal.sig.cer = b64u(rogue.certificate);
@@ -319,7 +318,7 @@ describe('hostile seals', () => {
   });
 
   it('a self-signed CSCA-style certificate as cer (not chained) → trust fails', async () => {
-    const self = await createDevCsca();
+    const self = await createDevelopmentCsca();
     const seal = clone();
     seal.sig.cer = b64u(self.certificate);
     await resign(seal, self.keyPair);
@@ -338,7 +337,7 @@ describe('hostile seals', () => {
   it('a signer certificate issued by a non-CA leaf → trust fails', async () => {
     // The legitimate signer certificate poses as an issuer: it is trusted as a "CSCA" but is no CA.
     const leafIssuer = { certificate: signerCert.certificate, keyPair: signerKey };
-    const child = await createDevSignerCertificate({ csca: leafIssuer });
+    const child = await createDevelopmentSigner({ csca: leafIssuer });
     const seal = clone();
     seal.sig.cer = b64u(child.certificate);
     await resign(seal, child.keyPair);
@@ -381,7 +380,7 @@ describe('hostile seals', () => {
 
   it('a signer certificate without document type list or EKU → key-usage fails', async () => {
     for (const opts of [{ documentTypes: [] }, { extendedKeyUsage: [] }, { documentTypes: ['NT'] }]) {
-      const cert = await createDevSignerCertificate({ csca, ...opts });
+      const cert = await createDevelopmentSigner({ csca, ...opts });
       const seal = clone();
       seal.sig.cer = b64u(cert.certificate);
       await resign(seal, cert.keyPair);

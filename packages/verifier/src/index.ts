@@ -1,3 +1,8 @@
+/**
+ * Verify a credential of any format against a trust configuration, with one result shape for every format.
+ *
+ * @module @divoc/verifier
+ */
 export { verify } from './verify/verify.js';
 export { DEFAULT_LIMITS } from './verify/input.js';
 export { toJsonReport } from './report.js';

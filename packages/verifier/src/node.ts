@@ -1,6 +1,8 @@
 /**
  * Node-only trust loaders (files and folders). The rest of `@divoc/verifier` is runtime-neutral; import these from
  * `@divoc/verifier/node`.
+ *
+ * @module @divoc/verifier/node
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,11 +21,13 @@ export const MAX_TRUST_DIRECTORY_CRL_FILES = 256;
 export const MAX_TRUST_DIRECTORY_BYTES = 2 * MAX_TRUST_TEXT;
 const MAX_CRL_FILES = MAX_TRUST_DIRECTORY_CRL_FILES;
 
+/** Options of {@link loadTrustFile}: those of `Trust.add`, and the `Trust` to add to. */
 export interface LoadTrustFileOptions extends TrustAddOptions {
   /** Add to this Trust instead of a new one. */
   trust?: Trust;
 }
 
+/** Options of {@link loadTrustDirectory}: the `Trust` to add to, and the issuer the folder's keys belong to. */
 export interface LoadTrustDirectoryOptions {
   trust?: Trust;
   /**

@@ -1,5 +1,6 @@
 import type { VerificationResult } from './types.js';
 
+/** Options of `toJsonReport`. */
 export interface JsonReportOptions {
   /** Include the decoded credential (large; personal data). Default false. */
   includeCredential?: boolean;

@@ -11,6 +11,10 @@ export type CredentialFormat = FormatName;
 /** The names of the formats `verify` recognises by default, in the order it tries them. */
 export const CREDENTIAL_FORMATS: readonly CredentialFormat[] = Object.freeze(FORMATS.names);
 
+/**
+ * The result of `verify`, the same shape for every format: valid or not, the format, the issuer the trust names, the
+ * summary and the checks.
+ */
 export interface VerificationResult {
   /**
    * Detected format, or `unknown` when nothing recognised the input (a format added with `options.registry`: its name).
@@ -53,6 +57,7 @@ export interface RevocationData {
   dcc?: readonly unknown[];
 }
 
+/** What `verify` may accept beyond the strict rules. */
 export interface VerificationPolicy {
   /**
    * Accept a credential whose key (or signer certificate) is outside its validity window now, or was when it signed,
@@ -79,6 +84,7 @@ export interface VerifyLimits {
   maxItems?: number;
 }
 
+/** Options of `verify`: the trust (required), the clock, revocation data, policy, formats and input limits. */
 export interface VerifyOptions {
   trust: Trust;
   /** Validation clock. Default now. */

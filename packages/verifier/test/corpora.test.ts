@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
 import { loadTrustDirectory } from '../src/node.js';
 import { loadTestCases, parseValidationClock, type TestCase } from '../../dcc/test/harness/dgc-testdata.js';
-import { SHC_ISSUER, VECTORS_DIR, outline, vectorBytes, vectorJson, vectorText } from './helpers.js';
+import { SHC_ISSUER, outline, vectorBytes, vectorJson, vectorPath, vectorText } from './helpers.js';
 
 const DIVOC_NOW = new Date('2022-01-01T00:00:00Z');
 
@@ -198,7 +198,7 @@ describe('SMART Health Card examples via a .well-known trust directory', () => {
   let dir: string;
   let trust: Trust;
   const now = new Date('2025-01-01T00:00:00Z');
-  const examples = readdirSync(join(VECTORS_DIR, 'shc/examples'));
+  const examples = readdirSync(vectorPath('shc/examples'));
   const chunks = (ex: string) =>
     examples
       .filter((f) => f.startsWith(`example-${ex}-f-qr-code-numeric-value-`))
@@ -207,7 +207,7 @@ describe('SMART Health Card examples via a .well-known trust directory', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'divoc-verifier-shc-'));
-    cpSync(join(VECTORS_DIR, 'shc/examples/issuer/.well-known'), join(dir, '.well-known'), { recursive: true });
+    cpSync(vectorPath('shc/examples/issuer/.well-known'), join(dir, '.well-known'), { recursive: true });
     writeFileSync(
       join(dir, '.well-known', 'issuer.json'),
       JSON.stringify({ iss: SHC_ISSUER, name: 'SMART example issuer' }),

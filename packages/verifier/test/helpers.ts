@@ -1,13 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-
-/** `<repo>/../shared/vectors/`: CI clones the repo with `shared/` beside it. */
-export const VECTORS = new URL('../../../../shared/vectors/', import.meta.url);
-export const VECTORS_DIR = fileURLToPath(VECTORS);
-
-export const vectorText = (path: string): string => readFileSync(new URL(path, VECTORS), 'utf8');
-export const vectorBytes = (path: string): Uint8Array => new Uint8Array(readFileSync(new URL(path, VECTORS)));
-export const vectorJson = <T = Record<string, unknown>>(path: string): T => JSON.parse(vectorText(path)) as T;
+/** The published vectors in `<repo>/test/vectors/` (see its README); a missing one throws. */
+export {
+  VECTORS_URL as VECTORS,
+  vectorBytes,
+  vectorFiles,
+  vectorJson,
+  vectorPath,
+  vectorText,
+} from '../../../test/support/vectors.js';
 
 export const SHC_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
 

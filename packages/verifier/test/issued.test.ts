@@ -12,14 +12,13 @@ import {
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQrPng } from '@divoc/qr';
-import {
-  createDevelopmentCsca,
-  createDocumentSignerCertificate,
-  issueDcc,
-  type DocumentSignerCertificate,
-} from '@divoc/dcc';
+import { createDevelopmentCsca, createDevelopmentSigner, issueDcc, type DocumentSignerCertificate } from '@divoc/dcc';
 import { createRevocationList, exportIssuerJwks, issueShc } from '@divoc/shc';
-import { createDevCsca, createDevSignerCertificate, issueVdsnc } from '@divoc/vdsnc';
+import {
+  createDevelopmentCsca as createVdsncCsca,
+  createDevelopmentSigner as createVdsncSigner,
+  issueVdsnc,
+} from '@divoc/vdsnc';
 import {
   addCredentialStatus,
   allocateStatusEntry,
@@ -80,12 +79,12 @@ beforeAll(async () => {
 
   // DCC: development CSCA and document signer.
   const csca = await createDevelopmentCsca({ country: 'IN', commonName: 'Verifier test CSCA' });
-  const dsc = await createDocumentSignerCertificate({
+  const dsc = await createDevelopmentSigner({
     csca,
     types: ['v', 't', 'r'],
     validFrom: new Date('2021-01-01T00:00:00Z'),
   });
-  const dscTestOnly = await createDocumentSignerCertificate({
+  const dscTestOnly = await createDevelopmentSigner({
     csca,
     types: ['t'],
     validFrom: new Date('2021-01-01T00:00:00Z'),
@@ -111,8 +110,8 @@ beforeAll(async () => {
   });
 
   // VDS-NC: development CSCA (a CA certificate: it goes to the CSCA set) and barcode signer.
-  const vdsCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM });
-  const vdsSigner = await createDevSignerCertificate({ csca: vdsCsca, country: 'IN', validFrom: CERTS_FROM });
+  const vdsCsca = await createVdsncCsca({ country: 'IN', validFrom: CERTS_FROM });
+  const vdsSigner = await createVdsncSigner({ csca: vdsCsca, country: 'IN', validFrom: CERTS_FROM });
   expect(trust.add(vdsCsca.certificate)).toEqual({ kind: 'csca-certificate', keys: 0, cscas: 1 });
   const seal = await issueVdsnc(credential, {
     signer: createSigner(vdsSigner.keyPair, { id: 'vds' }),

@@ -1,8 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
 import {
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   type DevelopmentCsca,
   type DocumentSignerCertificate,
 } from '@divoc/dcc';
@@ -15,7 +14,7 @@ import {
 } from '../../dcc/test/gateway.js';
 import { parseValidationClock } from '../../dcc/test/harness/dgc-testdata.js';
 import { sampleHc1 as dccOf } from '../../dcc/test/helpers.js';
-import { outline, VECTORS } from './helpers.js';
+import { outline, vectorJson } from './helpers.js';
 
 /**
  * Issuer-bound PKI trust: EU DCC Gateway trust lists (kid / thumbprint / country consistency, the gateway's CMS
@@ -152,7 +151,7 @@ describe('EU DCC Gateway trust list in Trust', () => {
     async () => {
       const de = gw.countries.DE!;
       const fr = gw.countries.FR!;
-      const crossed = await createDocumentSignerCertificate({ csca: de.csca, country: 'FR', validFrom: FROM });
+      const crossed = await createDevelopmentSigner({ csca: de.csca, country: 'FR', validFrom: FROM });
       const crossedEntry = await gatewayEntry(crossed.certificateDer, 'DSC', 'FR', fr.upload);
       const inList = new Trust();
       expect((await refusal(() => inList.load([...gw.trustList, crossedEntry], anchor()))).reason).toBe(
@@ -164,7 +163,7 @@ describe('EU DCC Gateway trust list in Trust', () => {
       withCsca.add(de.csca.certificatePem);
       expect((await refusal(() => withCsca.load([crossedEntry]))).reason).toBe('ERR_TRUST_CHAIN_COUNTRY');
       // ... and a signer of a country whose CSCA the trust holds must chain to it.
-      const rogue = await createDocumentSignerCertificate({
+      const rogue = await createDevelopmentSigner({
         csca: await createDevelopmentCsca({ country: 'DE' }),
         validFrom: FROM,
       });
@@ -196,8 +195,7 @@ async function germanPki<S extends { country?: string; commonName?: string }[]>(
 ): Promise<{ csca: DevelopmentCsca; signers: { [K in keyof S]: DocumentSignerCertificate } }> {
   const csca = await createDevelopmentCsca({ country: 'DE', validFrom: FROM });
   const made: DocumentSignerCertificate[] = [];
-  for (const options of signers)
-    made.push(await createDocumentSignerCertificate({ csca, validFrom: FROM, ...options }));
+  for (const options of signers) made.push(await createDevelopmentSigner({ csca, validFrom: FROM, ...options }));
   return { csca, signers: made as { [K in keyof S]: DocumentSignerCertificate } };
 }
 
@@ -287,7 +285,7 @@ describe('PEM bundles', () => {
     expect(trust.store.size).toBe(0);
     await expectUntrusted(trust, await dccOf(one));
     // A bundle with a signer for another country than the CSCA that issued it is refused whole, too.
-    const crossed = await createDocumentSignerCertificate({ csca, country: 'FR', validFrom: FROM });
+    const crossed = await createDevelopmentSigner({ csca, country: 'FR', validFrom: FROM });
     expect(
       (await refusal(() => trust.add(bundle(one.certificatePem, csca.certificatePem, crossed.certificatePem)))).reason,
     ).toBe('ERR_TRUST_CHAIN_COUNTRY');
@@ -315,10 +313,9 @@ describe('PEM bundles', () => {
 
   it('real EU signer certificates (dgc-testdata) in one bundle: both are trusted', async () => {
     const read = (file: string) =>
-      JSON.parse(readFileSync(new URL(`dcc/dgc-testdata/${file}`, VECTORS), 'utf8')) as {
-        PREFIX: string;
-        TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
-      };
+      vectorJson<{ PREFIX: string; TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string } }>(
+        `dcc/dgc-testdata/${file}`,
+      );
     const cases = [read('DE/2DCode/raw/1.json'), read('common/2DCode/raw/CO28.json')];
     const pem = (b64: string) =>
       `-----BEGIN CERTIFICATE-----\n${b64.replace(/\s+/g, '').replace(/(.{64})/g, '$1\n')}\n-----END CERTIFICATE-----`;

@@ -1,3 +1,8 @@
+/**
+ * Queue workers that issue certificates from NATS JetStream events.
+ *
+ * @module @divoc/worker
+ */
 // Workers.
 export { startWorker } from './worker/start-worker.js';
 export type { Worker, WorkerOptions, WorkerIssueOptions, WorkerLogEntry } from './worker/start-worker.js';

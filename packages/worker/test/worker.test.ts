@@ -128,6 +128,7 @@ describe('configuration', () => {
       { subjects: { deadLetter: `divoc.certify.ok` } },
       { workerId: 'bad id with spaces' },
       { pullExpires: 10 },
+      { issueOptions: { unknownFields: 'drop' } },
     ];
     for (const change of cases) {
       const error = await startWorker({ ...base, ...change } as Parameters<typeof startWorker>[0]).catch(
@@ -172,7 +173,7 @@ describe('certifying through JetStream', () => {
       expect(JSON.stringify(event)).not.toContain('Person'); // ids only, no personal data
       const stored = store.certificates.get(event.certificateId)!;
       const vc = stored.issued.outputs['w3c-vc']!.credential;
-      const result = await verifyCredential(vc, { trustStore: keys.trustStore });
+      const result = await verifyCredential(vc, { trust: keys.trustStore });
       expect(result.valid, JSON.stringify(result.checks)).toBe(true);
       expect(stored.issued.outputs['divoc-qr']!.text.length).toBeGreaterThan(0);
 
@@ -367,5 +368,38 @@ describe('certifying through JetStream', () => {
     expect(second.metrics().certified).toBe(20 - done.certified);
     expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
     expect(certified).toHaveLength(20);
+  });
+});
+
+// Issue 14: the worker dropped record fields that `divoc issue` rejects. Now the one rule of @divoc/issuer
+// (`checkRecordFields`): a dead letter naming the field, unless `issueOptions.unknownFields: 'ignore'`.
+describe('unknown record fields', () => {
+  it('dead-letter the event naming the field; the same record without it is certified', async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    await worker(registry, payloadAdapter({ writeCertificate: store.write }));
+    await publish({ template: 'vaccination-v2', record: record(1, { wardNo: '7' }), ref: 'unknown-field' });
+    await publish({ template: 'vaccination-v2', record: record(1), ref: 'control' });
+    await waitFor('one dead letter and one certificate', () => deadLetters.length === 1 && certified.length === 1);
+    expect(deadLetters[0]).toMatchObject({
+      ref: 'unknown-field',
+      deliveryCount: 1,
+      reason: { code: 'ERR_WORKER_RECORD_INVALID', causeCode: 'ERR_ISSUER_RECORD_UNKNOWN_FIELDS' },
+    });
+    expect(deadLetters[0]!.reason.message).toContain('"wardNo"');
+    expect(certified[0]).toMatchObject({ ref: 'control' });
+  });
+
+  it("issueOptions.unknownFields: 'ignore' drops them and certifies", async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    await worker(registry, payloadAdapter({ writeCertificate: store.write }), {
+      issueOptions: { unknownFields: 'ignore' },
+    });
+    await publish({ template: 'vaccination-v2', record: record(2, { wardNo: '7' }), ref: 'ignored' });
+    await waitFor('certified', () => certified.length === 1);
+    expect(deadLetters).toHaveLength(0);
+    const [stored] = [...store.certificates.values()];
+    expect(JSON.stringify(stored!.issued.outputs['w3c-vc']!.credential)).not.toContain('wardNo');
   });
 });

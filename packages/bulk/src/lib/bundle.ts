@@ -17,6 +17,7 @@ import { IdSet } from './id-set.js';
 
 export const BUNDLE_FILE = 'certificates.ndjson';
 
+/** What a run found in an existing `ndjson` bundle from an earlier run (the bundle is its own journal). */
 export interface BundleReport {
   /** Records already in the bundle when the run started. */
   journaled: number;

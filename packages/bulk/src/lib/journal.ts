@@ -42,6 +42,7 @@ type JournalEntry =
   | { t: 'done'; items: IndexEntry[] }
   | { t: 'end'; ids: string[] };
 
+/** What a run found and repaired in the journal and index of an earlier, interrupted run (`files` layout). */
 export interface RecoveryReport {
   /** `done` items already in the journal. */
   journaled: number;

@@ -63,6 +63,7 @@ interface FieldRule {
   defaultValue?: string | number;
 }
 
+/** A parsed column mapping: how registry columns become template record fields (see `loadMapping`). */
 export interface Mapping {
   rules: readonly FieldRule[];
   unmappedColumns: 'ignore' | 'reject';

@@ -1,11 +1,13 @@
 /**
  * Synthetic registry exports for trying `divoc issue` out and for tests: realistic rows (names in several
  * scripts, every vaccine `resolveVaccine` knows, dates, doses, facilities) with a share of bad rows of each kind.
- * Deterministic: the same seed and row count give byte-identical output. Column names are the `vaccination`
- * template's record fields, so `divoc issue --template vaccination` reads it with no mapping file.
+ * Deterministic: the same seed and row count give byte-identical output. Column names are record fields of both
+ * vaccination templates (every row has what `vaccination-v2` requires: dob, batch, facilityName, facilityCountry),
+ * so `divoc issue --template vaccination` or `--template vaccination-v2` reads it with no mapping file.
  */
 import { knownVaccines } from '@divoc/schemas';
 
+/** The columns of a sample registry export, in order (the CSV header of `divoc sample`). */
 export const SAMPLE_COLUMNS = [
   'refId',
   'name',
@@ -21,12 +23,14 @@ export const SAMPLE_COLUMNS = [
   'dose',
   'totalDoses',
   'facilityName',
+  'facilityCountry',
   'vaccinatorName',
   'district',
   'state',
   'country',
 ] as const;
 
+/** One synthetic registry row: values by {@link SAMPLE_COLUMNS} column. */
 export type SampleRow = Partial<Record<(typeof SAMPLE_COLUMNS)[number], string | number>>;
 
 /** Kinds of bad rows, each with the record field `divoc issue` reports for it. */
@@ -36,6 +40,7 @@ export const BAD_KINDS = {
   'unknown-vaccine': 'vaccine',
   'dose-over-total': 'dose',
 } as const;
+/** A kind of deliberately bad row (see {@link BAD_KINDS}). */
 export type BadKind = keyof typeof BAD_KINDS;
 
 interface Script {
@@ -196,6 +201,7 @@ function seedOf(seed: string): number {
 
 const pad = (n: number, w = 2) => String(n).padStart(w, '0');
 
+/** Options of {@link generateSample}. */
 export interface SampleOptions {
   rows: number;
   seed: string;
@@ -203,6 +209,7 @@ export interface SampleOptions {
   badRatio: number;
 }
 
+/** Counts of what a sample run generated: rows, good rows, bad rows by kind, names by script. */
 export interface SampleStats {
   rows: number;
   good: number;
@@ -255,7 +262,9 @@ export function* generateSample(
     const row: SampleRow = {
       refId: `R${pad(i + 1, 9)}`,
       name: `${pick(script.given)} ${pick(script.family)}`,
-      ...(random() < 0.05 ? { age: String(2022 - birthYear) } : { dob }),
+      // Every row has a date of birth (vaccination-v2 needs one); some also give an age, which vaccination prints.
+      ...(random() < 0.05 ? { age: String(2022 - birthYear) } : {}),
+      dob,
       gender: random() < 0.5 ? 'Female' : random() < 0.96 ? 'Male' : 'Other',
       nationality: script.nationality,
       identity: script.country === 'IN' ? `did:in.gov.uidai.aadhaar:${aadhaar}` : `did:lk.gov.nic:${aadhaar}`,
@@ -268,6 +277,7 @@ export function* generateSample(
       dose,
       totalDoses,
       facilityName: `${pick(FACILITIES)}, ${district}`,
+      facilityCountry: script.country,
       vaccinatorName: pick(VACCINATORS),
       district,
       state,
@@ -286,6 +296,7 @@ export function* generateSample(
   }
 }
 
+/** Sample statistics with every count at zero, for {@link generateSample} to fill in. */
 export function emptyStats(): SampleStats {
   return {
     rows: 0,
@@ -301,10 +312,12 @@ function csvCell(value: string | number | undefined): string {
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
+/** The CSV header line of a sample export (with its newline). */
 export function csvHeader(): string {
   return `${SAMPLE_COLUMNS.join(',')}\n`;
 }
 
+/** One sample row as a CSV line (quoted where needed, with its newline). */
 export function csvLine(row: SampleRow): string {
   return `${SAMPLE_COLUMNS.map((c) => csvCell(row[c])).join(',')}\n`;
 }

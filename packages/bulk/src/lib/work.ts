@@ -57,7 +57,7 @@ export type TaskResult =
    * `bundleLine`: the record's certificates.ndjson line; with the `ndjson` layout until `processBatch` has appended
    * it, with a `sink` until the coordinator has handed it over.
    */
-  | { kind: 'issued'; entry: IndexEntry; bundleLine?: string }
+  | { kind: 'issued'; entry: IndexEntry; bundleLine?: string; warnings?: { code: string; message: string }[] }
   | { kind: 'skipped'; line: number; certificateId: string }
   | { kind: 'failed'; line: number; recordId?: string; certificateId: string; errors: FieldError[] };
 
@@ -89,7 +89,9 @@ export interface WorkConfig {
   vcVersion?: '1.1' | '2.0';
   /** JSON-LD contexts of the W3C credential (default `sdk`). */
   context?: 'sdk' | 'divoc-legacy';
-  pdf?: { templatePath?: string; fontPath?: string };
+  /** Printable certificate issuer (DCC `is`). */
+  certificateIssuerName?: string;
+  pdf?: { templatePath?: string; fontPath?: string; locale?: string };
   fsync: boolean;
   /**
    * `files` (default): files per record; `ndjson`: one line per record in certificates.ndjson; `sink`: the line
@@ -103,6 +105,8 @@ export interface WorkConfig {
 /** Makes the printable certificate for a record (`@divoc/pdf`, loaded only when a PDF is asked for). */
 export interface PdfMaker {
   make(input: PdfInput): Promise<Uint8Array>;
+  /** The page and what it could not print as written (WARN_PDF_GLYPH_MISSING). */
+  render?(input: PdfInput): Promise<{ pdf: Uint8Array; warnings: { code: string; message: string }[] }>;
 }
 
 export interface PdfInput {
@@ -271,6 +275,7 @@ async function issueRecord(
       ...(config.qr ? { qr: config.qr } : {}),
       ...(config.vcVersion ? { vcVersion: config.vcVersion } : {}),
       ...(config.context ? { context: config.context } : {}),
+      ...(config.certificateIssuerName !== undefined ? { certificateIssuerName: config.certificateIssuerName } : {}),
     });
   } catch (error) {
     if (error instanceof IssuerRecordError)
@@ -388,6 +393,7 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
   const signedVc: SignedCredential | undefined = issued.outputs['w3c-vc']?.credential ?? existingVc;
 
   let pdfBytes: Uint8Array | undefined;
+  let pdfWarnings: { code: string; message: string }[] = [];
   if (wantPdf && context.pdf) {
     const qr: Partial<Record<string, string>> = {};
     for (const format of config.formats) {
@@ -403,13 +409,18 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
       }
     }
     try {
-      pdfBytes = await context.pdf.make({
+      const pdfInput = {
         certificateId,
         record: task.record,
         issuer: config.issuer,
         issuanceDate: issuanceDate.toISOString().slice(0, 10),
         qr,
-      });
+      };
+      if (context.pdf.render) {
+        const page = await context.pdf.render(pdfInput);
+        pdfBytes = page.pdf;
+        pdfWarnings = page.warnings.map(({ code, message }) => ({ code, message }));
+      } else pdfBytes = await context.pdf.make(pdfInput);
     } catch (error) {
       return fail([{ field: '(pdf)', reason: describeError(error) }]);
     }
@@ -448,6 +459,7 @@ export async function processRecord(context: WorkContext, task: RecordTask): Pro
   if (written.has(PDF_FORMAT)) formats.push(PDF_FORMAT);
   return {
     kind: 'issued',
+    ...(pdfWarnings.length > 0 && written.has(PDF_FORMAT) ? { warnings: pdfWarnings } : {}),
     entry: {
       line,
       ...(task.recordId !== undefined ? { recordId: task.recordId } : {}),

@@ -3,14 +3,18 @@ import { CsvError, parse } from 'csv-parse';
 import { BulkInputSyntaxError as InputSyntaxError } from '../errors.js';
 import { recordIdOf } from '../lib/mapping.js';
 import type { SourceItem as InputItem } from '../types.js';
-import type { ReaderLimits } from './limits.js';
+import type { ReaderLimits, SourceMeta } from './limits.js';
 
 /**
  * CSV with a header row (RFC 4180 quoting; a quoted field may span lines). Streams through csv-parse.
  * Empty cells are left out of the record, so an optional field may simply be left blank.
  * A row with the wrong number of cells is one bad record; broken quoting ends the input (InputSyntaxError).
  */
-export async function* readCsv(chunks: AsyncIterable<string>, limits: ReaderLimits): AsyncGenerator<InputItem> {
+export async function* readCsv(
+  chunks: AsyncIterable<string>,
+  limits: ReaderLimits,
+  meta?: SourceMeta,
+): AsyncGenerator<InputItem> {
   const parser = Readable.from(chunks).pipe(
     parse({
       bom: true,
@@ -38,6 +42,7 @@ export async function* readCsv(chunks: AsyncIterable<string>, limits: ReaderLimi
       previousEmpty = info.empty_lines;
       if (header === undefined) {
         header = checkHeader(cells, line);
+        if (meta) meta.columns = header;
         continue;
       }
       const record: Record<string, string> = {};

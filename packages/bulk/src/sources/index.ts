@@ -10,7 +10,7 @@ import { BulkInputUnreadableError, describeFsError } from '../errors.js';
 import type { RawRecord, SourceItem } from '../types.js';
 import { readCsv } from './csv.js';
 import { readJsonArray } from './json-array.js';
-import { DEFAULT_READER_LIMITS, type ReaderLimits } from './limits.js';
+import { DEFAULT_READER_LIMITS, type ReaderLimits, type SourceMeta } from './limits.js';
 import { readNdjson } from './ndjson.js';
 
 /** Where records come from: a file path (or `file:` URL), a Node.js stream, or any iterable of text or bytes. */
@@ -23,16 +23,23 @@ export interface RecordSource {
   readonly size?: number;
   /** Bytes read so far. */
   bytesRead?(): number;
+  /**
+   * The column names of a CSV input, once its header row has been read (the first item asked for reads it);
+   * absent for inputs without a header (JSON, NDJSON, iterables).
+   */
+  columns?(): readonly string[] | undefined;
 }
 
+/** The record file formats `openRecordFile` reads. */
 export type RecordFileFormat = 'csv' | 'json' | 'ndjson';
 
+/** Limits shared by every record source. */
 export interface SourceOptions {
   /** Longest record (CSV row, NDJSON line, array element) in characters; longer ones are rejected. Default 1 MiB. */
   maxRecordChars?: number;
 }
 
-type Reader = (chunks: AsyncIterable<string>, limits: ReaderLimits) => AsyncGenerator<SourceItem>;
+type Reader = (chunks: AsyncIterable<string>, limits: ReaderLimits, meta?: SourceMeta) => AsyncGenerator<SourceItem>;
 
 const READERS: Record<RecordFileFormat, Reader> = { csv: readCsv, json: readJsonArray, ndjson: readNdjson };
 
@@ -74,7 +81,12 @@ function textChunks(input: RecordInput, counter: { bytes: number }): AsyncIterab
 
 function sourceOf(format: RecordFileFormat, input: RecordInput, options: SourceOptions | undefined): RecordSource {
   const counter = { bytes: 0 };
-  return { items: READERS[format](textChunks(input, counter), limitsOf(options)), bytesRead: () => counter.bytes };
+  const meta: SourceMeta = {};
+  return {
+    items: READERS[format](textChunks(input, counter), limitsOf(options), meta),
+    bytesRead: () => counter.bytes,
+    ...(format === 'csv' ? { columns: () => meta.columns } : {}),
+  };
 }
 
 /** CSV with a header row (RFC 4180 quoting). A row with the wrong number of cells is one rejected record. */
@@ -156,7 +168,14 @@ export async function openRecordFile(
     }
   }
   const source = replay(buffered, chunks, stream);
-  return { format, items: READERS[format](source, limitsOf(options)), size, bytesRead: () => stream.bytesRead };
+  const meta: SourceMeta = {};
+  return {
+    format,
+    items: READERS[format](source, limitsOf(options), meta),
+    size,
+    bytesRead: () => stream.bytesRead,
+    ...(format === 'csv' ? { columns: () => meta.columns } : {}),
+  };
 }
 
 async function* replay(

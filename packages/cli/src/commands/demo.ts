@@ -3,7 +3,7 @@ import {
   base45Decode,
   base45Encode,
   createDevelopmentCsca,
-  createDocumentSignerCertificate,
+  createDevelopmentSigner,
   issueDcc,
   zlibDeflate,
   zlibInflate,
@@ -17,7 +17,8 @@ import {
   verificationMethodId,
   type KeyPair,
 } from '@divoc/keys';
-import { decodeDivocQr, encodeDivocQr, readQrFromImage, renderQr } from '@divoc/qr';
+import { decodeDivocQr, encodeDivocQr, renderQr } from '@divoc/qr';
+import { readQrFromImage } from '@divoc/qr/image';
 import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
 import {
   decodeCompactCredential,
@@ -26,7 +27,7 @@ import {
   type SignedCredential,
   type SuiteName,
 } from '@divoc/vc';
-import { createDevSignerCertificate, encodeVdsnc, issueVdsnc } from '@divoc/vdsnc';
+import { createDevelopmentSigner as createVdsncSigner, encodeVdsnc, issueVdsnc } from '@divoc/vdsnc';
 import { Trust, verify, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
 import { buildFromRecord, makeIssuer } from '../lib/engine.js';
@@ -104,6 +105,7 @@ export interface VerificationOutcome {
   checks: Check[];
 }
 
+/** What one demo step did: the artefact it issued, its size, and how the genuine and the tampered copy verified. */
 export interface DemoStepResult {
   /** What was issued, in one line (e.g. `vaccination certificate, W3C VC 2.0`). */
   issued: string;
@@ -121,6 +123,7 @@ export interface DemoStepResult {
 export interface DemoStep {
   readonly title: string;
   readonly format: string;
+  /** Issues one credential of this format, verifies it, tampers with a copy and verifies that. */
   run(ctx: DemoContext): Promise<DemoStepResult>;
 }
 
@@ -370,16 +373,14 @@ export async function makeDemoContext(): Promise<DemoContext> {
   // Development PKI: CSCA → DCC document signer, and → VDS-NC barcode signer. Verifiers trust the CSCA (VDS-NC)
   // and the DSC itself (DCC trust lists carry signer certificates).
   const csca = await createDevelopmentCsca({ country: 'IN' });
-  const dscCert = await createDocumentSignerCertificate({ csca });
-  const bscCert = await createDevSignerCertificate({
-    csca: { certificate: csca.certificateDer, keyPair: csca.keyPair },
-    country: 'IN',
-  });
+  const dscCert = await createDevelopmentSigner({ csca });
+  // One development-PKI shape for both formats: the DCC CSCA issues the VDS-NC signer as it is.
+  const bscCert = await createVdsncSigner({ csca, country: 'IN' });
   const trust = new Trust(trustStore);
   trust.add(csca.certificatePem);
   trust.add(dscCert.certificatePem);
   const asLoaded = (keyPair: KeyPair, id: string): LoadedKey => ({ keyPair, id, source: 'pem' });
-  const dsc = certifiedKey(asLoaded(dscCert.keyPair, dscCert.kid), dscCert.certificateDer);
+  const dsc = certifiedKey(asLoaded(dscCert.keyPair, dscCert.kid), dscCert.certificate);
   const bsc = certifiedKey(asLoaded(bscCert.keyPair, 'demo-bsc'), bscCert.certificate);
   return { keys, trustStore, trust, issuer: DEMO_ISSUER, dsc, bsc };
 }

@@ -12,6 +12,7 @@ import {
   BulkOptionsError,
   BulkOutputLockedError,
   BulkOutputUnwritableError,
+  BulkUnknownColumnsError,
   BulkWorkerError,
   DEFAULT_WORKER_HEAP_MB,
   createProgress,
@@ -29,6 +30,7 @@ import {
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
 import { ALL_SUITES, templateNames } from '../lib/engine.js';
 import {
+  InputColumnsUnknownError,
   InputSyntaxError,
   InputUnreadableError,
   InternalCliError,
@@ -40,6 +42,7 @@ import {
 } from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { describeFsError } from '@divoc/keys/node';
+import { describeUnknownField } from '@divoc/issuer';
 import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, parseOutputFormats } from '../lib/outputs.js';
 import { issuerKeysOf, loadMaterial, type BulkKeyOptions, type MaterialFlags } from '../lib/bulk/material.js';
 import { openStatusAssigner, type StatusAssigner } from '../lib/status-assign.js';
@@ -51,9 +54,9 @@ export const issueSpec = defineCommand({
     'files per record.',
   usage:
     'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] ' +
-    '[--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE]] [--mapping FILE] [--key FILE] ' +
+    '[--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE] [--locale LIST]] [--mapping FILE] [--key FILE] ' +
     '[--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] ' +
-    '[--shc-issuer URL] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] ' +
+    '[--shc-issuer URL] [--dcc-issuer NAME] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] ' +
     '[--context sdk|divoc-legacy] [--workers N] [--json] [--progress auto|bar|log|none]',
   flags: {
     key: {
@@ -134,6 +137,13 @@ export const issueSpec = defineCommand({
       valueName: 'URL',
       description: 'SMART Health Card issuer (https, no trailing slash; default: --issuer when https)',
     },
+    'dcc-issuer': {
+      type: 'string',
+      valueName: 'NAME',
+      description:
+        'printable certificate issuer for dcc: the "is" claim, e.g. "Ministry of Health" (1 to 80 characters; ' +
+        'default the issuer URI)',
+    },
     'ignore-unknown-fields': {
       type: 'boolean',
       description: 'drop record fields the template does not know instead of rejecting the record',
@@ -167,6 +177,13 @@ export const issueSpec = defineCommand({
       type: 'string',
       valueName: 'FILE',
       description: 'PDF layout template (JSON; default: the built-in A4 vaccination certificate)',
+    },
+    locale: {
+      type: 'string',
+      valueName: 'LIST',
+      description:
+        'languages of the PDF labels, primary first: en (default), hi, ta, si, bn; ' +
+        '"hi-IN,en" prints Hindi, then English',
     },
     'pdf-font': {
       type: 'string',
@@ -254,7 +271,11 @@ journal DIR/.divoc-journal.ndjson makes a run resumable: after a crash or kill -
 finishes what is missing, every record issued exactly once, no partial files. --pdf writes <certificateId>.pdf.
 Vaccination records whose vaccine resolveVaccine() does not know are rejected (--allow-unknown-vaccine).
 
-Exit status: 0 all records issued or skipped, 1 some record rejected, 2 usage error or unreadable input/key.`,
+Without --mapping the columns of a CSV are the record fields: a header naming a column the template does not know
+stops the run before any record (exit 2, ERR_INPUT_UNKNOWN_COLUMNS, with the near match it probably means).
+
+Exit status: 0 all records issued or skipped, 1 some record rejected, 2 usage error, unreadable input/key or unknown
+CSV columns.`,
 });
 
 export type IssueSummary = BulkCounts;
@@ -304,7 +325,7 @@ function keyLoaderModule(): URL | undefined {
 }
 
 /** `@divoc/bulk`'s errors as the CLI has always reported them (same codes, messages and exit statuses). */
-function cliErrorOf(error: unknown, out: string): unknown {
+function cliErrorOf(error: unknown, out: string, input: string): unknown {
   if (error instanceof BulkLayoutMismatchError) {
     const inUse = error.inUse;
     return new UsageError(`${out} holds a --layout ${inUse} run: use --layout ${inUse} or another --out`, 'issue');
@@ -314,6 +335,15 @@ function cliErrorOf(error: unknown, out: string): unknown {
   if (error instanceof BulkInputSyntaxError) return new InputSyntaxError(error.detail, error.line);
   if (error instanceof BulkInputUnreadableError) return new InputUnreadableError(error.path, error.reason);
   if (error instanceof BulkMappingInvalidError) return new MappingFileInvalidError(error.message);
+  if (error instanceof BulkUnknownColumnsError) {
+    const named = error.columns.map(describeUnknownField).join(', ');
+    return new InputColumnsUnknownError(
+      `${input}: ${error.columns.length === 1 ? 'unknown column' : 'unknown columns'} ${named} ` +
+        `for template ${error.template}: rename ${error.columns.length === 1 ? 'it' : 'them'}, map the columns ` +
+        'with --mapping, or drop unknown columns with --ignore-unknown-fields; nothing was issued',
+      error.columns,
+    );
+  }
   if (error instanceof BulkWorkerError) return new InternalCliError(error.message, { cause: error });
   if (error instanceof BulkOptionsError) return new UsageError(error.message, 'issue');
   if (error instanceof Error && 'code' in error && typeof error.code === 'string' && /^E[A-Z]+$/.test(error.code)) {
@@ -352,6 +382,15 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
   }
   if ((flags['pdf-template'] !== undefined || flags['pdf-font'] !== undefined) && !flags.pdf)
     throw new UsageError('--pdf-template and --pdf-font need --pdf', spec.name);
+  if (flags.locale !== undefined && !flags.pdf)
+    throw new UsageError('--locale sets the PDF labels: add --pdf', spec.name);
+  const dccIssuer = flags['dcc-issuer'];
+  if (dccIssuer !== undefined) {
+    if (dccIssuer.trim() === '' || dccIssuer.length > 80)
+      throw new UsageError('--dcc-issuer must be 1 to 80 characters', spec.name);
+    if (!formats.includes('dcc'))
+      throw new UsageError('--dcc-issuer names the issuer of a dcc: add --format dcc', spec.name);
+  }
   const layout = (flags.layout ?? 'files') as 'files' | 'ndjson';
   if (layout === 'ndjson' && (flags.qr !== undefined || flags.pdf))
     throw new UsageError('--qr and --pdf write files per record: they need --layout files', spec.name);
@@ -386,6 +425,7 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
     ? {
         ...(flags['pdf-template'] !== undefined ? { templatePath: resolvePath(io, flags['pdf-template']) } : {}),
         ...(flags['pdf-font'] !== undefined ? { fontPath: resolvePath(io, flags['pdf-font']) } : {}),
+        ...(flags.locale !== undefined ? { locale: flags.locale } : {}),
       }
     : undefined;
   if (pdf) {
@@ -442,22 +482,34 @@ export async function runIssue(argv: readonly string[], io: CliIo, mapperOverrid
       ...(pdf ? { pdf } : {}),
       ...(flags['vc-version'] !== undefined ? { vcVersion: flags['vc-version'] as '1.1' | '2.0' } : {}),
       ...(flags.context !== undefined ? { context: flags.context as 'sdk' | 'divoc-legacy' } : {}),
+      ...(dccIssuer !== undefined ? { certificateIssuerName: dccIssuer.trim() } : {}),
       ignoreUnknownFields: flags['ignore-unknown-fields'] === true,
       allowUnknownVaccine: flags['allow-unknown-vaccine'] === true,
       ...(statusAssigner ? { credentialStatus: statusAssigner } : {}),
       cwd: io.cwd,
+      // A page printed with the fallback text for characters no font has: said on stderr, the run goes on.
+      onWarning: (w) =>
+        io.stderr.write(`divoc: warning: line ${w.line} (${w.certificateId}): ${w.message} (${w.code})\n`),
       onStart: (info) => {
         const { threads: workers, recovery } = info;
-        progress.start({ input: flags.in, out: flags.out, template, formats: reportedFormats, workers, recovery });
+        progress.start({
+          input: flags.in,
+          out: flags.out,
+          template,
+          formats: reportedFormats,
+          ...(dccIssuer !== undefined ? { dccIssuer: dccIssuer.trim() } : {}),
+          workers,
+          recovery,
+        });
       },
-      onProgress: (counts, bytesRead) => progress.update(counts, bytesRead),
+      onProgress: (counts, bytesRead, recordsRead) => progress.update(counts, bytesRead, recordsRead),
       onDone: (final) => {
         summary = { issued: final.issued, skipped: final.skipped, failed: final.failed };
       },
     });
     exitCode = done.failed > 0 ? 1 : 0;
   } catch (error) {
-    const reported = cliErrorOf(error, flags.out as string);
+    const reported = cliErrorOf(error, flags.out as string, flags.in as string);
     exitCode = exitCodeOf(reported);
     throw reported;
   } finally {

@@ -1,12 +1,7 @@
 import { X509Certificate } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import {
-  createDevelopmentCsca,
-  createDocumentSignerCertificate,
-  isDccError,
-  type DccCertificateType,
-} from '@divoc/dcc';
+import { createDevelopmentCsca, createDevelopmentSigner, isDccError, type DccCertificateType } from '@divoc/dcc';
 import {
   KeyFileExistsError,
   controllerOf,
@@ -18,7 +13,7 @@ import {
   type KeyType,
 } from '@divoc/keys';
 import { writeKeyFile } from '@divoc/keys/node';
-import { createDevSignerCertificate } from '@divoc/vdsnc';
+import { createDevelopmentSigner as createVdsncSigner } from '@divoc/vdsnc';
 import { defineCommand, formatHelp, parseArgs, requireFlags } from '../lib/args.js';
 import { FileExistsError, OutputUnwritableError, UsageError } from '../lib/errors.js';
 import { exists } from '../lib/files.js';
@@ -181,7 +176,7 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
   let dsc;
   try {
     csca = await createDevelopmentCsca({ country });
-    dsc = await createDocumentSignerCertificate({ csca, types, validityDays: days });
+    dsc = await createDevelopmentSigner({ csca, types, validityDays: days });
   } catch (error) {
     if (isDccError(error)) throw new UsageError(`${error.message} (${error.code})`, spec.name);
     throw error;
@@ -190,8 +185,8 @@ async function runKeysDsc(argv: readonly string[], io: CliIo): Promise<number> {
   const documentTypes = [...(types.includes('v') ? ['NV'] : []), ...(types.includes('t') ? ['NT'] : [])];
   const bsc =
     documentTypes.length > 0
-      ? await createDevSignerCertificate({
-          csca: { certificate: csca.certificateDer, keyPair: csca.keyPair },
+      ? await createVdsncSigner({
+          csca,
           country,
           commonName: `DIVOC development VDS-NC signer ${country}`,
           documentTypes,

@@ -36,10 +36,11 @@ export const sampleSpec = defineCommand({
     json: { type: 'boolean', description: 'print the summary as JSON' },
   },
   positionals: { min: 0, max: 0 },
-  details: `The columns are the vaccination template's record fields (refId, name, dob or age, gender, nationality,
-identity, vaccine, manufacturer, batch, vaccinationDate, dose, totalDoses, facilityName, vaccinatorName, district,
-state, country), so this reads it with no mapping file:
+  details: `The columns are record fields of both vaccination templates (refId, name, dob, age on some rows, gender,
+nationality, identity, vaccine, manufacturer, batch, vaccinationDate, dose, totalDoses, facilityName,
+facilityCountry, vaccinatorName, district, state, country), so either reads it with no mapping file:
   divoc issue --template vaccination --in FILE --out DIR --key KEY
+  divoc issue --template vaccination-v2 --in FILE --out DIR --key KEY
 Every good row has its own identity (one certificate per row). Bad rows are spread evenly, one defect each, in
 turn: ${Object.entries(BAD_KINDS)
     .map(([k, f]) => `${k} (reported on field ${f})`)

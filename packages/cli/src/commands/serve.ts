@@ -2,7 +2,7 @@ import { controllerOf, exportPublicJwk } from '@divoc/keys';
 // Types only (erased): @divoc/service is an optional peer dependency, loaded by `loadService` when `serve` runs.
 import type { KeyLoader, ServiceConfig } from '@divoc/service';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
-import { UsageError } from '../lib/errors.js';
+import { errorCode, ServiceUnavailableError, UsageError } from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { closePkcs11Sessions, loadSigningKey, signerFor } from '../lib/keyfile.js';
 import { loadService } from '../lib/service-module.js';
@@ -47,8 +47,22 @@ data, no keys); the listening URL is printed on stderr.
 refuses any address but loopback (127.0.0.1, ::1) with exit status 2.
 
 Exit status: 0 stopped by a signal, 2 usage error, bad config, unreadable key, or @divoc/service not installed
-(it is an optional peer dependency of @divoc/cli: npm i @divoc/service).`,
+(it is an optional peer dependency of @divoc/cli: npm i @divoc/service), 3 the database (storage) is down or
+unreachable at start-up (ERR_STORAGE_UNAVAILABLE: retry later; a supervisor may restart on 3 and not on 2).`,
 });
+
+/** `@divoc/service`'s StorageError code (matched by code: the module is loaded on use). */
+const STORAGE_UNAVAILABLE = 'ERR_STORAGE_UNAVAILABLE';
+
+/** The database is down or unreachable at start-up: a one-line message and exit 3 (retry later), not a stack. */
+function unavailable(error: unknown): unknown {
+  if (errorCode(error) !== STORAGE_UNAVAILABLE) return error;
+  return new ServiceUnavailableError(
+    `storage is unavailable: ${(error as Error).message}. Start the database or fix storage in the config, ` +
+      'then run divoc serve again',
+    { cause: error },
+  );
+}
 
 /** Runs `divoc serve`; `signal` (tests) stops it like SIGTERM does. */
 export async function runServe(
@@ -121,7 +135,7 @@ export async function runServe(
       });
     } catch (error) {
       if (error instanceof ServiceConfigError) throw new UsageError(`${flags.config}: ${error.message}`, spec.name);
-      throw error;
+      throw unavailable(error);
     }
     if (flags.dev) config = { ...config, auth: { mode: 'none' } };
   } else {
@@ -158,6 +172,7 @@ export async function runServe(
   } catch (error) {
     await config.storage?.close().catch(() => undefined);
     if (error instanceof ServiceConfigError) throw new UsageError(error.message, spec.name);
+    if (errorCode(error) === STORAGE_UNAVAILABLE) throw unavailable(error);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE' || (error as NodeJS.ErrnoException).code === 'EACCES') {
       throw new UsageError(
         `cannot listen on ${host}:${config.listen?.port ?? 8080}: ${(error as NodeJS.ErrnoException).code}`,

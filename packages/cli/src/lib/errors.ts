@@ -5,8 +5,11 @@ import type { PdfErrorCode } from '@divoc/pdf';
  */
 
 abstract class CliErrorBase extends DivocError {
-  /** 2 = the operator must fix the invocation or the input; 1 = the run completed but something failed. */
-  readonly exitCode: 1 | 2 = 2;
+  /**
+   * 2 = the operator must fix the invocation or the input; 1 = the run completed but something failed; 3 = a
+   * service the command needs (the database of `divoc serve`) is unavailable: nothing to fix here, retry later.
+   */
+  readonly exitCode: 1 | 2 | 3 = 2;
 }
 
 /** Bad command line: unknown flag, missing value, wrong positional count, bad flag value. */
@@ -129,6 +132,34 @@ export class ServiceNotInstalledError extends CliErrorBase {
   }
 }
 
+/**
+ * Without a mapping file the input's columns are the record fields: its header names columns the template does not
+ * know. Found before any record is read, so nothing is issued.
+ */
+export class InputColumnsUnknownError extends CliErrorBase {
+  readonly code = 'ERR_INPUT_UNKNOWN_COLUMNS' as const;
+  /** The unknown columns, each with the field it probably means when there is a near match. */
+  readonly columns: readonly { field: string; suggestion?: string }[];
+  constructor(message: string, columns: readonly { field: string; suggestion?: string }[]) {
+    super(message);
+    this.name = 'InputColumnsUnknownError';
+    this.columns = columns;
+  }
+}
+
+/**
+ * A service the command needs is down or unreachable (`divoc serve`: the database). Exit 3, so a supervisor can tell
+ * "retry later" from a bad config (2). Reuses the service's code for the same condition.
+ */
+export class ServiceUnavailableError extends CliErrorBase {
+  readonly code = 'ERR_STORAGE_UNAVAILABLE' as const;
+  override readonly exitCode = 3 as const;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ServiceUnavailableError';
+  }
+}
+
 /** Something the CLI depends on failed in a way that is not the operator's fault. */
 export class InternalCliError extends CliErrorBase {
   readonly code = 'ERR_CLI_INTERNAL' as const;
@@ -139,6 +170,7 @@ export class InternalCliError extends CliErrorBase {
   }
 }
 
+/** Discriminated union (on `code`) of every error the CLI raises itself. */
 export type CliError =
   | UsageError
   | InputUnreadableError
@@ -151,8 +183,11 @@ export type CliError =
   | StatusFileError
   | StatusListLockedError
   | InternalCliError
+  | InputColumnsUnknownError
+  | ServiceUnavailableError
   | ServiceNotInstalledError;
 
+/** True for an error the CLI raised itself (a {@link CliError}), as opposed to an unexpected one. */
 export function isCliError(error: unknown): error is CliError {
   return error instanceof CliErrorBase;
 }
@@ -162,7 +197,10 @@ export function isCliError(error: unknown): error is CliError {
  * `--pdf-template` (`@divoc/pdf`). Matched by code on a `DivocError` rather than by class, so a command that never
  * loads the library (pdf-lib is loaded only with `--pdf`) does not load it to check.
  */
-const OPERATOR_ERROR_CODES: ReadonlySet<string> = new Set<PdfErrorCode>(['ERR_PDF_TEMPLATE_INVALID']);
+const OPERATOR_ERROR_CODES: ReadonlySet<string> = new Set<PdfErrorCode>([
+  'ERR_PDF_TEMPLATE_INVALID',
+  'ERR_PDF_LOCALE_UNKNOWN',
+]);
 
 /** A library error the operator must fix (see OPERATOR_ERROR_CODES): reported as `divoc: MESSAGE (CODE)`, exit 2. */
 export function isOperatorError(error: unknown): error is DivocError {
@@ -170,7 +208,7 @@ export function isOperatorError(error: unknown): error is DivocError {
 }
 
 /** How `divoc` ends when `error` escapes a command: the CLI error's `exitCode`, 2 for an operator error, else 1. */
-export function exitCodeOf(error: unknown): 1 | 2 {
+export function exitCodeOf(error: unknown): 1 | 2 | 3 {
   if (isCliError(error)) return error.exitCode;
   return isOperatorError(error) ? 2 : 1;
 }

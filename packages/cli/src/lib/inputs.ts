@@ -1,5 +1,5 @@
 import { readFileCapped } from '@divoc/keys/node';
-import { DEFAULT_IMAGE_LIMITS, readQrFromImage, sniffImage } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, sniffImage } from '@divoc/qr';
 import { DEFAULT_LIMITS } from '@divoc/verifier';
 import { describeError, errorCode } from './errors.js';
 import { readStreamLimited } from './files.js';
@@ -85,6 +85,8 @@ async function readOne(io: CliIo, name: string): Promise<InputUnit> {
   try {
     // One code per image: looking for more costs ~10× the first read. (Chunks of an SHC card come one per image.)
     // The same budgets `verify()` uses: pixels capped before allocating, SVG complexity and reading time capped.
+    // The reader (image decoders, jsqr) is loaded for the first image only, not at start-up.
+    const { readQrFromImage } = await import('@divoc/qr/image');
     text = readQrFromImage(read.bytes, IMAGE_LIMITS);
   } catch (error) {
     return {

@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 
 /** Anything with `write(string)`: `process.stdout`, or a buffer in tests. */
 export interface TextSink {
+  /** Writes one piece of text; the return value is ignored. */
   write(chunk: string): unknown;
 }
 

@@ -1,8 +1,10 @@
-import { cborDecode, cborEncode, isBytes, Tag } from '../lib/cbor.js';
+import { cborDecode, isBytes, Tag } from '../lib/cbor.js';
+import { CborWriter, writeSigStructure } from '../lib/cbor-writer.js';
 import { DccCoseError } from '../lib/errors.js';
 
 /** COSE algorithm identifiers the DCC uses (RFC 9053): ES256 and PS256. */
 export const COSE_ALGORITHMS = Object.freeze({ ES256: -7, PS256: -37 } as const);
+/** A signature algorithm a DCC may use: `ES256` or `PS256`. */
 export type DccAlgorithm = keyof typeof COSE_ALGORITHMS;
 
 export const COSE_SIGN1_TAG = 18;
@@ -100,22 +102,5 @@ export function parseCoseSign1(bytes: Uint8Array): CoseSign1 {
 
 /** The bytes a COSE_Sign1 signature covers: `["Signature1", protected, h'', payload]` (RFC 9052 section 4.4). */
 export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  return cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload]);
-}
-
-/** A tagged (18) COSE_Sign1 from its parts. */
-export function buildCoseSign1(
-  protectedBytes: Uint8Array,
-  unprotectedHeader: CoseHeaderMap,
-  payload: Uint8Array,
-  signature: Uint8Array,
-): Uint8Array {
-  return cborEncode(new Tag([protectedBytes, unprotectedHeader, payload, signature], COSE_SIGN1_TAG));
-}
-
-/** Encoded protected header `{ 1: alg, 4: kid }`. */
-export function encodeProtectedHeader(alg: DccAlgorithm, kid: Uint8Array | undefined): Uint8Array {
-  const header: CoseHeaderMap = new Map<CoseLabel, unknown>([[HEADER_ALG, COSE_ALGORITHMS[alg]]]);
-  if (kid) header.set(HEADER_KID, kid);
-  return cborEncode(header);
+  return writeSigStructure(new CborWriter(), protectedBytes, payload);
 }

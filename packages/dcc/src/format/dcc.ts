@@ -108,7 +108,9 @@ export const dccFormat = {
   name: 'dcc',
   shortName: 'dcc',
   title: 'EU Digital COVID Certificate',
+  /** Recognises an input as this format; cheap, never throws. */
   detect,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload) => {
     const decoded = decodeDcc(asDccInput(payload));
     const header: Record<string, unknown> = {};
@@ -123,12 +125,13 @@ export const dccFormat = {
     for (const [k, v] of facts) if (v !== undefined) header[k] = v;
     return { payload: decoded.payload, header };
   },
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     const input = asDccInput(payload);
     const result = await verifyDcc(input, {
-      trustStore: context.trust.store,
+      trust: context.trust.store,
       now: context.now,
-      ...(context.acceptExpiredKeys ? { policy: { acceptExpiredSignerCertificate: true } } : {}),
+      ...(context.acceptExpiredKeys ? { policy: { acceptExpiredKeys: true } } : {}),
     });
     const evidence = evidenceFrom('dcc', result.checks, context.details, 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED');
     if (result.signer) evidence.signer = result.signer;
@@ -142,11 +145,13 @@ export const dccFormat = {
     evidence.revocation = [{ kind: 'hcert', facts: () => revocationFacts(input) }];
     return evidence;
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeDcc,
   issuance: {
     mode: 'signs',
     keys: ['dcc', 'dsc'],
     keyHint: 'keys.dcc or keys.dsc (a DCC document signer and its certificate)',
+    /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
     issue: async (input, key) => {
       if (!isDocumentSigner(key))
         throw new FormatIssueError('dcc', 'ERR_ISSUER_KEY_MISSING', 'needs a document signer and its certificate');
@@ -162,9 +167,13 @@ export const dccFormat = {
   },
   files: {
     mainSuffix: '.dcc.txt',
+    /** The main file's text, from the issued output. */
     main: (output) => `${String(output.hc1)}\n`,
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => JSON.stringify(output.hc1),
+    /** The QR text a printed certificate shows, read back from the written files. */
     qrText: (main) => main.trim() || undefined,
   },
+  /** The issued output as the service returns it in JSON (texts only). */
   apiOutput: (output) => ({ hc1: output.hc1, uvci: output.uvci }),
 } as const satisfies CredentialFormatPlugin<'dcc'>;

@@ -22,6 +22,7 @@ export const MAX_HC1_LENGTH = 8192;
 /** Largest COSE message accepted. */
 export const MAX_COSE_BYTES = MAX_INFLATED_BYTES;
 
+/** Options of `decodeDcc`. */
 export interface DecodeDccOptions {
   /**
    * Accept a Base45 body that is a bare COSE message instead of a zlib stream. Off by default: the DCC spec

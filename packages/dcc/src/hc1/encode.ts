@@ -11,6 +11,7 @@ import { validateDccPayload } from '../schema/validate.js';
 import type { DccPayload } from '../types.js';
 import { HC1_PREFIX, MAX_HC1_LENGTH } from './decode.js';
 
+/** Options of `encodeDcc`: the signer, its certificate, and the CWT's issuer and validity. */
 export interface EncodeDccOptions {
   /** ES256 or PS256 signer (`createSigner` from @divoc/keys, a KMS, an HSM). */
   signer: Signer;
@@ -33,6 +34,7 @@ export interface EncodeDccOptions {
   valueSets?: boolean;
 }
 
+/** A signed DCC: the `HC1:` QR text and the bytes it was made from. */
 export interface EncodedDcc {
   /** `HC1:` text, ready for a QR code (alphanumeric mode). */
   hc1: string;

@@ -1,14 +1,17 @@
 import {
+  isPlatformUnsupportedError,
   algorithmMatchesKeyType,
   bindIssuer,
   trustedKeyIssuers,
   TrustStore,
+  trustStoreOf,
   verifySignature,
   type Check,
   type CheckName,
   type FormatVerificationResult,
   type KeyPurpose,
   type TrustedKey,
+  type TrustOption,
 } from '@divoc/keys';
 import { type DccAlgorithm } from '../cose/cose.js';
 import { CborWriter, writeSigStructure } from '../lib/cbor-writer.js';
@@ -31,11 +34,14 @@ import { validateDccPayload } from '../schema/validate.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
 import { decodeDccForVerification, type DccVerificationInput } from './decode.js';
 
+/** What `verifyDcc` may accept beyond the strict rules. */
 export interface DccVerificationPolicy {
   /**
    * Accept a signer certificate that has expired (or is not yet valid) at the validation clock, as long as it was
-   * valid when the DCC was issued (`iat`). Default false.
+   * valid when the DCC was issued (`iat`). Default false. The same name as the verifier's policy.
    */
+  acceptExpiredKeys?: boolean;
+  /** @deprecated use `acceptExpiredKeys` */
   acceptExpiredSignerCertificate?: boolean;
   /** Check codes against the EU value sets in the `schema` check (default true). */
   valueSets?: boolean;
@@ -47,11 +53,19 @@ export interface DccVerificationPolicy {
   /** Accept a Base45 body that is not zlib-compressed (default false; see `DecodeDccOptions`). */
   allowUncompressed?: boolean;
   /** Tolerance for an issuer clock ahead of ours: `iat` may be this many seconds after `now` (default 60). */
+  clockToleranceSeconds?: number;
+  /** @deprecated use `clockToleranceSeconds` */
   clockSkewSeconds?: number;
 }
 
+/** Options of `verifyDcc`: the trusted signers, the clock and the policy. */
 export interface VerifyDccOptions {
-  /** Trusted signer keys, looked up by the base64 kid (keys from `addCertificate` / `loadDccSignerList`). */
+  /**
+   * Trusted signer keys, looked up by the base64 kid: the verifier's `Trust`, or a `TrustStore` (keys from
+   * `addCertificate` / `loadDccSignerList`).
+   */
+  trust?: TrustOption<TrustStore>;
+  /** @deprecated use `trust` */
   trustStore?: TrustStore;
   /** Extra trusted signer certificates (PEM, base64 DER or DER), looked up by their kid. */
   certificates?: ReadonlyArray<string | Uint8Array>;
@@ -106,7 +120,7 @@ function run(name: CheckName, fn: () => string | void): Check {
 function candidatesFor(kid: string, options: VerifyDccOptions): TrustedKey[] {
   const found: TrustedKey[] = [];
   try {
-    found.push(...(options.trustStore?.resolve(kid) ?? []));
+    found.push(...(trustStoreOf(options)?.resolve(kid) ?? []));
   } catch {
     // a broken store answers nothing
   }
@@ -174,7 +188,9 @@ async function checkSignature(
     let good = false;
     try {
       good = await verifySignature(key, alg, data, signature);
-    } catch {
+    } catch (error) {
+      // No WebCrypto here: nothing was checked, which is not a bad signature.
+      if (isPlatformUnsupportedError(error)) throw error;
       good = false;
     }
     if (good) verified.push(key);
@@ -215,10 +231,8 @@ function checkValidity(
   const t = now.getTime() / 1000;
   if (decoded.iat === undefined) throw new DccCwtError('the CWT has no iat (issued at) claim');
   if (decoded.exp === undefined) throw new DccCwtError('the CWT has no exp (expiry) claim');
-  const skew =
-    typeof policy.clockSkewSeconds === 'number' && policy.clockSkewSeconds >= 0
-      ? Math.min(policy.clockSkewSeconds, 3600)
-      : 60;
+  const tolerance = policy.clockToleranceSeconds ?? policy.clockSkewSeconds;
+  const skew = typeof tolerance === 'number' && tolerance >= 0 ? Math.min(tolerance, 3600) : 60;
   if (decoded.iat > t + skew)
     throw new DccNotYetValidError(
       `issued ${new Date(decoded.iat * 1000).toISOString()}, after the validation clock ${now.toISOString()}`,
@@ -230,7 +244,7 @@ function checkValidity(
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (key && !within(key, now)) {
     const issuedAt = new Date(decoded.iat * 1000);
-    if (!(policy.acceptExpiredSignerCertificate && within(key, issuedAt))) {
+    if (!((policy.acceptExpiredKeys ?? policy.acceptExpiredSignerCertificate) && within(key, issuedAt))) {
       const window = `${key.validFrom?.toISOString() ?? '…'} – ${key.validUntil?.toISOString() ?? '…'}`;
       throw new DccSignerCertificateExpiredError(
         `signer certificate ${key.id} is valid ${window}, not at ${now.toISOString()}`,
@@ -310,6 +324,7 @@ export async function verifyDcc(
     await checkSignature(decoded, opts, now, outcome);
     result.checks.push(ok('signature'));
   } catch (error) {
+    if (isPlatformUnsupportedError(error)) throw error;
     result.checks.push(failed('signature', error));
   }
   if (outcome.verifiedBy) result.signer = outcome.verifiedBy;

@@ -9,6 +9,7 @@ import { transliterateIcao } from './transliterate.js';
 /** DCC schema version this package writes. */
 export const DCC_VERSION = '1.3.0';
 
+/** Options of `credentialToDcc`: the DCC fields a DIVOC credential does not carry, or carries differently. */
 export interface CredentialToDccOptions {
   /** `is`: certificate issuer as printed (max 80 characters). Default: the credential's issuer. */
   certificateIssuer?: string;
@@ -27,8 +28,10 @@ export interface CredentialToDccOptions {
   dob?: string;
 }
 
+/** Options of `issueDcc`: the mapping options and the signing options together. */
 export interface IssueDccOptions extends CredentialToDccOptions, Omit<EncodeDccOptions, 'validate'> {}
 
+/** A DCC issued from a credential: the signed QR text and bytes, and the DCC JSON payload that was signed. */
 export interface IssuedDcc extends EncodedDcc {
   payload: DccPayload;
 }

@@ -1,4 +1,4 @@
-import { parseCertificate, base64Encode, base64Decode } from '@divoc/keys';
+import { parseCertificate, base64Encode, base64Decode, sha256 } from '@divoc/keys';
 import { DccCertificateError } from './errors.js';
 
 const MAX_CERTIFICATE_BYTES = 65_536;
@@ -34,9 +34,8 @@ export function certificateCountry(input: string | Uint8Array): string | undefin
 
 /** EU DCC kid of a certificate: the first 8 bytes of SHA-256 over its DER. */
 export async function certificateKid(input: string | Uint8Array): Promise<Uint8Array> {
-  const der = certificateDer(input);
-  const digest = new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', der as Uint8Array<ArrayBuffer>));
-  return digest.subarray(0, 8);
+  // A plain hash needs no WebCrypto: @noble's SHA-256 works in every runtime, also without `crypto.subtle`.
+  return sha256(certificateDer(input)).subarray(0, 8);
 }
 
 /** Same, as base64 (the form trust lists and `TrustStore` ids use). */

@@ -103,6 +103,7 @@ export class DccTrustListError extends DccError {
   }
 }
 
+/** Every error code this package uses, in thrown errors and in failed checks. */
 export type DccErrorCode =
   | 'ERR_DCC_INPUT_INVALID'
   | 'ERR_DCC_PREFIX_INVALID'

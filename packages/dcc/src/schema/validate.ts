@@ -3,16 +3,17 @@
  * this package.
  */
 import { isJsonObject } from '@divoc/keys';
-// ajv is CommonJS; its named `Ajv2020` export resolves the same in Node ESM, bundlers and vitest (no createRequire,
-// which would pull node:module into browser bundles).
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import { lookupValueSet, type DccValueSetName } from '@divoc/schemas';
 import dccSchema from './dcc-schema-1.3.3.json' with { type: 'json' };
+// Precompiled from dcc-schema-1.3.3.json at build time (scripts/generate-validator.mjs): no Ajv at run time.
+import { validate as validateSchema } from '../generated/dcc-schema.js';
 
 /** The DCC JSON schema (draft 2020-12, combined), version 1.3.3. */
 export const DCC_SCHEMA: Readonly<Record<string, unknown>> = dccSchema;
+/** The EU DCC JSON schema version payloads are validated against. */
 export const DCC_SCHEMA_VERSION = '1.3.3';
 
+/** One problem found by `validateDccPayload`. */
 export interface DccValidationIssue {
   /** JSONPath of the offending value (`$.v[0].dn`). */
   path: string;
@@ -21,48 +22,20 @@ export interface DccValidationIssue {
   kind: 'schema' | 'value-set';
 }
 
+/** Options of `validateDccPayload`. */
 export interface ValidateDccOptions {
   /** Also check codes against the EU value sets (default true). */
   valueSets?: boolean;
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-// The DCC accepts offsets written `+hh`, `+hhmm` and `+hh:mm` (schema test cases T-rat-dates1..3).
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}(?::?\d{2})?)$/i;
-
-function calendarDay(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1]!;
+interface SchemaError {
+  instancePath: string;
+  keyword: string;
+  message?: string;
 }
+type SchemaValidator = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
-function isDate(s: string): boolean {
-  const m = DATE.exec(s);
-  return m !== null && calendarDay(+m[1]!, +m[2]!, +m[3]!);
-}
-
-function isDateTime(s: string): boolean {
-  if (s.length > 64) return false;
-  const m = DATE_TIME.exec(s);
-  return m !== null && calendarDay(+m[1]!, +m[2]!, +m[3]!) && +m[4]! < 24 && +m[5]! < 60 && +m[6]! < 61;
-}
-
-let compiled: ValidateFunction | undefined;
-function validator(): ValidateFunction {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict: true,
-    strictRequired: false,
-    strictTypes: false,
-    validateFormats: true,
-  });
-  ajv.addKeyword({ keyword: 'valueset-uri', schemaType: 'string' });
-  ajv.addFormat('date', { type: 'string', validate: isDate });
-  ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
-  compiled = ajv.compile(dccSchema);
-  return compiled;
-}
+const validator = (): SchemaValidator => validateSchema as unknown as SchemaValidator;
 
 function pointerToPath(pointer: string): string {
   if (pointer === '') return '$';

@@ -7,7 +7,9 @@ import {
   parseJsonStrict,
   sameIssuer,
   TrustStore,
+  trustStoreOf,
   verifyCmsDetachedSignature,
+  type TrustOption,
   type X509CertificateInfo,
   base64Decode,
   isJsonObject,
@@ -22,13 +24,18 @@ const MAX_EXTRA_CSCAS = 10_000;
 
 /** `certificateType` values of the EU DCC Gateway's `/trustList` (an entry without one is a document signer). */
 export const DCC_TRUST_LIST_CERTIFICATE_TYPES = ['DSC', 'CSCA', 'UPLOAD', 'AUTHENTICATION'] as const;
+/** A certificate type of an EU DCC Gateway trust list entry (`DSC`, `CSCA`, `UPLOAD`, `AUTHENTICATION`). */
 export type DccTrustListCertificateType = (typeof DCC_TRUST_LIST_CERTIFICATE_TYPES)[number];
 
+/** Options of `loadDccSignerList`: where the keys go. */
 export interface LoadDccSignerListOptions {
-  /** Add to this store instead of a new one. */
+  /** Add to this store (or to the verifier's `Trust`, through its `store`) instead of a new one. */
+  trust?: TrustOption<TrustStore>;
+  /** @deprecated use `trust` */
   trustStore?: TrustStore;
 }
 
+/** Options of `loadDccTrustList`: a signer list's options, and the gateway's trust anchor that signs the list. */
 export interface LoadDccTrustListOptions extends LoadDccSignerListOptions {
   /**
    * The gateway's trust anchor certificate(s) (PEM — several blocks for a rollover —, base64 DER or DER). With one,
@@ -241,7 +248,7 @@ export function loadDccSignerList(json: unknown, options: LoadDccSignerListOptio
   const staged = new TrustStore();
   const signers = entries.filter((e) => e.type === 'DSC');
   commit(staged, signers);
-  const store = options.trustStore;
+  const store = trustStoreOf(options);
   if (!store) return staged;
   commit(store, signers);
   return store;
@@ -408,7 +415,7 @@ export async function loadDccTrustList(
     }
   }
 
-  const store = options.trustStore ?? new TrustStore();
+  const store = trustStoreOf(options) ?? new TrustStore();
   commit(store, signers);
   return {
     trustStore: store,

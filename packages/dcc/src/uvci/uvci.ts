@@ -37,6 +37,7 @@ export function uvciCheckCharacter(text: string): string {
   return UVCI_CHECKSUM_ALPHABET[(N - luhnModN(text.toUpperCase(), 2)) % N]!;
 }
 
+/** Options of `createUvci`. */
 export interface CreateUvciOptions {
   /** Append `#` and the Luhn mod N check character (default true). */
   checksum?: boolean;

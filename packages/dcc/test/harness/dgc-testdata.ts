@@ -4,7 +4,6 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isDeepStrictEqual } from 'node:util';
 import {
   base45Decode,
@@ -18,9 +17,10 @@ import {
 import { cborDecode, cborEncode } from '../../src/lib/cbor.js';
 import { toJsonLike } from '../../src/cwt/claims.js';
 import { zlibInflate } from '../../src/lib/zlib.js';
+import { vectorPath } from '../../../../test/support/vectors.js';
 
-/** `<repo>/../shared/vectors/dcc/dgc-testdata/` (the repo's parent holds `shared/`). */
-export const TESTDATA_DIR = fileURLToPath(new URL('../../../../../shared/vectors/dcc/dgc-testdata/', import.meta.url));
+/** `<repo>/test/vectors/dcc/dgc-testdata/` (see test/vectors/README.md); throws when it is missing. */
+export const TESTDATA_DIR = vectorPath('dcc/dgc-testdata/');
 
 export const FLAGS = [
   'EXPECTEDUNPREFIX',

@@ -21,6 +21,7 @@ export const SAFE_CERTIFICATE_ID_RULE =
   '1-128 characters of A-Z a-z 0-9 . _ - not starting with . _ or -, not ending with ., ' +
   'and no device name (CON, NUL, COM1, LPT1, ...)';
 
+/** The certificate id for a record, or why the record cannot have one (the field and the reason). */
 export type CertificateIdResult = { ok: true; certificateId: string } | { ok: false; field: string; reason: string };
 
 /**

@@ -39,6 +39,7 @@ export function withCredentialStatus(
   }
 }
 
+/** Options of `issueW3cCredential`: the signing key and the status entries to add. */
 export interface IssueW3cCredentialOptions {
   /** The W3C VC signer (a `Signer`, or a `VcSigningKey` naming the suite and verification method). */
   key: Signer | VcSigningKey;

@@ -16,7 +16,7 @@ import type { SignedCredential } from '@divoc/vc';
 import { renderQr } from '@divoc/qr';
 import { allocateStatusEntry, isStatusList, type BitstringStatusListEntry } from '@divoc/status';
 import { certificateIdFor, isSafeCertificateId, SAFE_CERTIFICATE_ID_RULE } from '../certificate-id/certificate-id.js';
-import { splitRecord } from '../ddcc/record-fields.js';
+import { checkRecordFields, splitRecord } from '../ddcc/record-fields.js';
 import { checkStatusEntries, withCredentialStatus } from '../formats/w3c-vc.js';
 import {
   IssuerCertificateIdError,
@@ -96,6 +96,8 @@ function checkOptions(options: IssueAllFormatsOptions): void {
     }
     checkStatusEntries(options.credentialStatus, 'options.credentialStatus');
   }
+  if (options.unknownFields !== undefined && options.unknownFields !== 'reject' && options.unknownFields !== 'ignore')
+    throw new IssuerInputError("options.unknownFields must be 'reject' or 'ignore'");
   if (options.vdsncName !== undefined && options.vdsncName !== 'latin' && options.vdsncName !== 'as-written')
     throw new IssuerInputError("options.vdsncName must be 'latin' or 'as-written'");
 }
@@ -152,7 +154,8 @@ function prepareFromRecord(record: unknown, template: unknown, options: IssueAll
   if (!isJsonObject(record)) throw new IssuerInputError('record must be an object');
   if (Object.keys(record).length > MAX_RECORD_FIELDS)
     throw new IssuerInputError(`record has more than ${MAX_RECORD_FIELDS} fields`);
-  const split = splitRecord(record, template);
+  // Unknown fields first: a misspelt column should be named as such, not as the required field it failed to fill.
+  const split = splitRecord(checkRecordFields(template, record, options.unknownFields), template);
   if (split.issues.length > 0)
     throw new IssuerRecordError(
       `record is invalid: ${split.issues.map((i) => `${i.path} ${i.message}`).join('; ')}`,

@@ -28,6 +28,47 @@ export class IssuerRecordError extends IssuerError {
   }
 }
 
+/**
+ * The record has fields its template does not know (a misspelt column, a field of another template). Rejected by
+ * default rather than dropped, because a dropped field is data missing from a health record without anyone noticing;
+ * `unknownFields: 'ignore'` drops them instead.
+ */
+export class IssuerUnknownFieldsError extends IssuerError {
+  readonly code = 'ERR_ISSUER_RECORD_UNKNOWN_FIELDS' as const;
+  /** The unknown fields, with the known field each is probably a misspelling of, when there is one. */
+  readonly fields: UnknownField[];
+  /** The same, as record issues (`$.field`), like `IssuerRecordError.issues`. */
+  readonly issues: IssuerRecordIssue[];
+  constructor(template: string, fields: UnknownField[]) {
+    super(
+      `record has ${fields.length === 1 ? 'a field' : 'fields'} the ${template} template does not know: ` +
+        `${fields.map(describeUnknownField).join(', ')} (unknownFields: 'ignore' drops them)`,
+    );
+    this.fields = fields;
+    this.issues = fields.map((f) => ({ path: `$.${f.field}`, message: unknownFieldMessage(template, f) }));
+  }
+}
+
+/** A record field (or input column) the template does not know. */
+export interface UnknownField {
+  field: string;
+  /** The known field it is probably a misspelling of (edit distance ≤ 2, or the same name in another case). */
+  suggestion?: string;
+}
+
+const didYouMean = (f: UnknownField): string =>
+  f.suggestion !== undefined ? ` (did you mean ${JSON.stringify(f.suggestion)}?)` : '';
+
+/** `"nmae" (did you mean "name"?)` */
+export function describeUnknownField(f: UnknownField): string {
+  return `${JSON.stringify(f.field)}${didYouMean(f)}`;
+}
+
+/** The per-field reason: `unknown field for template vaccination (did you mean "name"?)`. */
+export function unknownFieldMessage(template: string, f: UnknownField): string {
+  return `unknown field for template ${template}${didYouMean(f)}`;
+}
+
 /** The record has no certificate id and none can be derived (no identity, refId, or name with dob/age). */
 export class IssuerCertificateIdError extends IssuerError {
   readonly code = 'ERR_ISSUER_CERTIFICATE_ID_INVALID' as const;
@@ -74,9 +115,13 @@ export class IssuerFormatError extends IssuerError {
   }
 }
 
-export type AnyIssuerError = IssuerInputError | IssuerRecordError | IssuerCertificateIdError | IssuerFormatError;
+/** Discriminated union (on `code`) of every error this package throws. */
+export type AnyIssuerError =
+  IssuerInputError | IssuerRecordError | IssuerUnknownFieldsError | IssuerCertificateIdError | IssuerFormatError;
+/** Every error code this package throws. */
 export type IssuerErrorCode = AnyIssuerError['code'];
 
+/** True for an error thrown by this package ({@link AnyIssuerError}). */
 export function isIssuerError(value: unknown): value is AnyIssuerError {
   return value instanceof IssuerError;
 }

@@ -40,6 +40,7 @@ export function base45Encode(bytes: Uint8Array): string {
   return latin1.decode(out);
 }
 
+/** Options of `base45Decode`. */
 export interface Base45DecodeOptions {
   /** Builds the error thrown for malformed text (a format package's own typed error). Default `EncodingError`. */
   fail?: (message: string) => Error;

@@ -35,6 +35,9 @@ function mulAdd(limbs: number[], base: number, multiplier: number, carry: number
   }
 }
 
+/**
+ * Base58 (Bitcoin alphabet) text of `bytes`, leading zero bytes as `1`s. Throws `EncodingError` for a non-Uint8Array.
+ */
 export function base58btcEncode(bytes: Uint8Array): string {
   if (!(bytes instanceof Uint8Array)) throw new EncodingError('base58btc: input must be a Uint8Array');
   let zeros = 0;
@@ -59,6 +62,10 @@ export function base58btcEncode(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * The bytes of Base58 (Bitcoin alphabet) text. Throws `EncodingError` for a character outside the alphabet or text
+ * longer than `maxLength`.
+ */
 export function base58btcDecode(text: string, options: { maxLength?: number } = {}): Uint8Array {
   if (typeof text !== 'string') throw new EncodingError('base58btc: input must be a string');
   const max = options.maxLength ?? BASE58_MAX_LENGTH;

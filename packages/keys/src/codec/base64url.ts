@@ -80,6 +80,7 @@ export function base64Encode(bytes: Uint8Array): string {
   return encode(bytes, STD, true);
 }
 
+/** Options of the base64 and base64url decoders. */
 export interface Base64DecodeOptions {
   /**
    * Refuse whitespace and require canonical padding (a length that is a multiple of 4, `=` exactly where needed),

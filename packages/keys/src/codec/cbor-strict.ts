@@ -15,6 +15,7 @@ export type CborValue = number | string | boolean | null | Uint8Array | CborValu
 export class CborMap {
   constructor(readonly entries: Array<[CborValue, CborValue]>) {}
 }
+/** A tagged CBOR item (major type 6): the tag number and the item it wraps. */
 export class CborTag {
   constructor(
     readonly tag: number,
@@ -33,6 +34,7 @@ const MAX_ITEMS = 50_000;
 
 /** Writes `CborValue`s with the deterministic forms of `CborBuffer`. */
 export class CborValueWriter extends CborBuffer {
+  /** Appends one value (and everything inside it). Throws `TypeError` for a number that is not a safe integer. */
   write(value: CborValue): void {
     if (typeof value === 'number') {
       if (!Number.isSafeInteger(value))

@@ -20,6 +20,10 @@ export const CBOR_MAJOR = Object.freeze({
 
 const textEncoder = new TextEncoder();
 
+/**
+ * A growable byte buffer with CBOR item writers in their deterministic (shortest) forms; `bytes()` returns what was
+ * written.
+ */
 export class CborBuffer {
   protected buf: Uint8Array;
   protected view: DataView;
@@ -41,6 +45,7 @@ export class CborBuffer {
     return this.buf.slice(0, this.pos);
   }
 
+  /** Grows the buffer so that `extra` more bytes fit. */
   protected ensure(extra: number): void {
     if (this.pos + extra <= this.buf.length) return;
     let size = this.buf.length * 2;
@@ -82,6 +87,7 @@ export class CborBuffer {
     this.pos += bytes.length;
   }
 
+  /** A byte string (major type 2). */
   byteString(bytes: Uint8Array): void {
     this.head(CBOR_MAJOR.bytes, bytes.length);
     this.raw(bytes);

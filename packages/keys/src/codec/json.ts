@@ -30,6 +30,7 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Limits of `parseJsonStrict`. */
 export interface StrictJsonOptions {
   /** Deepest nesting of objects and arrays accepted; the outermost container is depth 1. Default 256. */
   maxDepth?: number;
@@ -37,7 +38,9 @@ export interface StrictJsonOptions {
   maxLength?: number;
 }
 
+/** Default deepest nesting `parseJsonStrict` accepts (the outermost container is depth 1). */
 export const JSON_DEFAULT_MAX_DEPTH = 256;
+/** Default longest JSON text `parseJsonStrict` accepts, in UTF-16 code units (64 Mi). */
 export const JSON_DEFAULT_MAX_LENGTH = 64 * 1024 * 1024;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -384,6 +387,7 @@ export function parseJsonStrict(input: string, options: StrictJsonOptions = {}):
   }
 }
 
+/** Limits of `assertSafeJson`, which checks JSON values that were parsed elsewhere. */
 export interface SafeJsonOptions {
   /** Deepest nesting of objects and arrays accepted; the outermost container is depth 1. Default 256. */
   maxDepth?: number;

@@ -12,6 +12,10 @@ export function multibaseEncode(bytes: Uint8Array, encoding: MultibaseEncoding =
   throw new EncodingError(`multibase: unsupported encoding ${String(encoding)}`);
 }
 
+/**
+ * The bytes of multibase text: `z` (base58btc) or `u` (base64url). Throws `EncodingError` for other prefixes or bad
+ * text.
+ */
 export function multibaseDecode(text: string): Uint8Array {
   if (typeof text !== 'string' || text.length === 0)
     throw new EncodingError('multibase: input must be a non-empty string');

@@ -29,6 +29,7 @@ export function startsWith(bytes: Uint8Array, header: Uint8Array): boolean {
   return true;
 }
 
+/** The arrays joined, in order, into one new array. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;

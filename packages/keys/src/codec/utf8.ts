@@ -8,6 +8,7 @@ const strict = new TextDecoder('utf-8', { fatal: true });
 // `ignoreBOM` keeps a leading U+FEFF in the text instead of dropping it.
 const strictKeepBom = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+/** Options of `utf8DecodeStrict`. */
 export interface Utf8DecodeOptions {
   /**
    * Keep a leading byte order mark as U+FEFF (default: drop it, as `TextDecoder` does). For data that must come back

@@ -190,6 +190,7 @@ export function gunzipBounded(input: Uint8Array, limits: Omit<InflateLimits, 'di
   return run('gzip', input, limits);
 }
 
+/** Options of the deflate, zlib and gzip compressors. */
 export interface DeflateOptions {
   /** 0–9, default 9. */
   level?: number;

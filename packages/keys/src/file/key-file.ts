@@ -42,6 +42,7 @@ export interface KeyFileKey {
   source: KeyFileFormat;
 }
 
+/** Options of `parseKeyFile`. */
 export interface ParseKeyFileOptions {
   /** Name of the file in error messages (a path, or a label). Default `key file`. */
   name?: string;

@@ -1,6 +1,7 @@
 import { KeyFileExistsError } from '../lib/errors.js';
 import { requireNodeFs } from '../platform/require.js';
 
+/** Options of `writePrivateKeyFile`. */
 export interface WritePrivateKeyFileOptions {
   /** Replace an existing file (its mode is reset to 0600). Default false. */
   overwrite?: boolean;

@@ -59,6 +59,7 @@ export interface KeyObjectInput {
   keyObject: KeyObject;
 }
 
+/** Key material `importKeyPair` accepts: a JWK, PEM, DER, Multikey, base58 or a node:crypto KeyObject. */
 export type KeyInput = JwkKeyInput | PemKeyInput | DerKeyInput | MultikeyInput | Base58KeyInput | KeyObjectInput;
 
 /** Refuse key texts longer than this: real keys are a few kilobytes at most. */

@@ -14,6 +14,7 @@ export interface KeyPair {
   readonly privateKey?: KeyObject;
 }
 
+/** Options of `generateKeyPair`. */
 export interface GenerateKeyPairOptions {
   /** RSA modulus length in bits (2048 to 8192, default 2048). Ignored for other types. */
   modulusLength?: number;

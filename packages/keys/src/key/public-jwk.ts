@@ -1,13 +1,13 @@
 /**
  * Public keys as validated JWKs, without node:crypto: what trust stores hold and verifiers import into WebCrypto.
  */
-import { p256 } from '@noble/curves/nist.js';
 import { base64urlDecode, base64urlEncode } from '../codec/base64url.js';
 import { multibaseDecode } from '../codec/multibase.js';
 import { MULTICODEC, startsWith, unsupportedHeaderName } from '../codec/multicodec.js';
 import { bytesEqual } from '../lib/bytes.js';
 import { KeyAlgorithmMismatchError, KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
 import type { KeyType, SignatureAlgorithm } from '../types.js';
+import { decodeEcPoint } from './ec-point.js';
 
 /** RSA moduli outside this range are refused: below is too weak, above costs too much CPU per verification. */
 export const RSA_MIN_BITS = 2048;
@@ -111,7 +111,7 @@ export function publicKeyInfoFromJwk(jwk: unknown): PublicKeyInfo {
       point.set(x, 1);
       point.set(y, 33);
       try {
-        p256.ProjectivePoint.fromHex(point).assertValidity();
+        decodeEcPoint('P-256', point);
       } catch (err) {
         throw new KeyInvalidError('P-256 public key is not a point on the curve', { cause: err });
       }
@@ -179,7 +179,7 @@ function p256Uncompressed(point: Uint8Array): Uint8Array {
     throw new KeyInvalidError(`P-256 public key must be 33 or 65 bytes, got ${point.length}`);
   }
   try {
-    return p256.ProjectivePoint.fromHex(point).toRawBytes(false);
+    return decodeEcPoint('P-256', point);
   } catch (err) {
     throw new KeyInvalidError('P-256 public key is not a point on the curve', { cause: err });
   }

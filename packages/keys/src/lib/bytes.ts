@@ -2,6 +2,7 @@
 
 const encoder = new TextEncoder();
 
+/** The UTF-8 bytes of `text`. */
 export function utf8Encode(text: string): Uint8Array {
   return encoder.encode(text);
 }

@@ -224,10 +224,25 @@ export class JsonTooDeepError extends withCode(JsonError, 'ERR_JSON_TOO_DEEP') {
 /** The text is longer than the limit (checked before parsing). */
 export class JsonTooLargeError extends withCode(JsonError, 'ERR_JSON_TOO_LARGE') {}
 
+/**
+ * The runtime lacks a cryptographic primitive the operation needs: `crypto.subtle` (insecure browser contexts, some
+ * React Native set-ups) or `crypto.getRandomValues`. Never reported as a bad signature: nothing was checked.
+ */
+export class PlatformUnsupportedError extends withCode(KeyError, 'ERR_PLATFORM_UNSUPPORTED') {}
+
+/**
+ * True for `PlatformUnsupportedError` (by code, so a second copy of this package counts too). Verifiers rethrow it
+ * where they would otherwise count a throwing key as "does not verify".
+ */
+export function isPlatformUnsupportedError(error: unknown): error is PlatformUnsupportedError {
+  return error instanceof Error && (error as { code?: unknown }).code === 'ERR_PLATFORM_UNSUPPORTED';
+}
+
 /** Discriminated union (on `code`) of every error this package throws. */
 export type KeysError =
   | KeyInvalidError
   | KeyUnsupportedError
+  | PlatformUnsupportedError
   | KeyAlgorithmMismatchError
   | KeyNotPrivateError
   | DidInvalidError

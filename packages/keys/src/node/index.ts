@@ -1,6 +1,8 @@
 /**
  * `@divoc/keys/node`: key files on disk (Node.js only). The format itself (`parseKeyFile`, `serializeKeyFile`,
  * `DivocKeyFile`) is runtime-neutral and lives in the main entry.
+ *
+ * @module @divoc/keys/node
  */
 import { open } from 'node:fs/promises';
 import {
@@ -14,6 +16,7 @@ import { writePrivateKeyFile, type WritePrivateKeyFileOptions } from '../file/pr
 import { KeyFileTooLargeError, KeyFileUnreadableError } from '../lib/errors.js';
 import type { KeyPair } from '../key/key-pair.js';
 
+/** Options of `readKeyFile`. */
 export interface ReadKeyFileOptions extends ParseKeyFileOptions {
   /** Name of the file in error messages. Default: the path as given. */
   name?: string;
@@ -100,6 +103,7 @@ export async function readKeyFile(path: string, options: ReadKeyFileOptions = {}
   return parseKeyFile(bytes, { ...options, name });
 }
 
+/** Options of `writeKeyFile`. */
 export interface WriteKeyFileOptions extends WritePrivateKeyFileOptions {
   /** `created` timestamp. Default now. */
   now?: Date;

@@ -92,6 +92,7 @@ export type Pkcs11Error =
   | Pkcs11UriInvalidError
   | Pkcs11OperationError;
 
+/** Every error code of the PKCS#11 entry point. */
 export type Pkcs11ErrorCode = Pkcs11Error['code'];
 
 const CODES: ReadonlySet<string> = new Set<Pkcs11ErrorCode>([

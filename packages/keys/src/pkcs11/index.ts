@@ -1,6 +1,8 @@
 /**
  * `@divoc/keys/pkcs11`: sign with keys that never leave a PKCS#11 token (HSM, smart card, SoftHSM2).
  * A separate entry point so the main `@divoc/keys` entry (and browser bundles) never load the native `pkcs11js` addon.
+ *
+ * @module @divoc/keys/pkcs11
  */
 export { openPkcs11Session, Pkcs11Session } from './session.js';
 export type { OpenPkcs11SessionOptions } from './session.js';

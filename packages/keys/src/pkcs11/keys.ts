@@ -53,6 +53,7 @@ import { stateOf, withSession, type Pkcs11Session } from './session.js';
 /** Which key on the token: by label (CKA_LABEL), by id (CKA_ID bytes), or by both. */
 export type Pkcs11KeySelector = { label: string; id?: Uint8Array } | { id: Uint8Array; label?: string };
 
+/** Options of `generatePkcs11KeyPair`: the key type, and the label and id of the new key in the token. */
 export interface GeneratePkcs11KeyPairOptions {
   type: KeyType;
   /** CKA_LABEL of both halves; must not exist on the token yet. */

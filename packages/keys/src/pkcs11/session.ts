@@ -24,6 +24,7 @@ import {
 } from './errors.js';
 import { acquireModule, releaseModule, type LoadedModule } from './module.js';
 
+/** Options of `openPkcs11Session`: the module, the token (by slot or label), the PIN and the session pool size. */
 export interface OpenPkcs11SessionOptions {
   /** Path of the token's PKCS#11 library, e.g. `/usr/lib/softhsm/libsofthsm2.so`. */
   module: string;

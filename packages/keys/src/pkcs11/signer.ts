@@ -21,6 +21,10 @@ import { operationError, Pkcs11MechanismUnsupportedError, Pkcs11SessionClosedErr
 import { checkSelector, findOne, keyTypeOfObject, readPublicKey, type Pkcs11KeySelector } from './keys.js';
 import { stateOf, withSession, type Pkcs11Session } from './session.js';
 
+/**
+ * Options of `createPkcs11Signer`: which key of the token (label or id), the verification method id and the
+ * algorithm.
+ */
 export type CreatePkcs11SignerOptions = Pkcs11KeySelector & {
   /** Verification method put into proofs (DID URL, kid, `did:india`): the Signer's `id`. */
   signerId: string;

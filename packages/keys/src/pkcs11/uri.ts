@@ -8,6 +8,7 @@ import { Pkcs11PinUnavailableError, Pkcs11UriInvalidError } from './errors.js';
 import type { Pkcs11KeySelector } from './keys.js';
 import type { OpenPkcs11SessionOptions } from './session.js';
 
+/** The `type` attribute of a PKCS#11 URI (RFC 7512). */
 export type Pkcs11ObjectType = 'public' | 'private' | 'cert' | 'secret-key' | 'data';
 
 /** The attributes of a PKCS#11 URI, percent-decoded. `id` is bytes; everything else text. */
@@ -210,6 +211,7 @@ export function redactPkcs11Uri(uri: string): string {
   return String(uri).replace(/(pin-value=)[^&;#]*/gi, '$1***');
 }
 
+/** Options of `resolvePkcs11Pin`. */
 export interface ResolvePkcs11PinOptions {
   /** Environment for `pin-source=env:NAME` and the defaults below (default `process.env`). */
   env?: Record<string, string | undefined>;
@@ -273,6 +275,7 @@ function fileUriPath(source: string): string | undefined {
   }
 }
 
+/** What a PKCS#11 URI names, ready to use: the session options and the key. */
 export interface Pkcs11UriTarget {
   /** Options for `openPkcs11Session` (PIN resolved). */
   session: OpenPkcs11SessionOptions;

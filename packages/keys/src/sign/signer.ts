@@ -7,6 +7,7 @@ import type { SignatureAlgorithm, Signer } from '../types.js';
 import { requireNodeCrypto } from '../platform/require.js';
 import { assertAlgorithmMatchesKey, defaultAlgorithm } from './algorithms.js';
 
+/** Options of `createSigner`. */
 export interface CreateSignerOptions {
   /** Verification method put into proofs: DID URL, kid, or a label such as `did:india`. */
   id: string;

@@ -3,19 +3,38 @@
  * node:crypto is not available. Imported CryptoKeys are cached per TrustedKey object, so a key is imported once.
  */
 import { base64urlDecode } from '../codec/base64url.js';
-import { KeyInvalidError, KeyUnsupportedError } from '../lib/errors.js';
+import { KeyInvalidError, PlatformUnsupportedError } from '../lib/errors.js';
 import type { SignatureAlgorithm, TrustedKey } from '../types.js';
 import { publicKeyInfoFromJwk } from '../key/public-jwk.js';
 
 type Subtle = SubtleCrypto;
 
+/**
+ * The one way every package reaches WebCrypto. Throws `PlatformUnsupportedError` (ERR_PLATFORM_UNSUPPORTED) when
+ * `crypto.subtle` is missing, so callers report the platform, never a signature that "does not verify".
+ */
 export function subtleCrypto(): Subtle {
-  const subtle = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
-  if (!subtle)
-    throw new KeyUnsupportedError(
-      'WebCrypto (crypto.subtle) is not available: a secure context (https or localhost) is required',
+  let subtle: Subtle | undefined;
+  try {
+    subtle = (globalThis as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
+  } catch {
+    subtle = undefined; // a getter that throws (some polyfills) is the same as none
+  }
+  if (!subtle || typeof subtle.verify !== 'function')
+    throw new PlatformUnsupportedError(
+      'WebCrypto (crypto.subtle) is not available here: browsers offer it only in a secure context (https or ' +
+        'localhost); React Native needs a WebCrypto polyfill',
     );
   return subtle;
+}
+
+/** `crypto.getRandomValues` filling `bytes`; throws `PlatformUnsupportedError` when the runtime has none. */
+export function secureRandom<T extends Uint8Array | Uint32Array>(bytes: T): T {
+  const c = (globalThis as { crypto?: { getRandomValues?: (b: T) => T } }).crypto;
+  if (typeof c?.getRandomValues !== 'function')
+    throw new PlatformUnsupportedError('crypto.getRandomValues is not available here: no secure random numbers');
+  c.getRandomValues(bytes);
+  return bytes;
 }
 
 const IMPORT_PARAMS: Record<SignatureAlgorithm, AlgorithmIdentifier | RsaHashedImportParams | EcKeyImportParams> = {

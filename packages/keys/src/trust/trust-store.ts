@@ -15,6 +15,7 @@ import { readTrustedCertificate, type TrustedCertificate } from './certificate.j
 import { jwkThumbprint } from './jwk-thumbprint.js';
 import { isTrustedKeyValidAt, trustListEntryOf, trustedKeyAllowsPurpose, type TrustList } from './trusted-key.js';
 
+/** Options of `new TrustStore()`. */
 export interface TrustStoreOptions {
   /**
    * Answer `resolve('did:key:…')` from the DID itself even when the key was never added. Off by default: a did:key
@@ -26,12 +27,15 @@ export interface TrustStoreOptions {
 
 /** Optional narrowing of `TrustStore.resolve` results. */
 export interface ResolveFilter {
-  /** Keep only keys valid at this instant (see `isTrustedKeyValidAt`). */
+  /** Keep only keys valid at this instant (see `isTrustedKeyValidAt`): the validation clock, named as everywhere. */
+  now?: Date;
+  /** @deprecated use `now` */
   at?: Date;
   /** Keep only keys allowed for this purpose (keys without purposes allow any). */
   purpose?: KeyPurpose;
 }
 
+/** Options of `TrustStore.addCertificate`: the ids the certificate's key answers to, its controller and issuers. */
 export interface AddCertificateOptions {
   /** Default: the EU DCC kid (base64 of the first 8 bytes of SHA-256 of the DER). */
   id?: string;
@@ -154,7 +158,8 @@ function didPart(id: string): string | undefined {
 }
 
 /**
- * The keys a verifier trusts, looked up by verification method id, alias or DID.
+ * The keys a verifier trusts, looked up by verification method id, alias or DID. The low-level store: users build
+ * the verifier's `Trust`, which keeps its keys in one of these; every verify function's `trust` option takes either.
  * Loaders validate everything before adding anything: a bad entry rejects the whole input with `TrustListError`.
  */
 export class TrustStore {
@@ -181,6 +186,7 @@ export class TrustStore {
     return this.#keys.length;
   }
 
+  /** Every key in the store (a copy of the list). */
   keys(): TrustedKey[] {
     return [...this.#keys];
   }
@@ -196,10 +202,11 @@ export class TrustStore {
    */
   resolve(id: string, filter: ResolveFilter = {}): TrustedKey[] {
     const found = this.#lookup(id);
-    if (filter.at === undefined && filter.purpose === undefined) return found;
+    const now = filter.now ?? filter.at;
+    if (now === undefined && filter.purpose === undefined) return found;
     return found.filter(
       (key) =>
-        (filter.at === undefined || isTrustedKeyValidAt(key, filter.at)) &&
+        (now === undefined || isTrustedKeyValidAt(key, now)) &&
         (filter.purpose === undefined || trustedKeyAllowsPurpose(key, filter.purpose)),
     );
   }

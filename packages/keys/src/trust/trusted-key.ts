@@ -8,6 +8,10 @@ import { KeyInvalidError } from '../lib/errors.js';
 import { rememberPublicKeyObject } from '../lib/key-object-cache.js';
 import type { KeyPurpose, KeyType, TrustedKey } from '../types.js';
 
+/**
+ * Options of `trustedKeyFromKeyPair` and the other `TrustedKey` constructors: the ids, controller, issuers, window
+ * and purposes.
+ */
 export interface TrustedKeyOptions {
   id: string;
   aliases?: readonly string[];

@@ -60,6 +60,7 @@ const KEY_USAGE_NAMES = [
   'decipherOnly',
 ] as const;
 
+/** One attribute of a distinguished name (`C=IN`). */
 export interface DistinguishedNameAttribute {
   /** Dotted OID. */
   oid: string;
@@ -68,6 +69,7 @@ export interface DistinguishedNameAttribute {
   value: string;
 }
 
+/** A certificate's subject or issuer name. */
 export interface DistinguishedName {
   /** Attributes in certificate order (RDNs flattened). */
   attributes: DistinguishedNameAttribute[];
@@ -81,6 +83,7 @@ export interface DistinguishedName {
   organization?: string;
 }
 
+/** One X.509 v3 extension, undecoded. */
 export interface CertificateExtension {
   oid: string;
   critical: boolean;

@@ -3,7 +3,7 @@
  * Only what verifying a detached signature needs (the EU DCC Gateway signs its trust-list entries this way); no CMS
  * is built here.
  */
-import { CertificateInvalidError } from '../lib/errors.js';
+import { CertificateInvalidError, isPlatformUnsupportedError } from '../lib/errors.js';
 import { bufferSource, subtleCrypto } from '../sign/webcrypto.js';
 import type { X509CertificateInfo } from './certificate.js';
 import { TAG, children, expectTag, readOid, readOnly, type DerNode } from './der.js';
@@ -201,6 +201,7 @@ export async function verifyCmsDetachedSignature(
           : 'the signature does not verify with any of the given keys',
     };
   } catch (error) {
+    if (isPlatformUnsupportedError(error)) throw error;
     return {
       valid: false,
       reason: `malformed CMS SignedData: ${error instanceof Error ? error.message : String(error)}`,

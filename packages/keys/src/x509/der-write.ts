@@ -72,17 +72,30 @@ export function time(date: Date): Uint8Array {
 
 /** The DER writers, as one export of `@divoc/keys` (their short names would not do at the package's top level). */
 export const derWrite = Object.freeze({
+  /** One DER item: the tag, the definite length, then the parts concatenated. */
   tlv,
+  /** A SEQUENCE of the encoded items. */
   sequence,
+  /** A SET of the encoded items, in the order given (sort them first where DER requires it). */
   set,
+  /** An OCTET STRING. */
   octetString,
+  /** A BIT STRING (`unusedBits` in the last byte, default 0). */
   bitString,
+  /** A BOOLEAN (`0xff` for true). */
   boolean,
+  /** A PrintableString (the caller keeps to its character set). */
   printableString,
+  /** A UTF8String. */
   utf8String,
+  /** An explicit context-specific tag `[n]` around the encoded items. */
   explicit,
+  /** A non-negative INTEGER from big-endian magnitude bytes (a 0 byte is prepended when the top bit is set). */
   unsignedInteger,
+  /** A small non-negative INTEGER (0–255). */
   smallInteger,
+  /** An OBJECT IDENTIFIER from its dotted form (`1.2.840.10045.2.1`). */
   oid,
+  /** UTCTime up to 2049, GeneralizedTime after (RFC 5280 §4.1.2.5). */
   time,
 });

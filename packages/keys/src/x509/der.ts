@@ -5,6 +5,7 @@
 import { utf8DecodeStrict } from '../codec/utf8.js';
 import { CertificateInvalidError } from '../lib/errors.js';
 
+/** One DER item: its tag, its content and its whole encoding. */
 export interface DerNode {
   /** Identifier octet (class, constructed bit, tag number < 31). */
   readonly tag: number;

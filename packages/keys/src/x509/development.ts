@@ -8,7 +8,9 @@ import { base64Encode } from '../codec/base64url.js';
 import { sha256 } from '../hash/sha256.js';
 import { CertificateInvalidError, KeyInvalidError } from '../lib/errors.js';
 import { createSigner } from '../sign/signer.js';
+import { secureRandom } from '../sign/webcrypto.js';
 import type { KeyPair } from '../key/key-pair.js';
+import type { Signer } from '../types.js';
 import { EXTENSION, parseCertificate } from './certificate.js';
 import { children as derChildren, readNode } from './der.js';
 import {
@@ -40,6 +42,51 @@ export interface DevelopmentIssuer {
   keyPair: KeyPair;
 }
 
+/**
+ * Options of the development-PKI helpers of `@divoc/dcc` and `@divoc/vdsnc` (`createDevelopmentCsca`,
+ * `createDevelopmentSigner`): one shape for both formats, each adding only what its certificates carry.
+ */
+export interface DevelopmentSubjectOptions {
+  /** Subject `C=`, ISO 3166-1 alpha-2 (upper case). Default `IN`. */
+  country?: string;
+  /** Subject `CN=`. Default a `DIVOC development …` name. */
+  commonName?: string;
+  /** Start of validity. */
+  validFrom?: Date;
+  /** End of validity; wins over `validityDays`. */
+  validUntil?: Date;
+  /** Days of validity from `validFrom`. */
+  validityDays?: number;
+  /** The P-256 key pair to certify; generated when absent. */
+  keyPair?: KeyPair;
+}
+
+/** `createDevelopmentSigner`'s options: the CSCA that issues the signer (any package's `DevelopmentCsca` will do). */
+export interface DevelopmentSignerSubjectOptions extends DevelopmentSubjectOptions {
+  csca: DevelopmentIssuer;
+}
+
+/**
+ * What the development-PKI helpers return: the certificate, the key pair it certifies, and both as PEM. Keep the
+ * private key secret (write it with `writePrivateKeyFile`).
+ */
+export interface DevelopmentCertified extends DevelopmentIssuer {
+  country: string;
+  /** DER. */
+  certificate: Uint8Array;
+  certificatePem: string;
+  /** PKCS#8 PEM of the private key. */
+  privateKeyPem: string;
+}
+
+/** A development signer: its certificate and key, and a ready ES256 signer to issue with (`signer`, `certificate`). */
+export interface DevelopmentSigned extends DevelopmentCertified {
+  signer: Signer;
+}
+
+/**
+ * Options of a development certificate: its key, subject, issuer, validity and extensions. For tests and demos only.
+ */
 export interface DevelopmentCertificateOptions {
   /** The P-256 key pair the certificate certifies (for a CA, also the one that signs it). */
   keyPair: KeyPair;
@@ -163,7 +210,7 @@ function tbsCertificate(
   options: DevelopmentCertificateOptions,
   extensions: Uint8Array[],
 ): Uint8Array {
-  const serial = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  const serial = secureRandom(new Uint8Array(16));
   serial[0]! &= 0x7f; // positive
   return sequence(
     explicit(0, smallInteger(2)),

@@ -1,4 +1,4 @@
-import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { curvePrime, decodeEcPoint } from '../key/ec-point.js';
 import { base64urlEncode } from '../codec/base64url.js';
 import { CertificateInvalidError, KeyUnsupportedError } from '../lib/errors.js';
 import type { KeyType } from '../types.js';
@@ -24,6 +24,7 @@ export const OID = {
   p521: '1.3.132.0.35',
 } as const;
 
+/** An elliptic curve by its WebCrypto name. */
 export type NamedCurve = 'P-256' | 'P-384' | 'P-521';
 
 const CURVES: Record<
@@ -31,13 +32,11 @@ const CURVES: Record<
   {
     oid: string;
     size: number;
-    point: { fromHex(hex: Uint8Array): { toRawBytes(compressed?: boolean): Uint8Array } };
-    prime: bigint;
   }
 > = {
-  'P-256': { oid: OID.p256, size: 32, point: p256.ProjectivePoint, prime: p256.CURVE.Fp.ORDER },
-  'P-384': { oid: OID.p384, size: 48, point: p384.ProjectivePoint, prime: p384.CURVE.Fp.ORDER },
-  'P-521': { oid: OID.p521, size: 66, point: p521.ProjectivePoint, prime: p521.CURVE.Fp.ORDER },
+  'P-256': { oid: OID.p256, size: 32 },
+  'P-384': { oid: OID.p384, size: 48 },
+  'P-521': { oid: OID.p521, size: 66 },
 };
 
 /** Byte length of a coordinate / of r and s for a curve. */
@@ -74,7 +73,7 @@ function curveOfExplicitParameters(params: DerNode): NamedCurve {
   if (readOid(fieldType, 'fieldType') !== '1.2.840.10045.1.1')
     throw new KeyUnsupportedError('EC key over a non-prime field');
   const p = bigintOf(unsignedIntegerBytes(prime, 'field prime'));
-  for (const [name, c] of Object.entries(CURVES)) if (c.prime === p) return name as NamedCurve;
+  for (const name of Object.keys(CURVES) as NamedCurve[]) if (curvePrime(name) === p) return name;
   throw new KeyUnsupportedError('EC key on a curve other than P-256, P-384 or P-521 (e.g. brainpool)');
 }
 
@@ -112,10 +111,10 @@ export function parseSpki(der: Uint8Array | DerNode): SpkiPublicKey {
       } else if (params.tag === TAG.SEQUENCE) {
         crv = curveOfExplicitParameters(params);
       } else throw new CertificateInvalidError('EC parameters are neither a named curve nor explicit parameters');
-      const { size, point } = CURVES[crv];
+      const { size } = CURVES[crv];
       let raw: Uint8Array;
       try {
-        raw = point.fromHex(bits).toRawBytes(false);
+        raw = decodeEcPoint(crv, bits);
       } catch (err) {
         throw new CertificateInvalidError(`EC public key is not a point on ${crv}`, { cause: err });
       }

@@ -67,7 +67,8 @@ function issuerKeyOf(issuer: X509CertificateInfo | SpkiPublicKey): SpkiPublicKey
  * Check a signature made with the key of `issuer` (a certificate, or a public key read by `parseCertificate`) under
  * an X.509 / CMS signature algorithm (OID and raw parameters): ECDSA P-256/384/521 with SHA-256/384/512,
  * RSASSA-PKCS1-v1_5, RSASSA-PSS, Ed25519, on WebCrypto in every runtime. Resolves false for a wrong signature, an
- * unsupported algorithm or a key that does not fit it; never rejects.
+ * unsupported algorithm or a key that does not fit it. Rejects only with `PlatformUnsupportedError` when the runtime
+ * has no `crypto.subtle`: that checked nothing, so it is not a wrong signature.
  */
 export async function verifyWithPublicKey(
   issuer: X509CertificateInfo | SpkiPublicKey,
@@ -75,9 +76,9 @@ export async function verifyWithPublicKey(
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
+  const subtle = subtleCrypto();
   try {
     const key = issuerKeyOf(issuer);
-    const subtle = subtleCrypto();
     const { oid, parameters } = algorithm;
     const signed = bufferSource(data);
     const jwk = { ...key.jwk, ext: true };

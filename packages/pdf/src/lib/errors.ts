@@ -15,13 +15,34 @@ export class PdfTemplateInvalidError extends DivocError {
   readonly code = 'ERR_PDF_TEMPLATE_INVALID' as const;
 }
 
+/** A locale (`--locale`, `locale` option) with no message catalogue; the message lists the available ones. */
+export class PdfLocaleUnknownError extends DivocError {
+  readonly code = 'ERR_PDF_LOCALE_UNKNOWN' as const;
+}
+
 /** Discriminated union (on `code`) of every error this package throws. */
-export type PdfError = PdfTemplateInvalidError;
+export type PdfError = PdfTemplateInvalidError | PdfLocaleUnknownError;
 
 /** Every `code` a `PdfError` can carry. */
 export type PdfErrorCode = PdfError['code'];
 
 /** True when `err` was thrown by this package. */
 export function isPdfError(err: unknown): err is PdfError {
-  return err instanceof PdfTemplateInvalidError;
+  return err instanceof PdfTemplateInvalidError || err instanceof PdfLocaleUnknownError;
+}
+
+/**
+ * Something printed differently from the record, returned with the page (never thrown: the page is still made).
+ * `WARN_PDF_GLYPH_MISSING`: no embedded font has a glyph for some characters; a placeholder's value is then printed
+ * as the template's `fallbackText` (the QR code still carries it), text of the template itself without them.
+ */
+export interface PdfWarning {
+  /** Stable: match on it, not on the message. */
+  code: 'WARN_PDF_GLYPH_MISSING';
+  /** For people: what was not printed, and what was printed instead. */
+  message: string;
+  /** The placeholder whose value could not be printed (absent for the template's own text). */
+  field?: string;
+  /** The characters no font covers, as `U+0E2A`. */
+  codePoints: string[];
 }

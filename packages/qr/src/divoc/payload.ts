@@ -30,12 +30,17 @@ import { readZip, writeZip, type ReadZipLimits } from './zip.js';
 /** Name of the one ZIP entry DIVOC writes. */
 export const DIVOC_CERTIFICATE_ENTRY = 'certificate.json';
 
+/**
+ * How a DIVOC QR payload was wrapped: a ZIP (as a binary string, as UTF-8 read as Latin-1, as bytes, as base64) or
+ * plain JSON.
+ */
 export type DivocQrVariant =
   'zip-binary-string' | 'zip-utf8-as-latin1' | 'zip-bytes' | 'zip-utf8-bytes' | 'zip-base64' | 'json';
 
 /** A JSON object as `JSON.parse` returns it. */
 export type DivocCredentialJson = { [key: string]: unknown };
 
+/** A decoded DIVOC QR payload: the certificate, its JSON text, and how it was wrapped. */
 export interface DecodedDivocQr {
   /** The certificate (a signed W3C credential), parsed. */
   credential: DivocCredentialJson;
@@ -45,11 +50,13 @@ export interface DecodedDivocQr {
   variant: DivocQrVariant;
 }
 
+/** Options of `decodeDivocQr`: input and ZIP limits. */
 export interface DecodeDivocQrOptions extends ReadZipLimits {
   /** Longest input accepted, in chars or bytes. A QR holds at most 7089 chars; default 16384. */
   maxInputLength?: number;
 }
 
+/** Options of `encodeDivocQr`. */
 export interface EncodeDivocQrOptions {
   /** ZIP entry timestamp. Default now, as JSZip does. */
   modified?: Date;

@@ -3,6 +3,7 @@ import { verifyCredential, type AmbiguousTermGroup, type VerifyOptions } from '@
 import { isQrError } from '../lib/errors.js';
 import { decodeDivocQr, type DecodeDivocQrOptions, type DivocCredentialJson, type DivocQrVariant } from './payload.js';
 
+/** Options of `verifyDivocQr`: those of `verifyCredential` from `@divoc/vc`, and the decoding limits. */
 export interface VerifyDivocQrOptions extends VerifyOptions, DecodeDivocQrOptions {}
 
 export interface DivocQrVerificationResult extends FormatVerificationResult<'divoc-qr', DivocCredentialJson> {
@@ -21,7 +22,7 @@ export interface DivocQrVerificationResult extends FormatVerificationResult<'div
 
 /**
  * Decode a DIVOC QR and verify the certificate inside with `verifyCredential` from `@divoc/vc` (keys from
- * `options.trustStore`; DIVOC's `did:india` is a label, so map it there). Never throws for bad input: a payload
+ * `options.trust`; DIVOC's `did:india` is a label, so map it there). Never throws for bad input: a payload
  * that does not decode gives one failed `decode` check with its `ERR_DIVOC_QR_*` code.
  */
 export async function verifyDivocQr(

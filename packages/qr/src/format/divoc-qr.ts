@@ -42,11 +42,14 @@ export const divocQrFormat = {
   name: 'divoc-qr',
   shortName: 'divoc-qr',
   title: 'DIVOC certificate QR',
+  /** Recognises an input as this format; cheap, never throws. */
   detect,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload) => {
     const decoded = decodeDivocQr(asQrInput(payload));
     return { payload: decoded.credential, header: { variant: decoded.variant } };
   },
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     let decoded;
     try {
@@ -57,10 +60,12 @@ export const divocQrFormat = {
     const details = { ...context.details, variant: decoded.variant };
     return w3cCredentialEvidence('divoc-qr', decoded.credential, { ...context, details });
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
   issuance: {
     mode: 'reencodes',
     source: 'w3c-vc',
+    /** Re-encodes the signed output of the `source` format; it has no key of its own. */
     issue: ({ signed, issuanceDate }) => {
       const text = encodeDivocQr(
         signed as SignedCredential,
@@ -72,9 +77,13 @@ export const divocQrFormat = {
   files: {
     mainSuffix: '.divoc-qr.txt',
     // No line end: the text is a binary string, and its last characters may well be white space.
+    /** The main file's text, from the issued output. */
     main: (output) => String(output.text),
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => JSON.stringify(output.text),
+    /** The QR text a printed certificate shows, read back from the written files. */
     qrText: (main) => main.trim() || undefined,
   },
+  /** The issued output as the service returns it in JSON (texts only). */
   apiOutput: (output) => ({ text: output.text }),
 } as const satisfies CredentialFormatPlugin<'divoc-qr'>;

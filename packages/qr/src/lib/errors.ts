@@ -107,6 +107,7 @@ export type QrError =
   | QrTimeBudgetError
   | QrNotFoundError;
 
+/** Every error code this package throws. */
 export type QrErrorCode = QrError['code'];
 
 /** True for errors thrown by this package. */

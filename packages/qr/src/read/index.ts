@@ -10,6 +10,7 @@ export interface ReadQrOptions extends ImageLimits {
   maxCodes?: number;
 }
 
+/** One QR code read from an image: its text and bytes, and how it was found. */
 export interface QrReadResult {
   /** The text the QR holds (see `qrText` for how bytes become text). */
   text: string;

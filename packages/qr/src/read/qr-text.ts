@@ -7,6 +7,7 @@
 import type { QRCode as JsQrResult } from 'jsqr';
 import { decodeLatin1, decodeUtf8 } from '../lib/bytes.js';
 
+/** A QR segment mode (ECI is the mode that switches character sets). */
 export type QrSegmentMode = 'numeric' | 'alphanumeric' | 'byte' | 'kanji' | 'eci';
 
 function decodeRun(bytes: number[], eci: number | null): string {

@@ -3,6 +3,7 @@ import { createQrMatrix, type QrMatrixOptions } from './matrix.js';
 import { matrixToPng } from './png.js';
 import { matrixToSvg } from './svg.js';
 
+/** Options of the QR renderers: the matrix options, module size and quiet zone. */
 export interface RenderQrLayoutOptions extends QrMatrixOptions {
   /** Pixels (PNG) or user units (SVG width/height) per module. Default 4. */
   moduleSize?: number;
@@ -10,6 +11,7 @@ export interface RenderQrLayoutOptions extends QrMatrixOptions {
   margin?: number;
 }
 
+/** Options of `renderQr`: the layout options and the image format. */
 export interface RenderQrOptions extends RenderQrLayoutOptions {
   format: 'png' | 'svg';
 }

@@ -10,6 +10,7 @@ export interface QrMatrix {
   ecc: QrEcc;
 }
 
+/** Options of `createQrMatrix`: segment mode, error correction and version. */
 export interface QrMatrixOptions {
   /** Segmenting: `auto` (per format, see `qrProfileFor`) or one segment in the given mode. Default `auto`. */
   mode?: QrMode;

@@ -11,15 +11,19 @@
  * - Anything else: the fewest-bits mix of numeric, alphanumeric and byte segments (our encoder), level M.
  */
 export type QrEcc = 'L' | 'M' | 'Q' | 'H';
+/** How the QR text is segmented: per its format (`auto`) or in one segment of the given mode. */
 export type QrMode = 'auto' | 'alphanumeric' | 'byte' | 'numeric';
+/** The payload kinds `qrProfileFor` recognises (`HC1:`, `shc:/`, DIVOC, anything else). */
 export type QrPayloadFormat = 'dcc' | 'shc' | 'divoc' | 'text';
 
+/** One QR segment: a mode and its data. */
 export type QrSegment =
   | { mode: 'numeric'; data: string }
   | { mode: 'alphanumeric'; data: string }
   /** A string is written as its UTF-8 bytes; a Uint8Array as is. */
   | { mode: 'byte'; data: string | Uint8Array };
 
+/** How a payload kind is best put in a QR: its segments and error correction level. */
 export interface QrProfile {
   format: QrPayloadFormat;
   /** Explicit segments; `undefined` lets the encoder segment the text itself (`format: 'text'`). */

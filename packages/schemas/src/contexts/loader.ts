@@ -10,6 +10,7 @@ export interface ContextSource {
   contextDocument(url: string): unknown;
 }
 
+/** Options of `createDocumentLoader`. */
 export interface DocumentLoaderOptions {
   /** Extra contexts, by URL. Copied when the loader is made; cannot replace a bundled one. */
   contexts?: Record<string, unknown> | ReadonlyMap<string, unknown>;

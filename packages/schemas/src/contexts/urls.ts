@@ -29,6 +29,7 @@ export const CONTEXT_URLS = Object.freeze({
   DIVOC_SDK_V2: 'https://divoc.dev/credentials/sdk/v2',
 } as const);
 
+/** The URL of a JSON-LD context bundled with this package. */
 export type ContextUrl = (typeof CONTEXT_URLS)[keyof typeof CONTEXT_URLS];
 
 /**

@@ -20,6 +20,7 @@ export function shortCertificateId(hcid: string): string {
     .toUpperCase();
 }
 
+/** Options of `projectCredential`: values to write instead of the credential's own. */
 export interface ProjectionOptions {
   /** Name to put in `credentialSubject.name`. */
   name?: DdccHumanName;

@@ -34,6 +34,7 @@ export interface DdccName extends DdccHumanName {
 /** FHIR administrative gender, as the DDCC data dictionary codes sex. */
 export type DdccSex = 'male' | 'female' | 'other' | 'unknown';
 
+/** The person a DDCC certificate is about. */
 export interface DdccPerson {
   name: DdccName;
   /** `YYYY-MM-DD` (or `YYYY-MM`, `YYYY`). Absent when the source carries only an age (DIVOC vaccination v1). */
@@ -45,6 +46,7 @@ export interface DdccPerson {
   identifier?: string;
 }
 
+/** Facts about the certificate itself: issuer, identifier (HCID), validity period and type. */
 export interface DdccCertificate {
   /** Certificate issuer: `id` an URI or DID, `name` a printable name (DCC `is`) when known. */
   issuer: { id: string; name?: string };
@@ -56,6 +58,7 @@ export interface DdccCertificate {
   type: string;
 }
 
+/** One vaccination, in DDCC terms. */
 export interface DdccVaccinationEvent {
   /**
    * Vaccine or prophylaxis, ICD-11 (`XM9QW8`...). Absent when neither the credential nor the vaccine name gives one.
@@ -92,9 +95,12 @@ export interface DdccVaccinationEvent {
   validUntil?: string;
 }
 
+/** The kind of test: nucleic acid amplification (PCR), rapid antigen, antibody, or other. */
 export type DdccTestCategory = 'naat' | 'antigen' | 'antibody' | 'other';
+/** A test result. */
 export type DdccTestOutcome = 'negative' | 'positive' | 'inconclusive' | 'other';
 
+/** One test, in DDCC terms. */
 export interface DdccTestEvent {
   /** Pathogen / disease targeted. */
   pathogen: DdccCoding & { snomed?: string };
@@ -119,6 +125,7 @@ export interface DdccTestEvent {
   practitioner?: string;
 }
 
+/** A recovery, in DDCC terms (date of the first positive test and the validity window). */
 export interface DdccRecoveryEvent {
   disease: DdccCoding & { snomed?: string };
   /** Date of the first positive test, `YYYY-MM-DD`. */
@@ -142,6 +149,7 @@ export type DdccCoreDataSet =
   | (DdccBase & { kind: 'test'; test: DdccTestEvent })
   | (DdccBase & { kind: 'recovery'; recovery: DdccRecoveryEvent });
 
+/** What a DDCC core data set records: `vaccination`, `test` or `recovery`. */
 export type DdccKind = DdccCoreDataSet['kind'];
 
 /** What a registry knows that the credential does not carry. Everything optional. */

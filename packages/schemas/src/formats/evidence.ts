@@ -6,6 +6,7 @@ import type { FormatEvidence, VerificationDetails } from './plugin.js';
 export const passedCheck = (name: CheckName, message?: string): Check =>
   message === undefined ? { name, ok: true } : { name, ok: true, message };
 
+/** A failed check with its name, code and message. */
 export const failedCheck = (name: CheckName, code: string, message: string): Check => ({
   name,
   ok: false,
@@ -19,6 +20,7 @@ export function stableErrorCode(error: unknown, fallback: string): string {
   return typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code) ? code : fallback;
 }
 
+/** The message of a thrown value (an `Error`'s `message`, else its string form). */
 export const errorMessageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 /** A format package's own failed `trust` check: why no trusted signer was found, or its objection to the key. */

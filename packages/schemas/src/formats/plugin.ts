@@ -116,6 +116,7 @@ export interface FormatTrust {
 /** What `FormatTrust.certificateSigner` found. */
 export type CertificateSignerResult = { key: TrustedKey } | { code: string; message: string };
 
+/** What the verifier gives a format plugin's `verify`: the trust, the clock, the policy and the detection facts. */
 export interface FormatVerifyContext {
   trust: FormatTrust;
   now: Date;
@@ -164,7 +165,11 @@ export type RevocationHandle =
   /** A DIVOC certificate id (`evidence[].certificateId`), and the terms a signature leaves interchangeable with it. */
   | { kind: 'divoc-certificate'; credential: Readonly<Record<string, unknown>>; ambiguousTerms?: readonly unknown[] }
   /** An HCERT (EU DCC and kin), read only when revocation lists are at hand (`facts` decodes the message again). */
-  | { kind: 'hcert'; facts(): HcertRevocationFacts }
+  | {
+      kind: 'hcert';
+      /** Decodes the message again and returns what DCC revocation lists are matched on. */
+      facts(): HcertRevocationFacts;
+    }
   /** A SMART Health Card: the issuer, the key id, the card's `rid` and when it was issued. */
   | { kind: 'shc-rid'; issuer: string; kid: string; rid?: string; issuedAt: number };
 
@@ -178,6 +183,7 @@ export interface HcertRevocationFacts {
   alg?: number | string;
 }
 
+/** Something a VALID result should be shown with (e.g. `WARN_TRUST_ISSUER_UNBOUND`). */
 export interface VerificationWarning {
   code: string;
   message: string;
@@ -205,6 +211,7 @@ export interface VerificationDetails {
 
 /* ------------------------------------------------------------------------------------------------ summary */
 
+/** What a credential records. */
 export type EventKind = 'vaccination' | 'test' | 'recovery' | 'other';
 
 /**
@@ -246,15 +253,18 @@ export type FormatIssuance =
       keys: readonly string[];
       /** What to say when none is given. */
       keyHint: string;
+      /** Signs the format's output from the DDCC core data set with the key of the first slot the caller filled. */
       issue(input: FormatIssueInput, key: unknown): Promise<FormatIssued>;
     }
   | {
       mode: 'reencodes';
       /** The format whose output `credential` this one re-encodes (`w3c-vc`). */
       source: string;
+      /** Re-encodes the signed output of `source` (no key: the signature is the source's). */
       issue(input: FormatReencodeInput): FormatIssued;
     };
 
+/** What a format plugin that signs is issued from: the DDCC core data set and the unsigned W3C credential. */
 export interface FormatIssueInput {
   /** The WHO DDCC core data set every format is mapped through. */
   ddcc: DdccCoreDataSet;
@@ -268,6 +278,7 @@ export interface FormatIssueInput {
   options: Readonly<Record<string, unknown>>;
 }
 
+/** What a format plugin that re-encodes is issued from: the signed W3C credential. */
 export interface FormatReencodeInput {
   /** The signed W3C credential. */
   signed: Readonly<Record<string, unknown>>;

@@ -10,8 +10,10 @@ import type { CredentialSummary } from './plugin.js';
 /** Short strings only: a summary is for display, and hostile credentials can hold anything. */
 const MAX_FIELD = 256;
 
+/** A JSON object as `JSON.parse` returns it. */
 export type JsonRecord = Record<string, unknown>;
 
+/** True for a plain JSON object (not an array, not null). */
 export const isJsonRecord = (value: unknown): value is JsonRecord => isJsonObject(value);
 
 /** A trimmed, single-spaced string of at most 256 characters (a finite number as its decimal form). */

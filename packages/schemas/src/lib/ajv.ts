@@ -1,56 +1,8 @@
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import * as ajvFormats from 'ajv-formats';
-import type { FormatsPlugin } from 'ajv-formats';
+import type { ErrorObject } from './ajv-types.js';
 import type { ValidationIssue } from '../types.js';
 
-type AjvClass = Ajv2020;
-// ajv-formats is CommonJS (`module.exports = plugin`, plus `.default`): depending on the loader (Node ESM, a
-// bundler, vitest) the plugin is the namespace's default, or the default's default. No createRequire: it would pull
-// node:module into browser bundles.
-const formatsDefault = (ajvFormats as unknown as { default?: unknown }).default as { default?: unknown } | undefined;
-const addFormats = (typeof formatsDefault === 'function' ? formatsDefault : formatsDefault?.default) as FormatsPlugin;
-
-export type { ValidateFunction };
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-]\d{2}:?\d{2})$/;
-
-function validCalendarDate(y: number, m: number, d: number): boolean {
-  if (m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-  return d <= days[m - 1]!;
-}
-
-/** `YYYY-MM-DD`, a real calendar day. */
-export function isIsoDate(s: string): boolean {
-  const m = DATE.exec(s);
-  return m !== null && validCalendarDate(+m[1]!, +m[2]!, +m[3]!);
-}
-
-/** RFC 3339 date-time with a zone (`Z` or offset), a real calendar day and clock time. */
-export function isIsoDateTime(s: string): boolean {
-  if (s.length > 64) return false;
-  const m = DATE_TIME.exec(s);
-  if (m === null || !validCalendarDate(+m[1]!, +m[2]!, +m[3]!)) return false;
-  return +m[4]! < 24 && +m[5]! < 60 && +m[6]! < 61;
-}
-
-/** A fresh Ajv (draft 2020-12) with `date`, `date-time`, `uri`... and our `date-or-date-time`. */
-export function createAjv(strict: boolean): AjvClass {
-  const ajv = new Ajv2020({
-    allErrors: true,
-    strict,
-    strictTypes: false,
-    allowUnionTypes: true,
-    verbose: true,
-    validateFormats: true,
-  });
-  addFormats(ajv, ['date', 'date-time', 'uri', 'email']);
-  ajv.addFormat('date', { type: 'string', validate: isIsoDate });
-  ajv.addFormat('date-time', { type: 'string', validate: isIsoDateTime });
-  ajv.addFormat('date-or-date-time', { type: 'string', validate: (s: string) => isIsoDate(s) || isIsoDateTime(s) });
-  return ajv;
-}
+export type { ValidateFunction } from './ajv-types.js';
+export { isIsoDate, isIsoDateTime } from './formats.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
@@ -76,8 +28,33 @@ function describe(value: unknown): string {
   return s === undefined ? String(value) : s.length > 80 ? `${s.slice(0, 80)}…` : s;
 }
 
-/** Ajv errors to ValidationIssues: precise paths, readable messages, no duplicates or noise. */
-export function toIssues(errors: readonly ErrorObject[] | null | undefined, base = '$'): ValidationIssue[] {
+/** The subschema a `#/a/b` schema path names in `root` (JSON Pointer), or undefined. */
+function schemaAt(root: unknown, schemaPath: string): unknown {
+  if (!schemaPath.startsWith('#')) return undefined;
+  let node = root;
+  for (const raw of schemaPath.slice(1).split('/').slice(1)) {
+    // A URI fragment: Ajv percent-encodes segments (`properties/%40context`).
+    let key: string;
+    try {
+      key = decodeURIComponent(raw).replace(/~1/g, '/').replace(/~0/g, '~');
+    } catch {
+      return undefined;
+    }
+    if (node === null || typeof node !== 'object' || !Object.hasOwn(node, key)) return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+/**
+ * Ajv errors to ValidationIssues: precise paths, readable messages, no duplicates or noise. `schema` is the root the
+ * validator was compiled from: the subschema of an error (validators are not verbose) is looked up there.
+ */
+export function toIssues(
+  errors: readonly ErrorObject[] | null | undefined,
+  base = '$',
+  schema?: unknown,
+): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
   for (const e of errors ?? []) {
@@ -107,7 +84,7 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined, base
         message = `must be ${describe(params.allowedValue)}`;
         break;
       case 'contains': {
-        const s = e.schema as { const?: unknown; enum?: unknown[] } | undefined;
+        const s = (e.schema ?? schemaAt(schema, e.schemaPath)) as { const?: unknown; enum?: unknown[] } | undefined;
         if (s && 'const' in s) message = `must include ${describe(s.const)}`;
         else if (s?.enum) message = `must include one of ${describe(s.enum)}`;
         break;
@@ -116,7 +93,8 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined, base
         message = `must be a valid ${String(params.format)}`;
         break;
       case 'pattern': {
-        const desc = (e.parentSchema as { description?: string } | undefined)?.description;
+        const parent = e.parentSchema ?? schemaAt(schema, e.schemaPath.slice(0, e.schemaPath.lastIndexOf('/')));
+        const desc = (parent as { description?: string } | undefined)?.description;
         message = desc ? `must be ${desc}` : `must match ${String(params.pattern)}`;
         break;
       }

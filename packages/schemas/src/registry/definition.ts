@@ -90,8 +90,15 @@ export interface CredentialTypeDefinition {
 
 /** What `buildCredential` / `validateCredential` need from a registry. */
 export interface CredentialTypeLookup {
+  /**
+   * The definition registered under this name or credential type. Throws `UnknownCredentialTypeError` when there is
+   * none.
+   */
   get(nameOrCredentialType: string): CredentialTypeDefinition;
+  /** The definition of a credential, from its `type`; `undefined` when none is registered. */
   resolve(credential: Readonly<Record<string, unknown>>): CredentialTypeDefinition | undefined;
+  /** Every registered definition. */
   list(): readonly CredentialTypeDefinition[];
+  /** The JSON-LD context document a registered type brings for this URL (`undefined` when none does). */
   contextDocument(url: string): unknown;
 }

@@ -2,25 +2,32 @@ import { bundleMap } from '../contexts/bundled.js';
 import type { ContextSource } from '../contexts/loader.js';
 import { prepareContexts } from '../contexts/prepare.js';
 import { CredentialTypeDefinitionError, UnknownCredentialTypeError } from '../errors.js';
-import { createAjv, type ValidateFunction } from '../lib/ajv.js';
+import { compileAtRunTime } from '../lib/ajv-compile.js';
 import { builtInCredentialTypes } from '../templates/index.js';
 import type { CredentialTypeDefinition, CredentialTypeLookup } from './definition.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const CREDENTIAL_TYPE = /^[A-Za-z][A-Za-z0-9_.-]{0,127}$/;
 
-/** Compiled validators, per schema object (shared by every registry; built-ins compile once). */
-const compiled = new WeakMap<object, ValidateFunction>();
-
-/** Compiles (once) a definition's JSON Schema. Each schema gets its own Ajv so `$id`s never clash. */
-export function compileSchema(schema: object, strict = false): ValidateFunction {
-  const cached = compiled.get(schema);
-  if (cached !== undefined) return cached;
-  const fn = createAjv(strict).compile(schema);
-  compiled.set(schema, fn);
-  return fn;
+/** The built-in schemas: precompiled (and checked against the generated code by a test), so never compiled here. */
+let builtInSchemas: WeakSet<object> | undefined;
+function isBuiltInSchema(schema: object): boolean {
+  if (builtInSchemas === undefined) {
+    builtInSchemas = new WeakSet();
+    for (const d of builtInCredentialTypes()) {
+      builtInSchemas.add(d.schema);
+      if (d.recordSchema !== undefined) builtInSchemas.add(d.recordSchema);
+    }
+  }
+  return builtInSchemas.has(schema);
 }
 
+/** Rejects a custom schema Ajv cannot compile (built-ins are known good); the compiled function is kept. */
+function checkSchema(schema: object): void {
+  if (!isBuiltInSchema(schema)) compileAtRunTime(schema);
+}
+
+/** Options of `new CredentialTypeRegistry()`. */
 export interface CredentialTypeRegistryOptions {
   /** Start with `vaccination`, `vaccination-v2`, `test` and `recovery`. Default `true`. */
   builtIns?: boolean;
@@ -55,8 +62,8 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
       }
     }
     try {
-      compileSchema(def.schema);
-      if (def.recordSchema !== undefined) compileSchema(def.recordSchema);
+      checkSchema(def.schema);
+      if (def.recordSchema !== undefined) checkSchema(def.recordSchema);
     } catch (cause) {
       throw new CredentialTypeDefinitionError(
         `credential type "${def.name}" has an invalid JSON Schema: ${(cause as Error).message}`,

@@ -97,6 +97,9 @@ export function typeNaming(typeName: string): JsonSchema {
   };
 }
 
+/**
+ * Options of `credentialEnvelopeSchema`: the schema's id and title, the credential type and the contexts it requires.
+ */
 export interface EnvelopeOptions {
   $id: string;
   title: string;

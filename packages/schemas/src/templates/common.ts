@@ -4,7 +4,8 @@ import type { CredentialRecord, ResolvedBuildOptions } from '../registry/definit
 import type { ValidationIssue } from '../types.js';
 import type { JsonSchema } from '../schemas/parts.js';
 import { age, dateOrDateTime, idValue, text } from '../schemas/parts.js';
-import { isIsoDate, isIsoDateTime } from '../lib/ajv.js';
+import { isIsoDate, isIsoDateTime } from '../lib/formats.js';
+import { secureRandom } from '@divoc/keys';
 
 /** A record field that is present (not undefined, not null, not ""). */
 export function has(record: Readonly<CredentialRecord>, field: string): boolean {
@@ -63,7 +64,7 @@ export function subjectId(record: Readonly<CredentialRecord>): string | undefine
 /** Certificate id: the record's, or 12 random digits (DIVOC's ids are numeric). */
 export function certificateId(record: Readonly<CredentialRecord>): string {
   if (has(record, 'certificateId')) return str(record, 'certificateId');
-  const bytes = crypto.getRandomValues(new Uint32Array(2));
+  const bytes = secureRandom(new Uint32Array(2));
   return (((bytes[0]! % 900_000) + 100_000) * 1_000_000 + (bytes[1]! % 1_000_000)).toString();
 }
 

@@ -10,6 +10,7 @@ import vaccineMedicinalProduct from './dcc/vaccine-medicinal-product.json' with 
 import vaccineProphylaxis from './dcc/vaccine-prophylaxis.json' with { type: 'json' };
 import { frozenJsonCopy } from '../lib/freeze.js';
 
+/** One code of an EU DCC value set. */
 export interface ValueSetEntry {
   readonly display: string;
   readonly lang: string;
@@ -18,6 +19,7 @@ export interface ValueSetEntry {
   readonly version: string;
 }
 
+/** An EU DCC value set: its id, date and codes. */
 export interface ValueSet {
   readonly valueSetId: string;
   readonly valueSetDate: string;
@@ -32,6 +34,7 @@ export interface VaccineEncodingInstruction {
   readonly note?: string;
 }
 
+/** The EU DCC value sets bundled with this package, by name. */
 export interface DccValueSets {
   /** `mp`: EU product numbers (`EU/1/20/1528`) or names for non-EU vaccines (`Covishield`). */
   readonly vaccineMedicinalProduct: ValueSet;
@@ -70,6 +73,7 @@ export const dccValueSets: DccValueSets = frozenJsonCopy<DccValueSets>({
   vaccineEncodingInstructions,
 });
 
+/** The name of a bundled EU DCC value set. */
 export type DccValueSetName = Exclude<keyof DccValueSets, 'vaccineEncodingInstructions'>;
 
 /** The entry for `code` in value set `name`, or `undefined` (also for unknown names and inherited keys). */

@@ -21,6 +21,7 @@ export const ATC_COVID19_VACCINES = 'J07BX03';
 /** ICD-11 code of the disease (COVID-19) and its SNOMED CT code used by the EU DCC (`tg`). */
 export const COVID19_DISEASE = Object.freeze({ icd11: 'RA01', snomed: '840539006', display: 'COVID-19' } as const);
 
+/** What `resolveVaccine` knows about a vaccine: its name, codes and manufacturer. */
 export interface ResolvedVaccine {
   /** Canonical product name. */
   name: string;

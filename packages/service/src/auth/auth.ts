@@ -4,6 +4,7 @@ import { ServiceConfigError, ServiceError } from '../lib/errors.js';
 
 /** What a route asks of its caller. `credentials:read` lets a client fetch stored credentials. */
 export type Scope = 'credentials:issue' | 'credentials:verify' | 'credentials:revoke' | 'credentials:read';
+/** Every scope, in the order the documentation lists them. */
 export const SCOPES: readonly Scope[] = Object.freeze([
   'credentials:issue',
   'credentials:verify',
@@ -20,6 +21,7 @@ export interface ApiKeyConfig {
   scopes: readonly Scope[];
 }
 
+/** Bearer-token authentication: JWTs signed by a key of a local JWKS, with the required issuer and audience. */
 export interface JwtAuthConfig {
   /** The issuer's public keys as a JWKS (`{ keys: [...] }`): local, nothing is fetched. */
   jwks: JSONWebKeySet;
@@ -37,6 +39,7 @@ export interface JwtAuthConfig {
   maxTokenAgeSeconds?: number;
 }
 
+/** How callers authenticate: API keys and/or JWTs (the default), or not at all (loopback only). */
 export type AuthConfig =
   /** No authentication: trials on loopback only (`startService` refuses another host). */
   { mode: 'none' } | { mode?: 'required'; apiKeys?: readonly ApiKeyConfig[]; jwt?: JwtAuthConfig };
@@ -52,6 +55,7 @@ const HEX64 = /^[0-9a-f]{64}$/;
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
 const CLIENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 
+/** SHA-256 of the UTF-8 text, as lower-case hex (how API keys are stored in a configuration). */
 export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }

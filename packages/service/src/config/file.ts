@@ -33,6 +33,7 @@ import type { IssuableFormat, LogSink, ServiceConfig, ServiceKeys } from './type
  *   "publicUrl": "https://certificates.example.gov",
  *   "issuer": "https://certificates.example.gov",
  *   "certificateIssuerName": "Ministry of Health",
+ *   "unknownFields": "reject",                             // or "ignore": drop record fields the template lacks
  *   "keys": {
  *     "vc": { "key": "keys/vc.key.json" },                 // or "pkcs11:token=…;object=…" (with the divoc CLI)
  *     "dsc": { "key": "keys/dsc.key.pem", "certificate": "keys/dsc.crt.pem" },
@@ -57,6 +58,7 @@ export interface ServiceConfigFile {
   publicUrl?: string;
   issuer?: string;
   certificateIssuerName?: string;
+  unknownFields?: 'reject' | 'ignore';
   keys: {
     vc: string | { key: string; keyId?: string; suite?: SuiteName };
     dsc?: { key: string; certificate: string };
@@ -92,6 +94,7 @@ export interface ServiceConfigFile {
   statusList?: { enabled?: boolean; length?: number; validitySeconds?: number; reserveBlock?: number };
   formats?: IssuableFormat[];
   qr?: IssuableFormat;
+  pdfLocale?: string;
   vcVersion?: '1.1' | '2.0';
   context?: 'sdk' | 'divoc-legacy';
   bodyLimit?: number;
@@ -116,6 +119,7 @@ export type KeyLoader = (
   options: { baseDir: string; keyId?: string; algorithm?: SignatureAlgorithm },
 ) => Promise<LoadedSigningKey>;
 
+/** Options of `loadServiceConfig`: how keys are loaded, the environment and the log sink. */
 export interface LoadServiceConfigOptions {
   loadKey?: KeyLoader;
   /** Where `connectionStringEnv` is looked up. Default `process.env`. */
@@ -225,6 +229,7 @@ export async function parseServiceConfig(
     'publicUrl',
     'issuer',
     'certificateIssuerName',
+    'unknownFields',
     'keys',
     'trust',
     'auth',
@@ -233,6 +238,7 @@ export async function parseServiceConfig(
     'statusList',
     'formats',
     'qr',
+    'pdfLocale',
     'vcVersion',
     'context',
     'bodyLimit',
@@ -243,6 +249,8 @@ export async function parseServiceConfig(
   ]);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
   const file = json as unknown as ServiceConfigFile;
+  if (file.unknownFields !== undefined && file.unknownFields !== 'reject' && file.unknownFields !== 'ignore')
+    fail('unknownFields must be "reject" or "ignore"');
   const baseDir = options.baseDir;
   const loadKey = options.loadKey ?? defaultKeyLoader;
   const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
@@ -358,6 +366,8 @@ export async function parseServiceConfig(
     fail(`formats must be an array of ${FORMAT_NAMES.join(', ')}`);
   if (file.qr !== undefined && !QR_FORMATS.includes(file.qr))
     fail(`qr must be one of ${QR_FORMATS.map((f) => JSON.stringify(f)).join(', ')}`);
+  if (file.pdfLocale !== undefined && (typeof file.pdfLocale !== 'string' || file.pdfLocale === ''))
+    fail('pdfLocale must be a list of locales such as "hi-IN,en"');
   if (file.vcVersion !== undefined && file.vcVersion !== '1.1' && file.vcVersion !== '2.0')
     fail('vcVersion must be "1.1" or "2.0"');
   if (file.context !== undefined && file.context !== 'sdk' && file.context !== 'divoc-legacy')
@@ -378,10 +388,12 @@ export async function parseServiceConfig(
     ...(file.certificateIssuerName !== undefined
       ? { certificateIssuerName: str(file.certificateIssuerName, 'certificateIssuerName') as string }
       : {}),
+    ...(file.unknownFields !== undefined ? { unknownFields: file.unknownFields } : {}),
     ...(trust !== undefined ? { trust } : {}),
     ...(rateLimit !== undefined ? { rateLimit } : {}),
     ...(file.formats !== undefined ? { formats: file.formats } : {}),
     ...(file.qr !== undefined ? { qr: file.qr } : {}),
+    ...(typeof file.pdfLocale === 'string' ? { pdfLocale: file.pdfLocale } : {}),
     ...(file.vcVersion !== undefined ? { vcVersion: file.vcVersion } : {}),
     ...(file.context !== undefined ? { context: file.context } : {}),
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),

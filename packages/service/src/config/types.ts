@@ -21,6 +21,7 @@ export interface ServiceVcKey {
   verificationMethod?: string;
 }
 
+/** The keys the service signs with, one slot per kind of signer (as `IssuerKeys` of `@divoc/issuer`). */
 export interface ServiceKeys {
   vc: ServiceVcKey;
   /** DCC and VDS-NC document signer (unless `dcc` / `vdsnc` are given). */
@@ -32,6 +33,7 @@ export interface ServiceKeys {
 
 /** A writable sink for JSON log lines (`process.stdout` by default). */
 export interface LogSink {
+  /** Writes one JSON log line (with its newline); the return value is ignored. */
   write(line: string): unknown;
 }
 
@@ -48,6 +50,11 @@ export interface ServiceConfig {
   issuer: string;
   /** Printable issuer name (DCC `is`). */
   certificateIssuerName?: string;
+  /**
+   * Record fields the template does not know: `reject` (default) answers 422 `ERR_RECORD_INVALID` naming them;
+   * `ignore` drops them. The same rule as `divoc issue` and the worker (`checkRecordFields` of `@divoc/issuer`).
+   */
+  unknownFields?: 'reject' | 'ignore';
   keys: ServiceKeys;
   /** What `/credentials/verify` trusts (the service's own VC key is added when `keys.vc.publicKeyJwk` is given). */
   trust?: Trust;
@@ -77,6 +84,11 @@ export interface ServiceConfig {
    * `divoc-qr`.
    */
   qr?: IssuableFormat;
+  /**
+   * Languages of the labels on the `application/pdf` certificate, primary first (`'hi-IN,en'` prints Hindi, then
+   * English): `en` (default), `hi`, `ta`, `si`, `bn`. Unknown: ServiceConfigError at start.
+   */
+  pdfLocale?: string;
   vcVersion?: '1.1' | '2.0';
   /**
    * JSON-LD contexts of the W3C credentials: `sdk` (default, every term with its own IRI) or `divoc-legacy` (DIVOC's

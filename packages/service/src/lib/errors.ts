@@ -49,6 +49,7 @@ export class ServiceError extends DivocError {
     this.headers = Object.freeze({ ...(options.headers ?? {}) });
   }
 
+  /** The JSON error body the service answers with. */
   toBody(): { error: { code: ServiceErrorCode; message: string; details?: unknown } } {
     return {
       error: {
@@ -78,8 +79,10 @@ export class StorageError extends DivocError {
   }
 }
 
+/** Every error this package throws. */
 export type AnyServiceError = ServiceError | ServiceConfigError | StorageError;
 
+/** True for an error thrown by this package ({@link AnyServiceError}). */
 export function isServiceError(error: unknown): error is AnyServiceError {
   return error instanceof ServiceError || error instanceof ServiceConfigError || error instanceof StorageError;
 }

@@ -12,6 +12,7 @@ import type {
   StoredResponse,
 } from './types.js';
 
+/** Options of the PostgreSQL storage: a connection string or an existing pool. */
 export interface PostgresStorageOptions {
   /** `postgres://user@host:port/db`; or give `pool`. */
   connectionString?: string;
@@ -50,24 +51,13 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   // An idle client's error (server restart) must not crash the process; the next query reports it.
   if (ownPool) pool.on('error', () => undefined);
   const q = `"${schema}"`;
-  await run(pool, `CREATE SCHEMA IF NOT EXISTS ${q}`);
-  await run(
-    pool,
-    `CREATE TABLE IF NOT EXISTS ${q}.credentials (
-    id text PRIMARY KEY, credential text NOT NULL, outputs text NOT NULL,
-    status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz NOT NULL)`,
-  );
-  await run(
-    pool,
-    `CREATE TABLE IF NOT EXISTS ${q}.idempotency (
-    scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, locked_at timestamptz NOT NULL,
-    status_code integer, content_type text, body text, headers text, PRIMARY KEY (scope, key))`,
-  );
-  await run(
-    pool,
-    `CREATE TABLE IF NOT EXISTS ${q}.status_lists (
-    id text PRIMARY KEY, seq bigserial, list text NOT NULL, published text, published_until timestamptz)`,
-  );
+  try {
+    await createTables(pool, q);
+  } catch (error) {
+    // Our own pool would keep retrying sockets and the process alive after start-up has failed.
+    if (ownPool) await pool.end().catch(() => undefined);
+    throw error;
+  }
 
   const credentials: CredentialStore = {
     async get(id) {
@@ -234,6 +224,28 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       if (ownPool) await pool.end();
     },
   };
+}
+
+/** The schema and its three tables, when missing. */
+async function createTables(pool: pg.Pool, q: string): Promise<void> {
+  await run(pool, `CREATE SCHEMA IF NOT EXISTS ${q}`);
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.credentials (
+    id text PRIMARY KEY, credential text NOT NULL, outputs text NOT NULL,
+    status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz NOT NULL)`,
+  );
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.idempotency (
+    scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, locked_at timestamptz NOT NULL,
+    status_code integer, content_type text, body text, headers text, PRIMARY KEY (scope, key))`,
+  );
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.status_lists (
+    id text PRIMARY KEY, seq bigserial, list text NOT NULL, published text, published_until timestamptz)`,
+  );
 }
 
 async function run(db: Queryable, text: string, values?: unknown[]): Promise<pg.QueryResult> {

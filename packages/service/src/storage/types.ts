@@ -18,6 +18,7 @@ export interface StoredCredential {
 
 /** Credentials by id. Implementations must make `putIfAbsent` atomic: two racing writers, one winner. */
 export interface CredentialStore {
+  /** The stored credential with this id, or `undefined`. */
   get(id: string): Promise<StoredCredential | undefined>;
   /** Stores `credential` unless the id is taken; returns what is stored under the id afterwards. */
   putIfAbsent(credential: StoredCredential): Promise<{ stored: StoredCredential; created: boolean }>;
@@ -34,6 +35,7 @@ export interface StoredResponse {
   headers?: Record<string, string>;
 }
 
+/** What `IdempotencyStore.begin` found for an `Idempotency-Key`: a new request, a stored response, or one in flight. */
 export type IdempotencyBegin =
   /** First time: the caller runs the request, then `complete` (or `release` on a server failure). */
   | { state: 'started' }
@@ -45,8 +47,11 @@ export type IdempotencyBegin =
 
 /** Idempotency keys, scoped by client. `begin` is the lock: atomic insert-if-absent. */
 export interface IdempotencyStore {
+  /** Claims an `Idempotency-Key` for a request (by its fingerprint), or reports what an earlier request with it did. */
   begin(scope: string, key: string, fingerprint: string, lockMs: number): Promise<IdempotencyBegin>;
+  /** Stores the response of a claimed key, for retries to replay. */
   complete(scope: string, key: string, response: StoredResponse): Promise<void>;
+  /** Frees a claimed key without a response (the request failed on the server), so a retry runs again. */
   release(scope: string, key: string): Promise<void>;
 }
 
@@ -59,6 +64,7 @@ export interface StatusListRecord {
 
 /** Status lists by id (the URL segment of `GET /status-lists/{id}`). */
 export interface StatusListStore {
+  /** The status list with this id, or `undefined`. */
   get(id: string): Promise<StatusListRecord | undefined>;
   /** Ids of every list, in creation order. */
   ids(): Promise<string[]>;
@@ -80,5 +86,6 @@ export interface ServiceStorage {
   statusLists: StatusListStore;
   /** Readiness: resolves when the backend answers. */
   ping(): Promise<void>;
+  /** Closes connections (a pool given by the caller is left open). */
   close(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { TrustStore, type TrustedKey, isJsonObject } from '@divoc/keys';
+import { TrustStore, trustStoreOf, type TrustedKey, type TrustOption, isJsonObject } from '@divoc/keys';
 import { checkIssuerUrl } from '../jws/sign.js';
 import { isShcError, ShcDirectoryInvalidError } from '../lib/errors.js';
 import { LIMITS } from '../lib/limits.js';
@@ -18,19 +18,24 @@ export interface IssuerDirectory {
   issuers: IssuerDirectoryEntry[];
 }
 
+/** One issuer of a directory: its `iss` URL, name, and key set. */
 export interface IssuerDirectoryEntry {
   iss: string;
   name?: string;
   jwks: unknown;
 }
 
+/** Options of `loadIssuerDirectory`. */
 export interface LoadIssuerDirectoryOptions {
-  /** Add to this store instead of a new one. */
+  /** Add to this store (or to the verifier's `Trust`, through its `store`) instead of a new one. */
+  trust?: TrustOption<TrustStore>;
+  /** @deprecated use `trust` */
   trustStore?: TrustStore;
   /** Key sets by `iss`, for directories that carry none (the VCI format). */
   jwks?: Readonly<Record<string, unknown>>;
 }
 
+/** One issuer `loadIssuerDirectory` loaded, and how many of its keys are now trusted. */
 export interface LoadedIssuer {
   iss: string;
   name?: string;
@@ -38,6 +43,7 @@ export interface LoadedIssuer {
   keys: number;
 }
 
+/** What `loadIssuerDirectory` loaded: the store the keys went into, and the issuers. */
 export interface LoadedIssuerDirectory {
   trustStore: TrustStore;
   issuers: LoadedIssuer[];
@@ -91,7 +97,7 @@ export function loadIssuerDirectory(json: unknown, options: LoadIssuerDirectoryO
     staged.push({ iss, ...(typeof entry.name === 'string' ? { name: entry.name } : {}), jwks, keys });
   });
 
-  const trustStore = options.trustStore ?? new TrustStore();
+  const trustStore = trustStoreOf(options) ?? new TrustStore();
   const issuers = staged.map(({ iss, name, jwks, keys }) => {
     if (jwks !== undefined) trustStore.addJwks(jwks, { issuer: iss });
     return { iss, ...(name !== undefined ? { name } : {}), keys: keys.length };

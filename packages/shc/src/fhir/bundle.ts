@@ -4,6 +4,7 @@ import { type JsonObject } from '../lib/json.js';
 import type { FhirBundle, FhirResource } from '../types.js';
 import { LOINC, SYSTEM, testLoinc, testResultSnomed, vaccineCoding } from './codes.js';
 
+/** The SMART Health Card `type` URIs (health card, immunization, laboratory, COVID-19). */
 export const SHC_TYPES = Object.freeze({
   HEALTH_CARD: 'https://smarthealth.cards#health-card',
   IMMUNIZATION: 'https://smarthealth.cards#immunization',
@@ -11,6 +12,7 @@ export const SHC_TYPES = Object.freeze({
   COVID19: 'https://smarthealth.cards#covid19',
 } as const);
 
+/** Options of the credential → FHIR bundle mapping. */
 export interface FhirBundleOptions {
   /** LOINC code for test credentials whose `testType` is not recognised (e.g. `94500-6`). */
   testLoinc?: string;

@@ -1,5 +1,6 @@
 import { ICD11_COVID19_VACCINE, resolveVaccine } from '@divoc/schemas';
 
+/** FHIR code system URIs the bundles use: CVX, ICD-11, LOINC and SNOMED CT. */
 export const SYSTEM = Object.freeze({
   CVX: 'http://hl7.org/fhir/sid/cvx',
   ICD11: 'http://id.who.int/icd11/mms',

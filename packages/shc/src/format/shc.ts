@@ -75,15 +75,18 @@ export const shcFormat = {
   name: 'shc',
   shortName: 'shc',
   title: 'SMART Health Card',
+  /** Recognises an input as this format; cheap, never throws. */
   detect,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload) => {
     const decoded = decodeShc(payload as ShcInput);
     return { payload: decoded.payload, header: { ...decoded.header } };
   },
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     // Key windows at signing time are never relaxed (a card made after its key expired); now-windows are the
     // verifier's.
-    const result = await verifyShc(payload as ShcInput, { trustStore: context.trust.store, now: context.now });
+    const result = await verifyShc(payload as ShcInput, { trust: context.trust.store, now: context.now });
     const evidence = evidenceFrom('shc', result.checks, context.details, 'ERR_SHC_KEY_EXPIRED');
     if (result.signer) evidence.signer = result.signer;
     if (result.header) {
@@ -108,11 +111,13 @@ export const shcFormat = {
     ];
     return evidence;
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeShc,
   issuance: {
     mode: 'signs',
     keys: ['shc'],
     keyHint: 'keys.shc (an ES256 signer, its key and an https issuer)',
+    /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
     issue: async (input, key) => {
       if (!isShcKey(key))
         throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.shc (an ES256 signer and its key)');
@@ -136,14 +141,19 @@ export const shcFormat = {
   },
   files: {
     mainSuffix: '.smart-health-card',
+    /** The main file's text, from the issued output. */
     main: (output) => `${JSON.stringify(output.file)}\n`,
+    /** The side file: the QR chunk texts, one per line. */
     sides: (output) => [{ suffix: '.shc.txt', contents: `${(output.qr as readonly string[]).join('\n')}\n` }],
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => JSON.stringify({ file: output.file, qr: output.qr }),
     // A card in one chunk has one QR text to print; a card in several has none.
+    /** The QR text a printed certificate shows, read back from the written files. */
     qrText: (_main, side) => {
       const chunks = side('.shc.txt')?.trim().split('\n') ?? [];
       return chunks.length === 1 ? chunks[0] : undefined;
     },
   },
+  /** The issued output as the service returns it in JSON (texts only). */
   apiOutput: (output) => ({ jws: output.jws, qr: output.qr }),
 } as const satisfies CredentialFormatPlugin<'shc'>;

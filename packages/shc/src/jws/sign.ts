@@ -18,6 +18,7 @@ import { encodeShcQr } from '../qr/numeric.js';
 import type { FhirBundle, HealthCardFile, ShcPayload } from '../types.js';
 import { checkPayload, HEALTH_CARD_TYPE, RID_PATTERN } from './parse.js';
 
+/** Options of `signShc`: the ES256 signer and its key id. */
 export interface SignShcOptions {
   /** An ES256 signer (P-256 key) from `createSigner` in `@divoc/keys`, or a KMS/HSM signer. */
   signer: Signer;
@@ -30,6 +31,7 @@ export interface SignShcOptions {
   key?: KeyPair | JsonWebKey;
 }
 
+/** The JWS payload fields of a card: issuer, issuance time and optional expiry. */
 export interface ShcPayloadOptions {
   /** Issuer URL: https, no trailing slash; verifiers fetch `${issuer}/.well-known/jwks.json`. */
   issuer: string;
@@ -43,6 +45,7 @@ export interface ShcPayloadOptions {
   types?: readonly string[];
 }
 
+/** Options of `issueShc`: signing, the FHIR mapping, and the payload fields. */
 export interface IssueShcOptions extends SignShcOptions, FhirBundleOptions {
   /** Issuer URL (https, no trailing slash). Default: the credential's `issuer` when it is an https URL. */
   issuer?: string;
@@ -80,11 +83,15 @@ export function checkIssuerUrl(issuer: unknown, where = 'issuer'): string {
   return issuer;
 }
 
+/**
+ * A JWT NumericDate in whole seconds: a Date's milliseconds (and any fraction given) are dropped, since verifiers
+ * and wallets read `nbf`/`exp` as integers (the SMART Health Cards examples and most JWT libraries do).
+ */
 function seconds(value: Date | number, name: string): number {
   const n = value instanceof Date ? value.getTime() / 1000 : value;
   if (typeof n !== 'number' || !Number.isFinite(n) || n < 0)
     fail(`${name} must be a valid Date or a non-negative number of seconds`);
-  return n;
+  return Math.floor(n);
 }
 
 /** The claim set of a health card for a FHIR bundle. */

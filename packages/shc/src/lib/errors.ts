@@ -67,6 +67,7 @@ export class ShcSignatureInvalidError extends withCode(ShcError, 'ERR_SHC_SIGNAT
 /** Verification: no trusted key answers to `iss#kid` or `kid`, or the key belongs to another issuer. */
 export class ShcIssuerMismatchError extends withCode(ShcError, 'ERR_TRUST_ISSUER_MISMATCH') {}
 
+/** Verification: no trusted key answers to the card's key id. */
 export class ShcKeyNotTrustedError extends withCode(ShcError, 'ERR_SHC_KEY_NOT_TRUSTED') {}
 
 /** Verification: the trusted key's validity window does not cover the card's issuance time (`nbf`). */

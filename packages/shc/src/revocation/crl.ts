@@ -11,6 +11,7 @@ function fail(message: string): never {
   throw new ShcRevocationListInvalidError(message);
 }
 
+/** Options of `computeRid`: the issuer's revocation secret and the key id. */
 export interface ComputeRidOptions {
   /** The issuer's revocation secret: at least 32 random bytes, reused across keys and cards. */
   secret: Uint8Array;
@@ -43,6 +44,7 @@ export interface Revocation {
   before?: Date | number;
 }
 
+/** Options of `createRevocationList`: the key id, the revoked ids and the update counter. */
 export interface CreateRevocationListOptions {
   kid: string;
   rids: readonly (string | Revocation)[];

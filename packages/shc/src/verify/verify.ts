@@ -1,10 +1,13 @@
 import {
+  isPlatformUnsupportedError,
   bindIssuer,
   trustedKeyIssuers,
+  trustStoreOf,
   verifySignature,
   type Check,
   type FormatVerificationResult,
   type TrustedKey,
+  type TrustOption,
   type TrustStore,
 } from '@divoc/keys';
 import { parseInput, type ShcInput } from '../jws/decode.js';
@@ -25,9 +28,15 @@ import {
 import { isRevoked, parseRevocationList } from '../revocation/crl.js';
 import type { RevocationList, ShcHeader, ShcPayload } from '../types.js';
 
+/** Options of `verifyShc`: the trusted keys, the clock, revocation lists and the policy. */
 export interface VerifyShcOptions {
-  /** Keys trusted to sign cards, e.g. from `trustStore.addJwks(jwks, { issuer })` or `loadIssuerDirectory`. */
-  trustStore: Pick<TrustStore, 'resolve'>;
+  /**
+   * Required: keys trusted to sign cards. The verifier's `Trust`, or a `TrustStore` (e.g. filled with
+   * `store.addJwks(jwks, { issuer })` or `loadIssuerDirectory`).
+   */
+  trust?: TrustOption<Pick<TrustStore, 'resolve'>>;
+  /** @deprecated use `trust` */
+  trustStore?: Pick<TrustStore, 'resolve'>;
   /** Validation clock; default now. */
   now?: Date;
   /** Seconds of clock skew allowed on `nbf` and `exp`; default 0. */
@@ -41,6 +50,7 @@ export interface VerifyShcOptions {
   policy?: VerifyShcPolicy;
 }
 
+/** What `verifyShc` may accept beyond the strict rules. */
 export interface VerifyShcPolicy {
   /**
    * Accept a card signed while its key was outside its validity window (an `x5c` certificate or trust-list window).
@@ -80,7 +90,7 @@ function failed(name: Check['name'], error: unknown): Check {
  * whose id or alias is exactly that name count (no looser DID-style matching on attacker-chosen strings).
  */
 function candidateKeys(
-  store: VerifyShcOptions['trustStore'],
+  store: Pick<TrustStore, 'resolve'>,
   iss: string,
   kid: string,
 ): { keys: TrustedKey[]; foreign: TrustedKey[] } {
@@ -155,8 +165,8 @@ function checkRevocation(parsed: ParsedJws, lists: readonly RevocationList[]): C
  * `validity` (`nbf` ≤ now, `exp` if present), and `revocation` when `revocationLists` are given.
  */
 export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Promise<ShcVerificationResult> {
-  if (!options || typeof options.trustStore?.resolve !== 'function')
-    throw new TypeError('verifyShc: options.trustStore is required');
+  const store = trustStoreOf(options);
+  if (typeof store?.resolve !== 'function') throw new TypeError('verifyShc: options.trust is required');
   const result: ShcVerificationResult = { valid: false, format: 'shc', checks: [] };
   const now = options.now ?? new Date();
   const tolerance = Math.max(0, options.clockToleranceSeconds ?? 0);
@@ -180,7 +190,7 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
   result.jws = parsed.jws;
   result.issuer = payload.iss;
 
-  const { keys, foreign } = candidateKeys(options.trustStore, payload.iss, header.kid);
+  const { keys, foreign } = candidateKeys(store, payload.iss, header.kid);
   let verifiedBy: TrustedKey | undefined;
   try {
     if (keys.length === 0 && foreign.length === 0)
@@ -203,6 +213,8 @@ export async function verifyShc(input: ShcInput, options: VerifyShcOptions): Pro
     result.signer = verifiedBy;
     result.checks.push(ok('signature'));
   } catch (error) {
+    // No WebCrypto here: nothing was checked, which is not a bad signature.
+    if (isPlatformUnsupportedError(error)) throw error;
     result.checks.push(failed('signature', error));
   }
 

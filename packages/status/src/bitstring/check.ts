@@ -1,5 +1,5 @@
-import { isJsonObject } from '@divoc/keys';
-import type { Check, TrustedKey } from '@divoc/keys';
+import { isJsonObject, trustStoreOf } from '@divoc/keys';
+import type { Check, TrustedKey, TrustOption } from '@divoc/keys';
 import { CONTEXT_URLS, type DocumentLoader } from '@divoc/schemas';
 import {
   verifyCredential,
@@ -61,10 +61,13 @@ export function addCredentialStatus<T extends UnsignedCredential>(
  */
 export type StatusListSource = readonly unknown[] | ReadonlyMap<string, StatusList | unknown>;
 
+/** Options of `checkStatus`: the status lists at hand and the keys that may sign them. */
 export interface CheckStatusOptions {
   statusLists: StatusListSource;
-  /** Keys that may sign status list credentials. */
-  trustStore: KeyResolver;
+  /** Required: keys that may sign status list credentials (the verifier's `Trust`, or a `TrustStore`). */
+  trust?: TrustOption<KeyResolver>;
+  /** @deprecated use `trust` */
+  trustStore?: KeyResolver;
   /** Validation clock. Default now. */
   now?: Date;
   documentLoader?: DocumentLoader;
@@ -129,6 +132,7 @@ function makeLookup(options: CheckStatusOptions): Lookup {
   const memo = new Map<string, Promise<ResolvedList | Check>>();
   let byId: Map<string, unknown[]> | undefined;
   let unreadable = 0;
+  const trustStore = trustStoreOf(options);
 
   const verifyParsed = async (url: string, parsed: ParsedStatusListCredential): Promise<ResolvedList | Check> => {
     if (parsed.id !== url)
@@ -136,7 +140,7 @@ function makeLookup(options: CheckStatusOptions): Lookup {
         'ERR_STATUS_LIST_INVALID',
         `status list credential id ${describe(parsed.id)} is not ${describe(url)}`,
       );
-    const verifyOptions: VerifyOptions = { trustStore: options.trustStore };
+    const verifyOptions: VerifyOptions = { trust: trustStore };
     if (options.now) verifyOptions.now = options.now;
     if (options.documentLoader) verifyOptions.documentLoader = options.documentLoader;
     const result = await verifyCredential(parsed.credential, verifyOptions);
@@ -369,8 +373,8 @@ async function checkEntry(
  */
 export async function checkStatus(credential: unknown, options: CheckStatusOptions): Promise<Check> {
   try {
-    if (!isJsonObject(options) || !options.trustStore || !options.statusLists) {
-      return failed('ERR_STATUS_LIST_MISSING', 'checkStatus needs { statusLists, trustStore }');
+    if (!isJsonObject(options) || !trustStoreOf(options) || !options.statusLists) {
+      return failed('ERR_STATUS_LIST_MISSING', 'checkStatus needs { statusLists, trust }');
     }
     let data: unknown;
     try {
@@ -405,7 +409,9 @@ export async function checkStatus(credential: unknown, options: CheckStatusOptio
   }
 }
 
-export type VerifyWithStatusOptions = VerifyOptions & Omit<CheckStatusOptions, 'trustStore' | 'now' | 'documentLoader'>;
+/** Options of `verifyWithStatus`: those of `verifyCredential`, and the status lists. */
+export type VerifyWithStatusOptions = VerifyOptions &
+  Omit<CheckStatusOptions, 'trust' | 'trustStore' | 'now' | 'documentLoader'>;
 
 /**
  * `verifyCredential` from `@divoc/vc`, then the `revocation` check appended; `valid` is false when the credential

@@ -21,6 +21,7 @@ export function encodeBitstring(bits: Uint8Array): string {
   return `u${base64urlEncode(gzip(bits, { level: 9 }))}`;
 }
 
+/** Limits of `decodeBitstring`. */
 export interface DecodeBitstringOptions {
   /** Largest inflated bitstring accepted, in bytes. Default 16 MiB. */
   maxBytes?: number;

@@ -14,6 +14,7 @@ import { describe, readJson, type JsonRecord } from '../lib/json.js';
 import { decodeBitstring, type DecodeBitstringOptions } from './codec.js';
 import { encodeStatusList, type StatusList } from './list.js';
 
+/** Options of `publishStatusList`: the signer, issuer, suite and validity of the list credential. */
 export interface PublishStatusListOptions {
   signer: Signer;
   /** Issuer id (URL or DID) written into the credential; verifiers match it against the credentials it covers. */

@@ -19,6 +19,7 @@ import {
 
 /** What a list's statuses mean (Bitstring Status List v1.0 `statusPurpose`). */
 export type StatusPurpose = 'revocation' | 'suspension' | 'message';
+/** Every status purpose of the W3C Bitstring Status List. */
 export const STATUS_PURPOSES: readonly StatusPurpose[] = ['revocation', 'suspension', 'message'];
 
 /** One value of a `message` list: `status` is the value in hex (`0x0`, `0x1`…), `message` its meaning. */
@@ -31,6 +32,7 @@ export type StatusMessage = {
 /** How `allocateStatusEntry` picks indexes: at random (the spec's advice, for herd privacy) or in order. */
 export type StatusAllocation = 'random' | 'sequential';
 
+/** Options of `createStatusList`: the list's URL, purpose and size. */
 export interface CreateStatusListOptions {
   /** URL of the status list credential (`statusListCredential` in entries, `id` of the published credential). */
   id: string;

@@ -13,8 +13,10 @@ import { MAX_REVOCATION_LIST_CHARS } from '../lib/limits.js';
  * Every hash is truncated to its first 128 bits (16 bytes), carried in base64.
  */
 export type DccRevocationHashType = 'SIGNATURE' | 'UCI' | 'COUNTRYCODEUCI';
+/** The EU DCC revocation hash types. */
 export const DCC_REVOCATION_HASH_TYPES: readonly DccRevocationHashType[] = ['SIGNATURE', 'UCI', 'COUNTRYCODEUCI'];
 
+/** One EU DCC revocation batch: hashes of revoked certificates of one document signer. */
 export interface DccRevocationList {
   /** Base64 key id of the document signer certificate the batch is for. */
   readonly kid: string;

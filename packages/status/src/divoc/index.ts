@@ -23,6 +23,7 @@ export interface DivocRevocationList {
   readonly replaced?: readonly DivocReplacement[];
 }
 
+/** One revoked DIVOC certificate. */
 export interface DivocRevokedCertificate {
   readonly certificateId: string;
   /** ISO 8601 date-time. */
@@ -30,6 +31,7 @@ export interface DivocRevokedCertificate {
   readonly reason?: string;
 }
 
+/** A certificate that replaced earlier versions of itself (which are all revoked). */
 export interface DivocReplacement {
   /** The certificate that replaces the earlier ones (itself still valid). */
   readonly certificateId: string;
@@ -248,6 +250,7 @@ export function divocCertificateIdCandidates(
   return out;
 }
 
+/** Options of `checkDivocRevocation`. */
 export interface CheckDivocRevocationOptions {
   /**
    * `result.ambiguousTerms` of `verifyCredential` (`@divoc/vc`) for this credential. When given, the list is checked

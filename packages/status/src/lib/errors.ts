@@ -46,6 +46,7 @@ export type StatusError =
   | StatusPurposeMismatchError
   | RevocationListInvalidError;
 
+/** Every error code this package throws. */
 export type StatusErrorCode = StatusError['code'];
 
 /** Codes a failed `revocation` check carries. */

@@ -22,6 +22,7 @@ export interface ShcRevocationSubject {
   issuedAt?: number | Date;
 }
 
+/** Options of `checkShcRevocation`: the revocation lists at hand. */
 export interface CheckShcRevocationOptions {
   /**
    * Revocation lists at hand (objects or JSON text, any keys); the newest one for the card's `kid` is used. Never

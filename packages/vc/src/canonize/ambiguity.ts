@@ -21,11 +21,11 @@
  * containers, `@json` literals, and `@graph` / `@included` / `@reverse` keyword blocks. The proof is not analysed.
  */
 import { isJsonObject } from '../lib/json.js';
-import jsonldContext from 'jsonld/lib/context.js';
 import { VcMalformedError } from '../lib/errors.js';
 import type { AmbiguousTermGroup, JsonObject, JsonValue } from '../types.js';
 import { compiledContextFor, defaultDocumentLoader, toVcError, type CanonizeOptions } from './index.js';
 import { isUnsupported, type CompiledContext } from './fast.js';
+import { contextLib, loadContextLib } from './lazy.js';
 
 const MAX_DEPTH = 64;
 
@@ -82,11 +82,11 @@ function keyInfo(cc: CompiledContext, context: ContextInfo, key: string): KeyInf
     const defined = mapping !== undefined && mapping !== null;
     let group: string | null = null;
     if (iri !== null && iri.charCodeAt(0) !== 64 /* @ */) group = defined && mapping.reverse === true ? `^${iri}` : iri;
-    const container = jsonldContext.getContextValue(cc.ctx, key, '@container');
+    const container = contextLib().context.getContextValue(cc.ctx, key, '@container');
     const containers = Array.isArray(container) ? (container as unknown[]) : [];
     const descend =
       group !== null &&
-      jsonldContext.getContextValue(cc.ctx, key, '@type') !== '@json' &&
+      contextLib().context.getContextValue(cc.ctx, key, '@type') !== '@json' &&
       containers.every((c) => c === '@set' || c === '@list' || c === '@graph');
     const suspect = group !== null && (!defined || (context.counts.get(group) ?? 0) >= 2);
     info = {
@@ -363,6 +363,7 @@ export async function findAmbiguousTerms(
   if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
     throw new TypeError('findAmbiguousTerms: options.documentLoader must be a function');
   }
+  await loadContextLib();
   const initial = compiledContextFor(options.documentLoader ?? defaultDocumentLoader());
   const subject = Object.hasOwn(document, 'proof') ? withoutProof(document) : document;
   const overflow: Overflow = new Map();

@@ -20,11 +20,10 @@
  * raise — makes it answer `undefined`, and the caller runs the general path, which also produces the exact
  * errors safe mode gives. A differential test holds the two paths byte-equal.
  */
-import ContextResolver from 'jsonld/lib/ContextResolver.js';
-import jsonldContext, { type ActiveContext } from 'jsonld/lib/context.js';
-import rdfCanonize from 'rdf-canonize';
+import type { ActiveContext } from 'jsonld/lib/context.js';
 import type { DocumentLoader } from '@divoc/schemas';
 import { sha256Hex } from '../lib/hash.js';
+import { contextLib, loadContextLib, loadRdfCanonize } from './lazy.js';
 import type { JsonObject, JsonValue } from '../types.js';
 import {
   iriTerm,
@@ -101,7 +100,7 @@ function processOptions(state: LoaderState): Record<string, unknown> {
   return {
     documentLoader: state.taggedLoader,
     // One resolver per context load, as jsonld.js does per operation (its per-operation cache must not grow).
-    contextResolver: new ContextResolver({ sharedCache: state.sharedCache }),
+    contextResolver: new (contextLib().ContextResolver)({ sharedCache: state.sharedCache }),
     base: null,
     safe: true,
     eventHandler: throwOnEvent,
@@ -139,7 +138,7 @@ export class CompiledContext {
   vocab(value: string): string | null {
     let iri = this.#keys.get(value);
     if (iri === undefined) {
-      iri = jsonldContext.expandIri(this.ctx, value, { vocab: true }, EXPAND_OPTIONS);
+      iri = contextLib().context.expandIri(this.ctx, value, { vocab: true }, EXPAND_OPTIONS);
       memoSet(this.#keys, value, iri);
     }
     return iri;
@@ -147,13 +146,13 @@ export class CompiledContext {
 
   /** `_expandIri(ctx, value, {base: true})` with base null: for `@id` values (not memoised: mostly unique). */
   documentIri(value: string): string | null {
-    return jsonldContext.expandIri(this.ctx, value, { base: true }, EXPAND_OPTIONS);
+    return contextLib().context.expandIri(this.ctx, value, { base: true }, EXPAND_OPTIONS);
   }
 
   term(key: string): TermInfo {
     let info = this.#terms.get(key);
     if (info === undefined) {
-      const get = (entry: string) => jsonldContext.getContextValue(this.ctx, key, entry);
+      const get = (entry: string) => contextLib().context.getContextValue(this.ctx, key, entry);
       const container = (get('@container') as string[] | null) ?? [];
       const coercion = get('@type');
       const language = get('@language');
@@ -198,7 +197,7 @@ export class CompiledContext {
     const memo = this.#derived[kind];
     const hit = memo.get(memoKey);
     if (hit) return hit;
-    const ctx = await jsonldContext.process({
+    const ctx = await contextLib().context.process({
       activeCtx: this.ctx,
       localCtx,
       options: processOptions(this.state),
@@ -496,7 +495,7 @@ export function initialCompiledContext(
     state = { loader, taggedLoader, sharedCache };
     states.set(loader, state);
   }
-  state.initial ??= new CompiledContext(jsonldContext.getInitialContext(processOptions(state)), state);
+  state.initial ??= new CompiledContext(contextLib().context.getInitialContext(processOptions(state)), state);
   return state.initial;
 }
 
@@ -512,6 +511,7 @@ export async function canonizeFast(
   taggedLoader: (url: string) => Promise<unknown>,
   sharedCache: LoaderState['sharedCache'],
 ): Promise<string | undefined> {
+  await loadContextLib();
   const initial = initialCompiledContext(loader, taggedLoader, sharedCache);
   for (let loads = 0; loads <= MAX_CONTEXT_LOADS; loads++) {
     const sink = new QuadSink();
@@ -538,6 +538,7 @@ export async function canonizeFast(
       return canonical;
     }
     try {
+      const rdfCanonize = await loadRdfCanonize();
       const deep = await rdfCanonize.canonize(toDataset(sink), {
         algorithm: 'RDFC-1.0',
         format: 'application/n-quads',

@@ -1,6 +1,3 @@
-import jsonld from 'jsonld';
-import ContextResolver from 'jsonld/lib/ContextResolver.js';
-import rdfCanonize from 'rdf-canonize';
 import { createDocumentLoader, type DocumentLoader, type RemoteDocument } from '@divoc/schemas';
 import { isUnsafeJsonError } from '@divoc/keys';
 import {
@@ -12,7 +9,9 @@ import {
 } from '../lib/errors.js';
 import type { JsonObject } from '../types.js';
 import { canonizeFast, countGeneral, initialCompiledContext, type CompiledContext } from './fast.js';
+import { contextLib, loadContextLib, loadJsonLd, loadRdfCanonize } from './lazy.js';
 
+/** Options of `canonize`. */
 export interface CanonizeOptions {
   /** Offline loader for every `@context` URL. Default: a shared `createDocumentLoader()` from `@divoc/schemas`. */
   documentLoader?: DocumentLoader;
@@ -77,7 +76,7 @@ function tagged(loader: DocumentLoader): TaggedLoader {
 function jsonLdOptions(documentLoader: DocumentLoader) {
   return {
     documentLoader: tagged(documentLoader),
-    contextResolver: new ContextResolver({ sharedCache: cacheFor(documentLoader) }),
+    contextResolver: new (contextLib().ContextResolver)({ sharedCache: cacheFor(documentLoader) }),
     safe: true,
     base: null,
     produceGeneralizedRdf: false,
@@ -146,6 +145,7 @@ function describeEventDetails(details: unknown): string {
  */
 export async function toDataset(document: JsonObject, options: CanonizeOptions = {}): Promise<unknown> {
   try {
+    const [jsonld] = await Promise.all([loadJsonLd(), loadContextLib()]);
     return await jsonld.toRDF(document, jsonLdOptions(options.documentLoader ?? defaultDocumentLoader()));
   } catch (error) {
     throw toVcError(error);
@@ -162,6 +162,7 @@ export async function canonizeGeneral(document: JsonObject, options: CanonizeOpt
   try {
     // maxWorkFactor 1 bounds the blank-node work linearly, which rejects "poison" graphs crafted to make
     // canonicalisation exponential.
+    const rdfCanonize = await loadRdfCanonize();
     return await rdfCanonize.canonize(dataset, {
       algorithm: 'RDFC-1.0',
       format: 'application/n-quads',

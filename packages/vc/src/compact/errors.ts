@@ -25,9 +25,12 @@ export class CompactPayloadError extends withCode(CompactCredentialError, 'ERR_C
  */
 export class CompactNotCredentialError extends withCode(CompactCredentialError, 'ERR_COMPACT_NOT_CREDENTIAL') {}
 
+/** Discriminated union (on `code`) of the errors of the compact `DIVOC1:` codec. */
 export type CompactCredentialErrors =
   CompactFormatError | CompactTooLargeError | CompactVersionError | CompactPayloadError | CompactNotCredentialError;
 
+/** Every error code of the compact `DIVOC1:` codec. */
 export type CompactCredentialErrorCode = CompactCredentialErrors['code'];
 
+/** True for an error of the compact `DIVOC1:` codec ({@link CompactCredentialErrors}). */
 export const isCompactCredentialError: FamilyGuard<CompactCredentialErrors> = familyGuard(CompactCredentialError);

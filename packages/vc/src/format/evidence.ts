@@ -13,7 +13,7 @@ export async function w3cCredentialEvidence(
   credential: unknown,
   context: FormatVerifyContext,
 ): Promise<FormatEvidence> {
-  const result = await verifyCredential(credential, { trustStore: context.trust.store, now: context.now });
+  const result = await verifyCredential(credential, { trust: context.trust.store, now: context.now });
   const evidence = evidenceFrom(format, result.checks, context.details, 'ERR_VC_KEY_EXPIRED');
   if (result.suite !== undefined) evidence.details.suite = result.suite;
   if (result.verificationMethod !== undefined) evidence.details.verificationMethod = result.verificationMethod;

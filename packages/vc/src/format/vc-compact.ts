@@ -9,9 +9,12 @@ export const vcCompactFormat = {
   name: 'vc-compact',
   shortName: 'vc-compact',
   title: 'Compact W3C VC QR (DIVOC1:)',
+  /** Recognises an input as this format; cheap, never throws. */
   detect: (input) =>
     input.kind === 'text' && detectCompactCredential(input.text) ? { payload: input.text } : undefined,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload) => ({ payload: decodeCompactCredential(String(payload)) }),
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     let credential: SignedCredential;
     try {
@@ -21,10 +24,12 @@ export const vcCompactFormat = {
     }
     return w3cCredentialEvidence('vc-compact', credential, context);
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
   issuance: {
     mode: 'reencodes',
     source: 'w3c-vc',
+    /** Re-encodes the signed output of the `source` format; it has no key of its own. */
     issue: ({ signed }) => {
       const text = encodeCompactCredential(signed as SignedCredential);
       return { output: { text }, qr: text };
@@ -32,9 +37,13 @@ export const vcCompactFormat = {
   },
   files: {
     mainSuffix: '.vc-compact.txt',
+    /** The main file's text, from the issued output. */
     main: (output) => `${String(output.text)}\n`,
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => JSON.stringify(output.text),
+    /** The QR text a printed certificate shows, read back from the written files. */
     qrText: (main) => main.trim() || undefined,
   },
+  /** The issued output as the service returns it in JSON (texts only). */
   apiOutput: (output) => ({ text: output.text }),
 } as const satisfies CredentialFormatPlugin<'vc-compact'>;

@@ -72,8 +72,11 @@ export const w3cVcFormat = {
   name: 'w3c-vc',
   shortName: 'vc',
   title: 'W3C Verifiable Credential',
+  /** Recognises an input as this format; cheap, never throws. */
   detect,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload: unknown) => ({ payload }),
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
       return undecodableEvidence(
@@ -86,11 +89,13 @@ export const w3cVcFormat = {
     }
     return w3cCredentialEvidence('w3c-vc', payload, context);
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
   issuance: {
     mode: 'signs',
     keys: ['vc'],
     keyHint: 'keys.vc',
+    /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
     issue: async (input, key) => {
       if (!isSignable(key)) throw new FormatIssueError('w3c-vc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.vc');
       const signed = await signW3cCredential(input.credential, key, input.issuanceDate);
@@ -99,8 +104,11 @@ export const w3cVcFormat = {
   },
   files: {
     mainSuffix: '.json',
+    /** The main file's text, from the issued output. */
     main: (output) => `${JSON.stringify(output.credential, null, 2)}\n`,
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => String(output.json),
   },
+  /** Nothing: in the service's JSON the W3C credential is the certificate itself. */
   apiOutput: () => undefined,
 } as const satisfies CredentialFormatPlugin<'w3c-vc'>;

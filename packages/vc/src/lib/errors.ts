@@ -101,4 +101,5 @@ export type VcErrorCode =
   | 'ERR_JSONLD_UNKNOWN_URL'
   | 'ERR_JSONLD_SAFE_MODE';
 
+/** True for an error thrown by this package's W3C VC code ({@link VcErrors}). */
 export const isVcError: FamilyGuard<VcErrors> = familyGuard(VcError);

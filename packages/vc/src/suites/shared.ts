@@ -1,4 +1,4 @@
-import { verifySignature } from '@divoc/keys';
+import { isPlatformUnsupportedError, verifySignature } from '@divoc/keys';
 import type { KeyType, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
 import { concatBytes } from '../lib/bytes.js';
 import { sha256Bytes } from '../lib/hash.js';
@@ -26,7 +26,9 @@ export async function firstVerifyingKey(
   for (const key of keysFor(algorithm, keys)) {
     try {
       if (await verifySignature(key, algorithm, data, signature)) return key;
-    } catch {
+    } catch (error) {
+      // No WebCrypto here: not a miss but nothing checked at all.
+      if (isPlatformUnsupportedError(error)) throw error;
       // A malformed trusted key must not stop the other candidates from being tried.
     }
   }

@@ -1,42 +1,30 @@
 import {
   certificateExtension,
+  certificatePem,
   createDevelopmentCertificate,
+  createSigner,
   derWrite,
+  exportPrivatePem,
   generateKeyPair,
   isKeysError,
   type DevelopmentCertificateOptions,
+  type DevelopmentCertified,
+  type DevelopmentSigned,
+  type DevelopmentSignerSubjectOptions,
+  type DevelopmentSubjectOptions,
   type KeyPair,
 } from '@divoc/keys';
 import { VdsncIssueError } from '../lib/errors.js';
 import { OID_DOCUMENT_TYPE_LIST, OID_EKU_VDSNC_SIGNER } from './oids.js';
 
-/**
- * A certificate and the key pair it certifies (the private key stays in memory; write it with
- * `writePrivateKeyFile`).
- */
-export interface DevCertificate {
-  /** DER. */
-  certificate: Uint8Array;
-  keyPair: KeyPair;
-}
+/** The shared development-PKI options (`country` default `IN`, valid from a day ago, default 10 years for a CSCA). */
+export type CreateDevelopmentCscaOptions = DevelopmentSubjectOptions;
 
-export interface DevCscaOptions {
-  /** Alpha-2 country for the subject `C=`. Default `IN`. */
-  country?: string;
-  commonName?: string;
-  validFrom?: Date;
-  validUntil?: Date;
-  /** P-256 CSCA key; generated when absent. */
-  keyPair?: KeyPair;
-}
+/** A development CSCA: the shared shape (`certificate`, `certificatePem`, `keyPair`, `privateKeyPem`, `country`). */
+export type DevelopmentCsca = DevelopmentCertified;
 
-export interface DevSignerOptions {
-  /** The CSCA that signs the signer certificate. */
-  csca: DevCertificate;
-  country?: string;
-  commonName?: string;
-  validFrom?: Date;
-  validUntil?: Date;
+/** `createDevelopmentSigner`'s options: the shared ones, plus what a barcode signer certificate carries. */
+export interface CreateDevelopmentSignerOptions extends DevelopmentSignerSubjectOptions {
   /**
    * Document types for the ICAO document type list (`NV` vaccination, `NT` testing). Default both; `[]` omits the
    * extension.
@@ -44,9 +32,20 @@ export interface DevSignerOptions {
   documentTypes?: readonly string[];
   /** Extended key usage OIDs. Default the VDS-NC signer OID; `[]` omits the extension. */
   extendedKeyUsage?: readonly string[];
-  /** P-256 signer key; generated when absent. */
-  keyPair?: KeyPair;
 }
+
+/**
+ * A development barcode signer: the shared shape. `issueVdsnc(credential, signer)` takes it as it is (`signer`,
+ * `certificate`).
+ */
+export type DevelopmentSigner = DevelopmentSigned;
+
+/** @deprecated use `DevelopmentCsca` or `DevelopmentSigner` (both carry `certificate` and `keyPair`) */
+export type DevCertificate = DevelopmentCertified;
+/** @deprecated use `CreateDevelopmentCscaOptions` */
+export type DevCscaOptions = CreateDevelopmentCscaOptions;
+/** @deprecated use `CreateDevelopmentSignerOptions` */
+export type DevSignerOptions = CreateDevelopmentSignerOptions;
 
 const DAY = 86_400_000;
 
@@ -54,39 +53,66 @@ const DAY = 86_400_000;
  * A self-signed P-256 CSCA certificate for tests and demos (`createDevelopmentCertificate` of `@divoc/keys`). NOT for
  * production: real CSCAs are national roots distributed through the ICAO PKD / master lists.
  */
-export async function createDevCsca(options: DevCscaOptions = {}): Promise<DevCertificate> {
+export async function createDevelopmentCsca(options: CreateDevelopmentCscaOptions = {}): Promise<DevelopmentCsca> {
   const keyPair = options.keyPair ?? (await generateKeyPair('P-256'));
   assertP256Private(keyPair, 'CSCA');
-  const certificate = await develop({ keyPair, ...subject(options, 'DIVOC Dev CSCA', 3650), profile: 'ca' });
-  return { certificate, keyPair };
+  const names = subject(options, 'DIVOC Dev CSCA', 3650);
+  const certificate = await develop({ keyPair, ...names, profile: 'ca' });
+  return certified(names.country, certificate, keyPair);
 }
 
 /** A P-256 barcode signer certificate issued by `csca`, with the VDS-NC EKU and document type list. */
-export async function createDevSignerCertificate(options: DevSignerOptions): Promise<DevCertificate> {
+export async function createDevelopmentSigner(options: CreateDevelopmentSignerOptions): Promise<DevelopmentSigner> {
   const keyPair = options.keyPair ?? (await generateKeyPair('P-256'));
-  assertP256Private(options.csca.keyPair, 'CSCA');
+  assertP256Private(keyPair, 'signer');
+  assertP256Private(options.csca?.keyPair, 'CSCA');
   const documentTypes = options.documentTypes ?? ['NV', 'NT'];
   const { sequence, set, smallInteger, printableString } = derWrite;
   const typeList = sequence(smallInteger(0), set(...documentTypes.map(printableString)));
+  const names = subject(options, 'DIVOC Dev VDS-NC Signer', 365);
   const certificate = await develop({
     keyPair,
-    ...subject(options, 'DIVOC Dev VDS-NC Signer', 365),
+    ...names,
     profile: 'signer',
-    issuer: options.csca,
+    issuer: { certificate: options.csca.certificate, keyPair: options.csca.keyPair },
     extendedKeyUsage: { oids: options.extendedKeyUsage ?? [OID_EKU_VDSNC_SIGNER], critical: true },
     extensions: documentTypes.length > 0 ? [certificateExtension(OID_DOCUMENT_TYPE_LIST, false, typeList)] : [],
   });
-  return { certificate, keyPair };
+  return {
+    ...certified(names.country, certificate, keyPair),
+    signer: createSigner(keyPair, { id: 'vdsnc-signer', algorithm: 'ES256' }),
+  };
 }
 
-/** Subject and validity: `C=IN`, valid from a day ago for `days` days, unless the options say otherwise. */
-function subject(options: DevCscaOptions | DevSignerOptions, commonName: string, days: number) {
+/** @deprecated use `createDevelopmentCsca` */
+export const createDevCsca = createDevelopmentCsca;
+/** @deprecated use `createDevelopmentSigner` */
+export const createDevSignerCertificate = createDevelopmentSigner;
+
+function certified(country: string, certificate: Uint8Array, keyPair: KeyPair): DevelopmentCertified {
+  return {
+    country,
+    certificate,
+    certificatePem: certificatePem(certificate),
+    keyPair,
+    privateKeyPem: exportPrivatePem(keyPair),
+  };
+}
+
+/**
+ * Subject and validity: `C=IN`, valid from a day ago for `days` days, unless the options say otherwise
+ * (`validUntil` wins over `validityDays`).
+ */
+function subject(options: DevelopmentSubjectOptions, commonName: string, days: number) {
+  const validityDays = options.validityDays ?? days;
+  if (!Number.isInteger(validityDays) || validityDays < 1 || validityDays > 36_500)
+    throw new VdsncIssueError('validityDays must be a whole number of days between 1 and 36500');
   const notBefore = options.validFrom ?? new Date(Date.now() - DAY);
-  const notAfter = options.validUntil ?? new Date(notBefore.getTime() + days * DAY);
+  const notAfter = options.validUntil ?? new Date(notBefore.getTime() + validityDays * DAY);
   return { country: options.country ?? 'IN', commonName: options.commonName ?? commonName, notBefore, notAfter };
 }
 
-function assertP256Private(kp: KeyPair, what: string): void {
+function assertP256Private(kp: KeyPair | undefined, what: string): void {
   if (kp?.type !== 'P-256' || !kp.privateKey) {
     throw new VdsncIssueError(`${what} key must be a P-256 key pair with its private key`);
   }

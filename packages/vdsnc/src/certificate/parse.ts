@@ -12,6 +12,7 @@ import { OID_DOCUMENT_TYPE_LIST } from './oids.js';
 /** Real signer certificates are under 2 KB; CSCA certificates a few KB. */
 export const MAX_CERTIFICATE_BYTES = 16_384;
 
+/** A barcode signer or CSCA certificate: its DER bytes, the parsed certificate and its public key. */
 export interface CertificateInfo {
   der: Uint8Array;
   /** The certificate as read by @divoc/keys' runtime-neutral X.509 parser (Node and browsers). */

@@ -17,6 +17,10 @@ export function vdsncNameOf(ddcc: DdccCoreDataSet, choice: 'latin' | 'as-written
   return choice === 'latin' && ddcc.person.name.latin !== undefined ? ddcc.person.name.latin : ddcc.person.name;
 }
 
+/**
+ * Issues a VDS-NC seal from the DDCC core data set (vaccination or test; a recovery, or a name longer than 39
+ * characters, is a `FormatIssueError`), with its certificate id.
+ */
 export async function issueVdsncFromDdcc(
   credential: Readonly<Record<string, unknown>>,
   ddcc: DdccCoreDataSet,

@@ -85,10 +85,12 @@ export const vdsncFormat = {
   name: 'vdsnc',
   shortName: 'vdsnc',
   title: 'ICAO VDS-NC',
+  /** Recognises an input as this format; cheap, never throws. */
   detect: (input) =>
     input.kind === 'json' && isJsonObject(input.json.data) && isJsonObject(input.json.sig)
       ? { payload: input.json }
       : undefined,
+  /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
   decode: (payload) => {
     const decoded = decodeVdsnc(payload as object);
     const header: Record<string, unknown> = {
@@ -99,6 +101,7 @@ export const vdsncFormat = {
     header.signer = signerFacts(decoded.signerCertificate);
     return { payload: decoded.seal, header };
   },
+  /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
   verify: async (payload, context) => {
     // The package checks the seal against the certificate it carries; whether that certificate is trusted (directly,
     // or through a CSCA of the same country) and for which country is the trust's decision.
@@ -135,11 +138,13 @@ export const vdsncFormat = {
     }
     return evidence;
   },
+  /** The person and the event, read back from a decoded payload. */
   summarize: summarizeVdsnc,
   issuance: {
     mode: 'signs',
     keys: ['vdsnc', 'dsc'],
     keyHint: 'keys.vdsnc or keys.dsc (a VDS-NC barcode signer and its certificate)',
+    /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
     issue: async (input, key) => {
       if (!isDocumentSigner(key))
         throw new FormatIssueError('vdsnc', 'ERR_ISSUER_KEY_MISSING', 'needs a barcode signer and its certificate');
@@ -151,8 +156,11 @@ export const vdsncFormat = {
   },
   files: {
     mainSuffix: '.vdsnc.json',
+    /** The main file's text, from the issued output. */
     main: (output) => `${JSON.stringify(output.seal, null, 2)}\n`,
+    /** The format's value in an ndjson bundle line, as JSON text. */
     bundle: (output) => JSON.stringify(output.seal),
   },
+  /** The issued output as the service returns it in JSON (texts only). */
   apiOutput: (output) => ({ json: output.json }),
 } as const satisfies CredentialFormatPlugin<'vdsnc'>;

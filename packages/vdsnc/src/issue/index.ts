@@ -14,6 +14,7 @@ import { VdsncIssueError } from '../lib/errors.js';
 import { canonicalJsonBytes } from '../jcs/index.js';
 import type { JsonObject, VdsncSeal, VdsncType } from '../types.js';
 
+/** Options of `issueVdsnc`: the ES256 signer and its barcode signer certificate. */
 export interface IssueVdsncOptions {
   /** ES256 signer (P-256). Its key must be the one `certificate` certifies. */
   signer: Signer;

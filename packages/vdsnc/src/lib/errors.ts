@@ -47,6 +47,7 @@ export class JcsInvalidError extends withCode(VdsncError, 'ERR_JCS_INVALID') {}
 /** `issueVdsnc` got a credential, signer or certificate it cannot use. */
 export class VdsncIssueError extends withCode(VdsncError, 'ERR_VDSNC_ISSUE_INVALID') {}
 
+/** Discriminated union (on `code`) of every error this package throws. */
 export type VdsncErrors =
   | VdsncMalformedError
   | VdsncUnsafeJsonError
@@ -61,6 +62,8 @@ export type VdsncErrors =
   | JcsInvalidError
   | VdsncIssueError;
 
+/** Every error code this package throws. */
 export type VdsncErrorCode = VdsncErrors['code'];
 
+/** True for an error thrown by this package ({@link VdsncErrors}). */
 export const isVdsncError: FamilyGuard<VdsncErrors> = familyGuard(VdsncError);

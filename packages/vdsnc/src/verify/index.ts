@@ -1,8 +1,10 @@
 import {
+  isPlatformUnsupportedError,
   base64Decode,
   isIssuedBy,
   isTrustedKeyValidAt,
   publicKeyInfoFromJwk,
+  trustStoreOf,
   verifySignature,
   type X509CertificateInfo,
   type Check,
@@ -23,14 +25,25 @@ import { checkMessage } from './schema.js';
  * certificate is the seal's signer certificate itself trusts that signer directly.
  */
 export interface CscaSource {
+  /** Every trusted key. */
   keys(): readonly TrustedKey[];
 }
 
+/** The verifier's `Trust` as `verifyVdsnc` reads it: its store, and the CSCAs it keeps beside the store. */
+export interface CscaHolder {
+  readonly store: CscaSource;
+  readonly cscaCertificates?: readonly Uint8Array[];
+}
+
+/** Options of `verifyVdsnc`: the trusted CSCAs or signers, the clock and the policy. */
 export interface VerifyVdsncOptions {
   /**
-   * Trust store whose certificate entries (e.g. added with `addCertificate`) are the trusted CSCAs, or signer
-   * certificates trusted directly (an entry whose `certificate` is `sig.cer`: no CSCA needed).
+   * The verifier's `Trust` (its CSCAs and store), or a trust store whose certificate entries (e.g. added with
+   * `addCertificate`) are the trusted CSCAs, or signer certificates trusted directly (an entry whose `certificate`
+   * is `sig.cer`: no CSCA needed).
    */
+  trust?: CscaSource | CscaHolder;
+  /** @deprecated use `trust` */
   trustStore?: CscaSource;
   /** CSCA certificates trusted directly: DER bytes, base64 DER or PEM. */
   cscaCertificates?: readonly (Uint8Array | string)[];
@@ -38,6 +51,7 @@ export interface VerifyVdsncOptions {
   now?: Date;
 }
 
+/** The result of `verifyVdsnc`: valid or not, its checks, and the seal. */
 export type VdsncVerificationResult = FormatVerificationResult<'vdsnc', VdsncSeal>;
 
 interface Csca {
@@ -220,7 +234,11 @@ async function signatureCheck(decoded: DecodedVdsnc, signer: CertificateInfo): P
       message: 'an ES256 signature is 64 bytes (r‖s)',
     };
   }
-  const ok = await verifySignature(key, 'ES256', data, decoded.signature).catch(() => false);
+  // No WebCrypto here (ERR_PLATFORM_UNSUPPORTED) is rethrown: nothing was checked, which is not a bad signature.
+  const ok = await verifySignature(key, 'ES256', data, decoded.signature).catch((error: unknown) => {
+    if (isPlatformUnsupportedError(error)) throw error;
+    return false;
+  });
   return ok
     ? { name: 'signature', ok: true }
     : {
@@ -265,10 +283,18 @@ function keyUsageCheck(decoded: DecodedVdsnc, signer: CertificateInfo): Check {
 
 const cache = new WeakMap<TrustedKey, Csca | null>();
 
+/** The CSCAs a holder (the verifier's `Trust`) keeps beside its store, then those given directly. */
+function looseCscas(options: VerifyVdsncOptions): readonly (Uint8Array | string)[] {
+  const trust = options.trust;
+  const held = trust && 'store' in trust && Array.isArray(trust.cscaCertificates) ? trust.cscaCertificates : [];
+  return [...held, ...(options.cscaCertificates ?? [])];
+}
+
 function trustedCscas(options: VerifyVdsncOptions): Csca[] {
   const out: Csca[] = [];
-  if (options.trustStore) {
-    for (const entry of options.trustStore.keys()) {
+  const store = trustStoreOf(options);
+  if (store) {
+    for (const entry of store.keys()) {
       if (out.length >= MAX_CSCAS) break;
       if (!entry.certificate) continue;
       let csca = cache.get(entry);
@@ -279,7 +305,7 @@ function trustedCscas(options: VerifyVdsncOptions): Csca[] {
       if (csca) out.push(csca);
     }
   }
-  for (const item of options.cscaCertificates ?? []) {
+  for (const item of looseCscas(options)) {
     if (out.length >= MAX_CSCAS) break;
     const der = typeof item === 'string' ? derOf(item) : item;
     const csca = der ? toCsca(der) : null;
@@ -291,9 +317,10 @@ function trustedCscas(options: VerifyVdsncOptions): Csca[] {
 
 /** The trust-store entry whose certificate is the signer certificate itself (byte for byte), as a trust anchor. */
 function directlyTrusted(options: VerifyVdsncOptions, der: Uint8Array, signer: CertificateInfo): Csca | undefined {
-  if (!options.trustStore) return undefined;
+  const store = trustStoreOf(options);
+  if (!store) return undefined;
   let seen = 0;
-  for (const entry of options.trustStore.keys()) {
+  for (const entry of store.keys()) {
     if (!entry.certificate) continue;
     if (++seen > MAX_CSCAS) break;
     if (sameBytes(entry.certificate, der))

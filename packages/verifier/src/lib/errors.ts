@@ -35,7 +35,9 @@ export class VerifierOptionsError extends VerifierErrorBase {
   readonly code = 'ERR_VERIFIER_OPTIONS_INVALID' as const;
 }
 
+/** Discriminated union (on `code`) of every error this package throws. */
 export type VerifierError = TrustUnrecognizedError | TrustInvalidError | TrustUnreadableError | VerifierOptionsError;
+/** Every error code this package throws. */
 export type VerifierErrorCode = VerifierError['code'];
 
 const CODES = new Set<string>([
@@ -45,6 +47,7 @@ const CODES = new Set<string>([
   'ERR_VERIFIER_OPTIONS_INVALID',
 ]);
 
+/** True for an error thrown by this package ({@link VerifierError}). */
 export function isVerifierError(error: unknown): error is VerifierError {
   return error instanceof VerifierErrorBase && CODES.has(error.code);
 }

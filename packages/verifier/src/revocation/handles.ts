@@ -71,7 +71,7 @@ function statusListPart(handle: Extract<RevocationHandle, { kind: 'status-list' 
   part.check = (bound) =>
     checkStatus(handle.credential, {
       statusLists: lists,
-      trustStore: ctx.trust.store,
+      trust: ctx.trust.store,
       now: ctx.now,
       acceptListSigner: listSignerCheck(bound),
     });

@@ -17,6 +17,7 @@ import {
   type TrustedKey,
   type X509CertificateInfo,
 } from '@divoc/keys';
+import { DIVOC_KEY_ID as KEYS_DIVOC_KEY_ID } from '@divoc/keys';
 import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc';
 import { loadIssuerDirectory, parseRevocationList, type RevocationList } from '@divoc/shc';
 import {
@@ -30,8 +31,11 @@ import {
 import { isCaCertificate } from './ca-certificate.js';
 import { TrustInvalidError, TrustUnrecognizedError } from '../lib/errors.js';
 
-/** Id DIVOC certificates name as `verificationMethod`: a label for the national signing key, not a resolvable DID. */
-export const DIVOC_KEY_ID = 'did:india';
+/**
+ * Id DIVOC certificates name as `verificationMethod`: a label for the national signing key, not a resolvable DID.
+ * The one constant of `@divoc/keys`, re-exported so both packages name the same value.
+ */
+export const DIVOC_KEY_ID = KEYS_DIVOC_KEY_ID;
 
 /** Trust material is at most a large national list; refuse anything bigger before parsing. */
 export const MAX_TRUST_TEXT = 16 * 1024 * 1024;
@@ -72,6 +76,7 @@ export interface TrustSourceSummary {
   withdrawn?: number;
 }
 
+/** Options of `Trust.add` and the other loaders: the issuer the keys sign for, its name, and the keys' id and role. */
 export interface TrustAddOptions {
   /** Display name of the issuer (SHC issuer, DIVOC key owner). */
   name?: string;
@@ -483,7 +488,7 @@ export class Trust implements FormatTrust {
   addIssuerDirectory(json: unknown, options: Pick<TrustAddOptions, 'jwks'> = {}): TrustSourceSummary {
     const before = this.store.size;
     const loaded = wrap('issuer directory', () =>
-      loadIssuerDirectory(json, { trustStore: this.store, ...(options.jwks ? { jwks: options.jwks } : {}) }),
+      loadIssuerDirectory(json, { trust: this.store, ...(options.jwks ? { jwks: options.jwks } : {}) }),
     );
     const entries = (
       isObject(json) ? (Array.isArray(json.issuers) ? json.issuers : json.participating_issuers) : []
@@ -541,7 +546,7 @@ export class Trust implements FormatTrust {
     const cscas = this.#cscas.map((c) => c.x509);
     const loaded = await wrapAsync('EU DCC signer list', () =>
       loadDccTrustList(json, {
-        trustStore: this.store,
+        trust: this.store,
         cscas,
         ...(options.trustAnchor !== undefined ? { trustAnchor: options.trustAnchor } : {}),
       }),
@@ -595,7 +600,7 @@ export class Trust implements FormatTrust {
       }
     }
     const before = this.store.size;
-    wrap('EU DCC signer list', () => loadDccSignerList(json, { trustStore: this.store }));
+    wrap('EU DCC signer list', () => loadDccSignerList(json, { trust: this.store }));
     return { kind: 'dcc-signer-list', keys: this.store.size - before };
   }
 

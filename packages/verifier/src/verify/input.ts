@@ -1,10 +1,11 @@
-import { DEFAULT_IMAGE_LIMITS, readQrCodesFromImage, sniffImage, type ImageKind } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, sniffImage, type ImageKind } from '@divoc/qr';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import type { CredentialFormatPlugin, FormatInput, FormatRegistry } from '@divoc/schemas';
 import { depthExceeds, isObject, utf8OrUndefined, type Json } from '../lib/bytes.js';
 import type { InputCheckCode } from '../lib/errors.js';
 import type { VerificationDetails, VerifyLimits } from '../types.js';
 
+/** The input limits `verify` applies when `options.limits` does not set them, checked before any parsing. */
 export const DEFAULT_LIMITS: Required<VerifyLimits> = {
   maxTextLength: 2 * 1024 * 1024,
   maxBytes: 8 * 1024 * 1024,
@@ -132,9 +133,29 @@ function fromText(registry: FormatRegistry, input: Text, limits: Required<Verify
   return detectWith(registry, textInput, details, `not a recognised credential (${formatList(registry)})`);
 }
 
+type ImageReader = typeof import('@divoc/qr/image');
+let imageReader: Promise<ImageReader> | undefined;
+
+/**
+ * The QR image reader (decoders and jsqr, most of a browser bundle's weight), loaded on the first image only: a
+ * dynamic import, so bundlers put it in a chunk of its own that text verification never downloads.
+ */
+function loadImageReader(): Promise<ImageReader> {
+  imageReader ??= import('@divoc/qr/image').catch((error: unknown) => {
+    imageReader = undefined; // a failed load (offline chunk) is retried on the next image
+    throw error;
+  });
+  return imageReader;
+}
+
 /** QR texts from an image. */
-function readImage(bytes: Uint8Array, image: ImageKind, limits: Required<VerifyLimits>): Text[] | InputFailure {
+async function readImage(
+  bytes: Uint8Array,
+  image: ImageKind,
+  limits: Required<VerifyLimits>,
+): Promise<Text[] | InputFailure> {
   try {
+    const { readQrCodesFromImage } = await loadImageReader();
     // Pixels are capped before any is allocated; SVG complexity and the time spent looking are capped by @divoc/qr
     // (ERR_QR_IMAGE_TOO_LARGE, ERR_QR_SVG_TOO_COMPLEX, ERR_QR_IMAGE_TOO_COMPLEX, ERR_QR_TIME_BUDGET), reported as a
     // failed decode check.
@@ -181,12 +202,16 @@ function fromTexts(registry: FormatRegistry, texts: Text[], limits: Required<Ver
   return prepared;
 }
 
-function fromBytes(registry: FormatRegistry, bytes: Uint8Array, limits: Required<VerifyLimits>): Text[] | Prepared {
+async function fromBytes(
+  registry: FormatRegistry,
+  bytes: Uint8Array,
+  limits: Required<VerifyLimits>,
+): Promise<Text[] | Prepared> {
   if (bytes.length === 0) return fail('ERR_INPUT_INVALID', 'input is empty');
   if (bytes.length > limits.maxBytes)
     return fail('ERR_INPUT_TOO_LARGE', `input is ${bytes.length} bytes, over the ${limits.maxBytes} limit`);
   const image = sniffImage(bytes);
-  if (image) return readImage(bytes, image, limits);
+  if (image) return await readImage(bytes, image, limits);
   // Binary payloads a scanner may hand over as bytes (the DIVOC ZIP, a DCC COSE message), else the text they hold.
   const binary = registry.detect({ kind: 'bytes', bytes });
   if (binary !== undefined) return detectWith(registry, { kind: 'bytes', bytes }, {}, '');
@@ -200,13 +225,17 @@ function fromBytes(registry: FormatRegistry, bytes: Uint8Array, limits: Required
 
 /**
  * Size-cap and recognise any input: text, bytes (file contents or images), parsed JSON, or an array of texts/images
- * (SHC chunks). Never throws.
+ * (SHC chunks). Never rejects.
  */
-export function prepareInput(input: unknown, limits: Required<VerifyLimits>, registry: FormatRegistry): Prepared {
+export async function prepareInput(
+  input: unknown,
+  limits: Required<VerifyLimits>,
+  registry: FormatRegistry,
+): Promise<Prepared> {
   try {
     if (typeof input === 'string') return fromTexts(registry, [{ text: input }], limits);
     if (input instanceof Uint8Array) {
-      const out = fromBytes(registry, input, limits);
+      const out = await fromBytes(registry, input, limits);
       return Array.isArray(out) ? fromTexts(registry, out, limits) : out;
     }
     if (Array.isArray(input)) {
@@ -223,7 +252,7 @@ export function prepareInput(input: unknown, limits: Required<VerifyLimits>, reg
         } else if (item instanceof Uint8Array) {
           total += item.length;
           if (total > limits.maxBytes) return fail('ERR_INPUT_TOO_LARGE', `inputs exceed ${limits.maxBytes} bytes`);
-          const out = fromBytes(registry, item, limits);
+          const out = await fromBytes(registry, item, limits);
           if (!Array.isArray(out)) {
             if (isFailure(out)) return out;
             return fail('ERR_INPUT_UNRECOGNIZED', 'an array may hold QR texts and QR images only');

@@ -182,7 +182,7 @@ function checkOptions(options: VerifyOptions): Context {
 export async function verify(input: VerifyInput, options: VerifyOptions): Promise<VerificationResult> {
   const ctx = checkOptions(options);
   const limits = { ...DEFAULT_LIMITS, ...(isObject(options.limits) ? options.limits : {}) };
-  const prepared = prepareInput(input, limits, ctx.registry);
+  const prepared = await prepareInput(input, limits, ctx.registry);
   if (isFailure(prepared)) return unknownResult(prepared.code, prepared.message);
   const { plugin } = prepared;
   // A format added through `options.registry` reports its own name.

@@ -5,9 +5,11 @@ import { isJsonValue, type JsonValue } from '../lib/json.js';
 import type { DeadLetterEvent } from '../worker/events.js';
 import type { CertifyMessage, RegistryAdapter, RegistryEvent } from './types.js';
 
+/** Options of `payloadAdapter`: how to store a certificate, and what to do with a dead-lettered message. */
 export interface PayloadAdapterOptions {
   /** Stores the certificate. Must be idempotent by `certificateId`. */
   writeCertificate(ref: JsonValue, certificateId: string, issued: IssuedFormats): Promise<void> | void;
+  /** Hears about every dead-lettered message; errors are counted and logged, never retried. */
   onFailure?(failure: DeadLetterEvent): Promise<void> | void;
 }
 

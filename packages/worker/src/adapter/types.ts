@@ -40,7 +40,13 @@ export interface RegistryEvent<Ref extends JsonValue = JsonValue> {
  *   Its errors are counted and logged, never retried.
  */
 export interface RegistryAdapter<Ref extends JsonValue = JsonValue> {
+  /**
+   * Turns a certify message into the record to issue. Throw `WorkerEventError` for a message that can never be
+   * processed.
+   */
   readEvent(message: CertifyMessage): Promise<RegistryEvent<Ref>> | RegistryEvent<Ref>;
+  /** Stores the certificate; must be idempotent by `certificateId` (delivery is at least once). */
   writeCertificate(ref: Ref, certificateId: string, issued: IssuedFormats): Promise<void> | void;
+  /** Hears about every dead-lettered message; errors are counted and logged, never retried. */
   onFailure?(failure: DeadLetterEvent): Promise<void> | void;
 }

@@ -11,6 +11,10 @@ import {
 import { WorkerConfigError } from '../lib/errors.js';
 import { checkName, checkSubject, defaultNames, subjectsFor, type RegistrySubjects } from '../lib/subjects.js';
 
+/**
+ * Names and settings of the JetStream streams and consumer the workers use; every one has a default from the registry
+ * name.
+ */
 export interface JetStreamSetupOptions {
   /** Registry name: one subject token, gives the default subjects and stream names. */
   registry: string;
@@ -34,6 +38,7 @@ export interface JetStreamSetupOptions {
   duplicateWindow?: number;
 }
 
+/** The streams, consumer and subjects a worker actually uses, and the consumer's effective settings. */
 export interface JetStreamSetup {
   registry: string;
   stream: string;

@@ -22,9 +22,12 @@ export class WorkerEventError extends withCode(WorkerError, 'ERR_WORKER_EVENT_IN
 /** The worker was already stopped, or is stopping. */
 export class WorkerStoppedError extends withCode(WorkerError, 'ERR_WORKER_STOPPED') {}
 
+/** Discriminated union (on `code`) of every error this package throws. */
 export type AnyWorkerError = WorkerConfigError | WorkerEventError | WorkerStoppedError;
+/** Every error code this package throws. */
 export type WorkerErrorCode = AnyWorkerError['code'];
 
+/** True for an error thrown by this package ({@link AnyWorkerError}). */
 export const isWorkerError: FamilyGuard<AnyWorkerError> = familyGuard(WorkerError);
 
 /** Why a message went to the dead-letter subject. */

@@ -7,6 +7,7 @@ const NAME = /^[A-Za-z0-9_-]{1,128}$/;
 /** A concrete (wildcard-free) subject. */
 const SUBJECT = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
 
+/** The NATS subjects of one registry. */
 export interface RegistrySubjects {
   /** Where the registry publishes certify requests: `divoc.certify.<registry>`. */
   certify: string;

@@ -21,7 +21,7 @@ import { emptyMetrics, metricsToPrometheus, type WorkerMetrics } from './metrics
 /** Issuance options the worker passes through to `issueAllFormats` (keys, issuer and formats are top-level). */
 export type WorkerIssueOptions = Pick<
   IssueAllFormatsOptions,
-  'qr' | 'certificateIssuerName' | 'vcVersion' | 'context' | 'vdsncName' | 'expirationDate'
+  'qr' | 'certificateIssuerName' | 'vcVersion' | 'context' | 'vdsncName' | 'expirationDate' | 'unknownFields'
 >;
 
 /** One structured log line. Carries ids and codes only: never a record, a name or a key. */
@@ -37,6 +37,10 @@ export interface WorkerLogEntry {
   message?: string;
 }
 
+/**
+ * Options of `startWorker`: the NATS connection, the registry adapter, the keys and issuer, and the JetStream
+ * settings.
+ */
 export interface WorkerOptions<Ref extends JsonValue = JsonValue> extends JetStreamSetupOptions {
   /** A connected NATS client. The worker never closes it: stop the worker, then `drain()` the connection. */
   nats: NatsConnection;
@@ -67,9 +71,11 @@ export interface WorkerOptions<Ref extends JsonValue = JsonValue> extends JetStr
   pullExpires?: number;
   /** Names this worker in events, logs and metrics. Default `<hostname>-<pid>`. */
   workerId?: string;
+  /** Receives structured log entries (ids, sequence numbers and codes; never personal data or keys). Default: none. */
   log?: (entry: WorkerLogEntry) => void;
 }
 
+/** A running worker: its id and setup, its counters, and `stop()`. */
 export interface Worker {
   readonly id: string;
   /** Stream, consumer and subjects in use. */
@@ -137,6 +143,10 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
       if (!FORMAT_NAMES.includes(f))
         throw new WorkerConfigError(`unknown format ${JSON.stringify(String(f))}; known: ${FORMAT_NAMES.join(', ')}`);
   }
+  const unknownFields = options.issueOptions?.unknownFields;
+  // A bad value here would dead-letter every message: refuse it at start.
+  if (unknownFields !== undefined && unknownFields !== 'reject' && unknownFields !== 'ignore')
+    throw new WorkerConfigError("issueOptions.unknownFields must be 'reject' or 'ignore'");
   checkInteger('concurrency', options.concurrency, 1, 1_024);
   checkInteger('backoff.initial', options.backoff?.initial, 0, 3_600_000);
   checkInteger('backoff.max', options.backoff?.max, 0, 24 * 3_600_000);

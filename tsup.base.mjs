@@ -1,0 +1,83 @@
+// The one build recipe of every package (each packages/*/tsup.config.mjs calls it with its entry points).
+// Every entry is emitted twice, so `import` and `require()` both work and each gets its own types:
+//   ESM  dist/<entry>.js  + dist/<entry>.d.ts   (the `import` condition)
+//   CJS  dist/<entry>.cjs + dist/<entry>.d.cts  (the `require` condition)
+// ESM-only dependencies (@digitalbazaar/*, cookie, ...) stay external: the CJS output require()s them, which Node
+// serves through require(esm) since 20.19 (hence engines.node ">=20.19").
+import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import { defineConfig } from 'tsup';
+
+const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * Bundled third-party code ships with its licence: dist/licenses/<name>/LICENSE*, beside the code that uses it.
+ * @param {string[]} names
+ */
+function copyLicences(names) {
+  const found = [];
+  for (const name of names) {
+    // A dependency of a bundled package is not in this package's node_modules: pnpm puts it beside its dependent.
+    const candidates = [join('node_modules', name), ...found.map((dir) => join(dir, '..', name))];
+    const where = candidates.find((dir) => existsSync(join(dir, 'package.json')));
+    if (!where) throw new Error(`${name}: bundled, but not found to copy its licence`);
+    const dir = realpathSync(where);
+    found.push(name.startsWith('@') ? join(dir, '..') : dir);
+    const files = readdirSync(dir).filter((f) => /^(licen[cs]e|copying|notice)/i.test(f));
+    if (files.length === 0) throw new Error(`${name}: no licence file to ship with its bundled code`);
+    const out = join('dist', 'licenses', name);
+    mkdirSync(out, { recursive: true });
+    for (const file of files) copyFileSync(join(dir, file), join(out, file));
+  }
+}
+
+/**
+ * @param {{
+ *   entry: string[] | Record<string, string>,
+ *   external?: string[],
+ *   bundle?: string[],
+ *   alias?: Record<string, string>,
+ *   plugins?: import('esbuild').Plugin[],
+ *   dts?: boolean,
+ * }} options
+ *   entry: source files (relative to the package), one output each;
+ *   external: modules never bundled besides the package's dependencies (tsup already leaves those out);
+ *   bundle: third-party packages compiled into dist/ instead of installed (devDependencies of the package, and the
+ *     packages they bring): the parts used are a small fraction of what `npm i` would put on disk. Their licences are
+ *     copied to dist/licenses/.
+ *   alias: module → file (relative to the package) used in its place while bundling;
+ *   plugins: esbuild plugins (e.g. to swap a module of bundled code).
+ */
+export function divocConfig({ entry, external = [], bundle = [], alias = {}, plugins = [], dts = true }) {
+  return defineConfig({
+    entry,
+    format: ['esm', 'cjs'],
+    // Node 20 runs everything we emit; the CJS output keeps `import()` as is (not require()), so lazy imports stay
+    // lazy and can load ESM-only packages.
+    target: 'node20',
+    platform: 'node',
+    dts,
+    clean: true,
+    // No source maps: the published JS is unminified and readable as it is, and maps (with the sources inlined)
+    // would more than double the install (issue 14: npm i @divoc/verifier ≤ 10 MB).
+    sourcemap: false,
+    // `import.meta.url` in the CJS output becomes the file's own URL (from __filename), so `new URL('./x.js',
+    // import.meta.url)` still finds files beside the built module.
+    shims: true,
+    // Shared chunks in both formats (tsup splits CJS too when asked): one copy of each module per format, so a class
+    // is the same class whichever entry point (`.`, `./node`, ...) it is reached through.
+    splitting: true,
+    external,
+    noExternal: bundle.map((name) => new RegExp(`^${escape(name)}(/|$)`)),
+    esbuildOptions(options, { format }) {
+      // The shim is for the CJS output only; the ESM one (__dirname from node:path and node:url, used by none of our
+      // code) would stay in ESM files that bundle CommonJS code and break their browser bundles.
+      if (format === 'esm') options.inject = (options.inject ?? []).filter((file) => !/esm_shims/.test(file));
+      if (Object.keys(alias).length > 0)
+        options.alias = Object.fromEntries(Object.entries(alias).map(([k, v]) => [k, join(process.cwd(), v)]));
+    },
+    esbuildPlugins: plugins,
+    onSuccess: bundle.length > 0 ? async () => copyLicences(bundle) : undefined,
+    tsconfig: 'tsconfig.build.json',
+  });
+}
