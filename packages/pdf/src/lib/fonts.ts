@@ -68,6 +68,226 @@ function ensureRegeneratorRuntime(): void {
   };
 }
 
+/** An OpenType coverage table as fontkit 1.1.1 parses it. */
+interface Coverage {
+  version: number;
+  glyphs?: number[];
+  rangeRecords?: { start: number; end: number }[];
+}
+
+/** The parts of fontkit 1.1.1's glyph iterator (it walks the glyphs for GSUB/GPOS lookups) the repairs use. */
+interface LookupGlyph {
+  id: number;
+  isMark: boolean;
+  /** Set by the Indic and Universal shapers. */
+  shaperInfo?: { syllable?: number } | null;
+}
+interface LookupIterator {
+  glyphs: LookupGlyph[];
+  index: number;
+  flags: { useMarkFilteringSet?: boolean };
+  options?: { markFilteringSet?: number };
+  shouldIgnore(glyph: LookupGlyph): boolean;
+  move(dir: number): LookupGlyph | null;
+  increment(count?: number): LookupGlyph | null;
+}
+
+/** fontkit 1.1.1's GSUB or GPOS processor, as far as the repairs below use it. */
+interface LookupProcessor {
+  currentFeature?: string;
+  applyLookup(type: number, table: unknown): boolean;
+}
+
+/**
+ * GSUB features HarfBuzz's Indic shaper applies within one syllable: a rule's context may not reach into the next
+ * or previous syllable. fontkit 1.1.1 lets it: Noto Sans Bengali's rule that moves a reph before an i-kar then took
+ * the i-kar of the syllable before ("নির্মল": the reph went over ন instead of ম).
+ */
+const PER_SYLLABLE = new Set([
+  'nukt',
+  'akhn',
+  'rphf',
+  'rkrf',
+  'pref',
+  'blwf',
+  'abvf',
+  'half',
+  'pstf',
+  'vatu',
+  'cjct',
+  'init',
+  'pres',
+  'abvs',
+  'blws',
+  'psts',
+  'haln',
+]);
+
+/** A chaining-context subtable (any of its three formats) as fontkit 1.1.1 parses it. */
+interface ChainSubtable {
+  version: number;
+  lookupType?: number;
+  extension?: ChainSubtable;
+  chainRuleSets?: ({ backtrack?: number[] }[] | null)[];
+  chainClassSet?: ({ backtrack?: number[] }[] | null)[];
+  backtrackCoverage?: Coverage[];
+}
+
+/** A GSUB or GPOS lookup as fontkit 1.1.1 parses it. */
+interface Lookup {
+  lookupType: number;
+  flags: { flags: { useMarkFilteringSet?: boolean }; markFilteringSet?: number };
+  markFilteringSet?: number;
+  subTables: ChainSubtable[];
+}
+
+/** A GSUB or GPOS lookup list (decoded on demand, each lookup once). */
+interface LookupList {
+  length: number;
+  get(index: number): Lookup | undefined;
+}
+
+function coveredGlyphs(coverage: Coverage | undefined): Set<number> {
+  const glyphs = new Set<number>(coverage?.glyphs ?? []);
+  for (const range of coverage?.rangeRecords ?? []) for (let g = range.start; g <= range.end; g++) glyphs.add(g);
+  return glyphs;
+}
+
+/** fontkit 1.1.1's processor running one stage of GSUB features over glyphs (with what the shaper marked). */
+interface InitStage {
+  applyFeatures(
+    features: string[],
+    glyphs: { features: Record<string, boolean>; codePoints: number[] }[],
+    positions?: unknown,
+  ): void;
+}
+
+/**
+ * What may come before a pre-base vowel sign inside a word: HarfBuzz's Indic shaper gives the sign its word-initial
+ * form ('init') unless the glyph before is of a general category from Cf to Mn in its order (letters, marks, format
+ * and unassigned characters). fontkit 1.1.1 tests Cf and Mn only, so it used the initial form after a consonant too
+ * (the e-kar of "বন্দ্যো" in the middle of a name).
+ */
+const IN_WORD = /^[\p{L}\p{M}\p{Cf}\p{Cn}\p{Co}\p{Cs}]$/u;
+
+/**
+ * Bugs of fontkit 1.1.1's GSUB/GPOS lookups, corrected for one font object (its parsed tables and its own lookup
+ * processors; fontkit itself is not changed):
+ *
+ * - Chaining-context rules list their backtrack glyphs nearest first (OpenType spec); fontkit matches them as if in
+ *   text order. Rules with two or more backtrack glyphs then match the wrong text: Noto Sans Bengali picks the
+ *   ra-phala after ন্দ (ন্দ্র) and the e-kar before ন্দ with such rules, so fontkit drew the plain ra-phala after the
+ *   cluster, under the next letter. The parsed backtrack lists are reversed here, so fontkit's order is right.
+ * - A lookup's mark filtering set (GDEF mark glyph sets: "skip the marks not in set N") is read but not used, so no
+ *   mark is skipped; the iterators of this font's processors are made to skip them as the spec (and HarfBuzz) do.
+ * - Contexts may reach into other syllables (PER_SYLLABLE above): the iterators stop at the syllable's edge.
+ * - The Indic shaper's word-initial vowel forms (IN_WORD above): the marks it sets are corrected before that stage.
+ */
+export function repairFontkitLookups(font: Font): void {
+  const parts = font as unknown as {
+    GDEF?: { markGlyphSetsDef?: { coverage?: Coverage[] } };
+    GSUB?: { lookupList?: LookupList };
+    GPOS?: { lookupList?: LookupList };
+    _layoutEngine?: { engine?: { GSUBProcessor?: object | null; GPOSProcessor?: object | null } };
+  };
+  const engine = parts._layoutEngine?.engine;
+  if (!engine) throw new Error('@pdf-lib/fontkit is not the version this package was written for (1.1.1)');
+  const reversed = new WeakSet<object>();
+  const reverse = (list: unknown[] | undefined) => {
+    if (!Array.isArray(list) || reversed.has(list)) return;
+    list.reverse();
+    reversed.add(list);
+  };
+  for (const [table, chaining, extension] of [
+    [parts.GSUB, 6, 7],
+    [parts.GPOS, 8, 9],
+  ] as const) {
+    const lookups = table?.lookupList;
+    for (let i = 0; lookups && i < lookups.length; i++) {
+      const lookup = lookups.get(i);
+      if (!lookup) continue;
+      // fontkit hands its iterator the lookup's flags only: the set's index goes there too.
+      if (lookup.flags.flags.useMarkFilteringSet) lookup.flags.markFilteringSet = lookup.markFilteringSet;
+      for (const sub of lookup.subTables) {
+        const inner = lookup.lookupType === extension ? sub.extension : sub;
+        if (!inner || (lookup.lookupType === extension ? inner.lookupType : lookup.lookupType) !== chaining) continue;
+        if (inner.version === 1)
+          for (const rules of inner.chainRuleSets ?? []) for (const r of rules ?? []) reverse(r.backtrack);
+        if (inner.version === 2)
+          for (const rules of inner.chainClassSet ?? []) for (const r of rules ?? []) reverse(r.backtrack);
+        if (inner.version === 3) reverse(inner.backtrackCoverage);
+      }
+    }
+  }
+
+  const gsub = engine.GSUBProcessor as InitStage | null | undefined;
+  if (gsub) {
+    const apply = gsub.applyFeatures.bind(gsub);
+    gsub.applyFeatures = (features, glyphs, positions) => {
+      if (features.includes('init'))
+        glyphs.forEach((glyph, i) => {
+          const before = glyphs[i - 1]?.codePoints[0];
+          if (glyph.features.init && before !== undefined && IN_WORD.test(String.fromCodePoint(before)))
+            delete glyph.features.init;
+        });
+      apply(features, glyphs, positions);
+    };
+  }
+
+  const glyphSets = (parts.GDEF?.markGlyphSetsDef?.coverage ?? []).map(coveredGlyphs);
+  for (const processor of [engine.GSUBProcessor, engine.GPOSProcessor] as (LookupProcessor | null | undefined)[]) {
+    if (!processor) continue;
+    let current: LookupIterator | undefined;
+    // The syllable of the glyph a per-syllable lookup is being applied at (undefined: no such limit).
+    let syllable: number | undefined;
+    let depth = 0;
+    const applyLookup = processor.applyLookup.bind(processor);
+    processor.applyLookup = (type, table) => {
+      if (depth === 0)
+        syllable =
+          processor === engine.GSUBProcessor && PER_SYLLABLE.has(processor.currentFeature ?? '')
+            ? (current?.glyphs[current.index]?.shaperInfo?.syllable ?? undefined)
+            : undefined;
+      depth++;
+      try {
+        return applyLookup(type, table);
+      } finally {
+        depth--;
+      }
+    };
+    const repaired = (iterator: LookupIterator): LookupIterator => {
+      const ignores = iterator.shouldIgnore.bind(iterator);
+      iterator.shouldIgnore = (glyph) => {
+        if (ignores(glyph)) return true;
+        if (!iterator.flags.useMarkFilteringSet || !glyph.isMark) return false;
+        // A set the font does not have holds no marks: every mark is skipped.
+        return !glyphSets[iterator.options?.markFilteringSet ?? -1]?.has(glyph.id);
+      };
+      // A context that reaches into another syllable does not match (the main loop ignores what move returns).
+      const move = iterator.move.bind(iterator);
+      iterator.move = (dir) => {
+        const glyph = move(dir);
+        const other = glyph?.shaperInfo?.syllable;
+        return glyph && syllable !== undefined && other !== undefined && other !== syllable ? null : glyph;
+      };
+      iterator.increment = (count = 1) => {
+        let glyph = iterator.glyphs[iterator.index] ?? null;
+        for (let n = Math.abs(count); n > 0; n--) glyph = iterator.move(count < 0 ? -1 : 1);
+        return glyph;
+      };
+      return iterator;
+    };
+    // Each layout makes a new iterator (OTProcessor.applyLookups): catch it as it is stored.
+    Object.defineProperty(processor, 'glyphIterator', {
+      configurable: true,
+      get: () => current,
+      set: (iterator: LookupIterator) => {
+        current = repaired(iterator);
+      },
+    });
+  }
+}
+
 /**
  * WOFF 1.0 → the TrueType/OpenType file it wraps (tables are zlib-compressed one by one). PDF embeds sfnt data, not
  * WOFF; and fontkit's own reading of WOFF glyph data fails on some of these files.
@@ -111,6 +331,17 @@ export function woffToSfnt(woff: Uint8Array): Uint8Array {
   return out;
 }
 
+/**
+ * fontkit keeps one glyph object per glyph id, made on first use with the characters it was asked for; the Indic
+ * shapers read a glyph's script class from those characters. A subset (pdf-lib's, when a page is saved) asks for the
+ * parts of composite glyphs with no characters: র is drawn as ব plus a dot, so once a page with র was saved, ব had no
+ * character left, and a later name with বি or বী got a dotted circle and an unmoved i-kar (seen after "টিকাকরণ").
+ * Asking for every mapped character first gives each of those glyphs its character for the life of the font.
+ */
+function cacheMappedGlyphs(font: Font): void {
+  for (const cp of font.characterSet) font.glyphForCodePoint(cp);
+}
+
 /** A bundled font, decoded once per process. */
 export interface BundledFont {
   script: BundledScript;
@@ -145,6 +376,8 @@ export function loadBundledFont(script: BundledScript, bold: boolean): BundledFo
     ensureRegeneratorRuntime();
     const bytes = woffToSfnt(readFileSync(bundledFontFile(script, bold)));
     entry = { script, bold, bytes, font: fontkit.create(bytes) };
+    repairFontkitLookups(entry.font);
+    cacheMappedGlyphs(entry.font);
     rememberParsed(bytes, entry.font);
     loaded.set(key, entry);
   }

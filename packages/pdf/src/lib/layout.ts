@@ -128,18 +128,21 @@ function sinhalaFallback(font: Font, text: string) {
   return layout(chars.join(''), SINHALA_FEATURES, 'DFLT');
 }
 
-/** fontkit's glyphs and positions for a run in a bundled font. */
-function shape(run: Run & { face: { kind: 'bundled' } }, bold: boolean) {
-  const font = loadBundledFont(run.face.script, bold).font;
-  if (run.face.script !== 'Sinh') return { font, layout: font.layout(run.text) };
+/** fontkit's glyphs and positions for text in a bundled font (exported for the tests). */
+export function shapeBundled(script: BundledScript, text: string, bold: boolean): { font: Font; layout: GlyphRun } {
+  const font = loadBundledFont(script, bold).font;
+  if (script !== 'Sinh') return { font, layout: font.layout(text) };
   // Where it does not throw on those, it may split the syllable and insert a dotted circle (seen: "කේතය").
-  if (/[\u0dda\u0ddd]|[\u0dd9\u0ddc]\u0dca/.test(run.text)) return { font, layout: sinhalaFallback(font, run.text) };
+  if (/[\u0dda\u0ddd]|[\u0dd9\u0ddc]\u0dca/.test(text)) return { font, layout: sinhalaFallback(font, text) };
   try {
-    return { font, layout: font.layout(run.text) };
+    return { font, layout: font.layout(text) };
   } catch {
-    return { font, layout: sinhalaFallback(font, run.text) };
+    return { font, layout: sinhalaFallback(font, text) };
   }
 }
+
+const shape = (run: Run & { face: { kind: 'bundled' } }, bold: boolean) =>
+  shapeBundled(run.face.script, run.text, bold);
 
 const sameFace = (a: Face, b: Face) =>
   a.kind === b.kind &&
