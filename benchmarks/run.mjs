@@ -8,6 +8,7 @@
 //
 // Each case runs ours and the baseline in alternating rounds and counts CPU time (see lib/harness.mjs), so the ratio
 // holds on a busy machine; BENCH_SECONDS (default 1.5) is the CPU time per side per case.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -68,6 +69,18 @@ console.log(formatStartupTable(startup));
 const bundles = await bundleSizeSuite();
 console.log('\nBrowser bundles (esbuild, minified, gzip -9)\n');
 console.log(formatBundleTable(bundles));
+// Install footprint: the packed packages installed outside the workspace, as `npm i @divoc/verifier` does.
+process.stderr.write('  install footprint (pack + install)...\n');
+const footprintRun = spawnSync(
+  process.execPath,
+  [fileURLToPath(new URL('./footprint.mjs', import.meta.url)), '--json', '--limit-mb', '10'],
+  { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 },
+);
+const footprint = footprintRun.status === 0 ? JSON.parse(footprintRun.stdout) : { error: footprintRun.stderr.trim() };
+console.log('\nInstall footprint (npm i of the packed packages; goal ≤ 10 MB)\n');
+for (const f of Array.isArray(footprint) ? footprint : [footprint]) {
+  console.log(f.error ?? `npm i ${f.package}: ${f.mb} MB (du -sh ${f.du}), ${f.packages} packages`);
+}
 
 let bulkResults;
 if (bulk) {
@@ -111,6 +124,7 @@ if (json) {
         { minified: b.minified, gzip: b.gzip, goalKiB: b.goal, lazyMinified: b.lazyMinified },
       ]),
     ),
+    footprint,
     ...(bulkResults ? { bulk: bulkResults.map(({ work: _w, exportFile: _e, ...r }) => r) } : {}),
   };
   const out = fileURLToPath(new URL('./results.json', import.meta.url));

@@ -29,6 +29,7 @@ interface Manifest {
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
   optionalDependencies?: Record<string, string>;
 }
 
@@ -142,6 +143,8 @@ describe('installed outside the workspace', () => {
       };
       for (const dep of Object.keys(deps)) {
         if (dep.startsWith('@divoc/')) continue;
+        // npm does not install an optional peer (Ajv for @divoc/schemas): the packages must work without it.
+        if (manifest.peerDependenciesMeta?.[dep]?.optional && !manifest.dependencies?.[dep]) continue;
         const installed = join(packagesDir, name, 'node_modules', dep);
         if (!existsSync(installed)) continue; // an optional peer nobody installed
         const link = join(dir, 'node_modules', dep);
@@ -157,8 +160,11 @@ describe('installed outside the workspace', () => {
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true }));
   });
 
+  // Without NODE_PATH: pnpm's bin shims (vitest's among them) set it to the workspace's whole store, where every
+  // package is found, declared or not.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'NODE_PATH'));
   const node = (file: string) => {
-    const run = spawnSync(process.execPath, [file], { cwd: app, encoding: 'utf8', timeout: 60_000 });
+    const run = spawnSync(process.execPath, [file], { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };
   };
 
@@ -236,6 +242,49 @@ describe('installed outside the workspace', () => {
     const run = node('verify.mjs');
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual(expected);
+  });
+
+  // Ajv is an optional peer of @divoc/schemas, not installed here: built-in types (precompiled validators) work, a
+  // custom type says what to install, and works once Ajv is given.
+  it('without Ajv: built-in types validate, a custom type asks for `npm i ajv`', () => {
+    const ajv = realpathSync(join(packagesDir, 'schemas', 'node_modules', 'ajv', 'dist', '2020.js'));
+    writeFileSync(
+      join(app, 'no-ajv.cjs'),
+      `const schemas = require('@divoc/schemas');
+      const record = {
+        refId: 'R-1', name: 'Asha Rao', dob: '1990-01-15', gender: 'Female', vaccine: 'Covishield', batch: 'AB1',
+        vaccinationDate: '2021-07-12', dose: 1, totalDoses: 2, facilityName: 'PHC', facilityCountry: 'IN',
+        vaccinatorName: 'Dr. Rao',
+      };
+      const built = schemas.buildCredential('vaccination-v2', record, {
+        issuer: 'https://divoc.dev/', issuanceDate: '2021-05-03T11:00:00Z',
+      });
+      const builtIn = [built, { ...built, issuanceDate: '2021-05-03' }].map((c) => schemas.validateCredential(c).valid);
+      const custom = () => new schemas.CredentialTypeRegistry({ builtIns: false }).register({
+        ...schemas.vaccinationV2CredentialType, name: 'custom', schema: { type: 'object', required: ['x'] },
+      });
+      let missing;
+      try { custom(); } catch (e) { missing = { code: e.code, asks: /npm i ajv/.test(e.message) }; }
+      let resolvable = true;
+      const from = { paths: [require.resolve('@divoc/schemas')] };
+      try { require.resolve('ajv/dist/2020.js', from); } catch { resolvable = false; }
+      schemas.useAjv(require(${JSON.stringify(ajv)}).Ajv2020);
+      const given = custom().has('custom');
+      console.log(JSON.stringify({ builtIn, missing, resolvable, given }));`,
+    );
+    const run = node('no-ajv.cjs');
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      builtIn: [true, false], // the precompiled validator's date-time format check rejects the second
+      missing: { code: 'ERR_AJV_MISSING', asks: true },
+      resolvable: false,
+      given: true,
+    });
+    // The published types do not import Ajv either (a TypeScript user without it would get errors).
+    for (const file of ['index.d.ts', 'index.d.cts'])
+      expect(readFileSync(join(app, 'node_modules', '@divoc', 'schemas', 'dist', file), 'utf8')).not.toMatch(
+        /^(import|export)\b[^;]*from ['"]ajv|import\(['"]ajv/m,
+      );
   });
 
   it('a private path stays private for require() and import (package.json is exported)', () => {

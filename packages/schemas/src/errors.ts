@@ -85,7 +85,8 @@ export type SchemasError =
   | RecordValidationError
   | UnknownCredentialTypeError
   | CredentialTypeDefinitionError
-  | InvalidBuildOptionsError;
+  | InvalidBuildOptionsError
+  | AjvMissingError;
 
 function describeUrl(url: unknown): string {
   const s = typeof url === 'string' ? url : String(url);
@@ -98,5 +99,22 @@ export class InvalidBuildOptionsError extends DivocError {
   constructor(message: string) {
     super(`invalid build options: ${message}`);
     this.name = 'InvalidBuildOptionsError';
+  }
+}
+
+/**
+ * A custom credential type's JSON Schema has to be compiled, and Ajv (an optional peer dependency: built-in types use
+ * precompiled validators) is not installed, or not given with `useAjv` where Node's loader is not available.
+ */
+export class AjvMissingError extends DivocError {
+  readonly code = 'ERR_AJV_MISSING' as const;
+  constructor(cause?: unknown) {
+    super(
+      'compiling the JSON Schema of a custom credential type needs Ajv, which is not installed: run `npm i ajv` ' +
+        '(outside Node, call useAjv(Ajv2020) from @divoc/schemas first, with ' +
+        "import { Ajv2020 } from 'ajv/dist/2020.js')",
+      cause === undefined ? undefined : { cause },
+    );
+    this.name = 'AjvMissingError';
   }
 }

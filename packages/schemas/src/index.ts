@@ -14,6 +14,7 @@ export {
   UnknownCredentialTypeError,
   CredentialTypeDefinitionError,
   InvalidBuildOptionsError,
+  AjvMissingError,
 } from './errors.js';
 export type { SchemasError } from './errors.js';
 
@@ -35,7 +36,7 @@ export type {
 } from './registry/definition.js';
 export { CredentialTypeRegistry, defaultRegistry, registerCredentialType } from './registry/registry.js';
 export type { CredentialTypeRegistryOptions } from './registry/registry.js';
-export { validateCredential } from './validate.js';
+export { validateCredential, validateCredentialAsync } from './validate.js';
 export { useAjv } from './lib/ajv-compile.js';
 export type { AjvConstructor } from './lib/ajv-compile.js';
 /** @internal The helpers precompiled validators call (the DCC schema's in @divoc/dcc). */

@@ -1,9 +1,10 @@
 import { isJsonObject } from '@divoc/keys';
 import { bundleMap } from './contexts/bundled.js';
 import { defaultRegistry } from './registry/registry.js';
-import { compileSchema } from './lib/validators.js';
+import { compileSchema, loadCompileSchema } from './lib/validators.js';
 import type { CredentialTypeDefinition, CredentialTypeLookup } from './registry/definition.js';
 import { toIssues } from './lib/ajv.js';
+import type { ValidateFunction } from './lib/ajv-types.js';
 import type { ValidationIssue, ValidationResult } from './types.js';
 
 /** Options of `validateCredential`. */
@@ -40,7 +41,21 @@ export function validateAgainst(
   credential: unknown,
   registry: CredentialTypeLookup,
 ): ValidationResult {
-  const validate = compileSchema(definition.schema);
+  return validateWith(compileSchema, definition, credential, registry);
+}
+
+/** Schema object -> its validator: the static table's (`compileSchema`) or the lazily loaded one's. */
+type Compile = (schema: object) => ValidateFunction;
+
+// `compile` is a parameter, not a default, so a bundle that only uses validateCredentialAsync holds no reference to
+// the statically imported validators and drops them.
+function validateWith(
+  compile: Compile,
+  definition: CredentialTypeDefinition,
+  credential: unknown,
+  registry: CredentialTypeLookup,
+): ValidationResult {
+  const validate = compile(definition.schema);
   const ok = validate(credential);
   const issues = ok ? [] : toIssues(validate.errors, '$', definition.schema);
   if (isJsonObject(credential) && Array.isArray(credential['@context'])) {
@@ -72,6 +87,22 @@ export function validateAgainst(
  * types share a name). Reports every problem with its JSONPath; never throws for bad input.
  */
 export function validateCredential(credential: unknown, options: ValidateOptions = {}): ValidationResult {
+  return resolveAndValidate(compileSchema, credential, options);
+}
+
+/**
+ * `validateCredential`, with the precompiled validators of the built-in types loaded on first use (a dynamic import):
+ * same checks and issues. A browser app that validates only this way downloads them when it first validates a
+ * credential, not with its first page.
+ */
+export async function validateCredentialAsync(
+  credential: unknown,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
+  return resolveAndValidate(await loadCompileSchema(), credential, options);
+}
+
+function resolveAndValidate(compile: Compile, credential: unknown, options: ValidateOptions): ValidationResult {
   const registry = options.registry ?? defaultRegistry;
   if (!isJsonObject(credential)) {
     return { valid: false, issues: [{ path: '$', keyword: 'type', message: 'must be a JSON object' }] };
@@ -92,5 +123,5 @@ export function validateCredential(credential: unknown, options: ValidateOptions
       issues: [{ path: '$.type', keyword: Object.hasOwn(credential, 'type') ? 'credentialType' : 'required', message }],
     };
   }
-  return validateAgainst(definition, credential, registry);
+  return validateWith(compile, definition, credential, registry);
 }

@@ -4,6 +4,7 @@ import {
   CONTEXT_URLS,
   defaultRegistry,
   validateCredential,
+  validateCredentialAsync,
   type ValidationIssue,
 } from '@divoc/schemas';
 import { recoveryRecord } from './fixtures.js';
@@ -343,6 +344,50 @@ describe('hostile input gives issues, not crashes', () => {
     expect(r.issues).toContainEqual(
       expect.objectContaining({ path: '$.credentialSubject.name', keyword: 'maxLength' }),
     );
+  });
+});
+
+// The verifier validates through validateCredentialAsync, which loads its own copy of the precompiled validators (a
+// dynamic import): it must report exactly what validateCredential reports, valid or not.
+describe('validateCredentialAsync gives what validateCredential gives', () => {
+  it.each(signedFiles)('%s: valid both ways', async (file) => {
+    const credential = readVector(file);
+    const result = await validateCredentialAsync(credential);
+    expect(result).toEqual({ valid: true, issues: [] });
+    expect(result).toEqual(validateCredential(credential));
+  });
+
+  it('a credential with several problems: the same issues, in the same order', async () => {
+    const c = base();
+    const ev = (c.evidence as Array<Record<string, Json>>)[0]!;
+    ev.batch = 5;
+    ev.date = 'yesterday';
+    Object.assign(ev, { dose: 3, totalDoses: 2 });
+    (c.credentialSubject as Record<string, Json>).name = '';
+    (c['@context'] as Json[]).push('https://example.com/unknown-context');
+    const sync = validateCredential(c);
+    expect(sync.valid).toBe(false);
+    expect(sync.issues.length).toBeGreaterThanOrEqual(4);
+    expect(await validateCredentialAsync(c)).toEqual(sync);
+  });
+
+  it('the cross-field check runs on an otherwise valid credential, as it does synchronously', async () => {
+    const c = base();
+    Object.assign((c.evidence as Array<Record<string, Json>>)[0]!, { dose: 3, totalDoses: 2 });
+    const sync = validateCredential(c);
+    expect(sync.issues).toEqual([expect.objectContaining({ path: '$.evidence[0].dose', keyword: 'maximum' })]);
+    expect(await validateCredentialAsync(c)).toEqual(sync);
+  });
+
+  it('no object, no type, an unknown type: the same single issue', async () => {
+    const noType = base();
+    delete noType.type;
+    const unknownType = { ...base(), type: ['VerifiableCredential', 'NoSuchCredential'] };
+    for (const input of [null, 'text', noType, unknownType]) {
+      const sync = validateCredential(input);
+      expect(sync.valid).toBe(false);
+      expect(await validateCredentialAsync(input)).toEqual(sync);
+    }
   });
 });
 

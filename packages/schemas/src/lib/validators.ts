@@ -29,6 +29,23 @@ export function compileSchema(schema: object, strict = false): ValidateFunction 
   return credentials.get(schema) ?? compileAtRunTime(schema, strict);
 }
 
+let lazyCredentials: WeakMap<object, ValidateFunction> | undefined;
+
+/**
+ * `compileSchema` over a second copy of the credential validators, loaded by dynamic import. The package build
+ * (tsup.config.mjs) compiles that copy into an ESM chunk of its own, which nothing imports statically: a browser
+ * verifier (which validates through validateCredentialAsync only) downloads the validators when it first validates.
+ * The validators are pure functions, so two copies behave the same.
+ */
+export async function loadCompileSchema(): Promise<(schema: object, strict?: boolean) => ValidateFunction> {
+  if (lazyCredentials === undefined) {
+    const { credentialValidators: table } = await import('./lazy-validators.js');
+    lazyCredentials ??= lookup(table, (def) => def.schema);
+  }
+  const map = lazyCredentials;
+  return (schema, strict = false) => map.get(schema) ?? compileAtRunTime(schema, strict);
+}
+
 /** The same for record schemas (issuance only: kept apart so verifiers do not bundle them). */
 export function compileRecordSchema(schema: object, strict = false): ValidateFunction {
   records ??= lookup(recordValidators, (def) => def.recordSchema);

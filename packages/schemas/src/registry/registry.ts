@@ -1,7 +1,7 @@
 import { bundleMap } from '../contexts/bundled.js';
 import type { ContextSource } from '../contexts/loader.js';
 import { prepareContexts } from '../contexts/prepare.js';
-import { CredentialTypeDefinitionError, UnknownCredentialTypeError } from '../errors.js';
+import { AjvMissingError, CredentialTypeDefinitionError, UnknownCredentialTypeError } from '../errors.js';
 import { compileAtRunTime } from '../lib/ajv-compile.js';
 import { builtInCredentialTypes } from '../templates/index.js';
 import type { CredentialTypeDefinition, CredentialTypeLookup } from './definition.js';
@@ -65,6 +65,8 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
       checkSchema(def.schema);
       if (def.recordSchema !== undefined) checkSchema(def.recordSchema);
     } catch (cause) {
+      // No Ajv to compile with says nothing about the schema: that error (ERR_AJV_MISSING) goes out as it is.
+      if (cause instanceof AjvMissingError) throw cause;
       throw new CredentialTypeDefinitionError(
         `credential type "${def.name}" has an invalid JSON Schema: ${(cause as Error).message}`,
       );

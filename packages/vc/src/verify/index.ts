@@ -6,7 +6,7 @@ import {
   trustStoreOf,
   type TrustedKey,
 } from '@divoc/keys';
-import { createDocumentLoader, defaultRegistry, validateCredential, type DocumentLoader } from '@divoc/schemas';
+import { createDocumentLoader, defaultRegistry, validateCredentialAsync, type DocumentLoader } from '@divoc/schemas';
 import { defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
 import { findAmbiguousTerms } from '../canonize/ambiguity.js';
 import {
@@ -217,7 +217,7 @@ function checkValidity(credential: JsonObject, now: Date): void {
   }
 }
 
-function checkSchema(credential: JsonObject, options: VerifyOptions): Check {
+async function checkSchema(credential: JsonObject, options: VerifyOptions): Promise<Check> {
   if (options.checkSchema === false) return ok('schema', 'schema check disabled');
   const registry = options.registry ?? defaultRegistry;
   let known = false;
@@ -228,7 +228,8 @@ function checkSchema(credential: JsonObject, options: VerifyOptions): Check {
   }
   // A credential type nobody registered has no schema to break: report it, do not fail it.
   if (!known) return ok('schema', 'no schema registered for this credential type');
-  const result = validateCredential(credential, { registry });
+  // The async form loads the built-in types' validators on first use: browser verifiers download them only then.
+  const result = await validateCredentialAsync(credential, { registry });
   if (result.valid) return ok('schema');
   const head = result.issues
     .slice(0, 5)
@@ -339,7 +340,7 @@ export async function verifyCredential(
   }
 
   try {
-    result.checks.push(checkSchema(decoded.credential, options));
+    result.checks.push(await checkSchema(decoded.credential, options));
   } catch (error) {
     result.checks.push(fail('schema', toVcError(error)));
   }

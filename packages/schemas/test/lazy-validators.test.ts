@@ -1,0 +1,100 @@
+// The built package's ESM build keeps a second copy of the credential validators in a chunk that only
+// validateCredentialAsync imports, dynamically: an app that validates only that way (the browser verifier) bundles
+// them as a chunk loaded later, not with its first page. Needs the built package (`pnpm build`; pnpm test builds it).
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { readVector } from './helpers.js';
+
+type Schemas = typeof import('../src/index.js');
+
+const distDir = fileURLToPath(new URL('../dist/', import.meta.url));
+const esm = `${distDir}index.js`;
+const built = existsSync(esm);
+// A schema path that only the generated credential validators' code holds.
+const VALIDATOR_CODE = '#/allOf/0/if';
+
+const invalid = (): Record<string, unknown> => {
+  const c = readVector('divoc/signed/rsa2018-divocdev-valid.json') as Record<string, unknown>;
+  const subject = c.credentialSubject as Record<string, unknown>;
+  subject.name = '';
+  (c.evidence as Record<string, unknown>[])[0]!.batch = 5;
+  return c;
+};
+
+/** The static part (what loads first) and the dynamically imported chunks of an app importing `names`. */
+async function appBundle(names: string): Promise<{ first: string; later: string }> {
+  const result = await esbuild.build({
+    stdin: { contents: `export { ${names} } from ${JSON.stringify(esm)};`, resolveDir: distDir, loader: 'js' },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    // The packages' dist/ as an app sees them, not the workspace tsconfig's paths to src/.
+    tsconfigRaw: '{}',
+    write: false,
+    metafile: true,
+    outdir: '/virtual-out',
+    logLevel: 'silent',
+  });
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((k) => outputs[k]!.entryPoint !== undefined)!;
+  const first = new Set<string>();
+  const visit = (k: string): void => {
+    if (first.has(k)) return;
+    first.add(k);
+    for (const i of outputs[k]!.imports) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  let firstText = '';
+  let later = '';
+  for (const file of result.outputFiles) {
+    const key = Object.keys(outputs).find((k) => file.path.endsWith(k.replace(/^.*virtual-out\//, '')))!;
+    if (first.has(key)) firstText += file.text;
+    else later += file.text;
+  }
+  return { first: firstText, later };
+}
+
+describe('the built package: credential validators loaded on demand', () => {
+  it('is built (run `pnpm build`)', () => {
+    expect(built).toBe(true);
+  });
+
+  it('dist/index.js imports the validators chunk dynamically only, in ESM and CJS', () => {
+    const files = readdirSync(distDir);
+    const chunk = files.find((f) => /^lazy-validators-.*\.js$/.test(f));
+    expect(chunk).toBeDefined();
+    expect(readFileSync(`${distDir}${chunk}`, 'utf8')).toContain(VALIDATOR_CODE);
+    const index = readFileSync(esm, 'utf8');
+    expect(index).toContain(`import("./${chunk}")`);
+    expect(index).not.toMatch(/from\s*"\.\/lazy-validators-/);
+    expect(readFileSync(`${distDir}index.cjs`, 'utf8')).toMatch(/require\("\.\/lazy-validators-[^"]+\.cjs"\)/);
+  });
+
+  it('the ESM and CJS builds: validateCredentialAsync reports what validateCredential reports', async () => {
+    const fromEsm = (await import(esm)) as Schemas;
+    const fromCjs = createRequire(import.meta.url)(`${distDir}index.cjs`) as Schemas;
+    const valid = readVector('divoc/signed/rsa2018-divocdev-valid.json');
+    for (const schemas of [fromEsm, fromCjs]) {
+      expect(await schemas.validateCredentialAsync(valid)).toEqual({ valid: true, issues: [] });
+      expect(schemas.validateCredential(valid)).toEqual({ valid: true, issues: [] });
+      const sync = schemas.validateCredential(invalid());
+      expect(sync.valid).toBe(false);
+      expect(sync.issues.map((i) => i.path).sort()).toEqual(['$.credentialSubject.name', '$.evidence[0].batch']);
+      expect(await schemas.validateCredentialAsync(invalid())).toEqual(sync);
+    }
+  });
+
+  it('an app using validateCredentialAsync loads the validators later; validateCredential: at once', async () => {
+    const lazy = await appBundle('validateCredentialAsync');
+    expect(lazy.first).not.toContain(VALIDATOR_CODE);
+    expect(lazy.later).toContain(VALIDATOR_CODE);
+    // Control: the synchronous API needs them in the first load.
+    const eager = await appBundle('validateCredential');
+    expect(eager.first).toContain(VALIDATOR_CODE);
+  });
+});
