@@ -45,7 +45,7 @@ describe('decodeEcPoint agrees with @noble/curves on hostile points', () => {
       `${name}: random prefixes and coordinates of every nearby length`,
       () => {
         let accepted = 0;
-        const arb = fc
+        const random = fc
           .tuple(
             fc.integer({ min: 0, max: 5 }),
             fc.constantFrom(size - 1, size, size + 1, 2 * size - 1, 2 * size, 2 * size + 1, 0),
@@ -57,6 +57,8 @@ describe('decodeEcPoint agrees with @noble/curves on hostile points', () => {
               return Uint8Array.of(prefix, ...rest);
             }),
           );
+        // Real points mixed in, so the property always compares acceptances too (random bytes rarely are a point).
+        const arb = fc.oneof(random, realPoint);
         fc.assert(
           fc.property(arb, (point) => {
             const expected = noble(name, point);
@@ -65,7 +67,7 @@ describe('decodeEcPoint agrees with @noble/curves on hostile points', () => {
           }),
           fuzzParams(300),
         );
-        // Random compressed x lands on the curve about half the time: the property saw acceptances too.
+        // Control: the property saw acceptances, not only refusals.
         expect(accepted).toBeGreaterThan(0);
       },
       fuzzTimeout,
