@@ -4,7 +4,8 @@
 // `divoc issue`, next to a naive @digitalbazaar/vc loop); it takes several minutes, so it is not in the default run.
 // The 1M-row run is its own script: node benchmarks/bulk.mjs --rows 1000000.
 // After the throughput cases: start-up (startup.mjs: cold processes, median of 10, wall and CPU ms) and the browser
-// bundle sizes (bundle-size.mjs: text verification, and with image reading; minified and gzipped).
+// bundle sizes (bundle-size.mjs: text verification, and with image reading; minified and gzipped), then the install
+// footprint (footprint.mjs: the packed packages installed outside the workspace).
 //
 // Each case runs ours and the baseline in alternating rounds and counts CPU time (see lib/harness.mjs), so the ratio
 // holds on a busy machine; BENCH_SECONDS (default 1.5) is the CPU time per side per case.
