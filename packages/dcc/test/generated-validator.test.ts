@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generatorCheckStatus } from '../../../test/support/generated.js';
 
 const pkg = join(import.meta.dirname, '..');
 const script = join(pkg, 'scripts/generate-validator.mjs');
@@ -10,14 +10,8 @@ const generated = join(pkg, 'src/generated');
 const tmp = mkdtempSync(join(tmpdir(), 'divoc-dcc-generated-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-function check(dir: string): number {
-  try {
-    execFileSync(process.execPath, [script, '--check', '--dir', dir], { cwd: pkg, stdio: 'pipe' });
-    return 0;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
-}
+/** Exit status of the generator's `--check` against `dir`. */
+const check = (dir: string): number => generatorCheckStatus(script, dir, pkg);
 
 describe('precompiled DCC schema validator', () => {
   it('src/generated matches dcc-schema-1.3.3.json, and a stale copy is caught', { timeout: 60_000 }, () => {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { generatorCheckStatus } from '../../../test/support/generated.js';
 import { buildCredential, validateCredential } from '@divoc/schemas';
 import { vaccinationRecord } from './fixtures.js';
 
@@ -12,15 +12,8 @@ const generated = join(pkg, 'src/generated');
 const tmp = mkdtempSync(join(tmpdir(), 'divoc-generated-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-/** Exit status of `generate-validators.mjs --check` against `dir`. */
-function check(dir: string): number {
-  try {
-    execFileSync(process.execPath, [script, '--check', '--dir', dir], { cwd: pkg, stdio: 'pipe' });
-    return 0;
-  } catch (error) {
-    return (error as { status: number }).status;
-  }
-}
+/** Exit status of the generator's `--check` against `dir`. */
+const check = (dir: string): number => generatorCheckStatus(script, dir, pkg);
 
 describe('precompiled validators (Ajv standalone)', () => {
   it('src/generated is what the schemas generate today, and a stale copy is caught', { timeout: 60_000 }, () => {
