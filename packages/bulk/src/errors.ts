@@ -1,4 +1,4 @@
-import { describeUnknownField } from '@divoc/issuer';
+import { listUnknownFields } from '@divoc/issuer';
 import { DivocError } from '@divoc/keys';
 
 /**
@@ -104,7 +104,7 @@ export class BulkUnknownColumnsError extends BulkError {
   ) {
     super(
       `${columns.length === 1 ? 'unknown column' : 'unknown columns'} ` +
-        `${columns.map(describeUnknownField).join(', ')}: ` +
+        `${listUnknownFields(columns)}: ` +
         `not ${columns.length === 1 ? 'a field' : 'fields'} of the ${template} template ` +
         '(rename the column, map it with a mapping file, or drop unknown columns with ignoreUnknownFields); ' +
         'nothing was issued',

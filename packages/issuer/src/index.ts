@@ -61,4 +61,4 @@ export type {
   IssuerRecordIssue,
   UnknownField,
 } from './lib/errors.js';
-export { describeUnknownField, unknownFieldMessage } from './lib/errors.js';
+export { describeUnknownField, listUnknownFields, unknownFieldMessage } from './lib/errors.js';

@@ -35,6 +35,28 @@ describe('unknown record fields', () => {
     expect(issued.outputs['w3c-vc']).toBeDefined();
   });
 
+  it('quote hostile field names cut short, and name at most 20 of them (control: a short name whole)', () => {
+    const long = 'x'.repeat(10_000);
+    const record: Record<string, unknown> = { ...diacritics, [long]: '1' };
+    for (let i = 0; i < 50; i++) record[`extra${i}`] = i;
+    const error = (() => {
+      try {
+        checkRecordFields('vaccination-v2', record);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(IssuerUnknownFieldsError);
+    const { message, fields, issues } = error as IssuerUnknownFieldsError;
+    expect(fields).toHaveLength(51);
+    expect(message).not.toContain(long);
+    expect(message).toContain(`"${'x'.repeat(100)}…"`);
+    expect(message).toContain('"extra0"');
+    expect(message).toContain('and 31 more');
+    expect(message.length).toBeLessThan(1_000);
+    expect(issues[0]!.path.length).toBeLessThanOrEqual(102);
+  });
+
   it("unknownFields: 'ignore' drops them and issues", async () => {
     const record = { ...diacritics, wardNumber: '7' };
     const issued = await issueAllFormats(

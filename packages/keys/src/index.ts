@@ -57,6 +57,7 @@ export {
   isJsonObject,
   JSON_DEFAULT_MAX_DEPTH,
   JSON_DEFAULT_MAX_LENGTH,
+  quoteUntrusted,
 } from './codec/json.js';
 export type { StrictJsonOptions, SafeJsonOptions } from './codec/json.js';
 

@@ -42,7 +42,7 @@ import {
 } from '../lib/errors.js';
 import { resolvePath, type CliIo } from '../lib/io.js';
 import { describeFsError } from '@divoc/keys/node';
-import { describeUnknownField } from '@divoc/issuer';
+import { listUnknownFields } from '@divoc/issuer';
 import { OUTPUT_FORMAT_ALIASES, REPORTED_FORMAT, parseOutputFormats } from '../lib/outputs.js';
 import { issuerKeysOf, loadMaterial, type BulkKeyOptions, type MaterialFlags } from '../lib/bulk/material.js';
 import { openStatusAssigner, type StatusAssigner } from '../lib/status-assign.js';
@@ -336,7 +336,7 @@ function cliErrorOf(error: unknown, out: string, input: string): unknown {
   if (error instanceof BulkInputUnreadableError) return new InputUnreadableError(error.path, error.reason);
   if (error instanceof BulkMappingInvalidError) return new MappingFileInvalidError(error.message);
   if (error instanceof BulkUnknownColumnsError) {
-    const named = error.columns.map(describeUnknownField).join(', ');
+    const named = listUnknownFields(error.columns);
     return new InputColumnsUnknownError(
       `${input}: ${error.columns.length === 1 ? 'unknown column' : 'unknown columns'} ${named} ` +
         `for template ${error.template}: rename ${error.columns.length === 1 ? 'it' : 'them'}, map the columns ` +

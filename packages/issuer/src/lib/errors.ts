@@ -1,4 +1,4 @@
-import { DivocError } from '@divoc/keys';
+import { DivocError, quoteUntrusted } from '@divoc/keys';
 import type { FormatName as RegisteredFormat } from '@divoc/formats';
 
 /** Output formats `issueAllFormats` produces: the SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
@@ -42,10 +42,13 @@ export class IssuerUnknownFieldsError extends IssuerError {
   constructor(template: string, fields: UnknownField[]) {
     super(
       `record has ${fields.length === 1 ? 'a field' : 'fields'} the ${template} template does not know: ` +
-        `${fields.map(describeUnknownField).join(', ')} (unknownFields: 'ignore' drops them)`,
+        `${listUnknownFields(fields)} (unknownFields: 'ignore' drops them)`,
     );
     this.fields = fields;
-    this.issues = fields.map((f) => ({ path: `$.${f.field}`, message: unknownFieldMessage(template, f) }));
+    this.issues = fields.map((f) => ({
+      path: `$.${f.field.slice(0, 100)}`,
+      message: unknownFieldMessage(template, f),
+    }));
   }
 }
 
@@ -59,9 +62,18 @@ export interface UnknownField {
 const didYouMean = (f: UnknownField): string =>
   f.suggestion !== undefined ? ` (did you mean ${JSON.stringify(f.suggestion)}?)` : '';
 
-/** `"nmae" (did you mean "name"?)` */
+/** `"nmae" (did you mean "name"?)`; a long name is cut (it comes from the input). */
 export function describeUnknownField(f: UnknownField): string {
-  return `${JSON.stringify(f.field)}${didYouMean(f)}`;
+  return `${quoteUntrusted(f.field)}${didYouMean(f)}`;
+}
+
+/** At most this many unknown fields are named in a message; the rest are counted. */
+const MAX_LISTED_FIELDS = 20;
+
+/** The unknown fields for a message: `"a", "b" (did you mean "c"?)`, then `and N more` past MAX_LISTED_FIELDS. */
+export function listUnknownFields(fields: readonly UnknownField[]): string {
+  const listed = fields.slice(0, MAX_LISTED_FIELDS).map(describeUnknownField).join(', ');
+  return fields.length > MAX_LISTED_FIELDS ? `${listed} and ${fields.length - MAX_LISTED_FIELDS} more` : listed;
 }
 
 /** The per-field reason: `unknown field for template vaccination (did you mean "name"?)`. */

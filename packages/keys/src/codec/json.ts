@@ -45,9 +45,15 @@ export const JSON_DEFAULT_MAX_LENGTH = 64 * 1024 * 1024;
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
-function quoteKey(key: string): string {
-  return JSON.stringify(key.length > 100 ? `${key.slice(0, 100)}…` : key);
+/**
+ * `text` as a JSON string for an error message, cut to `max` characters (`…` marks the cut): names read from a
+ * stranger's input (keys, fields, columns) are quoted, never echoed whole.
+ */
+export function quoteUntrusted(text: string, max = 100): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
 }
+
+const quoteKey = (key: string): string => quoteUntrusted(key);
 
 function pathSegment(key: string | number): string {
   if (typeof key === 'number') return `[${key}]`;
