@@ -4,8 +4,8 @@
 //   CJS  dist/<entry>.cjs + dist/<entry>.d.cts  (the `require` condition)
 // ESM-only dependencies (@digitalbazaar/*, cookie, ...) stay external: the CJS output require()s them, which Node
 // serves through require(esm) since 20.19 (hence engines.node ">=20.19").
-import { copyFileSync, existsSync, mkdirSync, readdirSync, realpathSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, realpathSync } from 'node:fs';
+import { dirname, extname, join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 const escape = (s) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
@@ -29,6 +29,52 @@ function copyLicences(names) {
     mkdirSync(out, { recursive: true });
     for (const file of files) copyFileSync(join(dir, file), join(out, file));
   }
+}
+
+/**
+ * Code a package loads on first use (`import('./x.js')`) only stays out of an app's first download if no module of it
+ * is also reached statically: esbuild (here, then in the app) puts a module reached both ways in a shared chunk that
+ * the first page imports whole. So each lazily imported module gets its own copy of the package's modules it reaches
+ * (ESM build only: app bundlers take the `import` build; Node's `require` gains nothing from a copy):
+ *   from: the lazily imported modules (a file, or a folder for all files in it), relative to the package;
+ *   only: copy only modules under this folder (default: every module of the package, and bundled third-party code);
+ *   share: modules never copied: those with an identity (error classes, for `instanceof`) or state.
+ * @param {{ from: string, only?: string, share?: string[] }} options
+ */
+export function lazyCopy({ from, only, share = [] }) {
+  const root = process.cwd();
+  const lazy = join(root, from).replace(/\/$/, '');
+  const onlyDir = only === undefined ? undefined : join(root, only);
+  const shared = new Set(share.map((file) => join(root, file)));
+  const namespace = `lazy-copy:${from}`;
+  const copied = (path) => !shared.has(path) && (onlyDir === undefined || path.startsWith(onlyDir));
+  return {
+    name: `divoc-lazy-copy:${from}`,
+    setup(build) {
+      if (build.initialOptions.outExtension?.['.js'] === '.cjs') return;
+      const fromLazy = (args) =>
+        args.namespace === namespace || args.importer === lazy || args.importer.startsWith(`${lazy}/`);
+      build.onResolve({ filter: /.*/ }, async (args) => {
+        if (args.pluginData?.lazyCopy || !fromLazy(args)) return undefined;
+        const found = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          pluginData: { lazyCopy: true },
+        });
+        if (found.errors.length > 0) return undefined;
+        // Dependencies stay external; what is not copied is the module everyone else imports.
+        if (found.external) return { path: found.path, external: true };
+        if (!copied(found.path)) return args.namespace === namespace ? { path: found.path } : undefined;
+        // The copy keeps what package.json says of side effects (ours: none), so unused modules still drop out.
+        return { path: found.path, namespace, sideEffects: found.sideEffects };
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        contents: readFileSync(args.path, 'utf8'),
+        loader: { '.ts': 'ts', '.json': 'json', '.mjs': 'js', '.cjs': 'js' }[extname(args.path)] ?? 'js',
+        resolveDir: dirname(args.path),
+      }));
+    },
+  };
 }
 
 /**

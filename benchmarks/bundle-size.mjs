@@ -56,7 +56,9 @@ async function measure(name) {
   const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
   const key = (p) => Object.keys(outputs).find((k) => p.endsWith(k)) ?? p;
   // The entry chunk and every chunk it imports statically: what loads before `verify` can run.
-  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint !== undefined && k.endsWith('.js'));
+  // The app's own entry (named by stdin's sourcefile); chunks reached by import() have entry points of their own.
+  const entry = Object.keys(outputs).find((k) => outputs[k].entryPoint === `${name}-entry.js`);
+  if (entry === undefined) throw new Error('bundle-size: the entry chunk was not found in the metafile');
   const loaded = new Set();
   const visit = (k) => {
     if (loaded.has(k)) return;

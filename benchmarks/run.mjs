@@ -4,7 +4,8 @@
 // `divoc issue`, next to a naive @digitalbazaar/vc loop); it takes several minutes, so it is not in the default run.
 // The 1M-row run is its own script: node benchmarks/bulk.mjs --rows 1000000.
 // After the throughput cases: start-up (startup.mjs: cold processes, median of 10, wall and CPU ms) and the browser
-// bundle sizes (bundle-size.mjs: text verification, and with image reading; minified and gzipped), then the install
+// bundle sizes (bundle-size.mjs: the first download, for text and with image reading; minified and gzipped), what
+// verifying each format downloads in Chromium (bundle-formats.mjs: the formats' code loads on first use), the install
 // footprint (footprint.mjs: the packed packages installed outside the workspace).
 //
 // Each case runs ours and the baseline in alternating rounds and counts CPU time (see lib/harness.mjs), so the ratio
@@ -19,6 +20,7 @@ import { setup as setupDcc } from './dcc.bench.mjs';
 import { setup as setupQr } from './qr.bench.mjs';
 import { startupSuite, formatStartupTable } from './startup.mjs';
 import { bundleSizeSuite, formatBundleTable } from './bundle-size.mjs';
+import { formatDownloadSuite, formatDownloadTable } from './bundle-formats.mjs';
 
 const json = process.argv.includes('--json');
 const bulk = process.argv.includes('--bulk');
@@ -70,6 +72,10 @@ console.log(formatStartupTable(startup));
 const bundles = await bundleSizeSuite();
 console.log('\nBrowser bundles (esbuild, minified, gzip -9)\n');
 console.log(formatBundleTable(bundles));
+process.stderr.write('  browser downloads per format (headless Chromium)...\n');
+const downloads = await formatDownloadSuite();
+console.log('\nVerifying one credential of each format in Chromium: JavaScript fetched (gzip -9 per file)\n');
+console.log(formatDownloadTable(downloads));
 // Install footprint: the packed packages installed outside the workspace, as `npm i @divoc/verifier` does.
 process.stderr.write('  install footprint (pack + install)...\n');
 const footprintRun = spawnSync(
@@ -125,6 +131,11 @@ if (json) {
         { minified: b.minified, gzip: b.gzip, goalKiB: b.goal, lazyMinified: b.lazyMinified },
       ]),
     ),
+    formatDownloads: downloads.skipped
+      ? { skipped: downloads.skipped }
+      : Object.fromEntries(
+          downloads.rows.map((r) => [r.format, { gzip: r.gzip, minified: r.minified, goalKiB: r.goal }]),
+        ),
     footprint,
     ...(bulkResults ? { bulk: bulkResults.map(({ work: _w, exportFile: _e, ...r }) => r) } : {}),
   };

@@ -55,7 +55,7 @@ beforeAll(() => {
 afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
 describe('pnpm pack', () => {
-  it.each(packages)('%s packs ESM and CJS code, types for each, README and LICENSE', (name) => {
+  it.each(packages)('%s packs ESM and CJS code, types for each, README, CHANGELOG and LICENSE', (name) => {
     const dir = join(packagesDir, name);
     const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
     expect(existsSync(join(dir, 'dist', 'index.js')), `${name}: dist/ missing — run pnpm build`).toBe(true);
@@ -65,7 +65,7 @@ describe('pnpm pack', () => {
       .split('\n')
       .filter(Boolean)
       .map((f) => f.replace(/^package\//, ''));
-    for (const file of ['package.json', 'README.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'])
+    for (const file of ['package.json', 'README.md', 'CHANGELOG.md', 'LICENSE', 'dist/index.js', 'dist/index.d.ts'])
       expect(files).toContain(file);
     for (const file of ['dist/index.cjs', 'dist/index.d.cts']) expect(files).toContain(file);
     // Every entry point has both conditions, each with its own types.

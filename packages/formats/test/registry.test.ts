@@ -104,7 +104,7 @@ describe('FORMATS: the one registration of every format', () => {
     for (const name of FORMATS.names) {
       const found = FORMATS.detect(inputs[name]!);
       expect(found?.plugin.name, name).toBe(name);
-      const decoded = found!.plugin.decode(found!.detection.payload);
+      const decoded = await found!.plugin.decode(found!.detection.payload);
       const summary = found!.plugin.summarize(decoded.payload);
       expect(summary.event, name).toBe('vaccination');
       // DIVOC's v1 credential carries an age, not a birth date; every format that carries one carries the same.

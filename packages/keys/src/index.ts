@@ -138,6 +138,8 @@ export type { SpkiPublicKey, NamedCurve } from './x509/spki.js';
 export { dccKid } from './trust/certificate.js';
 export { publicKeyInfoFromJwk, samePublicKey } from './key/public-jwk.js';
 export type { PublicKeyInfo } from './key/public-jwk.js';
+export { importPublicKeyInfo } from './key/public-import.js';
+export type { PublicKeyInput } from './key/public-import.js';
 export { multibaseEncode, multibaseDecode } from './codec/multibase.js';
 export type { MultibaseEncoding } from './codec/multibase.js';
 

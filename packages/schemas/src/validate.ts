@@ -99,10 +99,23 @@ export async function validateCredentialAsync(
   credential: unknown,
   options: ValidateOptions = {},
 ): Promise<ValidationResult> {
-  return resolveAndValidate(await loadCompileSchema(), credential, options);
+  const resolved = resolveDefinition(credential, options);
+  if ('valid' in resolved) return resolved;
+  const compile = await loadCompileSchema(resolved.definition.name);
+  return validateWith(compile, resolved.definition, credential, resolved.registry);
 }
 
 function resolveAndValidate(compile: Compile, credential: unknown, options: ValidateOptions): ValidationResult {
+  const resolved = resolveDefinition(credential, options);
+  if ('valid' in resolved) return resolved;
+  return validateWith(compile, resolved.definition, credential, resolved.registry);
+}
+
+/** The credential's registered type, or the result that says why there is none. */
+function resolveDefinition(
+  credential: unknown,
+  options: ValidateOptions,
+): ValidationResult | { definition: CredentialTypeDefinition; registry: CredentialTypeLookup } {
   const registry = options.registry ?? defaultRegistry;
   if (!isJsonObject(credential)) {
     return { valid: false, issues: [{ path: '$', keyword: 'type', message: 'must be a JSON object' }] };
@@ -123,5 +136,5 @@ function resolveAndValidate(compile: Compile, credential: unknown, options: Vali
       issues: [{ path: '$.type', keyword: Object.hasOwn(credential, 'type') ? 'credentialType' : 'required', message }],
     };
   }
-  return validateWith(compile, definition, credential, registry);
+  return { definition, registry };
 }

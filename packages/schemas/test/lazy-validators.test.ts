@@ -1,6 +1,7 @@
-// The built package's ESM build keeps a second copy of the credential validators in a chunk that only
-// validateCredentialAsync imports, dynamically: an app that validates only that way (the browser verifier) bundles
-// them as a chunk loaded later, not with its first page. Needs the built package (`pnpm build`; pnpm test builds it).
+// The built package's ESM build keeps a second copy of each built-in type's credential validator in a chunk of its own
+// that only validateCredentialAsync imports, dynamically: an app that validates only that way (the browser verifier)
+// bundles them as chunks loaded later, each when a credential of its type is first validated, not with its first page.
+// Needs the built package (`pnpm build`; pnpm test builds it).
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,13 @@ const esm = `${distDir}index.js`;
 const built = existsSync(esm);
 // A schema path that only the generated credential validators' code holds.
 const VALIDATOR_CODE = '#/allOf/0/if';
+/** Each built-in type's schema id, which its generated validator holds. */
+const SCHEMA_IDS: Record<string, string> = {
+  vaccination: '"https://divoc.dev/credentials/sdk/schemas/vaccination/v1.json"',
+  'vaccination-v2': '"https://divoc.dev/credentials/sdk/schemas/vaccination/v2.json"',
+  test: '"https://divoc.dev/credentials/sdk/schemas/test-certificate/v1.json"',
+  recovery: '"https://divoc.dev/credentials/sdk/schemas/recovery/v1.json"',
+};
 
 const invalid = (): Record<string, unknown> => {
   const c = readVector('divoc/signed/rsa2018-divocdev-valid.json') as Record<string, unknown>;
@@ -64,15 +72,22 @@ describe('the built package: credential validators loaded on demand', () => {
     expect(built).toBe(true);
   });
 
-  it('dist/index.js imports the validators chunk dynamically only, in ESM and CJS', () => {
+  it("dist/index.js imports each type's validator chunk dynamically only, in ESM and CJS", () => {
     const files = readdirSync(distDir);
-    const chunk = files.find((f) => /^lazy-validators-.*\.js$/.test(f));
-    expect(chunk).toBeDefined();
-    expect(readFileSync(`${distDir}${chunk}`, 'utf8')).toContain(VALIDATOR_CODE);
     const index = readFileSync(esm, 'utf8');
-    expect(index).toContain(`import("./${chunk}")`);
-    expect(index).not.toMatch(/from\s*"\.\/lazy-validators-/);
-    expect(readFileSync(`${distDir}index.cjs`, 'utf8')).toMatch(/require\("\.\/lazy-validators-[^"]+\.cjs"\)/);
+    const cjs = readFileSync(`${distDir}index.cjs`, 'utf8');
+    for (const type of Object.keys(SCHEMA_IDS)) {
+      const chunk = files.find((f) => new RegExp(`^${type}-[A-Z0-9]+\\.js$`).test(f));
+      expect(chunk, type).toBeDefined();
+      const code = readFileSync(`${distDir}${chunk}`, 'utf8');
+      expect(code).toContain(VALIDATOR_CODE);
+      // Its own type's validator only.
+      for (const [other, otherId] of Object.entries(SCHEMA_IDS))
+        expect(code.includes(otherId), other).toBe(other === type);
+      expect(index).toContain(`import("./${chunk}")`);
+      expect(index).not.toMatch(new RegExp(`from\\s*"\\./${type}-`));
+      expect(cjs).toMatch(new RegExp(`require\\("\\./${type}-[A-Z0-9]+\\.cjs"\\)`));
+    }
   });
 
   it('the ESM and CJS builds: validateCredentialAsync reports what validateCredential reports', async () => {

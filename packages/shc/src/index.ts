@@ -76,6 +76,7 @@ export type {
   LoadedIssuer,
   LoadedIssuerDirectory,
 } from './directory/directory.js';
-export { shcFormat, shcIssuerOf } from './format/shc.js';
-export type { ShcSigningKey } from './format/shc.js';
+export { shcFormat } from './format/shc.js';
+export { shcIssuerOf } from './format/signing-key.js';
+export type { ShcSigningKey } from './format/signing-key.js';
 export { summarizeShc } from './format/summary.js';

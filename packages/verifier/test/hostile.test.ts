@@ -3,7 +3,15 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { base64Decode, dccKid, generateKeyPair, exportPublicJwk, toTrustListEntry } from '@divoc/keys';
+import {
+  base64Decode,
+  dccKid,
+  generateKeyPair,
+  exportPrivatePem,
+  exportPublicJwk,
+  exportPublicPem,
+  toTrustListEntry,
+} from '@divoc/keys';
 import {
   Trust,
   TrustInvalidError,
@@ -172,6 +180,24 @@ describe('hostile input: typed failed decode, never a throw', () => {
 });
 
 describe('Trust loaders', () => {
+  it('a PEM key is trust only as a public key: a private key PEM is refused, its message holds no key', async () => {
+    const kp = await generateKeyPair('P-256');
+    const privatePem = exportPrivatePem(kp);
+    const t = new Trust();
+    let refused: unknown;
+    try {
+      t.add(privatePem);
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toMatchObject({ code: 'ERR_TRUST_INVALID' });
+    const message = (refused as Error).message;
+    expect(message).toMatch(/private key material/);
+    for (const line of privatePem.split('\n').filter((l) => l.length > 20)) expect(message).not.toContain(line);
+    // Control: its public half is taken, as a DIVOC key (parsed without node:crypto, as in a browser).
+    expect(t.add(exportPublicPem(kp))).toEqual({ kind: 'divoc-key', keys: 1 });
+  });
+
   it('sniffs every kind of material', async () => {
     const t = new Trust();
     const ed = await generateKeyPair('Ed25519');

@@ -50,7 +50,7 @@ export async function runDecode(argv: readonly string[], io: CliIo): Promise<num
         exit = 2;
       } else if (exit === 0) exit = 1;
     } else {
-      const report = decodeInput(unit.input);
+      const report = await decodeInput(unit.input);
       if (report.ok) {
         out = {
           input: report.input,

@@ -299,7 +299,7 @@ async function indexFromCredential(io: CliIo, file: string, list: StatusList): P
     if (unit?.unreadable) throw new InputUnreadableError(file, unit.message.replace(/^cannot read [^:]*: /, ''));
     throw new StatusFileError(file, unit ? `${unit.message} (${unit.code})` : 'nothing read');
   }
-  const decoded = decodeInput(unit.input);
+  const decoded = await decodeInput(unit.input);
   if (!decoded.ok)
     throw new StatusFileError(file, `not a credential: ${decoded.error.message} (${decoded.error.code})`);
   if (decoded.format !== 'w3c-vc' && decoded.format !== 'divoc-qr' && decoded.format !== 'vc-compact') {

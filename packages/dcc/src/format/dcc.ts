@@ -1,11 +1,7 @@
-import type { DocumentSignerKey } from '@divoc/keys';
 import {
   cleanSummary,
-  evidenceFrom,
   firstRecord,
-  FormatIssueError,
   isJsonRecord,
-  projectCredential,
   summaryCount,
   summaryDay,
   summaryText,
@@ -14,41 +10,13 @@ import {
   type CredentialFormatPlugin,
   type CredentialSummary,
   type FormatInput,
-  type HcertRevocationFacts,
 } from '@divoc/schemas';
-import { decodeDcc, detectDcc } from '../hc1/decode.js';
-import { verifyDcc } from '../hc1/verify.js';
-import { issueDccFromDdcc } from './issue.js';
-
-const MAX_UCI = 256;
-const MAX_SIGNATURE = 1024;
+import { detectDcc } from '../hc1/decode.js';
 
 function detect(input: FormatInput) {
   if (input.kind === 'text' && /^HC1:/i.test(input.text)) return { payload: input.text };
   if (input.kind === 'bytes' && detectDcc(input.bytes)) return { payload: input.bytes };
   return undefined;
-}
-
-const asDccInput = (payload: unknown): string | Uint8Array =>
-  payload instanceof Uint8Array ? payload : String(payload);
-const isoSeconds = (s: number | undefined) => (s === undefined ? undefined : new Date(s * 1000).toISOString());
-
-/** What a DCC revocation list is keyed by, read from the message (the first certificate entry's UCI). */
-function revocationFacts(payload: string | Uint8Array): HcertRevocationFacts {
-  const decoded = decodeDcc(payload);
-  const facts: HcertRevocationFacts = {};
-  if (decoded.kid !== undefined) facts.kid = decoded.kid;
-  const groups = [decoded.payload.v, decoded.payload.t, decoded.payload.r];
-  const entry = groups.find((group) => Array.isArray(group) && group.length > 0)?.[0] as { ci?: unknown } | undefined;
-  if (typeof entry?.ci === 'string' && entry.ci.length > 0 && entry.ci.length <= MAX_UCI) facts.uci = entry.ci;
-  if (facts.uci !== undefined && typeof decoded.iss === 'string' && /^[A-Z]{2}$/.test(decoded.iss))
-    facts.country = decoded.iss;
-  const alg = decoded.alg ?? decoded.algId;
-  if (alg !== undefined && decoded.signature.length > 0 && decoded.signature.length <= MAX_SIGNATURE) {
-    facts.coseSignature = decoded.signature;
-    facts.alg = alg;
-  }
-  return facts;
 }
 
 /** The person and the event of a DCC payload, with the EU value sets' display names. */
@@ -100,8 +68,9 @@ export function summarizeDcc(payload: unknown): CredentialSummary {
   return cleanSummary(base);
 }
 
-const isDocumentSigner = (key: unknown): key is DocumentSignerKey =>
-  typeof key === 'object' && key !== null && 'signer' in key && 'certificate' in key;
+/** The decoding and verifying code, and the issuing code: each loaded on first use (see ./parts/). */
+const verifyPart = () => import('./parts/verify.js');
+const issuePart = () => import('./parts/issue.js');
 
 /** The EU Digital COVID Certificate: HCERT in a CWT, COSE-signed, zlib-compressed, Base45 behind `HC1:`. */
 export const dccFormat = {
@@ -111,40 +80,9 @@ export const dccFormat = {
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
-  decode: (payload) => {
-    const decoded = decodeDcc(asDccInput(payload));
-    const header: Record<string, unknown> = {};
-    const facts: [string, unknown][] = [
-      ['kid', decoded.kid],
-      ['alg', decoded.alg ?? decoded.algId],
-      ['iss', decoded.iss],
-      ['iat', isoSeconds(decoded.iat)],
-      ['exp', isoSeconds(decoded.exp)],
-      ['type', decoded.type],
-    ];
-    for (const [k, v] of facts) if (v !== undefined) header[k] = v;
-    return { payload: decoded.payload, header };
-  },
+  decode: async (payload) => (await verifyPart()).decodeDccPayload(payload),
   /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
-  verify: async (payload, context) => {
-    const input = asDccInput(payload);
-    const result = await verifyDcc(input, {
-      trust: context.trust.store,
-      now: context.now,
-      ...(context.acceptExpiredKeys ? { policy: { acceptExpiredKeys: true } } : {}),
-    });
-    const evidence = evidenceFrom('dcc', result.checks, context.details, 'ERR_DCC_SIGNER_CERTIFICATE_EXPIRED');
-    if (result.signer) evidence.signer = result.signer;
-    if (result.alg !== undefined) evidence.details.suite = result.alg;
-    if (result.kid !== undefined) evidence.details.verificationMethod = result.kid;
-    if (result.issuedAt) evidence.details.issuedAt = result.issuedAt.toISOString();
-    if (result.expiresAt) evidence.details.expiresAt = result.expiresAt.toISOString();
-    if (result.issuer !== undefined) evidence.claimedIssuer = result.issuer;
-    if (result.payload === undefined) return evidence;
-    evidence.credential = result.payload;
-    evidence.revocation = [{ kind: 'hcert', facts: () => revocationFacts(input) }];
-    return evidence;
-  },
+  verify: async (payload, context) => (await verifyPart()).dccEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeDcc,
   issuance: {
@@ -152,18 +90,7 @@ export const dccFormat = {
     keys: ['dcc', 'dsc'],
     keyHint: 'keys.dcc or keys.dsc (a DCC document signer and its certificate)',
     /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
-    issue: async (input, key) => {
-      if (!isDocumentSigner(key))
-        throw new FormatIssueError('dcc', 'ERR_ISSUER_KEY_MISSING', 'needs a document signer and its certificate');
-      const projected = projectCredential(input.credential, input.ddcc);
-      const dcc = await issueDccFromDdcc(projected, input.ddcc, key, {
-        ...(input.issuanceDate !== undefined ? { issuanceDate: input.issuanceDate } : {}),
-        ...(input.expirationDate !== undefined ? { expirationDate: input.expirationDate } : {}),
-      });
-      const entry = dcc.payload.v?.[0] ?? dcc.payload.t?.[0] ?? dcc.payload.r?.[0];
-      const uvci = entry?.ci ?? '';
-      return { output: { hc1: dcc.hc1, uvci, payload: dcc.payload }, qr: dcc.hc1, identifiers: { uvci } };
-    },
+    issue: async (input, key) => (await issuePart()).issueDccFormat(input, key),
   },
   files: {
     mainSuffix: '.dcc.txt',

@@ -13,6 +13,7 @@ import {
   type PublicKeyInfo,
 } from './public-jwk.js';
 
+/** A public key as trust material gives it: a JWK, a PEM (SPKI, PKCS#1 or certificate), a Multikey or base58 key. */
 export type PublicKeyInput =
   { jwk: unknown } | { pem: string } | { publicKeyMultibase: string } | { type?: string; publicKeyBase58: string };
 
@@ -65,7 +66,10 @@ function fromPem(pem: unknown): PublicKeyInfo {
   }
 }
 
-/** Validated public key from a JWK, PEM (SPKI, PKCS#1, certificate), Multikey or base58 Ed25519 key. */
+/**
+ * Validated public key from a JWK, PEM (SPKI, PKCS#1, certificate), Multikey or base58 Ed25519 key, without
+ * node:crypto (the same in Node and browsers). Private key material is refused (`ERR_KEY_INVALID`): trust is public.
+ */
 export function importPublicKeyInfo(input: PublicKeyInput): PublicKeyInfo {
   if (typeof input !== 'object' || input === null) throw new KeyInvalidError('key input must be an object');
   if ('jwk' in input) {

@@ -21,13 +21,21 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   /** Recognises an input as this format; cheap and never throws. */
   detect(input: FormatInput): FormatDetection | undefined;
   /**
-   * The payload and envelope facts, without verifying. Throws a `DivocError` (stable `code`) when it does not decode.
+   * The payload and envelope facts, without verifying. Throws (or rejects with) a `DivocError` (stable `code`) when it
+   * does not decode. May be async: a plugin loads its decoding code on first use, so a browser app downloads only the
+   * code of the formats it meets (`decode`, `verify` and `issuance.issue` are where a plugin may load it).
    */
-  decode(payload: unknown): DecodedCredential;
+  decode(payload: unknown): DecodedCredential | Promise<DecodedCredential>;
   /** Decodes, checks the signature and the credential's own fields, and reports evidence (never a trust decision). */
   verify(payload: unknown, context: FormatVerifyContext): Promise<FormatEvidence>;
   /** The person and the event, read back from a decoded payload (the DDCC core data set's notions). May throw. */
   summarize(credential: unknown): CredentialSummary;
+  /**
+   * The WHO DDCC core data set read back from a decoded payload, with codes in the systems the credential used: what
+   * FHIR bundles and other mappings are made from. Throws a `DivocError` (stable `code`) when the payload lacks what
+   * the data set needs.
+   */
+  coreDataSet?(credential: unknown): DdccCoreDataSet;
   /** How this format is issued from the WHO DDCC core data set. */
   readonly issuance: FormatIssuance;
   /** How an issued output is written to files (`divoc issue`, `@divoc/bulk`). */

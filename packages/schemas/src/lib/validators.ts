@@ -29,21 +29,32 @@ export function compileSchema(schema: object, strict = false): ValidateFunction 
   return credentials.get(schema) ?? compileAtRunTime(schema, strict);
 }
 
-let lazyCredentials: WeakMap<object, ValidateFunction> | undefined;
+/**
+ * Each built-in type's credential validator as a module of its own, loaded by dynamic import. The package build
+ * (tsup.config.mjs) compiles each into an ESM chunk that nothing imports statically, so a browser verifier (which
+ * validates through validateCredentialAsync only) downloads the validator of the type it meets, when it meets it.
+ * The validators are pure functions, so these copies behave as the static table's do.
+ */
+export const lazyCredentialValidators: Readonly<Record<string, () => Promise<{ validate: unknown }>>> = {
+  vaccination: () => import('./lazy/vaccination.js'),
+  'vaccination-v2': () => import('./lazy/vaccination-v2.js'),
+  test: () => import('./lazy/test.js'),
+  recovery: () => import('./lazy/recovery.js'),
+};
+
+const lazyLoaded = new Map<string, ValidateFunction>();
 
 /**
- * `compileSchema` over a second copy of the credential validators, loaded by dynamic import. The package build
- * (tsup.config.mjs) compiles that copy into an ESM chunk of its own, which nothing imports statically: a browser
- * verifier (which validates through validateCredentialAsync only) downloads the validators when it first validates.
- * The validators are pure functions, so two copies behave the same.
+ * `compileSchema` for a definition named `typeName`, with that built-in type's validator loaded first (when it is one;
+ * a schema that is not the built-in one's object is compiled by Ajv, as `compileSchema` does).
  */
-export async function loadCompileSchema(): Promise<(schema: object, strict?: boolean) => ValidateFunction> {
-  if (lazyCredentials === undefined) {
-    const { credentialValidators: table } = await import('./lazy-validators.js');
-    lazyCredentials ??= lookup(table, (def) => def.schema);
-  }
-  const map = lazyCredentials;
-  return (schema, strict = false) => map.get(schema) ?? compileAtRunTime(schema, strict);
+export async function loadCompileSchema(typeName: string): Promise<(schema: object) => ValidateFunction> {
+  const load = Object.hasOwn(lazyCredentialValidators, typeName) ? lazyCredentialValidators[typeName] : undefined;
+  if (load !== undefined && !lazyLoaded.has(typeName))
+    lazyLoaded.set(typeName, (await load()).validate as ValidateFunction);
+  const validator = lazyLoaded.get(typeName);
+  const builtIn = builtInCredentialTypes().find((def) => def.name === typeName)?.schema;
+  return (schema) => (validator !== undefined && schema === builtIn ? validator : compileAtRunTime(schema, false));
 }
 
 /** The same for record schemas (issuance only: kept apart so verifiers do not bundle them). */

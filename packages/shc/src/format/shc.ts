@@ -1,37 +1,6 @@
-import type { KeyPair, Signer } from '@divoc/keys';
-import {
-  evidenceFrom,
-  FormatIssueError,
-  projectCredential,
-  type CredentialFormatPlugin,
-  type FormatDetection,
-  type FormatInput,
-} from '@divoc/schemas';
-import { decodeShc, detectShc, type ShcInput } from '../jws/decode.js';
-import { issueShc } from '../jws/sign.js';
-import { verifyShc } from '../verify/verify.js';
+import type { CredentialFormatPlugin, FormatDetection, FormatInput } from '@divoc/schemas';
+import { detectShc } from '../jws/decode.js';
 import { summarizeShc } from './summary.js';
-
-/** SMART Health Card issuer key. */
-export interface ShcSigningKey {
-  /** ES256 signer. */
-  signer: Signer;
-  /** Its key (the public half is enough): gives the `kid` (JWK thumbprint). */
-  key: KeyPair | JsonWebKey;
-  /** `iss`: https URL without a trailing slash. Default: the credential issuer when it is an https URL. */
-  issuer?: string;
-}
-
-/** SHC `iss` from the key's issuer, else the credential issuer when it is an https URL (trailing slash dropped). */
-export function shcIssuerOf(key: ShcSigningKey, issuer: string): string {
-  if (key.issuer !== undefined) return key.issuer;
-  if (/^https:\/\//.test(issuer)) return issuer.replace(/\/+$/, '');
-  throw new FormatIssueError(
-    'shc',
-    'ERR_ISSUER_KEY_MISSING',
-    'SMART Health Cards need an https issuer URL: give keys.shc.issuer',
-  );
-}
 
 const SHC_CHUNK = /^shc:\/\d{1,2}\/\d{1,2}\//;
 
@@ -67,8 +36,9 @@ function detect(input: FormatInput): FormatDetection | undefined {
   }
 }
 
-const isShcKey = (key: unknown): key is ShcSigningKey =>
-  typeof key === 'object' && key !== null && 'signer' in key && 'key' in key;
+/** The decoding and verifying code, and the issuing code: each loaded on first use (see ./parts/). */
+const verifyPart = () => import('./parts/verify.js');
+const issuePart = () => import('./parts/issue.js');
 
 /** A SMART Health Card: a compact JWS of a FHIR bundle, as `shc:/` QR chunks, a JWS or a `.smart-health-card` file. */
 export const shcFormat = {
@@ -78,39 +48,9 @@ export const shcFormat = {
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
-  decode: (payload) => {
-    const decoded = decodeShc(payload as ShcInput);
-    return { payload: decoded.payload, header: { ...decoded.header } };
-  },
+  decode: async (payload) => (await verifyPart()).decodeShcPayload(payload),
   /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
-  verify: async (payload, context) => {
-    // Key windows at signing time are never relaxed (a card made after its key expired); now-windows are the
-    // verifier's.
-    const result = await verifyShc(payload as ShcInput, { trust: context.trust.store, now: context.now });
-    const evidence = evidenceFrom('shc', result.checks, context.details, 'ERR_SHC_KEY_EXPIRED');
-    if (result.signer) evidence.signer = result.signer;
-    if (result.header) {
-      evidence.details.suite = result.header.alg;
-      evidence.details.verificationMethod = result.header.kid;
-    }
-    if (result.jws !== undefined) evidence.details.jws = result.jws;
-    if (result.issuer !== undefined) evidence.claimedIssuer = result.issuer;
-    if (!result.payload || !result.header) return evidence;
-    const card = result.payload;
-    evidence.credential = card;
-    evidence.signedAt = new Date(card.nbf * 1000);
-    const rid = card.vc.rid;
-    evidence.revocation = [
-      {
-        kind: 'shc-rid',
-        issuer: card.iss,
-        kid: result.header.kid,
-        ...(rid !== undefined ? { rid } : {}),
-        issuedAt: card.nbf,
-      },
-    ];
-    return evidence;
-  },
+  verify: async (payload, context) => (await verifyPart()).shcEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeShc,
   issuance: {
@@ -118,26 +58,7 @@ export const shcFormat = {
     keys: ['shc'],
     keyHint: 'keys.shc (an ES256 signer, its key and an https issuer)',
     /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
-    issue: async (input, key) => {
-      if (!isShcKey(key))
-        throw new FormatIssueError('shc', 'ERR_ISSUER_KEY_MISSING', 'needs keys.shc (an ES256 signer and its key)');
-      if (input.ddcc.kind === 'recovery') {
-        throw new FormatIssueError(
-          'shc',
-          'ERR_ISSUER_FORMAT_UNSUPPORTED',
-          'SMART Health Cards have no recovery profile',
-        );
-      }
-      const rid = input.options.shcRid;
-      const card = await issueShc(projectCredential(input.credential, input.ddcc), {
-        signer: key.signer,
-        key: key.key,
-        issuer: shcIssuerOf(key, input.issuer),
-        ...(input.issuanceDate !== undefined ? { nbf: input.issuanceDate } : {}),
-        ...(typeof rid === 'string' ? { rid } : {}),
-      });
-      return { output: { jws: card.jws, qr: card.qr, file: card.file, payload: card.payload }, qr: card.qr };
-    },
+    issue: async (input, key) => (await issuePart()).issueShcFormat(input, key),
   },
   files: {
     mainSuffix: '.smart-health-card',

@@ -1,36 +1,13 @@
-import { isJsonObject, parseCertificate, type DocumentSignerKey } from '@divoc/keys';
+import { isJsonObject } from '@divoc/keys';
 import {
   cleanSummary,
-  evidenceFrom,
-  failedCheck,
-  FormatIssueError,
   isJsonRecord,
-  passedCheck,
   summaryCount,
   summaryDay,
   summaryText,
   type CredentialFormatPlugin,
   type CredentialSummary,
 } from '@divoc/schemas';
-import { decodeVdsnc } from '../decode/index.js';
-import { encodeVdsnc } from '../issue/index.js';
-import { verifyVdsnc } from '../verify/index.js';
-import { issueVdsncFromDdcc } from './issue.js';
-
-/** The signer certificate's facts for `decode`'s header; null when it does not parse. */
-function signerFacts(der: Uint8Array): Record<string, string> | null {
-  try {
-    const cert = parseCertificate(der);
-    return {
-      subject: cert.subject.text.replace(/\n/g, ', '),
-      issuer: cert.issuer.text.replace(/\n/g, ', '),
-      validFrom: cert.notBefore.toISOString(),
-      validTo: cert.notAfter.toISOString(),
-    };
-  } catch {
-    return null;
-  }
-}
 
 /** The person and the event of a seal: the latest dose of a proof of vaccination, or the test. */
 export function summarizeVdsnc(seal: unknown): CredentialSummary {
@@ -77,8 +54,9 @@ export function summarizeVdsnc(seal: unknown): CredentialSummary {
   return cleanSummary(summary);
 }
 
-const isDocumentSigner = (key: unknown): key is DocumentSignerKey =>
-  typeof key === 'object' && key !== null && 'signer' in key && 'certificate' in key;
+/** The decoding and verifying code, and the issuing code: each loaded on first use (see ./parts/). */
+const verifyPart = () => import('./parts/verify.js');
+const issuePart = () => import('./parts/issue.js');
 
 /** An ICAO Visible Digital Seal for non-constrained environments (VDS-NC): signed JSON with its signer certificate. */
 export const vdsncFormat = {
@@ -91,53 +69,9 @@ export const vdsncFormat = {
       ? { payload: input.json }
       : undefined,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
-  decode: (payload) => {
-    const decoded = decodeVdsnc(payload as object);
-    const header: Record<string, unknown> = {
-      type: decoded.type,
-      issuingCountry: decoded.issuingCountry,
-      alg: decoded.algorithm,
-    };
-    header.signer = signerFacts(decoded.signerCertificate);
-    return { payload: decoded.seal, header };
-  },
+  decode: async (payload) => (await verifyPart()).decodeVdsncPayload(payload),
   /** Decodes, checks the signature and the credential's own fields, and reports the evidence (no trust decision). */
-  verify: async (payload, context) => {
-    // The package checks the seal against the certificate it carries; whether that certificate is trusted (directly,
-    // or through a CSCA of the same country) and for which country is the trust's decision.
-    const result = await verifyVdsnc(payload as object, { now: context.now });
-    const evidence = evidenceFrom('vdsnc', result.checks, context.details, 'ERR_VDSNC_CERTIFICATE_EXPIRED');
-    delete evidence.trustFailure;
-    if (result.issuer !== undefined) evidence.claimedIssuer = result.issuer;
-    if (result.payload === undefined) return evidence;
-    evidence.credential = result.payload;
-    const sig = isJsonRecord(payload) && isJsonRecord(payload.sig) ? payload.sig : {};
-    if (typeof sig.alg === 'string') evidence.details.suite = sig.alg.slice(0, 16);
-    const signatureOk = evidence.checks.some((c) => c.name === 'signature' && c.ok);
-    // Whether the certificate is trusted is reported even when the seal's signature failed.
-    const found = await context.trust.certificateSigner(
-      decodeVdsnc(payload as object).signerCertificate,
-      'ERR_VDSNC_NOT_TRUSTED',
-    );
-    if ('key' in found) evidence.signer = found.key;
-    else evidence.trustFailure = failedCheck('trust', found.code, found.message);
-    const i = evidence.checks.findIndex((c) => c.name === 'validity');
-    const validity = evidence.checks[i];
-    if (
-      validity &&
-      !validity.ok &&
-      validity.code === 'ERR_VDSNC_CERTIFICATE_EXPIRED' &&
-      signatureOk &&
-      context.acceptExpiredKeys
-    ) {
-      // A seal carries no signing time: the policy accepts certificates expired since, on the operator's say-so.
-      evidence.checks[i] = passedCheck(
-        'validity',
-        `${validity.message ?? 'certificate expired'}; accepted by policy (acceptExpiredKeys)`,
-      );
-    }
-    return evidence;
-  },
+  verify: async (payload, context) => (await verifyPart()).vdsncEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeVdsnc,
   issuance: {
@@ -145,14 +79,7 @@ export const vdsncFormat = {
     keys: ['vdsnc', 'dsc'],
     keyHint: 'keys.vdsnc or keys.dsc (a VDS-NC barcode signer and its certificate)',
     /** Signs this format from the DDCC core data set with the key of the first filled slot of `keys`. */
-    issue: async (input, key) => {
-      if (!isDocumentSigner(key))
-        throw new FormatIssueError('vdsnc', 'ERR_ISSUER_KEY_MISSING', 'needs a barcode signer and its certificate');
-      const name = input.options.vdsncName === 'as-written' ? 'as-written' : 'latin';
-      const { seal, id } = await issueVdsncFromDdcc(input.credential, input.ddcc, key, { name });
-      const json = encodeVdsnc(seal);
-      return { output: { seal, json }, qr: json, identifiers: { vdsnc: id } };
-    },
+    issue: async (input, key) => (await issuePart()).issueVdsncFormat(input, key),
   },
   files: {
     mainSuffix: '.vdsnc.json',

@@ -2,7 +2,7 @@ import type { CertificateSignerResult, FormatTrust } from '@divoc/schemas';
 import {
   assertSafeJson,
   dccKid,
-  importKeyPair,
+  importPublicKeyInfo,
   isIssuedBy,
   isUnsafeJsonError,
   jwkThumbprint,
@@ -12,8 +12,7 @@ import {
   sameDistinguishedName,
   sameIssuer,
   TrustStore,
-  trustedKeyFromKeyPair,
-  type KeyPair,
+  type PublicKeyInfo,
   type TrustedKey,
   type X509CertificateInfo,
 } from '@divoc/keys';
@@ -781,14 +780,15 @@ export class Trust implements FormatTrust {
     const id =
       stringOption(options.id, 'key id') ?? (isObject(input) && typeof input.id === 'string' ? input.id : DIVOC_KEY_ID);
     const controller = stringOption(options.issuer, 'issuer');
-    const keyPair = wrap('DIVOC key', (): KeyPair => {
-      if (typeof input === 'string') return importKeyPair({ pem: input });
+    // Public keys only, parsed without node:crypto, so the browser build reads the same trust material as Node.
+    const key = wrap('DIVOC key', (): PublicKeyInfo => {
+      if (typeof input === 'string') return importPublicKeyInfo({ pem: input });
       if (typeof input.publicKeyBase58 === 'string')
-        return importKeyPair({ type: 'Ed25519', publicKeyBase58: input.publicKeyBase58 });
-      if (typeof input.publicKeyPem === 'string') return importKeyPair({ pem: input.publicKeyPem });
+        return importPublicKeyInfo({ type: 'Ed25519', publicKeyBase58: input.publicKeyBase58 });
+      if (typeof input.publicKeyPem === 'string') return importPublicKeyInfo({ pem: input.publicKeyPem });
       throw new TrustInvalidError('DIVOC key JSON has neither publicKeyBase58 nor publicKeyPem');
     });
-    this.#addKey(keyPair, id, controller);
+    this.#addKey(key, id, controller);
     if (controller !== undefined && options.name !== undefined) this.#issuerNames.set(controller, options.name);
     return { kind: 'divoc-key', keys: 1 };
   }
@@ -809,19 +809,19 @@ export class Trust implements FormatTrust {
       typeof config.CERTIFICATE_SIGNED_KEY_TYPE === 'string'
         ? config.CERTIFICATE_SIGNED_KEY_TYPE.toUpperCase()
         : undefined;
-    const pairs: KeyPair[] = [];
+    const keys: PublicKeyInfo[] = [];
     wrap('DIVOC configuration', () => {
       if (typeof config.certificatePublicKey === 'string' && keyType !== 'ED25519')
-        pairs.push(importKeyPair({ pem: config.certificatePublicKey }));
+        keys.push(importPublicKeyInfo({ pem: config.certificatePublicKey }));
       if (typeof config.certificatePublicKeyBase58 === 'string' && (keyType === undefined || keyType === 'ED25519')) {
-        pairs.push(importKeyPair({ type: 'Ed25519', publicKeyBase58: config.certificatePublicKeyBase58 }));
+        keys.push(importPublicKeyInfo({ type: 'Ed25519', publicKeyBase58: config.certificatePublicKeyBase58 }));
       }
     });
-    if (pairs.length === 0)
+    if (keys.length === 0)
       throw new TrustInvalidError(`DIVOC configuration has no public key for key type ${keyType ?? 'any'}`);
-    for (const kp of pairs) this.#addKey(kp, id, controller);
+    for (const key of keys) this.#addKey(key, id, controller);
     if (controller !== undefined && options.name !== undefined) this.#issuerNames.set(controller, options.name);
-    return { kind: 'divoc-config', keys: pairs.length };
+    return { kind: 'divoc-config', keys: keys.length };
   }
 
   /** An SHC revocation list (`{ kid, method: "rid", ctr, rids }`), applied by `verify` to cards signed by `kid`. */
@@ -863,21 +863,21 @@ export class Trust implements FormatTrust {
     return { kind: 'trust-list-entry', keys: 1 };
   }
 
-  #addKey(keyPair: KeyPair, id: string, controller: string | undefined): void {
+  #addKey(key: PublicKeyInfo, id: string, controller: string | undefined): void {
     // P-256 keys also answer to their JWK thumbprint, the kid SMART Health Cards name; a key bound to a DID also
     // answers to that DID, so `--trust did:x=key.pem` keeps trusting credentials whose proofs name did:x.
     const aliases = [
-      ...(keyPair.type === 'P-256' ? [jwkThumbprint(keyPair)] : []),
+      ...(key.type === 'P-256' ? [jwkThumbprint(key.jwk)] : []),
       ...(controller !== undefined && controller.startsWith('did:') ? [controller] : []),
     ].filter((alias) => alias !== id);
     wrap('key', () =>
-      this.store.add(
-        trustedKeyFromKeyPair(keyPair, {
-          id,
-          ...(aliases.length > 0 ? { aliases } : {}),
-          ...(controller !== undefined ? { controller } : {}),
-        }),
-      ),
+      this.store.add({
+        id,
+        type: key.type,
+        publicKeyJwk: key.jwk,
+        ...(aliases.length > 0 ? { aliases } : {}),
+        ...(controller !== undefined ? { controller } : {}),
+      }),
     );
   }
 

@@ -52,7 +52,7 @@ function formatInput(input: RawInput, registry: FormatRegistry): Read | undefine
 }
 
 /** Decodes without verifying: the first format of the registry that recognises the input decodes it. Never throws. */
-export function decodeInput(input: RawInput, registry: FormatRegistry = FORMATS): DecodeReport {
+export async function decodeInput(input: RawInput, registry: FormatRegistry = FORMATS): Promise<DecodeReport> {
   const failed = (format: string, error: unknown): DecodeReport => ({
     input: input.name,
     format,
@@ -81,7 +81,7 @@ export function decodeInput(input: RawInput, registry: FormatRegistry = FORMATS)
     };
   }
   try {
-    return { input: input.name, format: plugin.name, ok: true, ...plugin.decode(detection.payload) };
+    return { input: input.name, format: plugin.name, ok: true, ...(await plugin.decode(detection.payload)) };
   } catch (error) {
     return failed(plugin.name, error);
   }
