@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { readVector } from './helpers.js';
+import { credentialValidators } from '../src/generated/index.js';
+import { lazyCredentialValidators } from '../src/lib/validators.js';
 
 type Schemas = typeof import('../src/index.js');
 
@@ -66,6 +68,18 @@ async function appBundle(names: string): Promise<{ first: string; later: string 
   }
   return { first: firstText, later };
 }
+
+describe('the lazily loaded validators', () => {
+  it('cover every built-in type the static table covers (else validateCredentialAsync would need Ajv for it)', () => {
+    expect(Object.keys(lazyCredentialValidators).sort()).toEqual(Object.keys(credentialValidators).sort());
+  });
+
+  it('each module gives its type the same validator code as the static table (from the sources)', async () => {
+    for (const [type, load] of Object.entries(lazyCredentialValidators)) {
+      expect((await load()).validate, type).toBe(credentialValidators[type]);
+    }
+  });
+});
 
 describe('the built package: credential validators loaded on demand', () => {
   it('is built (run `pnpm build`)', () => {
