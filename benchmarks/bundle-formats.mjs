@@ -25,6 +25,7 @@ export const FORMAT_IMAGE_DOWNLOAD_GOAL = 220;
 /** One published vector per format, with the trust material that makes it VALID and the time to judge it at. */
 export async function formatCases() {
   const { encodeCompactCredential } = await import(join(root, 'packages/vc/dist/index.js'));
+  const dccDist = await import(join(root, 'packages/dcc/dist/index.js'));
   const dcc = JSON.parse(vector('dcc/dgc-testdata/DE/2DCode/raw/1.json'));
   // DIVOC's RSA test key (its Ed25519 key file carries the private key, which the browser build does not import).
   const credential = vector('divoc/signed/rsa2018-divocdev-valid.json');
@@ -50,6 +51,7 @@ export async function formatCases() {
       trust: [dcc.TESTCTX.CERTIFICATE],
       now: new Date(dcc.TESTCTX.VALIDATIONCLOCK).toISOString(),
     },
+    await whoDvcCase(dccDist),
     {
       format: 'shc',
       input: vector('shc/examples/example-00-d-jws.txt').trim(),
@@ -73,6 +75,24 @@ export async function formatCases() {
       now: '2022-01-15T00:00:00Z',
     },
   ];
+}
+
+/**
+ * A WHO Digital Vaccination Certificate: the real one's payload (test/vectors/who/dvc) with a validity period around
+ * now, signed by a development signer (the real signing key is not published), trusted by its certificate.
+ */
+async function whoDvcCase({ createDevelopmentCsca, createDevelopmentSigner, encodeDvc }) {
+  const unpacked = JSON.parse(vector('who/dvc/DVCTestQRUnpacked.json'));
+  const payload = unpacked.contents['-260']['-6'];
+  const now = new Date();
+  const day = (offset) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+  const csca = await createDevelopmentCsca({ country: 'CL' });
+  const signer = await createDevelopmentSigner({ csca });
+  const dvc = await encodeDvc(
+    { ...payload, v: { ...payload.v, vls: day(-1), vle: day(365) } },
+    { signer: signer.signer, certificate: signer.certificate, iat: new Date(now.getTime() - 60_000) },
+  );
+  return { format: 'dvc', input: dvc.hc1, trust: [signer.certificatePem], now: now.toISOString() };
 }
 
 async function buildBundle(outdir) {

@@ -8,5 +8,9 @@ import { divocConfig, lazyCopy } from '../../tsup.base.mjs';
 export default divocConfig({
   entry: ['src/index.ts'],
   bundle: ['ajv-formats'],
-  plugins: [lazyCopy({ from: 'src/lib/lazy/', only: 'src/generated/' })],
+  plugins: [
+    lazyCopy({ from: 'src/lib/lazy/', only: 'src/generated/' }),
+    // The DDCC reader (loadDdccReader) with its own copy of src/ddcc/; its error class stays one.
+    lazyCopy({ from: 'src/ddcc/lazy-reader.ts', only: 'src/ddcc/', share: ['src/ddcc/mapping-error.ts'] }),
+  ],
 });

@@ -35,6 +35,8 @@ const FORMAT_NAMES: Record<CredentialFormat | 'unknown', string> = {
   'vc-compact': 'DIVOC compact QR (DIVOC1:)',
   'divoc-qr': 'DIVOC QR',
   dcc: 'EU Digital COVID Certificate',
+  dvc: 'WHO Digital Vaccination Certificate',
+  icvp: 'WHO International Certificate of Vaccination or Prophylaxis',
   shc: 'SMART Health Card',
   vdsnc: 'ICAO VDS-NC',
   unknown: 'Not recognised',
@@ -55,6 +57,7 @@ const KIND_NAMES: Record<TrustSourceKind, string> = {
   'divoc-key': 'DIVOC key',
   'divoc-config': 'DIVOC configuration',
   'shc-revocation-list': 'SHC revocation list',
+  'did-trust-list': 'DID trust list',
 };
 
 /** The "why" headline for the first failed check. */

@@ -8,7 +8,7 @@ describe('divoc demo', () => {
     const r = await run(['demo']);
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(new Set(DEMO_STEPS.map((s) => s.format))).toEqual(
-      new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']),
+      new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'dvc', 'shc', 'vdsnc']),
     );
     expect(DEMO_STEPS.some((s) => /QR image round trip/.test(s.title))).toBe(true);
     expect(r.code, r.stdout + r.stderr).toBe(0);

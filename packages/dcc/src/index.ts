@@ -85,8 +85,28 @@ export {
   DccUvciError,
   DccCertificateError,
   DccTrustListError,
+  DvcSchemaError,
+  DvcExpiredError,
+  DvcNotYetValidError,
   isDccError,
 } from './lib/errors.js';
 export type { AnyDccError, DccErrorCode, DccTrustListErrorCode } from './lib/errors.js';
 export { dccFormat, summarizeDcc } from './format/dcc.js';
 export { issueDccFromDdcc, dccNameOf } from './format/issue.js';
+
+// WHO Digital Vaccination Certificates (HCERT -260 → -6) and their ICVP profile.
+export { dvcCoreDataSet, dvcPayloadOf, DVC_CERTIFICATE_TYPES } from './dvc/core-data-set.js';
+export {
+  validateDvcPayload,
+  dvcProfileOf,
+  dvcVaccinations,
+  isIcd11Code,
+  DVC_SYSTEMS,
+  HCERT_DVC,
+} from './dvc/payload.js';
+export type { DvcPayload, DvcVaccination, DvcProfile, DvcValidationIssue } from './dvc/payload.js';
+export { decodeDvc, verifyDvc, encodeDvc } from './dvc/dvc.js';
+export type { DecodedDvc, VerifyDvcOptions, DvcVerificationResult, EncodeDvcOptions, EncodedDvc } from './dvc/dvc.js';
+export { peekHcertKind } from './dvc/peek.js';
+export type { HcertKind } from './dvc/peek.js';
+export { dvcFormat, icvpFormat, summarizeDvc } from './format/dvc.js';

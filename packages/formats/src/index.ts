@@ -3,7 +3,7 @@
  *
  * @module @divoc/formats
  */
-import { dccFormat } from '@divoc/dcc';
+import { dccFormat, dvcFormat, icvpFormat } from '@divoc/dcc';
 import { divocQrFormat } from '@divoc/qr';
 import { FormatRegistry } from '@divoc/schemas';
 import { shcFormat } from '@divoc/shc';
@@ -22,6 +22,8 @@ export const FORMATS = new FormatRegistry([
   divocQrFormat,
   vcCompactFormat,
   dccFormat,
+  dvcFormat,
+  icvpFormat,
   shcFormat,
   vdsncFormat,
 ] as const);
@@ -30,4 +32,5 @@ export const FORMATS = new FormatRegistry([
 export type FormatName = (typeof FORMATS.plugins)[number]['name'];
 
 export { FormatRegistry, FormatRegistryError } from '@divoc/schemas';
+export * from './fhir.js';
 export type { CredentialFormatPlugin } from '@divoc/schemas';

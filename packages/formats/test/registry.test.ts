@@ -16,6 +16,7 @@ import {
   type CredentialFormatPlugin,
   type FormatEvidence,
 } from '@divoc/schemas';
+import { dvcCoreDataSet } from '@divoc/dcc';
 import { issueAllFormats } from '@divoc/issuer';
 import { Trust, verify } from '@divoc/verifier';
 import { FORMATS, FormatRegistry } from '../src/index.js';
@@ -39,7 +40,7 @@ const RECORD = {
 
 describe('FORMATS: the one registration of every format', () => {
   it('names each format once, in the order of detection and issuance', () => {
-    expect(FORMATS.names).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
+    expect(FORMATS.names).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'dvc', 'icvp', 'shc', 'vdsnc']);
     const spellings = FORMATS.plugins.flatMap((p) => [p.name, p.shortName]);
     for (const plugin of FORMATS.plugins) expect(FORMATS.get(plugin.shortName)).toBe(plugin);
     // `vc` is the CLI's and the file names' word for `w3c-vc`: one plugin, two spellings, never two formats.
@@ -75,13 +76,26 @@ describe('FORMATS: the one registration of every format', () => {
     const issued = await issueAllFormats(
       { record: RECORD, template: 'vaccination' },
       {
-        keys: fixture.keys,
+        keys: { ...fixture.keys, dvc: fixture.keys.dcc },
         issuer: ISSUER,
         issuanceDate: ISSUED_AT,
         strict: true,
       },
     );
     const outputs = issued.outputs as Record<string, Record<string, unknown>>;
+    // A registry record names no ICVP product catalogue id, so the ICVP is issued from a core data set that has one.
+    const ddcc = dvcCoreDataSet({
+      n: 'Asha Rao',
+      dob: '1990-05-15',
+      v: [{ vp: 'a3K3X000005atRtUAI', dt: '2021-07-01', bo: 'B-77', is: ISSUER }],
+    });
+    const icvpPlugin = FORMATS.get('icvp');
+    if (icvpPlugin.issuance.mode !== 'signs') throw new Error('icvp signs');
+    const icvp = await icvpPlugin.issuance.issue(
+      { ddcc, credential: {}, issuer: ISSUER, issuanceDate: ISSUED_AT, options: {} },
+      fixture.keys.dcc,
+    );
+    const icvpText = String((icvp.output as Record<string, unknown>).hc1);
     const inputs: Record<string, Parameters<typeof FORMATS.detect>[0]> = {
       'w3c-vc': { kind: 'json', json: outputs['w3c-vc']!.credential as Record<string, unknown> },
       'divoc-qr': {
@@ -97,6 +111,8 @@ describe('FORMATS: the one registration of every format', () => {
         maxItems: 16,
       },
       dcc: { kind: 'text', text: String(outputs.dcc!.hc1), raw: String(outputs.dcc!.hc1), maxItems: 16 },
+      dvc: { kind: 'text', text: String(outputs.dvc!.hc1), raw: String(outputs.dvc!.hc1), maxItems: 16 },
+      icvp: { kind: 'text', text: icvpText, raw: icvpText, maxItems: 16 },
       shc: { kind: 'text', text: String(outputs.shc!.jws), raw: String(outputs.shc!.jws), maxItems: 16 },
       vdsnc: { kind: 'json', json: JSON.parse(String(outputs.vdsnc!.json)) as Record<string, unknown> },
     };

@@ -1,7 +1,7 @@
 import type { DocumentSignerKey, Signer } from '@divoc/keys';
 import type { DdccCoreDataSet, FormatRegistry, ToDdccOptions } from '@divoc/schemas';
 import type { SignedCredential, VcSigningKey } from '@divoc/vc';
-import type { DccPayload } from '@divoc/dcc';
+import type { DccPayload, DvcPayload } from '@divoc/dcc';
 import type { HealthCardFile, ShcPayload, ShcSigningKey } from '@divoc/shc';
 import type { VdsncSeal } from '@divoc/vdsnc';
 import type { BitstringStatusListEntry, StatusList } from '@divoc/status';
@@ -18,6 +18,10 @@ export interface IssuerKeys {
   dsc?: DocumentSignerKey;
   /** DCC document signer (its certificate carries the DCC key usage OIDs). */
   dcc?: DocumentSignerKey;
+  /** WHO DVC document signer (the DCC's DSCs sign DVCs too): issues the `dvc` format; else `dsc` does. */
+  dvc?: DocumentSignerKey;
+  /** Document signer for the `icvp` format, which is issued only with this key (records rarely name ICVP products). */
+  icvp?: DocumentSignerKey;
   /** VDS-NC barcode signer (its certificate carries the VDS-NC extended key usage and document types). */
   vdsnc?: DocumentSignerKey;
   shc?: ShcSigningKey;
@@ -111,6 +115,10 @@ export interface IssuedOutputs {
   'divoc-qr'?: { text: string; image?: QrImage };
   'vc-compact'?: { text: string; image?: QrImage };
   dcc?: { hc1: string; uvci: string; payload: DccPayload; image?: QrImage };
+  /** WHO Digital Vaccination Certificate: `HC1:` text of HCERT -6 (no certificate id of its own). */
+  dvc?: { hc1: string; payload: DvcPayload; image?: QrImage };
+  /** The DVC in WHO's ICVP profile (vaccines by ICVP product catalogue id). */
+  icvp?: { hc1: string; payload: DvcPayload; image?: QrImage };
   shc?: { jws: string; qr: string[]; file: HealthCardFile; payload: ShcPayload; images?: QrImage[] };
   vdsnc?: { seal: VdsncSeal; json: string; image?: QrImage };
 }

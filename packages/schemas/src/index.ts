@@ -84,4 +84,5 @@ export type { ResolvedVaccine } from './valuesets/vaccines.js';
 
 // WHO DDCC core data set (one typed view of a credential, for mapping to every format).
 export * from './ddcc/index.js';
+export * from './ddcc/fhir.js';
 export * from './formats/index.js';

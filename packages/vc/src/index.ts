@@ -26,6 +26,7 @@ export {
   VcUnsupportedSuiteError,
   VcSuiteAlgorithmMismatchError,
   VcSignatureInvalidError,
+  VcSubjectIdUnsignedError,
   VcKeyNotTrustedError,
   VcKeyExpiredError,
   VcKeyPurposeError,

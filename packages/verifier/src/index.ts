@@ -17,6 +17,9 @@ export type {
   DccSignerListOptions,
   DccTrustAnchor,
 } from './trust/trust.js';
+export { MAX_DID_TRUST_LIST_ENTRIES } from './trust/did-trust-list.js';
+export type { DidTrustListProblem } from './trust/did-trust-list.js';
+export { FORMAT_KEY_USE, ERR_KEY_USE } from './trust/decide.js';
 export { CREDENTIAL_FORMATS } from './types.js';
 export type {
   Check,

@@ -10,7 +10,7 @@ import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { readFileCapped } from '@divoc/keys/node';
 import { TrustInvalidError, TrustUnreadableError } from './lib/errors.js';
 import { isObject } from './lib/bytes.js';
-import { MAX_TRUST_TEXT, Trust, type TrustAddOptions } from './trust/trust.js';
+import { MAX_TRUST_TEXT, Trust, type TrustAddOptions, type TrustSourceSummary } from './trust/trust.js';
 
 /** An issuer folder holds a few revocation lists; refuse folders that are something else entirely. */
 export const MAX_TRUST_DIRECTORY_CRL_FILES = 256;
@@ -20,6 +20,10 @@ export const MAX_TRUST_DIRECTORY_CRL_FILES = 256;
  */
 export const MAX_TRUST_DIRECTORY_BYTES = 2 * MAX_TRUST_TEXT;
 const MAX_CRL_FILES = MAX_TRUST_DIRECTORY_CRL_FILES;
+/** DID documents a folder may hold (WHO's ddcc-trust `dist/test` has about 3,300). */
+export const MAX_DID_DIRECTORY_FILES = 100_000;
+/** Sub-folder depth searched in a folder of DID documents (`u/k/<kid>/did.json` is 3). */
+const MAX_DID_DIRECTORY_DEPTH = 8;
 
 /** Options of {@link loadTrustFile}: those of `Trust.add`, and the `Trust` to add to. */
 export interface LoadTrustFileOptions extends TrustAddOptions {
@@ -152,8 +156,11 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
   if (!(await exists(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known'))))
     base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
-  if (!(await exists(jwksPath)))
-    throw new TrustUnreadableError(`${dir} holds no jwks.json (nor .well-known/jwks.json)`);
+  if (!(await exists(jwksPath))) {
+    // No issuer folder: a folder of DID documents (a DID trust list and the documents it references), if it holds any.
+    await loadDidTrustDirectory(dir, { trust, maxBytes });
+    return trust;
+  }
   const jwks = await readJson(jwksPath, budget);
 
   let issuer = options.issuer;
@@ -195,6 +202,80 @@ export async function loadTrustDirectory(dir: string, options: LoadTrustDirector
     ...(name !== undefined ? { name } : {}),
   });
   return trust;
+}
+
+/** Options of {@link loadDidTrustDirectory}. */
+export interface LoadDidTrustDirectoryOptions {
+  trust?: Trust;
+  /** Most bytes read from the folder's files together. Default `MAX_TRUST_DIRECTORY_BYTES` (32 MiB). */
+  maxBytes?: number;
+}
+
+async function jsonFilesUnder(dir: string): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (folder: string, depth: number): Promise<void> => {
+    let entries;
+    try {
+      entries = await readdir(folder, { withFileTypes: true });
+    } catch (error) {
+      throw new TrustUnreadableError(`cannot list ${folder}: ${(error as Error).message}`, { cause: error });
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = join(folder, entry.name);
+      // Symbolic links are not followed: a folder of trust material holds its files.
+      if (entry.isDirectory() && depth < MAX_DID_DIRECTORY_DEPTH) await walk(path, depth + 1);
+      else if (entry.isFile() && (entry.name === 'did.json' || entry.name.endsWith('.did.json'))) found.push(path);
+      if (found.length > MAX_DID_DIRECTORY_FILES)
+        throw new TrustInvalidError(`${dir} holds more than ${MAX_DID_DIRECTORY_FILES} DID documents`);
+    }
+  };
+  await walk(dir, 0);
+  return found;
+}
+
+/**
+ * Load a folder of DID documents: a DID trust list (WHO ddcc-trust or GDHCN v2) and the documents its references
+ * name, as files named `did.json` or `*.did.json` anywhere under the folder (`u/k/<kid>/did.json`, as did:web
+ * publishes them; symbolic links are not followed). Every file is added with
+ * `Trust.load`, in name order; the order does not matter, since a reference only says which document should be
+ * there. References no file resolved are counted in the summary (`unresolvedReferences`) and listed by
+ * `trust.unresolvedDidReferences`: nothing is trusted for them.
+ */
+export async function loadDidTrustDirectory(
+  dir: string,
+  options: LoadDidTrustDirectoryOptions = {},
+): Promise<TrustSourceSummary> {
+  const trust = options.trust ?? new Trust();
+  const maxBytes = options.maxBytes ?? MAX_TRUST_DIRECTORY_BYTES;
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1)
+    throw new RangeError('loadDidTrustDirectory: maxBytes must be a positive integer');
+  const files = await jsonFilesUnder(dir);
+  if (files.length === 0)
+    throw new TrustUnreadableError(`${dir} holds no jwks.json (nor .well-known/jwks.json) and no DID documents`);
+  const budget = new ReadBudget(dir, maxBytes);
+  const total: TrustSourceSummary = { kind: 'did-trust-list', keys: 0, cscas: 0 };
+  const add = (name: 'keys' | 'cscas' | 'references' | 'refused' | 'skipped', value: number | undefined) => {
+    if (value) total[name] = (total[name] ?? 0) + value;
+  };
+  for (const file of files) {
+    const json = await readJson(file, budget);
+    let summary: TrustSourceSummary;
+    try {
+      summary = await trust.load(json);
+    } catch (error) {
+      if (error instanceof Error && 'code' in error) error.message = `${file}: ${error.message}`;
+      throw error;
+    }
+    add('keys', summary.keys);
+    add('cscas', summary.cscas);
+    add('references', summary.references);
+    add('refused', summary.refused);
+    add('skipped', summary.skipped);
+    if (summary.problems?.length) total.problems = [...(total.problems ?? []), ...summary.problems].slice(0, 50);
+  }
+  if (total.references !== undefined) total.unresolvedReferences = trust.unresolvedDidReferences.length;
+  return total;
 }
 
 export { Trust };

@@ -12,7 +12,13 @@ import {
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
 import { encodeDivocQr, renderQrPng } from '@divoc/qr';
-import { createDevelopmentCsca, createDevelopmentSigner, issueDcc, type DocumentSignerCertificate } from '@divoc/dcc';
+import {
+  createDevelopmentCsca,
+  createDevelopmentSigner,
+  encodeDvc,
+  issueDcc,
+  type DocumentSignerCertificate,
+} from '@divoc/dcc';
 import { createRevocationList, exportIssuerJwks, issueShc } from '@divoc/shc';
 import {
   createDevelopmentCsca as createVdsncCsca,
@@ -135,6 +141,27 @@ beforeAll(async () => {
       'vc-compact': encodeCompactCredential(credential),
       'divoc-qr': encodeDivocQr(credential),
       dcc: dcc.hc1,
+      // The WHO DVC and ICVP (same document signer): their own tests are dvc.test.ts; here they fill the record.
+      dvc: (
+        await encodeDvc(
+          {
+            n: 'Bhaya Mitra',
+            dob: '1994-09-01',
+            v: { tg: '1D47', vp: 'XM0N24', dn: 1, dt: '2021-05-03', bo: 'YF-1', is: 'MoH' },
+          },
+          { signer: dsc.signer, certificate: dsc.certificatePem, iat: new Date('2021-05-04T00:00:00Z') },
+        )
+      ).hc1,
+      icvp: (
+        await encodeDvc(
+          {
+            n: 'Bhaya Mitra',
+            dob: '1994-09-01',
+            v: [{ vp: 'a3K3X000005atRtUAI', dt: '2021-05-03', bo: 'YF-1', is: 'MoH' }],
+          },
+          { signer: dsc.signer, certificate: dsc.certificatePem, iat: new Date('2021-05-04T00:00:00Z') },
+        )
+      ).hc1,
       shc: shc.qr.length === 1 ? shc.qr[0] : shc.qr,
       vdsnc: seal,
     },

@@ -15,7 +15,7 @@ import {
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type UnsignedCredential } from '@divoc/vc';
 import { encodeDivocQr } from '@divoc/qr';
-import { createDevelopmentCsca, createDocumentSignerCertificate, issueDcc } from '@divoc/dcc';
+import { createDevelopmentCsca, createDocumentSignerCertificate, encodeDvc, issueDcc } from '@divoc/dcc';
 import { exportIssuerJwks, issueShc } from '@divoc/shc';
 import { createDevCsca, createDevSignerCertificate, issueVdsnc } from '@divoc/vdsnc';
 import { Trust, verify, type CredentialFormat } from '@divoc/verifier';
@@ -37,7 +37,7 @@ vi.mock('../../keys/src/platform/node.ts', async (importOriginal) => {
 const now = new Date('2021-07-01T00:00:00Z');
 const CERTS_FROM = new Date('2021-01-01T00:00:00Z');
 const SHC_ISS = 'https://divoc.example/shc';
-const formats: CredentialFormat[] = ['w3c-vc', 'vc-compact', 'divoc-qr', 'dcc', 'shc', 'vdsnc'];
+const formats: CredentialFormat[] = ['w3c-vc', 'vc-compact', 'divoc-qr', 'dcc', 'dvc', 'icvp', 'shc', 'vdsnc'];
 let trust: Trust;
 let inputs: Record<CredentialFormat, unknown>;
 
@@ -76,6 +76,26 @@ beforeAll(async () => {
     'vc-compact': encodeCompactCredential(credential),
     'divoc-qr': encodeDivocQr(credential),
     dcc: dcc.hc1,
+    dvc: (
+      await encodeDvc(
+        {
+          n: 'Bhaya Mitra',
+          dob: '1994-09-01',
+          v: { tg: '1D47', vp: 'XM0N24', dn: 1, dt: '2021-05-03', bo: 'YF-1', is: 'MoH' },
+        },
+        { signer: dsc.signer, certificate: dsc.certificatePem, iat: CERTS_FROM },
+      )
+    ).hc1,
+    icvp: (
+      await encodeDvc(
+        {
+          n: 'Bhaya Mitra',
+          dob: '1994-09-01',
+          v: [{ vp: 'a3K3X000005atRtUAI', dt: '2021-05-03', bo: 'YF-1', is: 'MoH' }],
+        },
+        { signer: dsc.signer, certificate: dsc.certificatePem, iat: CERTS_FROM },
+      )
+    ).hc1,
     shc: shc.qr.length === 1 ? shc.qr[0] : shc.qr,
     vdsnc: seal,
   };

@@ -4,6 +4,8 @@ import {
   base45Encode,
   createDevelopmentCsca,
   createDevelopmentSigner,
+  decodeDvc,
+  dvcFormat,
   issueDcc,
   zlibDeflate,
   zlibInflate,
@@ -27,6 +29,7 @@ import {
   type SignedCredential,
   type SuiteName,
 } from '@divoc/vc';
+import { toDdccCoreDataSet } from '@divoc/schemas';
 import { createDevelopmentSigner as createVdsncSigner, encodeVdsnc, issueVdsnc } from '@divoc/vdsnc';
 import { Trust, verify, type VerifyInput } from '@divoc/verifier';
 import { defineCommand, formatHelp, parseArgs } from '../lib/args.js';
@@ -270,6 +273,35 @@ const dccStep: DemoStep = {
   },
 };
 
+const dvcStep: DemoStep = {
+  title: 'WHO Digital Vaccination Certificate · HC1, HCERT -6 (COSE ES256, the same DSC)',
+  format: 'dvc',
+  async run(ctx) {
+    const credential = sampleCredential(ctx, 'demo-dvc');
+    const input = {
+      ddcc: toDdccCoreDataSet(credential, { birthDate: String(SAMPLE_VACCINATION_RECORD.dob) }),
+      credential,
+      issuer: ctx.issuer,
+      options: {},
+    };
+    if (dvcFormat.issuance.mode !== 'signs') throw new Error('the dvc format signs');
+    const issued = await dvcFormat.issuance.issue(input, {
+      signer: ctx.dsc.signer,
+      certificate: ctx.dsc.certificateDer,
+    });
+    const hc1 = String(issued.output.hc1);
+    const genuine = await check(ctx, hc1);
+    const cose = decodeDvc(hc1).coseBytes;
+    const tampered = await check(ctx, `HC1:${base45Encode(zlibDeflate(replaceBytes(cose, 'Verma', 'Vermo')))}`);
+    return {
+      issued: `vaccination DVC (ICD-11 codes, no exp), kid ${decodeDvc(hc1).kid ?? ''}`,
+      size: hc1.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'name Verma → Vermo inside the signed payload' },
+    };
+  },
+};
+
 const shcStep: DemoStep = {
   title: 'SMART Health Card · shc:/ numeric QR (JWS ES256, FHIR bundle)',
   format: 'shc',
@@ -349,6 +381,7 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   divocQrStep,
   compactStep,
   dccStep,
+  dvcStep,
   shcStep,
   vdsncStep,
   qrImageStep,

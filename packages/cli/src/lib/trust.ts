@@ -6,6 +6,7 @@ import { MAX_TRUST_TEXT, Trust, isVerifierError, type TrustAddOptions, type Trus
 import {
   MAX_TRUST_DIRECTORY_BYTES,
   MAX_TRUST_DIRECTORY_CRL_FILES,
+  loadDidTrustDirectory,
   splitTrustBinding,
   trustBindingOf,
 } from '@divoc/verifier/node';
@@ -47,6 +48,15 @@ export async function loadTrust(
   const anchor = options.dccTrustAnchor !== undefined ? await readTrustAnchor(io, options.dccTrustAnchor) : undefined;
   const sources: LoadedTrustSource[] = [];
   for (const value of values) sources.push({ source: value, summary: await addTrustSource(io, trust, value, anchor) });
+  const unresolved = trust.unresolvedDidReferences;
+  if (unresolved.length > 0) {
+    // Not an error: the operator may trust only part of a referenced list. Nothing is trusted for these.
+    const first = JSON.stringify(unresolved[0]!.length > 160 ? `${unresolved[0]!.slice(0, 160)}…` : unresolved[0]);
+    io.stderr.write(
+      `divoc: warning: ${unresolved.length} DID trust-list reference(s) name documents no --trust file gave ` +
+        `(nothing is trusted for them), e.g. ${first}\n`,
+    );
+  }
   if (anchor !== undefined && !sources.some((s) => s.summary.kind === 'dcc-signer-list')) {
     throw new KeyFileError(
       options.dccTrustAnchor!,
@@ -167,8 +177,23 @@ async function addIssuerFolder(
   if (!(await isFile(join(base, 'jwks.json'))) && (await isDirectory(join(base, '.well-known'))))
     base = join(base, '.well-known');
   const jwksPath = join(base, 'jwks.json');
-  if (!(await isFile(jwksPath)))
-    throw new KeyFileError(path, 'holds no jwks.json (nor .well-known/jwks.json) (ERR_TRUST_UNREADABLE)');
+  if (!(await isFile(jwksPath))) {
+    // Not an issuer folder: a folder of DID documents (a DID trust list and the documents it references)?
+    if (bound !== undefined)
+      throw new KeyFileError(path, "a folder of DID documents names each key's identity itself; give it without ID=");
+    try {
+      return await loadDidTrustDirectory(dir, { trust });
+    } catch (error) {
+      if (isVerifierError(error) && error.code === 'ERR_TRUST_UNREADABLE')
+        throw new KeyFileError(
+          path,
+          'holds no jwks.json (nor .well-known/jwks.json) and no DID documents (ERR_TRUST_UNREADABLE)',
+        );
+      return wrap(path, () => {
+        throw error;
+      });
+    }
+  }
   const jwks = parseTrustJson(jwksPath, await readTrustFile(io, jwksPath, budget));
 
   let issuer = bound;

@@ -8,6 +8,11 @@ export const CLAIM_EXP = 4;
 export const CLAIM_IAT = 6;
 export const CLAIM_HCERT = -260;
 export const HCERT_EU_DCC_V1 = 1;
+/** WHO Digital Vaccination Certificate (the same value as `HCERT_DVC` in dvc/payload.ts). */
+export const HCERT_WHO_DVC = -6;
+/** The HCERT sub-claims this package reads: the EU DCC (1) or a WHO DVC (-6). */
+export type HcertSubClaim = typeof HCERT_EU_DCC_V1 | typeof HCERT_WHO_DVC;
+const HCERT_NAMES: Record<HcertSubClaim, string> = { 1: 'an EU DCC (key 1)', [-6]: 'a WHO DVC (key -6)' };
 
 const MAX_DEPTH = 16;
 
@@ -63,13 +68,20 @@ function numericDate(value: unknown, name: string): number | undefined {
   if (value === undefined) return undefined;
   if (value instanceof Date) return Math.floor(value.getTime() / 1000);
   if (typeof value === 'bigint') value = Number(value);
+  // A float is a NumericDate too (RFC 8392; Uruguay's DCCs carry exp as a CBOR float): read as seconds.
   if (typeof value !== 'number' || !Number.isFinite(value))
     throw new DccCwtError(`CWT claim ${name} must be a NumericDate (seconds since the epoch)`);
+  if (value < 0) throw new DccCwtError(`CWT claim ${name} must not be before 1970`);
   return value;
 }
 
-/** Parse the CWT claims set in a COSE payload and extract the DCC (`hcert` -260 → 1). */
-export function parseCwtClaims(payloadBytes: Uint8Array): CwtClaims {
+/**
+ * Parse the CWT claims set in a COSE payload and extract the HCERT payload (`hcert` -260 → 1 for the EU DCC, → -6 for
+ * a WHO DVC). Only iss, iat, exp and hcert are read (and refused when malformed); other claims (nbf 5, cti 7, private
+ * negative ones) are shown in `all` and otherwise ignored, as real issuers add them. A hcert claim holding both an
+ * EU DCC and a DVC is refused: which one was signed for is unclear.
+ */
+export function parseCwtClaims(payloadBytes: Uint8Array, sub: HcertSubClaim = HCERT_EU_DCC_V1): CwtClaims {
   let claims: unknown;
   try {
     claims = cborDecode(payloadBytes);
@@ -83,14 +95,23 @@ export function parseCwtClaims(payloadBytes: Uint8Array): CwtClaims {
   const exp = numericDate(claims.get(CLAIM_EXP), 'exp (4)');
   const hcert = claims.get(CLAIM_HCERT);
   if (!(hcert instanceof Map)) throw new DccCwtError('CWT has no hcert claim (-260) map');
-  const dcc = hcert.get(HCERT_EU_DCC_V1);
-  if (!(dcc instanceof Map)) throw new DccCwtError('hcert claim has no EU DCC v1 (key 1) map');
+  if (hcert.has(HCERT_EU_DCC_V1) && hcert.has(HCERT_WHO_DVC))
+    throw new DccCwtError('hcert claim holds both an EU DCC (key 1) and a WHO DVC (key -6)');
+  const dcc = hcert.get(sub);
+  if (!(dcc instanceof Map)) {
+    const other = sub === HCERT_EU_DCC_V1 ? HCERT_WHO_DVC : HCERT_EU_DCC_V1;
+    throw new DccCwtError(
+      hcert.has(other)
+        ? `hcert claim holds ${HCERT_NAMES[other]}, not ${HCERT_NAMES[sub]}`
+        : `hcert claim has no ${sub === HCERT_EU_DCC_V1 ? 'EU DCC v1 (key 1)' : 'WHO DVC (key -6)'} map`,
+    );
+  }
   const payload = toJsonLike(dcc) as DccPayload;
   const all: Record<string, unknown> = {};
   for (const [k, v] of claims) {
     if (typeof k !== 'number' && typeof k !== 'string')
       throw new DccCwtError('CWT claim labels must be integers or text');
-    all[String(k)] = k === CLAIM_HCERT ? { '1': payload } : describeClaim(v);
+    all[String(k)] = k === CLAIM_HCERT ? { [String(sub)]: payload } : describeClaim(v);
   }
   return {
     ...(iss !== undefined ? { iss } : {}),

@@ -11,12 +11,22 @@ import {
   type CredentialSummary,
   type FormatInput,
 } from '@divoc/schemas';
+import { peekHcertKind } from '../dvc/peek.js';
 import { detectDcc } from '../hc1/decode.js';
 
+/** HC1 input, unless it is a WHO DVC (HCERT -6: the `dvc` and `icvp` plugins read those). */
 function detect(input: FormatInput) {
-  if (input.kind === 'text' && /^HC1:/i.test(input.text)) return { payload: input.text };
-  if (input.kind === 'bytes' && detectDcc(input.bytes)) return { payload: input.bytes };
+  if (input.kind === 'text' && /^HC1:/i.test(input.text))
+    return isDvc(input.text) ? undefined : { payload: input.text };
+  if (input.kind === 'bytes' && detectDcc(input.bytes))
+    return isDvc(input.bytes) ? undefined : { payload: input.bytes };
   return undefined;
+}
+
+/** Only what a cheap, strict peek reads as a DVC; anything unreadable stays a DCC, so its decoder reports the fault. */
+function isDvc(input: string | Uint8Array): boolean {
+  const kind = peekHcertKind(input);
+  return kind === 'dvc' || kind === 'icvp';
 }
 
 /** The person and the event of a DCC payload, with the EU value sets' display names. */
@@ -71,6 +81,7 @@ export function summarizeDcc(payload: unknown): CredentialSummary {
 /** The decoding and verifying code, and the issuing code: each loaded on first use (see ./parts/). */
 const verifyPart = () => import('./parts/verify.js');
 const issuePart = () => import('./parts/issue.js');
+const coreDataSetPart = () => import('./parts/core-data-set.js');
 
 /** The EU Digital COVID Certificate: HCERT in a CWT, COSE-signed, zlib-compressed, Base45 behind `HC1:`. */
 export const dccFormat = {
@@ -85,6 +96,8 @@ export const dccFormat = {
   verify: async (payload, context) => (await verifyPart()).dccEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeDcc,
+  /** The WHO DDCC core data set of a decoded payload, codes in the EU value sets' systems. */
+  coreDataSet: async (credential) => (await coreDataSetPart()).dccCoreDataSet(credential),
   issuance: {
     mode: 'signs',
     keys: ['dcc', 'dsc'],

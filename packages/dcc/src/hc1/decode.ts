@@ -9,7 +9,7 @@ import {
   type CoseSign1,
   type DccAlgorithm,
 } from '../cose/cose.js';
-import { parseCwtClaims, type CwtClaims } from '../cwt/claims.js';
+import { HCERT_EU_DCC_V1, parseCwtClaims, type CwtClaims, type HcertSubClaim } from '../cwt/claims.js';
 import { equalBytes } from '../lib/bytes.js';
 import { DccCoseError, DccInputError, DccPrefixError } from '../lib/errors.js';
 import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
@@ -156,8 +156,8 @@ function checkCritical(
   }
 }
 
-/** The parts of a COSE_Sign1 DCC message that verification reads (no verification). */
-function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
+/** The parts of a COSE_Sign1 HCERT message that verification reads (no verification); `sub`: which HCERT. */
+function decodeCore(coseBytes: Uint8Array, sub: HcertSubClaim = HCERT_EU_DCC_V1): DccVerificationInput {
   if (!(coseBytes instanceof Uint8Array)) throw new DccInputError('COSE input must be a Uint8Array');
   if (coseBytes.length > MAX_COSE_BYTES)
     throw new DccInputError(`COSE message is ${coseBytes.length} bytes, over the ${MAX_COSE_BYTES} limit`);
@@ -166,7 +166,7 @@ function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   // had to earn. It only ever answered where this path gives the same answer, so no check went with it.
   const cose = parseCoseSign1(coseBytes);
   checkCritical(cose.protectedHeader, cose.unprotectedHeader);
-  const claims = parseCwtClaims(cose.payload);
+  const claims = parseCwtClaims(cose.payload, sub);
   const protectedKid = cose.protectedHeader.get(HEADER_KID) as Uint8Array | undefined;
   const unprotectedKid = cose.unprotectedHeader.get(HEADER_KID) as Uint8Array | undefined;
   const kidBytes = protectedKid ?? unprotectedKid;
@@ -175,7 +175,7 @@ function decodeCore(coseBytes: Uint8Array): DccVerificationInput {
   const protectedAlg = cose.protectedHeader.get(HEADER_ALG) as number | string | undefined;
   const algId = protectedAlg ?? (cose.unprotectedHeader.get(HEADER_ALG) as number | string | undefined);
   const alg = algorithmName(algId);
-  const type = certificateTypeOf(claims.payload);
+  const type = sub === HCERT_EU_DCC_V1 ? certificateTypeOf(claims.payload) : undefined;
   // Fields set one by one, in this order, only when present (cheaper than spreading optional parts).
   const out: DccVerificationInput = { payload: claims.payload } as DccVerificationInput;
   if (type) out.type = type;
@@ -258,8 +258,15 @@ function inputToCose(input: string | Uint8Array, options: DecodeDccOptions): Uin
 export function decodeDccForVerification(
   input: string | Uint8Array,
   options: DecodeDccOptions = {},
+  sub: HcertSubClaim = HCERT_EU_DCC_V1,
 ): DccVerificationInput {
-  return decodeCore(inputToCose(input, options));
+  return decodeCore(inputToCose(input, options), sub);
+}
+
+/** Internal: decode an HCERT message whose payload sits under `sub` (-6: a WHO DVC), with the DCC's checks. */
+export function decodeHcert(input: string | Uint8Array, sub: HcertSubClaim): DecodedDcc {
+  const cose = inputToCose(input, {});
+  return decodedOf(decodeCore(cose, sub), cose);
 }
 
 /**

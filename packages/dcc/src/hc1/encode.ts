@@ -1,7 +1,7 @@
 import { isJsonObject, TrustStore, verifySignature, type Signer, base64Encode, base64Decode } from '@divoc/keys';
 import { base45Encode } from '../base45/base45.js';
 import { COSE_ALGORITHMS, HEADER_ALG, HEADER_KID, type DccAlgorithm } from '../cose/cose.js';
-import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1 } from '../cwt/claims.js';
+import { CLAIM_EXP, CLAIM_HCERT, CLAIM_IAT, CLAIM_ISS, HCERT_EU_DCC_V1, type HcertSubClaim } from '../cwt/claims.js';
 import { equalBytes } from '../lib/bytes.js';
 import { CborWriter, sigStructureRoom, writeCoseSign1 } from '../lib/cbor-writer.js';
 import { certificateCountry, certificateKid } from '../lib/certificate.js';
@@ -180,11 +180,44 @@ async function checkCertificate(
   checked.set(key, kid.slice());
 }
 
+/** Internal: what an HCERT payload is written as: its sub-claim, its schema check, and whether exp has a default. */
+export interface HcertForm {
+  sub: HcertSubClaim;
+  /** Throws when the payload (a JSON copy) does not conform. */
+  validate(payload: unknown, options: EncodeDccOptions): void;
+  /** Write exp when the caller gives none (iat + 365 days): the EU DCC needs one, a WHO DVC has none. */
+  defaultExp: boolean;
+}
+
+const DCC_FORM: HcertForm = {
+  sub: HCERT_EU_DCC_V1,
+  validate(payload, options) {
+    const issues = validateDccPayload(payload, { valueSets: options.valueSets !== false });
+    if (issues.length > 0)
+      throw new DccSchemaError(
+        `payload is not a valid DCC: ${issues
+          .slice(0, 5)
+          .map((i) => `${i.path}: ${i.message}`)
+          .join('; ')}`,
+      );
+  },
+  defaultExp: true,
+};
+
 /**
  * Sign a DCC payload and encode it as `HC1:` text: CWT claims (iss 1, iat 6, exp 4, hcert -260 → { 1: DCC }),
  * COSE_Sign1 with alg and kid in the protected header, zlib, Base45, prefix.
  */
 export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions): Promise<EncodedDcc> {
+  return encodeHcert(payload, options, DCC_FORM) as Promise<EncodedDcc>;
+}
+
+/** Internal: `encodeDcc` for any HCERT sub-claim (`form`); no `exp` when the form has no default and none is given. */
+export async function encodeHcert(
+  payload: DccPayload,
+  options: EncodeDccOptions,
+  form: HcertForm,
+): Promise<Omit<EncodedDcc, 'exp'> & { exp?: number }> {
   if (!options || typeof options.signer?.sign !== 'function') throw new DccEncodeError('options.signer is required');
   const alg = options.signer.algorithm;
   if (alg !== 'ES256' && alg !== 'PS256')
@@ -194,16 +227,7 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   let dcc: DccPayload | undefined;
   if (options.validate !== false || !isObjectPayload(payload)) {
     dcc = payloadCopy(payload);
-    if (options.validate !== false) {
-      const issues = validateDccPayload(dcc, { valueSets: options.valueSets !== false });
-      if (issues.length > 0)
-        throw new DccSchemaError(
-          `payload is not a valid DCC: ${issues
-            .slice(0, 5)
-            .map((i) => `${i.path}: ${i.message}`)
-            .join('; ')}`,
-        );
-    }
+    if (options.validate !== false) form.validate(dcc, options);
   }
   const iss =
     options.iss ??
@@ -212,8 +236,11 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   if (iss !== undefined && (typeof iss !== 'string' || iss.length === 0 || iss.length > 64))
     throw new DccEncodeError('iss must be a short string (a country code)');
   const iat = seconds(options.iat, 'iat', Math.floor(Date.now() / 1000));
-  const exp = seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);
-  if (exp <= iat) throw new DccEncodeError('exp must be after iat');
+  const exp =
+    options.exp === undefined && !form.defaultExp
+      ? undefined
+      : seconds(options.exp, 'exp', iat + DEFAULT_VALIDITY_SECONDS);
+  if (exp !== undefined && exp <= iat) throw new DccEncodeError('exp must be after iat');
   const kid =
     options.certificate !== undefined
       ? await kidFromCertificate(options.signer, options.certificate)
@@ -224,18 +251,20 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   // gives, see lib/cbor-writer.ts), after room for the Sig_structure's head.
   const room = sigStructureRoom(header.bytes);
   writer.resetAt(room);
-  writer.head(0xa0, iss !== undefined ? 4 : 3);
+  writer.head(0xa0, 2 + (iss !== undefined ? 1 : 0) + (exp !== undefined ? 1 : 0));
   if (iss !== undefined) {
     writer.integer(CLAIM_ISS);
     writer.text(iss);
   }
   writer.integer(CLAIM_IAT);
   writer.json(iat);
-  writer.integer(CLAIM_EXP);
-  writer.json(exp);
+  if (exp !== undefined) {
+    writer.integer(CLAIM_EXP);
+    writer.json(exp);
+  }
   writer.integer(CLAIM_HCERT);
   writer.head(0xa0, 1);
-  writer.integer(HCERT_EU_DCC_V1);
+  writer.integer(form.sub);
   if (dcc === undefined && !writer.plainJson(payload)) dcc = payloadCopy(payload);
   if (dcc !== undefined) writer.json(dcc);
   const { toBeSigned, payload: payloadBytes } = writer.sigStructureAround(room, header.bytes);
@@ -252,5 +281,7 @@ export async function encodeDcc(payload: DccPayload, options: EncodeDccOptions):
   const hc1 = HC1_PREFIX + base45Encode(zlibDeflateTransient(coseBytes));
   if (hc1.length > MAX_HC1_LENGTH)
     throw new DccEncodeError(`the HC1 text is ${hc1.length} characters, more than a QR code holds`);
-  return { hc1, coseBytes, kid: header.kidBase64, alg, iat, exp };
+  return exp === undefined
+    ? { hc1, coseBytes, kid: header.kidBase64, alg, iat }
+    : { hc1, coseBytes, kid: header.kidBase64, alg, iat, exp };
 }

@@ -93,11 +93,13 @@ const PURPOSE_OF_TYPE: Record<DccCertificateType, KeyPurpose> = {
 const DCC_PURPOSES: readonly string[] = Object.values(PURPOSE_OF_TYPE);
 const TYPE_NAME: Record<DccCertificateType, string> = { v: 'vaccination', t: 'test', r: 'recovery' };
 
-function ok(name: CheckName, message?: string): Check {
+/** Internal (shared with the DVC): a passed check. */
+export function ok(name: CheckName, message?: string): Check {
   return message === undefined ? { name, ok: true } : { name, ok: true, message };
 }
 
-function failed(name: CheckName, error: unknown): Check {
+/** Internal: a failed check from a thrown error. */
+export function failed(name: CheckName, error: unknown): Check {
   if (error instanceof DccError) return { name, ok: false, code: error.code, message: error.message };
   return {
     name,
@@ -107,7 +109,8 @@ function failed(name: CheckName, error: unknown): Check {
   };
 }
 
-function run(name: CheckName, fn: () => string | void): Check {
+/** Internal: runs one check. */
+export function run(name: CheckName, fn: () => string | void): Check {
   try {
     const message = fn();
     return ok(name, message === undefined ? undefined : message);
@@ -143,17 +146,20 @@ function candidatesFor(kid: string, options: VerifyDccOptions): TrustedKey[] {
 
 const sigWriter = new CborWriter();
 
-function within(key: TrustedKey, at: Date): boolean {
+/** Internal: whether the key's window holds `at`. */
+export function within(key: TrustedKey, at: Date): boolean {
   const t = at.getTime();
   return !((key.validFrom && t < key.validFrom.getTime()) || (key.validUntil && t > key.validUntil.getTime()));
 }
 
-interface SignatureOutcome {
+/** Internal: the keys the kid named and the one that verified. */
+export interface SignatureOutcome {
   candidates: TrustedKey[];
   verifiedBy?: TrustedKey;
 }
 
-async function checkSignature(
+/** Internal: COSE signature check (alg, kid, candidates, signature). */
+export async function checkSignature(
   decoded: DccVerificationInput,
   options: VerifyDccOptions,
   now: Date,
@@ -204,7 +210,8 @@ async function checkSignature(
   outcome.verifiedBy = verified.find((key) => within(key, now)) ?? verified[0]!;
 }
 
-function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): string {
+/** Internal: the CWT iss against the key's issuers. */
+export function checkTrust(decoded: DccVerificationInput, outcome: SignatureOutcome): string {
   const key = outcome.verifiedBy ?? outcome.candidates[0];
   if (!key)
     throw new DccKeyNotTrustedError(

@@ -64,6 +64,15 @@ export class DccUvciError extends withCode(DccError, 'ERR_DCC_UVCI_INVALID') {}
 /** An EU DCC signer list or a development certificate request is unusable. */
 export class DccCertificateError extends withCode(DccError, 'ERR_DCC_CERTIFICATE_INVALID') {}
 
+/** A WHO DVC payload (HCERT -6) does not conform to WHO's DVC logical model (or its ICVP profile). */
+export class DvcSchemaError extends withCode(DccError, 'ERR_DVC_SCHEMA_INVALID') {}
+
+/** A WHO DVC is past the end of its validity period (`v.vle`, or the CWT `exp` when it has one). */
+export class DvcExpiredError extends withCode(DccError, 'ERR_DVC_EXPIRED') {}
+
+/** A WHO DVC is before its validity period (`v.vls`), or was issued (`iat`) after the validation clock. */
+export class DvcNotYetValidError extends withCode(DccError, 'ERR_DVC_NOT_YET_VALID') {}
+
 /** Codes of `DccTrustListError`: why an EU DCC trust-list entry was refused. */
 export type DccTrustListErrorCode =
   /** The listed `kid` is not the certificate's DCC kid (base64 of the first 8 bytes of SHA-256 of the DER). */
@@ -123,6 +132,9 @@ export type DccErrorCode =
   | 'ERR_DCC_ENCODE_INVALID'
   | 'ERR_DCC_UVCI_INVALID'
   | 'ERR_DCC_CERTIFICATE_INVALID'
+  | 'ERR_DVC_SCHEMA_INVALID'
+  | 'ERR_DVC_EXPIRED'
+  | 'ERR_DVC_NOT_YET_VALID'
   | DccTrustListErrorCode;
 
 /** Discriminated union (on `code`) of every error class of this package. */
@@ -145,6 +157,9 @@ export type AnyDccError =
   | DccEncodeError
   | DccUvciError
   | DccCertificateError
+  | DvcSchemaError
+  | DvcExpiredError
+  | DvcNotYetValidError
   | DccTrustListError;
 
 /** True for any error thrown by this package. */

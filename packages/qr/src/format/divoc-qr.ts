@@ -1,4 +1,5 @@
 import {
+  loadDdccReader,
   undecodableEvidence,
   type CredentialFormatPlugin,
   type FormatDetection,
@@ -62,6 +63,8 @@ export const divocQrFormat = {
   },
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
+  /** The WHO DDCC core data set of the decoded W3C credential. */
+  coreDataSet: async (credential: unknown) => (await loadDdccReader())(credential),
   issuance: {
     mode: 'reencodes',
     source: 'w3c-vc',

@@ -1,4 +1,5 @@
-import { DivocError, isJsonObject } from '@divoc/keys';
+import { isJsonObject } from '@divoc/keys';
+import { DdccMappingError } from './mapping-error.js';
 import { dccValueSets, lookupValueSet } from '../valuesets/index.js';
 import { COVID19_DISEASE, resolveVaccine } from '../valuesets/vaccines.js';
 import type {
@@ -24,17 +25,7 @@ export const DDCC_SYSTEMS = Object.freeze({
   TEXT: 'urn:divoc:text',
 } as const);
 
-/** The credential cannot be read as a DDCC core data set (not one of our credential types, or a field is missing). */
-export class DdccMappingError extends DivocError {
-  readonly code = 'ERR_DDCC_CREDENTIAL_INVALID' as const;
-  /** Where in the credential (JSONPath), e.g. `$.evidence[0].dose`. */
-  readonly path: string;
-  constructor(path: string, message: string) {
-    super(`${path}: ${message}`);
-    this.name = 'DdccMappingError';
-    this.path = path;
-  }
-}
+export { DdccMappingError } from './mapping-error.js';
 
 type Json = Record<string, unknown>;
 function text(v: unknown): string {

@@ -23,5 +23,6 @@ export type {
   DdccKind,
   ToDdccOptions,
 } from './types.js';
+export { loadDdccReader } from './load-reader.js';
 export { projectCredential, shortCertificateId, VDSNC_MAX_ID } from './projection.js';
 export type { ProjectionOptions } from './projection.js';

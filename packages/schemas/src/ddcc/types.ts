@@ -44,6 +44,14 @@ export interface DdccPerson {
   sex?: DdccSex;
   /** Holder identifier (the credential subject id, e.g. `did:in.gov.uidai.aadhaar:…`, else the registry's refId). */
   identifier?: string;
+  /** Nationality as the source codes it (ISO 3166-1 alpha-2 or alpha-3: WHO DVC `ntl`). */
+  nationality?: string;
+  /** Number of the person's national identification document (WHO DVC `nid`); its kind is `nationalIdType`. */
+  nationalId?: string;
+  /** Kind of `nationalId`: an HL7 v2 table 0203 identifier type code (`PPN` passport, `NI`...; WHO DVC `ndt`). */
+  nationalIdType?: string;
+  /** Name of the parent or guardian, as written (WHO DVC `gn`): for certificates of minors. */
+  guardian?: string;
 }
 
 /** Facts about the certificate itself: issuer, identifier (HCID), validity period and type. */
@@ -84,15 +92,27 @@ export interface DdccVaccinationEvent {
   country?: string;
   /** Administering centre. */
   centre?: string;
-  /** Health worker. */
+  /** Health worker (WHO DVC `cn`: the supervising clinician). */
   practitioner?: string;
   /** Disease or agent targeted (ICD-11 `RA01` COVID-19, with its SNOMED CT code as `snomed`). */
   disease: DdccCoding & { snomed?: string };
   /** Due date of the next dose, `YYYY-MM-DD`. */
   nextDose?: string;
-  /** Vaccination valid from / until (DIVOC `effectiveStart` / `effectiveUntil`). */
+  /** Vaccination valid from / until (DIVOC `effectiveStart` / `effectiveUntil`, WHO DVC `vls` / `vle`). */
   validFrom?: string;
   validUntil?: string;
+  /**
+   * The dose as the source wrote it when that is a code or text rather than a count (WHO DVC `dn`: `Primary`,
+   * `Booster`...). Then `dose` is its number when the text is one, else 0 (not known as a number).
+   */
+  doseText?: string;
+  /**
+   * The vaccine product as an identifier in a catalogue (WHO DVC `mp`, the trade item id; ICVP `vp`, an id of WHO's
+   * ICVP product catalogue, system `http://smart.who.int/pcmt-vaxprequal/CodeSystem/PreQualProductIds`).
+   */
+  product?: DdccCoding;
+  /** Identifier of the manufacturer (WHO DVC `mid`), beside its name in `manufacturer.display`. */
+  manufacturerId?: string;
 }
 
 /** The kind of test: nucleic acid amplification (PCR), rapid antigen, antibody, or other. */
@@ -106,6 +126,8 @@ export interface DdccTestEvent {
   pathogen: DdccCoding & { snomed?: string };
   /** Test type as written and its category (NAAT/PCR, rapid antigen, antibody). */
   type: { display: string; category: DdccTestCategory };
+  /** The test type's code, in the system the source used (DCC `tt`: LOINC). */
+  typeCode?: DdccCoding;
   /** Test name (NAAT) as written. */
   name?: string;
   /** Test manufacturer / device as written. */
@@ -118,6 +140,10 @@ export interface DdccTestEvent {
   /** Result date-time. */
   resultDate?: string;
   result: { display: string; outcome: DdccTestOutcome };
+  /** The result's code, in the system the source used (DCC `tr`, SHC `valueCodeableConcept`: SNOMED CT). */
+  resultCode?: DdccCoding;
+  /** The test device's code, in the system the source used (DCC `ma`: the EU JRC device list). */
+  manufacturerCode?: DdccCoding;
   /** Testing centre. */
   centre?: string;
   /** ISO 3166-1 alpha-2. */

@@ -32,10 +32,10 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   summarize(credential: unknown): CredentialSummary;
   /**
    * The WHO DDCC core data set read back from a decoded payload, with codes in the systems the credential used: what
-   * FHIR bundles and other mappings are made from. Throws a `DivocError` (stable `code`) when the payload lacks what
-   * the data set needs.
+   * FHIR bundles and other mappings are made from. Throws (or rejects with) a `DivocError` (stable `code`) when the
+   * payload lacks what the data set needs. May be async, to load its reader on first use (verifiers never need it).
    */
-  coreDataSet?(credential: unknown): DdccCoreDataSet;
+  coreDataSet?(credential: unknown): DdccCoreDataSet | Promise<DdccCoreDataSet>;
   /** How this format is issued from the WHO DDCC core data set. */
   readonly issuance: FormatIssuance;
   /** How an issued output is written to files (`divoc issue`, `@divoc/bulk`). */

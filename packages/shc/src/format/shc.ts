@@ -53,6 +53,8 @@ export const shcFormat = {
   verify: async (payload, context) => (await verifyPart()).shcEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeShc,
+  /** The WHO DDCC core data set of a decoded JWS payload, codes in the card's systems (CVX, ICD-11, SNOMED CT). */
+  coreDataSet: async (credential) => (await import('./parts/core-data-set.js')).shcCoreDataSet(credential),
   issuance: {
     mode: 'signs',
     keys: ['shc'],

@@ -11,7 +11,7 @@ import {
 import { CVX_BY_VACCINE, LOINC, SNOMED_RESULT, SYSTEM } from '../fhir/codes.js';
 
 /** CVX code → product names, from this package's table (several products share a code, e.g. 210). */
-const CVX_NAMES: ReadonlyMap<string, string> = (() => {
+export const CVX_NAMES: ReadonlyMap<string, string> = (() => {
   const names = new Map<string, string[]>();
   for (const [product, code] of Object.entries(CVX_BY_VACCINE)) names.set(code, [...(names.get(code) ?? []), product]);
   // CDC CVX codes for US formulations the SHC spec examples use.
@@ -29,14 +29,16 @@ const CVX_NAMES: ReadonlyMap<string, string> = (() => {
 })();
 
 /** ICD-11 platform code → platform name (DIVOC's `prophylaxis`). */
-const ICD11_NAMES: ReadonlyMap<string, string> = new Map(knownVaccines().map((v) => [v.icd11, v.platform]));
+export const ICD11_NAMES: ReadonlyMap<string, string> = new Map(knownVaccines().map((v) => [v.icd11, v.platform]));
 
-const SNOMED_RESULT_NAMES: Readonly<Record<string, string>> = {
+/** SNOMED CT qualitative result code → display. */
+export const SNOMED_RESULT_NAMES: Readonly<Record<string, string>> = {
   [SNOMED_RESULT.DETECTED]: 'Detected',
   [SNOMED_RESULT.NOT_DETECTED]: 'Not detected',
   [SNOMED_RESULT.INCONCLUSIVE]: 'Inconclusive',
 };
-const LOINC_NAMES: Readonly<Record<string, string>> = {
+/** LOINC SARS-CoV-2 test code → display. */
+export const LOINC_NAMES: Readonly<Record<string, string>> = {
   [LOINC.NAAT]: 'SARS-CoV-2 RNA (NAAT)',
   [LOINC.ANTIGEN]: 'SARS-CoV-2 antigen (rapid immunoassay)',
 };
@@ -46,7 +48,8 @@ function coding(concept: unknown): { system?: string; code?: string; display?: s
   return c ? { system: summaryText(c.system), code: summaryText(c.code), display: summaryText(c.display) } : {};
 }
 
-function fhirResources(payload: unknown): JsonRecord[] {
+/** The resources of a card's FHIR bundle (at most 100 entries are read). */
+export function fhirResources(payload: unknown): JsonRecord[] {
   const vc = isJsonRecord(payload) && isJsonRecord(payload.vc) ? payload.vc : undefined;
   const subject = vc && isJsonRecord(vc.credentialSubject) ? vc.credentialSubject : undefined;
   const bundle = subject && isJsonRecord(subject.fhirBundle) ? subject.fhirBundle : undefined;

@@ -35,7 +35,8 @@ function b64(part: string, what: string): Uint8Array {
 
 function parseHeader(part: string): ShcHeader {
   if (part.length > 1024) throw new ShcJwsMalformedError('JWS header is longer than 1024 characters');
-  const text = utf8DecodeStrict(b64(part, 'header'));
+  // keepBom: a byte-order mark before the header JSON is refused (only the payload's is tolerated, see below).
+  const text = utf8DecodeStrict(b64(part, 'header'), { keepBom: true });
   const parsed = text === undefined ? undefined : parseJson(text);
   if (!parsed?.ok || !isJsonObject(parsed.value)) throw new ShcJwsMalformedError('JWS header is not a JSON object');
   const header = parsed.value;
@@ -103,9 +104,12 @@ export function parseShcJws(jws: string): ParsedJws {
   if (signature.length !== 64)
     throw new ShcJwsMalformedError(`ES256 signature must be 64 bytes, got ${signature.length}`);
   const inflated = inflateRawBounded(b64(payloadPart, 'payload'));
-  const text = utf8DecodeStrict(inflated);
+  // Real issuers (.NET's default UTF-8 encoder) put a byte-order mark before the JSON. The signature covers the
+  // deflated bytes, BOM included, so skipping one leading BOM changes nothing signed; RFC 8259 §8.1 lets parsers
+  // ignore it. Anywhere else (a second one, after whitespace, inside a value's syntax) it stays a JSON error.
+  const text = utf8DecodeStrict(inflated, { keepBom: true });
   if (text === undefined) throw new ShcPayloadInvalidError('payload is not UTF-8');
-  const parsed = parseJson(text);
+  const parsed = parseJson(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   if (!parsed.ok) throw new ShcPayloadInvalidError('payload is not JSON', { cause: parsed.error });
   const payload = checkPayload(parsed.value);
   return { jws, header, payload, signingInput: utf8Encode(`${headerPart}.${payloadPart}`), signature };

@@ -54,6 +54,16 @@ interface ContextInfo {
 }
 
 const MAX_KEYS_CACHED = 4096;
+/** jsonld.js's absolute IRI test (a scheme, or `_` for a blank node): anything else it drops from the RDF. */
+const ABSOLUTE_IRI = /^([A-Za-z][A-Za-z0-9+-.]*|_):[^\s]*$/;
+
+/** A node whose `@id` is a relative IRI: where it is and what it expanded to. */
+export interface RelativeId {
+  /** JSON path of the id member, e.g. `credentialSubject.id` (same syntax as `AmbiguousTermGroup.path`). */
+  path: string;
+  /** The id as JSON-LD expanded it (still relative), what jsonld.js names in its events. */
+  id: string;
+}
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** The context's term map: how many terms share each IRI (computed once per compiled context, kept on it). */
@@ -160,6 +170,7 @@ interface Entry {
  */
 class AmbiguityWalker {
   readonly groups: AmbiguousTermGroup[] = [];
+  readonly relativeIds: RelativeId[] = [];
   readonly missing: Need[] = [];
 
   constructor(readonly overflow: Overflow) {}
@@ -257,6 +268,8 @@ class AmbiguityWalker {
         if (!info.defined) grouping = true;
       } else if (info.iri === '@nest') {
         grouping = true;
+      } else if (info.iri === '@id') {
+        this.nodeId(element[key], nodeCtx, childPath(path, key));
       } else if (info.iri === '@value' || info.iri === '@list' || info.iri === '@set') {
         // A value object (nothing to walk), or a `@list` / `@set` object: its items are values of `activeProperty`.
         if (info.iri !== '@value' && activeProperty !== null)
@@ -331,6 +344,13 @@ class AmbiguityWalker {
     }
   }
 
+  /** A node's `@id`: recorded when it stays a relative IRI (no scheme, no `@base`, no prefix that expands it). */
+  nodeId(value: JsonValue | undefined, ctx: CompiledContext, path: string): void {
+    if (typeof value !== 'string') return;
+    const expanded: unknown = contextLib().context.expandIri(ctx.ctx, value, { base: true }, { base: null });
+    if (typeof expanded === 'string' && !ABSOLUTE_IRI.test(expanded)) this.relativeIds.push({ path, id: expanded });
+  }
+
   /** The value of `key` in a node whose context is `ctx`, under the key's own scoped context. */
   descend(ctx: CompiledContext, info: KeyInfo, key: string, value: JsonValue, path: string, depth: number): void {
     const scoped = info.scoped;
@@ -359,9 +379,33 @@ export async function findAmbiguousTerms(
   document: JsonObject,
   options: CanonizeOptions = {},
 ): Promise<AmbiguousTermGroup[]> {
-  if (!isJsonObject(document)) throw new VcMalformedError('findAmbiguousTerms: document must be a JSON object');
+  return (await findUnsignedTerms(document, options, 'findAmbiguousTerms')).ambiguous;
+}
+
+/** What a signature over `document`'s RDF leaves unbound: interchangeable terms and nodes with a relative id. */
+export interface UnsignedTerms {
+  /** As `findAmbiguousTerms` returns them. */
+  ambiguous: AmbiguousTermGroup[];
+  /**
+   * Nodes whose `@id` stays a relative IRI ("123", "Aadhaar-XXXX"), in document order. JSON-LD drops relative IRIs
+   * from the RDF, so none of such a node's statements (nor the link to it) is signed. Safe-mode canonicalisation
+   * refuses them; a signer without safe mode signed the document without them.
+   */
+  relativeIds: RelativeId[];
+}
+
+/**
+ * One walk of `document` (see `findAmbiguousTerms`) that also records every node whose `@id` is a relative IRI.
+ * Same options, errors and limits as `findAmbiguousTerms`.
+ */
+export async function findUnsignedTerms(
+  document: JsonObject,
+  options: CanonizeOptions = {},
+  caller = 'findUnsignedTerms',
+): Promise<UnsignedTerms> {
+  if (!isJsonObject(document)) throw new VcMalformedError(`${caller}: document must be a JSON object`);
   if (options.documentLoader !== undefined && typeof options.documentLoader !== 'function') {
-    throw new TypeError('findAmbiguousTerms: options.documentLoader must be a function');
+    throw new TypeError(`${caller}: options.documentLoader must be a function`);
   }
   await loadContextLib();
   const initial = compiledContextFor(options.documentLoader ?? defaultDocumentLoader());
@@ -371,15 +415,14 @@ export async function findAmbiguousTerms(
     for (let pass = 0; pass < MAX_PASSES; pass++) {
       const walker = new AmbiguityWalker(overflow);
       walker.node(subject, initial, null, '', 0);
-      if (walker.missing.length === 0) return walker.groups;
+      if (walker.missing.length === 0) return { ambiguous: walker.groups, relativeIds: walker.relativeIds };
       for (const need of walker.missing) {
         if (walker.derive(need.from, need.kind, need.memoKey, need.local) !== undefined) continue; // compiled already
         let derived: CompiledContext;
         try {
           derived = await need.from.computeDerived(need.kind, need.memoKey, need.local);
         } catch (error) {
-          if (isUnsupported(error))
-            throw new VcMalformedError('findAmbiguousTerms: a context raises a JSON-LD safe-mode event');
+          if (isUnsupported(error)) throw new VcMalformedError(`${caller}: a context raises a JSON-LD safe-mode event`);
           throw error;
         }
         if (need.from.peekDerived(need.kind, need.memoKey) !== derived) {
@@ -392,7 +435,7 @@ export async function findAmbiguousTerms(
   } catch (error) {
     throw toVcError(error);
   }
-  throw new VcMalformedError('findAmbiguousTerms: the document needs too many nested contexts');
+  throw new VcMalformedError(`${caller}: the document needs too many nested contexts`);
 }
 
 function withoutProof(document: JsonObject): JsonObject {

@@ -73,11 +73,14 @@ function tagged(loader: DocumentLoader): TaggedLoader {
   return wrapped;
 }
 
-function jsonLdOptions(documentLoader: DocumentLoader) {
+/** A jsonld.js event handler (an event and `next()` to pass it on). */
+type JsonLdEventHandler = (arg: { event: { code?: unknown; details?: unknown }; next: () => void }) => void;
+
+function jsonLdOptions(documentLoader: DocumentLoader, eventHandler?: JsonLdEventHandler[]) {
   return {
     documentLoader: tagged(documentLoader),
     contextResolver: new (contextLib().ContextResolver)({ sharedCache: cacheFor(documentLoader) }),
-    safe: true,
+    ...(eventHandler ? { safe: false, eventHandler } : { safe: true }),
     base: null,
     produceGeneralizedRdf: false,
   };
@@ -162,6 +165,55 @@ export async function canonizeGeneral(document: JsonObject, options: CanonizeOpt
   try {
     // maxWorkFactor 1 bounds the blank-node work linearly, which rejects "poison" graphs crafted to make
     // canonicalisation exponential.
+    const rdfCanonize = await loadRdfCanonize();
+    return await rdfCanonize.canonize(dataset, {
+      algorithm: 'RDFC-1.0',
+      format: 'application/n-quads',
+      maxWorkFactor: 1,
+    });
+  } catch (error) {
+    throw toVcError(error);
+  }
+}
+
+/** The relative IRI each jsonld.js event about one names, as jsonld.js expanded it. */
+const RELATIVE_EVENTS: Record<string, string> = {
+  'relative @id reference': 'expandedId',
+  'relative subject reference': 'subject',
+  'relative object reference': 'object',
+};
+
+/**
+ * Canonical N-Quads of a document whose node ids in `relativeIds` are relative IRIs, as a signer without safe mode
+ * made them: jsonld.js drops those nodes' statements and the links to them. Every other lossy event (and a relative
+ * IRI not listed) still throws `JsonLdSafeModeError`. Only for checking what such signers signed: the verifier
+ * reports the dropped nodes (`findRelativeIds`); never for issuing. Always the general (jsonld.js) path.
+ */
+export async function canonizeDroppingRelativeIds(
+  document: JsonObject,
+  relativeIds: ReadonlySet<string>,
+  options: CanonizeOptions = {},
+): Promise<string> {
+  const documentLoader = options.documentLoader ?? defaultDocumentLoader();
+  let dataset: unknown;
+  try {
+    const [jsonld] = await Promise.all([loadJsonLd(), loadContextLib()]);
+    const tolerate: JsonLdEventHandler = ({ event, next }) => {
+      const field = typeof event.code === 'string' ? RELATIVE_EVENTS[event.code] : undefined;
+      const details = (typeof event.details === 'object' && event.details !== null ? event.details : {}) as Record<
+        string,
+        unknown
+      >;
+      const iri = field === undefined ? undefined : details[field];
+      if (typeof iri === 'string' && relativeIds.has(iri)) return; // dropped, as the signer's jsonld.js dropped it
+      next();
+    };
+    const safe = (jsonld as unknown as { safeEventHandler: JsonLdEventHandler }).safeEventHandler;
+    dataset = await jsonld.toRDF(document, jsonLdOptions(documentLoader, [tolerate, safe]));
+  } catch (error) {
+    throw toVcError(error);
+  }
+  try {
     const rdfCanonize = await loadRdfCanonize();
     return await rdfCanonize.canonize(dataset, {
       algorithm: 'RDFC-1.0',

@@ -1,4 +1,4 @@
-import { undecodableEvidence, type CredentialFormatPlugin } from '@divoc/schemas';
+import { loadDdccReader, undecodableEvidence, type CredentialFormatPlugin } from '@divoc/schemas';
 import { decodeCompactCredential, detectCompactCredential, encodeCompactCredential } from '../compact/index.js';
 import type { SignedCredential } from '../types.js';
 import { w3cCredentialEvidence } from './evidence.js';
@@ -26,6 +26,8 @@ export const vcCompactFormat = {
   },
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
+  /** The WHO DDCC core data set of the decoded W3C credential. */
+  coreDataSet: async (credential: unknown) => (await loadDdccReader())(credential),
   issuance: {
     mode: 'reencodes',
     source: 'w3c-vc',

@@ -1,6 +1,7 @@
 import type { Signer } from '@divoc/keys';
 import {
   FormatIssueError,
+  loadDdccReader,
   undecodableEvidence,
   type CredentialFormatPlugin,
   type FormatDetection,
@@ -91,6 +92,8 @@ export const w3cVcFormat = {
   },
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeW3cCredential,
+  /** The WHO DDCC core data set of a decoded credential (DIVOC vaccination v1/v2, test, recovery). */
+  coreDataSet: async (credential: unknown) => (await loadDdccReader())(credential),
   issuance: {
     mode: 'signs',
     keys: ['vc'],

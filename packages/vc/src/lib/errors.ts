@@ -32,6 +32,13 @@ export class VcSuiteAlgorithmMismatchError extends withCode(VcError, 'ERR_VC_SUI
 /** The signature does not verify, or its encoding is malformed (truncated, not multibase, wrong JWS header). */
 export class VcSignatureInvalidError extends withCode(VcError, 'ERR_VC_SIGNATURE_INVALID') {}
 
+/**
+ * The proof verifies, but a node of the credential (its `credentialSubject`, typically) has a relative `id` ("123",
+ * "Aadhaar-XXXX"): JSON-LD drops relative IRIs, so that node's statements were never signed and its values can be
+ * changed without breaking the proof. Reported by the `signature` check: the signature does not cover what is shown.
+ */
+export class VcSubjectIdUnsignedError extends withCode(VcError, 'ERR_VC_SUBJECT_ID_UNSIGNED') {}
+
 /** No trusted key answers to the proof's verification method. */
 export class VcKeyNotTrustedError extends withCode(VcError, 'ERR_VC_KEY_NOT_TRUSTED') {}
 
@@ -73,6 +80,7 @@ export type VcErrors =
   | VcUnsupportedSuiteError
   | VcSuiteAlgorithmMismatchError
   | VcSignatureInvalidError
+  | VcSubjectIdUnsignedError
   | VcKeyNotTrustedError
   | VcKeyExpiredError
   | VcKeyPurposeError
@@ -91,6 +99,7 @@ export type VcErrorCode =
   | 'ERR_VC_UNSUPPORTED_SUITE'
   | 'ERR_VC_SUITE_ALG_MISMATCH'
   | 'ERR_VC_SIGNATURE_INVALID'
+  | 'ERR_VC_SUBJECT_ID_UNSIGNED'
   | 'ERR_VC_KEY_NOT_TRUSTED'
   | 'ERR_VC_KEY_EXPIRED'
   | 'ERR_VC_KEY_PURPOSE'

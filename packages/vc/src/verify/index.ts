@@ -7,8 +7,8 @@ import {
   type TrustedKey,
 } from '@divoc/keys';
 import { createDocumentLoader, defaultRegistry, validateCredentialAsync, type DocumentLoader } from '@divoc/schemas';
-import { defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
-import { findAmbiguousTerms } from '../canonize/ambiguity.js';
+import { canonizeDroppingRelativeIds, defaultDocumentLoader, memoizedCanonize, toVcError } from '../canonize/index.js';
+import { findUnsignedTerms, type RelativeId } from '../canonize/ambiguity.js';
 import {
   VcError,
   VcExpiredError,
@@ -21,7 +21,9 @@ import {
   VcProofMissingError,
   VcSchemaInvalidError,
   VcSignatureInvalidError,
+  VcSubjectIdUnsignedError,
   VcUnsupportedSuiteError,
+  JsonLdSafeModeError,
 } from '../lib/errors.js';
 import { asArray, isJsonObject, parseDateTime } from '../lib/json.js';
 import { suiteForProof, suites as builtInSuites } from '../suites/index.js';
@@ -55,6 +57,9 @@ interface Decoded {
   document: JsonObject;
   proof: Proof;
   issuer?: string;
+  /** Nodes with a relative `@id`, left out of what was signed (empty for a credential safe mode accepts). */
+  relativeIds: RelativeId[];
+  ambiguous: AmbiguousTermGroup[];
 }
 
 function depthOf(value: unknown): number {
@@ -80,8 +85,12 @@ function issuerOf(credential: JsonObject): string | undefined {
   return undefined;
 }
 
-/** Structural checks, then JSON-LD expansion of the unsigned document (unknown contexts, safe mode). */
-async function decode(input: unknown, canonize: SuiteContext['canonize']): Promise<Decoded> {
+/**
+ * Structural checks, then JSON-LD expansion of the unsigned document (unknown contexts, safe mode), and the walk for
+ * terms the signature leaves unbound. A document safe mode refuses only for relative node ids is still read: what a
+ * signer without safe mode signed is the document without those nodes, which the `signature` check then reports.
+ */
+async function decode(input: unknown, suite: SuiteContext): Promise<Decoded> {
   if (!isJsonObject(input)) throw new VcMalformedError('credential must be a JSON object');
   if (depthOf(input) > MAX_DEPTH) throw new VcMalformedError(`credential is nested deeper than ${MAX_DEPTH} levels`);
   // A `__proto__` / `constructor` / `prototype` member (JSON.parse makes them own members) is refused outright:
@@ -121,9 +130,42 @@ async function decode(input: unknown, canonize: SuiteContext['canonize']): Promi
   if (!isJsonObject(proof) || typeof proof.type !== 'string')
     throw new VcMalformedError('proof must be an object with a string type');
   const { proof: _signature, ...document } = credential;
-  await canonize(document);
+  let relativeIds: RelativeId[] = [];
+  let ambiguous: AmbiguousTermGroup[];
+  try {
+    await suite.canonize(document);
+    // Terms the signature does not bind to their values (a warning, reported on the result; see findAmbiguousTerms).
+    ambiguous = (await findUnsignedTerms(document, { documentLoader: suite.documentLoader })).ambiguous;
+  } catch (error) {
+    if (!(toVcError(error) instanceof JsonLdSafeModeError)) throw error;
+    let unsigned;
+    try {
+      unsigned = await findUnsignedTerms(document, { documentLoader: suite.documentLoader });
+    } catch {
+      throw error;
+    }
+    if (unsigned.relativeIds.length === 0) throw error;
+    // Throws the safe-mode error again for anything else safe mode refuses (an undefined term, a relative type…).
+    await canonizeDroppingRelativeIds(document, new Set(unsigned.relativeIds.map((r) => r.id)), {
+      documentLoader: suite.documentLoader,
+    });
+    relativeIds = unsigned.relativeIds;
+    ambiguous = unsigned.ambiguous;
+  }
   const issuer = issuerOf(credential);
-  return { credential, document, proof: proof as Proof, ...(issuer ? { issuer } : {}) };
+  return { credential, document, proof: proof as Proof, relativeIds, ambiguous, ...(issuer ? { issuer } : {}) };
+}
+
+function unsignedIdError(relativeIds: readonly RelativeId[]): VcSubjectIdUnsignedError {
+  const where = relativeIds
+    .slice(0, 3)
+    .map((r) => `${r.path} ${JSON.stringify(r.id.length > 40 ? `${r.id.slice(0, 40)}…` : r.id)}`)
+    .join(', ');
+  const more = relativeIds.length > 3 ? ` (+${relativeIds.length - 3} more)` : '';
+  return new VcSubjectIdUnsignedError(
+    `the proof verifies, but ${where}${more} is a relative IRI, which JSON-LD drops: that node's values were not ` +
+      `signed and may have been changed (an id needs a scheme, e.g. did: or urn:)`,
+  );
 }
 
 function verificationMethodOf(proof: Proof): string {
@@ -274,20 +316,23 @@ export async function verifyCredential(
   const context: SuiteContext = { documentLoader, canonize: memoizedCanonize({ documentLoader }) };
 
   let decoded: Decoded;
-  let ambiguous: AmbiguousTermGroup[];
   try {
-    decoded = await decode(credential, context.canonize);
-    // Terms the signature does not bind to their values (a warning, reported on the result; see findAmbiguousTerms).
-    ambiguous = await findAmbiguousTerms(decoded.document, { documentLoader });
+    decoded = await decode(credential, context);
   } catch (error) {
     result.checks.push(fail('decode', toVcError(error)));
     return result;
   }
   result.checks.push(ok('decode'));
-  if (ambiguous.length > 0) result.ambiguousTerms = ambiguous;
+  if (decoded.ambiguous.length > 0) result.ambiguousTerms = decoded.ambiguous;
   result.credential = decoded.credential;
   if (decoded.issuer) result.issuer = decoded.issuer;
   const { proof, document } = decoded;
+  // With relative node ids, the proof is checked over what a signer without safe mode signed: the rest.
+  const relativeIds = new Set(decoded.relativeIds.map((r) => r.id));
+  const suiteContext: SuiteContext =
+    relativeIds.size === 0
+      ? context
+      : { documentLoader, canonize: (doc) => canonizeDroppingRelativeIds(doc, relativeIds, { documentLoader }) };
   result.suite = typeof proof.cryptosuite === 'string' ? proof.cryptosuite : proof.type;
 
   // signature
@@ -306,7 +351,7 @@ export async function verifyCredential(
     }
     if (candidates.length === 0)
       throw new VcKeyNotTrustedError(`no trusted key answers to ${JSON.stringify(id)}; cannot verify`);
-    verifiedBy = await suite.verifyProof({ document, proof, keys: candidates, context });
+    verifiedBy = await suite.verifyProof({ document, proof, keys: candidates, context: suiteContext });
     if (!verifiedBy) {
       throw new VcSignatureInvalidError(
         `signature does not verify ` +
@@ -317,6 +362,9 @@ export async function verifyCredential(
     result.signer = verifiedBy;
     const signedAt = parseDateTime(proof.created);
     if (signedAt) result.signedAt = signedAt;
+    // The proof verifies, over less than the credential shows. Failed here rather than in `schema` (which a caller
+    // may switch off, and which passes credential types without a schema): no option makes unsigned data VALID.
+    if (decoded.relativeIds.length > 0) throw unsignedIdError(decoded.relativeIds);
     result.checks.push(ok('signature'));
   } catch (error) {
     // No WebCrypto here: nothing was checked, which is not a bad signature.

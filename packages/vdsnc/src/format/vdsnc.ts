@@ -74,6 +74,8 @@ export const vdsncFormat = {
   verify: async (payload, context) => (await verifyPart()).vdsncEvidence(payload, context),
   /** The person and the event, read back from a decoded payload. */
   summarize: summarizeVdsnc,
+  /** The WHO DDCC core data set of a decoded seal (ICD-11 codes as the seal gives them, countries as alpha-2). */
+  coreDataSet: async (credential) => (await import('./parts/core-data-set.js')).vdsncCoreDataSet(credential),
   issuance: {
     mode: 'signs',
     keys: ['vdsnc', 'dsc'],

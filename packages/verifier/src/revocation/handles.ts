@@ -1,14 +1,6 @@
 import { sameIssuer, trustedKeyIssuers, type Check, type TrustedKey } from '@divoc/keys';
 import { failedCheck, stableErrorCode, errorMessageOf, type RevocationHandle } from '@divoc/schemas';
-import {
-  checkDivocRevocation,
-  checkShcRevocation,
-  checkStatus,
-  dccRevocationHashes,
-  divocCertificateId,
-  isDccRevoked,
-  type DccRevocationInput,
-} from '@divoc/status';
+import type { DccRevocationInput } from '@divoc/status';
 import { isObject } from '../lib/bytes.js';
 import type { Trust } from '../trust/trust.js';
 import type { RevocationData } from '../types.js';
@@ -37,6 +29,12 @@ interface RevocationContext {
 }
 
 const listOf = (value: readonly unknown[] | undefined): readonly unknown[] => (Array.isArray(value) ? value : []);
+
+/**
+ * The revocation checkers, loaded when revocation data is at hand and a credential is checked against it: a browser
+ * app that verifies without revocation lists never downloads them.
+ */
+const status = () => import('@divoc/status');
 
 /** A status list may speak for a credential only when its signing key is trusted for the credential's issuer. */
 function listSignerCheck(bound: BoundSigner): (listSigner: TrustedKey) => string | undefined {
@@ -68,8 +66,8 @@ function statusListPart(handle: Extract<RevocationHandle, { kind: 'status-list' 
   const lists = listOf(ctx.data.statusLists);
   const part: Part = { handle: 'the credential has a credentialStatus' };
   if (lists.length === 0) return part;
-  part.check = (bound) =>
-    checkStatus(handle.credential, {
+  part.check = async (bound) =>
+    (await status()).checkStatus(handle.credential, {
       statusLists: lists,
       trust: ctx.trust.store,
       now: ctx.now,
@@ -80,16 +78,24 @@ function statusListPart(handle: Extract<RevocationHandle, { kind: 'status-list' 
 
 function divocPart(handle: Extract<RevocationHandle, { kind: 'divoc-certificate' }>, ctx: RevocationContext): Part {
   const lists = listOf(ctx.data.divoc);
-  if (lists.length === 0 || divocCertificateId(handle.credential) === undefined) return {};
+  if (lists.length === 0) return {};
   const options = handle.ambiguousTerms ? { ambiguousTerms: handle.ambiguousTerms as never } : {};
-  return { check: () => combine(lists.map((list) => checkDivocRevocation(handle.credential, list as never, options))) };
+  return {
+    check: async () => {
+      const { checkDivocRevocation, divocCertificateId } = await status();
+      // A certificate without an id is not covered by DIVOC's lists (no check, as when no list is given).
+      if (divocCertificateId(handle.credential) === undefined) return undefined;
+      return combine(lists.map((list) => checkDivocRevocation(handle.credential, list as never, options)));
+    },
+  };
 }
 
 function hcertPart(handle: Extract<RevocationHandle, { kind: 'hcert' }>, ctx: RevocationContext): Part {
   const lists = listOf(ctx.data.dcc);
   if (lists.length === 0) return {};
   return {
-    check: () => {
+    check: async () => {
+      const { dccRevocationHashes, isDccRevoked } = await status();
       try {
         const facts = handle.facts();
         if (facts.kid === undefined)
@@ -137,7 +143,7 @@ function shcPart(handle: Extract<RevocationHandle, { kind: 'shc-rid' }>, ctx: Re
       `(crlVersion ${crlVersion})${rid !== undefined ? ` and the card has rid ${rid}` : ''}`;
   }
   if (!crls.some(listFor)) return part;
-  part.check = (bound) => {
+  part.check = async (bound) => {
     // Lists that came with another issuer's keys never speak for this card.
     const issuerOfList = ctx.trust.shcRevocationListIssuer(kid);
     if (issuerOfList !== undefined && !trustedKeyIssuers(bound.key).some((id) => sameIssuer(id, issuerOfList))) {
@@ -147,7 +153,7 @@ function shcPart(handle: Extract<RevocationHandle, { kind: 'shc-rid' }>, ctx: Re
         `the revocation list for key ${kid} came with issuer ${issuerOfList}'s keys, not with ${bound.issuer}'s`,
       );
     }
-    return checkShcRevocation(
+    return (await status()).checkShcRevocation(
       { kid, ...(rid !== undefined ? { rid } : {}), issuedAt },
       { crls, ...(crlVersion !== undefined ? { crlVersion } : {}) },
     );

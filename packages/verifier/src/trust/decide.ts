@@ -30,6 +30,31 @@ export const WARN_ISSUER_UNBOUND = 'WARN_TRUST_ISSUER_UNBOUND';
 export const ERR_ISSUER_MISMATCH = 'ERR_TRUST_ISSUER_MISMATCH';
 /** Code of the `trust` failure when a format reported a verified signature but no trusted key (fail closed). */
 export const ERR_NO_TRUSTED_SIGNER = 'ERR_TRUST_NO_SIGNER';
+/** Code of the `trust` failure when the trust lists the key for other formats only (a DID trust list's key use). */
+export const ERR_KEY_USE = 'ERR_TRUST_KEY_USE';
+
+/**
+ * The key use (a `format:*` purpose a trust source gave the key) each credential format needs. A key with `format:*`
+ * purposes verifies only formats whose use is among them; a key with none is not restricted. HCERT formats (EU DCC,
+ * WHO DVC / ICVP) share one use: their signers are the same document signer certificates.
+ */
+export const FORMAT_KEY_USE: Readonly<Record<string, string>> = {
+  dcc: 'format:hcert',
+  dvc: 'format:hcert',
+  icvp: 'format:hcert',
+  shc: 'format:shc',
+  vdsnc: 'format:vdsnc',
+  'w3c-vc': 'format:vc',
+  'vc-compact': 'format:vc',
+  'divoc-qr': 'format:vc',
+};
+
+/** The key's `format:*` uses when they do not include the one `format` needs; undefined when the key may sign it. */
+function keyUseConflict(key: TrustedKey, format: string): string[] | undefined {
+  const uses = (key.purposes ?? []).filter((p) => p.startsWith('format:'));
+  if (uses.length === 0) return undefined;
+  return uses.includes(FORMAT_KEY_USE[format] ?? `format:${format}`) ? undefined : uses;
+}
 
 const window = (key: TrustedKey): string =>
   `${key.validFrom ? key.validFrom.toISOString() : '…'} to ${key.validUntil ? key.validUntil.toISOString() : '…'}`;
@@ -52,6 +77,18 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
       check: failed(
         ERR_NO_TRUSTED_SIGNER,
         'no trusted key verified the signature, so nothing can be said about who issued this credential',
+      ),
+      issuer: null,
+      warnings,
+    };
+  }
+  const uses = keyUseConflict(key, evidence.format);
+  if (uses) {
+    return {
+      check: failed(
+        ERR_KEY_USE,
+        `key ${key.id} is listed for ${uses.map((u) => u.slice('format:'.length)).join(', ')} only, so it does ` +
+          `not verify ${quote(evidence.format)} credentials`,
       ),
       issuer: null,
       warnings,

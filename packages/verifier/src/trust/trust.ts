@@ -28,6 +28,14 @@ import {
   type Json,
 } from '../lib/bytes.js';
 import { isCaCertificate } from './ca-certificate.js';
+import {
+  isDidTrustList,
+  planDidTrustList,
+  type DidTrustListPlan,
+  type DidTrustListProblem,
+  type PlannedCsca,
+  type PlannedSigner,
+} from './did-trust-list.js';
 import { TrustInvalidError, TrustUnrecognizedError } from '../lib/errors.js';
 
 /**
@@ -58,7 +66,10 @@ export type TrustSourceKind =
   | 'did-key'
   | 'divoc-key'
   | 'divoc-config'
-  | 'shc-revocation-list';
+  | 'shc-revocation-list'
+  | 'did-trust-list';
+
+export type { DidTrustListProblem } from './did-trust-list.js';
 
 /** What one call to `Trust.add` (or a specific loader) added. */
 export interface TrustSourceSummary {
@@ -73,6 +84,19 @@ export interface TrustSourceSummary {
   certificates?: number;
   /** Withdrawn document signers an EU DCC trust list named (`rawData: null`): skipped, never trusted. */
   withdrawn?: number;
+  /** DID trust list: DID documents or keys it references (the referenced form). */
+  references?: number;
+  /**
+   * DID trust list: references that no DID document added so far resolves (see `Trust.unresolvedDidReferences`):
+   * nothing is trusted for them until their documents are added.
+   */
+  unresolvedReferences?: number;
+  /** DID trust list: entries refused (a broken chain, a certificate that is not the listed key, …). */
+  refused?: number;
+  /** DID trust list: entries left out as unusable (a key type not supported, a TLS or upload certificate, …). */
+  skipped?: number;
+  /** DID trust list: the first refused or skipped entries and why. */
+  problems?: readonly DidTrustListProblem[];
 }
 
 /** Options of `Trust.add` and the other loaders: the issuer the keys sign for, its name, and the keys' id and role. */
@@ -127,6 +151,10 @@ interface CscaEntry {
   der: Uint8Array;
   x509: X509CertificateInfo;
   issuers: readonly string[];
+  /** Key uses the trust source listed it for (a DID trust list's domain): signers it anchors get them too. */
+  purposes?: readonly string[];
+  /** Ids a trust source listed it under (a DID trust list's DID URL and kid). */
+  ids?: readonly string[];
 }
 
 /** What `Trust.certificateSigner` found: the trusted key of a signer certificate, or why it is not trusted. */
@@ -266,6 +294,14 @@ export class Trust implements FormatTrust {
   readonly #crlVersions = new Map<string, number>();
   /** Set by `load` while it runs `add`: takes an EU DCC list to check asynchronously instead of adding it. */
   #dccHandler: ((json: unknown) => TrustSourceSummary) | undefined;
+  /** Set by `load` while it runs `add`: takes a DID trust list whose chains need (asynchronous) signature checks. */
+  #didHandler: ((json: unknown) => TrustSourceSummary) | undefined;
+  /** Ids of the DID documents and verification methods added (resolve the references of DID trust lists). */
+  readonly #didIds = new Set<string>();
+  /** DID trust-list references no added document resolves yet → the list that made them. */
+  readonly #pendingDidRefs = new Map<string, string>();
+  /** The same references by the DID (before `#`) they point into, so adding a document resolves them at once. */
+  readonly #pendingByDid = new Map<string, Set<string>>();
 
   constructor(store: TrustStore = new TrustStore()) {
     if (!(store instanceof TrustStore)) throw new TrustInvalidError('Trust needs a TrustStore from @divoc/keys');
@@ -333,6 +369,7 @@ export class Trust implements FormatTrust {
         validFrom: new Date(Math.max(x509.notBefore.getTime(), csca.x509.notBefore.getTime())),
         validUntil: new Date(Math.min(x509.notAfter.getTime(), csca.x509.notAfter.getTime())),
         ...(issuers.length > 0 ? { issuers: Object.freeze([...new Set(issuers)]) } : {}),
+        ...(csca.purposes?.length ? { purposes: Object.freeze([...csca.purposes]) } : {}),
         certificate: x509.der,
       });
       return { key };
@@ -420,6 +457,7 @@ export class Trust implements FormatTrust {
     }
     if (json.method === 'rid' && typeof json.kid === 'string' && Array.isArray(json.rids))
       return this.addShcRevocationList(json);
+    if (isDidTrustList(json)) return this.#didList(json, options);
     if (
       typeof json.id === 'string' &&
       json.id.startsWith('did:') &&
@@ -509,20 +547,26 @@ export class Trust implements FormatTrust {
    */
   async load(content: unknown, options: TrustAddOptions = {}): Promise<TrustSourceSummary> {
     if (!isObject(options as unknown)) throw new TrustInvalidError('options must be an object');
-    const deferred: { list?: { json: unknown } } = {};
+    const deferred: { list?: { json: unknown }; did?: { json: unknown } } = {};
     const { trustAnchor, ...rest } = options;
     this.#dccHandler = (json) => {
       deferred.list = { json };
       return { kind: 'dcc-signer-list', keys: 0 };
+    };
+    this.#didHandler = (json) => {
+      deferred.did = { json };
+      return { kind: 'did-trust-list', keys: 0 };
     };
     let summary: TrustSourceSummary;
     try {
       summary = this.add(content, rest);
     } finally {
       this.#dccHandler = undefined;
+      this.#didHandler = undefined;
     }
     if (deferred.list)
       return this.addDccSignerList(deferred.list.json, trustAnchor !== undefined ? { trustAnchor } : {});
+    if (deferred.did) return this.addDidTrustList(deferred.did.json);
     return summary;
   }
 
@@ -762,7 +806,195 @@ export class Trust implements FormatTrust {
   /** A DID document: each verification method becomes a key with the relationships that name it as purposes. */
   addDidDocument(doc: unknown): TrustSourceSummary {
     const added = wrap('DID document', () => this.store.addDidDocument(doc));
+    if (isObject(doc) && typeof doc.id === 'string') this.#resolveDidIds([doc.id, ...added.map((k) => k.id)]);
     return { kind: 'did-document', keys: added.length };
+  }
+
+  /**
+   * A DID trust list as WHO publishes them (see docs/trust.md, "DID trust lists (WHO)"): the ddcc-trust documents
+   * (`JsonWebKey2020` keys with `x5c`, embedded or by reference) and GDHCN version 2 lists. Each key answers to its
+   * id and to the percent-decoded fragment of its id (the kid, never the certificate hash) and signs for the country
+   * the list names (a controller's country, a v2 participant) or else its certificate's `C`, or for the SHC issuer
+   * URL its controller encodes; the use the list gives it (DCC/HCERT, SHC, VDS-NC, W3C VC) is enforced when
+   * verifying. CA certificates become CSCAs, never signers. When `x5c` holds 2 certificates, x5c[1] must have
+   * issued x5c[0] (a signature check). An entry that fails its checks is refused alone (counted, with the first
+   * reasons, in the summary); a malformed list is refused whole. References (`verificationMethod` strings) are
+   * resolved by DID documents added before or after, in any order; `unresolvedDidReferences` lists the rest.
+   */
+  async addDidTrustList(json: unknown): Promise<TrustSourceSummary> {
+    const doc = typeof json === 'string' ? parseJsonText(json, 'DID trust list') : json;
+    if (isObject(doc)) checkSafeJson(doc);
+    const plan = planDidTrustList(doc);
+    const refuse: { entry: PlannedSigner | PlannedCsca; code: string; message: string }[] = [];
+    for (const entry of plan.entries) {
+      const x509 = entry.role === 'signer' ? entry.x509! : entry.x509;
+      if (!entry.chain || (await isIssuedBy(x509, entry.chain))) continue;
+      const sha1 = SHA1_SIGNATURES.has(x509.signatureAlgorithm.oid);
+      refuse.push({
+        entry,
+        code: 'ERR_DID_TRUST_CHAIN',
+        message: sha1
+          ? 'x5c[0] is signed with SHA-1, which is not accepted as proof that x5c[1] issued it'
+          : 'x5c[1] did not issue x5c[0]',
+      });
+    }
+    return this.#commitDidList(plan, refuse);
+  }
+
+  /** DID trust-list references (DID URLs, DIDs) that no DID document added so far resolves. */
+  get unresolvedDidReferences(): readonly string[] {
+    return [...this.#pendingDidRefs.keys()];
+  }
+
+  /** The CSCA certificate (DER) a trust source listed under `id` (a DID trust list's DID URL or kid), if any. */
+  cscaFor(id: string): Uint8Array | undefined {
+    return this.#cscas.find((c) => c.ids?.includes(id))?.der;
+  }
+
+  #didList(json: Json, options: TrustAddOptions): TrustSourceSummary {
+    if (options.issuer !== undefined || options.id !== undefined)
+      throw new TrustInvalidError("a DID trust list names each key's identity itself; give it without an issuer or id");
+    if (this.#didHandler) return this.#didHandler(json);
+    const plan = planDidTrustList(json);
+    if (plan.entries.some((e) => e.chain !== undefined)) {
+      throw new TrustInvalidError(
+        'this DID trust list has x5c chains whose signatures must be checked (asynchronous): use ' +
+          '`await trust.load(list)` or `await trust.addDidTrustList(list)`',
+      );
+    }
+    return this.#commitDidList(plan, []);
+  }
+
+  /** Add what a checked DID trust list holds: every key and CSCA that passed, in one go. */
+  #commitDidList(
+    plan: DidTrustListPlan,
+    refusals: { entry: PlannedSigner | PlannedCsca; code: string; message: string }[],
+  ): TrustSourceSummary {
+    const problems = [...plan.problems];
+    let refused = plan.refused;
+    const out = new Set<PlannedSigner | PlannedCsca>();
+    const note = (entry: PlannedSigner | PlannedCsca, code: string, message: string) => {
+      out.add(entry);
+      refused++;
+      if (problems.length < 50) problems.push({ index: entry.index, id: cutId(entry.vmId), code, message });
+    };
+    for (const r of refusals) note(r.entry, r.code, r.message);
+    const cscas = plan.entries.filter((e): e is PlannedCsca => e.role === 'csca' && !out.has(e));
+    // CSCAs by subject name: a conflict needs the signer to name the CSCA as its issuer, so a 100,000-entry list
+    // never compares every signer with every CSCA.
+    const bySubject = new Map<string, X509CertificateInfo[]>();
+    for (const csca of [...this.#cscas.map((c) => c.x509), ...cscas.map((c) => c.x509)]) {
+      const list = bySubject.get(nameKey(csca.subject)) ?? [];
+      list.push(csca);
+      bySubject.set(nameKey(csca.subject), list);
+    }
+    for (const entry of plan.entries) {
+      if (entry.role !== 'signer' || out.has(entry) || !entry.x509) continue;
+      for (const csca of bySubject.get(nameKey(entry.x509.issuer)) ?? []) {
+        const conflict = chainCountryConflict(entry.x509, csca);
+        if (conflict) {
+          note(entry, 'ERR_TRUST_CHAIN_COUNTRY', `x5c[0] is for ${conflict.signer}; its CSCA is ${conflict.csca}'s`);
+          break;
+        }
+      }
+    }
+    if (cscas.length > 0) {
+      const newBySubject = new Map<string, PlannedCsca[]>();
+      for (const entry of cscas) {
+        const list = newBySubject.get(nameKey(entry.x509.subject)) ?? [];
+        list.push(entry);
+        newBySubject.set(nameKey(entry.x509.subject), list);
+      }
+      for (const key of this.store.keys()) {
+        const x509 = certificateOfKey(key);
+        for (const entry of (x509 && newBySubject.get(nameKey(x509.issuer))) || []) {
+          const conflict = !out.has(entry) && chainCountryConflict(x509!, entry.x509);
+          if (conflict)
+            note(entry, 'ERR_TRUST_CHAIN_COUNTRY', `trusted signer ${key.id} of ${conflict.signer} names it as issuer`);
+        }
+      }
+    }
+    const signers = plan.entries.filter((e): e is PlannedSigner => e.role === 'signer' && !out.has(e));
+    const newCscas = cscas.filter((e) => !out.has(e));
+    if (this.#cscas.length + newCscas.length > MAX_CSCAS)
+      throw new TrustInvalidError(`more than ${MAX_CSCAS} CSCA certificates`);
+    // Validate every key on a scratch store first, so a key the store refuses adds nothing.
+    const scratch = new TrustStore();
+    const usable = signers.filter((entry) => {
+      try {
+        scratch.add(entry.key);
+        return true;
+      } catch (error) {
+        note(entry, 'ERR_DID_TRUST_KEY', error instanceof Error ? error.message : String(error));
+        return false;
+      }
+    });
+    if (usable.length + newCscas.length === 0 && plan.references.length === 0 && refused + plan.skipped > 0) {
+      const first = problems
+        .slice(0, 3)
+        .map((p) => `[${p.index}] ${p.id}: ${p.message} (${p.code})`)
+        .join('; ');
+      throw new TrustInvalidError(
+        `DID trust list ${JSON.stringify(plan.id.slice(0, 80))} has no usable entry: ${first}`,
+        {
+          reason: problems[0]?.code ?? 'ERR_DID_TRUST_LIST_INVALID',
+        },
+      );
+    }
+    let keys = 0;
+    for (const entry of usable) {
+      wrap('DID trust list', () => this.store.add(entry.key));
+      keys++;
+    }
+    for (const entry of newCscas) {
+      const known = this.#cscas.find((c) => sameBytes(c.der, entry.der));
+      const merged: CscaEntry = {
+        der: entry.der,
+        x509: entry.x509,
+        issuers: [...new Set([...(known?.issuers ?? []), ...entry.issuers])],
+        purposes: [...new Set([...(known?.purposes ?? []), ...entry.purposes])],
+        ids: [...new Set([...(known?.ids ?? []), ...entry.ids])],
+      };
+      if (known) this.#cscas[this.#cscas.indexOf(known)] = merged;
+      else this.#cscas.push(merged);
+    }
+    this.#resolveDidIds(plan.ids);
+    for (const ref of plan.references) {
+      if (this.#didResolves(ref)) continue;
+      this.#pendingDidRefs.set(ref, plan.id);
+      const did = ref.split('#')[0]!;
+      const set = this.#pendingByDid.get(did) ?? new Set<string>();
+      set.add(ref);
+      this.#pendingByDid.set(did, set);
+    }
+    const unresolved = plan.references.filter((ref) => this.#pendingDidRefs.has(ref)).length;
+    return {
+      kind: 'did-trust-list',
+      keys,
+      cscas: newCscas.length,
+      ...(plan.references.length > 0 ? { references: plan.references.length, unresolvedReferences: unresolved } : {}),
+      ...(refused > 0 ? { refused } : {}),
+      ...(plan.skipped > 0 ? { skipped: plan.skipped } : {}),
+      ...(problems.length > 0 ? { problems } : {}),
+    };
+  }
+
+  /** Note DID documents / verification methods as added, and drop the references they resolve. */
+  #resolveDidIds(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.#didIds.add(id);
+      this.#pendingDidRefs.delete(id);
+      // A document resolves every reference into it; a key resolves its own reference only (deleted above).
+      for (const ref of this.#pendingByDid.get(id) ?? []) this.#pendingDidRefs.delete(ref);
+      this.#pendingByDid.delete(id);
+    }
+  }
+
+  /** A reference resolves when its DID URL, or the DID document it lies in, was added. */
+  #didResolves(ref: string): boolean {
+    if (this.#didIds.has(ref)) return true;
+    const hash = ref.indexOf('#');
+    return hash > 0 && this.#didIds.has(ref.slice(0, hash));
   }
 
   /** Trust the key a `did:key` names. */
@@ -891,6 +1123,17 @@ export class Trust implements FormatTrust {
     }
   }
 }
+
+/** A distinguished name as `sameDistinguishedName` compares it (attributes in order, values folded). */
+function nameKey(dn: X509CertificateInfo['subject']): string {
+  return dn.attributes.map((a) => `${a.oid}=${a.value.trim().replace(/\s+/g, ' ').toLowerCase()}`).join('\u0000');
+}
+
+/** ECDSA and RSA signatures over SHA-1: not accepted as evidence that a certificate was issued by another. */
+const SHA1_SIGNATURES = new Set(['1.2.840.10045.4.1', '1.2.840.113549.1.1.5']);
+
+/** An entry id for a summary (a DID trust list's own, so trusted material, but still bounded). */
+const cutId = (id: string): string => (id.length > 200 ? `${id.slice(0, 200)}…` : id);
 
 /** A trust list whose every entry also signs for `issuer` (an `ISSUER=FILE` binding). */
 function withIssuer(json: unknown, issuer: string): unknown {

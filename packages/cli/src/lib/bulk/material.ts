@@ -54,7 +54,8 @@ export async function loadMaterial(
   // formats that sign with it: a format added to the registry on an existing slot needs nothing here.
   const signingWith = (slot: string): OutputFormat[] =>
     formats.filter((f) => keySlotOf(REPORTED_FORMAT[f] as BulkFormat) === slot);
-  const dccFormats = signingWith('dcc');
+  // The WHO DVC and ICVP are HCERTs too: signed by the same document signer (--dsc-key / --dsc-cert).
+  const dccFormats = [...signingWith('dcc'), ...signingWith('dvc'), ...signingWith('icvp')];
   const vdsncFormats = signingWith('vdsnc');
   const shcFormats = signingWith('shc');
   const material: IssueMaterial = {};
@@ -181,7 +182,13 @@ async function readSmallFile(io: Pick<CliIo, 'cwd'>, path: string): Promise<Uint
 export function issuerKeysOf(material: IssueMaterial): IssuerKeys {
   const keys: IssuerKeys = {};
   if (material.vcKey) keys.vc = { signer: material.vcKey.signer, suite: material.vcKey.suite };
-  if (material.dsc) keys.dcc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
+  if (material.dsc) {
+    const dsc = { signer: material.dsc.signer, certificate: material.dsc.certificateDer };
+    keys.dcc = dsc;
+    // The same document signer signs the WHO DVC and ICVP; issued only when --format names them.
+    keys.dvc = dsc;
+    keys.icvp = dsc;
+  }
   if (material.bsc) keys.vdsnc = { signer: material.bsc.signer, certificate: material.bsc.certificateDer };
   if (material.shc)
     keys.shc = { signer: material.shc.signer, key: material.shc.key.keyPair, issuer: material.shc.issuer };
