@@ -13,6 +13,21 @@ import { records } from './records.js';
 const issuer = 'https://divoc.example';
 
 describe('toDdccCoreDataSet', () => {
+  it('nationality: a country code or name maps to its ISO code (the DVC ntl); a demonym maps to nothing', () => {
+    const nationalityOf = (nationality: string) => {
+      const credential = buildCredential(
+        'vaccination-v2',
+        { ...records['vaccination-v2'], certificateId: 'C-1', nationality },
+        { issuer },
+      );
+      return toDdccCoreDataSet(credential).person.nationality;
+    };
+    expect(nationalityOf('IN')).toBe('IN');
+    expect(nationalityOf('India')).toBe('IN');
+    // Control: DIVOC's usual free text names no code, and nothing is guessed.
+    expect(nationalityOf('Indian')).toBeUndefined();
+  });
+
   it('vaccination v2: every core data element', () => {
     const { nameLatin: _n, ...record } = records['vaccination-v2'];
     const credential = buildCredential(

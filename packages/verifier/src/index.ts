@@ -19,7 +19,7 @@ export type {
 } from './trust/trust.js';
 export { MAX_DID_TRUST_LIST_ENTRIES } from './trust/did-trust-list.js';
 export type { DidTrustListProblem } from './trust/did-trust-list.js';
-export { FORMAT_KEY_USE, ERR_KEY_USE } from './trust/decide.js';
+export { ERR_KEY_USE } from './trust/decide.js';
 export { CREDENTIAL_FORMATS } from './types.js';
 export type {
   Check,

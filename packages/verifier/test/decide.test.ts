@@ -111,3 +111,31 @@ describe('decideTrust', () => {
     },
   );
 });
+
+describe('decideTrust: key use (a trust source listed the key for some formats only)', () => {
+  const listed = (...uses: string[]) => key({ purposes: uses.map((u) => `format:${u}`) });
+  const signedBy = (signer: TrustedKey, format = 'dcc') =>
+    evidence({ format, signer, claimedIssuer: 'did:web:a.example' });
+
+  it('a key listed for SHC does not verify an HCERT format, whatever the format is called', () => {
+    for (const keyUse of ['hcert', undefined]) {
+      const decision = decideTrust(signedBy(listed('shc')), { ...policy, ...(keyUse ? { keyUse } : {}) });
+      expect(decision.check).toMatchObject({ ok: false, code: 'ERR_TRUST_KEY_USE' });
+      expect(decision.check?.message).toMatch(/listed for shc only/);
+      expect(decision.issuer).toBeNull();
+    }
+  });
+
+  it('controls: listed for the use the format needs, for several uses, or for none: trusted', () => {
+    expect(decideTrust(signedBy(listed('hcert')), { ...policy, keyUse: 'hcert' }).check?.ok).toBe(true);
+    expect(decideTrust(signedBy(listed('shc', 'hcert')), { ...policy, keyUse: 'hcert' }).check?.ok).toBe(true);
+    expect(decideTrust(signedBy(key()), { ...policy, keyUse: 'hcert' }).check?.ok).toBe(true);
+    // Without the plugin's keyUse, the format's own name is the use.
+    expect(decideTrust(signedBy(listed('dcc')), policy).check?.ok).toBe(true);
+  });
+
+  it('other purposes (DCC certificate types) are not key uses', () => {
+    const typed = key({ purposes: ['dcc-vaccination'] });
+    expect(decideTrust(signedBy(typed), { ...policy, keyUse: 'hcert' }).check?.ok).toBe(true);
+  });
+});

@@ -88,6 +88,7 @@ export const dccFormat = {
   name: 'dcc',
   shortName: 'dcc',
   title: 'EU Digital COVID Certificate',
+  keyUse: 'hcert',
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */

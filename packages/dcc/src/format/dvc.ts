@@ -67,6 +67,7 @@ export const dvcFormat = {
   name: 'dvc',
   shortName: 'dvc',
   title: 'WHO Digital Vaccination Certificate',
+  keyUse: 'hcert',
   /** Recognises an `HC1:` text whose HCERT is a DVC (sub-claim -6, not the ICVP profile); cheap, never throws. */
   detect: (input) => detectProfile('dvc', input),
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */
@@ -98,6 +99,7 @@ export const icvpFormat = {
   name: 'icvp',
   shortName: 'icvp',
   title: 'WHO International Certificate of Vaccination or Prophylaxis',
+  keyUse: 'hcert',
   /** Recognises an `HC1:` text whose HCERT is a DVC in the ICVP profile; cheap, never throws. */
   detect: (input) => detectProfile('icvp', input),
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */

@@ -43,6 +43,7 @@ export const divocQrFormat = {
   name: 'divoc-qr',
   shortName: 'divoc-qr',
   title: 'DIVOC certificate QR',
+  keyUse: 'vc',
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */

@@ -149,6 +149,9 @@ function personOf(subject: Json, options: ToDdccOptions): DdccPerson {
   if (sex !== undefined) person.sex = sex;
   const identifier = optional(subject.id) ?? optional(subject.refId);
   if (identifier !== undefined) person.identifier = identifier;
+  // A country code or name (`IN`, `India`); a demonym such as DIVOC's usual "Indian" names no code and is left out.
+  const nationality = ddccCountryCode(subject.nationality);
+  if (nationality !== undefined) person.nationality = nationality;
   return person;
 }
 

@@ -18,6 +18,12 @@ export interface CredentialFormatPlugin<Name extends string = string> {
   readonly shortName: string;
   /** A title for people: "EU Digital COVID Certificate". */
   readonly title: string;
+  /**
+   * The key use a trust list gives keys that may sign this format (`hcert` for the HCERT formats, whose signers are the
+   * same document signer certificates; `shc`, `vdsnc`, `vc`). Default: the format's name. A key a trust source listed
+   * for some uses (`format:<use>` purposes) verifies a format only when its use is among them (the verifier decides).
+   */
+  readonly keyUse?: string;
   /** Recognises an input as this format; cheap and never throws. */
   detect(input: FormatInput): FormatDetection | undefined;
   /**

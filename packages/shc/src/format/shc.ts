@@ -45,6 +45,7 @@ export const shcFormat = {
   name: 'shc',
   shortName: 'shc',
   title: 'SMART Health Card',
+  keyUse: 'shc',
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */

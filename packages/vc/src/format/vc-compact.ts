@@ -9,6 +9,7 @@ export const vcCompactFormat = {
   name: 'vc-compact',
   shortName: 'vc-compact',
   title: 'Compact W3C VC QR (DIVOC1:)',
+  keyUse: 'vc',
   /** Recognises an input as this format; cheap, never throws. */
   detect: (input) =>
     input.kind === 'text' && detectCompactCredential(input.text) ? { payload: input.text } : undefined,

@@ -73,6 +73,7 @@ export const w3cVcFormat = {
   name: 'w3c-vc',
   shortName: 'vc',
   title: 'W3C Verifiable Credential',
+  keyUse: 'vc',
   /** Recognises an input as this format; cheap, never throws. */
   detect,
   /** The payload and its envelope facts, unverified. Throws a `DivocError` when it does not decode. */

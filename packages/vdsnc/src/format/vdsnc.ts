@@ -63,6 +63,7 @@ export const vdsncFormat = {
   name: 'vdsnc',
   shortName: 'vdsnc',
   title: 'ICAO VDS-NC',
+  keyUse: 'vdsnc',
   /** Recognises an input as this format; cheap, never throws. */
   detect: (input) =>
     input.kind === 'json' && isJsonObject(input.json.data) && isJsonObject(input.json.sig)

@@ -12,6 +12,8 @@ export interface TrustPolicy {
   now: Date;
   /** Accept a key outside its window now (historical checks). Never a key that was outside it when it signed. */
   acceptExpiredKeys: boolean;
+  /** The key use the credential's format needs (its plugin's `keyUse`; default: the format's name). */
+  keyUse?: string;
 }
 
 export interface TrustDecision {
@@ -34,26 +36,14 @@ export const ERR_NO_TRUSTED_SIGNER = 'ERR_TRUST_NO_SIGNER';
 export const ERR_KEY_USE = 'ERR_TRUST_KEY_USE';
 
 /**
- * The key use (a `format:*` purpose a trust source gave the key) each credential format needs. A key with `format:*`
- * purposes verifies only formats whose use is among them; a key with none is not restricted. HCERT formats (EU DCC,
- * WHO DVC / ICVP) share one use: their signers are the same document signer certificates.
+ * The key's uses (`format:*` purposes a trust source gave it) when they do not include `keyUse`, the use the
+ * credential's format needs (its plugin's `keyUse`); undefined when the key may sign it. A key with no `format:*`
+ * purpose is not restricted.
  */
-export const FORMAT_KEY_USE: Readonly<Record<string, string>> = {
-  dcc: 'format:hcert',
-  dvc: 'format:hcert',
-  icvp: 'format:hcert',
-  shc: 'format:shc',
-  vdsnc: 'format:vdsnc',
-  'w3c-vc': 'format:vc',
-  'vc-compact': 'format:vc',
-  'divoc-qr': 'format:vc',
-};
-
-/** The key's `format:*` uses when they do not include the one `format` needs; undefined when the key may sign it. */
-function keyUseConflict(key: TrustedKey, format: string): string[] | undefined {
+function keyUseConflict(key: TrustedKey, keyUse: string): string[] | undefined {
   const uses = (key.purposes ?? []).filter((p) => p.startsWith('format:'));
   if (uses.length === 0) return undefined;
-  return uses.includes(FORMAT_KEY_USE[format] ?? `format:${format}`) ? undefined : uses;
+  return uses.includes(`format:${keyUse}`) ? undefined : uses;
 }
 
 const window = (key: TrustedKey): string =>
@@ -82,7 +72,7 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
       warnings,
     };
   }
-  const uses = keyUseConflict(key, evidence.format);
+  const uses = keyUseConflict(key, policy.keyUse ?? evidence.format);
   if (uses) {
     return {
       check: failed(

@@ -219,7 +219,7 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
         ...details,
       };
     }
-    trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys });
+    trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys, keyUse: plugin.keyUse ?? plugin.name });
     revocation = await decideRevocation(evidence, trust, ctx);
   } catch (error) {
     // Format verifiers report rather than throw; if one does, it is still a failed verification of this input only.
