@@ -10,20 +10,11 @@ import { buildCredential } from '@divoc/schemas';
 import { decodeShc, issueShc, verifyShc } from '@divoc/shc';
 import { EXAMPLE_ISSUER, exampleSigningKey, exampleStore } from './helpers.js';
 import { vaccinationRecord } from './fixtures.js';
+import { concat } from '../../../test/support/bytes.js';
 
 const { kid, keyPair, signer } = exampleSigningKey();
 const now = new Date('2025-01-01T00:00:00Z');
 const BOM = new Uint8Array([0xef, 0xbb, 0xbf]);
-
-const concat = (...parts: Uint8Array[]): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-};
 
 /** Signs raw payload bytes as an issuer would (the example issuer's key): header, DEFLATE, ES256 over both. */
 async function signBytes(

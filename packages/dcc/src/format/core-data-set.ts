@@ -15,6 +15,9 @@ import {
   type DdccName,
   type DdccPerson,
   type DdccTestCategory,
+  ddccText as text,
+  ddccRequiredText as required,
+  ddccDay as day,
 } from '@divoc/schemas';
 
 type Json = Record<string, unknown>;
@@ -30,25 +33,6 @@ const DEFAULT_SYSTEM: Readonly<Record<DccValueSetName, string>> = {
   testManufacturer: 'https://covid-19-diagnostics.jrc.ec.europa.eu/devices',
   countryCodes: 'urn:iso:std:iso:3166',
 };
-
-/** A DCC text field (the schema has no numbers but `dn` and `sd`: a number elsewhere is no value). */
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const t = value.trim();
-  return t === '' ? undefined : t.slice(0, 1024);
-}
-
-function required(value: unknown, path: string): string {
-  const t = text(value);
-  if (t === undefined) throw new DdccMappingError(path, 'is missing');
-  return t;
-}
-
-function day(value: unknown, path: string): string {
-  const m = /^\d{4}-\d{2}-\d{2}/.exec(required(value, path));
-  if (!m) throw new DdccMappingError(path, 'is not an ISO 8601 date');
-  return m[0];
-}
 
 /** A code of an EU value set, with that set's system and display (a code it does not list keeps the set's register). */
 function coded(set: DccValueSetName, value: unknown, path: string): DdccCoding {

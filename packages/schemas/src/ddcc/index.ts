@@ -24,5 +24,6 @@ export type {
   ToDdccOptions,
 } from './types.js';
 export { loadDdccReader } from './load-reader.js';
+export { ddccText, ddccRequiredText, ddccDay } from './readers.js';
 export { projectCredential, shortCertificateId, VDSNC_MAX_ID } from './projection.js';
 export type { ProjectionOptions } from './projection.js';

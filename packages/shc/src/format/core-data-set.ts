@@ -19,18 +19,12 @@ import {
   type DdccTestEvent,
   type DdccVaccinationEvent,
   type JsonRecord,
+  ddccText as text,
 } from '@divoc/schemas';
 import { LOINC, SYSTEM } from '../fhir/codes.js';
 import { CVX_NAMES, fhirResources, ICD11_NAMES, LOINC_NAMES, SNOMED_RESULT_NAMES } from './summary.js';
 
 const BUNDLE = '$.vc.credentialSubject.fhirBundle';
-
-/** A text field; any other JSON type is no value. */
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const t = value.trim();
-  return t === '' ? undefined : t.slice(0, 1024);
-}
 
 /** The first coding of a CodeableConcept, as the card wrote it. */
 function codingOf(concept: unknown): DdccCoding | undefined {

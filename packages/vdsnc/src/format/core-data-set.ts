@@ -17,28 +17,12 @@ import {
   type DdccSex,
   type DdccTestEvent,
   type DdccVaccinationEvent,
+  ddccText as text,
+  ddccRequiredText as required,
+  ddccDay as day,
 } from '@divoc/schemas';
 
 type Json = Record<string, unknown>;
-
-/** A text field; any other JSON type is no value. */
-function text(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const t = value.trim();
-  return t === '' ? undefined : t.slice(0, 1024);
-}
-
-function required(value: unknown, path: string): string {
-  const t = text(value);
-  if (t === undefined) throw new DdccMappingError(path, 'is missing');
-  return t;
-}
-
-function day(value: unknown, path: string): string {
-  const m = /^\d{4}-\d{2}-\d{2}/.exec(required(value, path));
-  if (!m) throw new DdccMappingError(path, 'is not an ISO 8601 date');
-  return m[0];
-}
 
 let alpha2ByAlpha3: Map<string, string> | undefined;
 /** The alpha-2 code of an alpha-3 country (the DDCC's form); an ICAO code with no alpha-2 (`D<<`) stays as written. */
