@@ -202,6 +202,7 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     ...(config.keys.dsc ? { dsc: config.keys.dsc } : {}),
     ...(config.keys.dcc ? { dcc: config.keys.dcc } : {}),
     ...(config.keys.vdsnc ? { vdsnc: config.keys.vdsnc } : {}),
+    ...(config.keys.dvc ? { dvc: config.keys.dvc } : {}),
     ...(config.keys.shc ? { shc: config.keys.shc } : {}),
   };
   const available: IssuableFormat[] = issuableFormats(keys);

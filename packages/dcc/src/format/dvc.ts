@@ -80,8 +80,10 @@ export const dvcFormat = {
   coreDataSet: async (credential) => (await import('./parts/core-data-set.js')).dvcCoreDataSet(credential),
   issuance: {
     mode: 'signs',
-    keys: ['dvc', 'dsc'],
-    keyHint: 'keys.dvc or keys.dsc (an HCERT document signer and its certificate)',
+    // Not `dsc`: a caller's document signer for the DCC does not make every issuance a DVC as well; the DVC is issued
+    // when keys.dvc is given (it may be the same signer: the CLI's --format dvc does that with --dsc-key).
+    keys: ['dvc'],
+    keyHint: 'keys.dvc (an HCERT document signer and its certificate; the DCC document signer may be used)',
     /** Signs a DVC from the DDCC core data set (vaccinations only) with the key of the first filled slot. */
     issue: async (input, key) => (await issuePart()).issueDvcFormat('dvc', input, key),
   },

@@ -64,6 +64,8 @@ export interface ServiceConfigFile {
     dsc?: { key: string; certificate: string };
     dcc?: { key: string; certificate: string };
     vdsnc?: { key: string; certificate: string };
+    /** WHO Digital Vaccination Certificate signer (the DVC is issued only when it is given). */
+    dvc?: { key: string; certificate: string };
     shc?: { key: string; issuer?: string };
   };
   trust?: string[];
@@ -275,7 +277,7 @@ export async function parseServiceConfig(
       ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}),
     },
   };
-  for (const name of ['dsc', 'dcc', 'vdsnc'] as const) {
+  for (const name of ['dsc', 'dcc', 'vdsnc', 'dvc'] as const) {
     const ref = file.keys[name];
     if (ref === undefined) continue;
     if (!isJsonObject(ref)) fail(`keys.${name} must be { key, certificate }`);

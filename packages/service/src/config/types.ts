@@ -28,6 +28,8 @@ export interface ServiceKeys {
   dsc?: DocumentSignerKey;
   dcc?: DocumentSignerKey;
   vdsnc?: DocumentSignerKey;
+  /** WHO Digital Vaccination Certificate document signer: the DVC is issued only when this is given. */
+  dvc?: DocumentSignerKey;
   shc?: ShcSigningKey;
 }
 
