@@ -178,9 +178,10 @@ function isJwks(text: string): boolean {
  */
 const PRIVATE_KEY_PATTERN = /-----BEGIN [A-Z ]*PRIVATE KEY-----|"(d|privateKey[A-Za-z0-9]*|secretKey[A-Za-z0-9]*)"\s*:/;
 
-function addToTrust(target: Trust, entry: StoredTrust): TrustSourceSummary {
+/** `load`, not `add`: lists whose checks are asynchronous (WHO DID lists with x5c chains, EU DCC lists) load too. */
+function addToTrust(target: Trust, entry: StoredTrust): Promise<TrustSourceSummary> {
   const content = entry.der !== undefined ? base64ToBytes(entry.der) : (entry.text ?? '');
-  return target.add(content, entry.issuer !== undefined ? { issuer: entry.issuer } : {});
+  return target.load(content, entry.issuer !== undefined ? { issuer: entry.issuer } : {});
 }
 
 function errorText(error: unknown): string {
@@ -239,13 +240,13 @@ function renderTrust(): void {
       : `${keys} key${keys === 1 ? '' : 's'} trusted (${[...perKind].map(([kind, n]) => `${kind}: ${n}`).join(', ')}).`;
 }
 
-function rebuildTrust(): void {
+async function rebuildTrust(): Promise<void> {
   trust = new Trust();
   loaded = [];
   const kept: StoredTrust[] = [];
   for (const entry of stored) {
     try {
-      loaded.push({ name: entry.name, summary: addToTrust(trust, entry), persisted: true });
+      loaded.push({ name: entry.name, summary: await addToTrust(trust, entry), persisted: true });
       kept.push(entry);
     } catch {
       // Material that no longer loads (e.g. stored by an older version) is dropped rather than blocking the page.
@@ -275,7 +276,7 @@ async function addTrustFiles(files: readonly File[]): Promise<void> {
       continue;
     }
     try {
-      const summary = addToTrust(trust, entry);
+      const summary = await addToTrust(trust, entry);
       stored.push(entry);
       loaded.push({ name: file.name, summary, persisted: true });
     } catch (error) {
@@ -304,7 +305,7 @@ async function loadTrustFromQuery(params: URLSearchParams): Promise<void> {
     try {
       const response = await fetch(url, { credentials: 'same-origin', redirect: 'error' });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const summary = trust.add(new Uint8Array(await response.arrayBuffer()));
+      const summary = await trust.load(new Uint8Array(await response.arrayBuffer()));
       loaded.push({ name, summary, persisted: false });
     } catch (error) {
       ui.trustError.textContent = `?trust=${name}: ${errorText(error)}`;
@@ -681,7 +682,7 @@ async function main(): Promise<void> {
   if (params.get('acceptExpired') === '1') ui.acceptExpired.checked = true;
 
   stored = readStored();
-  rebuildTrust();
+  await rebuildTrust();
   await loadTrustFromQuery(params);
   renderTrust();
 

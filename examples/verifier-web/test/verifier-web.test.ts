@@ -218,6 +218,8 @@ describe('examples/verifier-web in headless Chromium', () => {
       join(outDir, 'trust.json'),
       JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }),
     );
+    // WHO's DID trust list (TEST excerpt), served for ?trust=: its x5c chains need Trust.load's asynchronous checks.
+    writeFileSync(join(outDir, 'who.did.json'), vector('who/trustlist-test-excerpt.did.json'));
     writeFileSync(join(workDir, 'camera.y4m'), qrY4m(issued.compact));
 
     server = createServer((req, res) => {
@@ -542,6 +544,25 @@ describe('examples/verifier-web in headless Chromium', () => {
     await page.goto(`${origin}/`);
     await page.waitForSelector('html[data-ready=true]');
     expect(await page.locator('#trust-list li').count()).toBe(4);
+  });
+
+  it('?trust= a WHO DID trust list: a French DCC is VALID, its issuer the country the list gives', async () => {
+    const fr = JSON.parse(vector('dcc/dgc-testdata/FR/2DCode/raw/DCC_Test_0001.json')) as typeof dcc;
+    // Control: without the list the French signer is not trusted.
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('html[data-ready=true]');
+    await setClock(page, fr.TESTCTX.VALIDATIONCLOCK);
+    expect((await paste(page, fr.PREFIX)).valid).toBe('false');
+    await page.goto(`${origin}/?trust=who.did.json`);
+    await page.waitForSelector('html[data-ready=true]');
+    expect(await page.textContent('#trust-list')).toMatch(/who\.did\.json — .*this session only/);
+    await setClock(page, fr.TESTCTX.VALIDATIONCLOCK);
+    const result = await paste(page, fr.PREFIX);
+    expect(result.verdict).toBe('✓ VALID');
+    expect(result.facts.Issuer).toBe('FR');
+    // Back to the page without ?trust= (the list was for this session only), as the next tests expect.
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('html[data-ready=true]');
   });
 
   it('works offline after the first load (service worker, server gone)', async () => {
