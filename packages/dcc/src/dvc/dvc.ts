@@ -7,15 +7,14 @@ import {
   isPlatformUnsupportedError,
   type CheckName,
   type FormatVerificationResult,
-  type Signer,
   type TrustedKey,
   type TrustOption,
   type TrustStore,
 } from '@divoc/keys';
 import type { DccAlgorithm } from '../cose/cose.js';
 import { HCERT_WHO_DVC } from '../cwt/claims.js';
-import { decodeDccForVerification, decodeHcert, type DccVerificationInput } from '../hc1/decode.js';
-import { encodeHcert, type HcertForm } from '../hc1/encode.js';
+import { decodeDccForVerification, decodeHcert, type DccVerificationInput, type DecodedDcc } from '../hc1/decode.js';
+import { encodeHcert, type EncodeDccOptions, type HcertForm } from '../hc1/encode.js';
 import { checkSignature, checkTrust, failed, ok, run, within, type SignatureOutcome } from '../hc1/verify.js';
 import {
   DccCwtError,
@@ -30,31 +29,15 @@ import {
 import type { DccPayload } from '../types.js';
 import { dvcProfileOf, dvcVaccinations, validateDvcPayload, type DvcPayload, type DvcProfile } from './payload.js';
 
-/** A decoded (not verified) WHO DVC: the payload, its profile and the envelope facts. */
-export interface DecodedDvc {
+/**
+ * A decoded (not verified) WHO DVC: the payload, its profile and the envelope facts (what `decodeDcc` gives for a DCC,
+ * without the DCC certificate type and the header each field came from).
+ */
+export interface DecodedDvc extends Omit<DecodedDcc, 'payload' | 'type' | 'kidHeader' | 'algHeader'> {
   /** The DVC payload (HCERT -260 → -6), unverified. */
   payload: DvcPayload;
   /** `icvp` when the payload follows the ICVP profile (product catalogue ids), else `dvc`. */
   profile: DvcProfile;
-  /** Key identifier, base64 (protected header first). */
-  kid?: string;
-  kidBytes?: Uint8Array;
-  /** ES256 / PS256, when the header names one of them. */
-  alg?: DccAlgorithm;
-  algId?: number | string;
-  /** CWT issuer (a country code). */
-  iss?: string;
-  /** CWT issued-at and (rarely, for a DVC) expiry, seconds since the epoch. */
-  iat?: number;
-  exp?: number;
-  /** Header maps and claims with labels as decimal strings; byte strings as base64. */
-  protectedHeader: Record<string, unknown>;
-  unprotectedHeader: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  /** The COSE_Sign1 message. */
-  coseBytes: Uint8Array;
-  coseTags: number[];
-  signature: Uint8Array;
 }
 
 /**
@@ -63,26 +46,15 @@ export interface DecodedDvc {
  * `ERR_DCC_CWT_INVALID` (also when the hcert claim holds no DVC), `ERR_DCC_INPUT_INVALID`).
  */
 export function decodeDvc(input: string | Uint8Array): DecodedDvc {
-  const d = decodeHcert(input, HCERT_WHO_DVC);
-  const payload = d.payload as unknown as DvcPayload;
-  const out: DecodedDvc = {
+  const {
     payload,
-    profile: dvcProfileOf(payload),
-    protectedHeader: d.protectedHeader,
-    unprotectedHeader: d.unprotectedHeader,
-    claims: d.claims,
-    coseBytes: d.coseBytes,
-    coseTags: d.coseTags,
-    signature: d.signature,
-  };
-  if (d.kid !== undefined) out.kid = d.kid;
-  if (d.kidBytes !== undefined) out.kidBytes = d.kidBytes;
-  if (d.alg !== undefined) out.alg = d.alg;
-  if (d.algId !== undefined) out.algId = d.algId;
-  if (d.iss !== undefined) out.iss = d.iss;
-  if (d.iat !== undefined) out.iat = d.iat;
-  if (d.exp !== undefined) out.exp = d.exp;
-  return out;
+    type: _type,
+    kidHeader: _kidHeader,
+    algHeader: _algHeader,
+    ...envelope
+  } = decodeHcert(input, HCERT_WHO_DVC);
+  const dvc = payload as unknown as DvcPayload;
+  return { ...envelope, payload: dvc, profile: dvcProfileOf(dvc) };
 }
 
 /** Options of `verifyDvc`: the same trusted signers as the EU DCC (by kid), the clock and the policy. */
@@ -255,18 +227,8 @@ export async function verifyDvc(
   return result;
 }
 
-/** Options of `encodeDvc`: the signer and its certificate, the issuer country and the issue time. */
-export interface EncodeDvcOptions {
-  /** ES256 or PS256 signer. */
-  signer: Signer;
-  /** The signer certificate (PEM, base64 DER, DER): gives the kid, and the signature is checked against it. */
-  certificate?: string | Uint8Array;
-  /** The kid (8 bytes or their base64), when no certificate is given. */
-  kid?: string | Uint8Array;
-  /** CWT issuer, an ISO 3166-1 alpha-2 country (default: the certificate's `C`). */
-  iss?: string;
-  /** Issued at (default now). */
-  iat?: Date | number;
+/** Options of `encodeDvc`: those of `encodeDcc`, but a DVC has no expiry by default and no EU value sets. */
+export interface EncodeDvcOptions extends Omit<EncodeDccOptions, 'exp' | 'validate' | 'valueSets'> {
   /** Expiry: none by default (WHO's DVC has none; its validity is `v.vls` / `v.vle`). */
   exp?: Date | number;
   /** Check the payload against the DVC schema first (default true). */
