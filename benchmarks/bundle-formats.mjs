@@ -12,9 +12,9 @@ import { join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
+import { browserBundleOptions } from './bundle-size.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const appDir = join(root, 'examples/verifier-web');
 const vector = (path) => readFileSync(join(root, 'test/vectors', path), 'utf8');
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -96,27 +96,8 @@ async function whoDvcCase({ createDevelopmentCsca, createDevelopmentSigner, enco
 }
 
 async function buildBundle(outdir) {
-  await esbuild.build({
-    stdin: {
-      contents: "export { verify, Trust } from '@divoc/verifier';\n",
-      resolveDir: appDir,
-      sourcefile: 'verifier.js',
-      loader: 'js',
-    },
-    bundle: true,
-    splitting: true,
-    platform: 'browser',
-    format: 'esm',
-    conditions: ['browser'],
-    target: ['es2022'],
-    minify: true,
-    legalComments: 'none',
-    entryNames: 'verifier',
-    outdir,
-    logLevel: 'silent',
-    tsconfigRaw: '{}',
-    absWorkingDir: appDir,
-  });
+  const entry = "export { verify, Trust } from '@divoc/verifier';\n";
+  await esbuild.build(browserBundleOptions(entry, 'verifier.js', { entryNames: 'verifier', outdir }));
 }
 
 /** Serves `dir` on 127.0.0.1 (an empty page at `/`, JavaScript files as they are). */

@@ -34,9 +34,14 @@ function owner(input) {
   return pkg ? `@divoc/${pkg[1]}` : input;
 }
 
-async function measure(name) {
-  const result = await esbuild.build({
-    stdin: { contents: ENTRIES[name], resolveDir: appDir, sourcefile: `${name}-entry.js`, loader: 'js' },
+/**
+ * How an app's bundler builds the browser verifier (esbuild: browser, ESM, minified, code splitting), from `code`
+ * (an entry module's text) resolved in examples/verifier-web; `extra` adds output options. Shared with
+ * bundle-formats.mjs.
+ */
+export function browserBundleOptions(code, sourcefile, extra) {
+  return {
+    stdin: { contents: code, resolveDir: appDir, sourcefile, loader: 'js' },
     bundle: true,
     splitting: true,
     platform: 'browser',
@@ -45,13 +50,21 @@ async function measure(name) {
     target: ['es2022'],
     minify: true,
     legalComments: 'none',
-    write: false,
-    metafile: true,
-    outdir: join(appDir, '.bundle-size'),
     logLevel: 'silent',
     tsconfigRaw: '{}',
     absWorkingDir: appDir,
-  });
+    ...extra,
+  };
+}
+
+async function measure(name) {
+  const result = await esbuild.build(
+    browserBundleOptions(ENTRIES[name], `${name}-entry.js`, {
+      write: false,
+      metafile: true,
+      outdir: join(appDir, '.bundle-size'),
+    }),
+  );
   const outputs = result.metafile.outputs;
   const files = new Map(result.outputFiles.map((f) => [f.path, f.contents]));
   const key = (p) => Object.keys(outputs).find((k) => p.endsWith(k)) ?? p;
