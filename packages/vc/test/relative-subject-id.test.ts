@@ -4,27 +4,18 @@
  * statements. They are read (decode ok) and judged INVALID with ERR_VC_SUBJECT_ID_UNSIGNED in the `signature` check.
  */
 import { describe, expect, it } from 'vitest';
-import jsonld from 'jsonld';
-import { createDocumentLoader } from '@divoc/schemas';
 import { createSigner, generateKeyPair, trustedKeyFromKeyPair, type KeyPair } from '@divoc/keys';
 import { findAmbiguousTerms, findUnsignedTerms } from '../src/canonize/ambiguity.js';
 import {
   issueCredential,
-  suites,
   verifyCredential,
   type CredentialVerificationResult,
   type JsonObject,
-  type ProofSuite,
   type SuiteName,
   type UnsignedCredential,
 } from '../src/index.js';
 import { keyResolver, vectorJson } from './helpers.js';
-
-const loader = createDocumentLoader();
-/** jsonld.js's `canonize`, which the package's partial typing of `jsonld` leaves out. */
-interface JsonLdCanonize {
-  canonize(document: unknown, options: unknown): Promise<string>;
-}
+import { loader, unsafeSigner } from './unsafe-signer.js';
 
 const now = new Date('2025-01-01T00:00:00Z');
 let ed: KeyPair;
@@ -38,32 +29,6 @@ function divoc(subjectId: string): UnsignedCredential {
   const { proof: _p, ...c } = vectorJson('divoc/signed/rsa2018-divocdev-valid.json') as JsonObject;
   const subject = c.credentialSubject as JsonObject;
   return { ...c, credentialSubject: { ...subject, id: subjectId } } as unknown as UnsignedCredential;
-}
-
-/**
- * A suite that canonicalises as DIVOC's signer did: jsonld.js without safe mode (relative IRIs silently dropped).
- * Independent of the verifier's own tolerant canonicaliser, so the test does not check it against itself.
- */
-function unsafeSigner(name: SuiteName): ProofSuite {
-  const base = suites[name];
-  return {
-    ...base,
-    createProof: (args) =>
-      base.createProof({
-        ...args,
-        context: {
-          ...args.context,
-          canonize: (document) =>
-            (jsonld as unknown as JsonLdCanonize).canonize(document, {
-              algorithm: 'URDNA2015',
-              format: 'application/n-quads',
-              documentLoader: loader,
-              safe: false,
-              base: null,
-            }),
-        },
-      }),
-  };
 }
 
 async function issue(subjectId: string, name: SuiteName = 'Ed25519Signature2018') {

@@ -4,7 +4,6 @@
  * SMART Health Cards whose payload begins with a UTF-8 byte-order mark (read and judged by the signature).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import jsonld from 'jsonld';
 import {
   base64urlEncode,
   createSigner,
@@ -18,47 +17,18 @@ import {
   type KeyPair,
   type Signer,
 } from '@divoc/keys';
-import { buildCredential, createDocumentLoader } from '@divoc/schemas';
-import {
-  encodeCompactCredential,
-  issueCredential,
-  suites,
-  type ProofSuite,
-  type SignedCredential,
-  type UnsignedCredential,
-} from '@divoc/vc';
+import { buildCredential } from '@divoc/schemas';
+import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
 import { encodeDivocQr } from '@divoc/qr';
 import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
 import { Trust, verify, type CredentialFormat } from '@divoc/verifier';
 import { outline, vaccinationRecord } from './helpers.js';
+import { loader, unsafeSigner } from '../../vc/test/unsafe-signer.js';
 
 const now = new Date('2021-07-01T00:00:00Z');
 const SHC_ISS = 'https://divoc.example/shc';
-const loader = createDocumentLoader();
-/** jsonld.js's `canonize`, which the package's partial typing of `jsonld` leaves out. */
-interface JsonLdCanonize {
-  canonize(document: unknown, options: unknown): Promise<string>;
-}
-
 /** eddsa-rdfc-2022, canonicalised as a signer without JSON-LD safe mode does it (relative IRIs silently dropped). */
-const unsafeSuite: ProofSuite = {
-  ...suites['eddsa-rdfc-2022'],
-  createProof: (args) =>
-    suites['eddsa-rdfc-2022'].createProof({
-      ...args,
-      context: {
-        ...args.context,
-        canonize: (document) =>
-          (jsonld as unknown as JsonLdCanonize).canonize(document, {
-            algorithm: 'URDNA2015',
-            format: 'application/n-quads',
-            documentLoader: loader,
-            safe: false,
-            base: null,
-          }),
-      },
-    }),
-};
+const unsafeSuite = unsafeSigner('eddsa-rdfc-2022');
 
 let trust: Trust;
 let vcKey: KeyPair;
