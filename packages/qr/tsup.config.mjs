@@ -1,3 +1,3 @@
 import { divocConfig } from '../../tsup.base.mjs';
 
-export default divocConfig({ entry: ['src/index.ts', 'src/image.ts'] });
+export default divocConfig({ entry: ['src/index.ts', 'src/image.ts', 'src/plugin.ts'] });

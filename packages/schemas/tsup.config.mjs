@@ -5,9 +5,27 @@ import { divocConfig, lazyCopy } from '../../tsup.base.mjs';
 // helpers stay shared.
 // ajv-formats: only its format table (one file, no imports) is used, so it is compiled in rather than installed with
 // the Ajv it depends on.
+// The JSON-LD context packages are compiled in too, from their ES module builds (each a few object literals): loaded
+// from node_modules, four of them are CommonJS that read their documents from disk, and loading the six took Node
+// ~20 ms of `import('@divoc/verifier')` (issue 14).
+const CONTEXT_PACKAGES = [
+  '@digitalbazaar/credentials-context',
+  '@digitalbazaar/data-integrity-context',
+  '@digitalbazaar/multikey-context',
+  '@digitalbazaar/vc-bitstring-status-list-context',
+  'ed25519-signature-2020-context',
+  'security-context',
+];
+
 export default divocConfig({
   entry: ['src/index.ts'],
-  bundle: ['ajv-formats'],
+  bundle: ['ajv-formats', ...CONTEXT_PACKAGES],
+  alias: {
+    '@digitalbazaar/data-integrity-context': 'node_modules/@digitalbazaar/data-integrity-context/dist/context.esm.js',
+    '@digitalbazaar/multikey-context': 'node_modules/@digitalbazaar/multikey-context/dist/context.esm.js',
+    'ed25519-signature-2020-context': 'node_modules/ed25519-signature-2020-context/dist/context.esm.js',
+    'security-context': 'node_modules/security-context/dist/module.js',
+  },
   plugins: [
     lazyCopy({ from: 'src/lib/lazy/', only: 'src/generated/' }),
     // The DDCC reader (loadDdccReader) with its own copy of src/ddcc/; its error class stays one.

@@ -3,12 +3,12 @@
  *
  * @module @divoc/formats
  */
-import { dccFormat, dvcFormat, icvpFormat } from '@divoc/dcc';
-import { divocQrFormat } from '@divoc/qr';
+import { dccFormat, dvcFormat, icvpFormat } from '@divoc/dcc/plugin';
+import { divocQrFormat } from '@divoc/qr/plugin';
 import { FormatRegistry } from '@divoc/schemas';
-import { shcFormat } from '@divoc/shc';
+import { shcFormat } from '@divoc/shc/plugin';
 import { vcCompactFormat, w3cVcFormat } from '@divoc/vc';
-import { vdsncFormat } from '@divoc/vdsnc';
+import { vdsncFormat } from '@divoc/vdsnc/plugin';
 
 /**
  * Every format the SDK reads and writes, in the order of detection and issuance (the DIVOC QR and the compact QR

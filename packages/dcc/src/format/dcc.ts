@@ -12,7 +12,7 @@ import {
   type FormatInput,
 } from '@divoc/schemas';
 import { peekHcertKind } from '../dvc/peek.js';
-import { detectDcc } from '../hc1/decode.js';
+import { detectDcc } from '../hc1/detect.js';
 
 /** HC1 input, unless it is a WHO DVC (HCERT -6: the `dvc` and `icvp` plugins read those). */
 function detect(input: FormatInput) {

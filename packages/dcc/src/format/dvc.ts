@@ -10,7 +10,7 @@ import {
 } from '@divoc/schemas';
 import { dvcVaccinations, type DvcProfile } from '../dvc/payload.js';
 import { peekHcertKind } from '../dvc/peek.js';
-import { detectDcc } from '../hc1/decode.js';
+import { detectDcc } from '../hc1/detect.js';
 
 /** An `HC1:` text (or COSE bytes) whose HCERT is a WHO DVC of this profile. */
 function detectProfile(profile: DvcProfile, input: FormatInput) {

@@ -14,9 +14,10 @@ import { equalBytes } from '../lib/bytes.js';
 import { DccCoseError, DccInputError, DccPrefixError } from '../lib/errors.js';
 import { MAX_INFLATED_BYTES, zlibInflate } from '../lib/zlib.js';
 import type { DccCertificateType, DccPayload } from '../types.js';
+import { HC1_PREFIX, UTF8_PREFIX } from './detect.js';
 
-/** Context identifier of an EU DCC in a QR code. */
-export const HC1_PREFIX = 'HC1:';
+export { detectDcc, HC1_PREFIX } from './detect.js';
+
 /** Longest HC1 text accepted (a version 40 QR code holds at most 4296 alphanumeric characters). */
 export const MAX_HC1_LENGTH = 8192;
 /** Largest COSE message accepted. */
@@ -74,17 +75,6 @@ export type DccVerificationInput = Pick<
 > & {
   claims: CwtClaims;
 };
-
-const UTF8_PREFIX = [0x48, 0x43, 0x31, 0x3a];
-
-/** Cheap sniff: HC1 text (or its UTF-8 bytes), or a tagged COSE_Sign1 / CWT message. */
-export function detectDcc(input: string | Uint8Array): boolean {
-  if (typeof input === 'string') return input.startsWith(HC1_PREFIX);
-  if (!(input instanceof Uint8Array) || input.length < 4) return false;
-  if (UTF8_PREFIX.every((b, i) => input[i] === b)) return true;
-  // 0xd2 = tag 18, 0xd8 0x3d = tag 61.
-  return (input[0] === 0xd2 && input[1] === 0x84) || (input[0] === 0xd8 && input[1] === 0x3d && input[2] === 0xd2);
-}
 
 /** The Base45 body of HC1 text; throws `DccPrefixError` unless it starts with exactly `HC1:`. */
 export function unprefixHc1(text: string): string {

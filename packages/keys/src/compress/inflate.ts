@@ -70,16 +70,17 @@ export function adler32(data: Uint8Array, start = 1): number {
  * fflate on the few hundred bytes of a QR payload. `maxOutputLength` makes it stop at the budget while inflating.
  */
 function nativeInflate(kind: Kind, input: Uint8Array, budget: number, dictionary?: Uint8Array): Uint8Array | undefined {
-  if (!nodeZlib) return undefined;
+  const zlib = nodeZlib();
+  if (!zlib) return undefined;
   const options = { maxOutputLength: Math.max(1, budget), ...(dictionary && kind !== 'gzip' ? { dictionary } : {}) };
   let out: Uint8Array;
   try {
     out =
       kind === 'raw'
-        ? nodeZlib.inflateRawSync(input, options)
+        ? zlib.inflateRawSync(input, options)
         : kind === 'zlib'
-          ? nodeZlib.inflateSync(input, options)
-          : nodeZlib.gunzipSync(input, options);
+          ? zlib.inflateSync(input, options)
+          : zlib.gunzipSync(input, options);
   } catch (err) {
     if ((err as { code?: unknown })?.code === 'ERR_BUFFER_TOO_LARGE')
       throw new InflateTooLargeError(`${NAMES[kind]}: output passes its budget of ${budget} bytes`);
@@ -208,16 +209,17 @@ const level = (options: DeflateOptions): Level => Math.max(0, Math.min(9, Math.t
 
 /** Native zlib where there is one: for the few hundred bytes of a QR payload, ~3x faster than fflate. */
 function nativeDeflate(kind: 'raw' | 'zlib', input: Uint8Array, options: DeflateOptions): Uint8Array | undefined {
-  if (!nodeZlib) return undefined;
+  const zlib = nodeZlib();
+  if (!zlib) return undefined;
   const windowBits = windowBitsFor(input.length + (options.dictionary?.length ?? 0));
   const settings = {
     level: level(options),
     windowBits,
     memLevel: Math.max(1, Math.min(9, windowBits - 6)),
     ...(options.dictionary ? { dictionary: options.dictionary } : {}),
-    ...(options.strategy === 'rle' ? { strategy: nodeZlib.constants.Z_RLE } : {}),
+    ...(options.strategy === 'rle' ? { strategy: zlib.constants.Z_RLE } : {}),
   };
-  const out = kind === 'raw' ? nodeZlib.deflateRawSync(input, settings) : nodeZlib.deflateSync(input, settings);
+  const out = kind === 'raw' ? zlib.deflateRawSync(input, settings) : zlib.deflateSync(input, settings);
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
 }
 

@@ -4,15 +4,27 @@
  */
 type NodeZlib = typeof import('node:zlib');
 
-export const nodeZlib: NodeZlib | undefined = (() => {
+type Process = { getBuiltinModule?: (id: string) => unknown };
+// Which runtime this is, decided at import (a module loaded where there is no getBuiltinModule stays portable);
+// zlib itself is looked up on first use.
+const proc = (globalThis as { process?: Process }).process;
+const getBuiltinModule = proc?.getBuiltinModule;
+let found: { zlib: NodeZlib | undefined } | undefined;
+
+/** Looked up on first use, not at import: importing the package should not load zlib (issue 14, start-up time). */
+export function nodeZlib(): NodeZlib | undefined {
+  found ??= { zlib: lookUp() };
+  return found.zlib;
+}
+
+function lookUp(): NodeZlib | undefined {
   try {
-    const proc = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-    const zlib = proc?.getBuiltinModule?.('node:zlib') as NodeZlib | undefined;
+    const zlib = getBuiltinModule?.call(proc, 'node:zlib') as NodeZlib | undefined;
     return typeof zlib?.deflateRawSync === 'function' ? zlib : undefined;
   } catch {
     return undefined;
   }
-})();
+}
 
 /**
  * The smallest window that still reaches back over the whole dictionary and input (zlib's 262-byte lookahead

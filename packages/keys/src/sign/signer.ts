@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
 import { rawPrivateKey } from '../key/export.js';
 import type { KeyPair } from '../key/key-pair.js';
 import { KeyInvalidError, KeyNotPrivateError, KeyUnsupportedError } from '../lib/errors.js';
@@ -23,6 +22,8 @@ export interface CreateSignerOptions {
 /** JWS PS256 uses a salt as long as the digest (32 bytes); verification auto-detects the length. */
 export const PS256_SALT_LENGTH = 32;
 
+let nobleP256: Promise<typeof import('@noble/curves/nist.js')> | undefined;
+
 function toBytes(buf: Uint8Array): Uint8Array {
   return new Uint8Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength));
 }
@@ -41,25 +42,29 @@ export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer 
   const id = options.id;
   // In-memory keys are node:crypto KeyObjects: signing is Node only (a browser build cannot hold a KeyPair anyway).
   const { constants, sign: nodeSign } = requireNodeCrypto('createSigner');
-  let signSync: (data: Uint8Array) => Uint8Array;
+  let signBytes: (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 
   switch (algorithm) {
     case 'EdDSA':
-      signSync = (data) => toBytes(nodeSign(null, data, privateKey));
+      signBytes = (data) => toBytes(nodeSign(null, data, privateKey));
       break;
     case 'ES256':
       if (options.deterministic) {
-        // noble needs the scalar; extract it once here, not per signature.
+        // noble needs the scalar; extract it once here, not per signature. The curve code loads on the first
+        // signature, not at import (issue 14: start-up time; only deterministic signing uses it).
         const scalar = rawPrivateKey(kp);
-        signSync = (data) => p256.sign(data, scalar, { prehash: true, lowS: false }).toCompactRawBytes();
+        signBytes = async (data) => {
+          const { p256 } = await (nobleP256 ??= import('@noble/curves/nist.js'));
+          return p256.sign(data, scalar, { prehash: true, lowS: false }).toCompactRawBytes();
+        };
       } else {
-        signSync = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
+        signBytes = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
       }
       break;
     case 'PS256':
       if (options.deterministic)
         throw new KeyUnsupportedError('PS256 signatures are randomized; use RS256 for deterministic RSA');
-      signSync = (data) =>
+      signBytes = (data) =>
         toBytes(
           nodeSign('sha256', data, {
             key: privateKey,
@@ -69,7 +74,8 @@ export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer 
         );
       break;
     case 'RS256':
-      signSync = (data) => toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }));
+      signBytes = (data) =>
+        toBytes(nodeSign('sha256', data, { key: privateKey, padding: constants.RSA_PKCS1_PADDING }));
       break;
   }
 
@@ -78,7 +84,7 @@ export function createSigner(kp: KeyPair, options: CreateSignerOptions): Signer 
     algorithm,
     async sign(data: Uint8Array): Promise<Uint8Array> {
       if (!(data instanceof Uint8Array)) throw new KeyInvalidError('data to sign must be a Uint8Array');
-      return signSync(data);
+      return signBytes(data);
     },
   });
 }

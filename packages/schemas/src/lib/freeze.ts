@@ -6,9 +6,16 @@
 export function frozenJsonCopy<T = unknown>(value: unknown): T {
   const text = JSON.stringify(value);
   if (text === undefined) throw new TypeError('value is not JSON');
-  const copy = JSON.parse(text) as unknown;
+  return deepFreeze(JSON.parse(text) as T);
+}
+
+/**
+ * Freezes `value` and every object in it, in place. For data this package owns (its bundled JSON); anything from
+ * outside goes through `frozenJsonCopy`.
+ */
+export function deepFreeze<T>(value: T): T {
   // Iterative, so deeply nested documents cannot overflow the stack here.
-  const stack: unknown[] = [copy];
+  const stack: unknown[] = [value];
   while (stack.length > 0) {
     const node = stack.pop();
     if (node !== null && typeof node === 'object') {
@@ -16,5 +23,5 @@ export function frozenJsonCopy<T = unknown>(value: unknown): T {
       for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push(child);
     }
   }
-  return copy as T;
+  return value;
 }

@@ -17,8 +17,9 @@ import {
   type X509CertificateInfo,
 } from '@divoc/keys';
 import { DIVOC_KEY_ID as KEYS_DIVOC_KEY_ID } from '@divoc/keys';
-import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc';
-import { loadIssuerDirectory, parseRevocationList, type RevocationList } from '@divoc/shc';
+import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc/plugin';
+import { loadIssuerDirectory, parseRevocationList } from '@divoc/shc/plugin';
+import type { RevocationList } from '@divoc/shc';
 import {
   base64ToBytes,
   isObject,

@@ -1,4 +1,5 @@
-import { DEFAULT_IMAGE_LIMITS, sniffImage, type ImageKind } from '@divoc/qr';
+import { DEFAULT_IMAGE_LIMITS, sniffImage } from '@divoc/qr/plugin';
+import type { ImageKind } from '@divoc/qr';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import type { CredentialFormatPlugin, FormatInput, FormatRegistry } from '@divoc/schemas';
 import { depthExceeds, isObject, utf8OrUndefined, type Json } from '../lib/bytes.js';
