@@ -18,6 +18,7 @@ export {
   rsaSignature2018,
   ed25519Signature2018,
 } from './suites/index.js';
+export { jsonWebSignature2020, JWS_2020_CONTEXT_URL } from './suites/json-web-signature-2020.js';
 export {
   VcError,
   VcMalformedError,

@@ -1,13 +1,18 @@
 /**
  * Optional helpers that fetch a DID trust list (WHO ddcc-trust, GDHCN v2) over HTTPS, cache it, and check its
- * signature when it is signed. Nothing here runs at import: a list is fetched only when `fetchDidTrustList` is
- * called. Add what it returns with `await trust.load(fetched.document)`.
+ * signature when it is signed (`Ed25519Signature2020` or `JsonWebSignature2020`, with the JSON-LD contexts bundled
+ * here; `verifyDidTrustListProof` checks a list read from a file). Nothing here runs at import: a list is fetched
+ * only when `fetchDidTrustList` is called. Add what it returns with `await trust.load(fetched.document)`.
  *
  * @module @divoc/verifier/did-web
  */
 import { createDocumentLoader } from '@divoc/schemas';
 import { isUnsafeJsonError, parseJsonStrict, sha256, type TrustedKey } from '@divoc/keys';
-import { canonize, suites, type JsonObject, type Proof } from '@divoc/vc';
+import { canonize, jsonWebSignature2020, suites, type JsonObject, type Proof, type ProofSuite } from '@divoc/vc';
+// The two contexts every DID trust list names, compiled into this entry only (see tsup.config.mjs `bundle`), so a
+// signed list is checked offline and the main entry does not carry them.
+import didV1Context from 'did-context/js/context.js';
+import jws2020Context from '@transmute/security-context/contexts/suites/jws-2020-v1.json' with { type: 'json' };
 import { isObject } from './lib/bytes.js';
 import { TrustInvalidError, TrustUnreadableError } from './lib/errors.js';
 import { isDidTrustList } from './trust/did-trust-list.js';
@@ -29,14 +34,15 @@ export interface DidTrustListCache {
   set(url: string, entry: CachedDidTrustList): Promise<void> | void;
 }
 
-/** The list signer a signed list (`s/` variants) must be signed by, and the JSON-LD contexts its proof needs. */
+/** The list signer a signed list (`s/` variants, GDHCN v2) must be signed by, and any extra JSON-LD contexts. */
 export interface DidTrustListProofCheck {
   /** The trusted list-signer key (`trustedKeyFromKeyPair`, a `TrustedKey` from a trust store). */
   key: TrustedKey;
   /**
-   * JSON-LD contexts by URL that canonicalisation needs and the SDK does not bundle: the lists' own
-   * `https://www.w3.org/ns/did/v1` and `https://w3id.org/security/suites/jws-2020/v1`. Without them the proof cannot
-   * be checked and the list is refused (nothing is fetched to get them).
+   * Extra JSON-LD contexts by URL, for a list that names contexts beyond the usual ones. Not needed for WHO's
+   * lists: the W3C DID v1 and JWS 2020 contexts are bundled here, and the Ed25519 2020 one with `@divoc/schemas`
+   * (none of these can be replaced). A context that is not served makes the proof uncheckable and the list refused
+   * (nothing is fetched to get it).
    */
   contexts?: Readonly<Record<string, unknown>>;
 }
@@ -56,8 +62,9 @@ export interface FetchDidTrustListOptions {
   /** Give up after this many ms. Default 30 000. */
   timeoutMs?: number;
   /**
-   * Check the list's `Ed25519Signature2020` proof against this list-signer key: a list without a proof, or whose
-   * proof does not verify, is refused. Without it a proof is not checked (`proof: "unchecked"`).
+   * Check the list's proof (`Ed25519Signature2020`, as WHO ddcc-trust `s/` lists, or `JsonWebSignature2020`, as
+   * GDHCN version 2 lists) against this list-signer key: a list without a proof, or whose proof does not verify, is
+   * refused. Without it a proof is not checked (`proof: "unchecked"`). See `verifyDidTrustListProof`.
    */
   verifyProof?: DidTrustListProofCheck;
   /** The clock for `maxAge` (default now). */
@@ -167,48 +174,76 @@ async function fileCache(dir: string): Promise<DidTrustListCache> {
   };
 }
 
+/** Contexts every DID trust list names that `@divoc/schemas` does not bundle. */
+const DID_TRUST_LIST_CONTEXTS: Readonly<Record<string, unknown>> = {
+  'https://www.w3.org/ns/did/v1': didV1Context,
+  'https://w3id.org/security/suites/jws-2020/v1': jws2020Context,
+};
+
+/** The proof types a signed list may carry, each with the `@divoc/vc` suite that checks it. */
+const LIST_PROOF_SUITES: ReadonlyMap<string, ProofSuite> = new Map([
+  ['Ed25519Signature2020', suites.Ed25519Signature2020],
+  ['JsonWebSignature2020', jsonWebSignature2020],
+]);
+
 /**
- * Check a signed list's `Ed25519Signature2020` proof with `@divoc/vc`'s suite: RDFC-1.0 canonicalisation of the
- * document without its proof and of the proof options, SHA-256 of each, the Ed25519 signature over both, by the given
- * key. Also: the proof names that key (`verificationMethod` is its id or an alias) for `assertionMethod`. Not
- * checked: `created` / expiry of the proof, and whether the key's DID document still lists it (the caller trusts
- * the key as given).
+ * Check a signed DID trust list's proof, offline, for a list read from a file or fetched by other means
+ * (`fetchDidTrustList` calls it with `verifyProof`). Accepted: `Ed25519Signature2020` (WHO ddcc-trust `s/` lists) and
+ * `JsonWebSignature2020` (GDHCN version 2 lists; JWS `EdDSA`, `ES256` or `PS256` by the key's type), each checked
+ * with `@divoc/vc`'s suite: RDFC-1.0 canonicalisation of the document without its proof and of the proof options,
+ * SHA-256 of each, the signature over both by the given key. The W3C DID v1 and JWS 2020 contexts are bundled, so
+ * nothing is fetched. Also: the proof names that key (`verificationMethod` is its id or an alias) for
+ * `assertionMethod`. Not checked: `created` / expiry of the proof, and whether the key's DID document still lists it
+ * (the caller trusts the key as given). Resolves when the proof verifies; otherwise `TrustInvalidError` with reason
+ * `ERR_DID_TRUST_PROOF_INVALID` (a list with no proof at all: `TrustInvalidError` without that reason).
+ * `source` names the list in messages.
  */
-async function checkProof(doc: Record<string, unknown>, check: DidTrustListProofCheck, url: string): Promise<void> {
-  const proof = doc.proof;
-  if (proof === undefined) throw new TrustInvalidError(`${url} is not signed, and a signed list was asked for`);
-  if (!isObject(proof) || proof.type !== 'Ed25519Signature2020')
-    throw new TrustInvalidError(`${url}: the proof is not an Ed25519Signature2020 proof`, {
+export async function verifyDidTrustListProof(
+  list: Readonly<Record<string, unknown>>,
+  check: DidTrustListProofCheck,
+  source = 'the DID trust list',
+): Promise<void> {
+  if (!isObject(list)) throw new TrustInvalidError(`${source} is not a JSON object`);
+  const proof = list.proof;
+  if (proof === undefined) throw new TrustInvalidError(`${source} is not signed, and a signed list was asked for`);
+  const suite = isObject(proof) && typeof proof.type === 'string' ? LIST_PROOF_SUITES.get(proof.type) : undefined;
+  if (!isObject(proof) || suite === undefined)
+    throw new TrustInvalidError(`${source}: the proof is not Ed25519Signature2020 nor JsonWebSignature2020`, {
       reason: 'ERR_DID_TRUST_PROOF_INVALID',
     });
   const names = [check.key.id, ...(check.key.aliases ?? [])];
   if (typeof proof.verificationMethod !== 'string' || !names.includes(proof.verificationMethod))
-    throw new TrustInvalidError(`${url}: the proof is by another key than the list signer given`, {
+    throw new TrustInvalidError(`${source}: the proof is by another key than the list signer given`, {
       reason: 'ERR_DID_TRUST_PROOF_INVALID',
     });
   if (proof.proofPurpose !== 'assertionMethod')
-    throw new TrustInvalidError(`${url}: the proof's purpose is not assertionMethod`, {
+    throw new TrustInvalidError(`${source}: the proof's purpose is not assertionMethod`, {
       reason: 'ERR_DID_TRUST_PROOF_INVALID',
     });
-  const documentLoader = createDocumentLoader({ contexts: { ...(check.contexts ?? {}) }, registry: null });
-  const { proof: _, ...document } = doc;
   let verifiedBy: TrustedKey | null;
   try {
-    verifiedBy = await suites.Ed25519Signature2020.verifyProof({
+    // The caller's contexts come first so the bundled ones win: a pinned context is never replaced.
+    const documentLoader = createDocumentLoader({
+      contexts: { ...(check.contexts ?? {}), ...DID_TRUST_LIST_CONTEXTS },
+      registry: null,
+    });
+    const { proof: _, ...document } = list;
+    verifiedBy = await suite.verifyProof({
       document: document as JsonObject,
       proof: proof as unknown as Proof,
       keys: [check.key],
       context: { documentLoader, canonize: (d) => canonize(d, { documentLoader }) },
     });
   } catch (error) {
+    const unknownContext = (error as { code?: unknown }).code === 'ERR_JSONLD_UNKNOWN_URL';
     throw new TrustInvalidError(
-      `${url}: the proof cannot be checked: ${(error as Error).message}` +
-        ' (contexts the SDK does not bundle go in verifyProof.contexts)',
+      `${source}: the proof cannot be checked: ${(error as Error).message}` +
+        (unknownContext ? ' (contexts the SDK does not bundle go in verifyProof.contexts)' : ''),
       { cause: error, reason: 'ERR_DID_TRUST_PROOF_INVALID' },
     );
   }
   if (!verifiedBy)
-    throw new TrustInvalidError(`${url}: the proof does not verify with the list signer's key`, {
+    throw new TrustInvalidError(`${source}: the proof does not verify with the list signer's key`, {
       reason: 'ERR_DID_TRUST_PROOF_INVALID',
     });
 }
@@ -232,7 +267,7 @@ export async function fetchDidTrustList(
     const document = parseList(text, url);
     if (source.startsWith('did:web:') && document.id !== source)
       throw new TrustInvalidError(`${url} holds the document of another DID than ${JSON.stringify(source)}`);
-    if (options.verifyProof) await checkProof(document, options.verifyProof, url);
+    if (options.verifyProof) await verifyDidTrustListProof(document, options.verifyProof, url);
     const proof = options.verifyProof ? 'verified' : document.proof !== undefined ? 'unchecked' : 'absent';
     return { url, document, fromCache, fetchedAt: new Date(fetchedAt), proof };
   };

@@ -50,7 +50,7 @@ function legacyJwsSuite(p: LegacySuiteParameters): ProofSuite {
     },
 
     async verifyProof({ document, proof, keys, context }) {
-      const { protectedHeader, signature } = parseDetachedJws(proof.jws, p.algorithm);
+      const { protectedHeader, signature } = parseDetachedJws(proof.jws, [p.algorithm]);
       const verifyData = await verifyDataOf(proofOptionsOf(proof, 'jws'), document, context);
       const signingInput = concatBytes(utf8(`${protectedHeader}.`), verifyData);
       return firstVerifyingKey(p.algorithm, keys, signingInput, signature);
@@ -58,11 +58,18 @@ function legacyJwsSuite(p: LegacySuiteParameters): ProofSuite {
   };
 }
 
-/** Splits a detached JWS and checks its header is exactly the unencoded-payload form for `algorithm`. */
-function parseDetachedJws(
-  jws: unknown,
-  algorithm: SignatureAlgorithm,
-): { protectedHeader: string; signature: Uint8Array } {
+/** A detached JWS split up: the encoded header (part of the signing input), the signature, and the header's `alg`. */
+export interface DetachedJws {
+  protectedHeader: string;
+  signature: Uint8Array;
+  algorithm: SignatureAlgorithm;
+}
+
+/**
+ * Splits a detached JWS and checks its header is exactly the unencoded-payload form, naming one of `algorithms`
+ * (the 2018 suites pass their single one; JsonWebSignature2020 the ones it pairs with key types).
+ */
+export function parseDetachedJws(jws: unknown, algorithms: readonly SignatureAlgorithm[]): DetachedJws {
   if (typeof jws !== 'string' || jws.length === 0)
     throw new VcSignatureInvalidError('proof.jws is missing or not a string');
   if (jws.length > MAX_JWS_LENGTH) throw new VcSignatureInvalidError('proof.jws is too long');
@@ -83,10 +90,12 @@ function parseDetachedJws(
     throw new VcSignatureInvalidError('proof.jws header or signature is not valid base64url JSON', { cause });
   }
   if (!isJsonObject(header)) throw new VcSignatureInvalidError('proof.jws header is not a JSON object');
-  // The header names the algorithm; it must be the suite's own, or an attacker could relabel a proof.
-  if (header.alg !== algorithm) {
+  // The header names the algorithm; it must be one of the suite's own, or an attacker could relabel a proof.
+  const alg = header.alg;
+  const algorithm = algorithms.find((a) => a === alg);
+  if (algorithm === undefined) {
     throw new VcSignatureInvalidError(
-      `proof.jws alg ${JSON.stringify(header.alg)} does not fit this suite (needs ${algorithm})`,
+      `proof.jws alg ${JSON.stringify(alg)} does not fit this suite (needs ${algorithms.join(' or ')})`,
     );
   }
   const crit = header.crit;
@@ -97,7 +106,7 @@ function parseDetachedJws(
   const unknown = Object.keys(header).find((k) => !known.has(k));
   if (unknown) throw new VcSignatureInvalidError(`proof.jws header has an unsupported parameter "${unknown}"`);
   if (signature.length === 0) throw new VcSignatureInvalidError('proof.jws signature is empty');
-  return { protectedHeader, signature };
+  return { protectedHeader, signature, algorithm };
 }
 
 /** `RsaSignature2018`: RSASSA-PSS with SHA-256 (JWS `PS256`), as DIVOC signed its certificates. */
