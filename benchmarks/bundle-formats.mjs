@@ -25,6 +25,7 @@ export const FORMAT_IMAGE_DOWNLOAD_GOAL = 220;
 /** One published vector per format, with the trust material that makes it VALID and the time to judge it at. */
 export async function formatCases() {
   const { encodeCompactCredential } = await import(join(root, 'packages/vc/dist/index.js'));
+  const { encodePixelPass } = await import(join(root, 'packages/qr/dist/index.js'));
   const dccDist = await import(join(root, 'packages/dcc/dist/index.js'));
   const dcc = JSON.parse(vector('dcc/dgc-testdata/DE/2DCode/raw/1.json'));
   // DIVOC's RSA test key (its Ed25519 key file carries the private key, which the browser build does not import).
@@ -46,12 +47,20 @@ export async function formatCases() {
       now: divocNow,
     },
     {
+      // The same DIVOC credential as MOSIP Inji's PixelPass QR data.
+      format: 'pixelpass',
+      input: encodePixelPass(JSON.parse(credential)),
+      trust: divocKey,
+      now: divocNow,
+    },
+    {
       format: 'dcc',
       input: dcc.PREFIX,
       trust: [dcc.TESTCTX.CERTIFICATE],
       now: new Date(dcc.TESTCTX.VALIDATIONCLOCK).toISOString(),
     },
     await whoDvcCase(dccDist),
+    await sdJwtVcCase(),
     {
       format: 'shc',
       input: vector('shc/examples/example-00-d-jws.txt').trim(),
@@ -93,6 +102,37 @@ async function whoDvcCase({ createDevelopmentCsca, createDevelopmentSigner, enco
     { signer: signer.signer, certificate: signer.certificate, iat: new Date(now.getTime() - 60_000) },
   );
   return { format: 'dvc', input: dvc.hc1, trust: [signer.certificatePem], now: now.toISOString() };
+}
+
+/** An SD-JWT VC of a sample record, issued now by a fresh key whose JWT VC Issuer Metadata is the trust. */
+async function sdJwtVcCase() {
+  const { createSigner, exportPublicJwk, generateKeyPair, jwkThumbprint } = await import(
+    join(root, 'packages/keys/dist/index.js')
+  );
+  const { buildCredential } = await import(join(root, 'packages/schemas/dist/index.js'));
+  const { issueSdJwtVc } = await import(join(root, 'packages/sd-jwt/dist/index.js'));
+  const issuer = 'https://issuer.example';
+  const key = await generateKeyPair('P-256');
+  const kid = jwkThumbprint(key);
+  const credential = buildCredential(
+    'vaccination-v2',
+    {
+      name: 'Bhaya Mitra',
+      dob: '1994-09-01',
+      vaccine: 'Covishield',
+      batch: '4121Z005',
+      dose: 1,
+      totalDoses: 2,
+      vaccinationDate: '2021-05-03',
+      facilityName: 'ABC Medical Center',
+      facilityCountry: 'IN',
+      refId: '12346',
+    },
+    { issuer },
+  );
+  const input = await issueSdJwtVc(credential, { signer: createSigner(key, { id: kid }), issuer, kid });
+  const metadata = { issuer, jwks: { keys: [{ ...exportPublicJwk(key), kid }] } };
+  return { format: 'sd-jwt-vc', input, trust: [JSON.stringify(metadata)], now: new Date().toISOString() };
 }
 
 async function buildBundle(outdir) {

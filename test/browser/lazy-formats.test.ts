@@ -38,7 +38,7 @@ describe('verify in Chromium loads each format on first use', () => {
   it('covers every format of the SDK, and a QR image', () => {
     expect(new Set(trusted.map((r) => r.case.format))).toEqual(
       // icvp is a DVC profile: the same code as dvc.
-      new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'dvc', 'shc', 'vdsnc']),
+      new Set(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'sd-jwt-vc', 'dcc', 'dvc', 'shc', 'vdsnc']),
     );
     expect(trusted.some((r) => label(r.case).includes('image'))).toBe(true);
   });

@@ -34,11 +34,13 @@ const FORMAT_NAMES: Record<CredentialFormat | 'unknown', string> = {
   'w3c-vc': 'W3C Verifiable Credential',
   'vc-compact': 'DIVOC compact QR (DIVOC1:)',
   'divoc-qr': 'DIVOC QR',
+  pixelpass: 'PixelPass QR (MOSIP Inji)',
   dcc: 'EU Digital COVID Certificate',
   dvc: 'WHO Digital Vaccination Certificate',
   icvp: 'WHO International Certificate of Vaccination or Prophylaxis',
   shc: 'SMART Health Card',
   vdsnc: 'ICAO VDS-NC',
+  'sd-jwt-vc': 'SD-JWT Verifiable Credential',
   unknown: 'Not recognised',
 };
 
@@ -48,6 +50,7 @@ const KIND_NAMES: Record<TrustSourceKind, string> = {
   jwks: 'JWKS',
   jwk: 'JWK',
   'issuer-directory': 'SHC issuer directory',
+  'jwt-vc-issuer-metadata': 'JWT VC Issuer Metadata',
   'dcc-signer-list': 'EU DCC signer list',
   'csca-certificate': 'CSCA certificate',
   'signer-certificate': 'signer certificate',

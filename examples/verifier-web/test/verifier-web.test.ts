@@ -16,7 +16,15 @@ import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSigner, generateKeyPair, toTrustListEntry, verificationMethodId } from '@divoc/keys';
+import {
+  createSigner,
+  exportPublicJwk,
+  generateKeyPair,
+  jwkThumbprint,
+  toTrustListEntry,
+  verificationMethodId,
+} from '@divoc/keys';
+import { issueSdJwtVcFromDdcc } from '@divoc/sd-jwt';
 import { createDevelopmentCsca, createDevelopmentSigner } from '@divoc/dcc';
 import { issueAllFormats } from '@divoc/issuer';
 import { createQrMatrix, renderQr } from '@divoc/qr';
@@ -28,7 +36,7 @@ const repoRoot = join(exampleDir, '..', '..');
 const vector = vectorText;
 
 /** Packages the page's bundle reaches, whose dist/ must exist. */
-const BUNDLED_PACKAGES = ['verifier', 'keys', 'schemas', 'vc', 'qr', 'dcc', 'shc', 'vdsnc', 'status'];
+const BUNDLED_PACKAGES = ['verifier', 'keys', 'schemas', 'vc', 'qr', 'dcc', 'shc', 'vdsnc', 'sd-jwt', 'status'];
 
 const SHC_ISSUER = 'https://spec.smarthealth.cards/examples/issuer';
 const ISSUER = 'https://divoc.example';
@@ -159,7 +167,15 @@ describe('examples/verifier-web in headless Chromium', () => {
     TESTCTX: { CERTIFICATE: string; VALIDATIONCLOCK: string };
   };
   const shcNumeric = vector('shc/examples/example-00-f-qr-code-numeric-value-0.txt').trim();
-  let issued: { compact: string; compactPng: Uint8Array; divocQrPng: Uint8Array; dcc: string; dccPng: Uint8Array };
+  let issued: {
+    compact: string;
+    compactPng: Uint8Array;
+    divocQrPng: Uint8Array;
+    dcc: string;
+    dccPng: Uint8Array;
+    pixelpass: string;
+    sdJwt: string;
+  };
 
   beforeAll(async () => {
     const missing = BUNDLED_PACKAGES.filter(
@@ -195,19 +211,33 @@ describe('examples/verifier-web in headless Chromium', () => {
       {
         issuer: ISSUER,
         keys: { vc: createSigner(vcKey, { id: vm }), dcc: { signer: dsc.signer, certificate: dsc.certificatePem } },
-        formats: ['vc-compact', 'divoc-qr', 'dcc'],
+        formats: ['vc-compact', 'divoc-qr', 'pixelpass', 'dcc'],
         qr: 'png',
       },
     );
     if (all.errors) throw new Error(`issuing failed: ${JSON.stringify(all.errors)}`);
     const out = all.outputs;
+    // An SD-JWT VC of the same record, by a P-256 key whose JWT VC Issuer Metadata is served for ?trust=.
+    const sdKey = await generateKeyPair('P-256');
+    const kid = jwkThumbprint(sdKey);
+    const sdJwt = await issueSdJwtVcFromDdcc(all.ddcc, {
+      signer: createSigner(sdKey, { id: kid }),
+      issuer: ISSUER,
+      kid,
+    });
     issued = {
       compact: out['vc-compact']!.text,
       compactPng: out['vc-compact']!.image as Uint8Array,
       divocQrPng: out['divoc-qr']!.image as Uint8Array,
       dcc: out.dcc!.hc1,
       dccPng: out.dcc!.image as Uint8Array,
+      pixelpass: out.pixelpass!.text,
+      sdJwt,
     };
+    writeFileSync(
+      join(outDir, 'sd-jwt-issuer.json'),
+      JSON.stringify({ issuer: ISSUER, jwks: { keys: [{ ...exportPublicJwk(sdKey), kid }] } }),
+    );
     writeFileSync(
       join(workDir, 'issuer-trust-list.json'),
       JSON.stringify({ issuers: [toTrustListEntry(vcKey, { id: vm, controller: ISSUER })] }),
@@ -561,6 +591,31 @@ describe('examples/verifier-web in headless Chromium', () => {
     expect(result.verdict).toBe('✓ VALID');
     expect(result.facts.Issuer).toBe('FR');
     // Back to the page without ?trust= (the list was for this session only), as the next tests expect.
+    await page.goto(`${origin}/`);
+    await page.waitForSelector('html[data-ready=true]');
+  });
+
+  it('pasted PixelPass (MOSIP Inji) and SD-JWT VC text we issued: VALID with the issuer trusted for them', async () => {
+    await page.goto(`${origin}/?trust=trust.json`);
+    await page.waitForSelector('html[data-ready=true]');
+    const pixelpass = await paste(page, issued.pixelpass);
+    expect(pixelpass.format).toBe('pixelpass');
+    expect(pixelpass.verdict).toBe('✓ VALID');
+    expect(pixelpass.facts.Name).toBe('राजेश कुमार');
+    // Control: the SD-JWT VC's issuer key is not in trust.json, so it is decoded and refused for trust.
+    const untrusted = await paste(page, issued.sdJwt);
+    expect(untrusted.format).toBe('sd-jwt-vc');
+    expect(untrusted.valid).toBe('false');
+    await page.goto(`${origin}/?trust=sd-jwt-issuer.json`);
+    await page.waitForSelector('html[data-ready=true]');
+    const sdJwt = await paste(page, issued.sdJwt);
+    expect(sdJwt.format).toBe('sd-jwt-vc');
+    expect(sdJwt.verdict).toBe('✓ VALID');
+    expect(sdJwt.facts.Name).toBe('राजेश कुमार');
+    // A disclosure changed after signing: INVALID.
+    const parts = issued.sdJwt.split('~');
+    parts[1] = parts[1]!.slice(0, -2) + (parts[1]!.endsWith('AA') ? 'BB' : 'AA');
+    expect((await paste(page, parts.join('~'))).valid).toBe('false');
     await page.goto(`${origin}/`);
     await page.waitForSelector('html[data-ready=true]');
   });

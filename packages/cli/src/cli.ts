@@ -13,6 +13,7 @@ const COMMANDS: Record<string, (argv: readonly string[], io: CliIo) => Promise<n
   sample: async (argv, io) => (await import('./commands/sample.js')).runSample(argv, io),
   status: async (argv, io) => (await import('./commands/status.js')).runStatus(argv, io),
   serve: async (argv, io) => (await import('./commands/serve.js')).runServe(argv, io),
+  offer: async (argv, io) => (await import('./commands/offer.js')).runOffer(argv, io),
 };
 
 /** The text of `divoc --help`: the commands, the global options and the exit status. */
@@ -31,6 +32,7 @@ Commands:
   sample          write a synthetic registry export (CSV / NDJSON / JSON) to try issue on
   status          W3C Bitstring Status Lists: create, revoke / suspend, publish, show
   serve           run the HTTP signing service (--config FILE, or --dev --key FILE on loopback)
+  offer           create an OpenID4VCI offer for a record on a running service: link, PIN and QR for a wallet
 
 Options:
   -h, --help      show help (also: divoc <command> --help)

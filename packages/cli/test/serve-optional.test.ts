@@ -96,8 +96,9 @@ describe('@divoc/service is an optional peer dependency, loaded only by divoc se
         if (DYNAMIC.test(text)) withDynamic.push(file.slice(DIST.length + 1));
         DYNAMIC.lastIndex = 0;
       }
-      // One serve chunk per module system (ESM .js, CommonJS .cjs).
-      withDynamic.sort();
+      // One serve chunk per module system (ESM .js, CommonJS .cjs). Ordered by extension: the content hashes in the
+      // names would otherwise decide the order.
+      withDynamic.sort((a, b) => Number(b.endsWith('.cjs')) - Number(a.endsWith('.cjs')));
       expect(withDynamic).toHaveLength(2);
       expect(withDynamic[0]).toMatch(/^serve-[\w-]+\.cjs$/);
       expect(withDynamic[1]).toMatch(/^serve-[\w-]+\.js$/);

@@ -4,8 +4,9 @@
  * @module @divoc/formats
  */
 import { dccFormat, dvcFormat, icvpFormat } from '@divoc/dcc/plugin';
-import { divocQrFormat } from '@divoc/qr/plugin';
+import { divocQrFormat, pixelpassFormat } from '@divoc/qr/plugin';
 import { FormatRegistry } from '@divoc/schemas';
+import { sdJwtVcFormat } from '@divoc/sd-jwt/plugin';
 import { shcFormat } from '@divoc/shc/plugin';
 import { vcCompactFormat, w3cVcFormat } from '@divoc/vc';
 import { vdsncFormat } from '@divoc/vdsnc/plugin';
@@ -21,11 +22,13 @@ export const FORMATS = new FormatRegistry([
   w3cVcFormat,
   divocQrFormat,
   vcCompactFormat,
+  pixelpassFormat,
   dccFormat,
   dvcFormat,
   icvpFormat,
   shcFormat,
   vdsncFormat,
+  sdJwtVcFormat,
 ] as const);
 
 /** A format of the SDK, by its one name. */

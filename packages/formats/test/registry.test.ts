@@ -40,7 +40,18 @@ const RECORD = {
 
 describe('FORMATS: the one registration of every format', () => {
   it('names each format once, in the order of detection and issuance', () => {
-    expect(FORMATS.names).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'dvc', 'icvp', 'shc', 'vdsnc']);
+    expect(FORMATS.names).toEqual([
+      'w3c-vc',
+      'divoc-qr',
+      'vc-compact',
+      'pixelpass',
+      'dcc',
+      'dvc',
+      'icvp',
+      'shc',
+      'vdsnc',
+      'sd-jwt-vc',
+    ]);
     const spellings = FORMATS.plugins.flatMap((p) => [p.name, p.shortName]);
     for (const plugin of FORMATS.plugins) expect(FORMATS.get(plugin.shortName)).toBe(plugin);
     // `vc` is the CLI's and the file names' word for `w3c-vc`: one plugin, two spellings, never two formats.
@@ -96,6 +107,14 @@ describe('FORMATS: the one registration of every format', () => {
       fixture.keys.dcc,
     );
     const icvpText = String((icvp.output as Record<string, unknown>).hc1);
+    // The SD-JWT VC signs with its own key slot (keys.sdJwtVc) and an https issuer: issued from the same data set.
+    const sdJwtPlugin = FORMATS.get('sd-jwt-vc');
+    if (sdJwtPlugin.issuance.mode !== 'signs') throw new Error('sd-jwt-vc signs');
+    const sdJwtIssued = await sdJwtPlugin.issuance.issue(
+      { ddcc: issued.ddcc, credential: {}, issuer: 'https://divoc.example', issuanceDate: ISSUED_AT, options: {} },
+      { signer: createSigner(await generateKeyPair('P-256'), { id: 'sd-jwt-key' }) },
+    );
+    const sdJwtText = String((sdJwtIssued.output as Record<string, unknown>).sdJwt);
     const inputs: Record<string, Parameters<typeof FORMATS.detect>[0]> = {
       'w3c-vc': { kind: 'json', json: outputs['w3c-vc']!.credential as Record<string, unknown> },
       'divoc-qr': {
@@ -110,11 +129,18 @@ describe('FORMATS: the one registration of every format', () => {
         raw: String(outputs['vc-compact']!.text),
         maxItems: 16,
       },
+      pixelpass: {
+        kind: 'text',
+        text: String(outputs.pixelpass!.text),
+        raw: String(outputs.pixelpass!.text),
+        maxItems: 16,
+      },
       dcc: { kind: 'text', text: String(outputs.dcc!.hc1), raw: String(outputs.dcc!.hc1), maxItems: 16 },
       dvc: { kind: 'text', text: String(outputs.dvc!.hc1), raw: String(outputs.dvc!.hc1), maxItems: 16 },
       icvp: { kind: 'text', text: icvpText, raw: icvpText, maxItems: 16 },
       shc: { kind: 'text', text: String(outputs.shc!.jws), raw: String(outputs.shc!.jws), maxItems: 16 },
       vdsnc: { kind: 'json', json: JSON.parse(String(outputs.vdsnc!.json)) as Record<string, unknown> },
+      'sd-jwt-vc': { kind: 'text', text: sdJwtText, raw: sdJwtText, maxItems: 16 },
     };
     expect(Object.keys(inputs)).toEqual(FORMATS.names);
     for (const name of FORMATS.names) {
@@ -244,11 +270,11 @@ describe('the issuer issues a registered format with no change to the issuer', (
     const input = { record: RECORD, template: 'vaccination' };
     const options = { keys: { vc: fixture.keys.vc }, issuer: ISSUER, issuanceDate: ISSUED_AT, strict: true };
     const plain = await issueAllFormats(input, options);
-    expect(Object.keys(plain.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact']);
+    expect(Object.keys(plain.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass']);
 
     const issued = await issueAllFormats(input, { ...options, registry: FORMATS.with(toyWrapping) });
     const outputs = issued.outputs as Record<string, { text?: string; credential?: unknown }>;
-    expect(Object.keys(outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'toy-vc']);
+    expect(Object.keys(outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'toy-vc']);
     const carried = JSON.parse(new TextDecoder().decode(base64urlDecode(outputs['toy-vc']!.text!.slice(6))));
     expect(carried).toEqual(outputs['w3c-vc']!.credential);
   });

@@ -25,6 +25,10 @@ export interface IssuerKeys {
   /** VDS-NC barcode signer (its certificate carries the VDS-NC extended key usage and document types). */
   vdsnc?: DocumentSignerKey;
   shc?: ShcSigningKey;
+  /**
+   * SD-JWT VC issuer key: an ES256 or EdDSA signer, its `kid` in the issuer's JWKS, the `iss` URL (default `issuer`).
+   */
+  sdJwtVc?: { signer: Signer; kid?: string; issuer?: string };
 }
 
 /** What to issue from: a registry record and its template, or one of our credentials (signed or not). */
@@ -114,6 +118,8 @@ export interface IssuedOutputs {
   'w3c-vc'?: { credential: SignedCredential; json: string };
   'divoc-qr'?: { text: string; image?: QrImage };
   'vc-compact'?: { text: string; image?: QrImage };
+  /** PixelPass QR data of the signed VC (what MOSIP Inji Verify scans): CBOR, zlib, Base45. */
+  pixelpass?: { text: string; image?: QrImage };
   dcc?: { hc1: string; uvci: string; payload: DccPayload; image?: QrImage };
   /** WHO Digital Vaccination Certificate: `HC1:` text of HCERT -6 (no certificate id of its own). */
   dvc?: { hc1: string; payload: DvcPayload; image?: QrImage };
@@ -121,6 +127,8 @@ export interface IssuedOutputs {
   icvp?: { hc1: string; payload: DvcPayload; image?: QrImage };
   shc?: { jws: string; qr: string[]; file: HealthCardFile; payload: ShcPayload; images?: QrImage[] };
   vdsnc?: { seal: VdsncSeal; json: string; image?: QrImage };
+  /** SD-JWT VC (`dc+sd-jwt`): the compact SD-JWT with every disclosure. */
+  'sd-jwt-vc'?: { sdJwt: string };
 }
 
 /** The result of {@link issueAllFormats}: the certificate id, the DDCC core data set, the outputs and the failures. */

@@ -2,13 +2,19 @@ import { expect } from 'vitest';
 import { decodeDcc, transliterateIcao, validateUvciChecksum, verifyDcc } from '@divoc/dcc';
 import { CVX_BY_VACCINE, decodeShc, verifyShc } from '@divoc/shc';
 import { decodeVdsnc, toAlpha3, verifyVdsnc } from '@divoc/vdsnc';
-import { decodeDivocQr, verifyDivocQr } from '@divoc/qr';
+import { decodeDivocQr, decodePixelPass, verifyDivocQr } from '@divoc/qr';
 import { decodeCompactCredential, verifyCredential } from '@divoc/vc';
 import type { FhirResource } from '@divoc/shc';
 import { shortCertificateId, type IssuedFormats } from '../src/index.js';
 import type { Fixture } from './fixtures.js';
 
 type Json = Record<string, unknown>;
+
+/** The credential PixelPass text carries (CBOR data, or JSON text). */
+function pixelpassCredential(text: string): Json {
+  const decoded = decodePixelPass(text);
+  return (decoded.kind === 'cbor' ? decoded.data : JSON.parse(decoded.text)) as Json;
+}
 
 /** Verifies every output with its own package's verifier; returns the formats that verified. */
 export async function verifyAll(result: IssuedFormats, fixture: Fixture, now = new Date()): Promise<string[]> {
@@ -34,6 +40,11 @@ export async function verifyAll(result: IssuedFormats, fixture: Fixture, now = n
     expectValid(
       'vc-compact',
       await verifyCredential(decodeCompactCredential(outputs['vc-compact'].text), { trust: trustStore, now }),
+    );
+  if (outputs.pixelpass)
+    expectValid(
+      'pixelpass',
+      await verifyCredential(pixelpassCredential(outputs.pixelpass.text), { trust: trustStore, now }),
     );
   if (outputs.dcc) expectValid('dcc', await verifyDcc(outputs.dcc.hc1, { trust: trustStore, now }));
   if (outputs.shc)
@@ -96,7 +107,7 @@ export function expectConsistent(result: IssuedFormats): Record<string, Reading>
         ? ddcc.test.country
         : ddcc.recovery.country;
 
-  for (const format of ['w3c-vc', 'divoc-qr', 'vc-compact'] as const) {
+  for (const format of ['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass'] as const) {
     const out = outputs[format];
     if (!out) continue;
     const credential = (
@@ -104,7 +115,9 @@ export function expectConsistent(result: IssuedFormats): Record<string, Reading>
         ? JSON.parse(outputs['w3c-vc']!.json)
         : format === 'divoc-qr'
           ? decodeDivocQr(outputs['divoc-qr']!.text).credential
-          : decodeCompactCredential(outputs['vc-compact']!.text)
+          : format === 'vc-compact'
+            ? decodeCompactCredential(outputs['vc-compact']!.text)
+            : pixelpassCredential(outputs.pixelpass!.text)
     ) as Json;
     const r = fromCredential(credential);
     readings[format] = r;

@@ -13,7 +13,7 @@ beforeAll(async () => {
 });
 
 const NOW = new Date('2021-09-15T00:00:00Z');
-const ALL = ['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc'];
+const ALL = ['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'dcc', 'shc', 'vdsnc'];
 
 async function issue(
   template: string,
@@ -34,7 +34,7 @@ async function issue(
 
 describe('one record per template → every format, all valid, all saying the same', () => {
   for (const template of ['vaccination', 'vaccination-v2', 'test'] as const) {
-    it(`${template}: six formats, each verifies, fields agree`, async () => {
+    it(`${template}: seven formats, each verifies, fields agree`, async () => {
       const result = await issue(template, records[template]);
       expect(result.errors).toBeUndefined();
       expect(Object.keys(result.outputs)).toEqual(ALL);
@@ -43,14 +43,14 @@ describe('one record per template → every format, all valid, all saying the sa
     });
   }
 
-  it('recovery: W3C VC, both QR forms and DCC; SHC and VDS-NC reported as unsupported', async () => {
+  it('recovery: W3C VC, its QR forms and DCC; SHC and VDS-NC reported as unsupported', async () => {
     const result = await issue('recovery', records.recovery);
-    expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc']);
+    expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'dcc']);
     expect(result.errors).toEqual({
       shc: expect.objectContaining({ code: 'ERR_ISSUER_FORMAT_UNSUPPORTED' }),
       vdsnc: expect.objectContaining({ code: 'ERR_ISSUER_FORMAT_UNSUPPORTED' }),
     });
-    expect(await verifyAll(result, fixture, NOW)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc']);
+    expect(await verifyAll(result, fixture, NOW)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'dcc']);
     expectConsistent(result);
     expect(result.ddcc.kind === 'recovery' && result.ddcc.recovery.country).toBe('LK');
     expect(result.outputs.dcc!.payload.r![0]!.co).toBe('LK');
@@ -140,7 +140,7 @@ describe('names in several scripts', () => {
       const { nameLatin: _drop, ...record } = records['vaccination-v2'];
       const result = await issue('vaccination-v2', record);
       expect(result.errors).toEqual({ dcc: expect.objectContaining({ code: 'ERR_ISSUER_NAME_NOT_LATIN' }) });
-      expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'shc', 'vdsnc']);
+      expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'shc', 'vdsnc']);
       expect(result.outputs.vdsnc!.seal.data.msg.pid).toMatchObject({ n: 'राजेश कुमार' });
       expectConsistent(result);
     },
@@ -176,7 +176,14 @@ describe('lossy spots', () => {
     const result = await issue('vaccination-v2', { ...records['vaccination-v2'], vaccine: 'Corbevax', batch: 'CB01' });
     expect(result.errors).toEqual({ dcc: expect.objectContaining({ code: 'ERR_ISSUER_VALUE_UNMAPPABLE' }) });
     expect(result.errors!.dcc!.message).toMatch(/Corbevax/);
-    expect(await verifyAll(result, fixture, NOW)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'shc', 'vdsnc']);
+    expect(await verifyAll(result, fixture, NOW)).toEqual([
+      'w3c-vc',
+      'divoc-qr',
+      'vc-compact',
+      'pixelpass',
+      'shc',
+      'vdsnc',
+    ]);
     expectConsistent(result);
     expect(result.ddcc.kind === 'vaccination' && result.ddcc.vaccination.vaccine?.code).toBe('XM5JC5');
   });
@@ -242,7 +249,7 @@ describe('options', () => {
       { template: 'vaccination-v2', record: diacritics },
       { keys: { vc: fixture.keys.vc! }, issuer: ISSUER },
     );
-    expect(Object.keys(onlyVc.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact']);
+    expect(Object.keys(onlyVc.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass']);
     expect(onlyVc.errors).toBeUndefined();
   });
 

@@ -46,7 +46,7 @@ it('the README example runs as written', async () => {
   });
   expect(result.ddcc.person.name.latin?.text).toBe('Rajesh Kumar');
   expect(result.outputs.dcc!.payload.nam).toEqual({ fn: 'कुमार', fnt: 'KUMAR', gn: 'राजेश', gnt: 'RAJESH' });
-  expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'dcc', 'shc', 'vdsnc']);
+  expect(Object.keys(result.outputs)).toEqual(['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass', 'dcc', 'shc', 'vdsnc']);
   expect(result.errors).toBeUndefined();
 
   const corbevax = await issueAllFormats(

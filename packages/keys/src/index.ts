@@ -71,7 +71,7 @@ export {
   encodeCborValue,
   decodeCborStrict,
 } from './codec/cbor-strict.js';
-export type { CborValue } from './codec/cbor-strict.js';
+export type { CborValue, DecodeCborStrictOptions } from './codec/cbor-strict.js';
 export { utf8DecodeStrict } from './codec/utf8.js';
 export type { Utf8DecodeOptions } from './codec/utf8.js';
 export { utf8Encode } from './lib/bytes.js';
@@ -202,6 +202,6 @@ export { trustStoreOf } from './trust/trust-option.js';
 export type { TrustOption, TrustOptions } from './trust/trust-option.js';
 export type { TrustStoreOptions, AddCertificateOptions, ResolveFilter } from './trust/trust-store.js';
 export { jwkThumbprint } from './trust/jwk-thumbprint.js';
-export { trustedKeyIssuers, bindIssuer, issuerKind, sameIssuer } from './trust/identity.js';
+export { trustedKeyIssuers, bindIssuer, issuerKind, sameIssuer, keysForJwsIssuer } from './trust/identity.js';
 export type { IssuerBinding, IssuerKind } from './trust/identity.js';
 export { toAlpha3, isAlpha3 } from './trust/countries.js';

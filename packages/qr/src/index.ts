@@ -1,5 +1,6 @@
 /**
- * DIVOC QR payloads (the `divoc-qr` format), QR rendering and QR reading from images.
+ * DIVOC QR payloads (the `divoc-qr` format), PixelPass QR data (the `pixelpass` format, what MOSIP Inji Verify
+ * scans), QR rendering and QR reading from images.
  *
  * @module @divoc/qr
  */
@@ -14,6 +15,13 @@ export type {
 } from './divoc/payload.js';
 export { verifyDivocQr } from './divoc/verify.js';
 export type { VerifyDivocQrOptions, DivocQrVerificationResult } from './divoc/verify.js';
+
+// PixelPass QR data (MOSIP Inji)
+export { encodePixelPass } from './pixelpass/encode.js';
+export { decodePixelPass } from './pixelpass/decode.js';
+export { detectPixelPass } from './pixelpass/detect.js';
+export { PIXELPASS_MAX_TEXT } from './pixelpass/shared.js';
+export type { PixelPassJson, DecodedPixelPass, PixelPassLimits, EncodePixelPassOptions } from './pixelpass/shared.js';
 
 // Rendering
 export { renderQr, renderQrPng, renderQrSvg } from './render/index.js';
@@ -41,6 +49,13 @@ export {
   DivocQrEntryMissingError,
   DivocQrJsonInvalidError,
   DivocQrUnsafeJsonError,
+  PixelPassMalformedError,
+  PixelPassTooLargeError,
+  PixelPassBombError,
+  PixelPassCborInvalidError,
+  PixelPassTextInvalidError,
+  PixelPassJsonInvalidError,
+  PixelPassUnsafeJsonError,
   QrRenderOptionsError,
   QrDataTooLongError,
   QrImageUnsupportedError,
@@ -53,3 +68,4 @@ export {
 } from './lib/errors.js';
 export type { QrError, QrErrorCode } from './lib/errors.js';
 export { divocQrFormat } from './format/divoc-qr.js';
+export { pixelpassFormat } from './format/pixelpass.js';

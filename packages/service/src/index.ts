@@ -18,6 +18,7 @@ export {
   MemoryCredentialStore,
   MemoryIdempotencyStore,
   MemoryStatusListStore,
+  MemoryOid4vciStore,
 } from './storage/memory.js';
 export { createPostgresStorage } from './storage/postgres.js';
 export type { PostgresStorageOptions } from './storage/postgres.js';
@@ -30,6 +31,22 @@ export type {
   StatusListRecord,
   StoredCredential,
   StoredResponse,
+  StoredOffer,
+  Oid4vciStore,
 } from './storage/types.js';
+export { Oid4vciError } from './oid4vci/errors.js';
+export type { Oid4vciErrorCode } from './oid4vci/errors.js';
+export { OID4VCI_ROUTES } from './oid4vci/routes.js';
+export { configurationIdOf, offerLink, PRE_AUTHORIZED_GRANT, OFFER_SCHEME } from './oid4vci/issuer.js';
+export { PROOF_TYP } from './oid4vci/proof.js';
+export type {
+  Oid4vciConfig,
+  Oid4vciCredentialType,
+  Oid4vciDisplay,
+  Oid4vciFormatIssuer,
+  FormatIssueInput,
+  FormatIssued,
+  HolderKey,
+} from './oid4vci/types.js';
 export { ServiceError, ServiceConfigError, StorageError, isServiceError } from './lib/errors.js';
 export type { ServiceErrorCode, AnyServiceError } from './lib/errors.js';

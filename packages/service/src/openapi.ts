@@ -10,6 +10,8 @@ export interface RouteDoc {
   /** Scope(s) a caller needs (any of); no scope: public. */
   scope?: Scope | readonly Scope[];
   body?: Record<string, unknown>;
+  /** Media type of the body. Default `application/json`. */
+  bodyContentType?: string;
   /** The body may be left out (checked by the handler when present). */
   bodyOptional?: boolean;
   params?: { type: 'object'; required?: readonly string[]; properties: Record<string, unknown> };
@@ -102,7 +104,7 @@ export function openApiDocument(
         ? {
             requestBody: {
               required: route.bodyOptional !== true,
-              content: { 'application/json': { schema: route.body } },
+              content: { [route.bodyContentType ?? 'application/json']: { schema: route.body } },
             },
           }
         : {}),

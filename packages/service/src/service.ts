@@ -39,6 +39,11 @@ import { fingerprint, stableStringify } from './lib/stable-json.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { StatusListManager } from './status/manager.js';
 import { createMemoryStorage } from './storage/memory.js';
+import { Oid4vciError } from './oid4vci/errors.js';
+import { registerOid4vci } from './oid4vci/issuer.js';
+import { createLdpVcIssuer } from './oid4vci/ldp-vc.js';
+import { OID4VCI_ROUTES } from './oid4vci/routes.js';
+import { canSignSdJwtVc, createSdJwtVcIssuer } from './oid4vci/sd-jwt.js';
 import type { ServiceStorage, StoredCredential, StoredResponse } from './storage/types.js';
 
 declare module 'fastify' {
@@ -157,7 +162,7 @@ export const ROUTES: readonly RouteDoc[] = [
 ];
 
 function routeDoc(method: string, url: string): RouteDoc {
-  const doc = ROUTES.find((r) => r.method === method && r.url === url);
+  const doc = [...ROUTES, ...OID4VCI_ROUTES].find((r) => r.method === method && r.url === url);
   if (doc === undefined) throw new Error(`no route doc for ${method} ${url}`);
   return doc;
 }
@@ -263,6 +268,22 @@ function defaultPublicUrl(config: ServiceConfig): string {
   if (/^https?:\/\//.test(config.issuer)) return config.issuer.replace(/\/+$/, '');
   const host = config.listen?.host ?? '127.0.0.1';
   return `http://${host.includes(':') ? `[${host}]` : host}:${config.listen?.port ?? 8080}`;
+}
+
+/**
+ * The OpenID4VCI credential issuer identifier: configured, else the public URL, else the address the service listens
+ * on (read when asked, so `--port 0` gets the port picked at start).
+ */
+function credentialIssuerUrl(config: ServiceConfig, app: FastifyInstance): string {
+  const configured = config.oid4vci?.credentialIssuer;
+  if (configured !== undefined) return configured.replace(/\/+$/, '');
+  if (config.publicUrl !== undefined || /^https?:\/\//.test(config.issuer)) return defaultPublicUrl(config);
+  const address = app.server.address();
+  if (address !== null && typeof address === 'object') {
+    const host = config.listen?.host ?? '127.0.0.1';
+    return `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  }
+  return defaultPublicUrl(config);
 }
 
 /** Maps anything thrown to a client response, or undefined for server faults (5xx, logged). */
@@ -477,6 +498,13 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   });
 
   app.setErrorHandler(async (error, request, reply) => {
+    // Wallet-facing OpenID4VCI errors keep the OAuth shape wallets read ({ error, error_description }).
+    if (error instanceof Oid4vciError)
+      return send(reply, {
+        status: error.status,
+        body: error.toBody(),
+        headers: { 'cache-control': 'no-store', ...error.headers() },
+      });
     const clientError = clientErrorOf(error);
     if (clientError !== undefined) return send(reply, errorResponse(clientError));
     if (error instanceof StorageError) {
@@ -924,7 +952,65 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       raw: { contentType: 'text/plain; version=0.0.4; charset=utf-8', payload: metrics.render() },
     }),
   );
-  const openapi = JSON.stringify(openApiDocument(ROUTES, { publicUrl: defaultPublicUrl(config) }));
+  const oid4vciEnabled = config.oid4vci?.enabled === true;
+  if (oid4vciEnabled) {
+    const oid = config.oid4vci!;
+    if (storage.oid4vci === undefined)
+      throw new ServiceConfigError('oid4vci needs a storage with OpenID4VCI tables (storage.oid4vci)');
+    const ldpVc = createLdpVcIssuer({
+      key: {
+        signer: config.keys.vc.signer,
+        suite: resolved.vcSuite,
+        verificationMethod: resolved.vcVerificationMethod,
+      },
+      suiteName: resolved.vcSuite,
+      ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
+    });
+    const given = oid.formatIssuers ?? [];
+    // dc+sd-jwt comes with the VC key when it can sign one (ES256, EdDSA) and its public key is known (published at
+    // /.well-known/jwt-vc-issuer), unless the configuration brings its own dc+sd-jwt issuer.
+    const vcKey = config.keys.vc;
+    const sdJwt =
+      vcKey.publicKeyJwk !== undefined && canSignSdJwtVc(vcKey.signer) && !given.some((f) => f.format === 'dc+sd-jwt')
+        ? [createSdJwtVcIssuer({ signer: vcKey.signer, publicKeyJwk: vcKey.publicKeyJwk })]
+        : [];
+    const extra = [...given, ...sdJwt];
+    for (const f of extra)
+      if (f.format === 'ldp_vc' || extra.filter((g) => g.format === f.format).length > 1)
+        throw new ServiceConfigError(`oid4vci.formatIssuers: format ${f.format} is given twice`);
+    registerOid4vci(app, {
+      config: oid,
+      store: storage.oid4vci,
+      credentials: storage.credentials,
+      formatIssuers: [ldpVc, ...extra],
+      credentialIssuer: () => credentialIssuerUrl(config, app),
+      build: {
+        issuer: resolved.issuer,
+        ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
+        ...(config.context !== undefined ? { context: config.context } : {}),
+      },
+      issuerName: config.certificateIssuerName ?? resolved.issuer,
+      unknownFields: config.unknownFields ?? 'reject',
+      ...(resolved.statusEnabled ? { allocateStatus: () => statusLists.allocate() } : {}),
+      idempotent: (request, reply, exec) => idempotent(request, reply, exec),
+      routeOptions: (method, url) => {
+        const doc = routeDoc(method, url);
+        // Wallet routes check their own bodies: their errors are OAuth errors, not the service's validation shape.
+        const validated = doc.scope !== undefined;
+        return {
+          schema: {
+            ...(validated && doc.body !== undefined ? { body: doc.body } : {}),
+            ...(doc.params !== undefined ? { params: doc.params } : {}),
+          },
+          config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
+        };
+      },
+      onIssued: (count) => metrics.issued.inc({ kind: 'oid4vci' }, count),
+    });
+  }
+  const openapi = JSON.stringify(
+    openApiDocument(oid4vciEnabled ? [...ROUTES, ...OID4VCI_ROUTES] : ROUTES, { publicUrl: defaultPublicUrl(config) }),
+  );
   app.get('/openapi.json', async (_request, reply) =>
     send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }),
   );

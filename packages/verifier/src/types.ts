@@ -55,6 +55,8 @@ export interface RevocationData {
   shc?: readonly unknown[];
   /** EU DCC revocation lists (`{ kid, hashType, hashes }`). */
   dcc?: readonly unknown[];
+  /** IETF Token Status List tokens (`statuslist+jwt` compact JWTs), for SD-JWT VCs with `status.status_list`. */
+  tokenStatusLists?: readonly unknown[];
 }
 
 /** What `verify` may accept beyond the strict rules. */

@@ -11,7 +11,7 @@ import {
 } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type SignedCredential, type UnsignedCredential } from '@divoc/vc';
-import { encodeDivocQr, renderQrPng } from '@divoc/qr';
+import { encodeDivocQr, encodePixelPass, renderQrPng } from '@divoc/qr';
 import {
   createDevelopmentCsca,
   createDevelopmentSigner,
@@ -20,6 +20,7 @@ import {
   type DocumentSignerCertificate,
 } from '@divoc/dcc';
 import { createRevocationList, exportIssuerJwks, issueShc } from '@divoc/shc';
+import { issueSdJwtVc } from '@divoc/sd-jwt';
 import {
   createDevelopmentCsca as createVdsncCsca,
   createDevelopmentSigner as createVdsncSigner,
@@ -39,6 +40,7 @@ import { Trust, verify, type CredentialFormat, type VerificationResult } from '@
 import { outline, vaccinationRecord } from './helpers.js';
 
 const SHC_ISS = 'https://divoc.example/shc';
+const SD_JWT_ISS = 'https://divoc.example/sd-jwt';
 const now = new Date('2021-07-01T00:00:00Z');
 const ISSUED = '2021-05-03T12:00:00Z';
 const CERTS_FROM = new Date('2021-01-01T00:00:00Z');
@@ -115,6 +117,19 @@ beforeAll(async () => {
     rid: 'rid-bhaya-1',
   });
 
+  // SD-JWT VC: a P-256 issuer key published as JWT VC Issuer Metadata (`/.well-known/jwt-vc-issuer`).
+  const sdJwtKey = await generateKeyPair('P-256');
+  expect(trust.add({ issuer: SD_JWT_ISS, jwks: exportIssuerJwks([sdJwtKey]) })).toEqual({
+    kind: 'jwt-vc-issuer-metadata',
+    keys: 1,
+    issuers: 1,
+  });
+  const sdJwt = await issueSdJwtVc(credential, {
+    signer: createSigner(sdJwtKey, { id: jwkThumbprint(sdJwtKey) }),
+    issuer: SD_JWT_ISS,
+    issuedAt: new Date('2021-05-04T00:00:00Z'),
+  });
+
   // VDS-NC: development CSCA (a CA certificate: it goes to the CSCA set) and barcode signer.
   const vdsCsca = await createVdsncCsca({ country: 'IN', validFrom: CERTS_FROM });
   const vdsSigner = await createVdsncSigner({ csca: vdsCsca, country: 'IN', validFrom: CERTS_FROM });
@@ -140,6 +155,7 @@ beforeAll(async () => {
       'w3c-vc': credential,
       'vc-compact': encodeCompactCredential(credential),
       'divoc-qr': encodeDivocQr(credential),
+      pixelpass: encodePixelPass(credential),
       dcc: dcc.hc1,
       // The WHO DVC and ICVP (same document signer): their own tests are dvc.test.ts; here they fill the record.
       dvc: (
@@ -164,12 +180,22 @@ beforeAll(async () => {
       ).hc1,
       shc: shc.qr.length === 1 ? shc.qr[0] : shc.qr,
       vdsnc: seal,
+      'sd-jwt-vc': sdJwt,
     },
   };
 }, 60_000);
 
 describe('credentials we issue, in every format, through one verify()', () => {
-  const formats: CredentialFormat[] = ['w3c-vc', 'vc-compact', 'divoc-qr', 'dcc', 'shc', 'vdsnc'];
+  const formats: CredentialFormat[] = [
+    'w3c-vc',
+    'vc-compact',
+    'divoc-qr',
+    'pixelpass',
+    'dcc',
+    'shc',
+    'vdsnc',
+    'sd-jwt-vc',
+  ];
   const results = new Map<CredentialFormat, VerificationResult>();
 
   it.each(formats)('%s is detected and valid', async (format) => {

@@ -14,9 +14,10 @@ import {
 } from '@divoc/keys';
 import { buildCredential } from '@divoc/schemas';
 import { encodeCompactCredential, issueCredential, type UnsignedCredential } from '@divoc/vc';
-import { encodeDivocQr } from '@divoc/qr';
+import { encodeDivocQr, encodePixelPass } from '@divoc/qr';
 import { createDevelopmentCsca, createDocumentSignerCertificate, encodeDvc, issueDcc } from '@divoc/dcc';
 import { exportIssuerJwks, issueShc } from '@divoc/shc';
+import { issueSdJwtVc } from '@divoc/sd-jwt';
 import { createDevCsca, createDevSignerCertificate, issueVdsnc } from '@divoc/vdsnc';
 import { Trust, verify, type CredentialFormat } from '@divoc/verifier';
 import { vaccinationRecord } from './helpers.js';
@@ -37,7 +38,19 @@ vi.mock('../../keys/src/platform/node.ts', async (importOriginal) => {
 const now = new Date('2021-07-01T00:00:00Z');
 const CERTS_FROM = new Date('2021-01-01T00:00:00Z');
 const SHC_ISS = 'https://divoc.example/shc';
-const formats: CredentialFormat[] = ['w3c-vc', 'vc-compact', 'divoc-qr', 'dcc', 'dvc', 'icvp', 'shc', 'vdsnc'];
+const SD_JWT_ISS = 'https://divoc.example/sd-jwt';
+const formats: CredentialFormat[] = [
+  'w3c-vc',
+  'vc-compact',
+  'divoc-qr',
+  'pixelpass',
+  'dcc',
+  'dvc',
+  'icvp',
+  'shc',
+  'vdsnc',
+  'sd-jwt-vc',
+];
 let trust: Trust;
 let inputs: Record<CredentialFormat, unknown>;
 
@@ -64,6 +77,13 @@ beforeAll(async () => {
     issuer: SHC_ISS,
     nbf: CERTS_FROM,
   });
+  const sdJwtKey = await generateKeyPair('P-256');
+  trust.add({ issuer: SD_JWT_ISS, jwks: exportIssuerJwks([sdJwtKey]) });
+  const sdJwt = await issueSdJwtVc(credential, {
+    signer: createSigner(sdJwtKey, { id: jwkThumbprint(sdJwtKey) }),
+    issuer: SD_JWT_ISS,
+    issuedAt: CERTS_FROM,
+  });
   const vdsCsca = await createDevCsca({ country: 'IN', validFrom: CERTS_FROM });
   const vdsSigner = await createDevSignerCertificate({ csca: vdsCsca, country: 'IN', validFrom: CERTS_FROM });
   trust.add(vdsCsca.certificate);
@@ -75,6 +95,7 @@ beforeAll(async () => {
     'w3c-vc': credential,
     'vc-compact': encodeCompactCredential(credential),
     'divoc-qr': encodeDivocQr(credential),
+    pixelpass: encodePixelPass(credential),
     dcc: dcc.hc1,
     dvc: (
       await encodeDvc(
@@ -98,6 +119,7 @@ beforeAll(async () => {
     ).hc1,
     shc: shc.qr.length === 1 ? shc.qr[0] : shc.qr,
     vdsnc: seal,
+    'sd-jwt-vc': sdJwt,
   };
 }, 60_000);
 

@@ -12,15 +12,20 @@ import {
 } from '@divoc/dcc';
 import {
   TrustStore,
+  base64urlDecode,
+  base64urlEncode,
   createSigner,
   defaultKeyId,
+  exportPublicJwk,
   generateKeyPair,
+  jwkThumbprint,
   trustedKeyFromKeyPair,
   verificationMethodId,
   type KeyPair,
 } from '@divoc/keys';
-import { decodeDivocQr, encodeDivocQr, renderQr } from '@divoc/qr';
+import { decodeDivocQr, decodePixelPass, encodeDivocQr, encodePixelPass, renderQr } from '@divoc/qr';
 import { readQrFromImage } from '@divoc/qr/image';
+import { issueSdJwtVc } from '@divoc/sd-jwt';
 import { encodeShcQr, exportIssuerJwks, issueShc } from '@divoc/shc';
 import {
   decodeCompactCredential,
@@ -54,6 +59,8 @@ export const demoSpec = defineCommand({
 const DEMO_ISSUER = 'https://demo.divoc.example/';
 /** SMART Health Card issuer URLs have no trailing slash. */
 const DEMO_SHC_ISSUER = 'https://demo.divoc.example';
+/** The SD-JWT VC issuer (`iss`), whose keys verifiers take from its JWT VC Issuer Metadata. */
+const DEMO_SD_JWT_ISSUER = 'https://demo.divoc.example/sd-jwt';
 
 /** A sample registry record, as a vaccination registry would export it (camelCase record fields). */
 export const SAMPLE_VACCINATION_RECORD: Record<string, unknown> = {
@@ -254,6 +261,63 @@ const compactStep: DemoStep = {
   },
 };
 
+const pixelPassStep: DemoStep = {
+  title: 'PixelPass QR · what MOSIP Inji Verify scans (CBOR, zlib, Base45 of the signed VC)',
+  format: 'pixelpass',
+  async run(ctx) {
+    const signed = await makeIssuer(ctx.keys.Ed25519, 'Ed25519Signature2020').issue(
+      sampleCredential(ctx, 'demo-pixelpass'),
+    );
+    const text = encodePixelPass(signed);
+    const genuine = await check(ctx, text);
+    const decoded = decodePixelPass(text);
+    if (decoded.kind !== 'cbor') throw new Error('PixelPass data of a credential decodes to JSON');
+    const forged = encodePixelPass(forgeName(decoded.data as unknown as SignedCredential));
+    const tampered = await check(ctx, forged);
+    return {
+      issued: 'vaccination certificate, PixelPass QR text (Ed25519Signature2020)',
+      size: text.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'credentialSubject.name changed, re-encoded' },
+    };
+  },
+};
+
+/** An SD-JWT VC with the disclosure of `name` swapped for one naming someone else (its digest is not signed). */
+function forgeSdJwtName(sdJwt: string): string {
+  const parts = sdJwt.split('~');
+  const at = parts.findIndex((part, i) => {
+    if (i === 0 || part === '') return false;
+    const disclosure = JSON.parse(new TextDecoder().decode(base64urlDecode(part))) as unknown[];
+    return disclosure[1] === 'name';
+  });
+  if (at < 0) throw new Error('the sample SD-JWT VC discloses no name');
+  parts[at] = base64urlEncode(new TextEncoder().encode(JSON.stringify(['c2FsdHNhbHRzYWx0', 'name', TAMPERED_NAME])));
+  return parts.join('~');
+}
+
+const sdJwtStep: DemoStep = {
+  title: 'SD-JWT VC · dc+sd-jwt, every personal claim selectively disclosable (EdDSA)',
+  format: 'sd-jwt-vc',
+  async run(ctx) {
+    const key = ctx.keys.Ed25519.keyPair;
+    const kid = jwkThumbprint(key);
+    const sdJwt = await issueSdJwtVc(sampleCredential(ctx, 'demo-sd-jwt'), {
+      signer: createSigner(key, { id: kid }),
+      issuer: DEMO_SD_JWT_ISSUER,
+      kid,
+    });
+    const genuine = await check(ctx, sdJwt);
+    const tampered = await check(ctx, forgeSdJwtName(sdJwt));
+    return {
+      issued: 'vaccination certificate, SD-JWT VC (issuer JWT and one disclosure per personal claim)',
+      size: sdJwt.length,
+      genuine: outcome(genuine),
+      tampered: { ...outcome(tampered), change: 'the name disclosure replaced by one naming someone else' },
+    };
+  },
+};
+
 const dccStep: DemoStep = {
   title: 'EU Digital COVID Certificate · HC1 (COSE ES256, development DSC)',
   format: 'dcc',
@@ -380,6 +444,8 @@ export const DEMO_STEPS: readonly DemoStep[] = [
   w3cStep('W3C VC · test certificate, eddsa-rdfc-2022', 'test', 'eddsa-rdfc-2022', 'Ed25519'),
   divocQrStep,
   compactStep,
+  pixelPassStep,
+  sdJwtStep,
   dccStep,
   dvcStep,
   shcStep,
@@ -410,6 +476,8 @@ export async function makeDemoContext(): Promise<DemoContext> {
   // One development-PKI shape for both formats: the DCC CSCA issues the VDS-NC signer as it is.
   const bscCert = await createVdsncSigner({ csca, country: 'IN' });
   const trust = new Trust(trustStore);
+  // The SD-JWT VC issuer's JWT VC Issuer Metadata (what it serves at /.well-known/jwt-vc-issuer).
+  trust.add({ issuer: DEMO_SD_JWT_ISSUER, jwks: { keys: [{ ...exportPublicJwk(ed), kid: jwkThumbprint(ed) }] } });
   trust.add(csca.certificatePem);
   trust.add(dscCert.certificatePem);
   const asLoaded = (keyPair: KeyPair, id: string): LoadedKey => ({ keyPair, id, source: 'pem' });

@@ -53,7 +53,7 @@ export const issueSpec = defineCommand({
     'Issue signed credentials from registry records (CSV, JSON array or NDJSON), in one or more formats, ' +
     'files per record.',
   usage:
-    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,dcc,shc,vdsnc] ' +
+    'issue --template NAME --in FILE --out DIR [--format vc,divoc-qr,vc-compact,pixelpass,dcc,shc,vdsnc] ' +
     '[--qr png|svg] [--pdf [--pdf-template FILE] [--pdf-font FILE] [--locale LIST]] [--mapping FILE] [--key FILE] ' +
     '[--dsc-key FILE --dsc-cert FILE] [--bsc-key FILE --bsc-cert FILE] [--shc-key FILE] ' +
     '[--shc-issuer URL] [--dcc-issuer NAME] [--suite NAME] [--issuer URL] [--key-id ID] [--vc-version 1.1|2.0] ' +
@@ -63,7 +63,8 @@ export const issueSpec = defineCommand({
       type: 'string',
       valueName: 'FILE',
       description:
-        'W3C VC signing key (formats vc, divoc-qr, vc-compact): divoc-key JSON, PKCS#8/PKCS#1 PEM, or DIVOC key JSON',
+        'W3C VC signing key (formats vc, divoc-qr, vc-compact, pixelpass): divoc-key JSON, PKCS#8/PKCS#1 PEM, ' +
+        'or DIVOC key JSON',
     },
     'key-id': {
       type: 'string',
@@ -104,7 +105,7 @@ export const issueSpec = defineCommand({
       type: 'string',
       valueName: 'png|svg',
       choices: ['png', 'svg'],
-      description: 'also write a QR image per QR payload (divoc-qr, vc-compact, dcc, shc, vdsnc)',
+      description: 'also write a QR image per QR payload (divoc-qr, vc-compact, pixelpass, dcc, shc, vdsnc)',
     },
     'dsc-key': {
       type: 'string',
@@ -247,6 +248,8 @@ export const issueSpec = defineCommand({
   vc          <certificateId>.json                 signed W3C VC (needs --key)
   divoc-qr    <certificateId>.divoc-qr.txt         DIVOC QR text (ZIP binary string) of that VC (needs --key)
   vc-compact  <certificateId>.vc-compact.txt       compact QR text of that VC, DIVOC1:… (needs --key)
+  pixelpass   <certificateId>.pixelpass.txt        PixelPass QR data of that VC, as MOSIP Inji Verify scans it
+                                                   (CBOR, zlib, Base45; no line end) (needs --key)
   dcc         <certificateId>.dcc.txt              EU DCC, HC1:… (needs --dsc-key, --dsc-cert)
   shc         <certificateId>.smart-health-card    SMART Health Card file, and <certificateId>.shc.txt with the
                                                    shc:/ QR text(s), one per line (needs --shc-key or --dsc-key,
@@ -262,9 +265,9 @@ only that one (reusing the W3C VC already written).
 
 --layout ndjson writes no per-record files and no index.ndjson: each issued record is one line of
 DIR/certificates.ndjson, { "certificateId", "line", "recordId", "formats": { "<format>": payload } } with the
-formats named as in index.ndjson (w3c-vc: the credential; divoc-qr, vc-compact, dcc: the QR text; shc: { file,
-qr }; vdsnc: the seal). A record already in the file is skipped. --qr and --pdf need --layout files; a DIR is
-written with one layout only.
+formats named as in index.ndjson (w3c-vc: the credential; divoc-qr, vc-compact, pixelpass, dcc: the QR text;
+shc: { file, qr }; vdsnc: the seal). A record already in the file is skipped. --qr and --pdf need --layout files; a
+DIR is written with one layout only.
 
 Bulk runs: records are read as a stream and signed on worker threads (--workers, default one per core). The run
 journal DIR/.divoc-journal.ndjson makes a run resumable: after a crash or kill -9 run the same command again; it

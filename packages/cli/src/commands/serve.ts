@@ -37,7 +37,11 @@ export const serveSpec = defineCommand({
       valueName: 'N',
       description: "listen port (default: the config's, else 8080; 0 picks a free one)",
     },
-    dev: { type: 'boolean', description: 'trial mode: NO authentication, in-memory storage; allowed on loopback only' },
+    dev: {
+      type: 'boolean',
+      description:
+        'trial mode: NO authentication, in-memory storage, OpenID4VCI wallet issuance on; allowed on loopback only',
+    },
   },
   positionals: { min: 0, max: 0 },
   details: `Runs until SIGINT or SIGTERM, then drains requests and exits 0. Logs are JSON lines on stdout (no personal
@@ -155,6 +159,8 @@ export async function runServe(
       auth: { mode: 'none' },
       storage: createMemoryStorage(),
       logger: { sink: logSink },
+      // Wallet issuance on trial: the credential issuer is the address it listens on (http://127.0.0.1:N).
+      oid4vci: { enabled: true },
     };
   }
   const host = config.listen?.host ?? '127.0.0.1';
@@ -184,6 +190,11 @@ export async function runServe(
   io.stderr.write(
     `divoc serve: listening on ${running.url}${config.auth.mode === 'none' ? ' (dev mode: NO authentication)' : ''}\n`,
   );
+  if (config.oid4vci?.enabled === true)
+    io.stderr.write(
+      `divoc serve: OpenID4VCI issuer metadata at ${running.url}/.well-known/openid-credential-issuer ` +
+        '(offers: POST /credential-offers, or divoc offer)\n',
+    );
   io.stderr.write(
     `divoc serve: OpenAPI at ${running.url}/openapi.json` +
       `${flags.config !== undefined ? `; config ${resolvePath(io, flags.config)}` : ''}\n`,

@@ -302,10 +302,10 @@ async function indexFromCredential(io: CliIo, file: string, list: StatusList): P
   const decoded = await decodeInput(unit.input);
   if (!decoded.ok)
     throw new StatusFileError(file, `not a credential: ${decoded.error.message} (${decoded.error.code})`);
-  if (decoded.format !== 'w3c-vc' && decoded.format !== 'divoc-qr' && decoded.format !== 'vc-compact') {
+  if (!['w3c-vc', 'divoc-qr', 'vc-compact', 'pixelpass'].includes(decoded.format)) {
     throw new StatusFileError(
       file,
-      `is a ${decoded.format} credential; only W3C VCs (JSON, DIVOC QR, compact) carry a credentialStatus`,
+      `is a ${decoded.format} credential; only W3C VCs (JSON, DIVOC QR, compact, PixelPass) carry a credentialStatus`,
     );
   }
   const status = (decoded.payload as { credentialStatus?: unknown }).credentialStatus;

@@ -48,7 +48,8 @@ export const verifySpec = defineCommand({
       valueName: 'FILE',
       description:
         'revocation data, never fetched: a signed BitstringStatusListCredential (divoc status publish), ' +
-        'a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them)',
+        'a DIVOC revocation list, an SHC revocation list or a DCC revocation list (or a JSON array of them), ' +
+        'or an IETF Token Status List token (statuslist+jwt, for SD-JWT VCs)',
     },
     'require-status': {
       type: 'boolean',
@@ -73,6 +74,7 @@ export const verifySpec = defineCommand({
   w3c-vc      W3C VC JSON (DIVOC certificates included)
   divoc-qr    DIVOC QR text (ZIP binary string, B64:)
   vc-compact  compact W3C VC QR text (DIVOC1:)
+  pixelpass   PixelPass QR data (MOSIP Inji: Base45 of zlib-compressed CBOR or JSON text)
   dcc         EU Digital COVID Certificate (HC1: text)
   shc         SMART Health Card (shc:/ text, chunks as several INPUTs or one per line, JWS, .smart-health-card)
   vdsnc       ICAO VDS-NC seal JSON

@@ -20,7 +20,10 @@ import { signerFor, type LoadedKey } from './keyfile.js';
 
 /** `--format` values (each format's short name: `vc` for `w3c-vc`), in the order files are made. */
 export const OUTPUT_FORMATS: readonly OutputFormat[] = Object.freeze(FORMATS.plugins.map((p) => p.shortName));
-/** A format `divoc issue --format` writes, by its file stem (`vc`, `divoc-qr`, `vc-compact`, `dcc`, `shc`, `vdsnc`). */
+/**
+ * A format `divoc issue --format` writes, by its file stem (`vc`, `divoc-qr`, `vc-compact`, `pixelpass`, `dcc`, `shc`,
+ * `vdsnc`).
+ */
 export type OutputFormat = FormatStem;
 
 /** Accepted spellings: a format's name or short name, and `json` (the old only value), which means `vc`. */

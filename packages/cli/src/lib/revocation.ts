@@ -23,7 +23,10 @@ export const MAX_STATUS_FILE_BYTES = MAX_REVOCATION_LIST_CHARS;
 const MAX_LISTS_PER_FILE = 10_000;
 
 /** What a `--status` file held. */
-export type RevocationKind = 'status-list' | 'divoc' | 'shc' | 'dcc';
+export type RevocationKind = 'status-list' | 'divoc' | 'shc' | 'dcc' | 'token-status-list';
+
+/** A compact JWT: an IETF Token Status List token (`statuslist+jwt`, for SD-JWT VCs) is one; checked when used. */
+const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
 export interface LoadedRevocation {
   revocation: RevocationData;
@@ -116,7 +119,7 @@ function addList(
  * must never be silently ignored.
  */
 export async function loadRevocation(io: CliIo, files: readonly string[]): Promise<LoadedRevocation> {
-  const revocation: Required<RevocationData> = { statusLists: [], divoc: [], shc: [], dcc: [] };
+  const revocation: Required<RevocationData> = { statusLists: [], divoc: [], shc: [], dcc: [], tokenStatusLists: [] };
   const sources: LoadedRevocation['sources'] = [];
   const budget: BitstringBudget = { left: DEFAULT_MAX_TOTAL_BITSTRING_BYTES };
   for (const file of files) {
@@ -128,6 +131,15 @@ export async function loadRevocation(io: CliIo, files: readonly string[]): Promi
     } catch (error) {
       if (error instanceof StatusFileError) throw error;
       throw new InputUnreadableError(file, describeFsError(error));
+    }
+    const text = Buffer.from(bytes)
+      .toString('utf8')
+      .replace(/^\uFEFF/, '')
+      .trim();
+    if (COMPACT_JWT.test(text)) {
+      (revocation.tokenStatusLists as unknown[]).push(text);
+      sources.push({ file, kinds: ['token-status-list'] });
+      continue;
     }
     let json: unknown;
     try {

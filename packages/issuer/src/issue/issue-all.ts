@@ -240,8 +240,8 @@ function withImages(issued: FormatIssued, qr: 'png' | 'svg' | false): Record<str
 }
 
 /**
- * From one registry record (or one of our credentials), the W3C VC, its DIVOC QR and compact `DIVOC1:` QR, the EU
- * DCC, the SMART Health Card and the ICAO VDS-NC seal, all mapped through one WHO DDCC core data set.
+ * From one registry record (or one of our credentials), the W3C VC, its DIVOC QR, compact `DIVOC1:` QR and PixelPass
+ * QR, the EU DCC, the SMART Health Card and the ICAO VDS-NC seal, all mapped through one WHO DDCC core data set.
  *
  * A format that cannot be produced (no key, no EU code for the vaccine, SHC for a recovery...) is reported in
  * `errors` with a typed code; with `strict: true` it is thrown (`IssuerFormatError`). Bad input, an invalid record or

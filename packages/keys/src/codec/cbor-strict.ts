@@ -70,17 +70,39 @@ export function encodeCborValue(value: CborValue): Uint8Array {
 // ------------------------------------------------------------------------------------------------ decoder
 
 /** Decodes exactly one CBOR item spanning all of `bytes`. Throws `CborInvalidError` (`ERR_CBOR_INVALID`). */
-export function decodeCborStrict(bytes: Uint8Array): CborValue {
-  const reader = new Reader(bytes);
+export function decodeCborStrict(bytes: Uint8Array, options: DecodeCborStrictOptions = {}): CborValue {
+  const reader = new Reader(bytes, options.anyFloatWidth === true);
   const value = reader.item(0);
   if (reader.pos !== bytes.length) throw new CborInvalidError('trailing bytes after the CBOR item');
   return value;
 }
 
+/** Options of `decodeCborStrict`. */
+export interface DecodeCborStrictOptions {
+  /**
+   * Also read half- and single-precision floats (finite only), as general encoders write numbers that fit them (MOSIP
+   * PixelPass, through cbor-web). Off by default: formats whose bytes are signed or compared keep float64 only.
+   */
+  anyFloatWidth?: boolean;
+}
+
+/** An IEEE 754 half-precision float (CBOR `0xf9`): DataView has no getter for it. */
+function halfFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 31) return fraction === 0 ? sign * Infinity : NaN;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
 class Reader {
   pos = 0;
   #items = 0;
-  constructor(private readonly bytes: Uint8Array) {}
+  constructor(
+    private readonly bytes: Uint8Array,
+    private readonly anyFloatWidth = false,
+  ) {}
 
   #fail(message: string): never {
     throw new CborInvalidError(`CBOR at byte ${this.pos}: ${message}`);
@@ -151,6 +173,13 @@ class Reader {
           // would turn them into null, so the decoded document would not be the one that was signed).
           const float = new DataView(this.#take(8).slice().buffer).getFloat64(0);
           if (!Number.isFinite(float)) this.#fail('float64 NaN or Infinity is not a JSON number');
+          return new CborFloat(float);
+        }
+        if ((info === 25 || info === 26) && this.anyFloatWidth) {
+          const bytes = this.#take(info === 25 ? 2 : 4);
+          const view = new DataView(bytes.slice().buffer);
+          const float = info === 25 ? halfFloat(view.getUint16(0)) : view.getFloat32(0);
+          if (!Number.isFinite(float)) this.#fail('NaN or Infinity is not a JSON number');
           return new CborFloat(float);
         }
         return this.#fail(`simple value / float form 0x${initial!.toString(16)} is not allowed`);

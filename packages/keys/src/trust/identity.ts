@@ -116,3 +116,38 @@ export function bindIssuer(identities: readonly string[], claim: string | undefi
   const status = kind !== 'other' && ids.some((id) => issuerKind(id) === kind) ? 'mismatch' : 'unbound';
   return { status, issuer: first, identities: ids, claim };
 }
+
+/**
+ * Trusted keys of a JWS issuer (SMART Health Cards, SD-JWT VC) answering exactly to `iss#kid` or to `kid`: `keys` may
+ * sign for `iss`; `foreign` are trusted for another issuer (the caller tries them too, so a result can say who really
+ * signed, and trust then refuses it). Only a key whose id or alias is exactly that name counts (no looser DID-style
+ * matching on strings the credential chose), and a `kid` outside `kidPattern` finds none, so a store that resolves
+ * keys from their names never trusts a key the credential itself names.
+ */
+export function keysForJwsIssuer(
+  store: { resolve(id: string): readonly TrustedKey[] | undefined },
+  iss: string,
+  kid: string,
+  kidPattern: RegExp,
+): { keys: TrustedKey[]; foreign: TrustedKey[] } {
+  if (!kidPattern.test(kid)) return { keys: [], foreign: [] };
+  const seen = new Set<TrustedKey>();
+  const keys: TrustedKey[] = [];
+  const foreign: TrustedKey[] = [];
+  for (const name of [`${iss}#${kid}`, kid]) {
+    let found: readonly TrustedKey[] = [];
+    try {
+      found = store.resolve(name) ?? [];
+    } catch {
+      found = [];
+    }
+    for (const key of found) {
+      if (seen.has(key)) continue;
+      seen.add(key);
+      if (key.id !== name && !(key.aliases ?? []).includes(name)) continue;
+      if (bindIssuer(trustedKeyIssuers(key), iss).status !== 'mismatch') keys.push(key);
+      else foreign.push(key);
+    }
+  }
+  return { keys, foreign };
+}

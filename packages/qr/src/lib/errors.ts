@@ -46,6 +46,41 @@ export class DivocQrJsonInvalidError extends withCode(QrErrorBase, 'ERR_DIVOC_QR
  */
 export class DivocQrUnsafeJsonError extends withUnsafeJsonCode(QrErrorBase) {}
 
+/* ---------------------------------------------------------------- PixelPass (MOSIP Inji) */
+
+/**
+ * The input is not PixelPass QR data: not a string, empty, not strict Base45, or its bytes are not a zlib stream
+ * (wrong header, preset dictionary, corrupt or truncated DEFLATE data, bad Adler-32).
+ */
+export class PixelPassMalformedError extends withCode(QrErrorBase, 'ERR_PIXELPASS_MALFORMED') {}
+
+/** The text is longer than the limit (no QR code holds it), or the data encodes to more than a QR code holds. */
+export class PixelPassTooLargeError extends withCode(QrErrorBase, 'ERR_PIXELPASS_TOO_LARGE') {}
+
+/** The zlib stream would inflate past the size or ratio budget: a decompression bomb. Refused while inflating. */
+export class PixelPassBombError extends withCode(QrErrorBase, 'ERR_PIXELPASS_BOMB') {}
+
+/**
+ * The inflated data is CBOR this package refuses: outside the strict subset of `@divoc/keys` (indefinite lengths,
+ * half or single precision floats, tags, byte strings, non-text map keys...), or nested deeper than the limit.
+ */
+export class PixelPassCborInvalidError extends withCode(QrErrorBase, 'ERR_PIXELPASS_CBOR_INVALID') {}
+
+/** The inflated data is neither CBOR nor UTF-8 text. */
+export class PixelPassTextInvalidError extends withCode(QrErrorBase, 'ERR_PIXELPASS_TEXT_INVALID') {}
+
+/**
+ * The data is not what was asked for: to encode, a value that is not JSON data (`undefined`, a function, NaN, a
+ * cycle...); decoded, text that is not JSON or JSON that is not an object where a credential was expected.
+ */
+export class PixelPassJsonInvalidError extends withCode(QrErrorBase, 'ERR_PIXELPASS_JSON_INVALID') {}
+
+/**
+ * A CBOR map or JSON object names a member twice, or has a `__proto__` / `constructor` / `prototype` member. The code
+ * is the JSON one (`ERR_JSON_DUPLICATE_KEY`, `ERR_JSON_FORBIDDEN_KEY`), the same in every format.
+ */
+export class PixelPassUnsafeJsonError extends withUnsafeJsonCode(QrErrorBase) {}
+
 /* ---------------------------------------------------------------- rendering */
 
 /**
@@ -97,6 +132,13 @@ export type QrError =
   | DivocQrEntryMissingError
   | DivocQrJsonInvalidError
   | DivocQrUnsafeJsonError
+  | PixelPassMalformedError
+  | PixelPassTooLargeError
+  | PixelPassBombError
+  | PixelPassCborInvalidError
+  | PixelPassTextInvalidError
+  | PixelPassJsonInvalidError
+  | PixelPassUnsafeJsonError
   | QrRenderOptionsError
   | QrDataTooLongError
   | QrImageUnsupportedError

@@ -185,7 +185,22 @@ export type RevocationHandle =
       facts(): HcertRevocationFacts;
     }
   /** A SMART Health Card: the issuer, the key id, the card's `rid` and when it was issued. */
-  | { kind: 'shc-rid'; issuer: string; kid: string; rid?: string; issuedAt: number };
+  | { kind: 'shc-rid'; issuer: string; kid: string; rid?: string; issuedAt: number }
+  /**
+   * An entry of an IETF Token Status List (SD-JWT VC `status.status_list`). `check` reads it in one of the status list
+   * tokens at hand: undefined when none is for `uri`, else the entry's status (0 valid) from a token signed by a key
+   * trusted for `issuer`; throws a `DivocError` when the token is not.
+   */
+  | {
+      kind: 'token-status-list';
+      uri: string;
+      idx: number;
+      /** The entry's status in the token for `uri` among `tokens`, verified; undefined when no token is for it. */
+      check(
+        tokens: readonly unknown[],
+        options: { trust: TrustStore; issuer: string; now: Date },
+      ): Promise<number | undefined>;
+    };
 
 /** What HCERT revocation lists are keyed by: the key id, the certificate id, its country, the COSE signature. */
 export interface HcertRevocationFacts {

@@ -24,6 +24,7 @@ import { ServiceConfigError } from '../lib/errors.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { IssuableFormat, LogSink, ServiceConfig, ServiceKeys } from './types.js';
+import type { Oid4vciConfig } from '../oid4vci/types.js';
 
 /**
  * The JSON config file (`divoc serve --config FILE`). Relative paths are relative to the file's folder.
@@ -50,6 +51,7 @@ import type { IssuableFormat, LogSink, ServiceConfig, ServiceKeys } from './type
  *   "formats": ["w3c-vc", "divoc-qr", "vc-compact", "dcc"],
  *   "qr": "divoc-qr",
  *   "bodyLimit": 262144,
+ *   "oid4vci": { "enabled": true, "credentialTypes": [{ "template": "vaccination" }], "batchSize": 5 },
  *   "log": { "level": "info" }
  * }
  */
@@ -103,6 +105,8 @@ export interface ServiceConfigFile {
   idempotencyLockSeconds?: number;
   log?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
   trustProxy?: boolean;
+  /** OpenID4VCI issuance (`ServiceConfig.oid4vci` without `formatIssuers`, which are code). */
+  oid4vci?: Omit<Oid4vciConfig, 'formatIssuers'>;
 }
 
 /** A signing key, wherever it lives (file, HSM): the signer and its public key. */
@@ -247,6 +251,7 @@ export async function parseServiceConfig(
     'idempotencyLockSeconds',
     'log',
     'trustProxy',
+    'oid4vci',
     '$comment',
   ]);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
@@ -378,6 +383,7 @@ export async function parseServiceConfig(
   const lockSeconds = int(file.idempotencyLockSeconds, 'idempotencyLockSeconds', 1, 3600);
   if (file.log !== undefined && file.log !== false && !isJsonObject(file.log)) fail('log must be { level } or false');
   const publicUrl = str(file.publicUrl, 'publicUrl', true);
+  const oid4vci = oid4vciSection(file.oid4vci);
 
   return {
     listen,
@@ -401,6 +407,7 @@ export async function parseServiceConfig(
     ...(bodyLimit !== undefined ? { bodyLimit } : {}),
     ...(lockSeconds !== undefined ? { idempotencyLockSeconds: lockSeconds } : {}),
     ...(file.trustProxy === true ? { trustProxy: true } : {}),
+    ...(oid4vci !== undefined ? { oid4vci } : {}),
     logger:
       file.log === false
         ? false
@@ -475,4 +482,47 @@ export async function loadServiceConfig(path: string, options: LoadServiceConfig
     );
   }
   return parseServiceConfig(json, { ...options, baseDir: dirname(resolve(path)) });
+}
+
+const OID4VCI_FIELDS = new Set([
+  'enabled',
+  'credentialIssuer',
+  'credentialTypes',
+  'offerTtlSeconds',
+  'accessTokenTtlSeconds',
+  'nonceTtlSeconds',
+  'batchSize',
+  'maxCopiesPerOffer',
+  'maxTxCodeAttempts',
+  'proofAlgorithms',
+]);
+
+/** The `oid4vci` section: its shape here; values (ranges, templates, algorithms) are checked by `createService`. */
+function oid4vciSection(section: unknown): Oid4vciConfig | undefined {
+  if (section === undefined) return undefined;
+  if (!isJsonObject(section)) fail('oid4vci must be an object');
+  for (const k of Object.keys(section)) if (!OID4VCI_FIELDS.has(k)) fail(`unknown field oid4vci.${k}`);
+  const o = section as Record<string, unknown>;
+  if (o.enabled !== undefined && typeof o.enabled !== 'boolean') fail('oid4vci.enabled must be a boolean');
+  if (o.credentialIssuer !== undefined && typeof o.credentialIssuer !== 'string')
+    fail('oid4vci.credentialIssuer must be a URL');
+  if (
+    o.proofAlgorithms !== undefined &&
+    !(Array.isArray(o.proofAlgorithms) && o.proofAlgorithms.every((a) => typeof a === 'string'))
+  )
+    fail('oid4vci.proofAlgorithms must be an array of JWS algorithm names');
+  if (o.credentialTypes !== undefined) {
+    const ok =
+      Array.isArray(o.credentialTypes) &&
+      o.credentialTypes.every(
+        (t) =>
+          isJsonObject(t) &&
+          typeof t.template === 'string' &&
+          (t.display === undefined ||
+            (Array.isArray(t.display) &&
+              t.display.every((d) => isJsonObject(d) && typeof d.name === 'string' && typeof d.locale === 'string'))),
+      );
+    if (!ok) fail('oid4vci.credentialTypes must be [{ template, display?: [{ name, locale }] }]');
+  }
+  return section as Oid4vciConfig;
 }

@@ -6,6 +6,7 @@ import type { Trust, VerificationPolicy } from '@divoc/verifier';
 import type { AuthConfig } from '../auth/auth.js';
 import type { RateLimitConfig } from '../lib/rate-limit.js';
 import type { ServiceStorage } from '../storage/types.js';
+import type { Oid4vciConfig } from '../oid4vci/types.js';
 
 /** The SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
 export type IssuableFormat = FormatName;
@@ -103,6 +104,11 @@ export interface ServiceConfig {
   idempotencyLockSeconds?: number;
   /** Logs: `false` for none; else JSON lines at `level` (default `info`) to `sink` (default stdout). */
   logger?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace'; sink?: LogSink };
+  /**
+   * OpenID4VCI 1.0 issuance into wallets (pre-authorized code flow): `POST /credential-offers`, the `.well-known`
+   * metadata, `/token`, `/nonce` and `/credential`. Off unless `enabled`.
+   */
+  oid4vci?: Oid4vciConfig;
   /** Trust `X-Forwarded-For` from a reverse proxy (client IPs for anonymous rate limits). Default false. */
   trustProxy?: boolean;
 }

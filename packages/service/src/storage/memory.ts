@@ -1,4 +1,6 @@
 import type {
+  Oid4vciStore,
+  StoredOffer,
   CredentialStore,
   IdempotencyBegin,
   IdempotencyStore,
@@ -113,12 +115,86 @@ export class MemoryStatusListStore implements StatusListStore {
   }
 }
 
+/** In-memory OpenID4VCI offers and nonces. Expired nonces and offers are dropped as new ones come in. */
+export class MemoryOid4vciStore implements Oid4vciStore {
+  readonly #offers = new Map<string, StoredOffer>();
+  readonly #byCode = new Map<string, string>();
+  readonly #byToken = new Map<string, string>();
+  readonly #nonces = new Map<string, number>();
+  async putOffer(offer: StoredOffer): Promise<void> {
+    this.#pruneOffers(Date.now());
+    this.#offers.set(offer.id, clone(offer));
+    this.#byCode.set(offer.codeHash, offer.id);
+  }
+  async getOffer(id: string): Promise<StoredOffer | undefined> {
+    const offer = this.#offers.get(id);
+    return offer === undefined ? undefined : clone(offer);
+  }
+  async offerByCode(codeHash: string): Promise<StoredOffer | undefined> {
+    const id = this.#byCode.get(codeHash);
+    return id === undefined ? undefined : this.getOffer(id);
+  }
+  async offerByAccessToken(tokenHash: string): Promise<StoredOffer | undefined> {
+    const id = this.#byToken.get(tokenHash);
+    return id === undefined ? undefined : this.getOffer(id);
+  }
+  async countTxCodeAttempt(id: string): Promise<number> {
+    const offer = this.#offers.get(id);
+    if (offer === undefined) return Number.MAX_SAFE_INTEGER;
+    offer.txCodeFailures += 1;
+    return offer.txCodeFailures;
+  }
+  async redeem(id: string, tokenHash: string, tokenExpiresAt: string, at: string): Promise<boolean> {
+    const offer = this.#offers.get(id);
+    if (offer === undefined || offer.redeemedAt !== undefined || Date.parse(offer.expiresAt) <= Date.parse(at))
+      return false;
+    offer.redeemedAt = at;
+    offer.accessTokenHash = tokenHash;
+    offer.accessTokenExpiresAt = tokenExpiresAt;
+    this.#byToken.set(tokenHash, id);
+    return true;
+  }
+  async reserveCopies(id: string, count: number, max: number): Promise<boolean> {
+    const offer = this.#offers.get(id);
+    if (offer === undefined || offer.issuedCount + count > max) return false;
+    offer.issuedCount += count;
+    return true;
+  }
+  async addIssued(id: string, credentialIds: readonly string[]): Promise<void> {
+    this.#offers.get(id)?.issuedIds.push(...credentialIds);
+  }
+  async putNonce(nonceHash: string, expiresAt: string): Promise<void> {
+    const now = Date.now();
+    if (this.#nonces.size >= 10_000) for (const [n, exp] of this.#nonces) if (exp <= now) this.#nonces.delete(n);
+    this.#nonces.set(nonceHash, Date.parse(expiresAt));
+  }
+  async consumeNonce(nonceHash: string, at: string): Promise<boolean> {
+    const expires = this.#nonces.get(nonceHash);
+    if (expires === undefined) return false;
+    this.#nonces.delete(nonceHash);
+    return expires > Date.parse(at);
+  }
+  /** Offers whose code and token have both expired hold nothing a request can use any more. */
+  #pruneOffers(now: number): void {
+    if (this.#offers.size < 10_000) return;
+    for (const [id, offer] of this.#offers) {
+      const tokenEnd = offer.accessTokenExpiresAt === undefined ? 0 : Date.parse(offer.accessTokenExpiresAt);
+      if (Date.parse(offer.expiresAt) <= now && tokenEnd <= now) {
+        this.#offers.delete(id);
+        this.#byCode.delete(offer.codeHash);
+        if (offer.accessTokenHash !== undefined) this.#byToken.delete(offer.accessTokenHash);
+      }
+    }
+  }
+}
+
 /** Storage that lives in this process only: for trials, tests and single-instance deployments that can lose state. */
 export function createMemoryStorage(): ServiceStorage {
   return {
     credentials: new MemoryCredentialStore(),
     idempotency: new MemoryIdempotencyStore(),
     statusLists: new MemoryStatusListStore(),
+    oid4vci: new MemoryOid4vciStore(),
     ping: async () => undefined,
     close: async () => undefined,
   };

@@ -2,6 +2,8 @@ import pg from 'pg';
 import { loadStatusList, serializeStatusList } from '@divoc/status';
 import { ServiceConfigError, StorageError } from '../lib/errors.js';
 import type {
+  Oid4vciStore,
+  StoredOffer,
   CredentialStore,
   IdempotencyBegin,
   IdempotencyStore,
@@ -29,11 +31,15 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /**
- * PostgreSQL storage: three tables in one schema (created on first use).
+ * PostgreSQL storage: five tables in one schema (created on first use).
  *
  *   credentials(id, credential, outputs, status_list, status_index, revoked_at, created_at)
  *   idempotency(scope, key, fingerprint, locked_at, status_code, content_type, body)
  *   status_lists(id, seq, list, published, published_until)
+ *   oid4vci_offers(id, code_hash, tx_code_hash, tx_code_failures, template, record, certificate_id,
+ *                  configuration_ids, created_by, created_at, expires_at, redeemed_at, access_token_hash,
+ *                  access_token_expires_at, issued_count, issued_ids)
+ *   oid4vci_nonces(nonce_hash, expires_at)
  *
  * JSON is stored as text, byte for byte what was signed. Status list changes take a transaction-scoped advisory lock
  * per list, so any number of service instances can share one database.
@@ -213,10 +219,105 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     },
   };
 
+  const offerColumns =
+    'id, code_hash, tx_code_hash, tx_code_failures, template, record, certificate_id, configuration_ids, ' +
+    'created_by, created_at, expires_at, redeemed_at, access_token_hash, access_token_expires_at, issued_count, ' +
+    'issued_ids';
+  const oneOffer = async (where: string, value: string): Promise<StoredOffer | undefined> => {
+    const { rows } = await run(pool, `SELECT ${offerColumns} FROM ${q}.oid4vci_offers WHERE ${where} = $1`, [value]);
+    return rows[0] === undefined ? undefined : offerFromRow(rows[0]);
+  };
+  const oid4vci: Oid4vciStore = {
+    async putOffer(offer) {
+      // Offers whose code and token are both past are dead weight: swept as new ones come in.
+      await run(
+        pool,
+        `DELETE FROM ${q}.oid4vci_offers WHERE expires_at < now() - interval '1 day' AND ` +
+          `(access_token_expires_at IS NULL OR access_token_expires_at < now() - interval '1 day')`,
+      );
+      await run(
+        pool,
+        `INSERT INTO ${q}.oid4vci_offers (${offerColumns})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+        [
+          offer.id,
+          offer.codeHash,
+          offer.txCodeHash ?? null,
+          offer.txCodeFailures,
+          offer.template,
+          JSON.stringify(offer.record),
+          offer.certificateId,
+          JSON.stringify(offer.configurationIds),
+          offer.createdBy,
+          offer.createdAt,
+          offer.expiresAt,
+          offer.redeemedAt ?? null,
+          offer.accessTokenHash ?? null,
+          offer.accessTokenExpiresAt ?? null,
+          offer.issuedCount,
+          JSON.stringify(offer.issuedIds),
+        ],
+      );
+    },
+    getOffer: (id) => oneOffer('id', id),
+    offerByCode: (codeHash) => oneOffer('code_hash', codeHash),
+    offerByAccessToken: (tokenHash) => oneOffer('access_token_hash', tokenHash),
+    async countTxCodeAttempt(id) {
+      const { rows } = await run(
+        pool,
+        `UPDATE ${q}.oid4vci_offers SET tx_code_failures = tx_code_failures + 1 WHERE id = $1 ` +
+          `RETURNING tx_code_failures`,
+        [id],
+      );
+      return rows[0] === undefined ? Number.MAX_SAFE_INTEGER : Number(rows[0].tx_code_failures);
+    },
+    async redeem(id, tokenHash, tokenExpiresAt, at) {
+      const { rowCount } = await run(
+        pool,
+        `UPDATE ${q}.oid4vci_offers SET redeemed_at = $4, access_token_hash = $2, access_token_expires_at = $3
+         WHERE id = $1 AND redeemed_at IS NULL AND expires_at > $4`,
+        [id, tokenHash, tokenExpiresAt, at],
+      );
+      return rowCount === 1;
+    },
+    async reserveCopies(id, count, max) {
+      const { rowCount } = await run(
+        pool,
+        `UPDATE ${q}.oid4vci_offers SET issued_count = issued_count + $2 WHERE id = $1 AND issued_count + $2 <= $3`,
+        [id, count, max],
+      );
+      return rowCount === 1;
+    },
+    async addIssued(id, credentialIds) {
+      // jsonb concatenation in one statement: concurrent requests of one offer never lose each other's ids.
+      await run(
+        pool,
+        `UPDATE ${q}.oid4vci_offers SET issued_ids = (issued_ids::jsonb || $2::jsonb)::text WHERE id = $1`,
+        [id, JSON.stringify(credentialIds)],
+      );
+    },
+    async putNonce(nonceHash, expiresAt) {
+      await run(pool, `DELETE FROM ${q}.oid4vci_nonces WHERE expires_at < now()`);
+      await run(pool, `INSERT INTO ${q}.oid4vci_nonces (nonce_hash, expires_at) VALUES ($1, $2)`, [
+        nonceHash,
+        expiresAt,
+      ]);
+    },
+    async consumeNonce(nonceHash, at) {
+      const { rows } = await run(
+        pool,
+        `DELETE FROM ${q}.oid4vci_nonces WHERE nonce_hash = $1 RETURNING expires_at > $2::timestamptz AS fresh`,
+        [nonceHash, at],
+      );
+      return rows[0]?.fresh === true;
+    },
+  };
+
   return {
     credentials,
     idempotency,
     statusLists,
+    oid4vci,
     async ping() {
       await run(pool, 'SELECT 1');
     },
@@ -226,7 +327,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   };
 }
 
-/** The schema and its three tables, when missing. */
+/** The schema and its tables, when missing (new tables are added to an existing schema). */
 async function createTables(pool: pg.Pool, q: string): Promise<void> {
   await run(pool, `CREATE SCHEMA IF NOT EXISTS ${q}`);
   await run(
@@ -246,6 +347,41 @@ async function createTables(pool: pg.Pool, q: string): Promise<void> {
     `CREATE TABLE IF NOT EXISTS ${q}.status_lists (
     id text PRIMARY KEY, seq bigserial, list text NOT NULL, published text, published_until timestamptz)`,
   );
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.oid4vci_offers (
+    id text PRIMARY KEY, code_hash text NOT NULL UNIQUE, tx_code_hash text, tx_code_failures integer NOT NULL,
+    template text NOT NULL, record text NOT NULL, certificate_id text NOT NULL, configuration_ids text NOT NULL,
+    created_by text NOT NULL, created_at timestamptz NOT NULL, expires_at timestamptz NOT NULL,
+    redeemed_at timestamptz, access_token_hash text UNIQUE, access_token_expires_at timestamptz,
+    issued_count integer NOT NULL, issued_ids text NOT NULL)`,
+  );
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.oid4vci_nonces (nonce_hash text PRIMARY KEY, expires_at timestamptz NOT NULL)`,
+  );
+}
+
+function offerFromRow(row: Record<string, unknown>): StoredOffer {
+  const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
+  return {
+    id: String(row.id),
+    codeHash: String(row.code_hash),
+    ...(row.tx_code_hash !== null ? { txCodeHash: String(row.tx_code_hash) } : {}),
+    txCodeFailures: Number(row.tx_code_failures),
+    template: String(row.template),
+    record: JSON.parse(String(row.record)) as Record<string, unknown>,
+    certificateId: String(row.certificate_id),
+    configurationIds: JSON.parse(String(row.configuration_ids)) as string[],
+    createdBy: String(row.created_by),
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    ...(row.redeemed_at !== null ? { redeemedAt: iso(row.redeemed_at) } : {}),
+    ...(row.access_token_hash !== null ? { accessTokenHash: String(row.access_token_hash) } : {}),
+    ...(row.access_token_expires_at !== null ? { accessTokenExpiresAt: iso(row.access_token_expires_at) } : {}),
+    issuedCount: Number(row.issued_count),
+    issuedIds: JSON.parse(String(row.issued_ids)) as string[],
+  };
 }
 
 async function run(db: Queryable, text: string, values?: unknown[]): Promise<pg.QueryResult> {

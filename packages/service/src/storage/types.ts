@@ -79,11 +79,79 @@ export interface StatusListStore {
   ): Promise<T>;
 }
 
+/**
+ * A credential offer (OpenID4VCI pre-authorized code flow), as stored. Secrets (the pre-authorized code, the
+ * transaction code, the access token) are kept as SHA-256 hashes only.
+ */
+export interface StoredOffer {
+  /** Offer id (a UUID): what the registry sees. */
+  id: string;
+  /** SHA-256 (base64url) of the pre-authorized code. */
+  codeHash: string;
+  /** SHA-256 (base64url) of the transaction code, when the offer has one. */
+  txCodeHash?: string;
+  /** Transaction codes tried so far (the offer dies past the service's limit). */
+  txCodeFailures: number;
+  /** Template (credential type) of the record. */
+  template: string;
+  /** The record, checked against its template when the offer was made. */
+  record: Record<string, unknown>;
+  certificateId: string;
+  /** The credential configurations the offer grants. */
+  configurationIds: string[];
+  /** Client that created the offer. */
+  createdBy: string;
+  createdAt: string;
+  /** The pre-authorized code is refused from then on. */
+  expiresAt: string;
+  /** When the code was exchanged for an access token (single use). */
+  redeemedAt?: string;
+  /** SHA-256 (base64url) of the access token the code was exchanged for. */
+  accessTokenHash?: string;
+  accessTokenExpiresAt?: string;
+  /** Credentials issued under the offer so far (each holder-bound copy counts). */
+  issuedCount: number;
+  /** Ids (in the credential store) of the copies issued under the offer. */
+  issuedIds: string[];
+}
+
+/**
+ * OpenID4VCI state: offers, their single-use codes and access tokens, and the nonces of the nonce endpoint. Every
+ * state change is atomic (a conditional update), so several instances can share one database.
+ */
+export interface Oid4vciStore {
+  /** Stores a new offer (its id and code hash are fresh random values). */
+  putOffer(offer: StoredOffer): Promise<void>;
+  /** The offer with this id. */
+  getOffer(id: string): Promise<StoredOffer | undefined>;
+  /** The offer whose pre-authorized code hashes to `codeHash`. */
+  offerByCode(codeHash: string): Promise<StoredOffer | undefined>;
+  /** The offer whose access token hashes to `tokenHash`. */
+  offerByAccessToken(tokenHash: string): Promise<StoredOffer | undefined>;
+  /** Counts one transaction code attempt (atomically, before it is checked); returns the new count. */
+  countTxCodeAttempt(id: string): Promise<number>;
+  /**
+   * Exchanges the code once: sets `redeemedAt` and the access token when the offer is not redeemed yet (and not
+   * expired at `at`). False when another request redeemed it first, or it expired.
+   */
+  redeem(id: string, tokenHash: string, tokenExpiresAt: string, at: string): Promise<boolean>;
+  /** Reserves `count` copies when `issuedCount + count <= max`; false (nothing reserved) otherwise. */
+  reserveCopies(id: string, count: number, max: number): Promise<boolean>;
+  /** Records the ids of copies issued under the offer. */
+  addIssued(id: string, credentialIds: readonly string[]): Promise<void>;
+  /** Stores a fresh nonce (its hash) valid until `expiresAt`. */
+  putNonce(nonceHash: string, expiresAt: string): Promise<void>;
+  /** Uses a nonce up: true once for a stored, unexpired nonce; false afterwards or for an unknown one. */
+  consumeNonce(nonceHash: string, at: string): Promise<boolean>;
+}
+
 /** Everything the service keeps. */
 export interface ServiceStorage {
   credentials: CredentialStore;
   idempotency: IdempotencyStore;
   statusLists: StatusListStore;
+  /** OpenID4VCI offers, codes, tokens and nonces (needed when `oid4vci` is enabled; both built-in storages have it). */
+  oid4vci?: Oid4vciStore;
   /** Readiness: resolves when the backend answers. */
   ping(): Promise<void>;
   /** Closes connections (a pool given by the caller is left open). */

@@ -1,6 +1,6 @@
 import {
   isPlatformUnsupportedError,
-  bindIssuer,
+  keysForJwsIssuer,
   trustedKeyIssuers,
   trustStoreOf,
   verifySignature,
@@ -85,41 +85,10 @@ function failed(name: Check['name'], error: unknown): Check {
   return { name, ok: false, code: err.code, message: err.message };
 }
 
-/**
- * Keys for the card: those answering to `iss#kid` or to `kid`, never one registered for another issuer. Only keys
- * whose id or alias is exactly that name count (no looser DID-style matching on attacker-chosen strings).
- */
-function candidateKeys(
-  store: Pick<TrustStore, 'resolve'>,
-  iss: string,
-  kid: string,
-): { keys: TrustedKey[]; foreign: TrustedKey[] } {
-  // SHC kids are base64url thumbprints. Anything else (a did:key URL, say) could make a store that resolves keys
-  // from their names trust a key the card itself chose.
-  if (!KID_PATTERN.test(kid)) return { keys: [], foreign: [] };
-  const scoped = `${iss}#${kid}`;
-  const seen = new Set<TrustedKey>();
-  const keys: TrustedKey[] = [];
-  const foreign: TrustedKey[] = [];
-  for (const name of [scoped, kid]) {
-    let found: readonly TrustedKey[] = [];
-    try {
-      found = store.resolve(name) ?? [];
-    } catch {
-      found = [];
-    }
-    for (const key of found) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const named = key.id === name || (key.aliases ?? []).includes(name);
-      if (!named) continue;
-      // A key trusted for other issuers of the iss's kind never verifies this issuer's cards.
-      if (bindIssuer(trustedKeyIssuers(key), iss).status !== 'mismatch') keys.push(key);
-      else foreign.push(key);
-    }
-  }
-  return { keys, foreign };
-}
+// SHC kids are base64url thumbprints. Anything else (a did:key URL, say) could make a store that resolves keys from
+// their names trust a key the card itself chose.
+const candidateKeys = (store: Pick<TrustStore, 'resolve'>, iss: string, kid: string) =>
+  keysForJwsIssuer(store, iss, kid, KID_PATTERN);
 
 function checkKeyWindow(key: TrustedKey, issuedAt: Date): void {
   if (key.validFrom && issuedAt < key.validFrom) {

@@ -161,6 +161,35 @@ function shcPart(handle: Extract<RevocationHandle, { kind: 'shc-rid' }>, ctx: Re
   return part;
 }
 
+function tokenStatusListPart(
+  handle: Extract<RevocationHandle, { kind: 'token-status-list' }>,
+  ctx: RevocationContext,
+): Part {
+  const tokens = listOf(ctx.data.tokenStatusLists);
+  const part: Part = { handle: `the credential has a status list entry (${handle.uri}, index ${handle.idx})` };
+  if (tokens.length === 0) return part;
+  // Only a list signed by a key trusted for the issuer the result names speaks for the credential.
+  part.check = async (bound) => {
+    try {
+      const value = await handle.check(tokens, { trust: ctx.trust.store, issuer: bound.issuer, now: ctx.now });
+      if (value === undefined) return undefined;
+      if (value === 0) return { name: 'revocation', ok: true };
+      // 1 INVALID and 2 SUSPENDED are the Token Status List's; any other value is not VALID either.
+      const where = `entry ${handle.idx} of status list ${handle.uri}`;
+      return value === 2
+        ? failedCheck('revocation', 'ERR_STATUS_SUSPENDED', `credential is suspended (${where})`)
+        : failedCheck('revocation', 'ERR_STATUS_REVOKED', `credential is revoked (${where}: status ${value})`);
+    } catch (error) {
+      return failedCheck(
+        'revocation',
+        stableErrorCode(error, 'ERR_STATUS_LIST_INVALID'),
+        `status list ${handle.uri}: ${errorMessageOf(error)}`,
+      );
+    }
+  };
+  return part;
+}
+
 function partOf(handle: RevocationHandle, ctx: RevocationContext): Part {
   switch (handle.kind) {
     case 'status-list':
@@ -171,6 +200,8 @@ function partOf(handle: RevocationHandle, ctx: RevocationContext): Part {
       return hcertPart(handle, ctx);
     case 'shc-rid':
       return shcPart(handle, ctx);
+    case 'token-status-list':
+      return tokenStatusListPart(handle, ctx);
     default:
       return {};
   }

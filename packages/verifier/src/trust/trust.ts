@@ -19,6 +19,7 @@ import {
 import { DIVOC_KEY_ID as KEYS_DIVOC_KEY_ID } from '@divoc/keys';
 import { loadDccSignerList, loadDccTrustList } from '@divoc/dcc/plugin';
 import { loadIssuerDirectory, parseRevocationList } from '@divoc/shc/plugin';
+import { isJwtVcIssuerMetadata, loadJwtVcIssuerMetadata } from '@divoc/sd-jwt/plugin';
 import type { RevocationList } from '@divoc/shc';
 import {
   base64ToBytes,
@@ -59,6 +60,7 @@ export type TrustSourceKind =
   | 'jwks'
   | 'jwk'
   | 'issuer-directory'
+  | 'jwt-vc-issuer-metadata'
   | 'dcc-signer-list'
   | 'csca-certificate'
   | 'signer-certificate'
@@ -399,10 +401,11 @@ export class Trust implements FormatTrust {
   /**
    * Add trust material of any supported kind, sniffed from its content: our trust list (`{ issuers: [{ id, … }] }`)
    * or one entry of it, a JWKS or single JWK, an SHC issuer directory (ours with `jwks`, or the VCI
-   * `participating_issuers` with `options.jwks`), an EU DCC signer list (`[{ kid, rawData }]`), an X.509 certificate
-   * (PEM, base64 DER or DER; a CA goes to the CSCA set, a leaf to the key store), a DID document, a `did:key`, a DIVOC
-   * key (`publicKeyBase58` / `publicKeyPem` JSON or a PEM public key, trusted as `did:india`), DIVOC's verifier
-   * configuration (`certificatePublicKey`, `certificatePublicKeyBase58`), or an SHC revocation list.
+   * `participating_issuers` with `options.jwks`), JWT VC Issuer Metadata (`{ issuer, jwks }`), an EU DCC signer list
+   * (`[{ kid, rawData }]`), an X.509 certificate (PEM, base64 DER or DER; a CA goes to the CSCA set, a leaf to the key
+   * store), a DID document, a `did:key`, a DIVOC key (`publicKeyBase58` / `publicKeyPem` JSON or a PEM public key,
+   * trusted as `did:india`), DIVOC's verifier configuration (`certificatePublicKey`, `certificatePublicKeyBase58`), or
+   * an SHC revocation list.
    */
   add(content: unknown, options: TrustAddOptions = {}): TrustSourceSummary {
     if (!isObject(options)) throw new TrustInvalidError('options must be an object');
@@ -450,6 +453,8 @@ export class Trust implements FormatTrust {
     if (Array.isArray(json.certificates)) return this.#dccList(json, options);
     if (Array.isArray(json.keys)) return this.addJwks(json, options);
     if (Array.isArray(json.participating_issuers)) return this.addIssuerDirectory(json, options);
+    // `{ jwks, crls, issuer }` is `addWellKnown` material, not metadata: never trusted without its CRLs.
+    if (json.crls === undefined && isJwtVcIssuerMetadata(json)) return this.addJwtVcIssuerMetadata(json, options);
     if (Array.isArray(json.issuers)) {
       const first: unknown = json.issuers[0];
       if (isObject(first) && typeof first.iss === 'string' && first.id === undefined)
@@ -474,8 +479,8 @@ export class Trust implements FormatTrust {
     if (typeof json.publicKeyBase58 === 'string' || typeof json.publicKeyPem === 'string')
       return this.addDivocKey(json, options);
     throw new TrustUnrecognizedError(
-      'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, EU DCC signer list, DID ' +
-        'document, DIVOC key or verifier configuration, SHC revocation list',
+      'JSON is none of: trust list, trust-list entry, JWKS, JWK, SHC issuer directory, JWT VC Issuer Metadata, EU ' +
+        'DCC signer list, DID document, DIVOC key or verifier configuration, SHC revocation list',
     );
   }
 
@@ -517,6 +522,20 @@ export class Trust implements FormatTrust {
     this.#rememberCrlVersions(jwks, issuer);
     if (issuer !== undefined && name !== undefined) this.#issuerNames.set(issuer, name);
     return { kind, keys: added.length };
+  }
+
+  /**
+   * JWT VC Issuer Metadata (`{ issuer, jwks }`, as an SD-JWT VC issuer serves it at `/.well-known/jwt-vc-issuer`): its
+   * keys answer to `issuer#kid` and are trusted for that issuer URL only, the `iss` its SD-JWT VCs must name.
+   */
+  addJwtVcIssuerMetadata(json: unknown, options: Pick<TrustAddOptions, 'issuer' | 'name'> = {}): TrustSourceSummary {
+    const issuer = stringOption(options.issuer, 'issuer');
+    const name = stringOption(options.name, 'name');
+    if (issuer !== undefined && (!isObject(json) || json.issuer !== issuer))
+      throw new TrustInvalidError(`JWT VC Issuer Metadata names another issuer than ${issuer}`);
+    const loaded = wrap('JWT VC Issuer Metadata', () => loadJwtVcIssuerMetadata(json, { trust: this.store }));
+    if (name !== undefined) this.#issuerNames.set(loaded.issuer, name);
+    return { kind: 'jwt-vc-issuer-metadata', keys: loaded.keys.length, issuers: 1 };
   }
 
   /**

@@ -116,7 +116,7 @@ function unknownResult(
 const OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
   options: ['trust', 'now', 'revocation', 'policy', 'formats', 'limits', 'registry'],
   'options.policy': ['acceptExpiredKeys', 'requireRevocationData'],
-  'options.revocation': ['statusLists', 'divoc', 'shc', 'dcc'],
+  'options.revocation': ['statusLists', 'divoc', 'shc', 'dcc', 'tokenStatusLists'],
   'options.limits': ['maxTextLength', 'maxBytes', 'maxImagePixels', 'maxItems'],
 };
 
