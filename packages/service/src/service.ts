@@ -43,8 +43,14 @@ import { Oid4vciError } from './oid4vci/errors.js';
 import { registerOid4vci } from './oid4vci/issuer.js';
 import { createLdpVcIssuer } from './oid4vci/ldp-vc.js';
 import { OID4VCI_ROUTES } from './oid4vci/routes.js';
-import { canSignSdJwtVc, createSdJwtVcIssuer } from './oid4vci/sd-jwt.js';
+import { Oid4vpError } from './oid4vp/errors.js';
+import { OID4VP_ROUTES } from './oid4vp/routes.js';
+import { registerOid4vp } from './oid4vp/verifier.js';
+import { canSignSdJwtVc, createSdJwtVcIssuer, statusListToken } from './oid4vci/sd-jwt.js';
 import type { ServiceStorage, StoredCredential, StoredResponse } from './storage/types.js';
+
+/** The media type of an IETF Token Status List token. */
+const STATUS_LIST_TOKEN_MEDIA_TYPE = 'application/statuslist+jwt';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -134,7 +140,9 @@ export const ROUTES: readonly RouteDoc[] = [
   {
     method: 'GET',
     url: '/status-lists/{id}',
-    summary: 'The signed BitstringStatusListCredential',
+    summary:
+      'The signed BitstringStatusListCredential; with Accept: application/statuslist+jwt, the same bits as an IETF ' +
+      'Token Status List token (for the SD-JWT VCs OpenID4VCI issues)',
     params: { type: 'object', required: ['id'], properties: { id: { type: 'string', pattern: '^[0-9]{1,9}$' } } },
     responses: { 200: { description: 'Signed status list credential', schema: { type: 'object' } } },
   },
@@ -505,6 +513,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         body: error.toBody(),
         headers: { 'cache-control': 'no-store', ...error.headers() },
       });
+    if (error instanceof Oid4vpError)
+      return send(reply, { status: error.status, body: error.toBody(), headers: { 'cache-control': 'no-store' } });
     const clientError = clientErrorOf(error);
     if (clientError !== undefined) return send(reply, errorResponse(clientError));
     if (error instanceof StorageError) {
@@ -931,10 +941,32 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     }
     return idempotent(request, reply, () => revokeCredential((request.params as { id: string }).id));
   });
+  // The key that signs SD-JWT VCs over OpenID4VCI: the VC key when it can (ES256, EdDSA) and its public key is known.
+  const sdJwtKey =
+    config.oid4vci?.enabled === true &&
+    config.keys.vc.publicKeyJwk !== undefined &&
+    canSignSdJwtVc(config.keys.vc.signer) &&
+    !(config.oid4vci.formatIssuers ?? []).some((f) => f.format === 'dc+sd-jwt')
+      ? { signer: config.keys.vc.signer, publicKeyJwk: config.keys.vc.publicKeyJwk }
+      : undefined;
   app.get(fastifyUrl('/status-lists/{id}'), opts('GET', '/status-lists/{id}'), async (request, reply) => {
-    const credential = await statusLists.published((request.params as { id: string }).id);
+    const id = (request.params as { id: string }).id;
+    const credential = await statusLists.published(id);
     if (credential === undefined) throw new ServiceError('ERR_NOT_FOUND', 404, 'no such status list');
-    return send(reply, { status: 200, headers: { 'cache-control': 'public, max-age=300' }, body: credential });
+    const headers = { 'cache-control': 'public, max-age=300', vary: 'accept' };
+    // SD-JWT VCs name the same URL in status.status_list.uri: asked for a Token Status List, serve these bits as one.
+    const asToken =
+      sdJwtKey !== undefined &&
+      negotiate(request.headers.accept, ['application/json', STATUS_LIST_TOKEN_MEDIA_TYPE]) ===
+        STATUS_LIST_TOKEN_MEDIA_TYPE;
+    if (!asToken) return send(reply, { status: 200, headers, body: credential });
+    const token = await statusListToken(credential, {
+      ...sdJwtKey,
+      issuer: credentialIssuerUrl(config, app),
+      uri: statusLists.urlOf(id),
+      ttlSeconds: 300,
+    });
+    return send(reply, { status: 200, headers, raw: { contentType: STATUS_LIST_TOKEN_MEDIA_TYPE, payload: token } });
   });
   app.get('/health', { config: { rateLimited: false } }, async (_request, reply) => {
     let ready = true;
@@ -953,6 +985,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     }),
   );
   const oid4vciEnabled = config.oid4vci?.enabled === true;
+  // The public keys of the service's SD-JWT VCs (set when OpenID4VCI issues dc+sd-jwt): OpenID4VP trusts them too.
+  let ownSdJwtKeys: () => readonly JsonWebKey[] = () => [];
   if (oid4vciEnabled) {
     const oid = config.oid4vci!;
     if (storage.oid4vci === undefined)
@@ -969,15 +1003,12 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const given = oid.formatIssuers ?? [];
     // dc+sd-jwt comes with the VC key when it can sign one (ES256, EdDSA) and its public key is known (published at
     // /.well-known/jwt-vc-issuer), unless the configuration brings its own dc+sd-jwt issuer.
-    const vcKey = config.keys.vc;
-    const sdJwt =
-      vcKey.publicKeyJwk !== undefined && canSignSdJwtVc(vcKey.signer) && !given.some((f) => f.format === 'dc+sd-jwt')
-        ? [createSdJwtVcIssuer({ signer: vcKey.signer, publicKeyJwk: vcKey.publicKeyJwk })]
-        : [];
+    const sdJwt = sdJwtKey !== undefined ? [createSdJwtVcIssuer(sdJwtKey)] : [];
     const extra = [...given, ...sdJwt];
     for (const f of extra)
       if (f.format === 'ldp_vc' || extra.filter((g) => g.format === f.format).length > 1)
         throw new ServiceConfigError(`oid4vci.formatIssuers: format ${f.format} is given twice`);
+    ownSdJwtKeys = () => extra.flatMap((f) => [...(f.publicJwks?.() ?? [])]);
     registerOid4vci(app, {
       config: oid,
       store: storage.oid4vci,
@@ -1008,8 +1039,45 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       onIssued: (count) => metrics.issued.inc({ kind: 'oid4vci' }, count),
     });
   }
+  const oid4vpEnabled = config.oid4vp?.enabled === true;
+  if (oid4vpEnabled) {
+    if (storage.oid4vp === undefined)
+      throw new ServiceConfigError('oid4vp needs a storage with OpenID4VP tables (storage.oid4vp)');
+    registerOid4vp(app, {
+      config: config.oid4vp!,
+      store: storage.oid4vp,
+      trust: resolved.trust,
+      ownSdJwtIssuer: () => {
+        const keys = ownSdJwtKeys();
+        if (keys.length === 0) return undefined;
+        return {
+          issuer: credentialIssuerUrl(config, app),
+          jwks: { keys },
+          ...(config.certificateIssuerName !== undefined ? { name: config.certificateIssuerName } : {}),
+        };
+      },
+      baseUrl: () => credentialIssuerUrl(config, app),
+      idempotent: (request, reply, exec) => idempotent(request, reply, exec),
+      routeOptions: (method, url) => {
+        const doc = routeDoc(method, url);
+        // The response URI checks its own form: its errors are OAuth errors, not the service's validation shape.
+        const validated = doc.scope !== undefined;
+        return {
+          schema: {
+            ...(validated && doc.body !== undefined ? { body: doc.body } : {}),
+            ...(doc.params !== undefined ? { params: doc.params } : {}),
+          },
+          config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
+        };
+      },
+      onVerified: (valid) => metrics.verified.inc({ result: valid ? 'valid' : 'invalid' }),
+    });
+  }
   const openapi = JSON.stringify(
-    openApiDocument(oid4vciEnabled ? [...ROUTES, ...OID4VCI_ROUTES] : ROUTES, { publicUrl: defaultPublicUrl(config) }),
+    openApiDocument(
+      [...ROUTES, ...(oid4vciEnabled ? OID4VCI_ROUTES : []), ...(oid4vpEnabled ? OID4VP_ROUTES : [])],
+      { publicUrl: defaultPublicUrl(config) },
+    ),
   );
   app.get('/openapi.json', async (_request, reply) =>
     send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }),

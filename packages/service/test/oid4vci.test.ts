@@ -325,6 +325,34 @@ describe.each(BACKENDS)('OpenID4VCI issuer, %s storage', (_name, makeStorage) =>
     // No personal claim in the clear: all of them are disclosures.
     expect(JSON.stringify(payload)).not.toContain(RECORD.name);
 
+    // Revocation: the status entry's URL serves the service's status list as an IETF Token Status List when asked.
+    const statusRef = (payload.status as { status_list: { uri: string; idx: number } }).status_list;
+    // (Fetched from where the test service listens: its status URLs name the configured public URL.)
+    const listUrl = `${url}/status-lists/${statusRef.uri.split('/').pop()}`;
+    const token = async () => {
+      const res = await fetch(listUrl, { headers: { accept: 'application/statuslist+jwt' } });
+      expect(res.headers.get('content-type')).toMatch(/^application\/statuslist\+jwt/);
+      return res.text();
+    };
+    const withStatus = async () => verify(sdJwt, { trust, revocation: { tokenStatusLists: [await token()] } });
+    const before = await withStatus();
+    expect(before.valid, JSON.stringify(before.checks)).toBe(true);
+    expect(before.checks.find((c) => c.name === 'revocation')?.ok).toBe(true);
+    // The W3C list is still what the same URL serves by default.
+    expect((await (await fetch(listUrl)).json()).type).toContain('VerifiableCredential');
+    const state = await (
+      await fetch(`${url}/credential-offers/${offer.body.offerId}`, { headers: auth(API_KEYS.issuer) })
+    ).json();
+    expect(state.credentialIds).toHaveLength(1);
+    const revoke = await fetch(`${url}/credentials/${state.credentialIds[0]}/revoke`, {
+      method: 'POST',
+      headers: auth(API_KEYS.admin),
+    });
+    expect(revoke.status).toBe(200);
+    const after = await withStatus();
+    expect(after.valid).toBe(false);
+    expect(after.checks.find((c) => c.name === 'revocation')?.code).toBe('ERR_STATUS_REVOKED');
+
     // A presentation of two claims with a key-binding JWT, for a verifier's nonce and audience.
     const holderSigner = createSigner(holder, { id: 'wallet' });
     const presentation = await presentSdJwtVc(sdJwt, {

@@ -1,6 +1,7 @@
+import { gunzipSync } from 'node:zlib';
 import { jwkThumbprint, type Signer } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
-import { issueSdJwtVc, SD_JWT_VC_TYPES_BY_KIND } from '@divoc/sd-jwt';
+import { createStatusListToken, issueSdJwtVc, SD_JWT_VC_TYPES_BY_KIND } from '@divoc/sd-jwt';
 import type { FormatIssueInput, FormatIssued, Oid4vciFormatIssuer } from './types.js';
 
 /** What the `dc+sd-jwt` issuer signs with: an ES256 or EdDSA key and its public JWK (published for verifiers). */
@@ -22,6 +23,31 @@ function vctOf(template: string): string {
   return kind !== undefined ? SD_JWT_VC_TYPES_BY_KIND[kind] : `urn:divoc:sd-jwt-vc:${template}:1`;
 }
 
+/**
+ * A W3C Bitstring Status List credential's bits as an IETF Token Status List token (`statuslist+jwt`, 1 bit per
+ * entry), signed by the SD-JWT VC issuer: the same list, for SD-JWT VC verifiers. The two formats order bits
+ * differently (W3C: most significant bit first; IETF: least significant first), so the bits are read one by one.
+ */
+export async function statusListToken(
+  listCredential: Readonly<Record<string, unknown>>,
+  options: SdJwtVcIssuerOptions & { issuer: string; uri: string; ttlSeconds?: number },
+): Promise<string> {
+  const subject = listCredential.credentialSubject as { encodedList?: unknown } | undefined;
+  const encoded = subject?.encodedList;
+  if (typeof encoded !== 'string' || !encoded.startsWith('u')) throw new Error('the status list has no encodedList');
+  const bitstring = gunzipSync(Buffer.from(encoded.slice(1), 'base64url'));
+  const statuses = new Array<number>(bitstring.length * 8);
+  for (let i = 0; i < statuses.length; i++) statuses[i] = (bitstring[i >> 3]! >> (7 - (i & 7))) & 1;
+  return createStatusListToken({
+    signer: options.signer,
+    kid: jwkThumbprint(options.publicKeyJwk),
+    issuer: options.issuer,
+    uri: options.uri,
+    statuses,
+    ...(options.ttlSeconds !== undefined ? { ttlSeconds: options.ttlSeconds } : {}),
+  });
+}
+
 /** True for the signers an SD-JWT VC can be signed with here. */
 export function canSignSdJwtVc(signer: Signer): boolean {
   return signer.algorithm === 'ES256' || signer.algorithm === 'EdDSA';
@@ -38,7 +64,8 @@ export function createSdJwtVcIssuer(options: SdJwtVcIssuerOptions): Oid4vciForma
   const publicJwk = { ...options.publicKeyJwk, kid, alg, use: 'sig' } as JsonWebKey;
   return {
     format: 'dc+sd-jwt',
-    statusKind: 'none',
+    // The service's status list entry, published as an IETF Token Status List at the same URL (content negotiation).
+    statusKind: 'bitstring',
     configuration(template) {
       return {
         vct: vctOf(template),
@@ -47,14 +74,22 @@ export function createSdJwtVcIssuer(options: SdJwtVcIssuerOptions): Oid4vciForma
       };
     },
     async issue(input: FormatIssueInput): Promise<FormatIssued> {
+      const status = input.bitstringStatus;
       const credential = await issueSdJwtVc(input.unsigned, {
         signer: options.signer,
         issuer: input.credentialIssuer,
         kid,
         vct: vctOf(input.template),
         holderPublicKey: input.holder.jwk,
+        ...(status !== undefined
+          ? { status: { uri: status.statusListCredential, idx: Number(status.statusListIndex) } }
+          : {}),
       });
-      return { credential };
+      // Stored as the record's unsigned credential with the SD-JWT as its output: the registry finds and revokes it.
+      return {
+        credential,
+        store: { credential: { ...input.unsigned }, outputs: { 'sd-jwt-vc': { text: credential } } },
+      };
     },
     publicJwks: () => [publicJwk],
   };
