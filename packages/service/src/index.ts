@@ -19,6 +19,7 @@ export {
   MemoryIdempotencyStore,
   MemoryStatusListStore,
   MemoryOid4vciStore,
+  MemoryOid4vpStore,
 } from './storage/memory.js';
 export { createPostgresStorage } from './storage/postgres.js';
 export type { PostgresStorageOptions } from './storage/postgres.js';
@@ -33,6 +34,10 @@ export type {
   StoredResponse,
   StoredOffer,
   Oid4vciStore,
+  Oid4vpStore,
+  StoredPresentationRequest,
+  PresentationOutcome,
+  PresentedCredentialOutcome,
 } from './storage/types.js';
 export { Oid4vciError } from './oid4vci/errors.js';
 export type { Oid4vciErrorCode } from './oid4vci/errors.js';
@@ -48,5 +53,10 @@ export type {
   FormatIssued,
   HolderKey,
 } from './oid4vci/types.js';
+export { Oid4vpError } from './oid4vp/errors.js';
+export type { Oid4vpErrorCode } from './oid4vp/errors.js';
+export { OID4VP_ROUTES } from './oid4vp/routes.js';
+export { presentationRequestLink, PRESENTATION_REQUEST_SCHEME } from './oid4vp/verifier.js';
+export type { Oid4vpConfig } from './oid4vp/types.js';
 export { ServiceError, ServiceConfigError, StorageError, isServiceError } from './lib/errors.js';
 export type { ServiceErrorCode, AnyServiceError } from './lib/errors.js';

@@ -170,7 +170,7 @@ export const ROUTES: readonly RouteDoc[] = [
 ];
 
 function routeDoc(method: string, url: string): RouteDoc {
-  const doc = [...ROUTES, ...OID4VCI_ROUTES].find((r) => r.method === method && r.url === url);
+  const doc = [...ROUTES, ...OID4VCI_ROUTES, ...OID4VP_ROUTES].find((r) => r.method === method && r.url === url);
   if (doc === undefined) throw new Error(`no route doc for ${method} ${url}`);
   return doc;
 }
@@ -1056,6 +1056,18 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           ...(config.certificateIssuerName !== undefined ? { name: config.certificateIssuerName } : {}),
         };
       },
+      // SD-JWT VCs the service issued name its status lists: checked against the same bits as a Token Status List.
+      ...(sdJwtKey !== undefined
+        ? {
+            statusListToken: async (uri: string) => {
+              const id = uri.slice(uri.lastIndexOf('/') + 1);
+              if (id === '' || statusLists.urlOf(id) !== uri) return undefined;
+              const credential = await statusLists.published(id);
+              if (credential === undefined) return undefined;
+              return statusListToken(credential, { ...sdJwtKey, issuer: credentialIssuerUrl(config, app), uri });
+            },
+          }
+        : {}),
       baseUrl: () => credentialIssuerUrl(config, app),
       idempotent: (request, reply, exec) => idempotent(request, reply, exec),
       routeOptions: (method, url) => {
@@ -1074,10 +1086,9 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     });
   }
   const openapi = JSON.stringify(
-    openApiDocument(
-      [...ROUTES, ...(oid4vciEnabled ? OID4VCI_ROUTES : []), ...(oid4vpEnabled ? OID4VP_ROUTES : [])],
-      { publicUrl: defaultPublicUrl(config) },
-    ),
+    openApiDocument([...ROUTES, ...(oid4vciEnabled ? OID4VCI_ROUTES : []), ...(oid4vpEnabled ? OID4VP_ROUTES : [])], {
+      publicUrl: defaultPublicUrl(config),
+    }),
   );
   app.get('/openapi.json', async (_request, reply) =>
     send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }),

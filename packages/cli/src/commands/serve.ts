@@ -40,7 +40,7 @@ export const serveSpec = defineCommand({
     dev: {
       type: 'boolean',
       description:
-        'trial mode: NO authentication, in-memory storage, OpenID4VCI wallet issuance on; allowed on loopback only',
+        'trial mode: NO authentication, in-memory storage, OpenID4VCI and OpenID4VP on; allowed on loopback only',
     },
   },
   positionals: { min: 0, max: 0 },
@@ -161,6 +161,8 @@ export async function runServe(
       logger: { sink: logSink },
       // Wallet issuance on trial: the credential issuer is the address it listens on (http://127.0.0.1:N).
       oid4vci: { enabled: true },
+      // ... and presentation requests to wallets (OpenID4VP), the response URI under the same address.
+      oid4vp: { enabled: true },
     };
   }
   const host = config.listen?.host ?? '127.0.0.1';

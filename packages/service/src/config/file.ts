@@ -25,6 +25,7 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { createPostgresStorage } from '../storage/postgres.js';
 import type { IssuableFormat, LogSink, ServiceConfig, ServiceKeys } from './types.js';
 import type { Oid4vciConfig } from '../oid4vci/types.js';
+import type { Oid4vpConfig } from '../oid4vp/types.js';
 
 /**
  * The JSON config file (`divoc serve --config FILE`). Relative paths are relative to the file's folder.
@@ -107,6 +108,8 @@ export interface ServiceConfigFile {
   trustProxy?: boolean;
   /** OpenID4VCI issuance (`ServiceConfig.oid4vci` without `formatIssuers`, which are code). */
   oid4vci?: Omit<Oid4vciConfig, 'formatIssuers'>;
+  /** OpenID4VP presentation requests (`ServiceConfig.oid4vp`). */
+  oid4vp?: Oid4vpConfig;
 }
 
 /** A signing key, wherever it lives (file, HSM): the signer and its public key. */
@@ -252,6 +255,7 @@ export async function parseServiceConfig(
     'log',
     'trustProxy',
     'oid4vci',
+    'oid4vp',
     '$comment',
   ]);
   for (const k of Object.keys(json)) if (!known.has(k)) fail(`unknown config field ${JSON.stringify(k)}`);
@@ -384,6 +388,7 @@ export async function parseServiceConfig(
   if (file.log !== undefined && file.log !== false && !isJsonObject(file.log)) fail('log must be { level } or false');
   const publicUrl = str(file.publicUrl, 'publicUrl', true);
   const oid4vci = oid4vciSection(file.oid4vci);
+  const oid4vp = oid4vpSection(file.oid4vp);
 
   return {
     listen,
@@ -408,6 +413,7 @@ export async function parseServiceConfig(
     ...(lockSeconds !== undefined ? { idempotencyLockSeconds: lockSeconds } : {}),
     ...(file.trustProxy === true ? { trustProxy: true } : {}),
     ...(oid4vci !== undefined ? { oid4vci } : {}),
+    ...(oid4vp !== undefined ? { oid4vp } : {}),
     logger:
       file.log === false
         ? false
@@ -525,4 +531,16 @@ function oid4vciSection(section: unknown): Oid4vciConfig | undefined {
     if (!ok) fail('oid4vci.credentialTypes must be [{ template, display?: [{ name, locale }] }]');
   }
   return section as Oid4vciConfig;
+}
+
+/** The `oid4vp` section: `{ enabled?, requestTtlSeconds? }` (the range is checked by `createService`). */
+function oid4vpSection(section: unknown): Oid4vpConfig | undefined {
+  if (section === undefined) return undefined;
+  if (!isJsonObject(section)) fail('oid4vp must be an object');
+  for (const k of Object.keys(section))
+    if (k !== 'enabled' && k !== 'requestTtlSeconds') fail(`unknown field oid4vp.${k}`);
+  if (section.enabled !== undefined && typeof section.enabled !== 'boolean') fail('oid4vp.enabled must be a boolean');
+  if (section.requestTtlSeconds !== undefined && typeof section.requestTtlSeconds !== 'number')
+    fail('oid4vp.requestTtlSeconds must be a number');
+  return section as Oid4vpConfig;
 }

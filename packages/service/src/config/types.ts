@@ -7,6 +7,7 @@ import type { AuthConfig } from '../auth/auth.js';
 import type { RateLimitConfig } from '../lib/rate-limit.js';
 import type { ServiceStorage } from '../storage/types.js';
 import type { Oid4vciConfig } from '../oid4vci/types.js';
+import type { Oid4vpConfig } from '../oid4vp/types.js';
 
 /** The SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
 export type IssuableFormat = FormatName;
@@ -109,6 +110,11 @@ export interface ServiceConfig {
    * metadata, `/token`, `/nonce` and `/credential`. Off unless `enabled`.
    */
   oid4vci?: Oid4vciConfig;
+  /**
+   * OpenID4VP 1.0 presentation requests to wallets (DCQL, direct_post): `POST /presentation-requests`, the response
+   * URI `/presentations/{id}` and `GET /presentation-requests/{id}`. Off unless `enabled`.
+   */
+  oid4vp?: Oid4vpConfig;
   /** Trust `X-Forwarded-For` from a reverse proxy (client IPs for anonymous rate limits). Default false. */
   trustProxy?: boolean;
 }

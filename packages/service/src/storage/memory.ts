@@ -1,5 +1,8 @@
 import type {
   Oid4vciStore,
+  Oid4vpStore,
+  PresentationOutcome,
+  StoredPresentationRequest,
   StoredOffer,
   CredentialStore,
   IdempotencyBegin,
@@ -188,6 +191,38 @@ export class MemoryOid4vciStore implements Oid4vciStore {
   }
 }
 
+/** In-memory OpenID4VP presentation requests. Requests a day past their expiry are dropped as new ones come in. */
+export class MemoryOid4vpStore implements Oid4vpStore {
+  readonly #requests = new Map<string, StoredPresentationRequest>();
+  async putRequest(request: StoredPresentationRequest): Promise<void> {
+    if (this.#requests.size >= 10_000) {
+      const stale = Date.now() - 86_400_000;
+      for (const [id, r] of this.#requests) if (Date.parse(r.expiresAt) < stale) this.#requests.delete(id);
+    }
+    this.#requests.set(request.id, clone(request));
+  }
+  async getRequest(id: string): Promise<StoredPresentationRequest | undefined> {
+    const request = this.#requests.get(id);
+    return request === undefined ? undefined : clone(request);
+  }
+  async claim(id: string, stateHash: string, at: string): Promise<boolean> {
+    const request = this.#requests.get(id);
+    if (
+      request === undefined ||
+      request.answeredAt !== undefined ||
+      request.stateHash !== stateHash ||
+      Date.parse(request.expiresAt) <= Date.parse(at)
+    )
+      return false;
+    request.answeredAt = at;
+    return true;
+  }
+  async putOutcome(id: string, outcome: PresentationOutcome): Promise<void> {
+    const request = this.#requests.get(id);
+    if (request !== undefined) request.outcome = clone(outcome);
+  }
+}
+
 /** Storage that lives in this process only: for trials, tests and single-instance deployments that can lose state. */
 export function createMemoryStorage(): ServiceStorage {
   return {
@@ -195,6 +230,7 @@ export function createMemoryStorage(): ServiceStorage {
     idempotency: new MemoryIdempotencyStore(),
     statusLists: new MemoryStatusListStore(),
     oid4vci: new MemoryOid4vciStore(),
+    oid4vp: new MemoryOid4vpStore(),
     ping: async () => undefined,
     close: async () => undefined,
   };

@@ -3,6 +3,8 @@ import { loadStatusList, serializeStatusList } from '@divoc/status';
 import { ServiceConfigError, StorageError } from '../lib/errors.js';
 import type {
   Oid4vciStore,
+  Oid4vpStore,
+  StoredPresentationRequest,
   StoredOffer,
   CredentialStore,
   IdempotencyBegin,
@@ -31,7 +33,7 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
 /**
- * PostgreSQL storage: five tables in one schema (created on first use).
+ * PostgreSQL storage: six tables in one schema (created on first use).
  *
  *   credentials(id, credential, outputs, status_list, status_index, revoked_at, created_at)
  *   idempotency(scope, key, fingerprint, locked_at, status_code, content_type, body)
@@ -40,6 +42,8 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
  *                  configuration_ids, created_by, created_at, expires_at, redeemed_at, access_token_hash,
  *                  access_token_expires_at, issued_count, issued_ids)
  *   oid4vci_nonces(nonce_hash, expires_at)
+ *   oid4vp_requests(id, state_hash, nonce, client_id, dcql_query, vaccination, created_by, created_at, expires_at,
+ *                   answered_at, outcome)
  *
  * JSON is stored as text, byte for byte what was signed. Status list changes take a transaction-scoped advisory lock
  * per list, so any number of service instances can share one database.
@@ -313,11 +317,55 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     },
   };
 
+  const requestColumns =
+    'id, state_hash, nonce, client_id, dcql_query, vaccination, created_by, created_at, expires_at, answered_at, ' +
+    'outcome';
+  const oid4vp: Oid4vpStore = {
+    async putRequest(request) {
+      await run(pool, `DELETE FROM ${q}.oid4vp_requests WHERE expires_at < now() - interval '1 day'`);
+      await run(
+        pool,
+        `INSERT INTO ${q}.oid4vp_requests (${requestColumns})
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+        [
+          request.id,
+          request.stateHash,
+          request.nonce,
+          request.clientId,
+          JSON.stringify(request.dcqlQuery),
+          request.vaccination !== undefined ? JSON.stringify(request.vaccination) : null,
+          request.createdBy,
+          request.createdAt,
+          request.expiresAt,
+          request.answeredAt ?? null,
+          request.outcome !== undefined ? JSON.stringify(request.outcome) : null,
+        ],
+      );
+    },
+    async getRequest(id) {
+      const { rows } = await run(pool, `SELECT ${requestColumns} FROM ${q}.oid4vp_requests WHERE id = $1`, [id]);
+      return rows[0] === undefined ? undefined : presentationRequestFromRow(rows[0]);
+    },
+    async claim(id, stateHash, at) {
+      const { rowCount } = await run(
+        pool,
+        `UPDATE ${q}.oid4vp_requests SET answered_at = $3
+         WHERE id = $1 AND state_hash = $2 AND answered_at IS NULL AND expires_at > $3`,
+        [id, stateHash, at],
+      );
+      return rowCount === 1;
+    },
+    async putOutcome(id, outcome) {
+      await run(pool, `UPDATE ${q}.oid4vp_requests SET outcome = $2 WHERE id = $1`, [id, JSON.stringify(outcome)]);
+    },
+  };
+
   return {
     credentials,
     idempotency,
     statusLists,
     oid4vci,
+    oid4vp,
     async ping() {
       await run(pool, 'SELECT 1');
     },
@@ -360,6 +408,34 @@ async function createTables(pool: pg.Pool, q: string): Promise<void> {
     pool,
     `CREATE TABLE IF NOT EXISTS ${q}.oid4vci_nonces (nonce_hash text PRIMARY KEY, expires_at timestamptz NOT NULL)`,
   );
+  await run(
+    pool,
+    `CREATE TABLE IF NOT EXISTS ${q}.oid4vp_requests (
+    id text PRIMARY KEY, state_hash text NOT NULL, nonce text NOT NULL, client_id text NOT NULL,
+    dcql_query text NOT NULL, vaccination text, created_by text NOT NULL, created_at timestamptz NOT NULL,
+    expires_at timestamptz NOT NULL, answered_at timestamptz, outcome text)`,
+  );
+}
+
+function presentationRequestFromRow(row: Record<string, unknown>): StoredPresentationRequest {
+  const iso = (v: unknown): string => new Date(v as string | Date).toISOString();
+  return {
+    id: String(row.id),
+    stateHash: String(row.state_hash),
+    nonce: String(row.nonce),
+    clientId: String(row.client_id),
+    dcqlQuery: JSON.parse(String(row.dcql_query)) as Record<string, unknown>,
+    ...(row.vaccination !== null
+      ? { vaccination: JSON.parse(String(row.vaccination)) as StoredPresentationRequest['vaccination'] }
+      : {}),
+    createdBy: String(row.created_by),
+    createdAt: iso(row.created_at),
+    expiresAt: iso(row.expires_at),
+    ...(row.answered_at !== null ? { answeredAt: iso(row.answered_at) } : {}),
+    ...(row.outcome !== null
+      ? { outcome: JSON.parse(String(row.outcome)) as StoredPresentationRequest['outcome'] }
+      : {}),
+  };
 }
 
 function offerFromRow(row: Record<string, unknown>): StoredOffer {

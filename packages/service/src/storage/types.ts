@@ -145,6 +145,77 @@ export interface Oid4vciStore {
   consumeNonce(nonceHash: string, at: string): Promise<boolean>;
 }
 
+/** What the verifier concluded about one presented credential. */
+export interface PresentedCredentialOutcome {
+  /** The DCQL credential query id it answered. */
+  queryId: string;
+  /** Its format (`dc+sd-jwt`). */
+  format: string;
+  valid: boolean;
+  /** The issuer as the trust names it (the claimed one when its key is trusted for it), or null. */
+  issuer: string | null;
+  /** Display name of the issuer from the trust material, when it gave one. */
+  issuerName?: string;
+  /** The credential type (`vct`). */
+  type?: string;
+  /** The claims the holder disclosed (and the always-visible ones the verifier reads: `iss`, `vct`, `iat`, `exp`). */
+  claims: Record<string, unknown>;
+  /** The checks that ran, in order: `{ name, ok, code?, message? }`. */
+  checks: Array<{ name: string; ok: boolean; code?: string; message?: string }>;
+}
+
+/** The verifier's conclusion about a wallet's response to a presentation request. */
+export interface PresentationOutcome {
+  valid: boolean;
+  /** Why not (the first failure), when invalid. */
+  error?: { code: string; message: string };
+  credentials: PresentedCredentialOutcome[];
+  /** When the response came. */
+  receivedAt: string;
+}
+
+/**
+ * An OpenID4VP presentation request, as stored. The `state` (which authenticates the wallet's response to this
+ * request) is kept as a SHA-256 hash only; the nonce is the public challenge the KB-JWT must repeat.
+ */
+export interface StoredPresentationRequest {
+  /** Request id (a UUID): the last segment of the response URI, and what the registry polls. */
+  id: string;
+  /** SHA-256 (base64url) of `state`. */
+  stateHash: string;
+  nonce: string;
+  /** The `client_id` the request was made with: the audience the KB-JWT must name. */
+  clientId: string;
+  /** The DCQL query. */
+  dcqlQuery: Record<string, unknown>;
+  /** The vaccination constraints the DCQL query cannot carry (disease, date after), checked on the disclosed claims. */
+  vaccination?: { disease?: string; after?: string };
+  /** Client that created the request. */
+  createdBy: string;
+  createdAt: string;
+  /** Responses are refused from then on. */
+  expiresAt: string;
+  /** When a response was accepted for processing (single use: the request answers once). */
+  answeredAt?: string;
+  /** The verifier's conclusion, once the response was processed. */
+  outcome?: PresentationOutcome;
+}
+
+/** OpenID4VP state: presentation requests and their outcomes. Every state change is atomic (a conditional update). */
+export interface Oid4vpStore {
+  /** Stores a new request. */
+  putRequest(request: StoredPresentationRequest): Promise<void>;
+  /** The request with this id. */
+  getRequest(id: string): Promise<StoredPresentationRequest | undefined>;
+  /**
+   * Takes the request for one response: sets `answeredAt` when it has none, its state hash is `stateHash` and it has
+   * not expired at `at`. False when another response came first (or the state or the clock says no).
+   */
+  claim(id: string, stateHash: string, at: string): Promise<boolean>;
+  /** Stores the outcome of the response that claimed the request. */
+  putOutcome(id: string, outcome: PresentationOutcome): Promise<void>;
+}
+
 /** Everything the service keeps. */
 export interface ServiceStorage {
   credentials: CredentialStore;
@@ -152,6 +223,8 @@ export interface ServiceStorage {
   statusLists: StatusListStore;
   /** OpenID4VCI offers, codes, tokens and nonces (needed when `oid4vci` is enabled; both built-in storages have it). */
   oid4vci?: Oid4vciStore;
+  /** OpenID4VP presentation requests (needed when `oid4vp` is enabled; both built-in storages have it). */
+  oid4vp?: Oid4vpStore;
   /** Readiness: resolves when the backend answers. */
   ping(): Promise<void>;
   /** Closes connections (a pool given by the caller is left open). */
