@@ -1056,6 +1056,11 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           ...(config.certificateIssuerName !== undefined ? { name: config.certificateIssuerName } : {}),
         };
       },
+      // ldp_vc copies the service issued name its status lists: checked against the list it publishes.
+      statusListCredential: async (url: string) => {
+        const id = url.slice(url.lastIndexOf('/') + 1);
+        return id !== '' && statusLists.urlOf(id) === url ? statusLists.published(id) : undefined;
+      },
       // SD-JWT VCs the service issued name its status lists: checked against the same bits as a Token Status List.
       ...(sdJwtKey !== undefined
         ? {

@@ -1,7 +1,8 @@
 /**
  * A test wallet on the OpenWallet Foundation client (`@openid4vc/openid4vp` 0.4.6): it parses an `openid4vp://` link,
  * resolves the request (client id prefix, DCQL query), answers each credential query with an SD-JWT VC presentation
- * (the key-binding JWT made by `@divoc/sd-jwt`'s `presentSdJwtVc`) and sends the response with direct_post. Talks to
+ * (the key-binding JWT made by `@divoc/sd-jwt`'s `presentSdJwtVc`) or a W3C Verifiable Presentation (ldp_vc) and
+ * sends the response with direct_post. Talks to
  * the service over loopback HTTP only.
  */
 import { createHash } from 'node:crypto';
@@ -52,9 +53,13 @@ export function createPresentationWallet() {
      * Sends `vpToken` (credential query id → presentations) as the response to a resolved request; returns the HTTP
      * status and body.
      */
-    async send(resolved: ResolvedOpenid4vpAuthorizationRequest, vpToken: Record<string, string[]>) {
+    async send(
+      resolved: ResolvedOpenid4vpAuthorizationRequest,
+      vpToken: Record<string, Array<string | Record<string, unknown>>>,
+    ) {
       const { authorizationResponsePayload } = await client.createOpenid4vpAuthorizationResponse({
         authorizationRequestPayload: resolved.authorizationRequestPayload,
+        // An SD-JWT VC presentation is a string, an ldp_vc one a Verifiable Presentation (a JSON object).
         authorizationResponsePayload: { vp_token: vpToken as Record<string, [string, ...string[]]> },
       });
       const { response } = await client.submitOpenid4vpAuthorizationResponse({

@@ -8,7 +8,18 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { exportJWK } from 'jose';
-import { createSigner, exportPublicJwk, generateKeyPair, importKeyPair, jwkThumbprint, type Signer } from '@divoc/keys';
+import {
+  createSigner,
+  didKeyFromKeyPair,
+  exportPublicJwk,
+  generateKeyPair,
+  importKeyPair,
+  jwkThumbprint,
+  verificationMethodId,
+  type KeyPair,
+  type Signer,
+} from '@divoc/keys';
+import { createPresentation, signPresentation } from '@divoc/vc';
 import { buildCredential } from '@divoc/schemas';
 import { issueSdJwtVc } from '@divoc/sd-jwt';
 import { Trust } from '@divoc/verifier';
@@ -403,7 +414,8 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
     expect((await createRequest(url, { vaccination: VACCINATION })).status).toBe(201);
     expect((await createRequest(url, { vaccination: { after: '12/01/2021' } })).status).toBe(400);
     expect((await createRequest(url, {})).status).toBe(400);
-    expect((await createRequest(url, { vaccination: VACCINATION, formats: ['ldp_vc'] })).status).toBe(400);
+    expect((await createRequest(url, { vaccination: VACCINATION, formats: ['ldp_vc'] })).status).toBe(201);
+    expect((await createRequest(url, { vaccination: VACCINATION, formats: ['jwt_vc_json'] })).status).toBe(400);
     expect((await createRequest(url, { dcql: { credentials: [{ id: 'x', format: 'mso_mdoc' }] } })).status).toBe(400);
     const res = await fetch(`${url}/presentation-requests/00000000-0000-4000-8000-000000000000`, {
       headers: auth(API_KEYS.verifier),
@@ -472,6 +484,209 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
       name: 'revocation',
       code: 'ERR_SDJWT_REVOKED',
     });
+  });
+});
+
+describe.each(BACKENDS)('OpenID4VP ldp_vc presentations (%s storage)', (_name, makeStorage) => {
+  let running: RunningService;
+  let url: string;
+  let credential: Record<string, unknown>;
+  let holderKey: KeyPair;
+  const wallet = createPresentationWallet();
+  const LDP = { vaccination: VACCINATION, formats: ['ldp_vc'] };
+
+  beforeAll(async () => {
+    running = await start(await makeStorage(), new Trust());
+    url = running.url;
+    // The holder gets an ldp_vc from the service over OpenID4VCI: its credentialSubject.id is the wallet key's did:key.
+    const offer = await fetch(`${url}/credential-offers`, {
+      method: 'POST',
+      headers: { ...auth(API_KEYS.issuer), 'content-type': 'application/json' },
+      body: JSON.stringify({ template: 'vaccination', record: RECORD, formats: ['ldp_vc'] }),
+    });
+    const key = await walletKey('EdDSA');
+    holderKey = importKeyPair({ jwk: (await exportJWK(key.privateKey)) as JsonWebKey });
+    const { response } = await createWallet([key]).receive(((await offer.json()) as { link: string }).link);
+    credential = (response.credentialResponse.credentials as Array<{ credential: Record<string, unknown> }>)[0]!
+      .credential;
+    expect((credential.credentialSubject as { id: string }).id).toBe(didKeyFromKeyPair(holderKey));
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+
+  async function request(body: Record<string, unknown> = LDP) {
+    const created = await createRequest(url, body);
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    return { created: created.body, resolved: await wallet.resolve(created.body.link) };
+  }
+
+  /** The wallet's VP over `vc`, signed by `key` (default the holder's) for the request's nonce and client_id. */
+  async function vp(
+    resolved: Awaited<ReturnType<typeof request>>['resolved'],
+    override: { key?: KeyPair; holder?: string; challenge?: string; vc?: Record<string, unknown> } = {},
+  ) {
+    const request = resolved.authorizationRequestPayload as { nonce: string; client_id: string };
+    const key = override.key ?? holderKey;
+    const presentation = createPresentation({
+      verifiableCredential: [(override.vc ?? credential) as never],
+      holder: override.holder ?? didKeyFromKeyPair(key),
+    });
+    return signPresentation(presentation, {
+      signer: createSigner(key, { id: verificationMethodId(key) }),
+      challenge: override.challenge ?? request.nonce,
+      domain: request.client_id,
+    });
+  }
+
+  const firstFailure = async (id: string) =>
+    (await outcomeOf(url, id)).outcome!.credentials[0]!.checks.find((c) => !c.ok);
+
+  it('the wallet answers an ldp_vc request with a VP → valid; the registry reads disease and date', async () => {
+    const { created, resolved } = await request();
+    const query = created.authorization_request.dcql_query as { credentials: Array<Record<string, unknown>> };
+    expect(query.credentials[0]).toMatchObject({ id: 'vaccination', format: 'ldp_vc' });
+    expect(Object.keys(created.authorization_request.client_metadata as object)).toContain('vp_formats_supported');
+    const sent = await wallet.send(resolved, { vaccination: [await vp(resolved)] });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    const state = await outcomeOf(url, created.requestId);
+    expect(state.status).toBe('valid');
+    const presented = state.outcome!.credentials[0]!;
+    expect(presented).toMatchObject({ valid: true, type: 'ProofOfVaccinationCredential' });
+    expect(presented.claims).toMatchObject({ name: RECORD.name, vaccination_date: RECORD.vaccinationDate });
+    expect((presented.claims.target_disease as { code: string }).code).toBe('RA01');
+    expect(presented.checks.map((c) => c.name)).toEqual([
+      'decode',
+      'signature',
+      'key-usage',
+      'trust',
+      'revocation',
+      'query',
+    ]);
+  });
+
+  it('a revoked ldp_vc is refused (control: the same VP before revocation passes)', async () => {
+    // A copy of its own, so revoking it leaves the other tests' credential alone.
+    const offer = await fetch(`${url}/credential-offers`, {
+      method: 'POST',
+      headers: { ...auth(API_KEYS.issuer), 'content-type': 'application/json' },
+      body: JSON.stringify({ template: 'vaccination', record: RECORD, formats: ['ldp_vc'] }),
+    });
+    const offered = (await offer.json()) as { link: string; offerId: string };
+    const key = await walletKey('EdDSA');
+    const own = importKeyPair({ jwk: (await exportJWK(key.privateKey)) as JsonWebKey });
+    const { response } = await createWallet([key]).receive(offered.link);
+    const copy = (response.credentialResponse.credentials as Array<{ credential: Record<string, unknown> }>)[0]!
+      .credential;
+    const present = async () => {
+      const { created, resolved } = await request();
+      const sent = await wallet.send(resolved, { vaccination: [await vp(resolved, { key: own, vc: copy })] });
+      return { sent, first: await firstFailure(created.requestId) };
+    };
+    const before = await present();
+    expect(before.sent.status, JSON.stringify(before.sent.body)).toBe(200);
+    expect(before.first).toBeUndefined();
+    const state = (await (
+      await fetch(`${url}/credential-offers/${offered.offerId}`, { headers: auth(API_KEYS.issuer) })
+    ).json()) as { credentialIds: string[] };
+    const revoked = await fetch(`${url}/credentials/${state.credentialIds[0]}/revoke`, {
+      method: 'POST',
+      headers: auth(API_KEYS.admin),
+    });
+    expect(revoked.status).toBe(200);
+    const after = await present();
+    expect(after.sent.status).toBe(400);
+    expect(after.first).toMatchObject({ name: 'revocation', code: 'ERR_STATUS_REVOKED' });
+  });
+
+  it('a VP signed by another key is refused (control: the holder’s key passes)', async () => {
+    const stranger = await generateKeyPair('Ed25519');
+    // The stranger as holder: the credential's subject is not the stranger.
+    let { created, resolved } = await request();
+    expect((await wallet.send(resolved, { vaccination: [await vp(resolved, { key: stranger })] })).status).toBe(400);
+    expect(await firstFailure(created.requestId)).toMatchObject({ name: 'trust', code: 'ERR_VP_HOLDER_MISMATCH' });
+    // The stranger's signature under the holder's name and key id.
+    ({ created, resolved } = await request());
+    const forged = await vp(resolved);
+    const byStranger = await signPresentation(
+      createPresentation({ verifiableCredential: [credential as never], holder: forged.holder! }),
+      {
+        signer: createSigner(stranger, { id: verificationMethodId(holderKey) }),
+        challenge: (resolved.authorizationRequestPayload as { nonce: string }).nonce,
+        domain: (resolved.authorizationRequestPayload as { client_id: string }).client_id,
+      },
+    );
+    expect((await wallet.send(resolved, { vaccination: [byStranger] })).status).toBe(400);
+    expect(await firstFailure(created.requestId)).toMatchObject({
+      name: 'signature',
+      code: 'ERR_VC_SIGNATURE_INVALID',
+    });
+    const control = await request();
+    expect((await wallet.send(control.resolved, { vaccination: [await vp(control.resolved)] })).status).toBe(200);
+  });
+
+  it('a VP for another nonce is refused (control: the request’s nonce passes)', async () => {
+    const { created, resolved } = await request();
+    const sent = await wallet.send(resolved, {
+      vaccination: [await vp(resolved, { challenge: 'another-nonce-0123' })],
+    });
+    expect(sent.status).toBe(400);
+    expect(await firstFailure(created.requestId)).toMatchObject({
+      name: 'key-usage',
+      code: 'ERR_VP_CHALLENGE_MISMATCH',
+    });
+    // Control, with the VP sent as a JSON string (as some wallets do).
+    const control = await request();
+    const sent2 = await wallet.send(control.resolved, { vaccination: [JSON.stringify(await vp(control.resolved))] });
+    expect(sent2.status).toBe(200);
+  });
+
+  it('a changed credential inside the VP is refused (control: unchanged passes)', async () => {
+    const { created, resolved } = await request();
+    const changed = {
+      ...credential,
+      credentialSubject: { ...(credential.credentialSubject as object), name: 'Someone Else' },
+    };
+    // Re-signed by the holder, so only the issuer's proof on the credential is broken.
+    expect((await wallet.send(resolved, { vaccination: [await vp(resolved, { vc: changed })] })).status).toBe(400);
+    expect(await firstFailure(created.requestId)).toMatchObject({ name: 'trust', code: 'ERR_VP_CREDENTIAL_INVALID' });
+    const control = await request();
+    expect((await wallet.send(control.resolved, { vaccination: [await vp(control.resolved)] })).status).toBe(200);
+  });
+
+  it('the disease or the date not satisfying the request fails; matching ones pass', async () => {
+    const cases: Array<[Record<string, string>, boolean]> = [
+      [{ disease: 'measles' }, false],
+      [{ disease: 'COVID-19', after: RECORD.vaccinationDate }, false],
+      [{ disease: '840539006', after: '2021-01-01' }, true],
+    ];
+    for (const [vaccination, valid] of cases) {
+      const { created, resolved } = await request({ vaccination, formats: ['ldp_vc'] });
+      const sent = await wallet.send(resolved, { vaccination: [await vp(resolved)] });
+      expect(sent.status, JSON.stringify(vaccination)).toBe(valid ? 200 : 400);
+      const state = await outcomeOf(url, created.requestId);
+      expect(state.status).toBe(valid ? 'valid' : 'invalid');
+      if (!valid) expect(state.outcome!.error!.code).toBe('ERR_DCQL_UNSATISFIED');
+    }
+  });
+
+  it('DCQL type_values: another type fails, the expanded vaccination type passes; both formats offered', async () => {
+    const dcql = (types: string[][]) => ({
+      credentials: [{ id: 'pass', format: 'ldp_vc', meta: { type_values: types } }],
+    });
+    const other = await request({ dcql: dcql([['https://example.org/types#Passport']]) });
+    expect((await wallet.send(other.resolved, { pass: [await vp(other.resolved)] })).status).toBe(400);
+    const iri = await request({
+      dcql: dcql([['https://divoc.dev/credentials/sdk/v2#ProofOfVaccinationCredential']]),
+    });
+    expect((await wallet.send(iri.resolved, { pass: [await vp(iri.resolved)] })).status).toBe(200);
+    // Both formats: either credential query answers the request.
+    const both = await request({ vaccination: VACCINATION, formats: ['dc+sd-jwt', 'ldp_vc'] });
+    const sent = await wallet.send(both.resolved, { vaccination_ldp_vc: [await vp(both.resolved)] });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(200);
+    // A VP answering an SD-JWT query is no SD-JWT (control above).
+    const wrong = await request({ vaccination: VACCINATION });
+    expect((await wallet.send(wrong.resolved, { vaccination: [await vp(wrong.resolved)] })).status).toBe(400);
   });
 });
 

@@ -1,12 +1,18 @@
 /**
- * W3C Verifiable Credentials: issue and verify Data Integrity / Linked Data proofs, and the `w3c-vc` and `vc-compact`
- * formats.
+ * W3C Verifiable Credentials: issue and verify Data Integrity / Linked Data proofs, sign and verify Verifiable
+ * Presentations, and the `w3c-vc` and `vc-compact` formats.
  *
  * @module @divoc/vc
  */
 export * from './types.js';
 export { issueCredential } from './issue/index.js';
 export { verifyCredential } from './verify/index.js';
+export {
+  createPresentation,
+  signPresentation,
+  verifyPresentation,
+  MAX_PRESENTATION_CREDENTIALS,
+} from './presentation/index.js';
 export { canonize } from './canonize/index.js';
 export { findAmbiguousTerms, readJsonPath, ambiguousTermPaths } from './canonize/ambiguity.js';
 export type { CanonizeOptions } from './canonize/index.js';
@@ -37,6 +43,11 @@ export {
   VcSchemaInvalidError,
   JsonLdUnknownUrlError,
   JsonLdSafeModeError,
+  VcHolderKeyError,
+  VcChallengeMismatchError,
+  VcDomainMismatchError,
+  VcPresentedCredentialInvalidError,
+  VcHolderMismatchError,
   isVcError,
 } from './lib/errors.js';
 export type { VcErrors, VcErrorCode } from './lib/errors.js';

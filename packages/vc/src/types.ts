@@ -60,6 +60,10 @@ export interface ProofOptions {
   /** `YYYY-MM-DDTHH:mm:ssZ` (or any xsd:dateTime the caller passed). */
   created: string;
   proofPurpose: string;
+  /** Presentation proofs: the verifier's nonce, signed with the proof so it cannot be replayed elsewhere. */
+  challenge?: string;
+  /** Presentation proofs: the verifier the presentation is meant for. */
+  domain?: string;
 }
 
 /**
@@ -175,4 +179,75 @@ export interface CredentialVerificationResult {
    * failure: their values may have been swapped after signing. Present only when there is at least one group.
    */
   ambiguousTerms?: AmbiguousTermGroup[];
+}
+
+/* ------------------------------------------------------------------------------------------------------------ */
+/* Verifiable Presentations.                                                                                     */
+/* ------------------------------------------------------------------------------------------------------------ */
+
+/** A presentation without a proof: `@context`, `type` (with `VerifiablePresentation`), the holder and credentials. */
+export interface UnsignedPresentation extends JsonObject {
+  '@context': JsonValue;
+  type: string | string[];
+  holder?: string;
+  verifiableCredential?: JsonValue;
+}
+
+/** A presentation signed by its holder (`signPresentation`). */
+export interface SignedPresentation extends UnsignedPresentation {
+  proof: Proof;
+}
+
+/** Options of `createPresentation`. */
+export interface CreatePresentationOptions {
+  /** The signed credential(s) to present. */
+  verifiableCredential?: JsonObject | readonly JsonObject[];
+  /** The holder's DID (a `did:key` for `verifyPresentation`): the subject of credentials bound to the holder. */
+  holder?: string;
+  /** Optional presentation id (a URL or `urn:uuid:`). */
+  id?: string;
+}
+
+/** Options of `signPresentation`: those of `issueCredential`, plus the verifier's challenge and domain. */
+export interface SignPresentationOptions extends IssueOptions {
+  /** The verifier's nonce (OpenID4VP: the request's `nonce`). */
+  challenge: string;
+  /** The verifier the presentation is for (OpenID4VP: the request's `client_id`). */
+  domain?: string;
+  /** Default `authentication`, the only purpose `verifyPresentation` accepts. */
+  proofPurpose?: string;
+}
+
+/** Options of `verifyPresentation`. */
+export interface VerifyPresentationOptions extends Pick<
+  VerifyOptions,
+  'trust' | 'documentLoader' | 'now' | 'checkSchema' | 'registry' | 'suites'
+> {
+  /** The challenge the verifier issued; the proof must carry exactly this one. */
+  challenge: string;
+  /** When given, the proof's `domain` must be exactly this. */
+  domain?: string;
+  /**
+   * Require every credential's `credentialSubject.id` to be the presentation's `holder` (so only the subject can
+   * present it). Default true; `false` accepts credentials about someone else.
+   */
+  holderBinding?: boolean;
+}
+
+/** The result of `verifyPresentation`. */
+export interface PresentationVerificationResult {
+  /** True only when every check passed. */
+  valid: boolean;
+  /** Checks in order: `decode`, `signature`, `key-usage`, `trust`. */
+  checks: Check[];
+  /** The holder the presentation names. */
+  holder?: string;
+  /** The proof's verification method. */
+  verificationMethod?: string;
+  /** Suite name: the `cryptosuite` for Data Integrity proofs, else the proof `type`. */
+  suite?: string;
+  /** The result of `verifyCredential` for each embedded credential, in order. */
+  credentials: CredentialVerificationResult[];
+  /** The presentation as verified (a copy). */
+  presentation?: JsonObject;
 }

@@ -27,3 +27,20 @@ declare module '@digitalbazaar/ed25519-signature-2020' {
     constructor(options?: { signer?: unknown; date?: string | Date });
   }
 }
+declare module '@digitalbazaar/vc' {
+  export function createPresentation(args: { verifiableCredential?: object | object[]; holder?: string }): object;
+  export function signPresentation(args: {
+    presentation: object;
+    suite: unknown;
+    challenge: string;
+    domain?: string;
+    documentLoader: unknown;
+  }): Promise<{ proof: Record<string, string> } & Record<string, unknown>>;
+  export function verify(args: {
+    presentation: object;
+    suite: unknown;
+    challenge: string;
+    domain?: string;
+    documentLoader: unknown;
+  }): Promise<{ verified: boolean; error?: unknown }>;
+}

@@ -1,9 +1,23 @@
-import { COVID19_DISEASE } from '@divoc/schemas';
+import { COVID19_DISEASE, type DdccCoreDataSet } from '@divoc/schemas';
 import { SD_JWT_VC_TYPES_BY_KIND } from '@divoc/sd-jwt';
 import { badRequest } from '../lib/errors.js';
 
 /** The credential formats the service verifies in presentations. */
-export const PRESENTATION_FORMATS = ['dc+sd-jwt'] as const;
+export const PRESENTATION_FORMATS = ['dc+sd-jwt', 'ldp_vc'] as const;
+/** A format the service verifies in presentations. */
+export type PresentationFormat = (typeof PRESENTATION_FORMATS)[number];
+
+/**
+ * The expanded type IRI of a DIVOC vaccination credential (`ProofOfVaccinationCredential` under the SDK context the
+ * service issues with): what the `vaccination` shorthand asks for in an `ldp_vc` query's `meta.type_values`.
+ */
+export const VACCINATION_TYPE_IRI = 'https://divoc.dev/credentials/sdk/v2#ProofOfVaccinationCredential';
+
+/** Id of the `vaccination` shorthand's ldp_vc credential query when SD-JWT VC is asked for too. */
+export const VACCINATION_LDP_QUERY_ID = 'vaccination_ldp_vc';
+
+/** Whether the vaccination constraints (disease, date after) apply to a credential query. */
+export const isVaccinationQuery = (id: string): boolean => id === 'vaccination' || id === VACCINATION_LDP_QUERY_ID;
 
 /** A DCQL claims query: a path into the credential's claims, optionally with the values it must have. */
 interface ClaimQuery {
@@ -17,7 +31,8 @@ export interface CredentialQuery {
   id: string;
   format: string;
   multiple?: boolean;
-  meta?: { vct_values?: string[] };
+  /** `vct_values` for `dc+sd-jwt`; `type_values` (sets of expanded type IRIs, any set matches) for `ldp_vc`. */
+  meta?: { vct_values?: string[]; type_values?: string[][] };
   claims?: ClaimQuery[];
   claim_sets?: string[][];
 }
@@ -44,20 +59,33 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * and the vaccination date (the constraints on them are checked by the service, since DCQL matches exact values only)
  * and the holder's name, so the verifier can match the person.
  */
-export function vaccinationQuery(): DcqlQuery {
-  return {
-    credentials: [
-      {
-        id: 'vaccination',
-        format: 'dc+sd-jwt',
-        meta: { vct_values: [SD_JWT_VC_TYPES_BY_KIND.vaccination] },
-        claims: [
-          { id: 'disease', path: ['target_disease'] },
-          { id: 'date', path: ['vaccination_date'] },
-          { id: 'name', path: ['name'] },
-        ],
-      },
+export function vaccinationQuery(formats: readonly PresentationFormat[] = ['dc+sd-jwt']): DcqlQuery {
+  const sdJwt: CredentialQuery = {
+    id: 'vaccination',
+    format: 'dc+sd-jwt',
+    meta: { vct_values: [SD_JWT_VC_TYPES_BY_KIND.vaccination] },
+    claims: [
+      { id: 'disease', path: ['target_disease'] },
+      { id: 'date', path: ['vaccination_date'] },
+      { id: 'name', path: ['name'] },
     ],
+  };
+  // A W3C VC has no selective disclosure: the whole credential is presented, the query names what is read.
+  const ldp = (id: string): CredentialQuery => ({
+    id,
+    format: 'ldp_vc',
+    meta: { type_values: [[VACCINATION_TYPE_IRI]] },
+    claims: [
+      { id: 'name', path: ['credentialSubject', 'name'] },
+      { id: 'date', path: ['evidence', null, 'date'] },
+    ],
+  });
+  const both = formats.includes('dc+sd-jwt') && formats.includes('ldp_vc');
+  if (!both) return { credentials: [formats.includes('ldp_vc') ? ldp('vaccination') : sdJwt] };
+  // Either format will do: one credential set with an option per format.
+  return {
+    credentials: [sdJwt, ldp(VACCINATION_LDP_QUERY_ID)],
+    credential_sets: [{ options: [['vaccination'], [VACCINATION_LDP_QUERY_ID]] }],
   };
 }
 
@@ -75,7 +103,22 @@ export function checkDcqlQuery(value: unknown): DcqlQuery {
     if (!(PRESENTATION_FORMATS as readonly unknown[]).includes(c.format))
       throw fail(`format of ${c.id} must be one of ${PRESENTATION_FORMATS.join(', ')}`);
     if (c.multiple !== undefined && typeof c.multiple !== 'boolean') throw fail(`${c.id}.multiple must be a boolean`);
-    if (c.meta !== undefined) {
+    if (c.meta !== undefined && c.format === 'ldp_vc') {
+      const types = (c.meta as { type_values?: unknown }).type_values;
+      const ok =
+        isObject(c.meta) &&
+        Array.isArray(types) &&
+        types.length > 0 &&
+        types.length <= 16 &&
+        types.every(
+          (set) =>
+            Array.isArray(set) &&
+            set.length > 0 &&
+            set.length <= 16 &&
+            set.every((t) => typeof t === 'string' && t.length > 0 && t.length <= 2048),
+        );
+      if (!ok) throw fail(`${c.id}.meta must be { type_values: [[string, ...], ...] }`);
+    } else if (c.meta !== undefined) {
       const vct = (c.meta as { vct_values?: unknown }).vct_values;
       if (!isObject(c.meta) || !Array.isArray(vct) || vct.length === 0 || vct.some((v) => typeof v !== 'string'))
         throw fail(`${c.id}.meta must be { vct_values: [string, ...] }`);
@@ -144,10 +187,17 @@ function select(claims: unknown, path: ClaimQuery['path']): unknown[] {
  * Why a presented credential does not satisfy its credential query (its type, or a claim it asks for that was not
  * disclosed or has another value), or undefined when it does.
  */
-export function unmetByCredential(query: CredentialQuery, claims: Record<string, unknown>): string | undefined {
+export function unmetByCredential(
+  query: CredentialQuery,
+  claims: Record<string, unknown>,
+  types?: ReadonlySet<string>,
+): string | undefined {
   const vct = query.meta?.vct_values;
   if (vct !== undefined && !vct.includes(String(claims.vct)))
     return `${query.id}: vct ${String(claims.vct)} is not one the query asks for`;
+  const typeValues = query.meta?.type_values;
+  if (typeValues !== undefined && !typeValues.some((set) => set.every((t) => types?.has(t) === true)))
+    return `${query.id}: the credential is not of a type the query asks for`;
   const claimQueries = query.claims ?? [];
   const unmet = (q: ClaimQuery): string | undefined => {
     const found = select(claims, q.path);
@@ -195,6 +245,25 @@ const loose = (s: string): string => s.toLowerCase().replace(/[\s_-]+/g, '');
 const COVID_NAMES = new Set(
   ['covid19', 'sarscov2', COVID19_DISEASE.icd11, COVID19_DISEASE.snomed, loose(COVID19_DISEASE.display)].map(loose),
 );
+
+/**
+ * The claims the vaccination constraints read, from a W3C VC through the DDCC core data set (so every template that
+ * reader knows works): `target_disease` (a coding) and `vaccination_date`, as the SD-JWT VC names them; empty for a
+ * credential that is no vaccination.
+ */
+export function vaccinationClaimsOf(ddcc: DdccCoreDataSet): Record<string, unknown> {
+  if (ddcc.kind !== 'vaccination') return {};
+  const { disease, date } = ddcc.vaccination;
+  return {
+    name: ddcc.person.name.text,
+    target_disease: {
+      system: disease.system,
+      code: disease.code,
+      ...(disease.display ? { display: disease.display } : {}),
+    },
+    vaccination_date: date,
+  };
+}
 
 /** Whether a disclosed `target_disease` coding is the disease asked for (by code, SNOMED CT code or name). */
 function diseaseMatches(asked: string, coding: unknown): boolean {

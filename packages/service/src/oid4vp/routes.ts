@@ -13,15 +13,18 @@ const requestBody = {
     dcql: {
       type: 'object',
       description:
-        'A DCQL query (OpenID4VP 1.0 § 6): { credentials: [{ id, format: "dc+sd-jwt", meta?: { vct_values }, ' +
+        'A DCQL query (OpenID4VP 1.0 § 6): { credentials: [{ id, format: "dc+sd-jwt" | "ldp_vc", ' +
+        'meta?: { vct_values } (dc+sd-jwt) | { type_values: [[expanded type IRI, ...]] } (ldp_vc), ' +
         'claims?: [{ id?, path, values? }], claim_sets?, multiple? }], credential_sets? }',
     },
     vaccination: {
       type: 'object',
       additionalProperties: false,
       description:
-        'Shorthand: a vaccination SD-JWT VC (credential query id "vaccination") disclosing target_disease, ' +
-        'vaccination_date and name; the service checks the disease and the date on what is disclosed',
+        'Shorthand: a vaccination credential (credential query id "vaccination"; "vaccination_ldp_vc" too when both ' +
+        'formats are asked for): an SD-JWT VC disclosing target_disease, vaccination_date and name, or a W3C VC ' +
+        '(ldp_vc) of type ProofOfVaccinationCredential in a Verifiable Presentation; the service checks the disease ' +
+        'and the date',
       properties: {
         disease: {
           type: 'string',
@@ -37,8 +40,9 @@ const requestBody = {
       minItems: 1,
       maxItems: 2,
       uniqueItems: true,
-      items: { type: 'string', enum: ['dc+sd-jwt'] },
-      description: 'Credential formats asked for (dc+sd-jwt; ldp_vc presentations are not verified yet)',
+      items: { type: 'string', enum: ['dc+sd-jwt', 'ldp_vc'] },
+      description:
+        'Credential formats the vaccination shorthand asks for (default dc+sd-jwt; with both, either will do)',
     },
   },
 } as const;

@@ -1,8 +1,10 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { loadDdccReader } from '@divoc/schemas';
 import { parseSdJwt, verifySdJwtVc } from '@divoc/sd-jwt';
-import type { Trust } from '@divoc/verifier';
+import { canonize, verifyPresentation } from '@divoc/vc';
+import { verify, type Trust } from '@divoc/verifier';
 import { ServiceConfigError, ServiceError, badRequest } from '../lib/errors.js';
 import type {
   Oid4vpStore,
@@ -13,6 +15,9 @@ import type {
 import {
   PRESENTATION_FORMATS,
   checkDcqlQuery,
+  isVaccinationQuery,
+  vaccinationClaimsOf,
+  type PresentationFormat,
   unmetByCredential,
   unmetCredentialSets,
   unmetVaccination,
@@ -28,6 +33,41 @@ export const PRESENTATION_REQUEST_SCHEME = 'openid4vp://';
 
 /** JWS algorithms the verifier accepts for issuer-signed JWTs and key-binding JWTs (what `@divoc/sd-jwt` verifies). */
 const SD_JWT_ALGS = ['ES256', 'EdDSA'];
+
+/** What `client_metadata.vp_formats_supported` says per format (OpenID4VP 1.0 § B.1.3.2 for ldp_vc, § B.3.4). */
+const VP_FORMATS_SUPPORTED: Record<PresentationFormat, Record<string, string[]>> = {
+  'dc+sd-jwt': { 'sd-jwt_alg_values': SD_JWT_ALGS, 'kb-jwt_alg_values': SD_JWT_ALGS },
+  // The proofs `@divoc/vc` verifies on a presentation (the holder's key is a did:key: Ed25519 or P-256).
+  ldp_vc: {
+    proof_type_values: ['DataIntegrityProof', 'Ed25519Signature2020'],
+    cryptosuite_values: ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019'],
+  },
+};
+
+const RDF_TYPE = '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>';
+/** `VerifiableCredential` expanded (the same IRI under the VC 1.1 and 2.0 contexts). */
+const VC_TYPE = 'https://www.w3.org/2018/credentials#VerifiableCredential';
+
+/**
+ * The credential's types for DCQL `type_values`: the expanded IRIs (OpenID4VP § B.1.1), read from the canonical
+ * N-Quads of the credential node, plus the types as written (so a query naming `ProofOfVaccinationCredential` works).
+ */
+async function credentialTypes(credential: Record<string, unknown>): Promise<Set<string>> {
+  const types = new Set<string>();
+  const written = credential.type;
+  for (const t of Array.isArray(written) ? written : [written]) if (typeof t === 'string') types.add(t);
+  const bySubject = new Map<string, string[]>();
+  for (const line of (await canonize(credential as Parameters<typeof canonize>[0])).split('\n')) {
+    // Default-graph triples only: the proof's own graph has a fourth term.
+    const match = /^(\S+) (\S+) <([^>]+)> \.$/.exec(line);
+    if (match === null || match[2] !== RDF_TYPE) continue;
+    const list = bySubject.get(match[1]!) ?? [];
+    list.push(match[3]!);
+    bySubject.set(match[1]!, list);
+  }
+  for (const list of bySubject.values()) if (list.some((t) => t === VC_TYPE)) for (const t of list) types.add(t);
+  return types;
+}
 
 /** What the OpenID4VP routes need from the service. */
 export interface Oid4vpDeps {
@@ -46,6 +86,11 @@ export interface Oid4vpDeps {
    * revocation.
    */
   statusListToken?: (uri: string) => Promise<string | undefined>;
+  /**
+   * The W3C Bitstring Status List credential at a URL the service itself serves, or undefined for any other URL (an
+   * ldp_vc naming another issuer's list is not checked for revocation: the service fetches nothing).
+   */
+  statusListCredential?: (url: string) => Promise<Record<string, unknown> | undefined>;
   /** The service's public base URL (the response URI lives under it). */
   baseUrl: () => string;
   /** Runs a registry POST under its Idempotency-Key (the service's helper). */
@@ -138,8 +183,11 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       throw badRequest('vaccination.after must be a date (YYYY-MM-DD)', [
         { path: '/vaccination/after', message: 'must be YYYY-MM-DD' },
       ]);
-    const dcql: DcqlQuery = body.dcql !== undefined ? checkDcqlQuery(body.dcql) : vaccinationQuery();
-    if (vaccination !== undefined && !dcql.credentials.some((c) => c.id === 'vaccination'))
+    const dcql: DcqlQuery =
+      body.dcql !== undefined
+        ? checkDcqlQuery(body.dcql)
+        : vaccinationQuery(body.formats !== undefined ? (formats as PresentationFormat[]) : undefined);
+    if (vaccination !== undefined && !dcql.credentials.some((c) => isVaccinationQuery(c.id)))
       throw badRequest('vaccination constraints apply to the credential query with id "vaccination": add one to dcql');
     const id = randomUUID();
     const responseUri = `${deps.baseUrl()}/presentations/${id}`;
@@ -169,7 +217,12 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       state,
       dcql_query: dcql,
       client_metadata: {
-        vp_formats_supported: { 'dc+sd-jwt': { 'sd-jwt_alg_values': SD_JWT_ALGS, 'kb-jwt_alg_values': SD_JWT_ALGS } },
+        vp_formats_supported: Object.fromEntries(
+          PRESENTATION_FORMATS.filter((f) => dcql.credentials.some((c) => c.format === f)).map((f) => [
+            f,
+            VP_FORMATS_SUPPORTED[f],
+          ]),
+        ),
       },
     };
     return {
@@ -305,7 +358,10 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       if (presentations.length > 10) return invalid('ERR_VP_TOKEN_INVALID', `at most 10 presentations for ${queryId}`);
       answered.add(queryId);
       for (const presentation of presentations) {
-        const result = await verifyOne(stored, credentialQuery, presentation);
+        const result =
+          credentialQuery.format === 'ldp_vc'
+            ? await verifyLdpVc(stored, credentialQuery, presentation)
+            : await verifyOne(stored, credentialQuery, presentation);
         credentials.push(result);
         if (!result.valid && firstProblem === undefined) {
           const failed = result.checks.find((c) => !c.ok);
@@ -377,7 +433,7 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       if (payload[name] !== undefined) claims[name] = payload[name];
     const unmet =
       unmetByCredential(credentialQuery, claims) ??
-      (stored.vaccination !== undefined && credentialQuery.id === 'vaccination'
+      (stored.vaccination !== undefined && isVaccinationQuery(credentialQuery.id)
         ? unmetVaccination(stored.vaccination, claims)
         : undefined);
     checks.push(
@@ -392,6 +448,106 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       issuer: payload.iss,
       ...(issuerName !== undefined ? { issuerName } : {}),
       type: payload.vct,
+      claims,
+      checks,
+    };
+  }
+
+  /**
+   * One presented W3C VC (`ldp_vc`): a Verifiable Presentation signed by the holder's did:key over this request's
+   * nonce (challenge) and client_id (domain), holding one credential that verifies against the trust and names the
+   * holder as its subject; then the query's type and claims, and the vaccination constraints, read through the DDCC
+   * core data set.
+   */
+  async function verifyLdpVc(
+    stored: StoredPresentationRequest,
+    credentialQuery: DcqlQuery['credentials'][number],
+    presentation: unknown,
+  ): Promise<PresentedCredentialOutcome> {
+    const base = { queryId: credentialQuery.id, format: credentialQuery.format };
+    const refused = (code: string, message: string): PresentedCredentialOutcome => ({
+      ...base,
+      valid: false,
+      issuer: null,
+      claims: {},
+      checks: [{ name: 'decode', ok: false, code, message }],
+    });
+    // Some wallets send the VP as a JSON string inside vp_token: read it the same way (strictly).
+    if (typeof presentation === 'string') {
+      try {
+        presentation = parseJsonStrict(presentation);
+      } catch {
+        return refused('ERR_VC_MALFORMED', 'an ldp_vc presentation given as a string must be JSON');
+      }
+    }
+    if (presentation === null || typeof presentation !== 'object' || Array.isArray(presentation))
+      return refused('ERR_VC_MALFORMED', 'an ldp_vc presentation is a Verifiable Presentation (a JSON object)');
+    const currentTrust = trust();
+    // OpenID4VP 1.0 § B.1.3.2.2: the proof's challenge is the request's nonce, its domain the client_id.
+    const result = await verifyPresentation(presentation, {
+      trust: currentTrust,
+      challenge: stored.nonce,
+      domain: stored.clientId,
+      holderBinding: true,
+    });
+    const checks: PresentedCredentialOutcome['checks'] = result.checks.map((c) => ({
+      name: c.name,
+      ok: c.ok,
+      ...(c.code !== undefined ? { code: c.code } : {}),
+      ...(c.message !== undefined ? { message: c.message } : {}),
+    }));
+    if (!result.valid) return { ...base, valid: false, issuer: null, claims: {}, checks };
+    if (result.credentials.length !== 1)
+      return refused('ERR_VP_TOKEN_INVALID', 'a presentation answers one credential query with one credential');
+    const verified = result.credentials[0]!;
+    const credential = verified.credential as Record<string, unknown>;
+    // Revocation, for a credential on one of the service's own lists: the verifier's one decision path, with that list.
+    const statusUrl = (credential.credentialStatus as { statusListCredential?: unknown } | undefined)
+      ?.statusListCredential;
+    const list =
+      typeof statusUrl === 'string' && deps.statusListCredential !== undefined
+        ? await deps.statusListCredential(statusUrl)
+        : undefined;
+    if (list !== undefined) {
+      const checked = await verify(credential as never, { trust: currentTrust, revocation: { statusLists: [list] } });
+      const revocation = checked.checks.find((c) => c.name === 'revocation');
+      if (revocation !== undefined) {
+        checks.push({
+          name: 'revocation',
+          ok: revocation.ok,
+          ...(revocation.code !== undefined ? { code: revocation.code } : {}),
+          ...(revocation.message !== undefined ? { message: revocation.message } : {}),
+        });
+        if (!revocation.ok) return { ...base, valid: false, issuer: null, claims: {}, checks };
+      }
+    }
+    let claims: Record<string, unknown> = {};
+    try {
+      claims = vaccinationClaimsOf((await loadDdccReader())(credential));
+    } catch {
+      // Not a health credential the DDCC reader knows: the vaccination constraints below then fail, a DCQL query alone
+      // may still be met.
+    }
+    const unmet =
+      unmetByCredential(credentialQuery, credential, await credentialTypes(credential)) ??
+      (stored.vaccination !== undefined && isVaccinationQuery(credentialQuery.id)
+        ? unmetVaccination(stored.vaccination, claims)
+        : undefined);
+    checks.push(
+      unmet === undefined
+        ? { name: 'query', ok: true }
+        : { name: 'query', ok: false, code: 'ERR_DCQL_UNSATISFIED', message: unmet },
+    );
+    const issuer = verified.issuer ?? null;
+    const issuerName = issuer !== null ? currentTrust.issuerName(issuer) : undefined;
+    const types = Array.isArray(credential.type) ? (credential.type as unknown[]) : [credential.type];
+    const type = types.find((t): t is string => typeof t === 'string' && t !== 'VerifiableCredential');
+    return {
+      ...base,
+      valid: unmet === undefined,
+      issuer,
+      ...(issuerName !== undefined ? { issuerName } : {}),
+      ...(type !== undefined ? { type } : {}),
       claims,
       checks,
     };

@@ -6,6 +6,7 @@ import type {
   IssueOptions,
   JsonObject,
   JsonValue,
+  Proof,
   ProofSuite,
   SignedCredential,
   UnsignedCredential,
@@ -51,13 +52,27 @@ export async function issueCredential(
   credential: UnsignedCredential | Readonly<Record<string, unknown>>,
   options: IssueOptions,
 ): Promise<SignedCredential> {
-  if (!isJsonObject(credential)) throw new VcMalformedError('credential must be a JSON object');
-  if (credential['@context'] === undefined) throw new VcMalformedError('credential has no @context');
-  if (credential.type === undefined) throw new VcMalformedError('credential has no type');
-  if (credential.proof !== undefined) throw new VcMalformedError('credential already has a proof');
+  return signDocument(credential, options, 'credential', {}, 'issueCredential') as Promise<SignedCredential>;
+}
+
+/**
+ * Signs a JSON-LD document (a credential or a presentation): checks, suite and signer match, copy, suite context,
+ * proof. `what` names the document in errors; `extra` carries a presentation proof's `challenge` and `domain`.
+ */
+export async function signDocument(
+  input: unknown,
+  options: IssueOptions,
+  what: 'credential' | 'presentation',
+  extra: { challenge?: string; domain?: string },
+  caller: string,
+): Promise<JsonObject & { proof: Proof }> {
+  if (!isJsonObject(input)) throw new VcMalformedError(`${what} must be a JSON object`);
+  if (input['@context'] === undefined) throw new VcMalformedError(`${what} has no @context`);
+  if (input.type === undefined) throw new VcMalformedError(`${what} has no type`);
+  if (input.proof !== undefined) throw new VcMalformedError(`${what} already has a proof`);
   const signer = options?.signer;
   if (!signer || typeof signer.sign !== 'function' || typeof signer.algorithm !== 'string') {
-    throw new TypeError('issueCredential: options.signer must be a Signer from @divoc/keys');
+    throw new TypeError(`${caller}: options.signer must be a Signer from @divoc/keys`);
   }
   const suite = resolveSuite(options.suite);
   if (!suite.algorithms.includes(signer.algorithm)) {
@@ -75,9 +90,9 @@ export async function issueCredential(
 
   let document: JsonObject;
   try {
-    document = cloneJson(credential);
+    document = cloneJson(input);
   } catch (cause) {
-    throw new VcMalformedError('credential is not JSON data', { cause });
+    throw new VcMalformedError(`${what} is not JSON data`, { cause });
   }
   if (options.addSuiteContext !== false) {
     document = { ...document, '@context': contextWithSuite(document['@context'], suite) };
@@ -86,8 +101,8 @@ export async function issueCredential(
   const proof = await suite.createProof({
     document,
     signer,
-    options: { verificationMethod, created, proofPurpose },
+    options: { verificationMethod, created, proofPurpose, ...extra },
     context: { documentLoader, canonize: memoizedCanonize({ documentLoader }) },
   });
-  return { ...(document as UnsignedCredential), proof };
+  return { ...document, proof };
 }

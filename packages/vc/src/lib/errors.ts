@@ -72,6 +72,24 @@ export class JsonLdUnknownUrlError extends withCode(VcError, 'ERR_JSONLD_UNKNOWN
  */
 export class JsonLdSafeModeError extends withCode(VcError, 'ERR_JSONLD_SAFE_MODE') {}
 
+/**
+ * A presentation's holder key cannot be found: the presentation names no `holder`, the holder is not a `did:key`
+ * (resolved offline, never from trust lists), or the proof's verification method is not the holder's key.
+ */
+export class VcHolderKeyError extends withCode(VcError, 'ERR_VP_HOLDER_KEY') {}
+
+/** The presentation proof's `challenge` is missing or not the expected one (a replay, or another request). */
+export class VcChallengeMismatchError extends withCode(VcError, 'ERR_VP_CHALLENGE_MISMATCH') {}
+
+/** The presentation proof's `domain` is missing or not the verifier the caller expected. */
+export class VcDomainMismatchError extends withCode(VcError, 'ERR_VP_DOMAIN_MISMATCH') {}
+
+/** A credential inside the presentation does not verify (its own check's code and message are in the message). */
+export class VcPresentedCredentialInvalidError extends withCode(VcError, 'ERR_VP_CREDENTIAL_INVALID') {}
+
+/** Holder binding: a credential's subject is not the presentation's holder (someone else's credential). */
+export class VcHolderMismatchError extends withCode(VcError, 'ERR_VP_HOLDER_MISMATCH') {}
+
 /** Discriminated union (on `code`) of every error class of this package. */
 export type VcErrors =
   | VcMalformedError
@@ -89,7 +107,12 @@ export type VcErrors =
   | VcExpiredError
   | VcSchemaInvalidError
   | JsonLdUnknownUrlError
-  | JsonLdSafeModeError;
+  | JsonLdSafeModeError
+  | VcHolderKeyError
+  | VcChallengeMismatchError
+  | VcDomainMismatchError
+  | VcPresentedCredentialInvalidError
+  | VcHolderMismatchError;
 
 /** Every stable error code this package uses. */
 export type VcErrorCode =
@@ -108,7 +131,12 @@ export type VcErrorCode =
   | 'ERR_VC_EXPIRED'
   | 'ERR_VC_SCHEMA_INVALID'
   | 'ERR_JSONLD_UNKNOWN_URL'
-  | 'ERR_JSONLD_SAFE_MODE';
+  | 'ERR_JSONLD_SAFE_MODE'
+  | 'ERR_VP_HOLDER_KEY'
+  | 'ERR_VP_CHALLENGE_MISMATCH'
+  | 'ERR_VP_DOMAIN_MISMATCH'
+  | 'ERR_VP_CREDENTIAL_INVALID'
+  | 'ERR_VP_HOLDER_MISMATCH';
 
 /** True for an error thrown by this package's W3C VC code ({@link VcErrors}). */
 export const isVcError: FamilyGuard<VcErrors> = familyGuard(VcError);

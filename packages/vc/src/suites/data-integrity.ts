@@ -4,7 +4,7 @@ import { CONTEXT_URLS } from '@divoc/schemas';
 import { VcMalformedError, VcSignatureInvalidError } from '../lib/errors.js';
 import { asArray } from '../lib/json.js';
 import type { JsonObject, JsonValue, Proof, ProofSuite } from '../types.js';
-import { firstVerifyingKey, proofOptionsOf, proofThenDocumentHash } from './shared.js';
+import { firstVerifyingKey, presentationProofFields, proofOptionsOf, proofThenDocumentHash } from './shared.js';
 
 /** Decodes a base58btc multibase (`z…`) signature of an exact length; anything else is a bad signature. */
 export function decodeMultibaseSignature(proofValue: unknown, length: number): Uint8Array {
@@ -65,6 +65,7 @@ function rdfcMultibaseSuite(p: RdfcSuiteParameters): ProofSuite {
         verificationMethod: options.verificationMethod,
         ...(p.cryptosuite ? { cryptosuite: p.cryptosuite } : {}),
         proofPurpose: options.proofPurpose,
+        ...presentationProofFields(options),
       };
       const verifyData = await proofThenDocumentHash({ ...proof, '@context': document['@context'] }, document, context);
       const signature = await signer.sign(verifyData);

@@ -4,7 +4,7 @@ import { concatBytes, utf8 } from '../lib/bytes.js';
 import { VcSignatureInvalidError, VcSuiteAlgorithmMismatchError } from '../lib/errors.js';
 import type { JsonObject, Proof, ProofSuite } from '../types.js';
 import { parseDetachedJws } from './legacy-jws.js';
-import { firstVerifyingKey, proofOptionsOf, proofThenDocumentHash } from './shared.js';
+import { firstVerifyingKey, presentationProofFields, proofOptionsOf, proofThenDocumentHash } from './shared.js';
 
 /** The W3C CCG context that defines `JsonWebKey2020` and `JsonWebSignature2020`. */
 export const JWS_2020_CONTEXT_URL = 'https://w3id.org/security/suites/jws-2020/v1';
@@ -39,6 +39,7 @@ export const jsonWebSignature2020: ProofSuite = {
       created: options.created,
       verificationMethod: options.verificationMethod,
       proofPurpose: options.proofPurpose,
+      ...presentationProofFields(options),
     };
     const encodedHeader = base64urlEncode(utf8(JSON.stringify({ alg: signer.algorithm, b64: false, crit: ['b64'] })));
     const verifyData = await verifyDataOf(proof, document, context);

@@ -5,7 +5,7 @@ import { concatBytes, utf8 } from '../lib/bytes.js';
 import { VcSignatureInvalidError, VcUnsafeJsonError } from '../lib/errors.js';
 import { isJsonObject } from '../lib/json.js';
 import type { JsonObject, Proof, ProofSuite } from '../types.js';
-import { firstVerifyingKey, proofOptionsOf, proofThenDocumentHash } from './shared.js';
+import { firstVerifyingKey, presentationProofFields, proofOptionsOf, proofThenDocumentHash } from './shared.js';
 
 const MAX_JWS_LENGTH = 8192;
 
@@ -43,6 +43,7 @@ function legacyJwsSuite(p: LegacySuiteParameters): ProofSuite {
         created: options.created,
         verificationMethod: options.verificationMethod,
         proofPurpose: options.proofPurpose,
+        ...presentationProofFields(options),
       };
       const verifyData = await verifyDataOf(proof, document, context);
       const signature = await signer.sign(concatBytes(utf8(`${encodedHeader}.`), verifyData));

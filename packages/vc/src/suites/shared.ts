@@ -2,7 +2,7 @@ import { isPlatformUnsupportedError, verifySignature } from '@divoc/keys';
 import type { KeyType, SignatureAlgorithm, TrustedKey } from '@divoc/keys';
 import { concatBytes } from '../lib/bytes.js';
 import { sha256Bytes } from '../lib/hash.js';
-import type { JsonObject, Proof, SuiteContext } from '../types.js';
+import type { JsonObject, Proof, ProofOptions, SuiteContext } from '../types.js';
 
 /** Key families each signature algorithm runs on; a key of another family is never tried (algorithm confusion). */
 const KEY_TYPE_OF: Record<SignatureAlgorithm, KeyType> = {
@@ -79,4 +79,12 @@ export function proofOptionsOf(proof: Proof, ...signatureFields: string[]): Json
     options[key] = value;
   }
   return options;
+}
+
+/** A presentation proof's `challenge` and `domain`, in jsonld-signatures' order; none for a credential. */
+export function presentationProofFields(options: ProofOptions): JsonObject {
+  return {
+    ...(options.challenge !== undefined ? { challenge: options.challenge } : {}),
+    ...(options.domain !== undefined ? { domain: options.domain } : {}),
+  };
 }

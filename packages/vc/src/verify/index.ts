@@ -40,11 +40,12 @@ import type {
 } from '../types.js';
 
 /** Inputs above these bounds are rejected before any JSON-LD work (DIVOC certificates are ~2 KB). */
-const MAX_SERIALIZED_LENGTH = 2 * 1024 * 1024;
-const MAX_DEPTH = 48;
+export const MAX_SERIALIZED_LENGTH = 2 * 1024 * 1024;
+export const MAX_DEPTH = 48;
 
-const ok = (name: CheckName, message?: string): Check => (message ? { name, ok: true, message } : { name, ok: true });
-const fail = (name: CheckName, error: VcError): Check => ({
+export const ok = (name: CheckName, message?: string): Check =>
+  message ? { name, ok: true, message } : { name, ok: true };
+export const fail = (name: CheckName, error: VcError): Check => ({
   name,
   ok: false,
   code: error.code,
@@ -62,7 +63,7 @@ interface Decoded {
   ambiguous: AmbiguousTermGroup[];
 }
 
-function depthOf(value: unknown): number {
+export function depthOf(value: unknown): number {
   // Iterative, so a hostile 100 000-deep array cannot overflow the stack here.
   let max = 0;
   const stack: Array<[unknown, number]> = [[value, 1]];
@@ -168,7 +169,7 @@ function unsignedIdError(relativeIds: readonly RelativeId[]): VcSubjectIdUnsigne
   );
 }
 
-function verificationMethodOf(proof: Proof): string {
+export function verificationMethodOf(proof: Proof): string {
   // jsonld-signatures ≤ v3 named it `creator`.
   const id = proof.verificationMethod ?? (proof as JsonObject).creator;
   if (typeof id !== 'string' || id.length === 0 || id.length > 2048) {
@@ -287,7 +288,7 @@ async function checkSchema(credential: JsonObject, options: VerifyOptions): Prom
  * each call, so types registered later are still served.
  */
 const registryLoaders = new WeakMap<object, DocumentLoader>();
-function loaderForRegistry(registry: NonNullable<VerifyOptions['registry']>): DocumentLoader {
+export function loaderForRegistry(registry: NonNullable<VerifyOptions['registry']>): DocumentLoader {
   let loader = registryLoaders.get(registry);
   if (!loader) {
     loader = createDocumentLoader({ registry });
