@@ -4,7 +4,9 @@
  * digitalbazaar's @digitalbazaar/vc; every negative case sits next to a control that passes. Memory storage and, when
  * reachable, PostgreSQL (127.0.0.1:5432, db test).
  */
-import { randomBytes } from 'node:crypto';
+import { createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
+import { ES256, digest } from '@sd-jwt/crypto-nodejs';
+import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import * as dbVc from '@digitalbazaar/vc';
@@ -325,6 +327,24 @@ describe.each(BACKENDS)('OpenID4VCI issuer, %s storage', (_name, makeStorage) =>
     // No personal claim in the clear: all of them are disclosures.
     expect(JSON.stringify(payload)).not.toContain(RECORD.name);
 
+    // Independently: @sd-jwt/sd-jwt-vc verifies it (issuer signature, disclosures, status), and later the presentation.
+    const issuerKey = createPublicKey({ key: published as import('node:crypto').JsonWebKey, format: 'jwk' });
+    const holderVerifier = await ES256.getVerifier(key.publicJwk as JsonWebKey);
+    const independent = new SDJwtVcInstance({
+      hasher: digest,
+      verifier: async (data, sig) => verifySignature(null, Buffer.from(data), issuerKey, Buffer.from(sig, 'base64url')),
+      kbVerifier: (data, sig) => holderVerifier(data, sig),
+      // Their status check fetches the list the credential names: served here as the service's Token Status List.
+      statusListFetcher: async (uri) =>
+        (
+          await fetch(`${url}/status-lists/${uri.split('/').pop()}`, {
+            headers: { accept: 'application/statuslist+jwt' },
+          })
+        ).text(),
+    });
+    const theirs = await independent.verify(sdJwt);
+    expect(theirs.payload).toMatchObject({ iss: url, name: RECORD.name, vct: SD_JWT_VC_TYPES_BY_KIND.vaccination });
+
     // Revocation: the status entry's URL serves the service's status list as an IETF Token Status List when asked.
     const statusRef = (payload.status as { status_list: { uri: string; idx: number } }).status_list;
     // (Fetched from where the test service listens: its status URLs name the configured public URL.)
@@ -367,6 +387,8 @@ describe.each(BACKENDS)('OpenID4VCI issuer, %s storage', (_name, makeStorage) =>
     });
     expect(checked.valid, JSON.stringify(checked.checks)).toBe(true);
     expect([...(checked.disclosed ?? [])].sort()).toEqual(['name', 'vaccination_date']);
+    // Their verifier checks the key binding too, and reads the revocation above from the service's Token Status List.
+    await expect(independent.verify(presentation, { keyBindingNonce: 'n-123' })).rejects.toThrow(/Status is not valid/);
     // Negatives next to that control: another nonce, a presentation without key binding, a key of another issuer.
     const otherNonce = await verifySdJwtVc(presentation, {
       trust,
