@@ -1,7 +1,23 @@
 import { createSigner, exportPublicJwk, generateKeyPair, verificationMethodId, didKeyFromKeyPair } from '@divoc/keys';
 import { createService, sha256Hex, type ServiceConfig } from '@divoc/service';
+import pg from 'pg';
 
 export { registryRecord as RECORD } from '../../../test/support/fixtures.js';
+
+/** The PostgreSQL the tests use: loopback, trust auth, database `test` (or `DIVOC_TEST_POSTGRES`). */
+export const PG_CONNECTION = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** True when that PostgreSQL answers within 2 s. */
+export async function postgresReachable(): Promise<boolean> {
+  const client = new pg.Client({ connectionString: PG_CONNECTION, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** An unsigned VC 1.1 credential for the VC-API style issue request. */
 export const UNSIGNED_CREDENTIAL = {

@@ -38,11 +38,11 @@ import {
   type ServiceConfig,
   type ServiceStorage,
 } from '@divoc/service';
-import { API_KEYS, RECORD, auth, baseConfig } from './helpers.js';
+import { API_KEYS, RECORD, auth, baseConfig, PG_CONNECTION, postgresReachable } from './helpers.js';
 import { createWallet, didKeyOf, handProof, walletKey, type WalletKey } from './oid4vci-wallet.js';
 import { withDidKeys } from '../../../test/support/loaders.js';
 
-const CONNECTION = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTION = PG_CONNECTION;
 const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const CONFIG_ID = 'vaccination_ldp_vc';
 
@@ -55,17 +55,6 @@ interface Credential {
   credentialSubject: { id?: string };
   credentialStatus: { statusListCredential: string };
   evidence: Array<{ certificateId: string }>;
-}
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: CONNECTION, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 const pgUp = await postgresReachable();

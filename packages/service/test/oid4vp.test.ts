@@ -34,22 +34,11 @@ import {
   type RunningService,
   type ServiceStorage,
 } from '@divoc/service';
-import { API_KEYS, RECORD, auth, baseConfig } from './helpers.js';
+import { API_KEYS, RECORD, auth, baseConfig, PG_CONNECTION, postgresReachable } from './helpers.js';
 import { createWallet, walletKey } from './oid4vci-wallet.js';
 import { createPresentationWallet } from './oid4vp-wallet.js';
 
-const CONNECTION = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: CONNECTION, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const CONNECTION = PG_CONNECTION;
 
 const pgUp = await postgresReachable();
 const schemas: string[] = [];

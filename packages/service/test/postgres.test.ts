@@ -2,24 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createPostgresStorage, createService, type ServiceConfig } from '@divoc/service';
-import { API_KEYS, RECORD, auth, baseConfig } from './helpers.js';
+import { API_KEYS, RECORD, auth, baseConfig, PG_CONNECTION, postgresReachable } from './helpers.js';
 
-const CONNECTION = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
+const CONNECTION = PG_CONNECTION;
 const schema = `divoc_service_test_${randomBytes(6).toString('hex')}`;
 const admin = auth(API_KEYS.admin);
 
-async function reachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: CONNECTION, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-describe.skipIf(!(await reachable()))('PostgreSQL storage', async () => {
+describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => {
   const admin_pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
   afterAll(async () => {
     await admin_pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
