@@ -949,6 +949,27 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     !(config.oid4vci.formatIssuers ?? []).some((f) => f.format === 'dc+sd-jwt')
       ? { signer: config.keys.vc.signer, publicKeyJwk: config.keys.vc.publicKeyJwk }
       : undefined;
+  /** The id of a status list this service publishes at `url`, or undefined for any other URL. */
+  const ownListId = (url: string): string | undefined => {
+    const id = url.slice(url.lastIndexOf('/') + 1);
+    return id !== '' && statusLists.urlOf(id) === url ? id : undefined;
+  };
+  // The Token Status List form of a status list, signed once per version of its bits (not per request).
+  const tokens = new Map<string, { encodedList: unknown; token: Promise<string> }>();
+  const tokenStatusList = async (id: string, credential: Record<string, unknown>): Promise<string> => {
+    const encodedList = (credential.credentialSubject as { encodedList?: unknown } | undefined)?.encodedList;
+    const cached = tokens.get(id);
+    if (cached !== undefined && cached.encodedList === encodedList) return cached.token;
+    const token = statusListToken(credential, {
+      ...sdJwtKey!,
+      issuer: credentialIssuerUrl(config, app),
+      uri: statusLists.urlOf(id),
+      ttlSeconds: 300,
+    });
+    tokens.set(id, { encodedList, token });
+    token.catch(() => tokens.delete(id));
+    return token;
+  };
   app.get(fastifyUrl('/status-lists/{id}'), opts('GET', '/status-lists/{id}'), async (request, reply) => {
     const id = (request.params as { id: string }).id;
     const credential = await statusLists.published(id);
@@ -960,12 +981,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       negotiate(request.headers.accept, ['application/json', STATUS_LIST_TOKEN_MEDIA_TYPE]) ===
         STATUS_LIST_TOKEN_MEDIA_TYPE;
     if (!asToken) return send(reply, { status: 200, headers, body: credential });
-    const token = await statusListToken(credential, {
-      ...sdJwtKey,
-      issuer: credentialIssuerUrl(config, app),
-      uri: statusLists.urlOf(id),
-      ttlSeconds: 300,
-    });
+    const token = await tokenStatusList(id, credential);
     return send(reply, { status: 200, headers, raw: { contentType: STATUS_LIST_TOKEN_MEDIA_TYPE, payload: token } });
   });
   app.get('/health', { config: { rateLimited: false } }, async (_request, reply) => {
@@ -1058,18 +1074,16 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       },
       // ldp_vc copies the service issued name its status lists: checked against the list it publishes.
       statusListCredential: async (url: string) => {
-        const id = url.slice(url.lastIndexOf('/') + 1);
-        return id !== '' && statusLists.urlOf(id) === url ? statusLists.published(id) : undefined;
+        const id = ownListId(url);
+        return id !== undefined ? statusLists.published(id) : undefined;
       },
       // SD-JWT VCs the service issued name its status lists: checked against the same bits as a Token Status List.
       ...(sdJwtKey !== undefined
         ? {
             statusListToken: async (uri: string) => {
-              const id = uri.slice(uri.lastIndexOf('/') + 1);
-              if (id === '' || statusLists.urlOf(id) !== uri) return undefined;
-              const credential = await statusLists.published(id);
-              if (credential === undefined) return undefined;
-              return statusListToken(credential, { ...sdJwtKey, issuer: credentialIssuerUrl(config, app), uri });
+              const id = ownListId(uri);
+              const credential = id !== undefined ? await statusLists.published(id) : undefined;
+              return credential !== undefined ? tokenStatusList(id!, credential) : undefined;
             },
           }
         : {}),

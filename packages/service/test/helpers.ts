@@ -1,5 +1,14 @@
 import { createSigner, exportPublicJwk, generateKeyPair, verificationMethodId, didKeyFromKeyPair } from '@divoc/keys';
-import { createService, sha256Hex, type ServiceConfig } from '@divoc/service';
+import { randomBytes } from 'node:crypto';
+import { afterAll } from 'vitest';
+import {
+  createMemoryStorage,
+  createPostgresStorage,
+  createService,
+  sha256Hex,
+  type ServiceConfig,
+  type ServiceStorage,
+} from '@divoc/service';
 import pg from 'pg';
 
 export { registryRecord as RECORD } from '../../../test/support/fixtures.js';
@@ -17,6 +26,31 @@ export async function postgresReachable(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/**
+ * The storages a suite runs on: memory, and PostgreSQL when it answers (each storage in a fresh schema named
+ * `<prefix>_<random>`, all dropped after the test file).
+ */
+export async function storageBackends(prefix: string): Promise<Array<[string, () => Promise<ServiceStorage>]>> {
+  const backends: Array<[string, () => Promise<ServiceStorage>]> = [['memory', async () => createMemoryStorage()]];
+  if (!(await postgresReachable())) return backends;
+  const schemas: string[] = [];
+  afterAll(async () => {
+    if (schemas.length === 0) return;
+    const pool = new pg.Pool({ connectionString: PG_CONNECTION, max: 1 });
+    for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  });
+  backends.push([
+    'postgres',
+    async () => {
+      const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+      schemas.push(schema);
+      return createPostgresStorage({ connectionString: PG_CONNECTION, schema });
+    },
+  ]);
+  return backends;
 }
 
 /** An unsigned VC 1.1 credential for the VC-API style issue request. */

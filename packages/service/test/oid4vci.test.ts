@@ -4,11 +4,10 @@
  * digitalbazaar's @digitalbazaar/vc; every negative case sits next to a control that passes. Memory storage and, when
  * reachable, PostgreSQL (127.0.0.1:5432, db test).
  */
-import { createPublicKey, randomBytes, verify as verifySignature } from 'node:crypto';
+import { createPublicKey, verify as verifySignature } from 'node:crypto';
 import { ES256, digest } from '@sd-jwt/crypto-nodejs';
 import { SDJwtVcInstance } from '@sd-jwt/sd-jwt-vc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import * as dbVc from '@digitalbazaar/vc';
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity';
 import { cryptosuite as eddsaRdfc2022Cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite';
@@ -27,7 +26,6 @@ import { presentSdJwtVc, SD_JWT_VC_TYPES_BY_KIND, verifySdJwtVc } from '@divoc/s
 import { exportJWK, importJWK, jwtVerify } from 'jose';
 import {
   createMemoryStorage,
-  createPostgresStorage,
   createService,
   parseServiceConfig,
   ServiceConfigError,
@@ -38,11 +36,10 @@ import {
   type ServiceConfig,
   type ServiceStorage,
 } from '@divoc/service';
-import { API_KEYS, RECORD, auth, baseConfig, PG_CONNECTION, postgresReachable } from './helpers.js';
+import { API_KEYS, RECORD, auth, baseConfig, storageBackends } from './helpers.js';
 import { createWallet, didKeyOf, handProof, walletKey, type WalletKey } from './oid4vci-wallet.js';
 import { withDidKeys } from '../../../test/support/loaders.js';
 
-const CONNECTION = PG_CONNECTION;
 const PRE_AUTH = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 const CONFIG_ID = 'vaccination_ldp_vc';
 
@@ -57,30 +54,7 @@ interface Credential {
   evidence: Array<{ certificateId: string }>;
 }
 
-const pgUp = await postgresReachable();
-const schemas: string[] = [];
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
-  for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
-const BACKENDS: Array<[string, () => Promise<ServiceStorage>]> = [
-  ['memory', async () => createMemoryStorage()],
-  ...(pgUp
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const schema = `divoc_oid4vci_test_${randomBytes(6).toString('hex')}`;
-            schemas.push(schema);
-            return createPostgresStorage({ connectionString: CONNECTION, schema });
-          },
-        ],
-      ] as Array<[string, () => Promise<ServiceStorage>]>)
-    : []),
-];
+const BACKENDS = await storageBackends('divoc_oid4vci_test');
 
 /** A service on 127.0.0.1:<free port> with OpenID4VCI on; the credential issuer is that address. */
 async function start(storage: ServiceStorage, oid4vci: ServiceConfig['oid4vci'] = {}) {

@@ -4,9 +4,7 @@
  * OpenID4VCI, and the registry polls the outcome. Every negative case sits next to a control that passes. Memory
  * storage and, when reachable, PostgreSQL (127.0.0.1:5432, db test).
  */
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
 import { exportJWK } from 'jose';
 import {
   createSigner,
@@ -24,8 +22,6 @@ import { buildCredential } from '@divoc/schemas';
 import { issueSdJwtVc } from '@divoc/sd-jwt';
 import { Trust } from '@divoc/verifier';
 import {
-  createMemoryStorage,
-  createPostgresStorage,
   createService,
   parseServiceConfig,
   ServiceConfigError,
@@ -34,36 +30,11 @@ import {
   type RunningService,
   type ServiceStorage,
 } from '@divoc/service';
-import { API_KEYS, RECORD, auth, baseConfig, PG_CONNECTION, postgresReachable } from './helpers.js';
+import { API_KEYS, RECORD, auth, baseConfig, storageBackends } from './helpers.js';
 import { createWallet, walletKey } from './oid4vci-wallet.js';
 import { createPresentationWallet } from './oid4vp-wallet.js';
 
-const CONNECTION = PG_CONNECTION;
-
-const pgUp = await postgresReachable();
-const schemas: string[] = [];
-afterAll(async () => {
-  if (schemas.length === 0) return;
-  const pool = new pg.Pool({ connectionString: CONNECTION, max: 1 });
-  for (const schema of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await pool.end();
-});
-
-const BACKENDS: Array<[string, () => Promise<ServiceStorage>]> = [
-  ['memory', async () => createMemoryStorage()],
-  ...(pgUp
-    ? ([
-        [
-          'postgres',
-          async () => {
-            const schema = `divoc_oid4vp_test_${randomBytes(6).toString('hex')}`;
-            schemas.push(schema);
-            return createPostgresStorage({ connectionString: CONNECTION, schema });
-          },
-        ],
-      ] as Array<[string, () => Promise<ServiceStorage>]>)
-    : []),
-];
+const BACKENDS = await storageBackends('divoc_oid4vp_test');
 
 /** A service on 127.0.0.1:<free port> issuing over OpenID4VCI and verifying over OpenID4VP, with `trust`. */
 async function start(storage: ServiceStorage, trust: Trust, requestTtlSeconds?: number): Promise<RunningService> {
