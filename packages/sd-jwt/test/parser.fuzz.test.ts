@@ -114,9 +114,15 @@ describe('SD-JWT parser fuzz', () => {
     })).value;
     fc.assert(
       fc.property(fc.dictionary(fc.string(), node), fc.array(fc.jsonValue(), { maxLength: 3 }), (payload, values) => {
-        const disclosures = values.map((value, i) => {
+        const disclosures = values.flatMap((value, i) => {
           const encoded = b64([`salt${i}`, `claim${i}`, value]);
-          return parseSdJwt(`${presentation.split('~')[0]}~${encoded}~`).disclosures[0]!;
+          try {
+            return [parseSdJwt(`${presentation.split('~')[0]}~${encoded}~`).disclosures[0]!];
+          } catch (error) {
+            // A value the strict parser refuses (a "prototype" member, say): refused with a typed error, and left out.
+            expect(isSdJwtError(error), String(error)).toBe(true);
+            return [];
+          }
         });
         resultOrCode('resolve', () => resolveDisclosures(payload, disclosures), isSdJwtError, CODES);
         expect(({} as Record<string, unknown>).polluted).toBeUndefined();
