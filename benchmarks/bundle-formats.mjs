@@ -95,8 +95,10 @@ async function whoDvcCase({ createDevelopmentCsca, createDevelopmentSigner, enco
   const payload = unpacked.contents['-260']['-6'];
   const now = new Date();
   const day = (offset) => new Date(now.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const csca = await createDevelopmentCsca({ country: 'CL' });
-  const signer = await createDevelopmentSigner({ csca });
+  // Certificates valid from a minute ago: X.509 times have whole seconds, and `now` must fall inside them.
+  const validFrom = new Date(now.getTime() - 60_000);
+  const csca = await createDevelopmentCsca({ country: 'CL', validFrom });
+  const signer = await createDevelopmentSigner({ csca, validFrom });
   const dvc = await encodeDvc(
     { ...payload, v: { ...payload.v, vls: day(-1), vle: day(365) } },
     { signer: signer.signer, certificate: signer.certificate, iat: new Date(now.getTime() - 60_000) },
