@@ -5,7 +5,15 @@
  */
 export { createService, startService, isLoopbackHost, ROUTES } from './service.js';
 export type { RunningService } from './service.js';
-export type { ServiceConfig, ServiceKeys, ServiceVcKey, IssuableFormat, LogSink } from './config/types.js';
+export type {
+  ServiceConfig,
+  ServiceKeys,
+  ServiceVcKey,
+  IssuableFormat,
+  LogSink,
+  ServiceThreads,
+  ThreadKeySource,
+} from './config/types.js';
 export { loadServiceConfig, parseServiceConfig, defaultKeyLoader } from './config/file.js';
 export type { ServiceConfigFile, KeyLoader, LoadedSigningKey, LoadServiceConfigOptions } from './config/file.js';
 export { createAuthenticator, sha256Hex, SCOPES } from './auth/auth.js';

@@ -16,17 +16,13 @@ import {
   defaultSuiteFor,
   formatKeyHint,
   issuableFormats,
-  issueAllFormats,
-  issueW3cCredential,
-  isIssuerError,
   splitRecord,
-  type IssuedOutputs,
   type IssuerKeys,
 } from '@divoc/issuer';
 import { renderCertificatePdf, resolvePdfLocales } from '@divoc/pdf';
 import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
 import { renderQr } from '@divoc/qr';
-import { isVcError, type SuiteName } from '@divoc/vc';
+import type { SuiteName } from '@divoc/vc';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
 import { createAuthenticator, requireScope, type Client, type Scope } from './auth/auth.js';
 import type { IssuableFormat, ServiceConfig } from './config/types.js';
@@ -38,6 +34,8 @@ import * as S from './lib/schemas.js';
 import { fingerprint, stableStringify } from './lib/stable-json.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { StatusListManager } from './status/manager.js';
+import { issuanceClientError, type IssuanceSettings } from './issuance/issue.js';
+import { inlineIssuance, keyIdentities, threadIssuance, type Issuance } from './issuance/pool.js';
 import { createMemoryStorage } from './storage/memory.js';
 import { Oid4vciError } from './oid4vci/errors.js';
 import { registerOid4vci } from './oid4vci/issuer.js';
@@ -297,20 +295,8 @@ function credentialIssuerUrl(config: ServiceConfig, app: FastifyInstance): strin
 /** Maps anything thrown to a client response, or undefined for server faults (5xx, logged). */
 function clientErrorOf(error: unknown): ServiceError | undefined {
   if (error instanceof ServiceError) return error.status < 500 ? error : undefined;
-  if (isIssuerError(error)) {
-    const details = 'issues' in error ? (error as { issues: unknown }).issues : undefined;
-    if (error.code === 'ERR_ISSUER_FORMAT_FAILED' || error.code === 'ERR_ISSUER_KEY_MISSING') return undefined;
-    return new ServiceError('ERR_RECORD_INVALID', 422, error.message, details !== undefined ? { details } : {});
-  }
-  if (
-    isVcError(error) &&
-    (error.code === 'ERR_VC_MALFORMED' ||
-      error.code === 'ERR_JSONLD_SAFE_MODE' ||
-      error.code === 'ERR_JSONLD_UNKNOWN_URL' ||
-      error.code === 'ERR_VC_SCHEMA_INVALID')
-  ) {
-    return new ServiceError('ERR_CREDENTIAL_INVALID', 422, error.message);
-  }
+  const issuance = issuanceClientError(error);
+  if (issuance !== undefined) return issuance;
   const fe = error as Partial<FastifyError> & {
     validation?: { instancePath?: string; message?: string; params?: unknown }[];
   };
@@ -347,17 +333,6 @@ function clientErrorOf(error: unknown): ServiceError | undefined {
 
 function errorResponse(error: ServiceError): HandlerResult {
   return { status: error.status, body: error.toBody(), headers: { ...error.headers } };
-}
-
-/** Each format's output as the API returns it (its plugin says which fields: texts, no images). */
-function textOutputs(outputs: IssuedOutputs): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const plugin of FORMATS.plugins) {
-    const output = (outputs as Readonly<Record<string, Readonly<Record<string, unknown>> | undefined>>)[plugin.name];
-    const shown = output === undefined ? undefined : plugin.apiOutput(output);
-    if (shown !== undefined) out[plugin.name] = shown;
-  }
-  return out;
 }
 
 /** The QR text of a stored credential in a QR format (re-encoded; the format's plugin does it). */
@@ -398,6 +373,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   });
   const lockMs = (config.idempotencyLockSeconds ?? 60) * 1000;
   const inFlight = new Map<string, Promise<void>>();
+  const settings: IssuanceSettings = {
+    issuer: resolved.issuer,
+    vcSuite: resolved.vcSuite,
+    vcVerificationMethod: resolved.vcVerificationMethod,
+    ...(config.certificateIssuerName !== undefined ? { certificateIssuerName: config.certificateIssuerName } : {}),
+    ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
+    ...(config.context !== undefined ? { context: config.context } : {}),
+  };
+  const threadCount = config.threads?.count ?? 0;
+  if (!Number.isInteger(threadCount) || threadCount < 0 || threadCount > 64)
+    throw new ServiceConfigError('threads.count must be an integer from 0 to 64');
+  // Set last, once nothing else can refuse the config: threads must not outlive a service that did not start.
+  let issuance: Issuance = inlineIssuance(settings, resolved.keys);
 
   const logger =
     config.logger === false
@@ -678,33 +666,17 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     const existing = await storage.credentials.get(certificateId);
     if (existing !== undefined) return recordResponse(existing, false);
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
-    const issued = await issueAllFormats(
-      { record: checked, template },
-      {
-        keys: resolved.keys,
-        issuer: resolved.issuer,
-        formats: [...formats],
-        certificateId,
-        ...(config.certificateIssuerName !== undefined ? { certificateIssuerName: config.certificateIssuerName } : {}),
-        ...(config.vcVersion !== undefined ? { vcVersion: config.vcVersion } : {}),
-        ...(config.context !== undefined ? { context: config.context } : {}),
-        // The entry allocate() took (and persisted) on the real list: the issuer adds it before signing.
-        ...(status !== undefined ? { credentialStatus: status.entry } : {}),
-      },
-    );
-    const vc = issued.outputs['w3c-vc'];
-    if (vc === undefined) {
-      const failure = issued.errors?.['w3c-vc'];
-      throw new ServiceError(
-        'ERR_ISSUANCE_FAILED',
-        500,
-        `the W3C credential could not be signed${failure ? ` (${failure.code})` : ''}`,
-      );
-    }
+    const issued = await issuance.record({
+      record: checked,
+      template,
+      formats,
+      certificateId,
+      ...(status !== undefined ? { credentialStatus: status.entry } : {}),
+    });
     const { stored, created } = await storage.credentials.putIfAbsent({
       id: certificateId,
-      credential: vc.credential as unknown as Record<string, unknown>,
-      outputs: { ...textOutputs(issued.outputs), ...(issued.errors !== undefined ? { errors: issued.errors } : {}) },
+      credential: issued.credential,
+      outputs: issued.outputs,
       ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
       createdAt: new Date().toISOString(),
     });
@@ -781,18 +753,13 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     }
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
     // The issuer adds the entry and signs, as for a record.
-    const key = {
-      signer: config.keys.vc.signer,
-      suite: resolved.vcSuite,
-      verificationMethod: resolved.vcVerificationMethod,
-    };
-    const signed = await issueW3cCredential(unsigned, {
-      key,
+    const signed = await issuance.credential({
+      credential: unsigned,
       ...(status !== undefined ? { credentialStatus: status.entry } : {}),
     });
     const { stored, created } = await storage.credentials.putIfAbsent({
       id: certificateId,
-      credential: signed as unknown as Record<string, unknown>,
+      credential: signed,
       outputs: {},
       ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
       createdAt: new Date().toISOString(),
@@ -1113,7 +1080,14 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     send(reply, { status: 200, raw: { contentType: JSON_TYPE, payload: openapi } }),
   );
 
+  if (threadCount > 0)
+    issuance = await threadIssuance(
+      threadCount,
+      { settings, keys: config.threads!.keys },
+      keyIdentities(resolved.keys),
+    );
   app.addHook('onClose', async () => {
+    await issuance.close();
     await storage.close();
   });
   return app;
@@ -1143,7 +1117,13 @@ export async function startService(config: ServiceConfig): Promise<RunningServic
     );
   }
   const app = await createService(config);
-  await app.listen({ host, port });
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    // Not listening: stop what the service started (issuance threads, its storage) before reporting it.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   const address = app.server.address();
   const actualPort = typeof address === 'object' && address !== null ? address.port : port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`;

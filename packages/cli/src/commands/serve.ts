@@ -13,7 +13,8 @@ export const serveSpec = defineCommand({
     'Run the HTTP signing service (@divoc/service): issue, verify, fetch and revoke credentials, ' +
     'status lists, health, metrics.',
   usage:
-    'serve --config FILE [--host H] [--port N]  |  serve --dev --key FILE [--host 127.0.0.1] [--port N] [--issuer URI]',
+    'serve --config FILE [--host H] [--port N] [--threads N]  |  ' +
+    'serve --dev --key FILE [--host 127.0.0.1] [--port N] [--issuer URI] [--threads N]',
   flags: {
     config: {
       type: 'string',
@@ -36,6 +37,13 @@ export const serveSpec = defineCommand({
       type: 'string',
       valueName: 'N',
       description: "listen port (default: the config's, else 8080; 0 picks a free one)",
+    },
+    threads: {
+      type: 'string',
+      valueName: 'N',
+      description:
+        "sign on N worker threads, each loading the key files itself (default: the config's threads, else 0: the " +
+        'main thread)',
     },
     dev: {
       type: 'boolean',
@@ -85,6 +93,12 @@ export async function runServe(
     if (!/^\d{1,5}$/.test(flags.port) || Number(flags.port) > 65535)
       throw new UsageError('--port must be a number from 0 to 65535', spec.name);
     port = Number(flags.port);
+  }
+  let threads: number | undefined;
+  if (flags.threads !== undefined) {
+    if (!/^\d{1,2}$/.test(flags.threads) || Number(flags.threads) > 64)
+      throw new UsageError('--threads must be a number from 0 to 64', spec.name);
+    threads = Number(flags.threads);
   }
   if (flags.config === undefined && !flags.dev)
     throw new UsageError(
@@ -136,6 +150,7 @@ export async function runServe(
         env: io.env,
         logSink,
         listen: { ...(flags.host !== undefined ? { host: flags.host } : {}), ...(port !== undefined ? { port } : {}) },
+        ...(threads !== undefined ? { threads } : {}),
       });
     } catch (error) {
       if (error instanceof ServiceConfigError) throw new UsageError(`${flags.config}: ${error.message}`, spec.name);
@@ -164,6 +179,12 @@ export async function runServe(
       // ... and presentation requests to wallets (OpenID4VP), the response URI under the same address.
       oid4vp: { enabled: true },
     };
+    if (threads !== undefined && threads > 0) {
+      if (flags.key.startsWith('pkcs11:'))
+        throw new UsageError('--threads needs a key file: a key in an HSM signs on the main thread', spec.name);
+      const vc = flags['key-id'] !== undefined ? { key: flags.key, keyId: flags['key-id'] } : flags.key;
+      config.threads = { count: threads, keys: { configKeys: { vc }, baseDir: io.cwd } };
+    }
   }
   const host = config.listen?.host ?? '127.0.0.1';
   if (config.auth.mode === 'none' && !isLoopbackHost(host)) {

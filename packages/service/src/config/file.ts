@@ -106,6 +106,8 @@ export interface ServiceConfigFile {
   idempotencyLockSeconds?: number;
   log?: false | { level?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' };
   trustProxy?: boolean;
+  /** Issuance threads (0-64, default 0: sign on the main thread); each loads the key files above itself. */
+  threads?: number;
   /** OpenID4VCI issuance (`ServiceConfig.oid4vci` without `formatIssuers`, which are code). */
   oid4vci?: Omit<Oid4vciConfig, 'formatIssuers'>;
   /** OpenID4VP presentation requests (`ServiceConfig.oid4vp`). */
@@ -137,6 +139,8 @@ export interface LoadServiceConfigOptions {
   logSink?: LogSink;
   /** Overrides of `listen` (command-line flags). */
   listen?: { host?: string; port?: number };
+  /** Overrides the file's `threads` (command-line flag). */
+  threads?: number;
 }
 
 const MAX_FILE_BYTES = 1024 * 1024;
@@ -227,6 +231,63 @@ function int(v: unknown, where: string, min: number, max: number): number | unde
   return v;
 }
 
+/** Every key reference (path or `pkcs11:` URI) of a config file's `keys` section. */
+function keyRefs(fileKeys: ServiceConfigFile['keys']): string[] {
+  const refs: string[] = [];
+  for (const value of Object.values(fileKeys)) {
+    if (typeof value === 'string') refs.push(value);
+    else if (isJsonObject(value) && typeof value.key === 'string') refs.push(value.key);
+  }
+  return refs;
+}
+
+/**
+ * Loads the signing keys a config file's `keys` section names (paths relative to `baseDir`). Issuance threads load
+ * their own copies through this same function (`threads`), so they sign with exactly the keys the service loaded.
+ */
+export async function loadServiceKeys(
+  fileKeys: ServiceConfigFile['keys'] | undefined,
+  options: { baseDir: string; loadKey?: KeyLoader },
+): Promise<{ keys: ServiceKeys; vcKey: LoadedSigningKey }> {
+  const baseDir = options.baseDir;
+  const loadKey = options.loadKey ?? defaultKeyLoader;
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
+  if (!isJsonObject(fileKeys)) fail('keys must be an object with at least keys.vc');
+  const vcRef = typeof fileKeys.vc === 'string' ? { key: fileKeys.vc } : fileKeys.vc;
+  if (!isJsonObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
+  str(vcRef.key, 'keys.vc.key');
+  str(vcRef.keyId, 'keys.vc.keyId', true);
+  if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite))
+    fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
+  const vcKey = await loadKey(vcRef.key, { baseDir, ...(vcRef.keyId !== undefined ? { keyId: vcRef.keyId } : {}) });
+  const keys: ServiceKeys = {
+    vc: {
+      signer: vcKey.signer,
+      publicKeyJwk: vcKey.publicKeyJwk,
+      ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}),
+    },
+  };
+  for (const name of ['dsc', 'dcc', 'vdsnc', 'dvc'] as const) {
+    const ref = fileKeys[name];
+    if (ref === undefined) continue;
+    if (!isJsonObject(ref)) fail(`keys.${name} must be { key, certificate }`);
+    str(ref.key, `keys.${name}.key`);
+    str(ref.certificate, `keys.${name}.certificate`);
+    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
+    keys[name] = { signer: key.signer, certificate: await readSmall(at(ref.certificate), `keys.${name}.certificate`) };
+  }
+  if (fileKeys.shc !== undefined) {
+    const ref = fileKeys.shc;
+    if (!isJsonObject(ref)) fail('keys.shc must be { key, issuer? }');
+    str(ref.key, 'keys.shc.key');
+    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
+    const issuer = str(ref.issuer, 'keys.shc.issuer', true);
+    keys.shc = { signer: key.signer, key: key.publicKeyJwk, ...(issuer !== undefined ? { issuer } : {}) };
+  }
+
+  return { keys, vcKey };
+}
+
 /** Checks a parsed config file and builds the `ServiceConfig` (loads keys and trust, opens storage). */
 export async function parseServiceConfig(
   json: unknown,
@@ -254,6 +315,7 @@ export async function parseServiceConfig(
     'idempotencyLockSeconds',
     'log',
     'trustProxy',
+    'threads',
     'oid4vci',
     'oid4vp',
     '$comment',
@@ -271,38 +333,12 @@ export async function parseServiceConfig(
   str(listen.host, 'listen.host', true);
   int(listen.port, 'listen.port', 0, 65535);
 
-  if (!isJsonObject(file.keys)) fail('keys must be an object with at least keys.vc');
-  const vcRef = typeof file.keys.vc === 'string' ? { key: file.keys.vc } : file.keys.vc;
-  if (!isJsonObject(vcRef)) fail('keys.vc must be a key path / pkcs11: URI, or { key, keyId?, suite? }');
-  str(vcRef.key, 'keys.vc.key');
-  str(vcRef.keyId, 'keys.vc.keyId', true);
-  if (vcRef.suite !== undefined && !SUITES.includes(vcRef.suite))
-    fail(`keys.vc.suite must be one of ${SUITES.join(', ')}`);
-  const vcKey = await loadKey(vcRef.key, { baseDir, ...(vcRef.keyId !== undefined ? { keyId: vcRef.keyId } : {}) });
-  const keys: ServiceKeys = {
-    vc: {
-      signer: vcKey.signer,
-      publicKeyJwk: vcKey.publicKeyJwk,
-      ...(vcRef.suite !== undefined ? { suite: vcRef.suite } : {}),
-    },
-  };
-  for (const name of ['dsc', 'dcc', 'vdsnc', 'dvc'] as const) {
-    const ref = file.keys[name];
-    if (ref === undefined) continue;
-    if (!isJsonObject(ref)) fail(`keys.${name} must be { key, certificate }`);
-    str(ref.key, `keys.${name}.key`);
-    str(ref.certificate, `keys.${name}.certificate`);
-    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
-    keys[name] = { signer: key.signer, certificate: await readSmall(at(ref.certificate), `keys.${name}.certificate`) };
-  }
-  if (file.keys.shc !== undefined) {
-    const ref = file.keys.shc;
-    if (!isJsonObject(ref)) fail('keys.shc must be { key, issuer? }');
-    str(ref.key, 'keys.shc.key');
-    const key = await loadKey(ref.key, { baseDir, algorithm: 'ES256' });
-    const issuer = str(ref.issuer, 'keys.shc.issuer', true);
-    keys.shc = { signer: key.signer, key: key.publicKeyJwk, ...(issuer !== undefined ? { issuer } : {}) };
-  }
+  const { keys, vcKey } = await loadServiceKeys(file.keys, { baseDir, loadKey });
+  const threads = options.threads ?? int(file.threads, 'threads', 0, 64) ?? 0;
+  if (options.threads !== undefined) int(options.threads, 'threads', 0, 64);
+  // Each issuance thread reads the key files itself; a key in an HSM is opened by the main thread only.
+  if (threads > 0 && keyRefs(file.keys).some((ref) => ref.startsWith('pkcs11:')))
+    fail('threads: keys in an HSM (pkcs11:) sign on the main thread; set threads to 0, or run more instances');
 
   const issuer =
     str(file.issuer, 'issuer', true) ??
@@ -414,6 +450,7 @@ export async function parseServiceConfig(
     ...(file.trustProxy === true ? { trustProxy: true } : {}),
     ...(oid4vci !== undefined ? { oid4vci } : {}),
     ...(oid4vp !== undefined ? { oid4vp } : {}),
+    ...(threads > 0 ? { threads: { count: threads, keys: { configKeys: file.keys, baseDir } } } : {}),
     logger:
       file.log === false
         ? false

@@ -8,6 +8,7 @@ import type { RateLimitConfig } from '../lib/rate-limit.js';
 import type { ServiceStorage } from '../storage/types.js';
 import type { Oid4vciConfig } from '../oid4vci/types.js';
 import type { Oid4vpConfig } from '../oid4vp/types.js';
+import type { ServiceConfigFile } from './file.js';
 
 /** The SDK's one list of format names (`FORMATS` in `@divoc/formats`). */
 export type IssuableFormat = FormatName;
@@ -117,4 +118,26 @@ export interface ServiceConfig {
   oid4vp?: Oid4vpConfig;
   /** Trust `X-Forwarded-For` from a reverse proxy (client IPs for anonymous rate limits). Default false. */
   trustProxy?: boolean;
+  /**
+   * Sign on worker threads, so one process uses every core: issue requests are built, signed and encoded on `count`
+   * threads while the main thread serves HTTP and the database. Default: none (everything on the main thread).
+   */
+  threads?: ServiceThreads;
 }
+
+/** Issuance threads: how many, and where each gets its own copy of the keys (signers cannot cross threads). */
+export interface ServiceThreads {
+  /** Threads (1-64); 0 signs on the main thread. */
+  count: number;
+  /**
+   * The keys each thread loads: a config file's `keys` section (paths relative to `baseDir`; `loadServiceConfig`
+   * fills this in), or an ES module exporting `loadIssuerKeys(options)` that returns `@divoc/issuer` `IssuerKeys`.
+   * Private keys never travel between threads: each thread reads them itself. They must be the service's own keys:
+   * the service compares each thread's signer ids and algorithms with its own at start and refuses to run otherwise.
+   */
+  keys: ThreadKeySource;
+}
+
+/** Where an issuance thread loads its keys from (see `ServiceThreads.keys`). */
+export type ThreadKeySource =
+  { configKeys: ServiceConfigFile['keys']; baseDir: string } | { module: string | URL; options?: unknown };

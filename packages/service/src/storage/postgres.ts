@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { loadStatusList, serializeStatusList } from '@divoc/status';
+import { createBatcher } from '../lib/batcher.js';
 import { ServiceConfigError, StorageError } from '../lib/errors.js';
 import type {
   Oid4vciStore,
@@ -69,27 +70,47 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     throw error;
   }
 
+  // Reads and inserts of credentials from concurrent requests share statements (see lib/batcher.ts): one round trip
+  // per batch instead of one per request. A caller is answered only after its batch's statement has completed.
+  const batch = { maxBatch: 256, maxInFlight: Math.max(1, Math.floor((options.maxConnections ?? 10) / 3)) };
+  const getMany = createBatcher<string, StoredCredential | undefined>(async (ids) => {
+    const { rows } = await run(pool, `SELECT * FROM ${q}.credentials WHERE id = ANY($1::text[])`, [[...new Set(ids)]]);
+    const byId = new Map(rows.map((row: Record<string, unknown>) => [String(row.id), row]));
+    // Each caller gets its own copy: callers may change what they get.
+    return ids.map((id) => {
+      const row = byId.get(id);
+      return row === undefined ? undefined : credentialFromRow(row);
+    });
+  }, batch);
+  const insertMany = createBatcher<StoredCredential, boolean>(async (items) => {
+    // One row per id (the first); a later item with the same id in this batch finds the first one stored.
+    const first = new Map<string, StoredCredential>();
+    for (const c of items) if (!first.has(c.id)) first.set(c.id, c);
+    const rows = [...first.values()];
+    const { rows: inserted } = await run(
+      pool,
+      `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::timestamptz[],
+         $7::timestamptz[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [
+        rows.map((c) => c.id),
+        rows.map((c) => JSON.stringify(c.credential)),
+        rows.map((c) => JSON.stringify(c.outputs)),
+        rows.map((c) => c.status?.listId ?? null),
+        rows.map((c) => c.status?.index ?? null),
+        rows.map((c) => c.revokedAt ?? null),
+        rows.map((c) => c.createdAt),
+      ],
+    );
+    const created = new Set(inserted.map((r: { id: string }) => r.id));
+    return items.map((c) => created.has(c.id) && first.get(c.id) === c);
+  }, batch);
+
   const credentials: CredentialStore = {
-    async get(id) {
-      const { rows } = await run(pool, `SELECT * FROM ${q}.credentials WHERE id = $1`, [id]);
-      return rows[0] === undefined ? undefined : credentialFromRow(rows[0]);
-    },
+    get: (id) => getMany(id),
     async putIfAbsent(credential) {
-      const { rowCount } = await run(
-        pool,
-        `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-        [
-          credential.id,
-          JSON.stringify(credential.credential),
-          JSON.stringify(credential.outputs),
-          credential.status?.listId ?? null,
-          credential.status?.index ?? null,
-          credential.revokedAt ?? null,
-          credential.createdAt,
-        ],
-      );
-      if (rowCount === 1) return { stored: credential, created: true };
+      if (await insertMany(credential)) return { stored: credential, created: true };
       const stored = await credentials.get(credential.id);
       if (stored === undefined) throw new StorageError('credential vanished after a conflicting insert');
       return { stored, created: false };
@@ -188,6 +209,13 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       } catch (error) {
         throw new StorageError(`cannot connect to PostgreSQL: ${(error as Error).message}`, { cause: error });
       }
+      // A checked-out client whose connection drops (a database restart) emits 'error': without a listener that
+      // would end the process. Noted here; the transaction's next query fails, and the client is discarded.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+      };
+      client.on('error', onError);
       try {
         await run(client, 'BEGIN');
         await run(client, 'SELECT pg_advisory_xact_lock(hashtext($1))', [`${schema}.status_lists.${id}`]);
@@ -215,10 +243,11 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         await run(client, 'COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
+        if (broken === undefined) await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
-        client.release();
+        client.off('error', onError);
+        client.release(broken);
       }
     },
   };

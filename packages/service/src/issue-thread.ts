@@ -1,0 +1,78 @@
+/**
+ * Entry of an issuance thread (`threads` in the service config): loads its own copy of the keys (from the config
+ * file's key files, or through a key loader module), says which signers it holds, then builds, signs and encodes the
+ * records and credentials the main thread sends. Keys never travel in messages.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { IssuerKeys } from '@divoc/issuer';
+import { loadServiceKeys } from './config/file.js';
+import type { ServiceKeys } from './config/types.js';
+import { issuanceClientError, issueRecord, signCredential } from './issuance/issue.js';
+import type { IssuanceSettings } from './issuance/issue.js';
+import { keyIdentities, type SerializedError, type ThreadData, type ThreadMessage } from './issuance/pool.js';
+import { ServiceError } from './lib/errors.js';
+
+/** The service's keys as `@divoc/issuer` takes them (the same mapping the service makes). */
+export function issuerKeysOf(keys: ServiceKeys, settings: IssuanceSettings): IssuerKeys {
+  return {
+    vc: { signer: keys.vc.signer, suite: settings.vcSuite, verificationMethod: settings.vcVerificationMethod },
+    ...(keys.dsc ? { dsc: keys.dsc } : {}),
+    ...(keys.dcc ? { dcc: keys.dcc } : {}),
+    ...(keys.vdsnc ? { vdsnc: keys.vdsnc } : {}),
+    ...(keys.dvc ? { dvc: keys.dvc } : {}),
+    ...(keys.shc ? { shc: keys.shc } : {}),
+  };
+}
+
+async function loadKeys(data: ThreadData): Promise<IssuerKeys> {
+  const source = data.keys;
+  if ('configKeys' in source) {
+    const { keys } = await loadServiceKeys(source.configKeys, { baseDir: source.baseDir });
+    return issuerKeysOf(keys, data.settings);
+  }
+  const module = (await import(String(source.module))) as {
+    loadIssuerKeys?: (options: unknown) => Promise<IssuerKeys> | IssuerKeys;
+  };
+  if (typeof module.loadIssuerKeys !== 'function') throw new Error('the key loader module has no loadIssuerKeys');
+  return module.loadIssuerKeys(source.options);
+}
+
+function serialize(error: unknown): SerializedError {
+  const known = error instanceof ServiceError ? error : issuanceClientError(error);
+  if (known !== undefined)
+    return {
+      code: known.code,
+      status: known.status,
+      message: known.message,
+      ...(known.details !== undefined ? { details: known.details } : {}),
+    };
+  // Only the type and code of anything else: messages of unexpected errors can quote input.
+  const code = (error as { code?: unknown } | null)?.code;
+  return { message: `${(error as Error)?.name ?? 'Error'}${typeof code === 'string' ? ` (${code})` : ''}` };
+}
+
+const port = parentPort;
+if (port !== null) {
+  const data = workerData as ThreadData;
+  const keys = loadKeys(data);
+  keys.then(
+    (loaded) => port.postMessage({ type: 'ready', keys: keyIdentities(loaded) } satisfies ThreadMessage),
+    (error: unknown) =>
+      // The loader's messages name files and codes, never key material (see defaultKeyLoader).
+      port.postMessage({ type: 'fatal', message: (error as Error)?.message ?? String(error) } satisfies ThreadMessage),
+  );
+  port.on('message', (message: { id: number; kind: 'record' | 'credential'; task: never }) => {
+    void (async () => {
+      try {
+        const loaded = await keys;
+        const result =
+          message.kind === 'record'
+            ? await issueRecord(data.settings, loaded, message.task)
+            : await signCredential(data.settings, loaded, message.task);
+        port.postMessage({ type: 'done', id: message.id, result } satisfies ThreadMessage);
+      } catch (error) {
+        port.postMessage({ type: 'failed', id: message.id, error: serialize(error) } satisfies ThreadMessage);
+      }
+    })();
+  });
+}
