@@ -170,6 +170,7 @@ export class TrustStore {
   readonly #byDid = new Map<string, TrustedKey[]>();
   readonly #resolveDidKey: boolean;
   readonly #didKeyCache = new Map<string, TrustedKey>();
+  #revision = 0;
 
   constructor(options: TrustStoreOptions = {}) {
     this.#resolveDidKey = options.resolveDidKey === true;
@@ -184,6 +185,14 @@ export class TrustStore {
 
   get size(): number {
     return this.#keys.length;
+  }
+
+  /**
+   * Goes up whenever a key is added (keys are never removed): what `resolve` answers can only have changed when it
+   * did, so a cache of results that depend on this store (e.g. verified status lists) keys on it.
+   */
+  get revision(): number {
+    return this.#revision;
   }
 
   /** Every key in the store (a copy of the list). */
@@ -556,6 +565,7 @@ export class TrustStore {
         continue;
       }
       this.#keys.push(key);
+      this.#revision++;
       for (const name of [key.id, ...(key.aliases ?? [])]) {
         push(this.#byId, name, key);
         const did = didPart(name);

@@ -12,6 +12,17 @@ import { StatusOptionsInvalidError } from '../lib/errors.js';
 import { describe, failed, passed, readJson, type JsonRecord } from '../lib/json.js';
 import { readStatus } from './codec.js';
 import {
+  listEntryOf,
+  registeredTypes,
+  stillHolds,
+  verificationScope,
+  verifiedList,
+  verificationsOf,
+  type ListEntry,
+  type VerificationScope,
+  type VerifiedList,
+} from './cache.js';
+import {
   parseStatusListCredential,
   MAX_STATUS_LIST_CREDENTIAL_CHARS,
   type ParsedStatusListCredential,
@@ -126,35 +137,109 @@ function issuerOf(credential: JsonRecord): string | undefined {
   return undefined;
 }
 
+/** The outcome of verifying a list credential: the key that signed it, or why it does not verify. */
+type Verification = { signer: TrustedKey | undefined } | Check;
+
+/** `verifyCredential` on a parsed list credential: the signing key, or why the list does not verify. */
+async function verifyListCredential(
+  url: string,
+  parsed: ParsedStatusListCredential,
+  options: CheckStatusOptions,
+  trustStore: KeyResolver | undefined,
+): Promise<Verification> {
+  const verifyOptions: VerifyOptions = { trust: trustStore };
+  if (options.now) verifyOptions.now = options.now;
+  if (options.documentLoader) verifyOptions.documentLoader = options.documentLoader;
+  const result = await verifyCredential(parsed.credential, verifyOptions);
+  const bad = result.checks.find((c) => !c.ok);
+  if (!result.valid || bad) {
+    return failed(
+      'ERR_STATUS_LIST_INVALID',
+      `status list ${url} does not verify: ` +
+        `${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`,
+    );
+  }
+  return { signer: result.signer };
+}
+
+/**
+ * `verifyListCredential`, answered from the cache (see cache.ts) when this list text verified before under the same
+ * trust store revision, document loader and registry, and `now` lies inside every window that verification
+ * depended on. Only successes are kept.
+ */
+async function verifyListCached(
+  url: string,
+  parsed: ParsedStatusListCredential,
+  entry: ListEntry | undefined,
+  scope: VerificationScope | undefined,
+  options: CheckStatusOptions,
+): Promise<Verification> {
+  if (!entry || !scope) return verifyListCredential(url, parsed, options, scope?.store ?? trustStoreOf(options));
+  const at = options.now ? options.now.getTime() : Date.now();
+  const slot = verificationsOf(entry, scope);
+  const previous = slot.get(scope.loader);
+  if (previous) {
+    // Also joins a verification still running for another call (many requests arrive with a fresh list at once).
+    const verified = await previous;
+    if (verified && stillHolds(verified, scope.store, at)) return { signer: verified.signer };
+  }
+  // Read before verifying: a key added while it runs leaves the result stale, never wrongly current.
+  const revision = scope.store.revision;
+  const types = registeredTypes();
+  const fresh = verifyListCredential(url, parsed, options, scope.store);
+  // Never rejects: a throw reaches this caller through `fresh`, and is not kept for the next one.
+  const keep = fresh.then(
+    (outcome): VerifiedList | undefined =>
+      'ok' in outcome || !outcome.signer ? undefined : verifiedList(outcome.signer, parsed.credential, revision, types),
+    () => undefined,
+  );
+  if (!previous) slot.set(scope.loader, keep);
+  else
+    // A success replaces an outdated entry; a failure leaves it (it is not reused while outdated anyway).
+    void keep.then((verified) => {
+      if (verified && slot.get(scope.loader) === previous) slot.set(scope.loader, keep);
+    });
+  return fresh;
+}
+
 function makeLookup(options: CheckStatusOptions): Lookup {
   const source = options.statusLists;
-  const parseOptions = options.maxBitstringBytes !== undefined ? { maxBytes: options.maxBitstringBytes } : {};
+  const maxBytes = options.maxBitstringBytes;
+  const parseOptions = maxBytes !== undefined ? { maxBytes } : {};
   const memo = new Map<string, Promise<ResolvedList | Check>>();
-  let byId: Map<string, unknown[]> | undefined;
+  let byId: Map<string, Array<{ item: unknown; entry: ListEntry | undefined }>> | undefined;
   let unreadable = 0;
-  const trustStore = trustStoreOf(options);
+  const scope = verificationScope(trustStoreOf(options), options.documentLoader, options.now);
+  // Parsed lists are cached per cap on the inflated size; an odd cap is simply not cached.
+  const parseCacheable = maxBytes === undefined || typeof maxBytes === 'number';
 
-  const verifyParsed = async (url: string, parsed: ParsedStatusListCredential): Promise<ResolvedList | Check> => {
+  /** The list read from `item`, or from the text its cache entry holds (the same read, done at most once). */
+  const parse = (item: unknown, entry: ListEntry | undefined): ParsedStatusListCredential => {
+    if (!entry || !parseCacheable) return parseStatusListCredential(entry ? entry.text : item, parseOptions);
+    let parsed = entry.parsed.get(maxBytes);
+    if (!parsed) {
+      parsed = parseStatusListCredential(entry.text, parseOptions);
+      entry.parsed.set(maxBytes, parsed);
+    }
+    return parsed;
+  };
+
+  const verifyParsed = async (
+    url: string,
+    parsed: ParsedStatusListCredential,
+    entry: ListEntry | undefined,
+  ): Promise<ResolvedList | Check> => {
     if (parsed.id !== url)
       return failed(
         'ERR_STATUS_LIST_INVALID',
         `status list credential id ${describe(parsed.id)} is not ${describe(url)}`,
       );
-    const verifyOptions: VerifyOptions = { trust: trustStore };
-    if (options.now) verifyOptions.now = options.now;
-    if (options.documentLoader) verifyOptions.documentLoader = options.documentLoader;
-    const result = await verifyCredential(parsed.credential, verifyOptions);
-    const bad = result.checks.find((c) => !c.ok);
-    if (!result.valid || bad) {
-      return failed(
-        'ERR_STATUS_LIST_INVALID',
-        `status list ${url} does not verify: ` +
-          `${bad ? `${bad.name} ${bad.code ?? ''} ${bad.message ?? ''}`.trim() : 'invalid'}`,
-      );
-    }
+    const verification = await verifyListCached(url, parsed, entry, scope, options);
+    if ('ok' in verification) return verification;
+    // The issuer binding depends on the credential being checked: applied on every call, never cached.
     if (options.acceptListSigner) {
-      const why = result.signer
-        ? options.acceptListSigner(result.signer, {
+      const why = verification.signer
+        ? options.acceptListSigner(verification.signer, {
             url,
             ...(parsed.issuer !== undefined ? { issuer: parsed.issuer } : {}),
           })
@@ -188,46 +273,53 @@ function makeLookup(options: CheckStatusOptions): Lookup {
           statusSize: value.statusSize,
         };
       }
+      const entry = listEntryOf(value);
       let parsed: ParsedStatusListCredential;
       try {
-        parsed = parseStatusListCredential(value, parseOptions);
+        parsed = parse(value, entry);
       } catch (error) {
         return failed('ERR_STATUS_LIST_INVALID', (error as Error).message);
       }
-      return verifyParsed(url, parsed);
+      return verifyParsed(url, parsed, entry);
     }
     if (!Array.isArray(source)) return failed('ERR_STATUS_LIST_MISSING', 'statusLists must be an array or a Map');
     if (!byId) {
       // Only each list's `id` is read here; a bitstring is inflated when an entry names its list, so lists no entry
-      // points at (or a cache full of decompression bombs) cost a JSON read each, never an inflate.
+      // points at (or a cache full of decompression bombs) cost a JSON read each, never an inflate. A list object
+      // read before (and unchanged) costs one serialisation.
       byId = new Map();
       for (const item of source.slice(0, MAX_STATUS_LISTS)) {
-        const id = listIdOf(item);
+        const entry = listEntryOf(item);
+        let id: string | undefined;
+        if (entry) {
+          if (entry.id === undefined) entry.id = listIdOf(entry.text) ?? null;
+          id = entry.id ?? undefined;
+        } else id = listIdOf(item);
         if (id === undefined) {
           unreadable++;
           continue;
         }
         const same = byId.get(id);
-        if (same) same.push(item);
-        else byId.set(id, [item]);
+        if (same) same.push({ item, entry });
+        else byId.set(id, [{ item, entry }]);
       }
     }
     const candidates = byId.get(url) ?? [];
     if (candidates.length > MAX_LISTS_PER_ID)
       return failed('ERR_STATUS_LIST_INVALID', `more than ${MAX_LISTS_PER_ID} status list credentials have id ${url}`);
-    let found: ParsedStatusListCredential | undefined;
+    let found: { parsed: ParsedStatusListCredential; entry: ListEntry | undefined } | undefined;
     let broken = 0;
-    for (const item of candidates) {
+    for (const { item, entry } of candidates) {
       let parsed: ParsedStatusListCredential;
       try {
-        parsed = parseStatusListCredential(item, parseOptions);
+        parsed = parse(item, entry);
       } catch {
         broken++;
         continue;
       }
       // Two different lists under one id: keep neither, the check fails as invalid.
       if (found) return failed('ERR_STATUS_LIST_INVALID', `more than one status list credential has id ${url}`);
-      found = parsed;
+      found = { parsed, entry };
     }
     if (!found) {
       const ignored = unreadable + broken;
@@ -237,7 +329,7 @@ function makeLookup(options: CheckStatusOptions): Lookup {
           `${ignored ? `; ${ignored} unreadable list(s) ignored` : ''}`,
       );
     }
-    return verifyParsed(url, found);
+    return verifyParsed(url, found.parsed, found.entry);
   };
 
   return (url) => {
