@@ -366,7 +366,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     baseUrl: defaultPublicUrl(config),
     length: statusLength,
     validitySeconds: config.statusList?.validitySeconds ?? 86_400,
-    reserveBlock: Math.max(1, Math.min(4096, Math.floor(config.statusList?.reserveBlock ?? 64))),
+    reserveBlock: Math.max(1, Math.min(4096, Math.floor(config.statusList?.reserveBlock ?? 512))),
     signer: config.keys.vc.signer,
     suite: resolved.vcSuite,
     issuer: resolved.issuer,

@@ -76,7 +76,7 @@ export interface ServiceConfig {
     length?: number;
     /** Validity of a published list credential. Default 86 400 s (republished after half). */
     validitySeconds?: number;
-    /** Indexes an instance reserves per storage write (fewer writes to a shared database). Default 64. */
+    /** Indexes an instance reserves per storage write (fewer writes to a shared database). Default 512. */
     reserveBlock?: number;
   };
   /**

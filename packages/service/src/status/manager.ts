@@ -66,12 +66,21 @@ export class StatusListManager {
   async allocate(): Promise<AllocatedStatus> {
     for (;;) {
       const reserved = this.#reserved.shift();
-      if (reserved !== undefined) return reserved;
-      this.#refilling ??= this.#refill().finally(() => {
-        this.#refilling = undefined;
-      });
-      await this.#refilling;
+      if (reserved !== undefined) {
+        // The next block is reserved while a quarter of this one is left, so requests rarely wait for a refill. A
+        // failure here is not lost: the next allocate() that finds the reserve empty refills and reports it.
+        if (this.#reserved.length < this.#settings.reserveBlock / 4) this.#startRefill().catch(() => undefined);
+        return reserved;
+      }
+      await this.#startRefill();
     }
+  }
+
+  #startRefill(): Promise<void> {
+    this.#refilling ??= this.#refill().finally(() => {
+      this.#refilling = undefined;
+    });
+    return this.#refilling;
   }
 
   async #refill(): Promise<void> {
