@@ -3,6 +3,11 @@
 // `pnpm bench --bulk` also runs the bulk issuance benchmark (bulk.bench.mjs: 10k and 100k rows through the built
 // `divoc issue`, next to a naive @digitalbazaar/vc loop); it takes several minutes, so it is not in the default run.
 // The 1M-row run is its own script: node benchmarks/bulk.mjs --rows 1000000.
+// `pnpm bench --service` also runs, after everything else, the service load test (service-load.mjs --service:
+// @divoc/service over loopback HTTP with PostgreSQL, issue and verify at 16 and 64 connections, next to the library
+// and the one-thread CLI in the same run, and the service's peak memory), then the JetStream workers' load test
+// (worker-load.mjs --json, events/s) when that script exists. Flags after --service go to service-load.mjs:
+// --requests N, --connections 16,64, --storage postgres|memory, --threads N, --profile DIR, --no-cli, --cap SECONDS.
 // After the throughput cases: start-up (startup.mjs: cold processes, median of 10, wall and CPU ms) and the browser
 // bundle sizes (bundle-size.mjs: the first download, for text and with image reading; minified and gzipped), what
 // verifying each format downloads in Chromium (bundle-formats.mjs: the formats' code loads on first use), the install
@@ -11,7 +16,7 @@
 // Each case runs ours and the baseline in alternating rounds and counts CPU time (see lib/harness.mjs), so the ratio
 // holds on a busy machine; BENCH_SECONDS (default 1.5) is the CPU time per side per case.
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { loadavg, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { compare, formatTable } from './lib/harness.mjs';
@@ -24,6 +29,7 @@ import { formatDownloadSuite, formatDownloadTable } from './bundle-formats.mjs';
 
 const json = process.argv.includes('--json');
 const bulk = process.argv.includes('--bulk');
+const service = process.argv.includes('--service');
 const seconds = Number(process.env.BENCH_SECONDS ?? 1.5);
 const rounds = 8;
 const startedAt = Date.now();
@@ -97,6 +103,74 @@ if (bulk) {
   console.log(formatBulkTable(bulkResults));
 }
 
+let serviceResults;
+let workerResults;
+if (service) {
+  const { formatServiceReport } = await import('./service-load.mjs');
+  // Flags meant for service-load.mjs (this script's own are --json, --bulk and --service).
+  const forwarded = process.argv.slice(2).filter((a) => !['--json', '--bulk', '--service'].includes(a));
+  process.stderr.write('  service load (HTTP, PostgreSQL, 16 and 64 connections; library and CLI baselines)...\n');
+  const run = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('./service-load.mjs', import.meta.url)), '--service', '--json', ...forwarded],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 },
+  );
+  console.log('\nService over loopback HTTP (service-load.mjs --service), the library and the CLI in the same run\n');
+  try {
+    serviceResults = JSON.parse(run.stdout);
+    console.log(formatServiceReport(serviceResults));
+    if (run.status !== 0) console.log(`(service-load exited with ${run.status}: some requests failed)`);
+  } catch {
+    serviceResults = { error: `service-load exited with ${run.status ?? run.signal}` };
+    console.log(serviceResults.error);
+  }
+
+  // JetStream workers end to end (examples/registry-postgres): worker-load.mjs, when it exists, prints one JSON object.
+  // Without benchmarks/worker-load.mjs (another engineer's script) this section only says so.
+  const workerScript = fileURLToPath(new URL('./worker-load.mjs', import.meta.url));
+  console.log('\nJetStream workers end to end (worker-load.mjs)\n');
+  if (!existsSync(workerScript)) {
+    workerResults = { skipped: 'benchmarks/worker-load.mjs does not exist' };
+    console.log(workerResults.skipped);
+  } else {
+    process.stderr.write('  worker load (outbox → JetStream → workers → PostgreSQL)...\n');
+    const workers = spawnSync(process.execPath, [workerScript, '--json'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    try {
+      workerResults = JSON.parse(workers.stdout);
+      // One certificate per event: its certificates/s are events/s (endToEndPerSecond, steadyPerSecond, ...).
+      const rates = eventRates(workerResults);
+      if (rates.length === 0) console.log(JSON.stringify(workerResults, null, 2));
+      for (const [path, rate] of rates) console.log(`${path}: ${rate} events/s`);
+      const w = workerResults;
+      if (rates.length > 0 && typeof w.events === 'number')
+        console.log(
+          `${w.events} events, ${w.workers ?? '?'} workers, ${w.certificates ?? '?'} certificates, ` +
+            `${w.deadLettered ?? '?'} dead-lettered, peak worker RSS ${w.peakWorkerRssMiB ?? '?'} MiB` +
+            `${workers.status === 0 ? '' : ` (worker-load exited with ${workers.status})`}`,
+        );
+    } catch {
+      workerResults = { error: `worker-load exited with ${workers.status ?? workers.signal}` };
+      console.log(workerResults.error);
+    }
+  }
+}
+
+/** Every per-second number in worker-load's JSON (its shape is its own), with where it was found. */
+function eventRates(value, path = '') {
+  if (value === null || typeof value !== 'object') return [];
+  const found = [];
+  for (const [key, v] of Object.entries(value)) {
+    const here = Array.isArray(value) ? `${path}[${key}]` : path === '' ? key : `${path}.${key}`;
+    if (typeof v === 'number' && /(PerSecond|_per_second|\/s)$/i.test(key)) found.push([here, v]);
+    else found.push(...eventRates(v, here));
+  }
+  return found;
+}
+
 const elapsed = (Date.now() - startedAt) / 1000;
 console.log(`\nbenchmarks took ${elapsed.toFixed(1)} s`);
 
@@ -138,6 +212,8 @@ if (json) {
         ),
     footprint,
     ...(bulkResults ? { bulk: bulkResults.map(({ work: _w, exportFile: _e, ...r }) => r) } : {}),
+    ...(serviceResults ? { service: serviceResults } : {}),
+    ...(workerResults ? { workers: workerResults } : {}),
   };
   const out = fileURLToPath(new URL('./results.json', import.meta.url));
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);

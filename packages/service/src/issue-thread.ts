@@ -5,7 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { IssuerKeys } from '@divoc/issuer';
-import { loadServiceKeys } from './config/file.js';
+import { Trust, toJsonReport, verify } from '@divoc/verifier';
+import { loadServiceKeys, loadTrustFiles } from './config/file.js';
 import type { ServiceKeys } from './config/types.js';
 import { issuanceClientError, issueRecord, signCredential } from './issuance/issue.js';
 import type { IssuanceSettings } from './issuance/issue.js';
@@ -51,24 +52,46 @@ function serialize(error: unknown): SerializedError {
   return { message: `${(error as Error)?.name ?? 'Error'}${typeof code === 'string' ? ` (${code})` : ''}` };
 }
 
+/** The service's trust, built as the main thread builds it: the trust files, then the service's own VC key. */
+async function loadTrust(data: ThreadData): Promise<Trust | undefined> {
+  if (data.verify === undefined) return undefined;
+  const trust = await loadTrustFiles(data.verify.trust.files, data.verify.trust.baseDir);
+  if (data.verify.ownKey !== undefined) trust.addTrustListEntry(data.verify.ownKey);
+  return trust;
+}
+
 const port = parentPort;
 if (port !== null) {
   const data = workerData as ThreadData;
-  const keys = loadKeys(data);
+  const trust = loadTrust(data);
+  const keys = Promise.all([loadKeys(data), trust]).then(([loaded]) => loaded);
+  let statusLists: readonly unknown[] = [];
   keys.then(
     (loaded) => port.postMessage({ type: 'ready', keys: keyIdentities(loaded) } satisfies ThreadMessage),
     (error: unknown) =>
       // The loader's messages name files and codes, never key material (see defaultKeyLoader).
       port.postMessage({ type: 'fatal', message: (error as Error)?.message ?? String(error) } satisfies ThreadMessage),
   );
-  port.on('message', (message: { id: number; kind: 'record' | 'credential'; task: never }) => {
+  port.on('message', (message: { id: number; kind: 'record' | 'credential' | 'verify'; task: never; lists?: [] }) => {
+    // The same array object from one version to the next: status list checks are cached per list object.
+    if (message.lists !== undefined) statusLists = message.lists;
+    const lists = statusLists;
     void (async () => {
       try {
         const loaded = await keys;
-        const result =
-          message.kind === 'record'
-            ? await issueRecord(data.settings, loaded, message.task)
-            : await signCredential(data.settings, loaded, message.task);
+        let result: unknown;
+        if (message.kind === 'verify') {
+          const verified = await verify(message.task, {
+            trust: (await trust)!,
+            revocation: { statusLists: lists },
+            ...(data.verify?.policy !== undefined ? { policy: data.verify.policy } : {}),
+          });
+          result = { valid: verified.valid, report: toJsonReport(verified) };
+        } else
+          result =
+            message.kind === 'record'
+              ? await issueRecord(data.settings, loaded, message.task)
+              : await signCredential(data.settings, loaded, message.task);
         port.postMessage({ type: 'done', id: message.id, result } satisfies ThreadMessage);
       } catch (error) {
         port.postMessage({ type: 'failed', id: message.id, error: serialize(error) } satisfies ThreadMessage);

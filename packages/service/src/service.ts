@@ -185,6 +185,7 @@ interface ResolvedConfig {
   qr: IssuableFormat;
   pdfLocale?: string;
   statusEnabled: boolean;
+  ownKeyEntry?: Record<string, unknown>;
 }
 
 function resolveConfig(config: ServiceConfig): ResolvedConfig {
@@ -196,17 +197,20 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     throw new ServiceConfigError('keys.vc.signer (a Signer from @divoc/keys) is required');
   const suite = (vc.suite ?? defaultSuiteFor(vc.signer)) as SuiteName;
   const trust = config.trust ?? new Trust();
+  // The service's own key as a trust list entry (plain data: verification threads add the same one).
+  let ownKeyEntry: Record<string, unknown> | undefined;
   if (vc.publicKeyJwk !== undefined) {
     const kty = (vc.publicKeyJwk as { kty?: string }).kty;
     const type = kty === 'OKP' ? 'Ed25519' : kty === 'EC' ? 'P-256' : kty === 'RSA' ? 'RSA' : undefined;
     if (type === undefined)
       throw new ServiceConfigError('keys.vc.publicKeyJwk must be an Ed25519, P-256 or RSA public JWK');
-    trust.addTrustListEntry({
+    ownKeyEntry = {
       id: vc.verificationMethod ?? vc.signer.id,
       type,
       controller: config.issuer,
-      publicKeyJwk: vc.publicKeyJwk,
-    });
+      publicKeyJwk: vc.publicKeyJwk as Record<string, unknown>,
+    };
+    trust.addTrustListEntry(ownKeyEntry);
   }
   const keys: IssuerKeys = {
     vc: { signer: vc.signer, suite, verificationMethod: vc.verificationMethod ?? vc.signer.id },
@@ -241,6 +245,7 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     qr: config.qr ?? 'divoc-qr',
     ...(config.pdfLocale !== undefined ? { pdfLocale: config.pdfLocale } : {}),
     statusEnabled: config.statusList?.enabled !== false,
+    ...(ownKeyEntry !== undefined ? { ownKeyEntry } : {}),
   };
 }
 
@@ -777,6 +782,12 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     input?: string;
   }): Promise<HandlerResult> {
     const input = body.verifiableCredential ?? body.input ?? '';
+    if (issuance.verifies) {
+      // On a thread: the same verify(), with the same trust (built there from the same files) and status lists.
+      const outcome = await issuance.verify(input, await statusLists.allPublished());
+      metrics.verified.inc({ result: outcome.valid ? 'valid' : 'invalid' });
+      return { status: 200, body: outcome.report };
+    }
     const result = await verify(
       input as Parameters<typeof verify>[0],
       {
@@ -1083,7 +1094,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   if (threadCount > 0)
     issuance = await threadIssuance(
       threadCount,
-      { settings, keys: config.threads!.keys },
+      {
+        settings,
+        keys: config.threads!.keys,
+        ...(config.threads!.trust !== undefined
+          ? {
+              verify: {
+                trust: config.threads!.trust,
+                ...(resolved.ownKeyEntry !== undefined ? { ownKey: resolved.ownKeyEntry } : {}),
+                ...(config.verifyPolicy !== undefined ? { policy: config.verifyPolicy } : {}),
+              },
+            }
+          : {}),
+      },
       keyIdentities(resolved.keys),
     );
   app.addHook('onClose', async () => {

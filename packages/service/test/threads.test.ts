@@ -3,7 +3,7 @@
  * signs on worker threads that load the key files themselves. What they issue verifies like what the main thread
  * issues; a bad record is the same 422; threads whose keys are not the service's own are refused at start.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,7 +203,12 @@ describe('threads in a config file', () => {
 
   it('names the file keys for the threads to load; the command line overrides the count', async () => {
     const parsed = await service.parseServiceConfig(file({ threads: 2 }), { baseDir: dir, loadKey });
-    expect(parsed.threads).toEqual({ count: 2, keys: { configKeys: { vc: 'vc.jwk' }, baseDir: dir } });
+    expect(parsed.threads).toEqual({
+      count: 2,
+      keys: { configKeys: { vc: 'vc.jwk' }, baseDir: dir },
+      // ... and verify there, with the file's trust (none here).
+      trust: { files: [], baseDir: dir },
+    });
     const flag = await service.parseServiceConfig(file({ threads: 2 }), { baseDir: dir, loadKey, threads: 0 });
     expect(flag.threads).toBeUndefined();
     // Control: none asked, none set.
@@ -227,4 +232,99 @@ describe('threads in a config file', () => {
     );
     expect(hsm.threads).toBeUndefined();
   });
+});
+
+describe('verification on worker threads', () => {
+  /** A service whose threads verify, trusting `trustFiles` besides its own key. */
+  const verifying = (trustFiles: string[]) => {
+    const c = config(1);
+    return service.createService({
+      ...c,
+      threads: { ...c.threads!, trust: { files: trustFiles, baseDir: dir } },
+    });
+  };
+  const check = (report: { checks: { name: string; ok: boolean }[] }, name: string) =>
+    report.checks.find((c) => c.name === name);
+
+  it('answers what the main thread answers: own credentials VALID, revoked ones not, strangers not', async () => {
+    const app = await verifying([]);
+    const inline = await service.createService(config(0));
+    try {
+      const issued = await app.inject({
+        method: 'POST',
+        url: '/credentials/issue',
+        payload: { record: record(500), template: 'vaccination-v2' },
+      });
+      const { credential, certificateId } = issued.json();
+      const ask = (a: typeof app) =>
+        a.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: credential } });
+      const onThread = (await ask(app)).json();
+      expect(onThread.valid).toBe(true);
+      expect(onThread.issuer).toBe(didKeyFromKeyPair(keyPair));
+      expect(check(onThread, 'revocation')?.ok).toBe(true);
+      // The main thread of a service with the same key gives the same checks (its status lists differ: not checked).
+      const onMain = (await ask(inline)).json();
+      expect(onMain.valid).toBe(true);
+      expect(onThread.checks.filter((c: { name: string }) => c.name !== 'revocation').map((c: object) => c)).toEqual(
+        onMain.checks.filter((c: { name: string }) => c.name !== 'revocation'),
+      );
+      // Revoked: the thread gets the republished list and says so.
+      expect((await app.inject({ method: 'POST', url: `/credentials/${certificateId}/revoke` })).statusCode).toBe(200);
+      const revoked = (await ask(app)).json();
+      expect(revoked.valid).toBe(false);
+      expect(check(revoked, 'revocation')?.ok).toBe(false);
+      // A stranger's credential naming the stranger as issuer is not VALID here.
+      const stranger = await service.createService({
+        ...config(0),
+        keys: otherKeys(),
+        issuer: didKeyFromKeyPair(otherKeyPair),
+      });
+      const foreign = (
+        await stranger.inject({
+          method: 'POST',
+          url: '/credentials/issue',
+          payload: { record: record(501), template: 'vaccination-v2' },
+        })
+      ).json().credential;
+      await stranger.close();
+      const refused = (
+        await app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: foreign } })
+      ).json();
+      expect(refused.valid).toBe(false);
+    } finally {
+      await app.close();
+      await inline.close();
+    }
+  }, 60_000);
+
+  it('loads the trust files on the thread: a credential of an issuer they bind is VALID, without them not', async () => {
+    const otherDid = didKeyFromKeyPair(otherKeyPair);
+    // Its public JWK, named by its verification method (kid): what a registry hands its verifiers.
+    const jwk = { ...exportPublicJwk(otherKeyPair), kid: verificationMethodId(otherKeyPair) };
+    await writeFile(join(dir, 'other-pub.jwk'), JSON.stringify(jwk));
+    const stranger = await service.createService({ ...config(0), keys: otherKeys(), issuer: otherDid });
+    const foreign = (
+      await stranger.inject({
+        method: 'POST',
+        url: '/credentials/issue',
+        payload: { record: record(502), template: 'vaccination-v2' },
+      })
+    ).json().credential;
+    await stranger.close();
+    const trusting = await verifying([`${otherDid}=other-pub.jwk`]);
+    const plain = await verifying([]);
+    try {
+      const ask = async (a: typeof trusting) =>
+        (
+          await a.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential: foreign } })
+        ).json();
+      const yes = await ask(trusting);
+      expect(yes.valid, JSON.stringify(yes.checks)).toBe(true);
+      expect(yes.issuer).toBe(otherDid);
+      expect((await ask(plain)).valid).toBe(false);
+    } finally {
+      await trusting.close();
+      await plain.close();
+    }
+  }, 60_000);
 });

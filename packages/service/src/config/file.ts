@@ -231,6 +231,25 @@ function int(v: unknown, where: string, min: number, max: number): number | unde
   return v;
 }
 
+/**
+ * A `Trust` from a config file's `trust` entries (file paths, "ISSUER=path" binding the keys to ISSUER), relative to
+ * `baseDir`. Verification threads build theirs through this same function.
+ */
+export async function loadTrustFiles(entries: readonly string[], baseDir: string): Promise<Trust> {
+  const trust = new Trust();
+  for (const [i, entry] of entries.entries()) {
+    str(entry, `trust[${i}]`);
+    const { id, path: p } = splitTrustBinding(entry);
+    const bytes = await readSmall(isAbsolute(p) ? p : resolve(baseDir, p), 'trust file', MAX_TRUST_TEXT);
+    try {
+      await trust.load(Buffer.from(bytes).toString('utf8'), { name: p, ...trustBindingOf(id) });
+    } catch (error) {
+      fail(`trust[${i}] ${p}: ${(error as Error).message}`);
+    }
+  }
+  return trust;
+}
+
 /** Every key reference (path or `pkcs11:` URI) of a config file's `keys` section. */
 function keyRefs(fileKeys: ServiceConfigFile['keys']): string[] {
   const refs: string[] = [];
@@ -346,24 +365,9 @@ export async function parseServiceConfig(
     (vcKey.id.startsWith('did:') ? vcKey.id.split('#')[0] : undefined);
   if (issuer === undefined) fail('issuer is required (it cannot be derived from the VC key id)');
 
-  let trust: Trust | undefined;
-  if (file.trust !== undefined) {
-    if (!Array.isArray(file.trust))
-      fail(
-        'trust must be an array of file paths ("ISSUER=path" binds the keys to ISSUER, as divoc verify --trust does)',
-      );
-    trust = new Trust();
-    for (const [i, entry] of file.trust.entries()) {
-      str(entry, `trust[${i}]`);
-      const { id, path: p } = splitTrustBinding(entry);
-      const bytes = await readSmall(at(p), 'trust file', MAX_TRUST_TEXT);
-      try {
-        await trust.load(Buffer.from(bytes).toString('utf8'), { name: p, ...trustBindingOf(id) });
-      } catch (error) {
-        fail(`trust[${i}] ${p}: ${(error as Error).message}`);
-      }
-    }
-  }
+  if (file.trust !== undefined && !Array.isArray(file.trust))
+    fail('trust must be an array of file paths ("ISSUER=path" binds the keys to ISSUER, as divoc verify --trust does)');
+  const trust = file.trust !== undefined ? await loadTrustFiles(file.trust, baseDir) : undefined;
 
   const auth = await parseAuth(file.auth, at);
 
@@ -450,7 +454,15 @@ export async function parseServiceConfig(
     ...(file.trustProxy === true ? { trustProxy: true } : {}),
     ...(oid4vci !== undefined ? { oid4vci } : {}),
     ...(oid4vp !== undefined ? { oid4vp } : {}),
-    ...(threads > 0 ? { threads: { count: threads, keys: { configKeys: file.keys, baseDir } } } : {}),
+    ...(threads > 0
+      ? {
+          threads: {
+            count: threads,
+            keys: { configKeys: file.keys, baseDir },
+            trust: { files: file.trust ?? [], baseDir },
+          },
+        }
+      : {}),
     logger:
       file.log === false
         ? false

@@ -136,6 +136,12 @@ export interface ServiceThreads {
    * the service compares each thread's signer ids and algorithms with its own at start and refuses to run otherwise.
    */
   keys: ThreadKeySource;
+  /**
+   * Verify on the threads too: the trust files each thread loads (as a config file's `trust` entries, relative to
+   * `baseDir`; `loadServiceConfig` fills this in). The service's own VC key is added as on the main thread. Without
+   * it, `POST /credentials/verify` runs on the main thread (a `Trust` object cannot cross threads).
+   */
+  trust?: { files: readonly string[]; baseDir: string };
 }
 
 /** Where an issuance thread loads its keys from (see `ServiceThreads.keys`). */

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { IssuerKeys } from '@divoc/issuer';
+import type { VerificationPolicy } from '@divoc/verifier';
 import type { ThreadKeySource } from '../config/types.js';
 import { ServiceConfigError, ServiceError, type ServiceErrorCode } from '../lib/errors.js';
 import {
@@ -22,15 +23,34 @@ import {
 export interface Issuance {
   /** Threads doing the work (0: the main thread). */
   readonly threads: number;
+  /** Whether `verify` runs on the threads (they were given the trust). */
+  readonly verifies: boolean;
   record(task: RecordTask): Promise<RecordResult>;
   credential(task: CredentialTask): Promise<Record<string, unknown>>;
+  /**
+   * `verify()` of `@divoc/verifier` on a thread, with the service's trust and these status lists: the JSON report.
+   * A thread gets the lists once per version (the same array is not sent twice).
+   */
+  verify(input: unknown, statusLists: readonly Record<string, unknown>[]): Promise<VerifyOutcome>;
   close(): Promise<void>;
+}
+
+/** What a verification on a thread answers: the report as the API sends it. */
+export interface VerifyOutcome {
+  valid: boolean;
+  report: unknown;
 }
 
 /** What a thread is started with (plain data). */
 export interface ThreadData {
   settings: IssuanceSettings;
   keys: ThreadKeySource;
+  /** Given when the threads verify: the trust files, the service's own key entry, and the verification policy. */
+  verify?: {
+    trust: { files: readonly string[]; baseDir: string };
+    ownKey?: Record<string, unknown>;
+    policy?: VerificationPolicy;
+  };
 }
 
 /** A signer's identity, to check that a thread signs with the service's own keys. */
@@ -69,8 +89,10 @@ export function keyIdentities(keys: IssuerKeys): KeyIdentities {
 export function inlineIssuance(settings: IssuanceSettings, keys: IssuerKeys): Issuance {
   return {
     threads: 0,
+    verifies: false,
     record: (task) => issueRecord(settings, keys, task),
     credential: (task) => signCredential(settings, keys, task),
+    verify: () => Promise.reject(new Error('verification runs on the main thread')),
     async close() {},
   };
 }
@@ -89,6 +111,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** The status lists this thread holds (sent once per version). */
+  lists?: readonly Record<string, unknown>[];
 }
 
 function revive(error: SerializedError): Error {
@@ -120,6 +144,8 @@ export async function threadIssuance(count: number, data: ThreadData, expected: 
     });
     const current: Slot = slot ?? { worker, pending: new Map() };
     current.worker = worker;
+    // A new thread holds no status lists yet.
+    delete current.lists;
     const failPending = (message: string) => {
       for (const p of current.pending.values()) p.reject(new Error(`issuance thread: ${message}`));
       current.pending.clear();
@@ -174,20 +200,28 @@ export async function threadIssuance(count: number, data: ThreadData, expected: 
     throw error;
   }
 
-  const send = <T>(kind: 'record' | 'credential', task: unknown): Promise<T> => {
+  const send = <T>(
+    kind: 'record' | 'credential' | 'verify',
+    task: unknown,
+    lists?: readonly Record<string, unknown>[],
+  ): Promise<T> => {
     let best = slots[0] as Slot;
     for (const slot of slots) if (slot.pending.size < best.pending.size) best = slot;
     const id = nextId++;
+    const newLists = lists !== undefined && best.lists !== lists ? lists : undefined;
+    if (newLists !== undefined) best.lists = newLists;
     return new Promise<T>((resolve, reject) => {
       best.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      best.worker.postMessage({ id, kind, task });
+      best.worker.postMessage({ id, kind, task, ...(newLists !== undefined ? { lists: newLists } : {}) });
     });
   };
 
   return {
     threads: count,
+    verifies: data.verify !== undefined,
     record: (task) => send<RecordResult>('record', task),
     credential: (task) => send<Record<string, unknown>>('credential', task),
+    verify: (input, statusLists) => send<VerifyOutcome>('verify', input, statusLists),
     async close() {
       closing = true;
       await Promise.all(slots.map((s) => s.worker.terminate()));

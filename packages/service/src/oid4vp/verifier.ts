@@ -1,8 +1,8 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isUnsafeJsonError, parseJsonStrict } from '@divoc/keys';
+import { isUnsafeJsonError, parseJsonStrict, type Check } from '@divoc/keys';
 import { loadDdccReader } from '@divoc/schemas';
-import { parseSdJwt, verifySdJwtVc } from '@divoc/sd-jwt';
+import { parseSdJwt } from '@divoc/sd-jwt';
 import { canonize, verifyPresentation } from '@divoc/vc';
 import { verify, type Trust } from '@divoc/verifier';
 import { ServiceConfigError, ServiceError, badRequest } from '../lib/errors.js';
@@ -42,6 +42,14 @@ const VP_FORMATS_SUPPORTED: Record<PresentationFormat, Record<string, string[]>>
     proof_type_values: ['DataIntegrityProof', 'Ed25519Signature2020'],
     cryptosuite_values: ['eddsa-rdfc-2022', 'ecdsa-rdfc-2019'],
   },
+};
+
+/** What each passing check of an ldp_vc's Verifiable Presentation (`verifyPresentation`) established. */
+const PRESENTATION_CHECKS: Readonly<Record<string, string>> = {
+  decode: 'the Verifiable Presentation',
+  signature: "the presentation's proof, under the holder's did:key",
+  'key-usage': "the presentation's proof: authentication, this request's nonce (challenge) and client_id (domain)",
+  trust: "the presentation's credential names the holder as its subject",
 };
 
 const RDF_TYPE = '<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>';
@@ -380,20 +388,22 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       : invalid(firstProblem.code, firstProblem.message, credentials);
   }
 
-  /** The service's own status list token for the list the credential names, when it is one of the service's lists. */
-  async function ownStatusList(presentation: string): Promise<string | undefined> {
-    if (deps.statusListToken === undefined) return undefined;
-    let uri: unknown;
-    try {
-      const status = parseSdJwt(presentation).issuer.payload.status as { status_list?: { uri?: unknown } } | undefined;
-      uri = status?.status_list?.uri;
-    } catch {
-      return undefined; // verifySdJwtVc reports why it cannot be read
-    }
-    return typeof uri === 'string' ? deps.statusListToken(uri) : undefined;
-  }
+  /** `verify()`'s checks as the outcome lists them. */
+  const checksOf = (checks: readonly Check[]): PresentedCredentialOutcome['checks'] =>
+    checks.map((c) => ({
+      name: c.name,
+      ok: c.ok,
+      ...(c.code !== undefined ? { code: c.code } : {}),
+      ...(c.message !== undefined ? { message: c.message } : {}),
+    }));
 
-  /** One presented SD-JWT VC: issuer signature and trust, key binding to this request, and the query's constraints. */
+  /**
+   * One presented SD-JWT VC, decided by `verify()` of `@divoc/verifier` (as `divoc verify` and
+   * `POST /credentials/verify` do): the issuer signature, trust and issuer binding, dates, key use and revocation
+   * (the service's own Token Status List, when the credential is on one), and, through its `presentation` option, the
+   * key binding to this request (a KB-JWT over the request's nonce, for its client_id, made just now). Then the
+   * query's constraints on the disclosed claims.
+   */
   async function verifyOne(
     stored: StoredPresentationRequest,
     credentialQuery: DcqlQuery['credentials'][number],
@@ -410,26 +420,35 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
           { name: 'decode', ok: false, code: 'ERR_SDJWT_MALFORMED', message: 'a dc+sd-jwt presentation is a string' },
         ],
       };
-    const currentTrust = trust();
-    const statusList = await ownStatusList(presentation);
-    const result = await verifySdJwtVc(presentation, {
-      trust: currentTrust,
-      ...(statusList !== undefined ? { statusList } : {}),
+    // Read (unverified) for two things only: which status list it names, and which claims the holder disclosed.
+    // `verify()` parses it again and decides; if this read fails, so does its decode check.
+    let parsed: ReturnType<typeof parseSdJwt> | undefined;
+    try {
+      parsed = parseSdJwt(presentation);
+    } catch {
+      parsed = undefined;
+    }
+    const statusUri = (parsed?.issuer.payload.status as { status_list?: { uri?: unknown } } | undefined)?.status_list
+      ?.uri;
+    const token =
+      typeof statusUri === 'string' && deps.statusListToken !== undefined
+        ? await deps.statusListToken(statusUri)
+        : undefined;
+    const result = await verify(presentation, {
+      trust: trust(),
+      formats: ['sd-jwt-vc'],
       // OpenID4VP 1.0 § B.3.6: the KB-JWT's nonce is the request's, its aud the client_id.
-      keyBinding: { required: true, nonce: stored.nonce, audience: stored.clientId },
+      presentation: { nonce: stored.nonce, audience: stored.clientId },
+      ...(token !== undefined ? { revocation: { tokenStatusLists: [token] } } : {}),
     });
-    const checks: PresentedCredentialOutcome['checks'] = result.checks.map((c) => ({
-      name: c.name,
-      ok: c.ok,
-      ...(c.code !== undefined ? { code: c.code } : {}),
-      ...(c.message !== undefined ? { message: c.message } : {}),
-    }));
-    if (!result.valid || result.payload === undefined)
+    const checks = checksOf(result.checks);
+    const payload = result.credential as Record<string, unknown> | undefined;
+    if (!result.valid || payload === undefined || parsed === undefined)
       return { ...base, valid: false, issuer: null, claims: {}, checks };
-    const payload = result.payload;
     // Only what the holder disclosed and the claims that say what the credential is: never cnf, _sd or the status.
     const claims: Record<string, unknown> = {};
-    for (const name of ['iss', 'vct', 'iat', 'exp', ...(result.disclosed ?? [])])
+    const disclosed = parsed.disclosures.flatMap((d) => (d.name !== undefined ? [d.name] : []));
+    for (const name of ['iss', 'vct', 'iat', 'exp', ...disclosed])
       if (payload[name] !== undefined) claims[name] = payload[name];
     const unmet =
       unmetByCredential(credentialQuery, claims) ??
@@ -441,13 +460,12 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
         ? { name: 'query', ok: true }
         : { name: 'query', ok: false, code: 'ERR_DCQL_UNSATISFIED', message: unmet },
     );
-    const issuerName = currentTrust.issuerName(payload.iss);
     return {
       ...base,
       valid: unmet === undefined,
-      issuer: payload.iss,
-      ...(issuerName !== undefined ? { issuerName } : {}),
-      type: payload.vct,
+      issuer: result.issuer,
+      ...(result.issuerName !== undefined ? { issuerName: result.issuerName } : {}),
+      ...(typeof payload.vct === 'string' ? { type: payload.vct } : {}),
       claims,
       checks,
     };
@@ -455,9 +473,9 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
 
   /**
    * One presented W3C VC (`ldp_vc`): a Verifiable Presentation signed by the holder's did:key over this request's
-   * nonce (challenge) and client_id (domain), holding one credential that verifies against the trust and names the
-   * holder as its subject; then the query's type and claims, and the vaccination constraints, read through the DDCC
-   * core data set.
+   * nonce (challenge) and client_id (domain), holding one credential that names the holder as its subject
+   * (`verifyPresentation`); the credential itself decided by `verify()`; then the query's type and claims, and the
+   * vaccination constraints, read through the DDCC core data set.
    */
   async function verifyLdpVc(
     stored: StoredPresentationRequest,
@@ -490,37 +508,39 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
       domain: stored.clientId,
       holderBinding: true,
     });
-    const checks: PresentedCredentialOutcome['checks'] = result.checks.map((c) => ({
-      name: c.name,
-      ok: c.ok,
-      ...(c.code !== undefined ? { code: c.code } : {}),
-      ...(c.message !== undefined ? { message: c.message } : {}),
-    }));
-    if (!result.valid) return { ...base, valid: false, issuer: null, claims: {}, checks };
-    if (result.credentials.length !== 1)
+    // Said of the presentation, so the credential's checks that follow (same names) read apart from them.
+    const checks = checksOf(
+      result.checks.map((c) =>
+        c.ok && c.message === undefined ? { ...c, message: PRESENTATION_CHECKS[c.name] ?? 'the presentation' } : c,
+      ),
+    );
+    if (result.presentation === undefined) return { ...base, valid: false, issuer: null, claims: {}, checks };
+    const held = result.presentation.verifiableCredential;
+    const credentials = Array.isArray(held) ? held : held === undefined ? [] : [held];
+    if (credentials.length !== 1)
       return refused('ERR_VP_TOKEN_INVALID', 'a presentation answers one credential query with one credential');
-    const verified = result.credentials[0]!;
-    const credential = verified.credential as Record<string, unknown>;
-    // Revocation, for a credential on one of the service's own lists: the verifier's one decision path, with that list.
+    const first: unknown = credentials[0];
+    if (first === null || typeof first !== 'object' || Array.isArray(first))
+      return refused('ERR_VC_MALFORMED', 'the presentation must hold a W3C credential (a JSON object)');
+    const credential = first as Record<string, unknown>;
+    // The credential itself is decided by `verify()` (as `divoc verify` and `POST /credentials/verify` do): signature,
+    // trust and issuer binding, dates, key use, schema and revocation, with the service's own status list when the
+    // credential is on one. The presentation proved only that its holder presents it for this request.
     const statusUrl = (credential.credentialStatus as { statusListCredential?: unknown } | undefined)
       ?.statusListCredential;
     const list =
       typeof statusUrl === 'string' && deps.statusListCredential !== undefined
         ? await deps.statusListCredential(statusUrl)
         : undefined;
-    if (list !== undefined) {
-      const checked = await verify(credential as never, { trust: currentTrust, revocation: { statusLists: [list] } });
-      const revocation = checked.checks.find((c) => c.name === 'revocation');
-      if (revocation !== undefined) {
-        checks.push({
-          name: 'revocation',
-          ok: revocation.ok,
-          ...(revocation.code !== undefined ? { code: revocation.code } : {}),
-          ...(revocation.message !== undefined ? { message: revocation.message } : {}),
-        });
-        if (!revocation.ok) return { ...base, valid: false, issuer: null, claims: {}, checks };
-      }
-    }
+    const checked = await verify(credential, {
+      trust: currentTrust,
+      formats: ['w3c-vc'],
+      ...(list !== undefined ? { revocation: { statusLists: [list] } } : {}),
+    });
+    // The list reads: the presentation's checks, then the credential's as `verify()` reports them (its decode is the
+    // presentation's, already listed unless it failed). Both are reported, whichever failed, and both must pass.
+    checks.push(...checksOf(checked.checks.filter((c) => c.name !== 'decode' || !c.ok)));
+    if (!result.valid || !checked.valid) return { ...base, valid: false, issuer: null, claims: {}, checks };
     let claims: Record<string, unknown> = {};
     try {
       claims = vaccinationClaimsOf((await loadDdccReader())(credential));
@@ -538,15 +558,13 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
         ? { name: 'query', ok: true }
         : { name: 'query', ok: false, code: 'ERR_DCQL_UNSATISFIED', message: unmet },
     );
-    const issuer = verified.issuer ?? null;
-    const issuerName = issuer !== null ? currentTrust.issuerName(issuer) : undefined;
     const types = Array.isArray(credential.type) ? (credential.type as unknown[]) : [credential.type];
     const type = types.find((t): t is string => typeof t === 'string' && t !== 'VerifiableCredential');
     return {
       ...base,
       valid: unmet === undefined,
-      issuer,
-      ...(issuerName !== undefined ? { issuerName } : {}),
+      issuer: checked.issuer,
+      ...(checked.issuerName !== undefined ? { issuerName: checked.issuerName } : {}),
       ...(type !== undefined ? { type } : {}),
       claims,
       checks,
