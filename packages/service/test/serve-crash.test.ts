@@ -212,3 +212,63 @@ describe.skipIf(!reachable)('divoc serve under failure (PostgreSQL, issuance thr
     child.kill('SIGTERM');
   }, 180_000);
 });
+
+describe('divoc serve --dev --threads', () => {
+  it('signs and verifies on the threads; a thread count out of range is a usage error (exit 2)', async () => {
+    const keyDir = await mkdtemp(join(tmpdir(), 'divoc-dev-threads-'));
+    try {
+      const keyPair = await generateKeyPair('Ed25519');
+      await writePrivateKeyFile(join(keyDir, 'vc.jwk'), JSON.stringify(await exportPrivateJwk(keyPair)));
+      const child = spawn(
+        process.execPath,
+        [BIN, 'serve', '--dev', '--key', 'vc.jwk', '--port', '0', '--threads', '1'],
+        {
+          cwd: keyDir,
+          stdio: ['ignore', 'ignore', 'pipe'],
+        },
+      );
+      children.push(child);
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        child.stderr!.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+          const m = /listening on (http:\/\/\S+)/.exec(err);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`divoc serve exited ${code}: ${err}`)));
+      });
+      const issued = await fetch(`${url}/credentials/issue`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ record: record(5000), template: 'vaccination-v2' }),
+      });
+      expect(issued.status).toBe(201);
+      const { credential } = (await issued.json()) as { credential: Record<string, unknown> };
+      const verifyBody = async (c: unknown) =>
+        (await (
+          await fetch(`${url}/credentials/verify`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ verifiableCredential: c }),
+          })
+        ).json()) as { valid: boolean };
+      expect((await verifyBody(credential)).valid).toBe(true);
+      // Control: a changed name no longer verifies.
+      const changed = { ...credential, credentialSubject: { ...(credential.credentialSubject as object), name: 'X' } };
+      expect((await verifyBody(changed)).valid).toBe(false);
+      child.kill('SIGTERM');
+
+      const bad = spawn(process.execPath, [BIN, 'serve', '--dev', '--key', 'vc.jwk', '--threads', '99'], {
+        cwd: keyDir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      bad.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+      const code = await new Promise<number | null>((resolve) => bad.on('exit', resolve));
+      expect(code).toBe(2);
+      expect(err).toMatch(/--threads must be a number from 0 to 64/);
+    } finally {
+      await rm(keyDir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -183,7 +183,12 @@ export async function runServe(
       if (flags.key.startsWith('pkcs11:'))
         throw new UsageError('--threads needs a key file: a key in an HSM signs on the main thread', spec.name);
       const vc = flags['key-id'] !== undefined ? { key: flags.key, keyId: flags['key-id'] } : flags.key;
-      config.threads = { count: threads, keys: { configKeys: { vc }, baseDir: io.cwd } };
+      // The threads sign and verify (trust: the key itself, as on the main thread).
+      config.threads = {
+        count: threads,
+        keys: { configKeys: { vc }, baseDir: io.cwd },
+        trust: { files: [], baseDir: io.cwd },
+      };
     }
   }
   const host = config.listen?.host ?? '127.0.0.1';
