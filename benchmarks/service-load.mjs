@@ -189,6 +189,20 @@ function vmHwmMiB(pid) {
   }
 }
 
+/**
+ * CPU seconds a Linux process has used (user + system, every thread), from /proc; undefined elsewhere. Per request it
+ * tells what a phase costs the service whatever else runs on the machine (PostgreSQL's own CPU is not in it).
+ */
+function cpuSecondsOf(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of the line (11 and 12 after the command name), in clock ticks of 1/100 s.
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `fn` `count` times in a row on this thread: records/s on the wall clock and per CPU-second. */
 async function sequential(count, fn) {
   const cpu = process.cpuUsage();
@@ -287,6 +301,7 @@ async function clientMain() {
     let next = 0;
     let failures = 0;
     const started = process.hrtime.bigint();
+    const cpuBefore = cpuSecondsOf(child.pid);
     const worker = async () => {
       while (next < count) {
         const i = next++;
@@ -297,6 +312,8 @@ async function clientMain() {
     };
     await Promise.all(Array.from({ length: connections }, worker));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpuAfter = cpuSecondsOf(child.pid);
+    const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / count : null;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
     progress(`${key} at ${connections} connections done`);
@@ -311,6 +328,7 @@ async function clientMain() {
       p50: +pct(50).toFixed(1),
       p99: +pct(99).toFixed(1),
       max: +latencies[latencies.length - 1].toFixed(1),
+      cpuMsPerRequest: cpuMs === null ? null : +cpuMs.toFixed(3),
     };
   }
 
@@ -503,13 +521,15 @@ async function clientMain() {
 export function formatServiceReport(report) {
   const lines = [report.header, ''];
   lines.push(
-    '| phase | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | library /s | service/library | service/CLI |',
+    '| phase | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | service CPU ms/req | library /s | ' +
+      'service/library | service/CLI |',
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const times = (x) => (x === undefined ? '-' : `${x.ratio}×`);
   for (const r of report.results) {
     lines.push(
       `| ${r.name} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.failures} | ` +
+        `${r.cpuMsPerRequest ?? '-'} | ` +
         `${r.library?.perSecond ?? '-'} | ${times(r.library)} | ${times(r.cli)} |`,
     );
   }
