@@ -4,7 +4,8 @@ import { checkSchemaName } from './config.mjs';
  * The outbox relay: publishes unsent outbox rows to JetStream and marks them sent, in one transaction per batch.
  * `Nats-Msg-Id` is the outbox id, so a relay that crashes after publishing and before committing (or two relays
  * racing) cannot put the same row in the stream twice within the stream's duplicate window. `FOR UPDATE SKIP LOCKED`
- * lets several relays share the table. It wakes on the trigger's NOTIFY, and polls as a fallback.
+ * lets several relays share the table. It wakes on the trigger's NOTIFY, and polls as a fallback; it never sleeps
+ * while a full batch was just sent or rows were announced during the last batch.
  *
  * @param {{ pool: import('pg').Pool, schema: string, nats: import('nats').NatsConnection, subject: string,
  *           batchSize?: number, pollMs?: number, onError?: (error: Error) => void }} options
@@ -24,10 +25,18 @@ export async function startRelay({
   let stopping = false;
   let published = 0;
   let wake;
+  // Set by every NOTIFY and cleared before each batch: rows that arrive while a batch is being published make the
+  // next sleep return at once instead of waiting out pollMs.
+  let notified = false;
   const sleep = (ms) =>
     new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
+      if (notified || stopping) return resolve();
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
       wake = () => {
+        wake = undefined;
         clearTimeout(timer);
         resolve();
       };
@@ -35,7 +44,10 @@ export async function startRelay({
 
   const listener = await pool.connect();
   await listener.query(`LISTEN "${schema}_outbox"`);
-  listener.on('notification', () => wake?.());
+  listener.on('notification', () => {
+    notified = true;
+    wake?.();
+  });
 
   const relayBatch = async () => {
     const client = await pool.connect();
@@ -68,6 +80,7 @@ export async function startRelay({
   const loop = (async () => {
     while (!stopping) {
       let sent = 0;
+      notified = false;
       try {
         sent = await relayBatch();
       } catch (error) {

@@ -51,7 +51,8 @@ if (pkcs11Uri) {
   signer = createSigner(keyPair, { id: verificationMethodId(keyPair) });
 }
 
-const pool = new pg.Pool({ connectionString: env.DATABASE_URL ?? DEFAULTS.databaseUrl, max: int('DIVOC_DB_POOL', 8) });
+// Two batch queries per micro-batch and about two micro-batches in hand: a few connections are plenty.
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL ?? DEFAULTS.databaseUrl, max: int('DIVOC_DB_POOL', 4) });
 pool.on('error', (error) =>
   console.error(JSON.stringify({ level: 'error', event: 'db-pool-error', worker: workerId, message: error.message })),
 );
@@ -64,8 +65,11 @@ const worker = await startWorker({
   adapter: postgresRegistryAdapter({ pool, schema, workerId }),
   keys: { vc: signer },
   issuer: env.DIVOC_ISSUER ?? DEFAULTS.issuer,
-  formats: ['w3c-vc', 'divoc-qr'],
-  concurrency: int('DIVOC_CONCURRENCY', 8),
+  // The certificates table stores these two; DIVOC_FORMATS=w3c-vc measures the W3C credential alone.
+  formats: (env.DIVOC_FORMATS ?? 'w3c-vc,divoc-qr').split(',').map((f) => f.trim()),
+  // Defaults measured with benchmarks/worker-load.mjs (README.md): large pulls, about two batches in hand.
+  concurrency: int('DIVOC_CONCURRENCY', 64),
+  batchSize: int('DIVOC_BATCH_SIZE', 32),
   ackWait: int('DIVOC_ACK_WAIT_MS', 30_000),
   maxDeliver: int('DIVOC_MAX_DELIVER', 5),
   workerId,
@@ -80,7 +84,16 @@ const shutdown = async (signal) => {
   stopping = true;
   console.log(JSON.stringify({ level: 'info', event: 'shutdown', worker: workerId, signal }));
   await worker.stop();
-  console.log(JSON.stringify({ level: 'info', event: 'metrics', worker: workerId, metrics: worker.metrics() }));
+  // CPU time and peak memory of this process too: the benchmark (benchmarks/worker-load.mjs) reports them.
+  const usage = process.resourceUsage();
+  const resources = {
+    cpuUserMs: Math.round(usage.userCPUTime / 1000),
+    cpuSystemMs: Math.round(usage.systemCPUTime / 1000),
+    maxRssMb: Math.round(usage.maxRSS / 1024),
+  };
+  console.log(
+    JSON.stringify({ level: 'info', event: 'metrics', worker: workerId, metrics: worker.metrics(), resources }),
+  );
   await nc.drain();
   await pool.end();
   await closeSigner();

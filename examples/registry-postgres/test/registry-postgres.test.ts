@@ -32,11 +32,14 @@ import {
   type CertifiedEvent,
   type DeadLetterEvent,
   type JetStreamSetup,
+  WorkerEventError,
 } from '@divoc/worker';
 // @ts-expect-error plain .mjs module without types
 import { createRegistrySchema, dropRegistrySchema, seedVaccinationEvents } from '../src/schema.mjs';
 // @ts-expect-error plain .mjs module without types
 import { startRelay } from '../src/relay.mjs';
+// @ts-expect-error plain .mjs module without types
+import { postgresRegistryAdapter } from '../src/adapter.mjs';
 
 const DATABASE_URL = process.env.DIVOC_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NATS_URL = process.env.DIVOC_TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
@@ -335,4 +338,77 @@ describe('registry-postgres: outbox → JetStream → 2 worker processes → cer
     expect(out).toMatch(/"event":"metrics".*"certified":\d+/);
     expect(out).not.toContain('"d":'); // no private key material in the logs
   }, 30_000);
+});
+
+// Issue 17: the adapter's batch methods (one SELECT ... = ANY($1), one multi-row INSERT) answer for each item
+// exactly as the per-message methods do.
+describe('postgresRegistryAdapter: batch and per-message methods', () => {
+  const issued = (json: string): unknown => ({ outputs: { 'w3c-vc': { json } } });
+  const message = (payload: unknown): unknown => ({ payload });
+
+  it('reads and writes a batch with one result per item; a bad item fails alone', async () => {
+    const adapter = postgresRegistryAdapter({ pool, schema, workerId: 'adapter-test' }) as {
+      readEvent(m: unknown): Promise<{ ref: number; record: Record<string, unknown> }>;
+      readEvents(m: unknown[]): Promise<unknown[]>;
+      writeCertificate(ref: number, id: string, issued: unknown): Promise<void>;
+      writeCertificates(items: { ref: number; certificateId: string; issued: unknown }[]): Promise<unknown[]>;
+    };
+    // A new beneficiary whose first dose was recorded twice (events a and b), and a second dose (c).
+    const { rows } = await pool.query(
+      `WITH b AS (INSERT INTO ${s}.beneficiaries (registration_code, name, dob) ` +
+        `VALUES ('BATCH-1', 'Batch Person', '1970-01-01') RETURNING id)
+       INSERT INTO ${s}.vaccination_events (beneficiary_id, vaccine, batch, dose, total_doses, vaccinated_at, ` +
+        `facility_name) SELECT id, 'Covishield', 'B1', d, 2, now(), 'PHC Rohini' FROM b, ` +
+        `unnest(ARRAY[1, 1, 2]) AS d RETURNING id`,
+    );
+    const [a, b, c] = (rows as { id: string }[]).map((r) => Number(r.id)) as [number, number, number];
+
+    const read = await adapter.readEvents([
+      message({ eventId: a }),
+      message({ eventId: 987654321 }),
+      message({ id: 'no eventId' }),
+      message({ eventId: c }),
+    ]);
+    expect(read).toHaveLength(4);
+    expect(read[1]).toBeInstanceOf(WorkerEventError);
+    expect((read[1] as Error).message).toBe('vaccination event 987654321 does not exist');
+    expect(read[2]).toBeInstanceOf(WorkerEventError);
+    expect((read[2] as Error).message).toContain('payload must be');
+    // Control: the good items read exactly as the per-message method reads them.
+    expect(read[0]).toEqual(await adapter.readEvent(message({ eventId: a })));
+    expect(read[3]).toEqual(await adapter.readEvent(message({ eventId: c })));
+    expect((read[0] as { record: { refId: string } }).record.refId).toBe('BATCH-1');
+    await expect(adapter.readEvent(message({ eventId: 987654321 }))).rejects.toBeInstanceOf(WorkerEventError);
+
+    const certificatesOf = (ids: number[]): Promise<number> =>
+      count(`SELECT count(*) AS n FROM ${s}.certificates WHERE vaccination_event_id = ANY($1::bigint[])`, [ids]);
+    const written = await adapter.writeCertificates([
+      { ref: a, certificateId: `cert-${run}-1`, issued: issued('{"n": 1}') },
+      // Same person and dose as a: same certificate id, another event.
+      { ref: b, certificateId: `cert-${run}-1`, issued: issued('{"n": 1}') },
+      { ref: c, certificateId: `cert-${run}-2`, issued: issued('{"n": 2}') },
+      // The same event twice in one batch (republished): stored once, both fine.
+      { ref: a, certificateId: `cert-${run}-1`, issued: issued('{"n": 1}') },
+    ]);
+    expect(written[0]).toBeUndefined();
+    expect(written[1]).toBeInstanceOf(WorkerEventError);
+    expect((written[1] as Error).message).toBe(
+      `certificate cert-${run}-1 already belongs to vaccination event ${a} (same beneficiary and dose)`,
+    );
+    expect(written[2]).toBeUndefined();
+    expect(written[3]).toBeUndefined();
+    expect(await certificatesOf([a, b, c])).toBe(2);
+
+    // A redelivery (batch or per message) is "already done"; the duplicate event still fails, per message too.
+    expect(await adapter.writeCertificates([{ ref: c, certificateId: `cert-${run}-2`, issued: issued('{}') }])).toEqual(
+      [undefined],
+    );
+    await adapter.writeCertificate(a, `cert-${run}-1`, issued('{}'));
+    await expect(adapter.writeCertificate(b, `cert-${run}-1`, issued('{}'))).rejects.toBeInstanceOf(WorkerEventError);
+    expect(await certificatesOf([a, b, c])).toBe(2);
+    const { rows: stored } = await pool.query(`SELECT credential FROM ${s}.certificates WHERE certificate_id = $1`, [
+      `cert-${run}-2`,
+    ]);
+    expect(stored[0]).toEqual({ credential: { n: 2 } }); // first write wins
+  });
 });

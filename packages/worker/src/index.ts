@@ -17,7 +17,7 @@ export { subjectsFor, defaultNames } from './lib/subjects.js';
 export type { RegistrySubjects } from './lib/subjects.js';
 
 // Registry adapters.
-export type { RegistryAdapter, RegistryEvent, CertifyMessage } from './adapter/types.js';
+export type { RegistryAdapter, RegistryEvent, CertifyMessage, CertificateWrite, BatchResult } from './adapter/types.js';
 export { payloadAdapter } from './adapter/payload-adapter.js';
 export type { PayloadAdapterOptions } from './adapter/payload-adapter.js';
 export type { JsonValue } from './lib/json.js';

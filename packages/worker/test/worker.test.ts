@@ -13,7 +13,10 @@ import {
   type CertifiedEvent,
   type DeadLetterEvent,
   type JsonValue,
+  type CertificateWrite,
+  type CertifyMessage,
   type RegistryAdapter,
+  type RegistryEvent,
   type Worker,
 } from '@divoc/worker';
 import {
@@ -80,6 +83,12 @@ async function setupRegistry(extra: { maxDeliver?: number; ackWait?: number } = 
   return { registry, subjects, certified, deadLetters, publish };
 }
 
+function uniqueRegistryFor(): string {
+  const registry = uniqueRegistry();
+  registries.push(registry);
+  return registry;
+}
+
 async function worker(
   registry: string,
   adapter: RegistryAdapter,
@@ -113,6 +122,10 @@ describe('configuration', () => {
       { concurrency: 0 },
       { concurrency: 1.5 },
       { concurrency: '4' },
+      { batchSize: 0 },
+      { batchSize: 2.5 },
+      { adapter: { readEvent: () => undefined, writeCertificate: () => undefined, readEvents: [] } },
+      { adapter: { readEvent: () => undefined, writeCertificate: () => undefined, writeCertificates: 'all' } },
       { adapter: {} },
       { adapter: null },
       { adapter: { readEvent: () => undefined, writeCertificate: 'no' } },
@@ -138,6 +151,15 @@ describe('configuration', () => {
       expect((error as WorkerConfigError).code).toBe('ERR_WORKER_CONFIG_INVALID');
     }
     expect(() => payloadAdapter({} as never)).toThrow(WorkerConfigError);
+    // Control: valid batch options and batch methods start.
+    const batching: RegistryAdapter = {
+      ...adapter,
+      readEvents: (messages) => messages.map((m) => adapter.readEvent(m) as RegistryEvent),
+      writeCertificates: () => undefined,
+    };
+    const ok = await worker(uniqueRegistryFor(), batching, { batchSize: 8, concurrency: 16 });
+    expect(ok.id).toBeTruthy();
+    await ok.stop();
   });
 });
 
@@ -401,5 +423,202 @@ describe('unknown record fields', () => {
     expect(deadLetters).toHaveLength(0);
     const [stored] = [...store.certificates.values()];
     expect(JSON.stringify(stored!.issued.outputs['w3c-vc']!.credential)).not.toContain('wardNo');
+  });
+});
+
+// Issue 17: messages are pulled and processed in micro-batches; an adapter may read and store a batch in one call.
+// Every message still gets its own outcome.
+describe('micro-batches', () => {
+  type Store = ReturnType<typeof memoryStore>;
+  /** payloadAdapter plus the optional batch methods over the same store, recording every call. */
+  function batchAdapter(
+    store: Store,
+    hooks: {
+      readEvents?: (messages: readonly CertifyMessage[]) => unknown;
+      readResult?: (m: CertifyMessage) => RegistryEvent | Error | undefined;
+      writeCertificates?: (items: readonly CertificateWrite[]) => unknown;
+      writeResult?: (w: CertificateWrite) => Error | undefined;
+    } = {},
+  ) {
+    const base = payloadAdapter({ writeCertificate: store.write });
+    const calls = { readEvent: 0, writeCertificate: 0, readEvents: [] as number[], writeCertificates: [] as number[] };
+    const adapter: RegistryAdapter = {
+      readEvent: (m) => {
+        calls.readEvent++;
+        return base.readEvent(m);
+      },
+      writeCertificate: (ref, id, issued) => {
+        calls.writeCertificate++;
+        return base.writeCertificate(ref, id, issued);
+      },
+      readEvents: (messages) => {
+        calls.readEvents.push(messages.length);
+        const special = hooks.readEvents?.(messages);
+        if (special !== undefined) return special as RegistryEvent[];
+        return messages.map((m) => {
+          const result = hooks.readResult?.(m);
+          if (result !== undefined) return result;
+          try {
+            return base.readEvent(m) as RegistryEvent;
+          } catch (error) {
+            return error as Error;
+          }
+        });
+      },
+      writeCertificates: (items) => {
+        calls.writeCertificates.push(items.length);
+        const special = hooks.writeCertificates?.(items);
+        if (special !== undefined) return special as undefined[];
+        return items.map((w) => {
+          const result = hooks.writeResult?.(w);
+          if (result !== undefined) return result;
+          store.write(w.ref, w.certificateId, w.issued);
+          return undefined;
+        });
+      },
+    };
+    return { adapter, calls };
+  }
+
+  it('reads and stores a batch in one call each; a poison item in the batch fails alone', async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    let flaky = 1;
+    const { adapter, calls } = batchAdapter(store, {
+      readResult: (m) =>
+        (m.payload as { ref?: string }).ref === 'missing'
+          ? new WorkerEventError('event missing does not exist')
+          : undefined,
+      writeResult: (w) => {
+        if (w.ref === 'duplicate-event')
+          return new WorkerEventError(`certificate ${w.certificateId} already belongs to another event`);
+        if (w.ref === 'flaky' && flaky-- > 0) return Object.assign(new Error('deadlock detected'), { code: '40P01' });
+        return undefined;
+      },
+    });
+    // Everything is in the stream before the worker starts, so its pulls come back full.
+    for (let i = 0; i < 27; i++) await publish({ template: 'vaccination-v2', record: record(200 + i), ref: `ok-${i}` });
+    await publish({ template: 'vaccination-v2', record: record(300), ref: 'missing' });
+    await publish({ template: 'vaccination-v2', record: record(301), ref: 'duplicate-event' });
+    await publish({ template: 'vaccination-v2', record: record(302), ref: 'flaky' });
+    const w = await worker(registry, adapter, { batchSize: 16, concurrency: 32 });
+
+    await waitFor('28 certified and 2 dead letters', () => certified.length === 28 && deadLetters.length === 2);
+    // The batch methods did the work, several messages per call; the per-message ones were never needed.
+    expect(calls.readEvent).toBe(0);
+    expect(calls.writeCertificate).toBe(0);
+    expect(Math.max(...calls.readEvents)).toBeGreaterThan(1);
+    expect(Math.max(...calls.writeCertificates)).toBeGreaterThan(1);
+    // Each poison item is dead-lettered alone, at once, with its own reason; the others in its batch are certified.
+    const byRef = Object.fromEntries(deadLetters.map((d) => [d.ref ?? 'no-ref', d]));
+    expect(byRef['no-ref']!.reason).toEqual({
+      code: 'ERR_WORKER_EVENT_INVALID',
+      message: 'event missing does not exist',
+    });
+    expect(byRef['duplicate-event']!.reason.code).toBe('ERR_WORKER_EVENT_INVALID');
+    expect(byRef['duplicate-event']!.reason.message).toContain('already belongs to another event');
+    for (const d of deadLetters) expect(d.deliveryCount).toBe(1);
+    // Control: every good item, and the transient one after its retry, certified exactly once.
+    expect(new Set(certified.map((c) => c.ref))).toEqual(
+      new Set([...Array.from({ length: 27 }, (_, i) => `ok-${i}`), 'flaky']),
+    );
+    expect(certified.find((c) => c.ref === 'flaky')!.deliveryCount).toBe(2);
+    expect(store.certificates.size).toBe(28);
+    expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
+    expect(w.metrics()).toMatchObject({ certified: 28, deadLettered: 2, retried: 1, batchFallbacks: 0 });
+    expect(w.metrics().batches).toBeLessThan(w.metrics().received);
+  });
+
+  it('a batch call that throws or answers wrongly is redone per message, for that batch only', async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    let readFailures = 2;
+    let writeFailures = 1;
+    const { adapter, calls } = batchAdapter(store, {
+      readEvents: () => {
+        if (readFailures === 2) {
+          readFailures--;
+          throw new WorkerEventError('one bad message failed the whole query');
+        }
+        // Then a batch call that answers nothing at all.
+        if (readFailures-- > 0) return null;
+        return undefined;
+      },
+      // Neither "stored" nor an Error: the worker must not ack on it.
+      writeCertificates: (items) => (writeFailures-- > 0 ? items.map(() => true) : undefined),
+    });
+    for (let i = 0; i < 11; i++) await publish({ template: 'vaccination-v2', record: record(400 + i), ref: `ok-${i}` });
+    await publish({ nope: true }); // poison: no template, whichever path reads it
+    const w = await worker(registry, adapter, { batchSize: 12, concurrency: 12 });
+
+    await waitFor('11 certified and 1 dead letter', () => certified.length === 11 && deadLetters.length === 1);
+    expect(calls.readEvent).toBeGreaterThan(0); // the per-message fallback ran
+    expect(calls.writeCertificate).toBeGreaterThan(0);
+    // The poison message alone is dead-lettered, on its first delivery; nothing was retried.
+    expect(deadLetters[0]!.reason).toEqual({
+      code: 'ERR_WORKER_EVENT_INVALID',
+      message: 'payload.template must be a string',
+    });
+    expect(deadLetters[0]!.deliveryCount).toBe(1);
+    expect(w.metrics()).toMatchObject({ certified: 11, deadLettered: 1, retried: 0 });
+    expect([...store.writes.values()].every((n) => n === 1)).toBe(true);
+
+    // Another batch uses up the second read failure if the first pull came back as one batch.
+    for (let i = 0; i < 3; i++)
+      await publish({ template: 'vaccination-v2', record: record(420 + i), ref: `later-${i}` });
+    await waitFor('3 more certified', () => certified.length === 14);
+    // Control: once the adapter answers properly, batches go through the batch methods again.
+    const before = { read: calls.readEvent, write: calls.writeCertificate };
+    for (let i = 0; i < 3; i++)
+      await publish({ template: 'vaccination-v2', record: record(430 + i), ref: `last-${i}` });
+    await waitFor('3 more certified', () => certified.length === 17);
+    expect(calls.readEvent).toBe(before.read);
+    expect(calls.writeCertificate).toBe(before.write);
+    expect(w.metrics().batchFallbacks).toBe(3); // two reads, one write
+  });
+
+  it('without batch methods the per-message ones serve each batch; a poison item fails alone', async () => {
+    const { registry, certified, deadLetters, publish } = await setupRegistry();
+    const store = memoryStore();
+    for (let i = 0; i < 7; i++) await publish({ template: 'vaccination-v2', record: record(500 + i), ref: `ok-${i}` });
+    await publish({ template: 'no-such-template', record: record(507), ref: 'unknown-template' });
+    const w = await worker(registry, payloadAdapter({ writeCertificate: store.write }), { batchSize: 8 });
+    await waitFor('7 certified and 1 dead letter', () => certified.length === 7 && deadLetters.length === 1);
+    expect(deadLetters[0]).toMatchObject({ ref: 'unknown-template', reason: { code: 'ERR_WORKER_TEMPLATE_UNKNOWN' } });
+    expect(store.certificates.size).toBe(7);
+    expect(w.metrics()).toMatchObject({ certified: 7, deadLettered: 1, retried: 0, batchFallbacks: 0 });
+  });
+
+  it('a message that hangs times out alone; the others pulled with it are acked without waiting', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    let hangs = 1;
+    const adapter = payloadAdapter({
+      writeCertificate: (ref, id, issued) => {
+        if (ref === 'hang' && hangs-- > 0) return new Promise<void>(() => undefined); // never settles
+        store.write(ref, id, issued);
+      },
+    });
+    await publish({ template: 'vaccination-v2', record: record(700), ref: 'hang' });
+    for (let i = 0; i < 5; i++) await publish({ template: 'vaccination-v2', record: record(701 + i), ref: `ok-${i}` });
+    const w = await worker(registry, adapter, { batchSize: 8, concurrency: 16, processingTimeout: 3_000 });
+    await waitFor('the 5 others', () => certified.length === 5);
+    expect(w.metrics().timedOut).toBe(0); // not held until the hanging one's deadline
+    expect(certified.map((c) => c.ref)).not.toContain('hang');
+    // Control: the hanging one times out, is retried, and is certified on its next delivery.
+    await waitFor('the hanging one, retried', () => certified.length === 6, 10_000);
+    expect(certified.find((c) => c.ref === 'hang')!.deliveryCount).toBe(2);
+    expect(w.metrics()).toMatchObject({ timedOut: 1, retried: 1, certified: 6 });
+  });
+
+  it('batchSize 1 processes one message per batch (control for the grouping)', async () => {
+    const { registry, certified, publish } = await setupRegistry();
+    const store = memoryStore();
+    const { adapter, calls } = batchAdapter(store);
+    for (let i = 0; i < 6; i++) await publish({ template: 'vaccination-v2', record: record(600 + i), ref: `one-${i}` });
+    const w = await worker(registry, adapter, { batchSize: 1, concurrency: 4 });
+    await waitFor('6 certified', () => certified.length === 6);
+    expect(calls.readEvents.every((n) => n === 1)).toBe(true);
+    expect(w.metrics().batches).toBe(w.metrics().received);
   });
 });

@@ -28,6 +28,22 @@ export interface RegistryEvent<Ref extends JsonValue = JsonValue> {
   ref: Ref;
 }
 
+/** One certificate to store, as the worker hands it to `RegistryAdapter.writeCertificates`. */
+export interface CertificateWrite<Ref extends JsonValue = JsonValue> {
+  /** The event's `ref`, as `readEvent(s)` returned it. */
+  ref: Ref;
+  /** Deterministic (template + identity + dose): the same on every redelivery of the event. */
+  certificateId: string;
+  issued: IssuedFormats;
+}
+
+/**
+ * One result per item of a batch call, in the order of the input: for `readEvents` the event or an `Error`, for
+ * `writeCertificates` `undefined` (stored) or an `Error`. A `WorkerEventError` dead-letters that item alone; any
+ * other `Error` retries that item alone.
+ */
+export type BatchResult<T> = T | Error;
+
 /**
  * The seam between the workers and a registry's own storage.
  *
@@ -38,6 +54,10 @@ export interface RegistryEvent<Ref extends JsonValue = JsonValue> {
  *   Keep the first write (insert ... on conflict do nothing) or overwrite: either way one certificate per id.
  * - `onFailure` (optional) hears about every dead-lettered message, e.g. to flag the event in the registry.
  *   Its errors are counted and logged, never retried.
+ * - `readEvents` / `writeCertificates` (optional) do the same for a micro-batch of messages in one round trip
+ *   (`WHERE id = ANY($1)`, one multi-row insert). The worker uses them when present and gives every item its own
+ *   outcome; when a batch call throws or returns the wrong number of results, it falls back to the per-message
+ *   methods for that batch, so one bad item can never fail the others.
  */
 export interface RegistryAdapter<Ref extends JsonValue = JsonValue> {
   /**
@@ -49,4 +69,18 @@ export interface RegistryAdapter<Ref extends JsonValue = JsonValue> {
   writeCertificate(ref: Ref, certificateId: string, issued: IssuedFormats): Promise<void> | void;
   /** Hears about every dead-lettered message; errors are counted and logged, never retried. */
   onFailure?(failure: DeadLetterEvent): Promise<void> | void;
+  /**
+   * Optional batch form of `readEvent`: one result per message, in order (an event, or an `Error` for that message
+   * alone: `WorkerEventError` dead-letters it, anything else retries it).
+   */
+  readEvents?(
+    messages: readonly CertifyMessage[],
+  ): Promise<readonly BatchResult<RegistryEvent<Ref>>[]> | readonly BatchResult<RegistryEvent<Ref>>[];
+  /**
+   * Optional batch form of `writeCertificate`, same idempotency rule: one result per item, in order (`undefined`
+   * when stored, an `Error` for that item alone), or nothing when every item was stored.
+   */
+  writeCertificates?(
+    items: readonly CertificateWrite<Ref>[],
+  ): Promise<readonly BatchResult<undefined>[] | void> | readonly BatchResult<undefined>[] | void;
 }

@@ -17,6 +17,10 @@ export interface WorkerMetrics {
   timedOut: number;
   /** Errors thrown by the adapter's `onFailure` hook (logged, never retried). */
   onFailureErrors: number;
+  /** Micro-batches processed (one pull's messages that arrived together, at most `batchSize`). */
+  batches: number;
+  /** Batch adapter calls (`readEvents`/`writeCertificates`) that threw or answered wrongly: redone per message. */
+  batchFallbacks: number;
   /** Messages being processed now. */
   inFlight: number;
   /** Total and maximum wall time of successful processing (read, sign, store, announce), milliseconds. */
@@ -34,6 +38,8 @@ export function emptyMetrics(): WorkerMetrics {
     heartbeats: 0,
     timedOut: 0,
     onFailureErrors: 0,
+    batches: 0,
+    batchFallbacks: 0,
     inFlight: 0,
     processingMsTotal: 0,
     processingMsMax: 0,
@@ -59,6 +65,12 @@ export function metricsToPrometheus(metrics: WorkerMetrics, labels: { registry: 
   counter('heartbeats_total', 'Ack-wait extensions sent during long processing.', metrics.heartbeats);
   counter('timed_out_total', 'Processing that exceeded the processing timeout.', metrics.timedOut);
   counter('on_failure_errors_total', 'Errors thrown by the adapter onFailure hook.', metrics.onFailureErrors);
+  counter('batches_total', 'Micro-batches processed.', metrics.batches);
+  counter(
+    'batch_fallbacks_total',
+    'Batch adapter calls that failed as a whole and were retried per message.',
+    metrics.batchFallbacks,
+  );
   lines.push(
     '# HELP divoc_worker_dead_lettered_total Messages dead-lettered, by reason.',
     '# TYPE divoc_worker_dead_lettered_total counter',

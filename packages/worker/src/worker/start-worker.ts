@@ -11,7 +11,13 @@ import {
 } from '@divoc/issuer';
 import { parseJsonStrict, isJsonObject, utf8DecodeStrict } from '@divoc/keys';
 import { defaultRegistry } from '@divoc/schemas';
-import type { CertifyMessage, RegistryAdapter, RegistryEvent } from '../adapter/types.js';
+import type {
+  BatchResult,
+  CertificateWrite,
+  CertifyMessage,
+  RegistryAdapter,
+  RegistryEvent,
+} from '../adapter/types.js';
 import { ensureJetStream, resolveSetup, type JetStreamSetup, type JetStreamSetupOptions } from '../jetstream/setup.js';
 import { WorkerConfigError, WorkerEventError, WorkerStoppedError, type DeadLetterCode } from '../lib/errors.js';
 import { isJsonValue, type JsonValue } from '../lib/json.js';
@@ -52,8 +58,18 @@ export interface WorkerOptions<Ref extends JsonValue = JsonValue> extends JetStr
   /** Formats to produce. Default: every format whose key is in `keys`. */
   formats?: readonly FormatName[];
   issueOptions?: WorkerIssueOptions;
-  /** Messages processed at once by this worker. Default 4. */
+  /**
+   * Messages in hand at once (pulled and not yet acked, nacked or terminated) in this worker. Default 64.
+   * With an in-memory signer the worker is CPU-bound: this only needs to cover the database and NATS round trips
+   * of about two batches. With an HSM, size it to the token's parallel sessions.
+   */
   concurrency?: number;
+  /**
+   * Largest pull and micro-batch: the messages of one pull that arrive together are read, signed, stored and
+   * announced together (one `readEvents`/`writeCertificates` call when the adapter has them), each still with its
+   * own outcome. Capped by `concurrency`. Default 32; 1 processes messages one by one.
+   */
+  batchSize?: number;
   /** Create the streams and consumer when missing (`ensureJetStream`). Default true; false binds to existing ones. */
   setup?: boolean;
   /**
@@ -130,8 +146,9 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
       'adapter must have readEvent(message) and writeCertificate(ref, certificateId, issued)',
     );
   }
-  if (a.onFailure !== undefined && typeof a.onFailure !== 'function')
-    throw new WorkerConfigError('adapter.onFailure must be a function');
+  for (const hook of ['onFailure', 'readEvents', 'writeCertificates'] as const)
+    if (a[hook] !== undefined && typeof a[hook] !== 'function')
+      throw new WorkerConfigError(`adapter.${hook} must be a function`);
   if (!isJsonObject(options.keys))
     throw new WorkerConfigError('keys must be an object of signers (see @divoc/issuer IssuerKeys)');
   if (typeof options.issuer !== 'string' || !/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(options.issuer))
@@ -148,6 +165,7 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
   if (unknownFields !== undefined && unknownFields !== 'reject' && unknownFields !== 'ignore')
     throw new WorkerConfigError("issueOptions.unknownFields must be 'reject' or 'ignore'");
   checkInteger('concurrency', options.concurrency, 1, 1_024);
+  checkInteger('batchSize', options.batchSize, 1, 1_024);
   checkInteger('backoff.initial', options.backoff?.initial, 0, 3_600_000);
   checkInteger('backoff.max', options.backoff?.max, 0, 24 * 3_600_000);
   checkInteger('heartbeatInterval', options.heartbeatInterval, 100, 3_600_000);
@@ -169,9 +187,11 @@ function checkOptions<Ref extends JsonValue>(options: WorkerOptions<Ref>): void 
  * machines: JetStream hands each message to one of them at a time.
  *
  * Per message: parse → `adapter.readEvent` → `issueAllFormats` → `adapter.writeCertificate` (idempotent by
- * certificate id) → publish `certified` (`Nats-Msg-Id` = certificate id) → ack. Poison messages (not JSON, invalid
- * record, unknown template) are dead-lettered and terminated at once; transient failures are retried with a
- * delayed `nak`, and dead-lettered on the consumer's last delivery.
+ * certificate id) → publish `certified` (`Nats-Msg-Id` = certificate id) → ack. Messages are pulled up to `batchSize`
+ * at a time and go through those stages together (`adapter.readEvents`/`writeCertificates` when present), each
+ * with its own outcome. Poison messages (not JSON, invalid record, unknown template) are dead-lettered and
+ * terminated at once; transient failures are retried with a delayed `nak`, and dead-lettered on the consumer's last
+ * delivery.
  */
 export async function startWorker<Ref extends JsonValue = JsonValue>(options: WorkerOptions<Ref>): Promise<Worker> {
   checkOptions(options);
@@ -197,7 +217,8 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
   const js: JetStreamClient = nc.jetstream();
   const consumer = await js.consumers.get(setup.stream, setup.durable);
 
-  const concurrency = options.concurrency ?? 4;
+  const concurrency = options.concurrency ?? 64;
+  const batchSize = Math.min(options.batchSize ?? 32, concurrency);
   const backoffInitial = options.backoff?.initial ?? 1_000;
   const backoffMax = Math.max(backoffInitial, options.backoff?.max ?? 60_000);
   const heartbeatInterval = options.heartbeatInterval ?? Math.max(100, Math.floor(setup.ackWait / 3));
@@ -224,9 +245,23 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
   let stopping = false;
   let active = 0;
   let slotFreed: (() => void) | undefined;
-  const waitForSlot = (): Promise<void> =>
-    active < concurrency ? Promise.resolve() : new Promise((resolve) => (slotFreed = resolve));
+  // Pull when a batch's worth of slots is free (not one: that keeps pulls large), but at most half of them, so a few
+  // messages held long (a hung store, a slow HSM) cannot stop the pulls while the other slots are free.
+  const pullAt = Math.max(1, Math.min(batchSize, Math.ceil(concurrency / 2)));
+  const waitForSlots = (): Promise<void> =>
+    concurrency - active >= pullAt ? Promise.resolve() : new Promise((resolve) => (slotFreed = resolve));
+  const release = (): void => {
+    active--;
+    metrics.inFlight = active;
+    if (concurrency - active < pullAt && !stopping) return;
+    const wake = slotFreed;
+    slotFreed = undefined;
+    wake?.();
+  };
   const inFlight = new Set<Promise<void>>();
+  // The first certificate of a template compiles its JSON-LD contexts into a shared cache: one item per template
+  // signs alone first, or every item of the first batches compiles them at once (measured: seconds of CPU at start).
+  const warming = new Map<string, Promise<void>>();
 
   const toMessage = (msg: JsMsg, payload: unknown): CertifyMessage => {
     const headers: Record<string, string> = {};
@@ -241,7 +276,20 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     };
   };
 
-  const processMessage = async (msg: JsMsg): Promise<Outcome> => {
+  /** One message of a micro-batch on its way through the stages; `outcome` is set by the first stage to decide. */
+  interface Item {
+    msg: JsMsg;
+    outcome?: Outcome;
+    message?: CertifyMessage;
+    event?: RegistryEvent<Ref>;
+    ref?: Ref;
+    issued?: IssuedFormats;
+    produced?: FormatName[];
+    failures?: [FormatName, { code: string; message: string; causeCode?: string }][];
+    done: boolean;
+  }
+
+  const parse = (msg: JsMsg): Outcome | CertifyMessage => {
     if (msg.data.length > maxMessageBytes)
       return {
         kind: 'poison',
@@ -253,11 +301,10 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       const message = 'payload is not UTF-8 JSON: not UTF-8';
       return { kind: 'poison', code: 'ERR_WORKER_MESSAGE_UNPARSEABLE', message };
     }
-    let payload: unknown;
     try {
       // Strict and bounded (length, depth 256, no duplicate or __proto__ members), and its messages never quote the
       // text: JSON.parse's do ("Unexpected token 'A', "Asha Verma" is not valid JSON"), and dead letters are logged.
-      payload = parseJsonStrict(text, { maxLength: maxMessageBytes });
+      return toMessage(msg, parseJsonStrict(text, { maxLength: maxMessageBytes }));
     } catch (error) {
       return {
         kind: 'poison',
@@ -265,108 +312,158 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
         message: `payload is not UTF-8 JSON: ${errorMessage(error)}`,
       };
     }
+  };
 
-    let event: RegistryEvent<Ref>;
-    try {
-      event = await adapter.readEvent(toMessage(msg, payload));
-    } catch (error) {
-      if (error instanceof WorkerEventError)
-        return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message };
+  /** The outcome of an adapter error: `WorkerEventError` is final for this item, anything else is retried. */
+  const adapterFailure = (what: string, error: unknown, ref?: JsonValue): Outcome => {
+    if (error instanceof WorkerEventError)
       return {
-        kind: 'transient',
-        message: `adapter.readEvent failed: ${errorMessage(error)}`,
-        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+        kind: 'poison',
+        code: 'ERR_WORKER_EVENT_INVALID',
+        message: error.message,
+        ...(ref !== undefined ? { ref } : {}),
       };
+    return {
+      kind: 'transient',
+      message: `${what} failed: ${errorMessage(error)}`,
+      ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+      ...(ref !== undefined ? { ref } : {}),
+    };
+  };
+
+  /**
+   * Runs the adapter's batch method when it has one and it answers one result per item; otherwise (no batch method,
+   * or the batch call threw or miscounted) the per-message method for each item, so no item pays for another.
+   */
+  const perItem = async <In, Out>(
+    what: string,
+    inputs: readonly In[],
+    batch: ((inputs: readonly In[]) => unknown) | undefined,
+    single: (input: In) => Promise<Out> | Out,
+    valid: (result: unknown) => boolean = () => true,
+  ): Promise<BatchResult<Out>[]> => {
+    if (batch !== undefined) {
+      try {
+        const results = (await batch(inputs)) as readonly BatchResult<Out>[] | undefined | void;
+        // writeCertificates may answer nothing: every item stored. readEvents must answer.
+        if (results === undefined && what === 'writeCertificates') return inputs.map(() => undefined as Out);
+        if (Array.isArray(results) && results.length === inputs.length && results.every(valid))
+          return [...(results as BatchResult<Out>[])];
+        throw new Error(
+          Array.isArray(results) && results.length === inputs.length
+            ? 'returned a result that is neither undefined nor an Error'
+            : `returned ${Array.isArray(results) ? results.length : typeof results} results for ${inputs.length} items`,
+        );
+      } catch (error) {
+        metrics.batchFallbacks++;
+        log({
+          level: 'warn',
+          event: 'batch-fallback',
+          code: errorCode(error) ?? 'ERR_ADAPTER',
+          message: `adapter.${what}: ${errorMessage(error)}; retrying ${inputs.length} items one by one`,
+        });
+      }
     }
+    return Promise.all(
+      inputs.map(async (input) => {
+        try {
+          return await single(input);
+        } catch (error) {
+          // Thrown values that are not Errors still count as a failure of this item.
+          return error instanceof Error ? error : new Error(String(error));
+        }
+      }),
+    );
+  };
+
+  const acceptEvent = (item: Item, result: BatchResult<RegistryEvent<Ref>>): void => {
+    if (result instanceof Error) {
+      item.outcome = adapterFailure('adapter.readEvent', result);
+      return;
+    }
+    const event = result as RegistryEvent<Ref> | undefined;
     if (
       !isJsonObject(event) ||
       !isJsonObject(event.record) ||
       typeof event.template !== 'string' ||
       !isJsonValue(event.ref)
     ) {
-      return {
+      item.outcome = {
         kind: 'poison',
         code: 'ERR_WORKER_EVENT_INVALID',
         message: 'adapter.readEvent must return { record: object, template: string, ref: JSON }',
       };
+      return;
     }
-    const ref = event.ref;
+    item.event = event;
+    item.ref = event.ref;
     if (!defaultRegistry.has(event.template)) {
-      return {
+      item.outcome = {
         kind: 'poison',
         code: 'ERR_WORKER_TEMPLATE_UNKNOWN',
         message: `unknown template ${JSON.stringify(event.template.slice(0, 64))}`,
-        ref,
+        ref: event.ref,
       };
     }
+  };
 
+  const sign = async (item: Item, event: RegistryEvent<Ref>): Promise<void> => {
+    const ref = event.ref;
     let issued: IssuedFormats;
     try {
       issued = await issueAllFormats({ record: event.record, template: event.template }, issueOptions);
     } catch (error) {
-      if (isIssuerError(error)) {
-        return {
-          kind: 'poison',
-          code: 'ERR_WORKER_RECORD_INVALID',
-          message: error.message,
-          causeCode: error.code,
-          ref,
-        };
-      }
-      return {
-        kind: 'transient',
-        message: `issuing failed: ${errorMessage(error)}`,
-        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
-        ref,
-      };
+      item.outcome = isIssuerError(error)
+        ? { kind: 'poison', code: 'ERR_WORKER_RECORD_INVALID', message: error.message, causeCode: error.code, ref }
+        : {
+            kind: 'transient',
+            message: `issuing failed: ${errorMessage(error)}`,
+            ...(errorCode(error) ? { code: errorCode(error)! } : {}),
+            ref,
+          };
+      return;
     }
     const produced = FORMAT_NAMES.filter((f) => issued.outputs[f] !== undefined);
-    const failures = Object.entries(issued.errors ?? {}) as [
-      FormatName,
-      { code: string; message: string; causeCode?: string },
-    ][];
+    const failures = Object.entries(issued.errors ?? {}) as NonNullable<Item['failures']>;
     // ERR_ISSUER_FORMAT_FAILED covers a signer that threw (an HSM session lost...): worth another delivery.
     const signerTrouble = failures.find(([, f]) => f.code === 'ERR_ISSUER_FORMAT_FAILED');
     if (signerTrouble) {
-      return {
+      item.outcome = {
         kind: 'transient',
         message: `${signerTrouble[0]}: ${signerTrouble[1].message}`,
         code: signerTrouble[1].causeCode ?? signerTrouble[1].code,
         ref,
       };
+      return;
     }
     if (produced.length === 0) {
       const detail = failures.map(([f, e]) => `${f}: ${e.code}`).join('; ');
-      return {
+      item.outcome = {
         kind: 'poison',
         code: 'ERR_WORKER_NO_FORMAT_ISSUED',
         message: `no format could be produced (${detail})`,
         ref,
       };
+      return;
     }
+    item.issued = issued;
+    item.produced = produced;
+    item.failures = failures;
+  };
 
-    try {
-      await adapter.writeCertificate(ref, issued.certificateId, issued);
-    } catch (error) {
-      if (error instanceof WorkerEventError)
-        return { kind: 'poison', code: 'ERR_WORKER_EVENT_INVALID', message: error.message, ref };
-      return {
-        kind: 'transient',
-        message: `adapter.writeCertificate failed: ${errorMessage(error)}`,
-        ...(errorCode(error) ? { code: errorCode(error)! } : {}),
-        ref,
-      };
-    }
-
+  const announce = async (item: Item): Promise<void> => {
+    const issued = item.issued!;
     const certified: CertifiedEvent = {
       type: 'certified',
       registry: setup.registry,
       certificateId: issued.certificateId,
-      ref,
-      formats: produced,
-      ...(failures.length > 0 ? { formatErrors: Object.fromEntries(failures.map(([f, e]) => [f, e.code])) } : {}),
-      sequence: msg.seq,
-      deliveryCount: msg.info.deliveryCount,
+      ref: item.ref!,
+      formats: item.produced!,
+      ...(item.failures!.length > 0
+        ? { formatErrors: Object.fromEntries(item.failures!.map(([f, e]) => [f, e.code])) }
+        : {}),
+      sequence: item.msg.seq,
+      deliveryCount: item.msg.info.deliveryCount,
       worker: workerId,
       at: new Date().toISOString(),
     };
@@ -374,16 +471,138 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
       await js.publish(setup.subjects.certified, encoder.encode(JSON.stringify(certified)), {
         msgID: issued.certificateId,
       });
+      item.outcome = { kind: 'certified', certificateId: issued.certificateId };
     } catch (error) {
       // Stored but not announced: retry; the store is idempotent and the announcement de-duplicated.
-      return {
+      item.outcome = {
         kind: 'transient',
         message: `publishing the certified event failed: ${errorMessage(error)}`,
         ...(errorCode(error) ? { code: errorCode(error)! } : {}),
-        ref,
+        ref: item.ref!,
       };
     }
-    return { kind: 'certified', certificateId: issued.certificateId };
+  };
+
+  /**
+   * Collects the items of a batch that reach the store stage and stores them with one `writeCertificates` call
+   * once every other item of the batch has either arrived or dropped out (failed earlier).
+   */
+  const writeGate = (expected: number) => {
+    let arrived: { item: Item; resolve: (result: BatchResult<void>) => void }[] = [];
+    const check = (): void => {
+      if (arrived.length === 0 || arrived.length < expected) return;
+      const group = arrived;
+      arrived = [];
+      expected -= group.length;
+      void perItem(
+        'writeCertificates',
+        group.map(({ item }) => ({ ref: item.ref!, certificateId: item.issued!.certificateId, issued: item.issued! })),
+        adapter.writeCertificates?.bind(adapter),
+        (w: CertificateWrite<Ref>) => adapter.writeCertificate(w.ref, w.certificateId, w.issued),
+        // Anything but "stored" or an Error is an adapter bug: never ack on it.
+        (r) => r === undefined || r instanceof Error,
+      ).then((results) => group.forEach(({ resolve }, n) => resolve(results[n])));
+    };
+    return {
+      arrive: (item: Item): Promise<BatchResult<void>> =>
+        new Promise((resolve) => {
+          arrived.push({ item, resolve });
+          check();
+        }),
+      drop: (): void => {
+        expected--;
+        check();
+      },
+    };
+  };
+
+  /** Signs alone the first item of a template this worker has not issued yet (see `warming`), the rest at once. */
+  const signWarm = async (item: Item, event: RegistryEvent<Ref>): Promise<void> => {
+    const gate = warming.get(event.template);
+    if (gate !== undefined) {
+      await gate;
+      return sign(item, event);
+    }
+    let open!: () => void;
+    warming.set(event.template, new Promise<void>((resolve) => (open = resolve)));
+    try {
+      await sign(item, event);
+    } finally {
+      // Not warmed (this record failed): the next item of the template tries again.
+      if (item.issued === undefined) warming.delete(event.template);
+      open();
+    }
+  };
+
+  /**
+   * Read → sign → store → announce for the items of a micro-batch. Each item runs its own chain and gets its own
+   * outcome as soon as it has one; only the adapter's batch calls (`readEvents`, `writeCertificates`) are shared,
+   * and a poison item drops out where it fails without holding the others.
+   */
+  const processBatch = (items: Item[], onOutcome: (item: Item) => void): Promise<void>[] => {
+    const parsed: Item[] = [];
+    for (const item of items) {
+      const result = parse(item.msg);
+      if ('kind' in result) item.outcome = result;
+      else {
+        item.message = result;
+        parsed.push(item);
+      }
+    }
+    const reads =
+      adapter.readEvents !== undefined && parsed.length > 0
+        ? perItem(
+            'readEvents',
+            parsed.map((i) => i.message!),
+            adapter.readEvents.bind(adapter),
+            (m: CertifyMessage) => adapter.readEvent(m),
+          )
+        : undefined;
+    const gate = adapter.writeCertificates !== undefined ? writeGate(parsed.length) : undefined;
+
+    const run = async (item: Item, index: number): Promise<void> => {
+      let atGate = false;
+      try {
+        let event: BatchResult<RegistryEvent<Ref>>;
+        if (reads !== undefined) event = (await reads)[index]!;
+        else {
+          try {
+            event = await adapter.readEvent(item.message!);
+          } catch (error) {
+            event = error instanceof Error ? error : new Error(String(error));
+          }
+        }
+        acceptEvent(item, event);
+        if (item.outcome !== undefined) return;
+        await signWarm(item, item.event!);
+        if (item.outcome !== undefined) return;
+        let stored: BatchResult<void> = undefined;
+        if (gate !== undefined) {
+          atGate = true;
+          stored = await gate.arrive(item);
+        } else {
+          try {
+            await adapter.writeCertificate(item.ref!, item.issued!.certificateId, item.issued!);
+          } catch (error) {
+            stored = error instanceof Error ? error : new Error(String(error));
+          }
+        }
+        if (stored instanceof Error) {
+          item.outcome = adapterFailure('adapter.writeCertificate', stored, item.ref);
+          return;
+        }
+        await announce(item);
+      } finally {
+        if (!atGate) gate?.drop();
+      }
+    };
+    return items.map((item) =>
+      (item.message === undefined ? Promise.resolve() : run(item, parsed.indexOf(item)))
+        .catch((error: unknown) => {
+          item.outcome ??= { kind: 'transient', message: `unexpected: ${errorMessage(error)}` };
+        })
+        .finally(() => onOutcome(item)),
+    );
   };
 
   const deadLetter = async (
@@ -453,36 +672,8 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     return Math.round(base * (0.8 + Math.random() * 0.4));
   };
 
-  const handle = async (msg: JsMsg): Promise<void> => {
-    metrics.received++;
-    const started = performance.now();
-    const heartbeat = setInterval(() => {
-      msg.working();
-      metrics.heartbeats++;
-    }, heartbeatInterval);
-    let timer: NodeJS.Timeout | undefined;
-    let outcome: Outcome;
-    try {
-      outcome = await Promise.race([
-        processMessage(msg).catch((error: unknown): Outcome => ({
-          kind: 'transient',
-          message: `unexpected: ${errorMessage(error)}`,
-        })),
-        new Promise<Outcome>((resolve) => {
-          timer = setTimeout(() => {
-            metrics.timedOut++;
-            resolve({
-              kind: 'transient',
-              code: 'ERR_WORKER_TIMEOUT',
-              message: `processing took longer than ${processingTimeout} ms`,
-            });
-          }, processingTimeout);
-        }),
-      ]);
-    } finally {
-      clearInterval(heartbeat);
-      clearTimeout(timer);
-    }
+  /** Acks, terminates (after the dead letter is out) or naks one message according to its outcome. */
+  const settle = async (msg: JsMsg, outcome: Outcome, started: number): Promise<void> => {
     const deliveryCount = msg.info.deliveryCount;
     if (outcome.kind === 'certified') {
       msg.ack();
@@ -536,41 +727,95 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
     msg.nak(delay);
   };
 
-  const start = (msg: JsMsg): void => {
-    active++;
-    metrics.inFlight = active;
-    const p = handle(msg)
-      .catch((error: unknown) => {
-        // handle() only throws if acking itself throws (connection gone): the server redelivers after ack wait.
-        log({
-          level: 'error',
-          event: 'handle-failed',
-          sequence: msg.seq,
-          code: errorCode(error) ?? 'ERR_WORKER',
-          message: errorMessage(error),
+  const handleBatch = async (msgs: JsMsg[]): Promise<void> => {
+    metrics.received += msgs.length;
+    metrics.batches++;
+    const started = performance.now();
+    const items: Item[] = msgs.map((msg) => ({ msg, done: false }));
+    let remaining = items.length;
+    let allDone!: () => void;
+    const finished = new Promise<void>((resolve) => (allDone = resolve));
+    // Each message is settled once: by its own chain, or by the deadline. A chain still running after the deadline
+    // can no longer change what its message got.
+    const finish = (item: Item, outcome: Outcome): void => {
+      if (item.done) return;
+      item.done = true;
+      void settle(item.msg, outcome, started)
+        .catch((error: unknown) => {
+          // Only acking itself throws (connection gone): the server redelivers after ack wait.
+          log({
+            level: 'error',
+            event: 'handle-failed',
+            sequence: item.msg.seq,
+            code: errorCode(error) ?? 'ERR_WORKER',
+            message: errorMessage(error),
+          });
+        })
+        .finally(() => {
+          release();
+          if (--remaining === 0) allDone();
         });
-      })
-      .finally(() => {
-        active--;
-        metrics.inFlight = active;
-        inFlight.delete(p);
-        const wake = slotFreed;
-        slotFreed = undefined;
-        wake?.();
-      });
+    };
+    // One timer pair per batch, not per message: heartbeats for every message still in hand, one deadline.
+    const heartbeat = setInterval(() => {
+      for (const item of items)
+        if (!item.done) {
+          item.msg.working();
+          metrics.heartbeats++;
+        }
+    }, heartbeatInterval);
+    const deadline = setTimeout(() => {
+      for (const item of items)
+        if (!item.done) {
+          metrics.timedOut++;
+          finish(item, {
+            kind: 'transient',
+            code: 'ERR_WORKER_TIMEOUT',
+            message: `processing took longer than ${processingTimeout} ms`,
+            ...(item.ref !== undefined ? { ref: item.ref } : {}),
+          });
+        }
+    }, processingTimeout);
+    processBatch(items, (item) => finish(item, item.outcome ?? { kind: 'transient', message: 'no outcome' }));
+    try {
+      await finished;
+    } finally {
+      clearTimeout(deadline);
+      clearInterval(heartbeat);
+    }
+  };
+
+  const start = (msgs: JsMsg[]): void => {
+    if (msgs.length === 0) return;
+    active += msgs.length;
+    metrics.inFlight = active;
+    const p = handleBatch(msgs).finally(() => inFlight.delete(p));
     inFlight.add(p);
   };
 
   const loop = async (): Promise<void> => {
     let failures = 0;
     while (!stopping) {
-      await waitForSlot();
+      await waitForSlots();
       if (stopping) break;
       if (nc.isClosed()) throw new WorkerStoppedError('the NATS connection closed');
+      // Messages of one pull that arrive in the same turn of the event loop form one micro-batch.
+      let group: JsMsg[] = [];
+      const flush = (): void => {
+        const g = group;
+        group = [];
+        start(g);
+      };
       try {
         // Pull only as many as there are free slots, so nothing waits in a local buffer while its ack wait runs.
-        const batch = await consumer.fetch({ max_messages: concurrency - active, expires: pullExpires });
-        for await (const msg of batch) start(msg);
+        const batch = await consumer.fetch({
+          max_messages: Math.min(batchSize, concurrency - active),
+          expires: pullExpires,
+        });
+        for await (const msg of batch) {
+          if (group.length === 0) setImmediate(flush);
+          group.push(msg);
+        }
         failures = 0;
       } catch (error) {
         if (stopping) break;
@@ -583,6 +828,8 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
           message: errorMessage(error),
         });
         await new Promise((resolve) => setTimeout(resolve, Math.min(5_000, 200 * 2 ** Math.min(failures, 5))));
+      } finally {
+        flush();
       }
     }
   };
@@ -590,7 +837,7 @@ export async function startWorker<Ref extends JsonValue = JsonValue>(options: Wo
   log({
     level: 'info',
     event: 'started',
-    message: `stream ${setup.stream}, consumer ${setup.durable}, concurrency ${concurrency}`,
+    message: `stream ${setup.stream}, consumer ${setup.durable}, concurrency ${concurrency}, batch ${batchSize}`,
   });
   const done = loop().then(
     async () => {
