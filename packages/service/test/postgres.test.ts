@@ -125,6 +125,41 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     await app.close().catch(() => undefined);
   });
 
+  it('concurrent writes share statements: one winner per id, every text byte for byte, each caller its own answer', async () => {
+    const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
+    try {
+      // Characters JSON and SQL escaping must both get right.
+      const tricky = 'quote " back\\slash \\u0000 \u2028 नाम 🙂 \'; DROP TABLE x; --';
+      const item = (i: number, copy: number) => ({
+        id: `batch-${i}`,
+        credential: { id: `urn:${i}`, name: tricky, copy },
+        outputs: { 'divoc-qr': { text: `${tricky}${i}` } },
+        status: { listId: '7', index: i },
+        createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
+      });
+      // Each id twice, all at once: the two copies often land in one batch.
+      const results = await Promise.all(
+        Array.from({ length: 60 }, (_, n) => storage.credentials.putIfAbsent(item(n % 30, n < 30 ? 0 : 1))),
+      );
+      for (let i = 0; i < 30; i++) {
+        const pair = [results[i]!, results[i + 30]!];
+        expect(pair.filter((r) => r.created).length).toBe(1);
+        // Both callers see what is stored: the winner's copy.
+        expect(pair[0]!.stored).toEqual(pair[1]!.stored);
+      }
+      const read = await Promise.all(Array.from({ length: 30 }, (_, i) => storage.credentials.get(`batch-${i}`)));
+      read.forEach((stored, i) => {
+        expect(stored?.credential.name).toBe(tricky);
+        expect(stored?.outputs).toEqual({ 'divoc-qr': { text: `${tricky}${i}` } });
+        expect(stored?.status).toEqual({ listId: '7', index: i });
+      });
+      // Control: an id nobody wrote is not there.
+      expect(await storage.credentials.get('batch-none')).toBeUndefined();
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('rejects an unsafe schema name', async () => {
     await expect(
       createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' }),

@@ -87,20 +87,27 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     const first = new Map<string, StoredCredential>();
     for (const c of items) if (!first.has(c.id)) first.set(c.id, c);
     const rows = [...first.values()];
+    // The rows as one JSON text (each credential a JSON string inside it): JSON.stringify escapes natively, where
+    // text[] parameters would be escaped character by character in JavaScript.
     const { rows: inserted } = await run(
       pool,
       `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[], $6::timestamptz[],
-         $7::timestamptz[])
+       SELECT id, credential, outputs, status_list, status_index, revoked_at, created_at
+       FROM json_to_recordset($1::json) AS r(id text, credential text, outputs text, status_list text,
+         status_index integer, revoked_at timestamptz, created_at timestamptz)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
       [
-        rows.map((c) => c.id),
-        rows.map((c) => JSON.stringify(c.credential)),
-        rows.map((c) => JSON.stringify(c.outputs)),
-        rows.map((c) => c.status?.listId ?? null),
-        rows.map((c) => c.status?.index ?? null),
-        rows.map((c) => c.revokedAt ?? null),
-        rows.map((c) => c.createdAt),
+        JSON.stringify(
+          rows.map((c) => ({
+            id: c.id,
+            credential: JSON.stringify(c.credential),
+            outputs: JSON.stringify(c.outputs),
+            status_list: c.status?.listId ?? null,
+            status_index: c.status?.index ?? null,
+            revoked_at: c.revokedAt ?? null,
+            created_at: c.createdAt,
+          })),
+        ),
       ],
     );
     const created = new Set(inserted.map((r: { id: string }) => r.id));

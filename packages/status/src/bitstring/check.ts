@@ -47,7 +47,9 @@ export function addCredentialStatus<T extends UnsignedCredential>(
       'entry must be a BitstringStatusListEntry (from allocateStatusEntry or statusEntryFor)',
     );
   }
-  const copy = structuredClone(credential) as T & { credentialStatus?: unknown };
+  // Only the top level changes (credentialStatus and @context get new values): a shallow copy leaves the caller's
+  // credential as it was, without the cost of a deep clone on every issuance.
+  const copy = { ...credential } as T & { credentialStatus?: unknown };
   const existing =
     copy.credentialStatus === undefined
       ? []
