@@ -17,7 +17,7 @@ import {
   type KeyPair,
   type Signer,
 } from '@divoc/keys';
-import { createPresentation, signPresentation } from '@divoc/vc';
+import { createPresentation, issueCredential, signPresentation } from '@divoc/vc';
 import { buildCredential } from '@divoc/schemas';
 import { issueSdJwtVc } from '@divoc/sd-jwt';
 import { Trust } from '@divoc/verifier';
@@ -89,6 +89,19 @@ async function outcomeOf(url: string, id: string): Promise<Outcome> {
 }
 
 const DISCLOSE = ['target_disease', 'vaccination_date', 'name'];
+/** A record for credentials other issuers sign in the tests. */
+const OTHER_RECORD = {
+  name: 'Bhaya Mitra',
+  dob: '1994-09-01',
+  vaccine: 'Covishield',
+  batch: '4121Z005',
+  dose: 1,
+  totalDoses: 2,
+  vaccinationDate: '2021-05-03',
+  facilityName: 'ABC Medical Center',
+  facilityCountry: 'IN',
+  refId: '12347',
+};
 const VACCINATION = { disease: 'COVID-19', after: '2021-01-01' };
 
 describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, makeStorage) => {
@@ -418,6 +431,43 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
     }
   });
 
+  it('issuer confusion: a key trusted for issuer A, signing as issuer B, is refused (control: as A)', async () => {
+    const keyA = await generateKeyPair('P-256');
+    const kidA = jwkThumbprint(keyA);
+    const keyB = await generateKeyPair('P-256');
+    const issuerA = 'https://issuer-a.example';
+    const issuerB = 'https://issuer-b.example';
+    // Both issuers are trusted, each with its own key.
+    trust.add({ issuer: issuerA, jwks: { keys: [{ ...exportPublicJwk(keyA), kid: kidA }] } }, { name: 'Issuer A' });
+    trust.add({ issuer: issuerB, jwks: { keys: [{ ...exportPublicJwk(keyB), kid: jwkThumbprint(keyB) }] } });
+    const holderKey = await generateKeyPair('Ed25519');
+    const holder = createSigner(holderKey, { id: 'wallet-3' });
+    const issueAs = (issuer: string) =>
+      issueSdJwtVc(buildCredential('vaccination-v2', OTHER_RECORD, { issuer }), {
+        signer: createSigner(keyA, { id: kidA }),
+        issuer,
+        kid: kidA,
+        holderPublicKey: exportPublicJwk(holderKey),
+      });
+    const attempt = async (credential: string) => {
+      const { created, resolved } = await request();
+      const sent = await wallet.send(resolved, {
+        vaccination: [await wallet.present(resolved, credential, holder, DISCLOSE)],
+      });
+      return { sent, presented: (await outcomeOf(url, created.requestId)).outcome!.credentials[0]! };
+    };
+    const forged = await attempt(await issueAs(issuerB));
+    expect(forged.sent.status).toBe(400);
+    expect(forged.presented).toMatchObject({ valid: false, issuer: null });
+    // The holder's key binding was good: only the credential's issuer binding fails.
+    expect(forged.presented.checks.filter((c) => !c.ok)).toEqual([
+      expect.objectContaining({ name: 'trust', code: 'ERR_TRUST_ISSUER_MISMATCH' }),
+    ]);
+    const control = await attempt(await issueAs(issuerA));
+    expect(control.sent.status, JSON.stringify(control.presented.checks)).toBe(200);
+    expect(control.presented).toMatchObject({ valid: true, issuer: issuerA, issuerName: 'Issuer A' });
+  });
+
   // Last: it revokes the holder's credential.
   it('a revoked credential is refused (control: the same presentation before revocation passes)', async () => {
     const present = async () => {
@@ -440,9 +490,10 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
     expect(revoked.status).toBe(200);
     const after = await present();
     expect(after.sent.status).toBe(400);
+    // verify()'s revocation decision: the same code as an ldp_vc's and /credentials/verify's.
     expect(after.state.outcome!.credentials[0]!.checks.find((c) => !c.ok)).toMatchObject({
       name: 'revocation',
-      code: 'ERR_SDJWT_REVOKED',
+      code: 'ERR_STATUS_REVOKED',
     });
   });
 });
@@ -450,13 +501,15 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
 describe.each(BACKENDS)('OpenID4VP ldp_vc presentations (%s storage)', (_name, makeStorage) => {
   let running: RunningService;
   let url: string;
+  let trust: Trust;
   let credential: Record<string, unknown>;
   let holderKey: KeyPair;
   const wallet = createPresentationWallet();
   const LDP = { vaccination: VACCINATION, formats: ['ldp_vc'] };
 
   beforeAll(async () => {
-    running = await start(await makeStorage(), new Trust());
+    trust = new Trust();
+    running = await start(await makeStorage(), trust);
     url = running.url;
     // The holder gets an ldp_vc from the service over OpenID4VCI: its credentialSubject.id is the wallet key's did:key.
     const offer = await fetch(`${url}/credential-offers`, {
@@ -515,11 +568,16 @@ describe.each(BACKENDS)('OpenID4VP ldp_vc presentations (%s storage)', (_name, m
     expect(presented).toMatchObject({ valid: true, type: 'ProofOfVaccinationCredential' });
     expect(presented.claims).toMatchObject({ name: RECORD.name, vaccination_date: RECORD.vaccinationDate });
     expect((presented.claims.target_disease as { code: string }).code).toBe('RA01');
+    // The presentation's checks (verifyPresentation), then the credential's as verify() reports them, then the query.
     expect(presented.checks.map((c) => c.name)).toEqual([
       'decode',
       'signature',
       'key-usage',
       'trust',
+      'signature',
+      'trust',
+      'validity',
+      'schema',
       'revocation',
       'query',
     ]);
@@ -612,6 +670,92 @@ describe.each(BACKENDS)('OpenID4VP ldp_vc presentations (%s storage)', (_name, m
     expect(await firstFailure(created.requestId)).toMatchObject({ name: 'trust', code: 'ERR_VP_CREDENTIAL_INVALID' });
     const control = await request();
     expect((await wallet.send(control.resolved, { vaccination: [await vp(control.resolved)] })).status).toBe(200);
+  });
+
+  /** The service's credential, re-signed by `key` as `issuer` (no status: the service's list is not the key's). */
+  async function resignedAs(key: KeyPair, issuer: string): Promise<Record<string, unknown>> {
+    const { proof: _proof, credentialStatus: _status, ...unsigned } = credential;
+    return (await issueCredential(
+      { ...unsigned, issuer },
+      {
+        signer: createSigner(key, { id: verificationMethodId(key) }),
+      },
+    )) as unknown as Record<string, unknown>;
+  }
+
+  /** A VP by the holder, for a fresh request, holding `vc`: the response status and the presented outcome. */
+  async function presentVc(vc: Record<string, unknown>) {
+    const { created, resolved } = await request();
+    const sent = await wallet.send(resolved, { vaccination: [await vp(resolved, { vc })] });
+    return { sent, presented: (await outcomeOf(url, created.requestId)).outcome!.credentials[0]! };
+  }
+
+  /** The presentation's own checks (decode, signature, key-usage: the holder's proof for this request) all passed. */
+  const holderProofPassed = (checks: Array<{ name: string; ok: boolean }>) =>
+    expect(checks.slice(0, 3)).toEqual([
+      expect.objectContaining({ name: 'decode', ok: true }),
+      expect.objectContaining({ name: 'signature', ok: true }),
+      expect.objectContaining({ name: 'key-usage', ok: true }),
+    ]);
+
+  it('issuer confusion: a key trusted for issuer A naming the service is refused (control: as A)', async () => {
+    const keyA = await generateKeyPair('Ed25519');
+    const didA = didKeyFromKeyPair(keyA);
+    trust.add(didA);
+    const serviceIssuer = credential.issuer as string;
+    expect(serviceIssuer).toMatch(/^did:/);
+    const forged = await presentVc(await resignedAs(keyA, serviceIssuer));
+    expect(forged.sent.status).toBe(400);
+    expect(forged.presented).toMatchObject({ valid: false, issuer: null });
+    holderProofPassed(forged.presented.checks);
+    // verify()'s decision on the credential: the key is not trusted for the issuer it names.
+    expect(forged.presented.checks).toContainEqual(
+      expect.objectContaining({ name: 'trust', ok: false, code: 'ERR_TRUST_ISSUER_MISMATCH' }),
+    );
+    const control = await presentVc(await resignedAs(keyA, didA));
+    expect(control.sent.status, JSON.stringify(control.presented.checks)).toBe(200);
+    expect(control.presented).toMatchObject({ valid: true, issuer: didA });
+  });
+
+  it('an untrusted issuer is refused (control: once trusted, the same VP content passes)', async () => {
+    const keyC = await generateKeyPair('Ed25519');
+    const didC = didKeyFromKeyPair(keyC);
+    const vc = await resignedAs(keyC, didC);
+    const refused = await presentVc(vc);
+    expect(refused.sent.status).toBe(400);
+    expect(refused.presented).toMatchObject({ valid: false, issuer: null });
+    holderProofPassed(refused.presented.checks);
+    trust.add(didC);
+    const accepted = await presentVc(vc);
+    expect(accepted.sent.status, JSON.stringify(accepted.presented.checks)).toBe(200);
+    expect(accepted.presented).toMatchObject({ valid: true, issuer: didC });
+  });
+
+  it('a key the trust lists for another format is refused by verify() alone (control: listed for vc)', async () => {
+    // The key may sign credentials (assertionMethod), which is all the presentation's own check of the credential
+    // asks; that the trust list gives it to another format only is verify()'s key-use decision.
+    const addListed = async (use: string) => {
+      const key = await generateKeyPair('Ed25519');
+      const did = didKeyFromKeyPair(key);
+      trust.add({
+        issuers: [
+          {
+            id: verificationMethodId(key),
+            issuer: did,
+            publicKeyJwk: exportPublicJwk(key),
+            purposes: ['assertionMethod', `format:${use}`],
+          },
+        ],
+      });
+      return resignedAs(key, did);
+    };
+    const other = await presentVc(await addListed('dcc'));
+    expect(other.sent.status).toBe(400);
+    expect(other.presented.checks.filter((c) => !c.ok)).toEqual([
+      expect.objectContaining({ name: 'trust', code: 'ERR_TRUST_KEY_USE' }),
+    ]);
+    const own = await presentVc(await addListed('vc'));
+    expect(own.sent.status, JSON.stringify(own.presented.checks)).toBe(200);
   });
 
   it('the disease or the date not satisfying the request fails; matching ones pass', async () => {

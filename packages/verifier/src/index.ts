@@ -19,7 +19,15 @@ export type {
 } from './trust/trust.js';
 export { MAX_DID_TRUST_LIST_ENTRIES } from './trust/did-trust-list.js';
 export type { DidTrustListProblem } from './trust/did-trust-list.js';
-export { ERR_KEY_USE } from './trust/decide.js';
+export {
+  ERR_KEY_USE,
+  ERR_PRESENTATION_AUDIENCE_MISMATCH,
+  ERR_PRESENTATION_BINDING_MISSING,
+  ERR_PRESENTATION_NONCE_MISMATCH,
+  ERR_PRESENTATION_NOT_FRESH,
+  PRESENTATION_MAX_AGE_SECONDS,
+  PRESENTATION_CLOCK_SKEW_SECONDS,
+} from './trust/decide.js';
 export { CREDENTIAL_FORMATS } from './types.js';
 export type {
   Check,
@@ -27,6 +35,7 @@ export type {
   CredentialFormat,
   CredentialSummary,
   EventKind,
+  PresentationExpectation,
   RevocationData,
   VerificationDetails,
   VerificationPolicy,

@@ -86,12 +86,31 @@ export interface VerifyLimits {
   maxItems?: number;
 }
 
+/**
+ * What a verifier's presentation request asked the holder to prove (OpenID4VP: the request's `nonce` and the
+ * verifier's `client_id`). Given to `verify`, the input must carry a holder key-binding proof made for exactly this
+ * request: an SD-JWT VC presentation with a KB-JWT whose `nonce` and `aud` are these, issued at most
+ * `PRESENTATION_MAX_AGE_SECONDS` before the clock. A format without holder key binding (every other format) fails.
+ */
+export interface PresentationExpectation {
+  /** The nonce the verifier gave the holder. */
+  nonce: string;
+  /** The verifier's own identifier (OpenID4VP `client_id`): the audience the holder's proof must name. */
+  audience: string;
+}
+
 /** Options of `verify`: the trust (required), the clock, revocation data, policy, formats and input limits. */
 export interface VerifyOptions {
   trust: Trust;
   /** Validation clock. Default now. */
   now?: Date;
   revocation?: RevocationData;
+  /**
+   * Verify the input as an answer to this presentation request: the holder's key-binding proof is required and must
+   * be for this nonce and audience, else `key-usage` fails (`ERR_PRESENTATION_*`). Default: none (a proof that is
+   * there is still verified, but for no request in particular).
+   */
+  presentation?: PresentationExpectation;
   policy?: VerificationPolicy;
   /** Only these formats; others fail `decode` with `ERR_FORMAT_DISABLED`. Default all. */
   formats?: readonly (CredentialFormat | (string & {}))[];

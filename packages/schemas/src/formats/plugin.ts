@@ -167,6 +167,13 @@ export interface FormatEvidence {
   /** What revocation data could speak for this credential; the verifier checks them against the data at hand. */
   revocation: RevocationHandle[];
   warnings?: VerificationWarning[];
+  /**
+   * A holder key-binding proof the plugin verified (an SD-JWT VC's KB-JWT: signed by the credential's holder key, over
+   * this very presentation), and what it was made for. The verifier compares it with `verify()`'s `presentation`
+   * option; a format that never reports one cannot pass that option. The plugin's passing `key-usage` check stands
+   * for this proof.
+   */
+  holderBinding?: { nonce: string; audience: string; issuedAt: Date };
 }
 
 /**

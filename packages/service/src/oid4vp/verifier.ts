@@ -443,6 +443,14 @@ export function registerOid4vp(app: FastifyInstance, deps: Oid4vpDeps): void {
     });
     const checks = checksOf(result.checks);
     const payload = result.credential as Record<string, unknown> | undefined;
+    // The same parser as verify()'s, so it cannot fail alone; if it ever did, the outcome still says why.
+    if (result.valid && parsed === undefined)
+      checks.push({
+        name: 'decode',
+        ok: false,
+        code: 'ERR_SDJWT_MALFORMED',
+        message: 'the disclosures are unreadable',
+      });
     if (!result.valid || payload === undefined || parsed === undefined)
       return { ...base, valid: false, issuer: null, claims: {}, checks };
     // Only what the holder disclosed and the claims that say what the credential is: never cnf, _sd or the status.

@@ -1,6 +1,6 @@
 import { bindIssuer, isTrustedKeyValidAt, trustedKeyIssuers, type Check, type TrustedKey } from '@divoc/keys';
 import type { FormatEvidence } from '@divoc/schemas';
-import type { VerificationWarning } from '../types.js';
+import type { PresentationExpectation, VerificationWarning } from '../types.js';
 
 /**
  * Every trust decision `verify` makes, for every format, in one place: which trusted key signed, whether it was
@@ -34,6 +34,14 @@ export const ERR_ISSUER_MISMATCH = 'ERR_TRUST_ISSUER_MISMATCH';
 export const ERR_NO_TRUSTED_SIGNER = 'ERR_TRUST_NO_SIGNER';
 /** Code of the `trust` failure when the trust lists the key for other formats only (a DID trust list's key use). */
 export const ERR_KEY_USE = 'ERR_TRUST_KEY_USE';
+/** Code of the `key-usage` failure when a presentation request was answered without a holder key-binding proof. */
+export const ERR_PRESENTATION_BINDING_MISSING = 'ERR_PRESENTATION_BINDING_MISSING';
+/** Code of the `key-usage` failure when the holder's proof was made for another nonce (another request). */
+export const ERR_PRESENTATION_NONCE_MISMATCH = 'ERR_PRESENTATION_NONCE_MISMATCH';
+/** Code of the `key-usage` failure when the holder's proof was made for another verifier (audience). */
+export const ERR_PRESENTATION_AUDIENCE_MISMATCH = 'ERR_PRESENTATION_AUDIENCE_MISMATCH';
+/** Code of the `key-usage` failure when the holder's proof is older than `PRESENTATION_MAX_AGE_SECONDS`, or future. */
+export const ERR_PRESENTATION_NOT_FRESH = 'ERR_PRESENTATION_NOT_FRESH';
 
 /**
  * The key's uses (`format:*` purposes a trust source gave it) when they do not include `keyUse`, the use the
@@ -72,13 +80,14 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
       warnings,
     };
   }
-  const uses = keyUseConflict(key, policy.keyUse ?? evidence.format);
+  const keyUse = policy.keyUse ?? evidence.format;
+  const uses = keyUseConflict(key, keyUse);
   if (uses) {
     return {
       check: failed(
         ERR_KEY_USE,
         `key ${key.id} is listed for ${uses.map((u) => u.slice('format:'.length)).join(', ')} only, so it does ` +
-          `not verify ${quote(evidence.format)} credentials`,
+          `not verify ${quote(evidence.format)} credentials (they need format:${keyUse})`,
       ),
       issuer: null,
       warnings,
@@ -143,4 +152,50 @@ export function decideTrust(evidence: FormatEvidence, policy: TrustPolicy): Trus
     signer: key,
     warnings,
   };
+}
+
+/** Oldest holder key-binding proof `verify` accepts for a presentation request, in seconds before the clock. */
+export const PRESENTATION_MAX_AGE_SECONDS = 300;
+/** How far ahead of the verifier's clock a holder's proof may be dated (the holder's clock may run fast). */
+export const PRESENTATION_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * The presentation decision, for `verify`'s `presentation` option: the holder's key-binding proof (which the format
+ * verified against the credential's holder key) must be there and be made for this request's nonce and audience, and
+ * recently. Returns the failed `key-usage` check, or undefined when the binding holds (or the format already failed
+ * it: its own failure says why).
+ */
+export function decidePresentation(
+  evidence: FormatEvidence,
+  expected: PresentationExpectation,
+  now: Date,
+): Check | undefined {
+  const fail = (code: string, message: string): Check => ({ name: 'key-usage', ok: false, code, message });
+  if (evidence.checks.some((c) => c.name === 'key-usage' && !c.ok)) return undefined;
+  const binding = evidence.holderBinding;
+  if (binding === undefined) {
+    return fail(
+      ERR_PRESENTATION_BINDING_MISSING,
+      evidence.format === 'sd-jwt-vc'
+        ? 'the presentation has no key-binding JWT, and this presentation request needs the holder to prove its key'
+        : `a ${evidence.format} credential carries no holder key binding, so it cannot answer a presentation request`,
+    );
+  }
+  if (binding.nonce !== expected.nonce)
+    return fail(ERR_PRESENTATION_NONCE_MISMATCH, "the holder's proof is not for this request's nonce");
+  if (binding.audience !== expected.audience)
+    return fail(
+      ERR_PRESENTATION_AUDIENCE_MISMATCH,
+      `the holder's proof names another audience than ${quote(expected.audience)}`,
+    );
+  const age = (now.getTime() - binding.issuedAt.getTime()) / 1000;
+  // A wallet's clock may run a little ahead: up to PRESENTATION_CLOCK_SKEW_SECONDS in the future is accepted.
+  if (!(age >= -PRESENTATION_CLOCK_SKEW_SECONDS && age <= PRESENTATION_MAX_AGE_SECONDS)) {
+    return fail(
+      ERR_PRESENTATION_NOT_FRESH,
+      `the holder's proof was made ${binding.issuedAt.toISOString()}, not within ${PRESENTATION_MAX_AGE_SECONDS} s ` +
+        `before ${now.toISOString()} (or ${PRESENTATION_CLOCK_SKEW_SECONDS} s after)`,
+    );
+  }
+  return undefined;
 }

@@ -11,7 +11,7 @@ import {
 import { isObject } from '../lib/bytes.js';
 import { VerifierOptionsError } from '../lib/errors.js';
 import { revocationSubject } from '../revocation/handles.js';
-import { decideTrust, type TrustDecision } from '../trust/decide.js';
+import { decidePresentation, decideTrust, type TrustDecision } from '../trust/decide.js';
 import { Trust } from '../trust/trust.js';
 import type {
   VerificationDetails,
@@ -114,7 +114,8 @@ function unknownResult(
 }
 
 const OPTION_KEYS: Readonly<Record<string, readonly string[]>> = {
-  options: ['trust', 'now', 'revocation', 'policy', 'formats', 'limits', 'registry'],
+  options: ['trust', 'now', 'revocation', 'presentation', 'policy', 'formats', 'limits', 'registry'],
+  'options.presentation': ['nonce', 'audience'],
   'options.policy': ['acceptExpiredKeys', 'requireRevocationData'],
   'options.revocation': ['statusLists', 'divoc', 'shc', 'dcc', 'tokenStatusLists'],
   'options.limits': ['maxTextLength', 'maxBytes', 'maxImagePixels', 'maxItems'],
@@ -137,6 +138,14 @@ function checkOptions(options: VerifyOptions): Context {
   checkKeys(options.policy, 'options.policy');
   checkKeys(options.revocation, 'options.revocation');
   checkKeys(options.limits, 'options.limits');
+  checkKeys(options.presentation, 'options.presentation');
+  for (const name of ['nonce', 'audience'] as const) {
+    const value: unknown = options.presentation?.[name];
+    if (options.presentation !== undefined && (typeof value !== 'string' || value === '' || value.length > 2048))
+      throw new VerifierOptionsError(
+        `options.presentation.${name} must be a non-empty string (at most 2048 characters)`,
+      );
+  }
   if (!(options.trust instanceof Trust))
     throw new VerifierOptionsError('options.trust must be a Trust (new Trust(), then trust.add(...))');
   if (options.now !== undefined && (!(options.now instanceof Date) || Number.isNaN(options.now.getTime())))
@@ -173,7 +182,8 @@ function checkOptions(options: VerifyOptions): Context {
  *
  * Every format goes through the same decisions: the format plugin decodes and checks the signature; `decideTrust`
  * says whether a trusted key signed and which issuer it may speak for (the result's `issuer` comes from the trust);
- * `decideRevocation` applies revocation data signed for that issuer.
+ * `decideRevocation` applies revocation data signed for that issuer; with `options.presentation`, `decidePresentation`
+ * requires the holder's key-binding proof for that request.
  *
  * Never throws for bad input: every failure is a check with a stable code, and `valid` is true only when every check
  * passed. Throws `VerifierOptionsError` only for unusable options (no `Trust`, an unknown option key), a programming
@@ -218,6 +228,15 @@ export async function verify(input: VerifyInput, options: VerifyOptions): Promis
         checks: sortChecks(evidence.checks),
         ...details,
       };
+    }
+    if (options.presentation !== undefined) {
+      const binding = decidePresentation(evidence, options.presentation, ctx.now);
+      // The format's passing key-usage check stood for the proof it verified; it is replaced by why it does not do.
+      if (binding)
+        evidence.checks = [
+          ...evidence.checks.filter((c) => c.name !== 'key-usage' || !c.ok || evidence.holderBinding === undefined),
+          binding,
+        ];
     }
     trust = decideTrust(evidence, { now: ctx.now, acceptExpiredKeys, keyUse: plugin.keyUse ?? plugin.name });
     revocation = await decideRevocation(evidence, trust, ctx);

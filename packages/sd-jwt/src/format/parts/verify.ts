@@ -24,7 +24,8 @@ export function decodeSdJwtVcPayload(payload: unknown): DecodedCredential {
  */
 export async function sdJwtVcEvidence(payload: unknown, context: FormatVerifyContext): Promise<FormatEvidence> {
   // Key windows at signing time are never relaxed (a credential made after its key expired); now-windows are the
-  // verifier's. A scanned SD-JWT has no verifier nonce: key binding is checked when present, not required.
+  // verifier's. Key binding is checked when present, not required here: whether a presentation needs one, for which
+  // nonce and audience, is `verify()`'s decision (its `presentation` option).
   const result = await verifySdJwtVc(payload, { trust: context.trust.store, now: context.now });
   const evidence = evidenceFrom('sd-jwt-vc', result.checks, context.details, 'ERR_SDJWT_KEY_EXPIRED');
   if (result.signer) evidence.signer = result.signer;
@@ -33,6 +34,11 @@ export async function sdJwtVcEvidence(payload: unknown, context: FormatVerifyCon
     evidence.details.verificationMethod = String(result.header.kid);
   }
   if (result.issuer !== undefined) evidence.claimedIssuer = result.issuer;
+  // What the verified KB-JWT was made for: `verify()` compares it with a presentation request's nonce and audience.
+  if (result.keyBinding) {
+    const { nonce, audience, issuedAt } = result.keyBinding;
+    evidence.holderBinding = { nonce, audience, issuedAt: new Date(issuedAt * 1000) };
+  }
   if (!result.payload) return evidence;
   evidence.credential = result.payload;
   const { iat, exp } = result.payload;
