@@ -125,7 +125,7 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     await app.close().catch(() => undefined);
   });
 
-  it('concurrent writes share statements: one winner per id, every text byte for byte, each caller its own answer', async () => {
+  it('concurrent writes share statements: one winner per id, texts byte for byte, each caller its answer', async () => {
     const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
     try {
       // Characters JSON and SQL escaping must both get right.

@@ -297,7 +297,7 @@ describe('verification on worker threads', () => {
     }
   }, 60_000);
 
-  it('loads the trust files on the thread: a credential of an issuer they bind is VALID, without them not', async () => {
+  it('loads the trust files on the thread: an issuer they bind is VALID, without them not', async () => {
     const otherDid = didKeyFromKeyPair(otherKeyPair);
     // Its public JWK, named by its verification method (kid): what a registry hands its verifiers.
     const jwk = { ...exportPublicJwk(otherKeyPair), kid: verificationMethodId(otherKeyPair) };
