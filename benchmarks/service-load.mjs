@@ -263,7 +263,7 @@ async function clientMain() {
   const loadBefore = loadavg();
   let agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-  const request = (method, path, body) =>
+  const request = (method, path, body, extraHeaders = {}) =>
     new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
       const started = process.hrtime.bigint();
@@ -276,6 +276,7 @@ async function clientMain() {
           agent,
           headers: {
             'x-api-key': apiKey,
+            ...extraHeaders,
             ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
           },
         },
@@ -295,6 +296,10 @@ async function clientMain() {
       req.end(payload);
     });
   const post = (path, body) => request('POST', path, body);
+  // Issue requests carry an Idempotency-Key, as docs/service.md asks registries to send on every one.
+  const keyPrefix = `load-${Date.now().toString(36)}`;
+  let keys = 0;
+  const issue = (body) => request('POST', '/credentials/issue', body, { 'idempotency-key': `${keyPrefix}-${keys++}` });
 
   async function phase(key, name, connections, count, makeRequest) {
     const latencies = [];
@@ -354,8 +359,12 @@ async function clientMain() {
     const base = nextRecord;
     nextRecord += requests;
     results.push(
-      await phase('issue', 'issue (record → signed VC + QR texts, new certificate each)', connections, requests, (i) =>
-        post('/credentials/issue', { record: record(base + i), template: TEMPLATE }),
+      await phase(
+        'issue',
+        'issue (record → signed VC + QR texts, new certificate each, Idempotency-Key)',
+        connections,
+        requests,
+        (i) => issue({ record: record(base + i), template: TEMPLATE }),
       ),
     );
     // Like for like with `divoc issue --format vc`: the W3C credential only (the service adds nothing else).
@@ -364,10 +373,10 @@ async function clientMain() {
     results.push(
       await phase(
         'issue-vc',
-        'issue, W3C VC only (formats: ["w3c-vc"]), new certificate each',
+        'issue, W3C VC only (formats: ["w3c-vc"]), new certificate each, Idempotency-Key',
         connections,
         requests,
-        (i) => post('/credentials/issue', { record: record(vcBase + i), template: TEMPLATE, formats: ['w3c-vc'] }),
+        (i) => issue({ record: record(vcBase + i), template: TEMPLATE, formats: ['w3c-vc'] }),
       ),
     );
     results.push(

@@ -160,6 +160,42 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     }
   });
 
+  it('Idempotency-Key claims share statements: one claim per key, the rest in flight or refused', async () => {
+    const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
+    try {
+      const idem = storage.idempotency;
+      // Ten requests with one key at once (the same body), two with another body, and ten other keys.
+      const same = Array.from({ length: 10 }, () => idem.begin('c1', 'k-shared', 'fp-a', 60_000));
+      const other = Array.from({ length: 2 }, () => idem.begin('c1', 'k-shared', 'fp-b', 60_000));
+      const distinct = Array.from({ length: 10 }, (_, i) => idem.begin('c1', `k-${i}`, 'fp-a', 60_000));
+      const [a, b, c] = await Promise.all([Promise.all(same), Promise.all(other), Promise.all(distinct)]);
+      const all = [...a, ...b];
+      expect(all.filter((x) => x.state === 'started').length).toBe(1);
+      const winnerBody = a.some((x) => x.state === 'started') ? 'fp-a' : 'fp-b';
+      for (const x of all.filter((y) => y.state !== 'started')) expect(['in-flight', 'mismatch']).toContain(x.state);
+      // Every request with the other body than the winner's is refused as a reuse of the key.
+      const losers = winnerBody === 'fp-a' ? b : a;
+      expect(losers.every((x) => x.state === 'mismatch')).toBe(true);
+      // Control: distinct keys each get their own claim.
+      expect(c.every((x) => x.state === 'started')).toBe(true);
+      // Completed: the stored response comes back, byte for byte, to a retry with the winner's body.
+      const response = { statusCode: 201, contentType: 'application/json', body: '{"a":"\\"é"}', headers: { x: '1' } };
+      await Promise.all([
+        idem.complete('c1', 'k-shared', response),
+        ...c.map((_, i) => idem.complete('c1', `k-${i}`, { ...response, body: String(i) })),
+      ]);
+      expect(await idem.begin('c1', 'k-shared', winnerBody, 60_000)).toEqual({ state: 'completed', response });
+      expect(await idem.begin('c1', 'k-3', 'fp-a', 60_000)).toEqual({
+        state: 'completed',
+        response: { ...response, body: '3' },
+      });
+      // Another client's scope is its own.
+      expect((await idem.begin('c2', 'k-shared', 'fp-a', 60_000)).state).toBe('started');
+    } finally {
+      await storage.close();
+    }
+  });
+
   it('rejects an unsafe schema name', async () => {
     await expect(
       createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' }),

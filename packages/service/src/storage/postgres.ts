@@ -134,62 +134,113 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     },
   };
 
-  const idempotency: IdempotencyStore = {
-    async begin(scope, key, fingerprint, lockMs): Promise<IdempotencyBegin> {
+  type IdempotencyRow = {
+    fingerprint: string;
+    status_code: number | null;
+    content_type: string | null;
+    body: string | null;
+    headers: string | null;
+  };
+  /** What a stored idempotency row says to a request that did not get the lock. */
+  const stateOf = (row: IdempotencyRow, fingerprint: string): IdempotencyBegin => {
+    if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
+    if (row.status_code === null) return { state: 'in-flight' };
+    return {
+      state: 'completed',
+      response: {
+        statusCode: row.status_code,
+        contentType: row.content_type ?? 'application/json',
+        body: row.body ?? '',
+        ...(row.headers !== null ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
+      },
+    };
+  };
+  interface BeginItem {
+    scope: string;
+    key: string;
+    fingerprint: string;
+    lockMs: number;
+  }
+  // Claims from concurrent requests share statements, as credential writes do. One claim per (scope, key) and lock
+  // time per statement (PostgreSQL cannot update one row twice in one INSERT … ON CONFLICT); a repeat waits for the
+  // next batch and then finds the first one's lock.
+  const beginMany = createBatcher<BeginItem, IdempotencyBegin | undefined>(async (items) => {
+    const first = new Map<string, BeginItem>();
+    for (const item of items) {
+      const id = `${item.lockMs}\u0000${item.scope}\u0000${item.key}`;
+      if (!first.has(id)) first.set(id, item);
+    }
+    const claimed = new Set<BeginItem>();
+    const byLock = new Map<number, BeginItem[]>();
+    for (const item of first.values()) byLock.set(item.lockMs, [...(byLock.get(item.lockMs) ?? []), item]);
+    for (const [lockMs, group] of byLock) {
       // Insert the lock, or take over one abandoned for longer than lockMs (its handler died).
-      const taken = await run(
-        pool,
-        `INSERT INTO ${q}.idempotency AS i (scope, key, fingerprint, locked_at) VALUES ($1, $2, $3, now())
-         ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, locked_at = now()
-         WHERE i.status_code IS NULL AND i.locked_at < now() - $4 * interval '1 millisecond'
-         RETURNING scope`,
-        [scope, key, fingerprint, lockMs],
-      );
-      if (taken.rowCount === 1) return { state: 'started' };
       const { rows } = await run(
         pool,
-        `SELECT fingerprint, status_code, content_type, body, headers FROM ${q}.idempotency WHERE scope = $1 ` +
-          `AND key = $2`,
-        [scope, key],
+        `INSERT INTO ${q}.idempotency AS i (scope, key, fingerprint, locked_at)
+         SELECT scope, key, fingerprint, now()
+         FROM json_to_recordset($1::json) AS r(scope text, key text, fingerprint text)
+         ON CONFLICT (scope, key) DO UPDATE SET fingerprint = EXCLUDED.fingerprint, locked_at = now()
+         WHERE i.status_code IS NULL AND i.locked_at < now() - $2 * interval '1 millisecond'
+         RETURNING scope, key`,
+        [JSON.stringify(group.map(({ scope, key, fingerprint }) => ({ scope, key, fingerprint }))), lockMs],
       );
-      const row = rows[0] as
-        | {
-            fingerprint: string;
-            status_code: number | null;
-            content_type: string | null;
-            body: string | null;
-            headers: string | null;
-          }
-        | undefined;
-      // released in between: try again
-      if (row === undefined) return idempotency.begin(scope, key, fingerprint, lockMs);
-      if (row.fingerprint !== fingerprint) return { state: 'mismatch' };
-      if (row.status_code === null) return { state: 'in-flight' };
-      return {
-        state: 'completed',
-        response: {
-          statusCode: row.status_code,
-          contentType: row.content_type ?? 'application/json',
-          body: row.body ?? '',
-          ...(row.headers !== null ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
-        },
-      };
-    },
-    async complete(scope, key, response: StoredResponse) {
-      await run(
+      const won = new Set(rows.map((r: { scope: string; key: string }) => `${r.scope}\u0000${r.key}`));
+      for (const item of group) if (won.has(`${item.scope}\u0000${item.key}`)) claimed.add(item);
+    }
+    // The others read what holds their key: a completed response, a lock in flight, or another request's key.
+    const others = items.filter((item) => !claimed.has(item));
+    const found = new Map<string, IdempotencyRow>();
+    if (others.length > 0) {
+      const { rows } = await run(
         pool,
-        `UPDATE ${q}.idempotency SET status_code = $3, content_type = $4, body = $5, headers = $6, locked_at = ` +
-          `now() WHERE scope = $1 AND key = $2`,
-        [
-          scope,
-          key,
-          response.statusCode,
-          response.contentType,
-          response.body,
-          response.headers ? JSON.stringify(response.headers) : null,
-        ],
+        `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.content_type, i.body, i.headers
+         FROM ${q}.idempotency i JOIN json_to_recordset($1::json) AS r(scope text, key text)
+         ON i.scope = r.scope AND i.key = r.key`,
+        [JSON.stringify(others.map(({ scope, key }) => ({ scope, key })))],
       );
+      for (const row of rows as (IdempotencyRow & { scope: string; key: string })[])
+        found.set(`${row.scope}\u0000${row.key}`, row);
+    }
+    return items.map((item) => {
+      if (claimed.has(item)) return { state: 'started' } as const;
+      const row = found.get(`${item.scope}\u0000${item.key}`);
+      // Released in between (undefined): the caller tries again.
+      return row === undefined ? undefined : stateOf(row, item.fingerprint);
+    });
+  }, batch);
+  const completeMany = createBatcher<{ scope: string; key: string; response: StoredResponse }, void>(async (items) => {
+    await run(
+      pool,
+      `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
+           headers = r.headers, locked_at = now()
+         FROM json_to_recordset($1::json) AS r(scope text, key text, status_code integer, content_type text,
+           body text, headers text)
+         WHERE i.scope = r.scope AND i.key = r.key`,
+      [
+        JSON.stringify(
+          items.map(({ scope, key, response }) => ({
+            scope,
+            key,
+            status_code: response.statusCode,
+            content_type: response.contentType,
+            body: response.body,
+            headers: response.headers ? JSON.stringify(response.headers) : null,
+          })),
+        ),
+      ],
+    );
+    return items.map(() => undefined);
+  }, batch);
+
+  const idempotency: IdempotencyStore = {
+    async begin(scope, key, fingerprint, lockMs): Promise<IdempotencyBegin> {
+      for (;;) {
+        const begun = await beginMany({ scope, key, fingerprint, lockMs });
+        if (begun !== undefined) return begun;
+      }
     },
+    complete: (scope, key, response) => completeMany({ scope, key, response }),
     async release(scope, key) {
       await run(pool, `DELETE FROM ${q}.idempotency WHERE scope = $1 AND key = $2 AND status_code IS NULL`, [
         scope,
