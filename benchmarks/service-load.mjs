@@ -20,7 +20,7 @@
 // uses only the service's public API (startService, storages) and HTTP, so it measures whatever the service does.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -203,6 +203,28 @@ function cpuSecondsOf(pid) {
   }
 }
 
+/** CPU seconds used so far by every PostgreSQL server process on this machine (Linux /proc), or undefined. */
+function postgresCpuSeconds() {
+  try {
+    let total = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      if (!/^\d+ \((postgres|postmaster)/.test(stat)) continue;
+      const fields = stat.split(') ')[1].split(' ');
+      total += (Number(fields[11]) + Number(fields[12])) / 100;
+    }
+    return total;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Runs `fn` `count` times in a row on this thread: records/s on the wall clock and per CPU-second. */
 async function sequential(count, fn) {
   const cpu = process.cpuUsage();
@@ -307,6 +329,8 @@ async function clientMain() {
     let failures = 0;
     const started = process.hrtime.bigint();
     const cpuBefore = cpuSecondsOf(child.pid);
+    const pgBefore = postgresCpuSeconds();
+    const clientBefore = process.cpuUsage();
     const worker = async () => {
       while (next < count) {
         const i = next++;
@@ -318,6 +342,8 @@ async function clientMain() {
     await Promise.all(Array.from({ length: connections }, worker));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const cpuAfter = cpuSecondsOf(child.pid);
+    const pgAfter = postgresCpuSeconds();
+    const client = process.cpuUsage(clientBefore);
     const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / count : null;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
@@ -334,6 +360,10 @@ async function clientMain() {
       p99: +pct(99).toFixed(1),
       max: +latencies[latencies.length - 1].toFixed(1),
       cpuMsPerRequest: cpuMs === null ? null : +cpuMs.toFixed(3),
+      // The rest of the machine's CPU per request: every PostgreSQL process, and this load generator.
+      postgresCpuMsPerRequest:
+        pgBefore !== undefined && pgAfter !== undefined ? +(((pgAfter - pgBefore) * 1000) / count).toFixed(3) : null,
+      clientCpuMsPerRequest: +((client.user + client.system) / 1000 / count).toFixed(3),
     };
   }
 
@@ -559,15 +589,15 @@ async function clientMain() {
 export function formatServiceReport(report) {
   const lines = [report.header, ''];
   lines.push(
-    '| phase | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | service CPU ms/req | library /s | ' +
-      'service/library | service/CLI |',
+    '| phase | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | CPU ms/req: service / PostgreSQL / client | ' +
+      'library /s | service/library | service/CLI |',
   );
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const times = (x) => (x === undefined ? '-' : `${x.ratio}×`);
   for (const r of report.results) {
     lines.push(
       `| ${r.name} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.failures} | ` +
-        `${r.cpuMsPerRequest ?? '-'} | ` +
+        `${r.cpuMsPerRequest ?? '-'} / ${r.postgresCpuMsPerRequest ?? '-'} / ${r.clientCpuMsPerRequest ?? '-'} | ` +
         `${r.library?.perSecond ?? '-'} | ${times(r.library)} | ${times(r.cli)} |`,
     );
   }

@@ -477,6 +477,14 @@ async function createTables(pool: pg.Pool, q: string): Promise<void> {
     scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, locked_at timestamptz NOT NULL,
     status_code integer, content_type text, body text, headers text, PRIMARY KEY (scope, key))`,
   );
+  // Credentials and stored responses are JSON of a few KiB, which PostgreSQL compresses: lz4 (PostgreSQL 14+, when
+  // built with it) costs the database a fraction of the CPU of its default pglz. Elsewhere the default stays.
+  for (const [table, column] of [
+    ['credentials', 'credential'],
+    ['credentials', 'outputs'],
+    ['idempotency', 'body'],
+  ])
+    await pool.query(`ALTER TABLE ${q}.${table} ALTER COLUMN ${column} SET COMPRESSION lz4`).catch(() => undefined);
   await run(
     pool,
     `CREATE TABLE IF NOT EXISTS ${q}.status_lists (
