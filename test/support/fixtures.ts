@@ -139,6 +139,20 @@ export async function ed25519Issuer(): Promise<Ed25519Issuer> {
   return { keyPair, id, did: didKeyFromKeyPair(keyPair), signer: createSigner(keyPair, { id }), trustStore };
 }
 
+/** The fewest fields the vaccination-v2 template takes (what SD-JWT VC and presentation tests issue). */
+export const minimalVaccinationRecord = {
+  name: 'Bhaya Mitra',
+  dob: '1994-09-01',
+  vaccine: 'Covishield',
+  batch: '4121Z005',
+  dose: 1,
+  totalDoses: 2,
+  vaccinationDate: '2021-05-03',
+  facilityName: 'ABC Medical Center',
+  facilityCountry: 'IN',
+  refId: '12346',
+};
+
 /** A vaccination record as a registry sends it to the service or the worker (numeric doses, no address). */
 export const registryRecord = {
   refId: 'R-1002',

@@ -5,6 +5,7 @@
  * storage and, when reachable, PostgreSQL (127.0.0.1:5432, db test).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { minimalVaccinationRecord } from '../../../test/support/fixtures.js';
 import { exportJWK } from 'jose';
 import {
   createSigner,
@@ -90,18 +91,7 @@ async function outcomeOf(url: string, id: string): Promise<Outcome> {
 
 const DISCLOSE = ['target_disease', 'vaccination_date', 'name'];
 /** A record for credentials other issuers sign in the tests. */
-const OTHER_RECORD = {
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  vaccine: 'Covishield',
-  batch: '4121Z005',
-  dose: 1,
-  totalDoses: 2,
-  vaccinationDate: '2021-05-03',
-  facilityName: 'ABC Medical Center',
-  facilityCountry: 'IN',
-  refId: '12347',
-};
+const OTHER_RECORD = { ...minimalVaccinationRecord, refId: '12347' };
 const VACCINATION = { disease: 'COVID-19', after: '2021-01-01' };
 
 describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, makeStorage) => {
@@ -314,30 +304,12 @@ describe.each(BACKENDS)('OpenID4VP presentation requests (%s storage)', (_name, 
     const kid = jwkThumbprint(otherKey);
     const issuer = 'https://other-issuer.example';
     const holderKey = await generateKeyPair('Ed25519');
-    const other = await issueSdJwtVc(
-      buildCredential(
-        'vaccination-v2',
-        {
-          name: 'Bhaya Mitra',
-          dob: '1994-09-01',
-          vaccine: 'Covishield',
-          batch: '4121Z005',
-          dose: 1,
-          totalDoses: 2,
-          vaccinationDate: '2021-05-03',
-          facilityName: 'ABC Medical Center',
-          facilityCountry: 'IN',
-          refId: '12346',
-        },
-        { issuer },
-      ),
-      {
-        signer: createSigner(otherKey, { id: kid }),
-        issuer,
-        kid,
-        holderPublicKey: exportPublicJwk(holderKey),
-      },
-    );
+    const other = await issueSdJwtVc(buildCredential('vaccination-v2', minimalVaccinationRecord, { issuer }), {
+      signer: createSigner(otherKey, { id: kid }),
+      issuer,
+      kid,
+      holderPublicKey: exportPublicJwk(holderKey),
+    });
     const otherHolder = createSigner(holderKey, { id: 'wallet-2' });
     const attempt = async () => {
       const { created, resolved } = await request();

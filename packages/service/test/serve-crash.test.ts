@@ -18,21 +18,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { exportPrivateJwk, generateKeyPair, writePrivateKeyFile } from '@divoc/keys';
 import { registryRecord } from '../../../test/support/fixtures.js';
+import { PG_CONNECTION, postgresReachable } from './helpers.js';
 
 // The operator's command: the built CLI, which loads this package's built service.
 const BIN = fileURLToPath(new URL('../../cli/dist/bin.js', import.meta.url));
-const PG = process.env.DIVOC_TEST_POSTGRES ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function postgresReachable(): Promise<boolean> {
-  const client = new pg.Client({ connectionString: PG, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-    return true;
-  } catch {
-    return false;
-  }
-}
+const PG = PG_CONNECTION;
 
 const run = randomBytes(4).toString('hex');
 const schema = `divoc_crash_${run}`;

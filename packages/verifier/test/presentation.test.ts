@@ -4,6 +4,7 @@
  * Every refusal sits next to a control that passes.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { minimalVaccinationRecord } from '../../../test/support/fixtures.js';
 import {
   createSigner,
   exportPublicJwk,
@@ -37,18 +38,7 @@ const NONCE = 'n-0S6_WzA2Mj';
 const AUDIENCE = 'redirect_uri:https://verifier.divoc.example/presentations/1';
 const EXPECTED = { nonce: NONCE, audience: AUDIENCE };
 const DISCLOSE = ['name', 'vaccination_date'];
-const RECORD = {
-  name: 'Bhaya Mitra',
-  dob: '1994-09-01',
-  vaccine: 'Covishield',
-  batch: '4121Z005',
-  dose: 1,
-  totalDoses: 2,
-  vaccinationDate: '2021-05-03',
-  facilityName: 'ABC Medical Center',
-  facilityCountry: 'IN',
-  refId: '12346',
-};
+const RECORD = minimalVaccinationRecord;
 
 let issuerKey: KeyPair;
 let kid: string;
