@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createSigner,
@@ -325,6 +325,69 @@ describe('verification on worker threads', () => {
     } finally {
       await trusting.close();
       await plain.close();
+    }
+  }, 60_000);
+});
+
+describe('a thread that dies', () => {
+  it('fails only the requests it held (500), is replaced, and the next request is issued', async () => {
+    // A key loader module whose signer ends its thread on the first signature of the run (a crash in native code,
+    // say), and signs normally in the replacement thread.
+    const keysDist = new URL('../../keys/dist/index.js', import.meta.url).href;
+    const module = join(dir, 'crashing-keys.mjs');
+    await writeFile(
+      module,
+      `import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+export async function loadIssuerKeys({ keyFile, flag, keysDist }) {
+  const keys = await import(keysDist);
+  const jwk = JSON.parse(readFileSync(keyFile, 'utf8'));
+  const keyPair = await keys.importKeyPair({ jwk });
+  const signer = keys.createSigner(keyPair, { id: keys.verificationMethodId(keyPair) });
+  const sign = async (data) => {
+    if (!existsSync(flag)) {
+      writeFileSync(flag, 'crashed once');
+      process.exit(7);
+    }
+    return signer.sign(data);
+  };
+  const crashing = { id: signer.id, algorithm: signer.algorithm, sign };
+  return { vc: { signer: crashing, suite: 'eddsa-rdfc-2022', verificationMethod: signer.id } };
+}
+`,
+    );
+    const c = config(0);
+    const app = await service.createService({
+      ...c,
+      threads: {
+        count: 1,
+        keys: {
+          module: pathToFileURL(module).href,
+          options: { keyFile: join(dir, 'vc.jwk'), flag: join(dir, 'crashed.flag'), keysDist },
+        },
+      },
+    });
+    try {
+      const ask = (i: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/credentials/issue',
+          payload: { record: record(700 + i), template: 'vaccination-v2', formats: ['w3c-vc'] },
+        });
+      const first = await ask(0);
+      expect(first.statusCode).toBe(500);
+      expect(first.json().error.code).toBe('ERR_INTERNAL');
+      // Control: the replacement thread signs, and what it signs verifies.
+      let next = await ask(1);
+      for (let i = 2; i < 20 && next.statusCode !== 201; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        next = await ask(i);
+      }
+      expect(next.statusCode).toBe(201);
+      const trust = new Trust();
+      trust.addDidKey(didKeyFromKeyPair(keyPair));
+      expect((await verify(next.json().credential, { trust })).valid).toBe(true);
+    } finally {
+      await app.close();
     }
   }, 60_000);
 });

@@ -113,6 +113,8 @@ interface Slot {
   pending: Map<number, Pending>;
   /** The status lists this thread holds (sent once per version). */
   lists?: readonly Record<string, unknown>[];
+  /** Its thread died and no replacement could start: it takes no more work. */
+  dead?: boolean;
 }
 
 function revive(error: SerializedError): Error {
@@ -187,7 +189,10 @@ export async function threadIssuance(count: number, data: ThreadData, expected: 
         failPending(`exited (code ${code})`);
         if (closing || !ready) return;
         // A replacement takes its place; requests arriving meanwhile queue on it.
-        void start(current).catch(() => undefined);
+        void start(current).catch(() => {
+          current.dead = true;
+          failPending('no replacement thread could start');
+        });
       });
     });
   };
@@ -205,14 +210,17 @@ export async function threadIssuance(count: number, data: ThreadData, expected: 
     task: unknown,
     lists?: readonly Record<string, unknown>[],
   ): Promise<T> => {
-    let best = slots[0] as Slot;
-    for (const slot of slots) if (slot.pending.size < best.pending.size) best = slot;
+    let slot: Slot | undefined;
+    for (const candidate of slots)
+      if (!candidate.dead && (slot === undefined || candidate.pending.size < slot.pending.size)) slot = candidate;
+    if (slot === undefined) return Promise.reject(new Error('issuance thread: none is running'));
+    const chosen = slot;
     const id = nextId++;
-    const newLists = lists !== undefined && best.lists !== lists ? lists : undefined;
-    if (newLists !== undefined) best.lists = newLists;
+    const newLists = lists !== undefined && chosen.lists !== lists ? lists : undefined;
+    if (newLists !== undefined) chosen.lists = newLists;
     return new Promise<T>((resolve, reject) => {
-      best.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      best.worker.postMessage({ id, kind, task, ...(newLists !== undefined ? { lists: newLists } : {}) });
+      chosen.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      chosen.worker.postMessage({ id, kind, task, ...(newLists !== undefined ? { lists: newLists } : {}) });
     });
   };
 
