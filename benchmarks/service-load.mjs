@@ -195,12 +195,16 @@ function vmHwmMiB(pid) {
  */
 function cpuSecondsOf(pid) {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    // utime and stime are fields 14 and 15 of the line (11 and 12 after the command name), in clock ticks of 1/100 s.
-    return (Number(fields[11]) + Number(fields[12])) / 100;
+    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined;
   }
+}
+
+/** utime + stime of a /proc/<pid>/stat line (fields 14 and 15, in clock ticks of 1/100 s), in seconds. */
+function statCpuSeconds(stat) {
+  const fields = stat.split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** CPU seconds used so far by every PostgreSQL server process on this machine (Linux /proc), or undefined. */
@@ -215,9 +219,7 @@ function postgresCpuSeconds() {
       } catch {
         continue; // exited meanwhile
       }
-      if (!/^\d+ \((postgres|postmaster)/.test(stat)) continue;
-      const fields = stat.split(') ')[1].split(' ');
-      total += (Number(fields[11]) + Number(fields[12])) / 100;
+      if (/^\d+ \((postgres|postmaster)/.test(stat)) total += statCpuSeconds(stat);
     }
     return total;
   } catch {

@@ -7,23 +7,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { IssuerKeys } from '@divoc/issuer';
 import { Trust, toJsonReport, verify } from '@divoc/verifier';
 import { loadServiceKeys, loadTrustFiles } from './config/file.js';
-import type { ServiceKeys } from './config/types.js';
-import { issuanceClientError, issueRecord, signCredential } from './issuance/issue.js';
-import type { IssuanceSettings } from './issuance/issue.js';
+import { issuanceClientError, issuerKeysOf, issueRecord, signCredential } from './issuance/issue.js';
 import { keyIdentities, type SerializedError, type ThreadData, type ThreadMessage } from './issuance/pool.js';
 import { ServiceError } from './lib/errors.js';
-
-/** The service's keys as `@divoc/issuer` takes them (the same mapping the service makes). */
-export function issuerKeysOf(keys: ServiceKeys, settings: IssuanceSettings): IssuerKeys {
-  return {
-    vc: { signer: keys.vc.signer, suite: settings.vcSuite, verificationMethod: settings.vcVerificationMethod },
-    ...(keys.dsc ? { dsc: keys.dsc } : {}),
-    ...(keys.dcc ? { dcc: keys.dcc } : {}),
-    ...(keys.vdsnc ? { vdsnc: keys.vdsnc } : {}),
-    ...(keys.dvc ? { dvc: keys.dvc } : {}),
-    ...(keys.shc ? { shc: keys.shc } : {}),
-  };
-}
 
 async function loadKeys(data: ThreadData): Promise<IssuerKeys> {
   const source = data.keys;

@@ -34,7 +34,7 @@ import * as S from './lib/schemas.js';
 import { fingerprint, stableStringify } from './lib/stable-json.js';
 import { openApiDocument, type RouteDoc } from './openapi.js';
 import { StatusListManager } from './status/manager.js';
-import { issuanceClientError, type IssuanceSettings } from './issuance/issue.js';
+import { issuanceClientError, issuerKeysOf, type IssuanceSettings } from './issuance/issue.js';
 import { inlineIssuance, keyIdentities, threadIssuance, type Issuance } from './issuance/pool.js';
 import { createMemoryStorage } from './storage/memory.js';
 import { Oid4vciError } from './oid4vci/errors.js';
@@ -212,14 +212,10 @@ function resolveConfig(config: ServiceConfig): ResolvedConfig {
     };
     trust.addTrustListEntry(ownKeyEntry);
   }
-  const keys: IssuerKeys = {
-    vc: { signer: vc.signer, suite, verificationMethod: vc.verificationMethod ?? vc.signer.id },
-    ...(config.keys.dsc ? { dsc: config.keys.dsc } : {}),
-    ...(config.keys.dcc ? { dcc: config.keys.dcc } : {}),
-    ...(config.keys.vdsnc ? { vdsnc: config.keys.vdsnc } : {}),
-    ...(config.keys.dvc ? { dvc: config.keys.dvc } : {}),
-    ...(config.keys.shc ? { shc: config.keys.shc } : {}),
-  };
+  const keys = issuerKeysOf(config.keys, {
+    vcSuite: suite,
+    vcVerificationMethod: vc.verificationMethod ?? vc.signer.id,
+  });
   const available: IssuableFormat[] = issuableFormats(keys);
   const formats = config.formats ?? available;
   for (const f of formats)
@@ -889,6 +885,22 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     };
   };
 
+  /**
+   * Options of the OpenID4VCI / OpenID4VP routes: wallet-facing routes (no scope) check their own bodies, since their
+   * errors are OAuth errors (`{ error, error_description }`), not the service's validation shape.
+   */
+  const walletRouteOptions = (method: string, url: string) => {
+    const doc = routeDoc(method, url);
+    const validated = doc.scope !== undefined;
+    return {
+      schema: {
+        ...(validated && doc.body !== undefined ? { body: doc.body } : {}),
+        ...(doc.params !== undefined ? { params: doc.params } : {}),
+      },
+      config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
+    };
+  };
+
   app.post(fastifyUrl('/credentials/issue'), opts('POST', '/credentials/issue'), async (request, reply) => {
     const body = request.body as Record<string, unknown>;
     return idempotent(request, reply, () =>
@@ -1017,19 +1029,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       issuerName: config.certificateIssuerName ?? resolved.issuer,
       unknownFields: config.unknownFields ?? 'reject',
       ...(resolved.statusEnabled ? { allocateStatus: () => statusLists.allocate() } : {}),
-      idempotent: (request, reply, exec) => idempotent(request, reply, exec),
-      routeOptions: (method, url) => {
-        const doc = routeDoc(method, url);
-        // Wallet routes check their own bodies: their errors are OAuth errors, not the service's validation shape.
-        const validated = doc.scope !== undefined;
-        return {
-          schema: {
-            ...(validated && doc.body !== undefined ? { body: doc.body } : {}),
-            ...(doc.params !== undefined ? { params: doc.params } : {}),
-          },
-          config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
-        };
-      },
+      idempotent,
+      routeOptions: walletRouteOptions,
       onIssued: (count) => metrics.issued.inc({ kind: 'oid4vci' }, count),
     });
   }
@@ -1066,19 +1067,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           }
         : {}),
       baseUrl: () => credentialIssuerUrl(config, app),
-      idempotent: (request, reply, exec) => idempotent(request, reply, exec),
-      routeOptions: (method, url) => {
-        const doc = routeDoc(method, url);
-        // The response URI checks its own form: its errors are OAuth errors, not the service's validation shape.
-        const validated = doc.scope !== undefined;
-        return {
-          schema: {
-            ...(validated && doc.body !== undefined ? { body: doc.body } : {}),
-            ...(doc.params !== undefined ? { params: doc.params } : {}),
-          },
-          config: { ...(doc.scope !== undefined ? { scope: doc.scope } : {}) },
-        };
-      },
+      idempotent,
+      routeOptions: walletRouteOptions,
       onVerified: (valid) => metrics.verified.inc({ result: valid ? 'valid' : 'invalid' }),
     });
   }

@@ -7,7 +7,7 @@ import { FORMATS } from '@divoc/formats';
 import { issueAllFormats, issueW3cCredential, isIssuerError, type IssuedOutputs, type IssuerKeys } from '@divoc/issuer';
 import type { BitstringStatusListEntry } from '@divoc/status';
 import { isVcError, type SuiteName } from '@divoc/vc';
-import type { IssuableFormat } from '../config/types.js';
+import type { IssuableFormat, ServiceKeys } from '../config/types.js';
 import { ServiceError } from '../lib/errors.js';
 
 /** What every issuance needs besides the request: plain data, sent to each issuance thread once. */
@@ -39,6 +39,21 @@ export interface CredentialTask {
 export interface RecordResult {
   credential: Record<string, unknown>;
   outputs: Record<string, unknown>;
+}
+
+/** The service's keys as `@divoc/issuer` takes them (the same mapping the service makes). */
+export function issuerKeysOf(
+  keys: ServiceKeys,
+  settings: Pick<IssuanceSettings, 'vcSuite' | 'vcVerificationMethod'>,
+): IssuerKeys {
+  return {
+    vc: { signer: keys.vc.signer, suite: settings.vcSuite, verificationMethod: settings.vcVerificationMethod },
+    ...(keys.dsc ? { dsc: keys.dsc } : {}),
+    ...(keys.dcc ? { dcc: keys.dcc } : {}),
+    ...(keys.vdsnc ? { vdsnc: keys.vdsnc } : {}),
+    ...(keys.dvc ? { dvc: keys.dvc } : {}),
+    ...(keys.shc ? { shc: keys.shc } : {}),
+  };
 }
 
 /** Each format's output as the API returns it (its plugin says which fields: texts, no images). */

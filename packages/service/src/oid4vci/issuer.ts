@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceRouteDeps } from '../lib/route-deps.js';
 import { certificateIdFor, checkRecordFields, isIssuerError, splitRecord } from '@divoc/issuer';
 import { buildCredential, defaultRegistry, RecordValidationError } from '@divoc/schemas';
 import { renderQr } from '@divoc/qr';
@@ -36,7 +37,7 @@ const BUILT_IN_DISPLAY: Readonly<Record<string, readonly Oid4vciDisplay[]>> = {
 };
 
 /** What the OpenID4VCI routes need from the service. */
-export interface Oid4vciDeps {
+export interface Oid4vciDeps extends ServiceRouteDeps {
   config: Oid4vciConfig;
   store: Oid4vciStore;
   credentials: CredentialStore;
@@ -51,14 +52,6 @@ export interface Oid4vciDeps {
   unknownFields: 'reject' | 'ignore';
   /** Allocates a Bitstring Status List entry (undefined when status lists are off). */
   allocateStatus?: () => Promise<{ entry: BitstringStatusListEntry; listId: string; index: number }>;
-  /** Runs a registry POST under its Idempotency-Key (the service's helper). */
-  idempotent: (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    exec: () => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>,
-  ) => Promise<FastifyReply>;
-  /** Route options (schema and scope) of a documented route. */
-  routeOptions: (method: string, url: string) => Record<string, unknown>;
   /** Counts issued copies (metrics). */
   onIssued: (count: number) => void;
 }

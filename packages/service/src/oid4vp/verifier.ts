@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceRouteDeps } from '../lib/route-deps.js';
 import { isUnsafeJsonError, parseJsonStrict, type Check } from '@divoc/keys';
 import { loadDdccReader } from '@divoc/schemas';
 import { parseSdJwt } from '@divoc/sd-jwt';
@@ -78,7 +79,7 @@ async function credentialTypes(credential: Record<string, unknown>): Promise<Set
 }
 
 /** What the OpenID4VP routes need from the service. */
-export interface Oid4vpDeps {
+export interface Oid4vpDeps extends ServiceRouteDeps {
   config: Oid4vpConfig;
   store: Oid4vpStore;
   /** The service's verification trust (`/credentials/verify`'s). */
@@ -101,14 +102,6 @@ export interface Oid4vpDeps {
   statusListCredential?: (url: string) => Promise<Record<string, unknown> | undefined>;
   /** The service's public base URL (the response URI lives under it). */
   baseUrl: () => string;
-  /** Runs a registry POST under its Idempotency-Key (the service's helper). */
-  idempotent: (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    exec: () => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }>,
-  ) => Promise<FastifyReply>;
-  /** Route options (schema and scope) of a documented route. */
-  routeOptions: (method: string, url: string) => Record<string, unknown>;
   /** Counts verified responses (metrics). */
   onVerified: (valid: boolean) => void;
 }
