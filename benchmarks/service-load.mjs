@@ -13,18 +13,20 @@
 //   --threads N    `threads: { count: N, keys, trust }` in the service config: sign and verify on N threads, each
 //                  loading the key file the service itself loaded (only when given: without it, the main thread)
 //   --profile DIR  a V8 CPU profile of the service process, written when it stops
+//   --phases LIST  only these phases (issue,issue-vc,issue-retry,verify,verify-compact; default all)
 //   --no-cli       skip the CLI baseline (it spawns the built packages/cli/dist/bin.js)
 //
-// The service runs in a child process (its own event loop, as in production); this process is the client: plain
-// node:http with a keep-alive agent, N connections, each taking the next request until the count is done. The harness
+// The service runs in a child process (its own event loop, as in production); this process is the client: N
+// keep-alive connections (lib/http-load.mjs: lean, so the client takes little of the machine's CPU from the service),
+// each taking the next request until the count is done. The harness
 // uses only the service's public API (startService, storages) and HTTP, so it measures whatever the service does.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { openConnections } from './lib/http-load.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
@@ -255,6 +257,9 @@ async function clientMain() {
   const capSeconds = numberOf('cap', service ? 900 : 300);
   const threads = numberOf('threads', undefined);
   const runCli = !flag('no-cli');
+  const PHASES = ['issue', 'issue-vc', 'issue-retry', 'verify', 'verify-compact'];
+  const phases = (value('phases') ?? PHASES.join(',')).split(',');
+  if (phases.some((p) => !PHASES.includes(p))) throw new Error(`--phases takes some of ${PHASES.join(',')}`);
   const json = flag('json');
   const profileDir = value('profile');
   // --profile DIR: a V8 CPU profile of the service process (written when it stops), for `node --cpu-prof` readers.
@@ -285,40 +290,19 @@ async function clientMain() {
   const { url, apiKey, storage } = ready;
   const { hostname, port } = new URL(url);
   const loadBefore = loadavg();
-  let agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-
+  // 64 connections for the warm-up; each phase opens its own count.
+  let http = openConnections(hostname, port, 64);
   const request = (method, path, body, extraHeaders = {}) =>
-    new Promise((resolve, reject) => {
-      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-      const started = process.hrtime.bigint();
-      const req = http.request(
-        {
-          host: hostname,
-          port,
-          path,
-          method,
-          agent,
-          headers: {
-            'x-api-key': apiKey,
-            ...extraHeaders,
-            ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
-          },
-        },
-        (res) => {
-          const chunks = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () =>
-            resolve({
-              status: res.statusCode,
-              body: Buffer.concat(chunks).toString('utf8'),
-              ms: Number(process.hrtime.bigint() - started) / 1e6,
-            }),
-          );
-        },
-      );
-      req.on('error', reject);
-      req.end(payload);
-    });
+    http.request(
+      method,
+      path,
+      {
+        'x-api-key': apiKey,
+        ...extraHeaders,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body === undefined ? undefined : JSON.stringify(body),
+    );
   const post = (path, body) => request('POST', path, body);
   // Issue requests carry an Idempotency-Key, as docs/service.md asks registries to send on every one.
   const keyPrefix = `load-${Date.now().toString(36)}`;
@@ -326,6 +310,7 @@ async function clientMain() {
   const issue = (body) => request('POST', '/credentials/issue', body, { 'idempotency-key': `${keyPrefix}-${keys++}` });
 
   async function phase(key, name, connections, count, makeRequest) {
+    if (!phases.includes(key)) return undefined;
     const latencies = [];
     let next = 0;
     let failures = 0;
@@ -385,16 +370,17 @@ async function clientMain() {
   // Every phase of new certificates takes records no earlier phase used (one service for every connection count).
   let nextRecord = 0;
   const results = [];
-  for (const connections of connectionCounts) {
-    agent.destroy();
-    agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const keep = (result) => result !== undefined && results.push(result);
+  for (const connectionCount of connectionCounts) {
+    http.close();
+    http = openConnections(hostname, port, connectionCount);
     const base = nextRecord;
     nextRecord += requests;
-    results.push(
+    keep(
       await phase(
         'issue',
         'issue (record → signed VC + QR texts, new certificate each, Idempotency-Key)',
-        connections,
+        connectionCount,
         requests,
         (i) => issue({ record: record(base + i), template: TEMPLATE }),
       ),
@@ -402,27 +388,27 @@ async function clientMain() {
     // Like for like with `divoc issue --format vc`: the W3C credential only (the service adds nothing else).
     const vcBase = nextRecord;
     nextRecord += requests;
-    results.push(
+    keep(
       await phase(
         'issue-vc',
         'issue, W3C VC only (formats: ["w3c-vc"]), new certificate each, Idempotency-Key',
-        connections,
+        connectionCount,
         requests,
         (i) => issue({ record: record(vcBase + i), template: TEMPLATE, formats: ['w3c-vc'] }),
       ),
     );
-    results.push(
-      await phase('issue-retry', 'issue retry (same record: stored certificate)', connections, requests, (i) =>
+    keep(
+      await phase('issue-retry', 'issue retry (same record: stored certificate)', connectionCount, requests, (i) =>
         post('/credentials/issue', { record: record(base + (i % 100)), template: TEMPLATE }),
       ),
     );
-    results.push(
-      await phase('verify', 'verify (VC-API, signature + status list)', connections, requests, () =>
+    keep(
+      await phase('verify', 'verify (VC-API, signature + status list)', connectionCount, requests, () =>
         post('/credentials/verify', { verifiableCredential: sample.credential }),
       ),
     );
-    results.push(
-      await phase('verify-compact', 'verify (compact QR text)', connections, requests, () =>
+    keep(
+      await phase('verify-compact', 'verify (compact QR text)', connectionCount, requests, () =>
         post('/credentials/verify', { input: sample.outputs['vc-compact'].text }),
       ),
     );
@@ -449,7 +435,7 @@ async function clientMain() {
     child.send('rss');
   });
   const peakRssMiB = vmHwmMiB(child.pid) ?? sampled;
-  agent.destroy();
+  http.close();
   // Stop the service before the baselines, so they have the machine the service had.
   await new Promise((resolve) => {
     child.once('exit', resolve);

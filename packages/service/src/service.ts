@@ -66,6 +66,8 @@ interface HandlerResult {
   body?: unknown;
   raw?: { contentType: string; payload: string | Uint8Array };
   headers?: Record<string, string>;
+  /** The body is made of this stored credential: an Idempotency-Key stores the reference, not a second copy. */
+  bodyFrom?: StoredResponse['bodyFrom'];
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -576,12 +578,14 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           'this Idempotency-Key was used with a different request',
         );
       if (begun.state === 'completed') {
+        const { response } = begun;
+        const payload = response.bodyFrom === undefined ? response.body : await rebuiltBody(response);
         metrics.replays.inc();
         reply.header('idempotent-replayed', 'true');
         return send(reply, {
-          status: begun.response.statusCode,
-          raw: { contentType: begun.response.contentType, payload: begun.response.body },
-          ...(begun.response.headers ? { headers: begun.response.headers } : {}),
+          status: response.statusCode,
+          raw: { contentType: response.contentType, payload },
+          ...(response.headers ? { headers: response.headers } : {}),
         });
       }
       if (begun.state === 'in-flight') {
@@ -604,20 +608,23 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           throw error;
         }
         // Auth and rate-limit refusals never get here; server failures are not stored (a retry may succeed).
-        if (result.status < 500) {
-          const stored: StoredResponse = {
-            statusCode: result.status,
-            contentType: result.raw?.contentType ?? JSON_TYPE,
-            body: result.raw !== undefined ? String(result.raw.payload) : JSON.stringify(result.body),
-            ...(result.headers !== undefined && Object.keys(result.headers).length > 0
-              ? { headers: result.headers }
-              : {}),
-          };
-          await storage.idempotency.complete(scope, header, stored);
-        } else {
+        if (result.status >= 500) {
           await storage.idempotency.release(scope, header).catch(() => undefined);
+          return send(reply, result);
         }
-        return send(reply, result);
+        // Serialised once: the bytes stored are the bytes sent.
+        const raw = result.raw ?? { contentType: JSON_TYPE, payload: JSON.stringify(result.body) };
+        const stored: StoredResponse = {
+          statusCode: result.status,
+          contentType: raw.contentType,
+          body: result.bodyFrom !== undefined ? '' : String(raw.payload),
+          ...(result.headers !== undefined && Object.keys(result.headers).length > 0
+            ? { headers: result.headers }
+            : {}),
+          ...(result.bodyFrom !== undefined ? { bodyFrom: result.bodyFrom } : {}),
+        };
+        await storage.idempotency.complete(scope, header, stored);
+        return send(reply, { status: result.status, raw, ...(result.headers ? { headers: result.headers } : {}) });
       } finally {
         inFlight.delete(local);
         done();
@@ -629,6 +636,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       'a request with this Idempotency-Key is still running; retry later',
       { headers: { 'retry-after': '1' } },
     );
+  }
+
+  /** The body of a stored response that refers to a stored credential, as the first response had it. */
+  async function rebuiltBody(response: StoredResponse): Promise<string> {
+    const from = response.bodyFrom!;
+    const stored = await storage.credentials.get(from.credentialId);
+    // Credentials are never deleted: a store that lost one cannot replay (500, not a 503 to retry forever).
+    if (stored === undefined) throw new Error(`stored response refers to missing credential ${from.credentialId}`);
+    const rebuilt =
+      from.shape === 'record'
+        ? recordResponse(stored, response.statusCode === 201)
+        : credentialResponse(stored, response.statusCode === 201);
+    return JSON.stringify(rebuilt.body);
   }
 
   // ---- handlers --------------------------------------------------------------------------------------------------
@@ -697,6 +717,16 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         outputs,
         ...(errors !== undefined ? { errors } : {}),
       },
+      bodyFrom: { credentialId: stored.id, shape: 'record' },
+    };
+  }
+
+  function credentialResponse(stored: StoredCredential, created: boolean): HandlerResult {
+    return {
+      status: created ? 201 : 200,
+      headers: { location: `/credentials/${stored.id}` },
+      body: { verifiableCredential: stored.credential },
+      bodyFrom: { credentialId: stored.id, shape: 'credential' },
     };
   }
 
@@ -746,11 +776,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
           409,
           `certificate ${certificateId} exists with different content`,
         );
-      return {
-        status: 200,
-        headers: { location: `/credentials/${certificateId}` },
-        body: { verifiableCredential: existing.credential },
-      };
+      return credentialResponse(existing, false);
     }
     const status = resolved.statusEnabled ? await statusLists.allocate() : undefined;
     // The issuer adds the entry and signs, as for a record.
@@ -766,11 +792,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       createdAt: new Date().toISOString(),
     });
     if (created) metrics.issued.inc({ kind: 'credential' });
-    return {
-      status: created ? 201 : 200,
-      headers: { location: `/credentials/${certificateId}` },
-      body: { verifiableCredential: stored.credential },
-    };
+    return credentialResponse(stored, created);
   }
 
   async function verifyInput(body: {

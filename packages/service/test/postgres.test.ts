@@ -36,6 +36,11 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     expect(replay.body).toBe(issued.body);
     expect(replay.headers['idempotent-replayed']).toBe('true');
     expect(replay.headers.location).toBe(`/credentials/${certificateId}`);
+    // The stored response refers to the stored credential (a certificate is stored once); the replay rebuilt it.
+    const stored = await admin_pool.query(`SELECT body, body_from FROM "${schema}".idempotency WHERE key = 'pg-1'`);
+    expect(stored.rows).toEqual([
+      { body: '', body_from: JSON.stringify({ credentialId: certificateId, shape: 'record' }) },
+    ]);
     const mismatch = await app.inject({
       method: 'POST',
       url: '/credentials/issue',
@@ -73,6 +78,15 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     });
     const fetched = await again.inject({ method: 'GET', url: `/credentials/${certificateId}`, headers: admin });
     expect(fetched.json()).toEqual(credential);
+    // A replay after the revocation, by the other instance: the first response's bytes (201, created: true).
+    const later = await again.inject({
+      method: 'POST',
+      url: '/credentials/issue',
+      headers: { ...admin, 'idempotency-key': 'pg-1' },
+      payload: { record: RECORD, template: 'vaccination-v2' },
+    });
+    expect([later.statusCode, later.headers['idempotent-replayed']]).toEqual([201, 'true']);
+    expect(later.body).toBe(issued.body);
     const verified = (
       await again.inject({
         method: 'POST',
@@ -130,10 +144,11 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     try {
       // Characters JSON and SQL escaping must both get right.
       const tricky = 'quote " back\\slash \\u0000 \u2028 नाम 🙂 \'; DROP TABLE x; --';
+      // U+0000 (QR payloads are binary in latin1), in every other credential and every output.
       const item = (i: number, copy: number) => ({
         id: `batch-${i}`,
-        credential: { id: `urn:${i}`, name: tricky, copy },
-        outputs: { 'divoc-qr': { text: `${tricky}${i}` } },
+        credential: { id: `urn:${i}`, name: i % 2 === 0 ? tricky : `${tricky}\u0000\u0003`, copy },
+        outputs: { 'divoc-qr': { text: `PK\u0003\u0004\u0000${tricky}${i}` } },
         status: { listId: '7', index: i },
         createdAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString(),
       });
@@ -149,10 +164,21 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
       }
       const read = await Promise.all(Array.from({ length: 30 }, (_, i) => storage.credentials.get(`batch-${i}`)));
       read.forEach((stored, i) => {
-        expect(stored?.credential.name).toBe(tricky);
-        expect(stored?.outputs).toEqual({ 'divoc-qr': { text: `${tricky}${i}` } });
+        expect(stored?.credential).toEqual(item(i, stored?.credential.copy as number).credential);
+        expect(stored?.outputs).toEqual({ 'divoc-qr': { text: `PK\u0003\u0004\u0000${tricky}${i}` } });
         expect(stored?.status).toEqual({ listId: '7', index: i });
       });
+      // The columns hold JSON.stringify of what was given, byte for byte (credentials are served as stored).
+      const { rows } = await admin_pool.query(
+        `SELECT id, credential, outputs FROM "${schema}".credentials WHERE id LIKE 'batch-%' ORDER BY id`,
+      );
+      expect(rows).toHaveLength(30);
+      for (const row of rows) {
+        const i = Number(row.id.slice('batch-'.length));
+        const copy = (JSON.parse(row.credential) as { copy: number }).copy;
+        expect(row.credential).toBe(JSON.stringify(item(i, copy).credential));
+        expect(row.outputs).toBe(JSON.stringify(item(i, copy).outputs));
+      }
       // Control: an id nobody wrote is not there.
       expect(await storage.credentials.get('batch-none')).toBeUndefined();
     } finally {

@@ -37,7 +37,7 @@ type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
  * PostgreSQL storage: six tables in one schema (created on first use).
  *
  *   credentials(id, credential, outputs, status_list, status_index, revoked_at, created_at)
- *   idempotency(scope, key, fingerprint, locked_at, status_code, content_type, body)
+ *   idempotency(scope, key, fingerprint, locked_at, status_code, content_type, body, headers, body_from)
  *   status_lists(id, seq, list, published, published_until)
  *   oid4vci_offers(id, code_hash, tx_code_hash, tx_code_failures, template, record, certificate_id,
  *                  configuration_ids, created_by, created_at, expires_at, redeemed_at, access_token_hash,
@@ -89,28 +89,29 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     const first = new Map<string, StoredCredential>();
     for (const c of items) if (!first.has(c.id)) first.set(c.id, c);
     const rows = [...first.values()];
-    // The rows as one JSON text (each credential a JSON string inside it): JSON.stringify escapes natively, where
-    // text[] parameters would be escaped character by character in JavaScript.
+    // The rows as one JSON text, each credential serialised once and placed in it as a JSON value, which
+    // json_to_recordset hands back as its exact text (a json column): no second escaping here, no unescaping in the
+    // database. A value with U+0000 (QR payloads are binary in latin1) goes as a JSON string instead (PostgreSQL text
+    // cannot hold U+0000, so its JSON parser refuses \u0000 there). text[] parameters would be escaped in JS.
+    const batch = rows.map(
+      (c) =>
+        `{${jsonField('credential', c.credential)},${jsonField('outputs', c.outputs)},${JSON.stringify({
+          id: c.id,
+          status_list: c.status?.listId ?? null,
+          status_index: c.status?.index ?? null,
+          revoked_at: c.revokedAt ?? null,
+          created_at: c.createdAt,
+        }).slice(1)}`,
+    );
     const { rows: inserted } = await run(
       pool,
       `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
-       SELECT id, credential, outputs, status_list, status_index, revoked_at, created_at
-       FROM json_to_recordset($1::json) AS r(id text, credential text, outputs text, status_list text,
-         status_index integer, revoked_at timestamptz, created_at timestamptz)
+       SELECT id, coalesce(credential::text, credential_text), coalesce(outputs::text, outputs_text), status_list,
+         status_index, revoked_at, created_at
+       FROM json_to_recordset($1::json) AS r(id text, credential json, credential_text text, outputs json,
+         outputs_text text, status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz)
        ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [
-        JSON.stringify(
-          rows.map((c) => ({
-            id: c.id,
-            credential: JSON.stringify(c.credential),
-            outputs: JSON.stringify(c.outputs),
-            status_list: c.status?.listId ?? null,
-            status_index: c.status?.index ?? null,
-            revoked_at: c.revokedAt ?? null,
-            created_at: c.createdAt,
-          })),
-        ),
-      ],
+      [`[${batch.join(',')}]`],
     );
     const created = new Set(inserted.map((r: { id: string }) => r.id));
     return items.map((c) => created.has(c.id) && first.get(c.id) === c);
@@ -142,6 +143,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     content_type: string | null;
     body: string | null;
     headers: string | null;
+    body_from: string | null;
   };
   /** What a stored idempotency row says to a request that did not get the lock. */
   const stateOf = (row: IdempotencyRow, fingerprint: string): IdempotencyBegin => {
@@ -154,6 +156,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         contentType: row.content_type ?? 'application/json',
         body: row.body ?? '',
         ...(row.headers !== null ? { headers: JSON.parse(row.headers) as Record<string, string> } : {}),
+        ...(row.body_from !== null ? { bodyFrom: JSON.parse(row.body_from) as StoredResponse['bodyFrom'] } : {}),
       },
     };
   };
@@ -196,7 +199,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     if (others.length > 0) {
       const { rows } = await run(
         pool,
-        `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.content_type, i.body, i.headers
+        `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.content_type, i.body, i.headers, i.body_from
          FROM ${q}.idempotency i JOIN json_to_recordset($1::json) AS r(scope text, key text)
          ON i.scope = r.scope AND i.key = r.key`,
         [JSON.stringify(others.map(({ scope, key }) => ({ scope, key })))],
@@ -215,9 +218,9 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     await run(
       pool,
       `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
-           headers = r.headers, locked_at = now()
+           headers = r.headers, body_from = r.body_from, locked_at = now()
          FROM json_to_recordset($1::json) AS r(scope text, key text, status_code integer, content_type text,
-           body text, headers text)
+           body text, headers text, body_from text)
          WHERE i.scope = r.scope AND i.key = r.key`,
       [
         JSON.stringify(
@@ -228,6 +231,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
             content_type: response.contentType,
             body: response.body,
             headers: response.headers ? JSON.stringify(response.headers) : null,
+            body_from: response.bodyFrom ? JSON.stringify(response.bodyFrom) : null,
           })),
         ),
       ],
@@ -464,6 +468,15 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   };
 }
 
+/**
+ * `"name":<value's JSON>` for a batch row, or `"name_text":"<value's JSON as a string>"` when the JSON has \u0000
+ * (see the credential insert). Either way the column receives JSON.stringify(value), byte for byte.
+ */
+function jsonField(name: string, value: unknown): string {
+  const text = JSON.stringify(value);
+  return text.includes('\\u0000') ? `"${name}_text":${JSON.stringify(text)}` : `"${name}":${text}`;
+}
+
 /** The schema and its tables, when missing (new tables are added to an existing schema). */
 async function createTables(pool: pg.Pool, q: string): Promise<void> {
   await run(pool, `CREATE SCHEMA IF NOT EXISTS ${q}`);
@@ -479,6 +492,8 @@ async function createTables(pool: pg.Pool, q: string): Promise<void> {
     scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, locked_at timestamptz NOT NULL,
     status_code integer, content_type text, body text, headers text, PRIMARY KEY (scope, key))`,
   );
+  // Added after the table's first release: stores made by earlier versions get the column (null: a verbatim body).
+  await run(pool, `ALTER TABLE ${q}.idempotency ADD COLUMN IF NOT EXISTS body_from text`);
   // Credentials and stored responses are JSON of a few KiB, which PostgreSQL compresses: lz4 (PostgreSQL 14+, when
   // built with it) costs the database a fraction of the CPU of its default pglz. Elsewhere the default stays.
   for (const [table, column] of [

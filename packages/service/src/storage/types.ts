@@ -30,9 +30,15 @@ export interface CredentialStore {
 export interface StoredResponse {
   statusCode: number;
   contentType: string;
+  /** The body, verbatim (empty when `bodyFrom` is set). */
   body: string;
   /** Other headers to replay (e.g. `location`). */
   headers?: Record<string, string>;
+  /**
+   * The body is an issue response made of this stored credential: the service rebuilds it on replay (the same bytes,
+   * as credentials are stored as the text that was sent), so a certificate is not stored twice.
+   */
+  bodyFrom?: { credentialId: string; shape: 'record' | 'credential' };
 }
 
 /** What `IdempotencyStore.begin` found for an `Idempotency-Key`: a new request, a stored response, or one in flight. */
