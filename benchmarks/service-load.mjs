@@ -6,13 +6,15 @@
 //   pnpm --filter @divoc/service... build && node benchmarks/service-load.mjs [--service] [--connections 16[,64]]
 //     [--requests N] [--storage postgres|memory] [--threads N] [--profile DIR] [--no-cli] [--cap SECONDS] [--json]
 //
-//   --service      what `pnpm bench --service` runs: PostgreSQL storage, 16 and 64 connections, 3000 requests per
+//   --service      what `pnpm bench --service` runs: PostgreSQL storage, 16 and 64 connections, 10000 requests per
 //                  phase (each can still be given explicitly; --storage memory for the in-memory store)
 //   --storage      postgres: DIVOC_LOAD_POSTGRES, default postgres://postgres@127.0.0.1:5432/test (a fresh schema,
 //                  dropped at the end). Without --service and --storage: PostgreSQL when DIVOC_LOAD_POSTGRES is set.
 //   --threads N    `threads: { count: N, keys, trust }` in the service config: sign and verify on N threads, each
-//                  loading the key file the service itself loaded (only when given: without it, the main thread)
+//                  loading the key file the service itself loaded (default with --service: one per CPU; otherwise
+//                  only when given: without it, the main thread; --threads 0 for the main thread)
 //   --profile DIR  a V8 CPU profile of the service process, written when it stops
+//   --warmup N     requests of each kind before the phases (default 2000 with --service, else 300)
 //   --phases LIST  only these phases (issue,issue-vc,issue-retry,verify,verify-compact; default all)
 //   --no-cli       skip the CLI baseline (it spawns the built packages/cli/dist/bin.js)
 //
@@ -23,7 +25,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openConnections } from './lib/http-load.mjs';
@@ -221,9 +223,23 @@ function postgresCpuSeconds() {
       } catch {
         continue; // exited meanwhile
       }
-      if (/^\d+ \((postgres|postmaster)/.test(stat)) total += statCpuSeconds(stat);
+      if (!/^\d+ \((postgres|postmaster)/.test(stat)) continue;
+      // Plus the CPU of exited children (cutime + cstime: the postmaster's backends that ended in between).
+      const fields = stat.split(') ')[1].split(' ');
+      total += statCpuSeconds(stat) + (Number(fields[13]) + Number(fields[14])) / 100;
     }
     return total;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The machine's busy and total CPU time so far (/proc/stat, every CPU; idle and iowait are not busy), or undefined. */
+function machineCpu() {
+  try {
+    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
+    return { busy: total - ticks[3] - ticks[4], total };
   } catch {
     return undefined;
   }
@@ -252,10 +268,11 @@ async function clientMain() {
   const postgresUrl = process.env.DIVOC_LOAD_POSTGRES || DEFAULT_POSTGRES;
   const connectionCounts = (value('connections') ?? (service ? '16,64' : '16')).split(',').map(Number);
   if (connectionCounts.some((c) => !Number.isInteger(c) || c < 1)) throw new Error('--connections must be N[,N...]');
-  const requests = numberOf('requests', service ? 3000 : 2000);
+  const requests = numberOf('requests', service ? 10000 : 2000);
   if (requests < 1) throw new Error('--requests must be at least 1');
   const capSeconds = numberOf('cap', service ? 900 : 300);
-  const threads = numberOf('threads', undefined);
+  // With --service, one issuance thread per CPU (as docs/service.md advises); otherwise the main thread unless given.
+  const threads = numberOf('threads', service ? availableParallelism() : undefined);
   const runCli = !flag('no-cli');
   const PHASES = ['issue', 'issue-vc', 'issue-retry', 'verify', 'verify-compact'];
   const phases = (value('phases') ?? PHASES.join(',')).split(',');
@@ -318,6 +335,7 @@ async function clientMain() {
     const cpuBefore = cpuSecondsOf(child.pid);
     const pgBefore = postgresCpuSeconds();
     const clientBefore = process.cpuUsage();
+    const machineBefore = machineCpu();
     const worker = async () => {
       while (next < count) {
         const i = next++;
@@ -331,6 +349,7 @@ async function clientMain() {
     const cpuAfter = cpuSecondsOf(child.pid);
     const pgAfter = postgresCpuSeconds();
     const client = process.cpuUsage(clientBefore);
+    const machineAfter = machineCpu();
     const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / count : null;
     latencies.sort((a, b) => a - b);
     const pct = (p) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
@@ -351,6 +370,11 @@ async function clientMain() {
       postgresCpuMsPerRequest:
         pgBefore !== undefined && pgAfter !== undefined ? +(((pgAfter - pgBefore) * 1000) / count).toFixed(3) : null,
       clientCpuMsPerRequest: +((client.user + client.system) / 1000 / count).toFixed(3),
+      // Share of the machine's CPUs busy during the phase (everything: service, PostgreSQL, client, anything else).
+      machineBusyPercent:
+        machineBefore && machineAfter
+          ? +((100 * (machineAfter.busy - machineBefore.busy)) / (machineAfter.total - machineBefore.total)).toFixed(1)
+          : null,
     };
   }
 
@@ -358,14 +382,27 @@ async function clientMain() {
   const first = await post('/credentials/issue', { record: record(-1), template: TEMPLATE });
   if (first.status >= 300) throw new Error(`warm-up issue failed: ${first.status} ${first.body.slice(0, 300)}`);
   const sample = JSON.parse(first.body);
-  for (let i = 0; i < 50; i++) await post('/credentials/verify', { verifiableCredential: sample.credential });
-  // Issuance threads compile their code on first use: 64 at a time, 4 rounds, before anything is timed.
-  for (let round = 0; round < 4; round++)
+  // Every request kind, 64 at a time, `warmup` times each: each issuance thread has its own JIT and caches, and a
+  // service runs for hours, so the phases measure the steady state rather than each thread's first compilations.
+  const warmup = numberOf('warmup', service ? 2000 : 300);
+  const warmKinds = [
+    (i) => post('/credentials/issue', { record: record(-100 - i), template: TEMPLATE }),
+    (i) => post('/credentials/issue', { record: record(-100 - warmup - i), template: TEMPLATE, formats: ['w3c-vc'] }),
+    () => post('/credentials/verify', { verifiableCredential: sample.credential }),
+    () => post('/credentials/verify', { input: sample.outputs['vc-compact'].text }),
+  ];
+  for (const kind of warmKinds) {
+    let next = 0;
     await Promise.all(
-      Array.from({ length: 64 }, (_, i) =>
-        post('/credentials/issue', { record: record(-100 - round * 64 - i), template: TEMPLATE }),
-      ),
+      Array.from({ length: 64 }, async () => {
+        while (next < warmup) {
+          const res = await kind(next++);
+          if (res.status >= 300) throw new Error(`warm-up request failed: ${res.status} ${res.body.slice(0, 300)}`);
+        }
+      }),
     );
+  }
+  progress(`warm-up done (${warmup} requests of each kind)`);
 
   // Every phase of new certificates takes records no earlier phase used (one service for every connection count).
   let nextRecord = 0;
@@ -578,14 +615,15 @@ export function formatServiceReport(report) {
   const lines = [report.header, ''];
   lines.push(
     '| phase | conns | req/s | p50 ms | p99 ms | max ms | non-2xx | CPU ms/req: service / PostgreSQL / client | ' +
-      'library /s | service/library | service/CLI |',
+      'machine busy | library /s | service/library | service/CLI |',
   );
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   const times = (x) => (x === undefined ? '-' : `${x.ratio}×`);
   for (const r of report.results) {
     lines.push(
       `| ${r.name} | ${r.connections} | ${r.rps} | ${r.p50} | ${r.p99} | ${r.max} | ${r.failures} | ` +
         `${r.cpuMsPerRequest ?? '-'} / ${r.postgresCpuMsPerRequest ?? '-'} / ${r.clientCpuMsPerRequest ?? '-'} | ` +
+        `${r.machineBusyPercent ?? '-'} % | ` +
         `${r.library?.perSecond ?? '-'} | ${times(r.library)} | ${times(r.cli)} |`,
     );
   }

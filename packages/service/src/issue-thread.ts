@@ -72,13 +72,14 @@ if (port !== null) {
             revocation: { statusLists: lists },
             ...(data.verify?.policy !== undefined ? { policy: data.verify.policy } : {}),
           });
-          result = { valid: verified.valid, report: toJsonReport(verified) };
+          // The report's text goes out as the API sends it: serialised here, not on the main thread.
+          result = { valid: verified.valid, reportJson: JSON.stringify(toJsonReport(verified)) };
         } else
           result =
             message.kind === 'record'
               ? await issueRecord(data.settings, loaded, message.task)
               : await signCredential(data.settings, loaded, message.task);
-        port.postMessage({ type: 'done', id: message.id, result } satisfies ThreadMessage);
+        port.postMessage({ type: 'done', id: message.id, json: JSON.stringify(result) } satisfies ThreadMessage);
       } catch (error) {
         port.postMessage({ type: 'failed', id: message.id, error: serialize(error) } satisfies ThreadMessage);
       }

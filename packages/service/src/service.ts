@@ -804,7 +804,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       // On a thread: the same verify(), with the same trust (built there from the same files) and status lists.
       const outcome = await issuance.verify(input, await statusLists.allPublished());
       metrics.verified.inc({ result: outcome.valid ? 'valid' : 'invalid' });
-      return { status: 200, body: outcome.report };
+      return { status: 200, raw: { contentType: JSON_TYPE, payload: outcome.reportJson } };
     }
     const result = await verify(
       input as Parameters<typeof verify>[0],
