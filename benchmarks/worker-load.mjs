@@ -235,7 +235,7 @@ else {
   );
   console.log(`  certificates          ${result.certificates ?? '-'} (dead-lettered ${result.deadLettered ?? '-'})`);
   console.log(
-    `  end to end            ${result.endToEndPerSecond ?? '-'} certificates/s (relay start → last certificate)`,
+    `  end to end            ${result.endToEndPerSecond ?? '-'} certificates/s (relay start → last, workers up)`,
   );
   console.log(`  steady                ${result.steadyPerSecond ?? '-'} certificates/s (first → last certificate)`);
   console.log(

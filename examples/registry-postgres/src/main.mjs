@@ -131,16 +131,6 @@ const seedStart = Date.now();
 await seedVaccinationEvents(pool, schema, { count: eventCount });
 step(`seeded ${eventCount} vaccination events in ${Date.now() - seedStart} ms (the trigger filled the outbox)`);
 
-const relayStart = Date.now();
-const relay = await startRelay({
-  pool,
-  schema,
-  nats: nc,
-  subject: setup.subjects.certify,
-  onError: (e) => console.error(`relay: ${e.message}`),
-});
-step('outbox relay running');
-
 const children = [];
 const startedAt = new Map();
 const spawnedAt = Date.now();
@@ -181,7 +171,26 @@ for (let i = 1; i <= workerCount; i++) {
   });
   children.push(child);
 }
-step(`${workerCount} worker processes started (node src/worker.mjs)`);
+// The workers come up before the relay sends anything, as in a registry where they run all the time: the rate
+// below is the pipeline's (outbox → stream → workers → PostgreSQL), and their start-up is reported on its own.
+while (startedAt.size < workerCount) {
+  if (children.some((c) => c.exitCode !== null)) {
+    console.error('a worker exited before it started');
+    process.exit(1);
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20));
+}
+step(`${workerCount} worker processes started (node src/worker.mjs) in ${Date.now() - spawnedAt} ms`);
+
+const relayStart = Date.now();
+const relay = await startRelay({
+  pool,
+  schema,
+  nats: nc,
+  subject: setup.subjects.certify,
+  onError: (e) => console.error(`relay: ${e.message}`),
+});
+step('outbox relay running');
 
 const s = `"${schema}"`;
 const certStart = Date.now();
@@ -270,7 +279,7 @@ say(
 if (span.last !== null)
   say(
     `  first / last certificate ${((span.first - relayStart) / 1000).toFixed(1)} s / ` +
-      `${((span.last - relayStart) / 1000).toFixed(1)} s after the relay started (worker start-up included)`,
+      `${((span.last - relayStart) / 1000).toFixed(1)} s after the relay started (the workers were up)`,
   );
 say(`  sample verified         ${verified}/${sample.length} with @divoc/vc verifyCredential`);
 say(`  example certificate     ${sample[0]?.certificate_id ?? '-'}`);
@@ -301,9 +310,9 @@ if (args.json) {
     distinctEvents: counts.events_certified,
     missing: counts.missing,
     deadLettered: counts.failures,
-    // From the relay's start to the last certificate: outbox → stream → workers → PostgreSQL, worker start-up included.
+    // From the relay's start to the last certificate, the workers up: outbox → stream → workers → PostgreSQL.
     endToEndPerSecond: lastMs ? Math.round((counts.certificates * 1000) / lastMs) : null,
-    // Between the first and the last certificate: the rate once every worker is up.
+    // Between the first and the last certificate (without the first certificate's latency).
     steadyPerSecond:
       lastMs && lastMs > firstMs ? Math.round(((counts.certificates - 1) * 1000) / (lastMs - firstMs)) : null,
     firstCertificateMs: firstMs,

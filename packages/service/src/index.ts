@@ -40,6 +40,7 @@ export type {
   StatusListRecord,
   StoredCredential,
   StoredResponse,
+  IdempotencyCompletion,
   StoredOffer,
   Oid4vciStore,
   Oid4vpStore,

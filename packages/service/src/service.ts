@@ -68,6 +68,14 @@ interface HandlerResult {
   headers?: Record<string, string>;
   /** The body is made of this stored credential: an Idempotency-Key stores the reference, not a second copy. */
   bodyFrom?: StoredResponse['bodyFrom'];
+  /** The storage stored the response for the request's Idempotency-Key with the credential (nothing left to do). */
+  idempotencyCompleted?: boolean;
+}
+
+/** The Idempotency-Key of the request a handler runs for, when it has one. */
+interface IdempotencyContext {
+  scope: string;
+  key: string;
 }
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
@@ -544,12 +552,12 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
   async function idempotent(
     request: FastifyRequest,
     reply: FastifyReply,
-    exec: () => Promise<HandlerResult>,
+    exec: (key?: IdempotencyContext) => Promise<HandlerResult>,
   ): Promise<FastifyReply> {
     const header = request.headers['idempotency-key'];
-    const run = async (): Promise<HandlerResult> => {
+    const run = async (key?: IdempotencyContext): Promise<HandlerResult> => {
       try {
-        return await exec();
+        return await exec(key);
       } catch (error) {
         const clientError = clientErrorOf(error);
         if (clientError === undefined) throw error;
@@ -602,7 +610,7 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       try {
         let result: HandlerResult;
         try {
-          result = await run();
+          result = await run({ scope, key: header });
         } catch (error) {
           await storage.idempotency.release(scope, header).catch(() => undefined);
           throw error;
@@ -614,16 +622,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
         }
         // Serialised once: the bytes stored are the bytes sent.
         const raw = result.raw ?? { contentType: JSON_TYPE, payload: JSON.stringify(result.body) };
-        const stored: StoredResponse = {
-          statusCode: result.status,
-          contentType: raw.contentType,
-          body: result.bodyFrom !== undefined ? '' : String(raw.payload),
-          ...(result.headers !== undefined && Object.keys(result.headers).length > 0
-            ? { headers: result.headers }
-            : {}),
-          ...(result.bodyFrom !== undefined ? { bodyFrom: result.bodyFrom } : {}),
-        };
-        await storage.idempotency.complete(scope, header, stored);
+        if (result.idempotencyCompleted !== true)
+          await storage.idempotency.complete(scope, header, storedResponseOf(result, raw));
         return send(reply, { status: result.status, raw, ...(result.headers ? { headers: result.headers } : {}) });
       } finally {
         inFlight.delete(local);
@@ -636,6 +636,43 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       'a request with this Idempotency-Key is still running; retry later',
       { headers: { 'retry-after': '1' } },
     );
+  }
+
+  /** What an Idempotency-Key keeps of a response: its bytes, or for an issue response the credential it refers to. */
+  function storedResponseOf(result: HandlerResult, raw: NonNullable<HandlerResult['raw']>): StoredResponse {
+    return {
+      statusCode: result.status,
+      contentType: raw.contentType,
+      body: result.bodyFrom !== undefined ? '' : String(raw.payload),
+      ...(result.headers !== undefined && Object.keys(result.headers).length > 0 ? { headers: result.headers } : {}),
+      ...(result.bodyFrom !== undefined ? { bodyFrom: result.bodyFrom } : {}),
+    };
+  }
+
+  /**
+   * Stores a new credential and, when the request has an Idempotency-Key, the response that creating it makes (so the
+   * storage can keep both in one transaction); `response` is the handler's answer for what was stored.
+   */
+  async function storeIssued(
+    row: StoredCredential,
+    key: IdempotencyContext | undefined,
+    response: (stored: StoredCredential, created: boolean) => HandlerResult,
+  ): Promise<HandlerResult> {
+    const completes =
+      key === undefined
+        ? undefined
+        : (() => {
+            const created = response(row, true);
+            // Only responses rebuilt from the credential: their stored form needs no serialisation here.
+            return created.bodyFrom === undefined
+              ? undefined
+              : { ...key, response: storedResponseOf(created, { contentType: JSON_TYPE, payload: '' }) };
+          })();
+    const { stored, created, completed } = await storage.credentials.putIfAbsent(
+      row,
+      completes !== undefined ? { completes } : undefined,
+    );
+    return { ...response(stored, created), ...(created && completed === true ? { idempotencyCompleted: true } : {}) };
   }
 
   /** The body of a stored response that refers to a stored credential, as the first response had it. */
@@ -653,11 +690,14 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
 
   // ---- handlers --------------------------------------------------------------------------------------------------
 
-  async function issueFromRecord(body: {
-    record: Record<string, unknown>;
-    template: string;
-    formats?: IssuableFormat[];
-  }): Promise<HandlerResult> {
+  async function issueFromRecord(
+    body: {
+      record: Record<string, unknown>;
+      template: string;
+      formats?: IssuableFormat[];
+    },
+    key?: IdempotencyContext,
+  ): Promise<HandlerResult> {
     const { record, template } = body;
     const formats =
       body.formats === undefined
@@ -694,15 +734,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       certificateId,
       ...(status !== undefined ? { credentialStatus: status.entry } : {}),
     });
-    const { stored, created } = await storage.credentials.putIfAbsent({
-      id: certificateId,
-      credential: issued.credential,
-      outputs: issued.outputs,
-      ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
-      createdAt: new Date().toISOString(),
-    });
-    if (created) metrics.issued.inc({ kind: 'record' });
-    return recordResponse(stored, created);
+    const result = await storeIssued(
+      {
+        id: certificateId,
+        credential: issued.credential,
+        outputs: issued.outputs,
+        ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
+        createdAt: new Date().toISOString(),
+      },
+      key,
+      recordResponse,
+    );
+    if (result.status === 201) metrics.issued.inc({ kind: 'record' });
+    return result;
   }
 
   function recordResponse(stored: StoredCredential, created: boolean): HandlerResult {
@@ -730,10 +774,13 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
     };
   }
 
-  async function issueFromCredential(body: {
-    credential: Record<string, unknown>;
-    options?: { certificateId?: string };
-  }): Promise<HandlerResult> {
+  async function issueFromCredential(
+    body: {
+      credential: Record<string, unknown>;
+      options?: { certificateId?: string };
+    },
+    key?: IdempotencyContext,
+  ): Promise<HandlerResult> {
     const input = body.credential;
     if ('proof' in input) throw new ServiceError('ERR_CREDENTIAL_INVALID', 422, 'credential already has a proof');
     if ('credentialStatus' in input)
@@ -784,15 +831,19 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       credential: unsigned,
       ...(status !== undefined ? { credentialStatus: status.entry } : {}),
     });
-    const { stored, created } = await storage.credentials.putIfAbsent({
-      id: certificateId,
-      credential: signed,
-      outputs: {},
-      ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
-      createdAt: new Date().toISOString(),
-    });
-    if (created) metrics.issued.inc({ kind: 'credential' });
-    return credentialResponse(stored, created);
+    const result = await storeIssued(
+      {
+        id: certificateId,
+        credential: signed,
+        outputs: {},
+        ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
+        createdAt: new Date().toISOString(),
+      },
+      key,
+      credentialResponse,
+    );
+    if (result.status === 201) metrics.issued.inc({ kind: 'credential' });
+    return result;
   }
 
   async function verifyInput(body: {
@@ -925,8 +976,8 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
 
   app.post(fastifyUrl('/credentials/issue'), opts('POST', '/credentials/issue'), async (request, reply) => {
     const body = request.body as Record<string, unknown>;
-    return idempotent(request, reply, () =>
-      'record' in body ? issueFromRecord(body as never) : issueFromCredential(body as never),
+    return idempotent(request, reply, (key) =>
+      'record' in body ? issueFromRecord(body as never, key) : issueFromCredential(body as never, key),
     );
   });
   app.post(fastifyUrl('/credentials/verify'), opts('POST', '/credentials/verify'), async (request, reply) =>

@@ -122,6 +122,60 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     expect(rows[0].n).toBe(3);
   });
 
+  it('an issue with an Idempotency-Key stores the credential and completes the key in one statement', async () => {
+    const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
+    // Counts the separate completions the service asks for (the combined write needs none).
+    let separate = 0;
+    const complete = storage.idempotency.complete.bind(storage.idempotency);
+    storage.idempotency.complete = async (...args) => {
+      separate++;
+      return complete(...args);
+    };
+    const app = await createService({ ...config, storage });
+    try {
+      const issue = (key: string, dose: number) =>
+        app.inject({
+          method: 'POST',
+          url: '/credentials/issue',
+          headers: { ...admin, 'idempotency-key': key },
+          payload: { record: { ...RECORD, dose, identity: 'did:example:combined' }, template: 'vaccination-v2' },
+        });
+      const first = await issue('combined-1', 1);
+      expect(first.statusCode).toBe(201);
+      expect(separate).toBe(0);
+      const row = await admin_pool.query(
+        `SELECT status_code, body, body_from FROM "${schema}".idempotency WHERE key = 'combined-1'`,
+      );
+      expect(row.rows).toEqual([
+        {
+          status_code: 201,
+          body: '',
+          body_from: JSON.stringify({ credentialId: first.json().certificateId, shape: 'record' }),
+        },
+      ]);
+      const replay = await issue('combined-1', 1);
+      expect([replay.statusCode, replay.headers['idempotent-replayed'], replay.body]).toEqual([
+        201,
+        'true',
+        first.body,
+      ]);
+      // Control: the same record under another key finds the stored certificate (200): nothing was created, so the
+      // service completes that key itself, and its replay is that 200.
+      const again = await issue('combined-2', 1);
+      expect([again.statusCode, again.json().created]).toEqual([200, false]);
+      expect(separate).toBe(1);
+      const againReplay = await issue('combined-2', 1);
+      expect([againReplay.statusCode, againReplay.body]).toEqual([200, again.body]);
+      // Two keys, one new record, at once: one 201 (completed with the insert), one 200, each replayed as answered.
+      const racing = await Promise.all([issue('combined-3', 2), issue('combined-4', 2)]);
+      expect(racing.map((r) => r.statusCode).sort()).toEqual([200, 201]);
+      for (const [n, key] of ['combined-3', 'combined-4'].entries())
+        expect((await issue(key, 2)).body).toBe(racing[n]!.body);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('reports storage failure as 503 and health as not ready', async () => {
     const storage = await createPostgresStorage({ connectionString: CONNECTION, schema });
     const app = await createService({ ...config, storage });

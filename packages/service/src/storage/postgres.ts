@@ -9,6 +9,7 @@ import type {
   StoredPresentationRequest,
   StoredOffer,
   CredentialStore,
+  IdempotencyCompletion,
   IdempotencyBegin,
   IdempotencyStore,
   ServiceStorage,
@@ -92,17 +93,22 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       return row === undefined ? undefined : credentialFromRow(row);
     });
   }, batch);
-  const insertMany = createBatcher<StoredCredential, boolean>(async (items) => {
+  /** A credential to insert and, with it, the response of the Idempotency-Key of the request that issued it. */
+  interface InsertItem {
+    credential: StoredCredential;
+    completes?: IdempotencyCompletion;
+  }
+  const insertMany = createBatcher<InsertItem, { created: boolean; completed: boolean }>(async (items) => {
     // One row per id (the first); a later item with the same id in this batch finds the first one stored.
-    const first = new Map<string, StoredCredential>();
-    for (const c of items) if (!first.has(c.id)) first.set(c.id, c);
+    const first = new Map<string, InsertItem>();
+    for (const item of items) if (!first.has(item.credential.id)) first.set(item.credential.id, item);
     const rows = [...first.values()];
     // The rows as one JSON text, each credential serialised once and placed in it as a JSON value, which
     // json_to_recordset hands back as its exact text (a json column): no second escaping here, no unescaping in the
     // database. A value with U+0000 (QR payloads are binary in latin1) goes as a JSON string instead (PostgreSQL text
     // cannot hold U+0000, so its JSON parser refuses \u0000 there). text[] parameters would be escaped in JS.
     const batch = rows.map(
-      (c) =>
+      ({ credential: c }) =>
         `{${jsonField('credential', c.credential)},${jsonField('outputs', c.outputs)},${JSON.stringify({
           id: c.id,
           status_list: c.status?.listId ?? null,
@@ -111,24 +117,46 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
           created_at: c.createdAt,
         }).slice(1)}`,
     );
+    const completions = rows.filter((item) => item.completes !== undefined);
+    // The credentials, and in the same statement (one transaction, one commit) the Idempotency-Key responses of
+    // those this statement created: a key is completed exactly when its credential is stored.
     const { rows: inserted } = await runPrepared(
       pool,
-      `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
-       SELECT id, coalesce(credential::text, credential_text), coalesce(outputs::text, outputs_text), status_list,
-         status_index, revoked_at, created_at
-       FROM json_to_recordset($1::json) AS r(id text, credential json, credential_text text, outputs json,
-         outputs_text text, status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz)
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
-      [`[${batch.join(',')}]`],
+      `WITH ins AS (
+         INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
+         SELECT id, coalesce(credential::text, credential_text), coalesce(outputs::text, outputs_text), status_list,
+           status_index, revoked_at, created_at
+         FROM json_to_recordset($1::json) AS r(id text, credential json, credential_text text, outputs json,
+           outputs_text text, status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz)
+         ON CONFLICT (id) DO NOTHING RETURNING id),
+       done AS (
+         UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
+           headers = r.headers, body_from = r.body_from, locked_at = now()
+         FROM (${limited(`id text, ${COMPLETION_COLUMNS}`, '$2', '$3')}) AS r
+         WHERE i.scope = r.scope AND i.key = r.key AND r.id IN (SELECT id FROM ins)
+         RETURNING r.id)
+       SELECT ins.id, done.id IS NOT NULL AS completed FROM ins LEFT JOIN done ON done.id = ins.id`,
+      [
+        `[${batch.join(',')}]`,
+        JSON.stringify(completions.map((item) => ({ id: item.credential.id, ...completionRow(item.completes!) }))),
+        completions.length,
+      ],
     );
-    const created = new Set(inserted.map((r: { id: string }) => r.id));
-    return items.map((c) => created.has(c.id) && first.get(c.id) === c);
+    const created = new Map(inserted.map((r: { id: string; completed: boolean }) => [r.id, r.completed]));
+    return items.map((item) => {
+      const mine = first.get(item.credential.id) === item && created.has(item.credential.id);
+      return { created: mine, completed: mine && created.get(item.credential.id) === true };
+    });
   }, batch);
 
   const credentials: CredentialStore = {
     get: (id) => getMany(id),
-    async putIfAbsent(credential) {
-      if (await insertMany(credential)) return { stored: credential, created: true };
+    async putIfAbsent(credential, options) {
+      const written = await insertMany({
+        credential,
+        ...(options?.completes !== undefined ? { completes: options.completes } : {}),
+      });
+      if (written.created) return { stored: credential, created: true, completed: written.completed };
       const stored = await credentials.get(credential.id);
       if (stored === undefined) throw new StorageError('credential vanished after a conflicting insert');
       return { stored, created: false };
@@ -209,7 +237,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       const { rows } = await runPrepared(
         pool,
         `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.content_type, i.body, i.headers, i.body_from
-         FROM ${q}.idempotency i JOIN (${limited('scope text, key text')}) AS r
+         FROM ${q}.idempotency i JOIN (${limited('scope text, key text', '$1', '$2')}) AS r
          ON i.scope = r.scope AND i.key = r.key`,
         [JSON.stringify(others.map(({ scope, key }) => ({ scope, key }))), others.length],
       );
@@ -223,29 +251,14 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
       return row === undefined ? undefined : stateOf(row, item.fingerprint);
     });
   }, batch);
-  const completeMany = createBatcher<{ scope: string; key: string; response: StoredResponse }, void>(async (items) => {
+  const completeMany = createBatcher<IdempotencyCompletion, void>(async (items) => {
     await runPrepared(
       pool,
       `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
            headers = r.headers, body_from = r.body_from, locked_at = now()
-         FROM (${limited(
-           'scope text, key text, status_code integer, content_type text, body text, headers text, body_from text',
-         )}) AS r
+         FROM (${limited(COMPLETION_COLUMNS, '$1', '$2')}) AS r
          WHERE i.scope = r.scope AND i.key = r.key`,
-      [
-        JSON.stringify(
-          items.map(({ scope, key, response }) => ({
-            scope,
-            key,
-            status_code: response.statusCode,
-            content_type: response.contentType,
-            body: response.body,
-            headers: response.headers ? JSON.stringify(response.headers) : null,
-            body_from: response.bodyFrom ? JSON.stringify(response.bodyFrom) : null,
-          })),
-        ),
-        items.length,
-      ],
+      [JSON.stringify(items.map(completionRow)), items.length],
     );
     return items.map(() => undefined);
   }, batch);
@@ -485,8 +498,25 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
  * table once per statement rather than looking up each row by its key; the LIMIT (exactly the batch's length) tells
  * it how few rows come.
  */
-function limited(columns: string): string {
-  return `SELECT * FROM json_to_recordset($1::json) AS b(${columns}) LIMIT $2`;
+function limited(columns: string, rows: string, count: string): string {
+  return `SELECT * FROM json_to_recordset(${rows}::json) AS b(${columns}) LIMIT ${count}`;
+}
+
+/** The columns of an Idempotency-Key response in a batch (see `completionRow`). */
+const COMPLETION_COLUMNS =
+  'scope text, key text, status_code integer, content_type text, body text, headers text, body_from text';
+
+/** An Idempotency-Key response as a batch row of the idempotency table. */
+function completionRow({ scope, key, response }: IdempotencyCompletion): Record<string, unknown> {
+  return {
+    scope,
+    key,
+    status_code: response.statusCode,
+    content_type: response.contentType,
+    body: response.body,
+    headers: response.headers ? JSON.stringify(response.headers) : null,
+    body_from: response.bodyFrom ? JSON.stringify(response.bodyFrom) : null,
+  };
 }
 
 /**

@@ -20,8 +20,15 @@ export interface StoredCredential {
 export interface CredentialStore {
   /** The stored credential with this id, or `undefined`. */
   get(id: string): Promise<StoredCredential | undefined>;
-  /** Stores `credential` unless the id is taken; returns what is stored under the id afterwards. */
-  putIfAbsent(credential: StoredCredential): Promise<{ stored: StoredCredential; created: boolean }>;
+  /**
+   * Stores `credential` unless the id is taken; returns what is stored under the id afterwards. With `completes`, a
+   * store may also store that Idempotency-Key response when (and only when) it creates the credential, atomically
+   * with it, and then says `completed: true`; otherwise the caller completes the key itself.
+   */
+  putIfAbsent(
+    credential: StoredCredential,
+    options?: { completes?: IdempotencyCompletion },
+  ): Promise<{ stored: StoredCredential; created: boolean; completed?: boolean }>;
   /** Sets `revokedAt` when unset; returns the record (undefined when the id is unknown). */
   markRevoked(id: string, at: string): Promise<{ stored: StoredCredential; changed: boolean } | undefined>;
 }
@@ -39,6 +46,13 @@ export interface StoredResponse {
    * as credentials are stored as the text that was sent), so a certificate is not stored twice.
    */
   bodyFrom?: { credentialId: string; shape: 'record' | 'credential' };
+}
+
+/** The response to store for a claimed Idempotency-Key (`IdempotencyStore.complete`'s arguments). */
+export interface IdempotencyCompletion {
+  scope: string;
+  key: string;
+  response: StoredResponse;
 }
 
 /** What `IdempotencyStore.begin` found for an `Idempotency-Key`: a new request, a stored response, or one in flight. */
