@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { loadStatusList, serializeStatusList } from '@divoc/status';
 import { createBatcher } from '../lib/batcher.js';
@@ -35,7 +34,10 @@ const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 type Queryable = Pick<pg.Pool | pg.PoolClient, 'query'>;
 
-/** The credentials table's columns, as `credentialFromRow` reads them. */
+/**
+ * The credentials table's columns, as `credentialFromRow` reads them (named: a newer version may add columns while an
+ * older instance still runs).
+ */
 const CREDENTIAL_COLUMNS = 'id, credential, outputs, status_list, status_index, revoked_at, created_at';
 
 /**
@@ -81,11 +83,9 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   // more calls (about 20 % fewer commits than with 3 in flight in service-load), and at rest none waits.
   const batch = { maxBatch: 256, maxInFlight: 1 };
   const getMany = createBatcher<string, StoredCredential | undefined>(async (ids) => {
-    const { rows } = await runPrepared(
-      pool,
-      `SELECT ${CREDENTIAL_COLUMNS} FROM ${q}.credentials WHERE id = ANY($1::text[])`,
-      [[...new Set(ids)]],
-    );
+    const { rows } = await run(pool, `SELECT ${CREDENTIAL_COLUMNS} FROM ${q}.credentials WHERE id = ANY($1::text[])`, [
+      [...new Set(ids)],
+    ]);
     const byId = new Map(rows.map((row: Record<string, unknown>) => [String(row.id), row]));
     // Each caller gets its own copy: callers may change what they get.
     return ids.map((id) => {
@@ -118,17 +118,23 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         }).slice(1)}`,
     );
     const completions = rows.filter((item) => item.completes !== undefined);
-    // The credentials, and in the same statement (one transaction, one commit) the Idempotency-Key responses of
-    // those this statement created: a key is completed exactly when its credential is stored.
-    const { rows: inserted } = await runPrepared(
-      pool,
-      `WITH ins AS (
-         INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
+    const insert = (returning: string): string =>
+      `INSERT INTO ${q}.credentials (id, credential, outputs, status_list, status_index, revoked_at, created_at)
          SELECT id, coalesce(credential::text, credential_text), coalesce(outputs::text, outputs_text), status_list,
            status_index, revoked_at, created_at
          FROM json_to_recordset($1::json) AS r(id text, credential json, credential_text text, outputs json,
            outputs_text text, status_list text, status_index integer, revoked_at timestamptz, created_at timestamptz)
-         ON CONFLICT (id) DO NOTHING RETURNING id),
+         ON CONFLICT (id) DO NOTHING RETURNING ${returning}`;
+    const rowsText = `[${batch.join(',')}]`;
+    // The credentials, and in the same statement (one transaction, one commit) the Idempotency-Key responses of
+    // those this statement created: a key is completed exactly when its credential is stored. Without responses to
+    // store, the insert alone (the combined statement costs the database more to plan).
+    const { rows: inserted } =
+      completions.length === 0
+        ? await run(pool, insert('id, false AS completed'), [rowsText])
+        : await run(
+            pool,
+            `WITH ins AS (${insert('id')}),
        done AS (
          UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
            headers = r.headers, body_from = r.body_from, locked_at = now()
@@ -136,12 +142,14 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
          WHERE i.scope = r.scope AND i.key = r.key AND r.id IN (SELECT id FROM ins)
          RETURNING r.id)
        SELECT ins.id, done.id IS NOT NULL AS completed FROM ins LEFT JOIN done ON done.id = ins.id`,
-      [
-        `[${batch.join(',')}]`,
-        JSON.stringify(completions.map((item) => ({ id: item.credential.id, ...completionRow(item.completes!) }))),
-        completions.length,
-      ],
-    );
+            [
+              rowsText,
+              JSON.stringify(
+                completions.map((item) => ({ id: item.credential.id, ...completionRow(item.completes!) })),
+              ),
+              completions.length,
+            ],
+          );
     const created = new Map(inserted.map((r: { id: string; completed: boolean }) => [r.id, r.completed]));
     return items.map((item) => {
       const mine = first.get(item.credential.id) === item && created.has(item.credential.id);
@@ -217,7 +225,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     for (const item of first.values()) byLock.set(item.lockMs, [...(byLock.get(item.lockMs) ?? []), item]);
     for (const [lockMs, group] of byLock) {
       // Insert the lock, or take over one abandoned for longer than lockMs (its handler died).
-      const { rows } = await runPrepared(
+      const { rows } = await run(
         pool,
         `INSERT INTO ${q}.idempotency AS i (scope, key, fingerprint, locked_at)
          SELECT scope, key, fingerprint, now()
@@ -234,7 +242,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     const others = items.filter((item) => !claimed.has(item));
     const found = new Map<string, IdempotencyRow>();
     if (others.length > 0) {
-      const { rows } = await runPrepared(
+      const { rows } = await run(
         pool,
         `SELECT i.scope, i.key, i.fingerprint, i.status_code, i.content_type, i.body, i.headers, i.body_from
          FROM ${q}.idempotency i JOIN (${limited('scope text, key text', '$1', '$2')}) AS r
@@ -252,7 +260,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     });
   }, batch);
   const completeMany = createBatcher<IdempotencyCompletion, void>(async (items) => {
-    await runPrepared(
+    await run(
       pool,
       `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
            headers = r.headers, body_from = r.body_from, locked_at = now()
@@ -630,21 +638,6 @@ function offerFromRow(row: Record<string, unknown>): StoredOffer {
 async function run(db: Queryable, text: string, values?: unknown[]): Promise<pg.QueryResult> {
   try {
     return await db.query(text, values);
-  } catch (error) {
-    throw new StorageError(`PostgreSQL: ${(error as Error).message}`, { cause: error });
-  }
-}
-
-/**
- * `run` as a named prepared statement: each connection parses and plans it once, not on every call (under load the
- * batched statements are small and frequent, and parsing and planning were a large part of the database's CPU). Named
- * by a hash of the text, so pools shared by several schemas never mix two texts under one name. Column lists are
- * explicit in these statements: a prepared `SELECT *` fails once another instance adds a column.
- */
-async function runPrepared(db: Queryable, text: string, values: unknown[]): Promise<pg.QueryResult> {
-  const name = `divoc_${createHash('sha256').update(text).digest('hex').slice(0, 24)}`;
-  try {
-    return await db.query({ name, text, values });
   } catch (error) {
     throw new StorageError(`PostgreSQL: ${(error as Error).message}`, { cause: error });
   }
