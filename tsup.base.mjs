@@ -78,6 +78,64 @@ export function lazyCopy({ from, only, share = [] }) {
 }
 
 /**
+ * A bundled third-party module whose top-level code is costly runs on first use instead of at import (fflate builds
+ * its Huffman tables at import: ~8 ms of `import('@divoc/verifier')`, issue 14). The exports named in `names` are
+ * compiled on their own (tree-shaken, as a plain bundle would take them) into a function run once, on the first call
+ * of any of them; each export becomes a function that forwards to the real one (with `new` when called with `new`).
+ * Only for functions and classes that are called, never compared by identity (`instanceof`) or read as values.
+ * @param {{ module: string, file: string, names: string[] }} options
+ *   module: the import specifier to replace; file: the file it stands for (relative to the package); names: the
+ *   exports the package uses (a name that is missing fails the build).
+ */
+export function lazyEvaluation({ module, file, names }) {
+  const namespace = `lazy-evaluation:${module}`;
+  const path = join(process.cwd(), file);
+  return {
+    name: `divoc-lazy-evaluation:${module}`,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${escape(module)}$`) }, () => ({ path: module, namespace }));
+      build.onLoad({ filter: /.*/, namespace }, async () => {
+        const inner = await build.esbuild.build({
+          stdin: {
+            contents: `export { ${names.join(', ')} } from ${JSON.stringify(path)};`,
+            resolveDir: dirname(path),
+          },
+          bundle: true,
+          write: false,
+          format: 'esm',
+          platform: build.initialOptions.platform,
+          target: build.initialOptions.target,
+          legalComments: 'inline',
+        });
+        const code = inner.outputFiles[0].text;
+        // esbuild ends an ES module bundle with its one export statement.
+        const end = /\nexport \{([^}]*)\};\s*$/.exec(code);
+        if (!end) throw new Error(`${module}: no export statement at the end of its bundle`);
+        const exported = end[1]
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+          .map((s) => s.split(/\s+as\s+/))
+          .map(([local, name = local]) => ({ local, name }));
+        const table = exported.map(({ local, name }) => `${name}: ${local}`).join(', ');
+        const forwards = exported.map(
+          ({ name }) =>
+            `export function ${name}(...args) {\n` +
+            `  return new.target ? new (load().${name})(...args) : load().${name}(...args);\n}\n`,
+        );
+        return {
+          contents:
+            `var loaded;\nfunction load() {\n  return loaded ??= (() => {\n${code.slice(0, end.index)}\n` +
+            `return { ${table} };\n})();\n}\n${forwards.join('')}`,
+          loader: 'js',
+          resolveDir: dirname(path),
+        };
+      });
+    },
+  };
+}
+
+/**
  * @param {{
  *   entry: string[] | Record<string, string>,
  *   external?: string[],

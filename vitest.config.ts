@@ -19,6 +19,8 @@ for (const name of readdirSync(packagesDir)) {
   }
   alias.push({ find: new RegExp(`^@divoc/${name}$`), replacement: `${dir}/src/index.ts` });
 }
+// @divoc/schemas's private import (package.json `imports`, whose targets are in dist/): its source too.
+alias.push({ find: /^#static-validators$/, replacement: `${packagesDir}schemas/src/lib/static-validators.ts` });
 
 export default defineConfig({
   resolve: { alias },

@@ -18,7 +18,14 @@ const CONTEXT_PACKAGES = [
 ];
 
 export default divocConfig({
-  entry: ['src/index.ts'],
+  // The generated validators of the synchronous API, and what Node loads in their place (`#static-validators` in
+  // package.json `imports`: see src/lib/static-validators.ts), beside index.js.
+  entry: {
+    index: 'src/index.ts',
+    'static-validators': 'src/lib/static-validators.ts',
+    'static-validators-node': 'src/lib/static-validators-node.ts',
+  },
+  external: ['#static-validators'],
   bundle: ['ajv-formats', ...CONTEXT_PACKAGES],
   alias: {
     '@digitalbazaar/data-integrity-context': 'node_modules/@digitalbazaar/data-integrity-context/dist/context.esm.js',

@@ -118,6 +118,29 @@ describe('the built package: credential validators loaded on demand', () => {
     }
   });
 
+  it('Node loads none of the generated validators at import: the synchronous API loads them on first use', () => {
+    const manifest = JSON.parse(readFileSync(`${distDir}../package.json`, 'utf8')) as {
+      imports: Record<string, { 'node-addons': { import: string } }>;
+    };
+    // dist/index.js and every module it imports statically, `#static-validators` resolved as Node resolves it.
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const code = readFileSync(`${distDir}${file}`, 'utf8');
+      expect(code.includes(VALIDATOR_CODE), file).toBe(false);
+      for (const m of code.matchAll(/^(?:import|export)[^;]*?from\s*"([^"]+)"|^import\s*"([^"]+)"/gms)) {
+        const spec = m[1] ?? m[2];
+        if (spec?.startsWith('./')) visit(spec.slice(2));
+        else if (spec === '#static-validators')
+          visit(manifest.imports[spec]!['node-addons'].import.replace('./dist/', ''));
+      }
+    };
+    visit('index.js');
+    expect(seen.has('static-validators-node.js')).toBe(true);
+    expect(readFileSync(`${distDir}static-validators.js`, 'utf8')).toContain(VALIDATOR_CODE);
+  });
+
   it('an app using validateCredentialAsync loads the validators later; validateCredential: at once', async () => {
     const lazy = await appBundle('validateCredentialAsync');
     expect(lazy.first).not.toContain(VALIDATOR_CODE);

@@ -20,19 +20,26 @@ const TABLE =
   'TR TUR TT TTO TV TUV TW TWN TZ TZA UA UKR UG UGA UM UMI US USA UY URY UZ UZB VA VAT VC VCT VE VEN VG VGB VI VIR ' +
   'VN VNM VU VUT WF WLF WS WSM YE YEM YT MYT ZA ZAF ZM ZMB ZW ZWE';
 
-const ALPHA3 = new Map<string, string>();
-const ALPHA3_CODES = new Set<string>();
-{
-  const parts = TABLE.split(' ');
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    ALPHA3.set(parts[i]!, parts[i + 1]!);
-    ALPHA3_CODES.add(parts[i + 1]!);
+let tables: { alpha3: Map<string, string>; codes: Set<string> } | undefined;
+
+/** Alpha-2 -> alpha-3 and the alpha-3 codes, built on first use (not at import: issue 14, start-up time). */
+function countryTables(): { alpha3: Map<string, string>; codes: Set<string> } {
+  if (tables === undefined) {
+    const alpha3 = new Map<string, string>();
+    const codes = new Set<string>();
+    const parts = TABLE.split(' ');
+    for (let i = 0; i + 1 < parts.length; i += 2) {
+      alpha3.set(parts[i]!, parts[i + 1]!);
+      codes.add(parts[i + 1]!);
+    }
+    tables = { alpha3, codes };
   }
+  return tables;
 }
 
 /** True for an ISO 3166-1 alpha-3 code. */
 export function isAlpha3(code: string): boolean {
-  return ALPHA3_CODES.has(code);
+  return countryTables().codes.has(code);
 }
 
 /** Alpha-3 for an alpha-2 code (or the code itself when it is already alpha-3 / an ICAO code like `D<<`). */
@@ -40,5 +47,5 @@ export function toAlpha3(code: string): string | undefined {
   if (typeof code !== 'string') return undefined;
   const upper = code.trim().toUpperCase();
   if (/^[A-Z<]{3}$/.test(upper)) return upper;
-  return ALPHA3.get(upper);
+  return countryTables().alpha3.get(upper);
 }

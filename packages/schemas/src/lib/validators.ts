@@ -1,5 +1,4 @@
-import { credentialValidators } from '../generated/index.js';
-import { recordValidators } from '../generated/records.js';
+import { staticValidators } from '#static-validators';
 import { builtInCredentialTypes } from '../templates/index.js';
 import { compileAtRunTime } from './ajv-compile.js';
 import type { ValidateFunction } from './ajv-types.js';
@@ -25,7 +24,7 @@ let records: WeakMap<object, ValidateFunction> | undefined;
  * scripts/generate-validators.mjs (no Ajv, no `new Function`); others are compiled by Ajv, once per schema object.
  */
 export function compileSchema(schema: object, strict = false): ValidateFunction {
-  credentials ??= lookup(credentialValidators, (def) => def.schema);
+  credentials ??= lookup(staticValidators().credentialValidators, (def) => def.schema);
   return credentials.get(schema) ?? compileAtRunTime(schema, strict);
 }
 
@@ -59,6 +58,6 @@ export async function loadCompileSchema(typeName: string): Promise<(schema: obje
 
 /** The same for record schemas (issuance only: kept apart so verifiers do not bundle them). */
 export function compileRecordSchema(schema: object, strict = false): ValidateFunction {
-  records ??= lookup(recordValidators, (def) => def.recordSchema);
+  records ??= lookup(staticValidators().recordValidators, (def) => def.recordSchema);
   return records.get(schema) ?? compileAtRunTime(schema, strict);
 }

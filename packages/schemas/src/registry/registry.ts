@@ -40,13 +40,24 @@ export interface CredentialTypeRegistryOptions {
 export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSource {
   readonly #byName = new Map<string, CredentialTypeDefinition>();
   readonly #contexts = new Map<string, { owner: string; document: unknown }>();
+  // The built-ins are registered on first use, not in the constructor: `defaultRegistry` is made at import, and
+  // registering (bundled contexts, checks) took ~1.5 ms of every `import('@divoc/verifier')` (issue 14).
+  #builtInsPending: boolean;
 
   constructor(options: CredentialTypeRegistryOptions = {}) {
-    if (options.builtIns !== false) for (const def of builtInCredentialTypes()) this.register(def);
+    this.#builtInsPending = options.builtIns !== false;
+  }
+
+  /** Registers the built-in types if that is still to do: first in every method, so they come first as before. */
+  #ready(): void {
+    if (!this.#builtInsPending) return;
+    this.#builtInsPending = false;
+    for (const def of builtInCredentialTypes()) this.register(def);
   }
 
   /** Adds a definition. Throws `CredentialTypeDefinitionError` if it is malformed or clashes. */
   register(definition: CredentialTypeDefinition): this {
+    this.#ready();
     const def = checkDefinition(definition);
     // Registering the very same definition again is a no-op, so plug-ins can register on import.
     if (this.#byName.get(def.name) === def) return this;
@@ -79,11 +90,13 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
 
   /** True if a type of that name or credential type is registered. */
   has(nameOrCredentialType: string): boolean {
+    this.#ready();
     return this.#find(nameOrCredentialType) !== undefined;
   }
 
   /** By template name (`vaccination`) or credential type (`ProofOfVaccinationCredential`, first registered wins). */
   get(nameOrCredentialType: string): CredentialTypeDefinition {
+    this.#ready();
     const def = this.#find(nameOrCredentialType);
     if (def === undefined) throw new UnknownCredentialTypeError(nameOrCredentialType);
     return def;
@@ -91,11 +104,13 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
 
   /** Every registered definition, in registration order. */
   list(): readonly CredentialTypeDefinition[] {
+    this.#ready();
     return [...this.#byName.values()];
   }
 
   /** The definition describing `credential`: by its `type` entries, then `matches()` when types are shared. */
   resolve(credential: Readonly<Record<string, unknown>>): CredentialTypeDefinition | undefined {
+    this.#ready();
     const raw = credential.type;
     const types =
       typeof raw === 'string' ? [raw] : Array.isArray(raw) ? raw.filter((t): t is string => typeof t === 'string') : [];
@@ -110,6 +125,7 @@ export class CredentialTypeRegistry implements CredentialTypeLookup, ContextSour
 
   /** A registered type's context document (frozen), or `undefined`. */
   contextDocument(url: string): unknown {
+    this.#ready();
     return this.#contexts.get(url)?.document;
   }
 

@@ -179,10 +179,18 @@ function key(name: string): string {
     .replace(/[^a-z0-9]/g, '');
 }
 
-const INDEX = new Map<string, Entry>();
-for (const e of VACCINES) {
-  INDEX.set(key(e.name), e);
-  for (const a of e.aliases) INDEX.set(key(a), e);
+let index: Map<string, Entry> | undefined;
+
+/** Name or alias key -> entry, built on first use (not at import: issue 14, start-up time). */
+function vaccineIndex(): Map<string, Entry> {
+  if (index === undefined) {
+    index = new Map();
+    for (const e of VACCINES) {
+      index.set(key(e.name), e);
+      for (const a of e.aliases) index.set(key(a), e);
+    }
+  }
+  return index;
 }
 
 /**
@@ -192,11 +200,12 @@ for (const e of VACCINES) {
 export function resolveVaccine(name: string): ResolvedVaccine | undefined {
   if (typeof name !== 'string' || name.length > 128) return undefined;
   const k = key(name);
-  let e = INDEX.get(k);
+  const byKey = vaccineIndex();
+  let e = byKey.get(k);
   // "Moderna/Spikevax", "Pfizer-BioNTech (Comirnaty)": try each part.
   if (e === undefined) {
     for (const part of name.split(/[/(),|]+/)) {
-      e = INDEX.get(key(part));
+      e = byKey.get(key(part));
       if (e !== undefined) break;
     }
   }

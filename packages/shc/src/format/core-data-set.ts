@@ -22,7 +22,7 @@ import {
   ddccText as text,
 } from '@divoc/schemas';
 import { LOINC, SYSTEM } from '../fhir/codes.js';
-import { CVX_NAMES, fhirResources, ICD11_NAMES, LOINC_NAMES, SNOMED_RESULT_NAMES } from './summary.js';
+import { cvxName, fhirResources, icd11Name, LOINC_NAMES, SNOMED_RESULT_NAMES } from './summary.js';
 
 const BUNDLE = '$.vc.credentialSubject.fhirBundle';
 
@@ -90,9 +90,9 @@ function vaccinationOf(immunizations: JsonRecord[]): DdccVaccinationEvent {
   if (vaccine === undefined) throw new DdccMappingError(`${path}.vaccineCode`, 'has no coding');
   const known =
     vaccine.system === SYSTEM.CVX
-      ? CVX_NAMES.get(vaccine.code)
+      ? cvxName(vaccine.code)
       : DDCC_SYSTEMS.ICD11 === vaccine.system || vaccine.system === 'http://id.who.int/icd/release/11/mms'
-        ? ICD11_NAMES.get(vaccine.code)
+        ? icd11Name(vaccine.code)
         : undefined;
   const covid = known !== undefined || COVID_ICD11.has(vaccine.code);
   const protocol = firstRecord(latest.protocolApplied);

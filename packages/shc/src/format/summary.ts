@@ -10,8 +10,17 @@ import {
 } from '@divoc/schemas';
 import { CVX_BY_VACCINE, LOINC, SNOMED_RESULT, SYSTEM } from '../fhir/codes.js';
 
+// The two code -> name tables are built on first use, not at import (issue 14, start-up time).
+let cvxNames: ReadonlyMap<string, string> | undefined;
+let icd11Names: ReadonlyMap<string, string> | undefined;
+
 /** CVX code → product names, from this package's table (several products share a code, e.g. 210). */
-export const CVX_NAMES: ReadonlyMap<string, string> = (() => {
+export function cvxName(code: string): string | undefined {
+  cvxNames ??= buildCvxNames();
+  return cvxNames.get(code);
+}
+
+function buildCvxNames(): ReadonlyMap<string, string> {
   const names = new Map<string, string[]>();
   for (const [product, code] of Object.entries(CVX_BY_VACCINE)) names.set(code, [...(names.get(code) ?? []), product]);
   // CDC CVX codes for US formulations the SHC spec examples use.
@@ -26,10 +35,13 @@ export const CVX_NAMES: ReadonlyMap<string, string> = (() => {
   const out = new Map<string, string>(Object.entries(extra));
   for (const [code, list] of names) out.set(code, list.join(' / '));
   return out;
-})();
+}
 
 /** ICD-11 platform code → platform name (DIVOC's `prophylaxis`). */
-export const ICD11_NAMES: ReadonlyMap<string, string> = new Map(knownVaccines().map((v) => [v.icd11, v.platform]));
+export function icd11Name(code: string): string | undefined {
+  icd11Names ??= new Map(knownVaccines().map((v) => [v.icd11, v.platform]));
+  return icd11Names.get(code);
+}
 
 /** SNOMED CT qualitative result code → display. */
 export const SNOMED_RESULT_NAMES: Readonly<Record<string, string>> = {
@@ -87,8 +99,8 @@ export function summarizeShc(payload: unknown): CredentialSummary {
     summary.vaccineCode = code.code;
     summary.vaccine =
       code.display ??
-      (code.system === SYSTEM.CVX && code.code ? CVX_NAMES.get(code.code) : undefined) ??
-      (code.system === SYSTEM.ICD11 && code.code ? ICD11_NAMES.get(code.code) : undefined) ??
+      (code.system === SYSTEM.CVX && code.code ? cvxName(code.code) : undefined) ??
+      (code.system === SYSTEM.ICD11 && code.code ? icd11Name(code.code) : undefined) ??
       code.code;
     summary.dose = immunizations.length;
     summary.date = summaryDay(latest.occurrenceDateTime);
