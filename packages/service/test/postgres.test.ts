@@ -276,6 +276,72 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     }
   });
 
+  it('batched statements look rows up by key: no scan of a 10,000-key table (planned for 100 rows)', async () => {
+    const own = `${schema}_plans`;
+    const pool = new pg.Pool({ connectionString: CONNECTION, max: 2 });
+    // Every statement the storage sends, to be explained afterwards on the same tables.
+    const sent: { text: string; values: unknown[] }[] = [];
+    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+    (pool as unknown as { query: typeof query }).query = (text, values) => {
+      if (typeof text === 'string' && values !== undefined) sent.push({ text, values });
+      return query(text, values);
+    };
+    const storage = await createPostgresStorage({ pool, schema: own });
+    try {
+      // Tables of 10,000 rows that PostgreSQL has not analysed yet (as on a new deployment under load).
+      await admin_pool.query(
+        `INSERT INTO "${own}".idempotency (scope, key, fingerprint, locked_at)
+         SELECT 'c', 'k' || g, 'f', now() FROM generate_series(1, 10000) g`,
+      );
+      await admin_pool.query(
+        `INSERT INTO "${own}".credentials (id, credential, outputs, created_at)
+         SELECT 'id' || g, '{}', '{}', now() FROM generate_series(1, 10000) g`,
+      );
+      const row = (id: string) => ({ id, credential: { id }, outputs: {}, createdAt: new Date().toISOString() });
+      const response = (id: string) => ({
+        statusCode: 201,
+        contentType: 'application/json',
+        body: '',
+        bodyFrom: { credentialId: id, shape: 'record' as const },
+      });
+      await Promise.all([
+        storage.idempotency.begin('c', 'k5', 'other', 60_000), // a key in use: read back
+        storage.idempotency.begin('c', 'new-1', 'f', 60_000),
+        storage.credentials.get('id7'),
+      ]);
+      await storage.credentials.putIfAbsent(row('new-1'), {
+        completes: { scope: 'c', key: 'new-1', response: response('new-1') },
+      });
+      await storage.credentials.putIfAbsent(row('new-2'));
+      await storage.idempotency.complete('c', 'k9', response('id9'));
+      const batched = sent.filter((s) => /json_to_recordset|= ANY/.test(s.text));
+      expect(batched.length).toBeGreaterThanOrEqual(5);
+      const scans = async (text: string, values: unknown[]): Promise<string[]> => {
+        const { rows } = await admin_pool.query(`EXPLAIN (FORMAT JSON) ${text}`, values);
+        const found: string[] = [];
+        const walk = (node: Record<string, unknown>): void => {
+          if (node['Node Type'] === 'Seq Scan') found.push(String(node['Relation Name']));
+          for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+        };
+        walk((rows[0]['QUERY PLAN'] as { Plan: Record<string, unknown> }[])[0]!.Plan);
+        return found;
+      };
+      for (const { text, values } of batched) expect(await scans(text, values), text).toEqual([]);
+      // Control: the same completion joined without the batch's LIMIT is planned as a scan of the whole table.
+      const completion = batched.find((s) => s.text.trimStart().startsWith('UPDATE'))!;
+      const naive = completion.text.replace(
+        /\(SELECT \* FROM json_to_recordset\(\$1::json\) AS b(\([^)]*\)) LIMIT \$2\) AS r/,
+        (_, columns: string) => `json_to_recordset($1::json) AS r${columns}`,
+      );
+      expect(naive).not.toBe(completion.text);
+      expect(await scans(naive, completion.values.slice(0, 1))).toContain('idempotency');
+    } finally {
+      await storage.close();
+      await pool.end().catch(() => undefined);
+      await admin_pool.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`);
+    }
+  });
+
   it('rejects an unsafe schema name', async () => {
     await expect(
       createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' }),
