@@ -80,6 +80,8 @@ interface IdempotencyContext {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,255}$/;
 const JSON_TYPE = 'application/json; charset=utf-8';
+/** The raw form of a response whose body is stored by reference (`bodyFrom`). */
+const EMPTY_JSON = { contentType: JSON_TYPE, payload: '' };
 const CREDENTIAL_TYPES = [
   'application/json',
   'application/ld+json',
@@ -654,24 +656,25 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
    * storage can keep both in one transaction); `response` is the handler's answer for what was stored.
    */
   async function storeIssued(
-    row: StoredCredential,
+    issued: { id: string; credential: Record<string, unknown>; outputs: Record<string, unknown> },
+    status: { listId: string; index: number } | undefined,
+    kind: 'record' | 'credential',
     key: IdempotencyContext | undefined,
     response: (stored: StoredCredential, created: boolean) => HandlerResult,
   ): Promise<HandlerResult> {
+    const row: StoredCredential = {
+      ...issued,
+      ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
+      createdAt: new Date().toISOString(),
+    };
+    // Issue responses are rebuilt from the credential (`bodyFrom`): their stored form has no body to serialise.
     const completes =
-      key === undefined
-        ? undefined
-        : (() => {
-            const created = response(row, true);
-            // Only responses rebuilt from the credential: their stored form needs no serialisation here.
-            return created.bodyFrom === undefined
-              ? undefined
-              : { ...key, response: storedResponseOf(created, { contentType: JSON_TYPE, payload: '' }) };
-          })();
+      key === undefined ? undefined : { ...key, response: storedResponseOf(response(row, true), EMPTY_JSON) };
     const { stored, created, completed } = await storage.credentials.putIfAbsent(
       row,
       completes !== undefined ? { completes } : undefined,
     );
+    if (created) metrics.issued.inc({ kind });
     return { ...response(stored, created), ...(created && completed === true ? { idempotencyCompleted: true } : {}) };
   }
 
@@ -734,19 +737,13 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       certificateId,
       ...(status !== undefined ? { credentialStatus: status.entry } : {}),
     });
-    const result = await storeIssued(
-      {
-        id: certificateId,
-        credential: issued.credential,
-        outputs: issued.outputs,
-        ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
-        createdAt: new Date().toISOString(),
-      },
+    return storeIssued(
+      { id: certificateId, credential: issued.credential, outputs: issued.outputs },
+      status,
+      'record',
       key,
       recordResponse,
     );
-    if (result.status === 201) metrics.issued.inc({ kind: 'record' });
-    return result;
   }
 
   function recordResponse(stored: StoredCredential, created: boolean): HandlerResult {
@@ -831,19 +828,13 @@ export async function createService(config: ServiceConfig): Promise<FastifyInsta
       credential: unsigned,
       ...(status !== undefined ? { credentialStatus: status.entry } : {}),
     });
-    const result = await storeIssued(
-      {
-        id: certificateId,
-        credential: signed,
-        outputs: {},
-        ...(status !== undefined ? { status: { listId: status.listId, index: status.index } } : {}),
-        createdAt: new Date().toISOString(),
-      },
+    return storeIssued(
+      { id: certificateId, credential: signed, outputs: {} },
+      status,
+      'credential',
       key,
       credentialResponse,
     );
-    if (result.status === 201) metrics.issued.inc({ kind: 'credential' });
-    return result;
   }
 
   async function verifyInput(body: {

@@ -342,6 +342,39 @@ describe.skipIf(!(await postgresReachable()))('PostgreSQL storage', async () => 
     }
   });
 
+  it("brings an earlier version's tables up to date; a later start alters nothing (ALTER locks a table)", async () => {
+    const own = `${schema}_upgrade`;
+    const pool = new pg.Pool({ connectionString: CONNECTION, max: 2 });
+    const alters: string[] = [];
+    const query = pool.query.bind(pool) as (text: string, values?: unknown[]) => Promise<pg.QueryResult>;
+    (pool as unknown as { query: typeof query }).query = (text, values) => {
+      if (typeof text === 'string' && /^\s*ALTER/.test(text)) alters.push(text);
+      return query(text, values);
+    };
+    try {
+      // The idempotency table as the first release made it: no body_from, no fillfactor.
+      await admin_pool.query(`CREATE SCHEMA "${own}"`);
+      await admin_pool.query(
+        `CREATE TABLE "${own}".idempotency (scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
+         locked_at timestamptz NOT NULL, status_code integer, content_type text, body text, headers text,
+         PRIMARY KEY (scope, key))`,
+      );
+      await (await createPostgresStorage({ pool, schema: own })).close();
+      expect(alters.some((a) => a.includes('ADD COLUMN IF NOT EXISTS body_from'))).toBe(true);
+      expect(alters.some((a) => a.includes('fillfactor = 60'))).toBe(true);
+      const { rows } = await admin_pool.query(
+        `SELECT reloptions FROM pg_class WHERE oid = '"${own}".idempotency'::regclass`,
+      );
+      expect(rows[0].reloptions).toEqual(['fillfactor=60']);
+      alters.length = 0;
+      await (await createPostgresStorage({ pool, schema: own })).close();
+      expect(alters).toEqual([]);
+    } finally {
+      await pool.end().catch(() => undefined);
+      await admin_pool.query(`DROP SCHEMA IF EXISTS "${own}" CASCADE`);
+    }
+  });
+
   it('rejects an unsafe schema name', async () => {
     await expect(
       createPostgresStorage({ connectionString: CONNECTION, schema: 'x"; DROP TABLE y; --' }),

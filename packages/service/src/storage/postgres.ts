@@ -70,7 +70,7 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
   if (ownPool) pool.on('error', () => undefined);
   const q = `"${schema}"`;
   try {
-    await createTables(pool, q);
+    await createTables(pool, q, schema);
   } catch (error) {
     // Our own pool would keep retrying sockets and the process alive after start-up has failed.
     if (ownPool) await pool.end().catch(() => undefined);
@@ -98,6 +98,11 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     credential: StoredCredential;
     completes?: IdempotencyCompletion;
   }
+  /** Stores the responses of claimed keys, from `rows` (completion rows, see `completionRow`) joined as `r`. */
+  const completeFrom = (rows: string): string =>
+    `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
+       headers = r.headers, body_from = r.body_from, locked_at = now()
+     FROM (${rows}) AS r WHERE i.scope = r.scope AND i.key = r.key`;
   const insertMany = createBatcher<InsertItem, { created: boolean; completed: boolean }>(async (items) => {
     // One row per id (the first); a later item with the same id in this batch finds the first one stored.
     const first = new Map<string, InsertItem>();
@@ -135,12 +140,8 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
         : await run(
             pool,
             `WITH ins AS (${insert('id')}),
-       done AS (
-         UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
-           headers = r.headers, body_from = r.body_from, locked_at = now()
-         FROM (${limited(`id text, ${COMPLETION_COLUMNS}`, '$2', '$3')}) AS r
-         WHERE i.scope = r.scope AND i.key = r.key AND r.id IN (SELECT id FROM ins)
-         RETURNING r.id)
+       done AS (${completeFrom(limited(`id text, ${COMPLETION_COLUMNS}`, '$2', '$3'))}
+         AND r.id IN (SELECT id FROM ins) RETURNING r.id)
        SELECT ins.id, done.id IS NOT NULL AS completed FROM ins LEFT JOIN done ON done.id = ins.id`,
             [
               rowsText,
@@ -222,7 +223,11 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     }
     const claimed = new Set<BeginItem>();
     const byLock = new Map<number, BeginItem[]>();
-    for (const item of first.values()) byLock.set(item.lockMs, [...(byLock.get(item.lockMs) ?? []), item]);
+    for (const item of first.values()) {
+      const group = byLock.get(item.lockMs);
+      if (group === undefined) byLock.set(item.lockMs, [item]);
+      else group.push(item);
+    }
     for (const [lockMs, group] of byLock) {
       // Insert the lock, or take over one abandoned for longer than lockMs (its handler died).
       const { rows } = await run(
@@ -260,14 +265,10 @@ export async function createPostgresStorage(options: PostgresStorageOptions): Pr
     });
   }, batch);
   const completeMany = createBatcher<IdempotencyCompletion, void>(async (items) => {
-    await run(
-      pool,
-      `UPDATE ${q}.idempotency AS i SET status_code = r.status_code, content_type = r.content_type, body = r.body,
-           headers = r.headers, body_from = r.body_from, locked_at = now()
-         FROM (${limited(COMPLETION_COLUMNS, '$1', '$2')}) AS r
-         WHERE i.scope = r.scope AND i.key = r.key`,
-      [JSON.stringify(items.map(completionRow)), items.length],
-    );
+    await run(pool, completeFrom(limited(COMPLETION_COLUMNS, '$1', '$2')), [
+      JSON.stringify(items.map(completionRow)),
+      items.length,
+    ]);
     return items.map(() => undefined);
   }, batch);
 
@@ -537,7 +538,7 @@ function jsonField(name: string, value: unknown): string {
 }
 
 /** The schema and its tables, when missing (new tables are added to an existing schema). */
-async function createTables(pool: pg.Pool, q: string): Promise<void> {
+async function createTables(pool: pg.Pool, q: string, schema: string): Promise<void> {
   await run(pool, `CREATE SCHEMA IF NOT EXISTS ${q}`);
   await run(
     pool,
@@ -549,22 +550,41 @@ async function createTables(pool: pg.Pool, q: string): Promise<void> {
     pool,
     `CREATE TABLE IF NOT EXISTS ${q}.idempotency (
     scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL, locked_at timestamptz NOT NULL,
-    status_code integer, content_type text, body text, headers text, PRIMARY KEY (scope, key)) WITH (fillfactor = 60)`,
+    status_code integer, content_type text, body text, headers text, body_from text, PRIMARY KEY (scope, key))
+    WITH (fillfactor = 60)`,
   );
+  // Tables made by earlier versions are brought up to date, reading the catalog first: an ALTER TABLE locks the table
+  // even when it changes nothing, which would stall the other instances' requests at every start of one.
+  const { rows: columns } = await run(
+    pool,
+    `SELECT c.relname AS table, a.attname AS column, to_jsonb(a) ->> 'attcompression' AS compression,
+       c.reloptions AS options
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+     WHERE n.nspname = $1 AND c.relname IN ('credentials', 'idempotency')`,
+    [schema],
+  );
+  const column = (table: string, name: string) =>
+    (columns as { table: string; column: string; compression: string | null; options: string[] | null }[]).find(
+      (c) => c.table === table && c.column === name,
+    );
+  // Added after the table's first release (null: a verbatim body).
+  if (column('idempotency', 'body_from') === undefined)
+    await run(pool, `ALTER TABLE ${q}.idempotency ADD COLUMN IF NOT EXISTS body_from text`);
   // Each row is inserted as a lock, then updated once with its response: room left in each page lets that update
   // stay on the page without new index entries (a HOT update; in a load test −40 % of its cost to the database).
   // Tables made by earlier versions get it for their new pages.
-  await run(pool, `ALTER TABLE ${q}.idempotency SET (fillfactor = 60)`);
-  // Added after the table's first release: stores made by earlier versions get the column (null: a verbatim body).
-  await run(pool, `ALTER TABLE ${q}.idempotency ADD COLUMN IF NOT EXISTS body_from text`);
+  if (!(column('idempotency', 'key')?.options ?? []).includes('fillfactor=60'))
+    await run(pool, `ALTER TABLE ${q}.idempotency SET (fillfactor = 60)`);
   // Credentials and stored responses are JSON of a few KiB, which PostgreSQL compresses: lz4 (PostgreSQL 14+, when
   // built with it) costs the database a fraction of the CPU of its default pglz. Elsewhere the default stays.
-  for (const [table, column] of [
+  for (const [table, name] of [
     ['credentials', 'credential'],
     ['credentials', 'outputs'],
     ['idempotency', 'body'],
-  ])
-    await pool.query(`ALTER TABLE ${q}.${table} ALTER COLUMN ${column} SET COMPRESSION lz4`).catch(() => undefined);
+  ] as const)
+    if (column(table, name)?.compression !== 'l')
+      await pool.query(`ALTER TABLE ${q}.${table} ALTER COLUMN ${name} SET COMPRESSION lz4`).catch(() => undefined);
   await run(
     pool,
     `CREATE TABLE IF NOT EXISTS ${q}.status_lists (
