@@ -24,11 +24,12 @@
 // uses only the service's public API (startService, storages) and HTTP, so it measures whatever the service does.
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openConnections } from './lib/http-load.mjs';
+import { machineCpu, peakRssMiB as vmHwmMiB, processCpuSeconds, serverCpuSeconds } from './lib/proc.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432/test';
@@ -183,68 +184,6 @@ async function serverMain() {
   process.on('disconnect', () => void stop());
 }
 
-/** Peak resident set of a Linux process (VmHWM, KiB → MiB), or undefined elsewhere. */
-function vmHwmMiB(pid) {
-  try {
-    const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * CPU seconds a Linux process has used (user + system, every thread), from /proc; undefined elsewhere. Per request it
- * tells what a phase costs the service whatever else runs on the machine (PostgreSQL's own CPU is not in it).
- */
-function cpuSecondsOf(pid) {
-  try {
-    return statCpuSeconds(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return undefined;
-  }
-}
-
-/** utime + stime of a /proc/<pid>/stat line (fields 14 and 15, in clock ticks of 1/100 s), in seconds. */
-function statCpuSeconds(stat) {
-  const fields = stat.split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-/** CPU seconds used so far by every PostgreSQL server process on this machine (Linux /proc), or undefined. */
-function postgresCpuSeconds() {
-  try {
-    let total = 0;
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      let stat;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // exited meanwhile
-      }
-      if (!/^\d+ \((postgres|postmaster)/.test(stat)) continue;
-      // Plus the CPU of exited children (cutime + cstime: the postmaster's backends that ended in between).
-      const fields = stat.split(') ')[1].split(' ');
-      total += statCpuSeconds(stat) + (Number(fields[13]) + Number(fields[14])) / 100;
-    }
-    return total;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The machine's busy and total CPU time so far (/proc/stat, every CPU; idle and iowait are not busy), or undefined. */
-function machineCpu() {
-  try {
-    const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const total = ticks.slice(0, 8).reduce((a, b) => a + b, 0);
-    return { busy: total - ticks[3] - ticks[4], total };
-  } catch {
-    return undefined;
-  }
-}
-
 /** Runs `fn` `count` times in a row on this thread: records/s on the wall clock and per CPU-second. */
 async function sequential(count, fn) {
   const cpu = process.cpuUsage();
@@ -332,8 +271,8 @@ async function clientMain() {
     let next = 0;
     let failures = 0;
     const started = process.hrtime.bigint();
-    const cpuBefore = cpuSecondsOf(child.pid);
-    const pgBefore = postgresCpuSeconds();
+    const cpuBefore = processCpuSeconds(child.pid);
+    const pgBefore = serverCpuSeconds('postgres');
     const clientBefore = process.cpuUsage();
     const machineBefore = machineCpu();
     const worker = async () => {
@@ -346,8 +285,8 @@ async function clientMain() {
     };
     await Promise.all(Array.from({ length: connections }, worker));
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const cpuAfter = cpuSecondsOf(child.pid);
-    const pgAfter = postgresCpuSeconds();
+    const cpuAfter = processCpuSeconds(child.pid);
+    const pgAfter = serverCpuSeconds('postgres');
     const client = process.cpuUsage(clientBefore);
     const machineAfter = machineCpu();
     const cpuMs = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / count : null;

@@ -18,11 +18,12 @@
 // The machine is usually shared: the load average at start and end is reported with the numbers.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { serverCpuSeconds } from './lib/proc.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const example = `${root}examples/registry-postgres/`;
@@ -69,28 +70,7 @@ const run = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 const schema = `divoc_bench_${run}`;
 const registry = `bench${run}`;
 
-/**
- * CPU seconds used so far by every process with this command name (the NATS and PostgreSQL servers), including
- * the children they reaped (PostgreSQL backends that ended during the run).
- */
-function serverCpuSeconds(comm) {
-  const tick = 100; // USER_HZ on Linux
-  let total = 0;
-  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      if (name !== comm && !name.startsWith(`${comm}:`)) continue;
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime + stime, and cutime + cstime: the postmaster collects what its exited backends used.
-      total += (Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14])) / tick;
-    } catch {
-      // the process ended while we looked
-    }
-  }
-  return total;
-}
-const servers = () => ({ nats: serverCpuSeconds('nats-server'), postgres: serverCpuSeconds('postgres') });
+const servers = () => ({ nats: serverCpuSeconds('nats-server') ?? 0, postgres: serverCpuSeconds('postgres') ?? 0 });
 
 async function cleanUp() {
   const { default: pg } = await import(requireFromExample.resolve('pg'));

@@ -146,7 +146,7 @@ export async function threadIssuance(count: number, data: ThreadData, expected: 
       workerData: data,
       stdout: false,
       stderr: false,
-      ...(THREAD_HEAP_MB > 0 ? { resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB } } : {}),
+      resourceLimits: { maxOldGenerationSizeMb: THREAD_HEAP_MB },
     });
     const current: Slot = slot ?? { worker, pending: new Map() };
     current.worker = worker;
